@@ -1,0 +1,45 @@
+/**
+ * `npm run data:national`: a national campaign (34,969 communes, every département signed by a
+ * fictional préfet) for the benchmarks. Written to data/national/, which git ignores.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { communeReference } from '../src/data/cog.js';
+import { packageRoot } from '../src/paths.js';
+import { CONTACT_HEADER, RNE_HEADER, generate, toCsv } from './lib/people.js';
+
+export function writeNationalCampaign(dir: string): number {
+  const ref = communeReference();
+  const communes = [...ref.communes.values()].sort((a, b) => a.code.localeCompare(b.code));
+  const deps = [...ref.departements.values()];
+  const rows = generate(communes, new Map(deps.map((d) => [d.code, d.nom])), new Set(deps.map((d) => d.chefLieu)), 34969);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  writeFileSync(join(dir, 'data', 'maires.csv'), toCsv(RNE_HEADER, rows.mayors));
+  writeFileSync(join(dir, 'data', 'mairies.csv'), toCsv(CONTACT_HEADER, rows.contacts));
+  // One campaign per région would be the real use; one campaign over all of them is the load test.
+  const yaml = [
+    'campagne:',
+    '  titre: Campagne nationale de test',
+    '  objet: Test de charge',
+    '  date: 2020-04-10',
+    '  plateforme: { nom: renfort-covid.fr, url: "https://www.renfort-covid.fr", lancement: 2020-03-26 }',
+    '  volontaires: 2100',
+    'ars:',
+    '  nom: Agence régionale de santé',
+    '  signataire: { prenom: Laurent, nom: HABERT, genre: M }',
+    'departements:',
+    ...deps.map((d) => `  "${d.code}": { prefet: { prenom: Claude, nom: PRÉFET, genre: ${d.code.charCodeAt(1) % 2 ? 'F' : 'M'} } }`),
+    'sources:',
+    '  maires: data/maires.csv',
+    '  mairies: data/mairies.csv',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'campagne.yaml'), yaml);
+  return communes.length;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = join(packageRoot(), 'data', 'national');
+  const n = writeNationalCampaign(dir);
+  process.stdout.write(`${dir} : ${n} communes\n`);
+}

@@ -1,0 +1,20 @@
+/**
+ * `npm run data:sample`: writes the sample campaign's data for the 1,754 communes of
+ * Centre-Val de Loire (région 24): data/maires.csv (RNE format) and data/mairies.csv
+ * (service-public directory columns). Deterministic: running it again changes nothing.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { communeReference } from '../src/data/cog.js';
+import { packageRoot } from '../src/paths.js';
+import { CONTACT_HEADER, RNE_HEADER, generate, toCsv } from './lib/people.js';
+
+const REGION = '24';
+const ref = communeReference();
+const deps = ref.departementsOf(REGION);
+const communes = deps.flatMap((d) => ref.communesOf(d.code)).sort((a, b) => a.code.localeCompare(b.code));
+const rows = generate(communes, new Map(deps.map((d) => [d.code, d.nom])), new Set(deps.map((d) => d.chefLieu)), 2020_04_10);
+const dir = join(packageRoot(), 'data');
+writeFileSync(join(dir, 'maires.csv'), toCsv(RNE_HEADER, rows.mayors));
+writeFileSync(join(dir, 'mairies.csv'), toCsv(CONTACT_HEADER, rows.contacts));
+process.stdout.write(`data/maires.csv et data/mairies.csv : ${communes.length} communes de la région ${REGION}\n`);

@@ -1,0 +1,105 @@
+import * as z from 'zod';
+
+/**
+ * The schema of campagne.yaml. Keys are French: the people who edit the file are French staff.
+ * Unknown keys are errors (a typo must not silently drop a setting).
+ */
+z.config(z.locales.fr());
+
+const isoDate = z
+  .string({ error: 'date attendue au format AAAA-MM-JJ' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date attendue au format AAAA-MM-JJ' })
+  .refine((s) => {
+    const d = new Date(`${s}T12:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, { error: 'cette date n’existe pas' });
+
+const url = z.url({ error: 'adresse web attendue (https://…)', protocol: /^https?$/ });
+const text = z.string({ error: 'texte attendu' }).trim().min(1, { error: 'texte vide' });
+const genre = z.enum(['F', 'M'], { error: 'genre attendu : F ou M' });
+/** YAML reads 45 as a number and 01 as 1: codes are taken back to strings and repaired. */
+const code = z.union([z.string(), z.number()]).transform((v) => String(v).trim().toUpperCase());
+
+export const personSchema = z.strictObject({
+  prenom: text,
+  nom: text,
+  genre,
+  /** Overrides the title built from the gender (e.g. "Préfet de la région Centre-Val de Loire, Préfet du Loiret"). */
+  titre: text.optional(),
+  /** Optional scanned signature (PNG or JPEG). */
+  signature: text.optional(),
+});
+
+const departementSchema = z.strictObject({
+  prefet: personSchema,
+  /** Place written before the date; defaults to the département's chef-lieu. */
+  ville: text.optional(),
+});
+
+const columnMap = z.record(z.string(), z.string());
+const sourceSchema = z.union([
+  text,
+  z.strictObject({ fichier: text, colonnes: columnMap.optional() }),
+]);
+
+export const CHANNELS = ['lettre', 'annexe', 'courriel', 'twitter', 'facebook', 'linkedin', 'sms'] as const;
+
+export const campaignSchema = z.strictObject({
+  campagne: z.strictObject({
+    titre: text,
+    objet: text,
+    date: isoDate,
+    plateforme: z.strictObject({ nom: text, url, lancement: isoDate }),
+    liens: z.record(z.string(), url).optional(),
+    /** Until the tracker computes it from the sign-ups. */
+    volontaires: z.number({ error: 'nombre attendu' }).int().nonnegative().optional(),
+  }),
+  /** Région code (INSEE); absent for a campaign across régions (national). */
+  region: code.optional(),
+  ars: z.strictObject({
+    nom: text,
+    sigle: text.optional(),
+    signataire: personSchema,
+  }),
+  departements: z.record(code, departementSchema, { error: 'liste des départements attendue (code: …)' }),
+  sources: z.strictObject({
+    maires: sourceSchema,
+    mairies: sourceSchema.optional(),
+    /** What to do with rows of communes outside the campaign's départements (regional or national files). */
+    hors_campagne: z.enum(['erreur', 'ignorer'], { error: 'valeur attendue : erreur ou ignorer' }).default('erreur'),
+  }),
+  modeles: z.partialRecord(z.enum(CHANNELS), text).optional(),
+  pieces_jointes: z.array(text).optional(),
+  polices: z
+    .strictObject({ normale: text, grasse: text.optional(), italique: text.optional() })
+    .optional(),
+  logo: text.optional(),
+});
+
+export type CampaignConfig = z.output<typeof campaignSchema>;
+export type PersonConfig = z.output<typeof personSchema>;
+
+/** The schema below a path, to suggest the nearest valid key after a typo. */
+export function keysAt(path: PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = campaignSchema;
+  for (const segment of [...path, null]) {
+    for (let guard = 0; schema && guard < 10; guard++) {
+      const def: z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: z.core.$ZodType[] } = schema._zod.def;
+      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') schema = def.innerType;
+      else if (def.type === 'pipe') schema = def.in;
+      else if (def.type === 'union') schema = def.options?.find((o) => o._zod.def.type === 'object' || o._zod.def.type === 'record');
+      else break;
+    }
+    if (!schema) return [];
+    const def = schema._zod.def as z.core.$ZodTypeDef & { shape?: Record<string, z.core.$ZodType>; valueType?: z.core.$ZodType; keyType?: z.core.$ZodType };
+    if (segment === null) {
+      if (def.type === 'object' && def.shape) return Object.keys(def.shape);
+      if (def.type === 'record' && def.keyType?._zod.def.type === 'enum') return Object.keys((def.keyType._zod.def as unknown as { entries: Record<string, string> }).entries);
+      return [];
+    }
+    if (def.type === 'object' && def.shape) schema = def.shape[String(segment)];
+    else if (def.type === 'record') schema = def.valueType;
+    else return [];
+  }
+  return [];
+}

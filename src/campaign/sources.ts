@@ -1,0 +1,77 @@
+import { RelaisError } from '../errors.js';
+import type { ProblemList } from '../problems.js';
+import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
+import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
+import { campaignPath, displayPath, type Campaign } from './load.js';
+
+export interface SourceConfig {
+  fichier: string;
+  colonnes: Record<string, string>;
+}
+
+export function sourceConfig(source: string | { fichier: string; colonnes?: Record<string, string> | undefined }): SourceConfig {
+  return typeof source === 'string' ? { fichier: source, colonnes: {} } : { fichier: source.fichier, colonnes: source.colonnes ?? {} };
+}
+
+/**
+ * Opens one data source of the campaign and checks its header. File-level problems (missing file,
+ * unreadable, missing or duplicate column) are recorded and the source is skipped: row-level
+ * checks on a file whose columns are unknown would only add noise.
+ */
+export async function openSource(
+  campaign: Campaign,
+  source: SourceConfig,
+  what: string,
+  specs: ColumnSpec[],
+  isHeader: (cells: string[]) => boolean,
+  match: (header: string[], overrides: Record<string, string>) => ColumnMatch,
+  problems: ProblemList,
+): Promise<{ table: Table; columns: ColumnMatch } | undefined> {
+  const file = displayPath(campaign, source.fichier);
+  let table: Table;
+  try {
+    table = await openTable(campaignPath(campaign, source.fichier), { displayName: file, isHeader });
+  } catch (err) {
+    if (!(err instanceof RelaisError)) throw err;
+    problems.error('fichier-illisible', `${what} : ${err.message}`, { file, ...err.location }, 'file');
+    return undefined;
+  }
+  const columns = match(table.header, source.colonnes);
+  const where = { file, line: table.headerLine };
+  for (const dup of columns.duplicates) {
+    problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')})`, where, 'file');
+  }
+  if (columns.missing.length > 0) {
+    const names = columns.missing.map((s) => `« ${source.colonnes[s.field] ?? s.label} »`).join(', ');
+    const hint =
+      table.header.length <= 1
+        ? ` ; une seule colonne lue avec le séparateur ${DELIMITER_NAMES[table.delimiter] ?? table.delimiter} : le séparateur attendu est le point-virgule, la virgule ou la tabulation`
+        : ` ; colonnes lues : ${table.header.slice(0, 12).join(', ')}`;
+    problems.error('colonne-manquante', `${what} : colonne${columns.missing.length > 1 ? 's' : ''} manquante${columns.missing.length > 1 ? 's' : ''} ${names}${hint}`, where, 'file');
+  }
+  if (columns.missing.length > 0 || columns.duplicates.length > 0) return undefined;
+  return { table, columns };
+}
+
+/** Streams the rows, turning a read error in the middle of the file into a file-level problem. */
+export async function forEachRow(
+  table: Table,
+  what: string,
+  problems: ProblemList,
+  visit: (values: string[], line: number) => void,
+): Promise<number> {
+  let count = 0;
+  try {
+    for await (const row of table.rows) {
+      count++;
+      visit(row.values, row.line);
+    }
+  } catch (err) {
+    if (!(err instanceof RelaisError)) throw err;
+    problems.error('fichier-illisible', `${what} : ${err.message}`, { file: table.file, ...err.location }, 'file');
+  }
+  if (count === 0) {
+    problems.error('fichier-vide', `${what} : aucune ligne de données après l'en-tête`, { file: table.file, line: table.headerLine }, 'file');
+  }
+  return count;
+}

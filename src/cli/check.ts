@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { checkCampaign } from '../campaign/check.js';
+import { contextOf } from './context.js';
+import { collectList } from './list-option.js';
+import { plural, printProblems } from './report.js';
+
+export function registerCheck(program: Command, fail: (code: number) => void): void {
+  program
+    .command('check')
+    .description('vérifie la campagne (configuration, maires, mairies) sans rien générer ni envoyer')
+    .option('--dep <codes>', 'limite la vérification à ces départements (répétable, ou séparés par des virgules)', collectList)
+    .action(async (opts: { dep?: string[] }, command: Command) => {
+      const ctx = contextOf(command, fail);
+      const spinner = ctx.out.spinner('Vérification de la campagne…');
+      const { report } = await checkCampaign(ctx.campaignDir, { departements: opts.dep ?? [] }).finally(() => spinner?.stop());
+      if (!report.ok) ctx.fail(1);
+      if (ctx.out.json) {
+        ctx.out.document(report);
+        return;
+      }
+      const { out } = ctx;
+      const c = out.colors;
+      out.line(`${c.bold('Campagne')} : ${report.titre ?? '(illisible)'} — ${report.campagne}`);
+      if (report.departements.length > 0) {
+        out.line(`${c.bold('Destinataires')} : ${plural(report.recipients, 'commune')}`);
+        for (const d of report.departements) {
+          out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${d.parCourriel.toLocaleString('fr-FR')} par courriel, ${d.parCourrier.toLocaleString('fr-FR')} par courrier`);
+        }
+      }
+      if (report.horsCampagne > 0) {
+        out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'ignorées' : 'ignorée'} (hors_campagne: ignorer)`));
+      }
+      out.line();
+      printProblems(out, 'Erreurs', report.errors, c.red);
+      printProblems(out, 'Avertissements', report.warnings, c.yellow);
+      if (report.ok) {
+        out.line(c.green(`✔ Aucune erreur${report.warnings.length ? ` (${plural(report.warnings.length, 'avertissement')})` : ''} : la campagne est prête.`));
+      } else {
+        out.line(c.red(`✖ ${plural(report.errors.length, 'erreur')} : corrigez-les avant de générer ou d'envoyer quoi que ce soit.`));
+      }
+    });
+}

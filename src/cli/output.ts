@@ -1,0 +1,36 @@
+import pc from 'picocolors';
+import ora, { type Ora } from 'ora';
+
+/**
+ * Everything the CLI prints goes through here: human text on stdout, or with --json exactly one
+ * JSON document on stdout and everything else on stderr. Colours follow NO_COLOR (picocolors),
+ * spinners appear only on a terminal.
+ */
+export class Output {
+  constructor(
+    readonly json: boolean,
+    private readonly stdout: NodeJS.WriteStream = process.stdout,
+    private readonly stderr: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  readonly colors = pc;
+
+  /** Human report lines: stdout normally, stderr in --json mode (stdout is reserved for the document). */
+  line(text = ''): void {
+    (this.json ? this.stderr : this.stdout).write(`${text}\n`);
+  }
+
+  /** Progress and notices: always stderr. */
+  note(text: string): void {
+    this.stderr.write(`${text}\n`);
+  }
+
+  document(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  spinner(text: string): Ora | undefined {
+    if (!this.stderr.isTTY || process.env.CI) return undefined;
+    return ora({ text, stream: this.stderr, color: 'blue', isEnabled: true }).start();
+  }
+}

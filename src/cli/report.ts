@@ -1,0 +1,53 @@
+import { formatLocation } from '../errors.js';
+import type { Problem } from '../problems.js';
+import type { Output } from './output.js';
+
+/** French headings for each kind of problem, in the order they are most useful to fix. */
+const KIND_LABELS: Record<string, string> = {
+  yaml: 'Syntaxe de campagne.yaml',
+  'cle-inconnue': 'Clé inconnue dans campagne.yaml',
+  configuration: 'Configuration de la campagne',
+  option: 'Option de la commande',
+  'fichier-manquant': 'Fichier introuvable',
+  'fichier-illisible': 'Fichier illisible',
+  'fichier-vide': 'Fichier sans données',
+  'colonne-manquante': 'Colonne manquante',
+  'colonne-en-double': 'Colonne en double',
+  'code-insee-manquant': 'Code INSEE manquant',
+  'code-insee-inconnu': 'Code INSEE inconnu',
+  'code-insee-ancien': "Code INSEE d'une ancienne commune",
+  'hors-campagne': 'Commune hors des départements de la campagne',
+  'commune-en-double': 'Commune en double',
+  'sexe-invalide': 'Code sexe invalide',
+  'nom-manquant': 'Nom manquant',
+  'courriel-invalide': 'Adresse électronique mal formée',
+  'sans-maire': 'Commune sans maire',
+  'sans-courriel': 'Mairie sans adresse électronique (envoi postal)',
+  adresse: 'Adresse postale hors norme',
+  'population-nulle': 'Population nulle',
+};
+
+export const SHOWN_PER_KIND = 50;
+
+export function problemLine(p: Problem): string {
+  const where = formatLocation(p);
+  return `${where ? `${where}: ` : ''}${p.message}${p.field && !where.includes(p.field) && p.scope === 'file' && p.file === 'campagne.yaml' ? ` (${p.field})` : ''}`;
+}
+
+/** Groups by kind; shows the first 50 of each group with the total. */
+export function printProblems(out: Output, title: string, problems: Problem[], colour: (s: string) => string): void {
+  if (problems.length === 0) return;
+  out.line(colour(`${title} (${problems.length})`));
+  const groups = new Map<string, Problem[]>();
+  for (const p of problems) groups.set(p.kind, [...(groups.get(p.kind) ?? []), p]);
+  for (const [kind, list] of groups) {
+    out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${list.length})`);
+    for (const p of list.slice(0, SHOWN_PER_KIND)) out.line(`    ${problemLine(p)}`);
+    if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${list.length - SHOWN_PER_KIND} autres (toutes dans --json)`));
+  }
+  out.line();
+}
+
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n.toLocaleString('fr-FR')} ${n > 1 ? pluralForm : singular}`;
+}

@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The commune reference (Code officiel géographique) from @etalab/decoupage-administratif.
+ * Its JSON files are required directly: the package's own index reads ./data relative to the
+ * working directory, which breaks as soon as relais runs from another folder.
+ */
+export interface Commune {
+  code: string;
+  nom: string;
+  typeLiaison: number;
+  departement: string;
+  region: string;
+  codesPostaux: string[];
+  population: number;
+}
+
+export interface Departement {
+  code: string;
+  nom: string;
+  typeLiaison: number;
+  region: string;
+  chefLieu: string;
+}
+
+export interface Region {
+  code: string;
+  nom: string;
+  typeLiaison: number;
+}
+
+interface RawCommune {
+  code: string;
+  nom: string;
+  type: string;
+  typeLiaison?: number;
+  departement?: string;
+  region?: string;
+  codesPostaux?: string[];
+  population?: number;
+  anciensCodes?: string[];
+  chefLieu?: string;
+}
+
+export class CommuneReference {
+  readonly communes = new Map<string, Commune>();
+  readonly departements = new Map<string, Departement>();
+  readonly regions = new Map<string, Region>();
+  /** Codes that no longer designate a current commune (merged, delegated) → the current commune. */
+  readonly formerCodes = new Map<string, string>();
+  private byPostalCode: Map<string, Commune[]> | undefined;
+
+  constructor(raw: { communes: RawCommune[]; departements: Departement[]; regions: Region[] }) {
+    for (const d of raw.departements) this.departements.set(d.code, d);
+    for (const r of raw.regions) this.regions.set(r.code, r);
+    for (const c of raw.communes) {
+      if (c.type !== 'commune-actuelle') continue;
+      this.communes.set(c.code, {
+        code: c.code,
+        nom: c.nom,
+        typeLiaison: c.typeLiaison ?? 0,
+        departement: c.departement ?? '',
+        region: c.region ?? '',
+        codesPostaux: c.codesPostaux ?? [],
+        population: c.population ?? 0,
+      });
+      for (const old of c.anciensCodes ?? []) if (old !== c.code) this.formerCodes.set(old, c.code);
+    }
+    // Delegated and associated communes share or keep their own code; they point at their chef-lieu.
+    for (const c of raw.communes) {
+      if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && !this.communes.has(c.code)) {
+        this.formerCodes.set(c.code, c.chefLieu);
+      }
+    }
+  }
+
+  communesOf(departement: string): Commune[] {
+    return [...this.communes.values()].filter((c) => c.departement === departement);
+  }
+
+  departementsOf(region: string): Departement[] {
+    return [...this.departements.values()].filter((d) => d.region === region);
+  }
+
+  /** Communes served by a postal code (several communes often share one). */
+  communesByPostalCode(postalCode: string): Commune[] {
+    if (!this.byPostalCode) {
+      this.byPostalCode = new Map();
+      for (const c of this.communes.values()) {
+        for (const cp of c.codesPostaux) {
+          const list = this.byPostalCode.get(cp);
+          if (list) list.push(c);
+          else this.byPostalCode.set(cp, [c]);
+        }
+      }
+    }
+    return this.byPostalCode.get(postalCode) ?? [];
+  }
+}
+
+let cached: CommuneReference | undefined;
+
+/** Loaded once per process: the national file is 8 MB of JSON. */
+export function communeReference(): CommuneReference {
+  if (!cached) {
+    const require = createRequire(import.meta.url);
+    cached = new CommuneReference({
+      communes: require('@etalab/decoupage-administratif/data/communes.json') as RawCommune[],
+      departements: require('@etalab/decoupage-administratif/data/departements.json') as Departement[],
+      regions: require('@etalab/decoupage-administratif/data/regions.json') as Region[],
+    });
+  }
+  return cached;
+}
+
+/**
+ * Repairs an INSEE code whose leading zero was lost by a spreadsheet ("1001" → "01001").
+ * Corsican codes (2A/2B) and overseas codes are left as they are.
+ */
+export function normalizeInsee(code: string): string {
+  const c = code.trim().toUpperCase();
+  return /^\d{4}$/.test(c) ? `0${c}` : c;
+}
+
+/** Same repair for département codes ("1" → "01"). */
+export function normalizeDepartement(code: string): string {
+  const c = code.trim().toUpperCase();
+  return /^\d$/.test(c) ? `0${c}` : c;
+}

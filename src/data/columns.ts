@@ -1,0 +1,67 @@
+import { stripAccents } from '../text/french.js';
+
+/**
+ * Column recognition shared by every input format: headers are compared without case, accents,
+ * punctuation or parenthesised notes, so "Code du département (Maire)" and "code_departement"
+ * both name the same column.
+ */
+export function normalizeHeader(name: string): string {
+  return stripAccents(name)
+    .toLowerCase()
+    .replace(/\(.*?\)/g, ' ')
+    .replace(/[’']/g, ' ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+export interface ColumnSpec {
+  /** Field name used in code and in error messages' "field". */
+  field: string;
+  /** Human label, in French, for messages. */
+  label: string;
+  required: boolean;
+  /** Normalised header names (or prefixes ending with '*') that designate this column. */
+  aliases: string[];
+}
+
+export interface ColumnMatch {
+  indexes: Map<string, number>;
+  missing: ColumnSpec[];
+  /** Header cells that appear more than once, with their 1-based positions. */
+  duplicates: Array<{ name: string; positions: number[] }>;
+}
+
+function matches(header: string, alias: string): boolean {
+  return alias.endsWith('*') ? header.startsWith(alias.slice(0, -1)) : header === alias;
+}
+
+/**
+ * @param overrides field → header name given by the user in campagne.yaml; it replaces the aliases.
+ */
+export function matchColumns(header: string[], specs: ColumnSpec[], overrides: Record<string, string> = {}): ColumnMatch {
+  const normalized = header.map(normalizeHeader);
+  const indexes = new Map<string, number>();
+  const missing: ColumnSpec[] = [];
+  for (const spec of specs) {
+    const override = overrides[spec.field];
+    const aliases = override ? [normalizeHeader(override)] : spec.aliases;
+    const index = normalized.findIndex((h) => aliases.some((a) => matches(h, a)));
+    if (index >= 0) indexes.set(spec.field, index);
+    else if (spec.required || override) missing.push(spec);
+  }
+  const seen = new Map<string, number[]>();
+  header.forEach((h, i) => {
+    const key = normalizeHeader(h);
+    if (!key) return;
+    seen.set(key, [...(seen.get(key) ?? []), i + 1]);
+  });
+  const duplicates = [...seen.entries()]
+    .filter(([, positions]) => positions.length > 1)
+    .map(([, positions]) => ({ name: header[(positions[0] ?? 1) - 1] ?? '', positions }));
+  return { indexes, missing, duplicates };
+}
+
+export function cell(values: string[], indexes: Map<string, number>, field: string): string {
+  const i = indexes.get(field);
+  return i === undefined ? '' : (values[i] ?? '').trim();
+}

@@ -1,0 +1,230 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { RelaisError } from '../errors.js';
+import { readXlsx } from './xlsx.js';
+
+/**
+ * Reads the tables préfecture staff actually have: CSV or TSV exported by Excel, LibreOffice or
+ * data.gouv.fr, in UTF-8 (with or without BOM), UTF-16 (Excel "texte Unicode") or Windows-1252,
+ * with `;`, `,` or tab; and .xlsx workbooks. Rows are streamed: a national file is read without
+ * holding it in memory. Every error names the file and the line.
+ */
+export interface TableRow {
+  /** 1-based line (or spreadsheet row) where the record starts. */
+  line: number;
+  values: string[];
+}
+
+export interface Table {
+  file: string;
+  encoding: string;
+  delimiter: string;
+  header: string[];
+  headerLine: number;
+  rows: AsyncIterable<TableRow>;
+}
+
+export interface OpenTableOptions {
+  /** Name shown to the user (relative to the campaign folder). */
+  displayName?: string;
+  /** Recognises the header among the first lines (exports such as the 2020 RNE start with a title). */
+  isHeader?: (cells: string[]) => boolean;
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+const HEADER_SEARCH_LINES = 10;
+const MAX_RECORD_BYTES = 1024 * 1024;
+const DELIMITERS = [';', '\t', ','] as const;
+
+export const DELIMITER_NAMES: Record<string, string> = { ';': 'point-virgule', ',': 'virgule', '\t': 'tabulation' };
+
+type Encoding = { label: string; decoder: string; bomLength: number };
+
+/** BOM first; otherwise valid UTF-8 wins; otherwise the Windows code page every French Excel writes. */
+export function sniffEncoding(sample: Uint8Array): Encoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { label: 'UTF-8 (BOM)', decoder: 'utf-8', bomLength: 3 };
+  if (sample[0] === 0xff && sample[1] === 0xfe) return { label: 'UTF-16LE', decoder: 'utf-16le', bomLength: 2 };
+  if (sample[0] === 0xfe && sample[1] === 0xff) return { label: 'UTF-16BE', decoder: 'utf-16be', bomLength: 2 };
+  try {
+    // stream: true tolerates a multi-byte character cut by the end of the sample.
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    return { label: 'UTF-8', decoder: 'utf-8', bomLength: 0 };
+  } catch {
+    return { label: 'Windows-1252', decoder: 'windows-1252', bomLength: 0 };
+  }
+}
+
+/** Counts each candidate outside quotes; the most frequent one on the header line wins. */
+export function sniffDelimiter(line: string): string {
+  let best: string = ';';
+  let bestCount = 0;
+  for (const d of DELIMITERS) {
+    let count = 0;
+    let quoted = false;
+    for (const ch of line) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === d && !quoted) count++;
+    }
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function splitLine(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') {
+      if (quoted && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (ch === delimiter && !quoted) {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+
+function decodingStream(encoding: Encoding, file: string): Transform {
+  const decoder = new TextDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
+  let skip = encoding.bomLength;
+  let offset = 0;
+  return new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _enc, done) {
+      let bytes: Uint8Array = chunk;
+      if (skip > 0) {
+        const n = Math.min(skip, bytes.length);
+        bytes = bytes.subarray(n);
+        skip -= n;
+      }
+      try {
+        done(null, decoder.decode(bytes, { stream: true }));
+      } catch {
+        done(
+          new RelaisError(
+            `${file} : encodage incohérent — le début du fichier est en UTF-8 mais des octets invalides apparaissent après l'octet ${offset}. Réenregistrez le fichier en UTF-8.`,
+            { file },
+          ),
+        );
+      }
+      offset += chunk.length;
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch {
+        done(new RelaisError(`${file} : le fichier se termine au milieu d'un caractère UTF-8.`, { file }));
+      }
+    },
+  });
+}
+
+function csvErrorToRelais(err: unknown, file: string): RelaisError {
+  if (err instanceof RelaisError) return err;
+  if (err instanceof CsvError) {
+    const line = (err as CsvError & { lines?: number }).lines;
+    const loc = { file, ...(line === undefined ? {} : { line }) };
+    switch (err.code) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return new RelaisError(`guillemet ouvert jamais refermé : le fichier est coupé ou un champ contient un guillemet isolé`, loc);
+      case 'CSV_MAX_RECORD_SIZE':
+        return new RelaisError(`enregistrement de plus de ${MAX_RECORD_BYTES / 1024} Ko : ce n'est pas un tableau lisible`, loc);
+      default:
+        return new RelaisError(`tableau illisible (${err.code})`, loc);
+    }
+  }
+  return new RelaisError(`lecture impossible : ${(err as Error).message}`, { file }, { cause: err });
+}
+
+export async function openTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
+  const file = options.displayName ?? path;
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new RelaisError(`ce n'est pas un fichier`, { file });
+    size = s.size;
+  } catch (err) {
+    if (err instanceof RelaisError) throw err;
+    throw new RelaisError(`fichier introuvable`, { file });
+  }
+  if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
+  if (/\.xlsx$/i.test(path)) return readXlsx(path, file, options.isHeader);
+
+  const handle = await open(path, 'r');
+  const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
+  try {
+    await handle.read(sample, 0, sample.length, 0);
+  } finally {
+    await handle.close();
+  }
+  if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
+    throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
+  }
+  const encoding = sniffEncoding(sample);
+  const text = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength));
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.length === 1 && size > SAMPLE_BYTES) {
+    throw new RelaisError(`la première ligne dépasse ${SAMPLE_BYTES / 1024} Ko sans fin de ligne : ce n'est pas un tableau CSV`, { file, line: 1 });
+  }
+  // The last line of the sample may be cut: only complete lines are candidates for the header.
+  const complete = size > SAMPLE_BYTES ? lines.slice(0, -1) : lines;
+  let headerIndex = complete.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) throw new RelaisError(`fichier vide (aucune ligne non vide)`, { file, line: 1 });
+  if (options.isHeader) {
+    for (let i = headerIndex; i < Math.min(complete.length, HEADER_SEARCH_LINES); i++) {
+      const candidate = complete[i] ?? '';
+      if (options.isHeader(splitLine(candidate, sniffDelimiter(candidate)))) {
+        headerIndex = i;
+        break;
+      }
+    }
+  }
+  const headerText = complete[headerIndex] ?? '';
+  const delimiter = sniffDelimiter(headerText);
+  const header = splitLine(headerText, delimiter);
+  const headerLine = headerIndex + 1;
+
+  async function* rows(): AsyncGenerator<TableRow> {
+    const parser = parse({
+      delimiter,
+      from_line: headerLine + 1,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      max_record_size: MAX_RECORD_BYTES,
+    });
+    const source = createReadStream(path);
+    const decoded = source.pipe(decodingStream(encoding, file));
+    decoded.on('error', (err) => parser.destroy(err));
+    decoded.pipe(parser);
+    try {
+      for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        const values = item.record;
+        if (values.every((v) => v === '')) continue;
+        // info.lines is where the record ends; quoted newlines inside it move the start back.
+        let inner = 0;
+        for (const v of values) for (let i = v.indexOf('\n'); i >= 0; i = v.indexOf('\n', i + 1)) inner++;
+        yield { line: item.info.lines - inner, values };
+      }
+    } catch (err) {
+      throw csvErrorToRelais(err, file);
+    } finally {
+      source.destroy();
+    }
+  }
+
+  return { file, encoding: encoding.label, delimiter, header, headerLine, rows: rows() };
+}

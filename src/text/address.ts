@@ -1,0 +1,114 @@
+import { stripAccents, withDe } from './french.js';
+
+/**
+ * Postal address block for a town hall, per NF Z10-011 (the French standard La Poste applies):
+ * at most 6 lines of at most 38 characters, no empty line, capitals, and a last line
+ * "CODE POSTAL LOCALITÉ" without accents or punctuation.
+ *
+ * Documented rule for names that are too long, applied in this order until the line fits:
+ * 1. "MAIRIE DE <NOM>" with the right contraction (MAIRIE D'ORLEANS, MAIRIE DU MANS);
+ * 2. the abbreviations La Poste itself uses: SAINT → ST, SAINTE → STE, SAINTS → STS,
+ *    SAINTES → STES;
+ * 3. "MAIRIE" alone on line 1 and the (abbreviated) name on line 2, cut at 38 characters if
+ *    it is still longer, with a warning.
+ * The last line is abbreviated the same way, then its locality cut at 38 characters, as La Poste
+ * cuts its own routing labels (the postal code is what routes the letter).
+ * If the block still has more than 6 lines, the two complement lines are joined, then the
+ * function line (MADAME LA MAIRE) is dropped: the salutation of the letter carries it anyway.
+ */
+export const MAX_LINES = 6;
+export const MAX_LINE_LENGTH = 38;
+
+export interface TownHallAddressInput {
+  communeName: string;
+  typeLiaison: number;
+  /** Sex code of the mayor from the RNE, if a mayor is known. */
+  mayorSex?: 'F' | 'M' | undefined;
+  complement1?: string | undefined;
+  complement2?: string | undefined;
+  street?: string | undefined;
+  /** Special distribution mention: BP, TSA, lieu-dit. */
+  distribution?: string | undefined;
+  postalCode: string;
+  /** Locality of the last line; may carry CEDEX. Defaults to the commune name. */
+  locality?: string | undefined;
+}
+
+export interface AddressBlock {
+  lines: string[];
+  /** French warnings, e.g. a line that could not be brought under 38 characters. */
+  warnings: string[];
+}
+
+const ABBREVIATIONS: Array<[RegExp, string]> = [
+  [/\bSAINTES\b/g, 'STES'],
+  [/\bSAINTS\b/g, 'STS'],
+  [/\bSAINTE\b/g, 'STE'],
+  [/\bSAINT\b/g, 'ST'],
+];
+
+function upper(text: string): string {
+  return stripAccents(text).toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+}
+
+function abbreviate(text: string): string {
+  return ABBREVIATIONS.reduce((s, [re, short]) => s.replace(re, short), text);
+}
+
+function fit(text: string): string {
+  return text.length <= MAX_LINE_LENGTH ? text : abbreviate(text);
+}
+
+/** Last line: no punctuation at all (hyphens and apostrophes become spaces), as La Poste prints it. */
+export function lastLine(postalCode: string, locality: string): string {
+  const place = upper(locality).replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // La Poste's own routing labels (base Hexasmal) are cut the same way: the postal code routes.
+  return fit(`${postalCode.trim()} ${place}`).slice(0, MAX_LINE_LENGTH).trimEnd();
+}
+
+export function functionLine(sex: 'F' | 'M' | undefined): string {
+  if (sex === 'F') return 'MADAME LA MAIRE';
+  if (sex === 'M') return 'MONSIEUR LE MAIRE';
+  return 'MADAME OU MONSIEUR LE MAIRE';
+}
+
+export function townHallAddress(input: TownHallAddressInput): AddressBlock {
+  const warnings: string[] = [];
+  const name = upper(input.communeName);
+  const organisation: string[] = [];
+  const full = fit(`MAIRIE ${upper(withDe(input.communeName, input.typeLiaison))}`);
+  if (full.length <= MAX_LINE_LENGTH) {
+    organisation.push(full);
+  } else {
+    let nameLine = abbreviate(name);
+    if (nameLine.length > MAX_LINE_LENGTH) {
+      warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : coupé à ${MAX_LINE_LENGTH}`);
+      nameLine = nameLine.slice(0, MAX_LINE_LENGTH).trimEnd();
+    }
+    organisation.push('MAIRIE', nameLine);
+  }
+  const person = functionLine(input.mayorSex);
+  let complements = [input.complement1, input.complement2].map((l) => upper(l ?? '')).filter(Boolean);
+  const rest = [input.street, input.distribution].map((l) => upper(l ?? '')).filter(Boolean);
+  const last = lastLine(input.postalCode, input.locality || input.communeName);
+
+  const assemble = (withPerson: boolean) => [...organisation, ...(withPerson ? [person] : []), ...complements, ...rest, last];
+  let lines = assemble(true);
+  if (lines.length > MAX_LINES && complements.length === 2) {
+    const joined = `${complements[0]} ${complements[1]}`;
+    if (joined.length <= MAX_LINE_LENGTH) {
+      complements = [joined];
+      lines = assemble(true);
+    }
+  }
+  if (lines.length > MAX_LINES) lines = assemble(false);
+  if (lines.length > MAX_LINES) {
+    warnings.push(`adresse de ${lines.length} lignes : la norme en permet ${MAX_LINES}`);
+  }
+  for (const line of lines) {
+    if (line.length > MAX_LINE_LENGTH) {
+      warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${line.length}) : « ${line} »`);
+    }
+  }
+  return { lines, warnings };
+}

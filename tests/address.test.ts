@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { communeReference } from '../src/data/cog.js';
+import { MAX_LINE_LENGTH, MAX_LINES, townHallAddress } from '../src/text/address.js';
+
+describe('townHallAddress (NF Z10-011)', () => {
+  it('builds the organisation, function and last line', () => {
+    const block = townHallAddress({ communeName: 'Orléans', typeLiaison: 1, mayorSex: 'M', complement1: 'Hôtel de Ville', street: "Place de l'Étape", postalCode: '45040', locality: 'Orléans CEDEX 1' });
+    expect(block.lines).toEqual(["MAIRIE D'ORLEANS", 'MONSIEUR LE MAIRE', 'HOTEL DE VILLE', "PLACE DE L'ETAPE", '45040 ORLEANS CEDEX 1']);
+    expect(block.warnings).toEqual([]);
+  });
+
+  it('uses the article of the commune and the sex of the mayor', () => {
+    expect(townHallAddress({ communeName: 'Le Mans', typeLiaison: 2, mayorSex: 'F', postalCode: '72000' }).lines).toEqual(['MAIRIE DU MANS', 'MADAME LA MAIRE', '72000 LE MANS']);
+    expect(townHallAddress({ communeName: 'Tours', typeLiaison: 0, postalCode: '37000' }).lines[1]).toBe('MADAME OU MONSIEUR LE MAIRE');
+  });
+
+  it('drops empty lines and removes punctuation from the last line', () => {
+    const block = townHallAddress({ communeName: "L'Île-Bouchard", typeLiaison: 5, mayorSex: 'M', complement1: '', complement2: '  ', street: '1 place Bouchard', postalCode: '37220' });
+    expect(block.lines).toEqual(["MAIRIE DE L'ILE-BOUCHARD", 'MONSIEUR LE MAIRE', '1 PLACE BOUCHARD', '37220 L ILE BOUCHARD']);
+  });
+
+  it('abbreviates SAINT when the organisation line is too long', () => {
+    const block = townHallAddress({ communeName: 'Auneau-Bleury-Saint-Symphorien', typeLiaison: 1, mayorSex: 'M', postalCode: '28700' });
+    expect(block.lines[0]).toBe("MAIRIE D'AUNEAU-BLEURY-ST-SYMPHORIEN");
+    expect(block.lines.at(-1)).toBe('28700 AUNEAU BLEURY SAINT SYMPHORIEN');
+  });
+
+  it('puts a name that cannot fit on its own line, cut with a warning', () => {
+    const name = 'Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson-de-la-Grande-Vallée';
+    const block = townHallAddress({ communeName: name, typeLiaison: 0, mayorSex: 'F', postalCode: '51290' });
+    expect(block.lines[0]).toBe('MAIRIE');
+    expect(block.lines[1]!.length).toBeLessThanOrEqual(MAX_LINE_LENGTH);
+    expect(block.warnings.some((w) => w.includes('coupé'))).toBe(true);
+  });
+
+  it('keeps at most 6 lines by joining complements, then dropping the function line', () => {
+    const block = townHallAddress({ communeName: 'Tours', typeLiaison: 0, mayorSex: 'M', complement1: 'Hôtel de Ville', complement2: 'Bureau 12', street: '1 rue des Minimes', distribution: 'CS 40017', postalCode: '37032', locality: 'Tours CEDEX 1' });
+    expect(block.lines).toHaveLength(6);
+    expect(block.lines).toContain('HOTEL DE VILLE BUREAU 12');
+    const crowded = townHallAddress({ communeName: 'Tours', typeLiaison: 0, mayorSex: 'M', complement1: 'Hôtel de Ville de la commune nouvelle', complement2: 'Service courrier du secrétariat', street: '1 rue des Minimes', distribution: 'CS 40017', postalCode: '37032' });
+    expect(crowded.lines).toHaveLength(MAX_LINES);
+    expect(crowded.lines).not.toContain('MONSIEUR LE MAIRE');
+    expect(crowded.warnings).toEqual([]);
+  });
+
+  it('warns when nothing can bring the block under 6 lines', () => {
+    const block = townHallAddress({ communeName: 'Saint-Christophe-en-Boucherie-et-Ailleurs', typeLiaison: 0, mayorSex: 'M', complement1: 'Hôtel de Ville de la commune nouvelle', complement2: 'Service courrier du secrétariat', street: '1 rue des Minimes', distribution: 'CS 40017', postalCode: '36400' });
+    expect(block.warnings.some((w) => w.includes('7 lignes'))).toBe(true);
+  });
+
+  it('fits every current commune of France in 38 characters and 6 lines', () => {
+    const ref = communeReference();
+    let over = 0;
+    for (const c of ref.communes.values()) {
+      const block = townHallAddress({ communeName: c.nom, typeLiaison: c.typeLiaison, mayorSex: 'F', postalCode: c.codesPostaux[0] ?? '00000' });
+      if (block.lines.some((l) => l.length > MAX_LINE_LENGTH) || block.lines.length > MAX_LINES) over++;
+    }
+    expect(over).toBe(0);
+  });
+});

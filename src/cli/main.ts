@@ -47,6 +47,7 @@ export function buildProgram(fail: (code: number) => void): Command {
   const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const program = new Command('relais');
   program
+    .usage('[options] <commande>')
     .description("relais : lettres aux maires, courriels, publications et suivi des volontaires d'une campagne préfecture–ARS")
     .version(version, '-V, --version', 'affiche la version')
     .helpOption('-h, --help', "affiche l'aide")

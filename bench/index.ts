@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: performance figures, printed, never a failure (these machines are shared and
+ * noisy: a timing is information, not a test). Each figure runs in its own process.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../src/paths.js';
+import { writeNationalCampaign } from '../scripts/national-data.js';
+import { fmt, measure } from './measure.js';
+
+const national = join(packageRoot(), 'data', 'national');
+if (!existsSync(join(national, 'campagne.yaml'))) {
+  process.stdout.write('Génération du fichier national (34 969 communes)…\n');
+  writeNationalCampaign(national);
+}
+
+const rows: Array<[string, string, string, string]> = [];
+function line(name: string, value: string, target: string, memory: string): void {
+  rows.push([name, value, target, memory]);
+  process.stdout.write(`${name} : ${value} (objectif ${target}), mémoire ${memory}\n`);
+}
+
+const check = measure('task-check.js', [national]);
+line(
+  `relais check, national (${fmt(Number(check.figures.recipients))} communes)`,
+  `${fmt(Number(check.figures.ms) / 1000, 2)} s (${fmt(check.wallMs / 1000, 2)} s avec le démarrage de Node)`,
+  '< 2 s, < 300 Mo',
+  `${fmt(check.peakMb)} Mo`,
+);
+
+process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');
+for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);

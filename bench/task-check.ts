@@ -1,0 +1,8 @@
+/** Bench task: the whole of `relais check` (load, read both files, join, validate) on a campaign. */
+import { checkCampaign } from '../src/campaign/check.js';
+import { report } from './measure.js';
+
+const dir = process.argv[2] ?? '.';
+const start = performance.now();
+const { report: result } = await checkCampaign(dir);
+report({ ms: performance.now() - start, recipients: result.recipients, errors: result.errors.length, warnings: result.warnings.length });

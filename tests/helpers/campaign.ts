@@ -1,0 +1,58 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { ROOT } from './cli.js';
+
+const created: string[] = [];
+
+afterEach(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'relais-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** A copy of the sample campaign (campagne.yaml, templates, data) in a temporary folder. */
+export function sampleCampaign(): string {
+  const dir = tempDir();
+  for (const entry of ['campagne.yaml', 'templates', 'data']) {
+    try {
+      cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+    } catch {
+      // templates/ may not exist yet.
+    }
+  }
+  return dir;
+}
+
+export const RNE_HEADER =
+  "Code du département;Libellé du département;Code de la collectivité à statut particulier;Libellé de la collectivité à statut particulier;Code de la commune;Libellé de la commune;Nom de l'élu;Prénom de l'élu;Code sexe;Date de naissance;Code de la catégorie socio-professionnelle;Libellé de la catégorie socio-professionnelle;Date de début du mandat;Date de début de la fonction";
+
+export function rneRow(dep: string, insee: string, commune: string, nom: string, prenom: string, sexe: string): string {
+  return [dep, '', '', '', insee, commune, nom, prenom, sexe, '01/01/1960', '33', 'Cadres', '23/03/2014', '23/03/2014'].join(';');
+}
+
+export const CONTACT_HEADER = 'code_insee_commune;adresse_courriel;numero_voie;code_postal;nom_commune';
+
+/**
+ * A small campaign on the sample's campagne.yaml (Loiret and Indre-et-Loire) whose data files are
+ * given as text (or bytes), so each test shows exactly the input it is about.
+ */
+export function campaignWith(files: { maires?: string | Buffer; mairies?: string | Buffer; yaml?: (yaml: string) => string; mairiesName?: string }): string {
+  const dir = sampleCampaign();
+  if (files.maires !== undefined) writeFileSync(join(dir, 'data', 'maires.csv'), files.maires);
+  if (files.mairies !== undefined) writeFileSync(join(dir, 'data', files.mairiesName ?? 'mairies.csv'), files.mairies);
+  if (files.yaml) {
+    const path = join(dir, 'campagne.yaml');
+    writeFileSync(path, files.yaml(readFileSync(path, 'utf8')));
+  }
+  return dir;
+}
+
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true }).map(String).sort();
+}

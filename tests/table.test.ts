@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openTable, sniffDelimiter, sniffEncoding } from '../src/data/table.js';
+import { isRneHeader, rneColumns, rneInseeCode, toMayor } from '../src/data/rne.js';
+import { contactColumns, isContactHeader, isValidEmail, toContact } from '../src/data/contacts.js';
+import { RelaisError } from '../src/errors.js';
+import { tempDir } from './helpers/campaign.js';
+
+async function readAll(path: string, isHeader?: (cells: string[]) => boolean) {
+  const table = await openTable(path, isHeader ? { isHeader } : {});
+  const rows = [];
+  for await (const row of table.rows) rows.push(row);
+  return { table, rows };
+}
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('openTable', () => {
+  it('reads quoted fields with newlines and gives the line where each record starts', async () => {
+    const { table, rows } = await readAll(file('a.csv', 'a;b\n1;"x\ny"\n\n3;4\n'));
+    expect(table.header).toEqual(['a', 'b']);
+    expect(rows).toEqual([
+      { line: 2, values: ['1', 'x\ny'] },
+      { line: 5, values: ['3', '4'] },
+    ]);
+  });
+
+  it('sniffs comma, tab and semicolon from the header', async () => {
+    expect(sniffDelimiter('a,b,c')).toBe(',');
+    expect(sniffDelimiter('a\tb\tc')).toBe('\t');
+    expect(sniffDelimiter('"a;b",c,d')).toBe(',');
+    expect(sniffDelimiter('a;b,c;d')).toBe(';');
+    const { rows } = await readAll(file('c.csv', 'a,b\r\n"1,5",2\r\n'));
+    expect(rows[0]!.values).toEqual(['1,5', '2']);
+  });
+
+  it('recognises BOM, UTF-16 and Windows-1252', async () => {
+    expect(sniffEncoding(Buffer.from('\uFEFFabc', 'utf8')).label).toBe('UTF-8 (BOM)');
+    expect(sniffEncoding(Buffer.from('Orléans', 'utf8')).label).toBe('UTF-8');
+    expect(sniffEncoding(Buffer.from('Orl\xe9ans', 'latin1')).label).toBe('Windows-1252');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('nom\tville\r\nPOUËSSEL\tOrléans\r\n', 'utf16le')]);
+    const { rows } = await readAll(file('u.txt', utf16));
+    expect(rows[0]!.values).toEqual(['POUËSSEL', 'Orléans']);
+    const cp1252 = Buffer.from('nom;ville\nP\xc9RICHON;Orl\xe9ans \x80\n', 'latin1');
+    const read = await readAll(file('w.csv', cp1252));
+    expect(read.table.encoding).toBe('Windows-1252');
+    expect(read.rows[0]!.values).toEqual(['PÉRICHON', 'Orléans €']);
+  });
+
+  it('reports bytes that break UTF-8 after the sampled start, with the file', async () => {
+    const start = `a;b\n${'x;y\n'.repeat(20000)}`;
+    const path = file('mixed.csv', Buffer.concat([Buffer.from(start, 'utf8'), Buffer.from('Orl\xe9ans;z\n', 'latin1')]));
+    await expect(readAll(path)).rejects.toThrow(/encodage incohérent/);
+  });
+
+  it('refuses a workbook saved with a .csv name', async () => {
+    await expect(readAll(file('x.csv', Buffer.from('PK\x03\x04rest', 'latin1')))).rejects.toThrow(/classeur/);
+  });
+
+  it('never throws anything but a RelaisError on random bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 400 }), async (bytes) => {
+        const path = file('r.csv', Buffer.from(bytes));
+        try {
+          await readAll(path);
+        } catch (err) {
+          expect(err).toBeInstanceOf(RelaisError);
+        }
+      }),
+      { numRuns: 200, seed: 42 },
+    );
+  });
+});
+
+describe('RNE formats', () => {
+  it('reads the 2020 export: title line, tabs, ISO-8859-1, split codes, d/m/yyyy dates', async () => {
+    const header = ['Code du département (Maire)', 'Libellé de département (Maires)', 'Code Insee de la commune', 'Libellé de la commune', "Nom de l'élu", "Prénom de l'élu", 'Code sexe', 'Date de naissance', 'Code profession', 'Libellé de la profession', 'Date de début du mandat', 'Date de début de la fonction'];
+    const text = [
+      'Répertoire national des élus : maires au 1/4/2020',
+      header.join('\t'),
+      ['45', 'LOIRET', '234', 'Orléans', 'GRAND', 'Serge', 'M', '2/6/1955', '33', 'Cadres', '23/3/2014', '4/4/2014'].join('\t'),
+      ['1', 'AIN', '1', "L'Abergement-Clémenciat", 'DUPONT', 'Anne', 'F', '1/1/1960', '', '', '1/1/2014', '1/1/2014'].join('\t'),
+      ['2A', 'CORSE-DU-SUD', '4', 'Ajaccio', 'MARCANGELI', 'Laurent', 'M', '1/1/1980', '', '', '1/1/2014', '1/1/2014'].join('\t'),
+      ['ZA', 'GUADELOUPE', '1', 'Les Abymes', 'X', 'Y', 'M', '1/1/1980', '', '', '1/1/2014', '1/1/2014'].join('\t'),
+    ].join('\r\n');
+    const latin1 = Buffer.from(text, 'latin1');
+    const { table, rows } = await readAll(file('rne2020.txt', latin1), isRneHeader);
+    expect(table.headerLine).toBe(2);
+    expect(table.encoding).toBe('Windows-1252');
+    const columns = rneColumns(table.header);
+    expect(columns.missing).toEqual([]);
+    const mayors = rows.map((r) => toMayor(r.values, r.line, columns.indexes));
+    expect(mayors.map((m) => [m.line, m.insee, m.nom, m.sexe])).toEqual([
+      [3, '45234', 'GRAND', 'M'],
+      [4, '01001', 'DUPONT', 'F'],
+      [5, '2A004', 'MARCANGELI', 'M'],
+      [6, '97101', 'X', 'M'],
+    ]);
+    expect(mayors[0]!.libelle).toBe('Orléans');
+  });
+
+  it('rebuilds INSEE codes', () => {
+    expect(rneInseeCode('45', '45234')).toBe('45234');
+    expect(rneInseeCode('01', '1001')).toBe('01001');
+    expect(rneInseeCode('1', '1')).toBe('01001');
+    expect(rneInseeCode('971', '1')).toBe('97101');
+    expect(rneInseeCode('2B', '33')).toBe('2B033');
+  });
+
+  it('keeps only mayors from the file of all municipal councillors', async () => {
+    const header = "Code du département;Code de la commune;Libellé de la commune;Nom de l'élu;Prénom de l'élu;Code sexe;Libellé de la fonction";
+    const { table, rows } = await readAll(file('cm.csv', `${header}\n45;45234;Orléans;A;B;M;Maire\n45;45234;Orléans;C;D;F;Premier adjoint au maire\n`), isRneHeader);
+    const columns = rneColumns(table.header);
+    expect(rows.map((r) => toMayor(r.values, r.line, columns.indexes).fonction)).toEqual(['Maire', 'Premier adjoint au maire']);
+  });
+});
+
+describe('contacts', () => {
+  it('reads an .xlsx workbook with hyperlinks and numbers', async () => {
+    const path = join(tempDir(), 'mairies.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Mairies');
+    ws.addRow(['Liste des mairies du Loiret']);
+    ws.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune']);
+    ws.addRow(['45234', { text: 'mairie@orleans.example', hyperlink: 'mailto:mairie@orleans.example' }, "Place de l'Étape", 45000, 'Orléans']);
+    ws.addRow([45001, '', 'Le Bourg', 45170, 'Adon']);
+    await wb.xlsx.writeFile(path);
+    const { table, rows } = await readAll(path, isContactHeader);
+    expect(table.headerLine).toBe(2);
+    const columns = contactColumns(table.header);
+    const contacts = rows.map((r) => toContact(r.values, r.line, columns.indexes));
+    expect(contacts.map((c) => [c.line, c.insee, c.courriel, c.codePostal])).toEqual([
+      [3, '45234', 'mairie@orleans.example', '45000'],
+      [4, '45001', '', '45170'],
+    ]);
+  });
+
+  it('maps columns named by the préfecture', async () => {
+    const { table, rows } = await readAll(file('p.csv', 'INSEE,Mél de la mairie\n45234,a@b.example\n'));
+    const columns = contactColumns(table.header, { insee: 'INSEE', courriel: 'Mél de la mairie' });
+    expect(columns.missing).toEqual([]);
+    expect(toContact(rows[0]!.values, 2, columns.indexes).courriel).toBe('a@b.example');
+  });
+
+  it.each([
+    ['mairie@orleans.example', true],
+    ['accueil.mairie@saint-jean-de-braye.fr', true],
+    ['mairie@@x', false],
+    ['mairie@x', false],
+    ['mairie orleans@x.fr', false],
+    ['mairie@x..fr', false],
+    ['', false],
+  ])('email %s valid: %s', (email, valid) => {
+    expect(isValidEmail(email)).toBe(valid);
+  });
+});

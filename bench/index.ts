@@ -28,5 +28,13 @@ line(
   `${fmt(check.peakMb)} Mo`,
 );
 
+const render = measure('task-render.js', [national]);
+line(
+  `rendu et comptage de tous les canaux, national (${fmt(Number(render.figures.texts))} textes)`,
+  `${fmt(Number(render.figures.ms) / 1000, 2)} s`,
+  '< 3 s',
+  `${fmt(render.peakMb)} Mo`,
+);
+
 process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);

@@ -2,7 +2,7 @@
  * `npm run data:national`: a national campaign (34,969 communes, every département signed by a
  * fictional préfet) for the benchmarks. Written to data/national/, which git ignores.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { communeReference } from '../src/data/cog.js';
 import { packageRoot } from '../src/paths.js';
@@ -23,6 +23,7 @@ export function writeNationalCampaign(dir: string): number {
     '  objet: Test de charge',
     '  date: 2020-04-10',
     '  plateforme: { nom: renfort-covid.fr, url: "https://www.renfort-covid.fr", lancement: 2020-03-26 }',
+    '  liens: { twitter: "https://twitter.com/ARS_CVL", linkedin: "https://www.linkedin.com/company/ars", inscription: "https://bit.ly/2WQSVGW" }',
     '  volontaires: 2100',
     'ars:',
     '  nom: Agence régionale de santé',
@@ -35,6 +36,7 @@ export function writeNationalCampaign(dir: string): number {
     '',
   ].join('\n');
   writeFileSync(join(dir, 'campagne.yaml'), yaml);
+  cpSync(join(packageRoot(), 'templates'), join(dir, 'templates'), { recursive: true });
   return communes.length;
 }
 

@@ -1,7 +1,12 @@
 import { communeReference } from '../data/cog.js';
+import { RelaisError } from '../errors.js';
 import { ProblemList, type Problem } from '../problems.js';
 import { loadCampaign, type Campaign } from './load.js';
 import { buildRecipients, type Recipient } from './recipients.js';
+import { figuresFromConfig, type Figures } from './context.js';
+import type { TemplateSet } from '../text/templates.js';
+import { loadTemplates } from './messages.js';
+import { checkRendering } from './render-check.js';
 
 /**
  * `relais check` as a use case: load, join, validate; return everything found, act on nothing.
@@ -32,21 +37,30 @@ export interface CheckResult {
   report: CheckReport;
   campaign: Campaign | undefined;
   recipients: Recipient[];
+  templates: TemplateSet | undefined;
+  figures: Figures | undefined;
 }
 
 export async function checkCampaign(dir: string, options: { departements?: string[] } = {}): Promise<CheckResult> {
   const { campaign, problems } = await loadCampaign(dir);
   let recipients: Recipient[] = [];
   let outside = 0;
+  let templates: TemplateSet | undefined;
+  let figures: Figures | undefined;
   if (campaign) {
     const unknown = (options.departements ?? []).filter((d) => !campaign.departements.some((c) => c.code === d));
     for (const d of unknown) problems.error('option', `le département ${d} ne fait pas partie de la campagne`, { field: '--dep' }, 'file');
     const joined = await buildRecipients(campaign, communeReference(), problems, options.departements);
     recipients = joined.recipients;
     outside = joined.outside;
+    templates = await loadTemplates(campaign, problems);
+    figures = figuresFromConfig(campaign);
+    if (templates) checkRendering(campaign, recipients, templates, figures, problems);
   }
-  return { report: summarize(dir, campaign, recipients, outside, problems), campaign, recipients };
+  return { report: summarize(dir, campaign, recipients, outside, problems), campaign, recipients, templates, figures };
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function summarize(dir: string, campaign: Campaign | undefined, recipients: Recipient[], outside: number, problems: ProblemList): CheckReport {
   const byDep = new Map<string, DepartementSummary>();
@@ -60,7 +74,7 @@ function summarize(dir: string, campaign: Campaign | undefined, recipients: Reci
   }
   // File-level problems first, then rows in file order: the order people fix things in.
   const order = (a: Problem, b: Problem) =>
-    (a.scope === b.scope ? 0 : a.scope === 'file' ? -1 : 1) || (a.file ?? '~').localeCompare(b.file ?? '~') || (a.line ?? 0) - (b.line ?? 0);
+    (a.scope === b.scope ? 0 : a.scope === 'file' ? -1 : 1) || compare(a.file ?? '~', b.file ?? '~') || (a.line ?? 0) - (b.line ?? 0);
   const errors = problems.errors.sort(order);
   return {
     ok: errors.length === 0,
@@ -72,4 +86,30 @@ function summarize(dir: string, campaign: Campaign | undefined, recipients: Reci
     errors,
     warnings: problems.warnings.sort(order),
   };
+}
+
+export interface ReadyCampaign {
+  campaign: Campaign;
+  recipients: Recipient[];
+  templates: TemplateSet;
+  figures: Figures | undefined;
+  report: CheckReport;
+}
+
+/**
+ * What every producing command starts with: the whole check. Nothing is generated or sent from
+ * a campaign with errors; the user is pointed at `relais check` for the full list.
+ */
+export async function readyCampaign(dir: string, options: { departements?: string[] } = {}): Promise<ReadyCampaign> {
+  const result = await checkCampaign(dir, options);
+  const { report, campaign, templates } = result;
+  if (!report.ok || !campaign || !templates) {
+    const first = report.errors[0];
+    throw new RelaisError(
+      `la campagne contient ${report.errors.length} erreur${report.errors.length > 1 ? 's' : ''} : rien n'a été produit (« relais check » les détaille)`,
+      first ? { ...(first.file ? { file: first.file } : {}), ...(first.line === undefined ? {} : { line: first.line }) } : {},
+      { details: { errors: report.errors } },
+    );
+  }
+  return { campaign, recipients: result.recipients, templates, figures: result.figures, report };
 }

@@ -14,6 +14,10 @@ export const CAMPAIGN_FILE = 'campagne.yaml';
 export interface CampaignDepartement extends Departement {
   ville: string;
   prefet: PersonConfig;
+  /** Collective salutation of the letters, or null for one salutation per mayor. */
+  formuleAppel: string | null;
+  /** The département's own région (a national campaign spans several). */
+  regionInfo: Region;
 }
 
 export interface Campaign {
@@ -135,7 +139,8 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
       continue;
     }
     const chefLieu = ref.communes.get(known.chefLieu)?.nom ?? known.nom;
-    departements.push({ ...known, ville: dep.ville ?? chefLieu, prefet: dep.prefet });
+    const regionInfo = ref.regions.get(known.region) ?? { code: known.region, nom: known.region, typeLiaison: 0 };
+    departements.push({ ...known, ville: dep.ville ?? chefLieu, prefet: dep.prefet, formuleAppel: dep.formule_appel ?? null, regionInfo });
   }
   if (Object.keys(rawDeps).length === 0) {
     problems.error('configuration', 'aucun département : ajoutez au moins un département sous « departements: »', { file, field: 'departements', ...lineOpt(lineAt(doc, counter, ['departements'])) }, 'file');

@@ -34,6 +34,8 @@ const departementSchema = z.strictObject({
   prefet: personSchema,
   /** Place written before the date; defaults to the département's chef-lieu. */
   ville: text.optional(),
+  /** Collective salutation ("Mesdames et Messieurs les Maires du Loiret"); otherwise one per mayor. */
+  formule_appel: text.optional(),
 });
 
 const columnMap = z.record(z.string(), z.string());
@@ -42,7 +44,9 @@ const sourceSchema = z.union([
   z.strictObject({ fichier: text, colonnes: columnMap.optional() }),
 ]);
 
-export const CHANNELS = ['lettre', 'annexe', 'courriel', 'twitter', 'facebook', 'linkedin', 'sms'] as const;
+/** Templates of a campaign; each defaults to templates/<name>.hbs (underscores as hyphens). */
+export const TEMPLATE_NAMES = ['lettre', 'courriel_objet', 'courriel_texte', 'courriel_html', 'twitter', 'facebook', 'linkedin', 'sms'] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const campaignSchema = z.strictObject({
   campagne: z.strictObject({
@@ -68,7 +72,7 @@ export const campaignSchema = z.strictObject({
     /** What to do with rows of communes outside the campaign's départements (regional or national files). */
     hors_campagne: z.enum(['erreur', 'ignorer'], { error: 'valeur attendue : erreur ou ignorer' }).default('erreur'),
   }),
-  modeles: z.partialRecord(z.enum(CHANNELS), text).optional(),
+  modeles: z.partialRecord(z.enum(TEMPLATE_NAMES), text).optional(),
   pieces_jointes: z.array(text).optional(),
   polices: z
     .strictObject({ normale: text, grasse: text.optional(), italique: text.optional() })

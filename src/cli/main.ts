@@ -4,7 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { RelaisError, formatLocation } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { registerCheck } from './check.js';
+import { registerCount } from './count.js';
 import { registerInit } from './init.js';
+import { registerPosts } from './posts.js';
+import { registerPreview } from './preview.js';
 import { problemLine } from './report.js';
 
 /**
@@ -60,6 +63,9 @@ export function buildProgram(fail: (code: number) => void): Command {
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   registerCheck(program, fail);
   registerInit(program, fail);
+  registerCount(program, fail);
+  registerPreview(program, fail);
+  registerPosts(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }
@@ -72,6 +78,10 @@ export async function main(argv: string[]): Promise<number> {
     code = Math.max(code, c);
   };
   const json = argv.includes('--json');
+  // `relais preview 45234 | head`: a reader that goes away is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   try {
     await buildProgram(fail).parseAsync(argv);
     return code;

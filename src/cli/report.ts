@@ -25,6 +25,8 @@ const KIND_LABELS: Record<string, string> = {
   'sans-courriel': 'Mairie sans adresse électronique (envoi postal)',
   adresse: 'Adresse postale hors norme',
   'population-nulle': 'Population nulle',
+  modele: 'Modèle de texte',
+  'regle-canal': 'Règle du canal (longueur, caractères)',
 };
 
 export const SHOWN_PER_KIND = 50;

@@ -42,6 +42,8 @@ export function withArticle(name: string, typeLiaison: number): string {
 
 /** Removes diacritics, and spells out the ligatures NFD leaves alone (Œ, Æ). */
 export function stripAccents(text: string): string {
+  // Most names and addresses are plain ASCII: NFD normalisation is the costly part of a join.
+  if (/^[\x00-\x7f]*$/.test(text)) return text;
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

@@ -1,0 +1,71 @@
+import { withDe } from '../text/french.js';
+import { directorTitle, prefectTitle } from '../text/format.js';
+import type { Campaign, CampaignDepartement } from './load.js';
+import type { Recipient } from './recipients.js';
+
+/**
+ * The variables templates see. Plain data, built once per département and extended per
+ * recipient. Every key is always present (null when unknown), because strict templates treat a
+ * missing key as an error: only a key the template really should not use is absent.
+ */
+export interface Figures {
+  /** Volunteers signed up in the région, and the date of that figure. */
+  region: number;
+  departement?: Record<string, number>;
+  date: string;
+}
+
+export function figuresFromConfig(campaign: Campaign): Figures | undefined {
+  const n = campaign.config.campagne.volontaires;
+  return n === undefined ? undefined : { region: n, date: campaign.config.campagne.date };
+}
+
+export type DepartementContext = ReturnType<typeof departementContext>;
+
+export function departementContext(campaign: Campaign, dep: CampaignDepartement, figures: Figures | undefined) {
+  const c = campaign.config;
+  const region = dep.regionInfo;
+  const ars = c.ars.signataire;
+  return {
+    campagne: {
+      titre: c.campagne.titre,
+      objet: c.campagne.objet,
+      date: c.campagne.date,
+      plateforme: c.campagne.plateforme,
+      liens: c.campagne.liens ?? {},
+    },
+    region: { code: region.code, nom: region.nom, typeLiaison: region.typeLiaison },
+    departement: {
+      code: dep.code,
+      nom: dep.nom,
+      typeLiaison: dep.typeLiaison,
+      ville: dep.ville,
+      formule_appel: dep.formuleAppel,
+    },
+    prefet: {
+      prenom: dep.prefet.prenom,
+      nom: dep.prefet.nom,
+      genre: dep.prefet.genre,
+      titre: dep.prefet.titre ?? prefectTitle(dep.prefet.genre, withDe(dep.nom, dep.typeLiaison)),
+    },
+    ars: {
+      nom: c.ars.nom,
+      sigle: c.ars.sigle ?? 'ARS',
+      signataire: { prenom: ars.prenom, nom: ars.nom, genre: ars.genre, titre: ars.titre ?? directorTitle(ars.genre, campaign.region?.nom) },
+    },
+    ...(figures
+      ? { volontaires: { region: figures.region, departement: figures.departement?.[dep.code] ?? null, date: figures.date } }
+      : {}),
+  };
+}
+
+export type RecipientContext = ReturnType<typeof recipientContext>;
+
+export function recipientContext(depContext: DepartementContext, r: Recipient) {
+  return {
+    ...depContext,
+    commune: { code: r.commune.code, nom: r.commune.nom, typeLiaison: r.commune.typeLiaison, population: r.commune.population, codesPostaux: r.commune.codesPostaux },
+    maire: r.maire ? { prenom: r.maire.prenom, nom: r.maire.nom, sexe: r.maire.sexe } : null,
+    mairie: { courriel: r.contact?.courriel ?? null, adresse: r.adresse },
+  };
+}

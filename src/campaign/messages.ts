@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { checkChannel, countLabel, type Channel, type ChannelResult } from '../channels/index.js';
+import type { ProblemList } from '../problems.js';
+import { TemplateError, TemplateSet, type TemplateSource } from '../text/templates.js';
+import type { NumberSpace } from '../text/format.js';
+import { TEMPLATE_NAMES, type TemplateName } from './schema.js';
+import { campaignPath, displayPath, type Campaign } from './load.js';
+
+/**
+ * Rendering every text of a campaign: the four channel messages (which are also the letter's
+ * annex), the letter body and the email. Channel texts are checked against their channel's rule
+ * on every render; identical texts are checked once (most recipients share them).
+ */
+export const SOCIAL_CHANNELS = ['twitter', 'facebook', 'linkedin', 'sms'] as const;
+export type SocialChannel = (typeof SOCIAL_CHANNELS)[number];
+
+export const CHANNEL_LABELS: Record<SocialChannel, string> = { twitter: 'Twitter', facebook: 'Facebook', linkedin: 'LinkedIn', sms: 'SMS' };
+
+const SPACES: Partial<Record<TemplateName, NumberSpace>> = { twitter: 'x', sms: 'sms' };
+
+export function templatePath(campaign: Campaign, name: TemplateName): string {
+  return campaign.config.modeles?.[name] ?? `templates/${name.replace(/_/g, '-')}.hbs`;
+}
+
+/** Reads and compiles the campaign's templates; a problem per unreadable or invalid template. */
+export async function loadTemplates(campaign: Campaign, problems: ProblemList): Promise<TemplateSet | undefined> {
+  const sources: TemplateSource[] = [];
+  for (const name of TEMPLATE_NAMES) {
+    const path = templatePath(campaign, name);
+    const file = displayPath(campaign, path);
+    try {
+      const source = await readFile(campaignPath(campaign, path), 'utf8');
+      sources.push({ name, file, source, html: name === 'courriel_html', space: SPACES[name] ?? 'document' });
+    } catch {
+      problems.error('modele', `modèle introuvable : ${file}`, { file, field: `modeles.${name}` }, 'file');
+    }
+  }
+  if (sources.length < TEMPLATE_NAMES.length) return undefined;
+  // Compile each alone so that every broken template is reported, not only the first.
+  let ok = true;
+  for (const source of sources) {
+    try {
+      new TemplateSet([source]);
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      ok = false;
+      problems.error('modele', err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, 'file');
+    }
+  }
+  return ok ? new TemplateSet(sources) : undefined;
+}
+
+export interface RenderedMessage {
+  channel: SocialChannel;
+  texte: string;
+  result: ChannelResult;
+  compte: string;
+}
+
+const resultCache = new Map<string, ChannelResult>();
+
+export function measure(channel: Channel, text: string): ChannelResult {
+  const key = `${channel}\u0000${text}`;
+  let r = resultCache.get(key);
+  if (!r) {
+    if (resultCache.size > 10_000) resultCache.clear();
+    r = checkChannel(channel, text);
+    resultCache.set(key, r);
+  }
+  return r;
+}
+
+/** Template output is trimmed: a final newline in the file is not part of a tweet. */
+export function renderText(set: TemplateSet, name: TemplateName, context: object): string {
+  return set.render(name, context).trim();
+}
+
+export function renderMessages(set: TemplateSet, context: object): Record<SocialChannel, RenderedMessage> {
+  const out = {} as Record<SocialChannel, RenderedMessage>;
+  for (const channel of SOCIAL_CHANNELS) {
+    const texte = renderText(set, channel, context);
+    const result = measure(channel, texte);
+    out[channel] = { channel, texte, result, compte: countLabel(result) };
+  }
+  return out;
+}
+
+export interface RenderedEmail {
+  objet: string;
+  texte: string;
+  html: string;
+  objetResult: ChannelResult;
+}
+
+/** The letter and the email see the messages of the annex: `messages.sms.texte`, `.compte`. */
+export function withMessages<T extends object>(context: T, messages: Record<SocialChannel, RenderedMessage>) {
+  return { ...context, messages: Object.fromEntries(SOCIAL_CHANNELS.map((c) => [c, { texte: messages[c].texte, compte: messages[c].compte }])) };
+}
+
+export function renderEmail(set: TemplateSet, context: object): RenderedEmail {
+  const objet = renderText(set, 'courriel_objet', context).replace(/\s+/g, ' ');
+  return { objet, texte: renderText(set, 'courriel_texte', context), html: set.render('courriel_html', context), objetResult: measure('courriel-objet', objet) };
+}

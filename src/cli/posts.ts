@@ -1,0 +1,39 @@
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { readyCampaign } from '../campaign/check.js';
+import { CHANNEL_LABELS, SOCIAL_CHANNELS } from '../campaign/messages.js';
+import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
+import { contextOf } from './context.js';
+import { collectList } from './list-option.js';
+
+export function registerPosts(program: Command, fail: (code: number) => void): void {
+  program
+    .command('posts')
+    .description('écrit les messages Twitter, Facebook, LinkedIn et SMS de chaque département dans out/messages/')
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .action(async (opts: { dep?: string[] }, command: Command) => {
+      const ctx = contextOf(command, fail);
+      const deps = opts.dep ?? [];
+      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const rendered = renderDepartementMessages(ready, deps);
+      const files = await writeDepartementMessages(ready, rendered);
+      const rel = (p: string) => relative(ready.campaign.dir, p);
+      if (ctx.out.json) {
+        ctx.out.document({
+          ok: true,
+          departements: rendered.map((d) => ({
+            code: d.code,
+            nom: d.nom,
+            messages: Object.fromEntries(SOCIAL_CHANNELS.map((c) => [c, { texte: d.messages[c].texte, ...d.messages[c].result }])),
+          })),
+          fichiers: files.map(rel),
+        });
+        return;
+      }
+      for (const d of rendered) {
+        ctx.out.line(ctx.out.colors.bold(`${d.code} ${d.nom}`));
+        for (const c of SOCIAL_CHANNELS) ctx.out.line(`  ${CHANNEL_LABELS[c].padEnd(9)} ${d.messages[c].compte}`);
+      }
+      ctx.out.line(`${files.length} fichiers écrits dans ${rel(files[0] ?? '').split('/').slice(0, 2).join('/')}/`);
+    });
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { readyCampaign } from '../campaign/check.js';
+import { departementContext, recipientContext } from '../campaign/context.js';
+import { buildLetter, letterText } from '../campaign/letter.js';
+import { CHANNEL_LABELS, renderEmail, renderMessages, SOCIAL_CHANNELS, withMessages, type SocialChannel } from '../campaign/messages.js';
+import { normalizeInsee } from '../data/cog.js';
+import { RelaisError } from '../errors.js';
+import { contextOf } from './context.js';
+import { parseChannel, printChannelResult } from './count.js';
+
+const PREVIEW_CHANNELS = ['lettre', 'courriel', ...SOCIAL_CHANNELS] as const;
+
+export function registerPreview(program: Command, fail: (code: number) => void): void {
+  program
+    .command('preview')
+    .description("montre les textes d'une commune (lettre, courriel, messages) avec leurs comptes")
+    .argument('<insee>', 'code INSEE de la commune')
+    .option('--channel <canal>', `un seul texte : ${PREVIEW_CHANNELS.join(', ')}`)
+    .action(async (insee: string, opts: { channel?: string }, command: Command) => {
+      const ctx = contextOf(command, fail);
+      const only = opts.channel ? (['lettre', 'courriel'].includes(opts.channel) ? opts.channel : parseChannel(opts.channel, PREVIEW_CHANNELS)) : undefined;
+      const ready = await readyCampaign(ctx.campaignDir);
+      const code = normalizeInsee(insee);
+      const recipient = ready.recipients.find((r) => r.commune.code === code);
+      if (!recipient) throw new RelaisError(`la commune ${insee} n'est pas un destinataire de cette campagne (départements : ${ready.campaign.departements.map((d) => d.code).join(', ')})`);
+      const dep = ready.campaign.departements.find((d) => d.code === recipient.departement.code)!;
+      const context = recipientContext(departementContext(ready.campaign, dep, ready.figures), recipient);
+      const messages = renderMessages(ready.templates, context);
+      const letter = buildLetter(ready.templates, context, messages);
+      const email = renderEmail(ready.templates, withMessages(context, messages));
+      const { out } = ctx;
+      if (out.json) {
+        out.document({
+          commune: { code: recipient.commune.code, nom: recipient.commune.nom },
+          ...(!only || only === 'lettre' ? { lettre: { ...letter, texte: letterText(letter) } } : {}),
+          ...(!only || only === 'courriel' ? { courriel: { destinataire: recipient.contact?.courriel ?? null, objet: email.objet, texte: email.texte, html: email.html } } : {}),
+          messages: Object.fromEntries(SOCIAL_CHANNELS.filter((c) => !only || only === c).map((c) => [c, { texte: messages[c].texte, ...messages[c].result }])),
+        });
+        return;
+      }
+      const heading = (t: string) => out.line(out.colors.bold(out.colors.blue(`── ${t} ──`)));
+      if (!only || only === 'lettre') {
+        heading(`Lettre — ${recipient.commune.nom} (${recipient.commune.code})`);
+        out.line(letterText(letter));
+      }
+      if (!only || only === 'courriel') {
+        heading(`Courriel à ${recipient.contact?.courriel ?? '(pas d’adresse : envoi postal)'}`);
+        out.line(`Objet : ${email.objet}`);
+        out.line();
+        out.line(email.texte);
+        out.line();
+      }
+      for (const c of SOCIAL_CHANNELS as readonly SocialChannel[]) {
+        if (only && only !== c) continue;
+        heading(CHANNEL_LABELS[c]);
+        out.line(messages[c].texte);
+        out.line();
+        printChannelResult(out, CHANNEL_LABELS[c], messages[c].result);
+        out.line();
+      }
+    });
+}

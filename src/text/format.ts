@@ -1,0 +1,97 @@
+/**
+ * French formatting of dates and numbers for documents. Pure: the date is always given.
+ */
+export class FormatError extends Error {}
+
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const WEEKDAYS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
+
+/** Accepts "AAAA-MM-JJ" (or a Date); refuses dates that do not exist ("2020-13-45", "2020-02-30"). */
+export function parseIsoDate(value: unknown): { year: number; month: number; day: number; weekday: number } {
+  let y: number, m: number, d: number;
+  if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    [y, m, d] = [value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate()];
+  } else {
+    const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
+    if (!match) throw new FormatError(`date invalide « ${String(value)} » (AAAA-MM-JJ attendu)`);
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  }
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new FormatError(`date invalide « ${String(value)} » : ce jour n'existe pas`);
+  return { year: y, month: m, day: d, weekday: date.getUTCDay() };
+}
+
+/** "10 avril 2020", "1er mai 2020": Intl does not write the ordinal of the first. */
+export function frenchDate(value: unknown): string {
+  const { year, month, day } = parseIsoDate(value);
+  return `${day === 1 ? '1er' : day} ${MONTHS[month - 1]} ${year}`;
+}
+
+/** "vendredi 10 avril 2020". */
+export function frenchLongDate(value: unknown): string {
+  const { weekday } = parseIsoDate(value);
+  return `${WEEKDAYS[weekday]} ${frenchDate(value)}`;
+}
+
+/** "Orléans, le vendredi 10 avril 2020": the place and date line of a letter. */
+export function placeAndDate(place: string, value: unknown): string {
+  return `${place}, le ${frenchLongDate(value)}`;
+}
+
+/**
+ * The space between groups of digits depends on where the number goes: a narrow no-break space
+ * (U+202F, as Intl writes it) in documents, a no-break space on X (U+202F weighs 2 there), and a
+ * plain space in SMS (neither is in the GSM-7 alphabet).
+ */
+export type NumberSpace = 'document' | 'x' | 'sms';
+const SPACES: Record<NumberSpace, string> = { document: '\u202f', x: '\u00a0', sms: ' ' };
+
+const NUMBER_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+
+export function frenchNumber(value: unknown, space: NumberSpace = 'document'): string {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new FormatError(`nombre attendu, reçu « ${String(value)} »`);
+  return NUMBER_FORMAT.format(n).replace(/[\u202f\u00a0]/g, SPACES[space]);
+}
+
+/** Rounds down to a multiple of `step`: the "pas moins de 2 100" of a letter never overstates. */
+export function roundDown(value: unknown, step: unknown = 100): number {
+  const n = Number(value);
+  const s = Number(step);
+  if (!Number.isFinite(n)) throw new FormatError(`nombre attendu, reçu « ${String(value)} »`);
+  if (!Number.isFinite(s) || s <= 0) throw new FormatError(`pas d'arrondi invalide « ${String(step)} »`);
+  return Math.floor(n / s) * s;
+}
+
+/** French plural: 0 and 1 are singular. */
+export function plural(count: unknown, singular: string, pluralForm?: string): string {
+  const n = Number(count);
+  if (!Number.isFinite(n)) throw new FormatError(`nombre attendu, reçu « ${String(count)} »`);
+  return Math.abs(n) < 2 ? singular : (pluralForm ?? `${singular}s`);
+}
+
+export type Sex = 'F' | 'M';
+
+/** "Madame la Maire" / "Monsieur le Maire" from the RNE's Code sexe; both when unknown. */
+export function mayorSalutation(sex: Sex | string | null | undefined): string {
+  if (sex === 'F') return 'Madame la Maire';
+  if (sex === 'M') return 'Monsieur le Maire';
+  return 'Madame, Monsieur le Maire';
+}
+
+/** "Préfète d'Indre-et-Loire", "Préfet du Loiret": the title agrees with the person. */
+export function prefectTitle(sex: Sex, departementWithDe: string): string {
+  return `${sex === 'F' ? 'Préfète' : 'Préfet'} ${departementWithDe}`;
+}
+
+/** Default title of the ARS director general, with agreement. */
+export function directorTitle(sex: Sex, regionName: string | undefined): string {
+  const title = sex === 'F' ? 'Directrice générale' : 'Directeur général';
+  return regionName ? `${title} de l'ARS\n${regionName}` : `${title} de l'ARS`;
+}
+
+/** "www.renfort-covid.fr" from "https://www.renfort-covid.fr/": how a URL is written in prose. */
+export function bareUrl(url: unknown): string {
+  if (typeof url !== 'string') throw new FormatError(`adresse web attendue, reçu « ${String(url)} »`);
+  return url.replace(/^https?:\/\//, '').replace(/\/$/, '');
+}

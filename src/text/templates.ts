@@ -1,0 +1,199 @@
+import Handlebars from 'handlebars';
+import { dependencyKey, referencedPaths, uniquePaths } from './dependencies.js';
+import { withArticle, withDe } from './french.js';
+import { bareUrl, FormatError, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, roundDown, type NumberSpace } from './format.js';
+
+/**
+ * The template environment: Handlebars in strict mode with French helpers. A missing variable or
+ * an unknown helper is an error naming the template file, the line and the variable — never a
+ * blank in a letter sent to 1,750 mayors. Only the HTML part of the email is HTML-escaped.
+ */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly variable?: string,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+export interface TemplateSource {
+  /** Key of the template (lettre, sms…). */
+  name: string;
+  /** Path shown in messages. */
+  file: string;
+  source: string;
+  html?: boolean;
+  /** Which space goes between groups of digits in this output. */
+  space?: NumberSpace;
+}
+
+type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number } }; data?: { space?: NumberSpace } };
+type Place = { nom: string; typeLiaison: number };
+
+function isPlace(v: unknown): v is Place {
+  return typeof v === 'object' && v !== null && typeof (v as Place).nom === 'string';
+}
+
+/** Each helper checks its arguments: a wrong type is a clear error, not "NaN" in a letter. */
+const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
+  date: (value) => frenchDate(value),
+  date_longue: (value) => frenchLongDate(value),
+  lieu_date: (place, value) => placeAndDate(String(place), value),
+  nombre: (value, ...rest) => frenchNumber(value, (rest.at(-1) as HelperOptions).data?.space ?? 'document'),
+  arrondi: (value, step, ...rest) => roundDown(value, rest.length ? step : 100),
+  pluriel: (count, singular, ...rest) => {
+    const pluralForm = rest.length > 1 ? String(rest[0]) : undefined;
+    return plural(count, String(singular), pluralForm);
+  },
+  de: (place) => {
+    if (!isPlace(place)) throw new FormatError('« de » attend un lieu (commune, departement ou region)');
+    return withDe(place.nom, place.typeLiaison);
+  },
+  le: (place) => {
+    if (!isPlace(place)) throw new FormatError('« le » attend un lieu (commune, departement ou region)');
+    return withArticle(place.nom, place.typeLiaison);
+  },
+  salutation: (maire) => mayorSalutation(maire && typeof maire === 'object' ? (maire as { sexe?: string }).sexe : undefined),
+  sans_protocole: (url) => bareUrl(url),
+  majuscules: (text) => String(text).toUpperCase(),
+};
+
+export const HELPER_NAMES = Object.keys(HELPERS);
+
+function helperLine(args: unknown[]): number | undefined {
+  return (args.at(-1) as HelperOptions | undefined)?.loc?.start.line;
+}
+
+/** The {{…}} expression that covers a column of a line, to name the variable in French. */
+function expressionAt(source: string, line: number | undefined, column: number | undefined): string | undefined {
+  if (line === undefined) return undefined;
+  const text = source.split('\n')[line - 1] ?? '';
+  const re = /\{\{~?[#/^]?\s*([^}]*?)\s*~?\}\}/g;
+  let best: string | undefined;
+  for (const m of text.matchAll(re)) {
+    const start = m.index ?? 0;
+    if (column === undefined || (start <= column && column < start + m[0].length)) {
+      best = m[1];
+      if (column !== undefined) break;
+    }
+  }
+  return best;
+}
+
+/** The innermost block left open at the end of a template, to point at its opening line. */
+function unclosedBlock(source: string): { name: string; line: number } | undefined {
+  const stack: Array<{ name: string; line: number }> = [];
+  source.split('\n').forEach((text, i) => {
+    for (const m of text.matchAll(/\{\{~?\s*([#/])\s*([\w-]+)/g)) {
+      if (m[1] === '#') stack.push({ name: m[2] ?? '', line: i + 1 });
+      else stack.pop();
+    }
+  });
+  return stack.at(-1);
+}
+
+const MEMO_LIMIT = 20_000;
+
+export class TemplateSet {
+  private readonly hb = Handlebars.create();
+  /** Values seen in contexts → small ids, shared by the memo keys of every template. */
+  private readonly interned = new Map<unknown, number>();
+  private readonly compiled = new Map<
+    string,
+    { spec: TemplateSource; render: Handlebars.TemplateDelegate; paths: string[][] | null; memo: Map<string, string | TemplateError> }
+  >();
+
+  constructor(specs: TemplateSource[]) {
+    for (const [name, fn] of Object.entries(HELPERS)) {
+      this.hb.registerHelper(name, (...args: unknown[]) => {
+        try {
+          return fn(...args);
+        } catch (err) {
+          if (err instanceof FormatError) throw Object.assign(err, { helper: name, lineNumber: helperLine(args) });
+          throw err;
+        }
+      });
+    }
+    const knownHelpers = Object.fromEntries(HELPER_NAMES.map((n) => [n, true]));
+    for (const spec of specs) {
+      if (spec.source.trim() === '') throw new TemplateError(`modèle vide`, spec.file, 1);
+      const options = { strict: true, noEscape: !spec.html, knownHelpers, knownHelpersOnly: true, preventIndent: true };
+      try {
+        // precompile runs the whole compiler: syntax errors and unknown helpers surface here, once.
+        this.hb.precompile(spec.source, options);
+      } catch (err) {
+        throw this.translate(err, spec);
+      }
+      const found = referencedPaths(spec.source, new Set(HELPER_NAMES));
+      const paths = found && uniquePaths(found);
+      this.compiled.set(spec.name, { spec, render: this.hb.compile(spec.source, options), paths, memo: new Map() });
+    }
+  }
+
+  /** The file a template was read from, for messages. */
+  fileOf(name: string): string | undefined {
+    return this.compiled.get(name)?.spec.file;
+  }
+
+  /**
+   * Renders, or returns the text already rendered for a context that agrees on every value the
+   * template reads (errors included: they too depend only on those values).
+   */
+  render(name: string, context: object): string {
+    const entry = this.compiled.get(name);
+    if (!entry) throw new Error(`template ${name} not loaded`);
+    const key = entry.paths ? dependencyKey(context, entry.paths, this.interned) : undefined;
+    const known = key === undefined ? undefined : entry.memo.get(key);
+    if (known instanceof TemplateError) throw known;
+    if (known !== undefined) return known;
+    let out: string | TemplateError;
+    try {
+      out = entry.render(context, { data: { space: entry.spec.space ?? 'document' } });
+    } catch (err) {
+      out = this.translate(err, entry.spec);
+    }
+    if (key !== undefined) {
+      if (entry.memo.size >= MEMO_LIMIT || this.interned.size >= MEMO_LIMIT * 4) {
+        entry.memo.clear();
+        this.interned.clear();
+        for (const other of this.compiled.values()) other.memo.clear();
+      }
+      entry.memo.set(key, out);
+    }
+    if (out instanceof TemplateError) throw out;
+    return out;
+  }
+
+  private translate(err: unknown, spec: TemplateSource): TemplateError {
+    const e = err as Error & { lineNumber?: number; column?: number; helper?: string; hash?: { loc?: { first_line?: number } } };
+    const message = e.message ?? String(err);
+    let line = e.lineNumber ?? e.hash?.loc?.first_line;
+    const lineMatch = /(?:on line |- )(\d+):?(\d+)?/.exec(message);
+    if (line === undefined && lineMatch) line = Number(lineMatch[1]);
+    if (err instanceof FormatError) return new TemplateError(`{{${e.helper} …}} : ${message}`, spec.file, line);
+    const notDefined = /^"(.+)" not defined in/.exec(message);
+    if (notDefined) {
+      const expr = expressionAt(spec.source, line, e.column) ?? notDefined[1];
+      return new TemplateError(`variable inconnue « ${notDefined[1]} » dans {{${expr}}}`, spec.file, line, notDefined[1]);
+    }
+    const unknownHelper = /unknown helper (\S+)/.exec(message);
+    if (unknownHelper) {
+      return new TemplateError(`fonction inconnue « ${unknownHelper[1]} » (fonctions disponibles : ${HELPER_NAMES.join(', ')})`, spec.file, line, unknownHelper[1]);
+    }
+    const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
+    if (mismatch) return new TemplateError(`bloc {{#${mismatch[1]}}} fermé par {{/${mismatch[2]}}}`, spec.file, line);
+    if (/^Parse error/.test(message)) {
+      const expected = /Expecting (.*), got '(\w+)'/.exec(message);
+      if (expected?.[2] === 'EOF') {
+        const open = unclosedBlock(spec.source);
+        if (open) return new TemplateError(`bloc {{#${open.name}}} jamais fermé (il manque {{/${open.name}}})`, spec.file, open.line);
+      }
+      return new TemplateError(`syntaxe du modèle invalide`, spec.file, line);
+    }
+    return new TemplateError(`modèle invalide : ${message.split('\n')[0]}`, spec.file, line);
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { bareUrl, directorTitle, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, prefectTitle, roundDown } from '../src/text/format.js';
+
+describe('French dates', () => {
+  it.each([
+    ['2020-04-10', 'vendredi 10 avril 2020'],
+    ['2020-05-01', 'vendredi 1er mai 2020'],
+    ['2020-03-26', 'jeudi 26 mars 2020'],
+    ['2024-02-29', 'jeudi 29 février 2024'],
+    ['2021-08-01', 'dimanche 1er août 2021'],
+  ])('%s → %s', (iso, long) => {
+    expect(frenchLongDate(iso)).toBe(long);
+  });
+
+  it('writes the place and date line', () => {
+    expect(placeAndDate('Orléans', '2020-04-10')).toBe('Orléans, le vendredi 10 avril 2020');
+    expect(frenchDate('2020-03-26')).toBe('26 mars 2020');
+    expect(frenchDate('2020-12-01')).toBe('1er décembre 2020');
+  });
+
+  it.each(['2020-13-45', '2020-02-30', '10/04/2020', '', 'demain'])('refuses %s', (bad) => {
+    expect(() => frenchLongDate(bad)).toThrow(/date invalide/);
+  });
+});
+
+describe('French numbers', () => {
+  it('puts the right space between groups of digits for each output', () => {
+    expect(frenchNumber(2100)).toBe('2\u202f100');
+    expect(frenchNumber(2100, 'x')).toBe('2\u00a0100');
+    expect(frenchNumber(2100, 'sms')).toBe('2 100');
+    expect(frenchNumber(1234567.5)).toBe('1\u202f234\u202f567,5');
+    expect(frenchNumber('950')).toBe('950');
+    expect(() => frenchNumber('beaucoup')).toThrow(/nombre attendu/);
+  });
+
+  it('rounds down, never overstating', () => {
+    expect(roundDown(2154, 100)).toBe(2100);
+    expect(roundDown(2199, 100)).toBe(2100);
+    expect(roundDown(2100, 100)).toBe(2100);
+    expect(roundDown(99, 100)).toBe(0);
+    expect(roundDown(2154, 50)).toBe(2150);
+    expect(() => roundDown(5, 0)).toThrow();
+  });
+
+  it('agrees in number, 0 and 1 being singular in French', () => {
+    expect(plural(0, 'volontaire')).toBe('volontaire');
+    expect(plural(1, 'volontaire')).toBe('volontaire');
+    expect(plural(2, 'volontaire')).toBe('volontaires');
+    expect(plural(3, 'cheval', 'chevaux')).toBe('chevaux');
+  });
+});
+
+describe('people', () => {
+  it('salutes the mayor from the RNE sex code', () => {
+    expect(mayorSalutation('F')).toBe('Madame la Maire');
+    expect(mayorSalutation('M')).toBe('Monsieur le Maire');
+    expect(mayorSalutation(undefined)).toBe('Madame, Monsieur le Maire');
+  });
+
+  it('agrees the titles', () => {
+    expect(prefectTitle('F', "d'Indre-et-Loire")).toBe("Préfète d'Indre-et-Loire");
+    expect(prefectTitle('M', 'du Loiret')).toBe('Préfet du Loiret');
+    expect(directorTitle('F', 'Centre-Val de Loire')).toBe("Directrice générale de l'ARS\nCentre-Val de Loire");
+    expect(directorTitle('M', undefined)).toBe("Directeur général de l'ARS");
+  });
+
+  it('writes a URL as in prose', () => {
+    expect(bareUrl('https://www.renfort-covid.fr/')).toBe('www.renfort-covid.fr');
+  });
+});

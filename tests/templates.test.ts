@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { TemplateError, TemplateSet } from '../src/text/templates.js';
+
+function render(source: string, context: object, html = false): string {
+  return new TemplateSet([{ name: 't', file: 'templates/t.hbs', source, html }]).render('t', context);
+}
+
+function failure(source: string, context: object = {}): TemplateError {
+  try {
+    render(source, context);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TemplateError);
+    return err as TemplateError;
+  }
+  throw new Error('the template should have failed');
+}
+
+const dep = { nom: 'Loiret', typeLiaison: 2 };
+
+describe('templates', () => {
+  it('renders French helpers', () => {
+    const out = render('{{lieu_date ville date}} — {{de departement}}, {{le departement}} — pas moins de {{nombre (arrondi n 100)}} {{pluriel n "volontaire"}} — {{salutation maire}}', {
+      ville: 'Orléans',
+      date: '2020-04-10',
+      departement: dep,
+      n: 2154,
+      maire: { sexe: 'F' },
+    });
+    expect(out).toBe('Orléans, le vendredi 10 avril 2020 — du Loiret, le Loiret — pas moins de 2\u202f100 volontaires — Madame la Maire');
+  });
+
+  it('escapes HTML only in HTML templates', () => {
+    expect(render('{{t}}', { t: 'A & B <b>' })).toBe('A & B <b>');
+    expect(render('{{t}}', { t: 'A & B <b>' }, true)).toBe('A &amp; B &lt;b&gt;');
+  });
+
+  it('uses the space of the output for numbers', () => {
+    const set = new TemplateSet([
+      { name: 'sms', file: 'sms.hbs', source: '{{nombre n}}', space: 'sms' },
+      { name: 'x', file: 'x.hbs', source: '{{nombre n}}', space: 'x' },
+    ]);
+    expect(set.render('sms', { n: 2100 })).toBe('2 100');
+    expect(set.render('x', { n: 2100 })).toBe('2\u00a0100');
+  });
+});
+
+describe('templates: bad input names the file, the line and the variable', () => {
+  it('an unknown variable', () => {
+    const err = failure('Bonjour\n{{commune.nomm}}', { commune: { nom: 'Tours' } });
+    expect(err).toMatchObject({ file: 'templates/t.hbs', line: 2, variable: 'nomm' });
+    expect(err.message).toBe('variable inconnue « nomm » dans {{commune.nomm}}');
+  });
+
+  it('a variable of a mayor that is not known', () => {
+    const err = failure('{{maire.nom}}', { maire: null });
+    expect(err.line).toBe(1);
+    expect(err.message).toContain('nom');
+  });
+
+  it('an unclosed {{#if}}', () => {
+    const err = failure('a\n{{#if x}}\nb\n', { x: true });
+    expect(err.line).toBe(2);
+    expect(err.message).toContain('{{#if}} jamais fermé');
+  });
+
+  it('a helper given a wrong type', () => {
+    const err = failure('\n{{date_longue d}}', { d: '2020-13-45' });
+    expect(err.line).toBe(2);
+    expect(err.message).toContain('date invalide « 2020-13-45 »');
+  });
+
+  it('an unknown helper', () => {
+    const err = failure('{{majuscule x}}', { x: 'a' });
+    expect(err.message).toContain('fonction inconnue « majuscule »');
+  });
+
+  it('an empty template', () => {
+    expect(failure('  \n').message).toBe('modèle vide');
+  });
+
+  it('a block closed by another', () => {
+    expect(failure('{{#if x}}a{{/each}}', { x: 1 }).message).toContain('fermé par {{/each}}');
+  });
+});

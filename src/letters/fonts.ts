@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+import { RelaisError } from '../errors.js';
+
+/**
+ * The letter's fonts. relais ships Source Sans 3 (SIL Open Font License) from npm: a free family
+ * with every glyph a French letter needs, U+202F included (pdfkit's built-in Helvetica cannot
+ * encode it). Marianne, the State font, is not free and is never shipped; a State service that may
+ * use it points `polices:` in campagne.yaml at its own TTF/OTF files.
+ */
+export interface FontFiles {
+  regular: Buffer;
+  bold: Buffer;
+  italic: Buffer;
+  /** For the report and the manifest: where each came from. */
+  names: { regular: string; bold: string; italic: string };
+}
+
+const require = createRequire(import.meta.url);
+const SHIPPED = {
+  regular: '@expo-google-fonts/source-sans-3/400Regular/SourceSans3_400Regular.ttf',
+  bold: '@expo-google-fonts/source-sans-3/700Bold/SourceSans3_700Bold.ttf',
+  italic: '@expo-google-fonts/source-sans-3/400Regular_Italic/SourceSans3_400Regular_Italic.ttf',
+};
+
+/** Characters every letter needs: a font without them would print boxes. */
+const REQUIRED = 'AaÉéèêàçôÔËœ€«»’\u202f\u00a0';
+
+function loadFont(path: string, shown: string, field: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    throw new RelaisError(`police introuvable : ${shown}`, { file: 'campagne.yaml', field });
+  }
+  let font: fontkit.Font;
+  try {
+    const opened = fontkit.create(data);
+    if ('fonts' in opened) throw new Error('collection');
+    font = opened as fontkit.Font;
+  } catch {
+    throw new RelaisError(`${shown} n'est pas une police TrueType ou OpenType lisible (TTF/OTF attendu ; les WOFF/WOFF2 ne conviennent pas)`, { file: 'campagne.yaml', field });
+  }
+  const missing = [...REQUIRED].filter((c) => !font.hasGlyphForCodePoint(c.codePointAt(0)!));
+  if (missing.length > 0) {
+    throw new RelaisError(`la police ${shown} n'a pas les caractères ${missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ')}`, { file: 'campagne.yaml', field });
+  }
+  return data;
+}
+
+export function loadFonts(custom: { regular?: string; bold?: string; italic?: string; shown?: Partial<Record<'regular' | 'bold' | 'italic', string>> } = {}): FontFiles {
+  const pick = (style: 'regular' | 'bold' | 'italic', field: string) => {
+    const path = custom[style] ?? custom.regular ?? require.resolve(SHIPPED[style]);
+    const shown = custom.shown?.[style] ?? (custom[style] ?? custom.regular ? path : `Source Sans 3 (${style})`);
+    return { data: loadFont(path, shown, field), shown };
+  };
+  const regular = pick('regular', 'polices.normale');
+  const bold = pick('bold', 'polices.grasse');
+  const italic = pick('italic', 'polices.italique');
+  return { regular: regular.data, bold: bold.data, italic: italic.data, names: { regular: regular.shown, bold: bold.shown, italic: italic.shown } };
+}

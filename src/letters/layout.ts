@@ -1,0 +1,211 @@
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
+import { CHANNEL_LABELS } from '../campaign/messages.js';
+import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
+import type { FontFiles } from './fonts.js';
+import { drawParagraph } from './paragraph.js';
+
+/**
+ * Draws a letter in the French administrative layout with pdfkit: issuer block top left, place
+ * and date on the right, the address in the DL window, "Objet :", the justified body with real
+ * links, the two signatures side by side, fold marks, then the annex table and its QR code.
+ */
+export interface Issuer {
+  /** "PRÉFET DU LOIRET": the authority, in capitals, with gender agreement. */
+  authority: string;
+  /** The co-issuer (the ARS) under it. */
+  coIssuer: string[];
+  logo?: Buffer | undefined;
+}
+
+export interface LetterPages {
+  first: number;
+  count: number;
+}
+
+const BLUE = '#000091';
+const GREY = '#666666';
+
+export function newDocument(fonts: FontFiles, info: { title: string; author: string; subject: string }): PDFKit.PDFDocument {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    autoFirstPage: false,
+    bufferPages: true,
+    lang: 'fr-FR',
+    displayTitle: true,
+    info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'relais' },
+  });
+  doc.registerFont('regular', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  doc.registerFont('italic', fonts.italic);
+  return doc;
+}
+
+function drawHeader(doc: PDFKit.PDFDocument, issuer: Issuer, letter: LetterModel): void {
+  let y = MARGIN.top;
+  if (issuer.logo) {
+    doc.image(issuer.logo, MARGIN.left, y, { fit: [mm(40), mm(16)] });
+    y += mm(18);
+  }
+  doc.font('bold').fontSize(FONT_SIZE.issuer).fillColor('black');
+  doc.text(issuer.authority, MARGIN.left, y, { width: mm(75), lineGap: 1 });
+  doc.font('italic').fontSize(FONT_SIZE.small).fillColor(GREY);
+  doc.text('Liberté\nÉgalité\nFraternité', MARGIN.left, doc.y + 2, { width: mm(75), lineGap: 0 });
+  doc.font('bold').fontSize(FONT_SIZE.small + 0.5).fillColor('black');
+  doc.text(issuer.coIssuer.join('\n'), MARGIN.left, doc.y + mm(3), { width: mm(75) });
+
+  doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black');
+  doc.text(letter.lieuDate, MARGIN.left, DATE_LINE_TOP, { width: CONTENT_WIDTH, align: 'right' });
+}
+
+/** The address block, inside the window: left-aligned from 110 mm, never wider than the window. */
+export function drawAddress(doc: PDFKit.PDFDocument, lines: string[]): void {
+  doc.font('regular').fontSize(ADDRESS.size).fillColor('black');
+  lines.forEach((line, i) => {
+    doc.text(line, mm(110), ADDRESS.top + i * ADDRESS.lineHeight, { lineBreak: false, width: mm(88) });
+  });
+}
+
+function drawFoldMarks(doc: PDFKit.PDFDocument): void {
+  doc.save().lineWidth(0.4).strokeColor('#999999');
+  for (const y of FOLD_MARKS) doc.moveTo(mm(4), y).lineTo(mm(9), y).stroke();
+  doc.restore();
+}
+
+function drawBody(doc: PDFKit.PDFDocument, letter: LetterModel): void {
+  doc.font('bold').fontSize(FONT_SIZE.body).fillColor('black');
+  doc.text('Objet : ', MARGIN.left, BODY_TOP, { continued: true });
+  doc.font('regular').text(letter.objet, { width: CONTENT_WIDTH });
+  doc.moveDown(1);
+  const lineHeight = FONT_SIZE.body * 1.32;
+  for (const paragraph of letter.paragraphs) {
+    drawParagraph(doc, paragraph, { x: MARGIN.left, width: CONTENT_WIDTH, lineHeight, bottom: PAGE.height - MARGIN.bottom, top: MARGIN.top, linkColor: BLUE });
+    doc.y += lineHeight * 0.55;
+  }
+}
+
+function drawSignatures(doc: PDFKit.PDFDocument, letter: LetterModel, images: { prefet?: Buffer | undefined; ars?: Buffer | undefined }): void {
+  const columnWidth = CONTENT_WIDTH / 2 - mm(5);
+  const heightOf = (sig: LetterModel['signatures'][number]) =>
+    doc.font('regular').fontSize(FONT_SIZE.body).heightOfString(sig.titre.join('\n'), { width: columnWidth }) + mm(22) + FONT_SIZE.body * 1.4;
+  const needed = Math.max(...letter.signatures.map(heightOf)) + mm(6);
+  if (doc.y + needed > PAGE.height - MARGIN.bottom) doc.addPage();
+  const top = doc.y + mm(6);
+  doc.font('regular').fontSize(FONT_SIZE.body);
+  // Names on one line even when one title is longer than the other.
+  const titles = Math.max(...letter.signatures.map((s) => doc.heightOfString(s.titre.join('\n'), { width: columnWidth })));
+  letter.signatures.forEach((sig, i) => {
+    const x = MARGIN.left + i * (columnWidth + mm(10));
+    doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black');
+    doc.text(sig.titre.join('\n'), x, top, { width: columnWidth, align: 'center' });
+    const image = i === 0 ? images.prefet : images.ars;
+    const imageTop = top + titles + mm(2);
+    if (image) doc.image(image, x + columnWidth / 2 - mm(20), imageTop, { fit: [mm(40), mm(18)], align: 'center', valign: 'center' });
+    doc.font('bold').text(sig.nom, x, imageTop + mm(20), { width: columnWidth, align: 'center' });
+  });
+  doc.x = MARGIN.left;
+}
+
+function drawAnnex(doc: PDFKit.PDFDocument, letter: LetterModel, platformUrl: string): void {
+  doc.addPage();
+  doc.font('bold').fontSize(FONT_SIZE.title).fillColor('black');
+  doc.text(ANNEX_TITLE, MARGIN.left, MARGIN.top + mm(5), { width: CONTENT_WIDTH });
+  doc.moveDown(1);
+  const col1 = mm(34);
+  const col2 = CONTENT_WIDTH - col1;
+  const pad = mm(2.5);
+  const bottom = PAGE.height - MARGIN.bottom;
+  const header = () => {
+    const y = doc.y;
+    doc.rect(MARGIN.left, y, CONTENT_WIDTH, mm(8)).fillAndStroke('#ececfe', '#000091');
+    doc.fillColor('black').font('bold').fontSize(FONT_SIZE.body);
+    doc.text('Canal utilisé', MARGIN.left + pad, y + mm(2.2), { width: col1 - 2 * pad, lineBreak: false });
+    doc.text('Proposition de message', MARGIN.left + col1 + pad, y + mm(2.2), { width: col2 - 2 * pad, lineBreak: false });
+    doc.y = y + mm(8);
+  };
+  header();
+  for (const message of letter.annexe) {
+    doc.font('regular').fontSize(FONT_SIZE.body);
+    const textHeight = doc.heightOfString(message.texte, { width: col2 - 2 * pad, lineGap: 1 });
+    const rowHeight = Math.max(textHeight, mm(14)) + 2 * pad;
+    // A row is never split: it moves to a new page with the table header repeated.
+    if (doc.y + rowHeight > bottom && rowHeight < bottom - MARGIN.top - mm(10)) {
+      doc.addPage();
+      doc.y = MARGIN.top;
+      header();
+    }
+    const y = doc.y;
+    doc.lineWidth(0.5).strokeColor('#000091').rect(MARGIN.left, y, col1, rowHeight).stroke().rect(MARGIN.left + col1, y, col2, rowHeight).stroke();
+    doc.font('bold').fillColor('black').text(CHANNEL_LABELS[message.channel], MARGIN.left + pad, y + pad, { width: col1 - 2 * pad });
+    doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GREY).text(message.compte, MARGIN.left + pad, doc.y + 1, { width: col1 - 2 * pad });
+    doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black').text(message.texte, MARGIN.left + col1 + pad, y + pad, { width: col2 - 2 * pad, lineGap: 1 });
+    doc.y = y + rowHeight;
+  }
+  const qrSize = mm(28);
+  if (doc.y + qrSize + mm(14) > bottom) doc.addPage();
+  const top = doc.y + mm(8);
+  drawQr(doc, platformUrl, MARGIN.left, top, qrSize);
+  doc.font('regular').fontSize(FONT_SIZE.small + 1).fillColor('black');
+  doc.text(`Inscription des volontaires : ${platformUrl}`, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, { width: CONTENT_WIDTH - qrSize - mm(5), link: platformUrl });
+}
+
+/** The QR code drawn as vector squares: sharp at any print resolution, a few hundred bytes. */
+function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const cell = size / n;
+  doc.save().fillColor('black');
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) if (qr.modules.get(row, col)) doc.rect(x + col * cell, y + row * cell, cell + 0.01, cell + 0.01);
+  }
+  doc.fill().restore();
+  doc.link(x, y, size, size, url);
+}
+
+function numberPages(doc: PDFKit.PDFDocument, pages: LetterPages): void {
+  for (let i = 0; i < pages.count; i++) {
+    doc.switchToPage(pages.first + i);
+    doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GREY);
+    // Writing in the bottom margin must not trigger pdfkit's automatic page break.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.text(`${i + 1}/${pages.count}`, MARGIN.left, PAGE.height - mm(12), { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+}
+
+export interface DrawOptions {
+  issuer: Issuer;
+  platformUrl: string;
+  signatureImages?: { prefet?: Buffer | undefined; ars?: Buffer | undefined };
+  /** False when the address is added afterwards (see fast.ts). */
+  withAddress?: boolean;
+}
+
+/** Draws one letter from the current end of the document; returns its pages. */
+export async function drawLetter(doc: PDFKit.PDFDocument, letter: LetterModel, options: DrawOptions): Promise<LetterPages> {
+  doc.addPage();
+  const first = doc.bufferedPageRange().start + doc.bufferedPageRange().count - 1;
+  drawFoldMarks(doc);
+  drawHeader(doc, options.issuer, letter);
+  if (options.withAddress !== false) drawAddress(doc, letter.adresse);
+  drawBody(doc, letter);
+  drawSignatures(doc, letter, options.signatureImages ?? {});
+  drawAnnex(doc, letter, options.platformUrl);
+  const range = doc.bufferedPageRange();
+  const pages = { first, count: range.start + range.count - first };
+  numberPages(doc, pages);
+  return pages;
+}
+
+export function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}

@@ -36,5 +36,21 @@ line(
   `${fmt(render.peakMb)} Mo`,
 );
 
+const letters = measure('task-letters.js', [national]);
+const perSecond = Number(letters.figures.letters) / (Number(letters.figures.lettersMs) / 1000);
+line(
+  `lettres PDF par commune, national (${fmt(Number(letters.figures.letters))} fichiers, ${letters.figures.workers} fils)`,
+  `${fmt(perSecond)} lettres par seconde (${fmt(Number(letters.figures.lettersMs) / 1000, 1)} s)`,
+  '≥ 1 000 lettres/s, < 500 Mo',
+  `${fmt(letters.peakMb)} Mo (avec les fichiers à imprimer)`,
+);
+const printPerSecond = Number(letters.figures.printLetters) / (Number(letters.figures.printMs) / 1000);
+line(
+  `fichiers à imprimer, national (${fmt(Number(letters.figures.printLetters))} lettres sans courriel)`,
+  `${fmt(printPerSecond)} lettres par seconde (${fmt(Number(letters.figures.printMs) / 1000, 1)} s)`,
+  '—',
+  '—',
+);
+
 process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { RelaisError } from './errors.js';
@@ -17,17 +18,46 @@ export function insideFolder(root: string, ...segments: string[]): string {
   return path;
 }
 
+function writeError(path: string, err: unknown): RelaisError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' ? 'disque plein' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error).message;
+  return new RelaisError(`impossible d'écrire ${path} : ${why}`, { file: path }, { cause: err });
+}
+
+const tempName = (dir: string) => join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempName(dir);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'disque plein' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error).message;
-    throw new RelaisError(`impossible d'écrire ${path} : ${why}`, { file: path }, { cause: err });
+    throw writeError(path, err);
+  }
+}
+
+const madeDirs = new Set<string>();
+
+/**
+ * The same, synchronously: for worker threads writing thousands of letters, where a round trip
+ * through the I/O thread pool per file costs more than the write itself.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  const tmp = tempName(dir);
+  try {
+    if (!madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    madeDirs.delete(dir);
+    throw writeError(path, err);
   }
 }

@@ -43,6 +43,18 @@ export function stripLinks(text: string): string {
   return text.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1');
 }
 
+/** Bodies are shared by many letters (the render is memoised): so are their paragraphs. */
+const paragraphCache = new Map<string, string[]>();
+function paragraphsOf(body: string): string[] {
+  let p = paragraphCache.get(body);
+  if (!p) {
+    if (paragraphCache.size > 1000) paragraphCache.clear();
+    p = splitParagraphs(body);
+    paragraphCache.set(body, p);
+  }
+  return p;
+}
+
 export function buildLetter(
   set: TemplateSet,
   context: DepartementContext & { mairie: { adresse: string[] } },
@@ -55,7 +67,7 @@ export function buildLetter(
     lieuDate: placeAndDate(context.departement.ville, context.campagne.date),
     objet: context.campagne.objet,
     adresse: context.mairie.adresse,
-    paragraphs: splitParagraphs(body),
+    paragraphs: paragraphsOf(body),
     signatures: [
       { nom: `${context.prefet.prenom} ${context.prefet.nom}`, titre: context.prefet.titre.split('\n'), image: images.prefet },
       { nom: `${ars.prenom} ${ars.nom}`, titre: ars.titre.split('\n'), image: images.ars },

@@ -6,6 +6,7 @@ import { packageRoot } from '../paths.js';
 import { registerCheck } from './check.js';
 import { registerCount } from './count.js';
 import { registerInit } from './init.js';
+import { registerLetters } from './letters.js';
 import { registerPosts } from './posts.js';
 import { registerPreview } from './preview.js';
 import { problemLine } from './report.js';
@@ -66,6 +67,7 @@ export function buildProgram(fail: (code: number) => void): Command {
   registerCount(program, fail);
   registerPreview(program, fail);
   registerPosts(program, fail);
+  registerLetters(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }

@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { generateLetters } from '../letters/generate.js';
 import { readyCampaign } from '../campaign/check.js';
 import { departementContext, recipientContext } from '../campaign/context.js';
 import { buildLetter, letterText } from '../campaign/letter.js';
@@ -9,6 +11,12 @@ import { contextOf } from './context.js';
 import { parseChannel, printChannelResult } from './count.js';
 
 const PREVIEW_CHANNELS = ['lettre', 'courriel', ...SOCIAL_CHANNELS] as const;
+
+async function letterPdf(ready: Awaited<ReturnType<typeof readyCampaign>>, code: string): Promise<string | undefined> {
+  const result = await generateLetters(ready, { communes: [code] });
+  const file = result.written[0] ?? result.unchanged[0];
+  return file && relative(ready.campaign.dir, file);
+}
 
 export function registerPreview(program: Command, fail: (code: number) => void): void {
   program
@@ -32,7 +40,7 @@ export function registerPreview(program: Command, fail: (code: number) => void):
       if (out.json) {
         out.document({
           commune: { code: recipient.commune.code, nom: recipient.commune.nom },
-          ...(!only || only === 'lettre' ? { lettre: { ...letter, texte: letterText(letter) } } : {}),
+          ...(!only || only === 'lettre' ? { lettre: { ...letter, texte: letterText(letter), ...(only === 'lettre' ? { pdf: await letterPdf(ready, code) } : {}) } } : {}),
           ...(!only || only === 'courriel' ? { courriel: { destinataire: recipient.contact?.courriel ?? null, objet: email.objet, texte: email.texte, html: email.html } } : {}),
           messages: Object.fromEntries(SOCIAL_CHANNELS.filter((c) => !only || only === c).map((c) => [c, { texte: messages[c].texte, ...messages[c].result }])),
         });
@@ -42,6 +50,11 @@ export function registerPreview(program: Command, fail: (code: number) => void):
       if (!only || only === 'lettre') {
         heading(`Lettre — ${recipient.commune.nom} (${recipient.commune.code})`);
         out.line(letterText(letter));
+      }
+      if (only === 'lettre') {
+        // The letter itself, as it will be sent: written and named.
+        const file = await letterPdf(ready, code);
+        if (file) out.line(`PDF écrit : ${file}`);
       }
       if (!only || only === 'courriel') {
         heading(`Courriel à ${recipient.contact?.courriel ?? '(pas d’adresse : envoi postal)'}`);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /**
@@ -100,15 +101,15 @@ export class CommuneReference {
 
 let cached: CommuneReference | undefined;
 
-/** Loaded once per process: the national file is 8 MB of JSON. */
+/**
+ * Loaded once per process: the national file is 8 MB of JSON. Read rather than require()d, so
+ * that the raw array is not kept in the module cache next to the indexed copy.
+ */
 export function communeReference(): CommuneReference {
   if (!cached) {
     const require = createRequire(import.meta.url);
-    cached = new CommuneReference({
-      communes: require('@etalab/decoupage-administratif/data/communes.json') as RawCommune[],
-      departements: require('@etalab/decoupage-administratif/data/departements.json') as Departement[],
-      regions: require('@etalab/decoupage-administratif/data/regions.json') as Region[],
-    });
+    const read = <T>(name: string) => JSON.parse(readFileSync(require.resolve(`@etalab/decoupage-administratif/data/${name}.json`), 'utf8')) as T;
+    cached = new CommuneReference({ communes: read<RawCommune[]>('communes'), departements: read<Departement[]>('departements'), regions: read<Region[]>('regions') });
   }
   return cached;
 }

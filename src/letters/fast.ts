@@ -1,6 +1,6 @@
 import type { LetterModel } from '../campaign/letter.js';
 import { ADDRESS, mm, PAGE } from './geometry.js';
-import { drawLetter, finish, newDocument, type DrawOptions } from './layout.js';
+import { drawLetter, finish, newDocument, useFont, type DrawOptions } from './layout.js';
 import type { FontFiles } from './fonts.js';
 
 /**
@@ -49,7 +49,7 @@ async function buildBase(fonts: FontFiles, letter: LetterModel, options: DrawOpt
   const doc = newDocument(fonts, meta);
   await drawLetter(doc, { ...letter, adresse: [] }, { ...options, withAddress: false });
   const internals = doc as unknown as DocInternals;
-  doc.font('regular');
+  useFont(doc, 'regular');
   const font = internals._font;
   const glyphs = new Map<string, string>();
   // Each character alone: no ligature or kerning can make its glyph depend on its neighbours.

@@ -1,3 +1,4 @@
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
@@ -27,6 +28,43 @@ export interface LetterPages {
 const BLUE = '#000091';
 const GREY = '#666666';
 
+/**
+ * Parsed fonts and their shaping results are kept per process: parsing a TTF and shaping the same
+ * words again for every letter is what makes naive pdfkit write 15 letters a second.
+ */
+const parsedFonts = new WeakMap<Uint8Array, { font: fontkit.Font; layoutCache: Record<string, unknown> }>();
+
+function parsed(data: Uint8Array): { font: fontkit.Font; layoutCache: Record<string, unknown> } {
+  let entry = parsedFonts.get(data);
+  if (!entry) {
+    entry = { font: fontkit.create(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) as fontkit.Font, layoutCache: Object.create(null) as Record<string, unknown> };
+    parsedFonts.set(data, entry);
+  }
+  return entry;
+}
+
+/** Selects a font, sharing its shaping cache across documents (pdfkit keeps one per document). */
+export function useFont(doc: PDFKit.PDFDocument, name: 'regular' | 'bold' | 'italic'): PDFKit.PDFDocument {
+  doc.font(name);
+  const internal = doc as unknown as { _font: { layoutCache?: Record<string, unknown>; font: fontkit.Font } };
+  const shared = sharedCaches.get(internal._font.font);
+  if (shared && internal._font.layoutCache !== shared) internal._font.layoutCache = shared;
+  return doc;
+}
+const sharedCaches = new WeakMap<fontkit.Font, Record<string, unknown>>();
+
+/**
+ * The shaping caches only grow (every address line is new text): the print file, which draws
+ * thousands of letters in one document, starts them afresh from time to time.
+ */
+export function resetShapingCaches(fonts: FontFiles): void {
+  for (const data of [fonts.regular, fonts.bold, fonts.italic]) {
+    const entry = parsed(data);
+    entry.layoutCache = Object.create(null) as Record<string, unknown>;
+    sharedCaches.set(entry.font, entry.layoutCache);
+  }
+}
+
 export function newDocument(fonts: FontFiles, info: { title: string; author: string; subject: string }): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     size: 'A4',
@@ -37,9 +75,12 @@ export function newDocument(fonts: FontFiles, info: { title: string; author: str
     displayTitle: true,
     info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'relais' },
   });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
-  doc.registerFont('italic', fonts.italic);
+  for (const [name, data] of [['regular', fonts.regular], ['bold', fonts.bold], ['italic', fonts.italic]] as const) {
+    const { font, layoutCache } = parsed(data);
+    sharedCaches.set(font, layoutCache);
+    // pdfkit takes an already parsed fontkit font as well as bytes.
+    doc.registerFont(name, font as unknown as Buffer);
+  }
   return doc;
 }
 
@@ -49,20 +90,20 @@ function drawHeader(doc: PDFKit.PDFDocument, issuer: Issuer, letter: LetterModel
     doc.image(issuer.logo, MARGIN.left, y, { fit: [mm(40), mm(16)] });
     y += mm(18);
   }
-  doc.font('bold').fontSize(FONT_SIZE.issuer).fillColor('black');
+  useFont(doc, 'bold').fontSize(FONT_SIZE.issuer).fillColor('black');
   doc.text(issuer.authority, MARGIN.left, y, { width: mm(75), lineGap: 1 });
-  doc.font('italic').fontSize(FONT_SIZE.small).fillColor(GREY);
+  useFont(doc, 'italic').fontSize(FONT_SIZE.small).fillColor(GREY);
   doc.text('Liberté\nÉgalité\nFraternité', MARGIN.left, doc.y + 2, { width: mm(75), lineGap: 0 });
-  doc.font('bold').fontSize(FONT_SIZE.small + 0.5).fillColor('black');
+  useFont(doc, 'bold').fontSize(FONT_SIZE.small + 0.5).fillColor('black');
   doc.text(issuer.coIssuer.join('\n'), MARGIN.left, doc.y + mm(3), { width: mm(75) });
 
-  doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black');
+  useFont(doc, 'regular').fontSize(FONT_SIZE.body).fillColor('black');
   doc.text(letter.lieuDate, MARGIN.left, DATE_LINE_TOP, { width: CONTENT_WIDTH, align: 'right' });
 }
 
 /** The address block, inside the window: left-aligned from 110 mm, never wider than the window. */
 export function drawAddress(doc: PDFKit.PDFDocument, lines: string[]): void {
-  doc.font('regular').fontSize(ADDRESS.size).fillColor('black');
+  useFont(doc, 'regular').fontSize(ADDRESS.size).fillColor('black');
   lines.forEach((line, i) => {
     doc.text(line, mm(110), ADDRESS.top + i * ADDRESS.lineHeight, { lineBreak: false, width: mm(88) });
   });
@@ -75,9 +116,9 @@ function drawFoldMarks(doc: PDFKit.PDFDocument): void {
 }
 
 function drawBody(doc: PDFKit.PDFDocument, letter: LetterModel): void {
-  doc.font('bold').fontSize(FONT_SIZE.body).fillColor('black');
+  useFont(doc, 'bold').fontSize(FONT_SIZE.body).fillColor('black');
   doc.text('Objet : ', MARGIN.left, BODY_TOP, { continued: true });
-  doc.font('regular').text(letter.objet, { width: CONTENT_WIDTH });
+  useFont(doc, 'regular').text(letter.objet, { width: CONTENT_WIDTH });
   doc.moveDown(1);
   const lineHeight = FONT_SIZE.body * 1.32;
   for (const paragraph of letter.paragraphs) {
@@ -89,28 +130,28 @@ function drawBody(doc: PDFKit.PDFDocument, letter: LetterModel): void {
 function drawSignatures(doc: PDFKit.PDFDocument, letter: LetterModel, images: { prefet?: Buffer | undefined; ars?: Buffer | undefined }): void {
   const columnWidth = CONTENT_WIDTH / 2 - mm(5);
   const heightOf = (sig: LetterModel['signatures'][number]) =>
-    doc.font('regular').fontSize(FONT_SIZE.body).heightOfString(sig.titre.join('\n'), { width: columnWidth }) + mm(22) + FONT_SIZE.body * 1.4;
+    useFont(doc, 'regular').fontSize(FONT_SIZE.body).heightOfString(sig.titre.join('\n'), { width: columnWidth }) + mm(22) + FONT_SIZE.body * 1.4;
   const needed = Math.max(...letter.signatures.map(heightOf)) + mm(6);
   if (doc.y + needed > PAGE.height - MARGIN.bottom) doc.addPage();
   const top = doc.y + mm(6);
-  doc.font('regular').fontSize(FONT_SIZE.body);
+  useFont(doc, 'regular').fontSize(FONT_SIZE.body);
   // Names on one line even when one title is longer than the other.
   const titles = Math.max(...letter.signatures.map((s) => doc.heightOfString(s.titre.join('\n'), { width: columnWidth })));
   letter.signatures.forEach((sig, i) => {
     const x = MARGIN.left + i * (columnWidth + mm(10));
-    doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black');
+    useFont(doc, 'regular').fontSize(FONT_SIZE.body).fillColor('black');
     doc.text(sig.titre.join('\n'), x, top, { width: columnWidth, align: 'center' });
     const image = i === 0 ? images.prefet : images.ars;
     const imageTop = top + titles + mm(2);
     if (image) doc.image(image, x + columnWidth / 2 - mm(20), imageTop, { fit: [mm(40), mm(18)], align: 'center', valign: 'center' });
-    doc.font('bold').text(sig.nom, x, imageTop + mm(20), { width: columnWidth, align: 'center' });
+    useFont(doc, 'bold').text(sig.nom, x, imageTop + mm(20), { width: columnWidth, align: 'center' });
   });
   doc.x = MARGIN.left;
 }
 
 function drawAnnex(doc: PDFKit.PDFDocument, letter: LetterModel, platformUrl: string): void {
   doc.addPage();
-  doc.font('bold').fontSize(FONT_SIZE.title).fillColor('black');
+  useFont(doc, 'bold').fontSize(FONT_SIZE.title).fillColor('black');
   doc.text(ANNEX_TITLE, MARGIN.left, MARGIN.top + mm(5), { width: CONTENT_WIDTH });
   doc.moveDown(1);
   const col1 = mm(34);
@@ -127,7 +168,7 @@ function drawAnnex(doc: PDFKit.PDFDocument, letter: LetterModel, platformUrl: st
   };
   header();
   for (const message of letter.annexe) {
-    doc.font('regular').fontSize(FONT_SIZE.body);
+    useFont(doc, 'regular').fontSize(FONT_SIZE.body);
     const textHeight = doc.heightOfString(message.texte, { width: col2 - 2 * pad, lineGap: 1 });
     const rowHeight = Math.max(textHeight, mm(14)) + 2 * pad;
     // A row is never split: it moves to a new page with the table header repeated.
@@ -138,16 +179,16 @@ function drawAnnex(doc: PDFKit.PDFDocument, letter: LetterModel, platformUrl: st
     }
     const y = doc.y;
     doc.lineWidth(0.5).strokeColor('#000091').rect(MARGIN.left, y, col1, rowHeight).stroke().rect(MARGIN.left + col1, y, col2, rowHeight).stroke();
-    doc.font('bold').fillColor('black').text(CHANNEL_LABELS[message.channel], MARGIN.left + pad, y + pad, { width: col1 - 2 * pad });
-    doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GREY).text(message.compte, MARGIN.left + pad, doc.y + 1, { width: col1 - 2 * pad });
-    doc.font('regular').fontSize(FONT_SIZE.body).fillColor('black').text(message.texte, MARGIN.left + col1 + pad, y + pad, { width: col2 - 2 * pad, lineGap: 1 });
+    useFont(doc, 'bold').fillColor('black').text(CHANNEL_LABELS[message.channel], MARGIN.left + pad, y + pad, { width: col1 - 2 * pad });
+    useFont(doc, 'regular').fontSize(FONT_SIZE.small).fillColor(GREY).text(message.compte, MARGIN.left + pad, doc.y + 1, { width: col1 - 2 * pad });
+    useFont(doc, 'regular').fontSize(FONT_SIZE.body).fillColor('black').text(message.texte, MARGIN.left + col1 + pad, y + pad, { width: col2 - 2 * pad, lineGap: 1 });
     doc.y = y + rowHeight;
   }
   const qrSize = mm(28);
   if (doc.y + qrSize + mm(14) > bottom) doc.addPage();
   const top = doc.y + mm(8);
   drawQr(doc, platformUrl, MARGIN.left, top, qrSize);
-  doc.font('regular').fontSize(FONT_SIZE.small + 1).fillColor('black');
+  useFont(doc, 'regular').fontSize(FONT_SIZE.small + 1).fillColor('black');
   doc.text(`Inscription des volontaires : ${platformUrl}`, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, { width: CONTENT_WIDTH - qrSize - mm(5), link: platformUrl });
 }
 
@@ -167,7 +208,7 @@ function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size
 function numberPages(doc: PDFKit.PDFDocument, pages: LetterPages): void {
   for (let i = 0; i < pages.count; i++) {
     doc.switchToPage(pages.first + i);
-    doc.font('regular').fontSize(FONT_SIZE.small).fillColor(GREY);
+    useFont(doc, 'regular').fontSize(FONT_SIZE.small).fillColor(GREY);
     // Writing in the bottom margin must not trigger pdfkit's automatic page break.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;

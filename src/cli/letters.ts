@@ -1,0 +1,50 @@
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { readyCampaign } from '../campaign/check.js';
+import { normalizeInsee } from '../data/cog.js';
+import { generateLetters } from '../letters/generate.js';
+import { contextOf } from './context.js';
+import { collectList } from './list-option.js';
+import { progressReporter } from './progress.js';
+import { plural } from './report.js';
+
+export function registerLetters(program: Command, fail: (code: number) => void): void {
+  program
+    .command('letters')
+    .description('écrit une lettre PDF par commune et, par département, le fichier à imprimer des mairies sans courriel')
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--commune <insee>', 'communes (répétable, ou séparés par des virgules)', collectList)
+    .option('--all', 'le fichier à imprimer contient toutes les communes, pas seulement celles sans courriel')
+    .option('--force', 'réécrit toutes les lettres, même celles qui n’ont pas changé')
+    .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean }, command: Command) => {
+      const ctx = contextOf(command, fail);
+      const deps = opts.dep ?? [];
+      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const progress = progressReporter(ctx.out, 'Lettres');
+      const started = Date.now();
+      const result = await generateLetters(ready, {
+        departements: deps,
+        communes: (opts.commune ?? []).map(normalizeInsee),
+        all: Boolean(opts.all),
+        force: Boolean(opts.force),
+        onProgress: (d, t) => progress.update(d, t),
+      }).finally(() => progress.stop());
+      const seconds = (Date.now() - started) / 1000;
+      const rel = (p: string) => relative(ready.campaign.dir, p);
+      if (ctx.out.json) {
+        ctx.out.document({
+          ok: true,
+          lettres: result.written.map(rel),
+          inchangees: result.unchanged.map(rel),
+          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, pages: p.pages, ecrit: p.written })),
+          secondes: Number(seconds.toFixed(2)),
+        });
+        return;
+      }
+      const { out } = ctx;
+      out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1)} s, dans out/lettres/`);
+      for (const p of result.print) {
+        out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
+      }
+    });
+}

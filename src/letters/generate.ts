@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReadyCampaign } from '../campaign/check.js';
+import { departementContext, recipientContext } from '../campaign/context.js';
+import { buildLetter, type LetterModel } from '../campaign/letter.js';
+import type { Recipient } from '../campaign/recipients.js';
+import { RelaisError } from '../errors.js';
+import { insideFolder, writeFileAtomic } from '../files.js';
+import { slug } from '../text/french.js';
+import { loadAssets } from './assets.js';
+import { baseKey, contentHash, jobSize, type Job, type RenderSetup } from './jobs.js';
+import { runJobs, workerCount } from './pool.js';
+
+/**
+ * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
+ * département a print file of the letters that go by post. Only what changed is rewritten: a
+ * manifest keeps a hash of what each file was made from.
+ */
+export interface LettersOptions {
+  departements?: string[];
+  communes?: string[];
+  /** Print file with every commune, not only those without email. */
+  all?: boolean;
+  force?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface PrintFile {
+  dep: string;
+  path: string;
+  letters: number;
+  pages: number;
+  written: boolean;
+}
+
+export interface LettersResult {
+  written: string[];
+  unchanged: string[];
+  print: PrintFile[];
+  workers: number;
+  /** Milliseconds spent on the per-commune files and on the print files. */
+  timings: { letters: number; print: number };
+}
+
+const MANIFEST = '.manifest.json';
+const BATCH = 400;
+
+export function letterFileName(r: Recipient): string {
+  return `${r.commune.code}-${slug(r.commune.nom)}.pdf`;
+}
+
+async function readManifest(path: string): Promise<Record<string, string>> {
+  try {
+    const data = JSON.parse(await readFile(path, 'utf8')) as { files?: Record<string, string> };
+    return data.files ?? {};
+  } catch {
+    return {};
+  }
+}
+
+export async function generateLetters(ready: ReadyCampaign, options: LettersOptions = {}): Promise<LettersResult> {
+  const { campaign } = ready;
+  const deps = options.departements ?? [];
+  const communes = options.communes ?? [];
+  for (const code of communes) {
+    if (!ready.recipients.some((r) => r.commune.code === code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
+  }
+  const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!communes.length || communes.includes(r.commune.code)));
+  const assets = await loadAssets(campaign);
+  const setup: RenderSetup = { fonts: assets.fonts, options: {} };
+  const root = join(campaign.dir, 'out', 'lettres');
+  const manifestPath = join(root, MANIFEST);
+  const manifest = await readManifest(manifestPath);
+  const nextManifest: Record<string, string> = { ...manifest };
+  const keep = (rel: string, hash: string, path: string) => {
+    nextManifest[rel] = hash;
+    return !options.force && manifest[rel] === hash && existsSync(path);
+  };
+
+  const letterJobs: Job[] = [];
+  const printJobs: Job[] = [];
+  const unchanged: string[] = [];
+  const print: PrintFile[] = [];
+  for (const dep of campaign.departements) {
+    const mine = recipients.filter((r) => r.departement.code === dep.code);
+    if (!mine.length) continue;
+    const depContext = departementContext(campaign, dep, ready.figures);
+    setup.options[dep.code] = {
+      issuer: { authority: depContext.prefet.titre.toUpperCase(), coIssuer: [campaign.config.ars.nom], logo: assets.logo },
+      platformUrl: campaign.config.campagne.plateforme.url,
+      signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
+    };
+    let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
+    const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel }> = [];
+    for (const r of mine) {
+      const letter = buildLetter(ready.templates, recipientContext(depContext, r));
+      const key = baseKey(letter);
+      const meta = {
+        title: `Lettre aux maires — ${r.commune.nom} (${r.commune.code})`,
+        author: `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`,
+        subject: campaign.config.campagne.objet,
+      };
+      const name = letterFileName(r);
+      const path = insideFolder(root, dep.code, name);
+      const hash = contentHash(setup, [setup.options[dep.code]!.issuer.authority, key, letter.adresse, meta]);
+      const base = job.bases[key] ?? { ...letter, adresse: [] };
+      if (options.all || !r.contact?.courriel) toPrint.push({ key, adresse: letter.adresse, hash, base });
+      if (keep(`${dep.code}/${name}`, hash, path)) {
+        unchanged.push(path);
+        continue;
+      }
+      job.bases[key] = base;
+      job.items.push({ key, dep: dep.code, adresse: letter.adresse, meta, path });
+      if (job.items.length >= BATCH) {
+        letterJobs.push(job);
+        job = { kind: 'letters', bases: {}, items: [] };
+      }
+    }
+    if (job.items.length) letterJobs.push(job);
+
+    // The print file: never for a selection of communes, which would overwrite it with a part.
+    if (communes.length || !toPrint.length) continue;
+    // Postal-code order, as the mail room sorts: the last address line starts with the code.
+    toPrint.sort((a, b) => (a.adresse.at(-1) ?? '').localeCompare(b.adresse.at(-1) ?? ''));
+    const name = `impression-${dep.code}.pdf`;
+    const path = insideFolder(root, dep.code, name);
+    const rel = `${dep.code}/${name}`;
+    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
+    print.push(entry);
+    if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
+      nextManifest[`${rel}#pages`] = String(entry.pages);
+      continue;
+    }
+    const bases: Record<string, LetterModel> = {};
+    for (const p of toPrint) bases[p.key] = p.base;
+    printJobs.push({ kind: 'print', dep: dep.code, bases, items: toPrint.map((p) => ({ key: p.key, adresse: p.adresse })), path, title: campaign.config.campagne.titre });
+  }
+
+  const jobs = [...letterJobs, ...printJobs];
+  const total = jobs.reduce((n, j) => n + jobSize(j), 0);
+  const lettersTotal = letterJobs.reduce((n, j) => n + jobSize(j), 0);
+  let done = 0;
+  let lettersDone = 0;
+  const start = performance.now();
+  let lettersMs = 0;
+  const threads = workerCount(total);
+  await runJobs(
+    setup,
+    jobs,
+    threads,
+    (n) => {
+      done += n;
+      options.onProgress?.(done, total);
+    },
+    (job, result) => {
+      if (job.kind === 'letters') {
+        lettersDone += job.items.length;
+        if (lettersDone === lettersTotal) lettersMs = performance.now() - start;
+        return;
+      }
+      const entry = print.find((p) => p.path === job.path)!;
+      entry.pages = result.pages;
+      entry.written = true;
+      nextManifest[`${entry.dep}/impression-${entry.dep}.pdf#pages`] = String(result.pages);
+    },
+  );
+  await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
+  const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
+  const totalMs = performance.now() - start;
+  return { written, unchanged, print, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs } };
+}

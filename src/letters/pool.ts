@@ -1,0 +1,60 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { RelaisError } from '../errors.js';
+import type { LetterFactory } from './fast.js';
+import { runJob, type Job, type RenderSetup } from './jobs.js';
+
+/**
+ * Runs the letter jobs on worker threads (both cores), or in the main thread for small runs.
+ * Workers get a bounded heap, so that V8 collects as it goes instead of growing to its default.
+ */
+export function workerCount(letters: number): number {
+  const env = Number(process.env.RELAIS_WORKERS);
+  if (process.env.RELAIS_WORKERS !== undefined && Number.isInteger(env) && env >= 0) return env;
+  // Below a few hundred letters, starting threads costs more than it saves.
+  return letters < 400 ? 0 : Math.min(availableParallelism(), 4);
+}
+
+export type JobDone = (job: Job, result: { pages: number }) => void;
+
+export async function runJobs(setup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone): Promise<void> {
+  if (threads <= 1) {
+    const factories = new Map<string, LetterFactory>();
+    for (const job of jobs) onDone(job, await runJob(setup, job, () => onProgress(1), factories));
+    return;
+  }
+  const url = new URL('./worker.js', import.meta.url);
+  const queue = [...jobs];
+  const workers = Array.from({ length: Math.min(threads, queue.length) }, () => new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 64 } }));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let current: Job | undefined;
+            const next = () => {
+              current = queue.shift();
+              if (!current) return resolve();
+              worker.postMessage({ type: 'job', job: current });
+            };
+            worker.on('message', (m: { type: string; count?: number; pages?: number; message?: string; relais?: boolean; location?: Record<string, unknown> }) => {
+              if (m.type === 'progress') onProgress(m.count ?? 0);
+              else if (m.type === 'done') {
+                onProgress(m.count ?? 0);
+                if (current) onDone(current, { pages: m.pages ?? 0 });
+                next();
+              } else if (m.type === 'error') {
+                queue.length = 0;
+                reject(m.relais ? new RelaisError(m.message ?? '', m.location ?? {}) : new Error(m.message));
+              }
+            });
+            worker.on('error', reject);
+            worker.postMessage({ type: 'setup', setup });
+            next();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

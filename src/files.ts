@@ -34,7 +34,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true });
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw writeError(path, err);
   }
 }
@@ -56,7 +56,11 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is unusable: there is no temporary file to remove.
+    }
     madeDirs.delete(dir);
     throw writeError(path, err);
   }

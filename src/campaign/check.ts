@@ -1,5 +1,6 @@
 import { communeReference } from '../data/cog.js';
 import { RelaisError } from '../errors.js';
+import { loadAssets } from '../letters/assets.js';
 import { ProblemList, type Problem } from '../problems.js';
 import { loadCampaign, type Campaign } from './load.js';
 import { buildRecipients, type Recipient } from './recipients.js';
@@ -53,6 +54,13 @@ export async function checkCampaign(dir: string, options: { departements?: strin
     const joined = await buildRecipients(campaign, communeReference(), problems, options.departements);
     recipients = joined.recipients;
     outside = joined.outside;
+    // Fonts, logo and signatures are read as the letters will read them: a bad file shows now.
+    try {
+      await loadAssets(campaign);
+    } catch (err) {
+      if (!(err instanceof RelaisError)) throw err;
+      problems.error('fichier-illisible', err.message, err.location, 'file');
+    }
     templates = await loadTemplates(campaign, problems);
     figures = figuresFromConfig(campaign);
     if (templates) checkRendering(campaign, recipients, templates, figures, problems);

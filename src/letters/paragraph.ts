@@ -1,8 +1,10 @@
 /**
  * Justified paragraphs with links, laid out by relais rather than by pdfkit: pdfkit justifies
  * each `continued` fragment on its own (a link in mid-line leaves a gaping line and eats the space
- * after it). Here the words of a paragraph are broken into lines once, each line is drawn in one
- * call with the word spacing that justifies it, and links become annotations over their text.
+ * after it), and its `wordSpacing` splits words at any Unicode space — U+202F in "2 100"
+ * included — and drops the space glyphs. Here the words of a paragraph are broken into lines
+ * once, each word is drawn at its justified position followed by a real space (text extraction
+ * then reads the line as written), and links become annotations over their text.
  */
 export interface Piece {
   text: string;
@@ -102,9 +104,10 @@ export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: Par
     }
     const gaps = line.words.length - 1;
     const extra = line.last || gaps === 0 ? 0 : (o.width - line.natural) / gaps;
-    doc.fillColor('black').text(line.words.map(wordText).join(' '), o.x, y, { lineBreak: false, wordSpacing: extra });
+    doc.fillColor('black');
     let x = o.x;
-    for (const word of line.words) {
+    for (const [i, word] of line.words.entries()) {
+      doc.text(i < gaps ? `${wordText(word)} ` : wordText(word), x, y, { lineBreak: false });
       for (const piece of word) {
         const w = measure(piece.text);
         if (piece.link) {

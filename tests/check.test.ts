@@ -168,12 +168,14 @@ describe('relais check: bad input, each with file, line and a French message', (
     expect(err?.message).toContain('01001');
   });
 
-  it('a malformed email', async () => {
+  it('a malformed email: a warning, never used, the letter goes by post', async () => {
     const mairies = `${CONTACTS_OK}45001;mairie@@x;1 rue;45170;Adon\n`;
     const { code, json } = await check(campaignWith({ mairies }));
-    expect(code).toBe(1);
-    expect(json.errors).toContainEqual(expect.objectContaining({ kind: 'courriel-invalide', file: 'data/mairies.csv', line: 4 }));
-    expect(json.errors.find((e) => e.kind === 'courriel-invalide')?.message).toContain('mairie@@x');
+    expect(code).toBe(0);
+    const warning = json.warnings.find((e) => e.kind === 'courriel-invalide');
+    expect(warning).toMatchObject({ file: 'data/mairies.csv', line: 4, field: 'courriel' });
+    expect(warning?.message).toContain('mairie@@x');
+    expect(warning?.message).toContain('courrier');
   });
 
   it('duplicate communes', async () => {

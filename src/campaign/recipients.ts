@@ -110,8 +110,9 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
           problems.error('commune-en-double', `fichier des mairies : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous.line})`, { ...where, field: 'code INSEE' });
           return;
         }
+        // Never sent to, but not blocking the campaign: that town hall gets the letter by post.
         if (c.courriel && !isValidEmail(c.courriel)) {
-          problems.error('courriel-invalide', `fichier des mairies : adresse électronique « ${c.courriel} » mal formée (${commune.nom})`, { ...where, field: 'courriel' });
+          problems.warning('courriel-invalide', `fichier des mairies : adresse électronique « ${c.courriel} » mal formée (${commune.nom}) : jamais utilisée, la lettre partira par courrier`, { ...where, field: 'courriel' });
         }
         contacts.set(commune.code, { ...c, file: table.file });
       });
@@ -128,7 +129,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const name = `${commune.nom} (${commune.code})`;
       if (!mayor) problems.warning('sans-maire', `${name} : aucun maire dans le fichier des maires`, { field: 'maire' });
       if (!contact) problems.warning('sans-courriel', `${name} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, { field: 'courriel' });
-      else if (!contact.courriel) problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, { file: contact.file, line: contact.line, field: 'courriel' });
+      else if (!contact.courriel || !isValidEmail(contact.courriel)) problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, { file: contact.file, line: contact.line, field: 'courriel' });
       if (commune.population === 0) problems.warning('population-nulle', `${name} : population 0 dans le Code officiel géographique`, { field: 'population' });
 
       const address = townHallAddress({

@@ -73,6 +73,14 @@ export const campaignSchema = z.strictObject({
     hors_campagne: z.enum(['erreur', 'ignorer'], { error: 'valeur attendue : erreur ou ignorer' }).default('erreur'),
   }),
   modeles: z.partialRecord(z.enum(TEMPLATE_NAMES), text).optional(),
+  /** The sender of the emails to the town halls. */
+  expediteur: z
+    .strictObject({
+      nom: text,
+      courriel: z.email({ error: 'adresse électronique attendue' }),
+      repondre_a: z.email({ error: 'adresse électronique attendue' }).optional(),
+    })
+    .optional(),
   pieces_jointes: z.array(text).optional(),
   polices: z
     .strictObject({ normale: text, grasse: text.optional(), italique: text.optional() })

@@ -9,6 +9,8 @@ import { registerInit } from './init.js';
 import { registerLetters } from './letters.js';
 import { registerPosts } from './posts.js';
 import { registerPreview } from './preview.js';
+import { registerSend } from './send.js';
+import { registerStatus } from './status.js';
 import { problemLine } from './report.js';
 
 /**
@@ -68,6 +70,8 @@ export function buildProgram(fail: (code: number) => void): Command {
   registerPreview(program, fail);
   registerPosts(program, fail);
   registerLetters(program, fail);
+  registerSend(program, fail);
+  registerStatus(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }
@@ -95,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof RelaisError) {
       const where = formatLocation(err.location);
-      const field = err.location.field && !err.location.file ? ` (${err.location.field})` : '';
+      const field = err.location.field && !err.location.file && !err.message.includes(err.location.field) ? ` (${err.location.field})` : '';
       report(`${where ? `${where}: ` : ''}${err.message}${field}`, json, { ...err.location, ...(err.details ?? {}) }, err);
       const errors = err.details?.errors;
       if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${problemLine(p)}\n`);

@@ -20,7 +20,7 @@ const KIND_LABELS: Record<string, string> = {
   'commune-en-double': 'Commune en double',
   'sexe-invalide': 'Code sexe invalide',
   'nom-manquant': 'Nom manquant',
-  'courriel-invalide': 'Adresse électronique mal formée',
+  'courriel-invalide': 'Adresse électronique mal formée (envoi postal)',
   'sans-maire': 'Commune sans maire',
   'sans-courriel': 'Mairie sans adresse électronique (envoi postal)',
   adresse: 'Adresse postale hors norme',

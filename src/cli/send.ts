@@ -1,0 +1,116 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { readyCampaign } from '../campaign/check.js';
+import { normalizeInsee } from '../data/cog.js';
+import { sendCampaign, type SendPlan } from '../delivery/send.js';
+import { outboxTransport, smtpSettingsFromEnv, smtpTransport } from '../delivery/transport.js';
+import { UsageError } from '../errors.js';
+import { join } from 'node:path';
+import { contextOf } from './context.js';
+import { collectList } from './list-option.js';
+import type { Output } from './output.js';
+import { progressReporter } from './progress.js';
+import { plural } from './report.js';
+
+export function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*(\d+(?:[.,]\d+)?)\s*(?:\/\s*min)?\s*$/i.exec(value);
+  const n = m ? Number(m[1]!.replace(',', '.')) : NaN;
+  if (!(n > 0)) throw new UsageError(`--rate « ${value} » : un nombre de messages par minute strictement positif est attendu (par exemple 120/min)`);
+  return n;
+}
+
+export function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit « ${value} » : un nombre entier de messages, au moins 1, est attendu`);
+  return n;
+}
+
+function printPlan(out: Output, plan: SendPlan): void {
+  const first = plan.toSend[0];
+  out.note(`Envoi par ${plan.description}`);
+  out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${plan.byPost} par courrier postal ; ${plan.alreadySent} déjà envoyé(s)`);
+  if (first) {
+    out.note(`  Premier message : à ${String(first.message.mail.to)} — « ${String(first.message.mail.subject)} »`);
+    out.note(String(first.message.mail.text).split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n'));
+  }
+}
+
+async function ask(out: Output, plan: SendPlan): Promise<boolean> {
+  printPlan(out, plan);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Envoyer ces ${plan.toSend.length} messages maintenant ? [o/N] `);
+    return /^(o|oui|y|yes)$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function registerSend(program: Command, fail: (code: number) => void): void {
+  program
+    .command('send')
+    .description('envoie à chaque mairie son courriel et sa lettre, une seule fois (boîte d’envoi locale sans RELAIS_SMTP_URL)')
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--commune <insee>', 'communes (répétable, ou séparés par des virgules)', collectList)
+    .option('--limit <n>', 'au plus n messages pendant cette exécution')
+    .option('--rate <n/min>', 'au plus n messages par minute')
+    .option('--dry-run', 'prépare et vérifie tout, n’envoie rien')
+    .option('--yes', 'ne demande pas de confirmation (obligatoire sans terminal avec un serveur SMTP)')
+    .option('--resend-unconfirmed', 'renvoie aussi les messages dont la remise est inconnue (risque de doublon)')
+    .option('--resend-changed', 'renvoie aux mairies qui ont reçu une version différente du courriel')
+    .action(async (opts: { dep?: string[]; commune?: string[]; limit?: string; rate?: string; dryRun?: boolean; yes?: boolean; resendUnconfirmed?: boolean; resendChanged?: boolean }, command: Command) => {
+      const ctx = contextOf(command, fail);
+      const limit = parseLimit(opts.limit);
+      const rate = parseRate(opts.rate);
+      const smtp = smtpSettingsFromEnv(process.env);
+      if (smtp && !opts.yes && !opts.dryRun && !process.stdin.isTTY) {
+        throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes (ou --dry-run pour vérifier)');
+      }
+      const deps = opts.dep ?? [];
+      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const transport = smtp ? smtpTransport(smtp) : outboxTransport(join(ready.campaign.dir, 'out', 'outbox'));
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const progress = progressReporter(ctx.out, 'Courriels');
+      try {
+        const summary = await sendCampaign(ready, transport, {
+          departements: deps,
+          communes: (opts.commune ?? []).map(normalizeInsee),
+          ...(limit === undefined ? {} : { limit }),
+          ...(rate === undefined ? {} : { rate }),
+          dryRun: Boolean(opts.dryRun),
+          resendUnconfirmed: Boolean(opts.resendUnconfirmed),
+          resendChanged: Boolean(opts.resendChanged),
+          ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => ask(ctx.out, plan) } : {}),
+          onProgress: (d, t) => progress.update(d, t),
+          signal: controller.signal,
+          ...(process.env.RELAIS_SMTP_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_SMTP_RETRY_MS) } : {}),
+        }).finally(() => progress.stop());
+        if (!summary.dryRun && (summary.failed > 0 || summary.unconfirmed > 0 || summary.interrupted)) ctx.fail(1);
+        if (ctx.out.json) {
+          ctx.out.document({ ...summary, [summary.transport]: summary.destination });
+          return;
+        }
+        const { out } = ctx;
+        const c = out.colors;
+        if (summary.cancelled) return out.line('Envoi annulé : rien n’est parti.');
+        out.line(summary.dryRun ? c.bold('Simulation : rien n’a été envoyé.') : `Destination : ${summary.destination}`);
+        out.line(`${plural(summary.sent, 'envoyé')}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${summary.skipped} ignoré(s) (${summary.alreadySent} déjà envoyé(s)), ${summary.byPost} par courrier postal`);
+        if (summary.transport === 'outbox' && !summary.dryRun) out.line(c.yellow('Aucun message n’a quitté cet ordinateur : ils sont dans out/outbox/ (RELAIS_SMTP_URL pour envoyer vraiment).'));
+        for (const w of summary.warnings) out.line(c.yellow(`! ${w}`));
+        for (const f of summary.failures.slice(0, 50)) out.line(c.red(`✖ ${f.commune} ${f.recipient} : ${f.reply}`));
+        if (summary.unconfirmedList.length) {
+          out.line(c.yellow(`Remise inconnue (non renvoyés sans --resend-unconfirmed) :`));
+          for (const u of summary.unconfirmedList.slice(0, 50)) out.line(`  ${u.commune} ${u.recipient}`);
+        }
+        if (summary.interrupted) out.line(c.yellow('Interrompu : relancez la même commande pour continuer, rien ne sera envoyé deux fois.'));
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}

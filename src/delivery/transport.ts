@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import { RelaisError } from '../errors.js';
+import { insideFolder, writeFileAtomicSync } from '../files.js';
+
+/**
+ * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
+ * or an SMTP server through nodemailer's connection pool. Failures are sorted so that the send
+ * loop can decide: retry (temporary), give up on this recipient (permanent), never retry on its
+ * own (unknown outcome), or stop the whole run (the server refuses us: password, certificate).
+ */
+export interface OutgoingMessage {
+  mail: Mail.Options;
+  /** Where the outbox writes it: département and file name. */
+  dep: string;
+  fileName: string;
+}
+
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'temporary' | 'permanent' | 'unknown' | 'fatal',
+    readonly reply: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Transport {
+  kind: 'outbox' | 'smtp';
+  /** Said to the user: where messages go (no password). */
+  description: string;
+  /** How many messages may be in flight at once. */
+  concurrency: number;
+  verify(): Promise<void>;
+  send(message: OutgoingMessage): Promise<string>;
+  close(): void;
+}
+
+export function outboxTransport(outboxDir: string): Transport {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    kind: 'outbox',
+    description: `boîte d'envoi locale ${outboxDir} (aucun message ne quitte cet ordinateur)`,
+    concurrency: 4,
+    async verify() {},
+    async send(message) {
+      const info = (await composer.sendMail(message.mail)) as { message: Buffer };
+      const path = insideFolder(outboxDir, message.dep, message.fileName);
+      writeFileAtomicSync(path, info.message);
+      return `écrit dans ${path}`;
+    },
+    close() {
+      composer.close();
+    },
+  };
+}
+
+export interface SmtpSettings {
+  url: URL;
+  user: string | undefined;
+  password: string | undefined;
+  maxConnections: number;
+  ca: Buffer | undefined;
+}
+
+/** RELAIS_SMTP_URL and its companions; the password never appears in anything this returns. */
+export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | undefined {
+  const raw = env.RELAIS_SMTP_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RelaisError('RELAIS_SMTP_URL illisible : attendu smtp://serveur:port ou smtps://serveur:port', { field: 'RELAIS_SMTP_URL' });
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new RelaisError(`RELAIS_SMTP_URL : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (smtp ou smtps attendu)`, { field: 'RELAIS_SMTP_URL' });
+  }
+  if (!url.hostname) throw new RelaisError('RELAIS_SMTP_URL : serveur manquant', { field: 'RELAIS_SMTP_URL' });
+  const max = env.RELAIS_SMTP_MAX_CONNECTIONS === undefined ? 3 : Number(env.RELAIS_SMTP_MAX_CONNECTIONS);
+  if (!Number.isInteger(max) || max < 1 || max > 50) throw new RelaisError('RELAIS_SMTP_MAX_CONNECTIONS : un entier de 1 à 50 attendu', { field: 'RELAIS_SMTP_MAX_CONNECTIONS' });
+  let ca: Buffer | undefined;
+  if (env.RELAIS_SMTP_CA_FILE) {
+    try {
+      ca = readFileSync(env.RELAIS_SMTP_CA_FILE);
+    } catch {
+      throw new RelaisError(`RELAIS_SMTP_CA_FILE : fichier introuvable ${env.RELAIS_SMTP_CA_FILE}`, { field: 'RELAIS_SMTP_CA_FILE' });
+    }
+  }
+  return {
+    url,
+    user: env.RELAIS_SMTP_USER ?? (url.username ? decodeURIComponent(url.username) : undefined),
+    password: env.RELAIS_SMTP_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined),
+    maxConnections: max,
+    ca,
+  };
+}
+
+type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string };
+
+const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZERO/i;
+
+export function classify(err: SmtpError): DeliveryError {
+  const reply = (err.response ?? err.message ?? '').replace(/\s+/g, ' ').trim();
+  if (err.code === 'EAUTH') return new DeliveryError('authentification refusée par le serveur SMTP : vérifiez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD', 'fatal', reply);
+  if (CERTIFICATE.test(`${err.message} ${err.code ?? ''} ${err.reason ?? ''}`)) {
+    return new DeliveryError('certificat du serveur SMTP refusé : donnez l’autorité qui l’a signé avec RELAIS_SMTP_CA_FILE (il n’existe pas de mode sans vérification)', 'fatal', reply);
+  }
+  const code = err.responseCode;
+  if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
+  if (code !== undefined && code >= 400) return new DeliveryError(`refus temporaire du serveur (${code})`, 'temporary', reply);
+  // The connection was lost after the message went out and before the server's answer: maybe delivered.
+  if (err.command === 'DATA' || err.command === 'DATA END' || /after (sending|message)|during DATA/i.test(err.message)) {
+    return new DeliveryError('connexion perdue après l’envoi du message : remise inconnue', 'unknown', reply);
+  }
+  return new DeliveryError(`connexion au serveur SMTP impossible ou interrompue (${err.code ?? 'erreur réseau'})`, 'temporary', reply);
+}
+
+export function smtpTransport(settings: SmtpSettings): Transport {
+  const { url } = settings;
+  const secure = url.protocol === 'smtps:';
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: settings.maxConnections,
+    maxMessages: Infinity,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
+    // STARTTLS is used whenever the server offers it; certificates are always verified.
+    tls: { rejectUnauthorized: true, ...(settings.ca ? { ca: settings.ca } : {}), ...(isIP(url.hostname) ? {} : { servername: url.hostname }) },
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+    logger: false,
+    debug: false,
+  });
+  return {
+    kind: 'smtp',
+    description: `serveur SMTP ${url.protocol}//${settings.user ? `${settings.user}@` : ''}${url.host}`,
+    concurrency: settings.maxConnections,
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (err) {
+        const d = classify(err as SmtpError);
+        throw new RelaisError(d.kind === 'fatal' ? d.message : `serveur SMTP injoignable (${url.host}) : ${d.reply || d.message}`, { field: 'RELAIS_SMTP_URL' });
+      }
+    },
+    async send(message) {
+      try {
+        const info = (await transporter.sendMail(message.mail)) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
+        // A partly refused recipient list is a failure, not a success.
+        if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
+          throw new DeliveryError('destinataire refusé par le serveur', 'permanent', info.response ?? '');
+        }
+        return info.response ?? 'accepté';
+      } catch (err) {
+        if (err instanceof DeliveryError) throw err;
+        throw classify(err as SmtpError);
+      }
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { generate } from 'selfsigned';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+
+/**
+ * A real SMTP server on 127.0.0.1, in the test process (the smtp-server package), with the faults
+ * the send tests need: a temporary 421, a permanent 550 for one address, a connection cut after a
+ * number of messages, authentication, TLS with a self-signed certificate.
+ */
+export interface Received {
+  to: string;
+  raw: Buffer;
+  messageId: string | undefined;
+}
+
+export interface SmtpFaults {
+  /** Addresses refused with 550 at RCPT TO. */
+  refuse?: string[];
+  /** Addresses answered 421 at the end of DATA the first time they are sent. */
+  temporaryOnce?: string[];
+  /** Destroy the connection at MAIL FROM after this many accepted messages (once). */
+  dropAfter?: number;
+  /** Required credentials. */
+  auth?: { user: string; pass: string };
+  /** STARTTLS with a self-signed certificate. */
+  tls?: boolean;
+}
+
+export interface TestSmtp {
+  port: number;
+  url: string;
+  received: Received[];
+  /** The self-signed certificate (PEM), to give as the CA. */
+  cert: string | undefined;
+  parsed(to: string): Promise<ParsedMail>;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
+  const received: Received[] = [];
+  const temporaryDone = new Set<string>();
+  let dropped = false;
+  let cert: string | undefined;
+  let key: string | undefined;
+  if (faults.tls) {
+    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    cert = pems.cert;
+    key = pems.private;
+  }
+  const options: SMTPServerOptions = {
+    secure: false,
+    ...(faults.tls ? { key, cert } : { disabledCommands: faults.auth ? ['STARTTLS'] : ['AUTH', 'STARTTLS'], allowInsecureAuth: true }),
+    ...(faults.auth ? { allowInsecureAuth: true } : { authOptional: true }),
+    logger: false,
+    size: 50 * 1024 * 1024,
+    onAuth(auth, _session, callback) {
+      if (faults.auth && auth.username === faults.auth.user && auth.password === faults.auth.pass) return callback(null, { user: auth.username });
+      const err = new Error('Authentication credentials invalid') as Error & { responseCode: number };
+      err.responseCode = 535;
+      callback(err);
+    },
+    onMailFrom(_address, session, callback) {
+      if (faults.dropAfter !== undefined && !dropped && received.length >= faults.dropAfter) {
+        dropped = true;
+        // The client sees its connection closed under it; the command is never answered.
+        const connections = (server as unknown as { connections: Set<{ session: SMTPServerSession; _socket: { destroy(): void } }> }).connections;
+        for (const c of connections) if (c.session.id === session.id) c._socket.destroy();
+        return;
+      }
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      if (faults.refuse?.includes(address.address)) {
+        const err = new Error('Mailbox unavailable') as Error & { responseCode: number };
+        err.responseCode = 550;
+        return callback(err);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const to = session.envelope.rcptTo[0]?.address ?? '';
+        if (faults.temporaryOnce?.includes(to) && !temporaryDone.has(to)) {
+          temporaryDone.add(to);
+          const err = new Error('Try again later') as Error & { responseCode: number };
+          err.responseCode = 421;
+          return callback(err);
+        }
+        const raw = Buffer.concat(chunks);
+        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1').replace(/\r?\n\s+/g, ' '))?.[1] });
+        callback(null, 'Queued');
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  // Connections refused or dropped by a fault are expected: their errors are not test failures.
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    cert,
+    async parsed(to) {
+      const r = received.find((m) => m.to === to);
+      if (!r) throw new Error(`no message to ${to}`);
+      return simpleParser(r.raw);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

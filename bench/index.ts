@@ -52,5 +52,14 @@ line(
   '—',
 );
 
+const send = measure('task-send.js', [national, '5000']);
+const sendRate = Number(send.figures.sent) / (Number(send.figures.ms) / 1000);
+line(
+  `relais send en SMTP local, lettre PDF jointe (${fmt(Number(send.figures.sent))} messages, journal compris)`,
+  `${fmt(sendRate)} messages par seconde ; journal seul : ${fmt((Number(send.figures.journalMs) / Number(send.figures.ms)) * 100, 1)} % du temps`,
+  '≥ 1 000 messages/s, journal < 10 %',
+  `${fmt(send.peakMb)} Mo`,
+);
+
 process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);

@@ -3,7 +3,8 @@
  * fictional préfet) for the benchmarks. Written to data/national/, which git ignores.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { communeReference } from '../src/data/cog.js';
 import { packageRoot } from '../src/paths.js';
 import { CONTACT_HEADER, RNE_HEADER, generate, toCsv } from './lib/people.js';
@@ -30,6 +31,7 @@ export function writeNationalCampaign(dir: string): number {
     '  signataire: { prenom: Laurent, nom: HABERT, genre: M }',
     'departements:',
     ...deps.map((d) => `  "${d.code}": { prefet: { prenom: Claude, nom: PRÉFET, genre: ${d.code.charCodeAt(1) % 2 ? 'F' : 'M'} } }`),
+    'expediteur: { nom: Test, courriel: test@relais.example }',
     'sources:',
     '  maires: data/maires.csv',
     '  mairies: data/mairies.csv',
@@ -40,7 +42,7 @@ export function writeNationalCampaign(dir: string): number {
   return communes.length;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const dir = join(packageRoot(), 'data', 'national');
   const n = writeNationalCampaign(dir);
   process.stdout.write(`${dir} : ${n} communes\n`);

@@ -32,8 +32,8 @@ function printPlan(out: Output, plan: SendPlan): void {
   out.note(`Envoi par ${plan.description}`);
   out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${plan.byPost} par courrier postal ; ${plan.alreadySent} déjà envoyé(s)`);
   if (first) {
-    out.note(`  Premier message : à ${String(first.message.mail.to)} — « ${String(first.message.mail.subject)} »`);
-    out.note(String(first.message.mail.text).split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n'));
+    out.note(`  Premier message : à ${first.to} — « ${first.subject} »`);
+    out.note(first.text.split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n'));
   }
 }
 

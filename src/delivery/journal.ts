@@ -32,11 +32,23 @@ export interface Row {
 }
 
 export class Journal {
+  /** Statements prepared once: preparing costs more than running them. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(
     private readonly db: Database.Database,
     readonly campaign: string,
     private readonly now: () => Date,
   ) {}
+
+  private sql(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (!s) {
+      s = this.db.prepare(text);
+      this.statements.set(text, s);
+    }
+    return s;
+  }
 
   static open(campaignDir: string, campaign: string, now: () => Date = () => new Date()): Journal {
     const path = join(campaignDir, JOURNAL_FILE);
@@ -80,25 +92,23 @@ export class Journal {
 
   /** Rows a crash left `sending` become `unconfirmed`; returns them. */
   recoverInterrupted(channel: string): Row[] {
-    const rows = this.db.prepare("SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status = 'sending'").all(this.campaign, channel) as Row[];
+    const rows = this.sql("SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status = 'sending'").all(this.campaign, channel) as Row[];
     if (rows.length) {
-      this.db
-        .prepare("UPDATE deliveries SET status = 'unconfirmed', last_reply = 'interrompu pendant l''envoi : remise inconnue', updated_at = ? WHERE campaign = ? AND channel = ? AND status = 'sending'")
+      this.sql("UPDATE deliveries SET status = 'unconfirmed', last_reply = 'interrompu pendant l''envoi : remise inconnue', updated_at = ? WHERE campaign = ? AND channel = ? AND status = 'sending'")
         .run(this.stamp(), this.campaign, channel);
     }
     return rows.map((r) => ({ ...r, status: 'unconfirmed' }));
   }
 
   all(channel: string): Map<string, Row> {
-    const rows = this.db.prepare('SELECT * FROM deliveries WHERE campaign = ? AND channel = ?').all(this.campaign, channel) as Row[];
+    const rows = this.sql('SELECT * FROM deliveries WHERE campaign = ? AND channel = ?').all(this.campaign, channel) as Row[];
     return new Map(rows.map((r) => [r.commune, r]));
   }
 
   /** Committed before the message leaves: the one fact a crash must not lose. */
   markSending(channel: string, r: { commune: string; departement: string; recipient: string; hash: string; messageId: string }): void {
     const now = this.stamp();
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO deliveries (campaign, channel, commune, departement, recipient, status, attempts, message_hash, message_id, created_at, updated_at)
          VALUES (@campaign, @channel, @commune, @departement, @recipient, 'sending', 1, @hash, @messageId, @now, @now)
          ON CONFLICT (campaign, channel, commune) DO UPDATE SET status = 'sending', attempts = attempts + 1, recipient = @recipient,
@@ -109,8 +119,7 @@ export class Journal {
 
   markPending(channel: string, r: { commune: string; departement: string; recipient: string }): void {
     const now = this.stamp();
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO deliveries (campaign, channel, commune, departement, recipient, status, created_at, updated_at)
          VALUES (@campaign, @channel, @commune, @departement, @recipient, 'pending', @now, @now)
          ON CONFLICT (campaign, channel, commune) DO NOTHING`,
@@ -120,20 +129,17 @@ export class Journal {
 
   finish(channel: string, commune: string, status: Exclude<Status, 'pending' | 'sending'>, reply: string): void {
     const now = this.stamp();
-    this.db
-      .prepare(`UPDATE deliveries SET status = ?, last_reply = ?, updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE campaign = ? AND channel = ? AND commune = ?`)
+    this.sql(`UPDATE deliveries SET status = ?, last_reply = ?, updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE campaign = ? AND channel = ? AND commune = ?`)
       .run(status, reply.slice(0, 500), now, status, now, this.campaign, channel, commune);
   }
 
   counts(channel?: string): Array<{ channel: string; departement: string; status: Status; n: number }> {
-    return this.db
-      .prepare(`SELECT channel, departement, status, count(*) AS n FROM deliveries WHERE campaign = ? ${channel ? 'AND channel = ?' : ''} GROUP BY channel, departement, status ORDER BY channel, departement, status`)
+    return this.sql(`SELECT channel, departement, status, count(*) AS n FROM deliveries WHERE campaign = ? ${channel ? 'AND channel = ?' : ''} GROUP BY channel, departement, status ORDER BY channel, departement, status`)
       .all(...(channel ? [this.campaign, channel] : [this.campaign])) as Array<{ channel: string; departement: string; status: Status; n: number }>;
   }
 
   rows(channel: string, statuses: Status[]): Row[] {
-    return this.db
-      .prepare(`SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY departement, commune`)
+    return this.sql(`SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY departement, commune`)
       .all(this.campaign, channel, ...statuses) as Row[];
   }
 

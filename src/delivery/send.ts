@@ -4,8 +4,8 @@ import { RelaisError } from '../errors.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
 import { Journal, type Row } from './journal.js';
 import { RunLock } from './lock.js';
-import { attachmentsOf, campaignKey, prepareEmail, SIZE_WARNING, type PreparedEmail } from './message.js';
-import { DeliveryError, type Transport } from './transport.js';
+import { attachmentsOf, campaignKey, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
+import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
 
 /**
  * `relais send` as a use case. Plans first (who gets what, who already has it, who goes by post),
@@ -70,7 +70,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export async function sendCampaign(ready: ReadyCampaign, transport: Transport, options: SendOptions = {}): Promise<SendSummary> {
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];
-  const selected = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!communes.length || communes.includes(r.commune.code)));
+  const wanted = new Set(communes);
+  const selected = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
   const withEmail = selected.filter((r) => r.contact?.courriel);
   const key = campaignKey(ready);
   const lock = options.dryRun ? undefined : RunLock.acquire(ready.campaign.dir, 'send');
@@ -133,7 +134,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       return summary;
     }
     await transport.verify();
-    await deliver(plan.toSend, transport, journal, summary, options);
+    await deliver(plan.toSend, (p) => toMessage(ready, p, common), transport, journal, summary, options);
     return summary;
   } finally {
     journal.close();
@@ -142,7 +143,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   }
 }
 
-async function deliver(queue: PreparedEmail[], transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
+async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
   const total = queue.length;
   const interval = options.rate ? 60_000 / options.rate : 0;
   const base = options.retryBaseMs ?? 2000;
@@ -157,7 +158,7 @@ async function deliver(queue: PreparedEmail[], transport: Transport, journal: Jo
     for (let attempt = 1; ; attempt++) {
       journal.markSending(CHANNEL, who);
       try {
-        const reply = await transport.send(p.message);
+        const reply = await transport.send(build(p));
         journal.finish(CHANNEL, who.commune, 'sent', reply);
         summary.sent++;
         return;

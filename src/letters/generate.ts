@@ -63,10 +63,12 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const { campaign } = ready;
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];
+  const known = new Set(ready.recipients.map((r) => r.commune.code));
   for (const code of communes) {
-    if (!ready.recipients.some((r) => r.commune.code === code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
+    if (!known.has(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
   }
-  const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!communes.length || communes.includes(r.commune.code)));
+  const wanted = new Set(communes);
+  const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
   const assets = await loadAssets(campaign);
   const setup: RenderSetup = { fonts: assets.fonts, options: {} };
   const root = join(campaign.dir, 'out', 'lettres');

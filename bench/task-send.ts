@@ -1,0 +1,44 @@
+/**
+ * Bench task: `relais send` of N messages, each with its commune's letter PDF, to an SMTP sink on
+ * 127.0.0.1 started here in its own process (smtp-server, reading and discarding). Letters are written beforehand;
+ * the figure covers preparing, journaling and sending.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readyCampaign } from '../src/campaign/check.js';
+import { Journal } from '../src/delivery/journal.js';
+import { sendCampaign } from '../src/delivery/send.js';
+import { smtpTransport } from '../src/delivery/transport.js';
+import { generateLetters } from '../src/letters/generate.js';
+import { report } from './measure.js';
+
+const dir = process.argv[2] ?? '.';
+const count = Number(process.argv[3] ?? 5000);
+// The sink runs in its own process, on the other core, as a real server would.
+const sink = spawn(process.execPath, [join(import.meta.dirname, 'smtp-sink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise<number>((resolve) => sink.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+
+const ready = await readyCampaign(dir);
+const chosen = ready.recipients.filter((r) => r.contact?.courriel).slice(0, count).map((r) => r.commune.code);
+await generateLetters(ready, { communes: chosen });
+rmSync(join(dir, '.relais'), { recursive: true, force: true });
+
+const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined });
+const start = performance.now();
+const summary = await sendCampaign(ready, transport, { communes: chosen });
+const ms = performance.now() - start;
+
+// The journal alone, the same number of rows through the same two writes per message.
+rmSync(join(dir, '.relais'), { recursive: true, force: true });
+const journal = Journal.open(dir, 'bench');
+const j0 = performance.now();
+for (const code of chosen) {
+  journal.markSending('courriel', { commune: code, departement: '00', recipient: 'x@y.example', hash: 'h', messageId: 'm' });
+  journal.finish('courriel', code, 'sent', '250 OK');
+}
+const journalMs = performance.now() - j0;
+journal.close();
+rmSync(join(dir, '.relais'), { recursive: true, force: true });
+sink.kill();
+report({ ms, sent: summary.sent, failed: summary.failed, journalMs });

@@ -61,5 +61,15 @@ line(
   `${fmt(send.peakMb)} Mo`,
 );
 
+const tr = measure('task-track.js', [national]);
+const rowsPerSecond = Number(tr.figures.rows) / (Number(tr.figures.ms) / 1000);
+const ratio = typeof tr.figures.datamashMs === 'number' ? ` ; datamash : ${fmt(tr.figures.datamashMs / 1000, 2)} s (relais ${fmt(tr.figures.datamashMs / Number(tr.figures.ms), 2)} × plus rapide)` : ' ; datamash non installé (apt-get install datamash pour comparer)';
+line(
+  `relais track, 1 000 000 d'inscriptions (par département et par jour)`,
+  `${fmt(Number(tr.figures.ms) / 1000, 2)} s, ${fmt(rowsPerSecond)} lignes par seconde${ratio}`,
+  'plus rapide que datamash, < 200 Mo',
+  `${fmt(tr.peakMb)} Mo`,
+);
+
 process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);

@@ -1,13 +1,15 @@
 /**
  * `npm run data:sample`: writes the sample campaign's data for the 1,754 communes of
  * Centre-Val de Loire (région 24): data/maires.csv (RNE format) and data/mairies.csv
- * (service-public directory columns). Deterministic: running it again changes nothing.
+ * (service-public directory columns), and two overlapping exports of volunteer sign-ups.
+ * Deterministic: running it again changes nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { communeReference } from '../src/data/cog.js';
 import { packageRoot } from '../src/paths.js';
 import { CONTACT_HEADER, RNE_HEADER, generate, toCsv } from './lib/people.js';
+import { generateSignups, SIGNUP_HEADER } from './lib/signups.js';
 
 const REGION = '24';
 const ref = communeReference();
@@ -17,4 +19,8 @@ const rows = generate(communes, new Map(deps.map((d) => [d.code, d.nom])), new S
 const dir = join(packageRoot(), 'data');
 writeFileSync(join(dir, 'maires.csv'), toCsv(RNE_HEADER, rows.mayors));
 writeFileSync(join(dir, 'mairies.csv'), toCsv(CONTACT_HEADER, rows.contacts));
+const signups = generateSignups(new Map(deps.map((d) => [d.code, ref.communesOf(d.code)])));
+writeFileSync(join(dir, 'inscriptions-2020-04-08.csv'), toCsv(SIGNUP_HEADER, signups.early));
+writeFileSync(join(dir, 'inscriptions.csv'), toCsv(SIGNUP_HEADER, signups.latest));
 process.stdout.write(`data/maires.csv et data/mairies.csv : ${communes.length} communes de la région ${REGION}\n`);
+process.stdout.write(`data/inscriptions-2020-04-08.csv et data/inscriptions.csv : ${signups.latest.length} volontaires\n`);

@@ -215,13 +215,13 @@ describe('relais check: bad input, each with file, line and a French message', (
   });
 
   it('an unknown key, with the nearest valid key suggested', async () => {
-    const dir = campaignWith({ yaml: (y) => y.replace('  volontaires: 2100', '  volontiares: 2100') });
+    const dir = campaignWith({ yaml: (y) => y.replace('  lancement: 2020-03-26', '  lancemnet: 2020-03-26') });
     const { code, json } = await check(dir);
     expect(code).toBe(1);
-    const err = json.errors[0]!;
-    expect(err).toMatchObject({ file: 'campagne.yaml', field: 'campagne.volontiares', kind: 'cle-inconnue' });
-    expect(err.message).toContain('« volontaires »');
-    expect(err.line).toBe(lineOf(dir, 'volontiares'));
+    const err = json.errors.find((e) => e.kind === 'cle-inconnue')!;
+    expect(err).toMatchObject({ file: 'campagne.yaml', field: 'campagne.plateforme.lancemnet' });
+    expect(err.message).toContain('« lancement »');
+    expect(err.line).toBe(lineOf(dir, 'lancemnet'));
   });
 
   it('a département without signatory', async () => {

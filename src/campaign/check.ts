@@ -1,6 +1,7 @@
 import { communeReference } from '../data/cog.js';
 import { RelaisError } from '../errors.js';
 import { loadAssets } from '../letters/assets.js';
+import { templateFigures, track } from '../tracker/figures.js';
 import { ProblemList, type Problem } from '../problems.js';
 import { loadCampaign, type Campaign } from './load.js';
 import { buildRecipients, type Recipient } from './recipients.js';
@@ -63,6 +64,12 @@ export async function checkCampaign(dir: string, options: { departements?: strin
     }
     templates = await loadTemplates(campaign, problems);
     figures = figuresFromConfig(campaign);
+    // The figure of the letter comes from the sign-ups when the campaign has them.
+    const tracked = await track(campaign, communeReference());
+    if (tracked) {
+      for (const p of tracked.read.problems.items) problems.add(p);
+      figures = templateFigures(tracked.figures, campaign.config.campagne.date);
+    }
     if (templates) checkRendering(campaign, recipients, templates, figures, problems);
   }
   return { report: summarize(dir, campaign, recipients, outside, problems), campaign, recipients, templates, figures };

@@ -69,6 +69,10 @@ export const campaignSchema = z.strictObject({
   sources: z.strictObject({
     maires: sourceSchema,
     mairies: sourceSchema.optional(),
+    /** Volunteer sign-up exports: the figures of the letter come from them. */
+    inscriptions: z
+      .union([text, z.array(text).min(1), z.strictObject({ fichiers: z.union([text, z.array(text).min(1)]), colonnes: columnMap.optional() })])
+      .optional(),
     /** What to do with rows of communes outside the campaign's départements (regional or national files). */
     hors_campagne: z.enum(['erreur', 'ignorer'], { error: 'valeur attendue : erreur ou ignorer' }).default('erreur'),
   }),

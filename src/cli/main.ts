@@ -11,6 +11,7 @@ import { registerPosts } from './posts.js';
 import { registerPreview } from './preview.js';
 import { registerSend } from './send.js';
 import { registerStatus } from './status.js';
+import { registerTrack } from './track.js';
 import { problemLine } from './report.js';
 
 /**
@@ -72,6 +73,7 @@ export function buildProgram(fail: (code: number) => void): Command {
   registerLetters(program, fail);
   registerSend(program, fail);
   registerStatus(program, fail);
+  registerTrack(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }

@@ -26,6 +26,8 @@ const KIND_LABELS: Record<string, string> = {
   adresse: 'Adresse postale hors norme',
   'population-nulle': 'Population nulle',
   modele: 'Modèle de texte',
+  'inscription-rejetee': 'Inscription rejetée (non comptée)',
+  'inscription-conflit': 'Volontaire qui change de département (le plus récent l’emporte)',
   'regle-canal': 'Règle du canal (longueur, caractères)',
 };
 

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { requireCampaign } from '../campaign/load.js';
+import { communeReference } from '../data/cog.js';
+import { toCsv } from '../data/csv-write.js';
+import { RelaisError, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../files.js';
+import { track } from '../tracker/figures.js';
+import { htmlReport } from '../tracker/html.js';
+import { parseDay } from '../tracker/signups.js';
+import { isoOf, type Figures } from '../tracker/aggregate.js';
+import { contextOf } from './context.js';
+import type { Output } from './output.js';
+import { printProblems } from './report.js';
+
+const BY = ['departement', 'jour', 'categorie', 'metier'] as const;
+const FORMATS = ['table', 'csv', 'json', 'html'] as const;
+
+function dateOption(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const day = parseDay(value);
+  if (day === undefined) throw new UsageError(`${name} « ${value} » : date attendue (AAAA-MM-JJ ou JJ/MM/AAAA)`);
+  return isoOf(day);
+}
+
+function rowsOf(f: Figures, by: (typeof BY)[number]): { header: string[]; rows: Array<Array<string | number>> } {
+  switch (by) {
+    case 'departement':
+      return { header: ['code', 'departement', 'inscrits', 'part'], rows: f.departements.map((d) => [d.code, d.nom, d.total, (d.part * 100).toFixed(1)]) };
+    case 'jour':
+      return { header: ['date', 'inscrits', 'cumul'], rows: f.jours.map((j) => [j.date, j.inscrits, j.cumul]) };
+    case 'categorie':
+      return { header: ['categorie', 'inscrits'], rows: Object.entries(f.categories) };
+    case 'metier':
+      return { header: ['metier', 'inscrits'], rows: Object.entries(f.metiers) };
+  }
+}
+
+function printTable(out: Output, f: Figures, by: (typeof BY)[number]): void {
+  const fmt = (n: number) => n.toLocaleString('fr-FR');
+  if (by === 'departement') {
+    const max = Math.max(1, ...f.departements.map((d) => d.total));
+    for (const d of f.departements) {
+      const bar = '█'.repeat(Math.round((d.total / max) * 30));
+      out.line(`${d.code.padEnd(3)} ${d.nom.padEnd(20)} ${fmt(d.total).padStart(7)}  ${(d.part * 100).toFixed(1).padStart(5)} %  ${out.colors.blue(bar)}`);
+    }
+    out.line(out.colors.bold(`    ${'Total région'.padEnd(20)} ${fmt(f.total).padStart(7)}`));
+    out.line();
+    for (const [c, n] of Object.entries(f.categories)) out.line(`    ${c.padEnd(20)} ${fmt(n).padStart(7)}`);
+  } else if (by === 'jour') {
+    for (const j of f.jours) out.line(`${j.date}  ${fmt(j.inscrits).padStart(6)}  cumul ${fmt(j.cumul).padStart(7)}`);
+  } else {
+    for (const [k, n] of Object.entries(by === 'categorie' ? f.categories : f.metiers)) out.line(`${k.padEnd(32)} ${fmt(n).padStart(7)}`);
+  }
+}
+
+export function registerTrack(program: Command, fail: (code: number) => void): void {
+  program
+    .command('track')
+    .description('additionne les volontaires inscrits par département, par jour, par catégorie')
+    .argument('[fichiers...]', 'exports des inscriptions (par défaut : ceux de campagne.yaml)')
+    .option('--by <axe>', `regroupement : ${BY.join(', ')}`, 'departement')
+    .option('--from <date>', 'à partir de cette date (incluse)')
+    .option('--to <date>', "jusqu'à cette date (incluse)")
+    .option('--format <format>', `${FORMATS.join(', ')}`)
+    .option('--out <fichier>', 'écrit le résultat dans ce fichier')
+    .action(async (files: string[], opts: { by: string; from?: string; to?: string; format?: string; out?: string }, command: Command) => {
+      const ctx = contextOf(command, fail);
+      if (!(BY as readonly string[]).includes(opts.by)) throw new UsageError(`--by « ${opts.by} » : ${BY.join(', ')}`);
+      const by = opts.by as (typeof BY)[number];
+      const format = opts.format ?? (ctx.out.json ? 'json' : opts.out?.endsWith('.html') ? 'html' : opts.out?.endsWith('.csv') ? 'csv' : 'table');
+      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format « ${format} » : ${FORMATS.join(', ')}`);
+      const from = dateOption(opts.from, '--from');
+      const to = dateOption(opts.to, '--to');
+      const campaign = await requireCampaign(ctx.campaignDir);
+      const tracked = await track(campaign, communeReference(), { files: files.map((f) => resolve(process.cwd(), f)), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      if (!tracked) throw new RelaisError('aucun export d’inscriptions : donnez un fichier, ou déclarez « inscriptions: » sous « sources: » dans campagne.yaml', { file: 'campagne.yaml', field: 'sources.inscriptions' });
+      const { figures: f, read } = tracked;
+      if (read.problems.hasErrors()) ctx.fail(1);
+      const document = { total: f.total, departements: f.departements.map((d) => ({ code: d.code, nom: d.nom, total: d.total })), categories: f.categories, metiers: f.metiers, jours: f.jours, doublons: read.doublons, rejetes: read.rejetes, horsRegion: f.horsRegion, exclus: f.exclus, conflits: read.conflits, date: f.date };
+      let output: string | undefined;
+      if (format === 'json') output = `${JSON.stringify(document, null, 2)}\n`;
+      else if (format === 'csv') {
+        const { header, rows } = rowsOf(f, by);
+        output = toCsv(header, rows);
+      } else if (format === 'html') {
+        output = htmlReport(f, { titre: campaign.config.campagne.titre, region: campaign.region?.nom ?? '', doublons: read.doublons, rejetes: read.rejetes, genere: new Date().toLocaleDateString('fr-FR') });
+      }
+      if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), output ?? '');
+      const { out } = ctx;
+      if (ctx.out.json) out.document(opts.out ? { ...document, fichier: opts.out } : document);
+      else if (output && !opts.out) process.stdout.write(output);
+      else {
+        if (!opts.out) printTable(out, f, by);
+        else out.line(`Écrit : ${opts.out}`);
+      }
+      const notes = read.problems.items.filter((p) => p.severity !== 'info' || p.kind === 'inscription-conflit');
+      if (notes.length) {
+        const stderr = new (out.constructor as new (json: boolean) => Output)(true);
+        printProblems(stderr, 'Lignes à vérifier', notes, out.colors.yellow);
+      }
+      out.note(`${f.total.toLocaleString('fr-FR')} volontaires dans la région ; ${read.doublons} doublon(s) retiré(s), ${read.rejetes} ligne(s) rejetée(s), ${f.horsRegion} hors région, ${read.conflits} changement(s) de département.`);
+    });
+}

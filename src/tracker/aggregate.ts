@@ -1,0 +1,85 @@
+/**
+ * Sums of volunteer sign-ups: by département, by day (daily and cumulative), by category and by
+ * profession. Pure: it takes the de-duplicated records and returns plain figures.
+ */
+export interface SignupRecords {
+  /**
+   * Parallel typed arrays, one slot per volunteer (after de-duplication); départements,
+   * categories and professions as indexes into their lists of names: a million volunteers then
+   * weigh a few megabytes instead of a few hundred.
+   */
+  dep: Uint16Array;
+  day: Int32Array;
+  category: Uint16Array;
+  metier: Uint16Array;
+  inRegion: Uint8Array;
+  excluded: Uint8Array;
+  size: number;
+  names: { dep: string[]; category: string[]; metier: string[] };
+}
+
+export interface Figures {
+  total: number;
+  horsRegion: number;
+  exclus: number;
+  departements: Array<{ code: string; nom: string; total: number; part: number }>;
+  jours: Array<{ date: string; inscrits: number; cumul: number }>;
+  categories: Record<string, number>;
+  metiers: Record<string, number>;
+  /** Last day with a sign-up counted. */
+  date: string | null;
+}
+
+export const dayOf = (iso: string): number => Math.floor(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000);
+export const isoOf = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+export function aggregate(records: SignupRecords, names: Map<string, string>, options: { from?: string; to?: string; departements?: string[] } = {}): Figures {
+  const from = options.from ? dayOf(options.from) : -Infinity;
+  const to = options.to ? dayOf(options.to) : Infinity;
+  const byDep = new Map<string, number>();
+  const byDay = new Map<number, number>();
+  const categories: Record<string, number> = {};
+  const metiers: Record<string, number> = {};
+  let total = 0;
+  let horsRegion = 0;
+  let exclus = 0;
+  let last = -Infinity;
+  for (let i = 0; i < records.size; i++) {
+    const day = records.day[i]!;
+    if (day < from || day > to) continue;
+    if (records.excluded[i]) {
+      exclus++;
+      continue;
+    }
+    if (!records.inRegion[i]) {
+      horsRegion++;
+      continue;
+    }
+    const dep = records.names.dep[records.dep[i]!]!;
+    total++;
+    byDep.set(dep, (byDep.get(dep) ?? 0) + 1);
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+    const c = records.names.category[records.category[i]!] || 'non renseignée';
+    categories[c] = (categories[c] ?? 0) + 1;
+    const m = records.names.metier[records.metier[i]!] || 'non renseigné';
+    metiers[m] = (metiers[m] ?? 0) + 1;
+    if (day > last) last = day;
+  }
+  const depCodes = new Set([...(options.departements ?? []), ...byDep.keys()]);
+  const departements = [...depCodes]
+    .sort()
+    .map((code) => ({ code, nom: names.get(code) ?? code, total: byDep.get(code) ?? 0, part: total ? (byDep.get(code) ?? 0) / total : 0 }));
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  const jours: Figures['jours'] = [];
+  let cumul = 0;
+  if (days.length) {
+    // Every day between the first and the last, so that the curve has no gaps.
+    for (let d = days[0]!; d <= days.at(-1)!; d++) {
+      const n = byDay.get(d) ?? 0;
+      cumul += n;
+      jours.push({ date: isoOf(d), inscrits: n, cumul });
+    }
+  }
+  const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return { total, horsRegion, exclus, departements, jours, categories: sorted(categories), metiers: sorted(metiers), date: Number.isFinite(last) ? isoOf(last) : null };
+}

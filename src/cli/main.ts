@@ -9,6 +9,7 @@ import { registerInit } from './init.js';
 import { registerLetters } from './letters.js';
 import { registerPosts } from './posts.js';
 import { registerPreview } from './preview.js';
+import { registerRun } from './run.js';
 import { registerSend } from './send.js';
 import { registerStatus } from './status.js';
 import { registerTrack } from './track.js';
@@ -74,6 +75,7 @@ export function buildProgram(fail: (code: number) => void): Command {
   registerSend(program, fail);
   registerStatus(program, fail);
   registerTrack(program, fail);
+  registerRun(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }

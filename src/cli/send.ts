@@ -37,7 +37,7 @@ function printPlan(out: Output, plan: SendPlan): void {
   }
 }
 
-async function ask(out: Output, plan: SendPlan): Promise<boolean> {
+export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
   printPlan(out, plan);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -85,7 +85,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
           dryRun: Boolean(opts.dryRun),
           resendUnconfirmed: Boolean(opts.resendUnconfirmed),
           resendChanged: Boolean(opts.resendChanged),
-          ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => ask(ctx.out, plan) } : {}),
+          ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(ctx.out, plan) } : {}),
           onProgress: (d, t) => progress.update(d, t),
           signal: controller.signal,
           ...(process.env.RELAIS_SMTP_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_SMTP_RETRY_MS) } : {}),

@@ -1,0 +1,106 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relais, relaisJson, ROOT } from './helpers/cli.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+
+interface RunJson {
+  ok: boolean;
+  volontaires: number;
+  departements: Array<{ code: string; communes: number; lettres: number; courriels: { envoyes: number; echecs: number; parCourrier: number }; volontaires: number }>;
+  envoi: { sent: number; alreadySent: number; transport: string };
+  fichiers: { impression: string[] };
+}
+
+let server: TestSmtp | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('relais run, end to end', () => {
+  it('runs the whole sample campaign against a local SMTP server, then again sending nothing new', async () => {
+    server = await startSmtp();
+    const dir = sampleCampaign();
+    const env = { RELAIS_SMTP_URL: server.url };
+    const first = await relaisJson<RunJson>(['-C', dir, 'run', '--yes'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json.ok).toBe(true);
+    expect(first.json.volontaires).toBeGreaterThanOrEqual(2100);
+    expect(first.json.departements.map((d) => [d.code, d.communes, d.lettres])).toEqual([
+      ['37', 272, 272],
+      ['45', 325, 325],
+    ]);
+    const byEmail = first.json.departements.reduce((n, d) => n + d.courriels.envoyes, 0);
+    const byPost = first.json.departements.reduce((n, d) => n + d.courriels.parCourrier, 0);
+    expect(byEmail + byPost).toBe(597);
+    expect(first.json.envoi).toMatchObject({ transport: 'smtp', sent: byEmail });
+    expect(server.received).toHaveLength(byEmail);
+    expect(readdirSync(join(dir, 'out/lettres/45')).filter((f) => f.endsWith('.pdf'))).toHaveLength(326);
+    expect(first.json.fichiers.impression).toEqual(['out/lettres/37/impression-37.pdf', 'out/lettres/45/impression-45.pdf']);
+    expect(readFileSync(join(dir, 'out/messages/45/annexe.md'), 'utf8')).toContain('271 / 280');
+    expect(first.stderr).toContain('5/5 Courriels aux mairies');
+
+    const second = await relaisJson<RunJson>(['-C', dir, 'run', '--yes'], { env });
+    expect(second.code).toBe(0);
+    expect(second.json.envoi).toMatchObject({ sent: 0, alreadySent: byEmail });
+    expect(server.received).toHaveLength(byEmail);
+  });
+
+  it('without SMTP, everything goes to the outbox and it says so', async () => {
+    const { code, stdout } = await relais(['-C', sampleCampaign(), 'run', '--dep', '37']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Aucun courriel n’a quitté cet ordinateur');
+    expect(stdout).toMatch(/37 +272 +272 +255/);
+  });
+});
+
+describe('relais run: bad input', () => {
+  it('a campagne.yaml broken by hand: what to fix, exit 1, nothing sent', async () => {
+    const dir = sampleCampaign();
+    const path = join(dir, 'campagne.yaml');
+    const { writeFileSync, existsSync } = await import('node:fs');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('genre: F', 'genre: Madame'));
+    const { code, stderr } = await relais(['-C', dir, 'run']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('campagne.yaml');
+    expect(stderr).toContain('F ou M');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('an out/ that cannot be written: a French message, exit 1, nothing sent', async () => {
+    const dir = sampleCampaign();
+    const { writeFileSync, existsSync } = await import('node:fs');
+    writeFileSync(join(dir, 'out'), 'pas un dossier');
+    const { code, stderr } = await relais(['-C', dir, 'run']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/impossible d'écrire/);
+    expect(existsSync(join(dir, '.relais/journal.sqlite'))).toBe(false);
+  });
+});
+
+describe('the README tells the truth', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+
+  it('its quick start is exactly the commands package.json and CI use', () => {
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm test');
+    expect(pkg.scripts.start).toBe('node bin/relais.js run');
+    expect(pkg.scripts.test).toContain('vitest run');
+    expect(pkg.scripts.test).toContain('tsc');
+    expect(ci.split('\n').filter((l) => /^\s*npm /.test(l)).map((l) => l.trim())).toEqual(['npm ci', 'npm test']);
+  });
+
+  it('every relais command it shows exists', async () => {
+    // Commands as the README writes them to be typed: `relais x` or npx relais x.
+    const shown = new Set([...readme.matchAll(/(?:npx |`)relais (?:-C \S+ )?([a-z]+)/g)].map((m) => m[1]!));
+    expect(shown.size).toBeGreaterThan(8);
+    const { stdout } = await relais(['--help']);
+    const known = new Set([...stdout.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]!));
+    const missing = [...shown].filter((c) => !known.has(c));
+    expect(missing).toEqual([]);
+  });
+});

@@ -4,26 +4,32 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson, ROOT } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
+import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
 interface RunJson {
   ok: boolean;
   volontaires: number;
   departements: Array<{ code: string; communes: number; lettres: number; courriels: { envoyes: number; echecs: number; parCourrier: number }; volontaires: number }>;
   envoi: { sent: number; alreadySent: number; transport: string };
+  publications: { publiees: number; prevues: number; refusees: number };
   fichiers: { impression: string[] };
 }
 
 let server: TestSmtp | undefined;
+let social: SocialServer | undefined;
 afterEach(async () => {
   await server?.close();
+  await social?.close();
   server = undefined;
+  social = undefined;
 });
 
 describe('relais run, end to end', () => {
-  it('runs the whole sample campaign against a local SMTP server, then again sending nothing new', async () => {
+  it('runs the whole sample campaign against local SMTP and API servers, then again sending and publishing nothing new', async () => {
     server = await startSmtp();
+    social = await startSocial();
     const dir = sampleCampaign();
-    const env = { RELAIS_SMTP_URL: server.url };
+    const env = { RELAIS_SMTP_URL: server.url, ...socialEnv(social) };
     const first = await relaisJson<RunJson>(['-C', dir, 'run', '--yes'], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.json.ok).toBe(true);
@@ -40,12 +46,17 @@ describe('relais run, end to end', () => {
     expect(readdirSync(join(dir, 'out/lettres/45')).filter((f) => f.endsWith('.pdf'))).toHaveLength(326);
     expect(first.json.fichiers.impression).toEqual(['out/lettres/37/impression-37.pdf', 'out/lettres/45/impression-45.pdf']);
     expect(readFileSync(join(dir, 'out/messages/45/annexe.md'), 'utf8')).toContain('271 / 280');
-    expect(first.stderr).toContain('5/5 Courriels aux mairies');
+    expect(first.stderr).toContain('5/6 Courriels aux mairies');
+    expect(first.json.publications).toMatchObject({ publiees: 3, refusees: 0 });
+    expect(social.published.map((p) => p.network).sort()).toEqual(['facebook', 'linkedin', 'twitter']);
+    expect(social.published.find((p) => p.network === 'twitter')!.json!.text).toContain('#renfortscovid');
 
     const second = await relaisJson<RunJson>(['-C', dir, 'run', '--yes'], { env });
     expect(second.code).toBe(0);
     expect(second.json.envoi).toMatchObject({ sent: 0, alreadySent: byEmail });
+    expect(second.json.publications).toMatchObject({ publiees: 0 });
     expect(server.received).toHaveLength(byEmail);
+    expect(social.published).toHaveLength(3);
   });
 
   it('without SMTP, everything goes to the outbox and it says so', async () => {

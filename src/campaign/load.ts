@@ -7,6 +7,7 @@ import { RelaisError, UsageError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { communeReference, normalizeDepartement, type Departement, type Region } from '../data/cog.js';
 import { campaignSchema, keysAt, type CampaignConfig, type PersonConfig } from './schema.js';
+import { slug } from '../text/french.js';
 import { lineAt } from './yaml-lines.js';
 
 export const CAMPAIGN_FILE = 'campagne.yaml';
@@ -27,6 +28,11 @@ export interface Campaign {
   /** Undefined for a campaign across régions. */
   region: Region | undefined;
   departements: CampaignDepartement[];
+}
+
+/** The campaign's identity in the journal: its title and date, as a slug. */
+export function campaignKey(campaign: Pick<Campaign, 'config'>): string {
+  return slug(`${campaign.config.campagne.titre}-${campaign.config.campagne.date}`, 80);
 }
 
 /** A path of the campaign, resolved inside its folder. */

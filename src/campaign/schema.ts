@@ -86,6 +86,19 @@ export const campaignSchema = z.strictObject({
     })
     .optional(),
   pieces_jointes: z.array(text).optional(),
+  /** Posts of the agency's own accounts, queued by `relais run` and `relais schedule run`. */
+  publications: z
+    .array(
+      z.strictObject({
+        canal: z.enum(['twitter', 'x', 'facebook', 'linkedin'], { error: 'canal attendu : twitter (ou x), facebook, linkedin' }),
+        date: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v)),
+        fuseau: text.optional(),
+        texte: text.optional(),
+        /** A channel template of the campaign, rendered for the first département. */
+        modele: z.enum(['twitter', 'facebook', 'linkedin']).optional(),
+      }),
+    )
+    .optional(),
   polices: z
     .strictObject({ normale: text, grasse: text.optional(), italique: text.optional() })
     .optional(),

@@ -10,6 +10,7 @@ import { registerLetters } from './letters.js';
 import { registerPosts } from './posts.js';
 import { registerPreview } from './preview.js';
 import { registerRun } from './run.js';
+import { registerSchedule } from './schedule.js';
 import { registerSend } from './send.js';
 import { registerStatus } from './status.js';
 import { registerTrack } from './track.js';
@@ -75,6 +76,7 @@ export function buildProgram(fail: (code: number) => void): Command {
   registerSend(program, fail);
   registerStatus(program, fail);
   registerTrack(program, fail);
+  registerSchedule(program, fail);
   registerRun(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });

@@ -11,10 +11,12 @@ import { contextOf } from './context.js';
 import { collectList } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { askToSend } from './send.js';
+import { publishDue, type RunResult } from '../delivery/schedule.js';
+import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
- * messages, emails — then one summary per département. Every step is the same use case as its own
+ * messages, emails, social posts — then one summary per département. Every step is the same use case as its own
  * command, so a re-run continues where the last one stopped and sends nothing twice.
  */
 export function registerRun(program: Command, fail: (code: number) => void): void {
@@ -29,7 +31,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const deps = opts.dep ?? [];
       const smtp = smtpSettingsFromEnv(process.env);
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
-      const step = (n: number, text: string) => out.note(out.colors.bold(`${n}/5 ${text}`));
+      const step = (n: number, text: string) => out.note(out.colors.bold(`${n}/6 ${text}`));
 
       step(1, 'Vérification de la campagne');
       const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
@@ -70,6 +72,25 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       out.note(`   ${sent.sent} envoyés, ${sent.alreadySent} déjà envoyés, ${sent.failed} échecs, ${sent.byPost} par courrier — ${sent.destination}`);
       if (sent.failed || sent.unconfirmed || sent.interrupted) ctx.fail(1);
 
+      step(6, 'Publications sur les réseaux');
+      const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
+      let published: RunResult;
+      try {
+        store.recoverInterrupted();
+        queueCampaignPublications(ready, store, new Date());
+        published = await publishDue(store, pubs, { now: () => new Date(), ...(process.env.RELAIS_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_RETRY_MS) } : {}) });
+      } finally {
+        journal.close();
+      }
+      const posts = { publiees: published.published.length, prevues: 0, refusees: published.failed.length, reportees: published.deferred.length };
+      {
+        const again = openScheduler(ready.campaign, process.env);
+        posts.prevues = again.store.list().filter((p) => p.status === 'queued').length;
+        again.journal.close();
+      }
+      out.note(`   ${posts.publiees} publiée(s), ${posts.prevues} prévue(s)${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+      if (published.failed.length || published.authErrors.length || published.unconfirmed.length) ctx.fail(1);
+
       const rows = ready.campaign.departements
         .filter((d) => !deps.length || deps.includes(d.code))
         .map((d) => {
@@ -91,10 +112,11 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         impression: letters.print.map((p) => rel(p.path)),
         messages: 'out/messages/',
         courriels: sent.transport === 'outbox' ? 'out/outbox/' : sent.destination,
+        publications: 'out/publications/',
         journal: '.relais/journal.sqlite',
       };
       if (out.json) {
-        out.document({ ok: !sent.failed && !sent.unconfirmed, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, fichiers: files });
+        out.document({ ok: !sent.failed && !sent.unconfirmed && !published.failed.length, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
         return;
       }
       out.line();
@@ -105,6 +127,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       out.line();
       out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);
       out.line(`Messages : ${files.messages} ; courriels : ${files.courriels} ; journal : ${files.journal}`);
+      out.line(`Publications : ${posts.publiees} publiée(s), ${posts.prevues} prévue(s) (relais schedule list)`);
       if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment).'));
     });
 }

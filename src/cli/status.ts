@@ -1,11 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { requireCampaign } from '../campaign/load.js';
+import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { Journal, JOURNAL_FILE, STATUSES, type Status } from '../delivery/journal.js';
 import { CHANNEL } from '../delivery/send.js';
-import { slug } from '../text/french.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { contextOf } from './context.js';
@@ -29,7 +28,7 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       const ctx = contextOf(command, fail);
       if (opts.csv && !opts.failed) throw new UsageError('--csv va avec --failed');
       const campaign = await requireCampaign(ctx.campaignDir);
-      const key = slug(`${campaign.config.campagne.titre}-${campaign.config.campagne.date}`, 80);
+      const key = campaignKey(campaign);
       const hasJournal = existsSync(join(campaign.dir, JOURNAL_FILE));
       const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;
       try {

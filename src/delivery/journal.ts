@@ -9,7 +9,7 @@ import { RelaisError } from '../errors.js';
  * and `sent` once the server accepted it, each step committed on its own: after a crash, a row
  * left `sending` is `unconfirmed` — maybe delivered, never resent without being asked.
  */
-export const JOURNAL_VERSION = 1;
+export const JOURNAL_VERSION = 2;
 export const JOURNAL_FILE = join('.relais', 'journal.sqlite');
 
 export type Status = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'unconfirmed';
@@ -76,6 +76,22 @@ export class Journal {
           );
           CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (campaign, channel, status);
         `);
+        db.pragma('user_version = 1');
+      }
+      if ((db.pragma('user_version', { simple: true }) as number) < 2) {
+        // Version 2: the social posts, planned and published.
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS posts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            campaign TEXT NOT NULL, channel TEXT NOT NULL, text TEXT NOT NULL,
+            local_time TEXT NOT NULL, tz TEXT NOT NULL, due_utc TEXT NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_utc TEXT,
+            remote_id TEXT, remote_url TEXT, last_error TEXT,
+            source TEXT NOT NULL, source_key TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, published_at TEXT
+          );
+          CREATE UNIQUE INDEX IF NOT EXISTS posts_source ON posts (campaign, source_key) WHERE source_key IS NOT NULL;
+        `);
         db.pragma(`user_version = ${JOURNAL_VERSION}`);
       }
       db.prepare('SELECT count(*) FROM deliveries').get();
@@ -141,6 +157,11 @@ export class Journal {
   rows(channel: string, statuses: Status[]): Row[] {
     return this.sql(`SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY departement, commune`)
       .all(this.campaign, channel, ...statuses) as Row[];
+  }
+
+  /** For the post store, which keeps its table in the same file. */
+  get database(): Database.Database {
+    return this.db;
   }
 
   close(): void {

@@ -19,10 +19,6 @@ import type { OutgoingMessage } from './transport.js';
  */
 export const SIZE_WARNING = 10 * 1024 * 1024;
 
-export function campaignKey(ready: ReadyCampaign): string {
-  return slug(`${ready.campaign.config.campagne.titre}-${ready.campaign.config.campagne.date}`, 80);
-}
-
 /**
  * What the plan keeps of each email: enough to decide and to show, not the attachments (35,000
  * letters held in memory would be a gigabyte). The message itself is built when it is sent.

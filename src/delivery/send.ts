@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
+import { campaignKey } from '../campaign/load.js';
 import { RelaisError } from '../errors.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
 import { Journal, type Row } from './journal.js';
 import { RunLock } from './lock.js';
-import { attachmentsOf, campaignKey, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
+import { attachmentsOf, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
 
 /**
@@ -73,7 +74,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   const wanted = new Set(communes);
   const selected = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
   const withEmail = selected.filter((r) => r.contact?.courriel);
-  const key = campaignKey(ready);
+  const key = campaignKey(ready.campaign);
   const lock = options.dryRun ? undefined : RunLock.acquire(ready.campaign.dir, 'send');
   const journal = Journal.open(ready.campaign.dir, key);
   try {

@@ -1,0 +1,197 @@
+import http from 'node:http';
+import { TwitterApi, ApiResponseError, ApiRequestError } from 'twitter-api-v2';
+import { escapeLittleText } from '../channels/linkedin.js';
+import { RelaisError } from '../errors.js';
+import { insideFolder, writeFileAtomic } from '../files.js';
+import type { Network, Post } from './posts-store.js';
+
+/**
+ * Publishing on X, a Facebook Page and a LinkedIn organisation page, or — without credentials —
+ * to an outbox of files. Every failure is sorted into what the scheduler must do with it:
+ * content (the network refused the text: failed), auth (renew a credential: stays queued, stop),
+ * rate (retry at the reset the network gave), transient (retry soon), unknown (the request left
+ * and no answer came: never retried on its own).
+ */
+export class PublishError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'content' | 'auth' | 'rate' | 'transient' | 'unknown',
+    readonly retryAt?: Date,
+  ) {
+    super(message);
+  }
+}
+
+export interface Publisher {
+  network: Network;
+  /** "X (api.x.com)", "boîte de publication locale"… */
+  description: string;
+  outbox: boolean;
+  publish(post: Post): Promise<{ id: string; url: string | null }>;
+}
+
+const TIMEOUT = () => Number(process.env.RELAIS_HTTP_TIMEOUT_MS ?? 30_000);
+
+function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Record<string, string> | undefined {
+  const present = names.filter((n) => env[n]);
+  if (present.length === 0) return undefined;
+  const missing = names.filter((n) => !env[n]);
+  if (missing.length) throw new RelaisError(`identifiants ${network} incomplets : il manque ${missing.join(', ')} (les autres sont définis)`, { field: missing[0] });
+  return Object.fromEntries(names.map((n) => [n, env[n]!]));
+}
+
+/** Network errors raised before any byte of the request left are safe to retry. */
+function networkError(err: unknown, what: string): PublishError {
+  const e = err as Error & { cause?: { code?: string }; code?: string; name?: string };
+  const code = e.cause?.code ?? e.code ?? '';
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code)) {
+    return new PublishError(`${what} : pas de réponse après l'envoi de la requête, issue inconnue`, 'unknown');
+  }
+  return new PublishError(`${what} injoignable (${code || e.message})`, 'transient');
+}
+
+export function outboxPublisher(network: Network, dir: string): Publisher {
+  return {
+    network,
+    description: `boîte de publication locale ${dir} (aucun compte ${network} configuré : rien n'est publié)`,
+    outbox: true,
+    async publish(post) {
+      const base = `${post.id}-${network}`;
+      await writeFileAtomic(insideFolder(dir, `${base}.txt`), `${post.text}\n`);
+      await writeFileAtomic(insideFolder(dir, `${base}.json`), `${JSON.stringify({ id: post.id, canal: network, date: post.due_utc, heure_locale: `${post.local_time} ${post.tz}`, texte: post.text }, null, 2)}\n`);
+      return { id: `outbox:${base}`, url: null };
+    },
+  };
+}
+
+export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
+  const c = required(env, 'X', ['RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET']);
+  if (!c) return undefined;
+  const base = env.RELAIS_X_API_URL?.replace(/\/$/, '');
+  const client = new TwitterApi(
+    { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! },
+    base
+      ? {
+          // twitter-api-v2 speaks https only: a plain-http base (a local test server, a proxy)
+          // needs an http agent and the URL rewritten before each request.
+          ...(base.startsWith('http:') ? { httpAgent: new http.Agent() } : {}),
+          plugins: [{ onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace(/^https:\/\/api\.(twitter|x)\.com/, base)) }],
+        }
+      : {},
+  );
+  return {
+    network: 'twitter',
+    description: `X (${base ?? 'api.x.com'})`,
+    outbox: false,
+    async publish(post) {
+      try {
+        const res = await client.v2.post<{ data: { id: string; text: string } }>('tweets', { text: post.text }, { timeout: TIMEOUT() });
+        return { id: res.data.id, url: `https://x.com/i/web/status/${res.data.id}` };
+      } catch (err) {
+        if (err instanceof ApiResponseError) {
+          const detail = (err.data as { detail?: string; title?: string }).detail ?? err.message;
+          if (err.code === 401) throw new PublishError('X refuse les identifiants : renouvelez RELAIS_X_ACCESS_TOKEN et RELAIS_X_ACCESS_SECRET', 'auth');
+          if (err.code === 429) {
+            const reset = Number(err.headers['x-user-limit-24hour-reset'] ?? err.headers['x-rate-limit-reset'] ?? err.rateLimit?.reset);
+            throw new PublishError('X : limite de publication atteinte', 'rate', Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : undefined);
+          }
+          if (err.code === 403 && /duplicate/i.test(detail)) throw new PublishError('X refuse un message identique à un message déjà publié', 'content');
+          if (err.code >= 500) throw new PublishError(`X : erreur du service (${err.code})`, 'transient');
+          throw new PublishError(`X refuse le message (${err.code}) : ${detail}`, 'content');
+        }
+        if (err instanceof ApiRequestError) throw networkError(err.requestError, 'X');
+        throw networkError(err, 'X');
+      }
+    },
+  };
+}
+
+async function post(url: string, init: RequestInit, what: string): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT()) });
+  } catch (err) {
+    throw networkError(err, what);
+  }
+}
+
+const FB_RATE = new Set([4, 17, 32, 613]);
+
+export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
+  const c = required(env, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
+  if (!c) return undefined;
+  const base = (env.RELAIS_FACEBOOK_API_URL ?? 'https://graph.facebook.com').replace(/\/$/, '');
+  const version = env.RELAIS_FACEBOOK_GRAPH_VERSION ?? 'v21.0';
+  return {
+    network: 'facebook',
+    description: `Facebook, page ${c.RELAIS_FACEBOOK_PAGE_ID} (${base})`,
+    outbox: false,
+    async publish(p) {
+      const body = new URLSearchParams({ message: p.text, access_token: c.RELAIS_FACEBOOK_PAGE_TOKEN! });
+      const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook');
+      const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
+      if (res.ok && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
+      const code = data.error?.code;
+      if (code === 190 || res.status === 401) throw new PublishError('Facebook refuse le jeton de la page : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN', 'auth');
+      if (code !== undefined && FB_RATE.has(code)) {
+        // Facebook says when access comes back in its usage header, in minutes.
+        const usage = res.headers.get('x-business-use-case-usage') ?? res.headers.get('x-app-usage') ?? '';
+        const minutes = Number(/"estimated_time_to_regain_access"\s*:\s*(\d+)/.exec(usage)?.[1]);
+        throw new PublishError(`Facebook : limite d'appels atteinte (code ${code})`, 'rate', Number.isFinite(minutes) && minutes > 0 ? new Date(Date.now() + minutes * 60_000) : undefined);
+      }
+      if (res.status >= 500) throw new PublishError(`Facebook : erreur du service (${res.status})`, 'transient');
+      throw new PublishError(`Facebook refuse le message : ${data.error?.message ?? res.statusText}`, 'content');
+    },
+  };
+}
+
+export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
+  const c = required(env, 'LinkedIn', ['RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION']);
+  if (!c) return undefined;
+  const base = (env.RELAIS_LINKEDIN_API_URL ?? 'https://api.linkedin.com').replace(/\/$/, '');
+  const version = env.RELAIS_LINKEDIN_VERSION ?? '202501';
+  const org = c.RELAIS_LINKEDIN_ORGANIZATION!.replace(/^urn:li:organization:/, '');
+  return {
+    network: 'linkedin',
+    description: `LinkedIn, organisation ${org} (${base})`,
+    outbox: false,
+    async publish(p) {
+      const body = {
+        author: `urn:li:organization:${org}`,
+        commentary: escapeLittleText(p.text),
+        visibility: 'PUBLIC',
+        distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
+        lifecycleState: 'PUBLISHED',
+        isReshareDisabledByAuthor: false,
+      };
+      const res = await post(
+        `${base}/rest/posts`,
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${c.RELAIS_LINKEDIN_TOKEN}`, 'Content-Type': 'application/json', 'LinkedIn-Version': version, 'X-Restli-Protocol-Version': '2.0.0' },
+          body: JSON.stringify(body),
+        },
+        'LinkedIn',
+      );
+      if (res.status === 201) {
+        const id = res.headers.get('x-restli-id') ?? '';
+        return { id, url: id ? `https://www.linkedin.com/feed/update/${id}` : null };
+      }
+      const text = await res.text().catch(() => '');
+      if (res.status === 401) throw new PublishError('LinkedIn refuse le jeton : renouvelez RELAIS_LINKEDIN_TOKEN', 'auth');
+      if (res.status === 429) {
+        const after = Number(res.headers.get('retry-after'));
+        throw new PublishError('LinkedIn : limite d’appels atteinte', 'rate', Number.isFinite(after) && after > 0 ? new Date(Date.now() + after * 1000) : undefined);
+      }
+      if (res.status >= 500) throw new PublishError(`LinkedIn : erreur du service (${res.status})`, 'transient');
+      throw new PublishError(`LinkedIn refuse le message (${res.status}) : ${text.slice(0, 200)}`, 'content');
+    },
+  };
+}
+
+export function publishers(env: NodeJS.ProcessEnv, outboxDir: string): Record<Network, Publisher> {
+  return {
+    twitter: twitterPublisher(env) ?? outboxPublisher('twitter', outboxDir),
+    facebook: facebookPublisher(env) ?? outboxPublisher('facebook', outboxDir),
+    linkedin: linkedinPublisher(env) ?? outboxPublisher('linkedin', outboxDir),
+  };
+}

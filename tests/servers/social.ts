@@ -1,0 +1,119 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * One node:http server on 127.0.0.1 that answers like the three APIs relais publishes to, and
+ * checks what it receives: X `POST /2/tweets` (OAuth 1.0a header), Facebook
+ * `POST /{version}/{page}/feed` (page token), LinkedIn `POST /rest/posts` (bearer token and both
+ * headers). Each network has a queue of scripted answers (errors, a hang); when empty, success.
+ */
+export type Network = 'twitter' | 'facebook' | 'linkedin';
+
+export interface Scripted {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Keep the request open and never answer (a timeout after sending). */
+  hang?: boolean;
+}
+
+export interface ReceivedPost {
+  network: Network;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: Record<string, unknown> | undefined;
+  form: URLSearchParams | undefined;
+}
+
+export interface SocialServer {
+  url: string;
+  received: ReceivedPost[];
+  published: ReceivedPost[];
+  script: Record<Network, Scripted[]>;
+  close(): Promise<void>;
+}
+
+export const TOKENS = { facebook: 'fb-page-token', linkedin: 'li-token' };
+
+export async function startSocial(): Promise<SocialServer> {
+  const received: ReceivedPost[] = [];
+  const published: ReceivedPost[] = [];
+  const script: Record<Network, Scripted[]> = { twitter: [], facebook: [], linkedin: [] };
+  const hanging: http.ServerResponse[] = [];
+  let ids = 1000;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const url = req.url ?? '';
+      const network: Network | undefined = url === '/2/tweets' ? 'twitter' : /^\/v[\d.]+\/[^/]+\/feed$/.test(url) ? 'facebook' : url === '/rest/posts' ? 'linkedin' : undefined;
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(payload === undefined ? '' : JSON.stringify(payload));
+      };
+      if (req.method !== 'POST' || !network) return send(404, { error: 'not found' });
+      let json: Record<string, unknown> | undefined;
+      let form: URLSearchParams | undefined;
+      try {
+        if (network === 'facebook') form = new URLSearchParams(body);
+        else json = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        return send(400, { detail: 'invalid body' });
+      }
+      const entry: ReceivedPost = { network, headers: req.headers, body, json, form };
+      received.push(entry);
+      // The request as each API requires it.
+      if (network === 'twitter' && !/^OAuth .*oauth_signature=/.test(req.headers.authorization ?? '')) return send(401, { title: 'Unauthorized', status: 401 });
+      if (network === 'facebook' && form?.get('access_token') !== TOKENS.facebook) return send(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+      if (network === 'linkedin') {
+        if (req.headers.authorization !== `Bearer ${TOKENS.linkedin}`) return send(401, { status: 401, message: 'Invalid access token' });
+        if (!req.headers['linkedin-version'] || req.headers['x-restli-protocol-version'] !== '2.0.0') return send(400, { message: 'missing headers' });
+      }
+      const next = script[network].shift();
+      if (next?.hang) {
+        hanging.push(res);
+        return;
+      }
+      if (next) return send(next.status, next.body, next.headers);
+      published.push(entry);
+      const id = String(ids++);
+      if (network === 'twitter') return send(201, { data: { id, text: json?.text } });
+      if (network === 'facebook') return send(200, { id: `123_${id}` });
+      res.writeHead(201, { 'x-restli-id': `urn:li:share:${id}` });
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    published,
+    script,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const h of hanging) h.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export function socialEnv(server: SocialServer): Record<string, string> {
+  return {
+    RELAIS_X_APP_KEY: 'app-key',
+    RELAIS_X_APP_SECRET: 'app-secret',
+    RELAIS_X_ACCESS_TOKEN: 'access-token',
+    RELAIS_X_ACCESS_SECRET: 'access-secret',
+    RELAIS_X_API_URL: server.url,
+    RELAIS_FACEBOOK_PAGE_ID: '123',
+    RELAIS_FACEBOOK_PAGE_TOKEN: TOKENS.facebook,
+    RELAIS_FACEBOOK_API_URL: server.url,
+    RELAIS_LINKEDIN_TOKEN: TOKENS.linkedin,
+    RELAIS_LINKEDIN_ORGANIZATION: '4242',
+    RELAIS_LINKEDIN_API_URL: server.url,
+    RELAIS_RETRY_MS: '20',
+    RELAIS_HTTP_TIMEOUT_MS: '1500',
+  };
+}

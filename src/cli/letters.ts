@@ -4,16 +4,13 @@ import { readyCampaign } from '../campaign/check.js';
 import { normalizeInsee } from '../data/cog.js';
 import { generateLetters } from '../letters/generate.js';
 import { contextOf } from './context.js';
-import { collectList } from './list-option.js';
+import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 
 export function registerLetters(program: Command, fail: (code: number) => void): void {
-  program
-    .command('letters')
+  withSelection(program.command('letters'))
     .description('écrit une lettre PDF par commune et, par département, le fichier à imprimer des mairies sans courriel')
-    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
-    .option('--commune <insee>', 'communes (répétable, ou séparés par des virgules)', collectList)
     .option('--all', 'le fichier à imprimer contient toutes les communes, pas seulement celles sans courriel')
     .option('--force', 'réécrit toutes les lettres, même celles qui n’ont pas changé')
     .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean }, command: Command) => {

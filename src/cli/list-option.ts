@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+
 /**
  * List options (--dep, --commune, …) are repeatable and accept commas, the same way everywhere:
  * `--dep 45 --dep 37` and `--dep 45,37` mean the same.
@@ -8,4 +10,11 @@ export function collectList(value: string, previous: string[] | undefined): stri
     .map((v) => v.trim())
     .filter(Boolean);
   return [...(previous ?? []), ...items];
+}
+
+/** The selection options every producing command shares. */
+export function withSelection(command: Command): Command {
+  return command
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--commune <insee>', 'communes (répétable, ou séparés par des virgules)', collectList);
 }

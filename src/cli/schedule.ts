@@ -4,7 +4,7 @@ import { readyCampaign } from '../campaign/check.js';
 import { requireCampaign } from '../campaign/load.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
-import type { Post } from '../delivery/posts-store.js';
+import type { Post, PostStore } from '../delivery/posts-store.js';
 import { DEFAULT_TZ, planPost, publishDue, type RunResult } from '../delivery/schedule.js';
 import { exportPosts, importPosts, networkOf, openScheduler, queueCampaignPublications, templateText } from '../delivery/schedule-io.js';
 import { checkZone } from '../delivery/time.js';
@@ -58,6 +58,17 @@ export async function runSchedule(ctx: Context, options: { watch: boolean }): Pr
   return total;
 }
 
+/** Opens the campaign's post store for one command and always closes it. */
+async function withStore<T>(ctx: Context, use: (store: PostStore) => Promise<T> | T): Promise<T> {
+  const campaign = await requireCampaign(ctx.campaignDir);
+  const { journal, store } = openScheduler(campaign, process.env);
+  try {
+    return await use(store);
+  } finally {
+    journal.close();
+  }
+}
+
 export function registerSchedule(program: Command, fail: (code: number) => void): void {
   const schedule = program.command('schedule').description('programme et publie les messages sur X, Facebook et LinkedIn');
 
@@ -76,16 +87,12 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       const channel = networkOf(opts.channel);
       const tz = checkZone(opts.tz ?? DEFAULT_TZ);
       const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), networkOf(opts.template), opts.dep) : opts.text!;
-      const campaign = await requireCampaign(ctx.campaignDir);
-      const { journal, store } = openScheduler(campaign, process.env);
-      try {
+      await withStore(ctx, (store) => {
         const planned = planPost(store, { channel, text, at: opts.at, tz, now: new Date() })!;
         if (ctx.out.json) return ctx.out.document({ ...planned.post, avertissements: planned.warnings });
         ctx.out.line(`Publication n° ${planned.post.id} prévue sur ${channel} le ${planned.post.local_time} (${tz}), soit ${planned.post.due_utc} UTC`);
         for (const w of planned.warnings) ctx.out.line(ctx.out.colors.yellow(`! ${w}`));
-      } finally {
-        journal.close();
-      }
+      });
     });
 
   schedule
@@ -93,9 +100,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .description('les publications prévues et leur sort')
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      const campaign = await requireCampaign(ctx.campaignDir);
-      const { journal, store } = openScheduler(campaign, process.env);
-      try {
+      await withStore(ctx, (store) => {
         const posts = store.list();
         if (ctx.out.json) return ctx.out.document(posts);
         if (!posts.length) return ctx.out.line('Aucune publication prévue.');
@@ -105,9 +110,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
           if (p.last_error && p.status !== 'published') ctx.out.line(ctx.out.colors.yellow(`       ${p.last_error}`));
           if (p.status === 'unconfirmed') ctx.out.line(ctx.out.colors.yellow('       vérifiez sur le réseau : s’il n’y est pas, reprogrammez-le (schedule add), sinon annulez-le (schedule cancel)'));
         }
-      } finally {
-        journal.close();
-      }
+      });
     });
 
   schedule
@@ -116,18 +119,14 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .argument('<id>', 'numéro de la publication')
     .action(async (id: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      const campaign = await requireCampaign(ctx.campaignDir);
-      const { journal, store } = openScheduler(campaign, process.env);
-      try {
+      await withStore(ctx, (store) => {
         const post = /^\d+$/.test(id) ? store.get(Number(id)) : undefined;
         if (!post) throw new RelaisError(`aucune publication n° ${id} (« relais schedule list » les montre)`);
         if (post.status === 'published') throw new RelaisError(`la publication n° ${id} est déjà publiée : supprimez-la sur le réseau`);
         store.update(post.id, { status: 'cancelled' });
         if (ctx.out.json) return ctx.out.document({ ...store.get(post.id) });
         ctx.out.line(`Publication n° ${id} annulée.`);
-      } finally {
-        journal.close();
-      }
+      });
     });
 
   schedule
@@ -146,15 +145,11 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .argument('<fichier>', 'fichier CSV')
     .action(async (file: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      const campaign = await requireCampaign(ctx.campaignDir);
-      const { journal, store } = openScheduler(campaign, process.env);
-      try {
+      await withStore(ctx, async (store) => {
         const n = await importPosts(store, resolve(process.cwd(), file), file, new Date());
         if (ctx.out.json) return ctx.out.document({ importees: n });
         ctx.out.line(`${n} publication(s) importée(s).`);
-      } finally {
-        journal.close();
-      }
+      });
     });
 
   schedule
@@ -163,15 +158,11 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .argument('<fichier>', 'fichier CSV à écrire')
     .action(async (file: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      const campaign = await requireCampaign(ctx.campaignDir);
-      const { journal, store } = openScheduler(campaign, process.env);
-      try {
+      await withStore(ctx, async (store) => {
         await writeFileAtomic(resolve(process.cwd(), file), exportPosts(store));
         if (ctx.out.json) return ctx.out.document({ fichier: file, publications: store.list().length });
         ctx.out.line(`${store.list().length} publication(s) exportée(s) dans ${file}`);
-      } finally {
-        journal.close();
-      }
+      });
     });
 
   for (const sub of schedule.commands) sub.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });

@@ -7,7 +7,7 @@ import { outboxTransport, smtpSettingsFromEnv, smtpTransport } from '../delivery
 import { UsageError } from '../errors.js';
 import { join } from 'node:path';
 import { contextOf } from './context.js';
-import { collectList } from './list-option.js';
+import { withSelection } from './list-option.js';
 import type { Output } from './output.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
@@ -49,11 +49,8 @@ export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
 }
 
 export function registerSend(program: Command, fail: (code: number) => void): void {
-  program
-    .command('send')
+  withSelection(program.command('send'))
     .description('envoie à chaque mairie son courriel et sa lettre, une seule fois (boîte d’envoi locale sans RELAIS_SMTP_URL)')
-    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
-    .option('--commune <insee>', 'communes (répétable, ou séparés par des virgules)', collectList)
     .option('--limit <n>', 'au plus n messages pendant cette exécution')
     .option('--rate <n/min>', 'au plus n messages par minute')
     .option('--dry-run', 'prépare et vérifie tout, n’envoie rien')

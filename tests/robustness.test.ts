@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { BIN, relais } from './helpers/cli.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+
+let server: TestSmtp | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
+}
+
+describe('secrets are never shown, written or stored', () => {
+  it('with every secret set to a recognisable value, on success and failure paths', async () => {
+    server = await startSmtp({ auth: { user: 'prefecture', pass: 'SECRET-SMTP-42' } });
+    const dir = sampleCampaign();
+    const secrets = {
+      RELAIS_SMTP_PASSWORD: 'SECRET-SMTP-42',
+      RELAIS_X_APP_SECRET: 'SECRET-X-APP-42',
+      RELAIS_X_ACCESS_SECRET: 'SECRET-X-ACCESS-42',
+      RELAIS_X_ACCESS_TOKEN: 'SECRET-X-TOKEN-42',
+      RELAIS_X_APP_KEY: 'SECRET-X-KEY-42',
+      RELAIS_FACEBOOK_PAGE_TOKEN: 'SECRET-FB-42',
+      RELAIS_FACEBOOK_PAGE_ID: '123',
+      RELAIS_LINKEDIN_TOKEN: 'SECRET-LI-42',
+      RELAIS_LINKEDIN_ORGANIZATION: '4242',
+      // Nothing listens there: every network call fails, the failure paths run.
+      RELAIS_X_API_URL: 'http://127.0.0.1:9',
+      RELAIS_FACEBOOK_API_URL: 'http://127.0.0.1:9',
+      RELAIS_LINKEDIN_API_URL: 'http://127.0.0.1:9',
+      RELAIS_RETRY_MS: '5',
+      RELAIS_DEBUG: '1',
+    };
+    // A second campaign where nothing was sent yet: the refusals really happen there.
+    const fresh = sampleCampaign();
+    const runs = [
+      await relais(['-C', dir, 'run', '--yes'], { env: { ...secrets, RELAIS_SMTP_URL: server.url, RELAIS_SMTP_USER: 'prefecture' } }),
+      await relais(['-C', fresh, 'send', '--yes', '--json', '--commune', '45234'], { env: { ...secrets, RELAIS_SMTP_URL: server.url, RELAIS_SMTP_USER: 'prefecture', RELAIS_SMTP_PASSWORD: 'SECRET-WRONG-42' } }),
+      await relais(['-C', fresh, 'send', '--yes', '--commune', '45234'], { env: { ...secrets, RELAIS_SMTP_URL: 'smtp://prefecture:SECRET-URL-42@127.0.0.1:9' } }),
+      await relais(['-C', fresh, 'send', '--yes', '--commune', '45001'], { env: { ...secrets, RELAIS_SMTP_URL: `smtp://prefecture:SECRET-SMTP-42@127.0.0.1:${server.port}` } }),
+      await relais(['-C', dir, 'schedule', 'run', '--json'], { env: secrets }),
+      await relais(['-C', dir, 'schedule', 'list'], { env: secrets }),
+      await relais(['-C', dir, 'status', '--json'], { env: secrets }),
+      await relais(['-C', dir, 'check'], { env: secrets }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 1, 1, 0, 0, 0, 0, 0]);
+    expect(runs[1]!.stderr).toContain('authentification refusée');
+    const outputs = runs.map((r) => r.stdout + r.stderr).join('\n');
+    const files = [...allFiles(dir), ...allFiles(fresh)].filter((f) => f.includes('/out/') || f.includes('/.relais/'));
+    const stored = files.map((f) => readFileSync(f).toString('latin1')).join('\n');
+    const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    const journal = JSON.stringify([db.prepare('SELECT * FROM deliveries').all(), db.prepare('SELECT * FROM posts').all()]);
+    db.close();
+    for (const value of ['SECRET-SMTP-42', 'SECRET-WRONG-42', 'SECRET-URL-42', 'SECRET-X-APP-42', 'SECRET-X-ACCESS-42', 'SECRET-X-TOKEN-42', 'SECRET-X-KEY-42', 'SECRET-FB-42', 'SECRET-LI-42']) {
+      expect(outputs, value).not.toContain(value);
+      expect(stored, value).not.toContain(value);
+      expect(journal, value).not.toContain(value);
+    }
+  }, 120_000);
+});
+
+describe('interruptions', () => {
+  it('SIGINT during send stops cleanly within two seconds; the next run continues, nothing twice', async () => {
+    server = await startSmtp();
+    const dir = sampleCampaign();
+    const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url };
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '45', '--yes', '--rate', '600/min'], { env, stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (server!.received.length >= 5) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 10);
+    });
+    const signalled = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(Date.now() - signalled).toBeLessThan(2000);
+    expect(code).toBe(1);
+    const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    const statuses = db.prepare('SELECT status, count(*) n FROM deliveries GROUP BY status').all() as Array<{ status: string; n: number }>;
+    db.close();
+    expect(statuses.every((s) => s.status === 'sent')).toBe(true);
+    const again = await relais(['-C', dir, 'send', '--dep', '45', '--yes', '--json'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(again.code).toBe(0);
+    const perRecipient = new Map<string, number>();
+    for (const m of server.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    expect(perRecipient.size).toBe(301);
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('SIGKILL at twenty random points of a send: no town hall twice, none lost', async () => {
+    server = await startSmtp();
+    const dir = sampleCampaign();
+    const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url };
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20; i++) {
+      const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '37', '--yes', '--rate', '1200/min'], { env, stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 500 + random() * 700));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    const final = await relais(['-C', dir, 'send', '--dep', '37', '--yes', '--json'], { env: { RELAIS_SMTP_URL: server.url } });
+    const summary = JSON.parse(final.stdout) as { unconfirmedList: Array<{ commune: string }> };
+    const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT commune, recipient, status FROM deliveries').all() as Array<{ commune: string; recipient: string; status: string }>;
+    db.close();
+    expect(rows).toHaveLength(255);
+    expect(rows.every((r) => r.status === 'sent' || r.status === 'unconfirmed')).toBe(true);
+    const unconfirmed = rows.filter((r) => r.status === 'unconfirmed');
+    expect(summary.unconfirmedList.length).toBe(unconfirmed.length);
+    const perRecipient = new Map<string, number>();
+    for (const m of server.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    for (const r of rows) {
+      const n = perRecipient.get(r.recipient) ?? 0;
+      if (r.status === 'sent') expect(n, r.recipient).toBe(1);
+      else expect(n, r.recipient).toBeLessThanOrEqual(1);
+    }
+  }, 120_000);
+});

@@ -63,7 +63,9 @@ line(
 
 const tr = measure('task-track.js', [national]);
 const rowsPerSecond = Number(tr.figures.rows) / (Number(tr.figures.ms) / 1000);
-const ratio = typeof tr.figures.datamashMs === 'number' ? ` ; datamash : ${fmt(tr.figures.datamashMs / 1000, 2)} s (relais ${fmt(tr.figures.datamashMs / Number(tr.figures.ms), 2)} × plus rapide)` : ' ; datamash non installé (apt-get install datamash pour comparer)';
+const dm = tr.figures.datamashMs;
+const speed = typeof dm === 'number' ? (dm >= Number(tr.figures.ms) ? `relais ${fmt(dm / Number(tr.figures.ms), 2)} × plus rapide` : `relais ${fmt(Number(tr.figures.ms) / dm, 2)} × plus lent`) : '';
+const ratio = typeof dm === 'number' ? ` ; datamash : ${fmt(dm / 1000, 2)} s, sans dédoublonnage (${speed})` : ' ; datamash non installé (apt-get install datamash pour comparer)';
 line(
   `relais track, 1 000 000 d'inscriptions (par département et par jour)`,
   `${fmt(Number(tr.figures.ms) / 1000, 2)} s, ${fmt(rowsPerSecond)} lignes par seconde${ratio}`,

@@ -1,7 +1,7 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
-import { contactColumns, CONTACT_COLUMNS, isContactHeader, isValidEmail, toContact, type ContactRecord } from '../data/contacts.js';
-import { isRneHeader, rneColumns, RNE_COLUMNS, toMayor, type MayorRecord } from '../data/rne.js';
+import { contactColumns, isContactHeader, isValidEmail, toContact, type ContactRecord } from '../data/contacts.js';
+import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { townHallAddress } from '../text/address.js';
 import type { Campaign, CampaignDepartement } from './load.js';
@@ -69,7 +69,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const mayors = new Map<string, MayorRecord & { file: string }>();
   let mayorsRead = 0;
   const mayorSource = sourceConfig(campaign.config.sources.maires);
-  const mayorTable = await openSource(campaign, mayorSource, 'fichier des maires', RNE_COLUMNS, isRneHeader, rneColumns, problems);
+  const mayorTable = await openSource(campaign, mayorSource, 'fichier des maires', isRneHeader, rneColumns, problems);
   if (mayorTable) {
     const { table, columns } = mayorTable;
     const hasFunction = columns.indexes.has('fonction');
@@ -97,7 +97,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   let contactsRead = 0;
   if (campaign.config.sources.mairies) {
     const contactSource = sourceConfig(campaign.config.sources.mairies);
-    const contactTable = await openSource(campaign, contactSource, 'fichier des mairies', CONTACT_COLUMNS, isContactHeader, contactColumns, problems);
+    const contactTable = await openSource(campaign, contactSource, 'fichier des mairies', isContactHeader, contactColumns, problems);
     if (contactTable) {
       const { table, columns } = contactTable;
       contactsRead = await forEachRow(table, 'fichier des mairies', problems, (values, line) => {

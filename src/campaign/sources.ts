@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
-import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
+import type { ColumnMatch } from '../data/columns.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
 export interface SourceConfig {
@@ -22,7 +22,6 @@ export async function openSource(
   campaign: Campaign,
   source: SourceConfig,
   what: string,
-  specs: ColumnSpec[],
   isHeader: (cells: string[]) => boolean,
   match: (header: string[], overrides: Record<string, string>) => ColumnMatch,
   problems: ProblemList,

@@ -25,6 +25,11 @@ export class Output {
     this.stderr.write(`${text}\n`);
   }
 
+  /** The same output, writing its report lines to stderr (next to a document on stdout). */
+  toStderr(): Output {
+    return new Output(true, this.stdout, this.stderr);
+  }
+
   document(value: unknown): void {
     this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }

@@ -96,8 +96,7 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       }
       const notes = read.problems.items.filter((p) => p.severity !== 'info' || p.kind === 'inscription-conflit');
       if (notes.length) {
-        const stderr = new (out.constructor as new (json: boolean) => Output)(true);
-        printProblems(stderr, 'Lignes à vérifier', notes, out.colors.yellow);
+        printProblems(out.toStderr(), 'Lignes à vérifier', notes, out.colors.yellow);
       }
       out.note(`${f.total.toLocaleString('fr-FR')} volontaires dans la région ; ${read.doublons} doublon(s) retiré(s), ${read.rejetes} ligne(s) rejetée(s), ${f.horsRegion} hors région, ${read.conflits} changement(s) de département.`);
     });

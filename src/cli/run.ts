@@ -22,7 +22,7 @@ import { openScheduler, queueCampaignPublications } from '../delivery/schedule-i
 export function registerRun(program: Command, fail: (code: number) => void): void {
   program
     .command('run')
-    .description('déroule toute la campagne : vérification, volontaires, lettres, messages, courriels')
+    .description('déroule toute la campagne : vérification, volontaires, lettres, messages, courriels, publications')
     .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
     .option('--yes', 'envoie sans demander de confirmation (obligatoire sans terminal avec un serveur SMTP)')
     .action(async (opts: { dep?: string[]; yes?: boolean }, command: Command) => {

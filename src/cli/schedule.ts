@@ -70,7 +70,11 @@ async function withStore<T>(ctx: Context, use: (store: PostStore) => Promise<T> 
 }
 
 export function registerSchedule(program: Command, fail: (code: number) => void): void {
-  const schedule = program.command('schedule').description('programme et publie les messages sur X, Facebook et LinkedIn');
+  const schedule = program
+    .command('schedule')
+    .usage('[options] <commande>')
+    .description('programme et publie les messages sur X, Facebook et LinkedIn')
+    .helpCommand('help [commande]', "affiche l'aide d'une commande");
 
   schedule
     .command('add')

@@ -69,6 +69,38 @@ describe('secrets are never shown, written or stored', () => {
 });
 
 describe('interruptions', () => {
+  it('SIGINT during letters stops between two letters, leaves no temporary file, and the next run completes', async () => {
+    const dir = sampleCampaign();
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'letters'], { env: { ...process.env, NO_COLOR: '1', RELAIS_WORKERS: '2' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lettres = join(dir, 'out/lettres');
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        try {
+          if (readdirSync(join(lettres, '37')).length > 20) {
+            clearInterval(t);
+            resolve();
+          }
+        } catch {
+          // not created yet
+        }
+      }, 10);
+    });
+    const signalled = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(Date.now() - signalled).toBeLessThan(2000);
+    expect(code).toBe(1);
+    expect(stderr).toContain('interrompu');
+    const leftovers = allFiles(lettres).filter((f) => f.endsWith('.tmp'));
+    expect(leftovers).toEqual([]);
+    for (const f of allFiles(lettres).filter((x) => x.endsWith('.pdf'))) expect(readFileSync(f).subarray(-6).toString()).toContain('%%EOF');
+    const again = await relais(['-C', dir, 'letters', '--json']);
+    expect(again.code).toBe(0);
+    expect(allFiles(lettres).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
+  });
+
   it('SIGINT during send stops cleanly within two seconds; the next run continues, nothing twice', async () => {
     server = await startSmtp();
     const dir = sampleCampaign();

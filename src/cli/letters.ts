@@ -19,13 +19,22 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
       const progress = progressReporter(ctx.out, 'Lettres');
       const started = Date.now();
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       const result = await generateLetters(ready, {
+        signal: controller.signal,
         departements: deps,
         communes: (opts.commune ?? []).map(normalizeInsee),
         all: Boolean(opts.all),
         force: Boolean(opts.force),
         onProgress: (d, t) => progress.update(d, t),
-      }).finally(() => progress.stop());
+      }).finally(() => {
+        progress.stop();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      });
       const seconds = (Date.now() - started) / 1000;
       const rel = (p: string) => relative(ready.campaign.dir, p);
       if (ctx.out.json) {

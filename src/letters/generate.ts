@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { departementContext, recipientContext } from '../campaign/context.js';
@@ -24,6 +24,8 @@ export interface LettersOptions {
   all?: boolean;
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Aborting stops between two letters; the run then reports itself interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface PrintFile {
@@ -59,6 +61,21 @@ async function readManifest(path: string): Promise<Record<string, string>> {
   }
 }
 
+/** Temporary files a killed run may have left (a write between its start and its rename). */
+async function removeStaleTemporaries(root: string): Promise<void> {
+  let deps: string[] = [];
+  try {
+    deps = await readdir(root);
+  } catch {
+    return;
+  }
+  for (const dep of deps) {
+    const dir = join(root, dep);
+    const files = await readdir(dir).catch(() => [] as string[]);
+    for (const f of files) if (/^\.[0-9a-f]{12}\.tmp$/.test(f)) await rm(join(dir, f), { force: true });
+  }
+}
+
 export async function generateLetters(ready: ReadyCampaign, options: LettersOptions = {}): Promise<LettersResult> {
   const { campaign } = ready;
   const deps = options.departements ?? [];
@@ -74,6 +91,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const root = join(campaign.dir, 'out', 'lettres');
   const manifestPath = join(root, MANIFEST);
   const manifest = await readManifest(manifestPath);
+  await removeStaleTemporaries(root);
   const nextManifest: Record<string, string> = { ...manifest };
   const keep = (rel: string, hash: string, path: string) => {
     nextManifest[rel] = hash;
@@ -166,7 +184,12 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       entry.written = true;
       nextManifest[`${entry.dep}/impression-${entry.dep}.pdf#pages`] = String(result.pages);
     },
+    options.signal,
   );
+  if (options.signal?.aborted) {
+    // The manifest is left as it was: the next run checks every letter again and continues.
+    throw new RelaisError(`interrompu : ${done} lettre(s) écrite(s) sur ${total} ; relancez la même commande pour continuer`);
+  }
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;

@@ -40,9 +40,11 @@ export { baseKey };
 export const jobSize = (job: Job): number => job.items.length;
 
 /** Runs a job; calls back after each letter; returns the page count of a print file. */
-export async function runJob(setup: RenderSetup, job: Job, onLetter: () => void, factories: Map<string, LetterFactory>): Promise<{ pages: number }> {
+export async function runJob(setup: RenderSetup, job: Job, onLetter: () => void, factories: Map<string, LetterFactory>, stopped: () => boolean = () => false): Promise<{ pages: number }> {
   if (job.kind === 'print') return { pages: await writePrintFile(setup, job, onLetter) };
   for (const item of job.items) {
+    // Between two letters, never inside one: a stop leaves only whole files.
+    if (stopped()) break;
     let factory = factories.get(item.dep);
     if (!factory) {
       factory = new LetterFactory(setup.fonts, setup.options[item.dep]!);

@@ -17,15 +17,24 @@ export function workerCount(letters: number): number {
 
 export type JobDone = (job: Job, result: { pages: number }) => void;
 
-export async function runJobs(setup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone): Promise<void> {
+export async function runJobs(setup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone, signal?: AbortSignal): Promise<void> {
   if (threads <= 1) {
     const factories = new Map<string, LetterFactory>();
-    for (const job of jobs) onDone(job, await runJob(setup, job, () => onProgress(1), factories));
+    for (const job of jobs) {
+      if (signal?.aborted) return;
+      onDone(job, await runJob(setup, job, () => onProgress(1), factories, () => Boolean(signal?.aborted)));
+    }
     return;
   }
   const url = new URL('./worker.js', import.meta.url);
   const queue = [...jobs];
   const workers = Array.from({ length: Math.min(threads, queue.length) }, () => new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 64 } }));
+  // Ctrl-C: no new job, and each worker finishes the letter it is writing, then stops.
+  const stop = () => {
+    queue.length = 0;
+    for (const w of workers) w.postMessage({ type: 'stop' });
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     await Promise.all(
       workers.map(
@@ -55,6 +64,7 @@ export async function runJobs(setup: RenderSetup, jobs: Job[], threads: number, 
       ),
     );
   } finally {
+    signal?.removeEventListener('abort', stop);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -8,6 +8,7 @@ import { runJob, type Job, type RenderSetup } from './jobs.js';
  * factory per département), so a worker pays the layout of a département once.
  */
 let setup: RenderSetup | undefined;
+let stopping = false;
 const factories = new Map<string, LetterFactory>();
 
 const buffer = (u: Uint8Array | undefined) => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : undefined);
@@ -26,9 +27,13 @@ function revive(s: RenderSetup): RenderSetup {
   };
 }
 
-parentPort?.on('message', (message: { type: 'setup'; setup: RenderSetup } | { type: 'job'; job: Job }) => {
+parentPort?.on('message', (message: { type: 'setup'; setup: RenderSetup } | { type: 'job'; job: Job } | { type: 'stop' }) => {
   if (message.type === 'setup') {
     setup = revive(message.setup);
+    return;
+  }
+  if (message.type === 'stop') {
+    stopping = true;
     return;
   }
   void (async () => {
@@ -44,6 +49,7 @@ parentPort?.on('message', (message: { type: 'setup'; setup: RenderSetup } | { ty
           }
         },
         factories,
+        () => stopping,
       );
       parentPort?.postMessage({ type: 'done', count: pending, pages });
     } catch (err) {

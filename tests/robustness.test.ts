@@ -101,6 +101,48 @@ describe('interruptions', () => {
     expect(allFiles(lettres).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
   });
 
+  it('SIGINT during relais run, and during schedule run --watch, ends within two seconds', async () => {
+    const dir = sampleCampaign();
+    const run = spawn(process.execPath, [BIN, '-C', dir, 'run'], { env: { ...process.env, NO_COLOR: '1', RELAIS_WORKERS: '2' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    run.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (stderr.includes('3/6')) {
+          clearInterval(t);
+          setTimeout(resolve, 300);
+        }
+      }, 10);
+    });
+    let signalled = Date.now();
+    run.kill('SIGINT');
+    let code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
+    expect(Date.now() - signalled).toBeLessThan(2000);
+    expect(code).toBe(1);
+    expect(stderr).toContain('interrompu');
+    expect(allFiles(join(dir, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2099-01-01 09:00', '--text', 'Plus tard']);
+    const watch = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run', '--watch'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (out.length > 0) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 10);
+    });
+    signalled = Date.now();
+    watch.kill('SIGINT');
+    code = await new Promise<number | null>((r) => watch.once('exit', (c) => r(c)));
+    expect(Date.now() - signalled).toBeLessThan(2000);
+    expect(code).toBe(0);
+    const list = await relais(['-C', dir, 'schedule', 'list']);
+    expect(list.stdout).toContain('prévu');
+  });
+
   it('SIGINT during send stops cleanly within two seconds; the next run continues, nothing twice', async () => {
     server = await startSmtp();
     const dir = sampleCampaign();

@@ -4,7 +4,7 @@ import { readyCampaign } from '../campaign/check.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { sendCampaign, type SendPlan } from '../delivery/send.js';
 import { outboxTransport, smtpSettingsFromEnv, smtpTransport } from '../delivery/transport.js';
-import { UsageError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
 import { frenchDate } from '../text/format.js';
 import { contextOf } from './context.js';
@@ -33,101 +33,104 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
       const step = (n: number, text: string) => out.note(out.colors.bold(`${n}/6 ${text}`));
 
-      step(1, 'Vérification de la campagne');
-      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
-      const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
-      out.note(`   ${ready.report.recipients} communes, ${ready.report.errors.length} erreur, ${ready.report.warnings.length} avertissements`);
-
-      step(2, 'Volontaires inscrits');
-      const volunteers = ready.figures;
-      out.note(volunteers ? `   ${volunteers.region.toLocaleString('fr-FR')} dans la région au ${frenchDate(volunteers.date)}` : '   aucun export d’inscriptions : le chiffre de campagne.yaml est utilisé');
-
-      step(3, 'Lettres');
-      const lettersProgress = progressReporter(out, '   Lettres');
-      const letters = await generateLetters(ready, { departements: deps, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
-      out.note(`   ${letters.written.length} écrites, ${letters.unchanged.length} inchangées`);
-
-      step(4, 'Messages pour les réseaux et les SMS');
-      const messages = renderDepartementMessages(ready, deps);
-      const messageFiles = await writeDepartementMessages(ready, messages);
-      out.note(`   ${messageFiles.length} fichiers dans out/messages/`);
-
-      step(5, 'Courriels aux mairies');
-      const transport = smtp ? smtpTransport(smtp) : outboxTransport(join(ready.campaign.dir, 'out', 'outbox'));
+      // Ctrl-C: the step under way stops cleanly (between two letters, two emails) and the run ends.
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const sendProgress = progressReporter(out, '   Courriels');
-      const sent = await sendCampaign(ready, transport, {
-        departements: deps,
-        ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(out, plan) } : {}),
-        onProgress: (d, t) => sendProgress.update(d, t),
-        signal: controller.signal,
-      }).finally(() => {
-        sendProgress.stop();
+      try {
+        step(1, 'Vérification de la campagne');
+        const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+        const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
+        out.note(`   ${ready.report.recipients} communes, ${ready.report.errors.length} erreur, ${ready.report.warnings.length} avertissements`);
+
+        step(2, 'Volontaires inscrits');
+        const volunteers = ready.figures;
+        out.note(volunteers ? `   ${volunteers.region.toLocaleString('fr-FR')} dans la région au ${frenchDate(volunteers.date)}` : '   aucun export d’inscriptions : le chiffre de campagne.yaml est utilisé');
+
+        step(3, 'Lettres');
+        const lettersProgress = progressReporter(out, '   Lettres');
+        const letters = await generateLetters(ready, { departements: deps, signal: controller.signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
+        out.note(`   ${letters.written.length} écrites, ${letters.unchanged.length} inchangées`);
+
+        step(4, 'Messages pour les réseaux et les SMS');
+        const messages = renderDepartementMessages(ready, deps);
+        const messageFiles = await writeDepartementMessages(ready, messages);
+        out.note(`   ${messageFiles.length} fichiers dans out/messages/`);
+
+        step(5, 'Courriels aux mairies');
+        const transport = smtp ? smtpTransport(smtp) : outboxTransport(join(ready.campaign.dir, 'out', 'outbox'));
+        const sendProgress = progressReporter(out, '   Courriels');
+        const sent = await sendCampaign(ready, transport, {
+          departements: deps,
+          ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(out, plan) } : {}),
+          onProgress: (d, t) => sendProgress.update(d, t),
+          signal: controller.signal,
+        }).finally(() => sendProgress.stop());
+        if (controller.signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
+        out.note(`   ${sent.sent} envoyés, ${sent.alreadySent} déjà envoyés, ${sent.failed} échecs, ${sent.byPost} par courrier — ${sent.destination}`);
+        if (sent.failed || sent.unconfirmed || sent.interrupted) ctx.fail(1);
+
+        step(6, 'Publications sur les réseaux');
+        const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
+        let published: RunResult;
+        try {
+          store.recoverInterrupted();
+          queueCampaignPublications(ready, store, new Date());
+          published = await publishDue(store, pubs, { now: () => new Date(), ...(process.env.RELAIS_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_RETRY_MS) } : {}) });
+        } finally {
+          journal.close();
+        }
+        const posts = { publiees: published.published.length, prevues: 0, refusees: published.failed.length, reportees: published.deferred.length };
+        {
+          const again = openScheduler(ready.campaign, process.env);
+          posts.prevues = again.store.list().filter((p) => p.status === 'queued').length;
+          again.journal.close();
+        }
+        out.note(`   ${posts.publiees} publiée(s), ${posts.prevues} prévue(s)${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+        if (published.failed.length || published.authErrors.length || published.unconfirmed.length) ctx.fail(1);
+
+        const rows = ready.campaign.departements
+          .filter((d) => !deps.length || deps.includes(d.code))
+          .map((d) => {
+            const mine = ready.recipients.filter((r) => r.departement.code === d.code);
+            const byPost = mine.filter((r) => !r.contact?.courriel).length;
+            const failed = sent.failures.filter((f) => mine.some((r) => r.commune.code === f.commune)).length;
+            return {
+              code: d.code,
+              nom: d.nom,
+              communes: mine.length,
+              lettres: mine.length,
+              courriels: { envoyes: mine.length - byPost - failed, echecs: failed, parCourrier: byPost },
+              impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
+              volontaires: volunteers?.departement?.[d.code] ?? null,
+            };
+          });
+        const files = {
+          lettres: 'out/lettres/',
+          impression: letters.print.map((p) => rel(p.path)),
+          messages: 'out/messages/',
+          courriels: sent.transport === 'outbox' ? 'out/outbox/' : sent.destination,
+          publications: 'out/publications/',
+          journal: '.relais/journal.sqlite',
+        };
+        if (out.json) {
+          out.document({ ok: !sent.failed && !sent.unconfirmed && !published.failed.length, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
+          return;
+        }
+        out.line();
+        out.line(out.colors.bold('Dép.  Communes  Lettres  Courriels envoyés  Échecs  Par courrier  Volontaires'));
+        for (const r of rows) {
+          out.line(`${`${r.code}`.padEnd(6)}${String(r.communes).padStart(8)}${String(r.lettres).padStart(9)}${String(r.courriels.envoyes).padStart(19)}${String(r.courriels.echecs).padStart(8)}${String(r.courriels.parCourrier).padStart(14)}${String(r.volontaires ?? '—').padStart(13)}`);
+        }
+        out.line();
+        out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);
+        out.line(`Messages : ${files.messages} ; courriels : ${files.courriels} ; journal : ${files.journal}`);
+        out.line(`Publications : ${posts.publiees} publiée(s), ${posts.prevues} prévue(s) (relais schedule list)`);
+        if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment).'));
+      } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-      });
-      out.note(`   ${sent.sent} envoyés, ${sent.alreadySent} déjà envoyés, ${sent.failed} échecs, ${sent.byPost} par courrier — ${sent.destination}`);
-      if (sent.failed || sent.unconfirmed || sent.interrupted) ctx.fail(1);
-
-      step(6, 'Publications sur les réseaux');
-      const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
-      let published: RunResult;
-      try {
-        store.recoverInterrupted();
-        queueCampaignPublications(ready, store, new Date());
-        published = await publishDue(store, pubs, { now: () => new Date(), ...(process.env.RELAIS_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_RETRY_MS) } : {}) });
-      } finally {
-        journal.close();
       }
-      const posts = { publiees: published.published.length, prevues: 0, refusees: published.failed.length, reportees: published.deferred.length };
-      {
-        const again = openScheduler(ready.campaign, process.env);
-        posts.prevues = again.store.list().filter((p) => p.status === 'queued').length;
-        again.journal.close();
-      }
-      out.note(`   ${posts.publiees} publiée(s), ${posts.prevues} prévue(s)${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
-      if (published.failed.length || published.authErrors.length || published.unconfirmed.length) ctx.fail(1);
-
-      const rows = ready.campaign.departements
-        .filter((d) => !deps.length || deps.includes(d.code))
-        .map((d) => {
-          const mine = ready.recipients.filter((r) => r.departement.code === d.code);
-          const byPost = mine.filter((r) => !r.contact?.courriel).length;
-          const failed = sent.failures.filter((f) => mine.some((r) => r.commune.code === f.commune)).length;
-          return {
-            code: d.code,
-            nom: d.nom,
-            communes: mine.length,
-            lettres: mine.length,
-            courriels: { envoyes: mine.length - byPost - failed, echecs: failed, parCourrier: byPost },
-            impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
-            volontaires: volunteers?.departement?.[d.code] ?? null,
-          };
-        });
-      const files = {
-        lettres: 'out/lettres/',
-        impression: letters.print.map((p) => rel(p.path)),
-        messages: 'out/messages/',
-        courriels: sent.transport === 'outbox' ? 'out/outbox/' : sent.destination,
-        publications: 'out/publications/',
-        journal: '.relais/journal.sqlite',
-      };
-      if (out.json) {
-        out.document({ ok: !sent.failed && !sent.unconfirmed && !published.failed.length, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
-        return;
-      }
-      out.line();
-      out.line(out.colors.bold('Dép.  Communes  Lettres  Courriels envoyés  Échecs  Par courrier  Volontaires'));
-      for (const r of rows) {
-        out.line(`${`${r.code}`.padEnd(6)}${String(r.communes).padStart(8)}${String(r.lettres).padStart(9)}${String(r.courriels.envoyes).padStart(19)}${String(r.courriels.echecs).padStart(8)}${String(r.courriels.parCourrier).padStart(14)}${String(r.volontaires ?? '—').padStart(13)}`);
-      }
-      out.line();
-      out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);
-      out.line(`Messages : ${files.messages} ; courriels : ${files.courriels} ; journal : ${files.journal}`);
-      out.line(`Publications : ${posts.publiees} publiée(s), ${posts.prevues} prévue(s) (relais schedule list)`);
-      if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment).'));
     });
 }

@@ -24,7 +24,7 @@ const chosen = ready.recipients.filter((r) => r.contact?.courriel).slice(0, coun
 await generateLetters(ready, { communes: chosen });
 rmSync(join(dir, '.relais'), { recursive: true, force: true });
 
-const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined });
+const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000 });
 const start = performance.now();
 const summary = await sendCampaign(ready, transport, { communes: chosen });
 const ms = performance.now() - start;

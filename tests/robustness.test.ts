@@ -203,3 +203,36 @@ describe('interruptions', () => {
     }
   }, 120_000);
 });
+
+describe('servers that stall', () => {
+  it('an SMTP server that accepts the connection and never speaks: a timeout, a clear message, nothing marked sent', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: Array<import('node:net').Socket> = [];
+    const mute = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const port = (mute.address() as import('node:net').AddressInfo).port;
+    try {
+      const dir = sampleCampaign();
+      const started = Date.now();
+      const { code, stderr } = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: `smtp://127.0.0.1:${port}`, RELAIS_SMTP_TIMEOUT_MS: '500' } });
+      expect(code).toBe(1);
+      expect(stderr).toContain('serveur SMTP injoignable');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => mute.close(r));
+    }
+  });
+
+  it('an SMTP server that stalls after the message: unconfirmed, never resent on its own', async () => {
+    server = await startSmtp({ stallData: ['mairie@orleans.example'] });
+    const dir = sampleCampaign();
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_TIMEOUT_MS: '400', RELAIS_SMTP_RETRY_MS: '20' };
+    const first = await relais(['-C', dir, 'send', '--commune', '45234,45001', '--yes', '--json'], { env });
+    expect(first.code).toBe(1);
+    const summary = JSON.parse(first.stdout) as { sent: number; unconfirmed: number };
+    expect(summary).toMatchObject({ sent: 1, unconfirmed: 1 });
+    const again = await relais(['-C', dir, 'send', '--commune', '45234,45001', '--yes', '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0 });
+  });
+});

@@ -64,6 +64,8 @@ export interface SmtpSettings {
   password: string | undefined;
   maxConnections: number;
   ca: Buffer | undefined;
+  /** RELAIS_SMTP_TIMEOUT_MS: connection and greeting; twice that for an answer mid-session. */
+  timeoutMs: number;
 }
 
 /** RELAIS_SMTP_URL and its companions; the password never appears in anything this returns. */
@@ -90,8 +92,11 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | unde
       throw new RelaisError(`RELAIS_SMTP_CA_FILE : fichier introuvable ${env.RELAIS_SMTP_CA_FILE}`, { field: 'RELAIS_SMTP_CA_FILE' });
     }
   }
+  const timeoutMs = env.RELAIS_SMTP_TIMEOUT_MS === undefined ? 30_000 : Number(env.RELAIS_SMTP_TIMEOUT_MS);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new RelaisError('RELAIS_SMTP_TIMEOUT_MS : un nombre de millisecondes, au moins 100, est attendu', { field: 'RELAIS_SMTP_TIMEOUT_MS' });
   return {
     url,
+    timeoutMs,
     user: env.RELAIS_SMTP_USER ?? (url.username ? decodeURIComponent(url.username) : undefined),
     password: env.RELAIS_SMTP_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined),
     maxConnections: max,
@@ -99,7 +104,7 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | unde
   };
 }
 
-type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string };
+type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string; timeoutType?: string };
 
 const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZERO/i;
 
@@ -112,8 +117,13 @@ export function classify(err: SmtpError): DeliveryError {
   const code = err.responseCode;
   if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
   if (code !== undefined && code >= 400) return new DeliveryError(`refus temporaire du serveur (${code})`, 'temporary', reply);
+  // A session that went silent may have been waiting for the answer to a message it already
+  // received: nodemailer cannot tell at which step, so the outcome is unknown — never resent alone.
+  if (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT') {
+    return new DeliveryError('le serveur ne répond plus au cours de l’envoi : remise inconnue', 'unknown', reply);
+  }
   // The connection was lost after the message went out and before the server's answer: maybe delivered.
-  if (err.command === 'DATA' || err.command === 'DATA END' || /after (sending|message)|during DATA/i.test(err.message)) {
+  if (err.command === 'DATA' || err.command === 'DATA END' || err.command === 'DATA_END' || /after (sending|message)|during DATA/i.test(err.message)) {
     return new DeliveryError('connexion perdue après l’envoi du message : remise inconnue', 'unknown', reply);
   }
   return new DeliveryError(`connexion au serveur SMTP impossible ou interrompue (${err.code ?? 'erreur réseau'})`, 'temporary', reply);
@@ -132,9 +142,10 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
     // STARTTLS is used whenever the server offers it; certificates are always verified.
     tls: { rejectUnauthorized: true, ...(settings.ca ? { ca: settings.ca } : {}), ...(isIP(url.hostname) ? {} : { servername: url.hostname }) },
-    connectionTimeout: 20_000,
-    greetingTimeout: 20_000,
-    socketTimeout: 60_000,
+    // A server that accepts and then stalls must not hang the run: these bound every wait.
+    connectionTimeout: settings.timeoutMs,
+    greetingTimeout: settings.timeoutMs,
+    socketTimeout: settings.timeoutMs * 2,
     logger: false,
     debug: false,
   });

@@ -25,6 +25,8 @@ export interface SmtpFaults {
   auth?: { user: string; pass: string };
   /** STARTTLS with a self-signed certificate. */
   tls?: boolean;
+  /** Addresses whose message is received but never answered (a server that stalls). */
+  stallData?: string[];
 }
 
 export interface TestSmtp {
@@ -87,6 +89,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const to = session.envelope.rcptTo[0]?.address ?? '';
+        if (faults.stallData?.includes(to)) return;
         if (faults.temporaryOnce?.includes(to) && !temporaryDone.has(to)) {
           temporaryDone.add(to);
           const err = new Error('Try again later') as Error & { responseCode: number };

@@ -29,14 +29,6 @@ export function checkRendering(campaign: Campaign, recipients: Recipient[], set:
     if (found) found.count++;
     else findings.set(key, { ...f, count: 1 });
   };
-  const rules = (messages: ReturnType<typeof renderMessages>, who: string) => {
-    for (const channel of Object.keys(messages) as SocialChannel[]) {
-      const file = set.fileOf(channel);
-      for (const p of messages[channel].result.problems) {
-        note({ severity: p.severity, kind: 'regle-canal', message: `${CHANNEL_LABELS[channel]} : ${p.message}`, ...(file ? { file } : {}), first: who });
-      }
-    }
-  };
   const templateError = (err: unknown, who: string) => {
     if (!(err instanceof TemplateError)) throw err;
     note({ severity: 'error', kind: 'modele', message: err.message, file: err.file, ...(err.line === undefined ? {} : { line: err.line }), first: who });
@@ -50,19 +42,44 @@ export function checkRendering(campaign: Campaign, recipients: Recipient[], set:
     } catch (err) {
       templateError(err, `département ${dep.code} (publications, sans commune)`);
     }
+    // Recipients whose contexts agree on every value the templates read render the same texts:
+    // each distinct case is rendered once, and its findings counted for every recipient.
+    const cases = new Map<string, Array<Omit<Finding, 'count' | 'first'>>>();
     for (const r of recipients) {
       if (r.departement.code !== dep.code) continue;
       const who = `${r.commune.nom} (${r.commune.code})`;
+      const context = recipientContext(depContext, r);
+      const key = set.keyFor(context);
+      const known = key === undefined ? undefined : cases.get(key);
+      if (known) {
+        for (const f of known) note({ ...f, first: who });
+        continue;
+      }
+      const found: Array<Omit<Finding, 'count' | 'first'>> = [];
+      const record = (f: Omit<Finding, 'count'>) => {
+        const { first: _first, ...rest } = f;
+        found.push(rest);
+        note(f);
+      };
+      if (key !== undefined) cases.set(key, found);
+      const rulesFor = (messages: ReturnType<typeof renderMessages>) => {
+        for (const channel of Object.keys(messages) as SocialChannel[]) {
+          const file = set.fileOf(channel);
+          for (const p of messages[channel].result.problems) {
+            record({ severity: p.severity, kind: 'regle-canal', message: `${CHANNEL_LABELS[channel]} : ${p.message}`, ...(file ? { file } : {}), first: who });
+          }
+        }
+      };
       try {
-        const context = recipientContext(depContext, r);
         const messages = renderMessages(set, context);
-        rules(messages, who);
+        rulesFor(messages);
         buildLetter(set, context, messages);
         const email = renderEmail(set, withMessages(context, messages));
         const file = set.fileOf('courriel_objet');
-        for (const p of email.objetResult.problems) note({ severity: p.severity, kind: 'regle-canal', message: `objet du courriel : ${p.message}`, ...(file ? { file } : {}), first: who });
+        for (const p of email.objetResult.problems) record({ severity: p.severity, kind: 'regle-canal', message: `objet du courriel : ${p.message}`, ...(file ? { file } : {}), first: who });
       } catch (err) {
-        templateError(err, who);
+        if (!(err instanceof TemplateError)) throw err;
+        record({ severity: 'error', kind: 'modele', message: err.message, file: err.file, ...(err.line === undefined ? {} : { line: err.line }), first: who });
       }
     }
   }

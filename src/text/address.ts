@@ -47,8 +47,17 @@ const ABBREVIATIONS: Array<[RegExp, string]> = [
   [/\bSAINT\b/g, 'ST'],
 ];
 
+/** Street lines and place names repeat across thousands of town halls: each is worked out once. */
+const upperCache = new Map<string, string>();
+
 function upper(text: string): string {
-  return stripAccents(text).toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+  let u = upperCache.get(text);
+  if (u === undefined) {
+    u = stripAccents(text).toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+    if (upperCache.size > 100_000) upperCache.clear();
+    upperCache.set(text, u);
+  }
+  return u;
 }
 
 function abbreviate(text: string): string {

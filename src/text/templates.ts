@@ -134,6 +134,26 @@ export class TemplateSet {
     }
   }
 
+  /**
+   * A key equal for two contexts exactly when every template of the set would render them the
+   * same (undefined when some template cannot be analysed): what lets a check render each
+   * distinct letter once instead of once per commune.
+   */
+  keyFor(context: object): string | undefined {
+    if (this.allPaths === undefined) {
+      const all: string[][] = [];
+      let ok = true;
+      for (const entry of this.compiled.values()) {
+        if (!entry.paths) ok = false;
+        else all.push(...entry.paths);
+      }
+      this.allPaths = ok ? uniquePaths(all) : null;
+    }
+    return this.allPaths ? dependencyKey(context, this.allPaths, this.interned) : undefined;
+  }
+
+  private allPaths: string[][] | null | undefined;
+
   /** The file a template was read from, for messages. */
   fileOf(name: string): string | undefined {
     return this.compiled.get(name)?.spec.file;

@@ -79,8 +79,6 @@ describe('relais schedule against local API servers', () => {
     const first = await relaisJson<{ deferred: Array<{ until: string }> }>(['-C', dir, 'schedule', 'run'], { env });
     expect(first.json.deferred[0]!.until).toBe(new Date(reset * 1000).toISOString());
     expect((await list(dir, env))[0]).toMatchObject({ status: 'queued', next_attempt_utc: new Date(reset * 1000).toISOString() });
-    const early = await relaisJson<{ published: unknown[] }>(['-C', dir, 'schedule', 'run'], { env });
-    expect(early.json.published).toEqual([]);
     await new Promise((r) => setTimeout(r, Math.max(0, reset * 1000 - Date.now() + 100)));
     const after = await relaisJson<{ published: unknown[] }>(['-C', dir, 'schedule', 'run'], { env });
     expect(after.json.published).toHaveLength(1);

@@ -1,9 +1,9 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { readyCampaign } from '../campaign/check.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { sendCampaign, type SendPlan } from '../delivery/send.js';
-import { outboxTransport, smtpSettingsFromEnv, smtpTransport } from '../delivery/transport.js';
+import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
 import { frenchDate } from '../text/format.js';
@@ -59,7 +59,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.note(`   ${messageFiles.length} fichiers dans out/messages/`);
 
         step(5, 'Courriels aux mairies');
-        const transport = smtp ? smtpTransport(smtp) : outboxTransport(join(ready.campaign.dir, 'out', 'outbox'));
+        const transport = transportFor(ready.campaign.dir, smtp);
         const sendProgress = progressReporter(out, '   Courriels');
         const sent = await sendCampaign(ready, transport, {
           departements: deps,
@@ -74,19 +74,16 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         step(6, 'Publications sur les réseaux');
         const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
         let published: RunResult;
+        let queued: number;
         try {
           store.recoverInterrupted();
           queueCampaignPublications(ready, store, new Date());
           published = await publishDue(store, pubs, { now: () => new Date(), ...(process.env.RELAIS_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_RETRY_MS) } : {}) });
+          queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {
           journal.close();
         }
-        const posts = { publiees: published.published.length, prevues: 0, refusees: published.failed.length, reportees: published.deferred.length };
-        {
-          const again = openScheduler(ready.campaign, process.env);
-          posts.prevues = again.store.list().filter((p) => p.status === 'queued').length;
-          again.journal.close();
-        }
+        const posts = { publiees: published.published.length, prevues: queued, refusees: published.failed.length, reportees: published.deferred.length };
         out.note(`   ${posts.publiees} publiée(s), ${posts.prevues} prévue(s)${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
         if (published.failed.length || published.authErrors.length || published.unconfirmed.length) ctx.fail(1);
 

@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import { readyCampaign } from '../campaign/check.js';
 import { normalizeInsee } from '../data/cog.js';
 import { sendCampaign, type SendPlan } from '../delivery/send.js';
-import { outboxTransport, smtpSettingsFromEnv, smtpTransport } from '../delivery/transport.js';
+import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
 import { UsageError } from '../errors.js';
-import { join } from 'node:path';
 import { contextOf } from './context.js';
 import { withSelection } from './list-option.js';
 import type { Output } from './output.js';
@@ -67,7 +66,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
       }
       const deps = opts.dep ?? [];
       const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
-      const transport = smtp ? smtpTransport(smtp) : outboxTransport(join(ready.campaign.dir, 'out', 'outbox'));
+      const transport = transportFor(ready.campaign.dir, smtp);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { RelaisError } from '../errors.js';
@@ -178,4 +179,9 @@ export function smtpTransport(settings: SmtpSettings): Transport {
       transporter.close();
     },
   };
+}
+
+/** The SMTP server when one is configured, otherwise the campaign's outbox (out/outbox/). */
+export function transportFor(campaignDir: string, smtp: SmtpSettings | undefined): Transport {
+  return smtp ? smtpTransport(smtp) : outboxTransport(join(campaignDir, 'out', 'outbox'));
 }

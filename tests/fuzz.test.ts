@@ -64,7 +64,7 @@ describe('fuzzing the readers', () => {
         n++;
         try {
           const t = await openFastTable(file(`id;date_inscription;departement\n${text}`), 'i.csv');
-          await drain(t.rows);
+          await t.scan(() => undefined);
         } catch (err) {
           expect(err).toBeInstanceOf(RelaisError);
         }

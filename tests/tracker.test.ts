@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { openFastTable } from '../src/tracker/fast-csv.js';
+import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { departementOf, parseDay } from '../src/tracker/signups.js';
 import { isoOf } from '../src/tracker/aggregate.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
@@ -27,8 +27,8 @@ async function readFast(content: string | Buffer) {
   const path = join(tempDir(), 'x.csv');
   writeFileSync(path, content);
   const table = await openFastTable(path, 'x.csv');
-  const rows = [];
-  for await (const batch of table.rows) rows.push(...batch);
+  const rows: Array<{ line: number; values: string[] }> = [];
+  await table.scan((row) => rows.push({ line: row.line, values: Array.from({ length: row.count }, (_, i) => fieldText(row, i)) }));
   return { table, rows };
 }
 

@@ -144,9 +144,17 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
       problems.error('configuration', `le département ${known.code} (${known.nom}) n'est pas dans la région ${region.nom}`, where, 'file');
       continue;
     }
-    const chefLieu = ref.communes.get(known.chefLieu)?.nom ?? known.nom;
     const regionInfo = ref.regions.get(known.region) ?? { code: known.region, nom: known.region, typeLiaison: 0 };
-    departements.push({ ...known, ville: dep.ville ?? chefLieu, prefet: dep.prefet, formuleAppel: dep.formule_appel ?? null, regionInfo });
+    departements.push({
+      ...known,
+      // Read when a letter needs it: naming the chef-lieu loads the whole commune reference.
+      get ville() {
+        return dep.ville ?? ref.communes.get(known.chefLieu)?.nom ?? known.nom;
+      },
+      prefet: dep.prefet,
+      formuleAppel: dep.formule_appel ?? null,
+      regionInfo,
+    });
   }
   if (Object.keys(rawDeps).length === 0) {
     problems.error('configuration', 'aucun département : ajoutez au moins un département sous « departements: »', { file, field: 'departements', ...lineOpt(lineAt(doc, counter, ['departements'])) }, 'file');

@@ -44,19 +44,38 @@ interface RawCommune {
 }
 
 export class CommuneReference {
-  readonly communes = new Map<string, Commune>();
   readonly departements = new Map<string, Departement>();
   readonly regions = new Map<string, Region>();
-  /** Codes that no longer designate a current commune (merged, delegated) → the current commune. */
-  readonly formerCodes = new Map<string, string>();
+  private loaded: { communes: Map<string, Commune>; formerCodes: Map<string, string> } | undefined;
   private byPostalCode: Map<string, Commune[]> | undefined;
 
-  constructor(raw: { communes: RawCommune[]; departements: Departement[]; regions: Region[] }) {
+  /**
+   * Départements and régions are small and read at once; the 35,000 communes (8 MB of JSON, some
+   * 60 MB while parsed) only when something asks for one: the tracker, given a département
+   * column, never does.
+   */
+  constructor(raw: { departements: Departement[]; regions: Region[] }, private readonly rawCommunes: () => RawCommune[]) {
     for (const d of raw.departements) this.departements.set(d.code, d);
     for (const r of raw.regions) this.regions.set(r.code, r);
-    for (const c of raw.communes) {
+  }
+
+  get communes(): Map<string, Commune> {
+    return this.load().communes;
+  }
+
+  /** Codes that no longer designate a current commune (merged, delegated) → the current commune. */
+  get formerCodes(): Map<string, string> {
+    return this.load().formerCodes;
+  }
+
+  private load(): { communes: Map<string, Commune>; formerCodes: Map<string, string> } {
+    if (this.loaded) return this.loaded;
+    const communes = new Map<string, Commune>();
+    const formerCodes = new Map<string, string>();
+    const raw = this.rawCommunes();
+    for (const c of raw) {
       if (c.type !== 'commune-actuelle') continue;
-      this.communes.set(c.code, {
+      communes.set(c.code, {
         code: c.code,
         nom: c.nom,
         typeLiaison: c.typeLiaison ?? 0,
@@ -65,14 +84,13 @@ export class CommuneReference {
         codesPostaux: c.codesPostaux ?? [],
         population: c.population ?? 0,
       });
-      for (const old of c.anciensCodes ?? []) if (old !== c.code) this.formerCodes.set(old, c.code);
+      for (const old of c.anciensCodes ?? []) if (old !== c.code) formerCodes.set(old, c.code);
     }
     // Delegated and associated communes share or keep their own code; they point at their chef-lieu.
-    for (const c of raw.communes) {
-      if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && !this.communes.has(c.code)) {
-        this.formerCodes.set(c.code, c.chefLieu);
-      }
+    for (const c of raw) {
+      if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && !communes.has(c.code)) formerCodes.set(c.code, c.chefLieu);
     }
+    return (this.loaded = { communes, formerCodes });
   }
 
   communesOf(departement: string): Commune[] {
@@ -102,14 +120,14 @@ export class CommuneReference {
 let cached: CommuneReference | undefined;
 
 /**
- * Loaded once per process: the national file is 8 MB of JSON. Read rather than require()d, so
+ * Loaded once per process (the communes when first needed): the national file is 8 MB of JSON. Read rather than require()d, so
  * that the raw array is not kept in the module cache next to the indexed copy.
  */
 export function communeReference(): CommuneReference {
   if (!cached) {
     const require = createRequire(import.meta.url);
     const read = <T>(name: string) => JSON.parse(readFileSync(require.resolve(`@etalab/decoupage-administratif/data/${name}.json`), 'utf8')) as T;
-    cached = new CommuneReference({ communes: read<RawCommune[]>('communes'), departements: read<Departement[]>('departements'), regions: read<Region[]>('regions') });
+    cached = new CommuneReference({ departements: read<Departement[]>('departements'), regions: read<Region[]>('regions') }, () => read<RawCommune[]>('communes'));
   }
   return cached;
 }

@@ -10,8 +10,8 @@ export interface SignupRecords {
    */
   dep: Uint16Array;
   day: Int32Array;
-  category: Uint16Array;
-  metier: Uint16Array;
+  category: Int32Array;
+  metier: Int32Array;
   inRegion: Uint8Array;
   excluded: Uint8Array;
   size: number;
@@ -36,14 +36,22 @@ export const isoOf = (day: number): string => new Date(day * 86_400_000).toISOSt
 export function aggregate(records: SignupRecords, names: Map<string, string>, options: { from?: string; to?: string; departements?: string[] } = {}): Figures {
   const from = options.from ? dayOf(options.from) : -Infinity;
   const to = options.to ? dayOf(options.to) : Infinity;
-  const byDep = new Map<string, number>();
-  const byDay = new Map<number, number>();
-  const categories: Record<string, number> = {};
-  const metiers: Record<string, number> = {};
+  // Counters indexed by the records' small numbers: one array increment per volunteer.
+  const byDepIndex = new Int32Array(records.names.dep.length);
+  const byCategory = new Int32Array(records.names.category.length);
+  const byMetier = new Int32Array(records.names.metier.length);
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < records.size; i++) {
+    const day = records.day[i]!;
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  const byDayOffset = new Int32Array(Number.isFinite(first) ? last - first + 1 : 0);
   let total = 0;
   let horsRegion = 0;
   let exclus = 0;
-  let last = -Infinity;
+  last = -Infinity;
   for (let i = 0; i < records.size; i++) {
     const day = records.day[i]!;
     if (day < from || day > to) continue;
@@ -55,16 +63,23 @@ export function aggregate(records: SignupRecords, names: Map<string, string>, op
       horsRegion++;
       continue;
     }
-    const dep = records.names.dep[records.dep[i]!]!;
     total++;
-    byDep.set(dep, (byDep.get(dep) ?? 0) + 1);
-    byDay.set(day, (byDay.get(day) ?? 0) + 1);
-    const c = records.names.category[records.category[i]!] || 'non renseignée';
-    categories[c] = (categories[c] ?? 0) + 1;
-    const m = records.names.metier[records.metier[i]!] || 'non renseigné';
-    metiers[m] = (metiers[m] ?? 0) + 1;
+    byDepIndex[records.dep[i]!]!++;
+    byDayOffset[day - first]!++;
+    byCategory[records.category[i]!]!++;
+    byMetier[records.metier[i]!]!++;
     if (day > last) last = day;
   }
+  const counted = (names: string[], counts: Int32Array, blank: string) => {
+    const out: Record<string, number> = {};
+    for (const [i, n] of counts.entries()) if (n) out[names[i] || blank] = (out[names[i] || blank] ?? 0) + n;
+    return out;
+  };
+  const byDep = new Map(Object.entries(counted(records.names.dep, byDepIndex, '')));
+  const byDay = new Map<number, number>();
+  for (const [i, n] of byDayOffset.entries()) if (n) byDay.set(first + i, n);
+  const categories = counted(records.names.category, byCategory, 'non renseignée');
+  const metiers = counted(records.names.metier, byMetier, 'non renseigné');
   const depCodes = new Set([...(options.departements ?? []), ...byDep.keys()]);
   const departements = [...depCodes]
     .sort()

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
@@ -5,7 +6,9 @@ import { matchColumns, type ColumnSpec } from '../data/columns.js';
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, type SignupRecords } from './aggregate.js';
-import { openFastTable } from './fast-csv.js';
+import { fieldText, openFastTable, type RowView } from './fast-csv.js';
+import { isoDateKey, trimEnd, trimStart } from './bytes.js';
+import { ByteInterner } from './interner.js';
 
 /**
  * Reading the sign-up exports: several files that overlap (each day's export holds everything),
@@ -84,33 +87,50 @@ function grown<T extends Int32Array | Uint8Array | Uint16Array>(a: T, need: numb
   return b;
 }
 
-/** A name → small number dictionary. */
-function dictionary(): { names: string[]; index(name: string): number } {
-  const names: string[] = [];
-  const map = new Map<string, number>();
-  return {
-    names,
-    index(name) {
-      let i = map.get(name);
-      if (i === undefined) {
-        i = names.length;
-        names.push(name);
-        map.set(name, i);
-      }
-      return i;
-    },
-  };
+/** Row-level notes kept per file and kind: a garbage file must not fill memory with them. */
+const MAX_NOTES = 1000;
+
+/**
+ * A value worked out once per distinct key (a date, a place, a status), for the first 100,000
+ * keys: past that, a file of garbage is computed key by key rather than remembered.
+ */
+class Memo {
+  private readonly keys = new ByteInterner();
+  private values = new Int32Array(64).fill(-2);
+  get(buf: Uint8Array, start: number, end: number, compute: () => number): number {
+    const k = this.keys.size < 100_000 ? this.keys.intern(buf, start, end) : this.keys.find(buf, start, end);
+    if (k < 0) return compute();
+    if (k >= this.values.length) {
+      const v = new Int32Array(this.values.length * 2).fill(-2);
+      v.set(this.values);
+      this.values = v;
+    }
+    let value = this.values[k]!;
+    if (value === -2) this.values[k] = value = compute();
+    return value;
+  }
 }
 
 export async function readSignups(campaign: Campaign, source: SignupSource, ref: CommuneReference, files = source.fichiers): Promise<SignupResult> {
   const problems = new ProblemList();
-  const slots = new Map<string, number>();
-  const deps = dictionary();
-  const categories = dictionary();
-  const metiers = dictionary();
+  // The largest export holds nearly every volunteer, at some 60 bytes a row: the id table is
+  // sized once from it instead of growing step by step.
+  const sizeOf = (f: string) => {
+    try {
+      return statSync(campaignPath(campaign, f)).size;
+    } catch {
+      return 0; // reported when the file is read
+    }
+  };
+  const largest = Math.max(0, ...files.map(sizeOf));
+  const ids = new ByteInterner(Math.min(2_000_000, Math.ceil(largest / 64)));
+  const categories = new ByteInterner();
+  const metiers = new ByteInterner();
+  const depNames: string[] = [];
+  const depIndex = new Map<string, number>();
   let dep = new Uint16Array(1024);
-  let category = new Uint16Array(1024);
-  let metier = new Uint16Array(1024);
+  let category = new Int32Array(1024);
+  let metier = new Int32Array(1024);
   let day = new Int32Array(1024);
   let inRegion = new Uint8Array(1024);
   let excluded = new Uint8Array(1024);
@@ -122,29 +142,27 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   let lignes = 0;
   const region = campaign.region?.code;
   const campaignDeps = new Set(campaign.departements.map((d) => d.code));
-  // Exports repeat the same few dates and places a million times: each is worked out once.
-  const dayCache = new Map<string, number | undefined>();
-  const depCache = new Map<string, number | undefined>();
-  const dayOfText = (t: string): number | undefined => {
-    const key = t.length > 10 && (t[10] === ' ' || t[10] === 'T') && t[4] === '-' ? t.slice(0, 10) : t;
-    if (dayCache.has(key)) return dayCache.get(key);
-    const d = parseDay(key);
-    if (dayCache.size < 100_000) dayCache.set(key, d);
-    return d;
-  };
-  const depOf = (d: string, cp: string, insee: string): number | undefined => {
-    // With a département column, the rest is not read: the key is the column alone.
-    const key = d || `|${cp}|${insee}`;
-    if (depCache.has(key)) return depCache.get(key);
-    const code = departementOf(ref, d, cp, insee);
-    const i = code === undefined ? undefined : deps.index(code);
-    if (depCache.size < 200_000) depCache.set(key, i);
+  // Exports repeat the same few dates, places and statuses a million times: each is worked out
+  // once, from its bytes. A département is then a small number; -1 stands for "none".
+  const isoDays = new Map<number, number>();
+  const texts = new Memo();
+  const depMemo = new Memo();
+  const placeMemo = new Memo();
+  const statusMemo = new Memo();
+  const indexOfDep = (code: string | undefined): number => {
+    if (code === undefined) return -1;
+    let i = depIndex.get(code);
+    if (i === undefined) {
+      depIndex.set(code, (i = depNames.length));
+      depNames.push(code);
+    }
     return i;
   };
   const inCampaign = (i: number) => {
-    const code = deps.names[i]!;
+    const code = depNames[i]!;
     return region ? ref.departements.get(code)?.region === region : campaignDeps.has(code);
   };
+  let place = Buffer.alloc(256);
 
   for (const [fileIndex, path] of files.entries()) {
     const file = displayPath(campaign, path);
@@ -164,62 +182,102 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       continue;
     }
     const ix = (f: string) => columns.indexes.get(f) ?? -1;
-    const [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as number[];
-    const get = (v: string[], i: number) => (i >= 0 ? (v[i] ?? '').trim() : '');
+    const [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
     let read = 0;
-    try {
-      for await (const batch of table.rows) {
-        for (const row of batch) {
-          read++;
-          const v = row.values;
-          const id = get(v, iId!);
-          const d = dayOfText(get(v, iDate!));
-          const code = depOf(get(v, iDep!), get(v, iCp!), get(v, iCom!));
-          if (!id || d === undefined || code === undefined) {
-            rejetes++;
-            const why = !id ? 'identifiant vide' : d === undefined ? `date « ${get(v, iDate!)} » invalide` : `département introuvable (« ${get(v, iDep!) || get(v, iCp!) || get(v, iCom!)} »)`;
-            problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: row.line });
-            continue;
-          }
-          let slot = slots.get(id);
-          if (slot === undefined) {
-            slot = slots.size;
-            slots.set(id, slot);
-            if (slot >= day.length) {
-              [dep, category, metier, whereFile] = [grown(dep, slot), grown(category, slot), grown(metier, slot), grown(whereFile, slot)];
-              [day, whereLine] = [grown(day, slot), grown(whereLine, slot)];
-              [inRegion, excluded] = [grown(inRegion, slot), grown(excluded, slot)];
-            }
-          } else {
-            doublons++;
-            if (dep[slot] !== code) {
-              conflits++;
-              problems.info(
-                'inscription-conflit',
-                `le volontaire ${id} change de département : ${deps.names[dep[slot]!]} (${displayPath(campaign, files[whereFile[slot]!]!)}:${whereLine[slot]}) puis ${deps.names[code]} ; le fichier le plus récent l'emporte`,
-                { file, line: row.line },
-              );
-            }
-          }
-          dep[slot] = code;
-          day[slot] = d;
-          category[slot] = categories.index(get(v, iCat!));
-          metier[slot] = metiers.index(get(v, iMet!));
-          inRegion[slot] = inCampaign(code) ? 1 : 0;
-          excluded[slot] = iStat! >= 0 && WITHDRAWN.test(get(v, iStat!)) ? 1 : 0;
-          whereFile[slot] = fileIndex;
-          whereLine[slot] = row.line;
+    let rejectedNotes = 0;
+    let conflictNotes = 0;
+    // The trimmed bounds of one field of the current row, set by `field`.
+    let fs = 0;
+    let fe = 0;
+    let row: RowView | undefined;
+    const field = (i: number): boolean => {
+      if (i < 0 || i >= row!.count) fs = fe = 0;
+      else {
+        fs = trimStart(row!.buf, row!.starts[i]!, row!.ends[i]!);
+        fe = trimEnd(row!.buf, fs, row!.ends[i]!);
+      }
+      return fe > fs;
+    };
+    const text = (i: number) => fieldText(row!, i).trim();
+    const onRow = (current: RowView): void => {
+      row = current;
+      const buf = current.buf;
+      read++;
+      let d = -1;
+      if (field(iDate)) {
+        const key = isoDateKey(buf, fs, fe);
+        if (key >= 0) {
+          const known = isoDays.get(key);
+          if (known === undefined) isoDays.set(key, (d = parseDay(buf.toString('latin1', fs, fs + 10)) ?? -1));
+          else d = known;
+        } else d = texts.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe)) ?? -1);
+      }
+      let code: number;
+      if (field(iDep)) code = depMemo.get(buf, fs, fe, () => indexOfDep(departementOf(ref, buf.toString('utf8', fs, fe), '', '')));
+      else {
+        // No département: the postal code and the INSEE code, side by side, are the key.
+        let n = 0;
+        for (const i of [iCp, iCom]) {
+          field(i);
+          if (place.length < n + (fe - fs) + 1) place = Buffer.concat([place, Buffer.alloc(place.length + fe - fs)]);
+          n += buf.copy(place, n, fs, fe);
+          place[n++] = 0;
+        }
+        code = placeMemo.get(place, 0, n, () => indexOfDep(departementOf(ref, '', text(iCp), text(iCom))));
+      }
+      const hasId = field(iId);
+      if (!hasId || d < 0 || code < 0) {
+        rejetes++;
+        if (rejectedNotes++ < MAX_NOTES) {
+          const why = !hasId ? 'identifiant vide' : d < 0 ? `date « ${text(iDate)} » invalide` : `département introuvable (« ${text(iDep) || text(iCp) || text(iCom)} »)`;
+          problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
+        }
+        return;
+      }
+      const slot = ids.intern(buf, fs, fe);
+      if (ids.added) {
+        if (slot >= day.length) {
+          [dep, whereFile] = [grown(dep, slot), grown(whereFile, slot)];
+          [day, whereLine, category, metier] = [grown(day, slot), grown(whereLine, slot), grown(category, slot), grown(metier, slot)];
+          [inRegion, excluded] = [grown(inRegion, slot), grown(excluded, slot)];
+        }
+      } else {
+        doublons++;
+        if (dep[slot] !== code) {
+          conflits++;
+          if (conflictNotes++ < MAX_NOTES)
+            problems.info(
+              'inscription-conflit',
+              `le volontaire ${ids.text(slot)} change de département : ${depNames[dep[slot]!]} (${displayPath(campaign, files[whereFile[slot]!]!)}:${whereLine[slot]}) puis ${depNames[code]} ; le fichier le plus récent l'emporte`,
+              { file, line: current.line },
+            );
         }
       }
+      dep[slot] = code;
+      day[slot] = d;
+      field(iCat);
+      category[slot] = categories.intern(buf, fs, fe);
+      field(iMet);
+      metier[slot] = metiers.intern(buf, fs, fe);
+      inRegion[slot] = inCampaign(code) ? 1 : 0;
+      excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (WITHDRAWN.test(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
+      whereFile[slot] = fileIndex;
+      whereLine[slot] = current.line;
+    };
+    try {
+      await table.scan(onRow);
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
     }
+    if (rejectedNotes > MAX_NOTES) problems.warning('inscription-rejetee', `et ${rejectedNotes - MAX_NOTES} autres inscriptions rejetées dans ce fichier`, { file });
+    if (conflictNotes > MAX_NOTES) problems.info('inscription-conflit', `et ${conflictNotes - MAX_NOTES} autres volontaires qui changent de département`, { file });
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });
     lignes += read;
   }
+  const namesOf = (d: ByteInterner) => Array.from({ length: d.size }, (_, i) => d.text(i));
   return {
-    records: { dep, day, category, metier, inRegion, excluded, size: slots.size, names: { dep: deps.names, category: categories.names, metier: metiers.names } },
+    records: { dep, day, category, metier, inRegion, excluded, size: ids.size, names: { dep: depNames, category: namesOf(categories), metier: namesOf(metiers) } },
     doublons,
     rejetes,
     conflits,

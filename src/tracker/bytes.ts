@@ -1,0 +1,63 @@
+/**
+ * Byte-level helpers for the sign-up reader: trimming exactly as String.prototype.trim does
+ * (ASCII blanks and the Unicode spaces a spreadsheet leaves, such as U+00A0 and U+202F), and
+ * reading an ISO date without making a string.
+ */
+
+/** Length of the UTF-8 white space character starting at i, or 0. */
+function spaceAt(buf: Uint8Array, i: number, end: number): number {
+  const b = buf[i]!;
+  if (b === 32 || (b >= 9 && b <= 13)) return 1;
+  if (b < 0x80) return 0;
+  const b1 = i + 1 < end ? buf[i + 1]! : -1;
+  if (b === 0xc2) return b1 === 0xa0 ? 2 : 0;
+  if (i + 2 >= end) return 0;
+  const b2 = buf[i + 2]!;
+  if (b === 0xe1) return b1 === 0x9a && b2 === 0x80 ? 3 : 0; // U+1680
+  if (b === 0xe2 && b1 === 0x80) return (b2 >= 0x80 && b2 <= 0x8a) || b2 === 0xa8 || b2 === 0xa9 || b2 === 0xaf ? 3 : 0; // U+2000–200A, 2028, 2029, 202F
+  if (b === 0xe2 && b1 === 0x81) return b2 === 0x9f ? 3 : 0; // U+205F
+  if (b === 0xe3) return b1 === 0x80 && b2 === 0x80 ? 3 : 0; // U+3000
+  if (b === 0xef) return b1 === 0xbb && b2 === 0xbf ? 3 : 0; // U+FEFF
+  return 0;
+}
+
+export function trimStart(buf: Uint8Array, start: number, end: number): number {
+  while (start < end) {
+    const n = spaceAt(buf, start, end);
+    if (n === 0) break;
+    start += n;
+  }
+  return start;
+}
+
+export function trimEnd(buf: Uint8Array, start: number, end: number): number {
+  while (end > start) {
+    const b = buf[end - 1]!;
+    if (b === 32 || (b >= 9 && b <= 13)) end--;
+    else if (b < 0x80) break;
+    else if (end - 2 >= start && spaceAt(buf, end - 2, end) === 2) end -= 2;
+    else if (end - 3 >= start && spaceAt(buf, end - 3, end) === 3) end -= 3;
+    else break;
+  }
+  return end;
+}
+
+const digit = (b: number | undefined) => b !== undefined && b >= 48 && b <= 57;
+
+/**
+ * "2020-03-26" or "2020-03-26 10:00" / "2020-03-26T10:00…": the date as the number 20200326;
+ * -1 for any other form (the caller then reads it as text).
+ */
+export function isoDateKey(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < 10) return -1;
+  const p = start;
+  if (!(digit(buf[p]) && digit(buf[p + 1]) && digit(buf[p + 2]) && digit(buf[p + 3]) && buf[p + 4] === 45 && digit(buf[p + 5]) && digit(buf[p + 6]) && buf[p + 7] === 45 && digit(buf[p + 8]) && digit(buf[p + 9]))) return -1;
+  if (end - start > 10 && buf[p + 10] !== 32 && buf[p + 10] !== 84) return -1;
+  // What follows the day may be anything but a line break (the text path's rule).
+  for (let i = p + 11; i < end; i++) {
+    const b = buf[i];
+    if (b === 10 || b === 13 || (b === 0xe2 && buf[i + 1] === 0x80 && (buf[i + 2] === 0xa8 || buf[i + 2] === 0xa9))) return -1;
+  }
+  const n = (i: number) => buf[p + i]! - 48;
+  return (n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)) * 10000 + (n(5) * 10 + n(6)) * 100 + n(8) * 10 + n(9);
+}

@@ -239,6 +239,24 @@ describe('relais send: bad input', () => {
     expect(refused.stderr).toContain('version plus récente de relais');
   });
 
+  it('a journal written by the previous format is carried over, rows kept, and still never resends', async () => {
+    const dir = sampleCampaign();
+    const first = await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45234']);
+    expect(first.json.sent).toBe(1);
+    // Put the journal back in format 2: the status index that format 3 drops.
+    const db = new Database(join(dir, '.relais/journal.sqlite'));
+    db.exec('CREATE INDEX deliveries_status ON deliveries (campaign, channel, status)');
+    db.pragma('user_version = 2');
+    db.close();
+    const again = await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45234']);
+    expect(again.json).toMatchObject({ sent: 0, alreadySent: 1 });
+    const after = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(3);
+    expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'deliveries_status'").get()).toEqual({ n: 0 });
+    after.close();
+    expect(journal(dir).map((r) => [r.commune, r.status])).toEqual([['45234', 'sent']]);
+  });
+
   it('--rate 0 and --limit -3 are usage errors', async () => {
     const rate = await relais(['-C', sampleCampaign(), 'send', '--rate', '0']);
     expect(rate.code).toBe(2);

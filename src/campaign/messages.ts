@@ -98,6 +98,7 @@ export function withMessages<T extends object>(context: T, messages: Record<Soci
 }
 
 export function renderEmail(set: TemplateSet, context: object): RenderedEmail {
-  const objet = renderText(set, 'courriel_objet', context).replace(/\s+/g, ' ');
+  // Line breaks and runs of blanks become one space; French non-breaking spaces stay.
+  const objet = renderText(set, 'courriel_objet', context).replace(/[ \t\r\n]+/g, ' ');
   return { objet, texte: renderText(set, 'courriel_texte', context), html: set.render('courriel_html', context), objetResult: measure('courriel-objet', objet) };
 }

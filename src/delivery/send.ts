@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { campaignKey } from '../campaign/load.js';
 import { RelaisError } from '../errors.js';
+import { insideFolder } from '../files.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
 import { Journal, type Row } from './journal.js';
 import { RunLock } from './lock.js';
-import { attachmentsOf, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
+import { attachmentsOf, composerFor, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
 
 /**
@@ -80,12 +81,15 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   try {
     const interrupted = options.dryRun ? [] : journal.recoverInterrupted(CHANNEL);
     // Each email carries its commune's letter: written now if it is missing or out of date.
-    if (withEmail.length) await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) });
+    const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
     const rows = journal.all(CHANNEL);
     const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [] };
     for (const r of withEmail) {
-      const prepared = prepareEmail(ready, r, join(ready.campaign.dir, 'out', 'lettres', r.departement.code, letterFileName(r)), common, key);
+      const path = insideFolder(join(ready.campaign.dir, 'out', 'lettres'), r.departement.code, letterFileName(r));
+      const hash = letters.get(path);
+      if (hash === undefined) throw new Error(`no letter hash for ${path}`);
+      const prepared = prepareEmail(ready, r, { path, hash }, common, key);
       const row = rows.get(r.commune.code);
       if (prepared.size > SIZE_WARNING) plan.tooLarge.push(`${r.commune.nom} (${(prepared.size / 1048576).toFixed(1)} Mo)`);
       if (row?.status === 'sent') {
@@ -135,7 +139,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       return summary;
     }
     await transport.verify();
-    await deliver(plan.toSend, (p) => toMessage(ready, p, common), transport, journal, summary, options);
+    const composer = composerFor(ready, common);
+    await deliver(plan.toSend, (p) => toMessage(ready, p, composer), transport, journal, summary, options);
     return summary;
   } finally {
     journal.close();

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type Mail from 'nodemailer/lib/mailer/index.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 
@@ -13,7 +12,11 @@ import { insideFolder, writeFileAtomicSync } from '../files.js';
  * own (unknown outcome), or stop the whole run (the server refuses us: password, certificate).
  */
 export interface OutgoingMessage {
-  mail: Mail.Options;
+  envelope: { from: string; to: string };
+  /** The whole message (headers and body), composed by relais. */
+  raw: Buffer;
+  /** The Message-ID already in `raw` (nodemailer would draw one of its own otherwise). */
+  messageId: string;
   /** Where the outbox writes it: département and file name. */
   dep: string;
   fileName: string;
@@ -41,21 +44,17 @@ export interface Transport {
 }
 
 export function outboxTransport(outboxDir: string): Transport {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     kind: 'outbox',
     description: `boîte d'envoi locale ${outboxDir} (aucun message ne quitte cet ordinateur)`,
     concurrency: 4,
     async verify() {},
     async send(message) {
-      const info = (await composer.sendMail(message.mail)) as { message: Buffer };
       const path = insideFolder(outboxDir, message.dep, message.fileName);
-      writeFileAtomicSync(path, info.message);
+      writeFileAtomicSync(path, message.raw);
       return `écrit dans ${path}`;
     },
-    close() {
-      composer.close();
-    },
+    close() {},
   };
 }
 
@@ -164,7 +163,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     },
     async send(message) {
       try {
-        const info = (await transporter.sendMail(message.mail)) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
+        const info = (await transporter.sendMail({ envelope: { from: message.envelope.from, to: [message.envelope.to] }, raw: message.raw, messageId: message.messageId })) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
         // A partly refused recipient list is a failure, not a success.
         if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
           throw new DeliveryError('destinataire refusé par le serveur', 'permanent', info.response ?? '');

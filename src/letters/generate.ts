@@ -43,6 +43,8 @@ export interface LettersResult {
   workers: number;
   /** Milliseconds spent on the per-commune files and on the print files. */
   timings: { letters: number; print: number };
+  /** Each commune letter's path → the hash of what it holds (layout, text, address). */
+  hashes: Map<string, string>;
 }
 
 const MANIFEST = '.manifest.json';
@@ -102,6 +104,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const printJobs: Job[] = [];
   const unchanged: string[] = [];
   const print: PrintFile[] = [];
+  const hashes = new Map<string, string>();
   for (const dep of campaign.departements) {
     const mine = recipients.filter((r) => r.departement.code === dep.code);
     if (!mine.length) continue;
@@ -124,6 +127,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const name = letterFileName(r);
       const path = insideFolder(root, dep.code, name);
       const hash = contentHash(setup, [setup.options[dep.code]!.issuer.authority, key, letter.adresse, meta]);
+      hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
       if (options.all || !r.contact?.courriel) toPrint.push({ key, adresse: letter.adresse, hash, base });
       if (keep(`${dep.code}/${name}`, hash, path)) {
@@ -193,5 +197,5 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;
-  return { written, unchanged, print, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs } };
+  return { written, unchanged, print, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
 }

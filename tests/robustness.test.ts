@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
+import { socialEnv, type SocialServer } from './servers/social.js';
 
 let server: TestSmtp | undefined;
 afterEach(async () => {
@@ -198,13 +200,24 @@ describe('interruptions', () => {
   }, 120_000);
 });
 
+/** A TCP server that accepts every connection and never says a word. */
+async function muteServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const mute = createServer((s) => void sockets.push(s));
+  await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+  return {
+    port: (mute.address() as AddressInfo).port,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => mute.close(r));
+    },
+  };
+}
+
 describe('servers that stall', () => {
   it('an SMTP server that accepts the connection and never speaks: a timeout, a clear message, nothing marked sent', async () => {
-    const { createServer } = await import('node:net');
-    const sockets: Array<import('node:net').Socket> = [];
-    const mute = createServer((s) => void sockets.push(s));
-    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
-    const port = (mute.address() as import('node:net').AddressInfo).port;
+    const mute = await muteServer();
+    const port = mute.port;
     try {
       const dir = sampleCampaign();
       const { code, stderr } = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: `smtp://127.0.0.1:${port}`, RELAIS_SMTP_TIMEOUT_MS: '500' } });
@@ -212,8 +225,39 @@ describe('servers that stall', () => {
       expect(stderr).toContain('serveur SMTP injoignable');
       expect(existsSync(join(dir, '.relais/journal.sqlite')) ? rowsOf(dir) : []).toEqual([]);
     } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => mute.close(r));
+      await mute.close();
+    }
+  });
+
+  it('social APIs that accept the connection and never answer: timeouts, each post unconfirmed, never republished on its own', async () => {
+    const mute = await muteServer();
+    try {
+      const dir = sampleCampaign();
+      // Only the posts planned here: the sample's own publications are dated 2020.
+      const yaml = join(dir, 'campagne.yaml');
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
+      const url = `http://127.0.0.1:${mute.port}`;
+      const env = {
+        ...socialEnv({ url } as SocialServer),
+        RELAIS_HTTP_TIMEOUT_MS: '400',
+        RELAIS_RETRY_MS: '5',
+      };
+      for (const channel of ['twitter', 'facebook', 'linkedin']) {
+        expect((await relais(['-C', dir, 'schedule', 'add', '--channel', channel, '--at', 'now', '--text', `Message ${channel}`], { env })).code).toBe(0);
+      }
+      const run = await relais(['-C', dir, 'schedule', 'run', '--json'], { env });
+      expect(run.code).toBe(1);
+      const result = JSON.parse(run.stdout) as { published: unknown[]; unconfirmed: Array<{ channel: string; reason: string }> };
+      expect(result.published).toEqual([]);
+      expect(result.unconfirmed.map((u) => u.channel).sort()).toEqual(['facebook', 'linkedin', 'twitter']);
+      for (const u of result.unconfirmed) expect(u.reason).toContain('issue inconnue');
+      // The next run leaves them alone: they may have been published.
+      const again = await relais(['-C', dir, 'schedule', 'run', '--json'], { env });
+      expect(JSON.parse(again.stdout)).toMatchObject({ published: [] });
+      const listed = await relais(['-C', dir, 'schedule', 'list'], { env });
+      expect(listed.stdout.match(/non confirmé/g)?.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await mute.close();
     }
   });
 

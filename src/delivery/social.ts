@@ -40,11 +40,14 @@ function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Rec
   return Object.fromEntries(names.map((n) => [n, env[n]!]));
 }
 
-/** Network errors raised before any byte of the request left are safe to retry. */
+/**
+ * Network errors raised before any byte of the request left are safe to retry; a timeout or a
+ * connection lost after it left is not, and neither is an error that does not say which.
+ */
 function networkError(err: unknown, what: string): PublishError {
-  const e = err as Error & { cause?: { code?: string }; code?: string; name?: string };
+  const e = (err ?? {}) as Error & { cause?: { code?: string }; code?: string; name?: string };
   const code = e.cause?.code ?? e.code ?? '';
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code)) {
+  if (err === undefined || e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code) || (!code && /timeout|socket closed/i.test(e.message ?? ''))) {
     return new PublishError(`${what} : pas de réponse après l'envoi de la requête, issue inconnue`, 'unknown');
   }
   return new PublishError(`${what} injoignable (${code || e.message})`, 'transient');
@@ -99,7 +102,8 @@ export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined 
           if (err.code >= 500) throw new PublishError(`X : erreur du service (${err.code})`, 'transient');
           throw new PublishError(`X refuse le message (${err.code}) : ${detail}`, 'content');
         }
-        if (err instanceof ApiRequestError) throw networkError(err.requestError, 'X');
+        // twitter-api-v2 1.29 keeps the cause under `error` while its getter reads `requestError`.
+        if (err instanceof ApiRequestError) throw networkError(err.requestError ?? (err as unknown as { _options?: { error?: Error } })._options?.error, 'X');
         throw networkError(err, 'X');
       }
     },

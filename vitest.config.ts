@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     // CLI tests spawn the compiled relais: `npm test` builds it first.
-    testTimeout: 30_000,
+    // `npm run fuzz` multiplies the cases, and so the time each fuzzing test may take.
+    testTimeout: 30_000 * Math.max(1, Number(process.env.RELAIS_FUZZ_RUNS ?? 1)),
     hookTimeout: 30_000,
     pool: 'forks',
   },

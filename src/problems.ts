@@ -13,13 +13,54 @@ export interface Problem extends Location {
   message: string;
   /** File-level problems (missing file, missing column) are reported before row-level ones. */
   scope: 'file' | 'row';
+  /** On a summary line: how many problems of the same kind it stands for. */
+  more?: number;
 }
 
-export class ProblemList {
-  readonly items: Problem[] = [];
+/** Row problems detailed per file, kind and severity; the rest are counted in one line. */
+export const DETAILED = 1000;
 
+export class ProblemList {
+  private readonly detailed: Problem[] = [];
+  private readonly counts = new Map<string, number>();
+  /** Beyond the detailed ones: the first of the rest, and how many there are. */
+  private readonly beyond = new Map<string, { first: Problem; more: number }>();
+
+  /**
+   * A file of garbage gives a problem per row: a million rows must not make a million problems
+   * in memory, nor a million lines on the screen.
+   */
   add(problem: Omit<Problem, 'scope'> & { scope?: Problem['scope'] }): void {
-    this.items.push({ scope: 'row', ...problem });
+    const p: Problem = { scope: 'row', ...problem };
+    if (p.scope !== 'row') {
+      this.detailed.push(p);
+      return;
+    }
+    const key = `${p.severity}\0${p.kind}\0${p.file ?? ''}`;
+    // A summary handed over from another list (the tracker's, in a check) merges its count.
+    const weight = p.more ?? 1;
+    const seen = this.counts.get(key) ?? 0;
+    this.counts.set(key, seen + weight);
+    if (p.more === undefined && seen < DETAILED) {
+      this.detailed.push(p);
+      return;
+    }
+    const b = this.beyond.get(key);
+    if (b) b.more += weight;
+    else this.beyond.set(key, { first: p, more: weight });
+  }
+
+  get items(): Problem[] {
+    const summaries = [...this.beyond.values()].map(({ first, more }): Problem => ({
+      severity: first.severity,
+      kind: first.kind,
+      scope: 'row',
+      ...(first.file === undefined ? {} : { file: first.file }),
+      ...(first.line === undefined ? {} : { line: first.line }),
+      more,
+      message: `et ${more.toLocaleString('fr-FR')} autre(s) du même type (${first.kind}) dans ce fichier, à partir d'ici : seuls les ${DETAILED.toLocaleString('fr-FR')} premiers sont détaillés`,
+    }));
+    return [...this.detailed, ...summaries];
   }
 
   error(kind: string, message: string, loc: Location = {}, scope: Problem['scope'] = 'row'): void {
@@ -43,6 +84,6 @@ export class ProblemList {
   }
 
   hasErrors(): boolean {
-    return this.items.some((p) => p.severity === 'error');
+    return this.detailed.some((p) => p.severity === 'error') || [...this.beyond.values()].some((b) => b.first.severity === 'error');
   }
 }

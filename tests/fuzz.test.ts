@@ -10,21 +10,15 @@ import { TemplateError, TemplateSet } from '../src/text/templates.js';
 import { openFastTable } from '../src/tracker/fast-csv.js';
 import { parseDay } from '../src/tracker/signups.js';
 import { tempDir } from './helpers/campaign.js';
+import { fuzzRuns, recordTally } from './helpers/fuzz.js';
 
 /**
  * Every reader under random and mutated input: a result, or one of relais's own errors — never an
  * uncaught exception or a hang. Seeded, so a failure reproduces; `npm run fuzz` runs many more.
  */
-const SCALE = Number(process.env.RELAIS_FUZZ_RUNS ?? 1);
-const runs = (n: number) => ({ numRuns: Math.round(n * SCALE), seed: 20200410, endOnFailure: true });
+const runs = fuzzRuns;
 const tally: Array<[string, number]> = [];
-
-afterAll(() => {
-  if (SCALE > 1) {
-    process.stdout.write('\n| lecteur | cas | échecs |\n|---|---|---|\n');
-    for (const [name, n] of tally) process.stdout.write(`| ${name} | ${n} | 0 |\n`);
-  }
-});
+afterAll(() => recordTally('fuzz-readers', tally));
 
 const dir = tempDir('relais-fuzz-');
 let counter = 0;

@@ -70,6 +70,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   let mayorsRead = 0;
   const mayorSource = sourceConfig(campaign.config.sources.maires);
   const mayorTable = await openSource(campaign, mayorSource, 'fichier des maires', isRneHeader, rneColumns, problems);
+  // A row that is missing has no line, but the file it is missing from is still named.
+  const mayorsFile = mayorTable?.table.file;
   if (mayorTable) {
     const { table, columns } = mayorTable;
     const hasFunction = columns.indexes.has('fonction');
@@ -95,9 +97,11 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
 
   const contacts = new Map<string, ContactRecord & { file: string }>();
   let contactsRead = 0;
+  let contactsFile: string | undefined;
   if (campaign.config.sources.mairies) {
     const contactSource = sourceConfig(campaign.config.sources.mairies);
     const contactTable = await openSource(campaign, contactSource, 'fichier des mairies', isContactHeader, contactColumns, problems);
+    contactsFile = contactTable?.table.file;
     if (contactTable) {
       const { table, columns } = contactTable;
       contactsRead = await forEachRow(table, 'fichier des mairies', problems, (values, line) => {
@@ -127,8 +131,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const contact = contacts.get(commune.code);
       const sexe = mayor && (mayor.sexe === 'F' || mayor.sexe === 'M') ? mayor.sexe : undefined;
       const name = `${commune.nom} (${commune.code})`;
-      if (!mayor) problems.warning('sans-maire', `${name} : aucun maire dans le fichier des maires`, { field: 'maire' });
-      if (!contact) problems.warning('sans-courriel', `${name} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, { field: 'courriel' });
+      if (!mayor) problems.warning('sans-maire', `${name} : aucun maire dans le fichier des maires`, { ...(mayorsFile ? { file: mayorsFile } : {}), field: 'maire' });
+      if (!contact) problems.warning('sans-courriel', `${name} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, { ...(contactsFile ? { file: contactsFile } : {}), field: 'courriel' });
       else if (!contact.courriel || !isValidEmail(contact.courriel)) problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, { file: contact.file, line: contact.line, field: 'courriel' });
       if (commune.population === 0) problems.warning('population-nulle', `${name} : population 0 dans le Code officiel géographique`, { field: 'population' });
 

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { RelaisError } from '../errors.js';
 import type { Table, TableRow } from './table.js';
@@ -21,52 +22,35 @@ function cellText(value: unknown): string {
   return '';
 }
 
+/**
+ * The whole workbook is read at once (exceljs on JSZip), not streamed. exceljs' streaming reader
+ * (unzipper underneath) trusts each part's local header and waits forever when one disagrees
+ * with the archive's directory — a workbook cut by a download or mangled by a mail gateway —
+ * and, on a clean copy, sometimes reads a sheet before the list of sheets. JSZip checks the
+ * directory and every part's checksum: a damaged file is a clear error, never a hang. The cost
+ * is memory: some 200 MB for a national list of 35,000 town halls (CSV stays streamed).
+ */
 export async function readXlsx(path: string, file: string, isHeader?: (cells: string[]) => boolean): Promise<Table> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
+  const workbook = new ExcelJS.Workbook();
+  try {
+    const data = await readFile(path);
+    // exceljs types its input as an ArrayBuffer-like "Buffer" of its own.
+    await workbook.xlsx.load(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+  } catch (err) {
+    throw new RelaisError(`classeur Excel illisible, abîmé ou incomplet (${(err as Error).message}) : ouvrez-le dans Excel et enregistrez-le à nouveau`, { file });
+  }
+  const all: TableRow[] = [];
+  // Only the first worksheet counts; row numbers are the spreadsheet's own.
+  workbook.worksheets[0]?.eachRow((row) => {
+    // exceljs rows are 1-based: index 0 is always empty.
+    const values = (row.values as unknown[]).slice(1).map(cellText);
+    if (values.some((v) => v !== '')) all.push({ line: row.number, values });
   });
-  const iterator = (async function* (): AsyncGenerator<TableRow> {
-    try {
-      for await (const sheet of reader) {
-        for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-          const raw = row.values as unknown[];
-          // exceljs rows are 1-based: index 0 is always empty.
-          yield { line: row.number, values: raw.slice(1).map(cellText) };
-        }
-        return;
-      }
-    } catch (err) {
-      if (err instanceof RelaisError) throw err;
-      throw new RelaisError(`classeur Excel illisible : ${(err as Error).message}`, { file });
-    }
-  })();
-
-  const buffered: TableRow[] = [];
-  let header: TableRow | undefined;
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) break;
-    if (next.value.values.every((v) => v === '')) continue;
-    buffered.push(next.value);
-    if (!isHeader || isHeader(next.value.values) || buffered.length >= 10) break;
-  }
-  if (isHeader) header = buffered.find((r) => isHeader(r.values));
-  header ??= buffered[0];
+  const candidates = all.slice(0, 10);
+  const header = (isHeader ? candidates.find((r) => isHeader(r.values)) : undefined) ?? all[0];
   if (!header) throw new RelaisError(`classeur vide`, { file, line: 1 });
-  const headerRow = header;
-  const rest = buffered.filter((r) => r.line > headerRow.line);
-
   async function* rows(): AsyncGenerator<TableRow> {
-    yield* rest;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      if (next.value.values.some((v) => v !== '')) yield next.value;
-    }
+    yield* all.filter((r) => r.line > header!.line);
   }
-  return { file, encoding: 'xlsx', delimiter: '', header: headerRow.values, headerLine: headerRow.line, rows: rows() };
+  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows() };
 }

@@ -87,9 +87,6 @@ function grown<T extends Int32Array | Uint8Array | Uint16Array>(a: T, need: numb
   return b;
 }
 
-/** Row-level notes kept per file and kind: a garbage file must not fill memory with them. */
-const MAX_NOTES = 1000;
-
 /**
  * A value worked out once per distinct key (a date, a place, a status), for the first 100,000
  * keys: past that, a file of garbage is computed key by key rather than remembered.
@@ -184,8 +181,6 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     const ix = (f: string) => columns.indexes.get(f) ?? -1;
     const [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
     let read = 0;
-    let rejectedNotes = 0;
-    let conflictNotes = 0;
     // The trimmed bounds of one field of the current row, set by `field`.
     let fs = 0;
     let fe = 0;
@@ -228,10 +223,8 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       const hasId = field(iId);
       if (!hasId || d < 0 || code < 0) {
         rejetes++;
-        if (rejectedNotes++ < MAX_NOTES) {
-          const why = !hasId ? 'identifiant vide' : d < 0 ? `date « ${text(iDate)} » invalide` : `département introuvable (« ${text(iDep) || text(iCp) || text(iCom)} »)`;
-          problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
-        }
+        const why = !hasId ? 'identifiant vide' : d < 0 ? `date « ${text(iDate)} » invalide` : `département introuvable (« ${text(iDep) || text(iCp) || text(iCom)} »)`;
+        problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
         return;
       }
       const slot = ids.intern(buf, fs, fe);
@@ -245,12 +238,11 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         doublons++;
         if (dep[slot] !== code) {
           conflits++;
-          if (conflictNotes++ < MAX_NOTES)
-            problems.info(
-              'inscription-conflit',
-              `le volontaire ${ids.text(slot)} change de département : ${depNames[dep[slot]!]} (${displayPath(campaign, files[whereFile[slot]!]!)}:${whereLine[slot]}) puis ${depNames[code]} ; le fichier le plus récent l'emporte`,
-              { file, line: current.line },
-            );
+          problems.info(
+            'inscription-conflit',
+            `le volontaire ${ids.text(slot)} change de département : ${depNames[dep[slot]!]} (${displayPath(campaign, files[whereFile[slot]!]!)}:${whereLine[slot]}) puis ${depNames[code]} ; le fichier le plus récent l'emporte`,
+            { file, line: current.line },
+          );
         }
       }
       dep[slot] = code;
@@ -270,8 +262,6 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
     }
-    if (rejectedNotes > MAX_NOTES) problems.warning('inscription-rejetee', `et ${rejectedNotes - MAX_NOTES} autres inscriptions rejetées dans ce fichier`, { file });
-    if (conflictNotes > MAX_NOTES) problems.info('inscription-conflit', `et ${conflictNotes - MAX_NOTES} autres volontaires qui changent de département`, { file });
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });
     lignes += read;
   }

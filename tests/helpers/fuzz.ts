@@ -1,0 +1,19 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Fuzzing runs: a few thousand cases per reader in `npm test`, RELAIS_FUZZ_RUNS times more in
+ * `npm run fuzz`. Seeded, so a failure reproduces. Each test file records what it tried in
+ * RELAIS_FUZZ_REPORT, for the table `npm run fuzz` prints at the end.
+ */
+const SCALE = Number(process.env.RELAIS_FUZZ_RUNS ?? 1);
+
+export const fuzzRuns = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)), seed: 20200410, endOnFailure: true });
+
+/** Rows of (what was tried, how many times). */
+export function recordTally(name: string, rows: Array<[string, number]>): void {
+  const dir = process.env.RELAIS_FUZZ_REPORT;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(rows));
+}

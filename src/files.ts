@@ -20,7 +20,7 @@ export function insideFolder(root: string, ...segments: string[]): string {
 
 function writeError(path: string, err: unknown): RelaisError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'disque plein' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error).message;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'disque plein' : code === 'EFBIG' ? 'fichier trop grand pour ce disque' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error).message;
   return new RelaisError(`impossible d'écrire ${path} : ${why}`, { file: path }, { cause: err });
 }
 

@@ -174,5 +174,6 @@ describe('garbage does not grow memory', () => {
     expect(checked.stderr + checked.stdout).not.toMatch(/heap|allocation failed|at .*\.js/i);
     expect(checked.code).toBe(1);
     expect(checked.stdout + checked.stderr).toContain('maires.csv');
+    tally.push([`24 Mo de déchets ${quotes ? 'avec' : 'sans'} guillemets (track, check), tas limité à 160 Mo`, 2]);
   }, 120_000);
 });

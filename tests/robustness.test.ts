@@ -1,13 +1,18 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
+import { recordTally } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, type SocialServer } from './servers/social.js';
+
+/** What was tried, recorded once the test's assertions held (for `npm run fuzz`). */
+const tally: Array<[string, number]> = [];
+afterAll(() => recordTally('robustness', tally));
 
 let server: TestSmtp | undefined;
 afterEach(async () => {
@@ -99,11 +104,13 @@ describe('secrets are never shown, written or stored', () => {
     const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
     const journal = JSON.stringify([db.prepare('SELECT * FROM deliveries').all(), db.prepare('SELECT * FROM posts').all()]);
     db.close();
-    for (const value of ['SECRET-SMTP-42', 'SECRET-WRONG-42', 'SECRET-URL-42', 'SECRET-X-APP-42', 'SECRET-X-ACCESS-42', 'SECRET-X-TOKEN-42', 'SECRET-X-KEY-42', 'SECRET-FB-42', 'SECRET-LI-42']) {
+    const secretValues = ['SECRET-SMTP-42', 'SECRET-WRONG-42', 'SECRET-URL-42', 'SECRET-X-APP-42', 'SECRET-X-ACCESS-42', 'SECRET-X-TOKEN-42', 'SECRET-X-KEY-42', 'SECRET-FB-42', 'SECRET-LI-42'];
+    for (const value of secretValues) {
       expect(outputs, value).not.toContain(value);
       expect(stored, value).not.toContain(value);
       expect(journal, value).not.toContain(value);
     }
+    tally.push([`secrets (${secretValues.length} valeurs × ${runs.length} commandes : sorties, out/, journal)`, secretValues.length * runs.length]);
   }, 120_000);
 });
 
@@ -124,6 +131,7 @@ describe('interruptions', () => {
     const again = await relais(['-C', dir, 'letters', '--json']);
     expect(again.code).toBe(0);
     expect(allFiles(lettres).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
+    tally.push(['SIGINT pendant relais letters, puis reprise', 1]);
   });
 
   it('SIGINT during relais run, and during schedule run --watch, ends cleanly', async () => {
@@ -147,6 +155,7 @@ describe('interruptions', () => {
     expect(watched.code).toBe(0);
     const list = await relais(['-C', dir, 'schedule', 'list']);
     expect(list.stdout).toContain('prévu');
+    tally.push(['SIGINT pendant relais run et schedule run --watch', 2]);
   });
 
   it('SIGINT during send stops cleanly; the next run continues, nothing twice', async () => {
@@ -167,6 +176,7 @@ describe('interruptions', () => {
     for (const m of server.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
     expect(perRecipient.size).toBe(301);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    tally.push(['SIGINT pendant relais send, puis reprise', 1]);
   });
 
   it('SIGKILL at twenty random points of a send: no town hall twice, none lost', async () => {
@@ -197,6 +207,7 @@ describe('interruptions', () => {
       if (r.status === 'sent') expect(n, r.recipient).toBe(1);
       else expect(n, r.recipient).toBeLessThanOrEqual(1);
     }
+    tally.push(['SIGKILL à des instants au hasard pendant relais send', 20]);
   }, 120_000);
 });
 
@@ -224,6 +235,7 @@ describe('servers that stall', () => {
       expect(code).toBe(1);
       expect(stderr).toContain('serveur SMTP injoignable');
       expect(existsSync(join(dir, '.relais/journal.sqlite')) ? rowsOf(dir) : []).toEqual([]);
+      tally.push(['serveur SMTP muet dès la connexion', 1]);
     } finally {
       await mute.close();
     }
@@ -256,6 +268,7 @@ describe('servers that stall', () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ published: [] });
       const listed = await relais(['-C', dir, 'schedule', 'list'], { env });
       expect(listed.stdout.match(/non confirmé/g)?.length).toBeGreaterThanOrEqual(3);
+      tally.push(['API X, Facebook et LinkedIn muettes dès la connexion', 3]);
     } finally {
       await mute.close();
     }
@@ -271,5 +284,52 @@ describe('servers that stall', () => {
     expect(summary).toMatchObject({ sent: 1, unconfirmed: 1 });
     const again = await relais(['-C', dir, 'send', '--commune', '45234,45001', '--yes', '--json'], { env });
     expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0 });
+    tally.push(['serveur SMTP muet après le message', 1]);
+  });
+});
+
+describe('a disk that refuses to write', () => {
+  /** A real write failure under out/: a 400 KB tmpfs (ENOSPC) where mounting is allowed, else a file-size limit (EFBIG). */
+  function fullDisk(dir: string): { wrap: (args: string[]) => [string, string[]]; release: () => void } {
+    const out = join(dir, 'out');
+    mkdirSync(out, { recursive: true });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=400k', 'tmpfs', out], { stdio: 'ignore' }).status === 0;
+    if (mounted) return { wrap: (args) => [process.execPath, args], release: () => void spawnSync('umount', [out]) };
+    // Without mount rights: the shell ignores SIGXFSZ and caps file sizes at 100 KB; exec keeps both.
+    return { wrap: (args) => ['sh', ['-c', `trap '' XFSZ; ulimit -f 200; exec "$0" "$@"`, process.execPath, ...args]], release: () => undefined };
+  }
+
+  it('letters on a full disk: a clear French error naming the file, nothing half-written', async () => {
+    const dir = sampleCampaign();
+    const disk = fullDisk(dir);
+    try {
+      const [cmd, args] = disk.wrap([BIN, '-C', dir, 'letters']);
+      const run = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/impossible d'écrire .*out\/lettres\/.*(disque plein|trop grand)/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const files = allFiles(join(dir, 'out'));
+      expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      for (const f of files.filter((x) => x.endsWith('.pdf'))) expect(readFileSync(f).subarray(-6).toString(), f).toContain('%%EOF');
+    } finally {
+      disk.release();
+    }
+    tally.push(['disque plein pendant relais letters', 1]);
+  });
+
+  it('letters into a read-only out/: a clear French error, nothing written', async () => {
+    const dir = sampleCampaign();
+    mkdirSync(join(dir, 'out'));
+    // Root writes anywhere: the run goes as "nobody", for whom the mode bits hold.
+    const asRoot = process.getuid?.() === 0;
+    spawnSync('chmod', ['-R', 'a+rX', dir]);
+    chmodSync(join(dir, 'out'), 0o555);
+    const run = spawnSync(process.execPath, [BIN, '-C', dir, 'letters'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    chmodSync(join(dir, 'out'), 0o755);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/impossible d'écrire .*out.*écriture interdite/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(allFiles(join(dir, 'out'))).toEqual([]);
+    tally.push(['out/ en lecture seule pendant relais letters', 1]);
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 
-const FILES = ['tests/fuzz.test.ts', 'tests/fuzz-files.test.ts', 'tests/robustness.test.ts'];
+const FILES = ['tests/fuzz.test.ts', 'tests/fuzz-files.test.ts', 'tests/robustness.test.ts', 'tests/paths.test.ts'];
 const report = mkdtempSync(join(tmpdir(), 'relais-fuzz-'));
 const results = join(report, 'vitest.json');
 const run = spawnSync(process.execPath, [join(packageRoot(), 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...FILES, '--reporter=default', '--reporter=json', `--outputFile.json=${results}`], {
@@ -32,7 +32,7 @@ if (existsSync(results)) {
   }
 } else failed.push('vitest n’a pas produit de rapport');
 
-const LABELS: Record<string, string> = { 'fuzz-readers': 'lecteurs', 'fuzz-files': 'formats de fichiers', robustness: 'interruptions, pannes, secrets' };
+const LABELS: Record<string, string> = { 'fuzz-readers': 'lecteurs', 'fuzz-files': 'formats de fichiers', robustness: 'interruptions, pannes, secrets', paths: 'chemins et injections' };
 process.stdout.write('\n| domaine | essai | cas | échecs |\n|---|---|---|---|\n');
 for (const [group, what, n] of rows) process.stdout.write(`| ${LABELS[group] ?? group} | ${what} | ${n.toLocaleString('fr-FR')} | 0 |\n`);
 process.stdout.write(failed.length ? `\nÉchecs (${failed.length}) :\n${failed.map((f) => `- ${f}`).join('\n')}\n` : '\nÉchecs : aucun.\n');

@@ -33,9 +33,8 @@ export interface Letter {
   attachments: Attachment[];
 }
 
-// One node for every header: each new MimeNode draws its boundary from the random source.
-const headerNode = new MimeNode();
-const header = (key: string, value: MimeNodeHeaderValue) => `${foldLines(`${key}: ${headerNode.encodeHeaderValue(key, value)}`, 76)}\r\n`;
+/** `node`: one for every header of a run — each new MimeNode draws a boundary from the random source. */
+const header = (node: MimeNode, key: string, value: MimeNodeHeaderValue) => `${foldLines(`${key}: ${node.encodeHeaderValue(key, value)}`, 76)}\r\n`;
 
 /** Base64 in 76-character lines, as RFC 2045 wants. */
 function base64Lines(data: Buffer): string {
@@ -63,12 +62,13 @@ const textPart = (type: string, text: string) => `Content-Type: ${type}; charset
 export class Composer {
   /** Drawn once per run: the parts are quoted-printable and base64, which never hold it. */
   private readonly boundary = `relais-${randomBytes(8).toString('hex')}`;
+  private readonly headers = new MimeNode();
   private readonly fromHeaders: string;
   /** The campaign's own attachments, the same for every town hall: encoded once. */
   private readonly commonParts: string[];
 
   constructor(sender: Sender, common: Attachment[]) {
-    this.fromHeaders = header('From', { name: sender.name, address: sender.address }) + (sender.replyTo ? header('Reply-To', sender.replyTo) : '');
+    this.fromHeaders = header(this.headers, 'From', { name: sender.name, address: sender.address }) + (sender.replyTo ? header(this.headers, 'Reply-To', sender.replyTo) : '');
     this.commonParts = common.map(attachmentPart);
   }
 
@@ -78,9 +78,9 @@ export class Composer {
     const parts = [`Content-Type: multipart/alternative;\r\n boundary="${alt}"\r\n\r\n--${alt}\r\n${textPart('text/plain', m.text)}--${alt}\r\n${textPart('text/html', m.html)}--${alt}--\r\n`, ...m.attachments.map(attachmentPart), ...this.commonParts];
     const head =
       this.fromHeaders +
-      header('To', m.to) +
-      header('Subject', m.subject) +
-      header('Message-ID', m.messageId) +
+      header(this.headers, 'To', m.to) +
+      header(this.headers, 'Subject', m.subject) +
+      header(this.headers, 'Message-ID', m.messageId) +
       `Date: ${m.date.toUTCString().replace(/GMT/, '+0000')}\r\n` +
       'MIME-Version: 1.0\r\n' +
       `Content-Type: multipart/mixed;\r\n boundary="${mixed}"\r\n\r\n`;

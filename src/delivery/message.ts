@@ -60,7 +60,7 @@ export function prepareEmail(ready: ReadyCampaign, r: Recipient, letter: { path:
   const dep = ready.campaign.departements.find((d) => d.code === r.departement.code)!;
   const context = recipientContext(departementContext(ready.campaign, dep, ready.figures), r);
   const email = renderEmail(ready.templates, withMessages(context, renderMessages(ready.templates, context)));
-  const letterSize = sizeOf(letter.path);
+  const letterSize = letterFile(letter.path, (p) => statSync(p).size);
   const domain = sender.courriel.split('@')[1] ?? 'relais.invalid';
   const hash = createHash('sha256')
     .update(JSON.stringify([to, email.objet, email.texte, email.html, common.map((a) => a.hash), letter.hash]))
@@ -70,17 +70,10 @@ export function prepareEmail(ready: ReadyCampaign, r: Recipient, letter: { path:
   return { recipient: r, hash, messageId: `<${key}.${r.commune.code}@${domain}>`, size, letterPath: letter.path, to, subject: email.objet, text: email.texte, html: email.html };
 }
 
-function sizeOf(path: string): number {
+/** Reads the letter (or its size): a missing letter is named, whatever the reading. */
+function letterFile<T>(path: string, read: (path: string) => T): T {
   try {
-    return statSync(path).size;
-  } catch {
-    throw new RelaisError(`lettre introuvable : ${path}`, { file: path });
-  }
-}
-
-function readLetter(path: string): Buffer {
-  try {
-    return readFileSync(path);
+    return read(path);
   } catch {
     throw new RelaisError(`lettre introuvable : ${path}`, { file: path });
   }
@@ -102,7 +95,7 @@ export function toMessage(ready: ReadyCampaign, p: PreparedEmail, composer: Comp
     html: p.html,
     messageId: p.messageId,
     date: new Date(),
-    attachments: [{ filename: `lettre-${name}.pdf`, data: readLetter(p.letterPath) }],
+    attachments: [{ filename: `lettre-${name}.pdf`, data: letterFile(p.letterPath, (path) => readFileSync(path)) }],
   });
   return { envelope: { from: ready.campaign.config.expediteur!.courriel, to: p.to }, raw, messageId: p.messageId, dep: p.recipient.departement.code, fileName: `${name}.eml` };
 }

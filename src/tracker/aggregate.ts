@@ -40,18 +40,18 @@ export function aggregate(records: SignupRecords, names: Map<string, string>, op
   const byDepIndex = new Int32Array(records.names.dep.length);
   const byCategory = new Int32Array(records.names.category.length);
   const byMetier = new Int32Array(records.names.metier.length);
+  // The days span every record, filtered or not: one counter per day, no map.
   let first = Infinity;
-  let last = -Infinity;
+  let span = -Infinity;
   for (let i = 0; i < records.size; i++) {
     const day = records.day[i]!;
     if (day < first) first = day;
-    if (day > last) last = day;
+    if (day > span) span = day;
   }
-  const byDayOffset = new Int32Array(Number.isFinite(first) ? last - first + 1 : 0);
+  const byDayOffset = new Int32Array(Number.isFinite(first) ? span - first + 1 : 0);
   let total = 0;
   let horsRegion = 0;
   let exclus = 0;
-  last = -Infinity;
   for (let i = 0; i < records.size; i++) {
     const day = records.day[i]!;
     if (day < from || day > to) continue;
@@ -68,33 +68,24 @@ export function aggregate(records: SignupRecords, names: Map<string, string>, op
     byDayOffset[day - first]!++;
     byCategory[records.category[i]!]!++;
     byMetier[records.metier[i]!]!++;
-    if (day > last) last = day;
   }
   const counted = (names: string[], counts: Int32Array, blank: string) => {
     const out: Record<string, number> = {};
     for (const [i, n] of counts.entries()) if (n) out[names[i] || blank] = (out[names[i] || blank] ?? 0) + n;
     return out;
   };
-  const byDep = new Map(Object.entries(counted(records.names.dep, byDepIndex, '')));
-  const byDay = new Map<number, number>();
-  for (const [i, n] of byDayOffset.entries()) if (n) byDay.set(first + i, n);
-  const categories = counted(records.names.category, byCategory, 'non renseignée');
-  const metiers = counted(records.names.metier, byMetier, 'non renseigné');
-  const depCodes = new Set([...(options.departements ?? []), ...byDep.keys()]);
-  const departements = [...depCodes]
-    .sort()
-    .map((code) => ({ code, nom: names.get(code) ?? code, total: byDep.get(code) ?? 0, part: total ? (byDep.get(code) ?? 0) / total : 0 }));
-  const days = [...byDay.keys()].sort((a, b) => a - b);
-  const jours: Figures['jours'] = [];
+  const byDep = counted(records.names.dep, byDepIndex, '');
+  const departements = [...new Set([...(options.departements ?? []), ...Object.keys(byDep)])].sort().map((code) => {
+    const n = byDep[code] ?? 0;
+    return { code, nom: names.get(code) ?? code, total: n, part: total ? n / total : 0 };
+  });
+  // Every day between the first and the last counted, so that the curve has no gaps.
+  const start = byDayOffset.findIndex((n) => n > 0);
+  const end = byDayOffset.findLastIndex((n) => n > 0);
   let cumul = 0;
-  if (days.length) {
-    // Every day between the first and the last, so that the curve has no gaps.
-    for (let d = days[0]!; d <= days.at(-1)!; d++) {
-      const n = byDay.get(d) ?? 0;
-      cumul += n;
-      jours.push({ date: isoOf(d), inscrits: n, cumul });
-    }
-  }
+  const jours: Figures['jours'] = start < 0 ? [] : Array.from(byDayOffset.subarray(start, end + 1), (n, i) => ({ date: isoOf(first + start + i), inscrits: n, cumul: (cumul += n) }));
   const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
-  return { total, horsRegion, exclus, departements, jours, categories: sorted(categories), metiers: sorted(metiers), date: Number.isFinite(last) ? isoOf(last) : null };
+  const categories = sorted(counted(records.names.category, byCategory, 'non renseignée'));
+  const metiers = sorted(counted(records.names.metier, byMetier, 'non renseigné'));
+  return { total, horsRegion, exclus, departements, jours, categories, metiers, date: end < 0 ? null : isoOf(first + end) };
 }

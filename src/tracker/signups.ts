@@ -142,7 +142,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   // Exports repeat the same few dates, places and statuses a million times: each is worked out
   // once, from its bytes. A département is then a small number; -1 stands for "none".
   const isoDays = new Map<number, number>();
-  const texts = new Memo();
+  const otherDates = new Memo();
   const depMemo = new Memo();
   const placeMemo = new Memo();
   const statusMemo = new Memo();
@@ -205,7 +205,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           const known = isoDays.get(key);
           if (known === undefined) isoDays.set(key, (d = parseDay(buf.toString('latin1', fs, fs + 10)) ?? -1));
           else d = known;
-        } else d = texts.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe)) ?? -1);
+        } else d = otherDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe)) ?? -1);
       }
       let code: number;
       if (field(iDep)) code = depMemo.get(buf, fs, fe, () => indexOfDep(departementOf(ref, buf.toString('utf8', fs, fe), '', '')));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { RelaisError } from './errors.js';
@@ -18,8 +18,24 @@ export function insideFolder(root: string, ...segments: string[]): string {
   return path;
 }
 
+/**
+ * Node's recursive mkdir says ENOENT when a parent cannot be created because the folder above
+ * is read-only or forbidden: the nearest existing folder tells the real reason.
+ */
+function refusal(path: string, err: NodeJS.ErrnoException): string | undefined {
+  if (err.code !== 'ENOENT' || err.syscall !== 'mkdir') return err.code;
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return err.code;
+  } catch (denied) {
+    return (denied as NodeJS.ErrnoException).code;
+  }
+}
+
 function writeError(path: string, err: unknown): RelaisError {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = refusal(path, err as NodeJS.ErrnoException);
   const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'disque plein' : code === 'EFBIG' ? 'fichier trop grand pour ce disque' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error).message;
   return new RelaisError(`impossible d'écrire ${path} : ${why}`, { file: path }, { cause: err });
 }

@@ -319,17 +319,29 @@ describe('a disk that refuses to write', () => {
 
   it('letters into a read-only out/: a clear French error, nothing written', async () => {
     const dir = sampleCampaign();
-    mkdirSync(join(dir, 'out'));
-    // Root writes anywhere: the run goes as "nobody", for whom the mode bits hold.
-    const asRoot = process.getuid?.() === 0;
-    spawnSync('chmod', ['-R', 'a+rX', dir]);
-    chmodSync(join(dir, 'out'), 0o555);
-    const run = spawnSync(process.execPath, [BIN, '-C', dir, 'letters'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
-    chmodSync(join(dir, 'out'), 0o755);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    // A read-only file system where mounting is allowed (root writes anywhere else). Without
+    // mount rights, the mode bits: the run goes as "nobody" when the tests run as root.
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', out], { stdio: 'ignore' }).status === 0;
+    const asNobody = !mounted && process.getuid?.() === 0;
+    if (!mounted) {
+      spawnSync('chmod', ['-R', 'a+rX', dir]);
+      chmodSync(out, 0o555);
+    }
+    let run;
+    let left: string[];
+    try {
+      run = spawnSync(process.execPath, [BIN, '-C', dir, 'letters'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...(asNobody ? { uid: 65534, gid: 65534 } : {}) });
+      left = allFiles(out);
+    } finally {
+      if (mounted) spawnSync('umount', [out]);
+      else chmodSync(out, 0o755);
+    }
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/impossible d'écrire .*out.*écriture interdite/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(allFiles(join(dir, 'out'))).toEqual([]);
+    expect(left).toEqual([]);
     tally.push(['out/ en lecture seule pendant relais letters', 1]);
   });
 });

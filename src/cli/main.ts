@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { RelaisError, formatLocation } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { redact } from '../secrets.js';
 import { registerCheck } from './check.js';
 import { registerCount } from './count.js';
 import { registerInit } from './init.js';
@@ -108,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       const field = err.location.field && !err.location.file && !err.message.includes(err.location.field) ? ` (${err.location.field})` : '';
       report(`${where ? `${where}: ` : ''}${err.message}${field}`, json, { ...err.location, ...(err.details ?? {}) }, err);
       const errors = err.details?.errors;
-      if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${problemLine(p)}\n`);
+      if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${redact(problemLine(p))}\n`);
       return err.exitCode;
     }
     report(`erreur inattendue : ${(err as Error)?.message ?? String(err)} (relancez avec RELAIS_DEBUG=1 pour le détail)`, json, {}, err);
@@ -116,8 +117,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Every error leaves through here: a library's message or stack may quote a URL with its password. */
 function report(message: string, json: boolean, details: Record<string, unknown>, err: unknown): void {
-  process.stderr.write(`relais : ${message}\n`);
-  if (process.env.RELAIS_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { message, ...details } }, null, 2)}\n`);
+  process.stderr.write(`relais : ${redact(message)}\n`);
+  if (process.env.RELAIS_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
+  if (json) process.stdout.write(`${redact(JSON.stringify({ ok: false, error: { message: redact(message), ...details } }, null, 2))}\n`);
 }

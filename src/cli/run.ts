@@ -13,6 +13,7 @@ import { progressReporter } from './progress.js';
 import { askToSend } from './send.js';
 import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
+import { checkSocialSettings } from '../delivery/social.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
@@ -30,6 +31,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const { out } = ctx;
       const deps = opts.dep ?? [];
       const smtp = smtpSettingsFromEnv(process.env);
+      checkSocialSettings(process.env);
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
       const step = (n: number, text: string) => out.note(out.colors.bold(`${n}/6 ${text}`));
 

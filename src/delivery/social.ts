@@ -3,6 +3,7 @@ import { TwitterApi, ApiResponseError, ApiRequestError } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
+import { redact } from '../secrets.js';
 import type { Network, Post } from './posts-store.js';
 
 /**
@@ -18,7 +19,8 @@ export class PublishError extends Error {
     readonly kind: 'content' | 'auth' | 'rate' | 'transient' | 'unknown',
     readonly retryAt?: Date,
   ) {
-    super(message);
+    // An API may echo the token it refused; a library may quote the URL it called.
+    super(redact(message));
   }
 }
 
@@ -38,6 +40,24 @@ function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Rec
   const missing = names.filter((n) => !env[n]);
   if (missing.length) throw new RelaisError(`identifiants ${network} incomplets : il manque ${missing.join(', ')} (les autres sont définis)`, { field: missing[0] });
   return Object.fromEntries(names.map((n) => [n, env[n]!]));
+}
+
+/**
+ * RELAIS_X_API_URL and its companions (a proxy, a test server): an http(s) address without
+ * credentials, which would otherwise end up in descriptions and error messages.
+ */
+function apiBase(env: NodeJS.ProcessEnv, name: string, fallback?: string): string | undefined {
+  const raw = env[name]?.trim() || fallback;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RelaisError(`${name} illisible : une adresse http:// ou https:// est attendue`, { field: name });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RelaisError(`${name} : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (http ou https attendu)`, { field: name });
+  if (url.username || url.password) throw new RelaisError(`${name} : l'adresse ne doit pas contenir d'identifiant ni de mot de passe (les jetons ont leurs propres variables)`, { field: name });
+  return raw.replace(/\/$/, '');
 }
 
 /**
@@ -70,7 +90,7 @@ export function outboxPublisher(network: Network, dir: string): Publisher {
 export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
   const c = required(env, 'X', ['RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET']);
   if (!c) return undefined;
-  const base = env.RELAIS_X_API_URL?.replace(/\/$/, '');
+  const base = apiBase(env, 'RELAIS_X_API_URL');
   const client = new TwitterApi(
     { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! },
     base
@@ -123,7 +143,7 @@ const FB_RATE = new Set([4, 17, 32, 613]);
 export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
   const c = required(env, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
   if (!c) return undefined;
-  const base = (env.RELAIS_FACEBOOK_API_URL ?? 'https://graph.facebook.com').replace(/\/$/, '');
+  const base = apiBase(env, 'RELAIS_FACEBOOK_API_URL', 'https://graph.facebook.com')!;
   const version = env.RELAIS_FACEBOOK_GRAPH_VERSION ?? 'v21.0';
   return {
     network: 'facebook',
@@ -151,7 +171,7 @@ export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
 export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
   const c = required(env, 'LinkedIn', ['RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION']);
   if (!c) return undefined;
-  const base = (env.RELAIS_LINKEDIN_API_URL ?? 'https://api.linkedin.com').replace(/\/$/, '');
+  const base = apiBase(env, 'RELAIS_LINKEDIN_API_URL', 'https://api.linkedin.com')!;
   const version = env.RELAIS_LINKEDIN_VERSION ?? '202501';
   const org = c.RELAIS_LINKEDIN_ORGANIZATION!.replace(/^urn:li:organization:/, '');
   return {
@@ -198,4 +218,14 @@ export function publishers(env: NodeJS.ProcessEnv, outboxDir: string): Record<Ne
     facebook: facebookPublisher(env) ?? outboxPublisher('facebook', outboxDir),
     linkedin: linkedinPublisher(env) ?? outboxPublisher('linkedin', outboxDir),
   };
+}
+
+/**
+ * The accounts' settings, checked before a long run starts: `relais run` must not send its
+ * emails and then stop on an unreadable RELAIS_LINKEDIN_API_URL.
+ */
+export function checkSocialSettings(env: NodeJS.ProcessEnv): void {
+  twitterPublisher(env);
+  facebookPublisher(env);
+  linkedinPublisher(env);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
+import { redact } from '../secrets.js';
 
 /**
  * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
@@ -23,12 +24,16 @@ export interface OutgoingMessage {
 }
 
 export class DeliveryError extends Error {
+  readonly reply: string;
+
   constructor(
     message: string,
     readonly kind: 'temporary' | 'permanent' | 'unknown' | 'fatal',
-    readonly reply: string,
+    reply: string,
   ) {
-    super(message);
+    // A server's reply or a library's message may quote the URL or the credential it was given.
+    super(redact(message));
+    this.reply = redact(reply);
   }
 }
 

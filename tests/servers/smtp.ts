@@ -23,6 +23,8 @@ export interface SmtpFaults {
   dropAfter?: number;
   /** Required credentials. */
   auth?: { user: string; pass: string };
+  /** A careless server: its refusal quotes the credentials it was given. */
+  echoAuth?: boolean;
   /** STARTTLS with a self-signed certificate. */
   tls?: boolean;
   /** Addresses whose message is received but never answered (a server that stalls). */
@@ -62,7 +64,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     size: 50 * 1024 * 1024,
     onAuth(auth, _session, callback) {
       if (faults.auth && auth.username === faults.auth.user && auth.password === faults.auth.pass) return callback(null, { user: auth.username });
-      const err = new Error('Authentication credentials invalid') as Error & { responseCode: number };
+      const err = new Error(faults.echoAuth ? `Authentication credentials invalid (${auth.username}:${auth.password ?? ''})` : 'Authentication credentials invalid') as Error & { responseCode: number };
       err.responseCode = 535;
       callback(err);
     },

@@ -30,12 +30,13 @@ export interface SocialServer {
   received: ReceivedPost[];
   published: ReceivedPost[];
   script: Record<Network, Scripted[]>;
+  tokens: typeof TOKENS;
   close(): Promise<void>;
 }
 
 export const TOKENS = { facebook: 'fb-page-token', linkedin: 'li-token' };
 
-export async function startSocial(): Promise<SocialServer> {
+export async function startSocial(tokens: typeof TOKENS = TOKENS): Promise<SocialServer> {
   const received: ReceivedPost[] = [];
   const published: ReceivedPost[] = [];
   const script: Record<Network, Scripted[]> = { twitter: [], facebook: [], linkedin: [] };
@@ -65,9 +66,9 @@ export async function startSocial(): Promise<SocialServer> {
       received.push(entry);
       // The request as each API requires it.
       if (network === 'twitter' && !/^OAuth .*oauth_signature=/.test(req.headers.authorization ?? '')) return send(401, { title: 'Unauthorized', status: 401 });
-      if (network === 'facebook' && form?.get('access_token') !== TOKENS.facebook) return send(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+      if (network === 'facebook' && form?.get('access_token') !== tokens.facebook) return send(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
       if (network === 'linkedin') {
-        if (req.headers.authorization !== `Bearer ${TOKENS.linkedin}`) return send(401, { status: 401, message: 'Invalid access token' });
+        if (req.headers.authorization !== `Bearer ${tokens.linkedin}`) return send(401, { status: 401, message: 'Invalid access token' });
         if (!req.headers['linkedin-version'] || req.headers['x-restli-protocol-version'] !== '2.0.0') return send(400, { message: 'missing headers' });
       }
       const next = script[network].shift();
@@ -91,6 +92,7 @@ export async function startSocial(): Promise<SocialServer> {
     received,
     published,
     script,
+    tokens,
     close: () =>
       new Promise<void>((r) => {
         for (const h of hanging) h.destroy();
@@ -108,9 +110,9 @@ export function socialEnv(server: SocialServer): Record<string, string> {
     RELAIS_X_ACCESS_SECRET: 'access-secret',
     RELAIS_X_API_URL: server.url,
     RELAIS_FACEBOOK_PAGE_ID: '123',
-    RELAIS_FACEBOOK_PAGE_TOKEN: TOKENS.facebook,
+    RELAIS_FACEBOOK_PAGE_TOKEN: server.tokens.facebook,
     RELAIS_FACEBOOK_API_URL: server.url,
-    RELAIS_LINKEDIN_TOKEN: TOKENS.linkedin,
+    RELAIS_LINKEDIN_TOKEN: server.tokens.linkedin,
     RELAIS_LINKEDIN_ORGANIZATION: '4242',
     RELAIS_LINKEDIN_API_URL: server.url,
     RELAIS_RETRY_MS: '20',

@@ -63,15 +63,18 @@ function allFiles(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
+/** Ctrl-C, and what a service manager or `timeout` sends. */
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
 describe('interruptions', () => {
-  it('SIGINT during letters stops between two letters, leaves no temporary file, and the next run completes', async () => {
+  it.each(SIGNALS)('%s during letters stops between two letters, leaves no temporary file, and the next run completes', async (signal) => {
     const dir = sampleCampaign();
     const child = spawn(process.execPath, [BIN, '-C', dir, 'letters'], { env: { ...process.env, NO_COLOR: '1', RELAIS_WORKERS: '2' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const lettres = join(dir, 'out/lettres');
     await waitFor(() => readdirSync(join(lettres, '37')).length > 20);
-    const { code } = await interrupt(child, 'SIGINT');
+    const { code } = await interrupt(child, signal);
     expect(code).toBe(1);
     expect(stderr).toContain('interrompu');
     const leftovers = allFiles(lettres).filter((f) => f.endsWith('.tmp'));
@@ -80,40 +83,43 @@ describe('interruptions', () => {
     const again = await relais(['-C', dir, 'letters', '--json']);
     expect(again.code).toBe(0);
     expect(allFiles(lettres).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
-    tally.push(['SIGINT pendant relais letters, puis reprise', 1]);
+    tally.push([`${signal} pendant relais letters, puis reprise`, 1]);
   });
 
-  it('SIGINT during relais run, and during schedule run --watch, ends cleanly', async () => {
+  it.each(SIGNALS)('%s during relais run, and during schedule run --watch, ends cleanly', async (signal) => {
     const dir = sampleCampaign();
     const run = spawn(process.execPath, [BIN, '-C', dir, 'run'], { env: { ...process.env, NO_COLOR: '1', RELAIS_WORKERS: '2' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     run.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await waitFor(() => stderr.includes('3/6'));
     await new Promise((r) => setTimeout(r, 300));
-    const stopped = await interrupt(run, 'SIGINT');
+    const stopped = await interrupt(run, signal);
     expect(stopped.code).toBe(1);
     expect(stderr).toContain('interrompu');
     expect(allFiles(join(dir, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const resumed = await relais(['-C', dir, 'run', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(allFiles(join(dir, 'out/lettres')).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
 
     await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2099-01-01 09:00', '--text', 'Plus tard']);
     const watch = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run', '--watch'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor(() => out.length > 0);
-    const watched = await interrupt(watch, 'SIGINT');
+    const watched = await interrupt(watch, signal);
     expect(watched.code).toBe(0);
     const list = await relais(['-C', dir, 'schedule', 'list']);
     expect(list.stdout).toContain('prévu');
-    tally.push(['SIGINT pendant relais run et schedule run --watch', 2]);
+    tally.push([`${signal} pendant relais run et schedule run --watch`, 2]);
   });
 
-  it('SIGINT during send stops cleanly; the next run continues, nothing twice', async () => {
+  it.each(SIGNALS)('%s during send stops cleanly; the next run continues, nothing twice', async (signal) => {
     server = await startSmtp();
     const dir = sampleCampaign();
     const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url };
     const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '45', '--yes', '--rate', '600/min'], { env, stdio: 'ignore' });
     await waitFor(() => server!.received.length >= 5);
-    const { code } = await interrupt(child, 'SIGINT');
+    const { code } = await interrupt(child, signal);
     expect(code).toBe(1);
     const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
     const statuses = db.prepare('SELECT status, count(*) n FROM deliveries GROUP BY status').all() as Array<{ status: string; n: number }>;
@@ -125,7 +131,7 @@ describe('interruptions', () => {
     for (const m of server.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
     expect(perRecipient.size).toBe(301);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
-    tally.push(['SIGINT pendant relais send, puis reprise', 1]);
+    tally.push([`${signal} pendant relais send, puis reprise`, 1]);
   });
 
   it('SIGKILL at twenty random points of a send: no town hall twice, none lost', async () => {

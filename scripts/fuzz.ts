@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 
-const FILES = ['tests/fuzz.test.ts', 'tests/fuzz-files.test.ts', 'tests/robustness.test.ts', 'tests/paths.test.ts'];
+/** Each test file, under the name its tallies are recorded with. */
+const GROUPS: Record<string, { file: string; label: string }> = {
+  'fuzz-readers': { file: 'tests/fuzz.test.ts', label: 'lecteurs' },
+  'fuzz-files': { file: 'tests/fuzz-files.test.ts', label: 'formats de fichiers' },
+  robustness: { file: 'tests/robustness.test.ts', label: 'interruptions, pannes' },
+  paths: { file: 'tests/paths.test.ts', label: 'chemins et injections' },
+  secrets: { file: 'tests/secrets.test.ts', label: 'secrets' },
+};
+const FILES = Object.values(GROUPS).map((g) => g.file);
 const report = mkdtempSync(join(tmpdir(), 'relais-fuzz-'));
 const results = join(report, 'vitest.json');
 const run = spawnSync(process.execPath, [join(packageRoot(), 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...FILES, '--reporter=default', '--reporter=json', `--outputFile.json=${results}`], {
@@ -24,17 +32,23 @@ for (const f of readdirSync(report).filter((n) => n.endsWith('.json') && n !== '
   for (const [what, n] of JSON.parse(readFileSync(join(report, f), 'utf8')) as Array<[string, number]>) rows.push([f.replace(/\.json$/, ''), what, n]);
 }
 const failed: string[] = [];
+/** Failed tests per test file (a failed test records no tally row: it is listed below the table). */
+const failedIn = new Map<string, number>();
 if (existsSync(results)) {
   const json = JSON.parse(readFileSync(results, 'utf8')) as { testResults: Array<{ name: string; message?: string; assertionResults: Array<{ fullName: string; status: string }> }> };
   for (const file of json.testResults) {
-    for (const a of file.assertionResults) if (a.status === 'failed') failed.push(a.fullName);
-    if (!file.assertionResults.length && file.message) failed.push(`${file.name} : ${file.message}`);
+    const mine = file.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName);
+    if (!file.assertionResults.length && file.message) mine.push(`${file.name} : ${file.message}`);
+    failed.push(...mine);
+    failedIn.set(file.name.replace(/\\/g, '/').replace(/^.*\/tests\//, 'tests/'), mine.length);
   }
 } else failed.push('vitest n’a pas produit de rapport');
 
-const LABELS: Record<string, string> = { 'fuzz-readers': 'lecteurs', 'fuzz-files': 'formats de fichiers', robustness: 'interruptions, pannes, secrets', paths: 'chemins et injections' };
-process.stdout.write('\n| domaine | essai | cas | échecs |\n|---|---|---|---|\n');
-for (const [group, what, n] of rows) process.stdout.write(`| ${LABELS[group] ?? group} | ${what} | ${n.toLocaleString('fr-FR')} | 0 |\n`);
+process.stdout.write('\n| domaine | essai | cas | tests en échec dans ce domaine |\n|---|---|---|---|\n');
+for (const [group, what, n] of rows) {
+  const g = GROUPS[group];
+  process.stdout.write(`| ${g?.label ?? group} | ${what} | ${n.toLocaleString('fr-FR')} | ${g ? (failedIn.get(g.file) ?? '?') : '?'} |\n`);
+}
 process.stdout.write(failed.length ? `\nÉchecs (${failed.length}) :\n${failed.map((f) => `- ${f}`).join('\n')}\n` : '\nÉchecs : aucun.\n');
 rmSync(report, { recursive: true, force: true });
 process.exitCode = failed.length || run.status !== 0 ? 1 : 0;

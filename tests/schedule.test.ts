@@ -22,13 +22,17 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup() {
-  server = await startSocial();
+/** The sample campaign without its publications (dated 2020): these tests plan their own. */
+function campaignWithoutPosts(): string {
   const dir = sampleCampaign();
-  // The sample's publications are dated 2020: these tests plan their own.
   const yaml = join(dir, 'campagne.yaml');
   writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
-  return { dir, env: socialEnv(server), server };
+  return dir;
+}
+
+async function setup() {
+  server = await startSocial();
+  return { dir: campaignWithoutPosts(), env: socialEnv(server), server };
 }
 
 const add = (dir: string, env: Record<string, string>, channel: string, text: string, at = 'now') => relaisJson<Post & { avertissements: string[] }>(['-C', dir, 'schedule', 'add', '--channel', channel, '--at', at, '--text', text], { env });
@@ -191,6 +195,22 @@ describe('relais schedule: bad input', () => {
     const out = join(dir, 'export.csv');
     await relais(['-C', dir, 'schedule', 'export', out], { env });
     expect(readFileSync(out, 'utf8')).toContain('1;twitter;2031-01-01T09:00:00.000Z;Bon message;queued');
+  });
+
+  it('an export imported again gives the same texts, formula-like starts included (neutralised in the file only)', async () => {
+    const { dir, env } = await setup();
+    const texts = ['@ARS_CVL merci aux maires du Loiret', '+33 2 38 00 00 00 : la plateforme répond', '-20 % de délai grâce à vous', '=1+1 reste du texte'];
+    for (const text of texts) expect((await add(dir, env, 'x', text, '2031-01-01 10:00')).code).toBe(0);
+    const file = join(dir, 'publications.csv');
+    expect((await relais(['-C', dir, 'schedule', 'export', file], { env })).code).toBe(0);
+    const csv = readFileSync(file, 'utf8');
+    // A spreadsheet opening the file runs none of them.
+    for (const text of texts) expect(csv).toContain(`;'${text};`);
+    const other = campaignWithoutPosts();
+    const r = await relais(['-C', other, 'schedule', 'import', file], { env });
+    expect(r.code).toBe(0);
+    const imported = (await relaisJson<Array<{ text: string }>>(['-C', other, 'schedule', 'list'], { env })).json;
+    expect(imported.map((p) => p.text)).toEqual(texts);
   });
 
   it('cancel of an unknown id', async () => {

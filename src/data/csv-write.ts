@@ -11,6 +11,14 @@ export function csvCell(value: unknown): string {
   return /[;"\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * The text a `csvCell` neutralised, as it was: a file relais exported (the publication schedule)
+ * must come back unchanged when it is imported, and a tweet may well start with @ or +.
+ */
+export function restoreCell(text: string): string {
+  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
+}
+
 export function toCsv(header: string[], rows: unknown[][]): string {
   return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(';')).join('\r\n')}\r\n`;
 }

@@ -5,7 +5,7 @@ import { departementContext } from '../campaign/context.js';
 import { campaignKey, type Campaign } from '../campaign/load.js';
 import { renderMessages } from '../campaign/messages.js';
 import { channelName } from '../channels/types.js';
-import { toCsv } from '../data/csv-write.js';
+import { restoreCell, toCsv } from '../data/csv-write.js';
 import { openTable } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import type { Problem } from '../problems.js';
@@ -65,7 +65,7 @@ export async function importPosts(store: PostStore, path: string, shown: string,
     if (statut && !['queued', 'en attente', 'prévu', ''].includes(statut.toLowerCase())) continue;
     try {
       const channel = networkOf(get('canal'));
-      const text = get('texte');
+      const text = restoreCell(get('texte'));
       validatePostText(channel, text);
       parseDue(get('date'), DEFAULT_TZ, now);
       rows.push({ channel, text, at: get('date'), line: row.line });

@@ -185,6 +185,17 @@ describe('relais track: bad input', () => {
     expect(page).not.toContain('<b>clic</b>');
   });
 
+  it('--out with another extension: the table as plain text, without colours', async () => {
+    const dir = sampleCampaign();
+    const file = join(dir, 'out', 'suivi.txt');
+    const r = await relais(['-C', dir, 'track', '--out', file], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(r.code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^45 {2}Loiret +573 +26\.7 %/m);
+    expect(text).toMatch(/Total région +2\s148/);
+    expect(text).not.toContain('\x1b[');
+  });
+
   it('an unknown --by or a bad --from is a usage error', async () => {
     expect((await relais(['track', '--by', 'ville'])).code).toBe(2);
     expect((await relais(['track', '--from', '31/04/2020'])).code).toBe(2);

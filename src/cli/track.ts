@@ -36,23 +36,23 @@ function rowsOf(f: Figures, by: (typeof BY)[number]): { header: string[]; rows: 
   }
 }
 
-function printTable(out: Output, f: Figures, by: (typeof BY)[number]): void {
+/** The table for a terminal (with `colors`) or for a text file (plain). */
+function tableLines(f: Figures, by: (typeof BY)[number], colors: Pick<Output['colors'], 'blue' | 'bold'>): string[] {
   const fmt = (n: number) => n.toLocaleString('fr-FR');
   if (by === 'departement') {
     const max = Math.max(1, ...f.departements.map((d) => d.total));
-    for (const d of f.departements) {
-      const bar = '█'.repeat(Math.round((d.total / max) * 30));
-      out.line(`${d.code.padEnd(3)} ${d.nom.padEnd(20)} ${fmt(d.total).padStart(7)}  ${(d.part * 100).toFixed(1).padStart(5)} %  ${out.colors.blue(bar)}`);
-    }
-    out.line(out.colors.bold(`    ${'Total région'.padEnd(20)} ${fmt(f.total).padStart(7)}`));
-    out.line();
-    for (const [c, n] of Object.entries(f.categories)) out.line(`    ${c.padEnd(20)} ${fmt(n).padStart(7)}`);
-  } else if (by === 'jour') {
-    for (const j of f.jours) out.line(`${j.date}  ${fmt(j.inscrits).padStart(6)}  cumul ${fmt(j.cumul).padStart(7)}`);
-  } else {
-    for (const [k, n] of Object.entries(by === 'categorie' ? f.categories : f.metiers)) out.line(`${k.padEnd(32)} ${fmt(n).padStart(7)}`);
+    return [
+      ...f.departements.map((d) => `${d.code.padEnd(3)} ${d.nom.padEnd(20)} ${fmt(d.total).padStart(7)}  ${(d.part * 100).toFixed(1).padStart(5)} %  ${colors.blue('█'.repeat(Math.round((d.total / max) * 30)))}`),
+      colors.bold(`    ${'Total région'.padEnd(20)} ${fmt(f.total).padStart(7)}`),
+      '',
+      ...Object.entries(f.categories).map(([c, n]) => `    ${c.padEnd(20)} ${fmt(n).padStart(7)}`),
+    ];
   }
+  if (by === 'jour') return f.jours.map((j) => `${j.date}  ${fmt(j.inscrits).padStart(6)}  cumul ${fmt(j.cumul).padStart(7)}`);
+  return Object.entries(by === 'categorie' ? f.categories : f.metiers).map(([k, n]) => `${k.padEnd(32)} ${fmt(n).padStart(7)}`);
 }
+
+const plain = { blue: String, bold: String };
 
 export function registerTrack(program: Command, fail: (code: number) => void): void {
   program
@@ -85,13 +85,16 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
         output = toCsv(header, rows);
       } else if (format === 'html') {
         output = htmlReport(f, { titre: campaign.config.campagne.titre, region: campaign.region?.nom ?? '', doublons: read.doublons, rejetes: read.rejetes, genere: new Date().toLocaleDateString('fr-FR') });
+      } else if (opts.out) {
+        // A file with any other name gets the table as plain text.
+        output = `${tableLines(f, by, plain).join('\n')}\n`;
       }
       if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), output ?? '');
       const { out } = ctx;
       if (ctx.out.json) out.document(opts.out ? { ...document, fichier: opts.out } : document);
       else if (output && !opts.out) process.stdout.write(output);
       else {
-        if (!opts.out) printTable(out, f, by);
+        if (!opts.out) for (const line of tableLines(f, by, out.colors)) out.line(line);
         else out.line(`Écrit : ${opts.out}`);
       }
       const notes = read.problems.items.filter((p) => p.severity !== 'info' || p.kind === 'inscription-conflit');

@@ -8,7 +8,7 @@ import { packageRoot } from '../src/paths.js';
 import { writeNationalCampaign } from '../scripts/national-data.js';
 import { fmt, measure } from './measure.js';
 
-const national = join(packageRoot(), 'data', 'national');
+const national = join(packageRoot(), 'bench', 'national');
 if (!existsSync(join(national, 'campagne.yaml'))) {
   process.stdout.write('Génération du fichier national (34 969 communes)…\n');
   writeNationalCampaign(national);

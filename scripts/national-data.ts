@@ -1,6 +1,7 @@
 /**
  * `npm run data:national`: a national campaign (34,969 communes, every département signed by a
- * fictional préfet) for the benchmarks. Written to data/national/, which git ignores.
+ * fictional préfet) for the benchmarks. Written to bench/national/, which git ignores: outside
+ * data/, so that neither `relais init` nor the tests copy it with the sample.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -43,7 +44,7 @@ export function writeNationalCampaign(dir: string): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const dir = join(packageRoot(), 'data', 'national');
+  const dir = join(packageRoot(), 'bench', 'national');
   const n = writeNationalCampaign(dir);
   process.stdout.write(`${dir} : ${n} communes\n`);
 }

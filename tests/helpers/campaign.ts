@@ -17,9 +17,8 @@ export function tempDir(prefix = 'relais-test-'): string {
   return dir;
 }
 
-/** A copy of the sample campaign (campagne.yaml, templates, data) in a temporary folder. */
-export function sampleCampaign(): string {
-  const dir = tempDir();
+/** A copy of the sample campaign (campagne.yaml, templates, data) in a temporary folder, or in `dir`. */
+export function sampleCampaign(dir = tempDir()): string {
   for (const entry of ['campagne.yaml', 'templates', 'data']) {
     try {
       cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });

@@ -8,7 +8,7 @@ import { sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
 import { recordTally } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
-import { socialEnv, type SocialServer } from './servers/social.js';
+import { socialEnv, TOKENS, type SocialServer } from './servers/social.js';
 
 /** What was tried, recorded once the test's assertions held (for `npm run fuzz`). */
 const tally: Array<[string, number]> = [];
@@ -205,7 +205,7 @@ describe('servers that stall', () => {
       writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
       const url = `http://127.0.0.1:${mute.port}`;
       const env = {
-        ...socialEnv({ url } as SocialServer),
+        ...socialEnv({ url, tokens: TOKENS } as SocialServer),
         RELAIS_HTTP_TIMEOUT_MS: '400',
         RELAIS_RETRY_MS: '5',
       };

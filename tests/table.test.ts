@@ -142,6 +142,22 @@ describe('contacts', () => {
     ]);
   });
 
+  it('a cell formatted as a date holding a number beyond any calendar reads as empty (it threw a RangeError)', async () => {
+    const path = join(tempDir(), 'dates.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Mairies');
+    ws.addRow(['code_insee_commune', 'adresse_courriel']);
+    ws.addRow([6.6e55, 'mairie@orleans.example']);
+    ws.getCell('A2').numFmt = 'yyyy-mm-dd';
+    ws.addRow([new Date('2020-04-10T00:00:00Z'), 'b@orleans.example']);
+    await wb.xlsx.writeFile(path);
+    const { rows } = await readAll(path, isContactHeader);
+    expect(rows.map((r) => r.values)).toEqual([
+      ['', 'mairie@orleans.example'],
+      ['2020-04-10', 'b@orleans.example'],
+    ]);
+  });
+
   it('maps columns named by the préfecture', async () => {
     const { table, rows } = await readAll(file('p.csv', 'INSEE,Mél de la mairie\n45234,a@b.example\n'));
     const columns = contactColumns(table.header, { insee: 'INSEE', courriel: 'Mél de la mairie' });

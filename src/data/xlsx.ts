@@ -4,14 +4,15 @@ import { RelaisError } from '../errors.js';
 import type { Table, TableRow } from './table.js';
 
 /**
- * .xlsx contact lists (the préfecture's own files are often Excel). Read with exceljs' streaming
- * reader; only the first worksheet counts. Row numbers are the spreadsheet's own.
+ * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
+ * counts. Row numbers are the spreadsheet's own.
  */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // A number beyond any calendar in a cell formatted as a date: exceljs gives an invalid Date.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();

@@ -220,6 +220,20 @@ describe('relais schedule: bad input', () => {
     expect(r.stderr).toContain('aucune publication n° 42');
   });
 
+  it.each([
+    ['RELAIS_X_API_URL', 'ftp://api.example', 'protocole « ftp » inconnu'],
+    ['RELAIS_FACEBOOK_API_URL', 'graph facebook', 'illisible'],
+    ['RELAIS_LINKEDIN_API_URL', 'https://moi:motdepasse@api.example', "ne doit pas contenir d'identifiant"],
+  ])('%s « %s » is refused before anything is published', async (name, value, message) => {
+    const { dir, env, server } = await setup();
+    expect((await add(dir, env, 'x', 'Bonjour les maires')).code).toBe(0);
+    const r = await relais(['-C', dir, 'schedule', 'run'], { env: { ...env, [name]: value } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^relais : ${name} .*${message}`, 'm'));
+    expect(r.stderr).not.toContain('motdepasse');
+    expect(server.received).toEqual([]);
+  });
+
   it('credentials set for only part of a network', async () => {
     const { dir } = await setup();
     const r = await relais(['-C', dir, 'schedule', 'run'], { env: { RELAIS_X_APP_KEY: 'k', RELAIS_X_ACCESS_TOKEN: 't' } });

@@ -46,6 +46,8 @@ function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Rec
  * RELAIS_X_API_URL and its companions (a proxy, a test server): an http(s) address without
  * credentials, which would otherwise end up in descriptions and error messages.
  */
+function apiBase(env: NodeJS.ProcessEnv, name: string, fallback: string): string;
+function apiBase(env: NodeJS.ProcessEnv, name: string): string | undefined;
 function apiBase(env: NodeJS.ProcessEnv, name: string, fallback?: string): string | undefined {
   const raw = env[name]?.trim() || fallback;
   if (!raw) return undefined;
@@ -143,7 +145,7 @@ const FB_RATE = new Set([4, 17, 32, 613]);
 export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
   const c = required(env, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
   if (!c) return undefined;
-  const base = apiBase(env, 'RELAIS_FACEBOOK_API_URL', 'https://graph.facebook.com')!;
+  const base = apiBase(env, 'RELAIS_FACEBOOK_API_URL', 'https://graph.facebook.com');
   const version = env.RELAIS_FACEBOOK_GRAPH_VERSION ?? 'v21.0';
   return {
     network: 'facebook',
@@ -171,7 +173,7 @@ export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
 export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
   const c = required(env, 'LinkedIn', ['RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION']);
   if (!c) return undefined;
-  const base = apiBase(env, 'RELAIS_LINKEDIN_API_URL', 'https://api.linkedin.com')!;
+  const base = apiBase(env, 'RELAIS_LINKEDIN_API_URL', 'https://api.linkedin.com');
   const version = env.RELAIS_LINKEDIN_VERSION ?? '202501';
   const org = c.RELAIS_LINKEDIN_ORGANIZATION!.replace(/^urn:li:organization:/, '');
   return {

@@ -14,7 +14,8 @@ import { packageRoot } from '../src/paths.js';
 const GROUPS: Record<string, { file: string; label: string }> = {
   'fuzz-readers': { file: 'tests/fuzz.test.ts', label: 'lecteurs' },
   'fuzz-files': { file: 'tests/fuzz-files.test.ts', label: 'formats de fichiers' },
-  robustness: { file: 'tests/robustness.test.ts', label: 'interruptions, pannes' },
+  interruptions: { file: 'tests/interruptions.test.ts', label: 'interruptions' },
+  robustness: { file: 'tests/robustness.test.ts', label: 'pannes' },
   paths: { file: 'tests/paths.test.ts', label: 'chemins et injections' },
   secrets: { file: 'tests/secrets.test.ts', label: 'secrets' },
 };

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MASK, redact, SECRET_VARIABLES } from '../src/secrets.js';
-import { sampleCampaign } from './helpers/campaign.js';
+import { allFiles, sampleCampaign } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
 import { fuzzRuns, recordTally } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
@@ -33,12 +33,6 @@ const SECRETS: Record<(typeof SECRET_VARIABLES)[number], string> = {
 const URL_SECRET = 'SECRET-URL-42';
 const WRONG = 'SECRET-WRONG-42';
 const ALL = [...Object.values(SECRETS), URL_SECRET, WRONG];
-
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true })
-    .map((f) => join(dir, String(f)))
-    .filter((f) => statSync(f).isFile());
-}
 
 describe('redact', () => {
   it('masks the password of any URL and every credential of the environment, URL-encoded too', () => {

@@ -4,6 +4,7 @@ import { readyCampaign } from '../campaign/check.js';
 import { normalizeInsee } from '../data/cog.js';
 import { generateLetters } from '../letters/generate.js';
 import { contextOf } from './context.js';
+import { interruption } from './interrupt.js';
 import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
@@ -19,12 +20,9 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
       const progress = progressReporter(ctx.out, 'Lettres');
       const started = Date.now();
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const interrupt = interruption();
       const result = await generateLetters(ready, {
-        signal: controller.signal,
+        signal: interrupt.signal,
         departements: deps,
         communes: (opts.commune ?? []).map(normalizeInsee),
         all: Boolean(opts.all),
@@ -32,8 +30,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         onProgress: (d, t) => progress.update(d, t),
       }).finally(() => {
         progress.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        interrupt.release();
       });
       const seconds = (Date.now() - started) / 1000;
       const rel = (p: string) => relative(ready.campaign.dir, p);

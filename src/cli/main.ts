@@ -17,6 +17,8 @@ import { registerStatus } from './status.js';
 import { registerTrack } from './track.js';
 import { problemLine } from './report.js';
 
+export { wasInterrupted } from './interrupt.js';
+
 /**
  * The one place that decides the exit code: 0 success, 1 invalid input or failed work,
  * 2 usage error. Commands throw typed errors or report failure through `fail`; nothing else

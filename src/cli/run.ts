@@ -8,6 +8,7 @@ import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
 import { frenchDate } from '../text/format.js';
 import { contextOf } from './context.js';
+import { interruption } from './interrupt.js';
 import { collectList } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { askToSend } from './send.js';
@@ -36,10 +37,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const step = (n: number, text: string) => out.note(out.colors.bold(`${n}/6 ${text}`));
 
       // Ctrl-C: the step under way stops cleanly (between two letters, two emails) and the run ends.
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const interrupt = interruption();
+      const { signal } = interrupt;
       try {
         step(1, 'Vérification de la campagne');
         const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
@@ -52,7 +51,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
 
         step(3, 'Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
-        const letters = await generateLetters(ready, { departements: deps, signal: controller.signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
+        const letters = await generateLetters(ready, { departements: deps, signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
         out.note(`   ${letters.written.length} écrites, ${letters.unchanged.length} inchangées`);
 
         step(4, 'Messages pour les réseaux et les SMS');
@@ -67,9 +66,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           departements: deps,
           ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(out, plan) } : {}),
           onProgress: (d, t) => sendProgress.update(d, t),
-          signal: controller.signal,
+          signal,
         }).finally(() => sendProgress.stop());
-        if (controller.signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
+        if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
         out.note(`   ${sent.sent} envoyés, ${sent.alreadySent} déjà envoyés, ${sent.failed} échecs, ${sent.byPost} par courrier — ${sent.destination}`);
         if (sent.failed || sent.unconfirmed || sent.interrupted) ctx.fail(1);
 
@@ -128,8 +127,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.line(`Publications : ${posts.publiees} publiée(s), ${posts.prevues} prévue(s) (relais schedule list)`);
         if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment).'));
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        interrupt.release();
       }
     });
 }

@@ -7,8 +7,10 @@ import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
 import { DEFAULT_TZ, planPost, publishDue, type RunResult } from '../delivery/schedule.js';
 import { exportPosts, importPosts, networkOf, openScheduler, queueCampaignPublications, templateText } from '../delivery/schedule-io.js';
+import { pause } from '../delivery/grace.js';
 import { checkZone } from '../delivery/time.js';
 import { contextOf, type Context } from './context.js';
+import { interruption } from './interrupt.js';
 
 const LABELS: Record<Post['status'], string> = { queued: 'prévu', publishing: 'en cours', published: 'publié', failed: 'refusé', unconfirmed: 'non confirmé', cancelled: 'annulé' };
 
@@ -26,32 +28,26 @@ export async function runSchedule(ctx: Context, options: { watch: boolean }): Pr
   const ready = await readyCampaign(ctx.campaignDir);
   const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
   const total: RunResult = { published: [], failed: [], deferred: [], unconfirmed: [], authErrors: [] };
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const interrupt = interruption();
+  const { signal } = interrupt;
   try {
     const interrupted = store.recoverInterrupted();
     if (interrupted) ctx.out.note(`${interrupted} publication(s) interrompue(s) en cours de route : marquée(s) non confirmée(s)`);
     queueCampaignPublications(ready, store, new Date());
     const retryBaseMs = process.env.RELAIS_RETRY_MS ? Number(process.env.RELAIS_RETRY_MS) : 2000;
     for (;;) {
-      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs, signal: controller.signal });
+      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs, signal });
       for (const k of Object.keys(total) as Array<keyof RunResult>) (total[k] as unknown[]).push(...(r[k] as unknown[]));
       if (!ctx.out.json) printRun(ctx, r);
-      if (!options.watch || controller.signal.aborted || r.authErrors.length) break;
+      if (!options.watch || signal.aborted || r.authErrors.length) break;
       // Sleep until the next post is due, waking up regularly (and at once on Ctrl-C).
       const next = store.nextDue();
       const wait = Math.min(30_000, Math.max(200, (next?.getTime() ?? Date.now() + 30_000) - Date.now()));
-      await new Promise<void>((r2) => {
-        const t = setTimeout(r2, wait);
-        controller.signal.addEventListener('abort', () => (clearTimeout(t), r2()), { once: true });
-      });
-      if (controller.signal.aborted) break;
+      await pause(wait, signal);
+      if (signal.aborted) break;
     }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.release();
     journal.close();
   }
   if (total.failed.length || total.authErrors.length || total.unconfirmed.length) ctx.fail(1);

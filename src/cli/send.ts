@@ -6,6 +6,7 @@ import { sendCampaign, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
 import { UsageError } from '../errors.js';
 import { contextOf } from './context.js';
+import { interruption } from './interrupt.js';
 import { withSelection } from './list-option.js';
 import type { Output } from './output.js';
 import { progressReporter } from './progress.js';
@@ -67,10 +68,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
       const deps = opts.dep ?? [];
       const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
       const transport = transportFor(ready.campaign.dir, smtp);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const interrupt = interruption();
       const progress = progressReporter(ctx.out, 'Courriels');
       try {
         const summary = await sendCampaign(ready, transport, {
@@ -83,7 +81,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
           resendChanged: Boolean(opts.resendChanged),
           ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(ctx.out, plan) } : {}),
           onProgress: (d, t) => progress.update(d, t),
-          signal: controller.signal,
+          signal: interrupt.signal,
           ...(process.env.RELAIS_SMTP_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_SMTP_RETRY_MS) } : {}),
         }).finally(() => progress.stop());
         if (!summary.dryRun && (summary.failed > 0 || summary.unconfirmed > 0 || summary.interrupted)) ctx.fail(1);
@@ -105,8 +103,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         }
         if (summary.interrupted) out.line(c.yellow('Interrompu : relancez la même commande pour continuer, rien ne sera envoyé deux fois.'));
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        interrupt.release();
       }
     });
 }

@@ -1,6 +1,7 @@
 import { checkChannel } from '../channels/index.js';
 import { RelaisError } from '../errors.js';
 import type { Post, PostStore } from './posts-store.js';
+import { pause, unlessInterrupted } from './grace.js';
 import { PublishError, type Publisher } from './social.js';
 import type { Network } from './posts-store.js';
 import { parseDue } from './time.js';
@@ -51,7 +52,7 @@ export async function publishDue(store: PostStore, pubs: Record<Network, Publish
     for (let attempt = 1; ; attempt++) {
       store.update(post.id, { status: 'publishing', attempts: post.attempts + attempt });
       try {
-        const { id, url } = await pub.publish(post);
+        const { id, url } = await unlessInterrupted(pub.publish(post), options.signal, () => new PublishError('interrompu avant la réponse du réseau : issue inconnue, vérifiez sur le réseau', 'unknown'));
         store.update(post.id, { status: 'published', remote_id: id, remote_url: url, last_error: null, next_attempt_utc: null, published_at: options.now().toISOString() });
         result.published.push({ id: post.id, channel: post.channel, remoteId: id, url, outbox: pub.outbox });
         break;
@@ -72,10 +73,12 @@ export async function publishDue(store: PostStore, pubs: Record<Network, Publish
         } else if (e.kind === 'unknown') {
           store.update(post.id, { status: 'unconfirmed', last_error: e.message });
           result.unconfirmed.push({ id: post.id, channel: post.channel, reason: e.message });
-        } else if (attempt < maxAttempts && !options.signal?.aborted) {
-          await new Promise((r) => setTimeout(r, base * 2 ** (attempt - 1)));
-          continue;
         } else {
+          // A transient failure is tried again after a pause, unless the run was interrupted meanwhile.
+          if (attempt < maxAttempts && !options.signal?.aborted) {
+            await pause(base * 2 ** (attempt - 1), options.signal);
+            if (!options.signal?.aborted) continue;
+          }
           store.update(post.id, { status: 'queued', last_error: e.message });
           result.deferred.push({ id: post.id, channel: post.channel, until: null, reason: e.message });
         }

@@ -4,6 +4,7 @@ import { campaignKey } from '../campaign/load.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder } from '../files.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
+import { pause, unlessInterrupted } from './grace.js';
 import { Journal, type Row } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
@@ -62,12 +63,6 @@ export interface SendSummary {
   unconfirmedList: Array<{ commune: string; recipient: string }>;
   warnings: string[];
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 export async function sendCampaign(ready: ReadyCampaign, transport: Transport, options: SendOptions = {}): Promise<SendSummary> {
   const deps = options.departements ?? [];
@@ -164,7 +159,7 @@ async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => Outg
     for (let attempt = 1; ; attempt++) {
       journal.markSending(CHANNEL, who);
       try {
-        const reply = await transport.send(build(p));
+        const reply = await unlessInterrupted(transport.send(build(p)), options.signal, () => new DeliveryError('interrompu avant la réponse du serveur SMTP : remise inconnue', 'unknown', ''));
         journal.finish(CHANNEL, who.commune, 'sent', reply);
         summary.sent++;
         return;
@@ -181,15 +176,15 @@ async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => Outg
           summary.unconfirmedList.push({ commune: who.commune, recipient: who.recipient });
           return;
         }
-        const last = d.kind === 'permanent' || attempt >= maxAttempts || options.signal?.aborted;
         journal.finish(CHANNEL, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', `${d.message} ${d.reply}`.trim());
-        if (last) {
-          summary.failed++;
-          summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply: `${d.message} ${d.reply}`.trim() });
-          return;
+        if (d.kind !== 'permanent' && attempt < maxAttempts && !options.signal?.aborted) {
+          // Exponential backoff, bounded: 2 s, 4 s, 8 s by default; an interruption ends it.
+          await pause(base * 2 ** (attempt - 1), options.signal);
+          if (!options.signal?.aborted) continue;
         }
-        // Exponential backoff, bounded: 2 s, 4 s, 8 s by default.
-        await sleep(base * 2 ** (attempt - 1), options.signal);
+        summary.failed++;
+        summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply: `${d.message} ${d.reply}`.trim() });
+        return;
       }
     }
   };
@@ -202,7 +197,7 @@ async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => Outg
       if (interval) {
         const wait = next - Date.now();
         next = Math.max(next, Date.now()) + interval;
-        if (wait > 0) await sleep(wait, options.signal);
+        if (wait > 0) await pause(wait, options.signal);
         if (options.signal?.aborted) {
           items.unshift(p);
           return;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -55,4 +55,11 @@ export function campaignWith(files: { maires?: string | Buffer; mairies?: string
 
 export function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
+}
+
+/** Every file below `dir`, as absolute paths. */
+export function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
 }

@@ -35,6 +35,8 @@ export interface TestSmtp {
   port: number;
   url: string;
   received: Received[];
+  /** Recipients whose message arrived and was left unanswered (stallData). */
+  stalled: string[];
   /** The self-signed certificate (PEM), to give as the CA. */
   cert: string | undefined;
   parsed(to: string): Promise<ParsedMail>;
@@ -43,6 +45,7 @@ export interface TestSmtp {
 
 export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
   const received: Received[] = [];
+  const stalled: string[] = [];
   const temporaryDone = new Set<string>();
   let dropped = false;
   let cert: string | undefined;
@@ -91,7 +94,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const to = session.envelope.rcptTo[0]?.address ?? '';
-        if (faults.stallData?.includes(to)) return;
+        if (faults.stallData?.includes(to)) return void stalled.push(to);
         if (faults.temporaryOnce?.includes(to) && !temporaryDone.has(to)) {
           temporaryDone.add(to);
           const err = new Error('Try again later') as Error & { responseCode: number };
@@ -113,6 +116,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    stalled,
     cert,
     async parsed(to) {
       const r = received.find((m) => m.to === to);

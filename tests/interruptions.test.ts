@@ -1,0 +1,207 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { allFiles, sampleCampaign } from './helpers/campaign.js';
+import { BIN, relais } from './helpers/cli.js';
+import { recordTally } from './helpers/fuzz.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+import { socialEnv, startSocial } from './servers/social.js';
+
+/**
+ * Ctrl-C, SIGTERM and SIGKILL in the middle of the long commands: each stops cleanly, leaves no
+ * half-written file, keeps its journal true, and the next run continues without doing anything twice.
+ */
+
+/** What was tried, recorded once the test's assertions held (for `npm run fuzz`). */
+const tally: Array<[string, number]> = [];
+afterAll(() => recordTally('interruptions', tally));
+
+let server: TestSmtp | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Polls until the condition holds (a child process reached the point a test interrupts). */
+function waitFor(condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setInterval(() => {
+      let ok = false;
+      try {
+        ok = condition();
+      } catch {
+        // not there yet
+      }
+      if (ok) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 10);
+  });
+}
+
+/**
+ * Sends a signal and waits for the process to exit. No timing is asserted (these machines are
+ * shared and noisy): a process that did not stop would hit the test's timeout.
+ */
+async function interrupt(child: ChildProcess, signal: NodeJS.Signals): Promise<{ code: number | null }> {
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  child.kill(signal);
+  return { code: await exited };
+}
+
+/** Ctrl-C, and what a service manager or `timeout` sends. */
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+describe('interruptions', () => {
+  it.each(SIGNALS)('%s during letters stops between two letters, leaves no temporary file, and the next run completes', async (signal) => {
+    const dir = sampleCampaign();
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'letters'], { env: { ...process.env, NO_COLOR: '1', RELAIS_WORKERS: '2' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lettres = join(dir, 'out/lettres');
+    await waitFor(() => readdirSync(join(lettres, '37')).length > 20);
+    const { code } = await interrupt(child, signal);
+    expect(code).toBe(1);
+    expect(stderr).toContain('interrompu');
+    const leftovers = allFiles(lettres).filter((f) => f.endsWith('.tmp'));
+    expect(leftovers).toEqual([]);
+    for (const f of allFiles(lettres).filter((x) => x.endsWith('.pdf'))) expect(readFileSync(f).subarray(-6).toString()).toContain('%%EOF');
+    const again = await relais(['-C', dir, 'letters', '--json']);
+    expect(again.code).toBe(0);
+    expect(allFiles(lettres).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
+    tally.push([`${signal} pendant relais letters, puis reprise`, 1]);
+  });
+
+  it.each(SIGNALS)('%s during relais run, and during schedule run --watch, ends cleanly', async (signal) => {
+    const dir = sampleCampaign();
+    const run = spawn(process.execPath, [BIN, '-C', dir, 'run'], { env: { ...process.env, NO_COLOR: '1', RELAIS_WORKERS: '2' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    run.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitFor(() => stderr.includes('3/6'));
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = await interrupt(run, signal);
+    expect(stopped.code).toBe(1);
+    expect(stderr).toContain('interrompu');
+    expect(allFiles(join(dir, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const resumed = await relais(['-C', dir, 'run', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(allFiles(join(dir, 'out/lettres')).filter((f) => /\d{5}-.*\.pdf$/.test(f))).toHaveLength(597);
+
+    await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2099-01-01 09:00', '--text', 'Plus tard']);
+    const watch = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run', '--watch'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.length > 0);
+    const watched = await interrupt(watch, signal);
+    expect(watched.code).toBe(0);
+    const list = await relais(['-C', dir, 'schedule', 'list']);
+    expect(list.stdout).toContain('prévu');
+    tally.push([`${signal} pendant relais run et schedule run --watch`, 2]);
+  });
+
+  it.each(SIGNALS)('%s during send stops cleanly; the next run continues, nothing twice', async (signal) => {
+    server = await startSmtp();
+    const dir = sampleCampaign();
+    const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url };
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '45', '--yes', '--rate', '600/min'], { env, stdio: 'ignore' });
+    await waitFor(() => server!.received.length >= 5);
+    const { code } = await interrupt(child, signal);
+    expect(code).toBe(1);
+    const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    const statuses = db.prepare('SELECT status, count(*) n FROM deliveries GROUP BY status').all() as Array<{ status: string; n: number }>;
+    db.close();
+    expect(statuses.every((s) => s.status === 'sent')).toBe(true);
+    const again = await relais(['-C', dir, 'send', '--dep', '45', '--yes', '--json'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(again.code).toBe(0);
+    const perRecipient = new Map<string, number>();
+    for (const m of server.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    expect(perRecipient.size).toBe(301);
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    tally.push([`${signal} pendant relais send, puis reprise`, 1]);
+  });
+
+  it('SIGKILL at twenty random points of a send: no town hall twice, none lost', async () => {
+    server = await startSmtp();
+    const dir = sampleCampaign();
+    const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url };
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20; i++) {
+      const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '37', '--yes', '--rate', '1200/min'], { env, stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 500 + random() * 700));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    const final = await relais(['-C', dir, 'send', '--dep', '37', '--yes', '--json'], { env: { RELAIS_SMTP_URL: server.url } });
+    const summary = JSON.parse(final.stdout) as { unconfirmedList: Array<{ commune: string }> };
+    const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT commune, recipient, status FROM deliveries').all() as Array<{ commune: string; recipient: string; status: string }>;
+    db.close();
+    expect(rows).toHaveLength(255);
+    expect(rows.every((r) => r.status === 'sent' || r.status === 'unconfirmed')).toBe(true);
+    const unconfirmed = rows.filter((r) => r.status === 'unconfirmed');
+    expect(summary.unconfirmedList.length).toBe(unconfirmed.length);
+    const perRecipient = new Map<string, number>();
+    for (const m of server.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    for (const r of rows) {
+      const n = perRecipient.get(r.recipient) ?? 0;
+      if (r.status === 'sent') expect(n, r.recipient).toBe(1);
+      else expect(n, r.recipient).toBeLessThanOrEqual(1);
+    }
+    tally.push(['SIGKILL à des instants au hasard pendant relais send', 20]);
+  }, 120_000);
+});
+
+describe('interrupted while a server holds the answer', () => {
+  // Default timeouts (30 s and more): the grace after the signal, not a timeout, ends the wait.
+  it('SIGTERM while the SMTP server has not acknowledged the message: relais stops, the email is unconfirmed, never resent alone', async () => {
+    server = await startSmtp({ stallData: ['mairie@orleans.example'] });
+    const dir = sampleCampaign();
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--commune', '45234', '--yes', '--json'], { env: { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    await waitFor(() => server!.stalled.length > 0);
+    const { code } = await interrupt(child, 'SIGTERM');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ sent: 0, unconfirmed: 1, unconfirmedList: [{ commune: '45234' }] });
+    const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    const row = db.prepare("SELECT status, last_reply FROM deliveries WHERE commune = '45234'").get() as { status: string; last_reply: string };
+    db.close();
+    expect(row.status).toBe('unconfirmed');
+    expect(row.last_reply).toContain('interrompu avant la réponse du serveur SMTP');
+    const again = await relais(['-C', dir, 'send', '--commune', '45234', '--yes', '--json'], { env: { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_TIMEOUT_MS: '500' } });
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0 });
+    expect(server.stalled).toEqual(['mairie@orleans.example']);
+    tally.push(['SIGTERM pendant qu’un serveur SMTP retient sa réponse', 1]);
+  });
+
+  it('SIGTERM while an API has not answered: relais stops, the post is unconfirmed, never republished alone', async () => {
+    const social = await startSocial();
+    try {
+      const dir = sampleCampaign();
+      const yaml = join(dir, 'campagne.yaml');
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
+      const env = { ...socialEnv(social), RELAIS_HTTP_TIMEOUT_MS: '60000' };
+      expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Merci aux maires'], { env })).code).toBe(0);
+      social.script.facebook.push({ status: 200, hang: true });
+      const child = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run', '--watch', '--json'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      await waitFor(() => social.received.length > 0);
+      const { code } = await interrupt(child, 'SIGTERM');
+      expect(code).toBe(1);
+      const result = JSON.parse(stdout) as { published: unknown[]; unconfirmed: Array<{ channel: string; reason: string }> };
+      expect(result.published).toEqual([]);
+      expect(result.unconfirmed).toEqual([{ id: 1, channel: 'facebook', reason: expect.stringContaining('interrompu avant la réponse du réseau') }]);
+      const again = await relais(['-C', dir, 'schedule', 'run', '--json'], { env });
+      expect(JSON.parse(again.stdout)).toMatchObject({ published: [] });
+      expect(social.received).toHaveLength(1);
+      tally.push(['SIGTERM pendant qu’une API retient sa réponse', 1]);
+    } finally {
+      await social.close();
+    }
+  });
+});

@@ -42,9 +42,12 @@ describe('paths and names that try to escape', () => {
         ['schedule', 'export', output(join(dir, 'out', bad))],
         ['schedule', 'import', join(dir, bad)],
         ['schedule', 'cancel', bad],
+        ['schedule', 'add', '--channel', 'x', '--at', 'now', '--template', bad],
         ['preview', bad],
         ['letters', '--commune', bad],
         ['send', '--dep', bad, '--dry-run'],
+        ['posts', '--dep', bad],
+        ['preview', '45234', '--channel', bad],
         ['init', output(join(dir, 'out', bad, 'sous', '..', '..', bad))],
       );
     }

@@ -157,6 +157,9 @@ describe('relais schedule: bad input', () => {
     const r = await relais(['-C', dir, 'schedule', 'add', '--channel', 'myspace', '--at', 'now', '--text', 'x'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('canal « myspace » inconnu');
+    const t = await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', 'now', '--template', '../../modeles/twitter'], { env });
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain('modèle « ../../modeles/twitter » inconnu : twitter (ou x), facebook, linkedin');
   });
 
   it('--at unparsable or in the past', async () => {

@@ -86,7 +86,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       if (Boolean(opts.template) === Boolean(opts.text)) throw new UsageError('donnez soit --template, soit --text');
       const channel = networkOf(opts.channel);
       const tz = checkZone(opts.tz ?? DEFAULT_TZ);
-      const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), networkOf(opts.template), opts.dep) : opts.text!;
+      const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), networkOf(opts.template, '--template'), opts.dep) : opts.text!;
       await withStore(ctx, (store) => {
         const planned = planPost(store, { channel, text, at: opts.at, tz, now: new Date() })!;
         if (ctx.out.json) return ctx.out.document({ ...planned.post, avertissements: planned.warnings });

@@ -22,9 +22,11 @@ export function openScheduler(campaign: Campaign, env: NodeJS.ProcessEnv): { jou
   return { journal, store: new PostStore(journal), pubs };
 }
 
-export function networkOf(value: string): Network {
+/** The network a --channel value (or a --template name, or an import's canal) names. */
+export function networkOf(value: string, option: '--channel' | '--template' = '--channel'): Network {
   const c = channelName(value);
-  if (c !== 'twitter' && c !== 'facebook' && c !== 'linkedin') throw new RelaisError(`canal « ${value} » inconnu : twitter (ou x), facebook, linkedin`, { field: '--channel' });
+  const what = option === '--template' ? 'modèle' : 'canal';
+  if (c !== 'twitter' && c !== 'facebook' && c !== 'linkedin') throw new RelaisError(`${what} « ${value} » inconnu : twitter (ou x), facebook, linkedin`, { field: option });
   return c;
 }
 

@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { departementOf, parseDay } from '../src/tracker/signups.js';
-import { isoOf } from '../src/tracker/aggregate.js';
+import { isoOf, type Figures } from '../src/tracker/aggregate.js';
+import { escapeHtml, htmlReport } from '../src/tracker/html.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { fuzzRuns } from './helpers/fuzz.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 interface TrackJson {
@@ -201,3 +203,30 @@ describe('relais track: bad input', () => {
     expect((await relais(['track', '--from', '31/04/2020'])).code).toBe(2);
   });
 });
+
+describe('the HTML report', () => {
+  it('escapes every label that comes from data (property)', () => {
+    // Each label carries an element of its own: it must come out as text, never as markup.
+    const MARK = '<img src=x onerror="alert(1)">';
+    const label = fc.string({ unit: fc.constantFrom('a', 'é', ' ', '&', '<', '>', '"', "'", '/', '='), maxLength: 10 }).map((t) => `${t}${MARK}${t}`);
+    fc.assert(
+      fc.property(fc.uniqueArray(label, { minLength: 1, maxLength: 4 }), fc.uniqueArray(label, { minLength: 1, maxLength: 4 }), label, label, (metiers, categories, titre, nom) => {
+        const f: Figures = {
+          total: 3,
+          horsRegion: 0,
+          exclus: 0,
+          departements: [{ code: '45', nom, total: 3, part: 1 }],
+          jours: [{ date: '2020-04-01', inscrits: 3, cumul: 3 }],
+          categories: Object.fromEntries(categories.map((c) => [c, 1])),
+          metiers: Object.fromEntries(metiers.map((m) => [m, 1])),
+          date: '2020-04-01',
+        };
+        const page = htmlReport(f, { titre, region: nom, doublons: 0, rejetes: 0, genere: '10/04/2020' });
+        expect(page).not.toContain('<img');
+        for (const text of [...metiers, ...categories, titre, nom]) expect(page).toContain(escapeHtml(text));
+      }),
+      fuzzRuns(300),
+    );
+  });
+});
+

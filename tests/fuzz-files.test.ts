@@ -69,7 +69,7 @@ describe('fuzzing the file formats', () => {
           }
         }
       }),
-      fuzzRuns(150),
+      fuzzRuns(250),
     );
     tally.push(['classeurs Excel (écrits puis abîmés)', n]);
   });
@@ -128,7 +128,7 @@ describe('fuzzing the file formats', () => {
           expect(store.list().length).toBe(before);
         }
       }),
-      fuzzRuns(300),
+      fuzzRuns(1000),
     );
     journal.close();
     tally.push(['import de publications (CSV)', n]);

@@ -46,7 +46,7 @@ describe('fuzzing the readers', () => {
           expect(err).toBeInstanceOf(RelaisError);
         }
       }),
-      runs(1500),
+      runs(3000),
     );
     tally.push(['CSV (maires, mairies)', n]);
   });
@@ -63,7 +63,7 @@ describe('fuzzing the readers', () => {
           expect(err).toBeInstanceOf(RelaisError);
         }
       }),
-      runs(1500),
+      runs(3000),
     );
     tally.push(['exports des inscriptions', n]);
   });
@@ -80,7 +80,7 @@ describe('fuzzing the readers', () => {
         const { problems } = await loadCampaign(campaign);
         for (const p of problems.items) expect(p.file).toBeDefined();
       }),
-      runs(400),
+      runs(2000),
     );
     tally.push(['campagne.yaml', n]);
   });

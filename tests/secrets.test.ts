@@ -79,6 +79,7 @@ describe('secrets are never shown, written or stored', () => {
     const broken = sampleCampaign();
     writeFileSync(join(broken, 'campagne.yaml'), 'campagne: [\ntitre: cassé\n');
     writeFileSync(join(dir, 'publications-invalides.csv'), 'id;canal;date;texte;statut\n1;pigeon;demain;Bonjour;prévu\n');
+    writeFileSync(join(dir, 'publications-futures.csv'), 'id;canal;date;texte;statut\n1;facebook;2099-01-01 09:00;Bonjour les maires;prévu\n');
 
     const runs: Array<[string, RunResult, number]> = [];
     const run = async (name: string, args: string[], runEnv: Record<string, string>, expected: number) => {
@@ -118,7 +119,13 @@ describe('secrets are never shown, written or stored', () => {
     await run('schedule list --json', ['-C', dir, 'schedule', 'list', '--json'], env, 0);
     await run('schedule export', ['-C', dir, 'schedule', 'export', 'out/publications.csv'], env, 0);
     await run('schedule import (invalide)', ['-C', dir, 'schedule', 'import', 'publications-invalides.csv'], env, 1);
+    await run('schedule import', ['-C', fresh, 'schedule', 'import', join(dir, 'publications-futures.csv'), '--json'], env, 0);
     await run('schedule cancel (inconnue)', ['-C', dir, 'schedule', 'cancel', '999'], env, 1);
+    await run('schedule add (plus tard)', ['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', '2099-01-01 09:00', '--text', 'Plus tard', '--json'], env, 0);
+    const later = (JSON.parse(runs.at(-1)![1].stdout) as { id: number }).id;
+    await run('schedule cancel', ['-C', dir, 'schedule', 'cancel', String(later), '--json'], env, 0);
+    await run('status --json', ['-C', dir, 'status', '--json'], env, 0);
+    await run('status (sans RELAIS_DEBUG)', ['-C', fresh, 'status', '--failed'], { ...env, RELAIS_DEBUG: '' }, 0);
     await run('run (identifiants dans l’URL de l’API)', ['-C', fresh, 'run', '--yes'], { ...withSmtp, RELAIS_FACEBOOK_API_URL: `https://page:${URL_SECRET}@graph.example` }, 1);
     await run('run', ['-C', sampleCampaign(), 'run', '--yes'], withSmtp, 0);
 

@@ -214,6 +214,17 @@ describe('relais check: bad input, each with file, line and a French message', (
     expect(json.errors[0]!.message).toContain('YAML');
   });
 
+  it('an alias used before its anchor, and aliases that would multiply the document: the line, no crash', async () => {
+    const dir = campaignWith({ yaml: (y) => y.replace('  titre: Appel à volontaires renfort-covid', '  titre: *nom\n  sous_titre: &nom Appel') });
+    const early = await check(dir);
+    expect(early.code).toBe(1);
+    expect(early.json.errors[0]).toMatchObject({ file: 'campagne.yaml', kind: 'yaml', message: 'alias YAML (*nom) employé avant son ancre (&nom)', line: lineOf(dir, 'titre: *nom') });
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+    const bomb = await check(campaignWith({ yaml: (y) => `${laughs}\n${y}` }));
+    expect(bomb.code).toBe(1);
+    expect(bomb.json.errors[0]).toMatchObject({ file: 'campagne.yaml', kind: 'yaml', message: expect.stringContaining("trop d'alias YAML") });
+  });
+
   it('an unknown key, with the nearest valid key suggested', async () => {
     const dir = campaignWith({ yaml: (y) => y.replace('  lancement: 2020-03-26', '  lancemnet: 2020-03-26') });
     const { code, json } = await check(dir);

@@ -68,11 +68,16 @@ describe('fuzzing the readers', () => {
     tally.push(['exports des inscriptions', n]);
   });
 
+  /** What YAML itself reads specially: anchors, aliases, tags, merge keys, flow and block markers, directives. */
+  const yamlPieces = fc
+    .array(fc.constantFrom('&a ', '*a', '*b', '<<: *a', '!!str ', '!!binary ', '!custom ', '{', '}', '[', ']', '- ', ': ', '? ', '\n  ', '\n', '"', "'", '|\n', '>-\n', '%YAML 1.2\n', '---\n', '...\n', '#', ',', 'x', '45'), { maxLength: 8 })
+    .map((pieces) => pieces.join(''));
+
   it('campagne.yaml', async () => {
     const base = `campagne:\n  titre: T\n  objet: O\n  date: 2020-04-10\n  plateforme: { nom: p, url: "https://p.fr", lancement: 2020-03-26 }\nregion: 24\nars:\n  nom: ARS\n  signataire: { prenom: L, nom: H, genre: M }\ndepartements:\n  "45": { prefet: { prenom: P, nom: P, genre: M } }\nsources:\n  maires: m.csv\n`;
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat(base.length), fc.nat(base.length), fc.string({ maxLength: 12 }), async (from, to, insert) => {
+      fc.asyncProperty(fc.nat(base.length), fc.nat(base.length), fc.oneof(fc.string({ maxLength: 12 }), yamlPieces), async (from, to, insert) => {
         n++;
         const campaign = join(dir, `c${counter++}`);
         mkdirSync(campaign);

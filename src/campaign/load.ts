@@ -8,7 +8,7 @@ import { ProblemList } from '../problems.js';
 import { communeReference, normalizeDepartement, type Departement, type Region } from '../data/cog.js';
 import { campaignSchema, keysAt, type CampaignConfig, type PersonConfig } from './schema.js';
 import { slug } from '../text/french.js';
-import { lineAt } from './yaml-lines.js';
+import { aliasLine, lineAt } from './yaml-lines.js';
 
 export const CAMPAIGN_FILE = 'campagne.yaml';
 
@@ -94,7 +94,18 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
     }
     return { campaign: undefined, problems };
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // The parser accepts an alias before its anchor, and a chain of aliases that expands to a
+    // huge document (limited by yaml's maxAliasCount): both only fail when the values are built.
+    const unresolved = /unresolved alias/i.test(String((err as Error)?.message ?? err));
+    const line = aliasLine(doc, counter, unresolved);
+    const what = unresolved ? 'alias YAML (*nom) employé avant son ancre (&nom)' : "trop d'alias YAML : le document se démultiplierait (limite de sécurité)";
+    problems.error('yaml', what, { file, ...(line ? { line } : {}) }, 'file');
+    return { campaign: undefined, problems };
+  }
   const parsed = campaignSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

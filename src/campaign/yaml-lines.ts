@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, LineCounter, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, visit, type Document, type Node } from 'yaml';
 
 /**
  * Maps a path inside campagne.yaml to its line, so that every schema error points where the
@@ -21,4 +21,20 @@ export function lineAt(doc: Document, counter: LineCounter, path: PropertyKey[],
 function rangeLine(node: unknown, counter: LineCounter): number | undefined {
   const range = (node as Node | null | undefined)?.range;
   return range ? counter.linePos(range[0]).line : undefined;
+}
+
+/**
+ * The line of the first alias that cannot be resolved (`*nom` before its `&nom`), or of the
+ * first alias at all when the trouble is their number (an expansion bomb).
+ */
+export function aliasLine(doc: Document, counter: LineCounter, unresolvedOnly: boolean): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (unresolvedOnly && node.resolve(doc)) return undefined;
+      line = rangeLine(node, counter);
+      return visit.BREAK;
+    },
+  });
+  return line;
 }

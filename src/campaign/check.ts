@@ -1,6 +1,5 @@
 import { communeReference } from '../data/cog.js';
 import { RelaisError } from '../errors.js';
-import { loadAssets } from '../letters/assets.js';
 import { templateFigures, track } from '../tracker/figures.js';
 import { ProblemList, type Problem } from '../problems.js';
 import { loadCampaign, type Campaign } from './load.js';
@@ -57,6 +56,7 @@ export async function checkCampaign(dir: string, options: { departements?: strin
     outside = joined.outside;
     // Fonts, logo and signatures are read as the letters will read them: a bad file shows now.
     try {
+      const { loadAssets } = await import('../letters/assets.js');
       await loadAssets(campaign);
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
 import { RelaisError } from '../errors.js';
 import type { Table, TableRow } from './table.js';
 
@@ -32,6 +31,8 @@ function cellText(value: unknown): string {
  * is memory: some 200 MB for a national list of 35,000 town halls (CSV stays streamed).
  */
 export async function readXlsx(path: string, file: string, isHeader?: (cells: string[]) => boolean): Promise<Table> {
+  // Loaded on demand: exceljs is the heaviest dependency at startup, and most lists are CSV.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     const data = await readFile(path);

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { TwitterApi, ApiResponseError, ApiRequestError } from 'twitter-api-v2';
+import type { TwitterApi } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
@@ -93,24 +93,31 @@ export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined 
   const c = required(env, 'X', ['RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET']);
   if (!c) return undefined;
   const base = apiBase(env, 'RELAIS_X_API_URL');
-  const client = new TwitterApi(
-    { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! },
-    base
-      ? {
-          // twitter-api-v2 speaks https only: a plain-http base (a local test server, a proxy)
-          // needs an http agent and the URL rewritten before each request.
-          ...(base.startsWith('http:') ? { httpAgent: new http.Agent() } : {}),
-          plugins: [{ onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace(/^https:\/\/api\.(twitter|x)\.com/, base)) }],
-        }
-      : {},
-  );
+  // twitter-api-v2 is loaded with the first post, not when relais starts.
+  let client: Promise<TwitterApi> | undefined;
+  const clientOf = () =>
+    (client ??= import('twitter-api-v2').then(
+      (x) =>
+        new x.TwitterApi(
+          { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! },
+          base
+            ? {
+                // twitter-api-v2 speaks https only: a plain-http base (a local test server, a proxy)
+                // needs an http agent and the URL rewritten before each request.
+                ...(base.startsWith('http:') ? { httpAgent: new http.Agent() } : {}),
+                plugins: [{ onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace(/^https:\/\/api\.(twitter|x)\.com/, base)) }],
+              }
+            : {},
+        ),
+    ));
   return {
     network: 'twitter',
     description: `X (${base ?? 'api.x.com'})`,
     outbox: false,
     async publish(post) {
+      const { ApiResponseError, ApiRequestError } = await import('twitter-api-v2');
       try {
-        const res = await client.v2.post<{ data: { id: string; text: string } }>('tweets', { text: post.text }, { timeout: TIMEOUT() });
+        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', { text: post.text }, { timeout: TIMEOUT() });
         return { id: res.data.id, url: `https://x.com/i/web/status/${res.data.id}` };
       } catch (err) {
         if (err instanceof ApiResponseError) {

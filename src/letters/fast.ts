@@ -1,4 +1,5 @@
 import type { LetterModel } from '../campaign/letter.js';
+import { baseKey } from './keys.js';
 import { ADDRESS, mm, PAGE } from './geometry.js';
 import { drawLetter, finish, newDocument, useFont, type DrawOptions } from './layout.js';
 import type { FontFiles } from './fonts.js';
@@ -114,11 +115,6 @@ function withAddress(base: Base, lines: string[], meta: LetterMeta): Buffer | un
   const xref = ['xref', ...offsets.sort((a, b) => a[0] - b[0]).flatMap(([id, off]) => [`${id} 1`, `${String(off).padStart(10, '0')} 00000 n `])];
   chunks.push(`${xref.join('\n')}\ntrailer\n<<\n/Size ${base.size + 1}\n/Root ${base.root}\n/Info ${base.info} 0 R\n/ID ${base.id}\n/Prev ${base.startxref}\n>>\nstartxref\n${offset}\n%%EOF\n`);
   return Buffer.concat([base.bytes, Buffer.from(chunks.join(''), 'latin1')]);
-}
-
-/** Everything but the address: the key under which letters share a base. */
-export function baseKey(letter: LetterModel): string {
-  return JSON.stringify([letter.lieuDate, letter.objet, letter.paragraphs, letter.signatures, letter.annexe.map((m) => [m.channel, m.texte, m.compte])]);
 }
 
 export class LetterFactory {

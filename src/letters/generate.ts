@@ -8,9 +8,8 @@ import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
 import { slug } from '../text/french.js';
-import { loadAssets } from './assets.js';
-import { baseKey, contentHash, jobSize, type Job, type RenderSetup } from './jobs.js';
-import { runJobs, workerCount } from './pool.js';
+import type { Job, RenderSetup } from './jobs.js';
+import { baseKey, contentHash, jobSize } from './keys.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -88,6 +87,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   }
   const wanted = new Set(communes);
   const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
+  // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
+  const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
   const assets = await loadAssets(campaign);
   const setup: RenderSetup = { fonts: assets.fonts, options: {} };
   const root = join(campaign.dir, 'out', 'lettres');

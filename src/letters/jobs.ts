@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { LetterModel } from '../campaign/letter.js';
 import { writeFileAtomicSync } from '../files.js';
-import { baseKey, LetterFactory, type LetterMeta } from './fast.js';
+import { LetterFactory, type LetterMeta } from './fast.js';
 import type { FontFiles } from './fonts.js';
 import { drawLetter, finish, newDocument, resetShapingCaches, type DrawOptions } from './layout.js';
 
@@ -27,17 +26,6 @@ export interface RenderSetup {
   /** Per département: issuer, signatures, platform URL. */
   options: Record<string, DrawOptions>;
 }
-
-/** Bumped when the layout changes, so that a re-run rewrites letters drawn by an older layout. */
-export const LAYOUT_VERSION = 1;
-
-export function contentHash(setup: RenderSetup, parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify([LAYOUT_VERSION, setup.fonts.names, ...parts])).digest('hex').slice(0, 32);
-}
-
-export { baseKey };
-
-export const jobSize = (job: Job): number => job.items.length;
 
 /** Runs a job; calls back after each letter; returns the page count of a print file. */
 export async function runJob(setup: RenderSetup, job: Job, onLetter: () => void, factories: Map<string, LetterFactory>, stopped: () => boolean = () => false): Promise<{ pages: number }> {

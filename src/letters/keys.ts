@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import type { LetterModel } from '../campaign/letter.js';
+import type { Job, RenderSetup } from './jobs.js';
+
+/**
+ * What decides whether a letter must be drawn again, kept apart from the drawing itself (pdfkit,
+ * fontkit): a command that only checks or counts does not load them.
+ */
+
+/** Bumped when the layout changes, so that a re-run rewrites letters drawn by an older layout. */
+export const LAYOUT_VERSION = 1;
+
+export function contentHash(setup: RenderSetup, parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify([LAYOUT_VERSION, setup.fonts.names, ...parts])).digest('hex').slice(0, 32);
+}
+
+/** Everything but the address: the key under which letters share a base. */
+export function baseKey(letter: LetterModel): string {
+  return JSON.stringify([letter.lieuDate, letter.objet, letter.paragraphs, letter.signatures, letter.annexe.map((m) => [m.channel, m.texte, m.compte])]);
+}
+
+export const jobSize = (job: Job): number => job.items.length;

@@ -20,6 +20,10 @@ function line(name: string, value: string, target: string, memory: string): void
   process.stdout.write(`${name} : ${value} (objectif ${target}), mémoire ${memory}\n`);
 }
 
+// Start-up: every command pays it; the median of five, Node's own start included.
+const starts = Array.from({ length: 5 }, () => measure('task-startup.js', [])).sort((a, b) => a.wallMs - b.wallMs);
+line('démarrage (relais count, médiane de 5)', `${fmt(starts[2]!.wallMs / 1000, 2)} s`, '—', `${fmt(Math.max(...starts.map((s) => s.peakMb)))} Mo`);
+
 const check = measure('task-check.js', [national]);
 line(
   `relais check, national (${fmt(Number(check.figures.recipients))} communes)`,

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { allFiles, sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
+import { ensureDebianPackage } from './helpers/debian.js';
 import { recordTally } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, startSocial } from './servers/social.js';
@@ -203,5 +204,39 @@ describe('interrupted while a server holds the answer', () => {
     } finally {
       await social.close();
     }
+  });
+});
+
+describe('Ctrl-C at the confirmation, on a real terminal', () => {
+  /** relais in a pseudo-terminal (script, from util-linux) of the given width, its output collected. */
+  function inTerminal(args: string[], env: Record<string, string>, columns: number): { child: ChildProcess; output: () => string } {
+    ensureDebianPackage('/usr/bin/script', 'bsdutils');
+    const command = `stty cols ${columns} rows 40; exec ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')}`;
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: '1', CI: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    return { child, output: () => output };
+  }
+
+  it.each([120, 0])('answers « non » and sends nothing (terminal %i columns wide), with no progress drawn over the question', async (columns) => {
+    server = await startSmtp();
+    const dir = sampleCampaign();
+    const { child, output } = inTerminal(['-C', dir, 'send', '--commune', '45234'], { RELAIS_SMTP_URL: server.url }, columns);
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    try {
+      await waitFor(() => output().includes('[o/N]'));
+      child.stdin!.write('\x03');
+      expect(await exited).toBe(0);
+    } finally {
+      // A terminal left running by a failure would draw forever.
+      child.kill('SIGKILL');
+    }
+    expect(output()).toContain('Envoi annulé : rien n’est parti.');
+    expect(output()).not.toContain('erreur inattendue');
+    // No spinner frame before the question (it would draw over it), and no runaway redrawing.
+    expect(output().slice(0, output().indexOf('[o/N]'))).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    expect(output().length).toBeLessThan(100_000);
+    expect(server.received).toEqual([]);
+    tally.push([`Ctrl-C à la confirmation d’envoi (terminal de ${columns} colonnes)`, 1]);
   });
 });

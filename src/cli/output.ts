@@ -35,7 +35,8 @@ export class Output {
   }
 
   spinner(text: string): Ora | undefined {
-    if (!this.stderr.isTTY || process.env.CI) return undefined;
+    // A terminal that reports no width (some pseudo-terminals) would make ora clear lines forever.
+    if (!this.stderr.isTTY || process.env.CI || !this.stderr.columns) return undefined;
     return ora({ text, stream: this.stderr, color: 'blue', isEnabled: true }).start();
   }
 }

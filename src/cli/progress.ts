@@ -5,11 +5,14 @@ import type { Output } from './output.js';
  * when stderr is not a TTY (logs and CI stay clean).
  */
 export function progressReporter(out: Output, label: string): { update(done: number, total: number): void; stop(): void } {
-  const spinner = out.spinner(label);
+  // Started with the first piece of work, not before: a confirmation asked first (send) must not
+  // have a spinner drawing over it.
+  let spinner: ReturnType<Output['spinner']> | null = null;
   const start = Date.now();
   let last = 0;
   return {
     update(done, total) {
+      if (spinner === null) spinner = out.spinner(label);
       if (!spinner) return;
       const now = Date.now();
       if (now - last < 100 && done < total) return;

@@ -40,9 +40,16 @@ function printPlan(out: Output, plan: SendPlan): void {
 export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
   printPlan(out, plan);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // On a terminal readline takes Ctrl-C for itself: it answers « non » instead of leaving the
+  // question waiting forever.
+  const cancel = new AbortController();
+  rl.on('SIGINT', () => cancel.abort());
   try {
-    const answer = await rl.question(`Envoyer ces ${plan.toSend.length} messages maintenant ? [o/N] `);
+    const answer = await rl.question(`Envoyer ces ${plan.toSend.length} messages maintenant ? [o/N] `, { signal: cancel.signal });
     return /^(o|oui|y|yes)$/i.test(answer.trim());
+  } catch (err) {
+    if (cancel.signal.aborted) return false;
+    throw err;
   } finally {
     rl.close();
   }

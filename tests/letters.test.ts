@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
-import { relais, relaisJson } from './helpers/cli.js';
+import { relais, relaisJson, ROOT } from './helpers/cli.js';
 import { flat, readPdf, type PdfContent } from './helpers/pdf.js';
 
 const SEEDS = join(import.meta.dirname, 'fixtures', 'seeds');
@@ -175,6 +175,19 @@ describe('relais letters on the sample campaign', () => {
     expect(fold(flat(await readPdf(join(dir, 'out/lettres/45/45234-orleans.pdf'))))).toContain('MADAME LA MAIRE');
     const forced = await relaisJson<LettersJson>(['-C', dir, 'letters', '--dep', '37', '--force']);
     expect(forced.json.lettres).toHaveLength(272);
+  });
+
+  it('a print file embeds the logo once, not once per letter', async () => {
+    const dir = sampleCampaign();
+    writeFileSync(join(dir, 'logo.png'), readFileSync(join(ROOT, 'docs', 'lettre-page1.png')));
+    writeFileSync(join(dir, 'campagne.yaml'), `${readFileSync(join(dir, 'campagne.yaml'), 'utf8')}\nlogo: logo.png\n`);
+    const { code, json } = await relaisJson<{ impression: Array<{ lettres: number }> }>(['-C', dir, 'letters', '--dep', '37']);
+    expect(code).toBe(0);
+    const images = (file: string) => readFileSync(join(dir, 'out/lettres/37', file)).toString('latin1').match(/\/Subtype \/Image/g)?.length ?? 0;
+    const one = images('37261-tours.pdf');
+    expect(one).toBeGreaterThan(0);
+    expect(json.impression[0]!.lettres).toBeGreaterThan(1);
+    expect(images('impression-37.pdf')).toBe(one);
   });
 });
 

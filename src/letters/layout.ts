@@ -84,10 +84,25 @@ export function newDocument(fonts: FontFiles, info: { title: string; author: str
   return doc;
 }
 
+/**
+ * pdfkit decodes and embeds an image given as bytes at every call, and a print file draws the same
+ * logo and signatures on every letter: each is opened once per document, then placed again.
+ */
+const openedImages = new WeakMap<PDFKit.PDFDocument, Map<Buffer, unknown>>();
+
+function placeImage(doc: PDFKit.PDFDocument, src: Buffer, x: number, y: number, options: PDFKit.Mixins.ImageOption): void {
+  let opened = openedImages.get(doc);
+  if (!opened) openedImages.set(doc, (opened = new Map()));
+  let image = opened.get(src);
+  if (!image) opened.set(src, (image = (doc as unknown as { openImage(src: Buffer): unknown }).openImage(src)));
+  // pdfkit takes an opened image (it has a width and a height) where it takes bytes.
+  doc.image(image as Buffer, x, y, options);
+}
+
 function drawHeader(doc: PDFKit.PDFDocument, issuer: Issuer, letter: LetterModel): void {
   let y = MARGIN.top;
   if (issuer.logo) {
-    doc.image(issuer.logo, MARGIN.left, y, { fit: [mm(40), mm(16)] });
+    placeImage(doc, issuer.logo, MARGIN.left, y, { fit: [mm(40), mm(16)] });
     y += mm(18);
   }
   useFont(doc, 'bold').fontSize(FONT_SIZE.issuer).fillColor('black');
@@ -143,7 +158,7 @@ function drawSignatures(doc: PDFKit.PDFDocument, letter: LetterModel, images: { 
     doc.text(sig.titre.join('\n'), x, top, { width: columnWidth, align: 'center' });
     const image = i === 0 ? images.prefet : images.ars;
     const imageTop = top + titles + mm(2);
-    if (image) doc.image(image, x + columnWidth / 2 - mm(20), imageTop, { fit: [mm(40), mm(18)], align: 'center', valign: 'center' });
+    if (image) placeImage(doc, image, x + columnWidth / 2 - mm(20), imageTop, { fit: [mm(40), mm(18)], align: 'center', valign: 'center' });
     useFont(doc, 'bold').text(sig.nom, x, imageTop + mm(20), { width: columnWidth, align: 'center' });
   });
   doc.x = MARGIN.left;

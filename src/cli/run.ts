@@ -12,7 +12,7 @@ import { interruption } from './interrupt.js';
 import { collectList } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { askToSend } from './send.js';
-import { publishDue, type RunResult } from '../delivery/schedule.js';
+import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 
@@ -79,7 +79,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         try {
           store.recoverInterrupted();
           queueCampaignPublications(ready, store, new Date());
-          published = await publishDue(store, pubs, { now: () => new Date(), ...(process.env.RELAIS_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_RETRY_MS) } : {}) });
+          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env) });
           queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {
           journal.close();

@@ -5,7 +5,7 @@ import { requireCampaign } from '../campaign/load.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
-import { DEFAULT_TZ, planPost, publishDue, type RunResult } from '../delivery/schedule.js';
+import { DEFAULT_TZ, planPost, publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
 import { exportPosts, importPosts, networkOf, openScheduler, queueCampaignPublications, templateText } from '../delivery/schedule-io.js';
 import { pause } from '../delivery/grace.js';
 import { checkZone } from '../delivery/time.js';
@@ -34,9 +34,8 @@ export async function runSchedule(ctx: Context, options: { watch: boolean }): Pr
     const interrupted = store.recoverInterrupted();
     if (interrupted) ctx.out.note(`${interrupted} publication(s) interrompue(s) en cours de route : marquée(s) non confirmée(s)`);
     queueCampaignPublications(ready, store, new Date());
-    const retryBaseMs = process.env.RELAIS_RETRY_MS ? Number(process.env.RELAIS_RETRY_MS) : 2000;
     for (;;) {
-      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs, signal });
+      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), signal });
       for (const k of Object.keys(total) as Array<keyof RunResult>) (total[k] as unknown[]).push(...(r[k] as unknown[]));
       if (!ctx.out.json) printRun(ctx, r);
       if (!options.watch || signal.aborted || r.authErrors.length) break;

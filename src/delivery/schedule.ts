@@ -40,10 +40,15 @@ export interface RunResult {
   authErrors: string[];
 }
 
+/** The first retry's pause, doubled at each attempt; RELAIS_RETRY_MS sets it (local servers, tests). */
+export function retryBaseMs(env: NodeJS.ProcessEnv): number {
+  return env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000;
+}
+
 export async function publishDue(store: PostStore, pubs: Record<Network, Publisher>, options: { now: () => Date; retryBaseMs?: number; maxAttempts?: number; signal?: AbortSignal }): Promise<RunResult> {
   const result: RunResult = { published: [], failed: [], deferred: [], unconfirmed: [], authErrors: [] };
   const blocked = new Set<Network>();
-  const base = options.retryBaseMs ?? 2000;
+  const base = options.retryBaseMs ?? retryBaseMs({});
   const maxAttempts = options.maxAttempts ?? 3;
   for (const post of store.due(options.now())) {
     if (options.signal?.aborted) break;

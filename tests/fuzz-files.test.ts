@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkCampaign } from '../src/campaign/check.js';
 import { openTable } from '../src/data/table.js';
 import { Journal } from '../src/delivery/journal.js';
@@ -11,15 +11,15 @@ import { importPosts } from '../src/delivery/schedule-io.js';
 import { RelaisError } from '../src/errors.js';
 import { CONTACT_HEADER, RNE_HEADER, sampleCampaign, tempDir } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
-import { fuzzRuns, recordTally } from './helpers/fuzz.js';
+import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 
 /**
  * The file formats people hand relais, random and mutated: Excel workbooks, the RNE and contacts
  * files inside a whole campaign check, and the schedule import. A result, or relais's own French
  * error with its file — never an uncaught exception, never half an import.
  */
-const tally: Array<[string, number]> = [];
-afterAll(() => recordTally('fuzz-files', tally));
+/** What was tried, for the table of `npm run fuzz`. */
+const tally = tallyFor('fuzz-files');
 
 const dir = tempDir('relais-fuzz-files-');
 let counter = 0;

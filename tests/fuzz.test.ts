@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCampaign } from '../src/campaign/load.js';
 import { openTable } from '../src/data/table.js';
 import { parseDue } from '../src/delivery/time.js';
@@ -10,15 +10,15 @@ import { TemplateError, TemplateSet } from '../src/text/templates.js';
 import { openFastTable } from '../src/tracker/fast-csv.js';
 import { parseDay } from '../src/tracker/signups.js';
 import { tempDir } from './helpers/campaign.js';
-import { fuzzRuns, recordTally } from './helpers/fuzz.js';
+import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 
 /**
  * Every reader under random and mutated input: a result, or one of relais's own errors — never an
  * uncaught exception or a hang. Seeded, so a failure reproduces; `npm run fuzz` runs many more.
  */
 const runs = fuzzRuns;
-const tally: Array<[string, number]> = [];
-afterAll(() => recordTally('fuzz-readers', tally));
+/** What was tried, for the table of `npm run fuzz`. */
+const tally = tallyFor('fuzz-readers');
 
 const dir = tempDir('relais-fuzz-');
 let counter = 0;

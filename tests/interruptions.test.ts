@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { allFiles, sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
 import { ensureDebianPackage } from './helpers/debian.js';
-import { recordTally } from './helpers/fuzz.js';
+import { tallyFor } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, startSocial } from './servers/social.js';
 
@@ -15,9 +15,8 @@ import { socialEnv, startSocial } from './servers/social.js';
  * half-written file, keeps its journal true, and the next run continues without doing anything twice.
  */
 
-/** What was tried, recorded once the test's assertions held (for `npm run fuzz`). */
-const tally: Array<[string, number]> = [];
-afterAll(() => recordTally('interruptions', tally));
+/** What was tried, for the table of `npm run fuzz`. */
+const tally = tallyFor('interruptions');
 
 let server: TestSmtp | undefined;
 afterEach(async () => {

@@ -3,16 +3,15 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { allFiles, sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
-import { recordTally } from './helpers/fuzz.js';
+import { tallyFor } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, TOKENS, type SocialServer } from './servers/social.js';
 
-/** What was tried, recorded once the test's assertions held (for `npm run fuzz`). */
-const tally: Array<[string, number]> = [];
-afterAll(() => recordTally('robustness', tally));
+/** What was tried, for the table of `npm run fuzz`. */
+const tally = tallyFor('robustness');
 
 let server: TestSmtp | undefined;
 afterEach(async () => {

@@ -2,17 +2,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MASK, redact, SECRET_VARIABLES } from '../src/secrets.js';
 import { allFiles, sampleCampaign } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
-import { fuzzRuns, recordTally } from './helpers/fuzz.js';
+import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
-/** What was tried, recorded once the test's assertions held (for `npm run fuzz`). */
-const tally: Array<[string, number]> = [];
-afterAll(() => recordTally('secrets', tally));
+/** What was tried, for the table of `npm run fuzz`. */
+const tally = tallyFor('secrets');
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

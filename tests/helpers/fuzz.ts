@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /**
  * Fuzzing runs: a few thousand cases per reader in `npm test`, RELAIS_FUZZ_RUNS times more in
@@ -16,4 +17,14 @@ export function recordTally(name: string, rows: Array<[string, number]>): void {
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(rows));
+}
+
+/**
+ * A test file's tally: each test pushes what it tried once its assertions held, and the rows are
+ * recorded when the file ends (a failed test leaves no row).
+ */
+export function tallyFor(name: string): Array<[string, number]> {
+  const rows: Array<[string, number]> = [];
+  afterAll(() => recordTally(name, rows));
+  return rows;
 }

@@ -5,14 +5,14 @@
  * the outcome is unknown — recorded as such, never retried on its own. A stalled server cannot
  * hold an interrupted run for the length of its timeout.
  */
-export const GRACE_MS = 2000;
+const GRACE_MS = 2000;
 
-export function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined, giveUp: () => Error, graceMs = GRACE_MS): Promise<T> {
+export function unlessInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined, giveUp: () => Error): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const start = () => {
-      timer = setTimeout(() => reject(giveUp()), graceMs);
+      timer = setTimeout(() => reject(giveUp()), GRACE_MS);
     };
     const settle = () => {
       clearTimeout(timer);

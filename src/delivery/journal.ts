@@ -9,7 +9,7 @@ import { RelaisError } from '../errors.js';
  * and `sent` once the server accepted it, each step committed on its own: after a crash, a row
  * left `sending` is `unconfirmed` — maybe delivered, never resent without being asked.
  */
-export const JOURNAL_VERSION = 3;
+export const JOURNAL_VERSION = 4;
 export const JOURNAL_FILE = join('.relais', 'journal.sqlite');
 
 export type Status = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'unconfirmed';
@@ -98,7 +98,25 @@ export class Journal {
         // that index cost a third of the journal's time; a campaign's 35,000 rows scan in a
         // few milliseconds when `status` or a resumed run looks for a status.
         db.exec('DROP INDEX IF EXISTS deliveries_status');
-        db.pragma(`user_version = ${JOURNAL_VERSION}`);
+        db.pragma('user_version = 3');
+      }
+      if ((db.pragma('user_version', { simple: true }) as number) < 4) {
+        // Version 4: where each message and post went. A copy written to the local outbox is a
+        // rehearsal and must never count as delivered by a server or published on a network.
+        // Rows of format 3 are classified by what the outbox wrote in them ("écrit dans …" for
+        // emails, an "outbox:" id for posts); anything else went to a real server or network.
+        const hasColumn = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === 'destination');
+        db.transaction(() => {
+          if (!hasColumn('deliveries')) db.exec('ALTER TABLE deliveries ADD COLUMN destination TEXT');
+          if (!hasColumn('posts')) db.exec('ALTER TABLE posts ADD COLUMN destination TEXT');
+          db.exec(`
+            UPDATE deliveries SET destination = CASE WHEN last_reply LIKE 'écrit dans %' THEN 'outbox' ELSE 'server' END
+              WHERE destination IS NULL AND status != 'pending';
+            UPDATE posts SET destination = CASE WHEN remote_id LIKE 'outbox:%' THEN 'outbox' ELSE 'network' END
+              WHERE destination IS NULL AND status IN ('published', 'publishing', 'unconfirmed', 'failed');
+          `);
+          db.pragma(`user_version = ${JOURNAL_VERSION}`);
+        })();
       }
       db.prepare('SELECT count(*) FROM deliveries').get();
     } catch (err) {

@@ -233,6 +233,21 @@ describe('relais fetch: bad answers leave the previous files untouched', () => {
   });
 });
 
+describe('relais fetch: past the records endpoint cap', () => {
+  it('a département with more than 10,000 matching records is fetched through the export endpoint', async () => {
+    const dir = copyOf(fetched);
+    reset();
+    const from = server.log.length;
+    // What the records endpoint says of a département too big to page through (offset + limit ≤ 10,000).
+    server.script.records.push({ body: JSON.stringify({ total_count: 12_000, results: [] }) });
+    const { code, json, stderr } = await relaisJson<FetchDoc>(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
+    expect(code, stderr).toBe(0);
+    const exports = server.log.slice(from).filter((l) => l.kind === 'exports');
+    expect(exports.map((l) => new URL(l.url, 'http://x').searchParams.get('where'))).toEqual(['startswith(code_insee_commune, "37") AND pivot LIKE "mairie"']);
+    expect(json.annuaire).toMatchObject({ mairies: 151, communes: 150 });
+  });
+});
+
 describe('relais fetch: a cut connection is retried', () => {
   it('a body cut in the middle, then a whole one', async () => {
     const dir = copyOf(fetched);

@@ -101,15 +101,19 @@ export function nodeHttpClient(timeoutMs: number): HttpClient {
   };
 }
 
-/** Retry-After in seconds or as an HTTP date; else Opendatasoft's X-RateLimit-Reset (epoch seconds). */
-export function serverWaitMs(headers: Headers, now: number): number | undefined {
+/**
+ * Retry-After in seconds or as an HTTP date; else, for a 429, Opendatasoft's X-RateLimit-Reset
+ * (epoch seconds of the end of the quota period, sent with every answer: not a reason to wait
+ * after a 5xx).
+ */
+export function serverWaitMs(headers: Headers, now: number, status = 429): number | undefined {
   const after = headers.get('retry-after')?.trim();
   if (after) {
     if (/^\d+$/.test(after)) return Number(after) * 1000;
     const at = Date.parse(after);
     if (!Number.isNaN(at)) return Math.max(0, at - now);
   }
-  const reset = headers.get('x-ratelimit-reset')?.trim();
+  const reset = status === 429 ? headers.get('x-ratelimit-reset')?.trim() : undefined;
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;
 }
@@ -137,7 +141,7 @@ export async function getWithRetry(client: HttpClient, url: string, accept: stri
         throw new RelaisError(`${what} : ${shown} a répondu ${res.status}${apiMessage(res)}`, { field: 'url' }, { details: { url: shown, status: res.status } });
       }
       reason = res.status === 429 ? 'trop de requêtes (429)' : `erreur du serveur (${res.status})`;
-      const asked = serverWaitMs(res.headers, Date.now());
+      const asked = serverWaitMs(res.headers, Date.now(), res.status);
       if (asked !== undefined) {
         if (asked > policy.maxWaitMs) {
           throw new RelaisError(`${what} : ${shown} demande d'attendre (${reason}) jusqu'au ${frenchTime(Date.now() + asked)} ; relancez « relais fetch » après cette heure`, {}, { details: { url: shown, status: res.status } });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,19 @@ describe('relais fetch: the first download', () => {
   });
 });
 
+describe('relais fetch: the campaign reads what it wrote', () => {
+  it('relais check reads data/rne-maires.csv once campagne.yaml names it', async () => {
+    const dir = copyOf(fetched);
+    const yaml = join(dir, 'campagne.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('maires: data/maires.csv', 'maires: data/rne-maires.csv'));
+    const { json } = await relaisJson<{ errors: Array<{ kind: string; file?: string }>; departements: Array<{ code: string; maires: number }> }>(['-C', dir, 'check']);
+    expect(json.errors.filter((e) => e.file === 'data/rne-maires.csv' && ['fichier-illisible', 'colonne-manquante', 'fichier-vide'].includes(e.kind))).toEqual([]);
+    // The stand-in's mayors sit on codes 45001–45130 and 37001–37020; those that are real communes are joined.
+    expect(json.departements.find((d) => d.code === '45')?.maires).toBeGreaterThan(100);
+    expect(json.departements.find((d) => d.code === '37')?.maires).toBeGreaterThan(15);
+  });
+});
+
 describe('relais fetch: what changed since the previous fetch', () => {
   function changeTheWorld(): void {
     reset();
@@ -184,6 +197,11 @@ describe('relais fetch: bad answers leave the previous files untouched', () => {
     const { stderr } = await failing({}, () => server.script.records.push({ body: '{"total_count": 133, "results": [{"id": "id-mairie-45001", "nom": "Mairie - Comm' }));
     expect(stderr).toMatch(/Annuaire de l'administration : la réponse de http:\/\/127\.0\.0\.1:\d+\/api\/explore\/v2\.1\/catalog\/datasets\/api-lannuaire-administration\/records\?.* n'est pas un JSON lisible \(réponse tronquée\)/);
     expect(stderr).toContain('les fichiers précédents sont conservés');
+  });
+
+  it('JSON of another shape than the records endpoint’s', async () => {
+    const { stderr } = await failing({}, () => server.script.records.push({ body: '{"error_code": "ODSQLError", "results": "?"}' }));
+    expect(stderr).toMatch(/réponse inattendue de .*records.* \(« total_count » et « results » attendus\)/);
   });
 
   it('an HTML page instead of JSON', async () => {

@@ -108,8 +108,10 @@ export async function fetchDirectory(http: HttpClient, base: string, deps: strin
   }
   let dataDate: string | null = null;
   try {
-    const meta = jsonBody(await getWithRetry(http, datasetUrl(base), 'application/json', WHAT, { ...policy, attempts: 2 }), WHAT) as { metas?: { default?: { modified?: unknown; data_processed?: unknown } } };
-    const d = meta?.metas?.default;
+    type Metas = { metas?: { default?: { modified?: unknown; data_processed?: unknown } } };
+    const meta = jsonBody(await getWithRetry(http, datasetUrl(base), 'application/json', WHAT, { ...policy, attempts: 2 }), WHAT) as Metas & { dataset?: Metas };
+    // v2.1 puts `metas` at the top; v2.0 wrapped it in `dataset`.
+    const d = (meta?.metas ?? meta?.dataset?.metas)?.default;
     const value = d?.modified ?? d?.data_processed;
     dataDate = typeof value === 'string' ? value : null;
   } catch {

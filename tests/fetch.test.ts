@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,29 @@ describe('relais fetch: bad answers leave the previous files untouched', () => {
     expect(server.script.records).toHaveLength(0);
   });
 });
+
+describe('relais fetch: a file that cannot be replaced', () => {
+  it('puts back the files already replaced, leaves no temporary file, and says which file failed', async () => {
+    const dir = copyOf(fetched);
+    const keep = ['annuaire-mairies.json', 'rne-maires.csv', 'provenance.json'].map((f) => [f, readFileSync(join(dir, 'data', f), 'utf8')] as const);
+    // PROVENANCE.md is renamed third: the directory list and the mayors are already in place then.
+    rmSync(join(dir, 'data', 'PROVENANCE.md'));
+    mkdirSync(join(dir, 'data', 'PROVENANCE.md'));
+    writeFileSync(join(dir, 'data', 'PROVENANCE.md', 'occupé'), '');
+    reset();
+    changeTheWorldForWrites();
+    const { code, stderr } = await relais(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/impossible d'écrire .*PROVENANCE\.md .* les fichiers précédents sont conservés/);
+    for (const [f, text] of keep) expect(readFileSync(join(dir, 'data', f), 'utf8'), f).toBe(text);
+    expect(readdirSync(join(dir, 'data')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
+
+function changeTheWorldForWrites(): void {
+  server.records = server.records.filter((r) => r.code_insee_commune !== '45011');
+  server.rne.rows = server.rne.rows.filter((row) => !row.includes(';45011;'));
+}
 
 describe('relais fetch: past the records endpoint cap', () => {
   it('a département with more than 10,000 matching records is fetched through the export endpoint', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, fetchDirectory, latestModification, mainTownHalls, selectTownHalls, type TownHall } from './annuaire.js';
@@ -14,7 +14,8 @@ import { provenanceMarkdown } from './provenance.js';
  * DILA directory and the mayors from the RNE, compare them with the previous fetch, and write
  * them into data/ with their provenance. Everything is downloaded and checked before anything is
  * written; the files are then written as temporary files next to their final names and renamed
- * only once all of them are on disk, so a failure leaves the previous fetch untouched.
+ * only once all of them are on disk (and put back if a rename fails), so a failure leaves the
+ * previous fetch untouched.
  */
 export const FETCH_FILES = {
   annuaire: 'annuaire-mairies.json',
@@ -198,26 +199,45 @@ function writeFailure(path: string, err: unknown): RelaisError {
   return new RelaisError(`impossible d'écrire ${path} : ${why} ; les fichiers précédents sont conservés`, { file: path }, { cause: err });
 }
 
-/** All files or none: temporary files first, renamed once every one of them is written. */
+/**
+ * All files or none. Temporary files are written first (a full disk stops here, before any
+ * rename); the previous files are copied aside; then each temporary file is renamed over its
+ * final name, and if one rename fails the ones already done are put back from the copies.
+ */
 async function writeAllAtomic(files: Array<{ path: string; data: string }>): Promise<void> {
-  const staged: Array<{ tmp: string; path: string }> = [];
+  const hidden = (path: string, ext: string) => join(dirname(path), `.${randomBytes(6).toString('hex')}.${ext}`);
+  const staged: Array<{ tmp: string; path: string; backup?: string }> = [];
+  const cleanUp = () => Promise.all(staged.flatMap((s) => [s.tmp, s.backup ?? '']).filter(Boolean).map((f) => rm(f, { force: true }).catch(() => undefined)));
+  let current = files[0]?.path ?? '';
   try {
     for (const f of files) {
+      current = f.path;
       await mkdir(dirname(f.path), { recursive: true });
-      const tmp = join(dirname(f.path), `.${randomBytes(6).toString('hex')}.tmp`);
-      staged.push({ tmp, path: f.path });
-      await writeFile(tmp, f.data);
+      const entry: (typeof staged)[number] = { tmp: hidden(f.path, 'tmp'), path: f.path };
+      staged.push(entry);
+      await writeFile(entry.tmp, f.data);
+      if (existsSync(f.path) && statSync(f.path).isFile()) {
+        entry.backup = hidden(f.path, 'bak');
+        await copyFile(f.path, entry.backup);
+      }
     }
   } catch (err) {
-    await Promise.all(staged.map((s) => rm(s.tmp, { force: true }).catch(() => undefined)));
-    throw writeFailure(staged.at(-1)?.path ?? files[0]?.path ?? '', err);
+    await cleanUp();
+    throw writeFailure(current, err);
   }
+  const renamed: typeof staged = [];
   for (const s of staged) {
     try {
       await rename(s.tmp, s.path);
+      renamed.push(s);
     } catch (err) {
-      await Promise.all(staged.map((t) => rm(t.tmp, { force: true }).catch(() => undefined)));
+      for (const r of renamed) {
+        if (r.backup) await rename(r.backup, r.path).catch(() => undefined);
+        else await rm(r.path, { force: true }).catch(() => undefined);
+      }
+      await cleanUp();
       throw writeFailure(s.path, err);
     }
   }
+  await cleanUp();
 }

@@ -4,7 +4,7 @@ import type { MayorRecord } from '../src/data/rne.js';
 import { RelaisError } from '../src/errors.js';
 import { latestModification, mainTownHalls, nested, selectTownHalls } from '../src/sources/annuaire.js';
 import { diffMayors, diffTownHalls } from '../src/sources/diff.js';
-import { getWithRetry, serverWaitMs, type HttpClient, type HttpResponse } from '../src/sources/http.js';
+import { getWithRetry, jsonBody, serverWaitMs, type HttpClient, type HttpResponse } from '../src/sources/http.js';
 import { publicationDate } from '../src/sources/maires.js';
 
 /**
@@ -96,6 +96,33 @@ describe('retries', () => {
     expect(serverWaitMs(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 90) }), now, 429)).toBe(90_000);
     expect(serverWaitMs(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 90) }), now, 503)).toBeUndefined();
     expect(serverWaitMs(new Headers(), now)).toBeUndefined();
+  });
+});
+
+describe('answers that are not the expected JSON', () => {
+  const response = (body: Uint8Array, type = 'application/json'): HttpResponse => ({ status: 200, headers: new Headers({ 'content-type': type }), url: 'https://api.example/records?where=startswith(code_insee_commune%2C%20%2245%22)', body });
+
+  it('turn into a French RelaisError that names the address and never quotes the body', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('application/json', 'text/html', 'text/plain'), (bytes, type) => {
+        const body = new Uint8Array([...new TextEncoder().encode('{"secret-looking": "'), ...bytes]);
+        try {
+          jsonBody(response(body, type), 'Annuaire');
+        } catch (err) {
+          expect(err).toBeInstanceOf(RelaisError);
+          expect((err as Error).message).toContain('https://api.example/records?where=startswith(code_insee_commune, "45")');
+          expect((err as Error).message).not.toContain('secret-looking');
+          return;
+        }
+        // Only a body that is JSON after all may pass.
+        expect(type).not.toBe('text/html');
+      }),
+    );
+  });
+
+  it('tell a truncated document from an HTML page', () => {
+    expect(() => jsonBody(response(new TextEncoder().encode('{"total_count": 3, "results": [{"id": "a"')), 'Annuaire')).toThrow(/n'est pas un JSON lisible \(réponse tronquée\)/);
+    expect(() => jsonBody(response(new TextEncoder().encode('\uFEFF  <!DOCTYPE html><title>Maintenance</title>'), 'application/json'), 'Annuaire')).toThrow(/page HTML au lieu de données JSON/);
   });
 });
 

@@ -178,6 +178,19 @@ describe('relais fetch: what changed since the previous fetch', () => {
   });
 });
 
+describe('relais fetch: an unreadable previous fetch', () => {
+  it('is replaced, with a word that there was nothing to compare it with', async () => {
+    const dir = copyOf(fetched);
+    writeFileSync(join(dir, 'data', 'annuaire-mairies.json'), '[{"id": "coupé');
+    reset();
+    const { code, stdout } = await relais(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Mairies : fichier précédent illisible, rien à comparer.');
+    expect(stdout).toContain('Maires : aucun changement.');
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'annuaire-mairies.json'), 'utf8'))).toHaveLength(151);
+  });
+});
+
 describe('relais fetch: bad answers leave the previous files untouched', () => {
   async function failing(env: Record<string, string>, setup: () => void = () => undefined) {
     const dir = copyOf(fetched);

@@ -217,6 +217,20 @@ describe('relais fetch: bad answers leave the previous files untouched', () => {
     expect(stderr).toMatch(/réponse inattendue de .*records.* \(« total_count » et « results » attendus\)/);
   });
 
+  it('a département without a single town hall (a failed query, not news)', async () => {
+    const { stderr } = await failing({}, () => {
+      server.records = server.records.filter((r) => !String(r.code_insee_commune).startsWith('37'));
+    });
+    expect(stderr).toMatch(/aucune mairie reçue pour le département 37 /);
+  });
+
+  it('a mayors file without the mayors of a département', async () => {
+    const { stderr } = await failing({}, () => {
+      server.rne.rows = server.rne.rows.filter((row) => !row.startsWith('45;'));
+    });
+    expect(stderr).toMatch(/Répertoire national des élus : aucun maire pour le département 45 dans elus-maires-mai\.csv/);
+  });
+
   it('an HTML page instead of JSON', async () => {
     const { stderr } = await failing({}, () => server.script.records.push({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body>Maintenance en cours</body></html>' }));
     expect(stderr).toMatch(/a répondu par une page HTML au lieu de données JSON/);

@@ -132,7 +132,8 @@ export function nested(value: unknown): unknown[] {
   }
 }
 
-function departementOf(insee: string): string {
+/** The département of an INSEE code: three characters overseas (971…), two elsewhere (45, 2A). */
+export function departementOf(insee: string): string {
   return insee.startsWith('97') || insee.startsWith('98') ? insee.slice(0, 3) : insee.slice(0, 2);
 }
 

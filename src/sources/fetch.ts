@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RelaisError } from '../errors.js';
-import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, fetchDirectory, latestModification, mainTownHalls, selectTownHalls, type TownHall } from './annuaire.js';
+import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, departementOf, fetchDirectory, latestModification, mainTownHalls, selectTownHalls, type TownHall } from './annuaire.js';
 import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff.js';
 import type { HttpClient, RetryPolicy } from './http.js';
 import { fetchRne, readMayorsFile, RNE_DATASET_PAGE } from './maires.js';
@@ -108,12 +108,18 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   });
   const selection = selectTownHalls(directory.records, deps);
   const halls = mainTownHalls(selection.townHalls);
-  if (selection.records.length === 0) {
-    throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour les départements ${deps.join(', ')} (${directory.records.length} services reçus) ; rien n'a été écrit`);
+  // Every département has town halls: one without any is a failed query, not news to write down.
+  const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOf(insee) === d));
+  if (empty.length) {
+    throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${directory.records.length} fiches reçues en tout) ; rien n'a été écrit, les fichiers précédents sont conservés`);
   }
 
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
   const rne = await fetchRne(http, settings.rneUrl, deps, settings.retry);
+  const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOf(m.insee) === d));
+  if (noMayor.length) {
+    throw new RelaisError(`Répertoire national des élus : aucun maire pour ${noMayor.length > 1 ? 'les départements' : 'le département'} ${noMayor.join(', ')} dans ${rne.fileName} ; rien n'a été écrit, les fichiers précédents sont conservés`);
+  }
 
   const annuairePath = join(dataDir, FETCH_FILES.annuaire);
   const rnePath = join(dataDir, FETCH_FILES.rne);

@@ -5,6 +5,7 @@ import { toCsv } from '../data/csv-write.js';
 import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.js';
 import { openTable } from '../data/table.js';
 import { RelaisError } from '../errors.js';
+import { departementOf } from './annuaire.js';
 import { getWithRetry, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
@@ -34,10 +35,6 @@ export interface RneFetch {
   dataDate: string | null;
   encoding: string;
   counts: { read: number; kept: number; setAside: number; rejected: number };
-}
-
-function departementOf(insee: string): string {
-  return insee.startsWith('97') || insee.startsWith('98') ? insee.slice(0, 3) : insee.slice(0, 2);
 }
 
 /** "…/20251223-104211/elus-maires-mai.csv" → 2025-12-23T10:42:11. */
@@ -96,9 +93,6 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
     }
     const wanted = new Set(deps);
     const kept = file.rows.filter((r) => wanted.has(departementOf(r.mayor.insee)));
-    if (file.rows.length > 0 && kept.length === 0) {
-      throw new RelaisError(`${WHAT} : aucun maire des départements ${deps.join(', ')} dans ${fileName} (${file.rows.length} lignes lues) ; rien n'a été écrit`, {}, { details: { url: finalUrl } });
-    }
     return {
       csv: toCsv(file.header, kept.map((r) => r.values)),
       mayors: kept.map((r) => r.mayor),

@@ -85,7 +85,7 @@ describe('retries', () => {
     const client = scripted([400]);
     const err = await getWithRetry(client, 'https://api.example/records?where=x', 'application/json', 'Annuaire', { attempts: 4, baseMs: 1, maxWaitMs: 1000, sleep: async () => undefined }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RelaisError);
-    expect((err as Error).message).toBe('Annuaire : https://api.example/records?where=x a répondu 400 : Invalid value for where API parameter');
+    expect((err as Error).message).toBe('Annuaire : https://api.example/records?where=x a répondu 400 : Invalid value for where API parameter ; rien n\'a été écrit, les fichiers précédents sont conservés');
     expect(client.calls).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import { RelaisError } from '../errors.js';
-import { getWithRetry, jsonBody, readableUrl, type HttpClient, type RetryPolicy } from './http.js';
+import { getWithRetry, NOTHING_WRITTEN, jsonBody, readableUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
  * The DILA directory ("Annuaire de l'administration – Base de données locales", dataset
@@ -66,7 +66,7 @@ function exportUrl(base: string, dep: string): string {
 const WHAT = "Annuaire de l'administration";
 
 function unexpected(url: string, detail: string): RelaisError {
-  return new RelaisError(`${WHAT} : réponse inattendue de ${readableUrl(url)} (${detail}) ; rien n'a été écrit`, {}, { details: { url: readableUrl(url) } });
+  return new RelaisError(`${WHAT} : réponse inattendue de ${readableUrl(url)} (${detail}) ; ${NOTHING_WRITTEN}`, {}, { details: { url: readableUrl(url) } });
 }
 
 /** Every town-hall candidate of the départements, page by page (or by export past the records cap). */

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, departementOf, fetchDirectory, latestModification, mainTownHalls, selectTownHalls, type TownHall } from './annuaire.js';
 import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff.js';
-import type { HttpClient, RetryPolicy } from './http.js';
+import { NOTHING_WRITTEN, type HttpClient, type RetryPolicy } from './http.js';
 import { fetchRne, readMayorsFile, RNE_DATASET_PAGE } from './maires.js';
 import { provenanceMarkdown } from './provenance.js';
 
@@ -111,14 +111,14 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   // Every département has town halls: one without any is a failed query, not news to write down.
   const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOf(insee) === d));
   if (empty.length) {
-    throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${directory.records.length} fiches reçues en tout) ; rien n'a été écrit, les fichiers précédents sont conservés`);
+    throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${directory.records.length} fiches reçues en tout) ; ${NOTHING_WRITTEN}`);
   }
 
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
   const rne = await fetchRne(http, settings.rneUrl, deps, settings.retry);
   const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOf(m.insee) === d));
   if (noMayor.length) {
-    throw new RelaisError(`Répertoire national des élus : aucun maire pour ${noMayor.length > 1 ? 'les départements' : 'le département'} ${noMayor.join(', ')} dans ${rne.fileName} ; rien n'a été écrit, les fichiers précédents sont conservés`);
+    throw new RelaisError(`Répertoire national des élus : aucun maire pour ${noMayor.length > 1 ? 'les départements' : 'le département'} ${noMayor.join(', ')} dans ${rne.fileName} ; ${NOTHING_WRITTEN}`);
   }
 
   const annuairePath = join(dataDir, FETCH_FILES.annuaire);

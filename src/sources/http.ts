@@ -118,6 +118,9 @@ export function serverWaitMs(headers: Headers, now: number, status = 429): numbe
   return undefined;
 }
 
+/** Every failure happens before anything is written: the messages say so. */
+export const NOTHING_WRITTEN = "rien n'a été écrit, les fichiers précédents sont conservés";
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function frenchTime(ms: number): string {
@@ -138,23 +141,23 @@ export async function getWithRetry(client: HttpClient, url: string, accept: stri
       const res = await client.get(url, accept);
       if (res.status >= 200 && res.status < 300) return res;
       if (res.status !== 429 && res.status < 500) {
-        throw new RelaisError(`${what} : ${shown} a répondu ${res.status}${apiMessage(res)}`, { field: 'url' }, { details: { url: shown, status: res.status } });
+        throw new RelaisError(`${what} : ${shown} a répondu ${res.status}${apiMessage(res)} ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown, status: res.status } });
       }
       reason = res.status === 429 ? 'trop de requêtes (429)' : `erreur du serveur (${res.status})`;
       const asked = serverWaitMs(res.headers, Date.now(), res.status);
       if (asked !== undefined) {
         if (asked > policy.maxWaitMs) {
-          throw new RelaisError(`${what} : ${shown} demande d'attendre (${reason}) jusqu'au ${frenchTime(Date.now() + asked)} ; relancez « relais fetch » après cette heure`, {}, { details: { url: shown, status: res.status } });
+          throw new RelaisError(`${what} : ${shown} demande d'attendre (${reason}) jusqu'au ${frenchTime(Date.now() + asked)} ; relancez « relais fetch » après cette heure ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown, status: res.status } });
         }
         waitMs = asked;
       }
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
-      if (!err.retryable || attempt >= policy.attempts) throw new RelaisError(`${what} : ${err.message} (${shown}) ; rien n'a été écrit, les fichiers précédents sont conservés`, {}, { details: { url: shown } });
+      if (!err.retryable || attempt >= policy.attempts) throw new RelaisError(`${what} : ${err.message} (${shown}) ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown } });
       reason = err.message;
     }
     if (attempt >= policy.attempts) {
-      throw new RelaisError(`${what} : ${shown} — ${reason}, encore après ${attempt} tentatives ; réessayez plus tard (rien n'a été écrit)`, {}, { details: { url: shown } });
+      throw new RelaisError(`${what} : ${shown} — ${reason}, encore après ${attempt} tentatives ; réessayez plus tard ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown } });
     }
     policy.onRetry?.({ url: shown, reason, waitMs, attempt });
     await sleep(waitMs);
@@ -184,7 +187,7 @@ export function looksLikeHtml(res: HttpResponse): boolean {
 export function jsonBody(res: HttpResponse, what: string): unknown {
   const shown = readableUrl(res.url);
   if (looksLikeHtml(res)) {
-    throw new RelaisError(`${what} : ${shown} a répondu par une page HTML au lieu de données JSON (portail en maintenance ou proxy de l'administration ?) ; rien n'a été écrit`, {}, { details: { url: shown } });
+    throw new RelaisError(`${what} : ${shown} a répondu par une page HTML au lieu de données JSON (portail en maintenance ou proxy de l'administration ?) ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown } });
   }
   const text = new TextDecoder().decode(res.body);
   try {
@@ -192,7 +195,7 @@ export function jsonBody(res: HttpResponse, what: string): unknown {
   } catch {
     const truncated = text.trim().length > 0 && !/[}\]]\s*$/.test(text);
     throw new RelaisError(
-      `${what} : la réponse de ${shown} n'est pas un JSON lisible${truncated ? ' (réponse tronquée)' : ''} ; rien n'a été écrit, les fichiers précédents sont conservés`,
+      `${what} : la réponse de ${shown} n'est pas un JSON lisible${truncated ? ' (réponse tronquée)' : ''} ; ${NOTHING_WRITTEN}`,
       {},
       { details: { url: shown } },
     );

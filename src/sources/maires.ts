@@ -6,7 +6,7 @@ import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.
 import { openTable } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import { departementOf } from './annuaire.js';
-import { getWithRetry, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
+import { getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
  * The mayors file of the Répertoire national des élus (RNE), dataset "Répertoire national des
@@ -76,9 +76,9 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
   const res = await getWithRetry(http, url, 'text/csv, text/plain;q=0.9, */*;q=0.5', WHAT, policy);
   const finalUrl = shownUrl(res.url);
   if (looksLikeHtml(res)) {
-    throw new RelaisError(`${WHAT} : ${finalUrl} a répondu par une page HTML au lieu du fichier CSV des maires (page d'erreur ou proxy ?) ; rien n'a été écrit`, {}, { details: { url: finalUrl } });
+    throw new RelaisError(`${WHAT} : ${finalUrl} a répondu par une page HTML au lieu du fichier CSV des maires (page d'erreur ou proxy ?) ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
   }
-  if (res.body.length === 0) throw new RelaisError(`${WHAT} : ${finalUrl} a répondu par un fichier vide ; rien n'a été écrit`, {}, { details: { url: finalUrl } });
+  if (res.body.length === 0) throw new RelaisError(`${WHAT} : ${finalUrl} a répondu par un fichier vide ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
   const fileName = decodeURIComponent(new URL(res.url).pathname.split('/').pop() || 'elus-maires.csv');
   const dir = await mkdtemp(join(tmpdir(), 'relais-rne-'));
   try {
@@ -89,7 +89,7 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
       file = await readMayorsFile(path, fileName);
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
-      throw new RelaisError(`${WHAT} : le fichier téléchargé de ${finalUrl} est illisible — ${err.message} ; rien n'a été écrit`, {}, { details: { url: finalUrl } });
+      throw new RelaisError(`${WHAT} : le fichier téléchargé de ${finalUrl} est illisible — ${err.message} ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
     }
     const wanted = new Set(deps);
     const kept = file.rows.filter((r) => wanted.has(departementOf(r.mayor.insee)));

@@ -14,8 +14,8 @@ import { annuaireEnv, DATA_MODIFIED, RNE_FILE, sampleRecords, sampleRneRows, sta
  */
 interface FetchDoc {
   ok: boolean;
-  annuaire: { mairies: number; communes: number; received: number; setAside: Record<string, number>; rejected: number; dataDate: string | null };
-  rne: { fileName: string; dataDate: string | null; counts: { read: number; kept: number; setAside: number; rejected: number } };
+  annuaire: { mairies: number; communes: number; fiches_recues: number; ecartees: Record<string, number>; rejetees: number; date_des_donnees: string | null };
+  rne: { fichier: string; date_des_donnees: string | null; lignes_lues: number; gardees: number; autres_departements: number; rejetees: number };
   changements: {
     mairies: { ajoutees: Array<{ insee: string }>; retirees: Array<{ insee: string }>; courriels: Array<{ insee: string; avant: string; apres: string }> } | null;
     maires: { changes: Array<{ insee: string; avant: string; apres: string }>; ajoutes: unknown[]; retires: unknown[] } | null;
@@ -81,7 +81,7 @@ describe('relais fetch: the first download', () => {
 
   it('keeps the town halls of the campaign and accounts for every other record', () => {
     // 130 + 1 mairie déléguée in the Loiret, 20 in Indre-et-Loire; a "mairie_mobile" set aside; a cut code rejected.
-    expect(first.json.annuaire).toMatchObject({ received: 153, mairies: 151, communes: 150, setAside: { mairie_mobile: 1 }, rejected: 1, dataDate: DATA_MODIFIED });
+    expect(first.json.annuaire).toMatchObject({ fiches_recues: 153, mairies: 151, communes: 150, ecartees: { mairie_mobile: 1 }, rejetees: 1, date_des_donnees: DATA_MODIFIED });
     const written = JSON.parse(readFileSync(join(fetched, 'data', 'annuaire-mairies.json'), 'utf8')) as Array<Record<string, unknown>>;
     expect(written).toHaveLength(151);
     // The API's own export shape: nested fields stay JSON text.
@@ -92,7 +92,7 @@ describe('relais fetch: the first download', () => {
   });
 
   it('writes the mayors of the campaign only, from the dated file behind the stable link', () => {
-    expect(first.json.rne).toMatchObject({ fileName: 'elus-maires-mai.csv', dataDate: '2025-12-23T10:42:11', counts: { read: 152, kept: 150, setAside: 2, rejected: 0 } });
+    expect(first.json.rne).toMatchObject({ fichier: 'elus-maires-mai.csv', date_des_donnees: '2025-12-23T10:42:11', lignes_lues: 152, gardees: 150, autres_departements: 2, rejetees: 0 });
     const csv = readFileSync(join(fetched, 'data', 'rne-maires.csv'), 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFCode du département;.*;Code sexe;/);
     expect(csv).toContain(';45001;Commune 1 du Loiret;NOM1;Prénom1;F;');
@@ -324,7 +324,7 @@ describe('relais fetch: a cut connection is retried', () => {
     const { code, json, stderr } = await relaisJson<FetchDoc>(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/a coupé la connexion avant la fin de la réponse \(réponse tronquée\)/);
-    expect(json.rne.counts.kept).toBe(150);
+    expect(json.rne.gardees).toBe(150);
     expect(existsSync(join(dir, 'data', 'rne-maires.csv'))).toBe(true);
   });
 });

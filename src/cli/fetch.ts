@@ -94,8 +94,8 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
           ok: true,
           essai: Boolean(opts.dryRun),
           departements: result.provenance.departements,
-          annuaire: result.annuaire,
-          rne: result.rne,
+          annuaire: annuaireDoc(result),
+          rne: rneDoc(result),
           precedent: result.previous,
           changements: result.changes,
           ecrits: result.written,
@@ -106,6 +106,17 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
       }
       report(ctx.out, result, Boolean(opts.dryRun), declare);
     });
+}
+
+/** The --json document speaks French, like provenance.json. */
+function annuaireDoc(r: FetchResult) {
+  const a = r.annuaire;
+  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, ecartees: a.setAside, rejetees: a.rejected };
+}
+
+function rneDoc(r: FetchResult) {
+  const { counts: c, ...n } = r.rne;
+  return { url: n.url, url_du_fichier: n.finalUrl, fichier: n.fileName, date_des_donnees: n.dataDate, encodage: n.encoding, lignes_lues: c.read, gardees: c.kept, autres_departements: c.setAside, rejetees: c.rejected };
 }
 
 const day = (iso: string | null) => (iso ? new Date(iso.length === 19 ? `${iso}Z` : iso).toLocaleDateString('fr-FR', { timeZone: 'UTC' }) : 'date non fournie');

@@ -6,6 +6,7 @@ import { packageRoot } from '../paths.js';
 import { redact } from '../secrets.js';
 import { registerCheck } from './check.js';
 import { registerCount } from './count.js';
+import { registerFetch } from './fetch.js';
 import { registerInit } from './init.js';
 import { registerLetters } from './letters.js';
 import { registerPosts } from './posts.js';
@@ -81,6 +82,7 @@ export function buildProgram(fail: (code: number) => void): Command {
   registerTrack(program, fail);
   registerSchedule(program, fail);
   registerRun(program, fail);
+  registerFetch(program, fail);
   for (const command of program.commands) {
     command.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }

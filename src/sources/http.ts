@@ -1,0 +1,203 @@
+import { RelaisError } from '../errors.js';
+import { redact } from '../secrets.js';
+
+/**
+ * The HTTP edge of `relais fetch`: one small interface (a GET that returns status, headers and
+ * bytes) with Node's built-in fetch behind it, and the retry policy on top. Official open-data
+ * portals answer 429 when their quota is spent (Opendatasoft sends X-RateLimit-* headers, and
+ * often Retry-After) and 5xx while they redeploy; a préfecture proxy answers with an HTML page.
+ * Each of those ends in a French message that names the address, never a body and never a
+ * credential.
+ */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** The address after redirects (data.gouv.fr's stable link redirects to the dated file). */
+  url: string;
+  body: Uint8Array;
+}
+
+export interface HttpClient {
+  get(url: string, accept: string): Promise<HttpResponse>;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Pause before the first retry, doubled at each one (Retry-After wins when the server sends it). */
+  baseMs: number;
+  /** A server asking to wait longer than this ends the command, with the time to try again. */
+  maxWaitMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told before each pause, so that the CLI can say why it waits. */
+  onRetry?: (info: { url: string; reason: string; waitMs: number; attempt: number }) => void;
+}
+
+/** The URL as it may be shown: without user name, password or query-string secrets. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return redact(u.toString());
+  } catch {
+    return redact(url);
+  }
+}
+
+/** The same, with its query decoded: `where=startswith(code_insee_commune, "45")` reads better in a message. */
+export function readableUrl(url: string): string {
+  const shown = shownUrl(url);
+  try {
+    return decodeURIComponent(shown.replace(/\+/g, ' '));
+  } catch {
+    return shown;
+  }
+}
+
+/** A transport failure, sorted into what the retry loop and the user need to know. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function transportError(err: unknown, url: string, timeoutMs: number): TransportError {
+  const e = (err ?? {}) as Error & { cause?: { code?: string; message?: string }; code?: string };
+  const code = e.cause?.code ?? e.code ?? '';
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new TransportError(`pas de réponse complète de ${host} en ${Math.round(timeoutMs / 1000)} s`, true);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError(`adresse ${host} introuvable (DNS) : l'ordinateur est-il connecté au réseau ?`, false);
+  if (code === 'ECONNREFUSED') return new TransportError(`connexion refusée par ${host} : pas de réseau, ou un pare-feu bloque l'accès`, true);
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return new TransportError(`réseau injoignable pour ${host} : l'ordinateur est-il connecté ?`, false);
+  if (/ECONNRESET|UND_ERR_SOCKET|UND_ERR_CLOSED|EPIPE/.test(code) || /terminated|other side closed/i.test(`${e.message} ${e.cause?.message ?? ''}`)) {
+    return new TransportError(`${host} a coupé la connexion avant la fin de la réponse (réponse tronquée)`, true);
+  }
+  if (/CERT|SSL|TLS/.test(code)) return new TransportError(`connexion sécurisée à ${host} refusée (certificat : ${code})`, false);
+  return new TransportError(`${host} injoignable (${code || e.message})`, true);
+}
+
+/** Node's fetch, with a timeout covering the whole answer, body included. */
+export function nodeHttpClient(timeoutMs: number): HttpClient {
+  return {
+    async get(url, accept) {
+      try {
+        const res = await fetch(url, { headers: { accept, 'user-agent': 'relais (outil des préfectures et ARS)' }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+        const body = new Uint8Array(await res.arrayBuffer());
+        return { status: res.status, headers: res.headers, url: res.url || url, body };
+      } catch (err) {
+        throw transportError(err, url, timeoutMs);
+      }
+    },
+  };
+}
+
+/**
+ * Retry-After in seconds or as an HTTP date; else, for a 429, Opendatasoft's X-RateLimit-Reset
+ * (epoch seconds of the end of the quota period, sent with every answer: not a reason to wait
+ * after a 5xx).
+ */
+export function serverWaitMs(headers: Headers, now: number, status = 429): number | undefined {
+  const after = headers.get('retry-after')?.trim();
+  if (after) {
+    if (/^\d+$/.test(after)) return Number(after) * 1000;
+    const at = Date.parse(after);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const reset = status === 429 ? headers.get('x-ratelimit-reset')?.trim() : undefined;
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
+  return undefined;
+}
+
+/** Every failure happens before anything is written: the messages say so. */
+export const NOTHING_WRITTEN = "rien n'a été écrit, les fichiers précédents sont conservés";
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function frenchTime(ms: number): string {
+  return new Date(ms).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+}
+
+/**
+ * A GET with bounded retries: 429 and 5xx answers and dropped connections are tried again after a
+ * pause (the server's, else an exponential one); other 4xx answers and DNS failures are final.
+ */
+export async function getWithRetry(client: HttpClient, url: string, accept: string, what: string, policy: RetryPolicy): Promise<HttpResponse> {
+  const sleep = policy.sleep ?? defaultSleep;
+  const shown = readableUrl(url);
+  for (let attempt = 1; ; attempt++) {
+    let reason: string;
+    let waitMs = policy.baseMs * 2 ** (attempt - 1);
+    try {
+      const res = await client.get(url, accept);
+      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status !== 429 && res.status < 500) {
+        throw new RelaisError(`${what} : ${shown} a répondu ${res.status}${apiMessage(res)} ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown, status: res.status } });
+      }
+      reason = res.status === 429 ? 'trop de requêtes (429)' : `erreur du serveur (${res.status})`;
+      const asked = serverWaitMs(res.headers, Date.now(), res.status);
+      if (asked !== undefined) {
+        if (asked > policy.maxWaitMs) {
+          throw new RelaisError(`${what} : ${shown} demande d'attendre (${reason}) jusqu'au ${frenchTime(Date.now() + asked)} ; relancez « relais fetch » après cette heure ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown, status: res.status } });
+        }
+        waitMs = asked;
+      }
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      if (!err.retryable || attempt >= policy.attempts) throw new RelaisError(`${what} : ${err.message} (${shown}) ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown } });
+      reason = err.message;
+    }
+    if (attempt >= policy.attempts) {
+      throw new RelaisError(`${what} : ${shown} — ${reason}, encore après ${attempt} tentatives ; réessayez plus tard ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown } });
+    }
+    policy.onRetry?.({ url: shown, reason, waitMs, attempt });
+    await sleep(waitMs);
+  }
+}
+
+/** Opendatasoft explains a refusal in `{"error_code", "message"}`: worth showing, shortened. */
+function apiMessage(res: HttpResponse): string {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(res.body)) as { message?: unknown };
+    if (typeof parsed.message === 'string') return ` : ${redact(parsed.message).slice(0, 200)}`;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return '';
+}
+
+/** An HTML page where data was expected: a portal in maintenance, a captive portal, a proxy. */
+export function looksLikeHtml(res: HttpResponse): boolean {
+  const type = res.headers.get('content-type') ?? '';
+  if (/text\/html|application\/xhtml/i.test(type)) return true;
+  const start = new TextDecoder().decode(res.body.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  return start.startsWith('<!doctype html') || start.startsWith('<html') || start.startsWith('<head') || start.startsWith('<body');
+}
+
+/** The body as JSON, or a French error that says what came instead. */
+export function jsonBody(res: HttpResponse, what: string): unknown {
+  const shown = readableUrl(res.url);
+  if (looksLikeHtml(res)) {
+    throw new RelaisError(`${what} : ${shown} a répondu par une page HTML au lieu de données JSON (portail en maintenance ou proxy de l'administration ?) ; ${NOTHING_WRITTEN}`, {}, { details: { url: shown } });
+  }
+  const text = new TextDecoder().decode(res.body);
+  try {
+    return JSON.parse(text);
+  } catch {
+    const truncated = text.trim().length > 0 && !/[}\]]\s*$/.test(text);
+    throw new RelaisError(
+      `${what} : la réponse de ${shown} n'est pas un JSON lisible${truncated ? ' (réponse tronquée)' : ''} ; ${NOTHING_WRITTEN}`,
+      {},
+      { details: { url: shown } },
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toCsv } from '../data/csv-write.js';
+import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.js';
+import { openTable } from '../data/table.js';
+import { RelaisError } from '../errors.js';
+import { departementOf } from './annuaire.js';
+import { getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
+
+/**
+ * The mayors file of the Répertoire national des élus (RNE), dataset "Répertoire national des
+ * élus" (data.gouv.fr, slug repertoire-national-des-elus-1), resource `elus-maires-mai.csv`. Its
+ * stable link `https://www.data.gouv.fr/api/1/datasets/r/2876a346-d50c-4911-934e-19ee07b0e503`
+ * redirects to the dated file, e.g.
+ * `https://static.data.gouv.fr/resources/repertoire-national-des-elus-1/20251223-104211/elus-maires-mai.csv`:
+ * the final address gives the file's name and the date of its publication.
+ *
+ * The download is read with the campaign's own RNE reader (encoding, delimiter and header
+ * recognised as for a file dropped in data/ by hand) and kept for the campaign's départements
+ * only: a national file would make `relais check` report every other commune.
+ */
+export const RNE_DEFAULT_URL = 'https://www.data.gouv.fr/api/1/datasets/r/2876a346-d50c-4911-934e-19ee07b0e503';
+export const RNE_DATASET_PAGE = 'https://www.data.gouv.fr/fr/datasets/repertoire-national-des-elus-1/';
+
+const WHAT = 'Répertoire national des élus';
+
+export interface RneFetch {
+  /** The kept rows, as a `;` UTF-8 CSV with the original header. */
+  csv: string;
+  mayors: MayorRecord[];
+  finalUrl: string;
+  fileName: string;
+  /** From the dated folder of the final address, else Last-Modified. */
+  dataDate: string | null;
+  encoding: string;
+  counts: { read: number; kept: number; setAside: number; rejected: number };
+}
+
+/** "…/20251223-104211/elus-maires-mai.csv" → 2025-12-23T10:42:11. */
+export function publicationDate(finalUrl: string, lastModified: string | null): string | null {
+  const m = /\/(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})\//.exec(finalUrl);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
+  const at = lastModified ? Date.parse(lastModified) : NaN;
+  return Number.isNaN(at) ? null : new Date(at).toISOString();
+}
+
+export interface MayorsFile {
+  header: string[];
+  encoding: string;
+  rows: Array<{ values: string[]; mayor: MayorRecord }>;
+  rejected: number;
+}
+
+/** Reads an RNE file (the download, or the previous fetch's) with relais's RNE reader. */
+export async function readMayorsFile(path: string, displayName: string): Promise<MayorsFile> {
+  const table = await openTable(path, { displayName, isHeader: isRneHeader });
+  if (!isRneHeader(table.header)) {
+    throw new RelaisError(`${displayName} n'est pas un export des maires du RNE (en-tête lu : ${table.header.slice(0, 6).join(', ')})`, { file: displayName, line: table.headerLine });
+  }
+  const columns = rneColumns(table.header);
+  if (columns.missing.length) {
+    throw new RelaisError(`${displayName} : colonnes manquantes ${columns.missing.map((c) => `« ${c.label} »`).join(', ')}`, { file: displayName, line: table.headerLine });
+  }
+  const rows: MayorsFile['rows'] = [];
+  let rejected = 0;
+  for await (const row of table.rows) {
+    const mayor = toMayor(row.values, row.line, columns.indexes);
+    if (!/^(\d{5}|2[AB]\d{3})$/.test(mayor.insee) || !mayor.nom) rejected++;
+    else rows.push({ values: row.values, mayor });
+  }
+  return { header: table.header, encoding: table.encoding, rows, rejected };
+}
+
+export async function fetchRne(http: HttpClient, url: string, deps: string[], policy: RetryPolicy): Promise<RneFetch> {
+  const res = await getWithRetry(http, url, 'text/csv, text/plain;q=0.9, */*;q=0.5', WHAT, policy);
+  const finalUrl = shownUrl(res.url);
+  if (looksLikeHtml(res)) {
+    throw new RelaisError(`${WHAT} : ${finalUrl} a répondu par une page HTML au lieu du fichier CSV des maires (page d'erreur ou proxy ?) ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
+  }
+  if (res.body.length === 0) throw new RelaisError(`${WHAT} : ${finalUrl} a répondu par un fichier vide ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
+  const fileName = decodeURIComponent(new URL(res.url).pathname.split('/').pop() || 'elus-maires.csv');
+  const dir = await mkdtemp(join(tmpdir(), 'relais-rne-'));
+  try {
+    const path = join(dir, 'rne.csv');
+    await writeFile(path, res.body);
+    let file: MayorsFile;
+    try {
+      file = await readMayorsFile(path, fileName);
+    } catch (err) {
+      if (!(err instanceof RelaisError)) throw err;
+      throw new RelaisError(`${WHAT} : le fichier téléchargé de ${finalUrl} est illisible — ${err.message} ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
+    }
+    const wanted = new Set(deps);
+    const kept = file.rows.filter((r) => wanted.has(departementOf(r.mayor.insee)));
+    return {
+      csv: toCsv(file.header, kept.map((r) => r.values)),
+      mayors: kept.map((r) => r.mayor),
+      finalUrl,
+      fileName,
+      dataDate: publicationDate(res.url, res.headers.get('last-modified')),
+      encoding: file.encoding,
+      counts: { read: file.rows.length + file.rejected, kept: kept.length, setAside: file.rows.length - kept.length, rejected: file.rejected },
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -197,7 +197,7 @@ describe('relais schedule: bad input', () => {
     writeFileSync(file, 'id;canal;date;texte;statut\n;twitter;2031-01-01T10:00:00+01:00;Bon message;\n;twitter;2031-02-30T10:00:00+01:00;Mauvaise date;\n;minitel;2031-01-01T10:00:00+01:00;Mauvais canal;\n;facebook;2031-01-02T10:00:00+01:00;Bon aussi;\n');
     const r = await relais(['-C', dir, 'schedule', 'import', file], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('2 ligne(s) invalide(s)');
+    expect(r.stderr).toContain('2 lignes invalides : rien');
     expect(r.stderr).toMatch(/import\.csv:3: .*2031-02-30/);
     expect(r.stderr).toMatch(/import\.csv:4: .*minitel/);
     expect(await list(dir, env)).toEqual([]);

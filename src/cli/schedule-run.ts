@@ -105,13 +105,16 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
       const late = lateOnNetworks(store, pubs, new Date());
       if (late.length) allowLate = await askLate(ctx.out, late);
     }
-    for (;;) {
+    for (let turn = 0; ; turn++) {
       const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), signal, allowLate });
       for (const k of Object.keys(total) as Array<keyof RunResult>) {
         if (k === 'outage') total.outage = r.outage ?? total.outage;
         else (total[k] as unknown[]).push(...(r[k] as unknown[]));
       }
       if (!ctx.out.json) printRun(ctx.out, r);
+      const idle = !r.published.length && !r.rehearsed.length && !r.deferred.length && !runFailures(r);
+      // Said once, not at every wake-up of --watch.
+      if (idle && turn === 0 && !ctx.out.json) ctx.out.line(`Rien à publier pour l’instant.${options.watch ? ' En attente des prochaines publications (Ctrl-C pour arrêter).' : ''}`);
       if (!options.watch || signal.aborted || r.authErrors.length || r.outage) break;
       // Sleep until the next post this run will take is due, waking up regularly (and at once on Ctrl-C).
       const now = new Date();
@@ -130,7 +133,6 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
   const failures = runFailures(total);
   if (!ctx.out.json) {
     if (total.outage) ctx.out.line(ctx.out.colors.red(`✖ ${outageMessage(total, bilan.prevues)}`));
-    else if (!total.published.length && !total.rehearsed.length && !failures && !total.deferred.length) ctx.out.line('Rien à publier pour l’instant.');
     ctx.out.line(tallyLine(bilan));
   } else if (total.outage) {
     ctx.out.note(`relais : ${outageMessage(total, bilan.prevues)}`);

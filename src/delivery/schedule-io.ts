@@ -14,6 +14,7 @@ import { Journal } from './journal.js';
 import { PostStore, type Network } from './posts-store.js';
 import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
 import { publishers, type Publisher } from './social.js';
+import { plural } from '../text/format.js';
 import { parseDue } from './time.js';
 
 /** The campaign's post store and its publishers (outbox for networks without credentials). */
@@ -113,7 +114,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
     }
   }
   if (errors.length) {
-    throw new RelaisError(`${errors.length} ligne(s) invalide(s) : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
+    throw new RelaisError(`${errors.length} ${plural(errors.length, 'ligne invalide', 'lignes invalides')} : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
   }
   store.transaction(() => {
     for (const r of rows) planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
+import { linkedinPublisher } from '../src/delivery/social.js';
 import { socialEnv, startSocial, TOKENS, type SocialServer } from './servers/social.js';
 
 /**
@@ -232,5 +233,15 @@ describe('bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${name} : http:// enverrait les jetons en clair à api.example.org ; utilisez https://`);
     expect(server.received).toEqual([]);
+  });
+});
+
+describe('tokens never in clear', () => {
+  const creds = { RELAIS_LINKEDIN_TOKEN: 't', RELAIS_LINKEDIN_ORGANIZATION: '1' };
+  it.each([['http://localhost:8080'], ['http://127.0.0.2:1'], ['http://[::1]:8080'], ['https://api.example.org']])('%s is accepted', (url) => {
+    expect(linkedinPublisher({ ...creds, RELAIS_LINKEDIN_API_URL: url })?.destination).toBe('linkedin:urn:li:organization:1');
+  });
+  it.each([['http://10.0.0.1'], ['http://127.0.0.1.example.org'], ['http://localhost.evil.example'], ['http://[::2]']])('%s is refused', (url) => {
+    expect(() => linkedinPublisher({ ...creds, RELAIS_LINKEDIN_API_URL: url })).toThrow(/RELAIS_LINKEDIN_API_URL : http:\/\/ enverrait les jetons en clair/);
   });
 });

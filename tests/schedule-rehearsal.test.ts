@@ -1,9 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
-import { relais, relaisJson } from './helpers/cli.js';
+import { BIN, relais, relaisJson } from './helpers/cli.js';
+import { ensureDebianPackage } from './helpers/debian.js';
 import { linkedinPublisher } from '../src/delivery/social.js';
 import { socialEnv, startSocial, TOKENS, type SocialServer } from './servers/social.js';
 
@@ -245,3 +247,46 @@ describe('tokens never in clear', () => {
     expect(() => linkedinPublisher({ ...creds, RELAIS_LINKEDIN_API_URL: url })).toThrow(/RELAIS_LINKEDIN_API_URL : http:\/\/ enverrait les jetons en clair/);
   });
 });
+
+describe('late posts on a terminal', () => {
+  /** relais in a pseudo-terminal (script, from util-linux), its output collected. */
+  function inTerminal(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+    ensureDebianPackage('/usr/bin/script', 'bsdutils');
+    const command = `stty cols 120 rows 40; exec ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')}`;
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: '1', CI: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    return { child, output: () => output, exited };
+  }
+
+  async function answer(dir: string, env: Record<string, string>, reply: string): Promise<{ code: number | null; output: string }> {
+    const t = inTerminal(['-C', dir, 'schedule', 'run'], env);
+    try {
+      await waitFor(() => t.output().includes('[o/N]'));
+      t.child.stdin!.write(`${reply}\r`);
+      return { code: await t.exited, output: t.output() };
+    } finally {
+      t.child.kill('SIGKILL');
+    }
+  }
+
+  it('asks before publishing them: « n » keeps them, « o » publishes each once', async () => {
+    server = await startSocial();
+    const env = socialEnv(server);
+    const dir = sampleCampaign();
+    const no = await answer(dir, env, 'n');
+    expect(no.output).toContain('3 publications prévues il y a plus de 24 h');
+    expect(no.code).toBe(1);
+    expect(server.received).toEqual([]);
+    const yes = await answer(dir, env, 'o');
+    expect(yes.code).toBe(0);
+    expect(yes.output).toContain('3 publiées sur les réseaux');
+    expect(server.published.map((p) => p.network).sort()).toEqual(['facebook', 'linkedin', 'twitter']);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  // Polls an event of the child (its output), not the clock: vitest's own timeout bounds it.
+  while (!condition()) await new Promise((r) => setTimeout(r, 50));
+}

@@ -94,7 +94,8 @@ function networkError(err: unknown, what: string): PublishError {
   if (err === undefined || e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code) || (!code && /timeout|socket closed/i.test(e.message ?? ''))) {
     return new PublishError(`${what} : pas de réponse après l'envoi de la requête, issue inconnue`, 'unknown');
   }
-  return new PublishError(`${what} injoignable (${code || e.message})`, 'transient');
+  // fetch says only "fetch failed": its cause says why (a refused connection, a port fetch forbids).
+  return new PublishError(`${what} injoignable (${code || (e.cause as Error | undefined)?.message || e.message})`, 'transient');
 }
 
 /**

@@ -14,6 +14,9 @@ interface Post {
   next_attempt_utc: string | null;
   due_utc: string;
   local_time: string;
+  destination: string | null;
+  outbox_path: string | null;
+  outbox_at: string | null;
 }
 
 let server: SocialServer | undefined;
@@ -59,6 +62,8 @@ describe('relais schedule against local API servers', () => {
     const posts = await list(dir, env);
     expect(posts.map((p) => p.status)).toEqual(['published', 'published', 'published']);
     expect(posts.find((p) => p.channel === 'linkedin')!.remote_id).toMatch(/^urn:li:share:/);
+    // The journal knows which account each post went to.
+    expect(posts.map((p) => p.destination).sort()).toEqual(['facebook:123', 'linkedin:urn:li:organization:4242', 'twitter']);
 
     const second = await relaisJson<{ published: unknown[] }>(['-C', dir, 'schedule', 'run'], { env });
     expect(second.json.published).toEqual([]);
@@ -127,12 +132,15 @@ describe('relais schedule against local API servers', () => {
     expect(shown.stdout).toContain('vérifiez sur le réseau');
   });
 
-  it('without credentials, posts go to out/publications/ and are marked published there', async () => {
+  it('without credentials, posts are rehearsed in out/publications/ and stay queued for their network', async () => {
     const { dir } = await setup();
     await add(dir, {}, 'x', 'Hors ligne');
     const run = await relais(['-C', dir, 'schedule', 'run']);
-    expect(run.stdout).toContain('out/publications/');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('répétition écrite dans out/publications/1-twitter.txt');
+    expect(run.stdout).toContain('0 publiée sur les réseaux, 1 prévue (dont 1 répétée dans out/publications/)');
     expect(readFileSync(join(dir, 'out/publications/1-twitter.txt'), 'utf8')).toBe('Hors ligne\n');
+    expect((await list(dir, {}))[0]).toMatchObject({ status: 'queued', destination: null, outbox_path: 'out/publications/1-twitter.txt', remote_id: null });
   });
 
   it('plans in Europe/Paris and stores the UTC instant; refuses a non-existent local time', async () => {
@@ -189,7 +197,7 @@ describe('relais schedule: bad input', () => {
     writeFileSync(file, 'id;canal;date;texte;statut\n;twitter;2031-01-01T10:00:00+01:00;Bon message;\n;twitter;2031-02-30T10:00:00+01:00;Mauvaise date;\n;minitel;2031-01-01T10:00:00+01:00;Mauvais canal;\n;facebook;2031-01-02T10:00:00+01:00;Bon aussi;\n');
     const r = await relais(['-C', dir, 'schedule', 'import', file], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('2 ligne(s) invalide(s)');
+    expect(r.stderr).toContain('2 lignes invalides : rien');
     expect(r.stderr).toMatch(/import\.csv:3: .*2031-02-30/);
     expect(r.stderr).toMatch(/import\.csv:4: .*minitel/);
     expect(await list(dir, env)).toEqual([]);

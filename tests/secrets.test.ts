@@ -111,8 +111,8 @@ describe('secrets are never shown, written or stored', () => {
     await run('schedule add (date passée)', ['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2020-01-01 09:00', '--text', 'Bonjour'], env, 1);
     await run('schedule run (refus qui citent le jeton)', ['-C', dir, 'schedule', 'run', '--json'], env, 1);
     await run('schedule add (pour un réseau absent)', ['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', 'now', '--text', 'Bonjour les maires'], env, 0);
-    // Unreachable networks: the posts wait for the next run (exit 0), their reason stored.
-    await run('schedule run (réseaux injoignables)', ['-C', dir, 'schedule', 'run'], dead, 0);
+    // Unreachable networks: the run stops (exit 1), the posts wait for the next run, their reason stored.
+    await run('schedule run (réseaux injoignables)', ['-C', dir, 'schedule', 'run'], dead, 1);
     await run('schedule run (identifiants dans l’URL de l’API)', ['-C', dir, 'schedule', 'run', '--json'], { ...env, RELAIS_LINKEDIN_API_URL: `http://prefecture:${URL_SECRET}@127.0.0.1:9` }, 1);
     await run('schedule list', ['-C', dir, 'schedule', 'list'], env, 0);
     await run('schedule list --json', ['-C', dir, 'schedule', 'list', '--json'], env, 0);
@@ -126,7 +126,8 @@ describe('secrets are never shown, written or stored', () => {
     await run('status --json', ['-C', dir, 'status', '--json'], env, 0);
     await run('status (sans RELAIS_DEBUG)', ['-C', fresh, 'status', '--failed'], { ...env, RELAIS_DEBUG: '' }, 0);
     await run('run (identifiants dans l’URL de l’API)', ['-C', fresh, 'run', '--yes'], { ...withSmtp, RELAIS_FACEBOOK_API_URL: `https://page:${URL_SECRET}@graph.example` }, 1);
-    await run('run', ['-C', sampleCampaign(), 'run', '--yes'], withSmtp, 0);
+    // The sample's posts are dated 2020: --publish-late publishes them (and passes the tokens) now.
+    await run('run', ['-C', sampleCampaign(), 'run', '--yes', '--publish-late'], withSmtp, 0);
 
     expect(runs.map(([name, r]) => `${name} → ${r.code}`)).toEqual(runs.map(([name, , expected]) => `${name} → ${expected}`));
     const outputs = runs.map(([, r]) => r.stdout + r.stderr).join('\n');

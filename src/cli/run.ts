@@ -12,7 +12,7 @@ import { interruption } from './interrupt.js';
 import { collectList } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { askToSend } from './send.js';
-import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
+import { publishDue, retryBaseMs, runFailures, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 
@@ -27,7 +27,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
     .description('déroule toute la campagne : vérification, volontaires, lettres, messages, courriels, publications')
     .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
     .option('--yes', 'envoie sans demander de confirmation (obligatoire sans terminal avec un serveur SMTP)')
-    .action(async (opts: { dep?: string[]; yes?: boolean }, command: Command) => {
+    .option('--publish-late', 'publie aussi sur les réseaux les messages prévus il y a plus de 24 h')
+    .action(async (opts: { dep?: string[]; yes?: boolean; publishLate?: boolean }, command: Command) => {
       const ctx = contextOf(command, fail);
       const { out } = ctx;
       const deps = opts.dep ?? [];
@@ -79,14 +80,14 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         try {
           store.recoverInterrupted();
           queueCampaignPublications(ready, store, new Date());
-          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env) });
+          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), allowLate: Boolean(opts.publishLate) });
           queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {
           journal.close();
         }
         const posts = { publiees: published.published.length, prevues: queued, refusees: published.failed.length, reportees: published.deferred.length };
         out.note(`   ${posts.publiees} publiée(s), ${posts.prevues} prévue(s)${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
-        if (published.failed.length || published.authErrors.length || published.unconfirmed.length) ctx.fail(1);
+        if (runFailures(published)) ctx.fail(1);
 
         const rows = ready.campaign.departements
           .filter((d) => !deps.length || deps.includes(d.code))
@@ -113,7 +114,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           journal: '.relais/journal.sqlite',
         };
         if (out.json) {
-          out.document({ ok: !sent.failed && !sent.unconfirmed && !published.failed.length, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
+          out.document({ ok: !sent.failed && !sent.unconfirmed && !runFailures(published), volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
           return;
         }
         out.line();

@@ -1,64 +1,33 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readyCampaign } from '../campaign/check.js';
-import { requireCampaign } from '../campaign/load.js';
+import { requireCampaign, type Campaign } from '../campaign/load.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
-import { DEFAULT_TZ, planPost, publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
-import { exportPosts, importPosts, networkOf, openScheduler, queueCampaignPublications, templateText } from '../delivery/schedule-io.js';
-import { pause } from '../delivery/grace.js';
+import { DEFAULT_TZ, planPost } from '../delivery/schedule.js';
+import { checkExportTarget, exportPosts, importPostsDetailed, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
 import { checkZone } from '../delivery/time.js';
+import { plural } from '../text/format.js';
 import { contextOf, type Context } from './context.js';
-import { interruption } from './interrupt.js';
+import { runSchedule, tally, tallyLine } from './schedule-run.js';
 
 const LABELS: Record<Post['status'], string> = { queued: 'prévu', publishing: 'en cours', published: 'publié', failed: 'refusé', unconfirmed: 'non confirmé', cancelled: 'annulé' };
 
-function printRun(ctx: Context, r: RunResult): void {
-  const { out } = ctx;
-  for (const p of r.published) out.line(`✔ n° ${p.id} ${p.channel} : ${p.outbox ? 'écrit dans out/publications/ (aucun compte configuré)' : `publié ${p.url ?? p.remoteId}`}`);
-  for (const p of r.failed) out.line(out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`));
-  for (const p of r.deferred) out.line(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${p.until}` : ''}`));
-  for (const p of r.unconfirmed) out.line(out.colors.yellow(`? n° ${p.id} ${p.channel} : ${p.reason} — vérifiez sur le réseau ; « relais schedule list » le garde en « non confirmé »`));
-  for (const m of new Set(r.authErrors)) out.line(out.colors.red(`✖ ${m}`));
-  if (!r.published.length && !r.failed.length && !r.deferred.length && !r.unconfirmed.length) out.line('Rien à publier pour l’instant.');
-}
-
-export async function runSchedule(ctx: Context, options: { watch: boolean }): Promise<RunResult> {
-  const ready = await readyCampaign(ctx.campaignDir);
-  const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
-  const total: RunResult = { published: [], failed: [], deferred: [], unconfirmed: [], authErrors: [] };
-  const interrupt = interruption();
-  const { signal } = interrupt;
-  try {
-    const interrupted = store.recoverInterrupted();
-    if (interrupted) ctx.out.note(`${interrupted} publication(s) interrompue(s) en cours de route : marquée(s) non confirmée(s)`);
-    queueCampaignPublications(ready, store, new Date());
-    for (;;) {
-      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), signal });
-      for (const k of Object.keys(total) as Array<keyof RunResult>) (total[k] as unknown[]).push(...(r[k] as unknown[]));
-      if (!ctx.out.json) printRun(ctx, r);
-      if (!options.watch || signal.aborted || r.authErrors.length) break;
-      // Sleep until the next post is due, waking up regularly (and at once on Ctrl-C).
-      const next = store.nextDue();
-      const wait = Math.min(30_000, Math.max(200, (next?.getTime() ?? Date.now() + 30_000) - Date.now()));
-      await pause(wait, signal);
-      if (signal.aborted) break;
-    }
-  } finally {
-    interrupt.release();
-    journal.close();
-  }
-  if (total.failed.length || total.authErrors.length || total.unconfirmed.length) ctx.fail(1);
-  return total;
+/** Where a post went, for people: the network account, or nothing yet. */
+function where(p: Post): string {
+  if (!p.destination) return '';
+  if (p.destination === 'network') return ' sur le réseau';
+  const [network, account] = p.destination.split(/:(.*)/s);
+  return ` sur ${network}${account ? ` (${account})` : ''}`;
 }
 
 /** Opens the campaign's post store for one command and always closes it. */
-async function withStore<T>(ctx: Context, use: (store: PostStore) => Promise<T> | T): Promise<T> {
+async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign) => Promise<T> | T): Promise<T> {
   const campaign = await requireCampaign(ctx.campaignDir);
   const { journal, store } = openScheduler(campaign, process.env);
   try {
-    return await use(store);
+    return await use(store, campaign);
   } finally {
     journal.close();
   }
@@ -103,9 +72,13 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
         const posts = store.list();
         if (ctx.out.json) return ctx.out.document(posts);
         if (!posts.length) return ctx.out.line('Aucune publication prévue.');
+        ctx.out.line(tallyLine(tally(posts)));
         for (const p of posts) {
           ctx.out.line(`n° ${p.id}  ${p.channel.padEnd(8)} ${p.local_time} ${p.tz}  ${LABELS[p.status].padEnd(12)} ${p.text.slice(0, 60).replace(/\s+/g, ' ')}${p.text.length > 60 ? '…' : ''}`);
-          if (p.remote_url || p.remote_id) ctx.out.line(`       ${p.remote_url ?? p.remote_id}`);
+          if (p.status === 'published') ctx.out.line(`       publié${where(p)} : ${p.remote_url ?? p.remote_id ?? ''}`);
+          else if (p.destination && p.status !== 'queued') ctx.out.line(`       tenté${where(p)}`);
+          // The rehearsal is shown apart: a copy in the outbox is not a publication.
+          if (p.outbox_at) ctx.out.line(`       répétition : ${p.outbox_path ?? 'out/publications/'} (${p.outbox_at.slice(0, 16).replace('T', ' ')} UTC)${p.status === 'queued' ? ' — pas encore publié sur le réseau' : ''}`);
           if (p.last_error && p.status !== 'published') ctx.out.line(ctx.out.colors.yellow(`       ${p.last_error}`));
           if (p.status === 'unconfirmed') ctx.out.line(ctx.out.colors.yellow('       vérifiez sur le réseau : s’il n’y est pas, reprogrammez-le (schedule add), sinon annulez-le (schedule cancel)'));
         }
@@ -121,10 +94,18 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       await withStore(ctx, (store) => {
         const post = /^\d+$/.test(id) ? store.get(Number(id)) : undefined;
         if (!post) throw new RelaisError(`aucune publication n° ${id} (« relais schedule list » les montre)`);
-        if (post.status === 'published') throw new RelaisError(`la publication n° ${id} est déjà publiée : supprimez-la sur le réseau`);
-        store.update(post.id, { status: 'cancelled' });
+        if (post.status === 'cancelled') {
+          if (ctx.out.json) return ctx.out.document({ ...post });
+          return ctx.out.line(`Publication n° ${id} déjà annulée.`);
+        }
+        if (!store.cancel(post.id)) {
+          const now = store.get(post.id)!;
+          if (now.status === 'publishing') throw new RelaisError(`la publication n° ${id} est en cours de publication${where(now)} : attendez la fin de « relais schedule run », puis voyez « relais schedule list »`);
+          throw new RelaisError(`la publication n° ${id} est déjà publiée${where(now)} : supprimez-la sur le réseau`);
+        }
         if (ctx.out.json) return ctx.out.document({ ...store.get(post.id) });
-        ctx.out.line(`Publication n° ${id} annulée.`);
+        // A rehearsed post was never on a network: cancelling it is plain, its outbox copy stays as a record.
+        ctx.out.line(`Publication n° ${id} annulée.${post.outbox_path ? ` Sa copie de répétition reste dans ${post.outbox_path}.` : ''}`);
       });
     });
 
@@ -132,9 +113,10 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .command('run')
     .description('publie ce qui est dû, une fois ; --watch continue et publie chaque message à son heure')
     .option('--watch', 'reste actif jusqu’à Ctrl-C')
-    .action(async (opts: { watch?: boolean }, command: Command) => {
+    .option('--publish-late', 'publie aussi sur les réseaux les messages prévus il y a plus de 24 h (sinon ils attendent, ou une confirmation est demandée sur un terminal)')
+    .action(async (opts: { watch?: boolean; publishLate?: boolean }, command: Command) => {
       const ctx = contextOf(command, fail);
-      const result = await runSchedule(ctx, { watch: Boolean(opts.watch) });
+      const result = await runSchedule(ctx, { watch: Boolean(opts.watch), publishLate: Boolean(opts.publishLate) });
       if (ctx.out.json) ctx.out.document(result);
     });
 
@@ -145,9 +127,10 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .action(async (file: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
       await withStore(ctx, async (store) => {
-        const n = await importPosts(store, resolve(process.cwd(), file), file, new Date());
-        if (ctx.out.json) return ctx.out.document({ importees: n });
-        ctx.out.line(`${n} publication(s) importée(s).`);
+        const r = await importPostsDetailed(store, resolve(process.cwd(), file), file, new Date());
+        if (ctx.out.json) return ctx.out.document({ lues: r.read, importees: r.imported, ecartees: r.setAside });
+        ctx.out.line(`${r.read} ${plural(r.read, 'ligne lue', 'lignes lues')} : ${r.imported} ${plural(r.imported, 'publication importée', 'publications importées')}, ${r.setAside.length} ${plural(r.setAside.length, 'écartée', 'écartées')}.`);
+        for (const a of r.setAside) ctx.out.line(`  ${file}:${a.line}: ${a.reason}`);
       });
     });
 
@@ -157,10 +140,13 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .argument('<fichier>', 'fichier CSV à écrire')
     .action(async (file: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      await withStore(ctx, async (store) => {
-        await writeFileAtomic(resolve(process.cwd(), file), exportPosts(store));
-        if (ctx.out.json) return ctx.out.document({ fichier: file, publications: store.list().length });
-        ctx.out.line(`${store.list().length} publication(s) exportée(s) dans ${file}`);
+      await withStore(ctx, async (store, campaign) => {
+        const target = resolve(process.cwd(), file);
+        checkExportTarget(campaign, target, file);
+        await writeFileAtomic(target, exportPosts(store));
+        const count = store.list().length;
+        if (ctx.out.json) return ctx.out.document({ fichier: file, publications: count });
+        ctx.out.line(`${count} ${plural(count, 'publication exportée', 'publications exportées')} dans ${file}`);
       });
     });
 

@@ -1,9 +1,15 @@
+import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Journal } from './journal.js';
 
 /**
  * Planned social posts, in the campaign's journal: one row per post and network, with its due
  * time as the user wrote it and as a UTC instant, and its fate.
+ *
+ * Two facts per post, never mixed: its fate on the network (`status`, `destination` = the account
+ * it was published on or tried on: `twitter`, `facebook:<page>`, `linkedin:<organization urn>`)
+ * and its rehearsal in the local outbox (`outbox_at`, `outbox_path`). A copy in the outbox leaves
+ * the post `queued` for the network: once credentials are set, it is published for real.
  */
 export type PostStatus = 'queued' | 'publishing' | 'published' | 'failed' | 'unconfirmed' | 'cancelled';
 export type Network = 'twitter' | 'facebook' | 'linkedin';
@@ -28,10 +34,52 @@ export interface Post {
   created_at: string;
   updated_at: string;
   published_at: string | null;
+  /** The network account the status applies to; NULL while the post was never tried on one. */
+  destination: string | null;
+  /** When and where the post was last written to the local outbox (a rehearsal), if ever. */
+  outbox_at: string | null;
+  outbox_path: string | null;
+  /** Which process holds the post while it is `publishing` ("host:pid"). */
+  claim: string | null;
+}
+
+/** This process, as written in the rows it claims. */
+const ME = `${hostname()}:${process.pid}`;
+
+/**
+ * The columns this store adds to journal format 4, added when the store opens (idempotent, in one
+ * immediate transaction so that two processes opening the store at once do not both add them).
+ * Format-4 rows that the journal carried over as published to the outbox are rehearsals: they go
+ * back to `queued` for the network, their outbox copy recorded as such.
+ */
+function upgrade(db: Database.Database): void {
+  const columns = () => new Set((db.pragma('table_info(posts)') as Array<{ name: string }>).map((c) => c.name));
+  if (['outbox_at', 'outbox_path', 'claim'].every((c) => columns().has(c)) && !db.prepare("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
+  db.transaction(() => {
+    const have = columns();
+    for (const c of ['outbox_at', 'outbox_path', 'claim']) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
+    db.exec(`
+      UPDATE posts SET status = 'queued',
+        outbox_at = COALESCE(published_at, updated_at),
+        outbox_path = CASE WHEN remote_id LIKE 'outbox:%' THEN 'out/publications/' || substr(remote_id, 8) || '.txt' END,
+        remote_id = NULL, remote_url = NULL, published_at = NULL, last_error = NULL, destination = NULL
+      WHERE destination = 'outbox';
+    `);
+  }).immediate();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class PostStore {
   private readonly db: Database.Database;
+  readonly campaign: string;
 
   constructor(
     journal: Journal,
@@ -39,9 +87,8 @@ export class PostStore {
   ) {
     this.db = journal.database;
     this.campaign = journal.campaign;
+    upgrade(this.db);
   }
-
-  readonly campaign: string;
 
   add(p: { channel: Network; text: string; local: string; tz: string; utc: Date; source: string; sourceKey?: string }): Post | undefined {
     const now = this.now().toISOString();
@@ -52,6 +99,11 @@ export class PostStore {
       )
       .run(this.campaign, p.channel, p.text, p.local, p.tz, p.utc.toISOString(), p.source, p.sourceKey ?? null, now, now);
     return info.changes ? this.get(Number(info.lastInsertRowid)) : undefined;
+  }
+
+  /** All of `work` or none of it (an import). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   get(id: number): Post | undefined {
@@ -70,6 +122,7 @@ export class PostStore {
     );
   }
 
+  /** Queued posts due at `at`, rehearsed or not (the caller decides what each publisher takes). */
   due(at: Date): Post[] {
     const t = at.toISOString();
     return this.db
@@ -77,23 +130,68 @@ export class PostStore {
       .all(this.campaign, t, t) as Post[];
   }
 
-  /** When the next queued post falls due (for --watch). */
-  nextDue(): Date | undefined {
-    const rows = this.db.prepare("SELECT due_utc, next_attempt_utc FROM posts WHERE campaign = ? AND status = 'queued'").all(this.campaign) as Array<{ due_utc: string; next_attempt_utc: string | null }>;
+  /** When the next queued post falls due (for --watch), leaving out those `skip` says this run will not take. */
+  nextDue(skip: (p: Post) => boolean = () => false): Date | undefined {
+    const rows = (this.db.prepare("SELECT * FROM posts WHERE campaign = ? AND status = 'queued'").all(this.campaign) as Post[]).filter((p) => !skip(p));
     const times = rows.map((r) => Math.max(Date.parse(r.due_utc), r.next_attempt_utc ? Date.parse(r.next_attempt_utc) : 0));
     return times.length ? new Date(Math.min(...times)) : undefined;
   }
 
-  /** A crash mid-publish leaves `publishing`: its outcome is unknown. */
-  recoverInterrupted(): number {
-    return this.db
-      .prepare("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND status = 'publishing'")
-      .run(this.now().toISOString(), this.campaign).changes;
+  /**
+   * Takes a queued post for publishing on `destination`, with a conditional update: true only if
+   * this process got it. Two runs at once never both publish it.
+   */
+  claim(id: number, destination: string): boolean {
+    const now = this.now().toISOString();
+    return (
+      this.db
+        .prepare(
+          `UPDATE posts SET status = 'publishing', attempts = attempts + 1, destination = @destination, claim = @me, updated_at = @now
+           WHERE campaign = @campaign AND id = @id AND status = 'queued' AND (next_attempt_utc IS NULL OR next_attempt_utc <= @now)`,
+        )
+        .run({ destination, me: ME, now, campaign: this.campaign, id }).changes === 1
+    );
   }
 
-  update(id: number, fields: Partial<Pick<Post, 'status' | 'attempts' | 'next_attempt_utc' | 'remote_id' | 'remote_url' | 'last_error' | 'published_at'>>): void {
+  /** Takes a queued post for a rehearsal (a copy in the outbox), once: true only if this process got it. */
+  claimRehearsal(id: number): boolean {
+    const now = this.now().toISOString();
+    return this.db.prepare("UPDATE posts SET outbox_at = ?, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'queued' AND outbox_at IS NULL").run(now, now, this.campaign, id).changes === 1;
+  }
+
+  rehearsed(id: number, path: string | null, error?: string): void {
+    const now = this.now().toISOString();
+    if (path) this.db.prepare('UPDATE posts SET outbox_path = ?, outbox_at = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(path, now, now, this.campaign, id);
+    else this.db.prepare('UPDATE posts SET outbox_at = NULL, last_error = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(error ?? null, now, this.campaign, id);
+  }
+
+  /**
+   * A crash mid-publish leaves `publishing`: its outcome is unknown. A post held by another run
+   * still alive on this machine is left to it.
+   */
+  recoverInterrupted(): number {
+    const rows = this.db.prepare("SELECT id, claim FROM posts WHERE campaign = ? AND status = 'publishing'").all(this.campaign) as Array<{ id: number; claim: string | null }>;
+    const host = hostname();
+    const orphans = rows.filter((r) => {
+      const m = /^(.*):(\d+)$/.exec(r.claim ?? '');
+      return !m || m[1] !== host || (Number(m[2]) !== process.pid && !alive(Number(m[2])));
+    });
+    const mark = this.db.prepare("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing'");
+    const now = this.now().toISOString();
+    return this.transaction(() => orphans.reduce((n, r) => n + mark.run(now, this.campaign, r.id).changes, 0));
+  }
+
+  update(id: number, fields: Partial<Pick<Post, 'status' | 'attempts' | 'next_attempt_utc' | 'remote_id' | 'remote_url' | 'last_error' | 'published_at' | 'destination' | 'claim'>>): void {
     const keys = Object.keys(fields) as Array<keyof typeof fields>;
     const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
     this.db.prepare(`UPDATE posts SET ${sets} WHERE campaign = @campaign AND id = @id`).run({ ...fields, updated_at: this.now().toISOString(), campaign: this.campaign, id });
+  }
+
+  /**
+   * Cancels a post that is not on a network: queued (rehearsed or not), refused, or unconfirmed
+   * (the user checked). False if it is published or being published meanwhile.
+   */
+  cancel(id: number): boolean {
+    return this.db.prepare("UPDATE posts SET status = 'cancelled', updated_at = ? WHERE campaign = ? AND id = ? AND status IN ('queued', 'failed', 'unconfirmed')").run(this.now().toISOString(), this.campaign, id).changes === 1;
   }
 }

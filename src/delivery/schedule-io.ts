@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { departementContext } from '../campaign/context.js';
-import { campaignKey, type Campaign } from '../campaign/load.js';
+import { CAMPAIGN_FILE, campaignKey, campaignPath, type Campaign } from '../campaign/load.js';
 import { renderMessages } from '../campaign/messages.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell, toCsv } from '../data/csv-write.js';
@@ -13,11 +14,12 @@ import { Journal } from './journal.js';
 import { PostStore, type Network } from './posts-store.js';
 import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
 import { publishers, type Publisher } from './social.js';
+import { plural } from '../text/format.js';
 import { parseDue } from './time.js';
 
 /** The campaign's post store and its publishers (outbox for networks without credentials). */
 export function openScheduler(campaign: Campaign, env: NodeJS.ProcessEnv): { journal: Journal; store: PostStore; pubs: Record<Network, Publisher> } {
-  const pubs = publishers(env, join(campaign.dir, 'out', 'publications'));
+  const pubs = publishers(env, join(campaign.dir, 'out', 'publications'), campaign.dir);
   const journal = Journal.open(campaign.dir, campaignKey(campaign));
   return { journal, store: new PostStore(journal), pubs };
 }
@@ -39,7 +41,8 @@ export function templateText(ready: ReadyCampaign, channel: Network, dep?: strin
 
 /**
  * The `publications:` of campagne.yaml, queued once each (a key per entry): re-running never
- * queues them twice. Past dates are due at once.
+ * queues them twice. Past dates are due at once; more than a day past, a network takes them only
+ * when the user says so (see publishDue's allowLate).
  */
 export function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date): number {
   let added = 0;
@@ -52,8 +55,34 @@ export function queueCampaignPublications(ready: ReadyCampaign, store: PostStore
   return added;
 }
 
-/** Import: every row checked first (all problems reported by line), then all added, or none. */
-export async function importPosts(store: PostStore, path: string, shown: string, now: Date): Promise<number> {
+const IMPORTED_STATUSES = new Set(['', 'queued', 'prévu', 'prevu', 'en attente']);
+/** Statuses an export writes for posts already done or closed: such rows are set aside, said so. */
+const CLOSED_STATUSES = new Map([
+  ['published', 'déjà publiée'],
+  ['publié', 'déjà publiée'],
+  ['publishing', 'en cours de publication'],
+  ['en cours', 'en cours de publication'],
+  ['unconfirmed', 'non confirmée'],
+  ['non confirmé', 'non confirmée'],
+  ['failed', 'refusée par le réseau'],
+  ['refusé', 'refusée par le réseau'],
+  ['cancelled', 'annulée'],
+  ['annulé', 'annulée'],
+]);
+
+export interface ImportReport {
+  /** Data rows read = imported + set aside (a rejected row stops the whole import). */
+  read: number;
+  imported: number;
+  setAside: Array<{ line: number; reason: string }>;
+}
+
+/**
+ * Import: every row checked first (all problems reported by line: an unknown channel, date or
+ * statut), then all added in one transaction, or none. Rows whose statut says the post is done or
+ * closed (an export of another campaign) are set aside, each named in the report.
+ */
+export async function importPostsDetailed(store: PostStore, path: string, shown: string, now: Date): Promise<ImportReport> {
   const table = await openTable(path, { displayName: shown });
   const names = table.header.map((h) => h.trim().toLowerCase());
   const col = (n: string) => names.indexOf(n);
@@ -61,11 +90,19 @@ export async function importPosts(store: PostStore, path: string, shown: string,
   if (missing.length) throw new RelaisError(`colonne(s) manquante(s) : ${missing.join(', ')} (attendu : id, canal, date, texte, statut)`, { file: shown, line: table.headerLine });
   const errors: Problem[] = [];
   const rows: Array<{ channel: Network; text: string; at: string; line: number }> = [];
+  const setAside: ImportReport['setAside'] = [];
+  let read = 0;
   for await (const row of table.rows) {
+    read++;
     const get = (n: string) => (col(n) >= 0 ? (row.values[col(n)] ?? '').trim() : '');
-    const statut = get('statut');
-    if (statut && !['queued', 'en attente', 'prévu', ''].includes(statut.toLowerCase())) continue;
+    const statut = get('statut').toLowerCase();
+    const closed = CLOSED_STATUSES.get(statut);
+    if (closed) {
+      setAside.push({ line: row.line, reason: `statut « ${get('statut')} » : publication ${closed}, pas importée` });
+      continue;
+    }
     try {
+      if (!IMPORTED_STATUSES.has(statut)) throw new RelaisError(`statut « ${get('statut')} » inconnu : laissez la colonne vide ou écrivez « prévu » (queued) pour importer la ligne ; published, cancelled, failed, unconfirmed (ou publié, annulé, refusé, non confirmé) la laissent de côté`, { field: 'statut' });
       const channel = networkOf(get('canal'));
       const text = restoreCell(get('texte'));
       validatePostText(channel, text);
@@ -77,10 +114,47 @@ export async function importPosts(store: PostStore, path: string, shown: string,
     }
   }
   if (errors.length) {
-    throw new RelaisError(`${errors.length} ligne(s) invalide(s) : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
+    throw new RelaisError(`${errors.length} ${plural(errors.length, 'ligne invalide', 'lignes invalides')} : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
   }
-  for (const r of rows) planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });
-  return rows.length;
+  store.transaction(() => {
+    for (const r of rows) planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });
+  });
+  return { read, imported: rows.length, setAside };
+}
+
+/** The number of posts imported (see importPostsDetailed). */
+export async function importPosts(store: PostStore, path: string, shown: string, now: Date): Promise<number> {
+  return (await importPostsDetailed(store, path, shown, now)).imported;
+}
+
+/** Every path a campaign's configuration names (data files, templates, attachments, fonts, logo). */
+function configuredFiles(campaign: Campaign): string[] {
+  const c = campaign.config;
+  const found: string[] = [];
+  const walk = (v: unknown, key?: string): void => {
+    if (key === 'colonnes' || key === 'hors_campagne') return;
+    if (typeof v === 'string') found.push(v);
+    else if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk([c.sources, c.modeles, c.pieces_jointes, c.polices, c.logo]);
+  return found.map((f) => campaignPath(campaign, f));
+}
+
+/**
+ * `schedule export` writes a CSV wherever it is told: never over the campaign itself
+ * (campagne.yaml, its templates and data files, the journal).
+ */
+export function checkExportTarget(campaign: Campaign, target: string, shown: string): void {
+  const inside = (dir: string) => {
+    const rel = relative(resolve(campaign.dir, dir), target);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  // Any campagne.yaml or journal folder is some campaign's, even outside this one.
+  const anyCampaign = basename(target) === CAMPAIGN_FILE || target.split(sep).includes('.relais');
+  const own = anyCampaign || ['templates', 'data', '.relais'].some(inside) || configuredFiles(campaign).includes(target);
+  if (own) throw new RelaisError(`${shown} est un fichier de la campagne (campagne.yaml, modèles, données ou journal) : l'export ne l'écrase pas ; choisissez un autre nom, par exemple out/publications.csv`, { file: shown });
+  if (existsSync(target) && statSync(target).isDirectory()) throw new RelaisError(`${shown} est un dossier : donnez le nom du fichier CSV à écrire`, { file: shown });
 }
 
 export function exportPosts(store: PostStore): string {

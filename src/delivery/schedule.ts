@@ -1,15 +1,16 @@
 import { checkChannel } from '../channels/index.js';
 import { RelaisError } from '../errors.js';
-import type { Post, PostStore } from './posts-store.js';
+import type { Network, Post, PostStore } from './posts-store.js';
 import { pause, unlessInterrupted } from './grace.js';
 import { PublishError, type Publisher } from './social.js';
-import type { Network } from './posts-store.js';
 import { parseDue } from './time.js';
 
 /**
  * The scheduler: planning (validated at once: length rule, time, duplicates) and publishing what
- * is due, each post once. A post is `publishing` before the request leaves and `published` when
- * the network answered with its id; an unknown outcome is `unconfirmed`, never retried alone.
+ * is due, each post once. A post is claimed (`publishing`, by a conditional update) before the
+ * request leaves and `published` when the network answered with its id; an unknown outcome is
+ * `unconfirmed`, never retried alone. Without credentials a post is rehearsed in the outbox and
+ * stays queued for its network.
  */
 export const DEFAULT_TZ = 'Europe/Paris';
 const RATE_FALLBACK_MS = 15 * 60_000;
@@ -33,11 +34,31 @@ export function planPost(store: PostStore, input: { channel: Network; text: stri
 }
 
 export interface RunResult {
-  published: Array<{ id: number; channel: string; remoteId: string; url: string | null; outbox: boolean }>;
+  /** Published on a network: never a copy in the outbox. */
+  published: Array<{ id: number; channel: string; remoteId: string; url: string | null; outbox: boolean; destination: string }>;
+  /** Written to the local outbox: a rehearsal, the post stays queued for its network. */
+  rehearsed: Array<{ id: number; channel: string; path: string; late: boolean }>;
   failed: Array<{ id: number; channel: string; reason: string }>;
   deferred: Array<{ id: number; channel: string; until: string | null; reason: string }>;
   unconfirmed: Array<{ id: number; channel: string; reason: string }>;
+  /** More than LATE_MS past due: not published on a network unless the user said so. */
+  late: Array<{ id: number; channel: string; due: string; local: string }>;
   authErrors: string[];
+  /** The API stopped answering: the run stopped there, the rest waits for the next run. */
+  outage: { channel: string; attempts: number; reason: string } | null;
+}
+
+export function emptyRun(): RunResult {
+  return { published: [], rehearsed: [], failed: [], deferred: [], unconfirmed: [], late: [], authErrors: [], outage: null };
+}
+
+/**
+ * The one notion of failure of a run, for its `ok`, its exit code and its summary: a post refused,
+ * of unknown fate, held because it is late, blocked by a credential, or an API unreachable. A post
+ * put off to the reset time a network gave is not a failure: the next run (or --watch) takes it.
+ */
+export function runFailures(r: RunResult): number {
+  return r.failed.length + r.unconfirmed.length + r.late.length + new Set(r.authErrors).size + (r.outage ? 1 : 0);
 }
 
 /** The first retry's pause, doubled at each attempt; RELAIS_RETRY_MS sets it (local servers, tests). */
@@ -45,46 +66,99 @@ export function retryBaseMs(env: NodeJS.ProcessEnv): number {
   return env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000;
 }
 
-export async function publishDue(store: PostStore, pubs: Record<Network, Publisher>, options: { now: () => Date; retryBaseMs?: number; maxAttempts?: number; signal?: AbortSignal }): Promise<RunResult> {
-  const result: RunResult = { published: [], failed: [], deferred: [], unconfirmed: [], authErrors: [] };
+/** A post due more than this long ago is "late": publishing it now would surprise its readers. */
+export const LATE_MS = 24 * 3600_000;
+/** Requests in a row to one API without an answer (unreachable, timeout, 5xx) that stop a run. */
+export const OUTAGE_ATTEMPTS = 3;
+
+export function isLate(post: Pick<Post, 'due_utc'>, now: Date): boolean {
+  return Date.parse(post.due_utc) < now.getTime() - LATE_MS;
+}
+
+/**
+ * What this run takes from the queue for each publisher: a network takes every queued post (a
+ * rehearsal does not count as published there); the outbox only those never written to it.
+ */
+export function takes(pub: Publisher, post: Post): boolean {
+  return pub.outbox ? post.outbox_at === null : true;
+}
+
+export async function publishDue(
+  store: PostStore,
+  pubs: Record<Network, Publisher>,
+  options: { now: () => Date; retryBaseMs?: number; maxAttempts?: number; signal?: AbortSignal; allowLate?: boolean },
+): Promise<RunResult> {
+  const result = emptyRun();
   const blocked = new Set<Network>();
+  const silent: Record<Network, number> = { twitter: 0, facebook: 0, linkedin: 0 };
   const base = options.retryBaseMs ?? retryBaseMs({});
   const maxAttempts = options.maxAttempts ?? 3;
+  const noAnswer = (channel: Network, reason: string): boolean => {
+    silent[channel]++;
+    if (silent[channel] < OUTAGE_ATTEMPTS) return false;
+    result.outage = { channel, attempts: silent[channel], reason };
+    return true;
+  };
   for (const post of store.due(options.now())) {
-    if (options.signal?.aborted) break;
+    if (options.signal?.aborted || result.outage) break;
     if (blocked.has(post.channel)) continue;
     const pub = pubs[post.channel];
-    for (let attempt = 1; ; attempt++) {
-      store.update(post.id, { status: 'publishing', attempts: post.attempts + attempt });
+    if (!takes(pub, post)) continue;
+    if (pub.outbox) {
+      // A rehearsal: written once, the post stays queued for the network.
+      if (!store.claimRehearsal(post.id)) continue;
       try {
-        const { id, url } = await unlessInterrupted(pub.publish(post), options.signal, () => new PublishError('interrompu avant la réponse du réseau : issue inconnue, vérifiez sur le réseau', 'unknown'));
-        store.update(post.id, { status: 'published', remote_id: id, remote_url: url, last_error: null, next_attempt_utc: null, published_at: options.now().toISOString() });
-        result.published.push({ id: post.id, channel: post.channel, remoteId: id, url, outbox: pub.outbox });
+        const { path } = await pub.publish(post, options.now());
+        store.rehearsed(post.id, path ?? null);
+        result.rehearsed.push({ id: post.id, channel: post.channel, path: path ?? '', late: isLate(post, options.now()) });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        store.rehearsed(post.id, null, message);
+        result.failed.push({ id: post.id, channel: post.channel, reason: message });
+      }
+      continue;
+    }
+    if (!options.allowLate && isLate(post, options.now())) {
+      result.late.push({ id: post.id, channel: post.channel, due: post.due_utc, local: `${post.local_time} ${post.tz}` });
+      continue;
+    }
+    for (let attempt = 1; ; attempt++) {
+      // Another run may have taken it meanwhile (or during our pause): then it is that run's.
+      if (!store.claim(post.id, pub.destination)) break;
+      try {
+        const { id, url } = await unlessInterrupted(pub.publish(post, options.now()), options.signal, () => new PublishError('interrompu avant la réponse du réseau : issue inconnue, vérifiez sur le réseau', 'unknown'));
+        store.update(post.id, { status: 'published', remote_id: id, remote_url: url, last_error: null, next_attempt_utc: null, published_at: options.now().toISOString(), claim: null });
+        result.published.push({ id: post.id, channel: post.channel, remoteId: id, url, outbox: false, destination: pub.destination });
+        silent[post.channel] = 0;
         break;
       } catch (err) {
         const e = err instanceof PublishError ? err : new PublishError((err as Error).message, 'transient');
         if (e.kind === 'content') {
-          store.update(post.id, { status: 'failed', last_error: e.message });
+          store.update(post.id, { status: 'failed', last_error: e.message, claim: null });
           result.failed.push({ id: post.id, channel: post.channel, reason: e.message });
+          silent[post.channel] = 0;
         } else if (e.kind === 'auth') {
-          store.update(post.id, { status: 'queued', last_error: e.message });
+          store.update(post.id, { status: 'queued', last_error: e.message, claim: null });
           result.authErrors.push(e.message);
           blocked.add(post.channel);
         } else if (e.kind === 'rate') {
           const until = e.retryAt ?? new Date(options.now().getTime() + RATE_FALLBACK_MS);
-          store.update(post.id, { status: 'queued', next_attempt_utc: until.toISOString(), last_error: `${e.message}${e.retryAt ? '' : ' (sans heure de reprise donnée par le réseau)'}` });
+          store.update(post.id, { status: 'queued', next_attempt_utc: until.toISOString(), last_error: `${e.message}${e.retryAt ? '' : ' (sans heure de reprise donnée par le réseau)'}`, claim: null });
           result.deferred.push({ id: post.id, channel: post.channel, until: until.toISOString(), reason: e.message });
           blocked.add(post.channel);
         } else if (e.kind === 'unknown') {
-          store.update(post.id, { status: 'unconfirmed', last_error: e.message });
+          store.update(post.id, { status: 'unconfirmed', last_error: e.message, claim: null });
           result.unconfirmed.push({ id: post.id, channel: post.channel, reason: e.message });
+          noAnswer(post.channel, e.message);
         } else {
-          // A transient failure is tried again after a pause, unless the run was interrupted meanwhile.
-          if (attempt < maxAttempts && !options.signal?.aborted) {
+          // Nothing was published: the post goes back to the queue, and is tried again after a
+          // pause unless the run was interrupted or the API has been silent too many times.
+          store.update(post.id, { status: 'queued', last_error: e.message, claim: null });
+          const down = noAnswer(post.channel, e.message);
+          if (!down && attempt < maxAttempts && !options.signal?.aborted) {
             await pause(base * 2 ** (attempt - 1), options.signal);
             if (!options.signal?.aborted) continue;
           }
-          store.update(post.id, { status: 'queued', last_error: e.message });
           result.deferred.push({ id: post.id, channel: post.channel, until: null, reason: e.message });
         }
         break;

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { isIPv4 } from 'node:net';
+import { relative } from 'node:path';
 import type { TwitterApi } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
@@ -29,10 +31,20 @@ export interface Publisher {
   /** "X (api.x.com)", "boîte de publication locale"… */
   description: string;
   outbox: boolean;
-  publish(post: Post): Promise<{ id: string; url: string | null }>;
+  /**
+   * Where a post goes, as the journal records it: `outbox` for the local rehearsal, else the
+   * account (`twitter`, `facebook:<page id>`, `linkedin:<organization urn>`).
+   */
+  destination: string;
+  /** `now` dates an outbox copy: a late post is written as of today. */
+  publish(post: Post, now?: Date): Promise<{ id: string; url: string | null; path?: string }>;
 }
 
-const TIMEOUT = () => Number(process.env.RELAIS_HTTP_TIMEOUT_MS ?? 30_000);
+/**
+ * 20 s per request by default: an API answers in a second or two, and three requests without an
+ * answer stop a run (see OUTAGE_ATTEMPTS in schedule.ts), so a dead server holds it about a minute.
+ */
+const TIMEOUT = () => Number(process.env.RELAIS_HTTP_TIMEOUT_MS ?? 20_000);
 
 function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Record<string, string> | undefined {
   const present = names.filter((n) => env[n]);
@@ -59,7 +71,17 @@ function apiBase(env: NodeJS.ProcessEnv, name: string, fallback?: string): strin
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RelaisError(`${name} : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (http ou https attendu)`, { field: name });
   if (url.username || url.password) throw new RelaisError(`${name} : l'adresse ne doit pas contenir d'identifiant ni de mot de passe (les jetons ont leurs propres variables)`, { field: name });
+  // The tokens travel with every request: in clear only to this machine (a local test server).
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new RelaisError(`${name} : http:// enverrait les jetons en clair à ${url.hostname} ; utilisez https:// (http:// n'est accepté que vers cette machine : localhost, 127.0.0.1, ::1)`, { field: name });
+  }
   return raw.replace(/\/$/, '');
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
+  return isIPv4(h) && h.startsWith('127.');
 }
 
 /**
@@ -72,19 +94,28 @@ function networkError(err: unknown, what: string): PublishError {
   if (err === undefined || e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code) || (!code && /timeout|socket closed/i.test(e.message ?? ''))) {
     return new PublishError(`${what} : pas de réponse après l'envoi de la requête, issue inconnue`, 'unknown');
   }
-  return new PublishError(`${what} injoignable (${code || e.message})`, 'transient');
+  // fetch says only "fetch failed": its cause says why (a refused connection, a port fetch forbids).
+  return new PublishError(`${what} injoignable (${code || (e.cause as Error | undefined)?.message || e.message})`, 'transient');
 }
 
-export function outboxPublisher(network: Network, dir: string): Publisher {
+/**
+ * The rehearsal: each post as a text file and a JSON file, dated when it is written (a post long
+ * past due is written as of today, its planned time kept beside). `root` is the campaign folder,
+ * so that the journal records a path relative to it.
+ */
+export function outboxPublisher(network: Network, dir: string, root?: string): Publisher {
   return {
     network,
     description: `boîte de publication locale ${dir} (aucun compte ${network} configuré : rien n'est publié)`,
     outbox: true,
-    async publish(post) {
+    destination: 'outbox',
+    async publish(post, now = new Date()) {
       const base = `${post.id}-${network}`;
-      await writeFileAtomic(insideFolder(dir, `${base}.txt`), `${post.text}\n`);
-      await writeFileAtomic(insideFolder(dir, `${base}.json`), `${JSON.stringify({ id: post.id, canal: network, date: post.due_utc, heure_locale: `${post.local_time} ${post.tz}`, texte: post.text }, null, 2)}\n`);
-      return { id: `outbox:${base}`, url: null };
+      const path = insideFolder(dir, `${base}.txt`);
+      await writeFileAtomic(path, `${post.text}\n`);
+      const doc = { id: post.id, canal: network, date: now.toISOString(), prevue: post.due_utc, heure_locale: `${post.local_time} ${post.tz}`, texte: post.text };
+      await writeFileAtomic(insideFolder(dir, `${base}.json`), `${JSON.stringify(doc, null, 2)}\n`);
+      return { id: `outbox:${base}`, url: null, path: root ? relative(root, path).split('\\').join('/') : path };
     },
   };
 }
@@ -114,6 +145,7 @@ export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined 
     network: 'twitter',
     description: `X (${base ?? 'api.x.com'})`,
     outbox: false,
+    destination: 'twitter',
     async publish(post) {
       const { ApiResponseError, ApiRequestError } = await import('twitter-api-v2');
       try {
@@ -158,6 +190,7 @@ export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
     network: 'facebook',
     description: `Facebook, page ${c.RELAIS_FACEBOOK_PAGE_ID} (${base})`,
     outbox: false,
+    destination: `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`,
     async publish(p) {
       const body = new URLSearchParams({ message: p.text, access_token: c.RELAIS_FACEBOOK_PAGE_TOKEN! });
       const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook');
@@ -187,6 +220,7 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
     network: 'linkedin',
     description: `LinkedIn, organisation ${org} (${base})`,
     outbox: false,
+    destination: `linkedin:urn:li:organization:${org}`,
     async publish(p) {
       const body = {
         author: `urn:li:organization:${org}`,
@@ -221,11 +255,11 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
   };
 }
 
-export function publishers(env: NodeJS.ProcessEnv, outboxDir: string): Record<Network, Publisher> {
+export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string): Record<Network, Publisher> {
   return {
-    twitter: twitterPublisher(env) ?? outboxPublisher('twitter', outboxDir),
-    facebook: facebookPublisher(env) ?? outboxPublisher('facebook', outboxDir),
-    linkedin: linkedinPublisher(env) ?? outboxPublisher('linkedin', outboxDir),
+    twitter: twitterPublisher(env) ?? outboxPublisher('twitter', outboxDir, root),
+    facebook: facebookPublisher(env) ?? outboxPublisher('facebook', outboxDir, root),
+    linkedin: linkedinPublisher(env) ?? outboxPublisher('linkedin', outboxDir, root),
   };
 }
 

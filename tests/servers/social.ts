@@ -36,7 +36,8 @@ export interface SocialServer {
 
 export const TOKENS = { facebook: 'fb-page-token', linkedin: 'li-token' };
 
-export async function startSocial(tokens: typeof TOKENS = TOKENS): Promise<SocialServer> {
+/** `delayMs`: every answer waits that long (two runs at once then overlap on each post). */
+export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { delayMs?: number } = {}): Promise<SocialServer> {
   const received: ReceivedPost[] = [];
   const published: ReceivedPost[] = [];
   const script: Record<Network, Scripted[]> = { twitter: [], facebook: [], linkedin: [] };
@@ -53,36 +54,40 @@ export async function startSocial(tokens: typeof TOKENS = TOKENS): Promise<Socia
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
-      if (req.method !== 'POST' || !network) return send(404, { error: 'not found' });
-      let json: Record<string, unknown> | undefined;
-      let form: URLSearchParams | undefined;
-      try {
-        if (network === 'facebook') form = new URLSearchParams(body);
-        else json = JSON.parse(body) as Record<string, unknown>;
-      } catch {
-        return send(400, { detail: 'invalid body' });
+      if (options.delayMs) setTimeout(() => answer(), options.delayMs);
+      else answer();
+      function answer(): void {
+        if (req.method !== 'POST' || !network) return send(404, { error: 'not found' });
+        let json: Record<string, unknown> | undefined;
+        let form: URLSearchParams | undefined;
+        try {
+          if (network === 'facebook') form = new URLSearchParams(body);
+          else json = JSON.parse(body) as Record<string, unknown>;
+        } catch {
+          return send(400, { detail: 'invalid body' });
+        }
+        const entry: ReceivedPost = { network, headers: req.headers, body, json, form };
+        received.push(entry);
+        // The request as each API requires it.
+        if (network === 'twitter' && !/^OAuth .*oauth_signature=/.test(req.headers.authorization ?? '')) return send(401, { title: 'Unauthorized', status: 401 });
+        if (network === 'facebook' && form?.get('access_token') !== tokens.facebook) return send(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+        if (network === 'linkedin') {
+          if (req.headers.authorization !== `Bearer ${tokens.linkedin}`) return send(401, { status: 401, message: 'Invalid access token' });
+          if (!req.headers['linkedin-version'] || req.headers['x-restli-protocol-version'] !== '2.0.0') return send(400, { message: 'missing headers' });
+        }
+        const next = script[network].shift();
+        if (next?.hang) {
+          hanging.push(res);
+          return;
+        }
+        if (next) return send(next.status, next.body, next.headers);
+        published.push(entry);
+        const id = String(ids++);
+        if (network === 'twitter') return send(201, { data: { id, text: json?.text } });
+        if (network === 'facebook') return send(200, { id: `123_${id}` });
+        res.writeHead(201, { 'x-restli-id': `urn:li:share:${id}` });
+        res.end();
       }
-      const entry: ReceivedPost = { network, headers: req.headers, body, json, form };
-      received.push(entry);
-      // The request as each API requires it.
-      if (network === 'twitter' && !/^OAuth .*oauth_signature=/.test(req.headers.authorization ?? '')) return send(401, { title: 'Unauthorized', status: 401 });
-      if (network === 'facebook' && form?.get('access_token') !== tokens.facebook) return send(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
-      if (network === 'linkedin') {
-        if (req.headers.authorization !== `Bearer ${tokens.linkedin}`) return send(401, { status: 401, message: 'Invalid access token' });
-        if (!req.headers['linkedin-version'] || req.headers['x-restli-protocol-version'] !== '2.0.0') return send(400, { message: 'missing headers' });
-      }
-      const next = script[network].shift();
-      if (next?.hang) {
-        hanging.push(res);
-        return;
-      }
-      if (next) return send(next.status, next.body, next.headers);
-      published.push(entry);
-      const id = String(ids++);
-      if (network === 'twitter') return send(201, { data: { id, text: json?.text } });
-      if (network === 'facebook') return send(200, { id: `123_${id}` });
-      res.writeHead(201, { 'x-restli-id': `urn:li:share:${id}` });
-      res.end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,0 +1,142 @@
+import { createInterface } from 'node:readline/promises';
+import { readyCampaign } from '../campaign/check.js';
+import { pause } from '../delivery/grace.js';
+import type { Network, Post, PostStore } from '../delivery/posts-store.js';
+import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, retryBaseMs, runFailures, takes, type RunResult } from '../delivery/schedule.js';
+import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
+import type { Publisher } from '../delivery/social.js';
+import { plural } from '../text/format.js';
+import type { Context } from './context.js';
+import { interruption } from './interrupt.js';
+import type { Output } from './output.js';
+
+const NAMES: Record<Network, string> = { twitter: 'X', facebook: 'Facebook', linkedin: 'LinkedIn' };
+const API_URL: Record<Network, string> = { twitter: 'RELAIS_X_API_URL', facebook: 'RELAIS_FACEBOOK_API_URL', linkedin: 'RELAIS_LINKEDIN_API_URL' };
+
+const n = (count: number, singular: string, pluralForm?: string) => `${count} ${plural(count, singular, pluralForm)}`;
+
+/** What the journal says of the campaign's posts after a run: the figures of its summary. */
+export interface Tally {
+  publiees: number;
+  prevues: number;
+  repetees: number;
+  refusees: number;
+  nonConfirmees: number;
+  annulees: number;
+}
+
+export function tally(posts: Post[]): Tally {
+  const count = (f: (p: Post) => boolean) => posts.filter(f).length;
+  return {
+    publiees: count((p) => p.status === 'published'),
+    prevues: count((p) => p.status === 'queued' || p.status === 'publishing'),
+    repetees: count((p) => p.status === 'queued' && p.outbox_at !== null),
+    refusees: count((p) => p.status === 'failed'),
+    nonConfirmees: count((p) => p.status === 'unconfirmed'),
+    annulees: count((p) => p.status === 'cancelled'),
+  };
+}
+
+export function tallyLine(t: Tally): string {
+  const parts = [`${n(t.publiees, 'publiée')} sur les réseaux`, `${n(t.prevues, 'prévue')}${t.repetees ? ` (dont ${n(t.repetees, 'répétée')} dans out/publications/)` : ''}`];
+  if (t.refusees) parts.push(n(t.refusees, 'refusée'));
+  if (t.nonConfirmees) parts.push(n(t.nonConfirmees, 'non confirmée', 'non confirmées'));
+  if (t.annulees) parts.push(n(t.annulees, 'annulée'));
+  return `Publications de la campagne : ${parts.join(', ')}.`;
+}
+
+function printRun(out: Output, r: RunResult): void {
+  for (const p of r.published) out.line(`✔ n° ${p.id} ${p.channel} : publié ${p.url ?? p.remoteId}`);
+  for (const p of r.rehearsed) out.line(`✎ n° ${p.id} ${p.channel} : répétition écrite dans ${p.path}${p.late ? ' (en retard : datée d’aujourd’hui)' : ''} — rien n’est publié sans compte configuré`);
+  for (const p of r.failed) out.line(out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`));
+  for (const p of r.deferred) out.line(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${p.until}` : ''}`));
+  for (const p of r.unconfirmed) out.line(out.colors.yellow(`? n° ${p.id} ${p.channel} : ${p.reason} — vérifiez sur le réseau ; « relais schedule list » le garde en « non confirmé »`));
+  for (const p of r.late) out.line(out.colors.yellow(`! n° ${p.id} ${p.channel} : prévue le ${p.local}, il y a plus de 24 h — pas publiée (« relais schedule run --publish-late » la publie maintenant, « relais schedule cancel ${p.id} » l’annule)`));
+  for (const m of new Set(r.authErrors)) out.line(out.colors.red(`✖ ${m}`));
+}
+
+function outageMessage(r: RunResult, remaining: number): string {
+  const o = r.outage!;
+  const name = NAMES[o.channel as Network] ?? o.channel;
+  return (
+    `${name} ne répond pas (${OUTAGE_ATTEMPTS} tentatives de suite : ${o.reason}) : publication arrêtée. ` +
+    `${n(r.published.length, 'publication publiée', 'publications publiées')} pendant cette exécution, ${remaining} ${plural(remaining, 'reste', 'restent')} à publier. ` +
+    `Vérifiez la connexion (et ${API_URL[o.channel as Network] ?? 'l’adresse du service'} si elle est définie), puis relancez « relais schedule run » : rien ne sera publié deux fois.`
+  );
+}
+
+async function askLate(out: Output, posts: Post[]): Promise<boolean> {
+  out.note(`${n(posts.length, 'publication prévue', 'publications prévues')} il y a plus de 24 h :`);
+  for (const p of posts) out.note(`  n° ${p.id} ${p.channel} prévue le ${p.local_time} ${p.tz}`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const cancel = new AbortController();
+  rl.on('SIGINT', () => cancel.abort());
+  try {
+    const answer = await rl.question('Les publier maintenant sur les réseaux ? [o/N] ', { signal: cancel.signal });
+    return /^(o|oui|y|yes)$/i.test(answer.trim());
+  } catch (err) {
+    if (cancel.signal.aborted) return false;
+    throw err;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Posts this run would publish late on a network: what the confirmation is about. */
+function lateOnNetworks(store: PostStore, pubs: Record<Network, Publisher>, now: Date): Post[] {
+  return store.due(now).filter((p) => !pubs[p.channel].outbox && isLate(p, now));
+}
+
+export type ScheduleRun = RunResult & { ok: boolean; bilan: Tally };
+
+export async function runSchedule(ctx: Context, options: { watch: boolean; publishLate: boolean }): Promise<ScheduleRun> {
+  const ready = await readyCampaign(ctx.campaignDir);
+  const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
+  const total = emptyRun();
+  const interrupt = interruption();
+  const { signal } = interrupt;
+  let bilan: Tally;
+  try {
+    const interrupted = store.recoverInterrupted();
+    if (interrupted) ctx.out.note(`${n(interrupted, 'publication interrompue', 'publications interrompues')} en cours de route : ${plural(interrupted, 'marquée', 'marquées')} non ${plural(interrupted, 'confirmée', 'confirmées')}`);
+    queueCampaignPublications(ready, store, new Date());
+    let allowLate = options.publishLate;
+    if (!allowLate && !ctx.out.json && process.stdin.isTTY) {
+      const late = lateOnNetworks(store, pubs, new Date());
+      if (late.length) allowLate = await askLate(ctx.out, late);
+    }
+    for (let turn = 0; ; turn++) {
+      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), signal, allowLate });
+      for (const k of Object.keys(total) as Array<keyof RunResult>) {
+        if (k === 'outage') total.outage = r.outage ?? total.outage;
+        else (total[k] as unknown[]).push(...(r[k] as unknown[]));
+      }
+      if (!ctx.out.json) printRun(ctx.out, r);
+      const idle = !r.published.length && !r.rehearsed.length && !r.deferred.length && !runFailures(r);
+      // Said once, not at every wake-up of --watch.
+      if (idle && turn === 0 && !ctx.out.json) ctx.out.line(`Rien à publier pour l’instant.${options.watch ? ' En attente des prochaines publications (Ctrl-C pour arrêter).' : ''}`);
+      if (!options.watch || signal.aborted || r.authErrors.length || r.outage) break;
+      // Sleep until the next post this run will take is due, waking up regularly (and at once on Ctrl-C).
+      const now = new Date();
+      const next = store.nextDue((p) => !takes(pubs[p.channel], p) || (!allowLate && !pubs[p.channel].outbox && isLate(p, now)));
+      const wait = Math.min(30_000, Math.max(200, (next?.getTime() ?? Date.now() + 30_000) - Date.now()));
+      await pause(wait, signal);
+      if (signal.aborted) break;
+    }
+    // Late posts reported once, even if a --watch loop met them at every turn.
+    total.late = [...new Map(total.late.map((p) => [p.id, p])).values()];
+    bilan = tally(store.list());
+  } finally {
+    interrupt.release();
+    journal.close();
+  }
+  const failures = runFailures(total);
+  if (!ctx.out.json) {
+    if (total.outage) ctx.out.line(ctx.out.colors.red(`✖ ${outageMessage(total, bilan.prevues)}`));
+    ctx.out.line(tallyLine(bilan));
+  } else if (total.outage) {
+    ctx.out.note(`relais : ${outageMessage(total, bilan.prevues)}`);
+  }
+  if (failures) ctx.fail(1);
+  return { ok: failures === 0, ...total, bilan };
+}

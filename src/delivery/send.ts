@@ -5,7 +5,7 @@ import { RelaisError } from '../errors.js';
 import { insideFolder } from '../files.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
 import { pause, unlessInterrupted } from './grace.js';
-import { Journal, type Row } from './journal.js';
+import { Journal, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
@@ -13,9 +13,20 @@ import { DeliveryError, type OutgoingMessage, type Transport } from './transport
 /**
  * `relais send` as a use case. Plans first (who gets what, who already has it, who goes by post),
  * asks for confirmation through a callback, then sends with the journal written around every
- * message. Failures are data: the run goes on and the summary says what failed.
+ * message. Failures are data: the run goes on and the summary says what failed — except a dead
+ * server, which stops the run (see OUTAGE_LIMIT) instead of grinding through every message left.
  */
 export const CHANNEL = 'courriel';
+
+/**
+ * A dead server: this many connection failures in a row (no answer at all, whatever the lane),
+ * each attempt counted only if it began after the previous counted failure — three lanes failing
+ * together are one observation, not three. Between them the lanes pause 2 s then 4 s (with the
+ * default RELAIS_SMTP_RETRY_MS); each attempt waits at most RELAIS_SMTP_TIMEOUT_MS (15 s). Worst
+ * case, whatever the number of messages left: 3 × 15 s + 2 s + 4 s ≈ 51 s, plus at most one more
+ * timeout for attempts already under way.
+ */
+export const OUTAGE_LIMIT = 3;
 
 export interface SendOptions {
   departements?: string[];
@@ -30,8 +41,18 @@ export interface SendOptions {
   confirm?: (plan: SendPlan) => Promise<boolean>;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** By default the transport's (RELAIS_SMTP_RETRY_MS for a server). */
   retryBaseMs?: number;
   maxAttempts?: number;
+}
+
+/** What the journal says of the selected town halls for this destination, after the run. */
+export interface DeliveryState {
+  sent: number;
+  failed: number;
+  unconfirmed: number;
+  /** No row yet for this destination (or one still pending): the next run sends them. */
+  notSent: number;
 }
 
 export interface SendPlan {
@@ -47,8 +68,13 @@ export interface SendPlan {
 }
 
 export interface SendSummary {
+  /** The one notion of failure: see `emailsOk`. */
+  ok: boolean;
   transport: Transport['kind'];
   destination: string;
+  /** host:port of the SMTP server, null for the outbox. */
+  server: string | null;
+  /** This run: */
   sent: number;
   failed: number;
   unconfirmed: number;
@@ -62,6 +88,28 @@ export interface SendSummary {
   failures: Array<{ commune: string; recipient: string; status: string; reply: string }>;
   unconfirmedList: Array<{ commune: string; recipient: string }>;
   warnings: string[];
+  /** Set when a dead server stopped the run: the French message, what went and what is left. */
+  outage: { message: string; sent: number; remaining: number } | null;
+  /** The journal after the run, for the selection and this destination (outbox or server). */
+  state: DeliveryState & { byDepartement: Record<string, DeliveryState> };
+}
+
+/**
+ * Failure, decided once for `send` and `run`: a run that was stopped (interruption, dead server)
+ * or a selection whose journal still holds refused or unconfirmed messages. Messages simply not
+ * sent yet (--limit) are not failures. A dry run or a cancelled one sent nothing and failed nothing.
+ */
+export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrupted' | 'outage' | 'state'>): boolean {
+  if (s.dryRun || s.cancelled) return true;
+  return !s.interrupted && !s.outage && s.state.failed === 0 && s.state.unconfirmed === 0;
+}
+
+function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
+  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 });
+  if (status === 'sent') d.sent++;
+  else if (status === 'failed-permanent' || status === 'failed-temporary') d.failed++;
+  else if (status === 'unconfirmed' || status === 'sending') d.unconfirmed++;
+  else d.notSent++;
 }
 
 export async function sendCampaign(ready: ReadyCampaign, transport: Transport, options: SendOptions = {}): Promise<SendSummary> {
@@ -78,7 +126,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     // Each email carries its commune's letter: written now if it is missing or out of date.
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
-    const rows = journal.all(CHANNEL);
+    const rows = journal.all(CHANNEL, transport.target.destination);
     const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [] };
     for (const r of withEmail) {
       const path = insideFolder(join(ready.campaign.dir, 'out', 'lettres'), r.departement.code, letterFileName(r));
@@ -108,8 +156,10 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
 
     const summary: SendSummary = {
+      ok: true,
       transport: transport.kind,
       destination: transport.description,
+      server: transport.target.server,
       sent: 0,
       failed: 0,
       unconfirmed: 0,
@@ -125,18 +175,30 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       warnings: [
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
         ...(interrupted.length ? [`${interrupted.length} message(s) laissé(s) « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
-        ...(plan.changed ? [`${plan.changed} mairie(s) ont déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
+        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
       ],
+      outage: null,
+      state: { sent: 0, failed: 0, unconfirmed: 0, notSent: 0, byDepartement: {} },
     };
-    if (options.dryRun || plan.toSend.length === 0) return summary;
+    // The state is read back from the journal whatever happens next: the figures are the journal's.
+    const finish = (): SendSummary => {
+      const after = journal.all(CHANNEL, transport.target.destination);
+      const byDepartement: Record<string, DeliveryState> = {};
+      for (const r of withEmail) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
+      const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 });
+      summary.state = { ...totals, byDepartement };
+      summary.ok = emailsOk(summary);
+      return summary;
+    };
+    if (options.dryRun || plan.toSend.length === 0) return finish();
     if (options.confirm && !(await options.confirm(plan))) {
       summary.cancelled = true;
-      return summary;
+      return finish();
     }
     await transport.verify();
     const composer = composerFor(ready, common);
     await deliver(plan.toSend, (p) => toMessage(ready, p, composer), transport, journal, summary, options);
-    return summary;
+    return finish();
   } finally {
     journal.close();
     lock?.release();
@@ -144,46 +206,105 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   }
 }
 
+/** Counts the connection failures in a row, across lanes (see OUTAGE_LIMIT). */
+class OutageWatch {
+  /** Consecutive counted failures. */
+  count = 0;
+  /** Bumped at each counted failure: an attempt that began before it brings no new evidence. */
+  epoch = 0;
+  last = '';
+
+  begin(): number {
+    return this.epoch;
+  }
+
+  /** A connection failure of an attempt begun at `since`; true once the server is deemed dead. */
+  failed(since: number, reason: string): boolean {
+    this.last = reason;
+    if (since === this.epoch) {
+      this.count++;
+      this.epoch++;
+    }
+    return this.count >= OUTAGE_LIMIT;
+  }
+
+  answered(): void {
+    this.count = 0;
+    this.epoch++;
+  }
+}
+
+function outageMessage(transport: Transport, watch: OutageWatch, sent: number, remaining: number): string {
+  const msg = (n: number) => (n > 1 ? 'messages' : 'message');
+  return `serveur SMTP injoignable (${transport.target.server ?? transport.description}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${sent} ${msg(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution, ${remaining} ${msg(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
+}
+
 async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
   const total = queue.length;
   const interval = options.rate ? 60_000 / options.rate : 0;
-  const base = options.retryBaseMs ?? 2000;
+  const base = options.retryBaseMs ?? transport.retryBaseMs;
   const maxAttempts = options.maxAttempts ?? 4;
+  const { destination } = transport.target;
   let next = Date.now();
   let done = 0;
   let fatal: DeliveryError | undefined;
+  // A dead server stops every lane: pauses end, no new message is taken, the rest stays untried.
+  const watch = new OutageWatch();
+  const stop = new AbortController();
+  const stopped = () => stop.signal.aborted || Boolean(options.signal?.aborted);
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let outage = false;
+  let retryable = 0;
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {
     const who = { commune: p.recipient.commune.code, departement: p.recipient.departement.code, recipient: p.recipient.contact!.courriel!, hash: p.hash, messageId: p.messageId };
     for (let attempt = 1; ; attempt++) {
-      journal.markSending(CHANNEL, who);
+      journal.markSending(CHANNEL, transport.target, who);
+      const since = watch.begin();
       try {
         const reply = await unlessInterrupted(transport.send(build(p)), options.signal, () => new DeliveryError('interrompu avant la réponse du serveur SMTP : remise inconnue', 'unknown', ''));
-        journal.finish(CHANNEL, who.commune, 'sent', reply);
+        watch.answered();
+        journal.finish(CHANNEL, destination, who.commune, 'sent', reply);
         summary.sent++;
         return;
       } catch (err) {
         const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        const reply = `${d.message} ${d.reply}`.trim();
+        if (d.connection) {
+          if (!outage && watch.failed(since, d.reply || d.message)) {
+            outage = true;
+            stop.abort();
+          }
+        } else if (d.kind === 'temporary' || d.kind === 'permanent') watch.answered();
         if (d.kind === 'fatal') {
-          journal.finish(CHANNEL, who.commune, 'failed-temporary', d.message);
+          journal.finish(CHANNEL, destination, who.commune, 'failed-temporary', d.message);
           fatal ??= d;
+          stop.abort();
           return;
         }
         if (d.kind === 'unknown') {
-          journal.finish(CHANNEL, who.commune, 'unconfirmed', `${d.message} ${d.reply}`.trim());
+          journal.finish(CHANNEL, destination, who.commune, 'unconfirmed', reply);
           summary.unconfirmed++;
           summary.unconfirmedList.push({ commune: who.commune, recipient: who.recipient });
           return;
         }
-        journal.finish(CHANNEL, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', `${d.message} ${d.reply}`.trim());
-        if (d.kind !== 'permanent' && attempt < maxAttempts && !options.signal?.aborted) {
-          // Exponential backoff, bounded: 2 s, 4 s, 8 s by default; an interruption ends it.
-          await pause(base * 2 ** (attempt - 1), options.signal);
-          if (!options.signal?.aborted) continue;
+        journal.finish(CHANNEL, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply);
+        if (d.kind !== 'permanent' && attempt < maxAttempts && !stopped()) {
+          // Exponential backoff, bounded: 2 s, 4 s, 8 s by default. After a connection failure the
+          // pause follows the failures in a row across lanes, so that a dead server is given up
+          // on within OUTAGE_LIMIT attempts; an interruption or an outage ends the pause.
+          await pause(base * 2 ** ((d.connection ? Math.max(1, watch.count) : attempt) - 1), stop.signal);
+          if (!stopped()) continue;
+        }
+        if (d.kind !== 'permanent' && outage) {
+          // Stopped by the outage: left for the next run, like the messages not tried.
+          retryable++;
+          return;
         }
         summary.failed++;
-        summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply: `${d.message} ${d.reply}`.trim() });
+        summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply });
         return;
       }
     }
@@ -191,14 +312,14 @@ async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => Outg
 
   const lane = async () => {
     for (;;) {
-      if (fatal || options.signal?.aborted) return;
+      if (stopped()) return;
       const p = items.shift();
       if (!p) return;
       if (interval) {
         const wait = next - Date.now();
         next = Math.max(next, Date.now()) + interval;
-        if (wait > 0) await pause(wait, options.signal);
-        if (options.signal?.aborted) {
+        if (wait > 0) await pause(wait, stop.signal);
+        if (stopped()) {
           items.unshift(p);
           return;
         }
@@ -207,7 +328,15 @@ async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => Outg
       options.onProgress?.(++done, total);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(transport.concurrency, items.length)) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(transport.concurrency, items.length)) }, lane));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
   summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
-  if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} message(s) envoyé(s) avant l'arrêt, les autres le seront à la prochaine exécution`);
+  if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} ${summary.sent > 1 ? 'messages envoyés' : 'message envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`);
+  if (outage) {
+    const remaining = items.length + retryable;
+    summary.outage = { message: outageMessage(transport, watch, summary.sent, remaining), sent: summary.sent, remaining };
+  }
 }

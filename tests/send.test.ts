@@ -56,8 +56,8 @@ describe('relais send to the outbox (no SMTP configured)', () => {
     expect(eml).toMatch(/filename="?lettre-45234-orleans\.pdf/);
     const human = await relais(['-C', dir, 'send', '--dep', '45']);
     expect(human.stdout).toContain('Aucun message n’a quitté cet ordinateur');
-    expect(human.stdout).toContain('301 déjà envoyés');
-    expect(human.stdout).toContain('Boîte d’envoi locale, selon le journal : 301 envoyés, 0 échec, 0 non confirmé, 0 pas encore envoyé');
+    expect(human.stdout).toContain('Cette exécution : 0 écrit, 0 échec, 0 non confirmé, 301 ignorés (301 déjà écrits), 24 par courrier postal');
+    expect(human.stdout).toContain('Boîte d’envoi locale, selon le journal : 301 écrits, 0 échec, 0 non confirmé, 0 pas encore écrit');
   });
 });
 

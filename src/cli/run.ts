@@ -73,7 +73,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
         // A dead server stops the run here, its message saying what went and what is left.
         if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
-        out.note(`   ${plural(sent.sent, 'envoyé')}, ${plural(sent.alreadySent, 'déjà envoyé', 'déjà envoyés')}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
+        const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
+        out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
 
         step(6, 'Publications sur les réseaux');
         const { journal, store, pubs } = openScheduler(ready.campaign, process.env);

@@ -56,8 +56,8 @@ export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
 }
 
 /** The journal's figures for the selection, plurals agreed. */
-export function stateLine(s: DeliveryState): string {
-  return `${plural(s.sent, 'envoyé')}, ${plural(s.failed, 'échec')}, ${plural(s.unconfirmed, 'non confirmé')}, ${plural(s.notSent, 'pas encore envoyé', 'pas encore envoyés')}`;
+export function stateLine(s: DeliveryState, done = 'envoyé'): string {
+  return `${plural(s.sent, done)}, ${plural(s.failed, 'échec')}, ${plural(s.unconfirmed, 'non confirmé')}, ${plural(s.notSent, `pas encore ${done}`, `pas encore ${done}s`)}`;
 }
 
 export function registerSend(program: Command, fail: (code: number) => void): void {
@@ -105,8 +105,10 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         const c = out.colors;
         if (summary.cancelled) return out.line('Envoi annulé : rien n’est parti.');
         out.line(summary.dryRun ? c.bold('Simulation : rien n’a été envoyé.') : `Destination : ${summary.destination}`);
-        out.line(`Cette exécution : ${plural(summary.sent, 'envoyé')}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${plural(summary.skipped, 'ignoré')} (${plural(summary.alreadySent, 'déjà envoyé', 'déjà envoyés')}), ${summary.byPost} par courrier postal`);
-        out.line(`${summary.transport === 'outbox' ? 'Boîte d’envoi locale' : 'Serveur SMTP'}, selon le journal : ${stateLine(summary.state)}`);
+        // In the outbox a copy is written, nothing is sent: the words say so.
+        const done = summary.transport === 'outbox' ? 'écrit' : 'envoyé';
+        out.line(`Cette exécution : ${plural(summary.sent, done)}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${plural(summary.skipped, 'ignoré')} (${plural(summary.alreadySent, `déjà ${done}`, `déjà ${done}s`)}), ${summary.byPost} par courrier postal`);
+        out.line(`${summary.transport === 'outbox' ? 'Boîte d’envoi locale' : 'Serveur SMTP'}, selon le journal : ${stateLine(summary.state, done)}`);
         if (summary.transport === 'outbox' && !summary.dryRun) out.line(c.yellow('Aucun message n’a quitté cet ordinateur : ils sont dans out/outbox/ (RELAIS_SMTP_URL pour envoyer vraiment ; cette répétition ne compte pas comme un envoi).'));
         for (const w of summary.warnings) out.line(c.yellow(`! ${w}`));
         for (const f of summary.failures.slice(0, 50)) out.line(c.red(`✖ ${f.commune} ${f.recipient} : ${f.reply}`));

@@ -174,7 +174,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       unconfirmedList: plan.unconfirmed.map((r) => ({ commune: r.commune, recipient: r.recipient })),
       warnings: [
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
-        ...(interrupted.length ? [`${interrupted.length} message(s) laissé(s) « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
+        ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
       ],
       outage: null,

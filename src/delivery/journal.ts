@@ -59,6 +59,7 @@ function rebuildDeliveries(db: Database.Database): void {
   const columns = (db.pragma('table_info(deliveries)') as Array<{ name: string }>).map((c) => c.name);
   const classified = "CASE WHEN last_reply LIKE 'écrit dans %' THEN 'outbox' ELSE 'server' END";
   const destination = columns.includes('destination') ? `COALESCE(destination, ${classified})` : classified;
+  const server = columns.includes('server') ? 'server' : 'NULL';
   db.exec(`
     CREATE TABLE deliveries_v4 (
       campaign TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
@@ -70,7 +71,7 @@ function rebuildDeliveries(db: Database.Database): void {
       PRIMARY KEY (campaign, channel, commune, destination)
     );
     INSERT INTO deliveries_v4 (${DELIVERIES_COLUMNS})
-      SELECT campaign, channel, commune, ${destination}, NULL, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at
+      SELECT campaign, channel, commune, ${destination}, ${server}, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at
       FROM deliveries;
     DROP TABLE deliveries;
     ALTER TABLE deliveries_v4 RENAME TO deliveries;
@@ -156,6 +157,8 @@ export class Journal {
         // Post rows of format 3 are classified by their "outbox:" id (the post store's side).
         const hasColumn = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === 'destination');
         db.transaction(() => {
+          // Another relais (a `status` next to a `send`) may have migrated it meanwhile.
+          if ((db.pragma('user_version', { simple: true }) as number) >= 4) return;
           if (!hasColumn('posts')) db.exec('ALTER TABLE posts ADD COLUMN destination TEXT');
           db.exec(`
             UPDATE posts SET destination = CASE WHEN remote_id LIKE 'outbox:%' THEN 'outbox' ELSE 'network' END
@@ -163,11 +166,13 @@ export class Journal {
           `);
           rebuildDeliveries(db);
           db.pragma(`user_version = ${JOURNAL_VERSION}`);
-        })();
+        }).immediate();
       } else if (!hasServerColumn(db)) {
         // A format-4 journal from before the destination joined the key (a development build):
         // the same classification, its rows kept.
-        db.transaction(() => rebuildDeliveries(db))();
+        db.transaction(() => {
+          if (!hasServerColumn(db)) rebuildDeliveries(db);
+        }).immediate();
       }
       db.prepare('SELECT count(*) FROM deliveries').get();
     } catch (err) {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
+import { OUTAGE_LIMIT, OutageWatch } from '../src/delivery/send.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
 /**
@@ -111,5 +112,36 @@ describe('an SMTP server that dies mid-run', () => {
     expect(stderr).toContain(`serveur SMTP injoignable (127.0.0.1:${gone.port})`);
     expect(stderr).toContain('rien n’a été envoyé ; relancez la même commande quand le serveur répond');
     expect(rows(dir)).toEqual([]);
+  });
+});
+
+describe('OutageWatch: connection failures in a row, across lanes', () => {
+  it('lanes that fail together are one observation; attempts begun after a failure count', () => {
+    const watch = new OutageWatch();
+    // Three lanes had begun when the server died: their three failures count once.
+    const [a, b, c] = [watch.begin(), watch.begin(), watch.begin()];
+    expect([watch.failed(a, 'ECONNRESET'), watch.failed(b, 'ECONNRESET'), watch.failed(c, 'ECONNRESET')]).toEqual([false, false, false]);
+    expect(watch.count).toBe(1);
+    // Their retries began after it: the first to fail counts, the others are the same news.
+    const retries = [watch.begin(), watch.begin(), watch.begin()];
+    expect(retries.map((r) => watch.failed(r, 'ECONNREFUSED'))).toEqual([false, false, false]);
+    expect(watch.count).toBe(2);
+    expect(watch.failed(watch.begin(), 'ECONNREFUSED')).toBe(true);
+    expect(watch.count).toBe(OUTAGE_LIMIT);
+    expect(watch.last).toBe('ECONNREFUSED');
+  });
+
+  it('an answer from the server, even a refusal, starts the count again', () => {
+    const watch = new OutageWatch();
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    const pending = watch.begin();
+    watch.answered();
+    // An attempt begun before the answer brings nothing new; the next ones count from zero.
+    expect(watch.failed(pending, 'ETIMEDOUT')).toBe(false);
+    expect(watch.count).toBe(0);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(true);
   });
 });

@@ -207,7 +207,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
 }
 
 /** Counts the connection failures in a row, across lanes (see OUTAGE_LIMIT). */
-class OutageWatch {
+export class OutageWatch {
   /** Consecutive counted failures. */
   count = 0;
   /** Bumped at each counted failure: an attempt that began before it brings no new evidence. */

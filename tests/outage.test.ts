@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
-import { OUTAGE_LIMIT, OutageWatch } from '../src/delivery/send.js';
+import { OUTAGE_LIMIT, OutageWatch } from '../src/delivery/deliver.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
 /**

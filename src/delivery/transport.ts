@@ -91,7 +91,7 @@ export interface SmtpSettings {
 export const DEFAULT_RETRY_MS = 2000;
 /**
  * Setting a session up takes well under a second on a healthy server; 15 s is generous, and it
- * bounds the time a dead server costs (see OUTAGE_LIMIT in send.ts: 3 × 15 s + 2 s + 4 s).
+ * bounds the time a dead server costs (see OUTAGE_LIMIT in deliver.ts: 3 × 15 s + 2 s + 4 s).
  */
 export const DEFAULT_TIMEOUT_MS = 15_000;
 

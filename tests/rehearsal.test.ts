@@ -14,6 +14,7 @@ interface Summary {
   ok: boolean;
   sent: number;
   alreadySent: number;
+  rehearsed: number;
   transport: string;
   server: string | null;
   state: { sent: number; failed: number; unconfirmed: number; notSent: number };
@@ -46,7 +47,7 @@ describe('a rehearsal in the outbox, then the real send', () => {
     const server = await smtp();
     const real = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(server) });
     expect(real.code, real.stderr).toBe(0);
-    expect(real.json).toMatchObject({ ok: true, transport: 'smtp', sent: 301, alreadySent: 0, server: `127.0.0.1:${server.port}` });
+    expect(real.json).toMatchObject({ ok: true, transport: 'smtp', sent: 301, alreadySent: 0, rehearsed: 301, server: `127.0.0.1:${server.port}` });
     expect(real.json.state).toMatchObject({ sent: 301, failed: 0, unconfirmed: 0, notSent: 0 });
     expect(server.received).toHaveLength(301);
 

@@ -31,6 +31,8 @@ function printPlan(out: Output, plan: SendPlan): void {
   const first = plan.toSend[0];
   out.note(`Envoi par ${plan.description}`);
   out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${plan.byPost} par courrier postal ; ${plural(plan.alreadySent, 'déjà envoyé', 'déjà envoyés')}`);
+  // Said plainly: a rehearsal in the outbox does not spare anyone the real message.
+  if (plan.rehearsed) out.note(`  dont ${plural(plan.rehearsed, 'message')} déjà ${plan.rehearsed > 1 ? 'écrits' : 'écrit'} dans la boîte d’envoi locale (répétition) : ${plan.rehearsed > 1 ? 'ils partent' : 'il part'} maintenant pour de bon`);
   if (first) {
     out.note(`  Premier message : à ${first.to} — « ${first.subject} »`);
     out.note(first.text.split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n'));

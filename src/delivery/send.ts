@@ -55,6 +55,8 @@ export interface SendPlan {
   changed: number;
   permanent: number;
   tooLarge: string[];
+  /** Of the messages to send to a server, those already written to the outbox (a rehearsal). */
+  rehearsed: number;
 }
 
 export interface SendSummary {
@@ -72,6 +74,8 @@ export interface SendSummary {
   byPost: number;
   alreadySent: number;
   changed: number;
+  /** Planned for a server and already written to the outbox: a rehearsal, not a delivery. */
+  rehearsed: number;
   dryRun: boolean;
   cancelled: boolean;
   interrupted: boolean;
@@ -117,7 +121,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
     const rows = journal.all(CHANNEL, transport.target.destination);
-    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [] };
+    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [], rehearsed: 0 };
     for (const r of withEmail) {
       const path = insideFolder(join(ready.campaign.dir, 'out', 'lettres'), r.departement.code, letterFileName(r));
       const hash = letters.get(path);
@@ -144,6 +148,10 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       plan.toSend.push(prepared);
     }
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
+    if (transport.target.destination === 'server') {
+      const outbox = journal.all(CHANNEL, 'outbox');
+      plan.rehearsed = plan.toSend.filter((p) => outbox.get(p.recipient.commune.code)?.status === 'sent').length;
+    }
 
     const summary: SendSummary = {
       ok: true,
@@ -157,6 +165,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       byPost: plan.byPost,
       alreadySent: plan.alreadySent,
       changed: plan.changed,
+      rehearsed: plan.rehearsed,
       dryRun: Boolean(options.dryRun),
       cancelled: false,
       interrupted: false,

@@ -45,7 +45,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         step(1, 'Vérification de la campagne');
         const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
-        out.note(`   ${ready.report.recipients} communes, ${ready.report.errors.length} erreur, ${ready.report.warnings.length} avertissements`);
+        out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
 
         step(2, 'Volontaires inscrits');
         const volunteers = ready.figures;
@@ -54,12 +54,12 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         step(3, 'Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
         const letters = await generateLetters(ready, { departements: deps, signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
-        out.note(`   ${letters.written.length} écrites, ${letters.unchanged.length} inchangées`);
+        out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step(4, 'Messages pour les réseaux et les SMS');
         const messages = renderDepartementMessages(ready, deps);
         const messageFiles = await writeDepartementMessages(ready, messages);
-        out.note(`   ${messageFiles.length} fichiers dans out/messages/`);
+        out.note(`   ${plural(messageFiles.length, 'fichier')} dans out/messages/`);
 
         step(5, 'Courriels aux mairies');
         const transport = transportFor(ready.campaign.dir, smtp);

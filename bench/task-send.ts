@@ -24,7 +24,7 @@ const chosen = ready.recipients.filter((r) => r.contact?.courriel).slice(0, coun
 await generateLetters(ready, { communes: chosen });
 rmSync(join(dir, '.relais'), { recursive: true, force: true });
 
-const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000 });
+const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
 const start = performance.now();
 const summary = await sendCampaign(ready, transport, { communes: chosen });
 const ms = performance.now() - start;
@@ -34,8 +34,8 @@ rmSync(join(dir, '.relais'), { recursive: true, force: true });
 const journal = Journal.open(dir, 'bench');
 const j0 = performance.now();
 for (const code of chosen) {
-  journal.markSending('courriel', { commune: code, departement: '00', recipient: 'x@y.example', hash: 'h', messageId: 'm' });
-  journal.finish('courriel', code, 'sent', '250 OK');
+  journal.markSending('courriel', { destination: 'server', server: 'bench' }, { commune: code, departement: '00', recipient: 'x@y.example', hash: 'h', messageId: 'm' });
+  journal.finish('courriel', 'server', code, 'sent', '250 OK');
 }
 const journalMs = performance.now() - j0;
 journal.close();

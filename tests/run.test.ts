@@ -9,8 +9,8 @@ import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 interface RunJson {
   ok: boolean;
   volontaires: number;
-  departements: Array<{ code: string; communes: number; lettres: number; courriels: { envoyes: number; echecs: number; parCourrier: number }; volontaires: number }>;
-  envoi: { sent: number; alreadySent: number; transport: string };
+  departements: Array<{ code: string; communes: number; lettres: number; courriels: { envoyes: number; echecs: number; nonConfirmes: number; parCourrier: number }; volontaires: number }>;
+  envoi: { sent: number; alreadySent: number; transport: string; failed: number };
   publications: { publiees: number; prevues: number; refusees: number };
   fichiers: { impression: string[] };
 }
@@ -65,6 +65,64 @@ describe('relais run, end to end', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Aucun courriel n’a quitté cet ordinateur');
     expect(stdout).toMatch(/37 +272 +272 +255/);
+  });
+});
+
+describe('relais run: one notion of failure', () => {
+  it('after a 550, the table shows what the journal says (300 sent, 1 failure), on the next run too; ok and the exit code agree', async () => {
+    server = await startSmtp({ refuse: ['mairie@orleans.example'] });
+    const dir = sampleCampaign();
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20' };
+    for (const round of [1, 2]) {
+      const { code, json, stderr } = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '45', '--yes'], { env });
+      expect(code, stderr).toBe(1);
+      expect(json.ok).toBe(false);
+      expect(json.departements.map((d) => [d.code, d.courriels])).toEqual([['45', { envoyes: 300, echecs: 1, nonConfirmes: 0, aEnvoyer: 0, parCourrier: 24 }]]);
+      expect(json.envoi).toMatchObject(round === 1 ? { sent: 300, failed: 1 } : { sent: 0, alreadySent: 300, failed: 0 });
+    }
+    const human = await relais(['-C', dir, 'run', '--dep', '45', '--yes'], { env });
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^45 +325 +325 +300 +1 +0 +24 /m);
+    expect(human.stdout).toContain('relais status --failed');
+    expect(server.received).toHaveLength(300);
+  });
+
+  it('a network refusing its token: ok false and exit 1, together', async () => {
+    server = await startSmtp();
+    social = await startSocial();
+    const dir = sampleCampaign();
+    const env = { RELAIS_SMTP_URL: server.url, ...socialEnv(social), RELAIS_FACEBOOK_PAGE_TOKEN: 'jeton-refusé' };
+    const { code, json } = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '37', '--yes'], { env });
+    expect(code).toBe(1);
+    expect(json.ok).toBe(false);
+    expect(json.envoi).toMatchObject({ sent: 255, failed: 0 });
+  });
+
+  it('a dead SMTP server stops the run at the emails, with what went and what is left; the next run finishes', async () => {
+    server = await startSmtp({ dieAfter: 10 });
+    const dir = sampleCampaign();
+    const dead = await relais(['-C', dir, 'run', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' } });
+    expect(dead.code).toBe(1);
+    expect(dead.stderr).toContain('Envoi arrêté : 10 messages envoyés pendant cette exécution, 291 messages restent à envoyer');
+    expect(dead.stderr).toContain('relancez « relais run » : seuls les messages restants partiront');
+    expect(dead.stderr).not.toContain('6/6');
+    const dying = server;
+    server = await startSmtp();
+    try {
+      const again = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20' } });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.json.envoi).toMatchObject({ sent: 291, alreadySent: 10 });
+      expect(again.json.departements[0]!.courriels.envoyes).toBe(301);
+      expect(server.received).toHaveLength(291);
+    } finally {
+      await dying.close();
+    }
+  });
+
+  it.each(['run', 'send'])('RELAIS_SMTP_RETRY_MS is read with the SMTP settings by %s', async (command) => {
+    const { code, stderr } = await relais(['-C', sampleCampaign(), command, '--yes'], { env: { RELAIS_SMTP_URL: 'smtp://127.0.0.1:9', RELAIS_SMTP_RETRY_MS: 'vite' } });
+    expect(code).toBe(1);
+    expect(stderr).toContain('RELAIS_SMTP_RETRY_MS : un nombre de millisecondes');
   });
 });
 

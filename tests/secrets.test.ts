@@ -70,7 +70,8 @@ describe('secrets are never shown, written or stored', () => {
     social.script.facebook.push({ status: 400, body: { error: { message: `(#100) token ${SECRETS.RELAIS_FACEBOOK_PAGE_TOKEN} invalid parameter`, code: 100 } } });
     social.script.linkedin.push({ status: 422, body: { message: `Bearer ${SECRETS.RELAIS_LINKEDIN_TOKEN} cannot post` } });
     const env = { ...socialEnv(social), ...SECRETS, RELAIS_SMTP_USER: 'prefecture', RELAIS_DEBUG: '1' };
-    const withSmtp = { ...env, RELAIS_SMTP_URL: smtp.url };
+    // A local relay without STARTTLS: the password goes in clear only because the user says so (loopback only).
+    const withSmtp = { ...env, RELAIS_SMTP_URL: smtp.url, RELAIS_SMTP_ALLOW_PLAIN_AUTH: '1' };
     const dead = { ...env, RELAIS_X_API_URL: 'http://127.0.0.1:9', RELAIS_FACEBOOK_API_URL: 'http://127.0.0.1:9', RELAIS_LINKEDIN_API_URL: 'http://127.0.0.1:9' };
 
     const dir = sampleCampaign();

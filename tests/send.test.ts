@@ -56,7 +56,8 @@ describe('relais send to the outbox (no SMTP configured)', () => {
     expect(eml).toMatch(/filename="?lettre-45234-orleans\.pdf/);
     const human = await relais(['-C', dir, 'send', '--dep', '45']);
     expect(human.stdout).toContain('Aucun message n’a quitté cet ordinateur');
-    expect(human.stdout).toContain('301 déjà envoyé(s)');
+    expect(human.stdout).toContain('Cette exécution : 0 écrit, 0 échec, 0 non confirmé, 301 ignorés (301 déjà écrits), 24 par courrier postal');
+    expect(human.stdout).toContain('Boîte d’envoi locale, selon le journal : 301 écrits, 0 échec, 0 non confirmé, 0 pas encore écrit');
   });
 });
 
@@ -165,18 +166,23 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
     expect(trusted.json.sent).toBe(1);
   });
 
-  it('a wrong password: exit 1, a French message, the password never shown', async () => {
-    const server = await smtp({ auth: { user: 'prefecture', pass: 'le-bon' } });
+  it('a wrong password (over STARTTLS): exit 1, a French message, the password never shown', async () => {
+    const server = await smtp({ auth: { user: 'prefecture', pass: 'le-bon' }, tls: true });
     const dir = sampleCampaign();
+    const caFile = join(tempDir(), 'ca.pem');
+    writeFileSync(caFile, server.cert!);
     const secret = 'Mot2Passe-Tres-Secret';
-    const { code, stdout, stderr } = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: env(server, { RELAIS_SMTP_USER: 'prefecture', RELAIS_SMTP_PASSWORD: secret }) });
+    const { code, stdout, stderr } = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: env(server, { RELAIS_SMTP_USER: 'prefecture', RELAIS_SMTP_PASSWORD: secret, RELAIS_SMTP_CA_FILE: caFile }) });
     expect(code).toBe(1);
     expect(stderr).toContain('authentification refusée');
     expect(stdout + stderr).not.toContain(secret);
     expect(server.received).toHaveLength(0);
-    const ok = await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: env(server, { RELAIS_SMTP_URL: `smtp://prefecture:le-bon@127.0.0.1:${server.port}` }) });
+    const ok = await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: env(server, { RELAIS_SMTP_URL: `smtp://prefecture:le-bon@127.0.0.1:${server.port}`, RELAIS_SMTP_CA_FILE: caFile }) });
     expect(ok.json.sent).toBe(1);
     expect(ok.stdout + ok.stderr).not.toContain('le-bon');
+    // Every password, wrong and right, went over the encrypted session only.
+    expect(server.auths.length).toBeGreaterThanOrEqual(2);
+    expect(server.auths.every((a) => a.user === 'prefecture' && a.secure)).toBe(true);
   });
 
   it('asks for --yes without a terminal', async () => {

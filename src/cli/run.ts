@@ -11,10 +11,12 @@ import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
 import { collectList } from './list-option.js';
 import { progressReporter } from './progress.js';
+import { plural } from './report.js';
 import { askToSend } from './send.js';
-import { publishDue, retryBaseMs, runFailures, type RunResult } from '../delivery/schedule.js';
+import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
+import { postsOk } from '../delivery/outcome.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
@@ -44,7 +46,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         step(1, 'Vérification de la campagne');
         const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
-        out.note(`   ${ready.report.recipients} communes, ${ready.report.errors.length} erreur, ${ready.report.warnings.length} avertissements`);
+        out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
 
         step(2, 'Volontaires inscrits');
         const volunteers = ready.figures;
@@ -53,12 +55,12 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         step(3, 'Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
         const letters = await generateLetters(ready, { departements: deps, signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
-        out.note(`   ${letters.written.length} écrites, ${letters.unchanged.length} inchangées`);
+        out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step(4, 'Messages pour les réseaux et les SMS');
         const messages = renderDepartementMessages(ready, deps);
         const messageFiles = await writeDepartementMessages(ready, messages);
-        out.note(`   ${messageFiles.length} fichiers dans out/messages/`);
+        out.note(`   ${plural(messageFiles.length, 'fichier')} dans out/messages/`);
 
         step(5, 'Courriels aux mairies');
         const transport = transportFor(ready.campaign.dir, smtp);
@@ -70,8 +72,10 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           signal,
         }).finally(() => sendProgress.stop());
         if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
-        out.note(`   ${sent.sent} envoyés, ${sent.alreadySent} déjà envoyés, ${sent.failed} échecs, ${sent.byPost} par courrier — ${sent.destination}`);
-        if (sent.failed || sent.unconfirmed || sent.interrupted) ctx.fail(1);
+        // A dead server stops the run here, its message saying what went and what is left.
+        if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
+        const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
+        out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
 
         step(6, 'Publications sur les réseaux');
         const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
@@ -86,21 +90,24 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           journal.close();
         }
         const posts = { publiees: published.published.length, prevues: queued, refusees: published.failed.length, reportees: published.deferred.length };
-        out.note(`   ${posts.publiees} publiée(s), ${posts.prevues} prévue(s)${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
-        if (runFailures(published)) ctx.fail(1);
+        out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+        // One notion of failure for ok, the exit code and the table (see emailsOk, postsOk).
+        const ok = sent.ok && postsOk(published);
+        if (!ok) ctx.fail(1);
 
         const rows = ready.campaign.departements
           .filter((d) => !deps.length || deps.includes(d.code))
           .map((d) => {
             const mine = ready.recipients.filter((r) => r.departement.code === d.code);
             const byPost = mine.filter((r) => !r.contact?.courriel).length;
-            const failed = sent.failures.filter((f) => mine.some((r) => r.commune.code === f.commune)).length;
+            // The journal's figures for this destination, never a difference of other figures.
+            const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 };
             return {
               code: d.code,
               nom: d.nom,
               communes: mine.length,
               lettres: mine.length,
-              courriels: { envoyes: mine.length - byPost - failed, echecs: failed, parCourrier: byPost },
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, aEnvoyer: state.notSent, parCourrier: byPost },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };
@@ -114,19 +121,20 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           journal: '.relais/journal.sqlite',
         };
         if (out.json) {
-          out.document({ ok: !sent.failed && !sent.unconfirmed && !runFailures(published), volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
+          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
           return;
         }
         out.line();
-        out.line(out.colors.bold('Dép.  Communes  Lettres  Courriels envoyés  Échecs  Par courrier  Volontaires'));
+        out.line(out.colors.bold(`Dép.  Communes  Lettres  Courriels ${sent.transport === 'outbox' ? 'écrits' : 'envoyés'}  Échecs  Non confirmés  Par courrier  Volontaires`));
         for (const r of rows) {
-          out.line(`${`${r.code}`.padEnd(6)}${String(r.communes).padStart(8)}${String(r.lettres).padStart(9)}${String(r.courriels.envoyes).padStart(19)}${String(r.courriels.echecs).padStart(8)}${String(r.courriels.parCourrier).padStart(14)}${String(r.volontaires ?? '—').padStart(13)}`);
+          out.line(`${`${r.code}`.padEnd(6)}${String(r.communes).padStart(8)}${String(r.lettres).padStart(9)}${String(r.courriels.envoyes).padStart(sent.transport === 'outbox' ? 18 : 19)}${String(r.courriels.echecs).padStart(8)}${String(r.courriels.nonConfirmes).padStart(15)}${String(r.courriels.parCourrier).padStart(14)}${String(r.volontaires ?? '—').padStart(13)}`);
         }
         out.line();
         out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);
         out.line(`Messages : ${files.messages} ; courriels : ${files.courriels} ; journal : ${files.journal}`);
-        out.line(`Publications : ${posts.publiees} publiée(s), ${posts.prevues} prévue(s) (relais schedule list)`);
-        if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment).'));
+        out.line(`Publications : ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')} (relais schedule list)`);
+        if (sent.state.failed || sent.state.unconfirmed) out.line(out.colors.yellow('Courriels en échec ou à remise inconnue, avec leur raison : relais status --failed'));
+        if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment ; cette répétition ne compte pas comme un envoi).'));
       } finally {
         interrupt.release();
       }

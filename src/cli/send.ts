@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { readyCampaign } from '../campaign/check.js';
 import { normalizeInsee } from '../data/cog.js';
-import { sendCampaign, type SendPlan } from '../delivery/send.js';
+import { sendCampaign, type DeliveryState, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
 import { UsageError } from '../errors.js';
 import { contextOf } from './context.js';
@@ -30,7 +30,9 @@ export function parseLimit(value: string | undefined): number | undefined {
 function printPlan(out: Output, plan: SendPlan): void {
   const first = plan.toSend[0];
   out.note(`Envoi par ${plan.description}`);
-  out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${plan.byPost} par courrier postal ; ${plan.alreadySent} déjà envoyé(s)`);
+  out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${plan.byPost} par courrier postal ; ${plural(plan.alreadySent, 'déjà envoyé', 'déjà envoyés')}`);
+  // Said plainly: a rehearsal in the outbox does not spare anyone the real message.
+  if (plan.rehearsed) out.note(`  dont ${plural(plan.rehearsed, 'message')} déjà ${plan.rehearsed > 1 ? 'écrits' : 'écrit'} dans la boîte d’envoi locale (répétition) : ${plan.rehearsed > 1 ? 'ils partent' : 'il part'} maintenant pour de bon`);
   if (first) {
     out.note(`  Premier message : à ${first.to} — « ${first.subject} »`);
     out.note(first.text.split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n'));
@@ -45,7 +47,7 @@ export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
   const cancel = new AbortController();
   rl.on('SIGINT', () => cancel.abort());
   try {
-    const answer = await rl.question(`Envoyer ces ${plan.toSend.length} messages maintenant ? [o/N] `, { signal: cancel.signal });
+    const answer = await rl.question(plan.toSend.length === 1 ? 'Envoyer ce message maintenant ? [o/N] ' : `Envoyer ces ${plan.toSend.length} messages maintenant ? [o/N] `, { signal: cancel.signal });
     return /^(o|oui|y|yes)$/i.test(answer.trim());
   } catch (err) {
     if (cancel.signal.aborted) return false;
@@ -53,6 +55,11 @@ export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** The journal's figures for the selection, plurals agreed. */
+export function stateLine(s: DeliveryState, done = 'envoyé'): string {
+  return `${plural(s.sent, done)}, ${plural(s.failed, 'échec')}, ${plural(s.unconfirmed, 'non confirmé')}, ${plural(s.notSent, `pas encore ${done}`, `pas encore ${done}s`)}`;
 }
 
 export function registerSend(program: Command, fail: (code: number) => void): void {
@@ -89,10 +96,10 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
           ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(ctx.out, plan) } : {}),
           onProgress: (d, t) => progress.update(d, t),
           signal: interrupt.signal,
-          ...(process.env.RELAIS_SMTP_RETRY_MS ? { retryBaseMs: Number(process.env.RELAIS_SMTP_RETRY_MS) } : {}),
         }).finally(() => progress.stop());
-        if (!summary.dryRun && (summary.failed > 0 || summary.unconfirmed > 0 || summary.interrupted)) ctx.fail(1);
+        if (!summary.ok) ctx.fail(1);
         if (ctx.out.json) {
+          if (summary.outage) ctx.out.note(`relais : ${summary.outage.message}`);
           ctx.out.document({ ...summary, [summary.transport]: summary.destination });
           return;
         }
@@ -100,15 +107,20 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         const c = out.colors;
         if (summary.cancelled) return out.line('Envoi annulé : rien n’est parti.');
         out.line(summary.dryRun ? c.bold('Simulation : rien n’a été envoyé.') : `Destination : ${summary.destination}`);
-        out.line(`${plural(summary.sent, 'envoyé')}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${summary.skipped} ignoré(s) (${summary.alreadySent} déjà envoyé(s)), ${summary.byPost} par courrier postal`);
-        if (summary.transport === 'outbox' && !summary.dryRun) out.line(c.yellow('Aucun message n’a quitté cet ordinateur : ils sont dans out/outbox/ (RELAIS_SMTP_URL pour envoyer vraiment).'));
+        // In the outbox a copy is written, nothing is sent: the words say so.
+        const done = summary.transport === 'outbox' ? 'écrit' : 'envoyé';
+        out.line(`Cette exécution : ${plural(summary.sent, done)}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${plural(summary.skipped, 'ignoré')} (${plural(summary.alreadySent, `déjà ${done}`, `déjà ${done}s`)}), ${summary.byPost} par courrier postal`);
+        out.line(`${summary.transport === 'outbox' ? 'Boîte d’envoi locale' : 'Serveur SMTP'}, selon le journal : ${stateLine(summary.state, done)}`);
+        if (summary.transport === 'outbox' && !summary.dryRun) out.line(c.yellow('Aucun message n’a quitté cet ordinateur : ils sont dans out/outbox/ (RELAIS_SMTP_URL pour envoyer vraiment ; cette répétition ne compte pas comme un envoi).'));
         for (const w of summary.warnings) out.line(c.yellow(`! ${w}`));
         for (const f of summary.failures.slice(0, 50)) out.line(c.red(`✖ ${f.commune} ${f.recipient} : ${f.reply}`));
         if (summary.unconfirmedList.length) {
           out.line(c.yellow(`Remise inconnue (non renvoyés sans --resend-unconfirmed) :`));
           for (const u of summary.unconfirmedList.slice(0, 50)) out.line(`  ${u.commune} ${u.recipient}`);
         }
+        if (summary.state.failed || summary.state.unconfirmed) out.line(c.yellow('Échecs et remises inconnues, avec leur raison : relais status --failed'));
         if (summary.interrupted) out.line(c.yellow('Interrompu : relancez la même commande pour continuer, rien ne sera envoyé deux fois.'));
+        if (summary.outage) out.note(c.red(`relais : ${summary.outage.message}`));
       } finally {
         interrupt.release();
       }

@@ -3,25 +3,35 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
-import { Journal, JOURNAL_FILE, STATUSES, type Status } from '../delivery/journal.js';
+import { Journal, JOURNAL_FILE, STATUSES, type Destination, type Status } from '../delivery/journal.js';
 import { CHANNEL } from '../delivery/send.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { contextOf } from './context.js';
 
-const LABELS: Record<Status, string> = {
-  pending: 'en attente',
-  sending: 'en cours',
-  sent: 'envoyé',
-  'failed-temporary': 'échec temporaire',
-  'failed-permanent': 'échec définitif',
-  unconfirmed: 'non confirmé',
+/** Singular and plural, said of emails (masculine). */
+const LABELS: Record<Status, [string, string]> = {
+  pending: ['en attente', 'en attente'],
+  sending: ['en cours', 'en cours'],
+  sent: ['envoyé', 'envoyés'],
+  'failed-temporary': ['échec temporaire', 'échecs temporaires'],
+  'failed-permanent': ['échec définitif', 'échecs définitifs'],
+  unconfirmed: ['non confirmé', 'non confirmés'],
 };
+/** In the outbox nothing is sent: a copy is written. */
+const OUTBOX_LABELS: Partial<Record<Status, [string, string]>> = { sent: ['écrit', 'écrits'] };
+
+const label = (s: Status, n: number, destination: Destination) => {
+  const [one, many] = (destination === 'outbox' ? OUTBOX_LABELS[s] : undefined) ?? LABELS[s];
+  return `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
+};
+
+const WHERE: Record<Destination, string> = { server: 'serveur SMTP', outbox: 'boîte d’envoi locale (répétition)' };
 
 export function registerStatus(program: Command, fail: (code: number) => void): void {
   program
     .command('status')
-    .description('où en est la campagne : courriels par département et par état, lettres écrites')
+    .description('où en est la campagne : courriels par département, par destination et par état, lettres écrites')
     .option('--failed', 'liste les envois en échec ou non confirmés, avec la raison')
     .option('--csv <fichier>', 'avec --failed : exporte cette liste en CSV')
     .action(async (opts: { failed?: boolean; csv?: string }, command: Command) => {
@@ -33,29 +43,38 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;
       try {
         const counts = journal?.counts(CHANNEL) ?? [];
+        const servers = journal?.servers(CHANNEL) ?? [];
         const failed = journal?.rows(CHANNEL, ['failed-temporary', 'failed-permanent', 'unconfirmed']) ?? [];
+        const byStatus = (dep: string, destination: Destination) => Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === dep && c.destination === destination && c.status === s)?.n ?? 0])) as Record<Status, number>;
         const departements = campaign.departements.map((d) => {
           const dir = join(campaign.dir, 'out', 'lettres', d.code);
           const files = existsSync(dir) ? readdirSync(dir) : [];
-          const courriels = Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === d.code && c.status === s)?.n ?? 0]));
+          // A copy in the outbox is a rehearsal: shown apart, never added to what a server accepted.
+          const courriels = { serveur: byStatus(d.code, 'server'), boiteEnvoi: byStatus(d.code, 'outbox') };
           return { code: d.code, nom: d.nom, courriels, lettres: files.filter((f) => /^\d[\dAB]\d{3}-.*\.pdf$/.test(f)).length, impression: files.some((f) => f.startsWith('impression-')) };
         });
+        const serveurs = servers.map((s) => ({ serveur: s.server, envoyes: s.n }));
         if (opts.csv) {
-          await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'tentatives', 'raison', 'mis_a_jour'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, r.attempts, r.last_reply, r.updated_at])));
+          await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, r.attempts, r.last_reply, r.updated_at, r.destination, r.server])));
         }
         if (ctx.out.json) {
-          ctx.out.document({ campagne: key, journal: hasJournal ? JOURNAL_FILE : null, departements, echecs: opts.failed ? failed : undefined });
+          ctx.out.document({ campagne: key, journal: hasJournal ? JOURNAL_FILE : null, departements, serveurs, echecs: opts.failed ? failed : undefined });
           return;
         }
         const { out } = ctx;
         if (!hasJournal) out.line('Aucun envoi encore : le journal sera créé par « relais send ».');
         for (const d of departements) {
-          const parts = STATUSES.filter((s) => d.courriels[s]).map((s) => `${d.courriels[s]} ${LABELS[s]}`);
-          out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — lettres : ${d.lettres}${d.impression ? ' (+ fichier à imprimer)' : ''} ; courriels : ${parts.join(', ') || 'aucun'}`);
+          const parts = (destination: Destination, byS: Record<Status, number>) => STATUSES.filter((s) => byS[s]).map((s) => label(s, byS[s], destination)).join(', ');
+          const server = parts('server', d.courriels.serveur);
+          const outbox = parts('outbox', d.courriels.boiteEnvoi);
+          out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — lettres : ${d.lettres}${d.impression ? ' (+ fichier à imprimer)' : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
+        }
+        if (serveurs.length) {
+          out.line(`Acceptés par : ${serveurs.map((s) => `${s.serveur ?? 'un serveur non noté (journal d’une version précédente)'} (${s.envoyes.toLocaleString('fr-FR')})`).join(', ')}`);
         }
         if (opts.failed) {
           out.line();
-          for (const r of failed) out.line(`${r.commune} ${r.recipient} — ${LABELS[r.status]} (${r.attempts} tentative(s)) : ${r.last_reply ?? ''}`);
+          for (const r of failed) out.line(`${r.commune} ${r.recipient} — ${LABELS[r.status][0]}${r.destination === 'outbox' ? ' (boîte d’envoi locale)' : ''} (${r.attempts} ${r.attempts > 1 ? 'tentatives' : 'tentative'}) : ${r.last_reply ?? ''}`);
           if (!failed.length) out.line('Aucun échec.');
           if (opts.csv) out.line(`Liste écrite dans ${opts.csv}`);
         }

@@ -5,20 +5,36 @@ import { RelaisError } from '../errors.js';
 
 /**
  * The journal: who got what, durably. SQLite (WAL) in the campaign folder, outside out/, one row
- * per campaign × channel × commune. A row is `sending` before the message is handed to the server
- * and `sent` once the server accepted it, each step committed on its own: after a crash, a row
- * left `sending` is `unconfirmed` — maybe delivered, never resent without being asked.
+ * per campaign × channel × commune × destination. A row is `sending` before the message is handed
+ * over and `sent` once it was accepted, each step committed on its own: after a crash, a row left
+ * `sending` is `unconfirmed` — maybe delivered, never resent without being asked.
+ *
+ * The destination is part of the key: a copy written to the local outbox (a rehearsal) and a
+ * message accepted by an SMTP server are two rows, so a rehearsal never stands in for the real
+ * send. Every SMTP server is one destination, `server`: what one server accepted is never sent
+ * again through another; the row keeps which server (host:port) for `status`.
  */
 export const JOURNAL_VERSION = 4;
 export const JOURNAL_FILE = join('.relais', 'journal.sqlite');
 
 export type Status = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'unconfirmed';
 export const STATUSES: Status[] = ['pending', 'sending', 'sent', 'failed-temporary', 'failed-permanent', 'unconfirmed'];
+export type Destination = 'outbox' | 'server';
+export const DESTINATIONS: Destination[] = ['server', 'outbox'];
+
+/** Where a run sends: the kind of destination, and for a server its host:port. */
+export interface Target {
+  destination: Destination;
+  server: string | null;
+}
 
 export interface Row {
   campaign: string;
   channel: string;
   commune: string;
+  destination: Destination;
+  /** host:port of the SMTP server; null for the outbox and for rows older than format 4. */
+  server: string | null;
   departement: string;
   recipient: string;
   status: Status;
@@ -29,6 +45,41 @@ export interface Row {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+}
+
+const DELIVERIES_COLUMNS = 'campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at';
+
+/**
+ * Brings `deliveries` to the format-4 shape (destination in the key, the server's address).
+ * Rows written before are classified by what the outbox wrote in them ("écrit dans …"); anything
+ * else went to a server — or may have: a row a crash left `sending` during a rehearsal counts as a
+ * possible real delivery, never resent without being asked, which is the safe side.
+ */
+function rebuildDeliveries(db: Database.Database): void {
+  const columns = (db.pragma('table_info(deliveries)') as Array<{ name: string }>).map((c) => c.name);
+  const classified = "CASE WHEN last_reply LIKE 'écrit dans %' THEN 'outbox' ELSE 'server' END";
+  const destination = columns.includes('destination') ? `COALESCE(destination, ${classified})` : classified;
+  const server = columns.includes('server') ? 'server' : 'NULL';
+  db.exec(`
+    CREATE TABLE deliveries_v4 (
+      campaign TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
+      destination TEXT NOT NULL CHECK (destination IN ('outbox', 'server')), server TEXT,
+      departement TEXT NOT NULL, recipient TEXT NOT NULL,
+      status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      last_reply TEXT, message_hash TEXT, message_id TEXT,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, sent_at TEXT,
+      PRIMARY KEY (campaign, channel, commune, destination)
+    );
+    INSERT INTO deliveries_v4 (${DELIVERIES_COLUMNS})
+      SELECT campaign, channel, commune, ${destination}, ${server}, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at
+      FROM deliveries;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v4 RENAME TO deliveries;
+  `);
+}
+
+function hasServerColumn(db: Database.Database): boolean {
+  return (db.pragma('table_info(deliveries)') as Array<{ name: string }>).some((c) => c.name === 'server');
 }
 
 export class Journal {
@@ -103,20 +154,25 @@ export class Journal {
       if ((db.pragma('user_version', { simple: true }) as number) < 4) {
         // Version 4: where each message and post went. A copy written to the local outbox is a
         // rehearsal and must never count as delivered by a server or published on a network.
-        // Rows of format 3 are classified by what the outbox wrote in them ("écrit dans …" for
-        // emails, an "outbox:" id for posts); anything else went to a real server or network.
+        // Post rows of format 3 are classified by their "outbox:" id (the post store's side).
         const hasColumn = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === 'destination');
         db.transaction(() => {
-          if (!hasColumn('deliveries')) db.exec('ALTER TABLE deliveries ADD COLUMN destination TEXT');
+          // Another relais (a `status` next to a `send`) may have migrated it meanwhile.
+          if ((db.pragma('user_version', { simple: true }) as number) >= 4) return;
           if (!hasColumn('posts')) db.exec('ALTER TABLE posts ADD COLUMN destination TEXT');
           db.exec(`
-            UPDATE deliveries SET destination = CASE WHEN last_reply LIKE 'écrit dans %' THEN 'outbox' ELSE 'server' END
-              WHERE destination IS NULL AND status != 'pending';
             UPDATE posts SET destination = CASE WHEN remote_id LIKE 'outbox:%' THEN 'outbox' ELSE 'network' END
               WHERE destination IS NULL AND status IN ('published', 'publishing', 'unconfirmed', 'failed');
           `);
+          rebuildDeliveries(db);
           db.pragma(`user_version = ${JOURNAL_VERSION}`);
-        })();
+        }).immediate();
+      } else if (!hasServerColumn(db)) {
+        // A format-4 journal from before the destination joined the key (a development build):
+        // the same classification, its rows kept.
+        db.transaction(() => {
+          if (!hasServerColumn(db)) rebuildDeliveries(db);
+        }).immediate();
       }
       db.prepare('SELECT count(*) FROM deliveries').get();
     } catch (err) {
@@ -130,7 +186,7 @@ export class Journal {
     return this.now().toISOString();
   }
 
-  /** Rows a crash left `sending` become `unconfirmed`; returns them. */
+  /** Rows a crash left `sending` (to any destination) become `unconfirmed`; returns them. */
   recoverInterrupted(channel: string): Row[] {
     const rows = this.sql("SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status = 'sending'").all(this.campaign, channel) as Row[];
     if (rows.length) {
@@ -140,46 +196,43 @@ export class Journal {
     return rows.map((r) => ({ ...r, status: 'unconfirmed' }));
   }
 
-  all(channel: string): Map<string, Row> {
-    const rows = this.sql('SELECT * FROM deliveries WHERE campaign = ? AND channel = ?').all(this.campaign, channel) as Row[];
+  /** Every row of one destination, by commune. */
+  all(channel: string, destination: Destination): Map<string, Row> {
+    const rows = this.sql('SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND destination = ?').all(this.campaign, channel, destination) as Row[];
     return new Map(rows.map((r) => [r.commune, r]));
   }
 
   /** Committed before the message leaves: the one fact a crash must not lose. */
-  markSending(channel: string, r: { commune: string; departement: string; recipient: string; hash: string; messageId: string }): void {
+  markSending(channel: string, target: Target, r: { commune: string; departement: string; recipient: string; hash: string; messageId: string }): void {
     const now = this.stamp();
     this.sql(
-        `INSERT INTO deliveries (campaign, channel, commune, departement, recipient, status, attempts, message_hash, message_id, created_at, updated_at)
-         VALUES (@campaign, @channel, @commune, @departement, @recipient, 'sending', 1, @hash, @messageId, @now, @now)
-         ON CONFLICT (campaign, channel, commune) DO UPDATE SET status = 'sending', attempts = attempts + 1, recipient = @recipient,
-           departement = @departement, message_hash = @hash, message_id = @messageId, updated_at = @now`,
+        `INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, message_hash, message_id, created_at, updated_at)
+         VALUES (@campaign, @channel, @commune, @destination, @server, @departement, @recipient, 'sending', 1, @hash, @messageId, @now, @now)
+         ON CONFLICT (campaign, channel, commune, destination) DO UPDATE SET status = 'sending', attempts = attempts + 1, recipient = @recipient,
+           server = @server, departement = @departement, message_hash = @hash, message_id = @messageId, updated_at = @now`,
       )
-      .run({ campaign: this.campaign, channel, ...r, now });
+      .run({ campaign: this.campaign, channel, destination: target.destination, server: target.server, ...r, now });
   }
 
-  markPending(channel: string, r: { commune: string; departement: string; recipient: string }): void {
+  finish(channel: string, destination: Destination, commune: string, status: Exclude<Status, 'pending' | 'sending'>, reply: string): void {
     const now = this.stamp();
-    this.sql(
-        `INSERT INTO deliveries (campaign, channel, commune, departement, recipient, status, created_at, updated_at)
-         VALUES (@campaign, @channel, @commune, @departement, @recipient, 'pending', @now, @now)
-         ON CONFLICT (campaign, channel, commune) DO NOTHING`,
-      )
-      .run({ campaign: this.campaign, channel, ...r, now });
+    this.sql(`UPDATE deliveries SET status = ?, last_reply = ?, updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE campaign = ? AND channel = ? AND commune = ? AND destination = ?`)
+      .run(status, reply.slice(0, 500), now, status, now, this.campaign, channel, commune, destination);
   }
 
-  finish(channel: string, commune: string, status: Exclude<Status, 'pending' | 'sending'>, reply: string): void {
-    const now = this.stamp();
-    this.sql(`UPDATE deliveries SET status = ?, last_reply = ?, updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE campaign = ? AND channel = ? AND commune = ?`)
-      .run(status, reply.slice(0, 500), now, status, now, this.campaign, channel, commune);
+  counts(channel: string): Array<{ departement: string; destination: Destination; status: Status; n: number }> {
+    return this.sql('SELECT departement, destination, status, count(*) AS n FROM deliveries WHERE campaign = ? AND channel = ? GROUP BY departement, destination, status ORDER BY departement, destination, status')
+      .all(this.campaign, channel) as Array<{ departement: string; destination: Destination; status: Status; n: number }>;
   }
 
-  counts(channel?: string): Array<{ channel: string; departement: string; status: Status; n: number }> {
-    return this.sql(`SELECT channel, departement, status, count(*) AS n FROM deliveries WHERE campaign = ? ${channel ? 'AND channel = ?' : ''} GROUP BY channel, departement, status ORDER BY channel, departement, status`)
-      .all(...(channel ? [this.campaign, channel] : [this.campaign])) as Array<{ channel: string; departement: string; status: Status; n: number }>;
+  /** The SMTP servers that accepted messages, with how many (null: a journal older than format 4). */
+  servers(channel: string): Array<{ server: string | null; n: number }> {
+    return this.sql("SELECT server, count(*) AS n FROM deliveries WHERE campaign = ? AND channel = ? AND destination = 'server' AND status = 'sent' GROUP BY server ORDER BY n DESC, server")
+      .all(this.campaign, channel) as Array<{ server: string | null; n: number }>;
   }
 
   rows(channel: string, statuses: Status[]): Row[] {
-    return this.sql(`SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY departement, commune`)
+    return this.sql(`SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status IN (${statuses.map(() => '?').join(',')}) ORDER BY departement, commune, destination DESC`)
       .all(this.campaign, channel, ...statuses) as Row[];
   }
 

@@ -1,21 +1,22 @@
 import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { campaignKey } from '../campaign/load.js';
-import { RelaisError } from '../errors.js';
 import { insideFolder } from '../files.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
-import { pause, unlessInterrupted } from './grace.js';
-import { Journal, type Row } from './journal.js';
+import { deliver } from './deliver.js';
+import { Journal, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
-import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 /**
  * `relais send` as a use case. Plans first (who gets what, who already has it, who goes by post),
  * asks for confirmation through a callback, then sends with the journal written around every
- * message. Failures are data: the run goes on and the summary says what failed.
+ * message (deliver.ts). Failures are data: the run goes on and the summary says what failed —
+ * except a dead server, which stops the run (OUTAGE_LIMIT) instead of grinding through the rest.
  */
 export const CHANNEL = 'courriel';
+
 
 export interface SendOptions {
   departements?: string[];
@@ -30,8 +31,18 @@ export interface SendOptions {
   confirm?: (plan: SendPlan) => Promise<boolean>;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** By default the transport's (RELAIS_SMTP_RETRY_MS for a server). */
   retryBaseMs?: number;
   maxAttempts?: number;
+}
+
+/** What the journal says of the selected town halls for this destination, after the run. */
+export interface DeliveryState {
+  sent: number;
+  failed: number;
+  unconfirmed: number;
+  /** No row yet for this destination (or one still pending): the next run sends them. */
+  notSent: number;
 }
 
 export interface SendPlan {
@@ -44,11 +55,18 @@ export interface SendPlan {
   changed: number;
   permanent: number;
   tooLarge: string[];
+  /** Of the messages to send to a server, those already written to the outbox (a rehearsal). */
+  rehearsed: number;
 }
 
 export interface SendSummary {
+  /** The one notion of failure: see `emailsOk`. */
+  ok: boolean;
   transport: Transport['kind'];
   destination: string;
+  /** host:port of the SMTP server, null for the outbox. */
+  server: string | null;
+  /** This run: */
   sent: number;
   failed: number;
   unconfirmed: number;
@@ -56,12 +74,36 @@ export interface SendSummary {
   byPost: number;
   alreadySent: number;
   changed: number;
+  /** Planned for a server and already written to the outbox: a rehearsal, not a delivery. */
+  rehearsed: number;
   dryRun: boolean;
   cancelled: boolean;
   interrupted: boolean;
   failures: Array<{ commune: string; recipient: string; status: string; reply: string }>;
   unconfirmedList: Array<{ commune: string; recipient: string }>;
   warnings: string[];
+  /** Set when a dead server stopped the run: the French message, what went and what is left. */
+  outage: { message: string; sent: number; remaining: number } | null;
+  /** The journal after the run, for the selection and this destination (outbox or server). */
+  state: DeliveryState & { byDepartement: Record<string, DeliveryState> };
+}
+
+/**
+ * Failure, decided once for `send` and `run`: a run that was stopped (interruption, dead server)
+ * or a selection whose journal still holds refused or unconfirmed messages. Messages simply not
+ * sent yet (--limit) are not failures. A dry run or a cancelled one sent nothing and failed nothing.
+ */
+export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrupted' | 'outage' | 'state'>): boolean {
+  if (s.dryRun || s.cancelled) return true;
+  return !s.interrupted && !s.outage && s.state.failed === 0 && s.state.unconfirmed === 0;
+}
+
+function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
+  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 });
+  if (status === 'sent') d.sent++;
+  else if (status === 'failed-permanent' || status === 'failed-temporary') d.failed++;
+  else if (status === 'unconfirmed' || status === 'sending') d.unconfirmed++;
+  else d.notSent++;
 }
 
 export async function sendCampaign(ready: ReadyCampaign, transport: Transport, options: SendOptions = {}): Promise<SendSummary> {
@@ -78,8 +120,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     // Each email carries its commune's letter: written now if it is missing or out of date.
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
-    const rows = journal.all(CHANNEL);
-    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [] };
+    const rows = journal.all(CHANNEL, transport.target.destination);
+    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [], rehearsed: 0 };
     for (const r of withEmail) {
       const path = insideFolder(join(ready.campaign.dir, 'out', 'lettres'), r.departement.code, letterFileName(r));
       const hash = letters.get(path);
@@ -106,10 +148,16 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       plan.toSend.push(prepared);
     }
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
+    if (transport.target.destination === 'server') {
+      const outbox = journal.all(CHANNEL, 'outbox');
+      plan.rehearsed = plan.toSend.filter((p) => outbox.get(p.recipient.commune.code)?.status === 'sent').length;
+    }
 
     const summary: SendSummary = {
+      ok: true,
       transport: transport.kind,
       destination: transport.description,
+      server: transport.target.server,
       sent: 0,
       failed: 0,
       unconfirmed: 0,
@@ -117,6 +165,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       byPost: plan.byPost,
       alreadySent: plan.alreadySent,
       changed: plan.changed,
+      rehearsed: plan.rehearsed,
       dryRun: Boolean(options.dryRun),
       cancelled: false,
       interrupted: false,
@@ -124,90 +173,34 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       unconfirmedList: plan.unconfirmed.map((r) => ({ commune: r.commune, recipient: r.recipient })),
       warnings: [
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
-        ...(interrupted.length ? [`${interrupted.length} message(s) laissé(s) « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
-        ...(plan.changed ? [`${plan.changed} mairie(s) ont déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
+        ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
+        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
       ],
+      outage: null,
+      state: { sent: 0, failed: 0, unconfirmed: 0, notSent: 0, byDepartement: {} },
     };
-    if (options.dryRun || plan.toSend.length === 0) return summary;
+    // The state is read back from the journal whatever happens next: the figures are the journal's.
+    const finish = (): SendSummary => {
+      const after = journal.all(CHANNEL, transport.target.destination);
+      const byDepartement: Record<string, DeliveryState> = {};
+      for (const r of withEmail) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
+      const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 });
+      summary.state = { ...totals, byDepartement };
+      summary.ok = emailsOk(summary);
+      return summary;
+    };
+    if (options.dryRun || plan.toSend.length === 0) return finish();
     if (options.confirm && !(await options.confirm(plan))) {
       summary.cancelled = true;
-      return summary;
+      return finish();
     }
     await transport.verify();
     const composer = composerFor(ready, common);
-    await deliver(plan.toSend, (p) => toMessage(ready, p, composer), transport, journal, summary, options);
-    return summary;
+    await deliver(CHANNEL, plan.toSend, (p) => toMessage(ready, p, composer), transport, journal, summary, options);
+    return finish();
   } finally {
     journal.close();
     lock?.release();
     transport.close();
   }
-}
-
-async function deliver(queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
-  const total = queue.length;
-  const interval = options.rate ? 60_000 / options.rate : 0;
-  const base = options.retryBaseMs ?? 2000;
-  const maxAttempts = options.maxAttempts ?? 4;
-  let next = Date.now();
-  let done = 0;
-  let fatal: DeliveryError | undefined;
-  const items = [...queue];
-
-  const one = async (p: PreparedEmail): Promise<void> => {
-    const who = { commune: p.recipient.commune.code, departement: p.recipient.departement.code, recipient: p.recipient.contact!.courriel!, hash: p.hash, messageId: p.messageId };
-    for (let attempt = 1; ; attempt++) {
-      journal.markSending(CHANNEL, who);
-      try {
-        const reply = await unlessInterrupted(transport.send(build(p)), options.signal, () => new DeliveryError('interrompu avant la réponse du serveur SMTP : remise inconnue', 'unknown', ''));
-        journal.finish(CHANNEL, who.commune, 'sent', reply);
-        summary.sent++;
-        return;
-      } catch (err) {
-        const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
-        if (d.kind === 'fatal') {
-          journal.finish(CHANNEL, who.commune, 'failed-temporary', d.message);
-          fatal ??= d;
-          return;
-        }
-        if (d.kind === 'unknown') {
-          journal.finish(CHANNEL, who.commune, 'unconfirmed', `${d.message} ${d.reply}`.trim());
-          summary.unconfirmed++;
-          summary.unconfirmedList.push({ commune: who.commune, recipient: who.recipient });
-          return;
-        }
-        journal.finish(CHANNEL, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', `${d.message} ${d.reply}`.trim());
-        if (d.kind !== 'permanent' && attempt < maxAttempts && !options.signal?.aborted) {
-          // Exponential backoff, bounded: 2 s, 4 s, 8 s by default; an interruption ends it.
-          await pause(base * 2 ** (attempt - 1), options.signal);
-          if (!options.signal?.aborted) continue;
-        }
-        summary.failed++;
-        summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply: `${d.message} ${d.reply}`.trim() });
-        return;
-      }
-    }
-  };
-
-  const lane = async () => {
-    for (;;) {
-      if (fatal || options.signal?.aborted) return;
-      const p = items.shift();
-      if (!p) return;
-      if (interval) {
-        const wait = next - Date.now();
-        next = Math.max(next, Date.now()) + interval;
-        if (wait > 0) await pause(wait, options.signal);
-        if (options.signal?.aborted) {
-          items.unshift(p);
-          return;
-        }
-      }
-      await one(p);
-      options.onProgress?.(++done, total);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(transport.concurrency, items.length)) }, lane));
-  summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
-  if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} message(s) envoyé(s) avant l'arrêt, les autres le seront à la prochaine exécution`);
 }

@@ -5,12 +5,15 @@ import nodemailer from 'nodemailer';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
+import type { Target } from './journal.js';
 
 /**
  * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
  * or an SMTP server through nodemailer's connection pool. Failures are sorted so that the send
  * loop can decide: retry (temporary), give up on this recipient (permanent), never retry on its
- * own (unknown outcome), or stop the whole run (the server refuses us: password, certificate).
+ * own (unknown outcome), or stop the whole run (the server refuses us: password, certificate,
+ * no TLS to send the password over). A failure of the connection itself (refused, cut, silent) is
+ * marked as such: the send loop counts those to tell a dead server from a refused message.
  */
 export interface OutgoingMessage {
   envelope: { from: string; to: string };
@@ -30,6 +33,8 @@ export class DeliveryError extends Error {
     message: string,
     readonly kind: 'temporary' | 'permanent' | 'unknown' | 'fatal',
     reply: string,
+    /** The server did not answer at all (refused, cut or silent connection), as opposed to a reply. */
+    readonly connection = false,
   ) {
     // A server's reply or a library's message may quote the URL or the credential it was given.
     super(redact(message));
@@ -39,10 +44,14 @@ export class DeliveryError extends Error {
 
 export interface Transport {
   kind: 'outbox' | 'smtp';
+  /** What the journal keys deliveries by: the outbox, or a server (and which). */
+  target: Target;
   /** Said to the user: where messages go (no password). */
   description: string;
   /** How many messages may be in flight at once. */
   concurrency: number;
+  /** The first retry's pause, doubled at each further attempt. */
+  retryBaseMs: number;
   verify(): Promise<void>;
   send(message: OutgoingMessage): Promise<string>;
   close(): void;
@@ -51,8 +60,10 @@ export interface Transport {
 export function outboxTransport(outboxDir: string): Transport {
   return {
     kind: 'outbox',
+    target: { destination: 'outbox', server: null },
     description: `boîte d'envoi locale ${outboxDir} (aucun message ne quitte cet ordinateur)`,
     concurrency: 4,
+    retryBaseMs: DEFAULT_RETRY_MS,
     async verify() {},
     async send(message) {
       const path = insideFolder(outboxDir, message.dep, message.fileName);
@@ -69,8 +80,28 @@ export interface SmtpSettings {
   password: string | undefined;
   maxConnections: number;
   ca: Buffer | undefined;
-  /** RELAIS_SMTP_TIMEOUT_MS: connection and greeting; twice that for an answer mid-session. */
+  /** RELAIS_SMTP_TIMEOUT_MS: setting the session up (connection, greeting, STARTTLS); four times that for an answer mid-session. */
   timeoutMs: number;
+  /** RELAIS_SMTP_RETRY_MS: the first retry's pause (2 s), read here for `send` and `run` alike. */
+  retryBaseMs: number;
+  /** RELAIS_SMTP_ALLOW_PLAIN_AUTH: a local relay (loopback only) may take the password without TLS. */
+  allowPlainAuth: boolean;
+}
+
+export const DEFAULT_RETRY_MS = 2000;
+/**
+ * Setting a session up takes well under a second on a healthy server; 15 s is generous, and it
+ * bounds the time a dead server costs (see OUTAGE_LIMIT in deliver.ts: 3 × 15 s + 2 s + 4 s).
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** 127.0.0.0/8, ::1 or localhost: a relay on this very machine, where nothing crosses a network. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || /^::ffff:127\./.test(host);
+  return false;
 }
 
 /** RELAIS_SMTP_URL and its companions; the password never appears in anything this returns. */
@@ -97,11 +128,22 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | unde
       throw new RelaisError(`RELAIS_SMTP_CA_FILE : fichier introuvable ${env.RELAIS_SMTP_CA_FILE}`, { field: 'RELAIS_SMTP_CA_FILE' });
     }
   }
-  const timeoutMs = env.RELAIS_SMTP_TIMEOUT_MS === undefined ? 30_000 : Number(env.RELAIS_SMTP_TIMEOUT_MS);
+  const timeoutMs = env.RELAIS_SMTP_TIMEOUT_MS === undefined ? DEFAULT_TIMEOUT_MS : Number(env.RELAIS_SMTP_TIMEOUT_MS);
   if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new RelaisError('RELAIS_SMTP_TIMEOUT_MS : un nombre de millisecondes, au moins 100, est attendu', { field: 'RELAIS_SMTP_TIMEOUT_MS' });
+  const retry = env.RELAIS_SMTP_RETRY_MS?.trim();
+  const retryBaseMs = retry ? Number(retry) : DEFAULT_RETRY_MS;
+  if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0 || retryBaseMs > 600_000) throw new RelaisError('RELAIS_SMTP_RETRY_MS : un nombre de millisecondes, de 0 à 600000, est attendu', { field: 'RELAIS_SMTP_RETRY_MS' });
+  const plain = env.RELAIS_SMTP_ALLOW_PLAIN_AUTH?.trim().toLowerCase();
+  if (plain && !['0', '1', 'oui', 'non', 'true', 'false'].includes(plain)) throw new RelaisError('RELAIS_SMTP_ALLOW_PLAIN_AUTH : 1 (oui) ou 0 (non) attendu', { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
+  const allowPlainAuth = plain === '1' || plain === 'oui' || plain === 'true';
+  if (allowPlainAuth && !isLoopback(url.hostname)) {
+    throw new RelaisError(`RELAIS_SMTP_ALLOW_PLAIN_AUTH n'est accepté que pour un relais sur cet ordinateur (127.0.0.1, ::1, localhost), pas pour ${url.hostname} : le mot de passe traverserait le réseau en clair ; utilisez smtps:// ou un serveur qui propose STARTTLS`, { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
+  }
   return {
     url,
     timeoutMs,
+    retryBaseMs,
+    allowPlainAuth,
     user: env.RELAIS_SMTP_USER ?? (url.username ? decodeURIComponent(url.username) : undefined),
     password: env.RELAIS_SMTP_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined),
     maxConnections: max,
@@ -113,11 +155,17 @@ type SmtpError = Error & { code?: string; responseCode?: number; command?: strin
 
 const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZERO/i;
 
+const NO_TLS = 'le serveur SMTP ne propose pas de connexion chiffrée (STARTTLS) : relais n’y envoie pas le mot de passe, qui passerait en clair ; rien n’a été envoyé. Utilisez smtps:// ou un serveur qui propose STARTTLS (pour un relais sur cet ordinateur seulement : RELAIS_SMTP_ALLOW_PLAIN_AUTH=1)';
+
 export function classify(err: SmtpError): DeliveryError {
   const reply = (err.response ?? err.message ?? '').replace(/\s+/g, ' ').trim();
   if (err.code === 'EAUTH') return new DeliveryError('authentification refusée par le serveur SMTP : vérifiez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD', 'fatal', reply);
   if (CERTIFICATE.test(`${err.message} ${err.code ?? ''} ${err.reason ?? ''}`)) {
     return new DeliveryError('certificat du serveur SMTP refusé : donnez l’autorité qui l’a signé avec RELAIS_SMTP_CA_FILE (il n’existe pas de mode sans vérification)', 'fatal', reply);
+  }
+  // requireTLS: the server offers no STARTTLS (or refuses it), and the password was not sent.
+  if ((err.code === 'ETLS' && err.command === 'STARTTLS' && !/initiating/i.test(err.message)) || /does not support required STARTTLS/i.test(err.message)) {
+    return new DeliveryError(NO_TLS, 'fatal', reply);
   }
   const code = err.responseCode;
   if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
@@ -125,45 +173,53 @@ export function classify(err: SmtpError): DeliveryError {
   // A session that went silent may have been waiting for the answer to a message it already
   // received: nodemailer cannot tell at which step, so the outcome is unknown — never resent alone.
   if (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT') {
-    return new DeliveryError('le serveur ne répond plus au cours de l’envoi : remise inconnue', 'unknown', reply);
+    return new DeliveryError('le serveur ne répond plus au cours de l’envoi : remise inconnue', 'unknown', reply, true);
   }
   // The connection was lost after the message went out and before the server's answer: maybe delivered.
   if (err.command === 'DATA' || err.command === 'DATA END' || err.command === 'DATA_END' || /after (sending|message)|during DATA/i.test(err.message)) {
-    return new DeliveryError('connexion perdue après l’envoi du message : remise inconnue', 'unknown', reply);
+    return new DeliveryError('connexion perdue après l’envoi du message : remise inconnue', 'unknown', reply, true);
   }
-  return new DeliveryError(`connexion au serveur SMTP impossible ou interrompue (${err.code ?? 'erreur réseau'})`, 'temporary', reply);
+  return new DeliveryError(`connexion au serveur SMTP impossible ou interrompue (${err.code ?? 'erreur réseau'})`, 'temporary', reply, true);
 }
 
 export function smtpTransport(settings: SmtpSettings): Transport {
   const { url } = settings;
   const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  // A password goes only over TLS: smtps://, or STARTTLS required (nodemailer would otherwise send
+  // AUTH in clear to a server that does not offer STARTTLS). The one exception is a local relay
+  // the user named explicitly (RELAIS_SMTP_ALLOW_PLAIN_AUTH, loopback only).
+  const requireTLS = Boolean(settings.user) && !secure && !settings.allowPlainAuth;
   const transporter = nodemailer.createTransport({
     pool: true,
     maxConnections: settings.maxConnections,
     maxMessages: Infinity,
     host: url.hostname,
-    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    port,
     secure,
+    requireTLS,
     ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
-    // STARTTLS is used whenever the server offers it; certificates are always verified.
+    // STARTTLS is used whenever the server offers it (required with a password); certificates are always verified.
     tls: { rejectUnauthorized: true, ...(settings.ca ? { ca: settings.ca } : {}), ...(isIP(url.hostname) ? {} : { servername: url.hostname }) },
     // A server that accepts and then stalls must not hang the run: these bound every wait.
     connectionTimeout: settings.timeoutMs,
     greetingTimeout: settings.timeoutMs,
-    socketTimeout: settings.timeoutMs * 2,
+    socketTimeout: settings.timeoutMs * 4,
     logger: false,
     debug: false,
   });
   return {
     kind: 'smtp',
+    target: { destination: 'server', server: `${url.hostname}:${port}` },
     description: `serveur SMTP ${url.protocol}//${settings.user ? `${settings.user}@` : ''}${url.host}`,
     concurrency: settings.maxConnections,
+    retryBaseMs: settings.retryBaseMs,
     async verify() {
       try {
         await transporter.verify();
       } catch (err) {
         const d = classify(err as SmtpError);
-        throw new RelaisError(d.kind === 'fatal' ? d.message : `serveur SMTP injoignable (${url.host}) : ${d.reply || d.message}`, { field: 'RELAIS_SMTP_URL' });
+        throw new RelaisError(d.kind === 'fatal' ? d.message : `serveur SMTP injoignable (${url.host}) : ${d.reply || d.message} — rien n’a été envoyé ; relancez la même commande quand le serveur répond`, { field: 'RELAIS_SMTP_URL' });
       }
     },
     async send(message) {

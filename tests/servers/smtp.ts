@@ -6,7 +6,8 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp
 /**
  * A real SMTP server on 127.0.0.1, in the test process (the smtp-server package), with the faults
  * the send tests need: a temporary 421, a permanent 550 for one address, a connection cut after a
- * number of messages, authentication, TLS with a self-signed certificate.
+ * number of messages, a server that dies for good, authentication (every AUTH it receives is
+ * recorded, with whether the connection was encrypted), TLS with a self-signed certificate.
  */
 export interface Received {
   to: string;
@@ -21,8 +22,14 @@ export interface SmtpFaults {
   temporaryOnce?: string[];
   /** Destroy the connection at MAIL FROM after this many accepted messages (once). */
   dropAfter?: number;
-  /** Required credentials. */
+  /** Required credentials. Without `tls` the server offers no STARTTLS. */
   auth?: { user: string; pass: string };
+  /**
+   * A server that dies once this many messages were accepted: it stops listening (connections are
+   * refused from then on) and cuts each open session at its next MAIL FROM, so a message under way
+   * is answered and none is left half-delivered.
+   */
+  dieAfter?: number;
   /** A careless server: its refusal quotes the credentials it was given. */
   echoAuth?: boolean;
   /** STARTTLS with a self-signed certificate. */
@@ -35,6 +42,8 @@ export interface TestSmtp {
   port: number;
   url: string;
   received: Received[];
+  /** Every AUTH the server received: the user, and whether the session was encrypted then. */
+  auths: Array<{ user: string; secure: boolean }>;
   /** Recipients whose message arrived and was left unanswered (stallData). */
   stalled: string[];
   /** The self-signed certificate (PEM), to give as the CA. */
@@ -45,6 +54,8 @@ export interface TestSmtp {
 
 export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
   const received: Received[] = [];
+  const auths: Array<{ user: string; secure: boolean }> = [];
+  let dead = false;
   const stalled: string[] = [];
   const temporaryDone = new Set<string>();
   let dropped = false;
@@ -65,19 +76,29 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     ...(faults.auth ? { allowInsecureAuth: true } : { authOptional: true }),
     logger: false,
     size: 50 * 1024 * 1024,
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
+      auths.push({ user: auth.username ?? '', secure: session.secure });
       if (faults.auth && auth.username === faults.auth.user && auth.password === faults.auth.pass) return callback(null, { user: auth.username });
       const err = new Error(faults.echoAuth ? `Authentication credentials invalid (${auth.username}:${auth.password ?? ''})` : 'Authentication credentials invalid') as Error & { responseCode: number };
       err.responseCode = 535;
       callback(err);
     },
     onMailFrom(_address, session, callback) {
-      if (faults.dropAfter !== undefined && !dropped && received.length >= faults.dropAfter) {
-        dropped = true;
-        // The client sees its connection closed under it; the command is never answered.
+      // The client sees its connection closed under it; the command is never answered.
+      const cut = () => {
         const connections = (server as unknown as { connections: Set<{ session: SMTPServerSession; _socket: { destroy(): void } }> }).connections;
         for (const c of connections) if (c.session.id === session.id) c._socket.destroy();
-        return;
+      };
+      if (faults.dieAfter !== undefined && (dead || received.length >= faults.dieAfter)) {
+        if (!dead) {
+          dead = true;
+          (server as unknown as { server: { close(): void } }).server.close();
+        }
+        return cut();
+      }
+      if (faults.dropAfter !== undefined && !dropped && received.length >= faults.dropAfter) {
+        dropped = true;
+        return cut();
       }
       callback();
     },
@@ -116,6 +137,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    auths,
     stalled,
     cert,
     async parsed(to) {

@@ -1,0 +1,157 @@
+import { RelaisError } from '../errors.js';
+import { pause, unlessInterrupted } from './grace.js';
+import type { Journal } from './journal.js';
+import type { PreparedEmail } from './message.js';
+import type { SendOptions, SendSummary } from './send.js';
+import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
+
+/**
+ * The send loop: lanes as many as the transport allows, the journal written around every message,
+ * retries with a bounded backoff, and a watch on the server itself — a dead server stops the run
+ * instead of being tried once more for each message left.
+ */
+
+/**
+ * A dead server: this many connection failures in a row (no answer at all, whatever the lane),
+ * each attempt counted only if it began after the previous counted failure — three lanes failing
+ * together are one observation, not three. Between them the lanes pause 2 s then 4 s (with the
+ * default RELAIS_SMTP_RETRY_MS); each attempt waits at most RELAIS_SMTP_TIMEOUT_MS (15 s). Worst
+ * case, whatever the number of messages left: 3 × 15 s + 2 s + 4 s ≈ 51 s, plus at most one more
+ * timeout for attempts already under way.
+ */
+export const OUTAGE_LIMIT = 3;
+
+/** Counts the connection failures in a row, across lanes (see OUTAGE_LIMIT). */
+export class OutageWatch {
+  /** Consecutive counted failures. */
+  count = 0;
+  /** Bumped at each counted failure and each answer: an attempt begun before brings no new evidence. */
+  epoch = 0;
+  last = '';
+
+  begin(): number {
+    return this.epoch;
+  }
+
+  /** A connection failure of an attempt begun at `since`; true once the server is deemed dead. */
+  failed(since: number, reason: string): boolean {
+    this.last = reason;
+    if (since === this.epoch) {
+      this.count++;
+      this.epoch++;
+    }
+    return this.count >= OUTAGE_LIMIT;
+  }
+
+  answered(): void {
+    this.count = 0;
+    this.epoch++;
+  }
+}
+
+function outageMessage(transport: Transport, watch: OutageWatch, sent: number, remaining: number): string {
+  const msg = (n: number) => (n > 1 ? 'messages' : 'message');
+  return `serveur SMTP injoignable (${transport.target.server ?? transport.description}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${sent} ${msg(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution, ${remaining} ${msg(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
+}
+
+export async function deliver(channel: string, queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
+  const total = queue.length;
+  const interval = options.rate ? 60_000 / options.rate : 0;
+  const base = options.retryBaseMs ?? transport.retryBaseMs;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const { destination } = transport.target;
+  let next = Date.now();
+  let done = 0;
+  let fatal: DeliveryError | undefined;
+  // A dead server stops every lane: pauses end, no new message is taken, the rest stays untried.
+  const watch = new OutageWatch();
+  const stop = new AbortController();
+  const stopped = () => stop.signal.aborted || Boolean(options.signal?.aborted);
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let outage = false;
+  let retryable = 0;
+  const items = [...queue];
+
+  const one = async (p: PreparedEmail): Promise<void> => {
+    const who = { commune: p.recipient.commune.code, departement: p.recipient.departement.code, recipient: p.recipient.contact!.courriel!, hash: p.hash, messageId: p.messageId };
+    for (let attempt = 1; ; attempt++) {
+      journal.markSending(channel, transport.target, who);
+      const since = watch.begin();
+      try {
+        const reply = await unlessInterrupted(transport.send(build(p)), options.signal, () => new DeliveryError('interrompu avant la réponse du serveur SMTP : remise inconnue', 'unknown', ''));
+        watch.answered();
+        journal.finish(channel, destination, who.commune, 'sent', reply);
+        summary.sent++;
+        return;
+      } catch (err) {
+        const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        const reply = `${d.message} ${d.reply}`.trim();
+        if (d.connection) {
+          if (!outage && watch.failed(since, d.reply || d.message)) {
+            outage = true;
+            stop.abort();
+          }
+        } else if (d.kind === 'temporary' || d.kind === 'permanent') watch.answered();
+        if (d.kind === 'fatal') {
+          journal.finish(channel, destination, who.commune, 'failed-temporary', d.message);
+          fatal ??= d;
+          stop.abort();
+          return;
+        }
+        if (d.kind === 'unknown') {
+          journal.finish(channel, destination, who.commune, 'unconfirmed', reply);
+          summary.unconfirmed++;
+          summary.unconfirmedList.push({ commune: who.commune, recipient: who.recipient });
+          return;
+        }
+        journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply);
+        if (d.kind !== 'permanent' && attempt < maxAttempts && !stopped()) {
+          // Exponential backoff, bounded: 2 s, 4 s, 8 s by default. After a connection failure the
+          // pause follows the failures in a row across lanes, so that a dead server is given up
+          // on within OUTAGE_LIMIT attempts; an interruption or an outage ends the pause.
+          await pause(base * 2 ** ((d.connection ? Math.max(1, watch.count) : attempt) - 1), stop.signal);
+          if (!stopped()) continue;
+        }
+        if (d.kind !== 'permanent' && outage) {
+          // Stopped by the outage: left for the next run, like the messages not tried.
+          retryable++;
+          return;
+        }
+        summary.failed++;
+        summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply });
+        return;
+      }
+    }
+  };
+
+  const lane = async () => {
+    for (;;) {
+      if (stopped()) return;
+      const p = items.shift();
+      if (!p) return;
+      if (interval) {
+        const wait = next - Date.now();
+        next = Math.max(next, Date.now()) + interval;
+        if (wait > 0) await pause(wait, stop.signal);
+        if (stopped()) {
+          items.unshift(p);
+          return;
+        }
+      }
+      await one(p);
+      options.onProgress?.(++done, total);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(transport.concurrency, items.length)) }, lane));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
+  if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} ${summary.sent > 1 ? 'messages envoyés' : 'message envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`);
+  if (outage) {
+    const remaining = items.length + retryable;
+    summary.outage = { message: outageMessage(transport, watch, summary.sent, remaining), sent: summary.sent, remaining };
+  }
+}

@@ -1,0 +1,11 @@
+import { runFailures, type RunResult } from './schedule.js';
+
+/**
+ * Whether a publishing run failed, decided once for `run` and `schedule run` (`runFailures`): a
+ * post refused by its network, one whose outcome is unknown, a late post held back, a credential
+ * the network refused, or an outage. A post deferred to a rate-limit reset waits for the next run:
+ * not a failure. Emails have theirs in send.ts (`emailsOk`).
+ */
+export function postsOk(r: RunResult): boolean {
+  return runFailures(r) === 0;
+}

@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relais, relaisJson } from './helpers/cli.js';
+import { OUTAGE_LIMIT, OutageWatch } from '../src/delivery/deliver.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+
+/**
+ * A server that disappears mid-run: relais stops after a few connection failures in a row
+ * (OUTAGE_LIMIT, 3), says what went and what is left, exits 1, and the next run sends exactly
+ * what is left. No durations are measured: the figures are attempts and messages.
+ */
+interface Summary {
+  ok: boolean;
+  sent: number;
+  failed: number;
+  unconfirmed: number;
+  alreadySent: number;
+  outage: { message: string; sent: number; remaining: number } | null;
+  state: { sent: number; failed: number; unconfirmed: number; notSent: number };
+}
+
+const servers: TestSmtp[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function smtp(faults: Parameters<typeof startSmtp>[0] = {}): Promise<TestSmtp> {
+  const s = await startSmtp(faults);
+  servers.push(s);
+  return s;
+}
+
+function rows(dir: string): Array<{ commune: string; recipient: string; status: string; attempts: number; server: string }> {
+  const db = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+  try {
+    return db.prepare("SELECT commune, recipient, status, attempts, server FROM deliveries WHERE destination = 'server'").all() as Array<{ commune: string; recipient: string; status: string; attempts: number; server: string }>;
+  } finally {
+    db.close();
+  }
+}
+
+const env = (server: TestSmtp, extra: Record<string, string> = {}) => ({ RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', ...extra });
+
+describe('an SMTP server that dies mid-run', () => {
+  it('one connection: three attempts on the next message, then the run stops with what went and what is left; the next run sends exactly the rest', async () => {
+    const dying = await smtp({ dieAfter: 10 });
+    const dir = sampleCampaign();
+    const first = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(dying, { RELAIS_SMTP_MAX_CONNECTIONS: '1' }) });
+    expect(first.code).toBe(1);
+    expect(first.json.ok).toBe(false);
+    expect(first.json.outage).toMatchObject({ sent: 10, remaining: 291 });
+    expect(first.json).toMatchObject({ sent: 10, failed: 0, unconfirmed: 0 });
+    expect(first.stderr).toContain(`serveur SMTP injoignable (127.0.0.1:${dying.port}) : 3 tentatives de connexion de suite sans réponse`);
+    expect(first.stderr).toContain('Envoi arrêté : 10 messages envoyés pendant cette exécution, 291 messages restent à envoyer');
+    expect(first.stderr).toContain('relancez la même commande : seuls les messages restants partiront');
+    expect(dying.received).toHaveLength(10);
+    // One message was tried, three times; the 290 others were never touched.
+    const tried = rows(dir).filter((r) => r.status !== 'sent');
+    expect(tried).toHaveLength(1);
+    expect(tried[0]).toMatchObject({ status: 'failed-temporary', attempts: 3 });
+
+    const live = await smtp();
+    const second = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(live) });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json).toMatchObject({ ok: true, sent: 291, alreadySent: 10, outage: null });
+    expect(live.received).toHaveLength(291);
+    const before = new Set(dying.received.map((m) => m.to));
+    expect(live.received.filter((m) => before.has(m.to))).toEqual([]);
+    expect(new Set([...dying.received, ...live.received].map((m) => m.to)).size).toBe(301);
+    // The journal knows which server took which.
+    const servers = new Map<string, number>();
+    for (const r of rows(dir)) servers.set(r.server, (servers.get(r.server) ?? 0) + 1);
+    expect(Object.fromEntries(servers)).toEqual({ [`127.0.0.1:${dying.port}`]: 10, [`127.0.0.1:${live.port}`]: 291 });
+  });
+
+  it('three connections: the failures of lanes that fail together count once, the rest is never tried, and the next run completes', async () => {
+    const dying = await smtp({ dieAfter: 30 });
+    const dir = sampleCampaign();
+    const first = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(dying) });
+    expect(first.code).toBe(1);
+    const { outage } = first.json;
+    expect(outage).not.toBeNull();
+    expect(first.json.sent).toBe(dying.received.length);
+    expect(outage!.sent).toBe(dying.received.length);
+    expect(outage!.remaining).toBe(301 - dying.received.length);
+    expect(first.json.state).toMatchObject({ sent: dying.received.length, unconfirmed: 0 });
+    // At most one message per lane was tried after the server died, each a few times.
+    const tried = rows(dir).filter((r) => r.status !== 'sent');
+    expect(tried.length).toBeGreaterThanOrEqual(1);
+    expect(tried.length).toBeLessThanOrEqual(3);
+    for (const r of tried) expect(r.attempts).toBeLessThanOrEqual(4);
+
+    const live = await smtp();
+    const second = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(live) });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json.sent).toBe(outage!.remaining);
+    const perRecipient = new Map<string, number>();
+    for (const m of [...dying.received, ...live.received]) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    expect(perRecipient.size).toBe(301);
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('dead from the start: one French message, nothing sent, nothing marked', async () => {
+    const gone = await smtp();
+    servers.splice(0);
+    await gone.close();
+    const dir = sampleCampaign();
+    const { code, stderr } = await relais(['-C', dir, 'send', '--commune', '45234,45001', '--yes'], { env: env(gone) });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`serveur SMTP injoignable (127.0.0.1:${gone.port})`);
+    expect(stderr).toContain('rien n’a été envoyé ; relancez la même commande quand le serveur répond');
+    expect(rows(dir)).toEqual([]);
+  });
+});
+
+describe('OutageWatch: connection failures in a row, across lanes', () => {
+  it('lanes that fail together are one observation; attempts begun after a failure count', () => {
+    const watch = new OutageWatch();
+    // Three lanes had begun when the server died: their three failures count once.
+    const [a, b, c] = [watch.begin(), watch.begin(), watch.begin()];
+    expect([watch.failed(a, 'ECONNRESET'), watch.failed(b, 'ECONNRESET'), watch.failed(c, 'ECONNRESET')]).toEqual([false, false, false]);
+    expect(watch.count).toBe(1);
+    // Their retries began after it: the first to fail counts, the others are the same news.
+    const retries = [watch.begin(), watch.begin(), watch.begin()];
+    expect(retries.map((r) => watch.failed(r, 'ECONNREFUSED'))).toEqual([false, false, false]);
+    expect(watch.count).toBe(2);
+    expect(watch.failed(watch.begin(), 'ECONNREFUSED')).toBe(true);
+    expect(watch.count).toBe(OUTAGE_LIMIT);
+    expect(watch.last).toBe('ECONNREFUSED');
+  });
+
+  it('an answer from the server, even a refusal, starts the count again', () => {
+    const watch = new OutageWatch();
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    const pending = watch.begin();
+    watch.answered();
+    // An attempt begun before the answer brings nothing new; the next ones count from zero.
+    expect(watch.failed(pending, 'ETIMEDOUT')).toBe(false);
+    expect(watch.count).toBe(0);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(false);
+    expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(true);
+  });
+});

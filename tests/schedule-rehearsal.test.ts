@@ -111,7 +111,15 @@ describe('journals written before this version', () => {
     const db = new Database(join(dir, '.relais', 'journal.sqlite'));
     db.exec(`UPDATE posts SET status = 'published', remote_id = 'outbox:1-facebook', published_at = '2026-01-01T10:00:00.000Z', attempts = 1;
       ALTER TABLE posts DROP COLUMN destination; ALTER TABLE posts DROP COLUMN outbox_at; ALTER TABLE posts DROP COLUMN outbox_path; ALTER TABLE posts DROP COLUMN claim;
-      ALTER TABLE deliveries DROP COLUMN destination;`);
+      DROP TABLE deliveries;
+      CREATE TABLE deliveries (
+        campaign TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
+        departement TEXT NOT NULL, recipient TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        last_reply TEXT, message_hash TEXT, message_id TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, sent_at TEXT,
+        PRIMARY KEY (campaign, channel, commune)
+      );`);
     db.pragma('user_version = 3');
     db.close();
 

@@ -130,11 +130,21 @@ function decodingStream(encoding: Encoding, file: string): Transform {
   });
 }
 
-function csvErrorToRelais(err: unknown, file: string): RelaisError {
+/** CRLF, LF and a bare CR each end one line. */
+export function lineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+function csvErrorToRelais(err: unknown, file: string, line: number): RelaisError {
   if (err instanceof RelaisError) return err;
   if (err instanceof CsvError) {
-    const line = (err as CsvError & { lines?: number }).lines;
-    const loc = { file, ...(line === undefined ? {} : { line }) };
+    // The record that could not be read starts on the line after the last one read.
+    const loc = { file, line };
     switch (err.code) {
       case 'CSV_QUOTE_NOT_CLOSED':
         return new RelaisError(`guillemet ouvert jamais refermé : le fichier est coupé ou un champ contient un guillemet isolé`, loc);
@@ -196,31 +206,35 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const headerLine = headerIndex + 1;
 
   async function* rows(): AsyncGenerator<TableRow> {
+    // csv-parse guesses the line ending from the first one it meets: a file whose endings change
+    // midway (one export appended to another) would be read as a handful of huge rows. Every
+    // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
+    // Empty lines are kept as records so that the count stays true; they are dropped below.
     const parser = parse({
       delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
       from_line: headerLine + 1,
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
+      skip_empty_lines: false,
       trim: true,
-      info: true,
       max_record_size: MAX_RECORD_BYTES,
     });
     const source = createReadStream(path);
     const decoded = source.pipe(decodingStream(encoding, file));
     decoded.on('error', (err) => parser.destroy(err));
     decoded.pipe(parser);
+    let line = headerLine + 1;
     try {
-      for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        const values = item.record;
+      for await (const values of parser as AsyncIterable<string[]>) {
+        const start = line;
+        // Only quoted values hold line breaks: each one moves the next record down a line.
+        line += 1 + values.reduce((n, v) => n + lineBreaks(v), 0);
         if (values.every((v) => v === '')) continue;
-        // info.lines is where the record ends; quoted newlines inside it move the start back.
-        let inner = 0;
-        for (const v of values) for (let i = v.indexOf('\n'); i >= 0; i = v.indexOf('\n', i + 1)) inner++;
-        yield { line: item.info.lines - inner, values };
+        yield { line: start, values };
       }
     } catch (err) {
-      throw csvErrorToRelais(err, file);
+      throw csvErrorToRelais(err, file, line);
     } finally {
       source.destroy();
     }

@@ -35,7 +35,7 @@ export const SHOWN_PER_KIND = 50;
 
 export function problemLine(p: Problem): string {
   const where = formatLocation(p);
-  return `${where ? `${where}: ` : ''}${p.message}${p.field && !where.includes(p.field) && p.scope === 'file' && p.file === 'campagne.yaml' ? ` (${p.field})` : ''}`;
+  return `${where ? `${where}: ` : ''}${shortenQuotes(p.message)}${p.field && !where.includes(p.field) && p.scope === 'file' && p.file === 'campagne.yaml' ? ` (${p.field})` : ''}`;
 }
 
 /** Groups by kind; shows the first 50 of each group with the total. */
@@ -54,4 +54,15 @@ export function printProblems(out: Output, title: string, problems: Problem[], c
 
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n.toLocaleString('fr-FR')} ${n > 1 ? pluralForm : singular}`;
+}
+
+/**
+ * A value quoted from the data (« … ») can be a 1 MB field: it is cut to its start and its size,
+ * so that a message stays a line, whatever the file holds.
+ */
+export function shortenQuotes(message: string, max = 80): string {
+  if (message.length <= max * 2) return message;
+  const cut = message.replace(/«([^»]{80,})»/g, (_, inner: string) => `«${inner.slice(0, max)}… (${inner.length.toLocaleString('fr-FR')} caractères)»`);
+  // A message that still runs on (no quotes around the long part) is cut as a whole.
+  return cut.length > 2000 ? `${cut.slice(0, 2000)}… (message de ${cut.length.toLocaleString('fr-FR')} caractères, coupé)` : cut;
 }

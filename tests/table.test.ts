@@ -205,3 +205,33 @@ describe('contacts', () => {
     expect(isValidEmail(email)).toBe(valid);
   });
 });
+
+describe('files that are not what they seem', () => {
+  it('reads UTF-16 without its BOM, and names the encoding', async () => {
+    for (const [label, bytes] of [
+      ['UTF-16LE (sans BOM)', Buffer.from('nom;ville\r\nPOUËSSEL;Orléans\r\n', 'utf16le')],
+      ['UTF-16BE (sans BOM)', Buffer.from('nom;ville\r\nPOUËSSEL;Orléans\r\n', 'utf16le').swap16()],
+    ] as const) {
+      const { table, rows } = await readAll(file('u16.csv', bytes));
+      expect(table.encoding).toBe(label);
+      expect(table.header).toEqual(['nom', 'ville']);
+      expect(rows).toEqual([{ line: 2, values: ['POUËSSEL', 'Orléans'] }]);
+    }
+  });
+
+  it('refuses a binary file with NUL bytes, without printing them', async () => {
+    const bytes = Buffer.concat([Buffer.from('nom;ville\n'), Buffer.from([0, 1, 2, 0, 0, 0, 0x41, 0, 0, 0, 0, 9, 0, 0])]);
+    const err = await readAll(file('bin.csv', bytes)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RelaisError);
+    expect((err as RelaisError).message).toContain('octets nuls');
+    expect((err as RelaisError).message).not.toContain('\0');
+  });
+
+  it('a folder, or a file without the right to read it, is said in French', async () => {
+    const dir = tempDir();
+    const err = await openTable(dir, { displayName: 'data/dossier.csv' }).catch((e: unknown) => e);
+    expect((err as RelaisError).message).toBe("ce n'est pas un fichier");
+    const missing = await openTable(join(dir, 'absent.csv')).catch((e: unknown) => e);
+    expect((missing as RelaisError).message).toBe('fichier introuvable');
+  });
+});

@@ -61,6 +61,9 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
  * so that a message stays a line, whatever the file holds.
  */
 export function shortenQuotes(message: string, max = 80): string {
+  // Control characters from a binary file (NUL above all) would garble or cut the terminal line.
+  // eslint-disable-next-line no-control-regex
+  message = message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
   if (message.length <= max * 2) return message;
   const cut = message.replace(/«([^»]{80,})»/g, (_, inner: string) => `«${inner.slice(0, max)}… (${inner.length.toLocaleString('fr-FR')} caractères)»`);
   // A message that still runs on (no quotes around the long part) is cut as a whole.

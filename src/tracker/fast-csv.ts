@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { sniffDelimiter, sniffEncoding } from '../data/table.js';
+import { sniffDelimiter, sniffEncoding, unreadable } from '../data/table.js';
 
 /**
  * A CSV reader for the sign-up exports, written for throughput: a platform's daily export holds
@@ -78,15 +78,25 @@ export async function openFastTable(path: string, file: string): Promise<FastTab
   let handle;
   try {
     handle = await open(path, 'r');
-  } catch {
-    throw new RelaisError('fichier introuvable', { file });
+  } catch (err) {
+    throw unreadable(err, file);
   }
   const sample = Buffer.alloc(64 * 1024);
-  const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
-  await handle.close();
+  let bytesRead: number;
+  try {
+    ({ bytesRead } = await handle.read(sample, 0, sample.length, 0));
+  } catch (err) {
+    // A folder opens, then fails to read (EISDIR).
+    throw unreadable(err, file);
+  } finally {
+    await handle.close();
+  }
   if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
   const encoding = sniffEncoding(sample.subarray(0, bytesRead));
   const head = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength, bytesRead));
+  if (head.includes('\0')) {
+    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
+  }
   const firstLine = head.split(/\r\n|\n|\r/)[0] ?? '';
   if (firstLine.length === head.length && bytesRead === sample.length) throw new RelaisError('la première ligne dépasse 64 Ko : ce n’est pas un export CSV', { file, line: 1 });
   const delimiter = sniffDelimiter(firstLine);

@@ -82,3 +82,38 @@ describe('templates: bad input names the file, the line and the variable', () =>
     expect(failure('{{#if x}}a{{/each}}', { x: 1 }).message).toContain('fermé par {{/each}}');
   });
 });
+
+describe('template errors a user can act on, in French', () => {
+  const ENGLISH = /Cannot|undefined|not defined|Lexical|Parse error|Expecting|requires|could not be found|operator/;
+
+  it.each([
+    ['a\n{{!-- commentaire jamais fermé', 2, 'syntaxe du modèle invalide'],
+    ['a\n\n{{ "abc }}', 3, 'syntaxe du modèle invalide'],
+    ['{{> entete}}', 1, 'modèle partiel « entete » introuvable'],
+    ['x\n{{#if}}oui{{/if}}', 2, '{{#if}} attend exactement une valeur'],
+  ])('%j: line %i, %s', (source, line, message) => {
+    const err = failure(source, { commune: { nom: 'Orléans' } });
+    expect(err.message).toContain(message);
+    expect(err.message).not.toMatch(ENGLISH);
+    expect(err.line).toBe(line);
+    expect(err.file).toBe('templates/t.hbs');
+  });
+
+  it('a variable missing because of the configuration names it and says why', () => {
+    for (const source of ['a\n{{volontaires.region}}', 'a\n{{nombre (arrondi volontaires.region 100)}}']) {
+      const err = failure(source, { commune: { nom: 'Orléans' } });
+      expect(err.message).toMatch(/^variable inconnue « volontaires » dans \{\{.*volontaires\.region.*\}\} : « volontaires » n’existe que si la campagne a « sources\.inscriptions »/);
+      expect(err.line).toBe(2);
+      expect(err.variable).toBe('volontaires');
+    }
+  });
+
+  it('a property of a text is one reason for every commune, whatever its name', () => {
+    const a = failure('x\r\n{{commune.nom.length}}', { commune: { nom: 'Orléans' } });
+    const b = failure('x\r\n{{commune.nom.length}}', { commune: { nom: 'Tours' } });
+    expect(a.message).toBe('{{commune.nom.length}} : « commune.nom » est une valeur simple (texte ou nombre), on ne peut pas y lire « length »');
+    expect(a.line).toBe(2);
+    expect(a.reason).toBe(b.reason);
+    expect(a.message).not.toContain('Orléans');
+  });
+});

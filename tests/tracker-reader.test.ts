@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireCampaign, type Campaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
-import { aggregate } from '../src/tracker/aggregate.js';
+import { aggregate, dayOf } from '../src/tracker/aggregate.js';
 import { isoDateKey, trimEnd, trimStart } from '../src/tracker/bytes.js';
 import { ByteInterner } from '../src/tracker/interner.js';
 import { departementOf, parseDay, readSignups } from '../src/tracker/signups.js';
@@ -166,6 +166,16 @@ describe('reading sign-up exports from bytes', () => {
     expect(aggregate(read.records, new Map()).total).toBe(40_000);
     // 8 records take two lines each: the last row starts on line 40,000 + 8 + 2.
     expect(read.problems.warnings.map((p) => p.line)).toEqual([40_010]);
+  });
+
+  it('takes today as a parameter: a later sign-up is rejected with its file and line', async () => {
+    const path = join(dir, 'today.csv');
+    writeFileSync(path, `${HEADER}\nV1;2020-04-05;45;;;;\nV2;06/04/2020 00:01;45;;;;\nV3;2020-04-04T23:59;37;;;;\n`);
+    const read = await readSignups(campaign, { fichiers: [path], colonnes: {} }, ref, [path], dayOf('2020-04-05'));
+    const figures = aggregate(read.records, new Map());
+    expect(figures.total).toBe(2);
+    expect(figures.date).toBe('2020-04-05');
+    expect(read.problems.warnings.map((p) => [p.line, p.message])).toEqual([[3, 'inscription rejetée : date « 06/04/2020 00:01 » dans le futur (après le 05/04/2020)']]);
   });
 
   it('names the line where UTF-8 breaks, deep in the file', async () => {

@@ -240,8 +240,9 @@ export async function requireCampaign(dir: string): Promise<Campaign> {
   if (!campaign || problems.hasErrors()) {
     const errors = problems.errors;
     const first = errors[0];
+    // A single problem is said at once: one more command to learn it is one too many.
     throw new RelaisError(
-      `la campagne contient ${errors.length} erreur${errors.length > 1 ? 's' : ''} : lancez « relais check » pour la liste complète`,
+      errors.length === 1 && first ? `la campagne contient 1 erreur : ${first.message}` : `la campagne contient ${errors.length} erreurs : lancez « relais check » pour la liste complète`,
       first ? { file: first.file, ...(first.line === undefined ? {} : { line: first.line }), ...(first.field === undefined ? {} : { field: first.field }) } : {},
       { details: { errors } },
     );

@@ -47,7 +47,7 @@ export function printProblems(out: Output, title: string, problems: Problem[], c
   for (const [kind, list] of groups) {
     out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${list.length})`);
     for (const p of list.slice(0, SHOWN_PER_KIND)) out.line(`    ${problemLine(p)}`);
-    if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${list.length - SHOWN_PER_KIND} autres (toutes dans --json)`));
+    if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${plural(list.length - SHOWN_PER_KIND, 'autre')} (tous dans --json)`));
   }
   out.line();
 }

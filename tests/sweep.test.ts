@@ -150,6 +150,14 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'adresse électronique de 600 Ko',
+    commands: [['check'], ['preview', '45234']],
+    prepare: (dir) => {
+      const path = join(dir, 'data', 'mairies.csv');
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/^(45234;[^;]*;)[^;]*;/m, `$1${'y'.repeat(600_000)}@orleans.example;`));
+    },
+  },
+  {
     name: 'classeur xlsx abîmé',
     commands: DATA,
     prepare: (dir) => {
@@ -300,7 +308,7 @@ describe('the sweep: every command against every kind of broken input', () => {
         const said = `${r.stderr}\n${messagesOf(doc).join('\n')}`;
         const foreign = foreignText(said);
         if (foreign) findings.push(`${label} : texte étranger « ${foreign} »`);
-        for (const line of r.stderr.split('\n')) if (line.length > 2500) findings.push(`${label} : ligne de ${line.length} caractères sur stderr`);
+        for (const line of said.split('\n')) if (line.length > 2500) findings.push(`${label} : message de ${line.length} caractères`);
         if (r.code !== 0 && !said.trim()) findings.push(`${label} : échec sans message`);
         if (setup.expect && !setup.expect.test(said)) findings.push(`${label} : message attendu ${setup.expect} absent :\n${said.slice(0, 600)}`);
         // Give the folder back so that the temporary copy can be removed.

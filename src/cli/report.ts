@@ -1,6 +1,7 @@
 import { formatLocation } from '../errors.js';
 import type { Problem } from '../problems.js';
 import type { Output } from './output.js';
+import { shortenQuotes } from '../text/format.js';
 
 /** French headings for each kind of problem, in the order they are most useful to fix. */
 const KIND_LABELS: Record<string, string> = {
@@ -56,16 +57,4 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
   return `${n.toLocaleString('fr-FR')} ${n > 1 ? pluralForm : singular}`;
 }
 
-/**
- * A value quoted from the data (« … ») can be a 1 MB field: it is cut to its start and its size,
- * so that a message stays a line, whatever the file holds.
- */
-export function shortenQuotes(message: string, max = 80): string {
-  // Control characters from a binary file (NUL above all) would garble or cut the terminal line.
-  // eslint-disable-next-line no-control-regex
-  message = message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
-  if (message.length <= max * 2) return message;
-  const cut = message.replace(/«([^»]{80,})»/g, (_, inner: string) => `«${inner.slice(0, max)}… (${inner.length.toLocaleString('fr-FR')} caractères)»`);
-  // A message that still runs on (no quotes around the long part) is cut as a whole.
-  return cut.length > 2000 ? `${cut.slice(0, 2000)}… (message de ${cut.length.toLocaleString('fr-FR')} caractères, coupé)` : cut;
-}
+export { shortenQuotes } from '../text/format.js';

@@ -41,7 +41,9 @@ function writeError(path: string, err: unknown): RelaisError {
       ? 'disque plein'
       : code === 'EACCES' || code === 'EPERM'
         ? 'écriture interdite (droits insuffisants)'
-        : (systemReason({ code }) ?? `erreur du système (${code ?? 'inconnue'})`);
+        : code === 'EROFS'
+          ? 'écriture interdite (disque en lecture seule)'
+          : (systemReason({ code }) ?? `erreur du système (${code ?? 'inconnue'})`);
   return new RelaisError(`impossible d'écrire ${path} : ${why}`, { file: path }, { cause: err });
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
-import { checkImage, ImageProblem } from './image-check.js';
+import { checkImage, imageKind, ImageProblem } from './image-check.js';
 import { campaignPath, type Campaign } from '../campaign/load.js';
 import { loadFonts, type FontFiles } from './fonts.js';
 
@@ -28,7 +28,8 @@ export async function readImage(campaign: Campaign, path: string, field: string)
     checkImage(data);
   } catch (err) {
     if (!(err instanceof ImageProblem)) throw err;
-    throw new RelaisError(`${path} : ${err.message}`, { file: 'campagne.yaml', field });
+    const what = imageKind(data) ? `${path} : ${err.message}` : `${path} n'est pas une image PNG ou JPEG`;
+    throw new RelaisError(what, { file: 'campagne.yaml', field });
   }
   return data;
 }

@@ -87,3 +87,14 @@ describe('settings from the environment', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('text read from standard input', () => {
+  it('counts a CRLF or CR text as the same text with LF', async () => {
+    const lf = await relaisJson<{ length: number; parts: number }>(['count', '--channel', 'sms', '-'], { input: 'Bonjour\nMadame la Maire\n' });
+    for (const input of ['Bonjour\r\nMadame la Maire\r\n', 'Bonjour\rMadame la Maire\r']) {
+      const other = await relaisJson<{ length: number; parts: number }>(['count', '--channel', 'sms', '-'], { input });
+      expect(other.json).toEqual(lf.json);
+    }
+    expect(lf.json.length).toBe(23);
+  });
+});

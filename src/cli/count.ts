@@ -40,7 +40,10 @@ export function registerCount(program: Command, fail: (code: number) => void): v
       let text = texte;
       if (text === undefined || text === '-') {
         if (text === undefined && process.stdin.isTTY) throw new UsageError('texte manquant : donnez-le en argument, ou « - » pour le lire sur l’entrée standard');
-        text = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+        // A text pasted or saved on Windows (CRLF) or an old Mac (CR) counts as the template would.
+        text = readFileSync(0, 'utf8')
+          .replace(/\r\n?/g, '\n')
+          .replace(/\n$/, '');
       }
       const result = checkChannel(channel, text);
       if (!result.valid) ctx.fail(1);

@@ -31,6 +31,8 @@ export interface Settings {
   };
   /** RELAIS_X_API_URL, RELAIS_FACEBOOK_API_URL, RELAIS_LINKEDIN_API_URL: undefined for the real services. */
   apiUrls: { x: URL | undefined; facebook: URL | undefined; linkedin: URL | undefined };
+  /** RELAIS_FACEBOOK_GRAPH_VERSION ("v21.0") and RELAIS_LINKEDIN_VERSION ("202501"): they go into request paths. */
+  versions: { facebook: string; linkedin: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +101,17 @@ class Reader {
   text(name: string): string | undefined {
     return this.raw(name) || undefined;
   }
+
+  /** A value of a known shape, e.g. an API version that goes into a URL path. */
+  pattern(name: string, fallback: string, shape: RegExp, example: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!shape.test(value)) {
+      this.problems.push(`${name} : « ${value.length > 40 ? `${value.slice(0, 40)}…` : value} » n'est pas valable ; une version comme ${example} est attendue`);
+      return fallback;
+    }
+    return value;
+  }
 }
 
 /** Reads every setting; all the wrong ones are named in a single usage error (exit 2). */
@@ -120,6 +133,10 @@ export function readSettings(env: Env): Settings {
       x: r.url('RELAIS_X_API_URL', ['http', 'https'], { credentials: false }),
       facebook: r.url('RELAIS_FACEBOOK_API_URL', ['http', 'https'], { credentials: false }),
       linkedin: r.url('RELAIS_LINKEDIN_API_URL', ['http', 'https'], { credentials: false }),
+    },
+    versions: {
+      facebook: r.pattern('RELAIS_FACEBOOK_GRAPH_VERSION', 'v21.0', /^v\d{1,3}\.\d{1,3}$/, 'v21.0'),
+      linkedin: r.pattern('RELAIS_LINKEDIN_VERSION', '202501', /^\d{6}(\.\d{2})?$/, '202501'),
     },
   };
   if (r.problems.length === 1) throw new SettingsError(r.problems[0]!, r.problems);

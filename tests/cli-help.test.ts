@@ -53,6 +53,17 @@ describe('help and suggestions', () => {
     expect(r.stderr).not.toContain('vouliez-vous dire');
   });
 
+  it('relais help <typo> suggests too, and a missing argument shows the usage', async () => {
+    const help = await relais(['help', 'chek']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toContain('commande inconnue : chek — vouliez-vous dire « check » ?');
+    const missing = await relais(['preview']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('argument manquant : insee (utilisation : relais preview [options] <insee>)');
+    const value = await relais(['track', '--by']);
+    expect(value.stderr).toContain("valeur manquante pour l'option --by <axe> (utilisation : relais track");
+  });
+
   it('too many arguments names the command and its usage', async () => {
     const r = await relais(['check', 'en-trop']);
     expect(r.code).toBe(2);

@@ -38,33 +38,45 @@ const TITLES: Record<string, string> = {
 /** Commander's own messages are English: the common ones are said again in French. */
 function commanderMessage(err: CommanderError, program: Command, argv: string[]): string {
   const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? '';
-  const { command, name } = usageContext(program, argv.slice(2));
+  const args = argv.slice(2);
+  const { command, name } = usageContext(program, args);
+  const usage = `(utilisation : relais ${name ? `${name} ` : ''}${command.usage()})`;
   switch (err.code) {
     case 'commander.unknownOption': {
       const hint = suggestionFor(quoted, command, program, 'option');
       return `option inconnue : ${quoted}${hint ? ` — vouliez-vous dire ${hint} ?` : ''} (relais ${name ? `${name} ` : ''}--help liste les options)`;
     }
-    case 'commander.unknownCommand': {
-      const hint = suggestionFor(quoted, command, program, 'command');
-      return `commande inconnue : ${quoted}${hint ? ` — vouliez-vous dire « ${name ? `${name} ` : ''}${hint} » ?` : ''} (relais ${name ? `${name} ` : ''}--help liste les commandes)`;
-    }
+    case 'commander.unknownCommand':
+      return unknownCommand(quoted, command, program, name);
     case 'commander.missingArgument':
-      return `argument manquant : ${quoted}`;
+      return `argument manquant : ${quoted} ${usage}`;
     case 'commander.optionMissingArgument':
-      return `valeur manquante pour l'option ${quoted}`;
+      return `valeur manquante pour l'option ${quoted} ${usage}`;
     case 'commander.missingMandatoryOptionValue':
-      return `option obligatoire manquante : ${quoted}`;
+      return `option obligatoire manquante : ${quoted} ${usage}`;
     case 'commander.excessArguments':
-      return `trop d'arguments pour « relais ${name} » (utilisation : relais ${name} ${command.usage()})`;
-    case 'commander.help':
+      return `trop d'arguments pour « relais ${name} » ${usage}`;
+    case 'commander.help': {
+      // `relais help chek`: the help command was asked about a command that does not exist.
+      const after = args.slice(args.indexOf('help') + 1).find((a) => !a.startsWith('-'));
+      if (args.includes('help') && after !== undefined && !command.commands.some((c) => c.name() === after)) return unknownCommand(after, command, program, name);
       return name ? `il manque une commande après « relais ${name} »` : 'il manque une commande';
-    case 'commander.conflictingOption':
-      return `options incompatibles : ${err.message.replace(/^error: /, '')}`;
+    }
+    case 'commander.conflictingOption': {
+      const flags = [...err.message.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+      return `options incompatibles : ${flags.join(' et ')}`;
+    }
     case 'commander.invalidArgument':
-      return err.message.replace(/^error: /, '');
+      // Our own parsers' French message comes after commander's English preamble.
+      return `${quoted ? `${quoted} : ` : ''}${/is invalid\. (.*)$/s.exec(err.message)?.[1] ?? 'valeur invalide'}`;
     default:
-      return err.message.replace(/^error: /, '');
+      return `ligne de commande invalide ${usage}`;
   }
+}
+
+function unknownCommand(word: string, command: Command, program: Command, name: string): string {
+  const hint = suggestionFor(word, command, program, 'command');
+  return `commande inconnue : ${word}${hint ? ` — vouliez-vous dire « ${name ? `${name} ` : ''}${hint} » ?` : ''} (relais ${name ? `${name} ` : ''}--help liste les commandes)`;
 }
 
 /**

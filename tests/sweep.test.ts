@@ -89,7 +89,7 @@ function cutInIdat(data: Buffer): Buffer {
 }
 
 type Command = string[];
-const LOAD: Command[] = [['check'], ['letters', '--commune', '45234'], ['posts', '--dep', '45'], ['preview', '45234'], ['send', '--commune', '45234', '--yes'], ['status'], ['track'], ['schedule', 'list'], ['run', '--dep', '45', '--yes']];
+const LOAD: Command[] = [['check'], ['letters', '--commune', '45234'], ['posts', '--dep', '45'], ['preview', '45234'], ['send', '--commune', '45234', '--yes'], ['status'], ['track'], ['schedule', 'list'], ['run', '--dep', '45', '--yes'], ['count', '--channel', 'sms', 'Bonjour']];
 // Commands that read the same input the same way (preview and letters both go through the checked
 // campaign) are not all repeated for every case: the sweep must stay within the suite's time.
 const DATA: Command[] = [['check'], ['letters', '--commune', '45234'], ['send', '--commune', '45234', '--yes']];
@@ -310,7 +310,9 @@ describe('the sweep: every command against every kind of broken input', () => {
         if (foreign) findings.push(`${label} : texte étranger « ${foreign} »`);
         for (const line of said.split('\n')) if (line.length > 2500) findings.push(`${label} : message de ${line.length} caractères`);
         if (r.code !== 0 && !said.trim()) findings.push(`${label} : échec sans message`);
-        if (setup.expect && !setup.expect.test(said)) findings.push(`${label} : message attendu ${setup.expect} absent :\n${said.slice(0, 600)}`);
+        // count reads no campaign: a broken campaign is none of its business (the environment is).
+        const concerned = command[0] !== 'count' || setup.env !== undefined || setup.global?.[1] === '';
+        if (setup.expect && concerned && (r.code === 0 || !setup.expect.test(said))) findings.push(`${label} : message attendu ${setup.expect} absent :\n${said.slice(0, 600)}`);
         // Give the folder back so that the temporary copy can be removed.
         if (setup.unprivileged) chmodSync(base, 0o755);
         return r;

@@ -50,7 +50,7 @@ const SYSTEM_REASONS: Record<string, string> = {
   ENOSPC: 'disque plein',
   EDQUOT: 'quota de disque dépassé',
   EROFS: 'disque en lecture seule',
-  EEXIST: 'existe déjà',
+  EEXIST: 'un fichier ou un dossier de ce nom existe déjà',
   ENOTEMPTY: "le dossier n'est pas vide",
   EMFILE: 'trop de fichiers ouverts à la fois',
   ENFILE: 'trop de fichiers ouverts sur le système',

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { RelaisError } from './errors.js';
 
 /**
  * Every RELAIS_* setting, read and validated once at start (src/cli/main.ts) before any command
@@ -144,12 +144,13 @@ export function readSettings(env: Env): Settings {
   return settings;
 }
 
-export class SettingsError extends UsageError {
+/** A usage error (exit 2); the --json error document lists every refused variable. */
+export class SettingsError extends RelaisError {
   constructor(
     message: string,
     readonly problems: string[],
   ) {
-    super(message);
+    super(message, {}, { exitCode: 2, details: { variables: problems } });
     this.name = 'SettingsError';
   }
 }

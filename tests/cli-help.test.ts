@@ -76,6 +76,7 @@ describe('settings from the environment', () => {
     const r = await relaisJson<{ ok: boolean; error: { message: string } }>(['check'], { env: { RELAIS_HTTP_TIMEOUT_MS: 'abc' } });
     expect(r.code).toBe(2);
     expect(r.json.error.message).toContain('RELAIS_HTTP_TIMEOUT_MS : « abc » n\'est pas valable');
+    expect((r.json.error as { variables?: string[] }).variables).toEqual([expect.stringMatching(/^RELAIS_HTTP_TIMEOUT_MS : « abc »/)]);
     expect(r.json).not.toHaveProperty('campagne');
   });
 

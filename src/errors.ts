@@ -36,3 +36,50 @@ export function formatLocation(loc: Location): string {
   if (!loc.file) return '';
   return loc.line === undefined ? loc.file : `${loc.file}:${loc.line}`;
 }
+
+/**
+ * What the system said, in French. Node's own text ("EACCES: permission denied, open …") is
+ * English and names the system call: préfecture staff need the reason and the path.
+ */
+const SYSTEM_REASONS: Record<string, string> = {
+  EACCES: 'accès refusé (droits insuffisants sur le fichier ou le dossier)',
+  EPERM: 'opération interdite par le système',
+  ENOENT: 'fichier ou dossier introuvable',
+  ENOTDIR: "un élément du chemin est un fichier, pas un dossier",
+  EISDIR: "c'est un dossier, pas un fichier",
+  ENOSPC: 'disque plein',
+  EDQUOT: 'quota de disque dépassé',
+  EROFS: 'disque en lecture seule',
+  EEXIST: 'un fichier ou un dossier de ce nom existe déjà',
+  ENOTEMPTY: "le dossier n'est pas vide",
+  EMFILE: 'trop de fichiers ouverts à la fois',
+  ENFILE: 'trop de fichiers ouverts sur le système',
+  EBUSY: 'fichier occupé par un autre programme',
+  ENAMETOOLONG: 'chemin trop long',
+  ELOOP: 'trop de liens symboliques',
+  EIO: "erreur d'entrée-sortie du disque",
+  EFBIG: 'fichier trop grand pour ce disque',
+  EXDEV: 'déplacement impossible entre deux disques',
+  ETXTBSY: 'fichier en cours d’utilisation',
+};
+
+/** The French reason for a Node system error, or undefined when `err` is not one we know. */
+export function systemReason(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? SYSTEM_REASONS[code] : undefined;
+}
+
+export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return systemReason(err) !== undefined;
+}
+
+/**
+ * A system error as a RelaisError: "impossible de lire data/maires.csv : accès refusé (…)".
+ * `path` is what the user knows the file as; Node's own path is used when none is given.
+ */
+export function systemError(err: unknown, action: string, path?: string, location: Location = {}): RelaisError {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  const where = path ?? e.path ?? e.dest;
+  const reason = systemReason(err) ?? `erreur du système (${e.code ?? 'inconnue'})`;
+  return new RelaisError(`impossible ${action}${where ? ` ${where}` : ''} : ${reason}`, { ...(where ? { file: where } : {}), ...location }, { cause: err });
+}

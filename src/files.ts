@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { RelaisError } from './errors.js';
+import { RelaisError, systemReason } from './errors.js';
 
 /**
  * Output files are written atomically (a temporary file in the same folder, then a rename), so a
@@ -22,7 +22,7 @@ export function insideFolder(root: string, ...segments: string[]): string {
  * Node's recursive mkdir says ENOENT when a parent cannot be created because the folder above
  * is read-only or forbidden: the nearest existing folder tells the real reason.
  */
-function refusal(path: string, err: NodeJS.ErrnoException): string | undefined {
+export function refusal(path: string, err: NodeJS.ErrnoException): string | undefined {
   if (err.code !== 'ENOENT' || err.syscall !== 'mkdir') return err.code;
   let dir = dirname(path);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
@@ -36,7 +36,14 @@ function refusal(path: string, err: NodeJS.ErrnoException): string | undefined {
 
 function writeError(path: string, err: unknown): RelaisError {
   const code = refusal(path, err as NodeJS.ErrnoException);
-  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'disque plein' : code === 'EFBIG' ? 'fichier trop grand pour ce disque' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error).message;
+  const why =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'disque plein'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'écriture interdite (droits insuffisants)'
+        : code === 'EROFS'
+          ? 'écriture interdite (disque en lecture seule)'
+          : (systemReason({ code }) ?? `erreur du système (${code ?? 'inconnue'})`);
   return new RelaisError(`impossible d'écrire ${path} : ${why}`, { file: path }, { cause: err });
 }
 

@@ -1,4 +1,5 @@
 import type { Location } from './errors.js';
+import { shortenQuotes } from './text/format.js';
 
 /**
  * A problem found while validating a campaign. Batches collect them as data, so that every
@@ -31,7 +32,8 @@ export class ProblemList {
    * in memory, nor a million lines on the screen.
    */
   add(problem: Omit<Problem, 'scope'> & { scope?: Problem['scope'] }): void {
-    const p: Problem = { scope: 'row', ...problem };
+    // A 1 MB value quoted from a file must not make a 1 MB message, on screen or in --json.
+    const p: Problem = { scope: 'row', ...problem, message: shortenQuotes(problem.message) };
     if (p.scope !== 'row') {
       this.detailed.push(p);
       return;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
 import { MAX_LINE_LENGTH, MAX_LINES, townHallAddress } from '../src/text/address.js';
@@ -56,5 +57,33 @@ describe('townHallAddress (NF Z10-011)', () => {
       if (block.lines.some((l) => l.length > MAX_LINE_LENGTH) || block.lines.length > MAX_LINES) over++;
     }
     expect(over).toBe(0);
+  });
+
+  it('wraps a street line over 38 characters at a space, never printing past the window', () => {
+    const street = 'Zone artisanale des Grands Champs, allée des Tilleuls prolongée';
+    const block = townHallAddress({ communeName: 'Tours', typeLiaison: 0, mayorSex: 'M', street, postalCode: '37000' });
+    expect(block.lines).toEqual(['MAIRIE DE TOURS', 'MONSIEUR LE MAIRE', 'ZONE ARTISANALE DES GRANDS CHAMPS,', 'ALLEE DES TILLEULS PROLONGEE', '37000 TOURS']);
+    expect(block.warnings).toEqual([expect.stringContaining('répartie sur 2 lignes')]);
+  });
+
+  it('a 1 MB street: at most 6 lines of 38 characters, the postal code kept, the warning short', () => {
+    const street = `${'x'.repeat(500_000)} ${'rue '.repeat(130_000)}`;
+    const block = townHallAddress({ communeName: 'Tours', typeLiaison: 0, mayorSex: 'M', complement1: 'Hôtel de Ville', street, postalCode: '37000' });
+    expect(block.lines).toHaveLength(MAX_LINES);
+    expect(block.lines.every((l) => l.length <= MAX_LINE_LENGTH)).toBe(true);
+    expect(block.lines.at(-1)).toBe('37000 TOURS');
+    expect(block.warnings.join('\n').length).toBeLessThan(1000);
+  });
+
+  it('keeps every line within 38 characters and 6 lines, whatever the fields (property)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'É', ' ', '-', "'", 'Z', '1'), maxLength: 60 });
+    fc.assert(
+      fc.property(word, fc.option(word), fc.option(word), fc.option(word), fc.option(word), (name, c1, c2, street, distribution) => {
+        const block = townHallAddress({ communeName: name || 'Tours', typeLiaison: 0, complement1: c1 ?? undefined, complement2: c2 ?? undefined, street: street ?? undefined, distribution: distribution ?? undefined, postalCode: '37000' });
+        expect(block.lines.length).toBeLessThanOrEqual(MAX_LINES);
+        for (const line of block.lines) expect(line.length).toBeLessThanOrEqual(MAX_LINE_LENGTH);
+      }),
+      { numRuns: 500, seed: 11 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bareUrl, directorTitle, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, prefectTitle, roundDown } from '../src/text/format.js';
+import { shortenQuotes } from '../src/text/format.js';
 
 describe('French dates', () => {
   it.each([
@@ -66,5 +67,15 @@ describe('people', () => {
 
   it('writes a URL as in prose', () => {
     expect(bareUrl('https://www.renfort-covid.fr/')).toBe('www.renfort-covid.fr');
+  });
+});
+
+describe('shortenQuotes', () => {
+  it('cuts a huge quoted value to its start and its size, and hides control characters', () => {
+    const message = `adresse électronique « ${'y'.repeat(500_000)} » mal formée (Orléans)`;
+    expect(shortenQuotes(message)).toBe(`adresse électronique « ${'y'.repeat(80)}… (500\u202f000 caractères) » mal formée (Orléans)`);
+    expect(shortenQuotes('code « a\u0000b »')).toBe('code « a\ufffdb »');
+    expect(shortenQuotes('court « abc »')).toBe('court « abc »');
+    expect(shortenQuotes('x'.repeat(10_000)).length).toBeLessThan(2100);
   });
 });

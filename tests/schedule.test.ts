@@ -239,7 +239,8 @@ describe('relais schedule: bad input', () => {
     const { dir, env, server } = await setup();
     expect((await add(dir, env, 'x', 'Bonjour les maires')).code).toBe(0);
     const r = await relais(['-C', dir, 'schedule', 'run'], { env: { ...env, [name]: value } });
-    expect(r.code).toBe(1);
+    // Settings are validated at start: a usage error.
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^relais : ${name} .*${message}`, 'm'));
     expect(r.stderr).not.toContain('motdepasse');
     expect(server.received).toEqual([]);

@@ -104,7 +104,7 @@ describe('secrets are never shown, written or stored', () => {
     await run('send (boîte locale)', ['-C', dir, 'send', '--dep', '45', '--yes'], env, 0);
     await run('send (mauvais mot de passe, écho du serveur)', ['-C', fresh, 'send', '--yes', '--json', '--commune', '45234'], { ...withSmtp, RELAIS_SMTP_PASSWORD: WRONG }, 1);
     await run('send (mot de passe dans l’URL, serveur absent)', ['-C', fresh, 'send', '--yes', '--commune', '45234'], { ...env, RELAIS_SMTP_PASSWORD: '', RELAIS_SMTP_URL: `smtp://prefecture:${URL_SECRET}@127.0.0.1:9` }, 1);
-    await run('send (URL illisible avec mot de passe)', ['-C', fresh, 'send', '--yes', '--commune', '45234'], { ...env, RELAIS_SMTP_URL: `smtp://prefecture:${URL_SECRET}@[::1` }, 1);
+    await run('send (URL illisible avec mot de passe)', ['-C', fresh, 'send', '--yes', '--commune', '45234'], { ...env, RELAIS_SMTP_URL: `smtp://prefecture:${URL_SECRET}@[::1` }, 2);
     await run('send --json', ['-C', fresh, 'send', '--yes', '--json', '--commune', '45001'], withSmtp, 0);
     await run('status', ['-C', fresh, 'status'], env, 0);
     await run('status --failed --csv', ['-C', fresh, 'status', '--failed', '--csv', 'out/echecs.csv'], env, 0);
@@ -114,7 +114,7 @@ describe('secrets are never shown, written or stored', () => {
     await run('schedule add (pour un réseau absent)', ['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', 'now', '--text', 'Bonjour les maires'], env, 0);
     // Unreachable networks: the run stops (exit 1), the posts wait for the next run, their reason stored.
     await run('schedule run (réseaux injoignables)', ['-C', dir, 'schedule', 'run'], dead, 1);
-    await run('schedule run (identifiants dans l’URL de l’API)', ['-C', dir, 'schedule', 'run', '--json'], { ...env, RELAIS_LINKEDIN_API_URL: `http://prefecture:${URL_SECRET}@127.0.0.1:9` }, 1);
+    await run('schedule run (identifiants dans l’URL de l’API)', ['-C', dir, 'schedule', 'run', '--json'], { ...env, RELAIS_LINKEDIN_API_URL: `http://prefecture:${URL_SECRET}@127.0.0.1:9` }, 2);
     await run('schedule list', ['-C', dir, 'schedule', 'list'], env, 0);
     await run('schedule list --json', ['-C', dir, 'schedule', 'list', '--json'], env, 0);
     await run('schedule export', ['-C', dir, 'schedule', 'export', 'out/publications.csv'], env, 0);
@@ -126,7 +126,7 @@ describe('secrets are never shown, written or stored', () => {
     await run('schedule cancel', ['-C', dir, 'schedule', 'cancel', String(later), '--json'], env, 0);
     await run('status --json', ['-C', dir, 'status', '--json'], env, 0);
     await run('status (sans RELAIS_DEBUG)', ['-C', fresh, 'status', '--failed'], { ...env, RELAIS_DEBUG: '' }, 0);
-    await run('run (identifiants dans l’URL de l’API)', ['-C', fresh, 'run', '--yes'], { ...withSmtp, RELAIS_FACEBOOK_API_URL: `https://page:${URL_SECRET}@graph.example` }, 1);
+    await run('run (identifiants dans l’URL de l’API)', ['-C', fresh, 'run', '--yes'], { ...withSmtp, RELAIS_FACEBOOK_API_URL: `https://page:${URL_SECRET}@graph.example` }, 2);
     // The sample's posts are dated 2020: --publish-late publishes them (and passes the tokens) now.
     await run('run', ['-C', sampleCampaign(), 'run', '--yes', '--publish-late'], withSmtp, 0);
 

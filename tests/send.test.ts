@@ -219,7 +219,8 @@ describe('relais send: bad input', () => {
     ['an unknown scheme', 'http://127.0.0.1:25', 'protocole « http » inconnu'],
   ])('RELAIS_SMTP_URL %s', async (_what, url, message) => {
     const { code, stderr } = await relais(['-C', sampleCampaign(), 'send', '--yes'], { env: { RELAIS_SMTP_URL: url } });
-    expect(code).toBe(1);
+    // Settings are checked at start, before any command: a usage error.
+    expect(code).toBe(2);
     expect(stderr).toContain(message);
   });
 

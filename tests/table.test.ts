@@ -32,6 +32,34 @@ describe('openTable', () => {
     ]);
   });
 
+  it('reads CRLF, LF, bare CR and any mix alike, with the line where each record starts', async () => {
+    const { table, rows } = await readAll(file('m.csv', 'a;b\r\n1;2\r\n3;"x\r\ny"\r\n5;6\n7;"p\nq"\n\n9;10\r11;"r\rs"\r13;14'));
+    expect(table.header).toEqual(['a', 'b']);
+    expect(rows).toEqual([
+      { line: 2, values: ['1', '2'] },
+      { line: 3, values: ['3', 'x\r\ny'] },
+      { line: 5, values: ['5', '6'] },
+      { line: 6, values: ['7', 'p\nq'] },
+      { line: 9, values: ['9', '10'] },
+      { line: 10, values: ['11', 'r\rs'] },
+      { line: 12, values: ['13', '14'] },
+    ]);
+    const cr = await readAll(file('cr.csv', 'titre\r\ra;b\r1;2\r3;4\r'), (cells) => cells.includes('a'));
+    expect(cr.table.headerLine).toBe(3);
+    expect(cr.rows).toEqual([
+      { line: 4, values: ['1', '2'] },
+      { line: 5, values: ['3', '4'] },
+    ]);
+  });
+
+  it('reads every row of a file whose line endings change midway (one export appended to another)', async () => {
+    const head = Array.from({ length: 3000 }, (_, i) => `${i};mairie${i}@exemple.fr\r\n`).join('');
+    const tail = Array.from({ length: 3000 }, (_, i) => `${3000 + i};mairie${3000 + i}@exemple.fr\n`).join('');
+    const { rows } = await readAll(file('appended.csv', `code;courriel\r\n${head}${tail}`));
+    expect(rows).toHaveLength(6000);
+    expect(rows.every((r, i) => r.line === i + 2 && r.values[0] === String(i) && r.values[1] === `mairie${i}@exemple.fr`)).toBe(true);
+  });
+
   it('sniffs comma, tab and semicolon from the header', async () => {
     expect(sniffDelimiter('a,b,c')).toBe(',');
     expect(sniffDelimiter('a\tb\tc')).toBe('\t');
@@ -175,5 +203,35 @@ describe('contacts', () => {
     ['', false],
   ])('email %s valid: %s', (email, valid) => {
     expect(isValidEmail(email)).toBe(valid);
+  });
+});
+
+describe('files that are not what they seem', () => {
+  it('reads UTF-16 without its BOM, and names the encoding', async () => {
+    for (const [label, bytes] of [
+      ['UTF-16LE (sans BOM)', Buffer.from('nom;ville\r\nPOUËSSEL;Orléans\r\n', 'utf16le')],
+      ['UTF-16BE (sans BOM)', Buffer.from('nom;ville\r\nPOUËSSEL;Orléans\r\n', 'utf16le').swap16()],
+    ] as const) {
+      const { table, rows } = await readAll(file('u16.csv', bytes));
+      expect(table.encoding).toBe(label);
+      expect(table.header).toEqual(['nom', 'ville']);
+      expect(rows).toEqual([{ line: 2, values: ['POUËSSEL', 'Orléans'] }]);
+    }
+  });
+
+  it('refuses a binary file with NUL bytes, without printing them', async () => {
+    const bytes = Buffer.concat([Buffer.from('nom;ville\n'), Buffer.from([0, 1, 2, 0, 0, 0, 0x41, 0, 0, 0, 0, 9, 0, 0])]);
+    const err = await readAll(file('bin.csv', bytes)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RelaisError);
+    expect((err as RelaisError).message).toContain('octets nuls');
+    expect((err as RelaisError).message).not.toContain('\0');
+  });
+
+  it('a folder, or a file without the right to read it, is said in French', async () => {
+    const dir = tempDir();
+    const err = await openTable(dir, { displayName: 'data/dossier.csv' }).catch((e: unknown) => e);
+    expect((err as RelaisError).message).toBe("ce n'est pas un fichier");
+    const missing = await openTable(join(dir, 'absent.csv')).catch((e: unknown) => e);
+    expect((missing as RelaisError).message).toBe('fichier introuvable');
   });
 });

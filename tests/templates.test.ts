@@ -1,4 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relaisJson } from './helpers/cli.js';
 import { TemplateError, TemplateSet } from '../src/text/templates.js';
 
 function render(source: string, context: object, html = false): string {
@@ -80,5 +84,69 @@ describe('templates: bad input names the file, the line and the variable', () =>
 
   it('a block closed by another', () => {
     expect(failure('{{#if x}}a{{/each}}', { x: 1 }).message).toContain('fermé par {{/each}}');
+  });
+});
+
+describe('template errors a user can act on, in French', () => {
+  const ENGLISH = /Cannot|undefined|not defined|Lexical|Parse error|Expecting|requires|could not be found|operator/;
+
+  it.each([
+    ['a\n{{!-- commentaire jamais fermé', 2, 'syntaxe du modèle invalide'],
+    ['a\n\n{{ "abc }}', 3, 'syntaxe du modèle invalide'],
+    ['{{> entete}}', 1, 'modèle partiel « entete » introuvable'],
+    ['x\n{{#if}}oui{{/if}}', 2, '{{#if}} attend exactement une valeur'],
+  ])('%j: line %i, %s', (source, line, message) => {
+    const err = failure(source, { commune: { nom: 'Orléans' } });
+    expect(err.message).toContain(message);
+    expect(err.message).not.toMatch(ENGLISH);
+    expect(err.line).toBe(line);
+    expect(err.file).toBe('templates/t.hbs');
+  });
+
+  it('a variable missing because of the configuration names it and says why', () => {
+    for (const source of ['a\n{{volontaires.region}}', 'a\n{{nombre (arrondi volontaires.region 100)}}']) {
+      const err = failure(source, { commune: { nom: 'Orléans' } });
+      expect(err.message).toMatch(/^variable inconnue « volontaires » dans \{\{.*volontaires\.region.*\}\} : « volontaires » n’existe que si la campagne a « sources\.inscriptions »/);
+      expect(err.line).toBe(2);
+      expect(err.variable).toBe('volontaires');
+    }
+  });
+
+  it('a property of a text is one reason for every commune, whatever its name', () => {
+    const a = failure('x\r\n{{commune.nom.length}}', { commune: { nom: 'Orléans' } });
+    const b = failure('x\r\n{{commune.nom.length}}', { commune: { nom: 'Tours' } });
+    expect(a.message).toBe('{{commune.nom.length}} : « commune.nom » est une valeur simple (texte ou nombre), on ne peut pas y lire « length »');
+    expect(a.line).toBe(2);
+    expect(a.reason).toBe(b.reason);
+    expect(a.message).not.toContain('Orléans');
+  });
+});
+
+describe('template errors in relais check: one problem per template and cause', () => {
+  async function templateErrors(edit: (dir: string) => void) {
+    const dir = sampleCampaign();
+    edit(dir);
+    const { code, json } = await relaisJson<{ errors: Array<{ file: string; line: number; message: string; kind: string }> }>(['-C', dir, 'check']);
+    expect(code).toBe(1);
+    return json.errors.filter((e) => e.kind === 'modele').map((e) => [e.file, e.line, e.message]);
+  }
+
+  it('volontaires in a campaign without sign-ups: once, with the count, the first commune and why', async () => {
+    const errors = await templateErrors((dir) => {
+      const yaml = join(dir, 'campagne.yaml');
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, ''));
+    });
+    expect(errors).toEqual([
+      [
+        'templates/lettre.hbs',
+        12,
+        'variable inconnue « volontaires » dans {{nombre (arrondi volontaires.region 100)}} : « volontaires » n’existe que si la campagne a « sources.inscriptions » ou « campagne.volontaires » dans campagne.yaml — 597 destinataires concernés, dont Abilly (37001)',
+      ],
+    ]);
+  });
+
+  it('{{commune.nom.length}}: one problem for 597 communes, not 597 lines', async () => {
+    const errors = await templateErrors((dir) => writeFileSync(join(dir, 'templates', 'courriel-objet.hbs'), 'Renfort\r\n{{commune.nom.length}}\r\n'));
+    expect(errors).toEqual([['templates/courriel-objet.hbs', 2, '{{commune.nom.length}} : « commune.nom » est une valeur simple (texte ou nombre), on ne peut pas y lire « length » — 597 destinataires concernés, dont Abilly (37001)']]);
   });
 });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireCampaign, type Campaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
-import { aggregate } from '../src/tracker/aggregate.js';
+import { aggregate, dayOf } from '../src/tracker/aggregate.js';
 import { isoDateKey, trimEnd, trimStart } from '../src/tracker/bytes.js';
 import { ByteInterner } from '../src/tracker/interner.js';
 import { departementOf, parseDay, readSignups } from '../src/tracker/signups.js';
@@ -81,7 +81,7 @@ function plainTrack(files: string[]) {
   let rejetes = 0;
   let doublons = 0;
   for (const text of files) {
-    for (const r of (parse(text, { delimiter: ';', relax_column_count: true, skip_empty_lines: true }) as string[][]).slice(1)) {
+    for (const r of (parse(text, { delimiter: ';', record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true }) as string[][]).slice(1)) {
       const f = (i: number) => (r[i] ?? '').trim();
       const day = parseDay(f(1));
       const dep = departementOf(ref, f(2), f(3), '');
@@ -110,12 +110,15 @@ describe('reading sign-up exports from bytes', () => {
     cell(['inscrit', 'désinscrit', 'Annulé', '']),
   );
   const quote = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const exportText = (rows: string[][], eol: string) => `${HEADER}${eol}${rows.map((r) => r.map(quote).join(';')).join(eol)}${eol}`;
+  // 'mixed': the line ending changes from row to row, as when one export is appended to another.
+  const MIXED = ['\r\n', '\n', '\r'];
+  const ending = (eol: string, i: number) => (eol === 'mixed' ? MIXED[i % 3]! : eol);
+  const exportText = (rows: string[][], eol: string) => `${HEADER}${ending(eol, 0)}${rows.map((r, i) => `${r.map(quote).join(';')}${ending(eol, i + 1)}`).join('')}`;
 
   it('gives the figures the plain rules give, over random overlapping exports', async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 40 }), fc.array(row, { maxLength: 40 }), fc.constantFrom('\n', '\r\n'), async (a, b, eol) => {
+      fc.asyncProperty(fc.array(row, { maxLength: 40 }), fc.array(row, { maxLength: 40 }), fc.constantFrom('\n', '\r\n', '\r', 'mixed'), async (a, b, eol) => {
         const texts = [exportText(a, eol), exportText(b, eol)];
         const paths = texts.map((t, i) => {
           const path = join(dir, `p${n}-${i}.csv`);
@@ -146,6 +149,33 @@ describe('reading sign-up exports from bytes', () => {
     expect(figures.metiers).toMatchObject({ 'Infirmière éèàç0': 19_980, 'Aide-soignante;\nde nuit': 60 });
     // 60 records take two lines each: the last row starts on line 60,000 + 60 + 2.
     expect(read.problems.warnings.map((p) => p.line)).toEqual([60_062]);
+  });
+
+  it('reads CRLF, LF and bare CR alike, mixed midway and across chunk edges, with right line numbers', async () => {
+    const endings = ['\r\n', '\n', '\r'];
+    const rows: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      // The ending changes every 7,001 rows: long runs of each, so each one crosses chunk edges.
+      const eol = endings[Math.floor(i / 7001) % 3]!;
+      rows.push(`${i % 5000 === 3 ? `V${i};2020-03-26;45;;"deux${eol}lignes";soignant;inscrit` : `V${i};2020-03-26;45;;Infirmière;soignant;inscrit`}${eol}`);
+    }
+    const path = join(dir, 'endings.csv');
+    writeFileSync(path, `${HEADER}\r\n${rows.join('')}V-bad;hier;45;;;;\r`);
+    const read = await readSignups(campaign, { fichiers: [path], colonnes: {} }, ref);
+    expect(read.lignes).toBe(40_001);
+    expect(aggregate(read.records, new Map()).total).toBe(40_000);
+    // 8 records take two lines each: the last row starts on line 40,000 + 8 + 2.
+    expect(read.problems.warnings.map((p) => p.line)).toEqual([40_010]);
+  });
+
+  it('takes today as a parameter: a later sign-up is rejected with its file and line', async () => {
+    const path = join(dir, 'today.csv');
+    writeFileSync(path, `${HEADER}\nV1;2020-04-05;45;;;;\nV2;06/04/2020 00:01;45;;;;\nV3;2020-04-04T23:59;37;;;;\n`);
+    const read = await readSignups(campaign, { fichiers: [path], colonnes: {} }, ref, [path], dayOf('2020-04-05'));
+    const figures = aggregate(read.records, new Map());
+    expect(figures.total).toBe(2);
+    expect(figures.date).toBe('2020-04-05');
+    expect(read.problems.warnings.map((p) => [p.line, p.message])).toEqual([[3, 'inscription rejetée : date « 06/04/2020 00:01 » dans le futur (après le 05/04/2020)']]);
   });
 
   it('names the line where UTF-8 breaks, deep in the file', async () => {

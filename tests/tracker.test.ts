@@ -202,6 +202,22 @@ describe('relais track: bad input', () => {
     expect((await relais(['track', '--by', 'ville'])).code).toBe(2);
     expect((await relais(['track', '--from', '31/04/2020'])).code).toBe(2);
   });
+
+  it('--from after --to is a usage error, not an empty report', async () => {
+    const r = await relais(['track', '--from', '2020-04-10', '--to', '01/04/2020']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--from 10/04/2020 est après --to 01/04/2020');
+  });
+
+  it('a sign-up dated in the future is rejected by file and line, and never dates the figure', async () => {
+    const dir = sampleCampaign();
+    const file = exportFile(dir, 'futur.csv', `${HEADER}\nV1;2020-04-01;45;;;;\nV2;01/01/2999;45;;;;\n`);
+    const { code, json, stderr } = await relaisJson<TrackJson & { date: string }>(['-C', dir, 'track', file]);
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ total: 1, rejetes: 1, date: '2020-04-01' });
+    expect(stderr).toMatch(/futur\.csv:3: inscription rejetée : date « 01\/01\/2999 » dans le futur \(après le \d\d\/\d\d\/\d{4}\)/);
+    expect(stderr).toContain('1 ligne rejetée,');
+  });
 });
 
 describe('the HTML report', () => {

@@ -1,6 +1,7 @@
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RelaisError } from '../errors.js';
+import { RelaisError, systemError } from '../errors.js';
+import { refusal } from '../files.js';
 import { CAMPAIGN_FILE } from './load.js';
 
 /** What makes a campaign: copied by `relais init` from the sample shipped with relais. */
@@ -18,6 +19,8 @@ export async function initCampaign(sampleDir: string, target: string): Promise<s
     entries = await readdir(dest);
   } catch (err) {
     if (err instanceof RelaisError) throw err;
+    // Absent is what we want; anything else (a parent that is a file, no right to look) is said.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(err, 'de créer la campagne dans', target);
   }
   if (entries.includes(CAMPAIGN_FILE)) {
     throw new RelaisError(`${target} contient déjà une campagne (${CAMPAIGN_FILE}) : rien n'a été modifié`, { file: join(target, CAMPAIGN_FILE) });
@@ -25,7 +28,12 @@ export async function initCampaign(sampleDir: string, target: string): Promise<s
   if (entries.length > 0) {
     throw new RelaisError(`${target} n'est pas vide : choisissez un nouveau dossier pour la campagne`, { file: target });
   }
-  await mkdir(dest, { recursive: true });
+  try {
+    await mkdir(dest, { recursive: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw systemError({ ...e, code: refusal(dest, e) }, 'de créer le dossier', target);
+  }
   const copied: string[] = [];
   for (const entry of CAMPAIGN_ENTRIES) {
     const from = join(sampleDir, entry);
@@ -34,7 +42,11 @@ export async function initCampaign(sampleDir: string, target: string): Promise<s
     } catch {
       continue;
     }
-    await cp(from, join(dest, entry), { recursive: true, errorOnExist: true, force: false });
+    try {
+      await cp(from, join(dest, entry), { recursive: true, errorOnExist: true, force: false });
+    } catch (err) {
+      throw systemError(err, 'de copier la campagne d’exemple dans', join(target, entry));
+    }
     copied.push(entry);
   }
   return copied;

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
-import { RelaisError, UsageError } from '../errors.js';
+import { RelaisError, UsageError, systemReason } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { communeReference, normalizeDepartement, type Departement, type Region } from '../data/cog.js';
 import { campaignSchema, keysAt, type CampaignConfig, type PersonConfig } from './schema.js';
@@ -46,6 +46,28 @@ export function displayPath(campaign: Pick<Campaign, 'dir'>, path: string): stri
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
+/** The yaml library's messages are English: each kind is said in French, with its column. */
+const YAML_ERRORS: Partial<Record<string, string>> = {
+  DUPLICATE_KEY: 'clé en double',
+  BAD_INDENT: 'indentation incohérente',
+  TAB_AS_INDENT: 'tabulation dans l’indentation (seules les espaces sont permises)',
+  MISSING_CHAR: 'caractère fermant manquant (guillemet, crochet ou accolade)',
+  MULTILINE_IMPLICIT_KEY: 'clé sur plusieurs lignes : il manque sans doute « : » ou un guillemet fermant',
+  BLOCK_AS_IMPLICIT_KEY: 'bloc employé comme clé : il manque sans doute « : »',
+  UNEXPECTED_TOKEN: 'caractère inattendu',
+  BAD_SCALAR_START: 'valeur qui commence par un caractère réservé (mettez-la entre guillemets)',
+  BAD_DQ_ESCAPE: 'séquence d’échappement invalide entre guillemets doubles',
+  BAD_ALIAS: 'alias YAML invalide',
+  MULTIPLE_DOCS: 'plusieurs documents dans le fichier (--- en trop)',
+  KEY_OVER_1024_CHARS: 'clé de plus de 1024 caractères',
+  BLOCK_IN_FLOW: 'bloc à l’intérieur de crochets ou d’accolades',
+  MULTIPLE_ANCHORS: 'plusieurs ancres sur une même valeur',
+  MULTIPLE_TAGS: 'plusieurs étiquettes sur une même valeur',
+  BAD_DIRECTIVE: 'directive YAML invalide',
+  TAG_RESOLVE_FAILED: 'étiquette YAML inconnue',
+  RESOURCE_EXHAUSTION: "trop d'alias YAML : le document se démultiplierait (limite de sécurité)",
+};
+
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.code === 'invalid_type' && value === undefined) return 'clé obligatoire manquante';
   return issue.message;
@@ -70,27 +92,38 @@ async function isFile(path: string): Promise<boolean> {
 export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | undefined; problems: ProblemList }> {
   const problems = new ProblemList();
   const absDir = resolve(dir);
+  let isDir: boolean;
   try {
-    if (!(await stat(absDir)).isDirectory()) throw new Error('not a directory');
-  } catch {
-    throw new UsageError(`dossier de campagne introuvable : ${dir}`);
+    isDir = (await stat(absDir)).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`dossier de campagne introuvable : ${dir}`);
+    if (code === 'ENOTDIR') throw new UsageError(`dossier de campagne introuvable : ${dir} (un élément du chemin est un fichier)`);
+    throw new RelaisError(`dossier de campagne inaccessible : ${dir} (${systemReason(err) ?? code})`, { file: dir }, { cause: err });
   }
+  if (!isDir) throw new UsageError(`${dir} est un fichier, pas un dossier : -C attend le dossier de la campagne (celui qui contient ${CAMPAIGN_FILE})`);
   const file = CAMPAIGN_FILE;
   let source: string;
   try {
     source = await readFile(join(absDir, file), 'utf8');
-  } catch {
-    problems.error('fichier-manquant', `${CAMPAIGN_FILE} introuvable dans ${dir} (créez une campagne avec « relais init <dossier> »)`, { file }, 'file');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') problems.error('fichier-manquant', `${CAMPAIGN_FILE} introuvable dans ${dir} (créez une campagne avec « relais init <dossier> »)`, { file }, 'file');
+    else problems.error('fichier-illisible', `${CAMPAIGN_FILE} illisible dans ${dir} : ${systemReason(err) ?? code}`, { file }, 'file');
     return { campaign: undefined, problems };
   }
+  // Line endings of every kind (a file edited on Windows, then on an old Mac) read alike.
+  source = source.replace(/\r\n?/g, '\n');
 
   const counter = new LineCounter();
   const doc = parseDocument(source, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       const line = err.linePos?.[0]?.line;
-      const what = err.code === 'DUPLICATE_KEY' ? 'clé en double' : 'syntaxe YAML invalide';
-      problems.error('yaml', `${what} (${err.message.split('\n')[0]})`, { file, ...(line ? { line } : {}) }, 'file');
+      const col = err.linePos?.[0]?.col;
+      const reason = YAML_ERRORS[err.code];
+      const what = err.code === 'DUPLICATE_KEY' || err.code === 'RESOURCE_EXHAUSTION' ? reason : `syntaxe YAML invalide${reason ? ` : ${reason}` : ''}`;
+      problems.error('yaml', `${what}${col ? ` (colonne ${col})` : ''}`, { file, ...(line ? { line } : {}) }, 'file');
     }
     return { campaign: undefined, problems };
   }
@@ -207,8 +240,9 @@ export async function requireCampaign(dir: string): Promise<Campaign> {
   if (!campaign || problems.hasErrors()) {
     const errors = problems.errors;
     const first = errors[0];
+    // A single problem is said at once: one more command to learn it is one too many.
     throw new RelaisError(
-      `la campagne contient ${errors.length} erreur${errors.length > 1 ? 's' : ''} : lancez « relais check » pour la liste complète`,
+      errors.length === 1 && first ? `la campagne contient 1 erreur : ${first.message}` : `la campagne contient ${errors.length} erreurs : lancez « relais check » pour la liste complète`,
       first ? { file: first.file, ...(first.line === undefined ? {} : { line: first.line }), ...(first.field === undefined ? {} : { field: first.field }) } : {},
       { details: { errors } },
     );

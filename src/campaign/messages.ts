@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { systemReason } from '../errors.js';
 import { checkChannel, countLabel, type Channel, type ChannelResult } from '../channels/index.js';
 import type { ProblemList } from '../problems.js';
 import { TemplateError, TemplateSet, type TemplateSource } from '../text/templates.js';
@@ -31,8 +32,9 @@ export async function loadTemplates(campaign: Campaign, problems: ProblemList): 
     try {
       const source = await readFile(campaignPath(campaign, path), 'utf8');
       sources.push({ name, file, source, html: name === 'courriel_html', space: SPACES[name] ?? 'document' });
-    } catch {
-      problems.error('modele', `modèle introuvable : ${file}`, { file, field: `modeles.${name}` }, 'file');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      problems.error('modele', code === 'ENOENT' ? `modèle introuvable : ${file}` : `modèle illisible : ${file} (${systemReason(err) ?? code})`, { file, field: `modeles.${name}` }, 'file');
     }
   }
   if (sources.length < TEMPLATE_NAMES.length) return undefined;

@@ -19,19 +19,21 @@ interface Finding {
   line?: number;
   first: string;
   count: number;
+  /** Same reason, same template and line: one problem, whatever values each recipient brings. */
+  reason?: string;
 }
 
 export function checkRendering(campaign: Campaign, recipients: Recipient[], set: TemplateSet, figures: Figures | undefined, problems: ProblemList): void {
   const findings = new Map<string, Finding>();
   const note = (f: Omit<Finding, 'count'>) => {
-    const key = `${f.kind}|${f.file}|${f.line}|${f.message}`;
+    const key = `${f.kind}|${f.file}|${f.line}|${f.reason ?? f.message}`;
     const found = findings.get(key);
     if (found) found.count++;
     else findings.set(key, { ...f, count: 1 });
   };
   const templateError = (err: unknown, who: string) => {
     if (!(err instanceof TemplateError)) throw err;
-    note({ severity: 'error', kind: 'modele', message: err.message, file: err.file, ...(err.line === undefined ? {} : { line: err.line }), first: who });
+    note({ severity: 'error', kind: 'modele', message: err.message, reason: err.reason, file: err.file, ...(err.line === undefined ? {} : { line: err.line }), first: who });
   };
 
   for (const dep of campaign.departements) {
@@ -79,12 +81,12 @@ export function checkRendering(campaign: Campaign, recipients: Recipient[], set:
         for (const p of email.objetResult.problems) record({ severity: p.severity, kind: 'regle-canal', message: `objet du courriel : ${p.message}`, ...(file ? { file } : {}), first: who });
       } catch (err) {
         if (!(err instanceof TemplateError)) throw err;
-        record({ severity: 'error', kind: 'modele', message: err.message, file: err.file, ...(err.line === undefined ? {} : { line: err.line }), first: who });
+        record({ severity: 'error', kind: 'modele', message: err.message, reason: err.reason, file: err.file, ...(err.line === undefined ? {} : { line: err.line }), first: who });
       }
     }
   }
   for (const f of findings.values()) {
-    const scope = f.count > 1 ? ` — ${f.count} destinataires concernés, dont ${f.first}` : ` — ${f.first}`;
+    const scope = f.count > 1 ? ` — ${f.count.toLocaleString('fr-FR')} destinataires concernés, dont ${f.first}` : ` — 1 destinataire : ${f.first}`;
     problems.add({ severity: f.severity, kind: f.kind, message: `${f.message}${scope}`, scope: 'row', ...(f.file ? { file: f.file } : {}), ...(f.line === undefined ? {} : { line: f.line }) });
   }
 }

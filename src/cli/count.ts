@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { plural } from './report.js';
 import { channelName, checkChannel, countLabel, type ChannelResult } from '../channels/index.js';
 import { UsageError } from '../errors.js';
 import { contextOf } from './context.js';
@@ -10,11 +11,11 @@ const COUNTABLE = ['sms', 'twitter', 'facebook', 'linkedin'] as const;
 export function printChannelResult(out: Output, label: string, r: ChannelResult): void {
   const c = out.colors;
   const unit = r.channel === 'twitter' ? 'caractères pondérés' : 'caractères';
-  const detail = r.channel === 'sms' ? `${r.length} caractères (${r.encoding}), ${r.parts} SMS` : `${countLabel(r)} ${unit}`;
+  const detail = r.channel === 'sms' ? `${plural(r.length, 'caractère')} (${r.encoding}), ${r.parts} SMS` : `${countLabel(r)} ${unit}`;
   out.line(`${c.bold(label)} : ${detail} — ${r.valid ? c.green('valide') : c.red('invalide')}`);
   for (const p of r.problems) out.line(`  ${p.severity === 'error' ? c.red('✖') : c.yellow('!')} ${p.message}`);
   if (r.suggestion) {
-    out.line(`  Suggestion en GSM-7 (${r.suggestion.length} caractères, ${r.suggestion.parts} SMS), à reprendre dans le modèle si elle convient :`);
+    out.line(`  Suggestion en GSM-7 (${plural(r.suggestion.length, 'caractère')}, ${r.suggestion.parts} SMS), à reprendre dans le modèle si elle convient :`);
     out.line(`  ${r.suggestion.text}`);
   }
 }
@@ -39,7 +40,10 @@ export function registerCount(program: Command, fail: (code: number) => void): v
       let text = texte;
       if (text === undefined || text === '-') {
         if (text === undefined && process.stdin.isTTY) throw new UsageError('texte manquant : donnez-le en argument, ou « - » pour le lire sur l’entrée standard');
-        text = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+        // A text pasted or saved on Windows (CRLF) or an old Mac (CR) counts as the template would.
+        text = readFileSync(0, 'utf8')
+          .replace(/\r\n?/g, '\n')
+          .replace(/\n$/, '');
       }
       const result = checkChannel(channel, text);
       if (!result.valid) ctx.fail(1);

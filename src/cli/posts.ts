@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { plural } from './report.js';
 import { readyCampaign } from '../campaign/check.js';
 import { CHANNEL_LABELS, SOCIAL_CHANNELS } from '../campaign/messages.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
@@ -34,6 +35,6 @@ export function registerPosts(program: Command, fail: (code: number) => void): v
         ctx.out.line(ctx.out.colors.bold(`${d.code} ${d.nom}`));
         for (const c of SOCIAL_CHANNELS) ctx.out.line(`  ${CHANNEL_LABELS[c].padEnd(9)} ${d.messages[c].compte}`);
       }
-      ctx.out.line(`${files.length} fichiers écrits dans ${rel(files[0] ?? '').split('/').slice(0, 2).join('/')}/`);
+      ctx.out.line(`${plural(files.length, 'fichier écrit', 'fichiers écrits')} dans ${rel(files[0] ?? '').split('/').slice(0, 2).join('/')}/`);
     });
 }

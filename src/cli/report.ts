@@ -1,6 +1,7 @@
 import { formatLocation } from '../errors.js';
 import type { Problem } from '../problems.js';
 import type { Output } from './output.js';
+import { shortenQuotes } from '../text/format.js';
 
 /** French headings for each kind of problem, in the order they are most useful to fix. */
 const KIND_LABELS: Record<string, string> = {
@@ -35,7 +36,7 @@ export const SHOWN_PER_KIND = 50;
 
 export function problemLine(p: Problem): string {
   const where = formatLocation(p);
-  return `${where ? `${where}: ` : ''}${p.message}${p.field && !where.includes(p.field) && p.scope === 'file' && p.file === 'campagne.yaml' ? ` (${p.field})` : ''}`;
+  return `${where ? `${where}: ` : ''}${shortenQuotes(p.message)}${p.field && !where.includes(p.field) && p.scope === 'file' && p.file === 'campagne.yaml' ? ` (${p.field})` : ''}`;
 }
 
 /** Groups by kind; shows the first 50 of each group with the total. */
@@ -47,7 +48,7 @@ export function printProblems(out: Output, title: string, problems: Problem[], c
   for (const [kind, list] of groups) {
     out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${list.length})`);
     for (const p of list.slice(0, SHOWN_PER_KIND)) out.line(`    ${problemLine(p)}`);
-    if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${list.length - SHOWN_PER_KIND} autres (toutes dans --json)`));
+    if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${plural(list.length - SHOWN_PER_KIND, 'autre')} (tous dans --json)`));
   }
   out.line();
 }
@@ -55,3 +56,5 @@ export function printProblems(out: Output, title: string, problems: Problem[], c
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n.toLocaleString('fr-FR')} ${n > 1 ? pluralForm : singular}`;
 }
+
+export { shortenQuotes } from '../text/format.js';

@@ -11,7 +11,7 @@ import { parseDay } from '../tracker/signups.js';
 import { isoOf, type Figures } from '../tracker/aggregate.js';
 import { contextOf } from './context.js';
 import type { Output } from './output.js';
-import { printProblems } from './report.js';
+import { plural, printProblems } from './report.js';
 
 const BY = ['departement', 'jour', 'categorie', 'metier'] as const;
 const FORMATS = ['table', 'csv', 'json', 'html'] as const;
@@ -72,8 +72,9 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format « ${format} » : ${FORMATS.join(', ')}`);
       const from = dateOption(opts.from, '--from');
       const to = dateOption(opts.to, '--to');
+      if (from && to && from > to) throw new UsageError(`--from ${from.split('-').reverse().join('/')} est après --to ${to.split('-').reverse().join('/')} : la période serait vide`);
       const campaign = await requireCampaign(ctx.campaignDir);
-      const tracked = await track(campaign, communeReference(), { files: files.map((f) => resolve(process.cwd(), f)), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      const tracked = await track(campaign, communeReference(), { files: files.map((f) => resolve(process.cwd(), f)), ...(from ? { from } : {}), ...(to ? { to } : {}), now: new Date() });
       if (!tracked) throw new RelaisError('aucun export d’inscriptions : donnez un fichier, ou déclarez « inscriptions: » sous « sources: » dans campagne.yaml', { file: 'campagne.yaml', field: 'sources.inscriptions' });
       const { figures: f, read } = tracked;
       if (read.problems.hasErrors()) ctx.fail(1);
@@ -101,6 +102,8 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       if (notes.length) {
         printProblems(out.toStderr(), 'Lignes à vérifier', notes, out.colors.yellow);
       }
-      out.note(`${f.total.toLocaleString('fr-FR')} volontaires dans la région ; ${read.doublons} doublon(s) retiré(s), ${read.rejetes} ligne(s) rejetée(s), ${f.horsRegion} hors région, ${read.conflits} changement(s) de département.`);
+      out.note(
+        `${plural(f.total, 'volontaire')} dans la région ; ${plural(read.doublons, 'doublon retiré', 'doublons retirés')}, ${plural(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${f.horsRegion.toLocaleString('fr-FR')} hors région, ${plural(read.conflits, 'changement', 'changements')} de département.`,
+      );
     });
 }

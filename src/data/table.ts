@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
-import { RelaisError } from '../errors.js';
+import { RelaisError, systemReason } from '../errors.js';
 import { readXlsx } from './xlsx.js';
 
 /**
@@ -47,6 +47,8 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { label: 'UTF-8 (BOM)', decoder: 'utf-8', bomLength: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { label: 'UTF-16LE', decoder: 'utf-16le', bomLength: 2 };
   if (sample[0] === 0xfe && sample[1] === 0xff) return { label: 'UTF-16BE', decoder: 'utf-16be', bomLength: 2 };
+  const wide = utf16WithoutBom(sample);
+  if (wide) return wide;
   try {
     // stream: true tolerates a multi-byte character cut by the end of the sample.
     new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
@@ -54,6 +56,26 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
   } catch {
     return { label: 'Windows-1252', decoder: 'windows-1252', bomLength: 0 };
   }
+}
+
+/**
+ * UTF-16 without its BOM (some "texte Unicode" exports, files cut from a larger one) is valid
+ * UTF-8 full of NUL bytes: read that way it shows garbage and prints NULs. Text in a Latin
+ * script has a zero byte in nearly every other position; which one tells the byte order.
+ */
+function utf16WithoutBom(sample: Uint8Array): Encoding | undefined {
+  const n = Math.min(sample.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (sample[i] === 0) even++;
+    if (sample[i + 1] === 0) odd++;
+  }
+  const pairs = n / 2;
+  if (odd > pairs * 0.3 && even < pairs * 0.05) return { label: 'UTF-16LE (sans BOM)', decoder: 'utf-16le', bomLength: 0 };
+  if (even > pairs * 0.3 && odd < pairs * 0.05) return { label: 'UTF-16BE (sans BOM)', decoder: 'utf-16be', bomLength: 0 };
+  return undefined;
 }
 
 /** Counts each candidate outside quotes; the most frequent one on the header line wins. */
@@ -130,11 +152,21 @@ function decodingStream(encoding: Encoding, file: string): Transform {
   });
 }
 
-function csvErrorToRelais(err: unknown, file: string): RelaisError {
+/** CRLF, LF and a bare CR each end one line. */
+export function lineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+function csvErrorToRelais(err: unknown, file: string, line: number): RelaisError {
   if (err instanceof RelaisError) return err;
   if (err instanceof CsvError) {
-    const line = (err as CsvError & { lines?: number }).lines;
-    const loc = { file, ...(line === undefined ? {} : { line }) };
+    // The record that could not be read starts on the line after the last one read.
+    const loc = { file, line };
     switch (err.code) {
       case 'CSV_QUOTE_NOT_CLOSED':
         return new RelaisError(`guillemet ouvert jamais refermé : le fichier est coupé ou un champ contient un guillemet isolé`, loc);
@@ -144,7 +176,14 @@ function csvErrorToRelais(err: unknown, file: string): RelaisError {
         return new RelaisError(`tableau illisible (${err.code})`, loc);
     }
   }
-  return new RelaisError(`lecture impossible : ${(err as Error).message}`, { file }, { cause: err });
+  return unreadable(err, file);
+}
+
+/** A file that cannot be opened or read: the system's reason, in French. */
+export function unreadable(err: unknown, file: string): RelaisError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new RelaisError('fichier introuvable', { file }, { cause: err });
+  return new RelaisError(`lecture impossible : ${systemReason(err) ?? `erreur du système (${code ?? 'inconnue'})`}`, { file }, { cause: err });
 }
 
 export async function openTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
@@ -156,23 +195,30 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     size = s.size;
   } catch (err) {
     if (err instanceof RelaisError) throw err;
-    throw new RelaisError(`fichier introuvable`, { file });
+    throw unreadable(err, file);
   }
   if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
   if (/\.xlsx$/i.test(path)) return readXlsx(path, file, options.isHeader);
 
-  const handle = await open(path, 'r');
   const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
   try {
-    await handle.read(sample, 0, sample.length, 0);
-  } finally {
-    await handle.close();
+    const handle = await open(path, 'r');
+    try {
+      await handle.read(sample, 0, sample.length, 0);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw unreadable(err, file);
   }
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }
   const encoding = sniffEncoding(sample);
   const text = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength));
+  if (text.includes('\0')) {
+    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un tableau texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
+  }
   const lines = text.split(/\r\n|\n|\r/);
   if (lines.length === 1 && size > SAMPLE_BYTES) {
     throw new RelaisError(`la première ligne dépasse ${SAMPLE_BYTES / 1024} Ko sans fin de ligne : ce n'est pas un tableau CSV`, { file, line: 1 });
@@ -196,31 +242,35 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const headerLine = headerIndex + 1;
 
   async function* rows(): AsyncGenerator<TableRow> {
+    // csv-parse guesses the line ending from the first one it meets: a file whose endings change
+    // midway (one export appended to another) would be read as a handful of huge rows. Every
+    // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
+    // Empty lines are kept as records so that the count stays true; they are dropped below.
     const parser = parse({
       delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
       from_line: headerLine + 1,
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
+      skip_empty_lines: false,
       trim: true,
-      info: true,
       max_record_size: MAX_RECORD_BYTES,
     });
     const source = createReadStream(path);
     const decoded = source.pipe(decodingStream(encoding, file));
     decoded.on('error', (err) => parser.destroy(err));
     decoded.pipe(parser);
+    let line = headerLine + 1;
     try {
-      for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        const values = item.record;
+      for await (const values of parser as AsyncIterable<string[]>) {
+        const start = line;
+        // Only quoted values hold line breaks: each one moves the next record down a line.
+        line += 1 + values.reduce((n, v) => n + lineBreaks(v), 0);
         if (values.every((v) => v === '')) continue;
-        // info.lines is where the record ends; quoted newlines inside it move the start back.
-        let inner = 0;
-        for (const v of values) for (let i = v.indexOf('\n'); i >= 0; i = v.indexOf('\n', i + 1)) inner++;
-        yield { line: item.info.lines - inner, values };
+        yield { line: start, values };
       }
     } catch (err) {
-      throw csvErrorToRelais(err, file);
+      throw csvErrorToRelais(err, file, line);
     } finally {
       source.destroy();
     }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { RelaisError } from '../errors.js';
+import { RelaisError, systemReason } from '../errors.js';
 import type { Table, TableRow } from './table.js';
 
 /**
@@ -34,12 +34,18 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   // Loaded on demand: exceljs is the heaviest dependency at startup, and most lists are CSV.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
+  let data: Buffer;
   try {
-    const data = await readFile(path);
+    data = await readFile(path);
+  } catch (err) {
+    throw new RelaisError(`lecture impossible : ${systemReason(err) ?? (err as NodeJS.ErrnoException).code}`, { file }, { cause: err });
+  }
+  try {
     // exceljs types its input as an ArrayBuffer-like "Buffer" of its own.
     await workbook.xlsx.load(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
   } catch (err) {
-    throw new RelaisError(`classeur Excel illisible, abîmé ou incomplet (${(err as Error).message}) : ouvrez-le dans Excel et enregistrez-le à nouveau`, { file });
+    // JSZip's and exceljs' own words are English and say nothing a user can act on.
+    throw new RelaisError(`classeur Excel illisible, abîmé ou incomplet : ouvrez-le dans Excel et enregistrez-le à nouveau`, { file }, { cause: err });
   }
   const all: TableRow[] = [];
   // Only the first worksheet counts; row numbers are the spreadsheet's own.

@@ -134,8 +134,8 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | unde
   const retryBaseMs = retry ? Number(retry) : DEFAULT_RETRY_MS;
   if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0 || retryBaseMs > 600_000) throw new RelaisError('RELAIS_SMTP_RETRY_MS : un nombre de millisecondes, de 0 à 600000, est attendu', { field: 'RELAIS_SMTP_RETRY_MS' });
   const plain = env.RELAIS_SMTP_ALLOW_PLAIN_AUTH?.trim().toLowerCase();
-  if (plain && !['0', '1', 'oui', 'non', 'true', 'false'].includes(plain)) throw new RelaisError('RELAIS_SMTP_ALLOW_PLAIN_AUTH : 1 (oui) ou 0 (non) attendu', { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
-  const allowPlainAuth = plain === '1' || plain === 'oui' || plain === 'true';
+  if (plain && !['0', '1', 'oui', 'non', 'true', 'false', 'yes', 'no'].includes(plain)) throw new RelaisError('RELAIS_SMTP_ALLOW_PLAIN_AUTH : 1 (oui) ou 0 (non) attendu', { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
+  const allowPlainAuth = plain === '1' || plain === 'oui' || plain === 'true' || plain === 'yes';
   if (allowPlainAuth && !isLoopback(url.hostname)) {
     throw new RelaisError(`RELAIS_SMTP_ALLOW_PLAIN_AUTH n'est accepté que pour un relais sur cet ordinateur (127.0.0.1, ::1, localhost), pas pour ${url.hostname} : le mot de passe traverserait le réseau en clair ; utilisez smtps:// ou un serveur qui propose STARTTLS`, { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
   }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { RelaisError } from '../errors.js';
+import { RelaisError, systemReason } from '../errors.js';
+import { checkImage, imageKind, ImageProblem } from './image-check.js';
 import { campaignPath, type Campaign } from '../campaign/load.js';
 import { loadFonts, type FontFiles } from './fonts.js';
 
@@ -17,12 +18,19 @@ export async function readImage(campaign: Campaign, path: string, field: string)
   let data: Buffer;
   try {
     data = await readFile(campaignPath(campaign, path));
-  } catch {
-    throw new RelaisError(`image introuvable : ${path}`, { file: 'campagne.yaml', field });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RelaisError(`image introuvable : ${path}`, { file: 'campagne.yaml', field });
+    throw new RelaisError(`image illisible : ${path} (${systemReason(err) ?? code})`, { file: 'campagne.yaml', field }, { cause: err });
   }
-  const png = data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const jpeg = data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
-  if (!png && !jpeg) throw new RelaisError(`${path} n'est pas une image PNG ou JPEG`, { file: 'campagne.yaml', field });
+  // Decoded now, as the letters will decode it: a cut or damaged image is a problem for `check`.
+  try {
+    checkImage(data);
+  } catch (err) {
+    if (!(err instanceof ImageProblem)) throw err;
+    const what = imageKind(data) ? `${path} : ${err.message}` : `${path} n'est pas une image PNG ou JPEG`;
+    throw new RelaisError(what, { file: 'campagne.yaml', field });
+  }
   return data;
 }
 

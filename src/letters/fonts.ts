@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
-import { RelaisError } from '../errors.js';
+import { RelaisError, systemReason } from '../errors.js';
 
 /**
  * The letter's fonts. relais ships Source Sans 3 (SIL Open Font License) from npm: a free family
@@ -31,8 +31,10 @@ function loadFont(path: string, shown: string, field: string): Buffer {
   let data: Buffer;
   try {
     data = readFileSync(path);
-  } catch {
-    throw new RelaisError(`police introuvable : ${shown}`, { file: 'campagne.yaml', field });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RelaisError(`police introuvable : ${shown}`, { file: 'campagne.yaml', field });
+    throw new RelaisError(`police illisible : ${shown} (${systemReason(err) ?? code})`, { file: 'campagne.yaml', field }, { cause: err });
   }
   let font: fontkit.Font;
   try {
@@ -41,6 +43,17 @@ function loadFont(path: string, shown: string, field: string): Buffer {
     font = opened as fontkit.Font;
   } catch {
     throw new RelaisError(`${shown} n'est pas une police TrueType ou OpenType lisible (TTF/OTF attendu ; les WOFF/WOFF2 ne conviennent pas)`, { file: 'campagne.yaml', field });
+  }
+  // fontkit reads tables lazily: a file cut short opens, then fails in the middle of the letters.
+  const tables = Object.values((font as unknown as { directory?: { tables?: Record<string, { offset: number; length: number }> } }).directory?.tables ?? {});
+  if (tables.some((t) => t.offset + t.length > data.length)) {
+    throw new RelaisError(`${shown} : police tronquée (fichier incomplet)`, { file: 'campagne.yaml', field });
+  }
+  try {
+    // Drawing the letter's own characters reads their outlines, as pdfkit will.
+    for (const glyph of font.glyphsForString(REQUIRED)) void glyph.path.toSVG();
+  } catch {
+    throw new RelaisError(`${shown} : police abîmée (les dessins de certains caractères sont illisibles)`, { file: 'campagne.yaml', field });
   }
   const missing = [...REQUIRED].filter((c) => !font.hasGlyphForCodePoint(c.codePointAt(0)!));
   if (missing.length > 0) {

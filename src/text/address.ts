@@ -15,6 +15,10 @@ import { stripAccents, withDe } from './french.js';
  * cuts its own routing labels (the postal code is what routes the letter).
  * If the block still has more than 6 lines, the two complement lines are joined, then the
  * function line (MADAME LA MAIRE) is dropped: the salutation of the letter carries it anyway.
+ * A complement, street or distribution line over 38 characters is wrapped at a space (a word
+ * longer than a line is cut), with a warning: printed whole, it would run out of the envelope's
+ * window. A block that still has more than 6 lines keeps its first lines and its last line
+ * (the postal code routes the letter), and says which lines were left out.
  */
 export const MAX_LINES = 6;
 export const MAX_LINE_LENGTH = 38;
@@ -81,6 +85,32 @@ export function functionLine(sex: 'F' | 'M' | undefined): string {
   return 'MADAME OU MONSIEUR LE MAIRE';
 }
 
+/** Splits a line at spaces into lines of at most 38 characters; a longer word is cut. */
+export function wrapAddressLine(text: string): string[] {
+  if (text.length <= MAX_LINE_LENGTH) return [text];
+  const lines: string[] = [];
+  let current = '';
+  for (let word of text.split(' ')) {
+    while (word.length > MAX_LINE_LENGTH) {
+      if (current) lines.push(current);
+      current = '';
+      lines.push(word.slice(0, MAX_LINE_LENGTH));
+      word = word.slice(MAX_LINE_LENGTH);
+    }
+    if (!current) current = word;
+    else if (current.length + 1 + word.length <= MAX_LINE_LENGTH) current += ` ${word}`;
+    else {
+      lines.push(current);
+      current = word;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+/** A quoted line in a warning: the start of it, whatever the data holds. */
+const quoted = (line: string) => `« ${line.length > 60 ? `${line.slice(0, 60)}…` : line} »`;
+
 export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   const warnings: string[] = [];
   const name = upper(input.communeName);
@@ -97,13 +127,20 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
     organisation.push('MAIRIE', nameLine);
   }
   const person = functionLine(input.mayorSex);
-  let complements = [input.complement1, input.complement2].map((l) => upper(l ?? '')).filter(Boolean);
-  const rest = [input.street, input.distribution].map((l) => upper(l ?? '')).filter(Boolean);
+  const wrapped = (l: string | undefined): string[] => {
+    const text = upper(l ?? '');
+    if (!text) return [];
+    const lines = wrapAddressLine(text);
+    if (lines.length > 1) warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${text.length}) : ${quoted(text)} répartie sur ${lines.length} lignes`);
+    return lines;
+  };
+  let complements = [input.complement1, input.complement2].flatMap(wrapped);
+  const rest = [input.street, input.distribution].flatMap(wrapped);
   const last = lastLine(input.postalCode, input.locality || input.communeName);
 
   const assemble = (withPerson: boolean) => [...organisation, ...(withPerson ? [person] : []), ...complements, ...rest, last];
   let lines = assemble(true);
-  if (lines.length > MAX_LINES && complements.length === 2) {
+  if (lines.length > MAX_LINES && complements.length === 2 && input.complement1 && input.complement2) {
     const joined = `${complements[0]} ${complements[1]}`;
     if (joined.length <= MAX_LINE_LENGTH) {
       complements = [joined];
@@ -112,12 +149,11 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   }
   if (lines.length > MAX_LINES) lines = assemble(false);
   if (lines.length > MAX_LINES) {
-    warnings.push(`adresse de ${lines.length} lignes : la norme en permet ${MAX_LINES}`);
-  }
-  for (const line of lines) {
-    if (line.length > MAX_LINE_LENGTH) {
-      warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${line.length}) : « ${line} »`);
-    }
+    // Printed whole, the block would leave the envelope's window: the last line routes the
+    // letter and stays; the lines just above it are left out, and named.
+    const dropped = lines.slice(MAX_LINES - 1, -1);
+    warnings.push(`adresse de ${lines.length} lignes : la norme en permet ${MAX_LINES} ; ${dropped.length > 1 ? `${dropped.length} lignes omises` : 'ligne omise'} : ${dropped.slice(0, 3).map(quoted).join(', ')}${dropped.length > 3 ? '…' : ''}`);
+    lines = [...lines.slice(0, MAX_LINES - 1), last];
   }
   return { lines, warnings };
 }

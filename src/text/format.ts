@@ -95,3 +95,17 @@ export function bareUrl(url: unknown): string {
   if (typeof url !== 'string') throw new FormatError(`adresse web attendue, reçu « ${String(url)} »`);
   return url.replace(/^https?:\/\//, '').replace(/\/$/, '');
 }
+
+/**
+ * A value quoted from the data (« … ») can be a 1 MB field, or hold control characters from a
+ * binary file: it is cut to its start and its size, so that a message stays one readable line
+ * on a terminal and in a JSON document, whatever the file holds.
+ */
+export function shortenQuotes(message: string, max = 80): string {
+  // eslint-disable-next-line no-control-regex
+  message = message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+  if (message.length <= max * 2) return message;
+  const cut = message.replace(/«\s*([^»]{80,}?)\s*»/g, (_, inner: string) => `« ${inner.slice(0, max)}… (${inner.length.toLocaleString('fr-FR')} caractères) »`);
+  // A message that still runs on (no quotes around the long part) is cut as a whole.
+  return cut.length > 2000 ? `${cut.slice(0, 2000)}… (message de ${cut.length.toLocaleString('fr-FR')} caractères, coupé)` : cut;
+}

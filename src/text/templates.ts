@@ -9,14 +9,18 @@ import { bareUrl, FormatError, frenchDate, frenchLongDate, frenchNumber, mayorSa
  * blank in a letter sent to 1,750 mayors. Only the HTML part of the email is HTML-escaped.
  */
 export class TemplateError extends Error {
+  /** What went wrong, without the recipient's values: errors with the same reason are one problem. */
+  readonly reason: string;
   constructor(
     message: string,
     readonly file: string,
     readonly line: number | undefined,
     readonly variable?: string,
+    reason?: string,
   ) {
     super(message);
     this.name = 'TemplateError';
+    this.reason = reason ?? message;
   }
 }
 
@@ -84,6 +88,47 @@ function expressionAt(source: string, line: number | undefined, column: number |
   return best;
 }
 
+/** Every {{…}} of a template with its line, for errors that Handlebars reports without one. */
+function* expressions(source: string): Generator<{ line: number; expr: string }> {
+  const lines = source.split('\n');
+  for (const [i, text] of lines.entries()) {
+    for (const m of text.matchAll(/\{\{~?[#/^>]?\s*([^}]*?)\s*~?\}\}/g)) yield { line: i + 1, expr: m[1] ?? '' };
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The first path in the template that reads `prop` from something: "commune.nom.length". */
+function pathReading(source: string, prop: string): { line: number; expr: string; path: string } | undefined {
+  const re = new RegExp(`(?:@?[\\w-]+|\\[[^\\]]*\\])(?:[./](?:[\\w-]+|\\[[^\\]]*\\]))*[./]\\[?${escapeRegExp(prop)}\\]?(?![\\w-])`);
+  for (const { line, expr } of expressions(source)) {
+    const m = re.exec(expr);
+    if (m) return { line, expr, path: m[0] };
+  }
+  return undefined;
+}
+
+/** The first segment of `path` that the context lacks ("volontaires" in volontaires.region). */
+function missingSegment(context: unknown, path: string): string | undefined {
+  const parts = path.replace(/^@root[./]/, '').split(/[./]/).map((p) => p.replace(/^\[|\]$/g, ''));
+  let value: unknown = context;
+  const seen: string[] = [];
+  for (const part of parts) {
+    seen.push(part);
+    if (value === null || typeof value !== 'object' || !(part in value)) return seen.join('.');
+    value = (value as Record<string, unknown>)[part];
+  }
+  return undefined;
+}
+
+const lastSegment = (path: string) => path.split(/[./]/).at(-1) ?? path;
+
+/** Why a variable is absent, when the campaign's configuration decides it. */
+function absentHint(path: string): string {
+  if (path === 'volontaires' || path.startsWith('volontaires.')) return ' : « volontaires » n’existe que si la campagne a « sources.inscriptions » ou « campagne.volontaires » dans campagne.yaml';
+  return '';
+}
+
 /** The innermost block left open at the end of a template, to point at its opening line. */
 function unclosedBlock(source: string): { name: string; line: number } | undefined {
   const stack: Array<{ name: string; line: number }> = [];
@@ -119,7 +164,9 @@ export class TemplateSet {
       });
     }
     const knownHelpers = Object.fromEntries(HELPER_NAMES.map((n) => [n, true]));
-    for (const spec of specs) {
+    for (const given of specs) {
+      // CRLF or a bare CR (a template saved on Windows, or an old Mac): lines are counted alike.
+      const spec = { ...given, source: given.source.replace(/\r\n?/g, '\n') };
       if (spec.source.trim() === '') throw new TemplateError(`modèle vide`, spec.file, 1);
       const options = { strict: true, noEscape: !spec.html, knownHelpers, knownHelpersOnly: true, preventIndent: true };
       try {
@@ -174,7 +221,7 @@ export class TemplateSet {
     try {
       out = entry.render(context, { data: { space: entry.spec.space ?? 'document' } });
     } catch (err) {
-      out = this.translate(err, entry.spec);
+      out = this.translate(err, entry.spec, context);
     }
     if (key !== undefined) {
       if (entry.memo.size >= MEMO_LIMIT || this.interned.size >= MEMO_LIMIT * 4) {
@@ -188,32 +235,67 @@ export class TemplateSet {
     return out;
   }
 
-  private translate(err: unknown, spec: TemplateSource): TemplateError {
+  private translate(err: unknown, spec: TemplateSource, context?: object): TemplateError {
     const e = err as Error & { lineNumber?: number; column?: number; helper?: string; hash?: { loc?: { first_line?: number } } };
     const message = e.message ?? String(err);
     let line = e.lineNumber ?? e.hash?.loc?.first_line;
     const lineMatch = /(?:on line |- )(\d+):?(\d+)?/.exec(message);
     if (line === undefined && lineMatch) line = Number(lineMatch[1]);
-    if (err instanceof FormatError) return new TemplateError(`{{${e.helper} …}} : ${message}`, spec.file, line);
+    const error = (text: string, at: number | undefined, variable?: string, reason?: string) => new TemplateError(text, spec.file, at, variable, reason);
+    if (err instanceof FormatError) return error(`{{${e.helper} …}} : ${message}`, line, undefined, `helper:${e.helper}`);
     const notDefined = /^"(.+)" not defined in/.exec(message);
     if (notDefined) {
-      const expr = expressionAt(spec.source, line, e.column) ?? notDefined[1];
-      return new TemplateError(`variable inconnue « ${notDefined[1]} » dans {{${expr}}}`, spec.file, line, notDefined[1]);
+      const expr = expressionAt(spec.source, line, e.column) ?? notDefined[1]!;
+      // Handlebars names the last segment it could not read; the user needs the first missing one.
+      const path = pathReading(spec.source, notDefined[1]!)?.path;
+      const missing = (context && path && expr.includes(path) ? missingSegment(context, path) : undefined) ?? notDefined[1]!;
+      return error(`variable inconnue « ${lastSegment(missing)} » dans {{${expr}}}${absentHint(missing)}`, line, lastSegment(missing), `variable:${missing}`);
+    }
+    // Read through a helper's argument, a missing object is a TypeError without a line.
+    const readingUndefined = /^Cannot read propert(?:y|ies) of (?:undefined|null) \(reading '(.+)'\)/.exec(message);
+    if (readingUndefined) {
+      const found = pathReading(spec.source, readingUndefined[1]!);
+      const missing = (found && context ? missingSegment(context, found.path) : undefined) ?? found?.path ?? readingUndefined[1]!;
+      return error(`variable inconnue « ${lastSegment(missing)} »${found ? ` dans {{${found.expr}}}` : ''}${absentHint(missing)}`, found?.line, lastSegment(missing), `variable:${missing}`);
+    }
+    // strict mode asks `'length' in "Orléans"`: a property of a text, or of a number.
+    const inOperator = /^Cannot use 'in' operator to search for '(.+)' in /.exec(message);
+    if (inOperator) {
+      const found = pathReading(spec.source, inOperator[1]!);
+      const base = found ? found.path.slice(0, found.path.length - inOperator[1]!.length - 1).replace(/[./]\[?$/, '') : undefined;
+      const text = `${found ? `{{${found.expr}}} : ` : ''}${base ? `« ${base} » est une valeur simple (texte ou nombre), ` : ''}on ne peut pas y lire « ${inOperator[1]} »`;
+      return error(text, found?.line, found?.path, `property:${found?.path ?? inOperator[1]}`);
+    }
+    const partial = /^The partial (.+) could not be found/.exec(message);
+    if (partial) {
+      const found = [...expressions(spec.source)].find((x) => x.expr.includes(partial[1]!));
+      return error(`modèle partiel « ${partial[1]} » introuvable : relais ne prend pas en charge les {{> …}}`, found?.line ?? line);
+    }
+    const arity = /^#?(\w+) requires exactly one argument/.exec(message);
+    if (arity) {
+      const found = [...expressions(spec.source)].find((x) => new RegExp(`^#?${arity[1]}\\b`).test(x.expr) || x.expr.startsWith(`#${arity[1]}`));
+      return error(`{{#${arity[1]}}} attend exactement une valeur`, line ?? found?.line);
     }
     const unknownHelper = /unknown helper (\S+)/.exec(message);
     if (unknownHelper) {
-      return new TemplateError(`fonction inconnue « ${unknownHelper[1]} » (fonctions disponibles : ${HELPER_NAMES.join(', ')})`, spec.file, line, unknownHelper[1]);
+      return error(`fonction inconnue « ${unknownHelper[1]} » (fonctions disponibles : ${HELPER_NAMES.join(', ')})`, line, unknownHelper[1]);
     }
     const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
-    if (mismatch) return new TemplateError(`bloc {{#${mismatch[1]}}} fermé par {{/${mismatch[2]}}}`, spec.file, line);
+    if (mismatch) return error(`bloc {{#${mismatch[1]}}} fermé par {{/${mismatch[2]}}}`, line);
     if (/^Parse error/.test(message)) {
       const expected = /Expecting (.*), got '(\w+)'/.exec(message);
       if (expected?.[2] === 'EOF') {
         const open = unclosedBlock(spec.source);
-        if (open) return new TemplateError(`bloc {{#${open.name}}} jamais fermé (il manque {{/${open.name}}})`, spec.file, open.line);
+        if (open) return error(`bloc {{#${open.name}}} jamais fermé (il manque {{/${open.name}}})`, open.line);
       }
-      return new TemplateError(`syntaxe du modèle invalide`, spec.file, line);
+      const got = expected?.[2];
+      const why = got === 'INVALID' ? ' : caractère inattendu dans une expression {{…}} (guillemet ou crochet non fermé ?)' : got === 'CLOSE' ? ' : expression {{…}} incomplète' : got === 'INVERSE' ? ' : {{else}} à cet endroit' : '';
+      return error(`syntaxe du modèle invalide${why}`, line);
     }
-    return new TemplateError(`modèle invalide : ${message.split('\n')[0]}`, spec.file, line);
+    if (/^Lexical error/.test(message)) {
+      return error('syntaxe du modèle invalide : texte non reconnu après « {{ » (commentaire {{!-- non fermé, ou trop d’accolades ?)', line);
+    }
+    // Handlebars' own words are English and rarely clear: the detail is left to RELAIS_DEBUG.
+    return new TemplateError(`modèle invalide à cet endroit (erreur de Handlebars non reconnue : relancez avec RELAIS_DEBUG=1 pour le détail)`, spec.file, line, undefined, `other:${message}`);
   }
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { sniffDelimiter, sniffEncoding } from '../data/table.js';
+import { sniffDelimiter, sniffEncoding, unreadable } from '../data/table.js';
 
 /**
  * A CSV reader for the sign-up exports, written for throughput: a platform's daily export holds
@@ -78,21 +78,50 @@ export async function openFastTable(path: string, file: string): Promise<FastTab
   let handle;
   try {
     handle = await open(path, 'r');
-  } catch {
-    throw new RelaisError('fichier introuvable', { file });
+  } catch (err) {
+    throw unreadable(err, file);
   }
   const sample = Buffer.alloc(64 * 1024);
-  const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
-  await handle.close();
+  let bytesRead: number;
+  try {
+    ({ bytesRead } = await handle.read(sample, 0, sample.length, 0));
+  } catch (err) {
+    // A folder opens, then fails to read (EISDIR).
+    throw unreadable(err, file);
+  } finally {
+    await handle.close();
+  }
   if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
   const encoding = sniffEncoding(sample.subarray(0, bytesRead));
   const head = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength, bytesRead));
-  const firstLine = head.split(/\r?\n/)[0] ?? '';
+  if (head.includes('\0')) {
+    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
+  }
+  const firstLine = head.split(/\r\n|\n|\r/)[0] ?? '';
   if (firstLine.length === head.length && bytesRead === sample.length) throw new RelaisError('la première ligne dépasse 64 Ko : ce n’est pas un export CSV', { file, line: 1 });
   const delimiter = sniffDelimiter(firstLine);
   const header = splitRecord(firstLine, delimiter).map((h) => h.trim());
   const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow).run(path, encoding.decoder, encoding.bomLength);
   return { header, delimiter, encoding: encoding.label, scan };
+}
+
+/** Just past the last complete line end (LF, CRLF or a CR not at the very end) before `have`. */
+function lastLineEnd(buf: Buffer, have: number): number {
+  for (let i = have - 1; i >= 0; i--) {
+    const b = buf[i];
+    if (b === 10) return i + 1;
+    if (b === 13 && i < have - 1) return i + 1;
+  }
+  return 0;
+}
+
+/** Just past the line end that follows `start` (CRLF counted as one), or `limit`. */
+function nextLineEnd(buf: Buffer, start: number, limit: number): number {
+  for (let i = start; i < limit; i++) {
+    if (buf[i] === 10) return i + 1;
+    if (buf[i] === 13) return buf[i + 1] === 10 && i + 1 < limit ? i + 2 : i + 1;
+  }
+  return limit;
 }
 
 class Scanner {
@@ -145,8 +174,9 @@ class Scanner {
           work.set(bytes, have);
           have += bytes.length;
         }
-        // Whole lines only; the last, cut line waits for the next chunk.
-        const limit = eof || have === 0 ? have : work.lastIndexOf(10, have - 1) + 1;
+        // Whole lines only; the last, cut line waits for the next chunk. A CR ends a line (old Mac
+        // exports), but a CR at the very end may be the first half of a CRLF: it waits too.
+        const limit = eof || have === 0 ? have : lastLineEnd(work, have);
         if (utf8 && limit > 0 && !isUtf8(work.subarray(0, limit))) this.badEncoding(work, limit);
         this.lines(work, limit);
         work.copy(work, 0, limit, have);
@@ -163,7 +193,7 @@ class Scanner {
   private badEncoding(buf: Buffer, limit: number): never {
     let line = this.line + 1;
     for (let start = 0; start < limit; line++) {
-      const end = Math.min(limit, buf.indexOf(10, start) + 1 || limit);
+      const end = Math.min(limit, nextLineEnd(buf, start, limit));
       if (!isUtf8(buf.subarray(start, end))) break;
       start = end;
     }
@@ -188,10 +218,10 @@ class Scanner {
           view.starts[count] = fieldStart;
           view.ends[count++] = i;
           fieldStart = i + 1;
-        } else if (b === 10) break;
+        } else if (b === 10 || b === 13) break;
         else if (b === 34) quote = true;
       }
-      const end = i > pos && buf[i - 1] === 13 ? i - 1 : i;
+      const end = i;
       if (quote || this.record !== undefined) {
         this.textLine(buf.toString('utf8', pos, end));
         view.buf = buf;
@@ -206,7 +236,8 @@ class Scanner {
           this.onRow(view);
         }
       }
-      pos = i + 1;
+      // CRLF is one line end; a bare CR or LF is one too.
+      pos = buf[i] === 13 && i + 1 < limit && buf[i + 1] === 10 ? i + 2 : i + 1;
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Campaign } from '../campaign/load.js';
 import type { Figures as TemplateFigures } from '../campaign/context.js';
 import type { CommuneReference } from '../data/cog.js';
-import { aggregate, type Figures } from './aggregate.js';
+import { aggregate, dayOf, type Figures } from './aggregate.js';
 import { readSignups, type SignupResult, type SignupSource } from './signups.js';
 
 /** The campaign's sign-up sources from campagne.yaml, in the order they were exported. */
@@ -18,13 +18,24 @@ export interface Tracked {
   read: SignupResult;
 }
 
-export async function track(campaign: Campaign, ref: CommuneReference, options: { files?: string[]; from?: string; to?: string } = {}): Promise<Tracked | undefined> {
+/**
+ * Today's date in the French time zone furthest ahead (Wallis-et-Futuna, UTC+12): a sign-up made
+ * this morning overseas is not "in the future" for a server in Paris.
+ */
+export function latestFrenchDay(now: Date): number {
+  return dayOf(new Date(now.getTime() + 12 * 3_600_000).toISOString());
+}
+
+export async function track(campaign: Campaign, ref: CommuneReference, options: { files?: string[]; from?: string; to?: string; now?: Date } = {}): Promise<Tracked | undefined> {
   const source = signupSource(campaign) ?? (options.files?.length ? { fichiers: options.files, colonnes: {} } : undefined);
   if (!source) return undefined;
-  const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers);
+  // The clock is read here, at the edge, when the caller did not give it.
+  const today = latestFrenchDay(options.now ?? new Date());
+  const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers, today);
   const names = new Map([...ref.departements.values()].map((d) => [d.code, d.nom]));
   const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
-  return { figures: aggregate(read.records, names, { ...options, departements: deps }), read };
+  const { from, to } = options;
+  return { figures: aggregate(read.records, names, { ...(from ? { from } : {}), ...(to ? { to } : {}), departements: deps }), read };
 }
 
 /** What templates see as `volontaires`: the région total, each département's, and the date. */

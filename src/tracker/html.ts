@@ -83,7 +83,7 @@ ${bars(top, 'Par catégorie')}
 <table><thead><tr><th>Métier</th><th>Inscrits</th></tr></thead><tbody>
 ${Object.entries(f.metiers).map(([m, n]) => `<tr><td>${escapeHtml(m)}</td><td class="n">${fmt(n)}</td></tr>`).join('\n')}
 </tbody></table>
-<footer>${fmt(meta.rejetes)} ligne(s) rejetée(s), ${fmt(f.exclus)} désinscription(s) non comptée(s). Produit par relais le ${escapeHtml(meta.genere)}.</footer>
+<footer>${fmt(meta.rejetes)} ${meta.rejetes > 1 ? 'lignes rejetées' : 'ligne rejetée'}, ${fmt(f.exclus)} ${f.exclus > 1 ? 'désinscriptions non comptées' : 'désinscription non comptée'}. Produit par relais le ${escapeHtml(meta.genere)}.</footer>
 </body></html>
 `;
 }

@@ -5,7 +5,7 @@ import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../
 import { matchColumns, type ColumnSpec } from '../data/columns.js';
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
-import { dayOf, type SignupRecords } from './aggregate.js';
+import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
 import { isoDateKey, trimEnd, trimStart } from './bytes.js';
 import { ByteInterner } from './interner.js';
@@ -108,7 +108,11 @@ class Memo {
   }
 }
 
-export async function readSignups(campaign: Campaign, source: SignupSource, ref: CommuneReference, files = source.fichiers): Promise<SignupResult> {
+/**
+ * `today` (a day number, see dayOf) is the last day a sign-up may carry: a later date is a typo
+ * or a wrong clock on the platform, and would date the letter's « à ce jour » figure in the future.
+ */
+export async function readSignups(campaign: Campaign, source: SignupSource, ref: CommuneReference, files = source.fichiers, today = Number.POSITIVE_INFINITY): Promise<SignupResult> {
   const problems = new ProblemList();
   // The largest export holds nearly every volunteer, at some 60 bytes a row: the id table is
   // sized once from it instead of growing step by step.
@@ -171,7 +175,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     if (!table) continue;
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
-      problems.error('colonne-manquante', `inscriptions : colonne(s) manquante(s) ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: 1 }, 'file');
+      problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: 1 }, 'file');
       continue;
     }
     if (!columns.indexes.has('departement') && !columns.indexes.has('code_postal') && !columns.indexes.has('commune')) {
@@ -221,9 +225,16 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         code = placeMemo.get(place, 0, n, () => indexOfDep(departementOf(ref, '', text(iCp), text(iCom))));
       }
       const hasId = field(iId);
-      if (!hasId || d < 0 || code < 0) {
+      const future = d > today;
+      if (!hasId || d < 0 || future || code < 0) {
         rejetes++;
-        const why = !hasId ? 'identifiant vide' : d < 0 ? `date « ${text(iDate)} » invalide` : `département introuvable (« ${text(iDep) || text(iCp) || text(iCom)} »)`;
+        const why = !hasId
+          ? 'identifiant vide'
+          : d < 0
+            ? `date « ${text(iDate)} » invalide`
+            : future
+              ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
+              : `département introuvable (« ${text(iDep) || text(iCp) || text(iCom)} »)`;
         problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
         return;
       }

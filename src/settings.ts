@@ -1,0 +1,165 @@
+import { RelaisError } from './errors.js';
+
+/**
+ * Every RELAIS_* setting, read and validated once at start (src/cli/main.ts) before any command
+ * runs. A value that cannot be right is a usage error naming the variable: `RELAIS_HTTP_TIMEOUT_MS=abc`
+ * used to turn every post into a deferred "injoignable (ERR_OUT_OF_RANGE)" while the run exited 0.
+ *
+ * The rules match those of the modules that still read their own variables (delivery/transport.ts,
+ * delivery/social.ts, letters/pool.ts), so that a value accepted here is never refused later.
+ */
+export interface Settings {
+  /** RELAIS_DEBUG: stack traces on errors. */
+  debug: boolean;
+  /** RELAIS_WORKERS: letter threads; undefined lets the pool decide. */
+  workers: number | undefined;
+  /** RELAIS_HTTP_TIMEOUT_MS: social networks' requests. */
+  httpTimeoutMs: number;
+  /** RELAIS_RETRY_MS: first wait before retrying a post. */
+  retryMs: number;
+  smtp: {
+    /** RELAIS_SMTP_URL; undefined: emails go to the local outbox. */
+    url: URL | undefined;
+    /** RELAIS_SMTP_TIMEOUT_MS */
+    timeoutMs: number;
+    /** RELAIS_SMTP_MAX_CONNECTIONS */
+    maxConnections: number;
+    /** RELAIS_SMTP_RETRY_MS; undefined: the sender's default. */
+    retryMs: number | undefined;
+    /** RELAIS_SMTP_CA_FILE, as given (read when a command connects). */
+    caFile: string | undefined;
+    /** RELAIS_SMTP_ALLOW_PLAIN_AUTH: a local relay may take the password without TLS (loopback only, checked by the transport). */
+    allowPlainAuth: boolean;
+  };
+  /** RELAIS_ANNUAIRE_API_URL and RELAIS_RNE_URL (`relais fetch`): undefined for the official sources. */
+  sources: { annuaire: URL | undefined; rne: URL | undefined };
+  /** RELAIS_X_API_URL, RELAIS_FACEBOOK_API_URL, RELAIS_LINKEDIN_API_URL: undefined for the real services. */
+  apiUrls: { x: URL | undefined; facebook: URL | undefined; linkedin: URL | undefined };
+  /** RELAIS_FACEBOOK_GRAPH_VERSION ("v21.0") and RELAIS_LINKEDIN_VERSION ("202501"): they go into request paths. */
+  versions: { facebook: string; linkedin: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+const MAX_TIMER_MS = 2_147_483_647; // setTimeout's own limit
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined ? undefined : value.trim();
+  }
+
+  /** An integer of milliseconds or a count, written in plain digits ("30000", not "30 s" nor "3e4"). */
+  integer(name: string, fallback: number, min: number, max: number, unit: string): number;
+  integer(name: string, fallback: undefined, min: number, max: number, unit: string): number | undefined;
+  integer(name: string, fallback: number | undefined, min: number, max: number, unit: string): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const shown = value === '' ? 'vide' : `« ${value.length > 40 ? `${value.slice(0, 40)}…` : value} »`;
+      this.problems.push(`${name} : ${shown} n'est pas valable ; un nombre entier ${unit} de ${min.toLocaleString('fr-FR')} à ${max.toLocaleString('fr-FR')} est attendu`);
+      return fallback;
+    }
+    return n;
+  }
+
+  boolean(name: string): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined || ['', '0', 'false', 'non', 'no'].includes(value)) return false;
+    if (['1', 'true', 'oui', 'yes'].includes(value)) return true;
+    this.problems.push(`${name} : « ${value} » n'est pas valable ; 1 (oui) ou 0 (non) est attendu`);
+    return false;
+  }
+
+  url(name: string, protocols: string[], options: { credentials: boolean }): URL | undefined {
+    const value = this.raw(name);
+    if (!value) return undefined;
+    const expected = protocols.map((p) => `${p}://`).join(' ou ');
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      // The value may hold a password: it is not repeated.
+      this.problems.push(`${name} illisible : une adresse ${expected} est attendue`);
+      return undefined;
+    }
+    if (!protocols.includes(url.protocol.replace(/:$/, ''))) {
+      this.problems.push(`${name} : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (${expected} attendu)`);
+      return undefined;
+    }
+    if (!url.hostname) {
+      this.problems.push(`${name} : serveur manquant dans l'adresse`);
+      return undefined;
+    }
+    if (!options.credentials && (url.username || url.password)) {
+      this.problems.push(`${name} : l'adresse ne doit pas contenir d'identifiant ni de mot de passe (les jetons ont leurs propres variables)`);
+      return undefined;
+    }
+    return url;
+  }
+
+  text(name: string): string | undefined {
+    return this.raw(name) || undefined;
+  }
+
+  /** A value of a known shape, e.g. an API version that goes into a URL path. */
+  pattern(name: string, fallback: string, shape: RegExp, example: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!shape.test(value)) {
+      this.problems.push(`${name} : « ${value.length > 40 ? `${value.slice(0, 40)}…` : value} » n'est pas valable ; une version comme ${example} est attendue`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+/** Reads every setting; all the wrong ones are named in a single usage error (exit 2). */
+export function readSettings(env: Env): Settings {
+  const r = new Reader(env);
+  const settings: Settings = {
+    debug: r.boolean('RELAIS_DEBUG'),
+    workers: r.integer('RELAIS_WORKERS', undefined, 0, 64, 'de fils'),
+    httpTimeoutMs: r.integer('RELAIS_HTTP_TIMEOUT_MS', 20_000, 100, MAX_TIMER_MS, 'de millisecondes'),
+    retryMs: r.integer('RELAIS_RETRY_MS', 2000, 0, MAX_TIMER_MS, 'de millisecondes'),
+    smtp: {
+      url: r.url('RELAIS_SMTP_URL', ['smtp', 'smtps'], { credentials: true }),
+      timeoutMs: r.integer('RELAIS_SMTP_TIMEOUT_MS', 15_000, 100, MAX_TIMER_MS, 'de millisecondes'),
+      maxConnections: r.integer('RELAIS_SMTP_MAX_CONNECTIONS', 3, 1, 50, 'de connexions'),
+      retryMs: r.integer('RELAIS_SMTP_RETRY_MS', undefined, 0, 600_000, 'de millisecondes'),
+      caFile: r.text('RELAIS_SMTP_CA_FILE'),
+      allowPlainAuth: r.boolean('RELAIS_SMTP_ALLOW_PLAIN_AUTH'),
+    },
+    sources: {
+      annuaire: r.url('RELAIS_ANNUAIRE_API_URL', ['http', 'https'], { credentials: false }),
+      rne: r.url('RELAIS_RNE_URL', ['http', 'https'], { credentials: false }),
+    },
+    apiUrls: {
+      x: r.url('RELAIS_X_API_URL', ['http', 'https'], { credentials: false }),
+      facebook: r.url('RELAIS_FACEBOOK_API_URL', ['http', 'https'], { credentials: false }),
+      linkedin: r.url('RELAIS_LINKEDIN_API_URL', ['http', 'https'], { credentials: false }),
+    },
+    versions: {
+      facebook: r.pattern('RELAIS_FACEBOOK_GRAPH_VERSION', 'v21.0', /^v\d{1,3}\.\d{1,3}$/, 'v21.0'),
+      linkedin: r.pattern('RELAIS_LINKEDIN_VERSION', '202501', /^\d{6}(\.\d{2})?$/, '202501'),
+    },
+  };
+  if (r.problems.length === 1) throw new SettingsError(r.problems[0]!, r.problems);
+  if (r.problems.length > 1) throw new SettingsError(`${r.problems.length} variables d'environnement invalides :\n  ${r.problems.join('\n  ')}`, r.problems);
+  return settings;
+}
+
+/** A usage error (exit 2); the --json error document lists every refused variable. */
+export class SettingsError extends RelaisError {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message, {}, { exitCode: 2, details: { variables: problems } });
+    this.name = 'SettingsError';
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings, SettingsError } from '../src/settings.js';
+
+/** RELAIS_* settings: read once at start, every wrong value named in one usage error. */
+function refused(env: Record<string, string>): SettingsError {
+  try {
+    readSettings(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SettingsError);
+    expect((err as SettingsError).exitCode).toBe(2);
+    return err as SettingsError;
+  }
+  throw new Error('these settings should have been refused');
+}
+
+describe('readSettings', () => {
+  it('gives the defaults when nothing is set', () => {
+    const s = readSettings({});
+    expect(s).toMatchObject({ debug: false, workers: undefined, httpTimeoutMs: 30_000, retryMs: 2000, versions: { facebook: 'v21.0', linkedin: '202501' } });
+    expect(s.smtp).toEqual({ url: undefined, timeoutMs: 30_000, maxConnections: 3, retryMs: undefined, caFile: undefined });
+  });
+
+  it('reads numbers, booleans, URLs and versions', () => {
+    const s = readSettings({
+      RELAIS_DEBUG: 'oui',
+      RELAIS_WORKERS: '0',
+      RELAIS_HTTP_TIMEOUT_MS: ' 1500 ',
+      RELAIS_RETRY_MS: '0',
+      RELAIS_SMTP_URL: 'smtps://prefecture:p%40ss@mail.example:465',
+      RELAIS_SMTP_MAX_CONNECTIONS: '50',
+      RELAIS_SMTP_RETRY_MS: '20',
+      RELAIS_X_API_URL: 'http://127.0.0.1:8080/x',
+      RELAIS_FACEBOOK_GRAPH_VERSION: 'v19.0',
+    });
+    expect(s).toMatchObject({ debug: true, workers: 0, httpTimeoutMs: 1500, retryMs: 0, versions: { facebook: 'v19.0' } });
+    expect(s.smtp).toMatchObject({ maxConnections: 50, retryMs: 20 });
+    expect(s.smtp.url?.hostname).toBe('mail.example');
+    expect(s.apiUrls.x?.href).toBe('http://127.0.0.1:8080/x');
+    expect(readSettings({ RELAIS_DEBUG: '' }).debug).toBe(false);
+  });
+
+  it.each([
+    ['RELAIS_HTTP_TIMEOUT_MS', 'abc'],
+    ['RELAIS_HTTP_TIMEOUT_MS', '30 s'],
+    ['RELAIS_HTTP_TIMEOUT_MS', '3e4'],
+    ['RELAIS_HTTP_TIMEOUT_MS', '50'],
+    ['RELAIS_HTTP_TIMEOUT_MS', '99999999999'],
+    ['RELAIS_RETRY_MS', '-1'],
+    ['RELAIS_SMTP_TIMEOUT_MS', ''],
+    ['RELAIS_SMTP_MAX_CONNECTIONS', '0'],
+    ['RELAIS_SMTP_MAX_CONNECTIONS', '2.5'],
+    ['RELAIS_WORKERS', 'deux'],
+    ['RELAIS_DEBUG', 'peut-être'],
+    ['RELAIS_SMTP_URL', 'mail.example:25'],
+    ['RELAIS_SMTP_URL', 'http://mail.example'],
+    ['RELAIS_LINKEDIN_API_URL', 'https://moi:secret@api.example'],
+    ['RELAIS_FACEBOOK_GRAPH_VERSION', '21/../../me'],
+  ])('%s=%j is a usage error naming the variable', (name, value) => {
+    const err = refused({ [name]: value });
+    expect(err.message).toMatch(new RegExp(`^${name}( illisible)? :`));
+    expect(err.problems).toHaveLength(1);
+    expect(err.message).not.toContain('secret');
+  });
+
+  it('names every wrong variable at once', () => {
+    const err = refused({ RELAIS_WORKERS: 'x', RELAIS_RETRY_MS: 'y', RELAIS_X_API_URL: 'ftp://a.example' });
+    expect(err.problems.map((p) => p.split(' ')[0])).toEqual(['RELAIS_WORKERS', 'RELAIS_RETRY_MS', 'RELAIS_X_API_URL']);
+    expect(err.message).toMatch(/^3 variables d'environnement invalides :/);
+  });
+});

@@ -333,8 +333,8 @@ describe('relais fetch: settings', () => {
   it('refuses a base address with credentials, without showing them', async () => {
     const dir = sampleCampaign();
     const { code, stderr } = await relais(['-C', dir, 'fetch'], { env: { ...annuaireEnv(server), RELAIS_ANNUAIRE_API_URL: 'https://agent:s3cret@proxy.example/api' } });
-    expect(code).toBe(1);
-    expect(stderr).toContain('RELAIS_ANNUAIRE_API_URL : l\'adresse ne doit contenir ni identifiant ni mot de passe');
+    expect(code).toBe(2);
+    expect(stderr).toContain('RELAIS_ANNUAIRE_API_URL : l\'adresse ne doit pas contenir d\'identifiant ni de mot de passe');
     expect(stderr).not.toContain('s3cret');
   });
 

@@ -33,14 +33,21 @@ describe('the README’s guide, step by step', () => {
     expect(real.code, real.stderr).toBe(0);
     expect(real.json).toMatchObject({ ok: true, sent: 556 });
 
-    // Step 8: the campaign's publications, with the accounts' credentials.
+    // Step 8: a rehearsal without credentials, then the campaign's publications with the accounts'
+    // credentials; the sample's posts are dated April 2020, so the README says --publish-late.
+    const rehearsed = await relais(['-C', dir, 'schedule', 'run']);
+    expect(rehearsed.code, rehearsed.stderr).toBe(0);
     social = await startSocial();
-    const published = await relais(['-C', dir, 'schedule', 'run'], { env: socialEnv(social) });
+    const held = await relais(['-C', dir, 'schedule', 'run'], { env: socialEnv(social) });
+    expect(held.code).toBe(1);
+    expect(held.stdout + held.stderr).toContain('--publish-late');
+    expect(social.published).toHaveLength(0);
+    const published = await relais(['-C', dir, 'schedule', 'run', '--publish-late'], { env: socialEnv(social) });
     expect(published.code, published.stderr).toBe(0);
 
     // Run again, both: nothing leaves twice.
     expect((await relaisJson<{ sent: number }>(['-C', dir, 'send', '--yes'], { env: smtpEnv })).json.sent).toBe(0);
-    expect((await relais(['-C', dir, 'schedule', 'run'], { env: socialEnv(social) })).code).toBe(0);
+    expect((await relais(['-C', dir, 'schedule', 'run', '--publish-late'], { env: socialEnv(social) })).code).toBe(0);
 
     const perRecipient = new Map<string, number>();
     for (const m of smtp.received) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);

@@ -16,8 +16,9 @@ function refused(env: Record<string, string>): SettingsError {
 describe('readSettings', () => {
   it('gives the defaults when nothing is set', () => {
     const s = readSettings({});
-    expect(s).toMatchObject({ debug: false, workers: undefined, httpTimeoutMs: 30_000, retryMs: 2000, versions: { facebook: 'v21.0', linkedin: '202501' } });
-    expect(s.smtp).toEqual({ url: undefined, timeoutMs: 30_000, maxConnections: 3, retryMs: undefined, caFile: undefined });
+    expect(s).toMatchObject({ debug: false, workers: undefined, httpTimeoutMs: 20_000, retryMs: 2000, versions: { facebook: 'v21.0', linkedin: '202501' } });
+    expect(s.smtp).toEqual({ url: undefined, timeoutMs: 15_000, maxConnections: 3, retryMs: undefined, caFile: undefined, allowPlainAuth: false });
+    expect(s.sources).toEqual({ annuaire: undefined, rne: undefined });
   });
 
   it('reads numbers, booleans, URLs and versions', () => {

@@ -27,6 +27,15 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
           out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${d.parCourriel.toLocaleString('fr-FR')} par courriel, ${d.parCourrier.toLocaleString('fr-FR')} par courrier`);
         }
       }
+      if (report.fichiers.length > 0) {
+        out.line(`${c.bold('Fichiers')} (lus = utilisés + écartés + rejetés) :`);
+        for (const f of report.fichiers) {
+          const n = (x: number) => x.toLocaleString('fr-FR');
+          const aside = Object.values(f.ecartes).reduce((a, b) => a + b, 0);
+          const why = Object.entries(f.ecartes).map(([reason, k]) => `${reason} : ${n(k)}`).join(', ');
+          out.line(`  ${f.fichier} (${f.format}) : ${n(f.lus)} lus, ${n(f.utilises)} utilisés, ${n(aside)} écartés${why ? ` (${why})` : ''}, ${n(f.rejetes)} rejetés`);
+        }
+      }
       if (report.horsCampagne > 0) {
         out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'ignorées' : 'ignorée'} (hors_campagne: ignorer)`));
       }

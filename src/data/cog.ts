@@ -137,8 +137,19 @@ export function communeReference(): CommuneReference {
  * Corsican codes (2A/2B) and overseas codes are left as they are.
  */
 export function normalizeInsee(code: string): string {
+  return repairInsee(code).code;
+}
+
+/** The same repair, saying whether it changed anything: readers warn with the line. */
+export function repairInsee(code: string): { code: string; repaired: boolean } {
   const c = code.trim().toUpperCase();
-  return /^\d{4}$/.test(c) ? `0${c}` : c;
+  return /^\d{4}$/.test(c) ? { code: `0${c}`, repaired: true } : { code: c, repaired: false };
+}
+
+/** A postal code that lost its leading zero ("1400" → "01400"): same cause, same repair. */
+export function repairPostalCode(code: string): { code: string; repaired: boolean } {
+  const c = code.trim();
+  return /^\d{4}$/.test(c) ? { code: `0${c}`, repaired: true } : { code: c, repaired: false };
 }
 
 /** Same repair for département codes ("1" → "01"). */

@@ -18,6 +18,7 @@ interface Report {
   errors: Problem[];
   warnings: Problem[];
   horsCampagne: number;
+  fichiers: Array<{ fichier: string; lus: number; utilises: number; ecartes: Record<string, number>; rejetes: number }>;
 }
 
 const MAYORS_OK = [RNE_HEADER, rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'F'), rneRow('37', '37261', 'Tours', 'DUPONT', 'Jean', 'M')].join('\n') + '\n';
@@ -44,7 +45,10 @@ describe('relais check on the sample campaign', () => {
     expect(byPost).toBeLessThan(80);
     expect(json.warnings.filter((w) => w.kind === 'sans-courriel')).toHaveLength(byPost);
     // The four other départements of the région are in the files and skipped on purpose.
-    expect(json.horsCampagne).toBe(2 * (1754 - 597));
+    const [mayors, townHalls] = json.fichiers;
+    expect(mayors).toMatchObject({ fichier: 'data/maires.csv', lus: 1754, utilises: 597, ecartes: { 'autre département': 1754 - 597 }, rejetes: 0 });
+    expect(townHalls).toMatchObject({ fichier: 'data/annuaire-mairies.json', utilises: 597, rejetes: 0 });
+    expect(json.horsCampagne).toBe(1754 - 597 + townHalls!.ecartes['autre département']!);
   });
 
   it('prints a French report and exits 0', async () => {

@@ -50,7 +50,19 @@ function service(rand: () => number, type: string, code: string, nom: string, fi
  *   complement2, street, distribution, postal code, locality.
  * @param delegated former commune codes (communes déléguées) by current commune.
  */
-export function directoryRecords(communes: Commune[], contacts: string[][], delegated: Map<string, string[]>, seed: number): Json[] {
+const OTHER_TYPES: Array<[string, string]> = [
+  ['bibliotheque', 'Médiathèque'],
+  ['centre_social', 'Centre social'],
+  ['maison_sante', 'Maison de santé'],
+  ['ecole', 'École publique'],
+  ['creche', 'Crèche municipale'],
+];
+
+/**
+ * @param extra other services per commune beyond the sample's (the national benchmark file adds
+ *   some, so that town halls are a minority of its records, as in the real directory).
+ */
+export function directoryRecords(communes: Commune[], contacts: string[][], delegated: Map<string, string[]>, seed: number, extra = 0): Json[] {
   const rand = prng(seed);
   const records: Json[] = [];
   communes.forEach((c, i) => {
@@ -93,6 +105,17 @@ export function directoryRecords(communes: Commune[], contacts: string[][], dele
           adresse: [address('Adresse', { voie: '2 rue de la Mairie', codePostal: postal, localite: c.nom })],
           adresse_courriel: [`police@${slug(c.nom)}.example`],
           telephone: [],
+          site_internet: [],
+        }),
+      );
+    }
+    for (let k = 0; k < extra; k++) {
+      const [type, label] = OTHER_TYPES[Math.floor(rand() * OTHER_TYPES.length)]!;
+      others.push(
+        service(rand, type, c.code, `${label} - ${c.nom}`, {
+          adresse: [address('Adresse', { voie: `${1 + k} rue des Écoles`, codePostal: postal, localite: c.nom })],
+          adresse_courriel: [`${type}@${slug(c.nom)}.example`],
+          telephone: [{ valeur: phone, description: '' }],
           site_internet: [],
         }),
       );

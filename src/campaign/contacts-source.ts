@@ -122,7 +122,7 @@ async function readDirectory(
   campaign: Campaign,
   ref: CommuneReference,
   problems: ProblemList,
-  records: AsyncIterable<DirectoryItem>,
+  records: AsyncIterable<DirectoryItem[]>,
   file: string,
   account: FileAccount,
   contacts: Map<string, TownHallContact>,
@@ -136,46 +136,49 @@ async function readDirectory(
     return !inCampaign.has(commune?.departement ?? departementOfCode(insee));
   };
   try {
-    for await (const item of records) {
-      account.lus++;
-      const where = { file, line: item.line };
-      if (item.error !== undefined) {
-        account.rejetes++;
-        problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
-        continue;
-      }
-      const verdict = classifyRecord(item.value);
-      const nom = field(item.value, 'nom');
-      const id = field(item.value, 'id');
-      if (verdict.kind === 'autre-service') {
-        setAside(account, 'autre service (CCAS, police municipale…)');
-        continue;
-      }
-      if (verdict.kind === 'rejet') {
-        if (outside(verdict.insee)) setAside(account, 'autre département');
-        else {
+    for await (const batch of records) {
+      for (const item of batch) {
+        account.lus++;
+        const where = { file, line: item.line };
+        if (item.error !== undefined) {
           account.rejetes++;
-          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${verdict.reason}`, { ...where, field: verdict.field || 'fiche' });
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
+          continue;
         }
-        continue;
+        const verdict = classifyRecord(item.value);
+        const nom = field(item.value, 'nom');
+        const id = field(item.value, 'id');
+        if (verdict.kind === 'autre-service') {
+          setAside(account, 'autre service (CCAS, police municipale…)');
+          continue;
+        }
+        if (verdict.kind === 'rejet') {
+          if (outside(verdict.insee)) setAside(account, 'autre département');
+          else {
+            account.rejetes++;
+            problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${verdict.reason}`, { ...where, field: verdict.field || 'fiche' });
+          }
+          continue;
+        }
+        const th = verdict.townHall;
+        const commune: Commune | undefined = ref.communes.get(th.insee) ?? ref.communes.get(ref.formerCodes.get(th.insee) ?? '');
+        const dep = commune?.departement ?? departementOfCode(th.insee);
+        seenDeps.set(dep, (seenDeps.get(dep) ?? 0) + 1);
+        if (!inCampaign.has(dep)) {
+          setAside(account, 'autre département');
+          continue;
+        }
+        for (const r of th.reparations) problems.warning('code-repare', `${WHAT} : ${labelOf(item, nom, id)} : ${r}`, { ...where, field: 'code' });
+        if (!commune) {
+          account.rejetes++;
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE ${th.insee} inconnu du Code officiel géographique`, { ...where, field: 'pivot' });
+          continue;
+        }
+        const list = candidates.get(commune.code) ?? [];
+        // Only where the record is: its parsed value would keep 35,000 whole records alive.
+        list.push({ townHall: th, own: th.insee === commune.code, item: { index: item.index, line: item.line } });
+        candidates.set(commune.code, list);
       }
-      const th = verdict.townHall;
-      const commune: Commune | undefined = ref.communes.get(th.insee) ?? ref.communes.get(ref.formerCodes.get(th.insee) ?? '');
-      const dep = commune?.departement ?? departementOfCode(th.insee);
-      seenDeps.set(dep, (seenDeps.get(dep) ?? 0) + 1);
-      if (!inCampaign.has(dep)) {
-        setAside(account, 'autre département');
-        continue;
-      }
-      for (const r of th.reparations) problems.warning('code-repare', `${WHAT} : ${labelOf(item, nom, id)} : ${r}`, { ...where, field: 'code' });
-      if (!commune) {
-        account.rejetes++;
-        problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE ${th.insee} inconnu du Code officiel géographique`, { ...where, field: 'pivot' });
-        continue;
-      }
-      const list = candidates.get(commune.code) ?? [];
-      list.push({ townHall: th, own: th.insee === commune.code, item });
-      candidates.set(commune.code, list);
     }
   } catch (err) {
     if (!(err instanceof RelaisError)) throw err;

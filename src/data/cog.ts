@@ -93,8 +93,19 @@ export class CommuneReference {
     return (this.loaded = { communes, formerCodes });
   }
 
+  private byDepartement: Map<string, Commune[]> | undefined;
+
+  /** Indexed once: a national campaign asks for each of its 101 départements. */
   communesOf(departement: string): Commune[] {
-    return [...this.communes.values()].filter((c) => c.departement === departement);
+    if (!this.byDepartement) {
+      this.byDepartement = new Map();
+      for (const c of this.communes.values()) {
+        const list = this.byDepartement.get(c.departement);
+        if (list) list.push(c);
+        else this.byDepartement.set(c.departement, [c]);
+      }
+    }
+    return [...(this.byDepartement.get(departement) ?? [])];
   }
 
   departementsOf(region: string): Departement[] {

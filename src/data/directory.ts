@@ -273,9 +273,9 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
   return { kind: 'flat' };
 }
 
-async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string): AsyncGenerator<DirectoryItem> {
+async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string): AsyncGenerator<DirectoryItem[]> {
   try {
-    for await (const item of jsonRecords(stream)) yield item as JsonItem as DirectoryItem;
+    for await (const items of jsonRecords(stream)) yield items as JsonItem[] as DirectoryItem[];
   } catch (err) {
     if (err instanceof JsonShapeError) throw new RelaisError(err.message, { file, line: err.line });
     if (err instanceof RelaisError) throw err;
@@ -289,7 +289,7 @@ async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string): Asy
  * Rows of a directory table (the CSV export, or a copy saved as xlsx) as records keyed by field
  * name; nested cells keep their JSON text, which classifyRecord parses and names when it fails.
  */
-export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem> {
+export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[]> {
   const keys = table.header.map((h) => normalizeHeader(h).replace(/ /g, '_'));
   let index = 0;
   for await (const row of table.rows) {
@@ -297,12 +297,12 @@ export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem>
     keys.forEach((k, i) => {
       if (k && !(k in record)) record[k] = row.values[i] ?? '';
     });
-    yield { index: ++index, line: row.line, value: record };
+    yield [{ index: ++index, line: row.line, value: record }];
   }
 }
 
-/** Streams the records of a JSON or zipped JSON directory export. */
-export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }): AsyncGenerator<DirectoryItem> {
+/** Streams the records of a directory export (JSON, zipped JSON, or a table), in batches. */
+export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }): AsyncGenerator<DirectoryItem[]> {
   if (kind.format === 'zip') {
     const entries = await zipEntries(path, file);
     const entry = entries.find((e) => e.name === kind.jsonMember);

@@ -186,15 +186,20 @@ export class JsonRecordSplitter {
   }
 }
 
-/** Records of a JSON byte stream, in order. */
-export async function* jsonRecords(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonItem> {
+/**
+ * Records of a JSON byte stream, in order, a chunk's worth at a time: one await per record would
+ * cost more than parsing it.
+ */
+export async function* jsonRecords(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonItem[]> {
   const splitter = new JsonRecordSplitter();
   let first = true;
   for await (const raw of stream) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
     if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     first = false;
-    yield* splitter.push(chunk);
+    const items = splitter.push(chunk);
+    if (items.length) yield items;
   }
-  yield* splitter.end();
+  const last = splitter.end();
+  if (last.length) yield last;
 }

@@ -21,10 +21,11 @@ import { zipEntries, zipEntryStream } from './zip.js';
  * - `adresse_courriel`: a list of strings in the data.gouv.fr file, a string (several addresses
  *   separated by `;`) in some API exports; `telephone`, `site_internet`: `[{valeur, description}]`.
  * - The API (Opendatasoft explore v2.1 on api-lannuaire.service-public.fr,
- *   `/catalog/datasets/api-lannuaire-administration/exports/json|csv`) gives nested fields as JSON
- *   text: "[{\"type_service_local\":\"ccas\",\"code_insee_commune\":[\"76540\"]}]" in the JSON
- *   export as well as in the CSV one (`;`-separated, one column per field). Its records endpoint
- *   answers `{total_count, results: [...]}`.
+ *   `/catalog/datasets/api-lannuaire-administration/exports/json|csv`): the JSON export is an
+ *   array of records; scripts that read it parse `pivot` as JSON text
+ *   ("[{\"type_service_local\":\"ccas\",\"code_insee_commune\":[\"76540\"]}]"), others read
+ *   real arrays. The CSV export is `;`-separated, one column per field, nested fields as JSON text
+ *   in the cells. The records endpoint answers `{total_count, results: [...]}`.
  * - data.gouv.fr's "Base de données locales" is an archive holding `<date>-data.gouv_local.json`,
  *   an object `{"service": [...]}` whose nested fields are real arrays (≈ 270 MB).
  *
@@ -203,6 +204,26 @@ export function chooseTownHall<T extends { townHall: TownHallRecord; own: boolea
     } else if (c.townHall.dateModification < chosen.townHall.dateModification) why = 'la plus récemment modifiée';
   }
   return { chosen, why };
+}
+
+/**
+ * The town halls of a set of records, one per INSEE code as the pivot gives it (no commune
+ * reference: the fetch command compares two exports with it), with what was set aside.
+ */
+export function townHallsOf(records: Iterable<unknown>): { townHalls: Map<string, TownHallRecord>; autresServices: number; rejets: Array<{ index: number; reason: string }> } {
+  const byCode = new Map<string, Array<{ townHall: TownHallRecord; own: boolean }>>();
+  let autresServices = 0;
+  const rejets: Array<{ index: number; reason: string }> = [];
+  let index = 0;
+  for (const value of records) {
+    index++;
+    const verdict = classifyRecord(value);
+    if (verdict.kind === 'autre-service') autresServices++;
+    else if (verdict.kind === 'rejet') rejets.push({ index, reason: verdict.reason });
+    else byCode.set(verdict.townHall.insee, [...(byCode.get(verdict.townHall.insee) ?? []), { townHall: verdict.townHall, own: true }]);
+  }
+  const townHalls = new Map([...byCode].map(([code, list]) => [code, chooseTownHall(list).chosen.townHall]));
+  return { townHalls, autresServices, rejets };
 }
 
 export interface DirectoryItem {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { balanced, type FileAccount } from '../src/campaign/accounting.js';
 import { checkCampaign, type CheckResult } from '../src/campaign/check.js';
@@ -9,7 +10,11 @@ import { chooseEmail } from '../src/data/contacts.js';
 import { classifyRecord, townHallsOf } from '../src/data/directory.js';
 import { JsonRecordSplitter } from '../src/data/json-records.js';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow, sampleCampaign } from './helpers/campaign.js';
-import { relaisJson } from './helpers/cli.js';
+import { relais, relaisJson } from './helpers/cli.js';
+import ExcelJS from 'exceljs';
+import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
+
+const tally = tallyFor('directory');
 
 type Rec = Record<string, unknown>;
 
@@ -126,6 +131,36 @@ describe('the sample directory export, in every published format, gives the same
     expect(result.report.errors).toEqual([]);
     expect(summary(result)).toEqual(summary(reference));
     expect(account(result, 'mairies')).toMatchObject({ lus: records.length, utilises: 597, rejetes: 0 });
+  });
+
+  it('the CSV export saved as an Excel workbook', async () => {
+    const dir = sampleCampaign();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('annuaire');
+    const some = [...records.slice(0, 50), ...records.filter((r) => String(r.code_insee_commune).startsWith('45')).slice(0, 350)];
+    for (const line of toApiCsv(some).trim().split('\n')) {
+      const cells: string[] = [];
+      for (const m of line.matchAll(/(?:^|;)("(?:[^"]|"")*"|[^;]*)/g)) cells.push(m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!);
+      sheet.addRow(cells);
+    }
+    await workbook.xlsx.writeFile(join(dir, 'data', 'annuaire.xlsx'));
+    writeFileSync(join(dir, 'campagne.yaml'), readFileSync(join(dir, 'campagne.yaml'), 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/annuaire.xlsx'));
+    const result = await checkCampaign(dir);
+    expect(result.report.errors).toEqual([]);
+    const townHalls = account(result, 'mairies');
+    expect(townHalls).toMatchObject({ format: 'annuaire DILA (xlsx)', lus: 400, rejetes: 0 });
+    expect(balanced(townHalls)).toBe(true);
+    const used = result.recipients.filter((r) => r.contact);
+    expect(used.length).toBe(townHalls.utilises);
+    for (const r of used) expect(summary({ ...result, recipients: [r] })).toEqual(summary({ ...reference, recipients: [recipient(reference, r.commune.code)] }));
+  });
+
+  it('check prints, per file, what was read, used, set aside and rejected', async () => {
+    const { code, stdout } = await relais(['-C', sample, 'check']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Fichiers (lus = utilisés + écartés + rejetés)');
+    expect(stdout).toMatch(/data\/annuaire-mairies\.json \(annuaire DILA \(JSON\)\) : [\d\u202f ]+ lus, 597 utilisés, [\d\u202f ]+ écartés \(autre département : [\d\u202f ]+, autre service/);
+    expect(stdout).toMatch(/data\/maires\.csv \(RNE \(CSV\)\) : 1\s754 lus, 597 utilisés/);
   });
 
   it('the flat list made from the same town halls gives the same recipients', async () => {
@@ -345,6 +380,39 @@ describe('every row accounted for: read = used + set aside + rejected', () => {
     expect(townHalls).toMatchObject({ lus: 9, utilises: 2, ecartes: { 'autre département': 2, 'autre service (CCAS, police municipale…)': 1, 'mairie en double': 1 }, rejetes: 3 });
     expect(signups!.rejetes).toBe(2);
     expect(signups!.ecartes['désinscrit']).toBeGreaterThan(0);
+  });
+
+  it('the JSON splitter finds the elements JSON.parse finds, whatever the layout and the chunks (property)', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 6 }),
+        fc.constantFrom(undefined, 0, 1, '\t'),
+        fc.constantFrom('array', 'service', 'results'),
+        fc.integer({ min: 1, max: 64 }),
+        (elements, indent, shape, size) => {
+          n++;
+          const doc = shape === 'array' ? elements : shape === 'service' ? { version: { service: [0] }, service: elements } : { results: elements, total_count: elements.length };
+          const bytes = Buffer.from(JSON.stringify(doc, null, indent));
+          const splitter = new JsonRecordSplitter();
+          const out = [];
+          for (let i = 0; i < bytes.length; i += size) out.push(...splitter.push(bytes.subarray(i, i + size)));
+          out.push(...splitter.end());
+          // JSON.stringify turns -0 into 0 and drops nothing else: compare through it.
+          expect(out.map((r) => ('value' in r ? JSON.stringify(r.value) : r.error))).toEqual(JSON.parse(JSON.stringify(elements)).map((e: unknown) => JSON.stringify(e)));
+          // A document cut anywhere inside is an error, never a silent end.
+          if (bytes.length > 2) {
+            const cut = new JsonRecordSplitter();
+            expect(() => {
+              cut.push(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))));
+              cut.end();
+            }).toThrow();
+          }
+        },
+      ),
+      fuzzRuns(400),
+    );
+    tally.push(['annuaire JSON découpé en fiches (tableau, service, results)', n]);
   });
 
   it('the JSON splitter gives the same records whatever the chunk size', () => {

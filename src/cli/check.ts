@@ -37,7 +37,8 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
         }
       }
       if (report.horsCampagne > 0) {
-        out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'ignorées' : 'ignorée'} (hors_campagne: ignorer)`));
+        // RNE and flat-list rows by `hors_campagne: ignorer`; directory records always (a national export is normal).
+        out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} ou fiche${report.horsCampagne > 1 ? 's' : ''} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'écartées' : 'écartée'}`));
       }
       out.line();
       printProblems(out, 'Erreurs', report.errors, c.red);

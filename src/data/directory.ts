@@ -332,7 +332,7 @@ export async function* directoryRecords(path: string, file: string, kind: { form
     return;
   }
   if (kind.format === 'json') {
-    yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 20 }), file);
+    yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 16 }), file);
     return;
   }
   const table = await openTable(path, { displayName: file, isHeader: isDirectoryHeader });

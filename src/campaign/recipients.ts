@@ -1,12 +1,12 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
-import { chooseEmail } from '../data/contacts.js';
+import { chooseEmail, type EmailChoice } from '../data/contacts.js';
 import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, type FileAccount } from './accounting.js';
 import { campaignFilter, locate } from './communes.js';
-import { readContacts } from './contacts-source.js';
+import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 
@@ -34,6 +34,20 @@ export interface JoinResult {
 }
 
 const MAYORS = 'fichier des maires';
+
+/** "Mal formée" and "sans adresse" are told apart; addresses not used are named, never dropped. */
+function emailWarnings(name: string, communeName: string, contact: TownHallContact, email: EmailChoice, problems: ProblemList): void {
+  const where = { file: contact.file, line: contact.line, field: 'courriel' };
+  const of = contact.label ? ` (${contact.label})` : '';
+  if (email.email === undefined && email.malformed.length > 0) {
+    problems.warning('courriel-invalide', `fichier des mairies${of} : adresse électronique « ${email.malformed.join(' ; ')} » mal formée (${communeName}) : jamais utilisée, la lettre partira par courrier`, where);
+  } else if (email.email === undefined) {
+    problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, where);
+  } else if (email.others.length > 0 || email.malformed.length > 0) {
+    const ignored = [...email.others, ...email.malformed.map((m) => `${m} (mal formée)`)];
+    problems.warning('courriels-multiples', `${name}${of} : plusieurs adresses électroniques ; ${email.email} est utilisée, ${ignored.map((x) => `« ${x} »`).join(', ')} ${ignored.length > 1 ? 'ne le sont pas' : "ne l'est pas"}`, where);
+  }
+}
 
 export async function buildRecipients(campaign: Campaign, ref: CommuneReference, problems: ProblemList, onlyDeps?: string[]): Promise<JoinResult> {
   const deps = campaign.departements.filter((d) => !onlyDeps?.length || onlyDeps.includes(d.code));
@@ -105,18 +119,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       if (!mayor) problems.warning('sans-maire', `${name} : aucun maire dans le fichier des maires`, { ...(mayorsFile ? { file: mayorsFile } : {}), field: 'maire' });
       const email = contact ? chooseEmail(contact.courriels) : undefined;
       if (!contact) problems.warning('sans-courriel', `${name} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, { ...(contactsFile ? { file: contactsFile } : {}), field: 'courriel' });
-      else {
-        const where = { file: contact.file, line: contact.line, field: 'courriel' };
-        const of = contact.label ? ` (${contact.label})` : '';
-        if (email!.email === undefined && email!.malformed.length > 0) {
-          problems.warning('courriel-invalide', `fichier des mairies${of} : adresse électronique « ${email!.malformed.join(' ; ')} » mal formée (${commune.nom}) : jamais utilisée, la lettre partira par courrier`, where);
-        } else if (email!.email === undefined) {
-          problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, where);
-        } else if (email!.others.length > 0 || email!.malformed.length > 0) {
-          const ignored = [...email!.others, ...email!.malformed.map((m) => `${m} (mal formée)`)];
-          problems.warning('courriels-multiples', `${name}${of} : plusieurs adresses électroniques ; ${email!.email} est utilisée, ${ignored.map((x) => `« ${x} »`).join(', ')} ${ignored.length > 1 ? 'ne le sont pas' : "ne l'est pas"}`, where);
-        }
-      }
+      else emailWarnings(name, commune.nom, contact, email!, problems);
       if (commune.population === 0) problems.warning('population-nulle', `${name} : population 0 dans le Code officiel géographique`, { field: 'population' });
 
       const address = townHallAddress({

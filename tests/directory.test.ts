@@ -265,6 +265,14 @@ describe('directory records: bad inputs, each named with its file and record', (
     expect(account(result, 'mairies')).toMatchObject({ lus: 3, utilises: 0, ecartes: { 'autre département': 2, 'autre service (CCAS, police municipale…)': 1 } });
   });
 
+  it('an export without any record, and a CSV export with only some of its columns', async () => {
+    const empty = await checkWith('{"total_count": 0, "results": []}', 'a.json');
+    expect(empty.report.errors).toContainEqual(expect.objectContaining({ kind: 'fichier-vide', file: 'data/a.json' }));
+    const narrow = await checkWith('nom;pivot\nMairie - Orléans;"[{""type_service_local"":""mairie"",""code_insee_commune"":[""45234""]}]"\n', 'a.csv');
+    expect(narrow.report.errors).toEqual([]);
+    expect(recipient(narrow, '45234').contact).toMatchObject({ courriel: undefined, line: 2 });
+  });
+
   it('an HTML page saved instead of the export: an error, not a table of garbage', async () => {
     const result = await checkWith('<!DOCTYPE html>\n<html><body>Service indisponible</body></html>\n', 'a.json');
     const err = result.report.errors.find((e) => e.kind === 'fichier-illisible')!;

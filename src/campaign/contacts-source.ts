@@ -62,7 +62,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     await readDirectory(campaign, ref, problems, directoryRecords(path, file, sniffed), file, account, contacts);
     return { contacts, file, account };
   }
-  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), contactColumns, problems);
+  // A directory table is read by field name: the flat list's required columns do not apply to it.
+  const columnsOf = (header: string[], overrides: Record<string, string>) =>
+    isDirectoryHeader(header) ? { indexes: new Map<string, number>(), missing: [], duplicates: [] } : contactColumns(header, overrides);
+  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems);
   if (!opened) return { contacts, file, account: undefined };
   const { table, columns } = opened;
   const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';
@@ -225,6 +228,9 @@ async function readDirectory(
       line: chosen.item.line,
       label: labelOf(chosen.item, t.nom, t.id),
     });
+  }
+  if (account.lus === 0 && !problems.errors.some((p) => p.kind === 'fichier-illisible' && p.file === file)) {
+    problems.error('fichier-vide', `${WHAT} : aucune fiche dans cet export de l'annuaire`, { file, line: 1 }, 'file');
   }
   if (account.lus > 0 && account.utilises === 0 && !problems.errors.some((p) => p.kind === 'fichier-illisible' && p.file === file)) {
     const covered = [...seenDeps.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([d]) => d);

@@ -33,7 +33,8 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
           const n = (x: number) => x.toLocaleString('fr-FR');
           const aside = Object.values(f.ecartes).reduce((a, b) => a + b, 0);
           const why = Object.entries(f.ecartes).map(([reason, k]) => `${reason} : ${n(k)}`).join(', ');
-          out.line(`  ${f.fichier} (${f.format}) : ${n(f.lus)} lus, ${n(f.utilises)} utilisés, ${n(aside)} écartés${why ? ` (${why})` : ''}, ${n(f.rejetes)} rejetés`);
+          const w = (x: number, word: string) => `${n(x)} ${word}${x > 1 ? 's' : ''}`;
+          out.line(`  ${f.fichier} (${f.format}) : ${w(f.lus, 'lu')}, ${w(f.utilises, 'utilisé')}, ${w(aside, 'écarté')}${why ? ` (${why})` : ''}, ${w(f.rejetes, 'rejeté')}`);
         }
       }
       if (report.horsCampagne > 0) {

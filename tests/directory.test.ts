@@ -123,6 +123,7 @@ describe('the sample directory export, in every published format, gives the same
     ['a JSON export whose nested fields are JSON text', 'annuaire.json', () => JSON.stringify(withJsonText(records))],
     ["data.gouv.fr's file ({\"service\": [...]}) in a zip", 'annuaire.zip', () => zip([['2020-04-10_053000-data.gouv_local.json', Buffer.from(JSON.stringify({ service: records }, null, 1))]])],
     ["the API's records endpoint ({total_count, results})", 'reponse.json', () => JSON.stringify({ total_count: records.length, results: records })],
+    ['an older API answer ({records: [{fields}]})', 'ancien.json', () => JSON.stringify({ nhits: records.length, records: records.map((fields) => ({ recordid: fields.id, fields })) })],
   ])('%s', async (_what, name, build) => {
     const dir = sampleCampaign();
     writeFileSync(join(dir, 'data', name), build());

@@ -127,7 +127,10 @@ function firstValue(list: unknown[]): string {
  */
 export function classifyRecord(value: unknown): RecordVerdict {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { kind: 'rejet', reason: "ce n'est pas une fiche (objet JSON attendu)", field: '', insee: '' };
-  const r = value as Record<string, unknown>;
+  let r = value as Record<string, unknown>;
+  // Older Opendatasoft APIs wrap each record: {record: {fields: {...}}} or {fields: {...}}.
+  const wrapped = (r.record as Record<string, unknown> | undefined)?.fields ?? r.fields;
+  if (r.pivot === undefined && wrapped && typeof wrapped === 'object') r = wrapped as Record<string, unknown>;
   const ownInsee = repairInsee(text(r.code_insee_commune)).code;
   const pivot = nested(r.pivot);
   if (!pivot.ok) return { kind: 'rejet', reason: `pivot : ${pivot.error}`, field: 'pivot', insee: ownInsee };

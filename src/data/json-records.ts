@@ -7,8 +7,8 @@
  * record, and a file cut in the middle is reported with the record it was cut in.
  *
  * The records array is the document itself (`[ … ]`, the API's JSON export) or the value of the
- * key `service` (data.gouv.fr's "Base de données locales") or `results` (the API's records
- * endpoint) of a root object.
+ * key `service` (data.gouv.fr's "Base de données locales"), `results` (the API's records
+ * endpoint) or `records` (older Opendatasoft APIs) of a root object.
  */
 export type JsonItem =
   | { index: number; line: number; value: unknown }
@@ -23,7 +23,7 @@ export class JsonShapeError extends Error {
   }
 }
 
-const RECORD_KEYS = new Set(['service', 'results']);
+const RECORD_KEYS = new Set(['service', 'results', 'records']);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 

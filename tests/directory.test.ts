@@ -424,6 +424,41 @@ describe('every row accounted for: read = used + set aside + rejected', () => {
     tally.push(['annuaire JSON découpé en fiches (tableau, service, results)', n]);
   });
 
+  it('on random mixes of records, as JSON or CSV, every record lands in exactly one bucket (property)', async () => {
+    const palette: unknown[] = [
+      rec('mairie', '45234', 'Mairie - Orléans', { adresse_courriel: ['a@orleans.example'] }),
+      rec('mairie', '45234', 'Mairie déléguée - Orléans'),
+      rec('mairie', '37261', 'Mairie - Tours', { adresse: '[{"type_adresse": "Adresse postale", "code_postal": "37032"' }),
+      rec('mairie', ['45001', '45002'], 'Mairie - double'),
+      rec('mairie', '18033', 'Mairie - Bourges'),
+      rec('mairie', '4234', 'Mairie - sans zéro'),
+      rec('ccas', '45234', 'CCAS'),
+      rec('police_municipale', '37261', 'Police'),
+      { nom: 'sans pivot', code_insee_commune: '45234' },
+      { nom: 'sans pivot ailleurs', code_insee_commune: '2A004' },
+      { nom: 'pivot cassé', pivot: '[{"type_service_local": "mairie"', code_insee_commune: '45002' },
+      rec('mairie', '99999', 'Mairie - inconnue'),
+    ];
+    const dir = campaignWith({ maires: MAYORS, mairies: '[]', mairiesName: 'annuaire.json' });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...palette), { minLength: 1, maxLength: 12 }), fc.boolean(), async (mix, asCsv) => {
+        n++;
+        const objects = mix.filter((m): m is Rec => typeof m === 'object');
+        writeFileSync(join(dir, 'data', 'annuaire.json'), asCsv ? toApiCsv(objects) : JSON.stringify(mix));
+        const result = await checkCampaign(dir);
+        const townHalls = account(result, 'mairies');
+        expect(townHalls.lus).toBe(asCsv ? objects.length : mix.length);
+        expect(balanced(townHalls), JSON.stringify(townHalls)).toBe(true);
+        expect(townHalls.utilises).toBeLessThanOrEqual(2);
+        expect(result.recipients.filter((r) => r.contact).length).toBe(townHalls.utilises);
+        for (const w of result.report.warnings.filter((p) => p.kind === 'fiche-rejetee')) expect(w).toMatchObject({ file: 'data/annuaire.json', line: expect.any(Number) });
+      }),
+      fuzzRuns(15),
+    );
+    tally.push(['annuaire : mélanges de fiches, lus = utilisés + écartés + rejetés', n]);
+  });
+
   it('the JSON splitter gives the same records whatever the chunk size', () => {
     const doc = Buffer.from(`{"meta": {"service": "no"}, "service": [${JSON.stringify(rec('mairie', '45234', 'a "quoted" \\\\ name'))}, 7, "s"]}`);
     const results = [1, 2, 7, 64, doc.length].map((size) => {

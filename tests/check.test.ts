@@ -204,6 +204,21 @@ describe('relais check: bad input, each with file, line and a French message', (
     expect(json.errors).toContainEqual(expect.objectContaining({ kind: 'hors-campagne', line: 4 }));
   });
 
+  it('the file of all municipal councillors: mayors used, the others set aside and counted', async () => {
+    const header = `${RNE_HEADER};Libellé de la fonction`;
+    const maires = [
+      header,
+      `${rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'F')};Maire`,
+      `${rneRow('45', '45234', 'Orléans', 'PETIT', 'Paul', 'M')};Conseiller municipal`,
+      `${rneRow('45', '45234', 'Orléans', 'ROUX', 'Anne', 'F')};Premier adjoint au maire`,
+      `${rneRow('37', '37261', 'Tours', 'DUPONT', 'Jean', 'M')};Maire`,
+      `${rneRow('18', '18033', 'Bourges', 'X', 'Y', 'M')};Maire`,
+    ].join('\n');
+    const { json } = await check(campaignWith({ maires }));
+    expect(json.errors).toEqual([]);
+    expect(json.fichiers[0]).toMatchObject({ fichier: 'data/maires.csv', lus: 5, utilises: 2, ecartes: { 'pas un maire (conseiller municipal)': 2, 'autre département': 1 }, rejetes: 0 });
+  });
+
   it('an invalid sex code', async () => {
     const maires = `${RNE_HEADER}\n${rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'X')}\n`;
     const { json } = await check(campaignWith({ maires }));

@@ -275,7 +275,9 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
     const entries = await zipEntries(path, file);
     if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'flat' };
     const json = entries.filter((e) => /\.json$/i.test(e.name) && !e.name.startsWith('__MACOSX/'));
-    const pick = json.length === 1 ? json[0] : json.find((e) => /local\.json$/i.test(e.name));
+    const files = entries.filter((e) => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX/'));
+    // A lone member without the extension (zipped from a pipe, say) is read as the export.
+    const pick = json.length === 1 ? json[0] : json.length === 0 && files.length === 1 ? files[0] : json.find((e) => /local\.json$/i.test(e.name));
     if (!pick) {
       const names = entries.map((e) => e.name).slice(0, 8).join(', ') || 'aucun';
       throw new RelaisError(

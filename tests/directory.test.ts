@@ -274,6 +274,12 @@ describe('directory records: bad inputs, each named with its file and record', (
     expect(recipient(narrow, '45234').contact).toMatchObject({ courriel: undefined, line: 2 });
   });
 
+  it("a directory covering one of the campaign's départements only: a warning for the other", async () => {
+    const result = await checkWith(JSON.stringify([rec('mairie', '45234', 'Mairie - Orléans')]), 'a.json');
+    expect(result.report.errors).toEqual([]);
+    expect(warningsOf(result, 'departement-absent')).toEqual([expect.objectContaining({ file: 'data/a.json', message: expect.stringContaining('département 37 (Indre-et-Loire)') })]);
+  });
+
   it('an HTML page saved instead of the export: an error, not a table of garbage', async () => {
     const result = await checkWith('<!DOCTYPE html>\n<html><body>Service indisponible</body></html>\n', 'a.json');
     const err = result.report.errors.find((e) => e.kind === 'fichier-illisible')!;

@@ -229,6 +229,13 @@ async function readDirectory(
       label: labelOf(chosen.item, t.nom, t.id),
     });
   }
+  // A regional campaign given one département's export: say so once, not only commune by commune.
+  if (contacts.size > 0) {
+    const covered = new Set([...contacts.keys()].map((code) => ref.communes.get(code)?.departement));
+    for (const dep of campaign.departements) {
+      if (!covered.has(dep.code)) problems.warning('departement-absent', `${WHAT} : aucune mairie du département ${dep.code} (${dep.nom}) dans ce fichier : ses lettres partiront toutes par courrier`, { file }, 'file');
+    }
+  }
   if (account.lus === 0 && !problems.errors.some((p) => p.kind === 'fichier-illisible' && p.file === file)) {
     problems.error('fichier-vide', `${WHAT} : aucune fiche dans cet export de l'annuaire`, { file, line: 1 }, 'file');
   }

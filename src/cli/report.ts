@@ -21,6 +21,7 @@ const KIND_LABELS: Record<string, string> = {
   'sexe-invalide': 'Code sexe invalide',
   'nom-manquant': 'Nom manquant',
   'aucune-mairie': 'Aucune mairie de la campagne dans le fichier des mairies',
+  'departement-absent': 'Département absent du fichier des mairies',
   'courriel-invalide': 'Adresse électronique mal formée (envoi postal)',
   'courriels-multiples': 'Plusieurs adresses électroniques (la première valide est utilisée)',
   'code-repare': 'Code complété de son zéro initial',

@@ -9,7 +9,7 @@ import { writeNationalCampaign } from '../scripts/national-data.js';
 import { fmt, measure } from './measure.js';
 
 const national = join(packageRoot(), 'bench', 'national');
-if (!existsSync(join(national, 'campagne.yaml'))) {
+if (!existsSync(join(national, 'campagne.yaml')) || !existsSync(join(national, 'data', 'annuaire-mairies.json'))) {
   process.stdout.write('Génération du fichier national (34 969 communes)…\n');
   writeNationalCampaign(national);
 }
@@ -30,6 +30,14 @@ line(
   `${fmt(Number(check.figures.ms) / 1000, 2)} s (${fmt(check.wallMs / 1000, 2)} s avec le démarrage de Node)`,
   '< 2 s, < 300 Mo',
   `${fmt(check.peakMb)} Mo`,
+);
+
+const directory = measure('task-directory.js', [national]);
+line(
+  `annuaire DILA national lu et joint (${fmt(Number(directory.figures.records))} fiches, ${fmt(Number(directory.figures.townHalls))} mairies retenues, RNE compris)`,
+  `${fmt(Number(directory.figures.ms) / 1000, 2)} s (temps processeur ${fmt(Number(directory.figures.cpuMs) / 1000, 2)} s)`,
+  '< 2 s',
+  `${fmt(directory.peakMb)} Mo`,
 );
 
 const render = measure('task-render.js', [national]);

@@ -18,6 +18,7 @@ const GROUPS: Record<string, { file: string; label: string }> = {
   robustness: { file: 'tests/robustness.test.ts', label: 'pannes' },
   paths: { file: 'tests/paths.test.ts', label: 'chemins et injections' },
   secrets: { file: 'tests/secrets.test.ts', label: 'secrets' },
+  directory: { file: 'tests/directory.test.ts', label: 'annuaire des mairies' },
 };
 const FILES = Object.values(GROUPS).map((g) => g.file);
 const report = mkdtempSync(join(tmpdir(), 'relais-fuzz-'));

@@ -1,6 +1,6 @@
 /**
  * `npm run data:national`: a national campaign (34,969 communes, every département signed by a
- * fictional préfet) for the benchmarks. Written to bench/national/, which git ignores: outside
+ * fictional préfet, town halls in a national DILA directory export) for the benchmarks. Written to bench/national/, which git ignores: outside
  * data/, so that neither `relais init` nor the tests copy it with the sample.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { communeReference } from '../src/data/cog.js';
 import { packageRoot } from '../src/paths.js';
-import { CONTACT_HEADER, RNE_HEADER, generate, toCsv } from './lib/people.js';
+import { RNE_HEADER, generate, toCsv } from './lib/people.js';
+import { directoryRecords, toJsonArray } from './lib/directory.js';
 
 export function writeNationalCampaign(dir: string): number {
   const ref = communeReference();
@@ -17,7 +18,11 @@ export function writeNationalCampaign(dir: string): number {
   const rows = generate(communes, new Map(deps.map((d) => [d.code, d.nom])), new Set(deps.map((d) => d.chefLieu)), 34969);
   mkdirSync(join(dir, 'data'), { recursive: true });
   writeFileSync(join(dir, 'data', 'maires.csv'), toCsv(RNE_HEADER, rows.mayors));
-  writeFileSync(join(dir, 'data', 'mairies.csv'), toCsv(CONTACT_HEADER, rows.contacts));
+  // The town halls as the DILA directory publishes them: every local service, the town halls a
+  // minority of the records, as in the real national export.
+  const delegated = new Map<string, string[]>();
+  for (const [old, current] of [...ref.formerCodes.entries()].sort(([a], [b]) => a.localeCompare(b))) delegated.set(current, [...(delegated.get(current) ?? []), old]);
+  writeFileSync(join(dir, 'data', 'annuaire-mairies.json'), toJsonArray(directoryRecords(communes, rows.contacts, delegated, 34970, 2)));
   // One campaign per région would be the real use; one campaign over all of them is the load test.
   const yaml = [
     'campagne:',
@@ -35,7 +40,7 @@ export function writeNationalCampaign(dir: string): number {
     'expediteur: { nom: Test, courriel: test@relais.example }',
     'sources:',
     '  maires: data/maires.csv',
-    '  mairies: data/mairies.csv',
+    '  mairies: data/annuaire-mairies.json',
     '',
   ].join('\n');
   writeFileSync(join(dir, 'campagne.yaml'), yaml);

@@ -18,6 +18,7 @@ interface Report {
   errors: Problem[];
   warnings: Problem[];
   horsCampagne: number;
+  fichiers: Array<{ fichier: string; lus: number; utilises: number; ecartes: Record<string, number>; rejetes: number }>;
 }
 
 const MAYORS_OK = [RNE_HEADER, rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'F'), rneRow('37', '37261', 'Tours', 'DUPONT', 'Jean', 'M')].join('\n') + '\n';
@@ -44,7 +45,10 @@ describe('relais check on the sample campaign', () => {
     expect(byPost).toBeLessThan(80);
     expect(json.warnings.filter((w) => w.kind === 'sans-courriel')).toHaveLength(byPost);
     // The four other départements of the région are in the files and skipped on purpose.
-    expect(json.horsCampagne).toBe(2 * (1754 - 597));
+    const [mayors, townHalls] = json.fichiers;
+    expect(mayors).toMatchObject({ fichier: 'data/maires.csv', lus: 1754, utilises: 597, ecartes: { 'autre département': 1754 - 597 }, rejetes: 0 });
+    expect(townHalls).toMatchObject({ fichier: 'data/annuaire-mairies.json', utilises: 597, rejetes: 0 });
+    expect(json.horsCampagne).toBe(1754 - 597 + townHalls!.ecartes['autre département']!);
   });
 
   it('prints a French report and exits 0', async () => {
@@ -198,6 +202,21 @@ describe('relais check: bad input, each with file, line and a French message', (
     const { code, json } = await check(campaignWith({ maires, yaml: (y) => y.replace('hors_campagne: ignorer', '') }));
     expect(code).toBe(1);
     expect(json.errors).toContainEqual(expect.objectContaining({ kind: 'hors-campagne', line: 4 }));
+  });
+
+  it('the file of all municipal councillors: mayors used, the others set aside and counted', async () => {
+    const header = `${RNE_HEADER};Libellé de la fonction`;
+    const maires = [
+      header,
+      `${rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'F')};Maire`,
+      `${rneRow('45', '45234', 'Orléans', 'PETIT', 'Paul', 'M')};Conseiller municipal`,
+      `${rneRow('45', '45234', 'Orléans', 'ROUX', 'Anne', 'F')};Premier adjoint au maire`,
+      `${rneRow('37', '37261', 'Tours', 'DUPONT', 'Jean', 'M')};Maire`,
+      `${rneRow('18', '18033', 'Bourges', 'X', 'Y', 'M')};Maire`,
+    ].join('\n');
+    const { json } = await check(campaignWith({ maires }));
+    expect(json.errors).toEqual([]);
+    expect(json.fichiers[0]).toMatchObject({ fichier: 'data/maires.csv', lus: 5, utilises: 2, ecartes: { 'pas un maire (conseiller municipal)': 2, 'autre département': 1 }, rejetes: 0 });
   });
 
   it('an invalid sex code', async () => {

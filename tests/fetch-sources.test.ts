@@ -133,7 +133,7 @@ describe('the RNE file and the comparison of two fetches', () => {
     expect(publicationDate('https://miroir.example/elus-maires-mai.csv', null)).toBeNull();
   });
 
-  const mayor = (insee: string, nom: string, prenom: string, sexe: string): MayorRecord => ({ line: 2, insee, departement: insee.slice(0, 2), libelle: `Commune ${insee}`, nom, prenom, sexe, fonction: '' });
+  const mayor = (insee: string, nom: string, prenom: string, sexe: string): MayorRecord => ({ line: 2, insee, departement: insee.slice(0, 2), libelle: `Commune ${insee}`, nom, prenom, sexe, fonction: '', reparations: [] });
 
   it('sees a change of sex or name, not a change of case', () => {
     const before = new Map([

@@ -197,7 +197,7 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
 describe('relais send: bad input', () => {
   it('a malformed town-hall email is never sent to', async () => {
     const dir = sampleCampaign();
-    const path = join(dir, 'data/mairies.csv');
+    const path = join(dir, 'data/annuaire-mairies.json');
     writeFileSync(path, readFileSync(path, 'utf8').replace('mairie@orleans.example', 'mairie@@orleans'));
     const { json } = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45']);
     expect(json.sent).toBe(300);

@@ -4,6 +4,7 @@ import { templateFigures, track } from '../tracker/figures.js';
 import { ProblemList, type Problem } from '../problems.js';
 import { loadCampaign, type Campaign } from './load.js';
 import { buildRecipients, type Recipient } from './recipients.js';
+import type { FileAccount } from './accounting.js';
 import { figuresFromConfig, type Figures } from './context.js';
 import type { TemplateSet } from '../text/templates.js';
 import { loadTemplates } from './messages.js';
@@ -30,6 +31,8 @@ export interface CheckReport {
   departements: DepartementSummary[];
   /** Rows of communes outside the campaign, skipped on purpose (`hors_campagne: ignorer`). */
   horsCampagne: number;
+  /** Every data file: rows read, used, set aside (by reason) and rejected. */
+  fichiers: FileAccount[];
   errors: Problem[];
   warnings: Problem[];
 }
@@ -46,6 +49,7 @@ export async function checkCampaign(dir: string, options: { departements?: strin
   const { campaign, problems } = await loadCampaign(dir);
   let recipients: Recipient[] = [];
   let outside = 0;
+  let fichiers: FileAccount[] = [];
   let templates: TemplateSet | undefined;
   let figures: Figures | undefined;
   if (campaign) {
@@ -54,6 +58,7 @@ export async function checkCampaign(dir: string, options: { departements?: strin
     const joined = await buildRecipients(campaign, communeReference(), problems, options.departements);
     recipients = joined.recipients;
     outside = joined.outside;
+    fichiers = joined.fichiers;
     // Fonts, logo and signatures are read as the letters will read them: a bad file shows now.
     try {
       const { loadAssets } = await import('../letters/assets.js');
@@ -68,16 +73,17 @@ export async function checkCampaign(dir: string, options: { departements?: strin
     const tracked = await track(campaign, communeReference());
     if (tracked) {
       for (const p of tracked.read.problems.items) problems.add(p);
+      fichiers.push(...(tracked.read.fichiers ?? []));
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
     }
     if (templates) checkRendering(campaign, recipients, templates, figures, problems);
   }
-  return { report: summarize(dir, campaign, recipients, outside, problems), campaign, recipients, templates, figures };
+  return { report: summarize(dir, campaign, recipients, outside, fichiers, problems), campaign, recipients, templates, figures };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function summarize(dir: string, campaign: Campaign | undefined, recipients: Recipient[], outside: number, problems: ProblemList): CheckReport {
+function summarize(dir: string, campaign: Campaign | undefined, recipients: Recipient[], outside: number, fichiers: FileAccount[], problems: ProblemList): CheckReport {
   const byDep = new Map<string, DepartementSummary>();
   for (const r of recipients) {
     const s = byDep.get(r.departement.code) ?? { code: r.departement.code, nom: r.departement.nom, communes: 0, maires: 0, parCourriel: 0, parCourrier: 0 };
@@ -98,6 +104,7 @@ function summarize(dir: string, campaign: Campaign | undefined, recipients: Reci
     recipients: recipients.length,
     departements: [...byDep.values()],
     horsCampagne: outside,
+    fichiers,
     errors,
     warnings: problems.warnings.sort(order),
   };

@@ -66,6 +66,6 @@ export function recipientContext(depContext: DepartementContext, r: Recipient) {
     ...depContext,
     commune: { code: r.commune.code, nom: r.commune.nom, typeLiaison: r.commune.typeLiaison, population: r.commune.population, codesPostaux: r.commune.codesPostaux },
     maire: r.maire ? { prenom: r.maire.prenom, nom: r.maire.nom, sexe: r.maire.sexe } : null,
-    mairie: { courriel: r.contact?.courriel ?? null, adresse: r.adresse },
+    mairie: { courriel: r.contact?.courriel ?? null, telephone: r.contact?.telephone ?? null, adresse: r.adresse },
   };
 }

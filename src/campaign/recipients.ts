@@ -1,9 +1,12 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
-import { contactColumns, isContactHeader, isValidEmail, toContact, type ContactRecord } from '../data/contacts.js';
+import { chooseEmail, type EmailChoice } from '../data/contacts.js';
 import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { townHallAddress } from '../text/address.js';
+import { newAccount, setAside, type FileAccount } from './accounting.js';
+import { campaignFilter, locate } from './communes.js';
+import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 
@@ -16,112 +19,94 @@ export interface Recipient {
   commune: Commune & { deNom: string };
   departement: CampaignDepartement & { deNom: string };
   maire: { nom: string; prenom: string; sexe: 'F' | 'M'; file: string; line: number } | undefined;
-  contact: { courriel: string | undefined; file: string; line: number } | undefined;
+  contact: { courriel: string | undefined; telephone: string | undefined; file: string; line: number } | undefined;
   adresse: string[];
-}
-
-type Where = { file: string; line: number };
-
-function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList): Commune | undefined {
-  if (!insee) {
-    problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
-    return undefined;
-  }
-  const commune = ref.communes.get(insee);
-  if (commune) return commune;
-  const current = ref.formerCodes.get(insee);
-  const now = current ? ref.communes.get(current) : undefined;
-  if (now) {
-    problems.error('code-insee-ancien', `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : utilisez ${now.code}`, { ...where, field });
-  } else {
-    problems.error('code-insee-inconnu', `${what} : code INSEE ${insee} inconnu du Code officiel géographique`, { ...where, field });
-  }
-  return undefined;
 }
 
 export interface JoinResult {
   recipients: Recipient[];
-  /** Rows of communes outside the campaign, skipped because `hors_campagne: ignorer`. */
+  /** Rows of communes outside the campaign, skipped because `hors_campagne: ignorer` (or records of another département in the directory). */
   outside: number;
   mayorsRead: number;
   contactsRead: number;
+  /** One account per data file: read = used + set aside + rejected. */
+  fichiers: FileAccount[];
+}
+
+const MAYORS = 'fichier des maires';
+
+/** "Mal formée" and "sans adresse" are told apart; addresses not used are named, never dropped. */
+function emailWarnings(name: string, communeName: string, contact: TownHallContact, email: EmailChoice, problems: ProblemList): void {
+  const where = { file: contact.file, line: contact.line, field: 'courriel' };
+  const of = contact.label ? ` (${contact.label})` : '';
+  if (email.email === undefined && email.malformed.length > 0) {
+    problems.warning('courriel-invalide', `fichier des mairies${of} : adresse électronique « ${email.malformed.join(' ; ')} » mal formée (${communeName}) : jamais utilisée, la lettre partira par courrier`, where);
+  } else if (email.email === undefined) {
+    problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, where);
+  } else if (email.others.length > 0 || email.malformed.length > 0) {
+    const ignored = [...email.others, ...email.malformed.map((m) => `${m} (mal formée)`)];
+    problems.warning('courriels-multiples', `${name}${of} : plusieurs adresses électroniques ; ${email.email} est utilisée, ${ignored.map((x) => `« ${x} »`).join(', ')} ${ignored.length > 1 ? 'ne le sont pas' : "ne l'est pas"}`, where);
+  }
 }
 
 export async function buildRecipients(campaign: Campaign, ref: CommuneReference, problems: ProblemList, onlyDeps?: string[]): Promise<JoinResult> {
   const deps = campaign.departements.filter((d) => !onlyDeps?.length || onlyDeps.includes(d.code));
   const inCampaign = new Set(campaign.departements.map((d) => d.code));
-  const ignoreOutside = campaign.config.sources.hors_campagne === 'ignorer';
-  let outside = 0;
-
-  const accept = (commune: Commune, where: Where, field: string, what: string): boolean => {
-    if (inCampaign.has(commune.departement)) return true;
-    if (ignoreOutside) outside++;
-    else {
-      problems.error(
-        'hors-campagne',
-        `${what} : ${commune.nom} (${commune.code}) n'est pas dans les départements de la campagne (${[...inCampaign].join(', ')}) — retirez la ligne, ou mettez « hors_campagne: ignorer » sous « sources: » pour un fichier régional ou national`,
-        { ...where, field },
-      );
-    }
-    return false;
-  };
+  const accept = campaignFilter(inCampaign, campaign.config.sources.hors_campagne === 'ignorer', problems);
+  const fichiers: FileAccount[] = [];
 
   const mayors = new Map<string, MayorRecord & { file: string }>();
-  let mayorsRead = 0;
   const mayorSource = sourceConfig(campaign.config.sources.maires);
-  const mayorTable = await openSource(campaign, mayorSource, 'fichier des maires', isRneHeader, rneColumns, problems);
+  const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems);
   // A row that is missing has no line, but the file it is missing from is still named.
   const mayorsFile = mayorTable?.table.file;
   if (mayorTable) {
     const { table, columns } = mayorTable;
+    const account = newAccount(table.file, 'maires', `RNE (${/\.xlsx$/i.test(mayorSource.fichier) ? 'xlsx' : 'CSV'})`);
+    fichiers.push(account);
     const hasFunction = columns.indexes.has('fonction');
-    mayorsRead = await forEachRow(table, 'fichier des maires', problems, (values, line) => {
+    account.lus = await forEachRow(table, MAYORS, problems, (values, line) => {
       const m = toMayor(values, line, columns.indexes);
       // The RNE file of all municipal councillors also works: only mayors are kept.
-      if (hasFunction && m.fonction && looseKey(m.fonction) !== 'maire') return;
-      const where = { file: table.file, line };
-      if (m.sexe !== 'F' && m.sexe !== 'M') {
-        problems.error('sexe-invalide', `fichier des maires : code sexe « ${m.sexe} » invalide (F ou M attendu)`, { ...where, field: 'Code sexe' });
-      }
-      if (!m.nom) problems.error('nom-manquant', `fichier des maires : nom de l'élu vide`, { ...where, field: "Nom de l'élu" });
-      const commune = locate(ref, m.insee, where, 'Code de la commune', 'fichier des maires', problems);
-      if (!commune || !accept(commune, where, 'Code de la commune', 'fichier des maires')) return;
-      const previous = mayors.get(commune.code);
-      if (previous) {
-        problems.error('commune-en-double', `fichier des maires : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous.line})`, { ...where, field: 'Code de la commune' });
+      if (hasFunction && m.fonction && looseKey(m.fonction) !== 'maire') {
+        setAside(account, "pas un maire (conseiller municipal)");
         return;
       }
+      const where = { file: table.file, line };
+      let bad = false;
+      if (m.sexe !== 'F' && m.sexe !== 'M') {
+        problems.error('sexe-invalide', `${MAYORS} : code sexe « ${m.sexe} » invalide (F ou M attendu)`, { ...where, field: 'Code sexe' });
+        bad = true;
+      }
+      if (!m.nom) {
+        problems.error('nom-manquant', `${MAYORS} : nom de l'élu vide`, { ...where, field: "Nom de l'élu" });
+        bad = true;
+      }
+      for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
+      const commune = locate(ref, m.insee, where, 'Code de la commune', MAYORS, problems);
+      const accepted = commune ? accept(commune, where, 'Code de la commune', MAYORS) : 'erreur';
+      if (!commune || accepted !== 'oui') {
+        if (accepted === 'ignoree') setAside(account, 'autre département');
+        else account.rejetes++;
+        return;
+      }
+      const previous = mayors.get(commune.code);
+      if (previous) {
+        problems.error('commune-en-double', `${MAYORS} : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous.line})`, { ...where, field: 'Code de la commune' });
+        account.rejetes++;
+        return;
+      }
+      // Kept even when invalid, so that the commune is not also reported "without mayor".
       mayors.set(commune.code, { ...m, file: table.file });
+      if (bad) account.rejetes++;
+      else account.utilises++;
     });
   }
 
-  const contacts = new Map<string, ContactRecord & { file: string }>();
-  let contactsRead = 0;
-  let contactsFile: string | undefined;
-  if (campaign.config.sources.mairies) {
-    const contactSource = sourceConfig(campaign.config.sources.mairies);
-    const contactTable = await openSource(campaign, contactSource, 'fichier des mairies', isContactHeader, contactColumns, problems);
-    contactsFile = contactTable?.table.file;
-    if (contactTable) {
-      const { table, columns } = contactTable;
-      contactsRead = await forEachRow(table, 'fichier des mairies', problems, (values, line) => {
-        const c = toContact(values, line, columns.indexes);
-        const where = { file: table.file, line };
-        const commune = locate(ref, c.insee, where, 'code INSEE', 'fichier des mairies', problems);
-        if (!commune || !accept(commune, where, 'code INSEE', 'fichier des mairies')) return;
-        const previous = contacts.get(commune.code);
-        if (previous) {
-          problems.error('commune-en-double', `fichier des mairies : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous.line})`, { ...where, field: 'code INSEE' });
-          return;
-        }
-        // Never sent to, but not blocking the campaign: that town hall gets the letter by post.
-        if (c.courriel && !isValidEmail(c.courriel)) {
-          problems.warning('courriel-invalide', `fichier des mairies : adresse électronique « ${c.courriel} » mal formée (${commune.nom}) : jamais utilisée, la lettre partira par courrier`, { ...where, field: 'courriel' });
-        }
-        contacts.set(commune.code, { ...c, file: table.file });
-      });
-    }
-  }
+  const read = await readContacts(campaign, ref, problems);
+  const contacts = read.contacts;
+  const contactsFile = read.file;
+  if (read.account) fichiers.push(read.account);
 
   const recipients: Recipient[] = [];
   for (const dep of deps) {
@@ -132,8 +117,9 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const sexe = mayor && (mayor.sexe === 'F' || mayor.sexe === 'M') ? mayor.sexe : undefined;
       const name = `${commune.nom} (${commune.code})`;
       if (!mayor) problems.warning('sans-maire', `${name} : aucun maire dans le fichier des maires`, { ...(mayorsFile ? { file: mayorsFile } : {}), field: 'maire' });
+      const email = contact ? chooseEmail(contact.courriels) : undefined;
       if (!contact) problems.warning('sans-courriel', `${name} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, { ...(contactsFile ? { file: contactsFile } : {}), field: 'courriel' });
-      else if (!contact.courriel || !isValidEmail(contact.courriel)) problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, { file: contact.file, line: contact.line, field: 'courriel' });
+      else emailWarnings(name, commune.nom, contact, email!, problems);
       if (commune.population === 0) problems.warning('population-nulle', `${name} : population 0 dans le Code officiel géographique`, { field: 'population' });
 
       const address = townHallAddress({
@@ -154,10 +140,12 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         commune: { ...commune, deNom: withDe(commune.nom, commune.typeLiaison) },
         departement: { ...dep, deNom: depDe },
         maire: mayor && sexe ? { nom: mayor.nom, prenom: mayor.prenom, sexe, file: mayor.file, line: mayor.line } : undefined,
-        contact: contact ? { courriel: contact.courriel && isValidEmail(contact.courriel) ? contact.courriel : undefined, file: contact.file, line: contact.line } : undefined,
+        contact: contact ? { courriel: email?.email, telephone: contact.telephone || undefined, file: contact.file, line: contact.line } : undefined,
         adresse: address.lines,
       });
     }
   }
-  return { recipients, outside, mayorsRead, contactsRead };
+  const outside = fichiers.reduce((n, f) => n + (f.source === 'inscriptions' ? 0 : (f.ecartes['autre département'] ?? 0)), 0);
+  const count = (source: string) => fichiers.find((f) => f.source === source)?.lus ?? 0;
+  return { recipients, outside, mayorsRead: count('maires'), contactsRead: count('mairies'), fichiers };
 }

@@ -93,8 +93,19 @@ export class CommuneReference {
     return (this.loaded = { communes, formerCodes });
   }
 
+  private byDepartement: Map<string, Commune[]> | undefined;
+
+  /** Indexed once: a national campaign asks for each of its 101 départements. */
   communesOf(departement: string): Commune[] {
-    return [...this.communes.values()].filter((c) => c.departement === departement);
+    if (!this.byDepartement) {
+      this.byDepartement = new Map();
+      for (const c of this.communes.values()) {
+        const list = this.byDepartement.get(c.departement);
+        if (list) list.push(c);
+        else this.byDepartement.set(c.departement, [c]);
+      }
+    }
+    return [...(this.byDepartement.get(departement) ?? [])];
   }
 
   departementsOf(region: string): Departement[] {
@@ -137,8 +148,19 @@ export function communeReference(): CommuneReference {
  * Corsican codes (2A/2B) and overseas codes are left as they are.
  */
 export function normalizeInsee(code: string): string {
+  return repairInsee(code).code;
+}
+
+/** The same repair, saying whether it changed anything: readers warn with the line. */
+export function repairInsee(code: string): { code: string; repaired: boolean } {
   const c = code.trim().toUpperCase();
-  return /^\d{4}$/.test(c) ? `0${c}` : c;
+  return /^\d{4}$/.test(c) ? { code: `0${c}`, repaired: true } : { code: c, repaired: false };
+}
+
+/** A postal code that lost its leading zero ("1400" → "01400"): same cause, same repair. */
+export function repairPostalCode(code: string): { code: string; repaired: boolean } {
+  const c = code.trim();
+  return /^\d{4}$/.test(c) ? { code: `0${c}`, repaired: true } : { code: c, repaired: false };
 }
 
 /** Same repair for département codes ("1" → "01"). */

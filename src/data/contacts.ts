@@ -1,4 +1,4 @@
-import { normalizeInsee } from './cog.js';
+import { repairInsee, repairPostalCode } from './cog.js';
 import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
 
 /**
@@ -15,6 +15,7 @@ export const CONTACT_COLUMNS: ColumnSpec[] = [
   { field: 'distribution', label: 'service de distribution', required: false, aliases: ['service distribution', 'bp', 'boite postale'] },
   { field: 'code_postal', label: 'code postal', required: false, aliases: ['code postal', 'cp'] },
   { field: 'localite', label: 'localité', required: false, aliases: ['nom commune', 'localite', 'libelle acheminement', 'ville', 'commune'] },
+  { field: 'telephone', label: 'téléphone', required: false, aliases: ['telephone', 'tel', 'numero de telephone'] },
 ];
 
 export function isContactHeader(cells: string[]): boolean {
@@ -32,6 +33,9 @@ export interface ContactRecord {
   distribution: string;
   codePostal: string;
   localite: string;
+  telephone: string;
+  /** Repairs made while reading (French, for a warning naming the line). */
+  reparations: string[];
 }
 
 export function contactColumns(header: string[], overrides: Record<string, string> = {}) {
@@ -39,17 +43,64 @@ export function contactColumns(header: string[], overrides: Record<string, strin
 }
 
 export function toContact(values: string[], line: number, indexes: Map<string, number>): ContactRecord {
+  const reparations: string[] = [];
+  const rawInsee = cell(values, indexes, 'insee');
+  const insee = repairInsee(rawInsee);
+  if (insee.repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee.code} (zéro initial perdu)`);
+  const rawCp = cell(values, indexes, 'code_postal');
+  const cp = repairPostalCode(rawCp);
+  if (cp.repaired) reparations.push(`code postal ${rawCp} complété en ${cp.code} (zéro initial perdu)`);
   return {
     line,
-    insee: normalizeInsee(cell(values, indexes, 'insee')),
+    insee: insee.code,
     courriel: cell(values, indexes, 'courriel'),
     complement1: cell(values, indexes, 'complement1'),
     complement2: cell(values, indexes, 'complement2'),
     voie: cell(values, indexes, 'voie'),
     distribution: cell(values, indexes, 'distribution'),
-    codePostal: cell(values, indexes, 'code_postal'),
+    codePostal: cp.code,
     localite: cell(values, indexes, 'localite'),
+    telephone: cell(values, indexes, 'telephone'),
+    reparations,
   };
+}
+
+export interface EmailChoice {
+  /** The first valid address, if any. */
+  email: string | undefined;
+  /** Other valid addresses, never used (named in a warning). */
+  others: string[];
+  /** Values that are not addresses. */
+  malformed: string[];
+}
+
+/** "Mairie <a@b.fr>", "mailto:a@b.fr", "<a@b.fr>", "a@b.fr" → "a@b.fr". */
+export function cleanEmail(value: string): string {
+  let v = value.trim().replace(/^["'“”]+|["'“”]+$/g, '');
+  const angle = /<([^<>]*)>/.exec(v);
+  if (angle) v = angle[1]!.trim();
+  v = v.replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+  return v;
+}
+
+/**
+ * Reads a cell or list that may hold several addresses (separated by ; , or spaces, or given as
+ * a list): the first valid one is used, the others are reported, never silently dropped.
+ */
+export function chooseEmail(values: string | string[]): EmailChoice {
+  const parts = (Array.isArray(values) ? values : [values])
+    .flatMap((v) => v.split(/[;,\n]|\s+(?=[^\s<>]*@)/))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const choice: EmailChoice = { email: undefined, others: [], malformed: [] };
+  for (const part of parts) {
+    const email = cleanEmail(part);
+    if (isValidEmail(email)) {
+      if (choice.email === undefined) choice.email = email;
+      else if (email.toLowerCase() !== choice.email.toLowerCase()) choice.others.push(email);
+    } else choice.malformed.push(part);
+  }
+  return choice;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { normalizeDepartement, normalizeInsee } from './cog.js';
+import { normalizeDepartement, normalizeInsee, repairInsee } from './cog.js';
 import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
 
 /**
@@ -51,6 +51,8 @@ export interface MayorRecord {
   prenom: string;
   sexe: string;
   fonction: string;
+  /** Repairs made while reading (French, for a warning naming the line). */
+  reparations: string[];
 }
 
 export function rneColumns(header: string[], overrides: Record<string, string> = {}) {
@@ -59,10 +61,15 @@ export function rneColumns(header: string[], overrides: Record<string, string> =
 
 export function toMayor(values: string[], line: number, indexes: Map<string, number>): MayorRecord {
   const departement = cell(values, indexes, 'departement');
+  const commune = cell(values, indexes, 'commune');
+  // A full code that lost its leading zero is a spreadsheet's doing; the 2020 split code is the format.
+  const repaired = commune.trim().length >= 4 && repairInsee(commune).repaired;
+  const insee = rneInseeCode(departement, commune);
   return {
     line,
     departement,
-    insee: rneInseeCode(departement, cell(values, indexes, 'commune')),
+    insee,
+    reparations: repaired ? [`code INSEE ${commune.trim()} complété en ${insee} (zéro initial perdu)`] : [],
     libelle: cell(values, indexes, 'libelle'),
     nom: cell(values, indexes, 'nom'),
     prenom: cell(values, indexes, 'prenom'),

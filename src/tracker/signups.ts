@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { newAccount, setAside, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
@@ -42,6 +43,8 @@ export interface SignupResult {
   conflits: number;
   lignes: number;
   problems: ProblemList;
+  /** Per file: read = used + set aside (superseded, outside the région, withdrawn) + rejected. */
+  fichiers: FileAccount[];
 }
 
 /** "2020-03-26", "2020-03-26T10:00", "26/03/2020", "26/03/2020 10:00": the day, or undefined. */
@@ -164,9 +167,12 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     return region ? ref.departements.get(code)?.region === region : campaignDeps.has(code);
   };
   let place = Buffer.alloc(256);
+  const accounts: FileAccount[] = [];
 
   for (const [fileIndex, path] of files.entries()) {
     const file = displayPath(campaign, path);
+    const account = newAccount(file, 'inscriptions', 'export des inscriptions (CSV)');
+    accounts[fileIndex] = account;
     const table = await openFastTable(campaignPath(campaign, path), file).catch((err: unknown) => {
       if (err instanceof RelaisError) problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
       else throw err;
@@ -228,6 +234,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       const future = d > today;
       if (!hasId || d < 0 || future || code < 0) {
         rejetes++;
+        account.rejetes++;
         const why = !hasId
           ? 'identifiant vide'
           : d < 0
@@ -247,6 +254,9 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         }
       } else {
         doublons++;
+        // The earlier row of this volunteer gives way to this one: it is set aside in its own file.
+        const earlier = accounts[whereFile[slot]!];
+        if (earlier) setAside(earlier, 'remplacée par une ligne plus récente du même volontaire');
         if (dep[slot] !== code) {
           conflits++;
           problems.info(
@@ -275,6 +285,14 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     }
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });
     lignes += read;
+    account.lus = read;
+  }
+  for (let slot = 0; slot < ids.size; slot++) {
+    const account = accounts[whereFile[slot]!];
+    if (!account) continue;
+    if (!inRegion[slot]) setAside(account, 'hors de la région ou des départements de la campagne');
+    else if (excluded[slot]) setAside(account, 'désinscrit');
+    else account.utilises++;
   }
   const namesOf = (d: ByteInterner) => Array.from({ length: d.size }, (_, i) => d.text(i));
   return {
@@ -284,5 +302,6 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     conflits,
     lignes,
     problems,
+    fichiers: accounts.filter((a): a is FileAccount => a !== undefined),
   };
 }

@@ -45,11 +45,14 @@ export const CONTACT_HEADER = 'code_insee_commune;adresse_courriel;numero_voie;c
 export function campaignWith(files: { maires?: string | Buffer; mairies?: string | Buffer; yaml?: (yaml: string) => string; mairiesName?: string }): string {
   const dir = sampleCampaign();
   if (files.maires !== undefined) writeFileSync(join(dir, 'data', 'maires.csv'), files.maires);
-  if (files.mairies !== undefined) writeFileSync(join(dir, 'data', files.mairiesName ?? 'mairies.csv'), files.mairies);
-  if (files.yaml) {
-    const path = join(dir, 'campagne.yaml');
-    writeFileSync(path, files.yaml(readFileSync(path, 'utf8')));
+  const path = join(dir, 'campagne.yaml');
+  if (files.mairies !== undefined) {
+    // The sample's town halls are a directory export; a test that gives its own file points at it.
+    const name = files.mairiesName ?? 'mairies.csv';
+    writeFileSync(join(dir, 'data', name), files.mairies);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, `  mairies: data/${name}`));
   }
+  if (files.yaml) writeFileSync(path, files.yaml(readFileSync(path, 'utf8')));
   return dir;
 }
 

@@ -1,0 +1,45 @@
+import type { ProblemList } from '../problems.js';
+import type { Commune, CommuneReference } from '../data/cog.js';
+
+export type Where = { file: string; line: number };
+
+/** The current commune of a code, or an error naming the row (an old code names its successor). */
+export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList): Commune | undefined {
+  if (!insee) {
+    problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
+    return undefined;
+  }
+  const commune = ref.communes.get(insee);
+  if (commune) return commune;
+  const current = ref.formerCodes.get(insee);
+  const now = current ? ref.communes.get(current) : undefined;
+  if (now) {
+    problems.error('code-insee-ancien', `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : utilisez ${now.code}`, { ...where, field });
+  } else {
+    problems.error('code-insee-inconnu', `${what} : code INSEE ${insee} inconnu du Code officiel géographique`, { ...where, field });
+  }
+  return undefined;
+}
+
+export type Acceptance = 'oui' | 'ignoree' | 'erreur';
+
+/** Whether a row's commune is in the campaign; outside, ignored or an error as campagne.yaml says. */
+export function campaignFilter(inCampaign: Set<string>, ignoreOutside: boolean, problems: ProblemList) {
+  return (commune: Commune, where: Where, field: string, what: string): Acceptance => {
+    if (inCampaign.has(commune.departement)) return 'oui';
+    if (ignoreOutside) return 'ignoree';
+    problems.error(
+      'hors-campagne',
+      `${what} : ${commune.nom} (${commune.code}) n'est pas dans les départements de la campagne (${[...inCampaign].join(', ')}) — retirez la ligne, ou mettez « hors_campagne: ignorer » sous « sources: » pour un fichier régional ou national`,
+      { ...where, field },
+    );
+    return 'erreur';
+  };
+}
+
+/** The département of a code the reference does not know (for a record of another département). */
+export function departementOfCode(code: string): string {
+  const c = code.toUpperCase();
+  if (/^2[AB]/.test(c)) return c.slice(0, 2);
+  return c.startsWith('97') || c.startsWith('98') ? c.slice(0, 3) : c.slice(0, 2);
+}

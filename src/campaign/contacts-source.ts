@@ -1,0 +1,251 @@
+import { RelaisError } from '../errors.js';
+import type { ProblemList } from '../problems.js';
+import type { Commune, CommuneReference } from '../data/cog.js';
+import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
+import {
+  chooseTownHall,
+  classifyRecord,
+  directoryRecords,
+  isDirectoryHeader,
+  sniffContactsFile,
+  tableRecords,
+  type DirectoryItem,
+  type TownHallRecord,
+} from '../data/directory.js';
+import { newAccount, setAside, type FileAccount } from './accounting.js';
+import { campaignFilter, departementOfCode, locate } from './communes.js';
+import { campaignPath, displayPath, type Campaign } from './load.js';
+import { forEachRow, openSource, sourceConfig } from './sources.js';
+
+/** A town hall's contact, from the flat list or the directory, as the join uses it. */
+export interface TownHallContact {
+  /** Email values as written (a cell may hold several; chooseEmail decides). */
+  courriels: string[];
+  complement1: string;
+  complement2: string;
+  voie: string;
+  distribution: string;
+  codePostal: string;
+  localite: string;
+  telephone: string;
+  file: string;
+  line: number;
+  /** How messages name the row: "" for a line of a table, "fiche n° 12 « Mairie - X »" for a record. */
+  label: string;
+}
+
+export interface ContactsRead {
+  contacts: Map<string, TownHallContact>;
+  file: string | undefined;
+  account: FileAccount | undefined;
+}
+
+const WHAT = 'fichier des mairies';
+
+export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList): Promise<ContactsRead> {
+  const contacts = new Map<string, TownHallContact>();
+  if (!campaign.config.sources.mairies) return { contacts, file: undefined, account: undefined };
+  const source = sourceConfig(campaign.config.sources.mairies);
+  const path = campaignPath(campaign, source.fichier);
+  const file = displayPath(campaign, source.fichier);
+  let sniffed: Awaited<ReturnType<typeof sniffContactsFile>>;
+  try {
+    sniffed = await sniffContactsFile(path, file);
+  } catch (err) {
+    if (!(err instanceof RelaisError)) throw err;
+    problems.error('fichier-illisible', `${WHAT} : ${err.message}`, { file, ...err.location }, 'file');
+    return { contacts, file, account: undefined };
+  }
+  if (sniffed.kind === 'directory') {
+    const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
+    const account = newAccount(file, 'mairies', format);
+    await readDirectory(campaign, ref, problems, directoryRecords(path, file, sniffed), file, account, contacts);
+    return { contacts, file, account };
+  }
+  // A directory table is read by field name: the flat list's required columns do not apply to it.
+  const columnsOf = (header: string[], overrides: Record<string, string>) =>
+    isDirectoryHeader(header) ? { indexes: new Map<string, number>(), missing: [], duplicates: [] } : contactColumns(header, overrides);
+  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems);
+  if (!opened) return { contacts, file, account: undefined };
+  const { table, columns } = opened;
+  const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';
+  if (isDirectoryHeader(table.header)) {
+    const account = newAccount(file, 'mairies', `annuaire DILA (${spreadsheet})`);
+    await readDirectory(campaign, ref, problems, tableRecords(table), file, account, contacts);
+    return { contacts, file, account };
+  }
+  const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
+  const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
+  const lines = new Map<string, number>();
+  account.lus = await forEachRow(table, WHAT, problems, (values, line) => {
+    const c = toContact(values, line, columns.indexes);
+    const where = { file: table.file, line };
+    for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
+    const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems);
+    const accepted = commune ? accept(commune, where, 'code INSEE', WHAT) : 'erreur';
+    if (!commune || accepted !== 'oui') {
+      if (accepted === 'ignoree') setAside(account, 'autre département');
+      else account.rejetes++;
+      return;
+    }
+    const previous = lines.get(commune.code);
+    if (previous !== undefined) {
+      problems.error('commune-en-double', `${WHAT} : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous})`, { ...where, field: 'code INSEE' });
+      account.rejetes++;
+      return;
+    }
+    lines.set(commune.code, line);
+    account.utilises++;
+    contacts.set(commune.code, { ...c, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
+  });
+  return { contacts, file, account };
+}
+
+interface Candidate {
+  townHall: TownHallRecord;
+  own: boolean;
+  item: DirectoryItem;
+}
+
+function labelOf(item: DirectoryItem, nom?: string, id?: string): string {
+  return `fiche n° ${item.index}${nom ? ` « ${nom} »` : ''}${id ? ` (id ${id})` : ''}`;
+}
+
+function field(value: unknown, key: string): string {
+  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/**
+ * The directory holds every local service of the files' départements: other services and other
+ * départements are set aside (whatever `hors_campagne` says: a national export is the normal
+ * input), one town hall per commune is kept, and each record not kept says why.
+ */
+async function readDirectory(
+  campaign: Campaign,
+  ref: CommuneReference,
+  problems: ProblemList,
+  records: AsyncIterable<DirectoryItem[]>,
+  file: string,
+  account: FileAccount,
+  contacts: Map<string, TownHallContact>,
+): Promise<void> {
+  const inCampaign = new Set(campaign.departements.map((d) => d.code));
+  const candidates = new Map<string, Candidate[]>();
+  const seenDeps = new Map<string, number>();
+  const outside = (insee: string): boolean => {
+    if (!insee) return false;
+    const commune = ref.communes.get(insee) ?? ref.communes.get(ref.formerCodes.get(insee) ?? '');
+    return !inCampaign.has(commune?.departement ?? departementOfCode(insee));
+  };
+  try {
+    for await (const batch of records) {
+      for (const item of batch) {
+        account.lus++;
+        const where = { file, line: item.line };
+        if (item.error !== undefined) {
+          account.rejetes++;
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
+          continue;
+        }
+        const verdict = classifyRecord(item.value);
+        const nom = field(item.value, 'nom');
+        const id = field(item.value, 'id');
+        if (verdict.kind === 'autre-service') {
+          setAside(account, 'autre service (CCAS, police municipale…)');
+          continue;
+        }
+        if (verdict.kind === 'rejet') {
+          if (outside(verdict.insee)) setAside(account, 'autre département');
+          else {
+            account.rejetes++;
+            problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${verdict.reason}`, { ...where, field: verdict.field || 'fiche' });
+          }
+          continue;
+        }
+        const th = verdict.townHall;
+        const commune: Commune | undefined = ref.communes.get(th.insee) ?? ref.communes.get(ref.formerCodes.get(th.insee) ?? '');
+        const dep = commune?.departement ?? departementOfCode(th.insee);
+        seenDeps.set(dep, (seenDeps.get(dep) ?? 0) + 1);
+        if (!inCampaign.has(dep)) {
+          setAside(account, 'autre département');
+          continue;
+        }
+        for (const r of th.reparations) problems.warning('code-repare', `${WHAT} : ${labelOf(item, nom, id)} : ${r}`, { ...where, field: 'code' });
+        if (!commune) {
+          account.rejetes++;
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE ${th.insee} inconnu du Code officiel géographique`, { ...where, field: 'pivot' });
+          continue;
+        }
+        const list = candidates.get(commune.code) ?? [];
+        // Only where the record is: its parsed value would keep 35,000 whole records alive.
+        list.push({ townHall: th, own: th.insee === commune.code, item: { index: item.index, line: item.line } });
+        candidates.set(commune.code, list);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof RelaisError)) throw err;
+    problems.error('fichier-illisible', `${WHAT} : ${err.message}`, { file, ...err.location }, 'file');
+    // Records read before the break stay counted; the rest of the file is unknown.
+  }
+
+  for (const [code, list] of candidates) {
+    const commune = ref.communes.get(code)!;
+    const { chosen, why } = chooseTownHall(list);
+    for (const other of list) {
+      if (other === chosen) continue;
+      const t = other.townHall;
+      if (t.secondaire && !chosen.townHall.secondaire) {
+        setAside(account, 'mairie déléguée ou annexe');
+        continue;
+      }
+      setAside(account, 'mairie en double');
+      problems.warning(
+        'mairie-en-double',
+        `${WHAT} : ${commune.nom} (${commune.code}) a plusieurs fiches « mairie » : ${labelOf(chosen.item, chosen.townHall.nom, chosen.townHall.id)} (ligne ${chosen.item.line}) est retenue — ${why} ; ${labelOf(other.item, t.nom, t.id)} est écartée`,
+        { file, line: other.item.line, field: 'pivot' },
+      );
+    }
+    const t = chosen.townHall;
+    if (t.secondaire) {
+      problems.warning('mairie-secondaire', `${WHAT} : ${commune.nom} (${commune.code}) n'a qu'une mairie déléguée ou annexe (${labelOf(chosen.item, t.nom, t.id)}) : elle est utilisée`, { file, line: chosen.item.line, field: 'pivot' });
+    }
+    if (!t.adresse) {
+      problems.warning('adresse-vide', `${WHAT} : ${labelOf(chosen.item, t.nom, t.id)} sans adresse : l'adresse postale est faite du nom et du code postal de la commune`, { file, line: chosen.item.line, field: 'adresse' });
+    }
+    account.utilises++;
+    const a = t.adresse;
+    contacts.set(code, {
+      courriels: t.courriels,
+      complement1: a?.complement1 ?? '',
+      complement2: a?.complement2 ?? '',
+      voie: a?.voie ?? '',
+      distribution: a?.distribution ?? '',
+      codePostal: a?.codePostal ?? '',
+      localite: a?.localite ?? '',
+      telephone: t.telephone,
+      file,
+      line: chosen.item.line,
+      label: labelOf(chosen.item, t.nom, t.id),
+    });
+  }
+  // A regional campaign given one département's export: say so once, not only commune by commune.
+  if (contacts.size > 0) {
+    const covered = new Set([...contacts.keys()].map((code) => ref.communes.get(code)?.departement));
+    for (const dep of campaign.departements) {
+      if (!covered.has(dep.code)) problems.warning('departement-absent', `${WHAT} : aucune mairie du département ${dep.code} (${dep.nom}) dans ce fichier : ses lettres partiront toutes par courrier`, { file }, 'file');
+    }
+  }
+  if (account.lus === 0 && !problems.errors.some((p) => p.kind === 'fichier-illisible' && p.file === file)) {
+    problems.error('fichier-vide', `${WHAT} : aucune fiche dans cet export de l'annuaire`, { file, line: 1 }, 'file');
+  }
+  if (account.lus > 0 && account.utilises === 0 && !problems.errors.some((p) => p.kind === 'fichier-illisible' && p.file === file)) {
+    const covered = [...seenDeps.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([d]) => d);
+    problems.error(
+      'aucune-mairie',
+      `${WHAT} : aucune mairie des départements de la campagne (${[...inCampaign].join(', ')}) parmi ${account.lus.toLocaleString('fr-FR')} fiches${covered.length ? ` ; le fichier couvre : ${covered.join(', ')}` : ''} — est-ce l'export du bon département ?`,
+      { file },
+      'file',
+    );
+  }
+}

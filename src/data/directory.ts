@@ -1,0 +1,345 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { RelaisError } from '../errors.js';
+import { repairInsee, repairPostalCode } from './cog.js';
+import { normalizeHeader } from './columns.js';
+import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
+import { openTable, type Table } from './table.js';
+import { zipEntries, zipEntryStream } from './zip.js';
+
+/**
+ * The town-hall directory as the DILA publishes it: "Annuaire de l'administration – Base de
+ * données locales" (service-public.fr), dataset `api-lannuaire-administration`. What the
+ * published files look like, as found in public code that reads them:
+ *
+ * - one record per local service, many per commune (mairie, mairie déléguée or annexe, CCAS,
+ *   police municipale…). `pivot` lists `{type_service_local, code_insee_commune: [codes]}`; the
+ *   town hall is the record whose pivot has type "mairie". Délégations and annexes are "mairie"
+ *   records too, told apart only by their `nom` ("Mairie déléguée - …", "… - annexe …").
+ * - `adresse`: `[{type_adresse: "Adresse" | "Adresse postale", complement1, complement2,
+ *   numero_voie, service_distribution, code_postal, nom_commune, pays, latitude, longitude}]`.
+ * - `adresse_courriel`: a list of strings in the data.gouv.fr file, a string (several addresses
+ *   separated by `;`) in some API exports; `telephone`, `site_internet`: `[{valeur, description}]`.
+ * - The API (Opendatasoft explore v2.1 on api-lannuaire.service-public.fr,
+ *   `/catalog/datasets/api-lannuaire-administration/exports/json|csv`): the JSON export is an
+ *   array of records; scripts that read it parse `pivot` as JSON text
+ *   ("[{\"type_service_local\":\"ccas\",\"code_insee_commune\":[\"76540\"]}]"), others read
+ *   real arrays. The CSV export is `;`-separated, one column per field, nested fields as JSON text
+ *   in the cells. The records endpoint answers `{total_count, results: [...]}`.
+ * - data.gouv.fr's "Base de données locales" is an archive holding `<date>-data.gouv_local.json`,
+ *   an object `{"service": [...]}` whose nested fields are real arrays (≈ 270 MB).
+ *
+ * Every nested field is therefore accepted both as an array and as JSON text. The formats are
+ * recognised by content, not by file name: a zip, a JSON document, or a table (CSV or xlsx)
+ * whose header has a `pivot` column. A table without one is the préfecture's own flat list
+ * (contacts.ts).
+ */
+export type DirectoryFormat = 'json' | 'zip' | 'csv' | 'xlsx';
+
+export interface DirectoryAddress {
+  type: string;
+  complement1: string;
+  complement2: string;
+  voie: string;
+  distribution: string;
+  codePostal: string;
+  localite: string;
+}
+
+/** What relais keeps of a town-hall record. */
+export interface TownHallRecord {
+  id: string;
+  nom: string;
+  /** The commune named by the pivot (repaired if it lost its leading zero). */
+  insee: string;
+  /** A mairie déléguée or annexe: the letter goes to the commune's main town hall. */
+  secondaire: boolean;
+  /** The postal address when there is one, else the building's; undefined for an empty list. */
+  adresse: DirectoryAddress | undefined;
+  /** Values of `adresse_courriel`, in order, as published. */
+  courriels: string[];
+  telephone: string;
+  dateModification: string;
+  /** Repairs made on the way (French, for warnings). */
+  reparations: string[];
+}
+
+export type RecordVerdict =
+  | { kind: 'mairie'; townHall: TownHallRecord }
+  | { kind: 'autre-service'; type: string; insee: string }
+  | { kind: 'rejet'; reason: string; field: string; insee: string };
+
+const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
+
+/** A nested field given as an array, an object, JSON text, or nothing. */
+export function nested(value: unknown): { ok: true; value: unknown[] } | { ok: false; error: string } {
+  if (value === null || value === undefined) return { ok: true, value: [] };
+  if (Array.isArray(value)) return { ok: true, value };
+  if (typeof value === 'object') return { ok: true, value: [value] };
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (!t) return { ok: true, value: [] };
+    if (t.startsWith('[') || t.startsWith('{')) {
+      try {
+        const parsed: unknown = JSON.parse(t);
+        return { ok: true, value: Array.isArray(parsed) ? parsed : [parsed] };
+      } catch (err) {
+        return { ok: false, error: `JSON illisible (${(err as Error).message})` };
+      }
+    }
+    return { ok: true, value: [t] };
+  }
+  return { ok: true, value: [value] };
+}
+
+const SECONDARY = /\b(d[ée]l[ée]gu[ée]e|annexe|antenne)\b/i;
+
+function address(raw: unknown): DirectoryAddress {
+  const a = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  return {
+    type: text(a.type_adresse),
+    complement1: text(a.complement1),
+    complement2: text(a.complement2),
+    voie: text(a.numero_voie),
+    distribution: text(a.service_distribution),
+    codePostal: text(a.code_postal),
+    localite: text(a.nom_commune),
+  };
+}
+
+/** Where letters go: the postal address when there is one, else the building's. */
+export function letterAddress(list: unknown[]): DirectoryAddress | undefined {
+  const all = list.filter((a) => a && typeof a === 'object').map(address);
+  return all.find((a) => /postale/i.test(a.type)) ?? all.find((a) => /^adresse$/i.test(a.type)) ?? all[0];
+}
+
+function firstValue(list: unknown[]): string {
+  for (const item of list) {
+    const v = item && typeof item === 'object' ? text((item as Record<string, unknown>).valeur) : text(item);
+    if (v) return v;
+  }
+  return '';
+}
+
+/**
+ * One published record → a town hall, another kind of service, or a rejection with its reason.
+ * Pure: the fetch command reuses it to compare two exports.
+ */
+export function classifyRecord(value: unknown): RecordVerdict {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { kind: 'rejet', reason: "ce n'est pas une fiche (objet JSON attendu)", field: '', insee: '' };
+  let r = value as Record<string, unknown>;
+  // Older Opendatasoft APIs wrap each record: {record: {fields: {...}}} or {fields: {...}}.
+  const wrapped = (r.record as Record<string, unknown> | undefined)?.fields ?? r.fields;
+  if (r.pivot === undefined && wrapped && typeof wrapped === 'object') r = wrapped as Record<string, unknown>;
+  const ownInsee = repairInsee(text(r.code_insee_commune)).code;
+  const pivot = nested(r.pivot);
+  if (!pivot.ok) return { kind: 'rejet', reason: `pivot : ${pivot.error}`, field: 'pivot', insee: ownInsee };
+  const entries = pivot.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
+  if (entries.length === 0) return { kind: 'rejet', reason: 'fiche sans « pivot » : impossible de savoir quel service elle décrit', field: 'pivot', insee: ownInsee };
+  const mairie = entries.find((p) => text(p.type_service_local) === 'mairie');
+  if (!mairie) return { kind: 'autre-service', type: text(entries[0]!.type_service_local) || '(type vide)', insee: ownInsee };
+
+  const reparations: string[] = [];
+  const rawCodes = [mairie.code_insee_commune].flat().map(text).filter(Boolean);
+  const codes = [...new Set(rawCodes.map((c) => repairInsee(c).code))];
+  let insee = codes[0] ?? ownInsee;
+  if (codes.length > 1) {
+    if (!codes.includes(ownInsee)) {
+      return { kind: 'rejet', reason: `le pivot désigne plusieurs communes (${codes.join(', ')}) et le code_insee_commune de la fiche (${ownInsee || 'vide'}) ne dit pas laquelle`, field: 'pivot', insee: ownInsee };
+    }
+    insee = ownInsee;
+  }
+  if (!insee) return { kind: 'rejet', reason: 'mairie sans code INSEE (ni dans le pivot ni dans code_insee_commune)', field: 'pivot', insee: '' };
+  const rawInsee = rawCodes.find((c) => repairInsee(c).code === insee) ?? text(r.code_insee_commune);
+  if (repairInsee(rawInsee).repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee} (zéro initial perdu)`);
+
+  const nom = text(r.nom);
+  const adresses = nested(r.adresse);
+  if (!adresses.ok) return { kind: 'rejet', reason: `adresse : ${adresses.error}`, field: 'adresse', insee };
+  const courriels = nested(r.adresse_courriel);
+  if (!courriels.ok) return { kind: 'rejet', reason: `adresse_courriel : ${courriels.error}`, field: 'adresse_courriel', insee };
+  const telephones = nested(r.telephone);
+  let adresse = letterAddress(adresses.value);
+  if (adresse?.codePostal) {
+    const cp = repairPostalCode(adresse.codePostal);
+    if (cp.repaired) {
+      reparations.push(`code postal ${adresse.codePostal} complété en ${cp.code} (zéro initial perdu)`);
+      adresse = { ...adresse, codePostal: cp.code };
+    }
+  }
+  return {
+    kind: 'mairie',
+    townHall: {
+      id: text(r.id),
+      nom,
+      insee,
+      secondaire: SECONDARY.test(nom),
+      adresse,
+      courriels: courriels.value.map(text).filter(Boolean),
+      telephone: telephones.ok ? firstValue(telephones.value) : '',
+      dateModification: text(r.date_modification),
+      reparations,
+    },
+  };
+}
+
+/**
+ * Of several "mairie" records for one commune, the one letters go to: the main town hall before
+ * délégations and annexes, then the record whose pivot names the commune itself, then the most
+ * recently modified, then the first in the file. Returns the reason, said to the user.
+ */
+export function chooseTownHall<T extends { townHall: TownHallRecord; own: boolean }>(candidates: T[]): { chosen: T; why: string } {
+  const rank = (c: T) => [c.townHall.secondaire ? 1 : 0, c.own ? 0 : 1] as const;
+  let chosen = candidates[0]!;
+  let why = 'la première du fichier';
+  for (const c of candidates.slice(1)) {
+    const [a0, a1] = rank(c);
+    const [b0, b1] = rank(chosen);
+    if (a0 !== b0) {
+      if (a0 < b0) chosen = c;
+      why = "la mairie principale plutôt qu'une mairie déléguée ou annexe";
+    } else if (a1 !== b1) {
+      if (a1 < b1) chosen = c;
+      why = 'celle dont le code INSEE est celui de la commune';
+    } else if (c.townHall.dateModification > chosen.townHall.dateModification) {
+      chosen = c;
+      why = 'la plus récemment modifiée';
+    } else if (c.townHall.dateModification < chosen.townHall.dateModification) why = 'la plus récemment modifiée';
+  }
+  return { chosen, why };
+}
+
+/**
+ * The town halls of a set of records, one per INSEE code as the pivot gives it (no commune
+ * reference: the fetch command compares two exports with it), with what was set aside.
+ */
+export function townHallsOf(records: Iterable<unknown>): { townHalls: Map<string, TownHallRecord>; autresServices: number; rejets: Array<{ index: number; reason: string }> } {
+  const byCode = new Map<string, Array<{ townHall: TownHallRecord; own: boolean }>>();
+  let autresServices = 0;
+  const rejets: Array<{ index: number; reason: string }> = [];
+  let index = 0;
+  for (const value of records) {
+    index++;
+    const verdict = classifyRecord(value);
+    if (verdict.kind === 'autre-service') autresServices++;
+    else if (verdict.kind === 'rejet') rejets.push({ index, reason: verdict.reason });
+    else byCode.set(verdict.townHall.insee, [...(byCode.get(verdict.townHall.insee) ?? []), { townHall: verdict.townHall, own: true }]);
+  }
+  const townHalls = new Map([...byCode].map(([code, list]) => [code, chooseTownHall(list).chosen.townHall]));
+  return { townHalls, autresServices, rejets };
+}
+
+export interface DirectoryItem {
+  /** 1-based record number in the file. */
+  index: number;
+  /** Line where the record starts (in the JSON member of a zip, its own line). */
+  line: number;
+  value?: unknown;
+  error?: string;
+}
+
+export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
+
+export function isDirectoryHeader(cells: string[]): boolean {
+  return cells.map(normalizeHeader).includes('pivot');
+}
+
+async function head(path: string, n: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * What kind of town-hall file this is, from its first bytes (and, for a zip, its members). Throws
+ * a RelaisError for what is no table nor directory at all: an HTML page, a compressed file.
+ */
+export async function sniffContactsFile(path: string, file: string): Promise<ContactsFileKind & { jsonMember?: string }> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new RelaisError(`ce n'est pas un fichier`, { file });
+    size = s.size;
+  } catch (err) {
+    if (err instanceof RelaisError) throw err;
+    throw new RelaisError(`fichier introuvable`, { file });
+  }
+  if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
+  const bytes = await head(path, 4096);
+  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) || bytes.subarray(0, 4).equals(Buffer.from('PK\x05\x06', 'latin1'))) {
+    const entries = await zipEntries(path, file);
+    if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'flat' };
+    const json = entries.filter((e) => /\.json$/i.test(e.name) && !e.name.startsWith('__MACOSX/'));
+    const files = entries.filter((e) => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX/'));
+    // A lone member without the extension (zipped from a pipe, say) is read as the export.
+    const pick = json.length === 1 ? json[0] : json.length === 0 && files.length === 1 ? files[0] : json.find((e) => /local\.json$/i.test(e.name));
+    if (!pick) {
+      const names = entries.map((e) => e.name).slice(0, 8).join(', ') || 'aucun';
+      throw new RelaisError(
+        json.length > 1 ? `archive zip : plusieurs fichiers JSON (${names}) ; gardez celui de l'annuaire` : `archive zip sans fichier JSON de l'annuaire (fichiers : ${names})`,
+        { file },
+      );
+    }
+    return { kind: 'directory', format: 'zip', jsonMember: pick.name };
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new RelaisError(`fichier compressé gzip : décompressez-le (gunzip) et donnez le fichier obtenu`, { file });
+  if (bytes.subarray(0, 3).toString('latin1') === 'BZh') {
+    throw new RelaisError(`archive bzip2 (data.gouv.fr publie la Base de données locales en .tar.bz2) : décompressez-la et donnez le fichier « …data.gouv_local.json » qu'elle contient`, { file });
+  }
+  const start = bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0).toString('utf8').trimStart();
+  if (start.startsWith('<')) {
+    throw new RelaisError(`ce fichier est une page HTML (ou XML), pas des données : le téléchargement a sans doute reçu une page d'erreur ou de connexion au lieu de l'export`, { file, line: 1 });
+  }
+  if (start.startsWith('[') || start.startsWith('{')) return { kind: 'directory', format: 'json' };
+  return { kind: 'flat' };
+}
+
+async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string): AsyncGenerator<DirectoryItem[]> {
+  try {
+    for await (const items of jsonRecords(stream)) yield items as JsonItem[] as DirectoryItem[];
+  } catch (err) {
+    if (err instanceof JsonShapeError) throw new RelaisError(err.message, { file, line: err.line });
+    if (err instanceof RelaisError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') throw new RelaisError(`archive zip abîmée ou tronquée : décompression impossible ; retéléchargez-la`, { file });
+    throw new RelaisError(`lecture impossible : ${(err as Error).message}`, { file }, { cause: err });
+  }
+}
+
+/**
+ * Rows of a directory table (the CSV export, or a copy saved as xlsx) as records keyed by field
+ * name; nested cells keep their JSON text, which classifyRecord parses and names when it fails.
+ */
+export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[]> {
+  const keys = table.header.map((h) => normalizeHeader(h).replace(/ /g, '_'));
+  let index = 0;
+  for await (const row of table.rows) {
+    const record: Record<string, unknown> = {};
+    keys.forEach((k, i) => {
+      if (k && !(k in record)) record[k] = row.values[i] ?? '';
+    });
+    yield [{ index: ++index, line: row.line, value: record }];
+  }
+}
+
+/** Streams the records of a directory export (JSON, zipped JSON, or a table), in batches. */
+export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }): AsyncGenerator<DirectoryItem[]> {
+  if (kind.format === 'zip') {
+    const entries = await zipEntries(path, file);
+    const entry = entries.find((e) => e.name === kind.jsonMember);
+    if (!entry) throw new RelaisError(`archive zip sans fichier JSON de l'annuaire`, { file });
+    yield* fromJsonStream(await zipEntryStream(path, file, entry), file);
+    return;
+  }
+  if (kind.format === 'json') {
+    yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 16 }), file);
+    return;
+  }
+  const table = await openTable(path, { displayName: file, isHeader: isDirectoryHeader });
+  yield* tableRecords(table);
+}

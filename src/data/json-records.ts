@@ -1,0 +1,205 @@
+/**
+ * Splits a large JSON document into its records without holding it whole: the bytes are scanned
+ * for the boundaries of each element of the records array, and each element alone goes through
+ * JSON.parse. A national directory export is some 300 MB; reading it as one string and then as
+ * one parsed tree would need both at once. The scanner only tracks strings (with their escapes)
+ * and nesting; JSON.parse validates each record's own syntax, so a broken record is one rejected
+ * record, and a file cut in the middle is reported with the record it was cut in.
+ *
+ * The records array is the document itself (`[ … ]`, the API's JSON export) or the value of the
+ * key `service` (data.gouv.fr's "Base de données locales"), `results` (the API's records
+ * endpoint) or `records` (older Opendatasoft APIs) of a root object.
+ */
+export type JsonItem =
+  | { index: number; line: number; value: unknown }
+  | { index: number; line: number; error: string };
+
+export class JsonShapeError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+const RECORD_KEYS = new Set(['service', 'results', 'records']);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+export class JsonRecordSplitter {
+  private buf: Buffer = Buffer.alloc(0);
+  /** Scan position in buf. */
+  private pos = 0;
+  private depth = 0;
+  private inString = false;
+  private strStart = 0;
+  private line = 1;
+  private started = false;
+  private rootIsObject = false;
+  /** Depth of the records array once found (the depth inside it), else -1. */
+  private recordsDepth = -1;
+  private recordsDone = false;
+  private elementStart = -1;
+  private elementLine = 0;
+  private elementScalar = false;
+  private lastKey: string | undefined;
+  private expectKey = false;
+  private index = 0;
+
+  /** Feeds bytes; returns the records completed by them. */
+  push(chunk: Buffer): JsonItem[] {
+    const keep = this.keepFrom();
+    this.buf = keep < this.buf.length ? Buffer.concat([this.buf.subarray(keep), chunk]) : chunk;
+    this.shift(keep);
+    const out: JsonItem[] = [];
+    this.scan(out);
+    return out;
+  }
+
+  /** Ends the document: throws a JsonShapeError if it stops in the middle. */
+  end(): JsonItem[] {
+    const out: JsonItem[] = [];
+    if (this.elementScalar && this.elementStart >= 0) this.emit(this.buf.length, out);
+    if (!this.started) throw new JsonShapeError('fichier vide : aucun contenu JSON', 1);
+    if (this.inString || this.depth > 0) {
+      const where = this.elementStart >= 0 ? ` au milieu de la fiche n° ${this.index + 1} (commencée ligne ${this.elementLine})` : '';
+      throw new JsonShapeError(`fichier JSON tronqué : il s'arrête${where} ; retéléchargez-le`, this.line);
+    }
+    if (this.recordsDepth < 0) {
+      throw new JsonShapeError(
+        'aucune liste de fiches dans ce JSON : un tableau de fiches (export de l’API) ou un objet avec la clé « service » (Base de données locales) est attendu',
+        1,
+      );
+    }
+    return out;
+  }
+
+  private keepFrom(): number {
+    if (this.elementStart >= 0) return this.elementStart;
+    if (this.inString) return this.strStart - 1;
+    return this.pos;
+  }
+
+  private shift(by: number): void {
+    this.pos -= by;
+    if (this.elementStart >= 0) this.elementStart -= by;
+    if (this.inString) this.strStart -= by;
+  }
+
+  private emit(endExclusive: number, out: JsonItem[]): void {
+    const text = this.buf.toString('utf8', this.elementStart, endExclusive).trim();
+    const index = ++this.index;
+    const line = this.elementLine;
+    this.elementStart = -1;
+    this.elementScalar = false;
+    try {
+      out.push({ index, line, value: JSON.parse(text) });
+    } catch (err) {
+      out.push({ index, line, error: `JSON invalide (${(err as Error).message.replace(/^JSON\.parse: /, '')})` });
+    }
+  }
+
+  private scan(out: JsonItem[]): void {
+    const buf = this.buf;
+    const n = buf.length;
+    let i = this.pos;
+    while (i < n) {
+      if (this.inString) {
+        let q = buf.indexOf(QUOTE, i);
+        // An escaped quote is preceded by an odd number of backslashes.
+        while (q >= 0) {
+          let b = 0;
+          for (let k = q - 1; k >= this.strStart && buf[k] === BACKSLASH; k--) b++;
+          if (b % 2 === 0) break;
+          q = buf.indexOf(QUOTE, q + 1);
+        }
+        if (q < 0) {
+          i = n;
+          break;
+        }
+        this.inString = false;
+        if (this.rootIsObject && this.depth === 1 && this.expectKey) this.lastKey = buf.toString('utf8', this.strStart, q);
+        i = q + 1;
+        continue;
+      }
+      const c = buf[i]!;
+      if (c === 0x20 || c === 0x09 || c === 0x0d) {
+        i++;
+        continue;
+      }
+      if (c === 0x0a) {
+        this.line++;
+        i++;
+        continue;
+      }
+      if (!this.started) {
+        this.started = true;
+        if (c === 0x5b) this.recordsDepth = 1;
+        else if (c === 0x7b) {
+          this.rootIsObject = true;
+          this.expectKey = true;
+        } else throw new JsonShapeError('ce fichier ne commence ni par [ ni par { : ce n’est pas un export JSON', this.line);
+      }
+      const atRecords = !this.recordsDone && this.recordsDepth > 0 && this.depth === this.recordsDepth;
+      if (this.elementScalar && atRecords && (c === 0x2c || c === 0x5d)) this.emit(i, out);
+      if (c === QUOTE) {
+        if (atRecords && this.elementStart < 0) this.startElement(i, true);
+        this.inString = true;
+        this.strStart = i + 1;
+        i++;
+        continue;
+      }
+      if (c === 0x7b || c === 0x5b) {
+        if (atRecords && this.elementStart < 0) this.startElement(i, false);
+        if (this.rootIsObject && this.depth === 1 && c === 0x5b && this.recordsDepth < 0 && this.lastKey !== undefined && RECORD_KEYS.has(this.lastKey)) {
+          this.recordsDepth = 2;
+        }
+        this.depth++;
+        i++;
+        continue;
+      }
+      if (c === 0x7d || c === 0x5d) {
+        this.depth--;
+        if (this.depth < 0) throw new JsonShapeError('accolade ou crochet fermant en trop', this.line);
+        if (!this.recordsDone && this.recordsDepth > 0) {
+          if (this.depth === this.recordsDepth && this.elementStart >= 0 && !this.elementScalar) this.emit(i + 1, out);
+          else if (this.depth === this.recordsDepth - 1) this.recordsDone = true;
+        }
+        i++;
+        continue;
+      }
+      if (this.rootIsObject && this.depth === 1) {
+        if (c === 0x3a) this.expectKey = false;
+        else if (c === 0x2c) this.expectKey = true;
+      }
+      if (atRecords && this.elementStart < 0 && c !== 0x2c) this.startElement(i, true);
+      i++;
+    }
+    this.pos = i;
+  }
+
+  private startElement(at: number, scalar: boolean): void {
+    this.elementStart = at;
+    this.elementLine = this.line;
+    this.elementScalar = scalar;
+  }
+}
+
+/**
+ * Records of a JSON byte stream, in order, a chunk's worth at a time: one await per record would
+ * cost more than parsing it.
+ */
+export async function* jsonRecords(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonItem[]> {
+  const splitter = new JsonRecordSplitter();
+  let first = true;
+  for await (const raw of stream) {
+    let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    first = false;
+    const items = splitter.push(chunk);
+    if (items.length) yield items;
+  }
+  const last = splitter.end();
+  if (last.length) yield last;
+}

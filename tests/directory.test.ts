@@ -7,7 +7,7 @@ import { balanced, type FileAccount } from '../src/campaign/accounting.js';
 import { checkCampaign, type CheckResult } from '../src/campaign/check.js';
 import { departementContext, recipientContext } from '../src/campaign/context.js';
 import { chooseEmail } from '../src/data/contacts.js';
-import { classifyRecord, townHallsOf } from '../src/data/directory.js';
+import { classifyRecord } from '../src/data/directory.js';
 import { JsonRecordSplitter } from '../src/data/json-records.js';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow, sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
@@ -345,21 +345,6 @@ describe('emails, phones and repaired codes', () => {
     const asText = classifyRecord({ nom: 'Mairie - X', pivot: '[{"type_service_local":"mairie","code_insee_commune":["4234"]}]', adresse_courriel: 'a@b.example;c@d.example' });
     expect(asText).toMatchObject({ kind: 'mairie', townHall: { insee: '04234', courriels: ['a@b.example;c@d.example'] } });
     expect(classifyRecord({ pivot: [{ type_service_local: 'police_municipale', code_insee_commune: ['45234'] }] })).toEqual({ kind: 'autre-service', type: 'police_municipale', insee: '' });
-  });
-});
-
-describe('townHallsOf, for code that compares two exports', () => {
-  it('one town hall per code, the main one before a délégation, other services and rejections counted', () => {
-    const { townHalls, autresServices, rejets } = townHallsOf([
-      rec('mairie', '45234', 'Mairie déléguée - La Source'),
-      rec('mairie', '45234', 'Mairie - Orléans', { adresse_courriel: '["mairie@orleans.example"]' }),
-      rec('ccas', '45234', 'CCAS - Orléans'),
-      { nom: 'sans pivot' },
-    ]);
-    expect([...townHalls.keys()]).toEqual(['45234']);
-    expect(townHalls.get('45234')).toMatchObject({ nom: 'Mairie - Orléans', courriels: ['mairie@orleans.example'], secondaire: false });
-    expect(autresServices).toBe(1);
-    expect(rejets).toEqual([{ index: 4, reason: expect.stringContaining('pivot') }]);
   });
 });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MayorRecord } from '../src/data/rne.js';
 import { RelaisError } from '../src/errors.js';
-import { latestModification, mainTownHalls, nested, selectTownHalls } from '../src/sources/annuaire.js';
+import { chooseTownHall, classifyRecord, nested, type TownHallRecord } from '../src/data/directory.js';
+import { OUTSIDE, selectTownHalls } from '../src/sources/annuaire.js';
 import { diffMayors, diffTownHalls } from '../src/sources/diff.js';
 import { getWithRetry, jsonBody, serverWaitMs, type HttpClient, type HttpResponse } from '../src/sources/http.js';
 import { publicationDate } from '../src/sources/maires.js';
@@ -12,25 +13,51 @@ import { publicationDate } from '../src/sources/maires.js';
  * both published shapes, accounting for every record, the waits of the retry loop, the date of
  * the RNE file, and the comparison of two fetches.
  */
-describe('directory records', () => {
+describe('directory records, read as relais check reads them', () => {
   it('reads nested fields as the API gives them (JSON text) and as data.gouv.fr dumps them (arrays)', () => {
-    expect(nested('[{"type_service_local": "mairie", "code_insee_commune": ["45234"]}]')).toEqual([{ type_service_local: 'mairie', code_insee_commune: ['45234'] }]);
-    expect(nested([{ valeur: '02 38 79 22 22' }])).toEqual([{ valeur: '02 38 79 22 22' }]);
-    expect(nested('{"valeur": "x"}')).toEqual([{ valeur: 'x' }]);
-    expect(nested('pas du JSON')).toEqual([]);
-    expect(nested(null)).toEqual([]);
+    expect(nested('[{"type_service_local": "mairie", "code_insee_commune": ["45234"]}]')).toEqual({ ok: true, value: [{ type_service_local: 'mairie', code_insee_commune: ['45234'] }] });
+    expect(nested([{ valeur: '02 38 79 22 22' }])).toEqual({ ok: true, value: [{ valeur: '02 38 79 22 22' }] });
+    expect(nested('{"valeur": "x"}')).toEqual({ ok: true, value: [{ valeur: 'x' }] });
+    // Plain text is one value (an email); JSON cut short is said, not taken for nothing.
+    expect(nested('pas du JSON')).toEqual({ ok: true, value: ['pas du JSON'] });
+    expect(nested('[{"valeur": "x"')).toMatchObject({ ok: false, error: expect.stringContaining('JSON illisible') });
+    expect(nested(null)).toEqual({ ok: true, value: [] });
   });
 
   it('keeps the town halls of the départements, sets the rest aside with a reason, rejects a bad code', () => {
     const dump = (insee: string, type: string, nom = `Mairie - ${insee}`) => ({ id: `${type}-${nom}`, nom, code_insee_commune: insee, pivot: [{ type_service_local: type, code_insee_commune: [insee] }], adresse_courriel: [`${insee}@example.fr`] });
-    const s = selectTownHalls([dump('45234', 'mairie'), dump('45234', 'mairie', 'Mairie déléguée - Saint-Marceau'), dump('45234', 'ccas'), dump('18033', 'mairie'), dump('4523', 'mairie')], ['45']);
-    expect(s.townHalls.map((t) => [t.insee, t.deleguee, t.email])).toEqual([
-      ['45234', false, '45234@example.fr'],
-      ['45234', true, '45234@example.fr'],
-    ]);
-    expect(s.setAside).toEqual({ ccas: 1, 'hors des départements de la campagne': 1 });
-    expect(s.rejected).toBe(1);
-    expect(mainTownHalls(s.townHalls).get('45234')?.nom).toBe('Mairie - 45234');
+    const s = selectTownHalls([dump('45234', 'mairie'), dump('45234', 'mairie', 'Mairie déléguée - Saint-Marceau'), dump('45234', 'ccas'), dump('18033', 'mairie'), dump('450', 'mairie'), dump('4523', 'mairie')], ['45']);
+    // Both town-hall records of Orléans are written; the commune's own is the one compared.
+    expect(s.records.map((r) => r.nom)).toEqual(['Mairie - 45234', 'Mairie déléguée - Saint-Marceau']);
+    expect([...s.townHalls.values()]).toEqual([{ insee: '45234', nom: 'Mairie - 45234', email: '45234@example.fr' }]);
+    // 4523 lost its leading zero: 04523 is in the Alpes-de-Haute-Provence, not in the campaign.
+    expect(s.setAside).toEqual({ ccas: 1, [OUTSIDE]: 2 });
+    expect(s.rejected).toEqual([{ index: 5, id: 'mairie-Mairie - 450', reason: 'code INSEE « 450 » invalide' }]);
+  });
+
+  it('one town hall per code, the main one before a délégation, other services and rejections counted', () => {
+    const rec = (type: string, nom: string, fields: Record<string, unknown> = {}) => ({ id: `id-${nom}`, nom, pivot: [{ type_service_local: type, code_insee_commune: ['45234'] }], code_insee_commune: '45234', ...fields });
+    const s = selectTownHalls([rec('mairie', 'Mairie déléguée - La Source'), rec('mairie', 'Mairie - Orléans', { adresse_courriel: '["mairie@orleans.example"]' }), rec('ccas', 'CCAS - Orléans'), { nom: 'sans pivot' }], ['45']);
+    expect([...s.townHalls.keys()]).toEqual(['45234']);
+    expect(s.townHalls.get('45234')).toEqual({ insee: '45234', nom: 'Mairie - Orléans', email: 'mairie@orleans.example' });
+    expect(s.setAside).toEqual({ ccas: 1 });
+    expect(s.rejected).toEqual([{ index: 4, id: '', reason: expect.stringContaining('pivot') }]);
+  });
+
+  it('compares the email a letter goes to: the first valid one of a list, « Nom <adresse> » read as the address', () => {
+    const hall = (courriel: unknown) => ({ id: 'x', nom: 'Mairie - Orléans', code_insee_commune: '45234', pivot: '[{"type_service_local":"mairie","code_insee_commune":["45234"]}]', adresse_courriel: courriel });
+    expect(selectTownHalls([hall('pas une adresse; Mairie <accueil@orleans.example>; autre@orleans.example')], ['45']).townHalls.get('45234')?.email).toBe('accueil@orleans.example');
+    expect(selectTownHalls([hall('["mailto:Mairie@Orleans.example"]')], ['45']).townHalls.get('45234')?.email).toBe('Mairie@Orleans.example');
+    expect(selectTownHalls([hall('')], ['45']).townHalls.get('45234')?.email).toBe('');
+  });
+
+  it('between two main town halls of a commune, the most recently modified, dates read day first', () => {
+    const hall = (id: string, date: string) => ({ id, nom: `Mairie - ${id}`, code_insee_commune: '45234', pivot: [{ type_service_local: 'mairie', code_insee_commune: ['45234'] }], date_modification: date });
+    // As text, "01/10/2026" sorts before "15/03/2024": the directory's dates must be read as dates.
+    const s = selectTownHalls([hall('ancienne', '15/03/2024 09:00:00'), hall('recente', '01/10/2026 08:00:00')], ['45']);
+    expect(s.townHalls.get('45234')?.nom).toBe('Mairie - recente');
+    const verdicts = [hall('ancienne', '15/03/2024 09:00:00'), hall('recente', '01/10/2026 08:00:00')].map((h) => classifyRecord(h)) as Array<{ kind: 'mairie'; townHall: TownHallRecord }>;
+    expect(chooseTownHall(verdicts.map((v) => ({ townHall: v.townHall, own: true })))).toMatchObject({ chosen: { townHall: { id: 'recente', dateModification: '2026-10-01T08:00:00' } }, why: 'la plus récemment modifiée' });
   });
 
   it('accounts for every record: kept + set aside + rejected = read', () => {
@@ -38,21 +65,24 @@ describe('directory records', () => {
       id: fc.string({ maxLength: 4 }),
       nom: fc.constantFrom('Mairie - A', 'Mairie déléguée - B', 'CCAS'),
       code_insee_commune: fc.constantFrom('45234', '37261', '2A004', '97101', '450', '', null),
-      pivot: fc.oneof(fc.constant(null), fc.constant('pas du JSON'), fc.array(fc.record({ type_service_local: fc.constantFrom('mairie', 'ccas', 'police_municipale'), code_insee_commune: fc.array(fc.constantFrom('45234', '37261'), { maxLength: 1 }) }), { maxLength: 2 }).map((a) => JSON.stringify(a))),
+      pivot: fc.oneof(fc.constant(null), fc.constant('pas du JSON'), fc.constant('[{"type_service_local": "mairie"'), fc.array(fc.record({ type_service_local: fc.constantFrom('mairie', 'ccas', 'police_municipale'), code_insee_commune: fc.array(fc.constantFrom('45234', '37261', '4523'), { maxLength: 2 }) }), { maxLength: 2 }).map((a) => JSON.stringify(a))),
     });
     fc.assert(
       fc.property(fc.array(record, { maxLength: 30 }), (records) => {
         const s = selectTownHalls(records, ['45', '2A']);
         const aside = Object.values(s.setAside).reduce((a, b) => a + b, 0);
-        expect(s.records.length + aside + s.rejected).toBe(records.length);
-        expect(s.townHalls.every((t) => t.insee.startsWith('45') || t.insee.startsWith('2A'))).toBe(true);
+        expect(s.records.length + aside + s.rejected.length).toBe(records.length);
+        expect([...s.townHalls.keys()].every((insee) => insee.startsWith('45') || insee.startsWith('2A'))).toBe(true);
+        // Every commune kept has its town hall chosen, and only those.
+        expect(new Set(s.records.map((r) => classifyRecord(r)).map((v) => (v.kind === 'mairie' ? v.townHall.insee : '?')))).toEqual(new Set(s.townHalls.keys()));
       }),
     );
   });
 
   it('finds the latest modification among "dd/mm/yyyy hh:mm:ss" dates', () => {
-    expect(latestModification([{ date_modification: '22/12/2023 10:38:56' }, { date_modification: '03/01/2024 08:00:00' }, { date_modification: 'hier' }])).toBe('2024-01-03T08:00:00');
-    expect(latestModification([])).toBeNull();
+    const hall = (insee: string, date: string) => ({ id: insee, nom: 'Mairie', code_insee_commune: insee, pivot: [{ type_service_local: 'mairie', code_insee_commune: [insee] }], date_modification: date });
+    expect(selectTownHalls([hall('45001', '22/12/2023 10:38:56'), hall('45002', '03/01/2024 08:00:00'), hall('45003', 'hier')], ['45']).latestModification).toBe('2024-01-03T08:00:00');
+    expect(selectTownHalls([], ['45']).latestModification).toBeNull();
   });
 });
 
@@ -154,7 +184,7 @@ describe('the RNE file and the comparison of two fetches', () => {
   });
 
   it('compares emails without regard to case, and an email that appears is a change', () => {
-    const hall = (insee: string, email: string) => ({ insee, id: insee, nom: `Mairie - ${insee}`, email, deleguee: false });
+    const hall = (insee: string, email: string) => ({ insee, nom: `Mairie - ${insee}`, email });
     const d = diffTownHalls(new Map([['45001', hall('45001', 'Mairie@Ville.fr')], ['45002', hall('45002', '')]]), new Map([['45001', hall('45001', 'mairie@ville.fr')], ['45002', hall('45002', 'accueil@ville2.fr')]]));
     expect(d).toEqual({ ajoutees: [], retirees: [], courriels: [{ insee: '45002', nom: 'Mairie - 45002', avant: '', apres: 'accueil@ville2.fr' }] });
   });

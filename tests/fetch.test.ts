@@ -21,7 +21,8 @@ interface FetchDoc {
     maires: { changes: Array<{ insee: string; avant: string; apres: string }>; ajoutes: unknown[]; retires: unknown[] } | null;
   };
   ecrits: string[];
-  sources_a_declarer: { maires: string; mairies: string } | null;
+  sources_a_declarer: { maires?: { fichier: string; actuel: string | null }; mairies?: { fichier: string; actuel: string | null } } | null;
+  campagne_prete: boolean;
   error?: { message: string };
 }
 
@@ -40,6 +41,18 @@ function copyOf(dir: string): string {
   return copy;
 }
 
+/**
+ * A campaign that has never fetched: the sample, whose town halls come from the préfecture's own
+ * list instead of the sample directory export (data/annuaire-mairies.json, the name fetch writes).
+ */
+function notFetchedYet(): string {
+  const dir = sampleCampaign();
+  rmSync(join(dir, 'data', 'annuaire-mairies.json'));
+  const yaml = join(dir, 'campagne.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.csv'));
+  return dir;
+}
+
 function reset(): void {
   server.records = sampleRecords();
   server.rne.rows = sampleRneRows();
@@ -51,7 +64,7 @@ beforeAll(async () => {
   // The first fetch meets a rate limit and a server error on its way: both are waited out.
   server.script.records.push({ status: 429, headers: { 'retry-after': '1', 'x-ratelimit-remaining': '0' }, body: JSON.stringify({ error_code: 'TooManyRequests', message: 'Too many requests' }) });
   server.script.records.push({ status: 503, body: '{"error_code":"ServiceUnavailable"}' });
-  fetched = sampleCampaign();
+  fetched = notFetchedYet();
   first = await relaisJson<FetchDoc>(['-C', fetched, 'fetch'], { env: annuaireEnv(server) });
 });
 
@@ -117,7 +130,8 @@ describe('relais fetch: the first download', () => {
 
   it('says it is the first fetch and which sources campagne.yaml should name, without editing it', () => {
     expect(first.json.changements).toEqual({ mairies: null, maires: null });
-    expect(first.json.sources_a_declarer).toEqual({ maires: 'data/rne-maires.csv', mairies: 'data/annuaire-mairies.json' });
+    expect(first.json.sources_a_declarer).toEqual({ maires: { fichier: 'data/rne-maires.csv', actuel: 'data/maires.csv' }, mairies: { fichier: 'data/annuaire-mairies.json', actuel: 'data/mairies.csv' } });
+    expect(first.json.campagne_prete).toBe(false);
     expect(readFileSync(join(fetched, 'campagne.yaml'), 'utf8')).toContain('maires: data/maires.csv');
     expect(first.json.ecrits).toEqual(['data/annuaire-mairies.json', 'data/rne-maires.csv', 'data/PROVENANCE.md', 'data/provenance.json']);
   });
@@ -169,7 +183,7 @@ describe('relais fetch: what changed since the previous fetch', () => {
     expect(stdout).toContain('+ 45131 Mairie - Commune nouvelle (nouvelle@loiret.example.fr)');
     expect(stdout).toContain('45020 Mairie - Commune 20 du Loiret : mairie20@loiret.example.fr → accueil@commune20.example.fr');
     expect(stdout).toContain('45030 Commune 30 du Loiret : Prénom30 NOM30 (M) → Claire DURAND (F)');
-    expect(stdout).toMatch(/sources:\n\s+maires: data\/rne-maires\.csv\n\s+mairies: data\/annuaire-mairies\.json/);
+    expect(stdout).toContain('mettez dans campagne.yaml, sous « sources: » (relais ne le modifie pas) :\n  sources:\n    maires: data/rne-maires.csv  # au lieu de data/maires.csv\n    mairies: data/annuaire-mairies.json  # au lieu de data/mairies.csv\n');
     expect(readFileSync(join(dir, 'data', 'rne-maires.csv'), 'utf8')).toContain(';DURAND;Claire;F;');
     // Unchanged the next time.
     const again = await relaisJson<FetchDoc>(['-C', dir, 'fetch'], { env: annuaireEnv(server) });

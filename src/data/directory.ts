@@ -59,6 +59,7 @@ export interface TownHallRecord {
   /** Values of `adresse_courriel`, in order, as published. */
   courriels: string[];
   telephone: string;
+  /** `date_modification` as ISO 8601 when it reads as a date ("22/12/2023 10:38:56" → "2023-12-22T10:38:56"), so that it sorts. */
   dateModification: string;
   /** Repairs made on the way (French, for warnings). */
   reparations: string[];
@@ -113,6 +114,17 @@ export function letterAddress(list: unknown[]): DirectoryAddress | undefined {
   return all.find((a) => /postale/i.test(a.type)) ?? all.find((a) => /^adresse$/i.test(a.type)) ?? all[0];
 }
 
+/**
+ * The directory writes dates day first ("22/12/2023 10:38:56"): compared as text, 01/10/2026
+ * would come before 15/03/2024. Read as ISO 8601, they sort; an ISO date stays as it is.
+ */
+export function modificationDate(raw: string): string {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?/.exec(raw.trim());
+  if (!m) return raw.trim();
+  const time = m[4] ? (m[4].length === 5 ? `${m[4]}:00` : m[4]) : '00:00:00';
+  return `${m[3]}-${m[2]}-${m[1]}T${time}`;
+}
+
 function firstValue(list: unknown[]): string {
   for (const item of list) {
     const v = item && typeof item === 'object' ? text((item as Record<string, unknown>).valeur) : text(item);
@@ -123,7 +135,8 @@ function firstValue(list: unknown[]): string {
 
 /**
  * One published record → a town hall, another kind of service, or a rejection with its reason.
- * Pure: the fetch command reuses it to compare two exports.
+ * Pure: `relais check` (contacts-source.ts) and `relais fetch` (sources/annuaire.ts) both read
+ * records through it, so what the fetch keeps is what the check reads.
  */
 export function classifyRecord(value: unknown): RecordVerdict {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { kind: 'rejet', reason: "ce n'est pas une fiche (objet JSON attendu)", field: '', insee: '' };
@@ -177,7 +190,7 @@ export function classifyRecord(value: unknown): RecordVerdict {
       adresse,
       courriels: courriels.value.map(text).filter(Boolean),
       telephone: telephones.ok ? firstValue(telephones.value) : '',
-      dateModification: text(r.date_modification),
+      dateModification: modificationDate(text(r.date_modification)),
       reparations,
     },
   };
@@ -207,26 +220,6 @@ export function chooseTownHall<T extends { townHall: TownHallRecord; own: boolea
     } else if (c.townHall.dateModification < chosen.townHall.dateModification) why = 'la plus récemment modifiée';
   }
   return { chosen, why };
-}
-
-/**
- * The town halls of a set of records, one per INSEE code as the pivot gives it (no commune
- * reference: the fetch command compares two exports with it), with what was set aside.
- */
-export function townHallsOf(records: Iterable<unknown>): { townHalls: Map<string, TownHallRecord>; autresServices: number; rejets: Array<{ index: number; reason: string }> } {
-  const byCode = new Map<string, Array<{ townHall: TownHallRecord; own: boolean }>>();
-  let autresServices = 0;
-  const rejets: Array<{ index: number; reason: string }> = [];
-  let index = 0;
-  for (const value of records) {
-    index++;
-    const verdict = classifyRecord(value);
-    if (verdict.kind === 'autre-service') autresServices++;
-    else if (verdict.kind === 'rejet') rejets.push({ index, reason: verdict.reason });
-    else byCode.set(verdict.townHall.insee, [...(byCode.get(verdict.townHall.insee) ?? []), { townHall: verdict.townHall, own: true }]);
-  }
-  const townHalls = new Map([...byCode].map(([code, list]) => [code, chooseTownHall(list).chosen.townHall]));
-  return { townHalls, autresServices, rejets };
 }
 
 export interface DirectoryItem {

@@ -1,3 +1,6 @@
+import { departementOfCode } from '../campaign/communes.js';
+import { chooseEmail } from '../data/contacts.js';
+import { chooseTownHall, classifyRecord, type TownHallRecord } from '../data/directory.js';
 import { RelaisError } from '../errors.js';
 import { getWithRetry, NOTHING_WRITTEN, jsonBody, readableUrl, type HttpClient, type RetryPolicy } from './http.js';
 
@@ -31,14 +34,6 @@ const PAGE_SIZE = 100;
 const RECORDS_CAP = 10_000;
 
 export type DirectoryRecord = Record<string, unknown>;
-
-export interface TownHall {
-  insee: string;
-  id: string;
-  nom: string;
-  email: string;
-  deleguee: boolean;
-}
 
 export interface DirectoryFetch {
   records: DirectoryRecord[];
@@ -120,87 +115,75 @@ export async function fetchDirectory(http: HttpClient, base: string, deps: strin
   return { records, urls, dataDate };
 }
 
-/** A nested field as the API gives it (JSON text) or as data.gouv.fr's dump does (an array). */
-export function nested(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value !== 'string' || value.trim() === '') return [];
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed : parsed && typeof parsed === 'object' ? [parsed] : [];
-  } catch {
-    return [];
-  }
-}
+/** A commune code that can be one: five digits, or Corsica's 2A/2B and three digits. */
+const INSEE = /^(\d{5}|2[AB]\d{3})$/;
 
-/** The département of an INSEE code: three characters overseas (971…), two elsewhere (45, 2A). */
-export function departementOf(insee: string): string {
-  return insee.startsWith('97') || insee.startsWith('98') ? insee.slice(0, 3) : insee.slice(0, 2);
-}
-
-function emailOf(value: unknown): string {
-  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join('; ').trim();
-  return typeof value === 'string' ? value.trim() : '';
+/** A town hall as the fetch compares two of them: the letter's addressee and where its email goes. */
+export interface TownHall {
+  insee: string;
+  nom: string;
+  /** The address emails are sent to, as `relais check` chooses it (the first valid one); "" without. */
+  email: string;
 }
 
 export interface Selection {
+  /** The town-hall records of the départements (délégations and annexes included), as received. */
   records: DirectoryRecord[];
-  townHalls: TownHall[];
+  /** One per commune, chosen as `relais check` chooses it (chooseTownHall). */
+  townHalls: Map<string, TownHall>;
   /** Other services (by type) and out-of-scope communes, set aside with their count. */
   setAside: Record<string, number>;
-  /** Town-hall records without a usable INSEE code. */
-  rejected: number;
+  /** Records that cannot be read as a town hall, with the reason (1-based record number). */
+  rejected: Array<{ index: number; id: string; reason: string }>;
+  /** The latest `date_modification` of the kept records, as ISO 8601. */
+  latestModification: string | null;
 }
 
-/** The town-hall records of the départements, with an account of everything else. */
-export function selectTownHalls(records: DirectoryRecord[], deps: string[]): Selection {
+export const OUTSIDE = 'hors des départements de la campagne';
+
+/**
+ * The town-hall records of the départements, with an account of everything else. Each record
+ * goes through the reader `relais check` uses (classifyRecord: nested fields as arrays or JSON
+ * text, the pivot, délégations and annexes), and each commune's town hall is chosen by the same
+ * rule (chooseTownHall): what the fetch reports as changed is what the letters will use.
+ */
+export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Selection {
   const wanted = new Set(deps);
-  const out: Selection = { records: [], townHalls: [], setAside: {}, rejected: 0 };
+  const out: Selection = { records: [], townHalls: new Map(), setAside: {}, rejected: [], latestModification: null };
   const aside = (why: string) => {
     out.setAside[why] = (out.setAside[why] ?? 0) + 1;
   };
-  for (const r of records) {
-    const pivots = nested(r.pivot).filter((p): p is Record<string, unknown> => Boolean(p) && typeof p === 'object');
-    const mairie = pivots.find((p) => p.type_service_local === 'mairie');
-    if (!mairie) {
-      aside(String(pivots[0]?.type_service_local ?? 'sans type de service'));
+  const candidates = new Map<string, Array<{ townHall: TownHallRecord; own: boolean }>>();
+  let index = 0;
+  for (const value of records) {
+    index++;
+    const verdict = classifyRecord(value);
+    const id = value && typeof value === 'object' && typeof (value as DirectoryRecord).id === 'string' ? ((value as DirectoryRecord).id as string) : '';
+    if (verdict.kind === 'autre-service') {
+      aside(verdict.type);
       continue;
     }
-    const fromPivot = Array.isArray(mairie.code_insee_commune) ? mairie.code_insee_commune[0] : mairie.code_insee_commune;
-    const raw = typeof r.code_insee_commune === 'string' && r.code_insee_commune.trim() ? r.code_insee_commune : fromPivot;
-    const insee = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
-    if (!/^(\d{5}|2[AB]\d{3})$/.test(insee)) {
-      out.rejected++;
+    const insee = verdict.kind === 'mairie' ? verdict.townHall.insee : verdict.insee;
+    if (INSEE.test(insee) && !wanted.has(departementOfCode(insee))) {
+      aside(OUTSIDE);
       continue;
     }
-    if (!wanted.has(departementOf(insee))) {
-      aside('hors des départements de la campagne');
+    if (verdict.kind === 'rejet') {
+      out.rejected.push({ index, id, reason: verdict.reason });
       continue;
     }
-    const nom = typeof r.nom === 'string' ? r.nom : '';
-    out.records.push(r);
-    out.townHalls.push({ insee, id: typeof r.id === 'string' ? r.id : '', nom, email: emailOf(r.adresse_courriel), deleguee: /^mairie d[ée]l[ée]gu[ée]e/i.test(nom) });
+    if (!INSEE.test(insee)) {
+      out.rejected.push({ index, id, reason: `code INSEE « ${insee} » invalide` });
+      continue;
+    }
+    out.records.push(value as DirectoryRecord);
+    candidates.set(insee, [...(candidates.get(insee) ?? []), { townHall: verdict.townHall, own: true }]);
+    const date = verdict.townHall.dateModification;
+    if (/^\d{4}-\d{2}-\d{2}/.test(date) && (!out.latestModification || date > out.latestModification)) out.latestModification = date;
+  }
+  for (const [insee, list] of candidates) {
+    const t = chooseTownHall(list).chosen.townHall;
+    out.townHalls.set(insee, { insee, nom: t.nom, email: chooseEmail(t.courriels).email ?? '' });
   }
   return out;
-}
-
-/** One town hall per commune: the commune's own rather than a mairie déléguée; ties by id. */
-export function mainTownHalls(townHalls: TownHall[]): Map<string, TownHall> {
-  const byCommune = new Map<string, TownHall>();
-  for (const t of townHalls) {
-    const current = byCommune.get(t.insee);
-    if (!current || (current.deleguee && !t.deleguee) || (current.deleguee === t.deleguee && t.id < current.id)) byCommune.set(t.insee, t);
-  }
-  return byCommune;
-}
-
-/** The latest `date_modification` ("22/12/2023 10:38:56") of the records, as ISO 8601. */
-export function latestModification(records: DirectoryRecord[]): string | null {
-  let latest: string | null = null;
-  for (const r of records) {
-    const m = typeof r.date_modification === 'string' ? /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}:\d{2}:\d{2}))?/.exec(r.date_modification) : null;
-    if (!m) continue;
-    const iso = `${m[3]}-${m[2]}-${m[1]}T${m[4] ?? '00:00:00'}`;
-    if (!latest || iso > latest) latest = iso;
-  }
-  return latest;
 }

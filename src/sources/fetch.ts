@@ -3,7 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RelaisError } from '../errors.js';
-import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, departementOf, fetchDirectory, latestModification, mainTownHalls, selectTownHalls, type TownHall } from './annuaire.js';
+import { departementOfCode } from '../campaign/communes.js';
+import { directoryRecords, sniffContactsFile } from '../data/directory.js';
+import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, fetchDirectory, selectTownHalls, type Selection, type TownHall } from './annuaire.js';
 import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff.js';
 import { NOTHING_WRITTEN, type HttpClient, type RetryPolicy } from './http.js';
 import { fetchRne, readMayorsFile, RNE_DATASET_PAGE } from './maires.js';
@@ -50,7 +52,7 @@ export interface FetchChanges {
 }
 
 export interface FetchResult {
-  annuaire: { url: string; urls: string[]; dataDate: string | null; latestRecord: string | null; received: number; mairies: number; communes: number; setAside: Record<string, number>; rejected: number };
+  annuaire: { url: string; urls: string[]; dataDate: string | null; latestRecord: string | null; received: number; mairies: number; communes: number; setAside: Record<string, number>; rejected: number; rejects: Selection['rejected'] };
   rne: { url: string; finalUrl: string; fileName: string; dataDate: string | null; encoding: string; counts: { read: number; kept: number; setAside: number; rejected: number } };
   previous: { date: string | null; annuaire: PreviousState; rne: PreviousState };
   changes: FetchChanges;
@@ -67,12 +69,15 @@ export interface Provenance {
   sources: Array<Record<string, unknown>>;
 }
 
+/** The previous directory file, read as `relais check` reads it (any published format, zip included). */
 async function previousTownHalls(path: string, deps: string[]): Promise<{ state: PreviousState; map?: Map<string, TownHall> }> {
   if (!existsSync(path)) return { state: 'absent' };
   try {
-    const records: unknown = JSON.parse(await readFile(path, 'utf8'));
-    if (!Array.isArray(records)) return { state: 'illisible' };
-    return { state: 'lu', map: mainTownHalls(selectTownHalls(records as Record<string, unknown>[], deps).townHalls) };
+    const kind = await sniffContactsFile(path, FETCH_FILES.annuaire);
+    if (kind.kind !== 'directory') return { state: 'illisible' };
+    const values: unknown[] = [];
+    for await (const batch of directoryRecords(path, FETCH_FILES.annuaire, kind)) for (const item of batch) if (item.error === undefined) values.push(item.value);
+    return { state: 'lu', map: selectTownHalls(values, deps).townHalls };
   } catch {
     return { state: 'illisible' };
   }
@@ -107,16 +112,16 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     if (got >= total) progress(`  ${dep} : ${total} fiches reçues`);
   });
   const selection = selectTownHalls(directory.records, deps);
-  const halls = mainTownHalls(selection.townHalls);
+  const halls = selection.townHalls;
   // Every département has town halls: one without any is a failed query, not news to write down.
-  const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOf(insee) === d));
+  const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOfCode(insee) === d));
   if (empty.length) {
     throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${directory.records.length} fiches reçues en tout) ; ${NOTHING_WRITTEN}`);
   }
 
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
   const rne = await fetchRne(http, settings.rneUrl, deps, settings.retry);
-  const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOf(m.insee) === d));
+  const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOfCode(m.insee) === d));
   if (noMayor.length) {
     throw new RelaisError(`Répertoire national des élus : aucun maire pour ${noMayor.length > 1 ? 'les départements' : 'le département'} ${noMayor.join(', ')} dans ${rne.fileName} ; ${NOTHING_WRITTEN}`);
   }
@@ -134,12 +139,13 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     url: settings.annuaireUrl,
     urls: directory.urls,
     dataDate: directory.dataDate,
-    latestRecord: latestModification(selection.records),
+    latestRecord: selection.latestModification,
     received: directory.records.length,
     mairies: selection.records.length,
     communes: halls.size,
     setAside: selection.setAside,
-    rejected: selection.rejected,
+    rejected: selection.rejected.length,
+    rejects: selection.rejected,
   };
   const rneInfo = { url: settings.rneUrl, finalUrl: rne.finalUrl, fileName: rne.fileName, dataDate: rne.dataDate, encoding: rne.encoding, counts: rne.counts };
   const provenance = buildProvenance(options, annuaire, rneInfo);
@@ -178,7 +184,7 @@ function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: F
         licence_url: LICENCE.url,
         mention: `Source : DILA, service-public.fr — Annuaire de l'administration, Base de données locales (${ANNUAIRE_DATASET}), ${a.url}${a.dataDate ? `, données du ${a.dataDate.slice(0, 10)}` : ''}, téléchargé le ${options.now.toISOString().slice(0, 10)}`,
         filtre: `fiches « mairie » (pivot type_service_local) des départements ${deps}, au format de l'export JSON de l'API (tableau d'enregistrements)`,
-        nombres: { services_recus: a.received, mairies: a.mairies, communes: a.communes, ecartes: a.setAside, rejetes_sans_code_insee: a.rejected },
+        nombres: { services_recus: a.received, mairies: a.mairies, communes: a.communes, ecartes: a.setAside, rejetes: a.rejected },
       },
       {
         fichier: `data/${FETCH_FILES.rne}`,

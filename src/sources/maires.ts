@@ -5,7 +5,7 @@ import { toCsv } from '../data/csv-write.js';
 import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.js';
 import { openTable } from '../data/table.js';
 import { RelaisError } from '../errors.js';
-import { departementOf } from './annuaire.js';
+import { departementOfCode } from '../campaign/communes.js';
 import { getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
@@ -92,7 +92,7 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
       throw new RelaisError(`${WHAT} : le fichier téléchargé de ${finalUrl} est illisible — ${err.message} ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
     }
     const wanted = new Set(deps);
-    const kept = file.rows.filter((r) => wanted.has(departementOf(r.mayor.insee)));
+    const kept = file.rows.filter((r) => wanted.has(departementOfCode(r.mayor.insee)));
     return {
       csv: toCsv(file.header, kept.map((r) => r.values)),
       mayors: kept.map((r) => r.mayor),

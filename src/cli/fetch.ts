@@ -3,8 +3,8 @@ import { join, normalize } from 'node:path';
 import type { Command } from 'commander';
 import { requireCampaign, type Campaign } from '../campaign/load.js';
 import { sourceConfig } from '../campaign/sources.js';
-import { RelaisError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { readSettings } from '../settings.js';
 import { ANNUAIRE_DEFAULT_URL } from '../sources/annuaire.js';
 import { FETCH_FILES, fetchOfficialData, type FetchResult, type FetchSettings } from '../sources/fetch.js';
 import { nodeHttpClient } from '../sources/http.js';
@@ -15,7 +15,7 @@ import { plural } from './report.js';
 
 /**
  * `relais fetch`: the official data of the campaign's départements, downloaded into data/ with
- * their provenance. Settings come from the environment, read and checked here once:
+ * their provenance. Settings come from the environment (checked at start by src/settings.ts):
  * RELAIS_ANNUAIRE_API_URL (the Explore API v2.1 base of the DILA directory), RELAIS_RNE_URL (the
  * RNE mayors file), RELAIS_HTTP_TIMEOUT_MS (per request, body included) and RELAIS_RETRY_MS
  * (first pause before a retry, doubled each time).
@@ -25,47 +25,42 @@ const ATTEMPTS = 4;
 const MAX_SERVER_WAIT_MS = 120_000;
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-function urlSetting(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const raw = env[name]?.trim() || fallback;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RelaisError(`${name} illisible : une adresse http:// ou https:// est attendue`, { field: name });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RelaisError(`${name} : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (http ou https attendu)`, { field: name });
-  if (url.username || url.password) throw new RelaisError(`${name} : l'adresse ne doit contenir ni identifiant ni mot de passe`, { field: name });
-  return raw.replace(/\/+$/, '');
-}
-
-function msSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new RelaisError(`${name} : un nombre de millisecondes est attendu (lu : « ${raw} »)`, { field: name });
-  return n;
-}
-
+/**
+ * The fetch's settings, from those validated at start (src/settings.ts): the same rules for every
+ * RELAIS_* variable. Only the timeout's default differs: a national mayors file takes longer than
+ * a post.
+ */
 export function readFetchSettings(env: NodeJS.ProcessEnv, onRetry: (message: string) => void): FetchSettings & { timeoutMs: number } {
+  const settings = readSettings(env);
+  const base = (url: URL | undefined, fallback: string) => (url ? url.toString() : fallback).replace(/\/+$/, '');
   return {
-    annuaireUrl: urlSetting(env, 'RELAIS_ANNUAIRE_API_URL', ANNUAIRE_DEFAULT_URL),
-    rneUrl: urlSetting(env, 'RELAIS_RNE_URL', RNE_DEFAULT_URL),
-    timeoutMs: msSetting(env, 'RELAIS_HTTP_TIMEOUT_MS', DEFAULT_TIMEOUT_MS),
+    annuaireUrl: base(settings.sources.annuaire, ANNUAIRE_DEFAULT_URL),
+    rneUrl: base(settings.sources.rne, RNE_DEFAULT_URL),
+    timeoutMs: env.RELAIS_HTTP_TIMEOUT_MS?.trim() ? settings.httpTimeoutMs : DEFAULT_TIMEOUT_MS,
     retry: {
       attempts: ATTEMPTS,
-      baseMs: msSetting(env, 'RELAIS_RETRY_MS', 2000),
+      baseMs: settings.retryMs,
       maxWaitMs: MAX_SERVER_WAIT_MS,
       onRetry: ({ url, reason, waitMs, attempt }) => onRetry(`  ${reason} pour ${url} : nouvel essai dans ${(waitMs / 1000).toLocaleString('fr-FR')} s (tentative ${attempt + 1} sur ${ATTEMPTS})`),
     },
   };
 }
 
-/** The `sources:` entries campagne.yaml needs to read these files, when it does not already. */
-function sourcesToDeclare(campaign: Campaign): { maires: string; mairies: string } | null {
+/** What campagne.yaml must say to read the fetched files: each `sources:` line still to set, with what it says now. */
+export interface SourcesToSet {
+  maires?: { fichier: string; actuel: string | null };
+  mairies?: { fichier: string; actuel: string | null };
+}
+
+function sourcesToSet(campaign: Campaign): SourcesToSet | null {
   const want = { maires: `data/${FETCH_FILES.rne}`, mairies: `data/${FETCH_FILES.annuaire}` };
   const s = campaign.config.sources;
-  const same = (value: Parameters<typeof sourceConfig>[0] | undefined, path: string) => value !== undefined && normalize(sourceConfig(value).fichier) === normalize(path);
-  return same(s.maires, want.maires) && same(s.mairies, want.mairies) ? null : want;
+  const out: SourcesToSet = {};
+  for (const key of ['maires', 'mairies'] as const) {
+    const now = s[key] === undefined ? null : sourceConfig(s[key]).fichier;
+    if (now === null || normalize(now) !== normalize(want[key])) out[key] = { fichier: want[key], actuel: now };
+  }
+  return out.maires || out.mairies ? out : null;
 }
 
 export function registerFetch(program: Command, fail: (code: number) => void): void {
@@ -88,7 +83,7 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
         version,
         onProgress: (m) => ctx.out.note(m),
       });
-      const declare = sourcesToDeclare(campaign);
+      const declare = sourcesToSet(campaign);
       if (ctx.out.json) {
         ctx.out.document({
           ok: true,
@@ -100,6 +95,7 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
           changements: result.changes,
           ecrits: result.written,
           sources_a_declarer: declare,
+          campagne_prete: declare === null,
           provenance: result.provenance,
         });
         return;
@@ -111,7 +107,7 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
 /** The --json document speaks French, like provenance.json. */
 function annuaireDoc(r: FetchResult) {
   const a = r.annuaire;
-  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, ecartees: a.setAside, rejetees: a.rejected };
+  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, ecartees: a.setAside, rejetees: a.rejected, rejets: a.rejects.map((r) => ({ fiche: r.index, id: r.id, raison: r.reason })) };
 }
 
 function rneDoc(r: FetchResult) {
@@ -121,12 +117,19 @@ function rneDoc(r: FetchResult) {
 
 const day = (iso: string | null) => (iso ? new Date(iso.length === 19 ? `${iso}Z` : iso).toLocaleDateString('fr-FR', { timeZone: 'UTC' }) : 'date non fournie');
 
-function report(out: Output, r: FetchResult, dryRun: boolean, declare: { maires: string; mairies: string } | null): void {
+/** The first rejected record with its reason; every one is in --json. */
+function rejectExample(r: FetchResult): string {
+  const first = r.annuaire.rejects[0]!;
+  const more = r.annuaire.rejected > 1 ? ' ; toutes dans --json' : '';
+  return `fiche n° ${first.index}${first.id ? ` (id ${first.id})` : ''} : ${first.reason}${more}`;
+}
+
+function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesToSet | null): void {
   const aside = Object.entries(r.annuaire.setAside).map(([k, n]) => `${n} ${k}`);
   out.line(
     `Annuaire de l'administration (DILA) : ${plural(r.annuaire.mairies, 'mairie')} pour ${plural(r.annuaire.communes, 'commune')}, données du ${day(r.annuaire.dataDate)}` +
       (aside.length ? ` ; écartés : ${aside.join(', ')}` : '') +
-      (r.annuaire.rejected ? ` ; ${plural(r.annuaire.rejected, 'fiche')} sans code INSEE rejetée${r.annuaire.rejected > 1 ? 's' : ''}` : ''),
+      (r.annuaire.rejected ? ` ; ${plural(r.annuaire.rejected, 'fiche')} rejetée${r.annuaire.rejected > 1 ? 's' : ''} (${rejectExample(r)})` : ''),
   );
   const c = r.rne.counts;
   out.line(
@@ -137,13 +140,20 @@ function report(out: Output, r: FetchResult, dryRun: boolean, declare: { maires:
   out.line();
   if (dryRun) out.line('Essai (--dry-run) : rien n’a été écrit.');
   else out.line(`Écrit : ${r.written.join(', ')} (Licence Ouverte : la mention de la source à citer est dans data/${FETCH_FILES.provenanceMd})`);
-  if (declare) {
-    out.line();
-    out.line('Pour que la campagne lise ces fichiers, indiquez dans campagne.yaml (il n’a pas été modifié) :');
-    out.line('  sources:');
-    out.line(`    maires: ${declare.maires}`);
-    out.line(`    mairies: ${declare.mairies}`);
+  out.line();
+  if (!declare) {
+    out.line(`campagne.yaml lit déjà ${dryRun ? 'ces fichiers' : 'les fichiers écrits'} (sources.maires : data/${FETCH_FILES.rne}, sources.mairies : data/${FETCH_FILES.annuaire}) : la campagne est prête, vérifiez-la avec « relais check ».`);
+    return;
   }
+  // YAML lines, ready to paste under `sources:`; what each replaces rides along as a YAML comment.
+  out.line(`Pour que la campagne lise ${dryRun ? 'ces fichiers (une fois téléchargés sans --dry-run)' : 'ces fichiers'}, mettez dans campagne.yaml, sous « sources: » (relais ne le modifie pas) :`);
+  out.line('  sources:');
+  for (const key of ['maires', 'mairies'] as const) {
+    const d = declare[key];
+    if (d) out.line(`    ${key}: ${d.fichier}${d.actuel ? `  # au lieu de ${d.actuel}` : ''}`);
+  }
+  const ready = !declare.maires ? 'maires' : !declare.mairies ? 'mairies' : undefined;
+  if (ready) out.line(`(« ${ready}: ${ready === 'maires' ? `data/${FETCH_FILES.rne}` : `data/${FETCH_FILES.annuaire}`} » y est déjà.)`);
 }
 
 function list<T>(out: Output, items: T[], show: (item: T) => string): void {

@@ -162,3 +162,20 @@ export async function startAnnuaire(): Promise<AnnuaireServer> {
 export function annuaireEnv(server: AnnuaireServer): Record<string, string> {
   return { RELAIS_ANNUAIRE_API_URL: server.base, RELAIS_RNE_URL: server.rneUrl, RELAIS_RETRY_MS: '10', RELAIS_HTTP_TIMEOUT_MS: '5000' };
 }
+
+/**
+ * A record of the sample campaign's directory export (data.gouv.fr's shape: real arrays, ISO
+ * dates) as the API answers it: nested fields as JSON text, `date_modification` day first
+ * ("12/03/2020 10:00:00").
+ */
+export function asApiRecord(record: Record_): Record_ {
+  const out: Record_ = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value !== null && typeof value === 'object') out[key] = JSON.stringify(value);
+    else if (key === 'date_modification' && typeof value === 'string') {
+      const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(value);
+      out[key] = m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : value;
+    } else out[key] = value;
+  }
+  return out;
+}

@@ -10,6 +10,7 @@ import { FETCH_FILES, fetchOfficialData, type FetchResult, type FetchSettings } 
 import { nodeHttpClient } from '../sources/http.js';
 import { RNE_DEFAULT_URL } from '../sources/maires.js';
 import { contextOf } from './context.js';
+import { interruption } from './interrupt.js';
 import type { Output } from './output.js';
 import { plural } from './report.js';
 
@@ -46,6 +47,21 @@ export function readFetchSettings(env: NodeJS.ProcessEnv, onRetry: (message: str
   };
 }
 
+/**
+ * While the fetched files replace the previous ones, a second Ctrl-C (the first one is
+ * interruption()'s) must not end the process between two renames: a listener, even one that
+ * does nothing, keeps Node from dying of the signal.
+ */
+function holdSignals(): () => void {
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+  return () => {
+    process.off('SIGINT', ignore);
+    process.off('SIGTERM', ignore);
+  };
+}
+
 /** What campagne.yaml must say to read the fetched files: each `sources:` line still to set, with what it says now. */
 export interface SourcesToSet {
   maires?: { fichier: string; actuel: string | null };
@@ -73,16 +89,19 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
       const settings = readFetchSettings(process.env, (m) => ctx.out.note(m));
       const campaign = await requireCampaign(ctx.campaignDir);
       const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+      const interrupt = interruption();
       const result = await fetchOfficialData({
         dataDir: join(campaign.dir, 'data'),
         deps: campaign.departements.map((d) => d.code),
         dryRun: Boolean(opts.dryRun),
         now: new Date(),
-        http: nodeHttpClient(settings.timeoutMs),
+        http: nodeHttpClient(settings.timeoutMs, interrupt.signal),
         settings,
         version,
         onProgress: (m) => ctx.out.note(m),
-      });
+        signal: interrupt.signal,
+        hold: holdSignals,
+      }).finally(() => interrupt.release());
       const declare = sourcesToSet(campaign);
       if (ctx.out.json) {
         ctx.out.document({

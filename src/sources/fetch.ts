@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
 import { directoryRecords, sniffContactsFile } from '../data/directory.js';
@@ -10,14 +9,15 @@ import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff
 import { NOTHING_WRITTEN, type HttpClient, type RetryPolicy } from './http.js';
 import { fetchRne, readMayorsFile, RNE_DATASET_PAGE } from './maires.js';
 import { provenanceMarkdown } from './provenance.js';
+import { writeAllAtomic, type WriteOptions } from './write.js';
 
 /**
  * `relais fetch`, the use case: download the town halls of the campaign's départements from the
  * DILA directory and the mayors from the RNE, compare them with the previous fetch, and write
  * them into data/ with their provenance. Everything is downloaded and checked before anything is
  * written; the files are then written as temporary files next to their final names and renamed
- * only once all of them are on disk (and put back if a rename fails), so a failure leaves the
- * previous fetch untouched.
+ * only once all of them are on disk (and put back if a rename fails), so a failure or a Ctrl-C
+ * leaves the previous fetch untouched (write.ts).
  */
 export const FETCH_FILES = {
   annuaire: 'annuaire-mairies.json',
@@ -43,6 +43,10 @@ export interface FetchOptions {
   settings: FetchSettings;
   version: string;
   onProgress?: (message: string) => void;
+  /** Ctrl-C: the download stops, and nothing is replaced unless the renames have begun. */
+  signal?: AbortSignal;
+  /** Keeps signals from ending the process while the files are written (see write.ts). */
+  hold?: WriteOptions['hold'];
 }
 
 export interface FetchChanges {
@@ -108,7 +112,8 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   if (deps.length === 0) throw new RelaisError('aucun département dans la campagne : rien à télécharger');
 
   progress(`Annuaire de l'administration (DILA) : mairies des départements ${deps.join(', ')}…`);
-  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, settings.retry, (dep, got, total) => {
+  const policy: RetryPolicy = options.signal ? { ...settings.retry, signal: options.signal } : settings.retry;
+  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, (dep, got, total) => {
     if (got >= total) progress(`  ${dep} : ${total} fiches reçues`);
   });
   const selection = selectTownHalls(directory.records, deps);
@@ -120,7 +125,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   }
 
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
-  const rne = await fetchRne(http, settings.rneUrl, deps, settings.retry);
+  const rne = await fetchRne(http, settings.rneUrl, deps, policy);
   const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOfCode(m.insee) === d));
   if (noMayor.length) {
     throw new RelaisError(`Répertoire national des élus : aucun maire pour ${noMayor.length > 1 ? 'les départements' : 'le département'} ${noMayor.join(', ')} dans ${rne.fileName} ; ${NOTHING_WRITTEN}`);
@@ -158,7 +163,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
       { path: join(dataDir, FETCH_FILES.provenanceMd), data: provenanceMarkdown(provenance) },
       // Last: a provenance file always describes files that are on disk.
       { path: provenancePath, data: `${JSON.stringify(provenance, null, 2)}\n` },
-    ]);
+    ], { ...(options.signal ? { signal: options.signal } : {}), ...(options.hold ? { hold: options.hold } : {}) });
     written.push(...[FETCH_FILES.annuaire, FETCH_FILES.rne, FETCH_FILES.provenanceMd, FETCH_FILES.provenance].map((f) => `data/${f}`));
   }
   return { annuaire, rne: rneInfo, previous: { date: beforeDate, annuaire: beforeHalls.state, rne: beforeMayors.state }, changes, written, provenance };
@@ -203,53 +208,4 @@ function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: F
       },
     ],
   };
-}
-
-function writeFailure(path: string, err: unknown): RelaisError {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'disque plein' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'écriture interdite' : (err as Error)?.message;
-  return new RelaisError(`impossible d'écrire ${path} : ${why} ; les fichiers précédents sont conservés`, { file: path }, { cause: err });
-}
-
-/**
- * All files or none. Temporary files are written first (a full disk stops here, before any
- * rename); the previous files are copied aside; then each temporary file is renamed over its
- * final name, and if one rename fails the ones already done are put back from the copies.
- */
-async function writeAllAtomic(files: Array<{ path: string; data: string }>): Promise<void> {
-  const hidden = (path: string, ext: string) => join(dirname(path), `.${randomBytes(6).toString('hex')}.${ext}`);
-  const staged: Array<{ tmp: string; path: string; backup?: string }> = [];
-  const cleanUp = () => Promise.all(staged.flatMap((s) => [s.tmp, s.backup ?? '']).filter(Boolean).map((f) => rm(f, { force: true }).catch(() => undefined)));
-  let current = files[0]?.path ?? '';
-  try {
-    for (const f of files) {
-      current = f.path;
-      await mkdir(dirname(f.path), { recursive: true });
-      const entry: (typeof staged)[number] = { tmp: hidden(f.path, 'tmp'), path: f.path };
-      staged.push(entry);
-      await writeFile(entry.tmp, f.data);
-      if (existsSync(f.path) && statSync(f.path).isFile()) {
-        entry.backup = hidden(f.path, 'bak');
-        await copyFile(f.path, entry.backup);
-      }
-    }
-  } catch (err) {
-    await cleanUp();
-    throw writeFailure(current, err);
-  }
-  const renamed: typeof staged = [];
-  for (const s of staged) {
-    try {
-      await rename(s.tmp, s.path);
-      renamed.push(s);
-    } catch (err) {
-      for (const r of renamed) {
-        if (r.backup) await rename(r.backup, r.path).catch(() => undefined);
-        else await rm(r.path, { force: true }).catch(() => undefined);
-      }
-      await cleanUp();
-      throw writeFailure(s.path, err);
-    }
-  }
-  await cleanUp();
 }

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { RelaisError } from '../errors.js';
 import { redact } from '../secrets.js';
 
@@ -29,6 +30,8 @@ export interface RetryPolicy {
   /** A server asking to wait longer than this ends the command, with the time to try again. */
   maxWaitMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Ctrl-C: ends a pause before a retry at once. */
+  signal?: AbortSignal;
   /** Told before each pause, so that the CLI can say why it waits. */
   onRetry?: (info: { url: string; reason: string; waitMs: number; attempt: number }) => void;
 }
@@ -86,15 +89,26 @@ function transportError(err: unknown, url: string, timeoutMs: number): Transport
   return new TransportError(`${host} injoignable (${code || e.message})`, true);
 }
 
-/** Node's fetch, with a timeout covering the whole answer, body included. */
-export function nodeHttpClient(timeoutMs: number): HttpClient {
+/** Every failure happens before anything is written: the messages say so. */
+export const NOTHING_WRITTEN = "rien n'a été écrit, les fichiers précédents sont conservés";
+
+/** Ctrl-C or SIGTERM before the files were replaced. */
+export function interrupted(): RelaisError {
+  return new RelaisError(`interrompu : ${NOTHING_WRITTEN}`);
+}
+
+/** Node's fetch, with a timeout covering the whole answer, body included; `stop` (Ctrl-C) ends it at once. */
+export function nodeHttpClient(timeoutMs: number, stop?: AbortSignal): HttpClient {
   return {
     async get(url, accept) {
+      if (stop?.aborted) throw interrupted();
+      const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
       try {
-        const res = await fetch(url, { headers: { accept, 'user-agent': 'relais (outil des préfectures et ARS)' }, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(url, { headers: { accept, 'user-agent': 'relais (outil des préfectures et ARS)' }, redirect: 'follow', signal });
         const body = new Uint8Array(await res.arrayBuffer());
         return { status: res.status, headers: res.headers, url: res.url || url, body };
       } catch (err) {
+        if (stop?.aborted) throw interrupted();
         throw transportError(err, url, timeoutMs);
       }
     },
@@ -118,10 +132,14 @@ export function serverWaitMs(headers: Headers, now: number, status = 429): numbe
   return undefined;
 }
 
-/** Every failure happens before anything is written: the messages say so. */
-export const NOTHING_WRITTEN = "rien n'a été écrit, les fichiers précédents sont conservés";
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await wait(ms, undefined, signal ? { signal } : {});
+  } catch (err) {
+    if (signal?.aborted) throw interrupted();
+    throw err;
+  }
+}
 
 function frenchTime(ms: number): string {
   return new Date(ms).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
@@ -132,7 +150,7 @@ function frenchTime(ms: number): string {
  * pause (the server's, else an exponential one); other 4xx answers and DNS failures are final.
  */
 export async function getWithRetry(client: HttpClient, url: string, accept: string, what: string, policy: RetryPolicy): Promise<HttpResponse> {
-  const sleep = policy.sleep ?? defaultSleep;
+  const sleep = policy.sleep ?? ((ms: number) => defaultSleep(ms, policy.signal));
   const shown = readableUrl(url);
   for (let attempt = 1; ; attempt++) {
     let reason: string;

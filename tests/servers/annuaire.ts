@@ -30,6 +30,8 @@ export interface Scripted {
   body?: string;
   /** Announce the full length, send half of the real answer, then cut the connection. */
   cut?: boolean;
+  /** Never answer (logged with status 0): a download in progress, for a test to interrupt. */
+  hold?: boolean;
 }
 
 export type Record_ = Record<string, unknown>;
@@ -126,6 +128,7 @@ export async function startAnnuaire(): Promise<AnnuaireServer> {
     };
     const answer = (status: number, body: string, headers: Record<string, string> = {}) => {
       const next = kind === 'other' || (kind === 'rne' && url.pathname === RNE_PATH) ? undefined : state.script[kind].shift();
+      if (next?.hold) return void state.log.push({ kind, url: `${url.pathname}${url.search}`, status: 0 });
       if (next) return send(next.status ?? 200, next.body ?? body, next.headers ?? (next.body === undefined ? headers : {}), Boolean(next.cut));
       send(status, body, headers);
     };

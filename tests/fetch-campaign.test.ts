@@ -10,7 +10,7 @@ import { annuaireEnv, asApiRecord, startAnnuaire, type AnnuaireServer, type Reco
 /**
  * From download to letter: `relais fetch` against the local stand-in serving the sample
  * campaign's own data (its directory export in the API's shape, its RNE file), campagne.yaml
- * pointed at the fetched files, then `relais check` and `relais letters`. The fetched files must
+ * pointed at the fetched files, then `relais check`, `relais letters` and `relais send`. The fetched files must
  * give the campaign exactly what the given export gave it: the same town hall per commune, the
  * same email, the same address block.
  */
@@ -47,7 +47,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('relais fetch, then check and letters on what it fetched', () => {
+describe('relais fetch, then check, letters and send on what it fetched', () => {
   it('says the one sources: line still to set, and that the town halls did not change from the given export', () => {
     expect(fetchOut.code, fetchOut.stderr).toBe(0);
     expect(fetchOut.stdout).toContain('  sources:\n    maires: data/rne-maires.csv  # au lieu de data/maires.csv\n(« mairies: data/annuaire-mairies.json » y est déjà.)');
@@ -106,5 +106,15 @@ describe('relais fetch, then check and letters on what it fetched', () => {
     // The building's street is not where letters go.
     expect(page).not.toContain('RUE DE LA REPUBLIQUE');
     expect(summary(await checkCampaign(dir), AMILLY)?.adresse).toEqual(expect.arrayContaining(['BP 4242', '45207 MONTARGIS CEDEX']));
+  });
+
+  it('relais send mails the town hall at the address of the fetched record, the one the given export had', async () => {
+    const { code, json, stderr } = await relaisJson<{ sent: number; byPost: number }>(['-C', dir, 'send', '--commune', `${AMILLY},45234`, '--yes']);
+    expect(code, stderr).toBe(0);
+    expect(json).toMatchObject({ sent: 2, byPost: 0 });
+    for (const [insee, file] of [[AMILLY, '45004-amilly.eml'], ['45234', '45234-orleans.eml']] as const) {
+      const eml = readFileSync(join(dir, 'out', 'outbox', '45', file), 'utf8');
+      expect(eml).toMatch(new RegExp(`^To: ${summary(given, insee)!.courriel!.replace(/\./g, '\\.')}\\r?$`, 'm'));
+    }
   });
 });

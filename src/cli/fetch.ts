@@ -186,7 +186,8 @@ function printChanges(out: Output, r: FetchResult): void {
     out.line('Premier téléchargement : rien à comparer.');
     return;
   }
-  out.line(`Changements depuis le téléchargement précédent${r.previous.date ? ` (${day(r.previous.date)})` : ''} :`);
+  // Without provenance.json the files in data/ were put there by hand (the sample's directory export, say).
+  out.line(r.previous.date ? `Changements depuis le téléchargement précédent (${day(r.previous.date)}) :` : 'Changements depuis les fichiers déjà présents dans data/ :');
   if (!mairies) out.line(`  Mairies : fichier précédent ${r.previous.annuaire === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!mairies.ajoutees.length && !mairies.retirees.length && !mairies.courriels.length) out.line('  Mairies : aucun changement.');
   else {

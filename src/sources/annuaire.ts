@@ -117,6 +117,7 @@ export async function fetchDirectory(http: HttpClient, base: string, deps: strin
 
 /** A commune code that can be one: five digits, or Corsica's 2A/2B and three digits. */
 const INSEE = /^(\d{5}|2[AB]\d{3})$/;
+export const isInseeCode = (code: string): boolean => INSEE.test(code);
 
 /** A town hall as the fetch compares two of them: the letter's addressee and where its email goes. */
 export interface TownHall {

@@ -6,6 +6,7 @@ import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.
 import { openTable } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
+import { isInseeCode } from './annuaire.js';
 import { getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
@@ -66,7 +67,7 @@ export async function readMayorsFile(path: string, displayName: string): Promise
   let rejected = 0;
   for await (const row of table.rows) {
     const mayor = toMayor(row.values, row.line, columns.indexes);
-    if (!/^(\d{5}|2[AB]\d{3})$/.test(mayor.insee) || !mayor.nom) rejected++;
+    if (!isInseeCode(mayor.insee) || !mayor.nom) rejected++;
     else rows.push({ values: row.values, mayor });
   }
   return { header: table.header, encoding: table.encoding, rows, rejected };

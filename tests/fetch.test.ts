@@ -14,7 +14,7 @@ import { annuaireEnv, DATA_MODIFIED, RNE_FILE, sampleRecords, sampleRneRows, sta
  */
 interface FetchDoc {
   ok: boolean;
-  annuaire: { mairies: number; communes: number; fiches_recues: number; ecartees: Record<string, number>; rejetees: number; date_des_donnees: string | null };
+  annuaire: { mairies: number; communes: number; fiches_recues: number; ecartees: Record<string, number>; rejetees: number; rejets: Array<{ fiche: number; id: string; raison: string }>; date_des_donnees: string | null };
   rne: { fichier: string; date_des_donnees: string | null; lignes_lues: number; gardees: number; autres_departements: number; rejetees: number };
   changements: {
     mairies: { ajoutees: Array<{ insee: string }>; retirees: Array<{ insee: string }>; courriels: Array<{ insee: string; avant: string; apres: string }> } | null;
@@ -95,6 +95,8 @@ describe('relais fetch: the first download', () => {
   it('keeps the town halls of the campaign and accounts for every other record', () => {
     // 130 + 1 mairie déléguée in the Loiret, 20 in Indre-et-Loire; a "mairie_mobile" set aside; a cut code rejected.
     expect(first.json.annuaire).toMatchObject({ fiches_recues: 153, mairies: 151, communes: 150, ecartees: { mairie_mobile: 1 }, rejetees: 1, date_des_donnees: DATA_MODIFIED });
+    // Each rejection says why, as relais check would.
+    expect(first.json.annuaire.rejets).toEqual([{ fiche: expect.any(Number), id: 'id-sans-code', raison: 'code INSEE « 450 » invalide' }]);
     const written = JSON.parse(readFileSync(join(fetched, 'data', 'annuaire-mairies.json'), 'utf8')) as Array<Record<string, unknown>>;
     expect(written).toHaveLength(151);
     // The API's own export shape: nested fields stay JSON text.
@@ -179,6 +181,7 @@ describe('relais fetch: what changed since the previous fetch', () => {
     changeTheWorld();
     const { code, stdout } = await relais(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
     expect(code).toBe(0);
+    expect(stdout).toMatch(/ ; 1 fiche rejetée — n° \d+, id id-sans-code : code INSEE « 450 » invalide\n/);
     expect(stdout).toContain('Mairies : 1 ajoutée, 1 retirée, 1 courriel changé');
     expect(stdout).toContain('+ 45131 Mairie - Commune nouvelle (nouvelle@loiret.example.fr)');
     expect(stdout).toContain('45020 Mairie - Commune 20 du Loiret : mairie20@loiret.example.fr → accueil@commune20.example.fr');

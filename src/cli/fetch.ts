@@ -140,7 +140,7 @@ const day = (iso: string | null) => (iso ? new Date(iso.length === 19 ? `${iso}Z
 function rejectExample(r: FetchResult): string {
   const first = r.annuaire.rejects[0]!;
   const more = r.annuaire.rejected > 1 ? ' ; toutes dans --json' : '';
-  return `fiche n° ${first.index}${first.id ? ` (id ${first.id})` : ''} : ${first.reason}${more}`;
+  return `n° ${first.index}${first.id ? `, id ${first.id}` : ''} : ${first.reason}${more}`;
 }
 
 function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesToSet | null): void {
@@ -148,7 +148,7 @@ function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesTo
   out.line(
     `Annuaire de l'administration (DILA) : ${plural(r.annuaire.mairies, 'mairie')} pour ${plural(r.annuaire.communes, 'commune')}, données du ${day(r.annuaire.dataDate)}` +
       (aside.length ? ` ; écartés : ${aside.join(', ')}` : '') +
-      (r.annuaire.rejected ? ` ; ${plural(r.annuaire.rejected, 'fiche')} rejetée${r.annuaire.rejected > 1 ? 's' : ''} (${rejectExample(r)})` : ''),
+      (r.annuaire.rejected ? ` ; ${plural(r.annuaire.rejected, 'fiche')} rejetée${r.annuaire.rejected > 1 ? 's' : ''} — ${rejectExample(r)}` : ''),
   );
   const c = r.rne.counts;
   out.line(

@@ -146,7 +146,10 @@ export const OUTSIDE = 'hors des départements de la campagne';
  * The town-hall records of the départements, with an account of everything else. Each record
  * goes through the reader `relais check` uses (classifyRecord: nested fields as arrays or JSON
  * text, the pivot, délégations and annexes), and each commune's town hall is chosen by the same
- * rule (chooseTownHall): what the fetch reports as changed is what the letters will use.
+ * rule (chooseTownHall): what the fetch reports as changed is what the letters will use. One
+ * difference: communes are keyed by the code the record gives, where `relais check` also maps a
+ * former commune's code to its successor with the COG (and rejects codes the COG does not know);
+ * the fetch writes such records as received and leaves that to the check.
  */
 export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Selection {
   const wanted = new Set(deps);
@@ -165,7 +168,7 @@ export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Sel
       continue;
     }
     const insee = verdict.kind === 'mairie' ? verdict.townHall.insee : verdict.insee;
-    if (INSEE.test(insee) && !wanted.has(departementOfCode(insee))) {
+    if (isInseeCode(insee) && !wanted.has(departementOfCode(insee))) {
       aside(OUTSIDE);
       continue;
     }
@@ -173,7 +176,7 @@ export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Sel
       out.rejected.push({ index, id, reason: verdict.reason });
       continue;
     }
-    if (!INSEE.test(insee)) {
+    if (!isInseeCode(insee)) {
       out.rejected.push({ index, id, reason: `code INSEE « ${insee} » invalide` });
       continue;
     }

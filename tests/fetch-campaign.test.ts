@@ -91,8 +91,11 @@ describe('relais fetch, then check, letters and send on what it fetched', () => 
     const again = await relais(['-C', dir, 'fetch', '--dry-run'], { env: annuaireEnv(server) });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('campagne.yaml lit déjà ces fichiers (sources.maires : data/rne-maires.csv, sources.mairies : data/annuaire-mairies.json) : la campagne est prête');
-    const doc = await relaisJson<{ sources_a_declarer: unknown; campagne_prete: boolean }>(['-C', dir, 'fetch', '--dry-run'], { env: annuaireEnv(server) });
+    const doc = await relaisJson<{ sources_a_declarer: unknown; campagne_prete: boolean; annuaire: Record<string, unknown> }>(['-C', dir, 'fetch', '--dry-run'], { env: annuaireEnv(server) });
     expect(doc.json).toMatchObject({ sources_a_declarer: null, campagne_prete: true });
+    // The fetch counts communes as the check does: a mairie déléguée under its former commune's
+    // code belongs to the commune nouvelle, not to a commune of its own.
+    expect(doc.json.annuaire).toMatchObject({ mairies: records.length, communes: 597, rejetees: 0 });
   });
 
   it('relais letters --commune writes the letter to the postal address of the fetched record', async () => {

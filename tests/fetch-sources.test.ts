@@ -44,6 +44,17 @@ describe('directory records, read as relais check reads them', () => {
     expect(s.rejected).toEqual([{ index: 4, id: '', reason: expect.stringContaining('pivot') }]);
   });
 
+  it('a mairie déléguée under its former commune’s code counts for the commune nouvelle, after its main town hall', () => {
+    const hall = (code: string, nom: string) => ({ id: nom, nom, code_insee_commune: code, pivot: [{ type_service_local: 'mairie', code_insee_commune: [code] }], adresse_courriel: [`${code}@example.fr`] });
+    const current = (code: string) => (code === '45106' ? '45191' : code);
+    const s = selectTownHalls([hall('45106', 'Mairie déléguée - Ancienne'), hall('45191', 'Mairie - Nouvelle')], ['45'], current);
+    expect(s.records).toHaveLength(2);
+    expect([...s.townHalls.entries()]).toEqual([['45191', { insee: '45191', nom: 'Mairie - Nouvelle', email: '45191@example.fr' }]]);
+    // Two main town halls, one under the former code: the commune's own is chosen.
+    const t = selectTownHalls([hall('45106', 'Mairie - Ancienne'), hall('45191', 'Mairie - Nouvelle')], ['45'], current);
+    expect(t.townHalls.get('45191')?.nom).toBe('Mairie - Nouvelle');
+  });
+
   it('compares the email a letter goes to: the first valid one of a list, « Nom <adresse> » read as the address', () => {
     const hall = (courriel: unknown) => ({ id: 'x', nom: 'Mairie - Orléans', code_insee_commune: '45234', pivot: '[{"type_service_local":"mairie","code_insee_commune":["45234"]}]', adresse_courriel: courriel });
     expect(selectTownHalls([hall('pas une adresse; Mairie <accueil@orleans.example>; autre@orleans.example')], ['45']).townHalls.get('45234')?.email).toBe('accueil@orleans.example');

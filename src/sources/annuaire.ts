@@ -146,12 +146,12 @@ export const OUTSIDE = 'hors des départements de la campagne';
  * The town-hall records of the départements, with an account of everything else. Each record
  * goes through the reader `relais check` uses (classifyRecord: nested fields as arrays or JSON
  * text, the pivot, délégations and annexes), and each commune's town hall is chosen by the same
- * rule (chooseTownHall): what the fetch reports as changed is what the letters will use. One
- * difference: communes are keyed by the code the record gives, where `relais check` also maps a
- * former commune's code to its successor with the COG (and rejects codes the COG does not know);
- * the fetch writes such records as received and leaves that to the check.
+ * rule (chooseTownHall): what the fetch reports as changed is what the letters will use. As in
+ * the check, a record whose pivot names a former commune (the mairie déléguée of a commune
+ * nouvelle, which keeps its old code) counts for the commune that replaced it: `current` gives
+ * that code (from the COG; unknown codes stay as they are, for the check to report).
  */
-export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Selection {
+export function selectTownHalls(records: Iterable<unknown>, deps: string[], current: (insee: string) => string = (insee) => insee): Selection {
   const wanted = new Set(deps);
   const out: Selection = { records: [], townHalls: new Map(), setAside: {}, rejected: [], latestModification: null };
   const aside = (why: string) => {
@@ -168,7 +168,8 @@ export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Sel
       continue;
     }
     const insee = verdict.kind === 'mairie' ? verdict.townHall.insee : verdict.insee;
-    if (isInseeCode(insee) && !wanted.has(departementOfCode(insee))) {
+    const commune = isInseeCode(insee) ? current(insee) : insee;
+    if (isInseeCode(insee) && !wanted.has(departementOfCode(commune))) {
       aside(OUTSIDE);
       continue;
     }
@@ -181,7 +182,7 @@ export function selectTownHalls(records: Iterable<unknown>, deps: string[]): Sel
       continue;
     }
     out.records.push(value as DirectoryRecord);
-    candidates.set(insee, [...(candidates.get(insee) ?? []), { townHall: verdict.townHall, own: true }]);
+    candidates.set(commune, [...(candidates.get(commune) ?? []), { townHall: verdict.townHall, own: insee === commune }]);
     const date = verdict.townHall.dateModification;
     if (/^\d{4}-\d{2}-\d{2}/.test(date) && (!out.latestModification || date > out.latestModification)) out.latestModification = date;
   }

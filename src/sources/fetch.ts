@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
+import { communeReference } from '../data/cog.js';
 import { directoryRecords, sniffContactsFile } from '../data/directory.js';
 import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, fetchDirectory, selectTownHalls, type Selection, type TownHall } from './annuaire.js';
 import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff.js';
@@ -74,14 +75,14 @@ export interface Provenance {
 }
 
 /** The previous directory file, read as `relais check` reads it (any published format, zip included). */
-async function previousTownHalls(path: string, deps: string[]): Promise<{ state: PreviousState; map?: Map<string, TownHall> }> {
+async function previousTownHalls(path: string, deps: string[], current: (insee: string) => string): Promise<{ state: PreviousState; map?: Map<string, TownHall> }> {
   if (!existsSync(path)) return { state: 'absent' };
   try {
     const kind = await sniffContactsFile(path, FETCH_FILES.annuaire);
     if (kind.kind !== 'directory') return { state: 'illisible' };
     const values: unknown[] = [];
     for await (const batch of directoryRecords(path, FETCH_FILES.annuaire, kind)) for (const item of batch) if (item.error === undefined) values.push(item.value);
-    return { state: 'lu', map: selectTownHalls(values, deps).townHalls };
+    return { state: 'lu', map: selectTownHalls(values, deps, current).townHalls };
   } catch {
     return { state: 'illisible' };
   }
@@ -116,7 +117,9 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, (dep, got, total) => {
     if (got >= total) progress(`  ${dep} : ${total} fiches reçues`);
   });
-  const selection = selectTownHalls(directory.records, deps);
+  const ref = communeReference();
+  const current = (insee: string) => (ref.communes.has(insee) ? insee : (ref.formerCodes.get(insee) ?? insee));
+  const selection = selectTownHalls(directory.records, deps, current);
   const halls = selection.townHalls;
   // Every département has town halls: one without any is a failed query, not news to write down.
   const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOfCode(insee) === d));
@@ -134,7 +137,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   const annuairePath = join(dataDir, FETCH_FILES.annuaire);
   const rnePath = join(dataDir, FETCH_FILES.rne);
   const provenancePath = join(dataDir, FETCH_FILES.provenance);
-  const [beforeHalls, beforeMayors, beforeDate] = await Promise.all([previousTownHalls(annuairePath, deps), previousMayors(rnePath), previousDate(provenancePath)]);
+  const [beforeHalls, beforeMayors, beforeDate] = await Promise.all([previousTownHalls(annuairePath, deps, current), previousMayors(rnePath), previousDate(provenancePath)]);
   const changes: FetchChanges = {
     mairies: beforeHalls.map ? diffTownHalls(beforeHalls.map, halls) : null,
     maires: beforeMayors.map ? diffMayors(beforeMayors.map, mayorsByCommune(rne.mayors)) : null,

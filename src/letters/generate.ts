@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { departementContext, recipientContext } from '../campaign/context.js';
 import { buildLetter, type LetterModel } from '../campaign/letter.js';
+import { campaignKey } from '../campaign/load.js';
+import { bouncedAddresses } from '../delivery/journal.js';
 import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
@@ -21,6 +23,11 @@ export interface LettersOptions {
   communes?: string[];
   /** Print file with every commune, not only those without email. */
   all?: boolean;
+  /**
+   * Town halls whose email bounced (commune → the address that bounced): they join the print file
+   * while the data still gives that address. By default read from the campaign's journal.
+   */
+  bounced?: ReadonlyMap<string, string>;
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */
@@ -86,6 +93,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     if (!known.has(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
   }
   const wanted = new Set(communes);
+  const bounced = options.bounced ?? bouncedAddresses(campaign.dir, campaignKey(campaign));
+  const byPost = (r: Recipient) => !r.contact?.courriel || bounced.get(r.commune.code) === r.contact.courriel.toLowerCase();
   const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
   // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
   const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
@@ -130,7 +139,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const hash = contentHash(setup, [setup.options[dep.code]!.issuer.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || !r.contact?.courriel) toPrint.push({ key, adresse: letter.adresse, hash, base });
+      if (options.all || byPost(r)) toPrint.push({ key, adresse: letter.adresse, hash, base });
       if (keep(`${dep.code}/${name}`, hash, path)) {
         unchanged.push(path);
         continue;

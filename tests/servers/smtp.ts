@@ -13,6 +13,9 @@ export interface Received {
   to: string;
   raw: Buffer;
   messageId: string | undefined;
+  /** The envelope: MAIL FROM, and the DSN parameters of MAIL FROM (RET, ENVID) and RCPT TO (NOTIFY, ORCPT). */
+  mailFrom: string;
+  dsn: { ret?: string; envid?: string; notify?: string[]; orcpt?: string };
 }
 
 export interface SmtpFaults {
@@ -123,7 +126,9 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
           return callback(err);
         }
         const raw = Buffer.concat(chunks);
-        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1').replace(/\r?\n\s+/g, ' '))?.[1] });
+        const envelope = session.envelope as unknown as { mailFrom: { address: string } | false; dsn?: { ret?: string; envid?: string }; rcptTo: Array<{ dsn?: { notify?: string[]; orcpt?: string } }> };
+        const dsn = { ...(envelope.dsn ?? {}), ...(envelope.rcptTo[0]?.dsn ?? {}) };
+        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1').replace(/\r?\n\s+/g, ' '))?.[1], mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '', dsn });
         callback(null, 'Queued');
       });
     },

@@ -39,6 +39,8 @@ export interface SmtpFaults {
   tls?: boolean;
   /** Addresses whose message is received but never answered (a server that stalls). */
   stallData?: string[];
+  /** Advertise DSN (RFC 3461), as most servers do; smtp-server hides it by default. */
+  dsn?: boolean;
 }
 
 export interface TestSmtp {
@@ -78,6 +80,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     ...(faults.tls ? { key, cert } : { disabledCommands: faults.auth ? ['STARTTLS'] : ['AUTH', 'STARTTLS'], allowInsecureAuth: true }),
     ...(faults.auth ? { allowInsecureAuth: true } : { authOptional: true }),
     logger: false,
+    hideDSN: !faults.dsn,
     size: 50 * 1024 * 1024,
     onAuth(auth, session, callback) {
       auths.push({ user: auth.username ?? '', secure: session.secure });

@@ -77,7 +77,11 @@ export function imapError(err: ImapError, settings: ImapSettings, folder?: strin
   if (folder && (err.serverResponseCode === 'NONEXISTENT' || /mailbox doesn't exist|not exist|unknown mailbox|no such/i.test(`${err.responseText ?? ''} ${err.message}`))) {
     return new RelaisError(`dossier IMAP « ${folder} » introuvable sur ${where} (RELAIS_IMAP_FOLDER, --folder)`, { field: 'RELAIS_IMAP_FOLDER' }, { cause: err });
   }
-  const reason = redact(err.responseText || err.message || String(err.code ?? 'erreur réseau'));
+  if (/wrong version number|packet length too long|unknown protocol/i.test(err.message)) {
+    return new RelaisError(`le serveur ${where} ne parle pas TLS d'emblée sur ce port : pour un port IMAP ordinaire (143), écrivez imap:// (STARTTLS) ; imaps:// est pour le port 993`, field, { cause: err });
+  }
+  const known: Record<string, string> = { ECONNREFUSED: 'connexion refusée', ETIMEDOUT: 'pas de réponse', ENOTFOUND: 'serveur inconnu (DNS)', EHOSTUNREACH: 'serveur inaccessible', ECONNRESET: 'connexion coupée', CONNECT_TIMEOUT: 'pas de réponse', GREETING_TIMEOUT: 'pas de réponse du serveur' };
+  const reason = (err.code && known[err.code]) || redact(err.responseText || err.message || String(err.code ?? 'erreur réseau'));
   return new RelaisError(`serveur IMAP ${where} injoignable ou en erreur : ${reason} — rien n’a été modifié ; relancez la même commande quand le serveur répond`, field, { cause: err });
 }
 

@@ -170,10 +170,12 @@ describe('relais bounces <mbox>', () => {
   });
 
   it('letters puts the bounced town halls in the print file', async () => {
-    const { code, json, stderr } = await relaisJson<{ impression: Array<{ departement: string; lettres: number }> }>(['-C', dir, 'letters', '--dep', '45']);
+    const { code, json, stderr } = await relaisJson<{ impression: Array<{ departement: string; lettres: number; retours: number }> }>(['-C', dir, 'letters', '--dep', '45']);
     expect(code, stderr).toBe(0);
     // 24 town halls of the Loiret have no email; 5 more bounced (Orléans was corrected and sent again).
-    expect(json.impression.find((p) => p.departement === '45')!.lettres).toBe(24 + 5);
+    expect(json.impression.find((p) => p.departement === '45')).toMatchObject({ lettres: 24 + 5, retours: 5 });
+    const human = await relais(['-C', dir, 'letters', '--dep', '45']);
+    expect(human.stdout).toContain('impression-45.pdf : 29 lettres à imprimer (dont 5 courriels revenus en erreur)');
   }, 120_000);
 });
 

@@ -38,6 +38,8 @@ export interface PrintFile {
   dep: string;
   path: string;
   letters: number;
+  /** Of those letters, town halls whose email bounced. */
+  bounced: number;
   pages: number;
   written: boolean;
 }
@@ -94,7 +96,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   }
   const wanted = new Set(communes);
   const bounced = options.bounced ?? bouncedAddresses(campaign.dir, campaignKey(campaign));
-  const byPost = (r: Recipient) => !r.contact?.courriel || bounced.get(r.commune.code) === r.contact.courriel.toLowerCase();
+  const hasBounced = (r: Recipient) => Boolean(r.contact?.courriel) && bounced.get(r.commune.code) === r.contact!.courriel!.toLowerCase();
+  const byPost = (r: Recipient) => !r.contact?.courriel || hasBounced(r);
   const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
   // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
   const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
@@ -125,7 +128,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
     };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
-    const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel }> = [];
+    const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
     for (const r of mine) {
       const letter = buildLetter(ready.templates, recipientContext(depContext, r));
       const key = baseKey(letter);
@@ -139,7 +142,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const hash = contentHash(setup, [setup.options[dep.code]!.issuer.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || byPost(r)) toPrint.push({ key, adresse: letter.adresse, hash, base });
+      if (options.all || byPost(r)) toPrint.push({ key, adresse: letter.adresse, hash, base, bounced: hasBounced(r) });
       if (keep(`${dep.code}/${name}`, hash, path)) {
         unchanged.push(path);
         continue;
@@ -160,7 +163,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     const name = `impression-${dep.code}.pdf`;
     const path = insideFolder(root, dep.code, name);
     const rel = `${dep.code}/${name}`;
-    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
+    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
     if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
       nextManifest[`${rel}#pages`] = String(entry.pages);

@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mboxFile } from '../src/bounces/files.js';
+import { tempDir } from './helpers/campaign.js';
+import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
+import { toMbox } from './helpers/mbox.js';
 import type { Row } from '../src/delivery/journal.js';
 import { Matcher, parseIdentifier } from '../src/bounces/match.js';
 import { readMessage, type Reading } from '../src/bounces/read.js';
@@ -86,5 +91,42 @@ describe('matching a bounce to its delivery', () => {
   it('a bounce of an address since corrected and resent is about the old one', async () => {
     const moved = new Matcher(KEY, new Map([['45234', row('45234', 'contact@orleans.example')]]));
     expect(moved.match(bounce(await read('postfix-dsn.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'old-address', commune: '45234' }]);
+  });
+});
+
+const tally = tallyFor('bounces');
+
+describe('the mbox reader and the notice reader, on any input (property)', () => {
+  it('messages written to an mbox come back one by one, as they were, whatever "From " lines their bodies hold', async () => {
+    const line = fc.oneof(fc.string({ maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, ' ')), fc.constantFrom('From here on', '>From quoted', '>>From twice', '', 'From MAILER-DAEMON Fri Apr 10 2020'));
+    const message = fc.array(line, { minLength: 0, maxLength: 6 }).map((lines) => `Subject: x\n\n${lines.join('\n')}`.replace(/\n*$/, '\n'));
+    const dir = tempDir();
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 0, maxLength: 5 }), async (messages) => {
+        cases++;
+        const path = join(dir, 'boite.mbox');
+        writeFileSync(path, toMbox(messages.map((m) => Buffer.from(m, 'latin1'))));
+        const back: string[] = [];
+        for await (const m of mboxFile(path).messages()) back.push(m.raw.toString('latin1'));
+        expect(back).toEqual(messages);
+      }),
+      fuzzRuns(300),
+    );
+    tally.push(['mbox : messages quelconques, relus un par un', cases]);
+  });
+
+  it('no bytes make the notice reader throw', async () => {
+    const postfix = readFileSync(join(FIXTURES, 'postfix-dsn.eml'));
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: postfix.length }), fc.uint8Array({ maxLength: 64 }), async (cut, noise) => {
+        cases++;
+        const r = await readMessage(Buffer.concat([postfix.subarray(0, cut), Buffer.from(noise)]));
+        expect(['bounce', 'unreadable', 'other', 'auto-reply', 'reply']).toContain(r.kind);
+      }),
+      fuzzRuns(300),
+    );
+    tally.push(['avis de non-remise coupé puis bruité', cases]);
   });
 });

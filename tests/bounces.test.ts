@@ -154,6 +154,8 @@ describe('relais bounces <mbox>', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.json).toMatchObject({ sent: 0, bounced: 6, byPost: 6 });
     expect(again.json.warnings.join('\n')).toContain('6 mairies dont le courriel est revenu en erreur');
+    const human = await relais(['-C', dir, 'send', '--commune', SENT.join(','), '--yes'], { env: env() });
+    expect(human.stdout).toContain('Serveur SMTP, selon le journal : 1 envoyé, 0 échec, 0 non confirmé, 6 revenus en erreur (par courrier), 0 pas encore envoyé');
     expect(smtp.received.length).toBe(before);
 
     const data = join(dir, 'data', 'mairies.csv');

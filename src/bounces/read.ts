@@ -142,7 +142,8 @@ function textFailures(mail: ParsedMail, notice: string, own: Set<string>, failed
 }
 
 export async function readMessage(raw: Buffer): Promise<Reading> {
-  const digest = createHash('sha256').update(raw).digest('hex').slice(0, 32);
+  // Line endings aside, so that the same notice read over IMAP (CRLF) or from an mbox (LF) is one.
+  const digest = createHash('sha256').update(raw.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').digest('hex').slice(0, 32);
   let mail: ParsedMail;
   try {
     mail = await simpleParser(raw, { keepDeliveryStatus: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });

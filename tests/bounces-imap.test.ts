@@ -80,6 +80,21 @@ describe('relais bounces over IMAP', () => {
     expect(r.stderr).not.toContain('erreur inattendue');
   });
 
+  it('a server that offers no STARTTLS never gets the password', async () => {
+    const clear = await startDovecot({ tls: false });
+    try {
+      const r = await relais(['-C', dir, 'bounces'], { env: { ...imapEnv(), RELAIS_IMAP_URL: clear.url } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('ne propose pas de connexion chiffrée (STARTTLS)');
+      expect(r.stderr).not.toContain(imap.password);
+      // The server saw a session close without any login attempt.
+      expect(clear.log()).toContain('no auth attempts');
+      expect(clear.log()).not.toMatch(/Login: user=|auth failed/);
+    } finally {
+      await clear.close();
+    }
+  });
+
   it('wrong credentials: a French message, and no password shown, in the environment or in the URL', async () => {
     const wrong = 'Faux-Mot-De-Passe-99';
     for (const env of [imapEnv({ RELAIS_IMAP_PASSWORD: wrong, RELAIS_DEBUG: '1' }), { ...imapEnv({ RELAIS_IMAP_USER: '', RELAIS_IMAP_PASSWORD: '', RELAIS_DEBUG: '1' }), RELAIS_IMAP_URL: `imap://${imap.user}:${wrong}@127.0.0.1:${imap.port}` }]) {

@@ -26,6 +26,8 @@ export interface TestImap {
   append(folder: string, messages: Buffer[]): Promise<void>;
   /** How many messages a folder holds (0 for a folder that does not exist). */
   count(folder: string): Promise<number>;
+  /** Dovecot's log so far: logins, and sessions closed without any. */
+  log(): string;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,9 @@ async function greeting(port: number, child: ChildProcess, log: () => string): P
   throw new Error(`dovecot did not answer on ${port}:\n${log()}`);
 }
 
-export async function startDovecot(): Promise<TestImap> {
+/** `tls: false`: a server that offers no STARTTLS at all (and would take a password in clear). */
+export async function startDovecot(options: { tls?: boolean } = {}): Promise<TestImap> {
+  const tls = options.tls ?? true;
   ensureDebianPackage(DOVECOT, 'dovecot-imapd');
   const dir = mkdtempSync(join(tmpdir(), 'relais-dovecot-'));
   // Root may not own mailboxes in Dovecot: as root, mail belongs to nobody; otherwise to us.
@@ -90,10 +94,11 @@ listen = 127.0.0.1
 default_login_user = ${login}
 default_internal_user = ${internal}
 first_valid_uid = ${Math.min(mailUid, 1000)}
-ssl = yes
+${tls ? `ssl = yes
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
-disable_plaintext_auth = yes
+disable_plaintext_auth = yes` : `ssl = no
+disable_plaintext_auth = no`}
 auth_mechanisms = plain login
 passdb {
   driver = passwd-file
@@ -140,7 +145,7 @@ service stats {
   await greeting(port, child, log);
 
   const client = async <T>(work: (c: ImapFlow) => Promise<T>): Promise<T> => {
-    const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: true, auth: { user, pass: password }, tls: { ca: pems.cert }, logger: false });
+    const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: tls, auth: { user, pass: password }, tls: { ca: pems.cert }, logger: false });
     await c.connect();
     try {
       return await work(c);
@@ -154,6 +159,7 @@ service stats {
     user,
     password,
     caFile: join(dir, 'cert.pem'),
+    log,
     append: (folder, messages) =>
       client(async (c) => {
         if (folder !== 'INBOX' && !(await c.list()).some((b) => b.path === folder)) await c.mailboxCreate(folder);

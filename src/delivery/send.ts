@@ -188,7 +188,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       warnings: [
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
         ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
-        ...(plan.bounced ? [`${plan.bounced === 1 ? '1 mairie dont le courriel est revenu en erreur reçoit' : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent`} sa lettre par courrier (relais letters) : corrigez l'adresse dans les données pour écrire de nouveau`] : []),
+        ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
       ],
       outage: null,

@@ -2,7 +2,8 @@
  * `npm run bench`: performance figures, printed, never a failure (these machines are shared and
  * noisy: a timing is information, not a test). Each figure runs in its own process.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { writeNationalCampaign } from '../scripts/national-data.js';
@@ -83,6 +84,17 @@ line(
   `${fmt(Number(tr.figures.ms) / 1000, 2)} s, ${fmt(rowsPerSecond)} lignes par seconde${ratio}`,
   'plus rapide que datamash, < 200 Mo',
   `${fmt(tr.peakMb)} Mo`,
+);
+
+const bouncesDir = mkdtempSync(join(tmpdir(), 'relais-bench-bounces-'));
+measure('task-bounces.js', ['10000', 'prepare', bouncesDir]);
+const bounces = measure('task-bounces.js', ['10000', 'run', bouncesDir]);
+rmSync(bouncesDir, { recursive: true, force: true });
+line(
+  `relais bounces, boîte mbox de ${fmt(Number(bounces.figures.messages))} messages, ${fmt(Number(bounces.figures.mbSize))} Mo (${fmt(Number(bounces.figures.bounced))} retours, ${fmt(Number(bounces.figures.delayed))} retards, ${fmt(Number(bounces.figures.setAside))} mis de côté)`,
+  `${fmt(Number(bounces.figures.ms) / 1000, 2)} s, ${fmt(Number(bounces.figures.messages) / (Number(bounces.figures.ms) / 1000))} messages par seconde`,
+  '—',
+  `${fmt(bounces.peakMb)} Mo`,
 );
 
 process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');

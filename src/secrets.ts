@@ -8,6 +8,7 @@
 /** The variables whose value is a credential. */
 export const SECRET_VARIABLES = [
   'RELAIS_SMTP_PASSWORD',
+  'RELAIS_IMAP_PASSWORD',
   'RELAIS_X_APP_KEY',
   'RELAIS_X_APP_SECRET',
   'RELAIS_X_ACCESS_TOKEN',
@@ -37,8 +38,8 @@ function secretsOf(env: NodeJS.ProcessEnv): string[] {
     }
   };
   for (const name of SECRET_VARIABLES) add(env[name]);
-  const url = env.RELAIS_SMTP_URL;
-  if (url) {
+  for (const url of [env.RELAIS_SMTP_URL, env.RELAIS_IMAP_URL]) {
+    if (!url) continue;
     for (const m of url.matchAll(URL_PASSWORD)) {
       add(m[2]);
       try {

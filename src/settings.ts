@@ -31,6 +31,21 @@ export interface Settings {
     /** RELAIS_SMTP_ALLOW_PLAIN_AUTH: a local relay may take the password without TLS (loopback only, checked by the transport). */
     allowPlainAuth: boolean;
   };
+  /** The bounce mailbox (`relais bounces`, `relais run`). */
+  imap: {
+    /** RELAIS_IMAP_URL (imap:// with STARTTLS, or imaps://); undefined: no mailbox to read. */
+    url: URL | undefined;
+    /** RELAIS_IMAP_USER (or the URL's user). */
+    user: string | undefined;
+    /** RELAIS_IMAP_CA_FILE, as given. */
+    caFile: string | undefined;
+    /** RELAIS_IMAP_FOLDER: the folder to read (INBOX by default). */
+    folder: string | undefined;
+    /** RELAIS_IMAP_MOVE_TO: where handled bounces go. */
+    moveTo: string | undefined;
+    /** RELAIS_IMAP_TIMEOUT_MS */
+    timeoutMs: number;
+  };
   /** RELAIS_ANNUAIRE_API_URL and RELAIS_RNE_URL (`relais fetch`): undefined for the official sources. */
   sources: { annuaire: URL | undefined; rne: URL | undefined };
   /** RELAIS_X_API_URL, RELAIS_FACEBOOK_API_URL, RELAIS_LINKEDIN_API_URL: undefined for the real services. */
@@ -133,6 +148,14 @@ export function readSettings(env: Env): Settings {
       retryMs: r.integer('RELAIS_SMTP_RETRY_MS', undefined, 0, 600_000, 'de millisecondes'),
       caFile: r.text('RELAIS_SMTP_CA_FILE'),
       allowPlainAuth: r.boolean('RELAIS_SMTP_ALLOW_PLAIN_AUTH'),
+    },
+    imap: {
+      url: r.url('RELAIS_IMAP_URL', ['imap', 'imaps'], { credentials: true }),
+      user: r.text('RELAIS_IMAP_USER'),
+      caFile: r.text('RELAIS_IMAP_CA_FILE'),
+      folder: r.text('RELAIS_IMAP_FOLDER'),
+      moveTo: r.text('RELAIS_IMAP_MOVE_TO'),
+      timeoutMs: r.integer('RELAIS_IMAP_TIMEOUT_MS', 15_000, 100, MAX_TIMER_MS, 'de millisecondes'),
     },
     sources: {
       annuaire: r.url('RELAIS_ANNUAIRE_API_URL', ['http', 'https'], { credentials: false }),

@@ -134,7 +134,7 @@ describe('journals of earlier formats', () => {
 
     const db = new Database(journalPath(dir), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
       expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'deliveries_status'").get()).toEqual({ n: 0 });
       const rows = db.prepare('SELECT commune, destination, server, status FROM deliveries ORDER BY commune, destination').all();
       expect(rows).toEqual([

@@ -77,7 +77,7 @@ describe('relais run: one notion of failure', () => {
       const { code, json, stderr } = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '45', '--yes'], { env });
       expect(code, stderr).toBe(1);
       expect(json.ok).toBe(false);
-      expect(json.departements.map((d) => [d.code, d.courriels])).toEqual([['45', { envoyes: 300, echecs: 1, nonConfirmes: 0, aEnvoyer: 0, parCourrier: 24 }]]);
+      expect(json.departements.map((d) => [d.code, d.courriels])).toEqual([['45', { envoyes: 300, echecs: 1, nonConfirmes: 0, retours: 0, aEnvoyer: 0, parCourrier: 24 }]]);
       expect(json.envoi).toMatchObject(round === 1 ? { sent: 300, failed: 1 } : { sent: 0, alreadySent: 300, failed: 0 });
     }
     const human = await relais(['-C', dir, 'run', '--dep', '45', '--yes'], { env });

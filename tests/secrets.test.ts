@@ -21,6 +21,7 @@ afterEach(async () => {
 /** Every credential relais reads, each set to a value no output could contain by chance. */
 const SECRETS: Record<(typeof SECRET_VARIABLES)[number], string> = {
   RELAIS_SMTP_PASSWORD: 'SECRET-SMTP-42',
+  RELAIS_IMAP_PASSWORD: 'SECRET-IMAP-42',
   RELAIS_X_APP_KEY: 'SECRET-X-KEY-42',
   RELAIS_X_APP_SECRET: 'SECRET-X-APP-42',
   RELAIS_X_ACCESS_TOKEN: 'SECRET-X-TOKEN-42',

@@ -258,7 +258,7 @@ describe('relais send: bad input', () => {
     const again = await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45234']);
     expect(again.json).toMatchObject({ sent: 0, alreadySent: 1 });
     const after = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
-    expect(after.pragma('user_version', { simple: true })).toBe(4);
+    expect(after.pragma('user_version', { simple: true })).toBe(5);
     expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'deliveries_status'").get()).toEqual({ n: 0 });
     after.close();
     expect(journal(dir).map((r) => [r.commune, r.status])).toEqual([['45234', 'sent']]);

@@ -40,6 +40,14 @@ describe('readSettings', () => {
     expect(readSettings({ RELAIS_DEBUG: '' }).debug).toBe(false);
   });
 
+  it('reads the bounce mailbox: imap:// or imaps://, the user, the folders', () => {
+    const s = readSettings({ RELAIS_IMAP_URL: 'imaps://retours:p%40ss@imap.example', RELAIS_IMAP_FOLDER: 'Retours', RELAIS_IMAP_MOVE_TO: 'Traites', RELAIS_IMAP_TIMEOUT_MS: '5000' });
+    expect(s.imap).toMatchObject({ folder: 'Retours', moveTo: 'Traites', timeoutMs: 5000 });
+    expect(s.imap.url?.hostname).toBe('imap.example');
+    expect(readSettings({ RELAIS_IMAP_URL: 'imap://127.0.0.1:1143' }).imap.url?.port).toBe('1143');
+    expect(readSettings({}).imap).toMatchObject({ url: undefined, folder: undefined, timeoutMs: 15_000 });
+  });
+
   it.each([
     ['RELAIS_HTTP_TIMEOUT_MS', 'abc'],
     ['RELAIS_HTTP_TIMEOUT_MS', '30 s'],
@@ -56,6 +64,9 @@ describe('readSettings', () => {
     ['RELAIS_SMTP_URL', 'http://mail.example'],
     ['RELAIS_LINKEDIN_API_URL', 'https://moi:secret@api.example'],
     ['RELAIS_FACEBOOK_GRAPH_VERSION', '21/../../me'],
+    ['RELAIS_IMAP_URL', 'pop3://mail.example'],
+    ['RELAIS_IMAP_URL', 'imap.example:143'],
+    ['RELAIS_IMAP_TIMEOUT_MS', 'quinze'],
   ])('%s=%j is a usage error naming the variable', (name, value) => {
     const err = refused({ [name]: value });
     expect(err.message).toMatch(new RegExp(`^${name}( illisible)? :`));

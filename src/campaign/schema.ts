@@ -83,6 +83,8 @@ export const campaignSchema = z.strictObject({
       nom: text,
       courriel: z.email({ error: 'adresse électronique attendue' }),
       repondre_a: z.email({ error: 'adresse électronique attendue' }).optional(),
+      /** The envelope sender (Return-Path): the mailbox where bounces land, read by `relais bounces`. */
+      retour: z.email({ error: 'adresse électronique attendue' }).optional(),
     })
     .optional(),
   pieces_jointes: z.array(text).optional(),

@@ -39,7 +39,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           ok: true,
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
-          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, pages: p.pages, ecrit: p.written })),
+          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written })),
           secondes: Number(seconds.toFixed(2)),
         });
         return;
@@ -47,7 +47,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       const { out } = ctx;
       out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1)} s, dans out/lettres/`);
       for (const p of result.print) {
-        out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
+        out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
       }
     });
 }

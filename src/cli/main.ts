@@ -6,6 +6,7 @@ import { readSettings, type Settings } from '../settings.js';
 import { TemplateError } from '../text/templates.js';
 import { packageRoot } from '../paths.js';
 import { redact } from '../secrets.js';
+import { registerBounces } from './bounces.js';
 import { registerCheck } from './check.js';
 import { registerCount } from './count.js';
 import { registerFetch } from './fetch.js';
@@ -129,6 +130,7 @@ export function buildProgram(fail: (code: number) => void, onSettings: (settings
   registerSchedule(program, fail);
   registerRun(program, fail);
   registerFetch(program, fail);
+  registerBounces(program, fail);
   configureAll(program);
   // Before any command acts: -C must name something, and every RELAIS_* variable must be valid.
   program.hook('preAction', () => {

@@ -13,6 +13,10 @@ import { collectList } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 import { askToSend } from './send.js';
+import { bouncesDocument, printBounces } from './bounces.js';
+import { imapSettingsFromEnv, imapSource } from '../bounces/imap.js';
+import { readBouncesInto, type BounceReport } from '../bounces/process.js';
+import { campaignKey } from '../campaign/load.js';
 import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
@@ -35,34 +39,46 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const { out } = ctx;
       const deps = opts.dep ?? [];
       const smtp = smtpSettingsFromEnv(process.env);
+      const imap = imapSettingsFromEnv(process.env);
       checkSocialSettings(process.env);
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
-      const step = (n: number, text: string) => out.note(out.colors.bold(`${n}/6 ${text}`));
+      // With a bounce mailbox, reading it is one more step, right after the check: the town halls
+      // whose email bounced must be in the print file written next.
+      const total = imap ? 7 : 6;
+      let n = 0;
+      const step = (text: string) => out.note(out.colors.bold(`${++n}/${total} ${text}`));
 
       // Ctrl-C: the step under way stops cleanly (between two letters, two emails) and the run ends.
       const interrupt = interruption();
       const { signal } = interrupt;
       try {
-        step(1, 'Vérification de la campagne');
+        step('Vérification de la campagne');
         const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
         out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
 
-        step(2, 'Volontaires inscrits');
+        let bounces: BounceReport | undefined;
+        if (imap) {
+          step('Retours de courriels (boîte IMAP)');
+          bounces = await readBouncesInto(ready.campaign.dir, campaignKey(ready.campaign), imapSource(imap));
+          printBounces(out.toStderr(), bounces, '   ');
+        }
+
+        step('Volontaires inscrits');
         const volunteers = ready.figures;
         out.note(volunteers ? `   ${volunteers.region.toLocaleString('fr-FR')} dans la région au ${frenchDate(volunteers.date)}` : '   aucun export d’inscriptions : le chiffre de campagne.yaml est utilisé');
 
-        step(3, 'Lettres');
+        step('Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
         const letters = await generateLetters(ready, { departements: deps, signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
-        step(4, 'Messages pour les réseaux et les SMS');
+        step('Messages pour les réseaux et les SMS');
         const messages = renderDepartementMessages(ready, deps);
         const messageFiles = await writeDepartementMessages(ready, messages);
         out.note(`   ${plural(messageFiles.length, 'fichier')} dans out/messages/`);
 
-        step(5, 'Courriels aux mairies');
+        step('Courriels aux mairies');
         const transport = transportFor(ready.campaign.dir, smtp);
         const sendProgress = progressReporter(out, '   Courriels');
         const sent = await sendCampaign(ready, transport, {
@@ -77,7 +93,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
 
-        step(6, 'Publications sur les réseaux');
+        step('Publications sur les réseaux');
         const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
         let published: RunResult;
         let queued: number;
@@ -101,13 +117,14 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
             const mine = ready.recipients.filter((r) => r.departement.code === d.code);
             const byPost = mine.filter((r) => !r.contact?.courriel).length;
             // The journal's figures for this destination, never a difference of other figures.
-            const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 };
+            const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 };
             return {
               code: d.code,
               nom: d.nom,
               communes: mine.length,
               lettres: mine.length,
-              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, aEnvoyer: state.notSent, parCourrier: byPost },
+              // Town halls whose email bounced go by post like those without an address.
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: byPost + state.bounced },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };
@@ -121,7 +138,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           journal: '.relais/journal.sqlite',
         };
         if (out.json) {
-          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, envoi: sent, publications: posts, fichiers: files });
+          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces ? { retours: bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, fichiers: files });
           return;
         }
         out.line();

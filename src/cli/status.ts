@@ -17,6 +17,7 @@ const LABELS: Record<Status, [string, string]> = {
   'failed-temporary': ['échec temporaire', 'échecs temporaires'],
   'failed-permanent': ['échec définitif', 'échecs définitifs'],
   unconfirmed: ['non confirmé', 'non confirmés'],
+  bounced: ['revenu en erreur (par courrier)', 'revenus en erreur (par courrier)'],
 };
 /** In the outbox nothing is sent: a copy is written. */
 const OUTBOX_LABELS: Partial<Record<Status, [string, string]>> = { sent: ['écrit', 'écrits'] };
@@ -44,18 +45,23 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       try {
         const counts = journal?.counts(CHANNEL) ?? [];
         const servers = journal?.servers(CHANNEL) ?? [];
-        const failed = journal?.rows(CHANNEL, ['failed-temporary', 'failed-permanent', 'unconfirmed']) ?? [];
+        const failed = journal?.rows(CHANNEL, ['failed-temporary', 'failed-permanent', 'unconfirmed', 'bounced']) ?? [];
+        // Bounced town halls, with the reason, and the messages a server is still retrying.
+        const bounced = failed.filter((r) => r.status === 'bounced');
+        const delayed = journal?.delayed(CHANNEL) ?? [];
+        const returned = (dep: string) => bounced.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, code: r.bounce_status, raison: r.bounce_diagnostic ?? r.last_reply, le: r.bounced_at }));
+        const late = (dep: string) => delayed.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, raison: r.delay_diagnostic, le: r.delayed_at }));
         const byStatus = (dep: string, destination: Destination) => Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === dep && c.destination === destination && c.status === s)?.n ?? 0])) as Record<Status, number>;
         const departements = campaign.departements.map((d) => {
           const dir = join(campaign.dir, 'out', 'lettres', d.code);
           const files = existsSync(dir) ? readdirSync(dir) : [];
           // A copy in the outbox is a rehearsal: shown apart, never added to what a server accepted.
           const courriels = { serveur: byStatus(d.code, 'server'), boiteEnvoi: byStatus(d.code, 'outbox') };
-          return { code: d.code, nom: d.nom, courriels, lettres: files.filter((f) => /^\d[\dAB]\d{3}-.*\.pdf$/.test(f)).length, impression: files.some((f) => f.startsWith('impression-')) };
+          return { code: d.code, nom: d.nom, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => /^\d[\dAB]\d{3}-.*\.pdf$/.test(f)).length, impression: files.some((f) => f.startsWith('impression-')) };
         });
         const serveurs = servers.map((s) => ({ serveur: s.server, envoyes: s.n }));
         if (opts.csv) {
-          await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, r.attempts, r.last_reply, r.updated_at, r.destination, r.server])));
+          await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur', 'code_retour'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, r.attempts, r.last_reply, r.updated_at, r.destination, r.server, r.bounce_status])));
         }
         if (ctx.out.json) {
           ctx.out.document({ campagne: key, journal: hasJournal ? JOURNAL_FILE : null, departements, serveurs, echecs: opts.failed ? failed : undefined });
@@ -68,6 +74,8 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const server = parts('server', d.courriels.serveur);
           const outbox = parts('outbox', d.courriels.boiteEnvoi);
           out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — lettres : ${d.lettres}${d.impression ? ' (+ fichier à imprimer)' : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
+          for (const r of d.retours) out.line(`  ↩ ${r.commune} ${r.destinataire} : ${r.raison ?? 'retour'} — lettre par courrier`);
+          for (const r of d.retards) out.line(`  … ${r.commune} ${r.destinataire} : remise retardée, le serveur réessaie (${r.raison ?? ''})`);
         }
         if (serveurs.length) {
           out.line(`Acceptés par : ${serveurs.map((s) => `${s.serveur ?? 'un serveur non noté (journal d’une version précédente)'} (${s.envoyes.toLocaleString('fr-FR')})`).join(', ')}`);

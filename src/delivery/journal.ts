@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { RelaisError } from '../errors.js';
@@ -14,11 +14,18 @@ import { RelaisError } from '../errors.js';
  * send. Every SMTP server is one destination, `server`: what one server accepted is never sent
  * again through another; the row keeps which server (host:port) for `status`.
  */
-export const JOURNAL_VERSION = 4;
+export const JOURNAL_VERSION = 5;
 export const JOURNAL_FILE = join('.relais', 'journal.sqlite');
+/** The emails to the town halls: their rows in `deliveries`. */
+export const EMAIL_CHANNEL = 'courriel';
 
-export type Status = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'unconfirmed';
-export const STATUSES: Status[] = ['pending', 'sending', 'sent', 'failed-temporary', 'failed-permanent', 'unconfirmed'];
+/**
+ * `bounced`: accepted by our server, then returned for good by the town hall's (a bounce read by
+ * `relais bounces`): the letter goes by post. A delay is no status — the message is still on its
+ * way — and lives in the `delay` columns beside `sent`.
+ */
+export type Status = 'pending' | 'sending' | 'sent' | 'failed-temporary' | 'failed-permanent' | 'unconfirmed' | 'bounced';
+export const STATUSES: Status[] = ['pending', 'sending', 'sent', 'failed-temporary', 'failed-permanent', 'unconfirmed', 'bounced'];
 export type Destination = 'outbox' | 'server';
 export const DESTINATIONS: Destination[] = ['server', 'outbox'];
 
@@ -45,6 +52,43 @@ export interface Row {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** Format 5: the bounce's status code (5.1.1) and diagnostic, and when it was read. */
+  bounce_status: string | null;
+  bounce_diagnostic: string | null;
+  bounced_at: string | null;
+  /** Format 5: the last delay notice (4.4.1 …), while the message is still being retried. */
+  delay_diagnostic: string | null;
+  delayed_at: string | null;
+}
+
+/** One bounce read from a mailbox, as `relais bounces` records it. */
+export interface BounceRecord {
+  /** Identifies the notice and the recipient it reports: reading it again changes nothing. */
+  fingerprint: string;
+  commune: string;
+  recipient: string;
+  kind: 'bounced' | 'delayed';
+  status: string | null;
+  diagnostic: string;
+}
+
+const BOUNCE_COLUMNS = ['bounce_status', 'bounce_diagnostic', 'bounced_at', 'delay_diagnostic', 'delayed_at'];
+
+/**
+ * Format 5: the bounces. Columns on `deliveries` for the latest bounce or delay, and a table of
+ * the notices already read (by fingerprint) so that reading a mailbox twice changes nothing.
+ * Idempotent: a column or table already there is kept.
+ */
+function addBounces(db: Database.Database): void {
+  const have = new Set((db.pragma('table_info(deliveries)') as Array<{ name: string }>).map((c) => c.name));
+  for (const c of BOUNCE_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${c} TEXT`);
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS bounces (
+      campaign TEXT NOT NULL, fingerprint TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
+      recipient TEXT NOT NULL, kind TEXT NOT NULL, status TEXT, diagnostic TEXT, read_at TEXT NOT NULL,
+      PRIMARY KEY (campaign, fingerprint)
+    );
+  `);
 }
 
 const DELIVERIES_COLUMNS = 'campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at';
@@ -165,13 +209,21 @@ export class Journal {
               WHERE destination IS NULL AND status IN ('published', 'publishing', 'unconfirmed', 'failed');
           `);
           rebuildDeliveries(db);
-          db.pragma(`user_version = ${JOURNAL_VERSION}`);
+          db.pragma('user_version = 4');
         }).immediate();
       } else if (!hasServerColumn(db)) {
         // A format-4 journal from before the destination joined the key (a development build):
         // the same classification, its rows kept.
         db.transaction(() => {
           if (!hasServerColumn(db)) rebuildDeliveries(db);
+        }).immediate();
+      }
+      if ((db.pragma('user_version', { simple: true }) as number) < 5) {
+        // Version 5: bounces (see addBounces); rows of format 4 keep their status.
+        db.transaction(() => {
+          if ((db.pragma('user_version', { simple: true }) as number) >= 5) return;
+          addBounces(db);
+          db.pragma('user_version = 5');
         }).immediate();
       }
       db.prepare('SELECT count(*) FROM deliveries').get();
@@ -209,7 +261,8 @@ export class Journal {
         `INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, message_hash, message_id, created_at, updated_at)
          VALUES (@campaign, @channel, @commune, @destination, @server, @departement, @recipient, 'sending', 1, @hash, @messageId, @now, @now)
          ON CONFLICT (campaign, channel, commune, destination) DO UPDATE SET status = 'sending', attempts = attempts + 1, recipient = @recipient,
-           server = @server, departement = @departement, message_hash = @hash, message_id = @messageId, updated_at = @now`,
+           server = @server, departement = @departement, message_hash = @hash, message_id = @messageId, updated_at = @now,
+           bounce_status = NULL, bounce_diagnostic = NULL, bounced_at = NULL, delay_diagnostic = NULL, delayed_at = NULL`,
       )
       .run({ campaign: this.campaign, channel, destination: target.destination, server: target.server, ...r, now });
   }
@@ -236,6 +289,40 @@ export class Journal {
       .all(this.campaign, channel, ...statuses) as Row[];
   }
 
+  /** Whether this notice (fingerprint) was already read. */
+  hasBounce(fingerprint: string): boolean {
+    return this.sql('SELECT 1 FROM bounces WHERE campaign = ? AND fingerprint = ?').get(this.campaign, fingerprint) !== undefined;
+  }
+
+  /**
+   * Records one bounce or delay of a server delivery, with the notice itself, in one transaction.
+   * A delay never overrides a bounce; a bounce overrides a delay. Returns false when the notice was
+   * already read (nothing changes).
+   */
+  recordBounce(channel: string, b: BounceRecord): boolean {
+    return this.db.transaction(() => {
+      const now = this.stamp();
+      const added = this.sql('INSERT OR IGNORE INTO bounces (campaign, fingerprint, channel, commune, recipient, kind, status, diagnostic, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(this.campaign, b.fingerprint, channel, b.commune, b.recipient, b.kind, b.status, b.diagnostic.slice(0, 500), now);
+      if (added.changes === 0) return false;
+      const where = "campaign = ? AND channel = ? AND commune = ? AND destination = 'server'";
+      if (b.kind === 'bounced') {
+        this.sql(`UPDATE deliveries SET status = 'bounced', last_reply = ?, bounce_status = ?, bounce_diagnostic = ?, bounced_at = ?, updated_at = ? WHERE ${where}`)
+          .run(`retour : ${b.diagnostic}`.slice(0, 500), b.status, b.diagnostic.slice(0, 500), now, now, this.campaign, channel, b.commune);
+      } else {
+        this.sql(`UPDATE deliveries SET delay_diagnostic = ?, delayed_at = ?, updated_at = ? WHERE ${where} AND status <> 'bounced'`)
+          .run(b.diagnostic.slice(0, 500), now, now, this.campaign, channel, b.commune);
+      }
+      return true;
+    }).immediate();
+  }
+
+  /** Server deliveries still waiting after a delay notice (neither bounced nor resent since). */
+  delayed(channel: string): Row[] {
+    return this.sql("SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND destination = 'server' AND status = 'sent' AND delayed_at IS NOT NULL ORDER BY departement, commune")
+      .all(this.campaign, channel) as Row[];
+  }
+
   /** For the post store, which keeps its table in the same file. */
   get database(): Database.Database {
     return this.db;
@@ -243,5 +330,20 @@ export class Journal {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * The town halls whose email bounced, by commune, with the address that bounced: their letter
+ * joins the print file as long as the data still gives that address. Read without creating a
+ * journal where there is none.
+ */
+export function bouncedAddresses(campaignDir: string, campaign: string): Map<string, string> {
+  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return new Map();
+  const journal = Journal.open(campaignDir, campaign);
+  try {
+    return new Map(journal.rows(EMAIL_CHANNEL, ['bounced']).filter((r) => r.destination === 'server').map((r) => [r.commune, r.recipient.toLowerCase()]));
+  } finally {
+    journal.close();
   }
 }

@@ -97,5 +97,8 @@ export function toMessage(ready: ReadyCampaign, p: PreparedEmail, composer: Comp
     date: new Date(),
     attachments: [{ filename: `lettre-${name}.pdf`, data: letterFile(p.letterPath, (path) => readFileSync(path)) }],
   });
-  return { envelope: { from: ready.campaign.config.expediteur!.courriel, to: p.to }, raw, messageId: p.messageId, dep: p.recipient.departement.code, fileName: `${name}.eml` };
+  const sender = ready.campaign.config.expediteur!;
+  // The envelope sender is where bounces land: `retour` when the campaign names a mailbox for them.
+  const envelopeId = p.messageId.replace(/^<|@.*$/g, '');
+  return { envelope: { from: sender.retour ?? sender.courriel, to: p.to }, raw, messageId: p.messageId, envelopeId, dep: p.recipient.departement.code, fileName: `${name}.eml` };
 }

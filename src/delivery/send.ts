@@ -4,7 +4,7 @@ import { campaignKey } from '../campaign/load.js';
 import { insideFolder } from '../files.js';
 import { generateLetters, letterFileName } from '../letters/generate.js';
 import { deliver } from './deliver.js';
-import { Journal, type Row, type Status } from './journal.js';
+import { EMAIL_CHANNEL, Journal, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
@@ -15,7 +15,7 @@ import type { Transport } from './transport.js';
  * message (deliver.ts). Failures are data: the run goes on and the summary says what failed —
  * except a dead server, which stops the run (OUTAGE_LIMIT) instead of grinding through the rest.
  */
-export const CHANNEL = 'courriel';
+export const CHANNEL = EMAIL_CHANNEL;
 
 
 export interface SendOptions {
@@ -41,6 +41,8 @@ export interface DeliveryState {
   sent: number;
   failed: number;
   unconfirmed: number;
+  /** Accepted, then returned for good (a bounce): the letter goes by post. */
+  bounced: number;
   /** No row yet for this destination (or one still pending): the next run sends them. */
   notSent: number;
 }
@@ -54,6 +56,8 @@ export interface SendPlan {
   unconfirmed: Row[];
   changed: number;
   permanent: number;
+  /** Bounced at this very address: not written to again, their letter goes by post (counted in byPost). */
+  bounced: number;
   tooLarge: string[];
   /** Of the messages to send to a server, those already written to the outbox (a rehearsal). */
   rehearsed: number;
@@ -72,6 +76,8 @@ export interface SendSummary {
   unconfirmed: number;
   skipped: number;
   byPost: number;
+  /** Of byPost: town halls whose email bounced at the address still in the data. */
+  bounced: number;
   alreadySent: number;
   changed: number;
   /** Planned for a server and already written to the outbox: a rehearsal, not a delivery. */
@@ -99,8 +105,9 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
 }
 
 function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
-  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 });
+  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
   if (status === 'sent') d.sent++;
+  else if (status === 'bounced') d.bounced++;
   else if (status === 'failed-permanent' || status === 'failed-temporary') d.failed++;
   else if (status === 'unconfirmed' || status === 'sending') d.unconfirmed++;
   else d.notSent++;
@@ -121,7 +128,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
     const rows = journal.all(CHANNEL, transport.target.destination);
-    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, tooLarge: [], rehearsed: 0 };
+    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
     for (const r of withEmail) {
       const path = insideFolder(join(ready.campaign.dir, 'out', 'lettres'), r.departement.code, letterFileName(r));
       const hash = letters.get(path);
@@ -129,6 +136,11 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       const prepared = prepareEmail(ready, r, { path, hash }, common, key);
       const row = rows.get(r.commune.code);
       if (prepared.size > SIZE_WARNING) plan.tooLarge.push(`${r.commune.nom} (${(prepared.size / 1048576).toFixed(1)} Mo)`);
+      // A bounced address is not written to again; a corrected one in the data is (the letter left the print file).
+      if (row?.status === 'bounced' && row.recipient.toLowerCase() === prepared.to.toLowerCase()) {
+        plan.bounced++;
+        continue;
+      }
       if (row?.status === 'sent') {
         if (row.message_hash === prepared.hash) plan.alreadySent++;
         else if (options.resendChanged) plan.toSend.push(prepared);
@@ -147,6 +159,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       }
       plan.toSend.push(prepared);
     }
+    plan.byPost += plan.bounced;
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
     if (transport.target.destination === 'server') {
       const outbox = journal.all(CHANNEL, 'outbox');
@@ -163,6 +176,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       unconfirmed: 0,
       skipped: plan.alreadySent + plan.changed + plan.unconfirmed.length + plan.permanent,
       byPost: plan.byPost,
+      bounced: plan.bounced,
       alreadySent: plan.alreadySent,
       changed: plan.changed,
       rehearsed: plan.rehearsed,
@@ -174,17 +188,18 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       warnings: [
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
         ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
+        ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
       ],
       outage: null,
-      state: { sent: 0, failed: 0, unconfirmed: 0, notSent: 0, byDepartement: {} },
+      state: { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0, byDepartement: {} },
     };
     // The state is read back from the journal whatever happens next: the figures are the journal's.
     const finish = (): SendSummary => {
       const after = journal.all(CHANNEL, transport.target.destination);
       const byDepartement: Record<string, DeliveryState> = {};
       for (const r of withEmail) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
-      const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, notSent: 0 });
+      const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
       summary.state = { ...totals, byDepartement };
       summary.ok = emailsOk(summary);
       return summary;

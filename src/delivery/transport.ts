@@ -21,6 +21,11 @@ export interface OutgoingMessage {
   raw: Buffer;
   /** The Message-ID already in `raw` (nodemailer would draw one of its own otherwise). */
   messageId: string;
+  /**
+   * ENVID of the DSN request (RFC 3461), `campaign.commune`: a server that advertises DSN returns
+   * it in its bounce (Original-Envelope-Id), which `relais bounces` matches on.
+   */
+  envelopeId?: string;
   /** Where the outbox writes it: département and file name. */
   dep: string;
   fileName: string;
@@ -224,7 +229,10 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     },
     async send(message) {
       try {
-        const info = (await transporter.sendMail({ envelope: { from: message.envelope.from, to: [message.envelope.to] }, raw: message.raw, messageId: message.messageId })) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
+        // DSN asked for failures and delays, with the headers only (RET=HDRS: the letter does not
+        // come back with every bounce); nodemailer adds the parameters only if the server offers DSN.
+        const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: message.envelope.to, ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
+        const info = (await transporter.sendMail({ envelope: { from: message.envelope.from, to: [message.envelope.to] }, raw: message.raw, messageId: message.messageId, dsn })) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
         // A partly refused recipient list is a failure, not a success.
         if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
           throw new DeliveryError('destinataire refusé par le serveur', 'permanent', info.response ?? '');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { departementContext, recipientContext } from '../campaign/context.js';
 import { buildLetter, type LetterModel } from '../campaign/letter.js';
+import { campaignKey } from '../campaign/load.js';
+import { bouncedAddresses } from '../delivery/journal.js';
 import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
@@ -21,6 +23,11 @@ export interface LettersOptions {
   communes?: string[];
   /** Print file with every commune, not only those without email. */
   all?: boolean;
+  /**
+   * Town halls whose email bounced (commune → the address that bounced): they join the print file
+   * while the data still gives that address. By default read from the campaign's journal.
+   */
+  bounced?: ReadonlyMap<string, string>;
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */
@@ -31,6 +38,8 @@ export interface PrintFile {
   dep: string;
   path: string;
   letters: number;
+  /** Of those letters, town halls whose email bounced. */
+  bounced: number;
   pages: number;
   written: boolean;
 }
@@ -86,6 +95,9 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     if (!known.has(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
   }
   const wanted = new Set(communes);
+  const bounced = options.bounced ?? bouncedAddresses(campaign.dir, campaignKey(campaign));
+  const hasBounced = (r: Recipient) => Boolean(r.contact?.courriel) && bounced.get(r.commune.code) === r.contact!.courriel!.toLowerCase();
+  const byPost = (r: Recipient) => !r.contact?.courriel || hasBounced(r);
   const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
   // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
   const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
@@ -116,7 +128,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
     };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
-    const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel }> = [];
+    const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
     for (const r of mine) {
       const letter = buildLetter(ready.templates, recipientContext(depContext, r));
       const key = baseKey(letter);
@@ -130,7 +142,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const hash = contentHash(setup, [setup.options[dep.code]!.issuer.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || !r.contact?.courriel) toPrint.push({ key, adresse: letter.adresse, hash, base });
+      if (options.all || byPost(r)) toPrint.push({ key, adresse: letter.adresse, hash, base, bounced: hasBounced(r) });
       if (keep(`${dep.code}/${name}`, hash, path)) {
         unchanged.push(path);
         continue;
@@ -151,7 +163,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     const name = `impression-${dep.code}.pdf`;
     const path = insideFolder(root, dep.code, name);
     const rel = `${dep.code}/${name}`;
-    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
+    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
     if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
       nextManifest[`${rel}#pages`] = String(entry.pages);

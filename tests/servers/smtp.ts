@@ -13,6 +13,9 @@ export interface Received {
   to: string;
   raw: Buffer;
   messageId: string | undefined;
+  /** The envelope: MAIL FROM, and the DSN parameters of MAIL FROM (RET, ENVID) and RCPT TO (NOTIFY, ORCPT). */
+  mailFrom: string;
+  dsn: { ret?: string; envid?: string; notify?: string[]; orcpt?: string };
 }
 
 export interface SmtpFaults {
@@ -36,6 +39,8 @@ export interface SmtpFaults {
   tls?: boolean;
   /** Addresses whose message is received but never answered (a server that stalls). */
   stallData?: string[];
+  /** Advertise DSN (RFC 3461), as most servers do; smtp-server hides it by default. */
+  dsn?: boolean;
 }
 
 export interface TestSmtp {
@@ -75,6 +80,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     ...(faults.tls ? { key, cert } : { disabledCommands: faults.auth ? ['STARTTLS'] : ['AUTH', 'STARTTLS'], allowInsecureAuth: true }),
     ...(faults.auth ? { allowInsecureAuth: true } : { authOptional: true }),
     logger: false,
+    hideDSN: !faults.dsn,
     size: 50 * 1024 * 1024,
     onAuth(auth, session, callback) {
       auths.push({ user: auth.username ?? '', secure: session.secure });
@@ -123,7 +129,9 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
           return callback(err);
         }
         const raw = Buffer.concat(chunks);
-        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1').replace(/\r?\n\s+/g, ' '))?.[1] });
+        const envelope = session.envelope as unknown as { mailFrom: { address: string } | false; dsn?: { ret?: string; envid?: string }; rcptTo: Array<{ dsn?: { notify?: string[]; orcpt?: string } }> };
+        const dsn = { ...(envelope.dsn ?? {}), ...(envelope.rcptTo[0]?.dsn ?? {}) };
+        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1').replace(/\r?\n\s+/g, ' '))?.[1], mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '', dsn });
         callback(null, 'Queued');
       });
     },

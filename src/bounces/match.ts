@@ -1,0 +1,76 @@
+import type { Row } from '../delivery/journal.js';
+import type { Failure, Reading } from './read.js';
+
+/**
+ * Which delivery a bounce is about: through the original Message-ID (`<campaign.commune@domain>`,
+ * fixed per campaign and commune, see delivery/message.ts) or the ENVID we gave
+ * (`campaign.commune`), else the To of the original headers, else the recipient the notice names.
+ * Anything that does not lead to exactly one delivery to a server is left unmatched, with the
+ * reason — never guessed.
+ */
+export type Outcome =
+  | { kind: 'matched'; row: Row; failure: Failure; via: 'message-id' | 'original-to' | 'recipient' }
+  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'old-address' | 'no-recipient'; failure: Failure; commune?: string; campaign?: string };
+
+const COMMUNE = /^(\d[\dAB]\d{3})$/;
+
+/** campaign.commune from a Message-ID or an ENVID; null for any other identifier. */
+export function parseIdentifier(id: string): { campaign: string; commune: string } | null {
+  const bare = id.trim().replace(/^<|>$/g, '').replace(/@.*$/, '');
+  const dot = bare.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const commune = bare.slice(dot + 1);
+  if (!COMMUNE.test(commune)) return null;
+  return { campaign: bare.slice(0, dot), commune };
+}
+
+export class Matcher {
+  private readonly byAddress = new Map<string, Row[]>();
+
+  /** `rows`: this campaign's deliveries to a server, by commune. */
+  constructor(
+    private readonly campaign: string,
+    private readonly rows: Map<string, Row>,
+  ) {
+    for (const r of rows.values()) {
+      const key = r.recipient.toLowerCase();
+      const list = this.byAddress.get(key);
+      if (list) list.push(r);
+      else this.byAddress.set(key, [r]);
+    }
+  }
+
+  match(reading: Extract<Reading, { kind: 'bounce' }>): Outcome[] {
+    const ids = [...(reading.envelopeId ? [reading.envelopeId] : []), ...reading.messageIds].map(parseIdentifier).filter((x): x is NonNullable<typeof x> => x !== null);
+    const ours = ids.filter((i) => i.campaign === this.campaign);
+    return reading.failures.map((failure): Outcome => {
+      if (ours.length) {
+        const communes = [...new Set(ours.map((i) => i.commune))];
+        if (communes.length > 1) return { kind: 'unmatched', reason: 'ambiguous', failure };
+        const commune = communes[0]!;
+        const row = this.rows.get(commune);
+        if (!row) return { kind: 'unmatched', reason: 'never-written', failure, commune };
+        // The address was corrected and the letter sent again since: this notice is about the old one.
+        if (failure.address && failure.address !== row.recipient.toLowerCase()) return { kind: 'unmatched', reason: 'old-address', failure, commune };
+        return { kind: 'matched', row, failure, via: 'message-id' };
+      }
+      // Our identifiers, but another campaign's: that campaign's reading will take it.
+      if (ids.length) return { kind: 'unmatched', reason: 'other-campaign', failure, campaign: ids[0]!.campaign, commune: ids[0]!.commune };
+      const byTo = this.single(reading.originalTo.filter((a) => !failure.address || a === failure.address));
+      if (byTo.kind !== 'none') return byTo.kind === 'one' ? { kind: 'matched', row: byTo.row, failure, via: 'original-to' } : { kind: 'unmatched', reason: 'ambiguous', failure };
+      if (!failure.address) return { kind: 'unmatched', reason: 'no-recipient', failure };
+      const byAddress = this.single([failure.address]);
+      if (byAddress.kind === 'one') return { kind: 'matched', row: byAddress.row, failure, via: 'recipient' };
+      return { kind: 'unmatched', reason: byAddress.kind === 'many' ? 'ambiguous' : 'unknown-address', failure };
+    });
+  }
+
+  /** The one delivery these addresses lead to; two town halls sharing an address are not guessed between. */
+  private single(addresses: string[]): { kind: 'none' } | { kind: 'one'; row: Row } | { kind: 'many' } {
+    const found = new Map<string, Row>();
+    for (const a of addresses) for (const r of this.byAddress.get(a) ?? []) found.set(r.commune, r);
+    if (found.size === 0) return { kind: 'none' };
+    if (found.size > 1) return { kind: 'many' };
+    return { kind: 'one', row: [...found.values()][0]! };
+  }
+}

@@ -1,0 +1,132 @@
+import { CHANNEL } from '../delivery/send.js';
+import type { Journal } from '../delivery/journal.js';
+import type { MailSource } from './files.js';
+import { Matcher, type Outcome } from './match.js';
+import { readMessage, type Failure } from './read.js';
+
+/**
+ * `relais bounces` as a use case: every message of the source is read, sorted, and either recorded
+ * against its delivery or listed with the reason it was not. Every message is accounted for:
+ * read = recorded + already known + unmatched + auto-replies + replies + others + unreadable.
+ */
+export interface BounceEntry {
+  commune: string;
+  departement: string;
+  recipient: string;
+  status: string | null;
+  diagnostic: string;
+  /** Which message of the source said so. */
+  ref: string;
+}
+
+export type UnmatchedReason = Extract<Outcome, { kind: 'unmatched' }>['reason'];
+
+export interface UnmatchedEntry {
+  ref: string;
+  address: string | null;
+  reason: UnmatchedReason;
+  /** Said to the user. */
+  explanation: string;
+  commune?: string;
+  campaign?: string;
+  diagnostic: string;
+}
+
+export interface BounceReport {
+  source: string;
+  /** Messages read from the source. */
+  read: number;
+  /** Messages that brought a new bounce or delay into the journal. */
+  recorded: number;
+  /** Messages whose bounces the journal already had (a second reading changes nothing). */
+  known: number;
+  /** Bounces and delays newly written into the journal. */
+  bounced: BounceEntry[];
+  delayed: BounceEntry[];
+  /** Messages that are bounces of no delivery of this campaign (each failure listed in `unmatched`). */
+  unmatchedMessages: number;
+  unmatched: UnmatchedEntry[];
+  setAside: { autoReplies: number; replies: number; others: number };
+  unreadable: Array<{ ref: string; reason: string; from: string | null; subject: string }>;
+  /** Messages moved to the processed folder (IMAP). */
+  moved: number;
+}
+
+export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string }): string {
+  switch (reason) {
+    case 'other-campaign':
+      return `retour d'une autre campagne (${u.campaign ?? '?'}) : laissé pour elle`;
+    case 'never-written':
+      return `relais n'a jamais écrit à la commune ${u.commune ?? '?'} par un serveur SMTP dans cette campagne`;
+    case 'unknown-address':
+      return 'adresse à laquelle cette campagne n’a rien envoyé';
+    case 'ambiguous':
+      return 'plusieurs envois possibles (adresse partagée) : à vérifier à la main';
+    case 'old-address':
+      return `ancienne adresse de la commune ${u.commune ?? '?'} : la lettre a été renvoyée depuis à l'adresse corrigée`;
+    case 'no-recipient':
+      return 'retour qui ne dit ni le destinataire ni le message d’origine';
+  }
+}
+
+const fingerprint = (id: string, f: Failure) => `${id}|${f.address ?? ''}|${f.action}`;
+
+export async function processBounces(source: MailSource, journal: Journal, options: { onProgress?: (read: number) => void } = {}): Promise<BounceReport> {
+  const matcher = new Matcher(journal.campaign, journal.all(CHANNEL, 'server'));
+  const report: BounceReport = { source: source.description, read: 0, recorded: 0, known: 0, bounced: [], delayed: [], unmatchedMessages: 0, unmatched: [], setAside: { autoReplies: 0, replies: 0, others: 0 }, unreadable: [], moved: 0 };
+  const handled: string[] = [];
+  try {
+    for await (const message of source.messages()) {
+      report.read++;
+      options.onProgress?.(report.read);
+      const reading = await readMessage(message.raw);
+      if (reading.kind === 'auto-reply') report.setAside.autoReplies++;
+      else if (reading.kind === 'reply') report.setAside.replies++;
+      else if (reading.kind === 'other') report.setAside.others++;
+      else if (reading.kind === 'unreadable') report.unreadable.push({ ref: message.ref, reason: reading.reason, from: reading.from, subject: reading.subject });
+      else if (reading.kind === 'bounce') {
+        let added = 0;
+        let matched = 0;
+        for (const o of matcher.match(reading)) {
+          if (o.kind === 'unmatched') {
+            report.unmatched.push({ ref: message.ref, address: o.failure.address, reason: o.reason, explanation: explain(o.reason, o), diagnostic: o.failure.diagnostic, ...(o.commune ? { commune: o.commune } : {}), ...(o.campaign ? { campaign: o.campaign } : {}) });
+            continue;
+          }
+          matched++;
+          const kind = o.failure.action === 'failed' ? 'bounced' : 'delayed';
+          const recorded = journal.recordBounce(CHANNEL, { fingerprint: fingerprint(reading.id, o.failure), commune: o.row.commune, recipient: o.row.recipient, kind, status: o.failure.status, diagnostic: o.failure.diagnostic });
+          if (!recorded) continue;
+          added++;
+          const entry = { commune: o.row.commune, departement: o.row.departement, recipient: o.row.recipient, status: o.failure.status, diagnostic: o.failure.diagnostic, ref: message.ref };
+          (kind === 'bounced' ? report.bounced : report.delayed).push(entry);
+        }
+        if (added) report.recorded++;
+        else if (matched) report.known++;
+        else report.unmatchedMessages++;
+        // Only what this campaign's journal holds leaves the mailbox: the rest waits for a person.
+        if (matched) handled.push(message.ref);
+      }
+    }
+    if (source.moveHandled) report.moved = await source.moveHandled(handled);
+  } finally {
+    await source.close();
+  }
+  return report;
+}
+
+/** Opens the campaign's journal around one reading (the journal is created if there is none yet). */
+export async function readBouncesInto(campaignDir: string, campaignKey: string, source: MailSource, options: { onProgress?: (read: number) => void } = {}): Promise<BounceReport> {
+  const { Journal } = await import('../delivery/journal.js');
+  let journal: Journal;
+  try {
+    journal = Journal.open(campaignDir, campaignKey);
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
+  try {
+    return await processBounces(source, journal, options);
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,132 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mboxFile } from '../src/bounces/files.js';
+import { tempDir } from './helpers/campaign.js';
+import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
+import { toMbox } from './helpers/mbox.js';
+import type { Row } from '../src/delivery/journal.js';
+import { Matcher, parseIdentifier } from '../src/bounces/match.js';
+import { readMessage, type Reading } from '../src/bounces/read.js';
+
+/**
+ * The corpus of tests/fixtures/bounces/: notices written from RFC 3464 and from what Postfix,
+ * Exim, qmail, Exchange and Gmail send, and messages that are not bounces.
+ */
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'bounces');
+const read = (name: string) => readMessage(readFileSync(join(FIXTURES, name)));
+const KEY = 'appel-a-volontaires-renfort-covid-2020-04-10';
+
+function bounce(r: Reading): Extract<Reading, { kind: 'bounce' }> {
+  if (r.kind !== 'bounce') throw new Error(`not a bounce: ${JSON.stringify(r)}`);
+  return r;
+}
+
+describe('reading bounces: the corpus', () => {
+  it.each([
+    ['postfix-dsn.eml', 'dsn', 'mairie@orleans.example', 'failed', '5.1.1', /User unknown in virtual mailbox table/, '45234'],
+    ['postfix-delayed.eml', 'dsn', 'accueil@adon.example', 'delayed', '4.4.1', /Connection timed out/, '45001'],
+    ['exchange-dsn.eml', 'dsn', 'mairie@ardon.example', 'failed', '5.1.10', /RecipientNotFound/, '45006'],
+    ['exim-text.eml', 'text', 'mairie@amilly.example', 'failed', null, /mailbox is full/, '45004'],
+    ['qmail-text.eml', 'text', 'mairie@andonville.example', 'failed', '5.1.1', /no mailbox here/, '45005'],
+    ['gmail-text.eml', 'text', 'mairie@artenay.example', 'failed', '5.1.1', /550 5\.1\.1 The email account/, '45008'],
+    ['exchange-text.eml', 'text', 'mairie@ascoux.example', 'failed', '5.1.1', /550 5\.1\.1 User unknown/, null],
+  ] as const)('%s: a %s bounce for %s (%s %s)', async (file, format, address, action, status, diagnostic, commune) => {
+    const r = bounce(await read(file));
+    expect(r.format).toBe(format);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toMatchObject({ address, action, status });
+    expect(r.failures[0]!.diagnostic).toMatch(diagnostic);
+    const ids = r.messageIds.map(parseIdentifier).filter(Boolean);
+    if (commune) expect(ids).toContainEqual({ campaign: KEY, commune });
+    else expect(ids).toEqual([]);
+  });
+
+  it('the ENVID given at sending comes back as Original-Envelope-Id', async () => {
+    expect(bounce(await read('postfix-dsn.eml')).envelopeId).toBe(`${KEY}.45234`);
+  });
+
+  it.each([
+    ['auto-reply.eml', 'auto-reply'],
+    ['absent-du-bureau.eml', 'auto-reply'],
+    ['town-hall-reply.eml', 'reply'],
+    ['spam.eml', 'other'],
+    ['truncated-dsn.eml', 'unreadable'],
+  ] as const)('%s is set aside as %s', async (file, kind) => {
+    expect((await read(file)).kind).toBe(kind);
+  });
+
+  it('a message cut in its headers, or bytes that are no message, are set aside, never thrown', async () => {
+    const cut = readFileSync(join(FIXTURES, 'postfix-dsn.eml')).subarray(0, 300);
+    expect(['unreadable', 'other']).toContain((await readMessage(cut)).kind);
+    expect(['unreadable', 'other']).toContain((await readMessage(Buffer.from([0, 1, 2, 255, 254, 10, 10]))).kind);
+  });
+});
+
+describe('matching a bounce to its delivery', () => {
+  const row = (commune: string, recipient: string): Row => ({ campaign: KEY, channel: 'courriel', commune, destination: 'server', server: '127.0.0.1:25', departement: commune.slice(0, 2), recipient, status: 'sent', attempts: 1, last_reply: '250', message_hash: 'h', message_id: `<${KEY}.${commune}@x>`, created_at: '', updated_at: '', sent_at: '', bounce_status: null, bounce_diagnostic: null, bounced_at: null, delay_diagnostic: null, delayed_at: null });
+  const rows = new Map([
+    ['45234', row('45234', 'mairie@orleans.example')],
+    ['45010', row('45010', 'mairie@ascoux.example')],
+    ['45100', row('45100', 'secretariat@sivom.example')],
+    ['45101', row('45101', 'secretariat@sivom.example')],
+  ]);
+  const matcher = new Matcher(KEY, rows);
+
+  it('by Message-ID first, then by the recipient address; never guessed', async () => {
+    expect(matcher.match(bounce(await read('postfix-dsn.eml')))).toMatchObject([{ kind: 'matched', via: 'message-id', row: { commune: '45234' } }]);
+    expect(matcher.match(bounce(await read('exchange-text.eml')))).toMatchObject([{ kind: 'matched', via: 'recipient', row: { commune: '45010' } }]);
+    expect(matcher.match(bounce(await read('unknown-address.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'unknown-address' }]);
+    expect(matcher.match(bounce(await read('other-campaign.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'other-campaign', campaign: 'vaccination-2021-01-10' }]);
+    // Ours, but to a town hall relais never wrote to through a server.
+    expect(matcher.match(bounce(await read('exim-text.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'never-written', commune: '45004' }]);
+  });
+
+  it('an address two town halls share is not guessed between', () => {
+    const r = { kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'secretariat@sivom.example', action: 'failed' as const, status: '5.1.1', diagnostic: 'x' }], messageIds: [], envelopeId: null, originalTo: [], id: 'x' };
+    expect(matcher.match(r)).toMatchObject([{ kind: 'unmatched', reason: 'ambiguous' }]);
+  });
+
+  it('a bounce of an address since corrected and resent is about the old one', async () => {
+    const moved = new Matcher(KEY, new Map([['45234', row('45234', 'contact@orleans.example')]]));
+    expect(moved.match(bounce(await read('postfix-dsn.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'old-address', commune: '45234' }]);
+  });
+});
+
+const tally = tallyFor('bounces');
+
+describe('the mbox reader and the notice reader, on any input (property)', () => {
+  it('messages written to an mbox come back one by one, as they were, whatever "From " lines their bodies hold', async () => {
+    const line = fc.oneof(fc.string({ maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, ' ')), fc.constantFrom('From here on', '>From quoted', '>>From twice', '', 'From MAILER-DAEMON Fri Apr 10 2020'));
+    const message = fc.array(line, { minLength: 0, maxLength: 6 }).map((lines) => `Subject: x\n\n${lines.join('\n')}`.replace(/\n*$/, '\n'));
+    const dir = tempDir();
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 0, maxLength: 5 }), async (messages) => {
+        cases++;
+        const path = join(dir, 'boite.mbox');
+        writeFileSync(path, toMbox(messages.map((m) => Buffer.from(m, 'latin1'))));
+        const back: string[] = [];
+        for await (const m of mboxFile(path).messages()) back.push(m.raw.toString('latin1'));
+        expect(back).toEqual(messages);
+      }),
+      fuzzRuns(300),
+    );
+    tally.push(['mbox : messages quelconques, relus un par un', cases]);
+  });
+
+  it('no bytes make the notice reader throw', async () => {
+    const postfix = readFileSync(join(FIXTURES, 'postfix-dsn.eml'));
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: postfix.length }), fc.uint8Array({ maxLength: 64 }), async (cut, noise) => {
+        cases++;
+        const r = await readMessage(Buffer.concat([postfix.subarray(0, cut), Buffer.from(noise)]));
+        expect(['bounce', 'unreadable', 'other', 'auto-reply', 'reply']).toContain(r.kind);
+      }),
+      fuzzRuns(300),
+    );
+    tally.push(['avis de non-remise coupé puis bruité', cases]);
+  });
+});

@@ -158,8 +158,11 @@ describe('relais bounces <mbox>', () => {
     expect(human.stdout).toContain('Serveur SMTP, selon le journal : 1 envoyé, 0 échec, 0 non confirmé, 6 revenus en erreur (par courrier), 0 pas encore envoyé');
     expect(smtp.received.length).toBe(before);
 
-    const data = join(dir, 'data', 'mairies.csv');
-    writeFileSync(data, readFileSync(data, 'utf8').replace('45234;Mairie - Orléans;mairie@orleans.example', '45234;Mairie - Orléans;courrier@orleans.example'));
+    // The town hall's address corrected in the directory export the sample uses.
+    const data = join(dir, 'data', 'annuaire-mairies.json');
+    const exported = readFileSync(data, 'utf8');
+    expect(exported.split('mairie@orleans.example')).toHaveLength(2);
+    writeFileSync(data, exported.replace('mairie@orleans.example', 'courrier@orleans.example'));
     const corrected = await relaisJson<{ sent: number; bounced: number }>(['-C', dir, 'send', '--commune', SENT.join(','), '--yes'], { env: env() });
     expect(corrected.code, corrected.stderr).toBe(0);
     expect(corrected.json).toMatchObject({ sent: 1, bounced: 5 });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
-import { BIN } from './helpers/cli.js';
+import { BIN, ROOT } from './helpers/cli.js';
+
+const FLAT_MAIRIES = join(ROOT, 'tests', 'fixtures', 'mairies-plat.csv');
 
 /**
  * The sweep: every command against every kind of broken input. Whatever the input, the user gets
@@ -105,6 +107,15 @@ interface Case {
 }
 
 const yaml = (dir: string, edit: (text: string) => string) => writeFileSync(join(dir, 'campagne.yaml'), edit(readFileSync(join(dir, 'campagne.yaml'), 'utf8')));
+/** Points the campaign at another town-hall file (the sample's is a directory export). */
+const mairiesFile = (dir: string, name: string) => yaml(dir, (y) => y.replace(/^ {2}mairies: .*$/m, `  mairies: data/${name}`));
+/** The préfecture's flat list of the sample's town halls, the file the office-made breakages start from. */
+const flatMairies = (dir: string): string => {
+  const path = join(dir, 'data', 'mairies.csv');
+  writeFileSync(path, readFileSync(FLAT_MAIRIES));
+  mairiesFile(dir, 'mairies.csv');
+  return path;
+};
 const addToYaml = (dir: string, text: string) => yaml(dir, (y) => `${y}\n${text}\n`);
 
 const CASES: Case[] = [
@@ -135,17 +146,21 @@ const CASES: Case[] = [
     name: 'un dossier à la place du fichier des mairies',
     commands: DATA,
     prepare: (dir) => {
-      rmSync(join(dir, 'data', 'mairies.csv'));
+      rmSync(flatMairies(dir));
       mkdirSync(join(dir, 'data', 'mairies.csv'));
     },
   },
-  { name: 'mairies en UTF-16 sans BOM', commands: DATA, prepare: (dir) => writeFileSync(join(dir, 'data', 'mairies.csv'), Buffer.from(readFileSync(join(dir, 'data', 'mairies.csv'), 'utf8'), 'utf16le')) },
+  { name: 'mairies en UTF-16 sans BOM', commands: DATA, prepare: (dir) => {
+      const path = flatMairies(dir);
+      writeFileSync(path, Buffer.from(readFileSync(path, 'utf8'), 'utf16le'));
+    },
+  },
   { name: 'fichier binaire (octets nuls) à la place des maires', commands: DATA, prepare: (dir) => writeFileSync(join(dir, 'data', 'maires.csv'), Buffer.concat([Buffer.from('Code;Nom\n'), Buffer.alloc(300, 0), Buffer.from([1, 2, 3, 0xff])])) },
   {
     name: 'champ de 1 Mo dans les mairies',
     commands: DATA,
     prepare: (dir) => {
-      const path = join(dir, 'data', 'mairies.csv');
+      const path = flatMairies(dir);
       writeFileSync(path, readFileSync(path, 'utf8').replace('Le Bourg;;18250;Achères', `${'Le Bourg '.repeat(115_000)};;18250;Achères`));
     },
   },
@@ -153,7 +168,7 @@ const CASES: Case[] = [
     name: 'adresse électronique de 600 Ko',
     commands: [['check'], ['preview', '45234']],
     prepare: (dir) => {
-      const path = join(dir, 'data', 'mairies.csv');
+      const path = flatMairies(dir);
       writeFileSync(path, readFileSync(path, 'utf8').replace(/^(45234;[^;]*;)[^;]*;/m, `$1${'y'.repeat(600_000)}@orleans.example;`));
     },
   },
@@ -162,14 +177,14 @@ const CASES: Case[] = [
     commands: DATA,
     prepare: (dir) => {
       writeFileSync(join(dir, 'data', 'mairies.xlsx'), Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(2000, 7)]));
-      yaml(dir, (y) => y.replace('mairies: data/mairies.csv', 'mairies: data/mairies.xlsx'));
+      mairiesFile(dir, 'mairies.xlsx');
     },
   },
   {
     name: 'mairies aux fins de ligne mélangées (CRLF, LF, CR)',
     commands: [['check']],
     prepare: (dir) => {
-      const path = join(dir, 'data', 'mairies.csv');
+      const path = flatMairies(dir);
       const lines = readFileSync(path, 'utf8').split('\n');
       writeFileSync(path, lines.map((l, i) => `${l}${['\r\n', '\n', '\r'][Math.floor((3 * i) / lines.length)]}`).join(''));
     },

@@ -6,7 +6,8 @@ import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
 import { redact } from '../secrets.js';
-import type { Network, Post } from './posts-store.js';
+import type { Network, Post, PostStore } from './posts-store.js';
+import type { MediaStore } from './media-store.js';
 
 /**
  * Publishing on X, a Facebook Page and a LinkedIn organisation page, or — without credentials —
@@ -255,7 +256,13 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
   };
 }
 
-export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string): Record<Network, Publisher> {
+/** What the publishers of media need from the journal: the post's media and the uploads done. */
+export interface MediaDeps {
+  media: MediaStore;
+  posts: PostStore;
+}
+
+export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string, deps?: MediaDeps): Record<Network, Publisher> {
   return {
     twitter: twitterPublisher(env) ?? outboxPublisher('twitter', outboxDir, root),
     facebook: facebookPublisher(env) ?? outboxPublisher('facebook', outboxDir, root),

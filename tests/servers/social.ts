@@ -66,7 +66,17 @@ export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { del
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(payload === undefined ? '' : JSON.stringify(payload));
         };
-        handleMedia(media, step, req, res, parsed, raw, reply, authorized).catch((err: unknown) => reply(500, { error: String(err) }));
+        handleMedia(media, step, req, res, parsed, raw, reply, authorized).then(
+          () => {
+            // Finishing a Facebook video upload publishes the video: a post of the page like /feed's.
+            if (step === 'fb.finish' && res.statusCode === 200) {
+              const entry: ReceivedPost = { network: 'facebook', headers: req.headers, body, json: undefined, form: new URLSearchParams(body) };
+              received.push(entry);
+              published.push(entry);
+            }
+          },
+          (err: unknown) => reply(500, { error: String(err) }),
+        );
         return;
       }
       const network: Network | undefined = url === '/2/tweets' ? 'twitter' : /^\/v[\d.]+\/[^/]+\/feed$/.test(url) ? 'facebook' : url === '/rest/posts' ? 'linkedin' : undefined;
@@ -143,5 +153,6 @@ export function socialEnv(server: SocialServer): Record<string, string> {
     RELAIS_LINKEDIN_API_URL: server.url,
     RELAIS_RETRY_MS: '20',
     RELAIS_HTTP_TIMEOUT_MS: '1500',
+    RELAIS_MEDIA_POLL_MS: '0',
   };
 }

@@ -108,7 +108,7 @@ export const campaignSchema = z.strictObject({
   medias: z
     .record(
       z.string().regex(/^[\p{L}\p{N}_-]+$/u, { error: 'nom de média attendu : lettres, chiffres, - ou _' }),
-      z.strictObject({ fichier: text, texte_alternatif: text.optional(), titre: text.optional() }),
+      z.strictObject({ fichier: text, texte_alternatif: text.optional(), titre: text.optional(), /** Where it is online: the emails and letters link to it (a video is never attached). */ lien: url.optional() }),
     )
     .optional(),
   polices: z

@@ -197,6 +197,22 @@ describe('interruptions and reuse', () => {
   });
 });
 
+describe('documents and images', () => {
+  it('makes a PDF a LinkedIn document post, and sends a PNG to X through the same chunked upload', async () => {
+    const { dir, env, server } = await setup();
+    copyFileSync(f.pdf, join(dir, 'medias', 'fiche.pdf'));
+    await add(dir, env, 'linkedin', 'La fiche', '--media', 'medias/fiche.pdf');
+    await add(dir, env, 'x', 'L’affiche', '--media', 'medias/affiche.png', '--alt', 'Affiche de la campagne');
+    const r = await run(dir, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect([...server.media.liAssets.values()]).toEqual([{ kind: 'document', bytes: readFileSync(f.pdf).length }]);
+    const li = server.published.find((p) => p.network === 'linkedin')!;
+    expect(li.json).toMatchObject({ content: { media: { id: 'urn:li:document:D1', title: 'fiche.pdf' } } });
+    const [x] = [...server.media.x.values()];
+    expect(x).toMatchObject({ total: readFileSync(f.smallPng).length, finalized: true, alt: 'Affiche de la campagne' });
+  });
+});
+
 describe('without credentials', () => {
   it('writes the post and its media to the outbox, and keeps the post queued for its network', async () => {
     const dir = campaign();

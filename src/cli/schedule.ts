@@ -83,13 +83,15 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .description('les publications prévues et leur sort')
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      await withStore(ctx, (store) => {
+      await withStore(ctx, (store, _campaign, media) => {
         const posts = store.list();
-        if (ctx.out.json) return ctx.out.document(posts);
+        if (ctx.out.json) return ctx.out.document(posts.map((p) => ({ ...p, medias: media.of(p.id) })));
         if (!posts.length) return ctx.out.line('Aucune publication prévue.');
         ctx.out.line(tallyLine(tally(posts)));
         for (const p of posts) {
           ctx.out.line(`n° ${p.id}  ${p.channel.padEnd(8)} ${p.local_time} ${p.tz}  ${LABELS[p.status].padEnd(12)} ${p.text.slice(0, 60).replace(/\s+/g, ' ')}${p.text.length > 60 ? '…' : ''}`);
+          const attached = media.of(p.id);
+          if (attached.length) ctx.out.line(`       médias : ${attached.map((m) => `${m.name} (${m.kind === 'video' ? 'vidéo' : m.kind === 'image' ? 'image' : 'PDF'}, ${size(m.size)})`).join(', ')}`);
           if (p.status === 'published') ctx.out.line(`       publié${where(p)} : ${p.remote_url ?? p.remote_id ?? ''}`);
           else if (p.destination && p.status !== 'queued') ctx.out.line(`       tenté${where(p)}`);
           // The rehearsal is shown apart: a copy in the outbox is not a publication.

@@ -23,6 +23,8 @@ interface VideoProgress {
   parts: Array<{ uploadUrl: string; firstByte: number; lastByte: number }>;
   etags: string[];
   finalized?: boolean;
+  /** When the upload URLs stop working: a resume after that starts over. */
+  expires?: string;
 }
 
 export function uploadUrl(t: LinkedInTarget, url: string): string {
@@ -75,16 +77,16 @@ export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: R
     const body = JSON.stringify({ initializeUploadRequest: { owner: t.owner, fileSizeBytes: r.probe.size, uploadCaptions: false, uploadThumbnail: false } });
     const res = await request(ctx, 'l’initialisation de l’envoi', url, () => ({ method: 'POST', headers: headers(t), body }));
     if (!res.ok) await refused(res, 'l’initialisation de l’envoi', r.medium.name);
-    const v = ((await res.json()) as { value: { video: string; uploadToken?: string; uploadInstructions: VideoProgress['parts'] } }).value;
-    p = { video: v.video, uploadToken: v.uploadToken ?? '', parts: v.uploadInstructions, etags: [] };
-    ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video, progress: p });
+    const v = ((await res.json()) as { value: { video: string; uploadToken?: string; uploadUrlsExpireAt?: number; uploadInstructions: VideoProgress['parts'] } }).value;
+    p = { video: v.video, uploadToken: v.uploadToken ?? '', parts: v.uploadInstructions, etags: [], ...(v.uploadUrlsExpireAt ? { expires: new Date(v.uploadUrlsExpireAt).toISOString() } : {}) };
+    ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video, expires_at: p.expires ?? null, progress: p });
   }
   // Each part once, its ETag kept: finalizeUpload needs them all, in order.
   while (p.etags.length < p.parts.length) {
     const part = p.parts[p.etags.length]!;
     const etag = await put(ctx, t, part.uploadUrl, r.blob.slice(part.firstByte, part.lastByte + 1), `l’envoi de la partie ${p.etags.length + 1} sur ${p.parts.length}`, r.medium.name);
     p = { ...p, etags: [...p.etags, etag] };
-    ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video, progress: p });
+    ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video, expires_at: p.expires ?? null, progress: p });
   }
   if (!p.finalized) {
     const url = `${t.base}/rest/videos?action=finalizeUpload`;

@@ -17,7 +17,7 @@ export function ensureFfmpeg(): void {
 }
 
 /** A synthetic clip; `codec` libx264 (H.264) by default, libx265 for an HEVC counter-example. */
-export function makeClip(target: string, options: { seconds?: number; width?: number; height?: number; codec?: string; fps?: number } = {}): void {
+export function makeClip(target: string, options: { seconds?: number; width?: number; height?: number; codec?: string; fps?: number; indexLast?: boolean } = {}): void {
   ensureFfmpeg();
   const { seconds = 4, width = 640, height = 360, codec = 'libx264', fps = 25 } = options;
   execFileSync(
@@ -28,8 +28,9 @@ export function makeClip(target: string, options: { seconds?: number; width?: nu
       '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
       '-c:v', codec, ...(codec === 'libx264' ? ['-profile:v', 'high', '-pix_fmt', 'yuv420p', '-crf', '32'] : ['-crf', '34', '-tag:v', 'hvc1', '-x265-params', 'log-level=error']),
       '-c:a', 'aac', '-b:a', '48k',
-      // The index first: a network (and relais) reads it without the whole file.
-      '-movflags', '+faststart', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact',
+      // The index first: a network reads it without the whole file (relais also reads one at the end).
+      ...(options.indexLast ? [] : ['-movflags', '+faststart']),
+      '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact',
       target,
     ],
     { stdio: 'inherit' },

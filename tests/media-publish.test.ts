@@ -197,6 +197,22 @@ describe('interruptions and reuse', () => {
   });
 });
 
+describe('the publish step keeps its rule', () => {
+  it('leaves a post whose request got no answer unconfirmed: neither uploaded nor posted again', async () => {
+    const { dir, env, server } = await setup();
+    server.script.twitter.push({ status: 0, hang: true });
+    const p = await add(dir, env, 'x', 'Sans réponse', ...video());
+    const first = await run(dir, env);
+    expect(first.code).toBe(1);
+    expect((await list(dir, env)).find((x) => x.id === p.id)).toMatchObject({ status: 'unconfirmed' });
+    const second = await run(dir, env);
+    expect(second.json.published).toEqual([]);
+    expect((await list(dir, env)).find((x) => x.id === p.id)).toMatchObject({ status: 'unconfirmed' });
+    expect(count(server.media.log, 'x.initialize')).toBe(1);
+    expect(server.received.filter((r) => r.network === 'twitter')).toHaveLength(1);
+  });
+});
+
 describe('documents and images', () => {
   it('makes a PDF a LinkedIn document post, and sends a PNG to X through the same chunked upload', async () => {
     const { dir, env, server } = await setup();

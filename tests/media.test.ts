@@ -19,6 +19,12 @@ describe('probing by content', () => {
     for (const n of ['twitter', 'facebook', 'linkedin'] as const) expect(mediumProblems(p, n)).toEqual([]);
   });
 
+  it('reads an MP4 whose index comes after the media data', async () => {
+    const p = await probeFile(f.indexLast, 'index-a-la-fin.mp4');
+    expect(p.video).toMatchObject({ videoCodec: 'avc1', audioCodec: 'mp4a', width: 320, height: 180, fps: 25 });
+    expect(p.video!.durationSec).toBeCloseTo(3, 1);
+  });
+
   it('sees HEVC inside an .mp4 and refuses it, saying how to re-encode', async () => {
     const p = await probeFile(f.hevc, 'hevc.mp4');
     expect(p.video?.videoCodec).toMatch(/^(hvc1|hev1)$/);

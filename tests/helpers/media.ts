@@ -18,6 +18,8 @@ export interface MediaFixtures {
   hevc: string;
   wide: string;
   short: string;
+  /** Index (moov) after the media data, as many cameras write it. */
+  indexLast: string;
   text: string;
   empty: string;
   bigPng: string;
@@ -52,6 +54,7 @@ export async function mediaFixtures(): Promise<MediaFixtures> {
     hevc: join(MEDIA_DIR, 'hevc.mp4'),
     wide: join(MEDIA_DIR, 'large.mp4'),
     short: join(MEDIA_DIR, 'courte.mp4'),
+    indexLast: join(MEDIA_DIR, 'index-a-la-fin.mp4'),
     text: join(MEDIA_DIR, 'texte.mp4'),
     empty: join(MEDIA_DIR, 'vide.mp4'),
     bigPng: join(MEDIA_DIR, 'grande.png'),
@@ -67,7 +70,8 @@ export async function mediaFixtures(): Promise<MediaFixtures> {
     renameSync(target, path);
   };
   await make(f.good, (t) => copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), t));
-  if (![f.hevc, f.wide, f.short].every(existsSync)) ensureDebianPackage('/usr/bin/ffmpeg', 'ffmpeg');
+  if (![f.hevc, f.wide, f.short, f.indexLast].every(existsSync)) ensureDebianPackage('/usr/bin/ffmpeg', 'ffmpeg');
+  await make(f.indexLast, (t) => makeClip(t, { seconds: 3, width: 320, height: 180, indexLast: true }));
   await make(f.hevc, (t) => makeClip(t, { codec: 'libx265', seconds: 2, width: 320, height: 180 }));
   await make(f.wide, (t) => makeClip(t, { seconds: 1, width: 2048, height: 128, fps: 5 }));
   await make(f.short, (t) => makeClip(t, { seconds: 1, width: 320, height: 180 }));

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { probeFile, sniff } from '../src/media/probe.js';
 import { mediumProblems, setProblems } from '../src/media/validate.js';
@@ -37,6 +40,18 @@ describe('probing by content', () => {
     await expect(probeFile(f.text, 'texte.mp4')).rejects.toThrow(/texte\.mp4 n'est ni une vidéo MP4.*quelle que soit son extension/);
     await expect(probeFile(f.empty, 'vide.mp4')).rejects.toThrow('vide.mp4 est vide (0 octet)');
     await expect(probeFile(`${f.good}.absent`, 'absente.mp4')).rejects.toThrow(/média introuvable : absente\.mp4/);
+  });
+
+  it('refuses an MP4 cut short or damaged after its header, in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relais-mp4-'));
+    const whole = readFileSync(f.good);
+    const cut = join(dir, 'coupee.mp4');
+    writeFileSync(cut, whole.subarray(0, 600));
+    await expect(probeFile(cut, 'coupee.mp4')).rejects.toThrow(/^coupee\.mp4 : vidéo MP4 illisible/);
+    const damaged = join(dir, 'abimee.mp4');
+    writeFileSync(damaged, Buffer.concat([whole.subarray(0, 32), Buffer.alloc(4096, 0xff)]));
+    await expect(probeFile(damaged, 'abimee.mp4')).rejects.toThrow(/^abimee\.mp4 : vidéo MP4 illisible/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('knows PNG, JPEG and PDF by their first bytes, not their names', () => {

@@ -81,7 +81,11 @@ export async function probeFile(path: string, shown: string): Promise<Probe> {
     if (!format) throw new RelaisError(`${shown} n'est ni une vidéo MP4, ni une image PNG ou JPEG, ni un PDF (son contenu ne correspond à aucun de ces formats, quelle que soit son extension)`, { file: shown });
     const base = { size, format, kind: KIND[format], mime: MIME[format] };
     let facts: Partial<Probe>;
-    if (format === 'mp4') facts = { video: await probeMp4(handle, size, shown) };
+    if (format === 'mp4') facts = { video: await probeMp4(handle, size, shown).catch((err: unknown) => {
+      // mp4box may throw on a damaged box: that is the file's fault, said as such.
+      if (err instanceof RelaisError) throw err;
+      throw new RelaisError(`${shown} : vidéo MP4 illisible (${err instanceof Error ? err.message : String(err)})`, { file: shown });
+    }) };
     else if (format === 'png') facts = { image: { width: head.readUInt32BE(16), height: head.readUInt32BE(20) } };
     else if (format === 'jpeg') facts = { image: await jpegSize(handle, size, shown) };
     else facts = { pages: await pdfPages(handle, size) };

@@ -1,19 +1,18 @@
 import http from 'node:http';
 import { isIPv4 } from 'node:net';
-import { copyFile, mkdir, rename } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { TwitterApi } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
 import { redact } from '../secrets.js';
 import { slug } from '../text/french.js';
-import { readyMedia, type Ready, type UploadContext } from './upload/common.js';
+import { readyMedia } from './upload/common.js';
+import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.js';
 import { publishFacebookVideo, uploadFacebookPhoto } from './upload/facebook.js';
 import { linkedInContent, uploadLinkedIn } from './upload/linkedin.js';
 import { uploadX } from './upload/x.js';
-import type { Network, Post, PostStore } from './posts-store.js';
-import type { MediaStore } from './media-store.js';
+import type { Network, Post } from './posts-store.js';
 
 /**
  * Publishing on X, a Facebook Page and a LinkedIn organisation page, or — without credentials —
@@ -298,52 +297,7 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
   };
 }
 
-/**
- * A post's media, uploaded before the post itself: the post is marked `uploading` meanwhile (an
- * interruption then puts it back in the queue: nothing was published), then `posting` just before
- * the request that publishes (unless `keepUploading`: the upload itself publishes, and says when).
- * Undefined for a post without media.
- */
-async function withMedia<T>(
-  deps: MediaDeps | undefined,
-  post: Post,
-  network: Network,
-  destination: string,
-  env: NodeJS.ProcessEnv,
-  upload: (ctx: UploadContext, media: Ready[]) => Promise<T>,
-  options: { keepUploading?: boolean } = {},
-): Promise<T | undefined> {
-  const rows = deps?.media.of(post.id) ?? [];
-  if (!deps || !rows.length) return undefined;
-  deps.posts.setPhase(post.id, 'uploading');
-  const ready = await readyMedia(rows, network);
-  const ctx: UploadContext = {
-    network,
-    destination,
-    store: deps.media,
-    retryMs: env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000,
-    pollMs: env.RELAIS_MEDIA_POLL_MS ? Number(env.RELAIS_MEDIA_POLL_MS) : 5000,
-    maxPolls: 120,
-    now: () => new Date(),
-  };
-  const result = await upload(ctx, ready);
-  if (!options.keepUploading) deps.posts.setPhase(post.id, 'posting');
-  return result;
-}
-
-/** Copies a medium into the outbox (streamed by the system), whole or not at all. */
-async function copyFileAtomic(from: string, to: string): Promise<void> {
-  const tmp = `${to}.${process.pid}.tmp`;
-  await mkdir(dirname(to), { recursive: true });
-  await copyFile(from, tmp);
-  await rename(tmp, to);
-}
-
-/** What the publishers of media need from the journal: the post's media and the uploads done. */
-export interface MediaDeps {
-  media: MediaStore;
-  posts: PostStore;
-}
+export type { MediaDeps };
 
 export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string, deps?: MediaDeps): Record<Network, Publisher> {
   return {

@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { makeClip } from '../../scripts/sample-video.js';
 import { ROOT } from './cli.js';
@@ -48,7 +48,40 @@ async function pdf(path: string, pages: number): Promise<void> {
   writeFileSync(path, Buffer.concat(chunks));
 }
 
-export async function mediaFixtures(): Promise<MediaFixtures> {
+/**
+ * Test files run in parallel workers: one at a time installs ffmpeg (two apt-get would fight for
+ * dpkg's lock) and builds the fixtures; the others wait, then find them made. A lock left by a
+ * killed run is taken over after ten minutes.
+ */
+async function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  const lock = `${MEDIA_DIR}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function mediaFixtures(): Promise<MediaFixtures> {
+  mkdirSync(dirname(MEDIA_DIR), { recursive: true });
+  return exclusively(buildFixtures);
+}
+
+async function buildFixtures(): Promise<MediaFixtures> {
   const f: MediaFixtures = {
     good: join(MEDIA_DIR, 'bonne.mp4'),
     hevc: join(MEDIA_DIR, 'hevc.mp4'),

@@ -97,5 +97,13 @@ line(
   `${fmt(bounces.peakMb)} Mo`,
 );
 
+const media = measure('task-media.js', ['200']);
+line(
+  `vidéo de ${fmt(Number(media.figures.megabytes))} Mo publiée sur X, Facebook et LinkedIn (serveurs locaux, ${media.figures.published} sur 3)`,
+  `${fmt((3 * Number(media.figures.megabytes)) / (Number(media.figures.ms) / 1000), 1)} Mo/s envoyés (${fmt(Number(media.figures.ms) / 1000, 1)} s)`,
+  'mémoire bornée, indépendante de la taille du fichier',
+  `${fmt(media.peakMb)} Mo`,
+);
+
 process.stdout.write('\n| mesure | valeur | objectif | mémoire max |\n|---|---|---|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.join(' | ')} |\n`);

@@ -17,6 +17,8 @@ export interface Settings {
   httpTimeoutMs: number;
   /** RELAIS_RETRY_MS: first wait before retrying a post. */
   retryMs: number;
+  /** RELAIS_MEDIA_POLL_MS: pause between two checks of a network's processing of a video, when the network does not give one. */
+  mediaPollMs: number;
   smtp: {
     /** RELAIS_SMTP_URL; undefined: emails go to the local outbox. */
     url: URL | undefined;
@@ -141,6 +143,7 @@ export function readSettings(env: Env): Settings {
     workers: r.integer('RELAIS_WORKERS', undefined, 0, 64, 'de fils'),
     httpTimeoutMs: r.integer('RELAIS_HTTP_TIMEOUT_MS', 20_000, 100, MAX_TIMER_MS, 'de millisecondes'),
     retryMs: r.integer('RELAIS_RETRY_MS', 2000, 0, MAX_TIMER_MS, 'de millisecondes'),
+    mediaPollMs: r.integer('RELAIS_MEDIA_POLL_MS', 5000, 0, 600_000, 'de millisecondes'),
     smtp: {
       url: r.url('RELAIS_SMTP_URL', ['smtp', 'smtps'], { credentials: true }),
       timeoutMs: r.integer('RELAIS_SMTP_TIMEOUT_MS', 15_000, 100, MAX_TIMER_MS, 'de millisecondes'),

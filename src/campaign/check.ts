@@ -77,6 +77,9 @@ export async function checkCampaign(dir: string, options: { departements?: strin
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
     }
     if (templates) checkRendering(campaign, recipients, templates, figures, problems);
+    // The media, by content, against each network a publication puts them on.
+    const { checkCampaignMedia } = await import('../media/declared.js');
+    await checkCampaignMedia(campaign, problems);
   }
   return { report: summarize(dir, campaign, recipients, outside, fichiers, problems), campaign, recipients, templates, figures };
 }

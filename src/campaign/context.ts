@@ -2,6 +2,7 @@ import { withDe } from '../text/french.js';
 import { directorTitle, prefectTitle } from '../text/format.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import type { Recipient } from './recipients.js';
+import { campaignVideo } from '../media/facts.js';
 
 /**
  * The variables templates see. Plain data, built once per département and extended per
@@ -53,6 +54,8 @@ export function departementContext(campaign: Campaign, dep: CampaignDepartement,
       sigle: c.ars.sigle ?? 'ARS',
       signataire: { prenom: ars.prenom, nom: ars.nom, genre: ars.genre, titre: ars.titre ?? directorTitle(ars.genre, campaign.region?.nom) },
     },
+    /** The campaign's video (a link and its size, for emails and the annex), or null. */
+    video: campaignVideo(campaign),
     ...(figures
       ? { volontaires: { region: figures.region, departement: figures.departement?.[dep.code] ?? null, date: figures.date } }
       : {}),

@@ -5,7 +5,7 @@ import { refusal } from '../files.js';
 import { CAMPAIGN_FILE } from './load.js';
 
 /** What makes a campaign: copied by `relais init` from the sample shipped with relais. */
-export const CAMPAIGN_ENTRIES = [CAMPAIGN_FILE, 'templates', 'data'] as const;
+export const CAMPAIGN_ENTRIES = [CAMPAIGN_FILE, 'templates', 'data', 'medias'] as const;
 
 /**
  * Copies the sample campaign into a new folder. Refuses to touch an existing campaign, or any

@@ -20,6 +20,8 @@ export interface LetterModel {
   paragraphs: string[];
   signatures: [Signature, Signature];
   annexe: RenderedMessage[];
+  /** Lines under the annex's table: the campaign's supports (the video, as a link with its size). */
+  supports?: string[];
 }
 
 /** Lines grouped into paragraphs at blank lines (a plain loop: regexes here cost 100 µs a letter). */
@@ -73,7 +75,15 @@ export function buildLetter(
       { nom: `${ars.prenom} ${ars.nom}`, titre: ars.titre.split('\n'), image: images.ars },
     ],
     annexe: (Object.keys(messages) as SocialChannel[]).map((c) => messages[c]),
+    supports: supportLines(context),
   };
+}
+
+/** The video offered in the annex: its address and size, never the file itself. */
+export function supportLines(context: Pick<DepartementContext, 'video' | 'ars'>): string[] {
+  const v = context.video;
+  if (!v) return [];
+  return [`${v.titre ?? 'Vidéo de la campagne pour les réseaux sociaux'} (MP4, ${v.taille}) : ${v.lien ?? `à demander à l'${context.ars.sigle}`}`];
 }
 
 export const ANNEX_TITLE = 'Annexe : proposition de messages à destination de la population';
@@ -92,6 +102,7 @@ export function letterText(letter: LetterModel): string {
     ANNEX_TITLE,
     '',
     ...letter.annexe.flatMap((m) => [`${CHANNEL_LABELS[m.channel]} (${m.compte})`, m.texte, '']),
+    ...(letter.supports ?? []),
   ];
   return lines.join('\n').trimEnd() + '\n';
 }

@@ -1,4 +1,9 @@
-import { join } from 'node:path';
+import { copyFile, rename } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { campaignMedia } from '../media/facts.js';
+import { SHEET_FILE, summarySheet } from '../media/sheet.js';
+import { size } from '../media/validate.js';
+import { campaignPath } from './load.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
 import { departementContext } from './context.js';
 import type { ReadyCampaign } from './check.js';
@@ -21,26 +26,48 @@ export function renderDepartementMessages(ready: ReadyCampaign, departements: st
     .map((d) => ({ code: d.code, nom: d.nom, messages: renderMessages(ready.templates, departementContext(ready.campaign, d, ready.figures)) }));
 }
 
-export function annexMarkdown(title: string, dep: DepartementMessages): string {
+export function annexMarkdown(title: string, dep: DepartementMessages, media: Array<{ fichier: string; type: string; taille: string; lien: string | null }> = []): string {
   const parts = [`# Messages proposés aux maires — ${dep.nom} (${dep.code})`, '', `Campagne : ${title}`, ''];
   for (const channel of SOCIAL_CHANNELS) {
     const m = dep.messages[channel];
     parts.push(`## ${CHANNEL_LABELS[channel]} — ${m.compte}`, '', '```text', m.texte, '```', '');
   }
+  if (media.length) {
+    parts.push('## Supports de la campagne, dans ce dossier', '');
+    for (const m of media) parts.push(`- ${m.fichier} (${m.type}, ${m.taille})${m.lien ? ` — en ligne : ${m.lien}` : ''}`);
+    parts.push('');
+  }
   return parts.join('\n');
 }
 
+/**
+ * Everything a mayor needs in one folder: the texts, the summary sheet and the campaign's media
+ * (copied by the system, never read whole here).
+ */
 export async function writeDepartementMessages(ready: ReadyCampaign, deps: DepartementMessages[]): Promise<string[]> {
   const root = join(ready.campaign.dir, 'out', 'messages');
   const written: string[] = [];
+  const sheet = summarySheet(ready.campaign);
+  const media = campaignMedia(ready.campaign).map((m) => ({ ...m, path: campaignPath(ready.campaign, ready.campaign.config.medias![m.nom]!.fichier) }));
+  const listed = [{ fichier: SHEET_FILE, type: 'PDF', taille: size(sheet.length), lien: null }, ...media.map((m) => ({ fichier: basename(m.path), type: m.type, taille: m.taille, lien: m.lien }))];
   for (const dep of deps) {
     for (const channel of SOCIAL_CHANNELS) {
       const path = insideFolder(root, dep.code, `${channel}.txt`);
       await writeFileAtomic(path, `${dep.messages[channel].texte}\n`);
       written.push(path);
     }
+    const sheetPath = insideFolder(root, dep.code, SHEET_FILE);
+    await writeFileAtomic(sheetPath, sheet);
+    written.push(sheetPath);
+    for (const m of media) {
+      const target = insideFolder(root, dep.code, basename(m.path));
+      const tmp = `${target}.${process.pid}.tmp`;
+      await copyFile(m.path, tmp);
+      await rename(tmp, target);
+      written.push(target);
+    }
     const annex = insideFolder(root, dep.code, 'annexe.md');
-    await writeFileAtomic(annex, annexMarkdown(ready.campaign.config.campagne.titre, dep));
+    await writeFileAtomic(annex, annexMarkdown(ready.campaign.config.campagne.titre, dep, listed));
     written.push(annex);
   }
   return written;

@@ -98,7 +98,19 @@ export const campaignSchema = z.strictObject({
         texte: text.optional(),
         /** A channel template of the campaign, rendered for the first département. */
         modele: z.enum(['twitter', 'facebook', 'linkedin']).optional(),
+        /** Names of media declared under `medias:`, carried by the post. */
+        medias: z.array(text).optional(),
       }),
+    )
+    .optional(),
+  /**
+   * The campaign's media (the video for the networks, images, the summary sheet as a PDF), by
+   * name. The alternative text is required for images and videos (checked with the content).
+   */
+  medias: z
+    .record(
+      z.string().regex(/^[\p{L}\p{N}_-]+$/u, { error: 'nom de média attendu : lettres, chiffres, - ou _' }),
+      z.strictObject({ fichier: text, texte_alternatif: text.optional(), titre: text.optional(), /** Where it is online: the emails and letters link to it (a video is never attached). */ lien: url.optional() }),
     )
     .optional(),
   polices: z

@@ -94,12 +94,12 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
 
         step('Publications sur les réseaux');
-        const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
+        const { journal, store, media, pubs } = openScheduler(ready.campaign, process.env);
         let published: RunResult;
         let queued: number;
         try {
           store.recoverInterrupted();
-          queueCampaignPublications(ready, store, new Date());
+          await queueCampaignPublications(ready, store, new Date(), media);
           published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), allowLate: Boolean(opts.publishLate) });
           queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {

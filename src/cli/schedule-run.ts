@@ -91,7 +91,7 @@ export type ScheduleRun = RunResult & { ok: boolean; bilan: Tally };
 
 export async function runSchedule(ctx: Context, options: { watch: boolean; publishLate: boolean }): Promise<ScheduleRun> {
   const ready = await readyCampaign(ctx.campaignDir);
-  const { journal, store, pubs } = openScheduler(ready.campaign, process.env);
+  const { journal, store, media, pubs } = openScheduler(ready.campaign, process.env);
   const total = emptyRun();
   const interrupt = interruption();
   const { signal } = interrupt;
@@ -99,7 +99,7 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
   try {
     const interrupted = store.recoverInterrupted();
     if (interrupted) ctx.out.note(`${n(interrupted, 'publication interrompue', 'publications interrompues')} en cours de route : ${plural(interrupted, 'marquée', 'marquées')} non ${plural(interrupted, 'confirmée', 'confirmées')}`);
-    queueCampaignPublications(ready, store, new Date());
+    await queueCampaignPublications(ready, store, new Date(), media);
     let allowLate = options.publishLate;
     if (!allowLate && !ctx.out.json && process.stdin.isTTY) {
       const late = lateOnNetworks(store, pubs, new Date());

@@ -6,11 +6,17 @@ import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
 import { DEFAULT_TZ, planPost } from '../delivery/schedule.js';
-import { checkExportTarget, exportPosts, importPostsDetailed, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
+import { checkExportTarget, exportPosts, importPostsDetailed, mediaRows, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
+import type { MediaStore } from '../delivery/media-store.js';
+import { commandLineMedia } from '../media/declared.js';
+import { formatLabel } from '../media/probe.js';
+import { size } from '../media/validate.js';
 import { checkZone } from '../delivery/time.js';
 import { plural } from '../text/format.js';
 import { contextOf, type Context } from './context.js';
 import { runSchedule, tally, tallyLine } from './schedule-run.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 const LABELS: Record<Post['status'], string> = { queued: 'prévu', publishing: 'en cours', published: 'publié', failed: 'refusé', unconfirmed: 'non confirmé', cancelled: 'annulé' };
 
@@ -23,11 +29,11 @@ function where(p: Post): string {
 }
 
 /** Opens the campaign's post store for one command and always closes it. */
-async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign) => Promise<T> | T): Promise<T> {
+async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign, media: MediaStore) => Promise<T> | T): Promise<T> {
   const campaign = await requireCampaign(ctx.campaignDir);
-  const { journal, store } = openScheduler(campaign, process.env);
+  const { journal, store, media } = openScheduler(campaign, process.env);
   try {
-    return await use(store, campaign);
+    return await use(store, campaign, media);
   } finally {
     journal.close();
   }
@@ -49,16 +55,25 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .option('--template <nom>', 'le modèle du canal (twitter, facebook, linkedin)')
     .option('--text <texte>', 'le texte à publier')
     .option('--dep <code>', 'département dont le modèle est rendu (par défaut le premier)')
-    .action(async (opts: { channel: string; at: string; tz?: string; template?: string; text?: string; dep?: string }, command: Command) => {
+    .option('--media <fichier>', 'vidéo MP4, image PNG/JPEG ou PDF joint à la publication (répétable)', collect, [])
+    .option('--alt <texte>', 'texte alternatif du média, en français (un par --media, dans le même ordre)', collect, [])
+    .action(async (opts: { channel: string; at: string; tz?: string; template?: string; text?: string; dep?: string; media: string[]; alt: string[] }, command: Command) => {
       const ctx = contextOf(command, fail);
       if (Boolean(opts.template) === Boolean(opts.text)) throw new UsageError('donnez soit --template, soit --text');
       const channel = networkOf(opts.channel);
       const tz = checkZone(opts.tz ?? DEFAULT_TZ);
       const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), networkOf(opts.template, '--template'), opts.dep) : opts.text!;
-      await withStore(ctx, (store) => {
-        const planned = planPost(store, { channel, text, at: opts.at, tz, now: new Date() })!;
-        if (ctx.out.json) return ctx.out.document({ ...planned.post, avertissements: planned.warnings });
+      await withStore(ctx, async (store, campaign, mediaStore) => {
+        // Every medium is probed and checked for the network before the post is planned.
+        const media = await commandLineMedia(campaign, opts.media, opts.alt, channel);
+        const planned = store.transaction(() => {
+          const p = planPost(store, { channel, text, at: opts.at, tz, now: new Date() })!;
+          if (media.length) mediaStore.attach(p.post.id, mediaRows(media));
+          return p;
+        });
+        if (ctx.out.json) return ctx.out.document({ ...planned.post, medias: mediaStore.of(planned.post.id), avertissements: planned.warnings });
         ctx.out.line(`Publication n° ${planned.post.id} prévue sur ${channel} le ${planned.post.local_time} (${tz}), soit ${planned.post.due_utc} UTC`);
+        for (const m of media) ctx.out.line(`  avec ${m.shown} (${formatLabel(m.probe.format)}, ${size(m.probe.size)})`);
         for (const w of planned.warnings) ctx.out.line(ctx.out.colors.yellow(`! ${w}`));
       });
     });
@@ -68,13 +83,15 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .description('les publications prévues et leur sort')
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      await withStore(ctx, (store) => {
+      await withStore(ctx, (store, _campaign, media) => {
         const posts = store.list();
-        if (ctx.out.json) return ctx.out.document(posts);
+        if (ctx.out.json) return ctx.out.document(posts.map((p) => ({ ...p, medias: media.of(p.id) })));
         if (!posts.length) return ctx.out.line('Aucune publication prévue.');
         ctx.out.line(tallyLine(tally(posts)));
         for (const p of posts) {
           ctx.out.line(`n° ${p.id}  ${p.channel.padEnd(8)} ${p.local_time} ${p.tz}  ${LABELS[p.status].padEnd(12)} ${p.text.slice(0, 60).replace(/\s+/g, ' ')}${p.text.length > 60 ? '…' : ''}`);
+          const attached = media.of(p.id);
+          if (attached.length) ctx.out.line(`       médias : ${attached.map((m) => `${m.name} (${m.kind === 'video' ? 'vidéo' : m.kind === 'image' ? 'image' : 'PDF'}, ${size(m.size)})`).join(', ')}`);
           if (p.status === 'published') ctx.out.line(`       publié${where(p)} : ${p.remote_url ?? p.remote_id ?? ''}`);
           else if (p.destination && p.status !== 'queued') ctx.out.line(`       tenté${where(p)}`);
           // The rehearsal is shown apart: a copy in the outbox is not a publication.

@@ -9,6 +9,7 @@ import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
 import { slug } from '../text/french.js';
 import { Composer } from './compose.js';
+import { SHEET_FILE, summarySheet } from '../media/sheet.js';
 import type { OutgoingMessage } from './transport.js';
 
 /**
@@ -37,7 +38,10 @@ export interface PreparedEmail {
 }
 
 export function attachmentsOf(ready: ReadyCampaign): Array<{ filename: string; data: Buffer; hash: string; size: number }> {
-  return (ready.campaign.config.pieces_jointes ?? []).map((p) => {
+  // The summary sheet, written from the campaign, goes with every email; the video never does (a link in the text).
+  const sheet = summarySheet(ready.campaign);
+  const kit = { filename: SHEET_FILE, data: sheet, hash: createHash('sha256').update(sheet).digest('hex'), size: sheet.length };
+  return [kit, ...(ready.campaign.config.pieces_jointes ?? []).map((p) => {
     const path = campaignPath(ready.campaign, p);
     try {
       const data = readFileSync(path);
@@ -45,7 +49,7 @@ export function attachmentsOf(ready: ReadyCampaign): Array<{ filename: string; d
     } catch {
       throw new RelaisError(`pièce jointe introuvable : ${p}`, { file: 'campagne.yaml', field: 'pieces_jointes' });
     }
-  });
+  })];
 }
 
 /**

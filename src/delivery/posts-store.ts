@@ -41,6 +41,12 @@ export interface Post {
   outbox_path: string | null;
   /** Which process holds the post while it is `publishing` ("host:pid"). */
   claim: string | null;
+  /**
+   * While `publishing` with media: `uploading` until the post request itself leaves (an
+   * interruption then is safe to take again), `posting` after. NULL: a text post, its request
+   * may have left.
+   */
+  phase: string | null;
 }
 
 /** This process, as written in the rows it claims. */
@@ -54,10 +60,10 @@ const ME = `${hostname()}:${process.pid}`;
  */
 function upgrade(db: Database.Database): void {
   const columns = () => new Set((db.pragma('table_info(posts)') as Array<{ name: string }>).map((c) => c.name));
-  if (['outbox_at', 'outbox_path', 'claim'].every((c) => columns().has(c)) && !db.prepare("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
+  if (['outbox_at', 'outbox_path', 'claim', 'phase'].every((c) => columns().has(c)) && !db.prepare("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
   db.transaction(() => {
     const have = columns();
-    for (const c of ['outbox_at', 'outbox_path', 'claim']) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
+    for (const c of ['outbox_at', 'outbox_path', 'claim', 'phase']) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
     db.exec(`
       UPDATE posts SET status = 'queued',
         outbox_at = COALESCE(published_at, updated_at),
@@ -146,7 +152,7 @@ export class PostStore {
     return (
       this.db
         .prepare(
-          `UPDATE posts SET status = 'publishing', attempts = attempts + 1, destination = @destination, claim = @me, updated_at = @now
+          `UPDATE posts SET status = 'publishing', attempts = attempts + 1, destination = @destination, claim = @me, phase = NULL, updated_at = @now
            WHERE campaign = @campaign AND id = @id AND status = 'queued' AND (next_attempt_utc IS NULL OR next_attempt_utc <= @now)`,
         )
         .run({ destination, me: ME, now, campaign: this.campaign, id }).changes === 1
@@ -176,9 +182,17 @@ export class PostStore {
       const m = /^(.*):(\d+)$/.exec(r.claim ?? '');
       return !m || m[1] !== host || (Number(m[2]) !== process.pid && !alive(Number(m[2])));
     });
-    const mark = this.db.prepare("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing'");
+    const mark = this.db.prepare("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase IS NOT 'uploading'");
+    // Stopped while its media were being sent: nothing was published, the next run goes on with
+    // the uploads the journal recorded.
+    const requeue = this.db.prepare("UPDATE posts SET status = 'queued', claim = NULL, phase = NULL, last_error = 'interrompu pendant l’envoi des médias : rien n’a été publié, l’envoi reprend au prochain passage', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase = 'uploading'");
     const now = this.now().toISOString();
-    return this.transaction(() => orphans.reduce((n, r) => n + mark.run(now, this.campaign, r.id).changes, 0));
+    return this.transaction(() => orphans.reduce((n, r) => (requeue.run(now, this.campaign, r.id), n + mark.run(now, this.campaign, r.id).changes), 0));
+  }
+
+  /** See Post.phase: set by a publisher of media around its uploads. */
+  setPhase(id: number, phase: 'uploading' | 'posting'): void {
+    this.db.prepare("UPDATE posts SET phase = ?, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing'").run(phase, this.now().toISOString(), this.campaign, id);
   }
 
   update(id: number, fields: Partial<Pick<Post, 'status' | 'attempts' | 'next_attempt_utc' | 'remote_id' | 'remote_url' | 'last_error' | 'published_at' | 'destination' | 'claim'>>): void {

@@ -12,16 +12,26 @@ import { RelaisError } from '../errors.js';
 import type { Problem } from '../problems.js';
 import { Journal } from './journal.js';
 import { PostStore, type Network } from './posts-store.js';
+import { MediaStore, type PostMedium } from './media-store.js';
+import type { Medium } from '../media/declared.js';
 import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
 import { publishers, type Publisher } from './social.js';
 import { plural } from '../text/format.js';
+import { declaredMedia } from '../media/declared.js';
 import { parseDue } from './time.js';
 
 /** The campaign's post store and its publishers (outbox for networks without credentials). */
-export function openScheduler(campaign: Campaign, env: NodeJS.ProcessEnv): { journal: Journal; store: PostStore; pubs: Record<Network, Publisher> } {
-  const pubs = publishers(env, join(campaign.dir, 'out', 'publications'), campaign.dir);
+export function openScheduler(campaign: Campaign, env: NodeJS.ProcessEnv): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
   const journal = Journal.open(campaign.dir, campaignKey(campaign));
-  return { journal, store: new PostStore(journal), pubs };
+  const store = new PostStore(journal);
+  const media = new MediaStore(journal);
+  const pubs = publishers(env, join(campaign.dir, 'out', 'publications'), campaign.dir, { media, posts: store });
+  return { journal, store, media, pubs };
+}
+
+/** What a post records of its media when it is planned. */
+export function mediaRows(media: Medium[]): Array<Omit<PostMedium, 'post_id' | 'position'>> {
+  return media.map((m) => ({ name: m.name, path: m.path, alt: m.alt ?? null, title: m.title ?? null, sha256: m.probe.sha256, size: m.probe.size, mime: m.probe.mime, kind: m.probe.kind }));
 }
 
 /** The network a --channel value (or a --template name, or an import's canal) names. */
@@ -44,13 +54,22 @@ export function templateText(ready: ReadyCampaign, channel: Network, dep?: strin
  * queues them twice. Past dates are due at once; more than a day past, a network takes them only
  * when the user says so (see publishDue's allowLate).
  */
-export function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date): number {
+export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<number> {
   let added = 0;
-  for (const p of ready.campaign.config.publications ?? []) {
+  const publications = ready.campaign.config.publications ?? [];
+  // Probed only when a publication carries media (check has validated them already).
+  const declared = publications.some((p) => p.medias?.length) ? await declaredMedia(ready.campaign) : new Map<string, Medium>();
+  for (const p of publications) {
     const channel = networkOf(p.canal);
     const text = p.texte ?? templateText(ready, p.modele ?? channel);
-    const key = createHash('sha256').update(JSON.stringify([channel, p.date, p.fuseau ?? DEFAULT_TZ, text])).digest('hex').slice(0, 24);
-    if (planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? DEFAULT_TZ, now, source: 'campagne', sourceKey: key, allowPast: true })) added++;
+    const names = p.medias ?? [];
+    // A post without media keeps the key it always had: a journal of an older relais queues nothing twice.
+    const key = createHash('sha256').update(JSON.stringify(names.length ? [channel, p.date, p.fuseau ?? DEFAULT_TZ, text, names] : [channel, p.date, p.fuseau ?? DEFAULT_TZ, text])).digest('hex').slice(0, 24);
+    const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? DEFAULT_TZ, now, source: 'campagne', sourceKey: key, allowPast: true });
+    if (!planned) continue;
+    added++;
+    const media = names.map((n) => declared.get(n)).filter((m): m is Medium => m !== undefined);
+    if (media.length && mediaStore) mediaStore.attach(planned.post.id, mediaRows(media));
   }
   return added;
 }
@@ -137,7 +156,7 @@ function configuredFiles(campaign: Campaign): string[] {
     else if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
-  walk([c.sources, c.modeles, c.pieces_jointes, c.polices, c.logo]);
+  walk([c.sources, c.modeles, c.pieces_jointes, c.polices, c.logo, Object.values(c.medias ?? {}).map((m) => m.fichier)]);
   return found.map((f) => campaignPath(campaign, f));
 }
 
@@ -152,7 +171,7 @@ export function checkExportTarget(campaign: Campaign, target: string, shown: str
   };
   // Any campagne.yaml or journal folder is some campaign's, even outside this one.
   const anyCampaign = basename(target) === CAMPAIGN_FILE || target.split(sep).includes('.relais');
-  const own = anyCampaign || ['templates', 'data', '.relais'].some(inside) || configuredFiles(campaign).includes(target);
+  const own = anyCampaign || ['templates', 'data', 'medias', '.relais'].some(inside) || configuredFiles(campaign).includes(target);
   if (own) throw new RelaisError(`${shown} est un fichier de la campagne (campagne.yaml, modèles, données ou journal) : l'export ne l'écrase pas ; choisissez un autre nom, par exemple out/publications.csv`, { file: shown });
   if (existsSync(target) && statSync(target).isDirectory()) throw new RelaisError(`${shown} est un dossier : donnez le nom du fichier CSV à écrire`, { file: shown });
 }

@@ -6,6 +6,12 @@ import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
 import { redact } from '../secrets.js';
+import { slug } from '../text/french.js';
+import { readyMedia } from './upload/common.js';
+import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.js';
+import { publishFacebookVideo, uploadFacebookPhoto } from './upload/facebook.js';
+import { linkedInContent, uploadLinkedIn } from './upload/linkedin.js';
+import { uploadX } from './upload/x.js';
 import type { Network, Post } from './posts-store.js';
 
 /**
@@ -44,7 +50,7 @@ export interface Publisher {
  * 20 s per request by default: an API answers in a second or two, and three requests without an
  * answer stop a run (see OUTAGE_ATTEMPTS in schedule.ts), so a dead server holds it about a minute.
  */
-const TIMEOUT = () => Number(process.env.RELAIS_HTTP_TIMEOUT_MS ?? 20_000);
+export const TIMEOUT = () => Number(process.env.RELAIS_HTTP_TIMEOUT_MS ?? 20_000);
 
 function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Record<string, string> | undefined {
   const present = names.filter((n) => env[n]);
@@ -88,7 +94,7 @@ function isLoopback(host: string): boolean {
  * Network errors raised before any byte of the request left are safe to retry; a timeout or a
  * connection lost after it left is not, and neither is an error that does not say which.
  */
-function networkError(err: unknown, what: string): PublishError {
+export function networkError(err: unknown, what: string): PublishError {
   const e = (err ?? {}) as Error & { cause?: { code?: string }; code?: string; name?: string };
   const code = e.cause?.code ?? e.code ?? '';
   if (err === undefined || e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code) || (!code && /timeout|socket closed/i.test(e.message ?? ''))) {
@@ -103,7 +109,7 @@ function networkError(err: unknown, what: string): PublishError {
  * past due is written as of today, its planned time kept beside). `root` is the campaign folder,
  * so that the journal records a path relative to it.
  */
-export function outboxPublisher(network: Network, dir: string, root?: string): Publisher {
+export function outboxPublisher(network: Network, dir: string, root?: string, deps?: MediaDeps): Publisher {
   return {
     network,
     description: `boîte de publication locale ${dir} (aucun compte ${network} configuré : rien n'est publié)`,
@@ -111,16 +117,24 @@ export function outboxPublisher(network: Network, dir: string, root?: string): P
     destination: 'outbox',
     async publish(post, now = new Date()) {
       const base = `${post.id}-${network}`;
+      // The media are checked as the network would check them, then copied beside the text.
+      const media = await readyMedia(deps?.media.of(post.id) ?? [], network);
+      const medias = [];
+      for (const [i, r] of media.entries()) {
+        const file = `${base}-${i + 1}-${slug(r.medium.name.replace(/\.[^.]*$/, ''), 40) || 'media'}.${r.probe.format === 'jpeg' ? 'jpg' : r.probe.format}`;
+        await copyFileAtomic(r.medium.path, insideFolder(dir, file));
+        medias.push({ nom: r.medium.name, fichier: file, type: r.probe.mime, octets: r.probe.size, sha256: r.probe.sha256, texte_alternatif: r.medium.alt });
+      }
       const path = insideFolder(dir, `${base}.txt`);
       await writeFileAtomic(path, `${post.text}\n`);
-      const doc = { id: post.id, canal: network, date: now.toISOString(), prevue: post.due_utc, heure_locale: `${post.local_time} ${post.tz}`, texte: post.text };
+      const doc = { id: post.id, canal: network, date: now.toISOString(), prevue: post.due_utc, heure_locale: `${post.local_time} ${post.tz}`, texte: post.text, ...(medias.length ? { medias } : {}) };
       await writeFileAtomic(insideFolder(dir, `${base}.json`), `${JSON.stringify(doc, null, 2)}\n`);
       return { id: `outbox:${base}`, url: null, path: root ? relative(root, path).split('\\').join('/') : path };
     },
   };
 }
 
-export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
+export function twitterPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publisher | undefined {
   const c = required(env, 'X', ['RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET']);
   if (!c) return undefined;
   const base = apiBase(env, 'RELAIS_X_API_URL');
@@ -148,8 +162,15 @@ export function twitterPublisher(env: NodeJS.ProcessEnv): Publisher | undefined 
     destination: 'twitter',
     async publish(post) {
       const { ApiResponseError, ApiRequestError } = await import('twitter-api-v2');
+      const ids = await withMedia(deps, post, 'twitter', 'twitter', env, async (ctx, media) => {
+        const creds = { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! };
+        const out: string[] = [];
+        for (const r of media) out.push(await uploadX(ctx, base ?? 'https://api.x.com', creds, r));
+        return out;
+      });
       try {
-        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', { text: post.text }, { timeout: TIMEOUT() });
+        const body = ids?.length ? { text: post.text, media: { media_ids: ids } } : { text: post.text };
+        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', body, { timeout: TIMEOUT() });
         return { id: res.data.id, url: `https://x.com/i/web/status/${res.data.id}` };
       } catch (err) {
         if (err instanceof ApiResponseError) {
@@ -181,7 +202,7 @@ async function post(url: string, init: RequestInit, what: string): Promise<Respo
 
 const FB_RATE = new Set([4, 17, 32, 613]);
 
-export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
+export function facebookPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publisher | undefined {
   const c = required(env, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
   if (!c) return undefined;
   const base = apiBase(env, 'RELAIS_FACEBOOK_API_URL', 'https://graph.facebook.com');
@@ -192,7 +213,21 @@ export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
     outbox: false,
     destination: `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`,
     async publish(p) {
+      const target = { base, videoBase: env.RELAIS_FACEBOOK_API_URL?.trim() ? base : 'https://graph-video.facebook.com', version, page: c.RELAIS_FACEBOOK_PAGE_ID!, token: c.RELAIS_FACEBOOK_PAGE_TOKEN! };
+      // A video is its own post: finishing its upload publishes it with the text as description.
+      const video = await withMedia(deps, p, 'facebook', `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`, env, async (ctx, media) => {
+        const v = media.find((r) => r.probe.kind === 'video');
+        if (!v) {
+          const photos = await Promise.all(media.map((r) => uploadFacebookPhoto(ctx, target, r)));
+          deps!.posts.setPhase(p.id, 'posting');
+          return { photos };
+        }
+        const { id } = await publishFacebookVideo(ctx, target, v, p.text, () => deps!.posts.setPhase(p.id, 'posting'));
+        return { video: id };
+      }, { keepUploading: true });
+      if (video?.video) return { id: video.video, url: `https://www.facebook.com/${video.video}` };
       const body = new URLSearchParams({ message: p.text, access_token: c.RELAIS_FACEBOOK_PAGE_TOKEN! });
+      for (const [i, id] of (video?.photos ?? []).entries()) body.append(`attached_media[${i}]`, JSON.stringify({ media_fbid: id }));
       const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook');
       const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
       if (res.ok && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
@@ -210,7 +245,7 @@ export function facebookPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
   };
 }
 
-export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined {
+export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publisher | undefined {
   const c = required(env, 'LinkedIn', ['RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION']);
   if (!c) return undefined;
   const base = apiBase(env, 'RELAIS_LINKEDIN_API_URL', 'https://api.linkedin.com');
@@ -222,9 +257,16 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
     outbox: false,
     destination: `linkedin:urn:li:organization:${org}`,
     async publish(p) {
+      const target = { base, rewrite: Boolean(env.RELAIS_LINKEDIN_API_URL?.trim()), token: c.RELAIS_LINKEDIN_TOKEN!, version, owner: `urn:li:organization:${org}` };
+      const content = await withMedia(deps, p, 'linkedin', `linkedin:urn:li:organization:${org}`, env, async (ctx, media) => {
+        const items = [];
+        for (const r of media) items.push({ urn: await uploadLinkedIn(ctx, target, r), r });
+        return linkedInContent(items);
+      });
       const body = {
         author: `urn:li:organization:${org}`,
         commentary: escapeLittleText(p.text),
+        ...(content ? { content } : {}),
         visibility: 'PUBLIC',
         distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
         lifecycleState: 'PUBLISHED',
@@ -255,11 +297,13 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv): Publisher | undefined
   };
 }
 
-export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string): Record<Network, Publisher> {
+export type { MediaDeps };
+
+export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string, deps?: MediaDeps): Record<Network, Publisher> {
   return {
-    twitter: twitterPublisher(env) ?? outboxPublisher('twitter', outboxDir, root),
-    facebook: facebookPublisher(env) ?? outboxPublisher('facebook', outboxDir, root),
-    linkedin: linkedinPublisher(env) ?? outboxPublisher('linkedin', outboxDir, root),
+    twitter: twitterPublisher(env, deps) ?? outboxPublisher('twitter', outboxDir, root, deps),
+    facebook: facebookPublisher(env, deps) ?? outboxPublisher('facebook', outboxDir, root, deps),
+    linkedin: linkedinPublisher(env, deps) ?? outboxPublisher('linkedin', outboxDir, root, deps),
   };
 }
 

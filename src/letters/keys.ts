@@ -16,7 +16,7 @@ export function contentHash(setup: RenderSetup, parts: unknown[]): string {
 
 /** Everything but the address: the key under which letters share a base. */
 export function baseKey(letter: LetterModel): string {
-  return JSON.stringify([letter.lieuDate, letter.objet, letter.paragraphs, letter.signatures, letter.annexe.map((m) => [m.channel, m.texte, m.compte])]);
+  return JSON.stringify([letter.lieuDate, letter.objet, letter.paragraphs, letter.signatures, letter.annexe.map((m) => [m.channel, m.texte, m.compte]), letter.supports ?? []]);
 }
 
 export const jobSize = (job: Job): number => job.items.length;

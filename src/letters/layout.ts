@@ -205,10 +205,16 @@ function drawAnnex(doc: PDFKit.PDFDocument, letter: LetterModel, platformUrl: st
   drawQr(doc, platformUrl, MARGIN.left, top, qrSize);
   useFont(doc, 'regular').fontSize(FONT_SIZE.small + 1).fillColor('black');
   doc.text(`Inscription des volontaires : ${platformUrl}`, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, { width: CONTENT_WIDTH - qrSize - mm(5), link: platformUrl });
+  // The campaign's video: a link and its size (a file is never printed nor attached).
+  doc.y = top + qrSize + mm(4);
+  for (const line of letter.supports ?? []) {
+    const link = /(https?:\/\/\S+)$/.exec(line)?.[1];
+    doc.text(line, MARGIN.left, doc.y, { width: CONTENT_WIDTH, ...(link ? { link } : {}) });
+  }
 }
 
 /** The QR code drawn as vector squares: sharp at any print resolution, a few hundred bytes. */
-function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number): void {
+export function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const cell = size / n;

@@ -19,7 +19,7 @@ export function tempDir(prefix = 'relais-test-'): string {
 
 /** A copy of the sample campaign (campagne.yaml, templates, data) in a temporary folder, or in `dir`. */
 export function sampleCampaign(dir = tempDir()): string {
-  for (const entry of ['campagne.yaml', 'templates', 'data']) {
+  for (const entry of ['campagne.yaml', 'templates', 'data', 'medias']) {
     try {
       cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
     } catch {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleMedia, mediaState, mediaStep, type MediaOptions, type MediaState } from './media.js';
 
 /**
  * One node:http server on 127.0.0.1 that answers like the three APIs relais publishes to, and
@@ -31,13 +32,16 @@ export interface SocialServer {
   published: ReceivedPost[];
   script: Record<Network, Scripted[]>;
   tokens: typeof TOKENS;
+  /** The media upload endpoints' state, scripted failures and log (see ./media.ts). */
+  media: MediaState;
   close(): Promise<void>;
 }
 
 export const TOKENS = { facebook: 'fb-page-token', linkedin: 'li-token' };
 
 /** `delayMs`: every answer waits that long (two runs at once then overlap on each post). */
-export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { delayMs?: number } = {}): Promise<SocialServer> {
+export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { delayMs?: number; media?: Partial<MediaOptions> } = {}): Promise<SocialServer> {
+  const media = mediaState(options.media);
   const received: ReceivedPost[] = [];
   const published: ReceivedPost[] = [];
   const script: Record<Network, Scripted[]> = { twitter: [], facebook: [], linkedin: [] };
@@ -47,8 +51,34 @@ export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { del
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
       const url = req.url ?? '';
+      const parsed = new URL(url, 'http://127.0.0.1');
+      const step = mediaStep(req.method ?? 'GET', parsed, () => body);
+      if (step) {
+        const authorized = step.startsWith('x.')
+          ? /^OAuth .*oauth_signature=/.test(req.headers.authorization ?? '')
+          : step.startsWith('fb.')
+            ? parsed.searchParams.get('access_token') === tokens.facebook || raw.includes(tokens.facebook)
+            : req.headers.authorization === `Bearer ${tokens.linkedin}`;
+        const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(payload === undefined ? '' : JSON.stringify(payload));
+        };
+        handleMedia(media, step, req, res, parsed, raw, reply, authorized).then(
+          () => {
+            // Finishing a Facebook video upload publishes the video: a post of the page like /feed's.
+            if (step === 'fb.finish' && res.statusCode === 200) {
+              const entry: ReceivedPost = { network: 'facebook', headers: req.headers, body, json: undefined, form: new URLSearchParams(body) };
+              received.push(entry);
+              published.push(entry);
+            }
+          },
+          (err: unknown) => reply(500, { error: String(err) }),
+        );
+        return;
+      }
       const network: Network | undefined = url === '/2/tweets' ? 'twitter' : /^\/v[\d.]+\/[^/]+\/feed$/.test(url) ? 'facebook' : url === '/rest/posts' ? 'linkedin' : undefined;
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -98,9 +128,10 @@ export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { del
     published,
     script,
     tokens,
+    media,
     close: () =>
       new Promise<void>((r) => {
-        for (const h of hanging) h.destroy();
+        for (const h of [...hanging, ...media.hanging]) h.destroy();
         server.closeAllConnections();
         server.close(() => r());
       }),
@@ -122,5 +153,6 @@ export function socialEnv(server: SocialServer): Record<string, string> {
     RELAIS_LINKEDIN_API_URL: server.url,
     RELAIS_RETRY_MS: '20',
     RELAIS_HTTP_TIMEOUT_MS: '1500',
+    RELAIS_MEDIA_POLL_MS: '0',
   };
 }

@@ -1,0 +1,117 @@
+import { openAsBlob } from 'node:fs';
+import type { MediaStore, PostMedium, Upload } from '../media-store.js';
+import { LIMITS, type MediaNetwork } from '../../media/limits.js';
+import { probeFile, type Probe } from '../../media/probe.js';
+import { mediumProblems } from '../../media/validate.js';
+import { RelaisError } from '../../errors.js';
+import { PublishError, networkError, TIMEOUT } from '../social.js';
+
+/**
+ * What every upload protocol shares: files read as lazy slices of a file-backed Blob (never whole
+ * in memory), each request retried a few times when it failed without an answer or with a 5xx,
+ * the journal's record of uploads finished or under way, and the waits the networks ask for.
+ */
+export interface UploadContext {
+  network: MediaNetwork;
+  destination: string;
+  store: MediaStore;
+  /** First pause between two attempts of a request (doubled each time). */
+  retryMs: number;
+  /** Pause between two status checks when the network does not say. */
+  pollMs: number;
+  /** Status checks before giving up for this run (the upload is kept: the next run goes on). */
+  maxPolls: number;
+  now: () => Date;
+}
+
+/** A medium as found on disk when the post leaves: probed again, so a file changed since planning is checked and uploaded anew. */
+export interface Ready {
+  medium: PostMedium;
+  probe: Probe;
+  blob: Blob;
+}
+
+export async function readyMedia(media: PostMedium[], network: MediaNetwork): Promise<Ready[]> {
+  const out: Ready[] = [];
+  for (const medium of media) {
+    let probe: Probe;
+    try {
+      probe = await probeFile(medium.path, medium.name);
+    } catch (err) {
+      if (err instanceof RelaisError) throw new PublishError(`média « ${medium.name} » : ${err.message}`, 'content');
+      throw err;
+    }
+    const problems = mediumProblems(probe, network);
+    if (problems.length) throw new PublishError(`média « ${medium.name} » refusé par ${LIMITS[network].label} : ${problems.join(' ; ')}`, 'content');
+    out.push({ medium, probe, blob: await openAsBlob(medium.path, { type: probe.mime }) });
+  }
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Text of an error answer, short: it goes into the journal and the report. */
+export async function reason(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const j = JSON.parse(text) as { detail?: string; message?: string; title?: string; error?: { message?: string }; errors?: Array<{ message?: string }> };
+    return (j.error?.message ?? j.detail ?? j.message ?? j.errors?.[0]?.message ?? j.title ?? text).slice(0, 300);
+  } catch {
+    return text.slice(0, 300) || res.statusText;
+  }
+}
+
+/**
+ * One request of an upload. Nothing is published by an upload, so a request without an answer is
+ * safe to send again: `unknown` becomes `transient` here, retried up to three times. The answer
+ * is handed to `check`, which throws a PublishError for a refusal.
+ */
+export async function request(ctx: UploadContext, what: string, url: string, init: () => RequestInit, options: { timeoutMs?: number } = {}): Promise<Response> {
+  let last: PublishError | undefined;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1) await sleep(ctx.retryMs * 2 ** (attempt - 2));
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(options.timeoutMs ?? TIMEOUT()) });
+    } catch (err) {
+      const e = networkError(err, `${LIMITS[ctx.network].label} (${what})`);
+      last = new PublishError(e.message.replace('issue inconnue', 'rien n’est publié à ce stade'), 'transient');
+      continue;
+    }
+    if (res.status >= 500) {
+      last = new PublishError(`${LIMITS[ctx.network].label} : erreur du service pendant ${what} (${res.status}) : ${await reason(res)}`, 'transient');
+      continue;
+    }
+    return res;
+  }
+  throw last!;
+}
+
+/** A larger budget for a chunk than for a plain request: a megabyte takes longer than a JSON answer. */
+export const CHUNK_TIMEOUT = () => TIMEOUT() * 6;
+
+export function expiresIn(ctx: UploadContext, seconds: number | undefined): string | null {
+  return seconds && Number.isFinite(seconds) ? new Date(ctx.now().getTime() + seconds * 1000).toISOString() : null;
+}
+
+/** An upload under way, with its protocol state, if the journal has one for this file. */
+export function partial<T>(ctx: UploadContext, sha256: string): { upload: Upload; progress: T } | undefined {
+  const u = ctx.store.upload(ctx.destination, sha256);
+  if (!u || u.state !== 'partial' || !u.progress) return undefined;
+  return { upload: u, progress: JSON.parse(u.progress) as T };
+}
+
+export function done(ctx: UploadContext, sha256: string): string | undefined {
+  const u = ctx.store.upload(ctx.destination, sha256);
+  return u?.state === 'done' ? u.remote_id : undefined;
+}
+
+/** Waits for a network's processing: `step` says finished (an id), failed (throws), or how long to wait. */
+export async function waitProcessing(ctx: UploadContext, what: string, step: () => Promise<{ ready: true } | { ready: false; afterMs?: number }>): Promise<void> {
+  for (let i = 0; i < ctx.maxPolls; i++) {
+    const s = await step();
+    if (s.ready) return;
+    await sleep(s.afterMs ?? ctx.pollMs);
+  }
+  throw new PublishError(`${LIMITS[ctx.network].label} : ${what} toujours en traitement ; le prochain passage reprendra l’attente (rien n’est envoyé deux fois)`, 'transient');
+}

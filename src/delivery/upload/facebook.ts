@@ -1,0 +1,122 @@
+import { networkError, PublishError } from '../social.js';
+import { CHUNK_TIMEOUT, done, expiresIn, partial, request, waitProcessing, type Ready, type UploadContext } from './common.js';
+
+/**
+ * A Facebook Page's media. A video goes through the resumable upload (start, transfer each chunk
+ * at the offsets the server gives, finish with the post's text as description: finishing
+ * publishes it), then relais waits until Facebook has processed it. Photos are sent unpublished
+ * to /photos, then one /feed post attaches them all.
+ */
+export interface FacebookTarget {
+  /** Graph API (photos, feed, status) and video upload bases: one when RELAIS_FACEBOOK_API_URL is set. */
+  base: string;
+  videoBase: string;
+  version: string;
+  page: string;
+  token: string;
+}
+
+interface VideoProgress {
+  video_id: string;
+  session: string;
+  start: number;
+  end: number;
+}
+
+type GraphError = { error?: { message?: string; code?: number; error_subcode?: number } };
+
+async function refused(res: Response, what: string, name: string): Promise<never> {
+  const text = await res.text().catch(() => '');
+  let body: GraphError = {};
+  try {
+    body = JSON.parse(text) as GraphError;
+  } catch {
+    // not JSON: the status says enough
+  }
+  if (body.error?.code === 190 || res.status === 401) throw new PublishError(`Facebook refuse le jeton de la page pendant ${what} : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN (l'envoi reprendra où il s'est arrêté)`, 'auth');
+  if (body.error?.code !== undefined && [4, 17, 32, 613].includes(body.error.code)) throw new PublishError(`Facebook : limite d'appels atteinte pendant ${what}`, 'rate');
+  throw new PublishError(`Facebook refuse le média « ${name} » pendant ${what} (${res.status}) : ${body.error?.message ?? text.slice(0, 300)}`, 'content');
+}
+
+const form = (fields: Record<string, string | Blob>): FormData => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === 'string') f.append(k, v);
+    else f.append(k, v, 'chunk');
+  }
+  return f;
+};
+
+/** Uploads and publishes a video with `description`; `beforePublish` marks the moment the outcome can no longer be known. */
+export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget, r: Ready, description: string, beforePublish: () => void): Promise<{ id: string }> {
+  const url = `${t.videoBase}/${t.version}/${encodeURIComponent(t.page)}/videos`;
+  let p = partial<VideoProgress>(ctx, r.probe.sha256)?.progress;
+  if (!p) {
+    const res = await request(ctx, 'l’ouverture de l’envoi', url, () => ({ method: 'POST', body: new URLSearchParams({ upload_phase: 'start', file_size: String(r.probe.size), access_token: t.token }) }));
+    if (!res.ok) await refused(res, 'l’ouverture de l’envoi', r.medium.name);
+    const s = (await res.json()) as { video_id: string; upload_session_id: string; start_offset: string; end_offset: string };
+    p = { video_id: s.video_id, session: s.upload_session_id, start: Number(s.start_offset), end: Number(s.end_offset) };
+    ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
+  }
+  // Facebook says which bytes it wants next; it is done when start and end meet.
+  while (p.start < p.end) {
+    const { start, end } = p;
+    const res = await request(
+      ctx,
+      `l’envoi des octets ${start} à ${end}`,
+      url,
+      () => ({ method: 'POST', body: form({ upload_phase: 'transfer', upload_session_id: p!.session, start_offset: String(start), access_token: t.token, video_file_chunk: r.blob.slice(start, end) }) }),
+      { timeoutMs: CHUNK_TIMEOUT() },
+    );
+    if (!res.ok) await refused(res, `l’envoi des octets ${start} à ${end}`, r.medium.name);
+    const next = (await res.json()) as { start_offset: string; end_offset: string };
+    p = { ...p, start: Number(next.start_offset), end: Number(next.end_offset) };
+    ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
+  }
+  beforePublish();
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body: new URLSearchParams({ upload_phase: 'finish', upload_session_id: p.session, description, access_token: t.token }), signal: AbortSignal.timeout(CHUNK_TIMEOUT()) });
+  } catch (err) {
+    throw networkError(err, 'Facebook (publication de la vidéo)');
+  }
+  if (!res.ok) {
+    if (res.status >= 500) throw new PublishError(`Facebook : erreur du service à la publication de la vidéo (${res.status}) : issue inconnue, vérifiez sur la page`, 'unknown');
+    await refused(res, 'la publication de la vidéo', r.medium.name);
+  }
+  await res.body?.cancel();
+  // The session is spent: a new attempt must start over.
+  ctx.store.forget(ctx.destination, r.probe.sha256);
+  const id = p.video_id;
+  // Published from here on: a processing still under way when relais stops waiting is not a reason to publish again.
+  await waitProcessing(ctx, `traitement de la vidéo « ${r.medium.name} »`, async () => {
+    const statusUrl = `${t.base}/${t.version}/${encodeURIComponent(id)}?fields=status&access_token=${encodeURIComponent(t.token)}`;
+    const s = await request(ctx, 'le suivi du traitement', statusUrl, () => ({ method: 'GET' }));
+    if (!s.ok) return { ready: true }; // published already: a status we cannot read is not a failure of the post
+    const status = ((await s.json()) as { status?: { video_status?: string; processing_phase?: { errors?: Array<{ message?: string }> } } }).status;
+    if (status?.video_status === 'error') throw new PublishError(`Facebook n'a pas pu traiter la vidéo « ${r.medium.name} » : ${status.processing_phase?.errors?.[0]?.message ?? 'échec du traitement'}`, 'content');
+    return status?.video_status === 'processing' || status?.video_status === 'upload_complete' ? { ready: false } : { ready: true };
+  }).catch((err: unknown) => {
+    if (!(err instanceof PublishError) || err.kind !== 'transient') throw err;
+  });
+  return { id };
+}
+
+/** An unpublished photo, reused while Facebook keeps it (a day). */
+export async function uploadFacebookPhoto(ctx: UploadContext, t: FacebookTarget, r: Ready): Promise<string> {
+  const reused = done(ctx, r.probe.sha256);
+  if (reused) return reused;
+  const url = `${t.base}/${t.version}/${encodeURIComponent(t.page)}/photos`;
+  const res = await request(
+    ctx,
+    'l’envoi de la photo',
+    url,
+    () => ({ method: 'POST', body: form({ published: 'false', access_token: t.token, ...(r.medium.alt ? { alt_text_custom: r.medium.alt } : {}), source: r.blob }) }),
+    { timeoutMs: CHUNK_TIMEOUT() },
+  );
+  if (!res.ok) await refused(res, 'l’envoi de la photo', r.medium.name);
+  const { id } = (await res.json()) as { id: string };
+  ctx.store.record(ctx.destination, r.probe.sha256, { state: 'done', remote_id: id, expires_at: expiresIn(ctx, 23 * 3600) });
+  return id;
+}
+

@@ -1,0 +1,52 @@
+import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { MediaStore } from '../media-store.js';
+import type { Network, Post, PostStore } from '../posts-store.js';
+import { readyMedia, type Ready, type UploadContext } from './common.js';
+
+/**
+ * A post's media, uploaded before the post itself: the post is marked `uploading` meanwhile (an
+ * interruption then puts it back in the queue: nothing was published), then `posting` just before
+ * the request that publishes (unless `keepUploading`: the upload itself publishes, and says when).
+ * Undefined for a post without media.
+ */
+export async function withMedia<T>(
+  deps: MediaDeps | undefined,
+  post: Post,
+  network: Network,
+  destination: string,
+  env: NodeJS.ProcessEnv,
+  upload: (ctx: UploadContext, media: Ready[]) => Promise<T>,
+  options: { keepUploading?: boolean } = {},
+): Promise<T | undefined> {
+  const rows = deps?.media.of(post.id) ?? [];
+  if (!deps || !rows.length) return undefined;
+  deps.posts.setPhase(post.id, 'uploading');
+  const ready = await readyMedia(rows, network);
+  const ctx: UploadContext = {
+    network,
+    destination,
+    store: deps.media,
+    retryMs: env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000,
+    pollMs: env.RELAIS_MEDIA_POLL_MS ? Number(env.RELAIS_MEDIA_POLL_MS) : 5000,
+    maxPolls: 120,
+    now: () => new Date(),
+  };
+  const result = await upload(ctx, ready);
+  if (!options.keepUploading) deps.posts.setPhase(post.id, 'posting');
+  return result;
+}
+
+/** Copies a medium into the outbox (streamed by the system), whole or not at all. */
+export async function copyFileAtomic(from: string, to: string): Promise<void> {
+  const tmp = `${to}.${process.pid}.tmp`;
+  await mkdir(dirname(to), { recursive: true });
+  await copyFile(from, tmp);
+  await rename(tmp, to);
+}
+
+/** What the publishers of media need from the journal: the post's media and the uploads done. */
+export interface MediaDeps {
+  media: MediaStore;
+  posts: PostStore;
+}

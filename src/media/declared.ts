@@ -1,0 +1,110 @@
+import { basename, relative, isAbsolute } from 'node:path';
+import type { Campaign } from '../campaign/load.js';
+import { campaignPath, CAMPAIGN_FILE } from '../campaign/load.js';
+import { channelName } from '../channels/types.js';
+import { RelaisError } from '../errors.js';
+import type { ProblemList } from '../problems.js';
+import { LIMITS, type MediaNetwork } from './limits.js';
+import { formatLabel, probeFile, type Probe } from './probe.js';
+import { mediumProblems, setProblems } from './validate.js';
+
+/**
+ * The media a post carries: declared once in campagne.yaml (`medias:`) or given to
+ * `schedule add --media`, probed by content and checked against every network it goes to,
+ * before anything leaves.
+ */
+export interface Medium {
+  name: string;
+  /** Absolute path. */
+  path: string;
+  /** As shown to people (relative to the campaign). */
+  shown: string;
+  alt: string | undefined;
+  title: string | undefined;
+  probe: Probe;
+}
+
+function shownPath(campaign: Pick<Campaign, 'dir'>, path: string): string {
+  const rel = relative(campaign.dir, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split('\\').join('/');
+}
+
+/** An image or a video without a description is unreadable for the blind: refused. */
+function altProblem(m: { name: string; alt: string | undefined }, probe: Probe): string | undefined {
+  if (probe.kind === 'document' || m.alt) return undefined;
+  return `le média « ${m.name} » (${formatLabel(probe.format)}) n'a pas de texte alternatif : décrivez-le en français (texte_alternatif, ou --alt) pour les personnes qui ne le voient pas`;
+}
+
+/** One medium given on the command line, checked for one network (all problems in one error). */
+export async function commandLineMedia(campaign: Pick<Campaign, 'dir'>, files: string[], alts: string[], network: MediaNetwork): Promise<Medium[]> {
+  if (alts.length > files.length) throw new RelaisError('plus de --alt que de --media : un texte alternatif par média, dans le même ordre', { field: '--alt' });
+  const media: Medium[] = [];
+  const problems: string[] = [];
+  for (const [i, file] of files.entries()) {
+    const path = campaignPath(campaign, file);
+    const probe = await probeFile(path, file);
+    const m = { name: basename(file), path, shown: shownPath(campaign, path), alt: alts[i]?.trim() || undefined, title: undefined, probe };
+    const alt = altProblem(m, probe);
+    if (alt) problems.push(alt.replace('(texte_alternatif, ou --alt)', '(--alt)'));
+    for (const p of mediumProblems(probe, network)) problems.push(`${file} refusé par ${LIMITS[network].label} : ${p}`);
+    media.push(m);
+  }
+  for (const p of setProblems(media.map((m) => m.probe), network)) problems.push(p);
+  if (problems.length) throw new RelaisError(problems.length === 1 ? problems[0]! : `${problems.length} problèmes de médias :\n  ${problems.join('\n  ')}`, { field: '--media' }, { details: { problemes: problems } });
+  return media;
+}
+
+/** The declared media, probed once each; problems of a medium itself (missing, empty, no alt text) go to `problems`. */
+export async function declaredMedia(campaign: Campaign, problems?: ProblemList): Promise<Map<string, Medium>> {
+  const found = new Map<string, Medium>();
+  for (const [name, d] of Object.entries(campaign.config.medias ?? {})) {
+    const path = campaignPath(campaign, d.fichier);
+    const shown = shownPath(campaign, path);
+    try {
+      const probe = await probeFile(path, shown);
+      const m: Medium = { name, path, shown, alt: d.texte_alternatif, title: d.titre, probe };
+      const alt = altProblem(m, probe);
+      if (alt) problems?.error('media', alt, { file: CAMPAIGN_FILE, field: `medias.${name}.texte_alternatif` }, 'file');
+      found.set(name, m);
+    } catch (err) {
+      if (!(err instanceof RelaisError)) throw err;
+      problems?.error('media', `média « ${name} » : ${err.message}`, { file: CAMPAIGN_FILE, field: `medias.${name}.fichier` }, 'file');
+    }
+  }
+  return found;
+}
+
+/** A publication of campagne.yaml, as people find it: its number, its network, its date. */
+export function publicationLabel(index: number, canal: string, date: string): string {
+  return `publication n° ${index + 1} de campagne.yaml (${LIMITS[(channelName(canal) as MediaNetwork) ?? 'twitter']?.label ?? canal}, ${date})`;
+}
+
+/**
+ * `relais check`: every declared medium against every network a publication puts it on; a name
+ * not declared; a mix a network refuses. Returns the declared media for the caller to reuse.
+ */
+export async function checkCampaignMedia(campaign: Campaign, problems: ProblemList): Promise<Map<string, Medium>> {
+  const media = await declaredMedia(campaign, problems);
+  const declared = new Set(Object.keys(campaign.config.medias ?? {}));
+  for (const [i, p] of (campaign.config.publications ?? []).entries()) {
+    if (!p.medias?.length) continue;
+    const network = channelName(p.canal) as MediaNetwork;
+    if (!LIMITS[network]) continue;
+    const label = publicationLabel(i, p.canal, p.date);
+    const location = { file: CAMPAIGN_FILE, field: `publications.${i}.medias` };
+    const probes: Probe[] = [];
+    for (const name of p.medias) {
+      if (!declared.has(name)) {
+        const known = [...declared];
+        problems.error('media', `${label} : le média « ${name} » n'est pas déclaré sous medias:${known.length ? ` (déclarés : ${known.join(', ')})` : ' (aucun média déclaré)'}`, location, 'file');
+        continue;
+      }
+      const m = media.get(name);
+      if (!m) continue; // its own problem is already reported
+      probes.push(m.probe);
+      for (const why of mediumProblems(m.probe, network)) problems.error('media', `${label} : le média « ${name} » (${m.shown}) est refusé par ${LIMITS[network].label} : ${why}`, location, 'file');
+    }
+    for (const why of setProblems(probes, network)) problems.error('media', `${label} : ${why}`, location, 'file');
+  }
+  return media;
+}

@@ -97,7 +97,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     lines.set(commune.code, line);
     account.utilises++;
     contacts.set(commune.code, { ...c, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
-  });
+  }, account);
   return { contacts, file, account };
 }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow } from './helpers/campaign.js';
+import { relaisJson } from './helpers/cli.js';
+
+/**
+ * Files as offices make them, found by hostile testing of the merged reader: each case is a
+ * file that once gave a wrong count or a misleading message.
+ */
+interface Problem {
+  file?: string;
+  line?: number;
+  kind: string;
+  message: string;
+}
+interface Report {
+  ok: boolean;
+  errors: Problem[];
+  warnings: Problem[];
+  fichiers: Array<{ fichier: string; source: string; lus: number; utilises: number; ecartes: Record<string, number>; rejetes: number }>;
+}
+
+const check = (dir: string) => relaisJson<Report>(['-C', dir, 'check']);
+
+describe('two exports appended, the second with its own header line', () => {
+  it('RNE: the repeated header is set aside and named, not read as a mayor', async () => {
+    const first = [RNE_HEADER, rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'F')].join('\r\n') + '\r\n';
+    const second = ['\uFEFF' + RNE_HEADER, rneRow('37', '37261', 'Tours', 'DUPONT', 'Jean', 'M')].join('\n') + '\n';
+    const { code, json } = await check(campaignWith({ maires: first + second }));
+    expect(json.errors).toEqual([]);
+    expect(code).toBe(0);
+    const mayors = json.fichiers.find((f) => f.source === 'maires');
+    // Lines: 1 header, 2 Orléans, 3 header again, 4 Tours.
+    expect(mayors).toMatchObject({ lus: 3, utilises: 2, rejetes: 0 });
+    expect(Object.values(mayors!.ecartes)).toEqual([1]);
+    expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/maires.csv', line: 3, kind: 'en-tete-repete' }));
+  });
+
+  it('town-hall list: the same', async () => {
+    const contacts = [CONTACT_HEADER, '45234;mairie@orleans.example;1 place de l’Étape;45000;Orléans', CONTACT_HEADER, '37261;mairie@tours.example;1 rue des Minimes;37000;Tours'].join('\n') + '\n';
+    const { json } = await check(campaignWith({ mairies: contacts }));
+    const file = json.fichiers.find((f) => f.source === 'mairies');
+    expect(file).toMatchObject({ lus: 3, utilises: 2, rejetes: 0 });
+    expect(json.errors.filter((e) => e.file === 'data/mairies.csv')).toEqual([]);
+    expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/mairies.csv', line: 3, kind: 'en-tete-repete' }));
+  });
+});

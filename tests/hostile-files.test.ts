@@ -44,3 +44,17 @@ describe('two exports appended, the second with its own header line', () => {
     expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/mairies.csv', line: 3, kind: 'en-tete-repete' }));
   });
 });
+
+describe('two directory CSV exports appended', () => {
+  it('the second header line is set aside and named, not counted as a record of another département', async () => {
+    const header = 'id;nom;pivot;code_insee_commune;adresse;adresse_courriel';
+    const row = (id: string, insee: string, nom: string, mail: string) =>
+      [id, nom, `"[{""type_service_local"":""mairie"",""code_insee_commune"":[""${insee}""]}]"`, insee, `"[{""type_adresse"":""Adresse"",""numero_voie"":""1 place"",""code_postal"":""45000"",""nom_commune"":""${nom}""}]"`, mail].join(';');
+    const text = [header, row('1', '45234', 'Orléans', 'mairie@orleans.example')].join('\r\n') + '\r\n' + [header, row('2', '37261', 'Tours', 'mairie@tours.example')].join('\n') + '\n';
+    const { json } = await check(campaignWith({ mairies: text, mairiesName: 'annuaire.csv' }));
+    const file = json.fichiers.find((f) => f.source === 'mairies');
+    expect(file).toMatchObject({ lus: 3, utilises: 2, rejetes: 0 });
+    expect(file!.ecartes['autre département']).toBeUndefined();
+    expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/annuaire.csv', line: 3, kind: 'en-tete-repete' }));
+  });
+});

@@ -12,7 +12,7 @@ import {
   type DirectoryItem,
   type TownHallRecord,
 } from '../data/directory.js';
-import { newAccount, setAside, type FileAccount } from './accounting.js';
+import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { campaignFilter, departementOfCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -143,6 +143,11 @@ async function readDirectory(
       for (const item of batch) {
         account.lus++;
         const where = { file, line: item.line };
+        if (item.repeatedHeader) {
+          setAside(account, REPEATED_HEADER);
+          problems.warning('en-tete-repete', `${WHAT} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, where);
+          continue;
+        }
         if (item.error !== undefined) {
           account.rejetes++;
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);

@@ -1,8 +1,8 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
-import { normalizeHeader, type ColumnMatch } from '../data/columns.js';
-import { setAside, type FileAccount } from './accounting.js';
+import { DELIMITER_NAMES, openTable, repeatsHeader, type Table } from '../data/table.js';
+import type { ColumnMatch } from '../data/columns.js';
+import { REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
 export interface SourceConfig {
@@ -53,15 +53,6 @@ export async function openSource(
   return { table, columns };
 }
 
-/** Header cells compared as column names, without a BOM and the empty cells a spreadsheet adds at the end. */
-function headerKey(cells: string[]): string {
-  const names = cells.map((c) => normalizeHeader(c.replace(/^\uFEFF/, '')));
-  while (names.length > 0 && names[names.length - 1] === '') names.pop();
-  return names.join('\u0000');
-}
-
-export const REPEATED_HEADER = "en-tête répété (exports mis bout à bout)";
-
 /**
  * Streams the rows, turning a read error in the middle of the file into a file-level problem.
  * A line that repeats the header (one export appended to another, each with its header) is not
@@ -75,11 +66,10 @@ export async function forEachRow(
   account?: FileAccount,
 ): Promise<number> {
   let count = 0;
-  const header = headerKey(table.header);
   try {
     for await (const row of table.rows) {
       count++;
-      if (account && headerKey(row.values) === header) {
+      if (account && repeatsHeader(table, row.values)) {
         setAside(account, REPEATED_HEADER);
         problems.warning('en-tete-repete', `${what} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: row.line });
         continue;

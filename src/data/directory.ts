@@ -4,7 +4,7 @@ import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { normalizeHeader } from './columns.js';
 import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
-import { openTable, type Table } from './table.js';
+import { openTable, repeatsHeader, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
 /**
@@ -236,6 +236,8 @@ export interface DirectoryItem {
   line: number;
   value?: unknown;
   error?: string;
+  /** A table line that repeats the header (two exports appended): not a record. */
+  repeatedHeader?: boolean;
 }
 
 export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
@@ -319,6 +321,10 @@ export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[
   const keys = table.header.map((h) => normalizeHeader(h).replace(/ /g, '_'));
   let index = 0;
   for await (const row of table.rows) {
+    if (repeatsHeader(table, row.values)) {
+      yield [{ index, line: row.line, repeatedHeader: true }];
+      continue;
+    }
     const record: Record<string, unknown> = {};
     keys.forEach((k, i) => {
       if (k && !(k in record)) record[k] = row.values[i] ?? '';

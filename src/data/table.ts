@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { RelaisError, systemReason } from '../errors.js';
+import { normalizeHeader } from './columns.js';
 import { readXlsx } from './xlsx.js';
 
 /**
@@ -177,6 +178,18 @@ function csvErrorToRelais(err: unknown, file: string, line: number): RelaisError
     }
   }
   return unreadable(err, file);
+}
+
+/** Cells compared as column names, without a BOM and the empty cells a spreadsheet adds at the end. */
+function headerKey(cells: string[]): string {
+  const names = cells.map((c) => normalizeHeader(c.replace(/^\uFEFF/, '')));
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  return names.join('\u0000');
+}
+
+/** A row that repeats the header: one export appended to another, each with its header line. */
+export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): boolean {
+  return values.length > 0 && headerKey(values) === headerKey(table.header);
 }
 
 /** A file that cannot be opened or read: the system's reason, in French. */

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
@@ -56,5 +58,19 @@ describe('two directory CSV exports appended', () => {
     expect(file).toMatchObject({ lus: 3, utilises: 2, rejetes: 0 });
     expect(file!.ecartes['autre département']).toBeUndefined();
     expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/annuaire.csv', line: 3, kind: 'en-tete-repete' }));
+  });
+});
+
+describe('two sign-up exports appended', () => {
+  it('the second header line is set aside and named, not rejected as a sign-up with an invalid date', async () => {
+    const header = 'id;date_inscription;departement;code_postal;metier;categorie;statut';
+    const text = [header, 'V1;2020-03-26 07:05;37;37120;Infirmier;soignant;inscrit'].join('\r\n') + '\r\n' + ['\uFEFF' + header, 'V2;2020-03-27 08:00;45;45000;Aide-soignant;soignant;inscrit'].join('\n') + '\n';
+    const dir = campaignWith({ yaml: (y) => y.replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '  inscriptions:\n    - data/inscriptions-test.csv\n') });
+    writeFileSync(join(dir, 'data', 'inscriptions-test.csv'), text);
+    const { json } = await check(dir);
+    const file = json.fichiers.find((f) => f.fichier === 'data/inscriptions-test.csv');
+    expect(file).toMatchObject({ lus: 3, utilises: 2, rejetes: 0 });
+    expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/inscriptions-test.csv', line: 3, kind: 'en-tete-repete' }));
+    expect(json.warnings.filter((w) => w.kind === 'inscription-rejetee')).toEqual([]);
   });
 });

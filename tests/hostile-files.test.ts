@@ -74,3 +74,15 @@ describe('two sign-up exports appended', () => {
     expect(json.warnings.filter((w) => w.kind === 'inscription-rejetee')).toEqual([]);
   });
 });
+
+describe('two schedule exports appended', () => {
+  it('schedule import sets the repeated header aside, named, and imports the rest', async () => {
+    const dir = campaignWith({});
+    const file = join(dir, 'publications.csv');
+    writeFileSync(file, 'id;canal;date;texte;statut\r\n;twitter;2031-04-11 09:00;Bonjour;\r\nid;canal;date;texte;statut\n;facebook;2031-04-12 09:00;Salut;\n');
+    const r = await relaisJson<{ lues: number; importees: number; ecartees: Array<{ line: number; reason: string }> }>(['-C', dir, 'schedule', 'import', file]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ lues: 3, importees: 2 });
+    expect(r.json.ecartees).toEqual([{ line: 3, reason: expect.stringMatching(/en-tête répété/) }]);
+  });
+});

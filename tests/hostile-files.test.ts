@@ -86,3 +86,14 @@ describe('two schedule exports appended', () => {
     expect(r.json.ecartees).toEqual([{ line: 3, reason: expect.stringMatching(/en-tête répété/) }]);
   });
 });
+
+describe('a directory record whose INSEE code is not a code at all', () => {
+  it('is rejected and named, not set aside as another département', async () => {
+    const record = (id: string, code: string) => ({ id, nom: `Mairie - ${code}`, pivot: [{ type_service_local: 'mairie', code_insee_commune: [code] }], code_insee_commune: code, adresse: [], adresse_courriel: [] });
+    const mairies = JSON.stringify([record('1', '45234'), record('2', 'ABCDE'), record('3', '18033')]);
+    const { json } = await check(campaignWith({ mairies, mairiesName: 'annuaire.json' }));
+    const file = json.fichiers.find((f) => f.source === 'mairies');
+    expect(file).toMatchObject({ lus: 3, utilises: 1, ecartes: { 'autre département': 1 }, rejetes: 1 });
+    expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/annuaire.json', kind: 'fiche-rejetee', message: expect.stringMatching(/fiche n° 2 .*ABCDE/) }));
+  });
+});

@@ -133,8 +133,10 @@ async function readDirectory(
   const inCampaign = new Set(campaign.departements.map((d) => d.code));
   const candidates = new Map<string, Candidate[]>();
   const seenDeps = new Map<string, number>();
+  // Only a code shaped like one names a département; anything else is a rejection to show.
+  const codeShaped = (insee: string): boolean => /^(\d{5}|2[AB]\d{3})$/i.test(insee);
   const outside = (insee: string): boolean => {
-    if (!insee) return false;
+    if (!codeShaped(insee)) return false;
     const commune = ref.communes.get(insee) ?? ref.communes.get(ref.formerCodes.get(insee) ?? '');
     return !inCampaign.has(commune?.departement ?? departementOfCode(insee));
   };
@@ -170,6 +172,11 @@ async function readDirectory(
         }
         const th = verdict.townHall;
         const commune: Commune | undefined = ref.communes.get(th.insee) ?? ref.communes.get(ref.formerCodes.get(th.insee) ?? '');
+        if (!commune && !codeShaped(th.insee)) {
+          account.rejetes++;
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE « ${th.insee} » mal formé (5 caractères attendus, comme 45234 ou 2A004)`, { ...where, field: 'pivot' });
+          continue;
+        }
         const dep = commune?.departement ?? departementOfCode(th.insee);
         seenDeps.set(dep, (seenDeps.get(dep) ?? 0) + 1);
         if (!inCampaign.has(dep)) {

@@ -97,3 +97,35 @@ describe('a directory record whose INSEE code is not a code at all', () => {
     expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/annuaire.json', kind: 'fiche-rejetee', message: expect.stringMatching(/fiche n° 2 .*ABCDE/) }));
   });
 });
+
+/** The first bytes of an OpenDocument file: a zip whose first member, stored, is its mimetype. */
+function odsBytes(): Buffer {
+  const name = Buffer.from('mimetype');
+  const body = Buffer.from('application/vnd.oasis.opendocument.spreadsheet');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(name.length, 26);
+  local.writeUInt32LE(body.length, 18);
+  local.writeUInt32LE(body.length, 22);
+  return Buffer.concat([local, name, body, Buffer.alloc(200)]);
+}
+
+describe('files saved by LibreOffice or Notepad', () => {
+  it('an OpenDocument spreadsheet (.ods) as the RNE or the town-hall list is named as such', async () => {
+    const dir = campaignWith({ mairies: odsBytes(), mairiesName: 'mairies.ods', yaml: (y) => y.replace('maires: data/maires.csv', 'maires: data/maires.ods') });
+    writeFileSync(join(dir, 'data', 'maires.ods'), odsBytes());
+    const { code, json } = await check(dir);
+    expect(code).toBe(1);
+    const messages = json.errors.filter((e) => e.kind === 'fichier-illisible');
+    expect(messages.map((e) => e.file).sort()).toEqual(['data/maires.ods', 'data/mairies.ods']);
+    for (const e of messages) expect(e.message).toMatch(/OpenDocument.*\.xlsx.*CSV/);
+  });
+
+  it('a directory export saved as UTF-16 JSON is named as such, not read as a table', async () => {
+    const json16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify([{ id: '1', nom: 'Mairie - Orléans', pivot: [{ type_service_local: 'mairie', code_insee_commune: ['45234'] }] }]), 'utf16le')]);
+    const { json } = await check(campaignWith({ mairies: json16, mairiesName: 'annuaire.json' }));
+    const errors = json.errors.filter((e) => e.file === 'data/annuaire.json');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/JSON.*UTF-16.*UTF-8/);
+  });
+});

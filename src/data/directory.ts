@@ -4,7 +4,7 @@ import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { normalizeHeader } from './columns.js';
 import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
-import { openTable, repeatsHeader, type Table } from './table.js';
+import { isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
 /**
@@ -273,6 +273,12 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
   }
   if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
   const bytes = await head(path, 4096);
+  if (isOpenDocument(bytes)) throw new RelaisError(OPEN_DOCUMENT, { file });
+  // Notepad's "Unicode" is UTF-16: the JSON reader takes UTF-8 only, and as a table it is noise.
+  const { decoder } = sniffEncoding(bytes);
+  if (decoder.startsWith('utf-16') && /^\uFEFF?\s*[[{]/.test(new TextDecoder(decoder).decode(bytes.subarray(0, bytes.length & ~1)))) {
+    throw new RelaisError(`fichier JSON enregistré en UTF-16 : relais lit l'annuaire en UTF-8 ; réenregistrez-le en UTF-8`, { file, line: 1 });
+  }
   if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) || bytes.subarray(0, 4).equals(Buffer.from('PK\x05\x06', 'latin1'))) {
     const entries = await zipEntries(path, file);
     if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'flat' };

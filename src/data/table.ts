@@ -192,6 +192,16 @@ export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): b
   return values.length > 0 && headerKey(values) === headerKey(table.header);
 }
 
+/**
+ * LibreOffice's own format (.ods, common in French administrations): a zip whose first member,
+ * stored uncompressed by the standard, is `mimetype` holding the OpenDocument type.
+ */
+export function isOpenDocument(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(0, 120)).toString('latin1').includes('mimetypeapplication/vnd.oasis.opendocument');
+}
+
+export const OPEN_DOCUMENT = `classeur OpenDocument (LibreOffice, .ods) : relais lit les classeurs Excel .xlsx et les fichiers CSV ; enregistrez-le sous l'un de ces formats`;
+
 /** A file that cannot be opened or read: the system's reason, in French. */
 export function unreadable(err: unknown, file: string): RelaisError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -224,6 +234,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   } catch (err) {
     throw unreadable(err, file);
   }
+  if (isOpenDocument(sample)) throw new RelaisError(OPEN_DOCUMENT, { file });
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }

@@ -17,6 +17,7 @@ import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
+import { outageMessage, runProblems } from './schedule-run.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
@@ -91,6 +92,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         }
         const posts = { publiees: published.published.length, prevues: queued, refusees: published.failed.length, reportees: published.deferred.length };
         out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+        for (const line of runProblems(out, published, 'relais run')) out.note(`   ${line}`);
+        if (published.outage) out.note(out.colors.red(`   ✖ ${outageMessage(published, queued).replace('relancez « relais schedule run »', 'relancez « relais run »')}`));
         // One notion of failure for ok, the exit code and the table (see emailsOk, postsOk).
         const ok = sent.ok && postsOk(published);
         if (!ok) ctx.fail(1);

@@ -24,5 +24,8 @@ describe('relais run with credentials and posts due long ago', () => {
     const said = r.stdout + r.stderr;
     for (const channel of ['twitter', 'linkedin', 'facebook']) expect(said).toMatch(new RegExp(`n° \\d+ ${channel} : prévue le 2020-04-11 .*plus de 24 h`));
     expect(said).toMatch(/--publish-late/);
+    const j = await relais(['-C', dir, 'run', '--dep', '45', '--json'], { env: socialEnv(social) });
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, publications: { publiees: 0, enRetard: 3, identifiantsRefuses: [], panne: null } });
   });
 });

@@ -90,7 +90,17 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         } finally {
           journal.close();
         }
-        const posts = { publiees: published.published.length, prevues: queued, refusees: published.failed.length, reportees: published.deferred.length };
+        const posts = {
+          publiees: published.published.length,
+          prevues: queued,
+          refusees: published.failed.length,
+          reportees: published.deferred.length,
+          // What makes ok false besides refusals: said in the document, not only by the exit code.
+          enRetard: published.late.length,
+          nonConfirmees: published.unconfirmed.length,
+          identifiantsRefuses: [...new Set(published.authErrors)],
+          panne: published.outage ? outageMessage(published, queued) : null,
+        };
         out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
         for (const line of runProblems(out, published, 'relais run')) out.note(`   ${line}`);
         if (published.outage) out.note(out.colors.red(`   ✖ ${outageMessage(published, queued).replace('relancez « relais schedule run »', 'relancez « relais run »')}`));

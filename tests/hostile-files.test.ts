@@ -129,3 +129,14 @@ describe('files saved by LibreOffice or Notepad', () => {
     expect(errors[0]!.message).toMatch(/JSON.*UTF-16.*UTF-8/);
   });
 });
+
+describe('a folder named where campagne.yaml expects a file', () => {
+  it('is said to be a folder, not a missing file', async () => {
+    const dir = campaignWith({ yaml: (y) => `${y}\npieces_jointes:\n  - data\n` });
+    const { json } = await check(dir);
+    const errors = json.errors.filter((e) => e.file === 'campagne.yaml');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/data.*dossier, pas un fichier/);
+    expect(errors[0]!.message).not.toMatch(/introuvable/);
+  });
+});

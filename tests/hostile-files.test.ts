@@ -140,3 +140,22 @@ describe('a folder named where campagne.yaml expects a file', () => {
     expect(errors[0]!.message).not.toMatch(/introuvable/);
   });
 });
+
+describe('a row with more values than the header has columns', () => {
+  it('town-hall list: a separator inside an unquoted value is named, not silently dropped', async () => {
+    const contacts = [CONTACT_HEADER, '45234;accueil@orleans.example;maire@orleans.example;1 place de l’Étape;45000;Orléans', '37261;mairie@tours.example;1 rue des Minimes;37000;Tours;;'].join('\n') + '\n';
+    const { json } = await check(campaignWith({ mairies: contacts }));
+    const extra = json.warnings.filter((w) => w.kind === 'valeurs-en-trop');
+    // Line 2 has 6 values for 5 columns; line 3 only adds empty cells (a spreadsheet's trailing ;).
+    expect(extra).toEqual([expect.objectContaining({ file: 'data/mairies.csv', line: 2 })]);
+    expect(extra[0]!.message).toMatch(/6 valeurs pour 5 colonnes/);
+  });
+
+  it('directory CSV: the same', async () => {
+    const header = 'id;nom;pivot;code_insee_commune;adresse;adresse_courriel';
+    const pivot = `"[{""type_service_local"":""mairie"",""code_insee_commune"":[""45001""]}]"`;
+    const text = `${header}\n1;Mairie - Adon;${pivot};45001;;a@adon.example;b@adon.example\n`;
+    const { json } = await check(campaignWith({ mairies: text, mairiesName: 'annuaire.csv' }));
+    expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/annuaire.csv', line: 2, kind: 'valeurs-en-trop' }));
+  });
+});

@@ -13,6 +13,7 @@ import {
   type TownHallRecord,
 } from '../data/directory.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
+import { extraValuesMessage } from '../data/table.js';
 import { campaignFilter, departementOfCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -150,6 +151,7 @@ async function readDirectory(
           problems.warning('en-tete-repete', `${WHAT} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, where);
           continue;
         }
+        if (item.extra) problems.warning('valeurs-en-trop', extraValuesMessage(WHAT, item.extra), where);
         if (item.error !== undefined) {
           account.rejetes++;
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);

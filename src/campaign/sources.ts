@@ -1,6 +1,6 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { DELIMITER_NAMES, openTable, repeatsHeader, type Table } from '../data/table.js';
+import { DELIMITER_NAMES, extraValues, extraValuesMessage, openTable, repeatsHeader, type Table } from '../data/table.js';
 import type { ColumnMatch } from '../data/columns.js';
 import { REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -74,6 +74,8 @@ export async function forEachRow(
         problems.warning('en-tete-repete', `${what} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: row.line });
         continue;
       }
+      const extra = extraValues(table, row.values);
+      if (extra) problems.warning('valeurs-en-trop', extraValuesMessage(what, extra), { file: table.file, line: row.line });
       visit(row.values, row.line);
     }
   } catch (err) {

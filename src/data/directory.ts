@@ -4,7 +4,7 @@ import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { normalizeHeader } from './columns.js';
 import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
-import { isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
+import { extraValues, isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
 /**
@@ -238,6 +238,8 @@ export interface DirectoryItem {
   error?: string;
   /** A table line that repeats the header (two exports appended): not a record. */
   repeatedHeader?: boolean;
+  /** A table line with more values than the header has columns (see extraValues). */
+  extra?: { values: number; columns: number };
 }
 
 export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
@@ -335,7 +337,8 @@ export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[
     keys.forEach((k, i) => {
       if (k && !(k in record)) record[k] = row.values[i] ?? '';
     });
-    yield [{ index: ++index, line: row.line, value: record }];
+    const extra = extraValues(table, row.values);
+    yield [{ index: ++index, line: row.line, value: record, ...(extra ? { extra } : {}) }];
   }
 }
 

@@ -187,6 +187,23 @@ function headerKey(cells: string[]): string {
   return names.join('\u0000');
 }
 
+/**
+ * A row whose non-empty values run past the header's columns: a separator inside an unquoted
+ * value shifted the cells, and the last ones would be dropped without a word. Trailing empty
+ * cells (a spreadsheet's `;;`) are not counted. Returns the counts to name, or undefined.
+ */
+export function extraValues(table: Pick<Table, 'header'>, values: string[]): { values: number; columns: number } | undefined {
+  let columns = table.header.length;
+  while (columns > 0 && table.header[columns - 1]!.trim() === '') columns--;
+  let last = values.length;
+  while (last > 0 && values[last - 1]!.trim() === '') last--;
+  return last > columns ? { values: last, columns } : undefined;
+}
+
+export function extraValuesMessage(what: string, extra: { values: number; columns: number }): string {
+  return `${what} : ${extra.values} valeurs pour ${extra.columns} colonnes — un séparateur dans une valeur sans guillemets ? Les valeurs en trop sont ignorées : vérifiez la ligne`;
+}
+
 /** A row that repeats the header: one export appended to another, each with its header line. */
 export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): boolean {
   return values.length > 0 && headerKey(values) === headerKey(table.header);

@@ -29,3 +29,12 @@ describe('relais run with credentials and posts due long ago', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, publications: { publiees: 0, enRetard: 3, identifiantsRefuses: [], panne: null } });
   });
 });
+
+describe('schedule list on a new campaign', () => {
+  it('says that the publications of campagne.yaml are queued by the next schedule run, not that there are none', async () => {
+    const dir = sampleCampaign();
+    const r = await relais(['-C', dir, 'schedule', 'list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 publications de campagne\.yaml.*relais schedule run/);
+  });
+});

@@ -159,3 +159,15 @@ describe('a row with more values than the header has columns', () => {
     expect(json.warnings).toContainEqual(expect.objectContaining({ file: 'data/annuaire.csv', line: 2, kind: 'valeurs-en-trop' }));
   });
 });
+
+describe('a directory CSV cell whose JSON does not parse', () => {
+  it('is rejected in French, with where the JSON breaks, never with the English of JSON.parse', async () => {
+    const header = 'id;nom;pivot;code_insee_commune;adresse;adresse_courriel';
+    const text = `${header}\n2;Mairie - Aillant;"[{""type_service_local"": ""mairie"", ""code_insee_commune"": [""45002""]";45002;;x@y.example\n`;
+    const { json } = await check(campaignWith({ mairies: text, mairiesName: 'annuaire.csv' }));
+    const rejected = json.warnings.find((w) => w.kind === 'fiche-rejetee');
+    expect(rejected).toMatchObject({ file: 'data/annuaire.csv', line: 2 });
+    expect(rejected!.message).toMatch(/pivot : JSON illisible/);
+    expect(rejected!.message).not.toMatch(/Expected|after|property|position|Unexpected|JSON at/);
+  });
+});

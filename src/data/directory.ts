@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { normalizeHeader } from './columns.js';
-import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
+import { jsonParseReason, jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
 import { extraValues, isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
@@ -84,7 +84,7 @@ export function nested(value: unknown): { ok: true; value: unknown[] } | { ok: f
         const parsed: unknown = JSON.parse(t);
         return { ok: true, value: Array.isArray(parsed) ? parsed : [parsed] };
       } catch (err) {
-        return { ok: false, error: `JSON illisible (${(err as Error).message})` };
+        return { ok: false, error: `JSON illisible (${jsonParseReason(err)})` };
       }
     }
     return { ok: true, value: [t] };

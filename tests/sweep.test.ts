@@ -107,6 +107,28 @@ interface Case {
 const yaml = (dir: string, edit: (text: string) => string) => writeFileSync(join(dir, 'campagne.yaml'), edit(readFileSync(join(dir, 'campagne.yaml'), 'utf8')));
 const addToYaml = (dir: string, text: string) => yaml(dir, (y) => `${y}\n${text}\n`);
 
+/**
+ * The préfecture's flat list (data/mairies.csv), written from the sample's directory export and
+ * named in campagne.yaml: the cases below break that format, which the sample no longer ships.
+ */
+function flatMairies(dir: string): string {
+  type Address = { type_adresse: string; complement1: string; complement2: string; numero_voie: string; service_distribution: string; code_postal: string; nom_commune: string };
+  type Rec = { nom: string; code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse: Address[]; adresse_courriel: string[]; telephone: Array<{ valeur: string }> };
+  const records = JSON.parse(readFileSync(join(dir, 'data', 'annuaire-mairies.json'), 'utf8')) as Rec[];
+  const seen = new Set<string>();
+  const rows = ['code_insee_commune;nom;adresse_courriel;telephone;complement1;complement2;numero_voie;service_distribution;code_postal;nom_commune'];
+  for (const r of records) {
+    if (r.pivot[0]?.type_service_local !== 'mairie' || /d[ée]l[ée]gu[ée]e|annexe/i.test(r.nom) || seen.has(r.code_insee_commune)) continue;
+    seen.add(r.code_insee_commune);
+    const a = r.adresse.find((x) => /postale/i.test(x.type_adresse)) ?? r.adresse[0]!;
+    rows.push([r.code_insee_commune, r.nom, r.adresse_courriel[0] ?? '', r.telephone[0]?.valeur ?? '', a.complement1, a.complement2, a.numero_voie, a.service_distribution, a.code_postal, a.nom_commune].join(';'));
+  }
+  const path = join(dir, 'data', 'mairies.csv');
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  yaml(dir, (y) => y.replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.csv'));
+  return path;
+}
+
 const CASES: Case[] = [
   { name: '-C vide', commands: LOAD, prepare: () => ({ global: ['-C', ''], expect: /-C \(--campagne\) vide/ }) },
   { name: '-C vers un fichier', commands: LOAD, prepare: (dir) => ({ global: ['-C', join(dir, 'campagne.yaml')], expect: /est un fichier, pas un dossier/ }) },
@@ -135,17 +157,17 @@ const CASES: Case[] = [
     name: 'un dossier à la place du fichier des mairies',
     commands: DATA,
     prepare: (dir) => {
-      rmSync(join(dir, 'data', 'mairies.csv'));
+      rmSync(flatMairies(dir));
       mkdirSync(join(dir, 'data', 'mairies.csv'));
     },
   },
-  { name: 'mairies en UTF-16 sans BOM', commands: DATA, prepare: (dir) => writeFileSync(join(dir, 'data', 'mairies.csv'), Buffer.from(readFileSync(join(dir, 'data', 'mairies.csv'), 'utf8'), 'utf16le')) },
+  { name: 'mairies en UTF-16 sans BOM', commands: DATA, prepare: (dir) => writeFileSync(join(dir, 'data', 'mairies.csv'), Buffer.from(readFileSync(flatMairies(dir), 'utf8'), 'utf16le')) },
   { name: 'fichier binaire (octets nuls) à la place des maires', commands: DATA, prepare: (dir) => writeFileSync(join(dir, 'data', 'maires.csv'), Buffer.concat([Buffer.from('Code;Nom\n'), Buffer.alloc(300, 0), Buffer.from([1, 2, 3, 0xff])])) },
   {
     name: 'champ de 1 Mo dans les mairies',
     commands: DATA,
     prepare: (dir) => {
-      const path = join(dir, 'data', 'mairies.csv');
+      const path = flatMairies(dir);
       writeFileSync(path, readFileSync(path, 'utf8').replace('Le Bourg;;18250;Achères', `${'Le Bourg '.repeat(115_000)};;18250;Achères`));
     },
   },
@@ -153,7 +175,7 @@ const CASES: Case[] = [
     name: 'adresse électronique de 600 Ko',
     commands: [['check'], ['preview', '45234']],
     prepare: (dir) => {
-      const path = join(dir, 'data', 'mairies.csv');
+      const path = flatMairies(dir);
       writeFileSync(path, readFileSync(path, 'utf8').replace(/^(45234;[^;]*;)[^;]*;/m, `$1${'y'.repeat(600_000)}@orleans.example;`));
     },
   },
@@ -162,14 +184,14 @@ const CASES: Case[] = [
     commands: DATA,
     prepare: (dir) => {
       writeFileSync(join(dir, 'data', 'mairies.xlsx'), Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(2000, 7)]));
-      yaml(dir, (y) => y.replace('mairies: data/mairies.csv', 'mairies: data/mairies.xlsx'));
+      yaml(dir, (y) => y.replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
     },
   },
   {
     name: 'mairies aux fins de ligne mélangées (CRLF, LF, CR)',
     commands: [['check']],
     prepare: (dir) => {
-      const path = join(dir, 'data', 'mairies.csv');
+      const path = flatMairies(dir);
       const lines = readFileSync(path, 'utf8').split('\n');
       writeFileSync(path, lines.map((l, i) => `${l}${['\r\n', '\n', '\r'][Math.floor((3 * i) / lines.length)]}`).join(''));
     },

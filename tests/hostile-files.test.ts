@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow } from './helpers/campaign.js';
-import { relaisJson } from './helpers/cli.js';
+import { relais, relaisJson } from './helpers/cli.js';
 
 /**
  * Files as offices make them, found by hostile testing of the merged reader: each case is a
@@ -169,5 +169,19 @@ describe('a directory CSV cell whose JSON does not parse', () => {
     expect(rejected).toMatchObject({ file: 'data/annuaire.csv', line: 2 });
     expect(rejected!.message).toMatch(/pivot : JSON illisible/);
     expect(rejected!.message).not.toMatch(/Expected|after|property|position|Unexpected|JSON at/);
+  });
+});
+
+describe('a flat list whose adresse column holds the directory JSON (an API export without pivot)', () => {
+  it('reads the address from the JSON, never prints the JSON text in the address block', async () => {
+    const contacts = 'code_insee_commune;nom;adresse_courriel;adresse\n45234;Mairie - Orléans;m@orleans.example;"[{""type_adresse"":""Adresse"",""numero_voie"":""1 place de l\'Étape"",""code_postal"":""45000"",""nom_commune"":""Orléans""},{""type_adresse"":""Adresse postale"",""numero_voie"":""Place de l\'Étape"",""service_distribution"":""CS 40001"",""code_postal"":""45040"",""nom_commune"":""Orléans CEDEX 1""}]"\n';
+    const dir = campaignWith({ mairies: contacts });
+    const { json } = await check(dir);
+    expect(json.warnings.filter((w) => w.kind === 'adresse')).toEqual([]);
+    const preview = await relais(['-C', dir, 'preview', '45234', '--channel', 'lettre']);
+    const shown = await relais(['-C', dir, 'preview', '45234']);
+    expect(preview.code).toBe(0);
+    expect(shown.stdout).toContain("PLACE DE L'ETAPE\nCS 40001\n45040 ORLEANS CEDEX 1");
+    expect(shown.stdout).not.toContain('TYPE_ADRESSE');
   });
 });

@@ -145,3 +145,36 @@ describe('OutageWatch: connection failures in a row, across lanes', () => {
     expect(watch.failed(watch.begin(), 'ETIMEDOUT')).toBe(true);
   });
 });
+
+describe('an SMTP server that answers 421 to every message (shutting down)', () => {
+  it('is an outage: the run stops after a few attempts instead of retrying each message left', async () => {
+    const { SMTPServer } = await import('smtp-server');
+    let mailFrom = 0;
+    // RFC 5321: 421 is "service not available, closing transmission channel" — the whole server.
+    const closing = new SMTPServer({
+      secure: false,
+      logger: false,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      authOptional: true,
+      onMailFrom(_a, _s, callback) {
+        mailFrom++;
+        callback(Object.assign(new Error('Service not available, closing transmission channel'), { responseCode: 421 }));
+      },
+    });
+    closing.on('error', () => undefined);
+    await new Promise<void>((r) => closing.listen(0, '127.0.0.1', r));
+    const port = (closing.server.address() as { port: number }).port;
+    try {
+      const dir = sampleCampaign();
+      const r = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: `smtp://127.0.0.1:${port}`, RELAIS_SMTP_RETRY_MS: '20' } });
+      expect(r.code).toBe(1);
+      expect(r.json.outage).toMatchObject({ sent: 0, remaining: 301 });
+      expect(r.stderr).toContain('serveur SMTP injoignable');
+      // A few attempts in all (three lanes, three rounds), not four for each of the 301 messages.
+      expect(mailFrom).toBeLessThanOrEqual(3 * OUTAGE_LIMIT);
+      expect(rows(dir).filter((x) => x.status !== 'failed-temporary' && x.status !== 'pending')).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => closing.close(() => r()));
+    }
+  });
+});

@@ -15,6 +15,9 @@ export interface FileAccount {
   rejetes: number;
 }
 
+/** Set-aside reason of a line that repeats the header (one export appended to another). */
+export const REPEATED_HEADER = 'en-tête répété (exports mis bout à bout)';
+
 export function newAccount(fichier: string, source: string, format: string): FileAccount {
   return { fichier, source, format, lus: 0, utilises: 0, ecartes: {}, rejetes: 0 };
 }

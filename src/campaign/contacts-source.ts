@@ -12,7 +12,8 @@ import {
   type DirectoryItem,
   type TownHallRecord,
 } from '../data/directory.js';
-import { newAccount, setAside, type FileAccount } from './accounting.js';
+import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
+import { extraValuesMessage } from '../data/table.js';
 import { campaignFilter, departementOfCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -97,7 +98,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     lines.set(commune.code, line);
     account.utilises++;
     contacts.set(commune.code, { ...c, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
-  });
+  }, account);
   return { contacts, file, account };
 }
 
@@ -133,8 +134,10 @@ async function readDirectory(
   const inCampaign = new Set(campaign.departements.map((d) => d.code));
   const candidates = new Map<string, Candidate[]>();
   const seenDeps = new Map<string, number>();
+  // Only a code shaped like one names a département; anything else is a rejection to show.
+  const codeShaped = (insee: string): boolean => /^(\d{5}|2[AB]\d{3})$/i.test(insee);
   const outside = (insee: string): boolean => {
-    if (!insee) return false;
+    if (!codeShaped(insee)) return false;
     const commune = ref.communes.get(insee) ?? ref.communes.get(ref.formerCodes.get(insee) ?? '');
     return !inCampaign.has(commune?.departement ?? departementOfCode(insee));
   };
@@ -143,6 +146,12 @@ async function readDirectory(
       for (const item of batch) {
         account.lus++;
         const where = { file, line: item.line };
+        if (item.repeatedHeader) {
+          setAside(account, REPEATED_HEADER);
+          problems.warning('en-tete-repete', `${WHAT} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, where);
+          continue;
+        }
+        if (item.extra) problems.warning('valeurs-en-trop', extraValuesMessage(WHAT, item.extra), where);
         if (item.error !== undefined) {
           account.rejetes++;
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
@@ -165,6 +174,11 @@ async function readDirectory(
         }
         const th = verdict.townHall;
         const commune: Commune | undefined = ref.communes.get(th.insee) ?? ref.communes.get(ref.formerCodes.get(th.insee) ?? '');
+        if (!commune && !codeShaped(th.insee)) {
+          account.rejetes++;
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE « ${th.insee} » mal formé (5 caractères attendus, comme 45234 ou 2A004)`, { ...where, field: 'pivot' });
+          continue;
+        }
         const dep = commune?.departement ?? departementOfCode(th.insee);
         seenDeps.set(dep, (seenDeps.get(dep) ?? 0) + 1);
         if (!inCampaign.has(dep)) {

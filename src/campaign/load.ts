@@ -228,8 +228,13 @@ async function checkFiles(campaign: Campaign, doc: ReturnType<typeof parseDocume
   ];
   for (const { person, at } of signatures) if (person.signature) files.push({ path: person.signature, at });
   for (const { path, at } of files) {
-    if (!(await isFile(campaignPath(campaign, path)))) {
-      problems.error('fichier-manquant', `fichier introuvable : ${path}`, { file: CAMPAIGN_FILE, field: at.join('.'), ...lineOpt(lineAt(doc, counter, at)) }, 'file');
+    const full = campaignPath(campaign, path);
+    if (!(await isFile(full))) {
+      const where = { file: CAMPAIGN_FILE, field: at.join('.'), ...lineOpt(lineAt(doc, counter, at)) };
+      // "Not found" would be untrue for a folder: say what is there.
+      const folder = await stat(full).then((s) => s.isDirectory(), () => false);
+      if (folder) problems.error('fichier-illisible', `${path} est un dossier, pas un fichier : donnez le chemin du fichier`, where, 'file');
+      else problems.error('fichier-manquant', `fichier introuvable : ${path}`, where, 'file');
     }
   }
 }

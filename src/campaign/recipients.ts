@@ -100,7 +100,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       mayors.set(commune.code, { ...m, file: table.file });
       if (bad) account.rejetes++;
       else account.utilises++;
-    });
+    }, account);
   }
 
   const read = await readContacts(campaign, ref, problems);

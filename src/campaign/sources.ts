@@ -1,7 +1,8 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
+import { DELIMITER_NAMES, extraValues, extraValuesMessage, openTable, repeatsHeader, type Table } from '../data/table.js';
 import type { ColumnMatch } from '../data/columns.js';
+import { REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
 export interface SourceConfig {
@@ -52,17 +53,29 @@ export async function openSource(
   return { table, columns };
 }
 
-/** Streams the rows, turning a read error in the middle of the file into a file-level problem. */
+/**
+ * Streams the rows, turning a read error in the middle of the file into a file-level problem.
+ * A line that repeats the header (one export appended to another, each with its header) is not
+ * data: it is set aside in the account and named, instead of failing as a row of column names.
+ */
 export async function forEachRow(
   table: Table,
   what: string,
   problems: ProblemList,
   visit: (values: string[], line: number) => void,
+  account?: FileAccount,
 ): Promise<number> {
   let count = 0;
   try {
     for await (const row of table.rows) {
       count++;
+      if (account && repeatsHeader(table, row.values)) {
+        setAside(account, REPEATED_HEADER);
+        problems.warning('en-tete-repete', `${what} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: row.line });
+        continue;
+      }
+      const extra = extraValues(table, row.values);
+      if (extra) problems.warning('valeurs-en-trop', extraValuesMessage(what, extra), { file: table.file, line: row.line });
       visit(row.values, row.line);
     }
   } catch (err) {

@@ -26,6 +26,8 @@ const KIND_LABELS: Record<string, string> = {
   'courriel-invalide': 'Adresse électronique mal formée (envoi postal)',
   'courriels-multiples': 'Plusieurs adresses électroniques (la première valide est utilisée)',
   'code-repare': 'Code complété de son zéro initial',
+  'en-tete-repete': 'En-tête répété (exports mis bout à bout)',
+  'valeurs-en-trop': 'Ligne avec plus de valeurs que de colonnes',
   'fiche-rejetee': "Fiche de l'annuaire rejetée",
   'mairie-en-double': 'Plusieurs mairies pour une commune (une seule retenue)',
   'mairie-secondaire': 'Commune sans mairie principale dans l’annuaire',

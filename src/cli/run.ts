@@ -21,6 +21,7 @@ import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
+import { outageMessage, runProblems } from './schedule-run.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
@@ -105,8 +106,20 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         } finally {
           journal.close();
         }
-        const posts = { publiees: published.published.length, prevues: queued, refusees: published.failed.length, reportees: published.deferred.length };
+        const posts = {
+          publiees: published.published.length,
+          prevues: queued,
+          refusees: published.failed.length,
+          reportees: published.deferred.length,
+          // What makes ok false besides refusals: said in the document, not only by the exit code.
+          enRetard: published.late.length,
+          nonConfirmees: published.unconfirmed.length,
+          identifiantsRefuses: [...new Set(published.authErrors)],
+          panne: published.outage ? outageMessage(published, queued) : null,
+        };
         out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+        for (const line of runProblems(out, published, 'relais run')) out.note(`   ${line}`);
+        if (published.outage) out.note(out.colors.red(`   ✖ ${outageMessage(published, queued).replace('relancez « relais schedule run »', 'relancez « relais run »')}`));
         // One notion of failure for ok, the exit code and the table (see emailsOk, postsOk).
         const ok = sent.ok && postsOk(published);
         if (!ok) ctx.fail(1);

@@ -48,14 +48,24 @@ export function tallyLine(t: Tally): string {
 function printRun(out: Output, r: RunResult): void {
   for (const p of r.published) out.line(`✔ n° ${p.id} ${p.channel} : publié ${p.url ?? p.remoteId}`);
   for (const p of r.rehearsed) out.line(`✎ n° ${p.id} ${p.channel} : répétition écrite dans ${p.path}${p.late ? ' (en retard : datée d’aujourd’hui)' : ''} — rien n’est publié sans compte configuré`);
-  for (const p of r.failed) out.line(out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`));
-  for (const p of r.deferred) out.line(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${p.until}` : ''}`));
-  for (const p of r.unconfirmed) out.line(out.colors.yellow(`? n° ${p.id} ${p.channel} : ${p.reason} — vérifiez sur le réseau ; « relais schedule list » le garde en « non confirmé »`));
-  for (const p of r.late) out.line(out.colors.yellow(`! n° ${p.id} ${p.channel} : prévue le ${p.local}, il y a plus de 24 h — pas publiée (« relais schedule run --publish-late » la publie maintenant, « relais schedule cancel ${p.id} » l’annule)`));
-  for (const m of new Set(r.authErrors)) out.line(out.colors.red(`✖ ${m}`));
+  for (const line of runProblems(out, r, 'relais schedule run')) out.line(line);
 }
 
-function outageMessage(r: RunResult, remaining: number): string {
+/**
+ * What went wrong in a publication run, one line each: `relais run` says the same lines as
+ * `schedule run`, so that its exit code 1 never comes without its reason.
+ */
+export function runProblems(out: Output, r: RunResult, command: string): string[] {
+  const lines: string[] = [];
+  for (const p of r.failed) lines.push(out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`));
+  for (const p of r.deferred) lines.push(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${p.until}` : ''}`));
+  for (const p of r.unconfirmed) lines.push(out.colors.yellow(`? n° ${p.id} ${p.channel} : ${p.reason} — vérifiez sur le réseau ; « relais schedule list » le garde en « non confirmé »`));
+  for (const p of r.late) lines.push(out.colors.yellow(`! n° ${p.id} ${p.channel} : prévue le ${p.local}, il y a plus de 24 h — pas publiée (« ${command} --publish-late » la publie maintenant, « relais schedule cancel ${p.id} » l’annule)`));
+  for (const m of new Set(r.authErrors)) lines.push(out.colors.red(`✖ ${m}`));
+  return lines;
+}
+
+export function outageMessage(r: RunResult, remaining: number): string {
   const o = r.outage!;
   const name = NAMES[o.channel as Network] ?? o.channel;
   return (

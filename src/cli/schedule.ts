@@ -83,10 +83,19 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .description('les publications prévues et leur sort')
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      await withStore(ctx, (store, _campaign, media) => {
+      await withStore(ctx, (store, campaign, media) => {
         const posts = store.list();
         if (ctx.out.json) return ctx.out.document(posts.map((p) => ({ ...p, medias: media.of(p.id) })));
-        if (!posts.length) return ctx.out.line('Aucune publication prévue.');
+        if (!posts.length) {
+          // The campaign's own posts enter the journal at the next run: say so, not "none".
+          const declared = campaign.config.publications?.length ?? 0;
+          if (declared) {
+            return ctx.out.line(
+              `Aucune publication dans le journal pour l’instant : ${declared > 1 ? `les ${declared} publications` : 'la publication'} de campagne.yaml ${declared > 1 ? 'seront mises' : 'sera mise'} en file au prochain « relais schedule run » (ou « relais run »).`,
+            );
+          }
+          return ctx.out.line('Aucune publication prévue.');
+        }
         ctx.out.line(tallyLine(tally(posts)));
         for (const p of posts) {
           ctx.out.line(`n° ${p.id}  ${p.channel.padEnd(8)} ${p.local_time} ${p.tz}  ${LABELS[p.status].padEnd(12)} ${p.text.slice(0, 60).replace(/\s+/g, ' ')}${p.text.length > 60 ? '…' : ''}`);

@@ -1,5 +1,6 @@
 import { repairInsee, repairPostalCode } from './cog.js';
 import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
+import { letterAddress, nested } from './directory.js';
 
 /**
  * Town-hall contacts: email and postal address. Not in the RNE: they come from the service-public
@@ -50,7 +51,7 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
   const rawCp = cell(values, indexes, 'code_postal');
   const cp = repairPostalCode(rawCp);
   if (cp.repaired) reparations.push(`code postal ${rawCp} complété en ${cp.code} (zéro initial perdu)`);
-  return {
+  const flat = {
     line,
     insee: insee.code,
     courriel: cell(values, indexes, 'courriel'),
@@ -63,6 +64,22 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
     telephone: cell(values, indexes, 'telephone'),
     reparations,
   };
+  return withDirectoryAddress(flat);
+}
+
+/**
+ * An API export saved without its `pivot` column is read as a flat list, and its `adresse`
+ * column holds the directory's JSON list: the letter's address comes from that list (postal
+ * address first), never from its text.
+ */
+function withDirectoryAddress(c: ContactRecord): ContactRecord {
+  if (!/^[[{]/.test(c.voie)) return c;
+  const list = nested(c.voie);
+  const a = list.ok ? letterAddress(list.value) : undefined;
+  if (!a) return c;
+  const cp = repairPostalCode(a.codePostal);
+  if (cp.repaired) c.reparations.push(`code postal ${a.codePostal} complété en ${cp.code} (zéro initial perdu)`);
+  return { ...c, complement1: a.complement1, complement2: a.complement2, voie: a.voie, distribution: a.distribution, codePostal: cp.code || c.codePostal, localite: a.localite || c.localite };
 }
 
 export interface EmailChoice {

@@ -3,8 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { normalizeHeader } from './columns.js';
-import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
-import { openTable, type Table } from './table.js';
+import { jsonParseReason, jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
+import { extraValues, isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
 /**
@@ -85,7 +85,7 @@ export function nested(value: unknown): { ok: true; value: unknown[] } | { ok: f
         const parsed: unknown = JSON.parse(t);
         return { ok: true, value: Array.isArray(parsed) ? parsed : [parsed] };
       } catch (err) {
-        return { ok: false, error: `JSON illisible (${(err as Error).message})` };
+        return { ok: false, error: `JSON illisible (${jsonParseReason(err)})` };
       }
     }
     return { ok: true, value: [t] };
@@ -229,6 +229,10 @@ export interface DirectoryItem {
   line: number;
   value?: unknown;
   error?: string;
+  /** A table line that repeats the header (two exports appended): not a record. */
+  repeatedHeader?: boolean;
+  /** A table line with more values than the header has columns (see extraValues). */
+  extra?: { values: number; columns: number };
 }
 
 export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
@@ -264,6 +268,12 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
   }
   if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
   const bytes = await head(path, 4096);
+  if (isOpenDocument(bytes)) throw new RelaisError(OPEN_DOCUMENT, { file });
+  // Notepad's "Unicode" is UTF-16: the JSON reader takes UTF-8 only, and as a table it is noise.
+  const { decoder } = sniffEncoding(bytes);
+  if (decoder.startsWith('utf-16') && /^\uFEFF?\s*[[{]/.test(new TextDecoder(decoder).decode(bytes.subarray(0, bytes.length & ~1)))) {
+    throw new RelaisError(`fichier JSON enregistré en UTF-16 : relais lit l'annuaire en UTF-8 ; réenregistrez-le en UTF-8`, { file, line: 1 });
+  }
   if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) || bytes.subarray(0, 4).equals(Buffer.from('PK\x05\x06', 'latin1'))) {
     const entries = await zipEntries(path, file);
     if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'flat' };
@@ -312,11 +322,16 @@ export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[
   const keys = table.header.map((h) => normalizeHeader(h).replace(/ /g, '_'));
   let index = 0;
   for await (const row of table.rows) {
+    if (repeatsHeader(table, row.values)) {
+      yield [{ index, line: row.line, repeatedHeader: true }];
+      continue;
+    }
     const record: Record<string, unknown> = {};
     keys.forEach((k, i) => {
       if (k && !(k in record)) record[k] = row.values[i] ?? '';
     });
-    yield [{ index: ++index, line: row.line, value: record }];
+    const extra = extraValues(table, row.values);
+    yield [{ index: ++index, line: row.line, value: record, ...(extra ? { extra } : {}) }];
   }
 }
 

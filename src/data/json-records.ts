@@ -96,7 +96,7 @@ export class JsonRecordSplitter {
     try {
       out.push({ index, line, value: JSON.parse(text) });
     } catch (err) {
-      out.push({ index, line, error: `JSON invalide (${(err as Error).message.replace(/^JSON\.parse: /, '')})` });
+      out.push({ index, line, error: `JSON invalide (${jsonParseReason(err)})` });
     }
   }
 
@@ -202,4 +202,15 @@ export async function* jsonRecords(stream: AsyncIterable<Buffer | string>): Asyn
   }
   const last = splitter.end();
   if (last.length) yield last;
+}
+
+/**
+ * Why JSON.parse failed, in French: its own message is English ("Expected ',' or '}' after
+ * property value in JSON at position 65"); the position is what helps the user.
+ */
+export function jsonParseReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/unexpected end|unterminated/i.test(message)) return 'le texte s’arrête avant la fin : coupé ou guillemet jamais refermé';
+  const at = /position (\d+)/.exec(message)?.[1];
+  return at !== undefined ? `texte mal formé près du caractère ${Number(at) + 1}` : 'texte mal formé';
 }

@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { RelaisError, systemReason } from '../errors.js';
+import { normalizeHeader } from './columns.js';
 import { readXlsx } from './xlsx.js';
 
 /**
@@ -179,6 +180,45 @@ function csvErrorToRelais(err: unknown, file: string, line: number): RelaisError
   return unreadable(err, file);
 }
 
+/** Cells compared as column names, without a BOM and the empty cells a spreadsheet adds at the end. */
+function headerKey(cells: string[]): string {
+  const names = cells.map((c) => normalizeHeader(c.replace(/^\uFEFF/, '')));
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  return names.join('\u0000');
+}
+
+/**
+ * A row whose non-empty values run past the header's columns: a separator inside an unquoted
+ * value shifted the cells, and the last ones would be dropped without a word. Trailing empty
+ * cells (a spreadsheet's `;;`) are not counted. Returns the counts to name, or undefined.
+ */
+export function extraValues(table: Pick<Table, 'header'>, values: string[]): { values: number; columns: number } | undefined {
+  let columns = table.header.length;
+  while (columns > 0 && table.header[columns - 1]!.trim() === '') columns--;
+  let last = values.length;
+  while (last > 0 && values[last - 1]!.trim() === '') last--;
+  return last > columns ? { values: last, columns } : undefined;
+}
+
+export function extraValuesMessage(what: string, extra: { values: number; columns: number }): string {
+  return `${what} : ${extra.values} valeurs pour ${extra.columns} colonnes — un séparateur dans une valeur sans guillemets ? Les valeurs en trop sont ignorées : vérifiez la ligne`;
+}
+
+/** A row that repeats the header: one export appended to another, each with its header line. */
+export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): boolean {
+  return values.length > 0 && headerKey(values) === headerKey(table.header);
+}
+
+/**
+ * LibreOffice's own format (.ods, common in French administrations): a zip whose first member,
+ * stored uncompressed by the standard, is `mimetype` holding the OpenDocument type.
+ */
+export function isOpenDocument(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(0, 120)).toString('latin1').includes('mimetypeapplication/vnd.oasis.opendocument');
+}
+
+export const OPEN_DOCUMENT = `classeur OpenDocument (LibreOffice, .ods) : relais lit les classeurs Excel .xlsx et les fichiers CSV ; enregistrez-le sous l'un de ces formats`;
+
 /** A file that cannot be opened or read: the system's reason, in French. */
 export function unreadable(err: unknown, file: string): RelaisError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -211,6 +251,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   } catch (err) {
     throw unreadable(err, file);
   }
+  if (isOpenDocument(sample)) throw new RelaisError(OPEN_DOCUMENT, { file });
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }

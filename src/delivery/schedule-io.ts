@@ -7,7 +7,7 @@ import { CAMPAIGN_FILE, campaignKey, campaignPath, type Campaign } from '../camp
 import { renderMessages } from '../campaign/messages.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell, toCsv } from '../data/csv-write.js';
-import { openTable } from '../data/table.js';
+import { openTable, repeatsHeader } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import type { Problem } from '../problems.js';
 import { Journal } from './journal.js';
@@ -113,6 +113,10 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   let read = 0;
   for await (const row of table.rows) {
     read++;
+    if (repeatsHeader(table, row.values)) {
+      setAside.push({ line: row.line, reason: 'en-tête répété (exports mis bout à bout), pas importée' });
+      continue;
+    }
     const get = (n: string) => (col(n) >= 0 ? (row.values[col(n)] ?? '').trim() : '');
     const statut = get('statut').toLowerCase();
     const closed = CLOSED_STATUSES.get(statut);

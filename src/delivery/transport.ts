@@ -173,6 +173,10 @@ export function classify(err: SmtpError): DeliveryError {
     return new DeliveryError(NO_TLS, 'fatal', reply);
   }
   const code = err.responseCode;
+  // 421 is the server itself going away ("service not available, closing transmission channel",
+  // RFC 5321): it counts toward the outage like a refused connection, or a server answering 421
+  // to everything would be retried once per message left.
+  if (code === 421) return new DeliveryError('serveur SMTP indisponible (421)', 'temporary', reply, true);
   if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
   if (code !== undefined && code >= 400) return new DeliveryError(`refus temporaire du serveur (${code})`, 'temporary', reply);
   // A session that went silent may have been waiting for the answer to a message it already

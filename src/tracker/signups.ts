@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import { newAccount, setAside, type FileAccount } from '../campaign/accounting.js';
+import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
 import { matchColumns, type ColumnSpec } from '../data/columns.js';
+import { repeatsHeader } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
@@ -233,6 +234,13 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       const hasId = field(iId);
       const future = d > today;
       if (!hasId || d < 0 || future || code < 0) {
+        // Two exports appended, each with its header: that line is not a sign-up (checked only
+        // when the date does not read, so that the common path pays nothing).
+        if (d < 0 && repeatsHeader(table, Array.from({ length: current.count }, (_, i) => text(i)))) {
+          setAside(account, REPEATED_HEADER);
+          problems.warning('en-tete-repete', `inscriptions : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file, line: current.line });
+          return;
+        }
         rejetes++;
         account.rejetes++;
         const why = !hasId

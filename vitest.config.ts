@@ -8,5 +8,9 @@ export default defineConfig({
     testTimeout: 30_000 * Math.max(1, Number(process.env.RELAIS_FUZZ_RUNS ?? 1)),
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most tests wait on a relais process or a local server: on two cores, three files at a
+    // time keep both busy (vitest's default here is a single worker).
+    maxWorkers: 3,
+    minWorkers: 1,
   },
 });

@@ -117,7 +117,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           identifiantsRefuses: [...new Set(published.authErrors)],
           panne: published.outage ? outageMessage(published, queued) : null,
         };
-        out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+        const rehearsed = published.rehearsed.length;
+        out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${rehearsed ? ` (${plural(rehearsed, 'répétée')} dans out/publications/ : ${rehearsed > 1 ? 'elles restent prévues pour leur réseau' : 'elle reste prévue pour son réseau'})` : Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
         for (const line of runProblems(out, published, 'relais run')) out.note(`   ${line}`);
         if (published.outage) out.note(out.colors.red(`   ✖ ${outageMessage(published, queued).replace('relancez « relais schedule run »', 'relancez « relais run »')}`));
         // One notion of failure for ok, the exit code and the table (see emailsOk, postsOk).

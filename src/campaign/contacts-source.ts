@@ -9,6 +9,7 @@ import {
   isDirectoryHeader,
   sniffContactsFile,
   tableRecords,
+  type AddressFields,
   type DirectoryItem,
   type TownHallRecord,
 } from '../data/directory.js';
@@ -19,15 +20,9 @@ import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 
 /** A town hall's contact, from the flat list or the directory, as the join uses it. */
-export interface TownHallContact {
+export interface TownHallContact extends AddressFields {
   /** Email values as written (a cell may hold several; chooseEmail decides). */
   courriels: string[];
-  complement1: string;
-  complement2: string;
-  voie: string;
-  distribution: string;
-  codePostal: string;
-  localite: string;
   telephone: string;
   file: string;
   line: number;

@@ -1,6 +1,6 @@
 import { repairInsee, repairPostalCode } from './cog.js';
 import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
-import { letterAddress, nested } from './directory.js';
+import { letterAddress, nested, type AddressFields } from './directory.js';
 
 /**
  * Town-hall contacts: email and postal address. Not in the RNE: they come from the service-public
@@ -24,16 +24,10 @@ export function isContactHeader(cells: string[]): boolean {
   return names.some((n) => CONTACT_COLUMNS[0]!.aliases.includes(n));
 }
 
-export interface ContactRecord {
+export interface ContactRecord extends AddressFields {
   line: number;
   insee: string;
   courriel: string;
-  complement1: string;
-  complement2: string;
-  voie: string;
-  distribution: string;
-  codePostal: string;
-  localite: string;
   telephone: string;
   /** Repairs made while reading (French, for a warning naming the line). */
   reparations: string[];

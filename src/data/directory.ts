@@ -36,14 +36,18 @@ import { zipEntries, zipEntryStream } from './zip.js';
  */
 export type DirectoryFormat = 'json' | 'zip' | 'csv' | 'xlsx';
 
-export interface DirectoryAddress {
-  type: string;
+/** The lines of a postal address, as every town-hall source gives them (NF Z10-011 order). */
+export interface AddressFields {
   complement1: string;
   complement2: string;
   voie: string;
   distribution: string;
   codePostal: string;
   localite: string;
+}
+
+export interface DirectoryAddress extends AddressFields {
+  type: string;
 }
 
 /** What relais keeps of a town-hall record. */

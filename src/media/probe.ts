@@ -95,7 +95,26 @@ export async function probeFile(path: string, shown: string): Promise<Probe> {
   }
 }
 
+/**
+ * mp4box reports a damaged file through console.error and console.warn (its Log cannot be turned
+ * below "error"): those English lines would reach the user beside relais's French message, which
+ * says the same thing. relais itself never writes through console.
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const { error, warn, info, log } = console;
+  console.error = console.warn = console.info = console.log = () => undefined;
+  try {
+    return await work();
+  } finally {
+    Object.assign(console, { error, warn, info, log });
+  }
+}
+
 async function probeMp4(handle: FileHandle, size: number, shown: string): Promise<VideoFacts> {
+  return quietly(() => readMp4(handle, size, shown));
+}
+
+async function readMp4(handle: FileHandle, size: number, shown: string): Promise<VideoFacts> {
   const { createFile, MP4BoxBuffer } = await import('mp4box');
   const file = createFile(false);
   let info: import('mp4box').Movie | undefined;
@@ -112,7 +131,8 @@ async function probeMp4(handle: FileHandle, size: number, shown: string): Promis
     offset = typeof next === 'number' && next > offset ? next : offset + bytesRead;
   }
   if (!info) file.flush();
-  if (!info) throw new RelaisError(`${shown} : vidéo MP4 illisible${failure ? ` (${failure})` : ' (index « moov » introuvable)'}`, { file: shown });
+  // mp4box's own reason is English: the French one says what the user can act on.
+  if (!info) throw new RelaisError(`${shown} : vidéo MP4 illisible (${failure ? 'structure MP4 abîmée ou fichier coupé' : 'index « moov » introuvable'}) : réexportez la vidéo en MP4 (H.264/AAC)`, { file: shown });
   const video = info.videoTracks[0];
   const audio = info.audioTracks[0];
   const durationSec = info.timescale ? info.duration / info.timescale : 0;

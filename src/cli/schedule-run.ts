@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { askYesNo } from './confirm.js';
 import { readyCampaign } from '../campaign/check.js';
 import { pause } from '../delivery/grace.js';
 import type { Network, Post, PostStore } from '../delivery/posts-store.js';
@@ -78,18 +78,7 @@ export function outageMessage(r: RunResult, remaining: number): string {
 async function askLate(out: Output, posts: Post[]): Promise<boolean> {
   out.note(`${n(posts.length, 'publication prévue', 'publications prévues')} il y a plus de 24 h :`);
   for (const p of posts) out.note(`  n° ${p.id} ${p.channel} prévue le ${p.local_time} ${p.tz}`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const cancel = new AbortController();
-  rl.on('SIGINT', () => cancel.abort());
-  try {
-    const answer = await rl.question('Les publier maintenant sur les réseaux ? [o/N] ', { signal: cancel.signal });
-    return /^(o|oui|y|yes)$/i.test(answer.trim());
-  } catch (err) {
-    if (cancel.signal.aborted) return false;
-    throw err;
-  } finally {
-    rl.close();
-  }
+  return askYesNo('Les publier maintenant sur les réseaux ?');
 }
 
 /** Posts this run would publish late on a network: what the confirmation is about. */

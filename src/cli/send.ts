@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { askYesNo } from './confirm.js';
 import type { Command } from 'commander';
 import { readyCampaign } from '../campaign/check.js';
 import { normalizeInsee } from '../data/cog.js';
@@ -41,20 +41,7 @@ function printPlan(out: Output, plan: SendPlan): void {
 
 export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
   printPlan(out, plan);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  // On a terminal readline takes Ctrl-C for itself: it answers « non » instead of leaving the
-  // question waiting forever.
-  const cancel = new AbortController();
-  rl.on('SIGINT', () => cancel.abort());
-  try {
-    const answer = await rl.question(plan.toSend.length === 1 ? 'Envoyer ce message maintenant ? [o/N] ' : `Envoyer ces ${plan.toSend.length} messages maintenant ? [o/N] `, { signal: cancel.signal });
-    return /^(o|oui|y|yes)$/i.test(answer.trim());
-  } catch (err) {
-    if (cancel.signal.aborted) return false;
-    throw err;
-  } finally {
-    rl.close();
-  }
+  return askYesNo(plan.toSend.length === 1 ? 'Envoyer ce message maintenant ?' : `Envoyer ces ${plan.toSend.length} messages maintenant ?`);
 }
 
 /** The journal's figures for the selection, plurals agreed. */

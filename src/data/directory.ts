@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { normalizeHeader } from './columns.js';
 import { jsonParseReason, jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
-import { extraValues, isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
+import { dataFileSize, extraValues, isOpenDocument, OPEN_DOCUMENT, openTable, repeatsHeader, sniffEncoding, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
 /**
@@ -261,16 +261,7 @@ async function head(path: string, n: number): Promise<Buffer> {
  * a RelaisError for what is no table nor directory at all: an HTML page, a compressed file.
  */
 export async function sniffContactsFile(path: string, file: string): Promise<ContactsFileKind & { jsonMember?: string }> {
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new RelaisError(`ce n'est pas un fichier`, { file });
-    size = s.size;
-  } catch (err) {
-    if (err instanceof RelaisError) throw err;
-    throw new RelaisError(`fichier introuvable`, { file });
-  }
-  if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
+  await dataFileSize(path, file);
   const bytes = await head(path, 4096);
   if (isOpenDocument(bytes)) throw new RelaisError(OPEN_DOCUMENT, { file });
   // Notepad's "Unicode" is UTF-16: the JSON reader takes UTF-8 only, and as a table it is noise.

@@ -235,8 +235,8 @@ export function unreadable(err: unknown, file: string): RelaisError {
   return new RelaisError(`lecture impossible : ${systemReason(err) ?? `erreur du système (${code ?? 'inconnue'})`}`, { file }, { cause: err });
 }
 
-export async function openTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
-  const file = options.displayName ?? path;
+/** The size of a data file that exists, is a file and holds something; else a French error. */
+export async function dataFileSize(path: string, file: string): Promise<number> {
   let size: number;
   try {
     const s = await stat(path);
@@ -247,6 +247,12 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     throw unreadable(err, file);
   }
   if (size === 0) throw new RelaisError(`fichier vide`, { file, line: 1 });
+  return size;
+}
+
+export async function openTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
+  const file = options.displayName ?? path;
+  const size = await dataFileSize(path, file);
   if (/\.xlsx$/i.test(path)) return readXlsx(path, file, options.isHeader);
 
   const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));

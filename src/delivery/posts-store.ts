@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Journal } from './journal.js';
+import { alive } from './lock.js';
 
 /**
  * Planned social posts, in the campaign's journal: one row per post and network, with its due
@@ -74,14 +75,6 @@ function upgrade(db: Database.Database): void {
   }).immediate();
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class PostStore {
   private readonly db: Database.Database;

@@ -34,10 +34,10 @@ export async function readImage(campaign: Campaign, path: string, field: string)
   return data;
 }
 
-export async function loadAssets(campaign: Campaign): Promise<LetterAssets> {
-  const c = campaign.config;
-  const p = c.polices;
-  const fonts = p
+/** The campaign's own fonts (`polices:`), else the free ones relais ships. */
+export function campaignFonts(campaign: Campaign): FontFiles {
+  const p = campaign.config.polices;
+  return p
     ? loadFonts({
         regular: campaignPath(campaign, p.normale),
         ...(p.grasse ? { bold: campaignPath(campaign, p.grasse) } : {}),
@@ -45,6 +45,11 @@ export async function loadAssets(campaign: Campaign): Promise<LetterAssets> {
         shown: { regular: p.normale, ...(p.grasse ? { bold: p.grasse } : {}), ...(p.italique ? { italic: p.italique } : {}) },
       })
     : loadFonts();
+}
+
+export async function loadAssets(campaign: Campaign): Promise<LetterAssets> {
+  const c = campaign.config;
+  const fonts = campaignFonts(campaign);
   const logo = c.logo ? await readImage(campaign, c.logo, 'logo') : undefined;
   const ars = c.ars.signataire.signature ? await readImage(campaign, c.ars.signataire.signature, 'ars.signataire.signature') : undefined;
   const prefets = new Map<string, Buffer | undefined>();

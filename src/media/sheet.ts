@@ -1,6 +1,6 @@
 import type { Campaign } from '../campaign/load.js';
-import { campaignPath } from '../campaign/load.js';
-import { loadFonts, type FontFiles } from '../letters/fonts.js';
+import { campaignFonts } from '../letters/assets.js';
+import type { FontFiles } from '../letters/fonts.js';
 import PDFDocument from 'pdfkit';
 import { drawQr } from '../letters/layout.js';
 import { frenchDate as formatDate } from '../text/format.js';
@@ -15,18 +15,6 @@ import { frenchDate as formatDate } from '../text/format.js';
 export const SHEET_FILE = 'fiche-synthetique.pdf';
 
 const mm = (n: number) => (n * 72) / 25.4;
-
-export function campaignFonts(campaign: Campaign): FontFiles {
-  const p = campaign.config.polices;
-  return p
-    ? loadFonts({
-        regular: campaignPath(campaign, p.normale),
-        ...(p.grasse ? { bold: campaignPath(campaign, p.grasse) } : {}),
-        ...(p.italique ? { italic: campaignPath(campaign, p.italique) } : {}),
-        shown: { regular: p.normale, ...(p.grasse ? { bold: p.grasse } : {}), ...(p.italique ? { italic: p.italique } : {}) },
-      })
-    : loadFonts();
-}
 
 /** Steps a volunteer follows, said for the mayors to pass on. */
 export function signUpSteps(platform: { nom: string; url: string }): string[] {

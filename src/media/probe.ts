@@ -82,9 +82,9 @@ export async function probeFile(path: string, shown: string): Promise<Probe> {
     const base = { size, format, kind: KIND[format], mime: MIME[format] };
     let facts: Partial<Probe>;
     if (format === 'mp4') facts = { video: await probeMp4(handle, size, shown).catch((err: unknown) => {
-      // mp4box may throw on a damaged box: that is the file's fault, said as such.
+      // mp4box may throw on a damaged box: that is the file's fault, said as such (its reason is English).
       if (err instanceof RelaisError) throw err;
-      throw new RelaisError(`${shown} : vidéo MP4 illisible (${err instanceof Error ? err.message : String(err)})`, { file: shown });
+      throw new RelaisError(`${shown} : vidéo MP4 illisible (structure MP4 abîmée ou fichier coupé) : réexportez la vidéo en MP4 (H.264/AAC)`, { file: shown });
     }) };
     else if (format === 'png') facts = { image: { width: head.readUInt32BE(16), height: head.readUInt32BE(20) } };
     else if (format === 'jpeg') facts = { image: await jpegSize(handle, size, shown) };

@@ -54,6 +54,8 @@ export function departementContext(campaign: Campaign, dep: CampaignDepartement,
       sigle: c.ars.sigle ?? 'ARS',
       signataire: { prenom: ars.prenom, nom: ars.nom, genre: ars.genre, titre: ars.titre ?? directorTitle(ars.genre, campaign.region?.nom) },
     },
+    /** The campaign's phone and email, for the contact line of the emails, or null. */
+    contact: c.contact ? { telephone: c.contact.telephone, email: c.contact.email, lien_telephone: `tel:+33${c.contact.telephone.slice(1).replace(/ /g, '')}` } : null,
     /** The campaign's video (a link and its size, for emails and the annex), or null. */
     video: campaignVideo(campaign),
     ...(figures

@@ -70,6 +70,19 @@ export function plural(count: unknown, singular: string, pluralForm?: string): s
   return Math.abs(n) < 2 ? singular : (pluralForm ?? `${singular}s`);
 }
 
+/**
+ * A count and its noun, as every report and command prints it: "2 142 doublons", "1 doublon",
+ * "0 doublon" — digits grouped by a narrow no-break space, the noun singular below 2.
+ */
+export function countOf(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${frenchNumber(count)} ${plural(count, singular, pluralForm)}`;
+}
+
+/** "26,7 %": a share (0.267) as a French percentage, the sign after a narrow no-break space. */
+export function frenchPercent(share: number, digits = 1): string {
+  return `${(share * 100).toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }).replace(/[\u202f\u00a0]/g, SPACES.document)}\u202f%`;
+}
+
 export type Sex = 'F' | 'M';
 
 /** "Madame la Maire" / "Monsieur le Maire" from the RNE's Code sexe; both when unknown. */

@@ -69,7 +69,7 @@ describe('the HTML report in a real browser', () => {
     expect(run.stderr).toContain(`2${NNBSP}148 volontaires dans la région ; 2${NNBSP}142 doublons retirés, 0 ligne rejetée, 30 hors région, 4 changements de département.`);
   });
 
-  for (const width of [400, 1000]) {
+  for (const width of [360, 400, 1000]) {
     it(`draws honest charts at ${width} px: one scale each, nothing clipped or overlapping, text legible`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 }, isMobile: width < 500 });
       const tab = await context.newPage();
@@ -107,7 +107,7 @@ describe('the HTML report in a real browser', () => {
     for (const [k, f] of cases.entries()) {
       const file = join(dir, `cas-${k}.html`);
       writeFileSync(file, htmlReport(f, { titre: 'Essai', region: 'Centre-Val de Loire', doublons: 1, rejetes: 1, genere: '10/04/2020' }));
-      for (const width of [400, 1000]) {
+      for (const width of [360, 1000]) {
         const context = await browser.newContext({ viewport: { width, height: 900 }, isMobile: width < 500 });
         const tab = await context.newPage();
         await tab.goto(`file://${file}`);

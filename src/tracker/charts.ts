@@ -1,16 +1,16 @@
 import { frenchNumber } from '../text/format.js';
 
 /**
- * The sign-up charts as inline SVG, drawn for a phone first: 400 units wide, shown between about
- * 0.9 and 1.4 times that size, so that 13-unit text stays legible on a phone and is never huge on
- * a desk. One scale per chart, labelled: the daily sign-ups and the running total are two charts
+ * The sign-up charts as inline SVG, drawn for a phone first: 360 units wide, shown between about
+ * 0.9 times that size (a 360 px phone, less the page's margins) and 1.45 times (the page caps it
+ * at 520 px), so that 13-unit text stays legible on a phone and is never huge on a desk. One scale per chart, labelled: the daily sign-ups and the running total are two charts
  * on the same days, never one drawing with two unmarked scales. Pure: text in, text out.
  */
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-export const CHART_WIDTH = 400;
+export const CHART_WIDTH = 360;
 const FONT = 13;
 const BLUE = '#000091';
 const LIGHT = '#8585f6';
@@ -86,7 +86,7 @@ function dayFrame(days: Day[], axisTitle: string) {
   const band = (x1 - x0) / days.length;
   const y = (v: number) => y0 - (v / top) * (y0 - y1);
   const centre = (i: number) => x0 + (i + 0.5) * band;
-  const dateW = textWidth('00/00', 12);
+  const dateW = textWidth('00/00');
   const every = Math.max(1, Math.ceil((dateW + 8) / band));
   const dates = days
     .map((d, i) => ({ d, i }))
@@ -126,4 +126,4 @@ export function cumulativeChart(days: Day[], title: string, axisTitle: string): 
 }
 
 /** The charts' type sizes, in view-box units (see CHART_WIDTH). */
-export const CHART_CSS = `svg .l{font-size:${FONT + 1}px}svg .v{font-size:${FONT}px;fill:#333}svg .a{font-size:12px;fill:#555}svg .t{font-size:${FONT}px;font-weight:600;fill:#333}`;
+export const CHART_CSS = `svg .l{font-size:${FONT + 1}px}svg .v{font-size:${FONT}px;fill:#333}svg .a{font-size:${FONT}px;fill:#555}svg .t{font-size:${FONT}px;font-weight:600;fill:#333}`;

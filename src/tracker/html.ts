@@ -35,7 +35,7 @@ h1{font-size:1.4rem;color:${BLUE};margin:.2em 0}
 .kpi{background:#f5f5fe;border-left:4px solid ${BLUE};padding:10px 12px}
 .kpi b{display:block;font-size:1.6rem}
 figure{margin:20px 0}figcaption{font-weight:600;margin-bottom:6px}
-svg{display:block;width:100%;max-width:560px;height:auto;overflow:hidden}${CHART_CSS}
+svg{display:block;width:100%;max-width:520px;height:auto;overflow:hidden}${CHART_CSS}
 table{border-collapse:collapse;width:100%;font-size:.95rem}td,th{padding:4px 6px;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;white-space:nowrap}
 footer{color:#666;font-size:.85rem;margin-top:24px}
 </style></head><body>

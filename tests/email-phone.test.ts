@@ -107,5 +107,5 @@ describe('the contact: section of campagne.yaml', () => {
     expect(b.code, b.stderr).toBe(0);
     expect(JSON.stringify(b.json)).toContain('Avec nos remerciements');
     expect(JSON.stringify(b.json)).not.toContain('Contact :');
-  });
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bareUrl, directorTitle, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, prefectTitle, roundDown } from '../src/text/format.js';
-import { countOf, frenchPercent, shortenQuotes } from '../src/text/format.js';
+import { countOf, frenchPercent, shortenQuotes, telLink } from '../src/text/format.js';
 import { axisTicks } from '../src/tracker/charts.js';
 
 describe('French dates', () => {
@@ -65,6 +65,18 @@ describe('French numbers', () => {
     expect(frenchPercent(0.267)).toBe('26,7\u202f%');
     expect(frenchPercent(0.5)).toBe('50,0\u202f%');
     expect(frenchPercent(12.345, 0)).toBe('1\u202f235\u202f%');
+  });
+});
+
+describe('phone links', () => {
+  it.each([
+    ['02 61 91 12 34', 'tel:+33261911234'],
+    ['06 12 34 56 78', 'tel:+33612345678'],
+    ['02 62 90 00 00', 'tel:0262900000'],
+    ['05 90 99 00 00', 'tel:0590990000'],
+    ['06 94 00 00 00', 'tel:0694000000'],
+  ])('%s → %s', (phone, link) => {
+    expect(telLink(phone)).toBe(link);
   });
 });
 

@@ -1,5 +1,5 @@
 import { withDe } from '../text/french.js';
-import { directorTitle, prefectTitle } from '../text/format.js';
+import { directorTitle, prefectTitle, telLink } from '../text/format.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import type { Recipient } from './recipients.js';
 import { campaignVideo } from '../media/facts.js';
@@ -55,7 +55,7 @@ export function departementContext(campaign: Campaign, dep: CampaignDepartement,
       signataire: { prenom: ars.prenom, nom: ars.nom, genre: ars.genre, titre: ars.titre ?? directorTitle(ars.genre, campaign.region?.nom) },
     },
     /** The campaign's phone and email, for the contact line of the emails, or null. */
-    contact: c.contact ? { telephone: c.contact.telephone, email: c.contact.email, lien_telephone: `tel:+33${c.contact.telephone.slice(1).replace(/ /g, '')}` } : null,
+    contact: c.contact ? { telephone: c.contact.telephone, email: c.contact.email, lien_telephone: telLink(c.contact.telephone) } : null,
     /** The campaign's video (a link and its size, for emails and the annex), or null. */
     video: campaignVideo(campaign),
     ...(figures

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bareUrl, directorTitle, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, prefectTitle, roundDown } from '../src/text/format.js';
-import { shortenQuotes } from '../src/text/format.js';
+import { countOf, frenchPercent, shortenQuotes, telLink } from '../src/text/format.js';
+import { axisTicks } from '../src/tracker/charts.js';
 
 describe('French dates', () => {
   it.each([
@@ -48,6 +49,58 @@ describe('French numbers', () => {
     expect(plural(1, 'volontaire')).toBe('volontaire');
     expect(plural(2, 'volontaire')).toBe('volontaires');
     expect(plural(3, 'cheval', 'chevaux')).toBe('chevaux');
+  });
+
+  it.each([
+    [2142, '2\u202f142 doublons'],
+    [1, '1 doublon'],
+    [0, '0 doublon'],
+    [2, '2 doublons'],
+    [1_000_000, '1\u202f000\u202f000 doublons'],
+  ])('counts %d → %s', (n, expected) => {
+    expect(countOf(n, 'doublon', 'doublons')).toBe(expected);
+  });
+
+  it('writes a share as a French percentage', () => {
+    expect(frenchPercent(0.267)).toBe('26,7\u202f%');
+    expect(frenchPercent(0.5)).toBe('50,0\u202f%');
+    expect(frenchPercent(12.345, 0)).toBe('1\u202f235\u202f%');
+  });
+});
+
+describe('phone links', () => {
+  it.each([
+    ['02 61 91 12 34', 'tel:+33261911234'],
+    ['06 12 34 56 78', 'tel:+33612345678'],
+    ['02 62 90 00 00', 'tel:0262900000'],
+    ['05 90 99 00 00', 'tel:0590990000'],
+    ['06 94 00 00 00', 'tel:0694000000'],
+  ])('%s → %s', (phone, link) => {
+    expect(telLink(phone)).toBe(link);
+  });
+});
+
+describe('chart axes', () => {
+  it.each([
+    [397, [0, 100, 200, 300, 400]],
+    [2148, [0, 500, 1000, 1500, 2000, 2500]],
+    [1, [0, 1]],
+    [0, [0, 1]],
+    [7, [0, 2, 4, 6, 8]],
+  ])('ticks for a maximum of %d', (max, ticks) => {
+    expect(axisTicks(max)).toEqual(ticks);
+  });
+
+  it('always reaches the maximum, in whole, evenly spaced steps, and at most a dozen of them', () => {
+    for (let max = 0; max < 5000; max += 7) {
+      const ticks = axisTicks(max);
+      expect(ticks[0]).toBe(0);
+      expect(ticks.at(-1)!).toBeGreaterThanOrEqual(max);
+      expect(ticks.length).toBeLessThanOrEqual(12);
+      const step = ticks[1]!;
+      expect(Number.isInteger(step)).toBe(true);
+      expect(ticks.every((t, i) => t === i * step)).toBe(true);
+    }
   });
 });
 

@@ -111,7 +111,7 @@ describe('relais track', () => {
 
   it('prints a table with shares and bars, and the totals by category', async () => {
     const { stdout } = await relais(['-C', sampleCampaign(), 'track']);
-    expect(stdout).toMatch(/45 {2}Loiret +[\d\u202f]+ +[\d.]+ % +█+/);
+    expect(stdout).toMatch(/45 {2}Loiret +[\d\u202f]+ +\d+,\d\u202f% +█+/);
     expect(stdout).toContain('Total région');
     expect(stdout).toContain('soignant');
   });
@@ -193,8 +193,8 @@ describe('relais track: bad input', () => {
     const r = await relais(['-C', dir, 'track', '--out', file], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
     expect(r.code).toBe(0);
     const text = readFileSync(file, 'utf8');
-    expect(text).toMatch(/^45 {2}Loiret +573 +26\.7 %/m);
-    expect(text).toMatch(/Total région +2\s148/);
+    expect(text).toMatch(/^45 {2}Loiret +573 +26,7\u202f%/m);
+    expect(text).toMatch(/Total région +2\u202f148/);
     expect(text).not.toContain('\x1b[');
   });
 

@@ -1,5 +1,5 @@
 import { withDe } from '../text/french.js';
-import { directorTitle, prefectTitle } from '../text/format.js';
+import { directorTitle, prefectTitle, telLink } from '../text/format.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import type { Recipient } from './recipients.js';
 import { campaignVideo } from '../media/facts.js';
@@ -54,6 +54,8 @@ export function departementContext(campaign: Campaign, dep: CampaignDepartement,
       sigle: c.ars.sigle ?? 'ARS',
       signataire: { prenom: ars.prenom, nom: ars.nom, genre: ars.genre, titre: ars.titre ?? directorTitle(ars.genre, campaign.region?.nom) },
     },
+    /** The campaign's phone and email, for the contact line of the emails, or null. */
+    contact: c.contact ? { telephone: c.contact.telephone, email: c.contact.email, lien_telephone: telLink(c.contact.telephone) } : null,
     /** The campaign's video (a link and its size, for emails and the annex), or null. */
     video: campaignVideo(campaign),
     ...(figures

@@ -17,6 +17,26 @@ const isoDate = z
 const url = z.url({ error: 'adresse web attendue (https://…)', protocol: /^https?$/ });
 const text = z.string({ error: 'texte attendu' }).trim().min(1, { error: 'texte vide' });
 const genre = z.enum(['F', 'M'], { error: 'genre attendu : F ou M' });
+/**
+ * A French phone number as people write it (02 61 91 12 34, 02.61.91.12.34, +33 2 61 91 12 34):
+ * ten digits from 0, or +33 and nine. YAML reads 0261911234 as a number and drops its 0: that is
+ * said, so that the user writes it with its spaces.
+ */
+const PHONE_ERROR = 'numéro de téléphone français attendu, par exemple 02 61 91 12 34 ou +33 2 61 91 12 34';
+const phone = z.union([z.string(), z.number()], { error: PHONE_ERROR }).transform((value, ctx) => {
+  if (typeof value === 'number') {
+    ctx.addIssue({ code: 'custom', message: `${PHONE_ERROR} : écrivez-le avec ses espaces, YAML lit ${value} comme un nombre et perd le 0 initial` });
+    return z.NEVER;
+  }
+  const digits = value.replace(/[\s.\-\u00a0\u202f]/g, '').replace(/^(?:\+33|0033)(?:\(0\))?/, '0');
+  if (!/^0[1-9]\d{8}$/.test(digits)) {
+    ctx.addIssue({ code: 'custom', message: `${PHONE_ERROR} (reçu « ${value.trim()} »)` });
+    return z.NEVER;
+  }
+  // Written the French way, in pairs: how the email shows it.
+  return digits.replace(/(\d\d)(?=\d)/g, '$1 ');
+});
+
 /** YAML reads 45 as a number and 01 as 1: codes are taken back to strings and repaired. */
 const code = z.union([z.string(), z.number()]).transform((v) => String(v).trim().toUpperCase());
 
@@ -85,6 +105,13 @@ export const campaignSchema = z.strictObject({
       repondre_a: z.email({ error: 'adresse électronique attendue' }).optional(),
       /** The envelope sender (Return-Path): the mailbox where bounces land, read by `relais bounces`. */
       retour: z.email({ error: 'adresse électronique attendue' }).optional(),
+    })
+    .optional(),
+  /** The campaign's contact, written at the foot of every email ("Contact : téléphone · email"). */
+  contact: z
+    .strictObject({
+      telephone: phone,
+      email: z.email({ error: 'adresse électronique attendue (par exemple renfort-covid@ars.sante.fr)' }),
     })
     .optional(),
   pieces_jointes: z.array(text).optional(),

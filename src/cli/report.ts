@@ -1,7 +1,7 @@
 import { formatLocation } from '../errors.js';
 import type { Problem } from '../problems.js';
 import type { Output } from './output.js';
-import { shortenQuotes } from '../text/format.js';
+import { countOf, frenchNumber, shortenQuotes } from '../text/format.js';
 
 /** French headings for each kind of problem, in the order they are most useful to fix. */
 const KIND_LABELS: Record<string, string> = {
@@ -52,19 +52,18 @@ export function problemLine(p: Problem): string {
 /** Groups by kind; shows the first 50 of each group with the total. */
 export function printProblems(out: Output, title: string, problems: Problem[], colour: (s: string) => string): void {
   if (problems.length === 0) return;
-  out.line(colour(`${title} (${problems.length})`));
+  out.line(colour(`${title} (${frenchNumber(problems.length)})`));
   const groups = new Map<string, Problem[]>();
   for (const p of problems) groups.set(p.kind, [...(groups.get(p.kind) ?? []), p]);
   for (const [kind, list] of groups) {
-    out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${list.length})`);
+    out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${frenchNumber(list.length)})`);
     for (const p of list.slice(0, SHOWN_PER_KIND)) out.line(`    ${problemLine(p)}`);
     if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${plural(list.length - SHOWN_PER_KIND, 'autre')} (tous dans --json)`));
   }
   out.line();
 }
 
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n.toLocaleString('fr-FR')} ${n > 1 ? pluralForm : singular}`;
-}
+/** "2 142 doublons", "1 doublon", "0 doublon": the commands' counts, through the one helper. */
+export const plural = countOf;
 
 export { shortenQuotes } from '../text/format.js';

@@ -11,7 +11,8 @@ import { parseDay } from '../tracker/signups.js';
 import { isoOf, type Figures } from '../tracker/aggregate.js';
 import { contextOf } from './context.js';
 import type { Output } from './output.js';
-import { plural, printProblems } from './report.js';
+import { countOf, frenchNumber, frenchPercent } from '../text/format.js';
+import { printProblems } from './report.js';
 
 const BY = ['departement', 'jour', 'categorie', 'metier'] as const;
 const FORMATS = ['table', 'csv', 'json', 'html'] as const;
@@ -38,11 +39,11 @@ function rowsOf(f: Figures, by: (typeof BY)[number]): { header: string[]; rows: 
 
 /** The table for a terminal (with `colors`) or for a text file (plain). */
 function tableLines(f: Figures, by: (typeof BY)[number], colors: Pick<Output['colors'], 'blue' | 'bold'>): string[] {
-  const fmt = (n: number) => n.toLocaleString('fr-FR');
+  const fmt = (n: number) => frenchNumber(n);
   if (by === 'departement') {
     const max = Math.max(1, ...f.departements.map((d) => d.total));
     return [
-      ...f.departements.map((d) => `${d.code.padEnd(3)} ${d.nom.padEnd(20)} ${fmt(d.total).padStart(7)}  ${(d.part * 100).toFixed(1).padStart(5)} %  ${colors.blue('█'.repeat(Math.round((d.total / max) * 30)))}`),
+      ...f.departements.map((d) => `${d.code.padEnd(3)} ${d.nom.padEnd(20)} ${fmt(d.total).padStart(7)}  ${frenchPercent(d.part).padStart(7)}  ${colors.blue('█'.repeat(Math.round((d.total / max) * 30)))}`),
       colors.bold(`    ${'Total région'.padEnd(20)} ${fmt(f.total).padStart(7)}`),
       '',
       ...Object.entries(f.categories).map(([c, n]) => `    ${c.padEnd(20)} ${fmt(n).padStart(7)}`),
@@ -103,7 +104,7 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
         printProblems(out.toStderr(), 'Lignes à vérifier', notes, out.colors.yellow);
       }
       out.note(
-        `${plural(f.total, 'volontaire')} dans la région ; ${plural(read.doublons, 'doublon retiré', 'doublons retirés')}, ${plural(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${f.horsRegion.toLocaleString('fr-FR')} hors région, ${plural(read.conflits, 'changement', 'changements')} de département.`,
+        `${countOf(f.total, 'volontaire')} dans la région ; ${countOf(read.doublons, 'doublon retiré', 'doublons retirés')}, ${countOf(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${frenchNumber(f.horsRegion)} hors région, ${countOf(read.conflits, 'changement')} de département.`,
       );
     });
 }

@@ -70,6 +70,29 @@ export function plural(count: unknown, singular: string, pluralForm?: string): s
   return Math.abs(n) < 2 ? singular : (pluralForm ?? `${singular}s`);
 }
 
+/**
+ * A count and its noun, as every report and command prints it: "2 142 doublons", "1 doublon",
+ * "0 doublon" — digits grouped by a narrow no-break space, the noun singular below 2.
+ */
+export function countOf(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${frenchNumber(count)} ${plural(count, singular, pluralForm)}`;
+}
+
+/** "26,7 %": a share (0.267) as a French percentage, the sign after a narrow no-break space. */
+export function frenchPercent(share: number, digits = 1): string {
+  return `${(share * 100).toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }).replace(/[\u202f\u00a0]/g, SPACES.document)}\u202f%`;
+}
+
+/**
+ * The tel: link of a French number written "02 61 91 12 34". Overseas numbers (0262 La Réunion,
+ * 0590 Guadeloupe, 0694 Guyane…) belong to the national plan but not to +33 from abroad: they
+ * keep their national form, which every French phone dials.
+ */
+export function telLink(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return /^0(?:26[239]|508|59[046]|639|69[0-7])/.test(digits) ? `tel:${digits}` : `tel:+33${digits.slice(1)}`;
+}
+
 export type Sex = 'F' | 'M';
 
 /** "Madame la Maire" / "Monsieur le Maire" from the RNE's Code sexe; both when unknown. */

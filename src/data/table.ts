@@ -209,14 +209,22 @@ export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): b
   if (values.length === 0) return false;
   let key = headerKeys.get(table.header);
   if (key === undefined) {
-    key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)) };
+    key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)), firstCells: new Map() };
     headerKeys.set(table.header, key);
   }
-  // Asked of every row of national files: the first cell settles almost every row cheaply.
-  return headerKey(values.slice(0, 1)) === key.first && headerKey(values) === key.whole;
+  // Asked of every row of national files: the first cell settles almost every row, and it takes
+  // few values (a département code, a date): each is normalised once.
+  const cell = values[0]!;
+  let firstMatches = key.firstCells.get(cell);
+  if (firstMatches === undefined) {
+    firstMatches = headerKey([cell]) === key.first;
+    if (key.firstCells.size >= 10_000) key.firstCells.clear();
+    key.firstCells.set(cell, firstMatches);
+  }
+  return firstMatches && headerKey(values) === key.whole;
 }
 
-const headerKeys = new WeakMap<string[], { whole: string; first: string }>();
+const headerKeys = new WeakMap<string[], { whole: string; first: string; firstCells: Map<string, boolean> }>();
 
 /**
  * LibreOffice's own format (.ods, common in French administrations): a zip whose first member,

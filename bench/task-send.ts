@@ -26,7 +26,9 @@ rmSync(join(dir, '.relais'), { recursive: true, force: true });
 
 const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
 const start = performance.now();
+const cpu = process.cpuUsage();
 const summary = await sendCampaign(ready, transport, { communes: chosen });
+const used = process.cpuUsage(cpu);
 const ms = performance.now() - start;
 
 // The journal alone, the same number of rows through the same two writes per message.
@@ -41,4 +43,4 @@ const journalMs = performance.now() - j0;
 journal.close();
 rmSync(join(dir, '.relais'), { recursive: true, force: true });
 sink.kill();
-report({ ms, sent: summary.sent, failed: summary.failed, journalMs });
+report({ ms, cpuMs: (used.user + used.system) / 1000, sent: summary.sent, failed: summary.failed, journalMs });

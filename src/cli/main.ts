@@ -5,7 +5,6 @@ import { RelaisError, UsageError, formatLocation, isSystemError, systemError } f
 import { readSettings, type Settings } from '../settings.js';
 import { packageRoot } from '../paths.js';
 import { redact } from '../secrets.js';
-import { problemLine, shortenQuotes } from './report.js';
 
 export { wasInterrupted } from './interrupt.js';
 
@@ -182,9 +181,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return code;
   } catch (err) {
+    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+    // Only a failure needs the report's wording (and its French number formats): loaded here.
+    const words = await import('./report.js');
     if (err instanceof CommanderError) {
-      if (err.exitCode === 0) return 0; // --help, --version
-      report(await commanderMessage(err, program, argv), json, {}, undefined);
+      report(words, await commanderMessage(err, program, argv), json, {}, undefined);
       // A bare command: its help says what can follow.
       if (err.code === 'commander.help' && pendingHelp) process.stderr.write(`\n${pendingHelp}`);
       return 2;
@@ -193,11 +194,11 @@ export async function main(argv: string[]): Promise<number> {
     const { TemplateError } = await import('../text/templates.js');
     if (err instanceof TemplateError) {
       // Normally caught and grouped by the checks; one that escapes still says where.
-      return reportRelaisError(new RelaisError(err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, { cause: err }), json);
+      return reportRelaisError(words, new RelaisError(err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, { cause: err }), json);
     }
-    if (isSystemError(err)) return reportRelaisError(systemError(err, 'd’accéder à'), json);
-    if (err instanceof RelaisError) return reportRelaisError(err, json);
-    report(`erreur inattendue : ${(err as Error)?.message ?? String(err)} (relancez avec RELAIS_DEBUG=1 pour le détail)`, json, {}, err);
+    if (isSystemError(err)) return reportRelaisError(words, systemError(err, 'd’accéder à'), json);
+    if (err instanceof RelaisError) return reportRelaisError(words, err, json);
+    report(words, `erreur inattendue : ${(err as Error)?.message ?? String(err)} (relancez avec RELAIS_DEBUG=1 pour le détail)`, json, {}, err);
     return 1;
   }
 }
@@ -205,20 +206,22 @@ export async function main(argv: string[]): Promise<number> {
 let debug = false;
 
 /** A typed error: its location, its message, and the list of problems it carries. */
-function reportRelaisError(err: RelaisError, json: boolean): number {
+type Words = typeof import('./report.js');
+
+function reportRelaisError(words: Words, err: RelaisError, json: boolean): number {
   // A message that already names its file is not prefixed with it a second time.
   const named = err.location.file !== undefined && err.location.line === undefined && err.message.includes(err.location.file);
   const where = named ? '' : formatLocation(err.location);
   const field = err.location.field && !err.location.file && !err.message.includes(err.location.field) ? ` (${err.location.field})` : '';
-  report(`${where ? `${where}: ` : ''}${err.message}${field}`, json, { ...err.location, ...(err.details ?? {}) }, err);
+  report(words, `${where ? `${where}: ` : ''}${err.message}${field}`, json, { ...err.location, ...(err.details ?? {}) }, err);
   const errors = err.details?.errors;
-  if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${redact(shortenQuotes(problemLine(p)))}\n`);
+  if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${redact(words.shortenQuotes(words.problemLine(p)))}\n`);
   return err.exitCode;
 }
 
 /** Every error leaves through here: a library's message or stack may quote a URL with its password. */
-function report(message: string, json: boolean, details: Record<string, unknown>, err: unknown): void {
-  message = shortenQuotes(message);
+function report(words: Words, message: string, json: boolean, details: Record<string, unknown>, err: unknown): void {
+  message = words.shortenQuotes(message);
   process.stderr.write(`relais : ${redact(message)}\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
   if (json) process.stdout.write(`${redact(JSON.stringify({ ok: false, error: { message: redact(message), ...details } }, null, 2))}\n`);

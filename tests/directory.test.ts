@@ -461,4 +461,14 @@ describe('every row accounted for: read = used + set aside + rejected', () => {
     for (const r of results) expect(r).toEqual(results[0]);
     expect(results[0]!.map((r) => ('value' in r ? typeof r.value : 'error'))).toEqual(['object', 'number', 'string']);
   });
+
+  it('reads escapes cut at every byte: a backslash ending a chunk still escapes the quote after it', () => {
+    const values = [{ nom: 'a\\', x: '\\"' }, { nom: '\\\\"}]', y: ['\"', '\\'] }, 'fin \\'];
+    const doc = Buffer.from(JSON.stringify({ service: values }));
+    for (let cut = 1; cut < doc.length; cut++) {
+      const splitter = new JsonRecordSplitter();
+      const out = [...splitter.push(doc.subarray(0, cut)), ...splitter.push(doc.subarray(cut)), ...splitter.end()];
+      expect(out.map((r) => ('value' in r ? r.value : r.error))).toEqual(values);
+    }
+  });
 });

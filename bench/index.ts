@@ -124,6 +124,12 @@ if (wanted('envoi')) {
     '≥ 1 000 messages/s, journal < 10 %',
     mb(send.peakMb),
   );
+  line(
+    `pour comparer : le transport seul (nodemailer en pool, ${fmt(Number(f.sent))} messages de ${fmt(Number(f.messageBytes) / 1024)} Ko, sans relais autour)`,
+    `${fmt(Number(f.sent) / (Number(f.transportMs) / 1000))} messages par seconde`,
+    '—',
+    '—',
+  );
 }
 
 if (wanted('suivi')) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { command } from '../bench/measure.js';
 import { commandsFor } from '../src/cli/main.js';
 import { packageRoot } from '../src/paths.js';
 
@@ -57,5 +58,13 @@ describe('start-up', () => {
 
   it.each([[[]], [['--help']], [['help', 'check']], [['chek']], [['-C', 'x']], [['--', 'check']]])('relais %j needs every command (help, suggestions)', (args) => {
     expect(commandsFor(args)).toHaveLength(13);
+  });
+
+  it('the bench reads the CPU time and peak memory of the process it runs, and leaves its stderr clean', () => {
+    const run = command(['-e', 'process.stderr.write("bonjour"); let x = 0; for (let i = 0; i < 1e6; i++) x += i']);
+    expect(run.code).toBe(0);
+    expect(run.cpuMs).toBeGreaterThan(0);
+    expect(run.peakMb).toBeGreaterThan(1);
+    expect(run.stderr).toBe('bonjour');
   });
 });

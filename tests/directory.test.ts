@@ -462,6 +462,18 @@ describe('every row accounted for: read = used + set aside + rejected', () => {
     expect(results[0]!.map((r) => ('value' in r ? typeof r.value : 'error'))).toEqual(['object', 'number', 'string']);
   });
 
+  it('one address alone gets the answer the general path gives (property)', () => {
+    const unit = fc.constantFrom('a', 'Z', '0', '.', '-', '@', ';', ',', ' ', '\u00a0', '\n', '<', '>', '"', "'", '“', '?', ':', 'é', 'm', 'i', 'l', 't', 'o');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 24 }), fc.constantFrom('mailto:a@b.fr', 'MAILTO:x@y.example', 'a@b.fr?subject=x', 'a@b..fr', 'a@b.f')), (value) => {
+        // An empty second value is dropped by the general path: the pair takes it, the single value the short one.
+        expect(chooseEmail([value])).toEqual(chooseEmail([value, '']));
+        expect(chooseEmail(value)).toEqual(chooseEmail([value, '']));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reads escapes cut at every byte: a backslash ending a chunk still escapes the quote after it', () => {
     const values = [{ nom: 'a\\', x: '\\"' }, { nom: '\\\\"}]', y: ['\"', '\\'] }, 'fin \\'];
     const doc = Buffer.from(JSON.stringify({ service: values }));

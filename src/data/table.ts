@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { RelaisError, systemReason } from '../errors.js';
 import { normalizeHeader } from './columns.js';
+import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
 
 /**
@@ -310,6 +311,24 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     // midway (one export appended to another) would be read as a handful of huge rows. Every
     // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
     // Empty lines are kept as records so that the count stays true; they are dropped below.
+    if (await isPlainFile(path, encoding.decoder)) {
+      const source = createReadStream(path);
+      const decoded = source.pipe(decodingStream(encoding, file));
+      source.on('error', (err) => decoded.destroy(err));
+      let line = headerLine + 1;
+      try {
+        for await (const values of plainRecords(decoded, delimiter, headerLine)) {
+          const start = line++;
+          if (values.every((v) => v === '')) continue;
+          yield { line: start, values };
+        }
+      } catch (err) {
+        throw csvErrorToRelais(err, file, line);
+      } finally {
+        source.destroy();
+      }
+      return;
+    }
     const parser = parse({
       delimiter,
       record_delimiter: ['\r\n', '\n', '\r'],

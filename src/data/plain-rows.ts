@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 
 /**
  * The common table, read without csv-parse: a national RNE export has no quote at all, and
@@ -16,10 +15,10 @@ const PLAIN_LINE_LIMIT = 64 * 1024;
 /**
  * Whether the file holds no quote and no line over the limit. Bytes are enough in UTF-8 and the
  * Windows code pages, where a quote, CR and LF are single bytes found nowhere else; UTF-16 files
- * are not asked.
+ * are not asked, nor a delimiter that is not one ASCII character.
  */
-export async function isPlainFile(path: string, decoder: string): Promise<boolean> {
-  if (decoder !== 'utf-8' && decoder !== 'windows-1252') return false;
+export async function isPlainFile(path: string, decoder: string, delimiter: string): Promise<boolean> {
+  if ((decoder !== 'utf-8' && decoder !== 'windows-1252') || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) return false;
   const handle = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(1024 * 1024);
@@ -43,22 +42,44 @@ export async function isPlainFile(path: string, decoder: string): Promise<boolea
 /**
  * The records of decoded text, as csv-parse gives them for a plain file (see isPlainFile): the
  * first `skip` lines left out, CRLF, LF and a bare CR each ending one line, a line break at the
- * very end ending the last line rather than starting an empty one.
+ * very end ending the last line rather than starting an empty one. The text comes as UTF-8
+ * bytes, where a line break or an ASCII delimiter is never part of another character: lines and
+ * values are found in the bytes, and each value is its own string, as csv-parse makes it (a slice
+ * of a larger string would keep that whole chunk alive as long as the value).
  */
 export async function* plainRecords(text: AsyncIterable<string | Buffer>, delimiter: string, skip: number): AsyncGenerator<string[]> {
-  let carry = '';
+  const d = delimiter.charCodeAt(0);
+  let carry: Buffer = Buffer.alloc(0);
   let seen = 0;
-  const utf8 = new StringDecoder('utf8');
-  const record = (line: string) => line.split(delimiter).map((v) => v.trim());
   for await (const chunk of text) {
-    const piece = carry + (typeof chunk === 'string' ? chunk : utf8.write(chunk));
-    // A CR at the very end may be the first half of a CRLF: it waits for the next chunk.
-    const end = piece.endsWith('\r') ? piece.length - 1 : piece.length;
-    const lines = piece.slice(0, end).split(/\r\n|\n|\r/);
-    carry = lines.pop()! + piece.slice(end);
-    for (const line of lines) if (++seen > skip) yield record(line);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const buf = carry.length ? Buffer.concat([carry, bytes]) : bytes;
+    let start = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i];
+      if (b !== 10 && b !== 13) continue;
+      // A CR at the very end may be the first half of a CRLF: it waits for the next chunk.
+      if (b === 13 && i + 1 === buf.length) break;
+      const end = i;
+      if (b === 13 && buf[i + 1] === 10) i++;
+      if (++seen > skip) yield values(buf, start, end, d);
+      start = i + 1;
+    }
+    carry = buf.subarray(start);
   }
-  carry += utf8.end();
   // The last line: without a line break after it, or with a CR that waited for an LF.
-  if (carry !== '' && ++seen > skip) yield record(carry.replace(/\r$/, ''));
+  if (carry.length > 0 && ++seen > skip) yield values(carry, 0, carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length, d);
+}
+
+function values(buf: Buffer, start: number, end: number, d: number): string[] {
+  const out: string[] = [];
+  let from = start;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === d) {
+      out.push(buf.toString('utf8', from, i).trim());
+      from = i + 1;
+    }
+  }
+  out.push(buf.toString('utf8', from, end).trim());
+  return out;
 }

@@ -311,7 +311,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     // midway (one export appended to another) would be read as a handful of huge rows. Every
     // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
     // Empty lines are kept as records so that the count stays true; they are dropped below.
-    if (await isPlainFile(path, encoding.decoder)) {
+    if (await isPlainFile(path, encoding.decoder, delimiter)) {
       const source = createReadStream(path);
       const decoded = source.pipe(decodingStream(encoding, file));
       source.on('error', (err) => decoded.destroy(err));

@@ -4,5 +4,7 @@ import { report } from './measure.js';
 
 const dir = process.argv[2] ?? '.';
 const start = performance.now();
+const cpu = process.cpuUsage();
 const { report: result } = await checkCampaign(dir);
-report({ ms: performance.now() - start, recipients: result.recipients, errors: result.errors.length, warnings: result.warnings.length });
+const used = process.cpuUsage(cpu);
+report({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, recipients: result.recipients, errors: result.errors.length, warnings: result.warnings.length });

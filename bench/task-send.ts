@@ -1,16 +1,18 @@
 /**
  * Bench task: `relais send` of N messages, each with its commune's letter PDF, to an SMTP sink on
  * 127.0.0.1 started here in its own process (smtp-server, reading and discarding). Letters are written beforehand;
- * the figure covers preparing, journaling and sending.
+ * the figure covers preparing, journaling and sending. For comparison, the same number of
+ * messages of the same size (the first letter, base64 in a plain MIME message) then go through
+ * the transport alone (transport.ts over nodemailer's pool): the difference is relais' own work.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { readyCampaign } from '../src/campaign/check.js';
 import { Journal } from '../src/delivery/journal.js';
 import { sendCampaign } from '../src/delivery/send.js';
 import { smtpTransport } from '../src/delivery/transport.js';
-import { generateLetters } from '../src/letters/generate.js';
+import { generateLetters, letterFileName } from '../src/letters/generate.js';
 import { report } from './measure.js';
 
 const dir = process.argv[2] ?? '.';
@@ -26,7 +28,9 @@ rmSync(join(dir, '.relais'), { recursive: true, force: true });
 
 const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
 const start = performance.now();
+const cpu = process.cpuUsage();
 const summary = await sendCampaign(ready, transport, { communes: chosen });
+const used = process.cpuUsage(cpu);
 const ms = performance.now() - start;
 
 // The journal alone, the same number of rows through the same two writes per message.
@@ -40,5 +44,26 @@ for (const code of chosen) {
 const journalMs = performance.now() - j0;
 journal.close();
 rmSync(join(dir, '.relais'), { recursive: true, force: true });
+
+// The transport alone, as many lanes as sendCampaign uses.
+const first = ready.recipients.find((r) => r.commune.code === chosen[0])!;
+const pdf = readFileSync(join(dir, 'out', 'lettres', first.departement.code, letterFileName(first)));
+const body = pdf.toString('base64').replace(/.{76}/g, '$&\r\n');
+const raw = Buffer.from(
+  `From: bench@relais.example\r\nTo: mairie@commune.example\r\nSubject: Lettre\r\nMessage-ID: <bench@relais.example>\r\nMIME-Version: 1.0\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`,
+);
+let next = 0;
+const t0 = performance.now();
+const alone = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
+await Promise.all(
+  Array.from({ length: alone.concurrency }, async () => {
+    while (next < chosen.length) {
+      next++;
+      await alone.send({ envelope: { from: 'bench@relais.example', to: 'mairie@commune.example' }, raw, messageId: '<bench@relais.example>', dep: '00', fileName: 'x.eml' });
+    }
+  }),
+);
+const transportMs = performance.now() - t0;
+alone.close();
 sink.kill();
-report({ ms, sent: summary.sent, failed: summary.failed, journalMs });
+report({ ms, cpuMs: (used.user + used.system) / 1000, sent: summary.sent, failed: summary.failed, journalMs, transportMs, messageBytes: raw.length });

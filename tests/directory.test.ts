@@ -461,4 +461,26 @@ describe('every row accounted for: read = used + set aside + rejected', () => {
     for (const r of results) expect(r).toEqual(results[0]);
     expect(results[0]!.map((r) => ('value' in r ? typeof r.value : 'error'))).toEqual(['object', 'number', 'string']);
   });
+
+  it('one address alone gets the answer the general path gives (property)', () => {
+    const unit = fc.constantFrom('a', 'Z', '0', '.', '-', '@', ';', ',', ' ', '\u00a0', '\n', '<', '>', '"', "'", '“', '?', ':', 'é', 'm', 'i', 'l', 't', 'o');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 24 }), fc.constantFrom('mailto:a@b.fr', 'MAILTO:x@y.example', 'a@b.fr?subject=x', 'a@b..fr', 'a@b.f')), (value) => {
+        // An empty second value is dropped by the general path: the pair takes it, the single value the short one.
+        expect(chooseEmail([value])).toEqual(chooseEmail([value, '']));
+        expect(chooseEmail(value)).toEqual(chooseEmail([value, '']));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads escapes cut at every byte: a backslash ending a chunk still escapes the quote after it', () => {
+    const values = [{ nom: 'a\\', x: '\\"' }, { nom: '\\\\"}]', y: ['\"', '\\'] }, 'fin \\'];
+    const doc = Buffer.from(JSON.stringify({ service: values }));
+    for (let cut = 1; cut < doc.length; cut++) {
+      const splitter = new JsonRecordSplitter();
+      const out = [...splitter.push(doc.subarray(0, cut)), ...splitter.push(doc.subarray(cut)), ...splitter.end()];
+      expect(out.map((r) => ('value' in r ? r.value : r.error))).toEqual(values);
+    }
+  });
 });

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
+import { parse as parseSync } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { plainRecords } from '../src/data/plain-rows.js';
 import { openTable, sniffDelimiter, sniffEncoding } from '../src/data/table.js';
 import { isRneHeader, rneColumns, rneInseeCode, toMayor } from '../src/data/rne.js';
 import { contactColumns, isContactHeader, isValidEmail, toContact } from '../src/data/contacts.js';
@@ -233,5 +235,59 @@ describe('files that are not what they seem', () => {
     expect((err as RelaisError).message).toBe("ce n'est pas un fichier");
     const missing = await openTable(join(dir, 'absent.csv')).catch((e: unknown) => e);
     expect((missing as RelaisError).message).toBe('fichier introuvable');
+  });
+});
+
+/**
+ * A table without quotes skips csv-parse (plain-rows.ts): it must read exactly what csv-parse
+ * reads with the options of openTable, line numbers included, whatever blanks and line endings
+ * the file holds.
+ */
+describe('the plain reader against csv-parse', () => {
+  function byCsvParse(text: string, headerLine: number): Array<{ line: number; values: string[] }> {
+    const records = parseSync(text, { delimiter: ';', record_delimiter: ['\r\n', '\n', '\r'], from_line: headerLine + 1, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: true }) as string[][];
+    let line = headerLine + 1;
+    const out = [];
+    for (const values of records) {
+      const start = line;
+      line += 1 + values.reduce((n, v) => n + (v.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+      if (values.every((v) => v === '')) continue;
+      out.push({ line: start, values });
+    }
+    return out;
+  }
+
+  it('gives the rows and lines csv-parse gives, over hostile quote-free files (property)', async () => {
+    const unit = fc.constantFrom('a', 'é', '1', ';', ' ', '\t', '\u00a0', '\u202f', '\u2028', '\u3000', '\ufeff', '\f', '\n', '\r', '\r\n', '\r\n');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit, maxLength: 80 }), fc.boolean(), fc.constantFrom('\n', '\r\n', '\r'), async (body, bom, eol) => {
+        const text = `nom;prenom;code${eol}${body}`;
+        const path = file('plain.csv', Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text)]));
+        const { table, rows } = await readAll(path);
+        expect(rows).toEqual(byCsvParse(text, table.headerLine));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads the same records wherever the stream cuts the text, a CRLF included', async () => {
+    const text = 'titre\r\na ; b\r\n\r\n c;\u00a0d \re;f\n\ng;h\r\n';
+    const expected = parseSync(text, { delimiter: ';', record_delimiter: ['\r\n', '\n', '\r'], from_line: 2, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
+    for (let cut = 0; cut <= text.length; cut++) {
+      const chunks = [text.slice(0, cut), text.slice(cut)];
+      const records = [];
+      for await (const r of plainRecords((async function* () { yield* chunks; })(), ';', 1)) records.push(r);
+      expect(records).toEqual(expected);
+    }
+  });
+
+  it('reads a Windows-1252 file and lines cut by the 64 KB chunks of the stream alike', async () => {
+    const line = (i: number) => `Pérès ${i} ;\u00a0Zoé;${'x'.repeat(i % 97)}`;
+    const text = `nom;prenom;code\r\n${Array.from({ length: 4000 }, (_, i) => line(i)).join('\r\n')}\r\n`;
+    for (const bytes of [Buffer.from(text, 'latin1'), Buffer.from(text)]) {
+      const { table, rows } = await readAll(file('long.csv', bytes));
+      expect(rows).toEqual(byCsvParse(text, table.headerLine));
+      expect(rows).toHaveLength(4000);
+    }
   });
 });

@@ -10,7 +10,8 @@ import { campaignSchema, keysAt, type CampaignConfig, type PersonConfig } from '
 import { slug } from '../text/french.js';
 import { aliasLine, lineAt } from './yaml-lines.js';
 
-export const CAMPAIGN_FILE = 'campagne.yaml';
+import { CAMPAIGN_FILE } from '../paths.js';
+export { CAMPAIGN_FILE };
 
 export interface CampaignDepartement extends Departement {
   ville: string;

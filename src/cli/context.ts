@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CAMPAIGN_FILE } from '../campaign/load.js';
-import { packageRoot } from '../paths.js';
+import { CAMPAIGN_FILE, packageRoot } from '../paths.js';
 import { Output } from './output.js';
 
 export interface GlobalOptions {

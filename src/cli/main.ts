@@ -3,24 +3,8 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { RelaisError, UsageError, formatLocation, isSystemError, systemError } from '../errors.js';
 import { readSettings, type Settings } from '../settings.js';
-import { TemplateError } from '../text/templates.js';
 import { packageRoot } from '../paths.js';
 import { redact } from '../secrets.js';
-import { registerBounces } from './bounces.js';
-import { registerCheck } from './check.js';
-import { registerCount } from './count.js';
-import { registerFetch } from './fetch.js';
-import { registerInit } from './init.js';
-import { registerLetters } from './letters.js';
-import { registerPosts } from './posts.js';
-import { registerPreview } from './preview.js';
-import { registerRun } from './run.js';
-import { registerSchedule } from './schedule.js';
-import { registerSend } from './send.js';
-import { registerStatus } from './status.js';
-import { registerTrack } from './track.js';
-import { problemLine, shortenQuotes } from './report.js';
-import { suggestionFor, usageContext } from './suggest.js';
 
 export { wasInterrupted } from './interrupt.js';
 
@@ -37,8 +21,51 @@ const TITLES: Record<string, string> = {
   'Global Options:': 'Options globales :',
 };
 
+type Register = (program: Command, fail: (code: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when needed: most pull in heavy packages (pdfkit, exceljs,
+ * better-sqlite3, nodemailer, imapflow, handlebars…) and every command would otherwise pay for
+ * all of them at start-up. The order is the order of the help.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  check: async () => (await import('./check.js')).registerCheck,
+  init: async () => (await import('./init.js')).registerInit,
+  count: async () => (await import('./count.js')).registerCount,
+  preview: async () => (await import('./preview.js')).registerPreview,
+  posts: async () => (await import('./posts.js')).registerPosts,
+  letters: async () => (await import('./letters.js')).registerLetters,
+  send: async () => (await import('./send.js')).registerSend,
+  status: async () => (await import('./status.js')).registerStatus,
+  track: async () => (await import('./track.js')).registerTrack,
+  schedule: async () => (await import('./schedule.js')).registerSchedule,
+  run: async () => (await import('./run.js')).registerRun,
+  fetch: async () => (await import('./fetch.js')).registerFetch,
+  bounces: async () => (await import('./bounces.js')).registerBounces,
+};
+
+/**
+ * The commands a command line needs: the one it names, or none for `relais --version`, or all of
+ * them when the line names none we know (the general help, `help`, a typo that gets a suggestion).
+ */
+export function commandsFor(args: string[]): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (arg === '-C' || arg === '--campagne') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return Object.hasOwn(COMMANDS, arg) ? [arg] : Object.keys(COMMANDS);
+  }
+  const versionOnly = args.length > 0 && args.every((a) => a === '-V' || a === '--version' || a === '--json');
+  return versionOnly ? [] : Object.keys(COMMANDS);
+}
+
 /** Commander's own messages are English: the common ones are said again in French. */
-function commanderMessage(err: CommanderError, program: Command, argv: string[]): string {
+async function commanderMessage(err: CommanderError, program: Command, argv: string[]): Promise<string> {
+  const { suggestionFor, usageContext } = await import('./suggest.js');
   const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? '';
   const args = argv.slice(2);
   const { command, name } = usageContext(program, args);
@@ -49,7 +76,7 @@ function commanderMessage(err: CommanderError, program: Command, argv: string[])
       return `option inconnue : ${quoted}${hint ? ` — vouliez-vous dire ${hint} ?` : ''} (relais ${name ? `${name} ` : ''}--help liste les options)`;
     }
     case 'commander.unknownCommand':
-      return unknownCommand(quoted, command, program, name);
+      return unknownCommand(quoted, command, program, name, suggestionFor);
     case 'commander.missingArgument':
       return `argument manquant : ${quoted} ${usage}`;
     case 'commander.optionMissingArgument':
@@ -61,7 +88,7 @@ function commanderMessage(err: CommanderError, program: Command, argv: string[])
     case 'commander.help': {
       // `relais help chek`: the help command was asked about a command that does not exist.
       const after = args.slice(args.indexOf('help') + 1).find((a) => !a.startsWith('-'));
-      if (args.includes('help') && after !== undefined && !command.commands.some((c) => c.name() === after)) return unknownCommand(after, command, program, name);
+      if (args.includes('help') && after !== undefined && !command.commands.some((c) => c.name() === after)) return unknownCommand(after, command, program, name, suggestionFor);
       return name ? `il manque une commande après « relais ${name} »` : 'il manque une commande';
     }
     case 'commander.conflictingOption': {
@@ -76,7 +103,7 @@ function commanderMessage(err: CommanderError, program: Command, argv: string[])
   }
 }
 
-function unknownCommand(word: string, command: Command, program: Command, name: string): string {
+function unknownCommand(word: string, command: Command, program: Command, name: string, suggestionFor: (word: string, command: Command, program: Command, kind: 'command') => string | undefined): string {
   const hint = suggestionFor(word, command, program, 'command');
   return `commande inconnue : ${word}${hint ? ` — vouliez-vous dire « ${name ? `${name} ` : ''}${hint} » ?` : ''} (relais ${name ? `${name} ` : ''}--help liste les commandes)`;
 }
@@ -103,7 +130,8 @@ function configureAll(command: Command): void {
   }
 }
 
-export function buildProgram(fail: (code: number) => void, onSettings: (settings: Settings) => void = () => undefined): Command {
+export async function buildProgram(fail: (code: number) => void, onSettings: (settings: Settings) => void = () => undefined, names: string[] = Object.keys(COMMANDS)): Promise<Command> {
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
   const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const program = new Command('relais');
   program
@@ -118,19 +146,7 @@ export function buildProgram(fail: (code: number) => void, onSettings: (settings
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput(output);
-  registerCheck(program, fail);
-  registerInit(program, fail);
-  registerCount(program, fail);
-  registerPreview(program, fail);
-  registerPosts(program, fail);
-  registerLetters(program, fail);
-  registerSend(program, fail);
-  registerStatus(program, fail);
-  registerTrack(program, fail);
-  registerSchedule(program, fail);
-  registerRun(program, fail);
-  registerFetch(program, fail);
-  registerBounces(program, fail);
+  for (const register of registers) register(program, fail);
   configureAll(program);
   // Before any command acts: -C must name something, and every RELAIS_* variable must be valid.
   program.hook('preAction', () => {
@@ -154,27 +170,35 @@ export async function main(argv: string[]): Promise<number> {
   pendingHelp = '';
   // Until the settings are read, RELAIS_DEBUG is taken as it is written.
   debug = process.env.RELAIS_DEBUG === '1';
-  const program = buildProgram(fail, (settings) => {
-    debug = settings.debug;
-  });
+  const program = await buildProgram(
+    fail,
+    (settings) => {
+      debug = settings.debug;
+    },
+    commandsFor(argv.slice(2)),
+  );
   try {
     await program.parseAsync(argv);
     return code;
   } catch (err) {
+    if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+    // Only a failure needs the report's wording (and its French number formats): loaded here.
+    const words = await import('./report.js');
     if (err instanceof CommanderError) {
-      if (err.exitCode === 0) return 0; // --help, --version
-      report(`${commanderMessage(err, program, argv)}`, json, {}, undefined);
+      report(words, await commanderMessage(err, program, argv), json, {}, undefined);
       // A bare command: its help says what can follow.
       if (err.code === 'commander.help' && pendingHelp) process.stderr.write(`\n${pendingHelp}`);
       return 2;
     }
+    // Thrown from the templates' module, which is then already loaded: importing it costs nothing.
+    const { TemplateError } = await import('../text/templates.js');
     if (err instanceof TemplateError) {
       // Normally caught and grouped by the checks; one that escapes still says where.
-      return reportRelaisError(new RelaisError(err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, { cause: err }), json);
+      return reportRelaisError(words, new RelaisError(err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, { cause: err }), json);
     }
-    if (isSystemError(err)) return reportRelaisError(systemError(err, 'd’accéder à'), json);
-    if (err instanceof RelaisError) return reportRelaisError(err, json);
-    report(`erreur inattendue : ${(err as Error)?.message ?? String(err)} (relancez avec RELAIS_DEBUG=1 pour le détail)`, json, {}, err);
+    if (isSystemError(err)) return reportRelaisError(words, systemError(err, 'd’accéder à'), json);
+    if (err instanceof RelaisError) return reportRelaisError(words, err, json);
+    report(words, `erreur inattendue : ${(err as Error)?.message ?? String(err)} (relancez avec RELAIS_DEBUG=1 pour le détail)`, json, {}, err);
     return 1;
   }
 }
@@ -182,20 +206,22 @@ export async function main(argv: string[]): Promise<number> {
 let debug = false;
 
 /** A typed error: its location, its message, and the list of problems it carries. */
-function reportRelaisError(err: RelaisError, json: boolean): number {
+type Words = typeof import('./report.js');
+
+function reportRelaisError(words: Words, err: RelaisError, json: boolean): number {
   // A message that already names its file is not prefixed with it a second time.
   const named = err.location.file !== undefined && err.location.line === undefined && err.message.includes(err.location.file);
   const where = named ? '' : formatLocation(err.location);
   const field = err.location.field && !err.location.file && !err.message.includes(err.location.field) ? ` (${err.location.field})` : '';
-  report(`${where ? `${where}: ` : ''}${err.message}${field}`, json, { ...err.location, ...(err.details ?? {}) }, err);
+  report(words, `${where ? `${where}: ` : ''}${err.message}${field}`, json, { ...err.location, ...(err.details ?? {}) }, err);
   const errors = err.details?.errors;
-  if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${redact(shortenQuotes(problemLine(p)))}\n`);
+  if (Array.isArray(errors) && !json) for (const p of errors.slice(0, 20)) process.stderr.write(`  ${redact(words.shortenQuotes(words.problemLine(p)))}\n`);
   return err.exitCode;
 }
 
 /** Every error leaves through here: a library's message or stack may quote a URL with its password. */
-function report(message: string, json: boolean, details: Record<string, unknown>, err: unknown): void {
-  message = shortenQuotes(message);
+function report(words: Words, message: string, json: boolean, details: Record<string, unknown>, err: unknown): void {
+  message = words.shortenQuotes(message);
   process.stderr.write(`relais : ${redact(message)}\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
   if (json) process.stdout.write(`${redact(JSON.stringify({ ok: false, error: { message: redact(message), ...details } }, null, 2))}\n`);

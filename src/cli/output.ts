@@ -1,5 +1,8 @@
 import pc from 'picocolors';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
+
+// ora and its dependencies weigh on every start, and a spinner only ever draws on a terminal.
+const ora = process.stderr.isTTY ? (await import('ora')).default : undefined;
 
 /**
  * Everything the CLI prints goes through here: human text on stdout, or with --json exactly one
@@ -36,7 +39,7 @@ export class Output {
 
   spinner(text: string): Ora | undefined {
     // A terminal that reports no width (some pseudo-terminals) would make ora clear lines forever.
-    if (!this.stderr.isTTY || process.env.CI || !this.stderr.columns) return undefined;
+    if (!ora || !this.stderr.isTTY || process.env.CI || !this.stderr.columns) return undefined;
     return ora({ text, stream: this.stderr, color: 'blue', isEnabled: true }).start();
   }
 }

@@ -94,12 +94,20 @@ export function cleanEmail(value: string): string {
   return v;
 }
 
+/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket or query. */
+const PLAIN = /^[^\s;,<>"'“”?]+$/;
+
 /**
  * Reads a cell or list that may hold several addresses (separated by ; , or spaces, or given as
  * a list): the first valid one is used, the others are reported, never silently dropped.
  */
 export function chooseEmail(values: string | string[]): EmailChoice {
-  const parts = (Array.isArray(values) ? values : [values])
+  const list = Array.isArray(values) ? values : [values];
+  // Nearly every town hall has one bare address, which splitting and cleaning leave as it is:
+  // the same answer, without them (a national directory asks 35,000 times).
+  const only = list.length === 1 ? list[0]! : '';
+  if (PLAIN.test(only) && !/^mailto:/i.test(only)) return isValidEmail(only) ? { email: only, others: [], malformed: [] } : { email: undefined, others: [], malformed: [only] };
+  const parts = list
     .flatMap((v) => v.split(/[;,\n]|\s+(?=[^\s<>]*@)/))
     .map((v) => v.trim())
     .filter(Boolean);

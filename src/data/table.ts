@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { RelaisError, systemReason } from '../errors.js';
 import { normalizeHeader } from './columns.js';
+import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
 
 /**
@@ -209,14 +210,22 @@ export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): b
   if (values.length === 0) return false;
   let key = headerKeys.get(table.header);
   if (key === undefined) {
-    key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)) };
+    key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)), firstCells: new Map() };
     headerKeys.set(table.header, key);
   }
-  // Asked of every row of national files: the first cell settles almost every row cheaply.
-  return headerKey(values.slice(0, 1)) === key.first && headerKey(values) === key.whole;
+  // Asked of every row of national files: the first cell settles almost every row, and it takes
+  // few values (a département code, a date): each is normalised once.
+  const cell = values[0]!;
+  let firstMatches = key.firstCells.get(cell);
+  if (firstMatches === undefined) {
+    firstMatches = headerKey([cell]) === key.first;
+    if (key.firstCells.size >= 10_000) key.firstCells.clear();
+    key.firstCells.set(cell, firstMatches);
+  }
+  return firstMatches && headerKey(values) === key.whole;
 }
 
-const headerKeys = new WeakMap<string[], { whole: string; first: string }>();
+const headerKeys = new WeakMap<string[], { whole: string; first: string; firstCells: Map<string, boolean> }>();
 
 /**
  * LibreOffice's own format (.ods, common in French administrations): a zip whose first member,
@@ -302,6 +311,24 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     // midway (one export appended to another) would be read as a handful of huge rows. Every
     // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
     // Empty lines are kept as records so that the count stays true; they are dropped below.
+    if (await isPlainFile(path, encoding.decoder, delimiter)) {
+      const source = createReadStream(path);
+      const decoded = source.pipe(decodingStream(encoding, file));
+      source.on('error', (err) => decoded.destroy(err));
+      let line = headerLine + 1;
+      try {
+        for await (const values of plainRecords(decoded, delimiter, headerLine)) {
+          const start = line++;
+          if (values.every((v) => v === '')) continue;
+          yield { line: start, values };
+        }
+      } catch (err) {
+        throw csvErrorToRelais(err, file, line);
+      } finally {
+        source.destroy();
+      }
+      return;
+    }
     const parser = parse({
       delimiter,
       record_delimiter: ['\r\n', '\n', '\r'],

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { annexCount } from '../src/campaign/messages.js';
+import { checkChannel } from '../src/channels/index.js';
 import { frenchSpacing } from '../src/text/french.js';
 import { hyphenationPoints, showHyphenation } from '../src/text/hyphenate.js';
 
@@ -98,5 +100,25 @@ describe('frenchSpacing', () => {
         expect(strip(frenchSpacing(text))).toBe(strip(text));
       }),
     );
+  });
+});
+
+describe('annex counts for mayors', () => {
+  const seedTweet =
+    "Professionnels volontaires, actifs/retraités, soignants ou non, pour venir en renfort ds la crise Covid, faites-vous connaitre sur l'appli Medgo. Inscrivez-vous et recevez 1 notification qd 1 établt de votre zone a besoin de renfort https://bit.ly/2WQSVGW #renfortscovid";
+
+  it.each([
+    ['sms', '1 SMS', 'Bonjour'],
+    ['sms', '2 SMS', 'a'.repeat(161)],
+    ['sms', '3 SMS', 'é'.repeat(328)],
+    ['sms', '2 SMS', 'ê'.repeat(71)],
+    ['sms', `1${NNBSP}200 SMS`, 'a'.repeat(153 * 1200)],
+    ['twitter', '271 caractères sur 280', seedTweet],
+    ['twitter', '1 caractère sur 280', 'a'],
+    ['twitter', `1${NNBSP}500 caractères sur 280`, 'a'.repeat(1500)],
+    ['facebook', '', 'Un message Facebook'],
+    ['linkedin', '', 'Un message LinkedIn'],
+  ] as const)('%s → %j', (channel, expected, text) => {
+    expect(annexCount(checkChannel(channel, text))).toBe(expected);
   });
 });

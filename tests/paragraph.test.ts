@@ -1,11 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
+import type { LetterModel } from '../src/campaign/letter.js';
+import { loadFonts } from '../src/letters/fonts.js';
 import { CONTENT_WIDTH, FONT_SIZE } from '../src/letters/geometry.js';
+import { drawLetter, finish, newDocument } from '../src/letters/layout.js';
 import { breakLines, MAX_GAP, MIN_GAP, RUNT_MAX_GAP, RUNT_SHARE, wordText, words, type Line, type Word } from '../src/letters/paragraph.js';
+import { ensureDebianPackage } from './helpers/debian.js';
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
@@ -226,5 +232,55 @@ describe('breakLines properties', () => {
     expect(parts[0]!.every((p) => p.link === link)).toBe(true);
     expect(parts[1]![0]!.link).toBe(link);
     expect(parts[1]!.at(-1)).toEqual({ text: ',' });
+  });
+});
+
+describe('letters read back by pdftotext', () => {
+  it('rejoins hyphenated words, never glues a compound, and prints link addresses', async () => {
+    ensureDebianPackage('/usr/bin/pdftotext', 'poppler-utils');
+    const fonts = loadFonts();
+    // Compounds, names and numbers in every position of the line, with words worth cutting.
+    const filler = ['inscription', 'départementale', 'vaccination', 'établissements', 'professionnels', 'mobilisation', 'de', 'la', 'et', 'pour'];
+    const compounds = ['Inscrivez-vous', 'médico-sociaux', 'Centre-Val', 'Covid-19', 'faites-vous', 'c’est-à-dire', 'Indre-et-Loire'];
+    const long = Array.from({ length: 160 }, (_, i) => (i % 3 === 2 ? compounds[i % compounds.length]! : filler[(i * 7) % filler.length]!)).join(' ') + '.';
+    const paragraphs = [...sampleParagraphs(), long, 'Suivez [Twitter](https://twitter.com/ARS_CVL) et la plateforme [www.renfort-covid.fr](https://www.renfort-covid.fr) : merci !'];
+    const letter: LetterModel = {
+      lieuDate: 'Orléans, le vendredi 10 avril 2020',
+      objet: 'Appel à volontaires',
+      adresse: ["MAIRIE D'ORLEANS", '45000 ORLEANS'],
+      paragraphs,
+      signatures: [
+        { nom: 'Claire DUPONT', titre: ['Préfète du Loiret'] },
+        { nom: 'Jean MARTIN', titre: ["Directeur général de l'ARS"] },
+      ],
+      annexe: [],
+    };
+    const doc = newDocument(fonts, { title: 't', author: 'a', subject: 's' });
+    await drawLetter(doc, letter, { issuer: { authority: 'PRÉFET DU LOIRET', coIssuer: [] }, platformUrl: 'https://www.renfort-covid.fr' });
+    const dir = mkdtempSync(join(tmpdir(), 'relais-typo-'));
+    try {
+      const file = join(dir, 'lettre.pdf');
+      writeFileSync(file, await finish(doc));
+      const read = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      const flat = (t: string) => t.replace(/[\s\u00a0\u202f]+/g, ' ').replace(/\/ /g, '/').trim();
+      const body = flat(read);
+      // Each paragraph comes back word for word, as words() prints it (addresses, French spacing).
+      for (const p of paragraphs) expect(body).toContain(flat(words(p).map(wordText).join(' ')));
+      // pdftotext drops a hyphen at a line's end: a compound broken there would come back glued.
+      for (const c of compounds) {
+        for (const [i, ch] of [...c].entries()) if (ch === '-') expect(body).not.toContain(c.slice(0, i) + c.slice(i + 1));
+      }
+      expect(body).toContain('Twitter (twitter.com/ARS_CVL)');
+      expect(body).toContain('company/ars-centre-val-de-loire)');
+      // The letter did cut words, so the joining above is proven; each cut ends a lowercase word.
+      const cuts = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter((l) => l.endsWith('-'));
+      expect(cuts.length).toBeGreaterThan(3);
+      for (const line of cuts) expect(line).toMatch(/(?:^|\s)[\p{Ll}'’]+\p{Ll}-$/u);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -43,6 +43,15 @@ describe('words', () => {
     expect(words('[Twitter](#) et')).toEqual([[{ text: 'Twitter' }], [{ text: 'et' }]]);
   });
 
+  it('gives every letter the same frozen words for the same paragraph', () => {
+    const p = 'Un paragraphe partagé par toutes les lettres : [le site](https://exemple.fr).';
+    const list = words(p);
+    expect(words(p)).toBe(list);
+    expect(() => list.push([{ text: 'intrus' }])).toThrow(TypeError);
+    expect(() => (list[0]![0]!.text = 'autre')).toThrow(TypeError);
+    expect(texts(words(p))[0]).toBe('Un');
+  });
+
   it('glues high punctuation to its word with French spacing, and breaks only at ordinary spaces', () => {
     const list = words('Les résultats sont encourageants : pas moins de 2\u202f100 volontaires ! « Merci »');
     expect(texts(list)).toEqual(['Les', 'résultats', 'sont', `encourageants${NBSP}:`, 'pas', 'moins', 'de', `2${NNBSP}100`, `volontaires${NNBSP}!`, `«${NNBSP}Merci${NNBSP}»`]);

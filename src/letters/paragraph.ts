@@ -32,8 +32,25 @@ export function printedAddress(url: string): string {
  * "[texte](https://…)" prints its text followed by its address, "texte (www.exemple.fr/page)", both
  * under the link: on paper an underline alone leads nowhere. A link whose text is already its
  * address prints once.
+ *
+ * Memoised: a body paragraph is the same in every letter of a département. The result is frozen,
+ * since every caller shares it.
  */
 export function words(paragraph: string): Word[] {
+  let list = wordCache.get(paragraph);
+  if (!list) {
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    // Frozen but typed as before: a caller that would change it fails loudly instead of
+    // changing every other letter.
+    list = Object.freeze(splitWords(paragraph).map((w) => Object.freeze(w.map((p) => Object.freeze(p))))) as unknown as Word[];
+    wordCache.set(paragraph, list);
+  }
+  return list;
+}
+const wordCache = new Map<string, Word[]>();
+const WORD_CACHE_LIMIT = 2_000;
+
+function splitWords(paragraph: string): Word[] {
   const text = frenchSpacing(paragraph);
   const pieces: Piece[] = [];
   let last = 0;
@@ -126,7 +143,7 @@ function overDemerits(q: number): number {
 }
 const RUNT_DEMERITS = overDemerits(RUNT_MAX_GAP);
 
-export function breakLines(list: Word[], width: number, measure: (text: string) => number, space: number): Line[] {
+export function breakLines(list: readonly Word[], width: number, measure: (text: string) => number, space: number): Line[] {
   if (list.length === 0) return [];
   const texts = list.map(wordText);
   const widths = texts.map(measure);
@@ -312,7 +329,7 @@ function layout(texts: string[], widths: number[], width: number, measure: (t: s
 }
 
 /** The words of the line between two breaks, cut words split into their two parts. */
-function lineWords(list: Word[], b: Breaks, a: number, to: number): Word[] {
+function lineWords(list: readonly Word[], b: Breaks, a: number, to: number): Word[] {
   const startAt = b.at[a]!;
   const first = b.startWord[a]!;
   const last = b.word[to]!;

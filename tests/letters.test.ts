@@ -15,8 +15,20 @@ const paragraphs = (seed: string) => {
   const all = seed.split('Annexe :')[0]!.split(/\n\s*\n/).map(fold).filter(Boolean);
   return all.slice(0, all.findIndex((p) => p.startsWith('Nous vous prions')) + 1);
 };
-/** pdf.js ends a line broken after a hyphen with the hyphen: the word is whole again. */
-const text = (pdf: PdfContent) => fold(pdf.text.join('\n').replace(/(\S-)\n/g, '$1'));
+/**
+ * The letter as the seed wrote it. The body breaks words only at French hyphenation points (never at
+ * a word's own hyphen): a line ending in a hyphen between lowercase letters is one word again. The
+ * annex, laid out by pdfkit, may break after a real hyphen: there the hyphen stays (annexText).
+ * Printed addresses after a link's text ("Twitter (twitter.com/ARS_CVL)") are not in the seeds.
+ */
+const text = (pdf: PdfContent) =>
+  fold(
+    pdf.text
+      .join('\n')
+      .replace(/(\p{Ll})-\n(?=\p{Ll})/gu, '$1')
+      .replace(/ \((?:www\.)?[\w-]+\.[\w.-]+\/[^()]*\)/g, ''),
+  );
+const annexText = (pdf: PdfContent) => fold(pdf.text.join('\n').replace(/(\S-)\n/g, '$1'));
 const annexTexts = (seed: string) => [...seed.matchAll(/<p>(Twitter|Facebook|LinkedIn|SMS)<\/p>\t(.*)/g)].flatMap((m) => m[2]!.split(/<\/?p>/).map(fold).filter(Boolean));
 
 /** Every Unicode value the PDF's ToUnicode maps decode to, in lowercase hex. */
@@ -74,11 +86,13 @@ describe('relais letters on the sample campaign', () => {
     expect(paragraphs(seed001)).toHaveLength(9);
     for (const p of paragraphs(seed001)) expect(all).toContain(p);
     for (const line of ['Préfet du Loiret', 'Pierre POUËSSEL', "Directeur général de l'ARS Centre-Val de Loire", 'Laurent HABERT']) expect(all).toContain(line);
-    for (const t of annexTexts(seed001)) expect(all).toContain(t);
+    for (const t of annexTexts(seed001)) expect(annexText(orleans)).toContain(t);
     expect(all).toContain('Annexe : proposition de messages à destination de la population');
     expect(all).toContain('Canal utilisé Proposition de message');
-    expect(all).toContain('271 / 280');
+    // Counts a mayor can use; no encoding, no Facebook or LinkedIn limit.
+    expect(all).toContain('271 caractères sur 280');
     expect(all).toContain('3 SMS');
+    expect(all).not.toMatch(/GSM-7|63\s206|3\s000|\/ 280/);
   });
 
   it('the Indre-et-Loire letter holds every paragraph of seed 000, typo corrected', () => {

@@ -55,9 +55,19 @@ describe('relais posts', () => {
     expect(json.fichiers).toContain('out/messages/37/annexe.md');
     expect(json.departements.map((d) => d.messages.twitter!.length)).toEqual([271, 271]);
     const annex = readFileSync(join(dir, 'out/messages/45/annexe.md'), 'utf8');
-    expect(annex).toContain('## Twitter — 271 / 280');
-    expect(annex).toContain('## SMS — 3 SMS, GSM-7, 328 caractères');
+    // The annex is for mayors: counts they can use, nothing for Facebook and LinkedIn.
+    expect(annex).toContain('## Twitter — 271 caractères sur 280\n');
+    expect(annex).toContain('## SMS — 3 SMS\n');
+    expect(annex).toContain('## Facebook\n');
+    expect(annex).toContain('## LinkedIn\n');
     expect(readFileSync(join(dir, 'out/messages/45/sms.txt'), 'utf8')).toMatch(/^Covid19 Professionnels/);
+  });
+
+  it('shows staff the technical counts the mayors do not see', async () => {
+    const { code, stdout } = await relais(['-C', sampleCampaign(), 'posts', '--dep', '45']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('3 SMS, GSM-7, 328 caractères');
+    expect(stdout).toMatch(/Facebook\s+309 \/ 63\s206/);
   });
 
   it('--dep limits the départements', async () => {

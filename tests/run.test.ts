@@ -46,7 +46,7 @@ describe('relais run, end to end', () => {
     expect(server.received).toHaveLength(byEmail);
     expect(readdirSync(join(dir, 'out/lettres/45')).filter((f) => f.endsWith('.pdf'))).toHaveLength(326);
     expect(first.json.fichiers.impression).toEqual(['out/lettres/37/impression-37.pdf', 'out/lettres/45/impression-45.pdf']);
-    expect(readFileSync(join(dir, 'out/messages/45/annexe.md'), 'utf8')).toContain('271 / 280');
+    expect(readFileSync(join(dir, 'out/messages/45/annexe.md'), 'utf8')).toContain('271 caractères sur 280');
     expect(first.stderr).toContain('5/6 Courriels aux mairies');
     expect(first.json.publications).toMatchObject({ publiees: 3, refusees: 0 });
     expect(social.published.map((p) => p.network).sort()).toEqual(['facebook', 'linkedin', 'twitter']);

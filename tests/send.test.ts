@@ -74,7 +74,8 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
     const mail = await server.parsed('mairie@orleans.example');
     expect(mail.subject).toBe('Appel à volontaires renfort-covid : courrier aux maires du Loiret');
     expect(mail.text).toContain('Monsieur le Maire,');
-    expect(mail.text).toContain('— SMS (3 SMS, GSM-7, 328 caractères) —');
+    expect(mail.text).toContain('— SMS (3 SMS) —');
+    expect(mail.text).toContain('— Facebook —');
     expect(mail.html).toContain('Twitter <small');
     expect(mail.from?.value[0]).toEqual({ name: 'ARS Centre-Val de Loire', address: 'communication@ars-centre-val-de-loire.example' });
     expect(mail.replyTo?.value[0]?.address).toBe('renfort-covid@ars-centre-val-de-loire.example');

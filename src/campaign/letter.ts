@@ -101,7 +101,7 @@ export function letterText(letter: LetterModel): string {
     ...letter.signatures.flatMap((s) => [s.nom, ...s.titre, '']),
     ANNEX_TITLE,
     '',
-    ...letter.annexe.flatMap((m) => [`${CHANNEL_LABELS[m.channel]} (${m.compte})`, m.texte, '']),
+    ...letter.annexe.flatMap((m) => [m.compte ? `${CHANNEL_LABELS[m.channel]} (${m.compte})` : CHANNEL_LABELS[m.channel], m.texte, '']),
     ...(letter.supports ?? []),
   ];
   return lines.join('\n').trimEnd() + '\n';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { systemReason } from '../errors.js';
-import { checkChannel, countLabel, type Channel, type ChannelResult } from '../channels/index.js';
+import { checkChannel, type Channel, type ChannelResult } from '../channels/index.js';
 import type { ProblemList } from '../problems.js';
 import { TemplateError, TemplateSet, type TemplateSource } from '../text/templates.js';
-import type { NumberSpace } from '../text/format.js';
+import { frenchNumber, plural, type NumberSpace } from '../text/format.js';
 import { TEMPLATE_NAMES, type TemplateName } from './schema.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
@@ -55,8 +55,27 @@ export async function loadTemplates(campaign: Campaign, problems: ProblemList): 
 export interface RenderedMessage {
   channel: SocialChannel;
   texte: string;
+  /** Every technical detail (encoding, weighted length, limit), for check, preview and posts. */
   result: ChannelResult;
+  /** What the annex tells a mayor: see annexCount. */
   compte: string;
+}
+
+/**
+ * The count printed for mayors beside each message of the annex, in their words: "3 SMS" (what an
+ * alert service bills), "271 caractères sur 280" for X (what a post may hold), and nothing for
+ * Facebook and LinkedIn, whose limits no campaign message comes near. Encodings and limits of
+ * 63 206 characters are jargon on a town hall's desk.
+ */
+export function annexCount(result: ChannelResult): string {
+  switch (result.channel) {
+    case 'sms':
+      return `${frenchNumber(result.parts ?? 0)} SMS`;
+    case 'twitter':
+      return `${frenchNumber(result.length)} ${plural(result.length, 'caractère')} sur ${frenchNumber(result.limit)}`;
+    default:
+      return '';
+  }
 }
 
 const resultCache = new Map<string, ChannelResult>();
@@ -82,7 +101,7 @@ export function renderMessages(set: TemplateSet, context: object): Record<Social
   for (const channel of SOCIAL_CHANNELS) {
     const texte = renderText(set, channel, context);
     const result = measure(channel, texte);
-    out[channel] = { channel, texte, result, compte: countLabel(result) };
+    out[channel] = { channel, texte, result, compte: annexCount(result) };
   }
   return out;
 }

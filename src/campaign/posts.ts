@@ -30,7 +30,7 @@ export function annexMarkdown(title: string, dep: DepartementMessages, media: Ar
   const parts = [`# Messages proposés aux maires — ${dep.nom} (${dep.code})`, '', `Campagne : ${title}`, ''];
   for (const channel of SOCIAL_CHANNELS) {
     const m = dep.messages[channel];
-    parts.push(`## ${CHANNEL_LABELS[channel]} — ${m.compte}`, '', '```text', m.texte, '```', '');
+    parts.push(`## ${CHANNEL_LABELS[channel]}${m.compte ? ` — ${m.compte}` : ''}`, '', '```text', m.texte, '```', '');
   }
   if (media.length) {
     parts.push('## Supports de la campagne, dans ce dossier', '');

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { plural } from './report.js';
 import { readyCampaign } from '../campaign/check.js';
+import { countLabel } from '../channels/index.js';
 import { CHANNEL_LABELS, SOCIAL_CHANNELS } from '../campaign/messages.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { contextOf } from './context.js';
@@ -33,7 +34,8 @@ export function registerPosts(program: Command, fail: (code: number) => void): v
       }
       for (const d of rendered) {
         ctx.out.line(ctx.out.colors.bold(`${d.code} ${d.nom}`));
-        for (const c of SOCIAL_CHANNELS) ctx.out.line(`  ${CHANNEL_LABELS[c].padEnd(9)} ${d.messages[c].compte}`);
+        // Staff see the technical count; the mayors' annex has its own (annexCount).
+        for (const c of SOCIAL_CHANNELS) ctx.out.line(`  ${CHANNEL_LABELS[c].padEnd(9)} ${countLabel(d.messages[c].result)}`);
       }
       ctx.out.line(`${plural(files.length, 'fichier écrit', 'fichiers écrits')} dans ${rel(files[0] ?? '').split('/').slice(0, 2).join('/')}/`);
     });

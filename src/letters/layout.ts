@@ -6,6 +6,7 @@ import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
 import type { FontFiles } from './fonts.js';
 import { drawParagraph } from './paragraph.js';
+import { frenchSpacing } from '../text/french.js';
 
 /**
  * Draws a letter in the French administrative layout with pdfkit: issuer block top left, place
@@ -132,8 +133,9 @@ function drawFoldMarks(doc: PDFKit.PDFDocument): void {
 
 function drawBody(doc: PDFKit.PDFDocument, letter: LetterModel): void {
   useFont(doc, 'bold').fontSize(FONT_SIZE.body).fillColor('black');
-  doc.text('Objet : ', MARGIN.left, BODY_TOP, { continued: true });
-  useFont(doc, 'regular').text(letter.objet, { width: CONTENT_WIDTH });
+  // French spacing, as in the paragraphs (drawParagraph → words): no break before a colon.
+  doc.text('Objet\u00a0: ', MARGIN.left, BODY_TOP, { continued: true });
+  useFont(doc, 'regular').text(frenchSpacing(letter.objet), { width: CONTENT_WIDTH });
   doc.moveDown(1);
   const lineHeight = FONT_SIZE.body * 1.32;
   for (const paragraph of letter.paragraphs) {

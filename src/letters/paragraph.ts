@@ -1,3 +1,6 @@
+import { frenchSpacing } from '../text/french.js';
+import { breakLines, wordText } from './linebreak.js';
+
 /**
  * Justified paragraphs with links, laid out by relais rather than by pdfkit: pdfkit justifies
  * each `continued` fragment on its own (a link in mid-line leaves a gaping line and eats the space
@@ -14,17 +17,60 @@ export interface Piece {
 /** A word is what lies between spaces; it may join a link and the punctuation after it. */
 export type Word = Piece[];
 
-/** Splits "[texte](adresse)" markup into words. Only ordinary spaces break (not U+202F or U+00A0). */
+const LINK = /\[([^\]]*)\]\(([^)]*)\)/g;
+const WEB_LINK = /^(?:https?:|mailto:)/i;
+const SCHEME = /^(?:https?:\/\/|mailto:)/i;
+
+/** "https://www.exemple.fr/page/" → "www.exemple.fr/page": what a reader can type from paper. */
+export function printedAddress(url: string): string {
+  return url.replace(SCHEME, '').replace(/\/+$/, '');
+}
+
+/**
+ * Splits a paragraph into words, with French spacing before high punctuation (the no-break spaces
+ * then glue the mark to its word). Only ordinary spaces break (not U+202F or U+00A0). A link
+ * "[texte](https://…)" prints its text followed by its address, "texte (www.exemple.fr/page)", both
+ * under the link: on paper an underline alone leads nowhere. A link whose text is already its
+ * address prints once.
+ *
+ * Memoised: a body paragraph is the same in every letter of a département. The result is frozen,
+ * since every caller shares it.
+ */
 export function words(paragraph: string): Word[] {
+  let list = wordCache.get(paragraph);
+  if (!list) {
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    // Frozen but typed as before: a caller that would change it fails loudly instead of
+    // changing every other letter.
+    list = Object.freeze(splitWords(paragraph).map((w) => Object.freeze(w.map((p) => Object.freeze(p))))) as unknown as Word[];
+    wordCache.set(paragraph, list);
+  }
+  return list;
+}
+const wordCache = new Map<string, Word[]>();
+const WORD_CACHE_LIMIT = 2_000;
+
+function splitWords(paragraph: string): Word[] {
+  const text = frenchSpacing(paragraph);
   const pieces: Piece[] = [];
   let last = 0;
-  for (const m of paragraph.matchAll(/\[([^\]]*)\]\(([^)]*)\)/g)) {
-    if ((m.index ?? 0) > last) pieces.push({ text: paragraph.slice(last, m.index) });
+  for (const m of text.matchAll(LINK)) {
+    const at = m.index ?? 0;
+    if (at > last) pieces.push({ text: text.slice(last, at) });
+    const label = m[1] ?? '';
     const url = m[2] ?? '';
-    pieces.push(/^(https?:|mailto:)/.test(url) ? { text: m[1] ?? '', link: url } : { text: m[1] ?? '' });
-    last = (m.index ?? 0) + m[0].length;
+    if (!WEB_LINK.test(url)) pieces.push({ text: label });
+    else {
+      const address = printedAddress(url);
+      if (label.trim() === '') pieces.push({ text: address, link: url });
+      else {
+        pieces.push({ text: label, link: url });
+        if (printedAddress(label.trim()).toLowerCase() !== address.toLowerCase()) pieces.push({ text: ` (${address})`, link: url });
+      }
+    }
+    last = at + m[0].length;
   }
-  if (last < paragraph.length) pieces.push({ text: paragraph.slice(last) });
+  if (last < text.length) pieces.push({ text: text.slice(last) });
 
   const out: Word[] = [];
   let current: Word = [];
@@ -42,34 +88,14 @@ export function words(paragraph: string): Word[] {
   return out;
 }
 
-export const wordText = (w: Word): string => w.map((p) => p.text).join('');
+// The line breaking lives in linebreak.ts; its names stay importable from here.
+export { breakLines, FIRST_PASS_GAP, MAX_GAP, MIN_GAP, RUNT_MAX_GAP, RUNT_SHARE, wordText } from './linebreak.js';
 
 export interface Line {
   words: Word[];
   /** Width of the words and single spaces. */
   natural: number;
   last: boolean;
-}
-
-/** Greedy line breaking: as many words as fit; a word wider than the line stands alone. */
-export function breakLines(list: Word[], width: number, measure: (text: string) => number, space: number): Line[] {
-  const lines: Line[] = [];
-  let current: Word[] = [];
-  let natural = 0;
-  for (const word of list) {
-    const w = measure(wordText(word));
-    const added = current.length === 0 ? w : natural + space + w;
-    if (current.length > 0 && added > width) {
-      lines.push({ words: current, natural, last: false });
-      current = [word];
-      natural = w;
-    } else {
-      current.push(word);
-      natural = added;
-    }
-  }
-  if (current.length) lines.push({ words: current, natural, last: true });
-  return lines;
 }
 
 export interface ParagraphOptions {

@@ -68,3 +68,38 @@ export function slug(text: string, maxLength = 60): string {
 export function looseKey(text: string): string {
   return stripAccents(text).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 }
+
+/**
+ * French spacing before high punctuation and inside guillemets, for printed letters:
+ * U+202F (narrow no-break space) before ; ! ? and inside « », U+00A0 (no-break space) before :
+ * (the Imprimerie nationale's usage: a full-width space before the colon, a thin one elsewhere).
+ * A space is added where the text has none, and a wrong or breakable one is replaced, so the mark
+ * never starts a line. URLs and e-mail addresses are left alone, and so are marks not followed by
+ * a space or the end ("14:30", "a?b"). Idempotent: correct text comes back unchanged.
+ */
+const SPACING = new RegExp(
+  [
+    // Left as they are: URLs (without trailing punctuation) and e-mail addresses.
+    String.raw`(?:https?:\/\/|mailto:|www\.)[^\s()<>\[\]«»]*[^\s()<>\[\]«».,;:!?]`,
+    String.raw`[^\s()<>\[\]«»@]+@[^\s()<>\[\]«»@]*[^\s()<>\[\]«»@.,;:!?]`,
+    // « then any spaces, before a word.
+    String.raw`(«)[ \u00a0\u2009\u202f]*(?=[^\s»])`,
+    // Any spaces then », after a word.
+    String.raw`(?<=[^\s«])[ \u00a0\u2009\u202f]*(»)`,
+    // ; ! ? after a word, before a space, the end or closing punctuation.
+    String.raw`(?<=[^\s«(\[;:!?])[ \u00a0\u2009\u202f]*([;!?])(?=$|[\s»)\]"”.,;:!?…])`,
+    // : likewise, but only before a space or the end.
+    String.raw`(?<=[^\s«(\[;:!?])[ \u00a0\u2009\u202f]*(:)(?=$|[\s»])`,
+  ].join('|'),
+  'gu',
+);
+
+export function frenchSpacing(text: string): string {
+  return text.replace(SPACING, (all, open?: string, close?: string, mark?: string, colon?: string) => {
+    if (open) return `${open}\u202f`;
+    if (close) return `\u202f${close}`;
+    if (mark) return `\u202f${mark}`;
+    if (colon) return `\u00a0${colon}`;
+    return all;
+  });
+}

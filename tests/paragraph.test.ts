@@ -1,0 +1,308 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import * as fontkit from 'fontkit';
+import { describe, expect, it } from 'vitest';
+import type { LetterModel } from '../src/campaign/letter.js';
+import { loadFonts } from '../src/letters/fonts.js';
+import { CONTENT_WIDTH, FONT_SIZE } from '../src/letters/geometry.js';
+import { drawLetter, finish, newDocument } from '../src/letters/layout.js';
+import { breakLines, MAX_GAP, MIN_GAP, RUNT_MAX_GAP, RUNT_SHARE, wordText, words, type Line, type Word } from '../src/letters/paragraph.js';
+import { ensureDebianPackage } from './helpers/debian.js';
+
+const NNBSP = '\u202f';
+const NBSP = '\u00a0';
+const texts = (list: Word[]) => list.map(wordText);
+
+describe('words', () => {
+  it('prints a link with its address, both under the link', () => {
+    const list = words('Suivez-nous sur [Twitter](https://twitter.com/ARS_CVL/) et ailleurs.');
+    expect(texts(list)).toEqual(['Suivez-nous', 'sur', 'Twitter', '(twitter.com/ARS_CVL)', 'et', 'ailleurs.']);
+    expect(list[2]).toEqual([{ text: 'Twitter', link: 'https://twitter.com/ARS_CVL/' }]);
+    expect(list[3]).toEqual([{ text: '(twitter.com/ARS_CVL)', link: 'https://twitter.com/ARS_CVL/' }]);
+  });
+
+  it('keeps the punctuation after a link on its address', () => {
+    const list = words('Voir [le site](https://www.exemple.fr/page). Merci');
+    expect(texts(list)).toEqual(['Voir', 'le', 'site', '(www.exemple.fr/page).', 'Merci']);
+    expect(list[3]).toEqual([{ text: '(www.exemple.fr/page)', link: 'https://www.exemple.fr/page' }, { text: '.' }]);
+  });
+
+  it('prints once a link whose text is its address', () => {
+    expect(texts(words('la plateforme [www.renfort-covid.fr](https://www.renfort-covid.fr).'))).toEqual(['la', 'plateforme', 'www.renfort-covid.fr.']);
+    expect(texts(words('[https://exemple.fr/](https://exemple.fr)'))).toEqual(['https://exemple.fr/']);
+    expect(texts(words('Écrire à [contact@ars.fr](mailto:contact@ars.fr)'))).toEqual(['Écrire', 'à', 'contact@ars.fr']);
+    expect(texts(words('Écrire à [l’ARS](mailto:contact@ars.fr)'))).toEqual(['Écrire', 'à', 'l’ARS', '(contact@ars.fr)']);
+  });
+
+  it('prints the address of a link without text, and no address for a link that is not a web address', () => {
+    expect(texts(words('voir [](https://exemple.fr/a)'))).toEqual(['voir', 'exemple.fr/a']);
+    expect(words('[Twitter](#) et')).toEqual([[{ text: 'Twitter' }], [{ text: 'et' }]]);
+  });
+
+  it('gives every letter the same frozen words for the same paragraph', () => {
+    const p = 'Un paragraphe partagé par toutes les lettres : [le site](https://exemple.fr).';
+    const list = words(p);
+    expect(words(p)).toBe(list);
+    expect(() => list.push([{ text: 'intrus' }])).toThrow(TypeError);
+    expect(() => (list[0]![0]!.text = 'autre')).toThrow(TypeError);
+    expect(texts(words(p))[0]).toBe('Un');
+  });
+
+  it('glues high punctuation to its word with French spacing, and breaks only at ordinary spaces', () => {
+    const list = words('Les résultats sont encourageants : pas moins de 2\u202f100 volontaires ! « Merci »');
+    expect(texts(list)).toEqual(['Les', 'résultats', 'sont', `encourageants${NBSP}:`, 'pas', 'moins', 'de', `2${NNBSP}100`, `volontaires${NNBSP}!`, `«${NNBSP}Merci${NNBSP}»`]);
+  });
+});
+
+/** The campaign's font measured by fontkit, as pdfkit measures it (advance widths with kerning). */
+const require = createRequire(import.meta.url);
+const font = fontkit.create(readFileSync(require.resolve('@expo-google-fonts/source-sans-3/400Regular/SourceSans3_400Regular.ttf'))) as fontkit.Font;
+const SIZE = FONT_SIZE.body;
+const widthCache = new Map<string, number>();
+const measure = (t: string): number => {
+  let w = widthCache.get(t);
+  if (w === undefined) {
+    w = (font.layout(t).advanceWidth * SIZE) / font.unitsPerEm;
+    widthCache.set(t, w);
+  }
+  return w;
+};
+const SPACE = measure(' ');
+const MM = 25.4 / 72;
+
+/** The body paragraphs of the two seed letters, with the links the sample template writes. */
+function sampleParagraphs(): string[] {
+  const dir = join(import.meta.dirname, 'fixtures', 'seeds');
+  return ['000_c2019070694245df.txt', '001_48eb52ceb2d39c1c.txt'].flatMap((file) => {
+    const all = readFileSync(join(dir, file), 'utf8')
+      .split('Annexe :')[0]!
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim());
+    return all
+      .slice(all.findIndex((p) => p.startsWith('Devant')), all.findIndex((p) => p.startsWith('Nous vous prions')) + 1)
+      .map((p) =>
+        p
+          .replace(/\[Twitter\]\([^)]*\)/, '[Twitter](https://twitter.com/ARS_CVL)')
+          .replace(/\[LinkedIn\]\([^)]*\)/, '[LinkedIn](https://www.linkedin.com/company/ars-centre-val-de-loire)')
+          .replace('plateforme www.renfort-covid.fr.', 'plateforme [www.renfort-covid.fr](https://www.renfort-covid.fr).'),
+      );
+  });
+}
+
+/**
+ * A runt (last line under RUNT_SHARE of the width) is allowed only when no sharing of the last two
+ * lines' words avoids it with the line before fitting and gaping clearly less than RUNT_MAX_GAP
+ * (at RUNT_MAX_GAP itself, the two are weighed alike).
+ */
+function expectNoAvoidableRunt(list: Word[], lines: Line[], width: number, measure: (t: string) => number, space: number): void {
+  const last = lines.at(-1)!;
+  if (lines.length < 2 || last.natural >= RUNT_SHARE * width) return;
+  const kept = new Set(list);
+  const frags = [...lines.at(-2)!.words, ...last.words].map((w) => ({ text: wordText(w), head: !kept.has(w) && /[-/]$/.test(wordText(w)) }));
+  // The words of one side: the two parts of a cut word on the same side are one word again.
+  const natural = (side: typeof frags) => {
+    const ws: string[] = [];
+    let carry = '';
+    side.forEach((f, i) => {
+      if (f.head && i < side.length - 1) carry += f.text.endsWith('-') ? f.text.slice(0, -1) : f.text;
+      else {
+        ws.push(carry + f.text);
+        carry = '';
+      }
+    });
+    return { width: ws.reduce((a, w) => a + measure(w), 0) + (ws.length - 1) * space, gaps: ws.length - 1 };
+  };
+  for (let k = 1; k < frags.length; k++) {
+    const first = natural(frags.slice(0, k));
+    const rest = natural(frags.slice(k));
+    const firstFits = first.gaps > 0 && first.width - first.gaps * space * (1 - MIN_GAP) <= width && 1 + (width - first.width) / (first.gaps * space) <= RUNT_MAX_GAP - 0.01;
+    expect(firstFits && rest.width <= width && rest.width >= RUNT_SHARE * width, `runt avoidable by a break after fragment ${k}`).toBe(false);
+  }
+}
+
+/** Width of a justified line with its gaps shrunk as far as allowed: what must fit. */
+const tightest = (l: Line, space: number) => l.natural - (l.words.length - 1) * space * (1 - MIN_GAP);
+
+/** Word gaps of the justified lines (the last line is not justified), in points. */
+const gaps = (lines: Line[], width: number, space: number): number[] =>
+  lines.filter((l) => !l.last && l.words.length > 1).map((l) => space + (width - l.natural) / (l.words.length - 1));
+
+/** The words of the lines put back together: cut words joined, their hyphen dropped. */
+function rejoin(lines: Line[]): string[] {
+  const out: string[] = [];
+  let carry = '';
+  for (const line of lines) {
+    line.words.forEach((w, i) => {
+      const text = carry + wordText(w);
+      carry = '';
+      // A hyphenated part ends with the hyphen it was given; an address cut at a slash, with nothing.
+      if (i === line.words.length - 1 && !line.last && cutWords.has(w) && /[-/]$/.test(text)) carry = text.endsWith('-') ? text.slice(0, -1) : text;
+      else out.push(text);
+    });
+  }
+  return out;
+}
+/** Words breakLines made by cutting (identity), so that a real trailing hyphen is not mistaken for one. */
+let cutWords = new Set<Word>();
+function markCuts(original: Word[], lines: Line[]): void {
+  const kept = new Set(original);
+  cutWords = new Set(lines.flatMap((l) => l.words).filter((w) => !kept.has(w)));
+}
+
+describe('breakLines on the sample letters', () => {
+  const paragraphs = sampleParagraphs();
+
+  it('finds the sample paragraphs', () => {
+    expect(paragraphs.length).toBeGreaterThanOrEqual(10);
+    expect(paragraphs.join(' ')).toContain('(twitter.com/ARS_CVL)'.slice(1, 8));
+  });
+
+  it('keeps every word gap between MIN_GAP and MAX_GAP × the normal space, and every line within the width', () => {
+    let widest = 0;
+    for (const p of paragraphs) {
+      const lines = breakLines(words(p), CONTENT_WIDTH, measure, SPACE);
+      for (const l of lines) expect(l.last ? l.natural : tightest(l, SPACE)).toBeLessThanOrEqual(CONTENT_WIDTH + 1e-9);
+      for (const gap of gaps(lines, CONTENT_WIDTH, SPACE)) {
+        expect(gap / SPACE).toBeGreaterThanOrEqual(MIN_GAP - 1e-9);
+        // Beyond MAX_GAP only when nothing can move: two lines, the second a single word.
+        if (gap / SPACE > MAX_GAP) expect(lines.length === 2 && lines[1]!.words.length === 1, p).toBe(true);
+        else widest = Math.max(widest, gap);
+      }
+    }
+    // The issue measured 1.79 mm where the normal gap is 0.70 mm.
+    expect(SPACE * MM).toBeCloseTo(0.7, 1);
+    expect(widest * MM).toBeLessThan(1.4);
+  });
+
+  it('never ends a paragraph on an avoidable runt, nor cuts its last word', () => {
+    for (const p of paragraphs) {
+      const list = words(p);
+      const lines = breakLines(list, CONTENT_WIDTH, measure, SPACE);
+      expectNoAvoidableRunt(list, lines, CONTENT_WIDTH, measure, SPACE);
+      expect(lines.at(-1)!.words.at(-1)).toBe(list.at(-1));
+    }
+    // "besoin." was alone on its line; "réseaux sociaux." too.
+    const ends = paragraphs.map((p) => breakLines(words(p), CONTENT_WIDTH, measure, SPACE).at(-1)!.words.map(wordText).join(' '));
+    expect(ends.filter((e) => e.endsWith('sociaux.')).every((e) => e.length > 'réseaux sociaux.'.length)).toBe(true);
+  });
+
+  it('never breaks at an existing hyphen, and rejoins into the same words', () => {
+    for (const p of paragraphs) {
+      const list = words(p);
+      const lines = breakLines(list, CONTENT_WIDTH, measure, SPACE);
+      markCuts(list, lines);
+      expect(rejoin(lines)).toEqual(texts(list));
+      for (const w of cutWords) {
+        const text = wordText(w);
+        // A cut lands between lowercase letters (never in "Covid-19", "médico-sociaux") or after a
+        // slash of an address.
+        expect(text).toMatch(/^(?:\p{Ll}+-|\p{Ll}+[.,;:!?\u00a0\u202f]*|[a-z]['’]\p{Ll}+-|\(?www\.[^-]*\/|[a-z\/-]+\)[.,]?)$/u);
+      }
+    }
+  });
+
+  it('cuts a word only where a line would otherwise gape', () => {
+    // Wide enough for any sentence: no reason to hyphenate.
+    const lines = breakLines(words(paragraphs[0]!), 1e6, measure, SPACE);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.last).toBe(true);
+  });
+});
+
+describe('breakLines properties', () => {
+  const word = fc.oneof(
+    fc.constantFrom('de', 'la', 'à', 'et', 'inscription', 'vaccination', 'départementale', 'établissements', 'professionnels', 'Inscrivez-vous', 'médico-sociaux', 'Centre-Val', 'www.renfort-covid.fr', '2\u202f100', 'volontaires.', 'sociaux.', 'anticonstitutionnellement'),
+    fc.stringMatching(/^[a-zé]{1,14}$/),
+  );
+  const unit = (t: string) => [...t].length;
+
+  it('keeps every word once and in order, within the width, hard hyphens whole, no avoidable runt', () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 60 }), fc.integer({ min: 12, max: 90 }), (list, width) => {
+        const ws: Word[] = list.map((t) => [{ text: t }]);
+        const lines = breakLines(ws, width, unit, 1);
+        markCuts(ws, lines);
+        expect(rejoin(lines)).toEqual(list);
+        expect(lines.at(-1)!.last).toBe(true);
+        expect(lines.filter((l) => l.last)).toHaveLength(1);
+        for (const l of lines) {
+          expect(l.natural).toBe(l.words.map((w) => unit(wordText(w))).reduce((a, b) => a + b, 0) + l.words.length - 1);
+          if ((l.last ? l.natural : tightest(l, 1)) > width) {
+            expect(l.words).toHaveLength(1);
+            expect(cutWords.has(l.words[0]!)).toBe(false);
+          }
+        }
+        // Cuts only between lowercase letters of plain words.
+        for (const w of cutWords) expect(wordText(w)).toMatch(/^\p{Ll}+-?$|^\p{Ll}+[.,]?$/u);
+        expectNoAvoidableRunt(ws, lines, width, unit, 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a link on both parts of a cut word', () => {
+    const link = 'https://exemple.fr';
+    const ws: Word[] = [...'aa bb cc dd'.split(' ').map((t) => [{ text: t }]), [{ text: 'inscription', link }, { text: ',' }], [{ text: 'fin' }], [{ text: 'du' }], [{ text: 'texte' }]];
+    const lines = breakLines(ws, 16, unit, 1);
+    const parts = lines.flatMap((l) => l.words).filter((w) => w.some((p) => p.link));
+    expect(parts.length).toBe(2);
+    expect(parts.map(wordText).join('').replace('-', '')).toBe('inscription,');
+    expect(parts[0]!.every((p) => p.link === link)).toBe(true);
+    expect(parts[1]![0]!.link).toBe(link);
+    expect(parts[1]!.at(-1)).toEqual({ text: ',' });
+  });
+});
+
+describe('letters read back by pdftotext', () => {
+  it('rejoins hyphenated words, never glues a compound, and prints link addresses', async () => {
+    ensureDebianPackage('/usr/bin/pdftotext', 'poppler-utils');
+    const fonts = loadFonts();
+    // Compounds, names and numbers in every position of the line, with words worth cutting.
+    const filler = ['inscription', 'départementale', 'vaccination', 'établissements', 'professionnels', 'mobilisation', 'de', 'la', 'et', 'pour'];
+    const compounds = ['Inscrivez-vous', 'médico-sociaux', 'Centre-Val', 'Covid-19', 'faites-vous', 'c’est-à-dire', 'Indre-et-Loire'];
+    const long = Array.from({ length: 160 }, (_, i) => (i % 3 === 2 ? compounds[i % compounds.length]! : filler[(i * 7) % filler.length]!)).join(' ') + '.';
+    const paragraphs = [...sampleParagraphs(), long, 'Suivez [Twitter](https://twitter.com/ARS_CVL) et la plateforme [www.renfort-covid.fr](https://www.renfort-covid.fr) : merci !'];
+    const letter: LetterModel = {
+      lieuDate: 'Orléans, le vendredi 10 avril 2020',
+      objet: 'Appel à volontaires',
+      adresse: ["MAIRIE D'ORLEANS", '45000 ORLEANS'],
+      paragraphs,
+      signatures: [
+        { nom: 'Claire DUPONT', titre: ['Préfète du Loiret'] },
+        { nom: 'Jean MARTIN', titre: ["Directeur général de l'ARS"] },
+      ],
+      annexe: [],
+    };
+    const doc = newDocument(fonts, { title: 't', author: 'a', subject: 's' });
+    await drawLetter(doc, letter, { issuer: { authority: 'PRÉFET DU LOIRET', coIssuer: [] }, platformUrl: 'https://www.renfort-covid.fr' });
+    const dir = mkdtempSync(join(tmpdir(), 'relais-typo-'));
+    try {
+      const file = join(dir, 'lettre.pdf');
+      writeFileSync(file, await finish(doc));
+      const read = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      const flat = (t: string) => t.replace(/[\s\u00a0\u202f]+/g, ' ').replace(/\/ /g, '/').trim();
+      const body = flat(read);
+      // Each paragraph comes back word for word, as words() prints it (addresses, French spacing).
+      for (const p of paragraphs) expect(body).toContain(flat(words(p).map(wordText).join(' ')));
+      // pdftotext drops a hyphen at a line's end: a compound broken there would come back glued.
+      for (const c of compounds) {
+        for (const [i, ch] of [...c].entries()) if (ch === '-') expect(body).not.toContain(c.slice(0, i) + c.slice(i + 1));
+      }
+      expect(body).toContain('Twitter (twitter.com/ARS_CVL)');
+      expect(body).toContain('company/ars-centre-val-de-loire)');
+      // The letter did cut words, so the joining above is proven; each cut ends a lowercase word.
+      const cuts = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter((l) => l.endsWith('-'));
+      expect(cuts.length).toBeGreaterThan(3);
+      for (const line of cuts) expect(line).toMatch(/(?:^|\s)[\p{Ll}'’]+\p{Ll}-$/u);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

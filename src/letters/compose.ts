@@ -32,6 +32,8 @@ export interface Node {
 
 export interface Page {
   ops: string[];
+  /** Where a new content stream starts in ops: each stream is compressed once and reused. */
+  cuts: number[];
   /** The structure element of each MCID on this page, by MCID. */
   parents: Node[];
   annots: Annot[];
@@ -148,7 +150,7 @@ export class Composer {
 
   newPage(): number {
     this.close();
-    this.page = { ops: [], parents: [], annots: [] };
+    this.page = { ops: [], cuts: [], parents: [], annots: [] };
     this.pages.push(this.page);
     return this.pages.length - 1;
   }
@@ -162,6 +164,15 @@ export class Composer {
     node.kids.push({ mcid, page: this.pages.length - 1 });
     this.page.ops.push(`/${node.role} <</MCID ${mcid}>> BDC`);
     this.open = node;
+  }
+
+  /**
+   * Ends a content stream here. A page is written as several streams, and a stream identical to
+   * one already written (the header, a shared paragraph, the annex page) is not compressed again.
+   */
+  cut(): void {
+    const at = this.page.ops.length;
+    if (at > 0 && this.page.cuts.at(-1) !== at) this.page.cuts.push(at);
   }
 
   close(): void {

@@ -92,6 +92,7 @@ function body(c: Composer, root: Node, letter: LetterModel): void {
   const lineHeight = FONT_SIZE.body * 1.32;
   for (const paragraph of letter.paragraphs) {
     const lines = layoutText(c.fonts, 'regular', t.size, paragraph, CONTENT_WIDTH, 'justify', true);
+    c.cut();
     c.paragraph(el(root, 'P'), lines, t, MARGIN.left, lineHeight, BOTTOM, MARGIN.top, `${BLUE}`);
     c.y += lineHeight * 0.55;
   }
@@ -218,9 +219,13 @@ export function composeLetter(c: Composer, root: Node, letter: LetterModel, opti
   const first = c.newPage();
   foldMarks(c);
   header(c, root, letter, options, images);
+  c.cut();
   address(c, root, letter.adresse);
+  c.cut();
   body(c, root, letter);
+  c.cut();
   signatures(c, root, letter, options, images);
+  c.cut();
   annex(c, root, letter, options.platformUrl);
   c.close();
   pageNumbers(c, first);

@@ -95,6 +95,19 @@ export function pdfDates(date: Date): { xmp: string; info: string } {
   return { xmp: iso, info: `D:${iso.replace(/[-:T]/g, '').slice(0, 14)}Z` };
 }
 
+const streams = new Map<string, Buffer>();
+
+/** A compressed content stream, kept for the next letter that has the same (most have). */
+function contentStream(ops: string): Buffer {
+  let body = streams.get(ops);
+  if (!body) {
+    if (streams.size > 4000) streams.clear();
+    body = streamBody(ops);
+    streams.set(ops, body);
+  }
+  return body;
+}
+
 /** Writes the composed pages and their structure tree as one file. */
 export function writeDocument(shared: Shared, c: Composer, root: Node, meta: DocumentMeta, date: Date): Buffer {
   const file = new PdfFile(shared.block);
@@ -105,10 +118,15 @@ export function writeDocument(shared: Shared, c: Composer, root: Node, meta: Doc
   const metadata = next++;
   const treeRoot = next++;
   const parentTree = next++;
-  const pageIds = c.pages.map(() => {
-    const id = next;
-    next += 2;
-    return id;
+  const pageIds = c.pages.map(() => next++);
+  const contents = c.pages.map((page) => {
+    const streams: Array<[number, Buffer]> = [];
+    let from = 0;
+    for (const to of [...page.cuts, page.ops.length]) {
+      if (to > from) streams.push([next++, contentStream(page.ops.slice(from, to).join('\n'))]);
+      from = to;
+    }
+    return streams;
   });
   const annotIds = new Map<object, number>();
   for (const page of c.pages) for (const a of page.annots) annotIds.set(a, next++);
@@ -129,9 +147,9 @@ export function writeDocument(shared: Shared, c: Composer, root: Node, meta: Doc
     const annots = page.annots.map((a) => `${annotIds.get(a)} 0 R`);
     file.add(
       id,
-      `<< /Type /Page /Parent ${pagesRoot} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${shared.resources} 0 R /Contents ${id + 1} 0 R /StructParents ${i}${annots.length ? ` /Annots [${annots.join(' ')}] /Tabs /S` : ''}${group} >>`,
+      `<< /Type /Page /Parent ${pagesRoot} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${shared.resources} 0 R /Contents [${contents[i]!.map(([n]) => `${n} 0 R`).join(' ')}] /StructParents ${i}${annots.length ? ` /Annots [${annots.join(' ')}] /Tabs /S` : ''}${group} >>`,
     );
-    file.add(id + 1, streamBody(page.ops.join('\n')));
+    for (const [n, body] of contents[i]!) file.add(n, body);
     nums.push(`${i} [${page.parents.map((n) => `${nodeIds.get(n)} 0 R`).join(' ')}]`);
     for (const a of page.annots) {
       const key = annotKey++;

@@ -92,35 +92,50 @@ export class CampaignFont {
     return s;
   }
 
+  /**
+   * A word from its characters' glyphs and the kerning of each pair. fontkit shapes a word only
+   * when one of its pairs was never seen; what it finds is kept per pair, so that after a few
+   * hundred words each commune's or mayor's name costs table look-ups instead of a full layout.
+   */
   private shapeUncached(text: string): Shaped {
-    const run = this.font.layout(text, FEATURES);
-    let tj = '<';
-    let width = 0;
-    let plain = true;
-    for (let i = 0; i < run.glyphs.length; i++) {
-      const glyph = run.glyphs[i]!;
-      const cid = this.glyphCids.get(glyph.id);
-      if (cid === undefined) {
-        plain = false;
+    const codes: number[] = [];
+    for (const ch of text) codes.push(ch.codePointAt(0)!);
+    for (let i = 1; i < codes.length; i++) {
+      if (!this.pairs.has(codes[i - 1]! * 0x110000 + codes[i]!)) {
+        this.learn(text, codes);
         break;
       }
-      const advance = run.positions[i]!.xAdvance * this.scale;
-      const own = this.widths[cid]!;
-      tj += cid.toString(16).padStart(4, '0');
-      width += advance;
-      // Kerning: the difference between the shaped advance and the glyph's own width.
-      if (Math.abs(advance - own) > 0.01) tj += `> ${Math.round((own - advance) * 100) / 100} <`;
     }
-    if (plain) return { tj: `${tj}>`, width };
-    // A glyph outside the subset (a font that substitutes anyway): each character's own glyph.
-    tj = '<';
-    width = 0;
-    for (const ch of text) {
-      const cid = this.cids.get(ch.codePointAt(0)!) ?? 0;
+    let tj = '<';
+    let width = 0;
+    for (let i = 0; i < codes.length; i++) {
+      const cid = this.cids.get(codes[i]!) ?? 0;
+      if (i > 0) {
+        const k = this.pairs.get(codes[i - 1]! * 0x110000 + codes[i]!) ?? 0;
+        if (k !== 0) {
+          tj += `> ${Math.round(-k * 100) / 100} <`;
+          width += k;
+        }
+      }
       tj += cid.toString(16).padStart(4, '0');
       width += this.widths[cid]!;
     }
     return { tj: `${tj}>`, width };
+  }
+
+  /** Kerning of each pair of a word (thousandths of the size), read from fontkit's layout. */
+  private readonly pairs = new Map<number, number>();
+
+  private learn(text: string, codes: number[]): void {
+    const run = this.font.layout(text, FEATURES);
+    // Only when shaping kept one glyph per character, each its own: otherwise no kerning.
+    const plain = run.glyphs.length === codes.length && run.glyphs.every((g, i) => this.glyphCids.get(g.id) === this.cids.get(codes[i]!));
+    for (let i = 1; i < codes.length; i++) {
+      const first = this.cids.get(codes[i - 1]!);
+      let k = plain && first !== undefined ? run.positions[i - 1]!.xAdvance * this.scale - this.widths[first]! : 0;
+      if (Math.abs(k) < 0.01) k = 0;
+      this.pairs.set(codes[i - 1]! * 0x110000 + codes[i]!, k);
+    }
   }
 
   /** Width in points of a text at a size. */

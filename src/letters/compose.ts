@@ -57,7 +57,8 @@ export interface LaidLine {
 
 export type Align = 'left' | 'right' | 'center' | 'justify';
 
-const layouts = new Map<string, LaidLine[]>();
+/** Per campaign subset: glyph codes differ from one subset to another. */
+const allLayouts = new WeakMap<CampaignFonts, Map<string, LaidLine[]>>();
 
 const plainWords = (text: string): Word[] => text.split(' ').filter(Boolean).map((t) => [{ text: t }]);
 
@@ -68,6 +69,8 @@ const plainWords = (text: string): Word[] => text.split(' ').filter(Boolean).map
  */
 export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup = false): LaidLine[] {
   const key = `${style}\u0001${size}\u0001${width}\u0001${align}\u0001${markup ? 1 : 0}\u0001${text}`;
+  let layouts = allLayouts.get(fonts);
+  if (!layouts) allLayouts.set(fonts, (layouts = new Map()));
   let laid = layouts.get(key);
   if (laid) return laid;
   const font = fonts[style];
@@ -93,7 +96,7 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
         for (const piece of word) {
           const shaped = font.shape(piece.text);
           const w = (shaped.width / 1000) * size;
-          if (!current || current.link !== piece.link || piece.link) {
+          if (!current || current.link !== piece.link) {
             current = { dx: x, tj: '', width: 0, link: piece.link, text: '' };
             segments.push(current);
           }
@@ -103,8 +106,10 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
           x += w;
         }
         if (i < gaps) {
-          // The space after a link belongs to the plain text that follows it.
-          if (!current || current.link) {
+          // The space after a link belongs to the plain text that follows it, unless the link
+          // goes on in the next word: a link of several words is one link.
+          const goesOn = current?.link !== undefined && line.words[i + 1]![0]?.link === current.link;
+          if (!current || (current.link && !goesOn)) {
             current = { dx: x, tj: '', width: 0, text: '' };
             segments.push(current);
           }

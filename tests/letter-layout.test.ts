@@ -12,6 +12,7 @@ import { CONTENT_WIDTH, MARGIN, mm, PAGE } from '../src/letters/geometry.js';
 import { jobCharacters, type RenderSetup } from '../src/letters/jobs.js';
 import { drawLetter, finish, newDocument, type DrawOptions } from '../src/letters/layout.js';
 import { breakLines, words } from '../src/letters/paragraph.js';
+import { parseFont } from '../src/letters/typeset.js';
 import { LetterWriter } from '../src/letters/writer.js';
 import { townHallAddress } from '../src/text/address.js';
 import { tempDir } from './helpers/campaign.js';
@@ -313,5 +314,22 @@ describe('justified paragraphs', () => {
     const end = (l: (typeof lines)[number]) => l.segments.at(-1)!.dx + l.segments.at(-1)!.width;
     for (const l of lines.slice(0, -1)) expect(end(l)).toBeCloseTo(CONTENT_WIDTH, 1);
     expect(end(lines.at(-1)!)).toBeLessThan(CONTENT_WIDTH - 10);
+  });
+});
+
+describe('kerning', () => {
+  it('reads the same pair adjustments from the font as fontkit applies in its layout', () => {
+    const sample = ['AVANT', 'Tours', "L'Yonne", 'Vœux', 'WAVRE', 'Fontainebleau', 'Orléans', 'P.-Y. LE TALLEC', 'Tél. : 02 38', '« Volontaires »', 'Kerfourn'];
+    const campaign = new LetterWriter(fonts, sample.join(''), new Date(0)).fonts;
+    for (const style of ['regular', 'bold', 'italic'] as const) {
+      const font = parseFont(fonts[style]);
+      for (const word of sample) {
+        const run = font.layout(word, { liga: false, clig: false, calt: false, ccmp: false, locl: false, rlig: false } as unknown as string[]);
+        const expected = (run.positions.reduce((n, p) => n + p.xAdvance, 0) * 1000) / font.unitsPerEm;
+        expect(campaign[style].shape(word).width, `${style} ${word}`).toBeCloseTo(expected, 3);
+      }
+    }
+    // Some pair is really kerned: the test would pass without kerning otherwise.
+    expect(campaign.regular.shape('AV').width).toBeLessThan(campaign.regular.shape('A').width + campaign.regular.shape('V').width - 10);
   });
 });

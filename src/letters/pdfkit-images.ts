@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 
 /**
  * The one place where relais leans on how pdfkit writes its output: pdfkit decodes PNG and JPEG
@@ -68,6 +67,8 @@ function split(body: Buffer): [string, Buffer] {
  */
 export async function liftImages(sources: Buffer[], first: number): Promise<LiftedImages> {
   if (!sources.length) return { objects: [], images: [], next: first };
+  // Loaded only when a campaign has images: pdfkit is the heaviest module a worker would load.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ autoFirstPage: false, compress: true });
   for (const src of sources) {
     doc.addPage({ size: [100, 100], margin: 0 });

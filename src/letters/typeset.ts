@@ -13,8 +13,6 @@ import { streamBody } from './pdf-writer.js';
 export type Style = 'regular' | 'bold' | 'italic';
 export const STYLES: Style[] = ['regular', 'bold', 'italic'];
 
-/** Positioning only: no feature that could bring a glyph outside the subset. */
-const FEATURES = { liga: false, clig: false, calt: false, rlig: false, ccmp: false, locl: false, dlig: false, rclt: false } as unknown as string[];
 
 /** A shaped word: its TJ operand (hex glyph codes and kerning adjustments) and its advance. */
 export interface Shaped {
@@ -93,25 +91,19 @@ export class CampaignFont {
   }
 
   /**
-   * A word from its characters' glyphs and the kerning of each pair. fontkit shapes a word only
-   * when one of its pairs was never seen; what it finds is kept per pair, so that after a few
-   * hundred words each commune's or mayor's name costs table look-ups instead of a full layout.
+   * A word from its characters' glyphs and the kerning of each pair, read from the font's GPOS
+   * pair-positioning table (what fontkit's layout applies for `kern`): shaping a new word — each
+   * commune's name, each mayor's — is then a few table look-ups, not a full OpenType layout.
    */
   private shapeUncached(text: string): Shaped {
-    const codes: number[] = [];
-    for (const ch of text) codes.push(ch.codePointAt(0)!);
-    for (let i = 1; i < codes.length; i++) {
-      if (!this.pairs.has(codes[i - 1]! * 0x110000 + codes[i]!)) {
-        this.learn(text, codes);
-        break;
-      }
-    }
     let tj = '<';
     let width = 0;
-    for (let i = 0; i < codes.length; i++) {
-      const cid = this.cids.get(codes[i]!) ?? 0;
-      if (i > 0) {
-        const k = this.pairs.get(codes[i - 1]! * 0x110000 + codes[i]!) ?? 0;
+    let previous = -1;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      const cid = this.cids.get(cp) ?? 0;
+      if (previous >= 0) {
+        const k = this.kerning(previous, cp);
         if (k !== 0) {
           tj += `> ${Math.round(-k * 100) / 100} <`;
           width += k;
@@ -119,23 +111,26 @@ export class CampaignFont {
       }
       tj += cid.toString(16).padStart(4, '0');
       width += this.widths[cid]!;
+      previous = cp;
     }
     return { tj: `${tj}>`, width };
   }
 
-  /** Kerning of each pair of a word (thousandths of the size), read from fontkit's layout. */
   private readonly pairs = new Map<number, number>();
+  private kernTable: PairKerning | undefined | null = null;
 
-  private learn(text: string, codes: number[]): void {
-    const run = this.font.layout(text, FEATURES);
-    // Only when shaping kept one glyph per character, each its own: otherwise no kerning.
-    const plain = run.glyphs.length === codes.length && run.glyphs.every((g, i) => this.glyphCids.get(g.id) === this.cids.get(codes[i]!));
-    for (let i = 1; i < codes.length; i++) {
-      const first = this.cids.get(codes[i - 1]!);
-      let k = plain && first !== undefined ? run.positions[i - 1]!.xAdvance * this.scale - this.widths[first]! : 0;
-      if (Math.abs(k) < 0.01) k = 0;
-      this.pairs.set(codes[i - 1]! * 0x110000 + codes[i]!, k);
+  /** Kerning between two characters, in thousandths of the size (0 when none). */
+  private kerning(a: number, b: number): number {
+    const key = a * 0x110000 + b;
+    let k = this.pairs.get(key);
+    if (k === undefined) {
+      if (this.kernTable === null) this.kernTable = pairKerning(this.font);
+      const first = this.font.glyphForCodePoint(a)?.id ?? 0;
+      const second = this.font.glyphForCodePoint(b)?.id ?? 0;
+      k = this.kernTable && first && second ? this.kernTable(first, second) * this.scale : 0;
+      this.pairs.set(key, k);
     }
+    return k;
   }
 
   /** Width in points of a text at a size. */
@@ -188,6 +183,83 @@ export class CampaignFont {
       ],
     };
   }
+}
+
+/** fontkit's parsed OpenType structures, as far as pair kerning reads them. */
+type Coverage = { version: 1; glyphs: number[] } | { version: 2; rangeRecords: Array<{ start: number; end: number; startCoverageIndex: number }> };
+type ClassDef = { version: 1; startGlyph: number; classValueArray: number[] } | { version: 2; classRangeRecord: Array<{ start: number; end: number; class: number }> };
+interface Value {
+  xAdvance?: number;
+}
+type PairPos =
+  | { version: 1; coverage: Coverage; pairSets: { get(i: number): Array<{ secondGlyph: number; value1?: Value }> } }
+  | { version: 2; coverage: Coverage; classDef1: ClassDef; classDef2: ClassDef; classRecords: { get(i: number): { get(j: number): { value1?: Value } } } };
+interface Lookup {
+  lookupType: number;
+  subTables: Iterable<PairPos | { extension: PairPos; lookupType: number }>;
+}
+interface Gpos {
+  featureList: Array<{ tag: string; feature: { lookupListIndexes: number[] } }>;
+  lookupList: { get(i: number): Lookup };
+}
+type PairKerning = (first: number, second: number) => number;
+
+function coverageIndex(c: Coverage, glyph: number): number {
+  if (c.version === 1) return c.glyphs.indexOf(glyph);
+  for (const r of c.rangeRecords) if (r.start <= glyph && glyph <= r.end) return r.startCoverageIndex + glyph - r.start;
+  return -1;
+}
+
+function classOf(c: ClassDef, glyph: number): number {
+  if (c.version === 1) {
+    const i = glyph - c.startGlyph;
+    return i >= 0 && i < c.classValueArray.length ? c.classValueArray[i]! : 0;
+  }
+  for (const r of c.classRangeRecord) if (r.start <= glyph && glyph <= r.end) return r.class;
+  return 0;
+}
+
+/**
+ * The `kern` feature's pair adjustments (GPOS lookup type 2, possibly behind extension lookups),
+ * applied as fontkit applies them: per lookup, the first subtable that covers the pair. Font
+ * units; undefined for a font without GPOS kerning (its text is then set without kerning).
+ */
+function pairKerning(font: fontkit.Font): PairKerning | undefined {
+  let gpos: Gpos | undefined;
+  try {
+    gpos = (font as unknown as { GPOS?: Gpos }).GPOS;
+  } catch {
+    return undefined;
+  }
+  if (!gpos) return undefined;
+  const indexes = [...new Set(gpos.featureList.filter((f) => f.tag === 'kern').flatMap((f) => f.feature.lookupListIndexes))].sort((a, b) => a - b);
+  const tables: PairPos[][] = [];
+  for (const i of indexes) {
+    const lookup = gpos.lookupList.get(i);
+    const subs: PairPos[] = [];
+    for (const t of lookup.subTables) {
+      const type = lookup.lookupType === 9 ? (t as { lookupType: number }).lookupType : lookup.lookupType;
+      if (type === 2) subs.push(lookup.lookupType === 9 ? (t as { extension: PairPos }).extension : (t as PairPos));
+    }
+    if (subs.length) tables.push(subs);
+  }
+  if (!tables.length) return undefined;
+  return (first, second) => {
+    let total = 0;
+    for (const subs of tables) {
+      for (const t of subs) {
+        const index = coverageIndex(t.coverage, first);
+        if (index < 0) continue;
+        if (t.version === 1) {
+          const pair = t.pairSets.get(index).find((p) => p.secondGlyph === second);
+          if (!pair) continue;
+          total += pair.value1?.xAdvance ?? 0;
+        } else total += t.classRecords.get(classOf(t.classDef1, first)).get(classOf(t.classDef2, second)).value1?.xAdvance ?? 0;
+        break;
+      }
+    }
+    return total;
+  };
 }
 
 const parsedFonts = new WeakMap<Uint8Array, fontkit.Font>();

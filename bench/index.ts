@@ -49,20 +49,33 @@ line(
   `${fmt(render.peakMb)} Mo`,
 );
 
-const letters = measure('task-letters.js', [national]);
-const perSecond = Number(letters.figures.letters) / (Number(letters.figures.lettersMs) / 1000);
+// Letters (issue 19.3): identical letters (one body per département) and personalised ones
+// (the commune, its mayor and its population in the first paragraph: every letter differs),
+// on the sample and nationally; CPU time per letter is the steadier figure on a shared machine.
+const sample = packageRoot();
+for (const [where, dir] of [['échantillon', sample], ['national', national]] as const) {
+  for (const mode of ['identical', 'personalised'] as const) {
+    const m = measure('task-letters.js', [dir, mode]);
+    const n = Number(m.figures.letters);
+    const perSecond = n / (Number(m.figures.lettersMs) / 1000);
+    line(
+      `lettres PDF ${mode === 'identical' ? 'identiques' : 'personnalisées'} par commune, ${where} (${fmt(n)} fichiers, ${m.figures.workers} fils)`,
+      `${fmt(perSecond)} lettres par seconde (${fmt(Number(m.figures.lettersMs) / 1000, 2)} s) ; processeur : ${fmt(Number(m.figures.cpuMs) / (n + Number(m.figures.printLetters)), 2)} ms par lettre, fichiers à imprimer et préparation compris`,
+      '≥ 1 000 lettres/s, < 500 Mo',
+      `${fmt(m.peakMb)} Mo (avec les fichiers à imprimer)`,
+    );
+    if (where === 'national' && mode === 'identical') {
+      const printPerSecond = Number(m.figures.printLetters) / (Number(m.figures.printMs) / 1000);
+      line(`fichiers à imprimer, national (${fmt(Number(m.figures.printLetters))} lettres sans courriel)`, `${fmt(printPerSecond)} lettres par seconde (${fmt(Number(m.figures.printMs) / 1000, 1)} s)`, '—', '—');
+    }
+  }
+}
+const cli = measure('task-letters-cli.js', [sample]);
 line(
-  `lettres PDF par commune, national (${fmt(Number(letters.figures.letters))} fichiers, ${letters.figures.workers} fils)`,
-  `${fmt(perSecond)} lettres par seconde (${fmt(Number(letters.figures.lettersMs) / 1000, 1)} s)`,
-  '≥ 1 000 lettres/s, < 500 Mo',
-  `${fmt(letters.peakMb)} Mo (avec les fichiers à imprimer)`,
-);
-const printPerSecond = Number(letters.figures.printLetters) / (Number(letters.figures.printMs) / 1000);
-line(
-  `fichiers à imprimer, national (${fmt(Number(letters.figures.printLetters))} lettres sans courriel)`,
-  `${fmt(printPerSecond)} lettres par seconde (${fmt(Number(letters.figures.printMs) / 1000, 1)} s)`,
-  '—',
-  '—',
+  "relais letters --force sur l'échantillon (597 lettres), processus compris",
+  `${fmt(cli.wallMs / 1000, 2)} s ; processeur ${fmt(Number(cli.figures.cpuMs) / 1000, 2)} s`,
+  '< 1,5 s',
+  `${fmt(cli.peakMb)} Mo`,
 );
 
 const send = measure('task-send.js', [national, '5000']);

@@ -123,7 +123,8 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
       laid.push({ segments, width: shapedWidth });
     }
   }
-  if (layouts.size > 20_000) layouts.clear();
+  // Bounded: a personalised paragraph is seen once, and workers have a small heap.
+  if (layouts.size > 2_000) layouts.clear();
   layouts.set(key, laid);
   return laid;
 }

@@ -3,6 +3,7 @@ import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { writeFileAtomicSync } from '../files.js';
 import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
+import type { PreparedFont, Style } from './typeset.js';
 import { LetterWriter, type LetterMeta } from './writer.js';
 
 /**
@@ -30,6 +31,8 @@ export interface RenderSetup {
   characters?: string;
   /** The files' creation date (ISO), the same in every file of a run. */
   date?: string;
+  /** Kerning and subset bytes made once for all workers (see CampaignFont.prepare). */
+  prepared?: Record<Style, PreparedFont>;
 }
 
 /** Texts that every letter draws besides the campaign's own. */
@@ -83,7 +86,7 @@ export function jobCharacters(setup: RenderSetup, jobs: Job[]): string {
 }
 
 export function letterWriter(setup: RenderSetup): LetterWriter {
-  return new LetterWriter(setup.fonts, setup.characters ?? '', setup.date ? new Date(setup.date) : new Date());
+  return new LetterWriter(setup.fonts, setup.characters ?? '', setup.date ? new Date(setup.date) : new Date(), setup.prepared);
 }
 
 /** Runs a job; calls back after each letter; returns the page count of a print file. */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RelaisError } from '../errors.js';
+import { prepareFonts } from './typeset.js';
 import { jobCharacters, letterWriter, runJob, type Job, type RenderSetup } from './jobs.js';
 
 /**
@@ -36,6 +37,8 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
     for (const w of workers) w.postMessage({ type: 'stop' });
   };
   signal?.addEventListener('abort', stop, { once: true });
+  // While the workers load their modules: the costly part of the fonts, once for all of them.
+  setup.prepared = prepareFonts(setup.fonts, setup.characters ?? '');
   try {
     await Promise.all(
       workers.map(

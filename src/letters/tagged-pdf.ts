@@ -101,7 +101,7 @@ const streams = new Map<string, Buffer>();
 function contentStream(ops: string): Buffer {
   let body = streams.get(ops);
   if (!body) {
-    if (streams.size > 4000) streams.clear();
+    if (streams.size > 1_000) streams.clear();
     body = streamBody(ops);
     streams.set(ops, body);
   }

@@ -30,6 +30,13 @@ interface Subset {
   encode(): Uint8Array;
 }
 
+/** See CampaignFont.prepare(). Plain data: it crosses to worker threads. */
+export interface PreparedFont {
+  /** Triples: first character, second character, kerning in thousandths of the size. */
+  kerning: number[];
+  file: Uint8Array;
+}
+
 export class CampaignFont {
   readonly name: string;
   readonly ascender: number;
@@ -46,6 +53,7 @@ export class CampaignFont {
   constructor(
     private readonly font: fontkit.Font,
     characters: string,
+    private readonly prepared?: PreparedFont,
   ) {
     this.scale = 1000 / font.unitsPerEm;
     this.name = font.postscriptName.replaceAll(' ', '_');
@@ -119,12 +127,42 @@ export class CampaignFont {
   private readonly pairs = new Map<number, number>();
   private kernTable: PairKerning | undefined | null = null;
 
+  /**
+   * The kerning of every pair of the campaign's characters and the subset's bytes: what is costly
+   * to make (reading GPOS, encoding the subset) is made once by the main thread and handed to
+   * every worker, which then only maps characters to glyphs.
+   */
+  prepare(): PreparedFont {
+    const codes = [...this.cids.keys()];
+    const glyphs = codes.map((cp) => this.font.glyphForCodePoint(cp)?.id ?? 0);
+    const table = pairKerning(this.font);
+    const kerning: number[] = [];
+    if (table) {
+      codes.forEach((a, i) => {
+        codes.forEach((b, j) => {
+          const k = table(glyphs[i]!, glyphs[j]!) * this.scale;
+          if (Math.abs(k) >= 0.01) kerning.push(a, b, k);
+        });
+      });
+    }
+    return { kerning, file: this.subset.encode() };
+  }
+
   /** Kerning between two characters, in thousandths of the size (0 when none). */
   private kerning(a: number, b: number): number {
     const key = a * 0x110000 + b;
     let k = this.pairs.get(key);
     if (k === undefined) {
-      if (this.kernTable === null) this.kernTable = pairKerning(this.font);
+      if (this.kernTable === null) {
+        if (this.prepared) {
+          // Every pair of the campaign's characters is in the prepared table: others are not kerned.
+          const p = this.prepared.kerning;
+          for (let i = 0; i < p.length; i += 3) this.pairs.set(p[i]! * 0x110000 + p[i + 1]!, p[i + 2]!);
+          this.kernTable = undefined;
+          k = this.pairs.get(key);
+          if (k !== undefined) return k;
+        } else this.kernTable = pairKerning(this.font);
+      }
       const first = this.font.glyphForCodePoint(a)?.id ?? 0;
       const second = this.font.glyphForCodePoint(b)?.id ?? 0;
       k = this.kernTable && first && second ? this.kernTable(first, second) * this.scale : 0;
@@ -142,7 +180,7 @@ export class CampaignFont {
   objects(first: number, tag: string): { objects: Array<[number, string | Buffer]>; font: number } {
     const isCFF = Boolean((this.subset as unknown as { cff?: unknown }).cff);
     const [file, descriptor, cidFont, toUnicode, type0] = [first, first + 1, first + 2, first + 3, first + 4];
-    const data = Buffer.from(this.subset.encode());
+    const data = Buffer.from(this.prepared?.file ?? this.subset.encode());
     const name = `${tag}+${this.name}`;
     const f = this.font;
     const familyClass = ((f['OS/2'] as { sFamilyClass?: number } | undefined)?.sFamilyClass ?? 0) >> 8;
@@ -244,17 +282,34 @@ function pairKerning(font: fontkit.Font): PairKerning | undefined {
     if (subs.length) tables.push(subs);
   }
   if (!tables.length) return undefined;
+  // Coverage and classes per glyph, memoised: a campaign asks for every pair of its glyphs.
+  const memo = new Map<object, Map<number, number>>();
+  const cached = (table: object, glyph: number, find: () => number) => {
+    let m = memo.get(table);
+    if (!m) memo.set(table, (m = new Map()));
+    let v = m.get(glyph);
+    if (v === undefined) m.set(glyph, (v = find()));
+    return v;
+  };
+  const sets = new Map<object, Map<number, number>>();
   return (first, second) => {
     let total = 0;
     for (const subs of tables) {
       for (const t of subs) {
-        const index = coverageIndex(t.coverage, first);
+        const index = cached(t.coverage, first, () => coverageIndex(t.coverage, first));
         if (index < 0) continue;
         if (t.version === 1) {
-          const pair = t.pairSets.get(index).find((p) => p.secondGlyph === second);
-          if (!pair) continue;
-          total += pair.value1?.xAdvance ?? 0;
-        } else total += t.classRecords.get(classOf(t.classDef1, first)).get(classOf(t.classDef2, second)).value1?.xAdvance ?? 0;
+          const set = t.pairSets.get(index);
+          let bySecond = sets.get(set);
+          if (!bySecond) sets.set(set, (bySecond = new Map(set.map((p) => [p.secondGlyph, p.value1?.xAdvance ?? 0]))));
+          const v = bySecond.get(second);
+          if (v === undefined) continue;
+          total += v;
+        } else {
+          const c1 = cached(t.classDef1, first, () => classOf(t.classDef1, first));
+          const c2 = cached(t.classDef2, second, () => classOf(t.classDef2, second));
+          total += t.classRecords.get(c1).get(c2).value1?.xAdvance ?? 0;
+        }
         break;
       }
     }
@@ -275,11 +330,16 @@ export function parseFont(data: Uint8Array): fontkit.Font {
 
 export type CampaignFonts = Record<Style, CampaignFont>;
 
-export function campaignFonts(files: FontFiles, characters: string): CampaignFonts {
+export function campaignFonts(files: FontFiles, characters: string, prepared?: Record<Style, PreparedFont>): CampaignFonts {
   const all = BASE_CHARACTERS + characters;
   return {
-    regular: new CampaignFont(parseFont(files.regular), all),
-    bold: new CampaignFont(parseFont(files.bold), all),
-    italic: new CampaignFont(parseFont(files.italic), all),
+    regular: new CampaignFont(parseFont(files.regular), all, prepared?.regular),
+    bold: new CampaignFont(parseFont(files.bold), all, prepared?.bold),
+    italic: new CampaignFont(parseFont(files.italic), all, prepared?.italic),
   };
+}
+
+export function prepareFonts(files: FontFiles, characters: string): Record<Style, PreparedFont> {
+  const fonts = campaignFonts(files, characters);
+  return { regular: fonts.regular.prepare(), bold: fonts.bold.prepare(), italic: fonts.italic.prepare() };
 }

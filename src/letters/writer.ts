@@ -4,7 +4,7 @@ import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
 import { composeLetter } from './letter-pages.js';
 import { sharedObjects, writeDocument, type DocumentMeta, type Shared } from './tagged-pdf.js';
-import { campaignFonts, type CampaignFonts } from './typeset.js';
+import { campaignFonts, type CampaignFonts, type PreparedFont, type Style } from './typeset.js';
 
 /**
  * Writes letters, alone or many in one print file, as tagged PDF/UA-1 and PDF/A-2b. One writer
@@ -20,8 +20,8 @@ export class LetterWriter {
   private readonly shared = new Map<DrawOptions, Promise<Shared>>();
   private readonly date: Date;
 
-  constructor(files: FontFiles, characters: string, date: Date) {
-    this.fonts = campaignFonts(files, characters);
+  constructor(files: FontFiles, characters: string, date: Date, prepared?: Record<Style, PreparedFont>) {
+    this.fonts = campaignFonts(files, characters, prepared);
     this.date = date;
   }
 

@@ -98,7 +98,11 @@ export async function runJob(setup: RenderSetup, job: Job, onLetter: () => void,
     writeFileAtomicSync(job.path, bytes);
     return { pages };
   }
+  let count = 0;
   for (const item of job.items) {
+    // Writing a letter never waits for the event loop: let a stop request (Ctrl-C, a worker's
+    // 'stop' message) in from time to time.
+    if (++count % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
     // Between two letters, never inside one: a stop leaves only whole files.
     if (stopped()) break;
     const bytes = await writer.letter({ ...job.bases[item.key]!, adresse: item.adresse }, setup.options[item.dep]!, item.meta);

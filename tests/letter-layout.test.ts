@@ -258,6 +258,16 @@ describe('letter serializer', () => {
     expect(pdf.text[2]).toContain('MAIRIE DE REIMS');
   });
 
+  it("draws an annex message's count when there is one, nothing when it is empty", async () => {
+    const base = letter(address);
+    const without = { ...base, annexe: base.annexe.map((m) => ({ ...m, compte: '' })) };
+    const text = async (l: LetterModel) => (await readPdf(await writerFor([l]).letter(l, options, meta))).text.join(' ').replace(/\s+/g, ' ');
+    expect(await text(base)).toContain('1 SMS, GSM-7, 39 caractères');
+    const empty = await text(without);
+    expect(empty).not.toContain('GSM-7');
+    expect(empty).toContain('Inscrivez-vous sur www.renfort-covid.fr');
+  });
+
   it('draws a letter with characters no other letter has, from the campaign subset', async () => {
     const odd = letter(['MAIRIE DE ØSTBY', '99999 ØSTBY']);
     const pdf = await readPdf(await writerFor([odd]).letter(odd, options, meta));

@@ -34,6 +34,8 @@ export interface Page {
   ops: string[];
   /** Where a new content stream starts in ops: each stream is compressed once and reused. */
   cuts: number[];
+  /** The compressed streams, once the page is sealed (its ops are then dropped). */
+  streams?: Buffer[];
   /** The structure element of each MCID on this page, by MCID. */
   parents: Node[];
   annots: Annot[];
@@ -124,7 +126,7 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
     }
   }
   // Bounded: a personalised paragraph is seen once, and workers have a small heap.
-  if (layouts.size > 2_000) layouts.clear();
+  if (layouts.size > 500) layouts.clear();
   layouts.set(key, laid);
   return laid;
 }

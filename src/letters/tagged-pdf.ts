@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Composer, Kid, Node } from './compose.js';
+import type { Composer, Kid, Node, Page } from './compose.js';
 import { PAGE } from './geometry.js';
 import type { PlacedImage } from './letter-pages.js';
 import { liftImages } from './pdfkit-images.js';
@@ -101,11 +101,32 @@ const streams = new Map<string, Buffer>();
 function contentStream(ops: string): Buffer {
   let body = streams.get(ops);
   if (!body) {
-    if (streams.size > 1_000) streams.clear();
+    if (streams.size > 300) streams.clear();
     body = streamBody(ops);
     streams.set(ops, body);
   }
   return body;
+}
+
+function pageStreams(page: Page): Buffer[] {
+  const streams: Buffer[] = [];
+  let from = 0;
+  for (const to of [...page.cuts, page.ops.length]) {
+    if (to > from) streams.push(contentStream(page.ops.slice(from, to).join('\n')));
+    from = to;
+  }
+  return streams;
+}
+
+/** Compresses the pages' content now and lets their operators go: a print file holds many. */
+export function sealPages(c: Composer, from: number): void {
+  for (let i = from; i < c.pages.length; i++) {
+    const page = c.pages[i]!;
+    if (page.streams) continue;
+    page.streams = pageStreams(page);
+    page.ops = [];
+    page.cuts = [];
+  }
 }
 
 /** Writes the composed pages and their structure tree as one file. */
@@ -119,15 +140,7 @@ export function writeDocument(shared: Shared, c: Composer, root: Node, meta: Doc
   const treeRoot = next++;
   const parentTree = next++;
   const pageIds = c.pages.map(() => next++);
-  const contents = c.pages.map((page) => {
-    const streams: Array<[number, Buffer]> = [];
-    let from = 0;
-    for (const to of [...page.cuts, page.ops.length]) {
-      if (to > from) streams.push([next++, contentStream(page.ops.slice(from, to).join('\n'))]);
-      from = to;
-    }
-    return streams;
-  });
+  const contents = c.pages.map((page) => (page.streams ?? pageStreams(page)).map((body): [number, Buffer] => [next++, body]));
   const annotIds = new Map<object, number>();
   for (const page of c.pages) for (const a of page.annots) annotIds.set(a, next++);
   const nodeIds = new Map<Node, number>();
@@ -147,7 +160,7 @@ export function writeDocument(shared: Shared, c: Composer, root: Node, meta: Doc
     const annots = page.annots.map((a) => `${annotIds.get(a)} 0 R`);
     file.add(
       id,
-      `<< /Type /Page /Parent ${pagesRoot} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${shared.resources} 0 R /Contents [${contents[i]!.map(([n]) => `${n} 0 R`).join(' ')}] /StructParents ${i}${annots.length ? ` /Annots [${annots.join(' ')}] /Tabs /S` : ''}${group} >>`,
+      `<< /Type /Page /Parent ${pagesRoot} 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${shared.resources} 0 R ${contents[i]!.length ? `/Contents [${contents[i]!.map(([n]) => `${n} 0 R`).join(' ')}] ` : ''}/StructParents ${i}${annots.length ? ` /Annots [${annots.join(' ')}] /Tabs /S` : ''}${group} >>`,
     );
     for (const [n, body] of contents[i]!) file.add(n, body);
     nums.push(`${i} [${page.parents.map((n) => `${nodeIds.get(n)} 0 R`).join(' ')}]`);

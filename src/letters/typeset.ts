@@ -94,7 +94,8 @@ export class CampaignFont {
     let s = this.cache.get(text);
     if (s) return s;
     s = this.shapeUncached(text);
-    if (this.cache.size > 50_000) this.cache.clear();
+    // Bounded: workers have a small heap, and most new words (names) are seen once.
+    if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(text, s);
     return s;
   }

@@ -3,7 +3,7 @@ import { Composer, type Node } from './compose.js';
 import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
 import { composeLetter } from './letter-pages.js';
-import { sharedObjects, writeDocument, type DocumentMeta, type Shared } from './tagged-pdf.js';
+import { sealPages, sharedObjects, writeDocument, type DocumentMeta, type Shared } from './tagged-pdf.js';
 import { campaignFonts, type CampaignFonts, type PreparedFont, type Style } from './typeset.js';
 
 /**
@@ -52,7 +52,7 @@ export class LetterWriter {
       if (c.pages.length % 2 === 1) c.newPage();
       const part: Node = { role: 'Part', kids: [] };
       root.kids.push(part);
-      composeLetter(c, part, letter, options, shared.images);
+      sealPages(c, composeLetter(c, part, letter, options, shared.images));
       onLetter();
     }
     return { bytes: writeDocument(shared, c, root, meta, this.date), pages: c.pages.length };

@@ -91,9 +91,17 @@ function xmp(meta: DocumentMeta, date: string): Buffer {
 
 /** "2026-11-30T05:57:26Z" and "D:20261130055726Z": the same instant in XMP and in /Info. */
 export function pdfDates(date: Date): { xmp: string; info: string } {
-  const iso = date.toISOString().slice(0, 19) + 'Z';
-  return { xmp: iso, info: `D:${iso.replace(/[-:T]/g, '').slice(0, 14)}Z` };
+  let d = dates.get(date.getTime());
+  if (!d) {
+    const iso = date.toISOString().slice(0, 19) + 'Z';
+    d = { xmp: iso, info: `D:${iso.replace(/[-:T]/g, '').slice(0, 14)}Z` };
+    // One date per run: the cache stays tiny.
+    if (dates.size > 16) dates.clear();
+    dates.set(date.getTime(), d);
+  }
+  return d;
 }
+const dates = new Map<number, { xmp: string; info: string }>();
 
 const streams = new Map<string, Buffer>();
 

@@ -96,22 +96,25 @@ if (wanted('rendu')) {
 }
 
 if (wanted('lettres')) {
-  // bench/task-letters.ts belongs to the letters' own work: its figures are printed as it gives them.
-  const letters = measure('task-letters.js', [national]);
-  const f = letters.figures;
-  const perSecond = Number(f.letters) / (Number(f.lettersMs) / 1000);
-  line(
-    `lettres PDF par commune, national (${fmt(Number(f.letters))} fichiers, ${f.workers} fils)`,
-    `${fmt(perSecond)} lettres par seconde (${s(Number(f.lettersMs), 1)})`,
-    '≥ 1 000 lettres/s, < 500 Mo',
-    `${mb(letters.peakMb)} (avec les fichiers à imprimer)`,
-  );
-  const printPerSecond = Number(f.printLetters) / (Number(f.printMs) / 1000);
-  line(`fichiers à imprimer, national (${fmt(Number(f.printLetters))} lettres sans courriel)`, `${fmt(printPerSecond)} lettres par seconde (${s(Number(f.printMs), 1)})`, '—', '—');
-  // Identical and personalised letters, when the task tells them apart: every other figure it gives.
-  const known = new Set(['ms', 'lettersMs', 'printMs', 'letters', 'printLetters', 'workers', 'maxRssKb']);
-  const others = Object.entries(f).filter(([k]) => !known.has(k));
-  if (others.length) line('lettres, autres mesures de la tâche', others.map(([k, v]) => `${k} = ${typeof v === 'number' ? fmt(v, 1) : v}`).join(' ; '), '≥ 1 000 lettres/s identiques et personnalisées', '—');
+  // Letters (issue 19.3): identical letters (one body per département) and personalised ones
+  // (the commune, its mayor and its population in the first paragraph: every letter differs),
+  // on the sample and nationally; CPU time per letter is the steadier figure on a shared machine.
+  for (const [where, dir] of [['échantillon', root], ['national', national]] as const) {
+    for (const mode of ['identical', 'personalised'] as const) {
+      const m = measure('task-letters.js', [dir, mode]);
+      const f = m.figures;
+      const n = Number(f.letters);
+      line(
+        `lettres PDF ${mode === 'identical' ? 'identiques' : 'personnalisées'} par commune, ${where} (${fmt(n)} fichiers, ${f.workers} fils)`,
+        `${fmt(n / (Number(f.lettersMs) / 1000))} lettres par seconde (${s(Number(f.lettersMs))}) ; processeur : ${fmt(Number(f.cpuMs) / (n + Number(f.printLetters)), 2)} ms par lettre, fichiers à imprimer et préparation compris`,
+        '≥ 1 000 lettres/s, < 500 Mo',
+        `${mb(m.peakMb)} (avec les fichiers à imprimer)`,
+      );
+      if (where === 'national' && mode === 'identical') {
+        line(`fichiers à imprimer, national (${fmt(Number(f.printLetters))} lettres sans courriel)`, `${fmt(Number(f.printLetters) / (Number(f.printMs) / 1000))} lettres par seconde (${s(Number(f.printMs), 1)})`, '—', '—');
+      }
+    }
+  }
 }
 
 if (wanted('envoi')) {

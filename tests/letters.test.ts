@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson, ROOT } from './helpers/cli.js';
+import { ensureDebianPackage } from './helpers/debian.js';
 import { flat, readPdf, type PdfContent } from './helpers/pdf.js';
 
 const SEEDS = join(import.meta.dirname, 'fixtures', 'seeds');
@@ -128,6 +130,27 @@ describe('relais letters on the sample campaign', () => {
     expect(orleans.info.Subject).toBe('Plateforme régionale renfort-covid.fr de mise en relation des professionnels volontaires');
     expect(orleans.items.filter((i) => /^\d\/\d$/.test(i.str)).map((i) => i.str)).toEqual(['1/2', '2/2']);
     expect(readFileSync(join(dir, 'out/lettres/45/45234-orleans.pdf'), 'latin1')).toMatch(/\/Lang \(fr-FR\)/);
+  });
+
+  it('writes tagged PDF/UA-1 and PDF/A-2b letters and print files that qpdf finds sound', () => {
+    ensureDebianPackage('/usr/bin/pdfinfo', 'poppler-utils');
+    ensureDebianPackage('/usr/bin/qpdf', 'qpdf');
+    for (const file of ['out/lettres/45/45234-orleans.pdf', 'out/lettres/37/37003-amboise.pdf', 'out/lettres/45/impression-45.pdf']) {
+      const path = join(dir, file);
+      expect(execFileSync('pdfinfo', [path], { encoding: 'utf8' }), file).toMatch(/^Tagged:\s+yes$/m);
+      expect(execFileSync('qpdf', ['--check', path], { encoding: 'utf8' }), file).toContain('No syntax or stream encoding errors found');
+      const raw = readFileSync(path, 'utf8');
+      expect(raw).toContain('<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>');
+      expect(raw).toContain('<pdfuaid:part>1</pdfuaid:part>');
+      expect(raw).toMatch(/\/StructTreeRoot \d+ 0 R/);
+    }
+    // One font subset for the whole campaign: two communes' letters embed the same font bytes.
+    const fontFiles = (file: string) => {
+      const bytes = readFileSync(join(dir, file));
+      return [...bytes.toString('latin1').matchAll(/\/Length1 \d+ \/Length (\d+) [^\n]*>>\nstream\n/g)].map((m) => bytes.subarray(m.index + m[0].length, m.index + m[0].length + Number(m[1])).toString('base64'));
+    };
+    expect(fontFiles('out/lettres/45/45234-orleans.pdf')).toHaveLength(3);
+    expect(fontFiles('out/lettres/37/37003-amboise.pdf')).toEqual(fontFiles('out/lettres/45/45234-orleans.pdf'));
   });
 
   it('links the platform, Twitter and LinkedIn for real', () => {

@@ -8,7 +8,7 @@ import type { Job, RenderSetup } from './jobs.js';
  */
 
 /** Bumped when the layout changes, so that a re-run rewrites letters drawn by an older layout. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export function contentHash(setup: RenderSetup, parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify([LAYOUT_VERSION, setup.fonts.names, ...parts])).digest('hex').slice(0, 32);

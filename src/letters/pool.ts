@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RelaisError } from '../errors.js';
-import type { LetterFactory } from './fast.js';
-import { runJob, type Job, type RenderSetup } from './jobs.js';
+import { prepareFonts } from './typeset.js';
+import { jobCharacters, letterWriter, runJob, type Job, type RenderSetup } from './jobs.js';
 
 /**
  * Runs the letter jobs on worker threads (both cores), or in the main thread for small runs.
@@ -17,12 +17,14 @@ export function workerCount(letters: number): number {
 
 export type JobDone = (job: Job, result: { pages: number }) => void;
 
-export async function runJobs(setup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone, signal?: AbortSignal): Promise<void> {
+export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone, signal?: AbortSignal): Promise<void> {
+  // Every worker subsets the fonts alike, for every character of every job: one subset per campaign.
+  const setup: RenderSetup = { ...campaignSetup, characters: jobCharacters(campaignSetup, jobs), date: campaignSetup.date ?? new Date().toISOString() };
   if (threads <= 1) {
-    const factories = new Map<string, LetterFactory>();
+    const writer = letterWriter(setup);
     for (const job of jobs) {
       if (signal?.aborted) return;
-      onDone(job, await runJob(setup, job, () => onProgress(1), factories, () => Boolean(signal?.aborted)));
+      onDone(job, await runJob(setup, job, () => onProgress(1), writer, () => Boolean(signal?.aborted)));
     }
     return;
   }
@@ -35,6 +37,8 @@ export async function runJobs(setup: RenderSetup, jobs: Job[], threads: number, 
     for (const w of workers) w.postMessage({ type: 'stop' });
   };
   signal?.addEventListener('abort', stop, { once: true });
+  // While the workers load their modules: the costly part of the fonts, once for all of them.
+  setup.prepared = prepareFonts(setup.fonts, setup.characters ?? '');
   try {
     await Promise.all(
       workers.map(

@@ -1,15 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import { RelaisError } from '../errors.js';
-import type { LetterFactory } from './fast.js';
-import { runJob, type Job, type RenderSetup } from './jobs.js';
+import { letterWriter, runJob, type Job, type RenderSetup } from './jobs.js';
+import type { LetterWriter } from './writer.js';
 
 /**
- * Worker thread: runs the jobs it is sent. Letters keep their base PDFs between batches (one
- * factory per département), so a worker pays the layout of a département once.
+ * Worker thread: runs the jobs it is sent. One writer for the whole command: the font subsets,
+ * the images and the layout of every distinct text are made once per worker.
  */
 let setup: RenderSetup | undefined;
 let stopping = false;
-const factories = new Map<string, LetterFactory>();
+let writer: LetterWriter | undefined;
 
 const buffer = (u: Uint8Array | undefined) => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : undefined);
 
@@ -17,6 +17,7 @@ const buffer = (u: Uint8Array | undefined) => (u ? Buffer.from(u.buffer, u.byteO
 function revive(s: RenderSetup): RenderSetup {
   const f = s.fonts;
   return {
+    ...s,
     fonts: { regular: buffer(f.regular)!, bold: buffer(f.bold)!, italic: buffer(f.italic)!, names: f.names },
     options: Object.fromEntries(
       Object.entries(s.options).map(([dep, o]) => [
@@ -48,7 +49,7 @@ parentPort?.on('message', (message: { type: 'setup'; setup: RenderSetup } | { ty
             pending = 0;
           }
         },
-        factories,
+        (writer ??= letterWriter(setup!)),
         () => stopping,
       );
       parentPort?.postMessage({ type: 'done', count: pending, pages });

@@ -1,0 +1,233 @@
+import QRCode from 'qrcode';
+import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
+import { CHANNEL_LABELS } from '../campaign/messages.js';
+import { Composer, layoutText, rgb, type Node, type TextStyle } from './compose.js';
+import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
+import type { DrawOptions } from './layout.js';
+import { num } from './pdf-writer.js';
+
+/**
+ * The letter drawn for the serializer, in the same places and the same reading order as the
+ * pdfkit reference (layout.ts), tagged: headings, paragraphs, the annex as a table with header
+ * cells, figures with alternative text, decoration as artifacts.
+ */
+export interface PlacedImage {
+  name: string;
+  width: number;
+  height: number;
+}
+
+const BLACK = '0 g';
+const GREY = `${rgb('#666666')} rg`;
+const BLUE = rgb('#000091');
+const BOTTOM = PAGE.height - MARGIN.bottom;
+
+const regular = (size: number, color = BLACK): TextStyle => ({ style: 'regular', size, color });
+const bold = (size: number, color = BLACK): TextStyle => ({ style: 'bold', size, color });
+
+const el = (parent: Node, role: Node['role'], extra: Partial<Node> = {}): Node => {
+  const node: Node = { role, kids: [], ...extra };
+  parent.kids.push(node);
+  return node;
+};
+
+/** The QR code as vector squares, relative to its top-left corner, once per address. */
+const qrOps = new Map<string, string>();
+function qr(url: string, size: number): string {
+  let ops = qrOps.get(url);
+  if (!ops) {
+    const code = QRCode.create(url, { errorCorrectionLevel: 'M' });
+    const n = code.modules.size;
+    const cell = size / n;
+    const parts: string[] = [];
+    for (let row = 0; row < n; row++) {
+      for (let col = 0; col < n; col++) if (code.modules.get(row, col)) parts.push(`${num(col * cell)} ${num(-(row + 1) * cell)} ${num(cell + 0.01)} ${num(cell + 0.01)} re`);
+    }
+    ops = `${parts.join('\n')}\nf`;
+    qrOps.set(url, ops);
+  }
+  return ops;
+}
+
+function header(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): void {
+  const issuer = options.issuer;
+  let y = MARGIN.top;
+  const logo = issuer.logo && images.get(issuer.logo);
+  if (logo) {
+    c.image(el(root, 'Figure', { alt: `Logo : ${issuer.authority}` }), logo.name, logo, MARGIN.left, y, [mm(40), mm(16)]);
+    y += mm(18);
+  }
+  const w = mm(75);
+  const authority = bold(FONT_SIZE.issuer);
+  y = c.text(el(root, 'P'), layoutText(c.fonts, 'bold', authority.size, issuer.authority, w, 'left'), authority, MARGIN.left, y, 1);
+  const motto = { style: 'italic', size: FONT_SIZE.small, color: GREY } as const;
+  y = c.text(el(root, 'P'), layoutText(c.fonts, 'italic', motto.size, 'Liberté\nÉgalité\nFraternité', w, 'left'), motto, MARGIN.left, y + 2);
+  const co = bold(FONT_SIZE.small + 0.5);
+  c.text(el(root, 'P'), layoutText(c.fonts, 'bold', co.size, issuer.coIssuer.join('\n'), w, 'left'), co, MARGIN.left, y + mm(3));
+  const date = regular(FONT_SIZE.body);
+  c.text(el(root, 'P'), layoutText(c.fonts, 'regular', date.size, letter.lieuDate, CONTENT_WIDTH, 'right'), date, MARGIN.left, DATE_LINE_TOP);
+}
+
+function address(c: Composer, root: Node, lines: string[]): void {
+  if (!lines.length) return;
+  const node = el(root, 'P');
+  const t = regular(ADDRESS.size);
+  lines.forEach((line, i) => {
+    // One line each, never broken: the address rules keep them within the window.
+    const laid = layoutText(c.fonts, 'regular', t.size, line, 10_000, 'left');
+    for (const l of laid) c.drawLine(node, l, t, mm(110), ADDRESS.top + i * ADDRESS.lineHeight);
+  });
+}
+
+function body(c: Composer, root: Node, letter: LetterModel): void {
+  const t = regular(FONT_SIZE.body);
+  const heading = el(root, 'H1');
+  // "Objet :" in bold and a space, then the subject beside it (hanging, if it is long).
+  const labelWidth = c.fonts.bold.measure('Objet :', t.size) + c.fonts.bold.measure(' ', t.size);
+  const label = layoutText(c.fonts, 'bold', t.size, 'Objet :', CONTENT_WIDTH, 'left')[0]!;
+  const space = c.fonts.bold.shape(' ').tj;
+  c.drawLine(heading, { ...label, segments: label.segments.map((s) => ({ ...s, tj: `${s.tj} ${space}` })) }, bold(t.size), MARGIN.left, BODY_TOP);
+  const y = c.text(heading, layoutText(c.fonts, 'regular', t.size, letter.objet, CONTENT_WIDTH - labelWidth, 'left'), t, MARGIN.left + labelWidth, BODY_TOP);
+  c.y = y + c.lineHeight(t);
+  const lineHeight = FONT_SIZE.body * 1.32;
+  for (const paragraph of letter.paragraphs) {
+    const lines = layoutText(c.fonts, 'regular', t.size, paragraph, CONTENT_WIDTH, 'justify', true);
+    c.cut();
+    c.paragraph(el(root, 'P'), lines, t, MARGIN.left, lineHeight, BOTTOM, MARGIN.top, `${BLUE}`);
+    c.y += lineHeight * 0.55;
+  }
+}
+
+function signatures(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): void {
+  const columnWidth = CONTENT_WIDTH / 2 - mm(5);
+  const t = regular(FONT_SIZE.body);
+  const titleLines = letter.signatures.map((s) => layoutText(c.fonts, 'regular', t.size, s.titre.join('\n'), columnWidth, 'center'));
+  const titles = Math.max(...titleLines.map((l) => l.length)) * c.lineHeight(t);
+  const needed = titles + mm(22) + FONT_SIZE.body * 1.4 + mm(6);
+  if (c.y + needed > BOTTOM) {
+    c.newPage();
+    c.y = MARGIN.top;
+  }
+  const top = c.y + mm(6);
+  const block = el(root, 'Div');
+  letter.signatures.forEach((sig, i) => {
+    const x = MARGIN.left + i * (columnWidth + mm(10));
+    const part = el(block, 'Div');
+    c.text(el(part, 'P'), titleLines[i]!, t, x, top);
+    const imageTop = top + titles + mm(2);
+    const src = i === 0 ? options.signatureImages?.prefet : options.signatureImages?.ars;
+    const image = src && images.get(src);
+    // The image box and every line are centred on the column's own centre.
+    if (image) c.image(el(part, 'Figure', { alt: `Signature de ${sig.nom}` }), image.name, image, x + columnWidth / 2 - mm(20), imageTop, [mm(40), mm(18)], true);
+    c.text(el(part, 'P'), layoutText(c.fonts, 'bold', t.size, sig.nom, columnWidth, 'center'), bold(t.size), x, imageTop + mm(20));
+  });
+  c.y = top + titles + mm(22) + c.lineHeight(t);
+}
+
+function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string): void {
+  c.newPage();
+  const title = bold(FONT_SIZE.title);
+  let y = c.text(el(root, 'H1'), layoutText(c.fonts, 'bold', title.size, ANNEX_TITLE, CONTENT_WIDTH, 'left'), title, MARGIN.left, MARGIN.top + mm(5));
+  y += c.lineHeight(title);
+  const col1 = mm(34);
+  const col2 = CONTENT_WIDTH - col1;
+  const pad = mm(2.5);
+  const table = el(root, 'Table');
+  const t = regular(FONT_SIZE.body);
+  const b = bold(FONT_SIZE.body);
+  const small = regular(FONT_SIZE.small, GREY);
+  const headerRow = (first: boolean) => {
+    c.artifact(`q ${rgb('#ececfe')} rg ${BLUE} RG ${num(MARGIN.left)} ${num(PAGE.height - y - mm(8))} ${num(CONTENT_WIDTH)} ${num(mm(8))} re B Q`);
+    // A header repeated on a new page is decoration: the table has one header row.
+    const row = first ? el(table, 'TR') : undefined;
+    const cells = ['Canal utilisé', 'Proposition de message'];
+    cells.forEach((text, i) => {
+      const node: Node = row ? el(row, 'TH', { attributes: '<< /O /Table /Scope /Column >>' }) : { role: 'P', kids: [] };
+      const lines = layoutText(c.fonts, 'bold', b.size, text, 10_000, 'left');
+      if (row) c.text(node, lines, b, MARGIN.left + (i ? col1 : 0) + pad, y + mm(2.2));
+      else c.artifact(lines.map((l) => l.segments.map((s) => `BT /F2 ${b.size} Tf 0 g 1 0 0 1 ${num(MARGIN.left + (i ? col1 : 0) + pad + s.dx)} ${num(PAGE.height - y - mm(2.2) - (c.fonts.bold.ascender / 1000) * b.size)} Tm [${s.tj}] TJ ET`).join('\n')).join('\n'));
+    });
+    y += mm(8);
+  };
+  headerRow(true);
+  for (const message of letter.annexe) {
+    const textLines = layoutText(c.fonts, 'regular', t.size, message.texte, col2 - 2 * pad, 'left');
+    const rowHeight = Math.max(textLines.length * c.lineHeight(t, 1), mm(14)) + 2 * pad;
+    if (y + rowHeight > BOTTOM && rowHeight < BOTTOM - MARGIN.top - mm(10)) {
+      c.newPage();
+      y = MARGIN.top;
+      headerRow(false);
+    }
+    const py = (v: number) => num(PAGE.height - v);
+    c.artifact(`q 0.5 w ${BLUE} RG ${num(MARGIN.left)} ${py(y + rowHeight)} ${num(col1)} ${num(rowHeight)} re S ${num(MARGIN.left + col1)} ${py(y + rowHeight)} ${num(col2)} ${num(rowHeight)} re S Q`);
+    const row = el(table, 'TR');
+    const channel = el(row, 'TD');
+    const labelBottom = c.text(el(channel, 'P'), layoutText(c.fonts, 'bold', b.size, CHANNEL_LABELS[message.channel], col1 - 2 * pad, 'left'), b, MARGIN.left + pad, y + pad);
+    if (message.compte) c.text(el(channel, 'P'), layoutText(c.fonts, 'regular', small.size, message.compte, col1 - 2 * pad, 'left'), small, MARGIN.left + pad, labelBottom + 1);
+    c.text(el(el(row, 'TD'), 'P'), textLines, t, MARGIN.left + col1 + pad, y + pad, 1);
+    y += rowHeight;
+  }
+  const qrSize = mm(28);
+  if (y + qrSize + mm(14) > BOTTOM) {
+    c.newPage();
+    y = MARGIN.top;
+  }
+  const top = y + mm(8);
+  const figure = el(root, 'Figure', { alt: `Code QR menant à ${platformUrl}` });
+  c.mark(figure);
+  c.page.ops.push(`q 0 g 1 0 0 1 ${num(MARGIN.left)} ${num(PAGE.height - top)} cm\n${qr(platformUrl, qrSize)}\nQ`);
+  c.close();
+  const note = regular(FONT_SIZE.small + 1);
+  const inscription = `Inscription des volontaires : ${platformUrl}`;
+  const noteWidth = CONTENT_WIDTH - qrSize - mm(5);
+  linkedText(c, el(root, 'P'), inscription, platformUrl, note, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, noteWidth);
+  // The QR code is a link too: its annotation belongs to a Link element after the figure.
+  const qrLink = el(root, 'Link');
+  const annot = { rect: [MARGIN.left, PAGE.height - top - qrSize, MARGIN.left + qrSize, PAGE.height - top] as [number, number, number, number], url: platformUrl, contents: `Code QR : ${platformUrl}`, node: qrLink };
+  c.page.annots.push(annot);
+  qrLink.kids.push({ annot, page: c.pages.length - 1 });
+  y = top + qrSize + mm(4);
+  for (const line of letter.supports ?? []) {
+    const link = /(https?:\/\/\S+)$/.exec(line)?.[1];
+    y = linkedText(c, el(root, 'P'), line, link, note, MARGIN.left, y, CONTENT_WIDTH);
+  }
+}
+
+/** A text that is all one link (pdfkit's `link` option): a Link element over its lines. */
+function linkedText(c: Composer, node: Node, text: string, url: string | undefined, t: TextStyle, x: number, y: number, width: number): number {
+  const lines = layoutText(c.fonts, 'regular', t.size, url ? `[${text.replaceAll('[', '(').replaceAll(']', ')')}](${url})` : text, width, 'left', Boolean(url));
+  return c.text(node, lines, t, x, y);
+}
+
+function foldMarks(c: Composer): void {
+  c.artifact(`q 0.4 w ${rgb('#999999')} RG ${FOLD_MARKS.map((y) => `${num(mm(4))} ${num(PAGE.height - y)} m ${num(mm(9))} ${num(PAGE.height - y)} l S`).join(' ')} Q`);
+}
+
+function pageNumbers(c: Composer, first: number): void {
+  const count = c.pages.length - first;
+  const t = regular(FONT_SIZE.small, GREY);
+  for (let i = 0; i < count; i++) {
+    const page = c.pages[first + i]!;
+    const line = layoutText(c.fonts, 'regular', t.size, `${i + 1}/${count}`, CONTENT_WIDTH, 'center')[0]!;
+    const baseline = PAGE.height - (PAGE.height - mm(12)) - (c.fonts.regular.ascender / 1000) * t.size;
+    page.ops.push('/Artifact <</Type /Pagination /Subtype /Footer>> BDC', `BT /F1 ${t.size} Tf ${t.color} 1 0 0 1 ${num(MARGIN.left + line.segments[0]!.dx)} ${num(baseline)} Tm [${line.segments[0]!.tj}] TJ ET`, 'EMC');
+  }
+}
+
+/** Draws one letter from a new page; returns the index of its first page. */
+export function composeLetter(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): number {
+  const first = c.newPage();
+  foldMarks(c);
+  header(c, root, letter, options, images);
+  c.cut();
+  address(c, root, letter.adresse);
+  c.cut();
+  body(c, root, letter);
+  c.cut();
+  signatures(c, root, letter, options, images);
+  c.cut();
+  annex(c, root, letter, options.platformUrl);
+  c.close();
+  pageNumbers(c, first);
+  return first;
+}

@@ -86,7 +86,9 @@ export function supportLines(context: Pick<DepartementContext, 'video' | 'ars'>)
   return [`${v.titre ?? 'Vidéo de la campagne pour les réseaux sociaux'} (MP4, ${v.taille}) : ${v.lien ?? `à demander à l'${context.ars.sigle}`}`];
 }
 
-export const ANNEX_TITLE = 'Annexe : proposition de messages à destination de la population';
+// No-break spaces before the colons, as French sets them: the colon never starts a line.
+export const ANNEX_TITLE = 'Annexe\u00a0: proposition de messages à destination de la population';
+export const OBJECT_LABEL = 'Objet\u00a0:';
 
 /** The letter as plain text (preview, golden tests). */
 export function letterText(letter: LetterModel): string {

@@ -86,10 +86,13 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
       laid.push({ segments: [], width: 0 });
       continue;
     }
-    for (const line of breakLines(list, width, measure, spaceWidth)) {
+    // Only justified text is hyphenated: a ragged line needs no cut, and the annex's messages must
+    // read back exactly as they are to be posted.
+    for (const line of breakLines(list, width, measure, spaceWidth, align === 'justify')) {
       const shapedWidth = line.words.reduce((n, w) => n + w.reduce((m, p) => m + measure(p.text), 0), 0) + spaceWidth * (line.words.length - 1);
       const gaps = line.words.length - 1;
-      const extra = align === 'justify' && !line.last && gaps > 0 ? Math.max(0, (width - shapedWidth) / gaps) : 0;
+      // Negative when the line breaker shrank the spaces (down to 0.8 of a space): the line still ends at the margin.
+      const extra = align === 'justify' && !line.last && gaps > 0 ? (width - shapedWidth) / gaps : 0;
       const offset = align === 'right' ? width - shapedWidth : align === 'center' ? (width - shapedWidth) / 2 : 0;
       const segments: Segment[] = [];
       let current: Segment | undefined;

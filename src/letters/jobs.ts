@@ -1,4 +1,4 @@
-import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
+import { ANNEX_TITLE, OBJECT_LABEL, type LetterModel } from '../campaign/letter.js';
 import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { writeFileAtomicSync } from '../files.js';
 import type { FontFiles } from './fonts.js';
@@ -36,7 +36,9 @@ export interface RenderSetup {
 }
 
 /** Texts that every letter draws besides the campaign's own. */
-const FIXED = ['Objet :', 'Liberté Égalité Fraternité', ANNEX_TITLE, 'Canal utilisé', 'Proposition de message', 'Inscription des volontaires :', ...Object.values(CHANNEL_LABELS)];
+// Besides the texts: the spaces French typography puts in (frenchSpacing), the hyphen of a cut
+// word, the brackets of a printed link's address, the page numbers.
+const FIXED = [OBJECT_LABEL, '\u00a0\u202f-()/0123456789', 'Liberté Égalité Fraternité', ANNEX_TITLE, 'Canal utilisé', 'Proposition de message', 'Inscription des volontaires\u00a0:', ...Object.values(CHANNEL_LABELS)];
 
 /** The distinct characters of everything the jobs will draw, for the campaign's font subsets. */
 export function jobCharacters(setup: RenderSetup, jobs: Job[]): string {

@@ -206,7 +206,7 @@ function drawAnnex(doc: PDFKit.PDFDocument, letter: LetterModel, platformUrl: st
   const top = doc.y + mm(8);
   drawQr(doc, platformUrl, MARGIN.left, top, qrSize);
   useFont(doc, 'regular').fontSize(FONT_SIZE.small + 1).fillColor('black');
-  doc.text(`Inscription des volontaires : ${platformUrl}`, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, { width: CONTENT_WIDTH - qrSize - mm(5), link: platformUrl });
+  doc.text(`Inscription des volontaires\u00a0: ${platformUrl}`, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, { width: CONTENT_WIDTH - qrSize - mm(5), link: platformUrl });
   // The campaign's video: a link and its size (a file is never printed nor attached).
   doc.y = top + qrSize + mm(4);
   for (const line of letter.supports ?? []) {

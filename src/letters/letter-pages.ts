@@ -1,10 +1,11 @@
 import QRCode from 'qrcode';
-import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
+import { ANNEX_TITLE, OBJECT_LABEL, type LetterModel } from '../campaign/letter.js';
 import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { Composer, layoutText, rgb, type Node, type TextStyle } from './compose.js';
 import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
 import type { DrawOptions } from './layout.js';
 import { num } from './pdf-writer.js';
+import { frenchSpacing } from '../text/french.js';
 
 /**
  * The letter drawn for the serializer, in the same places and the same reading order as the
@@ -82,12 +83,13 @@ function address(c: Composer, root: Node, lines: string[]): void {
 function body(c: Composer, root: Node, letter: LetterModel): void {
   const t = regular(FONT_SIZE.body);
   const heading = el(root, 'H1');
-  // "Objet :" in bold and a space, then the subject beside it (hanging, if it is long).
-  const labelWidth = c.fonts.bold.measure('Objet :', t.size) + c.fonts.bold.measure(' ', t.size);
-  const label = layoutText(c.fonts, 'bold', t.size, 'Objet :', CONTENT_WIDTH, 'left')[0]!;
+  // "Objet :" in bold (a no-break space before the colon, as French sets it) and a space, then the
+  // subject beside it (hanging, if it is long).
+  const labelWidth = c.fonts.bold.measure(OBJECT_LABEL, t.size) + c.fonts.bold.measure(' ', t.size);
+  const label = layoutText(c.fonts, 'bold', t.size, OBJECT_LABEL, CONTENT_WIDTH, 'left')[0]!;
   const space = c.fonts.bold.shape(' ').tj;
   c.drawLine(heading, { ...label, segments: label.segments.map((s) => ({ ...s, tj: `${s.tj} ${space}` })) }, bold(t.size), MARGIN.left, BODY_TOP);
-  const y = c.text(heading, layoutText(c.fonts, 'regular', t.size, letter.objet, CONTENT_WIDTH - labelWidth, 'left'), t, MARGIN.left + labelWidth, BODY_TOP);
+  const y = c.text(heading, layoutText(c.fonts, 'regular', t.size, frenchSpacing(letter.objet), CONTENT_WIDTH - labelWidth, 'left'), t, MARGIN.left + labelWidth, BODY_TOP);
   c.y = y + c.lineHeight(t);
   const lineHeight = FONT_SIZE.body * 1.32;
   for (const paragraph of letter.paragraphs) {
@@ -178,7 +180,7 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
   c.page.ops.push(`q 0 g 1 0 0 1 ${num(MARGIN.left)} ${num(PAGE.height - top)} cm\n${qr(platformUrl, qrSize)}\nQ`);
   c.close();
   const note = regular(FONT_SIZE.small + 1);
-  const inscription = `Inscription des volontaires : ${platformUrl}`;
+  const inscription = `Inscription des volontaires\u00a0: ${platformUrl}`;
   const noteWidth = CONTENT_WIDTH - qrSize - mm(5);
   linkedText(c, el(root, 'P'), inscription, platformUrl, note, MARGIN.left + qrSize + mm(5), top + qrSize / 2 - 5, noteWidth);
   // The QR code is a link too: its annotation belongs to a Link element after the figure.
@@ -195,7 +197,10 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
 
 /** A text that is all one link (pdfkit's `link` option): a Link element over its lines. */
 function linkedText(c: Composer, node: Node, text: string, url: string | undefined, t: TextStyle, x: number, y: number, width: number): number {
-  const lines = layoutText(c.fonts, 'regular', t.size, url ? `[${text.replaceAll('[', '(').replaceAll(']', ')')}](${url})` : text, width, 'left', Boolean(url));
+  const plain = (s: string) => s.replaceAll('[', '(').replaceAll(']', ')');
+  // A text that ends with its address links that address, printed once.
+  const markup = !url ? text : text.endsWith(url) ? `${plain(text.slice(0, -url.length))}[${url}](${url})` : `[${plain(text)}](${url})`;
+  const lines = layoutText(c.fonts, 'regular', t.size, markup, width, 'left', Boolean(url));
   return c.text(node, lines, t, x, y);
 }
 

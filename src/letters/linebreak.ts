@@ -50,12 +50,12 @@ function overDemerits(q: number): number {
 }
 const RUNT_DEMERITS = overDemerits(RUNT_MAX_GAP);
 
-export function breakLines(list: readonly Word[], width: number, measure: (text: string) => number, space: number): Line[] {
+export function breakLines(list: readonly Word[], width: number, measure: (text: string) => number, space: number, hyphenate = true): Line[] {
   if (list.length === 0) return [];
   const texts = list.map(wordText);
   const widths = texts.map(measure);
   const plain = layout(texts, widths, width, measure, space, false);
-  const chosen = plain.fine ? plain : layout(texts, widths, width, measure, space, true);
+  const chosen = plain.fine || !hyphenate ? plain : layout(texts, widths, width, measure, space, true);
   return chosen.path.map(([from, to], i) => ({ words: lineWords(list, chosen.breaks, from, to), natural: chosen.naturals[i] ?? 0, last: i === chosen.path.length - 1 }));
 }
 

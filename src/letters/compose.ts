@@ -92,8 +92,10 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
       const shapedWidth = line.words.reduce((n, w) => n + w.reduce((m, p) => m + measure(p.text), 0), 0) + spaceWidth * (line.words.length - 1);
       const gaps = line.words.length - 1;
       // Negative when the line breaker shrank the spaces (down to 0.8 of a space): the line still ends at the margin.
-      const extra = align === 'justify' && !line.last && gaps > 0 ? (width - shapedWidth) / gaps : 0;
-      const offset = align === 'right' ? width - shapedWidth : align === 'center' ? (width - shapedWidth) / 2 : 0;
+      // A ragged line the breaker let run over by shrinking its spaces is shrunk the same way.
+      const extra = gaps > 0 && ((align === 'justify' && !line.last) || shapedWidth > width) ? (width - shapedWidth) / gaps : 0;
+      const drawn = shapedWidth + extra * gaps;
+      const offset = align === 'right' ? width - drawn : align === 'center' ? (width - drawn) / 2 : 0;
       const segments: Segment[] = [];
       let current: Segment | undefined;
       let x = offset;

@@ -1,6 +1,6 @@
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { sendCampaign, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
@@ -54,7 +54,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const { signal } = interrupt;
       try {
         step('Vérification de la campagne');
-        const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+        const ready = await readyCampaign(ctx.campaignDir, deps);
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
         out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
 
@@ -128,8 +128,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const rows = ready.campaign.departements
           .filter((d) => !deps.length || deps.includes(d.code))
           .map((d) => {
-            const mine = ready.recipients.filter((r) => r.departement.code === d.code);
-            const byPost = mine.filter((r) => !r.contact?.courriel).length;
+            const mine = ready.plan.recipients.filter((p) => p.recipient.departement.code === d.code);
+            const byPost = mine.filter((p) => p.to === null).length;
             // The journal's figures for this destination, never a difference of other figures.
             const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 };
             return {
@@ -143,13 +143,16 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };
           });
+        // Said as the user types them: relative, with forward slashes, a folder ending in one.
+        const folder = (p: string) => `${rel(p).split(sep).join('/')}/`;
+        const { paths } = ready.plan;
         const files = {
-          lettres: 'out/lettres/',
+          lettres: folder(paths.letters),
           impression: letters.print.map((p) => rel(p.path)),
-          messages: 'out/messages/',
-          courriels: sent.transport === 'outbox' ? 'out/outbox/' : sent.destination,
-          publications: 'out/publications/',
-          journal: '.relais/journal.sqlite',
+          messages: folder(paths.messages),
+          courriels: sent.transport === 'outbox' ? folder(paths.outbox) : sent.destination,
+          publications: folder(paths.publications),
+          journal: rel(paths.journal).split(sep).join('/'),
         };
         if (out.json) {
           out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces ? { retours: bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, fichiers: files });

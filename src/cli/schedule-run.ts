@@ -1,5 +1,5 @@
 import { askYesNo } from './confirm.js';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { pause } from '../delivery/grace.js';
 import type { Network, Post, PostStore } from '../delivery/posts-store.js';
 import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, retryBaseMs, runFailures, takes, type RunResult } from '../delivery/schedule.js';

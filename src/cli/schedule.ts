@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { requireCampaign, type Campaign } from '../campaign/load.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';

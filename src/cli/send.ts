@@ -1,6 +1,6 @@
 import { askYesNo } from './confirm.js';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { normalizeInsee } from '../data/cog.js';
 import { sendCampaign, type DeliveryState, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
@@ -67,7 +67,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes (ou --dry-run pour vérifier)');
       }
       const deps = opts.dep ?? [];
-      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const ready = await readyCampaign(ctx.campaignDir, deps);
       const transport = transportFor(ready.campaign.dir, smtp);
       const interrupt = interruption();
       const progress = progressReporter(ctx.out, 'Courriels');

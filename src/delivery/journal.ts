@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { JOURNAL_FILE, STATE_DIR } from '../campaign/paths.js';
 import { RelaisError } from '../errors.js';
 
 /**
@@ -15,7 +16,7 @@ import { RelaisError } from '../errors.js';
  * again through another; the row keeps which server (host:port) for `status`.
  */
 export const JOURNAL_VERSION = 5;
-export const JOURNAL_FILE = join('.relais', 'journal.sqlite');
+export { JOURNAL_FILE } from '../campaign/paths.js';
 /** The emails to the town halls: their rows in `deliveries`. */
 export const EMAIL_CHANNEL = 'courriel';
 
@@ -147,7 +148,7 @@ export class Journal {
 
   static open(campaignDir: string, campaign: string, now: () => Date = () => new Date()): Journal {
     const path = join(campaignDir, JOURNAL_FILE);
-    mkdirSync(join(campaignDir, '.relais'), { recursive: true });
+    mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
     let db: Database.Database;
     try {
       db = new Database(path, { timeout: 5000 });

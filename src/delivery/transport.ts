@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { relative } from 'node:path';
+import { campaignPaths } from '../campaign/paths.js';
 import nodemailer from 'nodemailer';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
@@ -26,9 +27,8 @@ export interface OutgoingMessage {
    * it in its bounce (Original-Envelope-Id), which `relais bounces` matches on.
    */
   envelopeId?: string;
-  /** Where the outbox writes it: département and file name. */
-  dep: string;
-  fileName: string;
+  /** Where the outbox writes it (decided by the campaign's plan, inside out/outbox/). */
+  outboxPath: string;
 }
 
 export class DeliveryError extends Error {
@@ -71,7 +71,8 @@ export function outboxTransport(outboxDir: string): Transport {
     retryBaseMs: DEFAULT_RETRY_MS,
     async verify() {},
     async send(message) {
-      const path = insideFolder(outboxDir, message.dep, message.fileName);
+      // The plan decided the path; it must still be this outbox's.
+      const path = insideFolder(outboxDir, relative(outboxDir, message.outboxPath));
       writeFileAtomicSync(path, message.raw);
       return `écrit dans ${path}`;
     },
@@ -255,5 +256,5 @@ export function smtpTransport(settings: SmtpSettings): Transport {
 
 /** The SMTP server when one is configured, otherwise the campaign's outbox (out/outbox/). */
 export function transportFor(campaignDir: string, smtp: SmtpSettings | undefined): Transport {
-  return smtp ? smtpTransport(smtp) : outboxTransport(join(campaignDir, 'out', 'outbox'));
+  return smtp ? smtpTransport(smtp) : outboxTransport(campaignPaths(campaignDir).outbox);
 }

@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { slug } from '../text/french.js';
 import type { SocialChannel } from './messages.js';
@@ -46,10 +46,11 @@ export interface CampaignPaths {
   /** What each letter was made from (redrawn only when it changes). */
   manifest: string;
   lettersOf(dep: string): string;
-  letter(dep: string, commune: { code: string; nom: string }): string;
+  /** `stem` is communeFileStem(commune), computed once per commune by the caller. */
+  letter(dep: string, stem: string): string;
   print(dep: string): string;
   outbox: string;
-  outboxMessage(dep: string, commune: { code: string; nom: string }): string;
+  outboxMessage(dep: string, stem: string): string;
   messages: string;
   message(dep: string, channel: SocialChannel): string;
   /** A file put beside the messages of a département: the annex, the summary sheet, a medium. */
@@ -57,29 +58,46 @@ export interface CampaignPaths {
   publications: string;
 }
 
+/** A name that cannot leave its folder: no separator, no leading dot (hence no `..`). */
+const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export function campaignPaths(dir: string): CampaignPaths {
-  const letters = join(dir, LETTERS_DIR);
-  const outbox = join(dir, OUTBOX_DIR);
-  const messages = join(dir, MESSAGES_DIR);
+  const root = resolve(dir);
+  const letters = join(root, LETTERS_DIR);
+  const outbox = join(root, OUTBOX_DIR);
+  const messages = join(root, MESSAGES_DIR);
+  // A plan asks for 35,000 letter paths in a few départements: each folder is checked once, and
+  // a plain name is appended without resolving the whole path again.
+  const folders = new Map<string, string>();
+  const folder = (base: string, dep: string) => {
+    const key = `${base}\u0000${dep}`;
+    let f = folders.get(key);
+    if (f === undefined) {
+      f = insideFolder(base, dep);
+      folders.set(key, f);
+    }
+    return f;
+  };
+  const file = (base: string, dep: string, name: string) => (PLAIN_NAME.test(name) ? `${folder(base, dep)}${sep}${name}` : insideFolder(base, dep, name));
   return {
-    dir,
-    state: join(dir, STATE_DIR),
-    journal: join(dir, JOURNAL_FILE),
+    dir: root,
+    state: join(root, STATE_DIR),
+    journal: join(root, JOURNAL_FILE),
     letters,
     manifest: join(letters, MANIFEST_FILE),
-    lettersOf: (dep) => insideFolder(letters, dep),
-    letter: (dep, commune) => insideFolder(letters, dep, `${communeFileStem(commune)}.pdf`),
-    print: (dep) => insideFolder(letters, dep, printFileName(dep)),
+    lettersOf: (dep) => folder(letters, dep),
+    letter: (dep, stem) => file(letters, dep, `${stem}.pdf`),
+    print: (dep) => file(letters, dep, printFileName(dep)),
     outbox,
-    outboxMessage: (dep, commune) => insideFolder(outbox, dep, `${communeFileStem(commune)}.eml`),
+    outboxMessage: (dep, stem) => file(outbox, dep, `${stem}.eml`),
     messages,
-    message: (dep, channel) => insideFolder(messages, dep, `${channel}.txt`),
-    messagesFile: (dep, name) => insideFolder(messages, dep, name),
-    publications: join(dir, PUBLICATIONS_DIR),
+    message: (dep, channel) => file(messages, dep, `${channel}.txt`),
+    messagesFile: (dep, name) => file(messages, dep, name),
+    publications: join(root, PUBLICATIONS_DIR),
   };
 }
 
 /** The letter as the email attaches it: the town hall sees whose letter it is. */
-export function letterAttachmentName(commune: { code: string; nom: string }): string {
-  return `lettre-${communeFileStem(commune)}.pdf`;
+export function letterAttachmentName(stem: string): string {
+  return `lettre-${stem}.pdf`;
 }

@@ -5,7 +5,7 @@ import { departementContext, recipientContext, type CampaignVideo, type Departem
 import { buildLetter, letterKey, type LetterModel } from './letter.js';
 import { campaignKey, type Campaign, type CampaignDepartement } from './load.js';
 import { CHANNEL_LABELS, measurer, renderEmail, renderMessages, SOCIAL_CHANNELS, withMessages, type RenderedEmail, type RenderedMessage, type SocialChannel } from './messages.js';
-import { campaignPaths, letterAttachmentName, type CampaignPaths } from './paths.js';
+import { campaignPaths, communeFileStem, letterAttachmentName, type CampaignPaths } from './paths.js';
 import type { Recipient } from './recipients.js';
 
 /**
@@ -199,10 +199,12 @@ export function planCampaign(input: PlanInput): PlanResult {
         email: texts.email,
         to,
         messageId: `<${key}.${r.commune.code}@${domain}>`,
-        paths: {
-          letter: paths.letter(dep.code, r.commune),
-          outbox: to === null ? null : paths.outboxMessage(dep.code, r.commune),
-          attachment: letterAttachmentName(r.commune),
+        // Decided when first asked: `check` never needs them, and slugging 35,000 names costs.
+        get paths() {
+          const stem = communeFileStem(r.commune);
+          const value = { letter: paths.letter(dep.code, stem), outbox: to === null ? null : paths.outboxMessage(dep.code, stem), attachment: letterAttachmentName(stem) };
+          Object.defineProperty(this, 'paths', { value, enumerable: true });
+          return value;
         },
       });
     }

@@ -9,6 +9,8 @@ import ora, { type Ora } from 'ora';
 export class Output {
   constructor(
     readonly json: boolean,
+    /** CI is set: no spinner (read with the settings, at start). */
+    private readonly ci = false,
     private readonly stdout: NodeJS.WriteStream = process.stdout,
     private readonly stderr: NodeJS.WriteStream = process.stderr,
   ) {}
@@ -27,7 +29,7 @@ export class Output {
 
   /** The same output, writing its report lines to stderr (next to a document on stdout). */
   toStderr(): Output {
-    return new Output(true, this.stdout, this.stderr);
+    return new Output(true, this.ci, this.stdout, this.stderr);
   }
 
   document(value: unknown): void {
@@ -36,7 +38,7 @@ export class Output {
 
   spinner(text: string): Ora | undefined {
     // A terminal that reports no width (some pseudo-terminals) would make ora clear lines forever.
-    if (!this.stderr.isTTY || process.env.CI || !this.stderr.columns) return undefined;
+    if (!this.stderr.isTTY || this.ci || !this.stderr.columns) return undefined;
     return ora({ text, stream: this.stderr, color: 'blue', isEnabled: true }).start();
   }
 }

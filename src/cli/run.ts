@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { sendCampaign, type SendPlan } from '../delivery/send.js';
-import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
+import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
 import { frenchDate } from '../text/format.js';
@@ -17,7 +17,7 @@ import { bouncesDocument, printBounces } from './bounces.js';
 import { imapSettingsFromEnv, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
-import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
+import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
@@ -39,9 +39,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const ctx = contextOf(command, fail);
       const { out } = ctx;
       const deps = opts.dep ?? [];
-      const smtp = smtpSettingsFromEnv(process.env);
-      const imap = imapSettingsFromEnv(process.env);
-      checkSocialSettings(process.env);
+      const smtp = smtpSettingsFrom(ctx.settings.smtp, ctx.env);
+      const imap = imapSettingsFromEnv(ctx.env);
+      checkSocialSettings(ctx.env);
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
       // With a bounce mailbox, reading it is one more step, right after the check: the town halls
       // whose email bounced must be in the print file written next.
@@ -95,13 +95,13 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
 
         step('Publications sur les réseaux');
-        const { journal, store, media, pubs } = openScheduler(ready.campaign, process.env);
+        const { journal, store, media, pubs } = openScheduler(ready.campaign, ctx.env);
         let published: RunResult;
         let queued: number;
         try {
           store.recoverInterrupted();
           await queueCampaignPublications(ready, store, new Date(), media);
-          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), allowLate: Boolean(opts.publishLate) });
+          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, allowLate: Boolean(opts.publishLate) });
           queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {
           journal.close();

@@ -326,3 +326,28 @@ describe('the campaign plan', () => {
     expect(b.recipients[0]!.letter.model.paragraphs.at(-1)).toBe(`SMS proposé : ${b.recipients[0]!.messages.sms.compte}.`);
   });
 });
+
+describe('the campaign paths, decided in one module', () => {
+  it('puts every file of a campaign under its folder', async () => {
+    const { campaignPaths, JOURNAL_FILE } = await import('../src/campaign/paths.js');
+    const p = campaignPaths(DIR);
+    expect([p.journal, p.manifest, p.letter('2A', '2A004-ajaccio'), p.print('2A'), p.outboxMessage('2A', '2A004-ajaccio'), p.message('2A', 'sms'), p.messagesFile('2A', 'fiche de synthèse.pdf'), p.publications].map(rel)).toEqual([
+      JOURNAL_FILE,
+      'out/lettres/.manifest.json',
+      'out/lettres/2A/2A004-ajaccio.pdf',
+      'out/lettres/2A/impression-2A.pdf',
+      'out/outbox/2A/2A004-ajaccio.eml',
+      'out/messages/2A/sms.txt',
+      'out/messages/2A/fiche de synthèse.pdf',
+      'out/publications',
+    ]);
+  });
+
+  it('refuses a name from the data that would leave its folder', async () => {
+    const { campaignPaths } = await import('../src/campaign/paths.js');
+    const p = campaignPaths(DIR);
+    expect(() => p.letter('..', 'x')).toThrow(/chemin refusé/);
+    expect(() => p.messagesFile('45', '../../campagne.yaml')).toThrow(/chemin refusé/);
+    expect(() => p.lettersOf('45/../..')).toThrow(/chemin refusé/);
+  });
+});

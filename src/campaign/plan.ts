@@ -33,8 +33,12 @@ export interface LetterMeta {
   subject: string;
 }
 
+/**
+ * One recipient of the plan. Read-only; everything but `recipient` is derived from what it shares
+ * with others when read (`letter`, `paths` and `context` are built anew at each read: read once).
+ */
 export interface RecipientPlan {
-  recipient: Recipient;
+  readonly recipient: Recipient;
   context: RecipientContext;
   /** The four channel messages, which are also the letter's annex, with their counts. */
   messages: Record<SocialChannel, RenderedMessage>;
@@ -168,7 +172,7 @@ export function planCampaign(input: PlanInput): PlanResult {
         },
       });
     }
-    const author = `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`;
+    const shared: Shared = { context: depContext, campaign: key, domain, paths, author: `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`, subject: campaign.config.campagne.objet };
     // Each distinct case is rendered once; its findings are counted for every recipient in it.
     const cases = new Map<string, Case>();
     for (const r of byDep.get(dep.code) ?? []) {
@@ -186,27 +190,7 @@ export function planCampaign(input: PlanInput): PlanResult {
         failed = true;
         continue;
       }
-      const to = r.contact?.courriel ?? null;
-      recipients.push({
-        recipient: r,
-        context,
-        messages: texts.messages,
-        letter: {
-          model: { ...texts.letter, adresse: r.adresse },
-          key: texts.key,
-          meta: { title: `Lettre aux maires — ${r.commune.nom} (${r.commune.code})`, author, subject: campaign.config.campagne.objet },
-        },
-        email: texts.email,
-        to,
-        messageId: `<${key}.${r.commune.code}@${domain}>`,
-        // Decided when first asked: `check` never needs them, and slugging 35,000 names costs.
-        get paths() {
-          const stem = communeFileStem(r.commune);
-          const value = { letter: paths.letter(dep.code, stem), outbox: to === null ? null : paths.outboxMessage(dep.code, stem), attachment: letterAttachmentName(stem) };
-          Object.defineProperty(this, 'paths', { value, enumerable: true });
-          return value;
-        },
-      });
+      recipients.push(new PlannedRecipient(r, texts, shared));
     }
   }
 
@@ -223,6 +207,67 @@ export function planCampaign(input: PlanInput): PlanResult {
     plan: { campaign: key, paths, departements, recipients, recipient: (code) => byCode.get(code), departement: (code) => depByCode.get(code) },
     problems,
   };
+}
+
+/** What the recipients of a département share, held once. */
+interface Shared {
+  context: DepartementContext;
+  campaign: string;
+  domain: string;
+  paths: CampaignPaths;
+  author: string;
+  subject: string;
+}
+
+type CaseTexts = NonNullable<Case['texts']>;
+
+/**
+ * A recipient of the plan holds only what is its own (the recipient) and references to what it
+ * shares (its case's texts, its département): the rest is derived when read. 35,000 of them kept
+ * whole cost more memory than the whole check.
+ */
+class PlannedRecipient implements RecipientPlan {
+  constructor(
+    readonly recipient: Recipient,
+    private readonly texts: CaseTexts,
+    private readonly shared: Shared,
+  ) {}
+
+  get context(): RecipientContext {
+    return recipientContext(this.shared.context, this.recipient);
+  }
+
+  get messages(): Record<SocialChannel, RenderedMessage> {
+    return this.texts.messages;
+  }
+
+  get letter(): RecipientPlan['letter'] {
+    const { commune } = this.recipient;
+    return {
+      model: { ...this.texts.letter, adresse: this.recipient.adresse },
+      key: this.texts.key,
+      meta: { title: `Lettre aux maires — ${commune.nom} (${commune.code})`, author: this.shared.author, subject: this.shared.subject },
+    };
+  }
+
+  get email(): RenderedEmail {
+    return this.texts.email;
+  }
+
+  get to(): string | null {
+    return this.recipient.contact?.courriel ?? null;
+  }
+
+  get messageId(): string {
+    return `<${this.shared.campaign}.${this.recipient.commune.code}@${this.shared.domain}>`;
+  }
+
+  get paths(): RecipientPlan['paths'] {
+    const dep = this.recipient.departement.code;
+    const stem = communeFileStem(this.recipient.commune);
+    const { paths } = this.shared;
+    return { letter: paths.letter(dep, stem), outbox: this.to === null ? null : paths.outboxMessage(dep, stem), attachment: letterAttachmentName(stem) };
+  }
 }
 
 function renderCase(

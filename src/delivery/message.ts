@@ -66,7 +66,8 @@ export function senderOf(ready: ReadyCampaign): NonNullable<ReadyCampaign['campa
  */
 export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: string }, common: ReturnType<typeof attachmentsOf>): PreparedEmail {
   const to = p.to;
-  if (!to || !p.paths.outbox) throw new Error(`no email for ${p.recipient.commune.code}`);
+  const paths = p.paths;
+  if (!to || !paths.outbox) throw new Error(`no email for ${p.recipient.commune.code}`);
   const email = p.email;
   const letterSize = letterFile(letter.path, (path) => statSync(path).size);
   const hash = createHash('sha256')
@@ -80,8 +81,8 @@ export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: str
     messageId: p.messageId,
     size,
     letterPath: letter.path,
-    attachmentName: p.paths.attachment,
-    outboxPath: p.paths.outbox,
+    attachmentName: paths.attachment,
+    outboxPath: paths.outbox,
     to,
     subject: email.objet,
     text: email.texte,

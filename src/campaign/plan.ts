@@ -1,6 +1,5 @@
 import type { Problem } from '../problems.js';
 import { TemplateError, type TemplateSet } from '../text/templates.js';
-import type { ChannelResult } from '../channels/index.js';
 import { departementContext, recipientContext, type CampaignVideo, type DepartementContext, type Figures, type RecipientContext } from './context.js';
 import { buildLetter, letterKey, type LetterModel } from './letter.js';
 import { campaignKey, type Campaign, type CampaignDepartement } from './load.js';
@@ -201,6 +200,9 @@ export function planCampaign(input: PlanInput): PlanResult {
     problems.push({ severity: f.severity, kind: f.kind, message: `${f.message}${scope}`, scope: 'row', ...(f.file ? { file: f.file } : {}), ...(f.line === undefined ? {} : { line: f.line }) });
   }
   if (failed) return { plan: undefined, problems };
+  // Rendered département by département, read in the order the recipients were given.
+  const order = new Map(input.recipients.map((r, i) => [r, i]));
+  recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
   const byCode = new Map(recipients.map((p) => [p.recipient.commune.code, p]));
   const depByCode = new Map(departements.map((d) => [d.departement.code, d]));
   return {
@@ -290,9 +292,4 @@ function renderCase(
     // The channel rules were broken before the template failed: both are said.
     return { findings: [...channelFindings(messages, undefined), templateFinding(err)] };
   }
-}
-
-/** The channel results of a message set, as `--json` documents show them. */
-export function messageDocument(m: RenderedMessage): { texte: string } & ChannelResult {
-  return { texte: m.texte, ...m.result };
 }

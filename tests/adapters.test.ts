@@ -90,4 +90,14 @@ describe('the adapters are the only doors', () => {
     expect(users(/['"]nodemailer\/lib\//)).toEqual(['delivery/mime.ts']);
     expect(users(/\._zod\b/)).toEqual(['campaign/zod-shape.ts']);
   });
+
+  it('only the journal opens the database; the posts and media go through its interface', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join, relative } = await import('node:path');
+    const root = join(import.meta.dirname, '..', 'src');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
+    const users = (pattern: RegExp) => files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f).split('\\').join('/'));
+    expect(users(/from 'better-sqlite3'/)).toEqual(['delivery/journal.ts']);
+    expect(users(/\.database\b/)).toEqual([]);
+  });
 });

@@ -5,8 +5,9 @@ import { RelaisError } from './errors.js';
  * runs. A value that cannot be right is a usage error naming the variable: `RELAIS_HTTP_TIMEOUT_MS=abc`
  * used to turn every post into a deferred "injoignable (ERR_OUT_OF_RANGE)" while the run exited 0.
  *
- * The commands get them from their context (cli/context.ts) and pass them down as typed values;
- * nothing below the CLI reads `process.env`. The credentials (passwords, tokens) stay in the
+ * The commands get them from their context (cli/context.ts) and pass them down as typed values.
+ * Two readers remain below the CLI: letters/pool.ts (RELAIS_WORKERS, same rule as here) and the
+ * default of secrets.ts's redact(), which masks whatever credential the process holds. The credentials (passwords, tokens) stay in the
  * snapshot of the environment taken at the same moment (`Environment.variables`), read by the
  * edge that uses them and never printed.
  */

@@ -7,9 +7,9 @@ import { RelaisError } from './errors.js';
  *
  * The commands get them from their context (cli/context.ts) and pass them down as typed values.
  * Two readers remain below the CLI: letters/pool.ts (RELAIS_WORKERS, same rule as here) and the
- * default of secrets.ts's redact(), which masks whatever credential the process holds. The credentials (passwords, tokens) stay in the
- * snapshot of the environment taken at the same moment (`Environment.variables`), read by the
- * edge that uses them and never printed.
+ * default of secrets.ts's redact(), which masks whatever credential the process holds. The
+ * credentials (passwords, tokens) stay in the snapshot of the environment taken at the same
+ * moment (`Environment.variables`), read by the edge that uses them and never printed.
  */
 export interface Settings {
   /** RELAIS_DEBUG: stack traces on errors. */

@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { readyCampaign } from '../src/campaign/check.js';
 import { departementContext, recipientContext } from '../src/campaign/context.js';
+import { campaignVideo } from '../src/media/facts.js';
 import { buildLetter } from '../src/campaign/letter.js';
 import { loadAssets } from '../src/letters/assets.js';
 import { jobCharacters, letterWriter, type RenderSetup } from '../src/letters/jobs.js';
@@ -17,7 +18,7 @@ const ready = await readyCampaign(dir);
 const { campaign } = ready;
 const assets = await loadAssets(campaign);
 const dep = campaign.departements.find((d) => d.code === '45') ?? campaign.departements[0]!;
-const depContext = departementContext(campaign, dep, ready.figures);
+const depContext = departementContext(campaign, dep, ready.figures, campaignVideo(campaign));
 const options = {
   issuer: { authority: depContext.prefet.titre.toUpperCase(), coIssuer: [campaign.config.ars.nom], logo: assets.logo },
   platformUrl: campaign.config.campagne.plateforme.url,

@@ -30,12 +30,12 @@ if (step === 'prepare') {
   const code = (i: number) => `${String(1 + (i % 95)).padStart(2, '0').replace('20', '21')}${String(i % 1000).padStart(3, '0')}`;
   const communes = new Map<string, string>();
   for (let i = 0; communes.size < MESSAGES; i++) communes.set(code(i), `mairie-${i}@commune-${i}.example`);
-  journal.database.transaction(() => {
+  journal.transaction(() => {
     for (const [commune, recipient] of communes) {
       journal.markSending(CHANNEL, { destination: 'server', server: '127.0.0.1:25' }, { commune, departement: commune.slice(0, 2), recipient, hash: 'h', messageId: `<${KEY}.${commune}@x>` });
       journal.finish(CHANNEL, 'server', commune, 'sent', '250 OK');
     }
-  })();
+  });
   journal.close();
   const list = [...communes];
   const parts: string[] = [];

@@ -1,10 +1,11 @@
 /** Bench task: the whole of `relais check` (load, read both files, join, validate) on a campaign. */
 import { checkCampaign } from '../src/campaign/check.js';
+import { checkOptions } from '../src/cli/campaign.js';
 import { report } from './measure.js';
 
 const dir = process.argv[2] ?? '.';
 const start = performance.now();
 const cpu = process.cpuUsage();
-const { report: result } = await checkCampaign(dir);
+const { report: result } = await checkCampaign(dir, checkOptions());
 const used = process.cpuUsage(cpu);
 report({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, recipients: result.recipients, errors: result.errors.length, warnings: result.warnings.length });

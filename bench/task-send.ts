@@ -12,7 +12,8 @@ import { readyCampaign } from '../src/campaign/check.js';
 import { Journal } from '../src/delivery/journal.js';
 import { sendCampaign } from '../src/delivery/send.js';
 import { smtpTransport } from '../src/delivery/transport.js';
-import { generateLetters, letterFileName } from '../src/letters/generate.js';
+import { generateLetters } from '../src/letters/generate.js';
+import { campaignPaths, communeFileStem } from '../src/campaign/paths.js';
 import { report } from './measure.js';
 
 const dir = process.argv[2] ?? '.';
@@ -47,7 +48,7 @@ rmSync(join(dir, '.relais'), { recursive: true, force: true });
 
 // The transport alone, as many lanes as sendCampaign uses.
 const first = ready.recipients.find((r) => r.commune.code === chosen[0])!;
-const pdf = readFileSync(join(dir, 'out', 'lettres', first.departement.code, letterFileName(first)));
+const pdf = readFileSync(campaignPaths(dir).letter(first.departement.code, communeFileStem(first.commune)));
 const body = pdf.toString('base64').replace(/.{76}/g, '$&\r\n');
 const raw = Buffer.from(
   `From: bench@relais.example\r\nTo: mairie@commune.example\r\nSubject: Lettre\r\nMessage-ID: <bench@relais.example>\r\nMIME-Version: 1.0\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`,
@@ -59,7 +60,7 @@ await Promise.all(
   Array.from({ length: alone.concurrency }, async () => {
     while (next < chosen.length) {
       next++;
-      await alone.send({ envelope: { from: 'bench@relais.example', to: 'mairie@commune.example' }, raw, messageId: '<bench@relais.example>', dep: '00', fileName: 'x.eml' });
+      await alone.send({ envelope: { from: 'bench@relais.example', to: 'mairie@commune.example' }, raw, messageId: '<bench@relais.example>', outboxPath: 'x.eml' });
     }
   }),
 );

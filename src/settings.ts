@@ -5,8 +5,11 @@ import { RelaisError } from './errors.js';
  * runs. A value that cannot be right is a usage error naming the variable: `RELAIS_HTTP_TIMEOUT_MS=abc`
  * used to turn every post into a deferred "injoignable (ERR_OUT_OF_RANGE)" while the run exited 0.
  *
- * The rules match those of the modules that still read their own variables (delivery/transport.ts,
- * delivery/social.ts, letters/pool.ts), so that a value accepted here is never refused later.
+ * The commands get them from their context (cli/context.ts) and pass them down as typed values.
+ * Two readers remain below the CLI: letters/pool.ts (RELAIS_WORKERS, same rule as here) and the
+ * default of secrets.ts's redact(), which masks whatever credential the process holds. The
+ * credentials (passwords, tokens) stay in the snapshot of the environment taken at the same
+ * moment (`Environment.variables`), read by the edge that uses them and never printed.
  */
 export interface Settings {
   /** RELAIS_DEBUG: stack traces on errors. */
@@ -19,6 +22,10 @@ export interface Settings {
   retryMs: number;
   /** RELAIS_MEDIA_POLL_MS: pause between two checks of a network's processing of a video, when the network does not give one. */
   mediaPollMs: number;
+  /** RELAIS_HTTP_TIMEOUT_MS was given (`relais fetch` has a longer default of its own). */
+  httpTimeoutGiven: boolean;
+  /** CI: no spinner, whatever the terminal says. */
+  ci: boolean;
   smtp: {
     /** RELAIS_SMTP_URL; undefined: emails go to the local outbox. */
     url: URL | undefined;
@@ -144,6 +151,8 @@ export function readSettings(env: Env): Settings {
     httpTimeoutMs: r.integer('RELAIS_HTTP_TIMEOUT_MS', 20_000, 100, MAX_TIMER_MS, 'de millisecondes'),
     retryMs: r.integer('RELAIS_RETRY_MS', 2000, 0, MAX_TIMER_MS, 'de millisecondes'),
     mediaPollMs: r.integer('RELAIS_MEDIA_POLL_MS', 5000, 0, 600_000, 'de millisecondes'),
+    httpTimeoutGiven: Boolean(env.RELAIS_HTTP_TIMEOUT_MS?.trim()),
+    ci: Boolean(env.CI),
     smtp: {
       url: r.url('RELAIS_SMTP_URL', ['smtp', 'smtps'], { credentials: true }),
       timeoutMs: r.integer('RELAIS_SMTP_TIMEOUT_MS', 15_000, 100, MAX_TIMER_MS, 'de millisecondes'),
@@ -177,6 +186,17 @@ export function readSettings(env: Env): Settings {
   if (r.problems.length === 1) throw new SettingsError(r.problems[0]!, r.problems);
   if (r.problems.length > 1) throw new SettingsError(`${r.problems.length} variables d'environnement invalides :\n  ${r.problems.join('\n  ')}`, r.problems);
   return settings;
+}
+
+/** The settings, and the environment as it was when they were read (for the credentials). */
+export interface Environment {
+  settings: Settings;
+  variables: Readonly<Env>;
+}
+
+/** Read once at start by the CLI: the only place `process.env` is handed in. */
+export function readEnvironment(env: Env): Environment {
+  return { settings: readSettings(env), variables: Object.freeze({ ...env }) };
 }
 
 /** A usage error (exit 2); the --json error document lists every refused variable. */

@@ -337,7 +337,7 @@ describe('emails, phones and repaired codes', () => {
   it('the phone reaches templates as mairie.telephone', async () => {
     const result = await checkCampaign(sampleCampaign());
     const r = recipient(result, '45234');
-    const ctx = recipientContext(departementContext(result.campaign!, r.departement, undefined), r);
+    const ctx = recipientContext(departementContext(result.campaign!, r.departement, undefined, null), r);
     expect(ctx.mairie.telephone).toMatch(/^02( \d{2}){4}$/);
   });
 

@@ -287,7 +287,8 @@ describe('relais send: bad input', () => {
     const dir = sampleCampaign();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.relais'));
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)']);
+    // Alive until killed below, however long the check before the lock takes on a loaded machine.
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)']);
     writeFileSync(join(dir, '.relais/send.lock'), String(sleeper.pid));
     try {
       const { code, stderr } = await relais(['-C', dir, 'send', '--dep', '45']);

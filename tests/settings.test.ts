@@ -80,3 +80,28 @@ describe('readSettings', () => {
     expect(err.message).toMatch(/^3 variables d'environnement invalides :/);
   });
 });
+
+describe('the environment read once at start', () => {
+  it('keeps the variables as they were: a later change of the process environment is not seen', async () => {
+    const { readEnvironment } = await import('../src/settings.js');
+    const env: Record<string, string | undefined> = { RELAIS_RETRY_MS: '50', RELAIS_SMTP_PASSWORD: 'secret', CI: '1' };
+    const read = readEnvironment(env);
+    env.RELAIS_SMTP_PASSWORD = 'autre';
+    expect(read.variables.RELAIS_SMTP_PASSWORD).toBe('secret');
+    expect(Object.isFrozen(read.variables)).toBe(true);
+    expect(read.settings).toMatchObject({ retryMs: 50, ci: true, httpTimeoutGiven: false });
+  });
+
+  it('gives the SMTP server its typed settings and its credentials, and refuses a clear-text password beyond this machine', async () => {
+    const { readSettings } = await import('../src/settings.js');
+    const { smtpSettingsFrom } = await import('../src/delivery/transport.js');
+    const env = { RELAIS_SMTP_URL: 'smtp://relais:p%40ss@127.0.0.1:2525', RELAIS_SMTP_TIMEOUT_MS: '800', RELAIS_SMTP_RETRY_MS: '10', RELAIS_SMTP_ALLOW_PLAIN_AUTH: '1' };
+    const smtp = smtpSettingsFrom(readSettings(env).smtp, env)!;
+    expect({ ...smtp, url: smtp.url.host }).toEqual({ url: '127.0.0.1:2525', timeoutMs: 800, retryBaseMs: 10, allowPlainAuth: true, user: 'relais', password: 'p@ss', maxConnections: 3, ca: undefined });
+    expect(smtpSettingsFrom(readSettings({}).smtp, {})).toBeUndefined();
+    const far = { ...env, RELAIS_SMTP_URL: 'smtp://relais:pass@mail.example:25' };
+    expect(() => smtpSettingsFrom(readSettings(far).smtp, far)).toThrow(/RELAIS_SMTP_ALLOW_PLAIN_AUTH n'est accepté que pour un relais sur cet ordinateur/);
+    const noCa = { RELAIS_SMTP_URL: 'smtps://mail.example', RELAIS_SMTP_CA_FILE: '/nulle/part/ca.pem' };
+    expect(() => smtpSettingsFrom(readSettings(noCa).smtp, noCa)).toThrow(/RELAIS_SMTP_CA_FILE : fichier introuvable/);
+  });
+});

@@ -8,7 +8,8 @@ import type { FileAccount } from './accounting.js';
 import { figuresFromConfig, type Figures } from './context.js';
 import type { TemplateSet } from '../text/templates.js';
 import { loadTemplates } from './messages.js';
-import { checkRendering } from './render-check.js';
+import { planCampaign, type Plan } from './plan.js';
+import { campaignVideo } from '../media/facts.js';
 
 /**
  * `relais check` as a use case: load, join, validate; return everything found, act on nothing.
@@ -43,15 +44,27 @@ export interface CheckResult {
   recipients: Recipient[];
   templates: TemplateSet | undefined;
   figures: Figures | undefined;
+  /** Every text rendered, every path decided; undefined when some text cannot be rendered. */
+  plan: Plan | undefined;
 }
 
-export async function checkCampaign(dir: string, options: { departements?: string[] } = {}): Promise<CheckResult> {
+export interface CheckOptions {
+  departements?: string[];
+  /**
+   * Reads the campaign's fonts, logo and signatures as the letters will, so that a bad file shows
+   * now. Handed in by the caller: the check knows nothing of how letters are drawn.
+   */
+  assets?: (campaign: Campaign) => Promise<unknown>;
+}
+
+export async function checkCampaign(dir: string, options: CheckOptions = {}): Promise<CheckResult> {
   const { campaign, problems } = await loadCampaign(dir);
   let recipients: Recipient[] = [];
   let outside = 0;
   let fichiers: FileAccount[] = [];
   let templates: TemplateSet | undefined;
   let figures: Figures | undefined;
+  let plan: Plan | undefined;
   if (campaign) {
     const unknown = (options.departements ?? []).filter((d) => !campaign.departements.some((c) => c.code === d));
     for (const d of unknown) problems.error('option', `le département ${d} ne fait pas partie de la campagne`, { field: '--dep' }, 'file');
@@ -61,8 +74,7 @@ export async function checkCampaign(dir: string, options: { departements?: strin
     fichiers = joined.fichiers;
     // Fonts, logo and signatures are read as the letters will read them: a bad file shows now.
     try {
-      const { loadAssets } = await import('../letters/assets.js');
-      await loadAssets(campaign);
+      await options.assets?.(campaign);
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', err.message, err.location, 'file');
@@ -76,12 +88,17 @@ export async function checkCampaign(dir: string, options: { departements?: strin
       fichiers.push(...(tracked.read.fichiers ?? []));
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
     }
-    if (templates) checkRendering(campaign, recipients, templates, figures, problems);
+    if (templates) {
+      // Every text of every recipient, rendered once: what the producing commands then read.
+      const planned = planCampaign({ campaign, recipients, templates, figures, video: campaignVideo(campaign) });
+      for (const p of planned.problems) problems.add(p);
+      plan = planned.plan;
+    }
     // The media, by content, against each network a publication puts them on.
     const { checkCampaignMedia } = await import('../media/declared.js');
     await checkCampaignMedia(campaign, problems);
   }
-  return { report: summarize(dir, campaign, recipients, outside, fichiers, problems), campaign, recipients, templates, figures };
+  return { report: summarize(dir, campaign, recipients, outside, fichiers, problems), campaign, recipients, templates, figures, plan };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -118,6 +135,7 @@ export interface ReadyCampaign {
   recipients: Recipient[];
   templates: TemplateSet;
   figures: Figures | undefined;
+  plan: Plan;
   report: CheckReport;
 }
 
@@ -125,10 +143,10 @@ export interface ReadyCampaign {
  * What every producing command starts with: the whole check. Nothing is generated or sent from
  * a campaign with errors; the user is pointed at `relais check` for the full list.
  */
-export async function readyCampaign(dir: string, options: { departements?: string[] } = {}): Promise<ReadyCampaign> {
+export async function readyCampaign(dir: string, options: CheckOptions = {}): Promise<ReadyCampaign> {
   const result = await checkCampaign(dir, options);
-  const { report, campaign, templates } = result;
-  if (!report.ok || !campaign || !templates) {
+  const { report, campaign, templates, plan } = result;
+  if (!report.ok || !campaign || !templates || !plan) {
     const first = report.errors[0];
     throw new RelaisError(
       `la campagne contient ${report.errors.length} erreur${report.errors.length > 1 ? 's' : ''} : rien n'a été produit (« relais check » les détaille)`,
@@ -136,5 +154,5 @@ export async function readyCampaign(dir: string, options: { departements?: strin
       { details: { errors: report.errors } },
     );
   }
-  return { campaign, recipients: result.recipients, templates, figures: result.figures, report };
+  return { campaign, recipients: result.recipients, templates, figures: result.figures, plan, report };
 }

@@ -2,7 +2,10 @@ import { withDe } from '../text/french.js';
 import { directorTitle, prefectTitle, telLink } from '../text/format.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import type { Recipient } from './recipients.js';
-import { campaignVideo } from '../media/facts.js';
+import type { campaignVideo } from '../media/facts.js';
+
+/** The campaign's video as texts offer it (a link and its size), read from its file by the caller. */
+export type CampaignVideo = ReturnType<typeof campaignVideo>;
 
 /**
  * The variables templates see. Plain data, built once per département and extended per
@@ -23,7 +26,7 @@ export function figuresFromConfig(campaign: Campaign): Figures | undefined {
 
 export type DepartementContext = ReturnType<typeof departementContext>;
 
-export function departementContext(campaign: Campaign, dep: CampaignDepartement, figures: Figures | undefined) {
+export function departementContext(campaign: Campaign, dep: CampaignDepartement, figures: Figures | undefined, video: CampaignVideo) {
   const c = campaign.config;
   const region = dep.regionInfo;
   const ars = c.ars.signataire;
@@ -57,7 +60,7 @@ export function departementContext(campaign: Campaign, dep: CampaignDepartement,
     /** The campaign's phone and email, for the contact line of the emails, or null. */
     contact: c.contact ? { telephone: c.contact.telephone, email: c.contact.email, lien_telephone: telLink(c.contact.telephone) } : null,
     /** The campaign's video (a link and its size, for emails and the annex), or null. */
-    video: campaignVideo(campaign),
+    video,
     ...(figures
       ? { volontaires: { region: figures.region, departement: figures.departement?.[dep.code] ?? null, date: figures.date } }
       : {}),

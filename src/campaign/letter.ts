@@ -45,18 +45,6 @@ export function stripLinks(text: string): string {
   return text.replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1');
 }
 
-/** Bodies are shared by many letters (the render is memoised): so are their paragraphs. */
-const paragraphCache = new Map<string, string[]>();
-function paragraphsOf(body: string): string[] {
-  let p = paragraphCache.get(body);
-  if (!p) {
-    if (paragraphCache.size > 1000) paragraphCache.clear();
-    p = splitParagraphs(body);
-    paragraphCache.set(body, p);
-  }
-  return p;
-}
-
 export function buildLetter(
   set: TemplateSet,
   context: DepartementContext & { mairie: { adresse: string[] } },
@@ -69,7 +57,7 @@ export function buildLetter(
     lieuDate: placeAndDate(context.departement.ville, context.campagne.date),
     objet: context.campagne.objet,
     adresse: context.mairie.adresse,
-    paragraphs: paragraphsOf(body),
+    paragraphs: splitParagraphs(body),
     signatures: [
       { nom: `${context.prefet.prenom} ${context.prefet.nom}`, titre: context.prefet.titre.split('\n'), image: images.prefet },
       { nom: `${ars.prenom} ${ars.nom}`, titre: ars.titre.split('\n'), image: images.ars },
@@ -77,6 +65,14 @@ export function buildLetter(
     annexe: (Object.keys(messages) as SocialChannel[]).map((c) => messages[c]),
     supports: supportLines(context),
   };
+}
+
+/**
+ * Everything but the address: the key under which letters share a base (one drawing of the body
+ * for all the communes that read the same letter), and half of what decides a redraw.
+ */
+export function letterKey(letter: LetterModel): string {
+  return JSON.stringify([letter.lieuDate, letter.objet, letter.paragraphs, letter.signatures, letter.annexe.map((m) => [m.channel, m.texte, m.compte]), letter.supports ?? []]);
 }
 
 /** The video offered in the annex: its address and size, never the file itself. */

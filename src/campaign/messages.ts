@@ -78,17 +78,24 @@ export function annexCount(result: ChannelResult): string {
   }
 }
 
-const resultCache = new Map<string, ChannelResult>();
+/** How a text is measured against its channel's rule: the plan passes one that remembers texts it has seen. */
+export type Measure = (channel: Channel, text: string) => ChannelResult;
 
-export function measure(channel: Channel, text: string): ChannelResult {
-  const key = `${channel}\u0000${text}`;
-  let r = resultCache.get(key);
-  if (!r) {
-    if (resultCache.size > 10_000) resultCache.clear();
-    r = checkChannel(channel, text);
-    resultCache.set(key, r);
-  }
-  return r;
+/**
+ * A measure that checks each distinct text once, for the life of one plan (most recipients share
+ * their texts). Owned by its caller, never module-wide: nothing outlives the command.
+ */
+export function measurer(): Measure {
+  const known = new Map<string, ChannelResult>();
+  return (channel, text) => {
+    const key = `${channel}\u0000${text}`;
+    let r = known.get(key);
+    if (!r) {
+      r = checkChannel(channel, text);
+      known.set(key, r);
+    }
+    return r;
+  };
 }
 
 /** Template output is trimmed: a final newline in the file is not part of a tweet. */
@@ -96,7 +103,7 @@ export function renderText(set: TemplateSet, name: TemplateName, context: object
   return set.render(name, context).trim();
 }
 
-export function renderMessages(set: TemplateSet, context: object): Record<SocialChannel, RenderedMessage> {
+export function renderMessages(set: TemplateSet, context: object, measure: Measure = checkChannel): Record<SocialChannel, RenderedMessage> {
   const out = {} as Record<SocialChannel, RenderedMessage>;
   for (const channel of SOCIAL_CHANNELS) {
     const texte = renderText(set, channel, context);
@@ -118,7 +125,7 @@ export function withMessages<T extends object>(context: T, messages: Record<Soci
   return { ...context, messages: Object.fromEntries(SOCIAL_CHANNELS.map((c) => [c, { texte: messages[c].texte, compte: messages[c].compte }])) };
 }
 
-export function renderEmail(set: TemplateSet, context: object): RenderedEmail {
+export function renderEmail(set: TemplateSet, context: object, measure: Measure = checkChannel): RenderedEmail {
   // Line breaks and runs of blanks become one space; French non-breaking spaces stay.
   const objet = renderText(set, 'courriel_objet', context).replace(/[ \t\r\n]+/g, ' ');
   return { objet, texte: renderText(set, 'courriel_texte', context), html: set.render('courriel_html', context), objetResult: measure('courriel-objet', objet) };

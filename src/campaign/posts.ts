@@ -1,13 +1,12 @@
 import { copyFile, rename } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { campaignMedia } from '../media/facts.js';
 import { SHEET_FILE, summarySheet } from '../media/sheet.js';
 import { size } from '../media/validate.js';
 import { campaignPath } from './load.js';
-import { insideFolder, writeFileAtomic } from '../files.js';
-import { departementContext } from './context.js';
+import { writeFileAtomic } from '../files.js';
 import type { ReadyCampaign } from './check.js';
-import { CHANNEL_LABELS, renderMessages, SOCIAL_CHANNELS, type RenderedMessage, type SocialChannel } from './messages.js';
+import { CHANNEL_LABELS, SOCIAL_CHANNELS, type RenderedMessage, type SocialChannel } from './messages.js';
 
 /**
  * `relais posts`: the social and SMS messages of each département, one file per channel and a
@@ -20,10 +19,11 @@ export interface DepartementMessages {
   messages: Record<SocialChannel, RenderedMessage>;
 }
 
+/** The départements' messages, as the plan rendered them. */
 export function renderDepartementMessages(ready: ReadyCampaign, departements: string[]): DepartementMessages[] {
-  return ready.campaign.departements
-    .filter((d) => departements.length === 0 || departements.includes(d.code))
-    .map((d) => ({ code: d.code, nom: d.nom, messages: renderMessages(ready.templates, departementContext(ready.campaign, d, ready.figures)) }));
+  return ready.plan.departements
+    .filter((d) => departements.length === 0 || departements.includes(d.departement.code))
+    .map((d) => ({ code: d.departement.code, nom: d.departement.nom, messages: d.messages }));
 }
 
 export function annexMarkdown(title: string, dep: DepartementMessages, media: Array<{ fichier: string; type: string; taille: string; lien: string | null }> = []): string {
@@ -45,28 +45,28 @@ export function annexMarkdown(title: string, dep: DepartementMessages, media: Ar
  * (copied by the system, never read whole here).
  */
 export async function writeDepartementMessages(ready: ReadyCampaign, deps: DepartementMessages[]): Promise<string[]> {
-  const root = join(ready.campaign.dir, 'out', 'messages');
+  const paths = ready.plan.paths;
   const written: string[] = [];
   const sheet = summarySheet(ready.campaign);
   const media = campaignMedia(ready.campaign).map((m) => ({ ...m, path: campaignPath(ready.campaign, ready.campaign.config.medias![m.nom]!.fichier) }));
   const listed = [{ fichier: SHEET_FILE, type: 'PDF', taille: size(sheet.length), lien: null }, ...media.map((m) => ({ fichier: basename(m.path), type: m.type, taille: m.taille, lien: m.lien }))];
   for (const dep of deps) {
     for (const channel of SOCIAL_CHANNELS) {
-      const path = insideFolder(root, dep.code, `${channel}.txt`);
+      const path = paths.message(dep.code, channel);
       await writeFileAtomic(path, `${dep.messages[channel].texte}\n`);
       written.push(path);
     }
-    const sheetPath = insideFolder(root, dep.code, SHEET_FILE);
+    const sheetPath = paths.messagesFile(dep.code, SHEET_FILE);
     await writeFileAtomic(sheetPath, sheet);
     written.push(sheetPath);
     for (const m of media) {
-      const target = insideFolder(root, dep.code, basename(m.path));
+      const target = paths.messagesFile(dep.code, basename(m.path));
       const tmp = `${target}.${process.pid}.tmp`;
       await copyFile(m.path, tmp);
       await rename(tmp, target);
       written.push(target);
     }
-    const annex = insideFolder(root, dep.code, 'annexe.md');
+    const annex = paths.messagesFile(dep.code, 'annexe.md');
     await writeFileAtomic(annex, annexMarkdown(ready.campaign.config.campagne.titre, dep, listed));
     written.push(annex);
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { schemaKeysAt } from './zod-shape.js';
 
 /**
  * The schema of campagne.yaml. Keys are French: the people who edit the file are French staff.
@@ -149,27 +150,7 @@ export const campaignSchema = z.strictObject({
 export type CampaignConfig = z.output<typeof campaignSchema>;
 export type PersonConfig = z.output<typeof personSchema>;
 
-/** The schema below a path, to suggest the nearest valid key after a typo. */
+/** The keys valid below a path of campagne.yaml, to suggest the nearest one after a typo. */
 export function keysAt(path: PropertyKey[]): string[] {
-  let schema: z.core.$ZodType | undefined = campaignSchema;
-  for (const segment of [...path, null]) {
-    for (let guard = 0; schema && guard < 10; guard++) {
-      const def: z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: z.core.$ZodType[] } = schema._zod.def;
-      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') schema = def.innerType;
-      else if (def.type === 'pipe') schema = def.in;
-      else if (def.type === 'union') schema = def.options?.find((o) => o._zod.def.type === 'object' || o._zod.def.type === 'record');
-      else break;
-    }
-    if (!schema) return [];
-    const def = schema._zod.def as z.core.$ZodTypeDef & { shape?: Record<string, z.core.$ZodType>; valueType?: z.core.$ZodType; keyType?: z.core.$ZodType };
-    if (segment === null) {
-      if (def.type === 'object' && def.shape) return Object.keys(def.shape);
-      if (def.type === 'record' && def.keyType?._zod.def.type === 'enum') return Object.keys((def.keyType._zod.def as unknown as { entries: Record<string, string> }).entries);
-      return [];
-    }
-    if (def.type === 'object' && def.shape) schema = def.shape[String(segment)];
-    else if (def.type === 'record') schema = def.valueType;
-    else return [];
-  }
-  return [];
+  return schemaKeysAt(campaignSchema, path);
 }

@@ -73,7 +73,7 @@ export function registerBounces(program: Command, fail: (code: number) => void):
     .action(async (path: string | undefined, opts: { folder?: string; moveTo?: string }, command: Command) => {
       const ctx = contextOf(command, fail);
       const campaign = await requireCampaign(ctx.campaignDir);
-      const source = await bouncesSource(path, opts, process.env);
+      const source = await bouncesSource(path, opts, ctx.env);
       const progress = progressReporter(ctx.out, 'Retours');
       const report = await readBouncesInto(campaign.dir, campaignKey(campaign), source, { onProgress: (n) => progress.update(n, n) }).finally(() => progress.stop());
       if (ctx.out.json) {

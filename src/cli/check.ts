@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkOptions } from './campaign.js';
 import { checkCampaign } from '../campaign/check.js';
 import { contextOf } from './context.js';
 import { collectList } from './list-option.js';
@@ -12,7 +13,7 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
     .action(async (opts: { dep?: string[] }, command: Command) => {
       const ctx = contextOf(command, fail);
       const spinner = ctx.out.spinner('Vérification de la campagne…');
-      const { report } = await checkCampaign(ctx.campaignDir, { departements: opts.dep ?? [] }).finally(() => spinner?.stop());
+      const { report } = await checkCampaign(ctx.campaignDir, checkOptions(opts.dep ?? [])).finally(() => spinner?.stop());
       if (!report.ok) ctx.fail(1);
       if (ctx.out.json) {
         ctx.out.document(report);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { requireCampaign, type Campaign } from '../campaign/load.js';
 import { sourceConfig } from '../campaign/sources.js';
 import { packageRoot } from '../paths.js';
-import { readSettings } from '../settings.js';
+import type { Settings } from '../settings.js';
 import { ANNUAIRE_DEFAULT_URL } from '../sources/annuaire.js';
 import { FETCH_FILES, fetchOfficialData, type FetchResult, type FetchSettings } from '../sources/fetch.js';
 import { nodeHttpClient } from '../sources/http.js';
@@ -31,13 +31,12 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  * RELAIS_* variable. Only the timeout's default differs: a national mayors file takes longer than
  * a post.
  */
-export function readFetchSettings(env: NodeJS.ProcessEnv, onRetry: (message: string) => void): FetchSettings & { timeoutMs: number } {
-  const settings = readSettings(env);
+export function readFetchSettings(settings: Settings, onRetry: (message: string) => void): FetchSettings & { timeoutMs: number } {
   const base = (url: URL | undefined, fallback: string) => (url ? url.toString() : fallback).replace(/\/+$/, '');
   return {
     annuaireUrl: base(settings.sources.annuaire, ANNUAIRE_DEFAULT_URL),
     rneUrl: base(settings.sources.rne, RNE_DEFAULT_URL),
-    timeoutMs: env.RELAIS_HTTP_TIMEOUT_MS?.trim() ? settings.httpTimeoutMs : DEFAULT_TIMEOUT_MS,
+    timeoutMs: settings.httpTimeoutGiven ? settings.httpTimeoutMs : DEFAULT_TIMEOUT_MS,
     retry: {
       attempts: ATTEMPTS,
       baseMs: settings.retryMs,
@@ -86,7 +85,7 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
     .option('--dry-run', 'télécharge et compare avec le téléchargement précédent, sans rien écrire')
     .action(async (opts: { dryRun?: boolean }, command: Command) => {
       const ctx = contextOf(command, fail);
-      const settings = readFetchSettings(process.env, (m) => ctx.out.note(m));
+      const settings = readFetchSettings(ctx.settings, (m) => ctx.out.note(m));
       const campaign = await requireCampaign(ctx.campaignDir);
       const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
       const interrupt = interruption();

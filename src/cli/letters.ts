@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { normalizeInsee } from '../data/cog.js';
 import { generateLetters } from '../letters/generate.js';
 import { contextOf } from './context.js';
@@ -17,7 +17,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
     .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean }, command: Command) => {
       const ctx = contextOf(command, fail);
       const deps = opts.dep ?? [];
-      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const ready = await readyCampaign(ctx.campaignDir, deps);
       const progress = progressReporter(ctx.out, 'Lettres');
       const started = Date.now();
       const interrupt = interruption();

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { RelaisError, UsageError, formatLocation, isSystemError, systemError } from '../errors.js';
-import { readSettings, type Settings } from '../settings.js';
+import { readEnvironment, type Settings } from '../settings.js';
+import { rememberEnvironment } from './context.js';
 import { packageRoot } from '../paths.js';
 import { redact } from '../secrets.js';
 
@@ -152,7 +153,10 @@ export async function buildProgram(fail: (code: number) => void, onSettings: (se
   program.hook('preAction', () => {
     const { campagne } = program.opts<{ campagne?: string }>();
     if (campagne !== undefined && campagne.trim() === '') throw new UsageError('-C (--campagne) vide : donnez le dossier de la campagne');
-    onSettings(readSettings(process.env));
+    // The one reading of the environment: every command gets it through its context.
+    const environment = readEnvironment(process.env);
+    rememberEnvironment(program, environment);
+    onSettings(environment.settings);
   });
   return program;
 }

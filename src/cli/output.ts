@@ -12,6 +12,8 @@ const ora = process.stderr.isTTY ? (await import('ora')).default : undefined;
 export class Output {
   constructor(
     readonly json: boolean,
+    /** CI is set: no spinner (read with the settings, at start). */
+    private readonly ci = false,
     private readonly stdout: NodeJS.WriteStream = process.stdout,
     private readonly stderr: NodeJS.WriteStream = process.stderr,
   ) {}
@@ -30,7 +32,7 @@ export class Output {
 
   /** The same output, writing its report lines to stderr (next to a document on stdout). */
   toStderr(): Output {
-    return new Output(true, this.stdout, this.stderr);
+    return new Output(true, this.ci, this.stdout, this.stderr);
   }
 
   document(value: unknown): void {
@@ -39,7 +41,7 @@ export class Output {
 
   spinner(text: string): Ora | undefined {
     // A terminal that reports no width (some pseudo-terminals) would make ora clear lines forever.
-    if (!ora || !this.stderr.isTTY || process.env.CI || !this.stderr.columns) return undefined;
+    if (!ora || !this.stderr.isTTY || this.ci || !this.stderr.columns) return undefined;
     return ora({ text, stream: this.stderr, color: 'blue', isEnabled: true }).start();
   }
 }

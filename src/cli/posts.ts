@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { plural } from './report.js';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { countLabel } from '../channels/index.js';
 import { CHANNEL_LABELS, SOCIAL_CHANNELS } from '../campaign/messages.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
@@ -16,7 +16,7 @@ export function registerPosts(program: Command, fail: (code: number) => void): v
     .action(async (opts: { dep?: string[] }, command: Command) => {
       const ctx = contextOf(command, fail);
       const deps = opts.dep ?? [];
-      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const ready = await readyCampaign(ctx.campaignDir, deps);
       const rendered = renderDepartementMessages(ready, deps);
       const files = await writeDepartementMessages(ready, rendered);
       const rel = (p: string) => relative(ready.campaign.dir, p);

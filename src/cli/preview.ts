@@ -1,10 +1,9 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { generateLetters } from '../letters/generate.js';
-import { readyCampaign } from '../campaign/check.js';
-import { departementContext, recipientContext } from '../campaign/context.js';
-import { buildLetter, letterText } from '../campaign/letter.js';
-import { CHANNEL_LABELS, renderEmail, renderMessages, SOCIAL_CHANNELS, withMessages, type SocialChannel } from '../campaign/messages.js';
+import { ready as readyCampaign } from './campaign.js';
+import { letterText } from '../campaign/letter.js';
+import { CHANNEL_LABELS, SOCIAL_CHANNELS, type SocialChannel } from '../campaign/messages.js';
 import { normalizeInsee } from '../data/cog.js';
 import { RelaisError } from '../errors.js';
 import { contextOf } from './context.js';
@@ -29,13 +28,11 @@ export function registerPreview(program: Command, fail: (code: number) => void):
       const only = opts.channel ? (['lettre', 'courriel'].includes(opts.channel) ? opts.channel : parseChannel(opts.channel, PREVIEW_CHANNELS)) : undefined;
       const ready = await readyCampaign(ctx.campaignDir);
       const code = normalizeInsee(insee);
-      const recipient = ready.recipients.find((r) => r.commune.code === code);
-      if (!recipient) throw new RelaisError(`la commune ${insee} n'est pas un destinataire de cette campagne (départements : ${ready.campaign.departements.map((d) => d.code).join(', ')})`);
-      const dep = ready.campaign.departements.find((d) => d.code === recipient.departement.code)!;
-      const context = recipientContext(departementContext(ready.campaign, dep, ready.figures), recipient);
-      const messages = renderMessages(ready.templates, context);
-      const letter = buildLetter(ready.templates, context, messages);
-      const email = renderEmail(ready.templates, withMessages(context, messages));
+      const planned = ready.plan.recipient(code);
+      if (!planned) throw new RelaisError(`la commune ${insee} n'est pas un destinataire de cette campagne (départements : ${ready.campaign.departements.map((d) => d.code).join(', ')})`);
+      // The texts as the check rendered them, the very ones the letters and emails carry.
+      const { recipient, messages, email } = planned;
+      const letter = planned.letter.model;
       const { out } = ctx;
       if (out.json) {
         out.document({

@@ -1,9 +1,9 @@
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { sendCampaign, type SendPlan } from '../delivery/send.js';
-import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
+import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
 import { frenchDate } from '../text/format.js';
@@ -17,7 +17,7 @@ import { bouncesDocument, printBounces } from './bounces.js';
 import { imapSettingsFromEnv, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
-import { publishDue, retryBaseMs, type RunResult } from '../delivery/schedule.js';
+import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
@@ -39,9 +39,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const ctx = contextOf(command, fail);
       const { out } = ctx;
       const deps = opts.dep ?? [];
-      const smtp = smtpSettingsFromEnv(process.env);
-      const imap = imapSettingsFromEnv(process.env);
-      checkSocialSettings(process.env);
+      const smtp = smtpSettingsFrom(ctx.settings.smtp, ctx.env);
+      const imap = imapSettingsFromEnv(ctx.env);
+      checkSocialSettings(ctx.env);
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
       // With a bounce mailbox, reading it is one more step, right after the check: the town halls
       // whose email bounced must be in the print file written next.
@@ -54,7 +54,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const { signal } = interrupt;
       try {
         step('Vérification de la campagne');
-        const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+        const ready = await readyCampaign(ctx.campaignDir, deps);
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
         out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
 
@@ -95,13 +95,13 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
 
         step('Publications sur les réseaux');
-        const { journal, store, media, pubs } = openScheduler(ready.campaign, process.env);
+        const { journal, store, media, pubs } = openScheduler(ready.campaign, ctx.env);
         let published: RunResult;
         let queued: number;
         try {
           store.recoverInterrupted();
           await queueCampaignPublications(ready, store, new Date(), media);
-          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), allowLate: Boolean(opts.publishLate) });
+          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, allowLate: Boolean(opts.publishLate) });
           queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {
           journal.close();
@@ -128,8 +128,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const rows = ready.campaign.departements
           .filter((d) => !deps.length || deps.includes(d.code))
           .map((d) => {
-            const mine = ready.recipients.filter((r) => r.departement.code === d.code);
-            const byPost = mine.filter((r) => !r.contact?.courriel).length;
+            const mine = ready.plan.recipients.filter((p) => p.recipient.departement.code === d.code);
+            const byPost = mine.filter((p) => p.to === null).length;
             // The journal's figures for this destination, never a difference of other figures.
             const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 };
             return {
@@ -143,13 +143,16 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };
           });
+        // Said as the user types them: relative, with forward slashes, a folder ending in one.
+        const folder = (p: string) => `${rel(p).split(sep).join('/')}/`;
+        const { paths } = ready.plan;
         const files = {
-          lettres: 'out/lettres/',
+          lettres: folder(paths.letters),
           impression: letters.print.map((p) => rel(p.path)),
-          messages: 'out/messages/',
-          courriels: sent.transport === 'outbox' ? 'out/outbox/' : sent.destination,
-          publications: 'out/publications/',
-          journal: '.relais/journal.sqlite',
+          messages: folder(paths.messages),
+          courriels: sent.transport === 'outbox' ? folder(paths.outbox) : sent.destination,
+          publications: folder(paths.publications),
+          journal: rel(paths.journal).split(sep).join('/'),
         };
         if (out.json) {
           out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces ? { retours: bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, fichiers: files });

@@ -1,8 +1,8 @@
 import { askYesNo } from './confirm.js';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { pause } from '../delivery/grace.js';
 import type { Network, Post, PostStore } from '../delivery/posts-store.js';
-import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, retryBaseMs, runFailures, takes, type RunResult } from '../delivery/schedule.js';
+import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, runFailures, takes, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import type { Publisher } from '../delivery/social.js';
 import { plural } from '../text/format.js';
@@ -90,7 +90,7 @@ export type ScheduleRun = RunResult & { ok: boolean; bilan: Tally };
 
 export async function runSchedule(ctx: Context, options: { watch: boolean; publishLate: boolean }): Promise<ScheduleRun> {
   const ready = await readyCampaign(ctx.campaignDir);
-  const { journal, store, media, pubs } = openScheduler(ready.campaign, process.env);
+  const { journal, store, media, pubs } = openScheduler(ready.campaign, ctx.env);
   const total = emptyRun();
   const interrupt = interruption();
   const { signal } = interrupt;
@@ -105,7 +105,7 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
       if (late.length) allowLate = await askLate(ctx.out, late);
     }
     for (let turn = 0; ; turn++) {
-      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: retryBaseMs(process.env), signal, allowLate });
+      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, signal, allowLate });
       for (const k of Object.keys(total) as Array<keyof RunResult>) {
         if (k === 'outage') total.outage = r.outage ?? total.outage;
         else (total[k] as unknown[]).push(...(r[k] as unknown[]));

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { requireCampaign, type Campaign } from '../campaign/load.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
@@ -31,7 +31,7 @@ function where(p: Post): string {
 /** Opens the campaign's post store for one command and always closes it. */
 async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign, media: MediaStore) => Promise<T> | T): Promise<T> {
   const campaign = await requireCampaign(ctx.campaignDir);
-  const { journal, store, media } = openScheduler(campaign, process.env);
+  const { journal, store, media } = openScheduler(campaign, ctx.env);
   try {
     return await use(store, campaign, media);
   } finally {

@@ -1,9 +1,9 @@
 import { askYesNo } from './confirm.js';
 import type { Command } from 'commander';
-import { readyCampaign } from '../campaign/check.js';
+import { ready as readyCampaign } from './campaign.js';
 import { normalizeInsee } from '../data/cog.js';
 import { sendCampaign, type DeliveryState, type SendPlan } from '../delivery/send.js';
-import { smtpSettingsFromEnv, transportFor } from '../delivery/transport.js';
+import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { UsageError } from '../errors.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
@@ -62,12 +62,12 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
       const ctx = contextOf(command, fail);
       const limit = parseLimit(opts.limit);
       const rate = parseRate(opts.rate);
-      const smtp = smtpSettingsFromEnv(process.env);
+      const smtp = smtpSettingsFrom(ctx.settings.smtp, ctx.env);
       if (smtp && !opts.yes && !opts.dryRun && !process.stdin.isTTY) {
         throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes (ou --dry-run pour vérifier)');
       }
       const deps = opts.dep ?? [];
-      const ready = await readyCampaign(ctx.campaignDir, { departements: deps });
+      const ready = await readyCampaign(ctx.campaignDir, deps);
       const transport = transportFor(ready.campaign.dir, smtp);
       const interrupt = interruption();
       const progress = progressReporter(ctx.out, 'Courriels');

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { campaignPaths, isPrintFile, JOURNAL_FILE, LETTER_FILE } from '../campaign/paths.js';
 import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
-import { Journal, JOURNAL_FILE, STATUSES, type Destination, type Status } from '../delivery/journal.js';
+import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
 import { CHANNEL } from '../delivery/send.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
@@ -40,7 +41,8 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       if (opts.csv && !opts.failed) throw new UsageError('--csv va avec --failed');
       const campaign = await requireCampaign(ctx.campaignDir);
       const key = campaignKey(campaign);
-      const hasJournal = existsSync(join(campaign.dir, JOURNAL_FILE));
+      const paths = campaignPaths(campaign.dir);
+      const hasJournal = existsSync(paths.journal);
       const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;
       try {
         const counts = journal?.counts(CHANNEL) ?? [];
@@ -53,11 +55,11 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
         const late = (dep: string) => delayed.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, raison: r.delay_diagnostic, le: r.delayed_at }));
         const byStatus = (dep: string, destination: Destination) => Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === dep && c.destination === destination && c.status === s)?.n ?? 0])) as Record<Status, number>;
         const departements = campaign.departements.map((d) => {
-          const dir = join(campaign.dir, 'out', 'lettres', d.code);
+          const dir = paths.lettersOf(d.code);
           const files = existsSync(dir) ? readdirSync(dir) : [];
           // A copy in the outbox is a rehearsal: shown apart, never added to what a server accepted.
           const courriels = { serveur: byStatus(d.code, 'server'), boiteEnvoi: byStatus(d.code, 'outbox') };
-          return { code: d.code, nom: d.nom, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => /^\d[\dAB]\d{3}-.*\.pdf$/.test(f)).length, impression: files.some((f) => f.startsWith('impression-')) };
+          return { code: d.code, nom: d.nom, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };
         });
         const serveurs = servers.map((s) => ({ serveur: s.server, envoyes: s.n }));
         if (opts.csv) {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { extname } from 'node:path';
-import { buildHeaderValue, detectMimeType, foldLines } from 'nodemailer/lib/mime-funcs';
-import MimeNode, { type MimeNodeHeaderValue } from 'nodemailer/lib/mime-node';
+import { buildHeaderValue, detectMimeType, foldLines, MimeNode, type MimeNodeHeaderValue } from './mime.js';
 import { quotedPrintable } from './qp.js';
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { JOURNAL_FILE, STATE_DIR } from '../campaign/paths.js';
 import { RelaisError } from '../errors.js';
 
 /**
@@ -15,7 +16,7 @@ import { RelaisError } from '../errors.js';
  * again through another; the row keeps which server (host:port) for `status`.
  */
 export const JOURNAL_VERSION = 5;
-export const JOURNAL_FILE = join('.relais', 'journal.sqlite');
+export { JOURNAL_FILE } from '../campaign/paths.js';
 /** The emails to the town halls: their rows in `deliveries`. */
 export const EMAIL_CHANNEL = 'courriel';
 
@@ -126,7 +127,29 @@ function hasServerColumn(db: Database.Database): boolean {
   return (db.pragma('table_info(deliveries)') as Array<{ name: string }>).some((c) => c.name === 'server');
 }
 
-export class Journal {
+/** A statement prepared by the journal, as a store of its own tables runs it. */
+export interface JournalStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * What the stores that keep their own tables in the journal's file (the posts, the media) are
+ * given: statements, schema changes and transactions through the journal, never its database.
+ * One file, one connection, one place that opens, upgrades and closes it.
+ */
+export interface JournalTables {
+  readonly campaign: string;
+  /** Prepared once per text for the life of the journal. */
+  statement(sql: string): JournalStatement;
+  exec(sql: string): void;
+  columns(table: string): Set<string>;
+  /** All of `work` or none of it; `immediate` takes the write lock at once (two processes upgrading together). */
+  transaction<T>(work: () => T, mode?: 'deferred' | 'immediate'): T;
+}
+
+export class Journal implements JournalTables {
   /** Statements prepared once: preparing costs more than running them. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -147,7 +170,7 @@ export class Journal {
 
   static open(campaignDir: string, campaign: string, now: () => Date = () => new Date()): Journal {
     const path = join(campaignDir, JOURNAL_FILE);
-    mkdirSync(join(campaignDir, '.relais'), { recursive: true });
+    mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
     let db: Database.Database;
     try {
       db = new Database(path, { timeout: 5000 });
@@ -330,9 +353,21 @@ export class Journal {
       .all(this.campaign, channel) as Row[];
   }
 
-  /** For the post store, which keeps its table in the same file. */
-  get database(): Database.Database {
-    return this.db;
+  statement(sql: string): JournalStatement {
+    return this.sql(sql);
+  }
+
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  columns(table: string): Set<string> {
+    return new Set((this.db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name));
+  }
+
+  transaction<T>(work: () => T, mode: 'deferred' | 'immediate' = 'deferred'): T {
+    const t = this.db.transaction(work);
+    return mode === 'immediate' ? t.immediate() : t();
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { STATE_DIR } from '../campaign/paths.js';
 import { RelaisError } from '../errors.js';
 
 /**
@@ -10,8 +11,8 @@ export class RunLock {
   private constructor(private readonly path: string) {}
 
   static acquire(campaignDir: string, what: string): RunLock {
-    mkdirSync(join(campaignDir, '.relais'), { recursive: true });
-    const path = join(campaignDir, '.relais', `${what}.lock`);
+    mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
+    const path = join(campaignDir, STATE_DIR, `${what}.lock`);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(path, 'wx');
@@ -22,7 +23,7 @@ export class RunLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const pid = Number(readFileSync(path, 'utf8').trim());
         if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-          throw new RelaisError(`un autre « relais ${what} » tourne déjà sur cette campagne (processus ${pid}) : attendez qu'il se termine`, { file: join('.relais', `${what}.lock`) });
+          throw new RelaisError(`un autre « relais ${what} » tourne déjà sur cette campagne (processus ${pid}) : attendez qu'il se termine`, { file: join(STATE_DIR, `${what}.lock`) });
         }
         rmSync(path, { force: true });
       }

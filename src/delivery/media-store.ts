@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import type { Journal } from './journal.js';
+import type { JournalTables } from './journal.js';
 
 /**
  * The media of posts and their uploads, in the campaign's journal, in tables of their own created
@@ -36,7 +35,7 @@ export interface Upload {
   updated_at: string;
 }
 
-function setup(db: Database.Database): void {
+function setup(db: JournalTables): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS post_media (
       campaign TEXT NOT NULL, post_id INTEGER NOT NULL, position INTEGER NOT NULL,
@@ -53,41 +52,40 @@ function setup(db: Database.Database): void {
 }
 
 export class MediaStore {
-  private readonly db: Database.Database;
+  private readonly tables: JournalTables;
   readonly campaign: string;
 
   constructor(
-    journal: Journal,
+    journal: JournalTables,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.db = journal.database;
+    this.tables = journal;
     this.campaign = journal.campaign;
-    setup(this.db);
+    setup(this.tables);
   }
 
   attach(postId: number, media: Array<Omit<PostMedium, 'post_id' | 'position'>>): void {
-    const insert = this.db.prepare(
+    const insert = this.tables.statement(
       `INSERT OR REPLACE INTO post_media (campaign, post_id, position, name, path, alt, title, sha256, size, mime, kind)
        VALUES (@campaign, @post_id, @position, @name, @path, @alt, @title, @sha256, @size, @mime, @kind)`,
     );
-    this.db.transaction(() => media.forEach((m, position) => insert.run({ ...m, campaign: this.campaign, post_id: postId, position })))();
+    this.tables.transaction(() => media.forEach((m, position) => insert.run({ ...m, campaign: this.campaign, post_id: postId, position })));
   }
 
   of(postId: number): PostMedium[] {
-    return this.db.prepare('SELECT * FROM post_media WHERE campaign = ? AND post_id = ? ORDER BY position').all(this.campaign, postId) as PostMedium[];
+    return this.tables.statement('SELECT * FROM post_media WHERE campaign = ? AND post_id = ? ORDER BY position').all(this.campaign, postId) as PostMedium[];
   }
 
   /** A usable upload of this file to this account: done and not about to expire (a margin of 10 minutes). */
   upload(destination: string, sha256: string): Upload | undefined {
-    const row = this.db.prepare('SELECT * FROM media_uploads WHERE campaign = ? AND destination = ? AND sha256 = ?').get(this.campaign, destination, sha256) as Upload | undefined;
+    const row = this.tables.statement('SELECT * FROM media_uploads WHERE campaign = ? AND destination = ? AND sha256 = ?').get(this.campaign, destination, sha256) as Upload | undefined;
     if (!row) return undefined;
     if (row.expires_at && Date.parse(row.expires_at) < this.now().getTime() + 10 * 60_000) return undefined;
     return row;
   }
 
   record(destination: string, sha256: string, fields: { state: Upload['state']; remote_id: string; expires_at?: string | null; progress?: unknown }): void {
-    this.db
-      .prepare(
+    this.tables.statement(
         `INSERT OR REPLACE INTO media_uploads (campaign, destination, sha256, state, remote_id, expires_at, progress, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -95,11 +93,11 @@ export class MediaStore {
   }
 
   forget(destination: string, sha256: string): void {
-    this.db.prepare('DELETE FROM media_uploads WHERE campaign = ? AND destination = ? AND sha256 = ?').run(this.campaign, destination, sha256);
+    this.tables.statement('DELETE FROM media_uploads WHERE campaign = ? AND destination = ? AND sha256 = ?').run(this.campaign, destination, sha256);
   }
 
   /** Every upload recorded, for `schedule list --json` and the tests. */
   uploads(): Upload[] {
-    return this.db.prepare('SELECT * FROM media_uploads WHERE campaign = ? ORDER BY updated_at').all(this.campaign) as Upload[];
+    return this.tables.statement('SELECT * FROM media_uploads WHERE campaign = ? ORDER BY updated_at').all(this.campaign) as Upload[];
   }
 }

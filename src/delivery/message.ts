@@ -2,21 +2,19 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
-import { departementContext, recipientContext } from '../campaign/context.js';
 import { campaignPath } from '../campaign/load.js';
-import { renderEmail, renderMessages, withMessages } from '../campaign/messages.js';
+import type { RecipientPlan } from '../campaign/plan.js';
 import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
-import { slug } from '../text/french.js';
 import { Composer } from './compose.js';
 import { SHEET_FILE, summarySheet } from '../media/sheet.js';
 import type { OutgoingMessage } from './transport.js';
 
 /**
- * The email to one town hall: From, Reply-To and sender name from campagne.yaml, the rendered
- * subject, text and HTML, the commune's letter and the campaign's attachments. Its Message-ID is
- * deterministic per campaign and commune, so anyone can recognise a duplicate; its hash tells
- * whether what would be sent now differs from what was sent.
+ * The email to one town hall: From, Reply-To and sender name from campagne.yaml, the subject,
+ * text and HTML rendered by the plan, the commune's letter and the campaign's attachments. Its
+ * Message-ID (decided by the plan) is deterministic per campaign and commune, so anyone can
+ * recognise a duplicate; its hash tells whether what would be sent now differs from what was sent.
  */
 export const SIZE_WARNING = 10 * 1024 * 1024;
 
@@ -31,6 +29,9 @@ export interface PreparedEmail {
   /** Approximate size once encoded (attachments grow by a third in base64). */
   size: number;
   letterPath: string;
+  /** The letter's name as attached, and where the outbox writes the message: from the plan. */
+  attachmentName: string;
+  outboxPath: string;
   to: string;
   subject: string;
   text: string;
@@ -52,26 +53,41 @@ export function attachmentsOf(ready: ReadyCampaign): Array<{ filename: string; d
   })];
 }
 
-/**
- * `letterHash` is the letter's own content hash from `relais letters`: hashing 35,000 PDFs again
- * here took a third of the planning.
- */
-export function prepareEmail(ready: ReadyCampaign, r: Recipient, letter: { path: string; hash: string }, common: ReturnType<typeof attachmentsOf>, key: string): PreparedEmail {
+/** The sender, required before anything is prepared: its domain ends every Message-ID. */
+export function senderOf(ready: ReadyCampaign): NonNullable<ReadyCampaign['campaign']['config']['expediteur']> {
   const sender = ready.campaign.config.expediteur;
   if (!sender) throw new RelaisError('expéditeur manquant : ajoutez « expediteur: » (nom, courriel, repondre_a) dans campagne.yaml', { file: 'campagne.yaml', field: 'expediteur' });
-  const to = r.contact?.courriel;
-  if (!to) throw new Error(`no email for ${r.commune.code}`);
-  const dep = ready.campaign.departements.find((d) => d.code === r.departement.code)!;
-  const context = recipientContext(departementContext(ready.campaign, dep, ready.figures), r);
-  const email = renderEmail(ready.templates, withMessages(context, renderMessages(ready.templates, context)));
-  const letterSize = letterFile(letter.path, (p) => statSync(p).size);
-  const domain = sender.courriel.split('@')[1] ?? 'relais.invalid';
+  return sender;
+}
+
+/**
+ * `letter.hash` is the letter's own content hash from `relais letters`: hashing 35,000 PDFs again
+ * here took a third of the planning. The texts are the plan's, rendered once by the check.
+ */
+export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: string }, common: ReturnType<typeof attachmentsOf>): PreparedEmail {
+  const to = p.to;
+  const paths = p.paths;
+  if (!to || !paths.outbox) throw new Error(`no email for ${p.recipient.commune.code}`);
+  const email = p.email;
+  const letterSize = letterFile(letter.path, (path) => statSync(path).size);
   const hash = createHash('sha256')
     .update(JSON.stringify([to, email.objet, email.texte, email.html, common.map((a) => a.hash), letter.hash]))
     .digest('hex')
     .slice(0, 32);
   const size = Math.ceil((letterSize + common.reduce((n, a) => n + a.size, 0)) * 1.37) + email.texte.length + email.html.length;
-  return { recipient: r, hash, messageId: `<${key}.${r.commune.code}@${domain}>`, size, letterPath: letter.path, to, subject: email.objet, text: email.texte, html: email.html };
+  return {
+    recipient: p.recipient,
+    hash,
+    messageId: p.messageId,
+    size,
+    letterPath: letter.path,
+    attachmentName: paths.attachment,
+    outboxPath: paths.outbox,
+    to,
+    subject: email.objet,
+    text: email.texte,
+    html: email.html,
+  };
 }
 
 /** Reads the letter (or its size): a missing letter is named, whatever the reading. */
@@ -91,7 +107,6 @@ export function composerFor(ready: ReadyCampaign, common: ReturnType<typeof atta
 
 /** The message itself, built at the moment it is sent. */
 export function toMessage(ready: ReadyCampaign, p: PreparedEmail, composer: Composer): OutgoingMessage {
-  const name = `${p.recipient.commune.code}-${slug(p.recipient.commune.nom)}`;
   const raw = composer.compose({
     to: p.to,
     subject: p.subject,
@@ -99,10 +114,10 @@ export function toMessage(ready: ReadyCampaign, p: PreparedEmail, composer: Comp
     html: p.html,
     messageId: p.messageId,
     date: new Date(),
-    attachments: [{ filename: `lettre-${name}.pdf`, data: letterFile(p.letterPath, (path) => readFileSync(path)) }],
+    attachments: [{ filename: p.attachmentName, data: letterFile(p.letterPath, (path) => readFileSync(path)) }],
   });
   const sender = ready.campaign.config.expediteur!;
   // The envelope sender is where bounces land: `retour` when the campaign names a mailbox for them.
   const envelopeId = p.messageId.replace(/^<|@.*$/g, '');
-  return { envelope: { from: sender.retour ?? sender.courriel, to: p.to }, raw, messageId: p.messageId, envelopeId, dep: p.recipient.departement.code, fileName: `${name}.eml` };
+  return { envelope: { from: sender.retour ?? sender.courriel, to: p.to }, raw, messageId: p.messageId, envelopeId, outboxPath: p.outboxPath };
 }

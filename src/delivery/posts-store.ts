@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
-import type Database from 'better-sqlite3';
-import type { Journal } from './journal.js';
+import type { JournalTables } from './journal.js';
 import { alive } from './lock.js';
 
 /**
@@ -59,9 +58,9 @@ const ME = `${hostname()}:${process.pid}`;
  * Format-4 rows that the journal carried over as published to the outbox are rehearsals: they go
  * back to `queued` for the network, their outbox copy recorded as such.
  */
-function upgrade(db: Database.Database): void {
-  const columns = () => new Set((db.pragma('table_info(posts)') as Array<{ name: string }>).map((c) => c.name));
-  if (['outbox_at', 'outbox_path', 'claim', 'phase'].every((c) => columns().has(c)) && !db.prepare("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
+function upgrade(db: JournalTables): void {
+  const columns = () => db.columns('posts');
+  if (['outbox_at', 'outbox_path', 'claim', 'phase'].every((c) => columns().has(c)) && !db.statement("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
   db.transaction(() => {
     const have = columns();
     for (const c of ['outbox_at', 'outbox_path', 'claim', 'phase']) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
@@ -72,27 +71,25 @@ function upgrade(db: Database.Database): void {
         remote_id = NULL, remote_url = NULL, published_at = NULL, last_error = NULL, destination = NULL
       WHERE destination = 'outbox';
     `);
-  }).immediate();
+  }, 'immediate');
 }
 
-
 export class PostStore {
-  private readonly db: Database.Database;
+  private readonly tables: JournalTables;
   readonly campaign: string;
 
   constructor(
-    journal: Journal,
+    journal: JournalTables,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.db = journal.database;
+    this.tables = journal;
     this.campaign = journal.campaign;
-    upgrade(this.db);
+    upgrade(this.tables);
   }
 
   add(p: { channel: Network; text: string; local: string; tz: string; utc: Date; source: string; sourceKey?: string }): Post | undefined {
     const now = this.now().toISOString();
-    const info = this.db
-      .prepare(
+    const info = this.tables.statement(
         `INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
@@ -102,21 +99,21 @@ export class PostStore {
 
   /** All of `work` or none of it (an import). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.tables.transaction(work);
   }
 
   get(id: number): Post | undefined {
-    return this.db.prepare('SELECT * FROM posts WHERE campaign = ? AND id = ?').get(this.campaign, id) as Post | undefined;
+    return this.tables.statement('SELECT * FROM posts WHERE campaign = ? AND id = ?').get(this.campaign, id) as Post | undefined;
   }
 
   list(): Post[] {
-    return this.db.prepare('SELECT * FROM posts WHERE campaign = ? ORDER BY due_utc, id').all(this.campaign) as Post[];
+    return this.tables.statement('SELECT * FROM posts WHERE campaign = ? ORDER BY due_utc, id').all(this.campaign) as Post[];
   }
 
   /** Same text on the same network within a week: a duplicate to warn about. */
   near(channel: Network, text: string, utc: Date, days = 7): Post[] {
     const span = days * 86_400_000;
-    return (this.db.prepare("SELECT * FROM posts WHERE campaign = ? AND channel = ? AND text = ? AND status != 'cancelled'").all(this.campaign, channel, text) as Post[]).filter(
+    return (this.tables.statement("SELECT * FROM posts WHERE campaign = ? AND channel = ? AND text = ? AND status != 'cancelled'").all(this.campaign, channel, text) as Post[]).filter(
       (p) => Math.abs(new Date(p.due_utc).getTime() - utc.getTime()) <= span,
     );
   }
@@ -124,14 +121,13 @@ export class PostStore {
   /** Queued posts due at `at`, rehearsed or not (the caller decides what each publisher takes). */
   due(at: Date): Post[] {
     const t = at.toISOString();
-    return this.db
-      .prepare("SELECT * FROM posts WHERE campaign = ? AND status = 'queued' AND due_utc <= ? AND (next_attempt_utc IS NULL OR next_attempt_utc <= ?) ORDER BY due_utc, id")
+    return this.tables.statement("SELECT * FROM posts WHERE campaign = ? AND status = 'queued' AND due_utc <= ? AND (next_attempt_utc IS NULL OR next_attempt_utc <= ?) ORDER BY due_utc, id")
       .all(this.campaign, t, t) as Post[];
   }
 
   /** When the next queued post falls due (for --watch), leaving out those `skip` says this run will not take. */
   nextDue(skip: (p: Post) => boolean = () => false): Date | undefined {
-    const rows = (this.db.prepare("SELECT * FROM posts WHERE campaign = ? AND status = 'queued'").all(this.campaign) as Post[]).filter((p) => !skip(p));
+    const rows = (this.tables.statement("SELECT * FROM posts WHERE campaign = ? AND status = 'queued'").all(this.campaign) as Post[]).filter((p) => !skip(p));
     const times = rows.map((r) => Math.max(Date.parse(r.due_utc), r.next_attempt_utc ? Date.parse(r.next_attempt_utc) : 0));
     return times.length ? new Date(Math.min(...times)) : undefined;
   }
@@ -143,8 +139,7 @@ export class PostStore {
   claim(id: number, destination: string): boolean {
     const now = this.now().toISOString();
     return (
-      this.db
-        .prepare(
+      this.tables.statement(
           `UPDATE posts SET status = 'publishing', attempts = attempts + 1, destination = @destination, claim = @me, phase = NULL, updated_at = @now
            WHERE campaign = @campaign AND id = @id AND status = 'queued' AND (next_attempt_utc IS NULL OR next_attempt_utc <= @now)`,
         )
@@ -155,13 +150,13 @@ export class PostStore {
   /** Takes a queued post for a rehearsal (a copy in the outbox), once: true only if this process got it. */
   claimRehearsal(id: number): boolean {
     const now = this.now().toISOString();
-    return this.db.prepare("UPDATE posts SET outbox_at = ?, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'queued' AND outbox_at IS NULL").run(now, now, this.campaign, id).changes === 1;
+    return this.tables.statement("UPDATE posts SET outbox_at = ?, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'queued' AND outbox_at IS NULL").run(now, now, this.campaign, id).changes === 1;
   }
 
   rehearsed(id: number, path: string | null, error?: string): void {
     const now = this.now().toISOString();
-    if (path) this.db.prepare('UPDATE posts SET outbox_path = ?, outbox_at = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(path, now, now, this.campaign, id);
-    else this.db.prepare('UPDATE posts SET outbox_at = NULL, last_error = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(error ?? null, now, this.campaign, id);
+    if (path) this.tables.statement('UPDATE posts SET outbox_path = ?, outbox_at = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(path, now, now, this.campaign, id);
+    else this.tables.statement('UPDATE posts SET outbox_at = NULL, last_error = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(error ?? null, now, this.campaign, id);
   }
 
   /**
@@ -169,29 +164,29 @@ export class PostStore {
    * still alive on this machine is left to it.
    */
   recoverInterrupted(): number {
-    const rows = this.db.prepare("SELECT id, claim FROM posts WHERE campaign = ? AND status = 'publishing'").all(this.campaign) as Array<{ id: number; claim: string | null }>;
+    const rows = this.tables.statement("SELECT id, claim FROM posts WHERE campaign = ? AND status = 'publishing'").all(this.campaign) as Array<{ id: number; claim: string | null }>;
     const host = hostname();
     const orphans = rows.filter((r) => {
       const m = /^(.*):(\d+)$/.exec(r.claim ?? '');
       return !m || m[1] !== host || (Number(m[2]) !== process.pid && !alive(Number(m[2])));
     });
-    const mark = this.db.prepare("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase IS NOT 'uploading'");
+    const mark = this.tables.statement("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase IS NOT 'uploading'");
     // Stopped while its media were being sent: nothing was published, the next run goes on with
     // the uploads the journal recorded.
-    const requeue = this.db.prepare("UPDATE posts SET status = 'queued', claim = NULL, phase = NULL, last_error = 'interrompu pendant l’envoi des médias : rien n’a été publié, l’envoi reprend au prochain passage', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase = 'uploading'");
+    const requeue = this.tables.statement("UPDATE posts SET status = 'queued', claim = NULL, phase = NULL, last_error = 'interrompu pendant l’envoi des médias : rien n’a été publié, l’envoi reprend au prochain passage', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase = 'uploading'");
     const now = this.now().toISOString();
     return this.transaction(() => orphans.reduce((n, r) => (requeue.run(now, this.campaign, r.id), n + mark.run(now, this.campaign, r.id).changes), 0));
   }
 
   /** See Post.phase: set by a publisher of media around its uploads. */
   setPhase(id: number, phase: 'uploading' | 'posting'): void {
-    this.db.prepare("UPDATE posts SET phase = ?, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing'").run(phase, this.now().toISOString(), this.campaign, id);
+    this.tables.statement("UPDATE posts SET phase = ?, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing'").run(phase, this.now().toISOString(), this.campaign, id);
   }
 
   update(id: number, fields: Partial<Pick<Post, 'status' | 'attempts' | 'next_attempt_utc' | 'remote_id' | 'remote_url' | 'last_error' | 'published_at' | 'destination' | 'claim'>>): void {
     const keys = Object.keys(fields) as Array<keyof typeof fields>;
     const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
-    this.db.prepare(`UPDATE posts SET ${sets} WHERE campaign = @campaign AND id = @id`).run({ ...fields, updated_at: this.now().toISOString(), campaign: this.campaign, id });
+    this.tables.statement(`UPDATE posts SET ${sets} WHERE campaign = @campaign AND id = @id`).run({ ...fields, updated_at: this.now().toISOString(), campaign: this.campaign, id });
   }
 
   /**
@@ -199,6 +194,6 @@ export class PostStore {
    * (the user checked). False if it is published or being published meanwhile.
    */
   cancel(id: number): boolean {
-    return this.db.prepare("UPDATE posts SET status = 'cancelled', updated_at = ? WHERE campaign = ? AND id = ? AND status IN ('queued', 'failed', 'unconfirmed')").run(this.now().toISOString(), this.campaign, id).changes === 1;
+    return this.tables.statement("UPDATE posts SET status = 'cancelled', updated_at = ? WHERE campaign = ? AND id = ? AND status IN ('queued', 'failed', 'unconfirmed')").run(this.now().toISOString(), this.campaign, id).changes === 1;
   }
 }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { campaignPaths, STATE_DIR } from '../campaign/paths.js';
 import type { ReadyCampaign } from '../campaign/check.js';
-import { departementContext } from '../campaign/context.js';
 import { CAMPAIGN_FILE, campaignKey, campaignPath, type Campaign } from '../campaign/load.js';
-import { renderMessages } from '../campaign/messages.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell, toCsv } from '../data/csv-write.js';
 import { openTable, repeatsHeader } from '../data/table.js';
@@ -25,7 +24,7 @@ export function openScheduler(campaign: Campaign, env: NodeJS.ProcessEnv): { jou
   const journal = Journal.open(campaign.dir, campaignKey(campaign));
   const store = new PostStore(journal);
   const media = new MediaStore(journal);
-  const pubs = publishers(env, join(campaign.dir, 'out', 'publications'), campaign.dir, { media, posts: store });
+  const pubs = publishers(env, campaignPaths(campaign.dir).publications, campaign.dir, { media, posts: store });
   return { journal, store, media, pubs };
 }
 
@@ -46,7 +45,7 @@ export function networkOf(value: string, option: '--channel' | '--template' = '-
 export function templateText(ready: ReadyCampaign, channel: Network, dep?: string): string {
   const d = ready.campaign.departements.find((x) => !dep || x.code === dep);
   if (!d) throw new RelaisError(`le département ${dep} ne fait pas partie de la campagne`, { field: '--dep' });
-  return renderMessages(ready.templates, departementContext(ready.campaign, d, ready.figures))[channel].texte;
+  return ready.plan.departement(d.code)!.messages[channel].texte;
 }
 
 /**
@@ -174,8 +173,8 @@ export function checkExportTarget(campaign: Campaign, target: string, shown: str
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
   // Any campagne.yaml or journal folder is some campaign's, even outside this one.
-  const anyCampaign = basename(target) === CAMPAIGN_FILE || target.split(sep).includes('.relais');
-  const own = anyCampaign || ['templates', 'data', 'medias', '.relais'].some(inside) || configuredFiles(campaign).includes(target);
+  const anyCampaign = basename(target) === CAMPAIGN_FILE || target.split(sep).includes(STATE_DIR);
+  const own = anyCampaign || ['templates', 'data', 'medias', STATE_DIR].some(inside) || configuredFiles(campaign).includes(target);
   if (own) throw new RelaisError(`${shown} est un fichier de la campagne (campagne.yaml, modèles, données ou journal) : l'export ne l'écrase pas ; choisissez un autre nom, par exemple out/publications.csv`, { file: shown });
   if (existsSync(target) && statSync(target).isDirectory()) throw new RelaisError(`${shown} est un dossier : donnez le nom du fichier CSV à écrire`, { file: shown });
 }

@@ -61,10 +61,8 @@ export function runFailures(r: RunResult): number {
   return r.failed.length + r.unconfirmed.length + r.late.length + new Set(r.authErrors).size + (r.outage ? 1 : 0);
 }
 
-/** The first retry's pause, doubled at each attempt; RELAIS_RETRY_MS sets it (local servers, tests). */
-export function retryBaseMs(env: NodeJS.ProcessEnv): number {
-  return env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000;
-}
+/** The first retry's pause, doubled at each attempt, unless RELAIS_RETRY_MS (settings.ts) says otherwise. */
+export const RETRY_BASE_MS = 2000;
 
 /** A post due more than this long ago is "late": publishing it now would surprise its readers. */
 export const LATE_MS = 24 * 3600_000;
@@ -91,7 +89,7 @@ export async function publishDue(
   const result = emptyRun();
   const blocked = new Set<Network>();
   const silent: Record<Network, number> = { twitter: 0, facebook: 0, linkedin: 0 };
-  const base = options.retryBaseMs ?? retryBaseMs({});
+  const base = options.retryBaseMs ?? RETRY_BASE_MS;
   const maxAttempts = options.maxAttempts ?? 3;
   const noAnswer = (channel: Network, reason: string): boolean => {
     silent[channel]++;

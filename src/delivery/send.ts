@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
-import { campaignKey } from '../campaign/load.js';
-import { insideFolder } from '../files.js';
-import { generateLetters, letterFileName } from '../letters/generate.js';
+import { generateLetters } from '../letters/generate.js';
 import { deliver } from './deliver.js';
 import { EMAIL_CHANNEL, Journal, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
-import { attachmentsOf, composerFor, prepareEmail, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
+import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -117,23 +114,24 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];
   const wanted = new Set(communes);
-  const selected = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
-  const withEmail = selected.filter((r) => r.contact?.courriel);
-  const key = campaignKey(ready.campaign);
+  const selected = ready.plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
+  const withEmail = selected.filter((p) => p.to !== null);
+  if (withEmail.length) senderOf(ready);
   const lock = options.dryRun ? undefined : RunLock.acquire(ready.campaign.dir, 'send');
-  const journal = Journal.open(ready.campaign.dir, key);
+  const journal = Journal.open(ready.campaign.dir, ready.plan.campaign);
   try {
     const interrupted = options.dryRun ? [] : journal.recoverInterrupted(CHANNEL);
     // Each email carries its commune's letter: written now if it is missing or out of date.
-    const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((r) => r.commune.code) })).hashes : new Map<string, string>();
+    const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((p) => p.recipient.commune.code) })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
     const rows = journal.all(CHANNEL, transport.target.destination);
     const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
-    for (const r of withEmail) {
-      const path = insideFolder(join(ready.campaign.dir, 'out', 'lettres'), r.departement.code, letterFileName(r));
+    for (const p of withEmail) {
+      const r = p.recipient;
+      const path = p.paths.letter;
       const hash = letters.get(path);
       if (hash === undefined) throw new Error(`no letter hash for ${path}`);
-      const prepared = prepareEmail(ready, r, { path, hash }, common, key);
+      const prepared = prepareEmail(p, { path, hash }, common);
       const row = rows.get(r.commune.code);
       if (prepared.size > SIZE_WARNING) plan.tooLarge.push(`${r.commune.nom} (${(prepared.size / 1048576).toFixed(1)} Mo)`);
       // A bounced address is not written to again; a corrected one in the data is (the letter left the print file).
@@ -198,7 +196,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     const finish = (): SendSummary => {
       const after = journal.all(CHANNEL, transport.target.destination);
       const byDepartement: Record<string, DeliveryState> = {};
-      for (const r of withEmail) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
+      for (const { recipient: r } of withEmail) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
       const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
       summary.state = { ...totals, byDepartement };
       summary.ok = emailsOk(summary);

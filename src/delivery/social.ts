@@ -50,7 +50,10 @@ export interface Publisher {
  * 20 s per request by default: an API answers in a second or two, and three requests without an
  * answer stop a run (see OUTAGE_ATTEMPTS in schedule.ts), so a dead server holds it about a minute.
  */
-export const TIMEOUT = () => Number(process.env.RELAIS_HTTP_TIMEOUT_MS ?? 20_000);
+export function timeoutOf(env: Readonly<Record<string, string | undefined>>): number {
+  // Validated at start (settings.ts): a number of milliseconds when present.
+  return Number(env.RELAIS_HTTP_TIMEOUT_MS?.trim() || 20_000);
+}
 
 function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Record<string, string> | undefined {
   const present = names.filter((n) => env[n]);
@@ -170,7 +173,7 @@ export function twitterPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publ
       });
       try {
         const body = ids?.length ? { text: post.text, media: { media_ids: ids } } : { text: post.text };
-        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', body, { timeout: TIMEOUT() });
+        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', body, { timeout: timeoutOf(env) });
         return { id: res.data.id, url: `https://x.com/i/web/status/${res.data.id}` };
       } catch (err) {
         if (err instanceof ApiResponseError) {
@@ -192,9 +195,9 @@ export function twitterPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publ
   };
 }
 
-async function post(url: string, init: RequestInit, what: string): Promise<Response> {
+async function post(url: string, init: RequestInit, what: string, timeoutMs: number): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT()) });
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     throw networkError(err, what);
   }
@@ -228,7 +231,7 @@ export function facebookPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
       if (video?.video) return { id: video.video, url: `https://www.facebook.com/${video.video}` };
       const body = new URLSearchParams({ message: p.text, access_token: c.RELAIS_FACEBOOK_PAGE_TOKEN! });
       for (const [i, id] of (video?.photos ?? []).entries()) body.append(`attached_media[${i}]`, JSON.stringify({ media_fbid: id }));
-      const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook');
+      const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook', timeoutOf(env));
       const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
       if (res.ok && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
       const code = data.error?.code;
@@ -280,6 +283,7 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
           body: JSON.stringify(body),
         },
         'LinkedIn',
+        timeoutOf(env),
       );
       if (res.status === 201) {
         const id = res.headers.get('x-restli-id') ?? '';

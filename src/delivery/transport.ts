@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { relative } from 'node:path';
+import { campaignPaths } from '../campaign/paths.js';
 import nodemailer from 'nodemailer';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
+import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
 
 /**
@@ -26,9 +28,8 @@ export interface OutgoingMessage {
    * it in its bounce (Original-Envelope-Id), which `relais bounces` matches on.
    */
   envelopeId?: string;
-  /** Where the outbox writes it: département and file name. */
-  dep: string;
-  fileName: string;
+  /** Where the outbox writes it (decided by the campaign's plan, inside out/outbox/). */
+  outboxPath: string;
 }
 
 export class DeliveryError extends Error {
@@ -71,7 +72,8 @@ export function outboxTransport(outboxDir: string): Transport {
     retryBaseMs: DEFAULT_RETRY_MS,
     async verify() {},
     async send(message) {
-      const path = insideFolder(outboxDir, message.dep, message.fileName);
+      // The plan decided the path; it must still be this outbox's.
+      const path = insideFolder(outboxDir, relative(outboxDir, message.outboxPath));
       writeFileAtomicSync(path, message.raw);
       return `écrit dans ${path}`;
     },
@@ -109,49 +111,33 @@ export function isLoopback(hostname: string): boolean {
   return false;
 }
 
-/** RELAIS_SMTP_URL and its companions; the password never appears in anything this returns. */
-export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | undefined {
-  const raw = env.RELAIS_SMTP_URL?.trim();
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RelaisError('RELAIS_SMTP_URL illisible : attendu smtp://serveur:port ou smtps://serveur:port', { field: 'RELAIS_SMTP_URL' });
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new RelaisError(`RELAIS_SMTP_URL : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (smtp ou smtps attendu)`, { field: 'RELAIS_SMTP_URL' });
-  }
-  if (!url.hostname) throw new RelaisError('RELAIS_SMTP_URL : serveur manquant', { field: 'RELAIS_SMTP_URL' });
-  const max = env.RELAIS_SMTP_MAX_CONNECTIONS === undefined ? 3 : Number(env.RELAIS_SMTP_MAX_CONNECTIONS);
-  if (!Number.isInteger(max) || max < 1 || max > 50) throw new RelaisError('RELAIS_SMTP_MAX_CONNECTIONS : un entier de 1 à 50 attendu', { field: 'RELAIS_SMTP_MAX_CONNECTIONS' });
+/**
+ * The SMTP server of the settings (validated at start by settings.ts), with its credentials from
+ * the environment read at the same time; the password never appears in anything said. Undefined
+ * without RELAIS_SMTP_URL: emails go to the outbox.
+ */
+export function smtpSettingsFrom(settings: Settings['smtp'], env: Readonly<Record<string, string | undefined>>): SmtpSettings | undefined {
+  const url = settings.url;
+  if (!url) return undefined;
   let ca: Buffer | undefined;
-  if (env.RELAIS_SMTP_CA_FILE) {
+  if (settings.caFile) {
     try {
-      ca = readFileSync(env.RELAIS_SMTP_CA_FILE);
+      ca = readFileSync(settings.caFile);
     } catch {
-      throw new RelaisError(`RELAIS_SMTP_CA_FILE : fichier introuvable ${env.RELAIS_SMTP_CA_FILE}`, { field: 'RELAIS_SMTP_CA_FILE' });
+      throw new RelaisError(`RELAIS_SMTP_CA_FILE : fichier introuvable ${settings.caFile}`, { field: 'RELAIS_SMTP_CA_FILE' });
     }
   }
-  const timeoutMs = env.RELAIS_SMTP_TIMEOUT_MS === undefined ? DEFAULT_TIMEOUT_MS : Number(env.RELAIS_SMTP_TIMEOUT_MS);
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new RelaisError('RELAIS_SMTP_TIMEOUT_MS : un nombre de millisecondes, au moins 100, est attendu', { field: 'RELAIS_SMTP_TIMEOUT_MS' });
-  const retry = env.RELAIS_SMTP_RETRY_MS?.trim();
-  const retryBaseMs = retry ? Number(retry) : DEFAULT_RETRY_MS;
-  if (!Number.isFinite(retryBaseMs) || retryBaseMs < 0 || retryBaseMs > 600_000) throw new RelaisError('RELAIS_SMTP_RETRY_MS : un nombre de millisecondes, de 0 à 600000, est attendu', { field: 'RELAIS_SMTP_RETRY_MS' });
-  const plain = env.RELAIS_SMTP_ALLOW_PLAIN_AUTH?.trim().toLowerCase();
-  if (plain && !['0', '1', 'oui', 'non', 'true', 'false', 'yes', 'no'].includes(plain)) throw new RelaisError('RELAIS_SMTP_ALLOW_PLAIN_AUTH : 1 (oui) ou 0 (non) attendu', { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
-  const allowPlainAuth = plain === '1' || plain === 'oui' || plain === 'true' || plain === 'yes';
-  if (allowPlainAuth && !isLoopback(url.hostname)) {
+  if (settings.allowPlainAuth && !isLoopback(url.hostname)) {
     throw new RelaisError(`RELAIS_SMTP_ALLOW_PLAIN_AUTH n'est accepté que pour un relais sur cet ordinateur (127.0.0.1, ::1, localhost), pas pour ${url.hostname} : le mot de passe traverserait le réseau en clair ; utilisez smtps:// ou un serveur qui propose STARTTLS`, { field: 'RELAIS_SMTP_ALLOW_PLAIN_AUTH' });
   }
   return {
     url,
-    timeoutMs,
-    retryBaseMs,
-    allowPlainAuth,
+    timeoutMs: settings.timeoutMs,
+    retryBaseMs: settings.retryMs ?? DEFAULT_RETRY_MS,
+    allowPlainAuth: settings.allowPlainAuth,
     user: env.RELAIS_SMTP_USER ?? (url.username ? decodeURIComponent(url.username) : undefined),
     password: env.RELAIS_SMTP_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined),
-    maxConnections: max,
+    maxConnections: settings.maxConnections,
     ca,
   };
 }
@@ -255,5 +241,5 @@ export function smtpTransport(settings: SmtpSettings): Transport {
 
 /** The SMTP server when one is configured, otherwise the campaign's outbox (out/outbox/). */
 export function transportFor(campaignDir: string, smtp: SmtpSettings | undefined): Transport {
-  return smtp ? smtpTransport(smtp) : outboxTransport(join(campaignDir, 'out', 'outbox'));
+  return smtp ? smtpTransport(smtp) : outboxTransport(campaignPaths(campaignDir).outbox);
 }

@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
-import { departementContext, recipientContext } from '../campaign/context.js';
-import { buildLetter, type LetterModel } from '../campaign/letter.js';
-import { campaignKey } from '../campaign/load.js';
+import type { LetterModel } from '../campaign/letter.js';
+import type { RecipientPlan } from '../campaign/plan.js';
 import { bouncedAddresses } from '../delivery/journal.js';
-import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
-import { insideFolder, writeFileAtomic } from '../files.js';
-import { slug } from '../text/french.js';
+import { writeFileAtomic } from '../files.js';
 import type { Job, RenderSetup } from './jobs.js';
-import { baseKey, contentHash, jobSize } from './keys.js';
+import { contentHash, jobSize } from './keys.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -55,12 +52,7 @@ export interface LettersResult {
   hashes: Map<string, string>;
 }
 
-const MANIFEST = '.manifest.json';
 const BATCH = 400;
-
-export function letterFileName(r: Recipient): string {
-  return `${r.commune.code}-${slug(r.commune.nom)}.pdf`;
-}
 
 async function readManifest(path: string): Promise<Record<string, string>> {
   try {
@@ -86,25 +78,28 @@ async function removeStaleTemporaries(root: string): Promise<void> {
   }
 }
 
+/**
+ * Draws what the campaign's plan holds: its letter models, keys and paths are decided there
+ * (campaign/plan.ts); here only the drawing is organised and the manifest kept.
+ */
 export async function generateLetters(ready: ReadyCampaign, options: LettersOptions = {}): Promise<LettersResult> {
-  const { campaign } = ready;
+  const { campaign, plan } = ready;
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];
-  const known = new Set(ready.recipients.map((r) => r.commune.code));
   for (const code of communes) {
-    if (!known.has(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
+    if (!plan.recipient(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
   }
   const wanted = new Set(communes);
-  const bounced = options.bounced ?? bouncedAddresses(campaign.dir, campaignKey(campaign));
-  const hasBounced = (r: Recipient) => Boolean(r.contact?.courriel) && bounced.get(r.commune.code) === r.contact!.courriel!.toLowerCase();
-  const byPost = (r: Recipient) => !r.contact?.courriel || hasBounced(r);
-  const recipients = ready.recipients.filter((r) => (!deps.length || deps.includes(r.departement.code)) && (!wanted.size || wanted.has(r.commune.code)));
+  const bounced = options.bounced ?? bouncedAddresses(plan.paths.dir, plan.campaign);
+  const hasBounced = (p: RecipientPlan) => p.to !== null && bounced.get(p.recipient.commune.code) === p.to.toLowerCase();
+  const byPost = (p: RecipientPlan) => p.to === null || hasBounced(p);
+  const recipients = plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
   // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
   const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
   const assets = await loadAssets(campaign);
   const setup: RenderSetup = { fonts: assets.fonts, options: {} };
-  const root = join(campaign.dir, 'out', 'lettres');
-  const manifestPath = join(root, MANIFEST);
+  const root = plan.paths.letters;
+  const manifestPath = plan.paths.manifest;
   const manifest = await readManifest(manifestPath);
   await removeStaleTemporaries(root);
   const nextManifest: Record<string, string> = { ...manifest };
@@ -112,38 +107,33 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     nextManifest[rel] = hash;
     return !options.force && manifest[rel] === hash && existsSync(path);
   };
+  // Manifest entries are named relative to out/lettres/, with forward slashes, as before.
+  const entryOf = (path: string) => relative(root, path).split('\\').join('/');
 
   const letterJobs: Job[] = [];
   const printJobs: Job[] = [];
   const unchanged: string[] = [];
   const print: PrintFile[] = [];
   const hashes = new Map<string, string>();
-  for (const dep of campaign.departements) {
-    const mine = recipients.filter((r) => r.departement.code === dep.code);
+  for (const depPlan of plan.departements) {
+    const dep = depPlan.departement;
+    const mine = recipients.filter((p) => p.recipient.departement.code === dep.code);
     if (!mine.length) continue;
-    const depContext = departementContext(campaign, dep, ready.figures);
     setup.options[dep.code] = {
-      issuer: { authority: depContext.prefet.titre.toUpperCase(), coIssuer: [campaign.config.ars.nom], logo: assets.logo },
+      issuer: { authority: depPlan.authority, coIssuer: [campaign.config.ars.nom], logo: assets.logo },
       platformUrl: campaign.config.campagne.plateforme.url,
       signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
     };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
     const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
-    for (const r of mine) {
-      const letter = buildLetter(ready.templates, recipientContext(depContext, r));
-      const key = baseKey(letter);
-      const meta = {
-        title: `Lettre aux maires — ${r.commune.nom} (${r.commune.code})`,
-        author: `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`,
-        subject: campaign.config.campagne.objet,
-      };
-      const name = letterFileName(r);
-      const path = insideFolder(root, dep.code, name);
-      const hash = contentHash(setup, [setup.options[dep.code]!.issuer.authority, key, letter.adresse, meta]);
+    for (const p of mine) {
+      const { model: letter, key, meta } = p.letter;
+      const path = p.paths.letter;
+      const hash = contentHash(setup, [depPlan.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || byPost(r)) toPrint.push({ key, adresse: letter.adresse, hash, base, bounced: hasBounced(r) });
-      if (keep(`${dep.code}/${name}`, hash, path)) {
+      if (options.all || byPost(p)) toPrint.push({ key, adresse: letter.adresse, hash, base, bounced: hasBounced(p) });
+      if (keep(entryOf(path), hash, path)) {
         unchanged.push(path);
         continue;
       }
@@ -160,9 +150,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     if (communes.length || !toPrint.length) continue;
     // Postal-code order, as the mail room sorts: the last address line starts with the code.
     toPrint.sort((a, b) => (a.adresse.at(-1) ?? '').localeCompare(b.adresse.at(-1) ?? ''));
-    const name = `impression-${dep.code}.pdf`;
-    const path = insideFolder(root, dep.code, name);
-    const rel = `${dep.code}/${name}`;
+    const path = depPlan.paths.print;
+    const rel = entryOf(path);
     const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
     if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
@@ -199,7 +188,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const entry = print.find((p) => p.path === job.path)!;
       entry.pages = result.pages;
       entry.written = true;
-      nextManifest[`${entry.dep}/impression-${entry.dep}.pdf#pages`] = String(result.pages);
+      nextManifest[`${entryOf(entry.path)}#pages`] = String(result.pages);
     },
     options.signal,
   );

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { LetterModel } from '../campaign/letter.js';
 import type { Job, RenderSetup } from './jobs.js';
 
 /**
@@ -14,9 +13,7 @@ export function contentHash(setup: RenderSetup, parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify([LAYOUT_VERSION, setup.fonts.names, ...parts])).digest('hex').slice(0, 32);
 }
 
-/** Everything but the address: the key under which letters share a base. */
-export function baseKey(letter: LetterModel): string {
-  return JSON.stringify([letter.lieuDate, letter.objet, letter.paragraphs, letter.signatures, letter.annexe.map((m) => [m.channel, m.texte, m.compte]), letter.supports ?? []]);
-}
+/** Everything but the address: decided with the letter itself (campaign/letter.ts), where the plan computes it. */
+export { letterKey as baseKey } from '../campaign/letter.js';
 
 export const jobSize = (job: Job): number => job.items.length;

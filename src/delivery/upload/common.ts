@@ -4,7 +4,7 @@ import { LIMITS, type MediaNetwork } from '../../media/limits.js';
 import { probeFile, type Probe } from '../../media/probe.js';
 import { mediumProblems } from '../../media/validate.js';
 import { RelaisError } from '../../errors.js';
-import { PublishError, networkError, TIMEOUT } from '../social.js';
+import { PublishError, networkError } from '../social.js';
 
 /**
  * What every upload protocol shares: files read as lazy slices of a file-backed Blob (never whole
@@ -21,6 +21,8 @@ export interface UploadContext {
   pollMs: number;
   /** Status checks before giving up for this run (the upload is kept: the next run goes on). */
   maxPolls: number;
+  /** One request's limit (RELAIS_HTTP_TIMEOUT_MS); a chunk gets six times as long. */
+  timeoutMs: number;
   now: () => Date;
 }
 
@@ -72,7 +74,7 @@ export async function request(ctx: UploadContext, what: string, url: string, ini
     if (attempt > 1) await sleep(ctx.retryMs * 2 ** (attempt - 2));
     let res: Response;
     try {
-      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(options.timeoutMs ?? TIMEOUT()) });
+      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(options.timeoutMs ?? ctx.timeoutMs) });
     } catch (err) {
       const e = networkError(err, `${LIMITS[ctx.network].label} (${what})`);
       last = new PublishError(e.message.replace('issue inconnue', 'rien n’est publié à ce stade'), 'transient');
@@ -88,7 +90,7 @@ export async function request(ctx: UploadContext, what: string, url: string, ini
 }
 
 /** A larger budget for a chunk than for a plain request: a megabyte takes longer than a JSON answer. */
-export const CHUNK_TIMEOUT = () => TIMEOUT() * 6;
+export const CHUNK_TIMEOUT = (ctx: Pick<UploadContext, 'timeoutMs'>) => ctx.timeoutMs * 6;
 
 export function expiresIn(ctx: UploadContext, seconds: number | undefined): string | null {
   return seconds && Number.isFinite(seconds) ? new Date(ctx.now().getTime() + seconds * 1000).toISOString() : null;

@@ -66,7 +66,7 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
       `l’envoi des octets ${start} à ${end}`,
       url,
       () => ({ method: 'POST', body: form({ upload_phase: 'transfer', upload_session_id: p!.session, start_offset: String(start), access_token: t.token, video_file_chunk: r.blob.slice(start, end) }) }),
-      { timeoutMs: CHUNK_TIMEOUT() },
+      { timeoutMs: CHUNK_TIMEOUT(ctx) },
     );
     if (!res.ok) await refused(res, `l’envoi des octets ${start} à ${end}`, r.medium.name);
     const next = (await res.json()) as { start_offset: string; end_offset: string };
@@ -76,7 +76,7 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
   beforePublish();
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body: new URLSearchParams({ upload_phase: 'finish', upload_session_id: p.session, description, access_token: t.token }), signal: AbortSignal.timeout(CHUNK_TIMEOUT()) });
+    res = await fetch(url, { method: 'POST', body: new URLSearchParams({ upload_phase: 'finish', upload_session_id: p.session, description, access_token: t.token }), signal: AbortSignal.timeout(CHUNK_TIMEOUT(ctx)) });
   } catch (err) {
     throw networkError(err, 'Facebook (publication de la vidéo)');
   }
@@ -112,7 +112,7 @@ export async function uploadFacebookPhoto(ctx: UploadContext, t: FacebookTarget,
     'l’envoi de la photo',
     url,
     () => ({ method: 'POST', body: form({ published: 'false', access_token: t.token, ...(r.medium.alt ? { alt_text_custom: r.medium.alt } : {}), source: r.blob }) }),
-    { timeoutMs: CHUNK_TIMEOUT() },
+    { timeoutMs: CHUNK_TIMEOUT(ctx) },
   );
   if (!res.ok) await refused(res, 'l’envoi de la photo', r.medium.name);
   const { id } = (await res.json()) as { id: string };

@@ -50,7 +50,7 @@ async function refused(res: Response, what: string, name: string): Promise<never
 }
 
 async function put(ctx: UploadContext, t: LinkedInTarget, url: string, body: Blob, what: string, name: string): Promise<string> {
-  const res = await request(ctx, what, uploadUrl(t, url), () => ({ method: 'PUT', headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'application/octet-stream' }, body }), { timeoutMs: CHUNK_TIMEOUT() });
+  const res = await request(ctx, what, uploadUrl(t, url), () => ({ method: 'PUT', headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'application/octet-stream' }, body }), { timeoutMs: CHUNK_TIMEOUT(ctx) });
   if (!res.ok) await refused(res, what, name);
   await res.body?.cancel();
   return res.headers.get('etag') ?? '';

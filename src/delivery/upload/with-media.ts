@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { MediaStore } from '../media-store.js';
 import type { Network, Post, PostStore } from '../posts-store.js';
 import { readyMedia, type Ready, type UploadContext } from './common.js';
+import { timeoutOf } from '../social.js';
 
 /**
  * A post's media, uploaded before the post itself: the post is marked `uploading` meanwhile (an
@@ -15,7 +16,7 @@ export async function withMedia<T>(
   post: Post,
   network: Network,
   destination: string,
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   upload: (ctx: UploadContext, media: Ready[]) => Promise<T>,
   options: { keepUploading?: boolean } = {},
 ): Promise<T | undefined> {
@@ -30,6 +31,7 @@ export async function withMedia<T>(
     retryMs: env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000,
     pollMs: env.RELAIS_MEDIA_POLL_MS ? Number(env.RELAIS_MEDIA_POLL_MS) : 5000,
     maxPolls: 120,
+    timeoutMs: timeoutOf(env),
     now: () => new Date(),
   };
   const result = await upload(ctx, ready);

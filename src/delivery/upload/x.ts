@@ -87,7 +87,7 @@ export async function uploadX(ctx: UploadContext, base: string, c: XCredentials,
         form.append('media', r.blob.slice(p!.offset, end), 'segment');
         return signed('POST', url, form);
       },
-      { timeoutMs: CHUNK_TIMEOUT() },
+      { timeoutMs: CHUNK_TIMEOUT(ctx) },
     );
     if (res.status === 413 && size > MIN_SEGMENT) {
       // The segment was too big for this server: the same bytes again, in smaller segments.

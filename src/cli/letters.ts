@@ -22,6 +22,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       const started = Date.now();
       const interrupt = interruption();
       const result = await generateLetters(ready, {
+        workers: ctx.settings.workers,
         signal: interrupt.signal,
         departements: deps,
         communes: (opts.commune ?? []).map(normalizeInsee),

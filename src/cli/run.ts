@@ -71,7 +71,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
 
         step('Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
-        const letters = await generateLetters(ready, { departements: deps, signal, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
+        const letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step('Messages pour les réseaux et les SMS');
@@ -83,6 +83,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const transport = transportFor(ready.campaign.dir, smtp);
         const sendProgress = progressReporter(out, '   Courriels');
         const sent = await sendCampaign(ready, transport, {
+          workers: ctx.settings.workers,
           departements: deps,
           ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(out, plan) } : {}),
           onProgress: (d, t) => sendProgress.update(d, t),

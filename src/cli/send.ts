@@ -73,6 +73,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
       const progress = progressReporter(ctx.out, 'Courriels');
       try {
         const summary = await sendCampaign(ready, transport, {
+          workers: ctx.settings.workers,
           departements: deps,
           communes: (opts.commune ?? []).map(normalizeInsee),
           ...(limit === undefined ? {} : { limit }),

@@ -31,6 +31,8 @@ export interface SendOptions {
   /** By default the transport's (RELAIS_SMTP_RETRY_MS for a server). */
   retryBaseMs?: number;
   maxAttempts?: number;
+  /** Worker threads for the letters it attaches (RELAIS_WORKERS). */
+  workers?: number | undefined;
 }
 
 /** What the journal says of the selected town halls for this destination, after the run. */
@@ -122,7 +124,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   try {
     const interrupted = options.dryRun ? [] : journal.recoverInterrupted(CHANNEL);
     // Each email carries its commune's letter: written now if it is missing or out of date.
-    const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((p) => p.recipient.commune.code) })).hashes : new Map<string, string>();
+    const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((p) => p.recipient.commune.code), workers: options.workers })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
     const rows = journal.all(CHANNEL, transport.target.destination);
     const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };

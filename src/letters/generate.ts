@@ -26,6 +26,8 @@ export interface LettersOptions {
    */
   bounced?: ReadonlyMap<string, string>;
   force?: boolean;
+  /** Worker threads (RELAIS_WORKERS, read once at start); by default from the number of letters. */
+  workers?: number | undefined;
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */
   signal?: AbortSignal;
@@ -170,7 +172,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   let lettersDone = 0;
   const start = performance.now();
   let lettersMs = 0;
-  const threads = workerCount(total);
+  const threads = workerCount(total, options.workers);
   await runJobs(
     setup,
     jobs,

@@ -8,9 +8,8 @@ import { jobCharacters, letterWriter, runJob, type Job, type RenderSetup } from 
  * Runs the letter jobs on worker threads (both cores), or in the main thread for small runs.
  * Workers get a bounded heap, so that V8 collects as it goes instead of growing to its default.
  */
-export function workerCount(letters: number): number {
-  const env = Number(process.env.RELAIS_WORKERS);
-  if (process.env.RELAIS_WORKERS !== undefined && Number.isInteger(env) && env >= 0) return env;
+export function workerCount(letters: number, configured?: number): number {
+  if (configured !== undefined) return configured;
   // Below a few hundred letters, starting threads costs more than it saves.
   return letters < 400 ? 0 : Math.min(availableParallelism(), 4);
 }

@@ -169,7 +169,7 @@ describe('the campaign plan', () => {
         "annexe": [
           {
             "channel": "twitter",
-            "compte": "47 / 280",
+            "compte": "47 caractères sur 280",
             "result": {
               "channel": "twitter",
               "length": 47,
@@ -182,7 +182,7 @@ describe('the campaign plan', () => {
           },
           {
             "channel": "facebook",
-            "compte": "24 / 63 206",
+            "compte": "",
             "result": {
               "channel": "facebook",
               "length": 24,
@@ -194,7 +194,7 @@ describe('the campaign plan', () => {
           },
           {
             "channel": "linkedin",
-            "compte": "36 / 3 000",
+            "compte": "",
             "result": {
               "channel": "linkedin",
               "length": 36,
@@ -206,7 +206,7 @@ describe('the campaign plan', () => {
           },
           {
             "channel": "sms",
-            "compte": "1 SMS, GSM-7, 43 caractères",
+            "compte": "1 SMS",
             "result": {
               "channel": "sms",
               "encoding": "GSM-7",
@@ -224,7 +224,7 @@ describe('the campaign plan', () => {
         "paragraphs": [
           "Mesdames et Messieurs les Maires du Loiret,",
           "La plateforme Renfort-Covid recrute. Inscrivez-vous.",
-          "SMS proposé : 1 SMS, GSM-7, 43 caractères.",
+          "SMS proposé : 1 SMS.",
         ],
         "signatures": [
           {
@@ -259,10 +259,10 @@ describe('the campaign plan', () => {
     `);
     expect(Object.values(dep.messages).map((m) => `${m.channel} : ${m.texte} (${m.compte})`)).toMatchInlineSnapshot(`
       [
-        "twitter : Volontaires du Loiret : https://renfort-covid.fr (47 / 280)",
-        "facebook : Rejoignez Renfort-Covid. (24 / 63 206)",
-        "linkedin : Soignants du Loiret, rejoignez-nous. (36 / 3 000)",
-        "sms : Inscrivez-vous sur https://renfort-covid.fr (1 SMS, GSM-7, 43 caractères)",
+        "twitter : Volontaires du Loiret : https://renfort-covid.fr (47 caractères sur 280)",
+        "facebook : Rejoignez Renfort-Covid. ()",
+        "linkedin : Soignants du Loiret, rejoignez-nous. ()",
+        "sms : Inscrivez-vous sur https://renfort-covid.fr (1 SMS)",
       ]
     `);
   });

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { RelaisError, UsageError, formatLocation, isSystemError, systemError } from '../errors.js';
 import { readEnvironment, type Settings } from '../settings.js';
-import { rememberEnvironment } from './context.js';
 import { packageRoot } from '../paths.js';
 import { redact } from '../secrets.js';
 
@@ -150,11 +149,13 @@ export async function buildProgram(fail: (code: number) => void, onSettings: (se
   for (const register of registers) register(program, fail);
   configureAll(program);
   // Before any command acts: -C must name something, and every RELAIS_* variable must be valid.
-  program.hook('preAction', () => {
+  program.hook('preAction', async () => {
     const { campagne } = program.opts<{ campagne?: string }>();
     if (campagne !== undefined && campagne.trim() === '') throw new UsageError('-C (--campagne) vide : donnez le dossier de la campagne');
-    // The one reading of the environment: every command gets it through its context.
+    // The one reading of the environment: every command gets it through its context (loaded
+    // here, with the output it brings, only when a command acts: not for --version).
     const environment = readEnvironment(process.env);
+    const { rememberEnvironment } = await import('./context.js');
     rememberEnvironment(program, environment);
     onSettings(environment.settings);
   });

@@ -12,5 +12,7 @@ export default defineConfig({
     // time keep both busy (vitest's default here is a single worker).
     maxWorkers: 3,
     minWorkers: 1,
+    // RELAIS_TEST_CPU=<file>: each test file's CPU seconds, to see what the suite's time goes to.
+    ...(process.env.RELAIS_TEST_CPU ? { setupFiles: ['tests/helpers/cpu.ts'] } : {}),
   },
 });

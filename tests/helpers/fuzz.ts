@@ -9,6 +9,12 @@ import { afterAll } from 'vitest';
  */
 const SCALE = Number(process.env.RELAIS_FUZZ_RUNS ?? 1);
 
+/**
+ * `npm run fuzz` (RELAIS_FUZZ_RUNS above 1): the sweeps that spawn relais for every combination
+ * try them all; `npm test` keeps a representative case of each kind.
+ */
+export const FULL_STRENGTH = SCALE > 1;
+
 export const fuzzRuns = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)), seed: 20200410, endOnFailure: true });
 
 /** Rows of (what was tried, how many times). */

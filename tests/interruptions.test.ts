@@ -174,7 +174,7 @@ describe('interruptions', () => {
       else expect(n, r.recipient).toBeLessThanOrEqual(1);
     }
     tally.push([`SIGKILL pendant relais send (${[...new Set(points)].join(', ')})`, KILLS]);
-  }, 120_000);
+  });
 });
 
 describe('interrupted while a server holds the answer', () => {

@@ -7,8 +7,8 @@ export default defineConfig({
     // A timeout only catches a hang: no test measures time. It is generous because the machines
     // are shared, and a CLI test that takes 5 s alone takes ten times that under others' load.
     // `npm run fuzz` multiplies the cases, and so the time each fuzzing test may take.
-    testTimeout: 120_000 * Math.max(1, Number(process.env.RELAIS_FUZZ_RUNS ?? 1)),
-    hookTimeout: 120_000,
+    testTimeout: 300_000 * Math.max(1, Number(process.env.RELAIS_FUZZ_RUNS ?? 1)),
+    hookTimeout: 300_000,
     pool: 'forks',
     // Most tests wait on a relais process or a local server: on two cores, three files at a
     // time keep both busy (vitest's default here is a single worker).

@@ -79,5 +79,5 @@ describe('paths and names that try to escape', () => {
     const appeared = snapshot(box).filter(outsideCampaign).filter((f) => !outside.includes(f));
     expect(appeared.filter((f) => !asked(f))).toEqual([]);
     recordTally('paths', [['noms et chemins piégés (arguments de fichier, commune, département, id)', cases.length]]);
-  }, FULL_STRENGTH ? 1_200_000 : 240_000);
+  }, FULL_STRENGTH ? 1_200_000 : 300_000);
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run fuzz`: the robustness suite at full strength — every reader fuzzed twenty times as
- * long as in `npm test`, the interruptions, the stalled servers and the secrets — then one table
+ * long as in `npm test`, every command against every broken input and every trapped name (the
+ * sweeps `npm test` samples), the interruptions, the stalled servers and the secrets — then one table
  * of what was tried and what failed. Each test records what it tried once its assertions held;
  * vitest's JSON report says which tests failed.
  */
@@ -19,6 +20,10 @@ const GROUPS: Record<string, { file: string; label: string }> = {
   paths: { file: 'tests/paths.test.ts', label: 'chemins et injections' },
   secrets: { file: 'tests/secrets.test.ts', label: 'secrets' },
   directory: { file: 'tests/directory.test.ts', label: 'annuaire des mairies' },
+  sweep: { file: 'tests/sweep.test.ts', label: 'commandes contre entrées cassées' },
+  bounces: { file: 'tests/bounces-read.test.ts', label: 'retours de courriels' },
+  // No tally of its own (its failures are listed below the table): the report's escaping, fuzzed.
+  tracker: { file: 'tests/tracker.test.ts', label: 'suivi des inscriptions' },
 };
 const FILES = Object.values(GROUPS).map((g) => g.file);
 const report = mkdtempSync(join(tmpdir(), 'relais-fuzz-'));

@@ -69,7 +69,7 @@ describe('fuzzing the file formats', () => {
           }
         }
       }),
-      fuzzRuns(250),
+      fuzzRuns(250, { test: 60 }),
     );
     tally.push(['classeurs Excel (écrits puis abîmés)', n]);
   });
@@ -103,7 +103,7 @@ describe('fuzzing the file formats', () => {
         // A warning names its file, or at least what it is about (a commune's population).
         for (const p of report.warnings) expect(p.file ?? p.field, p.message).toBeDefined();
       }),
-      fuzzRuns(40),
+      fuzzRuns(40, { test: 15 }),
     );
     tally.push(['fichiers RNE et mairies (campagne entière)', n]);
   });
@@ -129,7 +129,7 @@ describe('fuzzing the file formats', () => {
           expect(store.list().length).toBe(before);
         }
       }),
-      fuzzRuns(1000),
+      fuzzRuns(1000, { test: 300 }),
     );
     journal.close();
     tally.push(['import de publications (CSV)', n]);

@@ -46,7 +46,7 @@ describe('fuzzing the readers', () => {
           expect(err).toBeInstanceOf(RelaisError);
         }
       }),
-      runs(3000),
+      runs(3000, { test: 1000 }),
     );
     tally.push(['CSV (maires, mairies)', n]);
   });
@@ -63,7 +63,7 @@ describe('fuzzing the readers', () => {
           expect(err).toBeInstanceOf(RelaisError);
         }
       }),
-      runs(3000),
+      runs(3000, { test: 1000 }),
     );
     tally.push(['exports des inscriptions', n]);
   });

@@ -94,7 +94,9 @@ describe('servers that stall', () => {
   it('an SMTP server that stalls after the message: unconfirmed, never resent on its own', async () => {
     server = await startSmtp({ stallData: ['mairie@orleans.example'] });
     const dir = sampleCampaign();
-    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_TIMEOUT_MS: '400', RELAIS_SMTP_RETRY_MS: '20' };
+    // The timeout also bounds each step of the healthy message beside it: short enough to end the
+    // stall soon, long enough that a loaded machine never makes the healthy one time out too.
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_TIMEOUT_MS: '5000', RELAIS_SMTP_RETRY_MS: '20' };
     const first = await relais(['-C', dir, 'send', '--commune', '45234,45001', '--yes', '--json'], { env });
     expect(first.code).toBe(1);
     const summary = JSON.parse(first.stdout) as { sent: number; unconfirmed: number };

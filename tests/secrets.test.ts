@@ -154,5 +154,5 @@ describe('secrets are never shown, written or stored', () => {
       expect(journal, value).not.toContain(value);
     }
     tally.push([`secrets (${ALL.length} valeurs × ${runs.length} exécutions : sorties, fichiers, journal)`, ALL.length * runs.length]);
-  }, 240_000);
+  }, 600_000);
 });

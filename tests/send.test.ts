@@ -287,16 +287,21 @@ describe('relais send: bad input', () => {
     const dir = sampleCampaign();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.relais'));
-    // Alive until killed below, however long the check before the lock takes on a loaded machine.
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)']);
-    writeFileSync(join(dir, '.relais/send.lock'), String(sleeper.pid));
+    // The lock's holder lives until this test ends it, however slowly the machine runs relais
+    // (a holder that timed out by itself would turn the lock stale under load).
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+    const gone = new Promise((r) => holder.once('exit', r));
+    writeFileSync(join(dir, '.relais/send.lock'), String(holder.pid));
     try {
       const { code, stderr } = await relais(['-C', dir, 'send', '--dep', '45']);
       expect(code).toBe(1);
       expect(stderr).toContain('tourne déjà');
+      expect(readFileSync(join(dir, '.relais/send.lock'), 'utf8')).toBe(String(holder.pid));
     } finally {
-      sleeper.kill();
+      holder.kill();
     }
+    // Reaped: its process id no longer names a running process.
+    await gone;
     // A lock left by a process that is gone is taken over.
     const { code } = await relais(['-C', dir, 'send', '--commune', '45234']);
     expect(code).toBe(0);

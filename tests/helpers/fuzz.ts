@@ -9,7 +9,22 @@ import { afterAll } from 'vitest';
  */
 const SCALE = Number(process.env.RELAIS_FUZZ_RUNS ?? 1);
 
-export const fuzzRuns = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)), seed: 20200410, endOnFailure: true });
+/**
+ * `npm run fuzz` (RELAIS_FUZZ_RUNS above 1): the sweeps that spawn relais for every combination
+ * try them all; `npm test` keeps a representative case of each kind.
+ */
+export const FULL_STRENGTH = SCALE > 1;
+
+/**
+ * `n` cases, times RELAIS_FUZZ_RUNS in `npm run fuzz`. `test`: fewer cases for `npm test` where
+ * each case is costly (a workbook written then read eleven times, a whole campaign checked), the
+ * strength of `npm run fuzz` unchanged.
+ */
+export const fuzzRuns = (n: number, options: { test?: number } = {}) => ({
+  numRuns: Math.max(1, Math.round(FULL_STRENGTH ? n * SCALE : (options.test ?? n) * SCALE)),
+  seed: 20200410,
+  endOnFailure: true,
+});
 
 /** Rows of (what was tried, how many times). */
 export function recordTally(name: string, rows: Array<[string, number]>): void {

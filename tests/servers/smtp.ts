@@ -51,6 +51,8 @@ export interface TestSmtp {
   auths: Array<{ user: string; secure: boolean }>;
   /** Recipients whose message arrived and was left unanswered (stallData). */
   stalled: string[];
+  /** Every connection the server accepted, by session id, in order (a client under way). */
+  sessions: string[];
   /** The self-signed certificate (PEM), to give as the CA. */
   cert: string | undefined;
   parsed(to: string): Promise<ParsedMail>;
@@ -62,6 +64,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
   const auths: Array<{ user: string; secure: boolean }> = [];
   let dead = false;
   const stalled: string[] = [];
+  const sessions: string[] = [];
   const temporaryDone = new Set<string>();
   let dropped = false;
   let cert: string | undefined;
@@ -82,6 +85,10 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     logger: false,
     hideDSN: !faults.dsn,
     size: 50 * 1024 * 1024,
+    onConnect(session, callback) {
+      sessions.push(session.id);
+      callback();
+    },
     onAuth(auth, session, callback) {
       auths.push({ user: auth.username ?? '', secure: session.secure });
       if (faults.auth && auth.username === faults.auth.user && auth.password === faults.auth.pass) return callback(null, { user: auth.username });
@@ -147,6 +154,7 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
     received,
     auths,
     stalled,
+    sessions,
     cert,
     async parsed(to) {
       const r = received.find((m) => m.to === to);

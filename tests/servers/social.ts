@@ -152,7 +152,9 @@ export function socialEnv(server: SocialServer): Record<string, string> {
     RELAIS_LINKEDIN_ORGANIZATION: '4242',
     RELAIS_LINKEDIN_API_URL: server.url,
     RELAIS_RETRY_MS: '20',
-    RELAIS_HTTP_TIMEOUT_MS: '1500',
+    // Every healthy request must be answered within it, even on a loaded machine; the tests of a
+    // request left unanswered wait it out once.
+    RELAIS_HTTP_TIMEOUT_MS: '5000',
     RELAIS_MEDIA_POLL_MS: '0',
   };
 }

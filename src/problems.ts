@@ -1,5 +1,5 @@
 import type { Location } from './errors.js';
-import { shortenQuotes } from './text/format.js';
+import { countOf, frenchNumber, shortenQuotes } from './text/format.js';
 
 /**
  * A problem found while validating a campaign. Batches collect them as data, so that every
@@ -60,7 +60,7 @@ export class ProblemList {
       ...(first.file === undefined ? {} : { file: first.file }),
       ...(first.line === undefined ? {} : { line: first.line }),
       more,
-      message: `et ${more.toLocaleString('fr-FR')} autre(s) du même type (${first.kind}) dans ce fichier, à partir d'ici : seuls les ${DETAILED.toLocaleString('fr-FR')} premiers sont détaillés`,
+      message: `et ${countOf(more, 'autre')} du même type (${first.kind}) dans ce fichier, à partir d'ici : seuls les ${frenchNumber(DETAILED)} premiers sont détaillés`,
     }));
     return [...this.detailed, ...summaries];
   }

@@ -194,7 +194,7 @@ describe('relais schedule: bad input', () => {
     writeFileSync(missing, 'id;canal;date\n1;x;2031-01-01T10:00:00+01:00\n');
     const m = await relais(['-C', dir, 'schedule', 'import', missing], { env });
     expect(m.code).toBe(1);
-    expect(m.stderr).toContain('colonne(s) manquante(s) : texte');
+    expect(m.stderr).toContain('colonne manquante : texte');
     const file = join(dir, 'import.csv');
     writeFileSync(file, 'id;canal;date;texte;statut\n;twitter;2031-01-01T10:00:00+01:00;Bon message;\n;twitter;2031-02-30T10:00:00+01:00;Mauvaise date;\n;minitel;2031-01-01T10:00:00+01:00;Mauvais canal;\n;facebook;2031-01-02T10:00:00+01:00;Bon aussi;\n');
     const r = await relais(['-C', dir, 'schedule', 'import', file], { env });

@@ -192,6 +192,6 @@ describe('reading sign-up exports from bytes', () => {
     const read = await readSignups(campaign, { fichiers: [path], colonnes: {} }, ref);
     expect(read.rejetes).toBe(2500);
     expect(read.problems.warnings).toHaveLength(1001);
-    expect(read.problems.warnings.at(-1)).toMatchObject({ line: 1002, more: 1500, message: expect.stringContaining('et 1\u202f500 autre(s) du même type (inscription-rejetee)') });
+    expect(read.problems.warnings.at(-1)).toMatchObject({ line: 1002, more: 1500, message: expect.stringContaining('et 1\u202f500 autres du même type (inscription-rejetee)') });
   });
 });

@@ -16,5 +16,5 @@ export function collectList(value: string, previous: string[] | undefined): stri
 export function withSelection(command: Command): Command {
   return command
     .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
-    .option('--commune <insee>', 'communes (répétable, ou séparés par des virgules)', collectList);
+    .option('--commune <insee>', 'communes (répétable, ou séparées par des virgules)', collectList);
 }

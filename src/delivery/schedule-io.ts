@@ -105,7 +105,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   const names = table.header.map((h) => h.trim().toLowerCase());
   const col = (n: string) => names.indexOf(n);
   const missing = ['canal', 'date', 'texte'].filter((n) => col(n) < 0);
-  if (missing.length) throw new RelaisError(`colonne(s) manquante(s) : ${missing.join(', ')} (attendu : id, canal, date, texte, statut)`, { file: shown, line: table.headerLine });
+  if (missing.length) throw new RelaisError(`${plural(missing.length, 'colonne manquante', 'colonnes manquantes')} : ${missing.join(', ')} (attendu : id, canal, date, texte, statut)`, { file: shown, line: table.headerLine });
   const errors: Problem[] = [];
   const rows: Array<{ channel: Network; text: string; at: string; line: number }> = [];
   const setAside: ImportReport['setAside'] = [];

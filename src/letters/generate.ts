@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { countOf, frenchNumber } from '../text/format.js';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
@@ -196,7 +197,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   );
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
-    throw new RelaisError(`interrompu : ${done} lettre(s) écrite(s) sur ${total} ; relancez la même commande pour continuer`);
+    throw new RelaisError(`interrompu : ${countOf(done, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(total)} ; relancez la même commande pour continuer`);
   }
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));

@@ -226,6 +226,19 @@ describe('relais schedule: bad input', () => {
     expect(imported.map((p) => p.text)).toEqual(texts);
   });
 
+  it('lists n° 9 and n° 10 with their columns in line', async () => {
+    const dir = campaignWithoutPosts();
+    const file = join(dir, 'publications.csv');
+    const rows = Array.from({ length: 11 }, (_, i) => `${i % 2 ? 'facebook' : 'x'};2031-01-${String(i + 1).padStart(2, '0')} 10:00;Message ${i + 1}`);
+    writeFileSync(file, ['canal;date;texte', ...rows].join('\n'));
+    expect((await relais(['-C', dir, 'schedule', 'import', file])).code).toBe(0);
+    const { stdout } = await relais(['-C', dir, 'schedule', 'list']);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('n°'));
+    expect(lines).toHaveLength(11);
+    // The channel, the date and the text start at the same column on every line.
+    for (const word of [/ (twitter|facebook) /, /2031-/, /Message /]) expect(new Set(lines.map((l) => l.search(word))).size).toBe(1);
+  });
+
   it('cancel of an unknown id', async () => {
     const { dir, env } = await setup();
     const r = await relais(['-C', dir, 'schedule', 'cancel', '42'], { env });

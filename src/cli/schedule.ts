@@ -12,7 +12,7 @@ import { commandLineMedia } from '../media/declared.js';
 import { formatLabel } from '../media/probe.js';
 import { size } from '../media/validate.js';
 import { checkZone } from '../delivery/time.js';
-import { plural } from '../text/format.js';
+import { frenchNumber, plural } from '../text/format.js';
 import { contextOf, type Context } from './context.js';
 import { runSchedule, tally, tallyLine } from './schedule-run.js';
 
@@ -91,20 +91,23 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
           const declared = campaign.config.publications?.length ?? 0;
           if (declared) {
             return ctx.out.line(
-              `Aucune publication dans le journal pour l’instant : ${declared > 1 ? `les ${declared} publications` : 'la publication'} de campagne.yaml ${declared > 1 ? 'seront mises' : 'sera mise'} en file au prochain « relais schedule run » (ou « relais run »).`,
+              `Aucune publication dans le journal pour l’instant : ${declared > 1 ? `les ${frenchNumber(declared)} publications` : 'la publication'} de campagne.yaml ${declared > 1 ? 'seront mises' : 'sera mise'} en file au prochain « relais schedule run » (ou « relais run »).`,
             );
           }
           return ctx.out.line('Aucune publication prévue.');
         }
         ctx.out.line(tallyLine(tally(posts)));
+        // Numbers right-aligned to the widest: n° 9 and n° 10 keep their columns in line.
+        const idWidth = String(Math.max(...posts.map((p) => p.id))).length;
+        const indent = ' '.repeat(idWidth + 5);
         for (const p of posts) {
-          ctx.out.line(`n° ${p.id}  ${p.channel.padEnd(8)} ${p.local_time} ${p.tz}  ${LABELS[p.status].padEnd(12)} ${p.text.slice(0, 60).replace(/\s+/g, ' ')}${p.text.length > 60 ? '…' : ''}`);
+          ctx.out.line(`n° ${String(p.id).padStart(idWidth)}  ${p.channel.padEnd(8)} ${p.local_time} ${p.tz}  ${LABELS[p.status].padEnd(12)} ${p.text.slice(0, 60).replace(/\s+/g, ' ')}${p.text.length > 60 ? '…' : ''}`);
           const attached = media.of(p.id);
-          if (attached.length) ctx.out.line(`       médias : ${attached.map((m) => `${m.name} (${m.kind === 'video' ? 'vidéo' : m.kind === 'image' ? 'image' : 'PDF'}, ${size(m.size)})`).join(', ')}`);
-          if (p.status === 'published') ctx.out.line(`       publié${where(p)} : ${p.remote_url ?? p.remote_id ?? ''}`);
-          else if (p.destination && p.status !== 'queued') ctx.out.line(`       tenté${where(p)}`);
+          if (attached.length) ctx.out.line(`${indent}médias : ${attached.map((m) => `${m.name} (${m.kind === 'video' ? 'vidéo' : m.kind === 'image' ? 'image' : 'PDF'}, ${size(m.size)})`).join(', ')}`);
+          if (p.status === 'published') ctx.out.line(`${indent}publié${where(p)} : ${p.remote_url ?? p.remote_id ?? ''}`);
+          else if (p.destination && p.status !== 'queued') ctx.out.line(`${indent}tenté${where(p)}`);
           // The rehearsal is shown apart: a copy in the outbox is not a publication.
-          if (p.outbox_at) ctx.out.line(`       répétition : ${p.outbox_path ?? 'out/publications/'} (${p.outbox_at.slice(0, 16).replace('T', ' ')} UTC)${p.status === 'queued' ? ' — pas encore publié sur le réseau' : ''}`);
+          if (p.outbox_at) ctx.out.line(`${indent}répétition : ${p.outbox_path ?? 'out/publications/'} (${p.outbox_at.slice(0, 16).replace('T', ' ')} UTC)${p.status === 'queued' ? ' — pas encore publié sur le réseau' : ''}`);
           if (p.last_error && p.status !== 'published') ctx.out.line(ctx.out.colors.yellow(`       ${p.last_error}`));
           if (p.status === 'unconfirmed') ctx.out.line(ctx.out.colors.yellow('       vérifiez sur le réseau : s’il n’y est pas, reprogrammez-le (schedule add), sinon annulez-le (schedule cancel)'));
         }

@@ -1,3 +1,4 @@
+import { frenchNumber } from '../text/format.js';
 import { readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Command } from 'commander';
@@ -151,7 +152,7 @@ function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesTo
   );
   const c = r.rne.counts;
   out.line(
-    `Répertoire national des élus : ${r.rne.fileName} du ${day(r.rne.dataDate)}, ${plural(c.kept, 'maire')} gardé${c.kept > 1 ? 's' : ''} sur ${plural(c.read, 'ligne')} (${c.setAside} d'autres départements${c.rejected ? `, ${c.rejected} rejetée${c.rejected > 1 ? 's' : ''}` : ''})`,
+    `Répertoire national des élus : ${r.rne.fileName} du ${day(r.rne.dataDate)}, ${plural(c.kept, 'maire')} gardé${c.kept > 1 ? 's' : ''} sur ${plural(c.read, 'ligne')} (${frenchNumber(c.setAside)} d'autres départements${c.rejected ? `, ${frenchNumber(c.rejected)} ${c.rejected > 1 ? 'rejetées' : 'rejetée'}` : ''})`,
   );
   out.line();
   printChanges(out, r);

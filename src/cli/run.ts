@@ -6,7 +6,7 @@ import { sendCampaign, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
-import { frenchDate } from '../text/format.js';
+import { frenchDate, frenchNumber } from '../text/format.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
 import { collectList } from './list-option.js';
@@ -93,7 +93,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         // A dead server stops the run here, its message saying what went and what is left.
         if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
-        out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${sent.byPost} par courrier — ${sent.destination}`);
+        out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(sent.byPost)} par courrier — ${sent.destination}`);
 
         step('Publications sur les réseaux');
         const { journal, store, media, pubs } = openScheduler(ready.campaign, ctx.env);

@@ -5,7 +5,7 @@ import type { Network, Post, PostStore } from '../delivery/posts-store.js';
 import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, runFailures, takes, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
 import type { Publisher } from '../delivery/social.js';
-import { plural } from '../text/format.js';
+import { frenchNumber, plural } from '../text/format.js';
 import type { Context } from './context.js';
 import { interruption } from './interrupt.js';
 import type { Output } from './output.js';
@@ -13,7 +13,7 @@ import type { Output } from './output.js';
 const NAMES: Record<Network, string> = { twitter: 'X', facebook: 'Facebook', linkedin: 'LinkedIn' };
 const API_URL: Record<Network, string> = { twitter: 'RELAIS_X_API_URL', facebook: 'RELAIS_FACEBOOK_API_URL', linkedin: 'RELAIS_LINKEDIN_API_URL' };
 
-const n = (count: number, singular: string, pluralForm?: string) => `${count} ${plural(count, singular, pluralForm)}`;
+const n = (count: number, singular: string, pluralForm?: string) => `${frenchNumber(count)} ${plural(count, singular, pluralForm)}`;
 
 /** What the journal says of the campaign's posts after a run: the figures of its summary. */
 export interface Tally {

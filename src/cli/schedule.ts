@@ -158,7 +158,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       await withStore(ctx, async (store) => {
         const r = await importPostsDetailed(store, resolve(process.cwd(), file), file, new Date());
         if (ctx.out.json) return ctx.out.document({ lues: r.read, importees: r.imported, ecartees: r.setAside });
-        ctx.out.line(`${r.read} ${plural(r.read, 'ligne lue', 'lignes lues')} : ${r.imported} ${plural(r.imported, 'publication importée', 'publications importées')}, ${r.setAside.length} ${plural(r.setAside.length, 'écartée', 'écartées')}.`);
+        ctx.out.line(`${frenchNumber(r.read)} ${plural(r.read, 'ligne lue', 'lignes lues')} : ${frenchNumber(r.imported)} ${plural(r.imported, 'publication importée', 'publications importées')}, ${frenchNumber(r.setAside.length)} ${plural(r.setAside.length, 'écartée', 'écartées')}.`);
         for (const a of r.setAside) ctx.out.line(`  ${file}:${a.line}: ${a.reason}`);
       });
     });
@@ -175,7 +175,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
         await writeFileAtomic(target, exportPosts(store));
         const count = store.list().length;
         if (ctx.out.json) return ctx.out.document({ fichier: file, publications: count });
-        ctx.out.line(`${count} ${plural(count, 'publication exportée', 'publications exportées')} dans ${file}`);
+        ctx.out.line(`${frenchNumber(count)} ${plural(count, 'publication exportée', 'publications exportées')} dans ${file}`);
       });
     });
 

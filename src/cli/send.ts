@@ -1,3 +1,4 @@
+import { frenchNumber } from '../text/format.js';
 import { askYesNo } from './confirm.js';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
@@ -30,7 +31,7 @@ export function parseLimit(value: string | undefined): number | undefined {
 function printPlan(out: Output, plan: SendPlan): void {
   const first = plan.toSend[0];
   out.note(`Envoi par ${plan.description}`);
-  out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${plan.byPost} par courrier postal ; ${plural(plan.alreadySent, 'déjà envoyé', 'déjà envoyés')}`);
+  out.note(`  ${plural(plan.toSend.length, 'message')} à envoyer à ${plural(new Set(plan.toSend.map((p) => p.recipient.commune.code)).size, 'mairie')} ; ${frenchNumber(plan.byPost)} par courrier postal ; ${plural(plan.alreadySent, 'déjà envoyé', 'déjà envoyés')}`);
   // Said plainly: a rehearsal in the outbox does not spare anyone the real message.
   if (plan.rehearsed) out.note(`  dont ${plural(plan.rehearsed, 'message')} déjà ${plan.rehearsed > 1 ? 'écrits' : 'écrit'} dans la boîte d’envoi locale (répétition) : ${plan.rehearsed > 1 ? 'ils partent' : 'il part'} maintenant pour de bon`);
   if (first) {
@@ -41,7 +42,7 @@ function printPlan(out: Output, plan: SendPlan): void {
 
 export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
   printPlan(out, plan);
-  return askYesNo(plan.toSend.length === 1 ? 'Envoyer ce message maintenant ?' : `Envoyer ces ${plan.toSend.length} messages maintenant ?`);
+  return askYesNo(plan.toSend.length === 1 ? 'Envoyer ce message maintenant ?' : `Envoyer ces ${frenchNumber(plan.toSend.length)} messages maintenant ?`);
 }
 
 /** The journal's figures for the selection, plurals agreed. */
@@ -97,7 +98,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         out.line(summary.dryRun ? c.bold('Simulation : rien n’a été envoyé.') : `Destination : ${summary.destination}`);
         // In the outbox a copy is written, nothing is sent: the words say so.
         const done = summary.transport === 'outbox' ? 'écrit' : 'envoyé';
-        out.line(`Cette exécution : ${plural(summary.sent, done)}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${plural(summary.skipped, 'ignoré')} (${plural(summary.alreadySent, `déjà ${done}`, `déjà ${done}s`)}), ${summary.byPost} par courrier postal`);
+        out.line(`Cette exécution : ${plural(summary.sent, done)}, ${plural(summary.failed, 'échec')}, ${plural(summary.unconfirmed, 'non confirmé')}, ${plural(summary.skipped, 'ignoré')} (${plural(summary.alreadySent, `déjà ${done}`, `déjà ${done}s`)}), ${frenchNumber(summary.byPost)} par courrier postal`);
         out.line(`${summary.transport === 'outbox' ? 'Boîte d’envoi locale' : 'Serveur SMTP'}, selon le journal : ${stateLine(summary.state, done)}`);
         if (summary.transport === 'outbox' && !summary.dryRun) out.line(c.yellow('Aucun message n’a quitté cet ordinateur : ils sont dans out/outbox/ (RELAIS_SMTP_URL pour envoyer vraiment ; cette répétition ne compte pas comme un envoi).'));
         for (const w of summary.warnings) out.line(c.yellow(`! ${w}`));

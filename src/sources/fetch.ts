@@ -1,3 +1,4 @@
+import { frenchNumber } from '../text/format.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -124,7 +125,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   // Every département has town halls: one without any is a failed query, not news to write down.
   const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOfCode(insee) === d));
   if (empty.length) {
-    throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${directory.records.length} fiches reçues en tout) ; ${NOTHING_WRITTEN}`);
+    throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${frenchNumber(directory.records.length)} fiches reçues en tout) ; ${NOTHING_WRITTEN}`);
   }
 
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
@@ -206,7 +207,7 @@ function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: F
         licence: LICENCE.nom,
         licence_url: LICENCE.url,
         mention: `Source : Ministère de l'Intérieur, Répertoire national des élus, data.gouv.fr, fichier ${r.fileName}${r.dataDate ? ` du ${r.dataDate.slice(0, 10)}` : ''}, ${r.finalUrl}`,
-        filtre: `lignes des départements ${deps} seulement (${r.counts.kept} sur ${r.counts.read}), réécrites en UTF-8 avec « ; » (fichier source en ${r.encoding})`,
+        filtre: `lignes des départements ${deps} seulement (${frenchNumber(r.counts.kept)} sur ${frenchNumber(r.counts.read)}), réécrites en UTF-8 avec « ; » (fichier source en ${r.encoding})`,
         nombres: { lignes_lues: r.counts.read, gardees: r.counts.kept, autres_departements: r.counts.setAside, rejetees: r.counts.rejected },
       },
     ],

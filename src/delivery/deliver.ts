@@ -1,4 +1,5 @@
 import { RelaisError } from '../errors.js';
+import { frenchNumber } from '../text/format.js';
 import { pause, unlessInterrupted } from './grace.js';
 import type { Journal } from './journal.js';
 import type { PreparedEmail } from './message.js';
@@ -49,9 +50,9 @@ export class OutageWatch {
   }
 }
 
-function outageMessage(transport: Transport, watch: OutageWatch, sent: number, remaining: number): string {
+function outageMessage(transport: Transport, watch: OutageWatch, sent: number, remaining: number, cut: number): string {
   const msg = (n: number) => (n > 1 ? 'messages' : 'message');
-  return `serveur SMTP injoignable (${transport.target.server ?? transport.description}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${sent} ${msg(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution, ${remaining} ${msg(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
+  return `serveur SMTP injoignable (${transport.target.server ?? transport.description}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${frenchNumber(sent)} ${msg(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution, ${frenchNumber(remaining)} ${msg(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer${cut ? ` (dont ${frenchNumber(cut)} que la panne a fait échouer : le journal ${cut > 1 ? 'les note' : 'le note'} « échec temporaire »)` : ''}. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
 }
 
 export async function deliver(channel: string, queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
@@ -152,6 +153,6 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} ${summary.sent > 1 ? 'messages envoyés' : 'message envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`);
   if (outage) {
     const remaining = items.length + retryable;
-    summary.outage = { message: outageMessage(transport, watch, summary.sent, remaining), sent: summary.sent, remaining };
+    summary.outage = { message: outageMessage(transport, watch, summary.sent, remaining, retryable), sent: summary.sent, remaining };
   }
 }

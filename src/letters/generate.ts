@@ -174,7 +174,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const start = performance.now();
   let lettersMs = 0;
   const threads = workerCount(total, options.workers);
-  await runJobs(
+  const running = runJobs(
     setup,
     jobs,
     threads,
@@ -195,6 +195,12 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     },
     options.signal,
   );
+  // A worker that fails stops the others where they are (a full disk): one of them may have left
+  // its temporary file; the workers are gone when runJobs settles, so it is removed here.
+  await running.catch(async (err: unknown) => {
+    await removeStaleTemporaries(root);
+    throw err;
+  });
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(done, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(total)} ; relancez la même commande pour continuer`);

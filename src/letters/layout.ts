@@ -6,6 +6,7 @@ import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
 import type { FontFiles } from './fonts.js';
 import { drawParagraph } from './paragraph.js';
+import { pdfkitBytes } from './pdfkit-images.js';
 import { frenchSpacing } from '../text/french.js';
 
 /**
@@ -264,12 +265,4 @@ export async function drawLetter(doc: PDFKit.PDFDocument, letter: LetterModel, o
   return pages;
 }
 
-export function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
-}
+export const finish = pdfkitBytes;

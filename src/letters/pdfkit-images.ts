@@ -20,7 +20,8 @@ export interface LiftedImages {
   next: number;
 }
 
-function end(doc: PDFKit.PDFDocument): Promise<Buffer> {
+/** A pdfkit document's bytes, once it is ended. */
+export function pdfkitBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -74,7 +75,7 @@ export async function liftImages(sources: Buffer[], first: number): Promise<Lift
     doc.addPage({ size: [100, 100], margin: 0 });
     doc.image(src, 0, 0, { width: 10 });
   }
-  const objects = objectsOf(await end(doc));
+  const objects = objectsOf(await pdfkitBytes(doc));
   const renumber = new Map<number, number>();
   let next = first;
   const visit = (id: number) => {

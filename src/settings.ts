@@ -6,8 +6,8 @@ import { RelaisError } from './errors.js';
  * used to turn every post into a deferred "injoignable (ERR_OUT_OF_RANGE)" while the run exited 0.
  *
  * The commands get them from their context (cli/context.ts) and pass them down as typed values.
- * Two readers remain below the CLI: letters/pool.ts (RELAIS_WORKERS, same rule as here) and the
- * default of secrets.ts's redact(), which masks whatever credential the process holds. The
+ * One reader remains below the CLI: the default of secrets.ts's redact(), which masks whatever
+ * credential the process holds. The
  * credentials (passwords, tokens) stay in the snapshot of the environment taken at the same
  * moment (`Environment.variables`), read by the edge that uses them and never printed.
  */

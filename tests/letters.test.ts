@@ -248,6 +248,17 @@ describe('relais letters: bad input', () => {
     expect(existsSync(join(dir, 'out/lettres'))).toBe(false);
   });
 
+  it('a character the fonts cannot draw: said with its code, before any letter is written', async () => {
+    const dir = sampleCampaign();
+    const template = join(dir, 'templates', 'lettre.hbs');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('nos salutations distinguées.', 'nos salutations distinguées 🙂 中.'));
+    const { code, stderr } = await relais(['-C', dir, 'letters']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('que la police ne sait pas dessiner : « 中 » (U+4E2D), « 🙂 » (U+1F642)');
+    expect(stderr).toContain('Aucune lettre n');
+    expect(existsSync(join(dir, 'out/lettres/45/45234-orleans.pdf'))).toBe(false);
+  });
+
   it('a logo that is not an image, reported by check too', async () => {
     const dir = sampleCampaign();
     writeFileSync(join(dir, 'logo.png'), 'pas une image');

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RelaisError } from '../errors.js';
-import { prepareFonts } from './typeset.js';
+import { prepareFonts, undrawable } from './typeset.js';
 import { jobCharacters, letterWriter, runJob, type Job, type RenderSetup } from './jobs.js';
 
 /**
@@ -16,11 +17,32 @@ export function workerCount(letters: number, configured?: number): number {
   return letters < 2000 ? 0 : Math.min(availableParallelism(), 4);
 }
 
+/** The first letter file that holds `ch`, to name where the user can see it. */
+function letterWith(jobs: Job[], ch: string): string | undefined {
+  for (const job of jobs) {
+    if (job.kind !== 'letters') continue;
+    for (const item of job.items) {
+      const base = job.bases[item.key];
+      if (item.adresse.some((l) => l.includes(ch)) || (base && JSON.stringify(base).includes(ch))) return item.path;
+    }
+  }
+  return undefined;
+}
+
 export type JobDone = (job: Job, result: { pages: number }) => void;
 
 export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone, signal?: AbortSignal): Promise<void> {
   // Every worker subsets the fonts alike, for every character of every job: one subset per campaign.
   const setup: RenderSetup = { ...campaignSetup, characters: jobCharacters(campaignSetup, jobs), date: campaignSetup.date ?? new Date().toISOString() };
+  // Before any letter is written: a character the fonts cannot draw would vanish from the letters.
+  const missing = undrawable(setup.fonts, setup.characters ?? '');
+  if (missing.length) {
+    const shown = missing.slice(0, 8).map((c) => `« ${c} » (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    const first = letterWith(jobs, missing[0]!);
+    throw new RelaisError(
+      `les lettres${first ? ` (dès celle de ${basename(first, '.pdf')})` : ''} contiennent ${missing.length > 1 ? `${missing.length} caractères` : 'un caractère'} que la police ne sait pas dessiner : ${shown}${missing.length > 8 ? ', …' : ''} ; ${missing.length > 1 ? 'ils manqueraient' : 'il manquerait'} au PDF. Retirez-les du modèle de la lettre (templates/lettre.hbs) ou des données, ou donnez sous « polices: » une police qui les contient. Aucune lettre n'a été écrite.`,
+    );
+  }
   if (threads <= 1) {
     const writer = letterWriter(setup);
     for (const job of jobs) {

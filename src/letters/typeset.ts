@@ -247,6 +247,22 @@ export function campaignFonts(files: FontFiles, characters: string, prepared?: R
   };
 }
 
+/**
+ * The characters of the letters that the body or bold font has no glyph for (an emoji, a Chinese
+ * name, a mathematical sign): drawn, they would be missing from the PDF without a word. Spaces are
+ * left out: a font without the narrow no-break space still spaces the words.
+ */
+export function undrawable(files: FontFiles, characters: string): string[] {
+  const fonts = [parseFont(files.regular), parseFont(files.bold)];
+  const missing: string[] = [];
+  for (const ch of characters) {
+    if (/[\s\u0000-\u001f]/u.test(ch)) continue;
+    const cp = ch.codePointAt(0)!;
+    if (fonts.some((f) => (f.glyphForCodePoint(cp)?.id ?? 0) === 0)) missing.push(ch);
+  }
+  return missing;
+}
+
 export function prepareFonts(files: FontFiles, characters: string): Record<Style, PreparedFont> {
   const fonts = campaignFonts(files, characters);
   return { regular: fonts.regular.prepare(), bold: fonts.bold.prepare(), italic: fonts.italic.prepare() };

@@ -52,16 +52,16 @@ function setup(db: JournalTables): void {
 }
 
 export class MediaStore {
-  private readonly tables: JournalTables;
-  readonly campaign: string;
-
   constructor(
-    journal: JournalTables,
+    private readonly tables: JournalTables,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.tables = journal;
-    this.campaign = journal.campaign;
-    setup(this.tables);
+    setup(tables);
+  }
+
+  /** The journal's campaign: the store has no other. */
+  get campaign(): string {
+    return this.tables.campaign;
   }
 
   attach(postId: number, media: Array<Omit<PostMedium, 'post_id' | 'position'>>): void {

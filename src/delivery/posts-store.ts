@@ -75,16 +75,16 @@ function upgrade(db: JournalTables): void {
 }
 
 export class PostStore {
-  private readonly tables: JournalTables;
-  readonly campaign: string;
-
   constructor(
-    journal: JournalTables,
+    private readonly tables: JournalTables,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.tables = journal;
-    this.campaign = journal.campaign;
-    upgrade(this.tables);
+    upgrade(tables);
+  }
+
+  /** The journal's campaign: the store has no other. */
+  get campaign(): string {
+    return this.tables.campaign;
   }
 
   add(p: { channel: Network; text: string; local: string; tz: string; utc: Date; source: string; sourceKey?: string }): Post | undefined {

@@ -13,6 +13,7 @@ import { mediaRows, openScheduler } from '../src/delivery/schedule-io.js';
 import { planPost, publishDue } from '../src/delivery/schedule.js';
 import { commandLineMedia } from '../src/media/declared.js';
 import { packageRoot } from '../src/paths.js';
+import { readEnvironment } from '../src/settings.js';
 import { report } from './measure.js';
 
 const megabytes = Number(process.argv[2] ?? 200);
@@ -43,7 +44,7 @@ Object.assign(process.env, {
 });
 
 const campaign = await requireCampaign(dir);
-const { journal, store, media, pubs } = openScheduler(campaign, process.env);
+const { journal, store, media, pubs } = openScheduler(campaign, readEnvironment(process.env));
 const now = new Date();
 for (const channel of ['twitter', 'facebook', 'linkedin'] as const) {
   const m = await commandLineMedia(campaign, [video], ['Vidéo de test'], channel);

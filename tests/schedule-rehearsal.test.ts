@@ -7,6 +7,7 @@ import { sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais, relaisJson } from './helpers/cli.js';
 import { ensureDebianPackage } from './helpers/debian.js';
 import { linkedinPublisher } from '../src/delivery/social.js';
+import { readEnvironment } from '../src/settings.js';
 import { socialEnv, startSocial, TOKENS, type SocialServer } from './servers/social.js';
 
 /**
@@ -249,10 +250,10 @@ describe('bad input', () => {
 describe('tokens never in clear', () => {
   const creds = { RELAIS_LINKEDIN_TOKEN: 't', RELAIS_LINKEDIN_ORGANIZATION: '1' };
   it.each([['http://localhost:8080'], ['http://127.0.0.2:1'], ['http://[::1]:8080'], ['https://api.example.org']])('%s is accepted', (url) => {
-    expect(linkedinPublisher({ ...creds, RELAIS_LINKEDIN_API_URL: url })?.destination).toBe('linkedin:urn:li:organization:1');
+    expect(linkedinPublisher(readEnvironment({ ...creds, RELAIS_LINKEDIN_API_URL: url }))?.destination).toBe('linkedin:urn:li:organization:1');
   });
   it.each([['http://10.0.0.1'], ['http://127.0.0.1.example.org'], ['http://localhost.evil.example'], ['http://[::2]']])('%s is refused', (url) => {
-    expect(() => linkedinPublisher({ ...creds, RELAIS_LINKEDIN_API_URL: url })).toThrow(/RELAIS_LINKEDIN_API_URL : http:\/\/ enverrait les jetons en clair/);
+    expect(() => linkedinPublisher(readEnvironment({ ...creds, RELAIS_LINKEDIN_API_URL: url }))).toThrow(/RELAIS_LINKEDIN_API_URL : http:\/\/ enverrait les jetons en clair/);
   });
 });
 

@@ -104,4 +104,26 @@ describe('the environment read once at start', () => {
     const noCa = { RELAIS_SMTP_URL: 'smtps://mail.example', RELAIS_SMTP_CA_FILE: '/nulle/part/ca.pem' };
     expect(() => smtpSettingsFrom(readSettings(noCa).smtp, noCa)).toThrow(/RELAIS_SMTP_CA_FILE : fichier introuvable/);
   });
+
+  it('gives the bounce mailbox its typed settings, its password from the environment, and the folder from the URL', async () => {
+    const { readSettings } = await import('../src/settings.js');
+    const { imapSettingsFrom } = await import('../src/bounces/imap.js');
+    const env = { RELAIS_IMAP_URL: 'imaps://retours:p%40ss@imap.example/Retours%20SMTP', RELAIS_IMAP_TIMEOUT_MS: '900', RELAIS_IMAP_MOVE_TO: 'Traites' };
+    const imap = imapSettingsFrom(readSettings(env).imap, env)!;
+    expect({ ...imap, url: imap.url.host }).toEqual({ url: 'imap.example', user: 'retours', password: 'p@ss', ca: undefined, folder: 'Retours SMTP', moveTo: 'Traites', timeoutMs: 900 });
+    const own = { ...env, RELAIS_IMAP_USER: 'boite', RELAIS_IMAP_PASSWORD: 'autre', RELAIS_IMAP_FOLDER: 'INBOX' };
+    expect(imapSettingsFrom(readSettings(own).imap, own)).toMatchObject({ user: 'boite', password: 'autre', folder: 'INBOX' });
+    expect(imapSettingsFrom(readSettings({}).imap, {})).toBeUndefined();
+    const noCa = { RELAIS_IMAP_URL: 'imaps://imap.example', RELAIS_IMAP_CA_FILE: '/nulle/part/ca.pem' };
+    expect(() => imapSettingsFrom(readSettings(noCa).imap, noCa)).toThrow(/RELAIS_IMAP_CA_FILE : fichier introuvable/);
+  });
+
+  it('gives the social networks their addresses, versions and timeouts from the settings, their tokens from the environment', async () => {
+    const { readEnvironment } = await import('../src/settings.js');
+    const { facebookPublisher, twitterPublisher } = await import('../src/delivery/social.js');
+    const fb = readEnvironment({ RELAIS_FACEBOOK_PAGE_ID: '42', RELAIS_FACEBOOK_PAGE_TOKEN: 't', RELAIS_FACEBOOK_API_URL: 'http://127.0.0.1:9/', RELAIS_FACEBOOK_GRAPH_VERSION: 'v22.0' });
+    expect(facebookPublisher(fb)?.description).toBe('Facebook, page 42 (http://127.0.0.1:9)');
+    expect(twitterPublisher(readEnvironment({}))).toBeUndefined();
+    expect(() => twitterPublisher(readEnvironment({ RELAIS_X_APP_KEY: 'k' }))).toThrow(/identifiants X incomplets : il manque RELAIS_X_APP_SECRET/);
+  });
 });

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { RelaisError } from '../errors.js';
 import { redact } from '../secrets.js';
+import type { Settings } from '../settings.js';
 import type { MailSource } from './files.js';
 
 /**
@@ -22,38 +23,30 @@ export interface ImapSettings {
   timeoutMs: number;
 }
 
-export const DEFAULT_IMAP_TIMEOUT_MS = 15_000;
-
-/** RELAIS_IMAP_URL and its companions (already validated at start by settings.ts); undefined without a URL. */
-export function imapSettingsFromEnv(env: NodeJS.ProcessEnv): ImapSettings | undefined {
-  const raw = env.RELAIS_IMAP_URL?.trim();
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RelaisError('RELAIS_IMAP_URL illisible : attendu imap://serveur:port ou imaps://serveur:port', { field: 'RELAIS_IMAP_URL' });
-  }
-  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') throw new RelaisError(`RELAIS_IMAP_URL : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (imap ou imaps attendu)`, { field: 'RELAIS_IMAP_URL' });
+/**
+ * The bounce mailbox from the settings read at start (settings.ts validated RELAIS_IMAP_URL and its
+ * companions) and the credentials from the environment snapshot; undefined without a URL.
+ */
+export function imapSettingsFrom(settings: Settings['imap'], env: Readonly<Record<string, string | undefined>>): ImapSettings | undefined {
+  const url = settings.url;
+  if (!url) return undefined;
   let ca: Buffer | undefined;
-  const caFile = env.RELAIS_IMAP_CA_FILE?.trim();
-  if (caFile) {
+  if (settings.caFile) {
     try {
-      ca = readFileSync(caFile);
+      ca = readFileSync(settings.caFile);
     } catch {
-      throw new RelaisError(`RELAIS_IMAP_CA_FILE : fichier introuvable ${caFile}`, { field: 'RELAIS_IMAP_CA_FILE' });
+      throw new RelaisError(`RELAIS_IMAP_CA_FILE : fichier introuvable ${settings.caFile}`, { field: 'RELAIS_IMAP_CA_FILE' });
     }
   }
   const path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
-  const timeout = env.RELAIS_IMAP_TIMEOUT_MS?.trim();
   return {
     url,
-    user: env.RELAIS_IMAP_USER?.trim() || (url.username ? decodeURIComponent(url.username) : undefined),
+    user: settings.user || (url.username ? decodeURIComponent(url.username) : undefined),
     password: env.RELAIS_IMAP_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined),
     ca,
-    folder: env.RELAIS_IMAP_FOLDER?.trim() || path || 'INBOX',
-    moveTo: env.RELAIS_IMAP_MOVE_TO?.trim() || undefined,
-    timeoutMs: timeout ? Number(timeout) : DEFAULT_IMAP_TIMEOUT_MS,
+    folder: settings.folder || path || 'INBOX',
+    moveTo: settings.moveTo,
+    timeoutMs: settings.timeoutMs,
   };
 }
 

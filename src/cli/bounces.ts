@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { fileSource, type MailSource } from '../bounces/files.js';
-import { imapSettingsFromEnv, imapSource } from '../bounces/imap.js';
+import { imapSettingsFrom, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { UsageError } from '../errors.js';
+import type { Settings } from '../settings.js';
 import { contextOf } from './context.js';
 import type { Output } from './output.js';
 import { progressReporter } from './progress.js';
@@ -15,12 +16,12 @@ import { plural } from './report.js';
  * folder of .eml files, one .eml file), records them in the journal, and lists what it could not
  * match. The town halls whose email bounced then go by post (`relais letters`).
  */
-export function bouncesSource(path: string | undefined, opts: { folder?: string; moveTo?: string }, env: NodeJS.ProcessEnv): Promise<MailSource> | MailSource {
+export function bouncesSource(path: string | undefined, opts: { folder?: string; moveTo?: string }, settings: Settings['imap'], env: Readonly<Record<string, string | undefined>>): Promise<MailSource> | MailSource {
   if (path !== undefined) {
     if (opts.folder || opts.moveTo) throw new UsageError('--folder et --move-to vont avec une boîte IMAP (RELAIS_IMAP_URL), pas avec un fichier');
     return fileSource(resolve(process.cwd(), path));
   }
-  const imap = imapSettingsFromEnv(env);
+  const imap = imapSettingsFrom(settings, env);
   if (!imap) throw new UsageError('aucune boîte de retours : donnez un fichier mbox, un dossier de fichiers .eml, ou RELAIS_IMAP_URL (imaps://serveur) pour lire la boîte par IMAP');
   return imapSource({ ...imap, ...(opts.folder ? { folder: opts.folder } : {}), ...(opts.moveTo ? { moveTo: opts.moveTo } : {}) });
 }
@@ -73,7 +74,7 @@ export function registerBounces(program: Command, fail: (code: number) => void):
     .action(async (path: string | undefined, opts: { folder?: string; moveTo?: string }, command: Command) => {
       const ctx = contextOf(command, fail);
       const campaign = await requireCampaign(ctx.campaignDir);
-      const source = await bouncesSource(path, opts, ctx.env);
+      const source = await bouncesSource(path, opts, ctx.settings.imap, ctx.env);
       const progress = progressReporter(ctx.out, 'Retours');
       const report = await readBouncesInto(campaign.dir, campaignKey(campaign), source, { onProgress: (n) => progress.update(n, n) }).finally(() => progress.stop());
       if (ctx.out.json) {

@@ -14,7 +14,7 @@ import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 import { askToSend } from './send.js';
 import { bouncesDocument, printBounces } from './bounces.js';
-import { imapSettingsFromEnv, imapSource } from '../bounces/imap.js';
+import { imapSettingsFrom, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
 import { publishDue, type RunResult } from '../delivery/schedule.js';
@@ -40,8 +40,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const { out } = ctx;
       const deps = opts.dep ?? [];
       const smtp = smtpSettingsFrom(ctx.settings.smtp, ctx.env);
-      const imap = imapSettingsFromEnv(ctx.env);
-      checkSocialSettings(ctx.env);
+      const imap = imapSettingsFrom(ctx.settings.imap, ctx.env);
+      checkSocialSettings({ settings: ctx.settings, variables: ctx.env });
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
       // With a bounce mailbox, reading it is one more step, right after the check: the town halls
       // whose email bounced must be in the print file written next.
@@ -96,7 +96,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(sent.byPost)} par courrier — ${sent.destination}`);
 
         step('Publications sur les réseaux');
-        const { journal, store, media, pubs } = openScheduler(ready.campaign, ctx.env);
+        const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });
         let published: RunResult;
         let queued: number;
         try {

@@ -90,7 +90,7 @@ export type ScheduleRun = RunResult & { ok: boolean; bilan: Tally };
 
 export async function runSchedule(ctx: Context, options: { watch: boolean; publishLate: boolean }): Promise<ScheduleRun> {
   const ready = await readyCampaign(ctx.campaignDir);
-  const { journal, store, media, pubs } = openScheduler(ready.campaign, ctx.env);
+  const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });
   const total = emptyRun();
   const interrupt = interruption();
   const { signal } = interrupt;

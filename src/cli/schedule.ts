@@ -31,7 +31,7 @@ function where(p: Post): string {
 /** Opens the campaign's post store for one command and always closes it. */
 async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign, media: MediaStore) => Promise<T> | T): Promise<T> {
   const campaign = await requireCampaign(ctx.campaignDir);
-  const { journal, store, media } = openScheduler(campaign, ctx.env);
+  const { journal, store, media } = openScheduler(campaign, { settings: ctx.settings, variables: ctx.env });
   try {
     return await use(store, campaign, media);
   } finally {

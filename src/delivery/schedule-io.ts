@@ -14,13 +14,13 @@ import { PostStore, type Network } from './posts-store.js';
 import { MediaStore, type PostMedium } from './media-store.js';
 import type { Medium } from '../media/declared.js';
 import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
-import { publishers, type Publisher } from './social.js';
+import { publishers, type Publisher, type SocialEnvironment } from './social.js';
 import { plural } from '../text/format.js';
 import { declaredMedia } from '../media/declared.js';
 import { parseDue } from './time.js';
 
 /** The campaign's post store and its publishers (outbox for networks without credentials). */
-export function openScheduler(campaign: Campaign, env: NodeJS.ProcessEnv): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
+export function openScheduler(campaign: Campaign, env: SocialEnvironment): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
   const journal = Journal.open(campaign.dir, campaignKey(campaign));
   const store = new PostStore(journal);
   const media = new MediaStore(journal);

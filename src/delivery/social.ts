@@ -6,6 +6,7 @@ import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
 import { redact } from '../secrets.js';
+import type { Environment } from '../settings.js';
 import { slug } from '../text/french.js';
 import { readyMedia } from './upload/common.js';
 import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.js';
@@ -47,15 +48,12 @@ export interface Publisher {
 }
 
 /**
- * 20 s per request by default: an API answers in a second or two, and three requests without an
- * answer stop a run (see OUTAGE_ATTEMPTS in schedule.ts), so a dead server holds it about a minute.
+ * What a publisher reads: the settings validated at start (API addresses, versions, timeouts) and,
+ * for its credentials only, the environment snapshot taken at the same moment (see settings.ts).
  */
-export function timeoutOf(env: Readonly<Record<string, string | undefined>>): number {
-  // Validated at start (settings.ts): a number of milliseconds when present.
-  return Number(env.RELAIS_HTTP_TIMEOUT_MS?.trim() || 20_000);
-}
+export type SocialEnvironment = Pick<Environment, 'settings' | 'variables'>;
 
-function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Record<string, string> | undefined {
+function required(env: Readonly<Record<string, string | undefined>>, network: string, names: string[]): Record<string, string> | undefined {
   const present = names.filter((n) => env[n]);
   if (present.length === 0) return undefined;
   const missing = names.filter((n) => !env[n]);
@@ -64,27 +62,18 @@ function required(env: NodeJS.ProcessEnv, network: string, names: string[]): Rec
 }
 
 /**
- * RELAIS_X_API_URL and its companions (a proxy, a test server): an http(s) address without
- * credentials, which would otherwise end up in descriptions and error messages.
+ * RELAIS_X_API_URL and its companions (a proxy, a test server), already read as http(s) addresses
+ * without credentials at start: the tokens travel with every request, so in clear only to this
+ * machine (a local test server).
  */
-function apiBase(env: NodeJS.ProcessEnv, name: string, fallback: string): string;
-function apiBase(env: NodeJS.ProcessEnv, name: string): string | undefined;
-function apiBase(env: NodeJS.ProcessEnv, name: string, fallback?: string): string | undefined {
-  const raw = env[name]?.trim() || fallback;
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RelaisError(`${name} illisible : une adresse http:// ou https:// est attendue`, { field: name });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RelaisError(`${name} : protocole « ${url.protocol.replace(/:$/, '')} » inconnu (http ou https attendu)`, { field: name });
-  if (url.username || url.password) throw new RelaisError(`${name} : l'adresse ne doit pas contenir d'identifiant ni de mot de passe (les jetons ont leurs propres variables)`, { field: name });
-  // The tokens travel with every request: in clear only to this machine (a local test server).
+function apiBase(url: URL | undefined, name: string, fallback: string): string;
+function apiBase(url: URL | undefined, name: string): string | undefined;
+function apiBase(url: URL | undefined, name: string, fallback?: string): string | undefined {
+  if (!url) return fallback;
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new RelaisError(`${name} : http:// enverrait les jetons en clair à ${url.hostname} ; utilisez https:// (http:// n'est accepté que vers cette machine : localhost, 127.0.0.1, ::1)`, { field: name });
   }
-  return raw.replace(/\/$/, '');
+  return url.href.replace(/\/$/, '');
 }
 
 function isLoopback(host: string): boolean {
@@ -137,10 +126,10 @@ export function outboxPublisher(network: Network, dir: string, root?: string, de
   };
 }
 
-export function twitterPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publisher | undefined {
-  const c = required(env, 'X', ['RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET']);
+export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publisher | undefined {
+  const c = required(env.variables, 'X', ['RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET']);
   if (!c) return undefined;
-  const base = apiBase(env, 'RELAIS_X_API_URL');
+  const base = apiBase(env.settings.apiUrls.x, 'RELAIS_X_API_URL');
   // twitter-api-v2 is loaded with the first post, not when relais starts.
   let client: Promise<TwitterApi> | undefined;
   const clientOf = () =>
@@ -165,7 +154,7 @@ export function twitterPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publ
     destination: 'twitter',
     async publish(post) {
       const { ApiResponseError, ApiRequestError } = await import('twitter-api-v2');
-      const ids = await withMedia(deps, post, 'twitter', 'twitter', env, async (ctx, media) => {
+      const ids = await withMedia(deps, post, 'twitter', 'twitter', env.settings, async (ctx, media) => {
         const creds = { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! };
         const out: string[] = [];
         for (const r of media) out.push(await uploadX(ctx, base ?? 'https://api.x.com', creds, r));
@@ -173,7 +162,7 @@ export function twitterPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publ
       });
       try {
         const body = ids?.length ? { text: post.text, media: { media_ids: ids } } : { text: post.text };
-        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', body, { timeout: timeoutOf(env) });
+        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', body, { timeout: env.settings.httpTimeoutMs });
         return { id: res.data.id, url: `https://x.com/i/web/status/${res.data.id}` };
       } catch (err) {
         if (err instanceof ApiResponseError) {
@@ -205,20 +194,20 @@ async function post(url: string, init: RequestInit, what: string, timeoutMs: num
 
 const FB_RATE = new Set([4, 17, 32, 613]);
 
-export function facebookPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publisher | undefined {
-  const c = required(env, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
+export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Publisher | undefined {
+  const c = required(env.variables, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
   if (!c) return undefined;
-  const base = apiBase(env, 'RELAIS_FACEBOOK_API_URL', 'https://graph.facebook.com');
-  const version = env.RELAIS_FACEBOOK_GRAPH_VERSION ?? 'v21.0';
+  const base = apiBase(env.settings.apiUrls.facebook, 'RELAIS_FACEBOOK_API_URL', 'https://graph.facebook.com');
+  const version = env.settings.versions.facebook;
   return {
     network: 'facebook',
     description: `Facebook, page ${c.RELAIS_FACEBOOK_PAGE_ID} (${base})`,
     outbox: false,
     destination: `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`,
     async publish(p) {
-      const target = { base, videoBase: env.RELAIS_FACEBOOK_API_URL?.trim() ? base : 'https://graph-video.facebook.com', version, page: c.RELAIS_FACEBOOK_PAGE_ID!, token: c.RELAIS_FACEBOOK_PAGE_TOKEN! };
+      const target = { base, videoBase: env.settings.apiUrls.facebook ? base : 'https://graph-video.facebook.com', version, page: c.RELAIS_FACEBOOK_PAGE_ID!, token: c.RELAIS_FACEBOOK_PAGE_TOKEN! };
       // A video is its own post: finishing its upload publishes it with the text as description.
-      const video = await withMedia(deps, p, 'facebook', `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`, env, async (ctx, media) => {
+      const video = await withMedia(deps, p, 'facebook', `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`, env.settings, async (ctx, media) => {
         const v = media.find((r) => r.probe.kind === 'video');
         if (!v) {
           const photos = await Promise.all(media.map((r) => uploadFacebookPhoto(ctx, target, r)));
@@ -231,7 +220,7 @@ export function facebookPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
       if (video?.video) return { id: video.video, url: `https://www.facebook.com/${video.video}` };
       const body = new URLSearchParams({ message: p.text, access_token: c.RELAIS_FACEBOOK_PAGE_TOKEN! });
       for (const [i, id] of (video?.photos ?? []).entries()) body.append(`attached_media[${i}]`, JSON.stringify({ media_fbid: id }));
-      const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook', timeoutOf(env));
+      const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook', env.settings.httpTimeoutMs);
       const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
       if (res.ok && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
       const code = data.error?.code;
@@ -248,11 +237,11 @@ export function facebookPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
   };
 }
 
-export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Publisher | undefined {
-  const c = required(env, 'LinkedIn', ['RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION']);
+export function linkedinPublisher(env: SocialEnvironment, deps?: MediaDeps): Publisher | undefined {
+  const c = required(env.variables, 'LinkedIn', ['RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION']);
   if (!c) return undefined;
-  const base = apiBase(env, 'RELAIS_LINKEDIN_API_URL', 'https://api.linkedin.com');
-  const version = env.RELAIS_LINKEDIN_VERSION ?? '202501';
+  const base = apiBase(env.settings.apiUrls.linkedin, 'RELAIS_LINKEDIN_API_URL', 'https://api.linkedin.com');
+  const version = env.settings.versions.linkedin;
   const org = c.RELAIS_LINKEDIN_ORGANIZATION!.replace(/^urn:li:organization:/, '');
   return {
     network: 'linkedin',
@@ -260,8 +249,8 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
     outbox: false,
     destination: `linkedin:urn:li:organization:${org}`,
     async publish(p) {
-      const target = { base, rewrite: Boolean(env.RELAIS_LINKEDIN_API_URL?.trim()), token: c.RELAIS_LINKEDIN_TOKEN!, version, owner: `urn:li:organization:${org}` };
-      const content = await withMedia(deps, p, 'linkedin', `linkedin:urn:li:organization:${org}`, env, async (ctx, media) => {
+      const target = { base, rewrite: Boolean(env.settings.apiUrls.linkedin), token: c.RELAIS_LINKEDIN_TOKEN!, version, owner: `urn:li:organization:${org}` };
+      const content = await withMedia(deps, p, 'linkedin', `linkedin:urn:li:organization:${org}`, env.settings, async (ctx, media) => {
         const items = [];
         for (const r of media) items.push({ urn: await uploadLinkedIn(ctx, target, r), r });
         return linkedInContent(items);
@@ -283,7 +272,7 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
           body: JSON.stringify(body),
         },
         'LinkedIn',
-        timeoutOf(env),
+        env.settings.httpTimeoutMs,
       );
       if (res.status === 201) {
         const id = res.headers.get('x-restli-id') ?? '';
@@ -303,7 +292,7 @@ export function linkedinPublisher(env: NodeJS.ProcessEnv, deps?: MediaDeps): Pub
 
 export type { MediaDeps };
 
-export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: string, deps?: MediaDeps): Record<Network, Publisher> {
+export function publishers(env: SocialEnvironment, outboxDir: string, root?: string, deps?: MediaDeps): Record<Network, Publisher> {
   return {
     twitter: twitterPublisher(env, deps) ?? outboxPublisher('twitter', outboxDir, root, deps),
     facebook: facebookPublisher(env, deps) ?? outboxPublisher('facebook', outboxDir, root, deps),
@@ -315,7 +304,7 @@ export function publishers(env: NodeJS.ProcessEnv, outboxDir: string, root?: str
  * The accounts' settings, checked before a long run starts: `relais run` must not send its
  * emails and then stop on an unreadable RELAIS_LINKEDIN_API_URL.
  */
-export function checkSocialSettings(env: NodeJS.ProcessEnv): void {
+export function checkSocialSettings(env: SocialEnvironment): void {
   twitterPublisher(env);
   facebookPublisher(env);
   linkedinPublisher(env);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { MediaStore } from '../media-store.js';
 import type { Network, Post, PostStore } from '../posts-store.js';
 import { readyMedia, type Ready, type UploadContext } from './common.js';
-import { timeoutOf } from '../social.js';
+import type { Settings } from '../../settings.js';
 
 /**
  * A post's media, uploaded before the post itself: the post is marked `uploading` meanwhile (an
@@ -16,7 +16,7 @@ export async function withMedia<T>(
   post: Post,
   network: Network,
   destination: string,
-  env: Readonly<Record<string, string | undefined>>,
+  settings: Pick<Settings, 'retryMs' | 'mediaPollMs' | 'httpTimeoutMs'>,
   upload: (ctx: UploadContext, media: Ready[]) => Promise<T>,
   options: { keepUploading?: boolean } = {},
 ): Promise<T | undefined> {
@@ -28,10 +28,10 @@ export async function withMedia<T>(
     network,
     destination,
     store: deps.media,
-    retryMs: env.RELAIS_RETRY_MS ? Number(env.RELAIS_RETRY_MS) : 2000,
-    pollMs: env.RELAIS_MEDIA_POLL_MS ? Number(env.RELAIS_MEDIA_POLL_MS) : 5000,
+    retryMs: settings.retryMs,
+    pollMs: settings.mediaPollMs,
     maxPolls: 120,
-    timeoutMs: timeoutOf(env),
+    timeoutMs: settings.httpTimeoutMs,
     now: () => new Date(),
   };
   const result = await upload(ctx, ready);

@@ -80,8 +80,31 @@ describe('nodemailer adapter (nodemailer/lib internals)', () => {
   });
 });
 
+describe('twitter-api-v2 adapter (the cause of a request error)', () => {
+  it('finds the network error beneath a failed request, which the public getter does not give', async () => {
+    const { createServer } = await import('node:net');
+    const { ApiRequestError, TwitterApi } = await import('twitter-api-v2');
+    const { requestCause } = await import('../src/delivery/twitter-errors.js');
+    // A port that was just free: the connection is refused at once, before any byte leaves.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const client = new TwitterApi({ appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' }, {
+      plugins: [{ onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace(/^https:\/\/api\.(twitter|x)\.com/, `https://127.0.0.1:${port}`)) }],
+    });
+    const err = await client.v2.post('tweets', { text: 'x' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiRequestError);
+    // What relais works around: the pinned version's getter gives nothing.
+    expect((err as InstanceType<typeof ApiRequestError>).requestError).toBeUndefined();
+    expect((requestCause(err as InstanceType<typeof ApiRequestError>) as Error & { code?: string }).code).toBe('ECONNREFUSED');
+  });
+});
+
 describe('the adapters are the only doors', () => {
-  it('no other source file imports nodemailer/lib/* or reads zod internals', async () => {
+  it('no other source file imports nodemailer/lib/*, reads zod internals or twitter-api-v2 internals', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join, relative } = await import('node:path');
     const root = join(import.meta.dirname, '..', 'src');
@@ -89,6 +112,7 @@ describe('the adapters are the only doors', () => {
     const users = (pattern: RegExp) => files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f).split('\\').join('/'));
     expect(users(/['"]nodemailer\/lib\//)).toEqual(['delivery/mime.ts']);
     expect(users(/\._zod\b/)).toEqual(['campaign/zod-shape.ts']);
+    expect(users(/\._options\b/)).toEqual(['delivery/twitter-errors.ts']);
   });
 
   it('only the journal opens the database; the posts and media go through its interface', async () => {

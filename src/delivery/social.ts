@@ -13,6 +13,7 @@ import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.j
 import { publishFacebookVideo, uploadFacebookPhoto } from './upload/facebook.js';
 import { linkedInContent, uploadLinkedIn } from './upload/linkedin.js';
 import { uploadX } from './upload/x.js';
+import { requestCause } from './twitter-errors.js';
 import type { Network, Post } from './posts-store.js';
 
 /**
@@ -176,8 +177,7 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
           if (err.code >= 500) throw new PublishError(`X : erreur du service (${err.code})`, 'transient');
           throw new PublishError(`X refuse le message (${err.code}) : ${detail}`, 'content');
         }
-        // twitter-api-v2 1.29 keeps the cause under `error` while its getter reads `requestError`.
-        if (err instanceof ApiRequestError) throw networkError(err.requestError ?? (err as unknown as { _options?: { error?: Error } })._options?.error, 'X');
+        if (err instanceof ApiRequestError) throw networkError(requestCause(err), 'X');
         throw networkError(err, 'X');
       }
     },

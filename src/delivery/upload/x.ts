@@ -20,14 +20,18 @@ const MIN_SEGMENT = 64 * 1024;
 
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** OAuth 1.0a (HMAC-SHA1): JSON and multipart bodies are not part of the signature, the query is. */
-export function oauthHeader(method: string, url: string, c: XCredentials): string {
+/**
+ * OAuth 1.0a (HMAC-SHA1, RFC 5849): JSON and multipart bodies are not part of the signature, the
+ * query is. A dozen lines rather than twitter-api-v2's signer, which the package does not export;
+ * tests/social-oauth.test.ts checks them against the published examples. `fixed` is for those tests.
+ */
+export function oauthHeader(method: string, url: string, c: XCredentials, fixed?: { nonce: string; timestamp: number }): string {
   const u = new URL(url);
   const oauth: Record<string, string> = {
     oauth_consumer_key: c.appKey,
-    oauth_nonce: randomBytes(16).toString('hex'),
+    oauth_nonce: fixed?.nonce ?? randomBytes(16).toString('hex'),
     oauth_signature_method: 'HMAC-SHA1',
-    oauth_timestamp: String(Math.floor(Date.now() / 1000)),
+    oauth_timestamp: String(fixed?.timestamp ?? Math.floor(Date.now() / 1000)),
     oauth_token: c.accessToken,
     oauth_version: '1.0',
   };

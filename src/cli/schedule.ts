@@ -151,12 +151,12 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
 
   schedule
     .command('import')
-    .description('importe des publications depuis un CSV (id, canal, date, texte, statut)')
+    .description('importe des publications depuis un CSV (id, canal, date, texte, statut, et media_1, texte_alternatif_1… pour leurs médias)')
     .argument('<fichier>', 'fichier CSV')
     .action(async (file: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      await withStore(ctx, async (store) => {
-        const r = await importPostsDetailed(store, resolve(process.cwd(), file), file, new Date());
+      await withStore(ctx, async (store, campaign, media) => {
+        const r = await importPostsDetailed(store, resolve(process.cwd(), file), file, new Date(), { campaign, store: media });
         if (ctx.out.json) return ctx.out.document({ lues: r.read, importees: r.imported, ecartees: r.setAside });
         ctx.out.line(`${frenchNumber(r.read)} ${plural(r.read, 'ligne lue', 'lignes lues')} : ${frenchNumber(r.imported)} ${plural(r.imported, 'publication importée', 'publications importées')}, ${frenchNumber(r.setAside.length)} ${plural(r.setAside.length, 'écartée', 'écartées')}.`);
         for (const a of r.setAside) ctx.out.line(`  ${file}:${a.line}: ${a.reason}`);
@@ -165,14 +165,14 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
 
   schedule
     .command('export')
-    .description('exporte les publications en CSV')
+    .description('exporte les publications en CSV, avec leurs médias')
     .argument('<fichier>', 'fichier CSV à écrire')
     .action(async (file: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
-      await withStore(ctx, async (store, campaign) => {
+      await withStore(ctx, async (store, campaign, media) => {
         const target = resolve(process.cwd(), file);
         checkExportTarget(campaign, target, file);
-        await writeFileAtomic(target, exportPosts(store));
+        await writeFileAtomic(target, exportPosts(store, { campaign, store: media }));
         const count = store.list().length;
         if (ctx.out.json) return ctx.out.document({ fichier: file, publications: count });
         ctx.out.line(`${frenchNumber(count)} ${plural(count, 'publication exportée', 'publications exportées')} dans ${file}`);

@@ -16,7 +16,7 @@ import type { Medium } from '../media/declared.js';
 import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
 import { publishers, type Publisher, type SocialEnvironment } from './social.js';
 import { plural } from '../text/format.js';
-import { declaredMedia } from '../media/declared.js';
+import { declaredMedia, exportedMediumName, importedMedia, type MediumCell } from '../media/declared.js';
 import { parseDue } from './time.js';
 
 /** The campaign's post store and its publishers (outbox for networks without credentials). */
@@ -100,14 +100,17 @@ export interface ImportReport {
  * statut), then all added in one transaction, or none. Rows whose statut says the post is done or
  * closed (an export of another campaign) are set aside, each named in the report.
  */
-export async function importPostsDetailed(store: PostStore, path: string, shown: string, now: Date): Promise<ImportReport> {
+export async function importPostsDetailed(store: PostStore, path: string, shown: string, now: Date, media?: CampaignMedia): Promise<ImportReport> {
   const table = await openTable(path, { displayName: shown });
   const names = table.header.map((h) => h.trim().toLowerCase());
   const col = (n: string) => names.indexOf(n);
   const missing = ['canal', 'date', 'texte'].filter((n) => col(n) < 0);
   if (missing.length) throw new RelaisError(`${plural(missing.length, 'colonne manquante', 'colonnes manquantes')} : ${missing.join(', ')} (attendu : id, canal, date, texte, statut)`, { file: shown, line: table.headerLine });
+  const mediaColumns = mediaColumnsOf(names);
+  // Probed once, and only for an import that names media.
+  let declared: Map<string, Medium> | undefined;
   const errors: Problem[] = [];
-  const rows: Array<{ channel: Network; text: string; at: string; line: number }> = [];
+  const rows: Array<{ channel: Network; text: string; at: string; line: number; media: Medium[] }> = [];
   const setAside: ImportReport['setAside'] = [];
   let read = 0;
   for await (const row of table.rows) {
@@ -129,7 +132,23 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
       const text = restoreCell(get('texte'));
       validatePostText(channel, text);
       parseDue(get('date'), DEFAULT_TZ, now);
-      rows.push({ channel, text, at: get('date'), line: row.line });
+      const cells: MediumCell[] = [];
+      for (const c of mediaColumns) {
+        const value = c.media >= 0 ? (row.values[c.media] ?? '').trim() : '';
+        const alt = c.alt >= 0 ? (row.values[c.alt] ?? '').trim() : '';
+        if (!value && alt) throw new RelaisError(`texte_alternatif_${c.n} : un texte alternatif sans média (la colonne media_${c.n} est vide)`, { field: `texte_alternatif_${c.n}` });
+        if (value) cells.push({ column: `media_${c.n}`, value, alt: alt ? restoreCell(alt) : undefined });
+      }
+      let carried: Medium[] = [];
+      if (cells.length) {
+        if (!media) throw new RelaisError('cette importation ne sait pas lire les médias', { field: cells[0]!.column });
+        declared ??= await declaredMedia(media.campaign);
+        const checked = await importedMedia(media.campaign, cells, channel, declared);
+        for (const p of checked.problems) errors.push({ severity: 'error', kind: 'import', scope: 'row', file: shown, line: row.line, field: p.field, message: `${p.field} : ${p.message}` });
+        if (checked.problems.length) continue;
+        carried = checked.media;
+      }
+      rows.push({ channel, text, at: get('date'), line: row.line, media: carried });
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       errors.push({ severity: 'error', kind: 'import', scope: 'row', file: shown, line: row.line, message: err.message });
@@ -139,7 +158,10 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
     throw new RelaisError(`${errors.length} ${plural(errors.length, 'ligne invalide', 'lignes invalides')} : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
   }
   store.transaction(() => {
-    for (const r of rows) planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });
+    for (const r of rows) {
+      const planned = planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });
+      if (planned && r.media.length) media!.store.attach(planned.post.id, mediaRows(r.media));
+    }
   });
   return { read, imported: rows.length, setAside };
 }
@@ -179,6 +201,44 @@ export function checkExportTarget(campaign: Campaign, target: string, shown: str
   if (existsSync(target) && statSync(target).isDirectory()) throw new RelaisError(`${shown} est un dossier : donnez le nom du fichier CSV à écrire`, { file: shown });
 }
 
-export function exportPosts(store: PostStore): string {
-  return toCsv(['id', 'canal', 'date', 'texte', 'statut'], store.list().map((p) => [p.id, p.channel, p.due_utc, p.text, p.status]));
+/** The campaign and its media store, for an import or an export that carries the posts' media. */
+export interface CampaignMedia {
+  campaign: Campaign;
+  store: MediaStore;
+}
+
+/** media_1 / texte_alternatif_1, media_2 … (or a lone « media » / « texte_alternatif »), in order. */
+function mediaColumnsOf(names: string[]): Array<{ n: number; media: number; alt: number }> {
+  const found = new Map<number, { n: number; media: number; alt: number }>();
+  names.forEach((name, i) => {
+    const m = /^(media|texte_alternatif)(?:_?(\d{1,2}))?$/.exec(name.replace(/[\s-]+/g, '_').replace(/^médias?/, 'media'));
+    if (!m) return;
+    const n = Number(m[2] ?? 1);
+    const c = found.get(n) ?? { n, media: -1, alt: -1 };
+    if (m[1] === 'media') c.media = i;
+    else c.alt = i;
+    found.set(n, c);
+  });
+  return [...found.values()].sort((a, b) => a.n - b.n);
+}
+
+/**
+ * The posts as a CSV that `schedule import` reads back: with their media (a name declared under
+ * `medias:`, or a file of the campaign) and each one's alt text, one column pair per medium.
+ */
+export function exportPosts(store: PostStore, media?: CampaignMedia): string {
+  const posts = store.list();
+  const carried = new Map(posts.map((p) => [p.id, media?.store.of(p.id) ?? []]));
+  const most = Math.max(0, ...[...carried.values()].map((m) => m.length));
+  const header = ['id', 'canal', 'date', 'texte', 'statut'];
+  for (let n = 1; n <= most; n++) header.push(`media_${n}`, `texte_alternatif_${n}`);
+  return toCsv(
+    header,
+    posts.map((p) => {
+      const cells: Array<string | number> = [p.id, p.channel, p.due_utc, p.text, p.status];
+      const own = carried.get(p.id)!;
+      for (let n = 0; n < most; n++) cells.push(own[n] ? exportedMediumName(media!.campaign, own[n]!) : '', own[n]?.alt ?? '');
+      return cells;
+    }),
+  );
 }

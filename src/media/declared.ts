@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, relative, isAbsolute } from 'node:path';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, CAMPAIGN_FILE } from '../campaign/load.js';
@@ -72,6 +73,55 @@ export async function declaredMedia(campaign: Campaign, problems?: ProblemList):
     }
   }
   return found;
+}
+
+/** A medium named in a cell of an imported row (`schedule import`), with its alt text if given. */
+export interface MediumCell {
+  /** The column, to name it in a problem (media_1, …). */
+  column: string;
+  /** A name declared under `medias:`, or a file path relative to the campaign. */
+  value: string;
+  alt: string | undefined;
+}
+
+/**
+ * The media of an imported row, checked as `schedule add --media` checks them: each cell names a
+ * medium declared under `medias:` (its alt text by default) or a file of the campaign. Every
+ * problem is returned with its column, so that an import names them all before adding nothing.
+ */
+export async function importedMedia(campaign: Pick<Campaign, 'dir'>, cells: MediumCell[], network: MediaNetwork, declared: Map<string, Medium>): Promise<{ media: Medium[]; problems: Array<{ field: string; message: string }> }> {
+  const media: Medium[] = [];
+  const problems: Array<{ field: string; message: string }> = [];
+  for (const cell of cells) {
+    let m: Medium;
+    const known = declared.get(cell.value);
+    if (known) m = { ...known, alt: cell.alt ?? known.alt };
+    else {
+      const path = campaignPath(campaign, cell.value);
+      try {
+        m = { name: basename(cell.value), path, shown: shownPath(campaign, path), alt: cell.alt, title: undefined, probe: await probeFile(path, cell.value) };
+      } catch (err) {
+        if (!(err instanceof RelaisError)) throw err;
+        const names = [...declared.keys()];
+        const unknown = !existsSync(path) ? ` ; ce n'est pas non plus un média déclaré sous medias: (${names.length ? `déclarés : ${names.join(', ')}` : 'aucun'})` : '';
+        problems.push({ field: cell.column, message: `${err.message}${unknown}` });
+        continue;
+      }
+    }
+    const alt = altProblem(m, m.probe);
+    if (alt) problems.push({ field: cell.column, message: alt.replace('(texte_alternatif, ou --alt)', `(colonne ${cell.column.replace(/^media/, 'texte_alternatif')})`) });
+    for (const why of mediumProblems(m.probe, network)) problems.push({ field: cell.column, message: `${m.shown} refusé par ${LIMITS[network].label} : ${why}` });
+    media.push(m);
+  }
+  for (const why of setProblems(media.map((m) => m.probe), network)) problems.push({ field: cells[0]?.column ?? 'media_1', message: why });
+  return { media, problems };
+}
+
+/** How an export names a medium: its name under `medias:` when it is that file, else its path. */
+export function exportedMediumName(campaign: Campaign, medium: { name: string; path: string }): string {
+  const declared = campaign.config.medias?.[medium.name];
+  if (declared && campaignPath(campaign, declared.fichier) === medium.path) return medium.name;
+  return shownPath(campaign, medium.path);
 }
 
 /** A publication of campagne.yaml, as people find it: its number, its network, its date. */

@@ -39,7 +39,11 @@ describe('French numbers', () => {
     expect(roundDown(2154, 100)).toBe(2100);
     expect(roundDown(2199, 100)).toBe(2100);
     expect(roundDown(2100, 100)).toBe(2100);
-    expect(roundDown(99, 100)).toBe(0);
+    // Below one step the value itself is kept: 57 volunteers are not « pas moins de 0 ».
+    expect(roundDown(99, 100)).toBe(99);
+    expect(roundDown(57, 100)).toBe(57);
+    expect(roundDown(0, 100)).toBe(0);
+    expect(roundDown(100, 100)).toBe(100);
     expect(roundDown(2154, 50)).toBe(2150);
     expect(() => roundDown(5, 0)).toThrow();
   });

@@ -60,6 +60,9 @@ export function roundDown(value: unknown, step: unknown = 100): number {
   const s = Number(step);
   if (!Number.isFinite(n)) throw new FormatError(`nombre attendu, reçu « ${String(value)} »`);
   if (!Number.isFinite(s) || s <= 0) throw new FormatError(`pas d'arrondi invalide « ${String(step)} »`);
+  // « pas moins de 0 volontaires » for 57 would be untrue in spirit: below one step, the value
+  // itself (already a lower bound) is kept.
+  if (n > 0 && n < s) return n;
   return Math.floor(n / s) * s;
 }
 

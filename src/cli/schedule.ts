@@ -157,9 +157,10 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       const ctx = contextOf(command, fail);
       await withStore(ctx, async (store, campaign, media) => {
         const r = await importPostsDetailed(store, resolve(process.cwd(), file), file, new Date(), { campaign, store: media });
-        if (ctx.out.json) return ctx.out.document({ lues: r.read, importees: r.imported, ecartees: r.setAside });
+        if (ctx.out.json) return ctx.out.document({ lues: r.read, importees: r.imported, ecartees: r.setAside, avertissements: r.warnings });
         ctx.out.line(`${frenchNumber(r.read)} ${plural(r.read, 'ligne lue', 'lignes lues')} : ${frenchNumber(r.imported)} ${plural(r.imported, 'publication importée', 'publications importées')}, ${frenchNumber(r.setAside.length)} ${plural(r.setAside.length, 'écartée', 'écartées')}.`);
         for (const a of r.setAside) ctx.out.line(`  ${file}:${a.line}: ${a.reason}`);
+        for (const w of r.warnings) ctx.out.line(ctx.out.colors.yellow(`! ${file}:${w.line}: ${w.message}`));
       });
     });
 

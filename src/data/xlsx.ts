@@ -11,7 +11,13 @@ function cellText(value: unknown): string {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   // A number beyond any calendar in a cell formatted as a date: exceljs gives an invalid Date.
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  // exceljs gives the sheet's wall-clock date and time as UTC: a time of day is kept (a post's
+  // hour, a sign-up's), a plain date stays a date.
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    const iso = value.toISOString();
+    return iso.slice(11, 19) === '00:00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, iso.slice(17, 19) === '00' ? 16 : 19)}`;
+  }
   if (typeof value === 'object') {
     const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();

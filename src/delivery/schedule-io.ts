@@ -93,7 +93,11 @@ export interface ImportReport {
   read: number;
   imported: number;
   setAside: Array<{ line: number; reason: string }>;
+  /** The same text on the same network within 7 days of another post, as `schedule add` says it. */
+  warnings: Array<{ line: number; message: string }>;
 }
+
+const STATUS_WORDS: Record<string, string> = { queued: 'prévue', publishing: 'en cours de publication', published: 'déjà publiée', failed: 'refusée par le réseau', unconfirmed: 'non confirmée' };
 
 /**
  * Import: every row checked first (all problems reported by line: an unknown channel, date or
@@ -112,6 +116,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   const errors: Problem[] = [];
   const rows: Array<{ channel: Network; text: string; at: string; line: number; media: Medium[] }> = [];
   const setAside: ImportReport['setAside'] = [];
+  const inFile = new Map<string, number>();
   let read = 0;
   for await (const row of table.rows) {
     read++;
@@ -131,7 +136,22 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
       const channel = networkOf(get('canal'));
       const text = restoreCell(get('texte'));
       validatePostText(channel, text);
-      parseDue(get('date'), DEFAULT_TZ, now);
+      const due = parseDue(get('date'), DEFAULT_TZ, now);
+      // An export imported back (into its own campaign, or twice) queues nothing twice: the same
+      // post — network, instant and text — already in the calendar, or earlier in the file, is
+      // set aside and named.
+      const same = store.near(channel, text, due.utc, 0)[0];
+      if (same) {
+        setAside.push({ line: row.line, reason: `déjà au calendrier : publication n° ${same.id} (${STATUS_WORDS[same.status] ?? same.status}), même réseau, même heure, même texte ; pas importée` });
+        continue;
+      }
+      const key = `${channel}\u0000${due.utc.toISOString()}\u0000${text}`;
+      const earlier = inFile.get(key);
+      if (earlier !== undefined) {
+        setAside.push({ line: row.line, reason: `même publication qu'à la ligne ${earlier} (même réseau, même heure, même texte) ; pas importée deux fois` });
+        continue;
+      }
+      inFile.set(key, row.line);
       const cells: MediumCell[] = [];
       for (const c of mediaColumns) {
         const value = c.media >= 0 ? (row.values[c.media] ?? '').trim() : '';
@@ -157,13 +177,15 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   if (errors.length) {
     throw new RelaisError(`${errors.length} ${plural(errors.length, 'ligne invalide', 'lignes invalides')} : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
   }
+  const warnings: ImportReport['warnings'] = [];
   store.transaction(() => {
     for (const r of rows) {
       const planned = planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });
+      for (const message of planned?.warnings ?? []) warnings.push({ line: r.line, message });
       if (planned && r.media.length) media!.store.attach(planned.post.id, mediaRows(r.media));
     }
   });
-  return { read, imported: rows.length, setAside };
+  return { read, imported: rows.length, setAside, warnings };
 }
 
 /** The number of posts imported (see importPostsDetailed). */

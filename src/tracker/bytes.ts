@@ -45,19 +45,57 @@ export function trimEnd(buf: Uint8Array, start: number, end: number): number {
 const digit = (b: number | undefined) => b !== undefined && b >= 48 && b <= 57;
 
 /**
+ * Whether the characters from i to end (their codes read by `at`: bytes or a string's) are a time
+ * of day as exports write it after a date: `10:05`, `9h05`, `10h`, `10:05:59`, `10:05:59.123`,
+ * with `Z`, `+02:00` or `+0200` after. 25:00 or 23:99 are not: a row that carries one has a
+ * broken date, and is rejected rather than counted on that day. One rule for both readers.
+ */
+export function isTimeOfDay(at: (i: number) => number, i: number, end: number): boolean {
+  const two = (k: number) => (at(k) - 48) * 10 + at(k + 1) - 48;
+  if (i >= end || !digit(at(i))) return false;
+  let hour = at(i) - 48;
+  i++;
+  if (i < end && digit(at(i))) hour = hour * 10 + at(i++) - 48;
+  if (hour > 23 || i >= end) return false;
+  const sep = at(i++);
+  if (sep === 104 || sep === 72) {
+    // 10h or 10h05
+    if (i === end) return true;
+    if (!(i + 1 < end && digit(at(i)) && digit(at(i + 1)) && two(i) < 60)) return false;
+    i += 2;
+  } else if (sep === 58) {
+    if (!(i + 1 < end && digit(at(i)) && digit(at(i + 1)) && two(i) < 60)) return false;
+    i += 2;
+    if (i < end && at(i) === 58) {
+      if (!(i + 2 < end && digit(at(i + 1)) && digit(at(i + 2)) && two(i + 1) < 60)) return false;
+      i += 3;
+      if (i < end && (at(i) === 46 || at(i) === 44)) {
+        i++;
+        const from = i;
+        while (i < end && digit(at(i))) i++;
+        if (i === from) return false;
+      }
+    }
+  } else return false;
+  if (i === end) return true;
+  if (at(i) === 90) return i + 1 === end; // Z
+  if (at(i) !== 43 && at(i) !== 45) return false; // + or -
+  i++;
+  if (!(i + 1 < end && digit(at(i)) && digit(at(i + 1)) && two(i) < 24)) return false;
+  i += 2;
+  if (i < end && at(i) === 58) i++;
+  return i + 2 === end && digit(at(i)) && digit(at(i + 1)) && two(i) < 60;
+}
+
+/**
  * "2020-03-26" or "2020-03-26 10:00" / "2020-03-26T10:00…": the date as the number 20200326;
- * -1 for any other form (the caller then reads it as text).
+ * -1 for any other form, a time of day that cannot be included (the caller then reads it as text).
  */
 export function isoDateKey(buf: Uint8Array, start: number, end: number): number {
   if (end - start < 10) return -1;
   const p = start;
   if (!(digit(buf[p]) && digit(buf[p + 1]) && digit(buf[p + 2]) && digit(buf[p + 3]) && buf[p + 4] === 45 && digit(buf[p + 5]) && digit(buf[p + 6]) && buf[p + 7] === 45 && digit(buf[p + 8]) && digit(buf[p + 9]))) return -1;
-  if (end - start > 10 && buf[p + 10] !== 32 && buf[p + 10] !== 84) return -1;
-  // What follows the day may be anything but a line break (the text path's rule).
-  for (let i = p + 11; i < end; i++) {
-    const b = buf[i];
-    if (b === 10 || b === 13 || (b === 0xe2 && buf[i + 1] === 0x80 && (buf[i + 2] === 0xa8 || buf[i + 2] === 0xa9))) return -1;
-  }
+  if (end - start > 10 && ((buf[p + 10] !== 32 && buf[p + 10] !== 84) || !isTimeOfDay((i) => buf[i]!, p + 11, end))) return -1;
   const n = (i: number) => buf[p + i]! - 48;
   return (n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)) * 10000 + (n(5) * 10 + n(6)) * 100 + n(8) * 10 + n(9);
 }

@@ -92,6 +92,8 @@ export async function openFastTable(path: string, file: string): Promise<FastTab
     await handle.close();
   }
   if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
+  // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
+  if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file);
   const encoding = sniffEncoding(sample.subarray(0, bytesRead));
   const head = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength, bytesRead));
   if (head.includes('\0')) {
@@ -103,6 +105,35 @@ export async function openFastTable(path: string, file: string): Promise<FastTab
   const header = splitRecord(firstLine, delimiter).map((h) => h.trim());
   const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow).run(path, encoding.decoder, encoding.bomLength);
   return { header, delimiter, encoding: encoding.label, scan };
+}
+
+/**
+ * A workbook's first sheet, read whole (see data/xlsx.ts), handed over row by row in the same view
+ * as a CSV's: the cells' text side by side in one buffer. Line numbers are the sheet's own.
+ */
+async function openWorkbook(path: string, file: string): Promise<FastTable> {
+  const { readXlsx } = await import('../data/xlsx.js');
+  const table = await readXlsx(path, file);
+  const view: RowView = { line: 0, count: 0, buf: Buffer.alloc(0), starts: new Int32Array(64), ends: new Int32Array(64) };
+  const scan = async (onRow: (row: RowView) => void): Promise<void> => {
+    for await (const row of table.rows) {
+      const cells = row.values.map((v) => Buffer.from(v, 'utf8'));
+      if (cells.length > view.starts.length) {
+        view.starts = new Int32Array(cells.length);
+        view.ends = new Int32Array(cells.length);
+      }
+      let at = 0;
+      cells.forEach((c, i) => {
+        view.starts[i] = at;
+        view.ends[i] = at += c.length;
+      });
+      view.buf = Buffer.concat(cells, at);
+      view.count = cells.length;
+      view.line = row.line;
+      onRow(view);
+    }
+  };
+  return { header: table.header.map((h) => h.trim()), delimiter: ';', encoding: 'classeur Excel (.xlsx)', scan };
 }
 
 /** Just past the last complete line end (LF, CRLF or a CR not at the very end) before `have`. */

@@ -9,7 +9,7 @@ import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
-import { isoDateKey, trimEnd, trimStart } from './bytes.js';
+import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
 import { ByteInterner } from './interner.js';
 
 /**
@@ -48,17 +48,22 @@ export interface SignupResult {
   fichiers: FileAccount[];
 }
 
-/** "2020-03-26", "2020-03-26T10:00", "26/03/2020", "26/03/2020 10:00": the day, or undefined. */
+/**
+ * "2020-03-26", "2020-03-26T10:00", "26/03/2020", "26/03/2020 10:00": the day, or undefined — also
+ * for a time of day that does not exist (25:00, 23:99): the row's date is broken, not its day.
+ */
 export function parseDay(text: string): number | undefined {
   const t = text.trim();
   let y: number, m: number, d: number;
-  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(t);
+  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](.*))?$/s.exec(t);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   else {
-    match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: .*)?$/.exec(t);
+    match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: +(.*))?$/s.exec(t);
     if (!match) return undefined;
     [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
   }
+  const time = match[4];
+  if (time !== undefined && !isTimeOfDay((i) => time.charCodeAt(i), 0, time.length)) return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
   return dayOf(date.toISOString());

@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { relais, relaisJson } from './helpers/cli.js';
+
+/**
+ * `schedule export` then `schedule import`, as an ARS communicator does it: export, edit in a
+ * spreadsheet, import the file back into the same campaign.
+ */
+interface Post {
+  id: number;
+  local_time: string;
+  tz: string;
+  channel: string;
+  status: string;
+  text: string;
+}
+
+function campaignWithoutPosts(): string {
+  const dir = sampleCampaign();
+  const yaml = join(dir, 'campagne.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
+  return dir;
+}
+
+describe('an export imported back into the campaign it came from', () => {
+  it('does not queue every post a second time without a word', async () => {
+    const dir = campaignWithoutPosts();
+    expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', '2031-04-11 09:00', '--text', 'Appel aux volontaires du Loiret'])).code).toBe(0);
+    expect((await relais(['-C', dir, 'schedule', 'export', join(dir, 'out/publications.csv')])).code).toBe(0);
+    const imported = await relais(['-C', dir, 'schedule', 'import', join(dir, 'out/publications.csv')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const queued = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json.filter((p) => p.status === 'queued');
+    // It used to say "1 ligne lue : 1 publication importée, 0 écartée." and queue two identical
+    // posts: the same post (network, instant, text) already in the calendar is set aside, named.
+    expect(queued.length, `${queued.length} posts queued, output:\n${imported.stdout}${imported.stderr}`).toBe(1);
+    expect(imported.stdout).toContain('1 ligne lue : 0 publication importée, 1 écartée.');
+    expect(imported.stdout).toContain('publications.csv:2: déjà au calendrier : publication n° 1 (prévue), même réseau, même heure, même texte ; pas importée');
+  });
+});
+
+describe('a schedule kept in Excel (.xlsx), the date typed in a cell', () => {
+  it('"11/04/2031 09:00" in a date cell is 09:00 in Paris: neither dropped to a day nor shifted as UTC', async () => {
+    const dir = campaignWithoutPosts();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Publications');
+    ws.addRow(['id', 'canal', 'date', 'texte', 'statut']);
+    // Excel keeps the wall-clock time the agent typed, without a zone (exceljs reads it as UTC).
+    ws.addRow(['', 'linkedin', new Date(Date.UTC(2031, 3, 11, 9, 0)), 'Appel aux volontaires', '']);
+    ws.getCell('C2').numFmt = 'dd/mm/yyyy hh:mm';
+    const file = join(tempDir(), 'publications.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await relais(['-C', dir, 'schedule', 'import', file]);
+    // Today: "date « 2031-04-11 » illisible" — src/data/xlsx.ts keeps only the day of a date cell,
+    // and the message shows a value the agent never typed.
+    expect(r.code, r.stderr).toBe(0);
+    const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ local_time: '2031-04-11 09:00', tz: 'Europe/Paris' });
+  });
+});

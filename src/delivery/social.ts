@@ -161,10 +161,10 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
         for (const r of media) out.push(await uploadX(ctx, base ?? 'https://api.x.com', creds, r));
         return out;
       });
+      let res: { data?: { id?: unknown } } | undefined;
       try {
         const body = ids?.length ? { text: post.text, media: { media_ids: ids } } : { text: post.text };
-        const res = await (await clientOf()).v2.post<{ data: { id: string; text: string } }>('tweets', body, { timeout: env.settings.httpTimeoutMs });
-        return { id: res.data.id, url: `https://x.com/i/web/status/${res.data.id}` };
+        res = await (await clientOf()).v2.post<{ data?: { id?: unknown } }>('tweets', body, { timeout: env.settings.httpTimeoutMs });
       } catch (err) {
         if (err instanceof ApiResponseError) {
           const detail = (err.data as { detail?: string; title?: string }).detail ?? err.message;
@@ -180,9 +180,18 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
         if (err instanceof ApiRequestError) throw networkError(requestCause(err), 'X');
         throw networkError(err, 'X');
       }
+      // A success without the tweet's id (a proxy's page, an API that changed): the request went
+      // through, so the tweet may be out; sending it again could post it twice.
+      const id = res?.data?.id;
+      if (typeof id !== 'string' || id === '') throw new PublishError(UNCERTAIN('X', 'le compte'), 'unknown');
+      return { id, url: `https://x.com/i/web/status/${id}` };
     },
   };
 }
+
+/** What is said of a post the network took without saying what it made of it. */
+const UNCERTAIN = (network: string, where: string) =>
+  `${network} a répondu « succès » sans l’identifiant du message (réponse inattendue) : la publication est peut-être en ligne ; vérifiez sur ${where} avant de la relancer (relais ne la renvoie pas d’elle-même)`;
 
 async function post(url: string, init: RequestInit, what: string, timeoutMs: number): Promise<Response> {
   try {
@@ -222,7 +231,8 @@ export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
       for (const [i, id] of (video?.photos ?? []).entries()) body.append(`attached_media[${i}]`, JSON.stringify({ media_fbid: id }));
       const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook', env.settings.httpTimeoutMs);
       const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
-      if (res.ok && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
+      if (res.ok && typeof data.id === 'string' && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
+      if (res.ok) throw new PublishError(UNCERTAIN('Facebook', 'la page'), 'unknown');
       const code = data.error?.code;
       if (code === 190 || res.status === 401) throw new PublishError('Facebook refuse le jeton de la page : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN', 'auth');
       if (code !== undefined && FB_RATE.has(code)) {
@@ -274,9 +284,12 @@ export function linkedinPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
         'LinkedIn',
         env.settings.httpTimeoutMs,
       );
-      if (res.status === 201) {
+      if (res.ok) {
+        // 201 with the post's URN is the documented answer; any success without it is uncertain.
+        await res.body?.cancel();
         const id = res.headers.get('x-restli-id') ?? '';
-        return { id, url: id ? `https://www.linkedin.com/feed/update/${id}` : null };
+        if (!id) throw new PublishError(UNCERTAIN('LinkedIn', 'la page de l’organisation'), 'unknown');
+        return { id, url: `https://www.linkedin.com/feed/update/${id}` };
       }
       const text = await res.text().catch(() => '');
       if (res.status === 401) throw new PublishError('LinkedIn refuse le jeton : renouvelez RELAIS_LINKEDIN_TOKEN', 'auth');

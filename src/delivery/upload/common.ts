@@ -89,6 +89,28 @@ export async function request(ctx: UploadContext, what: string, url: string, ini
   throw last!;
 }
 
+/**
+ * The fields a successful answer must carry, read from its JSON. A 200 without them (a proxy's
+ * page, an API that changed) is the service's doing, not the user's: a French reason naming the
+ * step, instead of a JavaScript error or a database constraint. Nothing is published by an upload
+ * step, so the post is set in failure with that reason, not retried in a loop.
+ */
+export async function answer<T>(ctx: Pick<UploadContext, 'network'>, res: Response, what: string, pick: (body: Record<string, any>) => T | undefined): Promise<T> {
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const value = body && typeof body === 'object' ? pick(body as Record<string, any>) : undefined;
+  if (value === undefined || value === null || (typeof value === 'string' && value === '') || (typeof value === 'number' && !Number.isFinite(value))) {
+    const shown = text.trim().slice(0, 120) || 'vide';
+    throw new PublishError(`${LIMITS[ctx.network].label} : réponse inattendue pendant ${what} (${res.status}, réponse : ${shown}) ; rien n’est publié à ce stade`, 'content');
+  }
+  return value;
+}
+
 /** A larger budget for a chunk than for a plain request: a megabyte takes longer than a JSON answer. */
 export const CHUNK_TIMEOUT = (ctx: Pick<UploadContext, 'timeoutMs'>) => ctx.timeoutMs * 6;
 

@@ -1,5 +1,5 @@
 import { networkError, PublishError } from '../social.js';
-import { CHUNK_TIMEOUT, done, expiresIn, partial, request, waitProcessing, type Ready, type UploadContext } from './common.js';
+import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
  * A Facebook Page's media. A video goes through the resumable upload (start, transfer each chunk
@@ -47,6 +47,9 @@ const form = (fields: Record<string, string | Blob>): FormData => {
   return f;
 };
 
+/** Facebook's byte range: two decimal offsets, the start not past the end. */
+const offsets = (b: Record<string, unknown>): boolean => /^\d+$/.test(String(b.start_offset)) && /^\d+$/.test(String(b.end_offset)) && Number(b.start_offset) <= Number(b.end_offset);
+
 /** Uploads and publishes a video with `description`; `beforePublish` marks the moment the outcome can no longer be known. */
 export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget, r: Ready, description: string, beforePublish: () => void): Promise<{ id: string }> {
   const url = `${t.videoBase}/${t.version}/${encodeURIComponent(t.page)}/videos`;
@@ -54,7 +57,9 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
   if (!p) {
     const res = await request(ctx, 'l’ouverture de l’envoi', url, () => ({ method: 'POST', body: new URLSearchParams({ upload_phase: 'start', file_size: String(r.probe.size), access_token: t.token }) }));
     if (!res.ok) await refused(res, 'l’ouverture de l’envoi', r.medium.name);
-    const s = (await res.json()) as { video_id: string; upload_session_id: string; start_offset: string; end_offset: string };
+    const s = await answer(ctx, res, 'l’ouverture de l’envoi', (b) =>
+      typeof b.video_id === 'string' && typeof b.upload_session_id === 'string' && offsets(b) ? (b as { video_id: string; upload_session_id: string; start_offset: string; end_offset: string }) : undefined,
+    );
     p = { video_id: s.video_id, session: s.upload_session_id, start: Number(s.start_offset), end: Number(s.end_offset) };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
   }
@@ -69,7 +74,7 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
       { timeoutMs: CHUNK_TIMEOUT(ctx) },
     );
     if (!res.ok) await refused(res, `l’envoi des octets ${start} à ${end}`, r.medium.name);
-    const next = (await res.json()) as { start_offset: string; end_offset: string };
+    const next: { start_offset: string; end_offset: string } = await answer(ctx, res, `l’envoi des octets ${start} à ${end}`, (b) => (offsets(b) ? (b as { start_offset: string; end_offset: string }) : undefined));
     p = { ...p, start: Number(next.start_offset), end: Number(next.end_offset) };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
   }
@@ -93,7 +98,7 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
     const statusUrl = `${t.base}/${t.version}/${encodeURIComponent(id)}?fields=status&access_token=${encodeURIComponent(t.token)}`;
     const s = await request(ctx, 'le suivi du traitement', statusUrl, () => ({ method: 'GET' }));
     if (!s.ok) return { ready: true }; // published already: a status we cannot read is not a failure of the post
-    const status = ((await s.json()) as { status?: { video_status?: string; processing_phase?: { errors?: Array<{ message?: string }> } } }).status;
+    const status = ((await s.json().catch(() => ({}))) as { status?: { video_status?: string; processing_phase?: { errors?: Array<{ message?: string }> } } }).status;
     if (status?.video_status === 'error') throw new PublishError(`Facebook n'a pas pu traiter la vidéo « ${r.medium.name} » : ${status.processing_phase?.errors?.[0]?.message ?? 'échec du traitement'}`, 'content');
     return status?.video_status === 'processing' || status?.video_status === 'upload_complete' ? { ready: false } : { ready: true };
   }).catch((err: unknown) => {
@@ -115,7 +120,7 @@ export async function uploadFacebookPhoto(ctx: UploadContext, t: FacebookTarget,
     { timeoutMs: CHUNK_TIMEOUT(ctx) },
   );
   if (!res.ok) await refused(res, 'l’envoi de la photo', r.medium.name);
-  const { id } = (await res.json()) as { id: string };
+  const id = await answer(ctx, res, 'l’envoi de la photo', (b) => (typeof b.id === 'string' ? b.id : undefined));
   ctx.store.record(ctx.destination, r.probe.sha256, { state: 'done', remote_id: id, expires_at: expiresIn(ctx, 23 * 3600) });
   return id;
 }

@@ -1,5 +1,5 @@
 import { PublishError } from '../social.js';
-import { CHUNK_TIMEOUT, done, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
+import { answer, CHUNK_TIMEOUT, done, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
  * LinkedIn's media: a video through /rest/videos (initializeUpload, a PUT of each part to its
@@ -65,8 +65,10 @@ export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: R
     const body = JSON.stringify({ initializeUploadRequest: { owner: t.owner } });
     const res = await request(ctx, 'l’initialisation de l’envoi', url, () => ({ method: 'POST', headers: headers(t), body }));
     if (!res.ok) await refused(res, 'l’initialisation de l’envoi', r.medium.name);
-    const v = ((await res.json()) as { value: { uploadUrl: string; image?: string; document?: string } }).value;
-    const urn = v.image ?? v.document ?? '';
+    const v = await answer(ctx, res, 'l’initialisation de l’envoi', (b) =>
+      typeof b.value?.uploadUrl === 'string' && typeof (b.value.image ?? b.value.document) === 'string' ? (b.value as { uploadUrl: string; image?: string; document?: string }) : undefined,
+    );
+    const urn = (v.image ?? v.document)!;
     await put(ctx, t, v.uploadUrl, r.blob, 'l’envoi du fichier', r.medium.name);
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'done', remote_id: urn });
     return urn;
@@ -77,7 +79,11 @@ export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: R
     const body = JSON.stringify({ initializeUploadRequest: { owner: t.owner, fileSizeBytes: r.probe.size, uploadCaptions: false, uploadThumbnail: false } });
     const res = await request(ctx, 'l’initialisation de l’envoi', url, () => ({ method: 'POST', headers: headers(t), body }));
     if (!res.ok) await refused(res, 'l’initialisation de l’envoi', r.medium.name);
-    const v = ((await res.json()) as { value: { video: string; uploadToken?: string; uploadUrlsExpireAt?: number; uploadInstructions: VideoProgress['parts'] } }).value;
+    const v = await answer(ctx, res, 'l’initialisation de l’envoi', (b) =>
+      typeof b.value?.video === 'string' && Array.isArray(b.value.uploadInstructions) && b.value.uploadInstructions.length > 0
+        ? (b.value as { video: string; uploadToken?: string; uploadUrlsExpireAt?: number; uploadInstructions: VideoProgress['parts'] })
+        : undefined,
+    );
     p = { video: v.video, uploadToken: v.uploadToken ?? '', parts: v.uploadInstructions, etags: [], ...(v.uploadUrlsExpireAt ? { expires: new Date(v.uploadUrlsExpireAt).toISOString() } : {}) };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video, expires_at: p.expires ?? null, progress: p });
   }
@@ -102,7 +108,7 @@ export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: R
     const url = `${t.base}/rest/videos/${encodeURIComponent(video)}`;
     const res = await request(ctx, 'le suivi du traitement', url, () => ({ method: 'GET', headers: headers(t, false) }));
     if (!res.ok) await refused(res, 'le suivi du traitement', r.medium.name);
-    const v = (await res.json()) as { status?: string; processingFailureReason?: string };
+    const v = await answer(ctx, res, 'le suivi du traitement', (b) => (typeof b.status === 'string' ? (b as { status?: string; processingFailureReason?: string }) : undefined));
     if (v.status === 'PROCESSING_FAILED') {
       ctx.store.forget(ctx.destination, r.probe.sha256);
       throw new PublishError(`LinkedIn n'a pas pu traiter la vidéo « ${r.medium.name} » : ${v.processingFailureReason ?? 'échec du traitement'}`, 'content');

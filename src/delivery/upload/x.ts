@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { PublishError } from '../social.js';
-import { CHUNK_TIMEOUT, done, expiresIn, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
+import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
  * X's media upload (v2): initialize, append segments of at most 1 MB, finalize, then status until
@@ -72,7 +72,7 @@ export async function uploadX(ctx: UploadContext, base: string, c: XCredentials,
     const body = JSON.stringify({ media_type: r.probe.mime, total_bytes: r.probe.size, media_category: r.probe.kind === 'video' ? 'tweet_video' : 'tweet_image' });
     const res = await request(ctx, 'l’initialisation de l’envoi', url, () => signed('POST', url, body, true));
     if (!res.ok) await refused(res, 'l’initialisation de l’envoi');
-    const data = ((await res.json()) as { data: { id: string; expires_after_secs?: number } }).data;
+    const data = await answer(ctx, res, 'l’initialisation de l’envoi', (b) => (typeof b.data?.id === 'string' ? (b.data as { id: string; expires_after_secs?: number }) : undefined));
     p = { id: data.id, offset: 0, segment: 0, expires_at: expiresIn(ctx, data.expires_after_secs) };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.id, expires_at: p.expires_at, progress: p });
   }
@@ -132,7 +132,7 @@ export async function uploadX(ctx: UploadContext, base: string, c: XCredentials,
       const url = `${base}/2/media/upload?command=STATUS&media_id=${encodeURIComponent(p!.id)}`;
       const res = await request(ctx, 'le suivi du traitement', url, () => signed('GET', url));
       if (!res.ok) await refused(res, 'le suivi du traitement');
-      next = ((await res.json()) as { data?: { processing_info?: ProcessingInfo } }).data?.processing_info ?? { state: 'succeeded' };
+      next = await answer(ctx, res, 'le suivi du traitement', (b) => (b.data && typeof b.data === 'object' ? ((b.data as { processing_info?: ProcessingInfo }).processing_info ?? { state: 'succeeded' }) : undefined));
       if (next.state === 'failed') failed(next);
       return next.state === 'succeeded' ? { ready: true } : { ready: false, afterMs: 0 };
     });

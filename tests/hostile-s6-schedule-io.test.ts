@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 /**
@@ -10,6 +11,8 @@ import { relais, relaisJson } from './helpers/cli.js';
  */
 interface Post {
   id: number;
+  local_time: string;
+  tz: string;
   channel: string;
   status: string;
   text: string;
@@ -36,5 +39,26 @@ describe('an export imported back into the campaign it came from', () => {
     // duplicate is at least said, as schedule add says it.
     const said = /n° 1\b/.test(`${imported.stdout}\n${imported.stderr}`);
     expect(queued.length === 1 || said, `${queued.length} posts queued, output:\n${imported.stdout}${imported.stderr}`).toBe(true);
+  });
+});
+
+describe('a schedule kept in Excel (.xlsx), the date typed in a cell', () => {
+  it('"11/04/2031 09:00" in a date cell is 09:00 in Paris: neither dropped to a day nor shifted as UTC', async () => {
+    const dir = campaignWithoutPosts();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Publications');
+    ws.addRow(['id', 'canal', 'date', 'texte', 'statut']);
+    // Excel keeps the wall-clock time the agent typed, without a zone (exceljs reads it as UTC).
+    ws.addRow(['', 'linkedin', new Date(Date.UTC(2031, 3, 11, 9, 0)), 'Appel aux volontaires', '']);
+    ws.getCell('C2').numFmt = 'dd/mm/yyyy hh:mm';
+    const file = join(tempDir(), 'publications.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await relais(['-C', dir, 'schedule', 'import', file]);
+    // Today: "date « 2031-04-11 » illisible" — src/data/xlsx.ts keeps only the day of a date cell,
+    // and the message shows a value the agent never typed.
+    expect(r.code, r.stderr).toBe(0);
+    const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ local_time: '2031-04-11 09:00', tz: 'Europe/Paris' });
   });
 });

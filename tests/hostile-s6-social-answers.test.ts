@@ -66,3 +66,41 @@ describe('a network that answers 200 with an unexpected body after the post was 
     expect(server.received.filter((r) => r.network === 'facebook')).toHaveLength(1);
   });
 });
+
+describe('LinkedIn answers 200 instead of 201 to POST /rest/posts', () => {
+  it('a success status is not reported as "LinkedIn refuse le message (200)": unconfirmed, not failed', async () => {
+    server = await startSocial();
+    server.script.linkedin.push({ status: 200, body: {} });
+    const dir = campaignWithoutPosts();
+    const env = socialEnv(server);
+    expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', 'now', '--text', 'Appel aux volontaires'], { env })).code).toBe(0);
+    const run = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(`${run.stdout}\n${run.stderr}`).not.toContain('refuse le message (200)');
+    const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'], { env })).json;
+    expect(posts[0]).toMatchObject({ status: 'unconfirmed' });
+    expect(server.received.filter((r) => r.network === 'linkedin')).toHaveLength(1);
+  });
+});
+
+describe('a media upload step answered 200 with an unexpected body', () => {
+  it.each([
+    ['facebook', 'fb.start'],
+    ['x', 'x.initialize'],
+    ['linkedin', 'li.initializeUpload'],
+  ])('%s (%s): the reason is French, never a database or JavaScript error', async (channel, step) => {
+    server = await startSocial();
+    for (let i = 0; i < 5; i++) server.media.fail.push({ step, status: 200, body: {} });
+    const dir = campaignWithoutPosts();
+    const env = socialEnv(server);
+    const add = await relais(['-C', dir, 'schedule', 'add', '--channel', channel, '--at', 'now', '--text', 'La vidéo de la campagne', '--media', 'medias/campagne.mp4', '--alt', 'Vidéo de la campagne']);
+    expect(add.code, add.stderr).toBe(0);
+    const run = await relais(['-C', dir, 'schedule', 'run'], { env });
+    const said = `${run.stdout}\n${run.stderr}`;
+    // Today, Facebook: "NOT NULL constraint failed: media_uploads.remote_id", then "Facebook ne
+    // répond pas (3 tentatives de suite …)" although it answered every time.
+    expect(said).not.toMatch(/constraint failed|SQLITE|Cannot read properties|undefined|TypeError/);
+    expect(said).not.toMatch(/ne répond pas/);
+    const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'], { env })).json;
+    expect(posts[0]!.last_error ?? '').not.toMatch(/constraint failed|Cannot read properties|undefined/);
+  });
+});

@@ -84,3 +84,19 @@ describe('five images on X in an import', () => {
     expect(r.stderr).toMatch(/media_5 : 5 médias/);
   });
 });
+
+describe('an export re-saved by Excel (French locale) after a date was edited', () => {
+  it('reads the date as Excel writes it back, "11/04/2031 09:00", as 09:00 in Paris', async () => {
+    const dir = campaignWithoutPosts();
+    // What Excel writes when it saves the CSV: ";" separated, Windows-1252, CRLF, dates dd/mm/yyyy hh:mm.
+    const text = 'id;canal;date;texte;statut\r\n1;linkedin;11/04/2031 09:00;Appel aux volontaires de la région;queued\r\n';
+    const file = join(tempDir(), 'publications.csv');
+    writeFileSync(file, Buffer.from(text, 'latin1'));
+    const r = await relais(['-C', dir, 'schedule', 'import', file]);
+    // Today: "date « 11/04/2031 09:00 » illisible : attendu « AAAA-MM-JJ HH:MM » …", nothing imported:
+    // the export is made for Excel (BOM, ";"), but Excel's own way of writing a date is refused.
+    expect(r.code, r.stderr).toBe(0);
+    const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;
+    expect(posts[0]).toMatchObject({ local_time: '2031-04-11 09:00', tz: 'Europe/Paris' });
+  });
+});

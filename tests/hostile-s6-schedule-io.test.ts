@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,43 @@ describe('a schedule kept in Excel (.xlsx), the date typed in a cell', () => {
     expect(r.code, r.stderr).toBe(0);
     const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;
     expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ local_time: '2031-04-11 09:00', tz: 'Europe/Paris' });
+  });
+});
+
+describe('five images on X in an import', () => {
+  it('the error names the column of the fifth image, not media_1', async () => {
+    const dir = campaignWithoutPosts();
+    const header = ['id', 'canal', 'date', 'texte', 'statut'];
+    const row = ['', 'twitter', '2031-04-11 09:00', 'Cinq images', ''];
+    for (let n = 1; n <= 5; n++) {
+      const png = new PNG({ width: 40, height: 20 });
+      png.data.fill(40 * n);
+      writeFileSync(join(dir, 'medias', `image-${n}.png`), PNG.sync.write(png));
+      header.push(`media_${n}`, `texte_alternatif_${n}`);
+      row.push(`medias/image-${n}.png`, `Image ${n}`);
+    }
+    const file = join(tempDir(), 'cinq.csv');
+    writeFileSync(file, `${header.join(';')}\n${row.join(';')}\n`);
+    const r = await relais(['-C', dir, 'schedule', 'import', file]);
+    expect(r.code).toBe(1);
+    // Today: "cinq.csv:2: media_1 : 5 médias, au-delà des 4 qu'une publication X peut porter".
+    expect(r.stderr).toMatch(/media_5 : 5 médias/);
+  });
+});
+
+describe('an export re-saved by Excel (French locale) after a date was edited', () => {
+  it('reads the date as Excel writes it back, "11/04/2031 09:00", as 09:00 in Paris', async () => {
+    const dir = campaignWithoutPosts();
+    // What Excel writes when it saves the CSV: ";" separated, Windows-1252, CRLF, dates dd/mm/yyyy hh:mm.
+    const text = 'id;canal;date;texte;statut\r\n1;linkedin;11/04/2031 09:00;Appel aux volontaires de la région;queued\r\n';
+    const file = join(tempDir(), 'publications.csv');
+    writeFileSync(file, Buffer.from(text, 'latin1'));
+    const r = await relais(['-C', dir, 'schedule', 'import', file]);
+    // Today: "date « 11/04/2031 09:00 » illisible : attendu « AAAA-MM-JJ HH:MM » …", nothing imported:
+    // the export is made for Excel (BOM, ";"), but Excel's own way of writing a date is refused.
+    expect(r.code, r.stderr).toBe(0);
+    const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;
     expect(posts[0]).toMatchObject({ local_time: '2031-04-11 09:00', tz: 'Europe/Paris' });
   });
 });

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow } from './helpers/campaign.js';
+import { relaisJson } from './helpers/cli.js';
+
+/**
+ * A message that quotes a cell must quote it as the agent sees it in the file, so that a search
+ * in the spreadsheet finds it. Today the value is shown upper-cased: « MME », « TOTAL : 4 MAIRIES ».
+ */
+interface Problem {
+  file?: string;
+  line?: number;
+  kind: string;
+  message: string;
+}
+const check = (dir: string) => relaisJson<{ errors: Problem[]; warnings: Problem[] }>(['-C', dir, 'check']);
+
+describe('a rejected cell is quoted as written', () => {
+  it('RNE: Code sexe « Mme »', async () => {
+    const maires = [RNE_HEADER, rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'Mme')].join('\n') + '\n';
+    const { json } = await check(campaignWith({ maires }));
+    const e = json.errors.find((p) => p.file === 'data/maires.csv' && p.line === 2);
+    expect(e?.message).toContain('« Mme »');
+  });
+
+  it('town-hall list: a "Total" footer row left by the spreadsheet', async () => {
+    const mairies = [CONTACT_HEADER, '45234;mairie@orleans.example;1 place de l’Étape;45000;Orléans', 'Total : 1 mairie;;;;'].join('\n') + '\n';
+    const { json } = await check(campaignWith({ mairies }));
+    const e = json.errors.find((p) => p.file === 'data/mairies.csv' && p.line === 3);
+    expect(e?.message).toContain('Total : 1 mairie');
+  });
+});

@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relais, relaisJson } from './helpers/cli.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+
+/**
+ * "Every town hall reached exactly once, by email or by post." An address refused at once by the
+ * server (550 at RCPT TO: mailbox unknown) is the same fact as a bounce that comes back days later:
+ * the town hall will not get the email. A bounced town hall joins the print file (README,
+ * `relais bounces`); a town hall refused at RCPT is recorded `failed-permanent` and joins nothing —
+ * neither emailed nor printed (src/letters/generate.ts byPost() looks only at bounces).
+ */
+let server: TestSmtp | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+interface Letters {
+  impression: Array<{ departement: string; lettres: number }>;
+}
+
+describe('a town hall whose address the server refuses for good (550 at RCPT TO)', () => {
+  it('joins the print file of its département, like a bounced one', async () => {
+    server = await startSmtp({ refuse: ['mairie@orleans.example'] });
+    const dir = sampleCampaign();
+    const before = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
+    const printed = before.json.impression.find((p) => p.departement === '45')!.lettres;
+    const send = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(send.code).toBe(1);
+    expect(server.received).toEqual([]);
+    const after = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
+    // Today: still `printed` letters; Orléans gets neither the email nor the letter by post.
+    expect(after.json.impression.find((p) => p.departement === '45')!.lettres).toBe(printed + 1);
+  });
+});

@@ -23,13 +23,17 @@ describe('a template corrected after the rehearsal of the publications', () => {
     expect((await relais(['-C', dir, 'schedule', 'run'])).code).toBe(0);
     const tpl = join(dir, 'templates', 'twitter.hbs');
     writeFileSync(tpl, readFileSync(tpl, 'utf8').replace('Professionnels volontaires', 'Professionnels de santé volontaires'));
-    expect((await relais(['-C', dir, 'schedule', 'run'])).code).toBe(0);
+    const again = await relais(['-C', dir, 'schedule', 'run']);
+    expect(again.code).toBe(0);
+    // The draft is withdrawn, said so; the other two publications are untouched.
+    expect(again.stderr).toMatch(/publication n° 1 \(twitter, 2020-04-11 09:00\) retirée : elle n'est plus dans campagne\.yaml telle quelle/);
+    expect(again.stderr).not.toMatch(/n° [23] \(.*retirée/);
 
     server = await startSocial();
     const run = await relais(['-C', dir, 'schedule', 'run', '--publish-late'], { env: socialEnv(server) });
     expect(run.code, run.stderr).toBe(0);
     const tweets = server.published.filter((p) => p.network === 'twitter').map((p) => String(p.json?.text ?? ''));
-    // Today: two tweets, the draft and the corrected one.
+    // It used to publish two tweets, the draft and the corrected one.
     expect(tweets).toHaveLength(1);
     expect(tweets[0]).toContain('Professionnels de santé volontaires');
   });

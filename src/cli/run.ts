@@ -18,7 +18,7 @@ import { imapSettingsFrom, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
 import { publishDue, type RunResult } from '../delivery/schedule.js';
-import { openScheduler, queueCampaignPublications } from '../delivery/schedule-io.js';
+import { openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
 import { checkSocialSettings } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
 import { outageMessage, runProblems } from './schedule-run.js';
@@ -101,7 +101,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         let queued: number;
         try {
           store.recoverInterrupted();
-          await queueCampaignPublications(ready, store, new Date(), media);
+          for (const w of (await queueCampaignPublications(ready, store, new Date(), media)).withdrawn) out.note(withdrawnLine(w));
           published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, allowLate: Boolean(opts.publishLate) });
           queued = store.list().filter((p) => p.status === 'queued').length;
         } finally {

@@ -10,7 +10,7 @@ import { openTable, repeatsHeader } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import type { Problem } from '../problems.js';
 import { Journal } from './journal.js';
-import { PostStore, type Network } from './posts-store.js';
+import { PostStore, type Network, type Post } from './posts-store.js';
 import { MediaStore, type PostMedium } from './media-store.js';
 import type { Medium } from '../media/declared.js';
 import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
@@ -53,8 +53,9 @@ export function templateText(ready: ReadyCampaign, channel: Network, dep?: strin
  * queues them twice. Past dates are due at once; more than a day past, a network takes them only
  * when the user says so (see publishDue's allowLate).
  */
-export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<number> {
+export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<{ added: number; withdrawn: Post[] }> {
   let added = 0;
+  const keys = new Set<string>();
   const publications = ready.campaign.config.publications ?? [];
   // Probed only when a publication carries media (check has validated them already).
   const declared = publications.some((p) => p.medias?.length) ? await declaredMedia(ready.campaign) : new Map<string, Medium>();
@@ -64,13 +65,23 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
     const names = p.medias ?? [];
     // A post without media keeps the key it always had: a journal of an older relais queues nothing twice.
     const key = createHash('sha256').update(JSON.stringify(names.length ? [channel, p.date, p.fuseau ?? DEFAULT_TZ, text, names] : [channel, p.date, p.fuseau ?? DEFAULT_TZ, text])).digest('hex').slice(0, 24);
+    keys.add(key);
     const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? DEFAULT_TZ, now, source: 'campagne', sourceKey: key, allowPast: true });
     if (!planned) continue;
     added++;
     const media = names.map((n) => declared.get(n)).filter((m): m is Medium => m !== undefined);
     if (media.length && mediaStore) mediaStore.attach(planned.post.id, mediaRows(media));
   }
-  return added;
+  // campagne.yaml is the truth of its publications: one whose text, date or media changed since it
+  // was queued (a template corrected after the rehearsal) replaces the old version, which is
+  // withdrawn while it is still only queued — the draft must not go out beside the correction.
+  const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.cancel(p.id));
+  return { added, withdrawn };
+}
+
+/** What is said of a publication withdrawn by queueCampaignPublications. */
+export function withdrawnLine(p: Post): string {
+  return `publication n° ${p.id} (${p.channel}, ${p.local_time}) retirée : elle n'est plus dans campagne.yaml telle quelle (texte, modèle, date ou médias modifiés) ; la version actuelle la remplace`;
 }
 
 const IMPORTED_STATUSES = new Set(['', 'queued', 'prévu', 'prevu', 'en attente']);

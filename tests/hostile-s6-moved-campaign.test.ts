@@ -26,7 +26,7 @@ describe('a campaign folder moved after a post with a medium was scheduled', () 
     const moved = join(tempDir(), 'campagne-restauree');
     renameSync(dir, moved);
     const run = await relais(['-C', moved, 'schedule', 'run']);
-    // Today: "✖ n° 1 twitter : média « affiche.png » : média introuvable : affiche.png", exit 1.
+    // It used to fail: « média introuvable » (the journal kept the old absolute path).
     expect(`${run.stdout}${run.stderr}`).not.toContain('introuvable');
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(join(moved, 'out', 'publications', '1-twitter.txt'))).toBe(true);

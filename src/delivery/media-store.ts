@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { JournalTables } from './journal.js';
 
 /**
@@ -52,11 +53,21 @@ function setup(db: JournalTables): void {
 }
 
 export class MediaStore {
+  /**
+   * `root` is the campaign folder: a medium inside it is recorded by its path relative to it, so
+   * that a moved or restored copy of the folder (a complete backup) still finds its media.
+   */
   constructor(
     private readonly tables: JournalTables,
+    private readonly root: string,
     private readonly now: () => Date = () => new Date(),
   ) {
     setup(tables);
+  }
+
+  private stored(path: string): string {
+    const rel = relative(this.root, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
   }
 
   /** The journal's campaign: the store has no other. */
@@ -69,11 +80,13 @@ export class MediaStore {
       `INSERT OR REPLACE INTO post_media (campaign, post_id, position, name, path, alt, title, sha256, size, mime, kind)
        VALUES (@campaign, @post_id, @position, @name, @path, @alt, @title, @sha256, @size, @mime, @kind)`,
     );
-    this.tables.transaction(() => media.forEach((m, position) => insert.run({ ...m, campaign: this.campaign, post_id: postId, position })));
+    this.tables.transaction(() => media.forEach((m, position) => insert.run({ ...m, path: this.stored(m.path), campaign: this.campaign, post_id: postId, position })));
   }
 
+  /** A post's media, their paths absolute (a journal of an older relais holds absolute ones). */
   of(postId: number): PostMedium[] {
-    return this.tables.statement('SELECT * FROM post_media WHERE campaign = ? AND post_id = ? ORDER BY position').all(this.campaign, postId) as PostMedium[];
+    const rows = this.tables.statement('SELECT * FROM post_media WHERE campaign = ? AND post_id = ? ORDER BY position').all(this.campaign, postId) as PostMedium[];
+    return rows.map((r) => (isAbsolute(r.path) ? r : { ...r, path: resolve(this.root, r.path) }));
   }
 
   /** A usable upload of this file to this account: done and not about to expire (a margin of 10 minutes). */

@@ -23,7 +23,7 @@ import { parseDue } from './time.js';
 export function openScheduler(campaign: Campaign, env: SocialEnvironment): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
   const journal = Journal.open(campaign.dir, campaignKey(campaign));
   const store = new PostStore(journal);
-  const media = new MediaStore(journal);
+  const media = new MediaStore(journal, campaign.dir);
   const pubs = publishers(env, campaignPaths(campaign.dir).publications, campaign.dir, { media, posts: store });
   return { journal, store, media, pubs };
 }

@@ -8,6 +8,7 @@ import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
 import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
+import { useFastDataStream } from './smtp-data.js';
 
 /**
  * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
@@ -185,6 +186,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
   // AUTH in clear to a server that does not offer STARTTLS). The one exception is a local relay
   // the user named explicitly (RELAIS_SMTP_ALLOW_PLAIN_AUTH, loopback only).
   const requireTLS = Boolean(settings.user) && !secure && !settings.allowPlainAuth;
+  useFastDataStream();
   const transporter = nodemailer.createTransport({
     pool: true,
     maxConnections: settings.maxConnections,

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { relative } from 'node:path';
 import { campaignPaths } from '../campaign/paths.js';
-import nodemailer from 'nodemailer';
+import { Readable } from 'node:stream';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
 import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
+import { MimeNode, SMTPPool } from './mime.js';
 import { useFastDataStream } from './smtp-data.js';
 
 /**
@@ -187,8 +188,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
   // the user named explicitly (RELAIS_SMTP_ALLOW_PLAIN_AUTH, loopback only).
   const requireTLS = Boolean(settings.user) && !secure && !settings.allowPlainAuth;
   useFastDataStream();
-  const transporter = nodemailer.createTransport({
-    pool: true,
+  const pool = new SMTPPool({
     maxConnections: settings.maxConnections,
     maxMessages: Infinity,
     host: url.hostname,
@@ -205,6 +205,9 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     logger: false,
     debug: false,
   });
+  // Addresses in the envelope as nodemailer's composer would write them (an internationalised
+  // domain in punycode): the same node each time, its envelope replaced by each message's.
+  const addresses = new MimeNode();
   return {
     kind: 'smtp',
     target: { destination: 'server', server: `${url.hostname}:${port}` },
@@ -213,7 +216,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     retryBaseMs: settings.retryBaseMs,
     async verify() {
       try {
-        await transporter.verify();
+        await pool.verify();
       } catch (err) {
         const d = classify(err as SmtpError);
         throw new RelaisError(d.kind === 'fatal' ? d.message : `serveur SMTP injoignable (${url.host}) : ${d.reply || d.message} — rien n’a été envoyé ; relancez la même commande quand le serveur répond`, { field: 'RELAIS_SMTP_URL' });
@@ -224,7 +227,10 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         // DSN asked for failures and delays, with the headers only (RET=HDRS: the letter does not
         // come back with every bounce); nodemailer adds the parameters only if the server offers DSN.
         const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: message.envelope.to, ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
-        const info = (await transporter.sendMail({ envelope: { from: message.envelope.from, to: [message.envelope.to] }, raw: message.raw, messageId: message.messageId, dsn })) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
+        const envelope = addresses.setEnvelope({ from: message.envelope.from, to: [message.envelope.to] }).getEnvelope();
+        const info = await new Promise<{ response?: string; rejected?: unknown[]; accepted?: unknown[] }>((resolve, reject) => {
+          pool.send(poolMessage(message, envelope, dsn), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
+        });
         // A partly refused recipient list is a failure, not a success.
         if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
           throw new DeliveryError('destinataire refusé par le serveur', 'permanent', info.response ?? '');
@@ -236,9 +242,34 @@ export function smtpTransport(settings: SmtpSettings): Transport {
       }
     },
     close() {
-      transporter.close();
+      pool.close();
     },
   };
+}
+
+/**
+ * What nodemailer's pool takes from a message (its transport interface: `mail.data` and the
+ * `mail.message` node), given directly: the message is already composed, and nodemailer's own
+ * composer — a MIME tree, its streams and plug-ins for each message — cost as much as the
+ * sending itself. The pool may ask for the stream again to resend a message that did not leave
+ * (a connection the server closed in between): each call gives a new stream of the same bytes.
+ */
+function poolMessage(message: OutgoingMessage, envelope: { from: string | false; to: string[] }, dsn: object): Parameters<SMTPPool['send']>[0] {
+  const mail = {
+    data: { dsn },
+    message: {
+      getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
+      messageId: () => message.messageId,
+      getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? message.messageId : undefined),
+      createReadStream: () => {
+        const stream = new Readable({ read() {} });
+        stream.push(message.raw);
+        stream.push(null);
+        return stream;
+      },
+    },
+  };
+  return mail as unknown as Parameters<SMTPPool['send']>[0];
 }
 
 /** The SMTP server when one is configured, otherwise the campaign's outbox (out/outbox/). */

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
+import { frenchNumber } from '../text/format.js';
 import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
 import { MimeNode, SMTPPool } from './mime.js';
@@ -43,6 +44,8 @@ export class DeliveryError extends Error {
     reply: string,
     /** The server did not answer at all (refused, cut or silent connection), as opposed to a reply. */
     readonly connection = false,
+    /** A session under way went silent for this long (ms): the server froze (see deliver.ts); 0 otherwise. */
+    readonly silentMs = 0,
   ) {
     // A server's reply or a library's message may quote the URL or the credential it was given.
     super(redact(message));
@@ -89,8 +92,14 @@ export interface SmtpSettings {
   password: string | undefined;
   maxConnections: number;
   ca: Buffer | undefined;
-  /** RELAIS_SMTP_TIMEOUT_MS: setting the session up (connection, greeting, STARTTLS); four times that for an answer mid-session. */
+  /** RELAIS_SMTP_TIMEOUT_MS: setting the session up (connection, greeting, STARTTLS). */
   timeoutMs: number;
+  /**
+   * RELAIS_SMTP_REPLY_TIMEOUT_MS: how long the server may stay silent mid-session, the answer to a
+   * whole message included (25 s). A server filtering messages before it accepts them answers in
+   * a few seconds; one silent that long has stopped, and a send must not wait minutes to say so.
+   */
+  replyTimeoutMs: number;
   /** RELAIS_SMTP_RETRY_MS: the first retry's pause (2 s), read here for `send` and `run` alike. */
   retryBaseMs: number;
   /** RELAIS_SMTP_ALLOW_PLAIN_AUTH: a local relay (loopback only) may take the password without TLS. */
@@ -103,6 +112,7 @@ export const DEFAULT_RETRY_MS = 2000;
  * bounds the time a dead server costs (see OUTAGE_LIMIT in deliver.ts: 3 × 15 s + 2 s + 4 s).
  */
 export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_REPLY_TIMEOUT_MS = 25_000;
 
 /** 127.0.0.0/8, ::1 or localhost: a relay on this very machine, where nothing crosses a network. */
 export function isLoopback(hostname: string): boolean {
@@ -135,6 +145,7 @@ export function smtpSettingsFrom(settings: Settings['smtp'], env: Readonly<Recor
   return {
     url,
     timeoutMs: settings.timeoutMs,
+    replyTimeoutMs: settings.replyTimeoutMs,
     retryBaseMs: settings.retryMs ?? DEFAULT_RETRY_MS,
     allowPlainAuth: settings.allowPlainAuth,
     user: env.RELAIS_SMTP_USER ?? (url.username ? decodeURIComponent(url.username) : undefined),
@@ -150,7 +161,8 @@ const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZER
 
 const NO_TLS = 'le serveur SMTP ne propose pas de connexion chiffrée (STARTTLS) : relais n’y envoie pas le mot de passe, qui passerait en clair ; rien n’a été envoyé. Utilisez smtps:// ou un serveur qui propose STARTTLS (pour un relais sur cet ordinateur seulement : RELAIS_SMTP_ALLOW_PLAIN_AUTH=1)';
 
-export function classify(err: SmtpError): DeliveryError {
+/** `replyTimeoutMs`: the silence that ends a session, said in the message when it did. */
+export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   const reply = (err.response ?? err.message ?? '').replace(/\s+/g, ' ').trim();
   if (err.code === 'EAUTH') return new DeliveryError('authentification refusée par le serveur SMTP : vérifiez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD', 'fatal', reply);
   if (CERTIFICATE.test(`${err.message} ${err.code ?? ''} ${err.reason ?? ''}`)) {
@@ -170,7 +182,8 @@ export function classify(err: SmtpError): DeliveryError {
   // A session that went silent may have been waiting for the answer to a message it already
   // received: nodemailer cannot tell at which step, so the outcome is unknown — never resent alone.
   if (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT') {
-    return new DeliveryError('le serveur ne répond plus au cours de l’envoi : remise inconnue', 'unknown', reply, true);
+    const silence = replyTimeoutMs ? ` (aucune réponse en ${frenchNumber(replyTimeoutMs / 1000)} s)` : '';
+    return new DeliveryError(`le serveur ne répond plus au cours de l’envoi${silence} : remise inconnue`, 'unknown', reply, true, replyTimeoutMs || 1);
   }
   // The connection was lost after the message went out and before the server's answer: maybe delivered.
   if (err.command === 'DATA' || err.command === 'DATA END' || err.command === 'DATA_END' || /after (sending|message)|during DATA/i.test(err.message)) {
@@ -201,7 +214,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     // A server that accepts and then stalls must not hang the run: these bound every wait.
     connectionTimeout: settings.timeoutMs,
     greetingTimeout: settings.timeoutMs,
-    socketTimeout: settings.timeoutMs * 4,
+    socketTimeout: settings.replyTimeoutMs,
     logger: false,
     debug: false,
   });
@@ -238,7 +251,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         return info.response ?? 'accepté';
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        throw classify(err as SmtpError);
+        throw classify(err as SmtpError, settings.replyTimeoutMs);
       }
     },
     close() {

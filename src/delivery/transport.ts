@@ -112,7 +112,6 @@ export const DEFAULT_RETRY_MS = 2000;
  * bounds the time a dead server costs (see OUTAGE_LIMIT in deliver.ts: 3 × 15 s + 2 s + 4 s).
  */
 export const DEFAULT_TIMEOUT_MS = 15_000;
-export const DEFAULT_REPLY_TIMEOUT_MS = 25_000;
 
 /** 127.0.0.0/8, ::1 or localhost: a relay on this very machine, where nothing crosses a network. */
 export function isLoopback(hostname: string): boolean {

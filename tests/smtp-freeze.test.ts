@@ -33,8 +33,10 @@ interface FreezingSmtp {
   url: string;
   /** Recipients whose message was accepted before the freeze. */
   accepted: string[];
-  /** The recipient whose message arrived whole and was never answered. */
+  /** The recipient whose message arrived whole and froze the server. */
   frozenOn: string[];
+  /** Every recipient whose message arrived whole and was never answered, that one included. */
+  unanswered: string[];
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ interface FreezingSmtp {
 async function freezingSmtp(accept: number): Promise<FreezingSmtp> {
   const accepted: string[] = [];
   const frozenOn: string[] = [];
+  const unanswered: string[] = [];
   let frozen = false;
   const server = new SMTPServer({
     authOptional: true,
@@ -56,12 +59,11 @@ async function freezingSmtp(accept: number): Promise<FreezingSmtp> {
       stream.on('data', () => undefined);
       stream.on('end', () => {
         const to = session.envelope.rcptTo[0]?.address ?? '';
-        if (frozen) return;
-        if (accepted.length >= accept) {
+        if (!frozen && accepted.length >= accept) {
           frozen = true;
           frozenOn.push(to);
-          return;
         }
+        if (frozen) return void unanswered.push(to);
         accepted.push(to);
         callback(null, 'Queued');
       });
@@ -70,7 +72,7 @@ async function freezingSmtp(accept: number): Promise<FreezingSmtp> {
   server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  return { port, url: `smtp://127.0.0.1:${port}`, accepted, frozenOn, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, url: `smtp://127.0.0.1:${port}`, accepted, frozenOn, unanswered, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const closers: Array<() => Promise<void>> = [];
@@ -92,8 +94,9 @@ describe('an SMTP server that freezes mid-run', () => {
     const frozen = await freezingSmtp(ACCEPTED);
     closers.push(frozen.close);
     const dir = sampleCampaign();
-    // One connection, so that the messages go one after the other; short timeouts for the test.
-    const env = { RELAIS_SMTP_URL: frozen.url, RELAIS_SMTP_MAX_CONNECTIONS: '1', RELAIS_SMTP_REPLY_TIMEOUT_MS: '3000', RELAIS_SMTP_TIMEOUT_MS: '3000', RELAIS_SMTP_RETRY_MS: '20' };
+    // One connection, so that the messages go one after the other. Short timeouts for the test,
+    // long enough that a loaded machine never makes a healthy step time out.
+    const env = { RELAIS_SMTP_URL: frozen.url, RELAIS_SMTP_MAX_CONNECTIONS: '1', RELAIS_SMTP_REPLY_TIMEOUT_MS: '5000', RELAIS_SMTP_TIMEOUT_MS: '5000', RELAIS_SMTP_RETRY_MS: '20' };
     const first = await relaisJson<Summary>(['-C', dir, 'send', '--commune', COMMUNES, '--yes'], { env });
     expect(first.code).toBe(1);
     expect(frozen.accepted).toHaveLength(ACCEPTED);
@@ -103,7 +106,7 @@ describe('an SMTP server that freezes mid-run', () => {
     expect(first.json.unconfirmedList.map((u) => u.recipient)).toEqual(frozen.frozenOn);
 
     // Said to the agent in French: the server, the figures, the honest state, what to do.
-    expect(first.stderr).toContain(`le serveur SMTP 127.0.0.1:${frozen.port} ne répond plus : il a accepté la connexion puis s'est tu au milieu d'un envoi (aucune réponse en 3 s)`);
+    expect(first.stderr).toContain(`le serveur SMTP 127.0.0.1:${frozen.port} ne répond plus : il a accepté la connexion puis s'est tu au milieu d'un envoi (aucune réponse en 5 s)`);
     expect(first.stderr).toContain(`Envoi arrêté : ${ACCEPTED} messages envoyés pendant cette exécution, 1 message à la remise incertaine (le serveur l'a peut-être reçu) : le journal le note « non confirmé »`);
     expect(first.stderr).toContain('relais ne le renvoie pas de lui-même (relais status --failed le liste ; --resend-unconfirmed pour le renvoyer, au risque d\'un doublon)');
     expect(first.stderr).toContain(`${10 - ACCEPTED - 1} messages restent à envoyer`);
@@ -128,5 +131,32 @@ describe('an SMTP server that freezes mid-run', () => {
     expect(second.json.state).toMatchObject({ sent: 10 - 1, unconfirmed: 1, notSent: 0 });
     // The unconfirmed message keeps the run from being a success until the user decides.
     expect(second.code).toBe(1);
+  });
+
+  it('several connections under way when it freezes: each silent one is « non confirmé », none counted as sent, the rest never tried', async () => {
+    const frozen = await freezingSmtp(ACCEPTED);
+    closers.push(frozen.close);
+    const dir = sampleCampaign();
+    const env = { RELAIS_SMTP_URL: frozen.url, RELAIS_SMTP_MAX_CONNECTIONS: '3', RELAIS_SMTP_REPLY_TIMEOUT_MS: '5000', RELAIS_SMTP_TIMEOUT_MS: '5000', RELAIS_SMTP_RETRY_MS: '20' };
+    const run = await relaisJson<Summary>(['-C', dir, 'send', '--commune', COMMUNES, '--yes'], { env });
+    expect(run.code).toBe(1);
+    expect(run.json.outage).toMatchObject({ frozen: true, sent: ACCEPTED });
+    expect(run.json.sent).toBe(ACCEPTED);
+    // What the server holds unanswered is unconfirmed, never sent; a connection silent at an
+    // earlier step is unconfirmed too (nodemailer cannot say at which step the silence fell).
+    const journal = rows(dir);
+    expect(journal.filter((r) => r.status === 'sent').map((r) => r.recipient).sort()).toEqual([...frozen.accepted].sort());
+    const unconfirmed = journal.filter((r) => r.status === 'unconfirmed').map((r) => r.recipient);
+    expect(unconfirmed).toEqual(expect.arrayContaining(frozen.unanswered));
+    expect(unconfirmed.length).toBeLessThanOrEqual(3);
+    // A message none of whose bytes had left when its connection went silent is one nodemailer
+    // tries on a new connection, which never gets a greeting: a temporary failure, sent next run.
+    for (const r of journal.filter((x) => x.status !== 'sent' && x.status !== 'unconfirmed')) {
+      expect(r.status).toBe('failed-temporary');
+      expect([...frozen.accepted, ...frozen.unanswered]).not.toContain(r.recipient);
+    }
+    expect(run.json.unconfirmed).toBe(unconfirmed.length);
+    expect(run.json.outage?.remaining).toBe(10 - ACCEPTED - unconfirmed.length);
+    expect(run.stderr).toContain(`le serveur SMTP 127.0.0.1:${frozen.port} ne répond plus`);
   });
 });

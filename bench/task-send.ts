@@ -27,7 +27,7 @@ const chosen = ready.recipients.filter((r) => r.contact?.courriel).slice(0, coun
 await generateLetters(ready, { communes: chosen });
 rmSync(join(dir, '.relais'), { recursive: true, force: true });
 
-const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
+const transport = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, replyTimeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
 const start = performance.now();
 const cpu = process.cpuUsage();
 const summary = await sendCampaign(ready, transport, { communes: chosen });
@@ -55,7 +55,7 @@ const raw = Buffer.from(
 );
 let next = 0;
 const t0 = performance.now();
-const alone = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
+const alone = smtpTransport({ url: new URL(`smtp://127.0.0.1:${port}`), user: undefined, password: undefined, maxConnections: 5, ca: undefined, timeoutMs: 30_000, replyTimeoutMs: 30_000, retryBaseMs: 2000, allowPlainAuth: false });
 await Promise.all(
   Array.from({ length: alone.concurrency }, async () => {
     while (next < chosen.length) {

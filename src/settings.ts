@@ -29,8 +29,10 @@ export interface Settings {
   smtp: {
     /** RELAIS_SMTP_URL; undefined: emails go to the local outbox. */
     url: URL | undefined;
-    /** RELAIS_SMTP_TIMEOUT_MS */
+    /** RELAIS_SMTP_TIMEOUT_MS: opening a session (connection, greeting, STARTTLS). */
     timeoutMs: number;
+    /** RELAIS_SMTP_REPLY_TIMEOUT_MS: the server's silence mid-session, a message's answer included. */
+    replyTimeoutMs: number;
     /** RELAIS_SMTP_MAX_CONNECTIONS */
     maxConnections: number;
     /** RELAIS_SMTP_RETRY_MS; undefined: the sender's default. */
@@ -156,6 +158,7 @@ export function readSettings(env: Env): Settings {
     smtp: {
       url: r.url('RELAIS_SMTP_URL', ['smtp', 'smtps'], { credentials: true }),
       timeoutMs: r.integer('RELAIS_SMTP_TIMEOUT_MS', 15_000, 100, MAX_TIMER_MS, 'de millisecondes'),
+      replyTimeoutMs: r.integer('RELAIS_SMTP_REPLY_TIMEOUT_MS', 25_000, 100, MAX_TIMER_MS, 'de millisecondes'),
       maxConnections: r.integer('RELAIS_SMTP_MAX_CONNECTIONS', 3, 1, 50, 'de connexions'),
       retryMs: r.integer('RELAIS_SMTP_RETRY_MS', undefined, 0, 600_000, 'de millisecondes'),
       caFile: r.text('RELAIS_SMTP_CA_FILE'),

@@ -96,7 +96,7 @@ describe('servers that stall', () => {
     const dir = sampleCampaign();
     // The timeout also bounds each step of the healthy message beside it: short enough to end the
     // stall soon, long enough that a loaded machine never makes the healthy one time out too.
-    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_TIMEOUT_MS: '5000', RELAIS_SMTP_RETRY_MS: '20' };
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_TIMEOUT_MS: '5000', RELAIS_SMTP_REPLY_TIMEOUT_MS: '5000', RELAIS_SMTP_RETRY_MS: '20' };
     const first = await relais(['-C', dir, 'send', '--commune', '45234,45001', '--yes', '--json'], { env });
     expect(first.code).toBe(1);
     const summary = JSON.parse(first.stdout) as { sent: number; unconfirmed: number };

@@ -17,7 +17,7 @@ describe('readSettings', () => {
   it('gives the defaults when nothing is set', () => {
     const s = readSettings({});
     expect(s).toMatchObject({ debug: false, workers: undefined, httpTimeoutMs: 20_000, retryMs: 2000, versions: { facebook: 'v21.0', linkedin: '202501' } });
-    expect(s.smtp).toEqual({ url: undefined, timeoutMs: 15_000, maxConnections: 3, retryMs: undefined, caFile: undefined, allowPlainAuth: false });
+    expect(s.smtp).toEqual({ url: undefined, timeoutMs: 15_000, replyTimeoutMs: 25_000, maxConnections: 3, retryMs: undefined, caFile: undefined, allowPlainAuth: false });
     expect(s.sources).toEqual({ annuaire: undefined, rne: undefined });
   });
 
@@ -56,6 +56,7 @@ describe('readSettings', () => {
     ['RELAIS_HTTP_TIMEOUT_MS', '99999999999'],
     ['RELAIS_RETRY_MS', '-1'],
     ['RELAIS_SMTP_TIMEOUT_MS', ''],
+    ['RELAIS_SMTP_REPLY_TIMEOUT_MS', '25 s'],
     ['RELAIS_SMTP_MAX_CONNECTIONS', '0'],
     ['RELAIS_SMTP_MAX_CONNECTIONS', '2.5'],
     ['RELAIS_WORKERS', 'deux'],
@@ -95,9 +96,9 @@ describe('the environment read once at start', () => {
   it('gives the SMTP server its typed settings and its credentials, and refuses a clear-text password beyond this machine', async () => {
     const { readSettings } = await import('../src/settings.js');
     const { smtpSettingsFrom } = await import('../src/delivery/transport.js');
-    const env = { RELAIS_SMTP_URL: 'smtp://relais:p%40ss@127.0.0.1:2525', RELAIS_SMTP_TIMEOUT_MS: '800', RELAIS_SMTP_RETRY_MS: '10', RELAIS_SMTP_ALLOW_PLAIN_AUTH: '1' };
+    const env = { RELAIS_SMTP_URL: 'smtp://relais:p%40ss@127.0.0.1:2525', RELAIS_SMTP_TIMEOUT_MS: '800', RELAIS_SMTP_REPLY_TIMEOUT_MS: '1200', RELAIS_SMTP_RETRY_MS: '10', RELAIS_SMTP_ALLOW_PLAIN_AUTH: '1' };
     const smtp = smtpSettingsFrom(readSettings(env).smtp, env)!;
-    expect({ ...smtp, url: smtp.url.host }).toEqual({ url: '127.0.0.1:2525', timeoutMs: 800, retryBaseMs: 10, allowPlainAuth: true, user: 'relais', password: 'p@ss', maxConnections: 3, ca: undefined });
+    expect({ ...smtp, url: smtp.url.host }).toEqual({ url: '127.0.0.1:2525', timeoutMs: 800, replyTimeoutMs: 1200, retryBaseMs: 10, allowPlainAuth: true, user: 'relais', password: 'p@ss', maxConnections: 3, ca: undefined });
     expect(smtpSettingsFrom(readSettings({}).smtp, {})).toBeUndefined();
     const far = { ...env, RELAIS_SMTP_URL: 'smtp://relais:pass@mail.example:25' };
     expect(() => smtpSettingsFrom(readSettings(far).smtp, far)).toThrow(/RELAIS_SMTP_ALLOW_PLAIN_AUTH n'est accepté que pour un relais sur cet ordinateur/);

@@ -22,6 +22,14 @@ import { DeliveryError, type OutgoingMessage, type Transport } from './transport
  */
 export const OUTAGE_LIMIT = 3;
 
+/*
+ * A server that froze (it took the connection, then stopped answering mid-session, often after a
+ * whole message) is not tried three more times: each try would wait for a greeting that never
+ * comes. The first session gone silent for RELAIS_SMTP_REPLY_TIMEOUT_MS (25 s) stops the run;
+ * the lanes still under way end within their own timeouts. Its message may have arrived: the
+ * journal says `unconfirmed`, never sent again without --resend-unconfirmed.
+ */
+
 /** Counts the connection failures in a row, across lanes (see OUTAGE_LIMIT). */
 export class OutageWatch {
   /** Consecutive counted failures. */
@@ -29,6 +37,8 @@ export class OutageWatch {
   /** Bumped at each counted failure and each answer: an attempt begun before brings no new evidence. */
   epoch = 0;
   last = '';
+  /** A session under way went silent (see above): the server froze. */
+  frozen = false;
 
   begin(): number {
     return this.epoch;
@@ -48,11 +58,29 @@ export class OutageWatch {
     this.count = 0;
     this.epoch++;
   }
+
+  /** A session under way went silent: the server is deemed stopped at once. */
+  froze(reason: string): true {
+    this.last = reason;
+    this.frozen = true;
+    return true;
+  }
 }
 
-function outageMessage(transport: Transport, watch: OutageWatch, sent: number, remaining: number, cut: number): string {
-  const msg = (n: number) => (n > 1 ? 'messages' : 'message');
-  return `serveur SMTP injoignable (${transport.target.server ?? transport.description}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${frenchNumber(sent)} ${msg(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution, ${frenchNumber(remaining)} ${msg(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer${cut ? ` (dont ${frenchNumber(cut)} que la panne a fait échouer : le journal ${cut > 1 ? 'les note' : 'le note'} « échec temporaire »)` : ''}. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
+const messages = (n: number) => `${frenchNumber(n)} ${n > 1 ? 'messages' : 'message'}`;
+
+function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSummary, remaining: number, cut: number): string {
+  const server = transport.target.server ?? transport.description;
+  const { sent, unconfirmed } = summary;
+  const went = `${messages(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution`;
+  const left = `${messages(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer${cut ? ` (dont ${frenchNumber(cut)} que la panne a fait échouer : le journal ${cut > 1 ? 'les note' : 'le note'} « échec temporaire »)` : ''}`;
+  const doubt = unconfirmed
+    ? `${messages(unconfirmed)} à la remise incertaine (le serveur ${unconfirmed > 1 ? 'les a' : "l'a"} peut-être ${unconfirmed > 1 ? 'reçus' : 'reçu'}) : le journal ${unconfirmed > 1 ? 'les note' : 'le note'} « non confirmé », relais ne ${unconfirmed > 1 ? 'les renvoie' : 'le renvoie'} pas de lui-même (relais status --failed ${unconfirmed > 1 ? 'les liste' : 'le liste'} ; --resend-unconfirmed pour ${unconfirmed > 1 ? 'les renvoyer' : 'le renvoyer'}, au risque d'un doublon), `
+    : '';
+  if (watch.frozen) {
+    return `le serveur SMTP ${server} ne répond plus : il a accepté la connexion puis s'est tu au milieu d'un envoi (${watch.last}). Envoi arrêté : ${went}, ${doubt}${left}. Vérifiez le serveur, puis relancez la même commande : seuls les messages restants partiront.`;
+  }
+  return `serveur SMTP injoignable (${server}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${went}, ${doubt}${left}. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
 }
 
 export async function deliver(channel: string, queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
@@ -89,7 +117,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
         const reply = `${d.message} ${d.reply}`.trim();
         if (d.connection) {
-          if (!outage && watch.failed(since, d.reply || d.message)) {
+          if (!outage && (d.silentMs ? watch.froze(`aucune réponse en ${frenchNumber(d.silentMs / 1000)} s`) : watch.failed(since, d.reply || d.message))) {
             outage = true;
             stop.abort();
           }
@@ -153,6 +181,6 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} ${summary.sent > 1 ? 'messages envoyés' : 'message envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`);
   if (outage) {
     const remaining = items.length + retryable;
-    summary.outage = { message: outageMessage(transport, watch, summary.sent, remaining, retryable), sent: summary.sent, remaining };
+    summary.outage = { message: outageMessage(transport, watch, summary, remaining, retryable), sent: summary.sent, remaining, unconfirmed: summary.unconfirmed, frozen: watch.frozen };
   }
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { JournalTables } from './journal.js';
+import type { JournalTables } from './journal-tables.js';
 
 /**
  * The media of posts and their uploads, in the campaign's journal, in tables of their own created

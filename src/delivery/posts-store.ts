@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { JournalTables } from './journal.js';
+import type { JournalTables } from './journal-tables.js';
 import { alive } from './lock.js';
 
 /**

@@ -87,8 +87,11 @@ export interface SendSummary {
   failures: Array<{ commune: string; recipient: string; status: string; reply: string }>;
   unconfirmedList: Array<{ commune: string; recipient: string }>;
   warnings: string[];
-  /** Set when a dead server stopped the run: the French message, what went and what is left. */
-  outage: { message: string; sent: number; remaining: number } | null;
+  /**
+   * Set when a dead server stopped the run: the French message, what went, what is left, how
+   * many of this run are unconfirmed; `frozen` when the server went silent mid-session.
+   */
+  outage: { message: string; sent: number; remaining: number; unconfirmed: number; frozen: boolean } | null;
   /** The journal after the run, for the selection and this destination (outbox or server). */
   state: DeliveryState & { byDepartement: Record<string, DeliveryState> };
 }

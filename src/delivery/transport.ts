@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { relative } from 'node:path';
 import { campaignPaths } from '../campaign/paths.js';
-import nodemailer from 'nodemailer';
+import { Readable } from 'node:stream';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
+import { frenchNumber } from '../text/format.js';
 import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
+import { MimeNode, SMTPPool } from './mime.js';
+import { useFastDataStream } from './smtp-data.js';
 
 /**
  * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
@@ -41,6 +44,8 @@ export class DeliveryError extends Error {
     reply: string,
     /** The server did not answer at all (refused, cut or silent connection), as opposed to a reply. */
     readonly connection = false,
+    /** A session under way went silent for this long (ms): the server froze (see deliver.ts); 0 otherwise. */
+    readonly silentMs = 0,
   ) {
     // A server's reply or a library's message may quote the URL or the credential it was given.
     super(redact(message));
@@ -87,8 +92,14 @@ export interface SmtpSettings {
   password: string | undefined;
   maxConnections: number;
   ca: Buffer | undefined;
-  /** RELAIS_SMTP_TIMEOUT_MS: setting the session up (connection, greeting, STARTTLS); four times that for an answer mid-session. */
+  /** RELAIS_SMTP_TIMEOUT_MS: setting the session up (connection, greeting, STARTTLS). */
   timeoutMs: number;
+  /**
+   * RELAIS_SMTP_REPLY_TIMEOUT_MS: how long the server may stay silent mid-session, the answer to a
+   * whole message included (25 s). A server filtering messages before it accepts them answers in
+   * a few seconds; one silent that long has stopped, and a send must not wait minutes to say so.
+   */
+  replyTimeoutMs: number;
   /** RELAIS_SMTP_RETRY_MS: the first retry's pause (2 s), read here for `send` and `run` alike. */
   retryBaseMs: number;
   /** RELAIS_SMTP_ALLOW_PLAIN_AUTH: a local relay (loopback only) may take the password without TLS. */
@@ -133,6 +144,7 @@ export function smtpSettingsFrom(settings: Settings['smtp'], env: Readonly<Recor
   return {
     url,
     timeoutMs: settings.timeoutMs,
+    replyTimeoutMs: settings.replyTimeoutMs,
     retryBaseMs: settings.retryMs ?? DEFAULT_RETRY_MS,
     allowPlainAuth: settings.allowPlainAuth,
     user: env.RELAIS_SMTP_USER ?? (url.username ? decodeURIComponent(url.username) : undefined),
@@ -148,7 +160,8 @@ const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZER
 
 const NO_TLS = 'le serveur SMTP ne propose pas de connexion chiffrée (STARTTLS) : relais n’y envoie pas le mot de passe, qui passerait en clair ; rien n’a été envoyé. Utilisez smtps:// ou un serveur qui propose STARTTLS (pour un relais sur cet ordinateur seulement : RELAIS_SMTP_ALLOW_PLAIN_AUTH=1)';
 
-export function classify(err: SmtpError): DeliveryError {
+/** `replyTimeoutMs`: the silence that ends a session, said in the message when it did. */
+export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   const reply = (err.response ?? err.message ?? '').replace(/\s+/g, ' ').trim();
   if (err.code === 'EAUTH') return new DeliveryError('authentification refusée par le serveur SMTP : vérifiez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD', 'fatal', reply);
   if (CERTIFICATE.test(`${err.message} ${err.code ?? ''} ${err.reason ?? ''}`)) {
@@ -168,7 +181,8 @@ export function classify(err: SmtpError): DeliveryError {
   // A session that went silent may have been waiting for the answer to a message it already
   // received: nodemailer cannot tell at which step, so the outcome is unknown — never resent alone.
   if (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT') {
-    return new DeliveryError('le serveur ne répond plus au cours de l’envoi : remise inconnue', 'unknown', reply, true);
+    const silence = replyTimeoutMs ? ` (aucune réponse en ${frenchNumber(replyTimeoutMs / 1000)} s)` : '';
+    return new DeliveryError(`le serveur ne répond plus au cours de l’envoi${silence} : remise inconnue`, 'unknown', reply, true, replyTimeoutMs || 1);
   }
   // The connection was lost after the message went out and before the server's answer: maybe delivered.
   if (err.command === 'DATA' || err.command === 'DATA END' || err.command === 'DATA_END' || /after (sending|message)|during DATA/i.test(err.message)) {
@@ -185,8 +199,8 @@ export function smtpTransport(settings: SmtpSettings): Transport {
   // AUTH in clear to a server that does not offer STARTTLS). The one exception is a local relay
   // the user named explicitly (RELAIS_SMTP_ALLOW_PLAIN_AUTH, loopback only).
   const requireTLS = Boolean(settings.user) && !secure && !settings.allowPlainAuth;
-  const transporter = nodemailer.createTransport({
-    pool: true,
+  useFastDataStream();
+  const pool = new SMTPPool({
     maxConnections: settings.maxConnections,
     maxMessages: Infinity,
     host: url.hostname,
@@ -199,10 +213,13 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     // A server that accepts and then stalls must not hang the run: these bound every wait.
     connectionTimeout: settings.timeoutMs,
     greetingTimeout: settings.timeoutMs,
-    socketTimeout: settings.timeoutMs * 4,
+    socketTimeout: settings.replyTimeoutMs,
     logger: false,
     debug: false,
   });
+  // Addresses in the envelope as nodemailer's composer would write them (an internationalised
+  // domain in punycode): the same node each time, its envelope replaced by each message's.
+  const addresses = new MimeNode();
   return {
     kind: 'smtp',
     target: { destination: 'server', server: `${url.hostname}:${port}` },
@@ -211,7 +228,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     retryBaseMs: settings.retryBaseMs,
     async verify() {
       try {
-        await transporter.verify();
+        await pool.verify();
       } catch (err) {
         const d = classify(err as SmtpError);
         throw new RelaisError(d.kind === 'fatal' ? d.message : `serveur SMTP injoignable (${url.host}) : ${d.reply || d.message} — rien n’a été envoyé ; relancez la même commande quand le serveur répond`, { field: 'RELAIS_SMTP_URL' });
@@ -222,7 +239,10 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         // DSN asked for failures and delays, with the headers only (RET=HDRS: the letter does not
         // come back with every bounce); nodemailer adds the parameters only if the server offers DSN.
         const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: message.envelope.to, ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
-        const info = (await transporter.sendMail({ envelope: { from: message.envelope.from, to: [message.envelope.to] }, raw: message.raw, messageId: message.messageId, dsn })) as { response?: string; rejected?: unknown[]; accepted?: unknown[] };
+        const envelope = addresses.setEnvelope({ from: message.envelope.from, to: [message.envelope.to] }).getEnvelope();
+        const info = await new Promise<{ response?: string; rejected?: unknown[]; accepted?: unknown[] }>((resolve, reject) => {
+          pool.send(poolMessage(message, envelope, dsn), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
+        });
         // A partly refused recipient list is a failure, not a success.
         if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
           throw new DeliveryError('destinataire refusé par le serveur', 'permanent', info.response ?? '');
@@ -230,13 +250,38 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         return info.response ?? 'accepté';
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        throw classify(err as SmtpError);
+        throw classify(err as SmtpError, settings.replyTimeoutMs);
       }
     },
     close() {
-      transporter.close();
+      pool.close();
     },
   };
+}
+
+/**
+ * What nodemailer's pool takes from a message (its transport interface: `mail.data` and the
+ * `mail.message` node), given directly: the message is already composed, and nodemailer's own
+ * composer — a MIME tree, its streams and plug-ins for each message — cost as much as the
+ * sending itself. The pool may ask for the stream again to resend a message that did not leave
+ * (a connection the server closed in between): each call gives a new stream of the same bytes.
+ */
+function poolMessage(message: OutgoingMessage, envelope: { from: string | false; to: string[] }, dsn: object): Parameters<SMTPPool['send']>[0] {
+  const mail = {
+    data: { dsn },
+    message: {
+      getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
+      messageId: () => message.messageId,
+      getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? message.messageId : undefined),
+      createReadStream: () => {
+        const stream = new Readable({ read() {} });
+        stream.push(message.raw);
+        stream.push(null);
+        return stream;
+      },
+    },
+  };
+  return mail as unknown as Parameters<SMTPPool['send']>[0];
 }
 
 /** The SMTP server when one is configured, otherwise the campaign's outbox (out/outbox/). */

@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { JOURNAL_FILE, STATE_DIR } from '../campaign/paths.js';
+import { RelaisError } from '../errors.js';
+
+/**
+ * The journal's file: opened in WAL mode, checked against the format this relais reads, and
+ * brought up to it (each upgrade idempotent, the ones that rebuild a table in an immediate
+ * transaction so that two relais opening an old journal together do not both rebuild it).
+ * A file it cannot read is named and left untouched.
+ */
+export const JOURNAL_VERSION = 5;
+
+const BOUNCE_COLUMNS = ['bounce_status', 'bounce_diagnostic', 'bounced_at', 'delay_diagnostic', 'delayed_at'];
+
+/**
+ * Format 5: the bounces. Columns on `deliveries` for the latest bounce or delay, and a table of
+ * the notices already read (by fingerprint) so that reading a mailbox twice changes nothing.
+ * Idempotent: a column or table already there is kept.
+ */
+function addBounces(db: Database.Database): void {
+  const have = new Set((db.pragma('table_info(deliveries)') as Array<{ name: string }>).map((c) => c.name));
+  for (const c of BOUNCE_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE deliveries ADD COLUMN ${c} TEXT`);
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS bounces (
+      campaign TEXT NOT NULL, fingerprint TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
+      recipient TEXT NOT NULL, kind TEXT NOT NULL, status TEXT, diagnostic TEXT, read_at TEXT NOT NULL,
+      PRIMARY KEY (campaign, fingerprint)
+    );
+  `);
+}
+
+const DELIVERIES_COLUMNS = 'campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at';
+
+/**
+ * Brings `deliveries` to the format-4 shape (destination in the key, the server's address).
+ * Rows written before are classified by what the outbox wrote in them ("écrit dans …"); anything
+ * else went to a server — or may have: a row a crash left `sending` during a rehearsal counts as a
+ * possible real delivery, never resent without being asked, which is the safe side.
+ */
+function rebuildDeliveries(db: Database.Database): void {
+  const columns = (db.pragma('table_info(deliveries)') as Array<{ name: string }>).map((c) => c.name);
+  const classified = "CASE WHEN last_reply LIKE 'écrit dans %' THEN 'outbox' ELSE 'server' END";
+  const destination = columns.includes('destination') ? `COALESCE(destination, ${classified})` : classified;
+  const server = columns.includes('server') ? 'server' : 'NULL';
+  db.exec(`
+    CREATE TABLE deliveries_v4 (
+      campaign TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
+      destination TEXT NOT NULL CHECK (destination IN ('outbox', 'server')), server TEXT,
+      departement TEXT NOT NULL, recipient TEXT NOT NULL,
+      status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      last_reply TEXT, message_hash TEXT, message_id TEXT,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, sent_at TEXT,
+      PRIMARY KEY (campaign, channel, commune, destination)
+    );
+    INSERT INTO deliveries_v4 (${DELIVERIES_COLUMNS})
+      SELECT campaign, channel, commune, ${destination}, ${server}, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at
+      FROM deliveries;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v4 RENAME TO deliveries;
+  `);
+}
+
+function hasServerColumn(db: Database.Database): boolean {
+  return (db.pragma('table_info(deliveries)') as Array<{ name: string }>).some((c) => c.name === 'server');
+}
+
+/** The campaign's journal database, at the current format. */
+export function openJournalDatabase(campaignDir: string): Database.Database {
+  const path = join(campaignDir, JOURNAL_FILE);
+  mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: 5000 });
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: each commit is written to the WAL file before run() returns, so the
+    // row `sending` committed before a message leaves survives the process being killed at any
+    // point (crash, Ctrl-C, kill -9, out of memory), which is the risk here: exactly once holds.
+    // What NORMAL leaves out is an fsync per commit: after a power cut or a kernel crash the
+    // last commits since the previous checkpoint may be lost, and those messages could go
+    // twice. FULL closes that gap at one fsync per commit (about 3 ms each on the machine the
+    // bench ran on: under 200 messages a second); doing it without that cost needs the send
+    // loop to mark a batch `sending` in one transaction before sending it (group commit).
+    db.pragma('synchronous = NORMAL');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > JOURNAL_VERSION) {
+      db.close();
+      throw new RelaisError(`le journal ${JOURNAL_FILE} vient d'une version plus récente de relais (format ${version}, celle-ci lit le format ${JOURNAL_VERSION}) : mettez relais à jour ; le journal n'a pas été modifié`, { file: JOURNAL_FILE });
+    }
+    if (version === 0) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS deliveries (
+          campaign TEXT NOT NULL, channel TEXT NOT NULL, commune TEXT NOT NULL,
+          departement TEXT NOT NULL, recipient TEXT NOT NULL,
+          status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+          last_reply TEXT, message_hash TEXT, message_id TEXT,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL, sent_at TEXT,
+          PRIMARY KEY (campaign, channel, commune)
+        );
+      `);
+      db.pragma('user_version = 1');
+    }
+    if ((db.pragma('user_version', { simple: true }) as number) < 2) {
+      // Version 2: the social posts, planned and published.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS posts (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          campaign TEXT NOT NULL, channel TEXT NOT NULL, text TEXT NOT NULL,
+          local_time TEXT NOT NULL, tz TEXT NOT NULL, due_utc TEXT NOT NULL,
+          status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_utc TEXT,
+          remote_id TEXT, remote_url TEXT, last_error TEXT,
+          source TEXT NOT NULL, source_key TEXT,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL, published_at TEXT
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS posts_source ON posts (campaign, source_key) WHERE source_key IS NOT NULL;
+      `);
+      db.pragma('user_version = 2');
+    }
+    if ((db.pragma('user_version', { simple: true }) as number) < 3) {
+      // Version 3: no index on the status. Each send commits twice per message, and keeping
+      // that index cost a third of the journal's time; a campaign's 35,000 rows scan in a
+      // few milliseconds when `status` or a resumed run looks for a status.
+      db.exec('DROP INDEX IF EXISTS deliveries_status');
+      db.pragma('user_version = 3');
+    }
+    if ((db.pragma('user_version', { simple: true }) as number) < 4) {
+      // Version 4: where each message and post went. A copy written to the local outbox is a
+      // rehearsal and must never count as delivered by a server or published on a network.
+      // Post rows of format 3 are classified by their "outbox:" id (the post store's side).
+      const hasColumn = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === 'destination');
+      db.transaction(() => {
+        // Another relais (a `status` next to a `send`) may have migrated it meanwhile.
+        if ((db.pragma('user_version', { simple: true }) as number) >= 4) return;
+        if (!hasColumn('posts')) db.exec('ALTER TABLE posts ADD COLUMN destination TEXT');
+        db.exec(`
+          UPDATE posts SET destination = CASE WHEN remote_id LIKE 'outbox:%' THEN 'outbox' ELSE 'network' END
+            WHERE destination IS NULL AND status IN ('published', 'publishing', 'unconfirmed', 'failed');
+        `);
+        rebuildDeliveries(db);
+        db.pragma('user_version = 4');
+      }).immediate();
+    } else if (!hasServerColumn(db)) {
+      // A format-4 journal from before the destination joined the key (a development build):
+      // the same classification, its rows kept.
+      db.transaction(() => {
+        if (!hasServerColumn(db)) rebuildDeliveries(db);
+      }).immediate();
+    }
+    if ((db.pragma('user_version', { simple: true }) as number) < 5) {
+      // Version 5: bounces (see addBounces); rows of format 4 keep their status.
+      db.transaction(() => {
+        if ((db.pragma('user_version', { simple: true }) as number) >= 5) return;
+        addBounces(db);
+        db.pragma('user_version = 5');
+      }).immediate();
+    }
+    db.prepare('SELECT count(*) FROM deliveries').get();
+  } catch (err) {
+    if (err instanceof RelaisError) throw err;
+    throw new RelaisError(`le journal ${JOURNAL_FILE} est illisible (${(err as Error).message}) : il n'a pas été modifié ; sauvegardez-le et consultez le README (« après un incident »)`, { file: JOURNAL_FILE }, { cause: err });
+  }
+  return db;
+}

@@ -172,6 +172,17 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
     return new DeliveryError(NO_TLS, 'fatal', reply);
   }
   const code = err.responseCode;
+  // Refusals of the session, not of one town hall: every message would get the same answer, so the
+  // run stops with what to change, and no town hall is marked refused (the next run sends them).
+  if (code === 530 || (code !== undefined && code >= 500 && /authenticat|auth(entification)? (is )?required/i.test(reply))) {
+    return new DeliveryError(`le serveur SMTP exige une authentification (${code}) : définissez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD`, 'fatal', reply);
+  }
+  if (code !== undefined && code >= 500 && /MAIL/i.test(err.command ?? '')) {
+    return new DeliveryError(`le serveur SMTP refuse l'expéditeur (${code}) : vérifiez l'adresse d'expédition de campagne.yaml et que ce serveur accepte de l'envoyer`, 'fatal', reply);
+  }
+  if (code !== undefined && code >= 500 && /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|relais (refusé|interdit)/i.test(reply)) {
+    return new DeliveryError(`le serveur SMTP refuse de relayer vers ce domaine (${code}) : il faut vous authentifier (RELAIS_SMTP_USER, RELAIS_SMTP_PASSWORD) ou passer par le relais de votre administration`, 'fatal', reply);
+  }
   // 421 is the server itself going away ("service not available, closing transmission channel",
   // RFC 5321): it counts toward the outage like a refused connection, or a server answering 421
   // to everything would be retried once per message left.
@@ -235,13 +246,16 @@ export function smtpTransport(settings: SmtpSettings): Transport {
       }
     },
     async send(message) {
+      // Set once nodemailer has taken the whole message: a connection lost after that, before the
+      // server's answer, may have delivered it (a relay that dies after the final dot).
+      let written = false;
       try {
         // DSN asked for failures and delays, with the headers only (RET=HDRS: the letter does not
         // come back with every bounce); nodemailer adds the parameters only if the server offers DSN.
         const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: message.envelope.to, ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
         const envelope = addresses.setEnvelope({ from: message.envelope.from, to: [message.envelope.to] }).getEnvelope();
         const info = await new Promise<{ response?: string; rejected?: unknown[]; accepted?: unknown[] }>((resolve, reject) => {
-          pool.send(poolMessage(message, envelope, dsn), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
+          pool.send(poolMessage(message, envelope, dsn, () => (written = true)), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
         });
         // A partly refused recipient list is a failure, not a success.
         if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
@@ -250,7 +264,11 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         return info.response ?? 'accepté';
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        throw classify(err as SmtpError, settings.replyTimeoutMs);
+        const e = err as SmtpError;
+        if (written && e.responseCode === undefined && e.timeoutType !== 'SOCKET_TIMEOUT') {
+          throw new DeliveryError('connexion perdue après l’envoi du message, avant la réponse du serveur : remise inconnue', 'unknown', (e.response ?? e.message ?? '').trim(), true);
+        }
+        throw classify(e, settings.replyTimeoutMs);
       }
     },
     close() {
@@ -266,7 +284,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
  * sending itself. The pool may ask for the stream again to resend a message that did not leave
  * (a connection the server closed in between): each call gives a new stream of the same bytes.
  */
-function poolMessage(message: OutgoingMessage, envelope: { from: string | false; to: string[] }, dsn: object): Parameters<SMTPPool['send']>[0] {
+function poolMessage(message: OutgoingMessage, envelope: { from: string | false; to: string[] }, dsn: object, taken: () => void): Parameters<SMTPPool['send']>[0] {
   const mail = {
     data: { dsn },
     message: {
@@ -275,6 +293,7 @@ function poolMessage(message: OutgoingMessage, envelope: { from: string | false;
       getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? message.messageId : undefined),
       createReadStream: () => {
         const stream = new Readable({ read() {} });
+        stream.once('end', taken);
         stream.push(message.raw);
         stream.push(null);
         return stream;

@@ -121,6 +121,16 @@ class Reader {
       this.problems.push(`${name} : serveur manquant dans l'adresse`);
       return undefined;
     }
+    // The user and password are decoded where they are used (decodeURIComponent): a bare « % » —
+    // a password such as « 50%off » written as is — must be named here, not fail later as « URI malformed ».
+    for (const [part, value] of [['identifiant', url.username], ['mot de passe', url.password]] as const) {
+      try {
+        decodeURIComponent(value);
+      } catch {
+        this.problems.push(`${name} : ${part} illisible dans l'adresse (un « % » doit y être écrit %25, et chaque caractère spécial encodé en %XX) ; ou donnez-le à part dans ${name.replace(/_URL$/, part === 'identifiant' ? '_USER' : '_PASSWORD')}`);
+        return undefined;
+      }
+    }
     if (!options.credentials && (url.username || url.password)) {
       this.problems.push(`${name} : l'adresse ne doit pas contenir d'identifiant ni de mot de passe (les jetons ont leurs propres variables)`);
       return undefined;

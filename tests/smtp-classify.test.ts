@@ -13,7 +13,7 @@ describe('SMTP answers: one recipient, or the session', () => {
     [{ responseCode: 553, command: 'MAIL FROM', response: '553 5.7.1 <ars@sante.example>: Sender address rejected' }, /refuse l'expéditeur \(553\)/],
     [{ responseCode: 554, command: 'RCPT TO', response: '554 5.7.1 <mairie@tours.example>: Relay access denied' }, /refuse de relayer/],
   ])('%o stops the run', (err, message) => {
-    const d = classify(err);
+    const d = classify(Object.assign(new Error(err.response), err));
     expect(d.kind).toBe('fatal');
     expect(d.message).toMatch(message);
   });
@@ -22,6 +22,6 @@ describe('SMTP answers: one recipient, or the session', () => {
     [{ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 <mairie@nulle-part.example>: Recipient address rejected: User unknown' }],
     [{ responseCode: 552, command: 'DATA', response: '552 5.3.4 Message size exceeds fixed limit' }],
   ])('%o refuses this message only', (err) => {
-    expect(classify(err).kind).toBe('permanent');
+    expect(classify(Object.assign(new Error(err.response), err)).kind).toBe('permanent');
   });
 });

@@ -16,6 +16,11 @@ export function registerInit(program: Command, fail: (code: number) => void): vo
         return;
       }
       ctx.out.line(`Campagne créée dans ${dossier} : ${copied.join(', ')}`);
-      ctx.out.line(`Étapes suivantes : modifiez ${dossier}/campagne.yaml, déposez vos fichiers dans ${dossier}/data/, puis lancez « relais -C ${dossier} check ».`);
+      ctx.out.line(`Étapes suivantes : modifiez ${dossier}/campagne.yaml, déposez vos fichiers dans ${dossier}/data/, puis lancez « relais -C ${shellWord(dossier)} check ».`);
     });
+}
+
+/** A folder name as a shell takes it in one piece: quoted when it holds a space or a special character. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }

@@ -13,6 +13,8 @@ export interface DueTime {
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+/** « 11/04/2031 09:00 »: how Excel (French settings) writes a date and time back into a CSV. */
+const FRENCH_LOCAL = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) +(\d{1,2})[:hH](\d{2})(?::(\d{2}))?$/;
 const ISO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 export function checkZone(tz: string): string {
@@ -41,7 +43,8 @@ export function parseDue(value: string, tz: string, now: Date, options: { allowP
   const text = value.trim();
   if (text === 'now' || text === 'maintenant') return { utc: now, local: formatLocal(now, tz), tz };
   let utc: Date;
-  const local = LOCAL.exec(text);
+  const french = FRENCH_LOCAL.exec(text);
+  const local = LOCAL.exec(text) ?? (french ? ([text, french[3], french[2], french[1], french[4], french[5], french[6]] as unknown as RegExpExecArray) : null);
   if (ISO_OFFSET.test(text)) {
     utc = new Date(text);
     // Date() rolls 30 February over to March: the calendar date must exist as written.
@@ -70,7 +73,7 @@ export function parseDue(value: string, tz: string, now: Date, options: { allowP
     }
     utc = new Date([...candidates][0]!);
   } else {
-    throw new RelaisError(`date « ${value} » illisible : attendu « AAAA-MM-JJ HH:MM », un instant ISO 8601 avec son décalage, ou « now »`, { field: '--at' });
+    throw new RelaisError(`date « ${value} » illisible : attendu « AAAA-MM-JJ HH:MM » ou « JJ/MM/AAAA HH:MM » (heure de Paris ou du fuseau donné), un instant ISO 8601 avec son décalage, ou « now »`, { field: '--at' });
   }
   if (!options.allowPast && utc.getTime() < now.getTime() - 60_000) {
     throw new RelaisError(`« ${value} » est dans le passé (il est ${formatLocal(now, tz)} à ${tz}) ; « now » publie tout de suite`, { field: '--at' });

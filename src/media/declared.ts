@@ -113,7 +113,8 @@ export async function importedMedia(campaign: Pick<Campaign, 'dir'>, cells: Medi
     for (const why of mediumProblems(m.probe, network)) problems.push({ field: cell.column, message: `${m.shown} refusé par ${LIMITS[network].label} : ${why}` });
     media.push(m);
   }
-  for (const why of setProblems(media.map((m) => m.probe), network)) problems.push({ field: cells[0]?.column ?? 'media_1', message: why });
+  // A set refused as a whole (five images on X) is blamed on its last medium, the one too many.
+  for (const why of setProblems(media.map((m) => m.probe), network)) problems.push({ field: cells.at(-1)?.column ?? 'media_1', message: why });
   return { media, problems };
 }
 

@@ -1,3 +1,4 @@
+import { RelaisError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { generateLetters } from '../letters/generate.js';
 import { deliver } from './deliver.js';
@@ -118,6 +119,11 @@ function tally(byDepartement: Record<string, DeliveryState>, dep: string, status
 export async function sendCampaign(ready: ReadyCampaign, transport: Transport, options: SendOptions = {}): Promise<SendSummary> {
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];
+  // A mistyped code would otherwise send nothing and say « 0 envoyé » as if that town hall were done.
+  const unknown = communes.filter((code) => !ready.plan.recipient(code) || (deps.length > 0 && !deps.includes(ready.plan.recipient(code)!.recipient.departement.code)));
+  if (unknown.length) {
+    throw new RelaisError(`${unknown.length > 1 ? `les communes ${unknown.join(', ')} ne sont pas des destinataires` : `la commune ${unknown[0]} n'est pas un destinataire`} de cette campagne${deps.length ? ` dans ${deps.length > 1 ? 'les départements' : 'le département'} ${deps.join(', ')}` : ''} : rien n'a été envoyé`, { field: '--commune' });
+  }
   const wanted = new Set(communes);
   const selected = ready.plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
   const withEmail = selected.filter((p) => p.to !== null);

@@ -99,16 +99,21 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });
         let published: RunResult;
         let queued: number;
+        let onNetworks: number;
         try {
           store.recoverInterrupted();
           for (const w of (await queueCampaignPublications(ready, store, new Date(), media)).withdrawn) out.note(withdrawnLine(w));
           published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, allowLate: Boolean(opts.publishLate) });
-          queued = store.list().filter((p) => p.status === 'queued').length;
+          const all = store.list();
+          queued = all.filter((p) => p.status === 'queued').length;
+          // The campaign's figure, from the journal, like the emails': earlier runs' posts included.
+          onNetworks = all.filter((p) => p.status === 'published').length;
         } finally {
           journal.close();
         }
         const posts = {
           publiees: published.published.length,
+          publieesEnTout: onNetworks,
           prevues: queued,
           refusees: published.failed.length,
           reportees: published.deferred.length,
@@ -167,7 +172,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.line();
         out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);
         out.line(`Messages : ${files.messages} ; courriels : ${files.courriels} ; journal : ${files.journal}`);
-        out.line(`Publications : ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')} (relais schedule list)`);
+        out.line(`Publications : ${plural(posts.publieesEnTout, 'publiée')} sur les réseaux${posts.publiees ? ` (dont ${frenchNumber(posts.publiees)} par cette exécution)` : ''}, ${plural(posts.prevues, 'prévue')} (relais schedule list)`);
         if (sent.state.failed || sent.state.unconfirmed) out.line(out.colors.yellow('Courriels en échec ou à remise inconnue, avec leur raison : relais status --failed'));
         if (sent.transport === 'outbox') out.line(out.colors.yellow('Aucun courriel n’a quitté cet ordinateur (RELAIS_SMTP_URL pour envoyer vraiment ; cette répétition ne compte pas comme un envoi).'));
       } finally {

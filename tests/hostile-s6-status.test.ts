@@ -14,7 +14,7 @@ describe('status after the rehearsal, before anything was sent', () => {
     const r = await relais(['-C', dir, 'status']);
     expect(r.code).toBe(0);
     const loiret = r.stdout.split('\n').find((l) => l.startsWith('45 '));
-    // Today: "45 Loiret — lettres : 301 ; courriels par serveur SMTP : aucun ; boîte d’envoi locale
+    // It used to say "45 Loiret — lettres : 301 ; courriels par serveur SMTP : aucun ; boîte d’envoi locale
     // (répétition) : 301 écrits" — nothing says that 301 emails remain to send, nor that 24 town
     // halls have no letter at all yet (status --json: "pending": 0).
     expect(loiret).toBeDefined();

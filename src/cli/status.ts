@@ -5,8 +5,11 @@ import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
-import { CHANNEL } from '../delivery/send.js';
-import { UsageError } from '../errors.js';
+import { CHANNEL, deliveryState } from '../delivery/send.js';
+import type { ReadyCampaign } from '../campaign/check.js';
+import { countOf, frenchNumber } from '../text/format.js';
+import { ready as readyCampaign } from './campaign.js';
+import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { contextOf } from './context.js';
 
@@ -41,6 +44,16 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       if (opts.csv && !opts.failed) throw new UsageError('--csv va avec --failed');
       const campaign = await requireCampaign(ctx.campaignDir);
       const key = campaignKey(campaign);
+      // The plan says which town halls are written to and which go by post: every one accounted
+      // for, not only those the journal already holds. A campaign that no longer checks still
+      // shows its journal.
+      let plan: ReadyCampaign['plan'] | undefined;
+      try {
+        plan = (await readyCampaign(ctx.campaignDir)).plan;
+      } catch (err) {
+        if (!(err instanceof RelaisError)) throw err;
+        ctx.out.note(`relais : la campagne ne passe plus la vérification (relais check) : seules les figures du journal sont données`);
+      }
       const paths = campaignPaths(campaign.dir);
       const hasJournal = existsSync(paths.journal);
       const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;
@@ -54,12 +67,25 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
         const returned = (dep: string) => bounced.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, code: r.bounce_status, raison: r.bounce_diagnostic ?? r.last_reply, le: r.bounced_at }));
         const late = (dep: string) => delayed.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, raison: r.delay_diagnostic, le: r.delayed_at }));
         const byStatus = (dep: string, destination: Destination) => Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === dep && c.destination === destination && c.status === s)?.n ?? 0])) as Record<Status, number>;
+        const state = plan && journal ? deliveryState(plan.recipients, journal, 'server') : undefined;
         const departements = campaign.departements.map((d) => {
           const dir = paths.lettersOf(d.code);
           const files = existsSync(dir) ? readdirSync(dir) : [];
           // A copy in the outbox is a rehearsal: shown apart, never added to what a server accepted.
           const courriels = { serveur: byStatus(d.code, 'server'), boiteEnvoi: byStatus(d.code, 'outbox') };
-          return { code: d.code, nom: d.nom, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };
+          const mine = plan?.recipients.filter((p) => p.recipient.departement.code === d.code);
+          const withEmail = mine?.filter((p) => p.to !== null).length ?? 0;
+          const mairies = mine
+            ? {
+                total: mine.length,
+                parCourriel: withEmail,
+                // Not yet accepted by a server (a rehearsal in the outbox does not count).
+                aEnvoyer: state?.byDepartement[d.code]?.notSent ?? withEmail,
+                // No address, or an address whose email came back: their letter goes by post.
+                parCourrier: mine.length - withEmail + (state?.byDepartement[d.code]?.bounced ?? 0),
+              }
+            : null;
+          return { code: d.code, nom: d.nom, mairies, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };
         });
         const serveurs = servers.map((s) => ({ serveur: s.server, envoyes: s.n }));
         if (opts.csv) {
@@ -75,7 +101,9 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const parts = (destination: Destination, byS: Record<Status, number>) => STATUSES.filter((s) => byS[s]).map((s) => label(s, byS[s], destination)).join(', ');
           const server = parts('server', d.courriels.serveur);
           const outbox = parts('outbox', d.courriels.boiteEnvoi);
-          out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — lettres : ${d.lettres}${d.impression ? ' (+ fichier à imprimer)' : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
+          const m = d.mairies;
+          const towns = m ? `${countOf(m.total, 'mairie')} : ${frenchNumber(m.parCourriel)} par courriel dont ${frenchNumber(m.aEnvoyer)} à envoyer, ${frenchNumber(m.parCourrier)} par courrier ; ` : '';
+          out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — ${towns}lettres : ${d.lettres}${d.impression ? ' (+ fichier à imprimer)' : m?.parCourrier ? ' (fichier à imprimer pas encore écrit : relais letters)' : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
           for (const r of d.retours) out.line(`  ↩ ${r.commune} ${r.destinataire} : ${r.raison ?? 'retour'} — lettre par courrier`);
           for (const r of d.retards) out.line(`  … ${r.commune} ${r.destinataire} : remise retardée, le serveur réessaie (${r.raison ?? ''})`);
         }

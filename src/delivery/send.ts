@@ -1,8 +1,9 @@
 import { RelaisError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
+import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters } from '../letters/generate.js';
 import { deliver } from './deliver.js';
-import { EMAIL_CHANNEL, Journal, type Row, type Status } from './journal.js';
+import { EMAIL_CHANNEL, Journal, type Destination, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
@@ -107,6 +108,18 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
   return !s.interrupted && !s.outage && s.state.failed === 0 && s.state.unconfirmed === 0;
 }
 
+/**
+ * Where each town hall of `recipients` with an email stands in the journal for a destination
+ * (server or outbox), per département: the figures of `send`, `run` and `status` alike.
+ */
+export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
+  const after = journal.all(CHANNEL, destination);
+  const byDepartement: Record<string, DeliveryState> = {};
+  for (const { recipient: r } of recipients.filter((p) => p.to !== null)) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
+  const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
+  return { ...totals, byDepartement };
+}
+
 function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
   const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
   if (status === 'sent') d.sent++;
@@ -205,11 +218,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     };
     // The state is read back from the journal whatever happens next: the figures are the journal's.
     const finish = (): SendSummary => {
-      const after = journal.all(CHANNEL, transport.target.destination);
-      const byDepartement: Record<string, DeliveryState> = {};
-      for (const { recipient: r } of withEmail) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
-      const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
-      summary.state = { ...totals, byDepartement };
+      summary.state = deliveryState(withEmail, journal, transport.target.destination);
       summary.ok = emailsOk(summary);
       return summary;
     };

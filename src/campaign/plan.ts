@@ -1,6 +1,6 @@
 import type { Problem } from '../problems.js';
 import { TemplateError, type TemplateSet } from '../text/templates.js';
-import { departementContext, recipientContext, type CampaignVideo, type DepartementContext, type Figures, type RecipientContext } from './context.js';
+import { departementContext, RECIPIENT_ROOTS, recipientContext, recipientOwnContext, type CampaignVideo, type DepartementContext, type Figures, type RecipientContext } from './context.js';
 import { buildLetter, letterKey, type LetterModel } from './letter.js';
 import { campaignKey, type Campaign, type CampaignDepartement } from './load.js';
 import { CHANNEL_LABELS, measurer, renderEmail, renderMessages, SOCIAL_CHANNELS, withMessages, type RenderedEmail, type RenderedMessage, type SocialChannel } from './messages.js';
@@ -174,16 +174,18 @@ export function planCampaign(input: PlanInput): PlanResult {
     const shared: Shared = { context: depContext, campaign: key, domain, paths, author: `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`, subject: campaign.config.campagne.objet };
     // Each distinct case is rendered once; its findings are counted for every recipient in it.
     const cases = new Map<string, Case>();
+    // --- check6: a recipient's case is keyed by its own values, the département's read once;
+    // its whole context is built only to render a new case (35,000 contexts were a third of the plan).
+    const keyer = set.keyerFor(depContext, RECIPIENT_ROOTS);
     for (const r of byDep.get(dep.code) ?? []) {
-      const who = `${r.commune.nom} (${r.commune.code})`;
-      const context = recipientContext(depContext, r);
-      const caseKey = set.keyFor(context);
+      const caseKey = keyer?.(recipientOwnContext(r));
       let found = caseKey === undefined ? undefined : cases.get(caseKey);
       if (!found) {
-        found = renderCase(set, context, measure, channelFindings);
+        found = renderCase(set, recipientContext(depContext, r), measure, channelFindings);
         if (caseKey !== undefined) cases.set(caseKey, found);
       }
-      for (const f of found.findings) note(f, who);
+      // --- end check6
+      for (const f of found.findings) note(f, `${r.commune.nom} (${r.commune.code})`);
       const texts = found.texts;
       if (!texts) {
         failed = true;

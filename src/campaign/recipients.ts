@@ -110,7 +110,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
 
   const recipients: Recipient[] = [];
   for (const dep of deps) {
-    const depDe = withDe(dep.nom, dep.typeLiaison);
+    // One object per département, shared by its recipients: 35,000 copies of it were garbage to collect.
+    const departement = { ...dep, deNom: withDe(dep.nom, dep.typeLiaison) };
     for (const commune of ref.communesOf(dep.code)) {
       const mayor = mayors.get(commune.code);
       const contact = contacts.get(commune.code);
@@ -138,7 +139,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       recipients.push({
         commune: { ...commune, deNom: withDe(commune.nom, commune.typeLiaison) },
-        departement: { ...dep, deNom: depDe },
+        departement,
         maire: mayor && sexe ? { nom: mayor.nom, prenom: mayor.prenom, sexe, file: mayor.file, line: mayor.line } : undefined,
         contact: contact ? { courriel: email?.email, telephone: contact.telephone || undefined, file: contact.file, line: contact.line } : undefined,
         adresse: address.lines,

@@ -138,7 +138,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         problems.warning('adresse', `${name} : ${w}`, contact ? { file: contact.file, line: contact.line, field: 'adresse' } : { field: 'adresse' });
       }
       recipients.push({
-        commune: { ...commune, deNom: withDe(commune.nom, commune.typeLiaison) },
+        // Spelled out rather than spread: a spread copies through the slow path, 35,000 times.
+        commune: { code: commune.code, nom: commune.nom, typeLiaison: commune.typeLiaison, departement: commune.departement, region: commune.region, codesPostaux: commune.codesPostaux, population: commune.population, deNom: withDe(commune.nom, commune.typeLiaison) },
         departement,
         maire: mayor && sexe ? { nom: mayor.nom, prenom: mayor.prenom, sexe, file: mayor.file, line: mayor.line } : undefined,
         contact: contact ? { courriel: email?.email, telephone: contact.telephone || undefined, file: contact.file, line: contact.line } : undefined,

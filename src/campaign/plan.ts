@@ -176,7 +176,7 @@ export function planCampaign(input: PlanInput): PlanResult {
     const cases = new Map<string, Case>();
     // --- check6: a recipient's case is keyed by its own values, the département's read once;
     // its whole context is built only to render a new case (35,000 contexts were a third of the plan).
-    const keyer = set.keyerFor(depContext, RECIPIENT_ROOTS);
+    const keyer = set.keyerFor(RECIPIENT_ROOTS);
     for (const r of byDep.get(dep.code) ?? []) {
       const caseKey = keyer?.(recipientOwnContext(r));
       let found = caseKey === undefined ? undefined : cases.get(caseKey);
@@ -203,8 +203,12 @@ export function planCampaign(input: PlanInput): PlanResult {
   }
   if (failed) return { plan: undefined, problems };
   // Rendered département by département, read in the order the recipients were given.
-  const order = new Map(input.recipients.map((r, i) => [r, i]));
-  recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
+  // --- check6: the join gives them département by département already: sorted only if not.
+  if (recipients.length !== input.recipients.length || recipients.some((p, i) => p.recipient !== input.recipients[i])) {
+    const order = new Map(input.recipients.map((r, i) => [r, i]));
+    recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
+  }
+  // --- end check6
   const byCode = new Map(recipients.map((p) => [p.recipient.commune.code, p]));
   const depByCode = new Map(departements.map((d) => [d.departement.code, d]));
   return {

@@ -193,19 +193,19 @@ export class TemplateSet {
 
   /**
    * keyFor for contexts that share all but a few roots (a département's recipients, who differ by
-   * `commune`, `maire` and `mairie`): the shared values are read once, each context's own roots
-   * then. Two contexts get equal keys exactly when keyFor of `{ ...shared, ...own }` would be
-   * equal; `own` must hold every root named. Its own interning: a memo reset in render then
-   * cannot make the keys of two different cases meet.
+   * `commune`, `maire` and `mairie`): a keyer serves one shared context (one département), so only
+   * each context's own roots are read. Two contexts keyed by one keyer get equal keys
+   * exactly when keyFor of `{ ...shared, ...own }` would be equal; `own` must hold every root
+   * named. Its own interning: a memo reset in render then cannot make the keys of two different
+   * cases meet. Undefined when some template cannot be analysed.
    */
-  keyerFor(shared: object, ownRoots: readonly string[]): ((own: object) => string) | undefined {
+  keyerFor(ownRoots: readonly string[]): ((own: object) => string) | undefined {
     const all = this.analysedPaths();
     if (!all) return undefined;
     const roots = new Set(ownRoots);
     const interned = new Map<unknown, number>();
     const ownPaths = all.filter((p) => roots.has(p[0]!));
-    const sharedKey = `${dependencyKey(shared, all.filter((p) => !roots.has(p[0]!)), interned)}|`;
-    return (own) => sharedKey + dependencyKey(own, ownPaths, interned);
+    return (own) => dependencyKey(own, ownPaths, interned);
   }
 
   private analysedPaths(): string[][] | null {

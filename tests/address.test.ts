@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { MAX_LINE_LENGTH, MAX_LINES, townHallAddress } from '../src/text/address.js';
+import { MAX_LINE_LENGTH, MAX_LINES, slowUpper, townHallAddress, upper } from '../src/text/address.js';
 
 describe('townHallAddress (NF Z10-011)', () => {
   it('builds the organisation, function and last line', () => {
@@ -85,5 +85,20 @@ describe('townHallAddress (NF Z10-011)', () => {
       }),
       { numRuns: 500, seed: 11 },
     );
+  });
+});
+
+describe('address capitals', () => {
+  it('the per-character table gives what the general path gives, for French names and any text (property)', () => {
+    expect(upper("  L'Île-Bouchard  ")).toBe("L'ILE-BOUCHARD");
+    expect(upper('Saint-Œuf  en\u00a0Forêt’s')).toBe("SAINT-OEUF EN FORET'S");
+    expect(upper('Straße')).toBe('STRASSE');
+    const french = fc.string({ unit: fc.constantFrom(...'aàâäbcçdeéèêëfghiîïjklmnoôöœpqrstuùûüvwxyÿzAÀÂÉÈÊËÎÏÔŒÙÛÜŸÇÆæß-\' ’`\t\u00a0\u202f\u0301.,0123456789'.split('')) });
+    fc.assert(fc.property(fc.oneof(french, fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), (text) => upper(text) === slowUpper(text)), { numRuns: 400 });
+  });
+
+  it('gives the general path capitals for every commune name', () => {
+    const names = [...communeReference().communes.values()].map((c) => c.nom);
+    expect(names.filter((n) => upper(n) !== slowUpper(n))).toEqual([]);
   });
 });

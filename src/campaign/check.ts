@@ -10,6 +10,7 @@ import type { TemplateSet } from '../text/templates.js';
 import { loadTemplates } from './messages.js';
 import { planCampaign, type Plan } from './plan.js';
 import { campaignVideo } from '../media/facts.js';
+import { checkDrawable, type LetterFontBytes } from './drawable.js';
 
 /**
  * `relais check` as a use case: load, join, validate; return everything found, act on nothing.
@@ -54,7 +55,7 @@ export interface CheckOptions {
    * Reads the campaign's fonts, logo and signatures as the letters will, so that a bad file shows
    * now. Handed in by the caller: the check knows nothing of how letters are drawn.
    */
-  assets?: (campaign: Campaign) => Promise<unknown>;
+  assets?: (campaign: Campaign) => Promise<{ fonts?: LetterFontBytes | undefined } | undefined>;
 }
 
 export async function checkCampaign(dir: string, options: CheckOptions = {}): Promise<CheckResult> {
@@ -73,8 +74,9 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
     outside = joined.outside;
     fichiers = joined.fichiers;
     // Fonts, logo and signatures are read as the letters will read them: a bad file shows now.
+    let letterFonts: LetterFontBytes | undefined;
     try {
-      await options.assets?.(campaign);
+      letterFonts = (await options.assets?.(campaign))?.fonts;
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', err.message, err.location, 'file');
@@ -93,6 +95,8 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
       const planned = planCampaign({ campaign, recipients, templates, figures, video: campaignVideo(campaign) });
       for (const p of planned.problems) problems.add(p);
       plan = planned.plan;
+      // A character the letters' fonts cannot draw stops `letters`: said now, with where it is.
+      if (plan && letterFonts) checkDrawable(plan, letterFonts, problems, templates.fileOf('lettre'));
     }
     // The media, by content, against each network a publication puts them on.
     const { checkCampaignMedia } = await import('../media/declared.js');

@@ -153,12 +153,13 @@ async function readDirectory(
           continue;
         }
         const verdict = classifyRecord(item.value);
-        const nom = field(item.value, 'nom');
-        const id = field(item.value, 'id');
+        // Most records are other services: counted before anything else is read of them.
         if (verdict.kind === 'autre-service') {
           setAside(account, 'autre service (CCAS, police municipale…)');
           continue;
         }
+        const nom = field(item.value, 'nom');
+        const id = field(item.value, 'id');
         if (verdict.kind === 'rejet') {
           if (outside(verdict.insee)) setAside(account, 'autre département');
           else {

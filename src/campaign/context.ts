@@ -70,10 +70,17 @@ export function departementContext(campaign: Campaign, dep: CampaignDepartement,
 export type RecipientContext = ReturnType<typeof recipientContext>;
 
 export function recipientContext(depContext: DepartementContext, r: Recipient) {
+  return { ...depContext, ...recipientOwnContext(r) };
+}
+
+/** The roots of a recipient's context that are its own; the rest is its département's. */
+export const RECIPIENT_ROOTS = ['commune', 'maire', 'mairie'] as const;
+
+/** What a recipient adds to its département's context (RECIPIENT_ROOTS, each always present). */
+export function recipientOwnContext(r: Recipient) {
   return {
-    ...depContext,
     commune: { code: r.commune.code, nom: r.commune.nom, typeLiaison: r.commune.typeLiaison, population: r.commune.population, codesPostaux: r.commune.codesPostaux },
     maire: r.maire ? { prenom: r.maire.prenom, nom: r.maire.nom, sexe: r.maire.sexe } : null,
     mairie: { courriel: r.contact?.courriel ?? null, telephone: r.contact?.telephone ?? null, adresse: r.adresse },
-  };
+  } satisfies Record<(typeof RECIPIENT_ROOTS)[number], unknown>;
 }

@@ -1,6 +1,6 @@
 import type { Problem } from '../problems.js';
 import { TemplateError, type TemplateSet } from '../text/templates.js';
-import { departementContext, recipientContext, type CampaignVideo, type DepartementContext, type Figures, type RecipientContext } from './context.js';
+import { departementContext, RECIPIENT_ROOTS, recipientContext, recipientOwnContext, type CampaignVideo, type DepartementContext, type Figures, type RecipientContext } from './context.js';
 import { buildLetter, letterKey, type LetterModel } from './letter.js';
 import { campaignKey, type Campaign, type CampaignDepartement } from './load.js';
 import { CHANNEL_LABELS, measurer, renderEmail, renderMessages, SOCIAL_CHANNELS, withMessages, type RenderedEmail, type RenderedMessage, type SocialChannel } from './messages.js';
@@ -174,16 +174,18 @@ export function planCampaign(input: PlanInput): PlanResult {
     const shared: Shared = { context: depContext, campaign: key, domain, paths, author: `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`, subject: campaign.config.campagne.objet };
     // Each distinct case is rendered once; its findings are counted for every recipient in it.
     const cases = new Map<string, Case>();
+    // --- check6: a recipient's case is keyed by its own values, the département's read once;
+    // its whole context is built only to render a new case (35,000 contexts were a third of the plan).
+    const keyer = set.keyerFor(RECIPIENT_ROOTS);
     for (const r of byDep.get(dep.code) ?? []) {
-      const who = `${r.commune.nom} (${r.commune.code})`;
-      const context = recipientContext(depContext, r);
-      const caseKey = set.keyFor(context);
+      const caseKey = keyer?.(recipientOwnContext(r));
       let found = caseKey === undefined ? undefined : cases.get(caseKey);
       if (!found) {
-        found = renderCase(set, context, measure, channelFindings);
+        found = renderCase(set, recipientContext(depContext, r), measure, channelFindings);
         if (caseKey !== undefined) cases.set(caseKey, found);
       }
-      for (const f of found.findings) note(f, who);
+      // --- end check6
+      for (const f of found.findings) note(f, `${r.commune.nom} (${r.commune.code})`);
       const texts = found.texts;
       if (!texts) {
         failed = true;
@@ -201,8 +203,12 @@ export function planCampaign(input: PlanInput): PlanResult {
   }
   if (failed) return { plan: undefined, problems };
   // Rendered département by département, read in the order the recipients were given.
-  const order = new Map(input.recipients.map((r, i) => [r, i]));
-  recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
+  // --- check6: the join gives them département by département already: sorted only if not.
+  if (recipients.length !== input.recipients.length || recipients.some((p, i) => p.recipient !== input.recipients[i])) {
+    const order = new Map(input.recipients.map((r, i) => [r, i]));
+    recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
+  }
+  // --- end check6
   const byCode = new Map(recipients.map((p) => [p.recipient.commune.code, p]));
   const depByCode = new Map(departements.map((d) => [d.departement.code, d]));
   return {

@@ -137,6 +137,19 @@ function firstValue(list: unknown[]): string {
   return '';
 }
 
+/** The type of the first entry of a pivot given as a list of entries none of which is a town hall; else undefined. */
+function otherService(pivot: unknown): string | undefined {
+  if (!Array.isArray(pivot)) return undefined;
+  let first: string | undefined;
+  for (const p of pivot) {
+    if (!p || typeof p !== 'object') continue;
+    const type = text((p as Record<string, unknown>).type_service_local);
+    if (type === 'mairie') return undefined;
+    first ??= type || '(type vide)';
+  }
+  return first;
+}
+
 /**
  * One published record → a town hall, another kind of service, or a rejection with its reason.
  * Pure: `relais check` (contacts-source.ts) and `relais fetch` (sources/annuaire.ts) both read
@@ -148,6 +161,10 @@ export function classifyRecord(value: unknown): RecordVerdict {
   // Older Opendatasoft APIs wrap each record: {record: {fields: {...}}} or {fields: {...}}.
   const wrapped = (r.record as Record<string, unknown> | undefined)?.fields ?? r.fields;
   if (r.pivot === undefined && wrapped && typeof wrapped === 'object') r = wrapped as Record<string, unknown>;
+  // The common case first: a pivot list whose entries are other services (CCAS, schools…), said
+  // without the allocations of the general path below, which gives the same verdict.
+  const other = otherService(r.pivot);
+  if (other !== undefined) return { kind: 'autre-service', type: other, insee: repairInsee(text(r.code_insee_commune)).code };
   const ownInsee = repairInsee(text(r.code_insee_commune)).code;
   const pivot = nested(r.pivot);
   if (!pivot.ok) return { kind: 'rejet', reason: `pivot : ${pivot.error}`, field: 'pivot', insee: ownInsee };

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
 import { RelaisError, systemReason } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
@@ -166,16 +165,18 @@ export function lineBreaks(text: string): number {
 
 function csvErrorToRelais(err: unknown, file: string, line: number): RelaisError {
   if (err instanceof RelaisError) return err;
-  if (err instanceof CsvError) {
+  // csv-parse's CsvError, known by its codes: the module is loaded only for a file with quotes.
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('CSV_') && err instanceof Error) {
     // The record that could not be read starts on the line after the last one read.
     const loc = { file, line };
-    switch (err.code) {
+    switch (code) {
       case 'CSV_QUOTE_NOT_CLOSED':
         return new RelaisError(`guillemet ouvert jamais refermé : le fichier est coupé ou un champ contient un guillemet isolé`, loc);
       case 'CSV_MAX_RECORD_SIZE':
         return new RelaisError(`enregistrement de plus de ${MAX_RECORD_BYTES / 1024} Ko : ce n'est pas un tableau lisible`, loc);
       default:
-        return new RelaisError(`tableau illisible (${err.code})`, loc);
+        return new RelaisError(`tableau illisible (${code})`, loc);
     }
   }
   return unreadable(err, file);
@@ -329,6 +330,8 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
       }
       return;
     }
+    // Only a file with quotes (or very long lines) needs csv-parse: loaded then, not at start.
+    const { parse } = await import('csv-parse');
     const parser = parse({
       delimiter,
       record_delimiter: ['\r\n', '\n', '\r'],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { RelaisError, systemReason } from '../errors.js';
+import { shippedFontPath } from './font-files.js';
 
 /**
  * The letter's fonts. relais ships Source Sans 3 (SIL Open Font License) from npm: a free family
@@ -16,13 +16,6 @@ export interface FontFiles {
   /** For the report and the manifest: where each came from. */
   names: { regular: string; bold: string; italic: string };
 }
-
-const require = createRequire(import.meta.url);
-const SHIPPED = {
-  regular: '@expo-google-fonts/source-sans-3/400Regular/SourceSans3_400Regular.ttf',
-  bold: '@expo-google-fonts/source-sans-3/700Bold/SourceSans3_700Bold.ttf',
-  italic: '@expo-google-fonts/source-sans-3/400Regular_Italic/SourceSans3_400Regular_Italic.ttf',
-};
 
 /** Characters every letter needs: a font without them would print boxes. */
 const REQUIRED = 'AaÉéèêàçôÔËœ€«»’\u202f\u00a0';
@@ -64,7 +57,7 @@ function loadFont(path: string, shown: string, field: string): Buffer {
 
 export function loadFonts(custom: { regular?: string; bold?: string; italic?: string; shown?: Partial<Record<'regular' | 'bold' | 'italic', string>> } = {}): FontFiles {
   const pick = (style: 'regular' | 'bold' | 'italic', field: string) => {
-    const path = custom[style] ?? custom.regular ?? require.resolve(SHIPPED[style]);
+    const path = custom[style] ?? custom.regular ?? shippedFontPath(style);
     const shown = custom.shown?.[style] ?? (custom[style] ?? custom.regular ? path : `Source Sans 3 (${style})`);
     return { data: loadFont(path, shown, field), shown };
   };

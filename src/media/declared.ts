@@ -6,7 +6,7 @@ import { channelName } from '../channels/types.js';
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { LIMITS, type MediaNetwork } from './limits.js';
-import { formatLabel, probeFile, type Probe } from './probe.js';
+import { formatLabel, probeFacts, probeFile, type MediaFacts, type Probe } from './probe.js';
 import { mediumProblems, setProblems } from './validate.js';
 
 /**
@@ -14,7 +14,7 @@ import { mediumProblems, setProblems } from './validate.js';
  * `schedule add --media`, probed by content and checked against every network it goes to,
  * before anything leaves.
  */
-export interface Medium {
+export interface Medium<P extends MediaFacts = Probe> {
   name: string;
   /** Absolute path. */
   path: string;
@@ -22,7 +22,7 @@ export interface Medium {
   shown: string;
   alt: string | undefined;
   title: string | undefined;
-  probe: Probe;
+  probe: P;
 }
 
 function shownPath(campaign: Pick<Campaign, 'dir'>, path: string): string {
@@ -31,7 +31,7 @@ function shownPath(campaign: Pick<Campaign, 'dir'>, path: string): string {
 }
 
 /** An image or a video without a description is unreadable for the blind: refused. */
-function altProblem(m: { name: string; alt: string | undefined }, probe: Probe): string | undefined {
+function altProblem(m: { name: string; alt: string | undefined }, probe: MediaFacts): string | undefined {
   if (probe.kind === 'document' || m.alt) return undefined;
   return `le média « ${m.name} » (${formatLabel(probe.format)}) n'a pas de texte alternatif : décrivez-le en français (texte_alternatif, ou --alt) pour les personnes qui ne le voient pas`;
 }
@@ -55,15 +55,24 @@ export async function commandLineMedia(campaign: Pick<Campaign, 'dir'>, files: s
   return media;
 }
 
-/** The declared media, probed once each; problems of a medium itself (missing, empty, no alt text) go to `problems`. */
-export async function declaredMedia(campaign: Campaign, problems?: ProblemList): Promise<Map<string, Medium>> {
-  const found = new Map<string, Medium>();
+/**
+ * The declared media, probed once each; problems of a medium itself (missing, empty, no alt text)
+ * go to `problems`. Hashed unless `read` says otherwise (the check reads their facts only).
+ */
+export async function declaredMedia(campaign: Campaign, problems?: ProblemList): Promise<Map<string, Medium>>;
+export async function declaredMedia<P extends MediaFacts>(campaign: Campaign, problems: ProblemList | undefined, read: (path: string, shown: string) => Promise<P>): Promise<Map<string, Medium<P>>>;
+export async function declaredMedia(
+  campaign: Campaign,
+  problems?: ProblemList,
+  read: (path: string, shown: string) => Promise<MediaFacts> = probeFile,
+): Promise<Map<string, Medium<MediaFacts>>> {
+  const found = new Map<string, Medium<MediaFacts>>();
   for (const [name, d] of Object.entries(campaign.config.medias ?? {})) {
     const path = campaignPath(campaign, d.fichier);
     const shown = shownPath(campaign, path);
     try {
-      const probe = await probeFile(path, shown);
-      const m: Medium = { name, path, shown, alt: d.texte_alternatif, title: d.titre, probe };
+      const probe = await read(path, shown);
+      const m: Medium<MediaFacts> = { name, path, shown, alt: d.texte_alternatif, title: d.titre, probe };
       const alt = altProblem(m, probe);
       if (alt) problems?.error('media', alt, { file: CAMPAIGN_FILE, field: `medias.${name}.texte_alternatif` }, 'file');
       found.set(name, m);
@@ -134,8 +143,9 @@ export function publicationLabel(index: number, canal: string, date: string): st
  * `relais check`: every declared medium against every network a publication puts it on; a name
  * not declared; a mix a network refuses. Returns the declared media for the caller to reuse.
  */
-export async function checkCampaignMedia(campaign: Campaign, problems: ProblemList): Promise<Map<string, Medium>> {
-  const media = await declaredMedia(campaign, problems);
+export async function checkCampaignMedia(campaign: Campaign, problems: ProblemList): Promise<Map<string, Medium<MediaFacts>>> {
+  // Facts only: the hash (a whole read of each video) is taken when a post is queued.
+  const media = await declaredMedia(campaign, problems, probeFacts);
   const declared = new Set(Object.keys(campaign.config.medias ?? {}));
   for (const [i, p] of (campaign.config.publications ?? []).entries()) {
     if (!p.medias?.length) continue;
@@ -143,7 +153,7 @@ export async function checkCampaignMedia(campaign: Campaign, problems: ProblemLi
     if (!LIMITS[network]) continue;
     const label = publicationLabel(i, p.canal, p.date);
     const location = { file: CAMPAIGN_FILE, field: `publications.${i}.medias` };
-    const probes: Probe[] = [];
+    const probes: MediaFacts[] = [];
     for (const name of p.medias) {
       if (!declared.has(name)) {
         const known = [...declared];

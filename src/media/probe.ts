@@ -61,8 +61,21 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Reads a medium's facts; a RelaisError (French, naming `shown`) when it is missing, empty or of no known format. */
+/** What a medium is without its hash: all that validating it needs. */
+export type MediaFacts = Omit<Probe, 'sha256'>;
+
+/** Reads a medium's facts and hashes it whole: what queuing a post records. */
 export async function probeFile(path: string, shown: string): Promise<Probe> {
+  const facts = await probeFacts(path, shown);
+  return { ...facts, sha256: await hashFile(path) };
+}
+
+/**
+ * Reads a medium's facts (a few reads at the offsets its format names), not its hash: `relais
+ * check` validates every declared medium and needs no hash, which reads a whole video.
+ * A RelaisError (French, naming `shown`) when it is missing, empty or of no known format.
+ */
+export async function probeFacts(path: string, shown: string): Promise<MediaFacts> {
   let size: number;
   try {
     const s = await stat(path);
@@ -89,7 +102,7 @@ export async function probeFile(path: string, shown: string): Promise<Probe> {
     else if (format === 'png') facts = { image: { width: head.readUInt32BE(16), height: head.readUInt32BE(20) } };
     else if (format === 'jpeg') facts = { image: await jpegSize(handle, size, shown) };
     else facts = { pages: await pdfPages(handle, size) };
-    return { ...base, ...facts, sha256: await hashFile(path) };
+    return { ...base, ...facts };
   } finally {
     await handle.close();
   }

@@ -1,5 +1,5 @@
 import { LIMITS, type MediaNetwork } from './limits.js';
-import { formatLabel, type Probe } from './probe.js';
+import { formatLabel, type MediaFacts } from './probe.js';
 
 /**
  * Whether a network takes a medium, said in French: each refusal names what would work instead.
@@ -15,12 +15,12 @@ export function size(bytes: number): string {
 const seconds = (s: number) => `${s.toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`;
 
 /** The networks that take this kind of medium, for "what would work instead". */
-function takers(probe: Probe): string {
+function takers(probe: MediaFacts): string {
   const names = (Object.keys(LIMITS) as MediaNetwork[]).filter((n) => (probe.kind === 'video' ? LIMITS[n].video : probe.kind === 'image' ? LIMITS[n].image : LIMITS[n].document)).map((n) => LIMITS[n].label);
   return names.length ? names.join(', ') : 'aucun réseau';
 }
 
-export function mediumProblems(probe: Probe, network: MediaNetwork): string[] {
+export function mediumProblems(probe: MediaFacts, network: MediaNetwork): string[] {
   const l = LIMITS[network];
   const problems: string[] = [];
   if (probe.kind === 'document') {
@@ -60,7 +60,7 @@ function codecName(fourcc: string): string {
 }
 
 /** Problems of a post's media taken together (how many, what mixes). */
-export function setProblems(probes: Probe[], network: MediaNetwork): string[] {
+export function setProblems(probes: MediaFacts[], network: MediaNetwork): string[] {
   const l = LIMITS[network];
   const problems: string[] = [];
   if (probes.length > l.maxPerPost) problems.push(`${probes.length} médias, au-delà des ${l.maxPerPost} qu'une publication ${l.label} peut porter`);

@@ -51,17 +51,46 @@ const ABBREVIATIONS: Array<[RegExp, string]> = [
   [/\bSAINT\b/g, 'ST'],
 ];
 
-/** Street lines and place names repeat across thousands of town halls: each is worked out once. */
-const upperCache = new Map<string, string>();
+/**
+ * Capitals without accents, one character at a time: what the general path below gives for each
+ * character of Latin-1 and Latin Extended-A (every letter of French names and streets), worked out
+ * once from that path itself, so the two cannot disagree. Null: the character needs the general
+ * path (a combining mark, a letter from another script). A national join reads 200,000 lines:
+ * NFD normalisation and five regular expressions on each were a fifth of `relais check`.
+ */
+const SPACE = ' ';
+const CHAR_UPPER: Array<string | null> = [];
+for (let code = 0; code < 0x180; code++) {
+  const ch = String.fromCharCode(code);
+  CHAR_UPPER.push(/\s/.test(ch) ? SPACE : slowUpper(ch));
+}
 
-function upper(text: string): string {
-  let u = upperCache.get(text);
-  if (u === undefined) {
-    u = stripAccents(text).toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
-    if (upperCache.size > 100_000) upperCache.clear();
-    upperCache.set(text, u);
+/** The general path, and the reference for the table: exported for the test that compares them. */
+export function slowUpper(text: string): string {
+  return stripAccents(text).toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+}
+
+export function upper(text: string): string {
+  let out = '';
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let u: string | null | undefined;
+    if (code < 0x180) u = CHAR_UPPER[code];
+    else if (code === 0x2019) u = "'";
+    else return slowUpper(text);
+    if (u === SPACE) {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (u === null || u === undefined) return slowUpper(text);
+    if (pendingSpace) {
+      out += ' ';
+      pendingSpace = false;
+    }
+    out += u;
   }
-  return u;
+  return out;
 }
 
 function abbreviate(text: string): string {

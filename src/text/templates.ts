@@ -187,6 +187,28 @@ export class TemplateSet {
    * distinct letter once instead of once per commune.
    */
   keyFor(context: object): string | undefined {
+    const all = this.analysedPaths();
+    return all ? dependencyKey(context, all, this.interned) : undefined;
+  }
+
+  /**
+   * keyFor for contexts that share all but a few roots (a département's recipients, who differ by
+   * `commune`, `maire` and `mairie`): a keyer serves one shared context (one département), so only
+   * each context's own roots are read. Two contexts keyed by one keyer get equal keys
+   * exactly when keyFor of `{ ...shared, ...own }` would be equal; `own` must hold every root
+   * named. Its own interning: a memo reset in render then cannot make the keys of two different
+   * cases meet. Undefined when some template cannot be analysed.
+   */
+  keyerFor(ownRoots: readonly string[]): ((own: object) => string) | undefined {
+    const all = this.analysedPaths();
+    if (!all) return undefined;
+    const roots = new Set(ownRoots);
+    const interned = new Map<unknown, number>();
+    const ownPaths = all.filter((p) => roots.has(p[0]!));
+    return (own) => dependencyKey(own, ownPaths, interned);
+  }
+
+  private analysedPaths(): string[][] | null {
     if (this.allPaths === undefined) {
       const all: string[][] = [];
       let ok = true;
@@ -196,7 +218,7 @@ export class TemplateSet {
       }
       this.allPaths = ok ? uniquePaths(all) : null;
     }
-    return this.allPaths ? dependencyKey(context, this.allPaths, this.interned) : undefined;
+    return this.allPaths;
   }
 
   private allPaths: string[][] | null | undefined;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -40,7 +40,7 @@ const journalPath = (dir: string) => join(dir, '.relais/journal.sqlite');
 
 describe('a rehearsal in the outbox, then the real send', () => {
   it('the README’s step 7: the real send sends everything, status shows both, and no server gets anything twice', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const rehearsal = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45']);
     expect(rehearsal.json).toMatchObject({ transport: 'outbox', sent: 301, server: null });
 
@@ -71,7 +71,7 @@ describe('a rehearsal in the outbox, then the real send', () => {
   });
 
   it('`npm start` (relais run to the outbox) no longer blocks the real send of that folder', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const start = await relais(['-C', dir, 'run', '--dep', '37']);
     expect(start.code, start.stderr).toBe(0);
     const server = await smtp();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais, relaisJson } from './helpers/cli.js';
 import { ensureDebianPackage } from './helpers/debian.js';
@@ -237,22 +237,29 @@ describe('bad input', () => {
     expect((await list(dir)).map((p) => p.text)).toEqual(['Bon', 'Bon aussi']);
   });
 
-  it.each([['campagne.yaml'], ['data/maires.csv'], ['templates/TEMPLATE'], ['.relais/journal.sqlite']])('export refuses to write over %s', async (target) => {
-    const dir = withoutPublications(sampleCampaign());
-    expect((await add(dir, 'x', 'Un message')).code).toBe(0);
-    const path = join(dir, target.replace('TEMPLATE', readdirSync(join(dir, 'templates'))[0]!));
-    const before = readFileSync(path);
-    const r = await relais(['-C', dir, 'schedule', 'export', path]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("l'export ne l'écrase pas");
-    expect(readFileSync(path)).toEqual(before);
+  describe('export', () => {
+    // One campaign with a post for the four refusals: a refused export changes nothing.
+    let dir: string;
+    beforeAll(async () => {
+      dir = withoutPublications(sampleCampaign());
+      expect((await add(dir, 'x', 'Un message')).code).toBe(0);
+    });
+
+    it.each([['campagne.yaml'], ['data/maires.csv'], ['templates/TEMPLATE'], ['.relais/journal.sqlite']])('export refuses to write over %s', async (target) => {
+      const path = join(dir, target.replace('TEMPLATE', readdirSync(join(dir, 'templates'))[0]!));
+      const before = readFileSync(path);
+      const r = await relais(['-C', dir, 'schedule', 'export', path]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("l'export ne l'écrase pas");
+      expect(readFileSync(path)).toEqual(before);
+    });
   });
 
   it.each([['RELAIS_X_API_URL'], ['RELAIS_FACEBOOK_API_URL'], ['RELAIS_LINKEDIN_API_URL']])('%s in http:// to another machine is refused before any token leaves', async (name) => {
     server = await startSocial();
-    const dir = withoutPublications(sampleCampaign());
-    expect((await add(dir, 'x', 'Bonjour')).code).toBe(0);
-    const r = await relais(['-C', dir, 'schedule', 'run'], { env: { ...socialEnv(server), [name]: 'http://api.example.org' } });
+    // The sample's own three posts, one per network, would all go out with --publish-late.
+    const dir = sampleCampaign();
+    const r = await relais(['-C', dir, 'schedule', 'run', '--publish-late'], { env: { ...socialEnv(server), [name]: 'http://api.example.org' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${name} : http:// enverrait les jetons en clair à api.example.org ; utilisez https://`);
     expect(server.received).toEqual([]);

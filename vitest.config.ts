@@ -9,6 +9,8 @@ export default defineConfig({
     // `npm run fuzz` multiplies the cases, and so the time each fuzzing test may take.
     testTimeout: 300_000 * Math.max(1, Number(process.env.RELAIS_FUZZ_RUNS ?? 1)),
     hookTimeout: 300_000,
+    // A folder for the fixtures test files share (the sample campaign with its letters).
+    globalSetup: ['tests/helpers/global-setup.ts'],
     pool: 'forks',
     // Most tests wait on a relais process or a local server: on two cores, three files at a
     // time keep both busy (vitest's default here is a single worker).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { bounceFixtures } from './helpers/mbox.js';
 import { startDovecot, type TestImap } from './servers/dovecot.js';
@@ -109,7 +109,7 @@ describe('relais bounces over IMAP', () => {
 
 describe('relais run with RELAIS_IMAP_URL', () => {
   it('reads the bounces first: the bounced town hall is not written to again and joins the print file', async () => {
-    const campaign = sampleCampaign();
+    const campaign = await sampleWithLetters();
     const first = await relaisJson<{ sent: number }>(['-C', campaign, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: smtp.url } });
     expect(first.json.sent).toBe(1);
     await imap.append('Run', [fixture('postfix-dsn.eml')]);

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { campaignWith, CONTACT_HEADER, listFiles, RNE_HEADER, rneRow, sampleCampaign, tempDir } from './helpers/campaign.js';
+import { checkJson } from './helpers/check.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 interface Problem {
@@ -24,13 +25,29 @@ interface Report {
 const MAYORS_OK = [RNE_HEADER, rneRow('45', '45234', 'Orléans', 'MARTIN', 'Claire', 'F'), rneRow('37', '37261', 'Tours', 'DUPONT', 'Jean', 'M')].join('\n') + '\n';
 const CONTACTS_OK = [CONTACT_HEADER, '45234;mairie@orleans.example;1 place de l’Étape;45000;Orléans', '37261;mairie@tours.example;1 rue des Minimes;37000;Tours'].join('\n') + '\n';
 
-async function check(dir: string) {
+/** The command, spawned. */
+function checkCli(dir: string) {
   return relaisJson<Report>(['-C', dir, 'check']);
 }
 
+/** The same document and exit code, in this process (see helpers/check.ts): what the readers report. */
+function check(dir: string) {
+  return checkJson<Report>(dir);
+}
+
 describe('relais check on the sample campaign', () => {
-  it('joins every commune of Indre-et-Loire and Loiret with its mayor and contact', async () => {
-    const { code, json } = await check(sampleCampaign());
+  // One check of the sample, spawned, read by the tests below (each would run the same command).
+  let dir: string;
+  let sample: Awaited<ReturnType<typeof checkCli>>;
+  let before: string[];
+  beforeAll(async () => {
+    dir = sampleCampaign();
+    before = listFiles(dir);
+    sample = await checkCli(dir);
+  });
+
+  it('joins every commune of Indre-et-Loire and Loiret with its mayor and contact', () => {
+    const { code, json } = sample;
     expect(code).toBe(0);
     expect(json.ok).toBe(true);
     expect(json.errors).toEqual([]);
@@ -61,8 +78,7 @@ describe('relais check on the sample campaign', () => {
   });
 
   it('limits the check to the départements given with --dep, with commas or repeated', async () => {
-    const dir = sampleCampaign();
-    const one = await check(dir);
+    const one = sample;
     const a = await relaisJson<Report>(['-C', dir, 'check', '--dep', '45']);
     const b = await relaisJson<Report>(['-C', dir, 'check', '--dep', '45,37']);
     const c = await relaisJson<Report>(['-C', dir, 'check', '--dep', '37', '--dep', '45']);
@@ -71,17 +87,15 @@ describe('relais check on the sample campaign', () => {
     expect(c.json.recipients).toBe(one.json.recipients);
   });
 
-  it('writes nothing', async () => {
-    const dir = sampleCampaign();
-    const before = listFiles(dir);
-    await check(dir);
+  it('writes nothing', () => {
+    expect(sample.code).toBe(0);
     expect(listFiles(dir)).toEqual(before);
   });
 });
 
 describe('relais check: bad input, each with file, line and a French message', () => {
-  it('an empty mayors file', async () => {
-    const { code, json } = await check(campaignWith({ maires: '' }));
+  it('an empty mayors file (the command itself: exit 1 and its JSON document)', async () => {
+    const { code, json } = await checkCli(campaignWith({ maires: '' }));
     expect(code).toBe(1);
     expect(json.errors[0]).toMatchObject({ file: 'data/maires.csv', line: 1, kind: 'fichier-illisible' });
     expect(json.errors[0]!.message).toContain('fichier vide');

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow } from './helpers/campaign.js';
+import { checkJson } from './helpers/check.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 /**
@@ -21,7 +22,11 @@ interface Report {
   fichiers: Array<{ fichier: string; source: string; lus: number; utilises: number; ecartes: Record<string, number>; rejetes: number }>;
 }
 
-const check = (dir: string) => relaisJson<Report>(['-C', dir, 'check']);
+/**
+ * What `relais check --json` prints, in this process (see helpers/check.ts): these cases are about
+ * what the readers report; the command itself is spawned on bad input in check.test.ts and the sweep.
+ */
+const check = (dir: string) => checkJson<Report>(dir);
 
 describe('two exports appended, the second with its own header line', () => {
   it('RNE: the repeated header is set aside and named, not read as a mayor', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 describe('relais run with credentials and posts due long ago', () => {
   it('says which posts were held back and how to publish them, next to its exit code 1', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const r = await relais(['-C', dir, 'run', '--dep', '45'], { env: socialEnv(social) });
     expect(r.code).toBe(1);
     expect(social.published).toHaveLength(0);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allFiles, sampleCampaign } from './helpers/campaign.js';
+import { allFiles, sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
 import { ensureDebianPackage } from './helpers/debian.js';
 import { FULL_STRENGTH, tallyFor } from './helpers/fuzz.js';
@@ -110,7 +110,7 @@ describe('interruptions', () => {
 
   it.each(signalsFor('SIGINT'))('%s during send stops cleanly; the next run continues, nothing twice', async (signal) => {
     server = await startSmtp();
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url };
     const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '45', '--yes', '--rate', '600/min'], { env, stdio: 'ignore' });
     await waitFor(() => server!.received.length >= 5);
@@ -136,7 +136,7 @@ describe('interruptions', () => {
   it(`SIGKILL at ${KILLS} points of a send: no town hall twice, none lost`, async () => {
     server = await startSmtp();
     const smtp = server;
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: smtp.url };
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

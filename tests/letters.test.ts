@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
+import { checkJson } from './helpers/check.js';
 import { relais, relaisJson, ROOT } from './helpers/cli.js';
 import { ensureDebianPackage } from './helpers/debian.js';
 import { flat, readPdf, type PdfContent } from './helpers/pdf.js';
@@ -187,7 +188,8 @@ describe('relais letters on the sample campaign', () => {
   });
 
   it('prints exactly the town halls without email, in postal-code order, each letter on an odd page', async () => {
-    const check = await relaisJson<Check>(['-C', dir, 'check', '--dep', '45']);
+    // What check says of the Loiret (in this process, see helpers/check.ts).
+    const check = await checkJson<Check>(dir, ['45']);
     const byPost = check.json.warnings.filter((w) => w.kind === 'sans-courriel').map((w) => /\((\d{5})\)/.exec(w.message)![1]!);
     const entry = run.impression.find((p) => p.departement === '45')!;
     expect(entry.lettres).toBe(byPost.length);
@@ -268,7 +270,7 @@ describe('relais letters: bad input', () => {
     const { code, stderr } = await relais(['-C', dir, 'letters']);
     expect(code).toBe(1);
     expect(stderr).toContain("logo.png n'est pas une image PNG ou JPEG");
-    const check = await relaisJson<{ errors: Array<{ file: string; field: string; message: string }> }>(['-C', dir, 'check']);
+    const check = await checkJson<{ errors: Array<{ file: string; field: string; message: string }> }>(dir);
     expect(check.json.errors).toContainEqual(expect.objectContaining({ file: 'campagne.yaml', field: 'logo' }));
   });
 

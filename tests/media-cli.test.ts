@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
+import { checkJson } from './helpers/check.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { mediaFixtures, type MediaFixtures } from './helpers/media.js';
 
@@ -25,6 +26,7 @@ interface CheckDoc {
   errors: Array<{ message: string; field?: string; file?: string }>;
 }
 
+// The sample is checked by the command; the refusals are read in-process (see helpers/check.ts).
 describe('relais check with media', () => {
   it('accepts the sample campaign’s video on all three networks', async () => {
     const r = await relaisJson<CheckDoc>(['-C', sampleCampaign(), 'check']);
@@ -36,7 +38,7 @@ describe('relais check with media', () => {
       ['publications:', '  - canal: x', '    date: 2030-04-11 09:00', '    texte: Fiche', '    medias: [fiche]', 'medias:', '  fiche:', '    fichier: medias/fiche.pdf', ''].join('\n'),
       { 'fiche.pdf': f.pdf },
     );
-    const r = await relaisJson<CheckDoc>(['-C', dir, 'check']);
+    const r = await checkJson<CheckDoc>(dir);
     expect(r.code).toBe(1);
     const e = r.json.errors.find((x) => /fiche/.test(x.message))!;
     expect(e.message).toMatch(/^publication n° 1 de campagne\.yaml \(X, 2030-04-11 09:00\) : le média « fiche » \(medias\/fiche\.pdf\) est refusé par X : X ne publie pas de document PDF : publiez-le sur LinkedIn/);
@@ -48,7 +50,7 @@ describe('relais check with media', () => {
       ['publications:', '  - canal: facebook', '    date: 2030-04-11 09:00', '    texte: Affiche', '    medias: [affiche, video]', 'medias:', '  affiche:', '    fichier: medias/affiche.png', ''].join('\n'),
       { 'affiche.png': f.smallPng },
     );
-    const r = await relaisJson<CheckDoc>(['-C', dir, 'check']);
+    const r = await checkJson<CheckDoc>(dir);
     expect(r.code).toBe(1);
     const messages = r.json.errors.map((e) => e.message);
     expect(messages).toContainEqual(expect.stringMatching(/le média « video » n'est pas déclaré sous medias: \(déclarés : affiche\)/));
@@ -57,7 +59,7 @@ describe('relais check with media', () => {
 
   it('refuses a text file named .mp4 as a declared medium', async () => {
     const dir = campaignWithMedia(['medias:', '  video:', '    fichier: medias/texte.mp4', '    texte_alternatif: Une vidéo', ''].join('\n'), { 'texte.mp4': f.text });
-    const r = await relaisJson<CheckDoc>(['-C', dir, 'check']);
+    const r = await checkJson<CheckDoc>(dir);
     expect(r.code).toBe(1);
     expect(r.json.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/média « video » : medias\/texte\.mp4 n'est ni une vidéo MP4/));
   });

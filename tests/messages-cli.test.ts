@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
+import { checkJson } from './helpers/check.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 interface Problem {
@@ -102,8 +103,9 @@ describe('relais preview', () => {
 });
 
 describe('templates and channel rules: bad input, exit 1, nothing written', () => {
+  /** What check reports (in this process, see helpers/check.ts), then relais posts refusing it. */
   async function rejected(dir: string, file: string, fragment: string, line?: number): Promise<Problem> {
-    const check = await relaisJson<{ ok: boolean; errors: Problem[] }>(['-C', dir, 'check']);
+    const check = await checkJson<{ ok: boolean; errors: Problem[] }>(dir);
     expect(check.code).toBe(1);
     const err = check.json.errors.find((e) => e.file === file);
     expect(err, JSON.stringify(check.json.errors)).toBeDefined();
@@ -145,7 +147,7 @@ describe('templates and channel rules: bad input, exit 1, nothing written', () =
 
   it('an SMS of 1,000 characters is a warning beyond 6 parts', async () => {
     const dir = withTemplate('sms.hbs', `${'a'.repeat(1000)}\n`);
-    const { code, json } = await relaisJson<{ ok: boolean; warnings: Problem[] }>(['-C', dir, 'check']);
+    const { code, json } = await checkJson<{ ok: boolean; warnings: Problem[] }>(dir);
     expect(code).toBe(0);
     const warning = json.warnings.find((w) => w.file === 'templates/sms.hbs');
     expect(warning?.message).toContain('7 SMS');

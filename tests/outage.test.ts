@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { OUTAGE_LIMIT, OutageWatch } from '../src/delivery/deliver.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
@@ -46,7 +46,7 @@ const env = (server: TestSmtp, extra: Record<string, string> = {}) => ({ RELAIS_
 describe('an SMTP server that dies mid-run', () => {
   it('one connection: three attempts on the next message, then the run stops with what went and what is left; the next run sends exactly the rest', async () => {
     const dying = await smtp({ dieAfter: 10 });
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const first = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(dying, { RELAIS_SMTP_MAX_CONNECTIONS: '1' }) });
     expect(first.code).toBe(1);
     expect(first.json.ok).toBe(false);
@@ -77,7 +77,7 @@ describe('an SMTP server that dies mid-run', () => {
 
   it('three connections: the failures of lanes that fail together count once, the rest is never tried, and the next run completes', async () => {
     const dying = await smtp({ dieAfter: 30 });
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const first = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(dying) });
     expect(first.code).toBe(1);
     const { outage } = first.json;
@@ -165,7 +165,7 @@ describe('an SMTP server that answers 421 to every message (shutting down)', () 
     await new Promise<void>((r) => closing.listen(0, '127.0.0.1', r));
     const port = (closing.server.address() as { port: number }).port;
     try {
-      const dir = sampleCampaign();
+      const dir = await sampleWithLetters();
       const r = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: `smtp://127.0.0.1:${port}`, RELAIS_SMTP_RETRY_MS: '20' } });
       expect(r.code).toBe(1);
       expect(r.json.outage).toMatchObject({ sent: 0, remaining: 301 });

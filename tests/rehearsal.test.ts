@@ -1,7 +1,8 @@
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCampaign, sampleWithLetters, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -40,7 +41,7 @@ const journalPath = (dir: string) => join(dir, '.relais/journal.sqlite');
 
 describe('a rehearsal in the outbox, then the real send', () => {
   it('the README’s step 7: the real send sends everything, status shows both, and no server gets anything twice', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const rehearsal = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45']);
     expect(rehearsal.json).toMatchObject({ transport: 'outbox', sent: 301, server: null });
 
@@ -71,7 +72,7 @@ describe('a rehearsal in the outbox, then the real send', () => {
   });
 
   it('`npm start` (relais run to the outbox) no longer blocks the real send of that folder', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const start = await relais(['-C', dir, 'run', '--dep', '37']);
     expect(start.code, start.stderr).toBe(0);
     const server = await smtp();
@@ -114,16 +115,27 @@ function downgrade(dir: string, version: 2 | 3 | 4): void {
 }
 
 describe('journals of earlier formats', () => {
+  // 45234 and 45001 rehearsed in the outbox, 45002 really sent: made once, each format downgrades a copy.
+  let sent: string;
+  beforeAll(async () => {
+    sent = sampleCampaign();
+    expect((await relaisJson<Summary>(['-C', sent, 'send', '--commune', '45234,45001'])).json.sent).toBe(2);
+    const first = await startSmtp();
+    try {
+      expect((await relaisJson<Summary>(['-C', sent, 'send', '--commune', '45002', '--yes'], { env: env(first) })).json.sent).toBe(1);
+    } finally {
+      await first.close();
+    }
+  });
+
   it.each([
     [2, 'format 2'],
     [3, 'format 3 (the released one)'],
     [4, 'format 4 without the server column'],
   ] as const)('%s — %s: the outbox copies are told from the server deliveries, and the real send sends only what no server took', async (version, _what) => {
-    const dir = sampleCampaign();
-    // 45234 and 45001 rehearsed in the outbox, 45002 really sent: one row per commune, as before.
-    expect((await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45234,45001'])).json.sent).toBe(2);
-    const first = await smtp();
-    expect((await relaisJson<Summary>(['-C', dir, 'send', '--commune', '45002', '--yes'], { env: env(first) })).json.sent).toBe(1);
+    const dir = tempDir();
+    cpSync(sent, dir, { recursive: true });
+    // One row per commune, as before.
     downgrade(dir, version);
 
     const server = await smtp();

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais, relaisJson, ROOT } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
@@ -61,7 +61,7 @@ describe('relais run, end to end', () => {
   });
 
   it('without SMTP, everything goes to the outbox and it says so', async () => {
-    const { code, stdout } = await relais(['-C', sampleCampaign(), 'run', '--dep', '37']);
+    const { code, stdout } = await relais(['-C', await sampleWithLetters(), 'run', '--dep', '37']);
     expect(code).toBe(0);
     expect(stdout).toContain('Aucun courriel n’a quitté cet ordinateur');
     expect(stdout).toMatch(/37 +272 +272 +255/);
@@ -71,7 +71,7 @@ describe('relais run, end to end', () => {
 describe('relais run: one notion of failure', () => {
   it('after a 550, the table shows what the journal says (300 sent, 1 failure), on the next run too; ok and the exit code agree', async () => {
     server = await startSmtp({ refuse: ['mairie@orleans.example'] });
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20' };
     for (const round of [1, 2]) {
       const { code, json, stderr } = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '45', '--yes'], { env });
@@ -90,7 +90,7 @@ describe('relais run: one notion of failure', () => {
   it('a network refusing its token: ok false and exit 1, together', async () => {
     server = await startSmtp();
     social = await startSocial();
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const env = { RELAIS_SMTP_URL: server.url, ...socialEnv(social), RELAIS_FACEBOOK_PAGE_TOKEN: 'jeton-refusé' };
     const { code, json } = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '37', '--yes'], { env });
     expect(code).toBe(1);
@@ -100,7 +100,7 @@ describe('relais run: one notion of failure', () => {
 
   it('a dead SMTP server stops the run at the emails, with what went and what is left; the next run finishes', async () => {
     server = await startSmtp({ dieAfter: 10 });
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const dead = await relais(['-C', dir, 'run', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' } });
     expect(dead.code).toBe(1);
     expect(dead.stderr).toContain('Envoi arrêté : 10 messages envoyés pendant cette exécution, 291 messages restent à envoyer');

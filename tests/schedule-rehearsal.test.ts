@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { BIN, relais, relaisJson } from './helpers/cli.js';
 import { ensureDebianPackage } from './helpers/debian.js';
@@ -48,6 +48,17 @@ function withoutPublications(dir: string): string {
 
 const list = async (dir: string, env: Record<string, string> = {}) => (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'], { env })).json;
 const add = (dir: string, channel: string, text: string, env: Record<string, string> = {}) => relais(['-C', dir, 'schedule', 'add', '--channel', channel, '--at', 'now', '--text', text], { env });
+/**
+ * Several posts due now, queued by one `schedule import` rather than one `schedule add` each (a
+ * relais process costs about a second of CPU): for the tests whose subject is what comes after.
+ */
+async function queue(dir: string, posts: Array<[channel: string, text: string]>): Promise<void> {
+  const file = join(dir, 'a-publier.csv');
+  writeFileSync(file, ['canal;date;texte', ...posts.map(([channel, text]) => `${channel};now;"${text.replaceAll('"', '""')}"`)].join('\n'));
+  const r = await relais(['-C', dir, 'schedule', 'import', file]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain(`${posts.length} publications importées`);
+}
 
 describe('the README guide: rehearsal without credentials, then publication with them', () => {
   it('publishes the sample campaign’s posts exactly once, the late ones only when asked', async () => {
@@ -156,10 +167,12 @@ describe('an API that stops answering', () => {
     server = await startSocial();
     const env = socialEnv(server);
     const dir = withoutPublications(sampleCampaign());
-    await add(dir, 'x', 'Premier message');
-    await add(dir, 'facebook', 'Deuxième message');
-    await add(dir, 'facebook', 'Troisième message');
-    await add(dir, 'linkedin', 'Quatrième message');
+    await queue(dir, [
+      ['x', 'Premier message'],
+      ['facebook', 'Deuxième message'],
+      ['facebook', 'Troisième message'],
+      ['linkedin', 'Quatrième message'],
+    ]);
     for (let i = 0; i < 3; i++) server.script.facebook.push({ status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2 } } });
     const run = await relais(['-C', dir, 'schedule', 'run'], { env });
     expect(run.code).toBe(1);
@@ -195,7 +208,7 @@ describe('two runs at once', () => {
     const env = socialEnv(server);
     const dir = withoutPublications(sampleCampaign());
     const texts = ['Un', 'Deux', 'Trois', 'Quatre', 'Cinq', 'Six'].map((t) => `Message ${t}`);
-    for (const [i, text] of texts.entries()) expect((await add(dir, ['x', 'facebook', 'linkedin'][i % 3]!, text)).code).toBe(0);
+    await queue(dir, texts.map((text, i) => [['x', 'facebook', 'linkedin'][i % 3]!, text]));
     const [a, b] = await Promise.all([relaisJson<RunJson>(['-C', dir, 'schedule', 'run'], { env }), relaisJson<RunJson>(['-C', dir, 'schedule', 'run'], { env })]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
@@ -225,22 +238,29 @@ describe('bad input', () => {
     expect((await list(dir)).map((p) => p.text)).toEqual(['Bon', 'Bon aussi']);
   });
 
-  it.each([['campagne.yaml'], ['data/maires.csv'], ['templates/TEMPLATE'], ['.relais/journal.sqlite']])('export refuses to write over %s', async (target) => {
-    const dir = withoutPublications(sampleCampaign());
-    expect((await add(dir, 'x', 'Un message')).code).toBe(0);
-    const path = join(dir, target.replace('TEMPLATE', readdirSync(join(dir, 'templates'))[0]!));
-    const before = readFileSync(path);
-    const r = await relais(['-C', dir, 'schedule', 'export', path]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("l'export ne l'écrase pas");
-    expect(readFileSync(path)).toEqual(before);
+  describe('export', () => {
+    // One campaign with a post for the four refusals: a refused export changes nothing.
+    let dir: string;
+    beforeAll(async () => {
+      dir = withoutPublications(sampleCampaign());
+      expect((await add(dir, 'x', 'Un message')).code).toBe(0);
+    });
+
+    it.each([['campagne.yaml'], ['data/maires.csv'], ['templates/TEMPLATE'], ['.relais/journal.sqlite']])('export refuses to write over %s', async (target) => {
+      const path = join(dir, target.replace('TEMPLATE', readdirSync(join(dir, 'templates'))[0]!));
+      const before = readFileSync(path);
+      const r = await relais(['-C', dir, 'schedule', 'export', path]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("l'export ne l'écrase pas");
+      expect(readFileSync(path)).toEqual(before);
+    });
   });
 
   it.each([['RELAIS_X_API_URL'], ['RELAIS_FACEBOOK_API_URL'], ['RELAIS_LINKEDIN_API_URL']])('%s in http:// to another machine is refused before any token leaves', async (name) => {
     server = await startSocial();
-    const dir = withoutPublications(sampleCampaign());
-    expect((await add(dir, 'x', 'Bonjour')).code).toBe(0);
-    const r = await relais(['-C', dir, 'schedule', 'run'], { env: { ...socialEnv(server), [name]: 'http://api.example.org' } });
+    // The sample's own three posts, one per network, would all go out with --publish-late.
+    const dir = sampleCampaign();
+    const r = await relais(['-C', dir, 'schedule', 'run', '--publish-late'], { env: { ...socialEnv(server), [name]: 'http://api.example.org' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${name} : http:// enverrait les jetons en clair à api.example.org ; utilisez https://`);
     expect(server.received).toEqual([]);

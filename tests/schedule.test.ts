@@ -251,9 +251,10 @@ describe('relais schedule: bad input', () => {
     ['RELAIS_FACEBOOK_API_URL', 'graph facebook', 'illisible'],
     ['RELAIS_LINKEDIN_API_URL', 'https://moi:motdepasse@api.example', "ne doit pas contenir d'identifiant"],
   ])('%s « %s » is refused before anything is published', async (name, value, message) => {
-    const { dir, env, server } = await setup();
-    expect((await add(dir, env, 'x', 'Bonjour les maires')).code).toBe(0);
-    const r = await relais(['-C', dir, 'schedule', 'run'], { env: { ...env, [name]: value } });
+    const { env, server } = await setup();
+    // The sample's own three posts, one per network, would all go out with --publish-late.
+    const dir = sampleCampaign();
+    const r = await relais(['-C', dir, 'schedule', 'run', '--publish-late'], { env: { ...env, [name]: value } });
     // Settings are validated at start: a usage error.
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^relais : ${name} .*${message}`, 'm'));

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MASK, redact, SECRET_VARIABLES } from '../src/secrets.js';
-import { allFiles, sampleCampaign } from './helpers/campaign.js';
+import { allFiles, sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
 import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
@@ -129,7 +129,7 @@ describe('secrets are never shown, written or stored', () => {
     await run('status (sans RELAIS_DEBUG)', ['-C', fresh, 'status', '--failed'], { ...env, RELAIS_DEBUG: '' }, 0);
     await run('run (identifiants dans l’URL de l’API)', ['-C', fresh, 'run', '--yes'], { ...withSmtp, RELAIS_FACEBOOK_API_URL: `https://page:${URL_SECRET}@graph.example` }, 2);
     // The sample's posts are dated 2020: --publish-late publishes them (and passes the tokens) now.
-    await run('run', ['-C', sampleCampaign(), 'run', '--yes', '--publish-late'], withSmtp, 0);
+    await run('run', ['-C', await sampleWithLetters(), 'run', '--yes', '--publish-late'], withSmtp, 0);
 
     expect(runs.map(([name, r]) => `${name} → ${r.code}`)).toEqual(runs.map(([name, , expected]) => `${name} → ${expected}`));
     const outputs = runs.map(([, r]) => r.stdout + r.stderr).join('\n');

@@ -39,10 +39,18 @@ interface Preview {
   messages: Record<string, { texte: string; weightedLength?: number; parts?: number; encoding?: string }>;
 }
 
-async function preview(insee: string): Promise<Preview> {
-  const { code, json, stderr } = await relaisJson<Preview>(['-C', sampleCampaign(), 'preview', insee]);
-  expect(code, stderr).toBe(0);
-  return json;
+const previews = new Map<string, Promise<Preview>>();
+/** `relais preview <insee> --json` on the sample, run once per commune for all the tests that read it. */
+function preview(insee: string): Promise<Preview> {
+  let shown = previews.get(insee);
+  if (!shown) {
+    shown = relaisJson<Preview>(['-C', sampleCampaign(), 'preview', insee]).then(({ code, json, stderr }) => {
+      expect(code, stderr).toBe(0);
+      return json;
+    });
+    previews.set(insee, shown);
+  }
+  return shown;
 }
 
 describe('the sample campaign regenerates the seeds', () => {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters, tempDir } from './helpers/campaign.js';
 import { BIN, relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -45,7 +45,7 @@ const env = (server: TestSmtp, extra: Record<string, string> = {}) => ({ RELAIS_
 
 describe('relais send to the outbox (no SMTP configured)', () => {
   it('writes one .eml per town hall with email, says nothing left, and never twice', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const first = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.json).toMatchObject({ transport: 'outbox', sent: 301, failed: 0, byPost: 24 });
@@ -64,7 +64,7 @@ describe('relais send to the outbox (no SMTP configured)', () => {
 describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
   it('sends each town hall its email with its letter attached, once', async () => {
     const server = await smtp();
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const { code, json, stderr } = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(server) });
     expect(code, stderr).toBe(0);
     expect(json).toMatchObject({ transport: 'smtp', sent: 301, failed: 0, byPost: 24 });
@@ -101,7 +101,7 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
 
   it('a 550 for one recipient fails that one only, and the run says so with exit 1', async () => {
     const server = await smtp({ refuse: ['mairie@orleans.example'] });
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const { code, json } = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(server) });
     expect(code).toBe(1);
     expect(json).toMatchObject({ sent: 300, failed: 1 });
@@ -115,7 +115,7 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
 
   it('the server closing the connection mid-run: reconnects and sends everything', async () => {
     const server = await smtp({ dropAfter: 20 });
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const { code, json, stderr } = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '37', '--yes'], { env: env(server, { RELAIS_SMTP_MAX_CONNECTIONS: '1' }) });
     expect(code, stderr).toBe(0);
     expect(json.sent).toBe(255);
@@ -125,7 +125,7 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
 
   it('killed with SIGKILL mid-run, then run again: one message per town hall, except those listed unconfirmed', async () => {
     const server = await smtp();
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--dep', '45', '--yes', '--rate', '3000/min'], { env: { ...process.env, ...env(server) }, stdio: 'ignore' });
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
@@ -197,7 +197,7 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
 
 describe('relais send: bad input', () => {
   it('a malformed town-hall email is never sent to', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const path = join(dir, 'data/annuaire-mairies.json');
     writeFileSync(path, readFileSync(path, 'utf8').replace('mairie@orleans.example', 'mairie@@orleans'));
     const { json } = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45']);
@@ -275,7 +275,7 @@ describe('relais send: bad input', () => {
   });
 
   it('--limit and --dry-run', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const dry = await relaisJson<Summary & { dryRun: boolean }>(['-C', dir, 'send', '--dep', '45', '--dry-run']);
     expect(dry.json.dryRun).toBe(true);
     expect(existsSync(join(dir, 'out/outbox'))).toBe(false);
@@ -284,7 +284,7 @@ describe('relais send: bad input', () => {
   });
 
   it('a second run at the same time refuses (lock)', async () => {
-    const dir = sampleCampaign();
+    const dir = await sampleWithLetters();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.relais'));
     // The lock's holder lives until this test ends it, however slowly the machine runs relais

@@ -103,15 +103,18 @@ const ASSETS: Command[] = [['check'], ['letters', '--commune', '45234']];
 /**
  * `npm run fuzz` tries every input on every command of its kind. `npm test` takes turns: an input
  * all ten commands read the same way (the campaign folder, the environment) goes to a third of
- * them, so that each command still meets two such inputs; a data file, a template or the sign-ups
- * go to `check` and to one of the two other commands that read them, in turn.
+ * them, so that each command still meets two such inputs; a data file, a template, the sign-ups or
+ * an image go to one of the commands that read them, in turn, so that each of these commands
+ * meets a broken input of each kind (each relais costs about a second of CPU).
  */
 function commandsFor(c: Case): Command[] {
-  if (FULL_STRENGTH || ![LOAD, DATA, TEXTS, SIGNUPS].includes(c.commands)) return c.commands;
+  if (FULL_STRENGTH || ![LOAD, DATA, TEXTS, SIGNUPS, ASSETS].includes(c.commands)) return c.commands;
   const turn = CASES.filter((x) => x.commands === c.commands).indexOf(c);
   // (The turn that gives `count`, which reads no campaign, the bad environment variable.)
   if (c.commands === LOAD) return LOAD.filter((_, j) => (j + turn) % 3 === 2);
-  return [c.commands[0]!, c.commands[1 + (turn % 2)]!];
+  // The sign-ups have two cases for three commands: `check` takes both, the others one each.
+  if (c.commands === SIGNUPS) return [c.commands[0]!, c.commands[1 + (turn % 2)]!];
+  return [c.commands[turn % c.commands.length]!];
 }
 
 /** What was tried, for the table of `npm run fuzz`. */

@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
-import { ROOT } from './cli.js';
+import { afterAll, inject } from 'vitest';
+import { relais, ROOT } from './cli.js';
 
 const created: string[] = [];
 
@@ -27,6 +27,39 @@ export function sampleCampaign(dir = tempDir()): string {
     }
   }
   return dir;
+}
+
+let lettersBuilt: Promise<string> | undefined;
+
+/**
+ * The sample campaign once `relais letters` has written its 597 letters (and their manifest), built
+ * once per run for all test files and copied. For the tests of what comes after the letters (send,
+ * run, bounces): relais finds them unchanged and does not draw them again, as on a user's second
+ * run. A copy costs a fraction of drawing them; the tests of drawing the letters use sampleCampaign.
+ */
+export async function sampleWithLetters(dir = tempDir()): Promise<string> {
+  lettersBuilt ??= buildSampleWithLetters();
+  cpSync(await lettersBuilt, dir, { recursive: true });
+  return dir;
+}
+
+async function buildSampleWithLetters(): Promise<string> {
+  // Shared by the run's test files (tests/helpers/global-setup.ts); a file run without it builds its own.
+  const shared = inject('sharedFixtures') as string | undefined;
+  const target = shared && join(shared, 'sample-with-letters');
+  if (target && existsSync(target)) return target;
+  // Built aside then renamed into place: a file that finds the folder finds it whole. Two files
+  // starting at once may both build it; the second rename fails and its copy is dropped.
+  const building = sampleCampaign(shared ? mkdtempSync(join(shared, 'building-')) : tempDir());
+  const { code, stderr } = await relais(['-C', building, 'letters']);
+  if (code !== 0) throw new Error(`relais letters sur la campagne d'exemple : code ${code}\n${stderr}`);
+  if (!target) return building;
+  try {
+    renameSync(building, target);
+  } catch {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return target;
 }
 
 export const RNE_HEADER =

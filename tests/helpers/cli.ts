@@ -12,6 +12,9 @@ export interface RunResult {
 
 /** Runs the real CLI (the compiled one, as users get it) in a child process. */
 export function relais(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<RunResult> {
+  // Counted for RELAIS_TEST_CPU (tests/helpers/cpu.ts): spawns are what a CLI test file costs.
+  const counter = globalThis as { relaisSpawns?: number };
+  counter.relaisSpawns = (counter.relaisSpawns ?? 0) + 1;
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,

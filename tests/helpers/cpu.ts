@@ -20,5 +20,5 @@ const wall = performance.now();
 afterAll(() => {
   const end = cpuSeconds();
   const file = expect.getState().testPath ?? '?';
-  appendFileSync(process.env.RELAIS_TEST_CPU!, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), self: +(end.self - start.self).toFixed(2), children: +(end.children - start.children).toFixed(2), wall: +((performance.now() - wall) / 1000).toFixed(1) })}\n`);
+  appendFileSync(process.env.RELAIS_TEST_CPU!, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), self: +(end.self - start.self).toFixed(2), children: +(end.children - start.children).toFixed(2), wall: +((performance.now() - wall) / 1000).toFixed(1), spawns: (globalThis as { relaisSpawns?: number }).relaisSpawns ?? 0 })}\n`);
 });

@@ -5,7 +5,7 @@ import { relais, relaisJson } from './helpers/cli.js';
 /**
  * An email cell with two addresses, as typed in a préfecture's spreadsheet: "a / b", "a et b".
  * README: "une cellule qui en contient plusieurs donne la première valide, les autres sont nommées
- * dans un avertissement". Today the separator sticks to the first address, which is then called
+ * dans un avertissement". The separator used to stick to the first address, which was then called
  * malformed (« mairie@orleans.example / (mal formée) ») and the second one gets the letter.
  */
 interface Problem {

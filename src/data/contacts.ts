@@ -98,8 +98,8 @@ export function cleanEmail(value: string): string {
 const PLAIN = /^[^\s;,<>"'“”?]+$/;
 
 /**
- * Reads a cell or list that may hold several addresses (separated by ; , or spaces, or given as
- * a list): the first valid one is used, the others are reported, never silently dropped.
+ * Reads a cell or list that may hold several addresses (separated by ; , / | « et », « ou » or
+ * spaces, or given as a list): the first valid one is used, the others are reported, never silently dropped.
  */
 export function chooseEmail(values: string | string[]): EmailChoice {
   const list = Array.isArray(values) ? values : [values];
@@ -108,7 +108,8 @@ export function chooseEmail(values: string | string[]): EmailChoice {
   const only = list.length === 1 ? list[0]! : '';
   if (PLAIN.test(only) && !/^mailto:/i.test(only)) return isValidEmail(only) ? { email: only, others: [], malformed: [] } : { email: undefined, others: [], malformed: [only] };
   const parts = list
-    .flatMap((v) => v.split(/[;,\n]|\s+(?=[^\s<>]*@)/))
+    // « a ; b », « a, b », « a / b », « a | b », « a et b », « a ou b », « a b »: as people type them.
+    .flatMap((v) => v.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>]*@)/i))
     .map((v) => v.trim())
     .filter(Boolean);
   const choice: EmailChoice = { email: undefined, others: [], malformed: [] };

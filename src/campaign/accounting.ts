@@ -17,6 +17,7 @@ export interface FileAccount {
 
 /** Set-aside reason of a line that repeats the header (one export appended to another). */
 export const REPEATED_HEADER = 'en-tête répété (exports mis bout à bout)';
+export const REPEATED_TITLE = 'titre d’un export mis bout à bout';
 
 export function newAccount(fichier: string, source: string, format: string): FileAccount {
   return { fichier, source, format, lus: 0, utilises: 0, ecartes: {}, rejetes: 0 };

@@ -2,7 +2,7 @@ import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { DELIMITER_NAMES, extraValues, extraValuesMessage, openTable, repeatsHeader, type Table } from '../data/table.js';
 import type { ColumnMatch } from '../data/columns.js';
-import { REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
+import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
 export interface SourceConfig {
@@ -66,18 +66,38 @@ export async function forEachRow(
   account?: FileAccount,
 ): Promise<number> {
   let count = 0;
+  const use = (values: string[], line: number) => {
+    const extra = extraValues(table, values);
+    if (extra) problems.warning('valeurs-en-trop', extraValuesMessage(what, extra), { file: table.file, line });
+    visit(values, line);
+  };
+  // A line of one cell just above a repeated header is the title of the second export (the 2020
+  // RNE starts with one): it waits for the next line to say which it is.
+  let title: { values: string[]; line: number } | undefined;
   try {
     for await (const row of table.rows) {
       count++;
       if (account && repeatsHeader(table, row.values)) {
+        if (title) {
+          setAside(account, REPEATED_TITLE);
+          problems.warning('en-tete-repete', `${what} : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: title.line });
+          title = undefined;
+        }
         setAside(account, REPEATED_HEADER);
         problems.warning('en-tete-repete', `${what} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: row.line });
         continue;
       }
-      const extra = extraValues(table, row.values);
-      if (extra) problems.warning('valeurs-en-trop', extraValuesMessage(what, extra), { file: table.file, line: row.line });
-      visit(row.values, row.line);
+      if (title) {
+        use(title.values, title.line);
+        title = undefined;
+      }
+      if (account && table.header.length >= 3 && row.values.filter((v) => v.trim() !== '').length === 1 && row.values[0]?.trim()) {
+        title = { values: row.values, line: row.line };
+        continue;
+      }
+      use(row.values, row.line);
     }
+    if (title) use(title.values, title.line);
   } catch (err) {
     if (!(err instanceof RelaisError)) throw err;
     problems.error('fichier-illisible', `${what} : ${err.message}`, { file: table.file, ...err.location }, 'file');

@@ -4,7 +4,7 @@ import { relaisJson } from './helpers/cli.js';
 
 /**
  * A message that quotes a cell must quote it as the agent sees it in the file, so that a search
- * in the spreadsheet finds it. Today the value is shown upper-cased: « MME », « TOTAL : 4 MAIRIES ».
+ * in the spreadsheet finds it. It used to be shown upper-cased: « MME », « TOTAL : 4 MAIRIES ».
  */
 interface Problem {
   file?: string;

@@ -4,7 +4,8 @@ import type { Commune, CommuneReference } from '../data/cog.js';
 export type Where = { file: string; line: number };
 
 /** The current commune of a code, or an error naming the row (an old code names its successor). */
-export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList): Commune | undefined {
+/** `written` is the cell as it reads in the file, quoted when it is not a code at all (« Total : 1 mairie »). */
+export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string): Commune | undefined {
   if (!insee) {
     problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
     return undefined;
@@ -16,7 +17,7 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   if (now) {
     problems.error('code-insee-ancien', `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : utilisez ${now.code}`, { ...where, field });
   } else {
-    problems.error('code-insee-inconnu', `${what} : code INSEE ${insee} inconnu du Code officiel géographique`, { ...where, field });
+    problems.error('code-insee-inconnu', `${what} : code INSEE ${written && written !== insee ? `« ${written} »` : insee} inconnu du Code officiel géographique`, { ...where, field });
   }
   return undefined;
 }

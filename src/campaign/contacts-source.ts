@@ -77,7 +77,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
-    const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems);
+    const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten);
     const accepted = commune ? accept(commune, where, 'code INSEE', WHAT) : 'erreur';
     if (!commune || accepted !== 'oui') {
       if (accepted === 'ignoree') setAside(account, 'autre département');

@@ -76,7 +76,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       const where = { file: table.file, line };
       let bad = false;
-      if (m.sexe !== 'F' && m.sexe !== 'M') {
+      const sexe = m.sexe.toUpperCase();
+      if (sexe !== 'F' && sexe !== 'M') {
         problems.error('sexe-invalide', `${MAYORS} : code sexe « ${m.sexe} » invalide (F ou M attendu)`, { ...where, field: 'Code sexe' });
         bad = true;
       }
@@ -99,7 +100,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         return;
       }
       // Kept even when invalid, so that the commune is not also reported "without mayor".
-      mayors.set(commune.code, { line, maire: m.sexe === 'F' || m.sexe === 'M' ? { nom: m.nom, prenom: m.prenom, sexe: m.sexe, file: table.file, line } : undefined });
+      mayors.set(commune.code, { line, maire: sexe === 'F' || sexe === 'M' ? { nom: m.nom, prenom: m.prenom, sexe, file: table.file, line } : undefined });
       if (bad) account.rejetes++;
       else account.utilises++;
     }, account);

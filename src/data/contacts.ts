@@ -29,6 +29,8 @@ export interface ContactRecord extends AddressFields {
   insee: string;
   courriel: string;
   telephone: string;
+  /** The INSEE cell as written, when upper-casing changed it. */
+  inseeWritten?: string;
   /** Repairs made while reading (French, for a warning naming the line). */
   reparations: string[];
 }
@@ -48,6 +50,8 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
   const flat = {
     line,
     insee: insee.code,
+    // As written, when it is not the code read from it (a spreadsheet's « Total » row): for the message.
+    ...(rawInsee.trim().toUpperCase() !== rawInsee.trim() ? { inseeWritten: rawInsee.trim() } : {}),
     courriel: cell(values, indexes, 'courriel'),
     complement1: cell(values, indexes, 'complement1'),
     complement2: cell(values, indexes, 'complement2'),

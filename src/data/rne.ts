@@ -73,7 +73,8 @@ export function toMayor(values: string[], line: number, indexes: Map<string, num
     libelle: cell(values, indexes, 'libelle'),
     nom: cell(values, indexes, 'nom'),
     prenom: cell(values, indexes, 'prenom'),
-    sexe: cell(values, indexes, 'sexe').toUpperCase(),
+    // As written: a message quotes what the agent will search for in the file (« Mme »).
+    sexe: cell(values, indexes, 'sexe').trim(),
     fonction: cell(values, indexes, 'fonction'),
   };
 }

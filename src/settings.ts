@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { RelaisError } from './errors.js';
 
 /**
@@ -71,9 +72,12 @@ const MAX_TIMER_MS = 2_147_483_647; // setTimeout's own limit
 
 class Reader {
   readonly problems: string[] = [];
+  /** Every name asked for: what relais knows, to recognise a misspelt one (see unknownVariables). */
+  readonly known = new Set<string>();
   constructor(private readonly env: Env) {}
 
   private raw(name: string): string | undefined {
+    this.known.add(name);
     const value = this.env[name];
     return value === undefined ? undefined : value.trim();
   }
@@ -155,8 +159,7 @@ class Reader {
 }
 
 /** Reads every setting; all the wrong ones are named in a single usage error (exit 2). */
-export function readSettings(env: Env): Settings {
-  const r = new Reader(env);
+export function readSettings(env: Env, r = new Reader(env)): Settings {
   const settings: Settings = {
     debug: r.boolean('RELAIS_DEBUG'),
     workers: r.integer('RELAIS_WORKERS', undefined, 0, 64, 'de fils'),
@@ -205,12 +208,45 @@ export function readSettings(env: Env): Settings {
 export interface Environment {
   settings: Settings;
   variables: Readonly<Env>;
+  /** RELAIS_* variables relais does not know (a misspelt name is silently without effect otherwise). */
+  warnings: string[];
 }
 
 /** Read once at start by the CLI: the only place `process.env` is handed in. */
 export function readEnvironment(env: Env): Environment {
-  return { settings: readSettings(env), variables: Object.freeze({ ...env }) };
+  return { settings: readSettings(env), variables: Object.freeze({ ...env }), warnings: unknownVariables(env) };
 }
+
+/** Credentials, read by the edge that uses them from the environment snapshot (never printed). */
+const CREDENTIALS = [
+  'RELAIS_SMTP_USER', 'RELAIS_SMTP_PASSWORD', 'RELAIS_IMAP_PASSWORD',
+  'RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET',
+  'RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN', 'RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION',
+];
+/** Variables of relais's own tests, benchmarks and documentation tools. */
+const DEVELOPMENT = /^RELAIS_(TEST|FUZZ|DOCS|BENCH)_/;
+
+/**
+ * « RELAIS_SMTP_PASWORD » would leave the password unset without a word: every RELAIS_* variable
+ * relais does not read is named, with the nearest one it knows.
+ */
+export function unknownVariables(env: Env): string[] {
+  const reader = new Reader({});
+  try {
+    readSettings({}, reader);
+  } catch {
+    // Never: the empty environment is valid.
+  }
+  const known = [...reader.known, ...CREDENTIALS];
+  const out: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('RELAIS_') || DEVELOPMENT.test(name) || known.includes(name)) continue;
+    const near = known.map((k) => ({ k, d: distance(name, k) })).sort((a, b) => a.d - b.d)[0];
+    out.push(`${name} n'est pas une variable de relais : elle est sans effet${near && near.d <= 3 ? ` (vouliez-vous dire ${near.k} ?)` : ''}`);
+  }
+  return out;
+}
+
 
 /** A usage error (exit 2); the --json error document lists every refused variable. */
 export class SettingsError extends RelaisError {

@@ -158,6 +158,7 @@ export async function buildProgram(fail: (code: number) => void, onSettings: (se
     const { rememberEnvironment } = await import('./context.js');
     rememberEnvironment(program, environment);
     onSettings(environment.settings);
+    for (const w of environment.warnings) process.stderr.write(`relais : ${w}\n`);
   });
   return program;
 }

@@ -125,6 +125,11 @@ class Reader {
       this.problems.push(`${name} : serveur manquant dans l'adresse`);
       return undefined;
     }
+    // « :0 » is no port: the address would be read as the protocol's default one, said nowhere.
+    if (url.port !== '' && Number(url.port) === 0) {
+      this.problems.push(`${name} : le port 0 n'existe pas ; donnez le port du serveur (par exemple 587 ou 465) ou aucun pour celui par défaut`);
+      return undefined;
+    }
     // The user and password are decoded where they are used (decodeURIComponent): a bare « % » —
     // a password such as « 50%off » written as is — must be named here, not fail later as « URI malformed ».
     for (const [part, value] of [['identifiant', url.username], ['mot de passe', url.password]] as const) {

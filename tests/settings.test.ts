@@ -67,6 +67,7 @@ describe('readSettings', () => {
     ['RELAIS_FACEBOOK_GRAPH_VERSION', '21/../../me'],
     ['RELAIS_IMAP_URL', 'pop3://mail.example'],
     ['RELAIS_IMAP_URL', 'imap.example:143'],
+    ['RELAIS_SMTP_URL', 'smtp://127.0.0.1:0'],
     ['RELAIS_IMAP_TIMEOUT_MS', 'quinze'],
   ])('%s=%j is a usage error naming the variable', (name, value) => {
     const err = refused({ [name]: value });

@@ -48,7 +48,7 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
       if (report.ok) {
         out.line(c.green(`✔ Aucune erreur${report.warnings.length ? ` (${plural(report.warnings.length, 'avertissement')})` : ''} : la campagne est prête.`));
       } else {
-        out.line(c.red(`✖ ${plural(report.errors.length, 'erreur')} : corrigez-les avant de générer ou d'envoyer quoi que ce soit.`));
+        out.line(c.red(`✖ ${plural(report.errors.length, 'erreur')} : ${report.errors.length > 1 ? 'corrigez-les' : 'corrigez-la'} avant de générer ou d'envoyer quoi que ce soit.`));
       }
     });
 }

@@ -10,7 +10,7 @@ import { mediaFixtures, type MediaFixtures } from './helpers/media.js';
  * folder) keep each post's media and their alt texts: one column pair per medium, a declared name
  * or a file of the campaign, checked like `schedule add --media` before anything is added.
  */
-type Listed = Array<{ id: number; channel: string; text: string; medias: Array<{ name: string; alt: string | null; sha256: string; kind: string }> }>;
+type Listed = Array<{ id: number; channel: string; text: string; local_time: string; tz: string; medias: Array<{ name: string; alt: string | null; sha256: string; kind: string }> }>;
 
 let fixtures: MediaFixtures;
 beforeAll(async () => {
@@ -24,21 +24,21 @@ describe('schedule export and import with media', () => {
     copyFileSync(fixtures.smallPng, join(from, 'medias', 'verso.png'));
     const added = await relais(['-C', from, 'schedule', 'add', '--channel', 'x', '--at', '2031-04-11 09:00', '--text', 'Avec deux affiches', '--media', 'medias/affiche.png', '--alt', 'L’affiche de la campagne', '--media', 'medias/verso.png', '--alt', 'Son verso']);
     expect(added.code, added.stderr).toBe(0);
-    expect((await relais(['-C', from, 'schedule', 'add', '--channel', 'linkedin', '--at', '2031-04-12 09:00', '--text', 'Sans média'])).code).toBe(0);
+    expect((await relais(['-C', from, 'schedule', 'add', '--channel', 'linkedin', '--at', '2031-04-12 09:00', '--tz', 'America/Cayenne', '--text', 'Sans média'])).code).toBe(0);
     const exported = await relais(['-C', from, 'schedule', 'export', 'out/publications.csv'], { cwd: from });
     expect(exported.code, exported.stderr).toBe(0);
     const { readFileSync } = await import('node:fs');
     const csv = readFileSync(join(from, 'out', 'publications.csv'), 'utf8').replace(/^\uFEFF/, '').split('\r\n');
-    expect(csv[0]).toBe('id;canal;date;texte;statut;media_1;texte_alternatif_1;media_2;texte_alternatif_2');
-    expect(csv[1]).toBe('1;twitter;2031-04-11T07:00:00.000Z;Avec deux affiches;queued;medias/affiche.png;L’affiche de la campagne;medias/verso.png;Son verso');
-    expect(csv[2]).toBe('2;linkedin;2031-04-12T07:00:00.000Z;Sans média;queued;;;;');
+    expect(csv[0]).toBe('id;canal;date;texte;statut;fuseau;media_1;texte_alternatif_1;media_2;texte_alternatif_2');
+    expect(csv[1]).toBe('1;twitter;2031-04-11T07:00:00.000Z;Avec deux affiches;queued;Europe/Paris;medias/affiche.png;L’affiche de la campagne;medias/verso.png;Son verso');
+    expect(csv[2]).toBe('2;linkedin;2031-04-12T12:00:00.000Z;Sans média;queued;America/Cayenne;;;;');
 
     // Into another campaign folder, which has the same files; a row added by hand names the
     // campaign's declared video (« video » under medias:) and gives it another description.
     const to = sampleCampaign();
     copyFileSync(fixtures.smallPng, join(to, 'medias', 'affiche.png'));
     copyFileSync(fixtures.smallPng, join(to, 'medias', 'verso.png'));
-    writeFileSync(join(to, 'publications.csv'), `${readFileSync(join(from, 'out', 'publications.csv'), 'utf8')};facebook;2031-04-13 09:00;La vidéo déclarée;;video;Mire et son de la campagne;;\r\n`);
+    writeFileSync(join(to, 'publications.csv'), `${readFileSync(join(from, 'out', 'publications.csv'), 'utf8')};facebook;2031-04-13 09:00;La vidéo déclarée;;;video;Mire et son de la campagne;;\r\n`);
     const imported = await relaisJson<{ lues: number; importees: number }>(['-C', to, '--json', 'schedule', 'import', 'publications.csv'], { cwd: to });
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.json).toMatchObject({ lues: 3, importees: 3 });
@@ -49,6 +49,8 @@ describe('schedule export and import with media', () => {
     expect(media(posts[0]!)).toEqual(media(original.json[0]!));
     expect(posts[0]!.medias.map((m) => m.alt)).toEqual(['L’affiche de la campagne', 'Son verso']);
     expect(posts[1]!.medias).toEqual([]);
+    // The zone it was planned in comes back with it: 09:00 in Cayenne, not 14:00 in Paris.
+    expect(posts[1]).toMatchObject({ local_time: '2031-04-12 09:00', tz: 'America/Cayenne' });
     expect(posts[2]!.medias.map((m) => [m.name, m.alt, m.kind])).toEqual([['video', 'Mire et son de la campagne', 'video']]);
   });
 

@@ -17,7 +17,7 @@ import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
 import { publishers, type Publisher, type SocialEnvironment } from './social.js';
 import { plural } from '../text/format.js';
 import { declaredMedia, exportedMediumName, importedMedia, type MediumCell } from '../media/declared.js';
-import { parseDue } from './time.js';
+import { checkZone, parseDue } from './time.js';
 
 /** The campaign's post store and its publishers (outbox for networks without credentials). */
 export function openScheduler(campaign: Campaign, env: SocialEnvironment): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
@@ -125,7 +125,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   // Probed once, and only for an import that names media.
   let declared: Map<string, Medium> | undefined;
   const errors: Problem[] = [];
-  const rows: Array<{ channel: Network; text: string; at: string; line: number; media: Medium[] }> = [];
+  const rows: Array<{ channel: Network; text: string; at: string; tz: string; line: number; media: Medium[] }> = [];
   const setAside: ImportReport['setAside'] = [];
   const inFile = new Map<string, number>();
   let read = 0;
@@ -147,7 +147,16 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
       const channel = networkOf(get('canal'));
       const text = restoreCell(get('texte'));
       validatePostText(channel, text);
-      const due = parseDue(get('date'), DEFAULT_TZ, now);
+      // The zone the post was planned in (an export says it): a Cayenne post stays one.
+      const tz = get('fuseau') || DEFAULT_TZ;
+      if (get('fuseau')) {
+        try {
+          checkZone(tz);
+        } catch {
+          throw new RelaisError(`fuseau « ${tz} » inconnu : un fuseau IANA est attendu, comme Europe/Paris ou America/Cayenne`, { field: 'fuseau' });
+        }
+      }
+      const due = parseDue(get('date'), tz, now);
       // An export imported back (into its own campaign, or twice) queues nothing twice: the same
       // post — network, instant and text — already in the calendar, or earlier in the file, is
       // set aside and named.
@@ -179,7 +188,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
         if (checked.problems.length) continue;
         carried = checked.media;
       }
-      rows.push({ channel, text, at: get('date'), line: row.line, media: carried });
+      rows.push({ channel, text, at: get('date'), tz, line: row.line, media: carried });
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       errors.push({ severity: 'error', kind: 'import', scope: 'row', file: shown, line: row.line, message: err.message });
@@ -191,7 +200,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   const warnings: ImportReport['warnings'] = [];
   store.transaction(() => {
     for (const r of rows) {
-      const planned = planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: DEFAULT_TZ, now, source: 'import' });
+      const planned = planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: r.tz, now, source: 'import' });
       for (const message of planned?.warnings ?? []) warnings.push({ line: r.line, message });
       if (planned && r.media.length) media!.store.attach(planned.post.id, mediaRows(r.media));
     }
@@ -263,12 +272,12 @@ export function exportPosts(store: PostStore, media?: CampaignMedia): string {
   const posts = store.list();
   const carried = new Map(posts.map((p) => [p.id, media?.store.of(p.id) ?? []]));
   const most = Math.max(0, ...[...carried.values()].map((m) => m.length));
-  const header = ['id', 'canal', 'date', 'texte', 'statut'];
+  const header = ['id', 'canal', 'date', 'texte', 'statut', 'fuseau'];
   for (let n = 1; n <= most; n++) header.push(`media_${n}`, `texte_alternatif_${n}`);
   return toCsv(
     header,
     posts.map((p) => {
-      const cells: Array<string | number> = [p.id, p.channel, p.due_utc, p.text, p.status];
+      const cells: Array<string | number> = [p.id, p.channel, p.due_utc, p.text, p.status, p.tz];
       const own = carried.get(p.id)!;
       for (let n = 0; n < most; n++) cells.push(own[n] ? exportedMediumName(media!.campaign, own[n]!) : '', own[n]?.alt ?? '');
       return cells;

@@ -35,3 +35,17 @@ describe('a campaign early in its life: 57 volunteers in the region', () => {
     expect(saysZero ? warned : true, 'every letter says "pas moins de 0 volontaires", check says nothing').toBe(true);
   });
 });
+
+describe('sign-ups that count no volunteer in the région', () => {
+  it('check warns before every letter says 0, naming the files read', async () => {
+    const dir = sampleCampaign();
+    const rows = ['id;date_inscription;departement;code_postal;metier;categorie;statut'];
+    for (let i = 0; i < 5; i++) rows.push(`P${i};2020-04-02 10:00;75;75001;Infirmier;soignant;inscrit`);
+    writeFileSync(join(dir, 'data', 'inscriptions.csv'), rows.join('\n') + '\n');
+    const yaml = join(dir, 'campagne.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('    - data/inscriptions-2020-04-08.csv\n', ''));
+    const check = await relaisJson<{ errors: Problem[]; warnings: Problem[] }>(['-C', dir, 'check']);
+    const zero = check.json.warnings.find((p) => p.kind === 'volontaires-zero');
+    expect(zero?.message).toContain('aucun volontaire compté dans la région (data/inscriptions.csv : 5 lignes lues)');
+  });
+});

@@ -2,7 +2,7 @@ import { communeReference } from '../data/cog.js';
 import { RelaisError } from '../errors.js';
 import { templateFigures, track } from '../tracker/figures.js';
 import { ProblemList, type Problem } from '../problems.js';
-import { loadCampaign, type Campaign } from './load.js';
+import { CAMPAIGN_FILE, loadCampaign, type Campaign } from './load.js';
 import { buildRecipients, type Recipient } from './recipients.js';
 import type { FileAccount } from './accounting.js';
 import { figuresFromConfig, type Figures } from './context.js';
@@ -89,6 +89,10 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
       for (const p of tracked.read.problems.items) problems.add(p);
       fichiers.push(...(tracked.read.fichiers ?? []));
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
+      // Before every letter says « pas moins de 0 volontaire » (a wrong file, a wrong région).
+      if (tracked.figures.total === 0) {
+        problems.warning('volontaires-zero', `inscriptions : aucun volontaire compté dans la région (${fichiers.filter((f) => f.source === 'inscriptions').map((f) => `${f.fichier} : ${f.lus} ${f.lus > 1 ? 'lignes lues' : 'ligne lue'}`).join(', ') || 'aucun fichier lu'}) : les lettres et les messages qui citent ce nombre diront 0 ; vérifiez les fichiers d'inscriptions et la région de campagne.yaml`, { file: CAMPAIGN_FILE, field: 'sources.inscriptions' });
+      }
     }
     if (templates) {
       // Every text of every recipient, rendered once: what the producing commands then read.

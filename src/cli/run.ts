@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+import type { ReadyCampaign } from '../campaign/check.js';
+import { campaignPaths } from '../campaign/paths.js';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
@@ -19,7 +22,7 @@ import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
 import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
-import { checkSocialSettings } from '../delivery/social.js';
+import { checkSocialSettings, type SocialEnvironment } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
 import { outageMessage, runProblems } from './schedule-run.js';
 
@@ -55,6 +58,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       try {
         step('Vérification de la campagne');
         const ready = await readyCampaign(ctx.campaignDir, deps);
+        missingPostMedia(ready.campaign, { settings: ctx.settings, variables: ctx.env });
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
         out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
 
@@ -179,4 +183,24 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         interrupt.release();
       }
     });
+}
+
+/**
+ * The media of the posts already queued (schedule add, import) are checked with the campaign: a file
+ * deleted since would otherwise be found missing at publishing, after the emails went out.
+ */
+function missingPostMedia(campaign: ReadyCampaign['campaign'], env: SocialEnvironment): void {
+  if (!existsSync(campaignPaths(campaign.dir).journal)) return;
+  const { journal, store, media } = openScheduler(campaign, env);
+  try {
+    const missing = store
+      .list()
+      .filter((p) => p.status === 'queued')
+      .flatMap((p) => media.of(p.id).filter((m) => !existsSync(m.path)).map((m) => `publication n° ${p.id} (${p.channel}, ${p.local_time}) : média « ${m.name} » introuvable (${m.path})`));
+    if (missing.length) {
+      throw new RelaisError(`${missing.length > 1 ? `${missing.length} médias de publications prévues manquent` : 'un média d’une publication prévue manque'} :\n  ${missing.join('\n  ')}\nRemettez le fichier à sa place ou annulez la publication (relais schedule cancel N) ; rien n'a été envoyé.`);
+    }
+  } finally {
+    journal.close();
+  }
 }

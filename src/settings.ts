@@ -1,4 +1,3 @@
-import { distance } from 'fastest-levenshtein';
 import { RelaisError } from './errors.js';
 
 /**
@@ -213,13 +212,11 @@ export function readSettings(env: Env, r = new Reader(env)): Settings {
 export interface Environment {
   settings: Settings;
   variables: Readonly<Env>;
-  /** RELAIS_* variables relais does not know (a misspelt name is silently without effect otherwise). */
-  warnings: string[];
 }
 
 /** Read once at start by the CLI: the only place `process.env` is handed in. */
 export function readEnvironment(env: Env): Environment {
-  return { settings: readSettings(env), variables: Object.freeze({ ...env }), warnings: unknownVariables(env) };
+  return { settings: readSettings(env), variables: Object.freeze({ ...env }) };
 }
 
 /** Credentials, read by the edge that uses them from the environment snapshot (never printed). */
@@ -228,28 +225,12 @@ const CREDENTIALS = [
   'RELAIS_X_APP_KEY', 'RELAIS_X_APP_SECRET', 'RELAIS_X_ACCESS_TOKEN', 'RELAIS_X_ACCESS_SECRET',
   'RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN', 'RELAIS_LINKEDIN_TOKEN', 'RELAIS_LINKEDIN_ORGANIZATION',
 ];
-/** Variables of relais's own tests, benchmarks and documentation tools. */
-const DEVELOPMENT = /^RELAIS_(TEST|FUZZ|DOCS|BENCH)_/;
 
-/**
- * « RELAIS_SMTP_PASWORD » would leave the password unset without a word: every RELAIS_* variable
- * relais does not read is named, with the nearest one it knows.
- */
-export function unknownVariables(env: Env): string[] {
+/** Every RELAIS_* name relais reads: its settings and its credentials. */
+export function knownVariables(): string[] {
   const reader = new Reader({});
-  try {
-    readSettings({}, reader);
-  } catch {
-    // Never: the empty environment is valid.
-  }
-  const known = [...reader.known, ...CREDENTIALS];
-  const out: string[] = [];
-  for (const name of Object.keys(env)) {
-    if (!name.startsWith('RELAIS_') || DEVELOPMENT.test(name) || known.includes(name)) continue;
-    const near = known.map((k) => ({ k, d: distance(name, k) })).sort((a, b) => a.d - b.d)[0];
-    out.push(`${name} n'est pas une variable de relais : elle est sans effet${near && near.d <= 3 ? ` (vouliez-vous dire ${near.k} ?)` : ''}`);
-  }
-  return out;
+  readSettings({}, reader);
+  return [...reader.known, ...CREDENTIALS];
 }
 
 

@@ -57,7 +57,7 @@ describe('the README’s guide, step by step', () => {
 
     // Step 10: status tells the real send from the rehearsal.
     const status = await relais(['-C', dir, 'status']);
-    expect(status.stdout).toContain('37 Indre-et-Loire — lettres : 272 (+ fichier à imprimer) ; courriels par serveur SMTP : 255 envoyés ; boîte d’envoi locale (répétition) : 255 écrits');
+    expect(status.stdout).toContain('37 Indre-et-Loire — 272 mairies : 255 par courriel dont 0 à envoyer, 17 par courrier ; lettres : 272 (+ fichier à imprimer) ; courriels par serveur SMTP : 255 envoyés ; boîte d’envoi locale (répétition) : 255 écrits');
     expect(status.stdout).toContain('courriels par serveur SMTP : 301 envoyés ; boîte d’envoi locale (répétition) : 301 écrits');
   });
 });

@@ -158,7 +158,8 @@ export async function buildProgram(fail: (code: number) => void, onSettings: (se
     const { rememberEnvironment } = await import('./context.js');
     rememberEnvironment(program, environment);
     onSettings(environment.settings);
-    for (const w of environment.warnings) process.stderr.write(`relais : ${w}\n`);
+    const { unknownVariables } = await import('./unknown-variables.js');
+    for (const w of unknownVariables(process.env)) process.stderr.write(`relais : ${w}\n`);
   });
   return program;
 }

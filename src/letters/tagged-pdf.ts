@@ -20,7 +20,16 @@ export interface Shared {
   resources: number;
   outputIntent: number;
   images: Map<Buffer, PlacedImage>;
+  /** Form XObjects (the QR code), by key: their resource names. */
+  forms: Map<string, string>;
   transparency: boolean;
+}
+
+/** Vector drawing every letter of a file set repeats: a form XObject in the shared objects. */
+export interface SharedForm {
+  key: string;
+  ops: string;
+  bbox: [number, number, number, number];
 }
 
 const require = createRequire(import.meta.url);
@@ -32,7 +41,7 @@ function srgbProfile(): Buffer {
 }
 
 /** Fonts, images and the output intent, numbered from 1 (done once per worker and campaign). */
-export async function sharedObjects(fonts: CampaignFonts, imageSources: Buffer[], tag: string): Promise<Shared> {
+export async function sharedObjects(fonts: CampaignFonts, imageSources: Buffer[], tag: string, formSources: SharedForm[] = []): Promise<Shared> {
   const objects: Array<[number, string | Buffer]> = [];
   const resources = 1;
   const outputIntent = 2;
@@ -58,10 +67,17 @@ export async function sharedObjects(fonts: CampaignFonts, imageSources: Buffer[]
     images.set(src, { name: `Im${i}`, width: img.width, height: img.height });
     xobjects.push(`/Im${i} ${img.id} 0 R`);
   });
+  const forms = new Map<string, string>();
+  for (const [i, f] of formSources.entries()) {
+    const id = next++;
+    objects.push([id, streamBody(f.ops, ` /Type /XObject /Subtype /Form /BBox [${f.bbox.map(num).join(' ')}]`)]);
+    forms.set(f.key, `Fm${i}`);
+    xobjects.push(`/Fm${i} ${id} 0 R`);
+  }
   const transparency = lifted.objects.some(([, body]) => body.toString('latin1', 0, Math.min(body.length, 600)).includes('/SMask'));
   objects.push([resources, `<< /Font << ${fontRefs.join(' ')} >>${xobjects.length ? ` /XObject << ${xobjects.join(' ')} >>` : ''} >>`]);
   objects.sort((a, b) => a[0] - b[0]);
-  return { block: sharedBlock(objects, next), resources, outputIntent, images, transparency };
+  return { block: sharedBlock(objects, next), resources, outputIntent, images, forms, transparency };
 }
 
 export interface DocumentMeta {

@@ -136,6 +136,21 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
   return laid;
 }
 
+/**
+ * Operators that every letter repeats, made once: the same string objects from one letter to the
+ * next let the content-stream cache (tagged-pdf.ts) recognise a stream by comparing references
+ * instead of joining and hashing its text.
+ */
+const markOps = new Map<Role, string[]>();
+function markOp(role: Role, mcid: number): string {
+  let list = markOps.get(role);
+  if (!list) markOps.set(role, (list = []));
+  return (list[mcid] ??= `/${role} <</MCID ${mcid}>> BDC`);
+}
+
+/** A laid-out segment's operator where it was last drawn (most are drawn at one place). */
+const drawnSegments = new WeakMap<Segment, { x: number; baseline: number; style: Style; size: number; color: string; op: string }>();
+
 export interface TextStyle {
   style: Style;
   size: number;
@@ -175,7 +190,7 @@ export class Composer {
     const mcid = this.page.parents.length;
     this.page.parents.push(node);
     node.kids.push({ mcid, page: this.pages.length - 1 });
-    this.page.ops.push(`/${node.role} <</MCID ${mcid}>> BDC`);
+    this.page.ops.push(markOp(node.role, mcid));
     this.open = node;
   }
 
@@ -215,7 +230,12 @@ export class Composer {
         node.kids.push(target);
       }
       this.mark(target);
-      this.page.ops.push(`BT ${font} ${t.color} 1 0 0 1 ${num(x + seg.dx)} ${num(baseline)} Tm [${seg.tj}] TJ ET`);
+      let drawn = drawnSegments.get(seg);
+      if (!drawn || drawn.x !== x || drawn.baseline !== baseline || drawn.style !== t.style || drawn.size !== t.size || drawn.color !== t.color) {
+        drawn = { x, baseline, style: t.style, size: t.size, color: t.color, op: `BT ${font} ${t.color} 1 0 0 1 ${num(x + seg.dx)} ${num(baseline)} Tm [${seg.tj}] TJ ET` };
+        drawnSegments.set(seg, drawn);
+      }
+      this.page.ops.push(drawn.op);
       if (seg.link) {
         this.close();
         const annot: Annot = { rect: [x + seg.dx, PAGE.height - top - t.size * 1.2, x + seg.dx + seg.width, PAGE.height - top], url: seg.link, contents: `${seg.text} (${seg.link})`, node: target };

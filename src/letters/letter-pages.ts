@@ -216,8 +216,10 @@ function linkedText(c: Composer, node: Node, text: string, url: string | undefin
   return c.text(node, lines, t, x, y);
 }
 
+let foldOps: string | undefined;
 function foldMarks(c: Composer): void {
-  c.artifact(`q 0.4 w ${rgb('#999999')} RG ${FOLD_MARKS.map((y) => `${num(mm(4))} ${num(PAGE.height - y)} m ${num(mm(9))} ${num(PAGE.height - y)} l S`).join(' ')} Q`);
+  foldOps ??= `q 0.4 w ${rgb('#999999')} RG ${FOLD_MARKS.map((y) => `${num(mm(4))} ${num(PAGE.height - y)} m ${num(mm(9))} ${num(PAGE.height - y)} l S`).join(' ')} Q`;
+  c.artifact(foldOps);
 }
 
 function pageNumbers(c: Composer, first: number): void {

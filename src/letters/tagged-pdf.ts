@@ -119,16 +119,40 @@ export function pdfDates(date: Date): { xmp: string; info: string } {
 }
 const dates = new Map<number, { xmp: string; info: string }>();
 
-const streams = new Map<string, Buffer>();
+interface CachedStream {
+  ops: string[];
+  body: Buffer;
+}
 
-/** A compressed content stream, kept for the next letter that has the same (most have). */
-function contentStream(ops: string): Buffer {
-  let body = streams.get(ops);
-  if (!body) {
-    if (streams.size > 300) streams.clear();
-    body = streamBody(ops);
-    streams.set(ops, body);
+/**
+ * Compressed content streams, kept for the next letter that has the same (most have), found by
+ * their first operator and then compared operator by operator: the operators repeated from one
+ * letter to the next are the same string objects (see compose.ts), so that comparison is mostly of
+ * references, where joining each stream and hashing its text cost as much as composing the letter.
+ */
+const streams = new Map<string, CachedStream[]>();
+let cached = 0;
+
+function sameOps(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function contentStream(ops: string[]): Buffer {
+  const bucket = streams.get(ops[0]!);
+  if (bucket) for (const s of bucket) if (sameOps(s.ops, ops)) return s.body;
+  // Bounded: an address block or a personalised paragraph is seen once.
+  if (cached >= 300) {
+    streams.clear();
+    cached = 0;
   }
+  const body = streamBody(ops.join('\n'));
+  const entry = { ops, body };
+  const list = streams.get(ops[0]!);
+  if (list) list.push(entry);
+  else streams.set(ops[0]!, [entry]);
+  cached++;
   return body;
 }
 
@@ -136,7 +160,7 @@ function pageStreams(page: Page): Buffer[] {
   const streams: Buffer[] = [];
   let from = 0;
   for (const to of [...page.cuts, page.ops.length]) {
-    if (to > from) streams.push(contentStream(page.ops.slice(from, to).join('\n')));
+    if (to > from) streams.push(contentStream(page.ops.slice(from, to)));
     from = to;
   }
   return streams;

@@ -67,13 +67,14 @@ const plainWords = (text: string): Word[] => text.split(' ').filter(Boolean).map
 /**
  * Breaks a text into lines (the typography's breakLines) and turns each line into TJ segments:
  * words at their justified or aligned positions, each followed by a real space glyph so that
- * text extraction reads the words apart. `markup` reads [texte](adresse) links.
+ * text extraction reads the words apart. `markup` reads [texte](adresse) links. `keep: false` for
+ * a text seen once (an address line): kept, it would only push out the texts every letter shares.
  */
-export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup = false): LaidLine[] {
+export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup = false, keep = true): LaidLine[] {
   const key = `${style}\u0001${size}\u0001${width}\u0001${align}\u0001${markup ? 1 : 0}\u0001${text}`;
   let layouts = allLayouts.get(fonts);
   if (!layouts) allLayouts.set(fonts, (layouts = new Map()));
-  let laid = layouts.get(key);
+  let laid = keep ? layouts.get(key) : undefined;
   if (laid) return laid;
   const font = fonts[style];
   const measure = (t: string) => font.measure(t, size);
@@ -130,6 +131,7 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
       laid.push({ segments, width: shapedWidth });
     }
   }
+  if (!keep) return laid;
   // Bounded: a personalised paragraph is seen once, and workers have a small heap.
   if (layouts.size > 500) layouts.clear();
   layouts.set(key, laid);

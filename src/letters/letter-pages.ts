@@ -86,7 +86,7 @@ function address(c: Composer, root: Node, lines: string[]): void {
   const t = regular(ADDRESS.size);
   lines.forEach((line, i) => {
     // One line each, never broken: the address rules keep them within the window.
-    const laid = layoutText(c.fonts, 'regular', t.size, line, 10_000, 'left');
+    const laid = layoutText(c.fonts, 'regular', t.size, line, 10_000, 'left', false, false);
     for (const l of laid) c.drawLine(node, l, t, mm(110), ADDRESS.top + i * ADDRESS.lineHeight);
   });
 }

@@ -27,7 +27,7 @@ export interface LettersOptions {
    */
   bounced?: ReadonlyMap<string, string>;
   force?: boolean;
-  /** Drawing threads, the main one included (RELAIS_WORKERS, read once at start); by default from the number of letters. */
+  /** Worker threads (RELAIS_WORKERS, read once at start); by default from the number of letters. */
   workers?: number | undefined;
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */

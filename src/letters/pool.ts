@@ -6,12 +6,11 @@ import { prepareFonts, undrawable } from './typeset.js';
 import { jobCharacters, letterWriter, runJob, type Job, type RenderSetup } from './jobs.js';
 
 /**
- * Runs the letter jobs on the main thread and worker threads beside it (one thread per core), or
- * on the main thread alone for small runs. Workers get a bounded heap, so that V8 collects as it
- * goes instead of growing to its default.
+ * Runs the letter jobs on worker threads (one per core), or in the main thread for small runs.
+ * Workers get a bounded heap, so that V8 collects as it goes instead of growing to its default.
  */
 // Not less: at 64 MB a worker collected all the time (nationally, personalised: 1.7 ms of CPU per
-// letter against 0.7 ms at 128 MB, for 30 MB more at the peak); 256 MB gains nothing more.
+// letter against 0.7 ms at 128 MB, for about 30 MB more per worker); 256 MB gains nothing more.
 const WORKER_HEAP_MB = 128;
 export function workerCount(letters: number, configured?: number): number {
   if (configured !== undefined) return configured;
@@ -55,22 +54,20 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
     }
     return;
   }
-  // The main thread draws too: it only hands out jobs, and a worker is a second copy of the
-  // modules, the fonts and the caches (measured with 64 MB workers, nationally, personalised: 71 s
-  // of CPU against 120 s with two workers, 711 MB against 626 MB at the peak).
+  // The main thread only hands out jobs: drawing there too saved a worker but cost more memory
+  // than the worker (nationally, personalised: 734 MB against 628 MB at the peak, for 11 % less
+  // CPU): its heap holds the whole plan, and V8 lets a large heap grow further before collecting it.
   const url = new URL('./worker.js', import.meta.url);
   const queue = [...jobs];
-  const workers = Array.from({ length: Math.min(threads - 1, queue.length - 1) }, () => new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } }));
-  let stopping = false;
+  const workers = Array.from({ length: Math.min(threads, queue.length) }, () => new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } }));
   // Ctrl-C or a failure: no new job, and each thread finishes the letter it is writing, then stops.
   const stop = () => {
-    stopping = true;
     queue.length = 0;
     for (const w of workers) w.postMessage({ type: 'stop' });
   };
   signal?.addEventListener('abort', stop, { once: true });
   if (signal?.aborted) stop();
-  // While the workers load their modules: the costly part of the fonts, once for all threads.
+  // While the workers load their modules: the costly part of the fonts, once for all of them.
   setup.prepared = prepareFonts(setup.fonts, setup.characters ?? '');
   const fromWorker = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
@@ -92,17 +89,9 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
       worker.postMessage({ type: 'setup', setup });
       next();
     });
-  const inMainThread = async () => {
-    const writer = letterWriter(setup);
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      const result = await runJob(setup, job, () => onProgress(1), writer, () => stopping);
-      if (stopping) return;
-      onDone(job, result);
-    }
-  };
   try {
     // Every thread settles before runJobs does: none is left writing a file once it has failed.
-    const settled = await Promise.allSettled([...workers.map((w) => fromWorker(w).catch((err: unknown) => (stop(), Promise.reject(err)))), inMainThread().catch((err: unknown) => (stop(), Promise.reject(err)))]);
+    const settled = await Promise.allSettled(workers.map((w) => fromWorker(w).catch((err: unknown) => (stop(), Promise.reject(err)))));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } finally {

@@ -217,6 +217,30 @@ describe('letter serializer', () => {
     expect(pdf.info.Title).toBe(meta.title);
   });
 
+  it('draws the QR code once, as a form XObject that the annex page calls inside its Figure', () => {
+    const raw = fast.toString('latin1');
+    expect(raw.match(/\/Subtype \/Form /g)).toHaveLength(1);
+    expect(raw).toMatch(/\/XObject << [^>]*\/Fm0 \d+ 0 R/);
+    const ops = contents(fast);
+    expect(ops).toMatch(/\/Figure <<\/MCID \d+>> BDC\nq 0 g 1 0 0 1 [\d.]+ [\d.]+ cm\n\/Fm0 Do\nQ\nEMC/);
+    // The squares are in the form's stream alone, not repeated in the page's.
+    expect(ops.match(/ re$/gm)!.length).toBeGreaterThan(100);
+    expect(ops.split('/Fm0 Do')[1]!.match(/ re$/gm)?.length ?? 0).toBeLessThan(10);
+  });
+
+  it('a letter that differs from the one before only in a paragraph reads its own text (the streams kept from one letter to the next)', async () => {
+    const first = letter(address, 'Madame la Maire, vous et les 2\u202f100 habitants de Reims,');
+    const second = letter(['MAIRIE DE SEZANNE', 'MONSIEUR LE MAIRE', '51120 SEZANNE'], 'Monsieur le Maire, vous et les 4\u202f900 habitants de Sézanne,');
+    const writer = writerFor([first, second]);
+    await writer.letter(first, options, meta);
+    const text = (await readPdf(await writer.letter(second, options, meta))).text.join(' ');
+    expect(text).toContain('Sézanne');
+    expect(text).toContain('SEZANNE');
+    expect(text).not.toContain('Reims');
+    expect(text).not.toContain('EPERNAY');
+    expect(text).toContain('notre compte Twitter');
+  });
+
   it('passes qpdf --check', () => {
     expect(execFileSync('qpdf', ['--check', join(dir, 'lettre.pdf')], { encoding: 'utf8' })).toContain('No syntax or stream encoding errors found');
   });

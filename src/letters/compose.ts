@@ -67,13 +67,14 @@ const plainWords = (text: string): Word[] => text.split(' ').filter(Boolean).map
 /**
  * Breaks a text into lines (the typography's breakLines) and turns each line into TJ segments:
  * words at their justified or aligned positions, each followed by a real space glyph so that
- * text extraction reads the words apart. `markup` reads [texte](adresse) links.
+ * text extraction reads the words apart. `markup` reads [texte](adresse) links. `keep: false` for
+ * a text seen once (an address line): kept, it would only push out the texts every letter shares.
  */
-export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup = false): LaidLine[] {
+export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup = false, keep = true): LaidLine[] {
   const key = `${style}\u0001${size}\u0001${width}\u0001${align}\u0001${markup ? 1 : 0}\u0001${text}`;
   let layouts = allLayouts.get(fonts);
   if (!layouts) allLayouts.set(fonts, (layouts = new Map()));
-  let laid = layouts.get(key);
+  let laid = keep ? layouts.get(key) : undefined;
   if (laid) return laid;
   const font = fonts[style];
   const measure = (t: string) => font.measure(t, size);
@@ -130,11 +131,27 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
       laid.push({ segments, width: shapedWidth });
     }
   }
+  if (!keep) return laid;
   // Bounded: a personalised paragraph is seen once, and workers have a small heap.
   if (layouts.size > 500) layouts.clear();
   layouts.set(key, laid);
   return laid;
 }
+
+/**
+ * Operators that every letter repeats, made once: the same string objects from one letter to the
+ * next let the content-stream cache (tagged-pdf.ts) recognise a stream by comparing references
+ * instead of joining and hashing its text.
+ */
+const markOps = new Map<Role, string[]>();
+function markOp(role: Role, mcid: number): string {
+  let list = markOps.get(role);
+  if (!list) markOps.set(role, (list = []));
+  return (list[mcid] ??= `/${role} <</MCID ${mcid}>> BDC`);
+}
+
+/** A laid-out segment's operator where it was last drawn (most are drawn at one place). */
+const drawnSegments = new WeakMap<Segment, { x: number; baseline: number; style: Style; size: number; color: string; op: string }>();
 
 export interface TextStyle {
   style: Style;
@@ -175,7 +192,7 @@ export class Composer {
     const mcid = this.page.parents.length;
     this.page.parents.push(node);
     node.kids.push({ mcid, page: this.pages.length - 1 });
-    this.page.ops.push(`/${node.role} <</MCID ${mcid}>> BDC`);
+    this.page.ops.push(markOp(node.role, mcid));
     this.open = node;
   }
 
@@ -215,7 +232,12 @@ export class Composer {
         node.kids.push(target);
       }
       this.mark(target);
-      this.page.ops.push(`BT ${font} ${t.color} 1 0 0 1 ${num(x + seg.dx)} ${num(baseline)} Tm [${seg.tj}] TJ ET`);
+      let drawn = drawnSegments.get(seg);
+      if (!drawn || drawn.x !== x || drawn.baseline !== baseline || drawn.style !== t.style || drawn.size !== t.size || drawn.color !== t.color) {
+        drawn = { x, baseline, style: t.style, size: t.size, color: t.color, op: `BT ${font} ${t.color} 1 0 0 1 ${num(x + seg.dx)} ${num(baseline)} Tm [${seg.tj}] TJ ET` };
+        drawnSegments.set(seg, drawn);
+      }
+      this.page.ops.push(drawn.op);
       if (seg.link) {
         this.close();
         const annot: Annot = { rect: [x + seg.dx, PAGE.height - top - t.size * 1.2, x + seg.dx + seg.width, PAGE.height - top], url: seg.link, contents: `${seg.text} (${seg.link})`, node: target };

@@ -50,6 +50,17 @@ function qr(url: string, size: number): string {
   return ops;
 }
 
+const QR_SIZE = mm(28);
+
+/**
+ * The QR code as a form XObject the file's shared objects hold: drawn once per campaign, not
+ * copied into each letter's annex page, whose content stream is then a fifth of its size (cheaper
+ * to assemble, to recognise as already compressed, and to read).
+ */
+export function qrForm(url: string): { key: string; ops: string; bbox: [number, number, number, number] } {
+  return { key: url, ops: `0 g\n${qr(url, QR_SIZE)}`, bbox: [0, -QR_SIZE - 1, QR_SIZE + 1, 1] };
+}
+
 function header(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): void {
   const issuer = options.issuer;
   let y = MARGIN.top;
@@ -75,7 +86,7 @@ function address(c: Composer, root: Node, lines: string[]): void {
   const t = regular(ADDRESS.size);
   lines.forEach((line, i) => {
     // One line each, never broken: the address rules keep them within the window.
-    const laid = layoutText(c.fonts, 'regular', t.size, line, 10_000, 'left');
+    const laid = layoutText(c.fonts, 'regular', t.size, line, 10_000, 'left', false, false);
     for (const l of laid) c.drawLine(node, l, t, mm(110), ADDRESS.top + i * ADDRESS.lineHeight);
   });
 }
@@ -126,7 +137,7 @@ function signatures(c: Composer, root: Node, letter: LetterModel, options: DrawO
   c.y = top + titles + mm(22) + c.lineHeight(t);
 }
 
-function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string): void {
+function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string, forms: ReadonlyMap<string, string>): void {
   c.newPage();
   const title = bold(FONT_SIZE.title);
   let y = c.text(el(root, 'H1'), layoutText(c.fonts, 'bold', title.size, ANNEX_TITLE, CONTENT_WIDTH, 'left'), title, MARGIN.left, MARGIN.top + mm(5));
@@ -169,7 +180,7 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
     c.text(el(el(row, 'TD'), 'P'), textLines, t, MARGIN.left + col1 + pad, y + pad, 1);
     y += rowHeight;
   }
-  const qrSize = mm(28);
+  const qrSize = QR_SIZE;
   if (y + qrSize + mm(14) > BOTTOM) {
     c.newPage();
     y = MARGIN.top;
@@ -177,7 +188,8 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
   const top = y + mm(8);
   const figure = el(root, 'Figure', { alt: `Code QR menant à ${platformUrl}` });
   c.mark(figure);
-  c.page.ops.push(`q 0 g 1 0 0 1 ${num(MARGIN.left)} ${num(PAGE.height - top)} cm\n${qr(platformUrl, qrSize)}\nQ`);
+  const form = forms.get(platformUrl);
+  c.page.ops.push(`q 0 g 1 0 0 1 ${num(MARGIN.left)} ${num(PAGE.height - top)} cm\n${form ? `/${form} Do` : qr(platformUrl, qrSize)}\nQ`);
   c.close();
   const note = regular(FONT_SIZE.small + 1);
   const inscription = `Inscription des volontaires\u00a0: ${platformUrl}`;
@@ -204,8 +216,10 @@ function linkedText(c: Composer, node: Node, text: string, url: string | undefin
   return c.text(node, lines, t, x, y);
 }
 
+let foldOps: string | undefined;
 function foldMarks(c: Composer): void {
-  c.artifact(`q 0.4 w ${rgb('#999999')} RG ${FOLD_MARKS.map((y) => `${num(mm(4))} ${num(PAGE.height - y)} m ${num(mm(9))} ${num(PAGE.height - y)} l S`).join(' ')} Q`);
+  foldOps ??= `q 0.4 w ${rgb('#999999')} RG ${FOLD_MARKS.map((y) => `${num(mm(4))} ${num(PAGE.height - y)} m ${num(mm(9))} ${num(PAGE.height - y)} l S`).join(' ')} Q`;
+  c.artifact(foldOps);
 }
 
 function pageNumbers(c: Composer, first: number): void {
@@ -220,7 +234,7 @@ function pageNumbers(c: Composer, first: number): void {
 }
 
 /** Draws one letter from a new page; returns the index of its first page. */
-export function composeLetter(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): number {
+export function composeLetter(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>, forms: ReadonlyMap<string, string> = new Map()): number {
   const first = c.newPage();
   foldMarks(c);
   header(c, root, letter, options, images);
@@ -231,7 +245,7 @@ export function composeLetter(c: Composer, root: Node, letter: LetterModel, opti
   c.cut();
   signatures(c, root, letter, options, images);
   c.cut();
-  annex(c, root, letter, options.platformUrl);
+  annex(c, root, letter, options.platformUrl, forms);
   c.close();
   pageNumbers(c, first);
   return first;

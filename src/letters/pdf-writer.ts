@@ -9,10 +9,17 @@ import { deflateSync } from 'node:zlib';
 
 /** PDF text string in UTF-16BE hex: any title, alt text or name survives whatever it holds. */
 export function pdfText(text: string): string {
-  let hex = '<FEFF';
+  let hex = texts.get(text);
+  if (hex !== undefined) return hex;
+  hex = '<FEFF';
   for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
-  return `${hex}>`;
+  hex += '>';
+  // Most are the same in every letter (alternative texts, links' descriptions): kept, bounded.
+  if (texts.size >= 2000) texts.clear();
+  texts.set(text, hex);
+  return hex;
 }
+const texts = new Map<string, string>();
 
 /** A literal string of printable ASCII (URLs): only the three special characters are escaped. */
 export function pdfAscii(text: string): string {
@@ -35,10 +42,15 @@ export function num(n: number): string {
 /** A stream object body; compressed when it is worth it (content streams, fonts). */
 export function streamBody(data: Buffer | string, dict = '', compress = true): Buffer {
   const raw = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-  const body = compress ? deflateSync(raw, { level: 1 }) : raw;
+  // A short stream (an address block, new in each letter) needs no 32 KB window: a small one
+  // compresses it as well at a third of the cost of setting zlib up.
+  const body = compress ? deflateSync(raw, raw.length <= 1024 ? SMALL : LARGE) : raw;
   const filter = compress ? ' /Filter /FlateDecode' : '';
   return Buffer.concat([Buffer.from(`<<${dict} /Length ${body.length}${filter} >>\nstream\n`, 'latin1'), body, Buffer.from('\nendstream', 'latin1')]);
 }
+
+const SMALL = { level: 1, windowBits: 10, memLevel: 2 };
+const LARGE = { level: 1 };
 
 export const HEADER = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
 
@@ -50,7 +62,14 @@ export const HEADER = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
 export class PdfFile {
   private readonly chunks: Buffer[] = [];
   private readonly offsets: number[] = [];
+  /** Bytes in chunks. */
   private length = 0;
+  /**
+   * Objects written as text wait here and become one Buffer with the next binary body: a letter
+   * is some 300 small objects, and a Buffer each cost more than the text itself. Every character
+   * is one latin1 byte, so offsets count characters.
+   */
+  private text = '';
 
   constructor(shared?: SharedBlock) {
     this.push(HEADER);
@@ -60,35 +79,52 @@ export class PdfFile {
     }
   }
 
+  private get offset(): number {
+    return this.length + this.text.length;
+  }
+
+  private flush(): void {
+    if (!this.text) return;
+    const b = Buffer.from(this.text, 'latin1');
+    this.text = '';
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
   private push(b: Buffer): void {
+    this.flush();
     this.chunks.push(b);
     this.length += b.length;
   }
 
   add(id: number, body: string | Buffer): void {
-    this.offsets[id] = this.length;
-    if (typeof body === 'string') this.push(Buffer.from(`${id} 0 obj\n${body}\nendobj\n`, 'latin1'));
+    this.offsets[id] = this.offset;
+    if (typeof body === 'string') this.text += `${id} 0 obj\n${body}\nendobj\n`;
     else {
-      this.push(Buffer.from(`${id} 0 obj\n`, 'latin1'));
+      this.text += `${id} 0 obj\n`;
       this.push(body);
-      this.push(ENDOBJ);
+      this.text += '\nendobj\n';
     }
   }
 
   /** Closes the file: xref, trailer with the catalog, the info dictionary and the file ID. */
   finish(root: number, info: number, fileId: string): Buffer {
     const size = this.offsets.length;
+    const start = this.offset;
     let xref = `xref\n0 ${size}\n0000000000 65535 f \n`;
     for (let id = 1; id < size; id++) {
       const off = this.offsets[id];
       // A number never used (none should be) is a free entry, so the table stays valid.
-      xref += off === undefined ? '0000000000 65535 f \n' : `${String(off).padStart(10, '0')} 00000 n \n`;
+      xref += off === undefined ? '0000000000 65535 f \n' : `${ZEROS.slice(String(off).length)}${off} 00000 n \n`;
     }
-    xref += `trailer\n<< /Size ${size} /Root ${root} 0 R /Info ${info} 0 R /ID [<${fileId}> <${fileId}>] >>\nstartxref\n${this.length}\n%%EOF\n`;
-    this.push(Buffer.from(xref, 'latin1'));
+    xref += `trailer\n<< /Size ${size} /Root ${root} 0 R /Info ${info} 0 R /ID [<${fileId}> <${fileId}>] >>\nstartxref\n${start}\n%%EOF\n`;
+    this.text += xref;
+    this.flush();
     return Buffer.concat(this.chunks, this.length);
   }
 }
+
+const ZEROS = '0000000000';
 
 const ENDOBJ = Buffer.from('\nendobj\n', 'latin1');
 

@@ -20,7 +20,16 @@ export interface Shared {
   resources: number;
   outputIntent: number;
   images: Map<Buffer, PlacedImage>;
+  /** Form XObjects (the QR code), by key: their resource names. */
+  forms: Map<string, string>;
   transparency: boolean;
+}
+
+/** Vector drawing every letter of a file set repeats: a form XObject in the shared objects. */
+export interface SharedForm {
+  key: string;
+  ops: string;
+  bbox: [number, number, number, number];
 }
 
 const require = createRequire(import.meta.url);
@@ -32,7 +41,7 @@ function srgbProfile(): Buffer {
 }
 
 /** Fonts, images and the output intent, numbered from 1 (done once per worker and campaign). */
-export async function sharedObjects(fonts: CampaignFonts, imageSources: Buffer[], tag: string): Promise<Shared> {
+export async function sharedObjects(fonts: CampaignFonts, imageSources: Buffer[], tag: string, formSources: SharedForm[] = []): Promise<Shared> {
   const objects: Array<[number, string | Buffer]> = [];
   const resources = 1;
   const outputIntent = 2;
@@ -58,10 +67,17 @@ export async function sharedObjects(fonts: CampaignFonts, imageSources: Buffer[]
     images.set(src, { name: `Im${i}`, width: img.width, height: img.height });
     xobjects.push(`/Im${i} ${img.id} 0 R`);
   });
+  const forms = new Map<string, string>();
+  for (const [i, f] of formSources.entries()) {
+    const id = next++;
+    objects.push([id, streamBody(f.ops, ` /Type /XObject /Subtype /Form /BBox [${f.bbox.map(num).join(' ')}]`)]);
+    forms.set(f.key, `Fm${i}`);
+    xobjects.push(`/Fm${i} ${id} 0 R`);
+  }
   const transparency = lifted.objects.some(([, body]) => body.toString('latin1', 0, Math.min(body.length, 600)).includes('/SMask'));
   objects.push([resources, `<< /Font << ${fontRefs.join(' ')} >>${xobjects.length ? ` /XObject << ${xobjects.join(' ')} >>` : ''} >>`]);
   objects.sort((a, b) => a[0] - b[0]);
-  return { block: sharedBlock(objects, next), resources, outputIntent, images, transparency };
+  return { block: sharedBlock(objects, next), resources, outputIntent, images, forms, transparency };
 }
 
 export interface DocumentMeta {
@@ -103,16 +119,40 @@ export function pdfDates(date: Date): { xmp: string; info: string } {
 }
 const dates = new Map<number, { xmp: string; info: string }>();
 
-const streams = new Map<string, Buffer>();
+interface CachedStream {
+  ops: string[];
+  body: Buffer;
+}
 
-/** A compressed content stream, kept for the next letter that has the same (most have). */
-function contentStream(ops: string): Buffer {
-  let body = streams.get(ops);
-  if (!body) {
-    if (streams.size > 300) streams.clear();
-    body = streamBody(ops);
-    streams.set(ops, body);
+/**
+ * Compressed content streams, kept for the next letter that has the same (most have), found by
+ * their first operator and then compared operator by operator: the operators repeated from one
+ * letter to the next are the same string objects (see compose.ts), so that comparison is mostly of
+ * references, where joining each stream and hashing its text cost as much as composing the letter.
+ */
+const streams = new Map<string, CachedStream[]>();
+let cached = 0;
+
+function sameOps(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function contentStream(ops: string[]): Buffer {
+  const bucket = streams.get(ops[0]!);
+  if (bucket) for (const s of bucket) if (sameOps(s.ops, ops)) return s.body;
+  // Bounded: an address block or a personalised paragraph is seen once.
+  if (cached >= 300) {
+    streams.clear();
+    cached = 0;
   }
+  const body = streamBody(ops.join('\n'));
+  const entry = { ops, body };
+  const list = streams.get(ops[0]!);
+  if (list) list.push(entry);
+  else streams.set(ops[0]!, [entry]);
+  cached++;
   return body;
 }
 
@@ -120,7 +160,7 @@ function pageStreams(page: Page): Buffer[] {
   const streams: Buffer[] = [];
   let from = 0;
   for (const to of [...page.cuts, page.ops.length]) {
-    if (to > from) streams.push(contentStream(page.ops.slice(from, to).join('\n')));
+    if (to > from) streams.push(contentStream(page.ops.slice(from, to)));
     from = to;
   }
   return streams;

@@ -2,7 +2,7 @@ import type { LetterModel } from '../campaign/letter.js';
 import { Composer, type Node } from './compose.js';
 import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
-import { composeLetter } from './letter-pages.js';
+import { composeLetter, qrForm } from './letter-pages.js';
 import { sealPages, sharedObjects, writeDocument, type DocumentMeta, type Shared } from './tagged-pdf.js';
 import { campaignFonts, type CampaignFonts, type PreparedFont, type Style } from './typeset.js';
 
@@ -29,7 +29,7 @@ export class LetterWriter {
     let s = this.shared.get(options);
     if (!s) {
       const images = [options.issuer.logo, options.signatureImages?.prefet, options.signatureImages?.ars].filter((b): b is Buffer => Boolean(b));
-      s = sharedObjects(this.fonts, images, 'RELAI');
+      s = sharedObjects(this.fonts, images, 'RELAI', [qrForm(options.platformUrl)]);
       this.shared.set(options, s);
     }
     return s;
@@ -39,7 +39,7 @@ export class LetterWriter {
     const shared = await this.sharedFor(options);
     const c = new Composer(this.fonts);
     const root: Node = { role: 'Document', kids: [] };
-    composeLetter(c, root, letter, options, shared.images);
+    composeLetter(c, root, letter, options, shared.images, shared.forms);
     return writeDocument(shared, c, root, meta, this.date);
   }
 
@@ -52,7 +52,7 @@ export class LetterWriter {
       if (c.pages.length % 2 === 1) c.newPage();
       const part: Node = { role: 'Part', kids: [] };
       root.kids.push(part);
-      sealPages(c, composeLetter(c, part, letter, options, shared.images));
+      sealPages(c, composeLetter(c, part, letter, options, shared.images, shared.forms));
       onLetter();
     }
     return { bytes: writeDocument(shared, c, root, meta, this.date), pages: c.pages.length };

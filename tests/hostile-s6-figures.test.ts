@@ -30,7 +30,7 @@ describe('a campaign early in its life: 57 volunteers in the region', () => {
     const saysZero = /pas moins de 0 volontaire/.test(preview.stdout);
     const check = await relaisJson<{ errors: Problem[]; warnings: Problem[] }>(['-C', dir, 'check']);
     const warned = [...check.json.errors, ...check.json.warnings].some((p) => /volontaire/i.test(p.message));
-    // Today: the letter reads "pas moins de 0 volontaires sont à ce jour inscrits dans la région"
+    // It used to say: the letter reads "pas moins de 0 volontaires sont à ce jour inscrits dans la région"
     // (the sample template rounds 57 down to the hundred) and check is silent about it.
     expect(saysZero ? warned : true, 'every letter says "pas moins de 0 volontaires", check says nothing').toBe(true);
   });

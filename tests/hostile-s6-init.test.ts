@@ -5,7 +5,7 @@ import { relais } from './helpers/cli.js';
 
 /**
  * `relais init "Ma campagne été"`: the next step it prints is meant to be copied into the
- * terminal. Today it reads « relais -C /tmp/…/Ma campagne été check », which the shell splits
+ * terminal. It used to read « relais -C /tmp/…/Ma campagne été check », which the shell splits
  * into three arguments.
  */
 describe('init into a folder whose name has a space', () => {

@@ -35,7 +35,7 @@ describe('Ctrl-C during letters', () => {
     const code = await exited;
     expect(code, 'the letters finished before the signal: nothing to test').toBe(1);
     // 597 communes, 597 letter files; 41 of them also go into the print files.
-    // Today: "interrompu : 12 lettres écrites sur 638 ; relancez la même commande pour continuer".
+    // It used to say "interrompu : 12 lettres écrites sur 638 ; relancez la même commande pour continuer".
     expect(stderr).toMatch(/interrompu/);
     expect(stderr).not.toContain('638');
     expect(stderr).toMatch(/sur 597\b/);

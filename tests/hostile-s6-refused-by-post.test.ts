@@ -30,7 +30,7 @@ describe('a town hall whose address the server refuses for good (550 at RCPT TO)
     expect(send.code).toBe(1);
     expect(server.received).toEqual([]);
     const after = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
-    // Today: still `printed` letters; Orléans gets neither the email nor the letter by post.
+    // It used to stay at `printed` letters: Orléans got neither the email nor the letter by post.
     expect(after.json.impression.find((p) => p.departement === '45')!.lettres).toBe(printed + 1);
   });
 });

@@ -54,7 +54,7 @@ describe('a schedule kept in Excel (.xlsx), the date typed in a cell', () => {
     const file = join(tempDir(), 'publications.xlsx');
     await wb.xlsx.writeFile(file);
     const r = await relais(['-C', dir, 'schedule', 'import', file]);
-    // Today: "date « 2031-04-11 » illisible" — src/data/xlsx.ts keeps only the day of a date cell,
+    // It used to say: "date « 2031-04-11 » illisible" — src/data/xlsx.ts keeps only the day of a date cell,
     // and the message shows a value the agent never typed.
     expect(r.code, r.stderr).toBe(0);
     const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;
@@ -79,7 +79,7 @@ describe('five images on X in an import', () => {
     writeFileSync(file, `${header.join(';')}\n${row.join(';')}\n`);
     const r = await relais(['-C', dir, 'schedule', 'import', file]);
     expect(r.code).toBe(1);
-    // Today: "cinq.csv:2: media_1 : 5 médias, au-delà des 4 qu'une publication X peut porter".
+    // It used to say: "cinq.csv:2: media_1 : 5 médias, au-delà des 4 qu'une publication X peut porter".
     expect(r.stderr).toMatch(/media_5 : 5 médias/);
   });
 });
@@ -92,7 +92,7 @@ describe('an export re-saved by Excel (French locale) after a date was edited', 
     const file = join(tempDir(), 'publications.csv');
     writeFileSync(file, Buffer.from(text, 'latin1'));
     const r = await relais(['-C', dir, 'schedule', 'import', file]);
-    // Today: "date « 11/04/2031 09:00 » illisible : attendu « AAAA-MM-JJ HH:MM » …", nothing imported:
+    // It used to say: "date « 11/04/2031 09:00 » illisible : attendu « AAAA-MM-JJ HH:MM » …", nothing imported:
     // the export is made for Excel (BOM, ";"), but Excel's own way of writing a date is refused.
     expect(r.code, r.stderr).toBe(0);
     const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'])).json;

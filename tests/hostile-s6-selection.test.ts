@@ -14,7 +14,7 @@ describe('send --commune with a code that is not a recipient of the campaign', (
     expect(letters.code).not.toBe(0);
     expect(letters.stderr).toContain('99999');
     const send = await relais(['-C', dir, 'send', '--commune', '99999']);
-    // Today: exit 0, "Cette exécution : 0 écrit, 0 échec, 0 non confirmé, 0 ignoré …".
+    // It used to say: exit 0, "Cette exécution : 0 écrit, 0 échec, 0 non confirmé, 0 ignoré …".
     expect(send.code).not.toBe(0);
     expect(send.stderr).toContain('99999');
   });
@@ -22,7 +22,7 @@ describe('send --commune with a code that is not a recipient of the campaign', (
   it('one good code and one mistyped: the mistyped one is named, not silently dropped', async () => {
     const dir = sampleCampaign();
     const send = await relais(['-C', dir, 'send', '--commune', '45234,45999']);
-    // Today: exit 0, Orléans written to the outbox and 45999 never mentioned.
+    // It used to say: exit 0, Orléans written to the outbox and 45999 never mentioned.
     expect(send.stderr).toContain('45999');
     expect(send.code).not.toBe(0);
   });

@@ -14,7 +14,7 @@ describe('a password with a bare % in RELAIS_SMTP_URL or RELAIS_IMAP_URL', () =>
   ])('%s is named, exit 2, no "erreur inattendue", the password not repeated', async (name, value, args) => {
     const dir = sampleCampaign();
     const r = await relais(['-C', dir, ...args], { env: { [name]: value } });
-    // Today: "relais : erreur inattendue : URI malformed (relancez avec RELAIS_DEBUG=1 pour le détail)",
+    // It used to say: "relais : erreur inattendue : URI malformed (relancez avec RELAIS_DEBUG=1 pour le détail)",
     // exit 1 (decodeURIComponent in src/delivery/transport.ts smtpSettingsFrom, and its IMAP twin).
     expect(r.stderr).not.toContain('erreur inattendue');
     expect(r.stderr).not.toContain('URI malformed');

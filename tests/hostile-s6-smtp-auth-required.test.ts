@@ -8,7 +8,7 @@ import { startSmtp, type TestSmtp } from './servers/smtp.js';
 /**
  * The préfecture's relay requires authentication; the agent forgot RELAIS_SMTP_USER the first
  * time. The relay answers every MAIL FROM with "530 authentication required": a refusal of the
- * session, not of a town hall. Today each message is recorded `failed-permanent` ("refusé par le
+ * session, not of a town hall. Each message used to be recorded `failed-permanent` ("refusé par le
  * serveur (530)"), the run goes through the whole list, and once the credentials are set the next
  * run sends nothing ("0 envoyé … 2 ignorés"): those town halls are never reached.
  */

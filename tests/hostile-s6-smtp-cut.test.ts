@@ -92,7 +92,7 @@ describe('an SMTP relay that dies after receiving a whole message, before answer
     const dir = sampleCampaign();
     const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' };
     const first = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env });
-    // Today: relais retries at once and the town hall of Orléans receives the letter twice
+    // It used to say: relais retries at once and the town hall of Orléans receives the letter twice
     // (journal: sent, attempts 2); classify() in src/delivery/transport.ts does not recognise
     // nodemailer's "connection closed" after the final dot as the lost-after-DATA case.
     expect(server.messages, 'Orléans received the same email twice').toEqual(['mairie@orleans.example']);

@@ -43,7 +43,7 @@ describe('a network that answers 200 with an unexpected body after the post was 
     expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', 'now', '--text', 'Appel aux volontaires'], { env })).code).toBe(0);
     const run = await relais(['-C', dir, 'schedule', 'run'], { env });
     const tweets = server.received.filter((r) => r.network === 'twitter');
-    // Today: "X injoignable (Cannot read properties of undefined (reading 'id'))", sent 3 times.
+    // It used to say: "X injoignable (Cannot read properties of undefined (reading 'id'))", sent 3 times.
     expect(tweets, 'the same tweet was posted more than once').toHaveLength(1);
     expect(`${run.stdout}\n${run.stderr}`).not.toMatch(ENGLISH);
     expect(run.code).toBe(1);
@@ -59,7 +59,7 @@ describe('a network that answers 200 with an unexpected body after the post was 
     const env = socialEnv(server);
     expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Appel aux volontaires'], { env })).code).toBe(0);
     const run = await relais(['-C', dir, 'schedule', 'run'], { env });
-    // Today: "✖ n° 1 facebook : Facebook refuse le message : OK", status failed.
+    // It used to say: "✖ n° 1 facebook : Facebook refuse le message : OK", status failed.
     expect(`${run.stdout}\n${run.stderr}`).not.toContain('refuse le message : OK');
     const posts = (await relaisJson<Post[]>(['-C', dir, 'schedule', 'list'], { env })).json;
     expect(posts[0]).toMatchObject({ status: 'unconfirmed' });

@@ -14,7 +14,7 @@ describe('sign-up dates that are not dates', () => {
     const file = join(tempDir(), 'inscriptions.csv');
     writeFileSync(file, [HEADER, 'B1;2020-04-01 25:00;45;45000;Infirmier;soignant;inscrit', 'B2;2020-04-01 23:99;45;45000;Infirmier;soignant;inscrit', 'B3;31/04/2020 10:00;45;45000;Infirmier;soignant;inscrit', 'B4;2020-04-01 10:00;45;45000;Infirmier;soignant;inscrit'].join('\n') + '\n');
     const { json } = await relaisJson<{ total: number; rejetes: number }>(['-C', dir, 'track', file]);
-    // Today: B1 and B2 are counted as sign-ups of 1 April (anything after the day is ignored).
+    // It used to say: B1 and B2 are counted as sign-ups of 1 April (anything after the day is ignored).
     expect(json).toMatchObject({ total: 1, rejetes: 3 });
   });
 });

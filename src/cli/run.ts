@@ -141,14 +141,14 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
             const mine = ready.plan.recipients.filter((p) => p.recipient.departement.code === d.code);
             const byPost = mine.filter((p) => p.to === null).length;
             // The journal's figures for this destination, never a difference of other figures.
-            const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 };
+            const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 };
             return {
               code: d.code,
               nom: d.nom,
               communes: mine.length,
               lettres: mine.length,
               // Town halls whose email bounced go by post like those without an address.
-              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: byPost + state.bounced },
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: byPost + state.bounced + state.refused },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };

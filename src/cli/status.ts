@@ -81,8 +81,8 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
                 parCourriel: withEmail,
                 // Not yet accepted by a server (a rehearsal in the outbox does not count).
                 aEnvoyer: state?.byDepartement[d.code]?.notSent ?? withEmail,
-                // No address, or an address whose email came back: their letter goes by post.
-                parCourrier: mine.length - withEmail + (state?.byDepartement[d.code]?.bounced ?? 0),
+                // No address, or an address whose email came back or was refused for good: their letter goes by post.
+                parCourrier: mine.length - withEmail + (state?.byDepartement[d.code]?.bounced ?? 0) + (state?.byDepartement[d.code]?.refused ?? 0),
               }
             : null;
           return { code: d.code, nom: d.nom, mairies, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };

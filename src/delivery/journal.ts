@@ -127,15 +127,16 @@ export class Journal extends JournalDatabase {
 }
 
 /**
- * The town halls whose email bounced, by commune, with the address that bounced: their letter
+ * The town halls that email cannot reach, by commune, with the address: one whose email bounced,
+ * and one the server refused for good (550 at RCPT: the same fact, known at once). Their letter
  * joins the print file as long as the data still gives that address. Read without creating a
  * journal where there is none.
  */
-export function bouncedAddresses(campaignDir: string, campaign: string): Map<string, string> {
+export function unreachableAddresses(campaignDir: string, campaign: string): Map<string, string> {
   if (!existsSync(join(campaignDir, JOURNAL_FILE))) return new Map();
   const journal = Journal.open(campaignDir, campaign);
   try {
-    return new Map(journal.rows(EMAIL_CHANNEL, ['bounced']).filter((r) => r.destination === 'server').map((r) => [r.commune, r.recipient.toLowerCase()]));
+    return new Map(journal.rows(EMAIL_CHANNEL, ['bounced', 'failed-permanent']).filter((r) => r.destination === 'server').map((r) => [r.commune, r.recipient.toLowerCase()]));
   } finally {
     journal.close();
   }

@@ -44,6 +44,8 @@ export interface DeliveryState {
   unconfirmed: number;
   /** Accepted, then returned for good (a bounce): the letter goes by post. */
   bounced: number;
+  /** Of `failed`, refused for good by the server at this address: the letter goes by post too. */
+  refused: number;
   /** No row yet for this destination (or one still pending): the next run sends them. */
   notSent: number;
 }
@@ -116,15 +118,18 @@ export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal
   const after = journal.all(CHANNEL, destination);
   const byDepartement: Record<string, DeliveryState> = {};
   for (const { recipient: r } of recipients.filter((p) => p.to !== null)) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
-  const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
+  const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, refused: t.refused + d.refused, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 });
   return { ...totals, byDepartement };
 }
 
 function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
-  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0 });
+  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 });
   if (status === 'sent') d.sent++;
   else if (status === 'bounced') d.bounced++;
-  else if (status === 'failed-permanent' || status === 'failed-temporary') d.failed++;
+  else if (status === 'failed-permanent' || status === 'failed-temporary') {
+    d.failed++;
+    if (status === 'failed-permanent') d.refused++;
+  }
   else if (status === 'unconfirmed' || status === 'sending') d.unconfirmed++;
   else d.notSent++;
 }
@@ -181,7 +186,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       }
       plan.toSend.push(prepared);
     }
-    plan.byPost += plan.bounced;
+    // Refused for good at this address, like a bounce: the letter goes by post (relais letters).
+    plan.byPost += plan.bounced + plan.permanent;
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
     if (transport.target.destination === 'server') {
       const outbox = journal.all(CHANNEL, 'outbox');
@@ -211,10 +217,11 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
         ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
         ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
+        ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont l'adresse a été refusée pour de bon par le serveur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.permanent} mairies dont l'adresse a été refusée pour de bon par le serveur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
       ],
       outage: null,
-      state: { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, notSent: 0, byDepartement: {} },
+      state: { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, byDepartement: {} },
     };
     // The state is read back from the journal whatever happens next: the figures are the journal's.
     const finish = (): SendSummary => {

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
-import { bouncedAddresses } from '../delivery/journal.js';
+import { unreachableAddresses } from '../delivery/journal.js';
 import { RelaisError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Job, RenderSetup } from './jobs.js';
@@ -93,7 +93,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     if (!plan.recipient(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
   }
   const wanted = new Set(communes);
-  const bounced = options.bounced ?? bouncedAddresses(plan.paths.dir, plan.campaign);
+  const bounced = options.bounced ?? unreachableAddresses(plan.paths.dir, plan.campaign);
   const hasBounced = (p: RecipientPlan) => p.to !== null && bounced.get(p.recipient.commune.code) === p.to.toLowerCase();
   const byPost = (p: RecipientPlan) => p.to === null || hasBounced(p);
   const recipients = plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
@@ -170,6 +170,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const total = jobs.reduce((n, j) => n + jobSize(j), 0);
   const lettersTotal = letterJobs.reduce((n, j) => n + jobSize(j), 0);
   let done = 0;
+  // The letter files apart: a letter of a print file is drawn twice (its own file, the print file).
+  let filesDone = 0;
   let lettersDone = 0;
   const start = performance.now();
   let lettersMs = 0;
@@ -178,8 +180,9 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     setup,
     jobs,
     threads,
-    (n) => {
+    (n, kind) => {
       done += n;
+      if (kind === 'letters') filesDone += n;
       options.onProgress?.(done, total);
     },
     (job, result) => {
@@ -203,7 +206,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   });
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
-    throw new RelaisError(`interrompu : ${countOf(done, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(total)} ; relancez la même commande pour continuer`);
+    throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));

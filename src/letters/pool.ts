@@ -34,7 +34,7 @@ function letterWith(jobs: Job[], ch: string): string | undefined {
 
 export type JobDone = (job: Job, result: { pages: number }) => void;
 
-export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number) => void, onDone: JobDone, signal?: AbortSignal): Promise<void> {
+export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: number, onProgress: (n: number, kind: Job['kind']) => void, onDone: JobDone, signal?: AbortSignal): Promise<void> {
   // Every worker subsets the fonts alike, for every character of every job: one subset per campaign.
   const setup: RenderSetup = { ...campaignSetup, characters: jobCharacters(campaignSetup, jobs), date: campaignSetup.date ?? new Date().toISOString() };
   // Before any letter is written: a character the fonts cannot draw would vanish from the letters.
@@ -50,7 +50,7 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
     const writer = letterWriter(setup);
     for (const job of jobs) {
       if (signal?.aborted) return;
-      onDone(job, await runJob(setup, job, () => onProgress(1), writer, () => Boolean(signal?.aborted)));
+      onDone(job, await runJob(setup, job, () => onProgress(1, job.kind), writer, () => Boolean(signal?.aborted)));
     }
     return;
   }
@@ -78,9 +78,9 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
         worker.postMessage({ type: 'job', job: current });
       };
       worker.on('message', (m: { type: string; count?: number; pages?: number; message?: string; relais?: boolean; location?: Record<string, unknown> }) => {
-        if (m.type === 'progress') onProgress(m.count ?? 0);
+        if (m.type === 'progress') onProgress(m.count ?? 0, current?.kind ?? 'letters');
         else if (m.type === 'done') {
-          onProgress(m.count ?? 0);
+          onProgress(m.count ?? 0, current?.kind ?? 'letters');
           if (current) onDone(current, { pages: m.pages ?? 0 });
           next();
         } else if (m.type === 'error') reject(m.relais ? new RelaisError(m.message ?? '', m.location ?? {}) : new Error(m.message));

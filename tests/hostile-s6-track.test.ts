@@ -38,3 +38,16 @@ describe('a sign-up export saved from Excel (.xlsx)', () => {
     expect(json.jours.filter((d) => d.inscrits > 0).map((d) => d.date)).toEqual(['2020-03-26', '2020-03-28']);
   });
 });
+
+describe('a sign-up whose département code is not one', () => {
+  it('« 20 » (Corsica before 1976) is found by its postal code; a row with no place at all says so', async () => {
+    const dir = sampleCampaign();
+    const file = join(tempDir(), 'inscriptions.csv');
+    writeFileSync(file, [HEADER, 'C1;2020-04-01 10:00;20;20000;Infirmier;soignant;inscrit', 'C2;2020-04-01 10:00;45;45000;Infirmier;soignant;inscrit', 'C3;2020-04-01 10:00;;;Infirmier;soignant;inscrit'].join('\n') + '\n');
+    const { json, stderr } = await relaisJson<{ total: number; rejetes: number; horsRegion: number }>(['-C', dir, 'track', file]);
+    // Ajaccio (2A) is outside the Centre-Val de Loire: counted apart, not rejected.
+    expect(json).toMatchObject({ total: 1, horsRegion: 1, rejetes: 1 });
+    expect(stderr).toContain('inscription rejetée : ni département, ni code postal, ni code INSEE');
+  });
+});
+

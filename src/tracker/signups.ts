@@ -72,7 +72,8 @@ export function parseDay(text: string): number | undefined {
 export function departementOf(ref: CommuneReference, dep: string, postalCode: string, insee: string): string | undefined {
   if (dep) {
     const code = normalizeDepartement(dep);
-    return ref.departements.has(code) ? code : undefined;
+    if (ref.departements.has(code)) return code;
+    // Not a département (« 20 », Corsica before 1976, still typed): the place says which.
   }
   if (insee) {
     const code = normalizeInsee(insee);
@@ -223,10 +224,10 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           else d = known;
         } else d = otherDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe)) ?? -1);
       }
-      let code: number;
-      if (field(iDep)) code = depMemo.get(buf, fs, fe, () => indexOfDep(departementOf(ref, buf.toString('utf8', fs, fe), '', '')));
-      else {
-        // No département: the postal code and the INSEE code, side by side, are the key.
+      let code = field(iDep) ? depMemo.get(buf, fs, fe, () => indexOfDep(departementOf(ref, buf.toString('utf8', fs, fe), '', ''))) : -1;
+      // No département, or one that is not (« 20 », Corsica before 1976, still typed): the postal
+      // code and the INSEE code, side by side, are the key.
+      if (code < 0) {
         let n = 0;
         for (const i of [iCp, iCom]) {
           field(i);
@@ -254,7 +255,9 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
             ? `date « ${text(iDate)} » invalide`
             : future
               ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
-              : `département introuvable (« ${text(iDep) || text(iCp) || text(iCom)} »)`;
+              : text(iDep) || text(iCp) || text(iCom)
+                ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
+                : 'ni département, ni code postal, ni code INSEE';
         problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
         return;
       }

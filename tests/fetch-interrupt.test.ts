@@ -6,6 +6,7 @@ import { writeAllAtomic } from '../src/sources/write.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
 import { annuaireEnv, sampleRecords, sampleRneRows, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * Ctrl-C and SIGTERM during `relais fetch`: while a download is in progress, or during a pause
@@ -20,16 +21,6 @@ function snapshot(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(join(dir, 'data')).map((f) => [f, readFileSync(join(dir, 'data', f), 'utf8')]));
 }
 
-function waitFor(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (condition()) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 10);
-  });
-}
 
 beforeAll(async () => {
   server = await startAnnuaire();

@@ -4,24 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { BIN } from './helpers/cli.js';
+import { waitFor } from './helpers/wait.js';
 
-/** Polls until the condition holds (the child reached the point the test interrupts). */
-function waitFor(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      let ok = false;
-      try {
-        ok = condition();
-      } catch {
-        // not there yet
-      }
-      if (ok) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 10);
-  });
-}
 
 describe('Ctrl-C during letters', () => {
   it('says how many of the 597 letters were written, not "sur 638" (the letters of the print files counted twice)', async () => {

@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { sampleWithoutPublications, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 /**
@@ -19,16 +19,10 @@ interface Post {
   text: string;
 }
 
-function campaignWithoutPosts(): string {
-  const dir = sampleCampaign();
-  const yaml = join(dir, 'campagne.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
-  return dir;
-}
 
 describe('an export imported back into the campaign it came from', () => {
   it('does not queue every post a second time without a word', async () => {
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', '2031-04-11 09:00', '--text', 'Appel aux volontaires du Loiret'])).code).toBe(0);
     expect((await relais(['-C', dir, 'schedule', 'export', join(dir, 'out/publications.csv')])).code).toBe(0);
     const imported = await relais(['-C', dir, 'schedule', 'import', join(dir, 'out/publications.csv')]);
@@ -44,7 +38,7 @@ describe('an export imported back into the campaign it came from', () => {
 
 describe('a schedule kept in Excel (.xlsx), the date typed in a cell', () => {
   it('"11/04/2031 09:00" in a date cell is 09:00 in Paris: neither dropped to a day nor shifted as UTC', async () => {
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Publications');
     ws.addRow(['id', 'canal', 'date', 'texte', 'statut']);
@@ -65,7 +59,7 @@ describe('a schedule kept in Excel (.xlsx), the date typed in a cell', () => {
 
 describe('five images on X in an import', () => {
   it('the error names the column of the fifth image, not media_1', async () => {
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const header = ['id', 'canal', 'date', 'texte', 'statut'];
     const row = ['', 'twitter', '2031-04-11 09:00', 'Cinq images', ''];
     for (let n = 1; n <= 5; n++) {
@@ -86,7 +80,7 @@ describe('five images on X in an import', () => {
 
 describe('an export re-saved by Excel (French locale) after a date was edited', () => {
   it('reads the date as Excel writes it back, "11/04/2031 09:00", as 09:00 in Paris', async () => {
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     // What Excel writes when it saves the CSV: ";" separated, Windows-1252, CRLF, dates dd/mm/yyyy hh:mm.
     const text = 'id;canal;date;texte;statut\r\n1;linkedin;11/04/2031 09:00;Appel aux volontaires de la région;queued\r\n';
     const file = join(tempDir(), 'publications.csv');

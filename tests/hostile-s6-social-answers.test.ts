@@ -1,7 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleWithoutPublications } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
@@ -24,12 +22,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-function campaignWithoutPosts(): string {
-  const dir = sampleCampaign();
-  const yaml = join(dir, 'campagne.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
-  return dir;
-}
 
 const ENGLISH = /Cannot read properties|undefined|TypeError|is not a function/;
 
@@ -38,7 +30,7 @@ describe('a network that answers 200 with an unexpected body after the post was 
     server = await startSocial();
     // Every answer to POST /2/tweets is a bare 200 {} (a proxy, or an API change).
     for (let i = 0; i < 5; i++) server.script.twitter.push({ status: 200, body: {} });
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const env = socialEnv(server);
     expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', 'now', '--text', 'Appel aux volontaires'], { env })).code).toBe(0);
     const run = await relais(['-C', dir, 'schedule', 'run'], { env });
@@ -55,7 +47,7 @@ describe('a network that answers 200 with an unexpected body after the post was 
   it('Facebook: a 200 without a post id is not "refused" (the page may carry the post): unconfirmed, not failed', async () => {
     server = await startSocial();
     server.script.facebook.push({ status: 200, body: {} });
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const env = socialEnv(server);
     expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Appel aux volontaires'], { env })).code).toBe(0);
     const run = await relais(['-C', dir, 'schedule', 'run'], { env });
@@ -71,7 +63,7 @@ describe('LinkedIn answers 200 instead of 201 to POST /rest/posts', () => {
   it('a success status is not reported as "LinkedIn refuse le message (200)": unconfirmed, not failed', async () => {
     server = await startSocial();
     server.script.linkedin.push({ status: 200, body: {} });
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const env = socialEnv(server);
     expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', 'now', '--text', 'Appel aux volontaires'], { env })).code).toBe(0);
     const run = await relais(['-C', dir, 'schedule', 'run'], { env });
@@ -90,7 +82,7 @@ describe('a media upload step answered 200 with an unexpected body', () => {
   ])('%s (%s): the reason is French, never a database or JavaScript error', async (channel, step) => {
     server = await startSocial();
     for (let i = 0; i < 5; i++) server.media.fail.push({ step, status: 200, body: {} });
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const env = socialEnv(server);
     const add = await relais(['-C', dir, 'schedule', 'add', '--channel', channel, '--at', 'now', '--text', 'La vidéo de la campagne', '--media', 'medias/campagne.mp4', '--alt', 'Vidéo de la campagne']);
     expect(add.code, add.stderr).toBe(0);

@@ -9,6 +9,7 @@ import { ensureDebianPackage } from './helpers/debian.js';
 import { FULL_STRENGTH, tallyFor } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 import { socialEnv, startSocial } from './servers/social.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * Ctrl-C, SIGTERM and SIGKILL in the middle of the long commands: each stops cleanly, leaves no
@@ -24,23 +25,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Polls until the condition holds (a child process reached the point a test interrupts). */
-function waitFor(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      let ok = false;
-      try {
-        ok = condition();
-      } catch {
-        // not there yet
-      }
-      if (ok) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 10);
-  });
-}
 
 /**
  * Sends a signal and waits for the process to exit. No timing is asserted (these machines are

@@ -9,6 +9,7 @@ import { ensureDebianPackage } from './helpers/debian.js';
 import { linkedinPublisher } from '../src/delivery/social.js';
 import { readEnvironment } from '../src/settings.js';
 import { socialEnv, startSocial, TOKENS, type SocialServer } from './servers/social.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * A rehearsal (no credentials: the local outbox) is never a publication; a post long past due is
@@ -315,7 +316,3 @@ describe('late posts on a terminal', () => {
   });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  // Polls an event of the child (its output), not the clock: vitest's own timeout bounds it.
-  while (!condition()) await new Promise((r) => setTimeout(r, 50));
-}

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithoutPublications } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
@@ -25,17 +25,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** The sample campaign without its publications (dated 2020): these tests plan their own. */
-function campaignWithoutPosts(): string {
-  const dir = sampleCampaign();
-  const yaml = join(dir, 'campagne.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
-  return dir;
-}
 
 async function setup() {
   server = await startSocial();
-  return { dir: campaignWithoutPosts(), env: socialEnv(server), server };
+  return { dir: sampleWithoutPublications(), env: socialEnv(server), server };
 }
 
 const add = (dir: string, env: Record<string, string>, channel: string, text: string, at = 'now') => relaisJson<Post & { avertissements: string[] }>(['-C', dir, 'schedule', 'add', '--channel', channel, '--at', at, '--text', text], { env });
@@ -219,7 +212,7 @@ describe('relais schedule: bad input', () => {
     const csv = readFileSync(file, 'utf8');
     // A spreadsheet opening the file runs none of them.
     for (const text of texts) expect(csv).toContain(`;'${text};`);
-    const other = campaignWithoutPosts();
+    const other = sampleWithoutPublications();
     const r = await relais(['-C', other, 'schedule', 'import', file], { env });
     expect(r.code).toBe(0);
     const imported = (await relaisJson<Array<{ text: string }>>(['-C', other, 'schedule', 'list'], { env })).json;
@@ -227,7 +220,7 @@ describe('relais schedule: bad input', () => {
   });
 
   it('lists n° 9 and n° 10 with their columns in line', async () => {
-    const dir = campaignWithoutPosts();
+    const dir = sampleWithoutPublications();
     const file = join(dir, 'publications.csv');
     const rows = Array.from({ length: 11 }, (_, i) => `${i % 2 ? 'facebook' : 'x'};2031-01-${String(i + 1).padStart(2, '0')} 10:00;Message ${i + 1}`);
     writeFileSync(file, ['canal;date;texte', ...rows].join('\n'));

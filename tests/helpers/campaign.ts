@@ -29,6 +29,14 @@ export function sampleCampaign(dir = tempDir()): string {
   return dir;
 }
 
+/** The sample campaign without its publications (dated 2020): for the tests that plan their own. */
+export function sampleWithoutPublications(): string {
+  const dir = sampleCampaign();
+  const yaml = join(dir, 'campagne.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\n'));
+  return dir;
+}
+
 let lettersBuilt: Promise<string> | undefined;
 
 /**

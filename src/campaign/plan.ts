@@ -175,7 +175,7 @@ export function planCampaign(input: PlanInput): PlanResult {
     const shared: Shared = { context: depContext, campaign: key, domain, paths, author: `${depContext.prefet.titre} ; ${campaign.config.ars.nom}`, subject: campaign.config.campagne.objet };
     // Each distinct case is rendered once; its findings are counted for every recipient in it.
     const cases = new Map<string, Case>();
-    // --- check6: a recipient's case is keyed by its own values, the département's read once;
+    // A recipient's case is keyed by its own values, the département's read once;
     // its whole context is built only to render a new case (35,000 contexts were a third of the plan).
     const keyer = set.keyerFor(RECIPIENT_ROOTS);
     for (const r of byDep.get(dep.code) ?? []) {
@@ -185,7 +185,6 @@ export function planCampaign(input: PlanInput): PlanResult {
         found = renderCase(set, recipientContext(depContext, r), measure, channelFindings, intern);
         if (caseKey !== undefined) cases.set(caseKey, found);
       }
-      // --- end check6
       for (const f of found.findings) note(f, `${r.commune.nom} (${r.commune.code})`);
       const texts = found.texts;
       if (!texts) {
@@ -204,12 +203,11 @@ export function planCampaign(input: PlanInput): PlanResult {
   }
   if (failed) return { plan: undefined, problems };
   // Rendered département by département, read in the order the recipients were given.
-  // --- check6: the join gives them département by département already: sorted only if not.
+  // The join gives them département by département already: sorted only if not.
   if (recipients.length !== input.recipients.length || recipients.some((p, i) => p.recipient !== input.recipients[i])) {
     const order = new Map(input.recipients.map((r, i) => [r, i]));
     recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
   }
-  // --- end check6
   const byCode = new Map(recipients.map((p) => [p.recipient.commune.code, p]));
   const depByCode = new Map(departements.map((d) => [d.departement.code, d]));
   return {

@@ -73,7 +73,7 @@ function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSu
   const server = transport.target.server ?? transport.description;
   const { sent, unconfirmed } = summary;
   const went = `${messages(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution`;
-  const left = `${messages(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer${cut ? ` (dont ${frenchNumber(cut)} que la panne a fait échouer : le journal ${cut > 1 ? 'les note' : 'le note'} « échec temporaire »)` : ''}`;
+  const left = `${messages(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer${cut ? ` (dont ${frenchNumber(cut)} ${cut > 1 ? 'interrompus' : 'interrompu'} par la panne, ${cut > 1 ? 'notés' : 'noté'} « échec temporaire » au journal : ${cut > 1 ? 'ils partiront' : 'il partira'} à la prochaine exécution)` : ''}`;
   const doubt = unconfirmed
     ? `${messages(unconfirmed)} à la remise incertaine (le serveur ${unconfirmed > 1 ? 'les a' : "l'a"} peut-être ${unconfirmed > 1 ? 'reçus' : 'reçu'}) : le journal ${unconfirmed > 1 ? 'les note' : 'le note'} « non confirmé », relais ne ${unconfirmed > 1 ? 'les renvoie' : 'le renvoie'} pas de lui-même (relais status --failed ${unconfirmed > 1 ? 'les liste' : 'le liste'} ; --resend-unconfirmed pour ${unconfirmed > 1 ? 'les renvoyer' : 'le renvoyer'}, au risque d'un doublon), `
     : '';

@@ -1,7 +1,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { mediaFixtures, type MediaFixtures } from './helpers/media.js';
 
@@ -79,5 +79,14 @@ describe('schedule export and import with media', () => {
     expect(r.stderr).toContain('publications.csv:7: texte_alternatif_2 : un texte alternatif sans média (la colonne media_2 est vide)');
     const listed = await relaisJson<Listed>(['-C', dir, '--json', 'schedule', 'list']);
     expect(listed.json).toEqual([]);
+  });
+
+  it('says when a medium lies outside the campaign folder, which a copy of the folder would not carry', async () => {
+    const dir = sampleCampaign();
+    const outside = join(tempDir(), 'affiche.png');
+    copyFileSync(fixtures.smallPng, outside);
+    const r = await relaisJson<{ avertissements: string[] }>(['-C', dir, '--json', 'schedule', 'add', '--channel', 'x', '--at', '2031-04-11 09:00', '--text', 'Affiche', '--media', outside, '--alt', 'Affiche']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.avertissements).toEqual([`${outside} est hors du dossier de la campagne : une copie du dossier (sauvegarde, autre poste) ne l'emportera pas ; placez-le plutôt dans medias/`]);
   });
 });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { requireCampaign, type Campaign } from '../campaign/load.js';
@@ -71,6 +71,9 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
           if (media.length) mediaStore.attach(p.post.id, mediaRows(media));
           return p;
         });
+        // A file outside the campaign folder is kept by its absolute path: a copy of the folder
+        // (a backup, another computer) would not carry it.
+        for (const m of media.filter((x) => isAbsolute(x.shown))) planned.warnings.push(`${m.shown} est hors du dossier de la campagne : une copie du dossier (sauvegarde, autre poste) ne l'emportera pas ; placez-le plutôt dans medias/`);
         if (ctx.out.json) return ctx.out.document({ ...planned.post, medias: mediaStore.of(planned.post.id), avertissements: planned.warnings });
         ctx.out.line(`Publication n° ${planned.post.id} prévue sur ${channel} le ${planned.post.local_time} (${tz}), soit ${planned.post.due_utc} UTC`);
         for (const m of media) ctx.out.line(`  avec ${m.shown} (${formatLabel(m.probe.format)}, ${size(m.probe.size)})`);

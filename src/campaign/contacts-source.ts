@@ -2,19 +2,10 @@ import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import type { Commune, CommuneReference } from '../data/cog.js';
 import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
-import {
-  chooseTownHall,
-  classifyRecord,
-  directoryRecords,
-  isDirectoryHeader,
-  sniffContactsFile,
-  tableRecords,
-  type AddressFields,
-  type DirectoryItem,
-  type TownHallRecord,
-} from '../data/directory.js';
+import { chooseTownHall, classifyRecord, type AddressFields, type TownHallRecord } from '../data/directory.js';
+import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
-import { extraValuesMessage } from '../data/table.js';
+import { extraValuesMessage } from '../data/header-rows.js';
 import { campaignFilter, departementOfCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';

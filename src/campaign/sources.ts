@@ -1,6 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { DELIMITER_NAMES, extraValues, extraValuesMessage, openTable, repeatsHeader, type Table } from '../data/table.js';
+import { extraValues, extraValuesMessage, repeatsHeader } from '../data/header-rows.js';
+import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
 import type { ColumnMatch } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';

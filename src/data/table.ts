@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { RelaisError, systemReason } from '../errors.js';
-import { normalizeHeader } from './columns.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
 
@@ -182,52 +181,6 @@ function csvErrorToRelais(err: unknown, file: string, line: number): RelaisError
   return unreadable(err, file);
 }
 
-/** Cells compared as column names, without a BOM and the empty cells a spreadsheet adds at the end. */
-function headerKey(cells: string[]): string {
-  const names = cells.map((c) => normalizeHeader(c.replace(/^\uFEFF/, '')));
-  while (names.length > 0 && names[names.length - 1] === '') names.pop();
-  return names.join('\u0000');
-}
-
-/**
- * A row whose non-empty values run past the header's columns: a separator inside an unquoted
- * value shifted the cells, and the last ones would be dropped without a word. Trailing empty
- * cells (a spreadsheet's `;;`) are not counted. Returns the counts to name, or undefined.
- */
-export function extraValues(table: Pick<Table, 'header'>, values: string[]): { values: number; columns: number } | undefined {
-  let columns = table.header.length;
-  while (columns > 0 && table.header[columns - 1]!.trim() === '') columns--;
-  let last = values.length;
-  while (last > 0 && values[last - 1]!.trim() === '') last--;
-  return last > columns ? { values: last, columns } : undefined;
-}
-
-export function extraValuesMessage(what: string, extra: { values: number; columns: number }): string {
-  return `${what} : ${extra.values} valeurs pour ${extra.columns} colonnes — un séparateur dans une valeur sans guillemets ? Les valeurs en trop sont ignorées : vérifiez la ligne`;
-}
-
-/** A row that repeats the header: one export appended to another, each with its header line. */
-export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): boolean {
-  if (values.length === 0) return false;
-  let key = headerKeys.get(table.header);
-  if (key === undefined) {
-    key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)), firstCells: new Map() };
-    headerKeys.set(table.header, key);
-  }
-  // Asked of every row of national files: the first cell settles almost every row, and it takes
-  // few values (a département code, a date): each is normalised once.
-  const cell = values[0]!;
-  let firstMatches = key.firstCells.get(cell);
-  if (firstMatches === undefined) {
-    firstMatches = headerKey([cell]) === key.first;
-    if (key.firstCells.size >= 10_000) key.firstCells.clear();
-    key.firstCells.set(cell, firstMatches);
-  }
-  return firstMatches && headerKey(values) === key.whole;
-}
-
-const headerKeys = new WeakMap<string[], { whole: string; first: string; firstCells: Map<string, boolean> }>();
-
 /**
  * LibreOffice's own format (.ods, common in French administrations): a zip whose first member,
  * stored uncompressed by the standard, is `mimetype` holding the OpenDocument type.
@@ -312,46 +265,37 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     // midway (one export appended to another) would be read as a handful of huge rows. Every
     // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
     // Empty lines are kept as records so that the count stays true; they are dropped below.
-    if (await isPlainFile(path, encoding.decoder, delimiter)) {
-      const source = createReadStream(path);
-      const decoded = source.pipe(decodingStream(encoding, file));
-      source.on('error', (err) => decoded.destroy(err));
-      let line = headerLine + 1;
-      try {
-        for await (const values of plainRecords(decoded, delimiter, headerLine)) {
-          const start = line++;
-          if (values.every((v) => v === '')) continue;
-          yield { line: start, values };
-        }
-      } catch (err) {
-        throw csvErrorToRelais(err, file, line);
-      } finally {
-        source.destroy();
-      }
-      return;
-    }
+    const plain = await isPlainFile(path, encoding.decoder, delimiter);
     // Only a file with quotes (or very long lines) needs csv-parse: loaded then, not at start.
-    const { parse } = await import('csv-parse');
-    const parser = parse({
-      delimiter,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      from_line: headerLine + 1,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      trim: true,
-      max_record_size: MAX_RECORD_BYTES,
-    });
+    const parse = plain ? undefined : (await import('csv-parse')).parse;
     const source = createReadStream(path);
     const decoded = source.pipe(decodingStream(encoding, file));
-    decoded.on('error', (err) => parser.destroy(err));
-    decoded.pipe(parser);
+    let records: AsyncIterable<string[]>;
+    if (!parse) {
+      source.on('error', (err) => decoded.destroy(err));
+      records = plainRecords(decoded, delimiter, headerLine);
+    } else {
+      const parser = parse({
+        delimiter,
+        record_delimiter: ['\r\n', '\n', '\r'],
+        from_line: headerLine + 1,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: false,
+        trim: true,
+        max_record_size: MAX_RECORD_BYTES,
+      });
+      decoded.on('error', (err) => parser.destroy(err));
+      decoded.pipe(parser);
+      records = parser as AsyncIterable<string[]>;
+    }
     let line = headerLine + 1;
     try {
-      for await (const values of parser as AsyncIterable<string[]>) {
+      for await (const values of records) {
         const start = line;
-        // Only quoted values hold line breaks: each one moves the next record down a line.
-        line += 1 + values.reduce((n, v) => n + lineBreaks(v), 0);
+        // Only quoted values hold line breaks (never in a plain file): each one moves the next
+        // record down a line.
+        line += plain ? 1 : 1 + values.reduce((n, v) => n + lineBreaks(v), 0);
         if (values.every((v) => v === '')) continue;
         yield { line: start, values };
       }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
 import { communeReference } from '../data/cog.js';
-import { directoryRecords, sniffContactsFile } from '../data/directory.js';
+import { directoryRecords, sniffContactsFile } from '../data/directory-files.js';
 import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, fetchDirectory, selectTownHalls, type Selection, type TownHall } from './annuaire.js';
 import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff.js';
 import { NOTHING_WRITTEN, type HttpClient, type RetryPolicy } from './http.js';

@@ -4,7 +4,7 @@ import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
 import { matchColumns, type ColumnSpec } from '../data/columns.js';
-import { repeatsHeader } from '../data/table.js';
+import { repeatsHeader } from '../data/header-rows.js';
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';

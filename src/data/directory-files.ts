@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { RelaisError } from '../errors.js';
+import { normalizeHeader } from './columns.js';
+import type { DirectoryFormat } from './directory.js';
+import { extraValues, repeatsHeader } from './header-rows.js';
+import { jsonParseReason, jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
+import { dataFileSize, isOpenDocument, OPEN_DOCUMENT, openTable, sniffEncoding, type Table } from './table.js';
+import { zipEntries, zipEntryStream } from './zip.js';
+
+/**
+ * The directory's files as published (see directory.ts for their records): recognised by content
+ * — a zip, a JSON document, or a table whose header has a `pivot` column — and read as batches of
+ * records, each with its number and line, before any record is classified.
+ */
+export interface DirectoryItem {
+  /** 1-based record number in the file. */
+  index: number;
+  /** Line where the record starts (in the JSON member of a zip, its own line). */
+  line: number;
+  value?: unknown;
+  error?: string;
+  /** A table line that repeats the header (two exports appended): not a record. */
+  repeatedHeader?: boolean;
+  /** A table line with more values than the header has columns (see extraValues). */
+  extra?: { values: number; columns: number };
+}
+
+export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
+
+export function isDirectoryHeader(cells: string[]): boolean {
+  return cells.map(normalizeHeader).includes('pivot');
+}
+
+async function head(path: string, n: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * What kind of town-hall file this is, from its first bytes (and, for a zip, its members). Throws
+ * a RelaisError for what is no table nor directory at all: an HTML page, a compressed file.
+ */
+export async function sniffContactsFile(path: string, file: string): Promise<ContactsFileKind & { jsonMember?: string }> {
+  await dataFileSize(path, file);
+  const bytes = await head(path, 4096);
+  if (isOpenDocument(bytes)) throw new RelaisError(OPEN_DOCUMENT, { file });
+  // Notepad's "Unicode" is UTF-16: the JSON reader takes UTF-8 only, and as a table it is noise.
+  const { decoder } = sniffEncoding(bytes);
+  if (decoder.startsWith('utf-16') && /^\uFEFF?\s*[[{]/.test(new TextDecoder(decoder).decode(bytes.subarray(0, bytes.length & ~1)))) {
+    throw new RelaisError(`fichier JSON enregistré en UTF-16 : relais lit l'annuaire en UTF-8 ; réenregistrez-le en UTF-8`, { file, line: 1 });
+  }
+  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) || bytes.subarray(0, 4).equals(Buffer.from('PK\x05\x06', 'latin1'))) {
+    const entries = await zipEntries(path, file);
+    if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'flat' };
+    const json = entries.filter((e) => /\.json$/i.test(e.name) && !e.name.startsWith('__MACOSX/'));
+    const files = entries.filter((e) => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX/'));
+    // A lone member without the extension (zipped from a pipe, say) is read as the export.
+    const pick = json.length === 1 ? json[0] : json.length === 0 && files.length === 1 ? files[0] : json.find((e) => /local\.json$/i.test(e.name));
+    if (!pick) {
+      const names = entries.map((e) => e.name).slice(0, 8).join(', ') || 'aucun';
+      throw new RelaisError(
+        json.length > 1 ? `archive zip : plusieurs fichiers JSON (${names}) ; gardez celui de l'annuaire` : `archive zip sans fichier JSON de l'annuaire (fichiers : ${names})`,
+        { file },
+      );
+    }
+    return { kind: 'directory', format: 'zip', jsonMember: pick.name };
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw new RelaisError(`fichier compressé gzip : décompressez-le (gunzip) et donnez le fichier obtenu`, { file });
+  if (bytes.subarray(0, 3).toString('latin1') === 'BZh') {
+    throw new RelaisError(`archive bzip2 (data.gouv.fr publie la Base de données locales en .tar.bz2) : décompressez-la et donnez le fichier « …data.gouv_local.json » qu'elle contient`, { file });
+  }
+  const start = bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0).toString('utf8').trimStart();
+  if (start.startsWith('<')) {
+    throw new RelaisError(`ce fichier est une page HTML (ou XML), pas des données : le téléchargement a sans doute reçu une page d'erreur ou de connexion au lieu de l'export`, { file, line: 1 });
+  }
+  if (start.startsWith('[') || start.startsWith('{')) return { kind: 'directory', format: 'json' };
+  return { kind: 'flat' };
+}
+
+async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string): AsyncGenerator<DirectoryItem[]> {
+  try {
+    for await (const items of jsonRecords(stream)) yield items as JsonItem[] as DirectoryItem[];
+  } catch (err) {
+    if (err instanceof JsonShapeError) throw new RelaisError(err.message, { file, line: err.line });
+    if (err instanceof RelaisError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') throw new RelaisError(`archive zip abîmée ou tronquée : décompression impossible ; retéléchargez-la`, { file });
+    throw new RelaisError(`lecture impossible : ${(err as Error).message}`, { file }, { cause: err });
+  }
+}
+
+/**
+ * Rows of a directory table (the CSV export, or a copy saved as xlsx) as records keyed by field
+ * name; nested cells keep their JSON text, which classifyRecord parses and names when it fails.
+ */
+export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[]> {
+  const keys = table.header.map((h) => normalizeHeader(h).replace(/ /g, '_'));
+  let index = 0;
+  for await (const row of table.rows) {
+    if (repeatsHeader(table, row.values)) {
+      yield [{ index, line: row.line, repeatedHeader: true }];
+      continue;
+    }
+    const record: Record<string, unknown> = {};
+    keys.forEach((k, i) => {
+      if (k && !(k in record)) record[k] = row.values[i] ?? '';
+    });
+    const extra = extraValues(table, row.values);
+    yield [{ index: ++index, line: row.line, value: record, ...(extra ? { extra } : {}) }];
+  }
+}
+
+/** Streams the records of a directory export (JSON, zipped JSON, or a table), in batches. */
+export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }): AsyncGenerator<DirectoryItem[]> {
+  if (kind.format === 'zip') {
+    const entries = await zipEntries(path, file);
+    const entry = entries.find((e) => e.name === kind.jsonMember);
+    if (!entry) throw new RelaisError(`archive zip sans fichier JSON de l'annuaire`, { file });
+    yield* fromJsonStream(await zipEntryStream(path, file, entry), file);
+    return;
+  }
+  if (kind.format === 'json') {
+    yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 16 }), file);
+    return;
+  }
+  const table = await openTable(path, { displayName: file, isHeader: isDirectoryHeader });
+  yield* tableRecords(table);
+}

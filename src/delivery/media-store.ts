@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { displayPath } from '../campaign/load.js';
 import type { JournalTables } from './journal-tables.js';
 
 /**
@@ -66,8 +67,8 @@ export class MediaStore {
   }
 
   private stored(path: string): string {
-    const rel = relative(this.root, path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+    const shown = displayPath({ dir: this.root }, path);
+    return isAbsolute(shown) ? shown : shown.split(sep).join('/');
   }
 
   /** The journal's campaign: the store has no other. */

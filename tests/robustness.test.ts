@@ -141,17 +141,17 @@ describe('a disk that refuses to write', () => {
     const out = join(dir, 'out');
     mkdirSync(out);
     // A read-only file system where mounting is allowed (root writes anywhere else). Without
-    // mount rights, the mode bits: the run goes as "nobody" when the tests run as root.
+    // mount rights, the mode bits: as root, relais then runs without the capabilities that
+    // override them (setpriv), as in tests/sweep.test.ts.
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', out], { stdio: 'ignore' }).status === 0;
-    const asNobody = !mounted && process.getuid?.() === 0;
-    if (!mounted) {
-      spawnSync('chmod', ['-R', 'a+rX', dir]);
-      chmodSync(out, 0o555);
-    }
+    const boundByModes = !mounted && process.getuid?.() === 0;
+    if (!mounted) chmodSync(out, 0o555);
     let run;
     let left: string[];
     try {
-      run = spawnSync(process.execPath, [BIN, '-C', dir, 'letters'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...(asNobody ? { uid: 65534, gid: 65534 } : {}) });
+      const command = [process.execPath, BIN, '-C', dir, 'letters'];
+      const [program, ...args] = boundByModes ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search', '--', ...command] : command;
+      run = spawnSync(program!, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir } });
       left = allFiles(out);
     } finally {
       if (mounted) spawnSync('umount', [out]);

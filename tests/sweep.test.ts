@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
@@ -41,7 +41,6 @@ function foreignText(text: string): string | undefined {
 }
 
 const root = process.getuid?.() === 0;
-const NOBODY = 65534;
 
 interface Run {
   code: number;
@@ -49,31 +48,24 @@ interface Run {
   stderr: string;
 }
 
-/** The compiled CLI; as an ordinary user when permissions are part of the case (root reads everything). */
+/**
+ * Root reads and writes everything: when permissions are part of the case, relais runs without the
+ * capabilities that override file modes (setpriv, util-linux), held to the modes like anyone, as
+ * the owner of the case's files. Unlike running it as « nobody », this works wherever the checkout
+ * lies, even in a folder private to root (`mktemp -d`), which « nobody » could not load relais from.
+ */
+const BOUND_BY_MODES = ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-dac_override,-dac_read_search', '--'];
+
 function run(args: string[], options: { env?: Record<string, string>; cwd?: string; unprivileged?: boolean } = {}): Promise<Run> {
-  const asUser = options.unprivileged && root ? { uid: NOBODY, gid: NOBODY } : {};
+  const [program, argv] = options.unprivileged && root ? ['setpriv', [...BOUND_BY_MODES, process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]];
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: options.cwd ?? openDir(), env: { ...process.env, NO_COLOR: '1', RELAIS_DEBUG: '', ...options.env }, maxBuffer: 64 * 1024 * 1024, ...asUser },
+      program,
+      argv,
+      { cwd: options.cwd ?? tempDir('relais-sweep-'), env: { ...process.env, NO_COLOR: '1', RELAIS_DEBUG: '', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     ).stdin?.end();
   });
-}
-
-/** Everything below `dir` to the ordinary user, so that only the modes set by the case deny. */
-function handOver(dir: string): void {
-  if (!root) return;
-  chownSync(dir, NOBODY, NOBODY);
-  for (const entry of readdirSync(dir, { recursive: true })) chownSync(join(dir, String(entry)), NOBODY, NOBODY);
-}
-
-/** A place the ordinary user can walk into: temporary folders are private to root. */
-function openDir(): string {
-  const dir = tempDir('relais-sweep-');
-  chmodSync(dir, 0o755);
-  return dir;
 }
 
 const require = createRequire(import.meta.url);
@@ -147,7 +139,6 @@ const CASES: Case[] = [
     name: 'dossier de campagne illisible',
     commands: LOAD,
     prepare: (dir) => {
-      handOver(dir);
       chmodSync(dir, 0o000);
       return { unprivileged: true, expect: /accès refusé/ };
     },
@@ -158,7 +149,6 @@ const CASES: Case[] = [
     name: 'fichier des maires sans droit de lecture',
     commands: DATA,
     prepare: (dir) => {
-      handOver(dir);
       chmodSync(join(dir, 'data', 'maires.csv'), 0o000);
       return { unprivileged: true, expect: /accès refusé/ };
     },
@@ -222,7 +212,6 @@ const CASES: Case[] = [
     name: 'modèle sans droit de lecture',
     commands: TEXTS,
     prepare: (dir) => {
-      handOver(dir);
       chmodSync(join(dir, 'templates', 'sms.hbs'), 0o000);
       return { unprivileged: true, expect: /modèle illisible : templates\/sms\.hbs \(accès refusé/ };
     },
@@ -232,7 +221,6 @@ const CASES: Case[] = [
     commands: [['init']],
     prepare: (dir) => {
       mkdirSync(join(dir, 'lecture-seule'));
-      handOver(dir);
       chmodSync(join(dir, 'lecture-seule'), 0o555);
       return { unprivileged: true, extra: [join(dir, 'lecture-seule', 'nouvelle', 'campagne')], expect: /impossible de créer le dossier .*lecture-seule\/nouvelle\/campagne : accès refusé/ };
     },
@@ -282,7 +270,6 @@ const CASES: Case[] = [
     name: 'inscriptions sans droit de lecture',
     commands: SIGNUPS,
     prepare: (dir) => {
-      handOver(dir);
       chmodSync(join(dir, 'data', 'inscriptions.csv'), 0o000);
       return { unprivileged: true };
     },
@@ -330,7 +317,7 @@ describe('the sweep: every command against every kind of broken input', () => {
     const commands = commandsFor(c);
     await limited(
       commands.map((command) => async () => {
-        const base = sampleCampaign(openDir());
+        const base = sampleCampaign(tempDir('relais-sweep-'));
         const setup = c.prepare(base) ?? {};
         const args = [...(setup.global ?? ['-C', base]), ...command, ...(setup.extra ?? []), '--json'];
         const r = await run(args, { ...(setup.env ? { env: setup.env } : {}), ...(setup.unprivileged ? { unprivileged: true } : {}) });

@@ -51,3 +51,15 @@ describe('a sign-up whose département code is not one', () => {
   });
 });
 
+
+describe('a platform that exports its times in UTC', () => {
+  it('counts a sign-up of 23:30 UTC on the next day in Paris, the day the volunteer signed up there', async () => {
+    const dir = sampleCampaign();
+    const file = join(tempDir(), 'inscriptions.csv');
+    writeFileSync(file, [HEADER, 'Z1;2020-03-26T23:30:00Z;45;45000;Infirmier;soignant;inscrit', 'Z2;2020-03-26T22:30:00Z;45;45000;Infirmier;soignant;inscrit', 'Z3;2020-03-26T23:30:00+01:00;45;45000;Infirmier;soignant;inscrit'].join('\r\n') + '\r\n');
+    const { json } = await relaisJson<{ total: number; jours: Array<{ date: string; inscrits: number }> }>(['-C', dir, 'track', file]);
+    // It used to count all three on 26 March (the date as written in UTC).
+    expect(json.total).toBe(3);
+    expect(json.jours.filter((d) => d.inscrits > 0)).toEqual([expect.objectContaining({ date: '2020-03-26', inscrits: 2 }), expect.objectContaining({ date: '2020-03-27', inscrits: 1 })]);
+  });
+});

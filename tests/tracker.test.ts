@@ -7,6 +7,8 @@ import { communeReference } from '../src/data/cog.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { departementOf, parseDay } from '../src/tracker/signups.js';
 import { isoOf, type Figures } from '../src/tracker/aggregate.js';
+import { isoDateKey } from '../src/tracker/bytes.js';
+import { regionZone, ZoneDays } from '../src/tracker/zone.js';
 import { escapeHtml, htmlReport } from '../src/tracker/html.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { fuzzRuns } from './helpers/fuzz.js';
@@ -252,3 +254,37 @@ describe('the HTML report', () => {
   });
 });
 
+
+describe('a sign-up written as an instant is counted on its day where the campaign is', () => {
+  const paris = new ZoneDays(regionZone('24'));
+  it.each([
+    // Winter (UTC+1), the night of the change to summer time, summer (UTC+2).
+    ['2020-03-26T23:30:00Z', '2020-03-27'],
+    ['2020-03-26T22:59:59Z', '2020-03-26'],
+    ['2020-03-26T23:30:00+01:00', '2020-03-26'],
+    ['2020-03-26T18:30:00-0500', '2020-03-27'],
+    ['2020-03-28T23:30:00Z', '2020-03-29'],
+    ['2020-10-24T22:30:00.5Z', '2020-10-25'],
+    ['2020-10-24T21:30:00Z', '2020-10-24'],
+    // Without an offset, the day is the one written: the platform's own clock.
+    ['2020-03-26T23:30:00', '2020-03-26'],
+    ['2020-03-26', '2020-03-26'],
+  ])('%s in Paris → %s', (text, iso) => {
+    expect(isoOf(parseDay(text, paris)!)).toBe(iso);
+  });
+
+  it('overseas régions count on their own clock', () => {
+    expect(regionZone('03')).toBe('America/Cayenne');
+    expect(regionZone('04')).toBe('Indian/Reunion');
+    expect(regionZone('11')).toBe('Europe/Paris');
+    // 02:00 UTC is 23:00 the day before in Cayenne (UTC-3), 06:00 the same day in Réunion (UTC+4).
+    expect(isoOf(parseDay('2020-03-27T02:00:00Z', new ZoneDays('America/Cayenne'))!)).toBe('2020-03-26');
+    expect(isoOf(parseDay('2020-03-26T21:00:00Z', new ZoneDays('Indian/Reunion'))!)).toBe('2020-03-27');
+  });
+
+  it('the byte reader leaves instants to the general path', () => {
+    for (const s of ['2020-03-26T23:30:00Z', '2020-03-26 23:30+01:00', '2020-03-26T23:30-0500']) expect(isoDateKey(Buffer.from(s), 0, s.length)).toBe(-1);
+    const plain = '2020-03-26 23:30';
+    expect(isoDateKey(Buffer.from(plain), 0, plain.length)).toBe(20200326);
+  });
+});

@@ -96,6 +96,8 @@ export function isoDateKey(buf: Uint8Array, start: number, end: number): number 
   const p = start;
   if (!(digit(buf[p]) && digit(buf[p + 1]) && digit(buf[p + 2]) && digit(buf[p + 3]) && buf[p + 4] === 45 && digit(buf[p + 5]) && digit(buf[p + 6]) && buf[p + 7] === 45 && digit(buf[p + 8]) && digit(buf[p + 9]))) return -1;
   if (end - start > 10 && ((buf[p + 10] !== 32 && buf[p + 10] !== 84) || !isTimeOfDay((i) => buf[i]!, p + 11, end))) return -1;
+  // An instant (« …Z », « …+02:00 »): its day depends on the zone, worked out by the general path.
+  for (let i = p + 11; i < end; i++) if (buf[i] === 90 || buf[i] === 43 || buf[i] === 45) return -1;
   const n = (i: number) => buf[p + i]! - 48;
   return (n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)) * 10000 + (n(5) * 10 + n(6)) * 100 + n(8) * 10 + n(9);
 }

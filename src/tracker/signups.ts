@@ -11,6 +11,7 @@ import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
 import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
 import { ByteInterner } from './interner.js';
+import { regionZone, timeOffset, ZoneDays } from './zone.js';
 
 /**
  * Reading the sign-up exports: several files that overlap (each day's export holds everything),
@@ -52,7 +53,7 @@ export interface SignupResult {
  * "2020-03-26", "2020-03-26T10:00", "26/03/2020", "26/03/2020 10:00": the day, or undefined — also
  * for a time of day that does not exist (25:00, 23:99): the row's date is broken, not its day.
  */
-export function parseDay(text: string): number | undefined {
+export function parseDay(text: string, zone?: ZoneDays): number | undefined {
   const t = text.trim();
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](.*))?$/s.exec(t);
@@ -66,6 +67,12 @@ export function parseDay(text: string): number | undefined {
   if (time !== undefined && !isTimeOfDay((i) => time.charCodeAt(i), 0, time.length)) return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  const offset = time === undefined || !zone ? undefined : timeOffset(time);
+  if (offset !== undefined) {
+    // An instant: the day it falls on in the campaign's zone, not the day written in UTC.
+    const [, hours, minutes] = /^(\d{1,2})[:hH](\d{2})?/.exec(time!.trim())!;
+    return zone!.dayAt(Date.UTC(y, m - 1, d, Number(hours), Number(minutes ?? 0)) - offset * 60_000);
+  }
   return dayOf(date.toISOString());
 }
 
@@ -156,6 +163,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   // Exports repeat the same few dates, places and statuses a million times: each is worked out
   // once, from its bytes. A département is then a small number; -1 stands for "none".
   const isoDays = new Map<number, number>();
+  const zone = new ZoneDays(regionZone(region));
   const otherDates = new Memo();
   const depMemo = new Memo();
   const placeMemo = new Memo();
@@ -222,7 +230,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           const known = isoDays.get(key);
           if (known === undefined) isoDays.set(key, (d = parseDay(buf.toString('latin1', fs, fs + 10)) ?? -1));
           else d = known;
-        } else d = otherDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe)) ?? -1);
+        } else d = otherDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe), zone) ?? -1);
       }
       let code = field(iDep) ? depMemo.get(buf, fs, fe, () => indexOfDep(departementOf(ref, buf.toString('utf8', fs, fe), '', ''))) : -1;
       // No département, or one that is not (« 20 », Corsica before 1976, still typed): the postal

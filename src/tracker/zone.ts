@@ -1,0 +1,55 @@
+import { dayOf } from './aggregate.js';
+
+/**
+ * The day a sign-up written as an instant (« 2020-03-26T23:30:00Z », « …+02:00 ») falls on where
+ * the campaign is: platforms that export in UTC put an evening sign-up in Paris on the next day
+ * otherwise. A date written without an offset is the day as written (the platform's own clock).
+ */
+const REGION_ZONES: Record<string, string> = {
+  '01': 'America/Guadeloupe',
+  '02': 'America/Martinique',
+  '03': 'America/Cayenne',
+  '04': 'Indian/Reunion',
+  '06': 'Indian/Mayotte',
+};
+
+/** The time zone of an ARS région (INSEE code); metropolitan France and Corsica by default. */
+export function regionZone(region: string | undefined): string {
+  return (region && REGION_ZONES[region]) || 'Europe/Paris';
+}
+
+/** Quarter-hours: every zone's offset and every change of it fall on one. */
+const QUARTER = 900_000;
+
+export class ZoneDays {
+  private readonly format: Intl.DateTimeFormat;
+  /** Day numbers by quarter-hour: a million sign-ups fall in a few thousand of them. */
+  private readonly byQuarter = new Map<number, number>();
+
+  constructor(readonly zone: string) {
+    this.format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  /** The day number (see dayOf) of an instant, in the zone. */
+  dayAt(ms: number): number {
+    const quarter = Math.floor(ms / QUARTER);
+    let day = this.byQuarter.get(quarter);
+    if (day === undefined) {
+      day = dayOf(this.format.format(new Date(quarter * QUARTER)));
+      this.byQuarter.set(quarter, day);
+    }
+    return day;
+  }
+}
+
+/**
+ * The offset in minutes a time of day ends with (« Z » 0, « +02:00 » 120, « -0330 » -210), or
+ * undefined when it has none. The time itself was checked by isTimeOfDay.
+ */
+export function timeOffset(time: string): number | undefined {
+  const t = time.trim();
+  if (t.endsWith('Z')) return 0;
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(t);
+  if (!m) return undefined;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}

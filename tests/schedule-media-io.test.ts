@@ -89,4 +89,18 @@ describe('schedule export and import with media', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.avertissements).toEqual([`${outside} est hors du dossier de la campagne : une copie du dossier (sauvegarde, autre poste) ne l'emportera pas ; placez-le plutôt dans medias/`]);
   });
+
+  it('an import says it too, with the line that names the medium', async () => {
+    const dir = sampleCampaign();
+    const outside = join(tempDir(), 'affiche.png');
+    copyFileSync(fixtures.smallPng, outside);
+    copyFileSync(fixtures.smallPng, join(dir, 'medias', 'affiche.png'));
+    const rows = ['canal;date;texte;media_1;texte_alternatif_1', 'x;2031-05-01 10:00;Dans la campagne;medias/affiche.png;Affiche', `x;2031-05-01 11:00;Hors de la campagne;${outside};Affiche`];
+    writeFileSync(join(dir, 'publications.csv'), `${rows.join('\n')}\n`);
+    const r = await relaisJson<{ importees: number; avertissements: Array<{ line: number; message: string }> }>(['-C', dir, '--json', 'schedule', 'import', 'publications.csv'], { cwd: dir });
+    // It used to import the second post silently: a backup of the folder would lose its image.
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.importees).toBe(2);
+    expect(r.json.avertissements).toEqual([{ line: 3, message: `${outside} est hors du dossier de la campagne : une copie du dossier (sauvegarde, autre poste) ne l'emportera pas ; placez-le plutôt dans medias/` }]);
+  });
 });

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { requireCampaign, type Campaign } from '../campaign/load.js';
@@ -6,7 +6,7 @@ import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
 import { DEFAULT_TZ, planPost } from '../delivery/schedule.js';
-import { checkExportTarget, exportPosts, importPostsDetailed, mediaRows, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
+import { checkExportTarget, exportPosts, importPostsDetailed, mediaOutsideCampaign, mediaRows, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
 import type { MediaStore } from '../delivery/media-store.js';
 import { commandLineMedia } from '../media/declared.js';
 import { formatLabel } from '../media/probe.js';
@@ -71,9 +71,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
           if (media.length) mediaStore.attach(p.post.id, mediaRows(media));
           return p;
         });
-        // A file outside the campaign folder is kept by its absolute path: a copy of the folder
-        // (a backup, another computer) would not carry it.
-        for (const m of media.filter((x) => isAbsolute(x.shown))) planned.warnings.push(`${m.shown} est hors du dossier de la campagne : une copie du dossier (sauvegarde, autre poste) ne l'emportera pas ; placez-le plutôt dans medias/`);
+        planned.warnings.push(...mediaOutsideCampaign(media));
         if (ctx.out.json) return ctx.out.document({ ...planned.post, medias: mediaStore.of(planned.post.id), avertissements: planned.warnings });
         ctx.out.line(`Publication n° ${planned.post.id} prévue sur ${channel} le ${planned.post.local_time} (${tz}), soit ${planned.post.due_utc} UTC`);
         for (const m of media) ctx.out.line(`  avec ${m.shown} (${formatLabel(m.probe.format)}, ${size(m.probe.size)})`);

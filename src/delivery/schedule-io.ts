@@ -29,6 +29,14 @@ export function openScheduler(campaign: Campaign, env: SocialEnvironment): { jou
   return { journal, store, media, pubs };
 }
 
+/**
+ * A medium outside the campaign folder is kept by its absolute path: a copy of the folder (a
+ * backup, another computer) would not carry it. Said when the post is planned (add or import).
+ */
+export function mediaOutsideCampaign(media: Medium[]): string[] {
+  return media.filter((m) => isAbsolute(m.shown)).map((m) => `${m.shown} est hors du dossier de la campagne : une copie du dossier (sauvegarde, autre poste) ne l'emportera pas ; placez-le plutôt dans medias/`);
+}
+
 /** What a post records of its media when it is planned. */
 export function mediaRows(media: Medium[]): Array<Omit<PostMedium, 'post_id' | 'position'>> {
   return media.map((m) => ({ name: m.name, path: m.path, alt: m.alt ?? null, title: m.title ?? null, sha256: m.probe.sha256, size: m.probe.size, mime: m.probe.mime, kind: m.probe.kind }));
@@ -202,7 +210,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   store.transaction(() => {
     for (const r of rows) {
       const planned = planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: r.tz, now, source: 'import' });
-      for (const message of planned?.warnings ?? []) warnings.push({ line: r.line, message });
+      for (const message of [...(planned?.warnings ?? []), ...(planned ? mediaOutsideCampaign(r.media) : [])]) warnings.push({ line: r.line, message });
       if (planned && r.media.length) media!.store.attach(planned.post.id, mediaRows(r.media));
     }
   });

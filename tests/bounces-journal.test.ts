@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { unreachableAddresses, Journal, JOURNAL_FILE, JOURNAL_VERSION } from '../src/delivery/journal.js';
+import { emailFates, Journal, JOURNAL_FILE, JOURNAL_VERSION } from '../src/delivery/journal.js';
 import { tempDir } from './helpers/campaign.js';
 
 /**
@@ -103,7 +103,7 @@ describe('journal format 5', () => {
       // The rehearsal is never touched by a bounce.
       expect(journal.all('courriel', 'outbox').get('45001')!.status).toBe('sent');
       journal.close();
-      expect(unreachableAddresses(dir, KEY)).toEqual(new Map([['45234', 'mairie@orleans.example']]));
+      expect(emailFates(dir, KEY).unreachable).toEqual(new Map([['45234', 'mairie@orleans.example']]));
       const again = Journal.open(dir, KEY);
       again.markSending('courriel', { destination: 'server', server: '127.0.0.1:25' }, { commune: '45234', departement: '45', recipient: 'contact@orleans.example', hash: 'h3', messageId: '<m>' });
       expect(again.all('courriel', 'server').get('45234')).toMatchObject({ status: 'sending', bounce_status: null, bounce_diagnostic: null, delayed_at: null });
@@ -119,7 +119,7 @@ describe('journal format 5', () => {
 
   it('no journal: no bounced town hall, and no journal created by asking', () => {
     const dir = tempDir();
-    expect(unreachableAddresses(dir, KEY)).toEqual(new Map());
+    expect(emailFates(dir, KEY).unreachable).toEqual(new Map());
     expect(inspectExists(dir)).toBe(false);
   });
 });

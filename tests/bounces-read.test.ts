@@ -90,7 +90,7 @@ describe('matching a bounce to its delivery', () => {
 
   it('a bounce of an address since corrected and resent is about the old one', async () => {
     const moved = new Matcher(KEY, new Map([['45234', row('45234', 'contact@orleans.example')]]));
-    expect(moved.match(bounce(await read('postfix-dsn.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'old-address', commune: '45234' }]);
+    expect(moved.match(bounce(await read('postfix-dsn.eml')))).toMatchObject([{ kind: 'unmatched', reason: 'other-address', commune: '45234' }]);
   });
 });
 

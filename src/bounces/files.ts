@@ -14,6 +14,12 @@ export interface MailMessage {
   raw: Buffer;
 }
 
+/**
+ * How a source's error ends when it happens before anything is recorded; processBounces replaces
+ * it with what was recorded when the source fails part-way (a server cut in the middle).
+ */
+export const NOTHING_CHANGED = ' — rien n’a été modifié ; relancez la même commande quand le serveur répond';
+
 export interface MailSource {
   description: string;
   messages(): AsyncIterable<MailMessage>;

@@ -4,7 +4,7 @@ import { ImapFlow } from 'imapflow';
 import { RelaisError } from '../errors.js';
 import { redact } from '../secrets.js';
 import type { Settings } from '../settings.js';
-import type { MailSource } from './files.js';
+import { NOTHING_CHANGED, type MailSource } from './files.js';
 
 /**
  * The bounce mailbox over IMAP (imapflow). TLS always, certificates always verified: imaps://, or
@@ -75,7 +75,7 @@ export function imapError(err: ImapError, settings: ImapSettings, folder?: strin
   }
   const known: Record<string, string> = { ECONNREFUSED: 'connexion refusée', ETIMEDOUT: 'pas de réponse', ENOTFOUND: 'serveur inconnu (DNS)', EHOSTUNREACH: 'serveur inaccessible', ECONNRESET: 'connexion coupée', CONNECT_TIMEOUT: 'pas de réponse', GREETING_TIMEOUT: 'pas de réponse du serveur' };
   const reason = (err.code && known[err.code]) || redact(err.responseText || err.message || String(err.code ?? 'erreur réseau'));
-  return new RelaisError(`serveur IMAP ${where} injoignable ou en erreur : ${reason} — rien n’a été modifié ; relancez la même commande quand le serveur répond`, field, { cause: err });
+  return new RelaisError(`serveur IMAP ${where} injoignable ou en erreur : ${reason}${NOTHING_CHANGED}`, field, { cause: err });
 }
 
 export function imapSource(settings: ImapSettings): MailSource {

@@ -10,7 +10,7 @@ import type { Failure, Reading } from './read.js';
  */
 export type Outcome =
   | { kind: 'matched'; row: Row; failure: Failure; via: 'message-id' | 'original-to' | 'recipient' }
-  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'old-address' | 'no-recipient'; failure: Failure; commune?: string; campaign?: string };
+  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient'; failure: Failure; commune?: string; campaign?: string; sentTo?: string };
 
 const COMMUNE = /^(\d[\dAB]\d{3})$/;
 
@@ -50,8 +50,10 @@ export class Matcher {
         const commune = communes[0]!;
         const row = this.rows.get(commune);
         if (!row) return { kind: 'unmatched', reason: 'never-written', failure, commune };
-        // The address was corrected and the letter sent again since: this notice is about the old one.
-        if (failure.address && failure.address !== row.recipient.toLowerCase()) return { kind: 'unmatched', reason: 'old-address', failure, commune };
+        // Our message, failed at an address we did not write to: the town hall's own forwarding to
+        // another box, or an address corrected since. The journal keeps only the last address, so
+        // which of the two is not guessed: the town hall stays as the journal has it.
+        if (failure.address && failure.address !== row.recipient.toLowerCase()) return { kind: 'unmatched', reason: 'other-address', failure, commune, sentTo: row.recipient };
         return { kind: 'matched', row, failure, via: 'message-id' };
       }
       // Our identifiers, but another campaign's: that campaign's reading will take it.

@@ -1,6 +1,8 @@
 import { CHANNEL } from '../delivery/send.js';
 import type { Journal } from '../delivery/journal.js';
-import type { MailSource } from './files.js';
+import { NOTHING_CHANGED, type MailSource } from './files.js';
+import { RelaisError } from '../errors.js';
+import { countOf } from '../text/format.js';
 import { Matcher, type Outcome } from './match.js';
 import { readMessage, type Failure } from './read.js';
 
@@ -52,7 +54,7 @@ export interface BounceReport {
   moved: number;
 }
 
-export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string }): string {
+export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string; sentTo?: string }): string {
   switch (reason) {
     case 'other-campaign':
       return `retour d'une autre campagne (${u.campaign ?? '?'}) : laissé pour elle`;
@@ -62,8 +64,8 @@ export function explain(reason: UnmatchedReason, u: { commune?: string; campaign
       return 'adresse à laquelle cette campagne n’a rien envoyé';
     case 'ambiguous':
       return 'plusieurs envois possibles (adresse partagée) : à vérifier à la main';
-    case 'old-address':
-      return `ancienne adresse de la commune ${u.commune ?? '?'} : la lettre a été renvoyée depuis à l'adresse corrigée`;
+    case 'other-address':
+      return `adresse à laquelle relais n'a pas écrit : le courriel de la commune ${u.commune ?? '?'} est parti à ${u.sentTo ?? '?'} (transfert automatique de la mairie vers une autre boîte, ou adresse remplacée depuis dans les données) ; rien n'est changé pour cette mairie`;
     case 'no-recipient':
       return 'retour qui ne dit ni le destinataire ni le message d’origine';
   }
@@ -108,10 +110,23 @@ export async function processBounces(source: MailSource, journal: Journal, optio
       }
     }
     if (source.moveHandled) report.moved = await source.moveHandled(handled);
+  } catch (err) {
+    // Each bounce is recorded as it is read: a source cut part-way has changed the journal.
+    if (err instanceof RelaisError && report.read > 0) throw cutShort(err, report);
+    throw err;
   } finally {
     await source.close();
   }
   return report;
+}
+
+function cutShort(err: RelaisError, report: BounceReport): RelaisError {
+  const recorded = [
+    countOf(report.bounced.length, 'retour définitif enregistré', 'retours définitifs enregistrés') + (report.bounced.length ? ' (ces mairies passent au courrier postal)' : ''),
+    countOf(report.delayed.length, 'remise retardée notée', 'remises retardées notées'),
+  ].join(', ');
+  const base = err.message.endsWith(NOTHING_CHANGED) ? err.message.slice(0, -NOTHING_CHANGED.length) : err.message;
+  return new RelaisError(`${base} — lecture coupée après ${countOf(report.read, 'message')} : ${recorded} ; relancez la même commande quand le serveur répond (les messages déjà lus ne comptent pas deux fois)`, err.location, { cause: err });
 }
 
 /** Opens the campaign's journal around one reading (the journal is created if there is none yet). */

@@ -123,7 +123,17 @@ function originalHeaders(texts: string[]): { messageIds: string[]; to: string[] 
 }
 
 /** Where a text bounce's own notice ends and the copy of the original message begins. */
-const COPY = /^.*(this is a copy of the message|below this line is a copy|original message follows|copie du message|message d'origine|----- ?original message ?-----|------ This is a copy).*$/im;
+const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|copie du message|message d'origine|----- ?original message ?-----|------ This is a copy).*$/im;
+
+/**
+ * Lines of a notice that name the original message (« Message-ID d'origine : <…@…> », Exchange's
+ * « Original-Message-ID »): a Message-ID is shaped like an address, and is not a recipient.
+ */
+const MESSAGE_ID_LINE = /^.*message-id.*$/gim;
+
+function noticeMessageIds(notice: string): string[] {
+  return [...notice.matchAll(MESSAGE_ID_LINE)].flatMap((line) => line[0].match(/<[^>\s]+@[^>\s]+>/g) ?? []);
+}
 
 function textFailures(mail: ParsedMail, notice: string, own: Set<string>, failedHeader: string[]): Failure[] {
   const delayed = DELAYED_TEXT.test(`${mail.subject ?? ''}\n${notice}`);
@@ -136,7 +146,7 @@ function textFailures(mail: ParsedMail, notice: string, own: Set<string>, failed
     return (line ?? status ?? smtp ?? 'retour sans diagnostic').replace(/\s+/g, ' ').slice(0, 300);
   })();
   const action: Failure['action'] = delayed ? 'delayed' : 'failed';
-  const named = failedHeader.length ? failedHeader : [...new Set((notice.match(EMAIL) ?? []).map((a) => a.toLowerCase()))].filter((a) => !own.has(a) && !DAEMON.test(a));
+  const named = failedHeader.length ? failedHeader : [...new Set((notice.replace(MESSAGE_ID_LINE, ' ').match(EMAIL) ?? []).map((a) => a.toLowerCase()))].filter((a) => !own.has(a) && !DAEMON.test(a));
   if (!named.length) return [{ address: null, action, status, diagnostic: reason }];
   return named.map((address) => ({ address, action, status: status ?? (smtp ? `${smtp[0]}.0.0` : null), diagnostic: reason }));
 }
@@ -185,7 +195,7 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
       }
     }
     if (!failures.length) return { kind: 'other', from, subject, id };
-    const messageIds = [...new Set([...original.messageIds, ...inReply])];
+    const messageIds = [...new Set([...original.messageIds, ...noticeMessageIds(notice), ...inReply])];
     if (failures.every((f) => !f.address) && !messageIds.length && !envelopeId) {
       return { kind: 'unreadable', reason: 'avis de non-remise sans destinataire ni message d’origine', from, subject, id };
     }

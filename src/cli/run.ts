@@ -98,6 +98,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(sent.byPost)} par courrier — ${sent.destination}`);
+        // What send would say beside its figures (a town hall that got another version, bounces
+        // turned to post…): run has no --resend-changed, so the command that has it is named.
+        for (const w of sent.warnings) out.note(out.colors.yellow(`   ! ${w.replace(/(^|\s)--resend-changed\b/, '$1« relais send --resend-changed »')}`));
 
         step('Publications sur les réseaux');
         const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });

@@ -68,6 +68,7 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
         const late = (dep: string) => delayed.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, raison: r.delay_diagnostic, le: r.delayed_at }));
         const byStatus = (dep: string, destination: Destination) => Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === dep && c.destination === destination && c.status === s)?.n ?? 0])) as Record<Status, number>;
         const state = plan && journal ? deliveryState(plan.recipients, journal, 'server') : undefined;
+        const serverRows = journal?.all(CHANNEL, 'server');
         const departements = campaign.departements.map((d) => {
           const dir = paths.lettersOf(d.code);
           const files = existsSync(dir) ? readdirSync(dir) : [];
@@ -75,14 +76,18 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const courriels = { serveur: byStatus(d.code, 'server'), boiteEnvoi: byStatus(d.code, 'outbox') };
           const mine = plan?.recipients.filter((p) => p.recipient.departement.code === d.code);
           const withEmail = mine?.filter((p) => p.to !== null).length ?? 0;
+          // An address whose email came back or was refused for good (and still is the data's): by post.
+          const unreachable = (state?.byDepartement[d.code]?.bounced ?? 0) + (state?.byDepartement[d.code]?.refused ?? 0);
+          // No address in the data any more, but a server accepted its email before: reached by email.
+          const reached = mine?.filter((p) => p.to === null && serverRows?.get(p.recipient.commune.code)?.status === 'sent').length ?? 0;
           const mairies = mine
             ? {
                 total: mine.length,
-                parCourriel: withEmail,
+                // Each town hall once: by email, or by post (no address, or one that cannot be reached).
+                parCourriel: withEmail - unreachable + reached,
                 // Not yet accepted by a server (a rehearsal in the outbox does not count).
                 aEnvoyer: state?.byDepartement[d.code]?.notSent ?? withEmail,
-                // No address, or an address whose email came back or was refused for good: their letter goes by post.
-                parCourrier: mine.length - withEmail + (state?.byDepartement[d.code]?.bounced ?? 0) + (state?.byDepartement[d.code]?.refused ?? 0),
+                parCourrier: mine.length - withEmail - reached + unreachable,
               }
             : null;
           return { code: d.code, nom: d.nom, mairies, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };

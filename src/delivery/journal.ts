@@ -127,16 +127,36 @@ export class Journal extends JournalDatabase {
 }
 
 /**
- * The town halls that email cannot reach, by commune, with the address: one whose email bounced,
- * and one the server refused for good (550 at RCPT: the same fact, known at once). Their letter
- * joins the print file as long as the data still gives that address. Read without creating a
- * journal where there is none.
+ * Whether a town hall's email cannot reach it at this address: it came back (bounced) or the
+ * server refused it for good — at this very address. A corrected address in the data is written
+ * to again. One rule for send (not resent), letters (the print file) and status (by post).
  */
-export function unreachableAddresses(campaignDir: string, campaign: string): Map<string, string> {
-  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return new Map();
+export function unreachableAt(row: Pick<Row, 'status' | 'recipient'> | undefined, to: string | null): boolean {
+  return row !== undefined && to !== null && (row.status === 'bounced' || row.status === 'failed-permanent') && row.recipient.toLowerCase() === to.toLowerCase();
+}
+
+/**
+ * What the journal knows of each town hall's email on a real server, by commune. Unreachable
+ * (with the address): one whose email bounced, and one the server refused for good (550 at RCPT:
+ * the same fact, known at once); its letter joins the print file as long as the data still gives
+ * that address. Reached: a server accepted its email and it never came back — whatever a later
+ * export of the data says of its address (removed, or the record gone), its letter is not printed
+ * for the post as well. Read without creating a journal where there is none.
+ */
+export interface EmailFates {
+  unreachable: Map<string, string>;
+  reached: Set<string>;
+}
+
+export function emailFates(campaignDir: string, campaign: string): EmailFates {
+  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return { unreachable: new Map(), reached: new Set() };
   const journal = Journal.open(campaignDir, campaign);
   try {
-    return new Map(journal.rows(EMAIL_CHANNEL, ['bounced', 'failed-permanent']).filter((r) => r.destination === 'server').map((r) => [r.commune, r.recipient.toLowerCase()]));
+    const rows = journal.rows(EMAIL_CHANNEL, ['bounced', 'failed-permanent', 'sent']).filter((r) => r.destination === 'server');
+    return {
+      unreachable: new Map(rows.filter((r) => r.status !== 'sent').map((r) => [r.commune, r.recipient.toLowerCase()])),
+      reached: new Set(rows.filter((r) => r.status === 'sent').map((r) => r.commune)),
+    };
   } finally {
     journal.close();
   }

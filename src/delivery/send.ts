@@ -3,7 +3,7 @@ import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters } from '../letters/generate.js';
 import { deliver } from './deliver.js';
-import { EMAIL_CHANNEL, Journal, type Destination, type Row, type Status } from './journal.js';
+import { EMAIL_CHANNEL, Journal, unreachableAt, type Destination, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
@@ -117,7 +117,13 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
 export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
   const after = journal.all(CHANNEL, destination);
   const byDepartement: Record<string, DeliveryState> = {};
-  for (const { recipient: r } of recipients.filter((p) => p.to !== null)) tally(byDepartement, r.departement.code, after.get(r.commune.code)?.status);
+  for (const p of recipients) {
+    if (p.to === null) continue;
+    const row = after.get(p.recipient.commune.code);
+    // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
+    const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
+    tally(byDepartement, p.recipient.departement.code, stale ? undefined : row?.status);
+  }
   const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, refused: t.refused + d.refused, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 });
   return { ...totals, byDepartement };
 }
@@ -154,7 +160,11 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((p) => p.recipient.commune.code), workers: options.workers })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);
     const rows = journal.all(CHANNEL, transport.target.destination);
-    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost: selected.length - withEmail.length, unconfirmed: [], changed: 0, permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
+    // A town hall without an address in the data now, whose email a server accepted before, was
+    // reached: not counted by post (letters does not print it either).
+    const serverRows = transport.target.destination === 'server' ? rows : journal.all(CHANNEL, 'server');
+    const byPost = selected.filter((p) => p.to === null && serverRows.get(p.recipient.commune.code)?.status !== 'sent').length;
+    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost, unconfirmed: [], changed: 0, permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
     for (const p of withEmail) {
       const r = p.recipient;
       const path = p.paths.letter;
@@ -163,9 +173,12 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       const prepared = prepareEmail(p, { path, hash }, common);
       const row = rows.get(r.commune.code);
       if (prepared.size > SIZE_WARNING) plan.tooLarge.push(`${r.commune.nom} (${(prepared.size / 1048576).toFixed(1)} Mo)`);
-      // A bounced address is not written to again; a corrected one in the data is (the letter left the print file).
-      if (row?.status === 'bounced' && row.recipient.toLowerCase() === prepared.to.toLowerCase()) {
-        plan.bounced++;
+      // An address that bounced or was refused for good is not written to again; a corrected
+      // one in the data is (the letter left the print file). A corrected template is no reason:
+      // that town hall's letter is in the print file.
+      if (unreachableAt(row, prepared.to)) {
+        if (row!.status === 'bounced') plan.bounced++;
+        else plan.permanent++;
         continue;
       }
       if (row?.status === 'sent') {
@@ -177,11 +190,6 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       if (row?.status === 'unconfirmed' || row?.status === 'sending') {
         if (options.resendUnconfirmed) plan.toSend.push(prepared);
         else plan.unconfirmed.push(row);
-        continue;
-      }
-      // A permanent refusal is retried only for a new address (the hash covers the address).
-      if (row?.status === 'failed-permanent' && row.message_hash === prepared.hash) {
-        plan.permanent++;
         continue;
       }
       plan.toSend.push(prepared);

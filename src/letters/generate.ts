@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
-import { unreachableAddresses } from '../delivery/journal.js';
+import { emailFates, type EmailFates } from '../delivery/journal.js';
 import { RelaisError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Job, RenderSetup } from './jobs.js';
@@ -22,10 +22,11 @@ export interface LettersOptions {
   /** Print file with every commune, not only those without email. */
   all?: boolean;
   /**
-   * Town halls whose email bounced (commune → the address that bounced): they join the print file
-   * while the data still gives that address. By default read from the campaign's journal.
+   * Town halls whose email bounced or was refused (commune → that address): they join the print
+   * file while the data still gives that address; and those a server accepted, which never join
+   * it. By default read from the campaign's journal.
    */
-  bounced?: ReadonlyMap<string, string>;
+  fates?: EmailFates;
   force?: boolean;
   /** Worker threads (RELAIS_WORKERS, read once at start); by default from the number of letters. */
   workers?: number | undefined;
@@ -93,9 +94,11 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     if (!plan.recipient(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
   }
   const wanted = new Set(communes);
-  const bounced = options.bounced ?? unreachableAddresses(plan.paths.dir, plan.campaign);
-  const hasBounced = (p: RecipientPlan) => p.to !== null && bounced.get(p.recipient.commune.code) === p.to.toLowerCase();
-  const byPost = (p: RecipientPlan) => p.to === null || hasBounced(p);
+  const fates = options.fates ?? emailFates(plan.paths.dir, plan.campaign);
+  const hasBounced = (p: RecipientPlan) => p.to !== null && fates.unreachable.get(p.recipient.commune.code) === p.to.toLowerCase();
+  // An email a server accepted reached its town hall, whatever a later export says of its
+  // address (gone, or the record gone): printing its letter would reach it twice.
+  const byPost = (p: RecipientPlan) => (p.to === null || hasBounced(p)) && !fates.reached.has(p.recipient.commune.code);
   const recipients = plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
   // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
   const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);

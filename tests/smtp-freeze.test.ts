@@ -108,7 +108,7 @@ describe('an SMTP server that freezes mid-run', () => {
     // Said to the agent in French: the server, the figures, the honest state, what to do.
     expect(first.stderr).toContain(`le serveur SMTP 127.0.0.1:${frozen.port} ne répond plus : il a accepté la connexion puis s'est tu au milieu d'un envoi (aucune réponse en 5 s)`);
     expect(first.stderr).toContain(`Envoi arrêté : ${ACCEPTED} messages envoyés pendant cette exécution, 1 message à la remise incertaine (le serveur l'a peut-être reçu) : le journal le note « non confirmé »`);
-    expect(first.stderr).toContain('relais ne le renvoie pas de lui-même (relais status --failed le liste ; --resend-unconfirmed pour le renvoyer, au risque d\'un doublon)');
+    expect(first.stderr).toContain('relais ne le renvoie pas de lui-même (relais status --failed le liste ; « relais send --resend-unconfirmed » pour le renvoyer, au risque d\'un doublon)');
     expect(first.stderr).toContain(`${10 - ACCEPTED - 1} messages restent à envoyer`);
     expect(first.stderr).toContain('relancez la même commande : seuls les messages restants partiront');
     expect(first.stderr).not.toMatch(/inattendue|\n\s+at /);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
@@ -8,6 +9,8 @@ import { ProblemList } from '../problems.js';
 import { communeReference, normalizeDepartement, type Departement, type Region } from '../data/cog.js';
 import { campaignSchema, keysAt, type CampaignConfig, type PersonConfig } from './schema.js';
 import { slug } from '../text/french.js';
+import { frenchNumber } from '../text/format.js';
+import { JOURNAL_FILE } from './paths.js';
 import { aliasLine, lineAt } from './yaml-lines.js';
 
 import { CAMPAIGN_FILE } from '../paths.js';
@@ -31,9 +34,10 @@ export interface Campaign {
   departements: CampaignDepartement[];
 }
 
-/** The campaign's identity in the journal: its title and date, as a slug. */
+/** The campaign's identity in the journal: its `identifiant`, else its title and date, as a slug. */
 export function campaignKey(campaign: Pick<Campaign, 'config'>): string {
-  return slug(`${campaign.config.campagne.titre}-${campaign.config.campagne.date}`, 80);
+  const c = campaign.config.campagne;
+  return slug(c.identifiant ?? `${c.titre}-${c.date}`, 80);
 }
 
 /** A path of the campaign, resolved inside its folder. */
@@ -208,7 +212,37 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
 
   const campaign: Campaign = { dir: absDir, config, region, departements };
   await checkFiles(campaign, doc, counter, problems);
+  await checkJournalIdentity(campaign, doc, counter, problems);
   return { campaign, problems };
+}
+
+/**
+ * The journal names the campaign by its title and date: corrected after a send, they would name
+ * a campaign the journal has never seen, and every town hall would be written to again. Nothing
+ * runs until campagne.yaml says which campaign this is (`identifiant`).
+ */
+async function checkJournalIdentity(campaign: Campaign, doc: ReturnType<typeof parseDocument>, counter: LineCounter, problems: ProblemList): Promise<void> {
+  if (campaign.config.campagne.identifiant !== undefined) return;
+  const path = join(campaign.dir, JOURNAL_FILE);
+  if (!existsSync(path)) return;
+  const { journalCampaigns } = await import('../delivery/journal-campaigns.js');
+  let held: Awaited<ReturnType<typeof journalCampaigns>>;
+  try {
+    held = journalCampaigns(path);
+  } catch {
+    return; // An unreadable journal is said by the command that opens it, with what to do.
+  }
+  const key = campaignKey(campaign);
+  if (held.some((h) => h.campaign === key)) return;
+  const [other] = held.filter((h) => h.emails + h.posts > 0).sort((a, b) => b.emails + b.posts - (a.emails + a.posts));
+  if (!other) return;
+  const what = [other.emails ? `${frenchNumber(other.emails)} ${other.emails > 1 ? 'courriels' : 'courriel'}` : '', other.posts ? `${frenchNumber(other.posts)} ${other.posts > 1 ? 'publications' : 'publication'}` : ''].filter(Boolean).join(' et ');
+  problems.error(
+    'campagne-renommee',
+    `le journal de ce dossier (${JOURNAL_FILE}) tient ${what} de la campagne « ${other.campaign} » et rien de « ${key} » : le titre ou la date de la campagne ont changé depuis. Même campagne corrigée : ajoutez sous « campagne: » la ligne « identifiant: ${other.campaign} » (rien ne partira deux fois). Nouvelle campagne dans ce dossier : ajoutez « identifiant: ${key} » (ses envois seront comptés à part)`,
+    { file: CAMPAIGN_FILE, field: 'campagne.titre', ...lineOpt(lineAt(doc, counter, ['campagne', 'titre'])) },
+    'file',
+  );
 }
 
 function lineOpt(line: number | undefined): { line?: number } {

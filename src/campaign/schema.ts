@@ -71,6 +71,11 @@ export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const campaignSchema = z.strictObject({
   campagne: z.strictObject({
+    /**
+     * The campaign's name in the journal and in its Message-IDs; by default its title and date.
+     * Set it to keep the journal when the title or the date is corrected after a send.
+     */
+    identifiant: text.optional(),
     titre: text,
     objet: text,
     date: isoDate,

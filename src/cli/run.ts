@@ -21,7 +21,7 @@ import { imapSettingsFrom, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
 import { publishDue, type RunResult } from '../delivery/schedule.js';
-import { openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
+import { heldLine, openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
 import { checkSocialSettings, type SocialEnvironment } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
 import { outageMessage, runProblems } from './schedule-run.js';
@@ -109,7 +109,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         let onNetworks: number;
         try {
           store.recoverInterrupted();
-          for (const w of (await queueCampaignPublications(ready, store, new Date(), media)).withdrawn) out.note(withdrawnLine(w));
+          const changes = await queueCampaignPublications(ready, store, new Date(), media);
+          for (const w of changes.withdrawn) out.note(withdrawnLine(w));
+          for (const h of changes.held) out.note(heldLine(h));
           published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, allowLate: Boolean(opts.publishLate) });
           const all = store.list();
           queued = all.filter((p) => p.status === 'queued').length;

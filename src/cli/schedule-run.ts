@@ -3,7 +3,7 @@ import { ready as readyCampaign } from './campaign.js';
 import { pause } from '../delivery/grace.js';
 import type { Network, Post, PostStore } from '../delivery/posts-store.js';
 import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, runFailures, takes, type RunResult } from '../delivery/schedule.js';
-import { openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
+import { heldLine, openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
 import type { Publisher } from '../delivery/social.js';
 import { frenchNumber, plural } from '../text/format.js';
 import type { Context } from './context.js';
@@ -98,7 +98,9 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
   try {
     const interrupted = store.recoverInterrupted();
     if (interrupted) ctx.out.note(`${n(interrupted, 'publication interrompue', 'publications interrompues')} en cours de route : ${plural(interrupted, 'marquée', 'marquées')} non ${plural(interrupted, 'confirmée', 'confirmées')}`);
-    for (const w of (await queueCampaignPublications(ready, store, new Date(), media)).withdrawn) ctx.out.note(withdrawnLine(w));
+    const queued = await queueCampaignPublications(ready, store, new Date(), media);
+    for (const w of queued.withdrawn) ctx.out.note(withdrawnLine(w));
+    for (const h of queued.held) ctx.out.note(heldLine(h));
     let allowLate = options.publishLate;
     if (!allowLate && !ctx.out.json && process.stdin.isTTY) {
       const late = lateOnNetworks(store, pubs, new Date());

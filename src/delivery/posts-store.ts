@@ -196,4 +196,13 @@ export class PostStore {
   cancel(id: number): boolean {
     return this.tables.statement("UPDATE posts SET status = 'cancelled', updated_at = ? WHERE campaign = ? AND id = ? AND status IN ('queued', 'failed', 'unconfirmed')").run(this.now().toISOString(), this.campaign, id).changes === 1;
   }
+
+  /**
+   * A campaign post already on its network stands for the new version of its entry in
+   * campagne.yaml (a corrected template, a moved date): the entry is then not queued again. Its
+   * text stays what was published.
+   */
+  standFor(id: number, sourceKey: string): boolean {
+    return this.tables.statement('UPDATE posts SET source_key = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(sourceKey, this.now().toISOString(), this.campaign, id).changes === 1;
+  }
 }

@@ -62,19 +62,38 @@ export function templateText(ready: ReadyCampaign, channel: Network, dep?: strin
  * queues them twice. Past dates are due at once; more than a day past, a network takes them only
  * when the user says so (see publishDue's allowLate).
  */
-export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<{ added: number; withdrawn: Post[] }> {
+export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<{ added: number; withdrawn: Post[]; held: Post[] }> {
   let added = 0;
-  const keys = new Set<string>();
   const publications = ready.campaign.config.publications ?? [];
   // Probed only when a publication carries media (check has validated them already).
   const declared = publications.some((p) => p.medias?.length) ? await declaredMedia(ready.campaign) : new Map<string, Medium>();
-  for (const p of publications) {
+  const entries = publications.map((p) => {
     const channel = networkOf(p.canal);
     const text = p.texte ?? templateText(ready, p.modele ?? channel);
     const names = p.medias ?? [];
     // A post without media keeps the key it always had: a journal of an older relais queues nothing twice.
     const key = createHash('sha256').update(JSON.stringify(names.length ? [channel, p.date, p.fuseau ?? DEFAULT_TZ, text, names] : [channel, p.date, p.fuseau ?? DEFAULT_TZ, text])).digest('hex').slice(0, 24);
-    keys.add(key);
+    return { p, channel, text, names, key };
+  });
+  const keys = new Set(entries.map((e) => e.key));
+  const all = store.list();
+  const known = new Set(all.map((p) => p.source_key));
+  // A campaign post already on its network whose entry has changed since (a corrected template, a
+  // moved date) is not published a second time: it stands for the changed entry of its network,
+  // the first one not in the journal yet, and is said so. Emails are the same (--resend-changed).
+  const done = all.filter((p) => p.source === 'campagne' && ['published', 'publishing', 'unconfirmed'].includes(p.status) && p.source_key !== null && !keys.has(p.source_key));
+  const held: Post[] = [];
+  for (const { p, channel, text, names, key } of entries) {
+    if (!known.has(key)) {
+      const previous = done.findIndex((d) => d.channel === channel);
+      if (previous >= 0) {
+        const [post] = done.splice(previous, 1);
+        store.standFor(post!.id, key);
+        known.add(key);
+        held.push(post!);
+        continue;
+      }
+    }
     const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? DEFAULT_TZ, now, source: 'campagne', sourceKey: key, allowPast: true });
     if (!planned) continue;
     added++;
@@ -85,7 +104,13 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   // was queued (a template corrected after the rehearsal) replaces the old version, which is
   // withdrawn while it is still only queued — the draft must not go out beside the correction.
   const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.cancel(p.id));
-  return { added, withdrawn };
+  return { added, withdrawn, held };
+}
+
+/** What is said of a campaign post already published whose entry has changed in campagne.yaml. */
+export function heldLine(p: Post): string {
+  const state = p.status === 'published' ? 'déjà publiée' : 'déjà envoyée au réseau (remise non confirmée)';
+  return `publication n° ${p.id} (${p.channel}, ${p.local_time}) ${state} : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) n'est pas publiée une seconde fois ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
 }
 
 /** What is said of a publication withdrawn by queueCampaignPublications. */

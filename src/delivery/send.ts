@@ -1,3 +1,4 @@
+import { frenchNumber } from '../text/format.js';
 import { RelaisError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
@@ -58,6 +59,8 @@ export interface SendPlan {
   byPost: number;
   unconfirmed: Row[];
   changed: number;
+  /** The town halls that already got another version of their email: named, so that resending is a decision. */
+  changedList: Array<{ commune: string; nom: string; recipient: string }>;
   permanent: number;
   /** Bounced at this very address: not written to again, their letter goes by post (counted in byPost). */
   bounced: number;
@@ -83,6 +86,7 @@ export interface SendSummary {
   bounced: number;
   alreadySent: number;
   changed: number;
+  changedList: SendPlan['changedList'];
   /** Planned for a server and already written to the outbox: a rehearsal, not a delivery. */
   rehearsed: number;
   dryRun: boolean;
@@ -114,6 +118,11 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
  * Where each town hall of `recipients` with an email stands in the journal for a destination
  * (server or outbox), per département: the figures of `send`, `run` and `status` alike.
  */
+/** The first names of a list, and how many more: a warning stays one line for 3,000 town halls. */
+function namedList(names: string[], shown = 10): string {
+  return names.length > shown ? `${names.slice(0, shown).join(', ')} et ${frenchNumber(names.length - shown)} autres` : names.join(', ');
+}
+
 export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
   const after = journal.all(CHANNEL, destination);
   const byDepartement: Record<string, DeliveryState> = {};
@@ -164,7 +173,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     // reached: not counted by post (letters does not print it either).
     const serverRows = transport.target.destination === 'server' ? rows : journal.all(CHANNEL, 'server');
     const byPost = selected.filter((p) => p.to === null && serverRows.get(p.recipient.commune.code)?.status !== 'sent').length;
-    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost, unconfirmed: [], changed: 0, permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
+    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost, unconfirmed: [], changed: 0, changedList: [], permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
     for (const p of withEmail) {
       const r = p.recipient;
       const path = p.paths.letter;
@@ -184,7 +193,10 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       if (row?.status === 'sent') {
         if (row.message_hash === prepared.hash) plan.alreadySent++;
         else if (options.resendChanged) plan.toSend.push(prepared);
-        else plan.changed++;
+        else {
+          plan.changed++;
+          plan.changedList.push({ commune: r.commune.code, nom: r.commune.nom, recipient: prepared.to });
+        }
         continue;
       }
       if (row?.status === 'unconfirmed' || row?.status === 'sending') {
@@ -215,6 +227,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       bounced: plan.bounced,
       alreadySent: plan.alreadySent,
       changed: plan.changed,
+      changedList: plan.changedList,
       rehearsed: plan.rehearsed,
       dryRun: Boolean(options.dryRun),
       cancelled: false,
@@ -226,7 +239,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
         ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
         ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont l'adresse a été refusée pour de bon par le serveur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.permanent} mairies dont l'adresse a été refusée pour de bon par le serveur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
-        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel : --resend-changed pour la leur renvoyer`] : []),
+        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : --resend-changed pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],
       outage: null,
       state: { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, byDepartement: {} },

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { campaignWith, RNE_HEADER, rneRow } from './helpers/campaign.js';
+import { relaisJson } from './helpers/cli.js';
+
+/**
+ * Paris, Lyon and Marseille: the COG (@etalab/decoupage-administratif, type
+ * "arrondissement-municipal") knows 75101…75120, 69381…69389, 13201…13216. The DILA directory
+ * publishes a town hall for each arrondissement besides the city's; a national or Paris export
+ * therefore carries them. relais calls each one « code INSEE 75101 inconnu du Code officiel
+ * géographique » — untrue — and counts it « rejeté » (a broken record) where it is a known kind
+ * of record set aside, like a mairie déléguée (src/campaign/contacts-source.ts and
+ * src/campaign/communes.ts look the code up among the communes only).
+ */
+const PARIS_YAML = (yaml: string) =>
+  yaml
+    .replace('region: 24', 'region: 11')
+    .replace(/departements:\n[\s\S]*?\n\n/, 'departements:\n  "75":\n    prefet:\n      prenom: Marc\n      nom: GUILLAUME\n      genre: M\n\n')
+    .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
+    .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150');
+
+function townHall(id: string, nom: string, insee: string, email: string): Record<string, unknown> {
+  return {
+    id,
+    nom,
+    pivot: [{ type_service_local: 'mairie', code_insee_commune: [insee] }],
+    code_insee_commune: insee,
+    date_modification: '12/03/2024 10:00:00',
+    adresse: [{ type_adresse: 'Adresse', complement1: '', complement2: '', numero_voie: "Place de l'Hôtel de Ville", service_distribution: '', code_postal: '75004', nom_commune: 'Paris', pays: 'France' }],
+    adresse_courriel: [email],
+    telephone: [],
+  };
+}
+
+interface Check {
+  fichiers: Array<{ source: string; lus: number; utilises: number; ecartes: Record<string, number>; rejetes: number }>;
+  errors: Array<{ message: string }>;
+  warnings: Array<{ message: string }>;
+}
+
+describe('Paris: the directory has a town hall per arrondissement', () => {
+  it('the arrondissements\u2019 town halls are set aside as such, not rejected as « inconnu du Code officiel géographique »', async () => {
+    const dir = campaignWith({
+      maires: [RNE_HEADER, rneRow('75', '75056', 'Paris', 'HIDALGO', 'Anne', 'F')].join('\n') + '\n',
+      mairies: JSON.stringify([
+        townHall('a', 'Mairie de Paris', '75056', 'hdv@paris.example'),
+        townHall('b', 'Mairie du 1er arrondissement', '75101', 'm1@paris.example'),
+        townHall('c', 'Mairie du 4e arrondissement', '75104', 'm4@paris.example'),
+      ]),
+      mairiesName: 'annuaire-paris.json',
+      yaml: PARIS_YAML,
+    });
+    const { json } = await relaisJson<Check>(['-C', dir, 'check']);
+    expect(json.errors).toEqual([]);
+    const mairies = json.fichiers.find((f) => f.source === 'mairies')!;
+    expect(mairies.lus).toBe(3);
+    expect(mairies.utilises).toBe(1);
+    // Today: 2 rejected, with a warning each that the code is unknown to the COG.
+    expect(mairies.rejetes).toBe(0);
+    expect(Object.values(mairies.ecartes).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(json.warnings.map((w) => w.message).join('\n')).not.toMatch(/75101 inconnu du Code officiel/);
+  });
+});

@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relais } from './helpers/cli.js';
+import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
+
+/**
+ * A campaign post of campagne.yaml (`publications:`, modele: twitter) was published this morning.
+ * In the afternoon the communicator fixes a typo in templates/twitter.hbs — the same template
+ * feeds the annex of the letters and the emails, so the fix is wanted there — and runs
+ * `schedule run` (or `relais run`) again. relais queues the corrected text as a new publication
+ * and publishes it at once: the agency's account carries the post twice, without a word and
+ * without --publish-late (it is less than 24 h late). The same happens when the post's time is
+ * moved in campagne.yaml. Emails have --resend-changed for this; posts have nothing
+ * (src/delivery/schedule-io.ts queueCampaignPublications keys a campaign post by a hash of its
+ * channel, date, text and media: a corrected text is a new key, queued; only a still-queued old
+ * version is withdrawn, a published one is not looked at).
+ */
+let social: SocialServer | undefined;
+afterEach(async () => {
+  await social?.close();
+  social = undefined;
+});
+
+/** "YYYY-MM-DD HH:MM" in Paris, `hours` ago: a post due earlier today, not more than 24 h late. */
+function parisTime(hoursAgo: number): string {
+  const at = new Date(Date.now() - hoursAgo * 3_600_000);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+describe('a campaign post already published, then its template corrected', () => {
+  it('is not published a second time on its own', async () => {
+    social = await startSocial();
+    const dir = sampleCampaign();
+    const yaml = join(dir, 'campagne.yaml');
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n  - canal: twitter\n    date: ${parisTime(3)}\n    modele: twitter\n`),
+    );
+    const env = socialEnv(social);
+    const first = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(social.published).toHaveLength(1);
+
+    const template = join(dir, 'templates', 'twitter.hbs');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('ds la crise', 'dans la crise'));
+    const second = await relais(['-C', dir, 'schedule', 'run'], { env });
+    // Today: « ✔ n° 2 twitter : publié … » — the same campaign post, twice on the account.
+    expect(social.published, second.stdout).toHaveLength(1);
+  });
+});

@@ -60,3 +60,19 @@ describe('Paris: the directory has a town hall per arrondissement', () => {
     expect(json.warnings.map((w) => w.message).join('\n')).not.toMatch(/75101 inconnu du Code officiel/);
   });
 });
+
+describe('an RNE row of a municipal arrondissement', () => {
+  it('is set aside as such, with a warning that names the commune the letters go to, not rejected as unknown', async () => {
+    const dir = campaignWith({
+      maires: [RNE_HEADER, rneRow('75', '75056', 'Paris', 'HIDALGO', 'Anne', 'F'), rneRow('75', '75104', 'Paris 4e Arrondissement', 'GIRARD', 'Ariel', 'M')].join('\n') + '\n',
+      mairies: JSON.stringify([townHall('a', 'Mairie de Paris', '75056', 'hdv@paris.example')]),
+      mairiesName: 'annuaire-paris.json',
+      yaml: PARIS_YAML,
+    });
+    const { json } = await relaisJson<Check>(['-C', dir, 'check']);
+    expect(json.errors).toEqual([]);
+    const maires = json.fichiers.find((f) => f.source === 'maires')!;
+    expect(maires).toMatchObject({ lus: 2, utilises: 1, rejetes: 0, ecartes: { 'arrondissement municipal (Paris, Lyon, Marseille)': 1 } });
+    expect(json.warnings.map((w) => w.message)).toContain("fichier des maires : 75104 est Paris 4e Arrondissement, un arrondissement municipal : les lettres vont à la mairie et au maire de Paris (75056) ; ligne écartée");
+  });
+});

@@ -3,15 +3,24 @@ import type { Commune, CommuneReference } from '../data/cog.js';
 
 export type Where = { file: string; line: number };
 
-/** The current commune of a code, or an error naming the row (an old code names its successor). */
-/** `written` is the cell as it reads in the file, quoted when it is not a code at all (« Total : 1 mairie »). */
-export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string): Commune | undefined {
+/**
+ * The current commune of a code, or an error naming the row (an old code names its successor).
+ * `written` is the cell as it reads in the file, quoted when it is not a code at all (« Total : 1 mairie »).
+ * A municipal arrondissement (Paris, Lyon, Marseille) is no error: its row is set aside, said so,
+ * as the letters go to the commune's town hall and mayor.
+ */
+export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string): Commune | typeof ARRONDISSEMENT | undefined {
   if (!insee) {
     problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
     return undefined;
   }
   const commune = ref.communes.get(insee);
   if (commune) return commune;
+  const arrondissement = ref.arrondissement(insee);
+  if (arrondissement) {
+    problems.warning('arrondissement', `${what} : ${insee} est ${arrondissement.nom}, un arrondissement municipal : les lettres vont à la mairie et au maire de ${arrondissement.commune.nom} (${arrondissement.commune.code}) ; ligne écartée`, { ...where, field });
+    return ARRONDISSEMENT;
+  }
   const current = ref.formerCodes.get(insee);
   const now = current ? ref.communes.get(current) : undefined;
   if (now) {
@@ -21,6 +30,11 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   }
   return undefined;
 }
+
+/** What locate returns for a municipal arrondissement: a row set aside, not rejected. */
+export const ARRONDISSEMENT = 'arrondissement';
+/** How the accounts name such rows. */
+export const ARRONDISSEMENT_ASIDE = 'arrondissement municipal (Paris, Lyon, Marseille)';
 
 export type Acceptance = 'oui' | 'ignoree' | 'erreur';
 

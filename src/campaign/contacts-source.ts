@@ -6,7 +6,7 @@ import { chooseTownHall, classifyRecord, type AddressFields, type TownHallRecord
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { campaignFilter, departementOfCode, locate } from './communes.js';
+import { ARRONDISSEMENT, ARRONDISSEMENT_ASIDE, campaignFilter, departementOfCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 
@@ -69,6 +69,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
     const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten);
+    if (commune === ARRONDISSEMENT) {
+      setAside(account, ARRONDISSEMENT_ASIDE);
+      return;
+    }
     const accepted = commune ? accept(commune, where, 'code INSEE', WHAT) : 'erreur';
     if (!commune || accepted !== 'oui') {
       if (accepted === 'ignoree') setAside(account, 'autre département');
@@ -173,6 +177,12 @@ async function readDirectory(
           continue;
         }
         for (const r of th.reparations) problems.warning('code-repare', `${WHAT} : ${labelOf(item, nom, id)} : ${r}`, { ...where, field: 'code' });
+        // The directory has a town hall per arrondissement of Paris, Lyon and Marseille: the
+        // letter goes to the commune's, the arrondissement's is set aside as such.
+        if (!commune && ref.arrondissement(th.insee)) {
+          setAside(account, ARRONDISSEMENT_ASIDE);
+          continue;
+        }
         if (!commune) {
           account.rejetes++;
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE ${th.insee} inconnu du Code officiel géographique`, { ...where, field: 'pivot' });

@@ -5,7 +5,7 @@ import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, type FileAccount } from './accounting.js';
-import { campaignFilter, locate } from './communes.js';
+import { ARRONDISSEMENT, ARRONDISSEMENT_ASIDE, campaignFilter, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -87,6 +87,10 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
       const commune = locate(ref, m.insee, where, 'Code de la commune', MAYORS, problems);
+      if (commune === ARRONDISSEMENT) {
+        setAside(account, ARRONDISSEMENT_ASIDE);
+        return;
+      }
       const accepted = commune ? accept(commune, where, 'Code de la commune', MAYORS) : 'erreur';
       if (!commune || accepted !== 'oui') {
         if (accepted === 'ignoree') setAside(account, 'autre département');

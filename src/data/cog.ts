@@ -30,8 +30,16 @@ export interface Region {
   typeLiaison: number;
 }
 
+interface Arrondissement {
+  nom: string;
+  /** The commune it belongs to. */
+  commune: string;
+}
+
 interface RawCommune {
   code: string;
+  /** Of a municipal arrondissement: its commune. */
+  commune?: string;
   nom: string;
   type: string;
   typeLiaison?: number;
@@ -46,7 +54,7 @@ interface RawCommune {
 export class CommuneReference {
   readonly departements = new Map<string, Departement>();
   readonly regions = new Map<string, Region>();
-  private loaded: { communes: Map<string, Commune>; formerCodes: Map<string, string> } | undefined;
+  private loaded: { communes: Map<string, Commune>; formerCodes: Map<string, string>; arrondissements: Map<string, Arrondissement> } | undefined;
   private byPostalCode: Map<string, Commune[]> | undefined;
 
   /**
@@ -63,17 +71,29 @@ export class CommuneReference {
     return this.load().communes;
   }
 
+  /**
+   * The municipal arrondissements of Paris, Lyon and Marseille (75101…, 69381…, 13201…): each has
+   * its town hall in the directory, but letters go to the commune's (75056, 69123, 13055).
+   */
+  arrondissement(code: string): { nom: string; commune: Commune } | undefined {
+    const a = this.load().arrondissements.get(code);
+    const commune = a && this.communes.get(a.commune);
+    return a && commune ? { nom: a.nom, commune } : undefined;
+  }
+
   /** Codes that no longer designate a current commune (merged, delegated) → the current commune. */
   get formerCodes(): Map<string, string> {
     return this.load().formerCodes;
   }
 
-  private load(): { communes: Map<string, Commune>; formerCodes: Map<string, string> } {
+  private load(): { communes: Map<string, Commune>; formerCodes: Map<string, string>; arrondissements: Map<string, Arrondissement> } {
     if (this.loaded) return this.loaded;
     const communes = new Map<string, Commune>();
     const formerCodes = new Map<string, string>();
+    const arrondissements = new Map<string, Arrondissement>();
     const raw = this.rawCommunes();
     for (const c of raw) {
+      if (c.type === 'arrondissement-municipal' && c.commune) arrondissements.set(c.code, { nom: c.nom, commune: c.commune });
       if (c.type !== 'commune-actuelle') continue;
       communes.set(c.code, {
         code: c.code,
@@ -90,7 +110,7 @@ export class CommuneReference {
     for (const c of raw) {
       if ((c.type === 'commune-deleguee' || c.type === 'commune-associee') && c.chefLieu && !communes.has(c.code)) formerCodes.set(c.code, c.chefLieu);
     }
-    return (this.loaded = { communes, formerCodes });
+    return (this.loaded = { communes, formerCodes, arrondissements });
   }
 
   private byDepartement: Map<string, Commune[]> | undefined;

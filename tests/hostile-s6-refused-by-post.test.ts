@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -32,5 +32,21 @@ describe('a town hall whose address the server refuses for good (550 at RCPT TO)
     const after = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
     // It used to stay at `printed` letters: Orléans got neither the email nor the letter by post.
     expect(after.json.impression.find((p) => p.departement === '45')!.lettres).toBe(printed + 1);
+  });
+});
+
+describe('relais run, when the server refuses an address for good during its send', () => {
+  it('brings the print file written before the send up to date: the refused town hall is in it, and in the table by post', async () => {
+    server = await startSmtp({ refuse: ['mairie@orleans.example'] });
+    const dir = await sampleWithLetters();
+    const before = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
+    const printed = before.json.impression.find((p) => p.departement === '45')!.lettres;
+    const run = await relaisJson<{ departements: Array<{ code: string; courriels: { parCourrier: number } }> }>(['-C', dir, 'run', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('1 adresse refusée pour de bon par le serveur : cette mairie rejoint le fichier à imprimer');
+    expect(run.json.departements.find((d) => d.code === '45')!.courriels.parCourrier).toBe(printed + 1);
+    // The print file on disk says the same, unchanged by a later letters.
+    const after = await relaisJson<Letters & { impression: Array<{ ecrit: boolean }> }>(['-C', dir, 'letters', '--dep', '45']);
+    expect(after.json.impression.find((p) => p.departement === '45')).toMatchObject({ lettres: printed + 1, ecrit: false });
   });
 });

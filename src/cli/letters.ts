@@ -40,7 +40,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           ok: true,
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
-          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written })),
+          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, ajouts: p.additions ? { fichier: rel(p.additions.path), lettres: p.additions.letters, pages: p.additions.pages } : null })),
           secondes: Number(seconds.toFixed(2)),
         });
         return;
@@ -49,6 +49,9 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1).replace('.', ',')}\u00a0s, dans out/lettres/`);
       for (const p of result.print) {
         out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
+        if (p.additions) {
+          out.line(out.colors.yellow(`    dont ${plural(p.additions.letters, "lettre qui n'était", "lettres qui n'étaient")} dans aucun fichier à imprimer précédent : ${rel(p.additions.path)} (${plural(p.additions.pages, 'page')}) ; si le précédent est déjà posté, n'imprimez que ${p.additions.letters > 1 ? 'celles-ci' : 'celle-ci'}`));
+        }
       }
     });
 }

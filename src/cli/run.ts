@@ -75,7 +75,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
 
         step('Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
-        const letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
+        let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step('Messages pour les réseaux et les SMS');
@@ -96,6 +96,13 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
         // A dead server stops the run here, its message saying what went and what is left.
         if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
+        // An address the server refused for good during this send goes by post: the print files,
+        // written before the send, are brought up to date (the letters themselves are unchanged).
+        const refused = sent.failures.filter((f) => f.status === 'failed-permanent').length;
+        if (refused) {
+          letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers });
+          out.note(`   ${plural(refused, 'adresse refusée', 'adresses refusées')} pour de bon par le serveur : ${refused > 1 ? 'ces mairies rejoignent' : 'cette mairie rejoint'} le fichier à imprimer`);
+        }
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(sent.byPost)} par courrier — ${sent.destination}`);
         // What send would say beside its figures (a town hall that got another version, bounces
@@ -144,7 +151,6 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           .filter((d) => !deps.length || deps.includes(d.code))
           .map((d) => {
             const mine = ready.plan.recipients.filter((p) => p.recipient.departement.code === d.code);
-            const byPost = mine.filter((p) => p.to === null).length;
             // The journal's figures for this destination, never a difference of other figures.
             const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 };
             return {
@@ -153,7 +159,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
               communes: mine.length,
               lettres: mine.length,
               // Town halls whose email bounced go by post like those without an address.
-              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: byPost + state.bounced + state.refused },
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: letters.print.find((p) => p.dep === d.code)?.letters ?? 0 },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };

@@ -43,6 +43,12 @@ export interface PrintFile {
   bounced: number;
   pages: number;
   written: boolean;
+  /**
+   * Written beside a print file that has changed: its letters that were in no earlier print file
+   * (a bounce, a town hall added). The earlier files may already be in the post: printing the
+   * whole file again would post their letters twice.
+   */
+  additions?: { path: string; letters: number; pages: number };
 }
 
 export interface LettersResult {
@@ -120,6 +126,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const printJobs: Job[] = [];
   const unchanged: string[] = [];
   const print: PrintFile[] = [];
+  /** Additions files of print files rewritten without newcomers: removed once all is written. */
+  const staleAdditions: string[] = [];
   const hashes = new Map<string, string>();
   for (const depPlan of plan.departements) {
     const dep = depPlan.departement;
@@ -131,14 +139,14 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
     };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
-    const toPrint: Array<{ key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
+    const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
     for (const p of mine) {
       const { model: letter, key, meta } = p.letter;
       const path = p.paths.letter;
       const hash = contentHash(setup, [depPlan.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || byPost(p)) toPrint.push({ key, adresse: letter.adresse, hash, base, bounced: hasBounced(p) });
+      if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, bounced: hasBounced(p) });
       if (keep(entryOf(path), hash, path)) {
         unchanged.push(path);
         continue;
@@ -160,13 +168,37 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     const rel = entryOf(path);
     const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
+    const additionsPath = plan.paths.printAdditions(dep.code);
+    const additionsKey = `${rel}#ajouts`;
     if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
       nextManifest[`${rel}#pages`] = String(entry.pages);
+      const kept = manifest[additionsKey];
+      if (kept && existsSync(additionsPath)) entry.additions = { path: additionsPath, ...(JSON.parse(kept) as { letters: number; pages: number }) };
       continue;
     }
     const bases: Record<string, LetterModel> = {};
     for (const p of toPrint) bases[p.key] = p.base;
     printJobs.push({ kind: 'print', dep: dep.code, bases, items: toPrint.map((p) => ({ key: p.key, adresse: p.adresse })), path, title: campaign.config.campagne.titre });
+    // The communes of every earlier version of the print file: the newcomers of this one are
+    // printed apart too. A rewrite with the same communes (--force, a corrected template) keeps
+    // the same newcomers. (`--all` prints everyone for another use: not counted as posted.)
+    delete nextManifest[additionsKey];
+    if (options.all) {
+      staleAdditions.push(additionsPath);
+      continue;
+    }
+    const list = (key: string) => new Set<string>(JSON.parse(manifest[key] ?? '[]') as string[]);
+    const previous = list(`${rel}#communes`);
+    const members = new Set(toPrint.map((p) => p.code));
+    const before = list(`${rel}#avant`);
+    if (previous.size !== members.size || [...previous].some((c) => !members.has(c))) for (const c of previous) before.add(c);
+    nextManifest[`${rel}#communes`] = JSON.stringify([...members].sort());
+    nextManifest[`${rel}#avant`] = JSON.stringify([...before].sort());
+    const added = toPrint.filter((p) => !before.has(p.code));
+    if (before.size > 0 && added.length > 0 && added.length < toPrint.length) {
+      entry.additions = { path: additionsPath, letters: added.length, pages: 0 };
+      printJobs.push({ kind: 'print', dep: dep.code, bases, items: added.map((p) => ({ key: p.key, adresse: p.adresse })), path: additionsPath, title: campaign.config.campagne.titre });
+    } else staleAdditions.push(additionsPath);
   }
 
   const jobs = [...letterJobs, ...printJobs];
@@ -194,6 +226,12 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
         if (lettersDone === lettersTotal) lettersMs = performance.now() - start;
         return;
       }
+      const owner = print.find((p) => p.additions?.path === job.path);
+      if (owner?.additions) {
+        owner.additions.pages = result.pages;
+        nextManifest[`${entryOf(owner.path)}#ajouts`] = JSON.stringify({ letters: owner.additions.letters, pages: result.pages });
+        return;
+      }
       const entry = print.find((p) => p.path === job.path)!;
       entry.pages = result.pages;
       entry.written = true;
@@ -211,6 +249,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
+  await Promise.all(staleAdditions.map((p) => rm(p, { force: true })));
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;

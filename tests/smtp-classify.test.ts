@@ -24,4 +24,11 @@ describe('SMTP answers: one recipient, or the session', () => {
   ])('%o refuses this message only', (err) => {
     expect(classify(Object.assign(new Error(err.response), err)).kind).toBe('permanent');
   });
+
+  it('a 5.7.x refusal of one message is said to be the receiving side\'s policy, not a bad address', () => {
+    const err = { responseCode: 550, command: 'DATA', response: '550 5.7.1 Message rejected as spam by Content Filtering' };
+    const d = classify(Object.assign(new Error(err.response), err));
+    expect(d.kind).toBe('permanent');
+    expect(d.message).toBe("refusé par la politique du serveur destinataire (550 5.7.1 : filtre anti-spam ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause)");
+  });
 });

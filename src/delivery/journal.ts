@@ -81,8 +81,9 @@ export class Journal extends JournalDatabase {
   }
 
   /** The SMTP servers that accepted messages, with how many (null: a journal older than format 4). */
+  /** Messages each server accepted: a bounce came later, from further on, so it counts too. */
   servers(channel: string): Array<{ server: string | null; n: number }> {
-    return this.sql("SELECT server, count(*) AS n FROM deliveries WHERE campaign = ? AND channel = ? AND destination = 'server' AND status = 'sent' GROUP BY server ORDER BY n DESC, server")
+    return this.sql("SELECT server, count(*) AS n FROM deliveries WHERE campaign = ? AND channel = ? AND destination = 'server' AND status IN ('sent', 'bounced') GROUP BY server ORDER BY n DESC, server")
       .all(this.campaign, channel) as Array<{ server: string | null; n: number }>;
   }
 

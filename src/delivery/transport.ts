@@ -187,6 +187,9 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   // RFC 5321): it counts toward the outage like a refused connection, or a server answering 421
   // to everything would be retried once per message left.
   if (code === 421) return new DeliveryError('serveur SMTP indisponible (421)', 'temporary', reply, true);
+  // 5.7.x: the receiving side's policy (a spam filter, a sender it does not trust), not the address.
+  const policy = /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0];
+  if (code !== undefined && code >= 500 && policy) return new DeliveryError(`refusé par la politique du serveur destinataire (${code} ${policy} : filtre anti-spam ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause)`, 'permanent', reply);
   if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
   if (code !== undefined && code >= 400) return new DeliveryError(`refus temporaire du serveur (${code})`, 'temporary', reply);
   // A session that went silent may have been waiting for the answer to a message it already

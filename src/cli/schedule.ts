@@ -5,7 +5,7 @@ import { requireCampaign, type Campaign } from '../campaign/load.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
-import { DEFAULT_TZ, planPost } from '../delivery/schedule.js';
+import { campaignZone, DEFAULT_TZ, planPost } from '../delivery/schedule.js';
 import { checkExportTarget, exportPosts, importPostsDetailed, mediaOutsideCampaign, mediaRows, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
 import type { MediaStore } from '../delivery/media-store.js';
 import { commandLineMedia } from '../media/declared.js';
@@ -51,7 +51,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .description('programme une publication')
     .requiredOption('--channel <canal>', 'twitter (ou x), facebook, linkedin')
     .requiredOption('--at <date>', '« AAAA-MM-JJ HH:MM » (heure locale), un instant ISO 8601 avec décalage, ou « now »')
-    .option('--tz <fuseau>', `fuseau horaire de --at (par défaut ${DEFAULT_TZ})`)
+    .option('--tz <fuseau>', `fuseau horaire de --at (par défaut celui de la région de la campagne : ${DEFAULT_TZ} en métropole)`)
     .option('--template <nom>', 'le modèle du canal (twitter, facebook, linkedin)')
     .option('--text <texte>', 'le texte à publier')
     .option('--dep <code>', 'département dont le modèle est rendu (par défaut le premier)')
@@ -61,9 +61,10 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       const ctx = contextOf(command, fail);
       if (Boolean(opts.template) === Boolean(opts.text)) throw new UsageError('donnez soit --template, soit --text');
       const channel = networkOf(opts.channel);
-      const tz = checkZone(opts.tz ?? DEFAULT_TZ);
+      if (opts.tz) checkZone(opts.tz);
       const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), networkOf(opts.template, '--template'), opts.dep) : opts.text!;
       await withStore(ctx, async (store, campaign, mediaStore) => {
+        const tz = opts.tz ?? campaignZone(campaign);
         // Every medium is probed and checked for the network before the post is planned.
         const media = await commandLineMedia(campaign, opts.media, opts.alt, channel);
         const planned = store.transaction(() => {

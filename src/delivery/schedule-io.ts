@@ -14,7 +14,7 @@ import { Journal } from './journal.js';
 import { PostStore, type Network, type Post } from './posts-store.js';
 import { MediaStore, type PostMedium } from './media-store.js';
 import type { Medium } from '../media/declared.js';
-import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
+import { campaignZone, DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
 import { publishers, type Publisher, type SocialEnvironment } from './social.js';
 import { plural } from '../text/format.js';
 import { declaredMedia, exportedMediumName, importedMedia, type MediumCell } from '../media/declared.js';
@@ -67,12 +67,13 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const publications = ready.campaign.config.publications ?? [];
   // Probed only when a publication carries media (check has validated them already).
   const declared = publications.some((p) => p.medias?.length) ? await declaredMedia(ready.campaign) : new Map<string, Medium>();
+  const zone = campaignZone(ready.campaign);
   const entries = publications.map((p) => {
     const channel = networkOf(p.canal);
     const text = p.texte ?? templateText(ready, p.modele ?? channel);
     const names = p.medias ?? [];
     // A post without media keeps the key it always had: a journal of an older relais queues nothing twice.
-    const key = createHash('sha256').update(JSON.stringify(names.length ? [channel, p.date, p.fuseau ?? DEFAULT_TZ, text, names] : [channel, p.date, p.fuseau ?? DEFAULT_TZ, text])).digest('hex').slice(0, 24);
+    const key = createHash('sha256').update(JSON.stringify(names.length ? [channel, p.date, p.fuseau ?? zone, text, names] : [channel, p.date, p.fuseau ?? zone, text])).digest('hex').slice(0, 24);
     return { p, channel, text, names, key };
   });
   const keys = new Set(entries.map((e) => e.key));
@@ -94,7 +95,7 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
         continue;
       }
     }
-    const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? DEFAULT_TZ, now, source: 'campagne', sourceKey: key, allowPast: true });
+    const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? zone, now, source: 'campagne', sourceKey: key, allowPast: true });
     if (!planned) continue;
     added++;
     const media = names.map((n) => declared.get(n)).filter((m): m is Medium => m !== undefined);
@@ -182,7 +183,7 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
       const text = restoreCell(get('texte'));
       validatePostText(channel, text);
       // The zone the post was planned in (an export says it): a Cayenne post stays one.
-      const tz = get('fuseau') || DEFAULT_TZ;
+      const tz = get('fuseau') || (media ? campaignZone(media.campaign) : DEFAULT_TZ);
       if (get('fuseau')) {
         try {
           checkZone(tz);

@@ -11,7 +11,8 @@ import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
 import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
 import { ByteInterner } from './interner.js';
-import { regionZone, timeOffset, ZoneDays } from './zone.js';
+import { timeOffset, ZoneDays } from './zone.js';
+import { regionZone } from '../data/zones.js';
 
 /**
  * Reading the sign-up exports: several files that overlap (each day's export holds everything),

@@ -1,26 +1,14 @@
 import { dayOf } from './aggregate.js';
 
-/**
- * The day a sign-up written as an instant (« 2020-03-26T23:30:00Z », « …+02:00 ») falls on where
- * the campaign is: platforms that export in UTC put an evening sign-up in Paris on the next day
- * otherwise. A date written without an offset is the day as written (the platform's own clock).
- */
-const REGION_ZONES: Record<string, string> = {
-  '01': 'America/Guadeloupe',
-  '02': 'America/Martinique',
-  '03': 'America/Cayenne',
-  '04': 'Indian/Reunion',
-  '06': 'Indian/Mayotte',
-};
-
-/** The time zone of an ARS région (INSEE code); metropolitan France and Corsica by default. */
-export function regionZone(region: string | undefined): string {
-  return (region && REGION_ZONES[region]) || 'Europe/Paris';
-}
-
 /** Quarter-hours: every zone's offset and every change of it fall on one. */
 const QUARTER = 900_000;
 
+/**
+ * The day a sign-up written as an instant (« 2020-03-26T23:30:00Z », « …+02:00 ») falls on where
+ * the campaign is (regionZone): platforms that export in UTC put an evening sign-up in Paris on
+ * the next day otherwise. A date written without an offset is the day as written (the platform's
+ * own clock).
+ */
 export class ZoneDays {
   private readonly format: Intl.DateTimeFormat;
   /** Day numbers by quarter-hour: a million sign-ups fall in a few thousand of them. */

@@ -29,6 +29,8 @@ describe('reading bounces: the corpus', () => {
     ['postfix-delayed.eml', 'dsn', 'accueil@adon.example', 'delayed', '4.4.1', /Connection timed out/, '45001'],
     ['exchange-dsn.eml', 'dsn', 'mairie@ardon.example', 'failed', '5.1.10', /RecipientNotFound/, '45006'],
     ['exim-text.eml', 'text', 'mairie@amilly.example', 'failed', null, /mailbox is full/, '45004'],
+    // Exim's delay warning, text only and « Auto-Submitted »: a delay, not an out-of-office reply.
+    ['exim-delayed.eml', 'text', 'mairie@amilly.example', 'delayed', '4.3.0', /451 4\.3\.0 Temporary lookup failure/, null],
     ['qmail-text.eml', 'text', 'mairie@andonville.example', 'failed', '5.1.1', /no mailbox here/, '45005'],
     ['gmail-text.eml', 'text', 'mairie@artenay.example', 'failed', '5.1.1', /550 5\.1\.1 The email account/, '45008'],
     ['exchange-text.eml', 'text', 'mairie@ascoux.example', 'failed', '5.1.1', /550 5\.1\.1 User unknown/, null],

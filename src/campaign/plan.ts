@@ -47,6 +47,8 @@ export interface RecipientPlan {
     key: string;
     meta: LetterMeta;
   };
+  /** letter.key, without building the letter (check asks it of every recipient). */
+  readonly letterKey: string;
   email: RenderedEmail;
   /** The town hall's address, or null: its letter goes by post. */
   to: string | null;
@@ -255,6 +257,10 @@ class PlannedRecipient implements RecipientPlan {
       key: this.texts.key,
       meta: { title: `Lettre aux maires — ${commune.nom} (${commune.code})`, author: this.shared.author, subject: this.shared.subject },
     };
+  }
+
+  get letterKey(): string {
+    return this.texts.key;
   }
 
   get email(): RenderedEmail {

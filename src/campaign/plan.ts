@@ -210,10 +210,18 @@ export function planCampaign(input: PlanInput): PlanResult {
     const order = new Map(input.recipients.map((r, i) => [r, i]));
     recipients.sort((a, b) => order.get(a.recipient)! - order.get(b.recipient)!);
   }
-  const byCode = new Map(recipients.map((p) => [p.recipient.commune.code, p]));
+  // Made at the first look-up: check never looks one up, and 35,000 entries are not free.
+  let byCode: Map<string, RecipientPlan> | undefined;
   const depByCode = new Map(departements.map((d) => [d.departement.code, d]));
   return {
-    plan: { campaign: key, paths, departements, recipients, recipient: (code) => byCode.get(code), departement: (code) => depByCode.get(code) },
+    plan: {
+      campaign: key,
+      paths,
+      departements,
+      recipients,
+      recipient: (code) => (byCode ??= new Map(recipients.map((p) => [p.recipient.commune.code, p]))).get(code),
+      departement: (code) => depByCode.get(code),
+    },
     problems,
   };
 }

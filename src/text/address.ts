@@ -115,6 +115,8 @@ export function upper(text: string): string {
 }
 
 function abbreviate(text: string): string {
+  // Every abbreviation is of a word starting SAINT: a line without it is left as it is.
+  if (!text.includes('SAINT')) return text;
   return ABBREVIATIONS.reduce((s, [re, short]) => s.replace(re, short), text);
 }
 

@@ -121,7 +121,10 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   for (const dep of deps) {
     // One object per département, shared by its recipients: 35,000 copies of it were garbage to collect.
     const departement = { ...dep, deNom: withDe(dep.nom, dep.typeLiaison) };
-    for (const commune of ref.communesOf(dep.code)) {
+    const communes = ref.communesOf(dep.code);
+    // Indexed: an iterator's result objects are garbage too, until the loop is optimised.
+    for (let i = 0; i < communes.length; i++) {
+      const commune = communes[i]!;
       const mayor = mayors.get(commune.code);
       const contact = contacts.get(commune.code);
       const sexe = mayor?.maire?.sexe;
@@ -143,8 +146,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         postalCode: contact?.codePostal || commune.codesPostaux[0] || '',
         locality: contact?.codePostal ? contact.localite || commune.nom : commune.nom,
       });
-      for (const w of address.warnings) {
-        problems.warning('adresse', `${nameOf(commune)} : ${w}`, contact ? { file: contact.file, line: contact.line, field: 'adresse' } : { field: 'adresse' });
+      if (address.warnings.length > 0) {
+        for (const w of address.warnings) problems.warning('adresse', `${nameOf(commune)} : ${w}`, contact ? { file: contact.file, line: contact.line, field: 'adresse' } : { field: 'adresse' });
       }
       recipients.push({
         // Spelled out rather than spread: a spread copies through the slow path, 35,000 times.

@@ -230,7 +230,8 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   const restCount = pushWrapped(lines, input.street, warnings) + pushWrapped(lines, input.distribution, warnings);
   const last = lastLine(input.postalCode, input.locality || input.communeName);
   lines.push(last);
-  if (lines.length <= MAX_LINES) return { lines, warnings };
+  // A copy of its own length: the array grown by push keeps room for 17 lines, 35,000 times over.
+  if (lines.length <= MAX_LINES) return { lines: lines.slice(), warnings };
 
   const head = lines.slice(0, organisation);
   let complements = lines.slice(organisation + 1, organisation + 1 + complementCount);

@@ -34,8 +34,11 @@ export function checkDrawable(plan: Plan, fonts: LetterFontBytes, problems: Prob
   const models = new Map<string, string[]>();
   const scan = new CharacterScan([regular, bold]);
   for (const d of plan.departements) scan.add(d.authority);
-  for (const p of plan.recipients) {
-    for (const line of p.recipient.adresse) scan.add(line);
+  const { recipients } = plan;
+  for (let i = 0; i < recipients.length; i++) {
+    const p = recipients[i]!;
+    const lines = p.recipient.adresse;
+    for (let l = 0; l < lines.length; l++) scan.add(lines[l]!);
     // The letter itself is built only for the first commune of each distinct letter.
     const key = p.letterKey;
     if (!models.has(key)) {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { MAX_LINE_LENGTH, MAX_LINES, slowUpper, townHallAddress, upper } from '../src/text/address.js';
+import { functionLine, MAX_LINE_LENGTH, MAX_LINES, postalWords, slowUpper, townHallAddress, upper, wrapAddressLine, type TownHallAddressInput } from '../src/text/address.js';
+import { withDe } from '../src/text/french.js';
 
 describe('townHallAddress (NF Z10-011)', () => {
   it('builds the organisation, function and last line', () => {
@@ -100,5 +101,96 @@ describe('address capitals', () => {
   it('gives the general path capitals for every commune name', () => {
     const names = [...communeReference().communes.values()].map((c) => c.nom);
     expect(names.filter((n) => upper(n) !== slowUpper(n))).toEqual([]);
+  });
+});
+
+/**
+ * The block as it was first written (spreads, flatMap, regular expressions and the general
+ * capitals on every line): the oracle that the array-building path must equal.
+ */
+function referenceAddress(input: TownHallAddressInput): { lines: string[]; warnings: string[] } {
+  const abbreviate = (t: string) => t.replace(/\bSAINTES\b/g, 'STES').replace(/\bSAINTS\b/g, 'STS').replace(/\bSAINTE\b/g, 'STE').replace(/\bSAINT\b/g, 'ST');
+  const fit = (t: string) => (t.length <= MAX_LINE_LENGTH ? t : abbreviate(t));
+  const quoted = (line: string) => `« ${line.length > 60 ? `${line.slice(0, 60)}…` : line} »`;
+  const warnings: string[] = [];
+  const organisation: string[] = [];
+  const full = fit(`MAIRIE ${slowUpper(withDe(input.communeName, input.typeLiaison))}`);
+  if (full.length <= MAX_LINE_LENGTH) organisation.push(full);
+  else {
+    let nameLine = abbreviate(slowUpper(input.communeName));
+    if (nameLine.length > MAX_LINE_LENGTH) {
+      warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : coupé à ${MAX_LINE_LENGTH}`);
+      nameLine = nameLine.slice(0, MAX_LINE_LENGTH).trimEnd();
+    }
+    organisation.push('MAIRIE', nameLine);
+  }
+  const person = functionLine(input.mayorSex);
+  const wrapped = (l: string | undefined): string[] => {
+    const text = slowUpper(l ?? '');
+    if (!text) return [];
+    const lines = wrapAddressLine(text);
+    if (lines.length > 1) warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${text.length}) : ${quoted(text)} répartie sur ${lines.length} lignes`);
+    return lines;
+  };
+  let complements = [input.complement1, input.complement2].flatMap(wrapped);
+  const rest = [input.street, input.distribution].flatMap(wrapped);
+  const place = slowUpper(input.locality || input.communeName).replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const last = fit(`${input.postalCode.trim()} ${place}`).slice(0, MAX_LINE_LENGTH).trimEnd();
+  const assemble = (withPerson: boolean) => [...organisation, ...(withPerson ? [person] : []), ...complements, ...rest, last];
+  let lines = assemble(true);
+  if (lines.length > MAX_LINES && complements.length === 2 && input.complement1 && input.complement2) {
+    const joined = `${complements[0]} ${complements[1]}`;
+    if (joined.length <= MAX_LINE_LENGTH) {
+      complements = [joined];
+      lines = assemble(true);
+    }
+  }
+  if (lines.length > MAX_LINES) lines = assemble(false);
+  if (lines.length > MAX_LINES) {
+    const dropped = lines.slice(MAX_LINES - 1, -1);
+    warnings.push(`adresse de ${lines.length} lignes : la norme en permet ${MAX_LINES} ; ${dropped.length > 1 ? `${dropped.length} lignes omises` : 'ligne omise'} : ${dropped.slice(0, 3).map(quoted).join(', ')}${dropped.length > 3 ? '…' : ''}`);
+    lines = [...lines.slice(0, MAX_LINES - 1), last];
+  }
+  return { lines, warnings };
+}
+
+describe('address fast paths', () => {
+  // Runs of ASCII with one or several spaces, tabs, backticks and accents between them: every
+  // branch of the run copying in upper() and of postalWords().
+  const pieces = fc.constantFrom('Saint', 'saint', 'Sainte', 'de', 'la', 'Rue', 'é', 'Œ', 'ß', '’', '`', "'", '-', ' ', '  ', '\t', '\u00a0', '1', 'BP 12', 'Cedex', '.', ',', 'x'.repeat(30));
+  const text = fc.array(pieces, { maxLength: 12 }).map((p) => p.join(''));
+
+  it('upper equals the general path on ASCII-heavy text (property)', () => {
+    for (const t of ['', ' ', 'a', ' a', 'a ', 'a  b', 'a b', 'a `b', 'a\tb', 'abc déf ghi', '5 Grande Rue']) expect(upper(t)).toBe(slowUpper(t));
+    fc.assert(fc.property(text, (t) => upper(t) === slowUpper(t)), { numRuns: 2000, seed: 7 });
+  });
+
+  it('postalWords equals the two regular expressions it replaces (property)', () => {
+    const general = (t: string) => t.replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    for (const t of ['', ' ', 'A', 'A B', 'A  B', ' A', 'A ', 'A-B', "L'ILE", 'A - B', '-A', 'A-', 'SAINT LOUP']) expect(postalWords(t)).toBe(general(t));
+    fc.assert(fc.property(text, (t) => postalWords(t) === general(t) && postalWords(upper(t)) === general(slowUpper(t))), { numRuns: 2000, seed: 8 });
+  });
+
+  it('townHallAddress equals the block as first written, lines and warnings (property)', () => {
+    const maybe = fc.option(text, { nil: undefined });
+    const input = fc.record({
+      communeName: text.map((t) => t || 'Tours'),
+      typeLiaison: fc.integer({ min: 0, max: 8 }),
+      mayorSex: fc.constantFrom('F' as const, 'M' as const, undefined),
+      complement1: maybe,
+      complement2: maybe,
+      street: maybe,
+      distribution: maybe,
+      postalCode: fc.constantFrom('37000', ' 01400 ', ''),
+      locality: maybe,
+    });
+    fc.assert(fc.property(input, (i) => {
+      expect(townHallAddress(i)).toEqual(referenceAddress(i));
+    }), { numRuns: 3000, seed: 9 });
+    const names = [...communeReference().communes.values()];
+    for (const c of names) {
+      const i = { communeName: c.nom, typeLiaison: c.typeLiaison, postalCode: c.codesPostaux[0] ?? '', street: '1 place de l’Église' };
+      expect(townHallAddress(i)).toEqual(referenceAddress(i));
+    }
   });
 });

@@ -6,7 +6,8 @@ import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { BIN, relais, relaisJson } from './helpers/cli.js';
-import { fontCoverage, undrawableCharacters } from '../src/text/font-coverage.js';
+import fc from 'fast-check';
+import { CharacterScan, fontCoverage, undrawableCharacters, type Coverage } from '../src/text/font-coverage.js';
 import { shippedFontPath } from '../src/letters/font-files.js';
 
 interface Problem {
@@ -69,6 +70,30 @@ describe('relais check: characters the letters fonts cannot draw', () => {
     }
     // A damaged font: unknown, never a false alarm.
     expect(fontCoverage(Buffer.from('pas une police'))).toBeUndefined();
+  });
+
+  it('the scan that passes over lines of printable ASCII finds what a scan of every character finds (property)', () => {
+    // Every character of every text, asked of every font: the general path.
+    const general = (texts: string[], fonts: Coverage[]) =>
+      [...new Set(texts.flatMap((t) => [...t]).map((ch) => ch.codePointAt(0)!))]
+        .filter((cp) => !(cp >= 0xd800 && cp <= 0xdfff) && !/[\s\u0000-\u001f]/u.test(String.fromCodePoint(cp)) && fonts.some((covers) => !covers(cp)))
+        .sort((a, b) => a - b)
+        .map((cp) => String.fromCodePoint(cp));
+    const shipped = (['regular', 'bold'] as const).map((s) => fontCoverage(readFileSync(shippedFontPath(s)))!);
+    // A font without « Q » nor « ~ »: lines of ASCII must then be read character by character.
+    const noQ: Coverage = (cp) => cp !== 0x51 && cp !== 0x7e && shipped[0]!(cp);
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom(...'MAIRIE DE 45000 ORLEANS Q~é’中\t'.split('')), fc.string({ unit: 'grapheme', maxLength: 1 })), maxLength: 30 });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), (texts) => {
+        for (const fonts of [shipped, [shipped[0]!, noQ]]) {
+          const scan = new CharacterScan(fonts);
+          for (const t of texts) scan.add(t);
+          expect(scan.undrawable()).toEqual(general(texts, fonts));
+        }
+      }),
+      { numRuns: 500, seed: 5 },
+    );
+    expect(undrawableCharacters(['MAIRIE DE QUIMPER', 'A~B'], [shipped[0]!, noQ])).toEqual(['Q', '~']);
   });
 
   it('check on the sample loads neither the font engine nor the CSV parser (module hook, not a timing)', () => {

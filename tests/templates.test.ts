@@ -49,6 +49,28 @@ describe('templates', () => {
 });
 
 describe('templates: bad input names the file, the line and the variable', () => {
+  it('every broken template of a set is collected, in order, and the others still render', () => {
+    const specs = [
+      { name: 'a', file: 'a.hbs', source: 'Bonjour {{#if x}}' },
+      { name: 'b', file: 'b.hbs', source: '{{commune.nom}}' },
+      { name: 'c', file: 'c.hbs', source: '\n{{inconnue x}}' },
+      { name: 'd', file: 'd.hbs', source: '  ' },
+    ];
+    const errors: TemplateError[] = [];
+    const set = new TemplateSet(specs, errors);
+    expect(errors.map((e) => [e.file, e.line])).toEqual([
+      ['a.hbs', 1],
+      ['c.hbs', 2],
+      ['d.hbs', 1],
+    ]);
+    expect(errors[0]!.message).toBe('bloc {{#if}} jamais fermé (il manque {{/if}})');
+    expect(errors[1]!.message).toContain('fonction inconnue « inconnue »');
+    expect(errors[2]!.message).toBe('modèle vide');
+    expect(set.render('b', { commune: { nom: 'Tours' } })).toBe('Tours');
+    // Without a list, the first broken template throws, with the same words.
+    expect(() => new TemplateSet(specs)).toThrow('bloc {{#if}} jamais fermé');
+  });
+
   it('an unknown variable', () => {
     const err = failure('Bonjour\n{{commune.nomm}}', { commune: { nom: 'Tours' } });
     expect(err).toMatchObject({ file: 'templates/t.hbs', line: 2, variable: 'nomm' });

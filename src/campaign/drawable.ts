@@ -1,5 +1,5 @@
 import type { ProblemList } from '../problems.js';
-import { characterName, fontCoverage, undrawableCharacters } from '../text/font-coverage.js';
+import { CharacterScan, characterName, fontCoverage } from '../text/font-coverage.js';
 import type { LetterModel } from './letter.js';
 import type { Plan, RecipientPlan } from './plan.js';
 
@@ -32,21 +32,24 @@ export function checkDrawable(plan: Plan, fonts: LetterFontBytes, problems: Prob
   const bold = fontCoverage(fonts.bold);
   if (!regular || !bold) return;
   const models = new Map<string, string[]>();
-  const texts = function* (): Generator<string> {
-    for (const d of plan.departements) yield d.authority;
-    for (const p of plan.recipients) {
-      yield* p.recipient.adresse;
-      const { key, model } = p.letter;
-      if (!models.has(key)) {
-        const own = modelTexts(model);
-        models.set(key, own);
-        yield* own;
-      }
+  const scan = new CharacterScan([regular, bold]);
+  for (const d of plan.departements) scan.add(d.authority);
+  const { recipients } = plan;
+  for (let i = 0; i < recipients.length; i++) {
+    const p = recipients[i]!;
+    const lines = p.recipient.adresse;
+    for (let l = 0; l < lines.length; l++) scan.add(lines[l]!);
+    // The letter itself is built only for the first commune of each distinct letter.
+    const key = p.letterKey;
+    if (!models.has(key)) {
+      const own = modelTexts(p.letter.model);
+      models.set(key, own);
+      for (const text of own) scan.add(text);
     }
-  };
-  const missing = undrawableCharacters(texts(), [regular, bold]);
+  }
+  const missing = scan.undrawable();
   for (const ch of missing.slice(0, SHOWN)) {
-    const first = plan.recipients.find((p) => p.recipient.adresse.some((l) => l.includes(ch)) || models.get(p.letter.key)?.some((t) => t.includes(ch)));
+    const first = plan.recipients.find((p) => p.recipient.adresse.some((l) => l.includes(ch)) || models.get(p.letterKey)?.some((t) => t.includes(ch)));
     const where = first ? whereFrom(first, ch, letterTemplate) : letterTemplate ? { file: letterTemplate } : {};
     problems.error('caractere-non-dessinable', message(ch, first, where.field !== undefined), where, 'row');
   }

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
+import { config as zodConfig } from 'zod';
 import type * as z from 'zod';
 import { RelaisError, UsageError, systemReason } from '../errors.js';
 import { ProblemList } from '../problems.js';
@@ -15,6 +16,10 @@ import { aliasLine, lineAt } from './yaml-lines.js';
 
 import { CAMPAIGN_FILE } from '../paths.js';
 export { CAMPAIGN_FILE };
+
+// campagne.yaml is validated once per command, and it is zod's only use: the code zod generates
+// to validate faster costs more to build (a few ms at every start) than that one validation saves.
+zodConfig({ jitless: true });
 
 export interface CampaignDepartement extends Departement {
   ville: string;

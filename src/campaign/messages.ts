@@ -38,18 +38,11 @@ export async function loadTemplates(campaign: Campaign, problems: ProblemList): 
     }
   }
   if (sources.length < TEMPLATE_NAMES.length) return undefined;
-  // Compile each alone so that every broken template is reported, not only the first.
-  let ok = true;
-  for (const source of sources) {
-    try {
-      new TemplateSet([source]);
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      ok = false;
-      problems.error('modele', err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, 'file');
-    }
-  }
-  return ok ? new TemplateSet(sources) : undefined;
+  // Every broken template is reported, not only the first.
+  const errors: TemplateError[] = [];
+  const set = new TemplateSet(sources, errors);
+  for (const err of errors) problems.error('modele', err.message, { file: err.file, ...(err.line === undefined ? {} : { line: err.line }) }, 'file');
+  return errors.length === 0 ? set : undefined;
 }
 
 export interface RenderedMessage {

@@ -1,4 +1,5 @@
-import twitterText from 'twitter-text';
+// The one function used, from its own module: the package's index costs a tenth of relais's start.
+import parseTweet from 'twitter-text/dist/parseTweet.js';
 import { result, type ChannelResult } from './types.js';
 
 /**
@@ -10,7 +11,7 @@ import { result, type ChannelResult } from './types.js';
 export const X_LIMIT = 280;
 
 export function checkTwitter(text: string): ChannelResult {
-  const parsed = twitterText.parseTweet(text);
+  const parsed = parseTweet(text);
   const problems: ChannelResult['problems'] = [];
   if (text.trim() === '') problems.push({ severity: 'error', message: 'message vide' });
   if (parsed.weightedLength > X_LIMIT) {

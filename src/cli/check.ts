@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { checkOptions } from './campaign.js';
-import { checkCampaign } from '../campaign/check.js';
+import { checkCampaign, type CheckReport } from '../campaign/check.js';
 import { contextOf } from './context.js';
 import { collectList } from './list-option.js';
+import type { Output } from './output.js';
 import { plural, printProblems } from './report.js';
 
 export function registerCheck(program: Command, fail: (code: number) => void): void {
@@ -20,35 +21,44 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
         return;
       }
       const { out } = ctx;
-      const c = out.colors;
-      out.line(`${c.bold('Campagne')} : ${report.titre ?? '(illisible)'} — ${report.campagne}`);
-      if (report.departements.length > 0) {
-        out.line(`${c.bold('Destinataires')} : ${plural(report.recipients, 'commune')}`);
-        for (const d of report.departements) {
-          out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${d.parCourriel.toLocaleString('fr-FR')} par courriel, ${d.parCourrier.toLocaleString('fr-FR')} par courrier`);
-        }
-      }
-      if (report.fichiers.length > 0) {
-        out.line(`${c.bold('Fichiers')} (lus = utilisés + écartés + rejetés) :`);
-        for (const f of report.fichiers) {
-          const n = (x: number) => x.toLocaleString('fr-FR');
-          const aside = Object.values(f.ecartes).reduce((a, b) => a + b, 0);
-          const why = Object.entries(f.ecartes).map(([reason, k]) => `${reason} : ${n(k)}`).join(', ');
-          const w = (x: number, word: string) => `${n(x)} ${word}${x > 1 ? 's' : ''}`;
-          out.line(`  ${f.fichier} (${f.format}) : ${w(f.lus, 'lu')}, ${w(f.utilises, 'utilisé')}, ${w(aside, 'écarté')}${why ? ` (${why})` : ''}, ${w(f.rejetes, 'rejeté')}`);
-        }
-      }
-      if (report.horsCampagne > 0) {
-        // RNE and flat-list rows by `hors_campagne: ignorer`; directory records always (a national export is normal).
-        out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} ou fiche${report.horsCampagne > 1 ? 's' : ''} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'écartées' : 'écartée'}`));
-      }
-      out.line();
-      printProblems(out, 'Erreurs', report.errors, c.red);
-      printProblems(out, 'Avertissements', report.warnings, c.yellow);
-      if (report.ok) {
-        out.line(c.green(`✔ Aucune erreur${report.warnings.length ? ` (${plural(report.warnings.length, 'avertissement')})` : ''} : la campagne est prête.`));
-      } else {
-        out.line(c.red(`✖ ${plural(report.errors.length, 'erreur')} : ${report.errors.length > 1 ? 'corrigez-les' : 'corrigez-la'} avant de générer ou d'envoyer quoi que ce soit.`));
+      out.hold();
+      try {
+        printReport(out, report);
+      } finally {
+        out.release();
       }
     });
+}
+
+function printReport(out: Output, report: CheckReport): void {
+  const c = out.colors;
+  out.line(`${c.bold('Campagne')} : ${report.titre ?? '(illisible)'} — ${report.campagne}`);
+  if (report.departements.length > 0) {
+    out.line(`${c.bold('Destinataires')} : ${plural(report.recipients, 'commune')}`);
+    for (const d of report.departements) {
+      out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${d.parCourriel.toLocaleString('fr-FR')} par courriel, ${d.parCourrier.toLocaleString('fr-FR')} par courrier`);
+    }
+  }
+  if (report.fichiers.length > 0) {
+    out.line(`${c.bold('Fichiers')} (lus = utilisés + écartés + rejetés) :`);
+    for (const f of report.fichiers) {
+      const n = (x: number) => x.toLocaleString('fr-FR');
+      const aside = Object.values(f.ecartes).reduce((a, b) => a + b, 0);
+      const why = Object.entries(f.ecartes).map(([reason, k]) => `${reason} : ${n(k)}`).join(', ');
+      const w = (x: number, word: string) => `${n(x)} ${word}${x > 1 ? 's' : ''}`;
+      out.line(`  ${f.fichier} (${f.format}) : ${w(f.lus, 'lu')}, ${w(f.utilises, 'utilisé')}, ${w(aside, 'écarté')}${why ? ` (${why})` : ''}, ${w(f.rejetes, 'rejeté')}`);
+    }
+  }
+  if (report.horsCampagne > 0) {
+    // RNE and flat-list rows by `hors_campagne: ignorer`; directory records always (a national export is normal).
+    out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} ou fiche${report.horsCampagne > 1 ? 's' : ''} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'écartées' : 'écartée'}`));
+  }
+  out.line();
+  printProblems(out, 'Erreurs', report.errors, c.red);
+  printProblems(out, 'Avertissements', report.warnings, c.yellow);
+  if (report.ok) {
+    out.line(c.green(`✔ Aucune erreur${report.warnings.length ? ` (${plural(report.warnings.length, 'avertissement')})` : ''} : la campagne est prête.`));
+  } else {
+    out.line(c.red(`✖ ${plural(report.errors.length, 'erreur')} : ${report.errors.length > 1 ? 'corrigez-les' : 'corrigez-la'} avant de générer ou d'envoyer quoi que ce soit.`));
+  }
 }

@@ -70,11 +70,28 @@ export function slowUpper(text: string): string {
   return stripAccents(text).toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
 }
 
+const isRunCharacter = (code: number) => code > 0x20 && code < 0x7f && code !== 0x60;
+
 export function upper(text: string): string {
   let out = '';
+  // Start of the current run of printable ASCII (no backtick, single spaces inside only): such a
+  // run comes out of the table as its own toUpperCase, so it is copied in one go instead of one
+  // character at a time (most names and streets are such runs, with a few accents between them).
+  let run = 0;
   let pendingSpace = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
+    if (isRunCharacter(code)) continue;
+    // One space inside a run, between two of its characters, stays as it is: part of the run.
+    if (code === 0x20 && i > run && isRunCharacter(text.charCodeAt(i + 1))) continue;
+    if (i > run) {
+      if (pendingSpace) {
+        out += ' ';
+        pendingSpace = false;
+      }
+      out += text.slice(run, i).toUpperCase();
+    }
+    run = i + 1;
     let u: string | null | undefined;
     if (code < 0x180) u = CHAR_UPPER[code];
     else if (code === 0x2019) u = "'";
@@ -90,10 +107,16 @@ export function upper(text: string): string {
     }
     out += u;
   }
+  if (text.length > run) {
+    if (pendingSpace) out += ' ';
+    out += run === 0 ? text.toUpperCase() : text.slice(run).toUpperCase();
+  }
   return out;
 }
 
 function abbreviate(text: string): string {
+  // Every abbreviation is of a word starting SAINT: a line without it is left as it is.
+  if (!text.includes('SAINT')) return text;
   return ABBREVIATIONS.reduce((s, [re, short]) => s.replace(re, short), text);
 }
 
@@ -103,9 +126,38 @@ function fit(text: string): string {
 
 /** Last line: no punctuation at all (hyphens and apostrophes become spaces), as La Poste prints it. */
 export function lastLine(postalCode: string, locality: string): string {
-  const place = upper(locality).replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const place = postalWords(upper(locality));
   // La Poste's own routing labels (base Hexasmal) are cut the same way: the postal code routes.
   return fit(`${postalCode.trim()} ${place}`).slice(0, MAX_LINE_LENGTH).trimEnd();
+}
+
+const isPostalCharacter = (code: number) => (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+
+/**
+ * The words of A-Z and 0-9 in `text`, one space apart: what
+ * `.replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()` gives, without building the two
+ * intermediate strings (the test compares them); a name that is already so comes back as it is.
+ */
+export function postalWords(text: string): string {
+  let out = '';
+  let start = -1;
+  let changed = false;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isPostalCharacter(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) {
+      // Anything but one space between two words is a change.
+      if (out.length > 0) {
+        out += ' ';
+        if (text.charCodeAt(start - 1) !== 0x20 || !isPostalCharacter(text.charCodeAt(start - 2))) changed = true;
+      } else if (start > 0) changed = true;
+      out += text.slice(start, i);
+      start = -1;
+    }
+  }
+  return changed || out.length !== text.length ? out : text;
 }
 
 export function functionLine(sex: 'F' | 'M' | undefined): string {
@@ -140,36 +192,52 @@ export function wrapAddressLine(text: string): string[] {
 /** A quoted line in a warning: the start of it, whatever the data holds. */
 const quoted = (line: string) => `« ${line.length > 60 ? `${line.slice(0, 60)}…` : line} »`;
 
+/** A complement, street or distribution line, in capitals, wrapped at 38 characters into `lines`: how many lines it took. */
+function pushWrapped(lines: string[], line: string | undefined, warnings: string[]): number {
+  if (!line) return 0;
+  const text = upper(line);
+  if (!text) return 0;
+  if (text.length <= MAX_LINE_LENGTH) {
+    lines.push(text);
+    return 1;
+  }
+  const wrapped = wrapAddressLine(text);
+  if (wrapped.length > 1) warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${text.length}) : ${quoted(text)} répartie sur ${wrapped.length} lignes`);
+  for (const w of wrapped) lines.push(w);
+  return wrapped.length;
+}
+
 export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   const warnings: string[] = [];
-  const name = upper(input.communeName);
-  const organisation: string[] = [];
+  // Built in one array, in order (a national join builds 35,000 blocks); a block over 6 lines,
+  // rare, is taken apart and assembled again below.
+  let lines: string[] = [];
   const full = fit(`MAIRIE ${upper(withDe(input.communeName, input.typeLiaison))}`);
   if (full.length <= MAX_LINE_LENGTH) {
-    organisation.push(full);
+    lines.push(full);
   } else {
-    let nameLine = abbreviate(name);
+    let nameLine = abbreviate(upper(input.communeName));
     if (nameLine.length > MAX_LINE_LENGTH) {
       warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : coupé à ${MAX_LINE_LENGTH}`);
       nameLine = nameLine.slice(0, MAX_LINE_LENGTH).trimEnd();
     }
-    organisation.push('MAIRIE', nameLine);
+    lines.push('MAIRIE', nameLine);
   }
+  const organisation = lines.length;
   const person = functionLine(input.mayorSex);
-  const wrapped = (l: string | undefined): string[] => {
-    const text = upper(l ?? '');
-    if (!text) return [];
-    const lines = wrapAddressLine(text);
-    if (lines.length > 1) warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${text.length}) : ${quoted(text)} répartie sur ${lines.length} lignes`);
-    return lines;
-  };
-  let complements = [input.complement1, input.complement2].flatMap(wrapped);
-  const rest = [input.street, input.distribution].flatMap(wrapped);
+  lines.push(person);
+  const complementCount = pushWrapped(lines, input.complement1, warnings) + pushWrapped(lines, input.complement2, warnings);
+  const restCount = pushWrapped(lines, input.street, warnings) + pushWrapped(lines, input.distribution, warnings);
   const last = lastLine(input.postalCode, input.locality || input.communeName);
+  lines.push(last);
+  // A copy of its own length: the array grown by push keeps room for 17 lines, 35,000 times over.
+  if (lines.length <= MAX_LINES) return { lines: lines.slice(), warnings };
 
-  const assemble = (withPerson: boolean) => [...organisation, ...(withPerson ? [person] : []), ...complements, ...rest, last];
-  let lines = assemble(true);
-  if (lines.length > MAX_LINES && complements.length === 2 && input.complement1 && input.complement2) {
+  const head = lines.slice(0, organisation);
+  let complements = lines.slice(organisation + 1, organisation + 1 + complementCount);
+  const rest = lines.slice(organisation + 1 + complementCount, organisation + 1 + complementCount + restCount);
+  const assemble = (withPerson: boolean) => [...head, ...(withPerson ? [person] : []), ...complements, ...rest, last];
+  if (complements.length === 2 && input.complement1 && input.complement2) {
     const joined = `${complements[0]} ${complements[1]}`;
     if (joined.length <= MAX_LINE_LENGTH) {
       complements = [joined];

@@ -19,6 +19,11 @@ export const HELPER_FIELDS: Record<string, string[] | undefined> = {
 const CONTEXT_NEUTRAL_BLOCKS = new Set(['if', 'unless']);
 
 export function referencedPaths(source: string, helpers: Set<string>): string[][] | null {
+  return pathsOf(Handlebars.parse(source), helpers);
+}
+
+/** referencedPaths of a template already parsed (before it is compiled: the compiler rewrites some nodes). */
+export function pathsOf(program: hbs.AST.Program, helpers: Set<string>): string[][] | null {
   const paths: string[][] = [];
   let analysable = true;
 
@@ -73,7 +78,7 @@ export function referencedPaths(source: string, helpers: Set<string>): string[][
     }
   };
 
-  visit(Handlebars.parse(source));
+  visit(program);
   return analysable ? paths : null;
 }
 

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { dependencyKey, referencedPaths, uniquePaths } from './dependencies.js';
+import { dependencyKey, pathsOf, uniquePaths } from './dependencies.js';
 import { withArticle, withDe } from './french.js';
 import { bareUrl, FormatError, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, roundDown, type NumberSpace } from './format.js';
 
@@ -143,6 +143,12 @@ function unclosedBlock(source: string): { name: string; line: number } | undefin
 
 const MEMO_LIMIT = 20_000;
 
+/** The two compiler passes Handlebars exports (for compile and precompile) but does not type. */
+interface HandlebarsCompilers {
+  Compiler: new () => { compile(program: hbs.AST.Program, options: object): unknown };
+  JavaScriptCompiler: new () => { compile(environment: unknown, options: object, context: undefined, asObject: true): TemplateSpecification };
+}
+
 export class TemplateSet {
   private readonly hb = Handlebars.create();
   /** Values seen in contexts → small ids, shared by the memo keys of every template. */
@@ -152,7 +158,11 @@ export class TemplateSet {
     { spec: TemplateSource; render: Handlebars.TemplateDelegate; paths: string[][] | null; memo: Map<string, string | TemplateError> }
   >();
 
-  constructor(specs: TemplateSource[]) {
+  /**
+   * Compiles every template now. Without `errors`, the first broken template throws; with it,
+   * every broken template is collected there (and left out), so that all of them are reported.
+   */
+  constructor(specs: TemplateSource[], errors?: TemplateError[]) {
     for (const [name, fn] of Object.entries(HELPERS)) {
       this.hb.registerHelper(name, (...args: unknown[]) => {
         try {
@@ -164,21 +174,35 @@ export class TemplateSet {
       });
     }
     const knownHelpers = Object.fromEntries(HELPER_NAMES.map((n) => [n, true]));
+    const helperNames = new Set(HELPER_NAMES);
     for (const given of specs) {
       // CRLF or a bare CR (a template saved on Windows, or an old Mac): lines are counted alike.
       const spec = { ...given, source: given.source.replace(/\r\n?/g, '\n') };
-      if (spec.source.trim() === '') throw new TemplateError(`modèle vide`, spec.file, 1);
-      const options = { strict: true, noEscape: !spec.html, knownHelpers, knownHelpersOnly: true, preventIndent: true };
       try {
-        // precompile runs the whole compiler: syntax errors and unknown helpers surface here, once.
-        this.hb.precompile(spec.source, options);
+        if (spec.source.trim() === '') throw new TemplateError(`modèle vide`, spec.file, 1);
+        this.compiled.set(spec.name, this.compile(spec, knownHelpers, helperNames));
       } catch (err) {
-        throw this.translate(err, spec);
+        const error = err instanceof TemplateError ? err : this.translate(err, spec);
+        if (!errors) throw error;
+        errors.push(error);
       }
-      const found = referencedPaths(spec.source, new Set(HELPER_NAMES));
-      const paths = found && uniquePaths(found);
-      this.compiled.set(spec.name, { spec, render: this.hb.compile(spec.source, options), paths, memo: new Map() });
     }
+  }
+
+  /**
+   * What Handlebars.compile does at the first render and precompile does to find errors, done
+   * once, now: parse, compile, make the template function. Syntax errors and unknown helpers
+   * surface here; the paths are read from the same parse.
+   */
+  private compile(spec: TemplateSource, knownHelpers: Record<string, boolean>, helperNames: Set<string>) {
+    const options = { strict: true, noEscape: !spec.html, knownHelpers, knownHelpersOnly: true, preventIndent: true, data: true };
+    // Parsing reads no option of ours (only srcName and ignoreStandalone, which relais never sets).
+    const ast = this.hb.parse(spec.source);
+    const found = pathsOf(ast, helperNames);
+    const hb = this.hb as typeof this.hb & HandlebarsCompilers;
+    const environment = new hb.Compiler().compile(ast, options);
+    const render = this.hb.template(new hb.JavaScriptCompiler().compile(environment, options, undefined, true));
+    return { spec, render, paths: found && uniquePaths(found), memo: new Map<string, string | TemplateError>() };
   }
 
   /**

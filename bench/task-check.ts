@@ -2,8 +2,13 @@
 import { checkCampaign } from '../src/campaign/check.js';
 import { checkOptions } from '../src/cli/campaign.js';
 import { report } from './measure.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { STATE_DIR } from '../src/campaign/paths.js';
 
 const dir = process.argv[2] ?? '.';
+// « froid » : the directory's reading kept by an earlier command is removed first.
+if (process.argv[3] === 'froid') rmSync(join(dir, STATE_DIR, 'cache'), { recursive: true, force: true });
 const start = performance.now();
 const cpu = process.cpuUsage();
 const { report: result } = await checkCampaign(dir, checkOptions());

@@ -9,6 +9,7 @@ import { extraValuesMessage } from '../data/header-rows.js';
 import { ARRONDISSEMENT, ARRONDISSEMENT_ASIDE, campaignFilter, departementOfCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
+import { cachedDirectory } from './directory-cache.js';
 
 /** A town hall's contact, from the flat list or the directory, as the join uses it. */
 export interface TownHallContact extends AddressFields {
@@ -45,9 +46,12 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   }
   if (sniffed.kind === 'directory') {
     const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
-    const account = newAccount(file, 'mairies', format);
-    await readDirectory(campaign, ref, problems, directoryRecords(path, file, sniffed), file, account, contacts);
-    return { contacts, file, account };
+    const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
+      const account = newAccount(file, 'mairies', format);
+      await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed), file, account, contacts);
+      return { contacts, account };
+    });
+    return { contacts: read.contacts, file, account: read.account };
   }
   // A directory table is read by field name: the flat list's required columns do not apply to it.
   const columnsOf = (header: string[], overrides: Record<string, string>) =>
@@ -57,9 +61,12 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const { table, columns } = opened;
   const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';
   if (isDirectoryHeader(table.header)) {
-    const account = newAccount(file, 'mairies', `annuaire DILA (${spreadsheet})`);
-    await readDirectory(campaign, ref, problems, tableRecords(table), file, account, contacts);
-    return { contacts, file, account };
+    const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
+      const account = newAccount(file, 'mairies', `annuaire DILA (${spreadsheet})`);
+      await readDirectory(campaign, ref, own, tableRecords(table), file, account, contacts);
+      return { contacts, account };
+    });
+    return { contacts: read.contacts, file, account: read.account };
   }
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);

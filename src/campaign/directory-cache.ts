@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../files.js';
+import { ProblemList, type Problem } from '../problems.js';
+import type { FileAccount } from './accounting.js';
+import type { Campaign } from './load.js';
+import { STATE_DIR } from './paths.js';
+
+/**
+ * What reading a large town-hall directory gave — its town halls, its account, its problems —
+ * kept in the campaign's state folder and used again while nothing it came from has changed:
+ * check, letters, send and status each read the campaign, and a national export is 77 MB of JSON
+ * (the better part of a second), read once instead of at every command.
+ *
+ * Used again only when all of these are the same: the file (its path, size, modification time
+ * and inode: `relais fetch`, a copy or an edit change them), the name it is shown by, the
+ * campaign's départements, the commune reference and the code that reads it. A reading that
+ * found an error is not kept: the next command reads the file again.
+ */
+export interface DirectoryReading<C> {
+  contacts: Map<string, C>;
+  account: FileAccount;
+}
+
+/** Below this size a directory is read in a few tens of milliseconds: not worth a file. */
+const MIN_SIZE = 8 << 20;
+const FORMAT = 1;
+const CACHE_FILE = join(STATE_DIR, 'cache', 'annuaire.json');
+
+/** The code that turns a directory into town halls: a new build of it is a new reading. */
+const READERS = ['./contacts-source.js', '../data/directory.js', '../data/directory-files.js', '../data/json-records.js', '../data/table.js', '../data/cog.js'];
+
+async function readerIdentity(): Promise<string[]> {
+  const require = createRequire(import.meta.url);
+  const cog = JSON.parse(await readFile(require.resolve('@etalab/decoupage-administratif/package.json'), 'utf8')) as { version: string };
+  const stamps = await Promise.all(READERS.map(async (r) => {
+    const s = await stat(fileURLToPath(new URL(r, import.meta.url)));
+    return `${s.size}:${s.mtimeMs}`;
+  }));
+  return [cog.version, ...stamps];
+}
+
+export async function cachedDirectory<C>(campaign: Campaign, path: string, file: string, problems: ProblemList, read: (problems: ProblemList) => Promise<DirectoryReading<C>>): Promise<DirectoryReading<C>> {
+  const info = await stat(path, { bigint: true }).catch(() => undefined);
+  if (!info || info.size < MIN_SIZE) return read(problems);
+  // Run from its TypeScript sources (the tests), the reading code has no build to stamp.
+  const readers = await readerIdentity().catch(() => undefined);
+  if (!readers) return read(problems);
+  const deps = campaign.departements.map((d) => d.code).sort();
+  const key = createHash('sha256')
+    .update(JSON.stringify([FORMAT, readers, path, file, String(info.size), String(info.mtimeNs), String(info.ino), String(info.dev), deps]))
+    .digest('hex');
+  const cachePath = join(campaign.dir, CACHE_FILE);
+  try {
+    const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: Array<[string, C]>; account: FileAccount; problems: Problem[] };
+    if (kept.key === key) {
+      for (const p of kept.problems) problems.add(p);
+      return { contacts: new Map(kept.contacts), account: kept.account };
+    }
+  } catch {
+    // No reading kept yet, or one that cannot be read: the file is read.
+  }
+  const own = new ProblemList();
+  const reading = await read(own);
+  const found = own.items;
+  for (const p of found) problems.add(p);
+  if (!own.hasErrors()) {
+    // A campaign folder that cannot be written to (a read-only copy) simply reads again next time.
+    await writeFileAtomic(cachePath, JSON.stringify({ key, contacts: [...reading.contacts], account: reading.account, problems: found })).catch(() => undefined);
+  }
+  return reading;
+}

@@ -76,3 +76,15 @@ describe('an RNE row of a municipal arrondissement', () => {
     expect(json.warnings.map((w) => w.message)).toContain("fichier des maires : 75104 est Paris 4e Arrondissement, un arrondissement municipal : les lettres vont à la mairie et au maire de Paris (75056) ; ligne écartée");
   });
 });
+
+describe('an arrondissement row outside the campaign', () => {
+  it('is judged by its commune\u2019s département like any row: an error with « hors_campagne: erreur », set aside as another département with « ignorer »', async () => {
+    const maires = [RNE_HEADER, rneRow('45', '45001', 'Adon', 'DUBOIS', 'Jean', 'M'), rneRow('75', '75104', 'Paris 4e Arrondissement', 'GIRARD', 'Ariel', 'M')].join('\n') + '\n';
+    const strict = await relaisJson<Check>(['-C', campaignWith({ maires, yaml: (y) => y.replace('hors_campagne: ignorer', 'hors_campagne: erreur') }), 'check']);
+    expect(strict.json.errors.map((e) => e.message)).toEqual([expect.stringContaining("Paris (75056) n'est pas dans les départements de la campagne")]);
+    expect(strict.json.warnings.map((w) => w.message).join('\n')).not.toContain('arrondissement municipal');
+    const lenient = await relaisJson<Check>(['-C', campaignWith({ maires }), 'check']);
+    expect(lenient.json.errors).toEqual([]);
+    expect(lenient.json.fichiers.find((f) => f.source === 'maires')).toMatchObject({ lus: 2, utilises: 1, rejetes: 0, ecartes: { 'autre département': 1 } });
+  });
+});

@@ -110,7 +110,7 @@ describe('relais send through SMTP (a real server on 127.0.0.1)', () => {
     expect(journal(dir).find((r) => r.commune === '45234')?.status).toBe('failed-permanent');
     const status = await relais(['-C', dir, 'status', '--failed', '--csv', join(dir, 'echecs.csv')]);
     expect(status.stdout).toContain('45234 mairie@orleans.example — échec définitif');
-    expect(readFileSync(join(dir, 'echecs.csv'), 'utf8')).toContain('45234;45;mairie@orleans.example;échec définitif');
+    expect(readFileSync(join(dir, 'echecs.csv'), 'utf8')).toContain('45234;45;mairie@orleans.example;failed-permanent;échec définitif');
   });
 
   it('the server closing the connection mid-run: reconnects and sends everything', async () => {

@@ -77,6 +77,7 @@ export async function processBounces(source: MailSource, journal: Journal, optio
   const matcher = new Matcher(journal.campaign, journal.all(CHANNEL, 'server'));
   const report: BounceReport = { source: source.description, read: 0, recorded: 0, known: 0, bounced: [], delayed: [], unmatchedMessages: 0, unmatched: [], setAside: { autoReplies: 0, replies: 0, others: 0 }, unreadable: [], moved: 0 };
   const handled: string[] = [];
+  let moving = false;
   try {
     for await (const message of source.messages()) {
       report.read++;
@@ -109,10 +110,11 @@ export async function processBounces(source: MailSource, journal: Journal, optio
         if (matched) handled.push(message.ref);
       }
     }
+    moving = true;
     if (source.moveHandled) report.moved = await source.moveHandled(handled);
   } catch (err) {
     // Each bounce is recorded as it is read: a source cut part-way has changed the journal.
-    if (err instanceof RelaisError && report.read > 0) throw cutShort(err, report);
+    if (err instanceof RelaisError && report.read > 0) throw cutShort(err, report, moving);
     throw err;
   } finally {
     await source.close();
@@ -120,13 +122,14 @@ export async function processBounces(source: MailSource, journal: Journal, optio
   return report;
 }
 
-function cutShort(err: RelaisError, report: BounceReport): RelaisError {
+function cutShort(err: RelaisError, report: BounceReport, moving: boolean): RelaisError {
   const recorded = [
     countOf(report.bounced.length, 'retour définitif enregistré', 'retours définitifs enregistrés') + (report.bounced.length ? ' (ces mairies passent au courrier postal)' : ''),
     countOf(report.delayed.length, 'remise retardée notée', 'remises retardées notées'),
   ].join(', ');
   const base = err.message.endsWith(NOTHING_CHANGED) ? err.message.slice(0, -NOTHING_CHANGED.length) : err.message;
-  return new RelaisError(`${base} — lecture coupée après ${countOf(report.read, 'message')} : ${recorded} ; relancez la même commande quand le serveur répond (les messages déjà lus ne comptent pas deux fois)`, err.location, { cause: err });
+  const when = moving ? `messages traités non déplacés (${countOf(report.read, 'message lu', 'messages lus')})` : `lecture coupée après ${countOf(report.read, 'message')}`;
+  return new RelaisError(`${base} — ${when} : ${recorded} ; relancez la même commande quand le serveur répond (les messages déjà lus ne comptent pas deux fois)`, err.location, { cause: err });
 }
 
 /** Opens the campaign's journal around one reading (the journal is created if there is none yet). */

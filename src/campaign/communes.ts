@@ -1,5 +1,6 @@
 import type { ProblemList } from '../problems.js';
 import type { Commune, CommuneReference } from '../data/cog.js';
+import { setAside, type FileAccount } from './accounting.js';
 
 export type Where = { file: string; line: number };
 
@@ -9,7 +10,7 @@ export type Where = { file: string; line: number };
  * A municipal arrondissement (Paris, Lyon, Marseille) is no error: its row is set aside, said so,
  * as the letters go to the commune's town hall and mayor.
  */
-export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string): Commune | typeof ARRONDISSEMENT | undefined {
+export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string): Commune | Arrondissement | undefined {
   if (!insee) {
     problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
     return undefined;
@@ -17,10 +18,7 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   const commune = ref.communes.get(insee);
   if (commune) return commune;
   const arrondissement = ref.arrondissement(insee);
-  if (arrondissement) {
-    problems.warning('arrondissement', `${what} : ${insee} est ${arrondissement.nom}, un arrondissement municipal : les lettres vont à la mairie et au maire de ${arrondissement.commune.nom} (${arrondissement.commune.code}) ; ligne écartée`, { ...where, field });
-    return ARRONDISSEMENT;
-  }
+  if (arrondissement) return { arrondissement: insee, nom: arrondissement.nom, of: arrondissement.commune };
   const current = ref.formerCodes.get(insee);
   const now = current ? ref.communes.get(current) : undefined;
   if (now) {
@@ -31,10 +29,29 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   return undefined;
 }
 
-/** What locate returns for a municipal arrondissement: a row set aside, not rejected. */
-export const ARRONDISSEMENT = 'arrondissement';
+/** What locate returns for a municipal arrondissement (see arrondissementRow). */
+export interface Arrondissement {
+  arrondissement: string;
+  nom: string;
+  of: Commune;
+}
+
+export const isArrondissement = (c: Commune | Arrondissement): c is Arrondissement => 'arrondissement' in c;
+
 /** How the accounts name such rows. */
 export const ARRONDISSEMENT_ASIDE = 'arrondissement municipal (Paris, Lyon, Marseille)';
+
+/**
+ * A row of a municipal arrondissement is judged by its commune's département like any row; in the
+ * campaign it is set aside as such, said: the letters go to the commune's town hall and mayor.
+ */
+export function arrondissementRow(a: Arrondissement, accepted: Acceptance, where: Where, field: string, what: string, problems: ProblemList, account: FileAccount): void {
+  if (accepted === 'oui') {
+    problems.warning('arrondissement', `${what} : ${a.arrondissement} est ${a.nom}, un arrondissement municipal : les lettres vont à la mairie et au maire de ${a.of.nom} (${a.of.code}) ; ligne écartée`, { ...where, field });
+    setAside(account, ARRONDISSEMENT_ASIDE);
+  } else if (accepted === 'ignoree') setAside(account, 'autre département');
+  else account.rejetes++;
+}
 
 export type Acceptance = 'oui' | 'ignoree' | 'erreur';
 

@@ -6,7 +6,7 @@ import { chooseTownHall, classifyRecord, type AddressFields, type TownHallRecord
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { ARRONDISSEMENT, ARRONDISSEMENT_ASIDE, campaignFilter, departementOfCode, locate } from './communes.js';
+import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, isArrondissement, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
@@ -76,8 +76,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
     const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten);
-    if (commune === ARRONDISSEMENT) {
-      setAside(account, ARRONDISSEMENT_ASIDE);
+    if (commune && isArrondissement(commune)) {
+      arrondissementRow(commune, accept(commune.of, where, 'code INSEE', WHAT), where, 'code INSEE', WHAT, problems, account);
       return;
     }
     const accepted = commune ? accept(commune, where, 'code INSEE', WHAT) : 'erreur';

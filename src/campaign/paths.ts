@@ -36,8 +36,6 @@ export function communeFileStem(commune: { code: string; nom: string }): string 
 /** A commune letter's file name, as `status` recognises it among the print files. */
 export const LETTER_FILE = /^\d[\dAB]\d{3}-.*\.pdf$/;
 export const printFileName = (dep: string) => `impression-${dep}.pdf`;
-/** The letters of a print file that were in no earlier one: what is left to post. */
-export const printAdditionsName = (dep: string) => `impression-${dep}-ajouts.pdf`;
 export const isPrintFile = (name: string) => name.startsWith('impression-') && name.endsWith('.pdf');
 
 export interface CampaignPaths {
@@ -51,7 +49,6 @@ export interface CampaignPaths {
   /** `stem` is communeFileStem(commune), computed once per commune by the caller. */
   letter(dep: string, stem: string): string;
   print(dep: string): string;
-  printAdditions(dep: string): string;
   outbox: string;
   outboxMessage(dep: string, stem: string): string;
   messages: string;
@@ -91,7 +88,6 @@ export function campaignPaths(dir: string): CampaignPaths {
     lettersOf: (dep) => folder(letters, dep),
     letter: (dep, stem) => file(letters, dep, `${stem}.pdf`),
     print: (dep) => file(letters, dep, printFileName(dep)),
-    printAdditions: (dep) => file(letters, dep, printAdditionsName(dep)),
     outbox,
     outboxMessage: (dep, stem) => file(outbox, dep, `${stem}.eml`),
     messages,

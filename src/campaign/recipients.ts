@@ -5,7 +5,7 @@ import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, type FileAccount } from './accounting.js';
-import { ARRONDISSEMENT, ARRONDISSEMENT_ASIDE, campaignFilter, locate } from './communes.js';
+import { arrondissementRow, campaignFilter, isArrondissement, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -90,8 +90,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
       const commune = locate(ref, m.insee, where, 'Code de la commune', MAYORS, problems);
-      if (commune === ARRONDISSEMENT) {
-        setAside(account, ARRONDISSEMENT_ASIDE);
+      if (commune && isArrondissement(commune)) {
+        arrondissementRow(commune, accept(commune.of, where, 'Code de la commune', MAYORS), where, 'Code de la commune', MAYORS, problems, account);
         return;
       }
       const accepted = commune ? accept(commune, where, 'Code de la commune', MAYORS) : 'erreur';

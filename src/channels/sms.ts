@@ -101,7 +101,7 @@ export function checkSms(text: string): ChannelResult {
     problems.push({
       severity: 'warning',
       // What the switch costs here: more parts when it does, else the room left in each.
-      message: `caractères hors de l'alphabet GSM (${others.map((c) => `« ${c} »`).join(' ')}) : le SMS passe en UCS-2, ${suggestion && suggestion.parts < count.parts ? `${count.parts} SMS au lieu de ${suggestion.parts}` : `70 caractères par SMS au lieu de 160 (${count.parts} SMS ici)`}`,
+      message: `caractères hors de l'alphabet GSM (${others.map((c) => `« ${c} »`).join(' ')}) : le SMS passe en UCS-2, ${suggestion && suggestion.parts < count.parts ? `${count.parts} SMS au lieu de ${suggestion.parts}` : count.parts > 1 ? `67 caractères par partie au lieu de 153 (${count.parts} SMS ici)` : `70 caractères par SMS au lieu de 160 (${count.parts} SMS ici)`}`,
     });
   }
   if (count.parts > SMS_MAX_PARTS) {

@@ -8,6 +8,7 @@ import { interruption } from './interrupt.js';
 import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
+import type { PrintChange } from '../letters/generate.js';
 
 export function registerLetters(program: Command, fail: (code: number) => void): void {
   withSelection(program.command('letters'))
@@ -40,7 +41,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           ok: true,
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
-          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, ajouts: p.additions ? { fichier: rel(p.additions.path), lettres: p.additions.letters, pages: p.additions.pages } : null })),
+          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path) })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })) } : null })),
           secondes: Number(seconds.toFixed(2)),
         });
         return;
@@ -49,8 +50,13 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1).replace('.', ',')}\u00a0s, dans out/lettres/`);
       for (const p of result.print) {
         out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
-        if (p.additions) {
-          out.line(out.colors.yellow(`    dont ${plural(p.additions.letters, "lettre qui n'était", "lettres qui n'étaient")} dans aucun fichier à imprimer précédent : ${rel(p.additions.path)} (${plural(p.additions.pages, 'page')}) ; si le précédent est déjà posté, n'imprimez que ${p.additions.letters > 1 ? 'celles-ci' : 'celle-ci'}`));
+        if (p.changes) {
+          const { since, letters, added, removed } = p.changes;
+          const names = (list: PrintChange[]) => `${list.slice(0, 10).map((c) => `${c.nom} ${c.code}`).join(', ')}${list.length > 10 ? `… et ${list.length - 10} autres` : ''}`;
+          const when = since ? `du ${new Date(since).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ')}` : 'précédente';
+          const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
+          // The earlier version may be in the post: reprinting everything would post the others twice.
+          out.line(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, 10).map((c) => rel(c.path)).join(', ')}${added.length > 10 ? '…' : ''}` : ''}`));
         }
       }
     });

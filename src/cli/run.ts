@@ -104,7 +104,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           out.note(`   ${plural(refused, 'adresse refusée', 'adresses refusées')} pour de bon par le serveur : ${refused > 1 ? 'ces mairies rejoignent' : 'cette mairie rejoint'} le fichier à imprimer`);
         }
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
-        out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(sent.byPost)} par courrier — ${sent.destination}`);
+        // By post: what the print files hold now, refusals of this very send included (as the table).
+        const byPost = letters.print.reduce((n, p) => n + p.letters, 0);
+        out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(byPost)} par courrier — ${sent.destination}`);
         // What send would say beside its figures (a town hall that got another version, bounces
         // turned to post…): run has no --resend-changed, so the command that has it is named.
         for (const w of sent.warnings) out.note(out.colors.yellow(`   ! ${w.replace(/(^|\s)--resend-changed\b/, '$1« relais send --resend-changed »')}`));

@@ -93,9 +93,10 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           return { code: d.code, nom: d.nom, mairies, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };
         });
         const serveurs = servers.map((s) => ({ serveur: s.server, envoyes: s.n }));
-        // Read in a spreadsheet by people: the states in French, as the terminal says them.
+        // Read in a spreadsheet by people: beside the journal's state (what scripts filter on),
+        // the same in French, as the terminal says it.
         if (opts.csv) {
-          await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur', 'code_retour'], failed.map((r) => [r.commune, r.departement, r.recipient, LABELS[r.status][0], r.attempts, r.last_reply, r.updated_at, r.destination === 'server' ? 'serveur' : 'répétition', r.server, r.bounce_status])));
+          await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'etat', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur', 'code_retour'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, LABELS[r.status][0], r.attempts, r.last_reply, r.updated_at, r.destination, r.server, r.bounce_status])));
         }
         if (ctx.out.json) {
           ctx.out.document({ campagne: key, journal: hasJournal ? JOURNAL_FILE : null, departements, serveurs, echecs: opts.failed ? failed : undefined });

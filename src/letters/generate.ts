@@ -35,6 +35,13 @@ export interface LettersOptions {
   signal?: AbortSignal;
 }
 
+/** A commune that came into a print file or left it, and its own letter's file. */
+export interface PrintChange {
+  code: string;
+  nom: string;
+  path: string;
+}
+
 export interface PrintFile {
   dep: string;
   path: string;
@@ -44,11 +51,11 @@ export interface PrintFile {
   pages: number;
   written: boolean;
   /**
-   * Written beside a print file that has changed: its letters that were in no earlier print file
-   * (a bounce, a town hall added). The earlier files may already be in the post: printing the
-   * whole file again would post their letters twice.
+   * A print file rewritten with other letters than its last version: which came in (a bounce, a
+   * refusal) and which went out (an address found), since when. The last version may be in the
+   * post already.
    */
-  additions?: { path: string; letters: number; pages: number };
+  changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[] };
 }
 
 export interface LettersResult {
@@ -126,8 +133,6 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const printJobs: Job[] = [];
   const unchanged: string[] = [];
   const print: PrintFile[] = [];
-  /** Additions files of print files rewritten without newcomers: removed once all is written. */
-  const staleAdditions: string[] = [];
   const hashes = new Map<string, string>();
   for (const depPlan of plan.departements) {
     const dep = depPlan.departement;
@@ -168,37 +173,32 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     const rel = entryOf(path);
     const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
-    const additionsPath = plan.paths.printAdditions(dep.code);
-    const additionsKey = `${rel}#ajouts`;
     if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
       nextManifest[`${rel}#pages`] = String(entry.pages);
-      const kept = manifest[additionsKey];
-      if (kept && existsSync(additionsPath)) entry.additions = { path: additionsPath, ...(JSON.parse(kept) as { letters: number; pages: number }) };
       continue;
     }
     const bases: Record<string, LetterModel> = {};
     for (const p of toPrint) bases[p.key] = p.base;
     printJobs.push({ kind: 'print', dep: dep.code, bases, items: toPrint.map((p) => ({ key: p.key, adresse: p.adresse })), path, title: campaign.config.campagne.titre });
-    // The communes of every earlier version of the print file: the newcomers of this one are
-    // printed apart too. A rewrite with the same communes (--force, a corrected template) keeps
-    // the same newcomers. (`--all` prints everyone for another use: not counted as posted.)
-    delete nextManifest[additionsKey];
-    if (options.all) {
-      staleAdditions.push(additionsPath);
-      continue;
+    // The print file is rewritten whole; the earlier one may be in the post already. Which
+    // letters came in or went out since is said, by name: reprinting everything would post the
+    // others twice. (`--all` prints everyone for another use: it is not a version of the file.)
+    if (options.all) continue;
+    const members = toPrint.map((p) => p.code);
+    const previous = manifest[`${rel}#communes`];
+    if (previous) {
+      const was = new Set(JSON.parse(previous) as string[]);
+      const now = new Set(members);
+      const name = (code: string) => {
+        const r = plan.recipient(code);
+        return { code, nom: r?.recipient.commune.nom ?? code, path: r?.paths.letter ?? '' };
+      };
+      const added = members.filter((c) => !was.has(c)).map(name);
+      const removed = [...was].filter((c) => !now.has(c)).map(name);
+      if (added.length || removed.length) entry.changes = { since: manifest[`${rel}#date`] ?? '', letters: was.size, added, removed };
     }
-    const list = (key: string) => new Set<string>(JSON.parse(manifest[key] ?? '[]') as string[]);
-    const previous = list(`${rel}#communes`);
-    const members = new Set(toPrint.map((p) => p.code));
-    const before = list(`${rel}#avant`);
-    if (previous.size !== members.size || [...previous].some((c) => !members.has(c))) for (const c of previous) before.add(c);
-    nextManifest[`${rel}#communes`] = JSON.stringify([...members].sort());
-    nextManifest[`${rel}#avant`] = JSON.stringify([...before].sort());
-    const added = toPrint.filter((p) => !before.has(p.code));
-    if (before.size > 0 && added.length > 0 && added.length < toPrint.length) {
-      entry.additions = { path: additionsPath, letters: added.length, pages: 0 };
-      printJobs.push({ kind: 'print', dep: dep.code, bases, items: added.map((p) => ({ key: p.key, adresse: p.adresse })), path: additionsPath, title: campaign.config.campagne.titre });
-    } else staleAdditions.push(additionsPath);
+    nextManifest[`${rel}#communes`] = JSON.stringify(members);
+    nextManifest[`${rel}#date`] = new Date().toISOString();
   }
 
   const jobs = [...letterJobs, ...printJobs];
@@ -226,12 +226,6 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
         if (lettersDone === lettersTotal) lettersMs = performance.now() - start;
         return;
       }
-      const owner = print.find((p) => p.additions?.path === job.path);
-      if (owner?.additions) {
-        owner.additions.pages = result.pages;
-        nextManifest[`${entryOf(owner.path)}#ajouts`] = JSON.stringify({ letters: owner.additions.letters, pages: result.pages });
-        return;
-      }
       const entry = print.find((p) => p.path === job.path)!;
       entry.pages = result.pages;
       entry.written = true;
@@ -249,7 +243,6 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
-  await Promise.all(staleAdditions.map((p) => rm(p, { force: true })));
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleWithLetters, tempDir } from './helpers/campaign.js';
@@ -82,5 +82,25 @@ describe('a print file that gains a letter after a bounce', () => {
     // The same communes rewritten (--force): nothing came in since the last version.
     const text = await relais(['-C', dir, 'letters', '--dep', '45', '--force']);
     expect(text.stdout).not.toContain('depuis la version');
+  });
+});
+
+describe('a town hall of the print file that gets an address', () => {
+  it('is emailed, and send says its letter was in the last print file: to take out if it is not posted yet', async () => {
+    const dir = await sampleWithLetters();
+    await relais(['-C', dir, 'letters', '--dep', '45']);
+    const path = join(dir, 'data', 'annuaire-mairies.json');
+    const records = JSON.parse(readFileSync(path, 'utf8')) as Array<{ code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] }>;
+    const townHall = records.find((r) => r.code_insee_commune === '45012' && r.pivot[0]?.type_service_local === 'mairie')!;
+    expect(townHall.adresse_courriel).toEqual([]);
+    townHall.adresse_courriel = ['mairie@45012.example'];
+    writeFileSync(path, JSON.stringify(records));
+    const send = await relaisJson<{ sent: number; warnings: string[] }>(['-C', dir, 'send', '--commune', '45012', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(send.code, send.stderr).toBe(0);
+    expect(send.json.sent).toBe(1);
+    expect(send.json.warnings.join('\n')).toMatch(/^.* 45012 : sa lettre était dans le dernier fichier à imprimer \(écrit le .*\) et son courriel part maintenant : si ce fichier n'est pas encore posté, retirez-en sa lettre/m);
+    // The next print file goes without it, and says so.
+    const after = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
+    expect(after.json.impression.find((p) => p.departement === '45')!.depuis).toMatchObject({ ajoutees: [], retirees: [{ code: '45012' }] });
   });
 });

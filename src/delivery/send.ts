@@ -2,7 +2,7 @@ import { frenchNumber } from '../text/format.js';
 import { RelaisError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
-import { generateLetters } from '../letters/generate.js';
+import { generateLetters, lastPrinted } from '../letters/generate.js';
 import { deliver } from './deliver.js';
 import { EMAIL_CHANNEL, Journal, unreachableAt, type Destination, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
@@ -61,6 +61,8 @@ export interface SendPlan {
   changed: number;
   /** The town halls that already got another version of their email: named, so that resending is a decision. */
   changedList: Array<{ commune: string; nom: string; recipient: string }>;
+  /** To send, and in the last print file (its letter may be in the post): said, not held back. */
+  printedToo?: Array<{ commune: string; nom: string; since: string }>;
   permanent: number;
   /** Bounced at this very address: not written to again, their letter goes by post (counted in byPost). */
   bounced: number;
@@ -208,6 +210,12 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     }
     // Refused for good at this address, like a bounce: the letter goes by post (relais letters).
     plan.byPost += plan.bounced + plan.permanent;
+    // A town hall whose letter was in the last print file (no address then, or one that bounced)
+    // and that now has an address: its letter may be in the post already.
+    if (transport.target.destination === 'server') {
+      const printed = await lastPrinted(ready.plan);
+      plan.printedToo = plan.toSend.filter((p) => printed.has(p.recipient.commune.code)).map((p) => ({ commune: p.recipient.commune.code, nom: p.recipient.commune.nom, since: printed.get(p.recipient.commune.code) ?? '' }));
+    }
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
     if (transport.target.destination === 'server') {
       const outbox = journal.all(CHANNEL, 'outbox');
@@ -239,6 +247,9 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
         ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
         ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont le courriel a été refusé pour de bon par le serveur reçoit sa lettre par courrier (relais letters ; la raison : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel` : `${plan.permanent} mairies dont le courriel a été refusé pour de bon par le serveur reçoivent leur lettre par courrier (relais letters ; les raisons : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel`] : []),
+        ...(plan.printedToo?.length
+          ? [`${namedList(plan.printedToo.map((c) => `${c.nom} ${c.commune}`))} : ${plan.printedToo.length > 1 ? 'leur lettre était' : 'sa lettre était'} dans le dernier fichier à imprimer${plan.printedToo[0]!.since ? ` (écrit le ${new Date(plan.printedToo[0]!.since).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ')})` : ''} et ${plan.printedToo.length > 1 ? 'leur courriel part' : 'son courriel part'} maintenant : si ce fichier n'est pas encore posté, retirez-en ${plan.printedToo.length > 1 ? 'leur lettre' : 'sa lettre'} (relais letters le récrit sans ${plan.printedToo.length > 1 ? 'elles' : 'elle'}) ; sinon ${plan.printedToo.length > 1 ? 'elles auront' : 'elle aura'} les deux`]
+          : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : --resend-changed pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],
       outage: null,

@@ -80,6 +80,22 @@ async function readManifest(path: string): Promise<Record<string, string>> {
   }
 }
 
+/**
+ * The communes in the last version of each print file, with the date it was written: a town
+ * hall among them may have its letter in the post already (send says so before emailing it).
+ */
+export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<string, string>> {
+  const manifest = await readManifest(plan.paths.manifest);
+  const printed = new Map<string, string>();
+  for (const d of plan.departements) {
+    const rel = relative(plan.paths.letters, d.paths.print).split('\\').join('/');
+    const list = manifest[`${rel}#communes`];
+    if (!list) continue;
+    for (const code of JSON.parse(list) as string[]) printed.set(code, manifest[`${rel}#date`] ?? '');
+  }
+  return printed;
+}
+
 /** Temporary files a killed run may have left (a write between its start and its rename). */
 async function removeStaleTemporaries(root: string): Promise<void> {
   let deps: string[] = [];

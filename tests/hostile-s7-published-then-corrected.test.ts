@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
-import { relais } from './helpers/cli.js';
+import { relais, relaisJson } from './helpers/cli.js';
 import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
 
 /**
@@ -53,5 +53,32 @@ describe('a campaign post already published, then its template corrected', () =>
     const second = await relais(['-C', dir, 'schedule', 'run'], { env });
     // Today: « ✔ n° 2 twitter : publié … » — the same campaign post, twice on the account.
     expect(social.published, second.stdout).toHaveLength(1);
+  });
+});
+
+describe('a new campaign post added above a published one whose template is corrected', () => {
+  it('queues the new post, and the published one stands for its own corrected entry only', async () => {
+    social = await startSocial();
+    const dir = sampleCampaign();
+    const yaml = join(dir, 'campagne.yaml');
+    const published = parisTime(3);
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n  - canal: twitter\n    date: ${published}\n    modele: twitter\n`));
+    const env = socialEnv(social);
+    expect((await relais(['-C', dir, 'schedule', 'run'], { env })).code).toBe(0);
+    expect(social.published).toHaveLength(1);
+
+    // A reminder added above it, and the template corrected.
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n/, `\npublications:\n  - canal: twitter\n    date: 2031-04-18 09:00\n    texte: Rappel aux volontaires\n`));
+    const template = join(dir, 'templates', 'twitter.hbs');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('ds la crise', 'dans la crise'));
+    const second = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout + second.stderr).toMatch(/publication n° 1 \(twitter, .*\) déjà publiée : sa version modifiée/);
+    expect(social.published).toHaveLength(1);
+    const list = await relaisJson<Array<{ id: number; status: string; local_time: string; text: string }>>(['-C', dir, 'schedule', 'list']);
+    expect(list.json.map((p) => [p.status, p.local_time])).toEqual([
+      ['published', published],
+      ['queued', '2031-04-18 09:00'],
+    ]);
   });
 });

@@ -80,20 +80,37 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const all = store.list();
   const known = new Set(all.map((p) => p.source_key));
   // A campaign post already on its network whose entry has changed since (a corrected template, a
-  // moved date) is not published a second time: it stands for the changed entry of its network,
-  // the first one not in the journal yet, and is said so. Emails are the same (--resend-changed).
+  // moved date) is not published a second time: it stands for the changed entry, said so. Emails
+  // are the same (--resend-changed). Which entry is its new version: the one of its network at the
+  // same time, else with the same text, else the only changed entry of its network beside the only
+  // such post. Any other new entry is a new publication.
   const done = all.filter((p) => p.source === 'campagne' && ['published', 'publishing', 'unconfirmed'].includes(p.status) && p.source_key !== null && !keys.has(p.source_key));
+  const fresh = entries.filter((e) => !known.has(e.key));
+  const localOf = (e: (typeof entries)[number]): string | undefined => {
+    try {
+      return parseDue(e.p.date, e.p.fuseau ?? zone, now, { allowPast: true }).local;
+    } catch {
+      return undefined; // planPost says what is wrong with it
+    }
+  };
+  const standIns = new Map<string, Post>();
+  const pair = (matches: (post: Post, e: (typeof entries)[number]) => boolean) => {
+    for (const e of fresh) {
+      if (standIns.has(e.key)) continue;
+      const i = done.findIndex((d) => d.channel === e.channel && matches(d, e));
+      if (i >= 0) standIns.set(e.key, done.splice(i, 1)[0]!);
+    }
+  };
+  pair((post, e) => post.local_time === localOf(e) && post.tz === (e.p.fuseau ?? zone));
+  pair((post, e) => post.text === e.text);
+  pair((post, e) => done.filter((d) => d.channel === post.channel).length === 1 && fresh.filter((f) => f.channel === e.channel && !standIns.has(f.key)).length === 1);
   const held: Post[] = [];
   for (const { p, channel, text, names, key } of entries) {
-    if (!known.has(key)) {
-      const previous = done.findIndex((d) => d.channel === channel);
-      if (previous >= 0) {
-        const [post] = done.splice(previous, 1);
-        store.standFor(post!.id, key);
-        known.add(key);
-        held.push(post!);
-        continue;
-      }
+    const post = standIns.get(key);
+    if (post) {
+      store.standFor(post.id, key);
+      held.push(post);
+      continue;
     }
     const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? zone, now, source: 'campagne', sourceKey: key, allowPast: true });
     if (!planned) continue;

@@ -32,3 +32,33 @@ describe('SMTP answers: one recipient, or the session', () => {
     expect(d.message).toBe("refusé par la politique du serveur destinataire (550 5.7.1 : filtre anti-spam ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause)");
   });
 });
+
+describe('a relay whose content filter refuses every message (5.7.x at DATA)', () => {
+  it('stops the send as a problem of the relay: no town hall goes by post for it, the next send takes them all', async () => {
+    const { sampleWithLetters } = await import('./helpers/campaign.js');
+    const { relais, relaisJson } = await import('./helpers/cli.js');
+    const { startSmtp } = await import('./servers/smtp.js');
+    const wall = await startSmtp({ rejectData: { code: 550, message: '5.7.1 Message rejected by content filter' } });
+    const dir = await sampleWithLetters();
+    try {
+      const refused = await relais(['-C', dir, 'send', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: wall.url, RELAIS_SMTP_MAX_CONNECTIONS: '1' } });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("le serveur SMTP refuse chacun des messages au nom de sa politique (5.7.1) sans en accepter aucun : c'est le relais qui refuse la campagne");
+      const status = await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number; parCourriel: number }; courriels: { serveur: Record<string, number> } }> }>(['-C', dir, 'status']);
+      const loiret = status.json.departements.find((d) => d.code === '45')!;
+      // It used to be 3 more by post, for good (« échec définitif »), and more at every send.
+      expect(loiret.mairies).toMatchObject({ parCourrier: 24, parCourriel: 301 });
+      expect(loiret.courriels.serveur).toMatchObject({ 'failed-permanent': 0, 'failed-temporary': 3 });
+    } finally {
+      await wall.close();
+    }
+    const good = await startSmtp();
+    try {
+      const sent = await relaisJson<{ sent: number }>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: good.url } });
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(sent.json.sent).toBe(301);
+    } finally {
+      await good.close();
+    }
+  });
+});

@@ -69,6 +69,12 @@ export class OutageWatch {
 
 const messages = (n: number) => `${frenchNumber(n)} ${n > 1 ? 'messages' : 'message'}`;
 
+/** Three refusals in a row by the same policy (5.7.x), none accepted before: a wall, not three town halls. */
+const POLICY_WALL = 3;
+function policyWall(refused: Array<{ code: string }>): boolean {
+  return refused.length >= POLICY_WALL;
+}
+
 function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSummary, remaining: number, cut: number): string {
   const server = transport.target.server ?? transport.description;
   const { sent, unconfirmed } = summary;
@@ -100,6 +106,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let outage = false;
   let retryable = 0;
+  // Refusals by the server's policy (5.7.x) while it has accepted nothing: see policyWall.
+  const refusedByPolicy: Array<{ commune: string; code: string }> = [];
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {
@@ -135,6 +143,23 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
           return;
         }
         journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply);
+        const policy = d.kind === 'permanent' ? /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0] : undefined;
+        if (policy && summary.sent === 0 && !fatal) {
+          // A streak of the same refusal: another code is another reason, its own town hall's.
+          if (refusedByPolicy[0] && refusedByPolicy[0].code !== policy) refusedByPolicy.length = 0;
+          refusedByPolicy.push({ commune: who.commune, code: policy });
+          if (policyWall(refusedByPolicy)) {
+            // The same policy refusal for every message and none accepted: the relay refuses the
+            // campaign (a content filter, a sender it does not accept), not these town halls. None
+            // goes by post for it: they are left to send again, and the run stops.
+            for (const r of refusedByPolicy) journal.finish(channel, destination, r.commune, 'failed-temporary', reply);
+            summary.failures = summary.failures.filter((f) => !refusedByPolicy.some((r) => r.commune === f.commune));
+            summary.failed = summary.failures.length;
+            fatal = new DeliveryError(`le serveur SMTP refuse chacun des messages au nom de sa politique (${policy}) sans en accepter aucun : c'est le relais qui refuse la campagne (filtre de contenu, expéditeur non autorisé, SPF/DKIM), pas les adresses des mairies ; voyez avec son administrateur ; aucune mairie n'est passée au courrier`, 'fatal', d.reply);
+            stop.abort();
+            return;
+          }
+        }
         if (d.kind !== 'permanent' && attempt < maxAttempts && !stopped()) {
           // Exponential backoff, bounded: 2 s, 4 s, 8 s by default. After a connection failure the
           // pause follows the failures in a row across lanes, so that a dead server is given up

@@ -21,6 +21,8 @@ export interface Received {
 export interface SmtpFaults {
   /** Addresses refused with 550 at RCPT TO. */
   refuse?: string[];
+  /** Every message refused at the end of DATA with this reply (a relay's content filter). */
+  rejectData?: { code: number; message: string };
   /** Addresses answered 421 at the end of DATA the first time they are sent. */
   temporaryOnce?: string[];
   /** Destroy the connection at MAIL FROM after this many accepted messages (once). */
@@ -133,6 +135,11 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
           temporaryDone.add(to);
           const err = new Error('Try again later') as Error & { responseCode: number };
           err.responseCode = 421;
+          return callback(err);
+        }
+        if (faults.rejectData) {
+          const err = new Error(faults.rejectData.message) as Error & { responseCode: number };
+          err.responseCode = faults.rejectData.code;
           return callback(err);
         }
         const raw = Buffer.concat(chunks);

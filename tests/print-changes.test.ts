@@ -105,3 +105,35 @@ describe('a town hall of the print file that gets an address', () => {
     expect(after.json.impression.find((p) => p.departement === '45')!.depuis).toMatchObject({ ajoutees: [], retirees: [{ code: '45012' }] });
   });
 });
+
+describe('letters --posted', () => {
+  it('records the last print file as posted: its letters are not printed again, and a town hall of it that gets an address is not emailed', async () => {
+    const dir = await sampleWithLetters();
+    const none = await relais(['-C', dir, 'letters', '--posted', '--commune', '45012']);
+    expect(none.code).toBe(2);
+    const posted = await relaisJson<Letters & { postees: { nouvelles: number; fichiers: Array<{ departement: string; lettres: number }> }; supprimes: string[] }>(['-C', dir, 'letters', '--posted', '--dep', '45']);
+    expect(posted.code, posted.stderr).toBe(0);
+    expect(posted.json.postees).toMatchObject({ nouvelles: 24, fichiers: [{ departement: '45', lettres: 24 }] });
+    // Nothing left to post in the Loiret: the old print file is gone, said so.
+    expect(posted.json.impression.find((p) => p.departement === '45')).toBeUndefined();
+    expect(posted.json.supprimes).toEqual([join('out', 'lettres', '45', 'impression-45.pdf')]);
+    expect(existsSync(join(dir, 'out', 'lettres', '45', 'impression-45.pdf'))).toBe(false);
+
+    // Saint-… (45012) gets an address: it is not emailed, its letter was posted.
+    const path = join(dir, 'data', 'annuaire-mairies.json');
+    const records = JSON.parse(readFileSync(path, 'utf8')) as Array<{ code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] }>;
+    records.find((r) => r.code_insee_commune === '45012' && r.pivot[0]?.type_service_local === 'mairie')!.adresse_courriel = ['mairie@45012.example'];
+    writeFileSync(path, JSON.stringify(records));
+    const before = server.received.length;
+    const send = await relaisJson<{ sent: number; warnings: string[] }>(['-C', dir, 'send', '--commune', '45012', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(send.code, send.stderr).toBe(0);
+    expect(send.json.sent).toBe(0);
+    expect(server.received.length).toBe(before);
+    expect(send.json.warnings.join('\n')).toMatch(/45012 : sa lettre a été postée \(relais letters --posted\) : pas de courriel/);
+    // Status counts it once, by post.
+    const status = await relaisJson<{ departements: Array<{ code: string; mairies: { total: number; parCourriel: number; parCourrier: number } }> }>(['-C', dir, 'status']);
+    const loiret = status.json.departements.find((d) => d.code === '45')!.mairies;
+    expect(loiret).toMatchObject({ parCourrier: 24, parCourriel: 301 });
+    expect(loiret.parCourriel + loiret.parCourrier).toBe(loiret.total);
+  });
+});

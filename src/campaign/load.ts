@@ -241,7 +241,7 @@ async function checkJournalIdentity(campaign: Campaign, doc: ReturnType<typeof p
   if (held.some((h) => h.campaign === key)) return;
   const [other] = held.filter((h) => h.emails + h.posts > 0).sort((a, b) => b.emails + b.posts - (a.emails + a.posts));
   if (!other) return;
-  const what = [other.emails ? `${frenchNumber(other.emails)} ${other.emails > 1 ? 'courriels' : 'courriel'}` : '', other.posts ? `${frenchNumber(other.posts)} ${other.posts > 1 ? 'publications' : 'publication'}` : ''].filter(Boolean).join(' et ');
+  const what = [other.emails ? `${frenchNumber(other.emails)} ${other.emails > 1 ? 'envois' : 'envoi'} (courriels, lettres postées)` : '', other.posts ? `${frenchNumber(other.posts)} ${other.posts > 1 ? 'publications' : 'publication'}` : ''].filter(Boolean).join(' et ');
   problems.error(
     'campagne-renommee',
     `le journal de ce dossier (${JOURNAL_FILE}) tient ${what} de la campagne « ${other.campaign} » et rien de « ${key} » : le titre ou la date de la campagne ont changé depuis. Même campagne corrigée : ajoutez sous « campagne: » la ligne « identifiant: ${other.campaign} » (rien ne partira deux fois). Nouvelle campagne dans ce dossier : ajoutez « identifiant: ${key} » (ses envois seront comptés à part)`,

@@ -9,16 +9,25 @@ import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 import type { PrintChange } from '../letters/generate.js';
+import { recordPosted } from '../letters/posted.js';
+import { UsageError } from '../errors.js';
+
+/** « 30/11/2026 à 13:44 », Paris time: when a print file was written. */
+const frenchDateTime = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ');
 
 export function registerLetters(program: Command, fail: (code: number) => void): void {
   withSelection(program.command('letters'))
     .description('écrit une lettre PDF par commune et, par département, le fichier à imprimer des mairies sans courriel')
     .option('--all', 'le fichier à imprimer contient toutes les communes, pas seulement celles sans courriel')
     .option('--force', 'réécrit toutes les lettres, même celles qui n’ont pas changé')
-    .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean }, command: Command) => {
+    .option('--posted', 'note comme postées les lettres du dernier fichier à imprimer (de chaque département, ou de --dep) : elles ne seront plus imprimées, et ces mairies ne recevront pas de courriel')
+    .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean; posted?: boolean }, command: Command) => {
       const ctx = contextOf(command, fail);
       const deps = opts.dep ?? [];
+      if (opts.posted && (opts.commune?.length || opts.all)) throw new UsageError('--posted note les lettres des derniers fichiers à imprimer : il va seul, ou avec --dep');
       const ready = await readyCampaign(ctx.campaignDir, deps);
+      // Recorded before the print files are written again: what was posted is the file on disk.
+      const posted = opts.posted ? await recordPosted(ready, deps) : undefined;
       const progress = progressReporter(ctx.out, 'Lettres');
       const started = Date.now();
       const interrupt = interruption();
@@ -42,18 +51,25 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
           impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path) })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })) } : null })),
+          supprimes: result.removedPrint.map(rel),
+          postees: posted ? { nouvelles: posted.added, fichiers: posted.files.map((f) => ({ departement: f.dep, date: f.date || null, lettres: f.letters })) } : null,
           secondes: Number(seconds.toFixed(2)),
         });
         return;
       }
       const { out } = ctx;
+      if (posted) {
+        for (const f of posted.files) out.line(`Département ${f.dep} : ${plural(f.letters, 'lettre notée postée', 'lettres notées postées')} (fichier à imprimer${f.date ? ` du ${frenchDateTime(f.date)}` : ''})`);
+        out.line(`${plural(posted.added, 'nouvelle', 'nouvelles')} au journal : ${posted.added > 1 ? 'ces mairies ne recevront' : 'cette mairie ne recevra'} ni une seconde lettre ni de courriel.`);
+      }
       out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1).replace('.', ',')}\u00a0s, dans out/lettres/`);
+      for (const p of result.removedPrint) out.line(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
       for (const p of result.print) {
         out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
         if (p.changes) {
           const { since, letters, added, removed } = p.changes;
           const names = (list: PrintChange[]) => `${list.slice(0, 10).map((c) => `${c.nom} ${c.code}`).join(', ')}${list.length > 10 ? `… et ${list.length - 10} autres` : ''}`;
-          const when = since ? `du ${new Date(since).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ')}` : 'précédente';
+          const when = since ? `du ${frenchDateTime(since)}` : 'précédente';
           const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
           // The earlier version may be in the post: reprinting everything would post the others twice.
           out.line(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, 10).map((c) => rel(c.path)).join(', ')}${added.length > 10 ? '…' : ''}` : ''}`));

@@ -5,7 +5,7 @@ import { campaignPaths } from '../campaign/paths.js';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
-import { sendCampaign, type SendPlan } from '../delivery/send.js';
+import { EMPTY_STATE, sendCampaign, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters } from '../letters/generate.js';
@@ -154,7 +154,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           .map((d) => {
             const mine = ready.plan.recipients.filter((p) => p.recipient.departement.code === d.code);
             // The journal's figures for this destination, never a difference of other figures.
-            const state = sent.state.byDepartement[d.code] ?? { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 };
+            const state = sent.state.byDepartement[d.code] ?? EMPTY_STATE;
             return {
               code: d.code,
               nom: d.nom,

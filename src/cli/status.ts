@@ -77,7 +77,8 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const mine = plan?.recipients.filter((p) => p.recipient.departement.code === d.code);
           const withEmail = mine?.filter((p) => p.to !== null).length ?? 0;
           // An address whose email came back or was refused for good (and still is the data's): by post.
-          const unreachable = (state?.byDepartement[d.code]?.bounced ?? 0) + (state?.byDepartement[d.code]?.refused ?? 0);
+          // Or whose letter was posted (relais letters --posted) before an address turned up.
+          const unreachable = (state?.byDepartement[d.code]?.bounced ?? 0) + (state?.byDepartement[d.code]?.refused ?? 0) + (state?.byDepartement[d.code]?.posted ?? 0);
           // No address in the data any more, but a server accepted its email before: reached by email.
           const reached = mine?.filter((p) => p.to === null && serverRows?.get(p.recipient.commune.code)?.status === 'sent').length ?? 0;
           const mairies = mine

@@ -6,6 +6,11 @@
 
 /** The emails to the town halls: their rows in `deliveries`. */
 export const EMAIL_CHANNEL = 'courriel';
+/**
+ * Letters the user says were posted (`relais letters --posted`): a town hall reached by post is
+ * not written to by email afterwards, nor printed again. Recorded as deliveries « sent ».
+ */
+export const POST_CHANNEL = 'courrier';
 
 /**
  * `bounced`: accepted by our server, then returned for good by the town hall's (a bounce read by

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { JOURNAL_FILE } from '../campaign/paths.js';
-import { EMAIL_CHANNEL, type BounceRecord, type Destination, type Row, type Status, type Target } from './journal-rows.js';
+import { EMAIL_CHANNEL, POST_CHANNEL, type BounceRecord, type Destination, type Row, type Status, type Target } from './journal-rows.js';
 import { openJournalDatabase } from './journal-schema.js';
 import { JournalDatabase } from './journal-tables.js';
 
 export { JOURNAL_FILE } from '../campaign/paths.js';
 // The journal's vocabulary, from where its users have always taken it.
 export { JOURNAL_VERSION } from './journal-schema.js';
-export { DESTINATIONS, EMAIL_CHANNEL, STATUSES, type BounceRecord, type Destination, type Row, type Status, type Target } from './journal-rows.js';
+export { DESTINATIONS, EMAIL_CHANNEL, POST_CHANNEL, STATUSES, type BounceRecord, type Destination, type Row, type Status, type Target } from './journal-rows.js';
 export type { JournalStatement, JournalTables } from './journal-tables.js';
 
 /**
@@ -80,11 +80,29 @@ export class Journal extends JournalDatabase {
       .all(this.campaign, channel) as Array<{ departement: string; destination: Destination; status: Status; n: number }>;
   }
 
-  /** The SMTP servers that accepted messages, with how many (null: a journal older than format 4). */
-  /** Messages each server accepted: a bounce came later, from further on, so it counts too. */
+  /**
+   * Messages each SMTP server accepted, with how many (null: a journal older than format 4); a
+   * bounce came later, from further on, so it counts too.
+   */
   servers(channel: string): Array<{ server: string | null; n: number }> {
     return this.sql("SELECT server, count(*) AS n FROM deliveries WHERE campaign = ? AND channel = ? AND destination = 'server' AND status IN ('sent', 'bounced') GROUP BY server ORDER BY n DESC, server")
       .all(this.campaign, channel) as Array<{ server: string | null; n: number }>;
+  }
+
+  /** Records letters as posted, once each (the first date stays); returns how many are new. */
+  markPosted(letters: Array<{ commune: string; departement: string; recipient: string; hash: string }>, note: string): number {
+    const already = this.all(POST_CHANNEL, 'server');
+    const target: Target = { destination: 'server', server: null };
+    let added = 0;
+    this.transaction(() => {
+      for (const l of letters) {
+        if (already.get(l.commune)?.status === 'sent') continue;
+        this.markSending(POST_CHANNEL, target, { ...l, messageId: '' });
+        this.finish(POST_CHANNEL, 'server', l.commune, 'sent', note);
+        added++;
+      }
+    });
+    return added;
   }
 
   rows(channel: string, statuses: Status[]): Row[] {
@@ -147,16 +165,19 @@ export function unreachableAt(row: Pick<Row, 'status' | 'recipient'> | undefined
 export interface EmailFates {
   unreachable: Map<string, string>;
   reached: Set<string>;
+  /** Communes whose letter the user said was posted (relais letters --posted). */
+  posted: Set<string>;
 }
 
 export function emailFates(campaignDir: string, campaign: string): EmailFates {
-  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return { unreachable: new Map(), reached: new Set() };
+  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return { unreachable: new Map(), reached: new Set(), posted: new Set() };
   const journal = Journal.open(campaignDir, campaign);
   try {
     const rows = journal.rows(EMAIL_CHANNEL, ['bounced', 'failed-permanent', 'sent']).filter((r) => r.destination === 'server');
     return {
       unreachable: new Map(rows.filter((r) => r.status !== 'sent').map((r) => [r.commune, r.recipient.toLowerCase()])),
       reached: new Set(rows.filter((r) => r.status === 'sent').map((r) => r.commune)),
+      posted: new Set([...journal.all(POST_CHANNEL, 'server').values()].filter((r) => r.status === 'sent').map((r) => r.commune)),
     };
   } finally {
     journal.close();

@@ -4,7 +4,7 @@ import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters, lastPrinted } from '../letters/generate.js';
 import { deliver } from './deliver.js';
-import { EMAIL_CHANNEL, Journal, unreachableAt, type Destination, type Row, type Status } from './journal.js';
+import { EMAIL_CHANNEL, Journal, POST_CHANNEL, unreachableAt, type Destination, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
@@ -49,6 +49,8 @@ export interface DeliveryState {
   refused: number;
   /** No row yet for this destination (or one still pending): the next run sends them. */
   notSent: number;
+  /** Never emailed, their letter posted (relais letters --posted): reached by post. */
+  posted: number;
 }
 
 export interface SendPlan {
@@ -61,6 +63,8 @@ export interface SendPlan {
   changed: number;
   /** The town halls that already got another version of their email: named, so that resending is a decision. */
   changedList: Array<{ commune: string; nom: string; recipient: string }>;
+  /** With an address now, but their letter was posted (relais letters --posted): not written to. */
+  posted: string[];
   /** To send, and in the last print file (its letter may be in the post): said, not held back. */
   printedToo?: Array<{ commune: string; nom: string; since: string }>;
   permanent: number;
@@ -127,20 +131,29 @@ function namedList(names: string[], shown = 10): string {
 
 export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
   const after = journal.all(CHANNEL, destination);
+  const posted = journal.all(POST_CHANNEL, 'server');
   const byDepartement: Record<string, DeliveryState> = {};
   for (const p of recipients) {
     if (p.to === null) continue;
     const row = after.get(p.recipient.commune.code);
     // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
     const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
-    tally(byDepartement, p.recipient.departement.code, stale ? undefined : row?.status);
+    // Its letter posted, never emailed: reached by post (send writes nothing to it).
+    if (row?.status !== 'sent' && posted.get(p.recipient.commune.code)?.status === 'sent') tallyPosted(byDepartement, p.recipient.departement.code);
+    else tally(byDepartement, p.recipient.departement.code, stale ? undefined : row?.status);
   }
-  const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, refused: t.refused + d.refused, notSent: t.notSent + d.notSent }), { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 });
+  const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, refused: t.refused + d.refused, notSent: t.notSent + d.notSent, posted: t.posted + d.posted }), EMPTY_STATE);
   return { ...totals, byDepartement };
 }
 
+export const EMPTY_STATE: Readonly<DeliveryState> = { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, posted: 0 };
+
+function tallyPosted(byDepartement: Record<string, DeliveryState>, dep: string): void {
+  (byDepartement[dep] ??= { ...EMPTY_STATE }).posted++;
+}
+
 function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
-  const d = (byDepartement[dep] ??= { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0 });
+  const d = (byDepartement[dep] ??= { ...EMPTY_STATE });
   if (status === 'sent') d.sent++;
   else if (status === 'bounced') d.bounced++;
   else if (status === 'failed-permanent' || status === 'failed-temporary') {
@@ -175,9 +188,15 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     // reached: not counted by post (letters does not print it either).
     const serverRows = transport.target.destination === 'server' ? rows : journal.all(CHANNEL, 'server');
     const byPost = selected.filter((p) => p.to === null && serverRows.get(p.recipient.commune.code)?.status !== 'sent').length;
-    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost, unconfirmed: [], changed: 0, changedList: [], permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
+    const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost, unconfirmed: [], changed: 0, changedList: [], posted: [], permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
+    // Town halls whose letter the user said was posted (relais letters --posted) were reached.
+    const posted = new Set([...journal.all(POST_CHANNEL, 'server').values()].filter((r) => r.status === 'sent').map((r) => r.commune));
     for (const p of withEmail) {
       const r = p.recipient;
+      if (posted.has(r.commune.code)) {
+        plan.posted.push(`${r.commune.nom} ${r.commune.code}`);
+        continue;
+      }
       const path = p.paths.letter;
       const hash = letters.get(path);
       if (hash === undefined) throw new Error(`no letter hash for ${path}`);
@@ -209,12 +228,12 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       plan.toSend.push(prepared);
     }
     // Refused for good at this address, like a bounce: the letter goes by post (relais letters).
-    plan.byPost += plan.bounced + plan.permanent;
+    plan.byPost += plan.bounced + plan.permanent + plan.posted.length;
     // A town hall whose letter was in the last print file (no address then, or one that bounced)
     // and that now has an address: its letter may be in the post already.
     if (transport.target.destination === 'server') {
       const printed = await lastPrinted(ready.plan);
-      plan.printedToo = plan.toSend.filter((p) => printed.has(p.recipient.commune.code)).map((p) => ({ commune: p.recipient.commune.code, nom: p.recipient.commune.nom, since: printed.get(p.recipient.commune.code) ?? '' }));
+      plan.printedToo = plan.toSend.filter((p) => printed.has(p.recipient.commune.code)).map((p) => ({ commune: p.recipient.commune.code, nom: p.recipient.commune.nom, since: printed.get(p.recipient.commune.code)?.date ?? '' }));
     }
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);
     if (transport.target.destination === 'server') {
@@ -230,7 +249,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       sent: 0,
       failed: 0,
       unconfirmed: 0,
-      skipped: plan.alreadySent + plan.changed + plan.unconfirmed.length + plan.permanent,
+      skipped: plan.alreadySent + plan.changed + plan.unconfirmed.length + plan.permanent + plan.posted.length,
       byPost: plan.byPost,
       bounced: plan.bounced,
       alreadySent: plan.alreadySent,
@@ -247,13 +266,14 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
         ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
         ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont le courriel a été refusé pour de bon par le serveur reçoit sa lettre par courrier (relais letters ; la raison : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel` : `${plan.permanent} mairies dont le courriel a été refusé pour de bon par le serveur reçoivent leur lettre par courrier (relais letters ; les raisons : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel`] : []),
+        ...(plan.posted.length ? [`${namedList(plan.posted)} : ${plan.posted.length > 1 ? 'leur lettre a été postée' : 'sa lettre a été postée'} (relais letters --posted) : pas de courriel`] : []),
         ...(plan.printedToo?.length
           ? [`${namedList(plan.printedToo.map((c) => `${c.nom} ${c.commune}`))} : ${plan.printedToo.length > 1 ? 'leur lettre était' : 'sa lettre était'} dans le dernier fichier à imprimer${plan.printedToo[0]!.since ? ` (écrit le ${new Date(plan.printedToo[0]!.since).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ')})` : ''} et ${plan.printedToo.length > 1 ? 'leur courriel part' : 'son courriel part'} maintenant : si ce fichier n'est pas encore posté, retirez-en ${plan.printedToo.length > 1 ? 'leur lettre' : 'sa lettre'} (relais letters le récrit sans ${plan.printedToo.length > 1 ? 'elles' : 'elle'}) ; sinon ${plan.printedToo.length > 1 ? 'elles auront' : 'elle aura'} les deux`]
           : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : --resend-changed pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],
       outage: null,
-      state: { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, byDepartement: {} },
+      state: { ...EMPTY_STATE, byDepartement: {} },
     };
     // The state is read back from the journal whatever happens next: the figures are the journal's.
     const finish = (): SendSummary => {

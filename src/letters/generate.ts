@@ -62,6 +62,8 @@ export interface LettersResult {
   written: string[];
   unchanged: string[];
   print: PrintFile[];
+  /** Print files removed: nothing (left) to post in their département. */
+  removedPrint: string[];
   workers: number;
   /** Milliseconds spent on the per-commune files and on the print files. */
   timings: { letters: number; print: number };
@@ -82,16 +84,17 @@ async function readManifest(path: string): Promise<Record<string, string>> {
 
 /**
  * The communes in the last version of each print file, with the date it was written: a town
- * hall among them may have its letter in the post already (send says so before emailing it).
+ * hall among them may have its letter in the post already (send says so before emailing it;
+ * `letters --posted` records them as posted).
  */
-export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<string, string>> {
+export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<string, { dep: string; date: string }>> {
   const manifest = await readManifest(plan.paths.manifest);
-  const printed = new Map<string, string>();
+  const printed = new Map<string, { dep: string; date: string }>();
   for (const d of plan.departements) {
     const rel = relative(plan.paths.letters, d.paths.print).split('\\').join('/');
     const list = manifest[`${rel}#communes`];
     if (!list) continue;
-    for (const code of JSON.parse(list) as string[]) printed.set(code, manifest[`${rel}#date`] ?? '');
+    for (const code of JSON.parse(list) as string[]) printed.set(code, { dep: d.departement.code, date: manifest[`${rel}#date`] ?? '' });
   }
   return printed;
 }
@@ -127,7 +130,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const hasBounced = (p: RecipientPlan) => p.to !== null && fates.unreachable.get(p.recipient.commune.code) === p.to.toLowerCase();
   // An email a server accepted reached its town hall, whatever a later export says of its
   // address (gone, or the record gone): printing its letter would reach it twice.
-  const byPost = (p: RecipientPlan) => (p.to === null || hasBounced(p)) && !fates.reached.has(p.recipient.commune.code);
+  // A letter the user said was posted (relais letters --posted) is not printed again.
+  const byPost = (p: RecipientPlan) => (p.to === null || hasBounced(p)) && !fates.reached.has(p.recipient.commune.code) && !fates.posted.has(p.recipient.commune.code);
   const recipients = plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
   // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
   const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
@@ -149,6 +153,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const printJobs: Job[] = [];
   const unchanged: string[] = [];
   const print: PrintFile[] = [];
+  const removedPrint: string[] = [];
   const hashes = new Map<string, string>();
   for (const depPlan of plan.departements) {
     const dep = depPlan.departement;
@@ -182,7 +187,17 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     if (job.items.length) letterJobs.push(job);
 
     // The print file: never for a selection of communes, which would overwrite it with a part.
-    if (communes.length || !toPrint.length) continue;
+    if (communes.length) continue;
+    if (!toPrint.length) {
+      // Nothing (left) to post: an older print file would be printed again by mistake.
+      const old = depPlan.paths.print;
+      if (existsSync(old)) {
+        await rm(old, { force: true });
+        removedPrint.push(old);
+      }
+      for (const k of ['', '#pages', '#communes', '#date']) delete nextManifest[`${entryOf(old)}${k}`];
+      continue;
+    }
     // Postal-code order, as the mail room sorts: the last address line starts with the code.
     toPrint.sort((a, b) => (a.adresse.at(-1) ?? '').localeCompare(b.adresse.at(-1) ?? ''));
     const path = depPlan.paths.print;
@@ -262,5 +277,5 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;
-  return { written, unchanged, print, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
+  return { written, unchanged, print, removedPrint, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
 }

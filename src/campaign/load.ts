@@ -42,7 +42,13 @@ export interface Campaign {
 /** The campaign's identity in the journal: its `identifiant`, else its title and date, as a slug. */
 export function campaignKey(campaign: Pick<Campaign, 'config'>): string {
   const c = campaign.config.campagne;
-  return slug(c.identifiant ?? `${c.titre}-${c.date}`, 80);
+  return c.identifiant !== undefined ? slug(c.identifiant, 80) : titleKey(campaign);
+}
+
+/** The name of a campaign by its title and date: the date always whole, however long the title. */
+function titleKey(campaign: Pick<Campaign, 'config'>): string {
+  const c = campaign.config.campagne;
+  return `${slug(c.titre, 80 - c.date.length - 1)}-${slug(c.date, 20)}`;
 }
 
 /** A path of the campaign, resolved inside its folder. */
@@ -227,7 +233,9 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
  * runs until campagne.yaml says which campaign this is (`identifiant`).
  */
 async function checkJournalIdentity(campaign: Campaign, doc: ReturnType<typeof parseDocument>, counter: LineCounter, problems: ProblemList): Promise<void> {
-  if (campaign.config.campagne.identifiant !== undefined) return;
+  // An identifiant that is the title and date's own name declares a new campaign in this folder.
+  const declared = campaign.config.campagne.identifiant;
+  if (declared !== undefined && slug(declared, 80) === titleKey(campaign)) return;
   const path = join(campaign.dir, JOURNAL_FILE);
   if (!existsSync(path)) return;
   const { journalCampaigns } = await import('../delivery/journal-campaigns.js');
@@ -242,9 +250,21 @@ async function checkJournalIdentity(campaign: Campaign, doc: ReturnType<typeof p
   const [other] = held.filter((h) => h.emails + h.posts > 0).sort((a, b) => b.emails + b.posts - (a.emails + a.posts));
   if (!other) return;
   const what = [other.emails ? `${frenchNumber(other.emails)} ${other.emails > 1 ? 'envois' : 'envoi'} (courriels, lettres postées)` : '', other.posts ? `${frenchNumber(other.posts)} ${other.posts > 1 ? 'publications' : 'publication'}` : ''].filter(Boolean).join(' et ');
+  const fresh = titleKey(campaign);
+  if (declared !== undefined) {
+    // A name the journal does not know (a typo of the one relais gave, a name of one's own): the
+    // town halls it has written to would be written to again.
+    problems.error(
+      'campagne-renommee',
+      `identifiant « ${declared} » inconnu du journal de ce dossier (${JOURNAL_FILE}), qui tient ${what} de la campagne « ${other.campaign} » : même campagne, écrivez « identifiant: ${other.campaign} » (rien ne partira deux fois) ; nouvelle campagne dans ce dossier, écrivez « identifiant: ${fresh} » (ses envois seront comptés à part)`,
+      { file: CAMPAIGN_FILE, field: 'campagne.identifiant', ...lineOpt(lineAt(doc, counter, ['campagne', 'identifiant'])) },
+      'file',
+    );
+    return;
+  }
   problems.error(
     'campagne-renommee',
-    `le journal de ce dossier (${JOURNAL_FILE}) tient ${what} de la campagne « ${other.campaign} » et rien de « ${key} » : le titre ou la date de la campagne ont changé depuis. Même campagne corrigée : ajoutez sous « campagne: » la ligne « identifiant: ${other.campaign} » (rien ne partira deux fois). Nouvelle campagne dans ce dossier : ajoutez « identifiant: ${key} » (ses envois seront comptés à part)`,
+    `le journal de ce dossier (${JOURNAL_FILE}) tient ${what} de la campagne « ${other.campaign} » et rien de « ${key} » : le titre ou la date de la campagne ont changé depuis. Même campagne corrigée : ajoutez sous « campagne: » la ligne « identifiant: ${other.campaign} » (rien ne partira deux fois). Nouvelle campagne dans ce dossier : ajoutez « identifiant: ${fresh} » (ses envois seront comptés à part)`,
     { file: CAMPAIGN_FILE, field: 'campagne.titre', ...lineOpt(lineAt(doc, counter, ['campagne', 'titre'])) },
     'file',
   );

@@ -8,7 +8,7 @@ import { renderDepartementMessages, writeDepartementMessages } from '../campaign
 import { EMPTY_STATE, sendCampaign, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
-import { generateLetters } from '../letters/generate.js';
+import { generateLetters, lastPrinted } from '../letters/generate.js';
 import { frenchDate, frenchNumber } from '../text/format.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
@@ -75,6 +75,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
 
         step('Lettres');
         const lettersProgress = progressReporter(out, '   Lettres');
+        // The print files as they were: a town hall of them that gets the email now is said.
+        const printed = await lastPrinted(ready.plan);
         let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
@@ -92,6 +94,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           ...(smtp && !opts.yes ? { confirm: (plan: SendPlan) => askToSend(out, plan) } : {}),
           onProgress: (d, t) => sendProgress.update(d, t),
           signal,
+          printed,
         }).finally(() => sendProgress.stop());
         if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
         // A dead server stops the run here, its message saying what went and what is left.

@@ -16,3 +16,13 @@ export const METROPOLE_ZONE = 'Europe/Paris';
 export function regionZone(region: string | undefined): string {
   return (region && REGION_ZONES[region]) || METROPOLE_ZONE;
 }
+
+/**
+ * A campaign's zone: its région's, or, without a `region:` line, the one région all its
+ * départements share (a Guyane campaign that names only 973); Paris for a campaign across régions.
+ */
+export function campaignZone(campaign: { region: { code: string } | undefined; departements: ReadonlyArray<{ regionInfo: { code: string } }> }): string {
+  if (campaign.region) return regionZone(campaign.region.code);
+  const regions = new Set(campaign.departements.map((d) => d.regionInfo.code));
+  return regions.size === 1 ? regionZone([...regions][0]) : METROPOLE_ZONE;
+}

@@ -14,7 +14,8 @@ import { Journal } from './journal.js';
 import { PostStore, type Network, type Post } from './posts-store.js';
 import { MediaStore, type PostMedium } from './media-store.js';
 import type { Medium } from '../media/declared.js';
-import { campaignZone, DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
+import { DEFAULT_TZ, planPost, validatePostText } from './schedule.js';
+import { campaignZone } from '../data/zones.js';
 import { publishers, type Publisher, type SocialEnvironment } from './social.js';
 import { plural } from '../text/format.js';
 import { declaredMedia, exportedMediumName, importedMedia, type MediumCell } from '../media/declared.js';
@@ -82,13 +83,13 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   // A campaign post already on its network whose entry has changed since (a corrected template, a
   // moved date) is not published a second time: it stands for the changed entry, said so. Emails
   // are the same (--resend-changed). Which entry is its new version: the one of its network at the
-  // same time, else with the same text, else the only changed entry of its network beside the only
-  // such post. Any other new entry is a new publication.
+  // same time, else with the same text, else the one planned nearest to it, within two days (a
+  // moved hour). Any other new entry is a new publication.
   const done = all.filter((p) => p.source === 'campagne' && ['published', 'publishing', 'unconfirmed'].includes(p.status) && p.source_key !== null && !keys.has(p.source_key));
   const fresh = entries.filter((e) => !known.has(e.key));
-  const localOf = (e: (typeof entries)[number]): string | undefined => {
+  const dueOf = (e: (typeof entries)[number]) => {
     try {
-      return parseDue(e.p.date, e.p.fuseau ?? zone, now, { allowPast: true }).local;
+      return parseDue(e.p.date, e.p.fuseau ?? zone, now, { allowPast: true });
     } catch {
       return undefined; // planPost says what is wrong with it
     }
@@ -101,9 +102,16 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
       if (i >= 0) standIns.set(e.key, done.splice(i, 1)[0]!);
     }
   };
-  pair((post, e) => post.local_time === localOf(e) && post.tz === (e.p.fuseau ?? zone));
+  pair((post, e) => post.local_time === dueOf(e)?.local && post.tz === (e.p.fuseau ?? zone));
   pair((post, e) => post.text === e.text);
-  pair((post, e) => done.filter((d) => d.channel === post.channel).length === 1 && fresh.filter((f) => f.channel === e.channel && !standIns.has(f.key)).length === 1);
+  const gap = (post: Post, e: (typeof entries)[number]) => Math.abs(new Date(post.due_utc).getTime() - (dueOf(e)?.utc.getTime() ?? Number.NaN));
+  for (const post of [...done]) {
+    const near = fresh.filter((e) => e.channel === post.channel && !standIns.has(e.key) && gap(post, e) <= MOVED_MS).sort((a, b) => gap(post, a) - gap(post, b))[0];
+    if (near) {
+      standIns.set(near.key, post);
+      done.splice(done.indexOf(post), 1);
+    }
+  }
   const held: Post[] = [];
   for (const { p, channel, text, names, key } of entries) {
     const post = standIns.get(key);
@@ -124,6 +132,9 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.cancel(p.id));
   return { added, withdrawn, held };
 }
+
+/** How far a published campaign post's entry may move and still be the same post (a moved hour, a day). */
+const MOVED_MS = 2 * 86_400_000;
 
 /** What is said of a campaign post already published whose entry has changed in campagne.yaml. */
 export function heldLine(p: Post): string {

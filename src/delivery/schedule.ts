@@ -1,4 +1,4 @@
-import { METROPOLE_ZONE, regionZone } from '../data/zones.js';
+import { METROPOLE_ZONE } from '../data/zones.js';
 import { checkChannel } from '../channels/index.js';
 import { RelaisError } from '../errors.js';
 import type { Network, Post, PostStore } from './posts-store.js';
@@ -15,10 +15,6 @@ import { parseDue } from './time.js';
  */
 export const DEFAULT_TZ = METROPOLE_ZONE;
 
-/** Where a campaign's posts are planned by default: its région's clock (Cayenne, La Réunion…). */
-export function campaignZone(campaign: { region: { code: string } | undefined }): string {
-  return regionZone(campaign.region?.code);
-}
 const RATE_FALLBACK_MS = 15 * 60_000;
 
 export function validatePostText(channel: Network, text: string): void {

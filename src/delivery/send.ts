@@ -36,6 +36,11 @@ export interface SendOptions {
   maxAttempts?: number;
   /** Worker threads for the letters it attaches (RELAIS_WORKERS). */
   workers?: number | undefined;
+  /**
+   * The last print files' communes as they were before this command (run writes the print files
+   * again before it sends): a town hall among them that now gets the email is said.
+   */
+  printed?: Awaited<ReturnType<typeof lastPrinted>>;
 }
 
 /** What the journal says of the selected town halls for this destination, after the run. */
@@ -232,7 +237,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     // A town hall whose letter was in the last print file (no address then, or one that bounced)
     // and that now has an address: its letter may be in the post already.
     if (transport.target.destination === 'server') {
-      const printed = await lastPrinted(ready.plan);
+      const printed = options.printed ?? (await lastPrinted(ready.plan));
       plan.printedToo = plan.toSend.filter((p) => printed.has(p.recipient.commune.code)).map((p) => ({ commune: p.recipient.commune.code, nom: p.recipient.commune.nom, since: printed.get(p.recipient.commune.code)?.date ?? '' }));
     }
     if (options.limit !== undefined) plan.toSend = plan.toSend.slice(0, options.limit);

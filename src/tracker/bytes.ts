@@ -47,7 +47,7 @@ const digit = (b: number | undefined) => b !== undefined && b >= 48 && b <= 57;
 /**
  * Whether the characters from i to end (their codes read by `at`: bytes or a string's) are a time
  * of day as exports write it after a date: `10:05`, `9h05`, `10h`, `10:05:59`, `10:05:59.123`,
- * with `Z`, `+02:00` or `+0200` after. 25:00 or 23:99 are not: a row that carries one has a
+ * with `Z`, `+02:00`, `+0200` or `+02` after. 25:00 or 23:99 are not: a row that carries one has a
  * broken date, and is rejected rather than counted on that day. One rule for both readers.
  */
 export function isTimeOfDay(at: (i: number) => number, i: number, end: number): boolean {
@@ -83,7 +83,9 @@ export function isTimeOfDay(at: (i: number) => number, i: number, end: number): 
   i++;
   if (!(i + 1 < end && digit(at(i)) && digit(at(i + 1)) && two(i) < 24)) return false;
   i += 2;
-  if (i < end && at(i) === 58) i++;
+  // « +01 », hours only, as PostgreSQL writes it (ISO 8601 allows it).
+  if (i === end) return true;
+  if (at(i) === 58) i++;
   return i + 2 === end && digit(at(i)) && digit(at(i + 1)) && two(i) < 60;
 }
 

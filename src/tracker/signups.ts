@@ -12,7 +12,7 @@ import { fieldText, openFastTable, type RowView } from './fast-csv.js';
 import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
 import { ByteInterner } from './interner.js';
 import { timeOffset, ZoneDays } from './zone.js';
-import { regionZone } from '../data/zones.js';
+import { campaignZone } from '../data/zones.js';
 
 /**
  * Reading the sign-up exports: several files that overlap (each day's export holds everything),
@@ -85,7 +85,8 @@ export function departementOf(ref: CommuneReference, dep: string, postalCode: st
   }
   if (insee) {
     const code = normalizeInsee(insee);
-    const commune = ref.communes.get(code) ?? ref.communes.get(ref.formerCodes.get(code) ?? '');
+    // A municipal arrondissement (75112, as address geocoders give it) is in its commune's département.
+    const commune = ref.communes.get(code) ?? ref.communes.get(ref.formerCodes.get(code) ?? '') ?? ref.arrondissement(code)?.commune;
     if (commune) return commune.departement;
   }
   if (/^\d{5}$/.test(postalCode)) {
@@ -164,7 +165,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   // Exports repeat the same few dates, places and statuses a million times: each is worked out
   // once, from its bytes. A département is then a small number; -1 stands for "none".
   const isoDays = new Map<number, number>();
-  const zone = new ZoneDays(regionZone(region));
+  const zone = new ZoneDays(campaignZone(campaign));
   const otherDates = new Memo();
   const depMemo = new Memo();
   const placeMemo = new Memo();

@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relais } from './helpers/cli.js';
+import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
+
+/**
+ * A campaign post published this morning; the communicator then edits campagne.yaml in one go:
+ * the published entry's hour is written as it really went out and its template corrected, and
+ * next week's reminder (another twitter entry, still queued) gets a reworded text. In
+ * src/delivery/schedule-io.ts queueCampaignPublications the published post is paired with its new
+ * entry by the same time (no: moved), the same text (no: corrected), or « the only changed entry
+ * of its network » (no: the reminder changed too): nothing stands for it, the moved entry is queued
+ * in the past (allowPast), less than 24 h late, and published at once — the account carries the
+ * morning post twice.
+ */
+let social: SocialServer | undefined;
+afterEach(async () => {
+  await social?.close();
+  social = undefined;
+});
+
+function parisTime(hoursAgo: number): string {
+  const at = new Date(Date.now() - hoursAgo * 3_600_000);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+describe('a published campaign post whose date and text change while another entry of its network changes', () => {
+  it('is not published a second time', async () => {
+    social = await startSocial();
+    const dir = sampleCampaign();
+    const yaml = join(dir, 'campagne.yaml');
+    const entries = (at: string, reminder: string) => `\npublications:\n  - canal: twitter\n    date: ${at}\n    modele: twitter\n  - canal: twitter\n    date: 2031-04-18 09:00\n    texte: ${reminder}\n`;
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, entries(parisTime(3), 'Rappel aux volontaires')));
+    const env = socialEnv(social);
+    const first = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(social.published).toHaveLength(1);
+
+    const template = join(dir, 'templates', 'twitter.hbs');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('ds la crise', 'dans la crise'));
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, entries(parisTime(4), 'Rappel à tous les volontaires')));
+    const second = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(second.code, second.stderr).toBe(0);
+    // Today: « ✔ n° 3 twitter : publié … » — the morning post a second time.
+    expect(social.published, second.stdout).toHaveLength(1);
+  });
+});

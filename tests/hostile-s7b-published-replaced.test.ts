@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleCampaign } from './helpers/campaign.js';
+import { relais, relaisJson } from './helpers/cli.js';
+import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
+
+/**
+ * A campaign post published this morning; in the afternoon the communicator replaces its entry in
+ * campagne.yaml by next week's reminder (another date, another text, written out): campagne.yaml
+ * is kept as « what is still to go out ». src/delivery/schedule-io.ts queueCampaignPublications
+ * pairs a published post with « the only changed entry of its network beside the only such
+ * post » (third pair()), whatever its date and text: the reminder is taken for a corrected
+ * version of the morning post, said « déjà publiée : sa version modifiée … n'est pas publiée une
+ * seconde fois », and never published. An entry seven days later with no word in common is a
+ * new publication, not a correction.
+ */
+let social: SocialServer | undefined;
+afterEach(async () => {
+  await social?.close();
+  social = undefined;
+});
+
+function parisTime(hoursAgo: number): string {
+  const at = new Date(Date.now() - hoursAgo * 3_600_000);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+describe('a published campaign post whose entry is replaced by a new one', () => {
+  it('queues the new post instead of holding it as a corrected version of the published one', async () => {
+    social = await startSocial();
+    const dir = sampleCampaign();
+    const yaml = join(dir, 'campagne.yaml');
+    const published = parisTime(3);
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n  - canal: twitter\n    date: ${published}\n    modele: twitter\n`));
+    const env = socialEnv(social);
+    const first = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(social.published).toHaveLength(1);
+
+    // The published entry gives its place to next week's reminder.
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\npublications:\n  - canal: twitter\n    date: 2031-04-18 09:00\n    texte: Rappel aux volontaires inscrits\n'));
+    const second = await relais(['-C', dir, 'schedule', 'run'], { env });
+    expect(second.code, second.stderr).toBe(0);
+    // Today: « publication n° 1 (twitter, …) déjà publiée : sa version modifiée … n'est pas publiée une seconde fois ».
+    expect(second.stdout + second.stderr).not.toMatch(/déjà publiée : sa version modifiée/);
+    const list = await relaisJson<Array<{ status: string; local_time: string; text: string }>>(['-C', dir, 'schedule', 'list']);
+    expect(list.json.map((p) => [p.status, p.local_time])).toEqual([
+      ['published', published],
+      ['queued', '2031-04-18 09:00'],
+    ]);
+  });
+});

@@ -1,0 +1,41 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleWithLetters } from './helpers/campaign.js';
+import { relais } from './helpers/cli.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+
+/**
+ * `send` warns when a town hall of the last print file now gets the email (src/delivery/send.ts,
+ * lastPrinted reads the manifest's `#communes`). `relais run` writes the letters first
+ * (src/cli/run.ts generateLetters, then sendCampaign): the print file is rewritten without the
+ * town hall and `#communes` with it, so send's look-up finds nothing; and run does not print the
+ * letters' « retirées depuis la version du … » either. The town hall is emailed, its letter may
+ * be in the post already, and nothing in run's output says so.
+ */
+let server: TestSmtp | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('run, when a town hall of the last print file has got an address', () => {
+  it('says its letter was in the last print file, as send does', async () => {
+    server = await startSmtp();
+    const dir = await sampleWithLetters();
+    const letters = await relais(['-C', dir, 'letters', '--dep', '45']);
+    expect(letters.stdout).toContain('impression-45.pdf : 24 lettres à imprimer');
+    const path = join(dir, 'data', 'annuaire-mairies.json');
+    const records = JSON.parse(readFileSync(path, 'utf8')) as Array<{ code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] }>;
+    const townHall = records.find((r) => r.code_insee_commune === '45012' && r.pivot[0]?.type_service_local === 'mairie')!;
+    expect(townHall.adresse_courriel).toEqual([]);
+    townHall.adresse_courriel = ['mairie@45012.example'];
+    writeFileSync(path, JSON.stringify(records));
+
+    const run = await relais(['-C', dir, 'run', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(server.received.some((m) => m.to === 'mairie@45012.example')).toBe(true);
+    // Today: nothing about 45012's letter in the earlier print file.
+    expect(run.stdout + run.stderr).toMatch(/45012.*dernier fichier à imprimer|dernier fichier à imprimer.*45012|45012[\s\S]*retir/);
+  });
+});

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
+import { parisTime } from './helpers/time.js';
 
 /**
  * A campaign post of campagne.yaml (`publications:`, modele: twitter) was published this morning.
@@ -23,16 +24,6 @@ afterEach(async () => {
   social = undefined;
 });
 
-/** "YYYY-MM-DD HH:MM" in Paris, `hours` ago: a post due earlier today, not more than 24 h late. */
-function parisTime(hoursAgo: number): string {
-  const at = new Date(Date.now() - hoursAgo * 3_600_000);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 describe('a campaign post already published, then its template corrected', () => {
   it('is not published a second time on its own', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
+import { parisTime } from './helpers/time.js';
 
 /**
  * A campaign post published this morning; the communicator then edits campagne.yaml in one go:
@@ -21,15 +22,6 @@ afterEach(async () => {
   social = undefined;
 });
 
-function parisTime(hoursAgo: number): string {
-  const at = new Date(Date.now() - hoursAgo * 3_600_000);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 describe('a published campaign post whose date and text change while another entry of its network changes', () => {
   it('is not published a second time', async () => {

@@ -10,19 +10,19 @@ const QUARTER = 900_000;
  * own clock).
  */
 export class ZoneDays {
-  private readonly format: Intl.DateTimeFormat;
+  /** Made at the first instant: a zone's formatter costs some 20 ms, and most exports have none. */
+  private format: Intl.DateTimeFormat | undefined;
   /** Day numbers by quarter-hour: a million sign-ups fall in a few thousand of them. */
   private readonly byQuarter = new Map<number, number>();
 
-  constructor(readonly zone: string) {
-    this.format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  }
+  constructor(readonly zone: string) {}
 
   /** The day number (see dayOf) of an instant, in the zone. */
   dayAt(ms: number): number {
     const quarter = Math.floor(ms / QUARTER);
     let day = this.byQuarter.get(quarter);
     if (day === undefined) {
+      this.format ??= new Intl.DateTimeFormat('en-CA', { timeZone: this.zone, year: 'numeric', month: '2-digit', day: '2-digit' });
       day = dayOf(this.format.format(new Date(quarter * QUARTER)));
       this.byQuarter.set(quarter, day);
     }

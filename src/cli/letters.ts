@@ -9,11 +9,9 @@ import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 import type { PrintChange } from '../letters/generate.js';
+import { frenchDateTime, namedList } from '../text/format.js';
 import { recordPosted } from '../letters/posted.js';
 import { UsageError } from '../errors.js';
-
-/** « 30/11/2026 à 13:44 », Paris time: when a print file was written. */
-const frenchDateTime = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ');
 
 export function registerLetters(program: Command, fail: (code: number) => void): void {
   withSelection(program.command('letters'))
@@ -68,7 +66,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
         if (p.changes) {
           const { since, letters, added, removed } = p.changes;
-          const names = (list: PrintChange[]) => `${list.slice(0, 10).map((c) => `${c.nom} ${c.code}`).join(', ')}${list.length > 10 ? `… et ${list.length - 10} autres` : ''}`;
+          const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}`));
           const when = since ? `du ${frenchDateTime(since)}` : 'précédente';
           const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
           // The earlier version may be in the post: reprinting everything would post the others twice.

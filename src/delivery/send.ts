@@ -1,4 +1,4 @@
-import { frenchNumber } from '../text/format.js';
+import { frenchDateTime, namedList } from '../text/format.js';
 import { RelaisError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
@@ -129,10 +129,6 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
  * Where each town hall of `recipients` with an email stands in the journal for a destination
  * (server or outbox), per département: the figures of `send`, `run` and `status` alike.
  */
-/** The first names of a list, and how many more: a warning stays one line for 3,000 town halls. */
-function namedList(names: string[], shown = 10): string {
-  return names.length > shown ? `${names.slice(0, shown).join(', ')} et ${frenchNumber(names.length - shown)} autres` : names.join(', ');
-}
 
 export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
   const after = journal.all(CHANNEL, destination);
@@ -273,7 +269,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont le courriel a été refusé pour de bon par le serveur reçoit sa lettre par courrier (relais letters ; la raison : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel` : `${plan.permanent} mairies dont le courriel a été refusé pour de bon par le serveur reçoivent leur lettre par courrier (relais letters ; les raisons : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel`] : []),
         ...(plan.posted.length ? [`${namedList(plan.posted)} : ${plan.posted.length > 1 ? 'leur lettre a été postée' : 'sa lettre a été postée'} (relais letters --posted) : pas de courriel`] : []),
         ...(plan.printedToo?.length
-          ? [`${namedList(plan.printedToo.map((c) => `${c.nom} ${c.commune}`))} : ${plan.printedToo.length > 1 ? 'leur lettre était' : 'sa lettre était'} dans le dernier fichier à imprimer${plan.printedToo[0]!.since ? ` (écrit le ${new Date(plan.printedToo[0]!.since).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ')})` : ''} et ${plan.printedToo.length > 1 ? 'leur courriel part' : 'son courriel part'} maintenant : si ce fichier n'est pas encore posté, retirez-en ${plan.printedToo.length > 1 ? 'leur lettre' : 'sa lettre'} (relais letters le récrit sans ${plan.printedToo.length > 1 ? 'elles' : 'elle'}) ; sinon ${plan.printedToo.length > 1 ? 'elles auront' : 'elle aura'} les deux`]
+          ? [`${namedList(plan.printedToo.map((c) => `${c.nom} ${c.commune}`))} : ${plan.printedToo.length > 1 ? 'leur lettre était' : 'sa lettre était'} dans le dernier fichier à imprimer${plan.printedToo[0]!.since ? ` (écrit le ${frenchDateTime(plan.printedToo[0]!.since)})` : ''} et ${plan.printedToo.length > 1 ? 'leur courriel part' : 'son courriel part'} maintenant : si ce fichier n'est pas encore posté, retirez-en ${plan.printedToo.length > 1 ? 'leur lettre' : 'sa lettre'} (relais letters le récrit sans ${plan.printedToo.length > 1 ? 'elles' : 'elle'}) ; sinon ${plan.printedToo.length > 1 ? 'elles auront' : 'elle aura'} les deux`]
           : []),
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : --resend-changed pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],

@@ -135,3 +135,13 @@ export function shortenQuotes(message: string, max = 80): string {
   // A message that still runs on (no quotes around the long part) is cut as a whole.
   return cut.length > 2000 ? `${cut.slice(0, 2000)}… (message de ${cut.length.toLocaleString('fr-FR')} caractères, coupé)` : cut;
 }
+
+/** « 30/11/2026 à 13:44 », Paris time: when a file was written, a message sent. */
+export function frenchDateTime(when: string | number | Date): string {
+  return new Date(when).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ');
+}
+
+/** The first names of a list, and how many more: a warning stays one line for 3,000 town halls. */
+export function namedList(names: string[], shown = 10): string {
+  return names.length > shown ? `${names.slice(0, shown).join(', ')} et ${frenchNumber(names.length - shown)} autres` : names.join(', ');
+}

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
-import { CHANNEL, deliveryState } from '../delivery/send.js';
+import { CHANNEL, deliveryState, EMPTY_STATE } from '../delivery/send.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { countOf, frenchNumber } from '../text/format.js';
 import { ready as readyCampaign } from './campaign.js';
@@ -68,7 +68,6 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
         const late = (dep: string) => delayed.filter((r) => r.departement === dep).map((r) => ({ commune: r.commune, destinataire: r.recipient, raison: r.delay_diagnostic, le: r.delayed_at }));
         const byStatus = (dep: string, destination: Destination) => Object.fromEntries(STATUSES.map((s) => [s, counts.find((c) => c.departement === dep && c.destination === destination && c.status === s)?.n ?? 0])) as Record<Status, number>;
         const state = plan && journal ? deliveryState(plan.recipients, journal, 'server') : undefined;
-        const serverRows = journal?.all(CHANNEL, 'server');
         const departements = campaign.departements.map((d) => {
           const dir = paths.lettersOf(d.code);
           const files = existsSync(dir) ? readdirSync(dir) : [];
@@ -76,18 +75,19 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const courriels = { serveur: byStatus(d.code, 'server'), boiteEnvoi: byStatus(d.code, 'outbox') };
           const mine = plan?.recipients.filter((p) => p.recipient.departement.code === d.code);
           const withEmail = mine?.filter((p) => p.to !== null).length ?? 0;
-          // An address whose email came back or was refused for good (and still is the data's): by post.
-          // Or whose letter was posted (relais letters --posted) before an address turned up.
-          const unreachable = (state?.byDepartement[d.code]?.bounced ?? 0) + (state?.byDepartement[d.code]?.refused ?? 0) + (state?.byDepartement[d.code]?.posted ?? 0);
-          // No address in the data any more, but a server accepted its email before: reached by email.
-          const reached = mine?.filter((p) => p.to === null && serverRows?.get(p.recipient.commune.code)?.status === 'sent').length ?? 0;
+          const s = state?.byDepartement[d.code] ?? EMPTY_STATE;
+          // An address whose email came back or was refused for good (and still is the data's), or a
+          // letter posted (relais letters --posted) before an address turned up: by post.
+          const unreachable = s.bounced + s.refused + s.posted;
+          // No address in the data any more, but a server accepted its email before: by email.
+          const reached = s.reached;
           const mairies = mine
             ? {
                 total: mine.length,
                 // Each town hall once: by email, or by post (no address, or one that cannot be reached).
                 parCourriel: withEmail - unreachable + reached,
                 // Not yet accepted by a server (a rehearsal in the outbox does not count).
-                aEnvoyer: state?.byDepartement[d.code]?.notSent ?? withEmail,
+                aEnvoyer: state ? s.notSent : withEmail,
                 parCourrier: mine.length - withEmail - reached + unreachable,
               }
             : null;

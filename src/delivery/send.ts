@@ -56,6 +56,8 @@ export interface DeliveryState {
   notSent: number;
   /** Never emailed, their letter posted (relais letters --posted): reached by post. */
   posted: number;
+  /** Without an address in the data now, whose email this destination took before: reached, not by post. */
+  reached: number;
 }
 
 export interface SendPlan {
@@ -126,35 +128,35 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
 }
 
 /**
- * Where each town hall of `recipients` with an email stands in the journal for a destination
- * (server or outbox), per département: the figures of `send`, `run` and `status` alike.
+ * Where each town hall of `recipients` stands in the journal for a destination (server or
+ * outbox), per département: the figures of `send`, `run` and `status` alike.
  */
-
 export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
   const after = journal.all(CHANNEL, destination);
   const posted = journal.all(POST_CHANNEL, 'server');
   const byDepartement: Record<string, DeliveryState> = {};
   for (const p of recipients) {
-    if (p.to === null) continue;
     const row = after.get(p.recipient.commune.code);
+    const d = (byDepartement[p.recipient.departement.code] ??= { ...EMPTY_STATE });
+    if (p.to === null) {
+      // No address in the data now, but its email was taken before: reached, not by post.
+      if (row?.status === 'sent') d.reached++;
+      continue;
+    }
     // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
     const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
     // Its letter posted, never emailed: reached by post (send writes nothing to it).
-    if (row?.status !== 'sent' && posted.get(p.recipient.commune.code)?.status === 'sent') tallyPosted(byDepartement, p.recipient.departement.code);
-    else tally(byDepartement, p.recipient.departement.code, stale ? undefined : row?.status);
+    if (row?.status !== 'sent' && posted.get(p.recipient.commune.code)?.status === 'sent') d.posted++;
+    else tally(d, stale ? undefined : row?.status);
   }
-  const totals = Object.values(byDepartement).reduce((t, d) => ({ sent: t.sent + d.sent, failed: t.failed + d.failed, unconfirmed: t.unconfirmed + d.unconfirmed, bounced: t.bounced + d.bounced, refused: t.refused + d.refused, notSent: t.notSent + d.notSent, posted: t.posted + d.posted }), EMPTY_STATE);
+  const totals = { ...EMPTY_STATE };
+  for (const d of Object.values(byDepartement)) for (const k of Object.keys(totals) as Array<keyof DeliveryState>) totals[k] += d[k];
   return { ...totals, byDepartement };
 }
 
-export const EMPTY_STATE: Readonly<DeliveryState> = { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, posted: 0 };
+export const EMPTY_STATE: Readonly<DeliveryState> = { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, posted: 0, reached: 0 };
 
-function tallyPosted(byDepartement: Record<string, DeliveryState>, dep: string): void {
-  (byDepartement[dep] ??= { ...EMPTY_STATE }).posted++;
-}
-
-function tally(byDepartement: Record<string, DeliveryState>, dep: string, status: Status | undefined): void {
-  const d = (byDepartement[dep] ??= { ...EMPTY_STATE });
+function tally(d: DeliveryState, status: Status | undefined): void {
   if (status === 'sent') d.sent++;
   else if (status === 'bounced') d.bounced++;
   else if (status === 'failed-permanent' || status === 'failed-temporary') {

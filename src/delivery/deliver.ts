@@ -71,9 +71,6 @@ const messages = (n: number) => `${frenchNumber(n)} ${n > 1 ? 'messages' : 'mess
 
 /** Three refusals in a row by the same policy (5.7.x), none accepted before: a wall, not three town halls. */
 const POLICY_WALL = 3;
-function policyWall(refused: Array<{ code: string }>): boolean {
-  return refused.length >= POLICY_WALL;
-}
 
 function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSummary, remaining: number, cut: number): string {
   const server = transport.target.server ?? transport.description;
@@ -148,7 +145,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
           // A streak of the same refusal: another code is another reason, its own town hall's.
           if (refusedByPolicy[0] && refusedByPolicy[0].code !== policy) refusedByPolicy.length = 0;
           refusedByPolicy.push({ commune: who.commune, code: policy });
-          if (policyWall(refusedByPolicy)) {
+          if (refusedByPolicy.length >= POLICY_WALL) {
             // The same policy refusal for every message and none accepted: the relay refuses the
             // campaign (a content filter, a sender it does not accept), not these town halls. None
             // goes by post for it: they are left to send again, and the run stops.

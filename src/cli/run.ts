@@ -110,9 +110,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         // By post: what the print files hold now, refusals of this very send included (as the table).
         const byPost = letters.print.reduce((n, p) => n + p.letters, 0);
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(byPost)} par courrier — ${sent.destination}`);
-        // What send would say beside its figures (a town hall that got another version, bounces
-        // turned to post…): run has no --resend-changed, so the command that has it is named.
-        for (const w of sent.warnings) out.note(out.colors.yellow(`   ! ${w.replace(/(^|\s)--resend-changed\b/, '$1« relais send --resend-changed »')}`));
+        // What send says beside its figures (a town hall that got another version, bounces turned
+        // to post…): its advice names the command that has the option, run has none.
+        for (const w of sent.warnings) out.note(out.colors.yellow(`   ! ${w}`));
 
         step('Publications sur les réseaux');
         const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });

@@ -273,7 +273,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...(plan.printedToo?.length
           ? [`${namedList(plan.printedToo.map((c) => `${c.nom} ${c.commune}`))} : ${plan.printedToo.length > 1 ? 'leur lettre était' : 'sa lettre était'} dans le dernier fichier à imprimer${plan.printedToo[0]!.since ? ` (écrit le ${frenchDateTime(plan.printedToo[0]!.since)})` : ''} et ${plan.printedToo.length > 1 ? 'leur courriel part' : 'son courriel part'} maintenant : si ce fichier n'est pas encore posté, retirez-en ${plan.printedToo.length > 1 ? 'leur lettre' : 'sa lettre'} (relais letters le récrit sans ${plan.printedToo.length > 1 ? 'elles' : 'elle'}) ; sinon ${plan.printedToo.length > 1 ? 'elles auront' : 'elle aura'} les deux`]
           : []),
-        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : --resend-changed pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
+        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : « relais send --resend-changed » pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],
       outage: null,
       state: { ...EMPTY_STATE, byDepartement: {} },

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, setPublications } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
 import { parisTime } from './helpers/time.js';
@@ -24,16 +24,11 @@ afterEach(async () => {
   social = undefined;
 });
 
-
 describe('a campaign post already published, then its template corrected', () => {
   it('is not published a second time on its own', async () => {
     social = await startSocial();
     const dir = sampleCampaign();
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(
-      yaml,
-      readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n  - canal: twitter\n    date: ${parisTime(3)}\n    modele: twitter\n`),
-    );
+    setPublications(dir, [{ canal: 'twitter', date: parisTime(3), modele: 'twitter' }]);
     const env = socialEnv(social);
     const first = await relais(['-C', dir, 'schedule', 'run'], { env });
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -51,15 +46,14 @@ describe('a new campaign post added above a published one whose template is corr
   it('queues the new post, and the published one stands for its own corrected entry only', async () => {
     social = await startSocial();
     const dir = sampleCampaign();
-    const yaml = join(dir, 'campagne.yaml');
     const published = parisTime(3);
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n  - canal: twitter\n    date: ${published}\n    modele: twitter\n`));
+    setPublications(dir, [{ canal: 'twitter', date: published, modele: 'twitter' }]);
     const env = socialEnv(social);
     expect((await relais(['-C', dir, 'schedule', 'run'], { env })).code).toBe(0);
     expect(social.published).toHaveLength(1);
 
     // A reminder added above it, and the template corrected.
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n/, `\npublications:\n  - canal: twitter\n    date: 2031-04-18 09:00\n    texte: Rappel aux volontaires\n`));
+    setPublications(dir, [{ canal: 'twitter', date: '2031-04-18 09:00', texte: 'Rappel aux volontaires' }, { canal: 'twitter', date: published, modele: 'twitter' }]);
     const template = join(dir, 'templates', 'twitter.hbs');
     writeFileSync(template, readFileSync(template, 'utf8').replace('ds la crise', 'dans la crise'));
     const second = await relais(['-C', dir, 'schedule', 'run'], { env });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, setPublications } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
 import { parisTime } from './helpers/time.js';
@@ -22,14 +22,12 @@ afterEach(async () => {
   social = undefined;
 });
 
-
 describe('a published campaign post whose date and text change while another entry of its network changes', () => {
   it('is not published a second time', async () => {
     social = await startSocial();
     const dir = sampleCampaign();
-    const yaml = join(dir, 'campagne.yaml');
-    const entries = (at: string, reminder: string) => `\npublications:\n  - canal: twitter\n    date: ${at}\n    modele: twitter\n  - canal: twitter\n    date: 2031-04-18 09:00\n    texte: ${reminder}\n`;
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, entries(parisTime(3), 'Rappel aux volontaires')));
+    const entries = (at: string, reminder: string) => [{ canal: 'twitter', date: at, modele: 'twitter' }, { canal: 'twitter', date: '2031-04-18 09:00', texte: reminder }];
+    setPublications(dir, entries(parisTime(3), 'Rappel aux volontaires'));
     const env = socialEnv(social);
     const first = await relais(['-C', dir, 'schedule', 'run'], { env });
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -37,7 +35,7 @@ describe('a published campaign post whose date and text change while another ent
 
     const template = join(dir, 'templates', 'twitter.hbs');
     writeFileSync(template, readFileSync(template, 'utf8').replace('ds la crise', 'dans la crise'));
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, entries(parisTime(4), 'Rappel à tous les volontaires')));
+    setPublications(dir, entries(parisTime(4), 'Rappel à tous les volontaires'));
     const second = await relais(['-C', dir, 'schedule', 'run'], { env });
     expect(second.code, second.stderr).toBe(0);
     // Today: « ✔ n° 3 twitter : publié … » — the morning post a second time.

@@ -1,7 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, setPublications } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSocial, socialEnv, type SocialServer } from './servers/social.js';
 import { parisTime } from './helpers/time.js';
@@ -22,21 +20,19 @@ afterEach(async () => {
   social = undefined;
 });
 
-
 describe('a published campaign post whose entry is replaced by a new one', () => {
   it('queues the new post instead of holding it as a corrected version of the published one', async () => {
     social = await startSocial();
     const dir = sampleCampaign();
-    const yaml = join(dir, 'campagne.yaml');
     const published = parisTime(3);
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n  - canal: twitter\n    date: ${published}\n    modele: twitter\n`));
+    setPublications(dir, [{ canal: 'twitter', date: published, modele: 'twitter' }]);
     const env = socialEnv(social);
     const first = await relais(['-C', dir, 'schedule', 'run'], { env });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(social.published).toHaveLength(1);
 
     // The published entry gives its place to next week's reminder.
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, '\npublications:\n  - canal: twitter\n    date: 2031-04-18 09:00\n    texte: Rappel aux volontaires inscrits\n'));
+    setPublications(dir, [{ canal: 'twitter', date: '2031-04-18 09:00', texte: 'Rappel aux volontaires inscrits' }]);
     const second = await relais(['-C', dir, 'schedule', 'run'], { env });
     expect(second.code, second.stderr).toBe(0);
     // Today: « publication n° 1 (twitter, …) déjà publiée : sa version modifiée … n'est pas publiée une seconde fois ».

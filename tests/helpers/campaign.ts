@@ -107,3 +107,10 @@ export function allFiles(dir: string): string[] {
     .map((f) => join(dir, String(f)))
     .filter((f) => statSync(f).isFile());
 }
+
+/** campagne.yaml's `publications:` replaced by these entries, in this order. */
+export function setPublications(dir: string, entries: Array<{ canal: string; date: string; modele?: string; texte?: string }>): void {
+  const yaml = join(dir, 'campagne.yaml');
+  const lines = entries.map((e) => `  - canal: ${e.canal}\n    date: ${e.date}\n${e.modele ? `    modele: ${e.modele}\n` : ''}${e.texte ? `    texte: ${e.texte}\n` : ''}`).join('');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n${lines}`));
+}

@@ -250,24 +250,14 @@ async function checkJournalIdentity(campaign: Campaign, doc: ReturnType<typeof p
   const [other] = held.filter((h) => h.emails + h.posts > 0).sort((a, b) => b.emails + b.posts - (a.emails + a.posts));
   if (!other) return;
   const what = [other.emails ? `${frenchNumber(other.emails)} ${other.emails > 1 ? 'envois' : 'envoi'} (courriels, lettres postées)` : '', other.posts ? `${frenchNumber(other.posts)} ${other.posts > 1 ? 'publications' : 'publication'}` : ''].filter(Boolean).join(' et ');
-  const fresh = titleKey(campaign);
-  if (declared !== undefined) {
-    // A name the journal does not know (a typo of the one relais gave, a name of one's own): the
-    // town halls it has written to would be written to again.
-    problems.error(
-      'campagne-renommee',
-      `identifiant « ${declared} » inconnu du journal de ce dossier (${JOURNAL_FILE}), qui tient ${what} de la campagne « ${other.campaign} » : même campagne, écrivez « identifiant: ${other.campaign} » (rien ne partira deux fois) ; nouvelle campagne dans ce dossier, écrivez « identifiant: ${fresh} » (ses envois seront comptés à part)`,
-      { file: CAMPAIGN_FILE, field: 'campagne.identifiant', ...lineOpt(lineAt(doc, counter, ['campagne', 'identifiant'])) },
-      'file',
-    );
-    return;
-  }
-  problems.error(
-    'campagne-renommee',
-    `le journal de ce dossier (${JOURNAL_FILE}) tient ${what} de la campagne « ${other.campaign} » et rien de « ${key} » : le titre ou la date de la campagne ont changé depuis. Même campagne corrigée : ajoutez sous « campagne: » la ligne « identifiant: ${other.campaign} » (rien ne partira deux fois). Nouvelle campagne dans ce dossier : ajoutez « identifiant: ${fresh} » (ses envois seront comptés à part)`,
-    { file: CAMPAIGN_FILE, field: 'campagne.titre', ...lineOpt(lineAt(doc, counter, ['campagne', 'titre'])) },
-    'file',
-  );
+  const advice = `même campagne, « identifiant: ${other.campaign} » (rien ne partira deux fois) ; nouvelle campagne dans ce dossier, « identifiant: ${titleKey(campaign)} » (ses envois seront comptés à part)`;
+  // Without an identifiant the title or the date changed; with one, it is a name the journal does
+  // not know (a typo of the one relais gave): either way, every town hall would be written to again.
+  const [message, field] =
+    declared === undefined
+      ? [`le journal de ce dossier (${JOURNAL_FILE}) tient ${what} de la campagne « ${other.campaign} » et rien de « ${key} » : le titre ou la date de la campagne ont changé depuis ; ajoutez sous « campagne: » la ligne qui dit laquelle c'est — ${advice}`, 'titre']
+      : [`identifiant « ${declared} » inconnu du journal de ce dossier (${JOURNAL_FILE}), qui tient ${what} de la campagne « ${other.campaign} » : ${advice}`, 'identifiant'];
+  problems.error('campagne-renommee', message, { file: CAMPAIGN_FILE, field: `campagne.${field}`, ...lineOpt(lineAt(doc, counter, ['campagne', field])) }, 'file');
 }
 
 function lineOpt(line: number | undefined): { line?: number } {

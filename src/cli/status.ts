@@ -42,18 +42,19 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
     .action(async (opts: { failed?: boolean; csv?: string }, command: Command) => {
       const ctx = contextOf(command, fail);
       if (opts.csv && !opts.failed) throw new UsageError('--csv va avec --failed');
-      const campaign = await requireCampaign(ctx.campaignDir);
-      const key = campaignKey(campaign);
       // The plan says which town halls are written to and which go by post: every one accounted
       // for, not only those the journal already holds. A campaign that no longer checks still
-      // shows its journal.
+      // shows its journal (the campaign read alone then, its errors said if it cannot be).
       let plan: ReadyCampaign['plan'] | undefined;
+      let campaign: ReadyCampaign['campaign'];
       try {
-        plan = (await readyCampaign(ctx.campaignDir)).plan;
+        ({ plan, campaign } = await readyCampaign(ctx.campaignDir));
       } catch (err) {
         if (!(err instanceof RelaisError)) throw err;
+        campaign = await requireCampaign(ctx.campaignDir);
         ctx.out.note(`relais : la campagne ne passe plus la vérification (relais check) : seules les figures du journal sont données`);
       }
+      const key = campaignKey(campaign);
       const paths = campaignPaths(campaign.dir);
       const hasJournal = existsSync(paths.journal);
       const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;

@@ -129,7 +129,7 @@ describe('secrets are never shown, written or stored', () => {
     await run('status (sans RELAIS_DEBUG)', ['-C', fresh, 'status', '--failed'], { ...env, RELAIS_DEBUG: '' }, 0);
     await run('run (identifiants dans l’URL de l’API)', ['-C', fresh, 'run', '--yes'], { ...withSmtp, RELAIS_FACEBOOK_API_URL: `https://page:${URL_SECRET}@graph.example` }, 2);
     // The sample's posts are dated 2020: --publish-late publishes them (and passes the tokens) now.
-    await run('run', ['-C', await sampleWithLetters(), 'run', '--yes', '--publish-late'], withSmtp, 0);
+    await run('run', ['-C', await sampleWithLetters(), 'run', '--dep', '45', '--yes', '--publish-late'], withSmtp, 0);
 
     expect(runs.map(([name, r]) => `${name} → ${r.code}`)).toEqual(runs.map(([name, , expected]) => `${name} → ${expected}`));
     const outputs = runs.map(([, r]) => r.stdout + r.stderr).join('\n');

@@ -15,12 +15,12 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
     problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
     return undefined;
   }
-  const commune = ref.communes.get(insee);
+  const commune = ref.commune(insee);
   if (commune) return commune;
   const arrondissement = ref.arrondissement(insee);
   if (arrondissement) return { arrondissement: insee, nom: arrondissement.nom, of: arrondissement.commune };
   const current = ref.formerCodes.get(insee);
-  const now = current ? ref.communes.get(current) : undefined;
+  const now = current ? ref.commune(current) : undefined;
   if (now) {
     problems.error('code-insee-ancien', `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : utilisez ${now.code}`, { ...where, field });
   } else {

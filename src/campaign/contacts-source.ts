@@ -135,7 +135,7 @@ async function readDirectory(
   const codeShaped = (insee: string): boolean => /^(\d{5}|2[AB]\d{3})$/i.test(insee);
   const outside = (insee: string): boolean => {
     if (!codeShaped(insee)) return false;
-    const commune = ref.communes.get(insee) ?? ref.communes.get(ref.formerCodes.get(insee) ?? '');
+    const commune = ref.commune(insee) ?? ref.commune(ref.formerCodes.get(insee) ?? '');
     return !inCampaign.has(commune?.departement ?? departementOfCode(insee));
   };
   try {
@@ -171,7 +171,7 @@ async function readDirectory(
           continue;
         }
         const th = verdict.townHall;
-        const commune: Commune | undefined = ref.communes.get(th.insee) ?? ref.communes.get(ref.formerCodes.get(th.insee) ?? '');
+        const commune: Commune | undefined = ref.commune(th.insee) ?? ref.commune(ref.formerCodes.get(th.insee) ?? '');
         if (!commune && !codeShaped(th.insee)) {
           account.rejetes++;
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE « ${th.insee} » mal formé (5 caractères attendus, comme 45234 ou 2A004)`, { ...where, field: 'pivot' });
@@ -208,7 +208,7 @@ async function readDirectory(
   }
 
   for (const [code, list] of candidates) {
-    const commune = ref.communes.get(code)!;
+    const commune = ref.commune(code)!;
     const { chosen, why } = chooseTownHall(list);
     for (const other of list) {
       if (other === chosen) continue;
@@ -249,7 +249,7 @@ async function readDirectory(
   }
   // A regional campaign given one département's export: say so once, not only commune by commune.
   if (contacts.size > 0) {
-    const covered = new Set([...contacts.keys()].map((code) => ref.communes.get(code)?.departement));
+    const covered = new Set([...contacts.keys()].map((code) => ref.commune(code)?.departement));
     for (const dep of campaign.departements) {
       if (!covered.has(dep.code)) problems.warning('departement-absent', `${WHAT} : aucune mairie du département ${dep.code} (${dep.nom}) dans ce fichier : ses lettres partiront toutes par courrier`, { file }, 'file');
     }

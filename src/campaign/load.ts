@@ -209,7 +209,7 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
       ...known,
       // Read when a letter needs it: naming the chef-lieu loads the whole commune reference.
       get ville() {
-        return dep.ville ?? ref.communes.get(known.chefLieu)?.nom ?? known.nom;
+        return dep.ville ?? ref.commune(known.chefLieu)?.nom ?? known.nom;
       },
       prefet: dep.prefet,
       formuleAppel: dep.formule_appel ?? null,

@@ -119,7 +119,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     if (got >= total) progress(`  ${dep} : ${total} fiches reçues`);
   });
   const ref = communeReference();
-  const current = (insee: string) => (ref.communes.has(insee) ? insee : (ref.formerCodes.get(insee) ?? insee));
+  const current = (insee: string) => (ref.commune(insee) !== undefined ? insee : (ref.formerCodes.get(insee) ?? insee));
   const selection = selectTownHalls(directory.records, deps, current);
   const halls = selection.townHalls;
   // Every département has town halls: one without any is a failed query, not news to write down.

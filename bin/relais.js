@@ -5,7 +5,7 @@ import module from 'node:module';
 // Node 22.1 and later can keep the compiled code of our modules between runs, which shortens
 // every start; Node 20 has no such cache and simply goes on. It must be on before the imports.
 module.enableCompileCache?.();
-const { main, wasInterrupted } = await import('../dist/src/cli/main.js');
+const { main, wasInterrupted } = await import('../dist/relais/main.js');
 
 const code = await main(process.argv);
 // An interrupted command has recorded what it knows: a connection that a stalled server still

@@ -26,6 +26,11 @@ describe('the compact commune index', () => {
     const departements = [...new Set([...published.communes.values()].map((c) => c.departement))];
     expect(departements.length).toBeGreaterThan(100);
     same(departements.map((dep) => ref.communesOf(dep)), departements.map((dep) => [...published.communes.values()].filter((c) => c.departement === dep)));
+    const byPostalCode = new Map<string, string[]>();
+    for (const c of published.communes.values()) for (const cp of c.codesPostaux) byPostalCode.set(cp, [...(byPostalCode.get(cp) ?? []), c.code]);
+    expect(byPostalCode.size).toBeGreaterThan(5000);
+    same([...byPostalCode.keys()].map((cp) => ref.communesByPostalCode(cp).map((c) => c.code)), [...byPostalCode.values()]);
+    expect(ref.communesByPostalCode('99999')).toEqual([]);
     // Paris's arrondissements and a few codes that are no commune.
     expect(ref.arrondissement('75105')?.commune.code).toBe('75056');
     for (const code of ['', '4', '45999', '99999', '2C001', 'toString', '__proto__']) expect(ref.commune(code), code).toBeUndefined();

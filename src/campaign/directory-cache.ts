@@ -33,9 +33,13 @@ const CACHE_FILE = join(STATE_DIR, 'cache', 'annuaire.json');
 /** The code that turns a directory into town halls: a new build of it is a new reading. */
 const READERS = ['./contacts-source.js', '../data/directory.js', '../data/directory-files.js', '../data/json-records.js', '../data/table.js', '../data/cog.js'];
 
+/** Set by the bundler (scripts/build.ts) to the identity of the code it bundled; undefined in the compiler's output. */
+declare const RELAIS_BUILD: string | undefined;
+
 async function readerIdentity(): Promise<string[]> {
   const require = createRequire(import.meta.url);
   const cog = JSON.parse(await readFile(require.resolve('@etalab/decoupage-administratif/package.json'), 'utf8')) as { version: string };
+  if (typeof RELAIS_BUILD === 'string') return [cog.version, RELAIS_BUILD];
   const stamps = await Promise.all(READERS.map(async (r) => {
     const s = await stat(fileURLToPath(new URL(r, import.meta.url)));
     return `${s.size}:${s.mtimeMs}`;

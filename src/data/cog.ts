@@ -104,6 +104,8 @@ export interface CompactCommunes {
   groups: Array<[string, string]>;
   /** Département → the prefixes its communes are under. */
   departements: Record<string, string[]>;
+  /** Postal code → the prefixes of the communes it serves (space-separated): the tracker asks for a few. */
+  postalCodes: Record<string, string>;
   /** former code, current code, … */
   formerCodes: string[];
   /** code, nom, commune, … */
@@ -119,6 +121,7 @@ export function compactCommunes(index: Indexed, source: CompactCommunes['source'
   // A Map keeps the order groups first appear in (an object would put "10"…"95" before "01").
   const groups = new Map<string, string[]>();
   const departements: Record<string, Set<string>> = {};
+  const postalCodes = new Map<string, Set<string>>();
   for (const c of index.communes.values()) {
     const fields = [c.code, c.nom, String(c.typeLiaison), c.departement, c.region, c.codesPostaux.join(' '), String(c.population)];
     // The published names hold neither: a field that did would shift every field after it.
@@ -128,11 +131,17 @@ export function compactCommunes(index: Indexed, source: CompactCommunes['source'
     if (lines) lines.push(fields.join('\t'));
     else groups.set(prefix, [fields.join('\t')]);
     (departements[c.departement] ??= new Set()).add(prefix);
+    for (const cp of c.codesPostaux) {
+      const set = postalCodes.get(cp);
+      if (set) set.add(prefix);
+      else postalCodes.set(cp, new Set([prefix]));
+    }
   }
   return {
     source,
     groups: [...groups].map(([k, lines]) => [k, lines.join('\n')]),
     departements: Object.fromEntries(Object.entries(departements).map(([k, set]) => [k, [...set]])),
+    postalCodes: Object.fromEntries([...postalCodes].map(([k, set]) => [k, [...set].join(' ')])),
     formerCodes: [...index.formerCodes].flat(),
     arrondissements: [...index.arrondissements].flatMap(([code, a]) => [code, a.nom, a.commune]),
   };
@@ -149,7 +158,7 @@ export class CommuneReference {
   private all: Map<string, Commune> | undefined;
   private former: Map<string, string> | undefined;
   private arrondissements: Map<string, Arrondissement> | undefined;
-  private byPostalCode: Map<string, Commune[]> | undefined;
+  private readonly byPostalCode = new Map<string, Commune[]>();
   private readonly byDepartement = new Map<string, Commune[]>();
 
   /**
@@ -241,19 +250,16 @@ export class CommuneReference {
     return [...this.departements.values()].filter((d) => d.region === region);
   }
 
-  /** Communes served by a postal code (several communes often share one). */
+  /** Communes served by a postal code (several communes often share one), in the reference's order. */
   communesByPostalCode(postalCode: string): Commune[] {
-    if (!this.byPostalCode) {
-      this.byPostalCode = new Map();
-      for (const c of this.communes.values()) {
-        for (const cp of c.codesPostaux) {
-          const list = this.byPostalCode.get(cp);
-          if (list) list.push(c);
-          else this.byPostalCode.set(cp, [c]);
-        }
-      }
+    let list = this.byPostalCode.get(postalCode);
+    if (!list) {
+      list = [];
+      const prefixes = Object.hasOwn(this.index().postalCodes, postalCode) ? this.index().postalCodes[postalCode]!.split(' ') : [];
+      for (const prefix of prefixes) for (const c of this.group(prefix).values()) if (c.codesPostaux.includes(postalCode)) list.push(c);
+      this.byPostalCode.set(postalCode, list);
     }
-    return this.byPostalCode.get(postalCode) ?? [];
+    return list;
   }
 }
 

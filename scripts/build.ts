@@ -1,0 +1,90 @@
+/**
+ * `npm run build`, after the TypeScript compiler (which writes dist/src, dist/scripts, dist/bench):
+ *
+ * 1. the compact commune index (dist/cog/communes.json) every command reads instead of the
+ *    package's 8.6 MB file (see CompactCommunes in src/data/cog.ts);
+ * 2. the command itself, bundled (dist/relais/, what bin/relais.js runs). Loaded as the compiler
+ *    writes it, a `relais check` opens some 430 module files (zod's, yaml's, twitter-text's…) and
+ *    spends a fifth of its time loading them; bundled by esbuild, a command loads a few files,
+ *    split by command so that `relais --version` still loads next to nothing. Packages that read
+ *    their own files at run time (pdfkit's font metrics, the commune data, the fonts), a native
+ *    one (better-sqlite3), exceljs (read only for a spreadsheet) and twitter-api-v2 stay where npm
+ *    put them. The bundle's map (dist/relais/meta.json, esbuild's metafile) says which package's
+ *    code is in which file: the start-up tests read it to know what a command loaded.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+import { COMPACT_COMMUNES, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
+import { packageRoot } from '../src/paths.js';
+
+const root = packageRoot();
+
+function communeIndex(): void {
+  const target = join(root, COMPACT_COMMUNES);
+  const { version, size } = communesSource();
+  mkdirSync(dirname(target), { recursive: true });
+  // Written aside then renamed: a command started during the build reads a whole index or none.
+  writeFileSync(`${target}.tmp`, JSON.stringify(compactCommunes(publishedCommunes(), { version, size })));
+  renameSync(`${target}.tmp`, target);
+}
+
+/**
+ * Left to npm's node_modules: each reads files beside its own code, or is native, or is large and
+ * rarely needed — or, for twitter-api-v2, is loaded with `await import()` for its named exports,
+ * which Node finds in its CommonJS build and a bundle does not (it gives that build's `default` only).
+ */
+export const UNBUNDLED = ['@etalab/decoupage-administratif', '@expo-google-fonts/source-sans-3', 'better-sqlite3', 'exceljs', 'fontkit', 'pdfkit', 'twitter-api-v2'];
+
+/** The compiled code's identity: what the directory cache names as the code that read a file (campaign/directory-cache.ts). */
+function compiledIdentity(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.js')) hash.update(entry.name).update(readFileSync(path));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function bundle(): Promise<void> {
+  const out = join(root, 'dist', 'relais');
+  const next = `${out}.next`;
+  rmSync(next, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    metafile: true,
+    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js'), join(root, 'dist', 'src', 'letters', 'worker.js')],
+    // main.js and worker.js side by side: the letters' pool starts `./worker.js` beside its own code.
+    entryNames: '[name]',
+    outdir: next,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: UNBUNDLED.flatMap((p) => [p, `${p}/*`]),
+    define: { RELAIS_BUILD: JSON.stringify(compiledIdentity(join(root, 'dist', 'src'))) },
+    // The bundled CommonJS packages call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as relaisRequire } from 'node:module'; const require = relaisRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  writeFileSync(join(next, 'meta.json'), JSON.stringify(result.metafile));
+  // Put in place in two renames rather than rewritten file by file: a build that fails half-way
+  // leaves the last good bundle.
+  rmSync(`${out}.old`, { recursive: true, force: true });
+  try {
+    renameSync(out, `${out}.old`);
+  } catch {
+    // First build: nothing to set aside.
+  }
+  renameSync(next, out);
+  rmSync(`${out}.old`, { recursive: true, force: true });
+}
+
+communeIndex();
+await bundle();

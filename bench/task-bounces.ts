@@ -11,6 +11,10 @@ import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
 import { packageRoot } from '../src/paths.js';
 import { report } from './measure.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const MESSAGES = Number(process.argv[2] ?? 10_000);
 const KEY = 'appel-a-volontaires-renfort-covid-2020-04-10';

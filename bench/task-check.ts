@@ -5,6 +5,10 @@ import { report } from './measure.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATE_DIR } from '../src/campaign/paths.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const dir = process.argv[2] ?? '.';
 // « froid » : the directory's reading kept by an earlier command is removed first.

@@ -6,6 +6,10 @@ import { buildRecipients } from '../src/campaign/recipients.js';
 import { loadCampaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
 import { report } from './measure.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const dir = process.argv[2] ?? '.';
 const { campaign, problems } = await loadCampaign(dir);

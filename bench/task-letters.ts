@@ -13,6 +13,10 @@ import { readyCampaign } from '../src/campaign/check.js';
 import { generateLetters } from '../src/letters/generate.js';
 import { report } from './measure.js';
 import { personalisedCampaign } from './personalised.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const source = process.argv[2] ?? '.';
 const mode = process.argv[3] ?? 'identical';

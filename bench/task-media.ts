@@ -15,6 +15,10 @@ import { commandLineMedia } from '../src/media/declared.js';
 import { packageRoot } from '../src/paths.js';
 import { readEnvironment } from '../src/settings.js';
 import { report } from './measure.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const megabytes = Number(process.argv[2] ?? 200);
 const dir = mkdtempSync(join(tmpdir(), 'relais-bench-media-'));

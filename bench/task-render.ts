@@ -4,6 +4,10 @@ import { readyCampaign } from '../src/campaign/check.js';
 import { campaignVideo } from '../src/media/facts.js';
 import { planCampaign } from '../src/campaign/plan.js';
 import { report } from './measure.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const ready = await readyCampaign(process.argv[2] ?? '.');
 communeReference();

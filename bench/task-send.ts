@@ -15,6 +15,10 @@ import { smtpTransport } from '../src/delivery/transport.js';
 import { generateLetters } from '../src/letters/generate.js';
 import { campaignPaths, communeFileStem } from '../src/campaign/paths.js';
 import { report } from './measure.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const dir = process.argv[2] ?? '.';
 const count = Number(process.argv[3] ?? 5000);

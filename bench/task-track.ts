@@ -11,6 +11,10 @@ import { communeReference } from '../src/data/cog.js';
 import { track } from '../src/tracker/figures.js';
 import { prng } from '../scripts/lib/people.js';
 import { report } from './measure.js';
+import { tuneV8 } from '../src/v8-tuning.js';
+
+// As bin/relais.js runs relais.
+tuneV8();
 
 const dir = process.argv[2] ?? '.';
 const file = resolve(dir, 'data', 'inscriptions-1M.csv');

@@ -35,7 +35,7 @@ function communeIndex(): void {
  * rarely needed — or, for twitter-api-v2, is loaded with `await import()` for its named exports,
  * which Node finds in its CommonJS build and a bundle does not (it gives that build's `default` only).
  */
-export const UNBUNDLED = ['@etalab/decoupage-administratif', '@expo-google-fonts/source-sans-3', 'better-sqlite3', 'exceljs', 'fontkit', 'pdfkit', 'twitter-api-v2'];
+const UNBUNDLED = ['@etalab/decoupage-administratif', '@expo-google-fonts/source-sans-3', 'better-sqlite3', 'exceljs', 'fontkit', 'pdfkit', 'twitter-api-v2'];
 
 /** The compiled code's identity: what the directory cache names as the code that read a file (campaign/directory-cache.ts). */
 function compiledIdentity(dir: string): string {

@@ -6,7 +6,7 @@ import module from 'node:module';
 // every start; Node 20 has no such cache and simply goes on. It must be on before the imports.
 module.enableCompileCache?.();
 // Short runs: V8 optimises fewer functions that would not have paid back (src/v8-tuning.ts).
-(await import('../dist/src/v8-tuning.js')).tuneV8();
+(await import('../dist/relais/v8-tuning.js')).tuneV8();
 const { main, wasInterrupted } = await import('../dist/relais/main.js');
 
 const code = await main(process.argv);

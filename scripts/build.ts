@@ -58,8 +58,9 @@ async function bundle(): Promise<void> {
   const result = await build({
     absWorkingDir: root,
     metafile: true,
-    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js'), join(root, 'dist', 'src', 'letters', 'worker.js')],
-    // main.js and worker.js side by side: the letters' pool starts `./worker.js` beside its own code.
+    entryPoints: ['cli/main.js', 'letters/worker.js', 'v8-tuning.js'].map((f) => join(root, 'dist', 'src', f)),
+    // Side by side: the letters' pool starts `./worker.js` beside its own code; bin/relais.js
+    // loads v8-tuning.js, then main.js.
     entryNames: '[name]',
     outdir: next,
     bundle: true,

@@ -90,9 +90,13 @@ export function departementOf(ref: CommuneReference, dep: string, postalCode: st
     if (commune) return commune.departement;
   }
   if (/^\d{5}$/.test(postalCode)) {
-    const commune = ref.communesByPostalCode(postalCode)[0];
-    if (commune) return commune.departement;
     const prefix = postalCode.startsWith('97') ? postalCode.slice(0, 3) : postalCode.slice(0, 2);
+    const communes = ref.communesByPostalCode(postalCode);
+    // A post office also serves a few villages across its département's border (52100: Saint-Dizier
+    // and two communes of the Marne): the code's first digits name its own département, when some
+    // of its communes are there. Saint-Martin's 97150 is not Guadeloupe's: its communes say which.
+    const commune = communes.find((c) => c.departement === prefix) ?? communes[0];
+    if (commune) return commune.departement;
     if (ref.departements.has(prefix)) return prefix;
   }
   return undefined;

@@ -5,7 +5,7 @@ import { campaignPaths } from '../campaign/paths.js';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
-import { EMPTY_STATE, sendCampaign, type SendPlan } from '../delivery/send.js';
+import { EMPTY_STATE, reachedByPost, sendCampaign, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters, lastPrinted } from '../letters/generate.js';
@@ -107,8 +107,10 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           out.note(`   ${plural(refused, 'adresse refusée', 'adresses refusées')} pour de bon par le serveur : ${refused > 1 ? 'ces mairies rejoignent' : 'cette mairie rejoint'} le fichier à imprimer`);
         }
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
-        // By post: what the print files hold now, refusals of this very send included (as the table).
-        const byPost = letters.print.reduce((n, p) => n + p.letters, 0);
+        // By post, as the table counts them: refusals of this very send included, letters already
+        // posted too (the print files hold only those left to post).
+        const selected = ready.plan.recipients.filter((p) => !deps.length || deps.includes(p.recipient.departement.code));
+        const byPost = reachedByPost(selected.length, selected.filter((p) => p.to !== null).length, sent.state);
         out.note(`   ${plural(sent.sent, done)}, ${plural(sent.alreadySent, `déjà ${done}`, `déjà ${done}s`)}, ${plural(sent.failed, 'échec')}, ${frenchNumber(byPost)} par courrier — ${sent.destination}`);
         // What send says beside its figures (a town hall that got another version, bounces turned
         // to post…): its advice names the command that has the option, run has none.
@@ -158,13 +160,14 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
             const mine = ready.plan.recipients.filter((p) => p.recipient.departement.code === d.code);
             // The journal's figures for this destination, never a difference of other figures.
             const state = sent.state.byDepartement[d.code] ?? EMPTY_STATE;
+            // Reached by post whether their letter waits in the print file or is already posted, as status counts them.
+            const byPost = reachedByPost(mine.length, mine.filter((p) => p.to !== null).length, state);
             return {
               code: d.code,
               nom: d.nom,
               communes: mine.length,
               lettres: mine.length,
-              // Town halls whose email bounced go by post like those without an address.
-              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: letters.print.find((p) => p.dep === d.code)?.letters ?? 0 },
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: byPost },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
-import { CHANNEL, deliveryState, EMPTY_STATE } from '../delivery/send.js';
+import { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost } from '../delivery/send.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { countOf, frenchNumber } from '../text/format.js';
 import { ready as readyCampaign } from './campaign.js';
@@ -77,19 +77,17 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const mine = plan?.recipients.filter((p) => p.recipient.departement.code === d.code);
           const withEmail = mine?.filter((p) => p.to !== null).length ?? 0;
           const s = state?.byDepartement[d.code] ?? EMPTY_STATE;
-          // An address whose email came back or was refused for good (and still is the data's), or a
-          // letter posted (relais letters --posted) before an address turned up: by post.
-          const unreachable = s.bounced + s.refused + s.posted;
-          // No address in the data any more, but a server accepted its email before: by email.
-          const reached = s.reached;
+          const byPost = mine ? reachedByPost(mine.length, withEmail, s) : 0;
           const mairies = mine
             ? {
                 total: mine.length,
-                // Each town hall once: by email, or by post (no address, or one that cannot be reached).
-                parCourriel: withEmail - unreachable + reached,
+                // Each town hall once: by email, or by post.
+                parCourriel: mine.length - byPost,
                 // Not yet accepted by a server (a rehearsal in the outbox does not count).
                 aEnvoyer: state ? s.notSent : withEmail,
-                parCourrier: mine.length - withEmail - reached + unreachable,
+                parCourrier: byPost,
+                // Of those by post, the letters noted posted (relais letters --posted): no longer to print.
+                lettresPostees: s.lettersPosted,
               }
             : null;
           return { code: d.code, nom: d.nom, mairies, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };
@@ -112,7 +110,12 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           const outbox = parts('outbox', d.courriels.boiteEnvoi);
           const m = d.mairies;
           const towns = m ? `${countOf(m.total, 'mairie')} : ${frenchNumber(m.parCourriel)} par courriel dont ${frenchNumber(m.aEnvoyer)} à envoyer, ${frenchNumber(m.parCourrier)} par courrier ; ` : '';
-          out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — ${towns}lettres : ${d.lettres}${d.impression ? ' (+ fichier à imprimer)' : m?.parCourrier ? ' (fichier à imprimer pas encore écrit : relais letters)' : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
+          // A print file is written for the letters left to post: none once every one is noted posted.
+          const toPost = m ? m.parCourrier - m.lettresPostees : 0;
+          const posted = m?.lettresPostees ? `${countOf(m.lettresPostees, 'lettre notée postée', 'lettres notées postées')}` : '';
+          const print = d.impression ? '+ fichier à imprimer' : toPost > 0 ? 'fichier à imprimer pas encore écrit : relais letters' : '';
+          const notes = [print, posted].filter(Boolean).join(' ; ');
+          out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — ${towns}lettres : ${d.lettres}${notes ? ` (${notes})` : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
           for (const r of d.retours) out.line(`  ↩ ${r.commune} ${r.destinataire} : ${r.raison ?? 'retour'} — lettre par courrier`);
           for (const r of d.retards) out.line(`  … ${r.commune} ${r.destinataire} : remise retardée, le serveur réessaie (${r.raison ?? ''})`);
         }

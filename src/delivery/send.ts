@@ -58,6 +58,18 @@ export interface DeliveryState {
   posted: number;
   /** Without an address in the data now, whose email this destination took before: reached, not by post. */
   reached: number;
+  /** Of the town halls reached by post (reachedByPost), those whose letter is noted posted (relais letters --posted). */
+  lettersPosted: number;
+}
+
+/**
+ * The town halls reached by post among `recipients`, `withEmail` of whom have an address in the
+ * data: those without one (unless a server took their email before), those whose address cannot be
+ * reached (bounced, refused for good), and those whose letter was posted before an address turned
+ * up. One rule for status and run; the others are reached by email.
+ */
+export function reachedByPost(recipients: number, withEmail: number, s: DeliveryState): number {
+  return recipients - withEmail - s.reached + s.bounced + s.refused + s.posted;
 }
 
 export interface SendPlan {
@@ -138,23 +150,27 @@ export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal
   for (const p of recipients) {
     const row = after.get(p.recipient.commune.code);
     const d = (byDepartement[p.recipient.departement.code] ??= { ...EMPTY_STATE });
+    const letterPosted = posted.get(p.recipient.commune.code)?.status === 'sent';
     if (p.to === null) {
       // No address in the data now, but its email was taken before: reached, not by post.
       if (row?.status === 'sent') d.reached++;
+      else if (letterPosted) d.lettersPosted++;
       continue;
     }
     // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
     const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
     // Its letter posted, never emailed: reached by post (send writes nothing to it).
-    if (row?.status !== 'sent' && posted.get(p.recipient.commune.code)?.status === 'sent') d.posted++;
-    else tally(d, stale ? undefined : row?.status);
+    if (row?.status !== 'sent' && letterPosted) {
+      d.posted++;
+      d.lettersPosted++;
+    } else tally(d, stale ? undefined : row?.status);
   }
   const totals = { ...EMPTY_STATE };
   for (const d of Object.values(byDepartement)) for (const k of Object.keys(totals) as Array<keyof DeliveryState>) totals[k] += d[k];
   return { ...totals, byDepartement };
 }
 
-export const EMPTY_STATE: Readonly<DeliveryState> = { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, posted: 0, reached: 0 };
+export const EMPTY_STATE: Readonly<DeliveryState> = { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, posted: 0, reached: 0, lettersPosted: 0 };
 
 function tally(d: DeliveryState, status: Status | undefined): void {
   if (status === 'sent') d.sent++;
@@ -252,7 +268,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       sent: 0,
       failed: 0,
       unconfirmed: 0,
-      skipped: plan.alreadySent + plan.changed + plan.unconfirmed.length + plan.permanent + plan.posted.length,
+      // A town hall refused for good or whose letter was posted is counted by post (plan.byPost), not here too.
+      skipped: plan.alreadySent + plan.changed + plan.unconfirmed.length,
       byPost: plan.byPost,
       bounced: plan.bounced,
       alreadySent: plan.alreadySent,
@@ -280,7 +297,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     };
     // The state is read back from the journal whatever happens next: the figures are the journal's.
     const finish = (): SendSummary => {
-      summary.state = deliveryState(withEmail, journal, transport.target.destination);
+      // Every selected town hall, those without an address too: run counts who is reached by post.
+      summary.state = deliveryState(selected, journal, transport.target.destination);
       summary.ok = emailsOk(summary);
       return summary;
     };

@@ -38,10 +38,22 @@ function environmentOf(command: Command): Environment {
   return found;
 }
 
+/** Commands that work on no campaign: the sample chosen by default is nothing to them. */
+const WITHOUT_CAMPAIGN = new Set(['init', 'count']);
+
 export function contextOf(command: Command, fail: (code: number) => void): Context {
   const opts = command.optsWithGlobals<GlobalOptions>();
   const cwd = process.cwd();
-  const campaignDir = opts.campagne ? resolve(cwd, opts.campagne) : existsSync(join(cwd, CAMPAIGN_FILE)) ? cwd : packageRoot();
+  const sample = !opts.campagne && !existsSync(join(cwd, CAMPAIGN_FILE));
+  const campaignDir = opts.campagne ? resolve(cwd, opts.campagne) : sample ? packageRoot() : cwd;
   const { settings, variables } = environmentOf(command);
-  return { campaignDir, out: new Output(Boolean(opts.json), settings.ci), fail: (code = 1) => fail(code), settings, env: variables };
+  const out = new Output(Boolean(opts.json), settings.ci);
+  let top = command;
+  while (top.parent?.parent) top = top.parent;
+  // Run from the wrong folder (a `cd` that failed, a terminal opened in the home folder), a
+  // command would otherwise write, send or publish the sample campaign without a word of it.
+  if (sample && !WITHOUT_CAMPAIGN.has(top.name())) {
+    out.note(`relais : campagne d'exemple fournie avec relais (${campaignDir}) — il n'y a pas de ${CAMPAIGN_FILE} dans ${cwd} ; « relais -C <dossier> » pour votre campagne, « relais init » pour en créer une`);
+  }
+  return { campaignDir, out, fail: (code = 1) => fail(code), settings, env: variables };
 }

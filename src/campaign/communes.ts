@@ -10,7 +10,7 @@ export type Where = { file: string; line: number };
  * A municipal arrondissement (Paris, Lyon, Marseille) is no error: its row is set aside, said so,
  * as the letters go to the commune's town hall and mayor.
  */
-export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string): Commune | Arrondissement | undefined {
+export function locate(ref: CommuneReference, insee: string, where: Where, field: string, what: string, problems: ProblemList, written?: string, former?: FormerCodeRows): Commune | Arrondissement | undefined {
   if (!insee) {
     problems.error('code-insee-manquant', `${what} : code INSEE vide`, { ...where, field });
     return undefined;
@@ -21,12 +21,34 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   if (arrondissement) return { arrondissement: insee, nom: arrondissement.nom, of: arrondissement.commune };
   const current = ref.formerCodes.get(insee);
   const now = current ? ref.commune(current) : undefined;
-  if (now) {
-    problems.error('code-insee-ancien', `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : utilisez ${now.code}`, { ...where, field });
-  } else {
+  if (now && former) former.add({ insee, now, where, field, what });
+  else if (now) problems.error('code-insee-ancien', formerCodeMessage(what, insee, now), { ...where, field });
+  else {
     problems.error('code-insee-inconnu', `${what} : code INSEE ${written && written !== insee ? `« ${written} »` : insee} inconnu du Code officiel géographique`, { ...where, field });
   }
   return undefined;
+}
+
+const formerCodeMessage = (what: string, insee: string, now: Commune, line?: number): string =>
+  `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : ${line === undefined ? `utilisez ${now.code}` : `${now.nom} a déjà sa ligne (ligne ${line}), retirez celle-ci`}`;
+
+/**
+ * Rows under the code of a commune since merged into another (an RNE older than the reference):
+ * their advice waits for the end of the file. If the successor has a row of its own, the row is
+ * to be removed — « utilisez 37003 » would make Amboise appear twice; if not, its code is to be
+ * changed.
+ */
+export class FormerCodeRows {
+  private readonly rows: Array<{ insee: string; now: Commune; where: Where; field: string; what: string }> = [];
+
+  add(row: { insee: string; now: Commune; where: Where; field: string; what: string }): void {
+    this.rows.push(row);
+  }
+
+  /** Once the file is read: `lineOf` gives the line of a commune's own row, if it has one. */
+  report(problems: ProblemList, lineOf: (code: string) => number | undefined): void {
+    for (const r of this.rows) problems.error('code-insee-ancien', formerCodeMessage(r.what, r.insee, r.now, lineOf(r.now.code)), { ...r.where, field: r.field });
+  }
 }
 
 /** What locate returns for a municipal arrondissement (see arrondissementRow). */

@@ -6,7 +6,7 @@ import { chooseTownHall, classifyRecord, type AddressFields, type TownHallRecord
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, isArrondissement, locate } from './communes.js';
+import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
@@ -71,11 +71,12 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
   const lines = new Map<string, number>();
+  const former = new FormerCodeRows();
   account.lus = await forEachRow(table, WHAT, problems, (values, line) => {
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
-    const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten);
+    const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten, former);
     if (commune && isArrondissement(commune)) {
       arrondissementRow(commune, accept(commune.of, where, 'code INSEE', WHAT), where, 'code INSEE', WHAT, problems, account);
       return;
@@ -96,6 +97,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     account.utilises++;
     contacts.set(commune.code, { ...c, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
   }, account);
+  former.report(problems, (code) => lines.get(code));
   return { contacts, file, account };
 }
 

@@ -5,7 +5,7 @@ import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, type FileAccount } from './accounting.js';
-import { arrondissementRow, campaignFilter, isArrondissement, locate } from './communes.js';
+import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -70,6 +70,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const account = newAccount(table.file, 'maires', `RNE (${/\.xlsx$/i.test(mayorSource.fichier) ? 'xlsx' : 'CSV'})`);
     fichiers.push(account);
     const hasFunction = columns.indexes.has('fonction');
+    const former = new FormerCodeRows();
     account.lus = await forEachRow(table, MAYORS, problems, (values, line) => {
       const m = toMayor(values, line, columns.indexes);
       // The RNE file of all municipal councillors also works: only mayors are kept.
@@ -89,7 +90,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         bad = true;
       }
       for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
-      const commune = locate(ref, m.insee, where, 'Code de la commune', MAYORS, problems);
+      const commune = locate(ref, m.insee, where, 'Code de la commune', MAYORS, problems, undefined, former);
       if (commune && isArrondissement(commune)) {
         arrondissementRow(commune, accept(commune.of, where, 'Code de la commune', MAYORS), where, 'Code de la commune', MAYORS, problems, account);
         return;
@@ -111,6 +112,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       if (bad) account.rejetes++;
       else account.utilises++;
     }, account);
+    former.report(problems, (code) => mayors.get(code)?.line);
   }
 
   const read = await readContacts(campaign, ref, problems);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { checkOptions } from './campaign.js';
 import { checkCampaign, type CheckReport } from '../campaign/check.js';
 import { contextOf } from './context.js';
-import { collectList } from './list-option.js';
+import { collectDeps } from './list-option.js';
 import type { Output } from './output.js';
 import { plural, printProblems } from './report.js';
 
@@ -10,7 +10,7 @@ export function registerCheck(program: Command, fail: (code: number) => void): v
   program
     .command('check')
     .description('vérifie la campagne (configuration, maires, mairies) sans rien générer ni envoyer')
-    .option('--dep <codes>', 'limite la vérification à ces départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--dep <codes>', 'limite la vérification à ces départements (répétable, ou séparés par des virgules)', collectDeps)
     .action(async (opts: { dep?: string[] }, command: Command) => {
       const ctx = contextOf(command, fail);
       const spinner = ctx.out.spinner('Vérification de la campagne…');

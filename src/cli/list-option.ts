@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { normalizeDepartement } from '../data/cog.js';
 
 /**
  * List options (--dep, --commune, …) are repeatable and accept commas, the same way everywhere:
@@ -12,9 +13,14 @@ export function collectList(value: string, previous: string[] | undefined): stri
   return [...(previous ?? []), ...items];
 }
 
+/** Départements as the files' readers take them: « 2a » is the Corse-du-Sud, « 1 » the Ain (01). */
+export function collectDeps(value: string, previous: string[] | undefined): string[] {
+  return collectList(value, previous).map(normalizeDepartement);
+}
+
 /** The selection options every producing command shares. */
 export function withSelection(command: Command): Command {
   return command
-    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectDeps)
     .option('--commune <insee>', 'communes (répétable, ou séparées par des virgules)', collectList);
 }

@@ -6,13 +6,13 @@ import { countLabel } from '../channels/index.js';
 import { CHANNEL_LABELS, SOCIAL_CHANNELS } from '../campaign/messages.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
 import { contextOf } from './context.js';
-import { collectList } from './list-option.js';
+import { collectDeps } from './list-option.js';
 
 export function registerPosts(program: Command, fail: (code: number) => void): void {
   program
     .command('posts')
     .description('écrit les messages Twitter, Facebook, LinkedIn et SMS de chaque département dans out/messages/')
-    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectDeps)
     .action(async (opts: { dep?: string[] }, command: Command) => {
       const ctx = contextOf(command, fail);
       const deps = opts.dep ?? [];

@@ -12,7 +12,7 @@ import { generateLetters, lastPrinted } from '../letters/generate.js';
 import { frenchDate, frenchNumber } from '../text/format.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
-import { collectList } from './list-option.js';
+import { collectDeps } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 import { askToSend } from './send.js';
@@ -35,7 +35,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
   program
     .command('run')
     .description('déroule toute la campagne : vérification, volontaires, lettres, messages, courriels, publications')
-    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectList)
+    .option('--dep <codes>', 'départements (répétable, ou séparés par des virgules)', collectDeps)
     .option('--yes', 'envoie sans demander de confirmation (obligatoire sans terminal avec un serveur SMTP)')
     .option('--publish-late', 'publie aussi sur les réseaux les messages prévus il y a plus de 24 h')
     .action(async (opts: { dep?: string[]; yes?: boolean; publishLate?: boolean }, command: Command) => {

@@ -7,6 +7,9 @@ import module from 'node:module';
 module.enableCompileCache?.();
 // Short runs: V8 optimises fewer functions that would not have paid back (src/v8-tuning.ts).
 (await import('../dist/relais/v8-tuning.js')).tuneV8();
+// RELAIS_DEBUG=1 shows the stack of an unexpected error: read through the bundle's source maps, it
+// names the TypeScript files and lines (taken as written, as main.ts does before the settings).
+if (process.env.RELAIS_DEBUG === '1') process.setSourceMapsEnabled(true);
 const { main, wasInterrupted } = await import('../dist/relais/main.js');
 
 const code = await main(process.argv);

@@ -72,6 +72,9 @@ async function bundle(): Promise<void> {
     define: { RELAIS_BUILD: JSON.stringify(compiledIdentity(join(root, 'dist', 'src'))) },
     // The bundled CommonJS packages call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as relaisRequire } from 'node:module'; const require = relaisRequire(import.meta.url);" },
+    // Read only with RELAIS_DEBUG=1 (bin/relais.js): the stack of an unexpected error then names
+    // src/…ts, through the compiler's own maps.
+    sourcemap: 'linked',
     logLevel: 'warning',
   });
   writeFileSync(join(next, 'meta.json'), JSON.stringify(result.metafile));

@@ -29,8 +29,11 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   return undefined;
 }
 
-const formerCodeMessage = (what: string, insee: string, now: Commune, line?: number): string =>
-  `${what} : ${insee} est le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code}) : ${line === undefined ? `utilisez ${now.code}` : `${now.nom} a déjà sa ligne (ligne ${line}), retirez celle-ci`}`;
+function formerCodeMessage(what: string, insee: string, now: Commune, line?: number): string {
+  // Corsica's communes were numbered 20xxx before its two départements (1976): the same commune.
+  const was = /^20\d{3}$/.test(insee) && now.code.slice(2) === insee.slice(2) ? `un code d'avant 1976, aujourd'hui ${now.code} (${now.nom})` : `le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code})`;
+  return `${what} : ${insee} est ${was} : ${line === undefined ? `utilisez ${now.code}` : `${now.nom} a déjà sa ligne (ligne ${line}), retirez celle-ci`}`;
+}
 
 /**
  * Rows under the code of a commune since merged into another (an RNE older than the reference):

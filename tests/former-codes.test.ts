@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { FormerCodeRows, locate } from '../src/campaign/communes.js';
+import { communeReference } from '../src/data/cog.js';
+import { ProblemList } from '../src/problems.js';
+
+/** Rows under a code that no longer designates a current commune: what relais says of them. */
+describe('a row under a former code', () => {
+  const ref = communeReference();
+  const where = { file: 'maires.csv', line: 12 };
+
+  it('names a merged commune’s successor, and says to use its code when the file has no row for it', () => {
+    const problems = new ProblemList();
+    const former = new FormerCodeRows();
+    expect(locate(ref, '37215', where, 'Code de la commune', 'RNE', problems, undefined, former)).toBeUndefined();
+    // Nothing said before the file is read whole: the advice depends on the rows after this one.
+    expect(problems.items).toEqual([]);
+    former.report(problems, () => undefined);
+    expect(problems.items.map((p) => [p.kind, p.line, p.message])).toEqual([['code-insee-ancien', 12, "RNE : 37215 est le code d'une ancienne commune, aujourd'hui Amboise (37003) : utilisez 37003"]]);
+  });
+
+  it('says to remove the row when the successor has its own', () => {
+    const problems = new ProblemList();
+    const former = new FormerCodeRows();
+    locate(ref, '37215', where, 'Code de la commune', 'RNE', problems, undefined, former);
+    former.report(problems, (code) => (code === '37003' ? 894 : undefined));
+    expect(problems.items[0]?.message).toBe("RNE : 37215 est le code d'une ancienne commune, aujourd'hui Amboise (37003) : Amboise a déjà sa ligne (ligne 894), retirez celle-ci");
+  });
+
+  it('calls a Corsican code of before 1976 the same commune’s old code, not a former commune', () => {
+    const problems = new ProblemList();
+    locate(ref, '20004', where, 'code INSEE', 'Liste', problems);
+    expect(problems.items[0]?.message).toBe("Liste : 20004 est un code d'avant 1976, aujourd'hui 2A004 (Ajaccio) : utilisez 2A004");
+  });
+});

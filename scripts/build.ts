@@ -23,10 +23,10 @@ const root = packageRoot();
 
 function communeIndex(): void {
   const target = join(root, COMPACT_COMMUNES);
-  const { version, size } = communesSource();
+  const { source } = communesSource();
   mkdirSync(dirname(target), { recursive: true });
   // Written aside then renamed: a command started during the build reads a whole index or none.
-  writeFileSync(`${target}.tmp`, JSON.stringify(compactCommunes(publishedCommunes(), { version, size })));
+  writeFileSync(`${target}.tmp`, JSON.stringify(compactCommunes(publishedCommunes(), source)));
   renameSync(`${target}.tmp`, target);
 }
 

@@ -11,8 +11,7 @@ import { ROOT } from './helpers/cli.js';
  */
 describe('the compact commune index', () => {
   const published = publishedCommunes();
-  const { version, size } = communesSource();
-  const source = { version, size };
+  const { source } = communesSource();
   const reference = (compact: CompactCommunes) => new CommuneReference({ departements: [], regions: [] }, () => compact);
 
   it('gives every commune, former code and arrondissement of the package, each département in order', () => {

@@ -26,6 +26,19 @@ describe('a row under a former code', () => {
     expect(problems.items[0]?.message).toBe("RNE : 37215 est le code d'une ancienne commune, aujourd'hui Amboise (37003) : Amboise a déjà sa ligne (ligne 894), retirez celle-ci");
   });
 
+  it('says to use the code once when two rows are under former codes of one commune without its own row', () => {
+    const problems = new ProblemList();
+    const former = new FormerCodeRows();
+    // 37120 and 37227 are both former codes of Coteaux-sur-Loire (37232).
+    locate(ref, '37120', where, 'Code de la commune', 'RNE', problems, undefined, former);
+    locate(ref, '37227', { file: 'maires.csv', line: 40 }, 'Code de la commune', 'RNE', problems, undefined, former);
+    former.report(problems, () => undefined);
+    expect(problems.items.map((p) => p.message)).toEqual([
+      "RNE : 37120 est le code d'une ancienne commune, aujourd'hui Coteaux-sur-Loire (37232) : utilisez 37232",
+      "RNE : 37227 est le code d'une ancienne commune, aujourd'hui Coteaux-sur-Loire (37232) : Coteaux-sur-Loire a déjà sa ligne (ligne 12), retirez celle-ci",
+    ]);
+  });
+
   it('calls a Corsican code of before 1976 the same commune’s old code, not a former commune', () => {
     const problems = new ProblemList();
     locate(ref, '20004', where, 'code INSEE', 'Liste', problems);

@@ -48,9 +48,18 @@ export class FormerCodeRows {
     this.rows.push(row);
   }
 
-  /** Once the file is read: `lineOf` gives the line of a commune's own row, if it has one. */
+  /**
+   * Once the file is read: `lineOf` gives the line of a commune's own row, if it has one. Of
+   * several rows under former codes of one commune without a row of its own, the first is to take
+   * its code and the others to go: « utilisez » said to each would make it appear twice again.
+   */
   report(problems: ProblemList, lineOf: (code: string) => number | undefined): void {
-    for (const r of this.rows) problems.error('code-insee-ancien', formerCodeMessage(r.what, r.insee, r.now, lineOf(r.now.code)), { ...r.where, field: r.field });
+    const taken = new Map<string, number>();
+    for (const r of this.rows) {
+      const line = lineOf(r.now.code) ?? taken.get(r.now.code);
+      if (line === undefined) taken.set(r.now.code, r.where.line);
+      problems.error('code-insee-ancien', formerCodeMessage(r.what, r.insee, r.now, line), { ...r.where, field: r.field });
+    }
   }
 }
 

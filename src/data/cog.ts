@@ -95,7 +95,8 @@ export function indexCommunes(raw: RawCommune[]): Indexed {
  * it was made from: a reference updated without a build is read from the package itself.
  */
 export interface CompactCommunes {
-  source: { version: string; size: number };
+  /** The index's own format (COMPACT_FORMAT), then the package it was made from. */
+  source: { format: number; version: string; size: number };
   /**
    * [code prefix (codePrefix), its communes]: a line each, code, nom, typeLiaison, departement,
    * region, postal codes (space-separated), population, tab-separated; in the package's order,
@@ -146,6 +147,9 @@ export function compactCommunes(index: Indexed, source: CompactCommunes['source'
     arrondissements: [...index.arrondissements].flatMap(([code, a]) => [code, a.nom, a.commune]),
   };
 }
+
+/** Changed with the index's shape: an index of another shape is made again from the package. */
+export const COMPACT_FORMAT = 1;
 
 /** Where the build writes the compact index. */
 export const COMPACT_COMMUNES = join('dist', 'cog', 'communes.json');
@@ -267,12 +271,12 @@ let cached: CommuneReference | undefined;
 
 const PACKAGE = '@etalab/decoupage-administratif';
 
-/** The version and size the compact index must name to stand for the installed package's communes. */
-export function communesSource(): CompactCommunes['source'] & { path: string } {
+/** What the compact index must name to stand for the installed package's communes, and where they are. */
+export function communesSource(): { source: CompactCommunes['source']; path: string } {
   const require = createRequire(import.meta.url);
   const path = require.resolve(`${PACKAGE}/data/communes.json`);
   const version = (JSON.parse(readFileSync(require.resolve(`${PACKAGE}/package.json`), 'utf8')) as { version: string }).version;
-  return { version, size: statSync(path).size, path };
+  return { source: { format: COMPACT_FORMAT, version, size: statSync(path).size }, path };
 }
 
 /** The package's communes read as published: the build's index is made from them. */
@@ -281,18 +285,20 @@ export function publishedCommunes(): Indexed {
 }
 
 /**
- * The build's compact index when it was made from the installed package; else the same made from
- * the package there and then (relais run from its sources, or the reference updated since the build).
+ * The build's compact index when it was made, in this format, from the installed package; else
+ * the same made from the package there and then (relais run from its sources, the reference
+ * updated since the build, an index of an older build).
  */
 function compactIndex(): CompactCommunes {
-  const { version, size } = communesSource();
+  const { source } = communesSource();
   try {
     const compact = JSON.parse(readFileSync(join(packageRoot(), COMPACT_COMMUNES), 'utf8')) as CompactCommunes;
-    if (compact.source.version === version && compact.source.size === size) return compact;
+    const s = compact.source;
+    if (s.format === source.format && s.version === source.version && s.size === source.size) return compact;
   } catch {
     // No build yet, or an unreadable index: made from the package below.
   }
-  return compactCommunes(publishedCommunes(), { version, size });
+  return compactCommunes(publishedCommunes(), source);
 }
 
 /** Loaded once per process (the communes when first needed). */

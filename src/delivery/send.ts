@@ -145,22 +145,26 @@ export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrup
  */
 export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
   const after = journal.all(CHANNEL, destination);
+  // Whether a town hall was reached by email is the server's word, whatever the destination
+  // counted here: a copy in the outbox (a rehearsal) reaches nobody. So letters and send decide.
+  const server = destination === 'server' ? after : journal.all(CHANNEL, 'server');
   const posted = journal.all(POST_CHANNEL, 'server');
   const byDepartement: Record<string, DeliveryState> = {};
   for (const p of recipients) {
     const row = after.get(p.recipient.commune.code);
     const d = (byDepartement[p.recipient.departement.code] ??= { ...EMPTY_STATE });
+    const emailed = server.get(p.recipient.commune.code)?.status === 'sent';
     const letterPosted = posted.get(p.recipient.commune.code)?.status === 'sent';
     if (p.to === null) {
-      // No address in the data now, but its email was taken before: reached, not by post.
-      if (row?.status === 'sent') d.reached++;
+      // No address in the data now, but a server took its email before: reached, not by post.
+      if (emailed) d.reached++;
       else if (letterPosted) d.lettersPosted++;
       continue;
     }
     // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
     const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
     // Its letter posted, never emailed: reached by post (send writes nothing to it).
-    if (row?.status !== 'sent' && letterPosted) {
+    if (!emailed && letterPosted) {
       d.posted++;
       d.lettersPosted++;
     } else tally(d, stale ? undefined : row?.status);

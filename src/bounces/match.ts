@@ -10,7 +10,14 @@ import type { Failure, Reading } from './read.js';
  */
 export type Outcome =
   | { kind: 'matched'; row: Row; failure: Failure; via: 'message-id' | 'original-to' | 'recipient' }
-  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient'; failure: Failure; commune?: string; campaign?: string; sentTo?: string };
+  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient' | 'earlier-message'; failure: Failure; commune?: string; campaign?: string; sentTo?: string; originalDate?: string };
+
+/**
+ * Found by address only, a notice whose original message is dated well before relais first wrote
+ * to that town hall is about another message from the same sender (a newsletter, an earlier
+ * campaign): not this campaign's email. The margin covers clocks that disagree and a long send.
+ */
+const EARLIER_MARGIN_MS = 60 * 60 * 1000;
 
 const COMMUNE = /^(\d[\dAB]\d{3})$/;
 
@@ -58,11 +65,15 @@ export class Matcher {
       }
       // Our identifiers, but another campaign's: that campaign's reading will take it.
       if (ids.length) return { kind: 'unmatched', reason: 'other-campaign', failure, campaign: ids[0]!.campaign, commune: ids[0]!.commune };
+      const earlier = (row: Row): Outcome | undefined =>
+        reading.originalDate && Date.parse(reading.originalDate) < Date.parse(row.created_at) - EARLIER_MARGIN_MS
+          ? { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, originalDate: reading.originalDate }
+          : undefined;
       const byTo = this.single(reading.originalTo.filter((a) => !failure.address || a === failure.address));
-      if (byTo.kind !== 'none') return byTo.kind === 'one' ? { kind: 'matched', row: byTo.row, failure, via: 'original-to' } : { kind: 'unmatched', reason: 'ambiguous', failure };
+      if (byTo.kind !== 'none') return byTo.kind === 'one' ? (earlier(byTo.row) ?? { kind: 'matched', row: byTo.row, failure, via: 'original-to' }) : { kind: 'unmatched', reason: 'ambiguous', failure };
       if (!failure.address) return { kind: 'unmatched', reason: 'no-recipient', failure };
       const byAddress = this.single([failure.address]);
-      if (byAddress.kind === 'one') return { kind: 'matched', row: byAddress.row, failure, via: 'recipient' };
+      if (byAddress.kind === 'one') return earlier(byAddress.row) ?? { kind: 'matched', row: byAddress.row, failure, via: 'recipient' };
       return { kind: 'unmatched', reason: byAddress.kind === 'many' ? 'ambiguous' : 'unknown-address', failure };
     });
   }

@@ -2,7 +2,7 @@ import { CHANNEL } from '../delivery/send.js';
 import type { Journal } from '../delivery/journal.js';
 import { NOTHING_CHANGED, type MailSource } from './files.js';
 import { RelaisError } from '../errors.js';
-import { countOf } from '../text/format.js';
+import { countOf, frenchDateTime } from '../text/format.js';
 import { Matcher, type Outcome } from './match.js';
 import { readMessage, type Failure } from './read.js';
 
@@ -54,8 +54,10 @@ export interface BounceReport {
   moved: number;
 }
 
-export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string; sentTo?: string }): string {
+export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string; sentTo?: string; originalDate?: string }): string {
   switch (reason) {
+    case 'earlier-message':
+      return `retour d'un message plus ancien (daté du ${u.originalDate ? frenchDateTime(u.originalDate) : '?'}), envoyé avant que relais n'écrive à la commune ${u.commune ?? '?'} : un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
     case 'other-campaign':
       return `retour d'une autre campagne (${u.campaign ?? '?'}) : laissé pour elle`;
     case 'never-written':

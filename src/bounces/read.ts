@@ -29,6 +29,8 @@ export type Reading =
       envelopeId: string | null;
       /** The To of the original message, when its headers came back. */
       originalTo: string[];
+      /** The Date of the original message (ISO 8601), when its headers came back. */
+      originalDate: string | null;
       /** Identifies the notice (its Message-ID, else its content). */
       id: string;
     }
@@ -111,15 +113,21 @@ function readDeliveryStatus(text: string): { envelopeId: string | null; failures
   return { envelopeId, failures, recipients };
 }
 
-/** Message-IDs and To of the original message, from its returned headers or its copy. */
-function originalHeaders(texts: string[]): { messageIds: string[]; to: string[] } {
+/** Message-IDs, To and Date of the original message, from its returned headers or its copy. */
+function originalHeaders(texts: string[]): { messageIds: string[]; to: string[]; date: string | null } {
   const messageIds: string[] = [];
   const to: string[] = [];
+  let date: string | null = null;
   for (const t of texts) {
     for (const m of t.matchAll(/^message-id:[ \t]*(?:\r?\n[ \t]+)?(<[^>\s]+>)/gim)) messageIds.push(m[1]!);
     for (const m of t.matchAll(/^to:[ \t]*(.*(?:\r?\n[ \t]+.*)*)/gim)) for (const a of m[1]!.match(EMAIL) ?? []) to.push(a.toLowerCase());
+    if (date === null) {
+      const m = /^date:[ \t]*(.+)$/im.exec(t);
+      const when = m ? Date.parse(m[1]!.trim()) : Number.NaN;
+      if (!Number.isNaN(when)) date = new Date(when).toISOString();
+    }
   }
-  return { messageIds: [...new Set(messageIds)], to: [...new Set(to)] };
+  return { messageIds: [...new Set(messageIds)], to: [...new Set(to)], date };
 }
 
 /** Where a text bounce's own notice ends and the copy of the original message begins. */
@@ -199,7 +207,7 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
     if (failures.every((f) => !f.address) && !messageIds.length && !envelopeId) {
       return { kind: 'unreadable', reason: 'avis de non-remise sans destinataire ni message d’origine', from, subject, id };
     }
-    return { kind: 'bounce', format, failures, messageIds, envelopeId, originalTo: original.to, id };
+    return { kind: 'bounce', format, failures, messageIds, envelopeId, originalTo: original.to, originalDate: original.date, id };
   }
   const autoSubmitted = header(mail, 'auto-submitted').toLowerCase().trim();
   if ((autoSubmitted && autoSubmitted !== 'no') || mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond') || /^(auto_reply|bulk|junk)$/i.test(header(mail, 'precedence').trim()) || AUTO_SUBJECT.test(subject)) {

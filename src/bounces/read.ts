@@ -40,7 +40,9 @@ export type Reading =
 const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 const ENHANCED = /(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/;
 const DAEMON = /mailer-daemon|postmaster|mail delivery|maildelivery|mail-daemon/i;
-const BOUNCE_SUBJECT = /undeliver|undelivered|not delivered|delivery (status notification|failure|failed|has failed)|returned mail|returned to sender|failure notice|mail delivery failed|non remis|non distribu|impossible de remettre|échec de (la )?(remise|distribution)|delayed mail|delivery delayed|remise différée|^warning: message \S+ delayed/i;
+// Servers set up in a neighbour's language write their notices in it (Exchange's « Unzustellbar »):
+// German, Italian, Spanish and Dutch subjects beside the English and French ones.
+const BOUNCE_SUBJECT = /undeliver|undelivered|not delivered|delivery (status notification|failure|failed|has failed)|returned mail|returned to sender|failure notice|mail delivery failed|non remis|non distribu|impossible de remettre|échec de (la )?(remise|distribution)|delayed mail|delivery delayed|remise différée|^warning: message \S+ delayed|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non recapitabile|mancato recapito|no se puede entregar|no entregado|onbestelbaar|niet bezorgd/i;
 const DELAYED_TEXT = /\(delay\)|delayed mail|delivery delayed|warning only|still being retried|will be retried|will continue (trying|to try)|has not yet been delivered|n'a pas encore été remis|remise différée|retardé/i;
 const AUTO_SUBJECT = /absent|absence|out of (the )?office|r[ée]ponse automatique|automatic reply|auto(matic)?[- ]?reply|autoreply|vacation|vacances|cong[ée]s/i;
 

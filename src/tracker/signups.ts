@@ -254,6 +254,12 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       const hasId = field(iId);
       const future = d > today;
       if (!hasId || d < 0 || future || code < 0) {
+        // The « ;;;;;; » lines a spreadsheet leaves below its table: no row at all, as every table
+        // reader of relais skips them (checked only here, so that the common path pays nothing).
+        if (!hasId && d < 0 && Array.from({ length: current.count }, (_, i) => text(i)).every((v) => v === '')) {
+          read--;
+          return;
+        }
         // Two exports appended, each with its header: that line is not a sign-up (checked only
         // when the date does not read, so that the common path pays nothing).
         if (d < 0 && repeatsHeader(table, Array.from({ length: current.count }, (_, i) => text(i)))) {

@@ -171,6 +171,9 @@ export interface ImportReport {
   warnings: Array<{ line: number; message: string }>;
 }
 
+/** A post that is, or may be, on a network, or will be: an edited copy of it would be a second one. */
+const LIVE_STATUSES = new Set(['queued', 'publishing', 'published', 'unconfirmed']);
+
 const STATUS_WORDS: Record<string, string> = { queued: 'prévue', publishing: 'en cours de publication', published: 'déjà publiée', failed: 'refusée par le réseau', unconfirmed: 'non confirmée' };
 
 /**
@@ -233,6 +236,15 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
       if (earlier !== undefined) {
         setAside.push({ line: row.line, reason: `même publication qu'à la ligne ${earlier} (même réseau, même heure, même texte) ; pas importée deux fois` });
         continue;
+      }
+      // A row that keeps an export's id but whose network, time or text was edited in the
+      // spreadsheet: imported as a new post, the one it was made from would be published too.
+      const id = /^\d+$/.test(get('id')) ? store.get(Number(get('id'))) : undefined;
+      if (id && LIVE_STATUSES.has(id.status)) {
+        throw new RelaisError(
+          `id ${id.id} : la publication n° ${id.id} (${STATUS_WORDS[id.status] ?? id.status}) a un autre réseau, une autre heure ou un autre texte ; pour la remplacer, annulez-la d'abord (relais schedule cancel ${id.id}) puis importez ; pour en ajouter une autre, videz la colonne id de cette ligne`,
+          { field: 'id' },
+        );
       }
       inFile.set(key, row.line);
       const cells: MediumCell[] = [];

@@ -182,7 +182,9 @@ const STATUS_WORDS: Record<string, string> = { queued: 'prévue', publishing: 'e
  * closed (an export of another campaign) are set aside, each named in the report.
  */
 export async function importPostsDetailed(store: PostStore, path: string, shown: string, now: Date, media?: CampaignMedia): Promise<ImportReport> {
-  const table = await openTable(path, { displayName: shown });
+  // The header may sit under a title row (a workbook made by hand), as the town-hall list's may.
+  const isHeader = (cells: string[]) => ['canal', 'date', 'texte'].every((n) => cells.some((c) => c.trim().toLowerCase() === n));
+  const table = await openTable(path, { displayName: shown, isHeader });
   const names = table.header.map((h) => h.trim().toLowerCase());
   const col = (n: string) => names.indexOf(n);
   const missing = ['canal', 'date', 'texte'].filter((n) => col(n) < 0);

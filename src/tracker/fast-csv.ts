@@ -74,7 +74,8 @@ export interface FastTable {
   scan(onRow: (row: RowView) => void): Promise<void>;
 }
 
-export async function openFastTable(path: string, file: string): Promise<FastTable> {
+/** `isHeader`: in a workbook, the header may sit under a title row (as the town-hall list's may). */
+export async function openFastTable(path: string, file: string, isHeader?: (cells: string[]) => boolean): Promise<FastTable> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -93,7 +94,7 @@ export async function openFastTable(path: string, file: string): Promise<FastTab
   }
   if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
   // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
-  if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file);
+  if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file, isHeader);
   const encoding = sniffEncoding(sample.subarray(0, bytesRead));
   const head = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength, bytesRead));
   if (head.includes('\0')) {
@@ -111,9 +112,9 @@ export async function openFastTable(path: string, file: string): Promise<FastTab
  * A workbook's first sheet, read whole (see data/xlsx.ts), handed over row by row in the same view
  * as a CSV's: the cells' text side by side in one buffer. Line numbers are the sheet's own.
  */
-async function openWorkbook(path: string, file: string): Promise<FastTable> {
+async function openWorkbook(path: string, file: string, isHeader?: (cells: string[]) => boolean): Promise<FastTable> {
   const { readXlsx } = await import('../data/xlsx.js');
-  const table = await readXlsx(path, file);
+  const table = await readXlsx(path, file, isHeader);
   const view: RowView = { line: 0, count: 0, buf: Buffer.alloc(0), starts: new Int32Array(64), ends: new Int32Array(64) };
   const scan = async (onRow: (row: RowView) => void): Promise<void> => {
     for await (const row of table.rows) {

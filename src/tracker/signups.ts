@@ -194,7 +194,8 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     const file = displayPath(campaign, path);
     const account = newAccount(file, 'inscriptions', 'export des inscriptions (CSV)');
     accounts[fileIndex] = account;
-    const table = await openFastTable(campaignPath(campaign, path), file).catch((err: unknown) => {
+    const isHeader = (cells: string[]) => matchColumns(cells, SIGNUP_COLUMNS, source.colonnes).missing.length === 0;
+    const table = await openFastTable(campaignPath(campaign, path), file, isHeader).catch((err: unknown) => {
       if (err instanceof RelaisError) problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
       else throw err;
       return undefined;

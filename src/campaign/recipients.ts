@@ -118,6 +118,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const read = await readContacts(campaign, ref, problems);
   const contacts = read.contacts;
   const contactsFile = read.file;
+  const contactsRefused = read.file !== undefined && read.account === undefined;
   if (read.account) fichiers.push(read.account);
 
   const recipients: Recipient[] = [];
@@ -137,8 +138,10 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       // Only the communes that are warned about are named (a thousand of 35,000 nationally).
       if (!mayor) problems.warning('sans-maire', `${nameOf(commune)} : aucun maire dans le fichier des maires`, noMayorAt);
       const email = contact ? chooseEmail(contact.courriels) : undefined;
-      if (!contact) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
-      else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
+      // A file named but refused (its error says why) has lines: none were read, which is no news per commune.
+      if (!contact) {
+        if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
+      } else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
       if (commune.population === 0) problems.warning('population-nulle', `${nameOf(commune)} : population 0 dans le Code officiel géographique`, { field: 'population' });
 
       const address = townHallAddress({

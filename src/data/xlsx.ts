@@ -53,16 +53,31 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     // JSZip's and exceljs' own words are English and say nothing a user can act on.
     throw new RelaisError(`classeur Excel illisible, abîmé ou incomplet : ouvrez-le dans Excel et enregistrez-le à nouveau`, { file }, { cause: err });
   }
-  const all: TableRow[] = [];
-  // Only the first worksheet counts; row numbers are the spreadsheet's own.
-  workbook.worksheets[0]?.eachRow((row) => {
-    // exceljs rows are 1-based: index 0 is always empty.
-    const values = (row.values as unknown[]).slice(1).map(cellText);
-    if (values.some((v) => v !== '')) all.push({ line: row.number, values });
-  });
-  const candidates = all.slice(0, 10);
-  const header = (isHeader ? candidates.find((r) => isHeader(r.values)) : undefined) ?? all[0];
+  const sheetRows = (sheet: (typeof workbook.worksheets)[number] | undefined): TableRow[] => {
+    const rows: TableRow[] = [];
+    sheet?.eachRow((row) => {
+      // exceljs rows are 1-based: index 0 is always empty.
+      const values = (row.values as unknown[]).slice(1).map(cellText);
+      if (values.some((v) => v !== '')) rows.push({ line: row.number, values });
+    });
+    return rows;
+  };
+  const headerOf = (rows: TableRow[]) => (isHeader ? rows.slice(0, 10).find((r) => isHeader(r.values)) : undefined) ?? rows[0];
+  // The first worksheet is the table; row numbers are the spreadsheet's own.
+  const all = sheetRows(workbook.worksheets[0]);
+  const header = headerOf(all);
   if (!header) throw new RelaisError(`classeur vide`, { file, line: 1 });
+  // Another sheet under the same header is more of the same table (a sheet per département):
+  // read alone, the first would leave the others' rows out without a word.
+  const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
+  const more = workbook.worksheets.slice(1).filter((sheet) => {
+    const h = headerOf(sheetRows(sheet));
+    return h !== undefined && key(h.values) === key(header.values);
+  });
+  if (more.length) {
+    const names = [workbook.worksheets[0]!, ...more].map((s) => `« ${s.name} »`).join(', ');
+    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais lit une seule feuille ; rassemblez leurs lignes dans la première, ou enregistrez chaque feuille en CSV et nommez ces fichiers dans campagne.yaml`, { file });
+  }
   async function* rows(): AsyncGenerator<TableRow> {
     yield* all.filter((r) => r.line > header!.line);
   }

@@ -25,7 +25,13 @@ describe('a town-hall list: a Windows-1252 export with a UTF-8 export appended',
 
     const check = await relais(['-C', dir, 'check']);
     const preview = await relais(['-C', dir, 'preview', '37003']);
-    expect(preview.code, preview.stderr).toBe(0);
+    // Refused until the file is saved in one encoding (check names the line where UTF-8 starts), or
+    // printed without garbage.
+    if (preview.code !== 0) {
+      expect(check.code).toBe(1);
+      expect(check.stdout).toMatch(/mairies\.csv:4: .*mélange deux encodages : Windows-1252 \(Excel\) et UTF-8 à partir de la ligne 4/);
+      return;
+    }
     const letter = preview.stdout.slice(0, preview.stdout.indexOf('Objet'));
     const garbled = /HA´TEL|€™|Ã|Â/.test(letter);
     // It prints « HA´TEL DE VILLE » and « 3 PLACE DE LA€™A‰GLISE », and check ends with

@@ -40,7 +40,28 @@ const DELIMITERS = [';', '\t', ','] as const;
 
 export const DELIMITER_NAMES: Record<string, string> = { ';': 'point-virgule', ',': 'virgule', '\t': 'tabulation' };
 
-type Encoding = { label: string; decoder: string; bomLength: number };
+type Encoding = { label: string; decoder: string; bomLength: number; mixedFromLine?: number };
+
+/**
+ * Two exports appended, one from Excel (Windows-1252) and one in UTF-8: the sample is not valid
+ * UTF-8, yet holds UTF-8's two-byte accented letters (« é » as C3 A9, which Windows-1252 reads
+ * « Ã© ») or its typographic apostrophe (E2 80 99, « â€™ »), which no French text in Windows-1252
+ * holds. The line of the first one, or undefined.
+ */
+function utf8AmongWindows1252(sample: Uint8Array): number | undefined {
+  for (let i = 0; i + 1 < sample.length; i++) {
+    const b = sample[i]!;
+    const next = sample[i + 1]!;
+    const accented = b === 0xc3 && next >= 0x80 && next <= 0xbf;
+    const typographic = b === 0xe2 && next === 0x80 && i + 2 < sample.length && sample[i + 2]! >= 0x93 && sample[i + 2]! <= 0xa6;
+    if (accented || typographic) {
+      let line = 1;
+      for (let j = 0; j < i; j++) if (sample[j] === 0x0a) line++;
+      return line;
+    }
+  }
+  return undefined;
+}
 
 /** BOM first; otherwise valid UTF-8 wins; otherwise the Windows code page every French Excel writes. */
 export function sniffEncoding(sample: Uint8Array): Encoding {
@@ -54,8 +75,14 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
     new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
     return { label: 'UTF-8', decoder: 'utf-8', bomLength: 0 };
   } catch {
-    return { label: 'Windows-1252', decoder: 'windows-1252', bomLength: 0 };
+    const mixedFromLine = utf8AmongWindows1252(sample);
+    return { label: 'Windows-1252', decoder: 'windows-1252', bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
   }
+}
+
+/** What is said of a file whose sample mixes the two encodings (see utf8AmongWindows1252). */
+export function mixedEncodingMessage(line: number): string {
+  return `ce fichier mélange deux encodages : Windows-1252 (Excel) et UTF-8 à partir de la ligne ${line} (deux exports mis bout à bout ?) ; lues ensemble, les lignes en UTF-8 seraient illisibles (« Ã© » pour « é ») : enregistrez tout le fichier en UTF-8 (ou tout en CSV Excel), puis relancez`;
 }
 
 /**
@@ -234,6 +261,8 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }
   const encoding = sniffEncoding(sample);
+  // Addresses and names read « HA´TEL DE VILLE » would be printed as such: refused, said where.
+  if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine), { file, line: encoding.mixedFromLine });
   const text = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength));
   if (text.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un tableau texte ; exportez-le en CSV UTF-8`, { file, line: 1 });

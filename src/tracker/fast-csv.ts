@@ -70,6 +70,8 @@ export interface FastTable {
   header: string[];
   delimiter: string;
   encoding: string;
+  /** The line from which UTF-8 follows Windows-1252 (two exports appended): read on, said. */
+  mixedFromLine?: number;
   /** Calls `onRow` for each record after the header; the view is reused from row to row. */
   scan(onRow: (row: RowView) => void): Promise<void>;
 }
@@ -105,7 +107,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   const delimiter = sniffDelimiter(firstLine);
   const header = splitRecord(firstLine, delimiter).map((h) => h.trim());
   const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow).run(path, encoding.decoder, encoding.bomLength);
-  return { header, delimiter, encoding: encoding.label, scan };
+  return { header, delimiter, encoding: encoding.label, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { mixedEncodingMessage } from '../data/table.js';
 import { statSync } from 'node:fs';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
@@ -201,6 +202,8 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       return undefined;
     });
     if (!table) continue;
+    // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
+    if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
       problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: 1 }, 'file');

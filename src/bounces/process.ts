@@ -112,6 +112,10 @@ export async function processBounces(source: MailSource, journal: Journal, optio
         if (matched) handled.push(message.ref);
       }
     }
+    // A delay notice read beside the failure of the same message (Outlook files « Non remis »
+    // before « Remise différée »), or after it in an earlier reading: that server no longer retries.
+    const now = journal.all(CHANNEL, 'server');
+    report.delayed = report.delayed.filter((d) => now.get(d.commune)?.status !== 'bounced');
     moving = true;
     if (source.moveHandled) report.moved = await source.moveHandled(handled);
   } catch (err) {

@@ -4,7 +4,7 @@ import { checkCampaign, type CheckReport } from '../campaign/check.js';
 import { contextOf } from './context.js';
 import { collectDeps } from './list-option.js';
 import type { Output } from './output.js';
-import { plural, printProblems } from './report.js';
+import { plural, printFileAccounts, printProblems } from './report.js';
 
 export function registerCheck(program: Command, fail: (code: number) => void): void {
   program
@@ -39,16 +39,7 @@ function printReport(out: Output, report: CheckReport): void {
       out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${d.parCourriel.toLocaleString('fr-FR')} par courriel, ${d.parCourrier.toLocaleString('fr-FR')} par courrier`);
     }
   }
-  if (report.fichiers.length > 0) {
-    out.line(`${c.bold('Fichiers')} (lus = utilisés + écartés + rejetés) :`);
-    for (const f of report.fichiers) {
-      const n = (x: number) => x.toLocaleString('fr-FR');
-      const aside = Object.values(f.ecartes).reduce((a, b) => a + b, 0);
-      const why = Object.entries(f.ecartes).map(([reason, k]) => `${reason} : ${n(k)}`).join(', ');
-      const w = (x: number, word: string) => `${n(x)} ${word}${x > 1 ? 's' : ''}`;
-      out.line(`  ${f.fichier} (${f.format}) : ${w(f.lus, 'lu')}, ${w(f.utilises, 'utilisé')}, ${w(aside, 'écarté')}${why ? ` (${why})` : ''}, ${w(f.rejetes, 'rejeté')}`);
-    }
-  }
+  printFileAccounts(out, report.fichiers);
   if (report.horsCampagne > 0) {
     // RNE and flat-list rows by `hors_campagne: ignorer`; directory records always (a national export is normal).
     out.line(c.dim(`${plural(report.horsCampagne, 'ligne')} ou fiche${report.horsCampagne > 1 ? 's' : ''} de communes hors des départements de la campagne ${report.horsCampagne > 1 ? 'écartées' : 'écartée'}`));

@@ -7,7 +7,7 @@ import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
 import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
-import { plural } from './report.js';
+import { plural, printFileAccounts } from './report.js';
 import type { PrintChange } from '../letters/generate.js';
 import { frenchDateTime, namedList } from '../text/format.js';
 import { recordPosted } from '../letters/posted.js';
@@ -51,11 +51,14 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path) })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })) } : null })),
           supprimes: result.removedPrint.map(rel),
           postees: posted ? { nouvelles: posted.added, fichiers: posted.files.map((f) => ({ departement: f.dep, date: f.date || null, lettres: f.letters })) } : null,
+          // What the data files gave, as check says it: lines read = used + set aside + rejected.
+          fichiers: ready.report.fichiers,
           secondes: Number(seconds.toFixed(2)),
         });
         return;
       }
       const { out } = ctx;
+      printFileAccounts(out, ready.report.fichiers, [...ready.report.warnings, ...ready.report.errors]);
       if (posted) {
         for (const f of posted.files) out.line(`Département ${f.dep} : ${plural(f.letters, 'lettre notée postée', 'lettres notées postées')} (fichier à imprimer${f.date ? ` du ${frenchDateTime(f.date)}` : ''})`);
         out.line(`${plural(posted.added, 'nouvelle', 'nouvelles')} au journal : ${posted.added > 1 ? 'ces mairies ne recevront' : 'cette mairie ne recevra'} ni une seconde lettre ni de courriel.`);

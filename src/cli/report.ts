@@ -1,4 +1,5 @@
 import { formatLocation } from '../errors.js';
+import type { FileAccount } from '../campaign/accounting.js';
 import type { Problem } from '../problems.js';
 import type { Output } from './output.js';
 import { countOf, frenchNumber, shortenQuotes } from '../text/format.js';
@@ -72,3 +73,24 @@ export function printProblems(out: Output, title: string, problems: Problem[], c
 export const plural = countOf;
 
 export { shortenQuotes } from '../text/format.js';
+
+/**
+ * What each file read gave: lines read = used + set aside (with why) + rejected. `check` prints
+ * it; so does every command that produces from the files (`letters`), with the first line of each
+ * file that check has something to say about, and how many there are (`check` details them all).
+ */
+export function printFileAccounts(out: Output, fichiers: FileAccount[], rows?: Problem[]): void {
+  if (fichiers.length === 0) return;
+  out.line(`${out.colors.bold('Fichiers')} (lus = utilisés + écartés + rejetés) :`);
+  const n = (x: number) => x.toLocaleString('fr-FR');
+  const w = (x: number, word: string) => `${n(x)} ${word}${x > 1 ? 's' : ''}`;
+  for (const f of fichiers) {
+    const aside = Object.values(f.ecartes).reduce((a, b) => a + b, 0);
+    const why = Object.entries(f.ecartes).map(([reason, k]) => `${reason} : ${n(k)}`).join(', ');
+    out.line(`  ${f.fichier} (${f.format}) : ${w(f.lus, 'lu')}, ${w(f.utilises, 'utilisé')}, ${w(aside, 'écarté')}${why ? ` (${why})` : ''}, ${w(f.rejetes, 'rejeté')}`);
+    if (!rows) continue;
+    const mine = rows.filter((p) => p.file === f.fichier && p.line !== undefined && p.scope === 'row');
+    const count = mine.reduce((k, p) => k + (p.more ?? 1), 0);
+    if (count) out.line(out.colors.dim(`    ${plural(count, 'ligne signalée', 'lignes signalées')} (relais check les détaille), dont ${problemLine(mine[0]!)}`));
+  }
+}

@@ -71,8 +71,10 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   // read alone, the first would leave the others' rows out without a word.
   const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
   const more = workbook.worksheets.slice(1).filter((sheet) => {
-    const h = headerOf(sheetRows(sheet));
-    return h !== undefined && key(h.values) === key(header.values);
+    const rows = sheetRows(sheet);
+    const h = headerOf(rows);
+    // Its header alone (a copy left empty) holds nothing to lose.
+    return h !== undefined && key(h.values) === key(header.values) && rows.some((r) => r.line > h.line);
   });
   if (more.length) {
     const names = [workbook.worksheets[0]!, ...more].map((s) => `« ${s.name} »`).join(', ');

@@ -1,0 +1,34 @@
+import ExcelJS from 'exceljs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readXlsx } from '../src/data/xlsx.js';
+import { tempDir } from './helpers/campaign.js';
+
+/** A workbook's other sheets: more of the same table is refused, named; anything else is not the table. */
+async function workbook(sheets: Record<string, string[][]>): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) {
+    const sheet = wb.addWorksheet(name);
+    for (const r of rows) sheet.addRow(r);
+  }
+  const path = join(tempDir(), 'classeur.xlsx');
+  await wb.xlsx.writeFile(path);
+  return path;
+}
+
+const HEADER = ['code_insee_commune', 'adresse_courriel'];
+
+describe('a workbook of several sheets', () => {
+  it('is read from its first sheet when the others are notes or an empty copy of the table', async () => {
+    const path = await workbook({ Loiret: [HEADER, ['45001', 'mairie@adon.example']], Notes: [['à relire']], Modèle: [HEADER] });
+    const table = await readXlsx(path, 'classeur.xlsx');
+    const rows = [];
+    for await (const r of table.rows) rows.push(r.values);
+    expect(rows).toEqual([['45001', 'mairie@adon.example']]);
+  });
+
+  it('is refused, naming the sheets, when another sheet holds more rows under the same header', async () => {
+    const path = await workbook({ Loiret: [HEADER, ['45001', 'mairie@adon.example']], 'Indre-et-Loire': [HEADER, ['37001', 'mairie@abilly.example']] });
+    await expect(readXlsx(path, 'classeur.xlsx')).rejects.toThrow(/plusieurs feuilles de même en-tête \(« Loiret », « Indre-et-Loire »\)/);
+  });
+});

@@ -49,18 +49,25 @@ type Encoding = { label: string; decoder: string; bomLength: number; mixedFromLi
  * holds. The line of the first one, or undefined.
  */
 function utf8AmongWindows1252(sample: Uint8Array): number | undefined {
-  for (let i = 0; i + 1 < sample.length; i++) {
-    const b = sample[i]!;
-    const next = sample[i + 1]!;
-    const accented = b === 0xc3 && next >= 0x80 && next <= 0xbf;
-    const typographic = b === 0xe2 && next === 0x80 && i + 2 < sample.length && sample[i + 2]! >= 0x93 && sample[i + 2]! <= 0xa6;
-    if (accented || typographic) {
-      let line = 1;
-      for (let j = 0; j < i; j++) if (sample[j] === 0x0a) line++;
-      return line;
-    }
+  const at = utf8Sequence(sample);
+  return at < 0 ? undefined : 1 + newlines(sample, 0, at);
+}
+
+/** Where the first of those UTF-8 sequences starts in `bytes`, or -1. */
+function utf8Sequence(bytes: Uint8Array): number {
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    const b = bytes[i]!;
+    const next = bytes[i + 1]!;
+    if (b === 0xc3 && next >= 0x80 && next <= 0xbf) return i;
+    if (b === 0xe2 && next === 0x80 && i + 2 < bytes.length && bytes[i + 2]! >= 0x93 && bytes[i + 2]! <= 0xa6) return i;
   }
-  return undefined;
+  return -1;
+}
+
+function newlines(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let j = from; j < to; j++) if (bytes[j] === 0x0a) n++;
+  return n;
 }
 
 /** BOM first; otherwise valid UTF-8 wins; otherwise the Windows code page every French Excel writes. */
@@ -148,6 +155,11 @@ function decodingStream(encoding: Encoding, file: string): Transform {
   const decoder = new TextDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
   let skip = encoding.bomLength;
   let offset = 0;
+  // Read as Windows-1252, a UTF-8 export appended after the sample (see utf8AmongWindows1252) is
+  // found where it starts: the last two bytes of a chunk are looked at again with the next one.
+  const windows = encoding.decoder === 'windows-1252';
+  let tail = Buffer.alloc(0);
+  let line = 1;
   return new Transform({
     readableObjectMode: false,
     transform(chunk: Buffer, _enc, done) {
@@ -156,6 +168,18 @@ function decodingStream(encoding: Encoding, file: string): Transform {
         const n = Math.min(skip, bytes.length);
         bytes = bytes.subarray(n);
         skip -= n;
+      }
+      if (windows) {
+        const seen = Buffer.concat([tail, bytes]);
+        const at = utf8Sequence(seen);
+        if (at >= 0) {
+          // The tail's line breaks are already counted in `line`.
+          const where = line + newlines(seen, 0, at) - newlines(tail, 0, tail.length);
+          done(new RelaisError(mixedEncodingMessage(where), { file, line: where }));
+          return;
+        }
+        line += newlines(bytes, 0, bytes.length);
+        tail = Buffer.from(seen.subarray(Math.max(0, seen.length - 2)));
       }
       try {
         done(null, decoder.decode(bytes, { stream: true }));

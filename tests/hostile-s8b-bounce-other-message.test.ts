@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
-import { startSmtp, type TestSmtp } from './servers/smtp.js';
+import { sentToAdon } from './helpers/sent-adon.js';
 
 /**
  * The sender's mailbox holds more than this campaign's bounces: the ARS sends its newsletter from
@@ -17,20 +17,7 @@ import { startSmtp, type TestSmtp } from './servers/smtp.js';
  * whose email of this campaign was accepted and never bounced, is recorded « bounced », moved to
  * the print file and counted « par courrier » — its mayor gets the letter a second time, by post.
  */
-let server: TestSmtp;
-let dir: string;
-let adon: { to: string; from: string };
-
-beforeAll(async () => {
-  server = await startSmtp();
-  dir = sampleCampaign();
-  const send = await relais(['-C', dir, 'send', '--commune', '45001', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
-  if (send.code !== 0) throw new Error(send.stderr);
-  adon = { to: server.received[0]!.to, from: server.received[0]!.mailFrom };
-});
-afterAll(async () => {
-  await server.close();
-});
+const sent = sentToAdon();
 
 describe('a bounce of another message from the same sender (the March newsletter)', () => {
   it('is not recorded as a bounce of this campaign’s email to the same town hall', async () => {
@@ -39,7 +26,7 @@ describe('a bounce of another message from the same sender (the March newsletter
       file,
       `Return-Path: <>
 From: MAILER-DAEMON@mail.adon.example
-To: ${adon.from}
+To: ${sent.adon().from}
 Subject: failure notice
 Date: Mon, 02 Mar 2020 10:30:00 +0100
 Message-ID: <qmail-old@mail.adon.example>
@@ -49,26 +36,26 @@ Hi. This is the qmail-send program at mail.adon.example.
 I'm afraid I wasn't able to deliver your message to the following addresses.
 This is a permanent error; I've given up. Sorry it didn't work out.
 
-<${adon.to}>:
+<${sent.adon().to}>:
 mailbox is full (#5.2.2)
 
 --- Below this line is the original message header only.
 
-Return-Path: <${adon.from}>
-From: "ARS Centre-Val de Loire" <${adon.from}>
-To: ${adon.to}
+Return-Path: <${sent.adon().from}>
+From: "ARS Centre-Val de Loire" <${sent.adon().from}>
+To: ${sent.adon().to}
 Subject: Lettre d'information de l'ARS - mars 2020
 Message-ID: <5e5cd1a2.1c69fb81.4f2e3.7a1b@ars-centre-val-de-loire.example>
 Date: Mon, 02 Mar 2020 10:15:00 +0100
 `,
     );
-    const before = (await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number } }> }>(['-C', dir, 'status'])).json.departements.find((d) => d.code === '45')!;
-    const r = await relais(['-C', dir, 'bounces', file]);
+    const before = (await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number } }> }>(['-C', sent.dir(), 'status'])).json.departements.find((d) => d.code === '45')!;
+    const r = await relais(['-C', sent.dir(), 'bounces', file]);
     expect(r.code, r.stderr).toBe(0);
     // It says « 1 retour définitif enregistré (ces mairies passent au courrier postal) …
     // ✖ 45 45001 accueil@adon.example — mailbox is full (#5.2.2) ».
     expect(r.stdout).not.toContain('1 retour définitif enregistré');
-    const after = (await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number } }> }>(['-C', dir, 'status'])).json.departements.find((d) => d.code === '45')!;
+    const after = (await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number } }> }>(['-C', sent.dir(), 'status'])).json.departements.find((d) => d.code === '45')!;
     expect(after.mairies.parCourrier).toBe(before.mairies.parCourrier);
   });
 });

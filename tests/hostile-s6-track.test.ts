@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
-import { relais, relaisJson } from './helpers/cli.js';
+import { relaisJson } from './helpers/cli.js';
 
 /** Volunteer sign-up exports as the platform and the ARS office make them. */
 const HEADER = 'id;date_inscription;departement;code_postal;metier;categorie;statut';

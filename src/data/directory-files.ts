@@ -4,8 +4,9 @@ import { RelaisError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import type { DirectoryFormat } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
-import { jsonParseReason, jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
-import { dataFileSize, isOpenDocument, OPEN_DOCUMENT, openTable, sniffEncoding, type Table } from './table.js';
+import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
+import { sniffEncoding } from './encoding.js';
+import { dataFileSize, isOpenDocument, OPEN_DOCUMENT, openTable, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
 
 /**

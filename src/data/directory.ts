@@ -1,4 +1,3 @@
-import { RelaisError } from '../errors.js';
 import { repairInsee, repairPostalCode } from './cog.js';
 import { jsonParseReason } from './json-records.js';
 

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { sniffDelimiter, sniffEncoding, unreadable } from '../data/table.js';
+import { sniffEncoding } from '../data/encoding.js';
+import { sniffDelimiter, unreadable } from '../data/table.js';
 
 /**
  * A CSV reader for the sign-up exports, written for throughput: a platform's daily export holds

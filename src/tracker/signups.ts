@@ -1,4 +1,4 @@
-import { mixedEncodingMessage } from '../data/table.js';
+import { mixedEncodingMessage } from '../data/encoding.js';
 import { statSync } from 'node:fs';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';

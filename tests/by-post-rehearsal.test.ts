@@ -1,7 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleWithLetters } from './helpers/campaign.js';
+import { sampleWithLetters, setTownHallEmails } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
 
 /**
@@ -19,10 +17,7 @@ describe('a town hall whose address leaves the data after a rehearsal', () => {
     const dir = await sampleWithLetters();
     const first = await relaisJson<Run>(['-C', dir, 'run', '--yes', '--dep', '37']);
     expect(first.code, first.stderr).toBe(0);
-    const directory = join(dir, 'data', 'annuaire-mairies.json');
-    const text = readFileSync(directory, 'utf8');
-    expect(text).toContain('"adresse_courriel":["mairie@abilly.example"]');
-    writeFileSync(directory, text.replace('"adresse_courriel":["mairie@abilly.example"]', '"adresse_courriel":[]'));
+    expect(setTownHallEmails(dir, '37001', [])).toEqual(['mairie@abilly.example']);
 
     const again = await relaisJson<Run>(['-C', dir, 'run', '--yes', '--dep', '37']);
     const row = again.json.departements.find((d) => d.code === '37')!;

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { sampleCampaign, tempDir, setTownHallEmails } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -126,11 +126,7 @@ describe('bounces as real servers write them, after a real send', () => {
 
   it('once the directory gives the bounced town hall a new address, status says one email is left to send, as send then sends it', async () => {
     await relais(['-C', dir, 'bounces', bounceFolder()]); // idempotent: Adon is bounced
-    const path = join(dir, 'data', 'annuaire-mairies.json');
-    type DirRecord = { code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] };
-    const records = JSON.parse(readFileSync(path, 'utf8')) as DirRecord[];
-    records.find((r) => r.code_insee_commune === '45001' && r.pivot[0]?.type_service_local === 'mairie')!.adresse_courriel = ['secretariat@adon.example'];
-    writeFileSync(path, JSON.stringify(records));
+    setTownHallEmails(dir, '45001', ['secretariat@adon.example']);
 
     const letters = await relaisJson<{ impression: Array<{ departement: string; lettres: number }> }>(['-C', dir, 'letters', '--dep', '45']);
     expect(letters.json.impression.find((p) => p.departement === '45')!.lettres).toBe(24); // Adon left the print file

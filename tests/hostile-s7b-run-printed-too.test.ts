@@ -1,7 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleWithLetters } from './helpers/campaign.js';
+import { sampleWithLetters, setTownHallEmails } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -25,12 +23,7 @@ describe('run, when a town hall of the last print file has got an address', () =
     const dir = await sampleWithLetters();
     const letters = await relais(['-C', dir, 'letters', '--dep', '45']);
     expect(letters.stdout).toContain('impression-45.pdf : 24 lettres à imprimer');
-    const path = join(dir, 'data', 'annuaire-mairies.json');
-    const records = JSON.parse(readFileSync(path, 'utf8')) as Array<{ code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] }>;
-    const townHall = records.find((r) => r.code_insee_commune === '45012' && r.pivot[0]?.type_service_local === 'mairie')!;
-    expect(townHall.adresse_courriel).toEqual([]);
-    townHall.adresse_courriel = ['mairie@45012.example'];
-    writeFileSync(path, JSON.stringify(records));
+    expect(setTownHallEmails(dir, '45012', ['mairie@45012.example'])).toEqual([]);
 
     const run = await relais(['-C', dir, 'run', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
     expect(run.code, run.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleWithLetters, tempDir } from './helpers/campaign.js';
+import { sampleWithLetters, tempDir, setTownHallEmails } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -90,12 +90,7 @@ describe('a town hall of the print file that gets an address', () => {
   it('is emailed, and send says its letter was in the last print file: to take out if it is not posted yet', async () => {
     const dir = await sampleWithLetters();
     await relais(['-C', dir, 'letters', '--dep', '45']);
-    const path = join(dir, 'data', 'annuaire-mairies.json');
-    const records = JSON.parse(readFileSync(path, 'utf8')) as Array<{ code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] }>;
-    const townHall = records.find((r) => r.code_insee_commune === '45012' && r.pivot[0]?.type_service_local === 'mairie')!;
-    expect(townHall.adresse_courriel).toEqual([]);
-    townHall.adresse_courriel = ['mairie@45012.example'];
-    writeFileSync(path, JSON.stringify(records));
+    expect(setTownHallEmails(dir, '45012', ['mairie@45012.example'])).toEqual([]);
     const send = await relaisJson<{ sent: number; warnings: string[] }>(['-C', dir, 'send', '--commune', '45012', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
     expect(send.code, send.stderr).toBe(0);
     expect(send.json.sent).toBe(1);

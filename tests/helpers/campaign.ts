@@ -114,3 +114,18 @@ export function setPublications(dir: string, entries: Array<{ canal: string; dat
   const lines = entries.map((e) => `  - canal: ${e.canal}\n    date: ${e.date}\n${e.modele ? `    modele: ${e.modele}\n` : ''}${e.texte ? `    texte: ${e.texte}\n` : ''}`).join('');
   writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n${lines}`));
 }
+
+/** A record of the sample's directory (data/annuaire-mairies.json), as the tests edit it. */
+export type DirectoryRecord = { code_insee_commune: string; pivot: Array<{ type_service_local: string }>; adresse_courriel: string[] };
+
+/** A new export of the sample's directory: gives a commune's town hall these addresses, and returns those it had. */
+export function setTownHallEmails(dir: string, insee: string, emails: string[]): string[] {
+  const path = join(dir, 'data', 'annuaire-mairies.json');
+  const records = JSON.parse(readFileSync(path, 'utf8')) as DirectoryRecord[];
+  const townHall = records.find((r) => r.code_insee_commune === insee && r.pivot[0]?.type_service_local === 'mairie');
+  if (!townHall) throw new Error(`pas de mairie ${insee} dans ${path}`);
+  const before = townHall.adresse_courriel;
+  townHall.adresse_courriel = emails;
+  writeFileSync(path, JSON.stringify(records));
+  return before;
+}

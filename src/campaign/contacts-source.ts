@@ -48,7 +48,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', format);
-      await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed), file, account, contacts);
+      await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true }), file, account, contacts);
       return { contacts, account };
     });
     return { contacts: read.contacts, file, account: read.account };
@@ -156,9 +156,9 @@ async function readDirectory(
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
           continue;
         }
-        const verdict = classifyRecord(item.value);
         // Most records are other services: counted before anything else is read of them.
-        if (verdict.kind === 'autre-service') {
+        const verdict = item.otherService ? undefined : classifyRecord(item.value);
+        if (!verdict || verdict.kind === 'autre-service') {
           setAside(account, 'autre service (CCAS, police municipale…)');
           continue;
         }

@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
-import type { DirectoryFormat } from './directory.js';
+import { otherService, type DirectoryFormat } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
-import { jsonRecords, JsonShapeError, type JsonItem } from './json-records.js';
+import { jsonRecords, JsonShapeError, type JsonItem, type JsonSkim } from './json-records.js';
 import { sniffEncoding } from './encoding.js';
 import { dataFileSize, isOpenDocument, OPEN_DOCUMENT, openTable, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
@@ -25,6 +25,8 @@ export interface DirectoryItem {
   repeatedHeader?: boolean;
   /** A table line with more values than the header has columns (see extraValues). */
   extra?: { values: number; columns: number };
+  /** A well-formed record whose pivot names other services only, the rest of it unread. */
+  otherService?: true;
 }
 
 export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
@@ -85,9 +87,44 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
   return { kind: 'flat' };
 }
 
-async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string): AsyncGenerator<DirectoryItem[]> {
+const MAIRIE = Buffer.from('mairie');
+
+/**
+ * Whether a pivot, given as its JSON bytes [start, end), names other services only (otherService
+ * in directory.ts); undefined when it names a town hall or is no list of entries. Most pivots are
+ * `[{"type_service_local":"ccas",…}]`: a list whose first entry is an object, with no escape and
+ * no « mairie » anywhere, names other services only and is not parsed; any other is.
+ */
+export function pivotOfOtherServices(buf: Buffer, start: number, end: number): true | undefined {
+  if (buf[start] === 0x5b && plainOfMairie(buf, start, end)) {
+    let i = start + 1;
+    while (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09) i++;
+    if (buf[i] === 0x7b) return true;
+  }
+  return otherService(JSON.parse(buf.toString('utf8', start, end))) === undefined ? undefined : true;
+}
+
+/** No backslash (an escape could spell anything) and no « mairie » among bytes [start, end). */
+function plainOfMairie(buf: Buffer, start: number, end: number): boolean {
+  const last = end - MAIRIE.length;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x5c) return false;
+    if (b === 0x6d && i <= last && buf[i + 1] === 0x61 && buf[i + 2] === 0x69 && buf[i + 3] === 0x72 && buf[i + 4] === 0x69 && buf[i + 5] === 0x65) return false;
+  }
+  return true;
+}
+
+/** Records of other services, read by their pivot only: all a check wants of them (they are counted, never used). */
+const OTHER_SERVICES: JsonSkim = { key: 'pivot', read: pivotOfOtherServices };
+
+function toItem(item: JsonItem): DirectoryItem {
+  return 'skimmed' in item ? { index: item.index, line: item.line, otherService: true } : item;
+}
+
+async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string, skim: boolean): AsyncGenerator<DirectoryItem[]> {
   try {
-    for await (const items of jsonRecords(stream)) yield items as JsonItem[] as DirectoryItem[];
+    for await (const items of jsonRecords(stream, skim ? OTHER_SERVICES : undefined)) yield skim ? items.map(toItem) : (items as DirectoryItem[]);
   } catch (err) {
     if (err instanceof JsonShapeError) throw new RelaisError(err.message, { file, line: err.line });
     if (err instanceof RelaisError) throw err;
@@ -118,17 +155,22 @@ export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[
   }
 }
 
-/** Streams the records of a directory export (JSON, zipped JSON, or a table), in batches. */
-export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }): AsyncGenerator<DirectoryItem[]> {
+/**
+ * Streams the records of a directory export (JSON, zipped JSON, or a table), in batches. With
+ * `skimOtherServices`, a JSON record whose pivot names other services only comes as
+ * `otherService`, not parsed whole.
+ */
+export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }, options: { skimOtherServices?: boolean } = {}): AsyncGenerator<DirectoryItem[]> {
+  const skim = options.skimOtherServices === true;
   if (kind.format === 'zip') {
     const entries = await zipEntries(path, file);
     const entry = entries.find((e) => e.name === kind.jsonMember);
     if (!entry) throw new RelaisError(`archive zip sans fichier JSON de l'annuaire`, { file });
-    yield* fromJsonStream(await zipEntryStream(path, file, entry), file);
+    yield* fromJsonStream(await zipEntryStream(path, file, entry), file, skim);
     return;
   }
   if (kind.format === 'json') {
-    yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 16 }), file);
+    yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 18 }), file, skim);
     return;
   }
   const table = await openTable(path, { displayName: file, isHeader: isDirectoryHeader });

@@ -132,7 +132,7 @@ function firstValue(list: unknown[]): string {
 }
 
 /** The type of the first entry of a pivot given as a list of entries none of which is a town hall; else undefined. */
-function otherService(pivot: unknown): string | undefined {
+export function otherService(pivot: unknown): string | undefined {
   if (!Array.isArray(pivot)) return undefined;
   let first: string | undefined;
   for (const p of pivot) {

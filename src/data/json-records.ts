@@ -4,15 +4,31 @@
  * JSON.parse. A national directory export is some 300 MB; reading it as one string and then as
  * one parsed tree would need both at once. The scanner only tracks strings (with their escapes)
  * and nesting; JSON.parse validates each record's own syntax, so a broken record is one rejected
- * record, and a file cut in the middle is reported with the record it was cut in.
+ * record, and a file cut in the middle is reported with the record it was cut in. A reader that
+ * needs one member of most records (the pivot of the directory's) has them walked instead
+ * (JsonSkim): checked as JSON.parse would, and only that member handed over.
  *
  * The records array is the document itself (`[ … ]`, the API's JSON export) or the value of the
  * key `service` (data.gouv.fr's "Base de données locales"), `results` (the API's records
  * endpoint) or `records` (older Opendatasoft APIs) of a root object.
  */
+import { WALK_MORE, walked, walkObject } from './json-skim.js';
+
 export type JsonItem =
   | { index: number; line: number; value: unknown }
-  | { index: number; line: number; error: string };
+  | { index: number; line: number; error: string }
+  /** A record read by one member only (see JsonSkim): what `read` gave for it. */
+  | { index: number; line: number; skimmed: unknown };
+
+/**
+ * Records that one member can settle are not parsed whole: `read` gets where the bytes of the
+ * member `key` of each well-formed record are (well-formed JSON themselves) and gives what stands
+ * for the record, or undefined for a record to parse whole (json-skim.ts).
+ */
+export interface JsonSkim {
+  key: string;
+  read: (buf: Buffer, start: number, end: number) => unknown;
+}
 
 export class JsonShapeError extends Error {
   constructor(
@@ -23,6 +39,8 @@ export class JsonShapeError extends Error {
   }
 }
 
+/** Past this size, a record still unfinished is scanned, not walked again (see scan). */
+const MAX_WALKED = 1 << 20;
 const RECORD_KEYS = new Set(['service', 'results', 'records']);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -46,6 +64,15 @@ export class JsonRecordSplitter {
   private lastKey: string | undefined;
   private expectKey = false;
   private index = 0;
+  private readonly skim: { key: Buffer; read: JsonSkim['read'] } | undefined;
+  /** A record's walk stopped at the end of the bytes so far (scan resumes at its start). */
+  private walkPending = false;
+  /** The document ended: what is left is scanned, not walked, to say where it stops. */
+  private walkStopped = false;
+
+  constructor(skim?: JsonSkim) {
+    this.skim = skim && { key: Buffer.from(skim.key), read: skim.read };
+  }
 
   /** Feeds bytes; returns the records completed by them. */
   push(chunk: Buffer): JsonItem[] {
@@ -60,6 +87,11 @@ export class JsonRecordSplitter {
   /** Ends the document: throws a JsonShapeError if it stops in the middle. */
   end(): JsonItem[] {
     const out: JsonItem[] = [];
+    if (this.walkPending) {
+      // A record cut by the end of the file: scanned as any other, so that the cut is reported.
+      this.walkStopped = true;
+      this.scan(out);
+    }
     if (this.elementScalar && this.elementStart >= 0) this.emit(this.buf.length, out);
     if (!this.started) throw new JsonShapeError('fichier vide : aucun contenu JSON', 1);
     if (this.inString || this.depth > 0) {
@@ -151,6 +183,28 @@ export class JsonRecordSplitter {
         i++;
         continue;
       }
+      if (c === 0x7b && atRecords && this.elementStart < 0 && this.skim && !this.walkStopped) {
+        // A record walked whole at once, as JSON.parse reads it; one that is not JSON is scanned
+        // below as any other, and JSON.parse then says why.
+        const end = walkObject(buf, i, n, this.skim.key, this.skim.read);
+        // A record that goes on in the next chunk is walked again from its start then; one that
+        // big is rather scanned below (its walk would start over at every chunk).
+        this.walkPending = end === WALK_MORE && n - i < MAX_WALKED;
+        if (this.walkPending) {
+          this.pos = i;
+          return;
+        }
+        if (end >= 0) {
+          if (walked.skimmed) out.push({ index: ++this.index, line: this.line, skimmed: walked.value });
+          else {
+            this.startElement(i, false);
+            this.emit(end, out);
+          }
+          this.line += walked.lines;
+          i = end;
+          continue;
+        }
+      }
       if (c === 0x7b || c === 0x5b) {
         if (atRecords && this.elementStart < 0) this.startElement(i, false);
         if (this.rootIsObject && this.depth === 1 && c === 0x5b && this.recordsDepth < 0 && this.lastKey !== undefined && RECORD_KEYS.has(this.lastKey)) {
@@ -191,8 +245,8 @@ export class JsonRecordSplitter {
  * Records of a JSON byte stream, in order, a chunk's worth at a time: one await per record would
  * cost more than parsing it.
  */
-export async function* jsonRecords(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonItem[]> {
-  const splitter = new JsonRecordSplitter();
+export async function* jsonRecords(stream: AsyncIterable<Buffer | string>, skim?: JsonSkim): AsyncGenerator<JsonItem[]> {
+  const splitter = new JsonRecordSplitter(skim);
   let first = true;
   for await (const raw of stream) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;

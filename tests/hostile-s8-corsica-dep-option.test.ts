@@ -30,3 +30,16 @@ describe('--dep with a Corsican département typed in lowercase', () => {
     expect(lower.code).toBe(0);
   });
 });
+
+describe('--dep naming a département the campaign has not', () => {
+  it('is a usage error (exit 2) naming the départements it has, for check as for the producing commands', async () => {
+    const dir = campaignWith({});
+    for (const command of ['check', 'letters', 'send']) {
+      const r = await relais(['-C', dir, command, '--dep', '99']);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
+      // Not « relais check les détaille »: a check without the option finds nothing.
+      expect(r.stderr).toContain('--dep 99 : ce département ne fait pas partie de la campagne, qui a : 37 (Indre-et-Loire), 45 (Loiret)');
+      expect(r.stderr).not.toContain('relais check');
+    }
+  });
+});

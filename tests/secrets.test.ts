@@ -96,7 +96,7 @@ describe('secrets are never shown, written or stored', () => {
     await run('preview --json', ['-C', dir, 'preview', '45234', '--json'], env, 0);
     await run('preview (commune inconnue)', ['-C', dir, 'preview', '99999'], env, 1);
     await run('posts', ['-C', dir, 'posts'], env, 0);
-    await run('posts (département inconnu)', ['-C', dir, 'posts', '--dep', '99', '--json'], env, 1);
+    await run('posts (département inconnu : usage)', ['-C', dir, 'posts', '--dep', '99', '--json'], env, 2);
     await run('letters', ['-C', dir, 'letters', '--dep', '45'], env, 0);
     await run('letters (commune inconnue)', ['-C', dir, 'letters', '--commune', '00000'], env, 1);
     await run('track --json', ['-C', dir, 'track', '--json'], env, 0);

@@ -1,5 +1,5 @@
 import { communeReference } from '../data/cog.js';
-import { RelaisError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
 import { templateFigures, track } from '../tracker/figures.js';
 import { ProblemList, type Problem } from '../problems.js';
 import { CAMPAIGN_FILE, loadCampaign, type Campaign } from './load.js';
@@ -67,8 +67,9 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
   let figures: Figures | undefined;
   let plan: Plan | undefined;
   if (campaign) {
+    // A mistyped option, not an error of the campaign: « relais check » without it would not show it.
     const unknown = (options.departements ?? []).filter((d) => !campaign.departements.some((c) => c.code === d));
-    for (const d of unknown) problems.error('option', `le département ${d} ne fait pas partie de la campagne`, { field: '--dep' }, 'file');
+    if (unknown.length > 0) throw unknownDepartements(unknown, campaign);
     const joined = await buildRecipients(campaign, communeReference(), problems, options.departements);
     recipients = joined.recipients;
     outside = joined.outside;
@@ -107,6 +108,12 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
     await checkCampaignMedia(campaign, problems);
   }
   return { report: summarize(dir, campaign, recipients, outside, fichiers, problems), campaign, recipients, templates, figures, plan };
+}
+
+/** `--dep` naming départements the campaign has not: a usage error that lists those it has. */
+export function unknownDepartements(codes: string[], campaign: Campaign): UsageError {
+  const has = campaign.departements.map((d) => `${d.code} (${d.nom})`).join(', ');
+  return new UsageError(`--dep ${codes.join(', ')} : ${codes.length > 1 ? 'ces départements ne font' : 'ce département ne fait'} pas partie de la campagne, qui a : ${has}`);
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { campaignPaths } from '../campaign/paths.js';
-import type { ReadyCampaign } from '../campaign/check.js';
+import { unknownDepartements, type ReadyCampaign } from '../campaign/check.js';
 import { campaignKey, type Campaign } from '../campaign/load.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell } from '../data/csv-write.js';
@@ -53,7 +53,7 @@ export function networkOf(value: string, option: '--channel' | '--template' = '-
 /** The text of a channel template, rendered for a département (the first by default). */
 export function templateText(ready: ReadyCampaign, channel: Network, dep?: string): string {
   const d = ready.campaign.departements.find((x) => !dep || x.code === dep);
-  if (!d) throw new RelaisError(`le département ${dep} ne fait pas partie de la campagne`, { field: '--dep' });
+  if (!d) throw unknownDepartements([dep!], ready.campaign);
   return ready.plan.departement(d.code)!.messages[channel].texte;
 }
 

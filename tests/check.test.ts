@@ -159,6 +159,10 @@ describe('relais check: bad input, each with file, line and a French message', (
     expect(code).toBe(1);
     expect(json.errors).toContainEqual(expect.objectContaining({ kind: 'code-insee-inconnu', file: 'data/maires.csv', line: 4, field: 'Code de la commune' }));
     expect(json.errors.find((e) => e.kind === 'code-insee-inconnu')?.message).toContain('45999');
+    // A code of the Loiret unknown to the reference: maybe a commune created since it was made.
+    expect(json.errors.find((e) => e.kind === 'code-insee-inconnu')?.message).toContain(
+      "fichier des maires : code INSEE 45999 inconnu du Code officiel géographique 2026 que lit relais : si c'est une commune créée depuis le 1er janvier 2026, il faut une version de relais plus récente ; sinon, le code est faux",
+    );
   });
 
   it('suggests the current commune for an old code', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPACT_COMMUNES, CommuneReference, type CompactCommunes, codePrefix, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
+import { COG_YEARS, COMPACT_COMMUNES, CommuneReference, type CompactCommunes, codePrefix, cogYear, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
 import { ROOT } from './helpers/cli.js';
 
 /**
@@ -46,5 +46,14 @@ describe('the compact commune index', () => {
     const built = JSON.parse(readFileSync(file, 'utf8')) as CompactCommunes;
     expect(built.source).toEqual(source);
     expect(JSON.stringify(built)).toBe(JSON.stringify(compactCommunes(published, source)));
+  });
+
+  it('is of a year relais knows (messages name it): a new version of the package needs its year in COG_YEARS', () => {
+    // The package's README gives each version's year (« millésime ») in a table: 2026 | 6.0.0.
+    const readme = readFileSync(join(ROOT, 'node_modules/@etalab/decoupage-administratif/README.md'), 'utf8');
+    const year = COG_YEARS[source.version];
+    expect(year, `@etalab/decoupage-administratif ${source.version}`).toBeDefined();
+    expect(readme).toMatch(new RegExp(`^\\|\\s*${year}\\s*\\|\\s*${source.version.replace(/\./g, '\\.')}\\s*\\|`, 'm'));
+    expect(cogYear()).toBe(year);
   });
 });

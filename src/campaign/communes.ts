@@ -1,5 +1,5 @@
 import type { ProblemList } from '../problems.js';
-import type { Commune, CommuneReference } from '../data/cog.js';
+import { cogYear, type Commune, type CommuneReference } from '../data/cog.js';
 import { setAside, type FileAccount } from './accounting.js';
 
 export type Where = { file: string; line: number };
@@ -23,10 +23,20 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
   const now = current ? ref.commune(current) : undefined;
   if (now && former) former.add({ insee, now, where, field, what });
   else if (now) problems.error('code-insee-ancien', formerCodeMessage(what, insee, now), { ...where, field });
-  else {
-    problems.error('code-insee-inconnu', `${what} : code INSEE ${written && written !== insee ? `« ${written} »` : insee} inconnu du Code officiel géographique`, { ...where, field });
-  }
+  else problems.error('code-insee-inconnu', `${what} : ${unknownCode(ref, insee, written)}`, { ...where, field });
   return undefined;
+}
+
+/**
+ * Why a code is not placed. A well-formed code of a known département may be a commune created
+ * after the reference relais reads (communes nouvelles start on 1 January): an RNE or a directory
+ * published since would name it, and only a newer relais knows it.
+ */
+export function unknownCode(ref: CommuneReference, insee: string, written?: string): string {
+  const shown = written && written !== insee ? `« ${written} »` : insee;
+  const year = cogYear();
+  if (year === undefined || !/^(\d{5}|2[AB]\d{3})$/.test(insee) || !ref.departements.has(departementOfCode(insee))) return `code INSEE ${shown} inconnu du Code officiel géographique`;
+  return `code INSEE ${shown} inconnu du Code officiel géographique ${year} que lit relais : si c'est une commune créée depuis le 1er janvier ${year}, il faut une version de relais plus récente ; sinon, le code est faux`;
 }
 
 function formerCodeMessage(what: string, insee: string, now: Commune, line?: number): string {

@@ -6,7 +6,7 @@ import { chooseTownHall, classifyRecord, type AddressFields, type TownHallRecord
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate } from './communes.js';
+import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
@@ -194,7 +194,7 @@ async function readDirectory(
         }
         if (!commune) {
           account.rejetes++;
-          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE ${th.insee} inconnu du Code officiel géographique`, { ...where, field: 'pivot' });
+          problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${unknownCode(ref, th.insee)}`, { ...where, field: 'pivot' });
           continue;
         }
         const list = candidates.get(commune.code) ?? [];

@@ -271,6 +271,18 @@ let cached: CommuneReference | undefined;
 
 const PACKAGE = '@etalab/decoupage-administratif';
 
+/**
+ * The year of the reference relais reads (communes as on 1 January of it), as the package's
+ * README gives it for each version (its table of « millésimes »). The package is pinned in
+ * package.json; tests/cog.test.ts fails when its version is not in this table.
+ */
+export const COG_YEARS: Record<string, number> = { '6.0.0': 2026 };
+
+/** The year of the installed reference, if known. */
+export function cogYear(): number | undefined {
+  return COG_YEARS[communesSource().source.version];
+}
+
 /** What the compact index must name to stand for the installed package's communes, and where they are. */
 export function communesSource(): { source: CompactCommunes['source']; path: string } {
   const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
-import { otherService, type DirectoryFormat } from './directory.js';
+import { otherServicesOnly, type DirectoryFormat } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
 import { jsonRecords, JsonShapeError, type JsonItem, type JsonSkim } from './json-records.js';
 import { sniffEncoding } from './encoding.js';
@@ -90,10 +90,11 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
 const MAIRIE = Buffer.from('mairie');
 
 /**
- * Whether a pivot, given as its JSON bytes [start, end), names other services only (otherService
- * in directory.ts); undefined when it names a town hall or is no list of entries. Most pivots are
- * `[{"type_service_local":"ccas",…}]`: a list whose first entry is an object, with no escape and
- * no « mairie » anywhere, names other services only and is not parsed; any other is.
+ * Whether a pivot, given as its JSON bytes [start, end), names other services only
+ * (otherServicesOnly in directory.ts); undefined when it names a town hall or is unreadable.
+ * Most pivots are `[{"type_service_local":"ccas",…}]`: a list whose first entry is an object,
+ * with no escape and no « mairie » anywhere, names other services only and is not parsed; any
+ * other is (a pivot as JSON text, as the API's JSON export writes it, is parsed twice).
  */
 export function pivotOfOtherServices(buf: Buffer, start: number, end: number): true | undefined {
   if (buf[start] === 0x5b && plainOfMairie(buf, start, end)) {
@@ -101,7 +102,7 @@ export function pivotOfOtherServices(buf: Buffer, start: number, end: number): t
     while (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09) i++;
     if (buf[i] === 0x7b) return true;
   }
-  return otherService(JSON.parse(buf.toString('utf8', start, end))) === undefined ? undefined : true;
+  return otherServicesOnly(JSON.parse(buf.toString('utf8', start, end))) || undefined;
 }
 
 /** No backslash (an escape could spell anything) and no « mairie » among bytes [start, end). */

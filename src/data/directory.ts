@@ -145,6 +145,19 @@ export function otherService(pivot: unknown): string | undefined {
 }
 
 /**
+ * Whether a pivot, as published (a list, an object, or either as JSON text), names other
+ * services only: readable, with at least one entry, none of them a town hall. What classifyRecord
+ * then says of its record, whatever the rest of it: « autre-service ».
+ */
+export function otherServicesOnly(pivot: unknown): boolean {
+  if (otherService(pivot) !== undefined) return true;
+  const list = nested(pivot);
+  if (!list.ok) return false;
+  const entries = list.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
+  return entries.length > 0 && !entries.some((p) => text(p.type_service_local) === 'mairie');
+}
+
+/**
  * One published record → a town hall, another kind of service, or a rejection with its reason.
  * Pure: `relais check` (contacts-source.ts) and `relais fetch` (sources/annuaire.ts) both read
  * records through it, so what the fetch keeps is what the check reads.

@@ -20,9 +20,27 @@ describe('SMTP answers: one recipient, or the session', () => {
 
   it.each([
     [{ responseCode: 550, command: 'RCPT TO', response: '550 5.1.1 <mairie@nulle-part.example>: Recipient address rejected: User unknown' }],
-    [{ responseCode: 552, command: 'DATA', response: '552 5.3.4 Message size exceeds fixed limit' }],
   ])('%o refuses this message only', (err) => {
     expect(classify(Object.assign(new Error(err.response), err)).kind).toBe('permanent');
+  });
+
+  it.each([
+    [{ responseCode: 552, code: 'EMESSAGE', command: 'DATA', response: '552 5.3.4 Message size exceeds fixed limit' }],
+    [{ responseCode: 552, code: 'EENVELOPE', command: 'MAIL FROM', response: '552 5.3.4 Message size exceeds fixed limit' }],
+    [{ responseCode: 552, code: 'EMESSAGE', command: 'DATA', response: '552 Message size exceeds maximum permitted' }],
+    [{ code: 'EMESSAGE', command: 'MAIL FROM', response: '', message: 'Message size larger than allowed 10240000' }],
+  ])('%o: the message is too big for the server, whoever it is for: the run stops, no town hall is refused', (err) => {
+    const d = classify(Object.assign(new Error(err.message ?? err.response), err));
+    expect(d.kind).toBe('fatal');
+    expect(d.message).toContain("le serveur SMTP refuse le message, plus gros que ce qu'il accepte");
+    expect(d.message).toContain('aucune mairie n\'est passée au courrier');
+  });
+
+  it('a 5.7.x refusal once the message is read (end of DATA) is its content\'s, not the address\'s: the town hall stays to send', () => {
+    const err = { responseCode: 550, code: 'EMESSAGE', command: 'DATA', response: '550 5.7.1 Message rejected as spam by Content Filtering' };
+    const d = classify(Object.assign(new Error(err.response), err));
+    expect(d.kind).toBe('content');
+    expect(d.message).toContain("l'adresse n'est sans doute pas en cause : la mairie reste à envoyer");
   });
 
   it('a 5.7.x refusal of one message is said to be the receiving side\'s policy, not a bad address', () => {

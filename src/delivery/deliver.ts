@@ -126,7 +126,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             outage = true;
             stop.abort();
           }
-        } else if (d.kind === 'temporary' || d.kind === 'permanent') watch.answered();
+        } else if (d.kind === 'temporary' || d.kind === 'permanent' || d.kind === 'content') watch.answered();
         if (d.kind === 'fatal') {
           journal.finish(channel, destination, who.commune, 'failed-temporary', d.message);
           fatal ??= d;
@@ -140,7 +140,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
           return;
         }
         journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply);
-        const policy = d.kind === 'permanent' ? /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0] : undefined;
+        const policy = d.kind === 'permanent' || d.kind === 'content' ? /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0] : undefined;
         if (policy && summary.sent === 0 && !fatal) {
           // A streak of the same refusal: another code is another reason, its own town hall's.
           if (refusedByPolicy[0] && refusedByPolicy[0].code !== policy) refusedByPolicy.length = 0;
@@ -157,18 +157,17 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             return;
           }
         }
-        if (d.kind !== 'permanent' && attempt < maxAttempts && !stopped()) {
+        // Refused for what the message says: the same answer again now; left to send (next run).
+        if (d.kind === 'temporary' && attempt < maxAttempts && !stopped()) {
           // Exponential backoff, bounded: 2 s, 4 s, 8 s by default. After a connection failure the
           // pause follows the failures in a row across lanes, so that a dead server is given up
           // on within OUTAGE_LIMIT attempts; an interruption or an outage ends the pause.
           await pause(base * 2 ** ((d.connection ? Math.max(1, watch.count) : attempt) - 1), stop.signal);
           if (!stopped()) continue;
         }
-        if (d.kind !== 'permanent' && outage) {
-          // Stopped by the outage: left for the next run, like the messages not tried.
-          retryable++;
-          return;
-        }
+        // Stopped by the outage: left for the next run, like the messages not tried, and counted
+        // among this run's failures (the journal notes them « échec temporaire »).
+        if (d.kind === 'temporary' && outage) retryable++;
         summary.failed++;
         summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply });
         return;

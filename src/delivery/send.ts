@@ -3,7 +3,7 @@ import { RelaisError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters, lastPrinted } from '../letters/generate.js';
-import { deliver } from './deliver.js';
+import { deliver, OUTAGE_LIMIT } from './deliver.js';
 import { EMAIL_CHANNEL, Journal, POST_CHANNEL, unreachableAt, type Destination, type Row, type Status } from './journal.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
@@ -311,7 +311,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       summary.cancelled = true;
       return finish();
     }
-    await transport.verify();
+    await transport.verify(OUTAGE_LIMIT, options.signal);
     const composer = composerFor(ready, common);
     await deliver(CHANNEL, plan.toSend, (p) => toMessage(ready, p, composer), transport, journal, summary, options);
     return finish();

@@ -7,6 +7,7 @@ import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
 import { redact } from '../secrets.js';
 import { frenchNumber } from '../text/format.js';
+import { pause } from './grace.js';
 import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
 import { MimeNode, SMTPPool } from './mime.js';
@@ -40,7 +41,11 @@ export class DeliveryError extends Error {
 
   constructor(
     message: string,
-    readonly kind: 'temporary' | 'permanent' | 'unknown' | 'fatal',
+    /**
+     * `content`: refused for the message itself, after the server read it (a content filter):
+     * not the address's fault — the town hall stays to send, not tried again in this run.
+     */
+    readonly kind: 'temporary' | 'permanent' | 'unknown' | 'fatal' | 'content',
     reply: string,
     /** The server did not answer at all (refused, cut or silent connection), as opposed to a reply. */
     readonly connection = false,
@@ -63,7 +68,12 @@ export interface Transport {
   concurrency: number;
   /** The first retry's pause, doubled at each further attempt. */
   retryBaseMs: number;
-  verify(): Promise<void>;
+  /**
+   * The server's greeting, before any message: a connection failure (a 421 « busy », no answer)
+   * is tried again as a message would be — `attempts` in a row, `retryBaseMs` then twice that
+   * apart — before the run stops with nothing sent; a refusal of the session stops it at once.
+   */
+  verify(attempts?: number, signal?: AbortSignal): Promise<void>;
   send(message: OutgoingMessage): Promise<string>;
   close(): void;
 }
@@ -172,6 +182,19 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
     return new DeliveryError(NO_TLS, 'fatal', reply);
   }
   const code = err.responseCode;
+  // The message is too big for the server (RFC 3463 X.3.4, or a 552 that says so; or the size the
+  // server announced, checked by nodemailer before sending): the same for every town hall, so the
+  // run stops and none is taken for refused.
+  const tooBig =
+    (code !== undefined && code >= 500 && (/\b5\.3\.4\b/.test(reply) || (code === 552 && !/\b5\.\d{1,3}\.\d{1,3}\b/.test(reply) && /too (big|large)|size|exceed/i.test(reply)))) ||
+    (err.code === 'EMESSAGE' && /size larger than allowed/i.test(err.message));
+  if (tooBig) {
+    return new DeliveryError(
+      `le serveur SMTP refuse le message, plus gros que ce qu'il accepte${code ? ` (${code})` : ''} : allégez-le (pièces jointes de campagne.yaml, images du modèle) ou demandez à l'administrateur du relais sa limite de taille ; aucune mairie n'est passée au courrier`,
+      'fatal',
+      reply,
+    );
+  }
   // Refusals of the session, not of one town hall: every message would get the same answer, so the
   // run stops with what to change, and no town hall is marked refused (the next run sends them).
   if (code === 530 || (code !== undefined && code >= 500 && /authenticat|auth(entification)? (is )?required/i.test(reply))) {
@@ -189,6 +212,10 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   if (code === 421) return new DeliveryError('serveur SMTP indisponible (421)', 'temporary', reply, true);
   // 5.7.x: the receiving side's policy (a spam filter, a sender it does not trust), not the address.
   const policy = /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0];
+  // Refused once the server has read the message (end of DATA): what it says, not who it is for.
+  if (code !== undefined && code >= 500 && policy && err.code === 'EMESSAGE' && err.command === 'DATA') {
+    return new DeliveryError(`refusé par la politique du serveur une fois le message lu (${code} ${policy} : filtre de contenu ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause : la mairie reste à envoyer)`, 'content', reply);
+  }
   if (code !== undefined && code >= 500 && policy) return new DeliveryError(`refusé par la politique du serveur destinataire (${code} ${policy} : filtre anti-spam ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause)`, 'permanent', reply);
   if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
   if (code !== undefined && code >= 400) return new DeliveryError(`refus temporaire du serveur (${code})`, 'temporary', reply);
@@ -240,12 +267,20 @@ export function smtpTransport(settings: SmtpSettings): Transport {
     description: `serveur SMTP ${url.protocol}//${settings.user ? `${settings.user}@` : ''}${url.host}`,
     concurrency: settings.maxConnections,
     retryBaseMs: settings.retryBaseMs,
-    async verify() {
-      try {
-        await pool.verify();
-      } catch (err) {
-        const d = classify(err as SmtpError);
-        throw new RelaisError(d.kind === 'fatal' ? d.message : `serveur SMTP injoignable (${url.host}) : ${d.reply || d.message} — rien n’a été envoyé ; relancez la même commande quand le serveur répond`, { field: 'RELAIS_SMTP_URL' });
+    async verify(attempts = 1, signal) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await pool.verify();
+          return;
+        } catch (err) {
+          const d = classify(err as SmtpError);
+          if (d.kind === 'fatal') throw new RelaisError(d.message, { field: 'RELAIS_SMTP_URL' });
+          if (attempt >= attempts || signal?.aborted) {
+            const tries = attempts > 1 ? ` (${attempts} tentatives de suite)` : '';
+            throw new RelaisError(`serveur SMTP injoignable (${url.host})${tries} : ${d.reply || d.message} — rien n’a été envoyé ; relancez la même commande quand le serveur répond`, { field: 'RELAIS_SMTP_URL' });
+          }
+          await pause(settings.retryBaseMs * 2 ** (attempt - 1), signal);
+        }
       }
     },
     async send(message) {

@@ -24,7 +24,7 @@ describe('SMTP answers: one recipient, or the session', () => {
     expect(classify(Object.assign(new Error(err.response), err)).kind).toBe('permanent');
   });
 
-  it.each([
+  it.each<[{ responseCode?: number; code: string; command: string; response: string; message?: string }]>([
     [{ responseCode: 552, code: 'EMESSAGE', command: 'DATA', response: '552 5.3.4 Message size exceeds fixed limit' }],
     [{ responseCode: 552, code: 'EENVELOPE', command: 'MAIL FROM', response: '552 5.3.4 Message size exceeds fixed limit' }],
     [{ responseCode: 552, code: 'EMESSAGE', command: 'DATA', response: '552 Message size exceeds maximum permitted' }],

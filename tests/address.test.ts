@@ -48,6 +48,41 @@ describe('townHallAddress (NF Z10-011)', () => {
   it('warns when nothing can bring the block under 6 lines', () => {
     const block = townHallAddress({ communeName: 'Saint-Christophe-en-Boucherie-et-Ailleurs', typeLiaison: 0, mayorSex: 'M', complement1: 'Hôtel de Ville de la commune nouvelle', complement2: 'Service courrier du secrétariat', street: '1 rue des Minimes', distribution: 'CS 40017', postalCode: '36400' });
     expect(block.warnings.some((w) => w.includes('7 lignes'))).toBe(true);
+    expect(block.lines).toContain('CS 40017');
+  });
+
+  it('leaves out the complements before the distribution line a CEDEX address is delivered by (NF Z10-011 ranking)', () => {
+    const orleans = { communeName: 'Orléans', typeLiaison: 1, mayorSex: 'M' as const, complement1: 'Hôtel Groslot - Service du courrier', complement2: 'Direction de la communication', street: "Place de l'Étape, entrée par la rue d'Escures", distribution: 'CS 95439', postalCode: '45040', locality: 'Orléans Cedex 1' };
+    const block = townHallAddress(orleans);
+    // One line too many: the first complement (line 2) goes, the second (line 3) stays.
+    expect(block.lines).toEqual(["MAIRIE D'ORLEANS", 'DIRECTION DE LA COMMUNICATION', "PLACE DE L'ETAPE, ENTREE PAR LA RUE", "D'ESCURES", 'CS 95439', '45040 ORLEANS CEDEX 1']);
+    expect(block.warnings.at(-1)).toBe('adresse de 7 lignes : la norme en permet 6 ; ligne omise : « HOTEL GROSLOT - SERVICE DU COURRIER » (complément)');
+    // Two lines too many (the name on two lines): both complements go, the CS stays.
+    const long = townHallAddress({ ...orleans, communeName: 'Saint-Christophe-en-Boucherie-et-Ailleurs', typeLiaison: 0, postalCode: '36400', locality: 'Saint-Christophe Cedex' });
+    expect(long.lines).toEqual(['MAIRIE', 'ST-CHRISTOPHE-EN-BOUCHERIE-ET-AILLEURS', "PLACE DE L'ETAPE, ENTREE PAR LA RUE", "D'ESCURES", 'CS 95439', '36400 SAINT CHRISTOPHE CEDEX']);
+    expect(long.warnings.at(-1)).toBe('adresse de 8 lignes : la norme en permet 6 ; 2 lignes omises : « HOTEL GROSLOT - SERVICE DU COURRIER » (complément), « DIRECTION DE LA COMMUNICATION » (complément)');
+  });
+
+  it('cuts a wrapped street or distribution line only once the complements are gone, keeping the first line of each', () => {
+    const block = townHallAddress({ communeName: 'Saint-Christophe-en-Boucherie-et-Ailleurs', typeLiaison: 0, complement1: 'Service des affaires générales', complement2: 'Bâtiment B', street: 'Zone artisanale des Grands Champs, allée des Tilleuls prolongée', distribution: 'Lieu-dit La Grande Pièce du Moulin de la Vallée', postalCode: '36400', locality: 'Saint-Christophe Cedex' });
+    expect(block.lines).toEqual(['MAIRIE', 'ST-CHRISTOPHE-EN-BOUCHERIE-ET-AILLEURS', 'ZONE ARTISANALE DES GRANDS CHAMPS,', 'LIEU-DIT LA GRANDE PIECE DU MOULIN DE', 'LA VALLEE', '36400 SAINT CHRISTOPHE CEDEX']);
+    expect(block.warnings.at(-1)).toBe('adresse de 9 lignes : la norme en permet 6 ; 3 lignes omises : « SERVICE DES AFFAIRES GENERALES » (complément), « BATIMENT B » (complément), « ALLEE DES TILLEULS PROLONGEE » (suite de la voie)');
+  });
+
+  it('keeps the organisation, the first street and distribution lines and the postal line, whatever the fields (property)', () => {
+    const line = fc.string({ unit: fc.constantFrom('a', 'B', ' ', '1'), minLength: 1, maxLength: 90 }).filter((t) => t.trim() !== '');
+    fc.assert(
+      fc.property(fc.option(line, { nil: undefined }), fc.option(line, { nil: undefined }), line, line, (c1, c2, street, distribution) => {
+        const block = townHallAddress({ communeName: 'Saint-Christophe-en-Boucherie-et-Ailleurs', typeLiaison: 0, complement1: c1, complement2: c2, street, distribution, postalCode: '36400' });
+        const first = (t: string) => wrapAddressLine(upper(t))[0]!;
+        expect(block.lines.slice(0, 2)).toEqual(['MAIRIE', 'ST-CHRISTOPHE-EN-BOUCHERIE-ET-AILLEURS']);
+        expect(block.lines).toContain(first(street));
+        expect(block.lines).toContain(first(distribution));
+        expect(block.lines.at(-1)).toBe('36400 ST CHRISTOPHE EN BOUCHERIE ET AI');
+        expect(block.lines.length).toBeLessThanOrEqual(MAX_LINES);
+      }),
+      { numRuns: 500, seed: 12 },
+    );
   });
 
   it('fits every current commune of France in 38 characters and 6 lines', () => {
@@ -132,8 +167,12 @@ function referenceAddress(input: TownHallAddressInput): { lines: string[]; warni
     if (lines.length > 1) warnings.push(`ligne d'adresse de plus de ${MAX_LINE_LENGTH} caractères (${text.length}) : ${quoted(text)} répartie sur ${lines.length} lignes`);
     return lines;
   };
-  let complements = [input.complement1, input.complement2].flatMap(wrapped);
-  const rest = [input.street, input.distribution].flatMap(wrapped);
+  const c1 = wrapped(input.complement1);
+  const c2 = wrapped(input.complement2);
+  let complements = [...c1, ...c2];
+  const street = wrapped(input.street);
+  const distribution = wrapped(input.distribution);
+  const rest = [...street, ...distribution];
   const place = slowUpper(input.locality || input.communeName).replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
   const last = fit(`${input.postalCode.trim()} ${place}`).slice(0, MAX_LINE_LENGTH).trimEnd();
   const assemble = (withPerson: boolean) => [...organisation, ...(withPerson ? [person] : []), ...complements, ...rest, last];
@@ -147,9 +186,26 @@ function referenceAddress(input: TownHallAddressInput): { lines: string[]; warni
   }
   if (lines.length > MAX_LINES) lines = assemble(false);
   if (lines.length > MAX_LINES) {
-    const dropped = lines.slice(MAX_LINES - 1, -1);
-    warnings.push(`adresse de ${lines.length} lignes : la norme en permet ${MAX_LINES} ; ${dropped.length > 1 ? `${dropped.length} lignes omises` : 'ligne omise'} : ${dropped.slice(0, 3).map(quoted).join(', ')}${dropped.length > 3 ? '…' : ''}`);
-    lines = [...lines.slice(0, MAX_LINES - 1), last];
+    // Changed with the s9 hostile pass (tests/hostile-s9-address-distribution.test.ts): the block
+    // used to keep its first five lines and its last, which left out the CS line a CEDEX address
+    // is delivered by while building complements stayed. NF Z10-011's ranking now decides, one
+    // step at a time: the first complement (line 2), the second (line 3), then the street's
+    // continuation lines, then the distribution's, each of those two keeping its first line.
+    let [k1, k2, ks, kd] = [c1.length, c2.length, street.length, distribution.length];
+    const size = () => organisation.length + k1 + k2 + ks + kd + 1;
+    const total = size();
+    if (size() > MAX_LINES) k1 = 0;
+    if (size() > MAX_LINES) k2 = 0;
+    while (size() > MAX_LINES && ks > 1) ks--;
+    while (size() > MAX_LINES && kd > 1) kd--;
+    const left = [
+      ...c1.slice(k1).map((l) => `${quoted(l)} (complément)`),
+      ...c2.slice(k2).map((l) => `${quoted(l)} (complément)`),
+      ...street.slice(ks).map((l) => `${quoted(l)} (suite de la voie)`),
+      ...distribution.slice(kd).map((l) => `${quoted(l)} (suite de la distribution)`),
+    ];
+    warnings.push(`adresse de ${total} lignes : la norme en permet ${MAX_LINES} ; ${left.length > 1 ? `${left.length} lignes omises` : 'ligne omise'} : ${left.slice(0, 3).join(', ')}${left.length > 3 ? '…' : ''}`);
+    lines = [...organisation, ...c1.slice(0, k1), ...c2.slice(0, k2), ...street.slice(0, ks), ...distribution.slice(0, kd), last];
   }
   return { lines, warnings };
 }

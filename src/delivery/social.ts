@@ -13,6 +13,7 @@ import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.j
 import { publishFacebookVideo, uploadFacebookPhoto } from './upload/facebook.js';
 import { linkedInContent, uploadLinkedIn } from './upload/linkedin.js';
 import { uploadX } from './upload/x.js';
+import { retryAfterAt, xResumeAt } from './resume-at.js';
 import { requestCause } from './twitter-errors.js';
 import type { Network, Post } from './posts-store.js';
 
@@ -170,8 +171,11 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
           const detail = (err.data as { detail?: string; title?: string }).detail ?? err.message;
           if (err.code === 401) throw new PublishError('X refuse les identifiants : renouvelez RELAIS_X_ACCESS_TOKEN et RELAIS_X_ACCESS_SECRET', 'auth');
           if (err.code === 429) {
-            const reset = Number(err.headers['x-user-limit-24hour-reset'] ?? err.headers['x-rate-limit-reset'] ?? err.rateLimit?.reset);
-            throw new PublishError('X : limite de publication atteinte', 'rate', Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : undefined);
+            const header = (name: string) => {
+              const v = err.headers[name];
+              return Array.isArray(v) ? v[0] : v;
+            };
+            throw new PublishError('X : limite de publication atteinte', 'rate', xResumeAt(header, Date.now()));
           }
           if (err.code === 403 && /duplicate/i.test(detail)) throw new PublishError('X refuse un message identique à un message déjà publié', 'content');
           if (err.code >= 500) throw new PublishError(`X : erreur du service (${err.code})`, 'transient');
@@ -294,8 +298,7 @@ export function linkedinPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
       const text = await res.text().catch(() => '');
       if (res.status === 401) throw new PublishError('LinkedIn refuse le jeton : renouvelez RELAIS_LINKEDIN_TOKEN', 'auth');
       if (res.status === 429) {
-        const after = Number(res.headers.get('retry-after'));
-        throw new PublishError('LinkedIn : limite d’appels atteinte', 'rate', Number.isFinite(after) && after > 0 ? new Date(Date.now() + after * 1000) : undefined);
+        throw new PublishError('LinkedIn : limite d’appels atteinte', 'rate', retryAfterAt(res.headers.get('retry-after'), Date.now()));
       }
       if (res.status >= 500) throw new PublishError(`LinkedIn : erreur du service (${res.status})`, 'transient');
       throw new PublishError(`LinkedIn refuse le message (${res.status}) : ${text.slice(0, 200)}`, 'content');

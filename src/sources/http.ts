@@ -1,5 +1,6 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { RelaisError } from '../errors.js';
+import { retryAfterMs } from '../retry-after.js';
 import { redact } from '../secrets.js';
 
 /**
@@ -121,12 +122,8 @@ export function nodeHttpClient(timeoutMs: number, stop?: AbortSignal): HttpClien
  * after a 5xx).
  */
 export function serverWaitMs(headers: Headers, now: number, status = 429): number | undefined {
-  const after = headers.get('retry-after')?.trim();
-  if (after) {
-    if (/^\d+$/.test(after)) return Number(after) * 1000;
-    const at = Date.parse(after);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const after = retryAfterMs(headers.get('retry-after'), now);
+  if (after !== undefined) return after;
   const reset = status === 429 ? headers.get('x-ratelimit-reset')?.trim() : undefined;
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;

@@ -17,8 +17,11 @@ import { stripAccents, withDe } from './french.js';
  * function line (MADAME LA MAIRE) is dropped: the salutation of the letter carries it anyway.
  * A complement, street or distribution line over 38 characters is wrapped at a space (a word
  * longer than a line is cut), with a warning: printed whole, it would run out of the envelope's
- * window. A block that still has more than 6 lines keeps its first lines and its last line
- * (the postal code routes the letter), and says which lines were left out.
+ * window. A block that still has more than 6 lines leaves out, and names in a warning, the lines
+ * NF Z10-011 ranks lowest: the complements first (the first, line 2, then the second, line 3),
+ * then the continuation lines of a wrapped street or distribution mention. The organisation, the
+ * first line of the street and of the distribution mention (BP, CS, TSA, lieu-dit: what a CEDEX
+ * address is delivered by) and the postal line always stay (see `leaveOut`).
  */
 export const MAX_LINES = 6;
 export const MAX_LINE_LENGTH = 38;
@@ -226,31 +229,78 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   const organisation = lines.length;
   const person = functionLine(input.mayorSex);
   lines.push(person);
-  const complementCount = pushWrapped(lines, input.complement1, warnings) + pushWrapped(lines, input.complement2, warnings);
-  const restCount = pushWrapped(lines, input.street, warnings) + pushWrapped(lines, input.distribution, warnings);
+  const c1Count = pushWrapped(lines, input.complement1, warnings);
+  const c2Count = pushWrapped(lines, input.complement2, warnings);
+  const streetCount = pushWrapped(lines, input.street, warnings);
+  const distributionCount = pushWrapped(lines, input.distribution, warnings);
   const last = lastLine(input.postalCode, input.locality || input.communeName);
   lines.push(last);
   // A copy of its own length: the array grown by push keeps room for 17 lines, 35,000 times over.
   if (lines.length <= MAX_LINES) return { lines: lines.slice(), warnings };
 
+  // A block over 6 lines, rare, is taken apart and assembled again.
+  let at = organisation + 1;
+  const take = (count: number) => lines.slice(at, (at += count));
   const head = lines.slice(0, organisation);
-  let complements = lines.slice(organisation + 1, organisation + 1 + complementCount);
-  const rest = lines.slice(organisation + 1 + complementCount, organisation + 1 + complementCount + restCount);
-  const assemble = (withPerson: boolean) => [...head, ...(withPerson ? [person] : []), ...complements, ...rest, last];
-  if (complements.length === 2 && input.complement1 && input.complement2) {
-    const joined = `${complements[0]} ${complements[1]}`;
+  const c1 = take(c1Count);
+  const c2 = take(c2Count);
+  const street = take(streetCount);
+  const distribution = take(distributionCount);
+  let complements = [...c1, ...c2];
+  const assemble = (withPerson: boolean) => [...head, ...(withPerson ? [person] : []), ...complements, ...street, ...distribution, last];
+  // Nothing is lost yet: the two complements on one line, then the function line (the salutation
+  // of the letter carries it).
+  if (c1Count === 1 && c2Count === 1) {
+    const joined = `${c1[0]} ${c2[0]}`;
     if (joined.length <= MAX_LINE_LENGTH) {
       complements = [joined];
-      lines = assemble(true);
+      const joinedBlock = assemble(true);
+      if (joinedBlock.length <= MAX_LINES) return { lines: joinedBlock, warnings };
     }
   }
-  if (lines.length > MAX_LINES) lines = assemble(false);
-  if (lines.length > MAX_LINES) {
-    // Printed whole, the block would leave the envelope's window: the last line routes the
-    // letter and stays; the lines just above it are left out, and named.
-    const dropped = lines.slice(MAX_LINES - 1, -1);
-    warnings.push(`adresse de ${lines.length} lignes : la norme en permet ${MAX_LINES} ; ${dropped.length > 1 ? `${dropped.length} lignes omises` : 'ligne omise'} : ${dropped.slice(0, 3).map(quoted).join(', ')}${dropped.length > 3 ? '…' : ''}`);
-    lines = [...lines.slice(0, MAX_LINES - 1), last];
+  const withoutPerson = assemble(false);
+  if (withoutPerson.length <= MAX_LINES) return { lines: withoutPerson, warnings };
+  return { lines: leaveOut(head, c1, c2, street, distribution, last, warnings), warnings };
+}
+
+/**
+ * Printed whole, the block would leave the envelope's window: lines are left out, and named, in
+ * the reverse of the order NF Z10-011 ranks them. The postal line (6) routes the letter; the
+ * distribution line (5: BP, CS, TSA, lieu-dit) is the box or round a CEDEX or rural address is
+ * delivered by; the street (4) is the delivery point; the organisation (1) is whom it is for. The
+ * complements (2 and 3) are what the standard makes optional, so they go first, and whole (half a
+ * complement says nothing true). Line 2 (the recipient's identity or service) goes before line 3
+ * (the building, the entrance): once the letter is in the town hall, its own mail room sends it
+ * on to the service, and the letter's object and salutation say whom it is for; line 3 still
+ * helps the postman find the door. The directory's first complement stands at line 2, its second
+ * at line 3, in the order the standard gives them. Only a street or distribution line wrapped over
+ * several lines can still leave too many: their continuation lines are cut, the street's first,
+ * each keeping its first line.
+ */
+function leaveOut(head: string[], c1: string[], c2: string[], street: string[], distribution: string[], last: string, warnings: string[]): string[] {
+  const total = head.length + c1.length + c2.length + street.length + distribution.length + 1;
+  // Named by count and by the first few, however many lines a wrapped megabyte of text made.
+  let count = 0;
+  const named: string[] = [];
+  const omit = (lines: string[], kind: string) => {
+    count += lines.length;
+    for (const line of lines.slice(0, 3)) named.push(`${quoted(line)} (${kind})`);
+  };
+  let over = total - MAX_LINES;
+  const complements: string[] = [];
+  for (const complement of [c1, c2]) {
+    if (over > 0) {
+      omit(complement, 'complément');
+      over -= complement.length;
+    } else complements.push(...complement);
   }
-  return { lines, warnings };
+  // What the street and distribution lines may fill: the distribution's lines first, the street
+  // keeping at least its first one.
+  const room = MAX_LINES - head.length - complements.length - 1;
+  const distributionKept = Math.min(distribution.length, street.length > 0 ? room - 1 : room);
+  const streetKept = Math.min(street.length, room - distributionKept);
+  omit(street.slice(streetKept), 'suite de la voie');
+  omit(distribution.slice(distributionKept), 'suite de la distribution');
+  warnings.push(`adresse de ${total} lignes : la norme en permet ${MAX_LINES} ; ${count > 1 ? `${count} lignes omises` : 'ligne omise'} : ${named.slice(0, 3).join(', ')}${count > 3 ? '…' : ''}`);
+  return [...head, ...complements, ...street.slice(0, streetKept), ...distribution.slice(0, distributionKept), last];
 }

@@ -1,3 +1,4 @@
+import { retryAfterAt } from '../resume-at.js';
 import { PublishError } from '../social.js';
 import { answer, CHUNK_TIMEOUT, done, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
@@ -43,8 +44,7 @@ const headers = (t: LinkedInTarget, json = true): Record<string, string> => ({
 async function refused(res: Response, what: string, name: string): Promise<never> {
   if (res.status === 401) throw new PublishError(`LinkedIn refuse le jeton pendant ${what} : renouvelez RELAIS_LINKEDIN_TOKEN (l'envoi reprendra où il s'est arrêté)`, 'auth');
   if (res.status === 429) {
-    const after = Number(res.headers.get('retry-after'));
-    throw new PublishError(`LinkedIn : limite d’appels atteinte pendant ${what}`, 'rate', Number.isFinite(after) && after > 0 ? new Date(Date.now() + after * 1000) : undefined);
+    throw new PublishError(`LinkedIn : limite d’appels atteinte pendant ${what}`, 'rate', retryAfterAt(res.headers.get('retry-after'), Date.now()));
   }
   throw new PublishError(`LinkedIn refuse le média « ${name} » pendant ${what} (${res.status}) : ${await reason(res)}`, 'content');
 }

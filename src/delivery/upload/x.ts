@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { xResumeAt } from '../resume-at.js';
 import { PublishError } from '../social.js';
 import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
@@ -149,6 +150,5 @@ export async function uploadX(ctx: UploadContext, base: string, c: XCredentials,
 }
 
 function retryAt(res: Response): Date | undefined {
-  const reset = Number(res.headers.get('x-rate-limit-reset'));
-  return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : undefined;
+  return xResumeAt((name) => res.headers.get(name), Date.now());
 }

@@ -11,6 +11,7 @@ import { loadTemplates } from './messages.js';
 import { planCampaign, type Plan } from './plan.js';
 import { campaignVideo } from '../media/facts.js';
 import { checkDrawable, type LetterFontBytes } from './drawable.js';
+import { checkPublicationTexts } from './publications.js';
 
 /**
  * `relais check` as a use case: load, join, validate; return everything found, act on nothing.
@@ -102,6 +103,7 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
       plan = planned.plan;
       // A character the letters' fonts cannot draw stops `letters`: said now, with where it is.
       if (plan && letterFonts) checkDrawable(plan, letterFonts, problems, templates.fileOf('lettre'));
+      if (plan) checkPublicationTexts(campaign, plan, problems);
     }
     // The media, by content, against each network a publication puts them on.
     const { checkCampaignMedia } = await import('../media/declared.js');

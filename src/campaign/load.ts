@@ -37,6 +37,8 @@ export interface Campaign {
   /** Undefined for a campaign across régions. */
   region: Region | undefined;
   departements: CampaignDepartement[];
+  /** The line of campagne.yaml a key path is on (checks made after loading name it too). */
+  lineOf?: (path: PropertyKey[]) => number | undefined;
 }
 
 /** The campaign's identity in the journal: its `identifiant`, else its title and date, as a slug. */
@@ -220,8 +222,17 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
     problems.error('configuration', 'aucun département : ajoutez au moins un département sous « departements: »', { file, field: 'departements', ...lineOpt(lineAt(doc, counter, ['departements'])) }, 'file');
   }
   departements.sort((a, b) => a.code.localeCompare(b.code));
+  // The département a publication speaks of, written as in the files (« 1 », « 2a »).
+  for (const [i, p] of (config.publications ?? []).entries()) {
+    if (p.departement === undefined) continue;
+    p.departement = normalizeDepartement(p.departement);
+    if (!departements.some((d) => d.code === p.departement)) {
+      const where = { file, field: `publications.${i}.departement`, ...lineOpt(lineAt(doc, counter, ['publications', i, 'departement'])) };
+      problems.error('configuration', `publication n° ${i + 1} : le département ${p.departement} n'est pas l'un de ceux de la campagne (${departements.map((d) => d.code).join(', ')})`, where, 'file');
+    }
+  }
 
-  const campaign: Campaign = { dir: absDir, config, region, departements };
+  const campaign: Campaign = { dir: absDir, config, region, departements, lineOf: (path) => lineAt(doc, counter, path) };
   await checkFiles(campaign, doc, counter, problems);
   await checkJournalIdentity(campaign, doc, counter, problems);
   return { campaign, problems };

@@ -129,8 +129,10 @@ export const campaignSchema = z.strictObject({
         date: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v)),
         fuseau: text.optional(),
         texte: text.optional(),
-        /** A channel template of the campaign, rendered for the first département. */
+        /** A channel template of the campaign, rendered for `departement` (else the first). */
         modele: z.enum(['twitter', 'facebook', 'linkedin']).optional(),
+        /** The département a post written from a template speaks of (see campaign/publications.ts). */
+        departement: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
         /** Names of media declared under `medias:`, carried by the post. */
         medias: z.array(text).optional(),
       }),

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, LineCounter, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from 'yaml';
 
 /**
  * Maps a path inside campagne.yaml to its line, so that every schema error points where the
@@ -8,6 +8,14 @@ export function lineAt(doc: Document, counter: LineCounter, path: PropertyKey[],
   let node: unknown = doc.contents;
   let line: number | undefined = rangeLine(node, counter);
   for (const [i, segment] of path.entries()) {
+    // An entry of a list (`publications: - …`), by its index.
+    if (isSeq(node)) {
+      const item = typeof segment === 'number' || /^\d+$/.test(String(segment)) ? node.items[Number(segment)] : undefined;
+      if (!item) break;
+      line = rangeLine(item, counter) ?? line;
+      node = item;
+      continue;
+    }
     if (!isMap(node)) break;
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
     if (!pair) break;

@@ -70,7 +70,7 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const zone = campaignZone(ready.campaign);
   const entries = publications.map((p) => {
     const channel = networkOf(p.canal);
-    const text = p.texte ?? templateText(ready, p.modele ?? channel);
+    const text = p.texte ?? templateText(ready, p.modele ?? channel, p.departement);
     const names = p.medias ?? [];
     // A post without media keeps the key it always had: a journal of an older relais queues nothing twice.
     const key = createHash('sha256').update(JSON.stringify(names.length ? [channel, p.date, p.fuseau ?? zone, text, names] : [channel, p.date, p.fuseau ?? zone, text])).digest('hex').slice(0, 24);

@@ -109,9 +109,9 @@ export function allFiles(dir: string): string[] {
 }
 
 /** campagne.yaml's `publications:` replaced by these entries, in this order. */
-export function setPublications(dir: string, entries: Array<{ canal: string; date: string; modele?: string; texte?: string }>): void {
+export function setPublications(dir: string, entries: Array<{ canal: string; date: string; modele?: string; texte?: string; departement?: string }>): void {
   const yaml = join(dir, 'campagne.yaml');
-  const lines = entries.map((e) => `  - canal: ${e.canal}\n    date: ${e.date}\n${e.modele ? `    modele: ${e.modele}\n` : ''}${e.texte ? `    texte: ${e.texte}\n` : ''}`).join('');
+  const lines = entries.map((e) => `  - canal: ${e.canal}\n    date: ${e.date}\n${e.modele ? `    modele: ${e.modele}\n` : ''}${e.texte ? `    texte: ${e.texte}\n` : ''}${e.departement ? `    departement: ${e.departement}\n` : ''}`).join('');
   writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\npublications:\n(?: {2}.*\n)+/, `\npublications:\n${lines}`));
 }
 

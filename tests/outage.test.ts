@@ -180,3 +180,22 @@ describe('an SMTP server that answers 421 to every message (shutting down)', () 
     }
   });
 });
+
+describe('an SMTP server that refuses every message for the time being (4xx: disk full)', () => {
+  it('stops once three messages in a row are given up on, none accepted between: the rest is left to send, the next run sends each once', async () => {
+    const full = await smtp({ rejectData: { code: 452, message: '4.3.1 Insufficient system storage' } });
+    const dir = await sampleWithLetters();
+    const first = await relais(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(full, { RELAIS_SMTP_MAX_CONNECTIONS: '1' }) });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("le serveur SMTP refuse pour l'instant chaque message (3 de suite, chacun après 4 essais, aucun accepté entre-temps) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard");
+    expect(first.stderr).toContain('452 4.3.1 Insufficient system storage');
+    // Three town halls tried (each four times), the 298 others never: not 301 × 4 refusals.
+    expect(rows(dir).map((r) => [r.status, r.attempts])).toEqual([['failed-temporary', 4], ['failed-temporary', 4], ['failed-temporary', 4]]);
+
+    const live = await smtp();
+    const second = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(live) });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json).toMatchObject({ ok: true, sent: 301 });
+    expect(new Set(live.received.map((m) => m.to)).size).toBe(301);
+  });
+});

@@ -72,6 +72,13 @@ const messages = (n: number) => `${frenchNumber(n)} ${n > 1 ? 'messages' : 'mess
 /** Three refusals in a row by the same policy (5.7.x), none accepted before: a wall, not three town halls. */
 const POLICY_WALL = 3;
 
+/**
+ * Messages given up on in a row after all their attempts, each refused for the time being (4xx:
+ * a full disk, a relay over its quota), none accepted between: the relay takes no mail now. Each
+ * costs its retries (2 s, 4 s, 8 s): the run stops instead of spending them on every message left.
+ */
+export const TEMPORARY_WALL = 3;
+
 function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSummary, remaining: number, cut: number): string {
   const server = transport.target.server ?? transport.description;
   const { sent, unconfirmed } = summary;
@@ -105,6 +112,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   let retryable = 0;
   // Refusals by the server's policy (5.7.x) while it has accepted nothing: see policyWall.
   const refusedByPolicy: Array<{ commune: string; code: string }> = [];
+  // Messages given up on for temporary refusals since the last one accepted (TEMPORARY_WALL).
+  let givenUp = 0;
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {
@@ -117,6 +126,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         watch.answered();
         journal.finish(channel, destination, who.commune, 'sent', reply);
         summary.sent++;
+        givenUp = 0;
         return;
       } catch (err) {
         const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
@@ -170,6 +180,14 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         if (d.kind === 'temporary' && outage) retryable++;
         summary.failed++;
         summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply });
+        if (d.kind === 'temporary' && !d.connection && ++givenUp >= TEMPORARY_WALL && !fatal && !stopped()) {
+          fatal = new DeliveryError(
+            `le serveur SMTP refuse pour l'instant chaque message (${givenUp} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
+            'fatal',
+            d.reply,
+          );
+          stop.abort();
+        }
         return;
       }
     }

@@ -151,10 +151,10 @@ export interface ParagraphOptions {
   linkColor: string;
 }
 
-/** Draws the paragraph from doc.y and leaves doc.y under its last line. */
-export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: ParagraphOptions): void {
+/** A measure of texts in the document's current font, remembered for one paragraph. */
+function measurer(doc: PDFKit.PDFDocument): (t: string) => number {
   const cache = new Map<string, number>();
-  const measure = (t: string) => {
+  return (t: string) => {
     let w = cache.get(t);
     if (w === undefined) {
       w = doc.widthOfString(t);
@@ -162,6 +162,17 @@ export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: Par
     }
     return w;
   };
+}
+
+/** The lines drawParagraph draws, in the document's current font. */
+export function paragraphLines(doc: PDFKit.PDFDocument, paragraph: string, width: number): Line[] {
+  const measure = measurer(doc);
+  return breakLines(words(paragraph), width, measure, measure(' '));
+}
+
+/** Draws the paragraph from doc.y and leaves doc.y under its last line. */
+export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: ParagraphOptions): void {
+  const measure = measurer(doc);
   const space = measure(' ');
   const size = (doc as unknown as { _fontSize: number })._fontSize;
   let y = doc.y;

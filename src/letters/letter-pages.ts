@@ -177,7 +177,9 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
       else c.artifact(lines.map((l) => l.segments.map((s) => `BT /F2 ${b.size} Tf 0 g 1 0 0 1 ${num(MARGIN.left + (i ? col1 : 0) + pad + s.dx)} ${num(PAGE.height - y - mm(2.2) - (c.fonts.bold.ascender / 1000) * b.size)} Tm [${s.tj}] TJ ET`).join('\n')).join('\n'));
     });
     y += mm(8);
+    afterHeader = y;
   };
+  let afterHeader = 0;
   headerRow(true);
   const lh = c.lineHeight(t, 1);
   const minRow = mm(14);
@@ -192,26 +194,30 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
     // Bound as the body is (no line starts with « : »), its characters those to be posted.
     const textLines = layoutText(c.fonts, 'regular', t.size, message.texte, col2 - 2 * pad, 'left', 'bound');
     const rowHeight = Math.max(textLines.length * lh, minRow) + 2 * pad;
-    if (y + rowHeight > BOTTOM && textLines.length <= pageLines) continuePage();
+    // A message that fits on a page is kept whole, to be copied at once: it moves to the next page
+    // (unless that would leave the header alone under the title).
+    if (y + rowHeight > BOTTOM && textLines.length <= pageLines && y > afterHeader + 1e-6) continuePage();
     const row = el(table, 'TR');
     const channel = el(row, 'TD');
     const cell = el(el(row, 'TD'), 'P');
-    // A message taller than a page goes on over the next ones, a part per page, the channel
-    // repeated « (suite) »; never one line alone at the foot or the head of a page.
+    // A longer one goes on over the next pages, a part per page under the repeated header, the
+    // channel named again « (suite) »; never one line alone at the foot or the head of a page.
     let from = 0;
-    while (from < textLines.length || from === 0) {
+    for (;;) {
       const left = textLines.length - from;
-      let fit = Math.max(0, Math.floor((BOTTOM - y - 2 * pad) / lh + 1e-9));
+      const room = BOTTOM - y - 2 * pad;
+      let fit = from === 0 && room < minRow ? 0 : Math.max(0, Math.floor(room / lh + 1e-9));
       if (fit < left) {
         if (left - fit === 1) fit -= 1;
-        // At the head of a page already, a lone line is better than no end.
-        if (fit < 2 && y > MARGIN.top + mm(8) + 1e-6) {
+        // Right under a header already, a lone line is better than no end.
+        if (fit < 2 && y > afterHeader + 1e-6) {
           continuePage();
           continue;
         }
+        fit = Math.max(fit, 1);
       } else fit = left;
       const part = textLines.slice(from, from + fit);
-      const height = from === 0 && fit === left ? rowHeight : Math.max(part.length * lh, from === 0 ? minRow : 0) + 2 * pad;
+      const height = from === 0 ? Math.max(part.length * lh, minRow) + 2 * pad : part.length * lh + 2 * pad;
       const py = (v: number) => num(PAGE.height - v);
       c.artifact(`q 0.5 w ${BLUE} RG ${num(MARGIN.left)} ${py(y + height)} ${num(col1)} ${num(height)} re S ${num(MARGIN.left + col1)} ${py(y + height)} ${num(col2)} ${num(height)} re S Q`);
       const label = layoutText(c.fonts, 'bold', b.size, CHANNEL_LABELS[message.channel], col1 - 2 * pad, 'left');
@@ -219,16 +225,15 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
         const labelBottom = c.text(el(channel, 'P'), label, b, MARGIN.left + pad, y + pad);
         if (message.compte) c.text(el(channel, 'P'), layoutText(c.fonts, 'regular', small.size, message.compte, col1 - 2 * pad, 'left'), small, MARGIN.left + pad, labelBottom + 1);
       } else {
-        // A reminder for the reader, not a second cell: drawn as decoration, as the header is.
-        const more = layoutText(c.fonts, 'regular', small.size, '(suite)', col1 - 2 * pad, 'left');
+        // A reminder for the reader, not a second cell: drawn as decoration, as the repeated header is.
         const under = decoration(c, label, b, MARGIN.left + pad, y + pad);
-        decoration(c, more, small, MARGIN.left + pad, under + 1);
+        decoration(c, layoutText(c.fonts, 'regular', small.size, '(suite)', col1 - 2 * pad, 'left'), small, MARGIN.left + pad, under + 1);
       }
       c.text(cell, part, t, MARGIN.left + col1 + pad, y + pad, 1);
       from += fit;
       y += height;
-      if (from < textLines.length) continuePage();
-      else break;
+      if (from >= textLines.length) break;
+      continuePage();
     }
   }
   const qrSize = QR_SIZE;

@@ -52,6 +52,9 @@ function qr(url: string, size: number): string {
 
 const QR_SIZE = mm(28);
 
+/** Under the channel of an annex message continued from the page before. */
+export const CONTINUED = '(suite)';
+
 /**
  * The QR code as a form XObject the file's shared objects hold: drawn once per campaign, not
  * copied into each letter's annex page, whose content stream is then a fifth of its size (cheaper
@@ -227,7 +230,7 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
       } else {
         // A reminder for the reader, not a second cell: drawn as decoration, as the repeated header is.
         const under = decoration(c, label, b, MARGIN.left + pad, y + pad);
-        decoration(c, layoutText(c.fonts, 'regular', small.size, '(suite)', col1 - 2 * pad, 'left'), small, MARGIN.left + pad, under + 1);
+        decoration(c, layoutText(c.fonts, 'regular', small.size, CONTINUED, col1 - 2 * pad, 'left'), small, MARGIN.left + pad, under + 1);
       }
       c.text(cell, part, t, MARGIN.left + col1 + pad, y + pad, 1);
       from += fit;

@@ -333,6 +333,35 @@ describe('widows and orphans', () => {
   });
 });
 
+describe('the closing formula and the signatures', () => {
+  const para = "Nous faisons donc appel à vous, élus au plus proche des territoires, pour diffuser l'information auprès de vos administrés par tous les canaux que vous jugerez pertinents.";
+  const closing = "Nous vous prions d'agréer, Madame la Maire, nos salutations distinguées.";
+  /** The letter with n body paragraphs before its closing formula. */
+  const withBody = (n: number): LetterModel => ({ ...letter(address), paragraphs: ['Madame la Maire,', ...Array<string>(n).fill(para), closing] });
+  const pages = async (pdf: Buffer) => {
+    const read = await readPdf(pdf);
+    return [read.items.find((i) => i.str.includes("Nous vous prions d'agréer"))!.page, read.items.find((i) => i.str === 'Claire DUPONT')!.page];
+  };
+
+  // Every body length from one that leaves room for both to one that puts them on page 2: on the
+  // way, the lengths where the signatures alone would not fit under the formula.
+  it('are never parted, by the serializer nor by the pdfkit reference, whatever the body’s length', async () => {
+    const seen = new Set<number>();
+    for (let n = 4; n <= 12; n++) {
+      const l = withBody(n);
+      const [formula, signature] = await pages(await writerFor([l]).letter(l, options, meta));
+      expect(formula, `${n} paragraphes`).toBe(signature);
+      seen.add(signature!);
+      const doc = newDocument(fonts, meta);
+      await drawLetter(doc, l, options);
+      const [refFormula, refSignature] = await pages(await finish(doc));
+      expect(refFormula, `${n} paragraphes (pdfkit)`).toBe(refSignature);
+    }
+    // The range went over the page break.
+    expect([...seen].sort()).toEqual([1, 2]);
+  });
+});
+
 describe('justified paragraphs', () => {
   it('keeps a link and its punctuation in one word, and breaks only at ordinary spaces', () => {
     const list = words('Voir [x.fr](https://x.fr). Pas moins de 2\u202f100 volontaires.');

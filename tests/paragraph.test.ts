@@ -10,7 +10,7 @@ import type { LetterModel } from '../src/campaign/letter.js';
 import { loadFonts } from '../src/letters/fonts.js';
 import { CONTENT_WIDTH, FONT_SIZE } from '../src/letters/geometry.js';
 import { drawLetter, finish, newDocument } from '../src/letters/layout.js';
-import { breakLines, MAX_GAP, MIN_GAP, RUNT_MAX_GAP, RUNT_SHARE, wordText, words, type Line, type Word } from '../src/letters/paragraph.js';
+import { boundWords, breakLines, MAX_GAP, MIN_GAP, RUNT_MAX_GAP, RUNT_SHARE, wordText, words, type Line, type Word } from '../src/letters/paragraph.js';
 import { ensureDebianPackage } from './helpers/debian.js';
 
 const NNBSP = '\u202f';
@@ -55,6 +55,27 @@ describe('words', () => {
   it('glues high punctuation to its word with French spacing, and breaks only at ordinary spaces', () => {
     const list = words('Les résultats sont encourageants : pas moins de 2\u202f100 volontaires ! « Merci »');
     expect(texts(list)).toEqual(['Les', 'résultats', 'sont', `encourageants${NBSP}:`, 'pas', 'moins', 'de', `2${NNBSP}100`, `volontaires${NNBSP}!`, `«${NNBSP}Merci${NNBSP}»`]);
+  });
+});
+
+describe('boundWords (the annex messages, to be copied as written)', () => {
+  // Each case: the message, then its words. Joined back with single spaces, the words give the
+  // message itself (its spaces are ordinary ones): only the places where a line may break change.
+  const cases: Array<[string, string[]]> = [
+    ['ou techniques : les établissements', ['ou', 'techniques :', 'les', 'établissements']],
+    ['Vous êtes volontaires ? Inscrivez-vous !', ['Vous', 'êtes', 'volontaires ?', 'Inscrivez-vous !']],
+    ["l'appli « Medgo » ; merci", ["l'appli", '« Medgo » ;', 'merci']],
+    // Already no-break, or no space at all: left as written.
+    [`techniques${NBSP}: les`, [`techniques${NBSP}:`, 'les']],
+    ['techniques: les 14:30 https://exemple.fr/a?b', ['techniques:', 'les', '14:30', 'https://exemple.fr/a?b']],
+    // Two spaces before the colon: both kept, both bound.
+    ['oui  : non', ['oui  :', 'non']],
+    ['Sans ponctuation haute', ['Sans', 'ponctuation', 'haute']],
+  ];
+  it.each(cases)('%s', (message, expected) => {
+    const list = boundWords(message);
+    expect(texts(list)).toEqual(expected);
+    expect(texts(list).join(' ')).toBe(message);
   });
 });
 

@@ -1,4 +1,4 @@
-import { breakLines, words, type Word } from './paragraph.js';
+import { boundWords, breakLines, words, type Word } from './paragraph.js';
 import { num } from './pdf-writer.js';
 import type { CampaignFonts, Style } from './typeset.js';
 import { PAGE } from './geometry.js';
@@ -67,11 +67,12 @@ const plainWords = (text: string): Word[] => text.split(' ').filter(Boolean).map
 /**
  * Breaks a text into lines (the typography's breakLines) and turns each line into TJ segments:
  * words at their justified or aligned positions, each followed by a real space glyph so that
- * text extraction reads the words apart. `markup` reads [texte](adresse) links. `keep: false` for
+ * text extraction reads the words apart. `markup` reads [texte](adresse) links; 'bound' reads a
+ * plain text with French no-break places (boundWords), characters unchanged. `keep: false` for
  * a text seen once (an address line): kept, it would only push out the texts every letter shares.
  */
-export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup = false, keep = true): LaidLine[] {
-  const key = `${style}\u0001${size}\u0001${width}\u0001${align}\u0001${markup ? 1 : 0}\u0001${text}`;
+export function layoutText(fonts: CampaignFonts, style: Style, size: number, text: string, width: number, align: Align, markup: boolean | 'bound' = false, keep = true): LaidLine[] {
+  const key = `${style}\u0001${size}\u0001${width}\u0001${align}\u0001${markup === 'bound' ? 2 : markup ? 1 : 0}\u0001${text}`;
   let layouts = allLayouts.get(fonts);
   if (!layouts) allLayouts.set(fonts, (layouts = new Map()));
   let laid = keep ? layouts.get(key) : undefined;
@@ -82,7 +83,7 @@ export function layoutText(fonts: CampaignFonts, style: Style, size: number, tex
   const spaceWidth = (space.width / 1000) * size;
   laid = [];
   for (const block of text.split('\n')) {
-    const list = markup ? words(block) : plainWords(block);
+    const list = markup === 'bound' ? boundWords(block) : markup ? words(block) : plainWords(block);
     if (!list.length) {
       laid.push({ segments: [], width: 0 });
       continue;

@@ -3,6 +3,7 @@ import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { writeFileAtomicSync } from '../files.js';
 import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
+import { CONTINUED } from './letter-pages.js';
 import type { PreparedFont, Style } from './typeset.js';
 import { LetterWriter, type LetterMeta } from './writer.js';
 
@@ -38,7 +39,7 @@ export interface RenderSetup {
 /** Texts that every letter draws besides the campaign's own. */
 // Besides the texts: the spaces French typography puts in (frenchSpacing), the hyphen of a cut
 // word, the brackets of a printed link's address, the page numbers.
-const FIXED = [OBJECT_LABEL, '\u00a0\u202f-()/0123456789', 'Liberté Égalité Fraternité', ANNEX_TITLE, 'Canal utilisé', 'Proposition de message', 'Inscription des volontaires\u00a0:', ...Object.values(CHANNEL_LABELS)];
+const FIXED = [OBJECT_LABEL, '\u00a0\u202f-()/0123456789', 'Liberté Égalité Fraternité', ANNEX_TITLE, 'Canal utilisé', 'Proposition de message', 'Inscription des volontaires\u00a0:', CONTINUED, ...Object.values(CHANNEL_LABELS)];
 
 /** The distinct characters of everything the jobs will draw, for the campaign's font subsets. */
 export function jobCharacters(setup: RenderSetup, jobs: Job[]): string {

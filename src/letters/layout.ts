@@ -5,7 +5,7 @@ import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
 import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
 import type { FontFiles } from './fonts.js';
-import { drawParagraph } from './paragraph.js';
+import { drawParagraph, paragraphLines } from './paragraph.js';
 import { pdfkitBytes } from './pdfkit-images.js';
 import { frenchSpacing } from '../text/french.js';
 
@@ -139,17 +139,34 @@ function drawBody(doc: PDFKit.PDFDocument, letter: LetterModel): void {
   useFont(doc, 'regular').text(frenchSpacing(letter.objet), { width: CONTENT_WIDTH });
   doc.moveDown(1);
   const lineHeight = FONT_SIZE.body * 1.32;
-  for (const paragraph of letter.paragraphs) {
+  const closing = letter.paragraphs.length - 1;
+  for (const [i, paragraph] of letter.paragraphs.entries()) {
+    // The closing formula goes on with the signatures when both do not fit (letter-pages.ts).
+    if (i === closing && letter.signatures.length) {
+      const lines = paragraphLines(useFont(doc, 'regular').fontSize(FONT_SIZE.body), paragraph, CONTENT_WIDTH).length;
+      const height = lines * lineHeight + lineHeight * 0.55 + signaturesHeight(doc, letter);
+      const bottom = PAGE.height - MARGIN.bottom;
+      if (doc.y + height > bottom && MARGIN.top + height <= bottom && doc.y > MARGIN.top) {
+        doc.addPage();
+        doc.y = MARGIN.top;
+      }
+    }
     drawParagraph(doc, paragraph, { x: MARGIN.left, width: CONTENT_WIDTH, lineHeight, bottom: PAGE.height - MARGIN.bottom, top: MARGIN.top, linkColor: BLUE });
     doc.y += lineHeight * 0.55;
   }
 }
 
-function drawSignatures(doc: PDFKit.PDFDocument, letter: LetterModel, images: { prefet?: Buffer | undefined; ars?: Buffer | undefined }): void {
+/** The height the two signature blocks need, the space above them included. */
+function signaturesHeight(doc: PDFKit.PDFDocument, letter: LetterModel): number {
   const columnWidth = CONTENT_WIDTH / 2 - mm(5);
   const heightOf = (sig: LetterModel['signatures'][number]) =>
     useFont(doc, 'regular').fontSize(FONT_SIZE.body).heightOfString(sig.titre.join('\n'), { width: columnWidth }) + mm(22) + FONT_SIZE.body * 1.4;
-  const needed = Math.max(...letter.signatures.map(heightOf)) + mm(6);
+  return Math.max(...letter.signatures.map(heightOf)) + mm(6);
+}
+
+function drawSignatures(doc: PDFKit.PDFDocument, letter: LetterModel, images: { prefet?: Buffer | undefined; ars?: Buffer | undefined }): void {
+  const columnWidth = CONTENT_WIDTH / 2 - mm(5);
+  const needed = signaturesHeight(doc, letter);
   if (doc.y + needed > PAGE.height - MARGIN.bottom) doc.addPage();
   const top = doc.y + mm(6);
   useFont(doc, 'regular').fontSize(FONT_SIZE.body);

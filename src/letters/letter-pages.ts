@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { ANNEX_TITLE, OBJECT_LABEL, type LetterModel } from '../campaign/letter.js';
 import { CHANNEL_LABELS } from '../campaign/messages.js';
-import { Composer, layoutText, rgb, type Node, type TextStyle } from './compose.js';
+import { Composer, FONT_RESOURCE, layoutText, rgb, type LaidLine, type Node, type TextStyle } from './compose.js';
 import { ADDRESS, BODY_TOP, CONTENT_WIDTH, DATE_LINE_TOP, FOLD_MARKS, FONT_SIZE, MARGIN, mm, PAGE } from './geometry.js';
 import type { DrawOptions } from './layout.js';
 import { num } from './pdf-writer.js';
@@ -51,6 +51,9 @@ function qr(url: string, size: number): string {
 }
 
 const QR_SIZE = mm(28);
+
+/** Under the channel of an annex message continued from the page before. */
+export const CONTINUED = '(suite)';
 
 /**
  * The QR code as a form XObject the file's shared objects hold: drawn once per campaign, not
@@ -103,20 +106,36 @@ function body(c: Composer, root: Node, letter: LetterModel): void {
   const y = c.text(heading, layoutText(c.fonts, 'regular', t.size, frenchSpacing(letter.objet), CONTENT_WIDTH - labelWidth, 'left'), t, MARGIN.left + labelWidth, BODY_TOP);
   c.y = y + c.lineHeight(t);
   const lineHeight = FONT_SIZE.body * 1.32;
-  for (const paragraph of letter.paragraphs) {
+  const closing = letter.paragraphs.length - 1;
+  for (const [i, paragraph] of letter.paragraphs.entries()) {
     const lines = layoutText(c.fonts, 'regular', t.size, paragraph, CONTENT_WIDTH, 'justify', true);
     c.cut();
+    // The closing formula goes with the signatures: signatures alone on a page read as detached
+    // from the letter. When both do not fit on this page, the formula moves on with them.
+    if (i === closing && letter.signatures.length) {
+      const together = lines.length * lineHeight + lineHeight * 0.55 + signatureBlock(c, letter).needed;
+      if (c.y + together > BOTTOM && MARGIN.top + together <= BOTTOM && c.y > MARGIN.top + 1e-6) {
+        c.newPage();
+        c.y = MARGIN.top;
+      }
+    }
     c.paragraph(el(root, 'P'), lines, t, MARGIN.left, lineHeight, BOTTOM, MARGIN.top, `${BLUE}`);
     c.y += lineHeight * 0.55;
   }
 }
 
-function signatures(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): void {
+/** The signatures' columns, their titles laid out, and the height the block needs. */
+function signatureBlock(c: Composer, letter: LetterModel): { columnWidth: number; titleLines: LaidLine[][]; titles: number; needed: number } {
   const columnWidth = CONTENT_WIDTH / 2 - mm(5);
   const t = regular(FONT_SIZE.body);
   const titleLines = letter.signatures.map((s) => layoutText(c.fonts, 'regular', t.size, s.titre.join('\n'), columnWidth, 'center'));
   const titles = Math.max(...titleLines.map((l) => l.length)) * c.lineHeight(t);
-  const needed = titles + mm(22) + FONT_SIZE.body * 1.4 + mm(6);
+  return { columnWidth, titleLines, titles, needed: titles + mm(22) + FONT_SIZE.body * 1.4 + mm(6) };
+}
+
+function signatures(c: Composer, root: Node, letter: LetterModel, options: DrawOptions, images: Map<Buffer, PlacedImage>): void {
+  const t = regular(FONT_SIZE.body);
+  const { columnWidth, titleLines, titles, needed } = signatureBlock(c, letter);
   if (c.y + needed > BOTTOM) {
     c.newPage();
     c.y = MARGIN.top;
@@ -161,24 +180,64 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
       else c.artifact(lines.map((l) => l.segments.map((s) => `BT /F2 ${b.size} Tf 0 g 1 0 0 1 ${num(MARGIN.left + (i ? col1 : 0) + pad + s.dx)} ${num(PAGE.height - y - mm(2.2) - (c.fonts.bold.ascender / 1000) * b.size)} Tm [${s.tj}] TJ ET`).join('\n')).join('\n'));
     });
     y += mm(8);
+    afterHeader = y;
   };
+  let afterHeader = 0;
   headerRow(true);
+  const lh = c.lineHeight(t, 1);
+  const minRow = mm(14);
+  // Below the repeated header, a page holds this many lines of one message.
+  const pageLines = Math.floor((BOTTOM - MARGIN.top - mm(8) - 2 * pad) / lh);
+  const continuePage = () => {
+    c.newPage();
+    y = MARGIN.top;
+    headerRow(false);
+  };
   for (const message of letter.annexe) {
-    const textLines = layoutText(c.fonts, 'regular', t.size, message.texte, col2 - 2 * pad, 'left');
-    const rowHeight = Math.max(textLines.length * c.lineHeight(t, 1), mm(14)) + 2 * pad;
-    if (y + rowHeight > BOTTOM && rowHeight < BOTTOM - MARGIN.top - mm(10)) {
-      c.newPage();
-      y = MARGIN.top;
-      headerRow(false);
-    }
-    const py = (v: number) => num(PAGE.height - v);
-    c.artifact(`q 0.5 w ${BLUE} RG ${num(MARGIN.left)} ${py(y + rowHeight)} ${num(col1)} ${num(rowHeight)} re S ${num(MARGIN.left + col1)} ${py(y + rowHeight)} ${num(col2)} ${num(rowHeight)} re S Q`);
+    // Bound as the body is (no line starts with « : »), its characters those to be posted.
+    const textLines = layoutText(c.fonts, 'regular', t.size, message.texte, col2 - 2 * pad, 'left', 'bound');
+    const rowHeight = Math.max(textLines.length * lh, minRow) + 2 * pad;
+    // A message that fits on a page is kept whole, to be copied at once: it moves to the next page
+    // (unless that would leave the header alone under the title).
+    if (y + rowHeight > BOTTOM && textLines.length <= pageLines && y > afterHeader + 1e-6) continuePage();
     const row = el(table, 'TR');
     const channel = el(row, 'TD');
-    const labelBottom = c.text(el(channel, 'P'), layoutText(c.fonts, 'bold', b.size, CHANNEL_LABELS[message.channel], col1 - 2 * pad, 'left'), b, MARGIN.left + pad, y + pad);
-    if (message.compte) c.text(el(channel, 'P'), layoutText(c.fonts, 'regular', small.size, message.compte, col1 - 2 * pad, 'left'), small, MARGIN.left + pad, labelBottom + 1);
-    c.text(el(el(row, 'TD'), 'P'), textLines, t, MARGIN.left + col1 + pad, y + pad, 1);
-    y += rowHeight;
+    const cell = el(el(row, 'TD'), 'P');
+    // A longer one goes on over the next pages, a part per page under the repeated header, the
+    // channel named again « (suite) »; never one line alone at the foot or the head of a page.
+    let from = 0;
+    for (;;) {
+      const left = textLines.length - from;
+      const room = BOTTOM - y - 2 * pad;
+      let fit = from === 0 && room < minRow ? 0 : Math.max(0, Math.floor(room / lh + 1e-9));
+      if (fit < left) {
+        if (left - fit === 1) fit -= 1;
+        // Right under a header already, a lone line is better than no end.
+        if (fit < 2 && y > afterHeader + 1e-6) {
+          continuePage();
+          continue;
+        }
+        fit = Math.max(fit, 1);
+      } else fit = left;
+      const part = textLines.slice(from, from + fit);
+      const height = from === 0 ? Math.max(part.length * lh, minRow) + 2 * pad : part.length * lh + 2 * pad;
+      const py = (v: number) => num(PAGE.height - v);
+      c.artifact(`q 0.5 w ${BLUE} RG ${num(MARGIN.left)} ${py(y + height)} ${num(col1)} ${num(height)} re S ${num(MARGIN.left + col1)} ${py(y + height)} ${num(col2)} ${num(height)} re S Q`);
+      const label = layoutText(c.fonts, 'bold', b.size, CHANNEL_LABELS[message.channel], col1 - 2 * pad, 'left');
+      if (from === 0) {
+        const labelBottom = c.text(el(channel, 'P'), label, b, MARGIN.left + pad, y + pad);
+        if (message.compte) c.text(el(channel, 'P'), layoutText(c.fonts, 'regular', small.size, message.compte, col1 - 2 * pad, 'left'), small, MARGIN.left + pad, labelBottom + 1);
+      } else {
+        // A reminder for the reader, not a second cell: drawn as decoration, as the repeated header is.
+        const under = decoration(c, label, b, MARGIN.left + pad, y + pad);
+        decoration(c, layoutText(c.fonts, 'regular', small.size, CONTINUED, col1 - 2 * pad, 'left'), small, MARGIN.left + pad, under + 1);
+      }
+      c.text(cell, part, t, MARGIN.left + col1 + pad, y + pad, 1);
+      from += fit;
+      y += height;
+      if (from >= textLines.length) break;
+      continuePage();
+    }
   }
   const qrSize = QR_SIZE;
   if (y + qrSize + mm(14) > BOTTOM) {
@@ -205,6 +264,18 @@ function annex(c: Composer, root: Node, letter: LetterModel, platformUrl: string
     const link = /(https?:\/\/\S+)$/.exec(line)?.[1];
     y = linkedText(c, el(root, 'P'), line, link, note, MARGIN.left, y, CONTENT_WIDTH);
   }
+}
+
+/** Lines drawn as decoration (an artifact, out of the structure tree): returns the y under them. */
+function decoration(c: Composer, lines: LaidLine[], t: TextStyle, x: number, y: number): number {
+  const ascent = (c.fonts[t.style].ascender / 1000) * t.size;
+  const ops: string[] = [];
+  for (const line of lines) {
+    for (const s of line.segments) if (s.tj) ops.push(`BT /${FONT_RESOURCE[t.style]} ${t.size} Tf ${t.color} 1 0 0 1 ${num(x + s.dx)} ${num(PAGE.height - y - ascent)} Tm [${s.tj}] TJ ET`);
+    y += c.lineHeight(t);
+  }
+  c.artifact(ops.join('\n'));
+  return y;
 }
 
 /** A text that is all one link (pdfkit's `link` option): a Link element over its lines. */

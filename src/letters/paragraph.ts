@@ -88,6 +88,48 @@ function splitWords(paragraph: string): Word[] {
   return out;
 }
 
+const SPACE_RUN = /[ \u00a0\u2009\u202f]+/g;
+
+/**
+ * A text to be copied as it is (an annex message), cut into words only where French typography
+ * allows a line break: the spaces frenchSpacing would make no-break (before « : ; ! ? », inside
+ * « ») stay inside their word, as written, so that no line starts with « : » yet the characters
+ * read back are the message's own. frenchSpacing only adds or replaces those spaces, so
+ * the two texts hold the same other characters in the same order: a space run of the text binds
+ * when the run at the same place in frenchSpacing's text has no ordinary space left. Elsewhere it
+ * breaks as a plain text does (at ordinary spaces only).
+ */
+export function boundWords(text: string): Word[] {
+  const spaced = frenchSpacing(text);
+  if (spaced === text) return text.split(' ').filter(Boolean).map((t) => [{ text: t }]);
+  // Space runs of the spaced text, by how many other characters precede them.
+  const breakable = new Map<number, boolean>();
+  let others = 0;
+  let last = 0;
+  for (const m of spaced.matchAll(SPACE_RUN)) {
+    others += m.index - last;
+    last = m.index + m[0].length;
+    breakable.set(others, m[0].includes(' '));
+  }
+  const out: Word[] = [];
+  let current = '';
+  others = 0;
+  last = 0;
+  for (const m of text.matchAll(SPACE_RUN)) {
+    others += m.index - last;
+    current += text.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (breakable.get(others) === false || !m[0].includes(' ')) current += m[0];
+    else {
+      if (current) out.push([{ text: current }]);
+      current = '';
+    }
+  }
+  current += text.slice(last);
+  if (current) out.push([{ text: current }]);
+  return out;
+}
+
 // The line breaking lives in linebreak.ts; its names stay importable from here.
 export { breakLines, FIRST_PASS_GAP, MAX_GAP, MIN_GAP, RUNT_MAX_GAP, RUNT_SHARE, wordText } from './linebreak.js';
 
@@ -109,10 +151,10 @@ export interface ParagraphOptions {
   linkColor: string;
 }
 
-/** Draws the paragraph from doc.y and leaves doc.y under its last line. */
-export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: ParagraphOptions): void {
+/** A measure of texts in the document's current font, remembered for one paragraph. */
+function measurer(doc: PDFKit.PDFDocument): (t: string) => number {
   const cache = new Map<string, number>();
-  const measure = (t: string) => {
+  return (t: string) => {
     let w = cache.get(t);
     if (w === undefined) {
       w = doc.widthOfString(t);
@@ -120,6 +162,17 @@ export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: Par
     }
     return w;
   };
+}
+
+/** The lines drawParagraph draws, in the document's current font. */
+export function paragraphLines(doc: PDFKit.PDFDocument, paragraph: string, width: number): Line[] {
+  const measure = measurer(doc);
+  return breakLines(words(paragraph), width, measure, measure(' '));
+}
+
+/** Draws the paragraph from doc.y and leaves doc.y under its last line. */
+export function drawParagraph(doc: PDFKit.PDFDocument, paragraph: string, o: ParagraphOptions): void {
+  const measure = measurer(doc);
   const space = measure(' ');
   const size = (doc as unknown as { _fontSize: number })._fontSize;
   let y = doc.y;

@@ -3,7 +3,7 @@ import { CHANNEL_LABELS } from '../campaign/messages.js';
 import { writeFileAtomicSync } from '../files.js';
 import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
-import { CONTINUED } from './letter-pages.js';
+import { CONTINUED } from './letter-annex.js';
 import type { PreparedFont, Style } from './typeset.js';
 import { LetterWriter, type LetterMeta } from './writer.js';
 

@@ -2,7 +2,8 @@ import type { LetterModel } from '../campaign/letter.js';
 import { Composer, type Node } from './compose.js';
 import type { FontFiles } from './fonts.js';
 import type { DrawOptions } from './layout.js';
-import { composeLetter, qrForm } from './letter-pages.js';
+import { qrForm } from './letter-annex.js';
+import { composeLetter } from './letter-pages.js';
 import { sealPages, sharedObjects, writeDocument, type DocumentMeta, type Shared } from './tagged-pdf.js';
 import { campaignFonts, type CampaignFonts, type PreparedFont, type Style } from './typeset.js';
 

@@ -19,9 +19,10 @@ import { relais, relaisJson } from './helpers/cli.js';
  *   and `paris_mairie_arrondissement-<code>-01` (ids 44341462390, 16153220002), and an app that
  *   offers `paris_mairie`, `paris_mairie_arrondissement` in place of `mairie` for Paris
  *   (id 27361770661).
- * The records below have the data.gouv.fr file's shape (`{"service": [...]}`, real arrays, as in
- * the real « Mairie - Sandillon » record kept by data-inclusion, see
- * hostile-s9-official-directory.test.ts); the addresses are illustrative, the emails fictitious.
+ * The records below have the data.gouv.fr file's shape (`{"service": [...]}`, real arrays, dates
+ * `JJ/MM/AAAA hh:mm:ss`, `statut_de_diffusion: "true"`, as in the real « Mairie - Sandillon »
+ * record kept in a data-inclusion test fixture, find_string « "type_service_local": "mairie" »,
+ * file id 48805247410); the addresses are illustrative, the emails fictitious.
  *
  * relais recognises the town hall by `type_service_local === 'mairie'` only
  * (src/data/directory.ts classifyRecord / otherService / otherServicesOnly): Paris's Hôtel de

@@ -37,11 +37,13 @@ describe('directory records, read as relais check reads them', () => {
 
   it('one town hall per code, the main one before a délégation, other services and rejections counted', () => {
     const rec = (type: string, nom: string, fields: Record<string, unknown> = {}) => ({ id: `id-${nom}`, nom, pivot: [{ type_service_local: type, code_insee_commune: ['45234'] }], code_insee_commune: '45234', ...fields });
-    const s = selectTownHalls([rec('mairie', 'Mairie déléguée - La Source'), rec('mairie', 'Mairie - Orléans', { adresse_courriel: '["mairie@orleans.example"]' }), rec('ccas', 'CCAS - Orléans'), { nom: 'sans pivot' }], ['45']);
+    const s = selectTownHalls([rec('mairie', 'Mairie déléguée - La Source'), rec('mairie', 'Mairie - Orléans', { adresse_courriel: '["mairie@orleans.example"]' }), rec('ccas', 'CCAS - Orléans'), { nom: 'sans pivot', code_insee_commune: '45234' }], ['45']);
     expect([...s.townHalls.keys()]).toEqual(['45234']);
     expect(s.townHalls.get('45234')).toEqual({ insee: '45234', nom: 'Mairie - Orléans', email: 'mairie@orleans.example' });
     expect(s.setAside).toEqual({ ccas: 1 });
     expect(s.rejected).toEqual([{ index: 4, id: '', reason: expect.stringContaining('pivot') }]);
+    // Neither pivot nor commune: a national service of the State, another service, not a broken record.
+    expect(selectTownHalls([{ id: 'sps', nom: 'Bureau de la synthèse et des programmes soutien - SPS', pivot: null, code_insee_commune: null }], ['45']).setAside).toEqual({ '(service sans commune)': 1 });
   });
 
   it('a mairie déléguée under its former commune’s code counts for the commune nouvelle, after its main town hall', () => {

@@ -84,9 +84,9 @@ describe('relais fetch: the first download', () => {
       ['100', '100'],
     ]);
     expect(pages.map((p) => p.get('where'))).toEqual([
-      'startswith(code_insee_commune, "37") AND pivot LIKE "mairie"',
-      'startswith(code_insee_commune, "45") AND pivot LIKE "mairie"',
-      'startswith(code_insee_commune, "45") AND pivot LIKE "mairie"',
+      'startswith(code_insee_commune, "37") AND (pivot LIKE "mairie" OR pivot LIKE "paris_mairie" OR pivot LIKE "paris_mairie_arrondissement" OR pivot LIKE "mairie_com")',
+      'startswith(code_insee_commune, "45") AND (pivot LIKE "mairie" OR pivot LIKE "paris_mairie" OR pivot LIKE "paris_mairie_arrondissement" OR pivot LIKE "mairie_com")',
+      'startswith(code_insee_commune, "45") AND (pivot LIKE "mairie" OR pivot LIKE "paris_mairie" OR pivot LIKE "paris_mairie_arrondissement" OR pivot LIKE "mairie_com")',
     ]);
     expect(first.stderr).toMatch(/trop de requêtes \(429\) .* nouvel essai dans 1 s/);
     expect(first.stderr).toMatch(/erreur du serveur \(503\)/);
@@ -330,7 +330,7 @@ describe('relais fetch: past the records endpoint cap', () => {
     const { code, json, stderr } = await relaisJson<FetchDoc>(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
     expect(code, stderr).toBe(0);
     const exports = server.log.slice(from).filter((l) => l.kind === 'exports');
-    expect(exports.map((l) => new URL(l.url, 'http://x').searchParams.get('where'))).toEqual(['startswith(code_insee_commune, "37") AND pivot LIKE "mairie"']);
+    expect(exports.map((l) => new URL(l.url, 'http://x').searchParams.get('where'))).toEqual(['startswith(code_insee_commune, "37") AND (pivot LIKE "mairie" OR pivot LIKE "paris_mairie" OR pivot LIKE "paris_mairie_arrondissement" OR pivot LIKE "mairie_com")']);
     expect(json.annuaire).toMatchObject({ mairies: 151, communes: 146 });
   });
 });

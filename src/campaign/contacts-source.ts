@@ -188,7 +188,7 @@ async function readDirectory(
         for (const r of th.reparations) problems.warning('code-repare', `${WHAT} : ${labelOf(item, nom, id)} : ${r}`, { ...where, field: 'code' });
         // The directory has a town hall per arrondissement of Paris, Lyon and Marseille: the
         // letter goes to the commune's, the arrondissement's is set aside as such.
-        if (!commune && ref.arrondissement(th.insee)) {
+        if ((!commune && ref.arrondissement(th.insee)) || th.arrondissement) {
           setAside(account, ARRONDISSEMENT_ASIDE);
           continue;
         }

@@ -71,13 +71,32 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     fichiers.push(account);
     const hasFunction = columns.indexes.has('fonction');
     const former = new FormerCodeRows();
-    account.lus = await forEachRow(table, MAYORS, problems, (values, line) => {
+    const NOT_MAYOR = 'pas un maire (conseiller municipal)';
+    // The RNE file of all municipal councillors also works: only mayors are kept. Its function
+    // column names mayors and deputies and is empty for the other councillors; a column empty
+    // throughout (a list of mayors with the column left blank) names nobody, and its rows are
+    // mayors: rows without a function wait until the file says which it is.
+    let functionsNamed = false;
+    const unnamed: Array<{ values: string[]; line: number }> = [];
+    const visit = (values: string[], line: number) => {
       const m = toMayor(values, line, columns.indexes);
-      // The RNE file of all municipal councillors also works: only mayors are kept.
-      if (hasFunction && m.fonction && looseKey(m.fonction) !== 'maire') {
-        setAside(account, "pas un maire (conseiller municipal)");
+      if (hasFunction && !m.fonction) {
+        if (functionsNamed) setAside(account, NOT_MAYOR);
+        else unnamed.push({ values, line });
         return;
       }
+      if (hasFunction && !functionsNamed) {
+        functionsNamed = true;
+        if (unnamed.length) setAside(account, NOT_MAYOR, unnamed.length);
+        unnamed.length = 0;
+      }
+      if (hasFunction && looseKey(m.fonction) !== 'maire') {
+        setAside(account, NOT_MAYOR);
+        return;
+      }
+      takeMayor(m, line);
+    };
+    const takeMayor = (m: ReturnType<typeof toMayor>, line: number) => {
       const where = { file: table.file, line };
       let bad = false;
       const sexe = m.sexe.toUpperCase();
@@ -111,7 +130,9 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       mayors.set(commune.code, { line, maire: sexe === 'F' || sexe === 'M' ? { nom: m.nom, prenom: m.prenom, sexe, file: table.file, line } : undefined });
       if (bad) account.rejetes++;
       else account.utilises++;
-    }, account);
+    };
+    account.lus = await forEachRow(table, MAYORS, problems, visit, account);
+    for (const r of unnamed) takeMayor(toMayor(r.values, r.line, columns.indexes), r.line);
     former.report(problems, (code) => mayors.get(code)?.line);
   }
 

@@ -52,6 +52,8 @@ export interface TownHallRecord {
   insee: string;
   /** A mairie déléguée or annexe: the letter goes to the commune's main town hall. */
   secondaire: boolean;
+  /** The town hall of one of Paris's arrondissements (its type says so, whatever its code). */
+  arrondissement: boolean;
   /** The postal address when there is one, else the building's; undefined for an empty list. */
   adresse: DirectoryAddress | undefined;
   /** Values of `adresse_courriel`, in order, as published. */
@@ -131,6 +133,17 @@ function firstValue(list: unknown[]): string {
   return '';
 }
 
+/**
+ * The pivot types of a town hall, as the directory publishes them: `mairie`; Paris's Hôtel de
+ * Ville `paris_mairie` and its arrondissements' `paris_mairie_arrondissement`; the overseas
+ * collectivities' `mairie_com` (the DILA's list of local-service types; readers of the published
+ * archive gather these four as town halls).
+ */
+export const TOWN_HALL_TYPES: readonly string[] = ['mairie', 'paris_mairie', 'paris_mairie_arrondissement', 'mairie_com'];
+const TOWN_HALL = new Set(TOWN_HALL_TYPES);
+/** The town hall of an arrondissement of Paris: the letter goes to the Hôtel de Ville. */
+const ARRONDISSEMENT_TYPE = 'paris_mairie_arrondissement';
+
 /** The type of the first entry of a pivot given as a list of entries none of which is a town hall; else undefined. */
 export function otherService(pivot: unknown): string | undefined {
   if (!Array.isArray(pivot)) return undefined;
@@ -138,7 +151,7 @@ export function otherService(pivot: unknown): string | undefined {
   for (const p of pivot) {
     if (!p || typeof p !== 'object') continue;
     const type = text((p as Record<string, unknown>).type_service_local);
-    if (type === 'mairie') return undefined;
+    if (TOWN_HALL.has(type)) return undefined;
     first ??= type || '(type vide)';
   }
   return first;
@@ -154,7 +167,7 @@ export function otherServicesOnly(pivot: unknown): boolean {
   const list = nested(pivot);
   if (!list.ok) return false;
   const entries = list.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
-  return entries.length > 0 && !entries.some((p) => text(p.type_service_local) === 'mairie');
+  return entries.length > 0 && !entries.some((p) => TOWN_HALL.has(text(p.type_service_local)));
 }
 
 /**
@@ -176,8 +189,11 @@ export function classifyRecord(value: unknown): RecordVerdict {
   const pivot = nested(r.pivot);
   if (!pivot.ok) return { kind: 'rejet', reason: `pivot : ${pivot.error}`, field: 'pivot', insee: ownInsee };
   const entries = pivot.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
+  // A national service of the State (a ministry's bureau) has neither pivot nor commune: another
+  // service, as a national export holds thousands of them; a local record without pivot is broken.
+  if (entries.length === 0 && !ownInsee && !/\bmairie\b/i.test(text(r.nom))) return { kind: 'autre-service', type: '(service sans commune)', insee: '' };
   if (entries.length === 0) return { kind: 'rejet', reason: 'fiche sans « pivot » : impossible de savoir quel service elle décrit', field: 'pivot', insee: ownInsee };
-  const mairie = entries.find((p) => text(p.type_service_local) === 'mairie');
+  const mairie = entries.find((p) => TOWN_HALL.has(text(p.type_service_local)));
   if (!mairie) return { kind: 'autre-service', type: text(entries[0]!.type_service_local) || '(type vide)', insee: ownInsee };
 
   const reparations: string[] = [];
@@ -215,6 +231,7 @@ export function classifyRecord(value: unknown): RecordVerdict {
       nom,
       insee,
       secondaire: SECONDARY.test(nom),
+      arrondissement: text(mairie.type_service_local) === ARRONDISSEMENT_TYPE,
       adresse,
       courriels: courriels.value.map(text).filter(Boolean),
       telephone: telephones.ok ? firstValue(telephones.value) : '',

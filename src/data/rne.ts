@@ -19,7 +19,8 @@ export const RNE_COLUMNS: ColumnSpec[] = [
   { field: 'nom', label: "Nom de l'élu", required: true, aliases: ['nom de l elu', 'nom'] },
   { field: 'prenom', label: "Prénom de l'élu", required: true, aliases: ['prenom de l elu', 'prenom'] },
   { field: 'sexe', label: 'Code sexe', required: true, aliases: ['code sexe', 'sexe'] },
-  { field: 'fonction', label: 'Libellé de la fonction', required: false, aliases: ['libelle de la fonction', 'fonction'] },
+  // « Libellé de fonction » in the 2014–2019 files of all municipal councillors.
+  { field: 'fonction', label: 'Libellé de la fonction', required: false, aliases: ['libelle de la fonction', 'libelle de fonction', 'fonction'] },
 ];
 
 export function isRneHeader(cells: string[]): boolean {

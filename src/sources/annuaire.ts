@@ -1,6 +1,6 @@
 import { departementOfCode } from '../campaign/communes.js';
 import { chooseEmail } from '../data/contacts.js';
-import { chooseTownHall, classifyRecord, type TownHallRecord } from '../data/directory.js';
+import { chooseTownHall, classifyRecord, TOWN_HALL_TYPES, type TownHallRecord } from '../data/directory.js';
 import { RelaisError } from '../errors.js';
 import { getWithRetry, NOTHING_WRITTEN, jsonBody, readableUrl, type HttpClient, type RetryPolicy } from './http.js';
 
@@ -25,7 +25,8 @@ import { getWithRetry, NOTHING_WRITTEN, jsonBody, readableUrl, type HttpClient, 
  * are read here. The town hall of a commune is the record whose `pivot` has
  * `type_service_local` "mairie"; communes nouvelles also have "Mairie déléguée - …" records.
  * ODSQL `startswith()` and `pivot LIKE "mairie"` filter on the server (both used by public
- * clients of this API); the exact type is checked again here and other services are counted.
+ * clients of this API), with Paris's and the overseas collectivities' town-hall types beside
+ * it; the exact type is checked again here and other services are counted.
  */
 export const ANNUAIRE_DEFAULT_URL = 'https://api-lannuaire.service-public.fr/api/explore/v2.1';
 export const ANNUAIRE_DATASET = 'api-lannuaire-administration';
@@ -46,7 +47,7 @@ export interface DirectoryFetch {
 const datasetUrl = (base: string) => `${base}/catalog/datasets/${ANNUAIRE_DATASET}`;
 
 export function whereClause(dep: string): string {
-  return `startswith(code_insee_commune, "${dep}") AND pivot LIKE "mairie"`;
+  return `startswith(code_insee_commune, "${dep}") AND (${TOWN_HALL_TYPES.map((t) => `pivot LIKE "${t}"`).join(' OR ')})`;
 }
 
 function recordsUrl(base: string, dep: string, offset: number): string {

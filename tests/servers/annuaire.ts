@@ -93,10 +93,11 @@ export function sampleRneRows(): string[] {
 
 function filterRecords(records: Record_[], where: string): Record_[] {
   const dep = /startswith\(code_insee_commune, "([^"]+)"\)/.exec(where)?.[1];
-  const like = /pivot LIKE "([^"]+)"/i.exec(where)?.[1];
+  // `pivot LIKE "a" OR pivot LIKE "b"`: any of them (a substring, as the server's text search finds it).
+  const likes = [...where.matchAll(/pivot LIKE "([^"]+)"/gi)].map((m) => m[1]!);
   return records
     .filter((r) => (dep === undefined ? true : typeof r.code_insee_commune === 'string' && r.code_insee_commune.startsWith(dep)))
-    .filter((r) => (like === undefined ? true : typeof r.pivot === 'string' && r.pivot.includes(like)))
+    .filter((r) => (likes.length === 0 ? true : typeof r.pivot === 'string' && likes.some((like) => (r.pivot as string).includes(like))))
     .sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }
 

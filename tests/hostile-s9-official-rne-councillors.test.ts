@@ -119,3 +119,16 @@ describe("the RNE's file of all municipal councillors, as published", () => {
     expect(mayorsOf(json).ecartes['pas un maire (conseiller municipal)']).toBe(3);
   });
 });
+
+describe('a list of mayors with a function column left blank throughout', () => {
+  it('names nobody: its rows are the mayors, none set aside as councillors', async () => {
+    const dir = sampleCampaign();
+    const path = join(dir, 'data', 'maires.csv');
+    const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    writeFileSync(path, [`${header};Fonction`, ...rows.map((r) => `${r};`)].join('\n') + '\n');
+    const { code, json } = await relaisJson<Report>(['-C', dir, 'check']);
+    expect(code).toBe(0);
+    expect(mayorsOf(json)).toMatchObject({ lus: rows.length, utilises: 597, rejetes: 0 });
+    expect(mayorsOf(json).ecartes['pas un maire (conseiller municipal)']).toBeUndefined();
+  });
+});

@@ -132,3 +132,17 @@ describe('a list of mayors with a function column left blank throughout', () => 
     expect(mayorsOf(json).ecartes['pas un maire (conseiller municipal)']).toBeUndefined();
   });
 });
+
+describe('a list of mayors whose function column is filled in places only', () => {
+  it('keeps the mayor of each commune whose row says nothing, as the one of a row that says « Maire »', async () => {
+    const dir = sampleCampaign();
+    const path = join(dir, 'data', 'maires.csv');
+    const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    // A préfecture's own list: « Maire » written on every other row, the column blank elsewhere.
+    writeFileSync(path, [`${header};Fonction`, ...rows.map((r, i) => `${r};${i % 2 ? 'Maire' : ''}`)].join('\n') + '\n');
+    const { code, json } = await relaisJson<Report>(['-C', dir, 'check']);
+    expect(code).toBe(0);
+    expect(mayorsOf(json)).toMatchObject({ lus: rows.length, utilises: 597, rejetes: 0 });
+    expect(mayorsOf(json).ecartes['pas un maire (conseiller municipal)']).toBeUndefined();
+  });
+});

@@ -73,24 +73,31 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const former = new FormerCodeRows();
     const NOT_MAYOR = 'pas un maire (conseiller municipal)';
     // The RNE file of all municipal councillors also works: only mayors are kept. Its function
-    // column names mayors and deputies and is empty for the other councillors; a column empty
-    // throughout (a list of mayors with the column left blank) names nobody, and its rows are
-    // mayors: rows without a function wait until the file says which it is.
-    let functionsNamed = false;
-    const unnamed: Array<{ values: string[]; line: number }> = [];
+    // column names mayors and deputies and is empty for the other councillors. A commune of
+    // which some row names a function is such a file's: its rows without one are councillors. A
+    // commune with no function named (a list of mayors whose column is left blank, throughout or
+    // in places) has its mayor there: its rows wait until the file is read to say which it is.
+    const named = new Set<string>();
+    const unnamed = new Map<string, ReturnType<typeof toMayor>[]>();
     const visit = (values: string[], line: number) => {
       const m = toMayor(values, line, columns.indexes);
-      if (hasFunction && !m.fonction) {
-        if (functionsNamed) setAside(account, NOT_MAYOR);
-        else unnamed.push({ values, line });
+      if (!hasFunction) return takeMayor(m, line);
+      if (!m.fonction) {
+        if (named.has(m.insee)) setAside(account, NOT_MAYOR);
+        else {
+          const waiting = unnamed.get(m.insee);
+          if (waiting) waiting.push(m);
+          else unnamed.set(m.insee, [m]);
+        }
         return;
       }
-      if (hasFunction && !functionsNamed) {
-        functionsNamed = true;
-        if (unnamed.length) setAside(account, NOT_MAYOR, unnamed.length);
-        unnamed.length = 0;
+      if (!named.has(m.insee)) {
+        named.add(m.insee);
+        const waiting = unnamed.get(m.insee);
+        if (waiting) setAside(account, NOT_MAYOR, waiting.length);
+        unnamed.delete(m.insee);
       }
-      if (hasFunction && looseKey(m.fonction) !== 'maire') {
+      if (looseKey(m.fonction) !== 'maire') {
         setAside(account, NOT_MAYOR);
         return;
       }
@@ -132,7 +139,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       else account.utilises++;
     };
     account.lus = await forEachRow(table, MAYORS, problems, visit, account);
-    for (const r of unnamed) takeMayor(toMayor(r.values, r.line, columns.indexes), r.line);
+    for (const rows of unnamed.values()) for (const m of rows) takeMayor(m, m.line);
     former.report(problems, (code) => mayors.get(code)?.line);
   }
 

@@ -199,3 +199,14 @@ describe('an SMTP server that refuses every message for the time being (4xx: dis
     expect(new Set(live.received.map((m) => m.to)).size).toBe(301);
   });
 });
+
+describe('town halls whose own mailbox is refused for the time being (4.2.2 mailbox full)', () => {
+  it('are that many town halls, not a server refusing everything: the run goes on to the others', async () => {
+    const full = { code: 452, message: '4.2.2 Mailbox full' };
+    const server = await smtp({ rejectDataFor: { 'accueil@adon.example': full, 'mairie@amilly.example': full, 'mairie@ardon.example': full } });
+    const dir = await sampleWithLetters();
+    const send = await relais(['-C', dir, 'send', '--commune', '45001,45004,45006,45234', '--yes'], { env: env(server, { RELAIS_SMTP_MAX_CONNECTIONS: '1' }) });
+    expect(send.stderr).not.toContain("refuse pour l'instant chaque message");
+    expect(server.received.map((m) => m.to)).toContain('mairie@orleans.example');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../src/delivery/transport.js';
+import { classify } from '../src/delivery/smtp-classify.js';
 
 /**
  * An SMTP answer refuses either one town hall (its address: that town hall goes by post) or the
@@ -80,6 +80,34 @@ describe('a relay whose content filter refuses every message (5.7.x at DATA)', (
       expect(sent.json.sent).toBe(5);
     } finally {
       await good.close();
+    }
+  });
+});
+
+describe('a town hall the relay refuses for its content, run after run, while it takes the others', () => {
+  it('stays to send after the first refusal, and goes by post after the same refusal at a later run', async () => {
+    const { sampleWithLetters } = await import('./helpers/campaign.js');
+    const { relais } = await import('./helpers/cli.js');
+    const { startSmtp } = await import('./servers/smtp.js');
+    const server = await startSmtp({ rejectDataFor: { 'accueil@adon.example': { code: 550, message: '5.7.1 Message rejected by content filter' } } });
+    const dir = await sampleWithLetters();
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' };
+    try {
+      const first = await relais(['-C', dir, 'send', '--commune', '45001,45004', '--yes'], { env });
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain("la mairie reste à envoyer");
+      // Not yet taken for the address's: not by post.
+      expect((await relais(['-C', dir, 'status'])).stdout).toContain('45 Loiret — 325 mairies : 301 par courriel');
+
+      const second = await relais(['-C', dir, 'send', '--commune', '45001,45004', '--yes'], { env });
+      expect(second.stdout).toContain("refusé une deuxième fois par la politique du serveur (5.7.1), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier");
+      expect((await relais(['-C', dir, 'status'])).stdout).toContain('45 Loiret — 325 mairies : 300 par courriel');
+      const letters = await relais(['-C', dir, 'letters', '--dep', '45']);
+      expect(letters.stdout + letters.stderr).toContain('Adon');
+      // Emailed once (Amilly), never Adon: each town hall once, by email or by post.
+      expect(server.received.map((m) => m.to)).toEqual(['mairie@amilly.example']);
+    } finally {
+      await server.close();
     }
   });
 });

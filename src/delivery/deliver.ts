@@ -4,7 +4,8 @@ import { pause, unlessInterrupted } from './grace.js';
 import type { Journal } from './journal.js';
 import type { PreparedEmail } from './message.js';
 import type { SendOptions, SendSummary } from './send.js';
-import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
+import { DeliveryError } from './smtp-classify.js';
+import type { OutgoingMessage, Transport } from './transport.js';
 
 /**
  * The send loop: lanes as many as the transport allows, the journal written around every message,
@@ -79,6 +80,18 @@ const POLICY_WALL = 3;
  */
 export const TEMPORARY_WALL = 3;
 
+/**
+ * The code of a temporary refusal that speaks of the server (452 4.3.1 disk full, 451 4.3.0),
+ * undefined for one that speaks of an address or a mailbox (4.1.x, 4.2.x: that town hall's).
+ */
+function serverRefusal(reply: string): string | undefined {
+  const code = /^\s*(4\d\d)\b/.exec(reply)?.[1] ?? /\b(4\d\d)[ -]/.exec(reply)?.[1];
+  if (!code) return undefined;
+  const enhanced = /\b4\.(\d{1,3})\.\d{1,3}\b/.exec(reply);
+  if (enhanced && (enhanced[1] === '1' || enhanced[1] === '2')) return undefined;
+  return enhanced ? `${code} ${enhanced[0]}` : code;
+}
+
 function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSummary, remaining: number, cut: number): string {
   const server = transport.target.server ?? transport.description;
   const { sent, unconfirmed } = summary;
@@ -112,8 +125,11 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   let retryable = 0;
   // Refusals by the server's policy (5.7.x) while it has accepted nothing: see policyWall.
   const refusedByPolicy: Array<{ commune: string; code: string }> = [];
-  // Messages given up on for temporary refusals since the last one accepted (TEMPORARY_WALL).
-  let givenUp = 0;
+  // Messages given up on for the same temporary refusal since the last one accepted (TEMPORARY_WALL).
+  let givenUp = { n: 0, code: '' };
+  // What the journal held before this run: a town hall refused for its content once already.
+  const before = journal.all(channel, destination);
+  let accepted = [...before.values()].some((r) => r.status === 'sent');
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {
@@ -126,10 +142,18 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         watch.answered();
         journal.finish(channel, destination, who.commune, 'sent', reply);
         summary.sent++;
-        givenUp = 0;
+        givenUp = { n: 0, code: '' };
+        accepted = true;
         return;
       } catch (err) {
-        const d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        let d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        // The same content refusal as at an earlier run, while the server takes the campaign's other
+        // messages: it is this town hall's (its box, its rules), and its letter goes by post.
+        const prior = before.get(who.commune);
+        const code = /\b5\.7\.\d{1,3}\b/.exec(d.reply)?.[0];
+        if (d.kind === 'content' && accepted && prior?.status === 'failed-temporary' && code && prior.last_reply?.includes(code)) {
+          d = new DeliveryError(`refusé une deuxième fois par la politique du serveur (${code}), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier`, 'permanent', d.reply);
+        }
         const reply = `${d.message} ${d.reply}`.trim();
         if (d.connection) {
           if (!outage && (d.silentMs ? watch.froze(`aucune réponse en ${frenchNumber(d.silentMs / 1000)} s`) : watch.failed(since, d.reply || d.message))) {
@@ -180,13 +204,18 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         if (d.kind === 'temporary' && outage) retryable++;
         summary.failed++;
         summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply });
-        if (d.kind === 'temporary' && !d.connection && ++givenUp >= TEMPORARY_WALL && !fatal && !stopped()) {
-          fatal = new DeliveryError(
-            `le serveur SMTP refuse pour l'instant chaque message (${givenUp} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
-            'fatal',
-            d.reply,
-          );
-          stop.abort();
+        // A refusal of the server itself (not of an address: 4.1.x, 4.2.x; nor an error of relais).
+        const wall = err instanceof DeliveryError && d.kind === 'temporary' && !d.connection ? serverRefusal(d.reply) : undefined;
+        if (wall) {
+          givenUp = { n: givenUp.code === wall ? givenUp.n + 1 : 1, code: wall };
+          if (givenUp.n >= TEMPORARY_WALL && !fatal && !stopped()) {
+            fatal = new DeliveryError(
+              `le serveur SMTP refuse pour l'instant chaque message (${givenUp.n} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
+              'fatal',
+              d.reply,
+            );
+            stop.abort();
+          }
         }
         return;
       }

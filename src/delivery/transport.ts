@@ -5,9 +5,8 @@ import { campaignPaths } from '../campaign/paths.js';
 import { Readable } from 'node:stream';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomicSync } from '../files.js';
-import { redact } from '../secrets.js';
-import { frenchNumber } from '../text/format.js';
 import { pause } from './grace.js';
+import { classify, DeliveryError, type SmtpError } from './smtp-classify.js';
 import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
 import { MimeNode, SMTPPool } from './mime.js';
@@ -36,27 +35,6 @@ export interface OutgoingMessage {
   outboxPath: string;
 }
 
-export class DeliveryError extends Error {
-  readonly reply: string;
-
-  constructor(
-    message: string,
-    /**
-     * `content`: refused for the message itself, after the server read it (a content filter):
-     * not the address's fault — the town hall stays to send, not tried again in this run.
-     */
-    readonly kind: 'temporary' | 'permanent' | 'unknown' | 'fatal' | 'content',
-    reply: string,
-    /** The server did not answer at all (refused, cut or silent connection), as opposed to a reply. */
-    readonly connection = false,
-    /** A session under way went silent for this long (ms): the server froze (see deliver.ts); 0 otherwise. */
-    readonly silentMs = 0,
-  ) {
-    // A server's reply or a library's message may quote the URL or the credential it was given.
-    super(redact(message));
-    this.reply = redact(reply);
-  }
-}
 
 export interface Transport {
   kind: 'outbox' | 'smtp';
@@ -72,6 +50,7 @@ export interface Transport {
    * The server's greeting, before any message: a connection failure (a 421 « busy », no answer)
    * is tried again as a message would be — `attempts` in a row, `retryBaseMs` then twice that
    * apart — before the run stops with nothing sent; a refusal of the session stops it at once.
+   * Interrupted during a pause, it returns: the run then ends as interrupted, nothing sent.
    */
   verify(attempts?: number, signal?: AbortSignal): Promise<void>;
   send(message: OutgoingMessage): Promise<string>;
@@ -164,74 +143,6 @@ export function smtpSettingsFrom(settings: Settings['smtp'], env: Readonly<Recor
   };
 }
 
-type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string; timeoutType?: string };
-
-const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZERO/i;
-
-const NO_TLS = 'le serveur SMTP ne propose pas de connexion chiffrée (STARTTLS) : relais n’y envoie pas le mot de passe, qui passerait en clair ; rien n’a été envoyé. Utilisez smtps:// ou un serveur qui propose STARTTLS (pour un relais sur cet ordinateur seulement : RELAIS_SMTP_ALLOW_PLAIN_AUTH=1)';
-
-/** `replyTimeoutMs`: the silence that ends a session, said in the message when it did. */
-export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
-  const reply = (err.response ?? err.message ?? '').replace(/\s+/g, ' ').trim();
-  if (err.code === 'EAUTH') return new DeliveryError('authentification refusée par le serveur SMTP : vérifiez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD', 'fatal', reply);
-  if (CERTIFICATE.test(`${err.message} ${err.code ?? ''} ${err.reason ?? ''}`)) {
-    return new DeliveryError('certificat du serveur SMTP refusé : donnez l’autorité qui l’a signé avec RELAIS_SMTP_CA_FILE (il n’existe pas de mode sans vérification)', 'fatal', reply);
-  }
-  // requireTLS: the server offers no STARTTLS (or refuses it), and the password was not sent.
-  if ((err.code === 'ETLS' && err.command === 'STARTTLS' && !/initiating/i.test(err.message)) || /does not support required STARTTLS/i.test(err.message)) {
-    return new DeliveryError(NO_TLS, 'fatal', reply);
-  }
-  const code = err.responseCode;
-  // The message is too big for the server (RFC 3463 X.3.4, or a 552 that says so; or the size the
-  // server announced, checked by nodemailer before sending): the same for every town hall, so the
-  // run stops and none is taken for refused.
-  const tooBig =
-    (code !== undefined && code >= 500 && (/\b5\.3\.4\b/.test(reply) || (code === 552 && !/\b5\.\d{1,3}\.\d{1,3}\b/.test(reply) && /too (big|large)|size|exceed/i.test(reply)))) ||
-    (err.code === 'EMESSAGE' && /size larger than allowed/i.test(err.message));
-  if (tooBig) {
-    return new DeliveryError(
-      `le serveur SMTP refuse le message, plus gros que ce qu'il accepte${code ? ` (${code})` : ''} : allégez-le (pièces jointes de campagne.yaml, images du modèle) ou demandez à l'administrateur du relais sa limite de taille ; aucune mairie n'est passée au courrier`,
-      'fatal',
-      reply,
-    );
-  }
-  // Refusals of the session, not of one town hall: every message would get the same answer, so the
-  // run stops with what to change, and no town hall is marked refused (the next run sends them).
-  if (code === 530 || (code !== undefined && code >= 500 && /authenticat|auth(entification)? (is )?required/i.test(reply))) {
-    return new DeliveryError(`le serveur SMTP exige une authentification (${code}) : définissez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD`, 'fatal', reply);
-  }
-  if (code !== undefined && code >= 500 && /MAIL/i.test(err.command ?? '')) {
-    return new DeliveryError(`le serveur SMTP refuse l'expéditeur (${code}) : vérifiez l'adresse d'expédition de campagne.yaml et que ce serveur accepte de l'envoyer`, 'fatal', reply);
-  }
-  if (code !== undefined && code >= 500 && /relay(ing)? (access )?(denied|not permitted|prohibited)|not permitted to relay|relais (refusé|interdit)/i.test(reply)) {
-    return new DeliveryError(`le serveur SMTP refuse de relayer vers ce domaine (${code}) : il faut vous authentifier (RELAIS_SMTP_USER, RELAIS_SMTP_PASSWORD) ou passer par le relais de votre administration`, 'fatal', reply);
-  }
-  // 421 is the server itself going away ("service not available, closing transmission channel",
-  // RFC 5321): it counts toward the outage like a refused connection, or a server answering 421
-  // to everything would be retried once per message left.
-  if (code === 421) return new DeliveryError('serveur SMTP indisponible (421)', 'temporary', reply, true);
-  // 5.7.x: the receiving side's policy (a spam filter, a sender it does not trust), not the address.
-  const policy = /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0];
-  // Refused once the server has read the message (end of DATA): what it says, not who it is for.
-  if (code !== undefined && code >= 500 && policy && err.code === 'EMESSAGE' && err.command === 'DATA') {
-    return new DeliveryError(`refusé par la politique du serveur une fois le message lu (${code} ${policy} : filtre de contenu ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause : la mairie reste à envoyer)`, 'content', reply);
-  }
-  if (code !== undefined && code >= 500 && policy) return new DeliveryError(`refusé par la politique du serveur destinataire (${code} ${policy} : filtre anti-spam ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause)`, 'permanent', reply);
-  if (code !== undefined && code >= 500) return new DeliveryError(`refusé par le serveur (${code})`, 'permanent', reply);
-  if (code !== undefined && code >= 400) return new DeliveryError(`refus temporaire du serveur (${code})`, 'temporary', reply);
-  // A session that went silent may have been waiting for the answer to a message it already
-  // received: nodemailer cannot tell at which step, so the outcome is unknown — never resent alone.
-  if (err.code === 'ETIMEDOUT' && err.timeoutType === 'SOCKET_TIMEOUT') {
-    const silence = replyTimeoutMs ? ` (aucune réponse en ${frenchNumber(replyTimeoutMs / 1000)} s)` : '';
-    return new DeliveryError(`le serveur ne répond plus au cours de l’envoi${silence} : remise inconnue`, 'unknown', reply, true, replyTimeoutMs || 1);
-  }
-  // The connection was lost after the message went out and before the server's answer: maybe delivered.
-  if (err.command === 'DATA' || err.command === 'DATA END' || err.command === 'DATA_END' || /after (sending|message)|during DATA/i.test(err.message)) {
-    return new DeliveryError('connexion perdue après l’envoi du message : remise inconnue', 'unknown', reply, true);
-  }
-  return new DeliveryError(`connexion au serveur SMTP impossible ou interrompue (${err.code ?? 'erreur réseau'})`, 'temporary', reply, true);
-}
-
 export function smtpTransport(settings: SmtpSettings): Transport {
   const { url } = settings;
   const secure = url.protocol === 'smtps:';
@@ -274,12 +185,15 @@ export function smtpTransport(settings: SmtpSettings): Transport {
           return;
         } catch (err) {
           const d = classify(err as SmtpError);
-          if (d.kind === 'fatal') throw new RelaisError(d.message, { field: 'RELAIS_SMTP_URL' });
-          if (attempt >= attempts || signal?.aborted) {
-            const tries = attempts > 1 ? ` (${attempts} tentatives de suite)` : '';
+          // A refusal of the session (not a server gone or busy) is the same at every attempt.
+          if (d.kind === 'fatal' || d.kind === 'permanent') throw new RelaisError(d.kind === 'fatal' ? d.message : `le serveur SMTP refuse la session (${d.reply || d.message}) — rien n’a été envoyé`, { field: 'RELAIS_SMTP_URL' });
+          if (attempt >= attempts) {
+            const tries = attempt > 1 ? ` (${attempt} tentatives de suite)` : '';
             throw new RelaisError(`serveur SMTP injoignable (${url.host})${tries} : ${d.reply || d.message} — rien n’a été envoyé ; relancez la même commande quand le serveur répond`, { field: 'RELAIS_SMTP_URL' });
           }
           await pause(settings.retryBaseMs * 2 ** (attempt - 1), signal);
+          // Interrupted while waiting: the send loop then stops before any message, as interrupted.
+          if (signal?.aborted) return;
         }
       }
     },

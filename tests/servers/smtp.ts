@@ -23,6 +23,8 @@ export interface SmtpFaults {
   refuse?: string[];
   /** Every message refused at the end of DATA with this reply (a relay's content filter). */
   rejectData?: { code: number; message: string };
+  /** The messages to these addresses refused at the end of DATA with their reply. */
+  rejectDataFor?: Record<string, { code: number; message: string }>;
   /** Addresses answered 421 at the end of DATA the first time they are sent. */
   temporaryOnce?: string[];
   /** Destroy the connection at MAIL FROM after this many accepted messages (once). */
@@ -137,9 +139,10 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
           err.responseCode = 421;
           return callback(err);
         }
-        if (faults.rejectData) {
-          const err = new Error(faults.rejectData.message) as Error & { responseCode: number };
-          err.responseCode = faults.rejectData.code;
+        const reject = faults.rejectDataFor?.[to] ?? faults.rejectData;
+        if (reject) {
+          const err = new Error(reject.message) as Error & { responseCode: number };
+          err.responseCode = reject.code;
           return callback(err);
         }
         const raw = Buffer.concat(chunks);

@@ -43,7 +43,20 @@ describe('directory records, read as relais check reads them', () => {
     expect(s.setAside).toEqual({ ccas: 1 });
     expect(s.rejected).toEqual([{ index: 4, id: '', reason: expect.stringContaining('pivot') }]);
     // Neither pivot nor commune: a national service of the State, another service, not a broken record.
-    expect(selectTownHalls([{ id: 'sps', nom: 'Bureau de la synthèse et des programmes soutien - SPS', pivot: null, code_insee_commune: null }], ['45']).setAside).toEqual({ '(service sans commune)': 1 });
+    expect(selectTownHalls([{ id: 'sps', nom: 'Bureau de la synthèse et des programmes soutien - SPS', pivot: null, code_insee_commune: null }], ['45']).setAside).toEqual({ 'service national (ni pivot ni commune)': 1 });
+  });
+
+  it("Paris's Hôtel de Ville is its town hall; the arrondissements' town halls (Paris's by their type, Lyon's by their code) are set aside as such", () => {
+    const hall = (type: string, code: string, nom: string) => ({ id: nom, nom, code_insee_commune: code, pivot: [{ type_service_local: type, code_insee_commune: [code] }], adresse_courriel: [`${code}@example.fr`] });
+    const s = selectTownHalls(
+      [hall('paris_mairie', '75056', 'Mairie de Paris'), hall('paris_mairie_arrondissement', '75105', 'Mairie du 5e'), hall('paris_mairie_arrondissement', '75056', 'Mairie du 6e'), hall('mairie', '69381', 'Mairie du 1er arrondissement de Lyon')],
+      ['75', '69'],
+      (insee) => insee,
+      (insee) => insee === '75105' || insee === '69381',
+    );
+    expect([...s.townHalls.keys()]).toEqual(['75056']);
+    expect(s.townHalls.get('75056')?.nom).toBe('Mairie de Paris');
+    expect(s.setAside).toEqual({ 'arrondissement municipal (Paris, Lyon, Marseille)': 3 });
   });
 
   it('a mairie déléguée under its former commune’s code counts for the commune nouvelle, after its main town hall', () => {

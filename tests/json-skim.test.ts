@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyRecord, otherServicesOnly } from '../src/data/directory.js';
+import { classifyRecord, otherServicesOnly, TOWN_HALL_TYPES } from '../src/data/directory.js';
 import { pivotOfOtherServices } from '../src/data/directory-files.js';
 import { JsonRecordSplitter, type JsonItem } from '../src/data/json-records.js';
 import { WALK_INVALID, WALK_MORE, walked, walkObject } from '../src/data/json-skim.js';
@@ -63,8 +63,10 @@ describe('a record walked as JSON.parse reads it (json-skim.ts)', () => {
         expect(end).toBeGreaterThan(0);
         expect(/^[ \t\r\n]*$/.test(bytes.toString('latin1', end))).toBe(true);
         expect(walked.lines).toBe(bytes.subarray(0, end).filter((b) => b === 0x0a).length);
-        expect(walked.skimmed).toBe(Object.hasOwn(parsed, 'pivot'));
         if (walked.skimmed) expect(JSON.parse(walked.value as string)).toEqual(parsed.pivot);
+        // Not skimmed with a pivot: only where a key written with an escape might have spelled it.
+        else if (Object.hasOwn(parsed, 'pivot')) expect(bytes.includes(0x5c)).toBe(true);
+        if (!bytes.includes(0x5c)) expect(walked.skimmed).toBe(Object.hasOwn(parsed, 'pivot'));
         // Cut anywhere before its closing brace, it asks for more: never an error, never done.
         for (const cut of [1, Math.floor(end / 3), Math.floor(end / 2), end - 1]) {
           if (cut > 0 && cut < end) expect(walkObject(bytes, 0, cut, KEY, memberText)).toBe(WALK_MORE);
@@ -78,12 +80,31 @@ describe('a record walked as JSON.parse reads it (json-skim.ts)', () => {
     tally.push(['fiche JSON parcourue comme JSON.parse la lit (abîmée ou non)', n]);
   });
 
+  it('a key written with an escape that spells « pivot » (the last, for JSON.parse) is never skimmed past', () => {
+    const text = '{"pivot":[{"type_service_local":"ccas"}],"pivo\\u0074":[{"type_service_local":"mairie","code_insee_commune":["45234"]}],"code_insee_commune":"45234"}';
+    expect(classifyRecord(JSON.parse(text)).kind).toBe('mairie');
+    const bytes = Buffer.from(`[${text}]`);
+    const splitter = new JsonRecordSplitter({ key: 'pivot', read: pivotOfOtherServices });
+    const items = [...splitter.push(bytes), ...splitter.end()];
+    expect(items).toHaveLength(1);
+    expect('value' in items[0]! && classifyRecord(items[0].value).kind).toBe('mairie');
+  });
+
   it('what JSON.parse refuses is refused at the byte that breaks it, whatever follows', () => {
     const cases = ['{"a":01}', '{"a":1.}', '{"a":"\u0001"}', '{"a":"\\x"}', '{"a":tru}', '{"a" 1}', '{"a":1,}', '{"a":[1,]}', '{,}', '{"a":1]', '{"a":"\\u12G4"}', '{"a":1 "b":2}', '{"a":\u00a01}'];
     for (const text of cases) {
       const bytes = Buffer.from(`${text}\n, {"pivot": [] }`);
       expect(parsedObject(Buffer.from(text)), text).toBeUndefined();
       expect(walkObject(bytes, 0, bytes.length, KEY, memberText), text).toBe(WALK_INVALID);
+    }
+  });
+
+  it('every town-hall type holds « mairie »: the word the pivot\'s fast path looks for (a type without it would be taken for another service)', () => {
+    expect(TOWN_HALL_TYPES.length).toBeGreaterThan(0);
+    for (const type of TOWN_HALL_TYPES) {
+      expect(type).toContain('mairie');
+      const bytes = Buffer.from(JSON.stringify([{ type_service_local: type, code_insee_commune: ['75056'] }]));
+      expect(pivotOfOtherServices(bytes, 0, bytes.length)).toBeUndefined();
     }
   });
 

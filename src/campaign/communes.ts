@@ -34,8 +34,8 @@ export function locate(ref: CommuneReference, insee: string, where: Where, field
  */
 export function unknownCode(ref: CommuneReference, insee: string, written?: string): string {
   const shown = written && written !== insee ? `« ${written} »` : insee;
-  const year = cogYear();
-  if (year === undefined || !/^(\d{5}|2[AB]\d{3})$/.test(insee) || !ref.departements.has(departementOfCode(insee))) return `code INSEE ${shown} inconnu du Code officiel géographique`;
+  const year = /^(\d{5}|2[AB]\d{3})$/.test(insee) && ref.departements.has(departementOfCode(insee)) ? cogYear() : undefined;
+  if (year === undefined) return `code INSEE ${shown} inconnu du Code officiel géographique`;
   return `code INSEE ${shown} inconnu du Code officiel géographique ${year} que lit relais : si c'est une commune créée depuis le 1er janvier ${year}, il faut une version de relais plus récente ; sinon, le code est faux`;
 }
 

@@ -2,7 +2,7 @@ import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import type { Commune, CommuneReference } from '../data/cog.js';
 import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
-import { chooseTownHall, classifyRecord, type AddressFields, type TownHallRecord } from '../data/directory.js';
+import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
@@ -159,7 +159,7 @@ async function readDirectory(
         // Most records are other services: counted before anything else is read of them.
         const verdict = item.otherService ? undefined : classifyRecord(item.value);
         if (!verdict || verdict.kind === 'autre-service') {
-          setAside(account, 'autre service (CCAS, police municipale…)');
+          setAside(account, verdict?.type === NATIONAL_SERVICE ? NATIONAL_SERVICE : 'autre service (CCAS, police municipale…)');
           continue;
         }
         const nom = field(item.value, 'nom');

@@ -39,7 +39,7 @@ export function checkPublicationTexts(campaign: Campaign, plan: Plan, problems: 
     problems.error(
       'publication',
       `${publicationLabel(i, p.canal, p.date)} : le modèle « ${template} » ne dit pas la même chose dans chaque département (${texts[0]!.d.nom} : « ${first} » ; ${other.d.nom} : « ${second} ») : publiée sur les comptes de l'agence, elle ne parlerait que du département ${texts[0]!.d.code}. Donnez-lui le département dont elle parle (departement: "${texts[0]!.d.code}") ou son propre texte (texte:)`,
-      { file: CAMPAIGN_FILE, field: `publications.${i}.modele`, ...lineOf(campaign, ['publications', i, p.modele ? 'modele' : 'canal']) },
+      { file: CAMPAIGN_FILE, field: `publications.${i}.${p.modele ? 'modele' : 'canal'}`, ...lineOf(campaign, ['publications', i, p.modele ? 'modele' : 'canal']) },
       'file',
     );
   }

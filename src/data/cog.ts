@@ -278,9 +278,12 @@ const PACKAGE = '@etalab/decoupage-administratif';
  */
 export const COG_YEARS: Record<string, number> = { '6.0.0': 2026 };
 
-/** The year of the installed reference, if known. */
+let year: { value: number | undefined } | undefined;
+
+/** The year of the installed reference, if known (read once: messages name it for every unknown code). */
 export function cogYear(): number | undefined {
-  return COG_YEARS[communesSource().source.version];
+  year ??= { value: COG_YEARS[communesSource().source.version] };
+  return year.value;
 }
 
 /** What the compact index must name to stand for the installed package's communes, and where they are. */

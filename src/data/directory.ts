@@ -141,6 +141,9 @@ function firstValue(list: unknown[]): string {
  */
 export const TOWN_HALL_TYPES: readonly string[] = ['mairie', 'paris_mairie', 'paris_mairie_arrondissement', 'mairie_com'];
 const TOWN_HALL = new Set(TOWN_HALL_TYPES);
+/** What a record without pivot nor commune is: a national service of the State, not a local one. */
+export const NATIONAL_SERVICE = 'service national (ni pivot ni commune)';
+
 /** The town hall of an arrondissement of Paris: the letter goes to the Hôtel de Ville. */
 const ARRONDISSEMENT_TYPE = 'paris_mairie_arrondissement';
 
@@ -191,7 +194,7 @@ export function classifyRecord(value: unknown): RecordVerdict {
   const entries = pivot.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
   // A national service of the State (a ministry's bureau) has neither pivot nor commune: another
   // service, as a national export holds thousands of them; a local record without pivot is broken.
-  if (entries.length === 0 && !ownInsee && !/\bmairie\b/i.test(text(r.nom))) return { kind: 'autre-service', type: '(service sans commune)', insee: '' };
+  if (entries.length === 0 && !ownInsee && !/\b(mairie|h[ôo]tel de ville)\b/i.test(text(r.nom))) return { kind: 'autre-service', type: NATIONAL_SERVICE, insee: '' };
   if (entries.length === 0) return { kind: 'rejet', reason: 'fiche sans « pivot » : impossible de savoir quel service elle décrit', field: 'pivot', insee: ownInsee };
   const mairie = entries.find((p) => TOWN_HALL.has(text(p.type_service_local)));
   if (!mairie) return { kind: 'autre-service', type: text(entries[0]!.type_service_local) || '(type vide)', insee: ownInsee };

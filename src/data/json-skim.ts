@@ -106,6 +106,11 @@ function literalEnd(buf: Uint8Array, i: number, end: number): number {
   return WALK_INVALID;
 }
 
+function hasEscape(buf: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (buf[k] === BACKSLASH) return true;
+  return false;
+}
+
 function sameBytes(buf: Uint8Array, at: number, key: Uint8Array): boolean {
   for (let k = 0; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
   return true;
@@ -125,8 +130,9 @@ export const walked = {
  * read it. Returns the index after its closing brace when the object is well-formed, WALK_MORE when
  * it goes on past `end` (well-formed so far), WALK_INVALID when it is not JSON. On success, `walked`
  * says how many line feeds it holds and what `read` gave for the value of its last top-level
- * member named `key`, given where its bytes are (the key written without escapes; `skimmed` is false when
- * there is none, or when `read` gave undefined for that last one).
+ * member named `key`, given where its bytes are (the key written without escapes; `skimmed` is
+ * false when there is none, when `read` gave undefined for that last one, or when a top-level
+ * key is written with an escape: it might spell `key`).
  */
 export function walkObject(buf: Buffer, start: number, end: number, key: Uint8Array, read: (buf: Buffer, start: number, end: number) => unknown): number {
   let depth = 1;
@@ -139,6 +145,7 @@ export function walkObject(buf: Buffer, start: number, end: number, key: Uint8Ar
   let memberStart = -1;
   let skimmed = false;
   let value: unknown;
+  let escapedKey = false;
   while (i < end) {
     const c = buf[i]!;
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
@@ -151,6 +158,8 @@ export function walkObject(buf: Buffer, start: number, end: number, key: Uint8Ar
         const q = stringEnd(buf, i + 1, end);
         if (q < 0) return q;
         isMember = depth === 1 && q - i - 2 === key.length && sameBytes(buf, i + 1, key);
+        // A key written with an escape may spell `key` (« piv\u006ft »): JSON.parse of the whole says.
+        if (depth === 1 && !isMember && hasEscape(buf, i + 1, q - 1)) escapedKey = true;
         i = q;
         state = State.Colon;
         continue;
@@ -193,7 +202,7 @@ export function walkObject(buf: Buffer, start: number, end: number, key: Uint8Ar
     // A value, or the object itself, ends at i.
     if (depth === 0) {
       walked.lines = lines;
-      walked.skimmed = skimmed;
+      walked.skimmed = skimmed && !escapedKey;
       walked.value = value;
       return i;
     }

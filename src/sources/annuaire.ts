@@ -1,4 +1,4 @@
-import { departementOfCode } from '../campaign/communes.js';
+import { ARRONDISSEMENT_ASIDE, departementOfCode } from '../campaign/communes.js';
 import { chooseEmail } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, TOWN_HALL_TYPES, type TownHallRecord } from '../data/directory.js';
 import { RelaisError } from '../errors.js';
@@ -152,7 +152,7 @@ export const OUTSIDE = 'hors des départements de la campagne';
  * nouvelle, which keeps its old code) counts for the commune that replaced it: `current` gives
  * that code (from the COG; unknown codes stay as they are, for the check to report).
  */
-export function selectTownHalls(records: Iterable<unknown>, deps: string[], current: (insee: string) => string = (insee) => insee): Selection {
+export function selectTownHalls(records: Iterable<unknown>, deps: string[], current: (insee: string) => string = (insee) => insee, isArrondissement: (insee: string) => boolean = () => false): Selection {
   const wanted = new Set(deps);
   const out: Selection = { records: [], townHalls: new Map(), setAside: {}, rejected: [], latestModification: null };
   const aside = (why: string) => {
@@ -183,6 +183,12 @@ export function selectTownHalls(records: Iterable<unknown>, deps: string[], curr
       continue;
     }
     out.records.push(value as DirectoryRecord);
+    // An arrondissement's town hall (Paris, Lyon, Marseille): kept in the file, where the check sets
+    // it aside as such, and no town hall of a commune here either.
+    if (verdict.townHall.arrondissement || isArrondissement(insee)) {
+      aside(ARRONDISSEMENT_ASIDE);
+      continue;
+    }
     candidates.set(commune, [...(candidates.get(commune) ?? []), { townHall: verdict.townHall, own: insee === commune }]);
     const date = verdict.townHall.dateModification;
     if (/^\d{4}-\d{2}-\d{2}/.test(date) && (!out.latestModification || date > out.latestModification)) out.latestModification = date;

@@ -76,14 +76,14 @@ export interface Provenance {
 }
 
 /** The previous directory file, read as `relais check` reads it (any published format, zip included). */
-async function previousTownHalls(path: string, deps: string[], current: (insee: string) => string): Promise<{ state: PreviousState; map?: Map<string, TownHall> }> {
+async function previousTownHalls(path: string, deps: string[], current: (insee: string) => string, arrondissement: (insee: string) => boolean): Promise<{ state: PreviousState; map?: Map<string, TownHall> }> {
   if (!existsSync(path)) return { state: 'absent' };
   try {
     const kind = await sniffContactsFile(path, FETCH_FILES.annuaire);
     if (kind.kind !== 'directory') return { state: 'illisible' };
     const values: unknown[] = [];
     for await (const batch of directoryRecords(path, FETCH_FILES.annuaire, kind)) for (const item of batch) if (item.error === undefined) values.push(item.value);
-    return { state: 'lu', map: selectTownHalls(values, deps, current).townHalls };
+    return { state: 'lu', map: selectTownHalls(values, deps, current, arrondissement).townHalls };
   } catch {
     return { state: 'illisible' };
   }
@@ -120,7 +120,8 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   });
   const ref = communeReference();
   const current = (insee: string) => (ref.commune(insee) !== undefined ? insee : (ref.formerCodes.get(insee) ?? insee));
-  const selection = selectTownHalls(directory.records, deps, current);
+  const arrondissement = (insee: string) => ref.arrondissement(insee) !== undefined;
+  const selection = selectTownHalls(directory.records, deps, current, arrondissement);
   const halls = selection.townHalls;
   // Every département has town halls: one without any is a failed query, not news to write down.
   const empty = deps.filter((d) => ![...halls.keys()].some((insee) => departementOfCode(insee) === d));
@@ -138,7 +139,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   const annuairePath = join(dataDir, FETCH_FILES.annuaire);
   const rnePath = join(dataDir, FETCH_FILES.rne);
   const provenancePath = join(dataDir, FETCH_FILES.provenance);
-  const [beforeHalls, beforeMayors, beforeDate] = await Promise.all([previousTownHalls(annuairePath, deps, current), previousMayors(rnePath), previousDate(provenancePath)]);
+  const [beforeHalls, beforeMayors, beforeDate] = await Promise.all([previousTownHalls(annuairePath, deps, current, arrondissement), previousMayors(rnePath), previousDate(provenancePath)]);
   const changes: FetchChanges = {
     mairies: beforeHalls.map ? diffTownHalls(beforeHalls.map, halls) : null,
     maires: beforeMayors.map ? diffMayors(beforeMayors.map, mayorsByCommune(rne.mayors)) : null,

@@ -28,6 +28,8 @@ describe('Retry-After, one parser for the whole code', () => {
     expect(retryAfterAt('Mon, 30 Nov 2026 12:30:00 GMT', NOW)?.toISOString()).toBe('2026-11-30T12:30:00.000Z');
     expect(retryAfterAt('99999999999999999999', NOW)).toBeUndefined();
     expect(retryAfterAt(undefined, NOW)).toBeUndefined();
+    // A year away (a broken header): held back two days at most, then tried again.
+    expect(retryAfterAt(String(365 * 86_400), NOW)?.toISOString()).toBe('2026-12-02T10:00:00.000Z');
   });
 });
 

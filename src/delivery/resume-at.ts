@@ -9,16 +9,23 @@ import { retryAfterMs } from '../retry-after.js';
 /** One header of an answer, whichever way the library hands them over (fetch's Headers, Node's object). */
 export type HeaderOf = (name: string) => string | null | undefined;
 
-/** A time in milliseconds as a Date, or undefined when no Date can hold it (a reset of 10^20). */
-function dateAt(ms: number): Date | undefined {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+/**
+ * The furthest a network's answer may hold a post back: X's longest window is a day. A reset years
+ * away (a broken header, a gateway's error) would keep the post queued without a word; past this,
+ * the post is tried again then, and the network says again how long to wait.
+ */
+export const MAX_DEFERRAL_MS = 48 * 3600_000;
+
+/** A time in milliseconds as a Date, at most MAX_DEFERRAL_MS after now; undefined when no Date can hold it (a reset of 10^20: no time). */
+function dateAt(ms: number, now: number): Date | undefined {
+  if (Number.isNaN(new Date(ms).getTime())) return undefined;
+  return new Date(Math.min(ms, now + MAX_DEFERRAL_MS));
 }
 
 /** When a server's Retry-After (seconds or HTTP date, read by the one parser of relais) lets us try again. */
 export function retryAfterAt(value: string | null | undefined, now: number): Date | undefined {
   const after = retryAfterMs(value, now);
-  return after === undefined ? undefined : dateAt(now + after);
+  return after === undefined ? undefined : dateAt(now + after, now);
 }
 
 /**
@@ -46,7 +53,7 @@ export function xResumeAt(header: HeaderOf, now: number): Date | undefined {
     latest = Math.max(latest, Number(reset) * 1000);
   }
   if (latest > 0) {
-    const at = dateAt(latest);
+    const at = dateAt(latest, now);
     if (at) return at;
   }
   return retryAfterAt(header('retry-after'), now);

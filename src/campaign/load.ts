@@ -37,8 +37,11 @@ export interface Campaign {
   /** Undefined for a campaign across régions. */
   region: Region | undefined;
   departements: CampaignDepartement[];
-  /** The line of campagne.yaml a key path is on (checks made after loading name it too). */
-  lineOf?: (path: PropertyKey[]) => number | undefined;
+  /**
+   * Lines of campagne.yaml that checks made after loading name (`publications.0.modele` → 93):
+   * plain numbers, the YAML document itself is not kept.
+   */
+  lines?: ReadonlyMap<string, number>;
 }
 
 /** The campaign's identity in the journal: its `identifiant`, else its title and date, as a slug. */
@@ -232,7 +235,14 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
     }
   }
 
-  const campaign: Campaign = { dir: absDir, config, region, departements, lineOf: (path) => lineAt(doc, counter, path) };
+  const lines = new Map<string, number>();
+  for (const [i, p] of (config.publications ?? []).entries()) {
+    for (const key of Object.keys(p)) {
+      const line = lineAt(doc, counter, ['publications', i, key]);
+      if (line !== undefined) lines.set(`publications.${i}.${key}`, line);
+    }
+  }
+  const campaign: Campaign = { dir: absDir, config, region, departements, lines };
   await checkFiles(campaign, doc, counter, problems);
   await checkJournalIdentity(campaign, doc, counter, problems);
   return { campaign, problems };

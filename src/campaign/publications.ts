@@ -36,16 +36,12 @@ export function checkPublicationTexts(campaign: Campaign, plan: Plan, problems: 
     const other = texts.find((t) => t.text !== undefined && t.text !== texts[0]!.text);
     if (!other || texts[0]!.text === undefined) continue;
     const [first, second] = around(texts[0]!.text, other.text!);
+    const field = `publications.${i}.${p.modele ? 'modele' : 'canal'}`;
     problems.error(
       'publication',
       `${publicationLabel(i, p.canal, p.date)} : le modèle « ${template} » ne dit pas la même chose dans chaque département (${texts[0]!.d.nom} : « ${first} » ; ${other.d.nom} : « ${second} ») : publiée sur les comptes de l'agence, elle ne parlerait que du département ${texts[0]!.d.code}. Donnez-lui le département dont elle parle (departement: "${texts[0]!.d.code}") ou son propre texte (texte:)`,
-      { file: CAMPAIGN_FILE, field: `publications.${i}.${p.modele ? 'modele' : 'canal'}`, ...lineOf(campaign, ['publications', i, p.modele ? 'modele' : 'canal']) },
+      { file: CAMPAIGN_FILE, field, ...(campaign.lines?.has(field) ? { line: campaign.lines.get(field)! } : {}) },
       'file',
     );
   }
-}
-
-function lineOf(campaign: Campaign, path: PropertyKey[]): { line?: number } {
-  const line = campaign.lineOf?.(path);
-  return line === undefined ? {} : { line };
 }

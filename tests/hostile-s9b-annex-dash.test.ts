@@ -11,10 +11,11 @@ import { readPdf } from './helpers/pdf.js';
  * with « - ». In the annex the line breaks after the first dash: the line ends « l'appli
  * "Medgo". - » and the next begins « Inscrivez-vous. ».
  *
- * A dash at the end of a line is what a hyphenated word looks like: poppler — pdftotext, and the
- * copy of Evince or Okular — joins the two lines and drops the dash, reading « l'appli "Medgo".
- * Inscrivez-vous. - Recevez ». The mayor who copies the message posts it without its first
- * list dash; on paper, the item's dash hangs at the end of the line before its item. The
+ * A dash at the end of a line is what a hyphenated word looks like: poppler's text extraction
+ * (pdftotext; the PDF viewers built on poppler read text with the same code) joins the two lines
+ * and drops the dash, reading « l'appli "Medgo". Inscrivez-vous. - Recevez ». A mayor who copies
+ * the message that way posts it without its first list dash; on paper, the item's dash hangs at
+ * the end of the line before its item. The
  * README promises « le texte imprimé reste celui du message, tel qu'il sera publié (pour le
  * copier) », and binds « : ; ! ? » to the word before for the same reason; nothing binds a list
  * dash to the word after it.

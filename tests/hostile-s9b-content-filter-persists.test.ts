@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleWithLetters } from './helpers/campaign.js';
+import { relais, type RunResult } from './helpers/cli.js';
+import { flat, readPdf } from './helpers/pdf.js';
+
+/**
+ * The préfecture's relay takes the Loiret's messages, all but one: its content filter refuses Adon's
+ * (« 550 5.7.1 Message rejected as spam by Content Filtering » at the end of DATA) — something in
+ * that one message (the commune's letter, its name) trips it, and it does so at every run.
+ *
+ * Since this session a 5.7.x at the end of DATA « tient au message, pas à l'adresse : la mairie
+ * n'est pas passée au courrier, elle reste à envoyer » (README). Run after run, Adon is refused
+ * again; nothing ever moves it to the post, and no command says it should go there:
+ * - `relais status` says « 325 mairies : 301 par courriel dont 0 à envoyer, 24 par courrier » —
+ *   every town hall reached or on its way, none left; Adon was reached by neither;
+ * - `relais letters` leaves it out of impression-45.pdf (« 24 lettres à imprimer »), the print
+ *   file of the town halls email does not reach;
+ * - `relais run` shows « Échecs 1 » and nothing else, as after any passing 4xx.
+ * Adon's mayor never gets the letter, and the campaign's figures say every town hall was reached.
+ *
+ * Likely cause: src/delivery/deliver.ts journals a `content` refusal « failed-temporary » like a
+ * 4xx (retried at each run, never counted « refused »); src/delivery/send.ts deliveryState counts
+ * a failed town hall neither in notSent (status's « à envoyer ») nor by post (reachedByPost), and
+ * nothing looks at a refusal repeated over runs while the same relay accepts every other message.
+ */
+const closers: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of closers.splice(0)) await c();
+});
+
+async function filteringOne(refused: string) {
+  const accepted: string[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    authOptional: true,
+    logger: false,
+    onData(stream, session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        const to = session.envelope.rcptTo[0]?.address ?? '';
+        if (to === refused) {
+          const err = new Error('5.7.1 Message rejected as spam by Content Filtering') as Error & { responseCode: number };
+          err.responseCode = 550;
+          return callback(err);
+        }
+        accepted.push(to);
+        callback(null, 'Queued');
+      });
+    },
+  });
+  server.on('error', () => undefined);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
+  closers.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `smtp://127.0.0.1:${port}`, accepted };
+}
+
+describe("a content filter that refuses one town hall's message at every run", () => {
+  let dir: string;
+  let runs: RunResult[];
+  let accepted: string[];
+
+  beforeAll(async () => {
+    const server = await filteringOne('accueil@adon.example');
+    accepted = server.accepted;
+    dir = await sampleWithLetters();
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20' };
+    runs = [];
+    // Three runs over three days: the first sends the Loiret, the next two try Adon again.
+    for (let i = 0; i < 3; i++) runs.push(await relais(['-C', dir, 'send', '--dep', '45', '--yes'], { env }));
+  }, 300_000);
+
+  it('is refused at each run while the relay takes every other town hall of the Loiret', () => {
+    expect(accepted).toHaveLength(300);
+    expect(accepted).not.toContain('accueil@adon.example');
+    for (const r of runs) expect(r.stdout).toContain("45001 accueil@adon.example : refusé par la politique du serveur une fois le message lu");
+  });
+
+  it('status does not say that no town hall of the Loiret is left, Adon being reached by neither email nor post', async () => {
+    const status = await relais(['-C', dir, 'status']);
+    expect(status.code, status.stderr).toBe(0);
+    // Today: « 45 Loiret — 325 mairies : 301 par courriel dont 0 à envoyer, 24 par courrier ».
+    expect(status.stdout).toContain('45 Loiret — 325 mairies');
+    expect(status.stdout, 'every town hall counted as reached or on its way').not.toContain('301 par courriel dont 0 à envoyer, 24 par courrier');
+  });
+
+  it('after three runs refused, Adon gets its letter by post: it is in the print file', async () => {
+    const letters = await relais(['-C', dir, 'letters', '--dep', '45']);
+    expect(letters.code, letters.stderr).toBe(0);
+    const print = join(dir, 'out/lettres/45/impression-45.pdf');
+    expect(existsSync(print)).toBe(true);
+    // Today: « impression-45.pdf : 24 lettres à imprimer », the town halls without an address only.
+    expect(flat(await readPdf(print)), "Adon's mayor never gets the letter").toContain("MAIRIE D'ADON");
+  });
+});

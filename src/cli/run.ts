@@ -167,7 +167,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
               nom: d.nom,
               communes: mine.length,
               lettres: mine.length,
-              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent, parCourrier: byPost },
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent + state.failed - state.refused, parCourrier: byPost },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };

@@ -84,7 +84,9 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
                 // Each town hall once: by email, or by post.
                 parCourriel: mine.length - byPost,
                 // Not yet accepted by a server (a rehearsal in the outbox does not count).
-                aEnvoyer: state ? s.notSent : withEmail,
+                // A temporary failure (a content refusal, a server that said « later ») is sent
+                // again by the next `relais send`: still to send.
+                aEnvoyer: state ? s.notSent + s.failed - s.refused : withEmail,
                 parCourrier: byPost,
                 // Of those by post, the letters noted posted (relais letters --posted): no longer to print.
                 lettresPostees: s.lettersPosted,

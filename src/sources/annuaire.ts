@@ -182,13 +182,13 @@ export function selectTownHalls(records: Iterable<unknown>, deps: string[], curr
       out.rejected.push({ index, id, reason: `code INSEE « ${insee} » invalide` });
       continue;
     }
-    out.records.push(value as DirectoryRecord);
-    // An arrondissement's town hall (Paris, Lyon, Marseille): kept in the file, where the check sets
-    // it aside as such, and no town hall of a commune here either.
+    // An arrondissement's town hall (Paris, Lyon, Marseille): set aside as the check sets it aside;
+    // the letter goes to the commune's.
     if (verdict.townHall.arrondissement || isArrondissement(insee)) {
       aside(ARRONDISSEMENT_ASIDE);
       continue;
     }
+    out.records.push(value as DirectoryRecord);
     candidates.set(commune, [...(candidates.get(commune) ?? []), { townHall: verdict.townHall, own: insee === commune }]);
     const date = verdict.townHall.dateModification;
     if (/^\d{4}-\d{2}-\d{2}/.test(date) && (!out.latestModification || date > out.latestModification)) out.latestModification = date;

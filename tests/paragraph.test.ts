@@ -71,6 +71,9 @@ describe('boundWords (the annex messages, to be copied as written)', () => {
     // Two spaces before the colon: both kept, both bound.
     ['oui  : non', ['oui  :', 'non']],
     ['Sans ponctuation haute', ['Sans', 'ponctuation', 'haute']],
+    // A list's dash stays with its item (ending a line, it would be read back as a hyphen).
+    ['"Medgo". - Inscrivez-vous. - Recevez', ['"Medgo".', '- Inscrivez-vous.', '- Recevez']],
+    ['une pause – courte – ici', ['une', 'pause', '– courte', '– ici']],
   ];
   it.each(cases)('%s', (message, expected) => {
     const list = boundWords(message);
@@ -263,6 +266,24 @@ describe('breakLines properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('cuts a word wider than a ragged line (an address in the annex) after a slash or before « - », never adding a hyphen; justified text keeps it whole', () => {
+    const url = 'https://www.exemple.fr/appel-a-volontaires-renfort';
+    const ragged = breakLines([[{ text: 'voir' }], [{ text: url }]], 20, unit, 1, false);
+    const parts = ragged.flatMap((l) => l.words.map(wordText));
+    expect(parts.join('')).toBe(`voir${url}`);
+    for (const l of ragged) expect(l.natural).toBeLessThanOrEqual(20);
+    // Cut after a slash or before « - » or « . »: no piece ends with « - », none gained one.
+    const pieces = parts.slice(1);
+    expect(pieces.join('')).toBe(url);
+    expect(pieces.length).toBeGreaterThan(1);
+    pieces.forEach((p, i) => {
+      expect(p.endsWith('-')).toBe(false);
+      if (i > 0) expect(pieces[i - 1]!.endsWith('/') || /^[-.]/.test(p)).toBe(true);
+    });
+    const justified = breakLines([[{ text: 'voir' }], [{ text: 'professionnellement' }]], 12, unit, 1, true);
+    expect(justified.flatMap((l) => l.words.map(wordText))).toContain('professionnellement');
   });
 
   it('keeps a link on both parts of a cut word', () => {

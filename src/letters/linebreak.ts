@@ -54,8 +54,9 @@ export function breakLines(list: readonly Word[], width: number, measure: (text:
   if (list.length === 0) return [];
   const texts = list.map(wordText);
   const widths = texts.map(measure);
-  const plain = layout(texts, widths, width, measure, space, false);
-  const chosen = plain.fine || !hyphenate ? plain : layout(texts, widths, width, measure, space, true);
+  // Ragged text (not hyphenated) is copied as written: a word too wide for a line is cut there.
+  const plain = layout(texts, widths, width, measure, space, false, !hyphenate);
+  const chosen = plain.fine || !hyphenate ? plain : layout(texts, widths, width, measure, space, true, false);
   return chosen.path.map(([from, to], i) => ({ words: lineWords(list, chosen.breaks, from, to), natural: chosen.naturals[i] ?? 0, last: i === chosen.path.length - 1 }));
 }
 
@@ -115,14 +116,42 @@ function reserve(size: number, words: number): void {
   if (!scratch.sum || scratch.sum.length < words + 1) scratch.sum = new Float64Array(Math.max(words + 1, 2 * (scratch.sum?.length ?? 0), 256));
 }
 
-/** Fills the scratch breaks of a paragraph; returns the index of the last (the paragraph's end). */
-function collectBreaks(texts: string[], widths: number[], measure: (t: string) => number, hyphenate: boolean): number {
+/**
+ * Where a word wider than the line itself (a long address in an annex message, ragged text) may
+ * break, with no hyphen added: after a slash, before « - . _ ? & = # » (a line ending with « - » would be read
+ * back as a hyphenated word and lose it), and, in a stretch still too wide, between any two
+ * characters. Printed whole it would run off the paper.
+ */
+function overlongBreaks(text: string, measure: (t: string) => number, width: number): number[] {
+  const preferred = new Set<number>();
+  for (let i = 1; i < text.length; i++) {
+    if (text[i - 1] === '/' && text[i] !== '/') preferred.add(i);
+    else if ('-._?&=#'.includes(text[i]!)) preferred.add(i);
+  }
+  const out: number[] = [];
+  let from = 0;
+  for (const p of [...preferred, text.length]) {
+    if (measure(text.slice(from, p)) > width) {
+      for (let i = from + 1; i < p; i++) if (!isLowSurrogate(text.charCodeAt(i))) out.push(i);
+    }
+    if (p < text.length) out.push(p);
+    from = p;
+  }
+  return out;
+}
+
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** Fills the scratch breaks of a paragraph (`width`: words wider are cut anywhere, see overlongBreaks); returns the index of the last (the paragraph's end). */
+function collectBreaks(texts: string[], widths: number[], measure: (t: string) => number, hyphenate: boolean, width: number): number {
   const n = texts.length;
   const cuts: Array<readonly number[]> = [];
+  const overlong: boolean[] = [];
   let m = n;
   for (let i = 0; i < n; i++) {
     const text = texts[i]!;
-    const points = hyphenate && i < n - 1 ? hyphenationPoints(text) : NO_CUTS;
+    overlong.push(widths[i]! > width);
+    const points = overlong[i] ? overlongBreaks(text, measure, width) : hyphenate && i < n - 1 ? hyphenationPoints(text) : NO_CUTS;
     cuts.push(points.length || !hyphenate || i === n - 1 ? points : addressBreaks(text));
     m += cuts[i]!.length;
   }
@@ -135,7 +164,7 @@ function collectBreaks(texts: string[], widths: number[], measure: (t: string) =
   let k = 1;
   for (let i = 0; i < n; i++) {
     const text = texts[i]!;
-    const hyphen = cuts[i]!.length > 0 && !text.includes('/');
+    const hyphen = cuts[i]!.length > 0 && !text.includes('/') && !overlong[i];
     for (const p of cuts[i]!) {
       b.word[k] = i;
       b.at[k] = p;
@@ -157,9 +186,9 @@ function collectBreaks(texts: string[], widths: number[], measure: (t: string) =
 }
 const NO_CUTS: readonly number[] = [];
 
-function layout(texts: string[], widths: number[], width: number, measure: (t: string) => number, space: number, hyphenate: boolean): Layout {
+function layout(texts: string[], widths: number[], width: number, measure: (t: string) => number, space: number, hyphenate: boolean, cutOverlong: boolean): Layout {
   const n = texts.length;
-  const m = collectBreaks(texts, widths, measure, hyphenate);
+  const m = collectBreaks(texts, widths, measure, hyphenate, cutOverlong ? width : Infinity);
   const b: Breaks = scratch;
   const { word, at, head, startWord, startWidth, sum, total, from } = scratch;
   sum[0] = 0;

@@ -89,19 +89,22 @@ function splitWords(paragraph: string): Word[] {
 }
 
 const SPACE_RUN = /[ \u00a0\u2009\u202f]+/g;
+/** A dash standing alone before a space: a list item's (« - Recevez »), an aside's (« – »). */
+const LIST_DASH = /(^|\s)[-–—](\s|$)/;
+const DASH_END = /(^|[ \u00a0\u2009\u202f])[-–—]$/;
 
 /**
  * A text to be copied as it is (an annex message), cut into words only where French typography
  * allows a line break: the spaces frenchSpacing would make no-break (before « : ; ! ? », inside
  * « ») stay inside their word, as written, so that no line starts with « : » yet the characters
- * read back are the message's own. frenchSpacing only adds or replaces those spaces, so
- * the two texts hold the same other characters in the same order: a space run of the text binds
- * when the run at the same place in frenchSpacing's text has no ordinary space left. Elsewhere it
- * breaks as a plain text does (at ordinary spaces only).
+ * read back are the message's own; a lone dash stays with the word after it. frenchSpacing only
+ * adds or replaces those spaces, so the two texts hold the same other characters in the same
+ * order: a space run of the text binds when the run at the same place in frenchSpacing's text has
+ * no ordinary space left. Elsewhere it breaks as a plain text does (at ordinary spaces only).
  */
 export function boundWords(text: string): Word[] {
   const spaced = frenchSpacing(text);
-  if (spaced === text) return text.split(' ').filter(Boolean).map((t) => [{ text: t }]);
+  if (spaced === text && !LIST_DASH.test(text)) return text.split(' ').filter(Boolean).map((t) => [{ text: t }]);
   // Space runs of the spaced text, by how many other characters precede them.
   const breakable = new Map<number, boolean>();
   let others = 0;
@@ -119,7 +122,9 @@ export function boundWords(text: string): Word[] {
     others += m.index - last;
     current += text.slice(last, m.index);
     last = m.index + m[0].length;
-    if (breakable.get(others) === false || !m[0].includes(' ')) current += m[0];
+    // A list's dash (« - Inscrivez-vous ») stays with its item: ending a line, it would read as a
+    // hyphen, and text extraction would drop it.
+    if (breakable.get(others) === false || !m[0].includes(' ') || DASH_END.test(current)) current += m[0];
     else {
       if (current) out.push([{ text: current }]);
       current = '';

@@ -71,13 +71,13 @@ describe("a content filter that refuses one town hall's message at every run", (
     dir = await sampleWithLetters();
     const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20' };
     runs = [];
-    // Three runs over three days: the first sends the Loiret, the next two try Adon again.
-    for (let i = 0; i < 3; i++) runs.push(await relais(['-C', dir, 'send', '--dep', '45', '--yes'], { env }));
+    // Three runs over three days: the first sends three town halls of the Loiret, the next two try
+    // Adon again (three, not the 301: the suite stays fast; the rule is the same).
+    for (let i = 0; i < 3; i++) runs.push(await relais(['-C', dir, 'send', '--commune', '45001,45004,45006', '--yes'], { env }));
   }, 300_000);
 
   it('is refused at the first run, then again at the second, when it goes by post; the third writes to it no more', () => {
-    expect(accepted).toHaveLength(300);
-    expect(accepted).not.toContain('accueil@adon.example');
+    expect([...accepted].sort()).toEqual(['mairie@amilly.example', 'mairie@ardon.example']);
     // The rule chosen (README, « relais send »): the same content refusal at a later run, while the
     // relay takes the others, is that town hall's — its letter goes by post.
     expect(runs[0]!.stdout).toContain('45001 accueil@adon.example : refusé par la politique du serveur une fois le message lu');
@@ -89,8 +89,8 @@ describe("a content filter that refuses one town hall's message at every run", (
     const status = await relais(['-C', dir, 'status']);
     expect(status.code, status.stderr).toBe(0);
     // Today: « 45 Loiret — 325 mairies : 301 par courriel dont 0 à envoyer, 24 par courrier ».
-    expect(status.stdout).toContain('45 Loiret — 325 mairies');
-    expect(status.stdout, 'every town hall counted as reached or on its way').not.toContain('301 par courriel dont 0 à envoyer, 24 par courrier');
+    // Adon by post now, the 298 never tried still to send.
+    expect(status.stdout).toContain('45 Loiret — 325 mairies : 300 par courriel dont 298 à envoyer, 25 par courrier');
   });
 
   it('after three runs refused, Adon gets its letter by post: it is in the print file', async () => {

@@ -36,6 +36,8 @@ describe('an SMTP relay that dies in the middle of relais send', () => {
     expect(failed, 'the outage left no message failed: nothing to check').toBeGreaterThan(0);
     expect(send.stderr).toContain(`dont ${failed} interrompus par la panne`);
     expect(send.stdout).toContain(`Serveur SMTP, selon le journal : ${sent} envoyés, ${failed} échec`);
+    // And they are not done: the next send tries them again.
+    expect(send.stdout).toContain(`(dont ${failed} à réessayer : relancez « relais send »)`);
     // It used to say « Cette exécution : 40 envoyés, 0 échec, 0 non confirmé, 0 ignoré… ».
     expect(send.stdout).toMatch(new RegExp(`Cette exécution : ${sent} envoyés, ${failed} échecs?,`));
   });

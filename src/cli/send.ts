@@ -47,7 +47,10 @@ export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
 
 /** The journal's figures for the selection, plurals agreed. */
 export function stateLine(s: DeliveryState, done = 'envoyé'): string {
-  return `${plural(s.sent, done)}, ${plural(s.failed, 'échec')}, ${plural(s.unconfirmed, 'non confirmé')}${s.bounced ? `, ${plural(s.bounced, 'revenu en erreur (par courrier)', 'revenus en erreur (par courrier)')}` : ''}${s.posted ? `, ${plural(s.posted, 'lettre postée', 'lettres postées')}` : ''}, ${plural(s.notSent, `pas encore ${done}`, `pas encore ${done}s`)}`;
+  // A temporary failure is tried again by the next send: said, or « 0 pas encore envoyé » reads as done.
+  const again = s.failed - s.refused;
+  const failed = `${plural(s.failed, 'échec')}${again ? ` (dont ${frenchNumber(again)} à réessayer : relancez « relais send »)` : ''}`;
+  return `${plural(s.sent, done)}, ${failed}, ${plural(s.unconfirmed, 'non confirmé')}${s.bounced ? `, ${plural(s.bounced, 'revenu en erreur (par courrier)', 'revenus en erreur (par courrier)')}` : ''}${s.posted ? `, ${plural(s.posted, 'lettre postée', 'lettres postées')}` : ''}, ${plural(s.notSent, `pas encore ${done}`, `pas encore ${done}s`)}`;
 }
 
 export function registerSend(program: Command, fail: (code: number) => void): void {

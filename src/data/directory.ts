@@ -14,7 +14,7 @@ import { jsonParseReason } from './json-records.js';
  *   numero_voie, service_distribution, code_postal, nom_commune, pays, latitude, longitude}]`.
  * - `adresse_courriel`: a list of strings in the data.gouv.fr file, a string (several addresses
  *   separated by `;`) in some API exports; `telephone`, `site_internet`: `[{valeur, description}]`.
- * - The API (Opendatasoft explore v2.1 on api-lannuaire.service-public.fr,
+ * - The API (Opendatasoft explore v2.1 on api-lannuaire.service-public.gouv.fr,
  *   `/catalog/datasets/api-lannuaire-administration/exports/json|csv`): the JSON export is an
  *   array of records; scripts that read it parse `pivot` as JSON text
  *   ("[{\"type_service_local\":\"ccas\",\"code_insee_commune\":[\"76540\"]}]"), others read

@@ -28,9 +28,11 @@ import { getWithRetry, NOTHING_WRITTEN, jsonBody, readableUrl, type HttpClient, 
  * clients of this API), with Paris's and the overseas collectivities' town-hall types beside
  * it; the exact type is checked again here and other services are counted.
  */
-export const ANNUAIRE_DEFAULT_URL = 'https://api-lannuaire.service-public.fr/api/explore/v2.1';
+// The API moved from service-public.fr to service-public.gouv.fr (the clients and notes of 2026
+// that read it use this host; the former one is no longer served).
+export const ANNUAIRE_DEFAULT_URL = 'https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1';
 export const ANNUAIRE_DATASET = 'api-lannuaire-administration';
-export const ANNUAIRE_PAGE = `https://api-lannuaire.service-public.fr/explore/dataset/${ANNUAIRE_DATASET}/information/`;
+export const ANNUAIRE_PAGE = `https://api-lannuaire.service-public.gouv.fr/explore/dataset/${ANNUAIRE_DATASET}/information/`;
 const PAGE_SIZE = 100;
 const RECORDS_CAP = 10_000;
 

@@ -192,11 +192,15 @@ describe('an SMTP server that refuses every message for the time being (4xx: dis
     // Three town halls tried (each four times), the 298 others never: not 301 × 4 refusals.
     expect(rows(dir).map((r) => [r.status, r.attempts])).toEqual([['failed-temporary', 4], ['failed-temporary', 4], ['failed-temporary', 4]]);
 
+    // The next run, the relay back: the three refused and others, each once (a few, not the 301:
+    // the rule is the same, the suite faster).
     const live = await smtp();
-    const second = await relaisJson<Summary>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: env(live) });
+    const tried = rows(dir).map((r) => r.commune);
+    const second = await relaisJson<Summary>(['-C', dir, 'send', '--commune', [...tried, '45234'].join(','), '--yes'], { env: env(live) });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.json).toMatchObject({ ok: true, sent: 301 });
-    expect(new Set(live.received.map((m) => m.to)).size).toBe(301);
+    expect(second.json).toMatchObject({ ok: true, sent: 4 });
+    expect(live.received.map((m) => m.to).sort()).toEqual([...new Set(live.received.map((m) => m.to))].sort());
+    expect(live.received).toHaveLength(4);
   });
 });
 

@@ -146,3 +146,20 @@ describe('a list of mayors whose function column is filled in places only', () =
     expect(mayorsOf(json).ecartes['pas un maire (conseiller municipal)']).toBeUndefined();
   });
 });
+
+describe("a row without a function for a commune whose « Maire » row is there, in a file that names no deputy", () => {
+  it('is set aside as a councillor, and said with the line of the mayor (a row written twice is not hidden)', async () => {
+    const dir = sampleCampaign();
+    const path = join(dir, 'data', 'maires.csv');
+    const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const adon = rows.findIndex((r) => r.split(';')[4] === '45001');
+    const lines = [`${header};Fonction`, ...rows.map((r) => `${r};Maire`), `${rows[adon]!.replace(/;[FM];/, ';M;')};`];
+    writeFileSync(path, lines.join('\n') + '\n');
+    const { json } = await relaisJson<Report & { warnings: Array<{ kind: string; message: string; line?: number }> }>(['-C', dir, 'check']);
+    expect(mayorsOf(json)).toMatchObject({ lus: rows.length + 1, utilises: 597, rejetes: 0 });
+    expect(mayorsOf(json).ecartes['pas un maire (conseiller municipal)']).toBe(1);
+    const said = json.warnings.filter((w) => w.kind === 'ligne-ecartee');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ line: lines.length, message: expect.stringContaining(`dont la ligne « Maire » est la ligne ${adon + 2}`) });
+  });
+});

@@ -73,31 +73,27 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const former = new FormerCodeRows();
     const NOT_MAYOR = 'pas un maire (conseiller municipal)';
     // The RNE file of all municipal councillors also works: only mayors are kept. Its function
-    // column names mayors and deputies and is empty for the other councillors. A commune of
-    // which some row names a function is such a file's: its rows without one are councillors. A
-    // commune with no function named (a list of mayors whose column is left blank, throughout or
-    // in places) has its mayor there: its rows wait until the file is read to say which it is.
-    const named = new Set<string>();
-    const unnamed = new Map<string, ReturnType<typeof toMayor>[]>();
+    // column names mayors and deputies (« Premier adjoint »…) and is empty for the other
+    // councillors. A file that names a function other than mayor is such a file: its rows without
+    // one are councillors. A list of mayors may leave the column blank, throughout or in places:
+    // its rows are mayors. Rows without a function wait until the file says which it is (and, in
+    // a file that never says, until the end: see below).
+    let councillors = false;
+    const unnamed: Array<ReturnType<typeof toMayor>> = [];
     const visit = (values: string[], line: number) => {
       const m = toMayor(values, line, columns.indexes);
       if (!hasFunction) return takeMayor(m, line);
       if (!m.fonction) {
-        if (named.has(m.insee)) setAside(account, NOT_MAYOR);
-        else {
-          const waiting = unnamed.get(m.insee);
-          if (waiting) waiting.push(m);
-          else unnamed.set(m.insee, [m]);
-        }
+        if (councillors) setAside(account, NOT_MAYOR);
+        else unnamed.push(m);
         return;
       }
-      if (!named.has(m.insee)) {
-        named.add(m.insee);
-        const waiting = unnamed.get(m.insee);
-        if (waiting) setAside(account, NOT_MAYOR, waiting.length);
-        unnamed.delete(m.insee);
-      }
       if (looseKey(m.fonction) !== 'maire') {
+        if (!councillors) {
+          councillors = true;
+          if (unnamed.length) setAside(account, NOT_MAYOR, unnamed.length);
+          unnamed.length = 0;
+        }
         setAside(account, NOT_MAYOR);
         return;
       }
@@ -139,7 +135,17 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       else account.utilises++;
     };
     account.lus = await forEachRow(table, MAYORS, problems, visit, account);
-    for (const rows of unnamed.values()) for (const m of rows) takeMayor(m, m.line);
+    // Rows without a function in a file that named no deputy: a commune's mayor, unless the
+    // commune has its « Maire » row (a councillor, or a row written twice: said, not taken twice).
+    for (const m of unnamed) {
+      const mayor = mayors.get(ref.commune(m.insee)?.code ?? m.insee);
+      if (!mayor) {
+        takeMayor(m, m.line);
+        continue;
+      }
+      setAside(account, NOT_MAYOR);
+      problems.warning('ligne-ecartee', `${MAYORS} : ligne sans fonction pour ${m.libelle || m.insee}, dont la ligne « Maire » est la ligne ${mayor.line} : écartée comme celle d'un conseiller municipal`, { file: table.file, line: m.line, field: 'Libellé de la fonction' });
+    }
     former.report(problems, (code) => mayors.get(code)?.line);
   }
 

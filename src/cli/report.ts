@@ -34,6 +34,7 @@ const KIND_LABELS: Record<string, string> = {
   'mairie-secondaire': 'Commune sans mairie principale dans l’annuaire',
   'adresse-vide': "Mairie sans adresse dans l'annuaire",
   'sans-maire': 'Commune sans maire',
+  'ligne-ecartee': 'Ligne du fichier des maires écartée (sans fonction, la commune a son maire)',
   'sans-courriel': 'Mairie sans adresse électronique (envoi postal)',
   adresse: 'Adresse postale hors norme',
   'population-nulle': 'Population nulle',

@@ -286,6 +286,18 @@ describe('breakLines properties', () => {
     expect(justified.flatMap((l) => l.words.map(wordText))).toContain('professionnellement');
   });
 
+  it('never ends a line of a cut address with « - » (punycode « xn-- », a form's id), and reads back whole', () => {
+    const urls = ['https://www.xn--vimsjuqw9k8x7rr6fsthikhvpv9mranvtm3fdt30xle-wz8.fr/abc', `https://docs.google.com/forms/d/e/1FAIpQLSf-${'Zk3mAbCdEfGh0123-'.repeat(40)}/viewform`];
+    for (const url of urls) {
+      for (const width of [15, 22, 31, 40]) {
+        const lines = breakLines([[{ text: 'Voir' }], [{ text: url }]], width, unit, 1, false);
+        const parts = lines.flatMap((l) => l.words.map(wordText));
+        expect(parts.slice(1).join('')).toBe(url);
+        for (const l of lines) expect(wordText(l.words.at(-1)!).endsWith('-'), `${url} at ${width}`).toBe(false);
+      }
+    }
+  });
+
   it('keeps a link on both parts of a cut word', () => {
     const link = 'https://exemple.fr';
     const ws: Word[] = [...'aa bb cc dd'.split(' ').map((t) => [{ text: t }]), [{ text: 'inscription', link }, { text: ',' }], [{ text: 'fin' }], [{ text: 'du' }], [{ text: 'texte' }]];

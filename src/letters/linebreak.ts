@@ -1,4 +1,5 @@
 import { hyphenationPoints } from '../text/hyphenate.js';
+import { overlongCuts, type OverlongCuts } from './overlong.js';
 // Types only: paragraph.ts imports this module, never the other way round at run time.
 import type { Line, Piece, Word } from './paragraph.js';
 
@@ -71,6 +72,8 @@ interface Breaks {
   hyphen: Uint8Array;
   /** Width of the word's first part with its hyphen, for a line ending at this break. */
   head: Float64Array;
+  /** For a cut in a word too long for a line (overlong.ts): the width before it; NaN otherwise. */
+  within: Float64Array;
   /** The first word of a line starting after this break, and the width of its part on that line. */
   startWord: Int32Array;
   startWidth: Float64Array;
@@ -111,47 +114,21 @@ const scratch = { size: 0 } as Breaks & { size: number; total: Float64Array; fro
 function reserve(size: number, words: number): void {
   if (scratch.size < size) {
     const s = Math.max(size, 2 * scratch.size, 256);
-    Object.assign(scratch, { size: s, word: new Int32Array(s), at: new Int32Array(s), hyphen: new Uint8Array(s), head: new Float64Array(s), startWord: new Int32Array(s), startWidth: new Float64Array(s), total: new Float64Array(s), from: new Int32Array(s) });
+    Object.assign(scratch, { size: s, word: new Int32Array(s), at: new Int32Array(s), hyphen: new Uint8Array(s), head: new Float64Array(s), within: new Float64Array(s), startWord: new Int32Array(s), startWidth: new Float64Array(s), total: new Float64Array(s), from: new Int32Array(s) });
   }
   if (!scratch.sum || scratch.sum.length < words + 1) scratch.sum = new Float64Array(Math.max(words + 1, 2 * (scratch.sum?.length ?? 0), 256));
 }
 
-/**
- * Where a word wider than the line itself (a long address in an annex message, ragged text) may
- * break, with no hyphen added: after a slash, before « - . _ ? & = # » (a line ending with « - » would be read
- * back as a hyphenated word and lose it), and, in a stretch still too wide, between any two
- * characters. Printed whole it would run off the paper.
- */
-function overlongBreaks(text: string, measure: (t: string) => number, width: number): number[] {
-  const preferred = new Set<number>();
-  for (let i = 1; i < text.length; i++) {
-    if (text[i - 1] === '/' && text[i] !== '/') preferred.add(i);
-    else if ('-._?&=#'.includes(text[i]!)) preferred.add(i);
-  }
-  const out: number[] = [];
-  let from = 0;
-  for (const p of [...preferred, text.length]) {
-    if (measure(text.slice(from, p)) > width) {
-      for (let i = from + 1; i < p; i++) if (!isLowSurrogate(text.charCodeAt(i))) out.push(i);
-    }
-    if (p < text.length) out.push(p);
-    from = p;
-  }
-  return out;
-}
-
-const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
-
-/** Fills the scratch breaks of a paragraph (`width`: words wider are cut anywhere, see overlongBreaks); returns the index of the last (the paragraph's end). */
+/** Fills the scratch breaks of a paragraph (`width`: wider words are cut, see overlong.ts); returns the index of the last (the paragraph's end). */
 function collectBreaks(texts: string[], widths: number[], measure: (t: string) => number, hyphenate: boolean, width: number): number {
   const n = texts.length;
   const cuts: Array<readonly number[]> = [];
-  const overlong: boolean[] = [];
+  const overlong: Array<OverlongCuts | undefined> = [];
   let m = n;
   for (let i = 0; i < n; i++) {
     const text = texts[i]!;
-    overlong.push(widths[i]! > width);
-    const points = overlong[i] ? overlongBreaks(text, measure, width) : hyphenate && i < n - 1 ? hyphenationPoints(text) : NO_CUTS;
+    overlong.push(widths[i]! > width ? overlongCuts(text, measure, width) : undefined);
+    const points = overlong[i]?.at ?? (hyphenate && i < n - 1 ? hyphenationPoints(text) : NO_CUTS);
     cuts.push(points.length || !hyphenate || i === n - 1 ? points : addressBreaks(text));
     m += cuts[i]!.length;
   }
@@ -164,14 +141,18 @@ function collectBreaks(texts: string[], widths: number[], measure: (t: string) =
   let k = 1;
   for (let i = 0; i < n; i++) {
     const text = texts[i]!;
-    const hyphen = cuts[i]!.length > 0 && !text.includes('/') && !overlong[i];
-    for (const p of cuts[i]!) {
+    const long = overlong[i];
+    const hyphen = cuts[i]!.length > 0 && !text.includes('/') && !long;
+    for (const [j, p] of cuts[i]!.entries()) {
       b.word[k] = i;
       b.at[k] = p;
       b.hyphen[k] = hyphen ? 1 : 0;
-      b.head[k] = measure(hyphen ? `${text.slice(0, p)}-` : text.slice(0, p));
+      // A word too long for a line is measured once, its parts by the sum of their characters.
+      const before = long ? long.before[j]! : NaN;
+      b.within[k] = before;
+      b.head[k] = long ? before : measure(hyphen ? `${text.slice(0, p)}-` : text.slice(0, p));
       b.startWord[k] = i;
-      b.startWidth[k] = measure(text.slice(p));
+      b.startWidth[k] = long ? widths[i]! - before : measure(text.slice(p));
       k++;
     }
     b.word[k] = i;
@@ -203,7 +184,10 @@ function layout(texts: string[], widths: number[], width: number, measure: (t: s
     const last = word[to]!;
     if (last > first) return startWidth[a]! + sum[last]! - sum[first + 1]! + head[to]! + space * (last - first);
     // One fragment: a whole word, a word's first or last part, or (rarely) a middle part.
-    if (at[a]! && at[to]!) return measure(texts[last]!.slice(at[a], at[to]) + (b.hyphen[to] ? '-' : ''));
+    if (at[a]! && at[to]!) {
+      const part = b.within[to]! - b.within[a]!;
+      return Number.isNaN(part) ? measure(texts[last]!.slice(at[a], at[to]) + (b.hyphen[to] ? '-' : '')) : part;
+    }
     return at[a]! ? startWidth[a]! : head[to]!;
   };
 

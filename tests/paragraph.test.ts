@@ -286,7 +286,7 @@ describe('breakLines properties', () => {
     expect(justified.flatMap((l) => l.words.map(wordText))).toContain('professionnellement');
   });
 
-  it('never ends a line of a cut address with « - » (punycode « xn-- », a form's id), and reads back whole', () => {
+  it("never ends a line of a cut address with « - » (punycode « xn-- », a form's id), and reads back whole", () => {
     const urls = ['https://www.xn--vimsjuqw9k8x7rr6fsthikhvpv9mranvtm3fdt30xle-wz8.fr/abc', `https://docs.google.com/forms/d/e/1FAIpQLSf-${'Zk3mAbCdEfGh0123-'.repeat(40)}/viewform`];
     for (const url of urls) {
       for (const width of [15, 22, 31, 40]) {

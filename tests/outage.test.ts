@@ -214,3 +214,36 @@ describe('town halls whose own mailbox is refused for the time being (4.2.2 mail
     expect(server.received.map((m) => m.to)).toContain('mairie@orleans.example');
   });
 });
+
+describe("an error of relais's own, the same for every message (a folder it cannot write to)", () => {
+  it('stops the send after three messages given up on, saying it is the same error, not the server', async () => {
+    const { deliver } = await import('../src/delivery/deliver.js');
+    const { Journal } = await import('../src/delivery/journal.js');
+    const { EMPTY_STATE } = await import('../src/delivery/send.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'relais-own-error-'));
+    const journal = Journal.open(dir, 'essai');
+    let attempts = 0;
+    const transport = {
+      kind: 'outbox' as const,
+      target: { destination: 'outbox' as const, server: null },
+      description: 'boîte d’envoi locale',
+      concurrency: 1,
+      retryBaseMs: 1,
+      async verify() {},
+      async send(): Promise<string> {
+        attempts++;
+        throw Object.assign(new Error("EACCES: permission denied, open 'out/outbox/x.eml'"), { code: 'EACCES' });
+      },
+      close() {},
+    };
+    const queue = Array.from({ length: 20 }, (_, i) => ({ recipient: { commune: { code: `450${String(i).padStart(2, '0')}` }, departement: { code: '45' }, contact: { courriel: `m${i}@x.example` } }, hash: 'h', messageId: `<${i}@x>` }));
+    const summary = { sent: 0, failed: 0, unconfirmed: 0, failures: [], unconfirmedList: [], state: EMPTY_STATE } as unknown as Parameters<typeof deliver>[5];
+    const run = deliver('email', queue as unknown as Parameters<typeof deliver>[1], () => ({}) as never, transport as unknown as Parameters<typeof deliver>[3], journal, summary, { retryBaseMs: 1 });
+    await expect(run).rejects.toThrow(/la même erreur pour chaque message \(3 de suite, chacun après 4 essais, aucun accepté entre-temps\) : EACCES/);
+    // Three messages, four attempts each; the 17 others never tried.
+    expect(attempts).toBe(12);
+    journal.close();
+  });
+});

@@ -82,13 +82,15 @@ export const TEMPORARY_WALL = 3;
 
 /**
  * The code of a temporary refusal that speaks of the server (452 4.3.1 disk full, 451 4.3.0),
- * undefined for one that speaks of an address or a mailbox (4.1.x, 4.2.x: that town hall's).
+ * undefined for one that speaks of an address, a mailbox or its domain: that town hall's.
  */
 function serverRefusal(reply: string): string | undefined {
   const code = /^\s*(4\d\d)\b/.exec(reply)?.[1] ?? /\b(4\d\d)[ -]/.exec(reply)?.[1];
   if (!code) return undefined;
   const enhanced = /\b4\.(\d{1,3})\.\d{1,3}\b/.exec(reply);
-  if (enhanced && (enhanced[1] === '1' || enhanced[1] === '2')) return undefined;
+  // 4.1.x addressing, 4.2.x the mailbox, 4.4.x the route to its domain; a bare 450 is « mailbox
+  // unavailable » (RFC 5321): that town hall's.
+  if (enhanced ? ['1', '2', '4'].includes(enhanced[1]!) : code === '450') return undefined;
   return enhanced ? `${code} ${enhanced[0]}` : code;
 }
 
@@ -129,7 +131,9 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   let givenUp = { n: 0, code: '' };
   // What the journal held before this run: a town hall refused for its content once already.
   const before = journal.all(channel, destination);
-  let accepted = [...before.values()].some((r) => r.status === 'sent');
+  const sentAt = [...before.values()].map((r) => r.sent_at ?? '').filter(Boolean);
+  /** The server took a message of this campaign after `time` (before this run, or during it). */
+  const acceptedSince = (time: string) => summary.sent > 0 || sentAt.some((t) => t > time);
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {
@@ -143,15 +147,17 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         journal.finish(channel, destination, who.commune, 'sent', reply);
         summary.sent++;
         givenUp = { n: 0, code: '' };
-        accepted = true;
         return;
       } catch (err) {
         let d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
         // The same content refusal as at an earlier run, while the server takes the campaign's other
         // messages: it is this town hall's (its box, its rules), and its letter goes by post.
+        // Its earlier refusal: at the same address, the same code, and the server has taken
+        // other messages since (a relay refusing everything is the policy wall's, not this).
         const prior = before.get(who.commune);
         const code = /\b5\.7\.\d{1,3}\b/.exec(d.reply)?.[0];
-        if (d.kind === 'content' && accepted && prior?.status === 'failed-temporary' && code && prior.last_reply?.includes(code)) {
+        const same = code !== undefined && prior?.status === 'failed-temporary' && prior.recipient === who.recipient && new RegExp(`\\b${code.replaceAll('.', '\\.')}\\b`).test(prior.last_reply ?? '');
+        if (d.kind === 'content' && same && acceptedSince(prior!.updated_at)) {
           d = new DeliveryError(`refusé une deuxième fois par la politique du serveur (${code}), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier`, 'permanent', d.reply);
         }
         const reply = `${d.message} ${d.reply}`.trim();
@@ -204,15 +210,20 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         if (d.kind === 'temporary' && outage) retryable++;
         summary.failed++;
         summary.failures.push({ commune: who.commune, recipient: who.recipient, status: d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply });
-        // A refusal of the server itself (not of an address: 4.1.x, 4.2.x; nor an error of relais).
-        const wall = err instanceof DeliveryError && d.kind === 'temporary' && !d.connection ? serverRefusal(d.reply) : undefined;
+        // The same failure for message after message: a refusal of the server itself (not of an
+        // address or a mailbox), or an error of relais's own (a folder it cannot write to).
+        const own = !(err instanceof DeliveryError);
+        const wall = d.connection ? undefined : own ? `relais ${(err as NodeJS.ErrnoException).code ?? (err as Error).name}` : d.kind === 'temporary' ? serverRefusal(d.reply) : undefined;
         if (wall) {
           givenUp = { n: givenUp.code === wall ? givenUp.n + 1 : 1, code: wall };
           if (givenUp.n >= TEMPORARY_WALL && !fatal && !stopped()) {
+            const streak = `${givenUp.n} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps`;
             fatal = new DeliveryError(
-              `le serveur SMTP refuse pour l'instant chaque message (${givenUp.n} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
+              own
+                ? `la même erreur pour chaque message (${streak}) : ${d.message} ; envoi arrêté, corrigez-la puis relancez`
+                : `le serveur SMTP refuse pour l'instant chaque message (${streak}) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
               'fatal',
-              d.reply,
+              own ? '' : d.reply,
             );
             stop.abort();
           }

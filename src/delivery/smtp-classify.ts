@@ -52,8 +52,9 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   // server announced, checked by nodemailer before sending): the same for every town hall, so the
   // run stops and none is taken for refused.
   const tooBig =
-    // (A bare 552 « exceeded storage allocation » is also how older servers say a mailbox is full.)
-    (code !== undefined && code >= 500 && (/\b5\.3\.4\b/.test(reply) || (code === 552 && !/\b5\.\d{1,3}\.\d{1,3}\b/.test(reply) && /too (big|large)|size/i.test(reply)))) ||
+    // (A bare 552 « exceeded storage allocation » is also how older servers say a mailbox is full;
+    // at RCPT TO the server has not seen the message: « Mailbox size limit exceeded » is the box's.)
+    (code !== undefined && code >= 500 && (/\b5\.3\.4\b/.test(reply) || (code === 552 && err.command !== 'RCPT TO' && !/\b5\.\d{1,3}\.\d{1,3}\b/.test(reply) && /too (big|large)|size/i.test(reply)))) ||
     (err.code === 'EMESSAGE' && /size larger than allowed/i.test(err.message));
   if (tooBig) {
     return new DeliveryError(

@@ -324,9 +324,13 @@ describe('widows and orphans', () => {
 
   it('never leaves one line alone at the foot or at the head of a page', () => {
     expect(split(5)).toEqual([5]);
-    // Four lines fit: one would be left alone at the top of the next page, so two go over.
-    expect(split(4)).toEqual([3, 2]);
-    expect(split(3)).toEqual([3, 2]);
+    // Four lines fit: one would be left alone at the top of the next page, so two go over; three
+    // would, but the third ends with a word cut in two (« justi- / fiées »): a page does not end on
+    // half a word, so it goes over too.
+    const third = layoutText(c().fonts, 'regular', 10, long, CONTENT_WIDTH, 'justify', true)[2]!;
+    expect(third.segments.at(-1)!.text).toMatch(/\p{L}-$/u);
+    expect(split(4)).toEqual([2, 3]);
+    expect(split(3)).toEqual([2, 3]);
     expect(split(2)).toEqual([2, 3]);
     // One line would be alone at the foot: the whole paragraph goes to the next page.
     expect(split(1)).toEqual([0, 5]);

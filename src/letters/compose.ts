@@ -62,6 +62,9 @@ export type Align = 'left' | 'right' | 'center' | 'justify';
 /** Per campaign subset: glyph codes differ from one subset to another. */
 const allLayouts = new WeakMap<CampaignFonts, Map<string, LaidLine[]>>();
 
+/** A line ending with the first part of a hyphenated word (a letter, then the hyphen added). */
+const CUT = /\p{L}-$/u;
+
 const plainWords = (text: string): Word[] => text.split(' ').filter(Boolean).map((t) => [{ text: t }]);
 
 /**
@@ -273,6 +276,8 @@ export class Composer {
       let fit = Math.max(0, Math.floor((bottom - this.y) / lineHeight + 1e-9));
       if (fit < left) {
         if (left - fit === 1) fit -= 1;
+        // A page does not end on a word cut in two (« La com- / mune »): its line moves on too.
+        if (fit > 2 && CUT.test(lines[i + fit - 1]!.segments.at(-1)?.text ?? '')) fit -= 1;
         // An orphan (one line before the break) moves on; so does a two-line paragraph split 1/1.
         if (fit === 1) fit = 0;
         if (fit <= 0) {

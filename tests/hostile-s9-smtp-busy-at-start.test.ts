@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedSmtp } from './servers/scripted-smtp.js';
 import { sampleWithLetters } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 
@@ -23,36 +22,9 @@ afterEach(async () => {
 });
 
 async function busyOnce() {
-  const accepted: string[] = [];
-  let connections = 0;
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    size: 50 * 1024 * 1024,
-    onConnect(_session, callback) {
-      connections++;
-      if (connections === 1) {
-        const err = new Error('4.3.2 Service not available, try again later') as Error & { responseCode: number };
-        err.responseCode = 421;
-        return callback(err);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        accepted.push(session.envelope.rcptTo[0]?.address ?? '');
-        callback(null, 'Queued');
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  closers.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${port}`, accepted, connections: () => connections };
+  const server = await scriptedSmtp({ connect: (n) => (n === 1 ? { code: 421, message: '4.3.2 Service not available, try again later' } : undefined) });
+  closers.push(server.close);
+  return server;
 }
 
 describe('an SMTP relay that answers 421 to the first connection only', () => {

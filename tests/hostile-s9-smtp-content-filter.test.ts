@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedSmtp } from './servers/scripted-smtp.js';
 import { sampleWithLetters } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 
@@ -20,30 +19,9 @@ afterEach(async () => {
 });
 
 async function filtering(state: { block: boolean }, acceptFirst: number) {
-  const accepted: string[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        if (state.block && accepted.length >= acceptFirst) {
-          const err = new Error('5.7.1 Message rejected as spam by Content Filtering') as Error & { responseCode: number };
-          err.responseCode = 550;
-          return callback(err);
-        }
-        accepted.push(session.envelope.rcptTo[0]?.address ?? '');
-        callback(null, 'Queued');
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  closers.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${port}`, accepted };
+  const server = await scriptedSmtp({ data: (_to, _size, accepted) => (state.block && accepted >= acceptFirst ? { code: 550, message: '5.7.1 Message rejected as spam by Content Filtering' } : undefined) });
+  closers.push(server.close);
+  return server;
 }
 
 describe('a relay whose content filter refuses the message after accepting a few', () => {

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedSmtp } from './servers/scripted-smtp.js';
 import { sampleWithLetters } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 
@@ -24,31 +23,9 @@ afterEach(async () => {
 
 /** A relay with a message size limit, checked at the end of DATA; `limit.bytes` can be raised. */
 async function sizeLimited(limit: { bytes: number }) {
-  const accepted: string[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onData(stream, session, callback) {
-      let size = 0;
-      stream.on('data', (c: Buffer) => (size += c.length));
-      stream.on('end', () => {
-        if (size > limit.bytes) {
-          const err = new Error('5.3.4 Error: message file too big') as Error & { responseCode: number };
-          err.responseCode = 552;
-          return callback(err);
-        }
-        accepted.push(session.envelope.rcptTo[0]?.address ?? '');
-        callback(null, 'Queued');
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  closers.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${port}`, accepted };
+  const server = await scriptedSmtp({ data: (_to, size) => (size > limit.bytes ? { code: 552, message: '5.3.4 Error: message file too big' } : undefined) });
+  closers.push(server.close);
+  return server;
 }
 
 describe('a relay that refuses the message as too big (552 5.3.4)', () => {

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptedSmtp } from './servers/scripted-smtp.js';
 import { sampleWithLetters } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
 import { flat, readPdf } from './helpers/pdf.js';
@@ -33,31 +32,9 @@ afterAll(async () => {
 });
 
 async function filteringOne(refused: string) {
-  const accepted: string[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        const to = session.envelope.rcptTo[0]?.address ?? '';
-        if (to === refused) {
-          const err = new Error('5.7.1 Message rejected as spam by Content Filtering') as Error & { responseCode: number };
-          err.responseCode = 550;
-          return callback(err);
-        }
-        accepted.push(to);
-        callback(null, 'Queued');
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  closers.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${port}`, accepted };
+  const server = await scriptedSmtp({ data: (to) => (to === refused ? { code: 550, message: '5.7.1 Message rejected as spam by Content Filtering' } : undefined) });
+  closers.push(server.close);
+  return server;
 }
 
 describe("a content filter that refuses one town hall's message at every run", () => {

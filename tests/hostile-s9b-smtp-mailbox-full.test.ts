@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedSmtp } from './servers/scripted-smtp.js';
 import { sampleWithLetters } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 
@@ -27,33 +26,9 @@ afterEach(async () => {
 });
 
 async function oneMailboxFull(full: string) {
-  const accepted: string[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address === full) {
-        const err = new Error('Requested mail action aborted: exceeded storage allocation') as Error & { responseCode: number };
-        err.responseCode = 552;
-        return callback(err);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        accepted.push(session.envelope.rcptTo[0]?.address ?? '');
-        callback(null, 'Queued');
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  closers.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${port}`, accepted };
+  const server = await scriptedSmtp({ rcpt: (address) => (address === full ? { code: 552, message: 'Requested mail action aborted: exceeded storage allocation' } : undefined) });
+  closers.push(server.close);
+  return server;
 }
 
 describe("one town hall's mailbox full (552 « exceeded storage allocation » at RCPT TO)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignWith, RNE_HEADER, rneRow } from './helpers/campaign.js';
+import { campaignWith, RNE_HEADER, rneRow, PARIS_YAML } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
 
 /**
@@ -11,12 +11,6 @@ import { relaisJson } from './helpers/cli.js';
  * of record set aside, like a mairie déléguée (src/campaign/contacts-source.ts and
  * src/campaign/communes.ts look the code up among the communes only).
  */
-const PARIS_YAML = (yaml: string) =>
-  yaml
-    .replace('region: 24', 'region: 11')
-    .replace(/departements:\n[\s\S]*?\n\n/, 'departements:\n  "75":\n    prefet:\n      prenom: Marc\n      nom: GUILLAUME\n      genre: M\n\n')
-    .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
-    .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150');
 
 function townHall(id: string, nom: string, insee: string, email: string): Record<string, unknown> {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignWith, RNE_HEADER, rneRow } from './helpers/campaign.js';
+import { campaignWith, RNE_HEADER, rneRow, PARIS_YAML } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
 /**
@@ -33,12 +33,6 @@ import { relais, relaisJson } from './helpers/cli.js';
  * campaign of several départements (Île-de-France), only the second is said: Paris's letter
  * silently goes by post.
  */
-const PARIS_YAML = (yaml: string) =>
-  yaml
-    .replace('region: 24', 'region: 11')
-    .replace(/departements:\n[\s\S]*?\n\n/, 'departements:\n  "75":\n    prefet:\n      prenom: Marc\n      nom: GUILLAUME\n      genre: M\n\n')
-    .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
-    .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150');
 
 function record(id: string, nom: string, type: string, insee: string, voie: string, cp: string, email: string): Record<string, unknown> {
   return {

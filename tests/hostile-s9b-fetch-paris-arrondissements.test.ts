@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignWith, rneRow, RNE_HEADER } from './helpers/campaign.js';
+import { campaignWith, rneRow, RNE_HEADER, PARIS_YAML } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
 import { annuaireEnv, startAnnuaire, townHall, type AnnuaireServer } from './servers/annuaire.js';
 
@@ -25,12 +25,6 @@ interface FetchDoc {
   changements: { mairies: { ajoutees: Array<{ insee: string }> } | null };
 }
 
-const PARIS_YAML = (yaml: string) =>
-  yaml
-    .replace('region: 24', 'region: 11')
-    .replace(/departements:\n[\s\S]*?\n\n/, 'departements:\n  "75":\n    prefet:\n      prenom: Marc\n      nom: GUILLAUME\n      genre: M\n\n')
-    .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
-    .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150');
 
 let server: AnnuaireServer;
 beforeAll(async () => {

@@ -129,3 +129,14 @@ export function setTownHallEmails(dir: string, insee: string, emails: string[]):
   writeFileSync(path, JSON.stringify(records));
   return before;
 }
+
+/**
+ * The sample's campagne.yaml made a campaign of Paris (région 11, département 75): its préfet, no
+ * sign-up files (a figure of volunteers instead).
+ */
+export const PARIS_YAML = (yaml: string): string =>
+  yaml
+    .replace('region: 24', 'region: 11')
+    .replace(/departements:\n[\s\S]*?\n\n/, 'departements:\n  "75":\n    prefet:\n      prenom: Marc\n      nom: GUILLAUME\n      genre: M\n\n')
+    .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
+    .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150');

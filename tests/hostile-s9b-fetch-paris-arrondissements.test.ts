@@ -25,7 +25,6 @@ interface FetchDoc {
   changements: { mairies: { ajoutees: Array<{ insee: string }> } | null };
 }
 
-
 let server: AnnuaireServer;
 beforeAll(async () => {
   server = await startAnnuaire();

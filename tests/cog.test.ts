@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COG_YEARS, COMPACT_COMMUNES, CommuneReference, type CompactCommunes, codePrefix, cogYear, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
+import { COMPACT_COMMUNES, CommuneReference, type CompactCommunes, codePrefix, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
+import { COG_YEARS, cogYear } from '../src/data/cog-year.js';
 import { ROOT } from './helpers/cli.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { ProblemList } from '../problems.js';
-import { cogYear, type Commune, type CommuneReference } from '../data/cog.js';
+import type { Commune, CommuneReference } from '../data/cog.js';
+import { cogYear } from '../data/cog-year.js';
 import { setAside, type FileAccount } from './accounting.js';
 
 export type Where = { file: string; line: number };

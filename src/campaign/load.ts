@@ -13,6 +13,7 @@ import { slug } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
 import { JOURNAL_FILE } from './paths.js';
 import { aliasLine, lineAt } from './yaml-lines.js';
+import { publicationLines } from './publication-lines.js';
 
 import { CAMPAIGN_FILE } from '../paths.js';
 export { CAMPAIGN_FILE };
@@ -225,23 +226,7 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
     problems.error('configuration', 'aucun département : ajoutez au moins un département sous « departements: »', { file, field: 'departements', ...lineOpt(lineAt(doc, counter, ['departements'])) }, 'file');
   }
   departements.sort((a, b) => a.code.localeCompare(b.code));
-  // The département a publication speaks of, written as in the files (« 1 », « 2a »).
-  for (const [i, p] of (config.publications ?? []).entries()) {
-    if (p.departement === undefined) continue;
-    p.departement = normalizeDepartement(p.departement);
-    if (!departements.some((d) => d.code === p.departement)) {
-      const where = { file, field: `publications.${i}.departement`, ...lineOpt(lineAt(doc, counter, ['publications', i, 'departement'])) };
-      problems.error('configuration', `publication n° ${i + 1} : le département ${p.departement} n'est pas l'un de ceux de la campagne (${departements.map((d) => d.code).join(', ')})`, where, 'file');
-    }
-  }
-
-  const lines = new Map<string, number>();
-  for (const [i, p] of (config.publications ?? []).entries()) {
-    for (const key of Object.keys(p)) {
-      const line = lineAt(doc, counter, ['publications', i, key]);
-      if (line !== undefined) lines.set(`publications.${i}.${key}`, line);
-    }
-  }
+  const lines = publicationLines(config.publications ?? [], departements, (path) => lineAt(doc, counter, path), problems, file);
   const campaign: Campaign = { dir: absDir, config, region, departements, lines };
   await checkFiles(campaign, doc, counter, problems);
   await checkJournalIdentity(campaign, doc, counter, problems);

@@ -271,21 +271,6 @@ let cached: CommuneReference | undefined;
 
 const PACKAGE = '@etalab/decoupage-administratif';
 
-/**
- * The year of the reference relais reads (communes as on 1 January of it), as the package's
- * README gives it for each version (its table of « millésimes »). The package is pinned in
- * package.json; tests/cog.test.ts fails when its version is not in this table.
- */
-export const COG_YEARS: Record<string, number> = { '6.0.0': 2026 };
-
-let year: { value: number | undefined } | undefined;
-
-/** The year of the installed reference, if known (read once: messages name it for every unknown code). */
-export function cogYear(): number | undefined {
-  year ??= { value: COG_YEARS[communesSource().source.version] };
-  return year.value;
-}
-
 /** What the compact index must name to stand for the installed package's communes, and where they are. */
 export function communesSource(): { source: CompactCommunes['source']; path: string } {
   const require = createRequire(import.meta.url);

@@ -121,4 +121,20 @@ describe('a new préfecture describes its campaign in campagne.yaml', () => {
     expect(warning, stdout.split('\n').filter((l) => l.includes('campagne.yaml')).join('\n') || 'aucune ligne de campagne.yaml').toBeDefined();
     expect(warning).toMatch(/Île-de-France/);
   });
+
+  it('« relais check » does not call ready a campaign whose mayors file (the sample\u2019s, kept by init) has no mayor of any of its départements', async () => {
+    // README step 3: « relais fetch » writes data/rne-maires.csv and prints the `sources:` line to
+    // add; until it is added (or when the préfecture drops its RNE under another name) campagne.yaml
+    // still reads the sample's data/maires.csv: 1 754 mayors of the Loiret and Indre-et-Loire.
+    // Today: « 974 La Réunion : 24 communes, 0 maire », 1 754 rows « autre département », 24
+    // « commune sans maire » warnings and « ✔ Aucune erreur … la campagne est prête » (code 0); every
+    // letter then says « Madame, Monsieur le Maire ». The town-hall file in the same case is an error
+    // (« aucune mairie des départements de la campagne … est-ce l'export du bon département ? »,
+    // src/campaign/contacts-source.ts); the mayors' file has no such rule (src/campaign/recipients.ts).
+    const dir = campaignWith({ mairies: REUNION_FILES.mairies, yaml: REUNION });
+    const { code, stdout } = await relais(['-C', dir, 'check']);
+    expect(stdout).toMatch(/974 La Réunion : \d+ communes?, 0 maire/);
+    expect(code, stdout.split('\n').slice(-3).join('\n')).toBe(1);
+    expect(stdout).toMatch(/data\/maires\.csv.*aucun maire.*974/);
+  });
 });

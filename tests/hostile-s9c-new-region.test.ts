@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow, tempDir } from './helpers/campaign.js';
-import { relais, relaisJson } from './helpers/cli.js';
+import { relais, relaisJson, ROOT } from './helpers/cli.js';
 
 /**
  * A préfecture of another région follows README.md literally: `relais init`, then campagne.yaml
@@ -136,5 +136,31 @@ describe('a new préfecture describes its campaign in campagne.yaml', () => {
     expect(stdout).toMatch(/974 La Réunion : \d+ communes?, 0 maire/);
     expect(code, stdout.split('\n').slice(-3).join('\n')).toBe(1);
     expect(stdout).toMatch(/data\/maires\.csv.*aucun maire.*974/);
+  });
+
+  it('the key that « relais check » tells a campaign without sign-up exports to write, « campagne.volontaires », is described in README.md', async () => {
+    // A new campaign has no platform export yet: the sample's letter template cites
+    // {{volontaires.region}}, and check says « « volontaires » n'existe que si la campagne a
+    // « sources.inscriptions » ou « campagne.volontaires » dans campagne.yaml ». README.md (the user
+    // guide) never names `campagne.volontaires`, its meaning (a figure written by hand) nor the date
+    // the letter gives it (src/campaign/context.ts figuresFromConfig: the letter's date); it says the
+    // opposite: « à partir des données, jamais à la main ».
+    const dir = campaignWith({ ...REUNION_FILES, yaml: (y) => REUNION(y).replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '') });
+    const { code, stdout } = await relais(['-C', dir, 'check']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('« campagne.volontaires »');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/campagne\.volontaires|\n {2}volontaires: \d/);
+  });
+
+  it('« relais preview » of a commune outside the campaign (the README\u2019s own example, 45234, in a Réunion campaign) is a usage error, like « --dep 45 »', async () => {
+    // Today: « relais : la commune 45234 n'est pas un destinataire de cette campagne (départements :
+    // 974) », exit code 1 (« données invalides ou travail en échec »), while `letters --dep 45` is
+    // code 2; nothing in the data is wrong, the argument is (src/cli/preview.ts throws RelaisError,
+    // not UsageError; letters/send --commune do the same).
+    const dir = campaignWith({ ...REUNION_FILES, yaml: REUNION });
+    const { code, stderr } = await relais(['-C', dir, 'preview', '45234']);
+    expect(stderr).toContain("la commune 45234 n'est pas un destinataire de cette campagne");
+    expect(code).toBe(2);
   });
 });

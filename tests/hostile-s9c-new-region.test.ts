@@ -163,4 +163,21 @@ describe('a new préfecture describes its campaign in campagne.yaml', () => {
     expect(stderr).toContain("la commune 45234 n'est pas un destinataire de cette campagne");
     expect(code).toBe(2);
   });
+
+  it('« schedule list » of a Réunion campaign gives the rehearsal\u2019s time on La Réunion\u2019s clock, like the post\u2019s own time on the same entry', async () => {
+    // Today the entry reads « n° 1  linkedin 2026-11-30 22:21 Indian/Reunion  prévu … » then
+    // « répétition : out/publications/1-linkedin.txt (2026-11-30 18:21 UTC) »: two clocks four
+    // hours apart for one post (src/cli/schedule.ts prints outbox_at sliced, with « UTC »).
+    const dir = campaignWith({ ...REUNION_FILES, yaml: (y) => REUNION(y).replace(/\npublications:\n(?: {2}.*\n)+/, '\n') });
+    const add = await relais(['-C', dir, 'schedule', 'add', '--channel', 'linkedin', '--at', 'now', '--text', 'Réserve sanitaire : inscrivez-vous']);
+    expect(add.code, add.stderr).toBe(0);
+    const run = await relais(['-C', dir, 'schedule', 'run']);
+    expect(run.code, run.stderr).toBe(0);
+    const list = await relais(['-C', dir, 'schedule', 'list']);
+    expect(list.stdout).toMatch(/^n° 1 {2}linkedin \d{4}-\d{2}-\d{2} \d{2}:\d{2} Indian\/Reunion/m);
+    const rehearsal = list.stdout.split('\n').find((l) => l.includes('répétition :'));
+    expect(rehearsal, list.stdout).toBeDefined();
+    expect(rehearsal).not.toMatch(/ UTC\)/);
+    expect(rehearsal).toMatch(/Indian\/Reunion|La Réunion|Saint-Denis/);
+  });
 });

@@ -196,4 +196,18 @@ describe('a new préfecture describes its campaign in campagne.yaml', () => {
     const preview = await relais(['-C', dir, 'preview', '97411', '--channel', 'lettre']);
     expect(preview.stdout).not.toContain('pas moins de 0 volontaire');
   });
+
+  it('« region: 974 » (the département\u2019s code where the région\u2019s is asked) is answered with La Réunion\u2019s région code, not the sample\u2019s example', async () => {
+    // Today: « campagne.yaml:24: région « 974 » inconnue (code INSEE de région attendu, par exemple
+    // 24 pour Centre-Val de Loire) (region) » (src/campaign/load.ts): the one example is the sample's
+    // région, while relais knows that 974 is La Réunion, whose région is 04 — and that the
+    // campaign's only département is 974.
+    const dir = campaignWith({ ...REUNION_FILES, yaml: (y) => REUNION(y).replace('region: 4', 'region: 974') });
+    const { code, stdout } = await relais(['-C', dir, 'check']);
+    expect(code).toBe(1);
+    const line = stdout.split('\n').find((l) => l.includes('région « 974 »'));
+    expect(line, stdout).toBeDefined();
+    expect(line).toMatch(/La Réunion/);
+    expect(line).toMatch(/\b0?4\b/);
+  });
 });

@@ -143,7 +143,11 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
     for (const err of doc.errors) {
       const line = err.linePos?.[0]?.line;
       const col = err.linePos?.[0]?.col;
-      const reason = YAML_ERRORS[err.code];
+      // « objet: Réserve sanitaire : appel… » — French typography's « : » inside a plain value
+      // starts a mapping: the value wants quotes, not one more « : ».
+      const text = line ? source.split('\n')[line - 1] ?? '' : '';
+      const colonInValue = (err.code === 'BLOCK_AS_IMPLICIT_KEY' || err.code === 'MULTILINE_IMPLICIT_KEY') && /^\s*[^:#"']+:\s+[^"'].*\s:(\s|$)/.test(text);
+      const reason = colonInValue ? 'la valeur contient « : » suivi d’une espace (typographie française) : mettez-la entre guillemets, par exemple objet: "… : …"' : YAML_ERRORS[err.code];
       const what = err.code === 'DUPLICATE_KEY' || err.code === 'RESOURCE_EXHAUSTION' ? reason : `syntaxe YAML invalide${reason ? ` : ${reason}` : ''}`;
       problems.error('yaml', `${what}${col ? ` (colonne ${col})` : ''}`, { file, ...(line ? { line } : {}) }, 'file');
     }

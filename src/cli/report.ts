@@ -5,11 +5,17 @@ import type { Output } from './output.js';
 import { countOf, frenchNumber, shortenQuotes } from '../text/format.js';
 
 /** French headings for each kind of problem, in the order they are most useful to fix. */
-const KIND_LABELS: Record<string, string> = {
+export const KIND_LABELS: Record<string, string> = {
   yaml: 'Syntaxe de campagne.yaml',
   'cle-inconnue': 'Clé inconnue dans campagne.yaml',
   configuration: 'Configuration de la campagne',
-  option: 'Option de la commande',
+  'campagne-renommee': 'Campagne renommée (le journal en connaît une autre)',
+  media: 'Média de la campagne',
+  publication: 'Publication de campagne.yaml',
+  'caractere-non-dessinable': 'Caractère que la police des lettres ne sait pas dessiner',
+  'encodages-melanges': 'Fichier aux encodages mêlés',
+  arrondissement: 'Arrondissement municipal (Paris, Lyon, Marseille)',
+  'volontaires-zero': 'Aucun volontaire compté dans la région',
   'fichier-manquant': 'Fichier introuvable',
   'fichier-illisible': 'Fichier illisible',
   'fichier-vide': 'Fichier sans données',

@@ -37,7 +37,7 @@ describe('a campaign early in its life: 57 volunteers in the region', () => {
 });
 
 describe('sign-ups that count no volunteer in the région', () => {
-  it('check warns before every letter says 0, naming the files read', async () => {
+  it('check stops before every letter says 0 (rows read, none of the région: the wrong files), naming the files read', async () => {
     const dir = sampleCampaign();
     const rows = ['id;date_inscription;departement;code_postal;metier;categorie;statut'];
     for (let i = 0; i < 5; i++) rows.push(`P${i};2020-04-02 10:00;75;75001;Infirmier;soignant;inscrit`);
@@ -45,7 +45,8 @@ describe('sign-ups that count no volunteer in the région', () => {
     const yaml = join(dir, 'campagne.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('    - data/inscriptions-2020-04-08.csv\n', ''));
     const check = await relaisJson<{ errors: Problem[]; warnings: Problem[] }>(['-C', dir, 'check']);
-    const zero = check.json.warnings.find((p) => p.kind === 'volontaires-zero');
-    expect(zero?.message).toContain('aucun volontaire compté dans la région (data/inscriptions.csv : 5 lignes lues)');
+    expect(check.code).toBe(1);
+    const zero = check.json.errors.find((p) => p.kind === 'volontaires-zero');
+    expect(zero?.message).toContain('aucun volontaire compté dans la région (data/inscriptions.csv : 5 lignes lues) : ce ne sont sans doute pas les exports de cette région');
   });
 });

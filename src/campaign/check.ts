@@ -93,7 +93,12 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
       // Before every letter says « pas moins de 0 volontaire » (a wrong file, a wrong région).
       if (tracked.figures.total === 0) {
-        problems.warning('volontaires-zero', `inscriptions : aucun volontaire compté dans la région (${fichiers.filter((f) => f.source === 'inscriptions').map((f) => `${f.fichier} : ${f.lus} ${f.lus > 1 ? 'lignes lues' : 'ligne lue'}`).join(', ') || 'aucun fichier lu'}) : les lettres et les messages qui citent ce nombre diront 0 ; vérifiez les fichiers d'inscriptions et la région de campagne.yaml`, { file: CAMPAIGN_FILE, field: 'sources.inscriptions' });
+        const signups = fichiers.filter((f) => f.source === 'inscriptions');
+        const said = `inscriptions : aucun volontaire compté dans la région (${signups.map((f) => `${f.fichier} : ${f.lus} ${f.lus > 1 ? 'lignes lues' : 'ligne lue'}`).join(', ') || 'aucun fichier lu'})`;
+        // Rows read and not one of the région: the wrong files (another région's, the sample's), and
+        // every letter would say « pas moins de 0 volontaire ». No row at all: a campaign just open.
+        if (signups.some((f) => f.lus > 0)) problems.error('volontaires-zero', `${said} : ce ne sont sans doute pas les exports de cette région ; donnez les bons fichiers sous sources.inscriptions de campagne.yaml, ou retirez-les et écrivez le nombre (campagne.volontaires)`, { file: CAMPAIGN_FILE, field: 'sources.inscriptions' }, 'file');
+        else problems.warning('volontaires-zero', `${said} : les lettres et les messages qui citent ce nombre diront 0 ; vérifiez les fichiers d'inscriptions et la région de campagne.yaml`, { file: CAMPAIGN_FILE, field: 'sources.inscriptions' });
       }
     }
     if (templates) {

@@ -3,6 +3,7 @@ import { type Commune, type CommuneReference } from '../data/cog.js';
 import { chooseEmail, type EmailChoice } from '../data/contacts.js';
 import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
+import { frenchNumber } from '../text/format.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, type FileAccount } from './accounting.js';
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
@@ -147,6 +148,12 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       problems.warning('ligne-ecartee', `${MAYORS} : ligne sans fonction pour ${m.libelle || m.insee}, dont la ligne « Maire » est la ligne ${mayor.line} : écartée comme celle d'un conseiller municipal`, { file: table.file, line: m.line, field: 'Libellé de la fonction' });
     }
     former.report(problems, (code) => mayors.get(code)?.line);
+    // Rows read and not one mayor of the campaign: another région's file (the sample's, kept by
+    // init): every letter would open « Madame, Monsieur le Maire ». Said as the town halls' is.
+    if (account.lus > 0 && mayors.size === 0 && !problems.errors.some((p) => p.file === table.file && p.scope === 'file')) {
+      const covered = Object.keys(account.ecartes).length ? ` (${Object.entries(account.ecartes).map(([why, n]) => `${frenchNumber(n)} ${why}`).join(', ')})` : '';
+      problems.error('aucun-maire', `${MAYORS} : aucun maire des départements de la campagne (${deps.map((d) => d.code).join(', ')}) parmi ${frenchNumber(account.lus)} lignes${covered} — est-ce le fichier du bon département ?`, { file: table.file }, 'file');
+    }
   }
 
   const read = await readContacts(campaign, ref, problems);

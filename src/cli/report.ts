@@ -16,6 +16,7 @@ export const KIND_LABELS: Record<string, string> = {
   'encodages-melanges': 'Fichier aux encodages mêlés',
   arrondissement: 'Arrondissement municipal (Paris, Lyon, Marseille)',
   'volontaires-zero': 'Aucun volontaire compté dans la région',
+  'aucun-maire': 'Aucun maire de la campagne dans le fichier des maires',
   'fichier-manquant': 'Fichier introuvable',
   'fichier-illisible': 'Fichier illisible',
   'fichier-vide': 'Fichier sans données',

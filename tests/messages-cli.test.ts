@@ -97,7 +97,8 @@ describe('relais preview', () => {
 
   it('refuses a commune outside the campaign', async () => {
     const { code, stderr } = await relais(['-C', sampleCampaign(), 'preview', '18033']);
-    expect(code).toBe(1);
+    // The argument is wrong, not the data: a usage error.
+    expect(code).toBe(2);
     expect(stderr).toContain("n'est pas un destinataire");
   });
 });

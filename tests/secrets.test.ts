@@ -94,11 +94,11 @@ describe('secrets are never shown, written or stored', () => {
     await run('count', ['count', '--channel', 'x', 'Bonjour les maires'], env, 0);
     await run('count (canal inconnu)', ['count', '--channel', 'pigeon', 'Bonjour'], env, 2);
     await run('preview --json', ['-C', dir, 'preview', '45234', '--json'], env, 0);
-    await run('preview (commune inconnue)', ['-C', dir, 'preview', '99999'], env, 1);
+    await run('preview (commune inconnue : usage)', ['-C', dir, 'preview', '99999'], env, 2);
     await run('posts', ['-C', dir, 'posts'], env, 0);
     await run('posts (département inconnu : usage)', ['-C', dir, 'posts', '--dep', '99', '--json'], env, 2);
     await run('letters', ['-C', dir, 'letters', '--dep', '45'], env, 0);
-    await run('letters (commune inconnue)', ['-C', dir, 'letters', '--commune', '00000'], env, 1);
+    await run('letters (commune inconnue : usage)', ['-C', dir, 'letters', '--commune', '00000'], env, 2);
     await run('track --json', ['-C', dir, 'track', '--json'], env, 0);
     await run('track html', ['-C', dir, 'track', '--format', 'html', '--out', 'out/suivi.html'], env, 0);
     await run('track (fichier absent)', ['-C', dir, 'track', 'absent.csv'], env, 1);

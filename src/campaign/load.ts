@@ -198,7 +198,11 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
   const ref = communeReference();
   const region = config.region === undefined ? undefined : ref.regions.get(normalizeDepartement(config.region));
   if (config.region !== undefined && !region) {
-    problems.error('configuration', `région « ${config.region} » inconnue (code INSEE de région attendu, par exemple 24 pour Centre-Val de Loire)`, { file, field: 'region', ...lineOpt(lineAt(doc, counter, ['region'])) }, 'file');
+    // A département's code where the région's is asked (974 for La Réunion): its région named.
+    const dep = ref.departements.get(normalizeDepartement(config.region));
+    const of = dep ? ref.regions.get(dep.region) : undefined;
+    const hint = dep && of ? `${dep.code} est le département ${dep.nom}, de la région ${of.code} (${of.nom}) : écrivez region: ${of.code}` : 'code INSEE de région attendu, par exemple 24 pour Centre-Val de Loire, 11 pour l’Île-de-France, 04 pour La Réunion';
+    problems.error('configuration', `région « ${config.region} » inconnue (${hint})`, { file, field: 'region', ...lineOpt(lineAt(doc, counter, ['region'])) }, 'file');
   }
   const departements: CampaignDepartement[] = [];
   const rawDeps = (raw as { departements?: Record<string, unknown> }).departements ?? {};

@@ -5,7 +5,7 @@ import { ready as readyCampaign } from './campaign.js';
 import { letterText } from '../campaign/letter.js';
 import { CHANNEL_LABELS, SOCIAL_CHANNELS, type SocialChannel } from '../campaign/messages.js';
 import { normalizeInsee } from '../data/cog.js';
-import { RelaisError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
 import { contextOf } from './context.js';
 import { parseChannel, printChannelResult } from './count.js';
 
@@ -29,7 +29,7 @@ export function registerPreview(program: Command, fail: (code: number) => void):
       const ready = await readyCampaign(ctx.campaignDir);
       const code = normalizeInsee(insee);
       const planned = ready.plan.recipient(code);
-      if (!planned) throw new RelaisError(`la commune ${insee} n'est pas un destinataire de cette campagne (départements : ${ready.campaign.departements.map((d) => d.code).join(', ')})`);
+      if (!planned) throw new UsageError(`la commune ${insee} n'est pas un destinataire de cette campagne (départements : ${ready.campaign.departements.map((d) => d.code).join(', ')})`);
       // The texts as the check rendered them, the very ones the letters and emails carry.
       const { recipient, messages, email } = planned;
       const letter = planned.letter.model;

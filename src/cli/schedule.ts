@@ -14,7 +14,7 @@ import type { MediaStore } from '../delivery/media-store.js';
 import { commandLineMedia } from '../media/declared.js';
 import { formatLabel } from '../media/probe.js';
 import { size } from '../media/validate.js';
-import { checkZone } from '../delivery/time.js';
+import { checkZone, formatLocal } from '../delivery/time.js';
 import { frenchNumber, plural } from '../text/format.js';
 import { contextOf, type Context } from './context.js';
 import { runSchedule, tally, tallyLine } from './schedule-run.js';
@@ -112,7 +112,8 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
           if (p.status === 'published') ctx.out.line(`${indent}publié${where(p)} : ${p.remote_url ?? p.remote_id ?? ''}`);
           else if (p.destination && p.status !== 'queued') ctx.out.line(`${indent}tenté${where(p)}`);
           // The rehearsal is shown apart: a copy in the outbox is not a publication.
-          if (p.outbox_at) ctx.out.line(`${indent}répétition : ${p.outbox_path ?? 'out/publications/'} (${p.outbox_at.slice(0, 16).replace('T', ' ')} UTC)${p.status === 'queued' ? ' — pas encore publié sur le réseau' : ''}`);
+          // On the post's own clock, as its time above: one entry, one clock.
+          if (p.outbox_at) ctx.out.line(`${indent}répétition : ${p.outbox_path ?? 'out/publications/'} (${formatLocal(new Date(p.outbox_at), p.tz)} ${p.tz})${p.status === 'queued' ? ' — pas encore publié sur le réseau' : ''}`);
           if (p.last_error && p.status !== 'published') ctx.out.line(ctx.out.colors.yellow(`       ${p.last_error}`));
           if (p.status === 'unconfirmed') ctx.out.line(ctx.out.colors.yellow('       vérifiez sur le réseau : s’il n’y est pas, reprogrammez-le (schedule add), sinon annulez-le (schedule cancel)'));
         }

@@ -1,5 +1,5 @@
 import { frenchDateTime, namedList } from '../text/format.js';
-import { RelaisError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters, lastPrinted } from '../letters/generate.js';
@@ -193,7 +193,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   // A mistyped code would otherwise send nothing and say « 0 envoyé » as if that town hall were done.
   const unknown = communes.filter((code) => !ready.plan.recipient(code) || (deps.length > 0 && !deps.includes(ready.plan.recipient(code)!.recipient.departement.code)));
   if (unknown.length) {
-    throw new RelaisError(`${unknown.length > 1 ? `les communes ${unknown.join(', ')} ne sont pas des destinataires` : `la commune ${unknown[0]} n'est pas un destinataire`} de cette campagne${deps.length ? ` dans ${deps.length > 1 ? 'les départements' : 'le département'} ${deps.join(', ')}` : ''} : rien n'a été envoyé`, { field: '--commune' });
+    throw new UsageError(`${unknown.length > 1 ? `les communes ${unknown.join(', ')} ne sont pas des destinataires` : `la commune ${unknown[0]} n'est pas un destinataire`} de cette campagne${deps.length ? ` dans ${deps.length > 1 ? 'les départements' : 'le département'} ${deps.join(', ')}` : ''} : rien n'a été envoyé (--commune)`);
   }
   const wanted = new Set(communes);
   const selected = ready.plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));

@@ -6,7 +6,7 @@ import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
-import { RelaisError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { contentHash, jobSize } from './keys.js';
@@ -123,7 +123,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];
   for (const code of communes) {
-    if (!plan.recipient(code)) throw new RelaisError(`la commune ${code} n'est pas un destinataire de cette campagne`, { field: '--commune' });
+    if (!plan.recipient(code)) throw new UsageError(`--commune ${code} : la commune ${code} n'est pas un destinataire de cette campagne`);
   }
   const wanted = new Set(communes);
   const fates = options.fates ?? emailFates(plan.paths.dir, plan.campaign);

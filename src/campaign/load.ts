@@ -14,6 +14,7 @@ import { frenchNumber } from '../text/format.js';
 import { JOURNAL_FILE } from './paths.js';
 import { aliasLine, lineAt } from './yaml-lines.js';
 import { publicationLines } from './publication-lines.js';
+import { checkRegionNames } from './region-names.js';
 
 import { CAMPAIGN_FILE } from '../paths.js';
 export { CAMPAIGN_FILE };
@@ -235,6 +236,7 @@ export async function loadCampaign(dir: string): Promise<{ campaign: Campaign | 
   }
   departements.sort((a, b) => a.code.localeCompare(b.code));
   const lines = publicationLines(config.publications ?? [], departements, (path) => lineAt(doc, counter, path), problems, file);
+  if (region) checkRegionNames(config, region, ref.regions.values(), (path) => lineAt(doc, counter, path), problems, file);
   const campaign: Campaign = { dir: absDir, config, region, departements, lines };
   await checkFiles(campaign, doc, counter, problems);
   await checkJournalIdentity(campaign, doc, counter, problems);

@@ -17,6 +17,7 @@ export const KIND_LABELS: Record<string, string> = {
   arrondissement: 'Arrondissement municipal (Paris, Lyon, Marseille)',
   'volontaires-zero': 'Aucun volontaire compté dans la région',
   'aucun-maire': 'Aucun maire de la campagne dans le fichier des maires',
+  'region-autre': 'Nom qui cite une autre région que celle de la campagne',
   'fichier-manquant': 'Fichier introuvable',
   'fichier-illisible': 'Fichier illisible',
   'fichier-vide': 'Fichier sans données',

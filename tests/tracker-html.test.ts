@@ -66,7 +66,7 @@ describe('the HTML report in a real browser', () => {
     expect(await tab.locator('body').innerText()).not.toMatch(/(?<![\d/])\d{4,}(?![\d/])/);
     await context.close();
     // The command's own summary, through the same helper.
-    expect(run.stderr).toContain(`2${NNBSP}148 volontaires dans la région ; 2${NNBSP}142 doublons retirés, 0 ligne rejetée, 30 hors région, 4 changements de département.`);
+    expect(run.stderr).toContain(`2${NNBSP}148 volontaires dans la région ; 2${NNBSP}142 doublons retirés, 0 ligne rejetée, 30 hors région, 22 désinscriptions non comptées, 4 changements de département.`);
   });
 
   for (const width of [360, 400, 1000]) {

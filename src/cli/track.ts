@@ -104,7 +104,7 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
         printProblems(out.toStderr(), 'Lignes à vérifier', notes, out.colors.yellow);
       }
       out.note(
-        `${countOf(f.total, 'volontaire')} dans la région ; ${countOf(read.doublons, 'doublon retiré', 'doublons retirés')}, ${countOf(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${frenchNumber(f.horsRegion)} hors région, ${countOf(read.conflits, 'changement')} de département.`,
+        `${countOf(f.total, 'volontaire')} dans la région ; ${countOf(read.doublons, 'doublon retiré', 'doublons retirés')}, ${countOf(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${frenchNumber(f.horsRegion)} hors région, ${countOf(f.exclus, 'désinscription non comptée', 'désinscriptions non comptées')}, ${countOf(read.conflits, 'changement')} de département.`,
       );
     });
 }

@@ -330,8 +330,9 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   for (let slot = 0; slot < ids.size; slot++) {
     const account = accounts[whereFile[slot]!];
     if (!account) continue;
-    if (!inRegion[slot]) setAside(account, 'hors de la région ou des départements de la campagne');
-    else if (excluded[slot]) setAside(account, 'désinscrit');
+    // In the order `track` counts them (aggregate.ts): withdrawn whatever their région.
+    if (excluded[slot]) setAside(account, 'désinscrit');
+    else if (!inRegion[slot]) setAside(account, 'hors de la région ou des départements de la campagne');
     else account.utilises++;
   }
   const namesOf = (d: ByteInterner) => Array.from({ length: d.size }, (_, i) => d.text(i));

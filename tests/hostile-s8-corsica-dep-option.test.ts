@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTACT_HEADER, campaignWith } from './helpers/campaign.js';
+import { CONTACT_HEADER, campaignWith, RNE_HEADER, rneRow } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 
 /**
@@ -14,8 +14,16 @@ import { relais } from './helpers/cli.js';
  */
 function corsica(): string {
   return campaignWith({
+    // Its own mayors and no sign-up export of another région (check refuses the sample's for it).
+    maires: `${RNE_HEADER}\n${rneRow('2A', '2A004', 'Ajaccio', 'MARCANGELI', 'Stéphane', 'M')}\n${rneRow('2B', '2B033', 'Bastia', 'SAVELLI', 'Pierre', 'M')}\n`,
     mairies: `${CONTACT_HEADER}\n2A004;mairie@ajaccio.example;Avenue Antoine Serafini;20000;Ajaccio\n2B033;mairie@bastia.example;Avenue Pierre Giudicelli;20200;Bastia\n`,
-    yaml: (y) => y.replace(/^region: 24$/m, 'region: 94').replace(/^ {2}"37":$/m, '  "2A":').replace(/^ {2}"45":$/m, '  "2B":'),
+    yaml: (y) =>
+      y
+        .replace(/^region: 24$/m, 'region: 94')
+        .replace(/^ {2}"37":$/m, '  "2A":')
+        .replace(/^ {2}"45":$/m, '  "2B":')
+        .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
+        .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150'),
   });
 }
 

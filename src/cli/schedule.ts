@@ -77,7 +77,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
         });
         planned.warnings.push(...mediaOutsideCampaign(media));
         if (ctx.out.json) return ctx.out.document({ ...planned.post, medias: mediaStore.of(planned.post.id), avertissements: planned.warnings });
-        ctx.out.line(`Publication n° ${planned.post.id} prévue sur ${channel} le ${planned.post.local_time} (${tz}), soit ${planned.post.due_utc} UTC`);
+        ctx.out.line(`Publication n° ${planned.post.id} prévue sur ${channel} le ${planned.post.local_time} (${tz}), soit ${planned.post.due_utc.slice(0, 16).replace('T', ' ')} UTC`);
         for (const m of media) ctx.out.line(`  avec ${m.shown} (${formatLabel(m.probe.format)}, ${size(m.probe.size)})`);
         for (const w of planned.warnings) ctx.out.line(ctx.out.colors.yellow(`! ${w}`));
       });

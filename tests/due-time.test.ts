@@ -17,3 +17,11 @@ describe('parseDue', () => {
     expect(() => parseDue(text, 'Europe/Paris', now)).toThrow(why);
   });
 });
+
+describe('a time already past, overseas', () => {
+  it('is refused with the time it is there, named as a French sentence names the place', () => {
+    const now = new Date('2026-11-30T18:25:00Z');
+    expect(() => parseDue('2026-11-30 09:00', 'Indian/Reunion', now)).toThrow('« 2026-11-30 09:00 » est dans le passé (il est 2026-11-30 22:25 à La Réunion)');
+    expect(() => parseDue('2026-11-30 09:00', 'America/Cayenne', now)).toThrow('(il est 2026-11-30 15:25 en Guyane)');
+  });
+});

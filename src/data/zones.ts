@@ -13,6 +13,20 @@ const REGION_ZONES: Record<string, string> = {
 
 export const METROPOLE_ZONE = 'Europe/Paris';
 
+/** Where a zone's clock is, as a French sentence says it (« il est 22:25 à La Réunion »). */
+const ZONE_PLACES: Record<string, string> = {
+  'Europe/Paris': 'à Paris',
+  'America/Guadeloupe': 'en Guadeloupe',
+  'America/Martinique': 'en Martinique',
+  'America/Cayenne': 'en Guyane',
+  'Indian/Reunion': 'à La Réunion',
+  'Indian/Mayotte': 'à Mayotte',
+};
+
+export function zonePlace(tz: string): string {
+  return ZONE_PLACES[tz] ?? `au fuseau ${tz}`;
+}
+
 export function regionZone(region: string | undefined): string {
   return (region && REGION_ZONES[region]) || METROPOLE_ZONE;
 }

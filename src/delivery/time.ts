@@ -1,3 +1,4 @@
+import { zonePlace } from '../data/zones.js';
 import { RelaisError } from '../errors.js';
 
 /**
@@ -76,7 +77,7 @@ export function parseDue(value: string, tz: string, now: Date, options: { allowP
     throw new RelaisError(`date « ${value} » illisible : attendu « AAAA-MM-JJ HH:MM » ou « JJ/MM/AAAA HH:MM » (heure de Paris ou du fuseau donné), un instant ISO 8601 avec son décalage, ou « now »`, { field: '--at' });
   }
   if (!options.allowPast && utc.getTime() < now.getTime() - 60_000) {
-    throw new RelaisError(`« ${value} » est dans le passé (il est ${formatLocal(now, tz)} à ${tz}) ; « now » publie tout de suite`, { field: '--at' });
+    throw new RelaisError(`« ${value} » est dans le passé (il est ${formatLocal(now, tz)} ${zonePlace(tz)}) ; « now » publie tout de suite`, { field: '--at' });
   }
   return { utc, local: formatLocal(utc, tz), tz };
 }

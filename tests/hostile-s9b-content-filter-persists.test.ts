@@ -46,7 +46,9 @@ describe("a content filter that refuses one town hall's message at every run", (
     const server = await filteringOne('accueil@adon.example');
     accepted = server.accepted;
     dir = await sampleWithLetters();
-    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20' };
+    // One connection: Adon (45001) is refused first, and the relay takes the others after it — the
+    // rule asks for a message accepted since the refusal (with parallel lanes they may come before).
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' };
     runs = [];
     // Three runs over three days: the first sends three town halls of the Loiret, the next two try
     // Adon again (three, not the 301: the suite stays fast; the rule is the same).

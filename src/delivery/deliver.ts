@@ -132,8 +132,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   // What the journal held before this run: a town hall refused for its content once already.
   const before = journal.all(channel, destination);
   const sentAt = [...before.values()].map((r) => r.sent_at ?? '').filter(Boolean);
-  /** The server took a message of this campaign after `time` (before this run, or during it). */
-  const acceptedSince = (time: string) => summary.sent > 0 || sentAt.some((t) => t > time);
+  /** The server took a message of this campaign since `time` (before this run, or during it). */
+  const acceptedSince = (time: string) => summary.sent > 0 || sentAt.some((t) => t >= time);
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {

@@ -83,7 +83,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const unnamed: Array<ReturnType<typeof toMayor>> = [];
     const visit = (values: string[], line: number) => {
       const m = toMayor(values, line, columns.indexes);
-      if (!hasFunction) return takeMayor(m, line);
+      if (!hasFunction) return takeMayor(m);
       if (!m.fonction) {
         if (councillors) setAside(account, NOT_MAYOR);
         else unnamed.push(m);
@@ -98,9 +98,10 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         setAside(account, NOT_MAYOR);
         return;
       }
-      takeMayor(m, line);
+      takeMayor(m);
     };
-    const takeMayor = (m: ReturnType<typeof toMayor>, line: number) => {
+    const takeMayor = (m: ReturnType<typeof toMayor>) => {
+      const line = m.line;
       const where = { file: table.file, line };
       let bad = false;
       const sexe = m.sexe.toUpperCase();
@@ -141,7 +142,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     for (const m of unnamed) {
       const mayor = mayors.get(ref.commune(m.insee)?.code ?? m.insee);
       if (!mayor) {
-        takeMayor(m, m.line);
+        takeMayor(m);
         continue;
       }
       setAside(account, NOT_MAYOR);

@@ -1,9 +1,9 @@
 import type { Region } from '../data/cog.js';
 import type { ProblemList } from '../problems.js';
-import { stripAccents } from '../text/french.js';
+import { looseKey } from '../text/french.js';
 
-/** The words of a name, for comparing: no accents, no case, hyphens and apostrophes as spaces. */
-const words = (text: string) => ` ${stripAccents(text).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `;
+/** The words of a name, for comparing whole words: looseKey's, between spaces. */
+const words = (text: string) => ` ${looseKey(text)} `;
 
 /**
  * The names campagne.yaml gives the agency, its signatory and the sender: one that names another

@@ -148,7 +148,7 @@ export const NATIONAL_SERVICE = 'service national (ni pivot ni commune)';
 const ARRONDISSEMENT_TYPE = 'paris_mairie_arrondissement';
 
 /** The type of the first entry of a pivot given as a list of entries none of which is a town hall; else undefined. */
-export function otherService(pivot: unknown): string | undefined {
+function otherService(pivot: unknown): string | undefined {
   if (!Array.isArray(pivot)) return undefined;
   let first: string | undefined;
   for (const p of pivot) {
@@ -167,11 +167,17 @@ export function otherService(pivot: unknown): string | undefined {
  */
 export function otherServicesOnly(pivot: unknown): boolean {
   if (otherService(pivot) !== undefined) return true;
-  const list = nested(pivot);
-  if (!list.ok) return false;
-  const entries = list.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
-  return entries.length > 0 && !entries.some((p) => TOWN_HALL.has(text(p.type_service_local)));
+  const entries = pivotEntries(pivot);
+  return entries.ok && entries.value.length > 0 && !entries.value.some(isTownHall);
 }
+
+/** The entries of a pivot as published (objects only), or why it cannot be read. */
+function pivotEntries(pivot: unknown): { ok: true; value: Array<Record<string, unknown>> } | { ok: false; error: string } {
+  const list = nested(pivot);
+  return list.ok ? { ok: true, value: list.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object') } : list;
+}
+
+const isTownHall = (entry: Record<string, unknown>) => TOWN_HALL.has(text(entry.type_service_local));
 
 /**
  * One published record → a town hall, another kind of service, or a rejection with its reason.
@@ -189,14 +195,14 @@ export function classifyRecord(value: unknown): RecordVerdict {
   const other = otherService(r.pivot);
   if (other !== undefined) return { kind: 'autre-service', type: other, insee: repairInsee(text(r.code_insee_commune)).code };
   const ownInsee = repairInsee(text(r.code_insee_commune)).code;
-  const pivot = nested(r.pivot);
+  const pivot = pivotEntries(r.pivot);
   if (!pivot.ok) return { kind: 'rejet', reason: `pivot : ${pivot.error}`, field: 'pivot', insee: ownInsee };
-  const entries = pivot.value.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
+  const entries = pivot.value;
   // A national service of the State (a ministry's bureau) has neither pivot nor commune: another
   // service, as a national export holds thousands of them; a local record without pivot is broken.
   if (entries.length === 0 && !ownInsee && !/\b(mairie|h[ôo]tel de ville)\b/i.test(text(r.nom))) return { kind: 'autre-service', type: NATIONAL_SERVICE, insee: '' };
   if (entries.length === 0) return { kind: 'rejet', reason: 'fiche sans « pivot » : impossible de savoir quel service elle décrit', field: 'pivot', insee: ownInsee };
-  const mairie = entries.find((p) => TOWN_HALL.has(text(p.type_service_local)));
+  const mairie = entries.find(isTownHall);
   if (!mairie) return { kind: 'autre-service', type: text(entries[0]!.type_service_local) || '(type vide)', insee: ownInsee };
 
   const reparations: string[] = [];

@@ -12,7 +12,7 @@
  * key `service` (data.gouv.fr's "Base de données locales"), `results` (the API's records
  * endpoint) or `records` (older Opendatasoft APIs) of a root object.
  */
-import { WALK_MORE, walked, walkObject } from './json-skim.js';
+import { BACKSLASH, QUOTE, WALK_MORE, walked, walkObject } from './json-skim.js';
 
 export type JsonItem =
   | { index: number; line: number; value: unknown }
@@ -42,8 +42,6 @@ export class JsonShapeError extends Error {
 /** Past this size, a record still unfinished is scanned, not walked again (see scan). */
 const MAX_WALKED = 1 << 20;
 const RECORD_KEYS = new Set(['service', 'results', 'records']);
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 export class JsonRecordSplitter {
   private buf: Buffer = Buffer.alloc(0);

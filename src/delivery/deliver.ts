@@ -4,7 +4,7 @@ import { pause, unlessInterrupted } from './grace.js';
 import type { Journal } from './journal.js';
 import type { PreparedEmail } from './message.js';
 import type { SendOptions, SendSummary } from './send.js';
-import { DeliveryError } from './smtp-classify.js';
+import { DeliveryError, policyCode } from './smtp-classify.js';
 import type { OutgoingMessage, Transport } from './transport.js';
 
 /**
@@ -131,9 +131,19 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   let givenUp = { n: 0, code: '' };
   // What the journal held before this run: a town hall refused for its content once already.
   const before = journal.all(channel, destination);
-  const sentAt = [...before.values()].map((r) => r.sent_at ?? '').filter(Boolean);
-  /** The server took a message of this campaign since `time` (before this run, or during it). */
-  const acceptedSince = (time: string) => summary.sent > 0 || sentAt.some((t) => t >= time);
+  const lastSent = [...before.values()].reduce((last, r) => (r.sent_at && r.sent_at > last ? r.sent_at : last), '');
+  /**
+   * The same content refusal as at an earlier run — same address, same code — while the server
+   * has taken other messages since (a relay refusing everything is the policy wall's): it is this
+   * town hall's (its box, its rules), and its letter goes by post.
+   */
+  const againRefused = (d: DeliveryError, commune: string, recipient: string): DeliveryError => {
+    const prior = before.get(commune);
+    const code = d.kind === 'content' ? policyCode(d.reply) : undefined;
+    if (!code || prior?.status !== 'failed-temporary' || prior.recipient !== recipient) return d;
+    if (policyCode(prior.last_reply ?? '') !== code || !(summary.sent > 0 || lastSent >= prior.updated_at)) return d;
+    return new DeliveryError(`refusé une deuxième fois par la politique du serveur (${code}), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier`, 'permanent', d.reply);
+  };
   const items = [...queue];
 
   const one = async (p: PreparedEmail): Promise<void> => {
@@ -149,17 +159,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         givenUp = { n: 0, code: '' };
         return;
       } catch (err) {
-        let d = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
-        // The same content refusal as at an earlier run, while the server takes the campaign's other
-        // messages: it is this town hall's (its box, its rules), and its letter goes by post.
-        // Its earlier refusal: at the same address, the same code, and the server has taken
-        // other messages since (a relay refusing everything is the policy wall's, not this).
-        const prior = before.get(who.commune);
-        const code = /\b5\.7\.\d{1,3}\b/.exec(d.reply)?.[0];
-        const same = code !== undefined && prior?.status === 'failed-temporary' && prior.recipient === who.recipient && new RegExp(`\\b${code.replaceAll('.', '\\.')}\\b`).test(prior.last_reply ?? '');
-        if (d.kind === 'content' && same && acceptedSince(prior!.updated_at)) {
-          d = new DeliveryError(`refusé une deuxième fois par la politique du serveur (${code}), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier`, 'permanent', d.reply);
-        }
+        const d = againRefused(err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message), who.commune, who.recipient);
         const reply = `${d.message} ${d.reply}`.trim();
         if (d.connection) {
           if (!outage && (d.silentMs ? watch.froze(`aucune réponse en ${frenchNumber(d.silentMs / 1000)} s`) : watch.failed(since, d.reply || d.message))) {
@@ -180,7 +180,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
           return;
         }
         journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply);
-        const policy = d.kind === 'permanent' || d.kind === 'content' ? /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0] : undefined;
+        const policy = d.kind === 'permanent' || d.kind === 'content' ? policyCode(reply) : undefined;
         if (policy && summary.sent === 0 && !fatal) {
           // A streak of the same refusal: another code is another reason, its own town hall's.
           if (refusedByPolicy[0] && refusedByPolicy[0].code !== policy) refusedByPolicy.length = 0;

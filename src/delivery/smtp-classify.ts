@@ -30,6 +30,11 @@ export class DeliveryError extends Error {
   }
 }
 
+/** The enhanced code of a refusal by the receiving side's policy (5.7.x) in a reply, if any. */
+export function policyCode(reply: string): string | undefined {
+  return /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0];
+}
+
 export type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string; timeoutType?: string };
 
 const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZERO/i;
@@ -79,7 +84,7 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   // to everything would be retried once per message left.
   if (code === 421) return new DeliveryError('serveur SMTP indisponible (421)', 'temporary', reply, true);
   // 5.7.x: the receiving side's policy (a spam filter, a sender it does not trust), not the address.
-  const policy = /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0];
+  const policy = policyCode(reply);
   // Refused once the server has read the message (end of DATA): what it says, not who it is for.
   if (code !== undefined && code >= 500 && policy && err.code === 'EMESSAGE' && err.command === 'DATA') {
     return new DeliveryError(`refusé par la politique du serveur une fois le message lu (${code} ${policy} : filtre de contenu ou expéditeur non reconnu ; l'adresse n'est sans doute pas en cause : la mairie reste à envoyer)`, 'content', reply);

@@ -62,10 +62,10 @@ export function annex(c: Composer, root: Node, letter: LetterModel, platformUrl:
     const row = first ? el(table, 'TR') : undefined;
     const cells = ['Canal utilisé', 'Proposition de message'];
     cells.forEach((text, i) => {
-      const node: Node = row ? el(row, 'TH', { attributes: '<< /O /Table /Scope /Column >>' }) : { role: 'P', kids: [] };
       const lines = layoutText(c.fonts, 'bold', b.size, text, 10_000, 'left');
-      if (row) c.text(node, lines, b, MARGIN.left + (i ? col1 : 0) + pad, y + mm(2.2));
-      else c.artifact(lines.map((l) => l.segments.map((s) => `BT /F2 ${b.size} Tf 0 g 1 0 0 1 ${num(MARGIN.left + (i ? col1 : 0) + pad + s.dx)} ${num(PAGE.height - y - mm(2.2) - (c.fonts.bold.ascender / 1000) * b.size)} Tm [${s.tj}] TJ ET`).join('\n')).join('\n'));
+      const x = MARGIN.left + (i ? col1 : 0) + pad;
+      if (row) c.text(el(row, 'TH', { attributes: '<< /O /Table /Scope /Column >>' }), lines, b, x, y + mm(2.2));
+      else decoration(c, lines, b, x, y + mm(2.2));
     });
     y += mm(8);
     afterHeader = y;

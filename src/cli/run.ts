@@ -5,7 +5,7 @@ import { campaignPaths } from '../campaign/paths.js';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { renderDepartementMessages, writeDepartementMessages } from '../campaign/posts.js';
-import { EMPTY_STATE, reachedByPost, sendCampaign, type SendPlan } from '../delivery/send.js';
+import { EMPTY_STATE, reachedByPost, sendCampaign, stillToSend, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { generateLetters, lastPrinted } from '../letters/generate.js';
@@ -167,7 +167,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
               nom: d.nom,
               communes: mine.length,
               lettres: mine.length,
-              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: state.notSent + state.failed - state.refused, parCourrier: byPost },
+              courriels: { envoyes: state.sent, echecs: state.failed, nonConfirmes: state.unconfirmed, retours: state.bounced, aEnvoyer: stillToSend(state), parCourrier: byPost },
               impression: letters.print.find((p) => p.dep === d.code)?.letters ?? 0,
               volontaires: volunteers?.departement?.[d.code] ?? null,
             };

@@ -3,7 +3,7 @@ import { askYesNo } from './confirm.js';
 import type { Command } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { normalizeInsee } from '../data/cog.js';
-import { sendCampaign, type DeliveryState, type SendPlan } from '../delivery/send.js';
+import { sendCampaign, toRetry, type DeliveryState, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { UsageError } from '../errors.js';
 import { contextOf } from './context.js';
@@ -48,7 +48,7 @@ export async function askToSend(out: Output, plan: SendPlan): Promise<boolean> {
 /** The journal's figures for the selection, plurals agreed. */
 export function stateLine(s: DeliveryState, done = 'envoyé'): string {
   // A temporary failure is tried again by the next send: said, or « 0 pas encore envoyé » reads as done.
-  const again = s.failed - s.refused;
+  const again = toRetry(s);
   const failed = `${plural(s.failed, 'échec')}${again ? ` (dont ${frenchNumber(again)} à réessayer : relancez « relais send »)` : ''}`;
   return `${plural(s.sent, done)}, ${failed}, ${plural(s.unconfirmed, 'non confirmé')}${s.bounced ? `, ${plural(s.bounced, 'revenu en erreur (par courrier)', 'revenus en erreur (par courrier)')}` : ''}${s.posted ? `, ${plural(s.posted, 'lettre postée', 'lettres postées')}` : ''}, ${plural(s.notSent, `pas encore ${done}`, `pas encore ${done}s`)}`;
 }

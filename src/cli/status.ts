@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
-import { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost } from '../delivery/send.js';
+import { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost, stillToSend } from '../delivery/send.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { countOf, frenchNumber } from '../text/format.js';
 import { ready as readyCampaign } from './campaign.js';
@@ -83,10 +83,9 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
                 total: mine.length,
                 // Each town hall once: by email, or by post.
                 parCourriel: mine.length - byPost,
-                // Not yet accepted by a server (a rehearsal in the outbox does not count).
-                // A temporary failure (a content refusal, a server that said « later ») is sent
-                // again by the next `relais send`: still to send.
-                aEnvoyer: state ? s.notSent + s.failed - s.refused : withEmail,
+                // Not yet accepted by a server (a rehearsal in the outbox does not count), temporary
+                // failures included: the next `relais send` tries them again.
+                aEnvoyer: state ? stillToSend(s) : withEmail,
                 parCourrier: byPost,
                 // Of those by post, the letters noted posted (relais letters --posted): no longer to print.
                 lettresPostees: s.lettersPosted,

@@ -72,6 +72,16 @@ export function reachedByPost(recipients: number, withEmail: number, s: Delivery
   return recipients - withEmail - s.reached + s.bounced + s.refused + s.posted;
 }
 
+/** Failures the next send tries again: the temporary ones (a refusal for good is by post). */
+export function toRetry(s: DeliveryState): number {
+  return s.failed - s.refused;
+}
+
+/** Town halls still to send to by email: never tried, or tried and to try again. */
+export function stillToSend(s: DeliveryState): number {
+  return s.notSent + toRetry(s);
+}
+
 export interface SendPlan {
   transport: Transport['kind'];
   description: string;

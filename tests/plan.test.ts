@@ -351,3 +351,26 @@ describe('the campaign paths, decided in one module', () => {
     expect(() => p.lettersOf('45/../..')).toThrow(/chemin refusé/);
   });
 });
+
+describe('a letter personalised per commune', () => {
+  it('holds each commune its own first paragraph, and once what the communes share (messages, email, signatures, the other paragraphs)', () => {
+    const set = templates({
+      lettre: '{{departement.formule_appel}},\n\nNous écrivons à {{commune.nom}}.\n\nLa plateforme {{campagne.plateforme.nom}} recrute.',
+      courriel_objet: 'Lettre aux maires du Loiret',
+      courriel_texte: 'Bonjour,\n\nVeuillez trouver la lettre.',
+      courriel_html: '<p>Veuillez trouver la lettre.</p>',
+    });
+    const { plan: p } = planCampaign({ campaign, recipients: RECIPIENTS, templates: set, figures: undefined, video: null });
+    const [a, b] = p!.recipients;
+    const [la, lb] = [a!.letter.model, b!.letter.model];
+    expect(la.paragraphs[1]).toBe('Nous écrivons à Orléans.');
+    expect(lb.paragraphs[1]).toBe('Nous écrivons à Montargis.');
+    expect(a!.letterKey).not.toBe(b!.letterKey);
+    // Each commune is a case of its own: what they share is the very same object, not a copy.
+    expect(a!.messages).toBe(b!.messages);
+    expect(a!.email).toBe(b!.email);
+    expect(la.signatures).toBe(lb.signatures);
+    expect(la.paragraphs[2]).toBe(lb.paragraphs[2]);
+    expect(la.annexe[0]).toBe(lb.annexe[0]);
+  });
+});

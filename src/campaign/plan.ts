@@ -123,7 +123,7 @@ export function planCampaign(input: PlanInput): PlanResult {
   const key = campaignKey(campaign);
   const domain = campaign.config.expediteur?.courriel.split('@')[1] ?? 'relais.invalid';
   const measure = measurer();
-  const intern = paragraphInterner();
+  const intern = textInterner();
   const findings = new Map<string, Finding>();
   // A case's findings are noted once per recipient in it: found by the object first, so that the
   // key and the recipient's name are made once per finding, not 35,000 times.
@@ -310,18 +310,21 @@ function renderCase(
   context: RecipientContext,
   measure: ReturnType<typeof measurer>,
   channelFindings: (m: Record<SocialChannel, RenderedMessage>, e: RenderedEmail | undefined) => CaseFinding[],
-  intern: (paragraph: string) => string,
+  intern: TextInterner,
 ): Case {
   let messages: Record<SocialChannel, RenderedMessage>;
   try {
-    messages = renderMessages(set, context, measure);
+    messages = intern.messages(renderMessages(set, context, measure));
   } catch (err) {
     return { findings: [templateFinding(err)] };
   }
   try {
     const letter = buildLetter(set, context, messages);
-    letter.paragraphs = letter.paragraphs.map(intern);
-    const email = renderEmail(set, withMessages(context, messages), measure);
+    letter.paragraphs = letter.paragraphs.map(intern.paragraph);
+    letter.lieuDate = intern.paragraph(letter.lieuDate);
+    letter.signatures = intern.same('signatures', letter.signatures);
+    if (letter.supports) letter.supports = intern.same('supports', letter.supports);
+    const email = intern.email(renderEmail(set, withMessages(context, messages), measure));
     return { findings: channelFindings(messages, email), texts: { messages, letter, key: letterKey(letter), email } };
   } catch (err) {
     // The channel rules were broken before the template failed: both are said.
@@ -329,20 +332,55 @@ function renderCase(
   }
 }
 
+interface TextInterner {
+  paragraph: (paragraph: string) => string;
+  messages: (messages: Record<SocialChannel, RenderedMessage>) => Record<SocialChannel, RenderedMessage>;
+  email: (email: RenderedEmail) => RenderedEmail;
+  /** A small value (signatures, supports) equal to one seen before: that one. */
+  same: <T>(kind: string, value: T) => T;
+}
+
 /**
- * Letters personalised per commune: each case renders its own body, whose paragraphs are slices of
- * it that keep the whole body alive. One copy of each distinct paragraph is kept instead, so the
- * paragraphs every commune shares are held once (nationally, 170 MB less). The copy through JSON
- * makes a string of its own, not a slice.
+ * Letters personalised per commune make each commune a case of its own, rendered on its own: its
+ * body's paragraphs are slices of it that keep the whole body alive, and its messages and email,
+ * the same as its neighbours' when their templates do not name the commune, were held once per
+ * commune with their counts (nationally, personalised: 130 MB), and so were its signatures. One
+ * copy of each distinct text is kept instead. A paragraph's copy through JSON makes a string of its own, not a slice. A message's
+ * counts and an email's follow from its text alone: the first rendering of a text stands for all.
  */
-function paragraphInterner(): (paragraph: string) => string {
-  const known = new Map<string, string>();
-  return (paragraph) => {
-    let own = known.get(paragraph);
-    if (own === undefined) {
-      own = JSON.parse(JSON.stringify(paragraph)) as string;
-      known.set(own, own);
-    }
-    return own;
+function textInterner(): TextInterner {
+  const paragraphs = new Map<string, string>();
+  const messages = new Map<string, Record<SocialChannel, RenderedMessage>>();
+  const emails = new Map<string, RenderedEmail>();
+  const values = new Map<string, unknown>();
+  return {
+    paragraph: (paragraph) => {
+      let own = paragraphs.get(paragraph);
+      if (own === undefined) {
+        own = JSON.parse(JSON.stringify(paragraph)) as string;
+        paragraphs.set(own, own);
+      }
+      return own;
+    },
+    messages: (rendered) => {
+      const key = SOCIAL_CHANNELS.map((c) => rendered[c].texte).join('\u0000');
+      const own = messages.get(key);
+      if (own) return own;
+      messages.set(key, rendered);
+      return rendered;
+    },
+    email: (e) => {
+      const key = `${e.objet}\u0000${e.texte}\u0000${e.html}`;
+      const own = emails.get(key);
+      if (own) return own;
+      emails.set(key, e);
+      return e;
+    },
+    same: <T>(kind: string, value: T): T => {
+      const key = `${kind}\u0000${JSON.stringify(value)}`;
+      if (values.has(key)) return values.get(key) as T;
+      values.set(key, value);
+      return value;
+    },
   };
 }

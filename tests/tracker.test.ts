@@ -10,7 +10,7 @@ import { isoOf, type Figures } from '../src/tracker/aggregate.js';
 import { isoDateKey } from '../src/tracker/bytes.js';
 import { ZoneDays } from '../src/tracker/zone.js';
 import { regionZone } from '../src/data/zones.js';
-import { escapeHtml, htmlReport } from '../src/tracker/html.js';
+import { escapeHtml, htmlReport, producedOn } from '../src/tracker/html.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { fuzzRuns } from './helpers/fuzz.js';
 import { relais, relaisJson } from './helpers/cli.js';
@@ -287,5 +287,15 @@ describe('a sign-up written as an instant is counted on its day where the campai
     for (const s of ['2020-03-26T23:30:00Z', '2020-03-26 23:30+01:00', '2020-03-26T23:30-0500']) expect(isoDateKey(Buffer.from(s), 0, s.length)).toBe(-1);
     const plain = '2020-03-26 23:30';
     expect(isoDateKey(Buffer.from(plain), 0, plain.length)).toBe(20200326);
+  });
+});
+
+describe('the day the sign-up report is produced', () => {
+  it("is the région's day, not the machine's", () => {
+    // 22:30 UTC: already the next day at La Réunion, still the same in Paris and Guyane.
+    const now = new Date('2026-11-30T22:30:00Z');
+    expect(producedOn(now, 'Indian/Reunion')).toBe('01/12/2026');
+    expect(producedOn(now, 'Europe/Paris')).toBe('30/11/2026');
+    expect(producedOn(new Date('2026-12-01T02:00:00Z'), 'America/Cayenne')).toBe('30/11/2026');
   });
 });

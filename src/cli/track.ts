@@ -6,7 +6,8 @@ import { toCsv } from '../data/csv-write.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { track } from '../tracker/figures.js';
-import { htmlReport } from '../tracker/html.js';
+import { htmlReport, producedOn } from '../tracker/html.js';
+import { campaignZone } from '../data/zones.js';
 import { parseDay } from '../tracker/signups.js';
 import { isoOf, type Figures } from '../tracker/aggregate.js';
 import { contextOf } from './context.js';
@@ -86,7 +87,7 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
         const { header, rows } = rowsOf(f, by);
         output = toCsv(header, rows);
       } else if (format === 'html') {
-        output = htmlReport(f, { titre: campaign.config.campagne.titre, region: campaign.region?.nom ?? '', doublons: read.doublons, rejetes: read.rejetes, genere: new Date().toLocaleDateString('fr-FR') });
+        output = htmlReport(f, { titre: campaign.config.campagne.titre, region: campaign.region?.nom ?? '', doublons: read.doublons, rejetes: read.rejetes, genere: producedOn(new Date(), campaignZone(campaign)) });
       } else if (opts.out) {
         // A file with any other name gets the table as plain text.
         output = `${tableLines(f, by, plain).join('\n')}\n`;

@@ -20,6 +20,14 @@ function byDay(jours: Figures['jours']): string {
   );
 }
 
+/**
+ * The day a report is produced, on the région's clock: a server set to UTC (or a laptop in
+ * Paris) producing La Réunion's report at 22:30 UTC would date it the day before its readers'.
+ */
+export function producedOn(now: Date, timeZone: string): string {
+  return now.toLocaleDateString('fr-FR', { timeZone });
+}
+
 export function htmlReport(f: Figures, meta: { titre: string; region: string; doublons: number; rejetes: number; genere: string }): string {
   const top = Object.entries(f.categories).map(([label, value]) => ({ label, value }));
   const deps = f.departements.map((d) => ({ label: `${d.code} ${d.nom}`, value: d.total }));

@@ -78,7 +78,8 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   });
   if (more.length) {
     const names = [workbook.worksheets[0]!, ...more].map((s) => `« ${s.name} »`).join(', ');
-    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais lit une seule feuille ; rassemblez leurs lignes dans la première, ou enregistrez chaque feuille en CSV et nommez ces fichiers dans campagne.yaml`, { file });
+    // Said for every file a campaign reads: the mayors and the town halls are one file each.
+    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais ne lit qu'une feuille par classeur, et les lignes des autres seraient laissées de côté ; copiez-les sous celles de la feuille « ${workbook.worksheets[0]!.name} » (sans répéter l'en-tête), puis enregistrez`, { file });
   }
   async function* rows(): AsyncGenerator<TableRow> {
     yield* all.filter((r) => r.line > header!.line);

@@ -1,6 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { campaignWith } from './helpers/campaign.js';
-import { relais } from './helpers/cli.js';
+import { campaignWith, sampleCampaign, tempDir } from './helpers/campaign.js';
+import { relais, relaisJson } from './helpers/cli.js';
 
 /**
  * A préfecture's list whose email column is headed « Adresse électronique », the official French
@@ -38,5 +40,24 @@ describe('a town-hall list whose address columns are headed as people name them'
     const adresse = (JSON.parse(preview.stdout) as { lettre: { adresse: string[] } }).lettre.adresse;
     // It is ["MAIRIE D'ADON", 'MONSIEUR LE MAIRE', '45230 ADON'], and check says nothing of the three columns.
     expect(adresse).toEqual(["MAIRIE D'ADON", 'MONSIEUR LE MAIRE', 'HOTEL DE VILLE', '1 PLACE DE LA MAIRIE', 'BP 12', '45230 ADON']);
+  });
+});
+
+/**
+ * The same with a sign-up export whose columns are « Département de résidence » and « Catégorie
+ * professionnelle »: src/tracker/signups.ts (SIGNUP_COLUMNS) knows `departement`, `code departement`,
+ * `dep` and `categorie`, `type`, `famille`. A volunteer with « 45 » in the first column is rejected
+ * as « ni département, ni code postal, ni code INSEE », which the row contradicts, and every
+ * catégorie is reported « non renseignée ».
+ */
+describe('a sign-up export whose département and catégorie columns carry longer names', () => {
+  it('reads « Département de résidence » and « Catégorie professionnelle », or names them as unread', async () => {
+    const file = join(tempDir(), 'inscriptions.csv');
+    writeFileSync(file, "Identifiant;Date d'inscription;Département de résidence;Code postal;Profession;Catégorie professionnelle;Statut\r\nP1;26/03/2020;45;;Infirmier;soignant;inscrit\r\nP2;26/03/2020;37;37000;Médecin;soignant;inscrit\r\n");
+    const { json, stderr } = await relaisJson<{ total: number; categories: Record<string, number> }>(['-C', sampleCampaign(), 'track', file]);
+    if (/Département de résidence/.test(stderr) && /Catégorie professionnelle/.test(stderr)) return;
+    // It says « inscriptions.csv:2: inscription rejetée : ni département, ni code postal, ni code INSEE »,
+    // « 1 volontaire dans la région », catégories « non renseignée 1 ».
+    expect({ total: json.total, categories: json.categories }, stderr).toEqual({ total: 2, categories: { soignant: 2 } });
   });
 });

@@ -56,8 +56,9 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   const sheetRows = (sheet: (typeof workbook.worksheets)[number] | undefined): TableRow[] => {
     const rows: TableRow[] = [];
     sheet?.eachRow((row) => {
-      // exceljs rows are 1-based: index 0 is always empty.
-      const values = (row.values as unknown[]).slice(1).map(cellText);
+      // exceljs rows are 1-based: index 0 is always empty. A blank cell is no cell at all in the
+      // file, a hole in the array, which map would leave a hole: Array.from reads it as empty.
+      const values = Array.from((row.values as unknown[]).slice(1), cellText);
       if (values.some((v) => v !== '')) rows.push({ line: row.number, values });
     });
     return rows;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type DirectoryRecord, sampleWithLetters, setTownHallEmails } from './helpers/campaign.js';
-import { relais } from './helpers/cli.js';
+import { relais, type RunResult } from './helpers/cli.js';
 
 /**
  * The mail room of a région has posted the print files. Then a relay refuses 2 109 addresses
@@ -14,14 +14,19 @@ import { relais } from './helpers/cli.js';
  * them (`--json` has them). Shown here with 11 town halls of the Loiret that lost their address.
  */
 describe('relais letters, when more than ten letters joined a print file already posted', () => {
-  it('gives the mail room every letter to print, or says where the whole list is', async () => {
+  let loiret: DirectoryRecord[];
+  let run: RunResult;
+  beforeAll(async () => {
     const dir = await sampleWithLetters();
     const records = JSON.parse(readFileSync(join(dir, 'data', 'annuaire-mairies.json'), 'utf8')) as DirectoryRecord[];
-    const loiret = records.filter((r) => r.code_insee_commune.startsWith('45') && r.pivot[0]?.type_service_local === 'mairie' && r.adresse_courriel.length > 0).slice(0, 11);
-    expect(loiret).toHaveLength(11);
+    loiret = records.filter((r) => r.code_insee_commune.startsWith('45') && r.pivot[0]?.type_service_local === 'mairie' && r.adresse_courriel.length > 0).slice(0, 11);
     for (const r of loiret) setTownHallEmails(dir, r.code_insee_commune, []);
+    run = await relais(['-C', dir, 'letters', '--dep', '45']);
+  });
 
-    const { code, stdout } = await relais(['-C', dir, 'letters', '--dep', '45']);
+  it('gives the mail room every letter to print, or says where the whole list is', () => {
+    expect(loiret).toHaveLength(11);
+    const { code, stdout } = run;
     expect(code).toBe(0);
     expect(stdout).toContain('11 lettres ajoutées');
     expect(stdout).toContain("n'imprimez que leurs lettres");
@@ -29,5 +34,11 @@ describe('relais letters, when more than ten letters joined a print file already
     const missing = loiret.filter((r) => !paths.some((p) => p.startsWith(`out/lettres/45/${r.code_insee_commune}-`)));
     // It used to list ten paths, then « … »: the eleventh letter to print is named nowhere.
     if (missing.length) expect(stdout, `${missing.map((r) => r.code_insee_commune).join(', ')} to print, named nowhere`).toMatch(/--json|liste complète/);
+  });
+
+  it('writes « et 1 autre », not « et 1 autres », after the ten names', () => {
+    // text/format.ts namedList: « Artenay 45008, Andonville 45005 et 1 autres ».
+    expect(run.stdout).toMatch(/lettres ajoutées \(/);
+    expect(run.stdout).not.toMatch(/\bet 1 autres\b/);
   });
 });

@@ -112,3 +112,26 @@ describe('a town hall the relay refuses for its content, run after run, while it
     }
   });
 });
+
+describe("the relay's sending quota, as relays word it", () => {
+  it.each([
+    ['550 5.4.5 Daily user sending quota exceeded', 'DATA'],
+    ['554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message', 'DATA'],
+    ["550 5.1.90 Your message can't be sent because you've reached your daily limit for message recipients", 'RCPT TO'],
+    ['454 Throttling failure: Daily message quota exceeded.', 'RCPT TO'],
+  ])('« %s » stops the run, no town hall taken for refused', (response, command) => {
+    const d = classify(Object.assign(new Error(response), { responseCode: Number(response.slice(0, 3)), command, response }));
+    expect(d.kind).toBe('fatal');
+    expect(d.message).toMatch(/limite d'envoi pour cet expéditeur.*aucune mairie n'est passée au courrier/);
+  });
+
+  it.each([
+    ['552 5.2.2 Mailbox quota exceeded', 'permanent'],
+    ['452 4.2.2 Over quota', 'temporary'],
+    ['454 Throttling failure: Maximum sending rate exceeded.', 'temporary'],
+    ['550 5.1.1 User unknown', 'permanent'],
+  ])("« %s » is the town hall's mailbox, or a rate that passes: %s", (response, kind) => {
+    const d = classify(Object.assign(new Error(response), { responseCode: Number(response.slice(0, 3)), command: 'RCPT TO', response }));
+    expect(d.kind).toBe(kind);
+  });
+});

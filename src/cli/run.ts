@@ -99,6 +99,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
         // A dead server stops the run here, its message saying what went and what is left.
         if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
+        if (sent.stopped) throw new RelaisError(sent.stopped.replace('relancez « relais send »', 'relancez « relais run »'));
         // An address the server refused for good during this send goes by post: the print files,
         // written before the send, are brought up to date (the letters themselves are unchanged).
         const refused = sent.failures.filter((f) => f.status === 'failed-permanent').length;

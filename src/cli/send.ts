@@ -13,6 +13,9 @@ import type { Output } from './output.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 
+/** Failures and unknown outcomes listed under the summary; the rest are counted, and all are in relais status --failed. */
+const SHOWN = 50;
+
 export function parseRate(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const m = /^\s*(\d+(?:[.,]\d+)?)\s*(?:\/\s*min)?\s*$/i.exec(value);
@@ -92,6 +95,7 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         if (!summary.ok) ctx.fail(1);
         if (ctx.out.json) {
           if (summary.outage) ctx.out.note(`relais : ${summary.outage.message}`);
+          if (summary.stopped) ctx.out.note(`relais : ${summary.stopped}`);
           ctx.out.document({ ...summary, [summary.transport]: summary.destination });
           return;
         }
@@ -105,14 +109,17 @@ export function registerSend(program: Command, fail: (code: number) => void): vo
         out.line(`${summary.transport === 'outbox' ? 'Boîte d’envoi locale' : 'Serveur SMTP'}, selon le journal : ${stateLine(summary.state, done)}`);
         if (summary.transport === 'outbox' && !summary.dryRun) out.line(c.yellow('Aucun message n’a quitté cet ordinateur : ils sont dans out/outbox/ (RELAIS_SMTP_URL pour envoyer vraiment ; cette répétition ne compte pas comme un envoi).'));
         for (const w of summary.warnings) out.line(c.yellow(`! ${w}`));
-        for (const f of summary.failures.slice(0, 50)) out.line(c.red(`✖ ${f.commune} ${f.recipient} : ${f.reply}`));
+        for (const f of summary.failures.slice(0, SHOWN)) out.line(c.red(`✖ ${f.commune} ${f.recipient} : ${f.reply}`));
+        if (summary.failures.length > SHOWN) out.line(c.red(`  … et ${plural(summary.failures.length - SHOWN, 'autre')} (tous : relais status --failed)`));
         if (summary.unconfirmedList.length) {
           out.line(c.yellow(`Remise inconnue (non renvoyés sans --resend-unconfirmed) :`));
-          for (const u of summary.unconfirmedList.slice(0, 50)) out.line(`  ${u.commune} ${u.recipient}`);
+          for (const u of summary.unconfirmedList.slice(0, SHOWN)) out.line(`  ${u.commune} ${u.recipient}`);
+          if (summary.unconfirmedList.length > SHOWN) out.line(`  … et ${plural(summary.unconfirmedList.length - SHOWN, 'autre')} (tous : relais status --failed)`);
         }
         if (summary.state.failed || summary.state.unconfirmed) out.line(c.yellow('Échecs et remises inconnues, avec leur raison : relais status --failed'));
         if (summary.interrupted) out.line(c.yellow('Interrompu : relancez la même commande pour continuer, rien ne sera envoyé deux fois.'));
         if (summary.outage) out.note(c.red(`relais : ${summary.outage.message}`));
+        if (summary.stopped) out.note(c.red(`relais : ${summary.stopped}`));
       } finally {
         interrupt.release();
       }

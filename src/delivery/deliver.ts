@@ -1,4 +1,3 @@
-import { RelaisError } from '../errors.js';
 import { frenchNumber } from '../text/format.js';
 import { pause, unlessInterrupted } from './grace.js';
 import type { Journal } from './journal.js';
@@ -257,7 +256,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
     options.signal?.removeEventListener('abort', onAbort);
   }
   summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
-  if (fatal) throw new RelaisError(`${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${summary.sent} ${summary.sent > 1 ? 'messages envoyés' : 'message envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`);
+  // What stopped the run, said with the run's figures (send prints them, as after an outage).
+  if (fatal) summary.stopped = `${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${messages(summary.sent)} ${summary.sent > 1 ? 'envoyés' : 'envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`;
   if (outage) {
     const remaining = items.length + retryable;
     summary.outage = { message: outageMessage(transport, watch, summary, remaining, retryable), sent: summary.sent, remaining, unconfirmed: summary.unconfirmed, frozen: watch.frozen };

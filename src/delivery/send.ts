@@ -135,6 +135,12 @@ export interface SendSummary {
    * many of this run are unconfirmed; `frozen` when the server went silent mid-session.
    */
   outage: { message: string; sent: number; remaining: number; unconfirmed: number; frozen: boolean } | null;
+  /**
+   * Set when the server's answer stopped the run (a refusal of the session or of every message: a
+   * quota, a size limit, the same refusal for message after message): the French message. The
+   * messages left stay to send.
+   */
+  stopped: string | null;
   /** The journal after the run, for the selection and this destination (outbox or server). */
   state: DeliveryState & { byDepartement: Record<string, DeliveryState> };
 }
@@ -144,9 +150,9 @@ export interface SendSummary {
  * or a selection whose journal still holds refused or unconfirmed messages. Messages simply not
  * sent yet (--limit) are not failures. A dry run or a cancelled one sent nothing and failed nothing.
  */
-export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrupted' | 'outage' | 'state'>): boolean {
+export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrupted' | 'outage' | 'stopped' | 'state'>): boolean {
   if (s.dryRun || s.cancelled) return true;
-  return !s.interrupted && !s.outage && s.state.failed === 0 && s.state.unconfirmed === 0;
+  return !s.interrupted && !s.outage && !s.stopped && s.state.failed === 0 && s.state.unconfirmed === 0;
 }
 
 /**
@@ -307,6 +313,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : « relais send --resend-changed » pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],
       outage: null,
+      stopped: null,
       state: { ...EMPTY_STATE, byDepartement: {} },
     };
     // The state is read back from the journal whatever happens next: the figures are the journal's.

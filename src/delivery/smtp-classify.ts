@@ -35,6 +35,19 @@ export function policyCode(reply: string): string | undefined {
   return /\b5\.7\.\d{1,3}\b/.exec(reply)?.[0];
 }
 
+/**
+ * A reply that speaks of the sender's quota or sending limit, as relays word it: Gmail's « 550 5.4.5
+ * Daily user sending quota exceeded », Exchange Online's « 554 5.2.0 …SubmissionQuotaExceeded… » and
+ * « 550 5.1.90 …reached your daily limit for message recipients », Amazon SES's « 454 Throttling
+ * failure: Daily message quota exceeded ». A recipient's full mailbox (« Mailbox quota exceeded »,
+ * X.2.2) is that town hall's; a sending rate (« Maximum sending rate exceeded ») passes with time and
+ * is retried as any temporary refusal.
+ */
+export function senderLimit(reply: string): boolean {
+  if (/\b[45]\.2\.2\b|mailbox|boîte|over quota|recipient'?s? (quota|mailbox)/i.test(reply)) return false;
+  return /\b(daily|sending|submission|message)[ _-]?(user[ _-]?)?(sending[ _-]?)?(quota|limit)|submissionquota|quota (d'envoi|journalier|quotidien)|limite (d'envoi|journalière|quotidienne)|sending (suspended|paused)/i.test(reply);
+}
+
 export type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string; timeoutType?: string };
 
 const CERTIFICATE = /certificate|self[- ]signed|unable to verify|CERT_|DEPTH_ZERO/i;
@@ -83,6 +96,16 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
   // RFC 5321): it counts toward the outage like a refused connection, or a server answering 421
   // to everything would be retried once per message left.
   if (code === 421) return new DeliveryError('serveur SMTP indisponible (421)', 'temporary', reply, true);
+  // The sender's quota or sending limit reached (a relay's daily quota, Exchange's submission
+  // quota): every message left would get the same answer until it is lifted, the next day for a
+  // daily quota. Not the town hall's address: the run stops, none is taken for refused.
+  if (code !== undefined && code >= 400 && senderLimit(reply)) {
+    return new DeliveryError(
+      `le serveur SMTP a atteint sa limite d'envoi pour cet expéditeur (${code}) : ce ne sont pas les adresses des mairies ; aucune mairie n'est passée au courrier, relancez « relais send » quand la limite est levée (le lendemain pour une limite quotidienne) ou demandez à l'administrateur du relais de la relever`,
+      'fatal',
+      reply,
+    );
+  }
   // 5.7.x: the receiving side's policy (a spam filter, a sender it does not trust), not the address.
   const policy = policyCode(reply);
   // Refused once the server has read the message (end of DATA): what it says, not who it is for.

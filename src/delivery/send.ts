@@ -1,4 +1,4 @@
-import { frenchDateTime, namedList } from '../text/format.js';
+import { frenchDateTime, frenchNumber, namedList } from '../text/format.js';
 import { RelaisError, UsageError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
@@ -303,14 +303,14 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       unconfirmedList: plan.unconfirmed.map((r) => ({ commune: r.commune, recipient: r.recipient })),
       warnings: [
         ...plan.tooLarge.map((t) => `message de plus de 10 Mo : ${t}`),
-        ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${interrupted.length} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
-        ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${plan.bounced} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
-        ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont le courriel a été refusé pour de bon par le serveur reçoit sa lettre par courrier (relais letters ; la raison : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel` : `${plan.permanent} mairies dont le courriel a été refusé pour de bon par le serveur reçoivent leur lettre par courrier (relais letters ; les raisons : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel`] : []),
+        ...(interrupted.length ? [interrupted.length === 1 ? `1 message laissé « en cours d'envoi » par une exécution interrompue : marqué non confirmé` : `${frenchNumber(interrupted.length)} messages laissés « en cours d'envoi » par une exécution interrompue : marqués non confirmés`] : []),
+        ...(plan.bounced ? [plan.bounced === 1 ? `1 mairie dont le courriel est revenu en erreur reçoit sa lettre par courrier (relais letters) : corrigez son adresse dans les données pour lui écrire de nouveau` : `${frenchNumber(plan.bounced)} mairies dont le courriel est revenu en erreur reçoivent leur lettre par courrier (relais letters) : corrigez leur adresse dans les données pour leur écrire de nouveau`] : []),
+        ...(plan.permanent ? [plan.permanent === 1 ? `1 mairie dont le courriel a été refusé pour de bon par le serveur reçoit sa lettre par courrier (relais letters ; la raison : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel` : `${frenchNumber(plan.permanent)} mairies dont le courriel a été refusé pour de bon par le serveur reçoivent leur lettre par courrier (relais letters ; les raisons : relais status --failed) : une adresse corrigée dans les données reçoit de nouveau le courriel`] : []),
         ...(plan.posted.length ? [`${namedList(plan.posted)} : ${plan.posted.length > 1 ? 'leur lettre a été postée' : 'sa lettre a été postée'} (relais letters --posted) : pas de courriel`] : []),
         ...(plan.printedToo?.length
           ? [`${namedList(plan.printedToo.map((c) => `${c.nom} ${c.commune}`))} : ${plan.printedToo.length > 1 ? 'leur lettre était' : 'sa lettre était'} dans le dernier fichier à imprimer${plan.printedToo[0]!.since ? ` (écrit le ${frenchDateTime(plan.printedToo[0]!.since)})` : ''} et ${plan.printedToo.length > 1 ? 'leur courriel part' : 'son courriel part'} maintenant : si ce fichier n'est pas encore posté, retirez-en ${plan.printedToo.length > 1 ? 'leur lettre' : 'sa lettre'} (relais letters le récrit sans ${plan.printedToo.length > 1 ? 'elles' : 'elle'}) ; sinon ${plan.printedToo.length > 1 ? 'elles auront' : 'elle aura'} les deux`]
           : []),
-        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${plan.changed} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : « relais send --resend-changed » pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
+        ...(plan.changed ? [`${plan.changed === 1 ? '1 mairie a' : `${frenchNumber(plan.changed)} mairies ont`} déjà reçu une version différente de ce courriel (${namedList(plan.changedList.map((c) => `${c.nom} ${c.commune}`))}) : « relais send --resend-changed » pour ${plan.changed === 1 ? 'la lui renvoyer' : 'la leur renvoyer'}`] : []),
       ],
       outage: null,
       stopped: null,

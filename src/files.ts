@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RelaisError, systemReason } from './errors.js';
 
@@ -42,6 +42,19 @@ function writeError(path: string, err: unknown): RelaisError {
 }
 
 const tempName = (dir: string) => join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+
+/**
+ * The temporary files a killed run left in the folders under `root` (a write between its start and
+ * its rename), removed by the next run that holds the same lock: nobody else is writing there.
+ */
+export async function removeStaleTemporaries(root: string): Promise<void> {
+  const folders = await readdir(root).catch(() => [] as string[]);
+  for (const folder of folders) {
+    const dir = join(root, folder);
+    const files = await readdir(dir).catch(() => [] as string[]);
+    for (const f of files) if (/^\.[0-9a-f]{12}\.tmp$/.test(f)) await rm(join(dir, f), { force: true });
+  }
+}
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);

@@ -245,3 +245,24 @@ describe('Ctrl-C at the confirmation, on a real terminal', () => {
     tally.push([`Ctrl-C à la confirmation d’envoi (terminal de ${columns} colonnes)`, 1]);
   });
 });
+
+describe('a rehearsal in the local outbox killed in the middle of a write', () => {
+  it('writes that copy again at the next send, instead of calling it « non confirmé », and removes the temporary file left', async () => {
+    const dir = await sampleWithLetters();
+    const first = await relais(['-C', dir, 'send', '--commune', '45234', '--yes']);
+    expect(first.code, first.stderr).toBe(0);
+    // What a SIGKILL between the journal's « sending » and the rename leaves: the row, a temporary file.
+    const db = new Database(join(dir, '.relais/journal.sqlite'));
+    expect(db.prepare("UPDATE deliveries SET status = 'sending' WHERE commune = '45234' AND destination = 'outbox'").run().changes).toBe(1);
+    db.close();
+    const folder = join(dir, 'out', 'outbox', '45');
+    writeFileSync(join(folder, '.0123456789ab.tmp'), 'From: moitié d’un message');
+    const again = await relais(['-C', dir, 'send', '--commune', '45234', '--yes', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ sent: 1, unconfirmed: 0 });
+    expect(readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const check = new Database(join(dir, '.relais/journal.sqlite'), { readonly: true });
+    expect(check.prepare("SELECT status FROM deliveries WHERE commune = '45234'").get()).toEqual({ status: 'sent' });
+    check.close();
+  });
+});

@@ -40,8 +40,12 @@ export class Journal extends JournalDatabase {
     return this.now().toISOString();
   }
 
-  /** Rows a crash left `sending` (to any destination) become `unconfirmed`; returns them. */
+  /** Rows a crash left `sending` to a server become `unconfirmed` (returned); to the outbox, to write again. */
   recoverInterrupted(channel: string): Row[] {
+    // A copy for the local outbox is written whole or not at all (written aside, then renamed), and
+    // writing it again sends nothing to anyone: it is simply written again at this run.
+    this.sql("UPDATE deliveries SET status = 'failed-temporary', last_reply = 'interrompu pendant l''écriture dans la boîte d''envoi locale : écrit de nouveau', updated_at = ? WHERE campaign = ? AND channel = ? AND status = 'sending' AND destination = 'outbox'")
+      .run(this.stamp(), this.campaign, channel);
     const rows = this.sql("SELECT * FROM deliveries WHERE campaign = ? AND channel = ? AND status = 'sending'").all(this.campaign, channel) as Row[];
     if (rows.length) {
       this.sql("UPDATE deliveries SET status = 'unconfirmed', last_reply = 'interrompu pendant l''envoi : remise inconnue', updated_at = ? WHERE campaign = ? AND channel = ? AND status = 'sending'")

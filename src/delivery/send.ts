@@ -1,4 +1,5 @@
 import { frenchDateTime, frenchNumber, namedList } from '../text/format.js';
+import { removeStaleTemporaries } from '../files.js';
 import { RelaisError, UsageError } from '../errors.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
@@ -219,6 +220,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   const journal = Journal.open(ready.campaign.dir, ready.plan.campaign);
   try {
     const interrupted = options.dryRun ? [] : journal.recoverInterrupted(CHANNEL);
+    if (!options.dryRun && transport.kind === 'outbox') await removeStaleTemporaries(ready.plan.paths.outbox);
     // Each email carries its commune's letter: written now if it is missing or out of date.
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((p) => p.recipient.commune.code), workers: options.workers })).hashes : new Map<string, string>();
     const common = attachmentsOf(ready);

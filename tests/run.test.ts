@@ -60,11 +60,13 @@ describe('relais run, end to end', () => {
     expect(social.published).toHaveLength(3);
   });
 
-  it('without SMTP, everything goes to the outbox and it says so', async () => {
-    const { code, stdout } = await relais(['-C', await sampleWithLetters(), 'run', '--dep', '37']);
+  it('without SMTP, everything goes to the outbox and it says so; the table ends with the total of its départements', async () => {
+    const { code, stdout } = await relais(['-C', await sampleWithLetters(), 'run']);
     expect(code).toBe(0);
     expect(stdout).toContain('Aucun courriel n’a quitté cet ordinateur');
-    expect(stdout).toMatch(/37 +272 +272 +255/);
+    expect(stdout).toMatch(/^37 +272 +272 +255 +0 +0 +17 +508$/m);
+    expect(stdout).toMatch(/^45 +325 +325 +301 +0 +0 +24 +573$/m);
+    expect(stdout).toMatch(/^Total +597 +597 +556 +0 +0 +41 +1\u202f081$/m);
   });
 });
 

@@ -190,8 +190,20 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         }
         out.line();
         out.line(out.colors.bold(`Dép.  Communes  Lettres  Courriels ${sent.transport === 'outbox' ? 'écrits' : 'envoyés'}  Échecs  Non confirmés  Par courrier  Volontaires`));
-        for (const r of rows) {
-          out.line(`${`${r.code}`.padEnd(6)}${String(r.communes).padStart(8)}${String(r.lettres).padStart(9)}${String(r.courriels.envoyes).padStart(sent.transport === 'outbox' ? 18 : 19)}${String(r.courriels.echecs).padStart(8)}${String(r.courriels.nonConfirmes).padStart(15)}${String(r.courriels.parCourrier).padStart(14)}${String(r.volontaires ?? '—').padStart(13)}`);
+        const n = (v: number | null) => (v === null ? '—' : frenchNumber(v));
+        const tableLine = (label: string, r: Pick<(typeof rows)[number], 'communes' | 'lettres' | 'courriels' | 'volontaires'>) =>
+          out.line(`${label.padEnd(6)}${n(r.communes).padStart(8)}${n(r.lettres).padStart(9)}${n(r.courriels.envoyes).padStart(sent.transport === 'outbox' ? 18 : 19)}${n(r.courriels.echecs).padStart(8)}${n(r.courriels.nonConfirmes).padStart(15)}${n(r.courriels.parCourrier).padStart(14)}${n(r.volontaires).padStart(13)}`);
+        for (const r of rows) tableLine(r.code, r);
+        // A région's préfecture reads its total first: said under the départements when there are several.
+        if (rows.length > 1) {
+          const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((t, r) => t + f(r), 0);
+          const known = rows.filter((r) => r.volontaires !== null);
+          tableLine('Total', {
+            communes: sum((r) => r.communes),
+            lettres: sum((r) => r.lettres),
+            courriels: { envoyes: sum((r) => r.courriels.envoyes), echecs: sum((r) => r.courriels.echecs), nonConfirmes: sum((r) => r.courriels.nonConfirmes), retours: 0, aEnvoyer: 0, parCourrier: sum((r) => r.courriels.parCourrier) },
+            volontaires: known.length === rows.length ? known.reduce((t, r) => t + r.volontaires!, 0) : null,
+          });
         }
         out.line();
         out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);

@@ -266,3 +266,22 @@ describe('a rehearsal in the local outbox killed in the middle of a write', () =
     check.close();
   });
 });
+
+describe('relais run interrupted during its emails', () => {
+  it('says what this run sent and what the journal says is left, as send does, not « interrompu » alone', async () => {
+    server = await startSmtp({ stallData: ['mairie@orleans.example'] });
+    const dir = await sampleWithLetters();
+    const env = { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: server.url, RELAIS_SMTP_MAX_CONNECTIONS: '1' };
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'run', '--dep', '45', '--yes'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitFor(() => server!.stalled.length > 0);
+    const sentBefore = server.received.length;
+    const { code } = await interrupt(child, 'SIGINT');
+    expect(code).toBe(1);
+    const said = /interrompu pendant les courriels : (\d+) envoyés? par cette exécution ; selon le journal : (\d+) envoyés?, .*pas encore envoyés?\. Relancez « relais run »/.exec(stderr.replace(/\u202f/g, ''));
+    expect(said, stderr).not.toBeNull();
+    expect(Number(said![1])).toBe(sentBefore);
+    expect(Number(said![2])).toBe(sentBefore);
+  });
+});

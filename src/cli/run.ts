@@ -15,7 +15,7 @@ import { interruption } from './interrupt.js';
 import { collectDeps } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
-import { askToSend } from './send.js';
+import { askToSend, stateLine } from './send.js';
 import { bouncesDocument, printBounces } from './bounces.js';
 import { imapSettingsFrom, imapSource } from '../bounces/imap.js';
 import { readBouncesInto, type BounceReport } from '../bounces/process.js';
@@ -96,7 +96,11 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           signal,
           printed,
         }).finally(() => sendProgress.stop());
-        if (signal.aborted) throw new RelaisError('interrompu : relancez « relais run » pour continuer, rien ne sera envoyé deux fois');
+        if (signal.aborted) {
+          const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
+          // What went before the interruption, and what the journal says is left, as send says it.
+          throw new RelaisError(`interrompu pendant les courriels : ${plural(sent.sent, done)} par cette exécution ; selon le journal : ${stateLine(sent.state, done).replace('relancez « relais send »', 'relancez « relais run »')}. Relancez « relais run » pour continuer, rien ne sera envoyé deux fois`);
+        }
         // A dead server stops the run here, its message saying what went and what is left.
         if (sent.outage) throw new RelaisError(sent.outage.message.replace('relancez la même commande', 'relancez « relais run »'));
         if (sent.stopped) throw new RelaisError(sent.stopped.replace('relancez « relais send »', 'relancez « relais run »'));

@@ -11,6 +11,7 @@ import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
 import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
+import { looseKey } from '../text/french.js';
 import { ByteInterner } from './interner.js';
 import { timeOffset, ZoneDays } from './zone.js';
 import { campaignZone } from '../data/zones.js';
@@ -32,8 +33,16 @@ export const SIGNUP_COLUMNS: ColumnSpec[] = [
   { field: 'statut', label: 'statut', required: false, aliases: ['statut', 'etat'] },
 ];
 
-/** Statuses that mean the volunteer is no longer signed up. */
-const WITHDRAWN = /^(desinscrit|désinscrit|annule|annulé|supprime|supprimé|retire|retiré)/i;
+/**
+ * Statuses that mean the volunteer is no longer signed up, as platforms and offices write them:
+ * « désinscrit », « Désinscription », « Compte supprimé », « Annulation », « Inscription annulée »,
+ * « retiré ». A word of the status starting so is enough, compared without case or accents.
+ */
+const WITHDRAWN = /(?:^| )(?:desinscri|annul|supprim|retir|desist)/;
+
+export function isWithdrawn(status: string): boolean {
+  return WITHDRAWN.test(looseKey(status));
+}
 
 export interface SignupSource {
   fichiers: string[];
@@ -313,7 +322,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       field(iMet);
       metier[slot] = metiers.intern(buf, fs, fe);
       inRegion[slot] = inCampaign(code) ? 1 : 0;
-      excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (WITHDRAWN.test(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
+      excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (isWithdrawn(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
       whereFile[slot] = fileIndex;
       whereLine[slot] = current.line;
     };

@@ -25,11 +25,11 @@ import { campaignZone } from '../data/zones.js';
 export const SIGNUP_COLUMNS: ColumnSpec[] = [
   { field: 'id', label: 'identifiant', required: true, aliases: ['id', 'identifiant', 'id volontaire', 'id inscription'] },
   { field: 'date', label: "date d'inscription", required: true, aliases: ['date inscription', 'date', 'date d inscription', 'inscrit le'] },
-  { field: 'departement', label: 'département', required: false, aliases: ['departement', 'code departement', 'dep'] },
+  { field: 'departement', label: 'département', required: false, aliases: ['departement', 'code departement', 'dep', 'departement de residence', 'departement residence', 'code du departement'] },
   { field: 'code_postal', label: 'code postal', required: false, aliases: ['code postal', 'cp'] },
   { field: 'commune', label: 'code INSEE', required: false, aliases: ['code insee', 'code commune', 'insee'] },
   { field: 'metier', label: 'métier', required: false, aliases: ['metier', 'profession'] },
-  { field: 'categorie', label: 'catégorie', required: false, aliases: ['categorie', 'type', 'famille'] },
+  { field: 'categorie', label: 'catégorie', required: false, aliases: ['categorie', 'type', 'famille', 'categorie professionnelle'] },
   { field: 'statut', label: 'statut', required: false, aliases: ['statut', 'etat'] },
 ];
 

@@ -47,8 +47,10 @@ const digit = (b: number | undefined) => b !== undefined && b >= 48 && b <= 57;
 /**
  * Whether the characters from i to end (their codes read by `at`: bytes or a string's) are a time
  * of day as exports write it after a date: `10:05`, `9h05`, `10h`, `10:05:59`, `10:05:59.123`,
- * with `Z`, `+02:00`, `+0200` or `+02` after. 25:00 or 23:99 are not: a row that carries one has a
- * broken date, and is rejected rather than counted on that day. One rule for both readers.
+ * with `Z`, `+02:00`, `+0200` or `+02` after, glued or after one blank, or ` UTC` / ` GMT` (as Ruby
+ * on Rails writes « 2020-03-26 23:30:00 UTC » and « … +0100 »). 25:00 or 23:99 are not: a row that
+ * carries one has a broken date, and is rejected rather than counted on that day. One rule for both
+ * readers.
  */
 export function isTimeOfDay(at: (i: number) => number, i: number, end: number): boolean {
   const two = (k: number) => (at(k) - 48) * 10 + at(k + 1) - 48;
@@ -78,6 +80,9 @@ export function isTimeOfDay(at: (i: number) => number, i: number, end: number): 
     }
   } else return false;
   if (i === end) return true;
+  if (at(i) === 32 && i + 1 < end) i++;
+  // UTC or GMT, the zone's name: offset 0.
+  if (i + 3 === end && ((at(i) === 85 && at(i + 1) === 84 && at(i + 2) === 67) || (at(i) === 71 && at(i + 1) === 77 && at(i + 2) === 84))) return true;
   if (at(i) === 90) return i + 1 === end; // Z
   if (at(i) !== 43 && at(i) !== 45) return false; // + or -
   i++;
@@ -98,8 +103,9 @@ export function isoDateKey(buf: Uint8Array, start: number, end: number): number 
   const p = start;
   if (!(digit(buf[p]) && digit(buf[p + 1]) && digit(buf[p + 2]) && digit(buf[p + 3]) && buf[p + 4] === 45 && digit(buf[p + 5]) && digit(buf[p + 6]) && buf[p + 7] === 45 && digit(buf[p + 8]) && digit(buf[p + 9]))) return -1;
   if (end - start > 10 && ((buf[p + 10] !== 32 && buf[p + 10] !== 84) || !isTimeOfDay((i) => buf[i]!, p + 11, end))) return -1;
-  // An instant (« …Z », « …+02:00 »): its day depends on the zone, worked out by the general path.
-  for (let i = p + 11; i < end; i++) if (buf[i] === 90 || buf[i] === 43 || buf[i] === 45) return -1;
+  // An instant (« …Z », « …+02:00 », « … UTC », « … GMT »): its day depends on the zone, worked
+  // out by the general path.
+  for (let i = p + 11; i < end; i++) if (buf[i] === 90 || buf[i] === 43 || buf[i] === 45 || buf[i] === 85 || buf[i] === 71) return -1;
   const n = (i: number) => buf[p + i]! - 48;
   return (n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)) * 10000 + (n(5) * 10 + n(6)) * 100 + n(8) * 10 + n(9);
 }

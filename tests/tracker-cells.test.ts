@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { isTimeOfDay, isoDateKey } from '../src/tracker/bytes.js';
+import { isTimeOfDay, isoDateKey, mayHoldInvisible, visibleCopy, withoutInvisible } from '../src/tracker/bytes.js';
 import { dayOf } from '../src/tracker/aggregate.js';
-import { isWithdrawn, parseDay } from '../src/tracker/signups.js';
+import { departementOf, isWithdrawn, parseDay } from '../src/tracker/signups.js';
 import { timeOffset, ZoneDays } from '../src/tracker/zone.js';
 
 /** The cells of a sign-up export as platforms and offices write them, read one by one (no spawn). */
@@ -37,5 +37,27 @@ describe('an instant written with a blank before its zone', () => {
     // The fast path hands such an instant to the general one, which knows the zone.
     const s = '2020-03-26 23:30:00 UTC';
     expect(isoDateKey(Buffer.from(s), 0, s.length)).toBe(-1);
+  });
+});
+
+describe('invisible characters in a cell', () => {
+  const visible = (s: string) => {
+    const buf = Buffer.from(`;${s};`);
+    const out = Buffer.alloc(buf.length);
+    if (!mayHoldInvisible(buf, 1, buf.length - 1)) return s.trim();
+    const [a, b] = visibleCopy(buf, 1, buf.length - 1, out);
+    return out.toString('utf8', a, b);
+  };
+  it('are dropped inside and around the value, as withoutInvisible drops them from text', () => {
+    for (const s of ['A1\u200B', '\u200BA1', 'A\u200C1', '\u200D A1 \u2060', '\uFEFFA1', 'A1', 'é1\u200B', ' \u00a0A1\u202f']) {
+      expect(visible(s), JSON.stringify(s)).toBe('A1'.replace('A', s.includes('é') ? 'é' : 'A'));
+      expect(withoutInvisible(s)).toBe(visible(s));
+    }
+    expect(visible('\u200B')).toBe('');
+  });
+  it('ignores the invisible characters a copy from a web page leaves', () => {
+    expect(departementOf(ref, '37\u200B', '', '')).toBe('37');
+    expect(departementOf(ref, '', '\u2060 45000', '')).toBe('45');
+    expect(departementOf(ref, '', '', '\uFEFF37261')).toBe('37');
   });
 });

@@ -109,3 +109,49 @@ export function isoDateKey(buf: Uint8Array, start: number, end: number): number 
   const n = (i: number) => buf[p + i]! - 48;
   return (n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)) * 10000 + (n(5) * 10 + n(6)) * 100 + n(8) * 10 + n(9);
 }
+
+/**
+ * Characters that show nothing and are no white space to JavaScript, which a value copied from a
+ * web page or a Word document carries: zero-width space, non-joiner, joiner, word joiner and the
+ * byte-order mark. They are never part of an id or a code (« A1\u200B » is volunteer A1).
+ */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/;
+
+/** The text without its invisible characters, trimmed (« \u200B A1 » is « A1 »). */
+export function withoutInvisible(text: string): string {
+  return HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, '').trim() : text.trim();
+}
+
+/** Length of the invisible character (see withoutInvisible) at i in UTF-8 bytes, or 0. */
+function invisibleAt(buf: Uint8Array, i: number, end: number): number {
+  if (i + 2 >= end) return 0;
+  const b = buf[i]!;
+  const b1 = buf[i + 1]!;
+  const b2 = buf[i + 2]!;
+  if (b === 0xe2 && b1 === 0x80) return b2 >= 0x8b && b2 <= 0x8d ? 3 : 0;
+  if (b === 0xe2 && b1 === 0x81) return b2 === 0xa0 ? 3 : 0;
+  if (b === 0xef) return b1 === 0xbb && b2 === 0xbf ? 3 : 0;
+  return 0;
+}
+
+/** Whether bytes [start, end) may hold an invisible character: a byte scan, no copy. */
+export function mayHoldInvisible(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0xe2 || buf[i] === 0xef) return true;
+  return false;
+}
+
+/**
+ * Copies bytes [start, end) into `out` from 0 without their invisible characters, then trims
+ * the copy as trimStart/trimEnd do: returns its bounds in `out`. `out` holds end - start bytes.
+ */
+export function visibleCopy(buf: Uint8Array, start: number, end: number, out: Uint8Array): [number, number] {
+  let n = 0;
+  for (let k = start; k < end; ) {
+    const skip = invisibleAt(buf, k, end);
+    if (skip) k += skip;
+    else out[n++] = buf[k++]!;
+  }
+  const s = trimStart(out, 0, n);
+  return [s, trimEnd(out, s, n)];
+}

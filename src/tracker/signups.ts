@@ -10,7 +10,7 @@ import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
-import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
+import { isoDateKey, isTimeOfDay, mayHoldInvisible, trimEnd, trimStart, visibleCopy, withoutInvisible } from './bytes.js';
 import { looseKey } from '../text/french.js';
 import { ByteInterner } from './interner.js';
 import { timeOffset, ZoneDays } from './zone.js';
@@ -41,7 +41,7 @@ export const SIGNUP_COLUMNS: ColumnSpec[] = [
 const WITHDRAWN = /(?:^| )(?:desinscri|annul|supprim|retir|desist)/;
 
 export function isWithdrawn(status: string): boolean {
-  return WITHDRAWN.test(looseKey(status));
+  return WITHDRAWN.test(looseKey(withoutInvisible(status)));
 }
 
 export interface SignupSource {
@@ -65,7 +65,7 @@ export interface SignupResult {
  * for a time of day that does not exist (25:00, 23:99): the row's date is broken, not its day.
  */
 export function parseDay(text: string, zone?: ZoneDays): number | undefined {
-  const t = text.trim();
+  const t = withoutInvisible(text);
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](.*))?$/s.exec(t);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -87,7 +87,8 @@ export function parseDay(text: string, zone?: ZoneDays): number | undefined {
   return dayOf(date.toISOString());
 }
 
-export function departementOf(ref: CommuneReference, dep: string, postalCode: string, insee: string): string | undefined {
+export function departementOf(ref: CommuneReference, depCell: string, postalCell: string, inseeCell: string): string | undefined {
+  const [dep, postalCode, insee] = [withoutInvisible(depCell), withoutInvisible(postalCell), withoutInvisible(inseeCell)];
   if (dep) {
     const code = normalizeDepartement(dep);
     if (ref.departements.has(code)) return code;
@@ -198,6 +199,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     return region ? ref.departements.get(code)?.region === region : campaignDeps.has(code);
   };
   let place = Buffer.alloc(256);
+  let idScratch = Buffer.alloc(256);
   const accounts: FileAccount[] = [];
 
   for (const [fileIndex, path] of files.entries()) {
@@ -264,7 +266,18 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         }
         code = placeMemo.get(place, 0, n, () => indexOfDep(departementOf(ref, '', text(iCp), text(iCom))));
       }
-      const hasId = field(iId);
+      field(iId);
+      // The id's bytes, without the invisible characters a copy from a web page leaves (rare: a
+      // byte scan finds none in nearly every row).
+      let idBuf: Uint8Array = buf;
+      let is = fs;
+      let ie = fe;
+      if (fe > fs && mayHoldInvisible(buf, fs, fe)) {
+        if (idScratch.length < fe - fs) idScratch = Buffer.alloc(2 * (fe - fs));
+        idBuf = idScratch;
+        [is, ie] = visibleCopy(buf, fs, fe, idScratch);
+      }
+      const hasId = ie > is;
       const future = d > today;
       if (!hasId || d < 0 || future || code < 0) {
         // The « ;;;;;; » lines a spreadsheet leaves below its table: no row at all, as every table
@@ -294,7 +307,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
         return;
       }
-      const slot = ids.intern(buf, fs, fe);
+      const slot = ids.intern(idBuf, is, ie);
       if (ids.added) {
         if (slot >= day.length) {
           [dep, whereFile] = [grown(dep, slot), grown(whereFile, slot)];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
 import { isTimeOfDay, isoDateKey, mayHoldInvisible, visibleCopy, withoutInvisible } from '../src/tracker/bytes.js';
 import { dayOf } from '../src/tracker/aggregate.js';
-import { departementOf, isWithdrawn, parseDay } from '../src/tracker/signups.js';
+import { departementOf, departementWritten, isWithdrawn, parseDay } from '../src/tracker/signups.js';
 import { timeOffset, ZoneDays } from '../src/tracker/zone.js';
 
 /** The cells of a sign-up export as platforms and offices write them, read one by one (no spawn). */
@@ -59,5 +59,37 @@ describe('invisible characters in a cell', () => {
     expect(departementOf(ref, '37\u200B', '', '')).toBe('37');
     expect(departementOf(ref, '', '\u2060 45000', '')).toBe('45');
     expect(departementOf(ref, '', '', '\uFEFF37261')).toBe('37');
+  });
+});
+
+describe('the département cell', () => {
+  it('reads a code, a name compared loosely, a code with its name, or the name with its code', () => {
+    for (const cell of ['37', '37 - Indre-et-Loire', '37-Indre-et-Loire', 'Indre-et-Loire', 'Indre et Loire', 'INDRE-ET-LOIRE', 'indre-et-loire (37)', 'Indre-et-Loire 37']) {
+      expect(departementWritten(ref, cell), cell).toBe('37');
+    }
+    expect(departementWritten(ref, 'Loiret')).toBe('45');
+    expect(departementWritten(ref, 'Loir-et-Cher')).toBe('41');
+    expect(departementWritten(ref, 'Le Loiret')).toBe('45');
+    expect(departementWritten(ref, 'Corse du Sud')).toBe('2A');
+    expect(departementWritten(ref, '2a - Corse-du-Sud')).toBe('2A');
+    expect(departementWritten(ref, 'Côtes d’Armor')).toBe('22');
+  });
+
+  it('names none when the code and the name disagree, or for a name that is no département', () => {
+    expect(departementWritten(ref, '37 - Loiret')).toBeUndefined();
+    expect(departementWritten(ref, 'Indre-et')).toBeUndefined();
+    expect(departementWritten(ref, 'Tours')).toBeUndefined();
+    expect(departementWritten(ref, '')).toBeUndefined();
+  });
+
+  it('reads a postal code typed in the département column only when all its communes are in one département', () => {
+    expect(departementWritten(ref, '37000')).toBe('37');
+    expect(departementWritten(ref, '45000')).toBe('45');
+    // 52100 serves Saint-Dizier (Haute-Marne) and two communes of the Marne: ambiguous in that column.
+    expect(new Set(ref.communesByPostalCode('52100').map((c) => c.departement)).size).toBeGreaterThan(1);
+    expect(departementWritten(ref, '52100')).toBeUndefined();
+    // …where the postal-code column still says which, by its first digits.
+    expect(departementOf(ref, '52100', '52100', '')).toBe('52');
+    expect(departementWritten(ref, '99999')).toBeUndefined();
   });
 });

@@ -87,11 +87,52 @@ export function parseDay(text: string, zone?: ZoneDays): number | undefined {
   return dayOf(date.toISOString());
 }
 
+/** Département names compared loosely (looseKey, without a leading article): code by name. */
+const depNamesByRef = new WeakMap<CommuneReference, Map<string, string>>();
+
+function withoutArticle(key: string): string {
+  return key.replace(/^(?:le|la|les|l) /, '');
+}
+
+/**
+ * The département a département cell names, as forms and offices write it: « 37 »,
+ * « 37 - Indre-et-Loire » (a drop-down list's label), « Indre-et-Loire », « Indre et Loire »,
+ * « Indre-et-Loire (37) », or a postal code typed in that column (« 37000 ») when all its communes
+ * are in one département. A code and a name that disagree (« 37 - Loiret ») name none.
+ */
+export function departementWritten(ref: CommuneReference, written: string): string | undefined {
+  const cell = withoutInvisible(written);
+  if (!cell) return undefined;
+  const code = normalizeDepartement(cell);
+  if (ref.departements.has(code)) return code;
+  let byName = depNamesByRef.get(ref);
+  if (!byName) {
+    byName = new Map([...ref.departements.values()].map((d) => [withoutArticle(looseKey(d.nom)), d.code]));
+    depNamesByRef.set(ref, byName);
+  }
+  const key = withoutArticle(looseKey(cell));
+  const named = byName.get(key);
+  if (named) return named;
+  const words = key.split(' ');
+  for (const [codeWord, rest] of [
+    [words[0]!, words.slice(1)],
+    [words[words.length - 1]!, words.slice(0, -1)],
+  ] as const) {
+    const c = normalizeDepartement(codeWord);
+    if (rest.length > 0 && ref.departements.has(c) && byName.get(withoutArticle(rest.join(' '))) === c) return c;
+  }
+  if (/^\d{5}$/.test(cell)) {
+    const deps = new Set(ref.communesByPostalCode(cell).map((c) => c.departement));
+    if (deps.size === 1) return [...deps][0];
+  }
+  return undefined;
+}
+
 export function departementOf(ref: CommuneReference, depCell: string, postalCell: string, inseeCell: string): string | undefined {
   const [dep, postalCode, insee] = [withoutInvisible(depCell), withoutInvisible(postalCell), withoutInvisible(inseeCell)];
   if (dep) {
-    const code = normalizeDepartement(dep);
-    if (ref.departements.has(code)) return code;
+    const code = departementWritten(ref, dep);
+    if (code) return code;
     // Not a département (« 20 », Corsica before 1976, still typed): the place says which.
   }
   if (insee) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
 import { isTimeOfDay, isoDateKey, mayHoldInvisible, visibleCopy, withoutInvisible } from '../src/tracker/bytes.js';
 import { dayOf } from '../src/tracker/aggregate.js';
-import { departementOf, departementWritten, isWithdrawn, parseDay } from '../src/tracker/signups.js';
+import { departementOf, departementWritten, excelScientific, isWithdrawn, parseDay } from '../src/tracker/signups.js';
 import { timeOffset, ZoneDays } from '../src/tracker/zone.js';
 
 /** The cells of a sign-up export as platforms and offices write them, read one by one (no spawn). */
@@ -91,5 +91,15 @@ describe('the département cell', () => {
     // …where the postal-code column still says which, by its first digits.
     expect(departementOf(ref, '52100', '52100', '')).toBe('52');
     expect(departementWritten(ref, '99999')).toBeUndefined();
+  });
+});
+
+describe('an id Excel wrote in scientific notation', () => {
+  const sci = (s: string) => excelScientific(Buffer.from(s), 0, Buffer.byteLength(s));
+  it('is recognised with a comma or a point, in either case', () => {
+    for (const s of ['1,23457E+11', '1.23457E+11', '1,23457e+11', '1E+12']) expect(sci(s), s).toBe(true);
+  });
+  it('is not confused with an id that merely holds a « + » or an E', () => {
+    for (const s of ['123456789012', 'E+11', 'A+B', 'ABE12', '1,2E+', 'id+1E+11']) expect(sci(s), s).toBe(false);
   });
 });

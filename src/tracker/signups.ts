@@ -154,6 +154,16 @@ export function departementOf(ref: CommuneReference, depCell: string, postalCell
   return undefined;
 }
 
+/**
+ * An id Excel wrote in scientific notation (« 1,23457E+11 », « 1.23457e+11 »): a number of 12
+ * digits or more, shown and saved with 6 significant digits. Checked only when a « + » is there.
+ */
+export function excelScientific(buf: Uint8Array, start: number, end: number): boolean {
+  let plus = false;
+  for (let i = start; i < end && !plus; i++) plus = buf[i] === 43;
+  return plus && /^\d+(?:[.,]\d+)?E\+\d+$/i.test(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
+}
+
 /** Grows typed arrays by doubling. */
 function grown<T extends Int32Array | Uint8Array | Uint16Array>(a: T, need: number): T {
   if (need < a.length) return a;
@@ -319,8 +329,9 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         [is, ie] = visibleCopy(buf, fs, fe, idScratch);
       }
       const hasId = ie > is;
+      const scientific = hasId && excelScientific(idBuf, is, ie);
       const future = d > today;
-      if (!hasId || d < 0 || future || code < 0) {
+      if (!hasId || d < 0 || future || code < 0 || scientific) {
         // The « ;;;;;; » lines a spreadsheet leaves below its table: no row at all, as every table
         // reader of relais skips them (checked only here, so that the common path pays nothing).
         if (!hasId && d < 0 && Array.from({ length: current.count }, (_, i) => text(i)).every((v) => v === '')) {
@@ -338,13 +349,15 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         account.rejetes++;
         const why = !hasId
           ? 'identifiant vide'
-          : d < 0
-            ? `date « ${text(iDate)} » invalide`
-            : future
-              ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
-              : text(iDep) || text(iCp) || text(iCom)
-                ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
-                : 'ni département, ni code postal, ni code INSEE';
+          : scientific
+            ? `identifiant « ${text(iId)} » écrit en notation scientifique par Excel : ses derniers chiffres sont perdus et plusieurs volontaires peuvent le partager ; ouvrez l'export dans Excel par Données > À partir d'un fichier texte/CSV en donnant le format Texte à la colonne des identifiants, ou exportez-le à nouveau de la plateforme sans l'ouvrir dans Excel`
+            : d < 0
+              ? `date « ${text(iDate)} » invalide`
+              : future
+                ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
+                : text(iDep) || text(iCp) || text(iCom)
+                  ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
+                  : 'ni département, ni code postal, ni code INSEE';
         problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
         return;
       }

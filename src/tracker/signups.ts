@@ -257,7 +257,11 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     const file = displayPath(campaign, path);
     const account = newAccount(file, 'inscriptions', 'export des inscriptions (CSV)');
     accounts[fileIndex] = account;
-    const isHeader = (cells: string[]) => matchColumns(cells, SIGNUP_COLUMNS, source.colonnes).missing.length === 0;
+    const headerColumns = (cells: string[]) => {
+      const m = matchColumns(cells, SIGNUP_COLUMNS, source.colonnes);
+      return m.missing.length === 0 && (m.indexes.has('departement') || m.indexes.has('code_postal') || m.indexes.has('commune')) ? m : undefined;
+    };
+    const isHeader = (cells: string[]) => headerColumns(cells) !== undefined;
     const table = await openFastTable(campaignPath(campaign, path), file, isHeader).catch((err: unknown) => {
       if (err instanceof RelaisError) problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
       else throw err;
@@ -268,11 +272,11 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
-      problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: 1 }, 'file');
+      problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: table.headerLine }, 'file');
       continue;
     }
     if (!columns.indexes.has('departement') && !columns.indexes.has('code_postal') && !columns.indexes.has('commune')) {
-      problems.error('colonne-manquante', 'inscriptions : il faut une colonne département, code postal ou code INSEE', { file, line: 1 }, 'file');
+      problems.error('colonne-manquante', 'inscriptions : il faut une colonne département, code postal ou code INSEE', { file, line: table.headerLine }, 'file');
       continue;
     }
     const ix = (f: string) => columns.indexes.get(f) ?? -1;

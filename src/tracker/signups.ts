@@ -5,7 +5,7 @@ import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
 import { matchColumns, type ColumnSpec } from '../data/columns.js';
-import { repeatsHeader } from '../data/header-rows.js';
+import { extraValues, extraValuesMessage, repeatsHeader } from '../data/header-rows.js';
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
@@ -279,8 +279,19 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       problems.error('colonne-manquante', 'inscriptions : il faut une colonne département, code postal ou code INSEE', { file, line: table.headerLine }, 'file');
       continue;
     }
-    const ix = (f: string) => columns.indexes.get(f) ?? -1;
-    const [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
+    // The header the rows are read under: a second export appended below the first may bring its
+    // own, its columns in another order (another version of the platform).
+    let under: { header: string[] } = { header: table.header };
+    let iId = -1, iDate = -1, iDep = -1, iCp = -1, iCom = -1, iMet = -1, iCat = -1, iStat = -1;
+    // Past this many cells, a row may hold more values than the header names (see extraValues).
+    let width = 0;
+    const readUnder = (header: string[], indexes: Map<string, number>) => {
+      under = { header };
+      const ix = (f: string) => indexes.get(f) ?? -1;
+      [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
+      width = header.length;
+    };
+    readUnder(table.header, columns.indexes);
     let read = 0;
     // The trimmed bounds of one field of the current row, set by `field`.
     let fs = 0;
@@ -295,6 +306,13 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       return fe > fs;
     };
     const text = (i: number) => fieldText(row!, i).trim();
+    // A line holding more values than the header names (a separator inside a value, or the next
+    // export's header glued to the last row of a file that ended without a line break): the
+    // values past the header are not read, and the line is named, as the town-hall list does.
+    const sayExtraValues = () => {
+      const extra = extraValues(under, Array.from({ length: row!.count }, (_, i) => text(i)));
+      if (extra) problems.warning('valeurs-en-trop', extraValuesMessage('inscriptions', extra), { file, line: row!.line });
+    };
     const onRow = (current: RowView): void => {
       row = current;
       const buf = current.buf;
@@ -335,6 +353,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       const hasId = ie > is;
       const scientific = hasId && excelScientific(idBuf, is, ie);
       const future = d > today;
+      const extraCells = current.count > width;
       if (!hasId || d < 0 || future || code < 0 || scientific) {
         // The « ;;;;;; » lines a spreadsheet leaves below its table: no row at all, as every table
         // reader of relais skips them (checked only here, so that the common path pays nothing).
@@ -344,11 +363,24 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         }
         // Two exports appended, each with its header: that line is not a sign-up (checked only
         // when the date does not read, so that the common path pays nothing).
-        if (d < 0 && repeatsHeader(table, Array.from({ length: current.count }, (_, i) => text(i)))) {
-          setAside(account, REPEATED_HEADER);
-          problems.warning('en-tete-repete', `inscriptions : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file, line: current.line });
-          return;
+        if (d < 0) {
+          const cells = Array.from({ length: current.count }, (_, i) => text(i));
+          if (repeatsHeader(under, cells)) {
+            setAside(account, REPEATED_HEADER);
+            problems.warning('en-tete-repete', `inscriptions : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file, line: current.line });
+            return;
+          }
+          // The header of another version of the export, its columns in another order: the rows
+          // below it are read under it, not under the first file's columns.
+          const other = headerColumns(cells);
+          if (other) {
+            readUnder(cells, other.indexes);
+            setAside(account, REPEATED_HEADER);
+            problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ses colonnes dans un autre ordre : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line: current.line });
+            return;
+          }
         }
+        if (extraCells) sayExtraValues();
         rejetes++;
         account.rejetes++;
         const why = !hasId
@@ -365,6 +397,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
         return;
       }
+      if (extraCells) sayExtraValues();
       const slot = ids.intern(idBuf, is, ie);
       if (ids.added) {
         if (slot >= day.length) {

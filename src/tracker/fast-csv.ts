@@ -74,6 +74,8 @@ export interface FastTable {
   encoding: string;
   /** The header's line: title rows may sit above it (a workbook saved as CSV keeps them). */
   headerLine: number;
+  /** An Excel workbook (.xlsx), not a CSV: for the account's format. */
+  workbook: boolean;
   /** The line from which UTF-8 follows Windows-1252 (two exports appended): read on, said. */
   mixedFromLine?: number;
   /** Calls `onRow` for each record after the header; the view is reused from row to row. */
@@ -125,7 +127,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   const header = splitRecord(headerText, delimiter).map((h) => h.trim());
   const headerLine = headerIndex + 1;
   const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow, headerLine).run(path, encoding.decoder, encoding.bomLength);
-  return { header, delimiter, encoding: encoding.label, headerLine, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
+  return { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
 }
 
 /**
@@ -154,7 +156,7 @@ async function openWorkbook(path: string, file: string, isHeader?: (cells: strin
       onRow(view);
     }
   };
-  return { header: table.header.map((h) => h.trim()), delimiter: ';', encoding: 'classeur Excel (.xlsx)', headerLine: table.headerLine, scan };
+  return { header: table.header.map((h) => h.trim()), delimiter: ';', encoding: 'classeur Excel (.xlsx)', headerLine: table.headerLine, workbook: true, scan };
 }
 
 /** Just past the last complete line end (LF, CRLF or a CR not at the very end) before `have`. */

@@ -154,6 +154,10 @@ export function departementOf(ref: CommuneReference, depCell: string, postalCell
   return undefined;
 }
 
+/** A « Total » (« Sous-total », « TOTAL GÉNÉRAL ») row's first cell, as looseKey gives it. */
+const TOTAL_ROW = /^(?:sous )?tota(?:l|ux)(?: |$)/;
+export const TOTAL_SET_ASIDE = 'ligne de total sous le tableau';
+
 /**
  * An id Excel wrote in scientific notation (« 1,23457E+11 », « 1.23457e+11 »): a number of 12
  * digits or more, shown and saved with 6 significant digits. Checked only when a « + » is there.
@@ -268,6 +272,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       return undefined;
     });
     if (!table) continue;
+    if (table.workbook) account.format = 'export des inscriptions (classeur Excel .xlsx)';
     // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
     if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
@@ -377,6 +382,13 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
             readUnder(cells, other.indexes);
             setAside(account, REPEATED_HEADER);
             problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ses colonnes dans un autre ordre : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line: current.line });
+            return;
+          }
+          // The « Total » row an office adds under its table: no volunteer, said as what it is.
+          const first = cells.find((v) => v !== '') ?? '';
+          if (TOTAL_ROW.test(looseKey(first))) {
+            setAside(account, TOTAL_SET_ASIDE);
+            problems.warning('ligne-total', `inscriptions : ligne « ${first} » sous le tableau (un total, pas une inscription) : ligne écartée`, { file, line: current.line });
             return;
           }
         }

@@ -272,7 +272,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       return undefined;
     });
     if (!table) continue;
-    if (table.workbook) account.format = 'export des inscriptions (classeur Excel .xlsx)';
+    if (table.workbook) account.format = 'export des inscriptions (xlsx)';
     // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
     if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);

@@ -1,6 +1,6 @@
 import { mixedEncodingMessage } from '../data/encoding.js';
 import { statSync } from 'node:fs';
-import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from '../campaign/accounting.js';
+import { newAccount, REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
@@ -318,6 +318,24 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       const extra = extraValues(under, Array.from({ length: row!.count }, (_, i) => text(i)));
       if (extra) problems.warning('valeurs-en-trop', extraValuesMessage('inscriptions', extra), { file, line: row!.line });
     };
+    const reject = (line: number, why: string) => {
+      rejetes++;
+      account.rejetes++;
+      problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line });
+    };
+    // Lines of one value held until the next line says whether they are a title (see below).
+    const pending: Array<{ line: number; why: string }> = [];
+    const rejectPending = () => {
+      for (const p of pending) reject(p.line, p.why);
+      pending.length = 0;
+    };
+    const titlesAside = () => {
+      for (const p of pending) {
+        setAside(account, REPEATED_TITLE);
+        problems.warning('en-tete-repete', `inscriptions : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file, line: p.line });
+      }
+      pending.length = 0;
+    };
     const onRow = (current: RowView): void => {
       row = current;
       const buf = current.buf;
@@ -368,9 +386,11 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         }
         // Two exports appended, each with its header: that line is not a sign-up (checked only
         // when the date does not read, so that the common path pays nothing).
+        let titleLike = false;
         if (d < 0) {
           const cells = Array.from({ length: current.count }, (_, i) => text(i));
           if (repeatsHeader(under, cells)) {
+            titlesAside();
             setAside(account, REPEATED_HEADER);
             problems.warning('en-tete-repete', `inscriptions : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file, line: current.line });
             return;
@@ -379,6 +399,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           // below it are read under it, not under the first file's columns.
           const other = headerColumns(cells);
           if (other) {
+            titlesAside();
             readUnder(cells, other.indexes);
             setAside(account, REPEATED_HEADER);
             problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ses colonnes dans un autre ordre : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line: current.line });
@@ -387,14 +408,14 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           // The « Total » row an office adds under its table: no volunteer, said as what it is.
           const first = cells.find((v) => v !== '') ?? '';
           if (TOTAL_ROW.test(looseKey(first))) {
+            rejectPending();
             setAside(account, TOTAL_SET_ASIDE);
             problems.warning('ligne-total', `inscriptions : ligne « ${first} » sous le tableau (un total, pas une inscription) : ligne écartée`, { file, line: current.line });
             return;
           }
+          titleLike = cells.filter((v) => v !== '').length === 1;
         }
         if (extraCells) sayExtraValues();
-        rejetes++;
-        account.rejetes++;
         const why = !hasId
           ? 'identifiant vide'
           : scientific
@@ -406,9 +427,14 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
                 : text(iDep) || text(iCp) || text(iCom)
                   ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
                   : 'ni département, ni code postal, ni code INSEE';
-        problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
+        // A line of one value may be the title of a second export, above its header: it waits
+        // (a few at most) for the next line to say which it is.
+        if (!titleLike || pending.length >= 3) rejectPending();
+        if (titleLike) pending.push({ line: current.line, why });
+        else reject(current.line, why);
         return;
       }
+      if (pending.length > 0) rejectPending();
       if (extraCells) sayExtraValues();
       const slot = ids.intern(idBuf, is, ie);
       if (ids.added) {
@@ -448,6 +474,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
     }
+    rejectPending();
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });
     lignes += read;
     account.lus = read;

@@ -48,6 +48,7 @@ export const KIND_LABELS: Record<string, string> = {
   'population-nulle': 'Population nulle',
   modele: 'Modèle de texte',
   'inscription-rejetee': 'Inscription rejetée (non comptée)',
+  'ligne-total': 'Ligne de total sous le tableau (écartée)',
   'inscription-conflit': 'Volontaire qui change de département (le plus récent l’emporte)',
   'regle-canal': 'Règle du canal (longueur, caractères)',
 };

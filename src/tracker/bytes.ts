@@ -47,8 +47,10 @@ const digit = (b: number | undefined) => b !== undefined && b >= 48 && b <= 57;
 /**
  * Whether the characters from i to end (their codes read by `at`: bytes or a string's) are a time
  * of day as exports write it after a date: `10:05`, `9h05`, `10h`, `10:05:59`, `10:05:59.123`,
- * with `Z`, `+02:00`, `+0200` or `+02` after. 25:00 or 23:99 are not: a row that carries one has a
- * broken date, and is rejected rather than counted on that day. One rule for both readers.
+ * with `Z`, `+02:00`, `+0200` or `+02` after, glued or after one blank, or ` UTC` / ` GMT` (as Ruby
+ * on Rails writes « 2020-03-26 23:30:00 UTC » and « … +0100 »). 25:00 or 23:99 are not: a row that
+ * carries one has a broken date, and is rejected rather than counted on that day. One rule for both
+ * readers.
  */
 export function isTimeOfDay(at: (i: number) => number, i: number, end: number): boolean {
   const two = (k: number) => (at(k) - 48) * 10 + at(k + 1) - 48;
@@ -78,6 +80,9 @@ export function isTimeOfDay(at: (i: number) => number, i: number, end: number): 
     }
   } else return false;
   if (i === end) return true;
+  if (at(i) === 32 && i + 1 < end) i++;
+  // UTC or GMT, the zone's name: offset 0.
+  if (i + 3 === end && ((at(i) === 85 && at(i + 1) === 84 && at(i + 2) === 67) || (at(i) === 71 && at(i + 1) === 77 && at(i + 2) === 84))) return true;
   if (at(i) === 90) return i + 1 === end; // Z
   if (at(i) !== 43 && at(i) !== 45) return false; // + or -
   i++;
@@ -98,8 +103,55 @@ export function isoDateKey(buf: Uint8Array, start: number, end: number): number 
   const p = start;
   if (!(digit(buf[p]) && digit(buf[p + 1]) && digit(buf[p + 2]) && digit(buf[p + 3]) && buf[p + 4] === 45 && digit(buf[p + 5]) && digit(buf[p + 6]) && buf[p + 7] === 45 && digit(buf[p + 8]) && digit(buf[p + 9]))) return -1;
   if (end - start > 10 && ((buf[p + 10] !== 32 && buf[p + 10] !== 84) || !isTimeOfDay((i) => buf[i]!, p + 11, end))) return -1;
-  // An instant (« …Z », « …+02:00 »): its day depends on the zone, worked out by the general path.
-  for (let i = p + 11; i < end; i++) if (buf[i] === 90 || buf[i] === 43 || buf[i] === 45) return -1;
+  // An instant (« …Z », « …+02:00 », « … UTC », « … GMT »): its day depends on the zone, worked
+  // out by the general path.
+  for (let i = p + 11; i < end; i++) if (buf[i] === 90 || buf[i] === 43 || buf[i] === 45 || buf[i] === 85 || buf[i] === 71) return -1;
   const n = (i: number) => buf[p + i]! - 48;
   return (n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3)) * 10000 + (n(5) * 10 + n(6)) * 100 + n(8) * 10 + n(9);
+}
+
+/**
+ * Characters that show nothing and are no white space to JavaScript, which a value copied from a
+ * web page or a Word document carries: zero-width space, non-joiner, joiner, word joiner and the
+ * byte-order mark. They are never part of an id or a code (« A1\u200B » is volunteer A1).
+ */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/;
+
+/** The text without its invisible characters, trimmed (« \u200B A1 » is « A1 »). */
+export function withoutInvisible(text: string): string {
+  return HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, '').trim() : text.trim();
+}
+
+/** Length of the invisible character (see withoutInvisible) at i in UTF-8 bytes, or 0. */
+function invisibleAt(buf: Uint8Array, i: number, end: number): number {
+  if (i + 2 >= end) return 0;
+  const b = buf[i]!;
+  const b1 = buf[i + 1]!;
+  const b2 = buf[i + 2]!;
+  if (b === 0xe2 && b1 === 0x80) return b2 >= 0x8b && b2 <= 0x8d ? 3 : 0;
+  if (b === 0xe2 && b1 === 0x81) return b2 === 0xa0 ? 3 : 0;
+  if (b === 0xef) return b1 === 0xbb && b2 === 0xbf ? 3 : 0;
+  return 0;
+}
+
+/** Whether bytes [start, end) may hold an invisible character: a byte scan, no copy. */
+export function mayHoldInvisible(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0xe2 || buf[i] === 0xef) return true;
+  return false;
+}
+
+/**
+ * Copies bytes [start, end) into `out` from 0 without their invisible characters, then trims
+ * the copy as trimStart/trimEnd do: returns its bounds in `out`. `out` holds end - start bytes.
+ */
+export function visibleCopy(buf: Uint8Array, start: number, end: number, out: Uint8Array): [number, number] {
+  let n = 0;
+  for (let k = start; k < end; ) {
+    const skip = invisibleAt(buf, k, end);
+    if (skip) k += skip;
+    else out[n++] = buf[k++]!;
+  }
+  const s = trimStart(out, 0, n);
+  return [s, trimEnd(out, s, n)];
 }

@@ -30,6 +30,7 @@ export function fieldText(row: RowView, i: number): string {
 }
 
 const MAX_FIELD = 1024 * 1024;
+const HEADER_SEARCH_LINES = 10;
 const CHUNK = 1024 * 1024;
 const tooLong = (what: string) => `${what} de plus de ${MAX_FIELD / 1024} Ko : ce n'est pas un export lisible`;
 
@@ -71,13 +72,21 @@ export interface FastTable {
   header: string[];
   delimiter: string;
   encoding: string;
+  /** The header's line: title rows may sit above it (a workbook saved as CSV keeps them). */
+  headerLine: number;
+  /** An Excel workbook (.xlsx), not a CSV: for the account's format. */
+  workbook: boolean;
   /** The line from which UTF-8 follows Windows-1252 (two exports appended): read on, said. */
   mixedFromLine?: number;
   /** Calls `onRow` for each record after the header; the view is reused from row to row. */
   scan(onRow: (row: RowView) => void): Promise<void>;
 }
 
-/** `isHeader`: in a workbook, the header may sit under a title row (as the town-hall list's may). */
+/**
+ * `isHeader`: the header may sit under title rows (as the town-hall list's may), in a workbook or
+ * in the CSV Excel saves from it (« ARS Centre-Val de Loire;;;;;; »): it is looked for among the
+ * first lines; failing that, the first line is the header.
+ */
 export async function openFastTable(path: string, file: string, isHeader?: (cells: string[]) => boolean): Promise<FastTable> {
   let handle;
   try {
@@ -103,12 +112,22 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   if (head.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
   }
-  const firstLine = head.split(/\r\n|\n|\r/)[0] ?? '';
+  const lines = head.split(/\r\n|\n|\r/);
+  const firstLine = lines[0] ?? '';
   if (firstLine.length === head.length && bytesRead === sample.length) throw new RelaisError('la première ligne dépasse 64 Ko : ce n’est pas un export CSV', { file, line: 1 });
-  const delimiter = sniffDelimiter(firstLine);
-  const header = splitRecord(firstLine, delimiter).map((h) => h.trim());
-  const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow).run(path, encoding.decoder, encoding.bomLength);
-  return { header, delimiter, encoding: encoding.label, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
+  // Only complete lines of the sample are candidates (the last one may be cut).
+  const complete = bytesRead === sample.length ? lines.slice(0, -1) : lines;
+  let headerIndex = 0;
+  if (isHeader) {
+    const found = complete.slice(0, HEADER_SEARCH_LINES).findIndex((l) => isHeader(splitRecord(l, sniffDelimiter(l)).map((h) => h.trim())));
+    if (found > 0) headerIndex = found;
+  }
+  const headerText = lines[headerIndex] ?? '';
+  const delimiter = sniffDelimiter(headerText);
+  const header = splitRecord(headerText, delimiter).map((h) => h.trim());
+  const headerLine = headerIndex + 1;
+  const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow, headerLine).run(path, encoding.decoder, encoding.bomLength);
+  return { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
 }
 
 /**
@@ -137,7 +156,7 @@ async function openWorkbook(path: string, file: string, isHeader?: (cells: strin
       onRow(view);
     }
   };
-  return { header: table.header.map((h) => h.trim()), delimiter: ';', encoding: 'classeur Excel (.xlsx)', scan };
+  return { header: table.header.map((h) => h.trim()), delimiter: ';', encoding: 'classeur Excel (.xlsx)', headerLine: table.headerLine, workbook: true, scan };
 }
 
 /** Just past the last complete line end (LF, CRLF or a CR not at the very end) before `have`. */
@@ -171,6 +190,8 @@ class Scanner {
     private readonly file: string,
     private readonly delimiter: string,
     private readonly onRow: (row: RowView) => void,
+    /** Lines up to this one are the header and the titles above it, not records. */
+    private readonly headerLine = 1,
   ) {
     this.delim = delimiter.charCodeAt(0);
   }
@@ -262,7 +283,7 @@ class Scanner {
         view.buf = buf;
       } else if (end > pos) {
         if (end - pos > MAX_FIELD) throw new RelaisError(tooLong('enregistrement'), { file: this.file, line: this.line });
-        if (this.line !== 1) {
+        if (this.line > this.headerLine) {
           if (count === view.starts.length) this.growView();
           view.starts[count] = fieldStart;
           view.ends[count++] = Math.max(fieldStart, end);
@@ -288,7 +309,7 @@ class Scanner {
     if (this.record.includes('"') && openQuotes(this.record)) return;
     const values = splitRecord(this.record, this.delimiter);
     this.record = undefined;
-    if (this.recordLine === 1) return; // the header
+    if (this.recordLine <= this.headerLine) return; // the header, or a title above it
     const view = this.view;
     while (values.length > view.starts.length) this.growView();
     view.buf = Buffer.from(values.join(''), 'utf8');

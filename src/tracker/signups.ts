@@ -1,16 +1,17 @@
 import { mixedEncodingMessage } from '../data/encoding.js';
 import { statSync } from 'node:fs';
-import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from '../campaign/accounting.js';
+import { newAccount, REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
 import { matchColumns, type ColumnSpec } from '../data/columns.js';
-import { repeatsHeader } from '../data/header-rows.js';
+import { extraValues, extraValuesMessage, repeatsHeader } from '../data/header-rows.js';
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
-import { isoDateKey, isTimeOfDay, trimEnd, trimStart } from './bytes.js';
+import { isoDateKey, isTimeOfDay, mayHoldInvisible, trimEnd, trimStart, visibleCopy, withoutInvisible } from './bytes.js';
+import { looseKey } from '../text/french.js';
 import { ByteInterner } from './interner.js';
 import { timeOffset, ZoneDays } from './zone.js';
 import { campaignZone } from '../data/zones.js';
@@ -24,16 +25,24 @@ import { campaignZone } from '../data/zones.js';
 export const SIGNUP_COLUMNS: ColumnSpec[] = [
   { field: 'id', label: 'identifiant', required: true, aliases: ['id', 'identifiant', 'id volontaire', 'id inscription'] },
   { field: 'date', label: "date d'inscription", required: true, aliases: ['date inscription', 'date', 'date d inscription', 'inscrit le'] },
-  { field: 'departement', label: 'département', required: false, aliases: ['departement', 'code departement', 'dep'] },
+  { field: 'departement', label: 'département', required: false, aliases: ['departement', 'code departement', 'dep', 'departement de residence', 'departement residence', 'code du departement'] },
   { field: 'code_postal', label: 'code postal', required: false, aliases: ['code postal', 'cp'] },
   { field: 'commune', label: 'code INSEE', required: false, aliases: ['code insee', 'code commune', 'insee'] },
   { field: 'metier', label: 'métier', required: false, aliases: ['metier', 'profession'] },
-  { field: 'categorie', label: 'catégorie', required: false, aliases: ['categorie', 'type', 'famille'] },
+  { field: 'categorie', label: 'catégorie', required: false, aliases: ['categorie', 'type', 'famille', 'categorie professionnelle'] },
   { field: 'statut', label: 'statut', required: false, aliases: ['statut', 'etat'] },
 ];
 
-/** Statuses that mean the volunteer is no longer signed up. */
-const WITHDRAWN = /^(desinscrit|désinscrit|annule|annulé|supprime|supprimé|retire|retiré)/i;
+/**
+ * Statuses that mean the volunteer is no longer signed up, as platforms and offices write them:
+ * « désinscrit », « Désinscription », « Compte supprimé », « Annulation », « Inscription annulée »,
+ * « retiré ». A word of the status starting so is enough, compared without case or accents.
+ */
+const WITHDRAWN = /(?:^| )(?:desinscri|annul|supprim|retir|desist)/;
+
+export function isWithdrawn(status: string): boolean {
+  return WITHDRAWN.test(looseKey(withoutInvisible(status)));
+}
 
 export interface SignupSource {
   fichiers: string[];
@@ -56,7 +65,7 @@ export interface SignupResult {
  * for a time of day that does not exist (25:00, 23:99): the row's date is broken, not its day.
  */
 export function parseDay(text: string, zone?: ZoneDays): number | undefined {
-  const t = text.trim();
+  const t = withoutInvisible(text);
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](.*))?$/s.exec(t);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -78,10 +87,52 @@ export function parseDay(text: string, zone?: ZoneDays): number | undefined {
   return dayOf(date.toISOString());
 }
 
-export function departementOf(ref: CommuneReference, dep: string, postalCode: string, insee: string): string | undefined {
+/** Département names compared loosely (looseKey, without a leading article): code by name. */
+const depNamesByRef = new WeakMap<CommuneReference, Map<string, string>>();
+
+function withoutArticle(key: string): string {
+  return key.replace(/^(?:le|la|les|l) /, '');
+}
+
+/**
+ * The département a département cell names, as forms and offices write it: « 37 »,
+ * « 37 - Indre-et-Loire » (a drop-down list's label), « Indre-et-Loire », « Indre et Loire »,
+ * « Indre-et-Loire (37) », or a postal code typed in that column (« 37000 ») when all its communes
+ * are in one département. A code and a name that disagree (« 37 - Loiret ») name none.
+ */
+export function departementWritten(ref: CommuneReference, written: string): string | undefined {
+  const cell = withoutInvisible(written);
+  if (!cell) return undefined;
+  const code = normalizeDepartement(cell);
+  if (ref.departements.has(code)) return code;
+  let byName = depNamesByRef.get(ref);
+  if (!byName) {
+    byName = new Map([...ref.departements.values()].map((d) => [withoutArticle(looseKey(d.nom)), d.code]));
+    depNamesByRef.set(ref, byName);
+  }
+  const key = withoutArticle(looseKey(cell));
+  const named = byName.get(key);
+  if (named) return named;
+  const words = key.split(' ');
+  for (const [codeWord, rest] of [
+    [words[0]!, words.slice(1)],
+    [words[words.length - 1]!, words.slice(0, -1)],
+  ] as const) {
+    const c = normalizeDepartement(codeWord);
+    if (rest.length > 0 && ref.departements.has(c) && byName.get(withoutArticle(rest.join(' '))) === c) return c;
+  }
+  if (/^\d{5}$/.test(cell)) {
+    const deps = new Set(ref.communesByPostalCode(cell).map((c) => c.departement));
+    if (deps.size === 1) return [...deps][0];
+  }
+  return undefined;
+}
+
+export function departementOf(ref: CommuneReference, depCell: string, postalCell: string, inseeCell: string): string | undefined {
+  const [dep, postalCode, insee] = [withoutInvisible(depCell), withoutInvisible(postalCell), withoutInvisible(inseeCell)];
   if (dep) {
-    const code = normalizeDepartement(dep);
-    if (ref.departements.has(code)) return code;
+    const code = departementWritten(ref, dep);
+    if (code) return code;
     // Not a département (« 20 », Corsica before 1976, still typed): the place says which.
   }
   if (insee) {
@@ -101,6 +152,20 @@ export function departementOf(ref: CommuneReference, dep: string, postalCode: st
     if (ref.departements.has(prefix)) return prefix;
   }
   return undefined;
+}
+
+/** A « Total » (« Sous-total », « TOTAL GÉNÉRAL ») row's first cell, as looseKey gives it. */
+const TOTAL_ROW = /^(?:sous )?tota(?:l|ux)(?: |$)/;
+export const TOTAL_SET_ASIDE = 'ligne de total sous le tableau';
+
+/**
+ * An id Excel wrote in scientific notation (« 1,23457E+11 », « 1.23457e+11 »): a number of 12
+ * digits or more, shown and saved with 6 significant digits. Checked only when a « + » is there.
+ */
+export function excelScientific(buf: Uint8Array, start: number, end: number): boolean {
+  let plus = false;
+  for (let i = start; i < end && !plus; i++) plus = buf[i] === 43;
+  return plus && /^\d+(?:[.,]\d+)?E\+\d+$/i.test(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
 }
 
 /** Grows typed arrays by doubling. */
@@ -189,32 +254,49 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     return region ? ref.departements.get(code)?.region === region : campaignDeps.has(code);
   };
   let place = Buffer.alloc(256);
+  let idScratch = Buffer.alloc(256);
   const accounts: FileAccount[] = [];
 
   for (const [fileIndex, path] of files.entries()) {
     const file = displayPath(campaign, path);
     const account = newAccount(file, 'inscriptions', 'export des inscriptions (CSV)');
     accounts[fileIndex] = account;
-    const isHeader = (cells: string[]) => matchColumns(cells, SIGNUP_COLUMNS, source.colonnes).missing.length === 0;
+    const headerColumns = (cells: string[]) => {
+      const m = matchColumns(cells, SIGNUP_COLUMNS, source.colonnes);
+      return m.missing.length === 0 && (m.indexes.has('departement') || m.indexes.has('code_postal') || m.indexes.has('commune')) ? m : undefined;
+    };
+    const isHeader = (cells: string[]) => headerColumns(cells) !== undefined;
     const table = await openFastTable(campaignPath(campaign, path), file, isHeader).catch((err: unknown) => {
       if (err instanceof RelaisError) problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
       else throw err;
       return undefined;
     });
     if (!table) continue;
+    if (table.workbook) account.format = 'export des inscriptions (xlsx)';
     // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
     if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
-      problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: 1 }, 'file');
+      problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: table.headerLine }, 'file');
       continue;
     }
     if (!columns.indexes.has('departement') && !columns.indexes.has('code_postal') && !columns.indexes.has('commune')) {
-      problems.error('colonne-manquante', 'inscriptions : il faut une colonne département, code postal ou code INSEE', { file, line: 1 }, 'file');
+      problems.error('colonne-manquante', 'inscriptions : il faut une colonne département, code postal ou code INSEE', { file, line: table.headerLine }, 'file');
       continue;
     }
-    const ix = (f: string) => columns.indexes.get(f) ?? -1;
-    const [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
+    // The header the rows are read under: a second export appended below the first may bring its
+    // own, its columns in another order (another version of the platform).
+    let under: { header: string[] } = { header: table.header };
+    let iId = -1, iDate = -1, iDep = -1, iCp = -1, iCom = -1, iMet = -1, iCat = -1, iStat = -1;
+    // Past this many cells, a row may hold more values than the header names (see extraValues).
+    let width = 0;
+    const readUnder = (header: string[], indexes: Map<string, number>) => {
+      under = { header };
+      const ix = (f: string) => indexes.get(f) ?? -1;
+      [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
+      width = header.length;
+    };
+    readUnder(table.header, columns.indexes);
     let read = 0;
     // The trimmed bounds of one field of the current row, set by `field`.
     let fs = 0;
@@ -229,6 +311,31 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       return fe > fs;
     };
     const text = (i: number) => fieldText(row!, i).trim();
+    // A line holding more values than the header names (a separator inside a value, or the next
+    // export's header glued to the last row of a file that ended without a line break): the
+    // values past the header are not read, and the line is named, as the town-hall list does.
+    const sayExtraValues = () => {
+      const extra = extraValues(under, Array.from({ length: row!.count }, (_, i) => text(i)));
+      if (extra) problems.warning('valeurs-en-trop', extraValuesMessage('inscriptions', extra), { file, line: row!.line });
+    };
+    const reject = (line: number, why: string) => {
+      rejetes++;
+      account.rejetes++;
+      problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line });
+    };
+    // Lines of one value held until the next line says whether they are a title (see below).
+    const pending: Array<{ line: number; why: string }> = [];
+    const rejectPending = () => {
+      for (const p of pending) reject(p.line, p.why);
+      pending.length = 0;
+    };
+    const titlesAside = () => {
+      for (const p of pending) {
+        setAside(account, REPEATED_TITLE);
+        problems.warning('en-tete-repete', `inscriptions : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file, line: p.line });
+      }
+      pending.length = 0;
+    };
     const onRow = (current: RowView): void => {
       row = current;
       const buf = current.buf;
@@ -255,9 +362,22 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         }
         code = placeMemo.get(place, 0, n, () => indexOfDep(departementOf(ref, '', text(iCp), text(iCom))));
       }
-      const hasId = field(iId);
+      field(iId);
+      // The id's bytes, without the invisible characters a copy from a web page leaves (rare: a
+      // byte scan finds none in nearly every row).
+      let idBuf: Uint8Array = buf;
+      let is = fs;
+      let ie = fe;
+      if (fe > fs && mayHoldInvisible(buf, fs, fe)) {
+        if (idScratch.length < fe - fs) idScratch = Buffer.alloc(2 * (fe - fs));
+        idBuf = idScratch;
+        [is, ie] = visibleCopy(buf, fs, fe, idScratch);
+      }
+      const hasId = ie > is;
+      const scientific = hasId && excelScientific(idBuf, is, ie);
       const future = d > today;
-      if (!hasId || d < 0 || future || code < 0) {
+      const extraCells = current.count > width;
+      if (!hasId || d < 0 || future || code < 0 || scientific) {
         // The « ;;;;;; » lines a spreadsheet leaves below its table: no row at all, as every table
         // reader of relais skips them (checked only here, so that the common path pays nothing).
         if (!hasId && d < 0 && Array.from({ length: current.count }, (_, i) => text(i)).every((v) => v === '')) {
@@ -266,26 +386,57 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
         }
         // Two exports appended, each with its header: that line is not a sign-up (checked only
         // when the date does not read, so that the common path pays nothing).
-        if (d < 0 && repeatsHeader(table, Array.from({ length: current.count }, (_, i) => text(i)))) {
-          setAside(account, REPEATED_HEADER);
-          problems.warning('en-tete-repete', `inscriptions : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file, line: current.line });
-          return;
+        let titleLike = false;
+        if (d < 0) {
+          const cells = Array.from({ length: current.count }, (_, i) => text(i));
+          if (repeatsHeader(under, cells)) {
+            titlesAside();
+            setAside(account, REPEATED_HEADER);
+            problems.warning('en-tete-repete', `inscriptions : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file, line: current.line });
+            return;
+          }
+          // The header of another version of the export, its columns in another order: the rows
+          // below it are read under it, not under the first file's columns.
+          const other = headerColumns(cells);
+          if (other) {
+            titlesAside();
+            readUnder(cells, other.indexes);
+            setAside(account, REPEATED_HEADER);
+            problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ses colonnes dans un autre ordre : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line: current.line });
+            return;
+          }
+          // The « Total » row an office adds under its table: no volunteer, said as what it is.
+          const first = cells.find((v) => v !== '') ?? '';
+          if (TOTAL_ROW.test(looseKey(first))) {
+            rejectPending();
+            setAside(account, TOTAL_SET_ASIDE);
+            problems.warning('ligne-total', `inscriptions : ligne « ${first} » sous le tableau (un total, pas une inscription) : ligne écartée`, { file, line: current.line });
+            return;
+          }
+          titleLike = cells.filter((v) => v !== '').length === 1;
         }
-        rejetes++;
-        account.rejetes++;
+        if (extraCells) sayExtraValues();
         const why = !hasId
           ? 'identifiant vide'
-          : d < 0
-            ? `date « ${text(iDate)} » invalide`
-            : future
-              ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
-              : text(iDep) || text(iCp) || text(iCom)
-                ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
-                : 'ni département, ni code postal, ni code INSEE';
-        problems.warning('inscription-rejetee', `inscription rejetée : ${why}`, { file, line: current.line });
+          : scientific
+            ? `identifiant « ${text(iId)} » écrit en notation scientifique par Excel : ses derniers chiffres sont perdus et plusieurs volontaires peuvent le partager ; ouvrez l'export dans Excel par Données > À partir d'un fichier texte/CSV en donnant le format Texte à la colonne des identifiants, ou exportez-le à nouveau de la plateforme sans l'ouvrir dans Excel`
+            : d < 0
+              ? `date « ${text(iDate)} » invalide`
+              : future
+                ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
+                : text(iDep) || text(iCp) || text(iCom)
+                  ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
+                  : 'ni département, ni code postal, ni code INSEE';
+        // A line of one value may be the title of a second export, above its header: it waits
+        // (a few at most) for the next line to say which it is.
+        if (!titleLike || pending.length >= 3) rejectPending();
+        if (titleLike) pending.push({ line: current.line, why });
+        else reject(current.line, why);
         return;
       }
-      const slot = ids.intern(buf, fs, fe);
+      if (pending.length > 0) rejectPending();
+      if (extraCells) sayExtraValues();
+      const slot = ids.intern(idBuf, is, ie);
       if (ids.added) {
         if (slot >= day.length) {
           [dep, whereFile] = [grown(dep, slot), grown(whereFile, slot)];
@@ -313,7 +464,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       field(iMet);
       metier[slot] = metiers.intern(buf, fs, fe);
       inRegion[slot] = inCampaign(code) ? 1 : 0;
-      excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (WITHDRAWN.test(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
+      excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (isWithdrawn(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
       whereFile[slot] = fileIndex;
       whereLine[slot] = current.line;
     };
@@ -323,6 +474,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
     }
+    rejectPending();
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });
     lignes += read;
     account.lus = read;

@@ -31,12 +31,12 @@ export class ZoneDays {
 }
 
 /**
- * The offset in minutes a time of day ends with (« Z » 0, « +02:00 » 120, « -0330 » -210, « +01 » 60), or
+ * The offset in minutes a time of day ends with (« Z », « UTC », « GMT » 0, « +02:00 » 120, « -0330 » -210, « +01 » 60), or
  * undefined when it has none. The time itself was checked by isTimeOfDay.
  */
 export function timeOffset(time: string): number | undefined {
   const t = time.trim();
-  if (t.endsWith('Z')) return 0;
+  if (t.endsWith('Z') || t.endsWith('UTC') || t.endsWith('GMT')) return 0;
   const m = /([+-])(\d{2})(?::?(\d{2}))?$/.exec(t);
   if (!m) return undefined;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));

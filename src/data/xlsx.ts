@@ -20,6 +20,8 @@ function cellText(value: unknown): string {
   }
   if (typeof value === 'object') {
     const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
+    // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target.
+    if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
     if (v.result !== undefined) return cellText(v.result);

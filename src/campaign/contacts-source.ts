@@ -6,6 +6,7 @@ import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, t
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
+import { formulaErrorMessage, isFormulaError } from '../data/columns.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -76,6 +77,11 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
+    if (isFormulaError(c.insee)) {
+      problems.error('erreur-formule', `${WHAT} : ${formulaErrorMessage(c.insee, 'du code INSEE')}`, { ...where, field: 'code INSEE' });
+      account.rejetes++;
+      return;
+    }
     const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten, former);
     if (commune && isArrondissement(commune)) {
       arrondissementRow(commune, accept(commune.of, where, 'code INSEE', WHAT), where, 'code INSEE', WHAT, problems, account);

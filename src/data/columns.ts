@@ -65,3 +65,12 @@ export function cell(values: string[], indexes: Map<string, number>, field: stri
   const i = indexes.get(field);
   return i === undefined ? '' : (values[i] ?? '').trim();
 }
+
+/** What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…). */
+export function isFormulaError(value: string): boolean {
+  return /^#(?:N\/A|NA|REF|VALUE|VALEUR|DIV\/0|NAME|NOM|NUM|NULL|NUL|SPILL|CALC|GETTING_DATA)[!?]?$/i.test(value.trim());
+}
+
+export function formulaErrorMessage(value: string, column: string): string {
+  return `la cellule ${column} montre l'erreur de formule « ${value.trim()} » (une RECHERCHEV sans résultat, une cellule source supprimée ?) : corrigez la formule, ou remplacez-la par sa valeur`;
+}

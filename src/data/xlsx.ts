@@ -24,6 +24,9 @@ function cellText(value: unknown): string {
     if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
+    // A formula that failed (« #N/A » of a RECHERCHEV, « #REF! »): shown as Excel shows it, so
+    // that a message quotes what the user sees in the cell, not an empty value.
+    if (typeof v.error === 'string') return v.error;
     if (v.result !== undefined) return cellText(v.result);
     if (v.hyperlink) return v.hyperlink.replace(/^mailto:/i, '').trim();
   }

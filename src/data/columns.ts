@@ -61,9 +61,20 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
   return { indexes, missing, duplicates };
 }
 
+/**
+ * Zero-width characters (U+200B–U+200D, U+2060, U+FEFF) a copy from a web page or a Word
+ * document leaves in a cell: invisible everywhere, not white space to trim(), and never part of
+ * a code, an address or a name that relais reads.
+ */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+
+export function withoutInvisible(value: string): string {
+  return value.replace(INVISIBLE, '');
+}
+
 export function cell(values: string[], indexes: Map<string, number>, field: string): string {
   const i = indexes.get(field);
-  return i === undefined ? '' : (values[i] ?? '').trim();
+  return i === undefined ? '' : withoutInvisible(values[i] ?? '').trim();
 }
 
 /** What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…). */

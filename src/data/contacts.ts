@@ -1,5 +1,5 @@
 import { repairInsee, repairPostalCode } from './cog.js';
-import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
+import { cell, matchColumns, normalizeHeader, withoutInvisible, type ColumnSpec } from './columns.js';
 import { letterAddress, nested, type AddressFields } from './directory.js';
 
 /**
@@ -101,8 +101,8 @@ export function cleanEmail(value: string): string {
   return v;
 }
 
-/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket or query. */
-const PLAIN = /^[^\s;,<>"'“”?]+$/;
+/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket, query or invisible character. */
+const PLAIN = /^[^\s;,<>"'“”?\u200B-\u200D\u2060\uFEFF]+$/;
 
 /**
  * Reads a cell or list that may hold several addresses (separated by ; , / | « et », « ou » or
@@ -115,6 +115,7 @@ export function chooseEmail(values: string | string[]): EmailChoice {
   const only = list.length === 1 ? list[0]! : '';
   if (PLAIN.test(only) && !/^mailto:/i.test(only)) return isValidEmail(only) ? { email: only, others: NONE, malformed: NONE } : { email: undefined, others: NONE, malformed: [only] };
   const parts = list
+    .map(withoutInvisible)
     // « a ; b », « a, b », « a / b », « a | b », « a et b », « a ou b », « a b »: as people type them.
     .flatMap((v) => v.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>]*@)/i))
     .map((v) => v.trim())
@@ -137,5 +138,5 @@ export function chooseEmail(values: string | string[]): EmailChoice {
  * reject addresses that mail servers accept; the SMTP server has the last word.
  */
 export function isValidEmail(email: string): boolean {
-  return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/u.test(email) && !email.includes('..');
+  return /^[^\s@<>(),;:"\u200B-\u200D\u2060\uFEFF]+@[^\s@<>(),;:"\u200B-\u200D\u2060\uFEFF]+\.[^\s@<>(),;:".\u200B-\u200D\u2060\uFEFF]{2,}$/u.test(email) && !email.includes('..');
 }

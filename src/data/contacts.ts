@@ -101,8 +101,24 @@ export function cleanEmail(value: string): string {
   return v;
 }
 
-/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket, query or invisible character. */
-const PLAIN = /^[^\s;,<>"'“”?\u200B-\u200D\u2060\uFEFF]+$/;
+/**
+ * What surrounds an address in a cell and is not one: invisible characters, a display name in
+ * quotes before `<…>` (« "Mairie, accueil" <a@b.fr> », whose comma is no separator), a comment in
+ * brackets (« a@b.fr (secrétariat) », RFC 5322's form, which Outlook copies) and a label before a
+ * colon (« courriel : a@b.fr »). Only parts without an @ go: an address is never removed (brackets
+ * around one, « (ou c@d.fr) », are, so that it is read as another address).
+ */
+function withoutNotes(value: string): string {
+  return withoutInvisible(value)
+    .replace(/"[^"@]*"|“[^”@]*”/g, ' ')
+    .replace(/\([^()@]*\)/g, ' ')
+    .replace(/\(([^()]*@[^()]*)\)/g, ' $1 ')
+    .replace(/^\s*(?!mailto:)[^\s@:<>"][^@:<>"]{0,40}?\s*:\s*(?=[^\s@:]+@)/i, '')
+    .trim();
+}
+
+/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket, colon, query or invisible character. */
+const PLAIN = /^[^\s;,<>"'“”?():\u200B-\u200D\u2060\uFEFF]+$/;
 
 /**
  * Reads a cell or list that may hold several addresses (separated by ; , / | « et », « ou » or
@@ -115,7 +131,7 @@ export function chooseEmail(values: string | string[]): EmailChoice {
   const only = list.length === 1 ? list[0]! : '';
   if (PLAIN.test(only) && !/^mailto:/i.test(only)) return isValidEmail(only) ? { email: only, others: NONE, malformed: NONE } : { email: undefined, others: NONE, malformed: [only] };
   const parts = list
-    .map(withoutInvisible)
+    .map(withoutNotes)
     // « a ; b », « a, b », « a / b », « a | b », « a et b », « a ou b », « a b »: as people type them.
     .flatMap((v) => v.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>]*@)/i))
     .map((v) => v.trim())

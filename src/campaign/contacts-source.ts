@@ -6,7 +6,8 @@ import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, t
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { formulaErrorMessage, isFormulaError } from '../data/columns.js';
+import { formulaErrorMessage, isFormulaError, normalizeHeader, type ColumnMatch } from '../data/columns.js';
+import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -69,6 +70,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     });
     return { contacts: read.contacts, file, account: read.account };
   }
+  unreadAddressColumns(table, columns, problems);
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
   const lines = new Map<string, number>();
@@ -105,6 +107,27 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   }, account);
   former.report(problems, (code) => lines.get(code));
   return { contacts, file, account };
+}
+
+/** Words of a header that is part of a town hall's address or email. */
+const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|cedex|lieu|batiment|postal|courriel|mail|email|mel)\b/;
+
+/**
+ * A column whose name says it is part of the address (« Adresse 2 », « Lieu-dit ») but that no
+ * field reads: its content would be left off the envelope without a word. Named, with the way
+ * to have it read.
+ */
+function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
+  const read = new Set<number>(columns.indexes.values());
+  const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && ADDRESS_WORDS.test(normalizeHeader(h)));
+  if (unread.length === 0) return;
+  const names = unread.map(({ h, i }) => `« ${h} » (colonne ${i + 1})`).join(', ');
+  problems.warning(
+    'colonne-non-lue',
+    `${WHAT} : ${unread.length > 1 ? 'colonnes' : 'colonne'} ${names} non ${unread.length > 1 ? 'lues' : 'lue'} : relais lit l'adresse dans les colonnes complément d'adresse, numéro et voie, service de distribution, code postal et localité, et l'adresse électronique dans sa colonne ; si elle en fait partie, nommez-la dans campagne.yaml sous sources.mairies.colonnes (complement1, complement2, voie, distribution, code_postal, localite ou courriel)`,
+    { file: table.file, line: table.headerLine },
+    'file',
+  );
 }
 
 interface Candidate {

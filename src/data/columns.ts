@@ -44,7 +44,9 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
   const missing: ColumnSpec[] = [];
   for (const spec of specs) {
     const override = overrides[spec.field];
-    const aliases = override ? [normalizeHeader(override)] : spec.aliases;
+    // relais' own label for a column (« Adresse électronique », « Numéro et voie ») is what its
+    // messages call it: a header written that way names it too.
+    const aliases = override ? [normalizeHeader(override)] : [...spec.aliases, normalizeHeader(spec.label)];
     const index = normalized.findIndex((h) => aliases.some((a) => matches(h, a)));
     if (index >= 0) indexes.set(spec.field, index);
     else if (spec.required || override) missing.push(spec);

@@ -9,11 +9,11 @@ import { letterAddress, nested, type AddressFields } from './directory.js';
  */
 export const CONTACT_COLUMNS: ColumnSpec[] = [
   { field: 'insee', label: 'code INSEE', required: true, aliases: ['code insee commune', 'code insee', 'insee', 'code commune', 'codgeo'] },
-  { field: 'courriel', label: 'adresse électronique', required: true, aliases: ['adresse courriel', 'courriel', 'email', 'e mail', 'mail', 'adresse mail', 'adresse email'] },
-  { field: 'complement1', label: "complément d'adresse 1", required: false, aliases: ['complement1', 'complement 1', 'complement'] },
-  { field: 'complement2', label: "complément d'adresse 2", required: false, aliases: ['complement2', 'complement 2'] },
-  { field: 'voie', label: 'numéro et voie', required: false, aliases: ['numero voie', 'adresse', 'voie', 'adresse ligne 1'] },
-  { field: 'distribution', label: 'service de distribution', required: false, aliases: ['service distribution', 'bp', 'boite postale'] },
+  { field: 'courriel', label: 'adresse électronique', required: true, aliases: ['adresse courriel', 'courriel', 'adresse electronique', 'email', 'e mail', 'mail', 'adresse mail', 'adresse email', 'mel'] },
+  { field: 'complement1', label: "complément d'adresse 1", required: false, aliases: ['complement1', 'complement 1', 'complement', 'complement d adresse', 'complement d adresse 1', 'complement adresse'] },
+  { field: 'complement2', label: "complément d'adresse 2", required: false, aliases: ['complement2', 'complement 2', 'complement d adresse 2'] },
+  { field: 'voie', label: 'numéro et voie', required: false, aliases: ['numero voie', 'numero et voie', 'numero et nom de voie', 'adresse', 'voie', 'adresse ligne 1', 'rue'] },
+  { field: 'distribution', label: 'service de distribution', required: false, aliases: ['service distribution', 'service de distribution', 'bp', 'boite postale', 'cs'] },
   { field: 'code_postal', label: 'code postal', required: false, aliases: ['code postal', 'cp'] },
   { field: 'localite', label: 'localité', required: false, aliases: ['nom commune', 'localite', 'libelle acheminement', 'ville', 'commune'] },
   { field: 'telephone', label: 'téléphone', required: false, aliases: ['telephone', 'tel', 'numero de telephone'] },

@@ -70,6 +70,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     });
     return { contacts: read.contacts, file, account: read.account };
   }
+  emailColumns(table, columns, problems);
   unreadAddressColumns(table, columns, problems);
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
@@ -109,6 +110,26 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   return { contacts, file, account };
 }
 
+/**
+ * Two columns that both name the email (« Mail », kept from last year, and « Courriel »): one is
+ * mailed, and the user is told which. A column hidden in Excel is the old one kept out of sight:
+ * the visible one is used. A column named in campagne.yaml settles it (no alternatives then).
+ */
+function emailColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
+  const found = columns.alternatives?.get('courriel');
+  if (!found) return;
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  const used = found.find((i) => !hidden.has(i)) ?? found[0]!;
+  columns.indexes.set('courriel', used);
+  const name = (i: number) => `« ${table.header[i]} » (colonne ${i + 1}${hidden.has(i) ? ', masquée dans Excel' : ''})`;
+  const others = found.filter((i) => i !== used);
+  problems.warning(
+    'colonnes-courriel',
+    `${WHAT} : plusieurs colonnes d'adresse électronique : ${name(used)} est utilisée, ${others.map(name).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, nommez-la dans campagne.yaml (sources.mairies.colonnes.courriel) ou supprimez l'autre`,
+    { file: table.file, line: table.headerLine, field: 'courriel' },
+  );
+}
+
 /** Words of a header that is part of a town hall's address or email. */
 const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|cedex|lieu|batiment|postal|courriel|mail|email|mel)\b/;
 
@@ -118,7 +139,7 @@ const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|c
  * to have it read.
  */
 function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
-  const read = new Set<number>(columns.indexes.values());
+  const read = new Set<number>([...columns.indexes.values(), ...[...(columns.alternatives?.values() ?? [])].flat()]);
   const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && ADDRESS_WORDS.test(normalizeHeader(h)));
   if (unread.length === 0) return;
   const names = unread.map(({ h, i }) => `« ${h} » (colonne ${i + 1})`).join(', ');

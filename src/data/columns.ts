@@ -29,6 +29,11 @@ export interface ColumnMatch {
   missing: ColumnSpec[];
   /** Header cells that appear more than once, with their 1-based positions. */
   duplicates: Array<{ name: string; positions: number[] }>;
+  /**
+   * Fields that more than one header names (« Mail » and « Courriel »): the first is used; the
+   * others' 0-based positions are kept so that a reader can say so (or prefer a visible one).
+   */
+  alternatives?: Map<string, number[]>;
 }
 
 function matches(header: string, alias: string): boolean {
@@ -42,14 +47,19 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
   const normalized = header.map(normalizeHeader);
   const indexes = new Map<string, number>();
   const missing: ColumnSpec[] = [];
+  const alternatives = new Map<string, number[]>();
   for (const spec of specs) {
     const override = overrides[spec.field];
     // relais' own label for a column (« Adresse électronique », « Numéro et voie ») is what its
     // messages call it: a header written that way names it too.
     const aliases = override ? [normalizeHeader(override)] : [...spec.aliases, normalizeHeader(spec.label)];
-    const index = normalized.findIndex((h) => aliases.some((a) => matches(h, a)));
+    const found = normalized.flatMap((h, i) => (aliases.some((a) => matches(h, a)) ? [i] : []));
+    const index = found[0] ?? -1;
     if (index >= 0) indexes.set(spec.field, index);
     else if (spec.required || override) missing.push(spec);
+    if (!override && found.length > 1 && new Set(found.map((i) => normalized[i])).size > 1) {
+      alternatives.set(spec.field, found);
+    }
   }
   const seen = new Map<string, number[]>();
   header.forEach((h, i) => {
@@ -60,7 +70,7 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
   const duplicates = [...seen.entries()]
     .filter(([, positions]) => positions.length > 1)
     .map(([, positions]) => ({ name: header[(positions[0] ?? 1) - 1] ?? '', positions }));
-  return { indexes, missing, duplicates };
+  return { indexes, missing, duplicates, ...(alternatives.size ? { alternatives } : {}) };
 }
 
 /**

@@ -90,5 +90,9 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   async function* rows(): AsyncGenerator<TableRow> {
     yield* all.filter((r) => r.line > header!.line);
   }
-  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows() };
+  const hiddenColumns = new Set<number>();
+  (workbook.worksheets[0]?.columns ?? []).forEach((column, i) => {
+    if (column?.hidden) hiddenColumns.add(i);
+  });
+  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}) };
 }

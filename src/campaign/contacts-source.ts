@@ -1,6 +1,6 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import type { Commune, CommuneReference } from '../data/cog.js';
+import { placePostalCode, type Commune, type CommuneReference } from '../data/cog.js';
 import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
@@ -104,7 +104,13 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     }
     lines.set(commune.code, line);
     account.utilises++;
-    contacts.set(commune.code, { ...c, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
+    const postal = placePostalCode(c.codePostalWritten, commune);
+    if (postal.repaired) problems.warning('code-repare', `${WHAT} : ${postal.repaired}`, { ...where, field: 'code postal' });
+    if (postal.problem) problems.warning('code-postal', `${WHAT} : ${commune.nom} (${commune.code}) : ${postal.problem}`, { ...where, field: 'code postal' });
+    const distribution = postal.distribution && !c.distribution ? postal.distribution : c.distribution;
+    // The locality goes with the code: the commune's name goes with the commune's code.
+    const placed = postal.code === c.codePostal ? {} : { codePostal: postal.code, ...(postal.code ? {} : { localite: '' }) };
+    contacts.set(commune.code, { ...c, distribution, ...placed, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
   }, account);
   former.report(problems, (code) => lines.get(code));
   return { contacts, file, account };

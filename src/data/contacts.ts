@@ -29,6 +29,8 @@ export interface ContactRecord extends AddressFields {
   insee: string;
   courriel: string;
   telephone: string;
+  /** The postal code as written: checked against the commune once it is known (cog.placePostalCode). */
+  codePostalWritten: string;
   /** The INSEE cell as written, when upper-casing changed it. */
   inseeWritten?: string;
   /** Repairs made while reading (French, for a warning naming the line). */
@@ -45,8 +47,8 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
   const insee = repairInsee(rawInsee);
   if (insee.repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee.code} (zéro initial perdu)`);
   const rawCp = cell(values, indexes, 'code_postal');
+  // Its repair (and the warning) wait for the commune: « 4523 » is 04523 in the Ain, not in the Loiret.
   const cp = repairPostalCode(rawCp);
-  if (cp.repaired) reparations.push(`code postal ${rawCp} complété en ${cp.code} (zéro initial perdu)`);
   const flat = {
     line,
     insee: insee.code,
@@ -58,6 +60,7 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
     voie: cell(values, indexes, 'voie'),
     distribution: cell(values, indexes, 'distribution'),
     codePostal: cp.code,
+    codePostalWritten: rawCp,
     localite: cell(values, indexes, 'localite'),
     telephone: cell(values, indexes, 'telephone'),
     reparations,
@@ -76,8 +79,7 @@ function withDirectoryAddress(c: ContactRecord): ContactRecord {
   const a = list.ok ? letterAddress(list.value) : undefined;
   if (!a) return c;
   const cp = repairPostalCode(a.codePostal);
-  if (cp.repaired) c.reparations.push(`code postal ${a.codePostal} complété en ${cp.code} (zéro initial perdu)`);
-  return { ...c, complement1: a.complement1, complement2: a.complement2, voie: a.voie, distribution: a.distribution, codePostal: cp.code || c.codePostal, localite: a.localite || c.localite };
+  return { ...c, complement1: a.complement1, complement2: a.complement2, voie: a.voie, distribution: a.distribution, codePostal: cp.code || c.codePostal, codePostalWritten: cp.code ? a.codePostal : c.codePostalWritten, localite: a.localite || c.localite };
 }
 
 export interface EmailChoice {

@@ -106,6 +106,12 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const takeMayor = (m: ReturnType<typeof toMayor>) => {
       const line = m.line;
       const where = { file: table.file, line };
+      if (m.total !== undefined) {
+        // One message that names it, instead of an empty sex code and an empty INSEE code.
+        problems.error('ligne-total', `${MAYORS} : ligne « ${m.total} » sans code de commune : une ligne de total sous le tableau, pas un maire ; retirez-la du fichier`, { ...where, field: 'Code de la commune' });
+        account.rejetes++;
+        return;
+      }
       let bad = false;
       const sexe = m.sexe.toUpperCase();
       if (sexe !== 'F' && sexe !== 'M') {

@@ -54,6 +54,17 @@ export interface MayorRecord {
   fonction: string;
   /** Repairs made while reading (French, for a warning naming the line). */
   reparations: string[];
+  /** The cell that makes this row a spreadsheet's « Total » row (no commune code, « Total … » written): as written. */
+  total?: string;
+}
+
+/**
+ * The « Total » row an office adds under its table (« Total », « TOTAL GÉNÉRAL : 35 000 ») is no
+ * mayor: the cell that says so, when the row has no commune code, else undefined.
+ */
+export function totalCell(values: string[], commune: string): string | undefined {
+  if (/^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
+  return values.map((v) => v.trim()).find((v) => /^total\b/i.test(v));
 }
 
 export function rneColumns(header: string[], overrides: Record<string, string> = {}) {
@@ -66,6 +77,7 @@ export function toMayor(values: string[], line: number, indexes: Map<string, num
   // A full code that lost its leading zero is a spreadsheet's doing; the 2020 split code is the format.
   const repaired = commune.trim().length >= 4 && repairInsee(commune).repaired;
   const insee = rneInseeCode(departement, commune);
+  const total = totalCell(values, commune);
   return {
     line,
     departement,
@@ -77,5 +89,6 @@ export function toMayor(values: string[], line: number, indexes: Map<string, num
     // As written: a message quotes what the agent will search for in the file (« Mme »).
     sexe: cell(values, indexes, 'sexe').trim(),
     fonction: cell(values, indexes, 'fonction'),
+    ...(total === undefined ? {} : { total }),
   };
 }

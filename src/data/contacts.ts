@@ -137,7 +137,8 @@ export function chooseEmail(values: string | string[]): EmailChoice {
     // « a ; b », « a, b », « a / b », « a | b », « a et b », « a ou b », « a b »: as people type them.
     .flatMap((v) => v.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>]*@)/i))
     .map((v) => v.trim())
-    .filter(Boolean);
+    // A label left alone by the split (« Secrétariat : » before a second address) is no address.
+    .filter((v) => v && !/^[^@<>"]{1,40}:$/.test(v));
   let email: string | undefined;
   const others: string[] = [];
   const malformed: string[] = [];

@@ -47,6 +47,7 @@ describe('email cells as people write them', () => {
   it('a second address stays named, in a comment as elsewhere', () => {
     expect(chooseEmail('a@b.example (ou c@d.example)').others).toEqual(['c@d.example']);
     expect(chooseEmail('mailto:a@b.example').email).toBe('a@b.example');
+    expect(chooseEmail('Mairie : a@b.example ; Secrétariat : c@d.example')).toEqual({ email: 'a@b.example', others: ['c@d.example'], malformed: [] });
   });
 });
 
@@ -86,6 +87,8 @@ describe('postal codes against the commune', () => {
     expect(cs.problem).toContain('mention de distribution');
     expect(placePostalCode('Adon', loiret).problem).toContain('mal formé');
     expect(placePostalCode('', loiret)).toEqual({ code: '' });
+    // No postal code in the reference: the written one is kept, there is nothing to check it against.
+    expect(placePostalCode('37160', { departement: '45', codesPostaux: [] })).toEqual({ code: '37160' });
   });
 });
 

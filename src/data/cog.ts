@@ -373,7 +373,8 @@ export function placePostalCode(written: string, commune: Pick<Commune, 'departe
   if (cedex && postalCodeFits(cedex[1]!, commune.departement)) return { code: raw };
   const { code, repaired } = repairPostalCode(raw);
   if (!/^\d{5}$/.test(code)) return { code: '', problem: `code postal « ${raw} » mal formé (5 chiffres attendus) : ${instead} ; corrigez la ligne` };
-  if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement)) {
+  // A commune the reference gives no postal code (a handful): nothing to check the code against.
+  if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement) || !own) {
     return repaired ? { code, repaired: `code postal ${raw} complété en ${code} (zéro initial perdu)` } : { code };
   }
   const read = repaired ? ` (lu ${code})` : '';

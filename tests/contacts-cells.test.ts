@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
-import { cell, isFormulaError, matchColumns, withoutInvisible } from '../src/data/columns.js';
+import { cell, isFormulaError, matchColumns, totalCell, withoutInvisible } from '../src/data/columns.js';
 import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
-import { totalCell } from '../src/data/rne.js';
 
 /** Cells of town-hall lists and mayors' files as offices leave them (pure functions, no spawn). */
 
@@ -106,7 +105,7 @@ describe('a header glued to the last row of a list', () => {
   });
 });
 
-describe('a « Total » row of a mayors’ file', () => {
+describe('a « Total » row of a mayors’ file or a town-hall list', () => {
   it('is told by a « Total » cell on a row without a commune code', () => {
     expect(totalCell(['Total', '', '', '', '', '', '36'], '')).toBe('Total');
     expect(totalCell(['TOTAL GÉNÉRAL : 35 000'], '')).toBe('TOTAL GÉNÉRAL : 35 000');

@@ -6,7 +6,7 @@ import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, t
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { formulaErrorMessage, isFormulaError, normalizeHeader, type ColumnMatch } from '../data/columns.js';
+import { formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -80,6 +80,12 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
+    const total = totalCell(values, c.insee);
+    if (total !== undefined) {
+      problems.error('ligne-total', totalRowMessage(WHAT, total, 'une mairie'), { ...where, field: 'code INSEE' });
+      account.rejetes++;
+      return;
+    }
     if (isFormulaError(c.insee)) {
       problems.error('erreur-formule', `${WHAT} : ${formulaErrorMessage(c.insee, 'du code INSEE')}`, { ...where, field: 'code INSEE' });
       account.rejetes++;

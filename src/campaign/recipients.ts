@@ -1,7 +1,7 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
 import { chooseEmail, type EmailChoice } from '../data/contacts.js';
-import { formulaErrorMessage, isFormulaError } from '../data/columns.js';
+import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
 import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
@@ -108,7 +108,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const where = { file: table.file, line };
       if (m.total !== undefined) {
         // One message that names it, instead of an empty sex code and an empty INSEE code.
-        problems.error('ligne-total', `${MAYORS} : ligne « ${m.total} » sans code de commune : une ligne de total sous le tableau, pas un maire ; retirez-la du fichier`, { ...where, field: 'Code de la commune' });
+        problems.error('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire'), { ...where, field: 'Code de la commune' });
         account.rejetes++;
         return;
       }

@@ -97,3 +97,16 @@ export function isFormulaError(value: string): boolean {
 export function formulaErrorMessage(value: string, column: string): string {
   return `la cellule ${column} montre l'erreur de formule « ${value.trim()} » (une RECHERCHEV sans résultat, une cellule source supprimée ?) : corrigez la formule, ou remplacez-la par sa valeur`;
 }
+
+/**
+ * The « Total » row an office adds under its table (« Total », « TOTAL GÉNÉRAL : 35 000 ») is no
+ * mayor and no town hall: the cell that says so, when the row has no commune code, else undefined.
+ */
+export function totalCell(values: string[], commune: string): string | undefined {
+  if (/^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
+  return values.map((v) => withoutInvisible(v).trim()).find((v) => /^total\b/i.test(v));
+}
+
+export function totalRowMessage(what: string, total: string, of: string): string {
+  return `${what} : ligne « ${total} » sans code de commune : une ligne de total sous le tableau, pas ${of} ; retirez-la du fichier`;
+}

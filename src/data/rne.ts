@@ -1,5 +1,5 @@
 import { normalizeDepartement, normalizeInsee, repairInsee } from './cog.js';
-import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
+import { cell, matchColumns, normalizeHeader, totalCell, type ColumnSpec } from './columns.js';
 
 /**
  * The Répertoire national des élus (RNE) as data.gouv.fr publishes it. The format changes almost
@@ -58,14 +58,6 @@ export interface MayorRecord {
   total?: string;
 }
 
-/**
- * The « Total » row an office adds under its table (« Total », « TOTAL GÉNÉRAL : 35 000 ») is no
- * mayor: the cell that says so, when the row has no commune code, else undefined.
- */
-export function totalCell(values: string[], commune: string): string | undefined {
-  if (/^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
-  return values.map((v) => v.trim()).find((v) => /^total\b/i.test(v));
-}
 
 export function rneColumns(header: string[], overrides: Record<string, string> = {}) {
   return matchColumns(header, RNE_COLUMNS, overrides);

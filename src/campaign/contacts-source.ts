@@ -1,11 +1,13 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import type { Commune, CommuneReference } from '../data/cog.js';
+import { placePostalCode, type Commune, type CommuneReference } from '../data/cog.js';
 import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
+import { formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
+import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, sourceConfig } from './sources.js';
@@ -68,6 +70,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     });
     return { contacts: read.contacts, file, account: read.account };
   }
+  emailColumns(table, columns, problems);
+  unreadAddressColumns(table, columns, problems);
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
   const lines = new Map<string, number>();
@@ -76,6 +80,17 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
+    const total = totalCell(values, c.insee);
+    if (total !== undefined) {
+      problems.error('ligne-total', totalRowMessage(WHAT, total, 'une mairie'), { ...where, field: 'code INSEE' });
+      account.rejetes++;
+      return;
+    }
+    if (isFormulaError(c.insee)) {
+      problems.error('erreur-formule', `${WHAT} : ${formulaErrorMessage(c.insee, 'du code INSEE')}`, { ...where, field: 'code INSEE' });
+      account.rejetes++;
+      return;
+    }
     const commune = locate(ref, c.insee, where, 'code INSEE', WHAT, problems, c.inseeWritten, former);
     if (commune && isArrondissement(commune)) {
       arrondissementRow(commune, accept(commune.of, where, 'code INSEE', WHAT), where, 'code INSEE', WHAT, problems, account);
@@ -95,10 +110,57 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     }
     lines.set(commune.code, line);
     account.utilises++;
-    contacts.set(commune.code, { ...c, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
+    const postal = placePostalCode(c.codePostalWritten, commune);
+    if (postal.repaired) problems.warning('code-repare', `${WHAT} : ${postal.repaired}`, { ...where, field: 'code postal' });
+    if (postal.problem) problems.warning('code-postal', `${WHAT} : ${commune.nom} (${commune.code}) : ${postal.problem}`, { ...where, field: 'code postal' });
+    const distribution = postal.distribution && !c.distribution ? postal.distribution : c.distribution;
+    // The locality goes with the code: the commune's name goes with the commune's code.
+    const placed = postal.code === c.codePostal ? {} : { codePostal: postal.code, ...(postal.code ? {} : { localite: '' }) };
+    contacts.set(commune.code, { ...c, distribution, ...placed, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
   }, account);
   former.report(problems, (code) => lines.get(code));
   return { contacts, file, account };
+}
+
+/**
+ * Two columns that both name the email (« Mail », kept from last year, and « Courriel »): one is
+ * mailed, and the user is told which. A column hidden in Excel is the old one kept out of sight:
+ * the visible one is used. A column named in campagne.yaml settles it (no alternatives then).
+ */
+function emailColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
+  const found = columns.alternatives?.get('courriel');
+  if (!found) return;
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  const used = found.find((i) => !hidden.has(i)) ?? found[0]!;
+  columns.indexes.set('courriel', used);
+  const name = (i: number) => `« ${table.header[i]} » (colonne ${i + 1}${hidden.has(i) ? ', masquée dans Excel' : ''})`;
+  const others = found.filter((i) => i !== used);
+  problems.warning(
+    'colonnes-courriel',
+    `${WHAT} : plusieurs colonnes d'adresse électronique : ${name(used)} est utilisée, ${others.map(name).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, nommez-la dans campagne.yaml (sources.mairies.colonnes.courriel) ou supprimez l'autre`,
+    { file: table.file, line: table.headerLine, field: 'courriel' },
+  );
+}
+
+/** Words of a header that is part of a town hall's address or email. */
+const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|cedex|lieu|batiment|postal|courriel|mail|email|mel)\b/;
+
+/**
+ * A column whose name says it is part of the address (« Adresse 2 », « Lieu-dit ») but that no
+ * field reads: its content would be left off the envelope without a word. Named, with the way
+ * to have it read.
+ */
+function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
+  const read = new Set<number>([...columns.indexes.values(), ...[...(columns.alternatives?.values() ?? [])].flat()]);
+  const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && ADDRESS_WORDS.test(normalizeHeader(h)));
+  if (unread.length === 0) return;
+  const names = unread.map(({ h, i }) => `« ${h} » (colonne ${i + 1})`).join(', ');
+  problems.warning(
+    'colonne-non-lue',
+    `${WHAT} : ${unread.length > 1 ? 'colonnes' : 'colonne'} ${names} non ${unread.length > 1 ? 'lues' : 'lue'} : relais lit l'adresse dans les colonnes complément d'adresse, numéro et voie, service de distribution, code postal et localité, et l'adresse électronique dans sa colonne ; si elle en fait partie, nommez-la dans campagne.yaml sous sources.mairies.colonnes (complement1, complement2, voie, distribution, code_postal, localite ou courriel)`,
+    { file: table.file, line: table.headerLine },
+    'file',
+  );
 }
 
 interface Candidate {

@@ -1,6 +1,7 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
 import { chooseEmail, type EmailChoice } from '../data/contacts.js';
+import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
 import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
@@ -43,7 +44,9 @@ const nameOf = (commune: Commune) => `${commune.nom} (${commune.code})`;
 function emailWarnings(name: string, communeName: string, contact: TownHallContact, email: EmailChoice, problems: ProblemList): void {
   const where = { file: contact.file, line: contact.line, field: 'courriel' };
   const of = contact.label ? ` (${contact.label})` : '';
-  if (email.email === undefined && email.malformed.length > 0) {
+  if (email.email === undefined && email.malformed.length === 1 && isFormulaError(email.malformed[0]!)) {
+    problems.warning('courriel-invalide', `fichier des mairies${of} : ${communeName} : ${formulaErrorMessage(email.malformed[0]!, "de l'adresse électronique")} ; d'ici là, la lettre partira par courrier`, where);
+  } else if (email.email === undefined && email.malformed.length > 0) {
     problems.warning('courriel-invalide', `fichier des mairies${of} : adresse électronique « ${email.malformed.join(' ; ')} » mal formée (${communeName}) : jamais utilisée, la lettre partira par courrier`, where);
   } else if (email.email === undefined) {
     problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, where);
@@ -103,6 +106,12 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const takeMayor = (m: ReturnType<typeof toMayor>) => {
       const line = m.line;
       const where = { file: table.file, line };
+      if (m.total !== undefined) {
+        // One message that names it, instead of an empty sex code and an empty INSEE code.
+        problems.error('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire'), { ...where, field: 'Code de la commune' });
+        account.rejetes++;
+        return;
+      }
       let bad = false;
       const sexe = m.sexe.toUpperCase();
       if (sexe !== 'F' && sexe !== 'M') {
@@ -114,6 +123,11 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         bad = true;
       }
       for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
+      if (isFormulaError(m.insee)) {
+        problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.insee, 'du code de la commune')}`, { ...where, field: 'Code de la commune' });
+        account.rejetes++;
+        return;
+      }
       const commune = locate(ref, m.insee, where, 'Code de la commune', MAYORS, problems, undefined, former);
       if (commune && isArrondissement(commune)) {
         arrondissementRow(commune, accept(commune.of, where, 'Code de la commune', MAYORS), where, 'Code de la commune', MAYORS, problems, account);

@@ -1,6 +1,6 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { extraValues, extraValuesMessage, repeatsHeader } from '../data/header-rows.js';
+import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
 import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
 import type { ColumnMatch } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
@@ -68,6 +68,11 @@ export async function forEachRow(
 ): Promise<number> {
   let count = 0;
   const use = (values: string[], line: number) => {
+    const unglued = withoutGluedHeader(table, values);
+    if (unglued) {
+      problems.warning('en-tete-colle', gluedHeaderMessage(what), { file: table.file, line });
+      values = unglued;
+    }
     const extra = extraValues(table, values);
     if (extra) problems.warning('valeurs-en-trop', extraValuesMessage(what, extra), { file: table.file, line });
     visit(values, line);

@@ -325,10 +325,60 @@ export function repairInsee(code: string): { code: string; repaired: boolean } {
   return /^\d{4}$/.test(c) ? { code: `0${c}`, repaired: true } : { code: c, repaired: false };
 }
 
-/** A postal code that lost its leading zero ("1400" → "01400"): same cause, same repair. */
+/**
+ * A postal code that lost its leading zero ("1400" → "01400"): same cause, same repair. A code
+ * shown with a thousands separator (« 45 230 », a no-break space in French Excel) is the code.
+ */
 export function repairPostalCode(code: string): { code: string; repaired: boolean } {
-  const c = code.trim();
+  let c = code.trim();
+  const spaced = /^(\d{2})[\s\u00A0\u202F.](\d{3})$/.exec(c);
+  if (spaced) c = spaced[1]! + spaced[2]!;
   return /^\d{4}$/.test(c) ? { code: `0${c}`, repaired: true } : { code: c, repaired: false };
+}
+
+/** The département a postal code belongs to, as far as its digits say (« 20… » is Corsica's two). */
+function postalCodeFits(code: string, departement: string): boolean {
+  if (/^2[AB]$/.test(departement)) return code.startsWith('20');
+  return code.startsWith(departement);
+}
+
+export interface PostalCodePlaced {
+  /** The postal code for the envelope: '' when the commune's own is to be used. */
+  code: string;
+  /** A distribution mention (« CS 40001 ») found in the postal-code cell. */
+  distribution?: string;
+  /** A repair to say, French, for a warning naming the line (the lost zero). */
+  repaired?: string;
+  /** What is wrong with the cell and what was done, French, for a warning naming the line. */
+  problem?: string;
+}
+
+/**
+ * A town hall's postal code as written, checked against its commune: the letter by post is the
+ * only channel of a town hall without email, and a wrong code sends it to another département.
+ * A code of the commune's (in the reference) or of its département (a CEDEX code) is used; one of
+ * another département (« 4523 » taken for 04523 in the Loiret), or no code at all, gives way to
+ * the commune's own; a « BP »/« CS »/« TSA » mention typed in the column is a distribution line.
+ */
+export function placePostalCode(written: string, commune: Pick<Commune, 'departement' | 'codesPostaux'>): PostalCodePlaced {
+  const raw = written.trim();
+  if (!raw) return { code: '' };
+  const own = commune.codesPostaux[0];
+  const instead = own ? `le code postal de la commune, ${own}, est utilisé` : "le code postal est laissé vide";
+  if (/^(?:B\.?\s?P\.?|C\.?\s?S\.?|TSA)\s*\d+/i.test(raw)) {
+    return { code: '', distribution: raw, problem: `code postal « ${raw} » : c'est une mention de distribution, pas un code postal ; elle est imprimée au-dessus de la ligne de la commune et ${instead} (avec une mention CS ou TSA, La Poste attend d'ordinaire un code CEDEX : corrigez la ligne)` };
+  }
+  // « 45044 CEDEX » or « 45044 CEDEX 1 »: a CEDEX code with its mention, as before.
+  const cedex = /^(\d{5})\s+CEDEX\b/i.exec(raw);
+  if (cedex && postalCodeFits(cedex[1]!, commune.departement)) return { code: raw };
+  const { code, repaired } = repairPostalCode(raw);
+  if (!/^\d{5}$/.test(code)) return { code: '', problem: `code postal « ${raw} » mal formé (5 chiffres attendus) : ${instead} ; corrigez la ligne` };
+  // A commune the reference gives no postal code (a handful): nothing to check the code against.
+  if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement) || !own) {
+    return repaired ? { code, repaired: `code postal ${raw} complété en ${code} (zéro initial perdu)` } : { code };
+  }
+  const read = repaired ? ` (lu ${code})` : '';
+  return { code: '', problem: `code postal « ${raw} »${read} : pas un code du département ${commune.departement} de la commune ; ${instead} ; corrigez la ligne` };
 }
 
 /** Same repair for département codes ("1" → "01"). */

@@ -29,6 +29,11 @@ export interface ColumnMatch {
   missing: ColumnSpec[];
   /** Header cells that appear more than once, with their 1-based positions. */
   duplicates: Array<{ name: string; positions: number[] }>;
+  /**
+   * Fields that more than one header names (« Mail » and « Courriel »): the first is used; the
+   * others' 0-based positions are kept so that a reader can say so (or prefer a visible one).
+   */
+  alternatives?: Map<string, number[]>;
 }
 
 function matches(header: string, alias: string): boolean {
@@ -42,12 +47,19 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
   const normalized = header.map(normalizeHeader);
   const indexes = new Map<string, number>();
   const missing: ColumnSpec[] = [];
+  const alternatives = new Map<string, number[]>();
   for (const spec of specs) {
     const override = overrides[spec.field];
-    const aliases = override ? [normalizeHeader(override)] : spec.aliases;
-    const index = normalized.findIndex((h) => aliases.some((a) => matches(h, a)));
+    // relais' own label for a column (« Adresse électronique », « Numéro et voie ») is what its
+    // messages call it: a header written that way names it too.
+    const aliases = override ? [normalizeHeader(override)] : [...spec.aliases, normalizeHeader(spec.label)];
+    const found = normalized.flatMap((h, i) => (aliases.some((a) => matches(h, a)) ? [i] : []));
+    const index = found[0] ?? -1;
     if (index >= 0) indexes.set(spec.field, index);
     else if (spec.required || override) missing.push(spec);
+    if (!override && found.length > 1 && new Set(found.map((i) => normalized[i])).size > 1) {
+      alternatives.set(spec.field, found);
+    }
   }
   const seen = new Map<string, number[]>();
   header.forEach((h, i) => {
@@ -58,10 +70,43 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
   const duplicates = [...seen.entries()]
     .filter(([, positions]) => positions.length > 1)
     .map(([, positions]) => ({ name: header[(positions[0] ?? 1) - 1] ?? '', positions }));
-  return { indexes, missing, duplicates };
+  return { indexes, missing, duplicates, ...(alternatives.size ? { alternatives } : {}) };
+}
+
+/**
+ * Zero-width characters (U+200B–U+200D, U+2060, U+FEFF) a copy from a web page or a Word
+ * document leaves in a cell: invisible everywhere, not white space to trim(), and never part of
+ * a code, an address or a name that relais reads.
+ */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+
+export function withoutInvisible(value: string): string {
+  return value.replace(INVISIBLE, '');
 }
 
 export function cell(values: string[], indexes: Map<string, number>, field: string): string {
   const i = indexes.get(field);
-  return i === undefined ? '' : (values[i] ?? '').trim();
+  return i === undefined ? '' : withoutInvisible(values[i] ?? '').trim();
+}
+
+/** What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…). */
+export function isFormulaError(value: string): boolean {
+  return /^#(?:N\/A|NA|REF|VALUE|VALEUR|DIV\/0|NAME|NOM|NUM|NULL|NUL|SPILL|CALC|GETTING_DATA)[!?]?$/i.test(value.trim());
+}
+
+export function formulaErrorMessage(value: string, column: string): string {
+  return `la cellule ${column} montre l'erreur de formule « ${value.trim()} » (une RECHERCHEV sans résultat, une cellule source supprimée ?) : corrigez la formule, ou remplacez-la par sa valeur`;
+}
+
+/**
+ * The « Total » row an office adds under its table (« Total », « TOTAL GÉNÉRAL : 35 000 ») is no
+ * mayor and no town hall: the cell that says so, when the row has no commune code, else undefined.
+ */
+export function totalCell(values: string[], commune: string): string | undefined {
+  if (/^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
+  return values.map((v) => withoutInvisible(v).trim()).find((v) => /^total\b/i.test(v));
+}
+
+export function totalRowMessage(what: string, total: string, of: string): string {
+  return `${what} : ligne « ${total} » sans code de commune : une ligne de total sous le tableau, pas ${of} ; retirez-la du fichier`;
 }

@@ -1,5 +1,5 @@
 import { repairInsee, repairPostalCode } from './cog.js';
-import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
+import { cell, matchColumns, normalizeHeader, withoutInvisible, type ColumnSpec } from './columns.js';
 import { letterAddress, nested, type AddressFields } from './directory.js';
 
 /**
@@ -9,11 +9,11 @@ import { letterAddress, nested, type AddressFields } from './directory.js';
  */
 export const CONTACT_COLUMNS: ColumnSpec[] = [
   { field: 'insee', label: 'code INSEE', required: true, aliases: ['code insee commune', 'code insee', 'insee', 'code commune', 'codgeo'] },
-  { field: 'courriel', label: 'adresse électronique', required: true, aliases: ['adresse courriel', 'courriel', 'email', 'e mail', 'mail', 'adresse mail', 'adresse email'] },
-  { field: 'complement1', label: "complément d'adresse 1", required: false, aliases: ['complement1', 'complement 1', 'complement'] },
-  { field: 'complement2', label: "complément d'adresse 2", required: false, aliases: ['complement2', 'complement 2'] },
-  { field: 'voie', label: 'numéro et voie', required: false, aliases: ['numero voie', 'adresse', 'voie', 'adresse ligne 1'] },
-  { field: 'distribution', label: 'service de distribution', required: false, aliases: ['service distribution', 'bp', 'boite postale'] },
+  { field: 'courriel', label: 'adresse électronique', required: true, aliases: ['adresse courriel', 'courriel', 'adresse electronique', 'email', 'e mail', 'mail', 'adresse mail', 'adresse email', 'mel'] },
+  { field: 'complement1', label: "complément d'adresse 1", required: false, aliases: ['complement1', 'complement 1', 'complement', 'complement d adresse', 'complement d adresse 1', 'complement adresse'] },
+  { field: 'complement2', label: "complément d'adresse 2", required: false, aliases: ['complement2', 'complement 2', 'complement d adresse 2'] },
+  { field: 'voie', label: 'numéro et voie', required: false, aliases: ['numero voie', 'numero et voie', 'numero et nom de voie', 'adresse', 'voie', 'adresse ligne 1', 'rue'] },
+  { field: 'distribution', label: 'service de distribution', required: false, aliases: ['service distribution', 'service de distribution', 'bp', 'boite postale', 'cs'] },
   { field: 'code_postal', label: 'code postal', required: false, aliases: ['code postal', 'cp'] },
   { field: 'localite', label: 'localité', required: false, aliases: ['nom commune', 'localite', 'libelle acheminement', 'ville', 'commune'] },
   { field: 'telephone', label: 'téléphone', required: false, aliases: ['telephone', 'tel', 'numero de telephone'] },
@@ -29,6 +29,8 @@ export interface ContactRecord extends AddressFields {
   insee: string;
   courriel: string;
   telephone: string;
+  /** The postal code as written: checked against the commune once it is known (cog.placePostalCode). */
+  codePostalWritten: string;
   /** The INSEE cell as written, when upper-casing changed it. */
   inseeWritten?: string;
   /** Repairs made while reading (French, for a warning naming the line). */
@@ -45,8 +47,8 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
   const insee = repairInsee(rawInsee);
   if (insee.repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee.code} (zéro initial perdu)`);
   const rawCp = cell(values, indexes, 'code_postal');
+  // Its repair (and the warning) wait for the commune: « 4523 » is 04523 in the Ain, not in the Loiret.
   const cp = repairPostalCode(rawCp);
-  if (cp.repaired) reparations.push(`code postal ${rawCp} complété en ${cp.code} (zéro initial perdu)`);
   const flat = {
     line,
     insee: insee.code,
@@ -58,6 +60,7 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
     voie: cell(values, indexes, 'voie'),
     distribution: cell(values, indexes, 'distribution'),
     codePostal: cp.code,
+    codePostalWritten: rawCp,
     localite: cell(values, indexes, 'localite'),
     telephone: cell(values, indexes, 'telephone'),
     reparations,
@@ -76,8 +79,7 @@ function withDirectoryAddress(c: ContactRecord): ContactRecord {
   const a = list.ok ? letterAddress(list.value) : undefined;
   if (!a) return c;
   const cp = repairPostalCode(a.codePostal);
-  if (cp.repaired) c.reparations.push(`code postal ${a.codePostal} complété en ${cp.code} (zéro initial perdu)`);
-  return { ...c, complement1: a.complement1, complement2: a.complement2, voie: a.voie, distribution: a.distribution, codePostal: cp.code || c.codePostal, localite: a.localite || c.localite };
+  return { ...c, complement1: a.complement1, complement2: a.complement2, voie: a.voie, distribution: a.distribution, codePostal: cp.code || c.codePostal, codePostalWritten: cp.code ? a.codePostal : c.codePostalWritten, localite: a.localite || c.localite };
 }
 
 export interface EmailChoice {
@@ -101,8 +103,24 @@ export function cleanEmail(value: string): string {
   return v;
 }
 
-/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket or query. */
-const PLAIN = /^[^\s;,<>"'“”?]+$/;
+/**
+ * What surrounds an address in a cell and is not one: invisible characters, a display name in
+ * quotes before `<…>` (« "Mairie, accueil" <a@b.fr> », whose comma is no separator), a comment in
+ * brackets (« a@b.fr (secrétariat) », RFC 5322's form, which Outlook copies) and a label before a
+ * colon (« courriel : a@b.fr »). Only parts without an @ go: an address is never removed (brackets
+ * around one, « (ou c@d.fr) », are, so that it is read as another address).
+ */
+function withoutNotes(value: string): string {
+  return withoutInvisible(value)
+    .replace(/"[^"@]*"|“[^”@]*”/g, ' ')
+    .replace(/\([^()@]*\)/g, ' ')
+    .replace(/\(([^()]*@[^()]*)\)/g, ' $1 ')
+    .replace(/^\s*(?!mailto:)[^\s@:<>"][^@:<>"]{0,40}?\s*:\s*(?=[^\s@:]+@)/i, '')
+    .trim();
+}
+
+/** One value that neither the split nor cleanEmail would change: no separator, blank, quote, bracket, colon, query or invisible character. */
+const PLAIN = /^[^\s;,<>"'“”?():\u200B-\u200D\u2060\uFEFF]+$/;
 
 /**
  * Reads a cell or list that may hold several addresses (separated by ; , / | « et », « ou » or
@@ -115,10 +133,12 @@ export function chooseEmail(values: string | string[]): EmailChoice {
   const only = list.length === 1 ? list[0]! : '';
   if (PLAIN.test(only) && !/^mailto:/i.test(only)) return isValidEmail(only) ? { email: only, others: NONE, malformed: NONE } : { email: undefined, others: NONE, malformed: [only] };
   const parts = list
+    .map(withoutNotes)
     // « a ; b », « a, b », « a / b », « a | b », « a et b », « a ou b », « a b »: as people type them.
     .flatMap((v) => v.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>]*@)/i))
     .map((v) => v.trim())
-    .filter(Boolean);
+    // A label left alone by the split (« Secrétariat : » before a second address) is no address.
+    .filter((v) => v && !/^[^@<>"]{1,40}:$/.test(v));
   let email: string | undefined;
   const others: string[] = [];
   const malformed: string[] = [];
@@ -137,5 +157,5 @@ export function chooseEmail(values: string | string[]): EmailChoice {
  * reject addresses that mail servers accept; the SMTP server has the last word.
  */
 export function isValidEmail(email: string): boolean {
-  return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/u.test(email) && !email.includes('..');
+  return /^[^\s@<>(),;:"\u200B-\u200D\u2060\uFEFF]+@[^\s@<>(),;:"\u200B-\u200D\u2060\uFEFF]+\.[^\s@<>(),;:".\u200B-\u200D\u2060\uFEFF]{2,}$/u.test(email) && !email.includes('..');
 }

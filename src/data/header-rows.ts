@@ -29,6 +29,32 @@ export function extraValuesMessage(what: string, extra: { values: number; column
   return `${what} : ${extra.values} valeurs pour ${extra.columns} colonnes — un séparateur dans une valeur sans guillemets ? Les valeurs en trop sont ignorées : vérifiez la ligne`;
 }
 
+/**
+ * A row with the header glued to its end: a list appended to another saved without a final line
+ * break (`cat a.csv b.csv`). Its last value ends with the first column's name and the header's
+ * other names follow: the row without them, or undefined when the row is not such a row.
+ */
+export function withoutGluedHeader(table: Pick<Table, 'header'>, values: string[]): string[] | undefined {
+  const header = table.header.map((h) => h.replace(/^\uFEFF/, '').trim());
+  while (header.length > 0 && header[header.length - 1] === '') header.pop();
+  const first = header[0];
+  if (!first || header.length < 2 || values.length < header.length + 1) return undefined;
+  // The glued cell is the one header.length - 1 values before the end (trailing empty cells aside).
+  let last = values.length;
+  while (last > 0 && values[last - 1]!.trim() === '') last--;
+  const at = last - header.length;
+  if (at < 0) return undefined;
+  const glued = values[at]!;
+  const tail = values.slice(at + 1, last);
+  if (!glued.trim().endsWith(first) || headerKey(tail) !== headerKey(header.slice(1))) return undefined;
+  const kept = glued.trim().slice(0, -first.length);
+  return [...values.slice(0, at), kept];
+}
+
+export function gluedHeaderMessage(what: string): string {
+  return `${what} : l'en-tête d'une autre liste est collé au bout de cette ligne (deux fichiers mis bout à bout, le premier sans retour à la ligne final ?) : il est retiré de la ligne, qui est lue sans lui ; vérifiez-la, et la suivante`;
+}
+
 /** A row that repeats the header: one export appended to another, each with its header line. */
 export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): boolean {
   if (values.length === 0) return false;

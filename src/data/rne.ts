@@ -1,5 +1,5 @@
 import { normalizeDepartement, normalizeInsee, repairInsee } from './cog.js';
-import { cell, matchColumns, normalizeHeader, type ColumnSpec } from './columns.js';
+import { cell, matchColumns, normalizeHeader, totalCell, type ColumnSpec } from './columns.js';
 
 /**
  * The Répertoire national des élus (RNE) as data.gouv.fr publishes it. The format changes almost
@@ -54,7 +54,10 @@ export interface MayorRecord {
   fonction: string;
   /** Repairs made while reading (French, for a warning naming the line). */
   reparations: string[];
+  /** The cell that makes this row a spreadsheet's « Total » row (no commune code, « Total … » written): as written. */
+  total?: string;
 }
+
 
 export function rneColumns(header: string[], overrides: Record<string, string> = {}) {
   return matchColumns(header, RNE_COLUMNS, overrides);
@@ -66,6 +69,7 @@ export function toMayor(values: string[], line: number, indexes: Map<string, num
   // A full code that lost its leading zero is a spreadsheet's doing; the 2020 split code is the format.
   const repaired = commune.trim().length >= 4 && repairInsee(commune).repaired;
   const insee = rneInseeCode(departement, commune);
+  const total = totalCell(values, commune);
   return {
     line,
     departement,
@@ -77,5 +81,6 @@ export function toMayor(values: string[], line: number, indexes: Map<string, num
     // As written: a message quotes what the agent will search for in the file (« Mme »).
     sexe: cell(values, indexes, 'sexe').trim(),
     fonction: cell(values, indexes, 'fonction'),
+    ...(total === undefined ? {} : { total }),
   };
 }

@@ -24,6 +24,8 @@ export interface Table {
   header: string[];
   headerLine: number;
   rows: AsyncIterable<TableRow>;
+  /** 0-based columns hidden in the workbook (Excel only): an old column kept out of sight. */
+  hiddenColumns?: ReadonlySet<number>;
 }
 
 export interface OpenTableOptions {

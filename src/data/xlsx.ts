@@ -20,8 +20,13 @@ function cellText(value: unknown): string {
   }
   if (typeof value === 'object') {
     const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
+    // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target.
+    if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
+    // A formula that failed (« #N/A » of a RECHERCHEV, « #REF! »): shown as Excel shows it, so
+    // that a message quotes what the user sees in the cell, not an empty value.
+    if (typeof v.error === 'string') return v.error;
     if (v.result !== undefined) return cellText(v.result);
     if (v.hyperlink) return v.hyperlink.replace(/^mailto:/i, '').trim();
   }
@@ -85,5 +90,9 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   async function* rows(): AsyncGenerator<TableRow> {
     yield* all.filter((r) => r.line > header!.line);
   }
-  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows() };
+  const hiddenColumns = new Set<number>();
+  (workbook.worksheets[0]?.columns ?? []).forEach((column, i) => {
+    if (column?.hidden) hiddenColumns.add(i);
+  });
+  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}) };
 }

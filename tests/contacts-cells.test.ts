@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
+import { cell, isFormulaError, matchColumns, totalCell, withoutInvisible } from '../src/data/columns.js';
+import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail } from '../src/data/contacts.js';
+import { withoutGluedHeader } from '../src/data/header-rows.js';
+
+/** Cells of town-hall lists and mayors' files as offices leave them (pure functions, no spawn). */
+
+describe('column names', () => {
+  it('relais’ own French labels name their columns', () => {
+    const header = ['Code INSEE', 'Adresse électronique', "Complément d'adresse", 'Numéro et voie', 'Service de distribution', 'Code postal', 'Localité'];
+    const { indexes, missing } = contactColumns(header);
+    expect(missing).toEqual([]);
+    expect(Object.fromEntries(indexes)).toMatchObject({ insee: 0, courriel: 1, complement1: 2, voie: 3, distribution: 4, code_postal: 5, localite: 6 });
+  });
+
+  it('two different headers for one field are reported as alternatives, the first used', () => {
+    const m = contactColumns(['Code INSEE', 'Mail', 'Courriel']);
+    expect(m.indexes.get('courriel')).toBe(1);
+    expect(m.alternatives?.get('courriel')).toEqual([1, 2]);
+    // A column named in campagne.yaml settles it.
+    expect(contactColumns(['Code INSEE', 'Mail', 'Courriel'], { courriel: 'Courriel' }).alternatives).toBeUndefined();
+    expect(matchColumns(['Code INSEE', 'Courriel'], CONTACT_COLUMNS).alternatives).toBeUndefined();
+  });
+});
+
+describe('invisible characters', () => {
+  it('zero-width spaces, joiners and BOMs are removed from a cell', () => {
+    expect(withoutInvisible('\u200B45004\u200C\u200D\u2060\uFEFF')).toBe('45004');
+    expect(cell(['\u200Bmairie@adon.example '], new Map([['courriel', 0]]), 'courriel')).toBe('mairie@adon.example');
+  });
+
+  it('an address with one inside is cleaned by chooseEmail, and never valid as it is', () => {
+    expect(chooseEmail('\u200Bmairie@adon.example').email).toBe('mairie@adon.example');
+    expect(isValidEmail('mairie@adon\u200B.example')).toBe(false);
+  });
+});
+
+describe('email cells as people write them', () => {
+  it('a comment in brackets, a quoted display name with a comma, a label before a colon', () => {
+    expect(chooseEmail('mairie@adon.example (secrétariat)')).toEqual({ email: 'mairie@adon.example', others: [], malformed: [] });
+    expect(chooseEmail('"Mairie, accueil" <mairie@aillant.example>')).toEqual({ email: 'mairie@aillant.example', others: [], malformed: [] });
+    expect(chooseEmail('courriel : mairie@amilly.example')).toEqual({ email: 'mairie@amilly.example', others: [], malformed: [] });
+  });
+
+  it('a second address stays named, in a comment as elsewhere', () => {
+    expect(chooseEmail('a@b.example (ou c@d.example)').others).toEqual(['c@d.example']);
+    expect(chooseEmail('mailto:a@b.example').email).toBe('a@b.example');
+    expect(chooseEmail('Mairie : a@b.example ; Secrétariat : c@d.example')).toEqual({ email: 'a@b.example', others: ['c@d.example'], malformed: [] });
+  });
+});
+
+describe('formula errors', () => {
+  it('are told from values', () => {
+    expect(['#N/A', '#REF!', '#VALEUR!', '#DIV/0!', '#NOM?'].every(isFormulaError)).toBe(true);
+    expect(['45001', '#', 'mairie@x.example', '#1'].some(isFormulaError)).toBe(false);
+  });
+});
+
+describe('postal codes against the commune', () => {
+  const loiret = { departement: '45', codesPostaux: ['45230'] };
+
+  it('« 45 230 » with a no-break space is 45230', () => {
+    expect(repairPostalCode('45\u00A0230')).toEqual({ code: '45230', repaired: false });
+    expect(placePostalCode('45\u00A0230', loiret)).toEqual({ code: '45230' });
+  });
+
+  it('a code of another département is not used: the commune’s own is, and the problem is said', () => {
+    const p = placePostalCode('4523', loiret);
+    expect(p.code).toBe('');
+    expect(p.problem).toContain('« 4523 » (lu 04523)');
+    expect(p.problem).toContain('45230');
+    expect(p.repaired).toBeUndefined();
+  });
+
+  it('a lost zero in a département 01–09 is still repaired; a CEDEX code of the département is kept', () => {
+    expect(placePostalCode('1400', { departement: '01', codesPostaux: ['01400'] })).toEqual({ code: '01400', repaired: 'code postal 1400 complété en 01400 (zéro initial perdu)' });
+    expect(placePostalCode('45044', loiret)).toEqual({ code: '45044' });
+    expect(placePostalCode('45044 CEDEX 1', loiret)).toEqual({ code: '45044 CEDEX 1' });
+    expect(placePostalCode('20000', { departement: '2A', codesPostaux: ['20090'] })).toEqual({ code: '20000' });
+  });
+
+  it('« CS 40001 » is a distribution mention; a non-code is named', () => {
+    const cs = placePostalCode('CS 40001', loiret);
+    expect(cs).toMatchObject({ code: '', distribution: 'CS 40001' });
+    expect(cs.problem).toContain('mention de distribution');
+    expect(placePostalCode('Adon', loiret).problem).toContain('mal formé');
+    expect(placePostalCode('', loiret)).toEqual({ code: '' });
+    // No postal code in the reference: the written one is kept, there is nothing to check it against.
+    expect(placePostalCode('37160', { departement: '45', codesPostaux: [] })).toEqual({ code: '37160' });
+  });
+});
+
+describe('a header glued to the last row of a list', () => {
+  const header = ['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune'];
+
+  it('is taken off the row', () => {
+    const values = ['45002', '', '2 rue Haute', '45230', 'Aillant-sur-Milleroncode_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune'];
+    expect(withoutGluedHeader({ header }, values)).toEqual(['45002', '', '2 rue Haute', '45230', 'Aillant-sur-Milleron']);
+  });
+
+  it('a row with extra values that are not the header is left alone', () => {
+    expect(withoutGluedHeader({ header }, ['45002', '', '2 rue', 'Haute', '45230', 'Aillant'])).toBeUndefined();
+    expect(withoutGluedHeader({ header }, ['45002', '', '2 rue Haute', '45230', 'Aillant'])).toBeUndefined();
+  });
+});
+
+describe('a « Total » row of a mayors’ file or a town-hall list', () => {
+  it('is told by a « Total » cell on a row without a commune code', () => {
+    expect(totalCell(['Total', '', '', '', '', '', '36'], '')).toBe('Total');
+    expect(totalCell(['TOTAL GÉNÉRAL : 35 000'], '')).toBe('TOTAL GÉNÉRAL : 35 000');
+    expect(totalCell(['45', 'Loiret', '', '', '45001', 'Total'], '45001')).toBeUndefined();
+    expect(totalCell(['45', 'Loiret', '', '', '', 'Adon'], '')).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@ import { placePostalCode, type Commune, type CommuneReference } from '../data/co
 import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
-import { newAccount, REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
+import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
 import { formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import type { Table } from '../data/table.js';
@@ -82,8 +82,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
     const total = totalCell(values, c.insee);
     if (total !== undefined) {
-      problems.error('ligne-total', totalRowMessage(WHAT, total, 'une mairie'), { ...where, field: 'code INSEE' });
-      account.rejetes++;
+      problems.warning('ligne-total', totalRowMessage(WHAT, total, 'une mairie'), { ...where, field: 'code INSEE' });
+      setAside(account, TOTAL_SET_ASIDE);
       return;
     }
     if (isFormulaError(c.insee)) {

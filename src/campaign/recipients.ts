@@ -6,7 +6,7 @@ import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
 import { townHallAddress } from '../text/address.js';
-import { newAccount, setAside, type FileAccount } from './accounting.js';
+import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
@@ -108,8 +108,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const where = { file: table.file, line };
       if (m.total !== undefined) {
         // One message that names it, instead of an empty sex code and an empty INSEE code.
-        problems.error('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire'), { ...where, field: 'Code de la commune' });
-        account.rejetes++;
+        problems.warning('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire'), { ...where, field: 'Code de la commune' });
+        setAside(account, TOTAL_SET_ASIDE);
         return;
       }
       let bad = false;

@@ -49,6 +49,11 @@ export const KIND_LABELS: Record<string, string> = {
   modele: 'Modèle de texte',
   'inscription-rejetee': 'Inscription rejetée (non comptée)',
   'ligne-total': 'Ligne de total sous le tableau (écartée)',
+  'erreur-formule': 'Cellule qui montre une erreur de formule (#N/A, #REF!…)',
+  'code-postal': "Code postal qui n'est pas celui de la commune (celui du Code officiel géographique est utilisé)",
+  'colonnes-courriel': 'Plusieurs colonnes d’adresse électronique (une seule est lue)',
+  'colonne-non-lue': 'Colonne d’adresse que relais ne lit pas',
+  'en-tete-colle': 'En-tête d’un autre fichier collé à la dernière ligne',
   'inscription-conflit': 'Volontaire qui change de département (le plus récent l’emporte)',
   'regle-canal': 'Règle du canal (longueur, caractères)',
 };

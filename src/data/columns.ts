@@ -108,5 +108,5 @@ export function totalCell(values: string[], commune: string): string | undefined
 }
 
 export function totalRowMessage(what: string, total: string, of: string): string {
-  return `${what} : ligne « ${total} » sans code de commune : une ligne de total sous le tableau, pas ${of} ; retirez-la du fichier`;
+  return `${what} : ligne « ${total} » sans code de commune : une ligne de total sous le tableau, pas ${of} : écartée`;
 }

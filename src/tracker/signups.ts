@@ -1,6 +1,6 @@
 import { mixedEncodingMessage } from '../data/encoding.js';
 import { statSync } from 'node:fs';
-import { newAccount, REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from '../campaign/accounting.js';
+import { newAccount, REPEATED_HEADER, REPEATED_TITLE, setAside, TOTAL_SET_ASIDE, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
@@ -156,7 +156,7 @@ export function departementOf(ref: CommuneReference, depCell: string, postalCell
 
 /** A « Total » (« Sous-total », « TOTAL GÉNÉRAL ») row's first cell, as looseKey gives it. */
 const TOTAL_ROW = /^(?:sous )?tota(?:l|ux)(?: |$)/;
-export const TOTAL_SET_ASIDE = 'ligne de total sous le tableau';
+export { TOTAL_SET_ASIDE };
 
 /**
  * An id Excel wrote in scientific notation (« 1,23457E+11 », « 1.23457e+11 »): a number of 12

@@ -60,7 +60,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const ready = await readyCampaign(ctx.campaignDir, deps);
         missingPostMedia(ready.campaign, { settings: ctx.settings, variables: ctx.env });
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
-        out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
+        out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.totals.errors, 'erreur')}, ${plural(ready.report.totals.warnings, 'avertissement')}`);
 
         let bounces: BounceReport | undefined;
         if (imap) {

@@ -13,6 +13,9 @@ import { frenchDateTime, namedList } from '../text/format.js';
 import { recordPosted } from '../letters/posted.js';
 import { UsageError } from '../errors.js';
 
+/** Letters to print named on the terminal; the whole list is in a file beside the print file. */
+const SHOWN_PATHS = 10;
+
 export function registerLetters(program: Command, fail: (code: number) => void): void {
   withSelection(program.command('letters'))
     .description('écrit une lettre PDF par commune et, par département, le fichier à imprimer des mairies sans courriel')
@@ -48,7 +51,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           ok: true,
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
-          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path) })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })) } : null })),
+          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path) })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })), liste: p.changes.list ? rel(p.changes.list) : null } : null })),
           supprimes: result.removedPrint.map(rel),
           postees: posted ? { nouvelles: posted.added, fichiers: posted.files.map((f) => ({ departement: f.dep, date: f.date || null, lettres: f.letters })) } : null,
           // What the data files gave, as check says it: lines read = used + set aside + rejected.
@@ -73,7 +76,9 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           const when = since ? `du ${frenchDateTime(since)}` : 'précédente';
           const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
           // The earlier version may be in the post: reprinting everything would post the others twice.
-          out.line(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, 10).map((c) => rel(c.path)).join(', ')}${added.length > 10 ? '…' : ''}` : ''}`));
+          out.line(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, SHOWN_PATHS).map((c) => rel(c.path)).join(', ')}${added.length > SHOWN_PATHS ? ` et ${plural(added.length - SHOWN_PATHS, 'autre')}` : ''}` : ''}`));
+          // The mail room needs every one of them, not ten: the whole list is in a file beside the print file.
+          if (p.changes.list) out.line(out.colors.yellow(`    liste complète des lettres ajoutées : ${rel(p.changes.list)}`));
         }
       }
     });

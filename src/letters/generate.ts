@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { countOf, frenchNumber } from '../text/format.js';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
@@ -10,6 +10,7 @@ import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { contentHash, jobSize } from './keys.js';
+import { additionsListPath, additionsListText } from './print-changes.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -55,7 +56,7 @@ export interface PrintFile {
    * refusal) and which went out (an address found), since when. The last version may be in the
    * post already.
    */
-  changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[] };
+  changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[]; list?: string };
 }
 
 export interface LettersResult {
@@ -195,6 +196,8 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
         await rm(old, { force: true });
         removedPrint.push(old);
       }
+      // Its list of additions went with it: it spoke of a file that is gone.
+      await rm(additionsListPath(old), { force: true });
       for (const k of ['', '#pages', '#communes', '#date']) delete nextManifest[`${entryOf(old)}${k}`];
       continue;
     }
@@ -273,6 +276,18 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
+  }
+  for (const entry of print) {
+    if (!entry.written) continue;
+    // Every letter that joined a rewritten print file, in a list beside it; a list left by an
+    // earlier version would speak of other letters, so it goes when nothing joined this one.
+    const list = additionsListPath(entry.path);
+    const changes = entry.changes;
+    if (changes?.added.length) {
+      const rel = (c: PrintChange) => ({ ...c, path: relative(plan.paths.dir, c.path).split('\\').join('/') });
+      await writeFileAtomic(list, additionsListText(basename(entry.path), changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
+      changes.list = list;
+    } else await rm(list, { force: true });
   }
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));

@@ -39,7 +39,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         communes: (opts.commune ?? []).map(normalizeInsee),
         all: Boolean(opts.all),
         force: Boolean(opts.force),
-        onProgress: (d, t) => progress.update(d, t),
+        onProgress: (d, t, print) => progress.update(d, t, print && { label: 'dans les fichiers à imprimer', ...print }),
       }).finally(() => {
         progress.stop();
         interrupt.release();

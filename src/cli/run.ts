@@ -77,7 +77,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const lettersProgress = progressReporter(out, '   Lettres');
         // The print files as they were: a town hall of them that gets the email now is said.
         const printed = await lastPrinted(ready.plan);
-        let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
+        let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t, print) => lettersProgress.update(d, t, print && { label: 'dans les fichiers à imprimer', ...print }) }).finally(() => lettersProgress.stop());
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step('Messages pour les réseaux et les SMS');

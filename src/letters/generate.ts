@@ -31,7 +31,11 @@ export interface LettersOptions {
   force?: boolean;
   /** Worker threads (RELAIS_WORKERS, read once at start); by default from the number of letters. */
   workers?: number | undefined;
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * The letters written so far out of those to write; then, when print files are rewritten, the
+   * letters copied into them out of all their letters (a copy is not one more letter).
+   */
+  onProgress?: (done: number, total: number, print?: { done: number; total: number }) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */
   signal?: AbortSignal;
 }
@@ -238,8 +242,10 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const jobs = [...letterJobs, ...printJobs];
   const total = jobs.reduce((n, j) => n + jobSize(j), 0);
   const lettersTotal = letterJobs.reduce((n, j) => n + jobSize(j), 0);
-  let done = 0;
-  // The letter files apart: a letter of a print file is drawn twice (its own file, the print file).
+  // Counted apart: a letter of a print file is drawn twice (its own file, the print file), and
+  // counting both as letters told « 349 / 349 » for 325 letters.
+  const printTotal = total - lettersTotal;
+  let printDone = 0;
   let filesDone = 0;
   let lettersDone = 0;
   const start = performance.now();
@@ -250,9 +256,9 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     jobs,
     threads,
     (n, kind) => {
-      done += n;
       if (kind === 'letters') filesDone += n;
-      options.onProgress?.(done, total);
+      else printDone += n;
+      options.onProgress?.(filesDone, lettersTotal, printTotal ? { done: printDone, total: printTotal } : undefined);
     },
     (job, result) => {
       if (job.kind === 'letters') {

@@ -78,7 +78,10 @@ export interface LettersResult {
 
 const BATCH = 400;
 
-async function readManifest(path: string): Promise<Record<string, string>> {
+/** What the manifest keeps of a print file besides its hash: pages, its letters and its date, and those of its previous version. */
+const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#previous', '#previous-date'];
+
+export async function readManifest(path: string): Promise<Record<string, string>> {
   try {
     const data = JSON.parse(await readFile(path, 'utf8')) as { files?: Record<string, string> };
     return data.files ?? {};
@@ -202,7 +205,7 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       }
       // Its list of additions went with it: it spoke of a file that is gone.
       await rm(additionsListPath(old), { force: true });
-      for (const k of ['', '#pages', '#communes', '#date']) delete nextManifest[`${entryOf(old)}${k}`];
+      for (const k of PRINT_KEYS) delete nextManifest[`${entryOf(old)}${k}`];
       continue;
     }
     // Postal-code order, as the mail room sorts: the last address line starts with the code.
@@ -234,6 +237,15 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const added = members.filter((c) => !was.has(c)).map(name);
       const removed = [...was].filter((c) => !now.has(c)).map(name);
       if (added.length || removed.length) entry.changes = { since: manifest[`${rel}#date`] ?? '', letters: was.size, added, removed };
+    }
+    // The version before this one is kept: `letters --posted` must know which letters joined the
+    // file since, as the mail room may have posted that one (and `--previous` notes it posted).
+    if (previous) {
+      nextManifest[`${rel}#previous`] = previous;
+      nextManifest[`${rel}#previous-date`] = manifest[`${rel}#date`] ?? '';
+    } else {
+      delete nextManifest[`${rel}#previous`];
+      delete nextManifest[`${rel}#previous-date`];
     }
     nextManifest[`${rel}#communes`] = JSON.stringify(members);
     nextManifest[`${rel}#date`] = new Date().toISOString();

@@ -217,7 +217,7 @@ function missingPostMedia(campaign: ReadyCampaign['campaign'], env: SocialEnviro
       .filter((p) => p.status === 'queued')
       .flatMap((p) => media.of(p.id).filter((m) => !existsSync(m.path)).map((m) => `publication n° ${p.id} (${p.channel}, ${p.local_time}) : média « ${m.name} » introuvable (${m.path})`));
     if (missing.length) {
-      throw new RelaisError(`${missing.length > 1 ? `${missing.length} médias de publications prévues manquent` : 'un média d’une publication prévue manque'} :\n  ${missing.join('\n  ')}\nRemettez le fichier à sa place ou annulez la publication (relais schedule cancel N) ; rien n'a été envoyé.`);
+      throw new RelaisError(`${missing.length > 1 ? `${frenchNumber(missing.length)} médias de publications prévues manquent` : 'un média d’une publication prévue manque'} :\n  ${missing.join('\n  ')}\nRemettez le fichier à sa place ou annulez la publication (relais schedule cancel N) ; rien n'a été envoyé.`);
     }
   } finally {
     journal.close();

@@ -21,6 +21,17 @@ export interface Problem extends Location {
 /** Row problems detailed per file, kind and severity; the rest are counted in one line. */
 export const DETAILED = 1000;
 
+/**
+ * How many problems a list stands for: a summary line (`more`) counts for every problem it folds.
+ * Every title, total and « N avertissements » goes through here, not through `.length`, or a
+ * région's 4 446 town halls without an address would be told as « 1 001 ».
+ */
+export function problemCount(problems: readonly Problem[]): number {
+  let n = 0;
+  for (const p of problems) n += p.more ?? 1;
+  return n;
+}
+
 export class ProblemList {
   private readonly detailed: Problem[] = [];
   private readonly counts = new Map<string, number>();

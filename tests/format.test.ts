@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bareUrl, directorTitle, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, prefectTitle, roundDown } from '../src/text/format.js';
-import { countOf, frenchPercent, shortenQuotes, telLink } from '../src/text/format.js';
+import { countOf, frenchPercent, namedList, shortenQuotes, telLink } from '../src/text/format.js';
 import { axisTicks } from '../src/tracker/charts.js';
 
 describe('French dates', () => {
@@ -134,5 +134,16 @@ describe('shortenQuotes', () => {
     expect(shortenQuotes('code « a\u0000b »')).toBe('code « a\ufffdb »');
     expect(shortenQuotes('court « abc »')).toBe('court « abc »');
     expect(shortenQuotes('x'.repeat(10_000)).length).toBeLessThan(2100);
+  });
+});
+
+describe('namedList', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `Commune ${i + 1}`);
+  it('names them all up to ten, then counts the rest with a French plural', () => {
+    expect(namedList(names(2))).toBe('Commune 1, Commune 2');
+    expect(namedList(names(10))).toBe(names(10).join(', '));
+    expect(namedList(names(11))).toBe(`${names(10).join(', ')} et 1 autre`);
+    expect(namedList(names(12))).toBe(`${names(10).join(', ')} et 2 autres`);
+    expect(namedList(names(1010))).toBe(`${names(10).join(', ')} et 1\u202f000 autres`);
   });
 });

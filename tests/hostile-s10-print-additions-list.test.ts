@@ -14,10 +14,11 @@ import { relais, type RunResult } from './helpers/cli.js';
  * them (`--json` has them). Shown here with 11 town halls of the Loiret that lost their address.
  */
 describe('relais letters, when more than ten letters joined a print file already posted', () => {
+  let dir: string;
   let loiret: DirectoryRecord[];
   let run: RunResult;
   beforeAll(async () => {
-    const dir = await sampleWithLetters();
+    dir = await sampleWithLetters();
     const records = JSON.parse(readFileSync(join(dir, 'data', 'annuaire-mairies.json'), 'utf8')) as DirectoryRecord[];
     loiret = records.filter((r) => r.code_insee_commune.startsWith('45') && r.pivot[0]?.type_service_local === 'mairie' && r.adresse_courriel.length > 0).slice(0, 11);
     for (const r of loiret) setTownHallEmails(dir, r.code_insee_commune, []);
@@ -34,6 +35,13 @@ describe('relais letters, when more than ten letters joined a print file already
     const missing = loiret.filter((r) => !paths.some((p) => p.startsWith(`out/lettres/45/${r.code_insee_commune}-`)));
     // It used to list ten paths, then « … »: the eleventh letter to print is named nowhere.
     if (missing.length) expect(stdout, `${missing.map((r) => r.code_insee_commune).join(', ')} to print, named nowhere`).toMatch(/--json|liste complète/);
+  });
+
+  it('writes every letter added in a list beside the print file, and says where', () => {
+    expect(run.stdout).toContain('liste complète des lettres ajoutées : out/lettres/45/impression-45-ajouts.txt');
+    const list = readFileSync(join(dir, 'out', 'lettres', '45', 'impression-45-ajouts.txt'), 'utf8');
+    expect(list).toContain('11 lettres ajoutées');
+    for (const r of loiret) expect(list).toMatch(new RegExp(`^out/lettres/45/${r.code_insee_commune}-[a-z0-9-]+\\.pdf\t`, 'm'));
   });
 
   it('writes « et 1 autre », not « et 1 autres », after the ten names', () => {

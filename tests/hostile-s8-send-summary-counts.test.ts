@@ -48,7 +48,8 @@ describe('send, run again after a town hall was refused for good', () => {
 
   it('the same once Adon\u2019s letter is noted posted (letters, then letters --posted)', async () => {
     expect((await relais(['-C', dir, 'letters', '--dep', '45'])).code).toBe(0);
-    const posted = await relais(['-C', dir, 'letters', '--posted']);
+    // Adon joined the print file after its first version: noting it posted takes the user's word (--yes).
+    const posted = await relais(['-C', dir, 'letters', '--posted', '--yes']);
     expect(posted.code, posted.stderr).toBe(0);
     const { json } = await relaisJson<Send>(['-C', dir, 'send', '--dep', '45', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
     expect(json).toMatchObject({ sent: 0, alreadySent: 300, byPost: 25 });

@@ -101,7 +101,7 @@ describe('checkImage', () => {
     const flipped = Buffer.from(qr);
     flipped[qr.length >> 1] = flipped[qr.length >> 1]! ^ 0x55;
     expect(problem(flipped)).toMatch(/^image PNG abîmée \(somme de contrôle fausse dans le bloc/);
-    expect(problem(png(100_000, 100_000, { rows: Buffer.alloc(1) }))).toBe('image trop grande (100000 × 100000 pixels)');
+    expect(problem(png(100_000, 100_000, { rows: Buffer.alloc(1) }))).toBe('image trop grande (100\u202f000 × 100\u202f000 pixels)');
     expect(problem(Buffer.from('GIF89a…'))).toBe("ce n'est pas une image PNG ou JPEG");
   });
 

@@ -1,7 +1,8 @@
 import { communeReference } from '../data/cog.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { templateFigures, track } from '../tracker/figures.js';
-import { ProblemList, type Problem } from '../problems.js';
+import { ProblemList, problemCount, type Problem } from '../problems.js';
+import { countOf } from '../text/format.js';
 import { CAMPAIGN_FILE, loadCampaign, type Campaign } from './load.js';
 import { buildRecipients, type Recipient } from './recipients.js';
 import type { FileAccount } from './accounting.js';
@@ -38,6 +39,11 @@ export interface CheckReport {
   fichiers: FileAccount[];
   errors: Problem[];
   warnings: Problem[];
+  /**
+   * How many errors and warnings there are: past a thousand of a kind in a file, `errors` and
+   * `warnings` end with a summary line (`more`) standing for the rest, so their length undercounts.
+   */
+  totals: { errors: number; warnings: number };
 }
 
 export interface CheckResult {
@@ -139,6 +145,7 @@ function summarize(dir: string, campaign: Campaign | undefined, recipients: Reci
   const order = (a: Problem, b: Problem) =>
     (a.scope === b.scope ? 0 : a.scope === 'file' ? -1 : 1) || compare(a.file ?? '~', b.file ?? '~') || (a.line ?? 0) - (b.line ?? 0);
   const errors = problems.errors.sort(order);
+  const warnings = problems.warnings.sort(order);
   return {
     ok: errors.length === 0,
     campagne: dir,
@@ -148,7 +155,8 @@ function summarize(dir: string, campaign: Campaign | undefined, recipients: Reci
     horsCampagne: outside,
     fichiers,
     errors,
-    warnings: problems.warnings.sort(order),
+    warnings,
+    totals: { errors: problemCount(errors), warnings: problemCount(warnings) },
   };
 }
 
@@ -171,7 +179,7 @@ export async function readyCampaign(dir: string, options: CheckOptions = {}): Pr
   if (!report.ok || !campaign || !templates || !plan) {
     const first = report.errors[0];
     throw new RelaisError(
-      `la campagne contient ${report.errors.length} erreur${report.errors.length > 1 ? 's' : ''} : rien n'a été produit (« relais check » les détaille)`,
+      `la campagne contient ${countOf(report.totals.errors, 'erreur')} : rien n'a été produit (« relais check » les détaille)`,
       first ? { ...(first.file ? { file: first.file } : {}), ...(first.line === undefined ? {} : { line: first.line }) } : {},
       { details: { errors: report.errors } },
     );

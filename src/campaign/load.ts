@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { config as zodConfig } from 'zod';
 import type * as z from 'zod';
 import { RelaisError, UsageError, systemReason } from '../errors.js';
-import { ProblemList } from '../problems.js';
+import { ProblemList, problemCount } from '../problems.js';
 import { communeReference, normalizeDepartement, type Departement, type Region } from '../data/cog.js';
 import { campaignSchema, keysAt, type CampaignConfig, type PersonConfig } from './schema.js';
 import { slug } from '../text/french.js';
@@ -313,7 +313,7 @@ export async function requireCampaign(dir: string): Promise<Campaign> {
     const first = errors[0];
     // A single problem is said at once: one more command to learn it is one too many.
     throw new RelaisError(
-      errors.length === 1 && first ? `la campagne contient 1 erreur : ${first.message}` : `la campagne contient ${errors.length} erreurs : lancez « relais check » pour la liste complète`,
+      problemCount(errors) === 1 && first ? `la campagne contient 1 erreur : ${first.message}` : `la campagne contient ${frenchNumber(problemCount(errors))} erreurs : lancez « relais check » pour la liste complète`,
       first ? { file: first.file, ...(first.line === undefined ? {} : { line: first.line }), ...(first.field === undefined ? {} : { field: first.field }) } : {},
       { details: { errors } },
     );

@@ -5,6 +5,7 @@ import { contextOf } from './context.js';
 import { collectDeps } from './list-option.js';
 import type { Output } from './output.js';
 import { plural, printFileAccounts, printProblems } from './report.js';
+import { frenchNumber } from '../text/format.js';
 
 export function registerCheck(program: Command, fail: (code: number) => void): void {
   program
@@ -36,7 +37,7 @@ function printReport(out: Output, report: CheckReport): void {
   if (report.departements.length > 0) {
     out.line(`${c.bold('Destinataires')} : ${plural(report.recipients, 'commune')}`);
     for (const d of report.departements) {
-      out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${d.parCourriel.toLocaleString('fr-FR')} par courriel, ${d.parCourrier.toLocaleString('fr-FR')} par courrier`);
+      out.line(`  ${d.code} ${d.nom} : ${plural(d.communes, 'commune')}, ${plural(d.maires, 'maire')}, ${frenchNumber(d.parCourriel)} par courriel, ${frenchNumber(d.parCourrier)} par courrier`);
     }
   }
   printFileAccounts(out, report.fichiers);
@@ -48,8 +49,10 @@ function printReport(out: Output, report: CheckReport): void {
   printProblems(out, 'Erreurs', report.errors, c.red);
   printProblems(out, 'Avertissements', report.warnings, c.yellow);
   if (report.ok) {
-    out.line(c.green(`✔ Aucune erreur${report.warnings.length ? ` (${plural(report.warnings.length, 'avertissement')})` : ''} : la campagne est prête.`));
+    const { warnings } = report.totals;
+    out.line(c.green(`✔ Aucune erreur${warnings ? ` (${plural(warnings, 'avertissement')})` : ''} : la campagne est prête.`));
   } else {
-    out.line(c.red(`✖ ${plural(report.errors.length, 'erreur')} : ${report.errors.length > 1 ? 'corrigez-les' : 'corrigez-la'} avant de générer ou d'envoyer quoi que ce soit.`));
+    const { errors } = report.totals;
+    out.line(c.red(`✖ ${plural(errors, 'erreur')} : ${errors > 1 ? 'corrigez-les' : 'corrigez-la'} avant de générer ou d'envoyer quoi que ce soit.`));
   }
 }

@@ -144,7 +144,7 @@ function rejectExample(r: FetchResult): string {
 }
 
 function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesToSet | null): void {
-  const aside = Object.entries(r.annuaire.setAside).map(([k, n]) => `${n} ${k}`);
+  const aside = Object.entries(r.annuaire.setAside).map(([k, n]) => `${frenchNumber(n)} ${k}`);
   out.line(
     `Annuaire de l'administration (DILA) : ${plural(r.annuaire.mairies, 'mairie')} pour ${plural(r.annuaire.communes, 'commune')}, données du ${day(r.annuaire.dataDate)}` +
       (aside.length ? ` ; écartés : ${aside.join(', ')}` : '') +
@@ -177,7 +177,7 @@ function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesTo
 
 function list<T>(out: Output, items: T[], show: (item: T) => string): void {
   for (const item of items.slice(0, SHOWN)) out.line(`    ${show(item)}`);
-  if (items.length > SHOWN) out.line(`    … et ${items.length - SHOWN} autres (toutes dans --json)`);
+  if (items.length > SHOWN) out.line(`    … et ${plural(items.length - SHOWN, 'autre')} (toutes dans --json)`);
 }
 
 function printChanges(out: Output, r: FetchResult): void {

@@ -1,6 +1,6 @@
 import { formatLocation } from '../errors.js';
 import type { FileAccount } from '../campaign/accounting.js';
-import type { Problem } from '../problems.js';
+import { DETAILED, problemCount, type Problem } from '../problems.js';
 import type { Output } from './output.js';
 import { countOf, frenchNumber, shortenQuotes } from '../text/format.js';
 
@@ -65,10 +65,13 @@ export function problemLine(p: Problem): string {
   return `${where ? `${where}: ` : ''}${shortenQuotes(p.message)}${p.field && !where.includes(p.field) && p.scope === 'file' && p.file === 'campagne.yaml' ? ` (${p.field})` : ''}`;
 }
 
-/** Groups by kind; shows the first 50 of each group with the total. */
+/**
+ * Groups by kind; shows the first 50 of each group with the total. Past a thousand of a kind in a
+ * file the rest is one summary line (`more`): titles and « et N autres » count what it stands for.
+ */
 export function printProblems(out: Output, title: string, problems: Problem[], colour: (s: string) => string): void {
   if (problems.length === 0) return;
-  out.line(colour(`${title} (${frenchNumber(problems.length)})`));
+  out.line(colour(`${title} (${frenchNumber(problemCount(problems))})`));
   const groups = new Map<string, Problem[]>();
   for (const p of problems) {
     // Pushed, not copied: a thousand warnings of one kind were half a million copies.
@@ -77,9 +80,15 @@ export function printProblems(out: Output, title: string, problems: Problem[], c
     else groups.set(p.kind, [p]);
   }
   for (const [kind, list] of groups) {
-    out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${frenchNumber(list.length)})`);
-    for (const p of list.slice(0, SHOWN_PER_KIND)) out.line(`    ${problemLine(p)}`);
-    if (list.length > SHOWN_PER_KIND) out.line(out.colors.dim(`    … et ${plural(list.length - SHOWN_PER_KIND, 'autre')} (tous dans --json)`));
+    const total = problemCount(list);
+    out.line(`  ${out.colors.bold(KIND_LABELS[kind] ?? kind)} (${frenchNumber(total)})`);
+    const shown = list.slice(0, SHOWN_PER_KIND);
+    for (const p of shown) out.line(`    ${problemLine(p)}`);
+    const rest = total - problemCount(shown);
+    if (rest <= 0) continue;
+    // --json details the first thousand of a kind per file and counts the others: « tous » would be untrue.
+    const folded = list.some((p) => p.more !== undefined);
+    out.line(out.colors.dim(`    … et ${plural(rest, 'autre')} ${folded ? `(dans --json : les ${frenchNumber(DETAILED)} premiers de chaque fichier, et le nombre des suivants)` : '(tous dans --json)'}`));
   }
   out.line();
 }

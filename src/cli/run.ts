@@ -60,7 +60,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const ready = await readyCampaign(ctx.campaignDir, deps);
         missingPostMedia(ready.campaign, { settings: ctx.settings, variables: ctx.env });
         const rel = (p: string) => relative(ready.campaign.dir, p) || '.';
-        out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.errors.length, 'erreur')}, ${plural(ready.report.warnings.length, 'avertissement')}`);
+        out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.totals.errors, 'erreur')}, ${plural(ready.report.totals.warnings, 'avertissement')}`);
 
         let bounces: BounceReport | undefined;
         if (imap) {
@@ -77,7 +77,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const lettersProgress = progressReporter(out, '   Lettres');
         // The print files as they were: a town hall of them that gets the email now is said.
         const printed = await lastPrinted(ready.plan);
-        let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t) => lettersProgress.update(d, t) }).finally(() => lettersProgress.stop());
+        let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t, print) => lettersProgress.update(d, t, print && { label: 'dans les fichiers à imprimer', ...print }) }).finally(() => lettersProgress.stop());
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step('Messages pour les réseaux et les SMS');
@@ -234,7 +234,7 @@ function missingPostMedia(campaign: ReadyCampaign['campaign'], env: SocialEnviro
       .filter((p) => p.status === 'queued')
       .flatMap((p) => media.of(p.id).filter((m) => !existsSync(m.path)).map((m) => `publication n° ${p.id} (${p.channel}, ${p.local_time}) : média « ${m.name} » introuvable (${m.path})`));
     if (missing.length) {
-      throw new RelaisError(`${missing.length > 1 ? `${missing.length} médias de publications prévues manquent` : 'un média d’une publication prévue manque'} :\n  ${missing.join('\n  ')}\nRemettez le fichier à sa place ou annulez la publication (relais schedule cancel N) ; rien n'a été envoyé.`);
+      throw new RelaisError(`${missing.length > 1 ? `${frenchNumber(missing.length)} médias de publications prévues manquent` : 'un média d’une publication prévue manque'} :\n  ${missing.join('\n  ')}\nRemettez le fichier à sa place ou annulez la publication (relais schedule cancel N) ; rien n'a été envoyé.`);
     }
   } finally {
     journal.close();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { countOf, frenchNumber } from '../text/format.js';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
@@ -10,6 +10,7 @@ import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { contentHash, jobSize } from './keys.js';
+import { additionsListPath, additionsListText } from './print-changes.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -30,7 +31,11 @@ export interface LettersOptions {
   force?: boolean;
   /** Worker threads (RELAIS_WORKERS, read once at start); by default from the number of letters. */
   workers?: number | undefined;
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * The letters written so far out of those to write; then, when print files are rewritten, the
+   * letters copied into them out of all their letters (a copy is not one more letter).
+   */
+  onProgress?: (done: number, total: number, print?: { done: number; total: number }) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */
   signal?: AbortSignal;
 }
@@ -55,7 +60,7 @@ export interface PrintFile {
    * refusal) and which went out (an address found), since when. The last version may be in the
    * post already.
    */
-  changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[] };
+  changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[]; list?: string };
 }
 
 export interface LettersResult {
@@ -73,7 +78,10 @@ export interface LettersResult {
 
 const BATCH = 400;
 
-async function readManifest(path: string): Promise<Record<string, string>> {
+/** What the manifest keeps of a print file besides its hash: pages, its letters and its date, and those of its previous version. */
+const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#previous', '#previous-date'];
+
+export async function readManifest(path: string): Promise<Record<string, string>> {
   try {
     const data = JSON.parse(await readFile(path, 'utf8')) as { files?: Record<string, string> };
     return data.files ?? {};
@@ -195,7 +203,9 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
         await rm(old, { force: true });
         removedPrint.push(old);
       }
-      for (const k of ['', '#pages', '#communes', '#date']) delete nextManifest[`${entryOf(old)}${k}`];
+      // Its list of additions went with it: it spoke of a file that is gone.
+      await rm(additionsListPath(old), { force: true });
+      for (const k of PRINT_KEYS) delete nextManifest[`${entryOf(old)}${k}`];
       continue;
     }
     // Postal-code order, as the mail room sorts: the last address line starts with the code.
@@ -228,6 +238,15 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
       const removed = [...was].filter((c) => !now.has(c)).map(name);
       if (added.length || removed.length) entry.changes = { since: manifest[`${rel}#date`] ?? '', letters: was.size, added, removed };
     }
+    // The version before this one is kept: `letters --posted` must know which letters joined the
+    // file since, as the mail room may have posted that one (and `--previous` notes it posted).
+    if (previous) {
+      nextManifest[`${rel}#previous`] = previous;
+      nextManifest[`${rel}#previous-date`] = manifest[`${rel}#date`] ?? '';
+    } else {
+      delete nextManifest[`${rel}#previous`];
+      delete nextManifest[`${rel}#previous-date`];
+    }
     nextManifest[`${rel}#communes`] = JSON.stringify(members);
     nextManifest[`${rel}#date`] = new Date().toISOString();
   }
@@ -235,8 +254,10 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   const jobs = [...letterJobs, ...printJobs];
   const total = jobs.reduce((n, j) => n + jobSize(j), 0);
   const lettersTotal = letterJobs.reduce((n, j) => n + jobSize(j), 0);
-  let done = 0;
-  // The letter files apart: a letter of a print file is drawn twice (its own file, the print file).
+  // Counted apart: a letter of a print file is drawn twice (its own file, the print file), and
+  // counting both as letters told « 349 / 349 » for 325 letters.
+  const printTotal = total - lettersTotal;
+  let printDone = 0;
   let filesDone = 0;
   let lettersDone = 0;
   const start = performance.now();
@@ -247,9 +268,9 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
     jobs,
     threads,
     (n, kind) => {
-      done += n;
       if (kind === 'letters') filesDone += n;
-      options.onProgress?.(done, total);
+      else printDone += n;
+      options.onProgress?.(filesDone, lettersTotal, printTotal ? { done: printDone, total: printTotal } : undefined);
     },
     (job, result) => {
       if (job.kind === 'letters') {
@@ -273,6 +294,18 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
+  }
+  for (const entry of print) {
+    if (!entry.written) continue;
+    // Every letter that joined a rewritten print file, in a list beside it; a list left by an
+    // earlier version would speak of other letters, so it goes when nothing joined this one.
+    const list = additionsListPath(entry.path);
+    const changes = entry.changes;
+    if (changes?.added.length) {
+      const rel = (c: PrintChange) => ({ ...c, path: relative(plan.paths.dir, c.path).split('\\').join('/') });
+      await writeFileAtomic(list, additionsListText(basename(entry.path), changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
+      changes.list = list;
+    } else await rm(list, { force: true });
   }
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));

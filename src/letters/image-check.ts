@@ -1,4 +1,5 @@
 import { inflateSync } from 'node:zlib';
+import { frenchNumber } from '../text/format.js';
 
 /**
  * Decodes a PNG or JPEG far enough to know that the letters can print it. pdfkit copies an opaque
@@ -81,7 +82,7 @@ function checkPng(data: Buffer): ImageInfo {
       header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), depth: body[8]!, colour: body[9]!, interlace: body[12]! };
       if (!DEPTHS[header.colour]?.includes(header.depth) || header.interlace > 1) throw new ImageProblem('image PNG d’un type inconnu (couleurs ou profondeur invalides)');
       if (header.width === 0 || header.height === 0) throw new ImageProblem('image PNG vide (largeur ou hauteur nulle)');
-      if (header.width * header.height > MAX_PIXELS) throw new ImageProblem(`image trop grande (${header.width} × ${header.height} pixels)`);
+      if (header.width * header.height > MAX_PIXELS) throw new ImageProblem(`image trop grande (${frenchNumber(header.width)} × ${frenchNumber(header.height)} pixels)`);
     } else if (type === 'PLTE') palette = true;
     else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') ended = true;

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RelaisError } from '../errors.js';
+import { frenchNumber } from '../text/format.js';
 import { prepareFonts, undrawable } from './typeset.js';
 import { jobCharacters, letterWriter, runJob, type Job, type RenderSetup } from './jobs.js';
 
@@ -43,7 +44,7 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
     const shown = missing.slice(0, 8).map((c) => `« ${c} » (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
     const first = letterWith(jobs, missing[0]!);
     throw new RelaisError(
-      `les lettres${first ? ` (dès celle de ${basename(first, '.pdf')})` : ''} contiennent ${missing.length > 1 ? `${missing.length} caractères` : 'un caractère'} que la police ne sait pas dessiner : ${shown}${missing.length > 8 ? ', …' : ''} ; ${missing.length > 1 ? 'ils manqueraient' : 'il manquerait'} au PDF. Retirez-les du modèle de la lettre (templates/lettre.hbs) ou des données, ou donnez sous « polices: » une police qui les contient. Aucune lettre n'a été écrite.`,
+      `les lettres${first ? ` (dès celle de ${basename(first, '.pdf')})` : ''} contiennent ${missing.length > 1 ? `${frenchNumber(missing.length)} caractères` : 'un caractère'} que la police ne sait pas dessiner : ${shown}${missing.length > 8 ? ', …' : ''} ; ${missing.length > 1 ? 'ils manqueraient' : 'il manquerait'} au PDF. Retirez-les du modèle de la lettre (templates/lettre.hbs) ou des données, ou donnez sous « polices: » une police qui les contient. Aucune lettre n'a été écrite.`,
     );
   }
   if (threads <= 1) {

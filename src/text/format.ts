@@ -143,5 +143,6 @@ export function frenchDateTime(when: string | number | Date): string {
 
 /** The first names of a list, and how many more: a warning stays one line for 3,000 town halls. */
 export function namedList(names: string[], shown = 10): string {
-  return names.length > shown ? `${names.slice(0, shown).join(', ')} et ${frenchNumber(names.length - shown)} autres` : names.join(', ');
+  // « et 1 autre », « et 2 autres »: the count and its noun through the one helper.
+  return names.length > shown ? `${names.slice(0, shown).join(', ')} et ${countOf(names.length - shown, 'autre')}` : names.join(', ');
 }

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -307,6 +307,25 @@ describe('relais letters: bad input', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/impossible d'écrire .*out/);
     expect(statSync(join(dir, 'out')).isFile()).toBe(true);
+  });
+
+  it('a second writer of the letters at the same time is refused, before it touches them (lock)', async () => {
+    const dir = sampleCampaign();
+    mkdirSync(join(dir, '.relais'));
+    // The holder lives until this test ends it: no race with the clock.
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+    const gone = new Promise((r) => holder.once('exit', r));
+    writeFileSync(join(dir, '.relais/letters.lock'), String(holder.pid));
+    try {
+      const { code, stderr } = await relais(['-C', dir, 'letters', '--commune', '45001']);
+      expect(code).toBe(1);
+      expect(stderr).toContain('tourne déjà');
+      expect(existsSync(join(dir, 'out/lettres/45'))).toBe(false);
+    } finally {
+      holder.kill();
+    }
+    await gone;
+    expect((await relais(['-C', dir, 'letters', '--commune', '45001'])).code).toBe(0);
   });
 
   it('a read-only out/lettres folder: exit 1, no temporary file left', async () => {

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { countOf, frenchNumber } from '../text/format.js';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
 import { RelaisError, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../files.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
+import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { contentHash, jobSize } from './keys.js';
 import { additionsListPath, additionsListText } from './print-changes.js';
@@ -107,26 +108,23 @@ export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<stri
   return printed;
 }
 
-/** Temporary files a killed run may have left (a write between its start and its rename). */
-async function removeStaleTemporaries(root: string): Promise<void> {
-  let deps: string[] = [];
-  try {
-    deps = await readdir(root);
-  } catch {
-    return;
-  }
-  for (const dep of deps) {
-    const dir = join(root, dep);
-    const files = await readdir(dir).catch(() => [] as string[]);
-    for (const f of files) if (/^\.[0-9a-f]{12}\.tmp$/.test(f)) await rm(join(dir, f), { force: true });
-  }
-}
-
 /**
  * Draws what the campaign's plan holds: its letter models, keys and paths are decided there
  * (campaign/plan.ts); here only the drawing is organised and the manifest kept.
  */
 export async function generateLetters(ready: ReadyCampaign, options: LettersOptions = {}): Promise<LettersResult> {
+  // One writer of the letters and their manifest at a time: two commands writing them together
+  // (two « letters --dep », or letters beside a send that brings its attachments up to date) would
+  // each write back the manifest it read, and lose what the other wrote.
+  const lock = RunLock.acquire(ready.campaign.dir, 'letters');
+  try {
+    return await drawLetters(ready, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promise<LettersResult> {
   const { campaign, plan } = ready;
   const deps = options.departements ?? [];
   const communes = options.communes ?? [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { isTimeOfDay, isoDateKey, mayHoldInvisible, visibleCopy, withoutInvisible } from '../src/tracker/bytes.js';
+import { isTimeOfDay, isoDateKey, mayHoldInvisible, visibleCopy, visibleTrimmed } from '../src/tracker/bytes.js';
 import { dayOf } from '../src/tracker/aggregate.js';
 import { departementOf, departementWritten, excelScientific, isWithdrawn, parseDay } from '../src/tracker/signups.js';
 import { timeOffset, ZoneDays } from '../src/tracker/zone.js';
@@ -48,10 +48,10 @@ describe('invisible characters in a cell', () => {
     const [a, b] = visibleCopy(buf, 1, buf.length - 1, out);
     return out.toString('utf8', a, b);
   };
-  it('are dropped inside and around the value, as withoutInvisible drops them from text', () => {
+  it('are dropped inside and around the value, as visibleTrimmed drops them from text', () => {
     for (const s of ['A1\u200B', '\u200BA1', 'A\u200C1', '\u200D A1 \u2060', '\uFEFFA1', 'A1', 'é1\u200B', ' \u00a0A1\u202f']) {
       expect(visible(s), JSON.stringify(s)).toBe('A1'.replace('A', s.includes('é') ? 'é' : 'A'));
-      expect(withoutInvisible(s)).toBe(visible(s));
+      expect(visibleTrimmed(s)).toBe(visible(s));
     }
     expect(visible('\u200B')).toBe('');
   });

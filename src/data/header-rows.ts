@@ -35,10 +35,11 @@ export function extraValuesMessage(what: string, extra: { values: number; column
  * other names follow: the row without them, or undefined when the row is not such a row.
  */
 export function withoutGluedHeader(table: Pick<Table, 'header'>, values: string[]): string[] | undefined {
-  const header = table.header.map((h) => h.replace(/^\uFEFF/, '').trim());
-  while (header.length > 0 && header[header.length - 1] === '') header.pop();
+  // Asked of every row: most have no more values than the header has names, and are settled at once.
+  if (values.length <= 1 || values.length < trimmedHeader(table.header).length + 1) return undefined;
+  const header = trimmedHeader(table.header);
   const first = header[0];
-  if (!first || header.length < 2 || values.length < header.length + 1) return undefined;
+  if (!first || header.length < 2) return undefined;
   // The glued cell is the one header.length - 1 values before the end (trailing empty cells aside).
   let last = values.length;
   while (last > 0 && values[last - 1]!.trim() === '') last--;
@@ -49,6 +50,18 @@ export function withoutGluedHeader(table: Pick<Table, 'header'>, values: string[
   if (!glued.trim().endsWith(first) || headerKey(tail) !== headerKey(header.slice(1))) return undefined;
   const kept = glued.trim().slice(0, -first.length);
   return [...values.slice(0, at), kept];
+}
+
+/** The header's names without a BOM and without the empty names that end it, made once per table. */
+const trimmedHeaders = new WeakMap<string[], string[]>();
+function trimmedHeader(raw: string[]): string[] {
+  let header = trimmedHeaders.get(raw);
+  if (!header) {
+    header = raw.map((h) => h.replace(/^\uFEFF/, '').trim());
+    while (header.length > 0 && header[header.length - 1] === '') header.pop();
+    trimmedHeaders.set(raw, header);
+  }
+  return header;
 }
 
 export function gluedHeaderMessage(what: string): string {

@@ -3,6 +3,7 @@
  * (ASCII blanks and the Unicode spaces a spreadsheet leaves, such as U+00A0 and U+202F), and
  * reading an ISO date without making a string.
  */
+import { withoutInvisible } from '../data/columns.js';
 
 /** Length of the UTF-8 white space character starting at i, or 0. */
 function spaceAt(buf: Uint8Array, i: number, end: number): number {
@@ -111,19 +112,15 @@ export function isoDateKey(buf: Uint8Array, start: number, end: number): number 
 }
 
 /**
- * Characters that show nothing and are no white space to JavaScript, which a value copied from a
- * web page or a Word document carries: zero-width space, non-joiner, joiner, word joiner and the
- * byte-order mark. They are never part of an id or a code (« A1\u200B » is volunteer A1).
+ * The text without the characters that show nothing and are no white space to JavaScript (see
+ * withoutInvisible: zero-width space, joiners, word joiner, byte-order mark), trimmed: never part
+ * of an id or a code (« \u200B A1 » is volunteer A1).
  */
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
-const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/;
-
-/** The text without its invisible characters, trimmed (« \u200B A1 » is « A1 »). */
-export function withoutInvisible(text: string): string {
-  return HAS_INVISIBLE.test(text) ? text.replace(INVISIBLE, '').trim() : text.trim();
+export function visibleTrimmed(text: string): string {
+  return withoutInvisible(text).trim();
 }
 
-/** Length of the invisible character (see withoutInvisible) at i in UTF-8 bytes, or 0. */
+/** Length of the invisible character (see visibleTrimmed) at i in UTF-8 bytes, or 0. */
 function invisibleAt(buf: Uint8Array, i: number, end: number): number {
   if (i + 2 >= end) return 0;
   const b = buf[i]!;

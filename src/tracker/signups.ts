@@ -10,7 +10,7 @@ import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
 import { fieldText, openFastTable, type RowView } from './fast-csv.js';
-import { isoDateKey, isTimeOfDay, mayHoldInvisible, trimEnd, trimStart, visibleCopy, withoutInvisible } from './bytes.js';
+import { isoDateKey, isTimeOfDay, mayHoldInvisible, trimEnd, trimStart, visibleCopy, visibleTrimmed } from './bytes.js';
 import { looseKey } from '../text/french.js';
 import { ByteInterner } from './interner.js';
 import { timeOffset, ZoneDays } from './zone.js';
@@ -41,7 +41,7 @@ export const SIGNUP_COLUMNS: ColumnSpec[] = [
 const WITHDRAWN = /(?:^| )(?:desinscri|annul|supprim|retir|desist)/;
 
 export function isWithdrawn(status: string): boolean {
-  return WITHDRAWN.test(looseKey(withoutInvisible(status)));
+  return WITHDRAWN.test(looseKey(visibleTrimmed(status)));
 }
 
 export interface SignupSource {
@@ -65,7 +65,7 @@ export interface SignupResult {
  * for a time of day that does not exist (25:00, 23:99): the row's date is broken, not its day.
  */
 export function parseDay(text: string, zone?: ZoneDays): number | undefined {
-  const t = withoutInvisible(text);
+  const t = visibleTrimmed(text);
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](.*))?$/s.exec(t);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -101,7 +101,7 @@ function withoutArticle(key: string): string {
  * are in one département. A code and a name that disagree (« 37 - Loiret ») name none.
  */
 export function departementWritten(ref: CommuneReference, written: string): string | undefined {
-  const cell = withoutInvisible(written);
+  const cell = visibleTrimmed(written);
   if (!cell) return undefined;
   const code = normalizeDepartement(cell);
   if (ref.departements.has(code)) return code;
@@ -129,7 +129,7 @@ export function departementWritten(ref: CommuneReference, written: string): stri
 }
 
 export function departementOf(ref: CommuneReference, depCell: string, postalCell: string, inseeCell: string): string | undefined {
-  const [dep, postalCode, insee] = [withoutInvisible(depCell), withoutInvisible(postalCell), withoutInvisible(inseeCell)];
+  const [dep, postalCode, insee] = [visibleTrimmed(depCell), visibleTrimmed(postalCell), visibleTrimmed(inseeCell)];
   if (dep) {
     const code = departementWritten(ref, dep);
     if (code) return code;

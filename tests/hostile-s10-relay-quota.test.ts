@@ -49,3 +49,37 @@ describe('a relay that reaches its daily sending quota in the middle of a régio
     for (const address of refused) expect(server.accepted, `${address}, refused for the relay's quota, never emailed again`).toContain(address);
   });
 });
+
+describe('a relay that blocks the sender in the middle of a région', () => {
+  it('stops at the third identical refusal, moves no town hall to the post, and sends them the next time', async () => {
+    const state = { blocked: true };
+    const server = await scriptedSmtp({
+      data: (_to, _size, accepted) => (state.blocked && accepted >= 3 ? { code: 550, message: `5.1.8 Access denied, bad outbound sender AS(42004) [DB8EUR05FT0${Math.floor(Math.random() * 90 + 10)}.outlook.com]` } : undefined),
+    });
+    closers.push(server.close);
+    const dir = await sampleWithLetters();
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' };
+    const first = await relais(['-C', dir, 'send', '--dep', '45', '--limit', '10', '--yes'], { env });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('refuse chaque message de la même façon');
+    expect(first.stdout).toMatch(/Cette exécution : 3 envoyés, 0 échec/);
+    const status = await relais(['-C', dir, 'status']);
+    expect(status.stdout).toContain('45 Loiret — 325 mairies : 301 par courriel');
+    state.blocked = false;
+    const again = await relais(['-C', dir, 'send', '--dep', '45', '--limit', '10', '--yes'], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.accepted).toHaveLength(13);
+  });
+
+  it('a quota that names the town hall’s own address is its box’s: that one only, the others go on', async () => {
+    const server = await scriptedSmtp({
+      rcpt: (to) => (to === 'mairie@amilly.example' ? { code: 552, message: `5.2.0 Daily sending quota exceeded for ${to}` } : undefined),
+    });
+    closers.push(server.close);
+    const dir = await sampleWithLetters();
+    const env = { RELAIS_SMTP_URL: server.url, RELAIS_SMTP_RETRY_MS: '20', RELAIS_SMTP_MAX_CONNECTIONS: '1' };
+    const send = await relais(['-C', dir, 'send', '--commune', '45004', '--commune', '45001', '--commune', '45234', '--yes'], { env });
+    expect(send.stdout, send.stderr).toMatch(/Cette exécution : 2 envoyés, 1 échec/);
+    expect(send.stderr).not.toContain("limite d'envoi pour cet expéditeur");
+  });
+});

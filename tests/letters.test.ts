@@ -311,7 +311,7 @@ describe('relais letters: bad input', () => {
 
   it('a second writer of the letters at the same time is refused, before it touches them (lock)', async () => {
     const dir = sampleCampaign();
-    mkdirSync(join(dir, '.relais'));
+    mkdirSync(join(dir, '.relais'), { recursive: true });
     // The holder lives until this test ends it: no race with the clock.
     const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
     const gone = new Promise((r) => holder.once('exit', r));

@@ -229,7 +229,7 @@ describe('relais send: bad input', () => {
     const dir = sampleCampaign();
     const path = join(dir, '.relais/journal.sqlite');
     const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(dir, '.relais'));
+    mkdirSync(join(dir, '.relais'), { recursive: true });
     writeFileSync(path, 'ceci n’est pas une base SQLite'.repeat(200));
     const before = readFileSync(path);
     const corrupt = await relais(['-C', dir, 'send']);
@@ -286,7 +286,7 @@ describe('relais send: bad input', () => {
   it('a second run at the same time refuses (lock)', async () => {
     const dir = await sampleWithLetters();
     const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(dir, '.relais'));
+    mkdirSync(join(dir, '.relais'), { recursive: true });
     // The lock's holder lives until this test ends it, however slowly the machine runs relais
     // (a holder that timed out by itself would turn the lock stale under load).
     const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../src/delivery/smtp-classify.js';
+import { classify, relayRefusalKey, senderLimit } from '../src/delivery/smtp-classify.js';
 
 /**
  * An SMTP answer refuses either one town hall (its address: that town hall goes by post) or the
@@ -133,5 +133,29 @@ describe("the relay's sending quota, as relays word it", () => {
   ])("« %s » is the town hall's mailbox, or a rate that passes: %s", (response, kind) => {
     const d = classify(Object.assign(new Error(response), { responseCode: Number(response.slice(0, 3)), command: 'RCPT TO', response }));
     expect(d.kind).toBe(kind);
+  });
+});
+
+describe('a limit of the recipient’s, worded like a sender’s quota', () => {
+  it.each([
+    '552 Message quota exceeded for recipient mairie@x.fr',
+    '550 5.7.1 Recipient daily message limit reached',
+    'Le destinataire a atteint sa limite quotidienne de messages',
+  ])('« %s » is that town hall’s, not the relay’s', (reply) => {
+    expect(senderLimit(reply)).toBe(false);
+  });
+});
+
+describe('the same permanent refusal, message after message', () => {
+  it('is told apart from each address’s own refusal by what it says once addresses and ids are out', () => {
+    const a = relayRefusalKey('550 5.1.8 Access denied, bad outbound sender AS(42004) [DB8EUR05FT012.eop-eur05.prod.protection.outlook.com]');
+    const b = relayRefusalKey('550 5.1.8 Access denied, bad outbound sender AS(42004) [AM0PR07MB4419.eurprd07.prod.outlook.com]');
+    expect(a).toBeDefined();
+    expect(a).toBe(b);
+    expect(relayRefusalKey('554 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP')).toBeDefined();
+    // Each town hall's own: never taken for the relay's, however many in a row.
+    for (const own of ['550 5.1.1 <mairie@adon.fr>: Recipient address rejected: User unknown', '552 5.2.2 Mailbox full', '550 5.4.4 Unrouteable address', '550 Requested action not taken: mailbox unavailable', '550 No such user here']) {
+      expect(relayRefusalKey(own), own).toBeUndefined();
+    }
   });
 });

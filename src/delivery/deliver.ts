@@ -3,7 +3,7 @@ import { pause, unlessInterrupted } from './grace.js';
 import type { Journal } from './journal.js';
 import type { PreparedEmail } from './message.js';
 import type { SendOptions, SendSummary } from './send.js';
-import { DeliveryError, policyCode } from './smtp-classify.js';
+import { DeliveryError, policyCode, relayRefusalKey } from './smtp-classify.js';
 import type { OutgoingMessage, Transport } from './transport.js';
 
 /**
@@ -73,6 +73,13 @@ const messages = (n: number) => `${frenchNumber(n)} ${n > 1 ? 'messages' : 'mess
 const POLICY_WALL = 3;
 
 /**
+ * Three town halls refused for good in a row with the same answer (but for their address), none
+ * accepted between, and an answer that speaks of neither address nor mailbox (relayRefusalKey):
+ * the relay's refusal of the sender, not three bad addresses.
+ */
+const REFUSAL_WALL = 3;
+
+/**
  * Messages given up on in a row after all their attempts, each refused for the time being (4xx:
  * a full disk, a relay over its quota), none accepted between: the relay takes no mail now. Each
  * costs its retries (2 s, 4 s, 8 s): the run stops instead of spending them on every message left.
@@ -128,6 +135,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   const refusedByPolicy: Array<{ commune: string; code: string }> = [];
   // Messages given up on for the same temporary refusal since the last one accepted (TEMPORARY_WALL).
   let givenUp = { n: 0, code: '' };
+  // Town halls refused for good with the same answer since the last message accepted (see REFUSAL_WALL).
+  let refusedAlike: { key: string; communes: string[] } = { key: '', communes: [] };
   // What the journal held before this run: a town hall refused for its content once already.
   const before = journal.all(channel, destination);
   const lastSent = [...before.values()].reduce((last, r) => (r.sent_at && r.sent_at > last ? r.sent_at : last), '');
@@ -156,9 +165,13 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         journal.finish(channel, destination, who.commune, 'sent', reply);
         summary.sent++;
         givenUp = { n: 0, code: '' };
+        refusedAlike = { key: '', communes: [] };
         return;
       } catch (err) {
-        const d = againRefused(err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message), who.commune, who.recipient);
+        const answered = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        let d = againRefused(answered, who.commune, who.recipient);
+        // A quota that names this town hall's own address is its box's, not the sender's.
+        if (d.senderLimit && d.reply.toLowerCase().includes(who.recipient.toLowerCase())) d = new DeliveryError(`refusé par le serveur (limite de la boîte de ${who.recipient})`, 'permanent', d.reply);
         const reply = `${d.message} ${d.reply}`.trim();
         if (d.connection) {
           if (!outage && (d.silentMs ? watch.froze(`aucune réponse en ${frenchNumber(d.silentMs / 1000)} s`) : watch.failed(since, d.reply || d.message))) {
@@ -192,6 +205,28 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             summary.failures = summary.failures.filter((f) => !refusedByPolicy.some((r) => r.commune === f.commune));
             summary.failed = summary.failures.length;
             fatal = new DeliveryError(`le serveur SMTP refuse chacun des messages au nom de sa politique (${policy}) sans en accepter aucun : c'est le relais qui refuse la campagne (filtre de contenu, expéditeur non autorisé, SPF/DKIM), pas les adresses des mairies ; voyez avec son administrateur ; aucune mairie n'est passée au courrier`, 'fatal', d.reply);
+            stop.abort();
+            return;
+          }
+        }
+        // (A content refusal said again at a later run is that town hall's: see againRefused.)
+        const alike = d.kind === 'permanent' && d === answered && !fatal ? relayRefusalKey(d.reply) : undefined;
+        if (alike) {
+          refusedAlike = refusedAlike.key === alike ? { key: alike, communes: [...refusedAlike.communes, who.commune] } : { key: alike, communes: [who.commune] };
+          if (refusedAlike.communes.length >= REFUSAL_WALL) {
+            // The same refusal, word for word but for the address, for message after message and
+            // none accepted between: the relay refuses the sender (an account blocked for its
+            // volume, « 5.1.8 bad outbound sender »), not these town halls. None goes by post for
+            // it: they are left to send again, and the run stops.
+            const communes = new Set(refusedAlike.communes);
+            for (const c of communes) journal.finish(channel, destination, c, 'failed-temporary', reply);
+            summary.failures = summary.failures.filter((f) => !communes.has(f.commune));
+            summary.failed = summary.failures.length;
+            fatal = new DeliveryError(
+              `le serveur SMTP refuse chaque message de la même façon (${frenchNumber(communes.size)} de suite, aucun accepté entre-temps) : c'est le relais qui refuse l'envoi (compte bloqué, limite atteinte), pas les adresses des mairies ; aucune mairie n'est passée au courrier pour ce refus ; voyez avec l'administrateur du relais, puis relancez « relais send »`,
+              'fatal',
+              d.reply,
+            );
             stop.abort();
             return;
           }

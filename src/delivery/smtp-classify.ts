@@ -23,6 +23,8 @@ export class DeliveryError extends Error {
     readonly connection = false,
     /** A session under way went silent for this long (ms): the server froze (see deliver.ts); 0 otherwise. */
     readonly silentMs = 0,
+    /** The reply speaks of the sender's quota (see senderLimit): unless it names this town hall's address. */
+    readonly senderLimit = false,
   ) {
     // A server's reply or a library's message may quote the URL or the credential it was given.
     super(redact(message));
@@ -44,8 +46,30 @@ export function policyCode(reply: string): string | undefined {
  * is retried as any temporary refusal.
  */
 export function senderLimit(reply: string): boolean {
-  if (/\b[45]\.2\.2\b|mailbox|boîte|over quota|recipient'?s? (quota|mailbox)/i.test(reply)) return false;
+  // A limit of the recipient's (its box, its daily intake) is that town hall's.
+  if (/\b[45]\.2\.2\b|mailbox|boîte|over quota|\brecipient\b|destinataire|rcpt/i.test(reply)) return false;
   return /\b(daily|sending|submission|message)[ _-]?(user[ _-]?)?(sending[ _-]?)?(quota|limit)|submissionquota|quota (d'envoi|journalier|quotidien)|limite (d'envoi|journalière|quotidienne)|sending (suspended|paused)/i.test(reply);
+}
+
+/**
+ * What a permanent refusal says once the parts that differ from message to message are taken out
+ * (addresses, queue ids, anything with a digit but its codes): the same key for message after
+ * message is one refusal of the relay's. Undefined for a refusal that speaks of the address, the
+ * mailbox or the recipient's domain (X.1.1–X.1.6, X.1.10, X.2.1, X.2.2, X.4.4, or says so): those
+ * are each town hall's own, however many in a row.
+ */
+export function relayRefusalKey(reply: string): string | undefined {
+  const code = /\b([45]\d\d)\b/.exec(reply)?.[1] ?? '';
+  const enhanced = /\b[45]\.(\d{1,3})\.(\d{1,3})\b/.exec(reply);
+  if (enhanced && ((enhanced[1] === '1' && ['1', '2', '3', '4', '5', '6', '10'].includes(enhanced[2]!)) || (enhanced[1] === '2' && ['1', '2'].includes(enhanced[2]!)) || (enhanced[1] === '4' && enhanced[2] === '4'))) return undefined;
+  if (/user|unknown|inconnu|no such|does not exist|n'existe pas|mailbox|boîte|recipient|destinataire|rcpt|invalid address|adresse invalide|domain|domaine/i.test(reply)) return undefined;
+  const text = reply
+    .replace(/[^\s<>()@]+@[^\s<>()@]+/g, ' ')
+    .replace(/\S*\d\S*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return `${code} ${enhanced?.[0] ?? ''} ${text}`;
 }
 
 export type SmtpError = Error & { code?: string; responseCode?: number; command?: string; response?: string; reason?: string; timeoutType?: string };
@@ -104,6 +128,9 @@ export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
       `le serveur SMTP a atteint sa limite d'envoi pour cet expéditeur (${code}) : ce ne sont pas les adresses des mairies ; aucune mairie n'est passée au courrier, relancez « relais send » quand la limite est levée (le lendemain pour une limite quotidienne) ou demandez à l'administrateur du relais de la relever`,
       'fatal',
       reply,
+      false,
+      0,
+      true,
     );
   }
   // 5.7.x: the receiving side's policy (a spam filter, a sender it does not trust), not the address.

@@ -72,3 +72,11 @@ describe('two exports appended, the second saved from a workbook with its titles
     expect(account).toMatchObject({ lus: 2, utilises: 2, rejetes: 0 });
   });
 });
+
+describe('a métier or a catégorie copied with an invisible character', () => {
+  it('is the same label as the one without (the report counts one « Infirmier », not two)', async () => {
+    const { r, metiers } = await read('invisibles.csv', ['id;date_inscription;departement;code_postal;metier;categorie;statut', 'W1;26/03/2020;37;;Infirmier;soignant;inscrit', 'W2;26/03/2020;45;;Infirmier\u200B;\u200Bsoignant;inscrit', '']);
+    expect(metiers).toEqual(['Infirmier', 'Infirmier']);
+    expect(new Set(Array.from({ length: r.records.size }, (_, i) => r.records.names.category[r.records.category[i]!]))).toEqual(new Set(['soignant']));
+  });
+});

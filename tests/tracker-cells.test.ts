@@ -17,6 +17,8 @@ describe('the status cell', () => {
 
   it('says signed up for the others', () => {
     for (const s of ['inscrit', 'Inscrite', 'Inscription validée', 'actif', 'en attente', 'Retraité', '']) expect(isWithdrawn(s), s).toBe(false);
+    // A withdrawal that did not happen, or was undone: the volunteer is still signed up.
+    for (const s of ['Réinscrit après désinscription', 'Inscrit (annulation refusée)', 'Non retiré', 'Annulé puis réactivé', "En attente d'annulation", "Demande d'annulation"]) expect(isWithdrawn(s), s).toBe(false);
   });
 });
 

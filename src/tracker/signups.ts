@@ -35,13 +35,22 @@ export const SIGNUP_COLUMNS: ColumnSpec[] = [
 
 /**
  * Statuses that mean the volunteer is no longer signed up, as platforms and offices write them:
- * « désinscrit », « Désinscription », « Compte supprimé », « Annulation », « Inscription annulée »,
- * « retiré ». A word of the status starting so is enough, compared without case or accents.
+ * « désinscrit », « Désinscription », « Annulation », « supprimé », « retiré », « Désistement » —
+ * the status's first word, or the word after what is withdrawn (« Inscription annulée », « Compte
+ * supprimé », « Candidature retirée »). Compared without case or accents. A status that says the
+ * withdrawal did not happen or was undone (« Non retiré », « Inscrit (annulation refusée) »,
+ * « Réinscrit après désinscription », « Annulé puis réactivé », « En attente d'annulation ») is
+ * not one: the volunteer is counted.
  */
-const WITHDRAWN = /(?:^| )(?:desinscri|annul|supprim|retir|desist)/;
+const WITHDRAWN_WORD = /^(?:desinscri|annul|supprim|retir|desist)/;
+const WITHDRAWN_WHAT = new Set(['inscription', 'compte', 'candidature', 'profil', 'benevole', 'volontaire']);
+const NOT_WITHDRAWN = /(?:^| )(?:non|pas|refus|reinscri|reactiv|restaur|attente|demande)/;
 
 export function isWithdrawn(status: string): boolean {
-  return WITHDRAWN.test(looseKey(visibleTrimmed(status)));
+  const key = looseKey(visibleTrimmed(status));
+  if (!key || NOT_WITHDRAWN.test(key)) return false;
+  const [first = '', second = ''] = key.split(' ');
+  return WITHDRAWN_WORD.test(first) || (WITHDRAWN_WHAT.has(first) && WITHDRAWN_WORD.test(second));
 }
 
 export interface SignupSource {
@@ -168,6 +177,9 @@ export function excelScientific(buf: Uint8Array, start: number, end: number): bo
   return plus && /^\d+(?:[.,]\d+)?E\+\d+$/i.test(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
 }
 
+/** A scratch buffer of at least n bytes: this one, or a new one twice that size. */
+const roomFor = (scratch: Buffer, n: number): Buffer => (scratch.length >= n ? scratch : Buffer.alloc(2 * n));
+
 /** Grows typed arrays by doubling. */
 function grown<T extends Int32Array | Uint8Array | Uint16Array>(a: T, need: number): T {
   if (need < a.length) return a;
@@ -255,6 +267,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   };
   let place = Buffer.alloc(256);
   let idScratch = Buffer.alloc(256);
+  let labelScratch: Buffer = Buffer.alloc(256);
   const accounts: FileAccount[] = [];
 
   for (const [fileIndex, path] of files.entries()) {
@@ -459,10 +472,11 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       }
       dep[slot] = code;
       day[slot] = d;
+      // A label copied with an invisible character (« Infirmier\u200B ») is the same label.
       field(iCat);
-      category[slot] = categories.intern(buf, fs, fe);
+      category[slot] = mayHoldInvisible(buf, fs, fe) ? categories.intern(labelScratch, ...visibleCopy(buf, fs, fe, (labelScratch = roomFor(labelScratch, fe - fs)))) : categories.intern(buf, fs, fe);
       field(iMet);
-      metier[slot] = metiers.intern(buf, fs, fe);
+      metier[slot] = mayHoldInvisible(buf, fs, fe) ? metiers.intern(labelScratch, ...visibleCopy(buf, fs, fe, (labelScratch = roomFor(labelScratch, fe - fs)))) : metiers.intern(buf, fs, fe);
       inRegion[slot] = inCampaign(code) ? 1 : 0;
       excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (isWithdrawn(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
       whereFile[slot] = fileIndex;

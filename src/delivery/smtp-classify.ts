@@ -46,9 +46,12 @@ export function policyCode(reply: string): string | undefined {
  * is retried as any temporary refusal.
  */
 export function senderLimit(reply: string): boolean {
-  // A limit of the recipient's (its box, its daily intake) is that town hall's.
-  if (/\b[45]\.2\.2\b|mailbox|boîte|over quota|\brecipient\b|destinataire|rcpt/i.test(reply)) return false;
-  return /\b(daily|sending|submission|message)[ _-]?(user[ _-]?)?(sending[ _-]?)?(quota|limit)|submissionquota|quota (d'envoi|journalier|quotidien)|limite (d'envoi|journalière|quotidienne)|sending (suspended|paused)/i.test(reply);
+  // Exchange's own word for its submission quota, whatever enhanced code it gives (5.2.0, 5.2.2).
+  if (/submissionquota/i.test(reply)) return true;
+  // A limit of the recipient's (its box, its daily intake) is that town hall's; SMTP replies are
+  // ASCII: « boite » without its accent too.
+  if (/\b[45]\.2\.2\b|mailbox|bo[iî]te|over quota|\brecipient\b|destinataire|rcpt/i.test(reply)) return false;
+  return /\b(daily|sending|submission|message)[ _-]?(user[ _-]?)?(sending[ _-]?)?(quota|limit)|quota (d'envoi|journalier|quotidien)|limite (d'envoi|journalière|quotidienne)|sending (suspended|paused)/i.test(reply);
 }
 
 /**

@@ -40,7 +40,8 @@ export const SIGNUP_COLUMNS: ColumnSpec[] = [
  * supprimé », « Candidature retirée »). Compared without case or accents. A status that says the
  * withdrawal did not happen or was undone (« Non retiré », « Inscrit (annulation refusée) »,
  * « Réinscrit après désinscription », « Annulé puis réactivé », « En attente d'annulation ») is
- * not one: the volunteer is counted.
+ * not one, nor one whose withdrawal was itself withdrawn (« Désinscription annulée »): the volunteer
+ * is counted.
  */
 const WITHDRAWN_WORD = /^(?:desinscri|annul|supprim|retir|desist)/;
 const WITHDRAWN_WHAT = new Set(['inscription', 'compte', 'candidature', 'profil', 'benevole', 'volontaire']);
@@ -49,7 +50,10 @@ const NOT_WITHDRAWN = /(?:^| )(?:non|pas|refus|reinscri|reactiv|restaur|attente|
 export function isWithdrawn(status: string): boolean {
   const key = looseKey(visibleTrimmed(status));
   if (!key || NOT_WITHDRAWN.test(key)) return false;
-  const [first = '', second = ''] = key.split(' ');
+  const words = key.split(' ');
+  // Two such words undo each other: « Désinscription annulée », « Annulation de la désinscription ».
+  if (words.filter((w) => WITHDRAWN_WORD.test(w)).length > 1) return false;
+  const [first = '', second = ''] = words;
   return WITHDRAWN_WORD.test(first) || (WITHDRAWN_WHAT.has(first) && WITHDRAWN_WORD.test(second));
 }
 
@@ -99,9 +103,16 @@ export function parseDay(text: string, zone?: ZoneDays): number | undefined {
 /** Département names compared loosely (looseKey, without a leading article): code by name. */
 const depNamesByRef = new WeakMap<CommuneReference, Map<string, string>>();
 
+/** Without its article, « St » and « Ste » written out (« Seine-St-Denis » is Seine-Saint-Denis). */
 function withoutArticle(key: string): string {
-  return key.replace(/^(?:le|la|les|l) /, '');
+  return key
+    .replace(/^(?:le|la|les|l) /, '')
+    .replace(/(^| )st(?= |$)/g, '$1saint')
+    .replace(/(^| )ste(?= |$)/g, '$1sainte');
 }
+
+/** A département's code as written: the Métropole de Lyon's 69M and the Rhône's 69D are the INSEE's 69. */
+const depCode = (written: string) => (/^69[md]$/i.test(written) ? '69' : normalizeDepartement(written));
 
 /**
  * The département a département cell names, as forms and offices write it: « 37 »,
@@ -112,7 +123,7 @@ function withoutArticle(key: string): string {
 export function departementWritten(ref: CommuneReference, written: string): string | undefined {
   const cell = visibleTrimmed(written);
   if (!cell) return undefined;
-  const code = normalizeDepartement(cell);
+  const code = depCode(cell);
   if (ref.departements.has(code)) return code;
   let byName = depNamesByRef.get(ref);
   if (!byName) {
@@ -127,8 +138,12 @@ export function departementWritten(ref: CommuneReference, written: string): stri
     [words[0]!, words.slice(1)],
     [words[words.length - 1]!, words.slice(0, -1)],
   ] as const) {
-    const c = normalizeDepartement(codeWord);
-    if (rest.length > 0 && ref.departements.has(c) && byName.get(withoutArticle(rest.join(' '))) === c) return c;
+    const c = depCode(codeWord);
+    if (rest.length === 0 || !ref.departements.has(c)) continue;
+    // The name beside the code: the code's own, or words that name no other département (« 69M -
+    // Métropole de Lyon »); a code and another département's name (« 37 - Loiret ») name none.
+    const other = byName.get(withoutArticle(rest.join(' ')));
+    if (other === c || other === undefined) return c;
   }
   if (/^\d{5}$/.test(cell)) {
     const deps = new Set(ref.communesByPostalCode(cell).map((c) => c.departement));

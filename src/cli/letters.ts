@@ -132,7 +132,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         if (p.versions && p.versions.length > 1) out.line(`    versions depuis le dernier --posted : ${p.versions.map((v) => `${versionName(v)} (${plural(v.letters, 'lettre')})`).join(', ')}`);
         if (p.changes) {
           const { since, letters, added, removed } = p.changes;
-          const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}${c.version ? ` (version n° ${c.version.n})` : ''}`));
+          const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}${c.version ? ` en version n° ${c.version.n}` : ''}`));
           const when = p.versions?.[0] ? versionName(p.versions[0]) : since ? `du ${frenchDateTime(since)}` : 'précédente';
           const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
           // The earlier version may be in the post: reprinting everything would post the others twice.

@@ -97,6 +97,11 @@ const BATCH = 400;
  */
 const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#history', '#previous', '#previous-date'];
 
+const versionOf = (h: PrintHistory, n: number) => {
+  const v = h.versions.find((x) => x.n === n) ?? h.versions.at(-1)!;
+  return { n: v.n, date: v.date };
+};
+
 /** A print file's history as the manifest keeps it (or as an older manifest tells it). */
 export function printHistory(manifest: Record<string, string>, rel: string): PrintHistory | undefined {
   const at = (k: string) => manifest[`${rel}${k}`];
@@ -274,7 +279,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
         const r = plan.recipient(code);
         return { code, nom: r?.recipient.commune.nom ?? code, path: r?.paths.letter ?? '' };
       };
-      const added = members.filter((c) => next.joined[c]! > first.n).map((c) => ({ ...name(c), version: next.versions.find((v) => v.n === next.joined[c])! }));
+      const added = members.filter((c) => next.joined[c]! > first.n).map((c) => ({ ...name(c), version: versionOf(next, next.joined[c]!) }));
       const removed = next.first.filter((c) => !inFile.has(c)).map(name);
       if (added.length || removed.length) entry.changes = { since: first.date, letters: first.letters, added, removed };
     }

@@ -95,6 +95,14 @@ describe('relais letters --posted, when the print file changed since its previou
     expect(previous.code).toBe(2);
     expect(previous.stderr).toContain('--posted-version');
 
+    // A version that is not there, or a number without its département (each file numbers its own): nothing noted.
+    const unknown = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--posted-version', '9']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/n° 1 du .*24 lettres ; n° 2 du .*25 lettres ; n° 3 du .*26 lettres/);
+    const everywhere = await relais(['-C', dir, 'letters', '--posted', '--posted-version', '1']);
+    expect(everywhere.code).toBe(2);
+    expect(everywhere.stderr).toContain('--dep');
+
     const posted = await relais(['-C', dir, '--json', 'letters', '--posted', '--dep', '45', '--posted-version', '1']);
     expect(posted.code, posted.stderr).toBe(0);
     const doc = JSON.parse(posted.stdout) as { postees: { nouvelles: number; fichiers: Array<{ version: number; derniere: number; lettres: number; restentAImprimer: Array<{ code: string; version: number }> }> }; impression: Array<{ departement: string; lettres: number }> };

@@ -72,3 +72,10 @@ describe('a print file’s versions since its last --posted', () => {
     expect(text).toContain('out/lettres/45/45002-aillant.pdf\tAillant 45002\tajoutée en version n° 2 du 30/11/2026 à 10:00\n');
   });
 });
+
+describe('the list of additions after a numbered version', () => {
+  it('names that version by its number and date', () => {
+    const text = additionsListText('impression-45.pdf', { n: 1, date: '2026-11-30T08:00:00.000Z' }, 24, [{ code: '45001', nom: 'Adon', path: 'out/lettres/45/45001-adon.pdf', version: { n: 2, date: '2026-11-30T09:00:00.000Z' } }], []);
+    expect(text.split('\n')[0]).toBe('Fichier à imprimer impression-45.pdf : 1 lettre ajoutée depuis sa version n° 1 du 30/11/2026 à 09:00 (24 lettres).');
+  });
+});

@@ -342,7 +342,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const changes = entry.changes;
     if (changes?.added.length) {
       const rel = (c: PrintChange) => ({ ...c, path: relative(plan.paths.dir, c.path).split('\\').join('/') });
-      await writeFileAtomic(list, additionsListText(basename(entry.path), changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
+      await writeFileAtomic(list, additionsListText(basename(entry.path), entry.versions?.[0] ? { n: entry.versions[0].n, date: entry.versions[0].date } : changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
       changes.list = list;
     } else await rm(list, { force: true });
   }

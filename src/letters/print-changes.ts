@@ -86,8 +86,9 @@ export interface ChangeLine {
   version?: { n: number; date: string };
 }
 
-export function additionsListText(printName: string, since: string, previousLetters: number, added: ChangeLine[], removed: ChangeLine[]): string {
-  const when = since ? `du ${frenchDateTime(since)}` : 'précédente';
+/** `since`: the version the letters joined after (its number and date), or a date alone. */
+export function additionsListText(printName: string, since: string | { n: number; date: string }, previousLetters: number, added: ChangeLine[], removed: ChangeLine[]): string {
+  const when = typeof since === 'string' ? (since ? `du ${frenchDateTime(since)}` : 'précédente') : versionName(since);
   const lines = [
     `Fichier à imprimer ${printName} : ${countOf(added.length, 'lettre ajoutée', 'lettres ajoutées')} depuis sa version ${when} (${countOf(previousLetters, 'lettre')}).`,
     `Si cette version est déjà postée, n'imprimez que ${added.length > 1 ? 'ces lettres' : 'cette lettre'} (chacune est aussi dans ${printName}) :`,

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
 import { normalizeInsee } from '../data/cog.js';
 import { generateLetters } from '../letters/generate.js';
@@ -11,8 +11,12 @@ import { plural, printFileAccounts } from './report.js';
 import type { PrintChange } from '../letters/generate.js';
 import { frenchDateTime, namedList } from '../text/format.js';
 import { joinedLine, recordPosted } from '../letters/posted.js';
+import { versionName } from '../letters/print-changes.js';
 import { askYesNo } from './confirm.js';
 import { UsageError } from '../errors.js';
+
+const versionJson = (v: { n: number; date: string }) => ({ numero: v.n, date: v.date || null });
+const letterJson = (c: { code: string; nom: string; version: { n: number; date: string } }) => ({ code: c.code, nom: c.nom, version: c.version.n });
 
 /** Letters to print named on the terminal; the whole list is in a file beside the print file. */
 const SHOWN_PATHS = 10;
@@ -23,19 +27,22 @@ export function registerLetters(program: Command, fail: (code: number) => void):
     .option('--all', 'le fichier à imprimer contient toutes les communes, pas seulement celles sans courriel')
     .option('--force', 'réécrit toutes les lettres, même celles qui n’ont pas changé')
     .option('--posted', 'note comme postées les lettres du dernier fichier à imprimer (de chaque département, ou de --dep) : elles ne seront plus imprimées, et ces mairies ne recevront pas de courriel')
-    .option('--previous', 'avec --posted : c’est la version précédente du fichier à imprimer qui a été postée ; les lettres ajoutées depuis restent à imprimer')
-    .option('--yes', 'avec --posted : confirme que les lettres ajoutées au fichier depuis sa version précédente ont été postées aussi (obligatoire sans terminal)')
-    .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean; posted?: boolean; previous?: boolean; yes?: boolean }, command: Command) => {
+    .option('--posted-version <n°>', 'avec --posted et --dep : c’est cette version du fichier à imprimer (son numéro, ou sa date, comme relais letters les liste) qui a été postée ; les lettres ajoutées après elle restent à imprimer')
+    .option('--yes', 'avec --posted : confirme que les lettres ajoutées au fichier après sa première version (depuis le dernier --posted) ont été postées aussi (obligatoire sans terminal)')
+    // « la version précédente » could not be known for true once a file had three versions: gone, said so.
+    .addOption(new Option('--previous').hideHelp())
+    .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean; posted?: boolean; postedVersion?: string; previous?: boolean; yes?: boolean }, command: Command) => {
       const ctx = contextOf(command, fail);
       const deps = opts.dep ?? [];
+      if (opts.previous) throw new UsageError('--previous n’existe plus : nommez la version postée, « relais letters --posted --dep <département> --posted-version <n°> » (relais letters liste les versions de chaque fichier à imprimer, avec leur date)');
       if (opts.posted && (opts.commune?.length || opts.all)) throw new UsageError('--posted note les lettres des derniers fichiers à imprimer : il va seul, ou avec --dep');
-      if (!opts.posted && (opts.previous || opts.yes)) throw new UsageError(`${opts.previous ? '--previous' : '--yes'} va avec --posted`);
-      if (opts.previous && opts.yes) throw new UsageError('--previous et --yes : choisissez la version postée, la précédente (--previous) ou la dernière (--yes)');
+      if (!opts.posted && (opts.postedVersion !== undefined || opts.yes)) throw new UsageError(`${opts.yes ? '--yes' : '--posted-version'} va avec --posted`);
+      if (opts.postedVersion !== undefined && opts.yes) throw new UsageError('--posted-version et --yes : la version nommée est celle notée postée, les lettres ajoutées après elle restent à imprimer ; --yes confirme la dernière version');
       const ready = await readyCampaign(ctx.campaignDir, deps);
       // Recorded before the print files are written again: what was posted is the file on disk.
       const posted = opts.posted
         ? await recordPosted(ready, deps, {
-            previous: Boolean(opts.previous),
+            ...(opts.postedVersion !== undefined ? { version: opts.postedVersion } : {}),
             // Letters that joined the file after the version the mail room may have printed: noted
             // posted on the user's word only (asked on a terminal, --yes otherwise).
             confirm: async (joined) => {
@@ -57,6 +64,8 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         communes: (opts.commune ?? []).map(normalizeInsee),
         all: Boolean(opts.all),
         force: Boolean(opts.force),
+        // A file just noted posted counts its versions again from the next one.
+        ...(posted ? { restart: posted.files.map((f) => f.dep) } : {}),
         onProgress: (d, t, print) => progress.update(d, t, print && { label: 'dans les fichiers à imprimer', ...print }),
       }).finally(() => {
         progress.stop();
@@ -69,9 +78,33 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           ok: true,
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
-          impression: result.print.map((p) => ({ departement: p.dep, fichier: rel(p.path), lettres: p.letters, retours: p.bounced, pages: p.pages, ecrit: p.written, depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path) })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })), liste: p.changes.list ? rel(p.changes.list) : null } : null })),
+          impression: result.print.map((p) => ({
+            departement: p.dep,
+            fichier: rel(p.path),
+            lettres: p.letters,
+            retours: p.bounced,
+            pages: p.pages,
+            ecrit: p.written,
+            version: p.version ? versionJson(p.version) : null,
+            versions: (p.versions ?? []).map((v) => ({ ...versionJson(v), lettres: v.letters })),
+            depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path), version: c.version?.n ?? null })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })), liste: p.changes.list ? rel(p.changes.list) : null } : null,
+          })),
           supprimes: result.removedPrint.map(rel),
-          postees: posted ? { nouvelles: posted.added, fichiers: posted.files.map((f) => ({ departement: f.dep, version: f.version, date: f.date || null, lettres: f.letters, ajouteesDepuis: f.joined ? { date: f.joined.since || null, lettres: f.joined.sinceLetters, communes: f.joined.communes } : null })) } : null,
+          postees: posted
+            ? {
+                nouvelles: posted.added,
+                fichiers: posted.files.map((f) => ({
+                  departement: f.dep,
+                  version: f.version.n,
+                  date: f.version.date || null,
+                  derniere: f.latest.n,
+                  lettres: f.letters,
+                  // Confirmed posted with the rest; or left to print (joined after the version posted).
+                  ajouteesApres: f.joined ? { version: f.joined.versions[0]!.n, date: f.joined.since || null, lettres: f.joined.sinceLetters, communes: f.joined.communes.map(letterJson) } : null,
+                  restentAImprimer: f.left.map(letterJson),
+                })),
+              }
+            : null,
           // What the data files gave, as check says it: lines read = used + set aside + rejected.
           fichiers: ready.report.fichiers,
           secondes: Number(seconds.toFixed(2)),
@@ -82,24 +115,25 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       printFileAccounts(out, ready.report.fichiers, [...ready.report.warnings, ...ready.report.errors]);
       if (posted) {
         for (const f of posted.files) {
-          out.line(`Département ${f.dep} : ${plural(f.letters, 'lettre notée postée', 'lettres notées postées')} (${f.version === 'precedente' ? 'version précédente du fichier à imprimer' : 'fichier à imprimer'}${f.date ? ` du ${frenchDateTime(f.date)}` : ''})`);
-          const j = f.joined;
-          if (!j) continue;
-          const names = namedList(j.communes.map((c) => `${c.nom} ${c.code}`));
+          out.line(`Département ${f.dep} : ${plural(f.letters, 'lettre notée postée', 'lettres notées postées')} (fichier à imprimer, version ${versionName(f.version)}${f.version.n === f.latest.n ? '' : ` ; la dernière est la n° ${f.latest.n}`})`);
+          const names = (list: Array<{ code: string; nom: string; version: { n: number } }>) => namedList(list.map((c) => `${c.nom} ${c.code} (version n° ${c.version.n})`));
           // Named either way: confirmed posted, or left in the print file to be printed.
-          if (f.version === 'precedente') out.line(out.colors.yellow(`  ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} depuis cette version ${j.communes.length > 1 ? 'restent' : 'reste'} à imprimer et à poster : ${names}`));
-          else out.line(out.colors.yellow(`  dont ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} depuis sa version ${j.since ? `du ${frenchDateTime(j.since)}` : 'précédente'} (${plural(j.sinceLetters, 'lettre')}), ${j.communes.length > 1 ? 'confirmées postées' : 'confirmée postée'} : ${names}`));
+          if (f.left.length) out.line(out.colors.yellow(`  ${plural(f.left.length, 'lettre ajoutée', 'lettres ajoutées')} après cette version ${f.left.length > 1 ? 'restent' : 'reste'} à imprimer et à poster : ${names(f.left)}`));
+          const j = f.joined;
+          if (j) out.line(out.colors.yellow(`  dont ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(j.versions[0]!)} (${plural(j.sinceLetters, 'lettre')}), ${j.communes.length > 1 ? 'confirmées postées' : 'confirmée postée'} : ${names(j.communes)}`));
         }
         out.line(`${plural(posted.added, 'nouvelle', 'nouvelles')} au journal : ${posted.added > 1 ? 'ces mairies ne recevront' : 'cette mairie ne recevra'} ni une seconde lettre ni de courriel.`);
       }
       out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1).replace('.', ',')}\u00a0s, dans out/lettres/`);
       for (const p of result.removedPrint) out.line(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
       for (const p of result.print) {
-        out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}`);
+        out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
+        // Each version since the last --posted, dated: the mail room names the one it printed (--posted-version).
+        if (p.versions && p.versions.length > 1) out.line(`    versions depuis le dernier --posted : ${p.versions.map((v) => `${versionName(v)} (${plural(v.letters, 'lettre')})`).join(', ')}`);
         if (p.changes) {
           const { since, letters, added, removed } = p.changes;
-          const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}`));
-          const when = since ? `du ${frenchDateTime(since)}` : 'précédente';
+          const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}${c.version ? ` en version n° ${c.version.n}` : ''}`));
+          const when = p.versions?.[0] ? versionName(p.versions[0]) : since ? `du ${frenchDateTime(since)}` : 'précédente';
           const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
           // The earlier version may be in the post: reprinting everything would post the others twice.
           out.line(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, SHOWN_PATHS).map((c) => rel(c.path)).join(', ')}${added.length > SHOWN_PATHS ? ` et ${plural(added.length - SHOWN_PATHS, 'autre')}` : ''}` : ''}`));

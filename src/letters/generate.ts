@@ -11,7 +11,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { contentHash, jobSize } from './keys.js';
-import { additionsListPath, additionsListText } from './print-changes.js';
+import { additionsListPath, additionsListText, historyFrom, nextHistory, type PrintHistory } from './print-changes.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -39,6 +39,11 @@ export interface LettersOptions {
   onProgress?: (done: number, total: number, print?: { done: number; total: number }) => void;
   /** Aborting stops between two letters; the run then reports itself interrupted. */
   signal?: AbortSignal;
+  /**
+   * Départements whose print file was just noted posted (`letters --posted`): its versions are
+   * counted again from this one, the first since.
+   */
+  restart?: string[];
 }
 
 /** A commune that came into a print file or left it, and its own letter's file. */
@@ -46,6 +51,8 @@ export interface PrintChange {
   code: string;
   nom: string;
   path: string;
+  /** The version of the print file it joined in (added letters). */
+  version?: { n: number; date: string };
 }
 
 export interface PrintFile {
@@ -56,10 +63,13 @@ export interface PrintFile {
   bounced: number;
   pages: number;
   written: boolean;
+  /** This version of the file and those before it since its last `letters --posted`, oldest first. */
+  version?: { n: number; date: string };
+  versions?: PrintHistory['versions'];
   /**
-   * A print file rewritten with other letters than its last version: which came in (a bounce, a
-   * refusal) and which went out (an address found), since when. The last version may be in the
-   * post already.
+   * A print file rewritten since its first version after the last `letters --posted`: which
+   * letters joined it after that version (a bounce, a refusal), each with the version it joined
+   * in, and which went out (an address found). That first version may be in the post already.
    */
   changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[]; list?: string };
 }
@@ -79,8 +89,24 @@ export interface LettersResult {
 
 const BATCH = 400;
 
-/** What the manifest keeps of a print file besides its hash: pages, its letters and its date, and those of its previous version. */
-const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#previous', '#previous-date'];
+/**
+ * What the manifest keeps of a print file besides its hash: pages, its letters and its date, and
+ * its versions since the last --posted with the version each letter joined in (#history).
+ * `#previous` and `#previous-date`, the one version before kept by earlier releases, are read
+ * once to start the history, then dropped.
+ */
+const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#history', '#previous', '#previous-date'];
+
+const versionOf = (h: PrintHistory, n: number) => {
+  const v = h.versions.find((x) => x.n === n) ?? h.versions.at(-1)!;
+  return { n: v.n, date: v.date };
+};
+
+/** A print file's history as the manifest keeps it (or as an older manifest tells it). */
+export function printHistory(manifest: Record<string, string>, rel: string): PrintHistory | undefined {
+  const at = (k: string) => manifest[`${rel}${k}`];
+  return historyFrom({ history: at('#history'), communes: at('#communes'), date: at('#date'), previous: at('#previous'), previousDate: at('#previous-date') });
+}
 
 export async function readManifest(path: string): Promise<Record<string, string>> {
   try {
@@ -212,8 +238,26 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const rel = entryOf(path);
     const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
+    const members = toPrint.map((p) => p.code);
+    // Just noted posted: the letters still in the file are counted from its next version, the
+    // first since; they were not in the version the user said was posted.
+    const history = options.restart?.includes(dep.code) ? undefined : printHistory(manifest, rel);
+    const describe = (h: PrintHistory) => {
+      const last = h.versions.at(-1)!;
+      entry.version = { n: last.n, date: last.date };
+      entry.versions = h.versions;
+    };
     if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
       nextManifest[`${rel}#pages`] = String(entry.pages);
+      if (!options.all) {
+        // The same file, its letters those of the manifest: noted posted just now, it is the
+        // first version since (with its own date).
+        const h = history ?? nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString());
+        nextManifest[`${rel}#history`] = JSON.stringify(h);
+        delete nextManifest[`${rel}#previous`];
+        delete nextManifest[`${rel}#previous-date`];
+        describe(h);
+      }
       continue;
     }
     const bases: Record<string, LetterModel> = {};
@@ -223,30 +267,27 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     // letters came in or went out since is said, by name: reprinting everything would post the
     // others twice. (`--all` prints everyone for another use: it is not a version of the file.)
     if (options.all) continue;
-    const members = toPrint.map((p) => p.code);
-    const previous = manifest[`${rel}#communes`];
-    if (previous) {
-      const was = new Set(JSON.parse(previous) as string[]);
-      const now = new Set(members);
-      const name = (code: string) => {
+    const now = new Date().toISOString();
+    // Each version since the last --posted, and the one each letter joined in: `letters --posted`
+    // must know which letters joined after the version the mail room may have printed.
+    const next = nextHistory(history, members, now);
+    describe(next);
+    const first = next.versions[0]!;
+    if (next.versions.length > 1) {
+      const inFile = new Set(members);
+      const name = (code: string): PrintChange => {
         const r = plan.recipient(code);
         return { code, nom: r?.recipient.commune.nom ?? code, path: r?.paths.letter ?? '' };
       };
-      const added = members.filter((c) => !was.has(c)).map(name);
-      const removed = [...was].filter((c) => !now.has(c)).map(name);
-      if (added.length || removed.length) entry.changes = { since: manifest[`${rel}#date`] ?? '', letters: was.size, added, removed };
+      const added = members.filter((c) => next.joined[c]! > first.n).map((c) => ({ ...name(c), version: versionOf(next, next.joined[c]!) }));
+      const removed = next.first.filter((c) => !inFile.has(c)).map(name);
+      if (added.length || removed.length) entry.changes = { since: first.date, letters: first.letters, added, removed };
     }
-    // The version before this one is kept: `letters --posted` must know which letters joined the
-    // file since, as the mail room may have posted that one (and `--previous` notes it posted).
-    if (previous) {
-      nextManifest[`${rel}#previous`] = previous;
-      nextManifest[`${rel}#previous-date`] = manifest[`${rel}#date`] ?? '';
-    } else {
-      delete nextManifest[`${rel}#previous`];
-      delete nextManifest[`${rel}#previous-date`];
-    }
+    nextManifest[`${rel}#history`] = JSON.stringify(next);
+    delete nextManifest[`${rel}#previous`];
+    delete nextManifest[`${rel}#previous-date`];
     nextManifest[`${rel}#communes`] = JSON.stringify(members);
-    nextManifest[`${rel}#date`] = new Date().toISOString();
+    nextManifest[`${rel}#date`] = now;
   }
 
   const jobs = [...letterJobs, ...printJobs];
@@ -301,7 +342,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const changes = entry.changes;
     if (changes?.added.length) {
       const rel = (c: PrintChange) => ({ ...c, path: relative(plan.paths.dir, c.path).split('\\').join('/') });
-      await writeFileAtomic(list, additionsListText(basename(entry.path), changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
+      await writeFileAtomic(list, additionsListText(basename(entry.path), entry.versions?.[0] ? { n: entry.versions[0].n, date: entry.versions[0].date } : changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
       changes.list = list;
     } else await rm(list, { force: true });
   }

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { RelaisError, UsageError } from '../errors.js';
-import { countOf, frenchDateTime, namedList } from '../text/format.js';
-import { readManifest } from './generate.js';
-import { additionsListPath } from './print-changes.js';
+import { countOf, namedList } from '../text/format.js';
+import { printHistory, readManifest } from './generate.js';
+import { additionsListPath, findVersion, type PrintHistory, versionName } from './print-changes.js';
 
 /**
  * `relais letters --posted`: the letters of the last print file of each département (or of those
@@ -12,31 +12,38 @@ import { additionsListPath } from './print-changes.js';
  * letter is not printed again, and no email goes to them if an address turns up later.
  *
  * The print file may have been rewritten after the mail room printed it (a bounce, a refused
- * address): the letters that joined it since its previous version are named, and noted posted
- * only once the user confirms it; `--previous` notes the previous version instead, and those
- * letters stay in the print file.
+ * address): the letters that joined it after its first version since the last --posted are named,
+ * with the version each joined in, and noted posted only once the user confirms it.
+ * `--posted-version` names the version that was posted instead (as `letters` lists them): only
+ * the letters it held are noted, those that joined after it stay in the print file.
  */
-export interface PrintVersion {
-  date: string;
-  communes: string[];
-}
-
-/** A print file as the manifest knows it: its last version and the one before. */
 export interface PrintVersions {
   dep: string;
   path: string;
-  latest: PrintVersion;
-  previous?: PrintVersion;
+  history: PrintHistory;
+  /** The last version's letters. */
+  communes: string[];
+}
+
+export interface JoinedLetter {
+  code: string;
+  nom: string;
+  /** The version of the print file it joined in. */
+  version: { n: number; date: string };
 }
 
 export interface Joined {
   dep: string;
-  /** The last version, and the previous one they were not in. */
+  /** The last version (its number, date, letters), and the first since the last --posted. */
+  n: number;
   date: string;
   letters: number;
   since: string;
   sinceLetters: number;
-  communes: Array<{ code: string; nom: string }>;
+  /** Letters of the last version that joined after the first. */
+  communes: JoinedLetter[];
+  /** Every version since the last --posted, for --posted-version. */
+  versions: PrintHistory['versions'];
   /** The whole list beside the print file, relative to the campaign folder, when it is there. */
   list?: string;
 }
@@ -44,7 +51,18 @@ export interface Joined {
 export interface PostedFiles {
   /** Letters newly recorded (a letter already recorded keeps its first date). */
   added: number;
-  files: Array<{ dep: string; date: string; letters: number; version: 'derniere' | 'precedente'; joined?: Joined }>;
+  files: Array<{
+    dep: string;
+    /** The version noted posted, and the file's last. */
+    version: { n: number; date: string };
+    latest: { n: number; date: string };
+    /** Letters of the last version noted posted (those it shares with the version posted). */
+    letters: number;
+    /** Letters that joined after the first version, noted posted on the user's word. */
+    joined?: Joined;
+    /** Letters that joined after the version posted: they stay in the print file. */
+    left: JoinedLetter[];
+  }>;
 }
 
 export async function printVersions(plan: ReadyCampaign['plan'], departements: string[]): Promise<PrintVersions[]> {
@@ -54,72 +72,98 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
     if (departements.length && !departements.includes(d.departement.code)) continue;
     const rel = relative(plan.paths.letters, d.paths.print).split('\\').join('/');
     const list = manifest[`${rel}#communes`];
-    if (!list) continue;
-    const previous = manifest[`${rel}#previous`];
-    versions.push({
-      dep: d.departement.code,
-      path: d.paths.print,
-      latest: { date: manifest[`${rel}#date`] ?? '', communes: JSON.parse(list) as string[] },
-      ...(previous ? { previous: { date: manifest[`${rel}#previous-date`] ?? '', communes: JSON.parse(previous) as string[] } } : {}),
-    });
+    const history = printHistory(manifest, rel);
+    if (!list || !history?.versions.length) continue;
+    versions.push({ dep: d.departement.code, path: d.paths.print, history, communes: JSON.parse(list) as string[] });
   }
   return versions;
 }
 
-const dated = (date: string) => (date ? `du ${frenchDateTime(date)}` : 'précédente');
+const versionList = (versions: PrintHistory['versions']) => versions.map((v) => `${versionName(v)}, ${countOf(v.letters, 'lettre')}`).join(' ; ');
+const joinedNames = (letters: JoinedLetter[]) => namedList(letters.map((c) => `${c.nom} ${c.code} (version n° ${c.version.n})`));
 
-/** « le fichier à imprimer du 45 (version du …, 26 lettres) a 2 lettres ajoutées depuis sa version du … (24 lettres) : … » */
+/** « fichier à imprimer du département 45 (version n° 3 du …, 26 lettres) : 2 lettres ajoutées après sa version n° 1 du … (24 lettres) : … » */
 export function joinedLine(j: Joined): string {
-  return `fichier à imprimer du département ${j.dep} (version ${dated(j.date)}, ${countOf(j.letters, 'lettre')}) : ${countOf(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} depuis sa version ${dated(j.since)} (${countOf(j.sinceLetters, 'lettre')}) : ${namedList(j.communes.map((c) => `${c.nom} ${c.code}`))}${j.list ? ` (liste complète : ${j.list})` : ''}`;
+  const first = j.versions[0]!;
+  return `fichier à imprimer du département ${j.dep} (version ${versionName({ n: j.n, date: j.date })}, ${countOf(j.letters, 'lettre')}) : ${countOf(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(first)} (${countOf(j.sinceLetters, 'lettre')}) : ${joinedNames(j.communes)}${j.list ? ` (liste complète : ${j.list})` : ''}`;
 }
 
 export async function recordPosted(
   ready: ReadyCampaign,
   departements: string[],
-  options: { previous?: boolean; confirm?: (joined: Joined[]) => Promise<boolean> | boolean } = {},
+  options: { version?: string; confirm?: (joined: Joined[]) => Promise<boolean> | boolean } = {},
 ): Promise<PostedFiles> {
   const { plan } = ready;
   const versions = await printVersions(plan, departements);
   if (!versions.length) {
     throw new RelaisError(`aucun fichier à imprimer n'a encore été écrit${departements.length ? ` pour ${departements.join(', ')}` : ''} : lancez « relais letters », imprimez et postez les fichiers, puis « relais letters --posted »`, { field: '--posted' });
   }
+  // A version is of one print file: its number or date names nothing in another's.
+  if (options.version !== undefined && versions.length > 1) {
+    throw new UsageError(`--posted-version nomme une version d'un fichier à imprimer : choisissez son département (--dep ${versions.map((v) => v.dep).join(' ou --dep ')})`);
+  }
   const nom = (code: string) => plan.recipient(code)?.recipient.commune.nom ?? code;
   const files: PostedFiles['files'] = [];
   const chosen: Array<{ dep: string; communes: string[] }> = [];
   for (const v of versions) {
-    if (options.previous) {
-      if (!v.previous) throw new UsageError(`--previous : le fichier à imprimer du département ${v.dep} n'a pas de version précédente connue (il n'a été écrit qu'une fois, version ${dated(v.latest.date)}) : « relais letters --posted${departements.length ? ` --dep ${v.dep}` : ''} » note celle-ci`);
-      files.push({ dep: v.dep, date: v.previous.date, letters: v.previous.communes.length, version: 'precedente', ...joinedOf(v) });
-      chosen.push({ dep: v.dep, communes: v.previous.communes });
+    const { history } = v;
+    const last = history.versions.at(-1)!;
+    const latest = { n: last.n, date: last.date };
+    const joinedIn = (code: string) => history.joined[code] ?? last.n;
+    const letter = (code: string): JoinedLetter => {
+      const at = history.versions.find((x) => x.n === joinedIn(code)) ?? last;
+      return { code, nom: nom(code), version: { n: at.n, date: at.date } };
+    };
+    if (options.version !== undefined) {
+      const found = findVersion(history, options.version);
+      if (found.length !== 1) {
+        throw new UsageError(
+          `--posted-version ${options.version} : ${found.length ? `${found.length} versions du fichier à imprimer du département ${v.dep} ont cette date, donnez son numéro` : `aucune version du fichier à imprimer du département ${v.dep} depuis le dernier --posted n'a ce numéro ou cette date`} ; ses versions : ${versionList(found.length ? found : history.versions)}`,
+        );
+      }
+      const k = found[0]!;
+      // A letter of the last version that joined in version k or before was in every version
+      // since: in k. The others joined after it; nobody said they were printed.
+      const held = v.communes.filter((c) => joinedIn(c) <= k.n);
+      files.push({ dep: v.dep, version: { n: k.n, date: k.date }, latest, letters: held.length, left: v.communes.filter((c) => joinedIn(c) > k.n).map(letter) });
+      chosen.push({ dep: v.dep, communes: held });
     } else {
-      files.push({ dep: v.dep, date: v.latest.date, letters: v.latest.communes.length, version: 'derniere', ...joinedOf(v) });
-      chosen.push({ dep: v.dep, communes: v.latest.communes });
+      files.push({ dep: v.dep, version: latest, latest, letters: v.communes.length, left: [], ...joinedOf(v, letter) });
+      chosen.push({ dep: v.dep, communes: v.communes });
     }
   }
   const joined = files.flatMap((f) => (f.joined ? [f.joined] : []));
-  if (!options.previous && joined.length && !(await (options.confirm ?? (() => false))(joined))) {
+  if (joined.length && !(await (options.confirm ?? (() => false))(joined))) {
     // Noting them posted would keep these town halls from any letter or email: only on the user's word.
     const deps = joined.map((j) => j.dep).join(',');
+    const one = joined.length === 1 ? joined[0]! : undefined;
     throw new RelaisError(
-      `rien n'est noté posté : ${joined.map(joinedLine).join(' ; ')}. Si ${joined.length > 1 ? 'ces fichiers ont été imprimés et postés' : 'ce fichier a été imprimé et posté'} avec ces lettres, confirmez : « relais letters --posted --dep ${deps} --yes » ; si c'est la version précédente qui l'a été, « relais letters --posted --dep ${deps} --previous » (les lettres ajoutées restent à imprimer)`,
+      `rien n'est noté posté : ${joined.map(joinedLine).join(' ; ')}. Si ${joined.length > 1 ? 'ces fichiers ont été imprimés et postés' : 'ce fichier a été imprimé et posté'} avec ces lettres, confirmez : « relais letters --posted --dep ${deps} --yes » ; ${
+        one
+          ? `si c'est une version antérieure qui l'a été, nommez-la : « relais letters --posted --dep ${one.dep} --posted-version <n°> » (versions : ${versionList(one.versions)}), les lettres ajoutées après elle restent à imprimer`
+          : 'si c\'est une version antérieure qui l\'a été, nommez-la, un département à la fois : « relais letters --posted --dep <département> --posted-version <n°> » (relais letters --posted --dep <département> liste ses versions)'
+      }`,
       { field: '--posted' },
     );
   }
 
-  function joinedOf(v: PrintVersions): { joined?: Joined } {
-    if (!v.previous) return {};
-    const was = new Set(v.previous.communes);
-    const came = v.latest.communes.filter((c) => !was.has(c));
+  function joinedOf(v: PrintVersions, letter: (code: string) => JoinedLetter): { joined?: Joined } {
+    const { history } = v;
+    const first = history.versions[0]!;
+    const last = history.versions.at(-1)!;
+    const came = v.communes.filter((c) => (history.joined[c] ?? last.n) > first.n);
     if (!came.length) return {};
     const list = additionsListPath(v.path);
     return {
       joined: {
         dep: v.dep,
-        date: v.latest.date,
-        letters: v.latest.communes.length,
-        since: v.previous.date,
-        sinceLetters: v.previous.communes.length,
-        communes: came.map((code) => ({ code, nom: nom(code) })),
+        n: last.n,
+        date: last.date,
+        letters: v.communes.length,
+        since: first.date,
+        sinceLetters: first.letters,
+        communes: came.map(letter),
+        versions: history.versions,
         ...(existsSync(list) ? { list: relative(plan.paths.dir, list).split('\\').join('/') } : {}),
       },
     };

@@ -1,9 +1,78 @@
 import { countOf, frenchDateTime } from '../text/format.js';
 
 /**
- * The letters that joined a print file since its previous version, as a list the mail room can
- * keep: when that version is already in the post, these letters, and only these, are to be
- * printed. A région's relay refusing 2,000 addresses adds hundreds to one file: the terminal names
+ * A print file's versions since its last `letters --posted`, and the version each of its letters
+ * joined it in. The mail room prints one version, maybe not the last: a letter is noted posted
+ * only when the user said that a version holding it was posted. Pure: the manifest keeps it.
+ */
+export interface PrintHistory {
+  /** Each version written since the last --posted (the first is n° 1), oldest first. */
+  versions: Array<{ n: number; date: string; letters: number }>;
+  /** The letters of the last version, by commune: the version they joined the file in. */
+  joined: Record<string, number>;
+  /** The letters of the first version: what left the file since is said too. */
+  first: string[];
+}
+
+/**
+ * The history the manifest keeps, or, from a manifest written before it was kept, the one its
+ * last two versions tell (those of the previous version joined it first, the others in the last).
+ */
+export function historyFrom(entries: { history?: string; communes?: string; date?: string; previous?: string; previousDate?: string }): PrintHistory | undefined {
+  if (entries.history) return JSON.parse(entries.history) as PrintHistory;
+  if (!entries.communes) return undefined;
+  const latest = JSON.parse(entries.communes) as string[];
+  const previous = entries.previous ? (JSON.parse(entries.previous) as string[]) : undefined;
+  if (!previous) return { versions: [{ n: 1, date: entries.date ?? '', letters: latest.length }], joined: Object.fromEntries(latest.map((c) => [c, 1])), first: latest };
+  const was = new Set(previous);
+  return {
+    versions: [
+      { n: 1, date: entries.previousDate ?? '', letters: previous.length },
+      { n: 2, date: entries.date ?? '', letters: latest.length },
+    ],
+    joined: Object.fromEntries(latest.map((c) => [c, was.has(c) ? 1 : 2])),
+    first: previous,
+  };
+}
+
+/**
+ * The history once a new version of the file is written with these letters. A letter already in
+ * the last version keeps the version it joined in (a rewrite with the same communes, a template
+ * fixed, changes no one's); one that comes (back) joins in this version.
+ */
+export function nextHistory(history: PrintHistory | undefined, members: string[], date: string): PrintHistory {
+  if (!history || !history.versions.length) return { versions: [{ n: 1, date, letters: members.length }], joined: Object.fromEntries(members.map((c) => [c, 1])), first: members };
+  const n = history.versions.at(-1)!.n + 1;
+  return {
+    versions: [...history.versions, { n, date, letters: members.length }],
+    joined: Object.fromEntries(members.map((c) => [c, history.joined[c] ?? n])),
+    first: history.first,
+  };
+}
+
+/** A version's date for the user: « n° 2 du 30/11/2026 à 13:44 ». */
+export function versionName(v: { n: number; date: string }): string {
+  return `n° ${v.n}${v.date ? ` du ${frenchDateTime(v.date)}` : ''}`;
+}
+
+/**
+ * The version the user names with `--posted-version`: its number (« 2 », « n°2 ») or its date as
+ * `letters` shows it (« 30/11/2026 à 13:44 », or « 30/11/2026 13:44 ») or in ISO form (a prefix).
+ * Undefined when none is named so; a list when the date names several.
+ */
+export function findVersion(history: PrintHistory, named: string): PrintHistory['versions'] {
+  const text = named.trim().replace(/\s+/g, ' ');
+  const number = /^(?:n°|no|n)?\s*(\d+)$/i.exec(text);
+  if (number) return history.versions.filter((v) => v.n === Number(number[1]));
+  const french = text.replace(/ à /, ' ');
+  return history.versions.filter((v) => v.date && (frenchDateTime(v.date).replace(' à ', ' ') === french || frenchDateTime(v.date).startsWith(text) || v.date.startsWith(text)));
+}
+
+/**
+ * The letters that joined a print file after its first version since the last --posted, as a list
+ * the mail room can keep: when that version is already in the post, these letters, and only these,
+ * are to be printed (each says the version it joined in, for a mail room that printed a later
+ * one). A région's relay refusing 2,000 addresses adds hundreds to one file: the terminal names
  * ten, this file names them all.
  */
 export const additionsListPath = (printPath: string): string => printPath.replace(/\.pdf$/i, '') + '-ajouts.txt';
@@ -13,15 +82,18 @@ export interface ChangeLine {
   nom: string;
   /** The letter's own file, relative to the campaign folder. */
   path: string;
+  /** The version of the print file it joined in, when it joined after the first. */
+  version?: { n: number; date: string };
 }
 
-export function additionsListText(printName: string, since: string, previousLetters: number, added: ChangeLine[], removed: ChangeLine[]): string {
-  const when = since ? `du ${frenchDateTime(since)}` : 'précédente';
+/** `since`: the version the letters joined after (its number and date), or a date alone. */
+export function additionsListText(printName: string, since: string | { n: number; date: string }, previousLetters: number, added: ChangeLine[], removed: ChangeLine[]): string {
+  const when = typeof since === 'string' ? (since ? `du ${frenchDateTime(since)}` : 'précédente') : versionName(since);
   const lines = [
     `Fichier à imprimer ${printName} : ${countOf(added.length, 'lettre ajoutée', 'lettres ajoutées')} depuis sa version ${when} (${countOf(previousLetters, 'lettre')}).`,
     `Si cette version est déjà postée, n'imprimez que ${added.length > 1 ? 'ces lettres' : 'cette lettre'} (chacune est aussi dans ${printName}) :`,
     '',
-    ...added.map((c) => `${c.path}\t${c.nom} ${c.code}`),
+    ...added.map((c) => `${c.path}\t${c.nom} ${c.code}${c.version ? `\tajoutée en version ${versionName(c.version)}` : ''}`),
   ];
   if (removed.length) {
     lines.push('', `${countOf(removed.length, 'lettre retirée', 'lettres retirées')} depuis cette version :`, '', ...removed.map((c) => `${c.nom} ${c.code}`));

@@ -3,6 +3,7 @@ import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
 import { cell, isFormulaError, matchColumns, totalCell, withoutInvisible } from '../src/data/columns.js';
 import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
+import { cellText } from '../src/data/xlsx.js';
 
 /** Cells of town-hall lists and mayors' files as offices leave them (pure functions, no spawn). */
 
@@ -111,5 +112,18 @@ describe('a « Total » row of a mayors’ file or a town-hall list', () => {
     expect(totalCell(['TOTAL GÉNÉRAL : 35 000'], '')).toBe('TOTAL GÉNÉRAL : 35 000');
     expect(totalCell(['45', 'Loiret', '', '', '45001', 'Total'], '45001')).toBeUndefined();
     expect(totalCell(['45', 'Loiret', '', '', '', 'Adon'], '')).toBeUndefined();
+  });
+});
+
+describe('an Excel cell holding a mailto: link', () => {
+  it('whose text is an address: the text, not the link Excel left as it was', () => {
+    expect(cellText({ text: 'accueil@adon-nouveau.example', hyperlink: 'mailto:ancienne@adon.example' })).toBe('accueil@adon-nouveau.example');
+    expect(cellText({ text: { richText: [{ text: 'accueil@' }, { text: 'adon-nouveau.example' }] }, hyperlink: 'mailto:ancienne@adon.example' })).toBe('accueil@adon-nouveau.example');
+    expect(cellText({ text: 'mailto:accueil@adon-nouveau.example', hyperlink: 'mailto:ancienne@adon.example' })).toBe('mailto:accueil@adon-nouveau.example');
+  });
+
+  it('whose text is not an address: the link’s target', () => {
+    expect(cellText({ text: 'Écrire à la mairie', hyperlink: 'mailto:mairie@adon.example?subject=x' })).toBe('mairie@adon.example');
+    expect(cellText({ text: 'Site', hyperlink: 'https://adon.example' })).toBe('Site');
   });
 });

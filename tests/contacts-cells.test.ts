@@ -39,15 +39,41 @@ describe('invisible characters', () => {
 
 describe('email cells as people write them', () => {
   it('a comment in brackets, a quoted display name with a comma, a label before a colon', () => {
-    expect(chooseEmail('mairie@adon.example (secrétariat)')).toEqual({ email: 'mairie@adon.example', others: [], malformed: [] });
+    // The comment is named (a warning reads it), the address mailed.
+    expect(chooseEmail('mairie@adon.example (secrétariat)')).toEqual({ email: 'mairie@adon.example', others: [], malformed: [], notes: ['commentaire « secrétariat » ignoré'] });
     expect(chooseEmail('"Mairie, accueil" <mairie@aillant.example>')).toEqual({ email: 'mairie@aillant.example', others: [], malformed: [] });
     expect(chooseEmail('courriel : mairie@amilly.example')).toEqual({ email: 'mairie@amilly.example', others: [], malformed: [] });
   });
 
   it('a second address stays named, in a comment as elsewhere', () => {
-    expect(chooseEmail('a@b.example (ou c@d.example)').others).toEqual(['c@d.example']);
+    const bracketed = chooseEmail('a@b.example (ou c@d.example)');
+    expect(bracketed.email).toBe('a@b.example');
+    expect(bracketed.aside).toEqual(['« c@d.example » non utilisée : écrite entre parenthèses (commentaire « ou c@d.example »), donc une note']);
     expect(chooseEmail('mailto:a@b.example').email).toBe('a@b.example');
-    expect(chooseEmail('Mairie : a@b.example ; Secrétariat : c@d.example')).toEqual({ email: 'a@b.example', others: ['c@d.example'], malformed: [] });
+    expect(chooseEmail('Mairie : a@b.example ; Secrétariat : c@d.example')).toEqual({ email: 'a@b.example', others: ['c@d.example'], malformed: [], notes: ['libellé « Secrétariat » ignoré'] });
+  });
+});
+
+describe('an address a note calls old, or written in brackets', () => {
+  it('is never mailed: the other address is, or none', () => {
+    const old = chooseEmail('a@x.example (ancienne : old@x.example)');
+    expect(old).toMatchObject({ email: 'a@x.example', others: [], malformed: [] });
+    expect(old.aside).toEqual(['« old@x.example » mise de côté : le commentaire « ancienne : old@x.example » la dit ancienne ou à ne plus utiliser']);
+    const retired = chooseEmail('mairie.x@wanadoo.example (ne plus utiliser)');
+    expect(retired.email).toBeUndefined();
+    expect(retired.aside).toEqual(['« mairie.x@wanadoo.example » mise de côté : le commentaire « ne plus utiliser » la dit ancienne ou à ne plus utiliser']);
+    const labelled = chooseEmail('NE PLUS UTILISER : old@x.example ; new@x.example');
+    expect(labelled).toMatchObject({ email: 'new@x.example', others: [], malformed: [] });
+    expect(labelled.aside?.[0]).toContain('« old@x.example » mise de côté : le libellé « NE PLUS UTILISER »');
+    expect(chooseEmail('ancienne adresse old@x.example / new@x.example')).toMatchObject({ email: 'new@x.example', aside: [expect.stringContaining('« old@x.example »')] });
+    expect(chooseEmail('"Adresse obsolète" <old@x.example>; new@x.example').email).toBe('new@x.example');
+    expect(chooseEmail('(c@d.example)')).toMatchObject({ email: undefined, aside: [expect.stringContaining('« c@d.example » non utilisée')] });
+  });
+
+  it('other notes and labels are named, a label that only names the field is not', () => {
+    expect(chooseEmail('mairie@x.example (fermée le samedi)')).toMatchObject({ email: 'mairie@x.example', notes: ['commentaire « fermée le samedi » ignoré'] });
+    expect(chooseEmail('courriel : mairie@amilly.example').notes).toBeUndefined();
+    expect(chooseEmail('Secrétariat : mairie@x.example').notes).toEqual(['libellé « Secrétariat » ignoré']);
   });
 });
 

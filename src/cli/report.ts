@@ -34,6 +34,8 @@ export const KIND_LABELS: Record<string, string> = {
   'departement-absent': 'Département absent du fichier des mairies',
   'courriel-invalide': 'Adresse électronique mal formée (envoi postal)',
   'courriels-multiples': 'Plusieurs adresses électroniques (la première valide est utilisée)',
+  'courriel-ecarte': 'Adresse électronique mise de côté (ancienne, à ne plus utiliser, ou entre parenthèses)',
+  'courriel-note': 'Commentaire ou libellé ôté d’une adresse électronique',
   'code-repare': 'Code complété de son zéro initial',
   'en-tete-repete': 'En-tête répété (exports mis bout à bout)',
   'valeurs-en-trop': 'Ligne avec plus de valeurs que de colonnes',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
-import { cell, isFormulaError, matchColumns, totalCell, withoutInvisible } from '../src/data/columns.js';
+import { cell, isFormulaError, matchColumns, totalCell, totalRowMessage, withoutInvisible } from '../src/data/columns.js';
 import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
 import { cellText } from '../src/data/xlsx.js';
@@ -138,6 +138,15 @@ describe('a « Total » row of a mayors’ file or a town-hall list', () => {
     expect(totalCell(['TOTAL GÉNÉRAL : 35 000'], '')).toBe('TOTAL GÉNÉRAL : 35 000');
     expect(totalCell(['45', 'Loiret', '', '', '45001', 'Total'], '45001')).toBeUndefined();
     expect(totalCell(['45', 'Loiret', '', '', '', 'Adon'], '')).toBeUndefined();
+  });
+
+  it('is told by its « Total » cell when a count sits in the code column and the reference knows no such commune', () => {
+    const known = (code: string) => ['45001', '45234'].includes(code);
+    expect(totalCell(['2', '', '', '', 'Total'], '2', known)).toBe('Total');
+    expect(totalCell(['35000', '', 'Total'], '35000', known)).toBe('Total');
+    expect(totalCell(['45001', '', 'Total'], '45001', known)).toBeUndefined();
+    expect(totalCell(['99999', '', 'Adon'], '99999', known)).toBeUndefined();
+    expect(totalRowMessage('fichier des mairies', 'Total', 'une mairie', '35000')).toContain("« 35000 » n'est le code d'aucune commune");
   });
 });
 

@@ -6,7 +6,7 @@ import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, t
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
+import { cell, formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -76,16 +76,19 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
   const lines = new Map<string, number>();
   const former = new FormerCodeRows();
+  // A commune, an arrondissement or a former commune of the reference: a row with that code is a town hall's, even beside a « Total » cell.
+  const known = (code: string) => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
   account.lus = await forEachRow(table, WHAT, problems, (values, line) => {
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
-    for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
-    const total = totalCell(values, c.insee);
+    // Before the code's repair is said: « 2345;;Total » is a count, not a code that lost its zero.
+    const total = totalCell(values, c.insee, known);
     if (total !== undefined) {
-      problems.warning('ligne-total', totalRowMessage(WHAT, total, 'une mairie'), { ...where, field: 'code INSEE' });
+      problems.warning('ligne-total', totalRowMessage(WHAT, total, 'une mairie', c.inseeWritten ?? cell(values, columns.indexes, 'insee')), { ...where, field: 'code INSEE' });
       setAside(account, TOTAL_SET_ASIDE);
       return;
     }
+    for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
     if (isFormulaError(c.insee)) {
       problems.error('erreur-formule', `${WHAT} : ${formulaErrorMessage(c.insee, 'du code INSEE')}`, { ...where, field: 'code INSEE' });
       account.rejetes++;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
 import { cell, isFormulaError, matchColumns, totalCell, totalRowMessage, withoutInvisible } from '../src/data/columns.js';
-import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail } from '../src/data/contacts.js';
+import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail, toContact } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
 import { cellText } from '../src/data/xlsx.js';
 
@@ -81,6 +81,26 @@ describe('formula errors', () => {
   it('are told from values', () => {
     expect(['#N/A', '#REF!', '#VALEUR!', '#DIV/0!', '#NOM?'].every(isFormulaError)).toBe(true);
     expect(['45001', '#', 'mairie@x.example', '#1'].some(isFormulaError)).toBe(false);
+  });
+
+  it('French Excel’s names are formula errors too', () => {
+    expect(['#NOMBRE!', '#PROPAGATION!', '#NUL!', '#CHAMP!', '#CALC!', '#BLOQUÉ!', '#OBTENTION_DONNÉES', '#INCONNU!', '#CONNEXION!'].every(isFormulaError)).toBe(true);
+    expect(['#12', 'N/A', '#PROPAGATIONS!', 'NOMBRE!'].some(isFormulaError)).toBe(false);
+  });
+
+  it('in an address cell, are left out of the address and named with their field', () => {
+    const { indexes } = contactColumns(['code_insee_commune', 'adresse_courriel', 'complement', 'numero_voie', 'bp', 'code_postal', 'nom_commune', 'telephone']);
+    const c = toContact(['45001', 'mairie@adon.example', '#REF!', '#N/A', '#VALEUR!', '#N/A', '#NOMBRE!', '#NOM?'], 2, indexes);
+    expect(c).toMatchObject({ insee: '45001', courriel: 'mairie@adon.example', complement1: '', voie: '', distribution: '', codePostal: '', codePostalWritten: '', localite: '', telephone: '' });
+    expect(c.formulaErrors).toEqual([
+      { field: 'code_postal', value: '#N/A' },
+      { field: 'complement1', value: '#REF!' },
+      { field: 'voie', value: '#N/A' },
+      { field: 'distribution', value: '#VALEUR!' },
+      { field: 'localite', value: '#NOMBRE!' },
+      { field: 'telephone', value: '#NOM?' },
+    ]);
+    expect(toContact(['45001', '', '', '1 rue Haute', '', '45230', 'Adon', ''], 3, indexes).formulaErrors).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { placePostalCode, type Commune, type CommuneReference } from '../data/cog.js';
-import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
+import { CONTACT_CELLS, contactColumns, isContactHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
@@ -113,6 +113,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     }
     lines.set(commune.code, line);
     account.utilises++;
+    for (const e of c.formulaErrors ?? []) {
+      const what = CONTACT_CELLS[e.field]!;
+      problems.warning('erreur-formule', `${WHAT} : ${commune.nom} (${commune.code}) : ${formulaErrorMessage(e.value, what.of)} ; en attendant, ${what.meanwhile}`, { ...where, field: table.header[columns.indexes.get(e.field) ?? -1]?.trim() || e.field });
+    }
     const postal = placePostalCode(c.codePostalWritten, commune);
     if (postal.repaired) problems.warning('code-repare', `${WHAT} : ${postal.repaired}`, { ...where, field: 'code postal' });
     if (postal.problem) problems.warning('code-postal', `${WHAT} : ${commune.nom} (${commune.code}) : ${postal.problem}`, { ...where, field: 'code postal' });

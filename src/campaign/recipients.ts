@@ -124,14 +124,23 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       let bad = false;
       const sexe = m.sexe.toUpperCase();
-      if (sexe !== 'F' && sexe !== 'M') {
+      if (isFormulaError(m.sexe)) {
+        problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.sexe, 'du code sexe')}`, { ...where, field: 'Code sexe' });
+        bad = true;
+      } else if (sexe !== 'F' && sexe !== 'M') {
         problems.error('sexe-invalide', `${MAYORS} : code sexe « ${m.sexe} » invalide (F ou M attendu)`, { ...where, field: 'Code sexe' });
         bad = true;
       }
-      if (!m.nom) {
+      // « Monsieur #N/A » would open the letter: a name that shows a failed formula is no name.
+      if (isFormulaError(m.nom)) {
+        problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.nom, "du nom de l'élu")}`, { ...where, field: "Nom de l'élu" });
+        bad = true;
+      } else if (!m.nom) {
         problems.error('nom-manquant', `${MAYORS} : nom de l'élu vide`, { ...where, field: "Nom de l'élu" });
         bad = true;
       }
+      const prenom = isFormulaError(m.prenom) ? '' : m.prenom;
+      if (prenom !== m.prenom) problems.warning('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.prenom, "du prénom de l'élu")} ; en attendant, le prénom est laissé de côté`, { ...where, field: "Prénom de l'élu" });
       for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
       if (isFormulaError(m.insee)) {
         problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.insee, 'du code de la commune')}`, { ...where, field: 'Code de la commune' });
@@ -156,7 +165,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         return;
       }
       // Kept even when invalid, so that the commune is not also reported "without mayor".
-      mayors.set(commune.code, { line, maire: sexe === 'F' || sexe === 'M' ? { nom: m.nom, prenom: m.prenom, sexe, file: table.file, line } : undefined });
+      mayors.set(commune.code, { line, maire: (sexe === 'F' || sexe === 'M') && !isFormulaError(m.nom) ? { nom: m.nom, prenom, sexe, file: table.file, line } : undefined });
       if (bad) account.rejetes++;
       else account.utilises++;
     };

@@ -95,9 +95,15 @@ export function cell(values: string[], indexes: Map<string, number>, field: stri
   return i === undefined ? '' : withoutInvisible(values[i] ?? '').trim();
 }
 
-/** What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…). */
+/**
+ * What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…),
+ * in English and in French Excel (« #NOMBRE! », « #PROPAGATION! », « #CHAMP! »…): a file keeps
+ * the names of the Excel that saved it.
+ */
+const FORMULA_ERROR = /^#(?:N\/A|NA|N\/D|REF|VALUE|VALEUR|DIV\/0|NAME|NOM|NUM|NOMBRE|NULL|NUL|SPILL|PROPAGATION|CALC|GETTING_DATA|OBTENTION_DONN[EÉ]ES|FIELD|CHAMP|BLOCKED|BLOQU[EÉ]|CONNECT|CONNEXION|UNKNOWN|INCONNU|BUSY|OCCUP[EÉ]|EXTERNAL|EXTERNE|PYTHON|TIMEOUT)[!?]?$/i;
+
 export function isFormulaError(value: string): boolean {
-  return /^#(?:N\/A|NA|REF|VALUE|VALEUR|DIV\/0|NAME|NOM|NUM|NULL|NUL|SPILL|CALC|GETTING_DATA)[!?]?$/i.test(value.trim());
+  return value.includes('#') && FORMULA_ERROR.test(value.trim());
 }
 
 export function formulaErrorMessage(value: string, column: string): string {

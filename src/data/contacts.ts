@@ -1,5 +1,5 @@
 import { repairInsee, repairPostalCode } from './cog.js';
-import { cell, matchColumns, normalizeHeader, withoutInvisible, type ColumnSpec } from './columns.js';
+import { cell, isFormulaError, matchColumns, normalizeHeader, withoutInvisible, type ColumnSpec } from './columns.js';
 import { letterAddress, nested, type AddressFields } from './directory.js';
 
 /**
@@ -35,7 +35,23 @@ export interface ContactRecord extends AddressFields {
   inseeWritten?: string;
   /** Repairs made while reading (French, for a warning naming the line). */
   reparations: string[];
+  /** Cells that showed a formula error (« #N/A », « #REF! »), left blank: the field and what it showed. */
+  formulaErrors?: Array<{ field: string; value: string }>;
 }
+
+/**
+ * How a message names a contact cell (« la cellule du numéro et de la voie ») and what is done
+ * while it shows a formula error: the letter still goes, without that part of the address.
+ */
+export const CONTACT_CELLS: Record<string, { of: string; meanwhile: string }> = {
+  complement1: { of: "du complément d'adresse 1", meanwhile: "elle est laissée hors de l'adresse" },
+  complement2: { of: "du complément d'adresse 2", meanwhile: "elle est laissée hors de l'adresse" },
+  voie: { of: 'du numéro et de la voie', meanwhile: "elle est laissée hors de l'adresse" },
+  distribution: { of: 'du service de distribution', meanwhile: "elle est laissée hors de l'adresse" },
+  code_postal: { of: 'du code postal', meanwhile: 'le code postal de la commune la remplace' },
+  localite: { of: 'de la localité', meanwhile: 'le nom de la commune la remplace' },
+  telephone: { of: 'du téléphone', meanwhile: 'elle est ignorée' },
+};
 
 export function contactColumns(header: string[], overrides: Record<string, string> = {}) {
   return matchColumns(header, CONTACT_COLUMNS, overrides);
@@ -43,10 +59,18 @@ export function contactColumns(header: string[], overrides: Record<string, strin
 
 export function toContact(values: string[], line: number, indexes: Map<string, number>): ContactRecord {
   const reparations: string[] = [];
+  const formulaErrors: Array<{ field: string; value: string }> = [];
+  // A failed formula (« #N/A » of a RECHERCHEV) is no part of an address: « 45230 N A » on an envelope.
+  const read = (field: string): string => {
+    const v = cell(values, indexes, field);
+    if (!isFormulaError(v)) return v;
+    formulaErrors.push({ field, value: v });
+    return '';
+  };
   const rawInsee = cell(values, indexes, 'insee');
   const insee = repairInsee(rawInsee);
   if (insee.repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee.code} (zéro initial perdu)`);
-  const rawCp = cell(values, indexes, 'code_postal');
+  const rawCp = read('code_postal');
   // Its repair (and the warning) wait for the commune: « 4523 » is 04523 in the Ain, not in the Loiret.
   const cp = repairPostalCode(rawCp);
   const flat = {
@@ -55,15 +79,16 @@ export function toContact(values: string[], line: number, indexes: Map<string, n
     // As written, when it is not the code read from it (a spreadsheet's « Total » row): for the message.
     ...(rawInsee.trim().toUpperCase() !== rawInsee.trim() ? { inseeWritten: rawInsee.trim() } : {}),
     courriel: cell(values, indexes, 'courriel'),
-    complement1: cell(values, indexes, 'complement1'),
-    complement2: cell(values, indexes, 'complement2'),
-    voie: cell(values, indexes, 'voie'),
-    distribution: cell(values, indexes, 'distribution'),
+    complement1: read('complement1'),
+    complement2: read('complement2'),
+    voie: read('voie'),
+    distribution: read('distribution'),
     codePostal: cp.code,
     codePostalWritten: rawCp,
-    localite: cell(values, indexes, 'localite'),
-    telephone: cell(values, indexes, 'telephone'),
+    localite: read('localite'),
+    telephone: read('telephone'),
     reparations,
+    ...(formulaErrors.length ? { formulaErrors } : {}),
   };
   return withDirectoryAddress(flat);
 }

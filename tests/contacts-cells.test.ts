@@ -123,8 +123,26 @@ describe('postal codes against the commune', () => {
   it('a lost zero in a département 01–09 is still repaired; a CEDEX code of the département is kept', () => {
     expect(placePostalCode('1400', { departement: '01', codesPostaux: ['01400'] })).toEqual({ code: '01400', repaired: 'code postal 1400 complété en 01400 (zéro initial perdu)' });
     expect(placePostalCode('45044', loiret)).toEqual({ code: '45044' });
-    expect(placePostalCode('45044 CEDEX 1', loiret)).toEqual({ code: '45044 CEDEX 1' });
+    // The CEDEX goes after the locality on the envelope: « 45044 ORLEANS CEDEX 1 ».
+    expect(placePostalCode('45044 CEDEX 1', loiret)).toEqual({ code: '45044', cedex: 'CEDEX 1' });
     expect(placePostalCode('20000', { departement: '2A', codesPostaux: ['20090'] })).toEqual({ code: '20000' });
+  });
+
+  it('La Poste’s whole last line in the code’s cell (« 45040 ORLEANS CEDEX 1 ») gives the code and the locality, CEDEX kept', () => {
+    expect(placePostalCode('45040 ORLEANS CEDEX 1', loiret)).toEqual({ code: '45040', localite: 'ORLEANS CEDEX 1' });
+    expect(placePostalCode('45230 Adon', loiret)).toEqual({ code: '45230', localite: 'Adon' });
+    expect(placePostalCode('45044 cedex', loiret)).toEqual({ code: '45044', cedex: 'CEDEX' });
+    expect(placePostalCode('37000 TOURS', loiret).problem).toContain("37000 n'est pas un code du département 45");
+    expect(placePostalCode('45230 (à voir)', loiret).problem).toContain('mal formé');
+  });
+
+  it('« CS 40001 » beside a distribution column that holds « BP 7 »: the message says which one is printed', () => {
+    const both = placePostalCode('CS 40001', loiret, 'BP 7');
+    expect(both.distribution).toBeUndefined();
+    expect(both.problem).toContain("la colonne service de distribution porte déjà « BP 7 », seule imprimée");
+    expect(both.problem).toContain("« CS 40001 » ne l'est pas");
+    expect(both.problem).not.toContain('elle est imprimée');
+    expect(placePostalCode('CS 40001', loiret, 'CS 40001').problem).toContain('déjà dans la colonne service de distribution, imprimée une fois');
   });
 
   it('« CS 40001 » is a distribution mention; a non-code is named', () => {

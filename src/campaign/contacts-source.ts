@@ -117,12 +117,14 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
       const what = CONTACT_CELLS[e.field]!;
       problems.warning('erreur-formule', `${WHAT} : ${commune.nom} (${commune.code}) : ${formulaErrorMessage(e.value, what.of)} ; en attendant, ${what.meanwhile}`, { ...where, field: table.header[columns.indexes.get(e.field) ?? -1]?.trim() || e.field });
     }
-    const postal = placePostalCode(c.codePostalWritten, commune);
+    const postal = placePostalCode(c.codePostalWritten, commune, c.distribution);
     if (postal.repaired) problems.warning('code-repare', `${WHAT} : ${postal.repaired}`, { ...where, field: 'code postal' });
     if (postal.problem) problems.warning('code-postal', `${WHAT} : ${commune.nom} (${commune.code}) : ${postal.problem}`, { ...where, field: 'code postal' });
-    const distribution = postal.distribution && !c.distribution ? postal.distribution : c.distribution;
-    // The locality goes with the code: the commune's name goes with the commune's code.
-    const placed = postal.code === c.codePostal ? {} : { codePostal: postal.code, ...(postal.code ? {} : { localite: '' }) };
+    const distribution = postal.distribution ?? c.distribution;
+    // The locality goes with the code: the commune's name goes with the commune's code. A CEDEX
+    // written in the code's cell ends the last line, after the locality (« 45044 ORLEANS CEDEX 1 »).
+    const locality = postal.localite ?? (postal.cedex && !/\bCEDEX\b/i.test(c.localite) ? `${c.localite || commune.nom} ${postal.cedex}` : undefined);
+    const placed = postal.code === c.codePostal && locality === undefined ? {} : { codePostal: postal.code, ...(postal.code ? (locality === undefined ? {} : { localite: locality }) : { localite: '' }) };
     contacts.set(commune.code, { ...c, distribution, ...placed, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
   }, account);
   former.report(problems, (code) => lines.get(code));

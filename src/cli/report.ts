@@ -52,7 +52,7 @@ export const KIND_LABELS: Record<string, string> = {
   'inscription-rejetee': 'Inscription rejetée (non comptée)',
   'ligne-total': 'Ligne de total sous le tableau (écartée)',
   'erreur-formule': 'Cellule qui montre une erreur de formule (#N/A, #REF!…)',
-  'code-postal': "Code postal qui n'est pas celui de la commune (celui du Code officiel géographique est utilisé)",
+  'code-postal': "Code postal qui n'est pas celui de la commune (le code postal de la commune est utilisé)",
   'colonnes-courriel': 'Plusieurs colonnes d’adresse électronique (une seule est lue)',
   'colonne-non-lue': 'Colonne d’adresse que relais ne lit pas',
   'en-tete-colle': 'En-tête d’un autre fichier collé à la dernière ligne',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
 import { cell, isFormulaError, matchColumns, totalCell, totalRowMessage, withoutInvisible } from '../src/data/columns.js';
-import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail, toContact } from '../src/data/contacts.js';
+import { chooseEmail, CONTACT_COLUMNS, contactColumns, isPostalAddressHeader, isValidEmail, toContact } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
 import { cellText } from '../src/data/xlsx.js';
 
@@ -198,5 +198,12 @@ describe('an Excel cell holding a mailto: link', () => {
   it('whose text is not an address: the link’s target', () => {
     expect(cellText({ text: 'Écrire à la mairie', hyperlink: 'mailto:mairie@adon.example?subject=x' })).toBe('mairie@adon.example');
     expect(cellText({ text: 'Site', hyperlink: 'https://adon.example' })).toBe('Site');
+  });
+});
+
+describe('a town-hall list’s unread columns', () => {
+  it('a postal-address header is named, an email, web or phone header is not', () => {
+    expect(['Adresse 2', 'Lieu-dit', 'Bâtiment', 'Boîte postale', 'Complément adresse 3'].every(isPostalAddressHeader)).toBe(true);
+    expect(['Mail du maire', 'Adresse site web', 'Adresse mail secrétariat', 'Adresse électronique 2', 'Site internet', 'Téléphone mairie', 'Observations'].some(isPostalAddressHeader)).toBe(false);
   });
 });

@@ -1,12 +1,12 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { placePostalCode, type Commune, type CommuneReference } from '../data/cog.js';
-import { CONTACT_CELLS, contactColumns, isContactHeader, toContact } from '../data/contacts.js';
+import { CONTACT_CELLS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { cell, formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
+import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -151,9 +151,6 @@ function emailColumns(table: Table, columns: ColumnMatch, problems: ProblemList)
   );
 }
 
-/** Words of a header that is part of a town hall's address or email. */
-const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|cedex|lieu|batiment|postal|courriel|mail|email|mel)\b/;
-
 /**
  * A column whose name says it is part of the address (« Adresse 2 », « Lieu-dit ») but that no
  * field reads: its content would be left off the envelope without a word. Named, with the way
@@ -161,12 +158,12 @@ const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|c
  */
 function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
   const read = new Set<number>([...columns.indexes.values(), ...[...(columns.alternatives?.values() ?? [])].flat()]);
-  const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && ADDRESS_WORDS.test(normalizeHeader(h)));
+  const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && isPostalAddressHeader(h));
   if (unread.length === 0) return;
   const names = unread.map(({ h, i }) => `« ${h} » (colonne ${i + 1})`).join(', ');
   problems.warning(
     'colonne-non-lue',
-    `${WHAT} : ${unread.length > 1 ? 'colonnes' : 'colonne'} ${names} non ${unread.length > 1 ? 'lues' : 'lue'} : relais lit l'adresse dans les colonnes complément d'adresse, numéro et voie, service de distribution, code postal et localité, et l'adresse électronique dans sa colonne ; si elle en fait partie, nommez-la dans campagne.yaml sous sources.mairies.colonnes (complement1, complement2, voie, distribution, code_postal, localite ou courriel)`,
+    `${WHAT} : ${unread.length > 1 ? 'colonnes' : 'colonne'} ${names} non ${unread.length > 1 ? 'lues' : 'lue'} : relais lit l'adresse dans les colonnes complément d'adresse, numéro et voie, service de distribution, code postal et localité ; ${unread.length > 1 ? 'si elles en font partie, nommez-les' : 'si elle en fait partie, nommez-la'} dans campagne.yaml sous sources.mairies.colonnes (complement1, complement2, voie, distribution, code_postal ou localite)`,
     { file: table.file, line: table.headerLine },
     'file',
   );

@@ -24,6 +24,17 @@ export function isContactHeader(cells: string[]): boolean {
   return names.some((n) => CONTACT_COLUMNS[0]!.aliases.includes(n));
 }
 
+/** Words of a header that is part of a town hall's postal address. */
+const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|cedex|lieu|lieu dit|batiment|postal|postale)\b/;
+/** An email, a web site or a phone number is no part of a postal address, whatever its header says (« Adresse site web », « Mail du maire »). */
+const NOT_POSTAL = /\b(?:mail|email|e mail|courriel|mel|electronique|site|web|internet|url|www|http|https|telephone|tel|fax|portable)\b/;
+
+/** A header that names part of a town hall's postal address (« Adresse 2 », « Lieu-dit »), not its email or web site. */
+export function isPostalAddressHeader(header: string): boolean {
+  const name = normalizeHeader(header);
+  return ADDRESS_WORDS.test(name) && !NOT_POSTAL.test(name);
+}
+
 export interface ContactRecord extends AddressFields {
   line: number;
   insee: string;

@@ -67,6 +67,10 @@ describe('an address a note calls old, or written in brackets', () => {
     expect(labelled.aside?.[0]).toContain('« old@x.example » mise de côté : le libellé « NE PLUS UTILISER »');
     expect(chooseEmail('ancienne adresse old@x.example / new@x.example')).toMatchObject({ email: 'new@x.example', aside: [expect.stringContaining('« old@x.example »')] });
     expect(chooseEmail('"Adresse obsolète" <old@x.example>; new@x.example').email).toBe('new@x.example');
+    // A note that says the address is the current one retires nothing.
+    expect(chooseEmail("new@x.example (remplace l'ancienne)")).toMatchObject({ email: 'new@x.example', notes: ["commentaire « remplace l'ancienne » ignoré"] });
+    expect(chooseEmail('nouvelle adresse : new@x.example').email).toBe('new@x.example');
+    for (const note of ['à ne pas utiliser', 'remplacée', 'ne répond plus', 'plus valide', 'inactive', 'old']) expect(chooseEmail(`old@x.example (${note}) ; new@x.example`).email, note).toBe('new@x.example');
     expect(chooseEmail('(c@d.example)')).toMatchObject({ email: undefined, aside: [expect.stringContaining('« c@d.example » non utilisée')] });
   });
 

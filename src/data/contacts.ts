@@ -162,9 +162,15 @@ const MARK = /\u0001(\d+)\u0001/g;
  * Words by which an office says an address is no longer the one (« ancienne », « ne plus
  * utiliser », « obsolète »…), compared without case or accents (normalizeHeader).
  */
-const RETIRED = /\b(?:ancien|anciens|ancienne|anciennes|obsolete|obsoletes|inactif|inactifs|inactive|inactives|old|former|perime|perimee|perimees|desactive|desactivee|supprime|supprimee|invalide|hors service|plus (?:utilise\w*|valide\w*|active?|actifs?|en service|d actualite)|ne plus|n existe plus|ne fonctionne plus|ne marche plus)\b/;
+const RETIRED = /\b(?:ancien|anciens|ancienne|anciennes|obsolete|obsoletes|inactif|inactifs|inactive|inactives|old|former|perime|perimee|perimees|desactive|desactivee|supprime|supprimee|invalide|hors service|plus (?:utilise\w*|valide\w*|active?|actifs?|en service|d actualite)|ne plus|ne pas utiliser|pas a utiliser|n existe plus|ne fonctionne plus|ne marche plus|ne repond plus|remplacee|caduc|caduque|expire|expiree)\b/;
 
-const isRetired = (n: Note): boolean => RETIRED.test(normalizeHeader(n.text));
+/** Words that say the address is the current one (« nouvelle adresse », « remplace l'ancienne »): no retirement, whatever else the note says. */
+const CURRENT = /\b(?:nouveau|nouvelle|nouvelles|actuel|actuelle|remplace|a utiliser|a jour|new|current)\b/;
+
+const isRetired = (n: Note): boolean => {
+  const text = normalizeHeader(n.text);
+  return RETIRED.test(text) && !CURRENT.test(text);
+};
 
 /** A label that only names the field (« Courriel : », « E-mail : », « Mairie : ») says nothing worth a warning. */
 const FIELD_NAMES = new Set([...CONTACT_COLUMNS[1]!.aliases, normalizeHeader(CONTACT_COLUMNS[1]!.label), 'adresse', 'mairie', 'e mail mairie', 'mail mairie', 'courriel mairie']);
@@ -224,7 +230,7 @@ export function chooseEmail(values: string | string[]): EmailChoice {
       }
       // A label left alone by the split (« Secrétariat : » before a second address), or words
       // that say the next address is old (« ancienne adresse old@x.fr »), are no address.
-      if (/^[^@<>"]{1,40}:$/.test(text) || (!text.includes('@') && RETIRED.test(normalizeHeader(text)))) {
+      if (/^[^@<>"]{1,40}:$/.test(text) || (!text.includes('@') && isRetired({ text, kind: 'libellé' }))) {
         pending.push({ text: text.replace(/\s*:$/, ''), kind: 'libellé' }, ...marks);
         continue;
       }

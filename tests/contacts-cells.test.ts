@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
-import { cell, isFormulaError, matchColumns, totalCell, withoutInvisible } from '../src/data/columns.js';
-import { chooseEmail, CONTACT_COLUMNS, contactColumns, isValidEmail } from '../src/data/contacts.js';
+import { cell, isFormulaError, matchColumns, totalCell, totalRowMessage, withoutInvisible } from '../src/data/columns.js';
+import { chooseEmail, CONTACT_COLUMNS, contactColumns, isPostalAddressHeader, isValidEmail, toContact } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
+import { cellText } from '../src/data/xlsx.js';
 
 /** Cells of town-hall lists and mayors' files as offices leave them (pure functions, no spawn). */
 
@@ -38,15 +39,45 @@ describe('invisible characters', () => {
 
 describe('email cells as people write them', () => {
   it('a comment in brackets, a quoted display name with a comma, a label before a colon', () => {
-    expect(chooseEmail('mairie@adon.example (secrétariat)')).toEqual({ email: 'mairie@adon.example', others: [], malformed: [] });
+    // The comment is named (a warning reads it), the address mailed.
+    expect(chooseEmail('mairie@adon.example (secrétariat)')).toEqual({ email: 'mairie@adon.example', others: [], malformed: [], notes: ['commentaire « secrétariat » ignoré'] });
     expect(chooseEmail('"Mairie, accueil" <mairie@aillant.example>')).toEqual({ email: 'mairie@aillant.example', others: [], malformed: [] });
     expect(chooseEmail('courriel : mairie@amilly.example')).toEqual({ email: 'mairie@amilly.example', others: [], malformed: [] });
   });
 
   it('a second address stays named, in a comment as elsewhere', () => {
-    expect(chooseEmail('a@b.example (ou c@d.example)').others).toEqual(['c@d.example']);
+    const bracketed = chooseEmail('a@b.example (ou c@d.example)');
+    expect(bracketed.email).toBe('a@b.example');
+    expect(bracketed.aside).toEqual(['« c@d.example » non utilisée : écrite entre parenthèses (commentaire « ou c@d.example »), donc une note']);
     expect(chooseEmail('mailto:a@b.example').email).toBe('a@b.example');
-    expect(chooseEmail('Mairie : a@b.example ; Secrétariat : c@d.example')).toEqual({ email: 'a@b.example', others: ['c@d.example'], malformed: [] });
+    expect(chooseEmail('Mairie : a@b.example ; Secrétariat : c@d.example')).toEqual({ email: 'a@b.example', others: ['c@d.example'], malformed: [], notes: ['libellé « Secrétariat » ignoré'] });
+  });
+});
+
+describe('an address a note calls old, or written in brackets', () => {
+  it('is never mailed: the other address is, or none', () => {
+    const old = chooseEmail('a@x.example (ancienne : old@x.example)');
+    expect(old).toMatchObject({ email: 'a@x.example', others: [], malformed: [] });
+    expect(old.aside).toEqual(['« old@x.example » mise de côté : le commentaire « ancienne : old@x.example » la dit ancienne ou à ne plus utiliser']);
+    const retired = chooseEmail('mairie.x@wanadoo.example (ne plus utiliser)');
+    expect(retired.email).toBeUndefined();
+    expect(retired.aside).toEqual(['« mairie.x@wanadoo.example » mise de côté : le commentaire « ne plus utiliser » la dit ancienne ou à ne plus utiliser']);
+    const labelled = chooseEmail('NE PLUS UTILISER : old@x.example ; new@x.example');
+    expect(labelled).toMatchObject({ email: 'new@x.example', others: [], malformed: [] });
+    expect(labelled.aside?.[0]).toContain('« old@x.example » mise de côté : le libellé « NE PLUS UTILISER »');
+    expect(chooseEmail('ancienne adresse old@x.example / new@x.example')).toMatchObject({ email: 'new@x.example', aside: [expect.stringContaining('« old@x.example »')] });
+    expect(chooseEmail('"Adresse obsolète" <old@x.example>; new@x.example').email).toBe('new@x.example');
+    // A note that says the address is the current one retires nothing.
+    expect(chooseEmail("new@x.example (remplace l'ancienne)")).toMatchObject({ email: 'new@x.example', notes: ["commentaire « remplace l'ancienne » ignoré"] });
+    expect(chooseEmail('nouvelle adresse : new@x.example').email).toBe('new@x.example');
+    for (const note of ['à ne pas utiliser', 'remplacée', 'ne répond plus', 'plus valide', 'inactive', 'old']) expect(chooseEmail(`old@x.example (${note}) ; new@x.example`).email, note).toBe('new@x.example');
+    expect(chooseEmail('(c@d.example)')).toMatchObject({ email: undefined, aside: [expect.stringContaining('« c@d.example » non utilisée')] });
+  });
+
+  it('other notes and labels are named, a label that only names the field is not', () => {
+    expect(chooseEmail('mairie@x.example (fermée le samedi)')).toMatchObject({ email: 'mairie@x.example', notes: ['commentaire « fermée le samedi » ignoré'] });
+    expect(chooseEmail('courriel : mairie@amilly.example').notes).toBeUndefined();
+    expect(chooseEmail('Secrétariat : mairie@x.example').notes).toEqual(['libellé « Secrétariat » ignoré']);
   });
 });
 
@@ -54,6 +85,26 @@ describe('formula errors', () => {
   it('are told from values', () => {
     expect(['#N/A', '#REF!', '#VALEUR!', '#DIV/0!', '#NOM?'].every(isFormulaError)).toBe(true);
     expect(['45001', '#', 'mairie@x.example', '#1'].some(isFormulaError)).toBe(false);
+  });
+
+  it('French Excel’s names are formula errors too', () => {
+    expect(['#NOMBRE!', '#PROPAGATION!', '#NUL!', '#CHAMP!', '#CALC!', '#BLOQUÉ!', '#OBTENTION_DONNÉES', '#INCONNU!', '#CONNEXION!'].every(isFormulaError)).toBe(true);
+    expect(['#12', 'N/A', '#PROPAGATIONS!', 'NOMBRE!'].some(isFormulaError)).toBe(false);
+  });
+
+  it('in an address cell, are left out of the address and named with their field', () => {
+    const { indexes } = contactColumns(['code_insee_commune', 'adresse_courriel', 'complement', 'numero_voie', 'bp', 'code_postal', 'nom_commune', 'telephone']);
+    const c = toContact(['45001', 'mairie@adon.example', '#REF!', '#N/A', '#VALEUR!', '#N/A', '#NOMBRE!', '#NOM?'], 2, indexes);
+    expect(c).toMatchObject({ insee: '45001', courriel: 'mairie@adon.example', complement1: '', voie: '', distribution: '', codePostal: '', codePostalWritten: '', localite: '', telephone: '' });
+    expect(c.formulaErrors).toEqual([
+      { field: 'code_postal', value: '#N/A' },
+      { field: 'complement1', value: '#REF!' },
+      { field: 'voie', value: '#N/A' },
+      { field: 'distribution', value: '#VALEUR!' },
+      { field: 'localite', value: '#NOMBRE!' },
+      { field: 'telephone', value: '#NOM?' },
+    ]);
+    expect(toContact(['45001', '', '', '1 rue Haute', '', '45230', 'Adon', ''], 3, indexes).formulaErrors).toBeUndefined();
   });
 });
 
@@ -76,8 +127,26 @@ describe('postal codes against the commune', () => {
   it('a lost zero in a département 01–09 is still repaired; a CEDEX code of the département is kept', () => {
     expect(placePostalCode('1400', { departement: '01', codesPostaux: ['01400'] })).toEqual({ code: '01400', repaired: 'code postal 1400 complété en 01400 (zéro initial perdu)' });
     expect(placePostalCode('45044', loiret)).toEqual({ code: '45044' });
-    expect(placePostalCode('45044 CEDEX 1', loiret)).toEqual({ code: '45044 CEDEX 1' });
+    // The CEDEX goes after the locality on the envelope: « 45044 ORLEANS CEDEX 1 ».
+    expect(placePostalCode('45044 CEDEX 1', loiret)).toEqual({ code: '45044', cedex: 'CEDEX 1' });
     expect(placePostalCode('20000', { departement: '2A', codesPostaux: ['20090'] })).toEqual({ code: '20000' });
+  });
+
+  it('La Poste’s whole last line in the code’s cell (« 45040 ORLEANS CEDEX 1 ») gives the code and the locality, CEDEX kept', () => {
+    expect(placePostalCode('45040 ORLEANS CEDEX 1', loiret)).toEqual({ code: '45040', localite: 'ORLEANS CEDEX 1' });
+    expect(placePostalCode('45230 Adon', loiret)).toEqual({ code: '45230', localite: 'Adon' });
+    expect(placePostalCode('45044 cedex', loiret)).toEqual({ code: '45044', cedex: 'CEDEX' });
+    expect(placePostalCode('37000 TOURS', loiret).problem).toContain("37000 n'est pas un code du département 45");
+    expect(placePostalCode('45230 (à voir)', loiret).problem).toContain('mal formé');
+  });
+
+  it('« CS 40001 » beside a distribution column that holds « BP 7 »: the message says which one is printed', () => {
+    const both = placePostalCode('CS 40001', loiret, 'BP 7');
+    expect(both.distribution).toBeUndefined();
+    expect(both.problem).toContain("la colonne service de distribution porte déjà « BP 7 », seule imprimée");
+    expect(both.problem).toContain("« CS 40001 » ne l'est pas");
+    expect(both.problem).not.toContain('elle est imprimée');
+    expect(placePostalCode('CS 40001', loiret, 'CS 40001').problem).toContain('déjà dans la colonne service de distribution, imprimée une fois');
   });
 
   it('« CS 40001 » is a distribution mention; a non-code is named', () => {
@@ -111,5 +180,34 @@ describe('a « Total » row of a mayors’ file or a town-hall list', () => {
     expect(totalCell(['TOTAL GÉNÉRAL : 35 000'], '')).toBe('TOTAL GÉNÉRAL : 35 000');
     expect(totalCell(['45', 'Loiret', '', '', '45001', 'Total'], '45001')).toBeUndefined();
     expect(totalCell(['45', 'Loiret', '', '', '', 'Adon'], '')).toBeUndefined();
+  });
+
+  it('is told by its « Total » cell when a count sits in the code column and the reference knows no such commune', () => {
+    const known = (code: string) => ['45001', '45234'].includes(code);
+    expect(totalCell(['2', '', '', '', 'Total'], '2', known)).toBe('Total');
+    expect(totalCell(['35000', '', 'Total'], '35000', known)).toBe('Total');
+    expect(totalCell(['45001', '', 'Total'], '45001', known)).toBeUndefined();
+    expect(totalCell(['99999', '', 'Adon'], '99999', known)).toBeUndefined();
+    expect(totalRowMessage('fichier des mairies', 'Total', 'une mairie', '35000')).toContain("« 35000 » n'est le code d'aucune commune");
+  });
+});
+
+describe('an Excel cell holding a mailto: link', () => {
+  it('whose text is an address: the text, not the link Excel left as it was', () => {
+    expect(cellText({ text: 'accueil@adon-nouveau.example', hyperlink: 'mailto:ancienne@adon.example' })).toBe('accueil@adon-nouveau.example');
+    expect(cellText({ text: { richText: [{ text: 'accueil@' }, { text: 'adon-nouveau.example' }] }, hyperlink: 'mailto:ancienne@adon.example' })).toBe('accueil@adon-nouveau.example');
+    expect(cellText({ text: 'mailto:accueil@adon-nouveau.example', hyperlink: 'mailto:ancienne@adon.example' })).toBe('mailto:accueil@adon-nouveau.example');
+  });
+
+  it('whose text is not an address: the link’s target', () => {
+    expect(cellText({ text: 'Écrire à la mairie', hyperlink: 'mailto:mairie@adon.example?subject=x' })).toBe('mairie@adon.example');
+    expect(cellText({ text: 'Site', hyperlink: 'https://adon.example' })).toBe('Site');
+  });
+});
+
+describe('a town-hall list’s unread columns', () => {
+  it('a postal-address header is named, an email, web or phone header is not', () => {
+    expect(['Adresse 2', 'Lieu-dit', 'Bâtiment', 'Boîte postale', 'Complément adresse 3'].every(isPostalAddressHeader)).toBe(true);
+    expect(['Mail du maire', 'Adresse site web', 'Adresse mail secrétariat', 'Adresse électronique 2', 'Site internet', 'Téléphone mairie', 'Observations'].some(isPostalAddressHeader)).toBe(false);
   });
 });

@@ -42,3 +42,24 @@ describe('email cells written as people write them', () => {
     expect(said.filter((m) => m.includes('plusieurs adresses'))).toEqual([]);
   });
 });
+
+describe('an address a note calls old, or one in brackets', () => {
+  it('is never mailed: the other address is, or the letter goes by post, and check says which note did it', async () => {
+    const dir = campaignWith({
+      mairies: [
+        CONTACT_HEADER,
+        '45001;mairie@adon.example (ancienne : old@adon.example);1 place de la Mairie;45230;Adon',
+        '45002;mairie.x@aillant.example (ne plus utiliser);2 rue Haute;45230;Aillant-sur-Milleron',
+        '',
+      ].join('\r\n'),
+    });
+    const { json } = await relaisJson<{ warnings: Problem[] }>(['-C', dir, 'check']);
+    const said = (line: number) => json.warnings.filter((w) => w.file === 'data/mairies.csv' && w.line === line).map((w) => w.message);
+    expect(said(2)).toContainEqual(expect.stringContaining('« old@adon.example » mise de côté : le commentaire « ancienne : old@adon.example »'));
+    expect(said(2).join('\n')).toContain('mairie@adon.example est utilisée');
+    expect(said(3)).toContainEqual(expect.stringContaining('« mairie.x@aillant.example » mise de côté : le commentaire « ne plus utiliser »'));
+    expect(said(3).join('\n')).toContain('la lettre partira par courrier');
+    const preview = await relaisJson<{ courriel?: { destinataire?: string } | null }>(['-C', dir, 'preview', '45002']);
+    expect(preview.json.courriel?.destinataire ?? null).toBeNull();
+  });
+});

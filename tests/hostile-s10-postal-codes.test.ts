@@ -52,3 +52,15 @@ describe('postal codes of town halls reached by post, as a spreadsheet leaves th
     expect(wrong).toEqual({});
   });
 });
+
+describe('a CEDEX written in the postal-code cell', () => {
+  it('ends the envelope’s last line, after the locality, as La Poste reads it', async () => {
+    const dir = campaignWith({
+      mairies: [CONTACT_HEADER, '45001;;1 place de la Mairie;45040 ADON CEDEX 1;Adon', '45002;;2 rue Haute;45044 CEDEX 2;Aillant-sur-Milleron', ''].join('\r\n'),
+    });
+    expect(await lastLine(dir, '45001')).toBe('45040 ADON CEDEX 1');
+    expect(await lastLine(dir, '45002')).toBe('45044 AILLANT SUR MILLERON CEDEX 2');
+    const { json } = await relaisJson<{ errors: Problem[]; warnings: Problem[] }>(['-C', dir, 'check']);
+    expect([...json.errors, ...json.warnings].filter((p) => p.file === 'data/mairies.csv' && /code postal/.test(p.message))).toEqual([]);
+  });
+});

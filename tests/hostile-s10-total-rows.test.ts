@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { RNE_HEADER, sampleCampaign } from './helpers/campaign.js';
+import { CONTACT_HEADER, RNE_HEADER, campaignWith, sampleCampaign } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
 
 /**
@@ -71,5 +71,16 @@ describe('an RNE workbook with a « Total » row under the table', () => {
     expect(said.length, said.join('\n')).toBeLessThanOrEqual(1);
     expect(said.join('\n')).toContain('Total');
     expect(json.errors.filter((p) => p.file === 'data/maires.xlsx')).toEqual([]);
+  });
+});
+
+describe('a town-hall list whose « Total » row holds its count in the code column', () => {
+  it('sets the row aside as a total row, not « code INSEE 35000 inconnu »', async () => {
+    const dir = campaignWith({ mairies: [CONTACT_HEADER, '45001;mairie@adon.example;1 place de la Mairie;45230;Adon', '35000;;;;Total', '2;Total', ''].join('\r\n') });
+    const { json } = await relaisJson<Check>(['-C', dir, 'check']);
+    const of = (line: number) => [...json.errors, ...json.warnings].filter((p) => p.file === 'data/mairies.csv' && p.line === line).map((p) => p.message);
+    expect(of(3)).toEqual([expect.stringContaining("ligne « Total » sans code de commune (« 35000 » n'est le code d'aucune commune)")]);
+    expect(of(4)).toEqual([expect.stringContaining("ligne « Total » sans code de commune (« 2 » n'est le code d'aucune commune)")]);
+    expect(json.fichiers.find((f) => f.fichier === 'data/mairies.csv')).toMatchObject({ lus: 3, utilises: 1, rejetes: 0 });
   });
 });

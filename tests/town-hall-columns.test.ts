@@ -24,3 +24,12 @@ describe('a town-hall list with address columns relais does not read', () => {
     expect(said.join('\n')).not.toMatch(/colonne manquante/);
   });
 });
+
+describe('a town-hall list with an email or web column beside its address', () => {
+  it('does not call « Mail du maire » or « Adresse site web » an unread address column', async () => {
+    const mairies = 'Code INSEE;Adresse électronique;Numéro et voie;Mail du maire;Adresse site web;Code postal;Localité\r\n45001;mairie@adon.example;1 place de la Mairie;maire@adon.example;https://adon.example;45230;Adon\r\n';
+    const { json } = await relaisJson<{ errors: Problem[]; warnings: Problem[] }>(['-C', campaignWith({ mairies }), 'check']);
+    const said = [...json.errors, ...json.warnings].filter((p) => p.file === 'data/mairies.csv').map((p) => p.message);
+    expect(said.filter((m) => /non lues?/.test(m))).toEqual([]);
+  });
+});

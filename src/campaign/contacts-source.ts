@@ -1,12 +1,12 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { placePostalCode, type Commune, type CommuneReference } from '../data/cog.js';
-import { contactColumns, isContactHeader, toContact } from '../data/contacts.js';
+import { CONTACT_CELLS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
-import { formulaErrorMessage, isFormulaError, normalizeHeader, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
+import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -76,16 +76,19 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
   const lines = new Map<string, number>();
   const former = new FormerCodeRows();
+  // A commune, an arrondissement or a former commune of the reference: a row with that code is a town hall's, even beside a « Total » cell.
+  const known = (code: string) => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
   account.lus = await forEachRow(table, WHAT, problems, (values, line) => {
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
-    for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
-    const total = totalCell(values, c.insee);
+    // Before the code's repair is said: « 2345;;Total » is a count, not a code that lost its zero.
+    const total = totalCell(values, c.insee, known);
     if (total !== undefined) {
-      problems.warning('ligne-total', totalRowMessage(WHAT, total, 'une mairie'), { ...where, field: 'code INSEE' });
+      problems.warning('ligne-total', totalRowMessage(WHAT, total, 'une mairie', c.inseeWritten ?? cell(values, columns.indexes, 'insee')), { ...where, field: 'code INSEE' });
       setAside(account, TOTAL_SET_ASIDE);
       return;
     }
+    for (const r of c.reparations) problems.warning('code-repare', `${WHAT} : ${r}`, { ...where, field: 'code' });
     if (isFormulaError(c.insee)) {
       problems.error('erreur-formule', `${WHAT} : ${formulaErrorMessage(c.insee, 'du code INSEE')}`, { ...where, field: 'code INSEE' });
       account.rejetes++;
@@ -110,12 +113,18 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     }
     lines.set(commune.code, line);
     account.utilises++;
-    const postal = placePostalCode(c.codePostalWritten, commune);
+    for (const e of c.formulaErrors ?? []) {
+      const what = CONTACT_CELLS[e.field]!;
+      problems.warning('erreur-formule', `${WHAT} : ${commune.nom} (${commune.code}) : ${formulaErrorMessage(e.value, what.of)} ; en attendant, ${what.meanwhile}`, { ...where, field: table.header[columns.indexes.get(e.field) ?? -1]?.trim() || e.field });
+    }
+    const postal = placePostalCode(c.codePostalWritten, commune, c.distribution);
     if (postal.repaired) problems.warning('code-repare', `${WHAT} : ${postal.repaired}`, { ...where, field: 'code postal' });
     if (postal.problem) problems.warning('code-postal', `${WHAT} : ${commune.nom} (${commune.code}) : ${postal.problem}`, { ...where, field: 'code postal' });
-    const distribution = postal.distribution && !c.distribution ? postal.distribution : c.distribution;
-    // The locality goes with the code: the commune's name goes with the commune's code.
-    const placed = postal.code === c.codePostal ? {} : { codePostal: postal.code, ...(postal.code ? {} : { localite: '' }) };
+    const distribution = postal.distribution ?? c.distribution;
+    // The locality goes with the code: the commune's name goes with the commune's code. A CEDEX
+    // written in the code's cell ends the last line, after the locality (« 45044 ORLEANS CEDEX 1 »).
+    const locality = postal.localite ?? (postal.cedex && !/\bCEDEX\b/i.test(c.localite) ? `${c.localite || commune.nom} ${postal.cedex}` : undefined);
+    const placed = postal.code === c.codePostal && locality === undefined ? {} : { codePostal: postal.code, ...(postal.code ? (locality === undefined ? {} : { localite: locality }) : { localite: '' }) };
     contacts.set(commune.code, { ...c, distribution, ...placed, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
   }, account);
   former.report(problems, (code) => lines.get(code));
@@ -142,9 +151,6 @@ function emailColumns(table: Table, columns: ColumnMatch, problems: ProblemList)
   );
 }
 
-/** Words of a header that is part of a town hall's address or email. */
-const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|cedex|lieu|batiment|postal|courriel|mail|email|mel)\b/;
-
 /**
  * A column whose name says it is part of the address (« Adresse 2 », « Lieu-dit ») but that no
  * field reads: its content would be left off the envelope without a word. Named, with the way
@@ -152,12 +158,12 @@ const ADDRESS_WORDS = /\b(?:adresse|adr|voie|rue|complement|distribution|bp|cs|c
  */
 function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: ProblemList): void {
   const read = new Set<number>([...columns.indexes.values(), ...[...(columns.alternatives?.values() ?? [])].flat()]);
-  const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && ADDRESS_WORDS.test(normalizeHeader(h)));
+  const unread = table.header.map((h, i) => ({ h: h.trim(), i })).filter(({ h, i }) => h && !read.has(i) && isPostalAddressHeader(h));
   if (unread.length === 0) return;
   const names = unread.map(({ h, i }) => `« ${h} » (colonne ${i + 1})`).join(', ');
   problems.warning(
     'colonne-non-lue',
-    `${WHAT} : ${unread.length > 1 ? 'colonnes' : 'colonne'} ${names} non ${unread.length > 1 ? 'lues' : 'lue'} : relais lit l'adresse dans les colonnes complément d'adresse, numéro et voie, service de distribution, code postal et localité, et l'adresse électronique dans sa colonne ; si elle en fait partie, nommez-la dans campagne.yaml sous sources.mairies.colonnes (complement1, complement2, voie, distribution, code_postal, localite ou courriel)`,
+    `${WHAT} : ${unread.length > 1 ? 'colonnes' : 'colonne'} ${names} non ${unread.length > 1 ? 'lues' : 'lue'} : relais lit l'adresse dans les colonnes complément d'adresse, numéro et voie, service de distribution, code postal et localité ; ${unread.length > 1 ? 'si elles en font partie, nommez-les' : 'si elle en fait partie, nommez-la'} dans campagne.yaml sous sources.mairies.colonnes (complement1, complement2, voie, distribution, code_postal ou localite)`,
     { file: table.file, line: table.headerLine },
     'file',
   );

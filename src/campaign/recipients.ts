@@ -44,15 +44,25 @@ const nameOf = (commune: Commune) => `${commune.nom} (${commune.code})`;
 function emailWarnings(name: string, communeName: string, contact: TownHallContact, email: EmailChoice, problems: ProblemList): void {
   const where = { file: contact.file, line: contact.line, field: 'courriel' };
   const of = contact.label ? ` (${contact.label})` : '';
-  if (email.email === undefined && email.malformed.length === 1 && isFormulaError(email.malformed[0]!)) {
+  // What was put aside or taken out of the cell, said with the rest: « « old@x.fr » mise de côté : … ».
+  const besides = [...(email.aside ?? []), ...(email.notes ?? [])];
+  const also = besides.length ? ` ; ${besides.join(' ; ')}` : '';
+  if (email.email === undefined && email.aside?.length) {
+    const bad = email.malformed.length ? ` ; adresse « ${email.malformed.join(' ; ')} » mal formée` : '';
+    problems.warning('courriel-ecarte', `fichier des mairies${of} : ${communeName} : ${[...email.aside, ...(email.notes ?? [])].join(' ; ')}${bad} : aucune autre adresse électronique, la lettre partira par courrier`, where);
+  } else if (email.email === undefined && email.malformed.length === 1 && isFormulaError(email.malformed[0]!)) {
     problems.warning('courriel-invalide', `fichier des mairies${of} : ${communeName} : ${formulaErrorMessage(email.malformed[0]!, "de l'adresse électronique")} ; d'ici là, la lettre partira par courrier`, where);
   } else if (email.email === undefined && email.malformed.length > 0) {
-    problems.warning('courriel-invalide', `fichier des mairies${of} : adresse électronique « ${email.malformed.join(' ; ')} » mal formée (${communeName}) : jamais utilisée, la lettre partira par courrier`, where);
+    problems.warning('courriel-invalide', `fichier des mairies${of} : adresse électronique « ${email.malformed.join(' ; ')} » mal formée (${communeName}) : jamais utilisée, la lettre partira par courrier${also}`, where);
   } else if (email.email === undefined) {
-    problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier`, where);
+    problems.warning('sans-courriel', `${name} : mairie sans adresse électronique, la lettre partira par courrier${also}`, where);
   } else if (email.others.length > 0 || email.malformed.length > 0) {
     const ignored = [...email.others, ...email.malformed.map((m) => `${m} (mal formée)`)];
-    problems.warning('courriels-multiples', `${name}${of} : plusieurs adresses électroniques ; ${email.email} est utilisée, ${ignored.map((x) => `« ${x} »`).join(', ')} ${ignored.length > 1 ? 'ne le sont pas' : "ne l'est pas"}`, where);
+    problems.warning('courriels-multiples', `${name}${of} : plusieurs adresses électroniques ; ${email.email} est utilisée, ${ignored.map((x) => `« ${x} »`).join(', ')} ${ignored.length > 1 ? 'ne le sont pas' : "ne l'est pas"}${also}`, where);
+  } else if (email.aside?.length) {
+    problems.warning('courriel-ecarte', `${name}${of} : ${email.aside.join(' ; ')} ; ${email.email} est utilisée${email.notes?.length ? ` ; ${email.notes.join(' ; ')}` : ''}`, where);
+  } else if (email.notes?.length) {
+    problems.warning('courriel-note', `${name}${of} : ${email.email} est utilisée ; ${email.notes.join(' ; ')}`, where);
   }
 }
 
@@ -114,14 +124,23 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       let bad = false;
       const sexe = m.sexe.toUpperCase();
-      if (sexe !== 'F' && sexe !== 'M') {
+      if (isFormulaError(m.sexe)) {
+        problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.sexe, 'du code sexe')}`, { ...where, field: 'Code sexe' });
+        bad = true;
+      } else if (sexe !== 'F' && sexe !== 'M') {
         problems.error('sexe-invalide', `${MAYORS} : code sexe « ${m.sexe} » invalide (F ou M attendu)`, { ...where, field: 'Code sexe' });
         bad = true;
       }
-      if (!m.nom) {
+      // « Monsieur #N/A » would open the letter: a name that shows a failed formula is no name.
+      if (isFormulaError(m.nom)) {
+        problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.nom, "du nom de l'élu")}`, { ...where, field: "Nom de l'élu" });
+        bad = true;
+      } else if (!m.nom) {
         problems.error('nom-manquant', `${MAYORS} : nom de l'élu vide`, { ...where, field: "Nom de l'élu" });
         bad = true;
       }
+      const prenom = isFormulaError(m.prenom) ? '' : m.prenom;
+      if (prenom !== m.prenom) problems.warning('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.prenom, "du prénom de l'élu")} ; en attendant, le prénom est laissé de côté`, { ...where, field: "Prénom de l'élu" });
       for (const r of m.reparations) problems.warning('code-repare', `${MAYORS} : ${r}`, { ...where, field: 'Code de la commune' });
       if (isFormulaError(m.insee)) {
         problems.error('erreur-formule', `${MAYORS} : ${formulaErrorMessage(m.insee, 'du code de la commune')}`, { ...where, field: 'Code de la commune' });
@@ -146,7 +165,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
         return;
       }
       // Kept even when invalid, so that the commune is not also reported "without mayor".
-      mayors.set(commune.code, { line, maire: sexe === 'F' || sexe === 'M' ? { nom: m.nom, prenom: m.prenom, sexe, file: table.file, line } : undefined });
+      mayors.set(commune.code, { line, maire: (sexe === 'F' || sexe === 'M') && !isFormulaError(m.nom) ? { nom: m.nom, prenom, sexe, file: table.file, line } : undefined });
       if (bad) account.rejetes++;
       else account.utilises++;
     };
@@ -197,7 +216,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       // A file named but refused (its error says why) has lines: none were read, which is no news per commune.
       if (!contact) {
         if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
-      } else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
+      } else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0 || email!.aside || email!.notes) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
       if (commune.population === 0) problems.warning('population-nulle', `${nameOf(commune)} : population 0 dans le Code officiel géographique`, { field: 'population' });
 
       const address = townHallAddress({

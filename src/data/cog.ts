@@ -345,8 +345,15 @@ function postalCodeFits(code: string, departement: string): boolean {
 export interface PostalCodePlaced {
   /** The postal code for the envelope: '' when the commune's own is to be used. */
   code: string;
-  /** A distribution mention (« CS 40001 ») found in the postal-code cell. */
+  /** A distribution mention (« CS 40001 ») found in the postal-code cell, when the distribution column is empty. */
   distribution?: string;
+  /**
+   * The locality written after the code in its cell (« 45040 ORLEANS CEDEX 1 »: La Poste's whole
+   * last line typed there), CEDEX included: the envelope's locality.
+   */
+  localite?: string;
+  /** « CEDEX 1 » written after the code alone (« 45044 CEDEX 1 »): it goes after the locality, as La Poste reads it. */
+  cedex?: string;
   /** A repair to say, French, for a warning naming the line (the lost zero). */
   repaired?: string;
   /** What is wrong with the cell and what was done, French, for a warning naming the line. */
@@ -360,17 +367,31 @@ export interface PostalCodePlaced {
  * another département (« 4523 » taken for 04523 in the Loiret), or no code at all, gives way to
  * the commune's own; a « BP »/« CS »/« TSA » mention typed in the column is a distribution line.
  */
-export function placePostalCode(written: string, commune: Pick<Commune, 'departement' | 'codesPostaux'>): PostalCodePlaced {
+export function placePostalCode(written: string, commune: Pick<Commune, 'departement' | 'codesPostaux'>, distributionColumn = ''): PostalCodePlaced {
   const raw = written.trim();
   if (!raw) return { code: '' };
   const own = commune.codesPostaux[0];
   const instead = own ? `le code postal de la commune, ${own}, est utilisé` : "le code postal est laissé vide";
   if (/^(?:B\.?\s?P\.?|C\.?\s?S\.?|TSA)\s*\d+/i.test(raw)) {
-    return { code: '', distribution: raw, problem: `code postal « ${raw} » : c'est une mention de distribution, pas un code postal ; elle est imprimée au-dessus de la ligne de la commune et ${instead} (avec une mention CS ou TSA, La Poste attend d'ordinaire un code CEDEX : corrigez la ligne)` };
+    const cedexAdvice = "(avec une mention CS ou TSA, La Poste attend d'ordinaire un code CEDEX : corrigez la ligne)";
+    const column = distributionColumn.trim();
+    if (!column) return { code: '', distribution: raw, problem: `code postal « ${raw} » : c'est une mention de distribution, pas un code postal ; elle est imprimée au-dessus de la ligne de la commune et ${instead} ${cedexAdvice}` };
+    const same = column.replace(/[\s.]/g, '').toUpperCase() === raw.replace(/[\s.]/g, '').toUpperCase();
+    // NF Z10-011 gives an address one distribution line: the column's mention keeps it.
+    const kept = same ? `elle est déjà dans la colonne service de distribution, imprimée une fois` : `la colonne service de distribution porte déjà « ${column} », seule imprimée (une adresse n'a qu'une ligne de distribution) : « ${raw} » ne l'est pas`;
+    return { code: '', problem: `code postal « ${raw} » : c'est une mention de distribution, pas un code postal ; ${kept} ; ${instead} ${cedexAdvice}` };
   }
-  // « 45044 CEDEX » or « 45044 CEDEX 1 »: a CEDEX code with its mention, as before.
-  const cedex = /^(\d{5})\s+CEDEX\b/i.exec(raw);
-  if (cedex && postalCodeFits(cedex[1]!, commune.departement)) return { code: raw };
+  // « 45044 CEDEX 1 », « 45040 ORLEANS CEDEX 1 », « 45230 Adon »: the code with the rest of La
+  // Poste's last line. The code is checked as a code alone is; the CEDEX goes after the locality.
+  const line = /^(\d{5})(?:\s+((?!CEDEX\b)[\p{L}'’-]+(?:\s+(?!CEDEX\b)[\p{L}'’-]+)*))?(?:\s+(CEDEX(?:\s+\d{1,2})?))?$/iu.exec(raw);
+  if (line && (line[2] || line[3])) {
+    const [, code, place = '', cedex] = line as unknown as [string, string, string | undefined, string | undefined];
+    if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement) || !own) {
+      const mention = cedex ? cedex.toUpperCase().replace(/\s+/g, ' ') : undefined;
+      return place.trim() ? { code, localite: `${place.trim()}${mention ? ` ${mention}` : ''}` } : { code, cedex: mention! };
+    }
+    return { code: '', problem: `code postal « ${raw} » : ${code} n'est pas un code du département ${commune.departement} de la commune ; ${instead} ; corrigez la ligne` };
+  }
   const { code, repaired } = repairPostalCode(raw);
   if (!/^\d{5}$/.test(code)) return { code: '', problem: `code postal « ${raw} » mal formé (5 chiffres attendus) : ${instead} ; corrigez la ligne` };
   // A commune the reference gives no postal code (a handful): nothing to check the code against.

@@ -95,9 +95,15 @@ export function cell(values: string[], indexes: Map<string, number>, field: stri
   return i === undefined ? '' : withoutInvisible(values[i] ?? '').trim();
 }
 
-/** What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…). */
+/**
+ * What Excel shows for a formula that failed (« #N/A » of a RECHERCHEV, « #REF! », « #VALEUR! »…),
+ * in English and in French Excel (« #NOMBRE! », « #PROPAGATION! », « #CHAMP! »…): a file keeps
+ * the names of the Excel that saved it.
+ */
+const FORMULA_ERROR = /^#(?:N\/A|NA|N\/D|REF|VALUE|VALEUR|DIV\/0|NAME|NOM|NUM|NOMBRE|NULL|NUL|SPILL|PROPAGATION|CALC|GETTING_DATA|OBTENTION_DONN[EÉ]ES|FIELD|CHAMP|BLOCKED|BLOQU[EÉ]|CONNECT|CONNEXION|UNKNOWN|INCONNU|BUSY|OCCUP[EÉ]|EXTERNAL|EXTERNE|PYTHON|TIMEOUT)[!?]?$/i;
+
 export function isFormulaError(value: string): boolean {
-  return /^#(?:N\/A|NA|REF|VALUE|VALEUR|DIV\/0|NAME|NOM|NUM|NULL|NUL|SPILL|CALC|GETTING_DATA)[!?]?$/i.test(value.trim());
+  return value.includes('#') && FORMULA_ERROR.test(value.trim());
 }
 
 export function formulaErrorMessage(value: string, column: string): string {
@@ -107,12 +113,17 @@ export function formulaErrorMessage(value: string, column: string): string {
 /**
  * The « Total » row an office adds under its table (« Total », « TOTAL GÉNÉRAL : 35 000 ») is no
  * mayor and no town hall: the cell that says so, when the row has no commune code, else undefined.
+ * A count can sit in the code column (« 2;;;;Total », « 35000;;Total »): given `known` (is this a
+ * commune of the reference?), a row with a « Total » cell whose code is no known commune is one
+ * too; without it, only a row without anything shaped like a code is.
  */
-export function totalCell(values: string[], commune: string): string | undefined {
-  if (/^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
+export function totalCell(values: string[], commune: string, known?: (code: string) => boolean): string | undefined {
+  if (known ? known(commune.trim()) : /^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
   return values.map((v) => withoutInvisible(v).trim()).find((v) => /^total\b/i.test(v));
 }
 
-export function totalRowMessage(what: string, total: string, of: string): string {
-  return `${what} : ligne « ${total} » sans code de commune : une ligne de total sous le tableau, pas ${of} : écartée`;
+/** @param code what the code column holds, when something (a count: « 35000 » is no commune's code). */
+export function totalRowMessage(what: string, total: string, of: string, code = ''): string {
+  const written = code.trim() ? ` (« ${code.trim()} » n'est le code d'aucune commune)` : '';
+  return `${what} : ligne « ${total} » sans code de commune${written} : une ligne de total sous le tableau, pas ${of} : écartée`;
 }

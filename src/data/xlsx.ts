@@ -6,7 +6,7 @@ import type { Table, TableRow } from './table.js';
  * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
  * counts. Row numbers are the spreadsheet's own.
  */
-function cellText(value: unknown): string {
+export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -20,8 +20,13 @@ function cellText(value: unknown): string {
   }
   if (typeof value === 'object') {
     const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
-    // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target.
-    if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+    // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target. A
+    // cell whose text is itself an address keeps its text: Excel leaves the link as it was when
+    // the text is edited, and the target is then last year's address.
+    if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) {
+      const shown = Array.isArray(v.richText) ? v.richText.map((r) => r.text).join('').trim() : v.text !== undefined ? cellText(v.text) : '';
+      if (!/^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i.test(shown)) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+    }
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
     // A formula that failed (« #N/A » of a RECHERCHEV, « #REF! »): shown as Excel shows it, so

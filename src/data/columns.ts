@@ -74,18 +74,19 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
 }
 
 /**
- * Zero-width characters (U+200B–U+200D, U+2060, U+FEFF) a copy from a web page or a Word
- * document leaves in a cell: invisible everywhere, not white space to trim(), and never part of
- * a code, an address or a name that relais reads.
+ * Characters that show nothing, which a copy from a web page or a Word document leaves in a cell:
+ * the zero-width ones (U+200B–U+200D, U+2060, U+FEFF), the soft hyphen (U+00AD) and the marks of
+ * writing direction (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). Invisible everywhere, not
+ * white space to trim(), and never part of a code, an address or a name that relais reads.
  */
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 
 export function withoutInvisible(value: string): string {
   // Asked of every cell of national files, where almost none holds one: a look at each character
   // costs less than a replace that finds nothing.
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff) return value.replace(INVISIBLE, '');
+    if (c === 0xad || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || c === 0x2060 || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) return value.replace(INVISIBLE, '');
   }
   return value;
 }
@@ -119,7 +120,7 @@ export function formulaErrorMessage(value: string, column: string): string {
  */
 export function totalCell(values: string[], commune: string, known?: (code: string) => boolean): string | undefined {
   if (known ? known(commune.trim()) : /^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
-  return values.map((v) => withoutInvisible(v).trim()).find((v) => /^total\b/i.test(v));
+  return values.map((v) => withoutInvisible(v).trim()).find((v) => /^(?:sous[- ]?)?tota(?:l|ux)\b/i.test(v));
 }
 
 /** @param code what the code column holds, when something (a count: « 35000 » is no commune's code). */

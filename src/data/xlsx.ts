@@ -9,6 +9,10 @@ import type { Table, TableRow } from './table.js';
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
+  // Excel keeps 15 significant digits of a number: one of 16 digits and more (an id typed as a
+  // number) has lost its last ones, and two ids may have become one. Read as Excel shows it, in
+  // scientific notation, which the readers know not to trust (a text cell keeps every digit).
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e15) return value.toExponential().toUpperCase();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   // A number beyond any calendar in a cell formatted as a date: exceljs gives an invalid Date.
   // exceljs gives the sheet's wall-clock date and time as UTC: a time of day is kept (a post's

@@ -122,19 +122,23 @@ export function visibleTrimmed(text: string): string {
 
 /** Length of the invisible character (see visibleTrimmed) at i in UTF-8 bytes, or 0. */
 function invisibleAt(buf: Uint8Array, i: number, end: number): number {
-  if (i + 2 >= end) return 0;
   const b = buf[i]!;
+  // U+00AD, the soft hyphen: C2 AD.
+  if (b === 0xc2) return i + 1 < end && buf[i + 1] === 0xad ? 2 : 0;
+  if (i + 2 >= end) return 0;
   const b1 = buf[i + 1]!;
   const b2 = buf[i + 2]!;
-  if (b === 0xe2 && b1 === 0x80) return b2 >= 0x8b && b2 <= 0x8d ? 3 : 0;
-  if (b === 0xe2 && b1 === 0x81) return b2 === 0xa0 ? 3 : 0;
+  // U+200B–U+200F, U+202A–U+202E: E2 80 8B–8F, E2 80 AA–AE.
+  if (b === 0xe2 && b1 === 0x80) return (b2 >= 0x8b && b2 <= 0x8f) || (b2 >= 0xaa && b2 <= 0xae) ? 3 : 0;
+  // U+2060, U+2066–U+2069: E2 81 A0, E2 81 A6–A9.
+  if (b === 0xe2 && b1 === 0x81) return b2 === 0xa0 || (b2 >= 0xa6 && b2 <= 0xa9) ? 3 : 0;
   if (b === 0xef) return b1 === 0xbb && b2 === 0xbf ? 3 : 0;
   return 0;
 }
 
 /** Whether bytes [start, end) may hold an invisible character: a byte scan, no copy. */
 export function mayHoldInvisible(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i] === 0xe2 || buf[i] === 0xef) return true;
+  for (let i = start; i < end; i++) if (buf[i] === 0xe2 || buf[i] === 0xef || buf[i] === 0xc2) return true;
   return false;
 }
 

@@ -36,7 +36,11 @@ export interface OpenTableOptions {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
-const HEADER_SEARCH_LINES = 10;
+/**
+ * How far down a file its header is looked for, under the title rows an office or a platform puts
+ * above it (« Export des inscriptions », the filters applied, the date: a dozen lines).
+ */
+export const HEADER_SEARCH_LINES = 30;
 const MAX_RECORD_BYTES = 1024 * 1024;
 const DELIMITERS = [';', '\t', ','] as const;
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
-import type { Table, TableRow } from './table.js';
+import { HEADER_SEARCH_LINES, type Table, type TableRow } from './table.js';
 
 /**
  * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
@@ -77,7 +77,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     });
     return rows;
   };
-  const headerOf = (rows: TableRow[]) => (isHeader ? rows.slice(0, 10).find((r) => isHeader(r.values)) : undefined) ?? rows[0];
+  const headerOf = (rows: TableRow[]) => (isHeader ? rows.slice(0, HEADER_SEARCH_LINES).find((r) => isHeader(r.values)) : undefined) ?? rows[0];
   // The first worksheet is the table; row numbers are the spreadsheet's own.
   const all = sheetRows(workbook.worksheets[0]);
   const header = headerOf(all);

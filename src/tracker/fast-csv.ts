@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { sniffEncoding } from '../data/encoding.js';
-import { sniffDelimiter, unreadable } from '../data/table.js';
+import { HEADER_SEARCH_LINES, sniffDelimiter, unreadable } from '../data/table.js';
 
 /**
  * A CSV reader for the sign-up exports, written for throughput: a platform's daily export holds
@@ -30,7 +30,6 @@ export function fieldText(row: RowView, i: number): string {
 }
 
 const MAX_FIELD = 1024 * 1024;
-const HEADER_SEARCH_LINES = 10;
 const CHUNK = 1024 * 1024;
 const tooLong = (what: string) => `${what} de plus de ${MAX_FIELD / 1024} Ko : ce n'est pas un export lisible`;
 

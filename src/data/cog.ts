@@ -339,6 +339,9 @@ export function repairPostalCode(code: string): { code: string; repaired: boolea
 /** The département a postal code belongs to, as far as its digits say (« 20… » is Corsica's two). */
 function postalCodeFits(code: string, departement: string): boolean {
   if (/^2[AB]$/.test(departement)) return code.startsWith('20');
+  // Overseas, La Poste's codes overlap the collectivities' numbers (Saint-Barthélemy, 977, is 97133;
+  // its CEDEX 97098): a 97… code is of overseas, no more can be said.
+  if (departement.startsWith('97')) return code.startsWith('97');
   return code.startsWith(departement);
 }
 
@@ -371,7 +374,10 @@ export function placePostalCode(written: string, commune: Pick<Commune, 'departe
   const raw = written.trim();
   if (!raw) return { code: '' };
   const own = commune.codesPostaux[0];
-  const instead = own ? `le code postal de la commune, ${own}, est utilisé` : "le code postal est laissé vide";
+  // A commune of several postal codes (Paris's 21, Marseille's 16): which one the town hall's is
+  // cannot be known, and is not said to be.
+  const several = commune.codesPostaux.length > 1 ? `la commune a ${commune.codesPostaux.length} codes postaux (${commune.codesPostaux.slice(0, 3).join(', ')}…) : le premier, ${own}, est mis faute de mieux` : undefined;
+  const instead = several ?? (own ? `le code postal de la commune, ${own}, est utilisé` : 'le code postal est laissé vide');
   if (/^(?:B\.?\s?P\.?|C\.?\s?S\.?|TSA)\s*\d+/i.test(raw)) {
     const cedexAdvice = "(avec une mention CS ou TSA, La Poste attend d'ordinaire un code CEDEX : corrigez la ligne)";
     const column = distributionColumn.trim();
@@ -383,14 +389,20 @@ export function placePostalCode(written: string, commune: Pick<Commune, 'departe
   }
   // « 45044 CEDEX 1 », « 45040 ORLEANS CEDEX 1 », « 45230 Adon »: the code with the rest of La
   // Poste's last line. The code is checked as a code alone is; the CEDEX goes after the locality.
-  const line = /^(\d{5})(?:\s+((?!CEDEX\b)[\p{L}'’-]+(?:\s+(?!CEDEX\b)[\p{L}'’-]+)*))?(?:\s+(CEDEX(?:\s+\d{1,2})?))?$/iu.exec(raw);
+  // (« Cédex », with its accent, is the same word.)
+  const line = /^(\d{5})(?:\s+((?!C[EÉ]DEX\b)[\p{L}'’-]+(?:\s+(?!C[EÉ]DEX\b)[\p{L}'’-]+)*))?(?:\s+(C[EÉ]DEX(?:\s+\d{1,2})?))?$/iu.exec(raw);
   if (line && (line[2] || line[3])) {
     const [, code, place = '', cedex] = line as unknown as [string, string, string | undefined, string | undefined];
     if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement) || !own) {
-      const mention = cedex ? cedex.toUpperCase().replace(/\s+/g, ' ') : undefined;
+      const mention = cedex ? cedex.toUpperCase().replace('É', 'E').replace(/\s+/g, ' ') : undefined;
       return place.trim() ? { code, localite: `${place.trim()}${mention ? ` ${mention}` : ''}` } : { code, cedex: mention! };
     }
     return { code: '', problem: `code postal « ${raw} » : ${code} n'est pas un code du département ${commune.departement} de la commune ; ${instead} ; corrigez la ligne` };
+  }
+  // The letter O typed for a zero (« 75OO4 »): the code the writer meant, said as repaired.
+  const typed = /^[\dOo]{5}$/.test(raw) && /[Oo]/.test(raw) ? raw.replace(/[Oo]/g, '0') : undefined;
+  if (typed && (commune.codesPostaux.includes(typed) || postalCodeFits(typed, commune.departement))) {
+    return { code: typed, repaired: `code postal « ${raw} » lu ${typed} (la lettre O pour un zéro)` };
   }
   const { code, repaired } = repairPostalCode(raw);
   if (!/^\d{5}$/.test(code)) return { code: '', problem: `code postal « ${raw} » mal formé (5 chiffres attendus) : ${instead} ; corrigez la ligne` };

@@ -241,7 +241,10 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const members = toPrint.map((p) => p.code);
     // Just noted posted: the letters still in the file are counted from its next version, the
     // first since; they were not in the version the user said was posted.
-    const history = options.restart?.includes(dep.code) ? undefined : printHistory(manifest, rel);
+    const before = printHistory(manifest, rel);
+    const restarted = options.restart?.includes(dep.code) === true;
+    const history = restarted ? undefined : before;
+    const from = restarted ? (before?.versions.at(-1)?.n ?? 0) + 1 : 1;
     const describe = (h: PrintHistory) => {
       const last = h.versions.at(-1)!;
       entry.version = { n: last.n, date: last.date };
@@ -252,7 +255,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       if (!options.all) {
         // The same file, its letters those of the manifest: noted posted just now, it is the
         // first version since (with its own date).
-        const h = history ?? nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString());
+        const h = history ?? nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString(), from);
         nextManifest[`${rel}#history`] = JSON.stringify(h);
         delete nextManifest[`${rel}#previous`];
         delete nextManifest[`${rel}#previous-date`];
@@ -270,7 +273,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const now = new Date().toISOString();
     // Each version since the last --posted, and the one each letter joined in: `letters --posted`
     // must know which letters joined after the version the mail room may have printed.
-    const next = nextHistory(history, members, now);
+    const next = nextHistory(history, members, now, from);
     describe(next);
     const first = next.versions[0]!;
     if (next.versions.length > 1) {

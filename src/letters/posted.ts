@@ -96,7 +96,16 @@ export async function recordPosted(
   const { plan } = ready;
   const versions = await printVersions(plan, departements);
   if (!versions.length) {
-    throw new RelaisError(`aucun fichier à imprimer n'a encore été écrit${departements.length ? ` pour ${departements.join(', ')}` : ''} : lancez « relais letters », imprimez et postez les fichiers, puis « relais letters --posted »`, { field: '--posted' });
+    const where = departements.length ? ` pour ${departements.join(', ')}` : '';
+    // No print file waiting: never written, or every letter of it already noted posted (a second
+    // agent of the mail room running the same command): said as it is.
+    const { emailFates } = await import('../delivery/journal.js');
+    const posted = emailFates(plan.paths.dir, plan.campaign).posted;
+    const already = plan.recipients.filter((p) => posted.has(p.recipient.commune.code) && (!departements.length || departements.includes(p.recipient.departement.code))).length;
+    if (already) {
+      throw new RelaisError(`aucun fichier à imprimer en attente${where} : ${countOf(already, 'lettre par courrier est déjà notée postée', 'lettres par courrier sont déjà notées postées')} (relais status) ; rien de nouveau n'est noté`, { field: '--posted' });
+    }
+    throw new RelaisError(`aucun fichier à imprimer n'a encore été écrit${where} : lancez « relais letters », imprimez et postez les fichiers, puis « relais letters --posted »`, { field: '--posted' });
   }
   // A version is of one print file: its number or date names nothing in another's.
   if (options.version !== undefined && versions.length > 1) {

@@ -6,7 +6,7 @@ import { countOf, frenchDateTime } from '../text/format.js';
  * only when the user said that a version holding it was posted. Pure: the manifest keeps it.
  */
 export interface PrintHistory {
-  /** Each version written since the last --posted (the first is n° 1), oldest first. */
+  /** Each version written since the last --posted (numbered on from the one posted), oldest first. */
   versions: Array<{ n: number; date: string; letters: number }>;
   /** The letters of the last version, by commune: the version they joined the file in. */
   joined: Record<string, number>;
@@ -40,8 +40,12 @@ export function historyFrom(entries: { history?: string; communes?: string; date
  * the last version keeps the version it joined in (a rewrite with the same communes, a template
  * fixed, changes no one's); one that comes (back) joins in this version.
  */
-export function nextHistory(history: PrintHistory | undefined, members: string[], date: string): PrintHistory {
-  if (!history || !history.versions.length) return { versions: [{ n: 1, date, letters: members.length }], joined: Object.fromEntries(members.map((c) => [c, 1])), first: members };
+/**
+ * @param from the number of a first version: after a --posted, the numbers go on (n° 4 after the
+ * n° 3 posted), so that a version named once means that one, never a later file's.
+ */
+export function nextHistory(history: PrintHistory | undefined, members: string[], date: string, from = 1): PrintHistory {
+  if (!history || !history.versions.length) return { versions: [{ n: from, date, letters: members.length }], joined: Object.fromEntries(members.map((c) => [c, from])), first: members };
   const n = history.versions.at(-1)!.n + 1;
   return {
     versions: [...history.versions, { n, date, letters: members.length }],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { command } from '../bench/measure.js';
 import { commandsFor } from '../src/cli/main.js';
 import { loadedPackages } from './helpers/loaded.js';
+import { sampleCampaign } from './helpers/campaign.js';
 
 /**
  * Start-up: every command pays for what main.ts loads before it acts. Rather than a timing, the
@@ -26,6 +27,13 @@ describe('start-up', () => {
     expect(r.stdout).toContain('18 / 280');
     expect(r.packages.has('twitter-text')).toBe(true);
     expect(HEAVY.filter((p) => r.packages.has(p))).toEqual([]);
+  });
+
+  it('relais status reads the journal and the plan: it loads nothing that makes or sends a message', () => {
+    const r = loaded(['-C', sampleCampaign(), 'status']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Loiret');
+    expect(['pdfkit', 'fontkit', 'qrcode', 'nodemailer', 'imapflow', 'exceljs'].filter((p) => r.packages.has(p))).toEqual([]);
   });
 
   it.each([

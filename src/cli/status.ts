@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
-import { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost, stillToSend } from '../delivery/send.js';
+import { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost, stillToSend } from '../delivery/state.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { countOf, frenchNumber } from '../text/format.js';
 import { ready as readyCampaign } from './campaign.js';

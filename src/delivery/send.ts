@@ -5,7 +5,8 @@ import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters, lastPrinted } from '../letters/generate.js';
 import { deliver, OUTAGE_LIMIT } from './deliver.js';
-import { EMAIL_CHANNEL, Journal, POST_CHANNEL, unreachableAt, type Destination, type Row, type Status } from './journal.js';
+import { Journal, POST_CHANNEL, unreachableAt, type Row } from './journal.js';
+import { CHANNEL, deliveryState, EMPTY_STATE, type DeliveryState } from './state.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
@@ -16,7 +17,7 @@ import type { Transport } from './transport.js';
  * message (deliver.ts). Failures are data: the run goes on and the summary says what failed —
  * except a dead server, which stops the run (OUTAGE_LIMIT) instead of grinding through the rest.
  */
-export const CHANNEL = EMAIL_CHANNEL;
+export { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost, stillToSend, toRetry, type DeliveryState } from './state.js';
 
 
 export interface SendOptions {
@@ -42,45 +43,6 @@ export interface SendOptions {
    * again before it sends): a town hall among them that now gets the email is said.
    */
   printed?: Awaited<ReturnType<typeof lastPrinted>>;
-}
-
-/** What the journal says of the selected town halls for this destination, after the run. */
-export interface DeliveryState {
-  sent: number;
-  failed: number;
-  unconfirmed: number;
-  /** Accepted, then returned for good (a bounce): the letter goes by post. */
-  bounced: number;
-  /** Of `failed`, refused for good by the server at this address: the letter goes by post too. */
-  refused: number;
-  /** No row yet for this destination (or one still pending): the next run sends them. */
-  notSent: number;
-  /** Never emailed, their letter posted (relais letters --posted): reached by post. */
-  posted: number;
-  /** Without an address in the data now, whose email this destination took before: reached, not by post. */
-  reached: number;
-  /** Of the town halls reached by post (reachedByPost), those whose letter is noted posted (relais letters --posted). */
-  lettersPosted: number;
-}
-
-/**
- * The town halls reached by post among `recipients`, `withEmail` of whom have an address in the
- * data: those without one (unless a server took their email before), those whose address cannot be
- * reached (bounced, refused for good), and those whose letter was posted before an address turned
- * up. One rule for status and run; the others are reached by email.
- */
-export function reachedByPost(recipients: number, withEmail: number, s: DeliveryState): number {
-  return recipients - withEmail - s.reached + s.bounced + s.refused + s.posted;
-}
-
-/** Failures the next send tries again: the temporary ones (a refusal for good is by post). */
-export function toRetry(s: DeliveryState): number {
-  return s.failed - s.refused;
-}
-
-/** Town halls still to send to by email: never tried, or tried and to try again. */
-export function stillToSend(s: DeliveryState): number {
-  return s.notSent + toRetry(s);
 }
 
 export interface SendPlan {
@@ -154,54 +116,6 @@ export interface SendSummary {
 export function emailsOk(s: Pick<SendSummary, 'dryRun' | 'cancelled' | 'interrupted' | 'outage' | 'stopped' | 'state'>): boolean {
   if (s.dryRun || s.cancelled) return true;
   return !s.interrupted && !s.outage && !s.stopped && s.state.failed === 0 && s.state.unconfirmed === 0;
-}
-
-/**
- * Where each town hall of `recipients` stands in the journal for a destination (server or
- * outbox), per département: the figures of `send`, `run` and `status` alike.
- */
-export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal, 'all'>, destination: Destination): DeliveryState & { byDepartement: Record<string, DeliveryState> } {
-  const after = journal.all(CHANNEL, destination);
-  // Whether a town hall was reached by email is the server's word, whatever the destination
-  // counted here: a copy in the outbox (a rehearsal) reaches nobody. So letters and send decide.
-  const server = destination === 'server' ? after : journal.all(CHANNEL, 'server');
-  const posted = journal.all(POST_CHANNEL, 'server');
-  const byDepartement: Record<string, DeliveryState> = {};
-  for (const p of recipients) {
-    const row = after.get(p.recipient.commune.code);
-    const d = (byDepartement[p.recipient.departement.code] ??= { ...EMPTY_STATE });
-    const emailed = server.get(p.recipient.commune.code)?.status === 'sent';
-    const letterPosted = posted.get(p.recipient.commune.code)?.status === 'sent';
-    if (p.to === null) {
-      // No address in the data now, but a server took its email before: reached, not by post.
-      if (emailed) d.reached++;
-      else if (letterPosted) d.lettersPosted++;
-      continue;
-    }
-    // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
-    const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
-    // Its letter posted, never emailed: reached by post (send writes nothing to it).
-    if (!emailed && letterPosted) {
-      d.posted++;
-      d.lettersPosted++;
-    } else tally(d, stale ? undefined : row?.status);
-  }
-  const totals = { ...EMPTY_STATE };
-  for (const d of Object.values(byDepartement)) for (const k of Object.keys(totals) as Array<keyof DeliveryState>) totals[k] += d[k];
-  return { ...totals, byDepartement };
-}
-
-export const EMPTY_STATE: Readonly<DeliveryState> = { sent: 0, failed: 0, unconfirmed: 0, bounced: 0, refused: 0, notSent: 0, posted: 0, reached: 0, lettersPosted: 0 };
-
-function tally(d: DeliveryState, status: Status | undefined): void {
-  if (status === 'sent') d.sent++;
-  else if (status === 'bounced') d.bounced++;
-  else if (status === 'failed-permanent' || status === 'failed-temporary') {
-    d.failed++;
-    if (status === 'failed-permanent') d.refused++;
-  }
-  else if (status === 'unconfirmed' || status === 'sending') d.unconfirmed++;
-  else d.notSent++;
 }
 
 export async function sendCampaign(ready: ReadyCampaign, transport: Transport, options: SendOptions = {}): Promise<SendSummary> {

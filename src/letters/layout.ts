@@ -1,5 +1,6 @@
 import * as fontkit from 'fontkit';
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
+import { pdfkit } from './pdfkit-load.js';
 import QRCode from 'qrcode';
 import { ANNEX_TITLE, type LetterModel } from '../campaign/letter.js';
 import { CHANNEL_LABELS } from '../campaign/messages.js';
@@ -68,7 +69,7 @@ export function resetShapingCaches(fonts: FontFiles): void {
 }
 
 export function newDocument(fonts: FontFiles, info: { title: string; author: string; subject: string }): PDFKit.PDFDocument {
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: 'A4',
     margins: MARGIN,
     autoFirstPage: false,

@@ -1,7 +1,8 @@
 import type { Campaign } from '../campaign/load.js';
 import { campaignFonts } from '../letters/assets.js';
 import type { FontFiles } from '../letters/fonts.js';
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
+import { pdfkit } from '../letters/pdfkit-load.js';
 import { drawQr } from '../letters/layout.js';
 import { frenchDate as formatDate } from '../text/format.js';
 
@@ -31,7 +32,7 @@ export function summarySheet(campaign: Campaign, fonts: FontFiles = campaignFont
   const platform = c.campagne.plateforme;
   // A stable file: the same campaign gives the same bytes (the email's hash does not move), so
   // the document is dated by the campaign, and its file identifier follows from that date.
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: 'A4',
     autoFirstPage: false,
     lang: 'fr-FR',

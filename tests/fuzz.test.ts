@@ -8,7 +8,7 @@ import { parseDue } from '../src/delivery/time.js';
 import { RelaisError } from '../src/errors.js';
 import { TemplateError, TemplateSet } from '../src/text/templates.js';
 import { openFastTable } from '../src/tracker/fast-csv.js';
-import { parseDay } from '../src/tracker/signups.js';
+import { parseDay } from '../src/tracker/cells.js';
 import { tempDir } from './helpers/campaign.js';
 import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 

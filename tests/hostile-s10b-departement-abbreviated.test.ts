@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { departementWritten } from '../src/tracker/signups.js';
+import { departementWritten } from '../src/tracker/cells.js';
 
 /**
  * Départements written out are read now (« 37 - Indre-et-Loire », « Indre et Loire »), by a loose

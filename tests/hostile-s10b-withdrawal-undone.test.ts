@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWithdrawn } from '../src/tracker/signups.js';
+import { isWithdrawn } from '../src/tracker/cells.js';
 
 /**
  * A volunteer who withdrew and came back: platforms and offices write it « Désinscription

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
 import { isTimeOfDay, isoDateKey, mayHoldInvisible, visibleCopy, visibleTrimmed } from '../src/tracker/bytes.js';
 import { dayOf } from '../src/tracker/aggregate.js';
-import { departementOf, departementWritten, excelScientific, isWithdrawn, parseDay } from '../src/tracker/signups.js';
+import { departementOf, departementWritten, excelScientific, isWithdrawn, parseDay } from '../src/tracker/cells.js';
 import { timeOffset, ZoneDays } from '../src/tracker/zone.js';
 
 /** The cells of a sign-up export as platforms and offices write them, read one by one (no spawn). */

@@ -8,7 +8,8 @@ import { communeReference } from '../src/data/cog.js';
 import { aggregate, dayOf } from '../src/tracker/aggregate.js';
 import { isoDateKey, trimEnd, trimStart } from '../src/tracker/bytes.js';
 import { ByteInterner } from '../src/tracker/interner.js';
-import { departementOf, parseDay, readSignups } from '../src/tracker/signups.js';
+import { departementOf, parseDay } from '../src/tracker/cells.js';
+import { readSignups } from '../src/tracker/signups.js';
 import { sampleCampaign } from './helpers/campaign.js';
 
 /**

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
-import { departementOf, parseDay } from '../src/tracker/signups.js';
+import { departementOf, parseDay } from '../src/tracker/cells.js';
 import { isoOf, type Figures } from '../src/tracker/aggregate.js';
 import { isoDateKey } from '../src/tracker/bytes.js';
 import { ZoneDays } from '../src/tracker/zone.js';

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../files.js';
 import { track } from '../tracker/figures.js';
 import { htmlReport, producedOn } from '../tracker/html.js';
 import { campaignZone } from '../data/zones.js';
-import { parseDay } from '../tracker/signups.js';
+import { parseDay } from '../tracker/cells.js';
 import { isoOf, type Figures } from '../tracker/aggregate.js';
 import { contextOf } from './context.js';
 import type { Output } from './output.js';

@@ -118,9 +118,14 @@ export function formulaErrorMessage(value: string, column: string): string {
  * commune of the reference?), a row with a « Total » cell whose code is no known commune is one
  * too; without it, only a row without anything shaped like a code is.
  */
+/** A « Total », « Sous-total », « TOTAL GÉNÉRAL », « Totaux » cell: the row under a table that sums it. */
+export function isTotalLabel(text: string): boolean {
+  return /^(?:sous[- ]?)?tota(?:l|ux)\b/i.test(withoutInvisible(text).trim());
+}
+
 export function totalCell(values: string[], commune: string, known?: (code: string) => boolean): string | undefined {
   if (known ? known(commune.trim()) : /^(\d{4,5}|2[AB]\d{3}|\d{1,3})$/i.test(commune.trim())) return undefined;
-  return values.map((v) => withoutInvisible(v).trim()).find((v) => /^(?:sous[- ]?)?tota(?:l|ux)\b/i.test(v));
+  return values.map((v) => withoutInvisible(v).trim()).find(isTotalLabel);
 }
 
 /** @param code what the code column holds, when something (a count: « 35000 » is no commune's code). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placePostalCode, repairPostalCode } from '../src/data/cog.js';
+import { placePostalCode, repairPostalCode } from '../src/data/postal-codes.js';
 import { cell, isFormulaError, matchColumns, totalCell, totalRowMessage, withoutInvisible } from '../src/data/columns.js';
 import { chooseEmail, CONTACT_COLUMNS, contactColumns, isPostalAddressHeader, isValidEmail, toContact } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';

@@ -8,7 +8,7 @@ import { relaisJson } from './helpers/cli.js';
  * separator, saved as shown: U+00A0 in French Excel), « 4523 » (a digit lost in typing, in the
  * Loiret), « CS 40001 » (the distribution mention typed in the wrong column). The commune
  * reference knows each commune's postal codes (`codesPostaux`), yet src/data/contacts.ts only
- * completes four digits with a zero (src/data/cog.ts repairPostalCode: « 4523 » becomes « 04523 »,
+ * completes four digits with a zero (src/data/postal-codes.ts repairPostalCode: « 4523 » becomes « 04523 »,
  * an Ain code, said to be « zéro initial perdu ») and nothing checks the code against the commune:
  * the envelopes read « 45 230 ADON », « 04523 AILLANT SUR MILLERON », « CS 40001 ARDON », and check
  * says the campaign is ready.

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { communeReference, placePostalCode } from '../src/data/cog.js';
+import { communeReference } from '../src/data/cog.js';
+import { placePostalCode } from '../src/data/postal-codes.js';
 
 /**
  * ARS Guadeloupe, Saint-Martin et Saint-Barthélemy: its campaign writes to the two collectivités
  * too. Their town halls' addresses, as every directory gives them: « Hôtel de la Collectivité,
  * BP 113, 97098 Saint-Barthélemy Cedex » and « BP 374, Marigot, 97054 Saint-Martin Cedex ». Their
  * CEDEX codes start with 970, not with the collectivité's « département » code (977, 978):
- * src/data/cog.ts placePostalCode only accepts a CEDEX code that starts with the département's
+ * src/data/postal-codes.ts placePostalCode only accepts a CEDEX code that starts with the département's
  * code, then finds « 97098 CEDEX » « mal formé (5 chiffres attendus) », drops the CEDEX code from
  * the envelope for 97133, and tells the user to « corriger la ligne » that is right. The same for
  * a code written « 45043 Cédex 1 » (accented, as half the town-hall lists write it) or with the

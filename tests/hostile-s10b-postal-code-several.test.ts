@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { communeReference, placePostalCode } from '../src/data/cog.js';
+import { communeReference } from '../src/data/cog.js';
+import { placePostalCode } from '../src/data/postal-codes.js';
 
 /**
  * A town hall whose postal code is mistyped in the préfecture's list — the letter O for a zero
  * (« 75OO4 », « 13OO2 »), as a hurried agent types — in a commune with several postal codes:
- * Paris (21), Marseille (16), Lyon (9). src/data/cog.ts placePostalCode replaces any bad code by
+ * Paris (21), Marseille (16), Lyon (9). src/data/postal-codes.ts placePostalCode replaces any bad code by
  * « le code postal de la commune », commune.codesPostaux[0]: the Hôtel de Ville de Paris (75004)
  * gets 75001 on its envelope, Marseille's (Quai du Port, 13002) gets 13001 — another district's
  * sorting office — and check says « le code postal de la commune, 75001, est utilisé », which is

@@ -1,6 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { placePostalCode, type Commune, type CommuneReference } from '../data/cog.js';
+import type { Commune, CommuneReference } from '../data/cog.js';
+import { placePostalCode } from '../data/postal-codes.js';
 import { CONTACT_CELLS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';

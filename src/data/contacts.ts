@@ -1,4 +1,5 @@
-import { repairInsee, repairPostalCode } from './cog.js';
+import { repairInsee } from './cog.js';
+import { repairPostalCode } from './postal-codes.js';
 import { cell, isFormulaError, matchColumns, normalizeHeader, withoutInvisible, type ColumnSpec } from './columns.js';
 import { letterAddress, nested, type AddressFields } from './directory.js';
 
@@ -40,7 +41,7 @@ export interface ContactRecord extends AddressFields {
   insee: string;
   courriel: string;
   telephone: string;
-  /** The postal code as written: checked against the commune once it is known (cog.placePostalCode). */
+  /** The postal code as written: checked against the commune once it is known (postal-codes.ts, placePostalCode). */
   codePostalWritten: string;
   /** The INSEE cell as written, when upper-casing changed it. */
   inseeWritten?: string;

@@ -1,4 +1,5 @@
-import { repairInsee, repairPostalCode } from './cog.js';
+import { repairInsee } from './cog.js';
+import { repairPostalCode } from './postal-codes.js';
 import { jsonParseReason } from './json-records.js';
 
 /**

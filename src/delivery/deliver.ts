@@ -153,6 +153,18 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
     return new DeliveryError(`refusé une deuxième fois par la politique du serveur (${code}), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier`, 'permanent', d.reply);
   };
   const items = [...queue];
+  /**
+   * A streak of refusals that were the relay's, not these town halls' (a wall: see POLICY_WALL and
+   * REFUSAL_WALL): none goes by post for it, all are left to send again, and the run stops.
+   */
+  const relayRefused = (communes: string[], reply: string, why: DeliveryError): void => {
+    const streak = new Set(communes);
+    for (const c of streak) journal.finish(channel, destination, c, 'failed-temporary', reply);
+    summary.failures = summary.failures.filter((f) => !streak.has(f.commune));
+    summary.failed = summary.failures.length;
+    fatal = why;
+    stop.abort();
+  };
 
   const one = async (p: PreparedEmail): Promise<void> => {
     const who = { commune: p.recipient.commune.code, departement: p.recipient.departement.code, recipient: p.recipient.contact!.courriel!, hash: p.hash, messageId: p.messageId };
@@ -201,12 +213,11 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             // The same policy refusal for every message and none accepted: the relay refuses the
             // campaign (a content filter, a sender it does not accept), not these town halls. None
             // goes by post for it: they are left to send again, and the run stops.
-            for (const r of refusedByPolicy) journal.finish(channel, destination, r.commune, 'failed-temporary', reply);
-            summary.failures = summary.failures.filter((f) => !refusedByPolicy.some((r) => r.commune === f.commune));
-            summary.failed = summary.failures.length;
-            fatal = new DeliveryError(`le serveur SMTP refuse chacun des messages au nom de sa politique (${policy}) sans en accepter aucun : c'est le relais qui refuse la campagne (filtre de contenu, expéditeur non autorisé, SPF/DKIM), pas les adresses des mairies ; voyez avec son administrateur ; aucune mairie n'est passée au courrier`, 'fatal', d.reply);
-            stop.abort();
-            return;
+            return relayRefused(
+              refusedByPolicy.map((r) => r.commune),
+              reply,
+              new DeliveryError(`le serveur SMTP refuse chacun des messages au nom de sa politique (${policy}) sans en accepter aucun : c'est le relais qui refuse la campagne (filtre de contenu, expéditeur non autorisé, SPF/DKIM), pas les adresses des mairies ; voyez avec son administrateur ; aucune mairie n'est passée au courrier`, 'fatal', d.reply),
+            );
           }
         }
         // (A content refusal said again at a later run is that town hall's: see againRefused.)
@@ -218,17 +229,15 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             // none accepted between: the relay refuses the sender (an account blocked for its
             // volume, « 5.1.8 bad outbound sender »), not these town halls. None goes by post for
             // it: they are left to send again, and the run stops.
-            const communes = new Set(refusedAlike.communes);
-            for (const c of communes) journal.finish(channel, destination, c, 'failed-temporary', reply);
-            summary.failures = summary.failures.filter((f) => !communes.has(f.commune));
-            summary.failed = summary.failures.length;
-            fatal = new DeliveryError(
-              `le serveur SMTP refuse chaque message de la même façon (${frenchNumber(communes.size)} de suite, aucun accepté entre-temps) : c'est le relais qui refuse l'envoi (compte bloqué, limite atteinte), pas les adresses des mairies ; aucune mairie n'est passée au courrier pour ce refus ; voyez avec l'administrateur du relais, puis relancez « relais send »`,
-              'fatal',
-              d.reply,
+            return relayRefused(
+              refusedAlike.communes,
+              reply,
+              new DeliveryError(
+                `le serveur SMTP refuse chaque message de la même façon (${frenchNumber(new Set(refusedAlike.communes).size)} de suite, aucun accepté entre-temps) : c'est le relais qui refuse l'envoi (compte bloqué, limite atteinte), pas les adresses des mairies ; aucune mairie n'est passée au courrier pour ce refus ; voyez avec l'administrateur du relais, puis relancez « relais send »`,
+                'fatal',
+                d.reply,
+              ),
             );
-            stop.abort();
-            return;
           }
         }
         // Refused for what the message says: the same answer again now; left to send (next run).

@@ -142,6 +142,12 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
   let place = Buffer.alloc(256);
   let idScratch = Buffer.alloc(256);
   let labelScratch: Buffer = Buffer.alloc(256);
+  // A field's bytes as a label: as they are, or copied without their invisible characters.
+  const internLabel = (labels: ByteInterner, buf: Uint8Array, fs: number, fe: number): number => {
+    if (!mayHoldInvisible(buf, fs, fe)) return labels.intern(buf, fs, fe);
+    labelScratch = roomFor(labelScratch, fe - fs);
+    return labels.intern(labelScratch, ...visibleCopy(buf, fs, fe, labelScratch));
+  };
   const accounts: FileAccount[] = [];
 
   for (const [fileIndex, path] of files.entries()) {
@@ -348,9 +354,9 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       day[slot] = d;
       // A label copied with an invisible character (« Infirmier\u200B ») is the same label.
       field(iCat);
-      category[slot] = mayHoldInvisible(buf, fs, fe) ? categories.intern(labelScratch, ...visibleCopy(buf, fs, fe, (labelScratch = roomFor(labelScratch, fe - fs)))) : categories.intern(buf, fs, fe);
+      category[slot] = internLabel(categories, buf, fs, fe);
       field(iMet);
-      metier[slot] = mayHoldInvisible(buf, fs, fe) ? metiers.intern(labelScratch, ...visibleCopy(buf, fs, fe, (labelScratch = roomFor(labelScratch, fe - fs)))) : metiers.intern(buf, fs, fe);
+      metier[slot] = internLabel(metiers, buf, fs, fe);
       inRegion[slot] = inCampaign(code) ? 1 : 0;
       excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (isWithdrawn(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
       whereFile[slot] = fileIndex;

@@ -8,7 +8,8 @@ import { renderDepartementMessages, writeDepartementMessages } from '../campaign
 import { EMPTY_STATE, reachedByPost, sendCampaign, stillToSend, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
-import { generateLetters, lastPrinted } from '../letters/generate.js';
+import { generateLetters } from '../letters/generate.js';
+import { lastPrinted } from '../letters/manifest.js';
 import { frenchDate, frenchNumber } from '../text/format.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { countOf, frenchNumber } from '../text/format.js';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { LetterModel } from '../campaign/letter.js';
@@ -8,10 +8,11 @@ import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
+import { printHistory, readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { contentHash, jobSize } from './keys.js';
-import { additionsListPath, additionsListText, historyFrom, nextHistory, type PrintHistory } from './print-changes.js';
+import { additionsListPath, additionsListText, nextHistory, type PrintHistory } from './print-changes.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -101,38 +102,6 @@ const versionOf = (h: PrintHistory, n: number) => {
   const v = h.versions.find((x) => x.n === n) ?? h.versions.at(-1)!;
   return { n: v.n, date: v.date };
 };
-
-/** A print file's history as the manifest keeps it (or as an older manifest tells it). */
-export function printHistory(manifest: Record<string, string>, rel: string): PrintHistory | undefined {
-  const at = (k: string) => manifest[`${rel}${k}`];
-  return historyFrom({ history: at('#history'), communes: at('#communes'), date: at('#date'), previous: at('#previous'), previousDate: at('#previous-date') });
-}
-
-export async function readManifest(path: string): Promise<Record<string, string>> {
-  try {
-    const data = JSON.parse(await readFile(path, 'utf8')) as { files?: Record<string, string> };
-    return data.files ?? {};
-  } catch {
-    return {};
-  }
-}
-
-/**
- * The communes in the last version of each print file, with the date it was written: a town
- * hall among them may have its letter in the post already (send says so before emailing it;
- * `letters --posted` records them as posted).
- */
-export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<string, { dep: string; date: string }>> {
-  const manifest = await readManifest(plan.paths.manifest);
-  const printed = new Map<string, { dep: string; date: string }>();
-  for (const d of plan.departements) {
-    const rel = relative(plan.paths.letters, d.paths.print).split('\\').join('/');
-    const list = manifest[`${rel}#communes`];
-    if (!list) continue;
-    for (const code of JSON.parse(list) as string[]) printed.set(code, { dep: d.departement.code, date: manifest[`${rel}#date`] ?? '' });
-  }
-  return printed;
-}
 
 /**
  * Draws what the campaign's plan holds: its letter models, keys and paths are decided there

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { countOf, namedList } from '../text/format.js';
-import { printHistory, readManifest } from './generate.js';
+import { printHistory, readManifest } from './manifest.js';
 import { additionsListPath, findVersion, type PrintHistory, versionName } from './print-changes.js';
 
 /**

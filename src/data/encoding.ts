@@ -3,8 +3,9 @@ import { RelaisError } from '../errors.js';
 
 /**
  * Which encoding a text file is in, as offices produce them: UTF-8 with or without BOM, UTF-16
- * (Excel « texte Unicode »), or Windows-1252 (French Excel's CSV) — and its bytes decoded as it
- * streams, a file that turns out to mix two of them refused at the line where it does.
+ * (Excel « texte Unicode »), Windows-1252 (French Excel's CSV) or Mac Roman (Excel for Mac's
+ * « CSV ») — and its bytes decoded as it streams, a file that turns out to mix two of them
+ * refused at the line where it does.
  */
 export type Encoding = { label: string; decoder: string; bomLength: number; mixedFromLine?: number };
 
@@ -36,7 +37,36 @@ function newlines(bytes: Uint8Array, from: number, to: number): number {
   return n;
 }
 
-/** BOM first; otherwise valid UTF-8 wins; otherwise the Windows code page every French Excel writes. */
+/**
+ * Excel for Mac saves its plain « CSV » (not « CSV UTF-8 ») in Mac Roman, where French lowercase
+ * accented letters are bytes 0x80–0x9F (é 8E, è 8F, à 88, ç 8D, ê 90, ô 99…): there Windows-1252
+ * has rare signs (Ž, ˆ, ™, š…) or nothing at all, and read as Windows-1252 a mayor « Jérôme »
+ * would be printed « JŽr™me ». French text in Windows-1252 writes those letters 0xE0–0xFC.
+ * Only bytes that are letters in one and never French punctuation in the other are counted (not
+ * 0x91–0x97: ‘ ’ “ ” • – — in Windows-1252, which French files do hold).
+ */
+const MAC_ROMAN_LETTERS = [0x82, 0x83, 0x88, 0x89, 0x8a, 0x8d, 0x8e, 0x8f, 0x90, 0x99, 0x9a, 0x9d, 0x9e, 0x9f];
+const WINDOWS_LETTERS = [0xe0, 0xe2, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xee, 0xef, 0xf4, 0xf9, 0xfb, 0xfc];
+const LETTER_OF = new Uint8Array(256);
+for (const b of MAC_ROMAN_LETTERS) LETTER_OF[b] = 1;
+for (const b of WINDOWS_LETTERS) LETTER_OF[b] = 2;
+
+function isMacRoman(sample: Uint8Array): boolean {
+  let mac = 0;
+  let windows = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const kind = LETTER_OF[sample[i]!];
+    if (kind === 1) mac++;
+    else if (kind === 2) windows++;
+  }
+  return mac >= 2 && mac > 2 * windows;
+}
+
+/** The single-byte code pages a file not in UTF-8 may be in; both keep ASCII as it is. */
+const SINGLE_BYTE = new Set(['windows-1252', 'macintosh']);
+const MAC_ROMAN = 'Mac Roman (Excel pour Mac)';
+
+/** BOM first; otherwise valid UTF-8 wins; otherwise the code page of Excel for Windows, or for Mac when its letters say so. */
 export function sniffEncoding(sample: Uint8Array): Encoding {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { label: 'UTF-8 (BOM)', decoder: 'utf-8', bomLength: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { label: 'UTF-16LE', decoder: 'utf-16le', bomLength: 2 };
@@ -49,13 +79,16 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
     return { label: 'UTF-8', decoder: 'utf-8', bomLength: 0 };
   } catch {
     const mixedFromLine = utf8AmongWindows1252(sample);
-    return { label: 'Windows-1252', decoder: 'windows-1252', bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
+    const page = isMacRoman(sample) ? { label: MAC_ROMAN, decoder: 'macintosh' } : { label: 'Windows-1252', decoder: 'windows-1252' };
+    return { ...page, bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
   }
 }
 
-/** What is said of a file whose sample mixes the two encodings (see utf8AmongWindows1252). */
-export function mixedEncodingMessage(line: number): string {
-  return `ce fichier mélange deux encodages : Windows-1252 (Excel) et UTF-8 à partir de la ligne ${line} (deux exports mis bout à bout ?) ; lues ensemble, les lignes en UTF-8 seraient illisibles (« Ã© » pour « é ») : enregistrez tout le fichier en UTF-8 (ou tout en CSV Excel), puis relancez`;
+/** What is said of a file whose sample mixes two encodings (see utf8AmongWindows1252); `label` is the first one's. */
+export function mixedEncodingMessage(line: number, label = 'Windows-1252'): string {
+  const first = label === MAC_ROMAN ? label : 'Windows-1252 (Excel)';
+  const seen = label === MAC_ROMAN ? '« √© »' : '« Ã© »';
+  return `ce fichier mélange deux encodages : ${first} et UTF-8 à partir de la ligne ${line} (deux exports mis bout à bout ?) ; lues ensemble, les lignes en UTF-8 seraient illisibles (${seen} pour « é ») : enregistrez tout le fichier en UTF-8 (ou tout en CSV Excel), puis relancez`;
 }
 
 /**
@@ -82,9 +115,9 @@ export function decodingStream(encoding: Encoding, file: string): Transform {
   const decoder = new TextDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
   let skip = encoding.bomLength;
   let offset = 0;
-  // Read as Windows-1252, a UTF-8 export appended after the sample (see utf8AmongWindows1252) is
+  // Read as a code page, a UTF-8 export appended after the sample (see utf8AmongWindows1252) is
   // found where it starts: the last two bytes of a chunk are looked at again with the next one.
-  const windows = encoding.decoder === 'windows-1252';
+  const windows = SINGLE_BYTE.has(encoding.decoder);
   let tail = Buffer.alloc(0);
   let line = 1;
   return new Transform({
@@ -102,7 +135,7 @@ export function decodingStream(encoding: Encoding, file: string): Transform {
         if (at >= 0) {
           // The tail's line breaks are already counted in `line`.
           const where = line + newlines(seen, 0, at) - newlines(tail, 0, tail.length);
-          done(new RelaisError(mixedEncodingMessage(where), { file, line: where }));
+          done(new RelaisError(mixedEncodingMessage(where, encoding.label), { file, line: where }));
           return;
         }
         line += newlines(bytes, 0, bytes.length);

@@ -168,7 +168,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   }
   const encoding = sniffEncoding(sample);
   // Addresses and names read « HA´TEL DE VILLE » would be printed as such: refused, said where.
-  if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine), { file, line: encoding.mixedFromLine });
+  if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine, encoding.label), { file, line: encoding.mixedFromLine });
   const text = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength));
   if (text.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un tableau texte ; exportez-le en CSV UTF-8`, { file, line: 1 });

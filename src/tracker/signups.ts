@@ -167,7 +167,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     if (!table) continue;
     if (table.workbook) account.format = 'export des inscriptions (xlsx)';
     // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
-    if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine)}`, { file, line: table.mixedFromLine });
+    if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine, table.encoding)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
       problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: table.headerLine }, 'file');

@@ -85,10 +85,18 @@ describe('openTable', () => {
     expect(read.rows[0]!.values).toEqual(['PÉRICHON', 'Orléans €']);
   });
 
-  it('reports bytes that break UTF-8 after the sampled start, with the file', async () => {
-    const start = `a;b\n${'x;y\n'.repeat(20000)}`;
+  it('reports bytes that break UTF-8 after the sampled start, with the file and the line', async () => {
+    // UTF-8 from its first row (« é »); the Windows-1252 row comes after the sample.
+    const start = `a;b\nété;y\n${'x;y\n'.repeat(20000)}`;
     const path = file('mixed.csv', Buffer.concat([Buffer.from(start, 'utf8'), Buffer.from('Orl\xe9ans;z\n', 'latin1')]));
-    await expect(readAll(path)).rejects.toThrow(/encodage incohérent/);
+    await expect(readAll(path)).rejects.toMatchObject({ message: expect.stringMatching(/encodage incohérent.*ligne 20003/), location: { file: path, line: 20003 } });
+  });
+
+  it('reads a Windows-1252 file whose sampled start is all ASCII as Windows-1252, not as a broken UTF-8 one', async () => {
+    const path = file('late.csv', Buffer.concat([Buffer.from(`a;b\n${'x;y\n'.repeat(20000)}`), Buffer.from('Orl\xe9ans;z\n', 'latin1')]));
+    const { table, rows } = await readAll(path);
+    expect(table.encoding).toBe('Windows-1252');
+    expect(rows.at(-1)!.values).toEqual(['Orléans', 'z']);
   });
 
   it('refuses a workbook saved with a .csv name', async () => {

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { RelaisError } from '../errors.js';
 
@@ -84,6 +86,63 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
   }
 }
 
+/** Past the sample, the file is looked through this much at a time for its first byte beyond ASCII. */
+const ASCII_CHUNK = 4 << 20;
+/** How much of the file, from that byte on, tells its encoding. */
+const WINDOW = 64 * 1024;
+
+/**
+ * The encoding of a whole file whose first `sample.length` bytes are `sample`. Those bytes alone
+ * say nothing when they are all ASCII (a sign-up export whose first thousand rows are
+ * « Infirmier;soignant;inscrit »): read as UTF-8, a Windows-1252 file would be refused at its
+ * first « é » as mixing two encodings, which it does not. The file is then looked through to its
+ * first byte beyond ASCII (natively, chunk by chunk) and its encoding told from there; a file
+ * ASCII throughout is UTF-8.
+ */
+export async function sniffFileEncoding(path: string, sample: Uint8Array): Promise<Encoding> {
+  const encoding = sniffEncoding(sample);
+  if (encoding.decoder !== 'utf-8' || encoding.bomLength > 0 || !isAscii(sample)) return encoding;
+  const handle = await open(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(ASCII_CHUNK);
+    for (let position = sample.length; ; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) return encoding;
+      const bytes = chunk.subarray(0, bytesRead);
+      if (isAscii(bytes)) {
+        position += bytesRead;
+        continue;
+      }
+      let at = 0;
+      while (bytes[at]! < 0x80) at++;
+      // From the start of that byte's line: the window holds whole lines.
+      const windowStart = position + bytes.lastIndexOf(0x0a, at) + 1;
+      const window = Buffer.allocUnsafe(WINDOW);
+      const got = (await handle.read(window, 0, WINDOW, windowStart)).bytesRead;
+      const found = sniffEncoding(window.subarray(0, got));
+      // UTF-8 beyond ASCII, or anything else (a second export appended with its BOM): the file is
+      // read as UTF-8, and what does not decode is refused where it is.
+      if (!SINGLE_BYTE.has(found.decoder)) return encoding;
+      if (found.mixedFromLine === undefined) return found;
+      // Two exports in one file: the line is the file's, the lines before the window counted (only then: it is a second reading).
+      return { ...found, mixedFromLine: found.mixedFromLine + (await linesBefore(handle, windowStart, chunk)) };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function linesBefore(handle: FileHandle, end: number, chunk: Buffer): Promise<number> {
+  let lines = 0;
+  for (let position = 0; position < end; ) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, end - position), position);
+    if (bytesRead === 0) break;
+    lines += newlines(chunk, 0, bytesRead);
+    position += bytesRead;
+  }
+  return lines;
+}
+
 /** What is said of a file whose sample mixes two encodings (see utf8AmongWindows1252); `label` is the first one's. */
 export function mixedEncodingMessage(line: number, label = 'Windows-1252'): string {
   const first = label === MAC_ROMAN ? label : 'Windows-1252 (Excel)';
@@ -111,10 +170,15 @@ function utf16WithoutBom(sample: Uint8Array): Encoding | undefined {
   return undefined;
 }
 
+const lineBreaksIn = (text: string): number => {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
 export function decodingStream(encoding: Encoding, file: string): Transform {
   const decoder = new TextDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
   let skip = encoding.bomLength;
-  let offset = 0;
   // Read as a code page, a UTF-8 export appended after the sample (see utf8AmongWindows1252) is
   // found where it starts: the last two bytes of a chunk are looked at again with the next one.
   const windows = SINGLE_BYTE.has(encoding.decoder);
@@ -144,20 +208,20 @@ export function decodingStream(encoding: Encoding, file: string): Transform {
       try {
         done(null, decoder.decode(bytes, { stream: true }));
       } catch {
-        done(
-          new RelaisError(
-            `${file} : encodage incohérent — le début du fichier est en UTF-8 mais des octets invalides apparaissent après l'octet ${offset}. Réenregistrez le fichier en UTF-8.`,
-            { file },
-          ),
-        );
+        // Where the first byte that is not UTF-8 is: its line, counted as the file's.
+        const text = new TextDecoder('utf-8').decode(bytes);
+        const bad = text.indexOf('\uFFFD');
+        const where = line + (bad < 0 ? 0 : lineBreaksIn(text.slice(0, bad)));
+        done(new RelaisError(`encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne ${where}, qui ne l'est pas (un export Excel ajouté à la suite ?) ; réenregistrez tout le fichier en UTF-8, puis relancez`, { file, line: where }));
+        return;
       }
-      offset += chunk.length;
+      if (!windows) line += newlines(bytes, 0, bytes.length);
     },
     flush(done) {
       try {
         done(null, decoder.decode());
       } catch {
-        done(new RelaisError(`${file} : le fichier se termine au milieu d'un caractère UTF-8.`, { file }));
+        done(new RelaisError(`le fichier se termine au milieu d'un caractère UTF-8 (coupé pendant la copie ?) ; retéléchargez-le, ou réenregistrez-le en UTF-8`, { file, line }));
       }
     },
   });

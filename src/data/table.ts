@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
-import { decodingStream, mixedEncodingMessage, sniffEncoding } from './encoding.js';
+import { decodingStream, mixedEncodingMessage, sniffFileEncoding } from './encoding.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
 
@@ -166,7 +166,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }
-  const encoding = sniffEncoding(sample);
+  const encoding = await sniffFileEncoding(path, sample);
   // Addresses and names read « HA´TEL DE VILLE » would be printed as such: refused, said where.
   if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine, encoding.label), { file, line: encoding.mixedFromLine });
   const text = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength));

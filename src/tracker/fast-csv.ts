@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { sniffEncoding } from '../data/encoding.js';
+import { sniffFileEncoding } from '../data/encoding.js';
 import { HEADER_SEARCH_LINES, sniffDelimiter, unreadable } from '../data/table.js';
 
 /**
@@ -106,7 +106,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
   // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
   if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file, isHeader);
-  const encoding = sniffEncoding(sample.subarray(0, bytesRead));
+  const encoding = await sniffFileEncoding(path, sample.subarray(0, bytesRead));
   const head = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength, bytesRead));
   if (head.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
@@ -252,7 +252,7 @@ class Scanner {
       if (!isUtf8(buf.subarray(start, end))) break;
       start = end;
     }
-    throw new RelaisError('encodage incohérent : le fichier mélange UTF-8 et une autre table ; réenregistrez-le en UTF-8', { file: this.file, line });
+    throw new RelaisError(`encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne ${line}, qui ne l'est pas (un export Excel ajouté à la suite ?) ; réenregistrez tout le fichier en UTF-8, puis relancez`, { file: this.file, line });
   }
 
   private lines(buf: Buffer, limit: number): void {

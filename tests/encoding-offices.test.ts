@@ -79,3 +79,65 @@ describe('Mac Roman (Excel for Mac « CSV »)', () => {
     expect(mac.report.totals).toEqual(utf8.report.totals);
   });
 });
+
+/** Rows enough that the first 64 KB (what is sampled) hold no accent at all. */
+const ASCII_ROWS = Array.from({ length: 3000 }, (_, i) => `V${i};45;Infirmier;inscrit`).join('\r\n');
+const SIGNUPS_HEADER = 'id;departement;metier;statut\r\n';
+
+async function bothReaders(path: string) {
+  const table = await openTable(path, { displayName: 'x.csv' });
+  const slow: string[][] = [];
+  for await (const row of table.rows) slow.push(row.values);
+  const fast = await openFastTable(path, 'x.csv');
+  const quick: string[][] = [];
+  await fast.scan((row) => quick.push(Array.from({ length: row.count }, (_, i) => fieldText(row, i))));
+  return { encodings: [table.encoding, fast.encoding], slow, quick };
+}
+
+describe('a file whose first rows are all ASCII', () => {
+  it('is read in the code page its first accented row is in, by both readers', async () => {
+    for (const [name, bytes] of [
+      ['Windows-1252', Buffer.from('V9999;45;Infirmi\xe8re;inscrit\r\nV10000;37;Aide-soignant \xe0 domicile;inscrit\r\n', 'latin1')],
+      ['Mac Roman (Excel pour Mac)', macRoman('V9999;45;Infirmière;inscrit\r\nV10000;37;Aide-soignant à domicile;inscrit\r\n')],
+    ] as const) {
+      const read = await bothReaders(file('x.csv', Buffer.concat([Buffer.from(SIGNUPS_HEADER + ASCII_ROWS + '\r\n'), bytes])));
+      expect(read.encodings).toEqual([name, name]);
+      for (const rows of [read.slow, read.quick]) {
+        expect(rows).toHaveLength(3002);
+        expect(rows.slice(-2).map((r) => r[2])).toEqual(['Infirmière', 'Aide-soignant à domicile']);
+      }
+    }
+  });
+
+  it('is UTF-8 when its first accent is, and ASCII throughout is UTF-8', async () => {
+    const utf8 = await bothReaders(file('x.csv', Buffer.from(`${SIGNUPS_HEADER}${ASCII_ROWS}\r\nV9999;45;Infirmière;inscrit\r\n`, 'utf8')));
+    expect(utf8.encodings).toEqual(['UTF-8', 'UTF-8']);
+    expect(utf8.quick.at(-1)![2]).toBe('Infirmière');
+    const ascii = await bothReaders(file('x.csv', Buffer.from(`${SIGNUPS_HEADER}${ASCII_ROWS}\r\n`)));
+    expect(ascii.encodings).toEqual(['UTF-8', 'UTF-8']);
+    expect(ascii.slow).toHaveLength(3000);
+  });
+
+  it('a UTF-8 export after a Windows-1252 one found past the sample is refused at the line where UTF-8 starts', async () => {
+    const path = file('x.csv', Buffer.concat([
+      Buffer.from(SIGNUPS_HEADER + ASCII_ROWS + '\r\n'),
+      Buffer.from('V9999;45;Infirmi\xe8re;inscrit\r\n', 'latin1'),
+      Buffer.from('V10000;45;Sage-femme diplômée;inscrit\r\n', 'utf8'),
+    ]));
+    const refused = await openTable(path, { displayName: 'x.csv' }).then(() => undefined, (err: unknown) => err);
+    expect(refused).toMatchObject({ message: expect.stringContaining('Windows-1252 (Excel) et UTF-8 à partir de la ligne 3003'), location: { file: 'x.csv', line: 3003 } });
+    expect((await openFastTable(path, 'x.csv')).mixedFromLine).toBe(3003);
+  });
+
+  it('a UTF-8 file whose later rows are not UTF-8 names the line, once', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `V${i};45;Infirmière;inscrit`).join('\r\n');
+    const path = file('x.csv', Buffer.concat([Buffer.from(`${SIGNUPS_HEADER}${rows}\r\n`, 'utf8'), Buffer.from('V9999;45;Infirmi\xe8re;inscrit\r\n', 'latin1')]));
+    const table = await openTable(path, { displayName: 'x.csv' });
+    const refused = await (async () => {
+      for await (const _ of table.rows) void _;
+    })().then(() => undefined, (err: unknown) => err);
+    expect(refused).toMatchObject({ message: expect.stringMatching(/^encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne 3002, qui ne l'est pas/), location: { file: 'x.csv', line: 3002 } });
+    expect(String((refused as Error).message)).not.toContain('x.csv');
+  });
+});
+

@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
+import { DELIMITER_NAMES, openTable, type Table, type TableRow } from '../data/table.js';
 import type { ColumnMatch } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -13,6 +13,30 @@ export interface SourceConfig {
 
 export function sourceConfig(source: string | { fichier: string; colonnes?: Record<string, string> | undefined }): SourceConfig {
   return typeof source === 'string' ? { fichier: source, colonnes: {} } : { fichier: source.fichier, colonnes: source.colonnes ?? {} };
+}
+
+/**
+ * The columns each opened table's reader uses (its caller may still change them, as the town-hall
+ * list does when it picks the visible one of two email columns): a note on a cell that is never
+ * read is no news.
+ */
+const readColumns = new WeakMap<Table, ColumnMatch>();
+
+/**
+ * A workbook cell that shows an address and links to another (mailto:): which one is this year's,
+ * nothing says. The shown one is used; the user is told both, to check with the town hall.
+ */
+function tellCellNotes(table: Table, row: TableRow, what: string, problems: ProblemList): void {
+  const used = readColumns.get(table)?.indexes;
+  for (const note of row.notes ?? []) {
+    if (used && ![...used.values()].includes(note.column)) continue;
+    const header = table.header[note.column]?.trim() || `colonne ${note.column + 1}`;
+    problems.warning(
+      'lien-courriel',
+      `${what} : la cellule « ${header} » (colonne ${note.column + 1}) montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
+      { file: table.file, line: row.line, field: header },
+    );
+  }
 }
 
 /**
@@ -38,6 +62,7 @@ export async function openSource(
     return undefined;
   }
   const columns = match(table.header, source.colonnes);
+  readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
   for (const dup of columns.duplicates) {
     problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')})`, where, 'file');
@@ -83,6 +108,7 @@ export async function forEachRow(
   try {
     for await (const row of table.rows) {
       count++;
+      if (row.notes) tellCellNotes(table, row, what, problems);
       if (account && repeatsHeader(table, row.values)) {
         if (title) {
           setAside(account, REPEATED_TITLE);

@@ -15,6 +15,19 @@ export interface TableRow {
   /** 1-based line (or spreadsheet row) where the record starts. */
   line: number;
   values: string[];
+  /** Workbook cells whose shown text and stored value disagree (Excel only); absent when none. */
+  notes?: CellNote[];
+}
+
+/**
+ * A workbook cell that shows one address and links (mailto:) to another: `shown` is what the
+ * cell's text says, and what relais reads; `target` is where its link goes.
+ */
+export interface CellNote {
+  /** 0-based column. */
+  column: number;
+  shown: string;
+  target: string;
 }
 
 export interface Table {

@@ -1,12 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
-import { HEADER_SEARCH_LINES, type Table, type TableRow } from './table.js';
+import { HEADER_SEARCH_LINES, type CellNote, type Table, type TableRow } from './table.js';
+
+const EMAIL_SHOWN = /^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i;
+
+/** A mailto: link's address: without the scheme, the « ?subject=… », and its %40 spelled out. */
+function mailtoTarget(link: string): string {
+  const bare = link.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+  try {
+    return decodeURIComponent(bare);
+  } catch {
+    return bare;
+  }
+}
 
 /**
  * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
  * counts. Row numbers are the spreadsheet's own.
+ *
+ * @param notes where a cell whose shown text and stored value disagree is told (its 0-based
+ * `column`); only cells that are objects (links, rich text) can, so ordinary cells cost nothing more.
  */
-export function cellText(value: unknown): string {
+export function cellText(value: unknown, column = -1, notes?: CellNote[]): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   // Excel keeps 15 significant digits of a number: one of 16 digits and more (an id typed as a
@@ -29,7 +44,13 @@ export function cellText(value: unknown): string {
     // the text is edited, and the target is then last year's address.
     if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) {
       const shown = Array.isArray(v.richText) ? v.richText.map((r) => r.text).join('').trim() : v.text !== undefined ? cellText(v.text) : '';
-      if (!/^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i.test(shown)) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+      const target = mailtoTarget(v.hyperlink);
+      if (!EMAIL_SHOWN.test(shown)) return target;
+      // Both are addresses and differ: one was edited and not the other, and nothing says which
+      // is this year's. The shown one is used (the one the user reads and corrects); the user
+      // is told of the other.
+      const address = shown.replace(/^mailto:/i, '');
+      if (notes && target && address.toLowerCase() !== target.toLowerCase()) notes.push({ column, shown: address, target });
     }
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
@@ -72,8 +93,16 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     sheet?.eachRow((row) => {
       // exceljs rows are 1-based: index 0 is always empty. A blank cell is no cell at all in the
       // file, a hole in the array, which map would leave a hole: Array.from reads it as empty.
-      const values = Array.from((row.values as unknown[]).slice(1), cellText);
-      if (values.some((v) => v !== '')) rows.push({ line: row.number, values });
+      const raw = row.values as unknown[];
+      const values: string[] = new Array<string>(Math.max(0, raw.length - 1));
+      let notes: CellNote[] | undefined;
+      for (let i = 1; i < raw.length; i++) {
+        const v = raw[i];
+        // Only a cell that is an object (a link, rich text) can show one thing and hold another.
+        if (typeof v === 'object' && v !== null && !(v instanceof Date)) values[i - 1] = cellText(v, i - 1, (notes ??= []));
+        else values[i - 1] = cellText(v);
+      }
+      if (values.some((v) => v !== '')) rows.push({ line: row.number, values, ...(notes?.length ? { notes } : {}) });
     });
     return rows;
   };

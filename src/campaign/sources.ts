@@ -2,7 +2,7 @@ import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
 import { DELIMITER_NAMES, openTable, type Table, type TableRow } from '../data/table.js';
-import type { ColumnMatch } from '../data/columns.js';
+import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
@@ -64,6 +64,8 @@ export async function openSource(
   const columns = match(table.header, source.colonnes);
   readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
+  // A copy kept hidden in Excel (last year's column) leaves one column the user sees: it is read.
+  columns.duplicates = columns.duplicates.filter((dup) => !settledByHiding(table, columns, dup.positions.map((p) => p - 1), what, problems));
   for (const dup of columns.duplicates) {
     problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')})`, where, 'file');
   }
@@ -77,6 +79,59 @@ export async function openSource(
   }
   if (columns.missing.length > 0 || columns.duplicates.length > 0) return undefined;
   return { table, columns };
+}
+
+/** How a message names a column: « Nom de l'élu » (colonne 7, masquée dans Excel). */
+function columnName(table: Table, i: number): string {
+  return `« ${table.header[i]?.trim() ?? ''} » (colonne ${i + 1}${table.hiddenColumns?.has(i) ? ', masquée dans Excel' : ''})`;
+}
+
+function oneUsed(table: Table, what: string, title: string, used: number, others: number[], hint: string, field: string, problems: ProblemList): void {
+  problems.warning(
+    'colonnes-multiples',
+    `${what} : plusieurs colonnes ${title} : ${columnName(table, used)} est utilisée, ${others.map((i) => columnName(table, i)).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, ${hint}`,
+    { file: table.file, line: table.headerLine, field },
+  );
+}
+
+/**
+ * Columns of the same name, all hidden in Excel but one: the visible one is read, and when a
+ * field reads it the user is told which (as for two email columns). Two visible ones stay an
+ * error: nothing says which is right. Their names being the same, campagne.yaml cannot tell them
+ * apart: the hint is to delete or rename the other. True when settled.
+ */
+function settledByHiding(table: Table, columns: ColumnMatch, positions: number[], what: string, problems: ProblemList): boolean {
+  const hidden = table.hiddenColumns;
+  if (!hidden) return false;
+  const visible = positions.filter((i) => !hidden.has(i));
+  if (visible.length !== 1) return false;
+  const used = visible[0]!;
+  const others = positions.filter((i) => i !== used);
+  for (const [field, index] of columns.indexes) {
+    if (!positions.includes(index)) continue;
+    columns.indexes.set(field, used);
+    oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
+  }
+  return true;
+}
+
+/**
+ * Two columns of different names for one field (« Nom », kept from last year, and « Nom de
+ * l'élu »): one is read, and the user is told which. A column hidden in Excel is the old one kept
+ * out of sight: the visible one is used. A column named in campagne.yaml settles it (matchColumns
+ * then gives no alternatives). The town-hall list's email columns have their own words
+ * (contacts-source.ts, emailColumns).
+ * @param key the source's key in campagne.yaml (« maires »), for the hint.
+ */
+export function preferVisibleColumns(table: Table, columns: ColumnMatch, what: string, key: string, specs: ColumnSpec[], problems: ProblemList): void {
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  for (const [field, found] of columns.alternatives ?? []) {
+    const spec = specs.find((s) => s.field === field);
+    if (!spec) continue;
+    const used = found.find((i) => !hidden.has(i)) ?? found[0]!;
+    columns.indexes.set(field, used);
+    oneUsed(table, what, `pour « ${spec.label} »`, used, found.filter((i) => i !== used), `nommez-la dans campagne.yaml (sources.${key}.colonnes.${field}) ou supprimez l'autre`, spec.label, problems);
+  }
 }
 
 /**

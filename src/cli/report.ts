@@ -55,7 +55,7 @@ export const KIND_LABELS: Record<string, string> = {
   'code-postal': "Code postal qui n'est pas celui de la commune (le code postal de la commune est utilisé)",
   'colonnes-courriel': 'Plusieurs colonnes d’adresse électronique (une seule est lue)',
   'lien-courriel': 'Cellule qui montre une adresse électronique et dont le lien mène à une autre',
-  'colonnes-multiples': 'Plusieurs colonnes pour un même champ du fichier des maires (une seule est lue)',
+  'colonnes-multiples': 'Plusieurs colonnes pour un même champ (une seule est lue)',
   'colonne-non-lue': 'Colonne d’adresse que relais ne lit pas',
   'en-tete-colle': 'En-tête d’un autre fichier collé à la dernière ligne',
   'inscription-conflit': 'Volontaire qui change de département (le plus récent l’emporte)',

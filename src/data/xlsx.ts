@@ -63,6 +63,62 @@ export function cellText(value: unknown, column = -1, notes?: CellNote[]): strin
   return '';
 }
 
+/** Characters a number format may show around the digits of a code or a phone number. */
+const FORMAT_LITERALS = new Set([' ', '\u00a0', '\u202f', '-', '.', '/', '(', ')', '+']);
+
+/**
+ * A whole number as its cell's format shows it, when the format only places digits: a postal
+ * code or an INSEE code stored 1400 and shown « 01400 » (format 00000, Excel's « Code postal »),
+ * a phone number stored 238123456 and shown « 02 38 12 34 56 » (format 0# ## ## ## ##). Read
+ * as stored, the code would be « repaired » with a warning about a zero the user sees in the
+ * cell, and the phone number would be printed without its first digit. Undefined for any other
+ * format (dates, decimals, thousands, text around the digits: the stored value is what is meant).
+ */
+export function shownInteger(n: number, format: string): string | undefined {
+  if (!Number.isInteger(n) || n < 0 || n >= 1e15) return undefined;
+  const parts: string[] = [];
+  const placeholders: number[] = [];
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c === ';') break;
+    if (c === '0' || c === '#' || c === '?') {
+      placeholders.push(parts.length);
+      parts.push(c);
+    } else if (c === '"') {
+      const end = format.indexOf('"', i + 1);
+      const text = end < 0 ? undefined : format.slice(i + 1, end);
+      if (text === undefined || [...text].some((t) => !FORMAT_LITERALS.has(t))) return undefined;
+      parts.push(text);
+      i = end;
+    } else if (c === '\\' || c === '_') {
+      const next = format[i + 1];
+      if (next === undefined || (c === '\\' && !FORMAT_LITERALS.has(next))) return undefined;
+      // « _x » leaves the width of x blank.
+      parts.push(c === '_' ? ' ' : next);
+      i++;
+    } else if (c === '[') {
+      // A locale (« [$-40C] », French Excel's) changes nothing to digits; a colour or condition is a format of another kind.
+      const end = format.indexOf(']', i);
+      if (end < 0 || format[i + 1] !== '$') return undefined;
+      i = end;
+    } else if (FORMAT_LITERALS.has(c) && c !== '.') {
+      parts.push(c);
+    } else return undefined;
+  }
+  if (placeholders.length === 0) return undefined;
+  // Excel shows no digit for a zero where no place asks for one (« # »).
+  let digits = n === 0 ? '' : String(n);
+  // Filled from the right; the leftmost placeholder takes every digit left over, as Excel does.
+  for (let k = placeholders.length - 1; k >= 0; k--) {
+    const at = placeholders[k]!;
+    const kind = parts[at]!;
+    const take = k === 0 ? digits : digits.slice(-1);
+    digits = k === 0 ? '' : digits.slice(0, -1);
+    parts[at] = take || (kind === '0' ? '0' : kind === '?' ? ' ' : '');
+  }
+  return parts.join('').trim();
+}
+
 /**
  * The whole workbook is read at once (exceljs on JSZip), not streamed. exceljs' streaming reader
  * (unzipper underneath) trusts each part's local header and waits forever when one disagrees
@@ -100,7 +156,11 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
         const v = raw[i];
         // Only a cell that is an object (a link, rich text) can show one thing and hold another.
         if (typeof v === 'object' && v !== null && !(v instanceof Date)) values[i - 1] = cellText(v, i - 1, (notes ??= []));
-        else values[i - 1] = cellText(v);
+        else if (typeof v === 'number') {
+          // Only a number asks for its cell's format: a code or a phone number shown with its zeros.
+          const format = row.getCell(i).numFmt;
+          values[i - 1] = (format ? shownInteger(v, format) : undefined) ?? cellText(v);
+        } else values[i - 1] = cellText(v);
       }
       if (values.some((v) => v !== '')) rows.push({ line: row.number, values, ...(notes?.length ? { notes } : {}) });
     });

@@ -36,10 +36,10 @@ describe('the workbook reader tells a mailto: link that disagrees with its shown
     const rows = await rowsOf(path);
     expect(rows.map((r) => r.values[1])).toEqual(['secretariat@adon.example', 'Mairie@Aillant.example', 'mairie@amilly.example', 'nouvelle@andonville.example']);
     expect(rows.map((r) => r.notes)).toEqual([
-      [{ column: 1, shown: 'secretariat@adon.example', target: 'mairie.adon@wanadoo.example' }],
+      [{ kind: 'lien', column: 1, shown: 'secretariat@adon.example', target: 'mairie.adon@wanadoo.example' }],
       undefined,
       undefined,
-      [{ column: 1, shown: 'nouvelle@andonville.example', target: 'ancienne@andonville.example' }],
+      [{ kind: 'lien', column: 1, shown: 'nouvelle@andonville.example', target: 'ancienne@andonville.example' }],
     ]);
   });
 
@@ -47,7 +47,7 @@ describe('the workbook reader tells a mailto: link that disagrees with its shown
     const notes: CellNote[] = [];
     const value = { text: { richText: [{ text: 'nouvelle@' }, { font: { bold: true }, text: 'andonville.example' }] }, hyperlink: 'mailto:ancienne@andonville.example' };
     expect(cellText(value, 4, notes)).toBe('nouvelle@andonville.example');
-    expect(notes).toEqual([{ column: 4, shown: 'nouvelle@andonville.example', target: 'ancienne@andonville.example' }]);
+    expect(notes).toEqual([{ kind: 'lien', column: 4, shown: 'nouvelle@andonville.example', target: 'ancienne@andonville.example' }]);
     // Without a place to tell it, the reader reads as before.
     expect(cellText(value)).toBe('nouvelle@andonville.example');
   });

@@ -22,21 +22,53 @@ export function sourceConfig(source: string | { fichier: string; colonnes?: Reco
  */
 const readColumns = new WeakMap<Table, ColumnMatch>();
 
+const STRUCK_ROW = 'ligne barrée dans Excel';
+
 /**
- * A workbook cell that shows an address and links to another (mailto:): which one is this year's,
- * nothing says. The shown one is used; the user is told both, to check with the town hall.
+ * What a workbook row says once what Excel shows is taken into account, or undefined for a row
+ * struck through whole (a mayor or a town hall crossed out: no longer to use). A cell that shows
+ * an address and links to another (mailto:): which one is this year's, nothing says; the shown
+ * one is used and the user told both. Text struck through in a cell is left out, and said.
  */
-function tellCellNotes(table: Table, row: TableRow, what: string, problems: ProblemList): void {
-  const used = readColumns.get(table)?.indexes;
-  for (const note of row.notes ?? []) {
-    if (used && ![...used.values()].includes(note.column)) continue;
-    const header = table.header[note.column]?.trim() || `colonne ${note.column + 1}`;
+function shownValues(table: Table, row: TableRow, what: string, problems: ProblemList): string[] | undefined {
+  const notes = row.notes ?? [];
+  const where = { file: table.file, line: row.line };
+  const whole = new Set(notes.flatMap((n) => (n.kind === 'barre' && n.whole ? [n.column] : [])));
+  if (whole.size && row.values.every((v, i) => v === '' || whole.has(i))) {
+    const shown = row.values.filter(Boolean);
     problems.warning(
-      'lien-courriel',
-      `${what} : la cellule « ${header} » (colonne ${note.column + 1}) montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
-      { file: table.file, line: row.line, field: header },
+      'ligne-barree',
+      `${what} : ligne barrée dans Excel (${shown.slice(0, 3).map((v) => `« ${v} »`).join(', ')}${shown.length > 3 ? ', …' : ''}) : écartée, comme ce qui n'est plus à utiliser ; ôtez le barré s'il faut la lire, supprimez-la sinon`,
+      where,
+    );
+    return undefined;
+  }
+  const used = readColumns.get(table)?.indexes;
+  const read = used ? new Set(used.values()) : undefined;
+  let values = row.values;
+  for (const note of notes) {
+    if (read && !read.has(note.column)) continue;
+    const header = table.header[note.column]?.trim() || `colonne ${note.column + 1}`;
+    const cell = `la cellule « ${header} » (colonne ${note.column + 1})`;
+    if (note.kind === 'lien') {
+      problems.warning(
+        'lien-courriel',
+        `${what} : ${cell} montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
+        { ...where, field: header },
+      );
+      continue;
+    }
+    if (values === row.values) values = [...row.values];
+    values[note.column] = note.kept;
+    const struck = note.struck.map((t) => `« ${t} »`).join(', ');
+    const left = note.kept ? `relais lit « ${note.kept} »` : 'relais la lit vide';
+    problems.warning(
+      'texte-barre',
+      `${what} : ${cell} porte du texte barré dans Excel (${struck}) : ${left}, sans ce qui est barré ; supprimez-le de la cellule s'il ne sert plus, ou ôtez le barré s'il faut le lire`,
+      { ...where, field: header },
     );
   }
+  return values;
 }
 
 /**
@@ -163,8 +195,16 @@ export async function forEachRow(
   try {
     for await (const row of table.rows) {
       count++;
-      if (row.notes) tellCellNotes(table, row, what, problems);
-      if (account && repeatsHeader(table, row.values)) {
+      let values = row.values;
+      if (row.notes) {
+        const shown = shownValues(table, row, what, problems);
+        if (!shown) {
+          if (account) setAside(account, STRUCK_ROW);
+          continue;
+        }
+        values = shown;
+      }
+      if (account && repeatsHeader(table, values)) {
         if (title) {
           setAside(account, REPEATED_TITLE);
           problems.warning('en-tete-repete', `${what} : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: title.line });
@@ -178,11 +218,11 @@ export async function forEachRow(
         use(title.values, title.line);
         title = undefined;
       }
-      if (account && table.header.length >= 3 && row.values.filter((v) => v.trim() !== '').length === 1 && row.values[0]?.trim()) {
-        title = { values: row.values, line: row.line };
+      if (account && table.header.length >= 3 && values.filter((v) => v.trim() !== '').length === 1 && values[0]?.trim()) {
+        title = { values, line: row.line };
         continue;
       }
-      use(row.values, row.line);
+      use(values, row.line);
     }
     if (title) use(title.values, title.line);
   } catch (err) {

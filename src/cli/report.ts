@@ -55,6 +55,8 @@ export const KIND_LABELS: Record<string, string> = {
   'code-postal': "Code postal qui n'est pas celui de la commune (le code postal de la commune est utilisé)",
   'colonnes-courriel': 'Plusieurs colonnes d’adresse électronique (une seule est lue)',
   'lien-courriel': 'Cellule qui montre une adresse électronique et dont le lien mène à une autre',
+  'texte-barre': 'Texte barré dans une cellule (laissé de côté)',
+  'ligne-barree': 'Ligne barrée dans Excel (écartée)',
   'colonnes-multiples': 'Plusieurs colonnes pour un même champ (une seule est lue)',
   'colonne-non-lue': 'Colonne d’adresse que relais ne lit pas',
   'en-tete-colle': 'En-tête d’un autre fichier collé à la dernière ligne',

@@ -20,15 +20,14 @@ export interface TableRow {
 }
 
 /**
- * A workbook cell that shows one address and links (mailto:) to another: `shown` is what the
- * cell's text says, and what relais reads; `target` is where its link goes.
+ * A workbook cell whose shown text and stored value disagree, as read (column 0-based):
+ * - `lien`: it shows one address and links (mailto:) to another; `shown`, the cell's text, is
+ *   what the row's value holds, `target` is where its link goes;
+ * - `barre`: text struck through in Excel (an old address crossed out and the new one typed
+ *   beside it; `whole`, the cell itself by its format). The row's value holds the whole text,
+ *   as stored; `struck` are the crossed-out stretches and `kept` what the cell says without them.
  */
-export interface CellNote {
-  /** 0-based column. */
-  column: number;
-  shown: string;
-  target: string;
-}
+export type CellNote = { column: number } & ({ kind: 'lien'; shown: string; target: string } | { kind: 'barre'; struck: string[]; kept: string; whole?: true });
 
 export interface Table {
   file: string;

@@ -14,6 +14,45 @@ function mailtoTarget(link: string): string {
   }
 }
 
+type Run = { text: string; font?: { strike?: boolean } };
+type CellObject = { text?: unknown; richText?: Run[]; result?: unknown; hyperlink?: string; error?: string };
+
+const isStruck = (r: Run): boolean => r.font?.strike === true;
+
+/** The runs of a rich-text cell, or of a link whose text is rich text. */
+function runsOf(v: CellObject): Run[] | undefined {
+  if (Array.isArray(v.richText)) return v.richText;
+  const inner = v.text as { richText?: unknown } | undefined;
+  return inner && typeof inner === 'object' && Array.isArray(inner.richText) ? (inner.richText as Run[]) : undefined;
+}
+
+/**
+ * Text struck through in a rich-text cell (last year's address crossed out, this year's typed
+ * beside it) is shown as not to use, and stored like the rest. The reader reads the whole text,
+ * as stored, and notes the struck stretches with what the cell says without them: what to do
+ * with it is the caller's (the campaign's sources leave it out, and say so).
+ */
+function struckNote(v: CellObject, column: number): CellNote | undefined {
+  const runs = runsOf(v);
+  if (!runs?.some(isStruck)) return undefined;
+  const struck: string[] = [];
+  let last = false;
+  for (const r of runs) {
+    const strike = isStruck(r);
+    if (strike && last) struck[struck.length - 1] += r.text;
+    else if (strike) struck.push(r.text);
+    last = strike;
+  }
+  const said = struck.map((t) => t.trim()).filter(Boolean);
+  if (!said.length) return undefined;
+  const left = runs.filter((r) => !isStruck(r));
+  // « old@x.fr new@x.fr » with the first struck leaves two spaces where it was: made one. Struck
+  // whole, a link is crossed out, target and all.
+  const leftText = left.map((r) => r.text).join('').replace(/ {2,}/g, ' ').trim();
+  const kept = leftText === '' ? '' : cellText(Array.isArray(v.richText) ? { ...v, richText: left } : { ...v, text: { richText: left } });
+  return { kind: 'barre', column, struck: said, kept: kept.replace(/ {2,}/g, ' ') };
+}
+
 /**
  * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
  * counts. Row numbers are the spreadsheet's own.
@@ -38,7 +77,11 @@ export function cellText(value: unknown, column = -1, notes?: CellNote[]): strin
     return iso.slice(11, 19) === '00:00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, iso.slice(17, 19) === '00' ? 16 : 19)}`;
   }
   if (typeof value === 'object') {
-    const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
+    const v = value as CellObject;
+    if (notes) {
+      const struck = struckNote(v, column);
+      if (struck) notes.push(struck);
+    }
     // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target. A
     // cell whose text is itself an address keeps its text: Excel leaves the link as it was when
     // the text is edited, and the target is then last year's address.
@@ -50,7 +93,7 @@ export function cellText(value: unknown, column = -1, notes?: CellNote[]): strin
       // is this year's. The shown one is used (the one the user reads and corrects); the user
       // is told of the other.
       const address = shown.replace(/^mailto:/i, '');
-      if (notes && target && address.toLowerCase() !== target.toLowerCase()) notes.push({ column, shown: address, target });
+      if (notes && target && address.toLowerCase() !== target.toLowerCase()) notes.push({ kind: 'lien', column, shown: address, target });
     }
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
@@ -161,6 +204,11 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
           const format = row.getCell(i).numFmt;
           values[i - 1] = (format ? shownInteger(v, format) : undefined) ?? cellText(v);
         } else values[i - 1] = cellText(v);
+        // A cell struck through whole (its format: Ctrl+5) is crossed out: noted, as its struck runs are.
+        if (values[i - 1] !== '' && row.getCell(i).font?.strike === true) {
+          notes = (notes ?? []).filter((n) => n.kind !== 'barre' || n.column !== i - 1);
+          notes.push({ kind: 'barre', column: i - 1, struck: [values[i - 1]!], kept: '', whole: true });
+        }
       }
       if (values.some((v) => v !== '')) rows.push({ line: row.number, values, ...(notes?.length ? { notes } : {}) });
     });

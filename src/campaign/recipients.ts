@@ -2,7 +2,7 @@ import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
 import { chooseEmail, type EmailChoice } from '../data/contacts.js';
 import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
-import { isRneHeader, rneColumns, toMayor } from '../data/rne.js';
+import { isRneHeader, RNE_COLUMNS, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
 import { townHallAddress } from '../text/address.js';
@@ -10,7 +10,7 @@ import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accou
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
-import { forEachRow, openSource, sourceConfig } from './sources.js';
+import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 
 /**
  * The join at the heart of relais: one recipient per current commune of the campaign's
@@ -81,6 +81,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const mayorsFile = mayorTable?.table.file;
   if (mayorTable) {
     const { table, columns } = mayorTable;
+    // Two columns for a field (one hidden in Excel, kept from last year): the visible one, said.
+    preferVisibleColumns(table, columns, MAYORS, 'maires', RNE_COLUMNS, problems);
     const account = newAccount(table.file, 'maires', `RNE (${/\.xlsx$/i.test(mayorSource.fichier) ? 'xlsx' : 'CSV'})`);
     fichiers.push(account);
     const hasFunction = columns.indexes.has('fonction');

@@ -1,8 +1,8 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, openTable, type Table } from '../data/table.js';
-import type { ColumnMatch } from '../data/columns.js';
+import { DELIMITER_NAMES, openTable, type Table, type TableRow } from '../data/table.js';
+import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
@@ -13,6 +13,62 @@ export interface SourceConfig {
 
 export function sourceConfig(source: string | { fichier: string; colonnes?: Record<string, string> | undefined }): SourceConfig {
   return typeof source === 'string' ? { fichier: source, colonnes: {} } : { fichier: source.fichier, colonnes: source.colonnes ?? {} };
+}
+
+/**
+ * The columns each opened table's reader uses (its caller may still change them, as the town-hall
+ * list does when it picks the visible one of two email columns): a note on a cell that is never
+ * read is no news.
+ */
+const readColumns = new WeakMap<Table, ColumnMatch>();
+
+const STRUCK_ROW = 'ligne barrée dans Excel';
+
+/**
+ * What a workbook row says once what Excel shows is taken into account, or undefined for a row
+ * struck through whole (a mayor or a town hall crossed out: no longer to use). A cell that shows
+ * an address and links to another (mailto:): which one is this year's, nothing says; the shown
+ * one is used and the user told both. Text struck through in a cell is left out, and said.
+ */
+function shownValues(table: Table, row: TableRow, what: string, problems: ProblemList): string[] | undefined {
+  const notes = row.notes ?? [];
+  const where = { file: table.file, line: row.line };
+  const whole = new Set(notes.flatMap((n) => (n.kind === 'barre' && n.whole ? [n.column] : [])));
+  if (whole.size && row.values.every((v, i) => v === '' || whole.has(i))) {
+    const shown = row.values.filter(Boolean);
+    problems.warning(
+      'ligne-barree',
+      `${what} : ligne barrée dans Excel (${shown.slice(0, 3).map((v) => `« ${v} »`).join(', ')}${shown.length > 3 ? ', …' : ''}) : écartée, comme ce qui n'est plus à utiliser ; ôtez le barré s'il faut la lire, supprimez-la sinon`,
+      where,
+    );
+    return undefined;
+  }
+  const used = readColumns.get(table)?.indexes;
+  const read = used ? new Set(used.values()) : undefined;
+  let values = row.values;
+  for (const note of notes) {
+    if (read && !read.has(note.column)) continue;
+    const header = table.header[note.column]?.trim() || `colonne ${note.column + 1}`;
+    const cell = `la cellule « ${header} » (colonne ${note.column + 1})`;
+    if (note.kind === 'lien') {
+      problems.warning(
+        'lien-courriel',
+        `${what} : ${cell} montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
+        { ...where, field: header },
+      );
+      continue;
+    }
+    if (values === row.values) values = [...row.values];
+    values[note.column] = note.kept;
+    const struck = note.struck.map((t) => `« ${t} »`).join(', ');
+    const left = note.kept ? `relais lit « ${note.kept} »` : 'relais la lit vide';
+    problems.warning(
+      'texte-barre',
+      `${what} : ${cell} porte du texte barré dans Excel (${struck}) : ${left}, sans ce qui est barré ; supprimez-le de la cellule s'il ne sert plus, ou ôtez le barré s'il faut le lire`,
+      { ...where, field: header },
+    );
+  }
+  return values;
 }
 
 /**
@@ -38,7 +94,10 @@ export async function openSource(
     return undefined;
   }
   const columns = match(table.header, source.colonnes);
+  readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
+  // A copy kept hidden in Excel (last year's column) leaves one column the user sees: it is read.
+  columns.duplicates = columns.duplicates.filter((dup) => !settledByHiding(table, columns, dup.positions.map((p) => p - 1), what, problems));
   for (const dup of columns.duplicates) {
     problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')})`, where, 'file');
   }
@@ -52,6 +111,59 @@ export async function openSource(
   }
   if (columns.missing.length > 0 || columns.duplicates.length > 0) return undefined;
   return { table, columns };
+}
+
+/** How a message names a column: « Nom de l'élu » (colonne 7, masquée dans Excel). */
+function columnName(table: Table, i: number): string {
+  return `« ${table.header[i]?.trim() ?? ''} » (colonne ${i + 1}${table.hiddenColumns?.has(i) ? ', masquée dans Excel' : ''})`;
+}
+
+function oneUsed(table: Table, what: string, title: string, used: number, others: number[], hint: string, field: string, problems: ProblemList): void {
+  problems.warning(
+    'colonnes-multiples',
+    `${what} : plusieurs colonnes ${title} : ${columnName(table, used)} est utilisée, ${others.map((i) => columnName(table, i)).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, ${hint}`,
+    { file: table.file, line: table.headerLine, field },
+  );
+}
+
+/**
+ * Columns of the same name, all hidden in Excel but one: the visible one is read, and when a
+ * field reads it the user is told which (as for two email columns). Two visible ones stay an
+ * error: nothing says which is right. Their names being the same, campagne.yaml cannot tell them
+ * apart: the hint is to delete or rename the other. True when settled.
+ */
+function settledByHiding(table: Table, columns: ColumnMatch, positions: number[], what: string, problems: ProblemList): boolean {
+  const hidden = table.hiddenColumns;
+  if (!hidden) return false;
+  const visible = positions.filter((i) => !hidden.has(i));
+  if (visible.length !== 1) return false;
+  const used = visible[0]!;
+  const others = positions.filter((i) => i !== used);
+  for (const [field, index] of columns.indexes) {
+    if (!positions.includes(index)) continue;
+    columns.indexes.set(field, used);
+    oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
+  }
+  return true;
+}
+
+/**
+ * Two columns of different names for one field (« Nom », kept from last year, and « Nom de
+ * l'élu »): one is read, and the user is told which. A column hidden in Excel is the old one kept
+ * out of sight: the visible one is used. A column named in campagne.yaml settles it (matchColumns
+ * then gives no alternatives). The town-hall list's email columns have their own words
+ * (contacts-source.ts, emailColumns).
+ * @param key the source's key in campagne.yaml (« maires »), for the hint.
+ */
+export function preferVisibleColumns(table: Table, columns: ColumnMatch, what: string, key: string, specs: ColumnSpec[], problems: ProblemList): void {
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  for (const [field, found] of columns.alternatives ?? []) {
+    const spec = specs.find((s) => s.field === field);
+    if (!spec) continue;
+    const used = found.find((i) => !hidden.has(i)) ?? found[0]!;
+    columns.indexes.set(field, used);
+    oneUsed(table, what, `pour « ${spec.label} »`, used, found.filter((i) => i !== used), `nommez-la dans campagne.yaml (sources.${key}.colonnes.${field}) ou supprimez l'autre`, spec.label, problems);
+  }
 }
 
 /**
@@ -83,7 +195,16 @@ export async function forEachRow(
   try {
     for await (const row of table.rows) {
       count++;
-      if (account && repeatsHeader(table, row.values)) {
+      let values = row.values;
+      if (row.notes) {
+        const shown = shownValues(table, row, what, problems);
+        if (!shown) {
+          if (account) setAside(account, STRUCK_ROW);
+          continue;
+        }
+        values = shown;
+      }
+      if (account && repeatsHeader(table, values)) {
         if (title) {
           setAside(account, REPEATED_TITLE);
           problems.warning('en-tete-repete', `${what} : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: title.line });
@@ -97,11 +218,11 @@ export async function forEachRow(
         use(title.values, title.line);
         title = undefined;
       }
-      if (account && table.header.length >= 3 && row.values.filter((v) => v.trim() !== '').length === 1 && row.values[0]?.trim()) {
-        title = { values: row.values, line: row.line };
+      if (account && table.header.length >= 3 && values.filter((v) => v.trim() !== '').length === 1 && values[0]?.trim()) {
+        title = { values, line: row.line };
         continue;
       }
-      use(row.values, row.line);
+      use(values, row.line);
     }
     if (title) use(title.values, title.line);
   } catch (err) {

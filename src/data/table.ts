@@ -15,7 +15,19 @@ export interface TableRow {
   /** 1-based line (or spreadsheet row) where the record starts. */
   line: number;
   values: string[];
+  /** Workbook cells whose shown text and stored value disagree (Excel only); absent when none. */
+  notes?: CellNote[];
 }
+
+/**
+ * A workbook cell whose shown text and stored value disagree, as read (column 0-based):
+ * - `lien`: it shows one address and links (mailto:) to another; `shown`, the cell's text, is
+ *   what the row's value holds, `target` is where its link goes;
+ * - `barre`: text struck through in Excel (an old address crossed out and the new one typed
+ *   beside it; `whole`, the cell itself by its format). The row's value holds the whole text,
+ *   as stored; `struck` are the crossed-out stretches and `kept` what the cell says without them.
+ */
+export type CellNote = { column: number } & ({ kind: 'lien'; shown: string; target: string } | { kind: 'barre'; struck: string[]; kept: string; whole?: true });
 
 export interface Table {
   file: string;

@@ -1,12 +1,66 @@
 import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
-import { HEADER_SEARCH_LINES, type Table, type TableRow } from './table.js';
+import { HEADER_SEARCH_LINES, type CellNote, type Table, type TableRow } from './table.js';
+
+const EMAIL_SHOWN = /^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i;
+
+/** A mailto: link's address: without the scheme, the « ?subject=… », and its %40 spelled out. */
+function mailtoTarget(link: string): string {
+  const bare = link.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+  try {
+    return decodeURIComponent(bare);
+  } catch {
+    return bare;
+  }
+}
+
+type Run = { text: string; font?: { strike?: boolean } };
+type CellObject = { text?: unknown; richText?: Run[]; result?: unknown; hyperlink?: string; error?: string };
+
+const isStruck = (r: Run): boolean => r.font?.strike === true;
+
+/** The runs of a rich-text cell, or of a link whose text is rich text. */
+function runsOf(v: CellObject): Run[] | undefined {
+  if (Array.isArray(v.richText)) return v.richText;
+  const inner = v.text as { richText?: unknown } | undefined;
+  return inner && typeof inner === 'object' && Array.isArray(inner.richText) ? (inner.richText as Run[]) : undefined;
+}
+
+/**
+ * Text struck through in a rich-text cell (last year's address crossed out, this year's typed
+ * beside it) is shown as not to use, and stored like the rest. The reader reads the whole text,
+ * as stored, and notes the struck stretches with what the cell says without them: what to do
+ * with it is the caller's (the campaign's sources leave it out, and say so).
+ */
+function struckNote(v: CellObject, column: number): CellNote | undefined {
+  const runs = runsOf(v);
+  if (!runs?.some(isStruck)) return undefined;
+  const struck: string[] = [];
+  let last = false;
+  for (const r of runs) {
+    const strike = isStruck(r);
+    if (strike && last) struck[struck.length - 1] += r.text;
+    else if (strike) struck.push(r.text);
+    last = strike;
+  }
+  const said = struck.map((t) => t.trim()).filter(Boolean);
+  if (!said.length) return undefined;
+  const left = runs.filter((r) => !isStruck(r));
+  // « old@x.fr new@x.fr » with the first struck leaves two spaces where it was: made one. Struck
+  // whole, a link is crossed out, target and all.
+  const leftText = left.map((r) => r.text).join('').replace(/ {2,}/g, ' ').trim();
+  const kept = leftText === '' ? '' : cellText(Array.isArray(v.richText) ? { ...v, richText: left } : { ...v, text: { richText: left } });
+  return { kind: 'barre', column, struck: said, kept: kept.replace(/ {2,}/g, ' ') };
+}
 
 /**
  * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
  * counts. Row numbers are the spreadsheet's own.
+ *
+ * @param notes where a cell whose shown text and stored value disagree is told (its 0-based
+ * `column`); only cells that are objects (links, rich text) can, so ordinary cells cost nothing more.
  */
-export function cellText(value: unknown): string {
+export function cellText(value: unknown, column = -1, notes?: CellNote[]): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   // Excel keeps 15 significant digits of a number: one of 16 digits and more (an id typed as a
@@ -23,13 +77,23 @@ export function cellText(value: unknown): string {
     return iso.slice(11, 19) === '00:00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, iso.slice(17, 19) === '00' ? 16 : 19)}`;
   }
   if (typeof value === 'object') {
-    const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string; error?: string };
+    const v = value as CellObject;
+    if (notes) {
+      const struck = struckNote(v, column);
+      if (struck) notes.push(struck);
+    }
     // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target. A
     // cell whose text is itself an address keeps its text: Excel leaves the link as it was when
     // the text is edited, and the target is then last year's address.
     if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) {
       const shown = Array.isArray(v.richText) ? v.richText.map((r) => r.text).join('').trim() : v.text !== undefined ? cellText(v.text) : '';
-      if (!/^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i.test(shown)) return v.hyperlink.trim().replace(/^mailto:/i, '').replace(/\?.*$/, '').trim();
+      const target = mailtoTarget(v.hyperlink);
+      if (!EMAIL_SHOWN.test(shown)) return target;
+      // Both are addresses and differ: one was edited and not the other, and nothing says which
+      // is this year's. The shown one is used (the one the user reads and corrects); the user
+      // is told of the other.
+      const address = shown.replace(/^mailto:/i, '');
+      if (notes && target && address.toLowerCase() !== target.toLowerCase()) notes.push({ kind: 'lien', column, shown: address, target });
     }
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
@@ -40,6 +104,62 @@ export function cellText(value: unknown): string {
     if (v.hyperlink) return v.hyperlink.replace(/^mailto:/i, '').trim();
   }
   return '';
+}
+
+/** Characters a number format may show around the digits of a code or a phone number. */
+const FORMAT_LITERALS = new Set([' ', '\u00a0', '\u202f', '-', '.', '/', '(', ')', '+']);
+
+/**
+ * A whole number as its cell's format shows it, when the format only places digits: a postal
+ * code or an INSEE code stored 1400 and shown « 01400 » (format 00000, Excel's « Code postal »),
+ * a phone number stored 238123456 and shown « 02 38 12 34 56 » (format 0# ## ## ## ##). Read
+ * as stored, the code would be « repaired » with a warning about a zero the user sees in the
+ * cell, and the phone number would be printed without its first digit. Undefined for any other
+ * format (dates, decimals, thousands, text around the digits: the stored value is what is meant).
+ */
+export function shownInteger(n: number, format: string): string | undefined {
+  if (!Number.isInteger(n) || n < 0 || n >= 1e15) return undefined;
+  const parts: string[] = [];
+  const placeholders: number[] = [];
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c === ';') break;
+    if (c === '0' || c === '#' || c === '?') {
+      placeholders.push(parts.length);
+      parts.push(c);
+    } else if (c === '"') {
+      const end = format.indexOf('"', i + 1);
+      const text = end < 0 ? undefined : format.slice(i + 1, end);
+      if (text === undefined || [...text].some((t) => !FORMAT_LITERALS.has(t))) return undefined;
+      parts.push(text);
+      i = end;
+    } else if (c === '\\' || c === '_') {
+      const next = format[i + 1];
+      if (next === undefined || (c === '\\' && !FORMAT_LITERALS.has(next))) return undefined;
+      // « _x » leaves the width of x blank.
+      parts.push(c === '_' ? ' ' : next);
+      i++;
+    } else if (c === '[') {
+      // A locale (« [$-40C] », French Excel's) changes nothing to digits; a colour or condition is a format of another kind.
+      const end = format.indexOf(']', i);
+      if (end < 0 || format[i + 1] !== '$') return undefined;
+      i = end;
+    } else if (FORMAT_LITERALS.has(c) && c !== '.') {
+      parts.push(c);
+    } else return undefined;
+  }
+  if (placeholders.length === 0) return undefined;
+  // Excel shows no digit for a zero where no place asks for one (« # »).
+  let digits = n === 0 ? '' : String(n);
+  // Filled from the right; the leftmost placeholder takes every digit left over, as Excel does.
+  for (let k = placeholders.length - 1; k >= 0; k--) {
+    const at = placeholders[k]!;
+    const kind = parts[at]!;
+    const take = k === 0 ? digits : digits.slice(-1);
+    digits = k === 0 ? '' : digits.slice(0, -1);
+    parts[at] = take || (kind === '0' ? '0' : kind === '?' ? ' ' : '');
+  }
+  return parts.join('').trim();
 }
 
 /**
@@ -72,8 +192,25 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     sheet?.eachRow((row) => {
       // exceljs rows are 1-based: index 0 is always empty. A blank cell is no cell at all in the
       // file, a hole in the array, which map would leave a hole: Array.from reads it as empty.
-      const values = Array.from((row.values as unknown[]).slice(1), cellText);
-      if (values.some((v) => v !== '')) rows.push({ line: row.number, values });
+      const raw = row.values as unknown[];
+      const values: string[] = new Array<string>(Math.max(0, raw.length - 1));
+      let notes: CellNote[] | undefined;
+      for (let i = 1; i < raw.length; i++) {
+        const v = raw[i];
+        // Only a cell that is an object (a link, rich text) can show one thing and hold another.
+        if (typeof v === 'object' && v !== null && !(v instanceof Date)) values[i - 1] = cellText(v, i - 1, (notes ??= []));
+        else if (typeof v === 'number') {
+          // Only a number asks for its cell's format: a code or a phone number shown with its zeros.
+          const format = row.getCell(i).numFmt;
+          values[i - 1] = (format ? shownInteger(v, format) : undefined) ?? cellText(v);
+        } else values[i - 1] = cellText(v);
+        // A cell struck through whole (its format: Ctrl+5) is crossed out: noted, as its struck runs are.
+        if (values[i - 1] !== '' && row.getCell(i).font?.strike === true) {
+          notes = (notes ?? []).filter((n) => n.kind !== 'barre' || n.column !== i - 1);
+          notes.push({ kind: 'barre', column: i - 1, struck: [values[i - 1]!], kept: '', whole: true });
+        }
+      }
+      if (values.some((v) => v !== '')) rows.push({ line: row.number, values, ...(notes?.length ? { notes } : {}) });
     });
     return rows;
   };

@@ -76,6 +76,10 @@ describe('letters --posted --posted-version, told truly', () => {
     const r = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--posted-version', '9']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`--posted-version 9 : le fichier à imprimer ${PRINT} n'a pas de version n° 9 ; versions de ce fichier depuis son dernier --posted : n° 1 du .*, 24 lettres ; n° 2 du .*, 1 lettre ; n° 3 du .*, 2 lettres`));
+    // Numbers start at 1: a « 0 » is of no series, closed or not.
+    const zero = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--posted-version', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain(`--posted-version 0 : le fichier à imprimer ${PRINT} n'a pas de version n° 0 ;`);
     const word = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--posted-version', 'hier']);
     expect(word.code).toBe(2);
     expect(word.stderr).toContain(`--posted-version hier : le fichier à imprimer ${PRINT} n'a pas de version à cette date (un numéro, « 3 », ou une date comme relais letters la montre`);
@@ -112,6 +116,11 @@ describe('letters --posted --posted-version, told truly', () => {
     const closed = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--posted-version', '2']);
     expect(closed.code).toBe(2);
     expect(closed.stderr).toContain(`--posted-version 2 : la version n° 2 du fichier à imprimer ${PRINT} n'est plus en attente : elle précède sa série de versions en cours, commencée à la n° 4`);
+    // Number 1 is of the closed series here, and the Indre-et-Loire's file has one: both said.
+    const both = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--posted-version', '1']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(`la version n° 1 du fichier à imprimer ${PRINT} n'est plus en attente`);
+    expect(both.stderr).toContain("ce numéro est celui d'une version du fichier du département 37 (out/lettres/37/impression-37.pdf) : pour lui, « relais letters --posted --dep 37 --posted-version 1 »");
     expect(await postedIn45()).toBe(1);
 
     // The last letter posted: the file is removed; a town hall losing its address later starts a

@@ -107,18 +107,15 @@ function namedVersion(v: PrintVersions, named: string, others: PrintVersions[], 
   }
   const n = versionNumber(named);
   const what = n === undefined ? `de version à cette date (un numéro, « ${versions.at(-1)!.n} », ou une date comme relais letters la montre, « ${frenchDateTime(versions.at(-1)!.date || Date.now())} »)` : `de version n° ${n}`;
-  const elsewhere = others.filter((o) => findVersion(o.history, named).length);
-  if (elsewhere.length) {
-    const o = elsewhere[0]!;
+  const o = others.find((x) => findVersion(x.history, named).length);
+  const theirsToo = o ? `${n === undefined ? 'cette date est celle' : 'ce numéro est celui'} d'une version du fichier du département ${o.dep} (${file(o)}) : pour lui, « relais letters --posted --dep ${o.dep} --posted-version ${named} »` : '';
+  // Numbers go on and are never given again: one below the series under way was of a series closed.
+  if (n !== undefined && n >= 1 && n < versions[0]!.n) {
     throw new UsageError(
-      `${head} : le fichier à imprimer du département ${v.dep} (${file(v)}) n'a pas ${what} ; ${n === undefined ? 'cette date est celle' : 'ce numéro est celui'} d'une version du fichier du département ${o.dep} (${file(o)}) : pour lui, « relais letters --posted --dep ${o.dep} --posted-version ${named} » ; versions du fichier du département ${v.dep} depuis son dernier --posted : ${versionList(versions)}`,
+      `${head} : la version n° ${n} du fichier à imprimer ${file(v)} n'est plus en attente : elle précède sa série de versions en cours, commencée à la n° ${versions[0]!.n} (un --posted ou le fichier vidé a close la précédente ; relais status compte les lettres notées postées) ; ${theirsToo ? `${theirsToo} ; ` : ''}${theirs}`,
     );
   }
-  if (n !== undefined && n < versions[0]!.n) {
-    throw new UsageError(
-      `${head} : la version n° ${n} du fichier à imprimer ${file(v)} n'est plus en attente : elle précède sa série de versions en cours, commencée à la n° ${versions[0]!.n} (un --posted ou le fichier vidé a close la précédente ; relais status compte les lettres notées postées) ; ${theirs}`,
-    );
-  }
+  if (o) throw new UsageError(`${head} : le fichier à imprimer du département ${v.dep} (${file(v)}) n'a pas ${what} ; ${theirsToo} ; versions du fichier du département ${v.dep} depuis son dernier --posted : ${versionList(versions)}`);
   throw new UsageError(`${head} : le fichier à imprimer ${file(v)} n'a pas ${what} ; ${theirs}`);
 }
 

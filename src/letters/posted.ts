@@ -112,7 +112,7 @@ function namedVersion(v: PrintVersions, named: string, others: PrintVersions[], 
   // Numbers go on and are never given again: one below the series under way was of a series closed.
   if (n !== undefined && n >= 1 && n < versions[0]!.n) {
     throw new UsageError(
-      `${head} : la version n° ${n} du fichier à imprimer ${file(v)} n'est plus en attente : elle précède sa série de versions en cours, commencée à la n° ${versions[0]!.n} (un --posted ou le fichier vidé a close la précédente ; relais status compte les lettres notées postées) ; ${theirsToo ? `${theirsToo} ; ` : ''}${theirs}`,
+      `${head} : la version n° ${n} du fichier à imprimer ${file(v)} n'est plus en attente : elle précède sa série de versions en cours, commencée à la n° ${versions[0]!.n} (un --posted ou le fichier vidé a clos la précédente ; relais status compte les lettres notées postées) ; ${theirsToo ? `${theirsToo} ; ` : ''}${theirs}`,
     );
   }
   if (o) throw new UsageError(`${head} : le fichier à imprimer du département ${v.dep} (${file(v)}) n'a pas ${what} ; ${theirsToo} ; versions du fichier du département ${v.dep} depuis son dernier --posted : ${versionList(versions)}`);

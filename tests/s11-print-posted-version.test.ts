@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DirectoryRecord, sampleWithLetters } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
+import { startSmtp } from './servers/smtp.js';
 
 /**
  * The Loiret's print file, impression-45.pdf, and the versions the mail room names with
@@ -134,5 +135,33 @@ describe('letters --posted --posted-version, told truly', () => {
     const file = (JSON.parse(next.stdout) as LettersDoc).impression.find((p) => p.departement === '45')!;
     expect(file.version?.numero).toBe(5);
     expect(file.versions.map((v) => v.numero)).toEqual([5]);
+  });
+});
+
+describe('letters --posted when every letter of the print file was emailed since it was written', () => {
+  let server: Awaited<ReturnType<typeof startSmtp>> | undefined;
+  afterAll(async () => server?.close());
+
+  it('notes nothing and ends no series of versions, saying why', async () => {
+    const own = await sampleWithLetters();
+    const files = (JSON.parse(readFileSync(join(own, 'out', 'lettres', '.manifest.json'), 'utf8')) as { files: Record<string, string> }).files;
+    const first = JSON.parse(files['45/impression-45.pdf#communes']!) as string[];
+    // A new export gives the 24 town halls an address, and send reaches them before letters runs again.
+    const path = join(own, 'data', 'annuaire-mairies.json');
+    const records = JSON.parse(readFileSync(path, 'utf8')) as DirectoryRecord[];
+    for (const r of records) if (r.pivot[0]?.type_service_local === 'mairie' && first.includes(r.code_insee_commune)) r.adresse_courriel = [`mairie-${r.code_insee_commune}@example.fr`];
+    writeFileSync(path, JSON.stringify(records));
+    server = await startSmtp();
+    const send = await relais(['-C', own, 'send', '--yes', ...first.flatMap((c) => ['--commune', c])], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(send.code, send.stderr).toBe(0);
+    expect(server.received).toHaveLength(24);
+    const manifest = readFileSync(join(own, 'out', 'lettres', '.manifest.json'), 'utf8');
+
+    const r = await relais(['-C', own, 'letters', '--posted', '--dep', '45']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/rien n'est noté posté, rien ne change : les lettres du fichier à imprimer out\/lettres\/45\/impression-45\.pdf \(version n° 1 du .*, 24 lettres\) sont toutes déjà notées postées ou atteintes par courriel depuis qu'il a été écrit/);
+    expect(readFileSync(join(own, 'out', 'lettres', '.manifest.json'), 'utf8')).toBe(manifest);
+    const status = await relais(['-C', own, '--json', 'status']);
+    expect((JSON.parse(status.stdout) as StatusDoc).departements.find((d) => d.code === '45')!.mairies!.lettresPostees).toBe(0);
   });
 });

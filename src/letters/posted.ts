@@ -195,6 +195,16 @@ export async function recordPosted(
       chosen.push({ dep: v.dep, communes: v.communes });
     }
   }
+  // Every letter of the files already noted posted, or reached by email, since they were written
+  // (a --posted stopped before the files were rewritten, a send after them): noting « them » would
+  // note nothing and still end their versions, as if the mail room had posted something.
+  if (options.version === undefined && chosen.every((c) => c.communes.every((code) => fates.posted.has(code) || fates.reached.has(code)))) {
+    const named = versions.map((v) => `${fileName(v)} (version ${versionName(v.history.versions.at(-1)!)}, ${countOf(v.communes.length, 'lettre')})`);
+    throw new RelaisError(
+      `rien n'est noté posté, rien ne change : ${versions.length > 1 ? 'les lettres des fichiers à imprimer' : 'les lettres du fichier à imprimer'} ${named.join(', ')} sont toutes déjà notées postées ou atteintes par courriel depuis ${versions.length > 1 ? 'qu\'ils ont été écrits' : 'qu\'il a été écrit'} (relais status) ; « relais letters » ${versions.length > 1 ? 'les met' : 'le met'} à jour`,
+      { field: '--posted' },
+    );
+  }
   const joined = files.flatMap((f) => (f.joined ? [f.joined] : []));
   if (joined.length && !(await (options.confirm ?? (() => false))(joined))) {
     // Noting them posted would keep these town halls from any letter or email: only on the user's word.

@@ -8,7 +8,8 @@ import { interruption } from './interrupt.js';
 import { withSelection } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural, printFileAccounts } from './report.js';
-import type { PrintChange } from '../letters/generate.js';
+import type { LettersResult, PrintChange, PrintFile } from '../letters/generate.js';
+import type { Output } from './output.js';
 import { frenchDateTime, namedList } from '../text/format.js';
 import { joinedLine, recordPosted } from '../letters/posted.js';
 import { versionName } from '../letters/print-changes.js';
@@ -78,17 +79,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           ok: true,
           lettres: result.written.map(rel),
           inchangees: result.unchanged.map(rel),
-          impression: result.print.map((p) => ({
-            departement: p.dep,
-            fichier: rel(p.path),
-            lettres: p.letters,
-            retours: p.bounced,
-            pages: p.pages,
-            ecrit: p.written,
-            version: p.version ? versionJson(p.version) : null,
-            versions: (p.versions ?? []).map((v) => ({ ...versionJson(v), lettres: v.letters })),
-            depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path), version: c.version?.n ?? null })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })), liste: p.changes.list ? rel(p.changes.list) : null } : null,
-          })),
+          impression: result.print.map((p) => printFileJson(p, rel)),
           supprimes: result.removedPrint.map(rel),
           postees: posted
             ? {
@@ -125,21 +116,49 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         out.line(`${plural(posted.added, 'nouvelle', 'nouvelles')} au journal : ${posted.added > 1 ? 'ces mairies ne recevront' : 'cette mairie ne recevra'} ni une seconde lettre ni de courriel.`);
       }
       out.line(`${plural(result.written.length, 'lettre écrite', 'lettres écrites')}${result.unchanged.length ? `, ${plural(result.unchanged.length, 'inchangée', 'inchangées')} (--force pour tout réécrire)` : ''} en ${seconds.toFixed(1).replace('.', ',')}\u00a0s, dans out/lettres/`);
-      for (const p of result.removedPrint) out.line(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
-      for (const p of result.print) {
-        out.line(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
-        // Each version since the last --posted, dated: the mail room names the one it printed (--posted-version).
-        if (p.versions && p.versions.length > 1) out.line(`    versions depuis le dernier --posted : ${p.versions.map((v) => `${versionName(v)} (${plural(v.letters, 'lettre')})`).join(', ')}`);
-        if (p.changes) {
-          const { since, letters, added, removed } = p.changes;
-          const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}${c.version ? ` en version n° ${c.version.n}` : ''}`));
-          const when = p.versions?.[0] ? versionName(p.versions[0]) : since ? `du ${frenchDateTime(since)}` : 'précédente';
-          const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
-          // The earlier version may be in the post: reprinting everything would post the others twice.
-          out.line(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, SHOWN_PATHS).map((c) => rel(c.path)).join(', ')}${added.length > SHOWN_PATHS ? ` et ${plural(added.length - SHOWN_PATHS, 'autre')}` : ''}` : ''}`));
-          // The mail room needs every one of them, not ten: the whole list is in a file beside the print file.
-          if (p.changes.list) out.line(out.colors.yellow(`    liste complète des lettres ajoutées : ${rel(p.changes.list)}`));
-        }
-      }
+      for (const line of printFileLines(out, result, rel)) out.line(line);
     });
+}
+
+/**
+ * What `letters` says of each print file, as `run` says it too (one text): removed, or its letters,
+ * pages and version, its versions since the last --posted, and the letters that joined it since
+ * the first of them with the list of them all beside it. `only` keeps the files rewritten (a new
+ * version): `run` names those, not the ones unchanged.
+ */
+export function printFileLines(out: Output, result: Pick<LettersResult, 'print' | 'removedPrint'>, rel: (p: string) => string, only?: 'written'): string[] {
+  const lines: string[] = [];
+  for (const p of result.removedPrint) lines.push(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
+  for (const p of result.print) {
+    if (only === 'written' && !p.written) continue;
+    lines.push(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
+    // Each version since the last --posted, dated: the mail room names the one it printed (--posted-version).
+    if (p.versions && p.versions.length > 1) lines.push(`    versions depuis le dernier --posted : ${p.versions.map((v) => `${versionName(v)} (${plural(v.letters, 'lettre')})`).join(', ')}`);
+    if (p.changes) {
+      const { since, letters, added, removed } = p.changes;
+      const names = (list: PrintChange[]) => namedList(list.map((c) => `${c.nom} ${c.code}${c.version ? ` en version n° ${c.version.n}` : ''}`));
+      const when = p.versions?.[0] ? versionName(p.versions[0]) : since ? `du ${frenchDateTime(since)}` : 'précédente';
+      const what = [added.length ? `${plural(added.length, 'lettre ajoutée', 'lettres ajoutées')} (${names(added)})` : '', removed.length ? `${plural(removed.length, 'retirée', 'retirées')} (${names(removed)})` : ''].filter(Boolean).join(', ');
+      // The earlier version may be in the post: reprinting everything would post the others twice.
+      lines.push(out.colors.yellow(`    depuis la version ${when} (${plural(letters, 'lettre')}) : ${what}${added.length ? ` ; si elle est déjà postée, n'imprimez que ${added.length > 1 ? 'leurs lettres' : 'sa lettre'} : ${added.slice(0, SHOWN_PATHS).map((c) => rel(c.path)).join(', ')}${added.length > SHOWN_PATHS ? ` et ${plural(added.length - SHOWN_PATHS, 'autre')}` : ''}` : ''}`));
+      // The mail room needs every one of them, not ten: the whole list is in a file beside the print file.
+      if (p.changes.list) lines.push(out.colors.yellow(`    liste complète des lettres ajoutées : ${rel(p.changes.list)}`));
+    }
+  }
+  return lines;
+}
+
+/** A print file in the --json document of `letters` and of `run`: the same facts as printFileLines. */
+export function printFileJson(p: PrintFile, rel: (p: string) => string) {
+  return {
+    departement: p.dep,
+    fichier: rel(p.path),
+    lettres: p.letters,
+    retours: p.bounced,
+    pages: p.pages,
+    ecrit: p.written,
+    version: p.version ? versionJson(p.version) : null,
+    versions: (p.versions ?? []).map((v) => ({ ...versionJson(v), lettres: v.letters })),
+    depuis: p.changes ? { date: p.changes.since || null, lettres: p.changes.letters, ajoutees: p.changes.added.map((c) => ({ code: c.code, nom: c.nom, fichier: rel(c.path), version: c.version?.n ?? null })), retirees: p.changes.removed.map((c) => ({ code: c.code, nom: c.nom })), liste: p.changes.list ? rel(p.changes.list) : null } : null,
+  };
 }

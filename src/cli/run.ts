@@ -8,7 +8,8 @@ import { renderDepartementMessages, writeDepartementMessages } from '../campaign
 import { EMPTY_STATE, reachedByPost, sendCampaign, stillToSend, type SendPlan } from '../delivery/send.js';
 import { smtpSettingsFrom, transportFor } from '../delivery/transport.js';
 import { RelaisError, UsageError } from '../errors.js';
-import { generateLetters } from '../letters/generate.js';
+import { generateLetters, type LettersResult, type PrintFile } from '../letters/generate.js';
+import { printFileJson, printFileLines } from './letters.js';
 import { lastPrinted } from '../letters/manifest.js';
 import { frenchDate, frenchNumber } from '../text/format.js';
 import { contextOf } from './context.js';
@@ -78,7 +79,9 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const lettersProgress = progressReporter(out, '   Lettres');
         // The print files as they were: a town hall of them that gets the email now is said.
         const printed = await lastPrinted(ready.plan);
+        const passes: LettersResult[] = [];
         let letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers, onProgress: (d, t, print) => lettersProgress.update(d, t, print && { label: 'dans les fichiers à imprimer', ...print }) }).finally(() => lettersProgress.stop());
+        passes.push(letters);
         out.note(`   ${plural(letters.written.length, 'écrite')}, ${plural(letters.unchanged.length, 'inchangée')}`);
 
         step('Messages pour les réseaux et les SMS');
@@ -110,6 +113,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const refused = sent.failures.filter((f) => f.status === 'failed-permanent').length;
         if (refused) {
           letters = await generateLetters(ready, { departements: deps, signal, workers: ctx.settings.workers });
+          passes.push(letters);
           out.note(`   ${plural(refused, 'adresse refusée', 'adresses refusées')} pour de bon par le serveur : ${refused > 1 ? 'ces mairies rejoignent' : 'cette mairie rejoint'} le fichier à imprimer`);
         }
         const done = sent.transport === 'outbox' ? 'écrit' : 'envoyé';
@@ -189,8 +193,11 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           publications: folder(paths.publications),
           journal: rel(paths.journal).split(sep).join('/'),
         };
+        // The print files this run gave a new version or removed, told as letters tells them.
+        const news = newPrintVersions(passes);
         if (out.json) {
-          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces ? { retours: bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, fichiers: files });
+          const impression = { nouvellesVersions: news.print.map((p) => printFileJson(p, rel)), supprimes: news.removedPrint.map(rel) };
+          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces ? { retours: bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, impression, fichiers: files });
           return;
         }
         out.line();
@@ -212,6 +219,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         }
         out.line();
         out.line(`Lettres : ${files.lettres} ; à imprimer : ${files.impression.join(', ') || 'aucune'}`);
+        // A new version is news for the mail room (it may hold the previous one): said, with what joined it.
+        for (const line of printFileLines(out, news, rel, 'written')) out.line(line);
         out.line(`Messages : ${files.messages} ; courriels : ${files.courriels} ; journal : ${files.journal}`);
         out.line(`Publications : ${plural(posts.publieesEnTout, 'publiée')} sur les réseaux${posts.publiees ? ` (dont ${frenchNumber(posts.publiees)} par cette exécution)` : ''}, ${plural(posts.prevues, 'prévue')} (relais schedule list)`);
         if (sent.state.failed || sent.state.unconfirmed) out.line(out.colors.yellow('Courriels en échec ou à remise inconnue, avec leur raison : relais status --failed'));
@@ -240,4 +249,19 @@ function missingPostMedia(campaign: ReadyCampaign['campaign'], env: SocialEnviro
   } finally {
     journal.close();
   }
+}
+
+/**
+ * The print files a run rewrote (a new version) or removed, over its passes: the letters before
+ * the send, and again after it when the server refused addresses for good. A version written by
+ * the first pass and found unchanged by the second is still this run's news; the last one written
+ * of each file is told, and a file is told removed only when the last pass left it so.
+ */
+export function newPrintVersions(passes: LettersResult[]): Pick<LettersResult, 'print' | 'removedPrint'> {
+  const last = passes.at(-1);
+  const gone = new Set(last?.removedPrint ?? []);
+  const present = new Set((last?.print ?? []).map((p) => p.path));
+  const written = new Map<string, PrintFile>();
+  for (const pass of passes) for (const p of pass.print) if (p.written && !gone.has(p.path)) written.set(p.path, p);
+  return { print: [...written.values()], removedPrint: [...new Set(passes.flatMap((p) => p.removedPrint))].filter((p) => !present.has(p)) };
 }

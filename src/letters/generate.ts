@@ -97,6 +97,8 @@ const BATCH = 400;
  * once to start the history, then dropped.
  */
 const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#history', '#previous', '#previous-date'];
+/** The last version's number of a print file removed (emptied): the next one goes on from it. */
+const LAST_NUMBER = '#last-version';
 
 const versionOf = (h: PrintHistory, n: number) => {
   const v = h.versions.find((x) => x.n === n) ?? h.versions.at(-1)!;
@@ -198,7 +200,11 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       }
       // Its list of additions went with it: it spoke of a file that is gone.
       await rm(additionsListPath(old), { force: true });
+      const last = printHistory(manifest, entryOf(old))?.versions.at(-1)?.n ?? Number(manifest[`${entryOf(old)}${LAST_NUMBER}`] ?? 0);
       for (const k of PRINT_KEYS) delete nextManifest[`${entryOf(old)}${k}`];
+      // Its versions' numbers are never given again: a mail room naming « n° 2 » later must not
+      // find another file's second version under that number.
+      if (last) nextManifest[`${entryOf(old)}${LAST_NUMBER}`] = String(last);
       continue;
     }
     // Postal-code order, as the mail room sorts: the last address line starts with the code.
@@ -213,7 +219,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const before = printHistory(manifest, rel);
     const restarted = options.restart?.includes(dep.code) === true;
     const history = restarted ? undefined : before;
-    const from = restarted ? (before?.versions.at(-1)?.n ?? 0) + 1 : 1;
+    const from = (restarted ? (before?.versions.at(-1)?.n ?? 0) : before ? 0 : Number(manifest[`${rel}${LAST_NUMBER}`] ?? 0)) + 1;
     const describe = (h: PrintHistory) => {
       const last = h.versions.at(-1)!;
       entry.version = { n: last.n, date: last.date };
@@ -228,6 +234,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
         nextManifest[`${rel}#history`] = JSON.stringify(h);
         delete nextManifest[`${rel}#previous`];
         delete nextManifest[`${rel}#previous-date`];
+        delete nextManifest[`${rel}${LAST_NUMBER}`];
         describe(h);
       }
       continue;
@@ -258,6 +265,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     nextManifest[`${rel}#history`] = JSON.stringify(next);
     delete nextManifest[`${rel}#previous`];
     delete nextManifest[`${rel}#previous-date`];
+    delete nextManifest[`${rel}${LAST_NUMBER}`];
     nextManifest[`${rel}#communes`] = JSON.stringify(members);
     nextManifest[`${rel}#date`] = now;
   }

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { RelaisError, UsageError } from '../errors.js';
-import { countOf, namedList } from '../text/format.js';
+import { countOf, frenchDateTime, namedList } from '../text/format.js';
 import { printHistory, readManifest } from './manifest.js';
-import { additionsListPath, findVersion, type PrintHistory, versionName } from './print-changes.js';
+import { additionsListPath, findVersion, type PrintHistory, versionName, versionNumber } from './print-changes.js';
 
 /**
  * `relais letters --posted`: the letters of the last print file of each département (or of those
@@ -88,6 +88,58 @@ export function joinedLine(j: Joined): string {
   return `fichier à imprimer du département ${j.dep} (version ${versionName({ n: j.n, date: j.date })}, ${countOf(j.letters, 'lettre')}) : ${countOf(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(first)} (${countOf(j.sinceLetters, 'lettre')}) : ${joinedNames(j.communes)}${j.list ? ` (liste complète : ${j.list})` : ''}`;
 }
 
+type Version = PrintHistory['versions'][number];
+
+/**
+ * The version `--posted-version` names in this print file. None, or several, is said with the
+ * file's versions: a date several versions have, a version of another département's file, a
+ * number of a series already closed (by a --posted, or the file emptied), one that never was.
+ * Usage errors (exit 2): the command names nothing that can be noted, the campaign is as it was.
+ */
+function namedVersion(v: PrintVersions, named: string, others: PrintVersions[], file: (v: PrintVersions) => string): Version {
+  const { versions } = v.history;
+  const found = findVersion(v.history, named);
+  if (found.length === 1) return found[0]!;
+  const head = `--posted-version ${named}`;
+  const theirs = `versions de ce fichier depuis son dernier --posted : ${versionList(versions)}`;
+  if (found.length > 1) {
+    throw new UsageError(`${head} : ${countOf(found.length, 'version')} du fichier à imprimer ${file(v)} ont cette date (${versionList(found)}) : nommez celle qui a été postée par son numéro, « --posted-version ${found[0]!.n} » par exemple`);
+  }
+  const n = versionNumber(named);
+  const what = n === undefined ? `de version à cette date (un numéro, « ${versions.at(-1)!.n} », ou une date comme relais letters la montre, « ${frenchDateTime(versions.at(-1)!.date || Date.now())} »)` : `de version n° ${n}`;
+  const o = others.find((x) => findVersion(x.history, named).length);
+  const theirsToo = o ? `${n === undefined ? 'cette date est celle' : 'ce numéro est celui'} d'une version du fichier du département ${o.dep} (${file(o)}) : pour lui, « relais letters --posted --dep ${o.dep} --posted-version ${named} »` : '';
+  // Numbers go on and are never given again: one below the series under way was of a series closed.
+  if (n !== undefined && n >= 1 && n < versions[0]!.n) {
+    throw new UsageError(
+      `${head} : la version n° ${n} du fichier à imprimer ${file(v)} n'est plus en attente : elle précède sa série de versions en cours, commencée à la n° ${versions[0]!.n} (un --posted ou le fichier vidé a clos la précédente ; relais status compte les lettres notées postées) ; ${theirsToo ? `${theirsToo} ; ` : ''}${theirs}`,
+    );
+  }
+  if (o) throw new UsageError(`${head} : le fichier à imprimer du département ${v.dep} (${file(v)}) n'a pas ${what} ; ${theirsToo} ; versions du fichier du département ${v.dep} depuis son dernier --posted : ${versionList(versions)}`);
+  throw new UsageError(`${head} : le fichier à imprimer ${file(v)} n'a pas ${what} ; ${theirs}`);
+}
+
+/**
+ * The version named was posted, but none of its letters is left to note: each left the print file
+ * since (an email reached its town hall, or it is already noted posted). A data fact, not a
+ * mistyped command (exit 1): the campaign changed since that version was printed.
+ */
+function nothingHeld(v: PrintVersions, k: Version, held: number, file: string): RelaisError {
+  const gone = Math.max(0, k.letters - held);
+  const them = k.letters > 1;
+  // Still in the manifest's last version (the file not rewritten since), yet noted already.
+  const why = held
+    ? `${gone ? `${countOf(gone, 'en est sortie', 'en sont sorties')} depuis (un courriel a atteint leur mairie, ou elles sont déjà notées postées), ` : ''}${countOf(held, 'est déjà notée postée ou atteinte par courriel', 'sont déjà notées postées ou atteintes par courriel')}`
+    : `${them ? 'toutes en sont sorties' : 'elle en est sortie'} depuis (un courriel a atteint ${them ? 'leur mairie' : 'sa mairie'}, ou ${them ? 'elles sont déjà notées postées' : 'elle est déjà notée postée'} : relais status)`;
+  const left = v.communes.length - held;
+  return new RelaisError(
+    `--posted-version ${k.n} : rien n'est noté posté, rien ne change : ${them ? `des ${countOf(k.letters, 'lettre')}` : 'de la lettre'} de la version ${versionName(k)} du fichier à imprimer ${file}, aucune ne reste à noter postée : ${why}.${
+      left ? ` ${left > 1 ? `Les ${countOf(left, 'lettre ajoutée', 'lettres ajoutées')}` : 'La lettre ajoutée'} au fichier après cette version ${left > 1 ? 'restent' : 'reste'} à imprimer.` : ''
+    } Versions de ce fichier depuis son dernier --posted : ${versionList(v.history.versions)}`,
+    { field: '--posted-version' },
+  );
+}
+
 export async function recordPosted(
   ready: ReadyCampaign,
   departements: string[],
@@ -111,6 +163,11 @@ export async function recordPosted(
   if (options.version !== undefined && versions.length > 1) {
     throw new UsageError(`--posted-version nomme une version d'un fichier à imprimer : choisissez son département (--dep ${versions.map((v) => v.dep).join(' ou --dep ')})`);
   }
+  // The other départements' print files: a version named from one of them is said to be theirs.
+  const { emailFates } = await import('../delivery/journal.js');
+  const fates = emailFates(plan.paths.dir, plan.campaign);
+  const fileName = (v: PrintVersions) => relative(plan.paths.dir, v.path).split('\\').join('/');
+  const others = options.version !== undefined ? (await printVersions(plan, [])).filter((o) => !versions.some((v) => v.dep === o.dep)) : [];
   const nom = (code: string) => plan.recipient(code)?.recipient.commune.nom ?? code;
   const files: PostedFiles['files'] = [];
   const chosen: Array<{ dep: string; communes: string[] }> = [];
@@ -124,22 +181,29 @@ export async function recordPosted(
       return { code, nom: nom(code), version: { n: at.n, date: at.date } };
     };
     if (options.version !== undefined) {
-      const found = findVersion(history, options.version);
-      if (found.length !== 1) {
-        throw new UsageError(
-          `--posted-version ${options.version} : ${found.length ? `${found.length} versions du fichier à imprimer du département ${v.dep} ont cette date, donnez son numéro` : `aucune version du fichier à imprimer du département ${v.dep} depuis le dernier --posted n'a ce numéro ou cette date`} ; ses versions : ${versionList(found.length ? found : history.versions)}`,
-        );
-      }
-      const k = found[0]!;
+      const k = namedVersion(v, options.version, others, fileName);
       // A letter of the last version that joined in version k or before was in every version
       // since: in k. The others joined after it; nobody said they were printed.
       const held = v.communes.filter((c) => joinedIn(c) <= k.n);
+      // None of them left to note: noting « nothing » posted would still end the file's series of
+      // versions, as if the mail room had posted something. Said, and nothing changes.
+      if (!held.some((c) => !fates.posted.has(c) && !fates.reached.has(c))) throw nothingHeld(v, k, held.length, fileName(v));
       files.push({ dep: v.dep, version: { n: k.n, date: k.date }, latest, letters: held.length, left: v.communes.filter((c) => joinedIn(c) > k.n).map(letter) });
       chosen.push({ dep: v.dep, communes: held });
     } else {
       files.push({ dep: v.dep, version: latest, latest, letters: v.communes.length, left: [], ...joinedOf(v, letter) });
       chosen.push({ dep: v.dep, communes: v.communes });
     }
+  }
+  // Every letter of the files already noted posted, or reached by email, since they were written
+  // (a --posted stopped before the files were rewritten, a send after them): noting « them » would
+  // note nothing and still end their versions, as if the mail room had posted something.
+  if (options.version === undefined && chosen.every((c) => c.communes.every((code) => fates.posted.has(code) || fates.reached.has(code)))) {
+    const named = versions.map((v) => `${fileName(v)} (version ${versionName(v.history.versions.at(-1)!)}, ${countOf(v.communes.length, 'lettre')})`);
+    throw new RelaisError(
+      `rien n'est noté posté, rien ne change : ${versions.length > 1 ? 'les lettres des fichiers à imprimer' : 'les lettres du fichier à imprimer'} ${named.join(', ')} sont toutes déjà notées postées ou atteintes par courriel depuis ${versions.length > 1 ? 'qu\'ils ont été écrits' : 'qu\'il a été écrit'} (relais status) ; « relais letters » ${versions.length > 1 ? 'les met' : 'le met'} à jour`,
+      { field: '--posted' },
+    );
   }
   const joined = files.flatMap((f) => (f.joined ? [f.joined] : []));
   if (joined.length && !(await (options.confirm ?? (() => false))(joined))) {

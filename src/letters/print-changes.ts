@@ -66,10 +66,16 @@ export function versionName(v: { n: number; date: string }): string {
  */
 export function findVersion(history: PrintHistory, named: string): PrintHistory['versions'] {
   const text = named.trim().replace(/\s+/g, ' ');
-  const number = /^(?:n°|no|n)?\s*(\d+)$/i.exec(text);
-  if (number) return history.versions.filter((v) => v.n === Number(number[1]));
+  const number = versionNumber(text);
+  if (number !== undefined) return history.versions.filter((v) => v.n === number);
   const french = text.replace(/ à /, ' ');
   return history.versions.filter((v) => v.date && (frenchDateTime(v.date).replace(' à ', ' ') === french || frenchDateTime(v.date).startsWith(text) || v.date.startsWith(text)));
+}
+
+/** The number `--posted-version` names (« 2 », « n° 2 »), undefined when it names a date. */
+export function versionNumber(named: string): number | undefined {
+  const number = /^(?:n°|no|n)?\s*(\d+)$/i.exec(named.trim());
+  return number ? Number(number[1]) : undefined;
 }
 
 /**

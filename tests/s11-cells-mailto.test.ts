@@ -1,14 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
 import { openTable, type CellNote, type TableRow } from '../src/data/table.js';
 import { cellText } from '../src/data/xlsx.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith, tempDir } from './helpers/campaign.js';
+import { tempDir } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * A town-hall list exported from Excel: a cell whose text is an address and whose mailto: link
@@ -57,15 +53,8 @@ describe('the workbook reader tells a mailto: link that disagrees with its shown
     const ws = wb.addWorksheet('Mairies');
     ws.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune', 'site']);
     ws.addRow(['45001', { text: 'secretariat@adon.example', hyperlink: 'mailto:mairie.adon@wanadoo.example' }, '1 place de la Mairie', '45230', 'Adon', { text: 'a@b.example', hyperlink: 'mailto:c@d.example' }]);
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign, problems } = await loadCampaign(dir);
-    expect(campaign, problems.errors.map((p) => p.message).join('\n')).toBeDefined();
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
-    expect(joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel).toBe('secretariat@adon.example');
+    const { found, recipient } = await joinedDepartement(await campaignWithWorkbook('mairies', wb));
+    expect(recipient('45001')?.contact?.courriel).toBe('secretariat@adon.example');
     const told = found.warnings.filter((p) => p.kind === 'lien-courriel');
     // The « site » column is not read: its link is no news.
     expect(told).toHaveLength(1);

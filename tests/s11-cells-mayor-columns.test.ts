@@ -1,12 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * A mayors' workbook kept from year to year: last year's column is hidden in Excel and this
@@ -20,21 +14,12 @@ async function mayorsCampaign(header: string[], rows: string[][], hidden: number
   ws.addRow(header);
   for (const r of rows) ws.addRow(r);
   for (const c of hidden) ws.getColumn(c).hidden = true;
-  const dir = campaignWith({});
-  await wb.xlsx.writeFile(join(dir, 'data', 'maires.xlsx'));
-  const path = join(dir, 'campagne.yaml');
-  let text = readFileSync(path, 'utf8').replace(/^ {2}maires: .*$/m, '  maires: data/maires.xlsx');
-  if (yaml) text = yaml(text);
-  writeFileSync(path, text);
-  return dir;
+  return campaignWithWorkbook('maires', wb, yaml);
 }
 
 async function join45(dir: string) {
-  const { campaign, problems } = await loadCampaign(dir);
-  expect(campaign, problems.errors.map((p) => p.message).join('\n')).toBeDefined();
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
-  const mayor = (code: string) => joined.recipients.find((r) => r.commune.code === code)?.maire;
+  const { found, recipient } = await joinedDepartement(dir);
+  const mayor = (code: string) => recipient(code)?.maire;
   const about = (kind: string) => [...found.errors, ...found.warnings].filter((p) => p.kind === kind && p.file === 'data/maires.xlsx');
   return { mayor, about, found };
 }
@@ -103,14 +88,8 @@ describe('a town-hall workbook with two « Courriel » columns, one hidden', () 
     ws.addRow(['Code INSEE', 'Courriel', 'Courriel', 'Adresse', 'CP', 'Commune']);
     ws.addRow(['45001', 'mairie.adon@wanadoo.example', 'mairie@adon.example', '1 place de la Mairie', '45230', 'Adon']);
     ws.getColumn(2).hidden = true;
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
-    expect(joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel).toBe('mairie@adon.example');
+    const { found, recipient } = await joinedDepartement(await campaignWithWorkbook('mairies', wb));
+    expect(recipient('45001')?.contact?.courriel).toBe('mairie@adon.example');
     expect(found.warnings.filter((p) => p.kind === 'colonnes-multiples').map((p) => p.message)).toEqual([
       "fichier des mairies : plusieurs colonnes « Courriel » : « Courriel » (colonne 3) est utilisée, « Courriel » (colonne 2, masquée dans Excel) ne l'est pas ; si ce n'est pas la bonne, supprimez l'autre ou donnez-lui un autre nom",
     ]);

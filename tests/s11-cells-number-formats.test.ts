@@ -1,14 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
 import { openTable, type TableRow } from '../src/data/table.js';
 import { shownInteger } from '../src/data/xlsx.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith, tempDir } from './helpers/campaign.js';
+import { tempDir } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * A number cell shows what its format makes of it: a postal code stored 1400 is shown « 01400 »
@@ -75,14 +71,8 @@ describe('a workbook whose codes and phone numbers are numbers with a display fo
     ws.getCell('A2').numFmt = '00000';
     ws.getCell('D2').numFmt = '00000';
     ws.getCell('F2').numFmt = '0# ## ## ## ##';
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
-    const adon = joined.recipients.find((r) => r.commune.code === '45001');
+    const { found, recipient } = await joinedDepartement(await campaignWithWorkbook('mairies', wb));
+    const adon = recipient('45001');
     expect(adon?.contact?.telephone).toBe('02 38 12 34 56');
     expect(adon?.adresse.at(-1)).toMatch(/^45230 /);
     expect(found.warnings.filter((p) => p.file === 'data/mairies.xlsx' && p.line === 2).map((p) => p.message)).toEqual([]);

@@ -1,14 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
 import { openTable, type CellNote, type TableRow } from '../src/data/table.js';
 import { cellText } from '../src/data/xlsx.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith, tempDir } from './helpers/campaign.js';
+import { tempDir } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * An agent crosses out last year's address in the cell (strikethrough) and types the new one
@@ -23,19 +19,10 @@ async function campaignWithTownHalls(fill: (ws: ExcelJS.Worksheet) => void): Pro
   const ws = wb.addWorksheet('Mairies');
   ws.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune']);
   fill(ws);
-  const dir = campaignWith({});
-  await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-  const yaml = join(dir, 'campagne.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-  return dir;
+  return campaignWithWorkbook('mairies', wb);
 }
 
-async function join45(dir: string) {
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
-  return { found, joined, recipient: (code: string) => joined.recipients.find((r) => r.commune.code === code) };
-}
+const join45 = (dir: string) => joinedDepartement(dir);
 
 describe('the workbook reader notes struck-through text', () => {
   it('reads the text as stored and notes the struck stretches with what is left', () => {
@@ -128,10 +115,7 @@ describe("struck-through rows in the mayors' file", () => {
     ws.addRow(['45', '45001', 'Adon', 'ANCIEN', 'Jean', 'M']);
     ws.getRow(2).eachCell((c) => (c.font = { strike: true }));
     ws.addRow(['45', '45001', 'Adon', 'NOUVELLE', 'Marie', 'F']);
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'maires.xlsx'));
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}maires: .*$/m, '  maires: data/maires.xlsx'));
+    const dir = await campaignWithWorkbook('maires', wb);
     const { found, recipient } = await join45(dir);
     expect(recipient('45001')?.maire).toMatchObject({ nom: 'NOUVELLE', prenom: 'Marie', sexe: 'F', line: 3 });
     expect(found.errors.filter((p) => p.file === 'data/maires.xlsx')).toEqual([]);

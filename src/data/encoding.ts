@@ -22,6 +22,43 @@ function utf8AmongWindows1252(sample: Uint8Array): number | undefined {
   return at < 0 ? undefined : 1 + newlines(sample, 0, at);
 }
 
+/**
+ * Line breaks as the readers count lines: CRLF (Windows), LF (Unix) and a bare CR (Excel for
+ * Mac's « CSV ») each end one line. A CRLF cut between two chunks is counted once: `counter`
+ * carries whether the last byte seen was a CR.
+ */
+export class LineCounter {
+  lines = 0;
+  private afterCr = false;
+
+  add(bytes: Uint8Array, from = 0, to = bytes.length): this {
+    const [n, afterCr] = breaks(bytes, from, to, this.afterCr);
+    this.lines += n;
+    this.afterCr = afterCr;
+    return this;
+  }
+
+  /** The breaks bytes [from, to) would add, the count left as it is. */
+  peek(bytes: Uint8Array, from: number, to: number): number {
+    return breaks(bytes, from, to, this.afterCr)[0];
+  }
+}
+
+function breaks(bytes: Uint8Array, from: number, to: number, afterCr: boolean): [number, boolean] {
+  let n = 0;
+  for (let j = from; j < to; j++) {
+    const b = bytes[j]!;
+    if (b === 0x0d) {
+      n++;
+      afterCr = true;
+    } else {
+      if (b === 0x0a && !afterCr) n++;
+      afterCr = false;
+    }
+  }
+  return [n, afterCr];
+}
+
 /** Where the first of those UTF-8 sequences starts in `bytes`, or -1. */
 function utf8Sequence(bytes: Uint8Array): number {
   for (let i = 0; i + 1 < bytes.length; i++) {
@@ -34,34 +71,51 @@ function utf8Sequence(bytes: Uint8Array): number {
 }
 
 function newlines(bytes: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  for (let j = from; j < to; j++) if (bytes[j] === 0x0a) n++;
-  return n;
+  return new LineCounter().add(bytes, from, to).lines;
 }
 
 /**
- * Excel for Mac saves its plain « CSV » (not « CSV UTF-8 ») in Mac Roman, where French lowercase
- * accented letters are bytes 0x80–0x9F (é 8E, è 8F, à 88, ç 8D, ê 90, ô 99…): there Windows-1252
- * has rare signs (Ž, ˆ, ™, š…) or nothing at all, and read as Windows-1252 a mayor « Jérôme »
- * would be printed « JŽr™me ». French text in Windows-1252 writes those letters 0xE0–0xFC.
- * Only bytes that are letters in one and never French punctuation in the other are counted (not
- * 0x91–0x97: ‘ ’ “ ” • – — in Windows-1252, which French files do hold).
+ * Excel for Mac saves its plain « CSV » (not « CSV UTF-8 ») in Mac Roman, Excel for Windows in
+ * Windows-1252: the same bytes are other letters (é is 8E in one, E9 in the other, where the first
+ * has È), and read in the wrong one a mayor « Jérôme » is printed « JŽr™me », « CRÉTEIL » « CR…TEIL ».
+ * The bytes alone do not say which: the sample is read both ways and the reading that looks like
+ * French wins — accented letters where letters are, in the case of their neighbours — against
+ * signs French text never holds (Ž ƒ ™ ˆ, controls), punctuation inside a word (« CR…TEIL »), a
+ * capital between small letters (« OrlÈans ») or a small one between capitals (« HïTEL »).
+ * Ties go to Windows-1252, the French Excel's.
  */
-const MAC_ROMAN_LETTERS = [0x82, 0x83, 0x88, 0x89, 0x8a, 0x8d, 0x8e, 0x8f, 0x90, 0x99, 0x9a, 0x9d, 0x9e, 0x9f];
-const WINDOWS_LETTERS = [0xe0, 0xe2, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xee, 0xef, 0xf4, 0xf9, 0xfb, 0xfc];
-const LETTER_OF = new Uint8Array(256);
-for (const b of MAC_ROMAN_LETTERS) LETTER_OF[b] = 1;
-for (const b of WINDOWS_LETTERS) LETTER_OF[b] = 2;
+const FRENCH_SMALL = 'àâäçéèêëîïôöùûüÿœæ';
+const FRENCH_CAPITAL = 'ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ';
+/** Non-ASCII signs French files do hold; anywhere else than inside a word they are no evidence either way. */
+const FRENCH_SIGNS = '’“”«»…–—€°\u00a0\u202f·²';
+const isAsciiLetter = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+const isSmall = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || FRENCH_SMALL.includes(c));
+const isCapital = (c: string | undefined) => c !== undefined && ((c >= 'A' && c <= 'Z') || FRENCH_CAPITAL.includes(c));
+
+/** How much a decoded sample looks like French text: + for each well-placed accented letter, − for each impossible character. */
+function frenchScore(text: string): number {
+  let score = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c.charCodeAt(0) < 0x80) continue;
+    const before = text[i - 1];
+    const after = text[i + 1];
+    if (FRENCH_SMALL.includes(c)) score += isCapital(before) && isCapital(after) && !isSmall(before) ? -2 : 1;
+    else if (FRENCH_CAPITAL.includes(c)) score += isSmall(before) && isSmall(after) ? -2 : 1;
+    else if (FRENCH_SIGNS.includes(c)) score += c !== '’' && isAsciiLetter(before) && isAsciiLetter(after) ? -2 : 0;
+    else score -= 2;
+  }
+  return score;
+}
+
+/** Decodes bytes whole. Node 20 decodes Windows-1252's 0x80–0x9F (’ € œ…) as Latin-1 controls in a one-call decode; a streaming one reads them right. */
+export function decodeWhole(decoder: string, bytes: Uint8Array): string {
+  const d = new TextDecoder(decoder);
+  return d.decode(bytes, { stream: true }) + d.decode();
+}
 
 function isMacRoman(sample: Uint8Array): boolean {
-  let mac = 0;
-  let windows = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const kind = LETTER_OF[sample[i]!];
-    if (kind === 1) mac++;
-    else if (kind === 2) windows++;
-  }
-  return mac >= 2 && mac > 2 * windows;
+  return frenchScore(decodeWhole('macintosh', sample)) > frenchScore(decodeWhole('windows-1252', sample));
 }
 
 /** The single-byte code pages a file not in UTF-8 may be in; both keep ASCII as it is. */
@@ -115,8 +169,9 @@ export async function sniffFileEncoding(path: string, sample: Uint8Array): Promi
       }
       let at = 0;
       while (bytes[at]! < 0x80) at++;
-      // From the start of that byte's line: the window holds whole lines.
-      const windowStart = position + bytes.lastIndexOf(0x0a, at) + 1;
+      // From the start of that byte's line (ended by LF, CRLF or a bare CR: Excel for Mac's), so
+      // that the window holds whole lines and reaches the byte whatever the line endings.
+      const windowStart = position + Math.max(bytes.lastIndexOf(0x0a, at), bytes.lastIndexOf(0x0d, at)) + 1;
       const window = Buffer.allocUnsafe(WINDOW);
       const got = (await handle.read(window, 0, WINDOW, windowStart)).bytesRead;
       const found = sniffEncoding(window.subarray(0, got));
@@ -133,14 +188,14 @@ export async function sniffFileEncoding(path: string, sample: Uint8Array): Promi
 }
 
 async function linesBefore(handle: FileHandle, end: number, chunk: Buffer): Promise<number> {
-  let lines = 0;
+  const counter = new LineCounter();
   for (let position = 0; position < end; ) {
     const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, end - position), position);
     if (bytesRead === 0) break;
-    lines += newlines(chunk, 0, bytesRead);
+    counter.add(chunk, 0, bytesRead);
     position += bytesRead;
   }
-  return lines;
+  return counter.lines;
 }
 
 /** What is said of a file whose sample mixes two encodings (see utf8AmongWindows1252); `label` is the first one's. */
@@ -170,11 +225,42 @@ function utf16WithoutBom(sample: Uint8Array): Encoding | undefined {
   return undefined;
 }
 
-const lineBreaksIn = (text: string): number => {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-};
+/**
+ * Where the first byte that is not UTF-8 is in `bytes` (a sequence cut by their end is not one:
+ * the next chunk may finish it), or -1. Only asked once decoding has failed, to say the line.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    // The second byte's range narrows after E0, ED, F0 and F4 (no overlong form, no surrogate).
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return -1;
+      const c = bytes[i + k]!;
+      if (c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** How many bytes at the end of `bytes` start a UTF-8 sequence that goes on past them. */
+function cutSequence(bytes: Uint8Array): number {
+  for (let k = 1; k <= 3 && k <= bytes.length; k++) {
+    const b = bytes[bytes.length - k]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > k ? k : 0;
+  }
+  return 0;
+}
 
 export function decodingStream(encoding: Encoding, file: string): Transform {
   const decoder = new TextDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
@@ -183,7 +269,8 @@ export function decodingStream(encoding: Encoding, file: string): Transform {
   // found where it starts: the last two bytes of a chunk are looked at again with the next one.
   const windows = SINGLE_BYTE.has(encoding.decoder);
   let tail = Buffer.alloc(0);
-  let line = 1;
+  // Lines before the chunk being decoded, for the line an error names.
+  const counted = new LineCounter();
   return new Transform({
     readableObjectMode: false,
     transform(chunk: Buffer, _enc, done) {
@@ -197,31 +284,32 @@ export function decodingStream(encoding: Encoding, file: string): Transform {
         const seen = Buffer.concat([tail, bytes]);
         const at = utf8Sequence(seen);
         if (at >= 0) {
-          // The tail's line breaks are already counted in `line`.
-          const where = line + newlines(seen, 0, at) - newlines(tail, 0, tail.length);
+          // The sequence may start in the tail, whose line breaks are already counted.
+          const where = 1 + counted.lines + (at >= tail.length ? counted.peek(seen, tail.length, at) : 0);
           done(new RelaisError(mixedEncodingMessage(where, encoding.label), { file, line: where }));
           return;
         }
-        line += newlines(bytes, 0, bytes.length);
         tail = Buffer.from(seen.subarray(Math.max(0, seen.length - 2)));
       }
       try {
         done(null, decoder.decode(bytes, { stream: true }));
       } catch {
-        // Where the first byte that is not UTF-8 is: its line, counted as the file's.
-        const text = new TextDecoder('utf-8').decode(bytes);
-        const bad = text.indexOf('\uFFFD');
-        const where = line + (bad < 0 ? 0 : lineBreaksIn(text.slice(0, bad)));
+        // The bytes of a character cut by the previous chunk come first, so that the first invalid
+        // byte found is the file's, not that character's second half.
+        const whole = Buffer.concat([tail, bytes]);
+        const bad = firstInvalidUtf8(whole);
+        const where = 1 + counted.lines + counted.peek(whole, tail.length, Math.max(tail.length, bad < 0 ? tail.length : bad));
         done(new RelaisError(`encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne ${where}, qui ne l'est pas (un export Excel ajouté à la suite ?) ; réenregistrez tout le fichier en UTF-8, puis relancez`, { file, line: where }));
         return;
       }
-      if (!windows) line += newlines(bytes, 0, bytes.length);
+      counted.add(bytes);
+      if (!windows) tail = Buffer.from(bytes.subarray(bytes.length - cutSequence(bytes)));
     },
     flush(done) {
       try {
         done(null, decoder.decode());
       } catch {
-        done(new RelaisError(`le fichier se termine au milieu d'un caractère UTF-8 (coupé pendant la copie ?) ; retéléchargez-le, ou réenregistrez-le en UTF-8`, { file, line }));
+        done(new RelaisError(`le fichier se termine au milieu d'un caractère UTF-8 (coupé pendant la copie ?) ; retéléchargez-le, ou réenregistrez-le en UTF-8`, { file, line: 1 + counted.lines }));
       }
     },
   });

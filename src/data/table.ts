@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
-import { decodingStream, mixedEncodingMessage, sniffFileEncoding } from './encoding.js';
+import { decodeWhole, decodingStream, mixedEncodingMessage, sniffFileEncoding } from './encoding.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
 
@@ -181,7 +181,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const encoding = await sniffFileEncoding(path, sample);
   // Addresses and names read « HA´TEL DE VILLE » would be printed as such: refused, said where.
   if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine, encoding.label), { file, line: encoding.mixedFromLine });
-  const text = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength));
+  const text = decodeWhole(encoding.decoder, sample.subarray(encoding.bomLength));
   if (text.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un tableau texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
   }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { sniffFileEncoding } from '../data/encoding.js';
+import { decodeWhole, sniffFileEncoding } from '../data/encoding.js';
 import { HEADER_SEARCH_LINES, sniffDelimiter, unreadable } from '../data/table.js';
 
 /**
@@ -107,7 +107,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
   if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file, isHeader);
   const encoding = await sniffFileEncoding(path, sample.subarray(0, bytesRead));
-  const head = new TextDecoder(encoding.decoder).decode(sample.subarray(encoding.bomLength, bytesRead));
+  const head = decodeWhole(encoding.decoder, sample.subarray(encoding.bomLength, bytesRead));
   if (head.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
   }

@@ -13,7 +13,9 @@ import { campaignWith } from './helpers/campaign.js';
  * text is edited later. The cell below was « ancienne@wanadoo.example » last year; this year the
  * agent typed over it the town hall's two addresses, or « Mairie : » before the new one. What the
  * cell shows is not one bare address, so relais (cellText, src/data/xlsx.ts) takes the link's
- * target — last year's address, shown nowhere in the file — and says nothing.
+ * target — last year's address, shown nowhere in the file — and says nothing. Linked to the first
+ * of the two addresses shown, the second is dropped without the word said for the same cell
+ * without its link (courriels-multiples).
  */
 async function townHall(cell: ExcelJS.CellValue) {
   const wb = new ExcelJS.Workbook();
@@ -44,5 +46,14 @@ describe('a mailto: link left over from last year under a cell edited since', ()
     const { courriel, said } = await townHall({ text: 'Mairie : mairie@adon.example', hyperlink: 'mailto:ancienne@wanadoo.example' });
     expect(courriel).not.toBe('ancienne@wanadoo.example');
     expect(said.map((p) => p.message).join('\n')).toContain('ancienne@wanadoo.example');
+  });
+
+  it('a cell showing two addresses, linked to the first (as Excel links what was typed first), says the second is not used, as without a link', async () => {
+    const plain = await townHall('mairie@adon.example ; secretariat@adon.example');
+    const linked = await townHall({ text: 'mairie@adon.example ; secretariat@adon.example', hyperlink: 'mailto:mairie@adon.example' });
+    // Without the link: « courriels-multiples … « secretariat@adon.example » ne l'est pas ». With it: nothing.
+    expect(plain.said.map((p) => p.message).join('\n')).toContain('secretariat@adon.example');
+    expect(linked.courriel).toBe('mairie@adon.example');
+    expect(linked.said.map((p) => p.message).join('\n')).toContain('secretariat@adon.example');
   });
 });

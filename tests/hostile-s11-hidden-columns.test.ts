@@ -69,3 +69,33 @@ describe('one email column hidden and visible under the same name, beside anothe
     expect(row[claimed[0]! - 1]).toBe(courriel);
   });
 });
+
+/**
+ * The same habit one level up: last year's sheet hidden in Excel (clic droit, « Masquer ») and
+ * left first, this year's visible beside it with one column more. readXlsx reads the first
+ * worksheet whatever its state, so the hidden sheet's addresses are mailed, without a word.
+ */
+describe('a town-hall workbook whose first sheet is hidden in Excel', () => {
+  it('does not mail the hidden sheet’s address without a word', async () => {
+    const wb = new ExcelJS.Workbook();
+    const old = wb.addWorksheet('2019');
+    old.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune']);
+    old.addRow(['45001', 'ancienne@adon.example', '3 rue Vieille', '45230', 'Adon']);
+    old.state = 'hidden';
+    const current = wb.addWorksheet('2020');
+    current.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune', 'telephone']);
+    current.addRow(['45001', 'mairie@adon.example', '1 place de la Mairie', '45230', 'Adon', '02 38 00 00 00']);
+    const dir = campaignWith({});
+    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
+    const path = join(dir, 'campagne.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
+    const { campaign } = await loadCampaign(dir);
+    const found = new ProblemList();
+    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+    const courriel = joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel;
+    const said = found.items.filter((p) => p.file === 'data/mairies.xlsx' && p.kind !== 'sans-courriel').map((p) => p.message);
+    // Now: « ancienne@adon.example », from the hidden sheet « 2019 », and nothing said.
+    expect(courriel === 'mairie@adon.example' || said.some((m) => m.includes('2019')), `${courriel}; ${said.join(' | ') || 'rien de dit'}`).toBe(true);
+  });
+});
+

@@ -6,6 +6,7 @@ import { loadCampaign } from '../src/campaign/load.js';
 import { buildRecipients } from '../src/campaign/recipients.js';
 import { communeReference } from '../src/data/cog.js';
 import { openTable, type TableRow } from '../src/data/table.js';
+import { shownInteger } from '../src/data/xlsx.js';
 import { ProblemList } from '../src/problems.js';
 import { campaignWith, tempDir } from './helpers/campaign.js';
 
@@ -59,3 +60,16 @@ describe('a formula whose number result has a digits-only format', () => {
     expect(adon?.contact?.telephone).toBe('02 38 12 34 56');
   });
 });
+
+/**
+ * A phone number written in international form by its format, « "+33 "0 00 00 00 00 » (Excel:
+ * Format de cellule > Personnalisée): Excel shows « +33 2 38 12 34 56 ». shownInteger refuses any
+ * quoted text but spaces and punctuation, and the stored 238123456 — no number anyone can call —
+ * is what the recipient's contact holds.
+ */
+describe('a phone number whose format writes the country code', () => {
+  it('is read as shown, « +33 2 38 12 34 56 », not as the stored 238123456', () => {
+    expect(shownInteger(238123456, '"+33 "0 00 00 00 00')).toBe('+33 2 38 12 34 56');
+  });
+});
+

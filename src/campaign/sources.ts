@@ -53,7 +53,7 @@ function shownValues(table: Table, row: TableRow, what: string, problems: Proble
     if (note.kind === 'lien') {
       problems.warning(
         'lien-courriel',
-        `${what} : ${cell} montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
+        `${what} : ${cell} ${note.shown.includes(' ; ') ? `montre les adresses ${note.shown}, mais son lien mène à ${note.target}, qu'elle ne montre pas : relais lit les adresses affichées` : `montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée`} ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
         { ...where, field: header },
       );
       continue;

@@ -21,8 +21,9 @@ export interface TableRow {
 
 /**
  * A workbook cell whose shown text and stored value disagree, as read (column 0-based):
- * - `lien`: it shows one address and links (mailto:) to another; `shown`, the cell's text, is
- *   what the row's value holds, `target` is where its link goes;
+ * - `lien`: it shows addresses and links (mailto:) to none of them; `shown`, the addresses the
+ *   cell's text holds (« ; » between them), which the row's value holds, `target` is where its
+ *   link goes;
  * - `barre`: text struck through in Excel (an old address crossed out and the new one typed
  *   beside it; `whole`, the cell itself by its format). The row's value holds the whole text,
  *   as stored; `struck` are the crossed-out stretches and `kept` what the cell says without them.

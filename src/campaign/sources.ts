@@ -25,6 +25,26 @@ const readColumns = new WeakMap<Table, ColumnMatch>();
 const STRUCK_ROW = 'ligne barrée dans Excel';
 
 /**
+ * A row crossed out in Excel: every non-empty cell its reader reads (every one, when the reader
+ * says none) is struck through, by its format (Ctrl+5) or by all of its text (struck in edit
+ * mode, or pasted from Word). A remark typed afterwards in a column no field reads does not make
+ * it a row to use again.
+ */
+export function struckWhole(row: TableRow, read?: ReadonlySet<number>): boolean {
+  const notes = row.notes;
+  if (!notes) return false;
+  const struck = new Set(notes.flatMap((n) => (n.kind === 'barre' && (n.whole || n.kept === '') ? [n.column] : [])));
+  if (!struck.size) return false;
+  let any = false;
+  for (let i = 0; i < row.values.length; i++) {
+    if (row.values[i] === '' || (read && !read.has(i))) continue;
+    if (!struck.has(i)) return false;
+    any = true;
+  }
+  return any;
+}
+
+/**
  * What a workbook row says once what Excel shows is taken into account, or undefined for a row
  * struck through whole (a mayor or a town hall crossed out: no longer to use). A cell that shows
  * an address and links to another (mailto:): which one is this year's, nothing says; the shown
@@ -33,8 +53,9 @@ const STRUCK_ROW = 'ligne barrée dans Excel';
 function shownValues(table: Table, row: TableRow, what: string, problems: ProblemList): string[] | undefined {
   const notes = row.notes ?? [];
   const where = { file: table.file, line: row.line };
-  const whole = new Set(notes.flatMap((n) => (n.kind === 'barre' && n.whole ? [n.column] : [])));
-  if (whole.size && row.values.every((v, i) => v === '' || whole.has(i))) {
+  const used = readColumns.get(table)?.indexes;
+  const read = used ? new Set(used.values()) : undefined;
+  if (struckWhole(row, read)) {
     const shown = row.values.filter(Boolean);
     problems.warning(
       'ligne-barree',
@@ -43,8 +64,6 @@ function shownValues(table: Table, row: TableRow, what: string, problems: Proble
     );
     return undefined;
   }
-  const used = readColumns.get(table)?.indexes;
-  const read = used ? new Set(used.values()) : undefined;
   let values = row.values;
   for (const note of notes) {
     if (read && !read.has(note.column)) continue;
@@ -170,6 +189,8 @@ export function preferVisibleColumns(table: Table, columns: ColumnMatch, what: s
  * Streams the rows, turning a read error in the middle of the file into a file-level problem.
  * A line that repeats the header (one export appended to another, each with its header) is not
  * data: it is set aside in the account and named, instead of failing as a row of column names.
+ * A row struck through whole in Excel is set aside too; `onStruck` is told of it (its values as
+ * stored), so that a caller can say why a commune has no row.
  */
 export async function forEachRow(
   table: Table,
@@ -177,6 +198,7 @@ export async function forEachRow(
   problems: ProblemList,
   visit: (values: string[], line: number) => void,
   account?: FileAccount,
+  onStruck?: (values: string[], line: number) => void,
 ): Promise<number> {
   let count = 0;
   const use = (values: string[], line: number) => {
@@ -200,6 +222,7 @@ export async function forEachRow(
         const shown = shownValues(table, row, what, problems);
         if (!shown) {
           if (account) setAside(account, STRUCK_ROW);
+          onStruck?.(row.values, row.line);
           continue;
         }
         values = shown;

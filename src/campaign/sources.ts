@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, openTable, type Table, type TableRow } from '../data/table.js';
+import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, type Table, type TableRow } from '../data/table.js';
 import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -23,26 +23,6 @@ export function sourceConfig(source: string | { fichier: string; colonnes?: Reco
 const readColumns = new WeakMap<Table, ColumnMatch>();
 
 const STRUCK_ROW = 'ligne barrée dans Excel';
-
-/**
- * A row crossed out in Excel: every non-empty cell its reader reads (every one, when the reader
- * says none) is struck through, by its format (Ctrl+5) or by all of its text (struck in edit
- * mode, or pasted from Word). A remark typed afterwards in a column no field reads does not make
- * it a row to use again.
- */
-export function struckWhole(row: TableRow, read?: ReadonlySet<number>): boolean {
-  const notes = row.notes;
-  if (!notes) return false;
-  const struck = new Set(notes.flatMap((n) => (n.kind === 'barre' && (n.whole || n.kept === '') ? [n.column] : [])));
-  if (!struck.size) return false;
-  let any = false;
-  for (let i = 0; i < row.values.length; i++) {
-    if (row.values[i] === '' || (read && !read.has(i))) continue;
-    if (!struck.has(i)) return false;
-    any = true;
-  }
-  return any;
-}
 
 /**
  * What a workbook row says once what Excel shows is taken into account, or undefined for a row
@@ -115,10 +95,12 @@ export async function openSource(
   const columns = match(table.header, source.colonnes);
   readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
-  // A copy kept hidden in Excel (last year's column) leaves one column the user sees: it is read.
-  columns.duplicates = columns.duplicates.filter((dup) => !settledByHiding(table, columns, dup.positions.map((p) => p - 1), what, problems));
+  if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
+  settleDuplicates(table, columns, what, problems);
   for (const dup of columns.duplicates) {
-    problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')})`, where, 'file');
+    const hidden = dup.positions.filter((p) => table.hiddenColumns?.has(p - 1));
+    const said = hidden.length === dup.positions.length ? `, toutes masquées dans Excel` : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
+    problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')}${said})`, where, 'file');
   }
   if (columns.missing.length > 0) {
     const names = columns.missing.map((s) => `« ${source.colonnes[s.field] ?? s.label} »`).join(', ');
@@ -133,11 +115,11 @@ export async function openSource(
 }
 
 /** How a message names a column: « Nom de l'élu » (colonne 7, masquée dans Excel). */
-function columnName(table: Table, i: number): string {
+function columnName(table: ColumnsOf, i: number): string {
   return `« ${table.header[i]?.trim() ?? ''} » (colonne ${i + 1}${table.hiddenColumns?.has(i) ? ', masquée dans Excel' : ''})`;
 }
 
-function oneUsed(table: Table, what: string, title: string, used: number, others: number[], hint: string, field: string, problems: ProblemList): void {
+function oneUsed(table: ColumnsOf, what: string, title: string, used: number, others: number[], hint: string, field: string, problems: ProblemList): void {
   problems.warning(
     'colonnes-multiples',
     `${what} : plusieurs colonnes ${title} : ${columnName(table, used)} est utilisée, ${others.map((i) => columnName(table, i)).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, ${hint}`,
@@ -145,25 +127,41 @@ function oneUsed(table: Table, what: string, title: string, used: number, others
   );
 }
 
+type ColumnsOf = Pick<Table, 'file' | 'header' | 'headerLine' | 'hiddenColumns'>;
+
 /**
- * Columns of the same name, all hidden in Excel but one: the visible one is read, and when a
- * field reads it the user is told which (as for two email columns). Two visible ones stay an
- * error: nothing says which is right. Their names being the same, campagne.yaml cannot tell them
- * apart: the hint is to delete or rename the other. True when settled.
+ * Columns of the same name (`columns.duplicates`) that need not refuse the file; those left in
+ * `columns.duplicates` are the ones that must:
+ * - no field reads any of them (a « Remarques » copied twice; or campagne.yaml names another
+ *   column for the field): nothing read depends on which is right;
+ * - the field reading them has other columns of another name (`alternatives`: « Courriel » twice,
+ *   hidden, beside a visible « Adresse mail »): the visible one of those is read, and said, by the
+ *   alternatives' own rule (preferVisibleColumns, or the town-hall list's emailColumns) — one
+ *   message, naming the column actually read;
+ * - all hidden in Excel but one: the visible one is read, and when a field reads it the user is
+ *   told which (as for two email columns). Their names being the same, campagne.yaml cannot tell
+ *   them apart: the hint is to delete or rename the other.
+ * Two visible ones stay an error: nothing says which is right.
  */
-function settledByHiding(table: Table, columns: ColumnMatch, positions: number[], what: string, problems: ProblemList): boolean {
-  const hidden = table.hiddenColumns;
-  if (!hidden) return false;
-  const visible = positions.filter((i) => !hidden.has(i));
-  if (visible.length !== 1) return false;
-  const used = visible[0]!;
-  const others = positions.filter((i) => i !== used);
-  for (const [field, index] of columns.indexes) {
-    if (!positions.includes(index)) continue;
-    columns.indexes.set(field, used);
-    oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
-  }
-  return true;
+export function settleDuplicates(table: ColumnsOf, columns: ColumnMatch, what: string, problems: ProblemList): void {
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  columns.duplicates = columns.duplicates.filter((dup) => {
+    const positions = dup.positions.map((p) => p - 1);
+    const fields = [...columns.indexes].filter(([, index]) => positions.includes(index)).map(([field]) => field);
+    if (!fields.length) return false;
+    const elsewhere = (field: string) => columns.alternatives?.get(field)?.some((i) => !positions.includes(i) && !hidden.has(i)) === true;
+    const visible = positions.filter((i) => !hidden.has(i));
+    if (visible.length !== 1) return !fields.every(elsewhere);
+    const used = visible[0]!;
+    const others = positions.filter((i) => i !== used);
+    for (const field of fields) {
+      // A field with other columns of another name is settled by their rule, which sees these too.
+      if (columns.alternatives?.has(field)) continue;
+      columns.indexes.set(field, used);
+      oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
+    }
+    return false;
+  });
 }
 
 /**
@@ -174,7 +172,7 @@ function settledByHiding(table: Table, columns: ColumnMatch, positions: number[]
  * (contacts-source.ts, emailColumns).
  * @param key the source's key in campagne.yaml (« maires »), for the hint.
  */
-export function preferVisibleColumns(table: Table, columns: ColumnMatch, what: string, key: string, specs: ColumnSpec[], problems: ProblemList): void {
+export function preferVisibleColumns(table: ColumnsOf, columns: ColumnMatch, what: string, key: string, specs: ColumnSpec[], problems: ProblemList): void {
   const hidden = table.hiddenColumns ?? new Set<number>();
   for (const [field, found] of columns.alternatives ?? []) {
     const spec = specs.find((s) => s.field === field);

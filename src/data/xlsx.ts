@@ -55,8 +55,8 @@ function struckNote(v: CellObject, column: number): CellNote | undefined {
 }
 
 /**
- * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
- * counts. Row numbers are the spreadsheet's own.
+ * .xlsx contact lists (the préfecture's own files are often Excel). Only the first visible
+ * worksheet counts. Row numbers are the spreadsheet's own.
  *
  * @param notes where a cell whose shown text and stored value disagree is told (its 0-based
  * `column`); only cells that are objects (links, rich text) can, so ordinary cells cost nothing more.
@@ -226,30 +226,39 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     return rows;
   };
   const headerOf = (rows: TableRow[]) => (isHeader ? rows.slice(0, HEADER_SEARCH_LINES).find((r) => isHeader(r.values)) : undefined) ?? rows[0];
-  // The first worksheet is the table; row numbers are the spreadsheet's own.
-  const all = sheetRows(workbook.worksheets[0]);
+  // A sheet hidden in Excel (last year's, « 2019 », kept out of sight, often left first) is not
+  // what the user reads: the first visible sheet is the table; the hidden ones holding rows are
+  // named in `sheets`, for the caller to say. Row numbers are the spreadsheet's own.
+  const visible = workbook.worksheets.filter((sheet) => sheet.state !== 'hidden' && sheet.state !== 'veryHidden');
+  const hiddenSheets = workbook.worksheets.filter((sheet) => !visible.includes(sheet) && sheet.actualRowCount > 0).map((sheet) => sheet.name);
+  if (visible.length === 0 && hiddenSheets.length) {
+    throw new RelaisError(`toutes les feuilles du classeur sont masquées dans Excel (${hiddenSheets.map((n) => `« ${n} »`).join(', ')}) : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
+  }
+  const first = visible[0];
+  const all = sheetRows(first);
   const header = headerOf(all);
   if (!header) throw new RelaisError(`classeur vide`, { file, line: 1 });
   // Another sheet under the same header is more of the same table (a sheet per département):
   // read alone, the first would leave the others' rows out without a word.
   const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
-  const more = workbook.worksheets.slice(1).filter((sheet) => {
+  const more = visible.slice(1).filter((sheet) => {
     const rows = sheetRows(sheet);
     const h = headerOf(rows);
     // Its header alone (a copy left empty) holds nothing to lose.
     return h !== undefined && key(h.values) === key(header.values) && rows.some((r) => r.line > h.line);
   });
   if (more.length) {
-    const names = [workbook.worksheets[0]!, ...more].map((s) => `« ${s.name} »`).join(', ');
+    const names = [first!, ...more].map((s) => `« ${s.name} »`).join(', ');
     // Said for every file a campaign reads: the mayors and the town halls are one file each.
-    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais ne lit qu'une feuille par classeur, et les lignes des autres seraient laissées de côté ; copiez-les sous celles de la feuille « ${workbook.worksheets[0]!.name} » (sans répéter l'en-tête), puis enregistrez`, { file });
+    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais ne lit qu'une feuille par classeur, et les lignes des autres seraient laissées de côté ; copiez-les sous celles de la feuille « ${first!.name} » (sans répéter l'en-tête), puis enregistrez`, { file });
   }
   async function* rows(): AsyncGenerator<TableRow> {
     yield* all.filter((r) => r.line > header!.line);
   }
   const hiddenColumns = new Set<number>();
-  (workbook.worksheets[0]?.columns ?? []).forEach((column, i) => {
+  (first?.columns ?? []).forEach((column, i) => {
     if (column?.hidden) hiddenColumns.add(i);
   });
-  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}) };
+  const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
+  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...sheets };
 }

@@ -22,7 +22,20 @@ export function sourceConfig(source: string | { fichier: string; colonnes?: Reco
  */
 const readColumns = new WeakMap<Table, ColumnMatch>();
 
-const STRUCK_ROW = 'ligne barrée dans Excel';
+/** The account's reason for a row struck through whole in Excel. */
+export const STRUCK_ROW = 'ligne barrée dans Excel';
+
+/** What the user is told of a row struck through whole: set aside. */
+export function struckRowMessage(what: string, values: string[]): string {
+  const shown = values.filter(Boolean);
+  return `${what} : ligne barrée dans Excel (${shown.slice(0, 3).map((v) => `« ${v} »`).join(', ')}${shown.length > 3 ? ', …' : ''}) : écartée, comme ce qui n'est plus à utiliser ; ôtez le barré s'il faut la lire, supprimez-la sinon`;
+}
+
+/** What the user is told of text struck through in a cell: left out. */
+export function struckTextMessage(what: string, header: string, column: number, struck: string[], kept: string): string {
+  const left = kept ? `relais lit « ${kept} »` : 'relais la lit vide';
+  return `${what} : la cellule « ${header} » (colonne ${column + 1}) porte du texte barré dans Excel (${struck.map((t) => `« ${t} »`).join(', ')}) : ${left}, sans ce qui est barré ; supprimez-le de la cellule s'il ne sert plus, ou ôtez le barré s'il faut le lire`;
+}
 
 /**
  * What a workbook row says once what Excel shows is taken into account, or undefined for a row
@@ -36,12 +49,7 @@ function shownValues(table: Table, row: TableRow, what: string, problems: Proble
   const used = readColumns.get(table)?.indexes;
   const read = used ? new Set(used.values()) : undefined;
   if (struckWhole(row, read)) {
-    const shown = row.values.filter(Boolean);
-    problems.warning(
-      'ligne-barree',
-      `${what} : ligne barrée dans Excel (${shown.slice(0, 3).map((v) => `« ${v} »`).join(', ')}${shown.length > 3 ? ', …' : ''}) : écartée, comme ce qui n'est plus à utiliser ; ôtez le barré s'il faut la lire, supprimez-la sinon`,
-      where,
-    );
+    problems.warning('ligne-barree', struckRowMessage(what, row.values), where);
     return undefined;
   }
   let values = row.values;
@@ -59,13 +67,7 @@ function shownValues(table: Table, row: TableRow, what: string, problems: Proble
     }
     if (values === row.values) values = [...row.values];
     values[note.column] = note.kept;
-    const struck = note.struck.map((t) => `« ${t} »`).join(', ');
-    const left = note.kept ? `relais lit « ${note.kept} »` : 'relais la lit vide';
-    problems.warning(
-      'texte-barre',
-      `${what} : ${cell} porte du texte barré dans Excel (${struck}) : ${left}, sans ce qui est barré ; supprimez-le de la cellule s'il ne sert plus, ou ôtez le barré s'il faut le lire`,
-      { ...where, field: header },
-    );
+    problems.warning('texte-barre', struckTextMessage(what, header, note.column, note.struck, note.kept), { ...where, field: header });
   }
   return values;
 }

@@ -61,7 +61,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   // A directory table is read by field name: the flat list's required columns do not apply to it.
   const columnsOf = (header: string[], overrides: Record<string, string>) =>
     isDirectoryHeader(header) ? { indexes: new Map<string, number>(), missing: [], duplicates: [] } : contactColumns(header, overrides);
-  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems);
+  // Email columns of other names are settled by emailColumns, below.
+  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems, (field) => field === 'courriel');
   if (!opened) return { contacts, file, account: undefined };
   const { table, columns } = opened;
   const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';

@@ -76,7 +76,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   // label, function, repairs) would be 35,000 rows kept for nothing until the join.
   const mayors = new Map<string, { line: number; maire: Recipient['maire'] }>();
   const mayorSource = sourceConfig(campaign.config.sources.maires);
-  const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems);
+  // Columns of other names for a field are settled by preferVisibleColumns, below.
+  const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
   // A row that is missing has no line, but the file it is missing from is still named.
   const mayorsFile = mayorTable?.table.file;
   if (mayorTable) {

@@ -84,6 +84,8 @@ export async function openSource(
   isHeader: (cells: string[]) => boolean,
   match: (header: string[], overrides: Record<string, string>) => ColumnMatch,
   problems: ProblemList,
+  /** Fields whose columns of other names the caller settles and says after (see settleDuplicates). */
+  ruled?: (field: string) => boolean,
 ): Promise<{ table: Table; columns: ColumnMatch } | undefined> {
   const file = displayPath(campaign, source.fichier);
   let table: Table;
@@ -98,7 +100,7 @@ export async function openSource(
   readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
   if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
-  settleDuplicates(table, columns, what, problems);
+  settleDuplicates(table, columns, what, problems, ruled);
   for (const dup of columns.duplicates) {
     const hidden = dup.positions.filter((p) => table.hiddenColumns?.has(p - 1));
     const said = hidden.length === dup.positions.length ? `, toutes masquées dans Excel` : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
@@ -137,28 +139,29 @@ type ColumnsOf = Pick<Table, 'file' | 'header' | 'headerLine' | 'hiddenColumns'>
  * - no field reads any of them (a « Remarques » copied twice; or campagne.yaml names another
  *   column for the field): nothing read depends on which is right;
  * - the field reading them has other columns of another name (`alternatives`: « Courriel » twice,
- *   hidden, beside a visible « Adresse mail »): the visible one of those is read, and said, by the
- *   alternatives' own rule (preferVisibleColumns, or the town-hall list's emailColumns) — one
- *   message, naming the column actually read;
+ *   hidden, beside a visible « Adresse mail ») and a rule that picks the visible one of those and
+ *   says so (`ruled`: preferVisibleColumns, or the town-hall list's emailColumns, called after):
+ *   that rule settles it, one message naming the column actually read;
  * - all hidden in Excel but one: the visible one is read, and when a field reads it the user is
  *   told which (as for two email columns). Their names being the same, campagne.yaml cannot tell
  *   them apart: the hint is to delete or rename the other.
  * Two visible ones stay an error: nothing says which is right.
  */
-export function settleDuplicates(table: ColumnsOf, columns: ColumnMatch, what: string, problems: ProblemList): void {
+export function settleDuplicates(table: ColumnsOf, columns: ColumnMatch, what: string, problems: ProblemList, ruled: (field: string) => boolean = () => false): void {
   const hidden = table.hiddenColumns ?? new Set<number>();
   columns.duplicates = columns.duplicates.filter((dup) => {
     const positions = dup.positions.map((p) => p - 1);
     const fields = [...columns.indexes].filter(([, index]) => positions.includes(index)).map(([field]) => field);
     if (!fields.length) return false;
-    const elsewhere = (field: string) => columns.alternatives?.get(field)?.some((i) => !positions.includes(i) && !hidden.has(i)) === true;
+    const byRule = (field: string) => ruled(field) && columns.alternatives?.has(field) === true;
+    const elsewhere = (field: string) => byRule(field) && columns.alternatives!.get(field)!.some((i) => !positions.includes(i) && !hidden.has(i));
     const visible = positions.filter((i) => !hidden.has(i));
     if (visible.length !== 1) return !fields.every(elsewhere);
     const used = visible[0]!;
     const others = positions.filter((i) => i !== used);
     for (const field of fields) {
       // A field with other columns of another name is settled by their rule, which sees these too.
-      if (columns.alternatives?.has(field)) continue;
+      if (byRule(field)) continue;
       columns.indexes.set(field, used);
       oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
     }

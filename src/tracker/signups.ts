@@ -185,7 +185,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       // sort): the visible one is read, and said, as in the mayors' and town halls' files. Without
       // hidden columns the first of two is read, as ever.
       const shape = { file, header: table.header, headerLine: table.headerLine, hiddenColumns: table.hiddenColumns };
-      settleDuplicates(shape, columns, 'inscriptions', problems);
+      settleDuplicates(shape, columns, 'inscriptions', problems, () => true);
       preferVisibleColumns(shape, columns, 'inscriptions', 'inscriptions', SIGNUP_COLUMNS, problems);
     }
     // The header the rows are read under: a second export appended below the first may bring its

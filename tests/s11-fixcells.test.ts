@@ -9,6 +9,7 @@ import { readXlsx } from '../src/data/xlsx.js';
 import { ProblemList } from '../src/problems.js';
 import { readSignups } from '../src/tracker/signups.js';
 import { campaignWith, sampleCampaign, tempDir } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /** The fixes to the hostile tester's workbook findings: what they say, and the rules they keep. */
 const ref = communeReference();
@@ -141,6 +142,30 @@ describe('a commune whose only town-hall row is struck through', () => {
     const { found, courriel } = await townHalls(wb);
     expect(courriel).toBe('mairie@adon.example');
     expect(found.warnings.filter((p) => p.kind === 'ligne-barree' || p.kind === 'texte-barre')).toEqual([]);
+  });
+});
+
+describe("a commune whose only mayor's row is struck through", () => {
+  const header = ['Code du département', 'Code de la commune', 'Libellé de la commune', "Nom de l'élu", "Prénom de l'élu", 'Code sexe', 'Libellé de la fonction'];
+
+  it('is said to have its mayor\'s row struck, with the line, not « aucun maire »', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Maires');
+    ws.addRows([header, ['45', '45001', 'Adon', 'ANCIEN', 'Paul', 'M', 'Maire'], ['45', '45002', 'Aillant-sur-Milleron', 'MARTIN', 'Marie', 'F', 'Maire']]);
+    ws.getRow(2).eachCell((c) => (c.font = { strike: true }));
+    const { found } = await joinedDepartement(await campaignWithWorkbook('maires', wb));
+    expect(found.warnings.filter((p) => p.kind === 'sans-maire' && p.message.startsWith('Adon (45001)')).map((p) => [p.message, p.line])).toEqual([
+      ["Adon (45001) : la ligne de son maire est barrée dans Excel (ligne 2), écartée, et aucune autre ligne ne donne son maire ; ôtez le barré s'il faut la lire", 2],
+    ]);
+  });
+
+  it("a councillor's struck row is not taken for the mayor's", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Maires');
+    ws.addRows([header, ['45', '45001', 'Adon', 'ADJOINT', 'Paul', 'M', 'Premier adjoint'], ['45', '45002', 'Aillant-sur-Milleron', 'MARTIN', 'Marie', 'F', 'Maire']]);
+    ws.getRow(2).eachCell((c) => (c.font = { strike: true }));
+    const { found } = await joinedDepartement(await campaignWithWorkbook('maires', wb));
+    expect(found.warnings.filter((p) => p.kind === 'sans-maire' && p.message.startsWith('Adon (45001)')).map((p) => p.message)).toEqual(['Adon (45001) : aucun maire dans le fichier des maires']);
   });
 });
 

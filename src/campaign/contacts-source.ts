@@ -29,6 +29,8 @@ export interface ContactsRead {
   contacts: Map<string, TownHallContact>;
   file: string | undefined;
   account: FileAccount | undefined;
+  /** Communes whose row is struck through in Excel (set aside), with the row's line. */
+  struck?: Map<string, number>;
 }
 
 const WHAT = 'fichier des mairies';
@@ -59,7 +61,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   // A directory table is read by field name: the flat list's required columns do not apply to it.
   const columnsOf = (header: string[], overrides: Record<string, string>) =>
     isDirectoryHeader(header) ? { indexes: new Map<string, number>(), missing: [], duplicates: [] } : contactColumns(header, overrides);
-  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems);
+  // Email columns of other names are settled by emailColumns, below.
+  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems, (field) => field === 'courriel');
   if (!opened) return { contacts, file, account: undefined };
   const { table, columns } = opened;
   const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';
@@ -76,6 +79,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);
   const lines = new Map<string, number>();
+  const struck = new Map<string, number>();
   const former = new FormerCodeRows();
   // A commune, an arrondissement or a former commune of the reference: a row with that code is a town hall's, even beside a « Total » cell.
   const known = (code: string) => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
@@ -127,9 +131,13 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const locality = postal.localite ?? (postal.cedex && !/\bCEDEX\b/i.test(c.localite) ? `${c.localite || commune.nom} ${postal.cedex}` : undefined);
     const placed = postal.code === c.codePostal && locality === undefined ? {} : { codePostal: postal.code, ...(postal.code ? (locality === undefined ? {} : { localite: locality }) : { localite: '' }) };
     contacts.set(commune.code, { ...c, distribution, ...placed, courriels: c.courriel ? [c.courriel] : [], file: table.file, line, label: '' });
-  }, account);
+  }, account, (values, line) => {
+    // Kept to say why a commune has no row: « aucune ligne » would be untrue.
+    const insee = toContact(values, line, columns.indexes).insee;
+    if (insee && !struck.has(insee)) struck.set(insee, line);
+  });
   former.report(problems, (code) => lines.get(code));
-  return { contacts, file, account };
+  return { contacts, file, account, struck };
 }
 
 /**

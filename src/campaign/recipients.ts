@@ -75,8 +75,11 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   // What the recipients read of a mayor, made once: the rest of the RNE row (its département,
   // label, function, repairs) would be 35,000 rows kept for nothing until the join.
   const mayors = new Map<string, { line: number; maire: Recipient['maire'] }>();
+  /** Communes whose mayor's row is struck through in Excel (set aside), with its line. */
+  const struckMayors = new Map<string, number>();
   const mayorSource = sourceConfig(campaign.config.sources.maires);
-  const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems);
+  // Columns of other names for a field are settled by preferVisibleColumns, below.
+  const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
   // A row that is missing has no line, but the file it is missing from is still named.
   const mayorsFile = mayorTable?.table.file;
   if (mayorTable) {
@@ -171,7 +174,12 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       if (bad) account.rejetes++;
       else account.utilises++;
     };
-    account.lus = await forEachRow(table, MAYORS, problems, visit, account);
+    account.lus = await forEachRow(table, MAYORS, problems, visit, account, (values, line) => {
+      // Kept to say why a commune has no mayor: « aucun maire » would be untrue.
+      // A councillor's row (a function other than mayor) struck is no mayor's.
+      const m = toMayor(values, line, columns.indexes);
+      if (m.insee && (!m.fonction || looseKey(m.fonction) === 'maire') && !struckMayors.has(m.insee)) struckMayors.set(m.insee, line);
+    });
     // Rows without a function in a file that named no deputy: a commune's mayor, unless the
     // commune has its « Maire » row (a councillor, or a row written twice: said, not taken twice).
     for (const m of unnamed) {
@@ -213,11 +221,16 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const contact = contacts.get(commune.code);
       const sexe = mayor?.maire?.sexe;
       // Only the communes that are warned about are named (a thousand of 35,000 nationally).
-      if (!mayor) problems.warning('sans-maire', `${nameOf(commune)} : aucun maire dans le fichier des maires`, noMayorAt);
+      const struckMayor = mayor ? undefined : struckMayors.get(commune.code);
+      if (struckMayor !== undefined) problems.warning('sans-maire', `${nameOf(commune)} : la ligne de son maire est barrée dans Excel (ligne ${struckMayor}), écartée, et aucune autre ligne ne donne son maire ; ôtez le barré s'il faut la lire`, { ...noMayorAt, line: struckMayor });
+      else if (!mayor) problems.warning('sans-maire', `${nameOf(commune)} : aucun maire dans le fichier des maires`, noMayorAt);
       const email = contact ? chooseEmail(contact.courriels) : undefined;
       // A file named but refused (its error says why) has lines: none were read, which is no news per commune.
       if (!contact) {
-        if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
+        const struckLine = read.struck?.get(commune.code);
+        if (struckLine !== undefined) {
+          problems.warning('sans-courriel', `${nameOf(commune)} : sa ligne du fichier des mairies est barrée dans Excel (ligne ${struckLine}), écartée : la lettre partira par courrier ; ôtez le barré s'il faut la lire`, { ...noContactAt, line: struckLine });
+        } else if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
       } else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0 || email!.aside || email!.notes) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
       if (commune.population === 0) problems.warning('population-nulle', `${nameOf(commune)} : population 0 dans le Code officiel géographique`, { field: 'population' });
 

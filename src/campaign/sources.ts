@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, openTable, type Table, type TableRow } from '../data/table.js';
+import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, type Table, type TableRow } from '../data/table.js';
 import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -22,7 +22,20 @@ export function sourceConfig(source: string | { fichier: string; colonnes?: Reco
  */
 const readColumns = new WeakMap<Table, ColumnMatch>();
 
-const STRUCK_ROW = 'ligne barrée dans Excel';
+/** The account's reason for a row struck through whole in Excel. */
+export const STRUCK_ROW = 'ligne barrée dans Excel';
+
+/** What the user is told of a row struck through whole: set aside. */
+export function struckRowMessage(what: string, values: string[]): string {
+  const shown = values.filter(Boolean);
+  return `${what} : ligne barrée dans Excel (${shown.slice(0, 3).map((v) => `« ${v} »`).join(', ')}${shown.length > 3 ? ', …' : ''}) : écartée, comme ce qui n'est plus à utiliser ; ôtez le barré s'il faut la lire, supprimez-la sinon`;
+}
+
+/** What the user is told of text struck through in a cell: left out. */
+export function struckTextMessage(what: string, header: string, column: number, struck: string[], kept: string): string {
+  const left = kept ? `relais lit « ${kept} »` : 'relais la lit vide';
+  return `${what} : la cellule « ${header} » (colonne ${column + 1}) porte du texte barré dans Excel (${struck.map((t) => `« ${t} »`).join(', ')}) : ${left}, sans ce qui est barré ; supprimez-le de la cellule s'il ne sert plus, ou ôtez le barré s'il faut le lire`;
+}
 
 /**
  * What a workbook row says once what Excel shows is taken into account, or undefined for a row
@@ -33,18 +46,12 @@ const STRUCK_ROW = 'ligne barrée dans Excel';
 function shownValues(table: Table, row: TableRow, what: string, problems: ProblemList): string[] | undefined {
   const notes = row.notes ?? [];
   const where = { file: table.file, line: row.line };
-  const whole = new Set(notes.flatMap((n) => (n.kind === 'barre' && n.whole ? [n.column] : [])));
-  if (whole.size && row.values.every((v, i) => v === '' || whole.has(i))) {
-    const shown = row.values.filter(Boolean);
-    problems.warning(
-      'ligne-barree',
-      `${what} : ligne barrée dans Excel (${shown.slice(0, 3).map((v) => `« ${v} »`).join(', ')}${shown.length > 3 ? ', …' : ''}) : écartée, comme ce qui n'est plus à utiliser ; ôtez le barré s'il faut la lire, supprimez-la sinon`,
-      where,
-    );
-    return undefined;
-  }
   const used = readColumns.get(table)?.indexes;
   const read = used ? new Set(used.values()) : undefined;
+  if (struckWhole(row, read)) {
+    problems.warning('ligne-barree', struckRowMessage(what, row.values), where);
+    return undefined;
+  }
   let values = row.values;
   for (const note of notes) {
     if (read && !read.has(note.column)) continue;
@@ -53,20 +60,14 @@ function shownValues(table: Table, row: TableRow, what: string, problems: Proble
     if (note.kind === 'lien') {
       problems.warning(
         'lien-courriel',
-        `${what} : ${cell} montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
+        `${what} : ${cell} ${note.shown.includes(' ; ') ? `montre les adresses ${note.shown}, mais son lien mène à ${note.target}, qu'elle ne montre pas : relais lit les adresses affichées` : `montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée`} ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
         { ...where, field: header },
       );
       continue;
     }
     if (values === row.values) values = [...row.values];
     values[note.column] = note.kept;
-    const struck = note.struck.map((t) => `« ${t} »`).join(', ');
-    const left = note.kept ? `relais lit « ${note.kept} »` : 'relais la lit vide';
-    problems.warning(
-      'texte-barre',
-      `${what} : ${cell} porte du texte barré dans Excel (${struck}) : ${left}, sans ce qui est barré ; supprimez-le de la cellule s'il ne sert plus, ou ôtez le barré s'il faut le lire`,
-      { ...where, field: header },
-    );
+    problems.warning('texte-barre', struckTextMessage(what, header, note.column, note.struck, note.kept), { ...where, field: header });
   }
   return values;
 }
@@ -83,6 +84,8 @@ export async function openSource(
   isHeader: (cells: string[]) => boolean,
   match: (header: string[], overrides: Record<string, string>) => ColumnMatch,
   problems: ProblemList,
+  /** Fields whose columns of other names the caller settles and says after (see settleDuplicates). */
+  ruled?: (field: string) => boolean,
 ): Promise<{ table: Table; columns: ColumnMatch } | undefined> {
   const file = displayPath(campaign, source.fichier);
   let table: Table;
@@ -96,10 +99,12 @@ export async function openSource(
   const columns = match(table.header, source.colonnes);
   readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
-  // A copy kept hidden in Excel (last year's column) leaves one column the user sees: it is read.
-  columns.duplicates = columns.duplicates.filter((dup) => !settledByHiding(table, columns, dup.positions.map((p) => p - 1), what, problems));
+  if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
+  settleDuplicates(table, columns, what, problems, ruled);
   for (const dup of columns.duplicates) {
-    problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')})`, where, 'file');
+    const hidden = dup.positions.filter((p) => table.hiddenColumns?.has(p - 1));
+    const said = hidden.length === dup.positions.length ? `, toutes masquées dans Excel` : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
+    problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')}${said})`, where, 'file');
   }
   if (columns.missing.length > 0) {
     const names = columns.missing.map((s) => `« ${source.colonnes[s.field] ?? s.label} »`).join(', ');
@@ -114,11 +119,11 @@ export async function openSource(
 }
 
 /** How a message names a column: « Nom de l'élu » (colonne 7, masquée dans Excel). */
-function columnName(table: Table, i: number): string {
+function columnName(table: ColumnsOf, i: number): string {
   return `« ${table.header[i]?.trim() ?? ''} » (colonne ${i + 1}${table.hiddenColumns?.has(i) ? ', masquée dans Excel' : ''})`;
 }
 
-function oneUsed(table: Table, what: string, title: string, used: number, others: number[], hint: string, field: string, problems: ProblemList): void {
+function oneUsed(table: ColumnsOf, what: string, title: string, used: number, others: number[], hint: string, field: string, problems: ProblemList): void {
   problems.warning(
     'colonnes-multiples',
     `${what} : plusieurs colonnes ${title} : ${columnName(table, used)} est utilisée, ${others.map((i) => columnName(table, i)).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, ${hint}`,
@@ -126,25 +131,42 @@ function oneUsed(table: Table, what: string, title: string, used: number, others
   );
 }
 
+type ColumnsOf = Pick<Table, 'file' | 'header' | 'headerLine' | 'hiddenColumns'>;
+
 /**
- * Columns of the same name, all hidden in Excel but one: the visible one is read, and when a
- * field reads it the user is told which (as for two email columns). Two visible ones stay an
- * error: nothing says which is right. Their names being the same, campagne.yaml cannot tell them
- * apart: the hint is to delete or rename the other. True when settled.
+ * Columns of the same name (`columns.duplicates`) that need not refuse the file; those left in
+ * `columns.duplicates` are the ones that must:
+ * - no field reads any of them (a « Remarques » copied twice; or campagne.yaml names another
+ *   column for the field): nothing read depends on which is right;
+ * - the field reading them has other columns of another name (`alternatives`: « Courriel » twice,
+ *   hidden, beside a visible « Adresse mail ») and a rule that picks the visible one of those and
+ *   says so (`ruled`: preferVisibleColumns, or the town-hall list's emailColumns, called after):
+ *   that rule settles it, one message naming the column actually read;
+ * - all hidden in Excel but one: the visible one is read, and when a field reads it the user is
+ *   told which (as for two email columns). Their names being the same, campagne.yaml cannot tell
+ *   them apart: the hint is to delete or rename the other.
+ * Two visible ones stay an error: nothing says which is right.
  */
-function settledByHiding(table: Table, columns: ColumnMatch, positions: number[], what: string, problems: ProblemList): boolean {
-  const hidden = table.hiddenColumns;
-  if (!hidden) return false;
-  const visible = positions.filter((i) => !hidden.has(i));
-  if (visible.length !== 1) return false;
-  const used = visible[0]!;
-  const others = positions.filter((i) => i !== used);
-  for (const [field, index] of columns.indexes) {
-    if (!positions.includes(index)) continue;
-    columns.indexes.set(field, used);
-    oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
-  }
-  return true;
+export function settleDuplicates(table: ColumnsOf, columns: ColumnMatch, what: string, problems: ProblemList, ruled: (field: string) => boolean = () => false): void {
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  columns.duplicates = columns.duplicates.filter((dup) => {
+    const positions = dup.positions.map((p) => p - 1);
+    const fields = [...columns.indexes].filter(([, index]) => positions.includes(index)).map(([field]) => field);
+    if (!fields.length) return false;
+    const byRule = (field: string) => ruled(field) && columns.alternatives?.has(field) === true;
+    const elsewhere = (field: string) => byRule(field) && columns.alternatives!.get(field)!.some((i) => !positions.includes(i) && !hidden.has(i));
+    const visible = positions.filter((i) => !hidden.has(i));
+    if (visible.length !== 1) return !fields.every(elsewhere);
+    const used = visible[0]!;
+    const others = positions.filter((i) => i !== used);
+    for (const field of fields) {
+      // A field with other columns of another name is settled by their rule, which sees these too.
+      if (byRule(field)) continue;
+      columns.indexes.set(field, used);
+      oneUsed(table, what, `« ${table.header[used]?.trim()} »`, used, others, "supprimez l'autre ou donnez-lui un autre nom", table.header[used]?.trim() ?? field, problems);
+    }
+    return false;
+  });
 }
 
 /**
@@ -155,7 +177,7 @@ function settledByHiding(table: Table, columns: ColumnMatch, positions: number[]
  * (contacts-source.ts, emailColumns).
  * @param key the source's key in campagne.yaml (« maires »), for the hint.
  */
-export function preferVisibleColumns(table: Table, columns: ColumnMatch, what: string, key: string, specs: ColumnSpec[], problems: ProblemList): void {
+export function preferVisibleColumns(table: ColumnsOf, columns: ColumnMatch, what: string, key: string, specs: ColumnSpec[], problems: ProblemList): void {
   const hidden = table.hiddenColumns ?? new Set<number>();
   for (const [field, found] of columns.alternatives ?? []) {
     const spec = specs.find((s) => s.field === field);
@@ -170,6 +192,8 @@ export function preferVisibleColumns(table: Table, columns: ColumnMatch, what: s
  * Streams the rows, turning a read error in the middle of the file into a file-level problem.
  * A line that repeats the header (one export appended to another, each with its header) is not
  * data: it is set aside in the account and named, instead of failing as a row of column names.
+ * A row struck through whole in Excel is set aside too; `onStruck` is told of it (its values as
+ * stored), so that a caller can say why a commune has no row.
  */
 export async function forEachRow(
   table: Table,
@@ -177,6 +201,7 @@ export async function forEachRow(
   problems: ProblemList,
   visit: (values: string[], line: number) => void,
   account?: FileAccount,
+  onStruck?: (values: string[], line: number) => void,
 ): Promise<number> {
   let count = 0;
   const use = (values: string[], line: number) => {
@@ -200,6 +225,7 @@ export async function forEachRow(
         const shown = shownValues(table, row, what, problems);
         if (!shown) {
           if (account) setAside(account, STRUCK_ROW);
+          onStruck?.(row.values, row.line);
           continue;
         }
         values = shown;

@@ -57,6 +57,7 @@ export const KIND_LABELS: Record<string, string> = {
   'lien-courriel': 'Cellule qui montre une adresse électronique et dont le lien mène à une autre',
   'texte-barre': 'Texte barré dans une cellule (laissé de côté)',
   'ligne-barree': 'Ligne barrée dans Excel (écartée)',
+  'feuilles-masquees': 'Classeur avec des feuilles masquées dans Excel (laissées de côté)',
   'colonnes-multiples': 'Plusieurs colonnes pour un même champ (une seule est lue)',
   'colonne-non-lue': 'Colonne d’adresse que relais ne lit pas',
   'en-tete-colle': 'En-tête d’un autre fichier collé à la dernière ligne',

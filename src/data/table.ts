@@ -21,8 +21,9 @@ export interface TableRow {
 
 /**
  * A workbook cell whose shown text and stored value disagree, as read (column 0-based):
- * - `lien`: it shows one address and links (mailto:) to another; `shown`, the cell's text, is
- *   what the row's value holds, `target` is where its link goes;
+ * - `lien`: it shows addresses and links (mailto:) to none of them; `shown`, the addresses the
+ *   cell's text holds (« ; » between them), which the row's value holds, `target` is where its
+ *   link goes;
  * - `barre`: text struck through in Excel (an old address crossed out and the new one typed
  *   beside it; `whole`, the cell itself by its format). The row's value holds the whole text,
  *   as stored; `struck` are the crossed-out stretches and `kept` what the cell says without them.
@@ -38,6 +39,34 @@ export interface Table {
   rows: AsyncIterable<TableRow>;
   /** 0-based columns hidden in the workbook (Excel only): an old column kept out of sight. */
   hiddenColumns?: ReadonlySet<number>;
+  /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
+  sheets?: { read: string; hidden: string[] };
+}
+
+/** What the user is told of a workbook's hidden sheets, left unread (see Table.sheets). */
+export function hiddenSheetsMessage(sheets: { read: string; hidden: string[] }): string {
+  const many = sheets.hidden.length > 1;
+  return `feuille « ${sheets.read} » lue ; ${many ? 'les feuilles' : 'la feuille'} ${sheets.hidden.map((n) => `« ${n} »`).join(', ')}, ${many ? 'masquées' : 'masquée'} dans Excel, ${many ? 'sont laissées' : 'est laissée'} de côté ; si c'est une feuille masquée qu'il faut lire, affichez-la (clic droit sur un onglet, « Afficher ») et placez-la en premier`;
+}
+
+/**
+ * A row crossed out in Excel: every non-empty cell its reader reads (every one, when the reader
+ * says none) is struck through, by its format (Ctrl+5) or by all of its text (struck in edit
+ * mode, or pasted from Word). A remark typed afterwards in a column no field reads does not make
+ * it a row to use again.
+ */
+export function struckWhole(row: Pick<TableRow, 'values' | 'notes'>, read?: ReadonlySet<number>): boolean {
+  const notes = row.notes;
+  if (!notes) return false;
+  const struck = new Set(notes.flatMap((n) => (n.kind === 'barre' && (n.whole || n.kept === '') ? [n.column] : [])));
+  if (!struck.size) return false;
+  let any = false;
+  for (let i = 0; i < row.values.length; i++) {
+    if (row.values[i] === '' || (read && !read.has(i))) continue;
+    if (!struck.has(i)) return false;
+    any = true;
+  }
+  return any;
 }
 
 export interface OpenTableOptions {

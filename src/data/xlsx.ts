@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
 import { HEADER_SEARCH_LINES, type CellNote, type Table, type TableRow } from './table.js';
 
-const EMAIL_SHOWN = /^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i;
+/** Addresses in a cell's shown text (« Mairie : a@x.fr ; b@x.fr »). */
+const EMAIL_IN_TEXT = /(?:mailto:)?[^\s@;,:<>()"«»]+@[^\s@;,:<>()"«»]+\.[^\s@;,:<>()"«»]*[^\s@;,:<>()"«».]/gi;
 
 /** A mailto: link's address: without the scheme, the « ?subject=… », and its %40 spelled out. */
 function mailtoTarget(link: string): string {
@@ -54,8 +55,8 @@ function struckNote(v: CellObject, column: number): CellNote | undefined {
 }
 
 /**
- * .xlsx contact lists (the préfecture's own files are often Excel). Only the first worksheet
- * counts. Row numbers are the spreadsheet's own.
+ * .xlsx contact lists (the préfecture's own files are often Excel). Only the first visible
+ * worksheet counts. Row numbers are the spreadsheet's own.
  *
  * @param notes where a cell whose shown text and stored value disagree is told (its 0-based
  * `column`); only cells that are objects (links, rich text) can, so ordinary cells cost nothing more.
@@ -83,17 +84,20 @@ export function cellText(value: unknown, column = -1, notes?: CellNote[]): strin
       if (struck) notes.push(struck);
     }
     // A link « Écrire à la mairie » to mailto:mairie@x.fr: the address is the link's target. A
-    // cell whose text is itself an address keeps its text: Excel leaves the link as it was when
-    // the text is edited, and the target is then last year's address.
+    // cell whose text holds addresses (« a@x.fr », « a@x.fr ; b@x.fr », « Mairie : a@x.fr ») keeps
+    // its text: Excel leaves the link as it was when the text is edited, and the target is then
+    // last year's address, shown nowhere in the file.
     if (typeof v.hyperlink === 'string' && /^mailto:/i.test(v.hyperlink.trim())) {
       const shown = Array.isArray(v.richText) ? v.richText.map((r) => r.text).join('').trim() : v.text !== undefined ? cellText(v.text) : '';
       const target = mailtoTarget(v.hyperlink);
-      if (!EMAIL_SHOWN.test(shown)) return target;
-      // Both are addresses and differ: one was edited and not the other, and nothing says which
-      // is this year's. The shown one is used (the one the user reads and corrects); the user
-      // is told of the other.
-      const address = shown.replace(/^mailto:/i, '');
-      if (notes && target && address.toLowerCase() !== target.toLowerCase()) notes.push({ kind: 'lien', column, shown: address, target });
+      const addresses = shown.match(EMAIL_IN_TEXT)?.map((a) => a.replace(/^mailto:/i, '')) ?? [];
+      if (!addresses.length) return target;
+      // The link goes elsewhere than any address shown: one was edited and not the other, and
+      // nothing says which is this year's. The shown text is used (the one the user reads and
+      // corrects); the user is told of the other. A link to one of the addresses shown (Excel
+      // links the first one typed) says nothing new: the text is read as it is.
+      const same = (a: string) => a.toLowerCase() === target.toLowerCase();
+      if (notes && target && !addresses.some(same)) notes.push({ kind: 'lien', column, shown: addresses.join(' ; '), target });
     }
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('').trim();
     if (v.text !== undefined) return cellText(v.text);
@@ -130,7 +134,8 @@ export function shownInteger(n: number, format: string): string | undefined {
     } else if (c === '"') {
       const end = format.indexOf('"', i + 1);
       const text = end < 0 ? undefined : format.slice(i + 1, end);
-      if (text === undefined || [...text].some((t) => !FORMAT_LITERALS.has(t))) return undefined;
+      // Digits are allowed in quoted text only: « "+33 "0 00 00 00 00 » writes the country code.
+      if (text === undefined || [...text].some((t) => !FORMAT_LITERALS.has(t) && !/[0-9]/.test(t))) return undefined;
       parts.push(text);
       i = end;
     } else if (c === '\\' || c === '_') {
@@ -198,7 +203,13 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
       for (let i = 1; i < raw.length; i++) {
         const v = raw[i];
         // Only a cell that is an object (a link, rich text) can show one thing and hold another.
-        if (typeof v === 'object' && v !== null && !(v instanceof Date)) values[i - 1] = cellText(v, i - 1, (notes ??= []));
+        const formulaNumber = typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v) && typeof (v as CellObject).result === 'number' ? ((v as CellObject).result as number) : undefined;
+        if (formulaNumber !== undefined) {
+          // A formula (=Annuaire!C2, a RECHERCHEV) whose result is a number is shown by its cell's
+          // format as a typed number is.
+          const format = row.getCell(i).numFmt;
+          values[i - 1] = (format ? shownInteger(formulaNumber, format) : undefined) ?? cellText(v, i - 1, (notes ??= []));
+        } else if (typeof v === 'object' && v !== null && !(v instanceof Date)) values[i - 1] = cellText(v, i - 1, (notes ??= []));
         else if (typeof v === 'number') {
           // Only a number asks for its cell's format: a code or a phone number shown with its zeros.
           const format = row.getCell(i).numFmt;
@@ -215,30 +226,39 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     return rows;
   };
   const headerOf = (rows: TableRow[]) => (isHeader ? rows.slice(0, HEADER_SEARCH_LINES).find((r) => isHeader(r.values)) : undefined) ?? rows[0];
-  // The first worksheet is the table; row numbers are the spreadsheet's own.
-  const all = sheetRows(workbook.worksheets[0]);
+  // A sheet hidden in Excel (last year's, « 2019 », kept out of sight, often left first) is not
+  // what the user reads: the first visible sheet is the table; the hidden ones holding rows are
+  // named in `sheets`, for the caller to say. Row numbers are the spreadsheet's own.
+  const visible = workbook.worksheets.filter((sheet) => sheet.state !== 'hidden' && sheet.state !== 'veryHidden');
+  const hiddenSheets = workbook.worksheets.filter((sheet) => !visible.includes(sheet) && sheet.actualRowCount > 0).map((sheet) => sheet.name);
+  if (visible.length === 0 && hiddenSheets.length) {
+    throw new RelaisError(`toutes les feuilles du classeur sont masquées dans Excel (${hiddenSheets.map((n) => `« ${n} »`).join(', ')}) : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
+  }
+  const first = visible[0];
+  const all = sheetRows(first);
   const header = headerOf(all);
   if (!header) throw new RelaisError(`classeur vide`, { file, line: 1 });
   // Another sheet under the same header is more of the same table (a sheet per département):
   // read alone, the first would leave the others' rows out without a word.
   const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
-  const more = workbook.worksheets.slice(1).filter((sheet) => {
+  const more = visible.slice(1).filter((sheet) => {
     const rows = sheetRows(sheet);
     const h = headerOf(rows);
     // Its header alone (a copy left empty) holds nothing to lose.
     return h !== undefined && key(h.values) === key(header.values) && rows.some((r) => r.line > h.line);
   });
   if (more.length) {
-    const names = [workbook.worksheets[0]!, ...more].map((s) => `« ${s.name} »`).join(', ');
+    const names = [first!, ...more].map((s) => `« ${s.name} »`).join(', ');
     // Said for every file a campaign reads: the mayors and the town halls are one file each.
-    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais ne lit qu'une feuille par classeur, et les lignes des autres seraient laissées de côté ; copiez-les sous celles de la feuille « ${workbook.worksheets[0]!.name} » (sans répéter l'en-tête), puis enregistrez`, { file });
+    throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais ne lit qu'une feuille par classeur, et les lignes des autres seraient laissées de côté ; copiez-les sous celles de la feuille « ${first!.name} » (sans répéter l'en-tête), puis enregistrez`, { file });
   }
   async function* rows(): AsyncGenerator<TableRow> {
     yield* all.filter((r) => r.line > header!.line);
   }
   const hiddenColumns = new Set<number>();
-  (workbook.worksheets[0]?.columns ?? []).forEach((column, i) => {
+  (first?.columns ?? []).forEach((column, i) => {
     if (column?.hidden) hiddenColumns.add(i);
   });
-  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}) };
+  const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
+  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...sheets };
 }

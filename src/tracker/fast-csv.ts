@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { decodeWhole, sniffFileEncoding } from '../data/encoding.js';
-import { HEADER_SEARCH_LINES, sniffDelimiter, unreadable } from '../data/table.js';
+import { HEADER_SEARCH_LINES, sniffDelimiter, struckWhole, unreadable } from '../data/table.js';
 
 /**
  * A CSV reader for the sign-up exports, written for throughput: a platform's daily export holds
@@ -77,8 +77,26 @@ export interface FastTable {
   workbook: boolean;
   /** The line from which UTF-8 follows Windows-1252 (two exports appended): read on, said. */
   mixedFromLine?: number;
-  /** Calls `onRow` for each record after the header; the view is reused from row to row. */
-  scan(onRow: (row: RowView) => void): Promise<void>;
+  /** 0-based columns hidden in the workbook (Excel only). */
+  hiddenColumns?: ReadonlySet<number>;
+  /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
+  sheets?: { read: string; hidden: string[] };
+  /**
+   * Calls `onRow` for each record after the header; the view is reused from row to row. `cells`
+   * (a workbook's only) is told of text struck through in Excel in the columns it reads: a row
+   * struck whole is not handed to `onRow`, struck text is left out of its cell.
+   */
+  scan(onRow: (row: RowView) => void, cells?: StruckCells): Promise<void>;
+}
+
+/** What the reader of a workbook is told of its struck-through cells (see FastTable.scan). */
+export interface StruckCells {
+  /** The 0-based columns read (now: a second header may change them). */
+  read(): ReadonlySet<number>;
+  /** A row every read non-empty cell of which is crossed out; `values`, as stored. */
+  struckRow(line: number, values: string[]): void;
+  /** Text struck in a read cell: `kept`, what the cell is read as. */
+  struckText(line: number, column: number, struck: string[], kept: string): void;
 }
 
 /**
@@ -130,16 +148,31 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
 }
 
 /**
- * A workbook's first sheet, read whole (see data/xlsx.ts), handed over row by row in the same view
+ * A workbook's first visible sheet, read whole (see data/xlsx.ts), handed over row by row in the same view
  * as a CSV's: the cells' text side by side in one buffer. Line numbers are the sheet's own.
  */
 async function openWorkbook(path: string, file: string, isHeader?: (cells: string[]) => boolean): Promise<FastTable> {
   const { readXlsx } = await import('../data/xlsx.js');
   const table = await readXlsx(path, file, isHeader);
   const view: RowView = { line: 0, count: 0, buf: Buffer.alloc(0), starts: new Int32Array(64), ends: new Int32Array(64) };
-  const scan = async (onRow: (row: RowView) => void): Promise<void> => {
+  const scan = async (onRow: (row: RowView) => void, struck?: StruckCells): Promise<void> => {
     for await (const row of table.rows) {
-      const cells = row.values.map((v) => Buffer.from(v, 'utf8'));
+      let values = row.values;
+      if (row.notes && struck) {
+        // Crossed out in Excel: not to use, as in the mayors' and town halls' files.
+        const read = struck.read();
+        if (struckWhole(row, read)) {
+          struck.struckRow(row.line, row.values);
+          continue;
+        }
+        for (const note of row.notes) {
+          if (note.kind !== 'barre' || !read.has(note.column)) continue;
+          if (values === row.values) values = [...row.values];
+          values[note.column] = note.kept;
+          struck.struckText(row.line, note.column, note.struck, note.kept);
+        }
+      }
+      const cells = values.map((v) => Buffer.from(v, 'utf8'));
       if (cells.length > view.starts.length) {
         view.starts = new Int32Array(cells.length);
         view.ends = new Int32Array(cells.length);
@@ -155,7 +188,16 @@ async function openWorkbook(path: string, file: string, isHeader?: (cells: strin
       onRow(view);
     }
   };
-  return { header: table.header.map((h) => h.trim()), delimiter: ';', encoding: 'classeur Excel (.xlsx)', headerLine: table.headerLine, workbook: true, scan };
+  return {
+    header: table.header.map((h) => h.trim()),
+    delimiter: ';',
+    encoding: 'classeur Excel (.xlsx)',
+    headerLine: table.headerLine,
+    workbook: true,
+    scan,
+    ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}),
+    ...(table.sheets ? { sheets: table.sheets } : {}),
+  };
 }
 
 /** Just past the last complete line end (LF, CRLF or a CR not at the very end) before `have`. */

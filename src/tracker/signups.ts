@@ -10,7 +10,9 @@ import { departementOf, excelScientific, isWithdrawn, parseDay } from './cells.j
 import { RelaisError } from '../errors.js';
 import { ProblemList } from '../problems.js';
 import { dayOf, isoOf, type SignupRecords } from './aggregate.js';
-import { fieldText, openFastTable, type RowView } from './fast-csv.js';
+import { fieldText, openFastTable, type RowView, type StruckCells } from './fast-csv.js';
+import { preferVisibleColumns, settleDuplicates, STRUCK_ROW, struckRowMessage, struckTextMessage } from '../campaign/sources.js';
+import { hiddenSheetsMessage } from '../data/table.js';
 import { isoDateKey, mayHoldInvisible, trimEnd, trimStart, visibleCopy } from './bytes.js';
 import { ByteInterner } from './interner.js';
 import { ZoneDays } from './zone.js';
@@ -176,6 +178,15 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     if (!columns.indexes.has('departement') && !columns.indexes.has('code_postal') && !columns.indexes.has('commune')) {
       problems.error('colonne-manquante', 'inscriptions : il faut une colonne département, code postal ou code INSEE', { file, line: table.headerLine }, 'file');
       continue;
+    }
+    if (table.sheets) problems.warning('feuilles-masquees', `inscriptions : ${hiddenSheetsMessage(table.sheets)}`, { file });
+    if (table.hiddenColumns) {
+      // A column hidden in Excel is an old one kept out of sight (a « departement » of a previous
+      // sort): the visible one is read, and said, as in the mayors' and town halls' files. Without
+      // hidden columns the first of two is read, as ever.
+      const shape = { file, header: table.header, headerLine: table.headerLine, hiddenColumns: table.hiddenColumns };
+      settleDuplicates(shape, columns, 'inscriptions', problems, () => true);
+      preferVisibleColumns(shape, columns, 'inscriptions', 'inscriptions', SIGNUP_COLUMNS, problems);
     }
     // The header the rows are read under: a second export appended below the first may bring its
     // own, its columns in another order (another version of the platform).
@@ -362,8 +373,21 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       whereFile[slot] = fileIndex;
       whereLine[slot] = current.line;
     };
+    // Crossed out in a workbook: a struck row is not counted, struck text is not read.
+    const struck: StruckCells = {
+      read: () => new Set([iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat].filter((i) => i >= 0)),
+      struckRow: (line, values) => {
+        read++;
+        setAside(account, STRUCK_ROW);
+        problems.warning('ligne-barree', struckRowMessage('inscriptions', values), { file, line });
+      },
+      struckText: (line, column, texts, kept) => {
+        const header = under.header[column]?.trim() || `colonne ${column + 1}`;
+        problems.warning('texte-barre', struckTextMessage('inscriptions', header, column, texts, kept), { file, line, field: header });
+      },
+    };
     try {
-      await table.scan(onRow);
+      await table.scan(onRow, struck);
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');

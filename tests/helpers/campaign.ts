@@ -30,6 +30,9 @@ export function sampleCampaign(dir = tempDir()): string {
   return dir;
 }
 
+/** The Loiret's campagne.yaml and data files, cut from the sample once per test file. */
+let loiret: Record<string, string> | undefined;
+
 /**
  * The sample campaign for the Loiret alone: campagne.yaml without Indre-et-Loire, and data files
  * (mayors, directory) holding the Loiret's rows only, as a préfecture's own extract would. For the
@@ -38,18 +41,22 @@ export function sampleCampaign(dir = tempDir()): string {
  */
 export function sampleLoiret(dir = tempDir()): string {
   sampleCampaign(dir);
-  const yaml = join(dir, 'campagne.yaml');
-  const text = readFileSync(yaml, 'utf8');
-  const withoutTouraine = text.replace(/\n {2}"37":\n(?: {4}.*\n)+/, '\n');
-  if (withoutTouraine === text) throw new Error('campagne.yaml : la section du département 37 est introuvable');
-  writeFileSync(yaml, withoutTouraine);
-  const mayors = join(dir, 'data', 'maires.csv');
-  const [header, ...rows] = readFileSync(mayors, 'utf8').split('\n');
-  writeFileSync(mayors, [header, ...rows.filter((r) => r.startsWith('45;')), ''].join('\n'));
-  const directory = join(dir, 'data', 'annuaire-mairies.json');
-  const records = JSON.parse(readFileSync(directory, 'utf8')) as DirectoryRecord[];
-  writeFileSync(directory, JSON.stringify(records.filter((r) => r.code_insee_commune.startsWith('45'))));
+  loiret ??= loiretFiles();
+  for (const [path, text] of Object.entries(loiret)) writeFileSync(join(dir, path), text);
   return dir;
+}
+
+function loiretFiles(): Record<string, string> {
+  const text = readFileSync(join(ROOT, 'campagne.yaml'), 'utf8');
+  const yaml = text.replace(/\n {2}"37":\n(?: {4}.*\n)+/, '\n');
+  if (yaml === text) throw new Error('campagne.yaml : la section du département 37 est introuvable');
+  const [header, ...rows] = readFileSync(join(ROOT, 'data', 'maires.csv'), 'utf8').split('\n');
+  const records = JSON.parse(readFileSync(join(ROOT, 'data', 'annuaire-mairies.json'), 'utf8')) as DirectoryRecord[];
+  return {
+    'campagne.yaml': yaml,
+    'data/maires.csv': [header, ...rows.filter((r) => r.startsWith('45;')), ''].join('\n'),
+    'data/annuaire-mairies.json': JSON.stringify(records.filter((r) => r.code_insee_commune.startsWith('45'))),
+  };
 }
 
 /** The sample campaign without its publications (dated 2020): for the tests that plan their own. */

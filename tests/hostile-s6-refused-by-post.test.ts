@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
+import { sampleWithLetters } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -23,7 +23,8 @@ interface Letters {
 describe('a town hall whose address the server refuses for good (550 at RCPT TO)', () => {
   it('joins the print file of its département, like a bounced one', async () => {
     server = await startSmtp({ refuse: ['mairie@orleans.example'] });
-    const dir = sampleCampaign();
+    // The sample with its letters drawn (the print file is what is compared, not the drawing).
+    const dir = await sampleWithLetters();
     const before = await relaisJson<Letters>(['-C', dir, 'letters', '--dep', '45']);
     const printed = before.json.impression.find((p) => p.departement === '45')!.lettres;
     const send = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });

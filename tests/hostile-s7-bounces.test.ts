@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCampaign, tempDir, setTownHallEmails } from './helpers/campaign.js';
+import { sampleWithLetters, tempDir, setTownHallEmails } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
@@ -31,7 +31,8 @@ let sent: Array<{ to: string; id: string; from: string }>;
 
 beforeAll(async () => {
   server = await startSmtp();
-  dir = sampleCampaign();
+  // The sample with its letters drawn, as after `relais letters`: a print file is read below.
+  dir = await sampleWithLetters();
   const send = await relais(['-C', dir, 'send', '--commune', '45001,45002', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
   if (send.code !== 0) throw new Error(send.stderr);
   sent = server.received

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MASK, redact, SECRET_VARIABLES } from '../src/secrets.js';
-import { allFiles, sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
+import { allFiles, sampleCampaign, sampleLoiret, sampleWithLetters } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
 import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
@@ -75,8 +75,9 @@ describe('secrets are never shown, written or stored', () => {
     const withSmtp = { ...env, RELAIS_SMTP_URL: smtp.url, RELAIS_SMTP_ALLOW_PLAIN_AUTH: '1' };
     const dead = { ...env, RELAIS_X_API_URL: 'http://127.0.0.1:9', RELAIS_FACEBOOK_API_URL: 'http://127.0.0.1:9', RELAIS_LINKEDIN_API_URL: 'http://127.0.0.1:9' };
 
-    const dir = sampleCampaign();
-    const fresh = sampleCampaign();
+    // The Loiret alone: what is searched is every output, file and row, not the campaign's size.
+    const dir = sampleLoiret();
+    const fresh = sampleLoiret();
     const broken = sampleCampaign();
     writeFileSync(join(broken, 'campagne.yaml'), 'campagne: [\ntitre: cassé\n');
     writeFileSync(join(dir, 'publications-invalides.csv'), 'id;canal;date;texte;statut\n1;pigeon;demain;Bonjour;prévu\n');

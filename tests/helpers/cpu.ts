@@ -5,6 +5,7 @@ import { afterAll, expect } from 'vitest';
  * Measuring the suite (RELAIS_TEST_CPU=<file>, see vitest.config.ts): the CPU seconds each test
  * file used, its own and its relais children's, appended as one JSON line per file. The machine is
  * shared, so CPU time says more than the wall clock about what a file costs.
+ * Which relais commands cost: tests/helpers/spawn-cpu.mjs.
  */
 function cpuSeconds(): { self: number; children: number } {
   // /proc/self/stat: utime, stime, cutime, cstime (fields 14 to 17) in clock ticks; the command

@@ -148,7 +148,11 @@ export async function startSmtp(faults: SmtpFaults = {}): Promise<TestSmtp> {
         const raw = Buffer.concat(chunks);
         const envelope = session.envelope as unknown as { mailFrom: { address: string } | false; dsn?: { ret?: string; envid?: string }; rcptTo: Array<{ dsn?: { notify?: string[]; orcpt?: string } }> };
         const dsn = { ...(envelope.dsn ?? {}), ...(envelope.rcptTo[0]?.dsn ?? {}) };
-        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1').replace(/\r?\n\s+/g, ' '))?.[1], mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '', dsn });
+        // The Message-ID is read in the header block only: unfolding a whole message (its letter in
+        // base64, 100 KB) for it cost 0.13 ms a message, thousands of messages a run.
+        const headerEnd = raw.indexOf('\r\n\r\n');
+        const headers = raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('latin1').replace(/\r?\n\s+/g, ' ');
+        received.push({ to, raw, messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(headers)?.[1], mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '', dsn });
         callback(null, 'Queued');
       });
     },

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,35 @@ describe('the mayors’ kit', () => {
     const annex = readFileSync(join(folder, 'annexe.md'), 'utf8');
     expect(annex).toContain(`- campagne.mp4 (vidéo MP4, 159 Ko) — en ligne : ${VIDEO_URL}`);
     expect(annex).toMatch(/- fiche-synthetique\.pdf \(PDF, \d+ Ko\)/);
+  });
+
+  it('draws the sheet once per campaign, and again when what it shows changes', async () => {
+    const dir = sampleCampaign();
+    const cache = join(dir, '.relais/cache');
+    const kept = () => readdirSync(cache).filter((f) => f.startsWith('fiche-'));
+    const posted = () => readFileSync(join(dir, 'out/messages/45/fiche-synthetique.pdf'));
+    const posts = async () => {
+      const r = await relais(['-C', dir, 'posts', '--dep', '45']);
+      expect(r.code, r.stderr).toBe(0);
+    };
+    await posts();
+    const [first] = kept();
+    expect(kept()).toHaveLength(1);
+    // What is kept is what the drawing gives, byte for byte, and what the mayors get.
+    const { campaign } = await loadCampaign(dir);
+    expect(readFileSync(join(cache, first!)).equals(summarySheet(campaign!))).toBe(true);
+    expect(posted().equals(readFileSync(join(cache, first!)))).toBe(true);
+    // A new title: drawn again, under another name, the former one removed.
+    const yaml = join(dir, 'campagne.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^(\s+titre:) .*$/m, '$1 Renfort des soignants du Loiret'));
+    await posts();
+    expect(kept()).toHaveLength(1);
+    expect(kept()[0]).not.toBe(first);
+    expect((await readPdf(posted())).text.join('\n')).toContain('Renfort des soignants du Loiret');
+    // A kept file that is no PDF (cut, overwritten) is never handed out: drawn again.
+    writeFileSync(join(cache, kept()[0]!), 'abîmé');
+    await posts();
+    expect(posted().subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(readFileSync(join(cache, kept()[0]!)).equals(posted())).toBe(true);
   });
 });

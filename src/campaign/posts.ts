@@ -1,7 +1,7 @@
 import { copyFile, rename } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { campaignMedia } from '../media/facts.js';
-import { SHEET_FILE, summarySheet } from '../media/sheet.js';
+import { campaignSheet, SHEET_FILE } from '../media/sheet-cache.js';
 import { size } from '../media/validate.js';
 import { campaignPath } from './load.js';
 import { writeFileAtomic } from '../files.js';
@@ -47,7 +47,7 @@ export function annexMarkdown(title: string, dep: DepartementMessages, media: Ar
 export async function writeDepartementMessages(ready: ReadyCampaign, deps: DepartementMessages[]): Promise<string[]> {
   const paths = ready.plan.paths;
   const written: string[] = [];
-  const sheet = summarySheet(ready.campaign);
+  const sheet = await campaignSheet(ready.campaign);
   const media = campaignMedia(ready.campaign).map((m) => ({ ...m, path: campaignPath(ready.campaign, ready.campaign.config.medias![m.nom]!.fichier) }));
   const listed = [{ fichier: SHEET_FILE, type: 'PDF', taille: size(sheet.length), lien: null }, ...media.map((m) => ({ fichier: basename(m.path), type: m.type, taille: m.taille, lien: m.lien }))];
   for (const dep of deps) {

@@ -7,7 +7,7 @@ import type { RecipientPlan } from '../campaign/plan.js';
 import type { Recipient } from '../campaign/recipients.js';
 import { RelaisError } from '../errors.js';
 import { Composer } from './compose.js';
-import { SHEET_FILE, summarySheet } from '../media/sheet.js';
+import { campaignSheet, SHEET_FILE } from '../media/sheet-cache.js';
 import type { OutgoingMessage } from './transport.js';
 
 /**
@@ -38,9 +38,9 @@ export interface PreparedEmail {
   html: string;
 }
 
-export function attachmentsOf(ready: ReadyCampaign): Array<{ filename: string; data: Buffer; hash: string; size: number }> {
+export async function attachmentsOf(ready: ReadyCampaign): Promise<Array<{ filename: string; data: Buffer; hash: string; size: number }>> {
   // The summary sheet, written from the campaign, goes with every email; the video never does (a link in the text).
-  const sheet = summarySheet(ready.campaign);
+  const sheet = await campaignSheet(ready.campaign);
   const kit = { filename: SHEET_FILE, data: sheet, hash: createHash('sha256').update(sheet).digest('hex'), size: sheet.length };
   return [kit, ...(ready.campaign.config.pieces_jointes ?? []).map((p) => {
     const path = campaignPath(ready.campaign, p);
@@ -64,7 +64,7 @@ export function senderOf(ready: ReadyCampaign): NonNullable<ReadyCampaign['campa
  * `letter.hash` is the letter's own content hash from `relais letters`: hashing 35,000 PDFs again
  * here took a third of the planning. The texts are the plan's, rendered once by the check.
  */
-export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: string }, common: ReturnType<typeof attachmentsOf>): PreparedEmail {
+export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: string }, common: Awaited<ReturnType<typeof attachmentsOf>>): PreparedEmail {
   const to = p.to;
   const paths = p.paths;
   if (!to || !paths.outbox) throw new Error(`no email for ${p.recipient.commune.code}`);
@@ -100,7 +100,7 @@ function letterFile<T>(path: string, read: (path: string) => T): T {
 }
 
 /** The composer for a run: the sender and the campaign's attachments, laid out once. */
-export function composerFor(ready: ReadyCampaign, common: ReturnType<typeof attachmentsOf>): Composer {
+export function composerFor(ready: ReadyCampaign, common: Awaited<ReturnType<typeof attachmentsOf>>): Composer {
   const sender = ready.campaign.config.expediteur!;
   return new Composer({ name: sender.nom, address: sender.courriel, replyTo: sender.repondre_a }, common);
 }

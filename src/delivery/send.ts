@@ -138,7 +138,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     if (!options.dryRun && transport.kind === 'outbox') await removeStaleTemporaries(ready.plan.paths.outbox);
     // Each email carries its commune's letter: written now if it is missing or out of date.
     const letters = withEmail.length ? (await generateLetters(ready, { departements: deps, communes: withEmail.map((p) => p.recipient.commune.code), workers: options.workers })).hashes : new Map<string, string>();
-    const common = attachmentsOf(ready);
+    const common = await attachmentsOf(ready);
     const rows = journal.all(CHANNEL, transport.target.destination);
     // A town hall without an address in the data now, whose email a server accepted before, was
     // reached: not counted by post (letters does not print it either).

@@ -11,10 +11,8 @@ import { frenchDate as formatDate } from '../text/format.js';
  * relais from the campaign — title, purpose, the platform, its QR code and how to sign up — in the
  * campaign's fonts. The same for every town hall: attached to each email, put in each
  * département's folder by `relais posts`. Built synchronously (pdfkit's stream is read once
- * ended), so that the email planning stays as it is.
+ * ended); commands take it through campaignSheet (sheet-cache.ts), which draws it once per campaign.
  */
-export const SHEET_FILE = 'fiche-synthetique.pdf';
-
 const mm = (n: number) => (n * 72) / 25.4;
 
 /** Steps a volunteer follows, said for the mayors to pass on. */

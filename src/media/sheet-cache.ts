@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { campaignPath, type Campaign } from '../campaign/load.js';
+import { STATE_DIR } from '../campaign/paths.js';
+import { writeFileAtomicSync } from '../files.js';
+import { shippedFontPath } from '../letters/font-files.js';
+
+/** The summary sheet's file name, in each email and in each département's folder of messages. */
+export const SHEET_FILE = 'fiche-synthetique.pdf';
+
+/** Set by the bundler (scripts/build.ts) to the identity of the code it bundled; undefined in the compiler's output. */
+declare const RELAIS_BUILD: string | undefined;
+
+const FORMAT = 1;
+const KEPT = /^fiche-[0-9a-f]{32}\.pdf$/;
+
+/**
+ * The campaign's summary sheet (media/sheet.ts), drawn once and kept in the campaign's state
+ * folder: every `send`, `run` and `posts` attaches it, and drawing it meant loading pdfkit and the
+ * font engine and laying the page out — a quarter of a second of every such command, for the same
+ * bytes each time (the sheet is dated by the campaign, so that an email's hash does not move).
+ *
+ * Kept under a name made of everything the drawing reads: the campaign's `campagne` and `ars`
+ * sections, the bytes of the fonts, and the code that draws (the build, pdfkit's and fontkit's
+ * files). Anything else changed, it is drawn again, and the sheet kept before is removed. Run
+ * from its TypeScript sources (the tests' own process), the code has no build to name: drawn
+ * every time.
+ */
+export async function campaignSheet(campaign: Campaign): Promise<Buffer> {
+  const key = sheetKey(campaign);
+  const dir = join(campaign.dir, STATE_DIR, 'cache');
+  const path = key === undefined ? undefined : join(dir, `fiche-${key}.pdf`);
+  if (path) {
+    try {
+      const kept = readFileSync(path);
+      if (kept.subarray(0, 5).toString('latin1') === '%PDF-') return kept;
+    } catch {
+      // Not drawn yet for this campaign as it is.
+    }
+  }
+  const { summarySheet } = await import('./sheet.js');
+  const sheet = summarySheet(campaign);
+  if (path) {
+    try {
+      writeFileAtomicSync(path, sheet);
+      for (const name of readdirSync(dir)) if (KEPT.test(name) && join(dir, name) !== path) rmSync(join(dir, name), { force: true });
+    } catch {
+      // A campaign folder that cannot be written to (a read-only copy) draws it again next time.
+    }
+  }
+  return sheet;
+}
+
+function sheetKey(campaign: Campaign): string | undefined {
+  if (typeof RELAIS_BUILD !== 'string') return undefined;
+  // The fonts as loadFonts picks them: the campaign's own (bold and italic default to the
+  // regular one), else those relais ships. One that cannot be read: drawn, and the drawing says why.
+  const p = campaign.config.polices;
+  const fonts = p ? [p.normale, p.grasse ?? p.normale, p.italique ?? p.normale].map((f) => campaignPath(campaign, f)) : (['regular', 'bold', 'italic'] as const).map(shippedFontPath);
+  try {
+    const require = createRequire(import.meta.url);
+    const engines = ['pdfkit', 'fontkit'].map((m) => {
+      const s = statSync(require.resolve(m));
+      return `${s.size}:${s.mtimeMs}`;
+    });
+    const hash = createHash('sha256').update(JSON.stringify([FORMAT, RELAIS_BUILD, engines, campaign.config.campagne, campaign.config.ars]));
+    for (const f of fonts) hash.update(readFileSync(f));
+    return hash.digest('hex').slice(0, 32);
+  } catch {
+    return undefined;
+  }
+}

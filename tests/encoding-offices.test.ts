@@ -139,5 +139,16 @@ describe('a file whose first rows are all ASCII', () => {
     expect(refused).toMatchObject({ message: expect.stringMatching(/^encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne 3002, qui ne l'est pas/), location: { file: 'x.csv', line: 3002 } });
     expect(String((refused as Error).message)).not.toContain('x.csv');
   });
+
 });
 
+describe('two exports appended, one in a code page and one in UTF-8', () => {
+  it('two exports appended are named by the first one’s code page, the UTF-8 after it no evidence', () => {
+    const header = 'code_insee_commune;complement1;numero_voie\r\n';
+    const windows = Buffer.from(`${header}45001;Hôtel de Ville;1 place de l\u0092Église\r\n`, 'latin1');
+    const utf8 = Buffer.from(`${header}37003;Hôtel de Ville;3 place de l’Église\n`, 'utf8');
+    expect(sniffEncoding(Buffer.concat([windows, utf8]))).toMatchObject({ label: 'Windows-1252', mixedFromLine: 4 });
+    const mac = macRoman(`${header}45001;Hôtel de Ville;1 place de l’Église\r\n`);
+    expect(sniffEncoding(Buffer.concat([mac, utf8]))).toMatchObject({ label: 'Mac Roman (Excel pour Mac)', mixedFromLine: 4 });
+  });
+});

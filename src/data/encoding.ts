@@ -135,7 +135,10 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
     return { label: 'UTF-8', decoder: 'utf-8', bomLength: 0 };
   } catch {
     const mixedFromLine = utf8AmongWindows1252(sample);
-    const page = isMacRoman(sample) ? { label: MAC_ROMAN, decoder: 'macintosh' } : { label: 'Windows-1252', decoder: 'windows-1252' };
+    // Two exports appended: the code page is the first one's, told from its own bytes (the UTF-8
+    // after them reads as no French in either).
+    const first = mixedFromLine === undefined ? sample : sample.subarray(0, utf8Sequence(sample));
+    const page = isMacRoman(first) ? { label: MAC_ROMAN, decoder: 'macintosh' } : { label: 'Windows-1252', decoder: 'windows-1252' };
     return { ...page, bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
   }
 }

@@ -139,7 +139,6 @@ describe('a file whose first rows are all ASCII', () => {
     expect(refused).toMatchObject({ message: expect.stringMatching(/^encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne 3002, qui ne l'est pas/), location: { file: 'x.csv', line: 3002 } });
     expect(String((refused as Error).message)).not.toContain('x.csv');
   });
-
 });
 
 describe('two exports appended, one in a code page and one in UTF-8', () => {

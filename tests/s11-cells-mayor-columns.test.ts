@@ -95,3 +95,18 @@ describe('a town-hall workbook with two « Courriel » columns, one hidden', () 
     ]);
   });
 });
+
+describe('a town-hall list with two columns for a field other than the email', () => {
+  it('reads the visible one of « CP » (hidden, last year’s) and « Code postal », and says which', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Mairies');
+    ws.addRow(['Code INSEE', 'Courriel', 'Adresse', 'CP', 'Code postal', 'Commune']);
+    ws.addRow(['45001', 'mairie@adon.example', '1 place de la Mairie', '45000', '45230', 'Adon']);
+    ws.getColumn(4).hidden = true;
+    const { found, recipient } = await joinedDepartement(await campaignWithWorkbook('mairies', wb));
+    expect(recipient('45001')?.adresse.at(-1)).toBe('45230 ADON');
+    expect(found.warnings.filter((p) => p.kind === 'colonnes-multiples').map((p) => p.message)).toEqual([
+      "fichier des mairies : plusieurs colonnes pour « code postal » : « Code postal » (colonne 5) est utilisée, « CP » (colonne 4, masquée dans Excel) ne l'est pas ; si ce n'est pas la bonne, nommez-la dans campagne.yaml (sources.mairies.colonnes.code_postal) ou supprimez l'autre",
+    ]);
+  });
+});

@@ -2,7 +2,7 @@ import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import type { Commune, CommuneReference } from '../data/cog.js';
 import { placePostalCode } from '../data/postal-codes.js';
-import { CONTACT_CELLS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
+import { CONTACT_CELLS, CONTACT_COLUMNS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type AddressFields, type TownHallRecord } from '../data/directory.js';
 import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, type DirectoryItem } from '../data/directory-files.js';
 import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
@@ -11,7 +11,7 @@ import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, 
 import type { Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
-import { forEachRow, openSource, sourceConfig } from './sources.js';
+import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
 
 /** A town hall's contact, from the flat list or the directory, as the join uses it. */
@@ -61,8 +61,9 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   // A directory table is read by field name: the flat list's required columns do not apply to it.
   const columnsOf = (header: string[], overrides: Record<string, string>) =>
     isDirectoryHeader(header) ? { indexes: new Map<string, number>(), missing: [], duplicates: [] } : contactColumns(header, overrides);
-  // Email columns of other names are settled by emailColumns, below.
-  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems, (field) => field === 'courriel');
+  // Columns of other names for a field are settled below: emailColumns for the email, the
+  // visible one (preferVisibleColumns) for the others.
+  const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems, (field) => CONTACT_COLUMNS.some((s) => s.field === field));
   if (!opened) return { contacts, file, account: undefined };
   const { table, columns } = opened;
   const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';
@@ -75,6 +76,9 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     return { contacts: read.contacts, file, account: read.account };
   }
   emailColumns(table, columns, problems);
+  // « CP » and « Code postal », one kept from last year: the visible one, said (the same indexes: what it picks is read).
+  const others = new Map([...(columns.alternatives ?? [])].filter(([field]) => field !== 'courriel'));
+  preferVisibleColumns(table, { ...columns, alternatives: others }, WHAT, 'mairies', CONTACT_COLUMNS, problems);
   unreadAddressColumns(table, columns, problems);
   const account = newAccount(file, 'mairies', `liste de mairies (${spreadsheet})`);
   const accept = campaignFilter(new Set(campaign.departements.map((d) => d.code)), campaign.config.sources.hors_campagne === 'ignorer', problems);

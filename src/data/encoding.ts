@@ -143,8 +143,12 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
   }
 }
 
-/** Past the sample, the file is looked through this much at a time for its first byte beyond ASCII. */
-const ASCII_CHUNK = 4 << 20;
+/**
+ * Past the sample, the file is looked through this much at a time for its first byte beyond
+ * ASCII. Larger chunks read no faster and left their memory in the reading that follows (a
+ * million-row sign-up export peaked 18 MB higher with 4 MB chunks).
+ */
+const ASCII_CHUNK = 256 * 1024;
 /** How much of the file, from that byte on, tells its encoding. */
 const WINDOW = 64 * 1024;
 

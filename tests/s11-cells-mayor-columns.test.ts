@@ -1,3 +1,8 @@
+import { loadCampaign } from '../src/campaign/load.js';
+import { buildRecipients } from '../src/campaign/recipients.js';
+import { communeReference } from '../src/data/cog.js';
+import { ProblemList } from '../src/problems.js';
+import { campaignWith } from './helpers/campaign.js';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
@@ -108,5 +113,23 @@ describe('a town-hall list with two columns for a field other than the email', (
     expect(found.warnings.filter((p) => p.kind === 'colonnes-multiples').map((p) => p.message)).toEqual([
       "fichier des mairies : plusieurs colonnes pour « code postal » : « Code postal » (colonne 5) est utilisée, « CP » (colonne 4, masquée dans Excel) ne l'est pas ; si ce n'est pas la bonne, nommez-la dans campagne.yaml (sources.mairies.colonnes.code_postal) ou supprimez l'autre",
     ]);
+  });
+});
+
+describe('two visible columns of the same name beside a third of another name', () => {
+  it('are still refused: nothing says which « Courriel » is this year’s', async () => {
+    const csv = 'Code INSEE;Commune;Courriel;Courriel;Adresse mail\n45001;Adon;ancienne@adon.example;mairie@adon.example;mairie@adon.example\n';
+    const { campaign } = await loadCampaign(campaignWith({ mairies: csv }));
+    const found = new ProblemList();
+    await buildRecipients(campaign!, communeReference(), found, ['45']);
+    expect(found.errors.filter((p) => p.kind === 'colonne-en-double').map((p) => p.message)).toEqual(['fichier des mairies : colonne « Courriel » en double (colonnes 3 et 4)']);
+  });
+
+  it('in the mayors’ file too', async () => {
+    const csv = "Code du département;Code de la commune;Libellé de la commune;Nom de l'élu;Prénom de l'élu;Nom de l'élu;Nom;Code sexe\n45;45001;Adon;ANCIEN;Jean;NOUVEAU;NOUVEAU;M\n";
+    const { campaign } = await loadCampaign(campaignWith({ maires: csv }));
+    const found = new ProblemList();
+    await buildRecipients(campaign!, communeReference(), found, ['45']);
+    expect(found.errors.filter((p) => p.kind === 'colonne-en-double').map((p) => p.message)).toEqual(["fichier des maires : colonne « Nom de l'élu » en double (colonnes 4 et 6)"]);
   });
 });

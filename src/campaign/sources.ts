@@ -156,7 +156,9 @@ export function settleDuplicates(table: ColumnsOf, columns: ColumnMatch, what: s
     const byRule = (field: string) => ruled(field) && columns.alternatives?.has(field) === true;
     const elsewhere = (field: string) => byRule(field) && columns.alternatives!.get(field)!.some((i) => !positions.includes(i) && !hidden.has(i));
     const visible = positions.filter((i) => !hidden.has(i));
-    if (visible.length !== 1) return !fields.every(elsewhere);
+    // Two visible ones: nothing says which is right, whatever other columns there are.
+    if (visible.length > 1) return true;
+    if (visible.length === 0) return !fields.every(elsewhere);
     const used = visible[0]!;
     const others = positions.filter((i) => i !== used);
     for (const field of fields) {

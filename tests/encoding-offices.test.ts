@@ -77,6 +77,9 @@ describe('Mac Roman (Excel for Mac « CSV »)', () => {
     // Names with accents are among them: the comparison is not between two plain-ASCII lists.
     expect(names(mac.recipients).some((n) => /[éèêëôîç]/i.test(n))).toBe(true);
     expect(mac.report.totals).toEqual(utf8.report.totals);
+    // The guess is said in the file's account, so that a wrong one shows.
+    expect(mac.report.fichiers.find((f) => f.source === 'maires')?.format).toBe('RNE (CSV Mac Roman, Excel pour Mac)');
+    expect(utf8.report.fichiers.find((f) => f.source === 'maires')?.format).toBe('RNE (CSV)');
   });
 });
 
@@ -151,3 +154,26 @@ describe('two exports appended, one in a code page and one in UTF-8', () => {
     expect(sniffEncoding(Buffer.concat([mac, utf8]))).toMatchObject({ label: 'Mac Roman (Excel pour Mac)', mixedFromLine: 4 });
   });
 });
+
+describe('a Windows-1252 file is never read as Mac Roman for its signs', () => {
+  // Windows-1252 bytes of French office text: accents at a word's end, « … », « € », « • », « ‘ », a « Dušan ».
+  const windows = (text: string) => {
+    const bytes: number[] = [];
+    const decoder = new TextDecoder('windows-1252');
+    const table = new Map<string, number>();
+    for (let b = 0x80; b <= 0xff; b++) table.set(decoder.decode(Uint8Array.of(b), { stream: true }), b);
+    for (const c of text) bytes.push(c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : table.get(c)!);
+    return Buffer.from(bytes);
+  };
+  it.each([
+    ['code;voie;remarque\n45001;1 place du Comité;Fermé le lundi…\n45002;2 rue de la Liberté;\n'],
+    ["nom;prenom\nMARTIN;André\nPETROVIC;Dušan\n"],
+    ['note\nParticipation 50 € / Comité\n'],
+    ['note\n• relancer / Santé\n'],
+    ['note\ndit ‘oui’ / Santé\n'],
+    ['note\nsoignant·e retraité·e\n'],
+  ])('%s', (text) => {
+    expect(sniffEncoding(windows(text)).label).toBe('Windows-1252');
+  });
+});
+

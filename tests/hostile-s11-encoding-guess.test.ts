@@ -10,10 +10,10 @@ import { readSignups } from '../src/tracker/signups.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 
 /**
- * Mac Roman is told from Windows-1252 by counting lowercase accented letters only (isMacRoman in
- * src/data/encoding.ts). Office files that are written in capitals (La Poste's address norm,
- * commune names as the COG spells them in many préfecture lists), or that hold one accent, are
- * guessed wrong and read without a word: every accented capital becomes another letter.
+ * Mac Roman told from Windows-1252 (isMacRoman in src/data/code-page.ts) on office files written
+ * in capitals (La Poste's address norm, commune names as the COG spells them in many préfecture
+ * lists), or holding one accent: a first version counted small accented letters only and guessed
+ * these wrong, every accented capital read as another letter without a word.
  */
 const MAC = new Map<string, number>();
 {

@@ -13,6 +13,7 @@ import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfC
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
+import { csvKind } from '../data/encoding.js';
 
 /** A town hall's contact, from the flat list or the directory, as the join uses it. */
 export interface TownHallContact extends AddressFields {
@@ -66,7 +67,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const opened = await openSource(campaign, source, WHAT, (h) => isContactHeader(h) || isDirectoryHeader(h), columnsOf, problems, (field) => CONTACT_COLUMNS.some((s) => s.field === field));
   if (!opened) return { contacts, file, account: undefined };
   const { table, columns } = opened;
-  const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : 'CSV';
+  const spreadsheet = /\.xlsx$/i.test(path) ? 'xlsx' : csvKind(table.encoding);
   if (isDirectoryHeader(table.header)) {
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', `annuaire DILA (${spreadsheet})`);

@@ -2,6 +2,7 @@ import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
 import { chooseEmail, type EmailChoice } from '../data/contacts.js';
 import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
+import { csvKind } from '../data/encoding.js';
 import { isRneHeader, RNE_COLUMNS, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
@@ -86,7 +87,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     const { table, columns } = mayorTable;
     // Two columns for a field (one hidden in Excel, kept from last year): the visible one, said.
     preferVisibleColumns(table, columns, MAYORS, 'maires', RNE_COLUMNS, problems);
-    const account = newAccount(table.file, 'maires', `RNE (${/\.xlsx$/i.test(mayorSource.fichier) ? 'xlsx' : 'CSV'})`);
+    const account = newAccount(table.file, 'maires', `RNE (${/\.xlsx$/i.test(mayorSource.fichier) ? 'xlsx' : csvKind(table.encoding)})`);
     fichiers.push(account);
     const hasFunction = columns.indexes.has('fonction');
     const former = new FormerCodeRows();

@@ -2,6 +2,9 @@ import { isAscii } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { RelaisError } from '../errors.js';
+import { isMacRoman } from './code-page.js';
+
+export { decodeWhole } from './code-page.js';
 
 /**
  * Which encoding a text file is in, as offices produce them: UTF-8 with or without BOM, UTF-16
@@ -72,50 +75,6 @@ function utf8Sequence(bytes: Uint8Array): number {
 
 function newlines(bytes: Uint8Array, from: number, to: number): number {
   return new LineCounter().add(bytes, from, to).lines;
-}
-
-/**
- * Excel for Mac saves its plain « CSV » (not « CSV UTF-8 ») in Mac Roman, Excel for Windows in
- * Windows-1252: the same bytes are other letters (é is 8E in one, E9 in the other, where the first
- * has È), and read in the wrong one a mayor « Jérôme » is printed « JŽr™me », « CRÉTEIL » « CR…TEIL ».
- * The bytes alone do not say which: the sample is read both ways and the reading that looks like
- * French wins — accented letters where letters are, in the case of their neighbours — against
- * signs French text never holds (Ž ƒ ™ ˆ, controls), punctuation inside a word (« CR…TEIL »), a
- * capital between small letters (« OrlÈans ») or a small one between capitals (« HïTEL »).
- * Ties go to Windows-1252, the French Excel's.
- */
-const FRENCH_SMALL = 'àâäçéèêëîïôöùûüÿœæ';
-const FRENCH_CAPITAL = 'ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ';
-/** Non-ASCII signs French files do hold; anywhere else than inside a word they are no evidence either way. */
-const FRENCH_SIGNS = '’“”«»…–—€°\u00a0\u202f·²';
-const isAsciiLetter = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-const isSmall = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || FRENCH_SMALL.includes(c));
-const isCapital = (c: string | undefined) => c !== undefined && ((c >= 'A' && c <= 'Z') || FRENCH_CAPITAL.includes(c));
-
-/** How much a decoded sample looks like French text: + for each well-placed accented letter, − for each impossible character. */
-function frenchScore(text: string): number {
-  let score = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c.charCodeAt(0) < 0x80) continue;
-    const before = text[i - 1];
-    const after = text[i + 1];
-    if (FRENCH_SMALL.includes(c)) score += isCapital(before) && isCapital(after) && !isSmall(before) ? -2 : 1;
-    else if (FRENCH_CAPITAL.includes(c)) score += isSmall(before) && isSmall(after) ? -2 : 1;
-    else if (FRENCH_SIGNS.includes(c)) score += c !== '’' && isAsciiLetter(before) && isAsciiLetter(after) ? -2 : 0;
-    else score -= 2;
-  }
-  return score;
-}
-
-/** Decodes bytes whole. Node 20 decodes Windows-1252's 0x80–0x9F (’ € œ…) as Latin-1 controls in a one-call decode; a streaming one reads them right. */
-export function decodeWhole(decoder: string, bytes: Uint8Array): string {
-  const d = new TextDecoder(decoder);
-  return d.decode(bytes, { stream: true }) + d.decode();
-}
-
-function isMacRoman(sample: Uint8Array): boolean {
-  return frenchScore(decodeWhole('macintosh', sample)) > frenchScore(decodeWhole('windows-1252', sample));
 }
 
 /** The single-byte code pages a file not in UTF-8 may be in; both keep ASCII as it is. */
@@ -203,6 +162,16 @@ async function linesBefore(handle: FileHandle, end: number, chunk: Buffer): Prom
     position += bytesRead;
   }
   return counter.lines;
+}
+
+/** How a file account names a CSV file's kind: the encoding is said when relais guessed Mac Roman, so that a wrong guess shows. */
+export function csvKind(encodingLabel: string): string {
+  return encodingLabel === MAC_ROMAN ? 'CSV Mac Roman, Excel pour Mac' : 'CSV';
+}
+
+/** What is said of a UTF-8 file whose line `line` is not UTF-8. */
+export function notUtf8Message(line: number): string {
+  return `encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne ${line}, qui ne l'est pas (un export Excel ajouté à la suite ?) ; réenregistrez tout le fichier en UTF-8, puis relancez`;
 }
 
 /** What is said of a file whose sample mixes two encodings (see utf8AmongWindows1252); `label` is the first one's. */
@@ -306,7 +275,7 @@ export function decodingStream(encoding: Encoding, file: string): Transform {
         const whole = Buffer.concat([tail, bytes]);
         const bad = firstInvalidUtf8(whole);
         const where = 1 + counted.lines + counted.peek(whole, tail.length, Math.max(tail.length, bad < 0 ? tail.length : bad));
-        done(new RelaisError(`encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne ${where}, qui ne l'est pas (un export Excel ajouté à la suite ?) ; réenregistrez tout le fichier en UTF-8, puis relancez`, { file, line: where }));
+        done(new RelaisError(notUtf8Message(where), { file, line: where }));
         return;
       }
       counted.add(bytes);

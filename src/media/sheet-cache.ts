@@ -6,6 +6,7 @@ import { campaignPath, type Campaign } from '../campaign/load.js';
 import { STATE_DIR } from '../campaign/paths.js';
 import { writeFileAtomicSync } from '../files.js';
 import { shippedFontPath } from '../letters/font-files.js';
+import { packageRoot } from '../paths.js';
 
 /** The summary sheet's file name, in each email and in each département's folder of messages. */
 export const SHEET_FILE = 'fiche-synthetique.pdf';
@@ -14,7 +15,7 @@ export const SHEET_FILE = 'fiche-synthetique.pdf';
 declare const RELAIS_BUILD: string | undefined;
 
 const FORMAT = 1;
-const KEPT = /^fiche-[0-9a-f]{32}\.pdf$/;
+const KEPT = /^fiche-[0-9a-f]{32}-[0-9a-f]{16}\.pdf$/;
 
 /**
  * The campaign's summary sheet (media/sheet.ts), drawn once and kept in the campaign's state
@@ -22,35 +23,49 @@ const KEPT = /^fiche-[0-9a-f]{32}\.pdf$/;
  * font engine and laying the page out — a quarter of a second of every such command, for the same
  * bytes each time (the sheet is dated by the campaign, so that an email's hash does not move).
  *
- * Kept under a name made of everything the drawing reads: the campaign's `campagne` and `ars`
- * sections, the bytes of the fonts, and the code that draws (the build, pdfkit's and fontkit's
- * files). Anything else changed, it is drawn again, and the sheet kept before is removed. Run
- * from its TypeScript sources (the tests' own process), the code has no build to name: drawn
- * every time.
+ * Kept under a name made of everything the drawing reads — the campaign's `campagne` and `ars`
+ * sections, the bytes of the fonts, the code that draws (the build, pdfkit's and fontkit's files,
+ * the lock file of every package) — and of its own bytes' hash. Anything changed, it is drawn
+ * again and the sheet kept before is removed. Run from its TypeScript sources (the tests' own
+ * process), or without a lock file, the code has nothing to name it by: drawn every time.
  */
 export async function campaignSheet(campaign: Campaign): Promise<Buffer> {
   const key = sheetKey(campaign);
   const dir = join(campaign.dir, STATE_DIR, 'cache');
-  const path = key === undefined ? undefined : join(dir, `fiche-${key}.pdf`);
-  if (path) {
-    try {
-      const kept = readFileSync(path);
-      if (kept.subarray(0, 5).toString('latin1') === '%PDF-') return kept;
-    } catch {
-      // Not drawn yet for this campaign as it is.
+  if (key !== undefined) {
+    // Its own hash in its name: a kept file cut or overwritten since is never handed out.
+    const name = readdirSafe(dir).find((n) => n.startsWith(`fiche-${key}-`) && KEPT.test(n));
+    if (name) {
+      try {
+        const kept = readFileSync(join(dir, name));
+        if (name === keptName(key, kept)) return kept;
+      } catch {
+        // Unreadable: drawn again.
+      }
     }
   }
   const { summarySheet } = await import('./sheet.js');
   const sheet = summarySheet(campaign);
-  if (path) {
+  if (key !== undefined) {
+    const name = keptName(key, sheet);
     try {
-      writeFileAtomicSync(path, sheet);
-      for (const name of readdirSync(dir)) if (KEPT.test(name) && join(dir, name) !== path) rmSync(join(dir, name), { force: true });
+      writeFileAtomicSync(join(dir, name), sheet);
+      for (const other of readdirSafe(dir)) if (KEPT.test(other) && other !== name) rmSync(join(dir, other), { force: true });
     } catch {
       // A campaign folder that cannot be written to (a read-only copy) draws it again next time.
     }
   }
   return sheet;
+}
+
+const keptName = (key: string, sheet: Buffer) => `fiche-${key}-${createHash('sha256').update(sheet).digest('hex').slice(0, 16)}.pdf`;
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function sheetKey(campaign: Campaign): string | undefined {
@@ -66,6 +81,9 @@ function sheetKey(campaign: Campaign): string | undefined {
       return `${s.size}:${s.mtimeMs}`;
     });
     const hash = createHash('sha256').update(JSON.stringify([FORMAT, RELAIS_BUILD, engines, campaign.config.campagne, campaign.config.ars]));
+    // The packages bundled into the build (qrcode) or beside pdfkit (its line breaker) change
+    // only with the lock file: an update of any of them draws the sheet again.
+    hash.update(readFileSync(join(packageRoot(), 'package-lock.json')));
     for (const f of fonts) hash.update(readFileSync(f));
     return hash.digest('hex').slice(0, 32);
   } catch {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { decodeWhole, sniffFileEncoding } from '../data/encoding.js';
+import { decodeWhole, notUtf8Message, sniffFileEncoding } from '../data/encoding.js';
 import { HEADER_SEARCH_LINES, sniffDelimiter, struckWhole, unreadable } from '../data/table.js';
 
 /**
@@ -294,7 +294,7 @@ class Scanner {
       if (!isUtf8(buf.subarray(start, end))) break;
       start = end;
     }
-    throw new RelaisError(`encodage incohérent : le fichier est en UTF-8 jusqu'à la ligne ${line}, qui ne l'est pas (un export Excel ajouté à la suite ?) ; réenregistrez tout le fichier en UTF-8, puis relancez`, { file: this.file, line });
+    throw new RelaisError(notUtf8Message(line), { file: this.file, line });
   }
 
   private lines(buf: Buffer, limit: number): void {

@@ -1,4 +1,4 @@
-import { mixedEncodingMessage } from '../data/encoding.js';
+import { csvKind, mixedEncodingMessage } from '../data/encoding.js';
 import { statSync } from 'node:fs';
 import { newAccount, REPEATED_HEADER, REPEATED_TITLE, setAside, TOTAL_SET_ASIDE, type FileAccount } from '../campaign/accounting.js';
 import type { Campaign } from '../campaign/load.js';
@@ -169,6 +169,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     if (!table) continue;
     if (table.workbook) account.format = 'export des inscriptions (xlsx)';
     // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
+    if (!table.workbook) account.format = `export des inscriptions (${csvKind(table.encoding)})`;
     if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine, table.encoding)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {

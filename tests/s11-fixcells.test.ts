@@ -72,6 +72,18 @@ describe('a workbook with hidden sheets', () => {
     await expect(readXlsx(await save(wb), 'classeur.xlsx')).rejects.toThrow(/plusieurs feuilles de même en-tête \(« Loiret », « Cher »\).*feuille « Loiret »/);
   });
 
+  it('does not call « vide » a workbook whose rows are in a hidden sheet behind an empty visible one', async () => {
+    const wb = new ExcelJS.Workbook();
+    const rows = wb.addWorksheet('Mairies');
+    rows.addRows([HEADER, ADON]);
+    rows.state = 'hidden';
+    wb.addWorksheet('Feuil1');
+    const refused = await readXlsx(await save(wb), 'classeur.xlsx').then(() => undefined, (err: unknown) => err as Error);
+    expect(refused?.message).toBe(
+      'la feuille « Feuil1 » est vide et la feuille « Mairies », masquée dans Excel, a des lignes : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez',
+    );
+  });
+
   it('says nothing of a hidden sheet that holds nothing', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('Mairies').addRows([HEADER, ADON]);

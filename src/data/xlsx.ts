@@ -237,6 +237,10 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   const first = visible[0];
   const all = sheetRows(first);
   const header = headerOf(all);
+  if (!header && hiddenSheets.length) {
+    // The rows are there, in a sheet hidden in Excel: « classeur vide » would not be true.
+    throw new RelaisError(`la feuille « ${first!.name} » est vide et ${hiddenSheets.length > 1 ? 'les feuilles' : 'la feuille'} ${hiddenSheets.map((n) => `« ${n} »`).join(', ')}, masquée${hiddenSheets.length > 1 ? 's' : ''} dans Excel, ${hiddenSheets.length > 1 ? 'ont' : 'a'} des lignes : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
+  }
   if (!header) throw new RelaisError(`classeur vide`, { file, line: 1 });
   // Another sheet under the same header is more of the same table (a sheet per département):
   // read alone, the first would leave the others' rows out without a word.

@@ -117,11 +117,23 @@ async function buildSampleWithLetters(): Promise<string> {
   // The lock is a folder (mkdir is atomic); the builder leaves a note when it fails, so that
   // no waiter waits for a folder that will never come.
   const failed = join(shared, 'sample-with-letters.failed');
+  const lock = join(shared, 'sample-with-letters.lock');
   try {
-    mkdirSync(join(shared, 'sample-with-letters.lock'));
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
   } catch {
-    await waitFor(() => existsSync(target) || existsSync(failed));
-    if (!existsSync(target)) throw new Error(`la campagne d'exemple avec ses lettres n'a pas pu être construite :\n${readFileSync(failed, 'utf8')}`);
+    // A builder whose process died without its note (killed) is not waited for until the timeout.
+    const builderGone = () => {
+      const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    };
+    await waitFor(() => existsSync(target) || existsSync(failed) || builderGone());
+    if (!existsSync(target)) throw new Error(`la campagne d'exemple avec ses lettres n'a pas pu être construite :\n${existsSync(failed) ? readFileSync(failed, 'utf8') : 'le processus qui la construisait s’est arrêté'}`);
     return target;
   }
   try {

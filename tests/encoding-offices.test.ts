@@ -57,6 +57,14 @@ describe('Mac Roman (Excel for Mac « CSV »)', () => {
     expect(values).toEqual(['Infirmière', 'Aide-soignant à domicile']);
   });
 
+  it('a Mac Roman list in capitals is read as written (« FRANÇOIS », « HÔTEL DE VILLE »)', async () => {
+    const table = await openTable(file('maires.csv', macRoman('nom;prenom;adresse\nLEGRAND;FRANÇOIS;HÔTEL DE VILLE\nPETIT;FRANÇOISE;HÔTEL DE VILLE\n')));
+    expect(table.encoding).toBe('Mac Roman (Excel pour Mac)');
+    const rows: string[][] = [];
+    for await (const row of table.rows) rows.push(row.values);
+    expect(rows.map((r) => `${r[1]} ${r[2]}`)).toEqual(['FRANÇOIS HÔTEL DE VILLE', 'FRANÇOISE HÔTEL DE VILLE']);
+  });
+
   it('a Windows-1252 export with French punctuation stays Windows-1252', () => {
     // ’ “ ” … – — œ € « » and the accented letters as French Excel for Windows writes them.
     const text = Buffer.from('nom;note\nP\xc9RICHON;\x93C\x9cur de ville\x94 \x85 \x96 \x97 l\x92\xe9t\xe9 \xab 10 \x80 \xbb\nL\xc9GER;Fran\xe7oise, ch\xe2teau, for\xeat\n', 'latin1');

@@ -5,16 +5,16 @@
  * « Jérôme » is printed « JŽr™me », « CRÉTEIL » « CR…TEIL ».
  *
  * Mac Roman is considered only when the bytes hold one of its French letters that a French
- * Windows-1252 file never holds (0x8E é, 0x8F è, 0x88 à, 0x8D ç, 0x90 ê, 0x9D ù, 0x99 ô, 0x83 É:
- * there Windows-1252 has Ž, ˆ, ƒ, ™ or no character at all); a Windows-1252 file is never read as
- * Mac Roman for a « € », a « … » or a « Dušan ». Then the sample is read both ways and the reading
+ * Windows-1252 file never holds (0x8E é, 0x8F è, 0x88 à, 0x8D ç, 0x90 ê, 0x9D ù, 0x99 ô, 0x83 É,
+ * 0x82 Ç: there Windows-1252 has Ž, ˆ, ƒ, ‚, ™ or no character at all); a Windows-1252 file is
+ * never read as Mac Roman for a « € », a « … » or a « Dušan ». Then the sample is read both ways and the reading
  * that looks like French wins — accented letters where letters are, in the case of their
  * neighbours — against signs French never holds, punctuation inside a word (« CR…TEIL »), a
  * capital after a small letter (« OrlÈans », « ComitÈ ») or a small one between capitals
  * (« HïTEL »). Ties go to Windows-1252, the French Excel's.
  */
 const MAC_ONLY_FRENCH = new Uint8Array(256);
-for (const b of [0x8e, 0x8f, 0x88, 0x8d, 0x90, 0x9d, 0x99, 0x83]) MAC_ONLY_FRENCH[b] = 1;
+for (const b of [0x8e, 0x8f, 0x88, 0x8d, 0x90, 0x9d, 0x99, 0x83, 0x82]) MAC_ONLY_FRENCH[b] = 1;
 
 const FRENCH_SMALL = 'àâçéèêëîïôùûüÿœæ';
 const FRENCH_CAPITAL = 'ÀÂÇÉÈÊËÎÏÔÙÛÜŸŒÆ';

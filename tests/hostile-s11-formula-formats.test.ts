@@ -1,14 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
 import { openTable, type TableRow } from '../src/data/table.js';
 import { shownInteger } from '../src/data/xlsx.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith, tempDir } from './helpers/campaign.js';
+import { tempDir } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * Préfecture workbooks are often built from another sheet: the postal code and the phone number
@@ -48,13 +44,8 @@ describe('a formula whose number result has a digits-only format', () => {
     ws.addRow([45001, 'mairie@adon.example', '1 place de la Mairie', { formula: 'Annuaire!B2', result: 45230 }, 'Adon', { formula: 'RECHERCHEV(A2;Annuaire!A:C;3;FAUX)', result: 238123456 }]);
     ws.getCell('D2').numFmt = '00000';
     ws.getCell('F2').numFmt = '0# ## ## ## ##';
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+    const dir = await campaignWithWorkbook('mairies', wb);
+    const { joined, found } = await joinedDepartement(dir);
     const adon = joined.recipients.find((r) => r.commune.code === '45001');
     // Now: « 238123456 ».
     expect(adon?.contact?.telephone).toBe('02 38 12 34 56');

@@ -2,11 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
 import { campaignWith } from './helpers/campaign.js';
+import { joinedDepartement } from './helpers/workbook.js';
 
 /**
  * A town-hall workbook kept over three years: « Courriel » of 2019 and its copy of 2020 both
@@ -27,9 +24,7 @@ async function townHalls(header: string[], row: string[], hidden: number[], yaml
   await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
   const path = join(dir, 'campagne.yaml');
   writeFileSync(path, yaml(readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx')));
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+  const { joined, found } = await joinedDepartement(dir);
   const said = found.items.filter((p) => p.file === 'data/mairies.xlsx' && p.kind !== 'sans-courriel');
   return { courriel: joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel, said };
 }
@@ -89,9 +84,7 @@ describe('a town-hall workbook whose first sheet is hidden in Excel', () => {
     await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
     const path = join(dir, 'campagne.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+    const { joined, found } = await joinedDepartement(dir);
     const courriel = joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel;
     const said = found.items.filter((p) => p.file === 'data/mairies.xlsx' && p.kind !== 'sans-courriel').map((p) => p.message);
     // Now: « ancienne@adon.example », from the hidden sheet « 2019 », and nothing said.

@@ -1,12 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * Excel makes a mailto: link of an address typed in a cell, and leaves the link as it was when the
@@ -22,13 +17,8 @@ async function townHall(cell: ExcelJS.CellValue) {
   const ws = wb.addWorksheet('Mairies');
   ws.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune']);
   ws.addRow(['45001', cell, '1 place de la Mairie', '45230', 'Adon']);
-  const dir = campaignWith({});
-  await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-  const yaml = join(dir, 'campagne.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+  const dir = await campaignWithWorkbook('mairies', wb);
+  const { joined, found } = await joinedDepartement(dir);
   const adon = joined.recipients.find((r) => r.commune.code === '45001');
   const said = [...found.errors, ...found.warnings].filter((p) => p.file === 'data/mairies.xlsx' && p.line === 2);
   return { courriel: adon?.contact?.courriel, said };

@@ -1,13 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCampaign, requireCampaign, type Campaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
+import { requireCampaign, type Campaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
 import { readSignups } from '../src/tracker/signups.js';
-import { campaignWith, sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * A row crossed out in Excel is set aside by the mayors' and town halls' sources (ligne-barree)
@@ -29,13 +27,8 @@ async function townHalls(header: string[], fill: (ws: ExcelJS.Worksheet) => void
   const ws = wb.addWorksheet('Mairies');
   ws.addRow(header);
   fill(ws);
-  const dir = campaignWith({});
-  await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-  const yaml = join(dir, 'campagne.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, ref, found, ['45']);
+  const dir = await campaignWithWorkbook('mairies', wb);
+  const { joined, found } = await joinedDepartement(dir);
   return { found, account: joined.fichiers.find((f) => f.source === 'mairies')! };
 }
 
@@ -72,13 +65,8 @@ describe('a town hall row struck through whole, text by text', () => {
     ws.addRow(['code_insee_commune', 'adresse_courriel', 'numero_voie', 'code_postal', 'nom_commune']);
     ws.addRow([struck('45001'), struck('ancienne@adon.example'), struck('3 rue Vieille'), struck('45230'), struck('Adon')]);
     ws.addRow(['45001', 'mairie@adon.example', '1 place de la Mairie', '45230', 'Adon']);
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-    const yaml = join(dir, 'campagne.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, ref, found, ['45']);
+    const dir = await campaignWithWorkbook('mairies', wb);
+    const { joined, found } = await joinedDepartement(dir);
     const account = joined.fichiers.find((f) => f.source === 'mairies')!;
     // Now: five « texte-barre » warnings, then « code INSEE vide »; the row counted as rejected.
     expect(found.items.filter((p) => p.line === 2 && p.file === 'data/mairies.xlsx').map((p) => p.kind)).toEqual(['ligne-barree']);

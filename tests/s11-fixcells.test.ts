@@ -2,11 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCampaign, requireCampaign, type Campaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
+import { requireCampaign, type Campaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
 import { readXlsx } from '../src/data/xlsx.js';
-import { ProblemList } from '../src/problems.js';
 import { readSignups } from '../src/tracker/signups.js';
 import { campaignWith, sampleCampaign, tempDir } from './helpers/campaign.js';
 import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
@@ -29,9 +27,7 @@ async function townHalls(wb: ExcelJS.Workbook | string) {
     const yaml = join(dir, 'campagne.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
   }
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, ref, found, ['45']);
+  const { joined, found } = await joinedDepartement(dir);
   return { found, courriel: joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel };
 }
 

@@ -151,7 +151,11 @@ export function settleDuplicates(table: ColumnsOf, columns: ColumnMatch, what: s
   const hidden = table.hiddenColumns ?? new Set<number>();
   columns.duplicates = columns.duplicates.filter((dup) => {
     const positions = dup.positions.map((p) => p - 1);
-    const fields = [...columns.indexes].filter(([, index]) => positions.includes(index)).map(([field]) => field);
+    // The fields that may read them: by their index, or among their columns of other names (the
+    // index may point at one of those, hidden, while a later rule would pick one of these).
+    const fields = [...columns.indexes]
+      .filter(([field, index]) => positions.includes(index) || columns.alternatives?.get(field)?.some((i) => positions.includes(i)))
+      .map(([field]) => field);
     if (!fields.length) return false;
     const byRule = (field: string) => ruled(field) && columns.alternatives?.has(field) === true;
     const elsewhere = (field: string) => byRule(field) && columns.alternatives!.get(field)!.some((i) => !positions.includes(i) && !hidden.has(i));

@@ -109,7 +109,7 @@ export async function openSource(
   if (columns.missing.length > 0) {
     const names = columns.missing.map((s) => `« ${source.colonnes[s.field] ?? s.label} »`).join(', ');
     const hint =
-      table.header.length <= 1
+      table.header.length <= 1 && table.encoding !== 'xlsx'
         ? ` ; une seule colonne lue avec le séparateur ${DELIMITER_NAMES[table.delimiter] ?? table.delimiter} : le séparateur attendu est le point-virgule, la virgule ou la tabulation`
         : ` ; colonnes lues : ${table.header.slice(0, 12).join(', ')}`;
     problems.error('colonne-manquante', `${what} : colonne${columns.missing.length > 1 ? 's' : ''} manquante${columns.missing.length > 1 ? 's' : ''} ${names}${hint}`, where, 'file');

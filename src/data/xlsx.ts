@@ -230,9 +230,12 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   // what the user reads: the first visible sheet is the table; the hidden ones holding rows are
   // named in `sheets`, for the caller to say. Row numbers are the spreadsheet's own.
   const visible = workbook.worksheets.filter((sheet) => sheet.state !== 'hidden' && sheet.state !== 'veryHidden');
-  const hiddenSheets = workbook.worksheets.filter((sheet) => !visible.includes(sheet) && sheet.actualRowCount > 0).map((sheet) => sheet.name);
-  if (visible.length === 0 && hiddenSheets.length) {
-    throw new RelaisError(`toutes les feuilles du classeur sont masquées dans Excel (${hiddenSheets.map((n) => `« ${n} »`).join(', ')}) : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
+  // A « very hidden » sheet (a template's drop-down lists, hidden by a macro) is no table the
+  // user kept out of sight, and Excel's « Afficher » does not list it: not named.
+  const withRows = workbook.worksheets.filter((sheet) => !visible.includes(sheet) && sheet.actualRowCount > 0);
+  const hiddenSheets = withRows.filter((sheet) => sheet.state === 'hidden').map((sheet) => sheet.name);
+  if (visible.length === 0 && withRows.length) {
+    throw new RelaisError(`toutes les feuilles du classeur sont masquées dans Excel (${withRows.map((sheet) => `« ${sheet.name} »`).join(', ')}) : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
   }
   const first = visible[0];
   const all = sheetRows(first);

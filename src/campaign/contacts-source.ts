@@ -8,7 +8,7 @@ import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords, t
 import { newAccount, REPEATED_HEADER, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
 import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
-import type { Table } from '../data/table.js';
+import { lineName, type Table } from '../data/table.js';
 import { ARRONDISSEMENT_ASIDE, arrondissementRow, campaignFilter, departementOfCode, FormerCodeRows, isArrondissement, locate, unknownCode } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
@@ -117,7 +117,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     }
     const previous = lines.get(commune.code);
     if (previous !== undefined) {
-      problems.error('commune-en-double', `${WHAT} : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous})`, { ...where, field: 'code INSEE' });
+      problems.error('commune-en-double', `${WHAT} : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ${lineName(table, previous)})`, { ...where, field: 'code INSEE' });
       account.rejetes++;
       return;
     }

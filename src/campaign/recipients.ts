@@ -3,6 +3,7 @@ import { type Commune, type CommuneReference } from '../data/cog.js';
 import { chooseEmail, type EmailChoice } from '../data/contacts.js';
 import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
 import { csvKind } from '../data/encoding.js';
+import { lineName } from '../data/table.js';
 import { isRneHeader, RNE_COLUMNS, rneColumns, toMayor } from '../data/rne.js';
 import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
@@ -166,7 +167,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       }
       const previous = mayors.get(commune.code);
       if (previous) {
-        problems.error('commune-en-double', `${MAYORS} : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ligne ${previous.line})`, { ...where, field: 'Code de la commune' });
+        problems.error('commune-en-double', `${MAYORS} : ${commune.nom} (${commune.code}) apparaît deux fois (déjà ${lineName(table, previous.line)})`, { ...where, field: 'Code de la commune' });
         account.rejetes++;
         return;
       }

@@ -41,6 +41,16 @@ export interface Table {
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
   sheets?: { read: string; hidden: string[] };
+  /**
+   * Rows hidden in the workbook (Excel only; their lines): read like the others — a filter hides
+   * rows too, and what is filtered out is still the list — but said where a message names one.
+   */
+  hiddenRows?: ReadonlySet<number>;
+}
+
+/** « ligne 12 », or « ligne 12, masquée dans Excel » for a row the user does not see. */
+export function lineName(table: Pick<Table, 'hiddenRows'>, line: number): string {
+  return `ligne ${line}${table.hiddenRows?.has(line) ? ', masquée dans Excel' : ''}`;
 }
 
 /** What the user is told of a workbook's hidden sheets, left unread (see Table.sheets). */

@@ -239,6 +239,10 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   }
   const first = visible[0];
   const all = sheetRows(first);
+  const hiddenRows = new Set<number>();
+  first?.eachRow((row) => {
+    if (row.hidden) hiddenRows.add(row.number);
+  });
   const header = headerOf(all);
   if (!header && hiddenSheets.length) {
     // The rows are there, in a sheet hidden in Excel: « classeur vide » would not be true.
@@ -267,5 +271,5 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     if (column?.hidden) hiddenColumns.add(i);
   });
   const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
-  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...sheets };
+  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...(hiddenRows.size ? { hiddenRows } : {}), ...sheets };
 }

@@ -85,6 +85,13 @@ class Memo {
   }
 }
 
+/** What is said of columns of one name that nothing tells apart (the town-hall list's words, see openSource). */
+function duplicateMessage(dup: { name: string; positions: number[] }, hiddenColumns: ReadonlySet<number> | undefined): string {
+  const hidden = dup.positions.filter((p) => hiddenColumns?.has(p - 1));
+  const said = hidden.length === dup.positions.length ? ', toutes masquées dans Excel' : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
+  return `colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')}${said}) : relais ne sait pas laquelle lire ; supprimez l'autre ou donnez-lui un autre nom, puis relancez`;
+}
+
 /**
  * `today` (a day number, see dayOf) is the last day a sign-up may carry: a later date is a typo
  * or a wrong clock on the platform, and would date the letter's « à ce jour » figure in the future.
@@ -181,14 +188,19 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       continue;
     }
     if (table.sheets) problems.warning('feuilles-masquees', `inscriptions : ${hiddenSheetsMessage(table.sheets)}`, { file });
-    if (table.hiddenColumns) {
-      // A column hidden in Excel is an old one kept out of sight (a « departement » of a previous
-      // sort): the visible one is read, and said, as in the mayors' and town halls' files. Without
-      // hidden columns the first of two is read, as ever.
-      const shape = { file, header: table.header, headerLine: table.headerLine, hiddenColumns: table.hiddenColumns };
-      settleDuplicates(shape, columns, 'inscriptions', problems, () => true);
-      preferVisibleColumns(shape, columns, 'inscriptions', 'inscriptions', SIGNUP_COLUMNS, problems);
+    // A column hidden in Excel is an old one kept out of sight (a « departement » of a previous
+    // sort): the visible one is read, and said, as in the mayors' and town halls' files. Two
+    // visible columns of one name (a re-export's home « departement » and work « departement »):
+    // nothing says which is right, and reading the first would count every volunteer in its
+    // département; the file is refused, as the town-hall list is. Columns of the same name that no
+    // field reads change nothing and are let be (settleDuplicates).
+    const shape = { file, header: table.header, headerLine: table.headerLine, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) };
+    settleDuplicates(shape, columns, 'inscriptions', problems, () => table.hiddenColumns !== undefined);
+    if (columns.duplicates.length) {
+      for (const dup of columns.duplicates) problems.error('colonne-en-double', `inscriptions : ${duplicateMessage(dup, table.hiddenColumns)}`, { file, line: table.headerLine, field: dup.name }, 'file');
+      continue;
     }
+    if (table.hiddenColumns) preferVisibleColumns(shape, columns, 'inscriptions', 'inscriptions', SIGNUP_COLUMNS, problems);
     // The header the rows are read under: a second export appended below the first may bring its
     // own, its columns in another order (another version of the platform).
     let under: { header: string[] } = { header: table.header };

@@ -67,3 +67,63 @@ describe('sign-ups: two columns of one name', () => {
     expect(r.records.size).toBe(1);
   });
 });
+
+describe('sign-ups: a UTF-8 export appended to a Windows-1252 one, read by the fast reader', () => {
+  const CHUNK = 1024 * 1024;
+  const HEADER = 'id;date;departement;metier;categorie\r\n';
+  /** Windows-1252 rows, then a filler row that puts byte `cut` of the UTF-8 row at the reader's first chunk end. */
+  const appended = (utf8Row: string, cut: number): { bytes: Buffer; line: number; windows: string[] } => {
+    const windows = Array.from({ length: 15000 }, (_, i) => `W${i};2020-03-26;45;Infirmière;soignant\r\n`);
+    const head = Buffer.from(HEADER + windows.join(''), 'latin1');
+    const fill = CHUNK - cut - head.length - Buffer.byteLength('F;2020-03-26;45;;soignant\r\n');
+    const filler = Buffer.from(`F;2020-03-26;45;${'x'.repeat(fill)};soignant\r\n`, 'latin1');
+    const bytes = Buffer.concat([head, filler, Buffer.from(utf8Row, 'utf8')]);
+    return { bytes, line: windows.length + 3, windows };
+  };
+
+  for (const [what, row, cut] of [
+    ['« è » cut between two chunks', 'U1;2020-03-27;37;Infirmière;soignant\r\nU2;2020-03-27;37;Aide-soignante;soignant\r\n', 'U1;2020-03-27;37;Infirmi'.length + 1],
+    ['« ’ » cut between two chunks', 'U1;2020-03-27;37;Agent d’accueil;soignant\r\nU2;2020-03-27;37;Aide-soignante;soignant\r\n', 'U1;2020-03-27;37;Agent d'.length + 2],
+  ] as const) {
+    it(`is found where UTF-8 starts, ${what}, and the rows on either side read right`, async () => {
+      const dir = sampleCampaign();
+      const campaign = await requireCampaign(dir);
+      const { bytes, line } = appended(row, cut);
+      const path = join(dir, 'inscriptions-jointes.csv');
+      writeFileSync(path, bytes);
+      const r = await readSignups(campaign, { fichiers: [path], colonnes: {} }, communeReference());
+      const said = r.problems.items.filter((p) => p.kind === 'encodages-melanges');
+      expect(said.map((p) => [p.line, p.severity])).toEqual([[line, 'warning']]);
+      expect(said[0]?.message).toContain(`Windows-1252 (Excel) et UTF-8 à partir de la ligne ${line}`);
+      expect(said[0]?.message).toContain('relais a lu les lignes en UTF-8 comme telles');
+      const metiers = r.records.names.metier;
+      expect(metiers).toContain('Infirmière');
+      expect(metiers).toContain('Aide-soignante');
+      expect(metiers.filter((m) => /Ã|â€/.test(m))).toEqual([]);
+      expect(r.records.size).toBe(15000 + 1 + 2);
+    });
+  }
+
+  it('a Windows-1252 export of more than one chunk, without UTF-8, is read byte for byte and nothing is said', async () => {
+    const dir = sampleCampaign();
+    const campaign = await requireCampaign(dir);
+    // An « é » (one byte) on each side of the first chunk's end, in a métier.
+    const head = Buffer.from(HEADER + appended('', 0).windows.join('') + 'F;2020-03-26;45;', 'latin1');
+    const path = join(dir, 'inscriptions.csv');
+    writeFileSync(path, Buffer.concat([head, Buffer.from(`${'x'.repeat(CHUNK - 1 - head.length)}éé;soignant\r\nW-é;2020-03-26;45;Sage-femme diplômée;soignant\r\n`, 'latin1')]));
+    const r = await readSignups(campaign, { fichiers: [path], colonnes: {} }, communeReference());
+    expect(r.problems.items.filter((p) => p.kind === 'encodages-melanges')).toEqual([]);
+    expect(r.records.names.metier).toContain('Sage-femme diplômée');
+    expect(r.records.names.metier.filter((m) => m.startsWith('x')).map((m) => m.slice(-3))).toEqual(['xéé']);
+  });
+
+  it('within the first 64 KB, the UTF-8 rows are read as UTF-8 too', async () => {
+    const dir = sampleCampaign();
+    const campaign = await requireCampaign(dir);
+    const path = join(dir, 'inscriptions-jointes.csv');
+    writeFileSync(path, Buffer.concat([Buffer.from(`${HEADER}W1;2020-03-26;45;Infirmière;soignant\r\n`, 'latin1'), Buffer.from('U1;2020-03-27;37;Infirmière;soignant\r\n', 'utf8')]));
+    const r = await readSignups(campaign, { fichiers: [path], colonnes: {} }, communeReference());
+    expect(r.problems.items.filter((p) => p.kind === 'encodages-melanges').map((p) => p.line)).toEqual([3]);
+    expect(r.records.names.metier).toEqual(['Infirmière']);
+  });
+});

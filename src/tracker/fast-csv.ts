@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { decodeWhole, notUtf8Message, sniffFileEncoding } from '../data/encoding.js';
+import { decodeWhole, LineCounter, notUtf8Message, sniffFileEncoding, utf8Sequence } from '../data/encoding.js';
 import { HEADER_SEARCH_LINES, sniffDelimiter, struckWhole, unreadable } from '../data/table.js';
 
 /**
@@ -75,8 +75,13 @@ export interface FastTable {
   headerLine: number;
   /** An Excel workbook (.xlsx), not a CSV: for the account's format. */
   workbook: boolean;
-  /** The line from which UTF-8 follows Windows-1252 (two exports appended): read on, said. */
+  /** The line from which UTF-8 follows Windows-1252 (two exports appended), found in the first 64 KB: read on, said. */
   mixedFromLine?: number;
+  /**
+   * Set by `scan` when it read a code-page file as UTF-8 from this line on: UTF-8 bytes found in
+   * it (two exports appended), in the first 64 KB (then mixedFromLine says so too) or past them.
+   */
+  utf8FromLine?: number;
   /** 0-based columns hidden in the workbook (Excel only). */
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
@@ -143,8 +148,16 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   const delimiter = sniffDelimiter(headerText);
   const header = splitRecord(headerText, delimiter).map((h) => h.trim());
   const headerLine = headerIndex + 1;
-  const scan = (onRow: (row: RowView) => void) => new Scanner(file, delimiter, onRow, headerLine).run(path, encoding.decoder, encoding.bomLength);
-  return { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
+  const scan = async (onRow: (row: RowView) => void) => {
+    const scanner = new Scanner(file, delimiter, onRow, headerLine);
+    try {
+      await scanner.run(path, encoding.decoder, encoding.bomLength);
+    } finally {
+      if (scanner.utf8FromLine !== undefined) table.utf8FromLine = scanner.utf8FromLine;
+    }
+  };
+  const table: FastTable = { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
+  return table;
 }
 
 /**
@@ -219,8 +232,13 @@ function nextLineEnd(buf: Buffer, start: number, limit: number): number {
   return limit;
 }
 
+/** The single-byte code pages of office exports, after which a UTF-8 export may be appended. */
+const CODE_PAGES = new Set(['windows-1252', 'macintosh']);
+
 class Scanner {
   private line = 0;
+  /** The line from which a code-page file turned out to be UTF-8 (see run). */
+  utf8FromLine: number | undefined;
   /** A record with an open quote, carried over to the next lines. */
   private record: string | undefined;
   private recordLine = 0;
@@ -241,8 +259,33 @@ class Scanner {
     const handle = await open(path, 'r');
     try {
       const utf8 = decoding === 'utf-8';
-      const decoder = utf8 ? undefined : new TextDecoder(decoding);
+      let decoder = utf8 ? undefined : new TextDecoder(decoding);
       const raw = utf8 ? undefined : Buffer.allocUnsafe(CHUNK);
+      // A code-page export with a UTF-8 one appended (the sniff sees only the first 64 KB): every
+      // chunk is looked at for UTF-8's accented letters, as the table reader does (decodingStream),
+      // and from the first one on the file is decoded as UTF-8, so that « Infirmière » is not
+      // counted as « InfirmiÃ¨re ». The last two bytes of a chunk wait for the next one, which may
+      // end their sequence; lines are counted in the bytes for the line the warning names.
+      let watch = CODE_PAGES.has(decoding);
+      let carry = Buffer.alloc(0);
+      const counted = new LineCounter();
+      const watched = (chunk: Uint8Array, eof: boolean): string => {
+        const seen = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        const at = utf8Sequence(seen);
+        if (at < 0) {
+          // A single-byte code page decodes byte by byte: no state is carried between calls.
+          const keep = eof ? 0 : Math.min(2, seen.length);
+          const now = seen.subarray(0, seen.length - keep);
+          counted.add(now);
+          carry = Buffer.from(seen.subarray(seen.length - keep));
+          return decoder!.decode(now);
+        }
+        this.utf8FromLine = 1 + counted.lines + counted.peek(seen, 0, at);
+        const before = decoder!.decode(seen.subarray(0, at));
+        decoder = new TextDecoder('utf-8');
+        watch = false;
+        return before + decoder.decode(seen.subarray(at), { stream: !eof });
+      };
       let work = Buffer.allocUnsafe(2 * CHUNK);
       let have = 0;
       let position = bomLength;
@@ -262,7 +305,7 @@ class Scanner {
           const { bytesRead } = await handle.read(raw, 0, CHUNK, position);
           position += bytesRead;
           eof = bytesRead === 0;
-          bytes = Buffer.from(eof ? decoder!.decode() : decoder!.decode(raw.subarray(0, bytesRead), { stream: true }), 'utf8');
+          bytes = Buffer.from(watch ? watched(raw.subarray(0, bytesRead), eof) : eof ? decoder!.decode() : decoder!.decode(raw.subarray(0, bytesRead), { stream: true }), 'utf8');
           if (work.length - have < bytes.length) {
             const bigger = Buffer.allocUnsafe(have + bytes.length + CHUNK);
             work.copy(bigger, 0, 0, have);

@@ -175,9 +175,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     });
     if (!table) continue;
     if (table.workbook) account.format = 'export des inscriptions (xlsx)';
-    // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
     if (!table.workbook) account.format = `export des inscriptions (${csvKind(table.encoding)})`;
-    if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine, table.encoding)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
       problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: table.headerLine }, 'file');
@@ -404,6 +402,13 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
+    }
+    // Two exports appended, Windows-1252 then UTF-8: counted all the same, each part read in its
+    // encoding (the scan finds UTF-8 where it starts, in the first 64 KB or past them), and said.
+    const mixedFrom = table.mixedFromLine ?? table.utf8FromLine;
+    if (mixedFrom !== undefined) {
+      const read = table.utf8FromLine === undefined ? '' : ` ; relais a lu les lignes en UTF-8 comme telles (métiers et catégories justes)`;
+      problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(mixedFrom, table.encoding)}${read}`, { file, line: mixedFrom });
     }
     rejectPending();
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });

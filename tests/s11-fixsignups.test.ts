@@ -45,6 +45,23 @@ describe('schedule import: columns of one name', () => {
   });
 });
 
+describe('schedule import: a hidden sheet', () => {
+  it('is left aside, and said', async () => {
+    const dir = sampleWithoutPublications();
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('2031').addRow(['canal', 'date', 'texte']).worksheet.addRow(['linkedin', '2031-04-11 09:00', 'Appel 2031']);
+    const old = wb.addWorksheet('2020');
+    old.addRow(['canal', 'date', 'texte']);
+    old.addRow(['linkedin', '2031-04-12 09:00', 'Appel 2020']);
+    old.state = 'hidden';
+    const file = join(tempDir(), 'publications.xlsx');
+    await wb.xlsx.writeFile(file);
+    const imported = await relaisJson<{ importees: number; avertissements: Array<{ line: number; message: string }> }>(['-C', dir, 'schedule', 'import', file]);
+    expect(imported.json.importees).toBe(1);
+    expect(imported.json.avertissements.map((w) => w.message)).toEqual([expect.stringMatching(/^feuille « 2031 » lue ; la feuille « 2020 », masquée dans Excel, est laissée de côté/)]);
+  });
+});
+
 describe('sign-ups: two columns of one name', () => {
   it('a CSV export with « departement » twice is refused too, nothing counted from it', async () => {
     const dir = sampleCampaign();

@@ -1,10 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { requireCampaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
 import { readSignups } from '../src/tracker/signups.js';
+import { utf8Sequence } from '../src/data/encoding.js';
+import { firstUtf8Sequence } from '../src/tracker/fast-csv.js';
 import { sampleCampaign, sampleWithoutPublications, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 
@@ -142,5 +145,18 @@ describe('sign-ups: a UTF-8 export appended to a Windows-1252 one, read by the f
     const r = await readSignups(campaign, { fichiers: [path], colonnes: {} }, communeReference());
     expect(r.problems.items.filter((p) => p.kind === 'encodages-melanges').map((p) => p.line)).toEqual([3]);
     expect(r.records.names.metier).toEqual(['Infirmière']);
+  });
+});
+
+describe('the fast reader’s look for UTF-8 in a code-page file', () => {
+  it('finds what the table reader’s utf8Sequence finds, where it finds it', () => {
+    const interesting = fc.constantFrom(0xc3, 0xe2, 0x80, 0x93, 0xa6, 0xa7, 0x92, 0xa9, 0xbf, 0xc0, 0x7f, 0x0a, 0x41);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(interesting, fc.integer({ min: 0, max: 255 })), { maxLength: 40 }), (bytes) => {
+        const b = Buffer.from(bytes);
+        expect(firstUtf8Sequence(b)).toBe(utf8Sequence(b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -77,6 +77,18 @@ describe('sign-ups: two columns of one name', () => {
     expect(r.records.size).toBe(0);
   });
 
+  it('a second export appended with « departement » twice in its header: its rows are set aside, said at that header', async () => {
+    const dir = sampleCampaign();
+    const campaign = await requireCampaign(dir);
+    const path = join(dir, 'inscriptions-jointes.csv');
+    writeFileSync(path, 'id;date;departement;metier\r\nV1;2020-03-26;45;Infirmière\r\nid;date;departement;metier;departement\r\nV2;2020-03-26;45;Infirmière;37\r\nV3;2020-03-26;45;Infirmière;37\r\n');
+    const r = await readSignups(campaign, { fichiers: [path], colonnes: {} }, communeReference());
+    expect(r.problems.items.filter((p) => p.severity === 'error').map((p) => [p.kind, p.line])).toEqual([['colonne-en-double', 3]]);
+    expect(r.problems.items.find((p) => p.kind === 'colonne-en-double')?.message).toContain('colonne « departement » en double (colonnes 3 et 5)');
+    expect(r.records.size).toBe(1);
+    expect(r.fichiers[0]?.ecartes).toMatchObject({ 'sous un en-tête à colonne en double': 2 });
+  });
+
   it('two « remarques » columns no field reads change nothing', async () => {
     const dir = sampleCampaign();
     const campaign = await requireCampaign(dir);

@@ -85,6 +85,9 @@ class Memo {
   }
 }
 
+/** The account's reason for the rows below a second header with a read column twice. */
+const UNDER_DUPLICATES = 'sous un en-tête à colonne en double';
+
 /** What is said of columns of one name that nothing tells apart (the town-hall list's words, see openSource). */
 function duplicateMessage(dup: { name: string; positions: number[] }, hiddenColumns: ReadonlySet<number> | undefined): string {
   const hidden = dup.positions.filter((p) => hiddenColumns?.has(p - 1));
@@ -251,10 +254,17 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       }
       pending.length = 0;
     };
+    // Below a second export's header that names a read column twice: which one is right nothing
+    // says, and its rows are set aside, not counted in the first one's département.
+    let underDuplicates = false;
     const onRow = (current: RowView): void => {
       row = current;
       const buf = current.buf;
       read++;
+      if (underDuplicates) {
+        setAside(account, UNDER_DUPLICATES);
+        return;
+      }
       let d = -1;
       if (field(iDate)) {
         const key = isoDateKey(buf, fs, fe);
@@ -315,8 +325,14 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           const other = headerColumns(cells);
           if (other) {
             titlesAside();
-            readUnder(cells, other.indexes);
             setAside(account, REPEATED_HEADER);
+            settleDuplicates({ file, header: cells, headerLine: current.line }, other, 'inscriptions', problems);
+            if (other.duplicates.length) {
+              for (const dup of other.duplicates) problems.error('colonne-en-double', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?) : ${duplicateMessage(dup, undefined)} ; les lignes sous cet en-tête sont écartées`, { file, line: current.line, field: dup.name }, 'file');
+              underDuplicates = true;
+              return;
+            }
+            readUnder(cells, other.indexes);
             problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ses colonnes dans un autre ordre : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line: current.line });
             return;
           }

@@ -63,7 +63,7 @@ function breaks(bytes: Uint8Array, from: number, to: number, afterCr: boolean): 
 }
 
 /** Where the first of those UTF-8 sequences starts in `bytes`, or -1. */
-function utf8Sequence(bytes: Uint8Array): number {
+export function utf8Sequence(bytes: Uint8Array): number {
   for (let i = 0; i + 1 < bytes.length; i++) {
     const b = bytes[i]!;
     const next = bytes[i + 1]!;

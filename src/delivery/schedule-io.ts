@@ -6,7 +6,7 @@ import { campaignKey, type Campaign } from '../campaign/load.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell } from '../data/csv-write.js';
 import { repeatsHeader } from '../data/header-rows.js';
-import { openTable } from '../data/table.js';
+import { hiddenSheetsMessage, openTable, type Table } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import type { Problem } from '../problems.js';
 import { Journal } from './journal.js';
@@ -185,10 +185,14 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   const isHeader = (cells: string[]) => ['canal', 'date', 'texte'].every((n) => cells.some((c) => c.trim().toLowerCase() === n));
   const table = await openTable(path, { displayName: shown, isHeader });
   const names = table.header.map((h) => h.trim().toLowerCase());
-  const col = (n: string) => names.indexOf(n);
+  const warnings: ImportReport['warnings'] = [];
+  if (table.sheets) warnings.push({ line: table.headerLine, message: hiddenSheetsMessage(table.sheets) });
+  const chosen = chooseColumns(table, names, shown, warnings);
+  const col = (n: string) => chosen.get(n) ?? -1;
   const missing = ['canal', 'date', 'texte'].filter((n) => col(n) < 0);
   if (missing.length) throw new RelaisError(`${plural(missing.length, 'colonne manquante', 'colonnes manquantes')} : ${missing.join(', ')} (attendu : id, canal, date, texte, statut)`, { file: shown, line: table.headerLine });
-  const mediaColumns = mediaColumnsOf(names);
+  // Media columns are named by their number: only the column chosen for each name is one.
+  const mediaColumns = mediaColumnsOf(names.map((n, i) => (chosen.get(n) === i ? n : '')));
   // Probed once, and only for an import that names media.
   let declared: Map<string, Medium> | undefined;
   const errors: Problem[] = [];
@@ -273,7 +277,6 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
   if (errors.length) {
     throw new RelaisError(`${errors.length} ${plural(errors.length, 'ligne invalide', 'lignes invalides')} : rien n'a été importé`, { file: shown, ...(errors[0]?.line ? { line: errors[0].line } : {}) }, { details: { errors } });
   }
-  const warnings: ImportReport['warnings'] = [];
   store.transaction(() => {
     for (const r of rows) {
       const planned = planPost(store, { channel: r.channel, text: r.text, at: r.at, tz: r.tz, now, source: 'import' });
@@ -282,6 +285,44 @@ export async function importPostsDetailed(store: PostStore, path: string, shown:
     }
   });
   return { read, imported: rows.length, setAside, warnings };
+}
+
+/** The columns an import reads by name (media columns aside, see mediaColumnsOf). */
+const READ_COLUMNS = new Set(['id', 'canal', 'date', 'texte', 'statut', 'fuseau']);
+
+/**
+ * Which column each name reads. Columns of one name are settled as in the mayors', town halls' and
+ * sign-ups' files (settleDuplicates): a column hidden in Excel is an old one kept out of sight
+ * (last year's « texte »), so the one visible is read, and said; two visible ones (or none) are
+ * refused, for nothing says which text is to go out on the networks. Names nothing reads (two
+ * « remarques ») change nothing.
+ */
+function chooseColumns(table: Pick<Table, 'header' | 'headerLine' | 'hiddenColumns'>, names: string[], shown: string, warnings: ImportReport['warnings']): Map<string, number> {
+  const hidden = table.hiddenColumns ?? new Set<number>();
+  const byName = new Map<string, number[]>();
+  names.forEach((n, i) => {
+    if (n) byName.set(n, [...(byName.get(n) ?? []), i]);
+  });
+  const named = (i: number) => `« ${table.header[i]?.trim() ?? ''} » (colonne ${i + 1}${hidden.has(i) ? ', masquée dans Excel' : ''})`;
+  const chosen = new Map<string, number>();
+  for (const [name, found] of byName) {
+    chosen.set(name, found[0]!);
+    if (found.length === 1 || !(READ_COLUMNS.has(name) || mediaColumnsOf([name]).length > 0)) continue;
+    const visible = found.filter((i) => !hidden.has(i));
+    if (visible.length !== 1) {
+      const masked = found.filter((i) => hidden.has(i));
+      const said = masked.length === found.length ? ', toutes masquées dans Excel' : masked.length ? `, dont ${masked.map((i) => `la ${i + 1}`).join(' et ')} ${masked.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
+      throw new RelaisError(`colonne « ${table.header[found[0]!]?.trim()} » en double (colonnes ${found.map((i) => i + 1).join(' et ')}${said}) : relais ne sait pas laquelle lire ; supprimez l'autre ou donnez-lui un autre nom, puis relancez ; rien n'a été importé`, { file: shown, line: table.headerLine, field: name });
+    }
+    const used = visible[0]!;
+    chosen.set(name, used);
+    const others = found.filter((i) => i !== used);
+    warnings.push({
+      line: table.headerLine,
+      message: `plusieurs colonnes « ${table.header[used]?.trim()} » : ${named(used)} est lue, ${others.map(named).join(', ')} ${others.length > 1 ? 'ne le sont pas' : "ne l'est pas"} ; si ce n'est pas la bonne, supprimez l'autre ou donnez-lui un autre nom`,
+    });
+  }
+  return chosen;
 }
 
 /** The number of posts imported (see importPostsDetailed). */

@@ -85,6 +85,16 @@ class Memo {
   }
 }
 
+/** The account's reason for the rows below a second header with a read column twice. */
+const UNDER_DUPLICATES = 'sous un en-tête à colonne en double';
+
+/** What is said of columns of one name that nothing tells apart (the town-hall list's words, see openSource). */
+function duplicateMessage(dup: { name: string; positions: number[] }, hiddenColumns: ReadonlySet<number> | undefined): string {
+  const hidden = dup.positions.filter((p) => hiddenColumns?.has(p - 1));
+  const said = hidden.length === dup.positions.length ? ', toutes masquées dans Excel' : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
+  return `colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')}${said}) : relais ne sait pas laquelle lire ; supprimez l'autre ou donnez-lui un autre nom, puis relancez`;
+}
+
 /**
  * `today` (a day number, see dayOf) is the last day a sign-up may carry: a later date is a typo
  * or a wrong clock on the platform, and would date the letter's « à ce jour » figure in the future.
@@ -168,9 +178,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     });
     if (!table) continue;
     if (table.workbook) account.format = 'export des inscriptions (xlsx)';
-    // Counted all the same (the figures hold), but métiers and catégories of those lines are garbled.
     if (!table.workbook) account.format = `export des inscriptions (${csvKind(table.encoding)})`;
-    if (table.mixedFromLine !== undefined) problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(table.mixedFromLine, table.encoding)}`, { file, line: table.mixedFromLine });
     const columns = matchColumns(table.header, SIGNUP_COLUMNS, source.colonnes);
     if (columns.missing.length) {
       problems.error('colonne-manquante', `inscriptions : ${columns.missing.length > 1 ? 'colonnes manquantes' : 'colonne manquante'} ${columns.missing.map((c) => `« ${c.label} »`).join(', ')} ; colonnes lues : ${table.header.join(', ')}`, { file, line: table.headerLine }, 'file');
@@ -181,14 +189,19 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       continue;
     }
     if (table.sheets) problems.warning('feuilles-masquees', `inscriptions : ${hiddenSheetsMessage(table.sheets)}`, { file });
-    if (table.hiddenColumns) {
-      // A column hidden in Excel is an old one kept out of sight (a « departement » of a previous
-      // sort): the visible one is read, and said, as in the mayors' and town halls' files. Without
-      // hidden columns the first of two is read, as ever.
-      const shape = { file, header: table.header, headerLine: table.headerLine, hiddenColumns: table.hiddenColumns };
-      settleDuplicates(shape, columns, 'inscriptions', problems, () => true);
-      preferVisibleColumns(shape, columns, 'inscriptions', 'inscriptions', SIGNUP_COLUMNS, problems);
+    // A column hidden in Excel is an old one kept out of sight (a « departement » of a previous
+    // sort): the visible one is read, and said, as in the mayors' and town halls' files. Two
+    // visible columns of one name (a re-export's home « departement » and work « departement »):
+    // nothing says which is right, and reading the first would count every volunteer in its
+    // département; the file is refused, as the town-hall list is. Columns of the same name that no
+    // field reads change nothing and are let be (settleDuplicates).
+    const shape = { file, header: table.header, headerLine: table.headerLine, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) };
+    settleDuplicates(shape, columns, 'inscriptions', problems, () => table.hiddenColumns !== undefined);
+    if (columns.duplicates.length) {
+      for (const dup of columns.duplicates) problems.error('colonne-en-double', `inscriptions : ${duplicateMessage(dup, table.hiddenColumns)}`, { file, line: table.headerLine, field: dup.name }, 'file');
+      continue;
     }
+    if (table.hiddenColumns) preferVisibleColumns(shape, columns, 'inscriptions', 'inscriptions', SIGNUP_COLUMNS, problems);
     // The header the rows are read under: a second export appended below the first may bring its
     // own, its columns in another order (another version of the platform).
     let under: { header: string[] } = { header: table.header };
@@ -241,10 +254,17 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
       }
       pending.length = 0;
     };
+    // Below a second export's header that names a read column twice: which one is right nothing
+    // says, and its rows are set aside, not counted in the first one's département.
+    let underDuplicates = false;
     const onRow = (current: RowView): void => {
       row = current;
       const buf = current.buf;
       read++;
+      if (underDuplicates) {
+        setAside(account, UNDER_DUPLICATES);
+        return;
+      }
       let d = -1;
       if (field(iDate)) {
         const key = isoDateKey(buf, fs, fe);
@@ -305,8 +325,14 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
           const other = headerColumns(cells);
           if (other) {
             titlesAside();
-            readUnder(cells, other.indexes);
             setAside(account, REPEATED_HEADER);
+            settleDuplicates({ file, header: cells, headerLine: current.line }, other, 'inscriptions', problems);
+            if (other.duplicates.length) {
+              for (const dup of other.duplicates) problems.error('colonne-en-double', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?) : ${duplicateMessage(dup, undefined)} ; les lignes sous cet en-tête sont écartées`, { file, line: current.line, field: dup.name }, 'file');
+              underDuplicates = true;
+              return;
+            }
+            readUnder(cells, other.indexes);
             problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ses colonnes dans un autre ordre : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line: current.line });
             return;
           }
@@ -392,6 +418,13 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       problems.error('fichier-illisible', `inscriptions : ${err.message}`, { file, ...err.location }, 'file');
+    }
+    // Two exports appended, Windows-1252 then UTF-8: counted all the same, each part read in its
+    // encoding (the scan finds UTF-8 where it starts, in the first 64 KB or past them), and said.
+    const mixedFrom = table.mixedFromLine ?? table.utf8FromLine;
+    if (mixedFrom !== undefined) {
+      const read = table.utf8FromLine === undefined ? '' : ` ; relais a lu les lignes en UTF-8 comme telles (métiers et catégories justes)`;
+      problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(mixedFrom, table.encoding)}${read}`, { file, line: mixedFrom });
     }
     rejectPending();
     if (read === 0) problems.warning('fichier-vide', 'export d’inscriptions sans aucune ligne', { file, line: 1 });

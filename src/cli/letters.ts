@@ -38,6 +38,8 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       if (opts.previous) throw new UsageError('--previous n’existe plus : nommez la version postée, « relais letters --posted --dep <département> --posted-version <n°> » (relais letters liste les versions de chaque fichier à imprimer, avec leur date)');
       if (opts.posted && (opts.commune?.length || opts.all)) throw new UsageError('--posted note les lettres des derniers fichiers à imprimer : il va seul, ou avec --dep');
       if (!opts.posted && (opts.postedVersion !== undefined || opts.yes)) throw new UsageError(`${opts.yes ? '--yes' : '--posted-version'} va avec --posted`);
+      // An empty value (a script's unset variable) would be a prefix of every date: it names nothing.
+      if (opts.postedVersion !== undefined && !opts.postedVersion.trim()) throw new UsageError('--posted-version est vide : nommez la version postée par son numéro (« --posted-version 2 ») ou sa date comme relais letters la montre ; rien n’est noté posté');
       if (opts.postedVersion !== undefined && opts.yes) throw new UsageError('--posted-version et --yes : la version nommée est celle notée postée, les lettres ajoutées après elle restent à imprimer ; --yes confirme la dernière version');
       const ready = await readyCampaign(ctx.campaignDir, deps);
       // Recorded before the print files are written again: what was posted is the file on disk.
@@ -131,7 +133,7 @@ export function printFileLines(out: Output, result: Pick<LettersResult, 'print' 
   for (const p of result.removedPrint) lines.push(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
   for (const p of result.print) {
     if (only === 'written' && !p.written) continue;
-    lines.push(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
+    lines.push(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced || p.refused ? ` (dont ${[p.bounced ? `${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur` : '', p.refused ? `${plural(p.refused, 'adresse refusée', 'adresses refusées')} par le serveur` : ''].filter(Boolean).join(', ')})` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
     // Each version since the last --posted, dated: the mail room names the one it printed (--posted-version).
     if (p.versions && p.versions.length > 1) lines.push(`    versions depuis le dernier --posted : ${p.versions.map((v) => `${versionName(v)} (${plural(v.letters, 'lettre')})`).join(', ')}`);
     if (p.changes) {
@@ -155,6 +157,7 @@ export function printFileJson(p: PrintFile, rel: (p: string) => string) {
     fichier: rel(p.path),
     lettres: p.letters,
     retours: p.bounced,
+    refus: p.refused,
     pages: p.pages,
     ecrit: p.written,
     version: p.version ? versionJson(p.version) : null,

@@ -60,8 +60,10 @@ export interface PrintFile {
   dep: string;
   path: string;
   letters: number;
-  /** Of those letters, town halls whose email bounced. */
+  /** Of those letters, town halls whose email came back (a bounce notice). */
   bounced: number;
+  /** Of those letters, town halls whose address a server refused at once: the email never left. */
+  refused: number;
   pages: number;
   written: boolean;
   /** This version of the file and those before it since its last `letters --posted`, oldest first. */
@@ -131,6 +133,12 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   const wanted = new Set(communes);
   const fates = options.fates ?? emailFates(plan.paths.dir, plan.campaign);
   const hasBounced = (p: RecipientPlan) => p.to !== null && fates.unreachable.get(p.recipient.commune.code) === p.to.toLowerCase();
+  // A refusal at RCPT is no bounce: the email never left, nothing « came back » (said apart).
+  const bouncedOrRefused = (p: RecipientPlan) => {
+    const unreachable = hasBounced(p);
+    const refused = unreachable && fates.refused?.has(p.recipient.commune.code) === true;
+    return { bounced: unreachable && !refused, refused };
+  };
   // An email a server accepted reached its town hall, whatever a later export says of its
   // address (gone, or the record gone): printing its letter would reach it twice.
   // A letter the user said was posted (relais letters --posted) is not printed again.
@@ -168,14 +176,14 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
     };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
-    const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
+    const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean; refused: boolean }> = [];
     for (const p of mine) {
       const { model: letter, key, meta } = p.letter;
       const path = p.paths.letter;
       const hash = contentHash(setup, [depPlan.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, bounced: hasBounced(p) });
+      if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, ...bouncedOrRefused(p) });
       if (keep(entryOf(path), hash, path)) {
         unchanged.push(path);
         continue;
@@ -211,7 +219,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     toPrint.sort((a, b) => (a.adresse.at(-1) ?? '').localeCompare(b.adresse.at(-1) ?? ''));
     const path = depPlan.paths.print;
     const rel = entryOf(path);
-    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
+    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, refused: toPrint.filter((p) => p.refused).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
     const members = toPrint.map((p) => p.code);
     // Just noted posted: the letters still in the file are counted from its next version, the

@@ -66,6 +66,8 @@ export function versionName(v: { n: number; date: string }): string {
  */
 export function findVersion(history: PrintHistory, named: string): PrintHistory['versions'] {
   const text = named.trim().replace(/\s+/g, ' ');
+  // Empty, it would be a prefix of every date.
+  if (!text) return [];
   const number = versionNumber(text);
   if (number !== undefined) return history.versions.filter((v) => v.n === number);
   const french = text.replace(/ à /, ' ');

@@ -11,7 +11,7 @@ import { plural, printFileAccounts } from './report.js';
 import type { LettersResult, PrintChange, PrintFile } from '../letters/generate.js';
 import type { Output } from './output.js';
 import { frenchDateTime, namedList } from '../text/format.js';
-import { joinedLine, recordPosted } from '../letters/posted.js';
+import { joinedLine, recordPosted, removedNames, rewrittenNames } from '../letters/posted.js';
 import { versionName } from '../letters/print-changes.js';
 import { askYesNo } from './confirm.js';
 import { UsageError } from '../errors.js';
@@ -52,8 +52,9 @@ export function registerLetters(program: Command, fail: (code: number) => void):
               if (opts.yes) return true;
               if (ctx.out.json || !process.stdin.isTTY || !process.stderr.isTTY) return false;
               for (const j of joined) process.stderr.write(`${ctx.out.colors.yellow(`! ${joinedLine(j)}`)}\n`);
-              const one = joined.reduce((n, j) => n + j.communes.length, 0) === 1;
-              return askYesNo(one ? 'Cette lettre ajoutée a-t-elle été imprimée et postée avec les autres ?' : 'Ces lettres ajoutées ont-elles été imprimées et postées avec les autres ?');
+              const one = joined.reduce((n, j) => n + j.communes.length + j.rewritten.length, 0) === 1;
+              if (!joined.some((j) => j.communes.length || j.rewritten.length)) return askYesNo('La dernière version, sans les lettres retirées, est-elle celle qui a été imprimée et postée ?');
+              return askYesNo(one ? 'Cette lettre, ajoutée ou réécrite, a-t-elle été imprimée et postée telle quelle avec les autres ?' : 'Ces lettres, ajoutées ou réécrites, ont-elles été imprimées et postées telles quelles avec les autres ?');
             },
           })
         : undefined;
@@ -93,8 +94,11 @@ export function registerLetters(program: Command, fail: (code: number) => void):
                   derniere: f.latest.n,
                   lettres: f.letters,
                   // Confirmed posted with the rest; or left to print (joined after the version posted).
-                  ajouteesApres: f.joined ? { version: f.joined.versions[0]!.n, date: f.joined.since || null, lettres: f.joined.sinceLetters, communes: f.joined.communes.map(letterJson) } : null,
+                  ajouteesApres: f.joined ? { version: f.joined.versions[0]!.n, date: f.joined.since || null, lettres: f.joined.sinceLetters, communes: f.joined.communes.map(letterJson), reecrites: f.joined.rewritten.map(letterJson), retireesNonNotees: f.joined.removed.map(letterJson) } : null,
                   restentAImprimer: f.left.map(letterJson),
+                  // Of the version posted: left the file since (noted all the same), rewritten since.
+                  retireesDepuis: f.removed.map(letterJson),
+                  reecritesDepuis: f.rewritten.map(letterJson),
                 })),
               }
             : null,
@@ -113,7 +117,12 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           // Named either way: confirmed posted, or left in the print file to be printed.
           if (f.left.length) out.line(out.colors.yellow(`  ${plural(f.left.length, 'lettre ajoutée', 'lettres ajoutées')} après cette version ${f.left.length > 1 ? 'restent' : 'reste'} à imprimer et à poster : ${names(f.left)}`));
           const j = f.joined;
-          if (j) out.line(out.colors.yellow(`  dont ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(j.versions[0]!)} (${plural(j.sinceLetters, 'lettre')}), ${j.communes.length > 1 ? 'confirmées postées' : 'confirmée postée'} : ${names(j.communes)}`));
+          if (j?.communes.length) out.line(out.colors.yellow(`  dont ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(j.versions[0]!)} (${plural(j.sinceLetters, 'lettre')}), ${j.communes.length > 1 ? 'confirmées postées' : 'confirmée postée'} : ${names(j.communes)}`));
+          if (j?.rewritten.length) out.line(out.colors.yellow(`  dont ${plural(j.rewritten.length, 'lettre réécrite', 'lettres réécrites')} depuis la version n° ${j.versions[0]!.n}, ${j.rewritten.length > 1 ? 'confirmées postées' : 'confirmée postée'} telle${j.rewritten.length > 1 ? 's' : ''} quelle${j.rewritten.length > 1 ? 's' : ''} : ${rewrittenNames(j.rewritten)}`));
+          if (j?.removed.length) out.line(out.colors.yellow(`  ${plural(j.removed.length, 'lettre retirée', 'lettres retirées')} depuis la version n° ${j.versions[0]!.n}, pas dans la version postée : ${j.removed.length > 1 ? 'non notées postées' : 'non notée postée'} : ${removedNames(j.removed)}`));
+          // Of the version posted: their town hall has that letter, whatever changed since.
+          if (f.removed.length) out.line(out.colors.yellow(`  dont ${plural(f.removed.length, 'lettre retirée', 'lettres retirées')} du fichier depuis cette version, ${f.removed.length > 1 ? 'notées postées' : 'notée postée'} avec elle (aucun courriel ne suivra) : ${removedNames(f.removed)}`));
+          if (f.rewritten.length) out.line(out.colors.yellow(`  dont ${plural(f.rewritten.length, 'lettre réécrite', 'lettres réécrites')} depuis cette version (la poste a celle de la version n° ${f.version.n}), ${f.rewritten.length > 1 ? 'notées postées' : 'notée postée'} : ${rewrittenNames(f.rewritten)}`));
         }
         out.line(`${plural(posted.added, 'nouvelle', 'nouvelles')} au journal : ${posted.added > 1 ? 'ces mairies ne recevront' : 'cette mairie ne recevra'} ni une seconde lettre ni de courriel.`);
       }

@@ -222,6 +222,9 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, refused: toPrint.filter((p) => p.refused).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
     const members = toPrint.map((p) => p.code);
+    // Each letter's hash, kept in the history: a letter rewritten while in the file (a new
+    // address) is told to `letters --posted`, the mail room may hold the old one.
+    const letterHashes = Object.fromEntries(toPrint.map((p) => [p.code, p.hash]));
     // Just noted posted: the letters still in the file are counted from its next version, the
     // first since; they were not in the version the user said was posted.
     const before = printHistory(manifest, rel);
@@ -238,7 +241,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       if (!options.all) {
         // The same file, its letters those of the manifest: noted posted just now, it is the
         // first version since (with its own date).
-        const h = history ?? nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString(), from);
+        const h = history ? { ...history, hashes: history.hashes ?? letterHashes } : nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString(), from, letterHashes);
         nextManifest[`${rel}#history`] = JSON.stringify(h);
         delete nextManifest[`${rel}#previous`];
         delete nextManifest[`${rel}#previous-date`];
@@ -257,7 +260,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const now = new Date().toISOString();
     // Each version since the last --posted, and the one each letter joined in: `letters --posted`
     // must know which letters joined after the version the mail room may have printed.
-    const next = nextHistory(history, members, now, from);
+    const next = nextHistory(history, members, now, from, letterHashes);
     describe(next);
     const first = next.versions[0]!;
     if (next.versions.length > 1) {

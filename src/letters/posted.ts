@@ -151,7 +151,10 @@ function namedVersion(v: PrintVersions, named: string, others: PrintVersions[], 
  * since (an email reached its town hall, or it is already noted posted). A data fact, not a
  * mistyped command (exit 1): the campaign changed since that version was printed.
  */
-function nothingHeld(v: PrintVersions, k: Version, held: number, file: string): RelaisError {
+function nothingHeld(v: PrintVersions, k: Version, heldLetters: string[], file: string): RelaisError {
+  // Those still in the last version (noted already); the others left the file since.
+  const inFile = new Set(v.communes);
+  const held = heldLetters.filter((c) => inFile.has(c)).length;
   const gone = Math.max(0, k.letters - held);
   const them = k.letters > 1;
   // Still in the manifest's last version (the file not rewritten since), yet noted already.
@@ -222,7 +225,7 @@ export async function recordPosted(
       const held = heldBy({ ...history, joined: Object.fromEntries(v.communes.map((c) => [c, joinedIn(c)])) }, k.n);
       // None of them left to note: noting « nothing » posted would still end the file's series of
       // versions, as if the mail room had posted something. Said, and nothing changes.
-      if (!held.some((c) => !fates.posted.has(c) && !fates.reached.has(c))) throw nothingHeld(v, k, held.length, fileName(v));
+      if (!held.some((c) => !fates.posted.has(c) && !fates.reached.has(c))) throw nothingHeld(v, k, held, fileName(v));
       const lastHeld = (code: string) => Math.max(...(history.gone ?? []).filter((g) => g.code === code && g.from <= k.n && k.n <= g.to).map((g) => g.to));
       files.push({
         dep: v.dep,
@@ -255,7 +258,7 @@ export async function recordPosted(
     const deps = joined.map((j) => j.dep).join(',');
     const one = joined.length === 1 ? joined[0]! : undefined;
     throw new RelaisError(
-      `rien n'est noté posté : ${joined.map(joinedLine).join(' ; ')}. Si ${joined.length > 1 ? 'ces fichiers ont été imprimés et postés' : 'ce fichier a été imprimé et posté'} avec ces lettres, confirmez : « relais letters --posted --dep ${deps} --yes » ; ${
+      `rien n'est noté posté : ${joined.map(joinedLine).join(' ; ')}. Si ${joined.length > 1 ? 'ces fichiers ont été imprimés et postés' : 'ce fichier a été imprimé et posté'} ${joined.some((j) => j.communes.length || j.rewritten.length) ? 'avec ces lettres, telles quelles' : 'dans sa dernière version, sans ces lettres'}, confirmez : « relais letters --posted --dep ${deps} --yes » ; ${
         one
           ? `si c'est une version antérieure qui l'a été, nommez-la : « relais letters --posted --dep ${one.dep} --posted-version <n°> » (versions : ${versionList(one.versions)}), les lettres ajoutées après elle restent à imprimer`
           : 'si c\'est une version antérieure qui l\'a été, nommez-la, un département à la fois : « relais letters --posted --dep <département> --posted-version <n°> » (relais letters --posted --dep <département> liste ses versions)'

@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sampleWithLetters, setTownHallEmails } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
+import { startSmtp, type TestSmtp } from './servers/smtp.js';
+
+let server: TestSmtp | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 
 /**
  * Version n° 1 of impression-45.pdf held Audeville (45012); the directory then gives its town hall
@@ -27,5 +34,16 @@ describe('letters --posted after a letter left the print file since its first ve
     const status = await relais(['-C', dir, '--json', 'status']);
     const dep = (JSON.parse(status.stdout) as { departements: Array<{ code: string; mairies: { lettresPostees: number } | null }> }).departements.find((d) => d.code === '45')!;
     expect(dep.mairies!.lettresPostees).toBe(23);
+  });
+
+  it('send, before any --posted, says the removed letter was in the print file: version n° 1 may be in the post', async () => {
+    const dir = await sampleWithLetters();
+    setTownHallEmails(dir, '45012', ['mairie@audeville.example']);
+    const v2 = await relais(['-C', dir, 'letters', '--dep', '45']);
+    expect(v2.code, v2.stderr).toBe(0);
+    server = await startSmtp();
+    const send = await relais(['-C', dir, 'send', '--commune', '45012', '--yes'], { env: { RELAIS_SMTP_URL: server.url } });
+    expect(send.code, send.stderr).toBe(0);
+    expect(send.stdout + send.stderr).toContain('Audeville 45012 : sa lettre était dans le dernier fichier à imprimer');
   });
 });

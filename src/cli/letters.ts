@@ -29,7 +29,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
     .option('--force', 'réécrit toutes les lettres, même celles qui n’ont pas changé')
     .option('--posted', 'note comme postées les lettres du dernier fichier à imprimer (de chaque département, ou de --dep) : elles ne seront plus imprimées, et ces mairies ne recevront pas de courriel')
     .option('--posted-version <n°>', 'avec --posted et --dep : c’est cette version du fichier à imprimer (son numéro, ou sa date, comme relais letters les liste) qui a été postée ; les lettres ajoutées après elle restent à imprimer')
-    .option('--yes', 'avec --posted : confirme que les lettres ajoutées au fichier après sa première version (depuis le dernier --posted) ont été postées aussi (obligatoire sans terminal)')
+    .option('--yes', 'avec --posted : confirme que la dernière version du fichier a été postée telle quelle, avec les lettres ajoutées ou réécrites après sa première version (depuis le dernier --posted), sans celles retirées depuis (obligatoire sans terminal)')
     // « la version précédente » could not be known for true once a file had three versions: gone, said so.
     .addOption(new Option('--previous').hideHelp())
     .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean; posted?: boolean; postedVersion?: string; previous?: boolean; yes?: boolean }, command: Command) => {

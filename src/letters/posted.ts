@@ -48,7 +48,7 @@ export interface Joined {
    */
   rewritten: JoinedLetter[];
   /**
-   * Letters of the first version that left the file since (not reached by email, not noted), with
+   * Letters of an earlier version that left the file since (not reached by email, not noted), with
    * the last version that held them: not in the last version, so not noted posted by it; a mail
    * room that posted an earlier version names it (--posted-version).
    */
@@ -278,11 +278,11 @@ export async function recordPosted(
     };
     // In the first version and rewritten since: the mail room may have posted the old letter.
     const rewritten = v.communes.filter((c) => (history.joined[c] ?? last.n) <= first.n && (history.rewritten?.[c] ?? 0) > first.n).map((c) => at(c, history.rewritten![c]!));
-    // In the first version and gone since, neither reached by email nor noted posted: not in the
+    // In an earlier version and gone since, neither reached by email nor noted posted: not in the
     // last version, so not noted by it; posted if the mail room printed an earlier one.
     const inFile = new Set(v.communes);
     const gone = new Map<string, number>();
-    for (const g of history.gone ?? []) if (g.from <= first.n && !inFile.has(g.code)) gone.set(g.code, Math.max(gone.get(g.code) ?? 0, g.to));
+    for (const g of history.gone ?? []) if (!inFile.has(g.code)) gone.set(g.code, Math.max(gone.get(g.code) ?? 0, g.to));
     const removed = [...gone].filter(([c]) => !fates.posted.has(c) && !fates.reached.has(c)).map(([c, n]) => at(c, n));
     if (!came.length && !rewritten.length && !removed.length) return {};
     const list = additionsListPath(v.path);

@@ -233,7 +233,8 @@ export async function recordPosted(
         latest,
         letters: held.length,
         left: v.communes.filter((c) => joinedIn(c) > k.n).map(letter),
-        removed: held.filter((c) => !inFile.has(c) && !fates.posted.has(c)).map((c) => at(c, lastHeld(c))),
+        // Named when it matters: an email that reached the town hall already is no email to come.
+        removed: held.filter((c) => !inFile.has(c) && !fates.posted.has(c) && !fates.reached.has(c)).map((c) => at(c, lastHeld(c))),
         rewritten: held.filter((c) => inFile.has(c) && (history.rewritten?.[c] ?? 0) > k.n).map((c) => at(c, history.rewritten![c]!)),
       });
       chosen.push({ dep: v.dep, communes: held });

@@ -10,9 +10,10 @@ import { startSmtp } from './servers/smtp.js';
  * `letters --posted --posted-version`. Version 1 is the sample's (24 town halls without email).
  * Then a new directory export gives each of those 24 an address and takes Adon's away: version 2
  * holds Adon alone; another takes a second town hall's away: version 3, two letters. The 24 letters
- * of version 1 have all left the file: noting that version posted notes nothing, and must change
- * nothing (its versions go on as they were), saying so. One campaign for the whole file, its steps
- * in order.
+ * of version 1 have all left the file and send reached their town halls: noting that version posted
+ * notes nothing, and must change nothing (its versions go on as they were), saying so. (A letter
+ * that left the file without an email yet is noted with its version: hostile-s11b-posted-version-
+ * removed.) One campaign for the whole file, its steps in order.
  */
 const PRINT = 'out/lettres/45/impression-45.pdf';
 type Versions = { numero: number; date: string | null; lettres: number };
@@ -29,6 +30,8 @@ const postedIn45 = async () => {
 let adon: string;
 let second: string;
 let third: string;
+let server: Awaited<ReturnType<typeof startSmtp>> | undefined;
+afterAll(async () => server?.close());
 
 /** A new export of the directory: these town halls' addresses set, in one write. */
 function setEmails(emails: Record<string, string[]>): void {
@@ -51,6 +54,11 @@ beforeAll(async () => {
   setEmails({ [second]: [] });
   const v3 = await relais(['-C', dir, 'letters', '--dep', '45']);
   expect(v3.stdout, v3.stderr).toContain('version n° 3');
+  // Version 1's town halls reached by email: none of its letters is left to note posted.
+  server = await startSmtp();
+  const send = await relais(['-C', dir, 'send', '--yes', ...first.flatMap((c) => ['--commune', c])], { env: { RELAIS_SMTP_URL: server.url } });
+  expect(send.code, send.stderr).toBe(0);
+  expect(server.received).toHaveLength(24);
 });
 
 describe('letters --posted --posted-version, told truly', () => {

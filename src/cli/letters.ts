@@ -11,7 +11,7 @@ import { plural, printFileAccounts } from './report.js';
 import type { LettersResult, PrintChange, PrintFile } from '../letters/generate.js';
 import type { Output } from './output.js';
 import { frenchDateTime, namedList } from '../text/format.js';
-import { joinedLine, recordPosted } from '../letters/posted.js';
+import { joinedLine, recordPosted, removedNames, rewrittenNames } from '../letters/posted.js';
 import { versionName } from '../letters/print-changes.js';
 import { askYesNo } from './confirm.js';
 import { UsageError } from '../errors.js';
@@ -29,7 +29,7 @@ export function registerLetters(program: Command, fail: (code: number) => void):
     .option('--force', 'réécrit toutes les lettres, même celles qui n’ont pas changé')
     .option('--posted', 'note comme postées les lettres du dernier fichier à imprimer (de chaque département, ou de --dep) : elles ne seront plus imprimées, et ces mairies ne recevront pas de courriel')
     .option('--posted-version <n°>', 'avec --posted et --dep : c’est cette version du fichier à imprimer (son numéro, ou sa date, comme relais letters les liste) qui a été postée ; les lettres ajoutées après elle restent à imprimer')
-    .option('--yes', 'avec --posted : confirme que les lettres ajoutées au fichier après sa première version (depuis le dernier --posted) ont été postées aussi (obligatoire sans terminal)')
+    .option('--yes', 'avec --posted : confirme que la dernière version du fichier a été postée telle quelle, avec les lettres ajoutées ou réécrites après sa première version (depuis le dernier --posted), sans celles retirées depuis (obligatoire sans terminal)')
     // « la version précédente » could not be known for true once a file had three versions: gone, said so.
     .addOption(new Option('--previous').hideHelp())
     .action(async (opts: { dep?: string[]; commune?: string[]; all?: boolean; force?: boolean; posted?: boolean; postedVersion?: string; previous?: boolean; yes?: boolean }, command: Command) => {
@@ -38,6 +38,8 @@ export function registerLetters(program: Command, fail: (code: number) => void):
       if (opts.previous) throw new UsageError('--previous n’existe plus : nommez la version postée, « relais letters --posted --dep <département> --posted-version <n°> » (relais letters liste les versions de chaque fichier à imprimer, avec leur date)');
       if (opts.posted && (opts.commune?.length || opts.all)) throw new UsageError('--posted note les lettres des derniers fichiers à imprimer : il va seul, ou avec --dep');
       if (!opts.posted && (opts.postedVersion !== undefined || opts.yes)) throw new UsageError(`${opts.yes ? '--yes' : '--posted-version'} va avec --posted`);
+      // An empty value (a script's unset variable) would be a prefix of every date: it names nothing.
+      if (opts.postedVersion !== undefined && !opts.postedVersion.trim()) throw new UsageError('--posted-version est vide : nommez la version postée par son numéro (« --posted-version 2 ») ou sa date comme relais letters la montre ; rien n’est noté posté');
       if (opts.postedVersion !== undefined && opts.yes) throw new UsageError('--posted-version et --yes : la version nommée est celle notée postée, les lettres ajoutées après elle restent à imprimer ; --yes confirme la dernière version');
       const ready = await readyCampaign(ctx.campaignDir, deps);
       // Recorded before the print files are written again: what was posted is the file on disk.
@@ -50,8 +52,9 @@ export function registerLetters(program: Command, fail: (code: number) => void):
               if (opts.yes) return true;
               if (ctx.out.json || !process.stdin.isTTY || !process.stderr.isTTY) return false;
               for (const j of joined) process.stderr.write(`${ctx.out.colors.yellow(`! ${joinedLine(j)}`)}\n`);
-              const one = joined.reduce((n, j) => n + j.communes.length, 0) === 1;
-              return askYesNo(one ? 'Cette lettre ajoutée a-t-elle été imprimée et postée avec les autres ?' : 'Ces lettres ajoutées ont-elles été imprimées et postées avec les autres ?');
+              const one = joined.reduce((n, j) => n + j.communes.length + j.rewritten.length, 0) === 1;
+              if (!joined.some((j) => j.communes.length || j.rewritten.length)) return askYesNo('La dernière version, sans les lettres retirées, est-elle celle qui a été imprimée et postée ?');
+              return askYesNo(one ? 'Cette lettre, ajoutée ou réécrite, a-t-elle été imprimée et postée telle quelle avec les autres ?' : 'Ces lettres, ajoutées ou réécrites, ont-elles été imprimées et postées telles quelles avec les autres ?');
             },
           })
         : undefined;
@@ -91,8 +94,11 @@ export function registerLetters(program: Command, fail: (code: number) => void):
                   derniere: f.latest.n,
                   lettres: f.letters,
                   // Confirmed posted with the rest; or left to print (joined after the version posted).
-                  ajouteesApres: f.joined ? { version: f.joined.versions[0]!.n, date: f.joined.since || null, lettres: f.joined.sinceLetters, communes: f.joined.communes.map(letterJson) } : null,
+                  ajouteesApres: f.joined ? { version: f.joined.versions[0]!.n, date: f.joined.since || null, lettres: f.joined.sinceLetters, communes: f.joined.communes.map(letterJson), reecrites: f.joined.rewritten.map(letterJson), retireesNonNotees: f.joined.removed.map(letterJson) } : null,
                   restentAImprimer: f.left.map(letterJson),
+                  // Of the version posted: left the file since (noted all the same), rewritten since.
+                  retireesDepuis: f.removed.map(letterJson),
+                  reecritesDepuis: f.rewritten.map(letterJson),
                 })),
               }
             : null,
@@ -111,7 +117,12 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           // Named either way: confirmed posted, or left in the print file to be printed.
           if (f.left.length) out.line(out.colors.yellow(`  ${plural(f.left.length, 'lettre ajoutée', 'lettres ajoutées')} après cette version ${f.left.length > 1 ? 'restent' : 'reste'} à imprimer et à poster : ${names(f.left)}`));
           const j = f.joined;
-          if (j) out.line(out.colors.yellow(`  dont ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(j.versions[0]!)} (${plural(j.sinceLetters, 'lettre')}), ${j.communes.length > 1 ? 'confirmées postées' : 'confirmée postée'} : ${names(j.communes)}`));
+          if (j?.communes.length) out.line(out.colors.yellow(`  dont ${plural(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(j.versions[0]!)} (${plural(j.sinceLetters, 'lettre')}), ${j.communes.length > 1 ? 'confirmées postées' : 'confirmée postée'} : ${names(j.communes)}`));
+          if (j?.rewritten.length) out.line(out.colors.yellow(`  dont ${plural(j.rewritten.length, 'lettre réécrite', 'lettres réécrites')} depuis la version n° ${j.versions[0]!.n}, ${j.rewritten.length > 1 ? 'confirmées postées' : 'confirmée postée'} telle${j.rewritten.length > 1 ? 's' : ''} quelle${j.rewritten.length > 1 ? 's' : ''} : ${rewrittenNames(j.rewritten)}`));
+          if (j?.removed.length) out.line(out.colors.yellow(`  ${plural(j.removed.length, 'lettre retirée', 'lettres retirées')} depuis la version n° ${j.versions[0]!.n}, pas dans la version postée : ${j.removed.length > 1 ? 'non notées postées' : 'non notée postée'} : ${removedNames(j.removed)}`));
+          // Of the version posted: their town hall has that letter, whatever changed since.
+          if (f.removed.length) out.line(out.colors.yellow(`  dont ${plural(f.removed.length, 'lettre retirée', 'lettres retirées')} du fichier depuis cette version, ${f.removed.length > 1 ? 'notées postées' : 'notée postée'} avec elle (aucun courriel ne suivra) : ${removedNames(f.removed)}`));
+          if (f.rewritten.length) out.line(out.colors.yellow(`  dont ${plural(f.rewritten.length, 'lettre réécrite', 'lettres réécrites')} depuis cette version (la poste a celle de la version n° ${f.version.n}), ${f.rewritten.length > 1 ? 'notées postées' : 'notée postée'} : ${rewrittenNames(f.rewritten)}`));
         }
         out.line(`${plural(posted.added, 'nouvelle', 'nouvelles')} au journal : ${posted.added > 1 ? 'ces mairies ne recevront' : 'cette mairie ne recevra'} ni une seconde lettre ni de courriel.`);
       }
@@ -131,7 +142,7 @@ export function printFileLines(out: Output, result: Pick<LettersResult, 'print' 
   for (const p of result.removedPrint) lines.push(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
   for (const p of result.print) {
     if (only === 'written' && !p.written) continue;
-    lines.push(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced ? ` (dont ${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur)` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
+    lines.push(`  ${rel(p.path)} : ${plural(p.letters, 'lettre')} à imprimer${p.bounced || p.refused ? ` (dont ${[p.bounced ? `${plural(p.bounced, 'courriel revenu', 'courriels revenus')} en erreur` : '', p.refused ? `${plural(p.refused, 'adresse refusée', 'adresses refusées')} par le serveur` : ''].filter(Boolean).join(', ')})` : ''}, ${plural(p.pages, 'page')}${p.written ? '' : ' (inchangé)'}${p.version ? `, version ${versionName(p.version)}` : ''}`);
     // Each version since the last --posted, dated: the mail room names the one it printed (--posted-version).
     if (p.versions && p.versions.length > 1) lines.push(`    versions depuis le dernier --posted : ${p.versions.map((v) => `${versionName(v)} (${plural(v.letters, 'lettre')})`).join(', ')}`);
     if (p.changes) {
@@ -155,6 +166,7 @@ export function printFileJson(p: PrintFile, rel: (p: string) => string) {
     fichier: rel(p.path),
     lettres: p.letters,
     retours: p.bounced,
+    refus: p.refused,
     pages: p.pages,
     ecrit: p.written,
     version: p.version ? versionJson(p.version) : null,

@@ -171,10 +171,12 @@ export interface EmailFates {
   reached: Set<string>;
   /** Communes whose letter the user said was posted (relais letters --posted). */
   posted: Set<string>;
+  /** Of the unreachable, those whose address a server refused at once (the email never left): not « revenus ». */
+  refused?: Set<string>;
 }
 
 export function emailFates(campaignDir: string, campaign: string): EmailFates {
-  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return { unreachable: new Map(), reached: new Set(), posted: new Set() };
+  if (!existsSync(join(campaignDir, JOURNAL_FILE))) return { unreachable: new Map(), reached: new Set(), posted: new Set(), refused: new Set() };
   const journal = Journal.open(campaignDir, campaign);
   try {
     const rows = journal.rows(EMAIL_CHANNEL, ['bounced', 'failed-permanent', 'sent']).filter((r) => r.destination === 'server');
@@ -182,6 +184,7 @@ export function emailFates(campaignDir: string, campaign: string): EmailFates {
       unreachable: new Map(rows.filter((r) => r.status !== 'sent').map((r) => [r.commune, r.recipient.toLowerCase()])),
       reached: new Set(rows.filter((r) => r.status === 'sent').map((r) => r.commune)),
       posted: new Set([...journal.all(POST_CHANNEL, 'server').values()].filter((r) => r.status === 'sent').map((r) => r.commune)),
+      refused: new Set(rows.filter((r) => r.status === 'failed-permanent').map((r) => r.commune)),
     };
   } finally {
     journal.close();

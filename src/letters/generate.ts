@@ -60,8 +60,10 @@ export interface PrintFile {
   dep: string;
   path: string;
   letters: number;
-  /** Of those letters, town halls whose email bounced. */
+  /** Of those letters, town halls whose email came back (a bounce notice). */
   bounced: number;
+  /** Of those letters, town halls whose address a server refused at once: the email never left. */
+  refused: number;
   pages: number;
   written: boolean;
   /** This version of the file and those before it since its last `letters --posted`, oldest first. */
@@ -131,6 +133,12 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   const wanted = new Set(communes);
   const fates = options.fates ?? emailFates(plan.paths.dir, plan.campaign);
   const hasBounced = (p: RecipientPlan) => p.to !== null && fates.unreachable.get(p.recipient.commune.code) === p.to.toLowerCase();
+  // A refusal at RCPT is no bounce: the email never left, nothing « came back » (said apart).
+  const bouncedOrRefused = (p: RecipientPlan) => {
+    const unreachable = hasBounced(p);
+    const refused = unreachable && fates.refused?.has(p.recipient.commune.code) === true;
+    return { bounced: unreachable && !refused, refused };
+  };
   // An email a server accepted reached its town hall, whatever a later export says of its
   // address (gone, or the record gone): printing its letter would reach it twice.
   // A letter the user said was posted (relais letters --posted) is not printed again.
@@ -168,14 +176,14 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
     };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
-    const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean }> = [];
+    const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean; refused: boolean }> = [];
     for (const p of mine) {
       const { model: letter, key, meta } = p.letter;
       const path = p.paths.letter;
       const hash = contentHash(setup, [depPlan.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
-      if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, bounced: hasBounced(p) });
+      if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, ...bouncedOrRefused(p) });
       if (keep(entryOf(path), hash, path)) {
         unchanged.push(path);
         continue;
@@ -211,9 +219,12 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     toPrint.sort((a, b) => (a.adresse.at(-1) ?? '').localeCompare(b.adresse.at(-1) ?? ''));
     const path = depPlan.paths.print;
     const rel = entryOf(path);
-    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
+    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, refused: toPrint.filter((p) => p.refused).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
     print.push(entry);
     const members = toPrint.map((p) => p.code);
+    // Each letter's hash, kept in the history: a letter rewritten while in the file (a new
+    // address) is told to `letters --posted`, the mail room may hold the old one.
+    const letterHashes = Object.fromEntries(toPrint.map((p) => [p.code, p.hash]));
     // Just noted posted: the letters still in the file are counted from its next version, the
     // first since; they were not in the version the user said was posted.
     const before = printHistory(manifest, rel);
@@ -230,7 +241,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       if (!options.all) {
         // The same file, its letters those of the manifest: noted posted just now, it is the
         // first version since (with its own date).
-        const h = history ?? nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString(), from);
+        const h = history ? { ...history, hashes: history.hashes ?? letterHashes } : nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString(), from, letterHashes);
         nextManifest[`${rel}#history`] = JSON.stringify(h);
         delete nextManifest[`${rel}#previous`];
         delete nextManifest[`${rel}#previous-date`];
@@ -249,7 +260,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const now = new Date().toISOString();
     // Each version since the last --posted, and the one each letter joined in: `letters --posted`
     // must know which letters joined after the version the mail room may have printed.
-    const next = nextHistory(history, members, now, from);
+    const next = nextHistory(history, members, now, from, letterHashes);
     describe(next);
     const first = next.versions[0]!;
     if (next.versions.length > 1) {

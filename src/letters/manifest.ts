@@ -24,8 +24,9 @@ export async function readManifest(path: string): Promise<Record<string, string>
 }
 
 /**
- * The communes in the last version of each print file, with the date it was written: a town
- * hall among them may have its letter in the post already (send says so before emailing it;
+ * The communes in the last version of each print file, with the date it was written, and those
+ * an earlier version since the last --posted held: a town hall among them may have its letter in
+ * the post already (send says so before emailing it;
  * `letters --posted` records them as posted).
  */
 export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<string, { dep: string; date: string }>> {
@@ -35,6 +36,10 @@ export async function lastPrinted(plan: ReadyCampaign['plan']): Promise<Map<stri
     const rel = relative(plan.paths.letters, d.paths.print).split('\\').join('/');
     const list = manifest[`${rel}#communes`];
     if (!list) continue;
+    // Letters an earlier version of the series held, gone from the file since (an address found):
+    // that version may be the one in the post. Dated by the last version that held them.
+    const history = printHistory(manifest, rel);
+    for (const g of history?.gone ?? []) printed.set(g.code, { dep: d.departement.code, date: history!.versions.find((v) => v.n === g.to)?.date ?? '' });
     for (const code of JSON.parse(list) as string[]) printed.set(code, { dep: d.departement.code, date: manifest[`${rel}#date`] ?? '' });
   }
   return printed;

@@ -4,7 +4,7 @@ import type { ReadyCampaign } from '../campaign/check.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { countOf, frenchDateTime, namedList } from '../text/format.js';
 import { printHistory, readManifest } from './manifest.js';
-import { additionsListPath, findVersion, type PrintHistory, versionName, versionNumber } from './print-changes.js';
+import { additionsListPath, findVersion, heldBy, type PrintHistory, versionName, versionNumber } from './print-changes.js';
 
 /**
  * `relais letters --posted`: the letters of the last print file of each département (or of those
@@ -42,6 +42,17 @@ export interface Joined {
   sinceLetters: number;
   /** Letters of the last version that joined after the first. */
   communes: JoinedLetter[];
+  /**
+   * Letters of the first version rewritten since (a new address), with the version that rewrote
+   * them: the mail room may hold the old letter. Noted posted, as they are now, on the user's word.
+   */
+  rewritten: JoinedLetter[];
+  /**
+   * Letters of an earlier version that left the file since (not reached by email, not noted), with
+   * the last version that held them: not in the last version, so not noted posted by it; a mail
+   * room that posted an earlier version names it (--posted-version).
+   */
+  removed: JoinedLetter[];
   /** Every version since the last --posted, for --posted-version. */
   versions: PrintHistory['versions'];
   /** The whole list beside the print file, relative to the campaign folder, when it is there. */
@@ -62,6 +73,10 @@ export interface PostedFiles {
     joined?: Joined;
     /** Letters that joined after the version posted: they stay in the print file. */
     left: JoinedLetter[];
+    /** Letters of the version posted that left the file since: noted posted with it, named. */
+    removed: JoinedLetter[];
+    /** Letters of the version posted rewritten since (the post has the old one): noted posted, named. */
+    rewritten: JoinedLetter[];
   }>;
 }
 
@@ -82,10 +97,22 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
 const versionList = (versions: PrintHistory['versions']) => versions.map((v) => `${versionName(v)}, ${countOf(v.letters, 'lettre')}`).join(' ; ');
 const joinedNames = (letters: JoinedLetter[]) => namedList(letters.map((c) => `${c.nom} ${c.code} (version n° ${c.version.n})`));
 
-/** « fichier à imprimer du département 45 (version n° 3 du …, 26 lettres) : 2 lettres ajoutées après sa version n° 1 du … (24 lettres) : … » */
+export const rewrittenNames = (letters: JoinedLetter[]) => namedList(letters.map((c) => `${c.nom} ${c.code} (réécrite en version n° ${c.version.n})`));
+export const removedNames = (letters: JoinedLetter[]) => namedList(letters.map((c) => `${c.nom} ${c.code} (dernière version la tenant : n° ${c.version.n})`));
+
+/**
+ * « fichier à imprimer du département 45 (version n° 3 du …, 26 lettres) : 2 lettres ajoutées après
+ * sa version n° 1 du … (24 lettres) : … ; 1 lettre réécrite depuis la version n° 1 : … ; 1 lettre
+ * retirée depuis la version n° 1, pas dans la n° 3 : … »
+ */
 export function joinedLine(j: Joined): string {
   const first = j.versions[0]!;
-  return `fichier à imprimer du département ${j.dep} (version ${versionName({ n: j.n, date: j.date })}, ${countOf(j.letters, 'lettre')}) : ${countOf(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(first)} (${countOf(j.sinceLetters, 'lettre')}) : ${joinedNames(j.communes)}${j.list ? ` (liste complète : ${j.list})` : ''}`;
+  const parts = [
+    j.communes.length ? `${countOf(j.communes.length, 'lettre ajoutée', 'lettres ajoutées')} après sa version ${versionName(first)} (${countOf(j.sinceLetters, 'lettre')}) : ${joinedNames(j.communes)}${j.list ? ` (liste complète : ${j.list})` : ''}` : '',
+    j.rewritten.length ? `${countOf(j.rewritten.length, 'lettre réécrite', 'lettres réécrites')} depuis la version n° ${first.n} (la poste a peut-être l'ancienne) : ${rewrittenNames(j.rewritten)}` : '',
+    j.removed.length ? `${countOf(j.removed.length, 'lettre retirée', 'lettres retirées')} depuis la version n° ${first.n}, pas dans la n° ${j.n} ni notée${j.removed.length > 1 ? 's' : ''} postée${j.removed.length > 1 ? 's' : ''} par elle : ${removedNames(j.removed)}` : '',
+  ].filter(Boolean);
+  return `fichier à imprimer du département ${j.dep} (version ${versionName({ n: j.n, date: j.date })}, ${countOf(j.letters, 'lettre')}) : ${parts.join(' ; ')}`;
 }
 
 type Version = PrintHistory['versions'][number];
@@ -124,7 +151,10 @@ function namedVersion(v: PrintVersions, named: string, others: PrintVersions[], 
  * since (an email reached its town hall, or it is already noted posted). A data fact, not a
  * mistyped command (exit 1): the campaign changed since that version was printed.
  */
-function nothingHeld(v: PrintVersions, k: Version, held: number, file: string): RelaisError {
+function nothingHeld(v: PrintVersions, k: Version, heldLetters: string[], file: string): RelaisError {
+  // Those still in the last version (noted already); the others left the file since.
+  const inFile = new Set(v.communes);
+  const held = heldLetters.filter((c) => inFile.has(c)).length;
   const gone = Math.max(0, k.letters - held);
   const them = k.letters > 1;
   // Still in the manifest's last version (the file not rewritten since), yet noted already.
@@ -176,6 +206,11 @@ export async function recordPosted(
     const last = history.versions.at(-1)!;
     const latest = { n: last.n, date: last.date };
     const joinedIn = (code: string) => history.joined[code] ?? last.n;
+    // A letter with one version of this file: the one it joined, was rewritten in, left after.
+    const at = (code: string, n: number): JoinedLetter => {
+      const x = history.versions.find((y) => y.n === n) ?? last;
+      return { code, nom: nom(code), version: { n: x.n, date: x.date } };
+    };
     const letter = (code: string): JoinedLetter => {
       const at = history.versions.find((x) => x.n === joinedIn(code)) ?? last;
       return { code, nom: nom(code), version: { n: at.n, date: at.date } };
@@ -184,14 +219,27 @@ export async function recordPosted(
       const k = namedVersion(v, options.version, others, fileName);
       // A letter of the last version that joined in version k or before was in every version
       // since: in k. The others joined after it; nobody said they were printed.
-      const held = v.communes.filter((c) => joinedIn(c) <= k.n);
+      // With those of version k that left the file since (an address found, not used yet): their
+      // letter is in the post all the same, and no email must follow it.
+      const inFile = new Set(v.communes);
+      const held = heldBy({ ...history, joined: Object.fromEntries(v.communes.map((c) => [c, joinedIn(c)])) }, k.n);
       // None of them left to note: noting « nothing » posted would still end the file's series of
       // versions, as if the mail room had posted something. Said, and nothing changes.
-      if (!held.some((c) => !fates.posted.has(c) && !fates.reached.has(c))) throw nothingHeld(v, k, held.length, fileName(v));
-      files.push({ dep: v.dep, version: { n: k.n, date: k.date }, latest, letters: held.length, left: v.communes.filter((c) => joinedIn(c) > k.n).map(letter) });
+      if (!held.some((c) => !fates.posted.has(c) && !fates.reached.has(c))) throw nothingHeld(v, k, held, fileName(v));
+      const lastHeld = (code: string) => Math.max(...(history.gone ?? []).filter((g) => g.code === code && g.from <= k.n && k.n <= g.to).map((g) => g.to));
+      files.push({
+        dep: v.dep,
+        version: { n: k.n, date: k.date },
+        latest,
+        letters: held.length,
+        left: v.communes.filter((c) => joinedIn(c) > k.n).map(letter),
+        // Named when it matters: an email that reached the town hall already is no email to come.
+        removed: held.filter((c) => !inFile.has(c) && !fates.posted.has(c) && !fates.reached.has(c)).map((c) => at(c, lastHeld(c))),
+        rewritten: held.filter((c) => inFile.has(c) && (history.rewritten?.[c] ?? 0) > k.n).map((c) => at(c, history.rewritten![c]!)),
+      });
       chosen.push({ dep: v.dep, communes: held });
     } else {
-      files.push({ dep: v.dep, version: latest, latest, letters: v.communes.length, left: [], ...joinedOf(v, letter) });
+      files.push({ dep: v.dep, version: latest, latest, letters: v.communes.length, left: [], removed: [], rewritten: [], ...joinedOf(v, letter) });
       chosen.push({ dep: v.dep, communes: v.communes });
     }
   }
@@ -211,7 +259,7 @@ export async function recordPosted(
     const deps = joined.map((j) => j.dep).join(',');
     const one = joined.length === 1 ? joined[0]! : undefined;
     throw new RelaisError(
-      `rien n'est noté posté : ${joined.map(joinedLine).join(' ; ')}. Si ${joined.length > 1 ? 'ces fichiers ont été imprimés et postés' : 'ce fichier a été imprimé et posté'} avec ces lettres, confirmez : « relais letters --posted --dep ${deps} --yes » ; ${
+      `rien n'est noté posté : ${joined.map(joinedLine).join(' ; ')}. Si ${joined.length > 1 ? 'ces fichiers ont été imprimés et postés' : 'ce fichier a été imprimé et posté'} ${joined.some((j) => j.communes.length || j.rewritten.length) ? 'avec ces lettres, telles quelles' : 'dans sa dernière version, sans ces lettres'}, confirmez : « relais letters --posted --dep ${deps} --yes » ; ${
         one
           ? `si c'est une version antérieure qui l'a été, nommez-la : « relais letters --posted --dep ${one.dep} --posted-version <n°> » (versions : ${versionList(one.versions)}), les lettres ajoutées après elle restent à imprimer`
           : 'si c\'est une version antérieure qui l\'a été, nommez-la, un département à la fois : « relais letters --posted --dep <département> --posted-version <n°> » (relais letters --posted --dep <département> liste ses versions)'
@@ -225,7 +273,19 @@ export async function recordPosted(
     const first = history.versions[0]!;
     const last = history.versions.at(-1)!;
     const came = v.communes.filter((c) => (history.joined[c] ?? last.n) > first.n);
-    if (!came.length) return {};
+    const at = (code: string, n: number): JoinedLetter => {
+      const x = history.versions.find((y) => y.n === n) ?? last;
+      return { code, nom: nom(code), version: { n: x.n, date: x.date } };
+    };
+    // In the first version and rewritten since: the mail room may have posted the old letter.
+    const rewritten = v.communes.filter((c) => (history.joined[c] ?? last.n) <= first.n && (history.rewritten?.[c] ?? 0) > first.n).map((c) => at(c, history.rewritten![c]!));
+    // In an earlier version and gone since, neither reached by email nor noted posted: not in the
+    // last version, so not noted by it; posted if the mail room printed an earlier one.
+    const inFile = new Set(v.communes);
+    const gone = new Map<string, number>();
+    for (const g of history.gone ?? []) if (!inFile.has(g.code)) gone.set(g.code, Math.max(gone.get(g.code) ?? 0, g.to));
+    const removed = [...gone].filter(([c]) => !fates.posted.has(c) && !fates.reached.has(c)).map(([c, n]) => at(c, n));
+    if (!came.length && !rewritten.length && !removed.length) return {};
     const list = additionsListPath(v.path);
     return {
       joined: {
@@ -236,6 +296,8 @@ export async function recordPosted(
         since: first.date,
         sinceLetters: first.letters,
         communes: came.map(letter),
+        rewritten,
+        removed,
         versions: history.versions,
         ...(existsSync(list) ? { list: relative(plan.paths.dir, list).split('\\').join('/') } : {}),
       },

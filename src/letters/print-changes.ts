@@ -12,6 +12,19 @@ export interface PrintHistory {
   joined: Record<string, number>;
   /** The letters of the first version: what left the file since is said too. */
   first: string[];
+  /**
+   * Letters that left the file since the first version, with the versions that held them (from,
+   * to): a version named posted held them, their town hall has that letter. Absent in a history
+   * written before it was kept.
+   */
+  gone?: Array<{ code: string; from: number; to: number }>;
+  /** The hash of each letter of the last version: a letter rewritten (a new address) is told. */
+  hashes?: Record<string, string>;
+  /**
+   * Letters of the last version rewritten while in the file: the last version that changed them.
+   * The mail room may hold the letter of an earlier version (the old address).
+   */
+  rewritten?: Record<string, number>;
 }
 
 /**
@@ -44,14 +57,39 @@ export function historyFrom(entries: { history?: string; communes?: string; date
  * @param from the number of a first version: after a --posted, the numbers go on (n° 4 after the
  * n° 3 posted), so that a version named once means that one, never a later file's.
  */
-export function nextHistory(history: PrintHistory | undefined, members: string[], date: string, from = 1): PrintHistory {
-  if (!history || !history.versions.length) return { versions: [{ n: from, date, letters: members.length }], joined: Object.fromEntries(members.map((c) => [c, from])), first: members };
+export function nextHistory(history: PrintHistory | undefined, members: string[], date: string, from = 1, hashes?: Record<string, string>): PrintHistory {
+  const kept = hashes ? { hashes: Object.fromEntries(members.map((c) => [c, hashes[c] ?? ''])) } : {};
+  if (!history || !history.versions.length) {
+    return { versions: [{ n: from, date, letters: members.length }], joined: Object.fromEntries(members.map((c) => [c, from])), first: members, gone: [], rewritten: {}, ...kept };
+  }
   const n = history.versions.at(-1)!.n + 1;
+  const inFile = new Set(members);
+  // Those of the last version not in this one: the versions that held them are kept.
+  const gone = [...(history.gone ?? []), ...Object.keys(history.joined).filter((c) => !inFile.has(c)).map((c) => ({ code: c, from: history.joined[c]!, to: n - 1 }))];
+  const rewritten: Record<string, number> = {};
+  for (const c of members) {
+    if (history.joined[c] === undefined) continue;
+    const was = history.hashes?.[c];
+    // Unknown before (an older manifest): nothing can be said of it.
+    if (was && hashes?.[c] && was !== hashes[c]) rewritten[c] = n;
+    else if (history.rewritten?.[c] !== undefined) rewritten[c] = history.rewritten[c];
+  }
   return {
     versions: [...history.versions, { n, date, letters: members.length }],
     joined: Object.fromEntries(members.map((c) => [c, history.joined[c] ?? n])),
     first: history.first,
+    gone,
+    rewritten,
+    ...kept,
   };
+}
+
+/** The letters version n° k held: those still in the file that joined in it or before, and those gone since. */
+export function heldBy(history: PrintHistory, k: number): string[] {
+  const now = Object.keys(history.joined).filter((c) => history.joined[c]! <= k);
+  const inFile = new Set(now);
+  const gone = (history.gone ?? []).filter((g) => g.from <= k && k <= g.to && !inFile.has(g.code)).map((g) => g.code);
+  return [...now, ...new Set(gone)];
 }
 
 /** A version's date for the user: « n° 2 du 30/11/2026 à 13:44 ». */
@@ -66,6 +104,8 @@ export function versionName(v: { n: number; date: string }): string {
  */
 export function findVersion(history: PrintHistory, named: string): PrintHistory['versions'] {
   const text = named.trim().replace(/\s+/g, ' ');
+  // Empty, it would be a prefix of every date.
+  if (!text) return [];
   const number = versionNumber(text);
   if (number !== undefined) return history.versions.filter((v) => v.n === number);
   const french = text.replace(/ à /, ' ');

@@ -6,27 +6,7 @@ import { sniffEncoding } from '../src/data/encoding.js';
 import { openTable } from '../src/data/table.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { campaignWith, tempDir } from './helpers/campaign.js';
-
-/**
- * Excel for Mac's plain « CSV » is in Mac Roman. Its bytes are made here from Node's own Mac Roman
- * decoder, read backwards (each byte 0x80–0xFF and the character it decodes to), so that the
- * test's encoder cannot disagree with the decoder relais uses.
- */
-const MAC = new Map<string, number>();
-{
-  const decoder = new TextDecoder('macintosh');
-  for (let b = 0x80; b <= 0xff; b++) MAC.set(decoder.decode(Uint8Array.of(b)), b);
-}
-function macRoman(text: string): Buffer {
-  return Buffer.from(
-    [...text].map((c) => {
-      if (c.charCodeAt(0) < 0x80) return c.charCodeAt(0);
-      const b = MAC.get(c);
-      if (b === undefined) throw new Error(`« ${c} » n'existe pas en Mac Roman`);
-      return b;
-    }),
-  );
-}
+import { macRoman, windows1252 } from './helpers/code-pages.js';
 
 function file(name: string, content: Buffer): string {
   const path = join(tempDir(), name);
@@ -165,14 +145,8 @@ describe('two exports appended, one in a code page and one in UTF-8', () => {
 
 describe('a Windows-1252 file is never read as Mac Roman for its signs', () => {
   // Windows-1252 bytes of French office text: accents at a word's end, « … », « € », « • », « ‘ », a « Dušan ».
-  const windows = (text: string) => {
-    const bytes: number[] = [];
-    const decoder = new TextDecoder('windows-1252');
-    const table = new Map<string, number>();
-    for (let b = 0x80; b <= 0xff; b++) table.set(decoder.decode(Uint8Array.of(b), { stream: true }), b);
-    for (const c of text) bytes.push(c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : table.get(c)!);
-    return Buffer.from(bytes);
-  };
+  const windows = windows1252;
+
   it.each([
     ['code;voie;remarque\n45001;1 place du Comité;Fermé le lundi…\n45002;2 rue de la Liberté;\n'],
     ["nom;prenom\nMARTIN;André\nPETROVIC;Dušan\n"],

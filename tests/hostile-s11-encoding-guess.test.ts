@@ -8,6 +8,7 @@ import { RelaisError } from '../src/errors.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { readSignups } from '../src/tracker/signups.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { encode, MAC, WINDOWS } from './helpers/code-pages.js';
 
 /**
  * Mac Roman told from Windows-1252 (isMacRoman in src/data/code-page.ts) on office files written
@@ -15,26 +16,6 @@ import { sampleCampaign, tempDir } from './helpers/campaign.js';
  * lists), or holding one accent: a first version counted small accented letters only and guessed
  * these wrong, every accented capital read as another letter without a word.
  */
-const MAC = new Map<string, number>();
-{
-  const decoder = new TextDecoder('macintosh');
-  for (let b = 0x80; b <= 0xff; b++) MAC.set(decoder.decode(Uint8Array.of(b)), b);
-}
-const WINDOWS = new Map<string, number>();
-{
-  // stream: Node 20's one-shot windows-1252 decoding reads 0x80–0x9F as Latin-1 (U+0080–U+009F).
-  for (let b = 0x80; b <= 0xff; b++) WINDOWS.set(new TextDecoder('windows-1252').decode(Uint8Array.of(b), { stream: true }), b);
-}
-function encode(text: string, table: Map<string, number>): Buffer {
-  return Buffer.from(
-    [...text].map((c) => {
-      if (c.charCodeAt(0) < 0x80) return c.charCodeAt(0);
-      const b = table.get(c);
-      if (b === undefined) throw new Error(`« ${c} » absent`);
-      return b;
-    }),
-  );
-}
 
 async function read(name: string, bytes: Buffer): Promise<{ encoding: string; values: string[][] }> {
   const path = join(tempDir(), name);

@@ -3,29 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTable } from '../src/data/table.js';
 import { tempDir } from './helpers/campaign.js';
+import { encode, MAC, WINDOWS } from './helpers/code-pages.js';
 
 /**
  * isMacRoman (src/data/code-page.ts) considers Mac Roman only when the bytes hold one of nine
  * « Mac-only French » bytes (é è à ç ê ù ô É Ç in Mac Roman), then scores both readings. Real
  * office files fall on either side of that gate.
  */
-const MAC = new Map<string, number>();
-const WINDOWS = new Map<string, number>();
-for (let b = 0x80; b <= 0xff; b++) {
-  MAC.set(new TextDecoder('macintosh').decode(Uint8Array.of(b)), b);
-  // stream: Node 20's one-shot windows-1252 decoding reads 0x80–0x9F as Latin-1.
-  WINDOWS.set(new TextDecoder('windows-1252').decode(Uint8Array.of(b), { stream: true }), b);
-}
-function encode(text: string, table: Map<string, number>): Buffer {
-  return Buffer.from(
-    [...text].map((c) => {
-      if (c.charCodeAt(0) < 0x80) return c.charCodeAt(0);
-      const b = table.get(c);
-      if (b === undefined) throw new Error(`« ${c} » absent`);
-      return b;
-    }),
-  );
-}
 async function read(name: string, bytes: Buffer): Promise<{ encoding: string; values: string[][] }> {
   const path = join(tempDir(), name);
   writeFileSync(path, bytes);

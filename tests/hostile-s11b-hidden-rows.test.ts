@@ -1,12 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * The habit the hidden columns and hidden sheets were fixed for (last year's kept out of sight),
@@ -23,13 +18,8 @@ describe('a town hall’s row of last year hidden in Excel, this year’s below 
     ws.addRow(['45001', 'ancienne@adon.example', '1 place de la Mairie', '45230', 'Adon']);
     ws.addRow(['45001', 'mairie@adon.example', '1 place de la Mairie', '45230', 'Adon']);
     ws.getRow(2).hidden = true;
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-    const path = join(dir, 'campagne.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    await buildRecipients(campaign!, communeReference(), found, ['45']);
+    const dir = await campaignWithWorkbook('mairies', wb);
+    const { found } = await joinedDepartement(dir);
     const said = found.items.filter((p) => p.file === 'data/mairies.xlsx' && p.message.includes('45001'));
     expect(said.length).toBeGreaterThan(0);
     // Now: « fichier des mairies : Adon (45001) apparaît deux fois (déjà ligne 2) », line 2 hidden.

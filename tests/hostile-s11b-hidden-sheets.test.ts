@@ -1,12 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * readXlsx (src/data/xlsx.ts) reads the first visible sheet; hidden ones holding rows are named.
@@ -22,13 +17,8 @@ const ROW = ['45001', 'mairie@adon.example', '1 place de la Mairie', '45230', 'A
 async function townHalls(build: (wb: ExcelJS.Workbook) => void) {
   const wb = new ExcelJS.Workbook();
   build(wb);
-  const dir = campaignWith({});
-  await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-  const path = join(dir, 'campagne.yaml');
-  writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+  const dir = await campaignWithWorkbook('mairies', wb);
+  const { joined, found } = await joinedDepartement(dir);
   const said = found.items.filter((p) => p.file === 'data/mairies.xlsx' && p.kind !== 'sans-courriel');
   return { courriel: joined.recipients.find((r) => r.commune.code === '45001')?.contact?.courriel, said };
 }

@@ -1,12 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { loadCampaign } from '../src/campaign/load.js';
-import { buildRecipients } from '../src/campaign/recipients.js';
-import { communeReference } from '../src/data/cog.js';
-import { ProblemList } from '../src/problems.js';
-import { campaignWith } from './helpers/campaign.js';
+import { campaignWithWorkbook, joinedDepartement } from './helpers/workbook.js';
 
 /**
  * settleDuplicates (src/campaign/sources.ts) looks for the fields that read a same-name pair in
@@ -23,13 +17,8 @@ async function townHalls(header: string[], row: string[], hidden: number[]) {
   ws.addRow(header);
   ws.addRow(row);
   for (const c of hidden) ws.getColumn(c).hidden = true;
-  const dir = campaignWith({});
-  await wb.xlsx.writeFile(join(dir, 'data', 'mairies.xlsx'));
-  const path = join(dir, 'campagne.yaml');
-  writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}mairies: .*$/m, '  mairies: data/mairies.xlsx'));
-  const { campaign } = await loadCampaign(dir);
-  const found = new ProblemList();
-  const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+  const dir = await campaignWithWorkbook('mairies', wb);
+  const { joined, found } = await joinedDepartement(dir);
   const said = found.items.filter((p) => p.file === 'data/mairies.xlsx' && p.kind !== 'sans-courriel');
   const recipient = joined.recipients.find((r) => r.commune.code === '45001');
   return { courriel: recipient?.contact?.courriel, said };
@@ -61,13 +50,8 @@ describe('the mayors’ file: two visible « Nom de l’élu » behind last year
     ws.addRow(['Code du département', 'Code de la commune', 'Libellé de la commune', 'Nom', "Nom de l'élu", "Nom de l'élu", "Prénom de l'élu", 'Code sexe']);
     ws.addRow(['45', '45001', 'Adon', 'ANCIEN', 'SORTANT', 'NOUVELLE', 'Marie', 'F']);
     ws.getColumn(4).hidden = true;
-    const dir = campaignWith({});
-    await wb.xlsx.writeFile(join(dir, 'data', 'maires.xlsx'));
-    const path = join(dir, 'campagne.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}maires: .*$/m, '  maires: data/maires.xlsx'));
-    const { campaign } = await loadCampaign(dir);
-    const found = new ProblemList();
-    const joined = await buildRecipients(campaign!, communeReference(), found, ['45']);
+    const dir = await campaignWithWorkbook('maires', wb);
+    const { joined, found } = await joinedDepartement(dir);
     const said = found.items.filter((p) => p.file === 'data/maires.xlsx');
     // Now: « Nom de l'élu » (colonne 5) est utilisée … ; the letter reads « Madame SORTANT ».
     expect(said.filter((p) => p.kind === 'colonne-en-double').length).toBe(1);

@@ -62,15 +62,27 @@ function breaks(bytes: Uint8Array, from: number, to: number, afterCr: boolean): 
   return [n, afterCr];
 }
 
-/** Where the first of those UTF-8 sequences starts in `bytes`, or -1. */
+/**
+ * Where the first of those UTF-8 sequences (C3 80–BF, E2 80 93–A6) starts in `bytes`, or -1.
+ * Found natively: only the bytes that may start one are looked at (indexOf), so that every chunk
+ * of a million-row Windows-1252 export can be looked through at nearly no cost.
+ */
 export function utf8Sequence(bytes: Uint8Array): number {
-  for (let i = 0; i + 1 < bytes.length; i++) {
-    const b = bytes[i]!;
-    const next = bytes[i + 1]!;
-    if (b === 0xc3 && next >= 0x80 && next <= 0xbf) return i;
-    if (b === 0xe2 && next === 0x80 && i + 2 < bytes.length && bytes[i + 2]! >= 0x93 && bytes[i + 2]! <= 0xa6) return i;
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let first = -1;
+  for (let i = buf.indexOf(0xc3); i >= 0; i = buf.indexOf(0xc3, i + 1)) {
+    const next = buf[i + 1];
+    if (next !== undefined && next >= 0x80 && next <= 0xbf) {
+      first = i;
+      break;
+    }
   }
-  return -1;
+  const end = first < 0 ? buf.length : first;
+  for (let i = buf.indexOf(0xe2); i >= 0 && i < end; i = buf.indexOf(0xe2, i + 1)) {
+    const third = buf[i + 2];
+    if (buf[i + 1] === 0x80 && third !== undefined && third >= 0x93 && third <= 0xa6) return i;
+  }
+  return first;
 }
 
 function newlines(bytes: Uint8Array, from: number, to: number): number {

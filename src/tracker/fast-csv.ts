@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
-import { decodeWhole, LineCounter, notUtf8Message, sniffFileEncoding } from '../data/encoding.js';
+import { decodeWhole, LineCounter, notUtf8Message, sniffFileEncoding, utf8Sequence } from '../data/encoding.js';
 import { HEADER_SEARCH_LINES, sniffDelimiter, struckWhole, unreadable } from '../data/table.js';
 
 /**
@@ -232,28 +232,6 @@ function nextLineEnd(buf: Buffer, start: number, limit: number): number {
   return limit;
 }
 
-/**
- * Where utf8Sequence (the table reader's test: C3 80–BF, E2 80 93–A6) finds the first sequence,
- * found natively: only the bytes that may start one are looked at (indexOf), so that a million-row
- * Windows-1252 export reads at nearly its old pace. Checked against utf8Sequence in the tests.
- */
-export function firstUtf8Sequence(bytes: Buffer): number {
-  let first = -1;
-  for (let i = bytes.indexOf(0xc3); i >= 0; i = bytes.indexOf(0xc3, i + 1)) {
-    const next = bytes[i + 1];
-    if (next !== undefined && next >= 0x80 && next <= 0xbf) {
-      first = i;
-      break;
-    }
-  }
-  const end = first < 0 ? bytes.length : first;
-  for (let i = bytes.indexOf(0xe2); i >= 0 && i < end; i = bytes.indexOf(0xe2, i + 1)) {
-    const third = bytes[i + 2];
-    if (bytes[i + 1] === 0x80 && third !== undefined && third >= 0x93 && third <= 0xa6) return i;
-  }
-  return first;
-}
-
 /** The single-byte code pages of office exports, after which a UTF-8 export may be appended. */
 const CODE_PAGES = new Set(['windows-1252', 'macintosh']);
 
@@ -295,9 +273,9 @@ class Scanner {
       let position = bomLength;
       const watched = (chunk: Buffer, eof: boolean): string => {
         // The chunk is searched where it is; only the carried bytes and its first two are copied.
-        let at = carry.length ? firstUtf8Sequence(Buffer.concat([carry, chunk.subarray(0, 2)])) : -1;
+        let at = carry.length ? utf8Sequence(Buffer.concat([carry, chunk.subarray(0, 2)])) : -1;
         if (at < 0 || at >= carry.length) {
-          const inChunk = firstUtf8Sequence(chunk);
+          const inChunk = utf8Sequence(chunk);
           at = inChunk < 0 ? -1 : carry.length + inChunk;
         }
         if (at < 0 && chunk.length >= 2) {

@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, type Table, type TableRow } from '../data/table.js';
+import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, withoutStruck, type Table, type TableRow } from '../data/table.js';
 import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -52,24 +52,23 @@ function shownValues(table: Table, row: TableRow, what: string, problems: Proble
     problems.warning('ligne-barree', struckRowMessage(what, row.values), where);
     return undefined;
   }
-  let values = row.values;
+  const cellOf = (column: number) => {
+    const header = table.header[column]?.trim() || `colonne ${column + 1}`;
+    return { header, cell: `la cellule « ${header} » (colonne ${column + 1})` };
+  };
   for (const note of notes) {
-    if (read && !read.has(note.column)) continue;
-    const header = table.header[note.column]?.trim() || `colonne ${note.column + 1}`;
-    const cell = `la cellule « ${header} » (colonne ${note.column + 1})`;
-    if (note.kind === 'lien') {
-      problems.warning(
-        'lien-courriel',
-        `${what} : ${cell} ${note.shown.includes(' ; ') ? `montre les adresses ${note.shown}, mais son lien mène à ${note.target}, qu'elle ne montre pas : relais lit les adresses affichées` : `montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée`} ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
-        { ...where, field: header },
-      );
-      continue;
-    }
-    if (values === row.values) values = [...row.values];
-    values[note.column] = note.kept;
-    problems.warning('texte-barre', struckTextMessage(what, header, note.column, note.struck, note.kept), { ...where, field: header });
+    if (note.kind !== 'lien' || (read && !read.has(note.column))) continue;
+    const { header, cell } = cellOf(note.column);
+    problems.warning(
+      'lien-courriel',
+      `${what} : ${cell} ${note.shown.includes(' ; ') ? `montre les adresses ${note.shown}, mais son lien mène à ${note.target}, qu'elle ne montre pas : relais lit les adresses affichées` : `montre l'adresse ${note.shown}, mais son lien mène à ${note.target} : relais utilise ${note.shown}, l'adresse affichée`} ; vérifiez laquelle est la bonne, puis corrigez le texte ou le lien (clic droit, « Modifier le lien hypertexte ») pour qu'ils disent la même`,
+      { ...where, field: header },
+    );
   }
-  return values;
+  return withoutStruck(row, read, (note) => {
+    const { header } = cellOf(note.column);
+    problems.warning('texte-barre', struckTextMessage(what, header, note.column, note.struck, note.kept), { ...where, field: header });
+  });
 }
 
 /**

@@ -79,6 +79,22 @@ export function struckWhole(row: Pick<TableRow, 'values' | 'notes'>, read?: Read
   return any;
 }
 
+/**
+ * A row's values without the text struck through in Excel in the columns read (every column when
+ * `read` is undefined): what the cells say once the crossed-out part is left out. `onStruck` is told
+ * of each such cell, for the caller's own words.
+ */
+export function withoutStruck(row: Pick<TableRow, 'values' | 'notes'>, read: ReadonlySet<number> | undefined, onStruck: (note: Extract<CellNote, { kind: 'barre' }>) => void): string[] {
+  let values = row.values;
+  for (const note of row.notes ?? []) {
+    if (note.kind !== 'barre' || (read && !read.has(note.column))) continue;
+    if (values === row.values) values = [...row.values];
+    values[note.column] = note.kept;
+    onStruck(note);
+  }
+  return values;
+}
+
 export interface OpenTableOptions {
   /** Name shown to the user (relative to the campaign folder). */
   displayName?: string;

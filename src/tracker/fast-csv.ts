@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { decodeWhole, LineCounter, notUtf8Message, sniffFileEncoding, utf8Sequence } from '../data/encoding.js';
-import { HEADER_SEARCH_LINES, sniffDelimiter, struckWhole, unreadable } from '../data/table.js';
+import { HEADER_SEARCH_LINES, sniffDelimiter, struckWhole, unreadable, withoutStruck } from '../data/table.js';
 
 /**
  * A CSV reader for the sign-up exports, written for throughput: a platform's daily export holds
@@ -178,12 +178,7 @@ async function openWorkbook(path: string, file: string, isHeader?: (cells: strin
           struck.struckRow(row.line, row.values);
           continue;
         }
-        for (const note of row.notes) {
-          if (note.kind !== 'barre' || !read.has(note.column)) continue;
-          if (values === row.values) values = [...row.values];
-          values[note.column] = note.kept;
-          struck.struckText(row.line, note.column, note.struck, note.kept);
-        }
+        values = withoutStruck(row, read, (note) => struck.struckText(row.line, note.column, note.struck, note.kept));
       }
       const cells = values.map((v) => Buffer.from(v, 'utf8'));
       if (cells.length > view.starts.length) {

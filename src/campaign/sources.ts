@@ -2,7 +2,7 @@ import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
 import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, withoutStruck, type Table, type TableRow } from '../data/table.js';
-import type { ColumnMatch, ColumnSpec } from '../data/columns.js';
+import { duplicateColumnMessage, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
@@ -101,9 +101,7 @@ export async function openSource(
   if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
   settleDuplicates(table, columns, what, problems, ruled);
   for (const dup of columns.duplicates) {
-    const hidden = dup.positions.filter((p) => table.hiddenColumns?.has(p - 1));
-    const said = hidden.length === dup.positions.length ? `, toutes masquées dans Excel` : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
-    problems.error('colonne-en-double', `${what} : colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')}${said})`, where, 'file');
+    problems.error('colonne-en-double', `${what} : ${duplicateColumnMessage(dup.name, dup.positions, table.hiddenColumns)}`, where, 'file');
   }
   if (columns.missing.length > 0) {
     const names = columns.missing.map((s) => `« ${source.colonnes[s.field] ?? s.label} »`).join(', ');

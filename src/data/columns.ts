@@ -81,6 +81,19 @@ export function matchColumns(header: string[], specs: ColumnSpec[], overrides: R
  */
 const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 
+/**
+ * Columns of one name that nothing tells apart (1-based positions), said with those hidden in
+ * Excel: « colonne « Courriel » en double (colonnes 3 et 4, dont la 3 masquée dans Excel) ».
+ */
+export function duplicateColumnMessage(name: string, positions: number[], hiddenColumns: ReadonlySet<number> | undefined): string {
+  const hidden = positions.filter((p) => hiddenColumns?.has(p - 1));
+  const said = hidden.length === positions.length ? ', toutes masquées dans Excel' : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
+  return `colonne « ${name} » en double (colonnes ${positions.join(' et ')}${said})`;
+}
+
+/** What to do about them, where a file is refused for them. */
+export const DUPLICATE_COLUMN_HINT = "relais ne sait pas laquelle lire ; supprimez l'autre ou donnez-lui un autre nom, puis relancez";
+
 export function withoutInvisible(value: string): string {
   // Asked of every cell of national files, where almost none holds one: a look at each character
   // costs less than a replace that finds nothing.

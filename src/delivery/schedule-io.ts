@@ -5,6 +5,7 @@ import { unknownDepartements, type ReadyCampaign } from '../campaign/check.js';
 import { campaignKey, type Campaign } from '../campaign/load.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell } from '../data/csv-write.js';
+import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage } from '../data/columns.js';
 import { repeatsHeader } from '../data/header-rows.js';
 import { hiddenSheetsMessage, openTable, type Table } from '../data/table.js';
 import { RelaisError } from '../errors.js';
@@ -310,9 +311,8 @@ function chooseColumns(table: Pick<Table, 'header' | 'headerLine' | 'hiddenColum
     if (found.length === 1 || !(READ_COLUMNS.has(name) || mediaColumnsOf([name]).length > 0)) continue;
     const visible = found.filter((i) => !hidden.has(i));
     if (visible.length !== 1) {
-      const masked = found.filter((i) => hidden.has(i));
-      const said = masked.length === found.length ? ', toutes masquées dans Excel' : masked.length ? `, dont ${masked.map((i) => `la ${i + 1}`).join(' et ')} ${masked.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
-      throw new RelaisError(`colonne « ${table.header[found[0]!]?.trim()} » en double (colonnes ${found.map((i) => i + 1).join(' et ')}${said}) : relais ne sait pas laquelle lire ; supprimez l'autre ou donnez-lui un autre nom, puis relancez ; rien n'a été importé`, { file: shown, line: table.headerLine, field: name });
+      const said = duplicateColumnMessage(table.header[found[0]!]?.trim() ?? name, found.map((i) => i + 1), hidden);
+      throw new RelaisError(`${said} : ${DUPLICATE_COLUMN_HINT} ; rien n'a été importé`, { file: shown, line: table.headerLine, field: name });
     }
     const used = visible[0]!;
     chosen.set(name, used);

@@ -4,7 +4,7 @@ import { newAccount, REPEATED_HEADER, REPEATED_TITLE, setAside, TOTAL_SET_ASIDE,
 import type { Campaign } from '../campaign/load.js';
 import { campaignPath, displayPath } from '../campaign/load.js';
 import type { CommuneReference } from '../data/cog.js';
-import { isTotalLabel, matchColumns, type ColumnSpec } from '../data/columns.js';
+import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage, isTotalLabel, matchColumns, type ColumnSpec } from '../data/columns.js';
 import { extraValues, extraValuesMessage, repeatsHeader } from '../data/header-rows.js';
 import { departementOf, excelScientific, isWithdrawn, parseDay } from './cells.js';
 import { RelaisError } from '../errors.js';
@@ -89,11 +89,8 @@ class Memo {
 const UNDER_DUPLICATES = 'sous un en-tête à colonne en double';
 
 /** What is said of columns of one name that nothing tells apart (the town-hall list's words, see openSource). */
-function duplicateMessage(dup: { name: string; positions: number[] }, hiddenColumns: ReadonlySet<number> | undefined): string {
-  const hidden = dup.positions.filter((p) => hiddenColumns?.has(p - 1));
-  const said = hidden.length === dup.positions.length ? ', toutes masquées dans Excel' : hidden.length ? `, dont ${hidden.map((p) => `la ${p}`).join(' et ')} ${hidden.length > 1 ? 'masquées' : 'masquée'} dans Excel` : '';
-  return `colonne « ${dup.name} » en double (colonnes ${dup.positions.join(' et ')}${said}) : relais ne sait pas laquelle lire ; supprimez l'autre ou donnez-lui un autre nom, puis relancez`;
-}
+const duplicateMessage = (dup: { name: string; positions: number[] }, hiddenColumns: ReadonlySet<number> | undefined): string =>
+  `${duplicateColumnMessage(dup.name, dup.positions, hiddenColumns)} : ${DUPLICATE_COLUMN_HINT}`;
 
 /**
  * `today` (a day number, see dayOf) is the last day a sign-up may carry: a later date is a typo

@@ -122,13 +122,14 @@ const WINDOW = 64 * 1024;
  * The encoding of a whole file whose first `sample.length` bytes are `sample`. Those bytes alone
  * say nothing when they are all ASCII (a sign-up export whose first thousand rows are
  * « Infirmier;soignant;inscrit »): read as UTF-8, a Windows-1252 file would be refused at its
- * first « é » as mixing two encodings, which it does not. The file is then looked through to its
- * first byte beyond ASCII (natively, chunk by chunk) and its encoding told from there; a file
- * ASCII throughout is UTF-8.
+ * first « é » as mixing two encodings, which it does not. The rest of the file is then looked
+ * through to its first byte beyond ASCII (natively, chunk by chunk) and its encoding told from
+ * there; a file ASCII throughout is UTF-8.
  */
-export async function sniffFileEncoding(path: string, sample: Uint8Array): Promise<Encoding> {
+export async function sniffFileEncoding(path: string, sample: Uint8Array, whole: boolean): Promise<Encoding> {
   const encoding = sniffEncoding(sample);
-  if (encoding.decoder !== 'utf-8' || encoding.bomLength > 0 || !isAscii(sample)) return encoding;
+  // `whole`: the sample is the whole file, nothing past it to look through.
+  if (whole || encoding.decoder !== 'utf-8' || encoding.bomLength > 0 || !isAscii(sample)) return encoding;
   const handle = await open(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(ASCII_CHUNK);

@@ -233,7 +233,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }
-  const encoding = await sniffFileEncoding(path, sample);
+  const encoding = await sniffFileEncoding(path, sample, sample.length === size);
   // Addresses and names read « HA´TEL DE VILLE » would be printed as such: refused, said where.
   if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine, encoding.label), { file, line: encoding.mixedFromLine });
   const text = decodeWhole(encoding.decoder, sample.subarray(encoding.bomLength));

@@ -129,7 +129,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
   // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
   if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file, isHeader);
-  const encoding = await sniffFileEncoding(path, sample.subarray(0, bytesRead));
+  const encoding = await sniffFileEncoding(path, sample.subarray(0, bytesRead), bytesRead < sample.length);
   const head = decodeWhole(encoding.decoder, sample.subarray(encoding.bomLength, bytesRead));
   if (head.includes('\0')) {
     throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });

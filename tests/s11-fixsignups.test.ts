@@ -126,7 +126,7 @@ describe('sign-ups: a UTF-8 export appended to a Windows-1252 one, read by the f
       const said = r.problems.items.filter((p) => p.kind === 'encodages-melanges');
       expect(said.map((p) => [p.line, p.severity])).toEqual([[line, 'warning']]);
       expect(said[0]?.message).toContain(`Windows-1252 (Excel) et UTF-8 à partir de la ligne ${line}`);
-      expect(said[0]?.message).toContain('relais a lu les lignes en UTF-8 comme telles');
+      expect(said[0]?.message).toContain('relais a lu chaque partie dans son encodage');
       const metiers = r.records.names.metier;
       expect(metiers).toContain('Infirmière');
       expect(metiers).toContain('Aide-soignante');

@@ -82,6 +82,8 @@ export interface FastTable {
    * it (two exports appended), in the first 64 KB (then mixedFromLine says so too) or past them.
    */
   utf8FromLine?: number;
+  /** Set by `scan` when the code page came back after UTF-8, from this line on (three exports appended). */
+  codePageAgainLine?: number;
   /** 0-based columns hidden in the workbook (Excel only). */
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
@@ -154,6 +156,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
       await scanner.run(path, encoding.decoder, encoding.bomLength);
     } finally {
       if (scanner.utf8FromLine !== undefined) table.utf8FromLine = scanner.utf8FromLine;
+      if (scanner.codePageAgainLine !== undefined) table.codePageAgainLine = scanner.codePageAgainLine;
     }
   };
   const table: FastTable = { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
@@ -227,6 +230,26 @@ function nextLineEnd(buf: Buffer, start: number, limit: number): number {
   return limit;
 }
 
+/** Where the bytes end but for a UTF-8 sequence the end cuts (its first bytes wait for the next chunk). */
+function completeUtf8(buf: Buffer): number {
+  for (let i = buf.length - 1; i >= Math.max(0, buf.length - 3); i--) {
+    const b = buf[i]!;
+    if (b < 0x80) return buf.length;
+    if (b >= 0xc0) return i + (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2) > buf.length ? i : buf.length;
+  }
+  return buf.length;
+}
+
+/** The first byte that is not part of UTF-8 text: where the decoder's first replacement stands, unless a U+FFFD was written as such. */
+function firstNotUtf8(buf: Buffer): number {
+  const text = buf.toString('utf8');
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) {
+    const at = Buffer.byteLength(text.slice(0, i));
+    if (!(buf[at] === 0xef && buf[at + 1] === 0xbf && buf[at + 2] === 0xbd)) return at;
+  }
+  return buf.length;
+}
+
 /** The single-byte code pages of office exports, after which a UTF-8 export may be appended. */
 const CODE_PAGES = new Set(['windows-1252', 'macintosh']);
 
@@ -234,6 +257,8 @@ class Scanner {
   private line = 0;
   /** The line from which a code-page file turned out to be UTF-8 (see run). */
   utf8FromLine: number | undefined;
+  /** The line from which it is in its code page again, after UTF-8 (three exports appended). */
+  codePageAgainLine: number | undefined;
   /** A record with an open quote, carried over to the next lines. */
   private record: string | undefined;
   private recordLine = 0;
@@ -266,7 +291,7 @@ class Scanner {
       let work = Buffer.allocUnsafe(2 * CHUNK);
       let have = 0;
       let position = bomLength;
-      const watched = (chunk: Buffer, eof: boolean): string => {
+      const watched = (chunk: Buffer, eof: boolean, earlier: readonly Buffer[] = []): string => {
         // The chunk is searched where it is; only the carried bytes and its first two are copied.
         let at = carry.length ? utf8Sequence(Buffer.concat([carry, chunk.subarray(0, 2)])) : -1;
         if (at < 0 || at >= carry.length) {
@@ -289,11 +314,37 @@ class Scanner {
         }
         // Decoded text keeps the code page's line breaks where they were: what waits in `work`
         // (a cut line, perhaps a CR) and the bytes before `at` are counted as one run.
-        this.utf8FromLine = this.line + 1 + new LineCounter().add(work, 0, have).add(seen, 0, at).lines;
+        this.utf8FromLine ??= lineAt(earlier, seen, at);
         const before = decoder!.decode(seen.subarray(0, at));
-        decoder = new TextDecoder('utf-8');
         watch = false;
-        return before + decoder.decode(seen.subarray(at), { stream: !eof });
+        carry = Buffer.alloc(0);
+        return before + inUtf8(seen.subarray(at), eof, [...earlier, seen.subarray(0, at)]);
+      };
+      // The line of byte `at` of `seen`: those read, then the breaks in what waits in `work` (a cut
+      // line, perhaps a CR), in the bytes of this chunk decoded before `seen` (`earlier`) and in
+      // those before `at`, counted as one run.
+      const lineAt = (earlier: readonly Buffer[], seen: Buffer, at: number) => {
+        const counter = new LineCounter().add(work, 0, have);
+        for (const bytes of earlier) counter.add(bytes);
+        return this.line + 1 + counter.add(seen, 0, at).lines;
+      };
+      // After a switch to UTF-8, a third export in the code page may follow (three appended): its
+      // first byte that is not UTF-8 switches back, and the watch goes on. Decoded as UTF-8 it
+      // would have read « �tudiant », a category of its own, without a word. A sequence cut by
+      // the chunk's end waits for the next one.
+      const inUtf8 = (chunk: Buffer, eof: boolean, earlier: readonly Buffer[] = []): string => {
+        const seen = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        const end = eof ? seen.length : completeUtf8(seen);
+        if (isUtf8(seen.subarray(0, end))) {
+          carry = Buffer.from(seen.subarray(end));
+          return seen.toString('utf8', 0, end);
+        }
+        const bad = firstNotUtf8(seen);
+        this.codePageAgainLine ??= lineAt(earlier, seen, bad);
+        decoder = new TextDecoder(decoding);
+        watch = true;
+        carry = Buffer.alloc(0);
+        return seen.toString('utf8', 0, bad) + watched(seen.subarray(bad), eof, [...earlier, seen.subarray(0, bad)]);
       };
       for (let eof = false; !eof; ) {
         let bytes: Uint8Array | undefined;
@@ -311,7 +362,8 @@ class Scanner {
           const { bytesRead } = await handle.read(raw, 0, CHUNK, position);
           position += bytesRead;
           eof = bytesRead === 0;
-          bytes = Buffer.from(watch ? watched(raw.subarray(0, bytesRead), eof) : eof ? decoder!.decode() : decoder!.decode(raw.subarray(0, bytesRead), { stream: true }), 'utf8');
+          const chunk = raw.subarray(0, bytesRead);
+          bytes = Buffer.from(watch ? watched(chunk, eof) : this.utf8FromLine !== undefined ? inUtf8(chunk, eof) : eof ? decoder!.decode() : decoder!.decode(chunk, { stream: true }), 'utf8');
           if (work.length - have < bytes.length) {
             const bigger = Buffer.allocUnsafe(have + bytes.length + CHUNK);
             work.copy(bigger, 0, 0, have);

@@ -420,7 +420,9 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     // encoding (the scan finds UTF-8 where it starts, in the first 64 KB or past them), and said.
     const mixedFrom = table.mixedFromLine ?? table.utf8FromLine;
     if (mixedFrom !== undefined) {
-      const read = table.utf8FromLine === undefined ? '' : ` ; relais a lu les lignes en UTF-8 comme telles (métiers et catégories justes)`;
+      // Three exports appended: the code page again after the UTF-8 part, said where.
+      const again = table.codePageAgainLine === undefined ? '' : ` (de nouveau ${table.encoding} à partir de la ligne ${table.codePageAgainLine})`;
+      const read = table.utf8FromLine === undefined ? '' : ` ; relais a lu chaque partie dans son encodage${again} : métiers et catégories justes`;
       problems.warning('encodages-melanges', `inscriptions : ${mixedEncodingMessage(mixedFrom, table.encoding)}${read}`, { file, line: mixedFrom });
     }
     rejectPending();

@@ -6,7 +6,7 @@ import { timeOffset, type ZoneDays } from './zone.js';
 
 /**
  * What one cell of a sign-up export says, as platforms and offices write it: a withdrawn status, a
- * day, a département, an id Excel spoiled. Pure: the reader (signups.ts) asks, row by row.
+ * day, a département, an id Excel spoiled. Pure: the reader (signup-rows.ts) asks, row by row.
  */
 
 /**

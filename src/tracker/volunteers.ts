@@ -1,0 +1,88 @@
+import { setAside, type FileAccount } from '../campaign/accounting.js';
+import type { SignupRecords } from './aggregate.js';
+import { mayHoldInvisible, visibleCopy } from './bytes.js';
+import { ByteInterner } from './interner.js';
+
+/**
+ * The volunteers read from every sign-up export, one slot each (the number of their id in `ids`),
+ * the latest row winning: their département, day, category, job and status in typed arrays, with
+ * the file and line they were last read on, rather than an object per volunteer (a million of
+ * them). At the end each one is counted in the account of the file its row was last read in.
+ */
+
+/** A scratch buffer of at least n bytes: this one, or a new one twice that size. */
+const roomFor = (scratch: Buffer, n: number): Buffer => (scratch.length >= n ? scratch : Buffer.alloc(2 * n));
+
+/** Grows typed arrays by doubling. */
+function grown<T extends Int32Array | Uint8Array | Uint16Array>(a: T, need: number): T {
+  if (need < a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need + 1, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class Volunteers {
+  readonly ids: ByteInterner;
+  readonly categories = new ByteInterner();
+  readonly metiers = new ByteInterner();
+  /** A département is a small number, its index here. */
+  readonly depNames: string[] = [];
+  private readonly depIndex = new Map<string, number>();
+  dep = new Uint16Array(1024);
+  category = new Int32Array(1024);
+  metier = new Int32Array(1024);
+  day = new Int32Array(1024);
+  inRegion = new Uint8Array(1024);
+  excluded = new Uint8Array(1024);
+  whereFile = new Uint16Array(1024);
+  whereLine = new Int32Array(1024);
+  private labelScratch: Buffer = Buffer.alloc(256);
+
+  /** `expected`: how many volunteers are likely, to size the id table once. */
+  constructor(expected: number) {
+    this.ids = new ByteInterner(expected);
+  }
+
+  /** A département's number; -1 stands for "none". */
+  indexOfDep(code: string | undefined): number {
+    if (code === undefined) return -1;
+    let i = this.depIndex.get(code);
+    if (i === undefined) {
+      this.depIndex.set(code, (i = this.depNames.length));
+      this.depNames.push(code);
+    }
+    return i;
+  }
+
+  /** A field's bytes as a label: as they are, or copied without their invisible characters. */
+  internLabel(labels: ByteInterner, buf: Uint8Array, fs: number, fe: number): number {
+    if (!mayHoldInvisible(buf, fs, fe)) return labels.intern(buf, fs, fe);
+    this.labelScratch = roomFor(this.labelScratch, fe - fs);
+    return labels.intern(this.labelScratch, ...visibleCopy(buf, fs, fe, this.labelScratch));
+  }
+
+  /** Room for `slot` in every array. */
+  grow(slot: number): void {
+    [this.dep, this.whereFile] = [grown(this.dep, slot), grown(this.whereFile, slot)];
+    [this.day, this.whereLine, this.category, this.metier] = [grown(this.day, slot), grown(this.whereLine, slot), grown(this.category, slot), grown(this.metier, slot)];
+    [this.inRegion, this.excluded] = [grown(this.inRegion, slot), grown(this.excluded, slot)];
+  }
+
+  /** Each volunteer counted in the account of the file (by index) it was last read in: used, or set aside. */
+  settle(accounts: ReadonlyArray<FileAccount | undefined>): void {
+    for (let slot = 0; slot < this.ids.size; slot++) {
+      const account = accounts[this.whereFile[slot]!];
+      if (!account) continue;
+      // In the order `track` counts them (aggregate.ts): withdrawn whatever their région.
+      if (this.excluded[slot]) setAside(account, 'désinscrit');
+      else if (!this.inRegion[slot]) setAside(account, 'hors de la région ou des départements de la campagne');
+      else account.utilises++;
+    }
+  }
+
+  records(): SignupRecords {
+    const namesOf = (d: ByteInterner) => Array.from({ length: d.size }, (_, i) => d.text(i));
+    const { dep, day, category, metier, inRegion, excluded } = this;
+    return { dep, day, category, metier, inRegion, excluded, size: this.ids.size, names: { dep: this.depNames, category: namesOf(this.categories), metier: namesOf(this.metiers) } };
+  }
+}

@@ -85,7 +85,7 @@ describe('the IMAP server cut in the middle of relais bounces', () => {
     const dir = sampleCampaign();
     const send = await relaisJson<{ sent: number }>(['-C', dir, 'send', '--dep', '45', '--limit', '40', '--yes'], { env: { RELAIS_SMTP_URL: smtp.url } });
     expect(send.json.sent).toBe(40);
-    const notices = smtp.received.map((r, i) => dsn(r.to, /\.(\d{5})@/.exec(r.messageId!)![1]!, i));
+    const notices = smtp.received.map((r, i) => dsn(r.to, /\.(\d{5})\.[0-9a-f]{12}@/.exec(r.messageId!)![1]!, i));
     await imap.append('INBOX', notices);
     const total = notices.reduce((n, m) => n + m.length, 0);
     const port = await cuttingProxy(imap.port, Math.floor(total * 0.85));

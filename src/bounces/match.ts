@@ -2,9 +2,10 @@ import type { Row } from '../delivery/journal.js';
 import type { Failure, Reading } from './read.js';
 
 /**
- * Which delivery a bounce is about: through the original Message-ID (`<campaign.commune@domain>`,
- * fixed per campaign and commune, see delivery/message.ts) or the ENVID we gave
- * (`campaign.commune`), else the To of the original headers, else the recipient the notice names.
+ * Which delivery a bounce is about: through the original Message-ID
+ * (`<campaign.commune.hash@domain>`, the hash of the message sent, see delivery/message.ts; an
+ * older relais wrote `<campaign.commune@domain>`) or the ENVID we gave (the same without `<>` and
+ * the domain), else the To of the original headers, else the recipient the notice names.
  * Anything that does not lead to exactly one delivery to a server is left unmatched, with the
  * reason — never guessed.
  */
@@ -20,15 +21,15 @@ export type Outcome =
 const EARLIER_MARGIN_MS = 60 * 60 * 1000;
 
 const COMMUNE = /^(\d[\dAB]\d{3})$/;
+const HASH = /^[0-9a-f]{12}$/;
 
-/** campaign.commune from a Message-ID or an ENVID; null for any other identifier. */
+/** campaign.commune (with the message's hash after it, or without) from a Message-ID or an ENVID; null for any other identifier. */
 export function parseIdentifier(id: string): { campaign: string; commune: string } | null {
-  const bare = id.trim().replace(/^<|>$/g, '').replace(/@.*$/, '');
-  const dot = bare.lastIndexOf('.');
-  if (dot <= 0) return null;
-  const commune = bare.slice(dot + 1);
-  if (!COMMUNE.test(commune)) return null;
-  return { campaign: bare.slice(0, dot), commune };
+  const parts = id.trim().replace(/^<|>$/g, '').replace(/@.*$/, '').split('.');
+  // The campaign is a slug (no dot): what comes after the commune can only be the hash.
+  const at = parts.length >= 3 && HASH.test(parts.at(-1)!) && COMMUNE.test(parts.at(-2)!) ? parts.length - 2 : parts.length - 1;
+  if (at < 1 || !COMMUNE.test(parts[at]!)) return null;
+  return { campaign: parts.slice(0, at).join('.'), commune: parts[at]! };
 }
 
 export class Matcher {

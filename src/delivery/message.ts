@@ -13,8 +13,11 @@ import type { OutgoingMessage } from './transport.js';
 /**
  * The email to one town hall: From, Reply-To and sender name from campagne.yaml, the subject,
  * text and HTML rendered by the plan, the commune's letter and the campaign's attachments. Its
- * Message-ID (decided by the plan) is deterministic per campaign and commune, so anyone can
- * recognise a duplicate; its hash tells whether what would be sent now differs from what was sent.
+ * hash tells whether what would be sent now differs from what was sent. Its Message-ID names the
+ * campaign, the commune and that hash (messageIdOf): the same message sent again (a resend of an
+ * unconfirmed one) is a duplicate anyone can recognise, and a corrected one is a message of its
+ * own — mail stores keep the first copy of a Message-ID (Gmail, Exchange's duplicate detection)
+ * and would have dropped the correction.
  */
 export const SIZE_WARNING = 10 * 1024 * 1024;
 
@@ -78,7 +81,7 @@ export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: str
   return {
     recipient: p.recipient,
     hash,
-    messageId: p.messageId,
+    messageId: messageIdOf(p.messageId, hash),
     size,
     letterPath: letter.path,
     attachmentName: paths.attachment,
@@ -88,6 +91,14 @@ export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: str
     text: email.texte,
     html: email.html,
   };
+}
+
+/**
+ * `<campaign.commune@domain>` (the plan's) with the message's hash after the commune:
+ * `<campaign.commune.1a2b3c4d5e6f@domain>` (bounces/match.ts reads both forms back).
+ */
+export function messageIdOf(planned: string, hash: string): string {
+  return planned.replace(/@/, `.${hash.slice(0, 12)}@`);
 }
 
 /** Reads the letter (or its size): a missing letter is named, whatever the reading. */

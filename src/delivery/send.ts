@@ -177,7 +177,9 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         continue;
       }
       if (row?.status === 'unconfirmed' || row?.status === 'sending') {
-        if (options.resendUnconfirmed) plan.toSend.push(prepared);
+        // The same message again keeps the Message-ID it went with, whatever relais named it
+        // then (an older relais named it without the hash): if it did arrive, this is its duplicate.
+        if (options.resendUnconfirmed) plan.toSend.push(row.message_hash === prepared.hash && row.message_id ? { ...prepared, messageId: row.message_id } : prepared);
         else plan.unconfirmed.push(row);
         continue;
       }

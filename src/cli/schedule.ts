@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../files.js';
 import type { Post, PostStore } from '../delivery/posts-store.js';
 import { DEFAULT_TZ, planPost } from '../delivery/schedule.js';
 import { campaignZone } from '../data/zones.js';
-import { checkExportTarget, exportPosts } from '../delivery/schedule-export.js';
+import { exportPosts } from '../delivery/schedule-export.js';
+import { checkOutputTarget } from '../campaign/output-target.js';
 import { importPostsDetailed, mediaOutsideCampaign, mediaRows, networkOf, openScheduler, templateText } from '../delivery/schedule-io.js';
 import type { MediaStore } from '../delivery/media-store.js';
 import { commandLineMedia } from '../media/declared.js';
@@ -178,7 +179,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
       const ctx = contextOf(command, fail);
       await withStore(ctx, async (store, campaign, media) => {
         const target = resolve(process.cwd(), file);
-        checkExportTarget(campaign, target, file);
+        checkOutputTarget(campaign, target, file, "l'export", 'out/publications.csv');
         await writeFileAtomic(target, exportPosts(store, { campaign, store: media }));
         const count = store.list().length;
         if (ctx.out.json) return ctx.out.document({ fichier: file, publications: count });

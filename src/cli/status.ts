@@ -11,6 +11,7 @@ import { countOf, frenchNumber } from '../text/format.js';
 import { ready as readyCampaign } from './campaign.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
+import { checkOutputTarget } from '../campaign/output-target.js';
 import { contextOf } from './context.js';
 
 /** Singular and plural, said of emails (masculine). */
@@ -97,6 +98,7 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
         // Read in a spreadsheet by people: beside the journal's state (what scripts filter on),
         // the same in French, as the terminal says it.
         if (opts.csv) {
+          checkOutputTarget(campaign, resolve(process.cwd(), opts.csv), opts.csv, 'la liste des échecs', 'out/echecs.csv');
           await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'etat', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur', 'code_retour'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, LABELS[r.status][0], r.attempts, r.last_reply, r.updated_at, r.destination, r.server, r.bounce_status])));
         }
         if (ctx.out.json) {

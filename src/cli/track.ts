@@ -5,6 +5,7 @@ import { communeReference } from '../data/cog.js';
 import { toCsv } from '../data/csv-write.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
+import { checkOutputTarget } from '../campaign/output-target.js';
 import { track } from '../tracker/figures.js';
 import { htmlReport, producedOn } from '../tracker/html.js';
 import { campaignZone } from '../data/zones.js';
@@ -76,7 +77,10 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       const to = dateOption(opts.to, '--to');
       if (from && to && from > to) throw new UsageError(`--from ${from.split('-').reverse().join('/')} est après --to ${to.split('-').reverse().join('/')} : la période serait vide`);
       const campaign = await requireCampaign(ctx.campaignDir);
-      const tracked = await track(campaign, communeReference(), { files: files.map((f) => resolve(process.cwd(), f)), ...(from ? { from } : {}), ...(to ? { to } : {}), now: new Date() });
+      const inputs = files.map((f) => resolve(process.cwd(), f));
+      // Before reading: the figures must not replace the exports they are computed from.
+      if (opts.out) checkOutputTarget(campaign, resolve(process.cwd(), opts.out), opts.out, 'le résultat', `out/volontaires.${format === 'table' ? 'txt' : format}`, inputs);
+      const tracked = await track(campaign, communeReference(), { files: inputs, ...(from ? { from } : {}), ...(to ? { to } : {}), now: new Date() });
       if (!tracked) throw new RelaisError('aucun export d’inscriptions : donnez un fichier, ou déclarez « inscriptions: » sous « sources: » dans campagne.yaml', { file: 'campagne.yaml', field: 'sources.inscriptions' });
       const { figures: f, read } = tracked;
       if (read.problems.hasErrors()) ctx.fail(1);

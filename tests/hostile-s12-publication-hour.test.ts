@@ -45,3 +45,21 @@ describe('the autumn fold at the command line', () => {
     expect(message).toMatch(/2031-10-26T02:30(:00)?\+01:00/);
   });
 });
+
+describe('an unreadable --at in an overseas campaign', () => {
+  it('says the hour is read at La Réunion’s time, not « heure de Paris »', () => {
+    // A communicator of the ARS La Réunion types « 11/04/2031 9h » (a form relais does not read).
+    // The answer tells them to write « AAAA-MM-JJ HH:MM » (heure de Paris ou du fuseau donné): they
+    // convert to Paris time (two hours behind in April), and relais reads the hour at La Réunion's
+    // time (their campaign's zone, src/data/zones.ts) — the post goes out two hours early.
+    let message = '';
+    try {
+      parseDue('11/04/2031 9h', 'Indian/Reunion', new Date('2031-01-01T00:00:00Z'));
+    } catch (err) {
+      message = (err as RelaisError).message;
+    }
+    expect(message).toContain('illisible');
+    expect(message).not.toContain('heure de Paris');
+    expect(message).toMatch(/Réunion/);
+  });
+});

@@ -19,6 +19,8 @@ import { tempDir } from './helpers/campaign.js';
  * Facebook's publisher, given the same cut answer, rightly leaves the post unconfirmed.
  */
 let received = 0;
+/** cut: the body stops halfway and the connection drops; garbled: a whole 201 whose JSON is broken (a proxy's rewrite). */
+let mode: 'cut' | 'garbled' = 'cut';
 let server: http.Server;
 let url = '';
 beforeAll(async () => {
@@ -27,6 +29,10 @@ beforeAll(async () => {
     req.on('end', () => {
       if (req.url !== '/2/tweets') return void res.writeHead(404).end();
       received++;
+      if (mode === 'garbled') {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        return void res.end('{"data":{"id":"18');
+      }
       res.writeHead(201, { 'content-type': 'application/json', 'content-length': '120' });
       res.write('{"data":{"id":"18');
       setImmediate(() => res.socket?.destroy());
@@ -37,8 +43,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-describe('X answers 201 Created and the connection drops in the middle of the answer', () => {
-  it('the tweet is sent once and left unconfirmed, and relais does not call X « injoignable »', async () => {
+describe('X answers 201 Created and relais cannot read the answer', () => {
+  it.each(['cut', 'garbled'] as const)('%s: the tweet is sent once and left unconfirmed, and relais does not call X « injoignable »', async (m) => {
+    mode = m;
+    received = 0;
     const env = readEnvironment({ RELAIS_X_APP_KEY: 'k', RELAIS_X_APP_SECRET: 's', RELAIS_X_ACCESS_TOKEN: 't', RELAIS_X_ACCESS_SECRET: 'a', RELAIS_X_API_URL: url, RELAIS_HTTP_TIMEOUT_MS: '5000' });
     const dir = tempDir();
     const journal = Journal.open(dir, 'hostile-s12');

@@ -82,10 +82,13 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const known = new Set(all.map((p) => p.source_key));
   // A campaign post already on its network whose entry has changed since (a corrected template, a
   // moved date) is not published a second time: it stands for the changed entry, said so. Emails
-  // are the same (--resend-changed). Which entry is its new version: the one of its network at the
-  // same time, else with the same text, else the one planned nearest to it, within two days (a
-  // moved hour). Any other new entry is a new publication.
-  const done = all.filter((p) => p.source === 'campagne' && ['published', 'publishing', 'unconfirmed'].includes(p.status) && p.source_key !== null && !keys.has(p.source_key));
+  // are the same (--resend-changed). So does one the user cancelled (schedule cancel: not wanted,
+  // or found online after an unconfirmed answer): a corrected template does not bring it back.
+  // Which entry is its new version: the one of its network at the same time, else with the same
+  // text, else the one planned nearest to it, within two days (a moved hour). Any other new entry
+  // is a new publication. Posts relais withdrew (below) are tied to no entry any more.
+  const binding = (p: Post) => ['published', 'publishing', 'unconfirmed'].includes(p.status) || (p.status === 'cancelled' && p.withdrawn_at === null);
+  const done = all.filter((p) => p.source === 'campagne' && binding(p) && p.source_key !== null && !keys.has(p.source_key));
   const fresh = entries.filter((e) => !known.has(e.key));
   const dueOf = (e: (typeof entries)[number]) => {
     try {
@@ -129,15 +132,18 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   // campagne.yaml is the truth of its publications: one whose text, date or media changed since it
   // was queued (a template corrected after the rehearsal) replaces the old version, which is
   // withdrawn while it is still only queued — the draft must not go out beside the correction.
-  const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.cancel(p.id));
+  const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.withdraw(p.id));
   return { added, withdrawn, held };
 }
 
 /** How far a published campaign post's entry may move and still be the same post (a moved hour, a day). */
 const MOVED_MS = 2 * 86_400_000;
 
-/** What is said of a campaign post already published whose entry has changed in campagne.yaml. */
+/** What is said of a campaign post already published, or cancelled, whose entry has changed in campagne.yaml. */
 export function heldLine(p: Post): string {
+  if (p.status === 'cancelled') {
+    return `publication n° ${p.id} (${p.channel}, ${p.local_time}) annulée (schedule cancel) : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) reste annulée et n'est pas publiée ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
+  }
   const state = p.status === 'published' ? 'déjà publiée' : 'déjà envoyée au réseau (remise non confirmée)';
   return `publication n° ${p.id} (${p.channel}, ${p.local_time}) ${state} : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) n'est pas publiée une seconde fois ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
 }

@@ -8,7 +8,8 @@ import { restoreCell } from '../data/csv-write.js';
 import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage } from '../data/columns.js';
 import { repeatsHeader } from '../data/header-rows.js';
 import { hiddenSheetsMessage, openTable, type Table } from '../data/table.js';
-import { RelaisError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
+import { templateDiffers } from '../campaign/publications.js';
 import type { Problem } from '../problems.js';
 import { Journal } from './journal.js';
 import { PostStore, type Network, type Post } from './posts-store.js';
@@ -51,8 +52,23 @@ export function networkOf(value: string, option: '--channel' | '--template' = '-
   return c;
 }
 
-/** The text of a channel template, rendered for a département (the first by default). */
+/**
+ * The text of a channel template, rendered for a département: --dep, or the only text the
+ * template gives. One that says something else in each département would speak on the agency's
+ * regional accounts of the first one alone: refused without --dep, as check refuses the same
+ * entry in campagne.yaml (campaign/publications.ts).
+ */
 export function templateText(ready: ReadyCampaign, channel: Network, dep?: string): string {
+  if (dep === undefined) {
+    const differs = templateDiffers(ready.campaign, ready.plan, channel);
+    if (differs) {
+      const { texts, other, first, second } = differs;
+      const codes = texts.map((t) => t.d.code).join(', ');
+      throw new UsageError(
+        `--template ${channel} : le modèle ne dit pas la même chose dans chaque département (${texts[0]!.d.nom} : « ${first} » ; ${other.d.nom} : « ${second} ») : publié sur les comptes de l'agence, il ne parlerait que du département ${texts[0]!.d.code}. Donnez le département dont parle la publication (--dep ${texts[0]!.d.code} ou --dep ${other.d.code}${texts.length > 2 ? ` ; la campagne a ${codes}` : ''}) ou son propre texte (--text)`,
+      );
+    }
+  }
   const d = ready.campaign.departements.find((x) => !dep || x.code === dep);
   if (!d) throw unknownDepartements([dep!], ready.campaign);
   return ready.plan.departement(d.code)!.messages[channel].texte;

@@ -130,6 +130,22 @@ describe('publication dates in campagne.yaml', () => {
     expect(report.errors.find((e) => e.field === 'publications.1.fuseau')?.message).toContain('fuseau « Europe/Pariss » inconnu');
   });
 
+  it('should one reach the queue unchecked, it is named in campagne.yaml, not as --at', async () => {
+    const dir = sampleCampaign();
+    setPublications(dir, [{ canal: 'twitter', date: '2031-10-27 09:00', texte: 'Rappel aux volontaires' }]);
+    const ready = await readyCampaign(dir);
+    ready.campaign.config.publications![0]!.date = '2031-10-26 02:30';
+    const journal = Journal.open(dir, campaignKey(ready.campaign));
+    try {
+      const err = await queueCampaignPublications(ready, new PostStore(journal), new Date()).then(() => undefined, (e: unknown) => e as RelaisError);
+      expect(err?.location).toMatchObject({ file: 'campagne.yaml', field: 'publications.0.date' });
+      expect(err?.location.line).toBeGreaterThan(0);
+      expect(err?.message).toContain('publication n° 1 de campagne.yaml : « 2031-10-26 02:30 » existe deux fois');
+    } finally {
+      journal.close();
+    }
+  });
+
   it('an instant written with its offset, as the message advises, is taken', () => {
     const now = new Date('2031-01-01T00:00:00Z');
     const message = thrown(() => parseDue('2031-10-26 02:30', 'Europe/Paris', now)).message;

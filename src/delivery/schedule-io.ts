@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { campaignPaths } from '../campaign/paths.js';
 import { unknownDepartements, type ReadyCampaign } from '../campaign/check.js';
-import { campaignKey, type Campaign } from '../campaign/load.js';
+import { CAMPAIGN_FILE, campaignKey, type Campaign } from '../campaign/load.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell } from '../data/csv-write.js';
 import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage } from '../data/columns.js';
@@ -139,7 +139,16 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
       held.push(post);
       continue;
     }
-    const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? zone, now, source: 'campagne', sourceKey: key, allowPast: true });
+    let planned: ReturnType<typeof planPost>;
+    try {
+      planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? zone, now, source: 'campagne', sourceKey: key, allowPast: true });
+    } catch (err) {
+      // check refuses these first; should one come here, it is named where the user wrote it, not as an option.
+      if (!(err instanceof RelaisError) || err.location.field !== '--at') throw err;
+      const i = publications.indexOf(p);
+      const field = `publications.${i}.date`;
+      throw new RelaisError(`publication n° ${i + 1} de campagne.yaml : ${err.message}`, { file: CAMPAIGN_FILE, field, ...(ready.campaign.lines?.has(field) ? { line: ready.campaign.lines.get(field)! } : {}) });
+    }
     if (!planned) continue;
     added++;
     const media = names.map((n) => declared.get(n)).filter((m): m is Medium => m !== undefined);

@@ -150,6 +150,19 @@ class Reader {
     return this.raw(name) || undefined;
   }
 
+  /**
+   * A network account's id, which goes into request paths and bodies as written: a page's address
+   * or its name there is no id, and would have every post refused one by one by the network. Not
+   * kept in the settings (the edge reads it from the snapshot); only its shape is checked here.
+   */
+  accountId(name: string, shape: RegExp, expected: string): void {
+    this.known.add(name);
+    const value = this.env[name];
+    if (value === undefined || value === '' || shape.test(value)) return;
+    const shown = value.trim() === '' ? 'vide' : `« ${value.length > 60 ? `${value.slice(0, 60)}…` : value} »`;
+    this.problems.push(`${name} : ${shown} n'est pas un identifiant ; ${expected}`);
+  }
+
   /** A value of a known shape, e.g. an API version that goes into a URL path. */
   pattern(name: string, fallback: string, shape: RegExp, example: string): string {
     const value = this.raw(name);
@@ -203,6 +216,18 @@ export function readSettings(env: Env, r = new Reader(env)): Settings {
       linkedin: r.pattern('RELAIS_LINKEDIN_VERSION', '202501', /^\d{6}(\.\d{2})?$/, '202501'),
     },
   };
+  // Documented forms: LinkedIn's Posts API takes the author as urn:li:organization:<number>;
+  // Facebook's Graph API publishes to /<page id>/feed, the page's number.
+  r.accountId(
+    'RELAIS_LINKEDIN_ORGANIZATION',
+    /^(?:urn:li:organization:)?\d+$/,
+    "le numéro de l'organisation (par exemple 12345678) ou urn:li:organization:12345678 est attendu — il figure dans l'adresse de la page d'administration (linkedin.com/company/<numéro>/admin), pas son nom",
+  );
+  r.accountId(
+    'RELAIS_FACEBOOK_PAGE_ID',
+    /^\d+$/,
+    "le numéro de la page est attendu (par exemple 104512345678901) — Facebook le donne dans « À propos » › « Transparence de la page » (ID de la page), pas l'adresse ni le nom de la page",
+  );
   if (r.problems.length === 1) throw new SettingsError(r.problems[0]!, r.problems);
   if (r.problems.length > 1) throw new SettingsError(`${r.problems.length} variables d'environnement invalides :\n  ${r.problems.join('\n  ')}`, r.problems);
   return settings;
@@ -230,7 +255,7 @@ const CREDENTIALS = [
 export function knownVariables(): string[] {
   const reader = new Reader({});
   readSettings({}, reader);
-  return [...reader.known, ...CREDENTIALS];
+  return [...new Set([...reader.known, ...CREDENTIALS])];
 }
 
 

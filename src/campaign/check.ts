@@ -12,7 +12,7 @@ import { loadTemplates } from './messages.js';
 import { planCampaign, type Plan } from './plan.js';
 import { campaignVideo } from '../media/facts.js';
 import { checkDrawable, type LetterFontBytes } from './drawable.js';
-import { checkPublicationTexts } from './publications.js';
+import { checkPublicationDates, checkPublicationTexts } from './publications.js';
 
 /**
  * `relais check` as a use case: load, join, validate; return everything found, act on nothing.
@@ -116,6 +116,7 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
       if (plan && letterFonts) checkDrawable(plan, letterFonts, problems, templates.fileOf('lettre'));
       if (plan) checkPublicationTexts(campaign, plan, problems);
     }
+    checkPublicationDates(campaign, problems, new Date());
     // The media, by content, against each network a publication puts them on.
     const { checkCampaignMedia } = await import('../media/declared.js');
     await checkCampaignMedia(campaign, problems);

@@ -58,7 +58,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .option('--tz <fuseau>', `fuseau horaire de --at (par défaut celui de la région de la campagne : ${DEFAULT_TZ} en métropole)`)
     .option('--template <nom>', 'le modèle du canal (twitter, facebook, linkedin)')
     .option('--text <texte>', 'le texte à publier')
-    .option('--dep <code>', 'département dont le modèle est rendu (par défaut le premier)', normalizeDepartement)
+    .option('--dep <code>', 'département dont le modèle est rendu (obligatoire si le modèle diffère d’un département à l’autre)', normalizeDepartement)
     .option('--media <fichier>', 'vidéo MP4, image PNG/JPEG ou PDF joint à la publication (répétable)', collect, [])
     .option('--alt <texte>', 'texte alternatif du média, en français (un par --media, dans le même ordre)', collect, [])
     .action(async (opts: { channel: string; at: string; tz?: string; template?: string; text?: string; dep?: string; media: string[]; alt: string[] }, command: Command) => {

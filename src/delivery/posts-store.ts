@@ -47,6 +47,11 @@ export interface Post {
    * may have left.
    */
   phase: string | null;
+  /**
+   * When relais withdrew this queued campaign post because its entry in campagne.yaml changed (see
+   * queueCampaignPublications): a `cancelled` post without it was cancelled by the user, and stays so.
+   */
+  withdrawn_at: string | null;
 }
 
 /** This process, as written in the rows it claims. */
@@ -60,10 +65,22 @@ const ME = `${hostname()}:${process.pid}`;
  */
 function upgrade(db: JournalTables): void {
   const columns = () => db.columns('posts');
-  if (['outbox_at', 'outbox_path', 'claim', 'phase'].every((c) => columns().has(c)) && !db.statement("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
+  if (ADDED.every((c) => columns().has(c)) && !db.statement("SELECT 1 FROM posts WHERE destination = 'outbox' LIMIT 1").get()) return;
   db.transaction(() => {
     const have = columns();
-    for (const c of ['outbox_at', 'outbox_path', 'claim', 'phase']) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
+    for (const c of ADDED) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
+    // Journals written before withdrawn_at: a campaign post withdrawn by relais was cancelled in
+    // the very run that queued its new version (the same second); one cancelled by the user was
+    // not. Told apart once, so that only the user's cancellations stay binding.
+    if (!have.has('withdrawn_at')) {
+      db.exec(`
+        UPDATE posts SET withdrawn_at = updated_at, source_key = NULL
+        WHERE status = 'cancelled' AND source = 'campagne' AND source_key IS NOT NULL AND EXISTS (
+          SELECT 1 FROM posts AS later WHERE later.campaign = posts.campaign AND later.source = 'campagne' AND later.id > posts.id
+            AND julianday(later.created_at) <= julianday(posts.updated_at)
+            AND julianday(posts.updated_at) - julianday(later.created_at) < 5.0 / 86400);
+      `);
+    }
     db.exec(`
       UPDATE posts SET status = 'queued',
         outbox_at = COALESCE(published_at, updated_at),
@@ -73,6 +90,9 @@ function upgrade(db: JournalTables): void {
     `);
   }, 'immediate');
 }
+
+/** The columns this store adds to journal format 4 (see upgrade). */
+const ADDED = ['outbox_at', 'outbox_path', 'claim', 'phase', 'withdrawn_at'];
 
 export class PostStore {
   constructor(
@@ -198,9 +218,19 @@ export class PostStore {
   }
 
   /**
-   * A campaign post already on its network stands for the new version of its entry in
-   * campagne.yaml (a corrected template, a moved date): the entry is then not queued again. Its
-   * text stays what was published.
+   * Withdraws a queued campaign post whose entry in campagne.yaml changed: cancelled, and no longer
+   * tied to any entry (its key freed: an entry put back as it was is queued again). Unlike a
+   * cancellation by the user, which binds the entry's later versions too.
+   */
+  withdraw(id: number): boolean {
+    const now = this.now().toISOString();
+    return this.tables.statement("UPDATE posts SET status = 'cancelled', withdrawn_at = ?, source_key = NULL, updated_at = ? WHERE campaign = ? AND id = ? AND status = 'queued'").run(now, now, this.campaign, id).changes === 1;
+  }
+
+  /**
+   * A campaign post already on its network, or cancelled by the user, stands for the new version
+   * of its entry in campagne.yaml (a corrected template, a moved date): the entry is then not
+   * queued again. Its text stays what was published (or cancelled).
    */
   standFor(id: number, sourceKey: string): boolean {
     return this.tables.statement('UPDATE posts SET source_key = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(sourceKey, this.now().toISOString(), this.campaign, id).changes === 1;

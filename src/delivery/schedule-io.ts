@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { campaignPaths } from '../campaign/paths.js';
 import { unknownDepartements, type ReadyCampaign } from '../campaign/check.js';
-import { campaignKey, type Campaign } from '../campaign/load.js';
+import { CAMPAIGN_FILE, campaignKey, type Campaign } from '../campaign/load.js';
 import { channelName } from '../channels/types.js';
 import { restoreCell } from '../data/csv-write.js';
 import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage } from '../data/columns.js';
 import { repeatsHeader } from '../data/header-rows.js';
 import { hiddenSheetsMessage, openTable, type Table } from '../data/table.js';
-import { RelaisError } from '../errors.js';
+import { RelaisError, UsageError } from '../errors.js';
+import { templateDiffers } from '../campaign/publications.js';
 import type { Problem } from '../problems.js';
 import { Journal } from './journal.js';
 import { PostStore, type Network, type Post } from './posts-store.js';
@@ -51,8 +52,23 @@ export function networkOf(value: string, option: '--channel' | '--template' = '-
   return c;
 }
 
-/** The text of a channel template, rendered for a département (the first by default). */
+/**
+ * The text of a channel template, rendered for a département: --dep, or the only text the
+ * template gives. One that says something else in each département would speak on the agency's
+ * regional accounts of the first one alone: refused without --dep, as check refuses the same
+ * entry in campagne.yaml (campaign/publications.ts).
+ */
 export function templateText(ready: ReadyCampaign, channel: Network, dep?: string): string {
+  if (dep === undefined) {
+    const differs = templateDiffers(ready.campaign, ready.plan, channel);
+    if (differs) {
+      const { texts, other, first, second } = differs;
+      const codes = texts.map((t) => t.d.code).join(', ');
+      throw new UsageError(
+        `--template ${channel} : le modèle ne dit pas la même chose dans chaque département (${texts[0]!.d.nom} : « ${first} » ; ${other.d.nom} : « ${second} ») : publié sur les comptes de l'agence, il ne parlerait que du département ${texts[0]!.d.code}. Donnez le département dont parle la publication (--dep ${texts[0]!.d.code} ou --dep ${other.d.code}${texts.length > 2 ? ` ; la campagne a ${codes}` : ''}) ou son propre texte (--text)`,
+      );
+    }
+  }
   const d = ready.campaign.departements.find((x) => !dep || x.code === dep);
   if (!d) throw unknownDepartements([dep!], ready.campaign);
   return ready.plan.departement(d.code)!.messages[channel].texte;
@@ -82,10 +98,13 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const known = new Set(all.map((p) => p.source_key));
   // A campaign post already on its network whose entry has changed since (a corrected template, a
   // moved date) is not published a second time: it stands for the changed entry, said so. Emails
-  // are the same (--resend-changed). Which entry is its new version: the one of its network at the
-  // same time, else with the same text, else the one planned nearest to it, within two days (a
-  // moved hour). Any other new entry is a new publication.
-  const done = all.filter((p) => p.source === 'campagne' && ['published', 'publishing', 'unconfirmed'].includes(p.status) && p.source_key !== null && !keys.has(p.source_key));
+  // are the same (--resend-changed). So does one the user cancelled (schedule cancel: not wanted,
+  // or found online after an unconfirmed answer): a corrected template does not bring it back.
+  // Which entry is its new version: the one of its network at the same time, else with the same
+  // text, else the one planned nearest to it, within two days (a moved hour). Any other new entry
+  // is a new publication. Posts relais withdrew (below) are tied to no entry any more.
+  const binding = (p: Post) => ['published', 'publishing', 'unconfirmed'].includes(p.status) || (p.status === 'cancelled' && p.withdrawn_at === null);
+  const done = all.filter((p) => p.source === 'campagne' && binding(p) && p.source_key !== null && !keys.has(p.source_key));
   const fresh = entries.filter((e) => !known.has(e.key));
   const dueOf = (e: (typeof entries)[number]) => {
     try {
@@ -120,7 +139,16 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
       held.push(post);
       continue;
     }
-    const planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? zone, now, source: 'campagne', sourceKey: key, allowPast: true });
+    let planned: ReturnType<typeof planPost>;
+    try {
+      planned = planPost(store, { channel, text, at: p.date, tz: p.fuseau ?? zone, now, source: 'campagne', sourceKey: key, allowPast: true });
+    } catch (err) {
+      // check refuses these first; should one come here, it is named where the user wrote it, not as an option.
+      if (!(err instanceof RelaisError) || err.location.field !== '--at') throw err;
+      const i = publications.indexOf(p);
+      const field = `publications.${i}.date`;
+      throw new RelaisError(`publication n° ${i + 1} de campagne.yaml : ${err.message}`, { file: CAMPAIGN_FILE, field, ...(ready.campaign.lines?.has(field) ? { line: ready.campaign.lines.get(field)! } : {}) });
+    }
     if (!planned) continue;
     added++;
     const media = names.map((n) => declared.get(n)).filter((m): m is Medium => m !== undefined);
@@ -129,15 +157,18 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   // campagne.yaml is the truth of its publications: one whose text, date or media changed since it
   // was queued (a template corrected after the rehearsal) replaces the old version, which is
   // withdrawn while it is still only queued — the draft must not go out beside the correction.
-  const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.cancel(p.id));
+  const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.withdraw(p.id));
   return { added, withdrawn, held };
 }
 
 /** How far a published campaign post's entry may move and still be the same post (a moved hour, a day). */
 const MOVED_MS = 2 * 86_400_000;
 
-/** What is said of a campaign post already published whose entry has changed in campagne.yaml. */
+/** What is said of a campaign post already published, or cancelled, whose entry has changed in campagne.yaml. */
 export function heldLine(p: Post): string {
+  if (p.status === 'cancelled') {
+    return `publication n° ${p.id} (${p.channel}, ${p.local_time}) annulée (schedule cancel) : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) reste annulée et n'est pas publiée ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
+  }
   const state = p.status === 'published' ? 'déjà publiée' : 'déjà envoyée au réseau (remise non confirmée)';
   return `publication n° ${p.id} (${p.channel}, ${p.local_time}) ${state} : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) n'est pas publiée une seconde fois ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
 }

@@ -39,6 +39,25 @@ export function formatLocal(date: Date, tz: string): string {
   return `${y}-${m}-${d} ${h}:${min}`;
 }
 
+/**
+ * An instant as the zone's clock reads it, with the zone's offset then (« 2031-10-26T02:30+02:00 »):
+ * how to name one of the two readings of an hour the clock repeats, in the words the user wrote it.
+ */
+export function formatWithOffset(date: Date, tz: string): string {
+  const [y, mo, d, h, mi, sec] = wallClock(date.getTime(), tz) as [number, number, number, number, number, number];
+  const offset = Math.round((Date.UTC(y, mo - 1, d, h, mi, sec) - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}${sec ? `:${pad(sec)}` : ''}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** The clock an hour without offset is read on, said in words (« heure de La Réunion, fuseau Indian/Reunion »). */
+function zoneClock(tz: string): string {
+  const place = zonePlace(tz);
+  return place.startsWith('au fuseau') ? `heure du fuseau ${tz}` : `heure ${place.replace(/^(à|en) /, 'de ')}, fuseau ${tz}`;
+}
+
 export function parseDue(value: string, tz: string, now: Date, options: { allowPast?: boolean } = {}): DueTime {
   checkZone(tz);
   const text = value.trim();
@@ -69,12 +88,12 @@ export function parseDue(value: string, tz: string, now: Date, options: { allowP
       throw new RelaisError(`« ${value} » n'existe pas à ${tz} (changement d'heure : les horloges sautent cette heure-là) ; choisissez une autre heure`, { field: '--at' });
     }
     if (candidates.size > 1) {
-      const [a, b] = [...candidates].sort((x, y2) => x - y2).map((t) => new Date(t).toISOString());
-      throw new RelaisError(`« ${value} » existe deux fois à ${tz} (retour à l'heure d'hiver) : donnez l'instant avec son décalage, par exemple ${a} ou ${b}`, { field: '--at' });
+      const [a, b] = [...candidates].sort((x, y2) => x - y2).map((t) => formatWithOffset(new Date(t), tz));
+      throw new RelaisError(`« ${value} » existe deux fois à ${tz} (les horloges reculent d'une heure) : écrivez l'instant voulu avec son décalage, ${a} (la première fois) ou ${b} (la seconde)`, { field: '--at' });
     }
     utc = new Date([...candidates][0]!);
   } else {
-    throw new RelaisError(`date « ${value} » illisible : attendu « AAAA-MM-JJ HH:MM » ou « JJ/MM/AAAA HH:MM » (heure de Paris ou du fuseau donné), un instant ISO 8601 avec son décalage, ou « now »`, { field: '--at' });
+    throw new RelaisError(`date « ${value} » illisible : attendu « AAAA-MM-JJ HH:MM » ou « JJ/MM/AAAA HH:MM » (${zoneClock(tz)}), un instant ISO 8601 avec son décalage, ou « now »`, { field: '--at' });
   }
   if (!options.allowPast && utc.getTime() < now.getTime() - 60_000) {
     throw new RelaisError(`« ${value} » est dans le passé (il est ${formatLocal(now, tz)} ${zonePlace(tz)}) ; « now » publie tout de suite`, { field: '--at' });

@@ -1,4 +1,5 @@
 import { redact } from '../secrets.js';
+import { xResumeAt } from './resume-at.js';
 
 /**
  * What the scheduler must do with a failure to publish, and how the networks' answers are sorted
@@ -122,4 +123,28 @@ export function linkedinPermission(status: number, step?: string, text = ''): Pu
     `LinkedIn refuse de publier au nom de l’organisation${step ? ` pendant ${step}` : ''} (403, permission manquante) : le jeton doit avoir la permission w_organization_social et son titulaire être administrateur ou gestionnaire de contenu de la page de l’organisation ; donnez-les, puis renouvelez RELAIS_LINKEDIN_TOKEN`,
     'auth',
   );
+}
+
+/**
+ * X's error answer to `POST /2/tweets`, by status: 401 a credential, 403 a permission of the app
+ * (xPermission) or a duplicate, 429 the limit and its reset, 502/504 a gateway (unknown),
+ * other 5xx the service (retried), anything else a refusal of the text.
+ */
+export function xRefusal(code: number, data: unknown, header: (name: string) => string | string[] | undefined, fallback: string): PublishError {
+  const body = data && typeof data === 'object' ? (data as { detail?: unknown }) : {};
+  const detail = typeof body.detail === 'string' ? body.detail : fallback;
+  if (code === 401) return new PublishError('X refuse les identifiants : renouvelez RELAIS_X_ACCESS_TOKEN et RELAIS_X_ACCESS_SECRET', 'auth');
+  if (code === 429) {
+    const first = (name: string) => {
+      const v = header(name);
+      return Array.isArray(v) ? v[0] : v;
+    };
+    return new PublishError('X : limite de publication atteinte', 'rate', xResumeAt(first, Date.now()));
+  }
+  const permission = xPermission(code, data);
+  if (permission) return permission;
+  if (code === 403 && /duplicate/i.test(detail)) return new PublishError('X refuse un message identique à un message déjà publié', 'content');
+  if (GATEWAY_STATUSES.has(code)) return gatewayAnswer('X', code, 'le compte');
+  if (code >= 500) return new PublishError(`X : erreur du service (${code})`, 'transient');
+  return new PublishError(`X refuse le message (${code}) : ${detail}`, 'content');
 }

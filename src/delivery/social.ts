@@ -5,7 +5,7 @@ import type { TwitterApi } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
-import { facebookPermission, gatewayAnswer, GATEWAY_STATUSES, linkedinPermission, networkError, PublishError, unreadableSuccess, xPermission } from './publish-error.js';
+import { facebookPermission, gatewayAnswer, GATEWAY_STATUSES, linkedinPermission, networkError, PublishError, unreadableSuccess, xRefusal } from './publish-error.js';
 import type { Environment } from '../settings.js';
 import { slug } from '../text/french.js';
 import { readyMedia, stopIfInterrupted } from './upload/common.js';
@@ -13,7 +13,7 @@ import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.j
 import { publishFacebookVideo, uploadFacebookPhoto } from './upload/facebook.js';
 import { linkedInContent, uploadLinkedIn } from './upload/linkedin.js';
 import { uploadX } from './upload/x.js';
-import { retryAfterAt, xResumeAt } from './resume-at.js';
+import { retryAfterAt } from './resume-at.js';
 import { requestCause } from './twitter-errors.js';
 import type { Network, Post } from './posts-store.js';
 
@@ -164,30 +164,6 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
       return { id, url: `https://x.com/i/web/status/${id}` };
     },
   };
-}
-
-/**
- * X's error answer to `POST /2/tweets`, by status: 401 a credential, 403 a permission of the app
- * (publish-error.ts) or a duplicate, 429 the limit and its reset, 502/504 a gateway (unknown),
- * other 5xx the service (retried), anything else a refusal of the text.
- */
-function xRefusal(code: number, data: unknown, header: (name: string) => string | string[] | undefined, fallback: string): PublishError {
-  const body = data && typeof data === 'object' ? (data as { detail?: unknown }) : {};
-  const detail = typeof body.detail === 'string' ? body.detail : fallback;
-  if (code === 401) return new PublishError('X refuse les identifiants : renouvelez RELAIS_X_ACCESS_TOKEN et RELAIS_X_ACCESS_SECRET', 'auth');
-  if (code === 429) {
-    const first = (name: string) => {
-      const v = header(name);
-      return Array.isArray(v) ? v[0] : v;
-    };
-    return new PublishError('X : limite de publication atteinte', 'rate', xResumeAt(first, Date.now()));
-  }
-  const permission = xPermission(code, data);
-  if (permission) return permission;
-  if (code === 403 && /duplicate/i.test(detail)) return new PublishError('X refuse un message identique à un message déjà publié', 'content');
-  if (GATEWAY_STATUSES.has(code)) return gatewayAnswer('X', code, 'le compte');
-  if (code >= 500) return new PublishError(`X : erreur du service (${code})`, 'transient');
-  return new PublishError(`X refuse le message (${code}) : ${detail}`, 'content');
 }
 
 /** What is said of a post the network took without saying what it made of it. */

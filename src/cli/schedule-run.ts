@@ -100,8 +100,11 @@ export function outageMessage(r: RunResult, remaining: number): string {
   );
 }
 
-/** A network down during --watch: tried again after this pause, doubled each time it is still down. */
-const DOWN_RETRY_MS = 30_000;
+/**
+ * A network down during --watch is tried again after 15 × RELAIS_RETRY_MS (30 s by default),
+ * doubled each time it is still down, up to 10 minutes.
+ */
+const DOWN_RETRY_FACTOR = 15;
 const DOWN_RETRY_MAX_MS = 10 * 60_000;
 
 async function askLate(out: Output, posts: Post[]): Promise<boolean> {
@@ -157,9 +160,10 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
       for (const network of [...down.keys()]) if (!skip.has(network) && !r.outages.some((o) => o.channel === network)) down.delete(network);
       for (const o of r.outages) {
         const network = o.channel as Network;
-        const delay = Math.min(DOWN_RETRY_MAX_MS, (down.get(network)?.delay ?? DOWN_RETRY_MS / 2) * 2);
+        const previous = down.get(network)?.delay;
+        const delay = Math.min(DOWN_RETRY_MAX_MS, previous ? previous * 2 : Math.max(200, ctx.settings.retryMs * DOWN_RETRY_FACTOR));
         down.set(network, { until: Date.now() + delay, delay, outage: o });
-        ctx.out.note(ctx.out.colors.yellow(`… ${NAMES[network]} ne répond pas (${o.attempts} tentatives de suite : ${o.reason}) : ses publications attendent, nouvel essai dans ${delay >= 60_000 ? n(Math.round(delay / 60_000), 'minute') : `${Math.round(delay / 1000)} s`} ; les autres réseaux continuent.`));
+        ctx.out.note(ctx.out.colors.yellow(`… ${NAMES[network]} ne répond pas (${o.attempts} tentatives de suite : ${o.reason}) : ses publications attendent, nouvel essai dans ${delay >= 60_000 ? n(Math.round(delay / 60_000), 'minute') : `${(delay / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`} ; les autres réseaux continuent.`));
       }
       // Sleep until the next post this run will take is due, or a network down is tried again,
       // waking up regularly (and at once on Ctrl-C).

@@ -2,9 +2,11 @@ import { askYesNo } from './confirm.js';
 import { ready as readyCampaign } from './campaign.js';
 import { pause } from '../delivery/grace.js';
 import type { Network, Post, PostStore } from '../delivery/posts-store.js';
-import { emptyRun, isLate, OUTAGE_ATTEMPTS, publishDue, runFailures, takes, type RunResult } from '../delivery/schedule.js';
+import { zonePlace } from '../data/zones.js';
+import { emptyRun, isLate, publishDue, runFailures, takes, type RunResult } from '../delivery/schedule.js';
 import { heldLine, openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
 import type { Publisher } from '../delivery/social.js';
+import { formatLocal } from '../delivery/time.js';
 import { frenchNumber, plural } from '../text/format.js';
 import type { Context } from './context.js';
 import { interruption } from './interrupt.js';
@@ -58,22 +60,52 @@ function printRun(out: Output, r: RunResult): void {
 export function runProblems(out: Output, r: RunResult, command: string): string[] {
   const lines: string[] = [];
   for (const p of r.failed) lines.push(out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`));
-  for (const p of r.deferred) lines.push(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${p.until}` : ''}`));
+  for (const p of r.deferred) lines.push(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${localTime(p.until, p.tz)}` : ''}`));
   for (const p of r.unconfirmed) lines.push(out.colors.yellow(`? n° ${p.id} ${p.channel} : ${p.reason} — vérifiez sur le réseau ; « relais schedule list » le garde en « non confirmé »`));
   for (const p of r.late) lines.push(out.colors.yellow(`! n° ${p.id} ${p.channel} : prévue le ${p.local}, il y a plus de 24 h — pas publiée (« ${command} --publish-late » la publie maintenant, « relais schedule cancel ${p.id} » l’annule)`));
   for (const m of new Set(r.authErrors)) lines.push(out.colors.red(`✖ ${m}`));
   return lines;
 }
 
+/**
+ * When a post is tried again, on its own clock, as relais says every time (« 2026-12-01 03:10 à
+ * Paris »): the communicator's clock, not UTC. A time that cannot be read is shown as given.
+ */
+export function localTime(iso: string, tz: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  try {
+    return `${formatLocal(at, tz)} ${zonePlace(tz)}`;
+  } catch {
+    return iso;
+  }
+}
+
+const outagesOf = (r: RunResult) => (r.outages.length ? r.outages : r.outage ? [r.outage] : []);
+
+/** « X ne répond pas (3 tentatives de suite : …) », for each network down. */
+function downLine(r: RunResult): string {
+  return outagesOf(r)
+    .map((o) => `${NAMES[o.channel as Network] ?? o.channel} ne répond pas (${o.attempts} tentatives de suite : ${o.reason})`)
+    .join(' ; ');
+}
+
 export function outageMessage(r: RunResult, remaining: number): string {
-  const o = r.outage!;
-  const name = NAMES[o.channel as Network] ?? o.channel;
+  const down = outagesOf(r);
+  const urls = down.map((o) => API_URL[o.channel as Network] ?? 'l’adresse du service');
   return (
-    `${name} ne répond pas (${OUTAGE_ATTEMPTS} tentatives de suite : ${o.reason}) : publication arrêtée. ` +
+    `${downLine(r)} : publication arrêtée sur ${down.length > 1 ? 'ces réseaux' : 'ce réseau'}, les autres ont continué. ` +
     `${n(r.published.length, 'publication publiée', 'publications publiées')} pendant cette exécution, ${remaining} ${plural(remaining, 'reste', 'restent')} à publier. ` +
-    `Vérifiez la connexion (et ${API_URL[o.channel as Network] ?? 'l’adresse du service'} si elle est définie), puis relancez « relais schedule run » : rien ne sera publié deux fois.`
+    `Vérifiez la connexion (et ${urls.join(', ')} si ${urls.length > 1 ? 'elles sont définies' : 'elle est définie'}), puis relancez « relais schedule run » : rien ne sera publié deux fois.`
   );
 }
+
+/**
+ * A network down during --watch is tried again after 15 × RELAIS_RETRY_MS (30 s by default),
+ * doubled each time it is still down, up to 10 minutes.
+ */
+const DOWN_RETRY_FACTOR = 15;
+const DOWN_RETRY_MAX_MS = 10 * 60_000;
 
 async function askLate(out: Output, posts: Post[]): Promise<boolean> {
   out.note(`${n(posts.length, 'publication prévue', 'publications prévues')} il y a plus de 24 h :`);
@@ -106,8 +138,14 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
       const late = lateOnNetworks(store, pubs, new Date());
       if (late.length) allowLate = await askLate(ctx.out, late);
     }
+    // --watch: a network down is left until its retry time, then tried again; one whose credential
+    // or permission was refused is left for the rest of the watch (relais reads them at start).
+    const down = new Map<Network, { until: number; delay: number; outage: NonNullable<RunResult['outage']> }>();
+    const refused = new Set<Network>();
     for (let turn = 0; ; turn++) {
-      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, signal, allowLate });
+      const skip = new Set<Network>(refused);
+      for (const [network, d] of down) if (d.until > Date.now()) skip.add(network);
+      const r = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, signal, allowLate, skip });
       for (const k of Object.keys(total) as Array<keyof RunResult>) {
         if (k === 'outage') total.outage = r.outage ?? total.outage;
         else (total[k] as unknown[]).push(...(r[k] as unknown[]));
@@ -116,13 +154,30 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
       const idle = !r.published.length && !r.rehearsed.length && !r.deferred.length && !runFailures(r);
       // Said once, not at every wake-up of --watch.
       if (idle && turn === 0 && !ctx.out.json) ctx.out.line(`Rien à publier pour l’instant.${options.watch ? ' En attente des prochaines publications (Ctrl-C pour arrêter).' : ''}`);
-      if (!options.watch || signal.aborted || r.authErrors.length || r.outage) break;
-      // Sleep until the next post this run will take is due, waking up regularly (and at once on Ctrl-C).
+      if (!options.watch || signal.aborted) break;
+      for (const c of r.authChannels) refused.add(c as Network);
+      // A network tried again that did not go down again is back (or has nothing left to take).
+      for (const network of [...down.keys()]) if (!skip.has(network) && !r.outages.some((o) => o.channel === network)) down.delete(network);
+      for (const o of r.outages) {
+        const network = o.channel as Network;
+        const previous = down.get(network)?.delay;
+        const delay = Math.min(DOWN_RETRY_MAX_MS, previous ? previous * 2 : Math.max(200, ctx.settings.retryMs * DOWN_RETRY_FACTOR));
+        down.set(network, { until: Date.now() + delay, delay, outage: o });
+        ctx.out.note(ctx.out.colors.yellow(`… ${NAMES[network]} ne répond pas (${o.attempts} tentatives de suite : ${o.reason}) : ses publications attendent, nouvel essai dans ${delay >= 60_000 ? n(Math.round(delay / 60_000), 'minute') : `${(delay / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`} ; les autres réseaux continuent.`));
+      }
+      // Sleep until the next post this run will take is due, or a network down is tried again,
+      // waking up regularly (and at once on Ctrl-C).
       const now = new Date();
-      const next = store.nextDue((p) => !takes(pubs[p.channel], p) || (!allowLate && !pubs[p.channel].outbox && isLate(p, now)));
-      const wait = Math.min(30_000, Math.max(200, (next?.getTime() ?? Date.now() + 30_000) - Date.now()));
+      const next = store.nextDue((p) => refused.has(p.channel) || down.has(p.channel) || !takes(pubs[p.channel], p) || (!allowLate && !pubs[p.channel].outbox && isLate(p, now)));
+      const retry = Math.min(...[...down.values()].map((d) => d.until));
+      const wait = Math.min(30_000, Math.max(200, Math.min(next?.getTime() ?? Infinity, retry, Date.now() + 30_000) - Date.now()));
       await pause(wait, signal);
       if (signal.aborted) break;
+    }
+    // A --watch reports the networks still down when it stops, not a moment's outage since past.
+    if (options.watch) {
+      total.outages = [...down.values()].map((d) => d.outage);
+      total.outage = total.outages[0] ?? null;
     }
     // Late posts reported once, even if a --watch loop met them at every turn.
     total.late = [...new Map(total.late.map((p) => [p.id, p])).values()];

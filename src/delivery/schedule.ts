@@ -41,17 +41,22 @@ export interface RunResult {
   /** Written to the local outbox: a rehearsal, the post stays queued for its network. */
   rehearsed: Array<{ id: number; channel: string; path: string; late: boolean }>;
   failed: Array<{ id: number; channel: string; reason: string }>;
-  deferred: Array<{ id: number; channel: string; until: string | null; reason: string }>;
+  /** `tz`: the post's zone, in which the time to try again is said. */
+  deferred: Array<{ id: number; channel: string; until: string | null; reason: string; tz: string }>;
   unconfirmed: Array<{ id: number; channel: string; reason: string }>;
   /** More than LATE_MS past due: not published on a network unless the user said so. */
   late: Array<{ id: number; channel: string; due: string; local: string }>;
   authErrors: string[];
-  /** The API stopped answering: the run stopped there, the rest waits for the next run. */
+  /** The networks `authErrors` stopped: left for the rest of the run (a --watch keeps them left). */
+  authChannels: string[];
+  /** The first API that stopped answering (see `outages`). */
   outage: { channel: string; attempts: number; reason: string } | null;
+  /** Each API that stopped answering: its posts wait for the next run; the other networks' go on. */
+  outages: Array<{ channel: string; attempts: number; reason: string }>;
 }
 
 export function emptyRun(): RunResult {
-  return { published: [], rehearsed: [], failed: [], deferred: [], unconfirmed: [], late: [], authErrors: [], outage: null };
+  return { published: [], rehearsed: [], failed: [], deferred: [], unconfirmed: [], late: [], authErrors: [], authChannels: [], outage: null, outages: [] };
 }
 
 /**
@@ -60,7 +65,7 @@ export function emptyRun(): RunResult {
  * put off to the reset time a network gave is not a failure: the next run (or --watch) takes it.
  */
 export function runFailures(r: RunResult): number {
-  return r.failed.length + r.unconfirmed.length + r.late.length + new Set(r.authErrors).size + (r.outage ? 1 : 0);
+  return r.failed.length + r.unconfirmed.length + r.late.length + new Set(r.authErrors).size + r.outages.length;
 }
 
 /** The first retry's pause, doubled at each attempt, unless RELAIS_RETRY_MS (settings.ts) says otherwise. */
@@ -86,21 +91,25 @@ export function takes(pub: Publisher, post: Post): boolean {
 export async function publishDue(
   store: PostStore,
   pubs: Record<Network, Publisher>,
-  options: { now: () => Date; retryBaseMs?: number; maxAttempts?: number; signal?: AbortSignal; allowLate?: boolean },
+  options: { now: () => Date; retryBaseMs?: number; maxAttempts?: number; signal?: AbortSignal; allowLate?: boolean; skip?: ReadonlySet<Network> },
 ): Promise<RunResult> {
   const result = emptyRun();
-  const blocked = new Set<Network>();
+  // A network refusing a credential, limiting or down is left for this run; `skip`: already known so.
+  const blocked = new Set<Network>(options.skip);
   const silent: Record<Network, number> = { twitter: 0, facebook: 0, linkedin: 0 };
   const base = options.retryBaseMs ?? RETRY_BASE_MS;
   const maxAttempts = options.maxAttempts ?? 3;
-  const noAnswer = (channel: Network, reason: string): boolean => {
-    silent[channel]++;
+  const noAnswer = (channel: Network, reason: string, requests: number): boolean => {
+    silent[channel] += requests;
     if (silent[channel] < OUTAGE_ATTEMPTS) return false;
-    result.outage = { channel, attempts: silent[channel], reason };
+    const outage = { channel, attempts: silent[channel], reason };
+    result.outage ??= outage;
+    result.outages.push(outage);
+    blocked.add(channel);
     return true;
   };
   for (const post of store.due(options.now())) {
-    if (options.signal?.aborted || result.outage) break;
+    if (options.signal?.aborted) break;
     if (blocked.has(post.channel)) continue;
     const pub = pubs[post.channel];
     if (!takes(pub, post)) continue;
@@ -126,7 +135,7 @@ export async function publishDue(
       // Another run may have taken it meanwhile (or during our pause): then it is that run's.
       if (!store.claim(post.id, pub.destination)) break;
       try {
-        const { id, url } = await unlessInterrupted(pub.publish(post, options.now()), options.signal, () => new PublishError('interrompu avant la réponse du réseau : issue inconnue, vérifiez sur le réseau', 'unknown'));
+        const { id, url } = await unlessInterrupted(pub.publish(post, options.now(), options.signal), options.signal, () => new PublishError('interrompu avant la réponse du réseau : issue inconnue, vérifiez sur le réseau', 'unknown'));
         store.update(post.id, { status: 'published', remote_id: id, remote_url: url, last_error: null, next_attempt_utc: null, published_at: options.now().toISOString(), claim: null });
         result.published.push({ id: post.id, channel: post.channel, remoteId: id, url, outbox: false, destination: pub.destination });
         silent[post.channel] = 0;
@@ -140,26 +149,27 @@ export async function publishDue(
         } else if (e.kind === 'auth') {
           store.update(post.id, { status: 'queued', last_error: e.message, claim: null });
           result.authErrors.push(e.message);
+          result.authChannels.push(post.channel);
           blocked.add(post.channel);
         } else if (e.kind === 'rate') {
           const until = e.retryAt ?? new Date(options.now().getTime() + RATE_FALLBACK_MS);
           store.update(post.id, { status: 'queued', next_attempt_utc: until.toISOString(), last_error: `${e.message}${e.retryAt ? '' : ' (sans heure de reprise donnée par le réseau)'}`, claim: null });
-          result.deferred.push({ id: post.id, channel: post.channel, until: until.toISOString(), reason: e.message });
+          result.deferred.push({ id: post.id, channel: post.channel, until: until.toISOString(), reason: e.message, tz: post.tz });
           blocked.add(post.channel);
         } else if (e.kind === 'unknown') {
           store.update(post.id, { status: 'unconfirmed', last_error: e.message, claim: null });
           result.unconfirmed.push({ id: post.id, channel: post.channel, reason: e.message });
-          noAnswer(post.channel, e.message);
+          noAnswer(post.channel, e.message, e.unanswered);
         } else {
           // Nothing was published: the post goes back to the queue, and is tried again after a
           // pause unless the run was interrupted or the API has been silent too many times.
           store.update(post.id, { status: 'queued', last_error: e.message, claim: null });
-          const down = noAnswer(post.channel, e.message);
+          const down = noAnswer(post.channel, e.message, e.unanswered);
           if (!down && attempt < maxAttempts && !options.signal?.aborted) {
             await pause(base * 2 ** (attempt - 1), options.signal);
             if (!options.signal?.aborted) continue;
           }
-          result.deferred.push({ id: post.id, channel: post.channel, until: null, reason: e.message });
+          result.deferred.push({ id: post.id, channel: post.channel, until: null, reason: e.message, tz: post.tz });
         }
         break;
       }

@@ -5,35 +5,24 @@ import type { TwitterApi } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
-import { redact } from '../secrets.js';
+import { facebookPermission, gatewayAnswer, GATEWAY_STATUSES, linkedinPermission, networkError, PublishError, unreadableSuccess, xRefusal } from './publish-error.js';
 import type { Environment } from '../settings.js';
 import { slug } from '../text/french.js';
-import { readyMedia } from './upload/common.js';
+import { readyMedia, stopIfInterrupted } from './upload/common.js';
 import { copyFileAtomic, withMedia, type MediaDeps } from './upload/with-media.js';
 import { publishFacebookVideo, uploadFacebookPhoto } from './upload/facebook.js';
 import { linkedInContent, uploadLinkedIn } from './upload/linkedin.js';
 import { uploadX } from './upload/x.js';
-import { retryAfterAt, xResumeAt } from './resume-at.js';
+import { retryAfterAt } from './resume-at.js';
 import { requestCause } from './twitter-errors.js';
 import type { Network, Post } from './posts-store.js';
 
 /**
  * Publishing on X, a Facebook Page and a LinkedIn organisation page, or — without credentials —
- * to an outbox of files. Every failure is sorted into what the scheduler must do with it:
- * content (the network refused the text: failed), auth (renew a credential: stays queued, stop),
- * rate (retry at the reset the network gave), transient (retry soon), unknown (the request left
- * and no answer came: never retried on its own).
+ * to an outbox of files. Every failure is a PublishError (publish-error.ts) saying what the
+ * scheduler must do with the post.
  */
-export class PublishError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'content' | 'auth' | 'rate' | 'transient' | 'unknown',
-    readonly retryAt?: Date,
-  ) {
-    // An API may echo the token it refused; a library may quote the URL it called.
-    super(redact(message));
-  }
-}
+export { PublishError, networkError } from './publish-error.js';
 
 export interface Publisher {
   network: Network;
@@ -45,8 +34,12 @@ export interface Publisher {
    * account (`twitter`, `facebook:<page id>`, `linkedin:<organization urn>`).
    */
   destination: string;
-  /** `now` dates an outbox copy: a late post is written as of today. */
-  publish(post: Post, now?: Date): Promise<{ id: string; url: string | null; path?: string }>;
+  /**
+   * `now` dates an outbox copy: a late post is written as of today. `signal` (Ctrl-C, SIGTERM)
+   * stops an upload of media at once: nothing is published yet, the post goes back to the queue.
+   * The request that publishes is never cut by it: the scheduler gives its answer a grace.
+   */
+  publish(post: Post, now?: Date, signal?: AbortSignal): Promise<{ id: string; url: string | null; path?: string }>;
 }
 
 /**
@@ -82,20 +75,6 @@ function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
   return isIPv4(h) && h.startsWith('127.');
-}
-
-/**
- * Network errors raised before any byte of the request left are safe to retry; a timeout or a
- * connection lost after it left is not, and neither is an error that does not say which.
- */
-export function networkError(err: unknown, what: string): PublishError {
-  const e = (err ?? {}) as Error & { cause?: { code?: string }; code?: string; name?: string };
-  const code = e.cause?.code ?? e.code ?? '';
-  if (err === undefined || e.name === 'TimeoutError' || e.name === 'AbortError' || /ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ECONNRESET|UND_ERR_SOCKET/.test(code) || (!code && /timeout|socket closed/i.test(e.message ?? ''))) {
-    return new PublishError(`${what} : pas de réponse après l'envoi de la requête, issue inconnue`, 'unknown');
-  }
-  // fetch says only "fetch failed": its cause says why (a refused connection, a port fetch forbids).
-  return new PublishError(`${what} injoignable (${code || (e.cause as Error | undefined)?.message || e.message})`, 'transient');
 }
 
 /**
@@ -154,9 +133,9 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
     description: `X (${base ?? 'api.x.com'})`,
     outbox: false,
     destination: 'twitter',
-    async publish(post) {
-      const { ApiResponseError, ApiRequestError } = await import('twitter-api-v2');
-      const ids = await withMedia(deps, post, 'twitter', 'twitter', env.settings, async (ctx, media) => {
+    async publish(post, _now, signal) {
+      const { ApiResponseError, ApiRequestError, ApiPartialResponseError } = await import('twitter-api-v2');
+      const ids = await withMedia(deps, post, 'twitter', 'twitter', env.settings, signal, async (ctx, media) => {
         const creds = { appKey: c.RELAIS_X_APP_KEY!, appSecret: c.RELAIS_X_APP_SECRET!, accessToken: c.RELAIS_X_ACCESS_TOKEN!, accessSecret: c.RELAIS_X_ACCESS_SECRET! };
         const out: string[] = [];
         for (const r of media) out.push(await uploadX(ctx, base ?? 'https://api.x.com', creds, r));
@@ -167,19 +146,13 @@ export function twitterPublisher(env: SocialEnvironment, deps?: MediaDeps): Publ
         const body = ids?.length ? { text: post.text, media: { media_ids: ids } } : { text: post.text };
         res = await (await clientOf()).v2.post<{ data?: { id?: unknown } }>('tweets', body, { timeout: env.settings.httpTimeoutMs });
       } catch (err) {
-        if (err instanceof ApiResponseError) {
-          const detail = (err.data as { detail?: string; title?: string }).detail ?? err.message;
-          if (err.code === 401) throw new PublishError('X refuse les identifiants : renouvelez RELAIS_X_ACCESS_TOKEN et RELAIS_X_ACCESS_SECRET', 'auth');
-          if (err.code === 429) {
-            const header = (name: string) => {
-              const v = err.headers[name];
-              return Array.isArray(v) ? v[0] : v;
-            };
-            throw new PublishError('X : limite de publication atteinte', 'rate', xResumeAt(header, Date.now()));
-          }
-          if (err.code === 403 && /duplicate/i.test(detail)) throw new PublishError('X refuse un message identique à un message déjà publié', 'content');
-          if (err.code >= 500) throw new PublishError(`X : erreur du service (${err.code})`, 'transient');
-          throw new PublishError(`X refuse le message (${err.code}) : ${detail}`, 'content');
+        if (err instanceof ApiResponseError) throw xRefusal(err.code, err.data, (name) => err.headers[name], err.message);
+        if (err instanceof ApiPartialResponseError) {
+          // X began to answer, then the connection dropped or the JSON was broken: a 201 means the
+          // tweet exists; an error answer is read by its status alone.
+          const status = err.response?.statusCode ?? 0;
+          if (status < 400) throw unreadableSuccess('X', status, 'le compte');
+          throw xRefusal(status, undefined, (name) => err.response?.headers[name], 'réponse coupée ou illisible');
         }
         if (err instanceof ApiRequestError) throw networkError(requestCause(err), 'X');
         throw networkError(err, 'X');
@@ -217,13 +190,14 @@ export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
     description: `Facebook, page ${c.RELAIS_FACEBOOK_PAGE_ID} (${base})`,
     outbox: false,
     destination: `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`,
-    async publish(p) {
+    async publish(p, _now, signal) {
       const target = { base, videoBase: env.settings.apiUrls.facebook ? base : 'https://graph-video.facebook.com', version, page: c.RELAIS_FACEBOOK_PAGE_ID!, token: c.RELAIS_FACEBOOK_PAGE_TOKEN! };
       // A video is its own post: finishing its upload publishes it with the text as description.
-      const video = await withMedia(deps, p, 'facebook', `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`, env.settings, async (ctx, media) => {
+      const video = await withMedia(deps, p, 'facebook', `facebook:${c.RELAIS_FACEBOOK_PAGE_ID}`, env.settings, signal, async (ctx, media) => {
         const v = media.find((r) => r.probe.kind === 'video');
         if (!v) {
           const photos = await Promise.all(media.map((r) => uploadFacebookPhoto(ctx, target, r)));
+          stopIfInterrupted(ctx);
           deps!.posts.setPhase(p.id, 'posting');
           return { photos };
         }
@@ -237,8 +211,11 @@ export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
       const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
       if (res.ok && typeof data.id === 'string' && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
       if (res.ok) throw new PublishError(UNCERTAIN('Facebook', 'la page'), 'unknown');
+      if (GATEWAY_STATUSES.has(res.status)) throw gatewayAnswer('Facebook', res.status, 'la page');
       const code = data.error?.code;
       if (code === 190 || res.status === 401) throw new PublishError('Facebook refuse le jeton de la page : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN', 'auth');
+      const permission = facebookPermission(code);
+      if (permission) throw permission;
       if (code !== undefined && FB_RATE.has(code)) {
         // Facebook says when access comes back in its usage header, in minutes.
         const usage = res.headers.get('x-business-use-case-usage') ?? res.headers.get('x-app-usage') ?? '';
@@ -262,9 +239,9 @@ export function linkedinPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
     description: `LinkedIn, organisation ${org} (${base})`,
     outbox: false,
     destination: `linkedin:urn:li:organization:${org}`,
-    async publish(p) {
+    async publish(p, _now, signal) {
       const target = { base, rewrite: Boolean(env.settings.apiUrls.linkedin), token: c.RELAIS_LINKEDIN_TOKEN!, version, owner: `urn:li:organization:${org}` };
-      const content = await withMedia(deps, p, 'linkedin', `linkedin:urn:li:organization:${org}`, env.settings, async (ctx, media) => {
+      const content = await withMedia(deps, p, 'linkedin', `linkedin:urn:li:organization:${org}`, env.settings, signal, async (ctx, media) => {
         const items = [];
         for (const r of media) items.push({ urn: await uploadLinkedIn(ctx, target, r), r });
         return linkedInContent(items);
@@ -296,7 +273,10 @@ export function linkedinPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
         return { id, url: `https://www.linkedin.com/feed/update/${id}` };
       }
       const text = await res.text().catch(() => '');
+      if (GATEWAY_STATUSES.has(res.status)) throw gatewayAnswer('LinkedIn', res.status, 'la page de l’organisation');
       if (res.status === 401) throw new PublishError('LinkedIn refuse le jeton : renouvelez RELAIS_LINKEDIN_TOKEN', 'auth');
+      const permission = linkedinPermission(res.status);
+      if (permission) throw permission;
       if (res.status === 429) {
         throw new PublishError('LinkedIn : limite d’appels atteinte', 'rate', retryAfterAt(res.headers.get('retry-after'), Date.now()));
       }

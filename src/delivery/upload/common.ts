@@ -4,7 +4,8 @@ import { LIMITS, type MediaNetwork } from '../../media/limits.js';
 import { probeFile, type Probe } from '../../media/probe.js';
 import { mediumProblems } from '../../media/validate.js';
 import { RelaisError } from '../../errors.js';
-import { PublishError, networkError } from '../social.js';
+import { pause } from '../grace.js';
+import { interruptedUpload, networkError, PublishError } from '../publish-error.js';
 
 /**
  * What every upload protocol shares: files read as lazy slices of a file-backed Blob (never whole
@@ -24,6 +25,13 @@ export interface UploadContext {
   /** One request's limit (RELAIS_HTTP_TIMEOUT_MS); a chunk gets six times as long. */
   timeoutMs: number;
   now: () => Date;
+  /** Ctrl-C or SIGTERM: an upload stops at once (nothing is published yet) and the post is queued again. */
+  signal?: AbortSignal;
+}
+
+/** Throws the interruption when the run was interrupted: an upload never goes on after Ctrl-C. */
+export function stopIfInterrupted(ctx: Pick<UploadContext, 'signal'>): void {
+  if (ctx.signal?.aborted) throw interruptedUpload();
 }
 
 /** A medium as found on disk when the post leaves: probed again, so a file changed since planning is checked and uploaded anew. */
@@ -50,7 +58,6 @@ export async function readyMedia(media: PostMedium[], network: MediaNetwork): Pr
   return out;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Text of an error answer, short: it goes into the journal and the report. */
 export async function reason(res: Response): Promise<string> {
@@ -65,28 +72,38 @@ export async function reason(res: Response): Promise<string> {
 
 /**
  * One request of an upload. Nothing is published by an upload, so a request without an answer is
- * safe to send again: `unknown` becomes `transient` here, retried up to three times. The answer
- * is handed to `check`, which throws a PublishError for a refusal.
+ * safe to send again: `unknown` becomes `transient` here, tried up to three times. Those tries are
+ * the network's requests without an answer: the error says how many, and the scheduler counts
+ * them as it counts the publishing requests' (three in a row and the network is down for the
+ * run), so a mute server holds the run for three requests, not three per attempt of the post.
+ * An interruption stops at once. The answer is handed to `check`, which throws a PublishError for
+ * a refusal.
  */
 export async function request(ctx: UploadContext, what: string, url: string, init: () => RequestInit, options: { timeoutMs?: number } = {}): Promise<Response> {
   let last: PublishError | undefined;
+  let unanswered = 0;
   for (let attempt = 1; attempt <= 3; attempt++) {
-    if (attempt > 1) await sleep(ctx.retryMs * 2 ** (attempt - 2));
+    if (attempt > 1) await pause(ctx.retryMs * 2 ** (attempt - 2), ctx.signal);
+    stopIfInterrupted(ctx);
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? ctx.timeoutMs);
     let res: Response;
     try {
-      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(options.timeoutMs ?? ctx.timeoutMs) });
+      res = await fetch(url, { ...init(), signal: ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout });
     } catch (err) {
+      stopIfInterrupted(ctx);
       const e = networkError(err, `${LIMITS[ctx.network].label} (${what})`);
       last = new PublishError(e.message.replace('issue inconnue', 'rien n’est publié à ce stade'), 'transient');
+      unanswered++;
       continue;
     }
     if (res.status >= 500) {
       last = new PublishError(`${LIMITS[ctx.network].label} : erreur du service pendant ${what} (${res.status}) : ${await reason(res)}`, 'transient');
+      unanswered++;
       continue;
     }
     return res;
   }
-  throw last!;
+  throw new PublishError(last!.message, 'transient', undefined, unanswered);
 }
 
 /**
@@ -95,8 +112,10 @@ export async function request(ctx: UploadContext, what: string, url: string, ini
  * step, instead of a JavaScript error or a database constraint. Nothing is published by an upload
  * step, so the post is set in failure with that reason, not retried in a loop.
  */
-export async function answer<T>(ctx: Pick<UploadContext, 'network'>, res: Response, what: string, pick: (body: Record<string, any>) => T | undefined): Promise<T> {
+export async function answer<T>(ctx: Pick<UploadContext, 'network' | 'signal'>, res: Response, what: string, pick: (body: Record<string, any>) => T | undefined): Promise<T> {
   const text = await res.text().catch(() => '');
+  // A body cut by Ctrl-C is not the service's doing.
+  stopIfInterrupted(ctx);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -133,9 +152,11 @@ export function done(ctx: UploadContext, sha256: string): string | undefined {
 /** Waits for a network's processing: `step` says finished (an id), failed (throws), or how long to wait. */
 export async function waitProcessing(ctx: UploadContext, what: string, step: () => Promise<{ ready: true } | { ready: false; afterMs?: number }>): Promise<void> {
   for (let i = 0; i < ctx.maxPolls; i++) {
+    stopIfInterrupted(ctx);
     const s = await step();
     if (s.ready) return;
-    await sleep(s.afterMs ?? ctx.pollMs);
+    await pause(s.afterMs ?? ctx.pollMs, ctx.signal);
   }
-  throw new PublishError(`${LIMITS[ctx.network].label} : ${what} toujours en traitement ; le prochain passage reprendra l’attente (rien n’est envoyé deux fois)`, 'transient');
+  // The network answers, slowly: not an outage.
+  throw new PublishError(`${LIMITS[ctx.network].label} : ${what} toujours en traitement ; le prochain passage reprendra l’attente (rien n’est envoyé deux fois)`, 'transient', undefined, 0);
 }

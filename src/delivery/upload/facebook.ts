@@ -1,5 +1,5 @@
-import { networkError, PublishError } from '../social.js';
-import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, request, waitProcessing, type Ready, type UploadContext } from './common.js';
+import { facebookPermission, networkError, PublishError } from '../publish-error.js';
+import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, request, stopIfInterrupted, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
  * A Facebook Page's media. A video goes through the resumable upload (start, transfer each chunk
@@ -34,6 +34,8 @@ async function refused(res: Response, what: string, name: string): Promise<never
     // not JSON: the status says enough
   }
   if (body.error?.code === 190 || res.status === 401) throw new PublishError(`Facebook refuse le jeton de la page pendant ${what} : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN (l'envoi reprendra où il s'est arrêté)`, 'auth');
+  const permission = facebookPermission(body.error?.code, what);
+  if (permission) throw permission;
   if (body.error?.code !== undefined && [4, 17, 32, 613].includes(body.error.code)) throw new PublishError(`Facebook : limite d'appels atteinte pendant ${what}`, 'rate');
   throw new PublishError(`Facebook refuse le média « ${name} » pendant ${what} (${res.status}) : ${body.error?.message ?? text.slice(0, 300)}`, 'content');
 }
@@ -78,6 +80,9 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
     p = { ...p, start: Number(next.start_offset), end: Number(next.end_offset) };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
   }
+  // Ctrl-C before this point: nothing is published, the post goes back to the queue. From here on,
+  // the request that publishes is left to the scheduler's grace, never cut.
+  stopIfInterrupted(ctx);
   beforePublish();
   let res: Response;
   try {

@@ -1,5 +1,5 @@
 import { retryAfterAt } from '../resume-at.js';
-import { PublishError } from '../social.js';
+import { linkedinPermission, PublishError } from '../publish-error.js';
 import { answer, CHUNK_TIMEOUT, done, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
@@ -46,7 +46,10 @@ async function refused(res: Response, what: string, name: string): Promise<never
   if (res.status === 429) {
     throw new PublishError(`LinkedIn : limite d’appels atteinte pendant ${what}`, 'rate', retryAfterAt(res.headers.get('retry-after'), Date.now()));
   }
-  throw new PublishError(`LinkedIn refuse le média « ${name} » pendant ${what} (${res.status}) : ${await reason(res)}`, 'content');
+  const said = await reason(res);
+  const permission = linkedinPermission(res.status, what, said);
+  if (permission) throw permission;
+  throw new PublishError(`LinkedIn refuse le média « ${name} » pendant ${what} (${res.status}) : ${said}`, 'content');
 }
 
 async function put(ctx: UploadContext, t: LinkedInTarget, url: string, body: Blob, what: string, name: string): Promise<string> {

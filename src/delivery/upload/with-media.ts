@@ -2,14 +2,16 @@ import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { MediaStore } from '../media-store.js';
 import type { Network, Post, PostStore } from '../posts-store.js';
-import { readyMedia, type Ready, type UploadContext } from './common.js';
+import { readyMedia, stopIfInterrupted, type Ready, type UploadContext } from './common.js';
 import type { Settings } from '../../settings.js';
 
 /**
  * A post's media, uploaded before the post itself: the post is marked `uploading` meanwhile (an
  * interruption then puts it back in the queue: nothing was published), then `posting` just before
  * the request that publishes (unless `keepUploading`: the upload itself publishes, and says when).
- * Undefined for a post without media.
+ * `signal` stops the upload at once, and an upload finished after Ctrl-C is not followed by the
+ * post: either way the post goes back to the queue, nothing published. Undefined for a post
+ * without media.
  */
 export async function withMedia<T>(
   deps: MediaDeps | undefined,
@@ -17,6 +19,7 @@ export async function withMedia<T>(
   network: Network,
   destination: string,
   settings: Pick<Settings, 'retryMs' | 'mediaPollMs' | 'httpTimeoutMs'>,
+  signal: AbortSignal | undefined,
   upload: (ctx: UploadContext, media: Ready[]) => Promise<T>,
   options: { keepUploading?: boolean } = {},
 ): Promise<T | undefined> {
@@ -33,9 +36,13 @@ export async function withMedia<T>(
     maxPolls: 120,
     timeoutMs: settings.httpTimeoutMs,
     now: () => new Date(),
+    ...(signal ? { signal } : {}),
   };
   const result = await upload(ctx, ready);
-  if (!options.keepUploading) deps.posts.setPhase(post.id, 'posting');
+  if (!options.keepUploading) {
+    stopIfInterrupted(ctx);
+    deps.posts.setPhase(post.id, 'posting');
+  }
   return result;
 }
 

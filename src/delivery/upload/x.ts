@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { xResumeAt } from '../resume-at.js';
-import { PublishError } from '../social.js';
-import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, reason, request, waitProcessing, type Ready, type UploadContext } from './common.js';
+import { pause } from '../grace.js';
+import { PublishError, xPermission } from '../publish-error.js';
+import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, request, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
  * X's media upload (v2): initialize, append segments of at most 1 MB, finalize, then status until
@@ -64,7 +65,17 @@ export async function uploadX(ctx: UploadContext, base: string, c: XCredentials,
   const refused = async (res: Response, what: string): Promise<never> => {
     if (res.status === 401) throw new PublishError(`X refuse les identifiants pendant ${what} : renouvelez RELAIS_X_ACCESS_TOKEN et RELAIS_X_ACCESS_SECRET (l'envoi reprendra où il s'est arrêté)`, 'auth');
     if (res.status === 429) throw new PublishError(`X : limite d'envoi de médias atteinte pendant ${what}`, 'rate', retryAt(res));
-    throw new PublishError(`X refuse le média « ${r.medium.name} » pendant ${what} (${res.status}) : ${await reason(res)}`, 'content');
+    const text = await res.text().catch(() => '');
+    let body: { detail?: unknown; title?: unknown } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // not JSON: the text says enough
+    }
+    const permission = xPermission(res.status, body);
+    if (permission) throw permission;
+    const said = typeof body?.detail === 'string' ? body.detail : typeof body?.title === 'string' ? body.title : text.slice(0, 300) || res.statusText;
+    throw new PublishError(`X refuse le média « ${r.medium.name} » pendant ${what} (${res.status}) : ${said.slice(0, 300)}`, 'content');
   };
 
   let p = partial<XProgress>(ctx, r.probe.sha256)?.progress;
@@ -129,7 +140,7 @@ export async function uploadX(ctx: UploadContext, base: string, c: XCredentials,
       if (next.state === 'succeeded') return { ready: true };
       if (next.state === 'failed') failed(next);
       const wait = (next.check_after_secs ?? 1) * 1000;
-      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      if (wait > 0) await pause(wait, ctx.signal);
       const url = `${base}/2/media/upload?command=STATUS&media_id=${encodeURIComponent(p!.id)}`;
       const res = await request(ctx, 'le suivi du traitement', url, () => signed('GET', url));
       if (!res.ok) await refused(res, 'le suivi du traitement');

@@ -136,7 +136,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           const changes = await queueCampaignPublications(ready, store, new Date(), media);
           for (const w of changes.withdrawn) out.note(withdrawnLine(w));
           for (const h of changes.held) out.note(heldLine(h));
-          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, allowLate: Boolean(opts.publishLate) });
+          // Interrupted during a media upload, the post goes back in the queue (nothing published yet).
+          published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, signal, allowLate: Boolean(opts.publishLate) });
           const all = store.list();
           queued = all.filter((p) => p.status === 'queued').length;
           // The campaign's figure, from the journal, like the emails': earlier runs' posts included.

@@ -75,6 +75,24 @@ describe('relais fetch: pages whose count moves between two requests', () => {
   });
 });
 
+describe('relais fetch: a page that repeats the previous one', () => {
+  it('a proxy that ignores « offset » (the same 100 records twice) does not make 100 records of 150 pass for the whole département', async () => {
+    // A caching proxy keyed on the path, or a mirror that ignores the offset: page 2 is page 1
+    // again. relais drops the repeated ids (paging a changing dataset can repeat one) and stops at
+    // offset 200 ≥ 150, with 100 distinct records where total_count announced 150.
+    server.script.records.push({ body: JSON.stringify({ total_count: 150, results: loiret.slice(0, 100) }) });
+    server.script.records.push({ body: JSON.stringify({ total_count: 150, results: loiret.slice(0, 100) }) });
+    const { dir, result, error } = await fetchLoiret();
+    if (error) {
+      expect(error.message).toMatch(/150/);
+      expect(error.message).not.toMatch(/erreur inattendue/);
+      return;
+    }
+    expect(writtenIds(dir)).toHaveLength(150);
+    expect(result?.annuaire.received).toBe(150);
+  });
+});
+
 describe('relais fetch: more than 10,000 records, through the export', () => {
   it('an export that gives far fewer records than total_count announced is not written as whole', async () => {
     // The records endpoint announces 12,000 matching records (past its 10,000 cap); the export,

@@ -7,7 +7,7 @@ import { balanced, type FileAccount } from '../src/campaign/accounting.js';
 import { checkCampaign, type CheckResult } from '../src/campaign/check.js';
 import { departementContext, recipientContext } from '../src/campaign/context.js';
 import { chooseEmail } from '../src/data/contacts.js';
-import { classifyRecord } from '../src/data/directory.js';
+import { chooseTownHall, classifyRecord } from '../src/data/directory.js';
 import { JsonRecordSplitter } from '../src/data/json-records.js';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, rneRow, sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
@@ -250,6 +250,57 @@ describe('directory records: bad inputs, each named with its file and record', (
     expect(warningsOf(result, 'adresse-vide')[0]!.message).toContain('Mairie - Orléans');
   });
 
+  it('an unreadable email cell costs the email only: the record is used for its address, said once with its line', async () => {
+    const text = json({ ...ORLEANS, adresse_courriel: '["mairie@orleans.example"' }, TOURS);
+    const result = await checkWith(text, 'a.json');
+    const orleans = recipient(result, '45234');
+    expect(orleans.contact?.courriel).toBeUndefined();
+    expect(orleans.adresse.slice(-2)).toEqual(['CS 95440', '45040 ORLEANS CEDEX 1']);
+    const line = text.split('\n').findIndex((l) => l.includes('"nom": "Mairie - Orléans"')) + 1;
+    const said = result.report.warnings.filter((w) => /45234/.test(w.message));
+    expect(said.map((w) => w.kind)).toEqual(['cellule-illisible']);
+    expect(said[0]!.line).toBeLessThanOrEqual(line);
+    expect(said[0]!.message).toContain('fiche n° 1 « Mairie - Orléans »');
+    expect(said[0]!.message).toContain("adresse électronique est illisible (JSON illisible");
+    expect(said[0]!.message).toContain("à l'adresse de la fiche");
+    expect(account(result, 'mairies')).toMatchObject({ lus: 2, utilises: 2, rejetes: 0 });
+  });
+
+  it('an unreadable address cell costs the address only: the email is still used', async () => {
+    const result = await checkWith(json({ ...ORLEANS, adresse: '[{"type_adresse": "Adresse"' }, TOURS), 'a.json');
+    const orleans = recipient(result, '45234');
+    expect(orleans.contact?.courriel).toBe('mairie@orleans.example');
+    expect(orleans.adresse.at(-1)).toBe('45000 ORLEANS');
+    const w = warningsOf(result, 'cellule-illisible');
+    expect(w).toHaveLength(1);
+    expect(w[0]!).toMatchObject({ file: 'data/a.json', field: 'adresse' });
+    expect(w[0]!.message).toContain("son adresse est illisible");
+    expect(warningsOf(result, 'adresse-vide')).toEqual([]);
+    expect(account(result, 'mairies')).toMatchObject({ lus: 2, utilises: 2, rejetes: 0 });
+  });
+
+  it('of two main records, the one whose cells all read is chosen over a newer one that does not', () => {
+    const whole = classifyRecord({ ...ORLEANS, date_modification: '01/01/2020 00:00:00' });
+    const broken = classifyRecord({ ...ORLEANS, adresse_courriel: '["x', date_modification: '01/01/2024 00:00:00' });
+    if (whole.kind !== 'mairie' || broken.kind !== 'mairie') throw new Error('both records are town halls');
+    expect(broken.townHall.illisibles).toEqual([{ field: 'adresse_courriel', reason: expect.stringContaining('JSON illisible') }]);
+    const { chosen, why } = chooseTownHall([{ townHall: broken.townHall, own: true, n: 1 }, { townHall: whole.townHall, own: true, n: 2 }]);
+    expect(chosen.n).toBe(2);
+    expect(why).toContain('se lisent');
+  });
+
+  it("a commune whose only record is rejected is said so, with the record's line, not « aucune ligne »", async () => {
+    const text = json(TOURS, { id: 'x1', nom: 'Mairie - Orléans', code_insee_commune: '45234' });
+    const result = await checkWith(text, 'a.json');
+    const rejected = warningsOf(result, 'fiche-rejetee')[0]!;
+    const said = warningsOf(result, 'sans-courriel').filter((w) => /45234/.test(w.message));
+    expect(said).toHaveLength(1);
+    expect(said[0]!.line).toBe(rejected.line);
+    expect(said[0]!.message).toContain(`ligne ${rejected.line}`);
+    expect(said[0]!.message).toContain('rejetée');
+    expect(said[0]!.message).not.toContain('aucune ligne');
+  });
+
   it("only a building address: letters go there; a postal address, when there is one, wins", async () => {
     const result = await checkWith(json(ORLEANS, TOURS), 'a.json');
     expect(recipient(result, '37261').adresse.slice(-2)).toEqual(['1-3 RUE DES MINIMES', '37000 TOURS']);
@@ -441,7 +492,8 @@ describe('every row accounted for: read = used + set aside + rejected', () => {
         const townHalls = account(result, 'mairies');
         expect(townHalls.lus).toBe(asCsv ? objects.length : mix.length);
         expect(balanced(townHalls), JSON.stringify(townHalls)).toBe(true);
-        expect(townHalls.utilises).toBeLessThanOrEqual(2);
+        // Orléans, Adon (the « double » record's own code) and Tours, whose unreadable address costs only its address.
+        expect(townHalls.utilises).toBeLessThanOrEqual(3);
         expect(result.recipients.filter((r) => r.contact).length).toBe(townHalls.utilises);
         for (const w of result.report.warnings.filter((p) => p.kind === 'fiche-rejetee')) expect(w).toMatchObject({ file: 'data/annuaire.json', line: expect.any(Number) });
       }),

@@ -24,6 +24,8 @@ export interface TownHallContact extends AddressFields {
   line: number;
   /** How messages name the row: "" for a line of a table, "fiche n° 12 « Mairie - X »" for a record. */
   label: string;
+  /** A directory record whose email field does not read: said where it is read, not « sans adresse électronique ». */
+  courrielIllisible?: boolean;
 }
 
 export interface ContactsRead {
@@ -32,12 +34,15 @@ export interface ContactsRead {
   account: FileAccount | undefined;
   /** Communes whose row is struck through in Excel (set aside), with the row's line. */
   struck?: Map<string, number>;
+  /** Communes whose only directory records were rejected (each said with its reason), with the first one's line. */
+  rejected?: Map<string, number>;
 }
 
 const WHAT = 'fichier des mairies';
 
 export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList): Promise<ContactsRead> {
   const contacts = new Map<string, TownHallContact>();
+  const rejected = new Map<string, number>();
   if (!campaign.config.sources.mairies) return { contacts, file: undefined, account: undefined };
   const source = sourceConfig(campaign.config.sources.mairies);
   const path = campaignPath(campaign, source.fichier);
@@ -54,10 +59,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', format);
-      await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true }), file, account, contacts);
-      return { contacts, account };
+      await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true }), file, account, contacts, rejected);
+      return { contacts, account, rejected };
     });
-    return { contacts: read.contacts, file, account: read.account };
+    return { contacts: read.contacts, file, account: read.account, rejected: read.rejected };
   }
   // A directory table is read by field name: the flat list's required columns do not apply to it.
   const columnsOf = (header: string[], overrides: Record<string, string>) =>
@@ -71,10 +76,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   if (isDirectoryHeader(table.header)) {
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', `annuaire DILA (${spreadsheet})`);
-      await readDirectory(campaign, ref, own, tableRecords(table), file, account, contacts);
-      return { contacts, account };
+      await readDirectory(campaign, ref, own, tableRecords(table), file, account, contacts, rejected);
+      return { contacts, account, rejected };
     });
-    return { contacts: read.contacts, file, account: read.account };
+    return { contacts: read.contacts, file, account: read.account, rejected: read.rejected };
   }
   emailColumns(table, columns, problems);
   // « CP » and « Code postal », one kept from last year: the visible one, said (the same indexes: what it picks is read).
@@ -183,6 +188,21 @@ function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: Prob
   );
 }
 
+/**
+ * What a town hall's unreadable fields cost, said once per commune with the record's place: the
+ * record is still its town hall (used), each field serving what it can. Undefined when all read.
+ */
+function unreadableFields(commune: Commune, t: TownHallRecord, label: string): string | undefined {
+  if (t.illisibles.length === 0) return undefined;
+  const email = t.illisibles.find((i) => i.field === 'adresse_courriel');
+  const address = t.illisibles.find((i) => i.field === 'adresse');
+  const said: string[] = [];
+  if (address) said.push(`son adresse est illisible (${address.reason}) : l'adresse postale est faite du nom et du code postal de la commune`);
+  if (email) said.push(`son adresse électronique est illisible (${email.reason}) : la lettre partira par courrier${address ? '' : ", à l'adresse de la fiche"}`);
+  const fields = t.illisibles.map((i) => `« ${i.field} »`).join(' et ');
+  return `${commune.nom} (${commune.code}) : ${label}, sa mairie, est utilisée, mais ${said.join(' ; ')} ; corrigez ${t.illisibles.length > 1 ? 'les champs' : 'le champ'} ${fields} de la fiche`;
+}
+
 interface Candidate {
   townHall: TownHallRecord;
   own: boolean;
@@ -211,6 +231,7 @@ async function readDirectory(
   file: string,
   account: FileAccount,
   contacts: Map<string, TownHallContact>,
+  rejected: Map<string, number>,
 ): Promise<void> {
   const inCampaign = new Set(campaign.departements.map((d) => d.code));
   const candidates = new Map<string, Candidate[]>();
@@ -251,6 +272,9 @@ async function readDirectory(
           else {
             account.rejetes++;
             problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${verdict.reason}`, { ...where, field: verdict.field || 'fiche' });
+            // Kept to say why the commune has no town hall, should no other record give it: « aucune ligne » would be untrue.
+            const commune = codeShaped(verdict.insee) ? ref.commune(verdict.insee) ?? ref.commune(ref.formerCodes.get(verdict.insee) ?? '') : undefined;
+            if (commune && !rejected.has(commune.code)) rejected.set(commune.code, item.line);
           }
           continue;
         }
@@ -312,7 +336,9 @@ async function readDirectory(
     if (t.secondaire) {
       problems.warning('mairie-secondaire', `${WHAT} : ${commune.nom} (${commune.code}) n'a qu'une mairie déléguée ou annexe (${labelOf(chosen.item, t.nom, t.id)}) : elle est utilisée`, { file, line: chosen.item.line, field: 'pivot' });
     }
-    if (!t.adresse) {
+    const unreadable = unreadableFields(commune, t, labelOf(chosen.item, t.nom, t.id));
+    if (unreadable) problems.warning('cellule-illisible', `${WHAT} : ${unreadable}`, { file, line: chosen.item.line, field: t.illisibles.map((i) => i.field).join(', ') });
+    else if (!t.adresse) {
       problems.warning('adresse-vide', `${WHAT} : ${labelOf(chosen.item, t.nom, t.id)} sans adresse : l'adresse postale est faite du nom et du code postal de la commune`, { file, line: chosen.item.line, field: 'adresse' });
     }
     account.utilises++;
@@ -329,6 +355,7 @@ async function readDirectory(
       file,
       line: chosen.item.line,
       label: labelOf(chosen.item, t.nom, t.id),
+      ...(t.illisibles.some((i) => i.field === 'adresse_courriel') ? { courrielIllisible: true } : {}),
     });
   }
   // A regional campaign given one département's export: say so once, not only commune by commune.

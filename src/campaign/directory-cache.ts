@@ -23,11 +23,13 @@ import { STATE_DIR } from './paths.js';
 export interface DirectoryReading<C> {
   contacts: Map<string, C>;
   account: FileAccount;
+  /** Communes whose only records were rejected, with the line of the first: said instead of « aucune ligne ». */
+  rejected?: Map<string, number>;
 }
 
 /** Below this size a directory is read in a few tens of milliseconds: not worth a file. */
 const MIN_SIZE = 8 << 20;
-const FORMAT = 1;
+const FORMAT = 2;
 const CACHE_FILE = join(STATE_DIR, 'cache', 'annuaire.json');
 
 /** The code that turns a directory into town halls: a new build of it is a new reading. */
@@ -59,10 +61,10 @@ export async function cachedDirectory<C>(campaign: Campaign, path: string, file:
     .digest('hex');
   const cachePath = join(campaign.dir, CACHE_FILE);
   try {
-    const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: Array<[string, C]>; account: FileAccount; problems: Problem[] };
+    const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: Array<[string, C]>; account: FileAccount; problems: Problem[]; rejected?: Array<[string, number]> };
     if (kept.key === key) {
       for (const p of kept.problems) problems.add(p);
-      return { contacts: new Map(kept.contacts), account: kept.account };
+      return { contacts: new Map(kept.contacts), account: kept.account, rejected: new Map(kept.rejected ?? []) };
     }
   } catch {
     // No reading kept yet, or one that cannot be read: the file is read.
@@ -73,7 +75,7 @@ export async function cachedDirectory<C>(campaign: Campaign, path: string, file:
   for (const p of found) problems.add(p);
   if (!own.hasErrors()) {
     // A campaign folder that cannot be written to (a read-only copy) simply reads again next time.
-    await writeFileAtomic(cachePath, JSON.stringify({ key, contacts: [...reading.contacts], account: reading.account, problems: found })).catch(() => undefined);
+    await writeFileAtomic(cachePath, JSON.stringify({ key, contacts: [...reading.contacts], account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] })).catch(() => undefined);
   }
   return reading;
 }

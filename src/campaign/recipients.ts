@@ -230,9 +230,14 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       // A file named but refused (its error says why) has lines: none were read, which is no news per commune.
       if (!contact) {
         const struckLine = read.struck?.get(commune.code);
+        const rejectedLine = struckLine === undefined ? read.rejected?.get(commune.code) : undefined;
         if (struckLine !== undefined) {
           problems.warning('sans-courriel', `${nameOf(commune)} : sa ligne du fichier des mairies est barrée dans Excel (ligne ${struckLine}), écartée : la lettre partira par courrier ; ôtez le barré s'il faut la lire`, { ...noContactAt, line: struckLine });
+        } else if (rejectedLine !== undefined) {
+          problems.warning('sans-courriel', `${nameOf(commune)} : sa fiche du fichier des mairies (ligne ${rejectedLine}) est rejetée, pour la raison dite à cette ligne, et aucune autre ne donne sa mairie : la lettre partira par courrier, adressée au nom et au code postal de la commune ; corrigez la fiche`, { ...noContactAt, line: rejectedLine });
         } else if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
+      } else if (email!.email === undefined && contact.courrielIllisible) {
+        // Said where the record is read (contacts-source.ts), with why and what the letter does instead.
       } else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0 || email!.aside || email!.notes) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
       if (commune.population === 0) problems.warning('population-nulle', `${nameOf(commune)} : population 0 dans le Code officiel géographique`, { field: 'population' });
 

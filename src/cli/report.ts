@@ -40,6 +40,7 @@ export const KIND_LABELS: Record<string, string> = {
   'en-tete-repete': 'En-tête répété (exports mis bout à bout)',
   'valeurs-en-trop': 'Ligne avec plus de valeurs que de colonnes',
   'fiche-rejetee': "Fiche de l'annuaire rejetée",
+  'cellule-illisible': "Fiche de l'annuaire dont l'adresse ou le courriel est illisible (le reste est utilisé)",
   'mairie-en-double': 'Plusieurs mairies pour une commune (une seule retenue)',
   'mairie-secondaire': 'Commune sans mairie principale dans l’annuaire',
   'adresse-vide': "Mairie sans adresse dans l'annuaire",

@@ -64,6 +64,12 @@ export interface TownHallRecord {
   dateModification: string;
   /** Repairs made on the way (French, for warnings). */
   reparations: string[];
+  /**
+   * Fields whose JSON text does not parse (`adresse`, `adresse_courriel`), with why. Each field
+   * serves its own purpose: an unreadable email leaves the address to post the letter to, an
+   * unreadable address leaves the email; the record is still the commune's town hall.
+   */
+  illisibles: Array<{ field: 'adresse' | 'adresse_courriel'; reason: string }>;
 }
 
 export type RecordVerdict =
@@ -221,12 +227,14 @@ export function classifyRecord(value: unknown): RecordVerdict {
   if (repairInsee(rawInsee).repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee} (zéro initial perdu)`);
 
   const nom = text(r.nom);
+  // The pivot says whose town hall this is; an unreadable address or email costs that field only.
+  const illisibles: TownHallRecord['illisibles'] = [];
   const adresses = nested(r.adresse);
-  if (!adresses.ok) return { kind: 'rejet', reason: `adresse : ${adresses.error}`, field: 'adresse', insee };
+  if (!adresses.ok) illisibles.push({ field: 'adresse', reason: adresses.error });
   const courriels = nested(r.adresse_courriel);
-  if (!courriels.ok) return { kind: 'rejet', reason: `adresse_courriel : ${courriels.error}`, field: 'adresse_courriel', insee };
+  if (!courriels.ok) illisibles.push({ field: 'adresse_courriel', reason: courriels.error });
   const telephones = nested(r.telephone);
-  let adresse = letterAddress(adresses.value);
+  let adresse = adresses.ok ? letterAddress(adresses.value) : undefined;
   if (adresse?.codePostal) {
     const cp = repairPostalCode(adresse.codePostal);
     if (cp.repaired) {
@@ -243,32 +251,37 @@ export function classifyRecord(value: unknown): RecordVerdict {
       secondaire: SECONDARY.test(nom),
       arrondissement: text(mairie.type_service_local) === ARRONDISSEMENT_TYPE,
       adresse,
-      courriels: courriels.value.map(text).filter(Boolean),
+      courriels: courriels.ok ? courriels.value.map(text).filter(Boolean) : [],
       telephone: telephones.ok ? firstValue(telephones.value) : '',
       dateModification: modificationDate(text(r.date_modification)),
       reparations,
+      illisibles,
     },
   };
 }
 
 /**
  * Of several "mairie" records for one commune, the one letters go to: the main town hall before
- * délégations and annexes, then the record whose pivot names the commune itself, then the most
- * recently modified, then the first in the file. Returns the reason, said to the user.
+ * délégations and annexes, then the record whose pivot names the commune itself, then the one
+ * whose address and email both read, then the most recently modified, then the first in the
+ * file. Returns the reason, said to the user.
  */
 export function chooseTownHall<T extends { townHall: TownHallRecord; own: boolean }>(candidates: T[]): { chosen: T; why: string } {
-  const rank = (c: T) => [c.townHall.secondaire ? 1 : 0, c.own ? 0 : 1] as const;
+  const rank = (c: T) => [c.townHall.secondaire ? 1 : 0, c.own ? 0 : 1, c.townHall.illisibles?.length ?? 0] as const;
   let chosen = candidates[0]!;
   let why = 'la première du fichier';
   for (const c of candidates.slice(1)) {
-    const [a0, a1] = rank(c);
-    const [b0, b1] = rank(chosen);
+    const [a0, a1, a2] = rank(c);
+    const [b0, b1, b2] = rank(chosen);
     if (a0 !== b0) {
       if (a0 < b0) chosen = c;
       why = "la mairie principale plutôt qu'une mairie déléguée ou annexe";
     } else if (a1 !== b1) {
       if (a1 < b1) chosen = c;
       why = 'celle dont le code INSEE est celui de la commune';
+    } else if (a2 !== b2) {
+      if (a2 < b2) chosen = c;
+      why = "celle dont l'adresse et le courriel se lisent";
     } else if (c.townHall.dateModification > chosen.townHall.dateModification) {
       chosen = c;
       why = 'la plus récemment modifiée';

@@ -216,4 +216,32 @@ describe('records skimmed by their pivot (JsonRecordSplitter with a skim)', () =
     expect(splitter.push(bytes)).toEqual([{ index: 1, line: 1, skimmed: true }]);
     expect(() => splitter.end()).toThrow(/tronqué.*fiche n° 2 \(commencée ligne 2\)/);
   });
+
+  it('a « ] » left out in a hand edit: the records before it are given, the fault is said where it is, with its record', () => {
+    const lines = ['[', ...[1, 2, 3, 4].map((n) => `${JSON.stringify({ ...service('mairie'), id: `r${n}` })},`), `${JSON.stringify(service('ecole'))}`, ']'];
+    lines[2] = lines[2]!.replace('"code_insee_commune":["45234"]', '"code_insee_commune":["45234"');
+    expect(lines[2]).not.toBe(JSON.stringify(service('mairie')));
+    const bytes = Buffer.from(lines.join('\n'));
+    for (const size of [7, 200, bytes.length]) {
+      const splitter = new JsonRecordSplitter({ key: 'pivot', read: pivotOfOtherServices });
+      const items: JsonItem[] = [];
+      let error: Error | undefined;
+      try {
+        for (let i = 0; i < bytes.length; i += size) items.push(...splitter.push(bytes.subarray(i, i + size)));
+        items.push(...splitter.end());
+      } catch (err) {
+        error = err as Error;
+      }
+      // Record 1 is given, whatever chunk the fault shares with it; record 2 is where the file breaks.
+      expect(items.map((i) => i.index), `chunks of ${size}`).toEqual([1]);
+      expect(error?.message).toBe('la fiche n° 2 (ligne 3) est mal formée : le « [ » ouvert ligne 3 est refermé par un « } » ligne 3 : il y manque sans doute un « ] » ; corrigez-la, les fiches qui la suivent n\'ont pas été lues');
+      expect((error as { line?: number }).line).toBe(3);
+    }
+  });
+
+  it('a file that stops between records: a whole sentence, naming what is left open and both ways out', () => {
+    const splitter = new JsonRecordSplitter();
+    splitter.push(Buffer.from(`[\n${JSON.stringify(service('ccas'))},\n${JSON.stringify(service('ecole'))}\n`));
+    expect(() => splitter.end()).toThrow("fichier JSON tronqué : il s'arrête avant la fin de la liste des fiches sans refermer le « [ » ouvert ligne 1 ; s'il a été coupé au téléchargement, retéléchargez-le, et si c'est une correction faite à la main, refermez ce qui est resté ouvert");
+  });
 });

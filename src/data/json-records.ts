@@ -67,6 +67,15 @@ export class JsonRecordSplitter {
   private walkPending = false;
   /** The document ended: what is left is scanned, not walked, to say where it stops. */
   private walkStopped = false;
+  /**
+   * The brackets open where the scan is, and the line of each: a closing bracket of the other
+   * kind (a « ] » forgotten in a hand edit) is said where it happens, not as a cut at the end of
+   * the file, after every record that follows was swallowed into the broken one.
+   */
+  private readonly open: number[] = [];
+  private readonly openLines: number[] = [];
+  /** A fault found in a chunk that also completed records: those are handed over first. */
+  private fault: JsonShapeError | undefined;
 
   constructor(skim?: JsonSkim) {
     this.skim = skim && { key: Buffer.from(skim.key), read: skim.read };
@@ -74,16 +83,24 @@ export class JsonRecordSplitter {
 
   /** Feeds bytes; returns the records completed by them. */
   push(chunk: Buffer): JsonItem[] {
+    if (this.fault) throw this.fault;
     const keep = this.keepFrom();
     this.buf = keep < this.buf.length ? Buffer.concat([this.buf.subarray(keep), chunk]) : chunk;
     this.shift(keep);
     const out: JsonItem[] = [];
-    this.scan(out);
+    try {
+      this.scan(out);
+    } catch (err) {
+      // The records before the fault stay counted: given now, the fault at the next call.
+      if (!(err instanceof JsonShapeError) || out.length === 0) throw err;
+      this.fault = err;
+    }
     return out;
   }
 
   /** Ends the document: throws a JsonShapeError if it stops in the middle. */
   end(): JsonItem[] {
+    if (this.fault) throw this.fault;
     const out: JsonItem[] = [];
     if (this.walkPending) {
       // A record cut by the end of the file: scanned as any other, so that the cut is reported.
@@ -93,8 +110,19 @@ export class JsonRecordSplitter {
     if (this.elementScalar && this.elementStart >= 0) this.emit(this.buf.length, out);
     if (!this.started) throw new JsonShapeError('fichier vide : aucun contenu JSON', 1);
     if (this.inString || this.depth > 0) {
-      const where = this.elementStart >= 0 ? ` au milieu de la fiche n° ${this.index + 1} (commencée ligne ${this.elementLine})` : '';
-      throw new JsonShapeError(`fichier JSON tronqué : il s'arrête${where} ; retéléchargez-le`, this.line);
+      const where =
+        this.elementStart >= 0
+          ? `au milieu de la fiche n° ${this.index + 1} (commencée ligne ${this.elementLine})`
+          : this.inString
+            ? 'au milieu d’un texte entre guillemets'
+            : 'avant la fin de la liste des fiches';
+      const last = this.open.length - 1;
+      const unclosed = this.inString ? 'un guillemet' : `le « ${String.fromCharCode(this.open[last]!)} » ouvert ligne ${this.openLines[last]}`;
+      // Cut on the way, or a hand edit that left something open: both are said, neither is guessed.
+      throw new JsonShapeError(
+        `fichier JSON tronqué : il s'arrête ${where} sans refermer ${unclosed} ; s'il a été coupé au téléchargement, retéléchargez-le, et si c'est une correction faite à la main, refermez ce qui est resté ouvert`,
+        this.line,
+      );
     }
     if (this.recordsDepth < 0) {
       throw new JsonShapeError(
@@ -209,12 +237,17 @@ export class JsonRecordSplitter {
           this.recordsDepth = 2;
         }
         this.depth++;
+        this.open.push(c);
+        this.openLines.push(this.line);
         i++;
         continue;
       }
       if (c === 0x7d || c === 0x5d) {
         this.depth--;
-        if (this.depth < 0) throw new JsonShapeError('accolade ou crochet fermant en trop', this.line);
+        if (this.depth < 0) throw new JsonShapeError(`« ${String.fromCharCode(c)} » en trop : il ne ferme rien de ce qui a été ouvert avant lui`, this.line);
+        const opener = this.open.pop()!;
+        const openLine = this.openLines.pop()!;
+        if (opener !== (c === 0x7d ? 0x7b : 0x5b)) throw this.mismatch(opener, openLine, c);
         if (!this.recordsDone && this.recordsDepth > 0) {
           if (this.depth === this.recordsDepth && this.elementStart >= 0 && !this.elementScalar) this.emit(i + 1, out);
           else if (this.depth === this.recordsDepth - 1) this.recordsDone = true;
@@ -230,6 +263,18 @@ export class JsonRecordSplitter {
       i++;
     }
     this.pos = i;
+  }
+
+  /** A closing bracket of the other kind: where the document stops making sense, said in full. */
+  private mismatch(opener: number, openLine: number, closer: number): JsonShapeError {
+    const o = String.fromCharCode(opener);
+    const wanted = opener === 0x7b ? '}' : ']';
+    const fault = `le « ${o} » ouvert ligne ${openLine} est refermé par un « ${String.fromCharCode(closer)} » ligne ${this.line} : il y manque sans doute un « ${wanted} »`;
+    const message =
+      this.elementStart >= 0
+        ? `la fiche n° ${this.index + 1} (ligne ${this.elementLine}) est mal formée : ${fault} ; corrigez-la, les fiches qui la suivent n'ont pas été lues`
+        : `JSON mal formé : ${fault} ; corrigez-le, les fiches qui suivent n'ont pas été lues`;
+    return new JsonShapeError(message, openLine);
   }
 
   private startElement(at: number, scalar: boolean): void {

@@ -1,6 +1,7 @@
 import type { ProblemList } from '../problems.js';
-import type { Commune, CommuneReference } from '../data/cog.js';
+import { normalizeInsee, type Commune, type CommuneReference } from '../data/cog.js';
 import { cogYear } from '../data/cog-year.js';
+import { looseKey } from '../text/french.js';
 import { setAside, type FileAccount } from './accounting.js';
 
 export type Where = { file: string; line: number };
@@ -40,10 +41,67 @@ export function unknownCode(ref: CommuneReference, insee: string, written?: stri
   return `code INSEE ${shown} inconnu du Code officiel géographique ${year} que lit relais : si c'est une commune créée depuis le 1er janvier ${year}, il faut une version de relais plus récente ; sinon, le code est faux`;
 }
 
-function formerCodeMessage(what: string, insee: string, now: Commune, line?: number): string {
+/** What a former code is: « le code d'une ancienne commune, aujourd'hui Le Malesherbois (45191) ». */
+function formerCodeWas(insee: string, now: Commune): string {
   // Corsica's communes were numbered 20xxx before its two départements (1976): the same commune.
-  const was = /^20\d{3}$/.test(insee) && now.code.slice(2) === insee.slice(2) ? `un code d'avant 1976, aujourd'hui ${now.code} (${now.nom})` : `le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code})`;
-  return `${what} : ${insee} est ${was} : ${line === undefined ? `utilisez ${now.code}` : `${now.nom} a déjà sa ligne (ligne ${line}), retirez celle-ci`}`;
+  return /^20\d{3}$/.test(insee) && now.code.slice(2) === insee.slice(2) ? `un code d'avant 1976, aujourd'hui ${now.code} (${now.nom})` : `le code d'une ancienne commune, aujourd'hui ${now.nom} (${now.code})`;
+}
+
+function formerCodeMessage(what: string, insee: string, now: Commune, line?: number): string {
+  return `${what} : ${insee} est ${formerCodeWas(insee, now)} : ${line === undefined ? `utilisez ${now.code}` : `${now.nom} a déjà sa ligne (ligne ${line}), retirez celle-ci`}`;
+}
+
+/**
+ * Why a commune given on the command line (`preview`, `letters --commune`, `send --commune`) is
+ * no recipient, in one sentence that says what to type instead: a former commune names the one
+ * that replaced it (the town hall a secretary calls from may still use its old code), an
+ * arrondissement its commune, a name is no code (the communes of that name are suggested), a
+ * postal code its communes. `deps` are the départements looked in, `of` says whose they are.
+ * The caller adds which option it was.
+ */
+export function notRecipientReason(ref: CommuneReference, given: string, deps: readonly string[], of = 'de la campagne'): string {
+  const code = normalizeInsee(given);
+  const within = `${deps.length > 1 ? 'les départements' : 'le département'} ${of} (${deps.join(', ')})`;
+  const inDeps = (c: Commune) => deps.includes(c.departement);
+  const commune = ref.commune(code);
+  if (commune) return `la commune ${code} n'est pas un destinataire de cette campagne${inDeps(commune) ? '' : ` : ${commune.nom} n'est pas dans ${within}`}`;
+  const arrondissement = ref.arrondissement(code);
+  if (arrondissement) {
+    const a = arrondissement.commune;
+    return `${code} est ${arrondissement.nom}, un arrondissement municipal : la lettre va à la mairie de ${a.nom} (${a.code})${inDeps(a) ? ` ; utilisez ${a.code}` : `, qui n'est pas dans ${within}`}`;
+  }
+  const now = ref.commune(ref.formerCodes.get(code) ?? '');
+  if (now) return `${code} est ${formerCodeWas(code, now)}${inDeps(now) ? ` : utilisez ${now.code}` : `, qui n'est pas dans ${within}`}`;
+  if (/^\d{5}$/.test(code)) {
+    const byPost = ref.communesByPostalCode(code);
+    if (byPost.length) return `${code} est un code postal, pas un code INSEE : ${postalCodeOf(byPost, inDeps)}`;
+  }
+  if (!/^(\d{5}|2[AB]\d{3})$/.test(code)) return `« ${given.trim()} » n'est pas un code INSEE : un code de 5 caractères est attendu (comme 45234)${namesLike(ref, given, deps)}`;
+  return unknownCode(ref, code);
+}
+
+/** The communes of a postal code, those of the départements first: « il dessert Orléans (45234) ». */
+function postalCodeOf(communes: Commune[], inDeps: (c: Commune) => boolean): string {
+  const shown = [...communes.filter(inDeps), ...communes.filter((c) => !inDeps(c))].slice(0, 5);
+  const list = shown.map((c) => `${c.nom} (${c.code})`).join(', ');
+  return `il dessert ${list}${communes.length > shown.length ? '…' : ''}`;
+}
+
+/** The communes of the départements whose name is, or begins with, the words given: a few, as a suggestion. */
+function namesLike(ref: CommuneReference, given: string, deps: readonly string[]): string {
+  const key = looseKey(given);
+  if (!key) return '';
+  const found: Commune[] = [];
+  for (const dep of deps) {
+    for (const c of ref.communesOf(dep)) {
+      const name = looseKey(c.nom);
+      if (name === key || name.startsWith(`${key} `)) found.push(c);
+    }
+  }
+  if (found.length === 0) return '';
+  found.sort((a, b) => a.nom.length - b.nom.length);
+  const shown = found.slice(0, 5).map((c) => `${c.nom} (${c.code})`).join(', ');
+  return ` ; ${found.length > 1 ? 'les communes de ce nom sont' : 'la commune de ce nom est'} ${shown}${found.length > 5 ? '…' : ''}`;
 }
 
 /**

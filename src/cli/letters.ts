@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ready as readyCampaign } from './campaign.js';
-import { normalizeInsee } from '../data/cog.js';
 import { generateLetters } from '../letters/generate.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';
@@ -65,7 +64,8 @@ export function registerLetters(program: Command, fail: (code: number) => void):
         workers: ctx.settings.workers,
         signal: interrupt.signal,
         departements: deps,
-        communes: (opts.commune ?? []).map(normalizeInsee),
+        // As typed: generateLetters repairs codes and names what is no recipient as it was given.
+        communes: opts.commune ?? [],
         all: Boolean(opts.all),
         force: Boolean(opts.force),
         // A file just noted posted counts its versions again from the next one.

@@ -4,7 +4,8 @@ import { generateLetters } from '../letters/generate.js';
 import { ready as readyCampaign } from './campaign.js';
 import { letterText } from '../campaign/letter.js';
 import { CHANNEL_LABELS, SOCIAL_CHANNELS, type SocialChannel } from '../campaign/messages.js';
-import { normalizeInsee } from '../data/cog.js';
+import { communeReference, normalizeInsee } from '../data/cog.js';
+import { notRecipientReason } from '../campaign/communes.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { contextOf } from './context.js';
 import { parseChannel, printChannelResult } from './count.js';
@@ -29,7 +30,7 @@ export function registerPreview(program: Command, fail: (code: number) => void):
       const ready = await readyCampaign(ctx.campaignDir);
       const code = normalizeInsee(insee);
       const planned = ready.plan.recipient(code);
-      if (!planned) throw new UsageError(`la commune ${insee} n'est pas un destinataire de cette campagne (départements : ${ready.campaign.departements.map((d) => d.code).join(', ')})`);
+      if (!planned) throw new UsageError(notRecipientReason(communeReference(), insee, ready.campaign.departements.map((d) => d.code)));
       // The texts as the check rendered them, the very ones the letters and emails carry.
       const { recipient, messages, email } = planned;
       const letter = planned.letter.model;

@@ -1,6 +1,8 @@
 import { frenchDateTime, frenchNumber, namedList } from '../text/format.js';
 import { removeStaleTemporaries } from '../files.js';
 import { RelaisError, UsageError } from '../errors.js';
+import { notRecipientReason } from '../campaign/communes.js';
+import { communeReference } from '../data/cog.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { generateLetters } from '../letters/generate.js';
@@ -125,7 +127,10 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   // A mistyped code would otherwise send nothing and say « 0 envoyé » as if that town hall were done.
   const unknown = communes.filter((code) => !ready.plan.recipient(code) || (deps.length > 0 && !deps.includes(ready.plan.recipient(code)!.recipient.departement.code)));
   if (unknown.length) {
-    throw new UsageError(`${unknown.length > 1 ? `les communes ${unknown.join(', ')} ne sont pas des destinataires` : `la commune ${unknown[0]} n'est pas un destinataire`} de cette campagne${deps.length ? ` dans ${deps.length > 1 ? 'les départements' : 'le département'} ${deps.join(', ')}` : ''} : rien n'a été envoyé (--commune)`);
+    // Each code with what to type instead (a former commune names the one that replaced it).
+    const within = deps.length ? deps : ready.campaign.departements.map((d) => d.code);
+    const why = unknown.map((code) => `--commune ${code} : ${notRecipientReason(communeReference(), code, within, deps.length ? (deps.length > 1 ? 'choisis par --dep' : 'choisi par --dep') : 'de la campagne')}`);
+    throw new UsageError(`${why.join(' ; ')} ; rien n'a été envoyé`);
   }
   const wanted = new Set(communes);
   const selected = ready.plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));

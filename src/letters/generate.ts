@@ -7,6 +7,8 @@ import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
 import { RelaisError, UsageError } from '../errors.js';
+import { notRecipientReason } from '../campaign/communes.js';
+import { communeReference, normalizeInsee } from '../data/cog.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { printHistory, readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
@@ -126,10 +128,12 @@ export async function generateLetters(ready: ReadyCampaign, options: LettersOpti
 async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promise<LettersResult> {
   const { campaign, plan } = ready;
   const deps = options.departements ?? [];
-  const communes = options.communes ?? [];
-  for (const code of communes) {
-    if (!plan.recipient(code)) throw new UsageError(`--commune ${code} : la commune ${code} n'est pas un destinataire de cette campagne`);
-  }
+  // Codes as typed (« 4234 », a name): the message quotes them, the plan is asked with them repaired.
+  const communes = (options.communes ?? []).map(normalizeInsee);
+  communes.forEach((code, i) => {
+    const given = options.communes![i]!;
+    if (!plan.recipient(code)) throw new UsageError(`--commune ${given.trim()} : ${notRecipientReason(communeReference(), given, campaign.departements.map((d) => d.code))}`);
+  });
   const wanted = new Set(communes);
   const fates = options.fates ?? emailFates(plan.paths.dir, plan.campaign);
   const hasBounced = (p: RecipientPlan) => p.to !== null && fates.unreachable.get(p.recipient.commune.code) === p.to.toLowerCase();

@@ -36,6 +36,8 @@ export interface ContactsRead {
   struck?: Map<string, number>;
   /** Communes whose only directory records were rejected (each said with its reason), with the first one's line. */
   rejected?: Map<string, number>;
+  /** The file stopped being read at an error (said): a commune without a town hall may be past it. */
+  incomplete?: boolean;
 }
 
 const WHAT = 'fichier des mairies';
@@ -43,6 +45,8 @@ const WHAT = 'fichier des mairies';
 export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList): Promise<ContactsRead> {
   const contacts = new Map<string, TownHallContact>();
   const rejected = new Map<string, number>();
+  // A reading kept in the cache found no error: it read the whole file.
+  let complete = true;
   if (!campaign.config.sources.mairies) return { contacts, file: undefined, account: undefined };
   const source = sourceConfig(campaign.config.sources.mairies);
   const path = campaignPath(campaign, source.fichier);
@@ -59,10 +63,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', format);
-      await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true }), file, account, contacts, rejected);
+      complete = await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true }), file, account, contacts, rejected);
       return { contacts, account, rejected };
     });
-    return { contacts: read.contacts, file, account: read.account, rejected: read.rejected };
+    return { contacts: read.contacts, file, account: read.account, rejected: read.rejected, incomplete: !complete };
   }
   // A directory table is read by field name: the flat list's required columns do not apply to it.
   const columnsOf = (header: string[], overrides: Record<string, string>) =>
@@ -76,10 +80,10 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   if (isDirectoryHeader(table.header)) {
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', `annuaire DILA (${spreadsheet})`);
-      await readDirectory(campaign, ref, own, tableRecords(table), file, account, contacts, rejected);
+      complete = await readDirectory(campaign, ref, own, tableRecords(table), file, account, contacts, rejected);
       return { contacts, account, rejected };
     });
-    return { contacts: read.contacts, file, account: read.account, rejected: read.rejected };
+    return { contacts: read.contacts, file, account: read.account, rejected: read.rejected, incomplete: !complete };
   }
   emailColumns(table, columns, problems);
   // « CP » and « Code postal », one kept from last year: the visible one, said (the same indexes: what it picks is read).
@@ -194,13 +198,18 @@ function unreadAddressColumns(table: Table, columns: ColumnMatch, problems: Prob
  */
 function unreadableFields(commune: Commune, t: TownHallRecord, label: string): string | undefined {
   if (t.illisibles.length === 0) return undefined;
-  const email = t.illisibles.find((i) => i.field === 'adresse_courriel');
-  const address = t.illisibles.find((i) => i.field === 'adresse');
-  const said: string[] = [];
-  if (address) said.push(`son adresse est illisible (${address.reason}) : l'adresse postale est faite du nom et du code postal de la commune`);
-  if (email) said.push(`son adresse électronique est illisible (${email.reason}) : la lettre partira par courrier${address ? '' : ", à l'adresse de la fiche"}`);
-  const fields = t.illisibles.map((i) => `« ${i.field} »`).join(' et ');
-  return `${commune.nom} (${commune.code}) : ${label}, sa mairie, est utilisée, mais ${said.join(' ; ')} ; corrigez ${t.illisibles.length > 1 ? 'les champs' : 'le champ'} ${fields} de la fiche`;
+  const email = t.illisibles.some((i) => i.field === 'adresse_courriel');
+  const address = t.illisibles.some((i) => i.field === 'adresse');
+  // nested() says « JSON illisible (…) »: « son champ … est du JSON illisible (…) ».
+  const what = t.illisibles.length > 1
+    ? `ses champs ${t.illisibles.map((i) => `« ${i.field} »`).join(' et ')} sont du ${t.illisibles.map((i) => i.reason).join(' et du ')}`
+    : `son champ « ${t.illisibles[0]!.field} » est du ${t.illisibles[0]!.reason}`;
+  const then = email && address
+    ? "la lettre partira par courrier, adressée au nom et au code postal de la commune"
+    : email
+      ? "la lettre partira par courrier, à l'adresse de la fiche, qui reste utilisée"
+      : "l'adresse postale est faite du nom et du code postal de la commune ; le courriel de la fiche reste utilisé";
+  return `${commune.nom} (${commune.code}) : ${label} : ${what} : ${then} ; corrigez ${t.illisibles.length > 1 ? 'ces champs' : 'ce champ'}`;
 }
 
 interface Candidate {
@@ -232,10 +241,11 @@ async function readDirectory(
   account: FileAccount,
   contacts: Map<string, TownHallContact>,
   rejected: Map<string, number>,
-): Promise<void> {
+): Promise<boolean> {
   const inCampaign = new Set(campaign.departements.map((d) => d.code));
   const candidates = new Map<string, Candidate[]>();
   const seenDeps = new Map<string, number>();
+  let complete = true;
   // Only a code shaped like one names a département; anything else is a rejection to show.
   const codeShaped = (insee: string): boolean => /^(\d{5}|2[AB]\d{3})$/i.test(insee);
   const outside = (insee: string): boolean => {
@@ -313,6 +323,7 @@ async function readDirectory(
     if (!(err instanceof RelaisError)) throw err;
     problems.error('fichier-illisible', `${WHAT} : ${err.message}`, { file, ...err.location }, 'file');
     // Records read before the break stay counted; the rest of the file is unknown.
+    complete = false;
   }
 
   for (const [code, list] of candidates) {
@@ -377,4 +388,5 @@ async function readDirectory(
       'file',
     );
   }
+  return complete;
 }

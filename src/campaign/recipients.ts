@@ -205,7 +205,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const read = await readContacts(campaign, ref, problems);
   const contacts = read.contacts;
   const contactsFile = read.file;
-  const contactsRefused = read.file !== undefined && read.account === undefined;
+  // Refused, or stopped at an error: which communes lie past it is unknown, and said by that error.
+  const contactsRefused = (read.file !== undefined && read.account === undefined) || read.incomplete === true;
   if (read.account) fichiers.push(read.account);
 
   const recipients: Recipient[] = [];

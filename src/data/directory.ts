@@ -92,7 +92,7 @@ export function nested(value: unknown): { ok: true; value: unknown[] } | { ok: f
         const parsed: unknown = JSON.parse(t);
         return { ok: true, value: Array.isArray(parsed) ? parsed : [parsed] };
       } catch (err) {
-        return { ok: false, error: `JSON illisible (${jsonParseReason(err)})` };
+        return { ok: false, error: `JSON illisible (${jsonParseReason(err, t.length)})` };
       }
     }
     return { ok: true, value: [t] };

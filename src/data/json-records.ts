@@ -154,7 +154,7 @@ export class JsonRecordSplitter {
     try {
       out.push({ index, line, value: JSON.parse(text) });
     } catch (err) {
-      out.push({ index, line, error: `JSON invalide (${jsonParseReason(err)})` });
+      out.push({ index, line, error: `JSON invalide (${jsonParseReason(err, text.length)})` });
     }
   }
 
@@ -306,9 +306,10 @@ export async function* jsonRecords(stream: AsyncIterable<Buffer | string>, skim?
  * Why JSON.parse failed, in French: its own message is English ("Expected ',' or '}' after
  * property value in JSON at position 65"); the position is what helps the user.
  */
-export function jsonParseReason(err: unknown): string {
+export function jsonParseReason(err: unknown, length?: number): string {
   const message = err instanceof Error ? err.message : String(err);
-  if (/unexpected end|unterminated/i.test(message)) return 'le texte s’arrête avant la fin : coupé ou guillemet jamais refermé';
   const at = /position (\d+)/.exec(message)?.[1];
+  // « Expected ',' or ']' after array element at position 26 » of a 26-character text: it stops short.
+  if (/unexpected end|unterminated/i.test(message) || (at !== undefined && length !== undefined && Number(at) >= length)) return 'le texte s’arrête avant la fin : coupé ou guillemet jamais refermé';
   return at !== undefined ? `texte mal formé près du caractère ${Number(at) + 1}` : 'texte mal formé';
 }

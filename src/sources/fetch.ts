@@ -115,9 +115,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
 
   progress(`Annuaire de l'administration (DILA) : mairies des départements ${deps.join(', ')}…`);
   const policy: RetryPolicy = options.signal ? { ...settings.retry, signal: options.signal } : settings.retry;
-  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, (dep, got, total) => {
-    if (got >= total) progress(`  ${dep} : ${total} fiches reçues`);
-  });
+  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, (dep, received) => progress(`  ${dep} : ${frenchNumber(received)} fiches reçues`));
   const ref = communeReference();
   const current = (insee: string) => (ref.commune(insee) !== undefined ? insee : (ref.formerCodes.get(insee) ?? insee));
   const arrondissement = (insee: string) => ref.arrondissement(insee) !== undefined;

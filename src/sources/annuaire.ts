@@ -127,7 +127,12 @@ async function fetchDepartement(http: HttpClient, base: string, dep: string, pol
       if (records.length !== total) throw new Moved();
       return { records, url: exported };
     }
-    if (page.results.length === 0) throw new Moved();
+    if (page.results.length === 0) {
+      // None announced (a département whose query matches nothing, reported by the caller), or
+      // the records ended before the count: they moved.
+      if (total === 0) break;
+      throw new Moved();
+    }
     let fresh = 0;
     for (const r of page.results) if (add(r, url)) fresh++;
     if (fresh === 0) {

@@ -126,7 +126,7 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
 /** The --json document speaks French, like provenance.json. */
 function annuaireDoc(r: FetchResult) {
   const a = r.annuaire;
-  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, ecartees: a.setAside, rejetees: a.rejected, rejets: a.rejects.map((r) => ({ fiche: r.index, id: r.id, raison: r.reason })) };
+  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, communes_des_departements: a.communesOfDepartements, communes_sans_mairie: a.withoutTownHall, ecartees: a.setAside, rejetees: a.rejected, rejets: a.rejects.map((r) => ({ fiche: r.index, id: r.id, raison: r.reason })) };
 }
 
 function rneDoc(r: FetchResult) {
@@ -150,6 +150,15 @@ function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesTo
       (aside.length ? ` ; écartés : ${aside.join(', ')}` : '') +
       (r.annuaire.rejected ? ` ; ${plural(r.annuaire.rejected, 'fiche')} rejetée${r.annuaire.rejected > 1 ? 's' : ''} — ${rejectExample(r)}` : ''),
   );
+  const missing = r.annuaire.withoutTownHall;
+  if (missing.length) {
+    const examples = missing.slice(0, SHOWN).map((m) => `${m.insee} ${m.nom}`).join(', ');
+    out.line(
+      out.colors.yellow(
+        `! ${plural(missing.length, 'commune')} des départements (sur ${frenchNumber(r.annuaire.communesOfDepartements)}) sans mairie dans l'annuaire reçu : leurs lettres partiront par courrier, sans courriel ; si ces mairies sont dans l'annuaire, relancez « relais fetch » (${examples}${missing.length > SHOWN ? ', … ; toutes dans --json' : ''})`,
+      ),
+    );
+  }
   const c = r.rne.counts;
   out.line(
     `Répertoire national des élus : ${r.rne.fileName} du ${day(r.rne.dataDate)}, ${plural(c.kept, 'maire')} gardé${c.kept > 1 ? 's' : ''} sur ${plural(c.read, 'ligne')} (${frenchNumber(c.setAside)} d'autres départements${c.rejected ? `, ${frenchNumber(c.rejected)} ${c.rejected > 1 ? 'rejetées' : 'rejetée'}` : ''})`,

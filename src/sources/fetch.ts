@@ -58,7 +58,22 @@ export interface FetchChanges {
 }
 
 export interface FetchResult {
-  annuaire: { url: string; urls: string[]; dataDate: string | null; latestRecord: string | null; received: number; mairies: number; communes: number; setAside: Record<string, number>; rejected: number; rejects: Selection['rejected'] };
+  annuaire: {
+    url: string;
+    urls: string[];
+    dataDate: string | null;
+    latestRecord: string | null;
+    received: number;
+    mairies: number;
+    communes: number;
+    /** The current communes of the départements (COG). */
+    communesOfDepartements: number;
+    /** Those without a town hall in what was received: their letters go by post. */
+    withoutTownHall: Array<{ insee: string; nom: string }>;
+    setAside: Record<string, number>;
+    rejected: number;
+    rejects: Selection['rejected'];
+  };
   rne: { url: string; finalUrl: string; fileName: string; dataDate: string | null; encoding: string; counts: { read: number; kept: number; setAside: number; rejected: number } };
   previous: { date: string | null; annuaire: PreviousState; rne: PreviousState };
   changes: FetchChanges;
@@ -127,6 +142,11 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${frenchNumber(directory.records.length)} fiches reçues en tout) ; ${NOTHING_WRITTEN}`);
   }
 
+  // A short download (a filter gone wrong, a directory in mid-update) shows here and nowhere
+  // else: `relais check` only warns commune by commune that a letter will go by post.
+  const communesOfDepartements = deps.flatMap((d) => ref.communesOf(d));
+  const withoutTownHall = communesOfDepartements.filter((c) => !halls.has(c.code)).map((c) => ({ insee: c.code, nom: c.nom }));
+
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
   const rne = await fetchRne(http, settings.rneUrl, deps, policy);
   const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOfCode(m.insee) === d));
@@ -151,6 +171,8 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     received: directory.records.length,
     mairies: selection.records.length,
     communes: halls.size,
+    communesOfDepartements: communesOfDepartements.length,
+    withoutTownHall,
     setAside: selection.setAside,
     rejected: selection.rejected.length,
     rejects: selection.rejected,
@@ -192,7 +214,7 @@ function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: F
         licence_url: LICENCE.url,
         mention: `Source : DILA, service-public.fr — Annuaire de l'administration, Base de données locales (${ANNUAIRE_DATASET}), ${a.url}${a.dataDate ? `, données du ${a.dataDate.slice(0, 10)}` : ''}, téléchargé le ${options.now.toISOString().slice(0, 10)}`,
         filtre: `fiches « mairie » (pivot type_service_local) des départements ${deps}, au format de l'export JSON de l'API (tableau d'enregistrements)`,
-        nombres: { services_recus: a.received, mairies: a.mairies, communes: a.communes, ecartes: a.setAside, rejetes: a.rejected },
+        nombres: { services_recus: a.received, mairies: a.mairies, communes: a.communes, communes_sans_mairie: a.withoutTownHall.length, ecartes: a.setAside, rejetes: a.rejected },
       },
       {
         fichier: `data/${FETCH_FILES.rne}`,

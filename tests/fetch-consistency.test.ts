@@ -59,7 +59,8 @@ describe('relais fetch: a directory that keeps changing while paged', () => {
       server.script.records.push({ body: JSON.stringify({ total_count: 134, results: server.records.slice(0, 100) }) });
       server.script.records.push({ body: JSON.stringify({ total_count: 133, results: server.records.slice(100, 133) }) });
     }
-    const error = await fetchOfficialData(options(data)).then(
+    const said: string[] = [];
+    const error = await fetchOfficialData(options(data, { onProgress: (m) => said.push(m) })).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -67,6 +68,7 @@ describe('relais fetch: a directory that keeps changing while paged', () => {
     expect((error as Error).message).toMatch(/données du département 45 ont changé pendant le téléchargement/);
     expect((error as Error).message).toMatch(/relancez « relais fetch »/);
     expect(server.log.filter((l) => l.kind === 'records')).toHaveLength(1 + 2 * DIRECTORY_ROUNDS);
+    expect(said.filter((m) => /45 : les données ont changé pendant le téléchargement ; nouveau téléchargement du département \(essai \d sur \d\)/.test(m))).toHaveLength(DIRECTORY_ROUNDS - 1);
     expect(snapshot(data)).toEqual(before);
   });
 });

@@ -151,7 +151,14 @@ async function fetchDepartement(http: HttpClient, base: string, dep: string, pol
 }
 
 /** Every town-hall candidate of the départements, page by page (or by export past the records cap). */
-export async function fetchDirectory(http: HttpClient, base: string, deps: string[], policy: RetryPolicy, onDepartement?: (dep: string, received: number) => void, rounds = DIRECTORY_ROUNDS): Promise<DirectoryFetch> {
+export interface DirectoryProgress {
+  /** A département received whole. */
+  onDepartement?: (dep: string, received: number) => void;
+  /** A département's data moved while it was paged: it is paged again (round 2, 3…). */
+  onMoved?: (dep: string, nextRound: number, rounds: number) => void;
+}
+
+export async function fetchDirectory(http: HttpClient, base: string, deps: string[], policy: RetryPolicy, hooks: DirectoryProgress = {}, rounds = DIRECTORY_ROUNDS): Promise<DirectoryFetch> {
   const records: DirectoryRecord[] = [];
   const urls: string[] = [];
   const seen = new Set<string>();
@@ -169,6 +176,7 @@ export async function fetchDirectory(http: HttpClient, base: string, deps: strin
             { details: { departement: dep } },
           );
         }
+        hooks.onMoved?.(dep, round + 1, rounds);
       }
     }
     urls.push(got.url);
@@ -179,7 +187,7 @@ export async function fetchDirectory(http: HttpClient, base: string, deps: strin
       if (id !== undefined) seen.add(id);
       records.push(r);
     }
-    onDepartement?.(dep, got.records.length);
+    hooks.onDepartement?.(dep, got.records.length);
   }
   let dataDate: string | null = null;
   try {

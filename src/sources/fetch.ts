@@ -169,7 +169,10 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
 
   progress(`Annuaire de l'administration (DILA) : mairies des départements ${deps.join(', ')}…`);
   const policy: RetryPolicy = options.signal ? { ...settings.retry, signal: options.signal } : settings.retry;
-  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, (dep, received) => progress(`  ${dep} : ${frenchNumber(received)} fiches reçues`));
+  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, {
+    onDepartement: (dep, received) => progress(`  ${dep} : ${frenchNumber(received)} fiches reçues`),
+    onMoved: (dep, round, rounds) => progress(`  ${dep} : les données ont changé pendant le téléchargement ; nouveau téléchargement du département (essai ${round} sur ${rounds})`),
+  });
   const ref = communeReference();
   const current = (insee: string) => (ref.commune(insee) !== undefined ? insee : (ref.formerCodes.get(insee) ?? insee));
   const arrondissement = (insee: string) => ref.arrondissement(insee) !== undefined;

@@ -110,8 +110,14 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
           departements: result.provenance.departements,
           annuaire: annuaireDoc(result),
           rne: rneDoc(result),
-          precedent: { date: result.previous.date, annuaire: result.previous.annuaire, rne: result.previous.rne, modifies_a_la_main: result.previous.handEdited },
-          changements: result.changes,
+          precedent: {
+            date: result.previous.date,
+            annuaire: result.previous.annuaire,
+            rne: result.previous.rne,
+            // Kept apart from `changements`: the differences with a hand-edited file are mostly the agent's corrections.
+            modifies_a_la_main: result.previous.handEdited.map((e) => ({ ...e, differences: e.fichier === `data/${FETCH_FILES.annuaire}` ? result.changes.corrections.mairies : result.changes.corrections.maires })),
+          },
+          changements: { mairies: result.changes.mairies, maires: result.changes.maires },
           ecrits: result.written,
           sources_a_declarer: declare,
           campagne_prete: declare === null,
@@ -221,11 +227,12 @@ function printChanges(out: Output, r: FetchResult, dryRun: boolean): void {
   // Without provenance.json the files in data/ were put there by hand (the sample's directory export, say).
   out.line(r.previous.date ? `Changements depuis le téléchargement précédent (${day(r.previous.date)}) :` : 'Changements depuis les fichiers déjà présents dans data/ :');
   const handEdited = (fichier: string) => edited.find((e) => e.fichier === fichier);
-  if (handEdited(`data/${FETCH_FILES.annuaire}`)) out.line('  Mairies : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
+  // An unreadable file is said so first (it may also have been edited: then it is copied aside, below).
+  if (r.previous.annuaire !== 'illisible' && handEdited(`data/${FETCH_FILES.annuaire}`)) out.line('  Mairies : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
   else if (!mairies) out.line(`  Mairies : fichier précédent ${r.previous.annuaire === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!mairies.ajoutees.length && !mairies.retirees.length && !mairies.courriels.length) out.line('  Mairies : aucun changement.');
   else printTownHalls(out, mairies, 'Mairies');
-  if (handEdited(`data/${FETCH_FILES.rne}`)) out.line('  Maires : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
+  if (r.previous.rne !== 'illisible' && handEdited(`data/${FETCH_FILES.rne}`)) out.line('  Maires : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
   else if (!maires) out.line(`  Maires : fichier précédent ${r.previous.rne === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!maires.changes.length && !maires.ajoutes.length && !maires.retires.length) out.line('  Maires : aucun changement.');
   else printMayors(out, maires, 'Maires');

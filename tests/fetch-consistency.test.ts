@@ -73,6 +73,31 @@ describe('relais fetch: a directory that keeps changing while paged', () => {
   });
 });
 
+describe('relais fetch: past 10,000 records, an export that does not match the count', () => {
+  const exportOf = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `export-${i}` })));
+
+  it('a few records apart (the dataset moved between the count and the export): the département is downloaded again', async () => {
+    const data = join(tempDir(), 'data');
+    mkdirSync(data, { recursive: true });
+    server.script.records.push({ body: JSON.stringify({ total_count: 12_000, results: [] }) });
+    server.script.exports.push({ body: exportOf(11_990) });
+    const said: string[] = [];
+    const result = await fetchOfficialData(options(data, { onProgress: (m) => said.push(m) }));
+    expect(said).toContain('  37 : les données ont changé pendant le téléchargement ; nouveau téléchargement du département (essai 2 sur 3)');
+    expect(result.annuaire.communes).toBe(146);
+  });
+
+  it('far more records than announced (a query the mirror ignored): an error, nothing written', async () => {
+    const data = join(tempDir(), 'data');
+    mkdirSync(data, { recursive: true });
+    server.script.records.push({ body: JSON.stringify({ total_count: 12_000, results: [] }) });
+    server.script.exports.push({ body: exportOf(13_000) });
+    const error = await fetchOfficialData(options(data)).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/l'export du département 37 .* a donné 13\u202f000 fiches alors que l'API en annonçait 12\u202f000 : le filtre de la requête n'a pas été appliqué/);
+    expect(readdirSync(data)).toEqual([]);
+  });
+});
+
 describe('relais fetch: the files it wrote, and the files edited since', () => {
   it('records the SHA-256 of each file it writes; an unchanged file is not said to be edited, and no copy is made', async () => {
     const data = join(tempDir(), 'data');

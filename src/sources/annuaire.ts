@@ -72,9 +72,9 @@ function unexpected(url: string, detail: string): RelaisError {
 export const DIRECTORY_ROUNDS = 3;
 
 /**
- * An export shorter than this share of the records endpoint's `total_count` is a cut or filtered
- * export, not a dataset that changed between two requests: a daily republication moves a handful
- * of records, not hundreds.
+ * An export shorter than this share of the records endpoint's `total_count` (or longer than it by
+ * as much) is a cut or unfiltered export, not a dataset that changed between two requests: a
+ * daily republication moves a handful of records, not hundreds.
  */
 const EXPORT_SHORTEST_SHARE = 0.99;
 
@@ -120,6 +120,14 @@ async function fetchDepartement(http: HttpClient, base: string, dep: string, pol
       if (records.length < total * EXPORT_SHORTEST_SHARE) {
         throw new RelaisError(
           `${WHAT} : l'export du département ${dep} (${readableUrl(exported)}) a donné ${frenchNumber(records.length)} fiches alors que l'API en annonçait ${frenchNumber(total)} : export coupé ou filtré (proxy, miroir ?) ; relancez « relais fetch » plus tard ; ${NOTHING_WRITTEN}`,
+          {},
+          { details: { url: readableUrl(exported), recues: records.length, annoncees: total } },
+        );
+      }
+      // Far more than announced: the export ignored the query (a mirror that serves the whole dataset).
+      if (records.length * EXPORT_SHORTEST_SHARE > total) {
+        throw new RelaisError(
+          `${WHAT} : l'export du département ${dep} (${readableUrl(exported)}) a donné ${frenchNumber(records.length)} fiches alors que l'API en annonçait ${frenchNumber(total)} : le filtre de la requête n'a pas été appliqué (proxy, miroir ?) ; ${NOTHING_WRITTEN}`,
           {},
           { details: { url: readableUrl(exported), recues: records.length, annoncees: total } },
         );

@@ -148,6 +148,22 @@ describe('relais fetch: the files it wrote, and the files edited since', () => {
   });
 });
 
+describe('relais fetch: interrupted with a hand-edited file', () => {
+  it('a Ctrl-C as the files are about to be written leaves the edited file as it is and no copy behind', async () => {
+    const data = join(tempDir(), 'data');
+    mkdirSync(data, { recursive: true });
+    await fetchOfficialData(options(data));
+    const annuaire = join(data, 'annuaire-mairies.json');
+    writeFileSync(annuaire, readFileSync(annuaire, 'utf8').replace('mairie9@loiret.example.fr', 'corrigee@commune9.example.fr'));
+    const before = snapshot(data);
+    const stop = new AbortController();
+    // hold() is called as the writing begins: the signal arrives there, before the first rename.
+    const error = await fetchOfficialData(options(data, { signal: stop.signal, hold: () => (stop.abort(), () => undefined) })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^interrompu/);
+    expect(snapshot(data)).toEqual(before);
+  });
+});
+
 describe('RELAIS_ANNUAIRE_API_URL', () => {
   it('with a query or a fragment is refused at start (exit 2), naming the variable and not the query', () => {
     for (const url of ['https://proxy.example/api/explore/v2.1?apikey=s3cr3tkey', 'https://proxy.example/api/explore/v2.1#s3cr3tkey']) {

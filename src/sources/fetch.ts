@@ -1,7 +1,7 @@
 import { frenchNumber } from '../text/format.js';
 import { createHash } from 'node:crypto';
-import { constants as fsConstants, existsSync } from 'node:fs';
-import { copyFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
@@ -204,11 +204,13 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   // A file whose bytes are no longer those relais wrote was corrected by hand (an address a town
   // hall asked for, a mayor elected since the RNE's file): the corrections are the agent's work,
   // not news from the sources, and they are kept in a copy before the file is replaced.
-  const edited = async (name: string, path: string, next: string): Promise<boolean> => {
+  /** The bytes of the file when they are neither those relais wrote nor those it is about to write. */
+  const edited = async (name: string, path: string, next: string): Promise<Uint8Array | undefined> => {
     const recorded = before.hashes.get(`data/${name}`);
-    if (recorded === undefined || !existsSync(path)) return false;
+    if (recorded === undefined || !existsSync(path)) return undefined;
     const bytes = await readFile(path);
-    return sha256(bytes) !== recorded && sha256(bytes) !== sha256(next);
+    const hash = sha256(bytes);
+    return hash !== recorded && hash !== sha256(next) ? bytes : undefined;
   };
   const annuaireEdited = await edited(FETCH_FILES.annuaire, annuairePath, annuaireData);
   const rneEdited = await edited(FETCH_FILES.rne, rnePath, rne.csv);
@@ -219,9 +221,9 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     maires: rneEdited ? null : mayorsDiff,
     corrections: { mairies: annuaireEdited ? hallsDiff : null, maires: rneEdited ? mayorsDiff : null },
   };
-  const handEdited: Array<HandEdited & { path: string }> = [];
-  if (annuaireEdited) handEdited.push({ fichier: `data/${FETCH_FILES.annuaire}`, copie: null, path: annuairePath });
-  if (rneEdited) handEdited.push({ fichier: `data/${FETCH_FILES.rne}`, copie: null, path: rnePath });
+  const handEdited: Array<HandEdited & { path: string; bytes: Uint8Array }> = [];
+  if (annuaireEdited) handEdited.push({ fichier: `data/${FETCH_FILES.annuaire}`, copie: null, path: annuairePath, bytes: annuaireEdited });
+  if (rneEdited) handEdited.push({ fichier: `data/${FETCH_FILES.rne}`, copie: null, path: rnePath, bytes: rneEdited });
 
   const annuaire = {
     url: settings.annuaireUrl,
@@ -242,17 +244,15 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
 
   const written: string[] = [];
   if (!options.dryRun) {
-    // Copied before anything is replaced; a failure below leaves the edited file in place as well.
-    for (const h of handEdited) {
-      const copy = copyName(h.path, options.now);
-      try {
-        await copyFile(h.path, copy, fsConstants.COPYFILE_EXCL);
-      } catch (err) {
-        throw new RelaisError(`impossible de copier ${h.fichier}, modifié à la main, avant de le remplacer : ${(err as Error).message} ; ${NOTHING_WRITTEN}`, { file: h.path }, { cause: err });
-      }
-      h.copie = `data/${basename(copy)}`;
-    }
+    // The copies of the hand-edited files go with the rest, all or nothing: a failure or a Ctrl-C
+    // before the renames leaves neither a copy nor a replaced file.
+    const copies = handEdited.map((h) => {
+      const path = copyName(h.path, options.now);
+      h.copie = `data/${basename(path)}`;
+      return { path, data: h.bytes };
+    });
     await writeAllAtomic([
+      ...copies,
       { path: annuairePath, data: annuaireData },
       { path: rnePath, data: rne.csv },
       { path: join(dataDir, FETCH_FILES.provenanceMd), data: provenanceMarkdown(provenance) },

@@ -89,8 +89,8 @@ const recordId = (r: DirectoryRecord): string | undefined => (typeof r.id === 's
  * does not match means the dataset changed while it was paged (with `order_by id`, a record
  * removed before the offset slides the next page by one: a town hall falls between two pages);
  * Moved is thrown and the département is paged again. A page whose records were all in the pages
- * before is a proxy or mirror that ignores `offset`, and an export far shorter than the count is
- * a cut export: paging again would not change them, so they end the command.
+ * before is a proxy or mirror that ignores `offset`, and an export far shorter or longer than the
+ * count is a cut or unfiltered export: paging again would not change them, so they end the command.
  */
 async function fetchDepartement(http: HttpClient, base: string, dep: string, policy: RetryPolicy): Promise<{ records: DirectoryRecord[]; url: string }> {
   const records: DirectoryRecord[] = [];
@@ -158,7 +158,6 @@ async function fetchDepartement(http: HttpClient, base: string, dep: string, pol
   return { records, url: recordsUrl(base, dep, 0) };
 }
 
-/** Every town-hall candidate of the départements, page by page (or by export past the records cap). */
 export interface DirectoryProgress {
   /** A département received whole. */
   onDepartement?: (dep: string, received: number) => void;
@@ -166,6 +165,10 @@ export interface DirectoryProgress {
   onMoved?: (dep: string, nextRound: number, rounds: number) => void;
 }
 
+/**
+ * Every town-hall candidate of the départements, page by page (or by export past the records cap),
+ * each département whole: paged again while its data moves, `rounds` times at most.
+ */
 export async function fetchDirectory(http: HttpClient, base: string, deps: string[], policy: RetryPolicy, hooks: DirectoryProgress = {}, rounds = DIRECTORY_ROUNDS): Promise<DirectoryFetch> {
   const records: DirectoryRecord[] = [];
   const urls: string[] = [];

@@ -203,8 +203,8 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   const annuaireData = `${JSON.stringify(selection.records, null, 1)}\n`;
   // A file whose bytes are no longer those relais wrote was corrected by hand (an address a town
   // hall asked for, a mayor elected since the RNE's file): the corrections are the agent's work,
-  // not news from the sources, and they are kept in a copy before the file is replaced.
-  /** The bytes of the file when they are neither those relais wrote nor those it is about to write. */
+  // not news from the sources, and they are kept in a copy before the file is replaced. Its bytes
+  // are returned when they are neither those relais wrote nor those it is about to write.
   const edited = async (name: string, path: string, next: string): Promise<Uint8Array | undefined> => {
     const recorded = before.hashes.get(`data/${name}`);
     if (recorded === undefined || !existsSync(path)) return undefined;

@@ -104,7 +104,8 @@ class Reader {
     return false;
   }
 
-  url(name: string, protocols: string[], options: { credentials: boolean }): URL | undefined {
+  /** `base`: an address relais appends paths to, which therefore cannot carry a query or a fragment. */
+  url(name: string, protocols: string[], options: { credentials: boolean; base?: boolean }): URL | undefined {
     const value = this.raw(name);
     if (!value) return undefined;
     const expected = protocols.map((p) => `${p}://`).join(' ou ');
@@ -141,6 +142,12 @@ class Reader {
     }
     if (!options.credentials && (url.username || url.password)) {
       this.problems.push(`${name} : l'adresse ne doit pas contenir d'identifiant ni de mot de passe (les jetons ont leurs propres variables)`);
+      return undefined;
+    }
+    // A path glued after « ?apikey=… » sends every request astray, and the query (often a key)
+    // would be printed with each address: refused, without repeating it.
+    if (options.base && (url.search || url.hash)) {
+      this.problems.push(`${name} : l'adresse de base de l'API ne doit pas contenir de paramètres (« ?… ») ni de « #… » — relais y ajoute le chemin de chaque requête ; donnez-la sans eux, par exemple https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1 (relais n'utilise pas de clé d'API)`);
       return undefined;
     }
     return url;
@@ -203,7 +210,7 @@ export function readSettings(env: Env, r = new Reader(env)): Settings {
       timeoutMs: r.integer('RELAIS_IMAP_TIMEOUT_MS', 15_000, 100, MAX_TIMER_MS, 'de millisecondes'),
     },
     sources: {
-      annuaire: r.url('RELAIS_ANNUAIRE_API_URL', ['http', 'https'], { credentials: false }),
+      annuaire: r.url('RELAIS_ANNUAIRE_API_URL', ['http', 'https'], { credentials: false, base: true }),
       rne: r.url('RELAIS_RNE_URL', ['http', 'https'], { credentials: false }),
     },
     apiUrls: {

@@ -327,6 +327,11 @@ describe('relais fetch: past the records endpoint cap', () => {
     const from = server.log.length;
     // What the records endpoint says of a département too big to page through (offset + limit ≤ 10,000).
     server.script.records.push({ body: JSON.stringify({ total_count: 12_000, results: [] }) });
+    // The export must hold the 12,000 records announced (a shorter one is refused as cut): the
+    // département's 20 town halls, and other services of the département that relais sets aside.
+    const townHalls = server.records.filter((r) => String(r.code_insee_commune).startsWith('37'));
+    const others = Array.from({ length: 12_000 - townHalls.length }, (_, i) => townHall(`37${String(1 + (i % 20)).padStart(3, '0')}`, `Service ${i}`, '', { type: 'ccas', id: `id-ccas-${i}` }));
+    server.script.exports.push({ body: JSON.stringify([...townHalls, ...others]) });
     const { code, json, stderr } = await relaisJson<FetchDoc>(['-C', dir, 'fetch'], { env: annuaireEnv(server) });
     expect(code, stderr).toBe(0);
     const exports = server.log.slice(from).filter((l) => l.kind === 'exports');

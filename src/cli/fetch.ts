@@ -110,8 +110,14 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
           departements: result.provenance.departements,
           annuaire: annuaireDoc(result),
           rne: rneDoc(result),
-          precedent: result.previous,
-          changements: result.changes,
+          precedent: {
+            date: result.previous.date,
+            annuaire: result.previous.annuaire,
+            rne: result.previous.rne,
+            // Kept apart from `changements`: the differences with a hand-edited file are mostly the agent's corrections.
+            modifies_a_la_main: result.previous.handEdited.map((e) => ({ ...e, differences: e.fichier === `data/${FETCH_FILES.annuaire}` ? result.changes.corrections.mairies : result.changes.corrections.maires })),
+          },
+          changements: { mairies: result.changes.mairies, maires: result.changes.maires },
           ecrits: result.written,
           sources_a_declarer: declare,
           campagne_prete: declare === null,
@@ -126,7 +132,7 @@ export function registerFetch(program: Command, fail: (code: number) => void): v
 /** The --json document speaks French, like provenance.json. */
 function annuaireDoc(r: FetchResult) {
   const a = r.annuaire;
-  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, ecartees: a.setAside, rejetees: a.rejected, rejets: a.rejects.map((r) => ({ fiche: r.index, id: r.id, raison: r.reason })) };
+  return { url: a.url, requetes: a.urls, date_des_donnees: a.dataDate, derniere_modification: a.latestRecord, fiches_recues: a.received, mairies: a.mairies, communes: a.communes, communes_des_departements: a.communesOfDepartements, communes_sans_mairie: a.withoutTownHall, ecartees: a.setAside, rejetees: a.rejected, rejets: a.rejects.map((r) => ({ fiche: r.index, id: r.id, raison: r.reason })) };
 }
 
 function rneDoc(r: FetchResult) {
@@ -150,12 +156,21 @@ function report(out: Output, r: FetchResult, dryRun: boolean, declare: SourcesTo
       (aside.length ? ` ; écartés : ${aside.join(', ')}` : '') +
       (r.annuaire.rejected ? ` ; ${plural(r.annuaire.rejected, 'fiche')} rejetée${r.annuaire.rejected > 1 ? 's' : ''} — ${rejectExample(r)}` : ''),
   );
+  const missing = r.annuaire.withoutTownHall;
+  if (missing.length) {
+    const examples = missing.slice(0, SHOWN).map((m) => `${m.insee} ${m.nom}`).join(', ');
+    out.line(
+      out.colors.yellow(
+        `! ${plural(missing.length, 'commune')} des départements (sur ${frenchNumber(r.annuaire.communesOfDepartements)}) sans mairie dans l'annuaire reçu : leurs lettres partiront par courrier, sans courriel ; si ces mairies sont dans l'annuaire, relancez « relais fetch » (${examples}${missing.length > SHOWN ? ', … ; toutes dans --json' : ''})`,
+      ),
+    );
+  }
   const c = r.rne.counts;
   out.line(
     `Répertoire national des élus : ${r.rne.fileName} du ${day(r.rne.dataDate)}, ${plural(c.kept, 'maire')} gardé${c.kept > 1 ? 's' : ''} sur ${plural(c.read, 'ligne')} (${frenchNumber(c.setAside)} d'autres départements${c.rejected ? `, ${frenchNumber(c.rejected)} ${c.rejected > 1 ? 'rejetées' : 'rejetée'}` : ''})`,
   );
   out.line();
-  printChanges(out, r);
+  printChanges(out, r, dryRun);
   out.line();
   if (dryRun) out.line('Essai (--dry-run) : rien n’a été écrit.');
   else out.line(`Écrit : ${r.written.join(', ')} (Licence Ouverte : la mention de la source à citer est dans data/${FETCH_FILES.provenanceMd})`);
@@ -180,28 +195,63 @@ function list<T>(out: Output, items: T[], show: (item: T) => string): void {
   if (items.length > SHOWN) out.line(`    … et ${plural(items.length - SHOWN, 'autre')} (toutes dans --json)`);
 }
 
-function printChanges(out: Output, r: FetchResult): void {
-  const { mairies, maires } = r.changes;
-  if (!mairies && !maires) {
+function printTownHalls(out: Output, mairies: NonNullable<FetchResult['changes']['mairies']>, label: string): void {
+  if (!mairies.ajoutees.length && !mairies.retirees.length && !mairies.courriels.length) {
+    out.line(`  ${label} : aucune différence.`);
+    return;
+  }
+  out.line(`  ${label} : ${plural(mairies.ajoutees.length, 'ajoutée')}, ${plural(mairies.retirees.length, 'retirée')}, ${plural(mairies.courriels.length, 'courriel changé', 'courriels changés')}`);
+  list(out, mairies.ajoutees, (m) => `+ ${m.insee} ${m.nom}${m.apres ? ` (${m.apres})` : ' (sans courriel)'}`);
+  list(out, mairies.retirees, (m) => `− ${m.insee} ${m.nom}`);
+  list(out, mairies.courriels, (m) => `${m.insee} ${m.nom} : ${m.avant || '(aucun)'} → ${m.apres || '(aucun)'}`);
+}
+
+function printMayors(out: Output, maires: NonNullable<FetchResult['changes']['maires']>, label: string): void {
+  if (!maires.changes.length && !maires.ajoutes.length && !maires.retires.length) {
+    out.line(`  ${label} : aucune différence.`);
+    return;
+  }
+  out.line(`  ${label} : ${plural(maires.changes.length, 'changé')}, ${plural(maires.ajoutes.length, 'ajouté')}, ${plural(maires.retires.length, 'retiré')}`);
+  list(out, maires.changes, (m) => `${m.insee} ${m.commune} : ${m.avant} → ${m.apres}`);
+  list(out, maires.ajoutes, (m) => `+ ${m.insee} ${m.commune} : ${m.apres}`);
+  list(out, maires.retires, (m) => `− ${m.insee} ${m.commune} : ${m.avant}`);
+}
+
+function printChanges(out: Output, r: FetchResult, dryRun: boolean): void {
+  const { mairies, maires, corrections } = r.changes;
+  const edited = r.previous.handEdited;
+  if (!mairies && !maires && !edited.length) {
     out.line('Premier téléchargement : rien à comparer.');
     return;
   }
   // Without provenance.json the files in data/ were put there by hand (the sample's directory export, say).
   out.line(r.previous.date ? `Changements depuis le téléchargement précédent (${day(r.previous.date)}) :` : 'Changements depuis les fichiers déjà présents dans data/ :');
-  if (!mairies) out.line(`  Mairies : fichier précédent ${r.previous.annuaire === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
+  const handEdited = (fichier: string) => edited.find((e) => e.fichier === fichier);
+  // An unreadable file is said so first (it may also have been edited: then it is copied aside, below).
+  if (r.previous.annuaire !== 'illisible' && handEdited(`data/${FETCH_FILES.annuaire}`)) out.line('  Mairies : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
+  else if (!mairies) out.line(`  Mairies : fichier précédent ${r.previous.annuaire === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!mairies.ajoutees.length && !mairies.retirees.length && !mairies.courriels.length) out.line('  Mairies : aucun changement.');
-  else {
-    out.line(`  Mairies : ${plural(mairies.ajoutees.length, 'ajoutée')}, ${plural(mairies.retirees.length, 'retirée')}, ${plural(mairies.courriels.length, 'courriel changé', 'courriels changés')}`);
-    list(out, mairies.ajoutees, (m) => `+ ${m.insee} ${m.nom}${m.apres ? ` (${m.apres})` : ' (sans courriel)'}`);
-    list(out, mairies.retirees, (m) => `− ${m.insee} ${m.nom}`);
-    list(out, mairies.courriels, (m) => `${m.insee} ${m.nom} : ${m.avant || '(aucun)'} → ${m.apres || '(aucun)'}`);
-  }
-  if (!maires) out.line(`  Maires : fichier précédent ${r.previous.rne === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
+  else printTownHalls(out, mairies, 'Mairies');
+  if (r.previous.rne !== 'illisible' && handEdited(`data/${FETCH_FILES.rne}`)) out.line('  Maires : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
+  else if (!maires) out.line(`  Maires : fichier précédent ${r.previous.rne === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!maires.changes.length && !maires.ajoutes.length && !maires.retires.length) out.line('  Maires : aucun changement.');
-  else {
-    out.line(`  Maires : ${plural(maires.changes.length, 'changé')}, ${plural(maires.ajoutes.length, 'ajouté')}, ${plural(maires.retires.length, 'retiré')}`);
-    list(out, maires.changes, (m) => `${m.insee} ${m.commune} : ${m.avant} → ${m.apres}`);
-    list(out, maires.ajoutes, (m) => `+ ${m.insee} ${m.commune} : ${m.apres}`);
-    list(out, maires.retires, (m) => `− ${m.insee} ${m.commune} : ${m.avant}`);
+  else printMayors(out, maires, 'Maires');
+  // The edited files: what the new download undoes (the corrections, and perhaps changes of the
+  // source: the version downloaded last time is gone, the two cannot be told apart).
+  for (const e of edited) {
+    out.line();
+    out.line(
+      out.colors.yellow(
+        `! ${e.fichier} a été modifié à la main depuis son téléchargement${r.previous.date ? ` du ${day(r.previous.date)}` : ''} : ` +
+          (dryRun
+            ? 'sans --dry-run, il sera remplacé par le nouveau téléchargement, après en avoir gardé une copie.'
+            : `il est remplacé par le nouveau téléchargement ; votre version est conservée dans ${e.copie}.`) +
+          ' Chaque « relais fetch » remplace ce fichier par les données officielles : une correction qui n\'est pas faite à la source est à refaire.',
+      ),
+    );
+    const isAnnuaire = e.fichier === `data/${FETCH_FILES.annuaire}`;
+    const label = 'Différences entre votre version et le nouveau téléchargement (vos corrections, et les changements éventuels de la source)';
+    if (isAnnuaire && corrections.mairies) printTownHalls(out, corrections.mairies, label);
+    if (!isAnnuaire && corrections.maires) printMayors(out, corrections.maires, label);
   }
 }

@@ -2,6 +2,7 @@ import { ARRONDISSEMENT_ASIDE, departementOfCode } from '../campaign/communes.js
 import { chooseEmail } from '../data/contacts.js';
 import { chooseTownHall, classifyRecord, TOWN_HALL_TYPES, type TownHallRecord } from '../data/directory.js';
 import { RelaisError } from '../errors.js';
+import { frenchNumber } from '../text/format.js';
 import { getWithRetry, NOTHING_WRITTEN, jsonBody, readableUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
@@ -67,42 +68,137 @@ function unexpected(url: string, detail: string): RelaisError {
   return new RelaisError(`${WHAT} : réponse inattendue de ${readableUrl(url)} (${detail}) ; ${NOTHING_WRITTEN}`, {}, { details: { url: readableUrl(url) } });
 }
 
-/** Every town-hall candidate of the départements, page by page (or by export past the records cap). */
-export async function fetchDirectory(http: HttpClient, base: string, deps: string[], policy: RetryPolicy, onPage?: (dep: string, got: number, total: number) => void): Promise<DirectoryFetch> {
+/** Rounds of paging a département whose data moved under the download, before giving up. */
+export const DIRECTORY_ROUNDS = 3;
+
+/**
+ * An export shorter than this share of the records endpoint's `total_count` (or longer than it by
+ * as much) is a cut or unfiltered export, not a dataset that changed between two requests: a
+ * daily republication moves a handful of records, not hundreds.
+ */
+const EXPORT_SHORTEST_SHARE = 0.99;
+
+/** The data moved between two requests: the département is paged again from the start. */
+class Moved extends Error {}
+
+const recordId = (r: DirectoryRecord): string | undefined => (typeof r.id === 'string' ? r.id : undefined);
+
+/**
+ * One département in one go: every page, each carrying the same `total_count`, adding up to that
+ * count with no record twice. A count that moves, a page that comes back empty, or a sum that
+ * does not match means the dataset changed while it was paged (with `order_by id`, a record
+ * removed before the offset slides the next page by one: a town hall falls between two pages);
+ * Moved is thrown and the département is paged again. A page whose records were all in the pages
+ * before is a proxy or mirror that ignores `offset`, and an export far shorter or longer than the
+ * count is a cut or unfiltered export: paging again would not change them, so they end the command.
+ */
+async function fetchDepartement(http: HttpClient, base: string, dep: string, policy: RetryPolicy): Promise<{ records: DirectoryRecord[]; url: string }> {
+  const records: DirectoryRecord[] = [];
+  const seen = new Set<string>();
+  /** Adds a record; false when its id was already there. */
+  const add = (r: unknown, url: string): boolean => {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) throw unexpected(url, 'un enregistrement n’est pas un objet');
+    const id = recordId(r as DirectoryRecord);
+    if (id !== undefined && seen.has(id)) return false;
+    if (id !== undefined) seen.add(id);
+    records.push(r as DirectoryRecord);
+    return true;
+  };
+  let offset = 0;
+  let total: number | undefined;
+  while (total === undefined || offset < total) {
+    const url = recordsUrl(base, dep, offset);
+    const page = jsonBody(await getWithRetry(http, url, 'application/json', WHAT, policy), WHAT) as { total_count?: unknown; results?: unknown };
+    if (!page || typeof page !== 'object' || typeof page.total_count !== 'number' || !Array.isArray(page.results)) throw unexpected(url, '« total_count » et « results » attendus');
+    if (total !== undefined && page.total_count !== total) throw new Moved();
+    total = page.total_count;
+    if (total > RECORDS_CAP) {
+      const exported = exportUrl(base, dep);
+      const all = jsonBody(await getWithRetry(http, exported, 'application/json', WHAT, policy), WHAT);
+      if (!Array.isArray(all)) throw unexpected(exported, 'un tableau d’enregistrements attendu');
+      for (const r of all) add(r, exported);
+      if (records.length < total * EXPORT_SHORTEST_SHARE) {
+        throw new RelaisError(
+          `${WHAT} : l'export du département ${dep} (${readableUrl(exported)}) a donné ${frenchNumber(records.length)} fiches alors que l'API en annonçait ${frenchNumber(total)} : export coupé ou filtré (proxy, miroir ?) ; relancez « relais fetch » plus tard ; ${NOTHING_WRITTEN}`,
+          {},
+          { details: { url: readableUrl(exported), recues: records.length, annoncees: total } },
+        );
+      }
+      // Far more than announced: the export ignored the query (a mirror that serves the whole dataset).
+      if (records.length * EXPORT_SHORTEST_SHARE > total) {
+        throw new RelaisError(
+          `${WHAT} : l'export du département ${dep} (${readableUrl(exported)}) a donné ${frenchNumber(records.length)} fiches alors que l'API en annonçait ${frenchNumber(total)} : le filtre de la requête n'a pas été appliqué (proxy, miroir ?) ; ${NOTHING_WRITTEN}`,
+          {},
+          { details: { url: readableUrl(exported), recues: records.length, annoncees: total } },
+        );
+      }
+      if (records.length !== total) throw new Moved();
+      return { records, url: exported };
+    }
+    if (page.results.length === 0) {
+      // None announced (a département whose query matches nothing, reported by the caller), or
+      // the records ended before the count: they moved.
+      if (total === 0) break;
+      throw new Moved();
+    }
+    let fresh = 0;
+    for (const r of page.results) if (add(r, url)) fresh++;
+    if (fresh === 0) {
+      throw new RelaisError(
+        `${WHAT} : la page à la position ${frenchNumber(offset)} du département ${dep} répète les fiches déjà reçues (${readableUrl(url)}) : le serveur, un proxy ou un miroir ignore le paramètre « offset » ; ${frenchNumber(records.length)} fiches distinctes sur ${frenchNumber(total)} annoncées ; ${NOTHING_WRITTEN}`,
+        {},
+        { details: { url: readableUrl(url), recues: records.length, annoncees: total } },
+      );
+    }
+    offset += page.results.length;
+  }
+  // The pages must add up to the count: a record that slid from one page to another appears twice
+  // (and one other is then missing).
+  if (records.length !== total) throw new Moved();
+  return { records, url: recordsUrl(base, dep, 0) };
+}
+
+export interface DirectoryProgress {
+  /** A département received whole. */
+  onDepartement?: (dep: string, received: number) => void;
+  /** A département's data moved while it was paged: it is paged again (round 2, 3…). */
+  onMoved?: (dep: string, nextRound: number, rounds: number) => void;
+}
+
+/**
+ * Every town-hall candidate of the départements, page by page (or by export past the records cap),
+ * each département whole: paged again while its data moves, `rounds` times at most.
+ */
+export async function fetchDirectory(http: HttpClient, base: string, deps: string[], policy: RetryPolicy, hooks: DirectoryProgress = {}, rounds = DIRECTORY_ROUNDS): Promise<DirectoryFetch> {
   const records: DirectoryRecord[] = [];
   const urls: string[] = [];
   const seen = new Set<string>();
-  const add = (r: unknown, url: string) => {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) throw unexpected(url, 'un enregistrement n’est pas un objet');
-    const id = typeof (r as DirectoryRecord).id === 'string' ? ((r as DirectoryRecord).id as string) : undefined;
-    // Paging a changing dataset can hand the same record twice.
-    if (id !== undefined && seen.has(id)) return;
-    if (id !== undefined) seen.add(id);
-    records.push(r as DirectoryRecord);
-  };
   for (const dep of deps) {
-    let offset = 0;
-    let total = Infinity;
-    urls.push(recordsUrl(base, dep, 0));
-    while (offset < total) {
-      const url = recordsUrl(base, dep, offset);
-      const page = jsonBody(await getWithRetry(http, url, 'application/json', WHAT, policy), WHAT) as { total_count?: unknown; results?: unknown };
-      if (!page || typeof page !== 'object' || typeof page.total_count !== 'number' || !Array.isArray(page.results)) throw unexpected(url, '« total_count » et « results » attendus');
-      total = page.total_count;
-      if (total > RECORDS_CAP) {
-        const exported = exportUrl(base, dep);
-        urls[urls.length - 1] = exported;
-        const all = jsonBody(await getWithRetry(http, exported, 'application/json', WHAT, policy), WHAT);
-        if (!Array.isArray(all)) throw unexpected(exported, 'un tableau d’enregistrements attendu');
-        for (const r of all) add(r, exported);
-        onPage?.(dep, all.length, all.length);
-        break;
+    let got: { records: DirectoryRecord[]; url: string } | undefined;
+    for (let round = 1; !got; round++) {
+      try {
+        got = await fetchDepartement(http, base, dep, policy);
+      } catch (err) {
+        if (!(err instanceof Moved)) throw err;
+        if (round >= rounds) {
+          throw new RelaisError(
+            `${WHAT} : les données du département ${dep} ont changé pendant le téléchargement, ${rounds} fois de suite (le nombre de fiches annoncé varie d'une page à l'autre, ou les pages ne s'additionnent pas) ; relancez « relais fetch » dans quelques minutes ; ${NOTHING_WRITTEN}`,
+            {},
+            { details: { departement: dep } },
+          );
+        }
+        hooks.onMoved?.(dep, round + 1, rounds);
       }
-      if (page.results.length === 0 && offset < total) throw unexpected(url, `page vide à la position ${offset} sur ${total} : les données ont changé pendant le téléchargement, relancez la commande`);
-      for (const r of page.results) add(r, url);
-      offset += page.results.length;
-      onPage?.(dep, Math.min(offset, total), total);
     }
+    urls.push(got.url);
+    for (const r of got.records) {
+      const id = recordId(r);
+      // A record of two départements' queries (it should not happen: the codes differ) is kept once.
+      if (id !== undefined && seen.has(id)) continue;
+      if (id !== undefined) seen.add(id);
+      records.push(r);
+    }
+    hooks.onDepartement?.(dep, got.records.length);
   }
   let dataDate: string | null = null;
   try {

@@ -1,7 +1,8 @@
 import { frenchNumber } from '../text/format.js';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
 import { communeReference } from '../data/cog.js';
@@ -52,15 +53,47 @@ export interface FetchOptions {
 }
 
 export interface FetchChanges {
-  /** Null on the first fetch (or when the previous file cannot be read): nothing to compare. */
+  /**
+   * Null on the first fetch, when the previous file cannot be read, or when it was edited by hand
+   * since relais wrote it (the version downloaded then is gone: nothing of the source's to compare).
+   */
   mairies: Changes['mairies'] | null;
   maires: Changes['maires'] | null;
+  /**
+   * For a file edited by hand: how the new download differs from the edited version — the
+   * corrections it is about to undo, and possibly changes of the source, which cannot be told
+   * apart. Never shown as changes of the sources.
+   */
+  corrections: { mairies: Changes['mairies'] | null; maires: Changes['maires'] | null };
+}
+
+/** A fetched file whose bytes no longer match those relais wrote (provenance.json's hash). */
+export interface HandEdited {
+  /** `data/annuaire-mairies.json` or `data/rne-maires.csv`. */
+  fichier: string;
+  /** Where the edited version was copied before being replaced (`data/…`); null in a dry run. */
+  copie: string | null;
 }
 
 export interface FetchResult {
-  annuaire: { url: string; urls: string[]; dataDate: string | null; latestRecord: string | null; received: number; mairies: number; communes: number; setAside: Record<string, number>; rejected: number; rejects: Selection['rejected'] };
+  annuaire: {
+    url: string;
+    urls: string[];
+    dataDate: string | null;
+    latestRecord: string | null;
+    received: number;
+    mairies: number;
+    communes: number;
+    /** The current communes of the départements (COG). */
+    communesOfDepartements: number;
+    /** Those without a town hall in what was received: their letters go by post. */
+    withoutTownHall: Array<{ insee: string; nom: string }>;
+    setAside: Record<string, number>;
+    rejected: number;
+    rejects: Selection['rejected'];
+  };
   rne: { url: string; finalUrl: string; fileName: string; dataDate: string | null; encoding: string; counts: { read: number; kept: number; setAside: number; rejected: number } };
-  previous: { date: string | null; annuaire: PreviousState; rne: PreviousState };
+  previous: { date: string | null; annuaire: PreviousState; rne: PreviousState; handEdited: HandEdited[] };
   changes: FetchChanges;
   written: string[];
   provenance: Provenance;
@@ -99,12 +132,33 @@ async function previousMayors(path: string) {
   }
 }
 
-async function previousDate(path: string): Promise<string | null> {
+/** The previous provenance.json: its date, and the hash of each file it describes (`data/…` → SHA-256). */
+async function previousProvenance(path: string): Promise<{ date: string | null; hashes: Map<string, string> }> {
+  const hashes = new Map<string, string>();
   try {
-    const p = JSON.parse(await readFile(path, 'utf8')) as { telecharge_le?: unknown };
-    return typeof p.telecharge_le === 'string' ? p.telecharge_le : null;
+    const p = JSON.parse(await readFile(path, 'utf8')) as { telecharge_le?: unknown; sources?: unknown };
+    if (Array.isArray(p.sources)) {
+      for (const s of p.sources as Array<Record<string, unknown>>) if (s && typeof s.fichier === 'string' && typeof s.sha256 === 'string') hashes.set(s.fichier, s.sha256);
+    }
+    return { date: typeof p.telecharge_le === 'string' ? p.telecharge_le : null, hashes };
   } catch {
-    return null;
+    return { date: null, hashes };
+  }
+}
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * A free name next to `path` for the copy of a hand-edited file:
+ * `annuaire-mairies.modifie-2026-12-01-0800.json` (the time of this fetch, UTC), then -2, -3…
+ */
+function copyName(path: string, now: Date): string {
+  const ext = extname(path);
+  const stem = path.slice(0, path.length - ext.length);
+  const stamp = now.toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  for (let n = 1; ; n++) {
+    const candidate = `${stem}.modifie-${stamp}${n > 1 ? `-${n}` : ''}${ext}`;
+    if (!existsSync(candidate)) return candidate;
   }
 }
 
@@ -115,8 +169,9 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
 
   progress(`Annuaire de l'administration (DILA) : mairies des départements ${deps.join(', ')}…`);
   const policy: RetryPolicy = options.signal ? { ...settings.retry, signal: options.signal } : settings.retry;
-  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, (dep, got, total) => {
-    if (got >= total) progress(`  ${dep} : ${total} fiches reçues`);
+  const directory = await fetchDirectory(http, settings.annuaireUrl, deps, policy, {
+    onDepartement: (dep, received) => progress(`  ${dep} : ${frenchNumber(received)} fiches reçues`),
+    onMoved: (dep, round, rounds) => progress(`  ${dep} : les données ont changé pendant le téléchargement ; nouveau téléchargement du département (essai ${round} sur ${rounds})`),
   });
   const ref = communeReference();
   const current = (insee: string) => (ref.commune(insee) !== undefined ? insee : (ref.formerCodes.get(insee) ?? insee));
@@ -129,6 +184,11 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     throw new RelaisError(`Annuaire de l'administration : aucune mairie reçue pour ${empty.length > 1 ? 'les départements' : 'le département'} ${empty.join(', ')} (${frenchNumber(directory.records.length)} fiches reçues en tout) ; ${NOTHING_WRITTEN}`);
   }
 
+  // A short download (a filter gone wrong, a directory in mid-update) shows here and nowhere
+  // else: `relais check` only warns commune by commune that a letter will go by post.
+  const communesOfDepartements = deps.flatMap((d) => ref.communesOf(d));
+  const withoutTownHall = communesOfDepartements.filter((c) => !halls.has(c.code)).map((c) => ({ insee: c.code, nom: c.nom }));
+
   progress('Répertoire national des élus (data.gouv.fr) : fichier des maires…');
   const rne = await fetchRne(http, settings.rneUrl, deps, policy);
   const noMayor = deps.filter((d) => !rne.mayors.some((m) => departementOfCode(m.insee) === d));
@@ -139,11 +199,31 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   const annuairePath = join(dataDir, FETCH_FILES.annuaire);
   const rnePath = join(dataDir, FETCH_FILES.rne);
   const provenancePath = join(dataDir, FETCH_FILES.provenance);
-  const [beforeHalls, beforeMayors, beforeDate] = await Promise.all([previousTownHalls(annuairePath, deps, current, arrondissement), previousMayors(rnePath), previousDate(provenancePath)]);
-  const changes: FetchChanges = {
-    mairies: beforeHalls.map ? diffTownHalls(beforeHalls.map, halls) : null,
-    maires: beforeMayors.map ? diffMayors(beforeMayors.map, mayorsByCommune(rne.mayors)) : null,
+  const [beforeHalls, beforeMayors, before] = await Promise.all([previousTownHalls(annuairePath, deps, current, arrondissement), previousMayors(rnePath), previousProvenance(provenancePath)]);
+  const annuaireData = `${JSON.stringify(selection.records, null, 1)}\n`;
+  // A file whose bytes are no longer those relais wrote was corrected by hand (an address a town
+  // hall asked for, a mayor elected since the RNE's file): the corrections are the agent's work,
+  // not news from the sources, and they are kept in a copy before the file is replaced. Its bytes
+  // are returned when they are neither those relais wrote nor those it is about to write.
+  const edited = async (name: string, path: string, next: string): Promise<Uint8Array | undefined> => {
+    const recorded = before.hashes.get(`data/${name}`);
+    if (recorded === undefined || !existsSync(path)) return undefined;
+    const bytes = await readFile(path);
+    const hash = sha256(bytes);
+    return hash !== recorded && hash !== sha256(next) ? bytes : undefined;
   };
+  const annuaireEdited = await edited(FETCH_FILES.annuaire, annuairePath, annuaireData);
+  const rneEdited = await edited(FETCH_FILES.rne, rnePath, rne.csv);
+  const hallsDiff = beforeHalls.map ? diffTownHalls(beforeHalls.map, halls) : null;
+  const mayorsDiff = beforeMayors.map ? diffMayors(beforeMayors.map, mayorsByCommune(rne.mayors)) : null;
+  const changes: FetchChanges = {
+    mairies: annuaireEdited ? null : hallsDiff,
+    maires: rneEdited ? null : mayorsDiff,
+    corrections: { mairies: annuaireEdited ? hallsDiff : null, maires: rneEdited ? mayorsDiff : null },
+  };
+  const handEdited: Array<HandEdited & { path: string; bytes: Uint8Array }> = [];
+  if (annuaireEdited) handEdited.push({ fichier: `data/${FETCH_FILES.annuaire}`, copie: null, path: annuairePath, bytes: annuaireEdited });
+  if (rneEdited) handEdited.push({ fichier: `data/${FETCH_FILES.rne}`, copie: null, path: rnePath, bytes: rneEdited });
 
   const annuaire = {
     url: settings.annuaireUrl,
@@ -153,17 +233,27 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     received: directory.records.length,
     mairies: selection.records.length,
     communes: halls.size,
+    communesOfDepartements: communesOfDepartements.length,
+    withoutTownHall,
     setAside: selection.setAside,
     rejected: selection.rejected.length,
     rejects: selection.rejected,
   };
   const rneInfo = { url: settings.rneUrl, finalUrl: rne.finalUrl, fileName: rne.fileName, dataDate: rne.dataDate, encoding: rne.encoding, counts: rne.counts };
-  const provenance = buildProvenance(options, annuaire, rneInfo);
+  const provenance = buildProvenance(options, annuaire, rneInfo, { annuaire: sha256(annuaireData), rne: sha256(rne.csv) });
 
   const written: string[] = [];
   if (!options.dryRun) {
+    // The copies of the hand-edited files go with the rest, all or nothing: a failure or a Ctrl-C
+    // before the renames leaves neither a copy nor a replaced file.
+    const copies = handEdited.map((h) => {
+      const path = copyName(h.path, options.now);
+      h.copie = `data/${basename(path)}`;
+      return { path, data: h.bytes };
+    });
     await writeAllAtomic([
-      { path: annuairePath, data: `${JSON.stringify(selection.records, null, 1)}\n` },
+      ...copies,
+      { path: annuairePath, data: annuaireData },
       { path: rnePath, data: rne.csv },
       { path: join(dataDir, FETCH_FILES.provenanceMd), data: provenanceMarkdown(provenance) },
       // Last: a provenance file always describes files that are on disk.
@@ -171,10 +261,11 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     ], { ...(options.signal ? { signal: options.signal } : {}), ...(options.hold ? { hold: options.hold } : {}) });
     written.push(...[FETCH_FILES.annuaire, FETCH_FILES.rne, FETCH_FILES.provenanceMd, FETCH_FILES.provenance].map((f) => `data/${f}`));
   }
-  return { annuaire, rne: rneInfo, previous: { date: beforeDate, annuaire: beforeHalls.state, rne: beforeMayors.state }, changes, written, provenance };
+  return { annuaire, rne: rneInfo, previous: { date: before.date, annuaire: beforeHalls.state, rne: beforeMayors.state, handEdited: handEdited.map(({ fichier, copie }) => ({ fichier, copie })) }, changes, written, provenance };
 }
 
-function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: FetchResult['rne']): Provenance {
+/** `hashes`: SHA-256 of the files as written, to tell at the next fetch whether they were edited since. */
+function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: FetchResult['rne'], hashes: { annuaire: string; rne: string }): Provenance {
   const deps = options.deps.join(', ');
   return {
     telecharge_le: options.now.toISOString(),
@@ -194,7 +285,8 @@ function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: F
         licence_url: LICENCE.url,
         mention: `Source : DILA, service-public.fr — Annuaire de l'administration, Base de données locales (${ANNUAIRE_DATASET}), ${a.url}${a.dataDate ? `, données du ${a.dataDate.slice(0, 10)}` : ''}, téléchargé le ${options.now.toISOString().slice(0, 10)}`,
         filtre: `fiches « mairie » (pivot type_service_local) des départements ${deps}, au format de l'export JSON de l'API (tableau d'enregistrements)`,
-        nombres: { services_recus: a.received, mairies: a.mairies, communes: a.communes, ecartes: a.setAside, rejetes: a.rejected },
+        sha256: hashes.annuaire,
+        nombres: { services_recus: a.received, mairies: a.mairies, communes: a.communes, communes_sans_mairie: a.withoutTownHall.length, ecartes: a.setAside, rejetes: a.rejected },
       },
       {
         fichier: `data/${FETCH_FILES.rne}`,
@@ -209,6 +301,7 @@ function buildProvenance(options: FetchOptions, a: FetchResult['annuaire'], r: F
         licence_url: LICENCE.url,
         mention: `Source : Ministère de l'Intérieur, Répertoire national des élus, data.gouv.fr, fichier ${r.fileName}${r.dataDate ? ` du ${r.dataDate.slice(0, 10)}` : ''}, ${r.finalUrl}`,
         filtre: `lignes des départements ${deps} seulement (${frenchNumber(r.counts.kept)} sur ${frenchNumber(r.counts.read)}), réécrites en UTF-8 avec « ; » (fichier source en ${r.encoding})`,
+        sha256: hashes.rne,
         nombres: { lignes_lues: r.counts.read, gardees: r.counts.kept, autres_departements: r.counts.setAside, rejetees: r.counts.rejected },
       },
     ],

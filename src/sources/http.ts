@@ -86,6 +86,11 @@ function transportError(err: unknown, url: string, timeoutMs: number): Transport
   if (/ECONNRESET|UND_ERR_SOCKET|UND_ERR_CLOSED|EPIPE/.test(code) || /terminated|other side closed/i.test(`${e.message} ${e.cause?.message ?? ''}`)) {
     return new TransportError(`${host} a coupé la connexion avant la fin de la réponse (réponse tronquée)`, true);
   }
+  // Node's fetch gives up after 20 redirects with « fetch failed » (cause « redirect count
+  // exceeded »): the server answers, it is no outage, and asking again loops again.
+  if (/redirect count exceeded/i.test(`${e.message} ${e.cause?.message ?? ''}`)) {
+    return new TransportError(`trop de redirections : l'adresse renvoie sans fin vers elle-même ou vers une autre (proxy, portail captif, page de connexion ?)`, false);
+  }
   if (/CERT|SSL|TLS/.test(code)) return new TransportError(`connexion sécurisée à ${host} refusée (certificat : ${code})`, false);
   return new TransportError(`${host} injoignable (${code || e.message})`, true);
 }

@@ -25,7 +25,8 @@ export interface WriteOptions {
 
 export interface FileToWrite {
   path: string;
-  data: string;
+  /** Text is written as UTF-8; bytes as they are (the copy of a hand-edited file, whatever its encoding). */
+  data: string | Uint8Array;
 }
 
 function writeFailure(path: string, err: unknown): RelaisError {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { command } from '../bench/measure.js';
 import { commandsFor } from '../src/cli/main.js';
 import { loadedPackages } from './helpers/loaded.js';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 
 /**
  * Start-up: every command pays for what main.ts loads before it acts. Rather than a timing, the
@@ -34,6 +34,23 @@ describe('start-up', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Loiret');
     expect(['pdfkit', 'fontkit', 'qrcode', 'nodemailer', 'imapflow', 'exceljs'].filter((p) => r.packages.has(p))).toEqual([]);
+  });
+
+  it('relais send on letters already drawn loads neither the font engine nor pdfkit, and a command after it does not parse the video again', async () => {
+    // Letters and summary sheet drawn (sampleWithLetters): nothing left to draw.
+    const dir = await sampleWithLetters();
+    const send = loaded(['-C', dir, 'send', '--dry-run']);
+    expect(send.code, send.stderr).toBe(0);
+    expect(send.stdout).toContain('556 pas encore écrits');
+    // The video's facts, read here, are kept: the campaign has its state folder.
+    expect(send.packages.has('mp4box')).toBe(true);
+    expect(['pdfkit', 'fontkit', 'qrcode', 'hyphen'].filter((p) => send.packages.has(p))).toEqual([]);
+    const check = loaded(['-C', dir, 'check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.packages.has('mp4box')).toBe(false);
+    // The templates compile without source-map (scripts/build.ts, withoutSourceMaps).
+    expect(check.packages.has('handlebars')).toBe(true);
+    expect(check.packages.has('source-map')).toBe(false);
   });
 
   it.each([

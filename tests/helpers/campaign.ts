@@ -1,16 +1,21 @@
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { relais, ROOT } from './cli.js';
 import { waitFor } from './wait.js';
 
 const created: string[] = [];
 
-// Folders live until the end of their test file, so that a beforeAll can share one.
-afterAll(() => {
+/**
+ * Folders live until the end of their test file, so that a beforeAll can share one: removed by
+ * tests/helpers/per-file.ts, a setup file, run for each test file. (Not by a hook registered here:
+ * the test files of a worker share this module, loaded once, and its hook would belong to the first
+ * file alone.)
+ */
+export function removeTempDirs(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 export function tempDir(prefix = 'relais-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { command } from '../bench/measure.js';
 import { commandsFor } from '../src/cli/main.js';
+import { ROOT } from './helpers/cli.js';
 import { loadedPackages } from './helpers/loaded.js';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
 
 /**
  * Start-up: every command pays for what main.ts loads before it acts. Rather than a timing, the
@@ -34,6 +37,42 @@ describe('start-up', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Loiret');
     expect(['pdfkit', 'fontkit', 'qrcode', 'nodemailer', 'imapflow', 'exceljs'].filter((p) => r.packages.has(p))).toEqual([]);
+  });
+
+  it('relais send on letters already drawn loads neither the font engine nor pdfkit, and a command after it does not parse the video again', async () => {
+    // Letters and summary sheet drawn (sampleWithLetters): nothing left to draw.
+    const dir = await sampleWithLetters();
+    const send = loaded(['-C', dir, 'send', '--dry-run']);
+    expect(send.code, send.stderr).toBe(0);
+    expect(send.stdout).toContain('556 pas encore écrits');
+    // The video's facts, read here, are kept: the campaign has its state folder.
+    expect(send.packages.has('mp4box')).toBe(true);
+    expect(['pdfkit', 'fontkit', 'qrcode', 'hyphen'].filter((p) => send.packages.has(p))).toEqual([]);
+    const check = loaded(['-C', dir, 'check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.packages.has('mp4box')).toBe(false);
+    // The templates compile without source-map (scripts/build.ts, withoutSourceMaps).
+    expect(check.packages.has('handlebars')).toBe(true);
+    expect(check.packages.has('source-map')).toBe(false);
+  });
+
+  it('relais run loads the mailbox side (imapflow, mailparser) only when a mailbox is configured', () => {
+    // Read from the bundle's map: what each command's module imports before it runs.
+    const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'relais', 'meta.json'), 'utf8')) as { outputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }>; inputs: Record<string, { bytesInOutput: number }> }> };
+    const outputs = new Map(Object.entries(meta.outputs).map(([f, o]) => [basename(f), o]));
+    const moduleOf = (source: string) => [...outputs].find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith(source)))![0];
+    const staticPackages = (name: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(name)) return new Set();
+      seen.add(name);
+      const o = outputs.get(name)!;
+      const found = new Set([...Object.keys(o.inputs)].flatMap((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1] ?? []));
+      for (const i of o.imports) if (i.kind === 'import-statement' && !i.external) for (const p of staticPackages(basename(i.path), seen)) found.add(p);
+      return found;
+    };
+    const run = staticPackages(moduleOf('dist/src/cli/run.js'));
+    expect(run.has('nodemailer')).toBe(true);
+    expect(['imapflow', 'mailparser', 'libmime'].filter((p) => run.has(p))).toEqual([]);
+    expect(staticPackages(moduleOf('dist/src/cli/bounces.js')).has('imapflow')).toBe(true);
   });
 
   it.each([

@@ -18,9 +18,7 @@ import { collectDeps } from './list-option.js';
 import { progressReporter } from './progress.js';
 import { plural } from './report.js';
 import { askToSend, stateLine } from './send.js';
-import { bouncesDocument, printBounces } from './bounces.js';
-import { imapSettingsFrom, imapSource } from '../bounces/imap.js';
-import { readBouncesInto, type BounceReport } from '../bounces/process.js';
+import type { BounceReport } from '../bounces/process.js';
 import { campaignKey } from '../campaign/load.js';
 import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { heldLine, openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
@@ -45,7 +43,10 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
       const { out } = ctx;
       const deps = opts.dep ?? [];
       const smtp = smtpSettingsFrom(ctx.settings.smtp, ctx.env);
-      const imap = imapSettingsFrom(ctx.settings.imap, ctx.env);
+      // The mailbox side (imapflow, mailparser and their character sets: 3 MB of the bundle, more than
+      // the rest of the run) loads only when a mailbox is configured.
+      const mailbox = ctx.settings.imap.url ? await import('../bounces/imap.js') : undefined;
+      const imap = mailbox?.imapSettingsFrom(ctx.settings.imap, ctx.env);
       checkSocialSettings({ settings: ctx.settings, variables: ctx.env });
       if (smtp && !opts.yes && !process.stdin.isTTY) throw new UsageError('envoi par un serveur SMTP sans terminal pour confirmer : relancez avec --yes');
       // With a bounce mailbox, reading it is one more step, right after the check: the town halls
@@ -65,10 +66,13 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         out.note(`   ${plural(ready.report.recipients, 'commune')}, ${plural(ready.report.totals.errors, 'erreur')}, ${plural(ready.report.totals.warnings, 'avertissement')}`);
 
         let bounces: BounceReport | undefined;
-        if (imap) {
+        let bouncesView: typeof import('./bounces.js') | undefined;
+        if (imap && mailbox) {
           step('Retours de courriels (boîte IMAP)');
-          bounces = await readBouncesInto(ready.campaign.dir, campaignKey(ready.campaign), imapSource(imap));
-          printBounces(out.toStderr(), bounces, '   ');
+          const [{ readBouncesInto }, view] = await Promise.all([import('../bounces/process.js'), import('./bounces.js')]);
+          bouncesView = view;
+          bounces = await readBouncesInto(ready.campaign.dir, campaignKey(ready.campaign), mailbox.imapSource(imap));
+          view.printBounces(out.toStderr(), bounces, '   ');
         }
 
         step('Volontaires inscrits');
@@ -198,7 +202,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         const news = newPrintVersions(passes);
         if (out.json) {
           const impression = { nouvellesVersions: news.print.map((p) => printFileJson(p, rel)), supprimes: news.removedPrint.map(rel) };
-          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces ? { retours: bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, impression, fichiers: files });
+          out.document({ ok, volontaires: volunteers?.region ?? null, departements: rows, ...(bounces && bouncesView ? { retours: bouncesView.bouncesDocument(bounces) } : {}), envoi: sent, publications: posts, impression, fichiers: files });
           return;
         }
         out.line();

@@ -1,4 +1,5 @@
-import { campaignPath, type Campaign } from '../campaign/load.js';
+import type { Campaign } from '../campaign/load.js';
+import { campaignFontChoice } from './font-files.js';
 import { loadFonts, type FontFiles } from './fonts.js';
 import { readCampaignImages } from './images.js';
 
@@ -16,15 +17,7 @@ export interface LetterAssets {
 
 /** The campaign's own fonts (`polices:`), else the free ones relais ships. */
 export function campaignFonts(campaign: Campaign): FontFiles {
-  const p = campaign.config.polices;
-  return p
-    ? loadFonts({
-        regular: campaignPath(campaign, p.normale),
-        ...(p.grasse ? { bold: campaignPath(campaign, p.grasse) } : {}),
-        ...(p.italique ? { italic: campaignPath(campaign, p.italique) } : {}),
-        shown: { regular: p.normale, ...(p.grasse ? { bold: p.grasse } : {}), ...(p.italique ? { italic: p.italique } : {}) },
-      })
-    : loadFonts();
+  return loadFonts(campaignFontChoice(campaign));
 }
 
 export async function loadAssets(campaign: Campaign): Promise<LetterAssets> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import { RelaisError, systemReason } from '../errors.js';
-import { shippedFontPath } from './font-files.js';
+import { fontSources, type FontChoice, type FontStyle } from './font-files.js';
 
 /**
  * The letter's fonts. relais ships Source Sans 3 (SIL Open Font License) from npm: a free family
@@ -55,14 +55,13 @@ function loadFont(path: string, shown: string, field: string): Buffer {
   return data;
 }
 
-export function loadFonts(custom: { regular?: string; bold?: string; italic?: string; shown?: Partial<Record<'regular' | 'bold' | 'italic', string>> } = {}): FontFiles {
-  const pick = (style: 'regular' | 'bold' | 'italic', field: string) => {
-    const path = custom[style] ?? custom.regular ?? shippedFontPath(style);
-    const shown = custom.shown?.[style] ?? (custom[style] ?? custom.regular ? path : `Source Sans 3 (${style})`);
-    return { data: loadFont(path, shown, field), shown };
+export function loadFonts(custom: FontChoice = {}): FontFiles {
+  const sources = fontSources(custom);
+  const load = (style: FontStyle, field: string) => loadFont(sources[style].path, sources[style].shown, field);
+  return {
+    regular: load('regular', 'polices.normale'),
+    bold: load('bold', 'polices.grasse'),
+    italic: load('italic', 'polices.italique'),
+    names: { regular: sources.regular.shown, bold: sources.bold.shown, italic: sources.italic.shown },
   };
-  const regular = pick('regular', 'polices.normale');
-  const bold = pick('bold', 'polices.grasse');
-  const italic = pick('italic', 'polices.italique');
-  return { regular: regular.data, bold: bold.data, italic: italic.data, names: { regular: regular.shown, bold: bold.shown, italic: italic.shown } };
 }

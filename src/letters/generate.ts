@@ -13,6 +13,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { printHistory, readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
+import { campaignFontChoice, fontSources } from './font-files.js';
 import { contentHash, jobSize } from './keys.js';
 import { additionsListPath, additionsListText, nextHistory, type PrintHistory } from './print-changes.js';
 
@@ -148,10 +149,12 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   // A letter the user said was posted (relais letters --posted) is not printed again.
   const byPost = (p: RecipientPlan) => (p.to === null || hasBounced(p)) && !fates.reached.has(p.recipient.commune.code) && !fates.posted.has(p.recipient.commune.code);
   const recipients = plan.recipients.filter((p) => (!deps.length || deps.includes(p.recipient.departement.code)) && (!wanted.size || wanted.has(p.recipient.commune.code)));
-  // The drawing side (fonts, pdfkit, worker threads) loads here, not when relais starts.
-  const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
-  const assets = await loadAssets(campaign);
-  const setup: RenderSetup = { fonts: assets.fonts, options: {} };
+  // What decides whether a letter is drawn again names the fonts without opening them: the
+  // drawing side (the font engine, pdfkit, worker threads, the images) loads below, only when a
+  // letter or a print file is to be drawn. The campaign's check has read its fonts and images.
+  const sources = fontSources(campaignFontChoice(campaign));
+  const fontNames = { regular: sources.regular.shown, bold: sources.bold.shown, italic: sources.italic.shown };
+  const issuers: Record<string, { authority: string }> = {};
   const root = plan.paths.letters;
   const manifestPath = plan.paths.manifest;
   const manifest = await readManifest(manifestPath);
@@ -174,17 +177,13 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     const dep = depPlan.departement;
     const mine = recipients.filter((p) => p.recipient.departement.code === dep.code);
     if (!mine.length) continue;
-    setup.options[dep.code] = {
-      issuer: { authority: depPlan.authority, coIssuer: [campaign.config.ars.nom], logo: assets.logo },
-      platformUrl: campaign.config.campagne.plateforme.url,
-      signatureImages: { prefet: assets.signatures.prefets.get(dep.code), ars: assets.signatures.ars },
-    };
+    issuers[dep.code] = { authority: depPlan.authority };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
     const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean; refused: boolean }> = [];
     for (const p of mine) {
       const { model: letter, key, meta } = p.letter;
       const path = p.paths.letter;
-      const hash = contentHash(setup, [depPlan.authority, key, letter.adresse, meta]);
+      const hash = contentHash(fontNames, [depPlan.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
       if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, ...bouncedOrRefused(p) });
@@ -240,7 +239,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
       entry.version = { n: last.n, date: last.date };
       entry.versions = h.versions;
     };
-    if (keep(rel, contentHash(setup, [toPrint.map((p) => p.hash)]), path)) {
+    if (keep(rel, contentHash(fontNames, [toPrint.map((p) => p.hash)]), path)) {
       nextManifest[`${rel}#pages`] = String(entry.pages);
       if (!options.all) {
         // The same file, its letters those of the manifest: noted posted just now, it is the
@@ -296,35 +295,50 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   let lettersDone = 0;
   const start = performance.now();
   let lettersMs = 0;
-  const threads = workerCount(total, options.workers);
-  const running = runJobs(
-    setup,
-    jobs,
-    threads,
-    (n, kind) => {
-      if (kind === 'letters') filesDone += n;
-      else printDone += n;
-      options.onProgress?.(filesDone, lettersTotal, printTotal ? { done: printDone, total: printTotal } : undefined);
-    },
-    (job, result) => {
-      if (job.kind === 'letters') {
-        lettersDone += job.items.length;
-        if (lettersDone === lettersTotal) lettersMs = performance.now() - start;
-        return;
-      }
-      const entry = print.find((p) => p.path === job.path)!;
-      entry.pages = result.pages;
-      entry.written = true;
-      nextManifest[`${entryOf(entry.path)}#pages`] = String(result.pages);
-    },
-    options.signal,
-  );
-  // A worker that fails stops the others where they are (a full disk): one of them may have left
-  // its temporary file; the workers are gone when runJobs settles, so it is removed here.
-  await running.catch(async (err: unknown) => {
-    await removeStaleTemporaries(root);
-    throw err;
-  });
+  // Nothing to draw (every letter up to date, as on a send after the letters): no thread, as many
+  // as RELAIS_WORKERS asks for the report (pool.ts workerCount), and the drawing side not loaded.
+  let threads = options.workers ?? 0;
+  if (jobs.length) {
+    const [{ loadAssets }, { runJobs, workerCount }] = await Promise.all([import('./assets.js'), import('./pool.js')]);
+    const assets = await loadAssets(campaign);
+    const setup: RenderSetup = { fonts: assets.fonts, options: {} };
+    for (const [dep, { authority }] of Object.entries(issuers)) {
+      setup.options[dep] = {
+        issuer: { authority, coIssuer: [campaign.config.ars.nom], logo: assets.logo },
+        platformUrl: campaign.config.campagne.plateforme.url,
+        signatureImages: { prefet: assets.signatures.prefets.get(dep), ars: assets.signatures.ars },
+      };
+    }
+    threads = workerCount(total, options.workers);
+    const running = runJobs(
+      setup,
+      jobs,
+      threads,
+      (n, kind) => {
+        if (kind === 'letters') filesDone += n;
+        else printDone += n;
+        options.onProgress?.(filesDone, lettersTotal, printTotal ? { done: printDone, total: printTotal } : undefined);
+      },
+      (job, result) => {
+        if (job.kind === 'letters') {
+          lettersDone += job.items.length;
+          if (lettersDone === lettersTotal) lettersMs = performance.now() - start;
+          return;
+        }
+        const entry = print.find((p) => p.path === job.path)!;
+        entry.pages = result.pages;
+        entry.written = true;
+        nextManifest[`${entryOf(entry.path)}#pages`] = String(result.pages);
+      },
+      options.signal,
+    );
+    // A worker that fails stops the others where they are (a full disk): one of them may have left
+    // its temporary file; the workers are gone when runJobs settles, so it is removed here.
+    await running.catch(async (err: unknown) => {
+      await removeStaleTemporaries(root);
+      throw err;
+    });
+  }
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);

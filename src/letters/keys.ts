@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Job, RenderSetup } from './jobs.js';
+import type { FontFiles } from './fonts.js';
+import type { Job } from './jobs.js';
 
 /**
  * What decides whether a letter must be drawn again, kept apart from the drawing itself (pdfkit,
@@ -9,8 +10,9 @@ import type { Job, RenderSetup } from './jobs.js';
 /** Bumped when the layout changes, so that a re-run rewrites letters drawn by an older layout. */
 export const LAYOUT_VERSION = 2;
 
-export function contentHash(setup: RenderSetup, parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify([LAYOUT_VERSION, setup.fonts.names, ...parts])).digest('hex').slice(0, 32);
+/** The fonts count by their names (fontSources), known without opening them. */
+export function contentHash(fontNames: FontFiles['names'], parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify([LAYOUT_VERSION, fontNames, ...parts])).digest('hex').slice(0, 32);
 }
 
 /** Everything but the address: decided with the letter itself (campaign/letter.ts), where the plan computes it. */

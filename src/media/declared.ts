@@ -6,7 +6,8 @@ import { channelName } from '../channels/types.js';
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { LIMITS, type MediaNetwork } from './limits.js';
-import { formatLabel, probeFacts, probeFile, type MediaFacts, type Probe } from './probe.js';
+import { keptFacts } from './facts-cache.js';
+import { formatLabel, hashFile, probeFile, type MediaFacts, type Probe } from './probe.js';
 import { mediumProblems, setProblems } from './validate.js';
 
 /**
@@ -57,16 +58,18 @@ export async function commandLineMedia(campaign: Pick<Campaign, 'dir'>, files: s
 
 /**
  * The declared media, probed once each; problems of a medium itself (missing, empty, no alt text)
- * go to `problems`. Hashed unless `read` says otherwise (the check reads their facts only).
+ * go to `problems`. Hashed unless `hash` is false (the check reads their facts only). Their facts
+ * are kept in the campaign's state folder between commands (facts-cache.ts).
  */
 export async function declaredMedia(campaign: Campaign, problems?: ProblemList): Promise<Map<string, Medium>>;
-export async function declaredMedia<P extends MediaFacts>(campaign: Campaign, problems: ProblemList | undefined, read: (path: string, shown: string) => Promise<P>): Promise<Map<string, Medium<P>>>;
-export async function declaredMedia(
-  campaign: Campaign,
-  problems?: ProblemList,
-  read: (path: string, shown: string) => Promise<MediaFacts> = probeFile,
-): Promise<Map<string, Medium<MediaFacts>>> {
+export async function declaredMedia(campaign: Campaign, problems: ProblemList | undefined, options: { hash: false }): Promise<Map<string, Medium<MediaFacts>>>;
+export async function declaredMedia(campaign: Campaign, problems?: ProblemList, options: { hash: boolean } = { hash: true }): Promise<Map<string, Medium<MediaFacts>>> {
   const found = new Map<string, Medium<MediaFacts>>();
+  const facts = keptFacts(campaign.dir);
+  const read = async (path: string, shown: string): Promise<MediaFacts | Probe> => {
+    const f = await facts.read(path, shown);
+    return options.hash ? { ...f, sha256: await hashFile(path) } : f;
+  };
   for (const [name, d] of Object.entries(campaign.config.medias ?? {})) {
     const path = campaignPath(campaign, d.fichier);
     const shown = shownPath(campaign, path);
@@ -81,6 +84,7 @@ export async function declaredMedia(
       problems?.error('media', `média « ${name} » : ${err.message}`, { file: CAMPAIGN_FILE, field: `medias.${name}.fichier` }, 'file');
     }
   }
+  facts.save();
   return found;
 }
 
@@ -145,7 +149,7 @@ export function publicationLabel(index: number, canal: string, date: string): st
  */
 export async function checkCampaignMedia(campaign: Campaign, problems: ProblemList): Promise<Map<string, Medium<MediaFacts>>> {
   // Facts only: the hash (a whole read of each video) is taken when a post is queued.
-  const media = await declaredMedia(campaign, problems, probeFacts);
+  const media = await declaredMedia(campaign, problems, { hash: false });
   const declared = new Set(Object.keys(campaign.config.medias ?? {}));
   for (const [i, p] of (campaign.config.publications ?? []).entries()) {
     if (!p.medias?.length) continue;

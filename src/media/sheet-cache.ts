@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { campaignPath, type Campaign } from '../campaign/load.js';
+import type { Campaign } from '../campaign/load.js';
 import { STATE_DIR } from '../campaign/paths.js';
 import { writeFileAtomicSync } from '../files.js';
-import { shippedFontPath } from '../letters/font-files.js';
+import { campaignFontChoice, fontSources } from '../letters/font-files.js';
 import { packageRoot } from '../paths.js';
 
 /** The summary sheet's file name, in each email and in each département's folder of messages. */
@@ -70,10 +70,10 @@ function readdirSafe(dir: string): string[] {
 
 function sheetKey(campaign: Campaign): string | undefined {
   if (typeof RELAIS_BUILD !== 'string') return undefined;
-  // The fonts as loadFonts picks them: the campaign's own (bold and italic default to the
-  // regular one), else those relais ships. One that cannot be read: drawn, and the drawing says why.
-  const p = campaign.config.polices;
-  const fonts = p ? [p.normale, p.grasse ?? p.normale, p.italique ?? p.normale].map((f) => campaignPath(campaign, f)) : (['regular', 'bold', 'italic'] as const).map(shippedFontPath);
+  // The fonts as loadFonts picks them (fontSources). One that cannot be read: drawn, and the
+  // drawing says why.
+  const sources = fontSources(campaignFontChoice(campaign));
+  const fonts = [sources.regular.path, sources.bold.path, sources.italic.path];
   try {
     const require = createRequire(import.meta.url);
     const engines = ['pdfkit', 'fontkit'].map((m) => {

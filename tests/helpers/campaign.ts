@@ -1,16 +1,21 @@
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { relais, ROOT } from './cli.js';
 import { waitFor } from './wait.js';
 
 const created: string[] = [];
 
-// Folders live until the end of their test file, so that a beforeAll can share one.
-afterAll(() => {
+/**
+ * Folders live until the end of their test file, so that a beforeAll can share one: removed by
+ * tests/helpers/per-file.ts, a setup file, run for each test file. (Not by a hook registered here:
+ * the test files of a worker share this module, loaded once, and its hook would belong to the first
+ * file alone.)
+ */
+export function removeTempDirs(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 export function tempDir(prefix = 'relais-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -70,7 +75,8 @@ export function sampleWithoutPublications(): string {
 let lettersBuilt: Promise<string> | undefined;
 
 /**
- * The sample campaign once `relais letters` has written its 597 letters (and their manifest), built
+ * The sample campaign once `relais letters` has written its 597 letters (and their manifest) and
+ * its summary sheet is drawn (kept in .relais/cache, with no journal), built
  * once per run for all test files and copied. For the tests of what comes after the letters (send,
  * run, bounces): relais finds them unchanged and does not draw them again, as on a user's second
  * run. A copy costs a fraction of drawing them; the tests of drawing the letters use sampleCampaign.
@@ -150,6 +156,16 @@ async function drawSampleLetters(dir: string): Promise<string> {
   const building = sampleCampaign(dir);
   const { code, stderr } = await relais(['-C', building, 'letters']);
   if (code !== 0) throw new Error(`relais letters sur la campagne d'exemple : code ${code}\n${stderr}`);
+  // The summary sheet too, kept in .relais/cache as after a user's first send (media/sheet-cache.ts):
+  // the first send, run or posts of each copy found none and drew it (pdfkit and the fonts, a
+  // quarter of a second of CPU), some 60 times a run. Its drawing and keeping are tested on
+  // campaigns of their own (media-kit.test.ts). A rehearsal draws it; its journal and other state
+  // are removed, so that each copy starts with no history.
+  const sheet = await relais(['-C', building, 'send', '--dry-run']);
+  if (sheet.code !== 0) throw new Error(`relais send --dry-run sur la campagne d'exemple : code ${sheet.code}\n${sheet.stderr}`);
+  const state = join(building, '.relais');
+  for (const entry of readdirSync(state)) if (entry !== 'cache') rmSync(join(state, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(join(state, 'cache'))) if (!/^fiche-.*\.pdf$/.test(entry)) rmSync(join(state, 'cache', entry), { force: true });
   return building;
 }
 

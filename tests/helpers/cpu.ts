@@ -16,10 +16,12 @@ function cpuSeconds(): { self: number; children: number } {
 }
 
 // Taken when the setup file loads, before the test file is imported (some build fixtures then).
+// The files of a worker share its process (vitest.config.ts): each counts from its own start.
 const start = cpuSeconds();
+const spawnsBefore = (globalThis as { relaisSpawns?: number }).relaisSpawns ?? 0;
 const wall = performance.now();
 afterAll(() => {
   const end = cpuSeconds();
   const file = expect.getState().testPath ?? '?';
-  appendFileSync(process.env.RELAIS_TEST_CPU!, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), self: +(end.self - start.self).toFixed(2), children: +(end.children - start.children).toFixed(2), wall: +((performance.now() - wall) / 1000).toFixed(1), spawns: (globalThis as { relaisSpawns?: number }).relaisSpawns ?? 0 })}\n`);
+  appendFileSync(process.env.RELAIS_TEST_CPU!, `${JSON.stringify({ file: file.replace(/^.*\/tests\//, 'tests/'), self: +(end.self - start.self).toFixed(2), children: +(end.children - start.children).toFixed(2), wall: +((performance.now() - wall) / 1000).toFixed(1), spawns: ((globalThis as { relaisSpawns?: number }).relaisSpawns ?? 0) - spawnsBefore })}\n`);
 });

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll } from 'vitest';
+import { inject } from 'vitest';
 import { BIN, ROOT } from './cli.js';
 
 /**
@@ -12,8 +11,11 @@ import { BIN, ROOT } from './cli.js';
  * bundle's map (dist/relais/meta.json) says which packages each file holds; a package left out of
  * the bundle is loaded from node_modules under its own name.
  */
-const dir = mkdtempSync(join(tmpdir(), 'relais-loaded-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// One per worker process, in the run's shared folder (tests/helpers/global-setup.ts) and removed at
+// its end: the test files of a worker share this module, loaded once, and a hook of one file would
+// remove it under the others.
+const dir = join(inject('sharedFixtures'), `loaded-hooks-${process.pid}`);
+mkdirSync(dir, { recursive: true });
 writeFileSync(
   join(dir, 'hooks.mjs'),
   // Written synchronously to a file: the hooks run on their own thread, and a write to stderr from

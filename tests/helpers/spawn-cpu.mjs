@@ -1,5 +1,6 @@
 // Measuring what each relais process of a test run costs (not loaded by the suite itself):
-//   RELAIS_SPAWN_CPU=/tmp/spawns.jsonl NODE_OPTIONS="--import ./tests/helpers/spawn-cpu.mjs" npx vitest run tests/x.test.ts
+//   RELAIS_SPAWN_CPU=/tmp/spawns.jsonl NODE_OPTIONS="--import $PWD/tests/helpers/spawn-cpu.mjs" npx vitest run tests/x.test.ts
+// (an absolute path: some tests start relais from another folder, where ./tests/… is not found).
 // appends one JSON line per relais process that ends by itself: its arguments (temporary folders
 // shortened to <d>), its CPU seconds (threads included), its wall seconds and its exit code.
 // RELAIS_TEST_CPU (tests/helpers/cpu.ts) says which files cost; this says which commands do.

@@ -53,6 +53,24 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
     }
   });
 
+  it('a cancelled one deleted from campagne.yaml holds back no new publication of the next day', async () => {
+    const dir = sampleCampaign();
+    setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
+    const journal = Journal.open(dir, campaignKey((await readyCampaign(dir)).campaign));
+    try {
+      const store = new PostStore(journal);
+      await queueCampaignPublications(await readyCampaign(dir), store, new Date());
+      expect(store.cancel(1)).toBe(true);
+      // Cancelled, its entry deleted; another text the next day, on the same network.
+      setPublications(dir, [{ canal: 'twitter', date: '2031-04-12 10:00', texte: 'Rejoignez la réserve sanitaire, inscriptions ouvertes' }]);
+      const next = await queueCampaignPublications(await readyCampaign(dir), store, new Date());
+      expect(next).toMatchObject({ added: 1, held: [] });
+      expect(store.list().map((p) => [p.id, p.status])).toEqual([[1, 'cancelled'], [2, 'queued']]);
+    } finally {
+      journal.close();
+    }
+  });
+
   it('a cancelled one stays cancelled through a correction, and the run says so, once', async () => {
     const dir = sampleCampaign();
     setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);

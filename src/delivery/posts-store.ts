@@ -70,13 +70,15 @@ function upgrade(db: JournalTables): void {
     const have = columns();
     for (const c of ADDED) if (!have.has(c)) db.exec(`ALTER TABLE posts ADD COLUMN ${c} TEXT`);
     // Journals written before withdrawn_at: a campaign post withdrawn by relais was cancelled in
-    // the very run that queued its new version (the same second); one cancelled by the user was
-    // not. Told apart once, so that only the user's cancellations stay binding.
+    // the very run that queued its new version on the same network (the same second), and was
+    // never tried (relais withdrew only queued posts); one cancelled by the user was not. Told
+    // apart once, so that only the user's cancellations stay binding. A wrong guess costs little:
+    // a cancelled post stands only for an entry at its time or with its text (schedule-io.ts).
     if (!have.has('withdrawn_at')) {
       db.exec(`
         UPDATE posts SET withdrawn_at = updated_at, source_key = NULL
-        WHERE status = 'cancelled' AND source = 'campagne' AND source_key IS NOT NULL AND EXISTS (
-          SELECT 1 FROM posts AS later WHERE later.campaign = posts.campaign AND later.source = 'campagne' AND later.id > posts.id
+        WHERE status = 'cancelled' AND source = 'campagne' AND source_key IS NOT NULL AND last_error IS NULL AND EXISTS (
+          SELECT 1 FROM posts AS later WHERE later.campaign = posts.campaign AND later.source = 'campagne' AND later.channel = posts.channel AND later.id > posts.id
             AND julianday(later.created_at) <= julianday(posts.updated_at)
             AND julianday(posts.updated_at) - julianday(later.created_at) < 5.0 / 86400);
       `);

@@ -101,8 +101,11 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   // are the same (--resend-changed). So does one the user cancelled (schedule cancel: not wanted,
   // or found online after an unconfirmed answer): a corrected template does not bring it back.
   // Which entry is its new version: the one of its network at the same time, else with the same
-  // text, else the one planned nearest to it, within two days (a moved hour). Any other new entry
-  // is a new publication. Posts relais withdrew (below) are tied to no entry any more.
+  // text, else — for a post on its network only — the one planned nearest to it, within two days
+  // (a moved hour). A cancelled post stands only for its entry at the same time or with the same
+  // text: cancelled and deleted from campagne.yaml, it must not hold back a new publication of the
+  // next day. Any other new entry is a new publication. Posts relais withdrew (below) are tied to
+  // no entry any more.
   const binding = (p: Post) => ['published', 'publishing', 'unconfirmed'].includes(p.status) || (p.status === 'cancelled' && p.withdrawn_at === null);
   const done = all.filter((p) => p.source === 'campagne' && binding(p) && p.source_key !== null && !keys.has(p.source_key));
   const fresh = entries.filter((e) => !known.has(e.key));
@@ -124,7 +127,7 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   pair((post, e) => post.local_time === dueOf(e)?.local && post.tz === (e.p.fuseau ?? zone));
   pair((post, e) => post.text === e.text);
   const gap = (post: Post, e: (typeof entries)[number]) => Math.abs(new Date(post.due_utc).getTime() - (dueOf(e)?.utc.getTime() ?? Number.NaN));
-  for (const post of [...done]) {
+  for (const post of done.filter((d) => d.status !== 'cancelled')) {
     const near = fresh.filter((e) => e.channel === post.channel && !standIns.has(e.key) && gap(post, e) <= MOVED_MS).sort((a, b) => gap(post, a) - gap(post, b))[0];
     if (near) {
       standIns.set(near.key, post);

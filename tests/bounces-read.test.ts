@@ -8,6 +8,7 @@ import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 import { toMbox } from './helpers/mbox.js';
 import type { Row } from '../src/delivery/journal.js';
 import { Matcher, parseIdentifier } from '../src/bounces/match.js';
+import { explain } from '../src/bounces/process.js';
 import { readMessage, type Reading } from '../src/bounces/read.js';
 
 /**
@@ -88,6 +89,17 @@ describe('matching a bounce to its delivery', () => {
   it('an address two town halls share is not guessed between', () => {
     const r = { kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'secretariat@sivom.example', action: 'failed' as const, status: '5.1.1', diagnostic: 'x' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, id: 'x' };
     expect(matcher.match(r)).toMatchObject([{ kind: 'unmatched', reason: 'ambiguous' }]);
+  });
+
+  it('the notice of an email corrected and sent again since is about the earlier version, not the one the journal holds', () => {
+    const sent = (hash: string) => ({ ...row('45234', 'mairie@orleans.example'), message_id: `<${KEY}.45234.${hash}@x>` });
+    const notice = (ids: string[]) => ({ kind: 'bounce' as const, format: 'dsn' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: ids, envelopeId: null, originalTo: [], originalDate: null, id: 'n' });
+    const corrected = new Matcher(KEY, new Map([['45234', sent('bbbbbbbbbbbb')]]));
+    expect(corrected.match(notice([`<${KEY}.45234.aaaaaaaaaaaa@x>`]))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-version', commune: '45234' }]);
+    // The version the journal holds, or an ID without its hash (an older relais): matched.
+    expect(corrected.match(notice([`<${KEY}.45234.bbbbbbbbbbbb@x>`]))).toMatchObject([{ kind: 'matched', via: 'message-id' }]);
+    expect(corrected.match(notice([`<${KEY}.45234@x>`]))).toMatchObject([{ kind: 'matched', via: 'message-id' }]);
+    expect(explain('earlier-version', { commune: '45234', sentTo: 'mairie@orleans.example' })).toContain('version précédente');
   });
 
   it('a bounce of an address since corrected and resent is about the old one', async () => {

@@ -11,7 +11,7 @@ import type { Failure, Reading } from './read.js';
  */
 export type Outcome =
   | { kind: 'matched'; row: Row; failure: Failure; via: 'message-id' | 'original-to' | 'recipient' }
-  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient' | 'earlier-message'; failure: Failure; commune?: string; campaign?: string; sentTo?: string; originalDate?: string };
+  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient' | 'earlier-message' | 'earlier-version'; failure: Failure; commune?: string; campaign?: string; sentTo?: string; originalDate?: string };
 
 /**
  * Found by address only, a notice whose original message is dated well before relais first wrote
@@ -24,12 +24,13 @@ const COMMUNE = /^(\d[\dAB]\d{3})$/;
 const HASH = /^[0-9a-f]{12}$/;
 
 /** campaign.commune (with the message's hash after it, or without) from a Message-ID or an ENVID; null for any other identifier. */
-export function parseIdentifier(id: string): { campaign: string; commune: string } | null {
+export function parseIdentifier(id: string): { campaign: string; commune: string; hash?: string } | null {
   const parts = id.trim().replace(/^<|>$/g, '').replace(/@.*$/, '').split('.');
   // The campaign is a slug (no dot): what comes after the commune can only be the hash.
-  const at = parts.length >= 3 && HASH.test(parts.at(-1)!) && COMMUNE.test(parts.at(-2)!) ? parts.length - 2 : parts.length - 1;
+  const hashed = parts.length >= 3 && HASH.test(parts.at(-1)!) && COMMUNE.test(parts.at(-2)!);
+  const at = hashed ? parts.length - 2 : parts.length - 1;
   if (at < 1 || !COMMUNE.test(parts[at]!)) return null;
-  return { campaign: parts.slice(0, at).join('.'), commune: parts[at]! };
+  return { campaign: parts.slice(0, at).join('.'), commune: parts[at]!, ...(hashed ? { hash: parts.at(-1)! } : {}) };
 }
 
 export class Matcher {
@@ -62,6 +63,11 @@ export class Matcher {
         // another box, or an address corrected since. The journal keeps only the last address, so
         // which of the two is not guessed: the town hall stays as the journal has it.
         if (failure.address && failure.address !== row.recipient.toLowerCase()) return { kind: 'unmatched', reason: 'other-address', failure, commune, sentTo: row.recipient };
+        // The notice of a version corrected and sent again since (--resend-changed): the journal
+        // holds the new one, which this notice is not about; its own notice, if any, will say.
+        const sent = row.message_id ? parseIdentifier(row.message_id)?.hash : undefined;
+        const about = ours.map((i) => i.hash).filter((h): h is string => h !== undefined);
+        if (sent && about.length && !about.includes(sent)) return { kind: 'unmatched', reason: 'earlier-version', failure, commune, sentTo: row.recipient };
         return { kind: 'matched', row, failure, via: 'message-id' };
       }
       // Our identifiers, but another campaign's: that campaign's reading will take it.

@@ -58,6 +58,8 @@ export function explain(reason: UnmatchedReason, u: { commune?: string; campaign
   switch (reason) {
     case 'earlier-message':
       return `retour d'un message plus ancien (daté du ${u.originalDate ? frenchDateTime(u.originalDate) : '?'}), envoyé avant que relais n'écrive à la commune ${u.commune ?? '?'} : un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
+    case 'earlier-version':
+      return `retour de la version précédente du courriel de la commune ${u.commune ?? '?'}, corrigé et renvoyé depuis à ${u.sentTo ?? '?'} : rien n'est changé pour cette mairie ; si la même adresse refuse aussi le courriel corrigé, son propre retour le dira`;
     case 'other-campaign':
       return `retour d'une autre campagne (${u.campaign ?? '?'}) : laissé pour elle`;
     case 'never-written':

@@ -40,6 +40,7 @@ describe('a commune argument that is no recipient: what to type instead', () => 
     );
     const byDep = (await sendCampaign(ready, outboxTransport(`${dir}/out/courriels`), { communes: ['45234'], departements: ['37'], workers: 1 }).catch((e: unknown) => e)) as Error;
     expect(existsSync(`${dir}/out/courriels`)).toBe(false);
-    expect(byDep.message).toBe("--commune 45234 : la commune 45234 n'est pas un destinataire de cette campagne : Orléans n'est pas dans le département choisi par --dep (37) ; rien n'a été envoyé");
+    // A recipient of the campaign, left out by --dep: said as such, not « pas un destinataire ».
+    expect(byDep.message).toBe("--commune 45234 : Orléans est destinataire de la campagne, dans le département 45, que --dep (37) n'a pas choisi ; rien n'a été envoyé");
   });
 });

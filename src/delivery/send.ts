@@ -129,7 +129,12 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
   if (unknown.length) {
     // Each code with what to type instead (a former commune names the one that replaced it).
     const within = deps.length ? deps : ready.campaign.departements.map((d) => d.code);
-    const why = unknown.map((code) => `--commune ${code} : ${notRecipientReason(communeReference(), code, within, deps.length ? (deps.length > 1 ? 'choisis par --dep' : 'choisi par --dep') : 'de la campagne')}`);
+    const why = unknown.map((code) => {
+      // A town hall of the campaign, left out by --dep only: said so, not « pas un destinataire ».
+      const r = ready.plan.recipient(code)?.recipient;
+      if (r) return `--commune ${code} : ${r.commune.nom} est destinataire de la campagne, dans le département ${r.departement.code}, que --dep (${deps.join(', ')}) n'a pas choisi`;
+      return `--commune ${code} : ${notRecipientReason(communeReference(), code, within, deps.length ? (deps.length > 1 ? 'choisis par --dep' : 'choisi par --dep') : 'de la campagne')}`;
+    });
     throw new UsageError(`${why.join(' ; ')} ; rien n'a été envoyé`);
   }
   const wanted = new Set(communes);

@@ -282,6 +282,17 @@ describe('directory records: bad inputs, each named with its file and record', (
     expect(account(result, 'mairies')).toMatchObject({ lus: 2, utilises: 2, rejetes: 0 });
   });
 
+  it('what the warning says the letter keeps is what the record still gives (no address, no email)', async () => {
+    const noAddress = await checkWith(json({ ...ORLEANS, adresse_courriel: '["mairie@orleans.example"', adresse: [] }, TOURS), 'a.json');
+    const said = warningsOf(noAddress, 'cellule-illisible')[0]!.message;
+    expect(said).toContain('la lettre partira par courrier, adressée au nom et au code postal de la commune');
+    expect(said).not.toContain("à l'adresse de la fiche");
+    const noEmail = await checkWith(json({ ...ORLEANS, adresse: '[{"type_adresse": "Adresse"', adresse_courriel: [] }, TOURS), 'a.json');
+    const told = warningsOf(noEmail, 'cellule-illisible')[0]!.message;
+    expect(told).toContain('la lettre partira par courrier, adressée au nom et au code postal de la commune');
+    expect(told).not.toContain('le courriel de la fiche reste utilisé');
+  });
+
   it('of two main records, the one whose cells all read is chosen over a newer one that does not', () => {
     const whole = classifyRecord({ ...ORLEANS, date_modification: '01/01/2020 00:00:00' });
     const broken = classifyRecord({ ...ORLEANS, adresse_courriel: '["x', date_modification: '01/01/2024 00:00:00' });

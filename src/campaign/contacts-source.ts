@@ -204,11 +204,14 @@ function unreadableFields(commune: Commune, t: TownHallRecord, label: string): s
   const what = t.illisibles.length > 1
     ? `ses champs ${t.illisibles.map((i) => `« ${i.field} »`).join(' et ')} sont du ${t.illisibles.map((i) => i.reason).join(' et du ')}`
     : `son champ « ${t.illisibles[0]!.field} » est du ${t.illisibles[0]!.reason}`;
-  const then = email && address
-    ? "la lettre partira par courrier, adressée au nom et au code postal de la commune"
-    : email
-      ? "la lettre partira par courrier, à l'adresse de la fiche, qui reste utilisée"
-      : "l'adresse postale est faite du nom et du code postal de la commune ; le courriel de la fiche reste utilisé";
+  // Said from what the record still gives, not from which field failed: an unreadable email
+  // beside an empty address list is no « adresse de la fiche ».
+  const hasAddress = !address && t.adresse !== undefined;
+  const hasEmail = !email && t.courriels.length > 0;
+  const letter = hasAddress ? "à l'adresse de la fiche, qui reste utilisée" : 'adressée au nom et au code postal de la commune';
+  const then = hasEmail
+    ? `l'adresse postale ${hasAddress ? 'de la fiche reste utilisée' : 'est faite du nom et du code postal de la commune'} ; le courriel de la fiche reste utilisé`
+    : `la lettre partira par courrier, ${letter}`;
   return `${commune.nom} (${commune.code}) : ${label} : ${what} : ${then} ; corrigez ${t.illisibles.length > 1 ? 'ces champs' : 'ce champ'}`;
 }
 

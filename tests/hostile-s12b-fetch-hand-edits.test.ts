@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchOfficialData } from '../src/sources/fetch.js';
@@ -62,6 +62,13 @@ describe('relais fetch over files corrected by hand', () => {
     // The corrections are the agent's work: replaced without a copy they are lost for good.
     const said = `${second.stdout}\n${second.stderr}`;
     const annuaire = readFileSync(join(dir, 'data', 'annuaire-mairies.json'), 'utf8');
-    if (!annuaire.includes('accueil@commune1.example.fr')) expect(said).toMatch(/copie|sauvegard|conserv\S* (dans|sous)/i);
+    expect(annuaire).not.toContain('accueil@commune1.example.fr');
+    // Both corrected files are kept aside, each copy holding the correction, and named.
+    for (const [stem, correction] of [['annuaire-mairies', 'accueil@commune1.example.fr'], ['rne-maires', 'DE LA FONTAINE']] as const) {
+      const copies = readdirSync(join(dir, 'data')).filter((f) => f.startsWith(`${stem}.modifie-`));
+      expect(copies, stem).toHaveLength(1);
+      expect(readFileSync(join(dir, 'data', copies[0]!), 'utf8')).toContain(correction);
+      expect(said).toContain(copies[0]!);
+    }
   });
 });

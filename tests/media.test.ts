@@ -52,9 +52,13 @@ describe('probing by content', () => {
     writeFileSync(damaged, Buffer.concat([whole.subarray(0, 32), Buffer.alloc(4096, 0xff)]));
     // mp4box's own English complaint ("Invalid box type") never reaches the user's terminal.
     const printed = vi.spyOn(console, 'error');
-    await expect(probeFile(damaged, 'abimee.mp4')).rejects.toThrow(/^abimee\.mp4 : vidéo MP4 illisible \(structure MP4 abîmée ou fichier coupé\)/);
-    expect(printed).not.toHaveBeenCalled();
-    printed.mockRestore();
+    try {
+      await expect(probeFile(damaged, 'abimee.mp4')).rejects.toThrow(/^abimee\.mp4 : vidéo MP4 illisible \(structure MP4 abîmée ou fichier coupé\)/);
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      // The files of a worker share one process (vitest.config.ts): the spy must not outlive this test.
+      printed.mockRestore();
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -60,7 +60,9 @@ export function gatewayAnswer(network: string, status: number, where: string): P
 
 /** A success whose body could not be read (cut mid-way, broken JSON): the post may be online. */
 export function unreadableSuccess(network: string, status: number, where: string): PublishError {
-  return new PublishError(`${network} a répondu ${status} (publication acceptée) mais sa réponse est coupée ou illisible, issue inconnue : la publication est peut-être en ligne ; vérifiez sur ${where} avant de la relancer (relais ne la renvoie pas d’elle-même)`, 'unknown');
+  // Only a 2xx says « acceptée »: no status at all (0) or a redirect says nothing of the post.
+  const said = status >= 200 && status < 300 ? `a répondu ${status} (publication acceptée) mais sa réponse est coupée ou illisible` : `a commencé à répondre${status ? ` (${status})` : ''} puis sa réponse a été coupée`;
+  return new PublishError(`${network} ${said}, issue inconnue : la publication est peut-être en ligne ; vérifiez sur ${where} avant de la relancer (relais ne la renvoie pas d’elle-même)`, 'unknown');
 }
 
 /**

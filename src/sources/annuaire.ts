@@ -143,6 +143,9 @@ async function fetchDepartement(http: HttpClient, base: string, dep: string, pol
     }
     let fresh = 0;
     for (const r of page.results) if (add(r, url)) fresh++;
+    // A page of several records all seen already: the offset is ignored. A lone record seen
+    // already may have slid back a place (one removed, one added between two pages): paged again.
+    if (fresh === 0 && page.results.length === 1) throw new Moved();
     if (fresh === 0) {
       throw new RelaisError(
         `${WHAT} : la page à la position ${frenchNumber(offset)} du département ${dep} répète les fiches déjà reçues (${readableUrl(url)}) : le serveur, un proxy ou un miroir ignore le paramètre « offset » ; ${frenchNumber(records.length)} fiches distinctes sur ${frenchNumber(total)} annoncées ; ${NOTHING_WRITTEN}`,

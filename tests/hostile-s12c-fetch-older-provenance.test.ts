@@ -57,3 +57,18 @@ describe('relais fetch over files an older relais wrote (provenance.json without
     expect({ kept: kept.some((k) => k.includes('secretariat@commune7.example.fr')), named: result.previous.handEdited.length }).toEqual({ kept: true, named: 1 });
   });
 });
+
+describe('RELAIS_RNE_URL with a key in its query (a mirror that asks for one)', () => {
+  it('does not write the key into provenance.json and PROVENANCE.md, which the campaign keeps and shares', async () => {
+    // RELAIS_ANNUAIRE_API_URL with ?apikey= is now refused without being printed; the RNE's
+    // address may carry a query (a file's link), and is recorded as given.
+    const data = join(tempDir(), 'data');
+    mkdirSync(data, { recursive: true });
+    const o = options(data);
+    await fetchOfficialData({ ...o, settings: { ...o.settings, rneUrl: `${server.rneUrl}?apikey=cle-secrete-0123456789` } });
+    for (const file of ['provenance.json', 'PROVENANCE.md']) {
+      // What happens: « "url": "http://127.0.0.1:…/elus-maires.csv?apikey=cle-secrete-0123456789" ».
+      expect(readFileSync(join(data, file), 'utf8'), file).not.toContain('cle-secrete-0123456789');
+    }
+  });
+});

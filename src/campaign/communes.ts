@@ -71,18 +71,24 @@ export function notRecipientReason(ref: CommuneReference, given: string, deps: r
     return `${code} est ${arrondissement.nom}, un arrondissement municipal : la lettre va à la mairie de ${a.nom} (${a.code})${inDeps(a) ? ` ; utilisez ${a.code}` : `, qui n'est pas dans ${within}`}`;
   }
   const now = ref.commune(ref.formerCodes.get(code) ?? '');
-  if (now) return `${code} est ${formerCodeWas(code, now)}${inDeps(now) ? ` : utilisez ${now.code}` : `, qui n'est pas dans ${within}`}`;
-  if (/^\d{5}$/.test(code)) {
-    const byPost = ref.communesByPostalCode(code);
-    if (byPost.length) return `${code} est un code postal, pas un code INSEE : ${postalCodeOf(byPost, inDeps)}`;
-  }
+  const byPost = /^\d{5}$/.test(code) ? ref.communesByPostalCode(code) : [];
+  // Hundreds of postal codes are also a former commune's INSEE code (45190: Beaugency's postal
+  // code, and the code of a commune merged into Le Malesherbois): both readings are said.
+  const former = now ? `${code} est ${formerCodeWas(code, now)}${inDeps(now) ? ` : utilisez ${now.code}` : `, qui n'est pas dans ${within}`}` : undefined;
+  if (former && byPost.length) return `${former} ; c'est aussi un code postal : ${postalCodeOf(byPost, inDeps)}`;
+  if (former) return former;
+  if (byPost.length) return `${code} est un code postal, pas un code INSEE : ${postalCodeOf(byPost, inDeps)}`;
   if (!/^(\d{5}|2[AB]\d{3})$/.test(code)) return `« ${given.trim()} » n'est pas un code INSEE : un code de 5 caractères est attendu (comme 45234)${namesLike(ref, given, deps)}`;
   return unknownCode(ref, code);
 }
 
-/** The communes of a postal code, those of the départements first: « il dessert Orléans (45234) ». */
+/**
+ * The communes of a postal code, those of the départements first, the most populous first (the
+ * town the code is named after, Richelieu for 37120, before its villages): « il dessert Orléans (45234) ».
+ */
 function postalCodeOf(communes: Commune[], inDeps: (c: Commune) => boolean): string {
-  const shown = [...communes.filter(inDeps), ...communes.filter((c) => !inDeps(c))].slice(0, 5);
+  const byPopulation = [...communes].sort((a, b) => b.population - a.population);
+  const shown = [...byPopulation.filter(inDeps), ...byPopulation.filter((c) => !inDeps(c))].slice(0, 5);
   const list = shown.map((c) => `${c.nom} (${c.code})`).join(', ');
   return `il dessert ${list}${communes.length > shown.length ? '…' : ''}`;
 }

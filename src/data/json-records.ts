@@ -12,7 +12,7 @@
  * key `service` (data.gouv.fr's "Base de données locales"), `results` (the API's records
  * endpoint) or `records` (older Opendatasoft APIs) of a root object.
  */
-import { BACKSLASH, QUOTE, WALK_MORE, walked, walkObject } from './json-skim.js';
+import { BACKSLASH, QUOTE, WALK_INVALID, WALK_MORE, walked, walkObject } from './json-skim.js';
 
 export type JsonItem =
   | { index: number; line: number; value: unknown }
@@ -42,6 +42,7 @@ export class JsonShapeError extends Error {
 /** Past this size, a record still unfinished is scanned, not walked again (see scan). */
 const MAX_WALKED = 1 << 20;
 const RECORD_KEYS = new Set(['service', 'results', 'records']);
+const NO_KEY = new Uint8Array(0);
 
 export class JsonRecordSplitter {
   private buf: Buffer = Buffer.alloc(0);
@@ -109,6 +110,14 @@ export class JsonRecordSplitter {
     }
     if (this.elementScalar && this.elementStart >= 0) this.emit(this.buf.length, out);
     if (!this.started) throw new JsonShapeError('fichier vide : aucun contenu JSON', 1);
+    // Not cut: the unfinished record has bytes that are not JSON before the end (a quote lost in a
+    // hand edit), and swallowed the rest of the file. A record merely cut is JSON up to its end.
+    if ((this.inString || this.depth > 0) && this.elementStart >= 0 && this.buf[this.elementStart] === 0x7b && walkObject(this.buf, this.elementStart, this.buf.length, NO_KEY, () => undefined) === WALK_INVALID) {
+      throw new JsonShapeError(
+        `la fiche n° ${this.index + 1} (ligne ${this.elementLine}) est mal formée : un guillemet, un crochet ou une accolade y manque sans doute (une valeur écrite sans ses guillemets ?) ; lu à partir d'elle, le reste du fichier n'est plus des fiches : corrigez-la, les fiches qui la suivent n'ont pas été lues`,
+        this.elementLine,
+      );
+    }
     if (this.inString || this.depth > 0) {
       const where =
         this.elementStart >= 0

@@ -18,8 +18,8 @@ describe('Message-IDs', () => {
   it('read back to the campaign and the commune, with the hash or without (an older relais)', () => {
     const id = messageIdOf('<appel-2020.45234@ars.example>', '0123456789abcdef0123');
     expect(id).toBe('<appel-2020.45234.0123456789ab@ars.example>');
-    expect(parseIdentifier(id)).toEqual({ campaign: 'appel-2020', commune: '45234' });
-    expect(parseIdentifier('appel-2020.2A004.0123456789ab')).toEqual({ campaign: 'appel-2020', commune: '2A004' });
+    expect(parseIdentifier(id)).toEqual({ campaign: 'appel-2020', commune: '45234', hash: '0123456789ab' });
+    expect(parseIdentifier('appel-2020.2A004.0123456789ab')).toEqual({ campaign: 'appel-2020', commune: '2A004', hash: '0123456789ab' });
     expect(parseIdentifier('<appel-2020.45234@ars.example>')).toEqual({ campaign: 'appel-2020', commune: '45234' });
     // Not ours: a hash-like tail after no commune, or a commune-like one after no campaign.
     expect(parseIdentifier('<appel-2020.0123456789ab@ars.example>')).toBeNull();

@@ -101,6 +101,17 @@ export function messageIdOf(planned: string, hash: string): string {
   return planned.replace(/@/, `.${hash.slice(0, 12)}@`);
 }
 
+/**
+ * The Message-ID of a corrected email sent again (--resend-changed): its hash taken with the ID the
+ * town hall last received, so that a correction undone (the first text again) does not go out
+ * under the first message's ID, which mail stores would take for a copy and drop.
+ */
+export function correctedMessageId(prepared: Pick<PreparedEmail, 'messageId' | 'hash'>, previous: string | null): string {
+  if (!previous) return prepared.messageId;
+  const chained = createHash('sha256').update(`${prepared.hash}\n${previous}`).digest('hex');
+  return prepared.messageId.replace(/\.[0-9a-f]{12}@/, `.${chained.slice(0, 12)}@`);
+}
+
 /** Reads the letter (or its size): a missing letter is named, whatever the reading. */
 function letterFile<T>(path: string, read: (path: string) => T): T {
   try {

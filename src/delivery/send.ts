@@ -11,7 +11,7 @@ import { deliver, OUTAGE_LIMIT } from './deliver.js';
 import { Journal, POST_CHANNEL, unreachableAt, type Row } from './journal.js';
 import { CHANNEL, deliveryState, EMPTY_STATE, type DeliveryState } from './state.js';
 import { RunLock } from './lock.js';
-import { attachmentsOf, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
+import { attachmentsOf, correctedMessageId, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -179,7 +179,7 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       }
       if (row?.status === 'sent') {
         if (row.message_hash === prepared.hash) plan.alreadySent++;
-        else if (options.resendChanged) plan.toSend.push(prepared);
+        else if (options.resendChanged) plan.toSend.push({ ...prepared, messageId: correctedMessageId(prepared, row.message_id) });
         else {
           plan.changed++;
           plan.changedList.push({ commune: r.commune.code, nom: r.commune.nom, recipient: prepared.to });
@@ -189,7 +189,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       if (row?.status === 'unconfirmed' || row?.status === 'sending') {
         // The same message again keeps the Message-ID it went with, whatever relais named it
         // then (an older relais named it without the hash): if it did arrive, this is its duplicate.
-        if (options.resendUnconfirmed) plan.toSend.push(row.message_hash === prepared.hash && row.message_id ? { ...prepared, messageId: row.message_id } : prepared);
+        // Changed since, it is another message: an ID of its own, never one sent before.
+        if (options.resendUnconfirmed) plan.toSend.push(row.message_hash === prepared.hash && row.message_id ? { ...prepared, messageId: row.message_id } : { ...prepared, messageId: correctedMessageId(prepared, row.message_id) });
         else plan.unconfirmed.push(row);
         continue;
       }

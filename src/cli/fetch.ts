@@ -257,7 +257,9 @@ function printChanges(out: Output, r: FetchResult, dryRun: boolean): void {
       ),
     );
     const isAnnuaire = e.fichier === `data/${FETCH_FILES.annuaire}`;
-    const label = 'Différences entre votre version et le nouveau téléchargement (vos corrections, et les changements éventuels de la source)';
+    const label = e.certain
+      ? 'Différences entre votre version et le nouveau téléchargement (vos corrections, et les changements éventuels de la source)'
+      : 'Différences entre votre version et le nouveau téléchargement (vos corrections éventuelles, ou des changements de la source)';
     if (isAnnuaire && corrections.mairies) printTownHalls(out, corrections.mairies, label);
     if (!isAnnuaire && corrections.maires) printMayors(out, corrections.maires, label);
   }

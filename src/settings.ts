@@ -146,7 +146,9 @@ class Reader {
     }
     // A path glued after « ?apikey=… » sends every request astray, and the query (often a key)
     // would be printed with each address: refused, without repeating it.
-    if (options.base && (url.search || url.hash)) {
+    // A bare « ? » or « # » (a key deleted, the mark left) is an empty query to the URL parser, but
+    // it stays in the address and every path would still be glued after it: refused too.
+    if (options.base && (url.search || url.hash || /[?#]/.test(value))) {
       this.problems.push(`${name} : l'adresse de base de l'API ne doit pas contenir de paramètres (« ?… ») ni de « #… » — relais y ajoute le chemin de chaque requête ; donnez-la sans eux, par exemple https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1 (relais n'utilise pas de clé d'API)`);
       return undefined;
     }
@@ -160,11 +162,12 @@ class Reader {
   /**
    * A network account's id, which goes into request paths and bodies as written: a page's address
    * or its name there is no id, and would have every post refused one by one by the network. Not
-   * kept in the settings (the edge reads it from the snapshot); only its shape is checked here.
+   * kept in the settings (the edge reads it from the snapshot, where readEnvironment puts it
+   * trimmed as here); only its shape is checked here. Trimmed like every other variable: a .env
+   * saved with Windows line ends leaves a « \r » after the number, invisible in any message.
    */
   accountId(name: string, shape: RegExp, expected: string): void {
-    this.known.add(name);
-    const value = this.env[name];
+    const value = this.raw(name);
     if (value === undefined || value === '' || shape.test(value)) return;
     const shown = value.trim() === '' ? 'vide' : `« ${value.length > 60 ? `${value.slice(0, 60)}…` : value} »`;
     this.problems.push(`${name} : ${shown} n'est pas un identifiant ; ${expected}`);
@@ -246,9 +249,21 @@ export interface Environment {
   variables: Readonly<Env>;
 }
 
-/** Read once at start by the CLI: the only place `process.env` is handed in. */
+/** The account ids, which the settings check trimmed and the edge reads from the snapshot. */
+const ACCOUNT_IDS = ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_LINKEDIN_ORGANIZATION'] as const;
+
+/**
+ * Read once at start by the CLI: the only place `process.env` is handed in. The snapshot holds the
+ * account ids trimmed, as they were checked: the number sent to the networks is the one accepted.
+ */
 export function readEnvironment(env: Env): Environment {
-  return { settings: readSettings(env), variables: Object.freeze({ ...env }) };
+  const settings = readSettings(env);
+  const variables: Env = { ...env };
+  for (const name of ACCOUNT_IDS) {
+    const value = env[name];
+    if (value !== undefined) variables[name] = value.trim();
+  }
+  return { settings, variables: Object.freeze(variables) };
 }
 
 /** Credentials, read by the edge that uses them from the environment snapshot (never printed). */

@@ -120,7 +120,7 @@ describe('relais fetch: the files it wrote, and the files edited since', () => {
     writeFileSync(rne, readFileSync(rne, 'utf8').replace(';NOM2;Prénom2;M;', ';MARTIN;Paul;M;'));
     const before = snapshot(data);
     const result = await fetchOfficialData(options(data, { dryRun: true }));
-    expect(result.previous.handEdited).toEqual([{ fichier: 'data/rne-maires.csv', copie: null }]);
+    expect(result.previous.handEdited).toEqual([{ fichier: 'data/rne-maires.csv', copie: null, certain: true }]);
     expect(result.changes.maires).toBeNull();
     expect(result.changes.corrections.maires?.changes).toEqual([{ insee: '45002', commune: 'Commune 2 du Loiret', avant: 'Paul MARTIN (M)', apres: 'Prénom2 NOM2 (M)' }]);
     // The directory file was not touched: its changes are the source's, compared as usual.

@@ -5,7 +5,7 @@ import { RelaisError } from '../src/errors.js';
 import { chooseTownHall, classifyRecord, nested, type TownHallRecord } from '../src/data/directory.js';
 import { OUTSIDE, selectTownHalls } from '../src/sources/annuaire.js';
 import { diffMayors, diffTownHalls } from '../src/sources/diff.js';
-import { getWithRetry, jsonBody, serverWaitMs, type HttpClient, type HttpResponse } from '../src/sources/http.js';
+import { getWithRetry, jsonBody, serverWaitMs, shownUrl, type HttpClient, type HttpResponse } from '../src/sources/http.js';
 import { publicationDate } from '../src/sources/maires.js';
 
 /**
@@ -213,5 +213,13 @@ describe('the RNE file and the comparison of two fetches', () => {
     const hall = (insee: string, email: string) => ({ insee, nom: `Mairie - ${insee}`, email });
     const d = diffTownHalls(new Map([['45001', hall('45001', 'Mairie@Ville.fr')], ['45002', hall('45002', '')]]), new Map([['45001', hall('45001', 'mairie@ville.fr')], ['45002', hall('45002', 'accueil@ville2.fr')]]));
     expect(d).toEqual({ ajoutees: [], retirees: [], courriels: [{ insee: '45002', nom: 'Mairie - 45002', avant: '', apres: 'accueil@ville2.fr' }] });
+  });
+});
+
+describe('shownUrl: the address as shown or written in provenance.json', () => {
+  it('masks the values of credential parameters and keeps the others as written', () => {
+    const shown = shownUrl('https://miroir.example.fr/elus-maires.csv?apikey=cle-secrete-0123456789&where=startswith(code%2C%2245%22)&X-Amz-Signature=abcdef0123456789#haut');
+    expect(shown).toBe('https://miroir.example.fr/elus-maires.csv?apikey=***&where=startswith(code%2C%2245%22)&X-Amz-Signature=***#haut');
+    expect(shownUrl('https://api.example.fr/records?where=x&limit=100')).toBe('https://api.example.fr/records?where=x&limit=100');
   });
 });

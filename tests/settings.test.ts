@@ -140,3 +140,23 @@ describe('RELAIS_* variables relais does not know', () => {
     ]);
   });
 });
+
+describe('account ids with a line end or a space left after the number (.env saved with Windows line ends)', () => {
+  it('are accepted trimmed, and the networks are given the trimmed number', async () => {
+    const { readEnvironment } = await import('../src/settings.js');
+    const { facebookPublisher, linkedinPublisher } = await import('../src/delivery/social.js');
+    const env = readEnvironment({
+      RELAIS_FACEBOOK_PAGE_ID: '104512345678901\r',
+      RELAIS_FACEBOOK_PAGE_TOKEN: 'jeton-facebook',
+      RELAIS_LINKEDIN_ORGANIZATION: 'urn:li:organization:12345678 ',
+      RELAIS_LINKEDIN_TOKEN: 'jeton-linkedin',
+    });
+    expect(env.variables.RELAIS_FACEBOOK_PAGE_ID).toBe('104512345678901');
+    expect(facebookPublisher(env)?.destination).toBe('facebook:104512345678901');
+    expect(linkedinPublisher(env)?.destination).toBe('linkedin:urn:li:organization:12345678');
+  });
+
+  it('a page name with a line end is still refused (trimming makes no id of it)', () => {
+    expect(refused({ RELAIS_FACEBOOK_PAGE_ID: 'ma page\r' }).message).toContain("n'est pas un identifiant");
+  });
+});

@@ -228,11 +228,15 @@ function printChanges(out: Output, r: FetchResult, dryRun: boolean): void {
   out.line(r.previous.date ? `Changements depuis le téléchargement précédent (${day(r.previous.date)}) :` : 'Changements depuis les fichiers déjà présents dans data/ :');
   const handEdited = (fichier: string) => edited.find((e) => e.fichier === fichier);
   // An unreadable file is said so first (it may also have been edited: then it is copied aside, below).
-  if (r.previous.annuaire !== 'illisible' && handEdited(`data/${FETCH_FILES.annuaire}`)) out.line('  Mairies : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
+  const editedLine = (what: string, e: FetchResult['previous']['handEdited'][number]) =>
+    `  ${what} : ${e.certain ? 'fichier modifié à la main' : 'fichier peut-être modifié à la main'}, rien à comparer avec la source (voir plus bas).`;
+  const editedAnnuaire = handEdited(`data/${FETCH_FILES.annuaire}`);
+  const editedRne = handEdited(`data/${FETCH_FILES.rne}`);
+  if (r.previous.annuaire !== 'illisible' && editedAnnuaire) out.line(editedLine('Mairies', editedAnnuaire));
   else if (!mairies) out.line(`  Mairies : fichier précédent ${r.previous.annuaire === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!mairies.ajoutees.length && !mairies.retirees.length && !mairies.courriels.length) out.line('  Mairies : aucun changement.');
   else printTownHalls(out, mairies, 'Mairies');
-  if (r.previous.rne !== 'illisible' && handEdited(`data/${FETCH_FILES.rne}`)) out.line('  Maires : fichier modifié à la main, rien à comparer avec la source (voir plus bas).');
+  if (r.previous.rne !== 'illisible' && editedRne) out.line(editedLine('Maires', editedRne));
   else if (!maires) out.line(`  Maires : fichier précédent ${r.previous.rne === 'illisible' ? 'illisible' : 'absent'}, rien à comparer.`);
   else if (!maires.changes.length && !maires.ajoutes.length && !maires.retires.length) out.line('  Maires : aucun changement.');
   else printMayors(out, maires, 'Maires');
@@ -242,7 +246,10 @@ function printChanges(out: Output, r: FetchResult, dryRun: boolean): void {
     out.line();
     out.line(
       out.colors.yellow(
-        `! ${e.fichier} a été modifié à la main depuis son téléchargement${r.previous.date ? ` du ${day(r.previous.date)}` : ''} : ` +
+        (e.certain
+          ? `! ${e.fichier} a été modifié à la main depuis son téléchargement${r.previous.date ? ` du ${day(r.previous.date)}` : ''} : `
+          : // A provenance.json of a relais of before records no hash: a correction and a change of the source look alike.
+            `! ${e.fichier} diffère du nouveau téléchargement, et le provenance.json du téléchargement précédent${r.previous.date ? ` (${day(r.previous.date)})` : ''}, écrit par une version antérieure de relais, n'en garde pas l'empreinte : relais ne peut pas savoir s'il a été modifié à la main ou si la source a changé ; ` ) +
           (dryRun
             ? 'sans --dry-run, il sera remplacé par le nouveau téléchargement, après en avoir gardé une copie.'
             : `il est remplacé par le nouveau téléchargement ; votre version est conservée dans ${e.copie}.`) +
@@ -250,7 +257,9 @@ function printChanges(out: Output, r: FetchResult, dryRun: boolean): void {
       ),
     );
     const isAnnuaire = e.fichier === `data/${FETCH_FILES.annuaire}`;
-    const label = 'Différences entre votre version et le nouveau téléchargement (vos corrections, et les changements éventuels de la source)';
+    const label = e.certain
+      ? 'Différences entre votre version et le nouveau téléchargement (vos corrections, et les changements éventuels de la source)'
+      : 'Différences entre votre version et le nouveau téléchargement (vos corrections éventuelles, ou des changements de la source)';
     if (isAnnuaire && corrections.mairies) printTownHalls(out, corrections.mairies, label);
     if (!isAnnuaire && corrections.maires) printMayors(out, corrections.maires, label);
   }

@@ -9,7 +9,7 @@ import { communeReference } from '../data/cog.js';
 import { directoryRecords, sniffContactsFile } from '../data/directory-files.js';
 import { ANNUAIRE_DATASET, ANNUAIRE_PAGE, fetchDirectory, selectTownHalls, type Selection, type TownHall } from './annuaire.js';
 import { diffMayors, diffTownHalls, mayorsByCommune, type Changes } from './diff.js';
-import { NOTHING_WRITTEN, type HttpClient, type RetryPolicy } from './http.js';
+import { NOTHING_WRITTEN, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 import { fetchRne, readMayorsFile, RNE_DATASET_PAGE } from './maires.js';
 import { provenanceMarkdown } from './provenance.js';
 import { writeAllAtomic, type WriteOptions } from './write.js';
@@ -73,6 +73,12 @@ export interface HandEdited {
   fichier: string;
   /** Where the edited version was copied before being replaced (`data/…`); null in a dry run. */
   copie: string | null;
+  /**
+   * False when the previous provenance.json (written by a relais of before) records no hash for
+   * the file: it differs from the new download, and relais cannot tell whether it was edited by
+   * hand or the source changed. Kept aside all the same: a correction lost is worse than a copy.
+   */
+  certain: boolean;
 }
 
 export interface FetchResult {
@@ -132,17 +138,25 @@ async function previousMayors(path: string) {
   }
 }
 
-/** The previous provenance.json: its date, and the hash of each file it describes (`data/…` → SHA-256). */
-async function previousProvenance(path: string): Promise<{ date: string | null; hashes: Map<string, string> }> {
+/**
+ * The previous provenance.json: its date, the hash of each file it describes (`data/…` → SHA-256),
+ * and the files it describes without a hash (written by a relais of before the hashes).
+ */
+async function previousProvenance(path: string): Promise<{ date: string | null; hashes: Map<string, string>; unhashed: Set<string> }> {
   const hashes = new Map<string, string>();
+  const unhashed = new Set<string>();
   try {
     const p = JSON.parse(await readFile(path, 'utf8')) as { telecharge_le?: unknown; sources?: unknown };
     if (Array.isArray(p.sources)) {
-      for (const s of p.sources as Array<Record<string, unknown>>) if (s && typeof s.fichier === 'string' && typeof s.sha256 === 'string') hashes.set(s.fichier, s.sha256);
+      for (const s of p.sources as Array<Record<string, unknown>>) {
+        if (!s || typeof s.fichier !== 'string') continue;
+        if (typeof s.sha256 === 'string') hashes.set(s.fichier, s.sha256);
+        else unhashed.add(s.fichier);
+      }
     }
-    return { date: typeof p.telecharge_le === 'string' ? p.telecharge_le : null, hashes };
+    return { date: typeof p.telecharge_le === 'string' ? p.telecharge_le : null, hashes, unhashed };
   } catch {
-    return { date: null, hashes };
+    return { date: null, hashes, unhashed };
   }
 }
 
@@ -204,13 +218,16 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   // A file whose bytes are no longer those relais wrote was corrected by hand (an address a town
   // hall asked for, a mayor elected since the RNE's file): the corrections are the agent's work,
   // not news from the sources, and they are kept in a copy before the file is replaced. Its bytes
-  // are returned when they are neither those relais wrote nor those it is about to write.
-  const edited = async (name: string, path: string, next: string): Promise<Uint8Array | undefined> => {
+  // are returned when they are neither those relais wrote nor those it is about to write. A
+  // provenance.json of before the hashes describes the file without one: then any difference with
+  // the new download may be a correction, and the file is treated as edited (`certain: false`).
+  const edited = async (name: string, path: string, next: string): Promise<{ bytes: Uint8Array; certain: boolean } | undefined> => {
     const recorded = before.hashes.get(`data/${name}`);
-    if (recorded === undefined || !existsSync(path)) return undefined;
+    const unknown = recorded === undefined && before.unhashed.has(`data/${name}`);
+    if ((recorded === undefined && !unknown) || !existsSync(path)) return undefined;
     const bytes = await readFile(path);
     const hash = sha256(bytes);
-    return hash !== recorded && hash !== sha256(next) ? bytes : undefined;
+    return hash !== recorded && hash !== sha256(next) ? { bytes, certain: !unknown } : undefined;
   };
   const annuaireEdited = await edited(FETCH_FILES.annuaire, annuairePath, annuaireData);
   const rneEdited = await edited(FETCH_FILES.rne, rnePath, rne.csv);
@@ -222,12 +239,12 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     corrections: { mairies: annuaireEdited ? hallsDiff : null, maires: rneEdited ? mayorsDiff : null },
   };
   const handEdited: Array<HandEdited & { path: string; bytes: Uint8Array }> = [];
-  if (annuaireEdited) handEdited.push({ fichier: `data/${FETCH_FILES.annuaire}`, copie: null, path: annuairePath, bytes: annuaireEdited });
-  if (rneEdited) handEdited.push({ fichier: `data/${FETCH_FILES.rne}`, copie: null, path: rnePath, bytes: rneEdited });
+  if (annuaireEdited) handEdited.push({ fichier: `data/${FETCH_FILES.annuaire}`, copie: null, certain: annuaireEdited.certain, path: annuairePath, bytes: annuaireEdited.bytes });
+  if (rneEdited) handEdited.push({ fichier: `data/${FETCH_FILES.rne}`, copie: null, certain: rneEdited.certain, path: rnePath, bytes: rneEdited.bytes });
 
   const annuaire = {
-    url: settings.annuaireUrl,
-    urls: directory.urls,
+    url: shownUrl(settings.annuaireUrl),
+    urls: directory.urls.map(shownUrl),
     dataDate: directory.dataDate,
     latestRecord: selection.latestModification,
     received: directory.records.length,
@@ -239,7 +256,8 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     rejected: selection.rejected.length,
     rejects: selection.rejected,
   };
-  const rneInfo = { url: settings.rneUrl, finalUrl: rne.finalUrl, fileName: rne.fileName, dataDate: rne.dataDate, encoding: rne.encoding, counts: rne.counts };
+  // Recorded in files that are kept and shared: a key in the address's query is masked.
+  const rneInfo = { url: shownUrl(settings.rneUrl), finalUrl: rne.finalUrl, fileName: rne.fileName, dataDate: rne.dataDate, encoding: rne.encoding, counts: rne.counts };
   const provenance = buildProvenance(options, annuaire, rneInfo, { annuaire: sha256(annuaireData), rne: sha256(rne.csv) });
 
   const written: string[] = [];
@@ -261,7 +279,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
     ], { ...(options.signal ? { signal: options.signal } : {}), ...(options.hold ? { hold: options.hold } : {}) });
     written.push(...[FETCH_FILES.annuaire, FETCH_FILES.rne, FETCH_FILES.provenanceMd, FETCH_FILES.provenance].map((f) => `data/${f}`));
   }
-  return { annuaire, rne: rneInfo, previous: { date: before.date, annuaire: beforeHalls.state, rne: beforeMayors.state, handEdited: handEdited.map(({ fichier, copie }) => ({ fichier, copie })) }, changes, written, provenance };
+  return { annuaire, rne: rneInfo, previous: { date: before.date, annuaire: beforeHalls.state, rne: beforeMayors.state, handEdited: handEdited.map(({ fichier, copie, certain }) => ({ fichier, copie, certain })) }, changes, written, provenance };
 }
 
 /** `hashes`: SHA-256 of the files as written, to tell at the next fetch whether they were edited since. */

@@ -1,7 +1,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { RelaisError } from '../errors.js';
 import { retryAfterMs } from '../retry-after.js';
-import { redact } from '../secrets.js';
+import { MASK, redact } from '../secrets.js';
 
 /**
  * The HTTP edge of `relais fetch`: one small interface (a GET that returns status, headers and
@@ -37,13 +37,43 @@ export interface RetryPolicy {
   onRetry?: (info: { url: string; reason: string; waitMs: number; attempt: number }) => void;
 }
 
-/** The URL as it may be shown: without user name, password or query-string secrets. */
+/**
+ * Query parameters whose value is a credential: `?apikey=` (Opendatasoft), `?token=`, `?key=`,
+ * a signed storage link's `X-Amz-Signature` / `X-Amz-Credential`, `?sig=`… The value is masked,
+ * the name kept (it tells what was given). Other parameters (`where=`, `limit=`) stay as they are.
+ */
+const SECRET_PARAMETER = /key|token|secret|passw|pwd|sig|auth|credential|session/i;
+
+/**
+ * The URL as it may be shown, or written in a file that is kept and shared (provenance.json,
+ * PROVENANCE.md): without user name, password or query-string secrets.
+ */
 export function shownUrl(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';
     u.password = '';
-    return redact(u.toString());
+    let shown = u.toString();
+    if (u.search.length > 1 && [...u.searchParams.keys()].some((k) => SECRET_PARAMETER.test(k))) {
+      // Rebuilt by hand, not through searchParams, to leave the other parameters' spelling intact.
+      const query = u.search
+        .slice(1)
+        .split('&')
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          const name = eq < 0 ? pair : pair.slice(0, eq);
+          let decoded = name;
+          try {
+            decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+          } catch {
+            // a malformed escape: tested as written
+          }
+          return eq >= 0 && SECRET_PARAMETER.test(decoded) ? `${name}=${MASK}` : pair;
+        })
+        .join('&');
+      shown = `${u.origin}${u.pathname}?${query}${u.hash}`;
+    }
+    return redact(shown);
   } catch {
     return redact(url);
   }

@@ -135,7 +135,10 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
       done.splice(done.indexOf(post), 1);
     }
   }
-  const held: Post[] = [];
+  // Posts the journal's upgrade could not attribute (Post.upgrade_doubt) stay cancelled; said once,
+  // when their entry is in campagne.yaml, then held as the user's cancellations.
+  const held: Post[] = all.filter((p) => p.upgrade_doubt !== null && p.source_key !== null && keys.has(p.source_key));
+  for (const p of held) store.settleDoubt(p.id);
   for (const { p, channel, text, names, key } of entries) {
     const post = standIns.get(key);
     if (post) {
@@ -190,6 +193,13 @@ const MOVED_MS = 2 * 86_400_000;
 
 /** What is said of a campaign post already published, or cancelled, whose entry has changed in campagne.yaml. */
 export function heldLine(p: Post): string {
+  const how = `pour la publier quand même : relais schedule add --channel ${p.channel} …`;
+  if (p.upgrade_doubt === 'held') {
+    return `publication n° ${p.id} (${p.channel}, ${p.local_time}) retirée de la file à la mise à jour du journal : une version antérieure de relais l'avait mise en file comme nouvelle version d'une publication annulée, sans tenir compte de l'annulation ; elle est annulée à son tour et n'est pas publiée (dit une seule fois) ; ${how}`;
+  }
+  if (p.upgrade_doubt === 'cancelled') {
+    return `publication n° ${p.id} (${p.channel}, ${p.local_time}) annulée avant la mise à jour du journal, qui ne dit pas si vous l'avez annulée (schedule cancel) ou si une version antérieure de relais l'a retirée quand son entrée a quitté campagne.yaml : elle est tenue pour annulée par vous, et son entrée dans campagne.yaml n'est pas publiée (dit une seule fois) ; ${how}`;
+  }
   if (p.status === 'cancelled') {
     return `publication n° ${p.id} (${p.channel}, ${p.local_time}) annulée (schedule cancel) : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) reste annulée et n'est pas publiée ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
   }

@@ -105,8 +105,8 @@ export function xPermission(status: number, body: unknown): PublishError | undef
  * the page; and a page id the token cannot post to (facebookWrongPage). Undefined for any other
  * code.
  */
-export function facebookPermission(code: number | undefined, step?: string, subcode?: number, page?: string): PublishError | undefined {
-  const wrongPage = facebookWrongPage(code, subcode, step, page);
+export function facebookPermission(code: number | undefined, step?: string, subcode?: number, page?: string, message?: string): PublishError | undefined {
+  const wrongPage = facebookWrongPage(code, subcode, step, page, message);
   if (wrongPage) return wrongPage;
   if (code === undefined || !(code === 10 || (code >= 200 && code <= 299))) return undefined;
   return new PublishError(
@@ -122,8 +122,11 @@ export function facebookPermission(code: number | undefined, step?: string, subc
  * first, or a person's profile id. Every post would get the same answer: a setting to fix, like a
  * permission, not a refusal of the text (which would fail each post for good).
  */
-function facebookWrongPage(code: number | undefined, subcode: number | undefined, step?: string, page?: string): PublishError | undefined {
+function facebookWrongPage(code: number | undefined, subcode: number | undefined, step?: string, page?: string, message = ''): PublishError | undefined {
   if (code !== 100 || subcode !== 33) return undefined;
+  // Graph names the object it could not take: another one (an attached photo) is not the page's fault.
+  const object = /Object with ID '([^']+)'/i.exec(message)?.[1];
+  if (page && object && object !== page) return undefined;
   return new PublishError(
     `Facebook ne trouve pas de page${page ? ` ${page}` : ''} où ce jeton puisse publier${step ? ` (pendant ${step})` : ''} (#100, sous-code 33, « Unsupported post request ») : vérifiez RELAIS_FACEBOOK_PAGE_ID, qui doit être l’identifiant de la page (Paramètres de la page, ou « À propos » > « Transparence de la page ») et non celui de l’application ou d’un profil, et que RELAIS_FACEBOOK_PAGE_TOKEN est le jeton de cette page ; les publications restent en file`,
     'auth',

@@ -214,7 +214,7 @@ export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
       if (GATEWAY_STATUSES.has(res.status)) throw gatewayAnswer('Facebook', res.status, 'la page');
       const code = data.error?.code;
       if (code === 190 || res.status === 401) throw new PublishError('Facebook refuse le jeton de la page : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN', 'auth');
-      const permission = facebookPermission(code, undefined, data.error?.error_subcode, c.RELAIS_FACEBOOK_PAGE_ID);
+      const permission = facebookPermission(code, undefined, data.error?.error_subcode, c.RELAIS_FACEBOOK_PAGE_ID, data.error?.message);
       if (permission) throw permission;
       if (code !== undefined && FB_RATE.has(code)) {
         // Facebook says when access comes back in its usage header, in minutes.

@@ -11,6 +11,10 @@ describe('Graph « Unsupported post request » (code 100, subcode 33)', () => {
     expect(e?.message).toContain('987654321098765');
   });
 
+  it('the older form of the answer (code 33, no subcode) is the same', () => {
+    expect(facebookPermission(33, undefined, undefined, '987654321098765', '(#33) This object does not exist or does not support this action')?.kind).toBe('auth');
+  });
+
   it('naming another object (an attached photo) is not the page id to blame', () => {
     expect(facebookPermission(100, undefined, 33, '987654321098765', unsupported('555'))).toBeUndefined();
   });

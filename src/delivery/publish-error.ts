@@ -123,12 +123,13 @@ export function facebookPermission(code: number | undefined, step?: string, subc
  * permission, not a refusal of the text (which would fail each post for good).
  */
 function facebookWrongPage(code: number | undefined, subcode: number | undefined, step?: string, page?: string, message = ''): PublishError | undefined {
-  if (code !== 100 || subcode !== 33) return undefined;
+  // The older form of the same answer: code 33, « (#33) This object does not exist or does not support this action ».
+  if (!(code === 100 && subcode === 33) && code !== 33) return undefined;
   // Graph names the object it could not take: another one (an attached photo) is not the page's fault.
   const object = /Object with ID '([^']+)'/i.exec(message)?.[1];
   if (page && object && object !== page) return undefined;
   return new PublishError(
-    `Facebook ne trouve pas de page${page ? ` ${page}` : ''} où ce jeton puisse publier${step ? ` (pendant ${step})` : ''} (#100, sous-code 33, « Unsupported post request ») : vérifiez RELAIS_FACEBOOK_PAGE_ID, qui doit être l’identifiant de la page (Paramètres de la page, ou « À propos » > « Transparence de la page ») et non celui de l’application ou d’un profil, et que RELAIS_FACEBOOK_PAGE_TOKEN est le jeton de cette page ; les publications restent en file`,
+    `Facebook ne trouve pas de page${page ? ` ${page}` : ''} où ce jeton puisse publier${step ? ` (pendant ${step})` : ''} (#${code}${code === 100 ? ', sous-code 33' : ''} : objet introuvable, ou qui ne prend pas de publication) : vérifiez RELAIS_FACEBOOK_PAGE_ID, qui doit être l’identifiant de la page (Paramètres de la page, ou « À propos » > « Transparence de la page ») et non celui de l’application ou d’un profil, et que RELAIS_FACEBOOK_PAGE_TOKEN est le jeton de cette page ; les publications restent en file`,
     'auth',
   );
 }

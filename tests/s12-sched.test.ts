@@ -126,6 +126,65 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
       journal.close();
     }
   });
+
+  it('in a journal written before withdrawn_at, a cancellation it cannot attribute holds its entry put back, said once', async () => {
+    const dir = sampleCampaign();
+    setPublications(dir, [{ canal: 'facebook', date: '2031-04-12 09:00', texte: 'Second' }]);
+    const key = campaignKey((await readyCampaign(dir)).campaign);
+    let journal = Journal.open(dir, key);
+    try {
+      await queueCampaignPublications(await readyCampaign(dir), new PostStore(journal), new Date());
+      // Cancelled, no new version after it: by the user, or withdrawn by an older relais when the
+      // entry left campagne.yaml — the journal does not say.
+      journal.exec(`
+        UPDATE posts SET status = 'cancelled', updated_at = '2031-01-03T08:00:00.300Z' WHERE id = 1;
+        ALTER TABLE posts DROP COLUMN withdrawn_at;
+      `);
+      journal.close();
+      journal = Journal.open(dir, key);
+      const upgraded = new PostStore(journal);
+      expect(upgraded.get(1)).toMatchObject({ status: 'cancelled', upgrade_doubt: 'cancelled' });
+      const first = await queueCampaignPublications(await readyCampaign(dir), upgraded, new Date());
+      expect({ added: first.added, held: first.held.map((p) => p.id) }).toEqual({ added: 0, held: [1] });
+      expect(heldLine(first.held[0]!)).toMatch(/ne dit pas si vous l'avez annulée .*\(dit une seule fois\) ; pour la publier quand même : relais schedule add --channel facebook/);
+      const second = await queueCampaignPublications(await readyCampaign(dir), upgraded, new Date());
+      expect({ added: second.added, held: second.held }).toEqual({ added: 0, held: [] });
+      expect(upgraded.get(1)).toMatchObject({ status: 'cancelled', upgrade_doubt: null });
+    } finally {
+      journal.close();
+    }
+  });
+
+  it('in a journal written before withdrawn_at, the new version an older relais queued after a cancellation leaves the queue, said once', async () => {
+    const dir = sampleCampaign();
+    setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', texte: 'Premier' }]);
+    const key = campaignKey((await readyCampaign(dir)).campaign);
+    let journal = Journal.open(dir, key);
+    try {
+      await queueCampaignPublications(await readyCampaign(dir), new PostStore(journal), new Date());
+      // n° 1 cancelled after a refusal (last_error: the user's, beyond doubt); n° 2 queued three
+      // days later at the same time by an older relais; n° 3 at another time and text: a new one.
+      journal.exec(`
+        UPDATE posts SET status = 'cancelled', last_error = 'refusé', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T11:00:00.000Z' WHERE id = 1;
+        INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
+          SELECT campaign, channel, 'Premier corrigé', local_time, tz, due_utc, 'queued', source, 'k2', '2031-01-05T09:00:00.000Z', '2031-01-05T09:00:00.000Z' FROM posts WHERE id = 1;
+        INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
+          SELECT campaign, channel, 'Autre', '2031-04-20 09:00', tz, due_utc, 'queued', source, 'k3', '2031-01-05T09:00:00.000Z', '2031-01-05T09:00:00.000Z' FROM posts WHERE id = 1;
+        ALTER TABLE posts DROP COLUMN withdrawn_at;
+      `);
+      journal.close();
+      journal = Journal.open(dir, key);
+      const upgraded = new PostStore(journal);
+      expect(upgraded.list().map((p) => [p.id, p.status, p.upgrade_doubt])).toEqual([
+        [1, 'cancelled', null],
+        [2, 'cancelled', 'held'],
+        [3, 'queued', null],
+      ]);
+      expect(heldLine(upgraded.get(2)!)).toMatch(/n° 2 \(twitter, 2031-04-11 09:00\) retirée de la file à la mise à jour du journal/);
+    } finally {
+      journal.close();
+    }
+  });
 });
 
 describe('publication dates in campagne.yaml', () => {

@@ -52,6 +52,14 @@ export interface Post {
    * queueCampaignPublications): a `cancelled` post without it was cancelled by the user, and stays so.
    */
   withdrawn_at: string | null;
+  /**
+   * Set by the upgrade of a journal written before withdrawn_at, where the journal cannot say who
+   * cancelled a post (see upgrade): `cancelled`, a campaign post cancelled by the user or withdrawn
+   * by an older relais, held as the user's; `held`, a post an older relais queued as the new
+   * version of a cancelled one, taken out of the queue. Said once by the next run whose
+   * campagne.yaml has its entry (queueCampaignPublications), then cleared.
+   */
+  upgrade_doubt: 'cancelled' | 'held' | null;
 }
 
 /** This process, as written in the rows it claims. */
@@ -72,8 +80,18 @@ function upgrade(db: JournalTables): void {
     // Journals written before withdrawn_at: a campaign post withdrawn by relais was cancelled in
     // the very run that queued its new version on the same network (the same second), and was
     // never tried (relais withdrew only queued posts); one cancelled by the user was not. Told
-    // apart once, so that only the user's cancellations stay binding. A wrong guess costs little:
-    // a cancelled post stands only for an entry at its time or with its text (schedule-io.ts).
+    // apart once, so that only the user's cancellations stay binding.
+    //
+    // What such a journal cannot tell: an older relais also withdrew a post whose entry was taken
+    // out of campagne.yaml (no new version), exactly like a cancellation by the user; and it
+    // queued again, as a new version, the corrected entry of a post the user had cancelled (the
+    // cancellation forgotten). Where it cannot tell, nothing is published unsaid: a cancellation
+    // without a new version is held as the user's, and a campaign post queued after a
+    // cancellation as the new version of its entry (same network, same time or same text: the
+    // pairing of schedule-io.ts) is taken out of the queue. Both are marked (upgrade_doubt) and
+    // said once, with how to publish them all the same, by the next run whose campagne.yaml has
+    // their entry. A post cancelled after a failure or an unconfirmed answer (last_error) was the
+    // user's: not in doubt.
     if (!have.has('withdrawn_at')) {
       db.exec(`
         UPDATE posts SET withdrawn_at = updated_at, source_key = NULL
@@ -81,6 +99,14 @@ function upgrade(db: JournalTables): void {
           SELECT 1 FROM posts AS later WHERE later.campaign = posts.campaign AND later.source = 'campagne' AND later.channel = posts.channel AND later.id > posts.id
             AND julianday(later.created_at) <= julianday(posts.updated_at)
             AND julianday(posts.updated_at) - julianday(later.created_at) < 5.0 / 86400);
+        UPDATE posts SET status = 'cancelled', upgrade_doubt = 'held', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        WHERE status = 'queued' AND source = 'campagne' AND source_key IS NOT NULL AND EXISTS (
+          SELECT 1 FROM posts AS c WHERE c.campaign = posts.campaign AND c.source = 'campagne' AND c.channel = posts.channel AND c.id < posts.id
+            AND c.status = 'cancelled' AND c.withdrawn_at IS NULL AND c.upgrade_doubt IS NOT 'held'
+            AND julianday(posts.created_at) > julianday(c.updated_at)
+            AND ((c.local_time = posts.local_time AND c.tz = posts.tz) OR c.text = posts.text));
+        UPDATE posts SET upgrade_doubt = 'cancelled'
+        WHERE status = 'cancelled' AND source = 'campagne' AND source_key IS NOT NULL AND withdrawn_at IS NULL AND last_error IS NULL AND upgrade_doubt IS NULL;
       `);
     }
     db.exec(`
@@ -94,7 +120,7 @@ function upgrade(db: JournalTables): void {
 }
 
 /** The columns this store adds to journal format 4 (see upgrade). */
-const ADDED = ['outbox_at', 'outbox_path', 'claim', 'phase', 'withdrawn_at'];
+const ADDED = ['outbox_at', 'outbox_path', 'claim', 'phase', 'withdrawn_at', 'upgrade_doubt'];
 
 export class PostStore {
   constructor(
@@ -235,6 +261,11 @@ export class PostStore {
    * queued again. Its text stays what was published (or cancelled).
    */
   standFor(id: number, sourceKey: string): boolean {
-    return this.tables.statement('UPDATE posts SET source_key = ?, updated_at = ? WHERE campaign = ? AND id = ?').run(sourceKey, this.now().toISOString(), this.campaign, id).changes === 1;
+    return this.tables.statement('UPDATE posts SET source_key = ?, upgrade_doubt = NULL, updated_at = ? WHERE campaign = ? AND id = ?').run(sourceKey, this.now().toISOString(), this.campaign, id).changes === 1;
+  }
+
+  /** A post in doubt since the journal's upgrade (Post.upgrade_doubt), said: held as the user's cancellation from now on. */
+  settleDoubt(id: number): void {
+    this.tables.statement('UPDATE posts SET upgrade_doubt = NULL WHERE campaign = ? AND id = ?').run(this.campaign, id);
   }
 }

@@ -102,12 +102,34 @@ export function xPermission(status: number, body: unknown): PublishError | undef
 /**
  * Graph API permission errors (code 10, « application does not have permission », and 200–299,
  * « (#200) … »): the page token lacks pages_manage_posts, or its person has no right to post on
- * the page. Undefined for any other code.
+ * the page; and a page id the token cannot post to (facebookWrongPage). Undefined for any other
+ * code.
  */
-export function facebookPermission(code: number | undefined, step?: string): PublishError | undefined {
+export function facebookPermission(code: number | undefined, step?: string, subcode?: number, page?: string, message?: string): PublishError | undefined {
+  const wrongPage = facebookWrongPage(code, subcode, step, page, message);
+  if (wrongPage) return wrongPage;
   if (code === undefined || !(code === 10 || (code >= 200 && code <= 299))) return undefined;
   return new PublishError(
     `Facebook refuse de publier sur la page${step ? ` pendant ${step}` : ''} (#${code}, permission manquante) : le jeton de la page doit avoir les permissions pages_manage_posts et pages_read_engagement, et la personne qui l’a créé le droit de publier sur la page ; donnez-les dans l’application Meta, puis renouvelez RELAIS_FACEBOOK_PAGE_TOKEN`,
+    'auth',
+  );
+}
+
+/**
+ * Graph's « Unsupported post request » (400, code 100, subcode 33: the object does not exist, may
+ * not be loaded with this token, or takes no such request), answered on the page's own edges: the
+ * page id names no page the token may post to — often the app's id, which Meta's dashboard shows
+ * first, or a person's profile id. Every post would get the same answer: a setting to fix, like a
+ * permission, not a refusal of the text (which would fail each post for good).
+ */
+function facebookWrongPage(code: number | undefined, subcode: number | undefined, step?: string, page?: string, message = ''): PublishError | undefined {
+  // The older form of the same answer: code 33, « (#33) This object does not exist or does not support this action ».
+  if (!(code === 100 && subcode === 33) && code !== 33) return undefined;
+  // Graph names the object it could not take: another one (an attached photo) is not the page's fault.
+  const object = /Object with ID '([^']+)'/i.exec(message)?.[1];
+  if (page && object && object !== page) return undefined;
+  return new PublishError(
+    `Facebook ne trouve pas de page${page ? ` ${page}` : ''} où ce jeton puisse publier${step ? ` (pendant ${step})` : ''} (#${code}${code === 100 ? ', sous-code 33' : ''} : objet introuvable, ou qui ne prend pas de publication) : vérifiez RELAIS_FACEBOOK_PAGE_ID, qui doit être l’identifiant de la page (Paramètres de la page, ou « À propos » > « Transparence de la page ») et non celui de l’application ou d’un profil, et que RELAIS_FACEBOOK_PAGE_TOKEN est le jeton de cette page ; les publications restent en file`,
     'auth',
   );
 }

@@ -79,8 +79,9 @@ export function templateText(ready: ReadyCampaign, channel: Network, dep?: strin
  * queues them twice. Past dates are due at once; more than a day past, a network takes them only
  * when the user says so (see publishDue's allowLate).
  */
-export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<{ added: number; withdrawn: Post[]; held: Post[] }> {
+export async function queueCampaignPublications(ready: ReadyCampaign, store: PostStore, now: Date, mediaStore?: MediaStore): Promise<{ added: number; withdrawn: Withdrawn[]; held: Post[] }> {
   let added = 0;
+  const queuedNow: Post[] = [];
   const publications = ready.campaign.config.publications ?? [];
   // Probed only when a publication carries media (check has validated them already).
   const declared = publications.some((p) => p.medias?.length) ? await declaredMedia(ready.campaign) : new Map<string, Medium>();
@@ -134,7 +135,10 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
       done.splice(done.indexOf(post), 1);
     }
   }
-  const held: Post[] = [];
+  // Posts the journal's upgrade could not attribute (Post.upgrade_doubt) stay cancelled; said once,
+  // when their entry is in campagne.yaml, then held as the user's cancellations.
+  const held: Post[] = all.filter((p) => p.upgrade_doubt !== null && p.source_key !== null && keys.has(p.source_key));
+  for (const p of held) store.settleDoubt(p.id);
   for (const { p, channel, text, names, key } of entries) {
     const post = standIns.get(key);
     if (post) {
@@ -154,6 +158,7 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
     }
     if (!planned) continue;
     added++;
+    queuedNow.push(planned.post);
     const media = names.map((n) => declared.get(n)).filter((m): m is Medium => m !== undefined);
     if (media.length && mediaStore) mediaStore.attach(planned.post.id, mediaRows(media));
   }
@@ -161,7 +166,26 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   // was queued (a template corrected after the rehearsal) replaces the old version, which is
   // withdrawn while it is still only queued — the draft must not go out beside the correction.
   const withdrawn = store.list().filter((p) => p.source === 'campagne' && p.status === 'queued' && p.source_key !== null && !keys.has(p.source_key) && store.withdraw(p.id));
-  return { added, withdrawn, held };
+  return { added, withdrawn: withdrawn.map((p) => ({ ...p, replacedBy: replacement(p, queuedNow)?.id ?? null })), held };
+}
+
+/** A campaign post relais withdrew, and the post queued in the same run as its new version, if any. */
+export type Withdrawn = Post & { replacedBy: number | null };
+
+/**
+ * Which post queued in this run is the withdrawn one's new version, by the rule that pairs an
+ * entry with its published post: same network and time, else same text, else the nearest within
+ * two days. None when the entry was taken out of campagne.yaml: the user must not read that a
+ * current version replaces it.
+ */
+function replacement(old: Post, queued: Post[]): Post | undefined {
+  const mine = queued.filter((q) => q.channel === old.channel);
+  const gap = (q: Post) => Math.abs(Date.parse(q.due_utc) - Date.parse(old.due_utc));
+  return (
+    mine.find((q) => q.local_time === old.local_time && q.tz === old.tz) ??
+    mine.find((q) => q.text === old.text) ??
+    mine.filter((q) => gap(q) <= MOVED_MS).sort((a, b) => gap(a) - gap(b))[0]
+  );
 }
 
 /** How far a published campaign post's entry may move and still be the same post (a moved hour, a day). */
@@ -169,6 +193,13 @@ const MOVED_MS = 2 * 86_400_000;
 
 /** What is said of a campaign post already published, or cancelled, whose entry has changed in campagne.yaml. */
 export function heldLine(p: Post): string {
+  const how = `pour la publier quand même : relais schedule add --channel ${p.channel} …`;
+  if (p.upgrade_doubt === 'held') {
+    return `publication n° ${p.id} (${p.channel}, ${p.local_time}) retirée de la file à la mise à jour du journal : une version antérieure de relais l'avait mise en file comme nouvelle version d'une publication annulée, sans tenir compte de l'annulation ; elle est annulée à son tour et n'est pas publiée (dit une seule fois) ; ${how}`;
+  }
+  if (p.upgrade_doubt === 'cancelled') {
+    return `publication n° ${p.id} (${p.channel}, ${p.local_time}) annulée avant la mise à jour du journal, qui ne dit pas si vous l'avez annulée (schedule cancel) ou si une version antérieure de relais l'a retirée quand son entrée a quitté campagne.yaml : elle est tenue pour annulée par vous, et son entrée dans campagne.yaml n'est pas publiée (dit une seule fois) ; ${how}`;
+  }
   if (p.status === 'cancelled') {
     return `publication n° ${p.id} (${p.channel}, ${p.local_time}) annulée (schedule cancel) : sa version modifiée dans campagne.yaml (texte, modèle, date ou médias) reste annulée et n'est pas publiée ; pour la publier quand même : relais schedule add --channel ${p.channel} …`;
   }
@@ -177,8 +208,10 @@ export function heldLine(p: Post): string {
 }
 
 /** What is said of a publication withdrawn by queueCampaignPublications. */
-export function withdrawnLine(p: Post): string {
-  return `publication n° ${p.id} (${p.channel}, ${p.local_time}) retirée : elle n'est plus dans campagne.yaml telle quelle (texte, modèle, date ou médias modifiés) ; la version actuelle la remplace`;
+export function withdrawnLine(p: Post & { replacedBy?: number | null }): string {
+  const head = `publication n° ${p.id} (${p.channel}, ${p.local_time}) retirée`;
+  if (p.replacedBy) return `${head} : elle n'est plus dans campagne.yaml telle quelle (texte, modèle, date ou médias modifiés) ; la version actuelle (n° ${p.replacedBy}) la remplace`;
+  return `${head} : son entrée n'est plus dans campagne.yaml telle quelle et aucune nouvelle publication ne la remplace : elle n'est pas publiée`;
 }
 
 const IMPORTED_STATUSES = new Set(['', 'queued', 'prévu', 'prevu', 'en attente']);

@@ -208,13 +208,13 @@ export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
       const body = new URLSearchParams({ message: p.text, access_token: c.RELAIS_FACEBOOK_PAGE_TOKEN! });
       for (const [i, id] of (video?.photos ?? []).entries()) body.append(`attached_media[${i}]`, JSON.stringify({ media_fbid: id }));
       const res = await post(`${base}/${version}/${encodeURIComponent(c.RELAIS_FACEBOOK_PAGE_ID!)}/feed`, { method: 'POST', body }, 'Facebook', env.settings.httpTimeoutMs);
-      const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number } };
+      const data = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string; code?: number; error_subcode?: number } };
       if (res.ok && typeof data.id === 'string' && data.id) return { id: data.id, url: `https://www.facebook.com/${data.id}` };
       if (res.ok) throw new PublishError(UNCERTAIN('Facebook', 'la page'), 'unknown');
       if (GATEWAY_STATUSES.has(res.status)) throw gatewayAnswer('Facebook', res.status, 'la page');
       const code = data.error?.code;
       if (code === 190 || res.status === 401) throw new PublishError('Facebook refuse le jeton de la page : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN', 'auth');
-      const permission = facebookPermission(code);
+      const permission = facebookPermission(code, undefined, data.error?.error_subcode, c.RELAIS_FACEBOOK_PAGE_ID, data.error?.message);
       if (permission) throw permission;
       if (code !== undefined && FB_RATE.has(code)) {
         // Facebook says when access comes back in its usage header, in minutes.

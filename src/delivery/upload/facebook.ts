@@ -34,7 +34,7 @@ async function refused(res: Response, what: string, name: string): Promise<never
     // not JSON: the status says enough
   }
   if (body.error?.code === 190 || res.status === 401) throw new PublishError(`Facebook refuse le jeton de la page pendant ${what} : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN (l'envoi reprendra où il s'est arrêté)`, 'auth');
-  const permission = facebookPermission(body.error?.code, what);
+  const permission = facebookPermission(body.error?.code, what, body.error?.error_subcode);
   if (permission) throw permission;
   if (body.error?.code !== undefined && [4, 17, 32, 613].includes(body.error.code)) throw new PublishError(`Facebook : limite d'appels atteinte pendant ${what}`, 'rate');
   throw new PublishError(`Facebook refuse le média « ${name} » pendant ${what} (${res.status}) : ${body.error?.message ?? text.slice(0, 300)}`, 'content');

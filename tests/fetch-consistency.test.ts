@@ -7,7 +7,7 @@ import { DIRECTORY_ROUNDS } from '../src/sources/annuaire.js';
 import { fetchOfficialData, type FetchOptions } from '../src/sources/fetch.js';
 import { nodeHttpClient } from '../src/sources/http.js';
 import { tempDir } from './helpers/campaign.js';
-import { sampleRecords, sampleRneRows, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { fetchOptions, sampleRecords, sampleRneRows, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 
 /**
  * `relais fetch` in-process against the local stand-in (tests/servers/annuaire.ts): a directory
@@ -30,18 +30,7 @@ beforeEach(() => {
   server.log.length = 0;
 });
 
-function options(dataDir: string, extra: Partial<FetchOptions> = {}): FetchOptions {
-  return {
-    dataDir,
-    deps: ['37', '45'],
-    dryRun: false,
-    now: new Date('2026-12-01T08:00:00Z'),
-    http: nodeHttpClient(5000),
-    settings: { annuaireUrl: server.base, rneUrl: server.rneUrl, retry: { attempts: 2, baseMs: 1, maxWaitMs: 1000 } },
-    version: 'test',
-    ...extra,
-  };
-}
+const options = (dataDir: string, extra: Partial<FetchOptions> = {}): FetchOptions => fetchOptions(server, dataDir, extra);
 
 const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 

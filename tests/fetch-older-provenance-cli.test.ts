@@ -2,10 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchOfficialData } from '../src/sources/fetch.js';
-import { nodeHttpClient } from '../src/sources/http.js';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
-import { annuaireEnv, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { annuaireEnv, fetchOptions, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 
 /**
  * `relais fetch` over a data/ folder whose provenance.json was written by a relais of before the
@@ -22,15 +21,7 @@ beforeAll(async () => {
   dir = sampleCampaign();
   const data = join(dir, 'data');
   mkdirSync(data, { recursive: true });
-  await fetchOfficialData({
-    dataDir: data,
-    deps: ['37', '45'],
-    dryRun: false,
-    now: new Date('2026-11-01T08:00:00Z'),
-    http: nodeHttpClient(5000),
-    settings: { annuaireUrl: server.base, rneUrl: server.rneUrl, retry: { attempts: 2, baseMs: 1, maxWaitMs: 1000 } },
-    version: 'test',
-  });
+  await fetchOfficialData(fetchOptions(server, data, { now: new Date('2026-11-01T08:00:00Z') }));
   const provenancePath = join(data, 'provenance.json');
   const provenance = JSON.parse(readFileSync(provenancePath, 'utf8')) as { sources: Array<Record<string, unknown>> };
   for (const s of provenance.sources) delete s.sha256;

@@ -2,10 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchOfficialData } from '../src/sources/fetch.js';
-import { nodeHttpClient } from '../src/sources/http.js';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
-import { annuaireEnv, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { annuaireEnv, fetchOptions, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 
 /**
  * A fetch into a campaign whose fetched files were corrected by hand. A préfecture agent fixes
@@ -27,15 +26,7 @@ beforeAll(async () => {
   dir = sampleCampaign();
   const data = join(dir, 'data');
   mkdirSync(data, { recursive: true });
-  await fetchOfficialData({
-    dataDir: data,
-    deps: ['37', '45'],
-    dryRun: false,
-    now: new Date('2026-11-01T08:00:00Z'),
-    http: nodeHttpClient(5000),
-    settings: { annuaireUrl: server.base, rneUrl: server.rneUrl, retry: { attempts: 2, baseMs: 1, maxWaitMs: 1000 } },
-    version: 'test',
-  });
+  await fetchOfficialData(fetchOptions(server, data, { now: new Date('2026-11-01T08:00:00Z') }));
   // The agent's corrections, by hand.
   const annuaire = join(data, 'annuaire-mairies.json');
   writeFileSync(annuaire, readFileSync(annuaire, 'utf8').replace('mairie1@loiret.example.fr', 'accueil@commune1.example.fr'));

@@ -2,9 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchOfficialData, type FetchResult } from '../src/sources/fetch.js';
-import { nodeHttpClient } from '../src/sources/http.js';
 import { tempDir } from './helpers/campaign.js';
-import { sampleRneRows, startAnnuaire, townHall, type AnnuaireServer, type Record_ } from './servers/annuaire.js';
+import { fetchOptions, sampleRneRows, startAnnuaire, townHall, type AnnuaireServer, type Record_ } from './servers/annuaire.js';
 
 /**
  * `relais fetch` against pages that do not add up, called in-process against the local
@@ -37,15 +36,7 @@ async function fetchLoiret(): Promise<{ dir: string; result?: FetchResult; error
   const dir = tempDir();
   mkdirSync(join(dir, 'data'), { recursive: true });
   try {
-    const result = await fetchOfficialData({
-      dataDir: join(dir, 'data'),
-      deps: ['45'],
-      dryRun: false,
-      now: new Date('2026-12-01T08:00:00Z'),
-      http: nodeHttpClient(5000),
-      settings: { annuaireUrl: server.base, rneUrl: server.rneUrl, retry: { attempts: 2, baseMs: 1, maxWaitMs: 1000 } },
-      version: 'test',
-    });
+    const result = await fetchOfficialData(fetchOptions(server, join(dir, 'data'), { deps: ['45'] }));
     return { dir, result };
   } catch (error) {
     return { dir, error: error as Error };

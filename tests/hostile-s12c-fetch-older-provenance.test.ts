@@ -2,9 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchOfficialData, type FetchOptions } from '../src/sources/fetch.js';
-import { nodeHttpClient } from '../src/sources/http.js';
 import { tempDir } from './helpers/campaign.js';
-import { startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { fetchOptions, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 
 /**
  * Hostile pass s12c: hand-edited files are told by the SHA-256 that provenance.json now records.
@@ -21,17 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function options(dataDir: string): FetchOptions {
-  return {
-    dataDir,
-    deps: ['37', '45'],
-    dryRun: false,
-    now: new Date('2026-12-01T08:00:00Z'),
-    http: nodeHttpClient(5000),
-    settings: { annuaireUrl: server.base, rneUrl: server.rneUrl, retry: { attempts: 2, baseMs: 1, maxWaitMs: 1000 } },
-    version: 'test',
-  };
-}
+const options = (dataDir: string, extra: Partial<FetchOptions> = {}): FetchOptions => fetchOptions(server, dataDir, extra);
 
 describe('relais fetch over files an older relais wrote (provenance.json without sha256), corrected by hand since', () => {
   it('keeps a copy of the corrected file before replacing it', async () => {

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FetchOptions } from '../../src/sources/fetch.js';
+import { nodeHttpClient } from '../../src/sources/http.js';
 import { RNE_HEADER, rneRow } from '../helpers/campaign.js';
 
 /**
@@ -165,6 +167,20 @@ export async function startAnnuaire(): Promise<AnnuaireServer> {
 
 export function annuaireEnv(server: AnnuaireServer): Record<string, string> {
   return { RELAIS_ANNUAIRE_API_URL: server.base, RELAIS_RNE_URL: server.rneUrl, RELAIS_RETRY_MS: '10', RELAIS_HTTP_TIMEOUT_MS: '5000' };
+}
+
+/** An in-process fetch of the campaign's two départements from this stand-in, as the CLI would run it (quick retries). */
+export function fetchOptions(server: AnnuaireServer, dataDir: string, extra: Partial<FetchOptions> = {}): FetchOptions {
+  return {
+    dataDir,
+    deps: ['37', '45'],
+    dryRun: false,
+    now: new Date('2026-12-01T08:00:00Z'),
+    http: nodeHttpClient(5000),
+    settings: { annuaireUrl: server.base, rneUrl: server.rneUrl, retry: { attempts: 2, baseMs: 1, maxWaitMs: 1000 } },
+    version: 'test',
+    ...extra,
+  };
 }
 
 /**

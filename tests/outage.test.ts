@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCampaign, sampleWithLetters } from './helpers/campaign.js';
+import { sampleCampaign, sampleWithLetters, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
 import { OUTAGE_LIMIT, OutageWatch } from '../src/delivery/deliver.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
@@ -220,9 +220,8 @@ describe("an error of relais's own, the same for every message (a folder it cann
     const { deliver } = await import('../src/delivery/deliver.js');
     const { Journal } = await import('../src/delivery/journal.js');
     const { EMPTY_STATE } = await import('../src/delivery/send.js');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'relais-own-error-'));
+    // A temporary folder removed with the others at the file's end (tests/helpers/per-file.ts).
+    const dir = tempDir('relais-own-error-');
     const journal = Journal.open(dir, 'essai');
     let attempts = 0;
     const transport = {

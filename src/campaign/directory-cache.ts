@@ -33,7 +33,7 @@ const FORMAT = 2;
 const CACHE_FILE = join(STATE_DIR, 'cache', 'annuaire.json');
 
 /** The code that turns a directory into town halls: a new build of it is a new reading. */
-const READERS = ['./contacts-source.js', '../data/directory.js', '../data/directory-files.js', '../data/json-records.js', '../data/table.js', '../data/cog.js'];
+const READERS = ['./contacts-source.js', './directory-read.js', '../data/directory.js', '../data/directory-files.js', '../data/json-records.js', '../data/table.js', '../data/cog.js'];
 
 /** Set by the bundler (scripts/build.ts) to the identity of the code it bundled; undefined in the compiler's output. */
 declare const RELAIS_BUILD: string | undefined;

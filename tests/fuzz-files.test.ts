@@ -7,7 +7,7 @@ import { checkCampaign } from '../src/campaign/check.js';
 import { openTable } from '../src/data/table.js';
 import { Journal } from '../src/delivery/journal.js';
 import { PostStore } from '../src/delivery/posts-store.js';
-import { importPosts } from '../src/delivery/schedule-io.js';
+import { importPosts } from '../src/delivery/schedule-import.js';
 import { RelaisError } from '../src/errors.js';
 import { campaignWith, CONTACT_HEADER, RNE_HEADER, sampleCampaign, tempDir } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';

@@ -2,7 +2,7 @@ import type { Campaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
 import { exportedMediumName } from '../media/declared.js';
 import type { PostStore } from './posts-store.js';
-import type { CampaignMedia } from './schedule-io.js';
+import type { CampaignMedia } from './schedule-import.js';
 
 /** `schedule export`: the calendar as a CSV that `schedule import` (schedule-io.ts) reads back. */
 

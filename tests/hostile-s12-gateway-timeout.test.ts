@@ -7,6 +7,7 @@ import { publishDue } from '../src/delivery/schedule.js';
 import { publishers } from '../src/delivery/social.js';
 import { readEnvironment } from '../src/settings.js';
 import { tempDir } from './helpers/campaign.js';
+import { networksAt } from './servers/social.js';
 
 /**
  * A network that takes the post and then cannot answer in time: the gateway in front of the API
@@ -44,12 +45,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe('a 504 Gateway Timeout to the publishing request itself', () => {
   it.each<Network>(['twitter', 'facebook', 'linkedin'])('%s: the post is sent once and left unconfirmed, not sent again', async (network) => {
     const dir = tempDir();
-    const env = readEnvironment({
-      RELAIS_X_APP_KEY: 'k', RELAIS_X_APP_SECRET: 's', RELAIS_X_ACCESS_TOKEN: 't', RELAIS_X_ACCESS_SECRET: 'a', RELAIS_X_API_URL: url,
-      RELAIS_FACEBOOK_PAGE_ID: '123', RELAIS_FACEBOOK_PAGE_TOKEN: 'fb', RELAIS_FACEBOOK_API_URL: url,
-      RELAIS_LINKEDIN_TOKEN: 'li', RELAIS_LINKEDIN_ORGANIZATION: '4242', RELAIS_LINKEDIN_API_URL: url,
-      RELAIS_HTTP_TIMEOUT_MS: '5000',
-    });
+    const env = readEnvironment({ ...networksAt(url), RELAIS_HTTP_TIMEOUT_MS: '5000' });
     const journal = Journal.open(dir, 'hostile-s12');
     try {
       const store = new PostStore(journal);

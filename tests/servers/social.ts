@@ -138,19 +138,26 @@ export async function startSocial(tokens: typeof TOKENS = TOKENS, options: { del
   };
 }
 
-export function socialEnv(server: SocialServer): Record<string, string> {
+/** The three networks' credentials, every API at `url` (this server, or a test's own that answers one way). */
+export function networksAt(url: string, tokens: typeof TOKENS = TOKENS): Record<string, string> {
   return {
     RELAIS_X_APP_KEY: 'app-key',
     RELAIS_X_APP_SECRET: 'app-secret',
     RELAIS_X_ACCESS_TOKEN: 'access-token',
     RELAIS_X_ACCESS_SECRET: 'access-secret',
-    RELAIS_X_API_URL: server.url,
+    RELAIS_X_API_URL: url,
     RELAIS_FACEBOOK_PAGE_ID: '123',
-    RELAIS_FACEBOOK_PAGE_TOKEN: server.tokens.facebook,
-    RELAIS_FACEBOOK_API_URL: server.url,
-    RELAIS_LINKEDIN_TOKEN: server.tokens.linkedin,
+    RELAIS_FACEBOOK_PAGE_TOKEN: tokens.facebook,
+    RELAIS_FACEBOOK_API_URL: url,
+    RELAIS_LINKEDIN_TOKEN: tokens.linkedin,
     RELAIS_LINKEDIN_ORGANIZATION: '4242',
-    RELAIS_LINKEDIN_API_URL: server.url,
+    RELAIS_LINKEDIN_API_URL: url,
+  };
+}
+
+export function socialEnv(server: SocialServer): Record<string, string> {
+  return {
+    ...networksAt(server.url, server.tokens),
     RELAIS_RETRY_MS: '20',
     // Every healthy request must be answered within it, even on a loaded machine; the tests of a
     // request left unanswered wait it out once.

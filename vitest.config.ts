@@ -29,6 +29,10 @@ export default defineConfig({
     hookTimeout: 300_000,
     // A folder for the fixtures test files share (the sample campaign with its letters).
     globalSetup: ['tests/helpers/global-setup.ts'],
+    // Colours off in the test processes as in the relais processes the tests spawn: picocolors turns
+    // them on wherever CI is set, and a report line compared in-process then carried escape codes
+    // (CI failed on it while every run here passed). A test of colours sets FORCE_COLOR itself.
+    env: { NO_COLOR: '1' },
     pool: 'forks',
     // The test files of a worker run one after the other in the same process, their modules (vitest,
     // the helpers, the sources) loaded once: a new process per file, each loading and transforming

@@ -1,21 +1,19 @@
 import { existsSync } from 'node:fs';
 import { countOf, frenchNumber } from '../text/format.js';
-import { rm } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
-import type { LetterModel } from '../campaign/letter.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { notRecipientReason } from '../campaign/communes.js';
 import { communeReference, normalizeInsee } from '../data/cog.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
-import { printHistory, readManifest } from './manifest.js';
+import { readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { campaignFontChoice, fontSources } from './font-files.js';
 import { contentHash, jobSize } from './keys.js';
-import { additionsListPath, additionsListText, nextHistory, type PrintHistory } from './print-changes.js';
+import { dropPrintFile, printFilePlan, writeAdditionsLists, type PrintBook, type PrintCandidate, type PrintFile } from './print-file.js';
 
 /**
  * `relais letters` as a use case: one PDF per commune under out/lettres/<dep>/, and per
@@ -50,35 +48,7 @@ export interface LettersOptions {
   restart?: string[];
 }
 
-/** A commune that came into a print file or left it, and its own letter's file. */
-export interface PrintChange {
-  code: string;
-  nom: string;
-  path: string;
-  /** The version of the print file it joined in (added letters). */
-  version?: { n: number; date: string };
-}
-
-export interface PrintFile {
-  dep: string;
-  path: string;
-  letters: number;
-  /** Of those letters, town halls whose email came back (a bounce notice). */
-  bounced: number;
-  /** Of those letters, town halls whose address a server refused at once: the email never left. */
-  refused: number;
-  pages: number;
-  written: boolean;
-  /** This version of the file and those before it since its last `letters --posted`, oldest first. */
-  version?: { n: number; date: string };
-  versions?: PrintHistory['versions'];
-  /**
-   * A print file rewritten since its first version after the last `letters --posted`: which
-   * letters joined it after that version (a bounce, a refusal), each with the version it joined
-   * in, and which went out (an address found). That first version may be in the post already.
-   */
-  changes?: { since: string; letters: number; added: PrintChange[]; removed: PrintChange[]; list?: string };
-}
+export type { PrintChange, PrintFile } from './print-file.js';
 
 export interface LettersResult {
   written: string[];
@@ -94,21 +64,6 @@ export interface LettersResult {
 }
 
 const BATCH = 400;
-
-/**
- * What the manifest keeps of a print file besides its hash: pages, its letters and its date, and
- * its versions since the last --posted with the version each letter joined in (#history).
- * `#previous` and `#previous-date`, the one version before kept by earlier releases, are read
- * once to start the history, then dropped.
- */
-const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#history', '#previous', '#previous-date'];
-/** The last version's number of a print file removed (emptied): the next one goes on from it. */
-const LAST_NUMBER = '#last-version';
-
-const versionOf = (h: PrintHistory, n: number) => {
-  const v = h.versions.find((x) => x.n === n) ?? h.versions.at(-1)!;
-  return { n: v.n, date: v.date };
-};
 
 /**
  * Draws what the campaign's plan holds: its letter models, keys and paths are decided there
@@ -166,6 +121,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   };
   // Manifest entries are named relative to out/lettres/, with forward slashes, as before.
   const entryOf = (path: string) => relative(root, path).split('\\').join('/');
+  const book: PrintBook = { manifest, next: nextManifest, entryOf, keep, fontNames, all: options.all === true, restart: options.restart ?? [] };
 
   const letterJobs: Job[] = [];
   const printJobs: Job[] = [];
@@ -179,7 +135,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     if (!mine.length) continue;
     issuers[dep.code] = { authority: depPlan.authority };
     let job: Extract<Job, { kind: 'letters' }> = { kind: 'letters', bases: {}, items: [] };
-    const toPrint: Array<{ code: string; key: string; adresse: string[]; hash: string; base: LetterModel; bounced: boolean; refused: boolean }> = [];
+    const toPrint: PrintCandidate[] = [];
     for (const p of mine) {
       const { model: letter, key, meta } = p.letter;
       const path = p.paths.letter;
@@ -203,85 +159,12 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     // The print file: never for a selection of communes, which would overwrite it with a part.
     if (communes.length) continue;
     if (!toPrint.length) {
-      // Nothing (left) to post: an older print file would be printed again by mistake.
-      const old = depPlan.paths.print;
-      if (existsSync(old)) {
-        await rm(old, { force: true });
-        removedPrint.push(old);
-      }
-      // Its list of additions went with it: it spoke of a file that is gone.
-      await rm(additionsListPath(old), { force: true });
-      const last = printHistory(manifest, entryOf(old))?.versions.at(-1)?.n ?? Number(manifest[`${entryOf(old)}${LAST_NUMBER}`] ?? 0);
-      for (const k of PRINT_KEYS) delete nextManifest[`${entryOf(old)}${k}`];
-      // Its versions' numbers are never given again: a mail room naming « n° 2 » later must not
-      // find another file's second version under that number.
-      if (last) nextManifest[`${entryOf(old)}${LAST_NUMBER}`] = String(last);
+      if (await dropPrintFile(depPlan.paths.print, book)) removedPrint.push(depPlan.paths.print);
       continue;
     }
-    // Postal-code order, as the mail room sorts: the last address line starts with the code.
-    toPrint.sort((a, b) => (a.adresse.at(-1) ?? '').localeCompare(b.adresse.at(-1) ?? ''));
-    const path = depPlan.paths.print;
-    const rel = entryOf(path);
-    const entry: PrintFile = { dep: dep.code, path, letters: toPrint.length, bounced: toPrint.filter((p) => p.bounced).length, refused: toPrint.filter((p) => p.refused).length, pages: Number(manifest[`${rel}#pages`] ?? 0), written: false };
-    print.push(entry);
-    const members = toPrint.map((p) => p.code);
-    // Each letter's hash, kept in the history: a letter rewritten while in the file (a new
-    // address) is told to `letters --posted`, the mail room may hold the old one.
-    const letterHashes = Object.fromEntries(toPrint.map((p) => [p.code, p.hash]));
-    // Just noted posted: the letters still in the file are counted from its next version, the
-    // first since; they were not in the version the user said was posted.
-    const before = printHistory(manifest, rel);
-    const restarted = options.restart?.includes(dep.code) === true;
-    const history = restarted ? undefined : before;
-    const from = (restarted ? (before?.versions.at(-1)?.n ?? 0) : before ? 0 : Number(manifest[`${rel}${LAST_NUMBER}`] ?? 0)) + 1;
-    const describe = (h: PrintHistory) => {
-      const last = h.versions.at(-1)!;
-      entry.version = { n: last.n, date: last.date };
-      entry.versions = h.versions;
-    };
-    if (keep(rel, contentHash(fontNames, [toPrint.map((p) => p.hash)]), path)) {
-      nextManifest[`${rel}#pages`] = String(entry.pages);
-      if (!options.all) {
-        // The same file, its letters those of the manifest: noted posted just now, it is the
-        // first version since (with its own date).
-        const h = history ? { ...history, hashes: history.hashes ?? letterHashes } : nextHistory(undefined, members, manifest[`${rel}#date`] ?? new Date().toISOString(), from, letterHashes);
-        nextManifest[`${rel}#history`] = JSON.stringify(h);
-        delete nextManifest[`${rel}#previous`];
-        delete nextManifest[`${rel}#previous-date`];
-        delete nextManifest[`${rel}${LAST_NUMBER}`];
-        describe(h);
-      }
-      continue;
-    }
-    const bases: Record<string, LetterModel> = {};
-    for (const p of toPrint) bases[p.key] = p.base;
-    printJobs.push({ kind: 'print', dep: dep.code, bases, items: toPrint.map((p) => ({ key: p.key, adresse: p.adresse })), path, title: campaign.config.campagne.titre });
-    // The print file is rewritten whole; the earlier one may be in the post already. Which
-    // letters came in or went out since is said, by name: reprinting everything would post the
-    // others twice. (`--all` prints everyone for another use: it is not a version of the file.)
-    if (options.all) continue;
-    const now = new Date().toISOString();
-    // Each version since the last --posted, and the one each letter joined in: `letters --posted`
-    // must know which letters joined after the version the mail room may have printed.
-    const next = nextHistory(history, members, now, from, letterHashes);
-    describe(next);
-    const first = next.versions[0]!;
-    if (next.versions.length > 1) {
-      const inFile = new Set(members);
-      const name = (code: string): PrintChange => {
-        const r = plan.recipient(code);
-        return { code, nom: r?.recipient.commune.nom ?? code, path: r?.paths.letter ?? '' };
-      };
-      const added = members.filter((c) => next.joined[c]! > first.n).map((c) => ({ ...name(c), version: versionOf(next, next.joined[c]!) }));
-      const removed = next.first.filter((c) => !inFile.has(c)).map(name);
-      if (added.length || removed.length) entry.changes = { since: first.date, letters: first.letters, added, removed };
-    }
-    nextManifest[`${rel}#history`] = JSON.stringify(next);
-    delete nextManifest[`${rel}#previous`];
-    delete nextManifest[`${rel}#previous-date`];
-    delete nextManifest[`${rel}${LAST_NUMBER}`];
-    nextManifest[`${rel}#communes`] = JSON.stringify(members);
-    nextManifest[`${rel}#date`] = now;
+    const planned = printFilePlan(dep.code, depPlan.paths.print, toPrint, book, plan, campaign.config.campagne.titre);
+    print.push(planned.entry);
+    if (planned.job) printJobs.push(planned.job);
   }
 
   const jobs = [...letterJobs, ...printJobs];
@@ -343,18 +226,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
-  for (const entry of print) {
-    if (!entry.written) continue;
-    // Every letter that joined a rewritten print file, in a list beside it; a list left by an
-    // earlier version would speak of other letters, so it goes when nothing joined this one.
-    const list = additionsListPath(entry.path);
-    const changes = entry.changes;
-    if (changes?.added.length) {
-      const rel = (c: PrintChange) => ({ ...c, path: relative(plan.paths.dir, c.path).split('\\').join('/') });
-      await writeFileAtomic(list, additionsListText(basename(entry.path), entry.versions?.[0] ? { n: entry.versions[0].n, date: entry.versions[0].date } : changes.since, changes.letters, changes.added.map(rel), changes.removed.map(rel)));
-      changes.list = list;
-    } else await rm(list, { force: true });
-  }
+  await writeAdditionsLists(print, plan.paths.dir);
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Argument, type Option } from 'commander';
 import { RelaisError, UsageError, formatLocation, isSystemError, systemError } from '../errors.js';
 import { readEnvironment, type Settings } from '../settings.js';
 import { packageRoot } from '../paths.js';
@@ -20,6 +20,26 @@ const TITLES: Record<string, string> = {
   'Arguments:': 'Arguments :',
   'Global Options:': 'Options globales :',
 };
+
+/**
+ * What commander adds after an option's or an argument's description, in French: its own
+ * « (default: "departement") », « (choices: …) » and « (default: []) » were the only English of
+ * the help. An empty list says nothing; a value is shown as typed, without JSON's quotes.
+ */
+function extraInFrench(description: string, item: { defaultValue?: unknown; defaultValueDescription?: string; argChoices?: string[] }, showDefault: boolean): string {
+  const extra: string[] = [];
+  if (item.argChoices) extra.push(`valeurs : ${item.argChoices.join(', ')}`);
+  const value = item.defaultValue;
+  const empty = value === undefined || (Array.isArray(value) && value.length === 0);
+  if (showDefault && !empty) extra.push(`par défaut : ${item.defaultValueDescription ?? (Array.isArray(value) ? value.join(', ') : String(value))}`);
+  if (!extra.length) return description;
+  return description ? `${description} (${extra.join(', ')})` : `(${extra.join(', ')})`;
+}
+
+const optionDescription = (option: Option): string =>
+  // As commander: a default is shown for an option that takes a value, not for a plain switch.
+  extraInFrench(option.description ?? '', option, option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === 'boolean'));
+const argumentDescription = (argument: Argument): string => extraInFrench(argument.description ?? '', argument, true);
 
 type Register = (program: Command, fail: (code: number) => void) => void;
 
@@ -142,7 +162,7 @@ export async function buildProgram(fail: (code: number) => void, onSettings: (se
     .helpCommand('help [commande]', "affiche l'aide d'une commande")
     .option('-C, --campagne <dossier>', "dossier de la campagne (par défaut : le dossier courant s'il contient campagne.yaml, sinon la campagne d'exemple)")
     .option('--json', 'imprime un seul document JSON sur la sortie standard')
-    .configureHelp({ styleTitle: (title) => TITLES[title] ?? title, showGlobalOptions: true })
+    .configureHelp({ styleTitle: (title) => TITLES[title] ?? title, showGlobalOptions: true, optionDescription, argumentDescription })
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput(output);

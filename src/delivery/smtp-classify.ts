@@ -83,7 +83,10 @@ const NO_TLS = 'le serveur SMTP ne propose pas de connexion chiffrée (STARTTLS)
 
 /** `replyTimeoutMs`: the silence that ends a session, said in the message when it did. */
 export function classify(err: SmtpError, replyTimeoutMs = 0): DeliveryError {
-  const reply = (err.response ?? err.message ?? '').replace(/\s+/g, ' ').trim();
+  // What the server said; a library's own message (nodemailer's « Connection closed unexpectedly »,
+  // Node's « read ECONNRESET ») is no reply: shown after « réponse du serveur », it was English
+  // the server never wrote. The French message says what happened, with the error's code.
+  const reply = (err.response ?? '').replace(/\s+/g, ' ').trim();
   if (err.code === 'EAUTH') return new DeliveryError('authentification refusée par le serveur SMTP : vérifiez RELAIS_SMTP_USER et RELAIS_SMTP_PASSWORD', 'fatal', reply);
   if (CERTIFICATE.test(`${err.message} ${err.code ?? ''} ${err.reason ?? ''}`)) {
     return new DeliveryError('certificat du serveur SMTP refusé : donnez l’autorité qui l’a signé avec RELAIS_SMTP_CA_FILE (il n’existe pas de mode sans vérification)', 'fatal', reply);

@@ -218,7 +218,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         if (err instanceof DeliveryError) throw err;
         const e = err as SmtpError;
         if (written && e.responseCode === undefined && e.timeoutType !== 'SOCKET_TIMEOUT') {
-          throw new DeliveryError('connexion perdue après l’envoi du message, avant la réponse du serveur : remise inconnue', 'unknown', (e.response ?? e.message ?? '').trim(), true);
+          throw new DeliveryError('connexion perdue après l’envoi du message, avant la réponse du serveur : remise inconnue', 'unknown', (e.response ?? '').trim(), true);
         }
         throw classify(e, settings.replyTimeoutMs);
       }

@@ -136,7 +136,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
       const what = CONTACT_CELLS[e.field]!;
       problems.warning('erreur-formule', `${WHAT} : ${commune.nom} (${commune.code}) : ${formulaErrorMessage(e.value, what.of)} ; en attendant, ${what.meanwhile}`, { ...where, field: table.header[columns.indexes.get(e.field) ?? -1]?.trim() || e.field });
     }
-    const postal = placePostalCode(c.codePostalWritten, commune, c.distribution);
+    const postal = placePostalCode(c.codePostalWritten, commune, c.distribution, (code) => ref.communesByPostalCode(code));
     if (postal.repaired) problems.warning('code-repare', `${WHAT} : ${postal.repaired}`, { ...where, field: 'code postal' });
     if (postal.problem) problems.warning('code-postal', `${WHAT} : ${commune.nom} (${commune.code}) : ${postal.problem}`, { ...where, field: 'code postal' });
     const distribution = postal.distribution ?? c.distribution;

@@ -50,7 +50,13 @@ export interface PostalCodePlaced {
  * another département (« 4523 » taken for 04523 in the Loiret), or no code at all, gives way to
  * the commune's own; a « BP »/« CS »/« TSA » mention typed in the column is a distribution line.
  */
-export function placePostalCode(written: string, commune: Pick<Commune, 'departement' | 'codesPostaux'>, distributionColumn = ''): PostalCodePlaced {
+export function placePostalCode(
+  written: string,
+  commune: Pick<Commune, 'departement' | 'codesPostaux'> & { nom?: string },
+  distributionColumn = '',
+  /** The communes a postal code serves (the reference's): a code of the département that is another commune's own is that commune's address, not a CEDEX. */
+  servedBy: (code: string) => ReadonlyArray<Pick<Commune, 'nom' | 'code'>> = () => [],
+): PostalCodePlaced {
   const raw = written.trim();
   if (!raw) return { code: '' };
   const own = commune.codesPostaux[0];
@@ -58,6 +64,16 @@ export function placePostalCode(written: string, commune: Pick<Commune, 'departe
   // cannot be known, and is not said to be.
   const several = commune.codesPostaux.length > 1 ? `la commune a ${commune.codesPostaux.length} codes postaux (${commune.codesPostaux.slice(0, 3).join(', ')}…) : le premier, ${own}, est mis faute de mieux` : undefined;
   const instead = several ?? (own ? `le code postal de la commune, ${own}, est utilisé` : 'le code postal est laissé vide');
+  // A row pasted one line off gives a town hall its neighbour's postal line (« 45160 Olivet » for
+  // Orléans): a code of the département, but another commune's own, takes the letter there. A
+  // CEDEX code is no commune's: it stays accepted.
+  const othersCode = (code: string): string | undefined => {
+    if (!own || commune.codesPostaux.includes(code)) return undefined;
+    const others = servedBy(code);
+    if (!others.length) return undefined;
+    const names = others.slice(0, 3).map((o) => `${o.nom} (${o.code})`).join(', ');
+    return `${code} est le code postal de ${names}${others.length > 3 ? '…' : ''}, pas ${commune.nom ? `de ${commune.nom}` : 'celui de la commune'} : la lettre irait là-bas ; ${instead} ; vérifiez toute la ligne (celle d'une autre commune ?)`;
+  };
   if (/^(?:B\.?\s?P\.?|C\.?\s?S\.?|TSA)\s*\d+/i.test(raw)) {
     const cedexAdvice = "(avec une mention CS ou TSA, La Poste attend d'ordinaire un code CEDEX : corrigez la ligne)";
     const column = distributionColumn.trim();
@@ -73,6 +89,8 @@ export function placePostalCode(written: string, commune: Pick<Commune, 'departe
   const line = /^(\d{5})(?:\s+((?!C[EÉ]DEX\b)[\p{L}'’-]+(?:\s+(?!C[EÉ]DEX\b)[\p{L}'’-]+)*))?(?:\s+(C[EÉ]DEX(?:\s+\d{1,2})?))?$/iu.exec(raw);
   if (line && (line[2] || line[3])) {
     const [, code, place = '', cedex] = line as unknown as [string, string, string | undefined, string | undefined];
+    const other = othersCode(code);
+    if (other) return { code: '', problem: `code postal « ${raw} » : ${other}` };
     if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement) || !own) {
       const mention = cedex ? cedex.toUpperCase().replace('É', 'E').replace(/\s+/g, ' ') : undefined;
       return place.trim() ? { code, localite: `${place.trim()}${mention ? ` ${mention}` : ''}` } : { code, cedex: mention! };
@@ -87,6 +105,8 @@ export function placePostalCode(written: string, commune: Pick<Commune, 'departe
   const { code, repaired } = repairPostalCode(raw);
   if (!/^\d{5}$/.test(code)) return { code: '', problem: `code postal « ${raw} » mal formé (5 chiffres attendus) : ${instead} ; corrigez la ligne` };
   // A commune the reference gives no postal code (a handful): nothing to check the code against.
+  const other = othersCode(code);
+  if (other) return { code: '', problem: `code postal « ${raw} »${repaired ? ` (lu ${code})` : ''} : ${other}` };
   if (commune.codesPostaux.includes(code) || postalCodeFits(code, commune.departement) || !own) {
     return repaired ? { code, repaired: `code postal ${raw} complété en ${code} (zéro initial perdu)` } : { code };
   }

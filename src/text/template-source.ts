@@ -72,3 +72,16 @@ export function unclosedBlock(source: string): { name: string; line: number } | 
   });
   return stack.at(-1);
 }
+
+/**
+ * A variable read under a root that is null for this recipient (a commune without a known mayor:
+ * `maire` is null, as is `contact` without a `contact:` section): the variable is right, the value
+ * is missing. Said as such, with what to do, instead of « variable inconnue »; undefined otherwise.
+ */
+export function emptyRoot(context: unknown, path: string): string | undefined {
+  const root = path.replace(/^@root[./]/, '').split(/[./]/)[0] ?? '';
+  if (!context || typeof context !== 'object' || (context as Record<string, unknown>)[root] !== null) return undefined;
+  if (root === 'maire') return "pas de maire connu pour cette commune (aucun maire dans le fichier des maires) : la lettre n'aurait pas de nom ; complétez le fichier des maires, ou encadrez ce passage de {{#if maire}}…{{/if}}";
+  if (root === 'contact') return "« contact » est vide : campagne.yaml n'a pas de section « contact: » ; ajoutez-la, ou encadrez ce passage de {{#if contact}}…{{/if}}";
+  return `« ${root} » est vide pour ce destinataire : encadrez ce passage de {{#if ${root}}}…{{/if}}`;
+}

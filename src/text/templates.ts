@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { dependencyKey, pathsOf, uniquePaths } from './dependencies.js';
 import { withArticle, withDe } from './french.js';
-import { absentHint, expressionAt, expressions, lastSegment, missingSegment, pathReading, unclosedBlock } from './template-source.js';
+import { absentHint, emptyRoot, expressionAt, expressions, lastSegment, missingSegment, pathReading, unclosedBlock } from './template-source.js';
 import { bareUrl, FormatError, frenchDate, frenchLongDate, frenchNumber, mayorSalutation, placeAndDate, plural, roundDown, type NumberSpace } from './format.js';
 
 /**
@@ -237,6 +237,8 @@ export class TemplateSet {
       // Handlebars names the last segment it could not read; the user needs the first missing one.
       const path = pathReading(spec.source, notDefined[1]!)?.path;
       const missing = (context && path && expr.includes(path) ? missingSegment(context, path) : undefined) ?? notDefined[1]!;
+      const empty = context ? emptyRoot(context, missing) : undefined;
+      if (empty) return error(`{{${expr}}} : ${empty}`, line, lastSegment(missing), `empty:${missing}`);
       return error(`variable inconnue « ${lastSegment(missing)} » dans {{${expr}}}${absentHint(missing)}`, line, lastSegment(missing), `variable:${missing}`);
     }
     // Read through a helper's argument, a missing object is a TypeError without a line.
@@ -244,6 +246,8 @@ export class TemplateSet {
     if (readingUndefined) {
       const found = pathReading(spec.source, readingUndefined[1]!);
       const missing = (found && context ? missingSegment(context, found.path) : undefined) ?? found?.path ?? readingUndefined[1]!;
+      const empty = context ? emptyRoot(context, missing) : undefined;
+      if (empty) return error(`${found ? `{{${found.expr}}} : ` : ''}${empty}`, found?.line, lastSegment(missing), `empty:${missing}`);
       return error(`variable inconnue « ${lastSegment(missing)} »${found ? ` dans {{${found.expr}}}` : ''}${absentHint(missing)}`, found?.line, lastSegment(missing), `variable:${missing}`);
     }
     // strict mode asks `'length' in "Orléans"`: a property of a text, or of a number.

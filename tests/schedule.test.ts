@@ -157,12 +157,17 @@ describe('relais schedule against local API servers', () => {
 describe('relais schedule: bad input', () => {
   it('an unknown channel', async () => {
     const { dir, env } = await setup();
+    // A mistake of the command line, exit 2, as preview and count say of a wrong --channel.
     const r = await relais(['-C', dir, 'schedule', 'add', '--channel', 'myspace', '--at', 'now', '--text', 'x'], { env });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('canal « myspace » inconnu');
     const t = await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', 'now', '--template', '../../modeles/twitter'], { env });
-    expect(t.code).toBe(1);
+    expect(t.code).toBe(2);
     expect(t.stderr).toContain('modèle « ../../modeles/twitter » inconnu : twitter (ou x), facebook, linkedin');
+    // The SMS of the annex are the town halls' to send: said, not only « inconnu ».
+    const sms = await relais(['-C', dir, 'schedule', 'add', '--channel', 'sms', '--at', 'now', '--text', 'x'], { env });
+    expect(sms.code).toBe(2);
+    expect(sms.stderr).toContain('les SMS ne se programment pas');
   });
 
   it('--at unparsable or in the past', async () => {

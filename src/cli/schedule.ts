@@ -44,6 +44,21 @@ async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Camp
   }
 }
 
+/**
+ * The network an option names: a wrong one is a mistake of the command line (exit 2, as preview
+ * and count say of a wrong --channel), where a wrong `canal` in an imported file is the file's.
+ */
+function optionNetwork(value: string, option: '--channel' | '--template'): ReturnType<typeof networkOf> {
+  try {
+    return networkOf(value, option);
+  } catch (err) {
+    if (!(err instanceof RelaisError)) throw err;
+    // SMS are in the letters' annex, for the town halls to send: relais publishes on the networks only.
+    const sms = /^sms$/i.test(value.trim()) ? ' ; les SMS ne se programment pas : ils sont dans l’annexe des lettres, que les mairies envoient' : '';
+    throw new UsageError(`${option} ${value} : ${err.message}${sms}`);
+  }
+}
+
 export function registerSchedule(program: Command, fail: (code: number) => void): void {
   const schedule = program
     .command('schedule')
@@ -65,9 +80,9 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .action(async (opts: { channel: string; at: string; tz?: string; template?: string; text?: string; dep?: string; media: string[]; alt: string[] }, command: Command) => {
       const ctx = contextOf(command, fail);
       if (Boolean(opts.template) === Boolean(opts.text)) throw new UsageError('donnez soit --template, soit --text');
-      const channel = networkOf(opts.channel);
+      const channel = optionNetwork(opts.channel, '--channel');
       if (opts.tz) checkZone(opts.tz);
-      const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), networkOf(opts.template, '--template'), opts.dep) : opts.text!;
+      const text = opts.template ? templateText(await readyCampaign(ctx.campaignDir), optionNetwork(opts.template, '--template'), opts.dep) : opts.text!;
       await withStore(ctx, async (store, campaign, mediaStore) => {
         const tz = opts.tz ?? campaignZone(campaign);
         // Every medium is probed and checked for the network before the post is planned.

@@ -26,7 +26,7 @@ describe('a « Total » line under the mayors\' file, its count in the commune c
     const dir = campaignWith({ maires });
     const { found } = await joinedDepartement(dir);
     const onTotal = found.errors.filter((p) => p.file === 'data/maires.csv' && p.line === 5).map((p) => p.message);
-    // Now: « code INSEE TOTAL3 inconnu du Code officiel géographique », « nom de l'élu vide », « code sexe «  » invalide ».
+    // Now: « code INSEE TOTAL003 inconnu du Code officiel géographique », « nom de l'élu vide », « code sexe «  » invalide ».
     expect(onTotal).toEqual([]);
     const warned = found.warnings.filter((p) => p.file === 'data/maires.csv' && p.line === 5).map((p) => p.message);
     expect(warned.join('\n')).toMatch(/total/i);

@@ -1,6 +1,6 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
-import { chooseEmail, type EmailChoice } from '../data/contacts.js';
+import { chooseEmail, withoutBlanks, type EmailChoice } from '../data/contacts.js';
 import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
 import { csvKind } from '../data/encoding.js';
 import { lineName } from '../data/table.js';
@@ -47,10 +47,13 @@ function emailWarnings(name: string, communeName: string, contact: TownHallConta
   const where = { file: contact.file, line: contact.line, field: 'courriel' };
   const of = contact.label ? ` (${contact.label})` : '';
   // What was put aside or taken out of the cell, said with the rest: « « old@x.fr » mise de côté : … ».
-  const besides = [...(email.aside ?? []), ...(email.notes ?? [])];
+  // « mairie @adon.fr »: the address it surely is, offered, never used (nobody typed it).
+  const unblanked = email.malformed.map(withoutBlanks).filter((a): a is string => a !== undefined);
+  const fix = unblanked.length ? [`sans ses espaces, on lirait ${unblanked.map((a) => `« ${a} »`).join(', ')} : corrigez le fichier si c'est bien elle`] : [];
+  const besides = [...(email.aside ?? []), ...(email.notes ?? []), ...fix];
   const also = besides.length ? ` ; ${besides.join(' ; ')}` : '';
   if (email.email === undefined && email.aside?.length) {
-    const bad = email.malformed.length ? ` ; adresse « ${email.malformed.join(' ; ')} » mal formée` : '';
+    const bad = email.malformed.length ? ` ; adresse « ${email.malformed.join(' ; ')} » mal formée${fix.length ? ` (${fix[0]})` : ''}` : '';
     problems.warning('courriel-ecarte', `fichier des mairies${of} : ${communeName} : ${[...email.aside, ...(email.notes ?? [])].join(' ; ')}${bad} : aucune autre adresse électronique, la lettre partira par courrier`, where);
   } else if (email.email === undefined && email.malformed.length === 1 && isFormulaError(email.malformed[0]!)) {
     problems.warning('courriel-invalide', `fichier des mairies${of} : ${communeName} : ${formulaErrorMessage(email.malformed[0]!, "de l'adresse électronique")} ; d'ici là, la lettre partira par courrier`, where);

@@ -7,6 +7,12 @@ import { setAside, type FileAccount } from './accounting.js';
 export type Where = { file: string; line: number };
 
 /**
+ * A commune, an arrondissement or a former commune of the reference: a row with that code is a
+ * town hall's or a mayor's, even beside a « Total » cell (totalCell).
+ */
+export const knownCode = (ref: CommuneReference) => (code: string): boolean => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
+
+/**
  * The current commune of a code, or an error naming the row (an old code names its successor).
  * `written` is the cell as it reads in the file, quoted when it is not a code at all (« Total : 1 mairie »).
  * A municipal arrondissement (Paris, Lyon, Marseille) is no error: its row is set aside, said so,

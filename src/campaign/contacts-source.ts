@@ -8,7 +8,7 @@ import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords } 
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import { lineName, type Table } from '../data/table.js';
-import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
+import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
@@ -95,8 +95,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const lines = new Map<string, number>();
   const struck = new Map<string, number>();
   const former = new FormerCodeRows();
-  // A commune, an arrondissement or a former commune of the reference: a row with that code is a town hall's, even beside a « Total » cell.
-  const known = (code: string) => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
+  const known = knownCode(ref);
   account.lus = await forEachRow(table, WHAT, problems, (values, line) => {
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };

@@ -9,7 +9,7 @@ import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
-import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
+import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
@@ -104,9 +104,11 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     // a file that never says, until the end: see below).
     let councillors = false;
     const unnamed: Array<ReturnType<typeof toMayor>> = [];
+    const known = knownCode(ref);
     const visit = (values: string[], line: number) => {
-      const m = toMayor(values, line, columns.indexes);
-      if (!hasFunction) return takeMayor(m);
+      const m = toMayor(values, line, columns.indexes, known);
+      // A « Total » row has no function either: said as a total, not taken for a councillor's.
+      if (!hasFunction || m.total !== undefined) return takeMayor(m);
       if (!m.fonction) {
         if (councillors) setAside(account, NOT_MAYOR);
         else unnamed.push(m);
@@ -128,7 +130,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const where = { file: table.file, line };
       if (m.total !== undefined) {
         // One message that names it, instead of an empty sex code and an empty INSEE code.
-        problems.warning('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire'), { ...where, field: 'Code de la commune' });
+        problems.warning('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire', m.totalCode), { ...where, field: 'Code de la commune' });
         setAside(account, TOTAL_SET_ASIDE);
         return;
       }

@@ -36,6 +36,8 @@ export interface ContactsRead {
   struck?: Map<string, number>;
   /** Communes whose only directory records were rejected (each said with its reason), with the first one's line. */
   rejected?: Map<string, number>;
+  /** Communes whose only rows of a flat list carry a former code of theirs (each rejected, said with the code to use), with the first one's line. */
+  formerCodeRows?: Map<string, number>;
   /** The file stopped being read at an error (said): a commune without a town hall may be past it. */
   incomplete?: boolean;
 }
@@ -149,8 +151,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const insee = toContact(values, line, columns.indexes).insee;
     if (insee && !struck.has(insee)) struck.set(insee, line);
   });
-  former.report(problems, (code) => lines.get(code));
-  return { contacts, file, account, struck };
+  const formerCodeRows = former.report(problems, (code) => lines.get(code));
+  return { contacts, file, account, struck, formerCodeRows };
 }
 
 /**

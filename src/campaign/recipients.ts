@@ -82,6 +82,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const mayors = new Map<string, { line: number; maire: Recipient['maire'] }>();
   /** Communes whose mayor's row is struck through in Excel (set aside), with its line. */
   const struckMayors = new Map<string, number>();
+  /** Communes whose mayor's only row carries a former code of theirs (rejected), with its line. */
+  let formerMayors = new Map<string, number>();
   const mayorSource = sourceConfig(campaign.config.sources.maires);
   // Columns of other names for a field are settled by preferVisibleColumns, below.
   const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
@@ -198,7 +200,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       setAside(account, NOT_MAYOR);
       problems.warning('ligne-ecartee', `${MAYORS} : ligne sans fonction pour ${m.libelle || m.insee}, dont la ligne « Maire » est la ligne ${mayor.line} : écartée comme celle d'un conseiller municipal`, { file: table.file, line: m.line, field: 'Libellé de la fonction' });
     }
-    former.report(problems, (code) => mayors.get(code)?.line);
+    formerMayors = former.report(problems, (code) => mayors.get(code)?.line);
     // Rows read and not one mayor of the campaign: another région's file (the sample's, kept by
     // init): every letter would open « Madame, Monsieur le Maire ». Said as the town halls' is.
     if (account.lus > 0 && mayors.size === 0 && !problems.errors.some((p) => p.file === table.file && p.scope === 'file')) {
@@ -230,17 +232,22 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const sexe = mayor?.maire?.sexe;
       // Only the communes that are warned about are named (a thousand of 35,000 nationally).
       const struckMayor = mayor ? undefined : struckMayors.get(commune.code);
+      const formerMayor = mayor || struckMayor !== undefined ? undefined : formerMayors.get(commune.code);
       if (struckMayor !== undefined) problems.warning('sans-maire', `${nameOf(commune)} : la ligne de son maire est barrée dans Excel (ligne ${struckMayor}), écartée, et aucune autre ligne ne donne son maire ; ôtez le barré s'il faut la lire`, { ...noMayorAt, line: struckMayor });
+      else if (formerMayor !== undefined) problems.warning('sans-maire', `${nameOf(commune)} : la ligne de son maire (ligne ${formerMayor}) porte le code d'une ancienne commune et est rejetée, et aucune autre ligne ne donne son maire ; donnez-lui le code ${commune.code}`, { ...noMayorAt, line: formerMayor });
       else if (!mayor) problems.warning('sans-maire', `${nameOf(commune)} : aucun maire dans le fichier des maires`, noMayorAt);
       const email = contact ? chooseEmail(contact.courriels) : undefined;
       // A file named but refused (its error says why) has lines: none were read, which is no news per commune.
       if (!contact) {
         const struckLine = read.struck?.get(commune.code);
         const rejectedLine = struckLine === undefined ? read.rejected?.get(commune.code) : undefined;
+        const formerLine = struckLine === undefined ? read.formerCodeRows?.get(commune.code) : undefined;
         if (struckLine !== undefined) {
           problems.warning('sans-courriel', `${nameOf(commune)} : sa ligne du fichier des mairies est barrée dans Excel (ligne ${struckLine}), écartée : la lettre partira par courrier ; ôtez le barré s'il faut la lire`, { ...noContactAt, line: struckLine });
         } else if (rejectedLine !== undefined) {
           problems.warning('sans-courriel', `${nameOf(commune)} : sa fiche du fichier des mairies (ligne ${rejectedLine}) est rejetée, pour la raison dite à cette ligne, et aucune autre ne donne sa mairie : la lettre partira par courrier, adressée au nom et au code postal de la commune ; corrigez la fiche`, { ...noContactAt, line: rejectedLine });
+        } else if (formerLine !== undefined) {
+          problems.warning('sans-courriel', `${nameOf(commune)} : sa ligne du fichier des mairies (ligne ${formerLine}) porte le code d'une ancienne commune et est rejetée, et aucune autre ne donne sa mairie : la lettre partira par courrier, adressée au nom et au code postal de la commune ; donnez-lui le code ${commune.code}`, { ...noContactAt, line: formerLine });
         } else if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
       } else if (email!.email === undefined && contact.courrielIllisible) {
         // Said where the record is read (contacts-source.ts), with why and what the letter does instead.

@@ -31,6 +31,8 @@ describe('twoRowHeader', () => {
     expect(twoRowHeader(['code_insee_commune', 'adresse_courriel', '', ''], ['45001', 'mairie@adon.example', 'x', 'y'])).toBeUndefined();
     // A group only partly named below: no reading is sure.
     expect(twoRowHeader(['Code INSEE', 'Adresse', '', ''], ['', 'Voie', '', 'Ville'])).toBeUndefined();
+    // A row whose code and email are blank: its values under a group are data, not names.
+    expect(twoRowHeader(['Code INSEE', 'Courriel', 'Adresse', ''], ['', '', '1 place de la Mairie', '45230'])).toBeUndefined();
     // Nothing grouped: no second header row.
     expect(twoRowHeader(['Code INSEE', 'Courriel'], ['', ''])).toBeUndefined();
   });

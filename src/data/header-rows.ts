@@ -111,7 +111,8 @@ export function twoRowHeader(upper: string[], lower: string[]): { names: string[
     while (name && end < width && !at(upper, end) && at(lower, end)) end++;
     if (name && end > i + 1) {
       const under = Array.from({ length: end - i }, (_, k) => at(lower, i + k));
-      if (under.some((u) => !u)) return undefined;
+      // A name, not a value: an address, a number or a code is data (a row without its code).
+      if (under.some((u) => !u || u.includes('@') || !/\p{L}/u.test(u))) return undefined;
       groups.push({ name, under });
       names.push(...under);
     } else if (name) {

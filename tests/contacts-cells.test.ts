@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { placePostalCode, repairPostalCode } from '../src/data/postal-codes.js';
 import { cell, isFormulaError, matchColumns, totalCell, totalRowMessage, withoutInvisible } from '../src/data/columns.js';
-import { chooseEmail, CONTACT_COLUMNS, contactColumns, isPostalAddressHeader, isValidEmail, toContact } from '../src/data/contacts.js';
+import { chooseEmail, CONTACT_COLUMNS, contactColumns, isPostalAddressHeader, isValidEmail, toContact, withoutBlanks } from '../src/data/contacts.js';
 import { withoutGluedHeader } from '../src/data/header-rows.js';
 import { cellText } from '../src/data/xlsx.js';
 
@@ -209,5 +209,16 @@ describe('a town-hall list’s unread columns', () => {
   it('a postal-address header is named, an email, web or phone header is not', () => {
     expect(['Adresse 2', 'Lieu-dit', 'Bâtiment', 'Boîte postale', 'Complément adresse 3'].every(isPostalAddressHeader)).toBe(true);
     expect(['Mail du maire', 'Adresse site web', 'Adresse mail secrétariat', 'Adresse électronique 2', 'Site internet', 'Téléphone mairie', 'Observations'].some(isPostalAddressHeader)).toBe(false);
+  });
+});
+
+describe('an address typed with a stray blank', () => {
+  it('stays one malformed value, quoted as written, and its blank-free form is offered, never used', () => {
+    expect(chooseEmail('mairie @adon.example')).toMatchObject({ email: undefined, malformed: ['mairie @adon.example'] });
+    expect(withoutBlanks('mairie @adon.example')).toBe('mairie@adon.example');
+    expect(withoutBlanks('mairie@adon.example')).toBeUndefined();
+    expect(withoutBlanks('mairie de adon')).toBeUndefined();
+    // After an address, a blank before « @c.fr » still parts two values: the first is used.
+    expect(chooseEmail('a@b.fr @c.fr')).toMatchObject({ email: 'a@b.fr', malformed: ['@c.fr'] });
   });
 });

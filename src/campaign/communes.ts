@@ -7,6 +7,12 @@ import { setAside, type FileAccount } from './accounting.js';
 export type Where = { file: string; line: number };
 
 /**
+ * A commune, an arrondissement or a former commune of the reference: a row with that code is a
+ * town hall's or a mayor's, even beside a « Total » cell (totalCell).
+ */
+export const knownCode = (ref: CommuneReference) => (code: string): boolean => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
+
+/**
  * The current commune of a code, or an error naming the row (an old code names its successor).
  * `written` is the cell as it reads in the file, quoted when it is not a code at all (« Total : 1 mairie »).
  * A municipal arrondissement (Paris, Lyon, Marseille) is no error: its row is set aside, said so,
@@ -127,14 +133,17 @@ export class FormerCodeRows {
    * Once the file is read: `lineOf` gives the line of a commune's own row, if it has one. Of
    * several rows under former codes of one commune without a row of its own, the first is to take
    * its code and the others to go: « utilisez » said to each would make it appear twice again.
+   * Returns those communes, each with the line of its first such row: the commune has a row, rejected,
+   * and is not to be said to have none.
    */
-  report(problems: ProblemList, lineOf: (code: string) => number | undefined): void {
+  report(problems: ProblemList, lineOf: (code: string) => number | undefined): Map<string, number> {
     const taken = new Map<string, number>();
     for (const r of this.rows) {
       const line = lineOf(r.now.code) ?? taken.get(r.now.code);
       if (line === undefined) taken.set(r.now.code, r.where.line);
       problems.error('code-insee-ancien', formerCodeMessage(r.what, r.insee, r.now, line), { ...r.where, field: r.field });
     }
+    return taken;
   }
 }
 

@@ -8,7 +8,7 @@ import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords } 
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import { lineName, type Table } from '../data/table.js';
-import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
+import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 import { cachedDirectory } from './directory-cache.js';
@@ -36,6 +36,8 @@ export interface ContactsRead {
   struck?: Map<string, number>;
   /** Communes whose only directory records were rejected (each said with its reason), with the first one's line. */
   rejected?: Map<string, number>;
+  /** Communes whose only rows of a flat list carry a former code of theirs (each rejected, said with the code to use), with the first one's line. */
+  formerCodeRows?: Map<string, number>;
   /** The file stopped being read at an error (said): a commune without a town hall may be past it. */
   incomplete?: boolean;
 }
@@ -95,8 +97,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
   const lines = new Map<string, number>();
   const struck = new Map<string, number>();
   const former = new FormerCodeRows();
-  // A commune, an arrondissement or a former commune of the reference: a row with that code is a town hall's, even beside a « Total » cell.
-  const known = (code: string) => ref.commune(code) !== undefined || ref.arrondissement(code) !== undefined || ref.formerCodes.has(code);
+  const known = knownCode(ref);
   account.lus = await forEachRow(table, WHAT, problems, (values, line) => {
     const c = toContact(values, line, columns.indexes);
     const where = { file: table.file, line };
@@ -150,8 +151,8 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const insee = toContact(values, line, columns.indexes).insee;
     if (insee && !struck.has(insee)) struck.set(insee, line);
   });
-  former.report(problems, (code) => lines.get(code));
-  return { contacts, file, account, struck };
+  const formerCodeRows = former.report(problems, (code) => lines.get(code));
+  return { contacts, file, account, struck, formerCodeRows };
 }
 
 /**

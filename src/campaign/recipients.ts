@@ -1,6 +1,6 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
-import { chooseEmail, type EmailChoice } from '../data/contacts.js';
+import { chooseEmail, withoutBlanks, type EmailChoice } from '../data/contacts.js';
 import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
 import { csvKind } from '../data/encoding.js';
 import { lineName } from '../data/table.js';
@@ -9,7 +9,7 @@ import { looseKey, withDe } from '../text/french.js';
 import { frenchNumber } from '../text/format.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
-import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, locate } from './communes.js';
+import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { readContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
@@ -47,10 +47,13 @@ function emailWarnings(name: string, communeName: string, contact: TownHallConta
   const where = { file: contact.file, line: contact.line, field: 'courriel' };
   const of = contact.label ? ` (${contact.label})` : '';
   // What was put aside or taken out of the cell, said with the rest: « « old@x.fr » mise de côté : … ».
-  const besides = [...(email.aside ?? []), ...(email.notes ?? [])];
+  // « mairie @adon.fr »: the address it surely is, offered, never used (nobody typed it).
+  const unblanked = email.malformed.map(withoutBlanks).filter((a): a is string => a !== undefined);
+  const fix = unblanked.length ? [`sans ses espaces, on lirait ${unblanked.map((a) => `« ${a} »`).join(', ')} : corrigez le fichier si c'est bien elle`] : [];
+  const besides = [...(email.aside ?? []), ...(email.notes ?? []), ...fix];
   const also = besides.length ? ` ; ${besides.join(' ; ')}` : '';
   if (email.email === undefined && email.aside?.length) {
-    const bad = email.malformed.length ? ` ; adresse « ${email.malformed.join(' ; ')} » mal formée` : '';
+    const bad = email.malformed.length ? ` ; adresse « ${email.malformed.join(' ; ')} » mal formée${fix.length ? ` (${fix[0]})` : ''}` : '';
     problems.warning('courriel-ecarte', `fichier des mairies${of} : ${communeName} : ${[...email.aside, ...(email.notes ?? [])].join(' ; ')}${bad} : aucune autre adresse électronique, la lettre partira par courrier`, where);
   } else if (email.email === undefined && email.malformed.length === 1 && isFormulaError(email.malformed[0]!)) {
     problems.warning('courriel-invalide', `fichier des mairies${of} : ${communeName} : ${formulaErrorMessage(email.malformed[0]!, "de l'adresse électronique")} ; d'ici là, la lettre partira par courrier`, where);
@@ -79,6 +82,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const mayors = new Map<string, { line: number; maire: Recipient['maire'] }>();
   /** Communes whose mayor's row is struck through in Excel (set aside), with its line. */
   const struckMayors = new Map<string, number>();
+  /** Communes whose mayor's only row carries a former code of theirs (rejected), with its line. */
+  let formerMayors = new Map<string, number>();
   const mayorSource = sourceConfig(campaign.config.sources.maires);
   // Columns of other names for a field are settled by preferVisibleColumns, below.
   const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
@@ -101,9 +106,11 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     // a file that never says, until the end: see below).
     let councillors = false;
     const unnamed: Array<ReturnType<typeof toMayor>> = [];
+    const known = knownCode(ref);
     const visit = (values: string[], line: number) => {
-      const m = toMayor(values, line, columns.indexes);
-      if (!hasFunction) return takeMayor(m);
+      const m = toMayor(values, line, columns.indexes, known);
+      // A « Total » row has no function either: said as a total, not taken for a councillor's.
+      if (!hasFunction || m.total !== undefined) return takeMayor(m);
       if (!m.fonction) {
         if (councillors) setAside(account, NOT_MAYOR);
         else unnamed.push(m);
@@ -125,7 +132,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const where = { file: table.file, line };
       if (m.total !== undefined) {
         // One message that names it, instead of an empty sex code and an empty INSEE code.
-        problems.warning('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire'), { ...where, field: 'Code de la commune' });
+        problems.warning('ligne-total', totalRowMessage(MAYORS, m.total, 'un maire', m.totalCode), { ...where, field: 'Code de la commune' });
         setAside(account, TOTAL_SET_ASIDE);
         return;
       }
@@ -193,7 +200,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       setAside(account, NOT_MAYOR);
       problems.warning('ligne-ecartee', `${MAYORS} : ligne sans fonction pour ${m.libelle || m.insee}, dont la ligne « Maire » est la ligne ${mayor.line} : écartée comme celle d'un conseiller municipal`, { file: table.file, line: m.line, field: 'Libellé de la fonction' });
     }
-    former.report(problems, (code) => mayors.get(code)?.line);
+    formerMayors = former.report(problems, (code) => mayors.get(code)?.line);
     // Rows read and not one mayor of the campaign: another région's file (the sample's, kept by
     // init): every letter would open « Madame, Monsieur le Maire ». Said as the town halls' is.
     if (account.lus > 0 && mayors.size === 0 && !problems.errors.some((p) => p.file === table.file && p.scope === 'file')) {
@@ -225,17 +232,22 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       const sexe = mayor?.maire?.sexe;
       // Only the communes that are warned about are named (a thousand of 35,000 nationally).
       const struckMayor = mayor ? undefined : struckMayors.get(commune.code);
+      const formerMayor = mayor || struckMayor !== undefined ? undefined : formerMayors.get(commune.code);
       if (struckMayor !== undefined) problems.warning('sans-maire', `${nameOf(commune)} : la ligne de son maire est barrée dans Excel (ligne ${struckMayor}), écartée, et aucune autre ligne ne donne son maire ; ôtez le barré s'il faut la lire`, { ...noMayorAt, line: struckMayor });
+      else if (formerMayor !== undefined) problems.warning('sans-maire', `${nameOf(commune)} : la ligne de son maire (ligne ${formerMayor}) porte le code d'une ancienne commune et est rejetée, et aucune autre ligne ne donne son maire ; donnez-lui le code ${commune.code}`, { ...noMayorAt, line: formerMayor });
       else if (!mayor) problems.warning('sans-maire', `${nameOf(commune)} : aucun maire dans le fichier des maires`, noMayorAt);
       const email = contact ? chooseEmail(contact.courriels) : undefined;
       // A file named but refused (its error says why) has lines: none were read, which is no news per commune.
       if (!contact) {
         const struckLine = read.struck?.get(commune.code);
         const rejectedLine = struckLine === undefined ? read.rejected?.get(commune.code) : undefined;
+        const formerLine = struckLine === undefined ? read.formerCodeRows?.get(commune.code) : undefined;
         if (struckLine !== undefined) {
           problems.warning('sans-courriel', `${nameOf(commune)} : sa ligne du fichier des mairies est barrée dans Excel (ligne ${struckLine}), écartée : la lettre partira par courrier ; ôtez le barré s'il faut la lire`, { ...noContactAt, line: struckLine });
         } else if (rejectedLine !== undefined) {
           problems.warning('sans-courriel', `${nameOf(commune)} : sa fiche du fichier des mairies (ligne ${rejectedLine}) est rejetée, pour la raison dite à cette ligne, et aucune autre ne donne sa mairie : la lettre partira par courrier, adressée au nom et au code postal de la commune ; corrigez la fiche`, { ...noContactAt, line: rejectedLine });
+        } else if (formerLine !== undefined) {
+          problems.warning('sans-courriel', `${nameOf(commune)} : sa ligne du fichier des mairies (ligne ${formerLine}) porte le code d'une ancienne commune et est rejetée, et aucune autre ne donne sa mairie : la lettre partira par courrier, adressée au nom et au code postal de la commune ; donnez-lui le code ${commune.code}`, { ...noContactAt, line: formerLine });
         } else if (!contactsRefused) problems.warning('sans-courriel', `${nameOf(commune)} : aucune ligne dans le fichier des mairies, la lettre partira par courrier`, noContactAt);
       } else if (email!.email === undefined && contact.courrielIllisible) {
         // Said where the record is read (contacts-source.ts), with why and what the letter does instead.

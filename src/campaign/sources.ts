@@ -1,6 +1,6 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, withoutGluedHeader } from '../data/header-rows.js';
+import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, twoRowHeaderMessage, withoutGluedHeader } from '../data/header-rows.js';
 import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, withoutStruck, type Table, type TableRow } from '../data/table.js';
 import { duplicateColumnMessage, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
@@ -99,6 +99,7 @@ export async function openSource(
   readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
   if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
+  if (table.twoRowHeader) problems.warning('en-tete-deux-lignes', twoRowHeaderMessage(what, table.twoRowHeader.lines, table.twoRowHeader.groups), { file, line: table.twoRowHeader.lines[0] });
   settleDuplicates(table, columns, what, problems, ruled);
   for (const dup of columns.duplicates) {
     problems.error('colonne-en-double', `${what} : ${duplicateColumnMessage(dup.name, dup.positions, table.hiddenColumns)}`, where, 'file');

@@ -38,6 +38,7 @@ export const KIND_LABELS: Record<string, string> = {
   'courriel-note': 'Commentaire ou libellé ôté d’une adresse électronique',
   'code-repare': 'Code complété de son zéro initial',
   'en-tete-repete': 'En-tête répété (exports mis bout à bout)',
+  'en-tete-deux-lignes': 'En-tête sur deux lignes (lu par ses sous-titres)',
   'valeurs-en-trop': 'Ligne avec plus de valeurs que de colonnes',
   'fiche-rejetee': "Fiche de l'annuaire rejetée",
   'cellule-illisible': "Fiche de l'annuaire dont l'adresse ou le courriel est illisible (le reste est utilisé)",

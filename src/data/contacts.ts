@@ -210,7 +210,9 @@ export function chooseEmail(values: string | string[]): EmailChoice {
       .replace(/\(([^()]*)\)/g, (_, inner: string) => mark(inner, 'commentaire'))
       .replace(/"([^"@]*)"|“([^”@]*)”/g, (_, a: string | undefined, b: string | undefined) => mark(a ?? b ?? '', 'nom'));
     // « a ; b », « a, b », « a / b », « a | b », « a et b », « a ou b », « a b »: as people type them.
-    const parts = marked.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>]*@)/i).map((v) => v.trim()).filter(Boolean);
+    // A blank between a word and a bare « @ » (« mairie @adon.fr ») cuts no address in two: it is
+    // one address with a stray space, quoted as written (after an address, « @c.fr » is another).
+    const parts = marked.split(/[;,\n|]|\s*\/\s*(?=[^\s/<>]*@)|\s+(?:et|ou|and)\s+(?=[^\s<>]*@)|\s+(?=[^\s<>@]+@)|(?<=@\S*)\s+(?=@)/i).map((v) => v.trim()).filter(Boolean);
     // Labels and display names go with the address after them, comments with the one before.
     let pending: Note[] = [];
     let last: { raw: string; notes: Note[] } | undefined;
@@ -277,6 +279,16 @@ export function chooseEmail(values: string | string[]): EmailChoice {
   noted(loose);
   for (const n of loose) if (!n.text.includes('@')) tell(n);
   return { email, others, malformed, ...(aside.length ? { aside } : {}), ...(said.length ? { notes: said } : {}) };
+}
+
+/**
+ * « mairie @adon.fr », « mairie@ adon .fr »: a value that is an address once its blanks are taken
+ * out. Never used as such (nobody typed it): the warning offers it, the file is corrected by hand.
+ */
+export function withoutBlanks(value: string): string | undefined {
+  if (!/\s/.test(value.trim())) return undefined;
+  const joined = cleanEmail(value).replace(/\s+/g, '');
+  return isValidEmail(joined) ? joined : undefined;
 }
 
 /**

@@ -89,3 +89,44 @@ export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): b
 }
 
 const headerKeys = new WeakMap<string[], { whole: string; first: string; firstCells: Map<string, boolean> }>();
+
+/**
+ * A header on two rows, as an office lays it out in Excel: a group name (« Adresse ») over the
+ * columns it spans, each named on the row below (« Voie », « Code postal », « Ville »), the other
+ * names alone on the upper row (merged down over both, or with nothing under them). `upper` and
+ * `lower` are the two rows as a CSV export writes them: a merged cell's text in its first cell
+ * only (readXlsx blanks the others). Returns the columns' names — the lower row's under a group,
+ * the upper row's elsewhere — or undefined when `lower` is no row of sub-headers. A data row is
+ * never one: it has a value under a column named alone (the commune's code, at the least).
+ */
+export function twoRowHeader(upper: string[], lower: string[]): { names: string[]; groups: Array<{ name: string; under: string[] }> } | undefined {
+  const width = Math.max(upper.length, lower.length);
+  const at = (row: string[], i: number) => (row[i] ?? '').trim();
+  const names: string[] = [];
+  const groups: Array<{ name: string; under: string[] }> = [];
+  for (let i = 0; i < width; ) {
+    const name = at(upper, i);
+    let end = i + 1;
+    // A group: a name followed by empty cells of the upper row, every column under it named below.
+    while (name && end < width && !at(upper, end) && at(lower, end)) end++;
+    if (name && end > i + 1) {
+      const under = Array.from({ length: end - i }, (_, k) => at(lower, i + k));
+      // A name, not a value: an address, a number or a code is data (a row without its code).
+      if (under.some((u) => !u || u.includes('@') || !/\p{L}/u.test(u))) return undefined;
+      groups.push({ name, under });
+      names.push(...under);
+    } else if (name) {
+      // A name alone: nothing under it (a merged-down cell's lower part is blank, as in a CSV export).
+      if (at(lower, i)) return undefined;
+      names.push(name);
+    } else names.push(at(lower, i));
+    i = end;
+  }
+  return groups.length ? { names, groups } : undefined;
+}
+
+/** What the user is told of a header read on two rows: how its groups were read. */
+export function twoRowHeaderMessage(what: string, lines: [number, number], groups: Array<{ name: string; under: string[] }>): string {
+  const read = groups.map((g) => `« ${g.name} » lu comme ${g.under.map((u) => `« ${u} »`).join(', ')}`).join(' ; ');
+  return `${what} : en-tête sur deux lignes (lignes ${lines[0]} et ${lines[1]}) : ${read}`;
+}

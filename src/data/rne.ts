@@ -56,6 +56,8 @@ export interface MayorRecord {
   reparations: string[];
   /** The cell that makes this row a spreadsheet's « Total » row (no commune code, « Total … » written): as written. */
   total?: string;
+  /** With `total`: what its commune code cell holds (a count, « 3 »), as written. */
+  totalCode?: string;
 }
 
 
@@ -63,13 +65,18 @@ export function rneColumns(header: string[], overrides: Record<string, string> =
   return matchColumns(header, RNE_COLUMNS, overrides);
 }
 
-export function toMayor(values: string[], line: number, indexes: Map<string, number>): MayorRecord {
+/**
+ * @param known is this a code of the reference? A « Total » row's count under « Code de la
+ * commune » (« Total;;;;3 ») would otherwise make a 2020-style commune number (« TOTAL003 »).
+ */
+export function toMayor(values: string[], line: number, indexes: Map<string, number>, known?: (code: string) => boolean): MayorRecord {
   const departement = cell(values, indexes, 'departement');
   const commune = cell(values, indexes, 'commune');
   // A full code that lost its leading zero is a spreadsheet's doing; the 2020 split code is the format.
   const repaired = commune.trim().length >= 4 && repairInsee(commune).repaired;
   const insee = rneInseeCode(departement, commune);
-  const total = totalCell(values, commune);
+  // The code as composed, not the cell: « 3 » beside a département « Total » is no commune's number.
+  const total = totalCell(values, insee, known);
   return {
     line,
     departement,
@@ -81,6 +88,6 @@ export function toMayor(values: string[], line: number, indexes: Map<string, num
     // As written: a message quotes what the agent will search for in the file (« Mme »).
     sexe: cell(values, indexes, 'sexe').trim(),
     fonction: cell(values, indexes, 'fonction'),
-    ...(total === undefined ? {} : { total }),
+    ...(total === undefined ? {} : { total, totalCode: commune }),
   };
 }

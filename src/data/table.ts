@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
 import { decodeWhole, decodingStream, mixedEncodingMessage, sniffFileEncoding } from './encoding.js';
+import { twoRowHeader } from './header-rows.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
 
@@ -37,6 +38,11 @@ export interface Table {
   header: string[];
   headerLine: number;
   rows: AsyncIterable<TableRow>;
+  /**
+   * A header on two rows (a group name over its columns' names, see twoRowHeader): its lines
+   * (`headerLine` is the lower one, the last before the data) and how its groups were read.
+   */
+  twoRowHeader?: { lines: [number, number]; groups: Array<{ name: string; under: string[] }> };
   /** 0-based columns hidden in the workbook (Excel only): an old column kept out of sight. */
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
@@ -259,8 +265,17 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   }
   const headerText = complete[headerIndex] ?? '';
   const delimiter = sniffDelimiter(headerText);
-  const header = splitLine(headerText, delimiter);
-  const headerLine = headerIndex + 1;
+  let header = splitLine(headerText, delimiter);
+  let headerLine = headerIndex + 1;
+  // An Excel header on two rows, saved as CSV: its group names over the line of their columns' names.
+  let twoRows: Table['twoRowHeader'];
+  const below = complete[headerIndex + 1];
+  const read = options.isHeader && below?.trim() ? twoRowHeader(header, splitLine(below, delimiter)) : undefined;
+  if (read && options.isHeader!(read.names)) {
+    twoRows = { lines: [headerLine, headerLine + 1], groups: read.groups };
+    header = read.names;
+    headerLine++;
+  }
 
   async function* rows(): AsyncGenerator<TableRow> {
     // csv-parse guesses the line ending from the first one it meets: a file whose endings change
@@ -308,5 +323,5 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     }
   }
 
-  return { file, encoding: encoding.label, delimiter, header, headerLine, rows: rows() };
+  return { file, encoding: encoding.label, delimiter, header, headerLine, rows: rows(), ...(twoRows ? { twoRowHeader: twoRows } : {}) };
 }

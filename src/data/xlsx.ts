@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
+import { twoRowHeader } from './header-rows.js';
 import { HEADER_SEARCH_LINES, type CellNote, type Table, type TableRow } from './table.js';
 
 /** Addresses in a cell's shown text (« Mairie : a@x.fr ; b@x.fr »). */
@@ -249,6 +250,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     throw new RelaisError(`la feuille « ${first!.name} » est vide et ${hiddenSheets.length > 1 ? 'les feuilles' : 'la feuille'} ${hiddenSheets.map((n) => `« ${n} »`).join(', ')}, masquée${hiddenSheets.length > 1 ? 's' : ''} dans Excel, ${hiddenSheets.length > 1 ? 'ont' : 'a'} des lignes : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
   }
   if (!header) throw new RelaisError(`classeur vide`, { file, line: 1 });
+  const twoRows = isHeader && first ? subHeaderRow(first, all, header, isHeader) : undefined;
   // Another sheet under the same header is more of the same table (a sheet per département):
   // read alone, the first would leave the others' rows out without a word.
   const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
@@ -263,13 +265,36 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     // Said for every file a campaign reads: the mayors and the town halls are one file each.
     throw new RelaisError(`classeur à plusieurs feuilles de même en-tête (${names}) : relais ne lit qu'une feuille par classeur, et les lignes des autres seraient laissées de côté ; copiez-les sous celles de la feuille « ${first!.name} » (sans répéter l'en-tête), puis enregistrez`, { file });
   }
+  const dataFrom = twoRows?.lower ?? header.line;
   async function* rows(): AsyncGenerator<TableRow> {
-    yield* all.filter((r) => r.line > header!.line);
+    yield* all.filter((r) => r.line > dataFrom);
   }
   const hiddenColumns = new Set<number>();
   (first?.columns ?? []).forEach((column, i) => {
     if (column?.hidden) hiddenColumns.add(i);
   });
   const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
-  return { file, encoding: 'xlsx', delimiter: '', header: header.values, headerLine: header.line, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...(hiddenRows.size ? { hiddenRows } : {}), ...sheets };
+  const headerShape = twoRows ? { header: twoRows.names, headerLine: twoRows.lower, twoRowHeader: { lines: [header.line, twoRows.lower] as [number, number], groups: twoRows.groups } } : { header: header.values, headerLine: header.line };
+  return { file, encoding: 'xlsx', delimiter: '', ...headerShape, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...(hiddenRows.size ? { hiddenRows } : {}), ...sheets };
+}
+
+type Sheet = { getCell(row: number, column: number): { isMerged: boolean; address: string; master: { address: string } } };
+
+/**
+ * The row under the header, when it holds the header's sub-headers (twoRowHeader): a group name
+ * merged across its columns above their names. exceljs gives a merged cell's text in each cell
+ * it covers: read as a CSV export writes it (in the first cell only), the two rows tell a group
+ * (« Adresse » over three columns) from a name merged down over both rows.
+ */
+function subHeaderRow(sheet: Sheet, all: TableRow[], header: TableRow, isHeader: (cells: string[]) => boolean) {
+  const next = all[all.indexOf(header) + 1];
+  if (!next || next.line !== header.line + 1) return undefined;
+  const width = Math.max(header.values.length, next.values.length);
+  const asExported = (row: TableRow) =>
+    Array.from({ length: width }, (_, i) => {
+      const cell = sheet.getCell(row.line, i + 1);
+      return cell.isMerged && cell.master.address !== cell.address ? '' : (row.values[i] ?? '');
+    });
+  const read = twoRowHeader(asExported(header), asExported(next));
+  return read && isHeader(read.names) ? { ...read, lower: next.line } : undefined;
 }

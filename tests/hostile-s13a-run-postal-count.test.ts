@@ -68,5 +68,10 @@ describe('relais run after a real send and a bounce, in rehearsal', () => {
     const loiret = run.json.departements.find((d) => d.code === '45')!;
     // Now: parCourrier is one fewer than the letters of impression-45.pdf (Orléans counted as an email written).
     expect(loiret.courriels.parCourrier).toBe(loiret.impression);
+    // Each town hall once: written to the outbox (rehearsal) or by post, never both.
+    expect(loiret.courriels.envoyes + loiret.courriels.parCourrier).toBe(loiret.communes);
+    // status, which counts by the server's word, says the same of the Loiret.
+    const status = await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number } }> }>(['-C', dir, 'status']);
+    expect(status.json.departements.find((d) => d.code === '45')!.mairies.parCourrier).toBe(loiret.impression);
   });
 });

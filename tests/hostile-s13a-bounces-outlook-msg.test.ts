@@ -27,5 +27,10 @@ describe('relais bounces on a folder of Outlook .msg files', () => {
     const said = r.stdout + r.stderr;
     // Now: « 0 message lu dans dossier …/retours », « 0 retour définitif enregistré », exit 0, no word of the .msg files.
     expect(said).toMatch(/\.msg|Outlook/);
+    // Each file named, the reading refused (exit code 1), never an empty mailbox.
+    expect(said).toContain('Non remis - Appel à volontaires.msg');
+    expect(said).toContain('Non remis - Appel à volontaires (2).msg');
+    expect(said).not.toMatch(/0 message lu/);
+    expect(r.code).toBe(1);
   });
 });

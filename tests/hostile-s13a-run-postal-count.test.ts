@@ -68,5 +68,24 @@ describe('relais run after a real send and a bounce, in rehearsal', () => {
     const loiret = run.json.departements.find((d) => d.code === '45')!;
     // Now: parCourrier is one fewer than the letters of impression-45.pdf (Orléans counted as an email written).
     expect(loiret.courriels.parCourrier).toBe(loiret.impression);
+    // Each town hall once: written to the outbox (rehearsal) or by post, never both.
+    expect(loiret.courriels.envoyes + loiret.courriels.parCourrier).toBe(loiret.communes);
+    // status, which counts by the server's word, says the same of the Loiret.
+    const status = await relaisJson<{ departements: Array<{ code: string; mairies: { parCourrier: number } }> }>(['-C', dir, 'status']);
+    expect(status.json.departements.find((d) => d.code === '45')!.mairies.parCourrier).toBe(loiret.impression);
+  });
+
+  it('a rehearsal after the bounce writes nothing to the bounced town hall, as the real send would not', async () => {
+    const dir = await sampleWithLetters();
+    smtp = await startSmtp();
+    expect((await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: smtp.url } })).code).toBe(0);
+    const bounce = join(dir, 'retour.eml');
+    writeFileSync(bounce, BOUNCE);
+    expect((await relais(['-C', dir, 'bounces', bounce])).stdout).toMatch(/45234/);
+    // No copy of Orléans's email in the outbox yet: a rehearsal now.
+    const rehearsal = await relaisJson<{ sent: number; bounced: number; byPost: number }>(['-C', dir, 'send', '--commune', '45234']);
+    expect(rehearsal.code, rehearsal.stderr).toBe(0);
+    // Now: 1 written to the outbox, 0 bounced — the rehearsal writes to an address the server found unreachable.
+    expect(rehearsal.json).toMatchObject({ sent: 0, bounced: 1 });
   });
 });

@@ -28,16 +28,75 @@ export interface MailSource {
   close(): Promise<void>;
 }
 
-/** Every .eml file of a folder, in name order; other files are not messages. */
+/** The signature of an OLE compound file: an Outlook item saved as .msg (or dragged out of Outlook). */
+const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+/** Files a folder of any system may hold that are no one's message: left aside without a word. */
+const SYSTEM_FILE = /^(?:\..*|thumbs\.db|desktop\.ini|ehthumbs\.db)$/i;
+
+/** What to do with Outlook's .msg files, said once under the files it names. */
+export const OUTLOOK_ADVICE =
+  'relais lit les fichiers .eml et les boîtes mbox, pas le format .msg d’Outlook (celui d’un message glissé hors d’Outlook ou enregistré par Outlook pour Windows) : ' +
+  'enregistrez les retours au format .eml (Outlook sur le web et le nouvel Outlook pour Windows enregistrent un message en .eml ; Thunderbird aussi, quand on glisse les messages dans un dossier), ' +
+  'ou faites lire la boîte elle-même par IMAP (RELAIS_IMAP_URL)';
+
+async function headOf(path: string, length = 256): Promise<Buffer> {
+  try {
+    const handle = await open(path);
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw systemError(err, 'de lire', path);
+  }
+}
+
+const isOutlook = (head: Buffer) => head.subarray(0, OLE.length).equals(OLE);
+
+/**
+ * Why a file of a folder of bounces is not read, or null when it is (a .eml file). Said to the
+ * user beside its name: a file left unread is never passed over in silence.
+ */
+function whyUnread(name: string, head: Buffer): string | null {
+  if (isOutlook(head)) return 'message Outlook au format .msg';
+  if (name.toLowerCase().endsWith('.eml')) return null;
+  if (name.toLowerCase().endsWith('.msg')) return 'fichier .msg d’Outlook';
+  if (head.toString('latin1').startsWith('From ')) return 'boîte mbox : donnez-la elle-même à relais bounces, pas son dossier';
+  if (/^[A-Za-z][A-Za-z0-9-]*:/.test(head.toString('latin1'))) return 'message enregistré sans l’extension .eml : renommez-le en .eml';
+  return 'ni un fichier .eml ni une boîte mbox';
+}
+
+/**
+ * Every .eml file of a folder, in name order. Every other file is named with why before anything
+ * is read (a folder of Outlook .msg files is not an empty mailbox): the reading stops there, nothing
+ * recorded, and the user exports them again or takes them out.
+ */
 export function emlFolder(dir: string): MailSource {
   return {
     description: `dossier ${dir}`,
     async *messages() {
       let names: string[];
       try {
-        names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.eml')).sort();
+        names = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.isDirectory() && !SYSTEM_FILE.test(e.name)).map((e) => e.name).sort();
       } catch (err) {
         throw systemError(err, 'de lire le dossier', dir);
+      }
+      const unread: Array<{ name: string; why: string }> = [];
+      for (const name of names) {
+        const why = whyUnread(name, await headOf(join(dir, name)));
+        if (why) unread.push({ name, why });
+      }
+      if (unread.length) {
+        const outlook = unread.some((u) => /Outlook/.test(u.why));
+        const count = unread.length > 1 ? `${unread.length} fichiers que relais ne lit pas` : 'un fichier que relais ne lit pas';
+        throw new RelaisError(
+          `dossier ${dir} : ${count} ; rien n'a été lu ni enregistré :\n${unread.map((u) => `  ${u.name} — ${u.why}`).join('\n')}\n` +
+            `${outlook ? `${OUTLOOK_ADVICE}. ` : ''}Ne laissez dans le dossier que les retours en .eml, puis relancez la même commande.`,
+          { file: dir },
+        );
       }
       for (const name of names) yield { ref: name, raw: await readFile(join(dir, name)) };
     },
@@ -49,10 +108,15 @@ export function emlFile(path: string): MailSource {
   return {
     description: `fichier ${path}`,
     async *messages() {
+      if (isOutlook(await headOf(path))) throw outlookFile(path);
       yield { ref: basename(path), raw: await readFile(path) };
     },
     async close() {},
   };
+}
+
+function outlookFile(path: string): RelaisError {
+  return new RelaisError(`${path} est un message Outlook au format .msg, que relais ne lit pas ; rien n'a été enregistré. ${OUTLOOK_ADVICE}.`, { file: path });
 }
 
 /**
@@ -101,20 +165,9 @@ function separator(text: string, from: number): number {
 
 /** An empty file is an empty mailbox; anything else must start like an mbox. */
 async function checkMbox(path: string): Promise<void> {
-  let head: Buffer;
-  try {
-    const handle = await open(path);
-    try {
-      const buf = Buffer.alloc(5);
-      const { bytesRead } = await handle.read(buf, 0, 5, 0);
-      head = buf.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    throw systemError(err, 'de lire', path);
-  }
-  if (head.length && head.toString('latin1') !== 'From ') {
+  const head = await headOf(path);
+  if (isOutlook(head) || (path.toLowerCase().endsWith('.msg') && !head.toString('latin1').startsWith('From '))) throw outlookFile(path);
+  if (head.length && !head.toString('latin1').startsWith('From ')) {
     throw new RelaisError(`${path} n'est pas une boîte mbox (elle commencerait par une ligne « From ») : donnez un fichier mbox, un dossier de fichiers .eml ou un fichier .eml`, { file: path });
   }
 }

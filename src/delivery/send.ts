@@ -171,9 +171,11 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
       if (prepared.size > SIZE_WARNING) plan.tooLarge.push(`${r.commune.nom} (${(prepared.size / 1048576).toFixed(1)} Mo)`);
       // An address that bounced or was refused for good is not written to again; a corrected
       // one in the data is (the letter left the print file). A corrected template is no reason:
-      // that town hall's letter is in the print file.
-      if (unreachableAt(row, prepared.to)) {
-        if (row!.status === 'bounced') plan.bounced++;
+      // that town hall's letter is in the print file. A rehearsal does as the server send would:
+      // what a server found unreachable is not written to the outbox either.
+      const unreachable = [row, serverRows.get(r.commune.code)].find((x) => unreachableAt(x, prepared.to));
+      if (unreachable) {
+        if (unreachable.status === 'bounced') plan.bounced++;
         else plan.permanent++;
         continue;
       }

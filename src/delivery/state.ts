@@ -69,13 +69,18 @@ export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal
       else if (letterPosted) d.lettersPosted++;
       continue;
     }
+    // An address a server found unreachable (a bounce, a refusal for good) is reached by post, its
+    // letter in the print file, whatever copy a rehearsal wrote to the outbox before or since:
+    // counted once, by post, never also as an email written.
+    const serverRow = server.get(p.recipient.commune.code);
+    const fate = destination === 'outbox' && unreachableAt(serverRow, p.to) ? serverRow : row;
     // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
-    const stale = row !== undefined && (row.status === 'bounced' || row.status === 'failed-permanent') && !unreachableAt(row, p.to);
+    const stale = fate !== undefined && (fate.status === 'bounced' || fate.status === 'failed-permanent') && !unreachableAt(fate, p.to);
     // Its letter posted, never emailed: reached by post (send writes nothing to it).
     if (!emailed && letterPosted) {
       d.posted++;
       d.lettersPosted++;
-    } else tally(d, stale ? undefined : row?.status);
+    } else tally(d, stale ? undefined : fate?.status);
   }
   const totals = { ...EMPTY_STATE };
   for (const d of Object.values(byDepartement)) for (const k of Object.keys(totals) as Array<keyof DeliveryState>) totals[k] += d[k];

@@ -1,0 +1,85 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileSource, type MailSource } from '../src/bounces/files.js';
+import { RelaisError } from '../src/errors.js';
+import { tempDir } from './helpers/campaign.js';
+
+/**
+ * A folder of bounces holding files relais does not read (Outlook's .msg, an mbox, a message
+ * saved without its .eml extension) is refused before anything is read, each file named with why:
+ * never « 0 message lu » over a folder of Outlook files, never half a folder recorded.
+ */
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'bounces');
+// An OLE compound file: what Outlook writes when a message is saved as .msg or dragged out of it.
+const OLE = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]);
+
+async function firstError(source: MailSource): Promise<RelaisError> {
+  const read: string[] = [];
+  try {
+    for await (const m of source.messages()) read.push(m.ref);
+  } catch (err) {
+    // Nothing was handed to the reader before the refusal: nothing can have been recorded.
+    expect(read).toEqual([]);
+    expect(err).toBeInstanceOf(RelaisError);
+    return err as RelaisError;
+  }
+  throw new Error(`no error; read ${read.join(', ')}`);
+}
+
+describe('a folder of bounces with files relais does not read', () => {
+  it('names each of them with why, reads none of the folder, and says how to export Outlook messages', async () => {
+    const dir = join(tempDir(), 'retours');
+    mkdirSync(dir);
+    copyFileSync(join(FIXTURES, 'postfix-dsn.eml'), join(dir, 'a-postfix.eml'));
+    writeFileSync(join(dir, 'Non remis.msg'), OLE);
+    // Renamed by hand: still an Outlook file.
+    writeFileSync(join(dir, 'renomme.eml'), OLE);
+    writeFileSync(join(dir, 'boite'), 'From MAILER-DAEMON Fri Apr 10 2020\nSubject: x\n\n');
+    writeFileSync(join(dir, 'retour.txt'), 'Return-Path: <>\nSubject: Undelivered\n\n');
+    writeFileSync(join(dir, 'notes.pdf'), '%PDF-1.4');
+    // What systems leave in any folder, and a sub-folder: not messages, not named.
+    writeFileSync(join(dir, 'desktop.ini'), '[.ShellClassInfo]');
+    writeFileSync(join(dir, '.DS_Store'), 'x');
+    mkdirSync(join(dir, 'traites'));
+    const err = await firstError(await fileSource(dir));
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe(`dossier ${dir} : 5 fichiers que relais ne lit pas ; rien n'a été lu ni enregistré :`);
+    expect(lines.slice(1, 6)).toEqual([
+      '  Non remis.msg — message Outlook au format .msg',
+      '  boite — boîte mbox : donnez-la elle-même à relais bounces, pas son dossier',
+      '  notes.pdf — ni un fichier .eml ni une boîte mbox',
+      '  renomme.eml — message Outlook au format .msg',
+      '  retour.txt — message enregistré sans l’extension .eml : renommez-le en .eml',
+    ]);
+    expect(lines[6]).toMatch(/^relais lit les fichiers \.eml et les boîtes mbox, pas le format \.msg d’Outlook .*Outlook sur le web .* en \.eml.*RELAIS_IMAP_URL.*relancez la même commande\.$/);
+    expect(err.message).not.toMatch(/desktop\.ini|DS_Store|traites|a-postfix/);
+  });
+
+  it('says nothing of Outlook for a folder with no Outlook file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.pdf'), '%PDF-1.4');
+    const err = await firstError(await fileSource(dir));
+    expect(err.message).toContain('  notes.pdf — ni un fichier .eml ni une boîte mbox');
+    expect(err.message).not.toMatch(/Outlook/);
+  });
+
+  it('refuses one Outlook file given alone, as .msg or renamed .eml, instead of calling it a broken mbox', async () => {
+    const dir = tempDir();
+    for (const name of ['Non remis.msg', 'Non remis.eml']) {
+      writeFileSync(join(dir, name), OLE);
+      const err = await firstError(await fileSource(join(dir, name)));
+      expect(err.message).toMatch(new RegExp(`^${join(dir, name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} est un message Outlook au format \\.msg, que relais ne lit pas ; rien n'a été enregistré\\. relais lit les fichiers \\.eml`));
+    }
+  });
+
+  it('still reads a folder of .eml files, in name order', async () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'postfix-dsn.eml'), join(dir, 'b.eml'));
+    copyFileSync(join(FIXTURES, 'exim-text.eml'), join(dir, 'a.EML'));
+    writeFileSync(join(dir, 'Thumbs.db'), 'x');
+    const refs: string[] = [];
+    for await (const m of (await fileSource(dir)).messages()) refs.push(m.ref);
+    expect(refs).toEqual(['a.EML', 'b.eml']);
+  });
+});

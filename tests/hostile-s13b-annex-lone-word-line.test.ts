@@ -8,10 +8,10 @@ import { boundWords, breakLines, wordText } from '../src/letters/paragraph.js';
 /**
  * The annex's messages are ragged-right text, laid out as src/letters/letter-annex.ts does:
  * layoutText(…, message.texte, col2 − 2 × pad, 'left', 'bound'), that is breakLines(boundWords(…),
- * …, hyphenate = false) in a cell of CONTENT_WIDTH − 34 mm − 5 mm. A Facebook message of three
- * plain sentences (the same three, as a campaign repeats its call) comes out with a line holding one word, « plateforme : », in the middle of the
- * message (51 pt of a 371 pt cell), and a first line that stops at 290 pt although the next
- * word (« dès ») fits:
+ * …, hyphenate = false) in a cell of CONTENT_WIDTH − 34 mm − 5 mm. A Facebook message of plain
+ * sentences (the same three, as a campaign repeats its call) comes out with a line holding one
+ * word, « plateforme : », in the middle of the message (51 pt of a 371 pt cell), and a first line
+ * that stops at 290 pt although the next word (« dès ») fits:
  *   Les professionnels de santé, actifs ou retraités, sont invités à s'inscrire
  *   dès aujourd'hui ; chaque inscription compte ! Pourquoi attendre ? Rendez-vous sur la
  *   plateforme :

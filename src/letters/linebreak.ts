@@ -6,7 +6,7 @@ import type { Line, Piece, Word } from './paragraph.js';
 export const wordText = (w: Word): string => (w.length === 1 ? w[0]!.text : w.map((p) => p.text).join(''));
 
 /**
- * Line breaking, chosen over the whole paragraph (Knuth and Plass's total fit, as in TeX): every
+ * Justified text's line breaking, chosen over the whole paragraph (Knuth and Plass's total fit, as in TeX): every
  * way of cutting the paragraph at spaces (and, if needed, at French hyphenation points) is scored
  * by how far its word gaps depart from the normal space, and the cheapest is kept.
  *
@@ -25,6 +25,8 @@ export const wordText = (w: Word): string => (w.length === 1 ? w[0]!.text : w.ma
  *   address may also break where addresses break (after « / », before « ? & = # »), without a
  *   hyphen; and, wider than the line, at the last character that fits (overlong.ts): an address
  *   is never printed past the margin. (A word of French is never that wide: kept whole, as read.)
+ * - Ragged text (hyphenate = false: the annex's messages, aligned text) is broken greedily, each
+ *   line taking every word that fits: no gap to even out, so no line ends early.
  */
 export const MAX_GAP = 2;
 export const MIN_GAP = 0.8;
@@ -228,27 +230,38 @@ function layout(texts: string[], widths: number[], width: number, measure: (t: s
     }
   };
 
-  // For a given end, the starts worth scoring form one run: from the loosest acceptable line
-  // (`loose`, which only moves forward as the end does) back to the widest line that fits. Lines
-  // looser than RUNT_MAX_GAP are not scored (as TeX's tolerance), except a lone fragment, always
-  // possible: no break is ever unreachable.
-  total[0] = 0;
-  let loose = 0;
-  for (let to = 1; to <= m; to++) {
-    const isLast = to === m;
-    while (loose + 1 < to && lineWidth(loose + 1, to) + looseness * Math.max(word[to]! - startWord[loose + 1]!, 1) >= width) loose++;
-    const first = isLast ? to - 1 : loose;
-    for (let a = first; a >= 0; a--) {
-      const natural = lineWidth(a, to);
-      // Going back only adds words: once too wide, every earlier start is too.
-      if (a < to - 1 && (isLast ? natural : natural - (word[to]! - startWord[a]!) * shrink) > width) break;
-      score(a, to, natural, isLast);
-    }
-    if (first < to - 1) score(to - 1, to, lineWidth(to - 1, to), isLast);
-  }
-
   const path: Array<[number, number]> = [];
-  for (let to = m; to > 0; to = from[to]!) path.unshift([from[to]!, to]);
+  if (cutOverlong) {
+    // Ragged text (the annex's messages, copied as they are) is not justified: scored as if it
+    // were, a line could end early, or hold one word, to spare the next one's gaps. Each line
+    // takes every word that fits (its single spaces included); the rest go on the next.
+    for (let a = 0; a < m; ) {
+      let to = a + 1;
+      while (to < m && lineWidth(a, to + 1) <= width) to++;
+      path.push([a, to]);
+      a = to;
+    }
+  } else {
+    // For a given end, the starts worth scoring form one run: from the loosest acceptable line
+    // (`loose`, which only moves forward as the end does) back to the widest line that fits.
+    // Lines looser than RUNT_MAX_GAP are not scored (as TeX's tolerance), except a lone fragment,
+    // always possible: no break is ever unreachable.
+    total[0] = 0;
+    let loose = 0;
+    for (let to = 1; to <= m; to++) {
+      const isLast = to === m;
+      while (loose + 1 < to && lineWidth(loose + 1, to) + looseness * Math.max(word[to]! - startWord[loose + 1]!, 1) >= width) loose++;
+      const first = isLast ? to - 1 : loose;
+      for (let a = first; a >= 0; a--) {
+        const natural = lineWidth(a, to);
+        // Going back only adds words: once too wide, every earlier start is too.
+        if (a < to - 1 && (isLast ? natural : natural - (word[to]! - startWord[a]!) * shrink) > width) break;
+        score(a, to, natural, isLast);
+      }
+      if (first < to - 1) score(to - 1, to, lineWidth(to - 1, to), isLast);
+    }
+    for (let to = m; to > 0; to = from[to]!) path.unshift([from[to]!, to]);
+  }
   const naturals: number[] = [];
   let fine = true;
   for (const [i, [a, to]] of path.entries()) {

@@ -27,12 +27,27 @@ describe('townHallAddress (NF Z10-011)', () => {
     expect(block.lines.at(-1)).toBe('28700 AUNEAU BLEURY SAINT SYMPHORIEN');
   });
 
-  it('puts a name that cannot fit on its own line, cut with a warning', () => {
+  it('breaks a name over 38 characters after its hyphens when the block has room, no warning', () => {
+    // Changed with the s13b hostile pass (tests/hostile-s13b-address-cut-name.test.ts): the name
+    // used to be cut at 38 characters, mid-word, on a block with lines to spare.
     const name = 'Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson-de-la-Grande-Vallée';
     const block = townHallAddress({ communeName: name, typeLiaison: 0, mayorSex: 'F', postalCode: '51290' });
-    expect(block.lines[0]).toBe('MAIRIE');
-    expect(block.lines[1]!.length).toBeLessThanOrEqual(MAX_LINE_LENGTH);
+    expect(block.lines).toEqual(['MAIRIE DE ST-REMY-EN-BOUZEMONT-ST-', 'GENEST-ET-ISSON-DE-LA-GRANDE-VALLEE', 'MADAME LA MAIRE', '51290 ST REMY EN BOUZEMONT ST GENEST E']);
+    expect(block.warnings).toEqual([]);
+  });
+
+  it('cuts a name, with a warning, only where no line is left for it or no break fits', () => {
+    // Its lines are the last the block gives up: the complements and the function line go first.
+    const name = Array.from({ length: 5 }, () => 'Saint-Remy-en-Bouzemont-Saint-Genest').join('-');
+    const block = townHallAddress({ communeName: name, typeLiaison: 0, mayorSex: 'F', complement1: 'Hôtel de Ville', street: '1 rue des Minimes', distribution: 'CS 40017', postalCode: '51290' });
+    expect(block.lines).toHaveLength(MAX_LINES);
+    expect(block.lines.slice(0, 3)).toEqual(['MAIRIE DE ST-REMY-EN-BOUZEMONT-ST-', 'GENEST-ST-REMY-EN-BOUZEMONT-ST-GENEST-', 'ST-REMY-EN-BOUZEMONT-ST-GENEST-ST-']);
+    expect(block.lines.slice(3)).toEqual(['1 RUE DES MINIMES', 'CS 40017', '51290 ST REMY EN BOUZEMONT ST GENEST S']);
     expect(block.warnings.some((w) => w.includes('coupé'))).toBe(true);
+    const word = townHallAddress({ communeName: 'Saintremyenbouzemontsaintgenestetissondelagrandevallee', typeLiaison: 0, postalCode: '51290' });
+    expect(word.lines[0]).toBe('MAIRIE DE');
+    expect(word.lines[1]).toHaveLength(MAX_LINE_LENGTH);
+    expect(word.warnings.some((w) => w.includes('coupé'))).toBe(true);
   });
 
   it('keeps at most 6 lines by joining complements, then dropping the function line', () => {
@@ -148,16 +163,27 @@ function referenceAddress(input: TownHallAddressInput): { lines: string[]; warni
   const fit = (t: string) => (t.length <= MAX_LINE_LENGTH ? t : abbreviate(t));
   const quoted = (line: string) => `« ${line.length > 60 ? `${line.slice(0, 60)}…` : line} »`;
   const warnings: string[] = [];
-  const organisation: string[] = [];
+  let organisation: string[] = [];
   const full = fit(`MAIRIE ${slowUpper(withDe(input.communeName, input.typeLiaison))}`);
+  const nameLine = abbreviate(slowUpper(input.communeName));
   if (full.length <= MAX_LINE_LENGTH) organisation.push(full);
+  else if (nameLine.length <= MAX_LINE_LENGTH) organisation.push('MAIRIE', nameLine);
   else {
-    let nameLine = abbreviate(slowUpper(input.communeName));
-    if (nameLine.length > MAX_LINE_LENGTH) {
-      warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : coupé à ${MAX_LINE_LENGTH}`);
-      nameLine = nameLine.slice(0, MAX_LINE_LENGTH).trimEnd();
+    // Changed with the s13b hostile pass (tests/hostile-s13b-address-cut-name.test.ts): a name
+    // over 38 characters was cut at 38; it is now broken at spaces and after hyphens, a part
+    // longer than a line cut. Greedy: each line takes the longest run of parts that fits.
+    const tokens = full.split(/(?<=-)(?!-)|(?= )/);
+    if (tokens.some((t) => t.trimStart().length > MAX_LINE_LENGTH)) warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : mot coupé à ${MAX_LINE_LENGTH}`);
+    let line = '';
+    for (const token of tokens) {
+      if (line && (line + token).length <= MAX_LINE_LENGTH) line += token;
+      else {
+        if (line) organisation.push(line);
+        line = token.trimStart();
+        for (; line.length > MAX_LINE_LENGTH; line = line.slice(MAX_LINE_LENGTH)) organisation.push(line.slice(0, MAX_LINE_LENGTH));
+      }
     }
-    organisation.push('MAIRIE', nameLine);
+    if (line) organisation.push(line);
   }
   const person = functionLine(input.mayorSex);
   const wrapped = (l: string | undefined): string[] => {
@@ -173,6 +199,11 @@ function referenceAddress(input: TownHallAddressInput): { lines: string[]; warni
   const street = wrapped(input.street);
   const distribution = wrapped(input.distribution);
   const rest = [...street, ...distribution];
+  const room = MAX_LINES - 1 - Math.min(street.length, 1) - Math.min(distribution.length, 1);
+  if (organisation.length > room) {
+    warnings.push(`nom de commune trop long pour le bloc d'adresse (${organisation.length} lignes) : coupé après ${quoted(organisation[room - 1]!)}`);
+    organisation = organisation.slice(0, room);
+  }
   const place = slowUpper(input.locality || input.communeName).replace(/[^A-Z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
   const last = fit(`${input.postalCode.trim()} ${place}`).slice(0, MAX_LINE_LENGTH).trimEnd();
   const assemble = (withPerson: boolean) => [...organisation, ...(withPerson ? [person] : []), ...complements, ...rest, last];

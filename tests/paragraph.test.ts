@@ -156,15 +156,24 @@ const gaps = (lines: Line[], width: number, space: number): number[] =>
   lines.filter((l) => !l.last && l.words.length > 1).map((l) => space + (width - l.natural) / (l.words.length - 1));
 
 /** The words of the lines put back together: cut words joined, their hyphen dropped. */
-function rejoin(lines: Line[]): string[] {
+/**
+ * The words read back: a cut word's parts, at the end of a line and the start of the next, joined
+ * again. A hyphenated part ends with the hyphen it was given; an address cut (at a slash, before
+ * « ? & = # », or where it fits) with nothing. `expected` tells a part from a whole word; a part
+ * is joined only across a line's end, so a word cut elsewhere, or lost, still shows.
+ */
+function rejoin(lines: Line[], expected: string[]): string[] {
   const out: string[] = [];
   let carry = '';
   for (const line of lines) {
     line.words.forEach((w, i) => {
       const text = carry + wordText(w);
+      const want = expected[out.length] ?? '';
       carry = '';
-      // A hyphenated part ends with the hyphen it was given; an address cut at a slash, with nothing.
-      if (i === line.words.length - 1 && !line.last && cutWords.has(w) && /[-/]$/.test(text)) carry = text.endsWith('-') ? text.slice(0, -1) : text;
+      const atEnd = i === line.words.length - 1 && !line.last && cutWords.has(w);
+      if (text === want || !atEnd) out.push(text);
+      else if (want.startsWith(text)) carry = text;
+      else if (text.endsWith('-') && want.startsWith(text.slice(0, -1))) carry = text.slice(0, -1);
       else out.push(text);
     });
   }
@@ -219,7 +228,7 @@ describe('breakLines on the sample letters', () => {
       const list = words(p);
       const lines = breakLines(list, CONTENT_WIDTH, measure, SPACE);
       markCuts(list, lines);
-      expect(rejoin(lines)).toEqual(texts(list));
+      expect(rejoin(lines, texts(list))).toEqual(texts(list));
       for (const w of cutWords) {
         const text = wordText(w);
         // A cut lands between lowercase letters (never in "Covid-19", "médico-sociaux") or after a
@@ -250,7 +259,7 @@ describe('breakLines properties', () => {
         const ws: Word[] = list.map((t) => [{ text: t }]);
         const lines = breakLines(ws, width, unit, 1);
         markCuts(ws, lines);
-        expect(rejoin(lines)).toEqual(list);
+        expect(rejoin(lines, list)).toEqual(list);
         expect(lines.at(-1)!.last).toBe(true);
         expect(lines.filter((l) => l.last)).toHaveLength(1);
         for (const l of lines) {
@@ -260,8 +269,8 @@ describe('breakLines properties', () => {
             expect(cutWords.has(l.words[0]!)).toBe(false);
           }
         }
-        // Cuts only between lowercase letters of plain words.
-        for (const w of cutWords) expect(wordText(w)).toMatch(/^\p{Ll}+-?$|^\p{Ll}+[.,]?$/u);
+        // Cuts only between lowercase letters of plain words, or in an address wider than the line.
+        for (const w of cutWords) if (!(width < 20 && 'www.renfort-covid.fr'.includes(wordText(w)))) expect(wordText(w)).toMatch(/^\p{Ll}+-?$|^\p{Ll}+[.,]?$/u);
         expectNoAvoidableRunt(ws, lines, width, unit, 1);
       }),
       { numRuns: 300 },
@@ -284,6 +293,21 @@ describe('breakLines properties', () => {
     });
     const justified = breakLines([[{ text: 'voir' }], [{ text: 'professionnellement' }]], 12, unit, 1, true);
     expect(justified.flatMap((l) => l.words.map(wordText))).toContain('professionnellement');
+  });
+
+  it('breaks an address of justified text after « / » or before « ? & = # », and where it fits only when a part is still too wide', () => {
+    const url = 'www.exemple.fr/inscription?utm_source=mairie&utm_medium=courrier&utm_campaign=renfort_covid_2020_bourgogne_franche_comte';
+    for (const width of [24, 40, 60]) {
+      const lines = breakLines([[{ text: 'Inscription' }], [{ text: 'directe' }], [{ text: ':' }], [{ text: url, link: `https://${url}` }], [{ text: 'fin.' }]], width, unit, 1, true);
+      for (const l of lines) expect(l.natural - (l.words.length - 1) * (1 - MIN_GAP), l.words.map(wordText).join(' ')).toBeLessThanOrEqual(width);
+      const parts = lines.flatMap((l) => l.words).filter((w) => w[0]!.link).map(wordText);
+      expect(parts.join('')).toBe(url);
+      parts.slice(1).forEach((p, i) => {
+        const joint = parts[i]!.endsWith('/') || /^[?&=#]/.test(p);
+        // Cut elsewhere only inside a stretch between joints wider than the line.
+        if (!joint) expect(`${parts[i]}${p}`.split(/(?<=\/)|(?=[?&=#])/).some((s) => unit(s) > width), `${parts[i]} | ${p}`).toBe(true);
+      });
+    }
   });
 
   it("never ends a line of a cut address with « - » (punycode « xn-- », a form's id), and reads back whole", () => {

@@ -8,7 +8,7 @@ import type { Job } from './jobs.js';
  */
 
 /** Bumped when the layout changes, so that a re-run rewrites letters drawn by an older layout. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 /** The fonts count by their names (fontSources), known without opening them. */
 export function contentHash(fontNames: FontFiles['names'], parts: unknown[]): string {

@@ -1,12 +1,12 @@
 import { hyphenationPoints } from '../text/hyphenate.js';
-import { overlongCuts, type OverlongCuts } from './overlong.js';
+import { ANNEX_JOINT, overlongCuts, type OverlongCuts } from './overlong.js';
 // Types only: paragraph.ts imports this module, never the other way round at run time.
 import type { Line, Piece, Word } from './paragraph.js';
 
 export const wordText = (w: Word): string => (w.length === 1 ? w[0]!.text : w.map((p) => p.text).join(''));
 
 /**
- * Line breaking, chosen over the whole paragraph (Knuth and Plass's total fit, as in TeX): every
+ * Justified text's line breaking, chosen over the whole paragraph (Knuth and Plass's total fit, as in TeX): every
  * way of cutting the paragraph at spaces (and, if needed, at French hyphenation points) is scored
  * by how far its word gaps depart from the normal space, and the cheapest is kept.
  *
@@ -22,7 +22,11 @@ export const wordText = (w: Word): string => (w.length === 1 ? w[0]!.text : w.ma
  *   an address, a word under 6 letters or holding a hyphen: "Inscrivez-/vous" would be read back
  *   as "Inscrivezvous" by text extraction) and never touch the paragraph's last word.
  * - A cut word becomes two words, the first ending with "-"; a link stays on both parts. A printed
- *   address may also break after a slash, without a hyphen.
+ *   address may also break where addresses break (after « / », before « ? & = # »), without a
+ *   hyphen; and, wider than the line, at the last character that fits (overlong.ts): an address
+ *   is never printed past the margin. (A word of French is never that wide: kept whole, as read.)
+ * - Ragged text (hyphenate = false: the annex's messages, aligned text) is broken greedily, each
+ *   line taking every word that fits: no gap to even out, so no line ends early.
  */
 export const MAX_GAP = 2;
 export const MIN_GAP = 0.8;
@@ -89,19 +93,22 @@ interface Layout {
 
 /** A printed address ("(www.exemple.fr/page)"): the only words cut at a slash. */
 const ADDRESS_LIKE = /[\p{L}\d-]\.[a-z]{2,}\//iu;
+/** An address, with or without a path: the only words of justified text cut where they do not fit. */
+const isAddress = (text: string): boolean => ADDRESS_LIKE.test(text) || /^[(«\s]*(?:https?:\/\/|www\.)/iu.test(text);
+
+/** An address's usual breaks: after a single « / », before « ? & = # » (the query string's joints). */
+const URL_JOINTS = '?&=#';
+const urlJoint = (text: string, i: number): boolean => (text[i - 1] === '/' ? text[i - 2] !== '/' && text[i] !== '/' : URL_JOINTS.includes(text[i]!));
 
 /**
- * Where a printed address may break: after a single "/", at least 4 characters on each side, and
- * without a hyphen (a hyphen would read as part of the address). A long address otherwise leaves
- * the lines above it gaping.
+ * Where a printed address may break: at its joints (urlJoint), at least 4 characters on each side,
+ * and without a hyphen (a hyphen would read as part of the address). A long address otherwise
+ * leaves the lines above it gaping.
  */
 function addressBreaks(text: string): number[] {
   if (!text.includes('/') || !ADDRESS_LIKE.test(text)) return [];
   const out: number[] = [];
-  for (let i = text.indexOf('/'); i !== -1; i = text.indexOf('/', i + 1)) {
-    if (text[i - 1] === '/' || text[i + 1] === '/') continue;
-    if (i + 1 >= 4 && text.length - i - 1 >= 4) out.push(i + 1);
-  }
+  for (let i = 4; i <= text.length - 4; i++) if (urlJoint(text, i)) out.push(i);
   return out;
 }
 
@@ -119,17 +126,26 @@ function reserve(size: number, words: number): void {
   if (!scratch.sum || scratch.sum.length < words + 1) scratch.sum = new Float64Array(Math.max(words + 1, 2 * (scratch.sum?.length ?? 0), 256));
 }
 
-/** Fills the scratch breaks of a paragraph (`width`: wider words are cut, see overlong.ts); returns the index of the last (the paragraph's end). */
-function collectBreaks(texts: string[], widths: number[], measure: (t: string) => number, hyphenate: boolean, width: number): number {
+/**
+ * Fills the scratch breaks of a paragraph; returns the index of the last (the paragraph's end).
+ * A word wider than `width` is cut (overlong.ts) in ragged text (`cutOverlong`, at the annex's
+ * joints); an address wider than `width`, in the hyphenated pass of justified text (at its joints).
+ */
+function collectBreaks(texts: string[], widths: number[], measure: (t: string) => number, hyphenate: boolean, cutOverlong: boolean, width: number): number {
   const n = texts.length;
   const cuts: Array<readonly number[]> = [];
   const overlong: Array<OverlongCuts | undefined> = [];
   let m = n;
   for (let i = 0; i < n; i++) {
     const text = texts[i]!;
-    overlong.push(widths[i]! > width ? overlongCuts(text, measure, width) : undefined);
-    const points = overlong[i]?.at ?? (hyphenate && i < n - 1 ? hyphenationPoints(text) : NO_CUTS);
-    cuts.push(points.length || !hyphenate || i === n - 1 ? points : addressBreaks(text));
+    const wide = widths[i]! > width && (cutOverlong || (hyphenate && isAddress(text)));
+    const long = wide ? overlongCuts(text, measure, width, cutOverlong ? ANNEX_JOINT : urlJoint) : undefined;
+    overlong.push(long);
+    if (long) cuts.push(long.at);
+    else {
+      const points = hyphenate && i < n - 1 ? hyphenationPoints(text) : NO_CUTS;
+      cuts.push(points.length || !hyphenate || i === n - 1 ? points : addressBreaks(text));
+    }
     m += cuts[i]!.length;
   }
   reserve(m + 1, n);
@@ -169,7 +185,7 @@ const NO_CUTS: readonly number[] = [];
 
 function layout(texts: string[], widths: number[], width: number, measure: (t: string) => number, space: number, hyphenate: boolean, cutOverlong: boolean): Layout {
   const n = texts.length;
-  const m = collectBreaks(texts, widths, measure, hyphenate, cutOverlong ? width : Infinity);
+  const m = collectBreaks(texts, widths, measure, hyphenate, cutOverlong, width);
   const b: Breaks = scratch;
   const { word, at, head, startWord, startWidth, sum, total, from } = scratch;
   sum[0] = 0;
@@ -214,27 +230,38 @@ function layout(texts: string[], widths: number[], width: number, measure: (t: s
     }
   };
 
-  // For a given end, the starts worth scoring form one run: from the loosest acceptable line
-  // (`loose`, which only moves forward as the end does) back to the widest line that fits. Lines
-  // looser than RUNT_MAX_GAP are not scored (as TeX's tolerance), except a lone fragment, always
-  // possible: no break is ever unreachable.
-  total[0] = 0;
-  let loose = 0;
-  for (let to = 1; to <= m; to++) {
-    const isLast = to === m;
-    while (loose + 1 < to && lineWidth(loose + 1, to) + looseness * Math.max(word[to]! - startWord[loose + 1]!, 1) >= width) loose++;
-    const first = isLast ? to - 1 : loose;
-    for (let a = first; a >= 0; a--) {
-      const natural = lineWidth(a, to);
-      // Going back only adds words: once too wide, every earlier start is too.
-      if (a < to - 1 && (isLast ? natural : natural - (word[to]! - startWord[a]!) * shrink) > width) break;
-      score(a, to, natural, isLast);
-    }
-    if (first < to - 1) score(to - 1, to, lineWidth(to - 1, to), isLast);
-  }
-
   const path: Array<[number, number]> = [];
-  for (let to = m; to > 0; to = from[to]!) path.unshift([from[to]!, to]);
+  if (cutOverlong) {
+    // Ragged text (the annex's messages, copied as they are) is not justified: scored as if it
+    // were, a line could end early, or hold one word, to spare the next one's gaps. Each line
+    // takes every word that fits (its single spaces included); the rest go on the next.
+    for (let a = 0; a < m; ) {
+      let to = a + 1;
+      while (to < m && lineWidth(a, to + 1) <= width) to++;
+      path.push([a, to]);
+      a = to;
+    }
+  } else {
+    // For a given end, the starts worth scoring form one run: from the loosest acceptable line
+    // (`loose`, which only moves forward as the end does) back to the widest line that fits.
+    // Lines looser than RUNT_MAX_GAP are not scored (as TeX's tolerance), except a lone fragment,
+    // always possible: no break is ever unreachable.
+    total[0] = 0;
+    let loose = 0;
+    for (let to = 1; to <= m; to++) {
+      const isLast = to === m;
+      while (loose + 1 < to && lineWidth(loose + 1, to) + looseness * Math.max(word[to]! - startWord[loose + 1]!, 1) >= width) loose++;
+      const first = isLast ? to - 1 : loose;
+      for (let a = first; a >= 0; a--) {
+        const natural = lineWidth(a, to);
+        // Going back only adds words: once too wide, every earlier start is too.
+        if (a < to - 1 && (isLast ? natural : natural - (word[to]! - startWord[a]!) * shrink) > width) break;
+        score(a, to, natural, isLast);
+      }
+      if (first < to - 1) score(to - 1, to, lineWidth(to - 1, to), isLast);
+    }
+    for (let to = m; to > 0; to = from[to]!) path.unshift([from[to]!, to]);
+  }
   const naturals: number[] = [];
   let fine = true;
   for (const [i, [a, to]] of path.entries()) {

@@ -4,7 +4,7 @@
  * line ends with a dash (text extraction reads a line ending with « - » as a hyphenated word and
  * drops it): a cut comes after « / » or before « - . _ ? & = # », the address's own joints, and,
  * where a stretch between two joints is still too wide, greedily at the last character boundary
- * that fits. Widths are the sum of each character's advance: a long word is not shaped slice by
+ * that fits. The letter's justified body passes its own joints (an address's usual breaks). Widths are the sum of each character's advance: a long word is not shaped slice by
  * slice (a 10,000-character address made thousands of slices, each kept by the font's cache).
  */
 const graphemes = new Intl.Segmenter('fr', { granularity: 'grapheme' });
@@ -18,7 +18,10 @@ export interface OverlongCuts {
   before: number[];
 }
 
-export function overlongCuts(text: string, measure: (t: string) => number, width: number): OverlongCuts {
+/** The annex's joints: after « / », before « - . _ ? & = # ». */
+export const ANNEX_JOINT = (text: string, i: number): boolean => (text[i - 1] === '/' && text[i] !== '/') || JOINTS.includes(text[i]!);
+
+export function overlongCuts(text: string, measure: (t: string) => number, width: number, joint: (text: string, i: number) => boolean = ANNEX_JOINT): OverlongCuts {
   // Character boundaries (between graphemes: an accent or an emoji is never split) and the width before each.
   const bounds: number[] = [];
   const x: number[] = [];
@@ -31,7 +34,6 @@ export function overlongCuts(text: string, measure: (t: string) => number, width
     acc += measure(segment);
   }
   const allowed = (i: number) => !DASHES.includes(text[i - 1]!);
-  const joint = (i: number) => (text[i - 1] === '/' && text[i] !== '/') || JOINTS.includes(text[i]!);
   const chosen: number[] = [];
   let lastCut = 0;
   let lastAllowed = -1;
@@ -44,7 +46,7 @@ export function overlongCuts(text: string, measure: (t: string) => number, width
     const b = bounds[k]!;
     if (x[k]! - lastCut > width && lastAllowed >= 0) cut(lastAllowed);
     if (!allowed(b)) continue;
-    if (joint(b)) cut(k);
+    if (joint(text, b)) cut(k);
     else lastAllowed = k;
   }
   if (acc - lastCut > width && lastAllowed >= 0) cut(lastAllowed);

@@ -14,7 +14,7 @@ export const SHEET_FILE = 'fiche-synthetique.pdf';
 /** Set by the bundler (scripts/build.ts) to the identity of the code it bundled; undefined in the compiler's output. */
 declare const RELAIS_BUILD: string | undefined;
 
-const FORMAT = 1;
+const FORMAT = 2;
 const KEPT = /^fiche-[0-9a-f]{32}-[0-9a-f]{16}\.pdf$/;
 
 /**

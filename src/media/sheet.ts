@@ -38,7 +38,8 @@ export function summarySheet(campaign: Campaign, fonts: FontFiles = campaignFont
     info: { Title: `${c.campagne.titre} — fiche synthétique`, Author: c.ars.nom, Subject: c.campagne.objet, Creator: 'relais', CreationDate: new Date(`${c.campagne.date}T12:00:00Z`) },
   });
   for (const [name, data] of [['regular', fonts.regular], ['bold', fonts.bold], ['italic', fonts.italic]] as const) doc.registerFont(name, data);
-  doc.addPage({ margin: mm(20) });
+  // pdfkit takes a page's size from addPage's options, not from the document's: say A4 again.
+  doc.addPage({ size: 'A4', margin: mm(20) });
   const left = mm(20);
   const width = doc.page.width - mm(40);
   doc.font('bold').fontSize(20).fillColor('#000091');

@@ -9,8 +9,11 @@ import { stripAccents, withDe } from './french.js';
  * 1. "MAIRIE DE <NOM>" with the right contraction (MAIRIE D'ORLEANS, MAIRIE DU MANS);
  * 2. the abbreviations La Poste itself uses: SAINT → ST, SAINTE → STE, SAINTS → STS,
  *    SAINTES → STES;
- * 3. "MAIRIE" alone on line 1 and the (abbreviated) name on line 2, cut at 38 characters if
- *    it is still longer, with a warning.
+ * 3. "MAIRIE" alone on line 1 and the (abbreviated) name on line 2;
+ * 4. a name still longer than 38 characters: "MAIRIE DE <NOM>" broken at its spaces and after its
+ *    hyphens onto as many lines as it needs (a part longer than 38 characters is cut, with a
+ *    warning). Its lines are the last the block gives up: cut, with a warning, only when the
+ *    postal line and the first lines of the street and distribution mention leave no room.
  * The last line is abbreviated the same way, then its locality cut at 38 characters, as La Poste
  * cuts its own routing labels (the postal code is what routes the letter).
  * If the block still has more than 6 lines, the two complement lines are joined, then the
@@ -192,6 +195,36 @@ export function wrapAddressLine(text: string): string[] {
   return lines;
 }
 
+/**
+ * An organisation line over 38 characters, broken where a name breaks itself: at a space (dropped)
+ * or after a hyphen (kept at the end of the line, as in a dictionary). A part longer than a line
+ * is cut there, and said (`cut`).
+ */
+export function wrapName(text: string): { lines: string[]; cut: boolean } {
+  const lines: string[] = [];
+  let current = '';
+  let cut = false;
+  for (const word of text.split(' ')) {
+    for (const [i, part] of (word.match(/[^-]*-+|[^-]+/g) ?? []).entries()) {
+      const joiner = i === 0 && current ? ' ' : '';
+      if (current.length + joiner.length + part.length <= MAX_LINE_LENGTH) {
+        current += joiner + part;
+        continue;
+      }
+      if (current) lines.push(current);
+      let rest = part;
+      while (rest.length > MAX_LINE_LENGTH) {
+        cut = true;
+        lines.push(rest.slice(0, MAX_LINE_LENGTH));
+        rest = rest.slice(MAX_LINE_LENGTH);
+      }
+      current = rest;
+    }
+  }
+  if (current) lines.push(current);
+  return { lines, cut };
+}
+
 /** A quoted line in a warning: the start of it, whatever the data holds. */
 const quoted = (line: string) => `« ${line.length > 60 ? `${line.slice(0, 60)}…` : line} »`;
 
@@ -219,12 +252,15 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   if (full.length <= MAX_LINE_LENGTH) {
     lines.push(full);
   } else {
-    let nameLine = abbreviate(upper(input.communeName));
-    if (nameLine.length > MAX_LINE_LENGTH) {
-      warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : coupé à ${MAX_LINE_LENGTH}`);
-      nameLine = nameLine.slice(0, MAX_LINE_LENGTH).trimEnd();
+    const nameLine = abbreviate(upper(input.communeName));
+    if (nameLine.length <= MAX_LINE_LENGTH) lines.push('MAIRIE', nameLine);
+    else {
+      // The name has to be broken anyway: "MAIRIE DE" heads its first line, which takes no more
+      // lines than MAIRIE alone above the name, and the name is broken where it breaks itself.
+      const wrapped = wrapName(full);
+      if (wrapped.cut) warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : mot coupé à ${MAX_LINE_LENGTH}`);
+      for (const line of wrapped.lines) lines.push(line);
     }
-    lines.push('MAIRIE', nameLine);
   }
   const organisation = lines.length;
   const person = functionLine(input.mayorSex);
@@ -241,7 +277,14 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
   // A block over 6 lines, rare, is taken apart and assembled again.
   let at = organisation + 1;
   const take = (count: number) => lines.slice(at, (at += count));
-  const head = lines.slice(0, organisation);
+  let head = lines.slice(0, organisation);
+  // The organisation is whom the letter is for: it keeps every line the block has, once the
+  // postal line and the first line of the street and of the distribution mention have theirs.
+  const room = MAX_LINES - 1 - (streetCount > 0 ? 1 : 0) - (distributionCount > 0 ? 1 : 0);
+  if (head.length > room) {
+    warnings.push(`nom de commune trop long pour le bloc d'adresse (${head.length} lignes) : coupé après ${quoted(head[room - 1]!)}`);
+    head = head.slice(0, room);
+  }
   const c1 = take(c1Count);
   const c2 = take(c2Count);
   const street = take(streetCount);

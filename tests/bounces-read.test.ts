@@ -87,19 +87,37 @@ describe('matching a bounce to its delivery', () => {
   });
 
   it('an address two town halls share is not guessed between', () => {
-    const r = { kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'secretariat@sivom.example', action: 'failed' as const, status: '5.1.1', diagnostic: 'x' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, id: 'x' };
+    const r = { kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'secretariat@sivom.example', action: 'failed' as const, status: '5.1.1', diagnostic: 'x' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, noticeDate: null, id: 'x' };
     expect(matcher.match(r)).toMatchObject([{ kind: 'unmatched', reason: 'ambiguous' }]);
   });
 
   it('the notice of an email corrected and sent again since is about the earlier version, not the one the journal holds', () => {
     const sent = (hash: string) => ({ ...row('45234', 'mairie@orleans.example'), message_id: `<${KEY}.45234.${hash}@x>` });
-    const notice = (ids: string[]) => ({ kind: 'bounce' as const, format: 'dsn' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: ids, envelopeId: null, originalTo: [], originalDate: null, id: 'n' });
+    const notice = (ids: string[]) => ({ kind: 'bounce' as const, format: 'dsn' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: ids, envelopeId: null, originalTo: [], originalDate: null, noticeDate: null, id: 'n' });
     const corrected = new Matcher(KEY, new Map([['45234', sent('bbbbbbbbbbbb')]]));
     expect(corrected.match(notice([`<${KEY}.45234.aaaaaaaaaaaa@x>`]))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-version', commune: '45234' }]);
     // The version the journal holds, or an ID without its hash (an older relais): matched.
     expect(corrected.match(notice([`<${KEY}.45234.bbbbbbbbbbbb@x>`]))).toMatchObject([{ kind: 'matched', via: 'message-id' }]);
     expect(corrected.match(notice([`<${KEY}.45234@x>`]))).toMatchObject([{ kind: 'matched', via: 'message-id' }]);
     expect(explain('earlier-version', { commune: '45234', sentTo: 'mairie@orleans.example' })).toContain('version précédente');
+  });
+
+  it('found by address only, a notice dated before the email was sent is about an older message; one without a readable date is matched as before', async () => {
+    const sentAt = '2020-04-10T08:05:00.000Z';
+    const dated = new Matcher(KEY, new Map([['45234', { ...row('45234', 'mairie@orleans.example'), created_at: '2020-04-10T08:00:00.000Z', sent_at: sentAt }]]));
+    const notice = (noticeDate: string | null) => ({ kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, noticeDate, id: 'n' });
+    expect(dated.match(notice('2020-03-02T08:00:07.000Z'))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-message', commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt }]);
+    // A reporting server's clock a few minutes behind ours; no date at all: matched by address.
+    expect(dated.match(notice('2020-04-10T08:01:00.000Z'))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
+    expect(dated.match(notice(null))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
+    expect(explain('earlier-message', { commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt })).toBe(
+      "retour d'un message plus ancien : l'avis est daté du 02/03/2020 à 09:00, avant l'envoi du courriel de la commune 45234 (le 10/04/2020 à 10:05) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie",
+    );
+    // What the notice gives: its Date, or its DSN's earlier Arrival-Date; an unreadable Date is no date.
+    expect(bounce(await read('postfix-delayed.eml')).noticeDate).toBe('2020-04-11T08:15:01.000Z');
+    expect(bounce(await read('exchange-text.eml')).noticeDate).toBe('2020-04-10T08:20:00.000Z');
+    const undated = readFileSync(join(FIXTURES, 'exchange-text.eml'), 'latin1').replace(/^Date: .*$/m, 'Date: vendredi dernier');
+    expect(bounce(await readMessage(Buffer.from(undated, 'latin1'))).noticeDate).toBeNull();
   });
 
   it('a bounce of an address since corrected and resent is about the old one', async () => {

@@ -31,6 +31,12 @@ export type Reading =
       originalTo: string[];
       /** The Date of the original message (ISO 8601), when its headers came back. */
       originalDate: string | null;
+      /**
+       * The earliest date the notice itself gives (ISO 8601): the DSN's Arrival-Date (when the
+       * original reached the server that reports) or the notice's own Date. A notice is written
+       * after the message it is about was sent. Null when it gives no readable date.
+       */
+      noticeDate: string | null;
       /** Identifies the notice (its Message-ID, else its content). */
       id: string;
     }
@@ -91,10 +97,23 @@ function withoutType(value: string): string {
   return value.replace(/^\s*[a-z0-9-]+\s*;\s*/i, '').replace(/\s+/g, ' ').trim();
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** An RFC 5322 date-time (« Mon, 2 Mar 2020 09:00:07 +0100 (CET) »), its zone required; anything else is not guessed at. */
+const DATE_TIME = /^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)\b/;
+
+/** An RFC 5322 date as ISO 8601, or null when it is missing or not one. */
+export function mailDate(value: string | undefined): string | null {
+  const m = value ? DATE_TIME.exec(value) : null;
+  if (!m || !MONTHS.includes(m[2]!.toLowerCase())) return null;
+  const when = Date.parse(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'} ${m[7]}`);
+  return Number.isNaN(when) ? null : new Date(when).toISOString();
+}
+
 /** The per-recipient blocks of a message/delivery-status body (RFC 3464 §2.1). */
-function readDeliveryStatus(text: string): { envelopeId: string | null; failures: Failure[]; recipients: number } {
+function readDeliveryStatus(text: string): { envelopeId: string | null; arrivalDate: string | null; failures: Failure[]; recipients: number } {
   const blocks = text.split(/\r?\n[ \t]*\r?\n/).map(fields);
   const envelopeId = blocks[0]?.get('original-envelope-id')?.trim() || null;
+  const arrivalDate = mailDate(blocks[0]?.get('arrival-date'));
   const failures: Failure[] = [];
   let recipients = 0;
   for (const b of blocks) {
@@ -112,7 +131,7 @@ function readDeliveryStatus(text: string): { envelopeId: string | null; failures
     const kind: Failure['action'] = action === 'delayed' || (!action && status?.startsWith('4')) ? 'delayed' : 'failed';
     failures.push({ address, action: kind, status, diagnostic });
   }
-  return { envelopeId, failures, recipients };
+  return { envelopeId, arrivalDate, failures, recipients };
 }
 
 /** Message-IDs, To and Date of the original message, from its returned headers or its copy. */
@@ -191,9 +210,13 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
     let failures: Failure[] = [];
     let envelopeId: string | null = null;
     let format: 'dsn' | 'text' = 'text';
+    // The notice's own Date, read from its header line: mailparser puts the time of reading for a
+    // Date it cannot read, and a notice is not dated by when it is read.
+    const dates = [mailDate(mail.headerLines.find((h) => h.key === 'date')?.line.replace(/^date:/i, '').replace(/\r?\n[ \t]+/g, ' '))];
     for (const s of status) {
       const read = readDeliveryStatus(s.content.toString('utf8'));
       envelopeId ??= read.envelopeId;
+      dates.push(read.arrivalDate);
       failures.push(...read.failures);
       if (read.recipients) format = 'dsn';
     }
@@ -209,7 +232,8 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
     if (failures.every((f) => !f.address) && !messageIds.length && !envelopeId) {
       return { kind: 'unreadable', reason: 'avis de non-remise sans destinataire ni message d’origine', from, subject, id };
     }
-    return { kind: 'bounce', format, failures, messageIds, envelopeId, originalTo: original.to, originalDate: original.date, id };
+    const noticeDate = dates.filter((d): d is string => d !== null).sort()[0] ?? null;
+    return { kind: 'bounce', format, failures, messageIds, envelopeId, originalTo: original.to, originalDate: original.date, noticeDate, id };
   }
   const autoSubmitted = header(mail, 'auto-submitted').toLowerCase().trim();
   if ((autoSubmitted && autoSubmitted !== 'no') || mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond') || /^(auto_reply|bulk|junk)$/i.test(header(mail, 'precedence').trim()) || AUTO_SUBJECT.test(subject)) {

@@ -65,6 +65,17 @@ describe('reading bounces: the corpus', () => {
     expect(['unreadable', 'other']).toContain((await readMessage(cut)).kind);
     expect(['unreadable', 'other']).toContain((await readMessage(Buffer.from([0, 1, 2, 255, 254, 10, 10]))).kind);
   });
+
+  it.each([
+    // Exchange's system mailbox, a subject in a language relais has no word for: its first sentence says it.
+    ['Não entregue: Appel', 'Delivery has failed to these recipients or groups:\n\nmairie@orleans.example\nThe email address you entered couldn\'t be found.'],
+    ['Não entregue: Appel', 'Échec de la remise à ces destinataires ou groupes :\n\nmairie@orleans.example\nL\'adresse de messagerie est introuvable.'],
+    // Microsoft 365 in French, typographic apostrophe, the recipient in the sentence; the address before it is not a recipient.
+    ['Non remis : Appel', 'Message envoyé par communication@ars-centre-val-de-loire.example :\n\nVotre message à mairie@orleans.example n’a pas pu être remis.\nmairie introuvable.\n\nRemote Server returned \'550 5.1.10 RESOLVER.ADR.RecipientNotFound\''],
+  ])('an Exchange text notice (« %s ») names the failed recipient from its first sentence on', async (subject, body) => {
+    const raw = `From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@prefecture.example>\nTo: retours@ars-centre-val-de-loire.example\nSubject: ${subject}\nMessage-ID: <ndr@prefecture.example>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${body}\n`;
+    expect(bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8'))).failures).toMatchObject([{ address: 'mairie@orleans.example', action: 'failed' }]);
+  });
 });
 
 describe('matching a bounce to its delivery', () => {

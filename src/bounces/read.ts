@@ -45,7 +45,15 @@ export type Reading =
 
 const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 const ENHANCED = /(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/;
-const DAEMON = /mailer-daemon|postmaster|mail delivery|maildelivery|mail-daemon/i;
+// Exchange's system mailbox signs its notices « Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@…> ».
+const DAEMON = /mailer-daemon|postmaster|mail delivery|maildelivery|mail-daemon|microsoftexchange[0-9a-f]{32}@/i;
+/**
+ * The first sentence of Exchange's text notices (2010 and later, Microsoft 365), in English and
+ * French; the failed recipients follow it (or are in it: « Votre message à … n'a pas pu être remis »).
+ */
+const EXCHANGE_FAILED = /delivery has failed to these recipients or groups|your message to .{0,200}? couldn['’]t be delivered|your message couldn['’]t be delivered|la remise aux destinataires ou groupes suivants a échoué|échec de la remise à ces destinataires ou groupes|votre message (?:à .{0,200}? )?n['’]a pas pu être remis/i;
+/** Sentences that say, in a text notice, that the message did not arrive. */
+const FAILED_TEXT = /permanent error|could not be delivered|wasn['’]t delivered|cannot be reached|n['’]a pas pu être remis|impossible de remettre|undeliverable|delivery has failed|address(es)? failed|la remise aux destinataires ou groupes suivants a échoué|échec de la remise/i;
 // Servers set up in a neighbour's language write their notices in it (Exchange's « Unzustellbar »):
 // German, Italian, Spanish and Dutch subjects beside the English and French ones.
 const BOUNCE_SUBJECT = /undeliver|undelivered|not delivered|delivery (status notification|failure|failed|has failed)|returned mail|returned to sender|failure notice|mail delivery failed|non remis|non distribu|impossible de remettre|échec de (la )?(remise|distribution)|delayed mail|delivery delayed|remise différée|^warning: message \S+ delayed|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non recapitabile|mancato recapito|no se puede entregar|no entregado|onbestelbaar|niet bezorgd/i;
@@ -175,7 +183,11 @@ function textFailures(mail: ParsedMail, notice: string, own: Set<string>, failed
     return (line ?? status ?? smtp ?? 'retour sans diagnostic').replace(/\s+/g, ' ').slice(0, 300);
   })();
   const action: Failure['action'] = delayed ? 'delayed' : 'failed';
-  const named = failedHeader.length ? failedHeader : [...new Set((notice.replace(MESSAGE_ID_LINE, ' ').match(EMAIL) ?? []).map((a) => a.toLowerCase()))].filter((a) => !own.has(a) && !DAEMON.test(a));
+  // Exchange names the failed recipients after its first sentence (or in it): what comes before is
+  // not about them.
+  const exchange = notice.search(EXCHANGE_FAILED);
+  const naming = exchange < 0 ? notice : notice.slice(notice.lastIndexOf('\n', exchange) + 1);
+  const named = failedHeader.length ? failedHeader : [...new Set((naming.replace(MESSAGE_ID_LINE, ' ').match(EMAIL) ?? []).map((a) => a.toLowerCase()))].filter((a) => !own.has(a) && !DAEMON.test(a));
   if (!named.length) return [{ address: null, action, status, diagnostic: reason }];
   return named.map((address) => ({ address, action, status: status ?? (smtp ? `${smtp[0]}.0.0` : null), diagnostic: reason }));
 }
@@ -202,7 +214,7 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
   const inReply = `${header(mail, 'in-reply-to')} ${header(mail, 'references')}`.match(/<[^>\s]+>/g) ?? [];
   const isReport = contentType === 'multipart/report' && (reportType === 'delivery-status' || status.length > 0);
 
-  if (isReport || status.length || failedHeader.length || (DAEMON.test(`${from ?? ''} ${header(mail, 'from')}`) && BOUNCE_SUBJECT.test(subject)) || (BOUNCE_SUBJECT.test(subject) && !/^(re|tr|fwd?)\s*:/i.test(subject) && /permanent error|could not be delivered|wasn't delivered|cannot be reached|n'a pas pu être remis|impossible de remettre|undeliverable|delivery has failed|address(es)? failed/i.test(text))) {
+  if (isReport || status.length || failedHeader.length || (DAEMON.test(`${from ?? ''} ${header(mail, 'from')}`) && (BOUNCE_SUBJECT.test(subject) || EXCHANGE_FAILED.test(text))) || (BOUNCE_SUBJECT.test(subject) && !/^(re|tr|fwd?)\s*:/i.test(subject) && FAILED_TEXT.test(text))) {
     const notice = text.split(COPY)[0] ?? text;
     // The copy of the original message, when a text bounce quotes it inline.
     const copy = text.length > notice.length ? text.slice(notice.length) : '';

@@ -76,6 +76,16 @@ describe('reading bounces: the corpus', () => {
     const raw = `From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@prefecture.example>\nTo: retours@ars-centre-val-de-loire.example\nSubject: ${subject}\nMessage-ID: <ndr@prefecture.example>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${body}\n`;
     expect(bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8'))).failures).toMatchObject([{ address: 'mairie@orleans.example', action: 'failed' }]);
   });
+
+  it.each(['Original message headers:', 'En-têtes du message d’origine :', "En-têtes du message d'origine :", '----- Original message -----', '-----Original Message-----', '-------- Message d’origine --------', '-------- Message original --------'])(
+    'the original headers quoted under « %s » end the failed recipients, and give the original Message-ID',
+    async (title) => {
+      const raw = `From: postmaster@prefecture.example\nTo: retours@ars-centre-val-de-loire.example\nSubject: Undeliverable: Appel\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nDelivery has failed to these recipients or groups:\n\nmairie@orleans.example\n\n${title}\n\nFrom: ARS <communication@ars-centre-val-de-loire.example>\nReply-To: volontaires@ars-centre-val-de-loire.example\nTo: mairie@orleans.example\nMessage-ID: <${KEY}.45234.aaaaaaaaaaaa@x>\n`;
+      const r = bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8')));
+      expect(r.failures.map((f) => f.address)).toEqual(['mairie@orleans.example']);
+      expect(r.messageIds).toEqual([`<${KEY}.45234.aaaaaaaaaaaa@x>`]);
+    },
+  );
 });
 
 describe('matching a bounce to its delivery', () => {

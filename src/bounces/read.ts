@@ -159,8 +159,12 @@ function originalHeaders(texts: string[]): { messageIds: string[]; to: string[];
   return { messageIds: [...new Set(messageIds)], to: [...new Set(to)], date };
 }
 
-/** Where a text bounce's own notice ends and the copy of the original message begins. */
-const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|copie du message|message d'origine|----- ?original message ?-----|------ This is a copy).*$/im;
+/**
+ * Where a text bounce's own notice ends and the copy of the original message (or of its headers:
+ * Exchange's « Original message headers: », « En-têtes du message d’origine : ») begins. The
+ * addresses after it are the original's (its From, Reply-To, To), never failed recipients.
+ */
+const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|original message headers|copie du message|message d['’]origine|-{3,} ?(?:original message|message original|ursprüngliche nachricht) ?-{3,}|------ This is a copy).*$/im;
 
 /**
  * Lines of a notice that name the original message (« Message-ID d'origine : <…@…> », Exchange's

@@ -65,6 +65,27 @@ describe('reading bounces: the corpus', () => {
     expect(['unreadable', 'other']).toContain((await readMessage(cut)).kind);
     expect(['unreadable', 'other']).toContain((await readMessage(Buffer.from([0, 1, 2, 255, 254, 10, 10]))).kind);
   });
+
+  it.each([
+    // Exchange's system mailbox, a subject in a language relais has no word for: its first sentence says it.
+    ['Não entregue: Appel', 'Delivery has failed to these recipients or groups:\n\nmairie@orleans.example\nThe email address you entered couldn\'t be found.'],
+    ['Não entregue: Appel', 'Échec de la remise à ces destinataires ou groupes :\n\nmairie@orleans.example\nL\'adresse de messagerie est introuvable.'],
+    // Microsoft 365 in French, typographic apostrophe, the recipient in the sentence; the address before it is not a recipient.
+    ['Non remis : Appel', 'Message envoyé par communication@ars-centre-val-de-loire.example :\n\nVotre message à mairie@orleans.example n’a pas pu être remis.\nmairie introuvable.\n\nRemote Server returned \'550 5.1.10 RESOLVER.ADR.RecipientNotFound\''],
+  ])('an Exchange text notice (« %s ») names the failed recipient from its first sentence on', async (subject, body) => {
+    const raw = `From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@prefecture.example>\nTo: retours@ars-centre-val-de-loire.example\nSubject: ${subject}\nMessage-ID: <ndr@prefecture.example>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${body}\n`;
+    expect(bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8'))).failures).toMatchObject([{ address: 'mairie@orleans.example', action: 'failed' }]);
+  });
+
+  it.each(['Original message headers:', 'En-têtes du message d’origine :', "En-têtes du message d'origine :", '----- Original message -----', '-----Original Message-----', '-------- Message d’origine --------', '-------- Message original --------'])(
+    'the original headers quoted under « %s » end the failed recipients, and give the original Message-ID',
+    async (title) => {
+      const raw = `From: postmaster@prefecture.example\nTo: retours@ars-centre-val-de-loire.example\nSubject: Undeliverable: Appel\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nDelivery has failed to these recipients or groups:\n\nmairie@orleans.example\n\n${title}\n\nFrom: ARS <communication@ars-centre-val-de-loire.example>\nReply-To: volontaires@ars-centre-val-de-loire.example\nTo: mairie@orleans.example\nMessage-ID: <${KEY}.45234.aaaaaaaaaaaa@x>\n`;
+      const r = bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8')));
+      expect(r.failures.map((f) => f.address)).toEqual(['mairie@orleans.example']);
+      expect(r.messageIds).toEqual([`<${KEY}.45234.aaaaaaaaaaaa@x>`]);
+    },
+  );
 });
 
 describe('matching a bounce to its delivery', () => {
@@ -87,19 +108,37 @@ describe('matching a bounce to its delivery', () => {
   });
 
   it('an address two town halls share is not guessed between', () => {
-    const r = { kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'secretariat@sivom.example', action: 'failed' as const, status: '5.1.1', diagnostic: 'x' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, id: 'x' };
+    const r = { kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'secretariat@sivom.example', action: 'failed' as const, status: '5.1.1', diagnostic: 'x' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, noticeDate: null, id: 'x' };
     expect(matcher.match(r)).toMatchObject([{ kind: 'unmatched', reason: 'ambiguous' }]);
   });
 
   it('the notice of an email corrected and sent again since is about the earlier version, not the one the journal holds', () => {
     const sent = (hash: string) => ({ ...row('45234', 'mairie@orleans.example'), message_id: `<${KEY}.45234.${hash}@x>` });
-    const notice = (ids: string[]) => ({ kind: 'bounce' as const, format: 'dsn' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: ids, envelopeId: null, originalTo: [], originalDate: null, id: 'n' });
+    const notice = (ids: string[]) => ({ kind: 'bounce' as const, format: 'dsn' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: ids, envelopeId: null, originalTo: [], originalDate: null, noticeDate: null, id: 'n' });
     const corrected = new Matcher(KEY, new Map([['45234', sent('bbbbbbbbbbbb')]]));
     expect(corrected.match(notice([`<${KEY}.45234.aaaaaaaaaaaa@x>`]))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-version', commune: '45234' }]);
     // The version the journal holds, or an ID without its hash (an older relais): matched.
     expect(corrected.match(notice([`<${KEY}.45234.bbbbbbbbbbbb@x>`]))).toMatchObject([{ kind: 'matched', via: 'message-id' }]);
     expect(corrected.match(notice([`<${KEY}.45234@x>`]))).toMatchObject([{ kind: 'matched', via: 'message-id' }]);
     expect(explain('earlier-version', { commune: '45234', sentTo: 'mairie@orleans.example' })).toContain('version précédente');
+  });
+
+  it('found by address only, a notice dated before the email was sent is about an older message; one without a readable date is matched as before', async () => {
+    const sentAt = '2020-04-10T08:05:00.000Z';
+    const dated = new Matcher(KEY, new Map([['45234', { ...row('45234', 'mairie@orleans.example'), created_at: '2020-04-10T08:00:00.000Z', sent_at: sentAt }]]));
+    const notice = (noticeDate: string | null) => ({ kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, noticeDate, id: 'n' });
+    expect(dated.match(notice('2020-03-02T08:00:07.000Z'))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-message', commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt }]);
+    // A reporting server's clock a few minutes behind ours; no date at all: matched by address.
+    expect(dated.match(notice('2020-04-10T08:01:00.000Z'))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
+    expect(dated.match(notice(null))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
+    expect(explain('earlier-message', { commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt })).toBe(
+      "retour d'un message plus ancien : l'avis est daté du 02/03/2020 à 09:00, avant l'envoi du courriel de la commune 45234 (le 10/04/2020 à 10:05) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie",
+    );
+    // What the notice gives: its Date, or its DSN's earlier Arrival-Date; an unreadable Date is no date.
+    expect(bounce(await read('postfix-delayed.eml')).noticeDate).toBe('2020-04-11T08:15:01.000Z');
+    expect(bounce(await read('exchange-text.eml')).noticeDate).toBe('2020-04-10T08:20:00.000Z');
+    const undated = readFileSync(join(FIXTURES, 'exchange-text.eml'), 'latin1').replace(/^Date: .*$/m, 'Date: vendredi dernier');
+    expect(bounce(await readMessage(Buffer.from(undated, 'latin1'))).noticeDate).toBeNull();
   });
 
   it('a bounce of an address since corrected and resent is about the old one', async () => {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign, sampleWithLetters, tempDir } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
-import { bounceFixtures, toMbox } from './helpers/mbox.js';
+import { bounceFixtures, sentOnCampaignMorning, toMbox } from './helpers/mbox.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
 /**
@@ -56,6 +56,7 @@ beforeAll(async () => {
   const sent = await relaisJson<{ sent: number }>(['-C', dir, 'send', '--commune', SENT.join(','), '--yes'], { env: env() });
   expect(sent.code, sent.stderr).toBe(0);
   expect(sent.json.sent).toBe(SENT.length);
+  sentOnCampaignMorning(dir);
   mbox = join(tempDir(), 'retours.mbox');
   writeFileSync(mbox, toMbox([...bounceFixtures().values()]));
 }, 120_000);

@@ -23,10 +23,11 @@ afterEach(async () => {
   smtp = undefined;
 });
 
-const BOUNCE = `From: Mail Delivery System <MAILER-DAEMON@mx.prefecture.example>
+// Dated when it is written, after the send it is about (a notice dated before it is an older message's).
+const BOUNCE = () => `From: Mail Delivery System <MAILER-DAEMON@mx.prefecture.example>
 To: communication@ars-centre-val-de-loire.example
 Subject: Undelivered Mail Returned to Sender
-Date: Tue, 01 Dec 2026 04:10:00 +0100
+Date: ${new Date().toUTCString()}
 Message-ID: <b1@mx.prefecture.example>
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="BB"
@@ -61,7 +62,7 @@ describe('relais run after a real send and a bounce, in rehearsal', () => {
     const real = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: smtp.url } });
     expect(real.code).toBe(0);
     const bounce = join(dir, 'retour.eml');
-    writeFileSync(bounce, BOUNCE);
+    writeFileSync(bounce, BOUNCE());
     const read = await relais(['-C', dir, 'bounces', bounce]);
     expect(read.stdout).toMatch(/45234/);
     const run = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '45']);
@@ -80,7 +81,7 @@ describe('relais run after a real send and a bounce, in rehearsal', () => {
     smtp = await startSmtp();
     expect((await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: smtp.url } })).code).toBe(0);
     const bounce = join(dir, 'retour.eml');
-    writeFileSync(bounce, BOUNCE);
+    writeFileSync(bounce, BOUNCE());
     expect((await relais(['-C', dir, 'bounces', bounce])).stdout).toMatch(/45234/);
     // No copy of Orléans's email in the outbox yet: a rehearsal now.
     const rehearsal = await relaisJson<{ sent: number; bounced: number; byPost: number }>(['-C', dir, 'send', '--commune', '45234']);

@@ -11,7 +11,7 @@ import type { Failure, Reading } from './read.js';
  */
 export type Outcome =
   | { kind: 'matched'; row: Row; failure: Failure; via: 'message-id' | 'original-to' | 'recipient' }
-  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient' | 'earlier-message' | 'earlier-version'; failure: Failure; commune?: string; campaign?: string; sentTo?: string; originalDate?: string };
+  | { kind: 'unmatched'; reason: 'other-campaign' | 'never-written' | 'unknown-address' | 'ambiguous' | 'other-address' | 'no-recipient' | 'earlier-message' | 'earlier-version'; failure: Failure; commune?: string; campaign?: string; sentTo?: string; originalDate?: string; noticeDate?: string; sentAt?: string };
 
 /**
  * Found by address only, a notice whose original message is dated well before relais first wrote
@@ -19,6 +19,14 @@ export type Outcome =
  * campaign): not this campaign's email. The margin covers clocks that disagree and a long send.
  */
 const EARLIER_MARGIN_MS = 60 * 60 * 1000;
+
+/**
+ * Found by address only, a notice itself dated (its Date, its DSN's Arrival-Date) before the email
+ * it would be about was sent cannot be about it: a bounce of an older message. The margin covers a
+ * reporting server's clock a few minutes behind ours. A notice that gives no readable date is
+ * matched by address as before: nothing says it is older.
+ */
+const NOTICE_SKEW_MS = 10 * 60 * 1000;
 
 const COMMUNE = /^(\d[\dAB]\d{3})$/;
 const HASH = /^[0-9a-f]{12}$/;
@@ -72,10 +80,17 @@ export class Matcher {
       }
       // Our identifiers, but another campaign's: that campaign's reading will take it.
       if (ids.length) return { kind: 'unmatched', reason: 'other-campaign', failure, campaign: ids[0]!.campaign, commune: ids[0]!.commune };
-      const earlier = (row: Row): Outcome | undefined =>
-        reading.originalDate && Date.parse(reading.originalDate) < Date.parse(row.created_at) - EARLIER_MARGIN_MS
-          ? { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, originalDate: reading.originalDate }
-          : undefined;
+      const earlier = (row: Row): Outcome | undefined => {
+        if (reading.originalDate && Date.parse(reading.originalDate) < Date.parse(row.created_at) - EARLIER_MARGIN_MS) {
+          return { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, originalDate: reading.originalDate };
+        }
+        // When relais's email left (a row never confirmed `sent`: when it first tried).
+        const sentAt = row.sent_at ?? row.created_at;
+        if (reading.noticeDate && Date.parse(reading.noticeDate) < Date.parse(sentAt) - NOTICE_SKEW_MS) {
+          return { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, noticeDate: reading.noticeDate, sentAt };
+        }
+        return undefined;
+      };
       const byTo = this.single(reading.originalTo.filter((a) => !failure.address || a === failure.address));
       if (byTo.kind !== 'none') return byTo.kind === 'one' ? (earlier(byTo.row) ?? { kind: 'matched', row: byTo.row, failure, via: 'original-to' }) : { kind: 'unmatched', reason: 'ambiguous', failure };
       if (!failure.address) return { kind: 'unmatched', reason: 'no-recipient', failure };

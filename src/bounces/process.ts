@@ -54,9 +54,12 @@ export interface BounceReport {
   moved: number;
 }
 
-export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string; sentTo?: string; originalDate?: string }): string {
+export function explain(reason: UnmatchedReason, u: { commune?: string; campaign?: string; sentTo?: string; originalDate?: string; noticeDate?: string; sentAt?: string }): string {
   switch (reason) {
     case 'earlier-message':
+      if (u.noticeDate && u.sentAt) {
+        return `retour d'un message plus ancien : l'avis est daté du ${frenchDateTime(u.noticeDate)}, avant l'envoi du courriel de la commune ${u.commune ?? '?'} (le ${frenchDateTime(u.sentAt)}) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
+      }
       return `retour d'un message plus ancien (daté du ${u.originalDate ? frenchDateTime(u.originalDate) : '?'}), envoyé avant que relais n'écrive à la commune ${u.commune ?? '?'} : un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
     case 'earlier-version':
       return `retour de la version précédente du courriel de la commune ${u.commune ?? '?'}, corrigé et renvoyé depuis à ${u.sentTo ?? '?'} : rien n'est changé pour cette mairie ; si la même adresse refuse aussi le courriel corrigé, son propre retour le dira`;

@@ -31,6 +31,12 @@ export type Reading =
       originalTo: string[];
       /** The Date of the original message (ISO 8601), when its headers came back. */
       originalDate: string | null;
+      /**
+       * The earliest date the notice itself gives (ISO 8601): the DSN's Arrival-Date (when the
+       * original reached the server that reports) or the notice's own Date. A notice is written
+       * after the message it is about was sent. Null when it gives no readable date.
+       */
+      noticeDate: string | null;
       /** Identifies the notice (its Message-ID, else its content). */
       id: string;
     }
@@ -39,7 +45,15 @@ export type Reading =
 
 const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 const ENHANCED = /(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/;
-const DAEMON = /mailer-daemon|postmaster|mail delivery|maildelivery|mail-daemon/i;
+// Exchange's system mailbox signs its notices « Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@…> ».
+const DAEMON = /mailer-daemon|postmaster|mail delivery|maildelivery|mail-daemon|microsoftexchange[0-9a-f]{32}@/i;
+/**
+ * The first sentence of Exchange's text notices (2010 and later, Microsoft 365), in English and
+ * French; the failed recipients follow it (or are in it: « Votre message à … n'a pas pu être remis »).
+ */
+const EXCHANGE_FAILED = /delivery has failed to these recipients or groups|your message to .{0,200}? couldn['’]t be delivered|your message couldn['’]t be delivered|la remise aux destinataires ou groupes suivants a échoué|échec de la remise à ces destinataires ou groupes|votre message (?:à .{0,200}? )?n['’]a pas pu être remis/i;
+/** Sentences that say, in a text notice, that the message did not arrive. */
+const FAILED_TEXT = /permanent error|could not be delivered|wasn['’]t delivered|cannot be reached|n['’]a pas pu être remis|impossible de remettre|undeliverable|delivery has failed|address(es)? failed|la remise aux destinataires ou groupes suivants a échoué|échec de la remise/i;
 // Servers set up in a neighbour's language write their notices in it (Exchange's « Unzustellbar »):
 // German, Italian, Spanish and Dutch subjects beside the English and French ones.
 const BOUNCE_SUBJECT = /undeliver|undelivered|not delivered|delivery (status notification|failure|failed|has failed)|returned mail|returned to sender|failure notice|mail delivery failed|non remis|non distribu|impossible de remettre|échec de (la )?(remise|distribution)|delayed mail|delivery delayed|remise différée|^warning: message \S+ delayed|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non recapitabile|mancato recapito|no se puede entregar|no entregado|onbestelbaar|niet bezorgd/i;
@@ -91,10 +105,23 @@ function withoutType(value: string): string {
   return value.replace(/^\s*[a-z0-9-]+\s*;\s*/i, '').replace(/\s+/g, ' ').trim();
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** An RFC 5322 date-time (« Mon, 2 Mar 2020 09:00:07 +0100 (CET) »), its zone required; anything else is not guessed at. */
+const DATE_TIME = /^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)\b/;
+
+/** An RFC 5322 date as ISO 8601, or null when it is missing or not one. */
+export function mailDate(value: string | undefined): string | null {
+  const m = value ? DATE_TIME.exec(value) : null;
+  if (!m || !MONTHS.includes(m[2]!.toLowerCase())) return null;
+  const when = Date.parse(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'} ${m[7]}`);
+  return Number.isNaN(when) ? null : new Date(when).toISOString();
+}
+
 /** The per-recipient blocks of a message/delivery-status body (RFC 3464 §2.1). */
-function readDeliveryStatus(text: string): { envelopeId: string | null; failures: Failure[]; recipients: number } {
+function readDeliveryStatus(text: string): { envelopeId: string | null; arrivalDate: string | null; failures: Failure[]; recipients: number } {
   const blocks = text.split(/\r?\n[ \t]*\r?\n/).map(fields);
   const envelopeId = blocks[0]?.get('original-envelope-id')?.trim() || null;
+  const arrivalDate = mailDate(blocks[0]?.get('arrival-date'));
   const failures: Failure[] = [];
   let recipients = 0;
   for (const b of blocks) {
@@ -112,7 +139,7 @@ function readDeliveryStatus(text: string): { envelopeId: string | null; failures
     const kind: Failure['action'] = action === 'delayed' || (!action && status?.startsWith('4')) ? 'delayed' : 'failed';
     failures.push({ address, action: kind, status, diagnostic });
   }
-  return { envelopeId, failures, recipients };
+  return { envelopeId, arrivalDate, failures, recipients };
 }
 
 /** Message-IDs, To and Date of the original message, from its returned headers or its copy. */
@@ -132,8 +159,12 @@ function originalHeaders(texts: string[]): { messageIds: string[]; to: string[];
   return { messageIds: [...new Set(messageIds)], to: [...new Set(to)], date };
 }
 
-/** Where a text bounce's own notice ends and the copy of the original message begins. */
-const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|copie du message|message d'origine|----- ?original message ?-----|------ This is a copy).*$/im;
+/**
+ * Where a text bounce's own notice ends and the copy of the original message (or of its headers:
+ * Exchange's « Original message headers: », « En-têtes du message d’origine : ») begins. The
+ * addresses after it are the original's (its From, Reply-To, To), never failed recipients.
+ */
+const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|original message headers|copie du message|message d['’]origine|-{3,} ?(?:original message|message original|ursprüngliche nachricht) ?-{3,}|------ This is a copy).*$/im;
 
 /**
  * Lines of a notice that name the original message (« Message-ID d'origine : <…@…> », Exchange's
@@ -156,7 +187,11 @@ function textFailures(mail: ParsedMail, notice: string, own: Set<string>, failed
     return (line ?? status ?? smtp ?? 'retour sans diagnostic').replace(/\s+/g, ' ').slice(0, 300);
   })();
   const action: Failure['action'] = delayed ? 'delayed' : 'failed';
-  const named = failedHeader.length ? failedHeader : [...new Set((notice.replace(MESSAGE_ID_LINE, ' ').match(EMAIL) ?? []).map((a) => a.toLowerCase()))].filter((a) => !own.has(a) && !DAEMON.test(a));
+  // Exchange names the failed recipients after its first sentence (or in it): what comes before is
+  // not about them.
+  const exchange = notice.search(EXCHANGE_FAILED);
+  const naming = exchange < 0 ? notice : notice.slice(notice.lastIndexOf('\n', exchange) + 1);
+  const named = failedHeader.length ? failedHeader : [...new Set((naming.replace(MESSAGE_ID_LINE, ' ').match(EMAIL) ?? []).map((a) => a.toLowerCase()))].filter((a) => !own.has(a) && !DAEMON.test(a));
   if (!named.length) return [{ address: null, action, status, diagnostic: reason }];
   return named.map((address) => ({ address, action, status: status ?? (smtp ? `${smtp[0]}.0.0` : null), diagnostic: reason }));
 }
@@ -183,7 +218,7 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
   const inReply = `${header(mail, 'in-reply-to')} ${header(mail, 'references')}`.match(/<[^>\s]+>/g) ?? [];
   const isReport = contentType === 'multipart/report' && (reportType === 'delivery-status' || status.length > 0);
 
-  if (isReport || status.length || failedHeader.length || (DAEMON.test(`${from ?? ''} ${header(mail, 'from')}`) && BOUNCE_SUBJECT.test(subject)) || (BOUNCE_SUBJECT.test(subject) && !/^(re|tr|fwd?)\s*:/i.test(subject) && /permanent error|could not be delivered|wasn't delivered|cannot be reached|n'a pas pu être remis|impossible de remettre|undeliverable|delivery has failed|address(es)? failed/i.test(text))) {
+  if (isReport || status.length || failedHeader.length || (DAEMON.test(`${from ?? ''} ${header(mail, 'from')}`) && (BOUNCE_SUBJECT.test(subject) || EXCHANGE_FAILED.test(text))) || (BOUNCE_SUBJECT.test(subject) && !/^(re|tr|fwd?)\s*:/i.test(subject) && FAILED_TEXT.test(text))) {
     const notice = text.split(COPY)[0] ?? text;
     // The copy of the original message, when a text bounce quotes it inline.
     const copy = text.length > notice.length ? text.slice(notice.length) : '';
@@ -191,9 +226,13 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
     let failures: Failure[] = [];
     let envelopeId: string | null = null;
     let format: 'dsn' | 'text' = 'text';
+    // The notice's own Date, read from its header line: mailparser puts the time of reading for a
+    // Date it cannot read, and a notice is not dated by when it is read.
+    const dates = [mailDate(mail.headerLines.find((h) => h.key === 'date')?.line.replace(/^date:/i, '').replace(/\r?\n[ \t]+/g, ' '))];
     for (const s of status) {
       const read = readDeliveryStatus(s.content.toString('utf8'));
       envelopeId ??= read.envelopeId;
+      dates.push(read.arrivalDate);
       failures.push(...read.failures);
       if (read.recipients) format = 'dsn';
     }
@@ -209,7 +248,8 @@ export async function readMessage(raw: Buffer): Promise<Reading> {
     if (failures.every((f) => !f.address) && !messageIds.length && !envelopeId) {
       return { kind: 'unreadable', reason: 'avis de non-remise sans destinataire ni message d’origine', from, subject, id };
     }
-    return { kind: 'bounce', format, failures, messageIds, envelopeId, originalTo: original.to, originalDate: original.date, id };
+    const noticeDate = dates.filter((d): d is string => d !== null).sort()[0] ?? null;
+    return { kind: 'bounce', format, failures, messageIds, envelopeId, originalTo: original.to, originalDate: original.date, noticeDate, id };
   }
   const autoSubmitted = header(mail, 'auto-submitted').toLowerCase().trim();
   if ((autoSubmitted && autoSubmitted !== 'no') || mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond') || /^(auto_reply|bulk|junk)$/i.test(header(mail, 'precedence').trim()) || AUTO_SUBJECT.test(subject)) {

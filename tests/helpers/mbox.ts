@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,4 +17,19 @@ export function toMbox(messages: Buffer[]): Buffer {
       .join(''),
     'latin1',
   );
+}
+
+/**
+ * The bounce fixtures are dated 10 April 2020, a quarter of an hour after the campaign's emails
+ * left: the journal of a send made today is set back to that morning (10:15 in Paris), so that
+ * the notices are not older than the emails they are about (a notice dated before the send is a
+ * bounce of an older message, src/bounces/match.ts).
+ */
+export function sentOnCampaignMorning(campaignDir: string): void {
+  const db = new Database(join(campaignDir, '.relais', 'journal.sqlite'));
+  try {
+    db.prepare("UPDATE deliveries SET created_at = '2020-04-10T08:14:00.000Z', sent_at = CASE WHEN sent_at IS NULL THEN NULL ELSE '2020-04-10T08:15:00.000Z' END WHERE destination = 'server'").run();
+  } finally {
+    db.close();
+  }
 }

@@ -1,11 +1,21 @@
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { setTimeout as wait } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 import { RelaisError } from '../errors.js';
 import { retryAfterMs } from '../retry-after.js';
 import { MASK, redact } from '../secrets.js';
+import { frenchNumber } from '../text/format.js';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+const brotliAsync = promisify(brotliDecompress);
 
 /**
  * The HTTP edge of `relais fetch`: one small interface (a GET that returns status, headers and
- * bytes) with Node's built-in fetch behind it, and the retry policy on top. Official open-data
+ * bytes) with node:http(s) behind it, and the retry policy on top. Official open-data
  * portals answer 429 when their quota is spent (Opendatasoft sends X-RateLimit-* headers, and
  * often Retry-After) and 5xx while they redeploy; a préfecture proxy answers with an HTML page.
  * Each of those ends in a French message that names the address, never a body and never a
@@ -133,19 +143,139 @@ export function interrupted(): RelaisError {
   return new RelaisError(`interrompu : ${NOTHING_WRITTEN}`);
 }
 
-/** Node's fetch, with a timeout covering the whole answer, body included; `stop` (Ctrl-C) ends it at once. */
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const USER_AGENT = 'relais (outil des préfectures et ARS)';
+
+/** The answer as it came over the wire: its bytes still encoded (Content-Encoding), and how many were announced. */
+interface RawAnswer {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+  /** Content-Length, when the server sent one. */
+  expected: number | null;
+}
+
+/**
+ * One GET, without following redirects, its body read whole. A connection that ends before the
+ * announced Content-Length (or before the last chunk) is a cut answer, said with what was received.
+ */
+function getOnce(url: URL, accept: string, signal: AbortSignal): Promise<RawAnswer> {
+  return new Promise<RawAnswer>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
+    const headers = { accept, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT };
+    const get = url.protocol === 'https:' ? httpsGet : httpGet;
+    // No pooled connection: each request ends its own, and a test server or a proxy can close at once.
+    const req = get(url, { headers, agent: false, signal }, (res) => {
+      const length = res.headers['content-length'];
+      const expected = length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : null;
+      const chunks: Buffer[] = [];
+      let received = 0;
+      const cut = () => {
+        const what = expected !== null ? `${frenchNumber(received)} octets reçus sur ${frenchNumber(expected)} annoncés par Content-Length` : `${frenchNumber(received)} octets reçus`;
+        return new TransportError(`${url.host} a coupé la connexion avant la fin de la réponse (réponse tronquée) : ${what}`, true);
+      };
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        received += chunk.length;
+      });
+      res.on('error', () => fail(signal.aborted ? signal.reason : cut()));
+      res.on('aborted', () => fail(signal.aborted ? signal.reason : cut()));
+      res.on('close', () => {
+        if (signal.aborted) return fail(signal.reason);
+        // Node checks the length as it parses; checked again here, as the promise of this module.
+        if (!res.complete || (expected !== null && received < expected && !NO_BODY.has(res.statusCode ?? 0))) return fail(cut());
+        if (settled) return;
+        settled = true;
+        const h = new Headers();
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          try {
+            h.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          } catch {
+            // A header value Headers refuses (bytes out of range): not one relais reads.
+          }
+        }
+        resolve({ status: res.statusCode ?? 0, headers: h, bytes: Buffer.concat(chunks, received), expected });
+      });
+    });
+    req.on('error', (err) => fail(signal.aborted ? signal.reason : err));
+  });
+}
+
+/** Statuses whose answer has no body whatever their Content-Length says. */
+const NO_BODY = new Set([204, 304]);
+
+/**
+ * The body decoded as its Content-Encoding says (gzip, deflate, br; others left as they are, as
+ * Node's fetch does). Node's fetch inflates leniently: a compressed stream that stops half-way
+ * gives what could be inflated, without a word (half the mayors of a département, taken as the
+ * file). zlib's own functions refuse it (« unexpected end of file »): a cut download is said so.
+ */
+async function decodeBody(raw: RawAnswer, url: URL): Promise<Buffer> {
+  const codings = (raw.headers.get('content-encoding') ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  let body = raw.bytes;
+  if (body.length === 0) return body;
+  for (const coding of codings.reverse()) {
+    const name = coding === 'x-gzip' ? 'gzip' : coding;
+    try {
+      if (name === 'gzip') body = await gunzipAsync(body);
+      else if (name === 'deflate') body = (body[0]! & 0x0f) === 0x08 ? await inflateAsync(body) : await inflateRawAsync(body);
+      else if (name === 'br') body = await brotliAsync(body);
+      else break;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      const received = `${frenchNumber(raw.bytes.length)} octets compressés reçus${raw.expected !== null && raw.expected === raw.bytes.length ? `, autant qu'annoncé par Content-Length — la copie servie est elle-même incomplète, cache ou proxy` : ''}`;
+      if (code === 'Z_BUF_ERROR' || /unexpected end/i.test((err as Error).message ?? '')) {
+        throw new TransportError(`téléchargement tronqué : la réponse compressée (${name}) de ${url.host} s'arrête avant la fin de son flux ; ${received}`, true);
+      }
+      throw new TransportError(`la réponse compressée (${name}) de ${url.host} est illisible, données abîmées (${code || 'décompression impossible'}) ; ${received}`, true);
+    }
+  }
+  return body;
+}
+
+/**
+ * GETs on node:http(s), redirects followed (20 at most, as Node's fetch), with a timeout covering
+ * the whole answer, body included; `stop` (Ctrl-C) ends it at once. Not Node's fetch: it inflates
+ * a cut gzip stream without a word, and this client must tell a whole answer from a cut one.
+ */
 export function nodeHttpClient(timeoutMs: number, stop?: AbortSignal): HttpClient {
   return {
     async get(url, accept) {
       if (stop?.aborted) throw interrupted();
       const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
       try {
-        const res = await fetch(url, { headers: { accept, 'user-agent': 'relais (outil des préfectures et ARS)' }, redirect: 'follow', signal });
-        const body = new Uint8Array(await res.arrayBuffer());
-        return { status: res.status, headers: res.headers, url: res.url || url, body };
+        let current = new URL(url);
+        for (let redirects = 0; ; redirects++) {
+          if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+            throw new TransportError(`adresse non web (${current.protocol}) : relais ne télécharge qu'en http ou https`, false);
+          }
+          const raw = await getOnce(current, accept, signal);
+          const location = raw.headers.get('location');
+          if (REDIRECT_STATUSES.has(raw.status) && location) {
+            if (redirects >= MAX_REDIRECTS) {
+              throw new TransportError(`trop de redirections : l'adresse renvoie sans fin vers elle-même ou vers une autre (proxy, portail captif, page de connexion ?)`, false);
+            }
+            current = new URL(location, current);
+            continue;
+          }
+          const ok = raw.status >= 200 && raw.status < 300;
+          // An error page that cannot be inflated is still an error page: its status says enough.
+          const body = ok ? await decodeBody(raw, current) : await decodeBody(raw, current).catch(() => Buffer.alloc(0));
+          return { status: raw.status, headers: raw.headers, url: current.href, body: new Uint8Array(body.buffer, body.byteOffset, body.length) };
+        }
       } catch (err) {
         if (stop?.aborted) throw interrupted();
-        throw transportError(err, url, timeoutMs);
+        if (err instanceof TransportError) throw err;
+        throw transportError(signal.aborted ? signal.reason : err, url, timeoutMs);
       }
     },
   };

@@ -6,6 +6,7 @@ import { isRneHeader, rneColumns, toMayor, type MayorRecord } from '../data/rne.
 import { openTable } from '../data/table.js';
 import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
+import { frenchNumber } from '../text/format.js';
 import { isInseeCode } from './annuaire.js';
 import { getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 
@@ -51,6 +52,8 @@ export interface MayorsFile {
   encoding: string;
   rows: Array<{ values: string[]; mayor: MayorRecord }>;
   rejected: number;
+  /** The file's last record, kept or not: its line and how many fields it has (a cut download ends in the middle of one). */
+  last: { line: number; fields: number } | null;
 }
 
 /** Reads an RNE file (the download, or the previous fetch's) with relais's RNE reader. */
@@ -65,12 +68,30 @@ export async function readMayorsFile(path: string, displayName: string): Promise
   }
   const rows: MayorsFile['rows'] = [];
   let rejected = 0;
+  let last: MayorsFile['last'] = null;
   for await (const row of table.rows) {
+    last = { line: row.line, fields: row.values.length };
     const mayor = toMayor(row.values, row.line, columns.indexes);
     if (!isInseeCode(mayor.insee) || !mayor.nom) rejected++;
     else rows.push({ values: row.values, mayor });
   }
-  return { header: table.header, encoding: table.encoding, rows, rejected };
+  return { header: table.header, encoding: table.encoding, rows, rejected, last };
+}
+
+/**
+ * A download cut in the middle of a row (a cache or a proxy that stored a partial copy, a file
+ * being replaced on the server) arrives whole as far as HTTP can tell: a 200 and as many bytes as
+ * announced. Its last line then has no line break and fewer fields than the header: a cut, not
+ * a row (its mayor would be named « Prén », and every commune after it would lose its mayor
+ * without a word). A last row that is whole but lacks its final line break is a row.
+ */
+function cutLastLine(body: Uint8Array, file: MayorsFile): { line: number; fields: number } | null {
+  if (!file.last || file.last.fields >= file.header.length) return null;
+  const end = body[body.length - 1];
+  // UTF-16 ends a line with a NUL byte beside the CR or LF.
+  const lineBreak = (b: number | undefined) => b === 0x0a || b === 0x0d;
+  const ended = lineBreak(end) || (end === 0 && lineBreak(body[body.length - 2]));
+  return ended ? null : file.last;
 }
 
 export async function fetchRne(http: HttpClient, url: string, deps: string[], policy: RetryPolicy): Promise<RneFetch> {
@@ -91,6 +112,17 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
     } catch (err) {
       if (!(err instanceof RelaisError)) throw err;
       throw new RelaisError(`${WHAT} : le fichier téléchargé de ${finalUrl} est illisible — ${err.message} ; ${NOTHING_WRITTEN}`, {}, { details: { url: finalUrl } });
+    }
+    const cut = cutLastLine(res.body, file);
+    if (cut) {
+      const length = res.headers.get('content-length');
+      const encoded = res.headers.get('content-encoding');
+      const announced = length && /^\d+$/.test(length.trim()) && !encoded ? `, autant qu'annoncé par Content-Length : la copie servie est elle-même incomplète — cache, proxy ou fichier en cours de remplacement` : '';
+      throw new RelaisError(
+        `${WHAT} : téléchargement tronqué — ${fileName} (${finalUrl}) s'arrête au milieu de sa ligne ${cut.line}, sans fin de ligne et avec ${cut.fields} ${cut.fields > 1 ? 'champs' : 'champ'} sur les ${file.header.length} de l'en-tête (${frenchNumber(res.body.length)} octets reçus${announced}) : les lignes suivantes manquent ; relancez « relais fetch » plus tard ; ${NOTHING_WRITTEN}`,
+        {},
+        { details: { url: finalUrl } },
+      );
     }
     const wanted = new Set(deps);
     const kept = file.rows.filter((r) => wanted.has(departementOfCode(r.mayor.insee)));

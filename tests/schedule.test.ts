@@ -168,6 +168,7 @@ describe('relais schedule: bad input', () => {
     const sms = await relais(['-C', dir, 'schedule', 'add', '--channel', 'sms', '--at', 'now', '--text', 'x'], { env });
     expect(sms.code).toBe(2);
     expect(sms.stderr).toContain('les SMS ne se programment pas');
+    expect(sms.stderr).not.toContain('inconnu');
   });
 
   it('--at unparsable or in the past', async () => {

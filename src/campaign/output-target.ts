@@ -33,14 +33,14 @@ export function checkOutputTarget(campaign: Campaign, target: string, shown: str
   const protectedFiles = [...configuredFiles(campaign), ...inputs];
   // The name as written, and the file it reaches: a link to data/maires.csv, or « Data/Maires.csv »
   // on a file system that ignores case (Windows, macOS), is that file under another name.
-  const own = [target, reached(target)].some((t) => ownPath(campaign, campaign.dir, t, protectedFiles) || ownPath(campaign, reached(campaign.dir), t, protectedFiles.map(reached)));
+  const own = [target, reached(target)].some((t) => ownPath(campaign.dir, t, protectedFiles) || ownPath(reached(campaign.dir), t, protectedFiles.map(reached)));
   if (own || protectedFiles.some((f) => sameFile(f, target))) {
     throw new RelaisError(`${shown} est un fichier de la campagne (campagne.yaml, modèles, données ou journal) : ${what} ne l'écrase pas ; choisissez un autre nom, par exemple ${example}`, { file: shown });
   }
   if (existsSync(target) && statSync(target).isDirectory()) throw new RelaisError(`${shown} est un dossier : donnez le nom du fichier à écrire`, { file: shown });
 }
 
-function ownPath(campaign: Campaign, dir: string, target: string, files: readonly string[]): boolean {
+function ownPath(dir: string, target: string, files: readonly string[]): boolean {
   const inside = (sub: string) => {
     const rel = relative(resolve(dir, sub), target);
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));

@@ -49,13 +49,13 @@ async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Camp
  * and count say of a wrong --channel), where a wrong `canal` in an imported file is the file's.
  */
 function optionNetwork(value: string, option: '--channel' | '--template'): ReturnType<typeof networkOf> {
+  // SMS are in the letters' annex, for the town halls to send: relais publishes on the networks only.
+  if (/^sms$/i.test(value.trim())) throw new UsageError(`${option} ${value} : les SMS ne se programment pas : ils sont dans l’annexe des lettres, que les mairies envoient ; relais publie sur twitter (ou x), facebook et linkedin`);
   try {
     return networkOf(value, option);
   } catch (err) {
     if (!(err instanceof RelaisError)) throw err;
-    // SMS are in the letters' annex, for the town halls to send: relais publishes on the networks only.
-    const sms = /^sms$/i.test(value.trim()) ? ' ; les SMS ne se programment pas : ils sont dans l’annexe des lettres, que les mairies envoient' : '';
-    throw new UsageError(`${option} ${value} : ${err.message}${sms}`);
+    throw new UsageError(`${option} ${value} : ${err.message}`);
   }
 }
 

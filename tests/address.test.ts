@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { communeReference } from '../src/data/cog.js';
-import { functionLine, MAX_LINE_LENGTH, MAX_LINES, postalWords, slowUpper, townHallAddress, upper, wrapAddressLine, type TownHallAddressInput } from '../src/text/address.js';
+import { functionLine, MAX_LINE_LENGTH, MAX_LINES, townHallAddress, wrapAddressLine, type TownHallAddressInput } from '../src/text/address.js';
+import { postalWords, slowUpper, upper } from '../src/text/postal-text.js';
 import { withDe } from '../src/text/french.js';
 
 describe('townHallAddress (NF Z10-011)', () => {

@@ -2,6 +2,7 @@ import { hyphenationPoints } from '../text/hyphenate.js';
 import { ANNEX_JOINT, overlongCuts, type OverlongCuts } from './overlong.js';
 // Types only: paragraph.ts imports this module, never the other way round at run time.
 import type { Line, Piece, Word } from './paragraph.js';
+import { addressBreaks, isAddress, urlJoint } from './url-breaks.js';
 
 export const wordText = (w: Word): string => (w.length === 1 ? w[0]!.text : w.map((p) => p.text).join(''));
 
@@ -89,27 +90,6 @@ interface Layout {
   naturals: number[];
   /** No stretched line, no runt, gaps within FIRST_PASS_GAP: good enough without hyphenation. */
   fine: boolean;
-}
-
-/** A printed address ("(www.exemple.fr/page)"): the only words cut at a slash. */
-const ADDRESS_LIKE = /[\p{L}\d-]\.[a-z]{2,}\//iu;
-/** An address, with or without a path: the only words of justified text cut where they do not fit. */
-const isAddress = (text: string): boolean => ADDRESS_LIKE.test(text) || /^[(«\s]*(?:https?:\/\/|www\.)/iu.test(text);
-
-/** An address's usual breaks: after a single « / », before « ? & = # » (the query string's joints). */
-const URL_JOINTS = '?&=#';
-const urlJoint = (text: string, i: number): boolean => (text[i - 1] === '/' ? text[i - 2] !== '/' && text[i] !== '/' : URL_JOINTS.includes(text[i]!));
-
-/**
- * Where a printed address may break: at its joints (urlJoint), at least 4 characters on each side,
- * and without a hyphen (a hyphen would read as part of the address). A long address otherwise
- * leaves the lines above it gaping.
- */
-function addressBreaks(text: string): number[] {
-  if (!text.includes('/') || !ADDRESS_LIKE.test(text)) return [];
-  const out: number[] = [];
-  for (let i = 4; i <= text.length - 4; i++) if (urlJoint(text, i)) out.push(i);
-  return out;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, twoRowHeaderMessage, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, struckWhole, withoutStruck, type Table, type TableRow } from '../data/table.js';
+import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, type Table, type TableRow } from '../data/table.js';
+import { struckWhole, withoutStruck } from '../data/struck.js';
 import { duplicateColumnMessage, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';

@@ -65,42 +65,6 @@ export function hiddenSheetsMessage(sheets: { read: string; hidden: string[] }):
   return `feuille « ${sheets.read} » lue ; ${many ? 'les feuilles' : 'la feuille'} ${sheets.hidden.map((n) => `« ${n} »`).join(', ')}, ${many ? 'masquées' : 'masquée'} dans Excel, ${many ? 'sont laissées' : 'est laissée'} de côté ; si c'est une feuille masquée qu'il faut lire, affichez-la (clic droit sur un onglet, « Afficher ») et placez-la en premier`;
 }
 
-/**
- * A row crossed out in Excel: every non-empty cell its reader reads (every one, when the reader
- * says none) is struck through, by its format (Ctrl+5) or by all of its text (struck in edit
- * mode, or pasted from Word). A remark typed afterwards in a column no field reads does not make
- * it a row to use again.
- */
-export function struckWhole(row: Pick<TableRow, 'values' | 'notes'>, read?: ReadonlySet<number>): boolean {
-  const notes = row.notes;
-  if (!notes) return false;
-  const struck = new Set(notes.flatMap((n) => (n.kind === 'barre' && (n.whole || n.kept === '') ? [n.column] : [])));
-  if (!struck.size) return false;
-  let any = false;
-  for (let i = 0; i < row.values.length; i++) {
-    if (row.values[i] === '' || (read && !read.has(i))) continue;
-    if (!struck.has(i)) return false;
-    any = true;
-  }
-  return any;
-}
-
-/**
- * A row's values without the text struck through in Excel in the columns read (every column when
- * `read` is undefined): what the cells say once the crossed-out part is left out. `onStruck` is told
- * of each such cell, for the caller's own words.
- */
-export function withoutStruck(row: Pick<TableRow, 'values' | 'notes'>, read: ReadonlySet<number> | undefined, onStruck: (note: Extract<CellNote, { kind: 'barre' }>) => void): string[] {
-  let values = row.values;
-  for (const note of row.notes ?? []) {
-    if (note.kind !== 'barre' || (read && !read.has(note.column))) continue;
-    if (values === row.values) values = [...row.values];
-    values[note.column] = note.kept;
-    onStruck(note);
-  }
-  return values;
-}
-
 export interface OpenTableOptions {
   /** Name shown to the user (relative to the campaign folder). */
   displayName?: string;

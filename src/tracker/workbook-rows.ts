@@ -1,4 +1,4 @@
-import { struckWhole, withoutStruck } from '../data/table.js';
+import { struckWhole, withoutStruck } from '../data/struck.js';
 import type { FastTable, RowView, StruckCells } from './fast-csv.js';
 
 /**

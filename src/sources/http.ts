@@ -7,11 +7,10 @@ import { frenchNumber } from '../text/format.js';
 /**
  * The HTTP edge of `relais fetch`: one small interface (a GET that returns status, headers and
  * bytes), the retry policy on top of it and the messages; node:http(s) is behind it, in
- * http-node.ts. Official open-data
- * portals answer 429 when their quota is spent (Opendatasoft sends X-RateLimit-* headers, and
- * often Retry-After) and 5xx while they redeploy; a préfecture proxy answers with an HTML page.
- * Each of those ends in a French message that names the address, never a body and never a
- * credential.
+ * http-node.ts. Official open-data portals answer 429 when their quota is spent (Opendatasoft
+ * sends X-RateLimit-* headers, and often Retry-After) and 5xx while they redeploy; a préfecture
+ * proxy answers with an HTML page. Each of those ends in a French message that names the
+ * address, never a body and never a credential.
  */
 export interface HttpResponse {
   status: number;

@@ -5,7 +5,7 @@ import { RelaisError } from '../src/errors.js';
 import { readSettings } from '../src/settings.js';
 import { DIRECTORY_ROUNDS } from '../src/sources/annuaire.js';
 import { fetchOfficialData, type FetchOptions } from '../src/sources/fetch.js';
-import { nodeHttpClient } from '../src/sources/http.js';
+import { nodeHttpClient } from '../src/sources/http-node.js';
 import { tempDir } from './helpers/campaign.js';
 import { fetchOptions, sampleRecords, sampleRneRows, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getWithRetry, nodeHttpClient } from '../src/sources/http.js';
+import { getWithRetry } from '../src/sources/http.js';
+import { nodeHttpClient } from '../src/sources/http-node.js';
 
 /**
  * `relais fetch` behind a proxy or a mirror that redirects in a loop (a captive portal or an SSO

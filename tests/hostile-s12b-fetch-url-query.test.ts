@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFetchSettings } from '../src/cli/fetch.js';
 import { readSettings } from '../src/settings.js';
 import { fetchOfficialData } from '../src/sources/fetch.js';
-import { nodeHttpClient } from '../src/sources/http.js';
+import { nodeHttpClient } from '../src/sources/http-node.js';
 import { tempDir } from './helpers/campaign.js';
 import { startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 

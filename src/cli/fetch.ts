@@ -8,7 +8,7 @@ import { packageRoot } from '../paths.js';
 import type { Settings } from '../settings.js';
 import { ANNUAIRE_DEFAULT_URL } from '../sources/annuaire.js';
 import { FETCH_FILES, fetchOfficialData, type FetchResult, type FetchSettings } from '../sources/fetch.js';
-import { nodeHttpClient } from '../sources/http.js';
+import { nodeHttpClient } from '../sources/http-node.js';
 import { RNE_DEFAULT_URL } from '../sources/maires.js';
 import { contextOf } from './context.js';
 import { interruption } from './interrupt.js';

@@ -1,25 +1,16 @@
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { setTimeout as wait } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 import { RelaisError } from '../errors.js';
 import { retryAfterMs } from '../retry-after.js';
 import { MASK, redact } from '../secrets.js';
 import { frenchNumber } from '../text/format.js';
 
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
-const inflateRawAsync = promisify(inflateRaw);
-const brotliAsync = promisify(brotliDecompress);
-
 /**
  * The HTTP edge of `relais fetch`: one small interface (a GET that returns status, headers and
- * bytes) with node:http(s) behind it, and the retry policy on top. Official open-data
- * portals answer 429 when their quota is spent (Opendatasoft sends X-RateLimit-* headers, and
- * often Retry-After) and 5xx while they redeploy; a préfecture proxy answers with an HTML page.
- * Each of those ends in a French message that names the address, never a body and never a
- * credential.
+ * bytes), the retry policy on top of it and the messages; node:http(s) is behind it, in
+ * http-node.ts. Official open-data portals answer 429 when their quota is spent (Opendatasoft
+ * sends X-RateLimit-* headers, and often Retry-After) and 5xx while they redeploy; a préfecture
+ * proxy answers with an HTML page. Each of those ends in a French message that names the
+ * address, never a body and never a credential.
  */
 export interface HttpResponse {
   status: number;
@@ -104,35 +95,93 @@ export class TransportError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** Its message says all there is to say of the addresses: nothing is added after a redirect. */
+    readonly standsAlone = false,
   ) {
     super(message);
   }
 }
 
-function transportError(err: unknown, url: string, timeoutMs: number): TransportError {
-  const e = (err ?? {}) as Error & { cause?: { code?: string; message?: string }; code?: string };
-  const code = e.cause?.code ?? e.code ?? '';
+/** A server that answers with redirects without end: no outage, and asking again loops again. */
+export const TOO_MANY_REDIRECTS = "trop de redirections : l'adresse renvoie sans fin vers elle-même ou vers une autre (proxy, portail captif, page de connexion ?)";
+
+/** A redirect whose Location is no address (`http://[zz/`): the server's mistake, not an outage. */
+export function badLocation(host: string, location: string): TransportError {
+  const shown = redact(location.length > 100 ? `${location.slice(0, 100)}…` : location);
+  return new TransportError(`${host} redirige vers une adresse invalide (en-tête Location : « ${shown} ») : relais ne peut pas la suivre ; adresse à vérifier auprès du producteur des données`, false, true);
+}
+
+/** An answer past the cap (http-node.ts's MAX_BODY_BYTES), as received or once decompressed. */
+export function tooLarge(host: string, maxBytes: number, coding?: string): TransportError {
+  const size = `${frenchNumber(Math.round(maxBytes / (1024 * 1024)))} Mo`;
+  return new TransportError(`la réponse de ${host} fait plus de ${size}${coding ? ` une fois décompressée (${coding})` : ''} : adresse erronée ? relais ne lit pas de fichier aussi gros`, false);
+}
+
+/**
+ * The certificate checks of Node (OpenSSL's X.509 verification codes, and Node's own for a name
+ * that does not match). Behind a préfecture's proxy that inspects HTTPS, the chain ends in the
+ * proxy's own authority, unknown to Node: no outage, and trying again changes nothing.
+ */
+const CERTIFICATE_ERRORS: Record<string, string> = {
+  UNABLE_TO_GET_ISSUER_CERT: 'autorité inconnue',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'autorité inconnue',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'autorité inconnue',
+  SELF_SIGNED_CERT_IN_CHAIN: 'chaîne signée par une autorité inconnue',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'certificat auto-signé',
+  CERT_UNTRUSTED: 'certificat non reconnu',
+  CERT_REJECTED: 'certificat refusé',
+  INVALID_CA: 'autorité invalide',
+  INVALID_PURPOSE: 'certificat non prévu pour cet usage',
+  CERT_CHAIN_TOO_LONG: 'chaîne de certificats trop longue',
+  PATH_LENGTH_EXCEEDED: 'chaîne de certificats trop longue',
+  CERT_HAS_EXPIRED: 'certificat expiré',
+  CERT_NOT_YET_VALID: 'certificat pas encore valable (horloge de l\'ordinateur ?)',
+  CERT_REVOKED: 'certificat révoqué',
+  CERT_SIGNATURE_FAILURE: 'signature du certificat invalide',
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: 'signature du certificat illisible',
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: 'clé de l\'autorité illisible',
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: 'dates du certificat illisibles',
+  ERROR_IN_CERT_NOT_AFTER_FIELD: 'dates du certificat illisibles',
+  UNABLE_TO_GET_CRL: 'liste de révocation introuvable',
+  CRL_HAS_EXPIRED: 'liste de révocation expirée',
+  CRL_NOT_YET_VALID: 'liste de révocation pas encore valable',
+  CRL_SIGNATURE_FAILURE: 'liste de révocation mal signée',
+  UNABLE_TO_DECRYPT_CRL_SIGNATURE: 'liste de révocation illisible',
+  ERROR_IN_CRL_LAST_UPDATE_FIELD: 'liste de révocation illisible',
+  ERROR_IN_CRL_NEXT_UPDATE_FIELD: 'liste de révocation illisible',
+  HOSTNAME_MISMATCH: 'certificat établi pour un autre nom',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificat établi pour un autre nom',
+};
+
+/**
+ * A failure of the connection to `at` (the address it happened at, after any redirect), in French;
+ * `from`, the host the request started from when it was redirected.
+ */
+export function transportError(err: unknown, at: URL | string, timeoutMs: number, from?: string): TransportError {
+  const e = (err ?? {}) as Error & { code?: string };
+  const code = typeof e.code === 'string' ? e.code : '';
   const host = (() => {
     try {
-      return new URL(url).host;
+      return new URL(at).host;
     } catch {
-      return url;
+      return String(at);
     }
   })();
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new TransportError(`pas de réponse complète de ${host} en ${Math.round(timeoutMs / 1000)} s`, true);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError(`adresse ${host} introuvable (DNS) : l'ordinateur est-il connecté au réseau ?`, false);
-  if (code === 'ECONNREFUSED') return new TransportError(`connexion refusée par ${host} : pas de réseau, ou un pare-feu bloque l'accès`, true);
-  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return new TransportError(`réseau injoignable pour ${host} : l'ordinateur est-il connecté ?`, false);
-  if (/ECONNRESET|UND_ERR_SOCKET|UND_ERR_CLOSED|EPIPE/.test(code) || /terminated|other side closed/i.test(`${e.message} ${e.cause?.message ?? ''}`)) {
-    return new TransportError(`${host} a coupé la connexion avant la fin de la réponse (réponse tronquée)`, true);
+  const after = from !== undefined ? ` (après redirection depuis ${from})` : '';
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new TransportError(`pas de réponse complète de ${host}${after} en ${Math.round(timeoutMs / 1000)} s`, true);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError(`adresse ${host}${after} introuvable (DNS) : l'ordinateur est-il connecté au réseau ?`, false);
+  if (code === 'ECONNREFUSED') return new TransportError(`connexion refusée par ${host}${after} : pas de réseau, ou un pare-feu bloque l'accès`, true);
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return new TransportError(`réseau injoignable pour ${host}${after} : l'ordinateur est-il connecté ?`, false);
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportError(`${host}${after} a coupé la connexion avant la fin de la réponse (réponse tronquée)`, true);
+  const certificate = CERTIFICATE_ERRORS[code];
+  if (certificate !== undefined) {
+    return new TransportError(
+      `certificat de ${host}${after} refusé (${certificate} : ${code}) : un proxy de l'administration qui inspecte les connexions HTTPS ? Si oui, donnez son certificat racine à relais par la variable NODE_EXTRA_CA_CERTS=chemin/du/certificat.pem (service informatique)`,
+      false,
+    );
   }
-  // Node's fetch gives up after 20 redirects with « fetch failed » (cause « redirect count
-  // exceeded »): the server answers, it is no outage, and asking again loops again.
-  if (/redirect count exceeded/i.test(`${e.message} ${e.cause?.message ?? ''}`)) {
-    return new TransportError(`trop de redirections : l'adresse renvoie sans fin vers elle-même ou vers une autre (proxy, portail captif, page de connexion ?)`, false);
-  }
-  if (/CERT|SSL|TLS/.test(code)) return new TransportError(`connexion sécurisée à ${host} refusée (certificat : ${code})`, false);
-  return new TransportError(`${host} injoignable (${code || e.message})`, true);
+  if (/CERT|SSL|TLS/.test(code)) return new TransportError(`connexion sécurisée à ${host}${after} refusée (${code})`, false);
+  return new TransportError(`${host}${after} injoignable (${code || e.message})`, true);
 }
 
 /** Every failure happens before anything is written: the messages say so. */
@@ -141,144 +190,6 @@ export const NOTHING_WRITTEN = "rien n'a été écrit, les fichiers précédents
 /** Ctrl-C or SIGTERM before the files were replaced. */
 export function interrupted(): RelaisError {
   return new RelaisError(`interrompu : ${NOTHING_WRITTEN}`);
-}
-
-const MAX_REDIRECTS = 20;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = 'relais (outil des préfectures et ARS)';
-
-/** The answer as it came over the wire: its bytes still encoded (Content-Encoding), and how many were announced. */
-interface RawAnswer {
-  status: number;
-  headers: Headers;
-  bytes: Buffer;
-  /** Content-Length, when the server sent one. */
-  expected: number | null;
-}
-
-/**
- * One GET, without following redirects, its body read whole. A connection that ends before the
- * announced Content-Length (or before the last chunk) is a cut answer, said with what was received.
- */
-function getOnce(url: URL, accept: string, signal: AbortSignal): Promise<RawAnswer> {
-  return new Promise<RawAnswer>((resolve, reject) => {
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      reject(err);
-    };
-    const headers = { accept, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT };
-    const get = url.protocol === 'https:' ? httpsGet : httpGet;
-    // No pooled connection: each request ends its own, and a test server or a proxy can close at once.
-    const req = get(url, { headers, agent: false, signal }, (res) => {
-      const length = res.headers['content-length'];
-      const expected = length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : null;
-      const chunks: Buffer[] = [];
-      let received = 0;
-      const cut = () => {
-        const what = expected !== null ? `${frenchNumber(received)} octets reçus sur ${frenchNumber(expected)} annoncés par Content-Length` : `${frenchNumber(received)} octets reçus`;
-        return new TransportError(`${url.host} a coupé la connexion avant la fin de la réponse (réponse tronquée) : ${what}`, true);
-      };
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        received += chunk.length;
-      });
-      res.on('error', () => fail(signal.aborted ? signal.reason : cut()));
-      res.on('aborted', () => fail(signal.aborted ? signal.reason : cut()));
-      res.on('close', () => {
-        if (signal.aborted) return fail(signal.reason);
-        // Node checks the length as it parses; checked again here, as the promise of this module.
-        if (!res.complete || (expected !== null && received < expected && !NO_BODY.has(res.statusCode ?? 0))) return fail(cut());
-        if (settled) return;
-        settled = true;
-        const h = new Headers();
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-          try {
-            h.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-          } catch {
-            // A header value Headers refuses (bytes out of range): not one relais reads.
-          }
-        }
-        resolve({ status: res.statusCode ?? 0, headers: h, bytes: Buffer.concat(chunks, received), expected });
-      });
-    });
-    req.on('error', (err) => fail(signal.aborted ? signal.reason : err));
-  });
-}
-
-/** Statuses whose answer has no body whatever their Content-Length says. */
-const NO_BODY = new Set([204, 304]);
-
-/**
- * The body decoded as its Content-Encoding says (gzip, deflate, br; others left as they are, as
- * Node's fetch does). Node's fetch inflates leniently: a compressed stream that stops half-way
- * gives what could be inflated, without a word (half the mayors of a département, taken as the
- * file). zlib's own functions refuse it (« unexpected end of file »): a cut download is said so.
- */
-async function decodeBody(raw: RawAnswer, url: URL): Promise<Buffer> {
-  const codings = (raw.headers.get('content-encoding') ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
-  let body = raw.bytes;
-  if (body.length === 0) return body;
-  for (const coding of codings.reverse()) {
-    const name = coding === 'x-gzip' ? 'gzip' : coding;
-    try {
-      if (name === 'gzip') body = await gunzipAsync(body);
-      else if (name === 'deflate') body = (body[0]! & 0x0f) === 0x08 ? await inflateAsync(body) : await inflateRawAsync(body);
-      else if (name === 'br') body = await brotliAsync(body);
-      else break;
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      const received = `${frenchNumber(raw.bytes.length)} octets compressés reçus${raw.expected !== null && raw.expected === raw.bytes.length ? `, autant qu'annoncé par Content-Length — la copie servie est elle-même incomplète, cache ou proxy` : ''}`;
-      if (code === 'Z_BUF_ERROR' || /unexpected end/i.test((err as Error).message ?? '')) {
-        throw new TransportError(`téléchargement tronqué : la réponse compressée (${name}) de ${url.host} s'arrête avant la fin de son flux ; ${received}`, true);
-      }
-      throw new TransportError(`la réponse compressée (${name}) de ${url.host} est illisible, données abîmées (${code || 'décompression impossible'}) ; ${received}`, true);
-    }
-  }
-  return body;
-}
-
-/**
- * GETs on node:http(s), redirects followed (20 at most, as Node's fetch), with a timeout covering
- * the whole answer, body included; `stop` (Ctrl-C) ends it at once. Not Node's fetch: it inflates
- * a cut gzip stream without a word, and this client must tell a whole answer from a cut one.
- */
-export function nodeHttpClient(timeoutMs: number, stop?: AbortSignal): HttpClient {
-  return {
-    async get(url, accept) {
-      if (stop?.aborted) throw interrupted();
-      const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
-      try {
-        let current = new URL(url);
-        for (let redirects = 0; ; redirects++) {
-          if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-            throw new TransportError(`adresse non web (${current.protocol}) : relais ne télécharge qu'en http ou https`, false);
-          }
-          const raw = await getOnce(current, accept, signal);
-          const location = raw.headers.get('location');
-          if (REDIRECT_STATUSES.has(raw.status) && location) {
-            if (redirects >= MAX_REDIRECTS) {
-              throw new TransportError(`trop de redirections : l'adresse renvoie sans fin vers elle-même ou vers une autre (proxy, portail captif, page de connexion ?)`, false);
-            }
-            current = new URL(location, current);
-            continue;
-          }
-          const ok = raw.status >= 200 && raw.status < 300;
-          // An error page that cannot be inflated is still an error page: its status says enough.
-          const body = ok ? await decodeBody(raw, current) : await decodeBody(raw, current).catch(() => Buffer.alloc(0));
-          return { status: raw.status, headers: raw.headers, url: current.href, body: new Uint8Array(body.buffer, body.byteOffset, body.length) };
-        }
-      } catch (err) {
-        if (stop?.aborted) throw interrupted();
-        if (err instanceof TransportError) throw err;
-        throw transportError(signal.aborted ? signal.reason : err, url, timeoutMs);
-      }
-    },
-  };
 }
 
 /**

@@ -52,8 +52,25 @@ export interface MayorsFile {
   encoding: string;
   rows: Array<{ values: string[]; mayor: MayorRecord }>;
   rejected: number;
-  /** The file's last record, kept or not: its line and how many fields it has (a cut download ends in the middle of one). */
-  last: { line: number; fields: number } | null;
+  /** The file's last record, kept or not: its line, how many fields it has and its last one (a cut download ends in the middle of one). */
+  last: { line: number; fields: number; lastField: string } | null;
+  /**
+   * The shape (fieldShape) that the last field of every record before the last one has, when they
+   * all have the same one; null when they differ or there are fewer than SHAPE_EVIDENCE of them.
+   */
+  lastFieldShape: string | null;
+}
+
+/** Records before the last one needed to say that their last field has a shape. */
+const SHAPE_EVIDENCE = 5;
+
+/**
+ * A field's shape: its digits made 9, every other character kept. `23/03/2014` and `01/12/2020`
+ * share `99/99/9999`, a cut `23/03/20` has another; a column that says `Maire` on every row has
+ * the shape `Maire`, a cut `Mai` another. Names and free text differ from row to row: no shape.
+ */
+export function fieldShape(value: string): string {
+  return value.replace(/\d/g, '9');
 }
 
 /** Reads an RNE file (the download, or the previous fetch's) with relais's RNE reader. */
@@ -69,29 +86,48 @@ export async function readMayorsFile(path: string, displayName: string): Promise
   const rows: MayorsFile['rows'] = [];
   let rejected = 0;
   let last: MayorsFile['last'] = null;
+  // The shape of the last field of the records read before the current one: undefined before the
+  // first, null once two differ.
+  let shape: string | null | undefined;
+  let shaped = 0;
   for await (const row of table.rows) {
-    last = { line: row.line, fields: row.values.length };
+    if (last) {
+      const s = fieldShape(last.lastField);
+      shape = shape === undefined || shape === s ? s : null;
+      shaped++;
+    }
+    last = { line: row.line, fields: row.values.length, lastField: row.values[row.values.length - 1] ?? '' };
     const mayor = toMayor(row.values, row.line, columns.indexes);
     if (!isInseeCode(mayor.insee) || !mayor.nom) rejected++;
     else rows.push({ values: row.values, mayor });
   }
-  return { header: table.header, encoding: table.encoding, rows, rejected, last };
+  return { header: table.header, encoding: table.encoding, rows, rejected, last, lastFieldShape: shape && shaped >= SHAPE_EVIDENCE ? shape : null };
 }
 
 /**
  * A download cut in the middle of a row (a cache or a proxy that stored a partial copy, a file
  * being replaced on the server) arrives whole as far as HTTP can tell: a 200 and as many bytes as
- * announced. Its last line then has no line break and fewer fields than the header: a cut, not
- * a row (its mayor would be named « Prén », and every commune after it would lose its mayor
- * without a word). A last row that is whole but lacks its final line break is a row.
+ * announced. Its last line then has no line break, and either fewer fields than the header or,
+ * cut inside its last field, a last field of another shape than every row before it has
+ * (« 15/03/20 » under a column of 99/99/9999): a cut, not a row (its mayor would be named « Prén »,
+ * and every commune after it would lose its mayor without a word). A last row that is whole but
+ * lacks its final line break is a row. The check knows no column of the RNE: any year's layout.
  */
-function cutLastLine(body: Uint8Array, file: MayorsFile): { line: number; fields: number } | null {
-  if (!file.last || file.last.fields >= file.header.length) return null;
+type Cut = { line: number; fields: number; field?: { name: string; value: string; shape: string } };
+
+function cutLastLine(body: Uint8Array, file: MayorsFile): Cut | null {
+  if (!file.last) return null;
   const end = body[body.length - 1];
   // UTF-16 ends a line with a NUL byte beside the CR or LF.
   const lineBreak = (b: number | undefined) => b === 0x0a || b === 0x0d;
-  const ended = lineBreak(end) || (end === 0 && lineBreak(body[body.length - 2]));
-  return ended ? null : file.last;
+  if (lineBreak(end) || (end === 0 && lineBreak(body[body.length - 2]))) return null;
+  const { line, fields, lastField } = file.last;
+  if (fields < file.header.length) return { line, fields };
+  const shape = file.lastFieldShape;
+  if (shape !== null && fields === file.header.length && fieldShape(lastField) !== shape) {
+    return { line, fields, field: { name: file.header[fields - 1] ?? `n° ${fields}`, value: lastField, shape } };
+  }
+  return null;
 }
 
 export async function fetchRne(http: HttpClient, url: string, deps: string[], policy: RetryPolicy): Promise<RneFetch> {
@@ -119,7 +155,7 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
       const encoded = res.headers.get('content-encoding');
       const announced = length && /^\d+$/.test(length.trim()) && !encoded ? `, autant qu'annoncé par Content-Length : la copie servie est elle-même incomplète — cache, proxy ou fichier en cours de remplacement` : '';
       throw new RelaisError(
-        `${WHAT} : téléchargement tronqué — ${fileName} (${finalUrl}) s'arrête au milieu de sa ligne ${cut.line}, sans fin de ligne et avec ${cut.fields} ${cut.fields > 1 ? 'champs' : 'champ'} sur les ${file.header.length} de l'en-tête (${frenchNumber(res.body.length)} octets reçus${announced}) : les lignes suivantes manquent ; relancez « relais fetch » plus tard ; ${NOTHING_WRITTEN}`,
+        `${WHAT} : téléchargement tronqué — ${fileName} (${finalUrl}) s'arrête au milieu de sa ligne ${cut.line}, sans fin de ligne et ${cut.field ? `son dernier champ, « ${cut.field.name} », vaut « ${cut.field.value.slice(0, 40)} » alors qu'il a la forme « ${cut.field.shape.slice(0, 40)} » (chaque chiffre noté 9) dans toutes les lignes précédentes` : `avec ${cut.fields} ${cut.fields > 1 ? 'champs' : 'champ'} sur les ${file.header.length} de l'en-tête`} (${frenchNumber(res.body.length)} octets reçus${announced}) : les lignes suivantes manquent ; relancez « relais fetch » plus tard ; ${NOTHING_WRITTEN}`,
         {},
         { details: { url: finalUrl } },
       );

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FetchOptions } from '../../src/sources/fetch.js';
-import { nodeHttpClient } from '../../src/sources/http.js';
+import { nodeHttpClient } from '../../src/sources/http-node.js';
 import { RNE_HEADER, rneRow } from '../helpers/campaign.js';
 
 /**

@@ -82,4 +82,33 @@ describe('a folder of bounces with files relais does not read', () => {
     for await (const m of (await fileSource(dir)).messages()) refs.push(m.ref);
     expect(refs).toEqual(['a.EML', 'b.eml']);
   });
+  it('passes over what Windows, macOS and Office leave beside the messages, and still refuses a real file', async () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'postfix-dsn.eml'), join(dir, 'b.eml'));
+    copyFileSync(join(FIXTURES, 'exim-text.eml'), join(dir, 'a.eml'));
+    // Copied from Windows to WSL or a Samba share: each downloaded file's Zone.Identifier stream.
+    writeFileSync(join(dir, 'a.eml:Zone.Identifier'), '[ZoneTransfer]\r\nZoneId=3\r\n');
+    writeFileSync(join(dir, 'b.eml\uf03aZone.Identifier'), '[ZoneTransfer]\r\nZoneId=3\r\n');
+    // macOS's custom folder icon, as on its own disk and as an SMB share maps its carriage return.
+    writeFileSync(join(dir, 'Icon\r'), '');
+    writeFileSync(join(dir, 'Icon\uf00d'), '');
+    // Office's lock file, beside a document someone has open.
+    writeFileSync(join(dir, '~$liste des retours.xlsx'), 'x');
+    writeFileSync(join(dir, '.DS_Store'), 'x');
+    writeFileSync(join(dir, 'Thumbs.db'), 'x');
+    writeFileSync(join(dir, 'desktop.ini'), '[.ShellClassInfo]');
+    const refs: string[] = [];
+    for await (const m of (await fileSource(dir)).messages()) refs.push(m.ref);
+    expect(refs).toEqual(['a.eml', 'b.eml']);
+
+    // Names alike are not a pass: a file that merely starts or ends like them is still refused.
+    writeFileSync(join(dir, 'Icone.txt'), 'x');
+    writeFileSync(join(dir, 'Zone.Identifier'), '[ZoneTransfer]');
+    const err = await firstError(await fileSource(dir));
+    expect(err.message.split('\n').slice(0, 3)).toEqual([
+      `dossier ${dir} : 2 fichiers que relais ne lit pas ; rien n'a été lu ni enregistré :`,
+      '  Icone.txt — ni un fichier .eml ni une boîte mbox',
+      '  Zone.Identifier — ni un fichier .eml ni une boîte mbox',
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { tempDir } from './helpers/campaign.js';
 import { fuzzRuns, tallyFor } from './helpers/fuzz.js';
 import { toMbox } from './helpers/mbox.js';
 import type { Row } from '../src/delivery/journal.js';
-import { Matcher, parseIdentifier } from '../src/bounces/match.js';
+import { Matcher, parseIdentifier, type Outcome } from '../src/bounces/match.js';
 import { explain } from '../src/bounces/process.js';
 import { readMessage, type Reading } from '../src/bounces/read.js';
 
@@ -127,18 +127,36 @@ describe('matching a bounce to its delivery', () => {
     const sentAt = '2020-04-10T08:05:00.000Z';
     const dated = new Matcher(KEY, new Map([['45234', { ...row('45234', 'mairie@orleans.example'), created_at: '2020-04-10T08:00:00.000Z', sent_at: sentAt }]]));
     const notice = (noticeDate: string | null) => ({ kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, noticeDate, id: 'n' });
-    expect(dated.match(notice('2020-03-02T08:00:07.000Z'))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-message', commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt }]);
+    // Compared with the first time relais wrote to that town hall (the row's first attempt).
+    expect(dated.match(notice('2020-03-02T08:00:07.000Z'))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-message', commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt: '2020-04-10T08:00:00.000Z' }]);
     // A reporting server's clock a few minutes behind ours; no date at all: matched by address.
     expect(dated.match(notice('2020-04-10T08:01:00.000Z'))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
     expect(dated.match(notice(null))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
     expect(explain('earlier-message', { commune: '45234', noticeDate: '2020-03-02T08:00:07.000Z', sentAt })).toBe(
-      "retour d'un message plus ancien : l'avis est daté du 02/03/2020 à 09:00, avant l'envoi du courriel de la commune 45234 (le 10/04/2020 à 10:05) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie",
+      "retour d'un message plus ancien : l'avis est daté du 02/03/2020 à 09:00, avant que relais n'écrive à la commune 45234 (le 10/04/2020 à 10:05) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie",
     );
     // What the notice gives: its Date, or its DSN's earlier Arrival-Date; an unreadable Date is no date.
     expect(bounce(await read('postfix-delayed.eml')).noticeDate).toBe('2020-04-11T08:15:01.000Z');
     expect(bounce(await read('exchange-text.eml')).noticeDate).toBe('2020-04-10T08:20:00.000Z');
     const undated = readFileSync(join(FIXTURES, 'exchange-text.eml'), 'latin1').replace(/^Date: .*$/m, 'Date: vendredi dernier');
     expect(bounce(await readMessage(Buffer.from(undated, 'latin1'))).noticeDate).toBeNull();
+  });
+
+  it('found by address only, a notice dated between relais\u2019s first send and a resend is about relais\u2019s earlier copy, not another sender\u2019s message', () => {
+    // First written on 10 April; sent again on 14 April (--resend-changed or --resend-unconfirmed),
+    // which overwrote sent_at.
+    const resent = new Matcher(KEY, new Map([['45234', { ...row('45234', 'mairie@orleans.example'), attempts: 2, created_at: '2020-04-10T08:00:00.000Z', sent_at: '2020-04-14T09:00:00.000Z' }]]));
+    const notice = (noticeDate: string) => ({ kind: 'bounce' as const, format: 'text' as const, failures: [{ address: 'mairie@orleans.example', action: 'failed' as const, status: '5.2.2', diagnostic: 'mailbox full' }], messageIds: [], envelopeId: null, originalTo: [], originalDate: null, noticeDate, id: 'n' });
+    const [between] = resent.match(notice('2020-04-11T07:30:00.000Z'));
+    expect(between).toMatchObject({ kind: 'unmatched', reason: 'earlier-version', commune: '45234', sentTo: 'mairie@orleans.example', noticeDate: '2020-04-11T07:30:00.000Z', sentAt: '2020-04-14T09:00:00.000Z' });
+    const said = explain('earlier-version', between as Extract<Outcome, { kind: 'unmatched' }>);
+    expect(said).toBe(
+      "retour d'un envoi précédent du courriel de la commune 45234 : l'avis est daté du 11/04/2020 à 09:30, avant que relais le renvoie à mairie@orleans.example (le 14/04/2020 à 11:00) ; rien n'est changé pour cette mairie ; si la même adresse refuse aussi le courriel renvoyé, son propre retour le dira",
+    );
+    expect(said).not.toMatch(/plus ancien|autre envoi/);
+    // Before the first send: another sender's older message; after the resend: this email's bounce.
+    expect(resent.match(notice('2020-04-09T08:00:00.000Z'))).toMatchObject([{ kind: 'unmatched', reason: 'earlier-message', sentAt: '2020-04-10T08:00:00.000Z' }]);
+    expect(resent.match(notice('2020-04-14T09:30:00.000Z'))).toMatchObject([{ kind: 'matched', via: 'recipient' }]);
   });
 
   it('a bounce of an address since corrected and resent is about the old one', async () => {

@@ -30,8 +30,16 @@ export interface MailSource {
 
 /** The signature of an OLE compound file: an Outlook item saved as .msg (or dragged out of Outlook). */
 const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
-/** Files a folder of any system may hold that are no one's message: left aside without a word. */
-const SYSTEM_FILE = /^(?:\..*|thumbs\.db|desktop\.ini|ehthumbs\.db)$/i;
+/**
+ * Files a folder of any system may hold that are no one's message, left aside without a word:
+ * hidden files (.DS_Store, macOS's ._ companions), Windows's Thumbs.db and desktop.ini, Office's
+ * lock files (~$…), macOS's custom folder icon (« Icon » and a carriage return, or U+F00D in its
+ * place on an SMB share), and the Zone.Identifier stream Windows attaches to a downloaded file,
+ * which becomes a file of its own once copied to WSL or a Samba share (« x.eml:Zone.Identifier »,
+ * U+F03A in place of the colon under macOS's SMB mapping). A real file relais does not read is
+ * still named and refused.
+ */
+const SYSTEM_FILE = /^(?:\..*|thumbs\.db|desktop\.ini|ehthumbs\.db|~\$.*|icon[\r\uf00d]|.+[:\uf03a]zone\.identifier)$/i;
 
 /** What to do with Outlook's .msg files, said once under the files it names. */
 export const OUTLOOK_ADVICE =

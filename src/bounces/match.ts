@@ -21,8 +21,9 @@ export type Outcome =
 const EARLIER_MARGIN_MS = 60 * 60 * 1000;
 
 /**
- * Found by address only, a notice itself dated (its Date, its DSN's Arrival-Date) before the email
- * it would be about was sent cannot be about it: a bounce of an older message. The margin covers a
+ * Found by address only, a notice itself dated (its Date, its DSN's Arrival-Date) before relais
+ * first wrote to that town hall cannot be about its email: a bounce of an older message; dated
+ * between that first send and the last one, it is about relais's earlier copy. The margin covers a
  * reporting server's clock a few minutes behind ours. A notice that gives no readable date is
  * matched by address as before: nothing says it is older.
  */
@@ -84,10 +85,20 @@ export class Matcher {
         if (reading.originalDate && Date.parse(reading.originalDate) < Date.parse(row.created_at) - EARLIER_MARGIN_MS) {
           return { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, originalDate: reading.originalDate };
         }
-        // When relais's email left (a row never confirmed `sent`: when it first tried).
-        const sentAt = row.sent_at ?? row.created_at;
-        if (reading.noticeDate && Date.parse(reading.noticeDate) < Date.parse(sentAt) - NOTICE_SKEW_MS) {
-          return { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, noticeDate: reading.noticeDate, sentAt };
+        if (!reading.noticeDate) return undefined;
+        const noticeAt = Date.parse(reading.noticeDate);
+        // When relais first wrote to that town hall (the row's first attempt: the journal keeps no
+        // earlier send time), and when its email last left: `sent_at` is overwritten by each resend
+        // (--resend-changed, --resend-unconfirmed); a row never confirmed `sent`: its first attempt.
+        const firstAt = row.created_at;
+        const lastAt = row.sent_at ?? row.created_at;
+        if (noticeAt < Date.parse(firstAt) - NOTICE_SKEW_MS) {
+          return { kind: 'unmatched', reason: 'earlier-message', failure, commune: row.commune, noticeDate: reading.noticeDate, sentAt: firstAt };
+        }
+        // Dated after relais first wrote, before its last send: the notice of relais's own earlier
+        // copy, which the resend replaced; the email the journal holds may well have arrived.
+        if (noticeAt < Date.parse(lastAt) - NOTICE_SKEW_MS) {
+          return { kind: 'unmatched', reason: 'earlier-version', failure, commune: row.commune, sentTo: row.recipient, noticeDate: reading.noticeDate, sentAt: lastAt };
         }
         return undefined;
       };

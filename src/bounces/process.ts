@@ -58,10 +58,15 @@ export function explain(reason: UnmatchedReason, u: { commune?: string; campaign
   switch (reason) {
     case 'earlier-message':
       if (u.noticeDate && u.sentAt) {
-        return `retour d'un message plus ancien : l'avis est daté du ${frenchDateTime(u.noticeDate)}, avant l'envoi du courriel de la commune ${u.commune ?? '?'} (le ${frenchDateTime(u.sentAt)}) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
+        return `retour d'un message plus ancien : l'avis est daté du ${frenchDateTime(u.noticeDate)}, avant que relais n'écrive à la commune ${u.commune ?? '?'} (le ${frenchDateTime(u.sentAt)}) ; un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
       }
       return `retour d'un message plus ancien (daté du ${u.originalDate ? frenchDateTime(u.originalDate) : '?'}), envoyé avant que relais n'écrive à la commune ${u.commune ?? '?'} : un autre envoi de la même adresse, rien n'est changé pour cette mairie`;
     case 'earlier-version':
+      // Found by address, dated between relais's first send and its last (--resend-changed or
+      // --resend-unconfirmed): about the copy sent before, not necessarily a corrected one.
+      if (u.noticeDate && u.sentAt) {
+        return `retour d'un envoi précédent du courriel de la commune ${u.commune ?? '?'} : l'avis est daté du ${frenchDateTime(u.noticeDate)}, avant que relais le renvoie à ${u.sentTo ?? '?'} (le ${frenchDateTime(u.sentAt)}) ; rien n'est changé pour cette mairie ; si la même adresse refuse aussi le courriel renvoyé, son propre retour le dira`;
+      }
       return `retour de la version précédente du courriel de la commune ${u.commune ?? '?'}, corrigé et renvoyé depuis à ${u.sentTo ?? '?'} : rien n'est changé pour cette mairie ; si la même adresse refuse aussi le courriel corrigé, son propre retour le dira`;
     case 'other-campaign':
       return `retour d'une autre campagne (${u.campaign ?? '?'}) : laissé pour elle`;

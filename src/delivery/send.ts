@@ -9,7 +9,7 @@ import { generateLetters } from '../letters/generate.js';
 import { lastPrinted } from '../letters/manifest.js';
 import { deliver, OUTAGE_LIMIT } from './deliver.js';
 import { Journal, POST_CHANNEL, unreachableAt, type Row } from './journal.js';
-import { CHANNEL, deliveryState, EMPTY_STATE, type DeliveryState } from './state.js';
+import { CHANNEL, deliveryState, EMPTY_STATE, postedLetter, type DeliveryState } from './state.js';
 import { RunLock } from './lock.js';
 import { attachmentsOf, correctedMessageId, composerFor, prepareEmail, senderOf, SIZE_WARNING, toMessage, type PreparedEmail } from './message.js';
 import type { Transport } from './transport.js';
@@ -155,11 +155,13 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
     const serverRows = transport.target.destination === 'server' ? rows : journal.all(CHANNEL, 'server');
     const byPost = selected.filter((p) => p.to === null && serverRows.get(p.recipient.commune.code)?.status !== 'sent').length;
     const plan: SendPlan = { transport: transport.kind, description: transport.description, toSend: [], alreadySent: 0, byPost, unconfirmed: [], changed: 0, changedList: [], posted: [], permanent: 0, bounced: 0, tooLarge: [], rehearsed: 0 };
-    // Town halls whose letter the user said was posted (relais letters --posted) were reached.
-    const posted = new Set([...journal.all(POST_CHANNEL, 'server').values()].filter((r) => r.status === 'sent').map((r) => r.commune));
+    // Town halls whose letter the user said was posted (relais letters --posted) were reached: by
+    // post, or by the email a server took before (state.ts counts them alike).
+    const postRows = journal.all(POST_CHANNEL, 'server');
     for (const p of withEmail) {
       const r = p.recipient;
-      if (posted.has(r.commune.code)) {
+      const letter = postedLetter(serverRows.get(r.commune.code), postRows.get(r.commune.code));
+      if (letter === 'posted') {
         plan.posted.push(`${r.commune.nom} ${r.commune.code}`);
         continue;
       }
@@ -180,7 +182,8 @@ export async function sendCampaign(ready: ReadyCampaign, transport: Transport, o
         continue;
       }
       if (row?.status === 'sent') {
-        if (row.message_hash === prepared.hash) plan.alreadySent++;
+        // Emailed, then its letter posted too: it has both; no corrected version follows them.
+        if (row.message_hash === prepared.hash || letter === 'emailed') plan.alreadySent++;
         else if (options.resendChanged) plan.toSend.push({ ...prepared, messageId: correctedMessageId(prepared, row.message_id) });
         else {
           plan.changed++;

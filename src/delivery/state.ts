@@ -1,5 +1,5 @@
 import type { RecipientPlan } from '../campaign/plan.js';
-import { EMAIL_CHANNEL, POST_CHANNEL, unreachableAt, type Destination, type Journal, type Status } from './journal.js';
+import { EMAIL_CHANNEL, POST_CHANNEL, unreachableAt, type Destination, type Journal, type Row, type Status } from './journal.js';
 
 /**
  * Where the town halls stand in the journal, by email and by post: the figures `send`, `run` and
@@ -37,6 +37,19 @@ export function reachedByPost(recipients: number, withEmail: number, s: Delivery
   return recipients - withEmail - s.reached + s.bounced + s.refused + s.posted;
 }
 
+/**
+ * How a town hall whose letter may be noted posted (relais letters --posted) counts, one rule for
+ * send, run and status. `posted`: its letter is noted posted and no server took its email — reached
+ * by post, never written to. `emailed`: a server took its email (before its letter, printed while it
+ * had no address, was posted as well) — reached by email, counted among those sent, never written
+ * to again (its letter is in its hands: no corrected version follows). null: no letter noted posted.
+ * `serverRow`: its email's row for the SMTP servers (a copy in the outbox reaches nobody).
+ */
+export function postedLetter(serverRow: Pick<Row, 'status'> | undefined, postRow: Pick<Row, 'status'> | undefined): 'posted' | 'emailed' | null {
+  if (postRow?.status !== 'sent') return null;
+  return serverRow?.status === 'sent' ? 'emailed' : 'posted';
+}
+
 /** Failures the next send tries again: the temporary ones (a refusal for good is by post). */
 export function toRetry(s: DeliveryState): number {
   return s.failed - s.refused;
@@ -61,23 +74,23 @@ export function deliveryState(recipients: RecipientPlan[], journal: Pick<Journal
   for (const p of recipients) {
     const row = after.get(p.recipient.commune.code);
     const d = (byDepartement[p.recipient.departement.code] ??= { ...EMPTY_STATE });
-    const emailed = server.get(p.recipient.commune.code)?.status === 'sent';
-    const letterPosted = posted.get(p.recipient.commune.code)?.status === 'sent';
+    const serverRow = server.get(p.recipient.commune.code);
+    const letter = postedLetter(serverRow, posted.get(p.recipient.commune.code));
     if (p.to === null) {
       // No address in the data now, but a server took its email before: reached, not by post.
-      if (emailed) d.reached++;
-      else if (letterPosted) d.lettersPosted++;
+      if (serverRow?.status === 'sent') d.reached++;
+      else if (letter === 'posted') d.lettersPosted++;
       continue;
     }
     // An address a server found unreachable (a bounce, a refusal for good) is reached by post, its
     // letter in the print file, whatever copy a rehearsal wrote to the outbox before or since:
     // counted once, by post, never also as an email written.
-    const serverRow = server.get(p.recipient.commune.code);
     const fate = destination === 'outbox' && unreachableAt(serverRow, p.to) ? serverRow : row;
     // A bounce or a refusal at an address the data has since corrected: to send again, as send does.
     const stale = fate !== undefined && (fate.status === 'bounced' || fate.status === 'failed-permanent') && !unreachableAt(fate, p.to);
-    // Its letter posted, never emailed: reached by post (send writes nothing to it).
-    if (!emailed && letterPosted) {
+    // Its letter posted, never emailed: reached by post (send writes nothing to it). Emailed
+    // before its letter was posted: counted by its email, like any other.
+    if (letter === 'posted') {
       d.posted++;
       d.lettersPosted++;
     } else tally(d, stale ? undefined : fate?.status);

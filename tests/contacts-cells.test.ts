@@ -127,6 +127,13 @@ describe('postal codes against the commune', () => {
   it('a lost zero in a département 01–09 is still repaired; a CEDEX code of the département is kept', () => {
     expect(placePostalCode('1400', { departement: '01', codesPostaux: ['01400'] })).toEqual({ code: '01400', repaired: 'code postal 1400 complété en 01400 (zéro initial perdu)' });
     expect(placePostalCode('45044', loiret)).toEqual({ code: '45044' });
+    // Another commune's own code, typed with the letter O for a zero, is that commune's all the same.
+    const orleans = { departement: '45', codesPostaux: ['45000', '45100'], nom: 'Orléans', typeLiaison: 1 };
+    const olivet = (code: string) => (code === '45160' ? [{ nom: 'Olivet', code: '45232', typeLiaison: 1 }] : []);
+    const typed = placePostalCode('4516O', orleans, '', olivet);
+    expect(typed.code).toBe('');
+    expect(typed.problem).toMatch(/lu 45160.*code postal d'Olivet \(45232\), pas d'Orléans/);
+    expect(placePostalCode('45044', orleans, '', olivet)).toEqual({ code: '45044' });
     // The CEDEX goes after the locality on the envelope: « 45044 ORLEANS CEDEX 1 ».
     expect(placePostalCode('45044 CEDEX 1', loiret)).toEqual({ code: '45044', cedex: 'CEDEX 1' });
     expect(placePostalCode('20000', { departement: '2A', codesPostaux: ['20090'] })).toEqual({ code: '20000' });

@@ -1,4 +1,5 @@
 import type { Commune } from './cog.js';
+import { withDe } from '../text/french.js';
 
 /**
  * Postal codes as a spreadsheet leaves them, repaired where the cause is known and checked against
@@ -52,10 +53,10 @@ export interface PostalCodePlaced {
  */
 export function placePostalCode(
   written: string,
-  commune: Pick<Commune, 'departement' | 'codesPostaux'> & { nom?: string },
+  commune: Pick<Commune, 'departement' | 'codesPostaux'> & Partial<Pick<Commune, 'nom' | 'typeLiaison'>>,
   distributionColumn = '',
   /** The communes a postal code serves (the reference's): a code of the département that is another commune's own is that commune's address, not a CEDEX. */
-  servedBy: (code: string) => ReadonlyArray<Pick<Commune, 'nom' | 'code'>> = () => [],
+  servedBy: (code: string) => ReadonlyArray<Pick<Commune, 'nom' | 'code' | 'typeLiaison'>> = () => [],
 ): PostalCodePlaced {
   const raw = written.trim();
   if (!raw) return { code: '' };
@@ -71,8 +72,10 @@ export function placePostalCode(
     if (!own || commune.codesPostaux.includes(code)) return undefined;
     const others = servedBy(code);
     if (!others.length) return undefined;
-    const names = others.slice(0, 3).map((o) => `${o.nom} (${o.code})`).join(', ');
-    return `${code} est le code postal de ${names}${others.length > 3 ? '…' : ''}, pas ${commune.nom ? `de ${commune.nom}` : 'celui de la commune'} : la lettre irait là-bas ; ${instead} ; vérifiez toute la ligne (celle d'une autre commune ?)`;
+    // « d'Olivet », « du Bardon »: names said as French says them (withDe), as everywhere else.
+    const names = others.slice(0, 3).map((o) => `${withDe(o.nom, o.typeLiaison)} (${o.code})`).join(', ');
+    const whose = commune.nom ? withDe(commune.nom, commune.typeLiaison ?? 0) : 'de la commune';
+    return `${code} est le code postal ${names}${others.length > 3 ? '…' : ''}, pas ${whose} : la lettre irait là-bas ; ${instead} ; vérifiez toute la ligne (celle d'une autre commune ?)`;
   };
   if (/^(?:B\.?\s?P\.?|C\.?\s?S\.?|TSA)\s*\d+/i.test(raw)) {
     const cedexAdvice = "(avec une mention CS ou TSA, La Poste attend d'ordinaire un code CEDEX : corrigez la ligne)";
@@ -99,6 +102,8 @@ export function placePostalCode(
   }
   // The letter O typed for a zero (« 75OO4 »): the code the writer meant, said as repaired.
   const typed = /^[\dOo]{5}$/.test(raw) && /[Oo]/.test(raw) ? raw.replace(/[Oo]/g, '0') : undefined;
+  const typedOther = typed ? othersCode(typed) : undefined;
+  if (typedOther) return { code: '', problem: `code postal « ${raw} » (lu ${typed}, la lettre O pour un zéro) : ${typedOther}` };
   if (typed && (commune.codesPostaux.includes(typed) || postalCodeFits(typed, commune.departement))) {
     return { code: typed, repaired: `code postal « ${raw} » lu ${typed} (la lettre O pour un zéro)` };
   }

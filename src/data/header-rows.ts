@@ -69,8 +69,13 @@ export function gluedHeaderMessage(what: string): string {
 }
 
 /** A row that repeats the header: one export appended to another, each with its header line. */
-export function repeatsHeader(table: Pick<Table, 'header'>, values: string[]): boolean {
+export function repeatsHeader(table: Pick<Table, 'header' | 'twoRowHeader'>, values: string[]): boolean {
   if (values.length === 0) return false;
+  // A header on two rows, repeated by a second export: either of its rows.
+  if (table.twoRowHeader && values.some((v) => v.trim() !== '')) {
+    const key = headerKey(values);
+    if (table.twoRowHeader.rows.some((row) => headerKey(row) === key)) return true;
+  }
   let key = headerKeys.get(table.header);
   if (key === undefined) {
     key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)), firstCells: new Map() };

@@ -42,7 +42,12 @@ export interface Table {
    * A header on two rows (a group name over its columns' names, see twoRowHeader): its lines
    * (`headerLine` is the lower one, the last before the data) and how its groups were read.
    */
-  twoRowHeader?: { lines: [number, number]; groups: Array<{ name: string; under: string[] }> };
+  twoRowHeader?: {
+    lines: [number, number];
+    groups: Array<{ name: string; under: string[] }>;
+    /** Its two rows as the table's rows give them (and as a CSV export writes them): a row equal to one is the header repeated. */
+    rows: string[][];
+  };
   /** 0-based columns hidden in the workbook (Excel only): an old column kept out of sight. */
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
@@ -236,7 +241,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const below = complete[headerIndex + 1];
   const read = options.isHeader && below?.trim() ? twoRowHeader(header, splitLine(below, delimiter)) : undefined;
   if (read && options.isHeader!(read.names)) {
-    twoRows = { lines: [headerLine, headerLine + 1], groups: read.groups };
+    twoRows = { lines: [headerLine, headerLine + 1], groups: read.groups, rows: [header, splitLine(below!, delimiter)] };
     header = read.names;
     headerLine++;
   }

@@ -274,7 +274,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     if (column?.hidden) hiddenColumns.add(i);
   });
   const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
-  const headerShape = twoRows ? { header: twoRows.names, headerLine: twoRows.lower, twoRowHeader: { lines: [header.line, twoRows.lower] as [number, number], groups: twoRows.groups } } : { header: header.values, headerLine: header.line };
+  const headerShape = twoRows ? { header: twoRows.names, headerLine: twoRows.lower, twoRowHeader: { lines: [header.line, twoRows.lower] as [number, number], groups: twoRows.groups, rows: twoRows.rows } } : { header: header.values, headerLine: header.line };
   return { file, encoding: 'xlsx', delimiter: '', ...headerShape, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...(hiddenRows.size ? { hiddenRows } : {}), ...sheets };
 }
 
@@ -296,5 +296,7 @@ function subHeaderRow(sheet: Sheet, all: TableRow[], header: TableRow, isHeader:
       return cell.isMerged && cell.master.address !== cell.address ? '' : (row.values[i] ?? '');
     });
   const read = twoRowHeader(asExported(header), asExported(next));
-  return read && isHeader(read.names) ? { ...read, lower: next.line } : undefined;
+  // A repeated header is recognised as exceljs gives its rows (a merged cell's text in each cell it
+  // covers) and as a CSV export writes them (in the first only).
+  return read && isHeader(read.names) ? { ...read, lower: next.line, rows: [header.values, next.values, asExported(header), asExported(next)] } : undefined;
 }

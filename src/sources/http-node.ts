@@ -136,6 +136,49 @@ async function decodeBody(raw: RawAnswer, url: URL, maxBytes: number): Promise<B
   return body;
 }
 
+/** node:http's parser refusing the answer's header block (HPE_INVALID_HEADER_TOKEN, HPE_INVALID_CHARACTER…). */
+function isParserError(err: unknown): boolean {
+  return typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('HPE_');
+}
+
+/**
+ * An answer whose header block node:http's strict parser refuses (« Content-Type : text/csv », a
+ * blank before the colon, as some appliances and proxies write it; a header folded on two lines),
+ * read as Node's fetch reads it, as relais did before it had this client: the server answered,
+ * and « injoignable » would be untrue. Fetch inflates a compressed body leniently, so such an
+ * answer is asked uncompressed, and its bytes are checked against Content-Length as getOnce does.
+ */
+async function leniently(url: URL, accept: string, signal: AbortSignal, maxBytes: number): Promise<RawAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept, 'accept-encoding': 'identity', 'user-agent': USER_AGENT }, redirect: 'manual', signal });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    // Fetch refuses it too (a header name with a blank in it): the server answered, in a form HTTP does not allow.
+    throw new TransportError(`la réponse de ${url.host} est mal formée : ses en-têtes ne suivent pas le protocole HTTP (un proxy ou un équipement entre relais et le serveur ?) ; relais ne peut pas la lire`, false);
+  }
+  const announced = res.headers.get('content-length');
+  const expected = announced !== null && /^\d+$/.test(announced.trim()) ? Number(announced) : null;
+  if (expected !== null && expected > maxBytes) throw tooLarge(url.host, maxBytes);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (bytes.length > maxBytes) throw tooLarge(url.host, maxBytes);
+  const encoded = (res.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  if (!encoded && expected !== null && bytes.length < expected && res.status !== 204 && res.status !== 304) {
+    throw new TransportError(`${url.host} a coupé la connexion avant la fin de la réponse (réponse tronquée) : ${frenchNumber(bytes.length)} octets reçus sur ${frenchNumber(expected)} annoncés par Content-Length`, true);
+  }
+  // Already inflated by fetch if the server compressed it all the same: nothing left to decode.
+  const headers = new Headers();
+  for (const [name, value] of res.headers) {
+    try {
+      // A name fetch kept with its blank (« content-type  ») is one Headers refuses: read without the blank.
+      if (name.trim() !== 'content-encoding') headers.append(name.trim(), value);
+    } catch {
+      // Not a header relais reads.
+    }
+  }
+  return { status: res.status, headers, bytes, expected };
+}
+
 /**
  * GETs on node:http(s), redirects followed (20 at most, as Node's fetch), with a timeout covering
  * the whole answer, body included; `stop` (Ctrl-C) ends it at once; `maxBytes` caps the body,
@@ -155,7 +198,10 @@ export function nodeHttpClient(timeoutMs: number, stop?: AbortSignal, maxBytes =
           if (current.protocol !== 'http:' && current.protocol !== 'https:') {
             throw new TransportError(`adresse non web (${current.protocol}) : relais ne télécharge qu'en http ou https`, false);
           }
-          const raw = await getOnce(current, accept, signal, maxBytes);
+          const raw = await getOnce(current, accept, signal, maxBytes).catch((err: unknown) => {
+            if (!isParserError(err) || signal.aborted) throw err;
+            return leniently(current, accept, signal, maxBytes);
+          });
           const location = raw.headers.get('location');
           if (REDIRECT_STATUSES.has(raw.status) && location) {
             if (redirects >= MAX_REDIRECTS) throw new TransportError(TOO_MANY_REDIRECTS, false, true);

@@ -77,6 +77,13 @@ describe('reading bounces: the corpus', () => {
     expect(bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8'))).failures).toMatchObject([{ address: 'mairie@orleans.example', action: 'failed' }]);
   });
 
+  it('a French notice that names « le message d’origine » in a sentence keeps its diagnostic after it', async () => {
+    // Exchange Online in French: the sentence is no heading; the status code comes after it.
+    const body = 'Votre message à mairie@orleans.example n’a pas pu être remis.\nLe message d’origine a été renvoyé à l’expéditeur.\n\nInformations de diagnostic pour les administrateurs :\nRemote Server returned \'550 5.1.10 RESOLVER.ADR.RecipientNotFound\'\n\nEn-têtes du message d’origine :\n\nFrom: communication@ars-centre-val-de-loire.example\n';
+    const raw = `From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@prefecture.example>\nTo: retours@ars-centre-val-de-loire.example\nSubject: Non remis : Appel\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${body}`;
+    expect(bounce(await readMessage(Buffer.from(raw.replace(/\n/g, '\r\n'), 'utf8'))).failures).toMatchObject([{ address: 'mairie@orleans.example', status: '5.1.10' }]);
+  });
+
   it.each(['Original message headers:', 'En-têtes du message d’origine :', "En-têtes du message d'origine :", '----- Original message -----', '-----Original Message-----', '-------- Message d’origine --------', '-------- Message original --------'])(
     'the original headers quoted under « %s » end the failed recipients, and give the original Message-ID',
     async (title) => {

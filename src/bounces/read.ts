@@ -162,9 +162,11 @@ function originalHeaders(texts: string[]): { messageIds: string[]; to: string[];
 /**
  * Where a text bounce's own notice ends and the copy of the original message (or of its headers:
  * Exchange's « Original message headers: », « En-têtes du message d’origine : ») begins. The
- * addresses after it are the original's (its From, Reply-To, To), never failed recipients.
+ * addresses after it are the original's (its From, Reply-To, To), never failed recipients. In
+ * French, « message d'origine » is such a heading only as a line of its own: Exchange Online's
+ * notice names « le message d'origine » in a sentence before its diagnostic (the status code).
  */
-const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|original message headers|copie du message|message d['’]origine|-{3,} ?(?:original message|message original|ursprüngliche nachricht) ?-{3,}|------ This is a copy).*$/im;
+const COPY = /^.*(this is a copy of the message|below this line is (?:a copy|the original message)|original message follows|original message headers|copie du message|-{3,} ?(?:original message|message original|message d['’]origine|ursprüngliche nachricht) ?-{3,}|------ This is a copy).*$|^[ \t]*(?:en-t[êe]tes du )?message d['’]origine[ \t]*:?[ \t]*$/im;
 
 /**
  * Lines of a notice that name the original message (« Message-ID d'origine : <…@…> », Exchange's

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RelaisError, systemReason } from './errors.js';
 
@@ -93,5 +93,17 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     }
     madeDirs.delete(dir);
     throw writeError(path, err);
+  }
+}
+
+/** The first `length` bytes of a file (fewer for a shorter one): what a reader recognises a format by. */
+export async function fileHead(path: string, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buf, 0, length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processBounces } from '../src/bounces/process.js';
-import type { MailSource } from '../src/bounces/files.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
-import { BOUNCE_FIXTURES } from './helpers/mbox.js';
+import { BOUNCE_FIXTURES, oneMessage } from './helpers/mbox.js';
 import { tempDir } from './helpers/campaign.js';
 
 /**
@@ -29,14 +28,6 @@ function tooBigNoticeOfFirstVersion(): Buffer {
   return Buffer.from(text);
 }
 
-const source = (raw: Buffer): MailSource => ({
-  description: 'retours.eml',
-  async *messages() {
-    yield { ref: 'retours.eml', raw };
-  },
-  async close() {},
-});
-
 describe('a bounce of the first version of an email read after its correction was accepted', () => {
   it('does not mark the corrected email bounced (its letter would go by post as well)', async () => {
     const dir = tempDir();
@@ -50,7 +41,7 @@ describe('a bounce of the first version of an email read after its correction wa
           '${CORRECTED}00000000', '<${CAMPAIGN}.45234.${CORRECTED}@ars-centre-val-de-loire.example>',
           '2020-04-10T08:00:00.000Z', '2020-04-10T14:00:00.000Z', '2020-04-10T14:00:00.000Z');
       `);
-      const report = await processBounces(source(tooBigNoticeOfFirstVersion()), journal);
+      const report = await processBounces(oneMessage(tooBigNoticeOfFirstVersion(), 'retours.eml'), journal);
       const row = journal.all(CHANNEL, 'server').get('45234')!;
       // What happens: the notice about version aaaa… is matched by commune alone, and the
       // corrected email (bbbb…, accepted at 14:00) is recorded as bounced: the town hall joins

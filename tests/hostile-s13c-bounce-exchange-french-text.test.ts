@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { processBounces } from '../src/bounces/process.js';
-import type { MailSource } from '../src/bounces/files.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
 import { tempDir } from './helpers/campaign.js';
+import { oneMessage } from './helpers/mbox.js';
 
 /**
  * Hostile pass s13c: the non-delivery report of a French Exchange server (2010 wording, as it
@@ -49,14 +49,6 @@ Subject: Appel à volontaires
 Message-ID: ${MESSAGE_ID}
 `.replace(/\n/g, '\r\n');
 
-const source = (raw: Buffer): MailSource => ({
-  description: 'INBOX',
-  async *messages() {
-    yield { ref: 'INBOX/1', raw };
-  },
-  async close() {},
-});
-
 describe('a French Exchange non-delivery report in text', () => {
   it('is read as a bounce and moves the town hall to the post', async () => {
     const dir = tempDir();
@@ -67,7 +59,7 @@ describe('a French Exchange non-delivery report in text', () => {
         VALUES ('${CAMPAIGN}', '${CHANNEL}', '45234', 'server', 'smtp.example:587', '45', 'mairie@orleans.example', 'sent', 1, '250 2.0.0 Ok: queued',
           'aaaaaaaaaaaa0000', '${MESSAGE_ID}', '2020-04-10T08:00:00.000Z', '2020-04-10T08:05:00.000Z', '2020-04-10T08:05:00.000Z');
       `);
-      const report = await processBounces(source(Buffer.from(NDR)), journal);
+      const report = await processBounces(oneMessage(Buffer.from(NDR)), journal);
       // What a user expects: the « Non remis » is a bounce of Orléans's email; the town hall
       // is recorded « bounced » (its letter goes by post), not set aside with the advertisements.
       expect(report.setAside.others).toBe(0);

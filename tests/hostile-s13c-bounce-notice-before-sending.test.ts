@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { processBounces } from '../src/bounces/process.js';
-import type { MailSource } from '../src/bounces/files.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
 import { tempDir } from './helpers/campaign.js';
+import { oneMessage } from './helpers/mbox.js';
 
 /**
  * Hostile pass s13c: a Postfix DSN that did not return the original headers (the receiving
@@ -65,14 +65,6 @@ Diagnostic-Code: smtp; 552 5.2.2 <mairie@orleans.example>: Mailbox full
 --7C1D2E3F4A.1583136007/mx.ars-centre-val-de-loire.example--
 `.replace(/\n/g, '\r\n');
 
-const source = (raw: Buffer): MailSource => ({
-  description: 'INBOX',
-  async *messages() {
-    yield { ref: 'INBOX/1', raw };
-  },
-  async close() {},
-});
-
 describe('a bounce notice dated before relais wrote to the town hall, without the original headers', () => {
   it('is not recorded as a bounce of the campaign’s email (the town hall would get its letter twice)', async () => {
     const dir = tempDir();
@@ -85,7 +77,7 @@ describe('a bounce notice dated before relais wrote to the town hall, without th
           'aaaaaaaaaaaa0000', '<${CAMPAIGN}.45234.aaaaaaaaaaaa@ars-centre-val-de-loire.example>',
           '2020-04-10T08:00:00.000Z', '2020-04-10T08:05:00.000Z', '2020-04-10T08:05:00.000Z');
       `);
-      const report = await processBounces(source(Buffer.from(OLD_NOTICE)), journal);
+      const report = await processBounces(oneMessage(Buffer.from(OLD_NOTICE)), journal);
       // What a user expects: the March notice is listed as about an earlier message (or at least
       // not matched), and Orléans's email of 10 April stays « sent ».
       expect(journal.all(CHANNEL, 'server').get('45234')!.status).toBe('sent');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { processBounces } from '../src/bounces/process.js';
-import type { MailSource } from '../src/bounces/files.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
 import { tempDir } from './helpers/campaign.js';
+import { oneMessage } from './helpers/mbox.js';
 
 /**
  * Hostile pass s13c: an Exchange non-delivery report in text (no delivery-status part) ends with
@@ -52,14 +52,6 @@ Message-ID: ${MESSAGE_ID}
     'utf8',
   );
 
-const source = (raw: Buffer): MailSource => ({
-  description: 'INBOX',
-  async *messages() {
-    yield { ref: 'INBOX/1', raw };
-  },
-  async close() {},
-});
-
 describe('an Exchange text bounce quoting the original message’s headers', () => {
   it.each([
     ['English', 'Delivery has failed to these recipients or groups:', 'Original message headers:'],
@@ -73,7 +65,7 @@ describe('an Exchange text bounce quoting the original message’s headers', () 
         VALUES ('${CAMPAIGN}', '${CHANNEL}', '45234', 'server', 'smtp.example:587', '45', 'mairie@orleans.example', 'sent', 1, '250 2.0.0 Ok: queued',
           'aaaaaaaaaaaa0000', '${MESSAGE_ID}', '2020-04-10T08:00:00.000Z', '2020-04-10T08:05:00.000Z', '2020-04-10T08:05:00.000Z');
       `);
-      const report = await processBounces(source(ndr(intro, title)), journal);
+      const report = await processBounces(oneMessage(ndr(intro, title)), journal);
       expect(report.bounced.map((b) => b.commune)).toEqual(['45234']);
       expect(report.unmatched.map((u) => u.address)).toEqual([]);
     } finally {

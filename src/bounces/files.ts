@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RelaisError, systemError } from '../errors.js';
+import { fileHead } from '../files.js';
 
 /**
  * Where bounces are read from: a mailbox over IMAP (imap.ts), a folder of .eml files, or an mbox
@@ -49,14 +50,7 @@ export const OUTLOOK_ADVICE =
 
 async function headOf(path: string, length = 256): Promise<Buffer> {
   try {
-    const handle = await open(path);
-    try {
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buf, 0, length, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    return await fileHead(path, length);
   } catch (err) {
     throw systemError(err, 'de lire', path);
   }

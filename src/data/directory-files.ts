@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
+import { fileHead } from '../files.js';
 import { normalizeHeader } from './columns.js';
 import { otherServicesOnly, type DirectoryFormat } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
@@ -35,16 +35,6 @@ export function isDirectoryHeader(cells: string[]): boolean {
   return cells.map(normalizeHeader).includes('pivot');
 }
 
-async function head(path: string, n: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await handle.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * What kind of town-hall file this is, from its first bytes (and, for a zip, its members). Throws
@@ -52,7 +42,7 @@ async function head(path: string, n: number): Promise<Buffer> {
  */
 export async function sniffContactsFile(path: string, file: string): Promise<ContactsFileKind & { jsonMember?: string }> {
   await dataFileSize(path, file);
-  const bytes = await head(path, 4096);
+  const bytes = await fileHead(path, 4096);
   if (isOpenDocument(bytes)) throw new RelaisError(OPEN_DOCUMENT, { file });
   // Notepad's "Unicode" is UTF-16: the JSON reader takes UTF-8 only, and as a table it is noise.
   const { decoder } = sniffEncoding(bytes);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { MailSource } from '../../src/bounces/files.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,4 +33,15 @@ export function sentOnCampaignMorning(campaignDir: string): void {
   } finally {
     db.close();
   }
+}
+
+/** A mailbox of one message, as relais bounces reads a mailbox (IMAP, mbox or folder alike). */
+export function oneMessage(raw: Buffer, name = 'INBOX'): MailSource {
+  return {
+    description: name,
+    async *messages() {
+      yield { ref: `${name}/1`, raw };
+    },
+    async close() {},
+  };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { processBounces } from '../src/bounces/process.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
-import { BOUNCE_FIXTURES, oneMessage } from './helpers/mbox.js';
+import { BOUNCE_FIXTURES, oneMessage, sentToOrleans } from './helpers/mbox.js';
 import { tempDir } from './helpers/campaign.js';
 
 /**
@@ -35,12 +35,7 @@ describe('a bounce of the first version of an email read after its correction wa
     try {
       // The town hall's email as --resend-changed left it: the corrected version (a lighter
       // letter) accepted by the server, its own Message-ID.
-      journal.exec(`
-        INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at)
-        VALUES ('${CAMPAIGN}', '${CHANNEL}', '45234', 'server', 'smtp.example:587', '45', 'mairie@orleans.example', 'sent', 2, '250 2.0.0 Ok: queued',
-          '${CORRECTED}00000000', '<${CAMPAIGN}.45234.${CORRECTED}@ars-centre-val-de-loire.example>',
-          '2020-04-10T08:00:00.000Z', '2020-04-10T14:00:00.000Z', '2020-04-10T14:00:00.000Z');
-      `);
+      sentToOrleans(journal, CAMPAIGN, CHANNEL, { hash: `${CORRECTED}00000000`, messageId: `<${CAMPAIGN}.45234.${CORRECTED}@ars-centre-val-de-loire.example>`, attempts: 2, sentAt: '2020-04-10T14:00:00.000Z' });
       const report = await processBounces(oneMessage(tooBigNoticeOfFirstVersion(), 'retours.eml'), journal);
       const row = journal.all(CHANNEL, 'server').get('45234')!;
       // What happens: the notice about version aaaa… is matched by commune alone, and the

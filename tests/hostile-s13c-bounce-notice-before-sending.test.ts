@@ -3,7 +3,7 @@ import { processBounces } from '../src/bounces/process.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
 import { tempDir } from './helpers/campaign.js';
-import { oneMessage } from './helpers/mbox.js';
+import { oneMessage, sentToOrleans } from './helpers/mbox.js';
 
 /**
  * Hostile pass s13c: a Postfix DSN that did not return the original headers (the receiving
@@ -71,12 +71,7 @@ describe('a bounce notice dated before relais wrote to the town hall, without th
     const journal = Journal.open(dir, CAMPAIGN);
     try {
       // relais wrote to Orléans on 10 April 2020, and the server accepted the email.
-      journal.exec(`
-        INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at)
-        VALUES ('${CAMPAIGN}', '${CHANNEL}', '45234', 'server', 'smtp.example:587', '45', 'mairie@orleans.example', 'sent', 1, '250 2.0.0 Ok: queued',
-          'aaaaaaaaaaaa0000', '<${CAMPAIGN}.45234.aaaaaaaaaaaa@ars-centre-val-de-loire.example>',
-          '2020-04-10T08:00:00.000Z', '2020-04-10T08:05:00.000Z', '2020-04-10T08:05:00.000Z');
-      `);
+      sentToOrleans(journal, CAMPAIGN, CHANNEL, { messageId: `<${CAMPAIGN}.45234.aaaaaaaaaaaa@ars-centre-val-de-loire.example>` });
       const report = await processBounces(oneMessage(Buffer.from(OLD_NOTICE)), journal);
       // What a user expects: the March notice is listed as about an earlier message (or at least
       // not matched), and Orléans's email of 10 April stays « sent ».

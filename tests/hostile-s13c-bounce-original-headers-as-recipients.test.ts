@@ -3,7 +3,7 @@ import { processBounces } from '../src/bounces/process.js';
 import { Journal } from '../src/delivery/journal.js';
 import { CHANNEL } from '../src/delivery/send.js';
 import { tempDir } from './helpers/campaign.js';
-import { oneMessage } from './helpers/mbox.js';
+import { oneMessage, sentToOrleans } from './helpers/mbox.js';
 
 /**
  * Hostile pass s13c: an Exchange non-delivery report in text (no delivery-status part) ends with
@@ -60,11 +60,7 @@ describe('an Exchange text bounce quoting the original message’s headers', () 
     const dir = tempDir();
     const journal = Journal.open(dir, CAMPAIGN);
     try {
-      journal.exec(`
-        INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at)
-        VALUES ('${CAMPAIGN}', '${CHANNEL}', '45234', 'server', 'smtp.example:587', '45', 'mairie@orleans.example', 'sent', 1, '250 2.0.0 Ok: queued',
-          'aaaaaaaaaaaa0000', '${MESSAGE_ID}', '2020-04-10T08:00:00.000Z', '2020-04-10T08:05:00.000Z', '2020-04-10T08:05:00.000Z');
-      `);
+      sentToOrleans(journal, CAMPAIGN, CHANNEL, { messageId: MESSAGE_ID });
       const report = await processBounces(oneMessage(ndr(intro, title)), journal);
       expect(report.bounced.map((b) => b.commune)).toEqual(['45234']);
       expect(report.unmatched.map((u) => u.address)).toEqual([]);

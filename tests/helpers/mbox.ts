@@ -45,3 +45,22 @@ export function oneMessage(raw: Buffer, name = 'INBOX'): MailSource {
     async close() {},
   };
 }
+
+/**
+ * Orléans's email as the journal keeps it once a server took it (the row relais bounces matches
+ * notices against): sent the morning of 10 April 2020 unless said otherwise.
+ */
+export function sentToOrleans(
+  journal: { exec(sql: string): unknown },
+  campaign: string,
+  channel: string,
+  row: { hash?: string; messageId: string; attempts?: number; createdAt?: string; sentAt?: string },
+): void {
+  const created = row.createdAt ?? '2020-04-10T08:00:00.000Z';
+  const sent = row.sentAt ?? '2020-04-10T08:05:00.000Z';
+  journal.exec(`
+    INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, last_reply, message_hash, message_id, created_at, updated_at, sent_at)
+    VALUES ('${campaign}', '${channel}', '45234', 'server', 'smtp.example:587', '45', 'mairie@orleans.example', 'sent', ${row.attempts ?? 1}, '250 2.0.0 Ok: queued',
+      '${row.hash ?? 'aaaaaaaaaaaa0000'}', '${row.messageId}', '${created}', '${sent}', '${sent}');
+  `);
+}

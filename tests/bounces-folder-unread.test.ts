@@ -38,21 +38,24 @@ describe('a folder of bounces with files relais does not read', () => {
     writeFileSync(join(dir, 'boite'), 'From MAILER-DAEMON Fri Apr 10 2020\nSubject: x\n\n');
     writeFileSync(join(dir, 'retour.txt'), 'Return-Path: <>\nSubject: Undelivered\n\n');
     writeFileSync(join(dir, 'notes.pdf'), '%PDF-1.4');
+    // A message of text saved under a .msg name: not Outlook's format, and not called so.
+    writeFileSync(join(dir, 'texte.msg'), 'From: postmaster@prefecture.example\r\nSubject: Non remis\r\n\r\nx\r\n');
     // What systems leave in any folder, and a sub-folder: not messages, not named.
     writeFileSync(join(dir, 'desktop.ini'), '[.ShellClassInfo]');
     writeFileSync(join(dir, '.DS_Store'), 'x');
     mkdirSync(join(dir, 'traites'));
     const err = await firstError(await fileSource(dir));
     const lines = err.message.split('\n');
-    expect(lines[0]).toBe(`dossier ${dir} : 5 fichiers que relais ne lit pas ; rien n'a été lu ni enregistré :`);
-    expect(lines.slice(1, 6)).toEqual([
+    expect(lines[0]).toBe(`dossier ${dir} : 6 fichiers que relais ne lit pas ; rien n'a été lu ni enregistré :`);
+    expect(lines.slice(1, 7)).toEqual([
       '  Non remis.msg — message Outlook au format .msg',
       '  boite — boîte mbox : donnez-la elle-même à relais bounces, pas son dossier',
       '  notes.pdf — ni un fichier .eml ni une boîte mbox',
       '  renomme.eml — message Outlook au format .msg',
       '  retour.txt — message enregistré sans l’extension .eml : renommez-le en .eml',
+      '  texte.msg — message enregistré avec l’extension .msg, mais pas au format d’Outlook : renommez-le en .eml',
     ]);
-    expect(lines[6]).toMatch(/^relais lit les fichiers \.eml et les boîtes mbox, pas le format \.msg d’Outlook .*Outlook sur le web .* en \.eml.*RELAIS_IMAP_URL.*relancez la même commande\.$/);
+    expect(lines[7]).toMatch(/^relais lit les fichiers \.eml et les boîtes mbox, pas le format \.msg d’Outlook .*Outlook sur le web .* en \.eml.*RELAIS_IMAP_URL.*relancez la même commande\.$/);
     expect(err.message).not.toMatch(/desktop\.ini|DS_Store|traites|a-postfix/);
   });
 

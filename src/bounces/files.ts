@@ -65,9 +65,11 @@ const isOutlook = (head: Buffer) => head.subarray(0, OLE.length).equals(OLE);
 function whyUnread(name: string, head: Buffer): string | null {
   if (isOutlook(head)) return 'message Outlook au format .msg';
   if (name.toLowerCase().endsWith('.eml')) return null;
+  const text = head.toString('latin1');
+  if (text.startsWith('From ')) return 'boîte mbox : donnez-la elle-même à relais bounces, pas son dossier';
+  // A message of text under a .msg name (some programs save so) is no Outlook file: said as it is.
+  if (/^[A-Za-z][A-Za-z0-9-]*:/.test(text)) return name.toLowerCase().endsWith('.msg') ? 'message enregistré avec l’extension .msg, mais pas au format d’Outlook : renommez-le en .eml' : 'message enregistré sans l’extension .eml : renommez-le en .eml';
   if (name.toLowerCase().endsWith('.msg')) return 'fichier .msg d’Outlook';
-  if (head.toString('latin1').startsWith('From ')) return 'boîte mbox : donnez-la elle-même à relais bounces, pas son dossier';
-  if (/^[A-Za-z][A-Za-z0-9-]*:/.test(head.toString('latin1'))) return 'message enregistré sans l’extension .eml : renommez-le en .eml';
   return 'ni un fichier .eml ni une boîte mbox';
 }
 
@@ -168,7 +170,7 @@ function separator(text: string, from: number): number {
 /** An empty file is an empty mailbox; anything else must start like an mbox. */
 async function checkMbox(path: string): Promise<void> {
   const head = await headOf(path);
-  if (isOutlook(head) || (path.toLowerCase().endsWith('.msg') && !head.toString('latin1').startsWith('From '))) throw outlookFile(path);
+  if (isOutlook(head) || (path.toLowerCase().endsWith('.msg') && !/^(From |[A-Za-z][A-Za-z0-9-]*:)/.test(head.toString('latin1')))) throw outlookFile(path);
   if (head.length && !head.toString('latin1').startsWith('From ')) {
     throw new RelaisError(`${path} n'est pas une boîte mbox (elle commencerait par une ligne « From ») : donnez un fichier mbox, un dossier de fichiers .eml ou un fichier .eml`, { file: path });
   }

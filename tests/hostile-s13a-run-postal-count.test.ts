@@ -65,6 +65,8 @@ describe('relais run after a real send and a bounce, in rehearsal', () => {
     writeFileSync(bounce, BOUNCE());
     const read = await relais(['-C', dir, 'bounces', bounce]);
     expect(read.stdout).toMatch(/45234/);
+    // Recorded against the email sent just before (not listed as an older message's).
+    expect(read.stdout).toMatch(/\b1 retour définitif enregistré/);
     const run = await relaisJson<RunJson>(['-C', dir, 'run', '--dep', '45']);
     const loiret = run.json.departements.find((d) => d.code === '45')!;
     // Now: parCourrier is one fewer than the letters of impression-45.pdf (Orléans counted as an email written).

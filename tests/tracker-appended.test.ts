@@ -80,3 +80,14 @@ describe('a métier or a catégorie copied with an invisible character', () => {
     expect(new Set(Array.from({ length: r.records.size }, (_, i) => r.records.names.category[r.records.category[i]!]))).toEqual(new Set(['soignant']));
   });
 });
+
+describe('a sign-up in « 20 », Corsica before 1976', () => {
+  it('is rejected with why: two départements since, and nothing in the row to tell which', async () => {
+    const { r, account } = await read('corse.csv', ['id;date_inscription;departement;code_postal;metier;categorie;statut', 'C1;26/03/2020;20;;Infirmier;soignant;inscrit', 'C2;26/03/2020;20;99999;Infirmier;soignant;inscrit', '']);
+    expect(account).toMatchObject({ lus: 2, utilises: 0, rejetes: 2 });
+    const messages = r.problems.items.map((p) => p.message).join('\n');
+    expect(messages).toMatch(/ancien numéro de la Corse.*2A \(Corse-du-Sud\) et 2B \(Haute-Corse\)/);
+    // With a postal code that resolves nothing, the note would be untrue (« sans code postal »): not said twice.
+    expect(messages.match(/ancien numéro de la Corse/g)).toHaveLength(1);
+  });
+});

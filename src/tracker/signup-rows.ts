@@ -17,6 +17,10 @@ import { otherHeaderRead, signupHeader } from './signup-columns.js';
 import type { Volunteers } from './volunteers.js';
 import { ZoneDays } from './zone.js';
 
+/** « 20 », Corsica's number before 1976: no département today, and no way to tell which of the two. */
+const CORSICA_BEFORE_1976 = /^0?20$/;
+const CORSICA_NOTE = ' : « 20 » est l’ancien numéro de la Corse, en deux départements depuis 1976, 2A (Corse-du-Sud) et 2B (Haute-Corse) ; sans code postal ni code INSEE, l’inscription ne peut être rattachée à l’un d’eux';
+
 /**
  * The rows of the sign-up exports, file after file, into the volunteers' store: each row's date,
  * département (or postal and INSEE codes), id, labels and status read from its bytes, the row
@@ -211,7 +215,7 @@ export class SignupRows {
               : future
                 ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
                 : text(iDep) || text(iCp) || text(iCom)
-                  ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)`
+                  ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)${CORSICA_BEFORE_1976.test(text(iDep)) && !text(iCp) && !text(iCom) ? CORSICA_NOTE : ''}`
                   : 'ni département, ni code postal, ni code INSEE';
         // A line of one value may be the title of a second export, above its header: it waits
         // (a few at most) for the next line to say which it is.

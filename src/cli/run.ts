@@ -24,7 +24,7 @@ import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { heldLine, openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
 import { checkSocialSettings, type SocialEnvironment } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
-import { outageMessage, runProblems } from './schedule-run.js';
+import { heldRehearsalLine, outageMessage, runProblems } from './schedule-run.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
@@ -163,6 +163,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         };
         const rehearsed = published.rehearsed.length;
         out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${rehearsed ? ` (${plural(rehearsed, 'répétée')} dans out/publications/ : ${rehearsed > 1 ? 'elles restent prévues pour leur réseau' : 'elle reste prévue pour son réseau'})` : Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
+        const held = heldRehearsalLine(published, 'relais run', false);
+        if (held) out.note(out.colors.yellow(`   ${held}`));
         for (const line of runProblems(out, published, 'relais run')) out.note(`   ${line}`);
         if (published.outage) out.note(out.colors.red(`   ✖ ${outageMessage(published, queued).replace('relancez « relais schedule run »', 'relancez « relais run »')}`));
         // One notion of failure for ok, the exit code and the table (see emailsOk, postsOk).

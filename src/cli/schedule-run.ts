@@ -48,9 +48,31 @@ export function tallyLine(t: Tally): string {
 }
 
 function printRun(out: Output, r: RunResult): void {
+  const command = 'relais schedule run';
   for (const p of r.published) out.line(`✔ n° ${p.id} ${p.channel} : publié ${p.url ?? p.remoteId}`);
-  for (const p of r.rehearsed) out.line(`✎ n° ${p.id} ${p.channel} : répétition écrite dans ${p.path}${p.late ? ' (en retard : datée d’aujourd’hui)' : ''} — rien n’est publié sans compte configuré`);
-  for (const line of runProblems(out, r, 'relais schedule run')) out.line(line);
+  for (const p of r.rehearsed) {
+    const held = p.held ? ` ; prévue il y a plus de 24 h, elle ne sera pas publiée avec les identifiants sans « ${command} --publish-late » (ou une confirmation sur un terminal)` : '';
+    out.line(`✎ n° ${p.id} ${p.channel} : répétition écrite dans ${p.path}${p.late ? ' (en retard : datée d’aujourd’hui)' : ''} — rien n’est publié sans compte configuré${held}`);
+  }
+  const held = heldRehearsalLine(r, command, true);
+  if (held) out.line(out.colors.yellow(held));
+  for (const line of runProblems(out, r, command)) out.line(line);
+}
+
+/**
+ * What the real run will do with the posts this rehearsal wrote more than 24 h late: hold them,
+ * as publishDue does on a network without allowLate. Null when there are none. `asksOnTerminal`:
+ * the command asks about late posts on a terminal (`schedule run` does, `run` does not).
+ */
+export function heldRehearsalLine(r: RunResult, command: string, asksOnTerminal: boolean): string | null {
+  const held = r.rehearsed.filter((p) => p.held);
+  if (!held.length) return null;
+  const one = held.length === 1;
+  return (
+    `! ${n(held.length, 'publication répétée', 'publications répétées')} ${one ? 'était prévue' : 'étaient prévues'} il y a plus de 24 h (n° ${held.map((p) => p.id).join(', ')}) : ` +
+    `avec les identifiants des comptes, « ${command} » ne ${one ? 'la' : 'les'} publiera pas (${one ? 'elle reste prévue' : 'elles restent prévues'}, code de sortie 1) ; ` +
+    `« ${command} --publish-late »${asksOnTerminal ? ' (ou « o » à la question posée sur un terminal)' : ''} ${one ? 'la' : 'les'} publiera, « relais schedule cancel <n°> » ${one ? 'l’annule' : 'en annule une'}.`
+  );
 }
 
 /**

@@ -38,8 +38,11 @@ export function planPost(store: PostStore, input: { channel: Network; text: stri
 export interface RunResult {
   /** Published on a network: never a copy in the outbox. */
   published: Array<{ id: number; channel: string; remoteId: string; url: string | null; outbox: boolean; destination: string }>;
-  /** Written to the local outbox: a rehearsal, the post stays queued for its network. */
-  rehearsed: Array<{ id: number; channel: string; path: string; late: boolean }>;
+  /**
+   * Written to the local outbox: a rehearsal, the post stays queued for its network. `held`: late
+   * and not allowed late, so the same run with credentials would not publish it (see `late`).
+   */
+  rehearsed: Array<{ id: number; channel: string; path: string; late: boolean; held: boolean }>;
   failed: Array<{ id: number; channel: string; reason: string }>;
   /** `tz`: the post's zone, in which the time to try again is said. */
   deferred: Array<{ id: number; channel: string; until: string | null; reason: string; tz: string }>;
@@ -119,7 +122,9 @@ export async function publishDue(
       try {
         const { path } = await pub.publish(post, options.now());
         store.rehearsed(post.id, path ?? null);
-        result.rehearsed.push({ id: post.id, channel: post.channel, path: path ?? '', late: isLate(post, options.now()) });
+        const late = isLate(post, options.now());
+        // The real run's rule, below: a late post waits for allowLate (--publish-late, or a yes).
+        result.rehearsed.push({ id: post.id, channel: post.channel, path: path ?? '', late, held: late && !options.allowLate });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         store.rehearsed(post.id, null, message);

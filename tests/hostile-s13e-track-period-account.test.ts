@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { relais } from './helpers/cli.js';
+
+/**
+ * Every row accounted for: without a period, `track` ends with « N volontaires dans la région ;
+ * D doublons retirés, R lignes rejetées, H hors région, X désinscriptions non comptées » and
+ * those add up to the rows read (4 342 for the sample campaign). With `--from`/`--to` (README:
+ * `track --from 2020-04-01 --to 2020-04-10 …`), the rows outside the period vanish from the
+ * account (src/tracker/aggregate.ts `continue`s past them, nothing counts them): on the sample,
+ * 583 + 2 142 + 0 + 7 + 3 = 2 735 of 4 342 rows, 1 607 unaccounted for, and the line still says
+ * « 583 volontaires dans la région » without naming the period. A communicator checking the
+ * figures expects the rows outside the period to be counted and said (« 2 inscriptions hors de
+ * la période »), so that the line adds up to the rows read.
+ */
+const HEADER = 'id;date_inscription;departement;code_postal;metier;categorie;statut';
+
+describe('track --from/--to: the summary accounts for the rows outside the period', () => {
+  it('counts the 2 sign-ups before --from somewhere in the summary', async () => {
+    const dir = sampleCampaign();
+    const file = join(tempDir(), 'inscriptions.csv');
+    writeFileSync(
+      file,
+      [
+        HEADER,
+        'M1;2020-03-27 10:00;45;45000;Infirmier;soignant;inscrit',
+        'M2;2020-03-30 10:00;37;37000;Médecin;soignant;inscrit',
+        'A1;2020-04-01 10:00;45;45000;Infirmier;soignant;inscrit',
+        'A2;2020-04-05 10:00;18;18000;Agent administratif;administratif;inscrit',
+        'A3;2020-04-10 10:00;28;28000;Infirmier;soignant;inscrit',
+      ].join('\n') + '\n',
+    );
+    const r = await relais(['-C', dir, 'track', file, '--from', '2020-04-01', '--to', '2020-04-10']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = (r.stdout + r.stderr).split('\n').find((l) => l.includes('volontaires dans la région')) ?? '';
+    // Today: « 3 volontaires dans la région ; 0 doublon retiré, 0 ligne rejetée, 0 hors région,
+    // 0 désinscription non comptée, 0 changement de département. » — 3 of 5 rows.
+    expect(summary).toMatch(/3 volontaires/);
+    expect(summary).toMatch(/\b2\b[^;,]*(hors|avant|en dehors)[^;,]*période/);
+  });
+});

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
@@ -31,5 +31,20 @@ describe('track --out <file>.json', () => {
     }
     expect(parsed, written).toBeDefined();
     expect(parsed?.total).toBe(2);
+  });
+
+  it('refuses an extension it cannot write, or one that contradicts --format: usage error, nothing written', async () => {
+    const dir = sampleCampaign();
+    const xlsx = join(dir, 'out', 'volontaires.xlsx');
+    const refused = await relais(['-C', dir, 'track', '--out', xlsx]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/\.xlsx/);
+    expect(refused.stderr).toMatch(/\.json.*\.csv.*\.html/);
+    expect(existsSync(xlsx)).toBe(false);
+    const json = join(dir, 'out', 'volontaires.json');
+    const contradicted = await relais(['-C', dir, 'track', '--format', 'csv', '--out', json]);
+    expect(contradicted.code, contradicted.stderr).toBe(2);
+    expect(contradicted.stderr).toMatch(/--format csv/);
+    expect(existsSync(json)).toBe(false);
   });
 });

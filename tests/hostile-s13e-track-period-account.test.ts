@@ -1,6 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { balanced, OUTSIDE_PERIOD } from '../src/campaign/accounting.js';
+import { requireCampaign } from '../src/campaign/load.js';
+import { communeReference } from '../src/data/cog.js';
+import { track } from '../src/tracker/figures.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
 
@@ -39,5 +43,20 @@ describe('track --from/--to: the summary accounts for the rows outside the perio
     // 0 désinscription non comptée, 0 changement de département. » — 3 of 5 rows.
     expect(summary).toMatch(/3 volontaires/);
     expect(summary).toMatch(/\b2\b[^;,]*(hors|avant|en dehors)[^;,]*période/);
+  });
+
+  it('sets them aside in each file’s account, so that read = used + set aside + rejected holds (sample campaign)', async () => {
+    const campaign = await requireCampaign(sampleCampaign());
+    const tracked = await track(campaign, communeReference(), { from: '2020-04-01', to: '2020-04-10', now: new Date('2020-04-11T12:00:00Z') });
+    expect(tracked).toBeDefined();
+    const { figures, read } = tracked!;
+    for (const account of read.fichiers) expect(balanced(account), JSON.stringify(account)).toBe(true);
+    const outside = read.fichiers.reduce((n, a) => n + (a.ecartes[OUTSIDE_PERIOD] ?? 0), 0);
+    expect(outside).toBeGreaterThan(0);
+    expect(outside).toBe(figures.horsPeriode);
+    const used = read.fichiers.reduce((n, a) => n + a.utilises, 0);
+    expect(used).toBe(figures.total);
+    // The summary's figures add up to the rows read.
+    expect(figures.total + figures.horsPeriode + figures.horsRegion + figures.exclus + read.doublons + read.rejetes).toBe(read.lignes);
   });
 });

@@ -38,5 +38,8 @@ describe('track --from/--to --out report.html', () => {
     // The figure is the period's (3), so the start of the period must be said somewhere.
     expect(text).toMatch(/3\s+volontaires/);
     expect(text).toMatch(/01\/04\/2020|1er avril 2020|2020-04-01/);
+    // Nor is the period's figure called the région's total.
+    expect(text).not.toMatch(/3\s+volontaires dans la région/);
+    expect(text).not.toMatch(/\b3 au 10\/04\/2020/);
   });
 });

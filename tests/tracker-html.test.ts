@@ -123,7 +123,7 @@ describe('the HTML report in a real browser', () => {
 
 function figures(jours: Figures['jours'], categories: Record<string, number>): Figures {
   const total = jours.at(-1)!.cumul;
-  return { total, horsRegion: 0, exclus: 0, departements: [{ code: '45', nom: 'Loiret', total, part: 1 }], jours, categories, metiers: { Infirmier: total }, date: jours.at(-1)!.date };
+  return { total, horsRegion: 0, exclus: 0, horsPeriode: 0, departements: [{ code: '45', nom: 'Loiret', total, part: 1 }], jours, categories, metiers: { Infirmier: total }, date: jours.at(-1)!.date };
 }
 
 interface Box {

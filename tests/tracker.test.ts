@@ -240,6 +240,7 @@ describe('the HTML report', () => {
           total: 3,
           horsRegion: 0,
           exclus: 0,
+          horsPeriode: 0,
           departements: [{ code: '45', nom, total: 3, part: 1 }],
           jours: [{ date: '2020-04-01', inscrits: 3, cumul: 3 }],
           categories: Object.fromEntries(categories.map((c) => [c, 1])),

@@ -20,6 +20,8 @@ export const REPEATED_HEADER = 'en-tête répété (exports mis bout à bout)';
 export const REPEATED_TITLE = 'titre d’un export mis bout à bout';
 /** The « Total » row an office adds under its table: not a row of data, set aside as such. */
 export const TOTAL_SET_ASIDE = 'ligne de total sous le tableau';
+/** A sign-up whose day is before `track --from` or after `track --to`. */
+export const OUTSIDE_PERIOD = 'hors de la période (--from/--to)';
 
 export function newAccount(fichier: string, source: string, format: string): FileAccount {
   return { fichier, source, format, lus: 0, utilises: 0, ecartes: {}, rejetes: 0 };

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { requireCampaign } from '../campaign/load.js';
 import { communeReference } from '../data/cog.js';
@@ -7,13 +7,13 @@ import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { checkOutputTarget } from '../campaign/output-target.js';
 import { track } from '../tracker/figures.js';
-import { htmlReport, producedOn } from '../tracker/html.js';
+import { htmlReport, periodWords, producedOn, type SignupPeriodDays } from '../tracker/html.js';
 import { campaignZone } from '../data/zones.js';
 import { parseDay } from '../tracker/cells.js';
 import { isoOf, type Figures } from '../tracker/aggregate.js';
 import { contextOf } from './context.js';
 import type { Output } from './output.js';
-import { countOf, frenchNumber, frenchPercent } from '../text/format.js';
+import { countOf, frenchNumber, frenchPercent, plural } from '../text/format.js';
 import { printProblems } from './report.js';
 
 const BY = ['departement', 'jour', 'categorie', 'metier'] as const;
@@ -40,13 +40,19 @@ function rowsOf(f: Figures, by: (typeof BY)[number]): { header: string[]; rows: 
 }
 
 /** The table for a terminal (with `colors`) or for a text file (plain). */
-function tableLines(f: Figures, by: (typeof BY)[number], colors: Pick<Output['colors'], 'blue' | 'bold'>): string[] {
+function tableLines(f: Figures, by: (typeof BY)[number], colors: Pick<Output['colors'], 'blue' | 'bold'>, period?: string): string[] {
+  // A period's figures are never shown as the région's total: the period heads the table.
+  if (period) return [`Inscriptions ${period}`, '', ...tableBody(f, by, colors, 'Total de la période')];
+  return tableBody(f, by, colors, 'Total région');
+}
+
+function tableBody(f: Figures, by: (typeof BY)[number], colors: Pick<Output['colors'], 'blue' | 'bold'>, totalLabel: string): string[] {
   const fmt = (n: number) => frenchNumber(n);
   if (by === 'departement') {
     const max = Math.max(1, ...f.departements.map((d) => d.total));
     return [
       ...f.departements.map((d) => `${d.code.padEnd(3)} ${d.nom.padEnd(20)} ${fmt(d.total).padStart(7)}  ${frenchPercent(d.part).padStart(7)}  ${colors.blue('█'.repeat(Math.round((d.total / max) * 30)))}`),
-      colors.bold(`    ${'Total région'.padEnd(20)} ${fmt(f.total).padStart(7)}`),
+      colors.bold(`    ${totalLabel.padEnd(20)} ${fmt(f.total).padStart(7)}`),
       '',
       ...Object.entries(f.categories).map(([c, n]) => `    ${c.padEnd(20)} ${fmt(n).padStart(7)}`),
     ];
@@ -56,6 +62,26 @@ function tableLines(f: Figures, by: (typeof BY)[number], colors: Pick<Output['co
 }
 
 const plain = { blue: String, bold: String };
+
+/** The format a file named for --out gets, by its extension. */
+const BY_EXTENSION: Record<string, (typeof FORMATS)[number]> = { '.json': 'json', '.csv': 'csv', '.html': 'html', '.htm': 'html', '.txt': 'table' };
+const EXTENSIONS = '.json (json), .csv (csv), .html (html), .txt (tableau en texte)';
+
+/**
+ * The format of `--out`: from its extension when --format is not given; an extension relais cannot
+ * write (.xlsx, .pdf), or one that says another format than --format, is refused before anything
+ * is read or written. A name without an extension gets --format, or the table as text.
+ */
+function outFormat(out: string, format: string | undefined): (typeof FORMATS)[number] | undefined {
+  const ext = extname(basename(out.replace(/\\/g, '/'))).toLowerCase();
+  if (!/^\.[a-z0-9]+$/.test(ext)) return undefined;
+  const byName = BY_EXTENSION[ext];
+  if (!byName) throw new UsageError(`--out « ${out} » : relais n’écrit pas de fichier ${ext} ; extensions possibles : ${EXTENSIONS} ; rien n’a été écrit`);
+  if (format !== undefined && format !== byName) {
+    throw new UsageError(`--format ${format} et --out « ${out} » se contredisent : un fichier ${ext} reçoit le format ${byName} ; changez l’un ou l’autre (extensions possibles : ${EXTENSIONS}) ; rien n’a été écrit`);
+  }
+  return byName;
+}
 
 export function registerTrack(program: Command, fail: (code: number) => void): void {
   program
@@ -71,8 +97,9 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       const ctx = contextOf(command, fail);
       if (!(BY as readonly string[]).includes(opts.by)) throw new UsageError(`--by « ${opts.by} » : ${BY.join(', ')}`);
       const by = opts.by as (typeof BY)[number];
-      const format = opts.format ?? (ctx.out.json ? 'json' : opts.out?.endsWith('.html') ? 'html' : opts.out?.endsWith('.csv') ? 'csv' : 'table');
-      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format « ${format} » : ${FORMATS.join(', ')}`);
+      if (opts.format !== undefined && !(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format « ${opts.format} » : ${FORMATS.join(', ')}`);
+      const format = opts.format ?? (opts.out ? outFormat(opts.out, undefined) : undefined) ?? (ctx.out.json ? 'json' : 'table');
+      if (opts.out && opts.format !== undefined) outFormat(opts.out, opts.format);
       const from = dateOption(opts.from, '--from');
       const to = dateOption(opts.to, '--to');
       if (from && to && from > to) throw new UsageError(`--from ${from.split('-').reverse().join('/')} est après --to ${to.split('-').reverse().join('/')} : la période serait vide`);
@@ -84,32 +111,38 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       if (!tracked) throw new RelaisError('aucun export d’inscriptions : donnez un fichier, ou déclarez « inscriptions: » sous « sources: » dans campagne.yaml', { file: 'campagne.yaml', field: 'sources.inscriptions' });
       const { figures: f, read } = tracked;
       if (read.problems.hasErrors()) ctx.fail(1);
-      const document = { total: f.total, departements: f.departements.map((d) => ({ code: d.code, nom: d.nom, total: d.total })), categories: f.categories, metiers: f.metiers, jours: f.jours, doublons: read.doublons, rejetes: read.rejetes, horsRegion: f.horsRegion, exclus: f.exclus, conflits: read.conflits, date: f.date };
+      const periode: SignupPeriodDays | undefined = from || to ? { ...(from ? { du: from } : {}), ...(to ? { au: to } : {}) } : undefined;
+      const period = periodWords(periode, f.date);
+      const document = { periode: periode ? { du: periode.du ?? null, au: periode.au ?? null } : null, total: f.total, departements: f.departements.map((d) => ({ code: d.code, nom: d.nom, total: d.total })), categories: f.categories, metiers: f.metiers, jours: f.jours, doublons: read.doublons, rejetes: read.rejetes, horsRegion: f.horsRegion, exclus: f.exclus, horsPeriode: f.horsPeriode, conflits: read.conflits, date: f.date, fichiers: read.fichiers };
       let output: string | undefined;
       if (format === 'json') output = `${JSON.stringify(document, null, 2)}\n`;
       else if (format === 'csv') {
         const { header, rows } = rowsOf(f, by);
-        output = toCsv(header, rows);
+        // With a period, each row says the days its figures cover (two columns at the end).
+        output = periode ? toCsv([...header, 'du', 'au'], rows.map((r) => [...r, periode.du ?? '', periode.au ?? ''])) : toCsv(header, rows);
       } else if (format === 'html') {
-        output = htmlReport(f, { titre: campaign.config.campagne.titre, region: campaign.region?.nom ?? '', doublons: read.doublons, rejetes: read.rejetes, genere: producedOn(new Date(), campaignZone(campaign)) });
+        output = htmlReport(f, { titre: campaign.config.campagne.titre, region: campaign.region?.nom ?? '', doublons: read.doublons, rejetes: read.rejetes, genere: producedOn(new Date(), campaignZone(campaign)), ...(periode ? { periode } : {}) });
       } else if (opts.out) {
         // A file with any other name gets the table as plain text.
-        output = `${tableLines(f, by, plain).join('\n')}\n`;
+        output = `${tableLines(f, by, plain, period).join('\n')}\n`;
       }
       if (opts.out) await writeFileAtomic(resolve(process.cwd(), opts.out), output ?? '');
       const { out } = ctx;
       if (ctx.out.json) out.document(opts.out ? { ...document, fichier: opts.out } : document);
       else if (output && !opts.out) process.stdout.write(output);
       else {
-        if (!opts.out) for (const line of tableLines(f, by, out.colors)) out.line(line);
+        if (!opts.out) for (const line of tableLines(f, by, out.colors, period)) out.line(line);
         else out.line(`Écrit : ${opts.out}`);
       }
       const notes = read.problems.items.filter((p) => p.severity !== 'info' || p.kind === 'inscription-conflit');
       if (notes.length) {
         printProblems(out.toStderr(), 'Lignes à vérifier', notes, out.colors.yellow);
       }
+      // With a period, the rows outside it are said too: the line still adds up to the rows read.
+      const inPeriod = period ? `, ${plural(f.total, 'inscrit', 'inscrits')} ${period}` : '';
+      const outsidePeriod = period ? `, ${countOf(f.horsPeriode, 'inscription hors de la période (--from/--to)', 'inscriptions hors de la période (--from/--to)')}` : '';
       out.note(
-        `${countOf(f.total, 'volontaire')} dans la région ; ${countOf(read.doublons, 'doublon retiré', 'doublons retirés')}, ${countOf(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${frenchNumber(f.horsRegion)} hors région, ${countOf(f.exclus, 'désinscription non comptée', 'désinscriptions non comptées')}, ${countOf(read.conflits, 'changement')} de département.`,
+        `${countOf(f.total, 'volontaire')} dans la région${inPeriod} ; ${countOf(read.doublons, 'doublon retiré', 'doublons retirés')}, ${countOf(read.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${frenchNumber(f.horsRegion)} hors région, ${countOf(f.exclus, 'désinscription non comptée', 'désinscriptions non comptées')}${outsidePeriod}, ${countOf(read.conflits, 'changement')} de département.`,
       );
     });
 }

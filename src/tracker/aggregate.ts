@@ -22,6 +22,11 @@ export interface Figures {
   total: number;
   horsRegion: number;
   exclus: number;
+  /**
+   * Volunteers whose sign-up day is outside --from/--to: set aside, counted here so that the rows
+   * read still add up (read = used + set aside + rejected). 0 without a period.
+   */
+  horsPeriode: number;
   departements: Array<{ code: string; nom: string; total: number; part: number }>;
   jours: Array<{ date: string; inscrits: number; cumul: number }>;
   categories: Record<string, number>;
@@ -52,9 +57,14 @@ export function aggregate(records: SignupRecords, names: Map<string, string>, op
   let total = 0;
   let horsRegion = 0;
   let exclus = 0;
+  let horsPeriode = 0;
   for (let i = 0; i < records.size; i++) {
     const day = records.day[i]!;
-    if (day < from || day > to) continue;
+    // Outside the period first, whatever else the row is: the same order as Volunteers.settle.
+    if (day < from || day > to) {
+      horsPeriode++;
+      continue;
+    }
     if (records.excluded[i]) {
       exclus++;
       continue;
@@ -87,5 +97,5 @@ export function aggregate(records: SignupRecords, names: Map<string, string>, op
   const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
   const categories = sorted(counted(records.names.category, byCategory, 'non renseignée'));
   const metiers = sorted(counted(records.names.metier, byMetier, 'non renseigné'));
-  return { total, horsRegion, exclus, departements, jours, categories, metiers, date: end < 0 ? null : isoOf(first + end) };
+  return { total, horsRegion, exclus, horsPeriode, departements, jours, categories, metiers, date: end < 0 ? null : isoOf(first + end) };
 }

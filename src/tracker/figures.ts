@@ -31,10 +31,11 @@ export async function track(campaign: Campaign, ref: CommuneReference, options: 
   if (!source) return undefined;
   // The clock is read here, at the edge, when the caller did not give it.
   const today = latestFrenchDay(options.now ?? new Date());
-  const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers, today);
+  const { from, to } = options;
+  const period = { ...(from ? { from: dayOf(from) } : {}), ...(to ? { to: dayOf(to) } : {}) };
+  const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers, today, period);
   const names = new Map([...ref.departements.values()].map((d) => [d.code, d.nom]));
   const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
-  const { from, to } = options;
   return { figures: aggregate(read.records, names, { ...(from ? { from } : {}), ...(to ? { to } : {}), departements: deps }), read };
 }
 

@@ -11,12 +11,36 @@ export { escapeHtml } from './charts.js';
 const fmt = (n: number) => frenchNumber(n);
 const BLUE = '#000091';
 
-function byDay(jours: Figures['jours']): string {
+const french = (iso: string) => iso.split('-').reverse().join('/');
+
+/**
+ * The period of `track --from/--to` in words (« du 01/04/2020 au 10/04/2020 », « jusqu'au
+ * 10/04/2020 »), or undefined without one. `last` is the last day counted, the end of a period
+ * given by --from alone.
+ */
+export function periodWords(periode: SignupPeriodDays | undefined, last: string | null): string | undefined {
+  if (!periode || (!periode.du && !periode.au)) return undefined;
+  if (periode.du) {
+    const end = periode.au ?? last;
+    return end ? `du ${french(periode.du)} au ${french(end)}` : `à partir du ${french(periode.du)}`;
+  }
+  return `jusqu’au ${french(periode.au!)}`;
+}
+
+/** `track --from/--to` as given (ISO days), for the report and the JSON document. */
+export interface SignupPeriodDays {
+  du?: string;
+  au?: string;
+}
+
+function byDay(jours: Figures['jours'], period: string | undefined): string {
   if (!jours.length) return '<p>Aucune inscription sur la période.</p>';
   const last = jours.at(-1)!;
+  // With --from, the running total starts at the period's first day: never a total « au » a date.
+  const cumulative = period ? `Cumul des inscriptions ${period} (${fmt(last.cumul)} sur la période)` : `Total cumulé des inscriptions (${fmt(last.cumul)} au ${french(last.date)})`;
   return (
     dailyChart(jours.map((j) => ({ date: j.date, value: j.inscrits })), 'Inscriptions de chaque jour', 'Inscriptions du jour') +
-    cumulativeChart(jours.map((j) => ({ date: j.date, value: j.cumul })), `Total cumulé des inscriptions (${fmt(last.cumul)} au ${last.date.split('-').reverse().join('/')})`, 'Total cumulé')
+    cumulativeChart(jours.map((j) => ({ date: j.date, value: j.cumul })), cumulative, period ? 'Cumul sur la période' : 'Total cumulé')
   );
 }
 
@@ -28,7 +52,8 @@ export function producedOn(now: Date, timeZone: string): string {
   return now.toLocaleDateString('fr-FR', { timeZone });
 }
 
-export function htmlReport(f: Figures, meta: { titre: string; region: string; doublons: number; rejetes: number; genere: string }): string {
+export function htmlReport(f: Figures, meta: { titre: string; region: string; doublons: number; rejetes: number; genere: string; periode?: SignupPeriodDays }): string {
+  const period = periodWords(meta.periode, f.date);
   const top = Object.entries(f.categories).map(([label, value]) => ({ label, value }));
   const deps = f.departements.map((d) => ({ label: `${d.code} ${d.nom}`, value: d.total }));
   // The word after a key figure agrees with it: "1 doublon retiré", "2 142 doublons retirés".
@@ -48,20 +73,20 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}td,th{padding:4px 6px
 footer{color:#666;font-size:.85rem;margin-top:24px}
 </style></head><body>
 <h1>Volontaires inscrits</h1>
-<p>${escapeHtml(meta.titre)} — ${escapeHtml(meta.region)}${f.date ? `, au ${escapeHtml(f.date.split('-').reverse().join('/'))}` : ''}</p>
+<p>${escapeHtml(meta.titre)} — ${escapeHtml(meta.region)}${period ? `, inscriptions ${period}` : f.date ? `, au ${french(f.date)}` : ''}</p>
 <div class="kpis">
-${kpi(f.total, 'volontaire dans la région', 'volontaires dans la région')}
+${period ? kpi(f.total, 'volontaire inscrit sur la période', 'volontaires inscrits sur la période') : kpi(f.total, 'volontaire dans la région', 'volontaires dans la région')}
 ${kpi(f.jours.at(-1)?.inscrits ?? 0, 'le dernier jour', 'le dernier jour')}
 ${kpi(f.horsRegion, 'hors de la région', 'hors de la région')}
 ${kpi(meta.doublons, 'doublon retiré', 'doublons retirés')}
 </div>
-${barsChart(deps, 'Par département')}
-${byDay(f.jours)}
-${barsChart(top, 'Par catégorie')}
+${barsChart(deps, period ? `Par département, ${period}` : 'Par département')}
+${byDay(f.jours, period)}
+${barsChart(top, period ? `Par catégorie, ${period}` : 'Par catégorie')}
 <table><thead><tr><th>Métier</th><th>Inscrits</th></tr></thead><tbody>
 ${Object.entries(f.metiers).map(([m, n]) => `<tr><td>${escapeHtml(m)}</td><td class="n">${fmt(n)}</td></tr>`).join('\n')}
 </tbody></table>
-<footer>${countOf(meta.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${countOf(f.exclus, 'désinscription non comptée', 'désinscriptions non comptées')}. Produit par relais le ${escapeHtml(meta.genere)}.</footer>
+<footer>${period ? `Chiffres des inscriptions ${period} ; ${countOf(f.horsPeriode, 'inscription hors de la période', 'inscriptions hors de la période')} non comptée${f.horsPeriode > 1 ? 's' : ''}. ` : ''}${countOf(meta.rejetes, 'ligne rejetée', 'lignes rejetées')}, ${countOf(f.exclus, 'désinscription non comptée', 'désinscriptions non comptées')}. Produit par relais le ${escapeHtml(meta.genere)}.</footer>
 </body></html>
 `;
 }

@@ -10,7 +10,7 @@ import type { SignupRecords } from './aggregate.js';
 import { openFastTable } from './fast-csv.js';
 import { fileColumns, signupHeader } from './signup-columns.js';
 import { SignupRows } from './signup-rows.js';
-import { Volunteers } from './volunteers.js';
+import { Volunteers, type SignupPeriod } from './volunteers.js';
 
 /**
  * Reading the sign-up exports: several files that overlap (each day's export holds everything),
@@ -43,8 +43,9 @@ export { TOTAL_SET_ASIDE };
 /**
  * `today` (a day number, see dayOf) is the last day a sign-up may carry: a later date is a typo
  * or a wrong clock on the platform, and would date the letter's « à ce jour » figure in the future.
+ * `period` (track --from/--to): the volunteers outside it are set aside in their file's account.
  */
-export async function readSignups(campaign: Campaign, source: SignupSource, ref: CommuneReference, files = source.fichiers, today = Number.POSITIVE_INFINITY): Promise<SignupResult> {
+export async function readSignups(campaign: Campaign, source: SignupSource, ref: CommuneReference, files = source.fichiers, today = Number.POSITIVE_INFINITY, period: SignupPeriod = {}): Promise<SignupResult> {
   const problems = new ProblemList();
   // The largest export holds nearly every volunteer, at some 60 bytes a row: the id table is
   // sized once from it instead of growing step by step.
@@ -97,7 +98,7 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     lignes += read;
     account.lus = read;
   }
-  volunteers.settle(accounts);
+  volunteers.settle(accounts, period);
   return {
     records: volunteers.records(),
     doublons: rows.doublons,

@@ -1,4 +1,10 @@
-import { setAside, type FileAccount } from '../campaign/accounting.js';
+import { OUTSIDE_PERIOD, setAside, type FileAccount } from '../campaign/accounting.js';
+
+/** The days (day numbers, see aggregate.ts dayOf) of `track --from/--to`, both included. */
+export interface SignupPeriod {
+  from?: number;
+  to?: number;
+}
 import type { SignupRecords } from './aggregate.js';
 import { mayHoldInvisible, visibleCopy } from './bytes.js';
 import { ByteInterner } from './interner.js';
@@ -69,12 +75,17 @@ export class Volunteers {
   }
 
   /** Each volunteer counted in the account of the file (by index) it was last read in: used, or set aside. */
-  settle(accounts: ReadonlyArray<FileAccount | undefined>): void {
+  settle(accounts: ReadonlyArray<FileAccount | undefined>, period: SignupPeriod = {}): void {
+    const from = period.from ?? Number.NEGATIVE_INFINITY;
+    const to = period.to ?? Number.POSITIVE_INFINITY;
     for (let slot = 0; slot < this.ids.size; slot++) {
       const account = accounts[this.whereFile[slot]!];
       if (!account) continue;
-      // In the order `track` counts them (aggregate.ts): withdrawn whatever their région.
-      if (this.excluded[slot]) setAside(account, 'désinscrit');
+      const day = this.day[slot]!;
+      // In the order `track` counts them (aggregate.ts): outside the period whatever else they
+      // are, then withdrawn whatever their région.
+      if (day < from || day > to) setAside(account, OUTSIDE_PERIOD);
+      else if (this.excluded[slot]) setAside(account, 'désinscrit');
       else if (!this.inRegion[slot]) setAside(account, 'hors de la région ou des départements de la campagne');
       else account.utilises++;
     }

@@ -10,6 +10,7 @@ import { heldLine, queueCampaignPublications, templateText } from '../src/delive
 import { formatWithOffset, parseDue } from '../src/delivery/time.js';
 import { readEnvironment, SettingsError } from '../src/settings.js';
 import { sampleCampaign, sampleWithoutPublications, setPublications } from './helpers/campaign.js';
+import { olderJournal } from './helpers/older-journal.js';
 
 const thrown = (work: () => unknown): RelaisError => {
   try {
@@ -97,28 +98,19 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
   });
 
   it('in a journal written before withdrawn_at, tells the withdrawn drafts from the posts the user cancelled', async () => {
-    const dir = sampleCampaign();
-    setPublications(dir, [
-      { canal: 'twitter', date: '2031-04-11 09:00', texte: 'Premier' },
-      { canal: 'facebook', date: '2031-04-12 09:00', texte: 'Second' },
-    ]);
-    const key = campaignKey((await readyCampaign(dir)).campaign);
-    let journal = Journal.open(dir, key);
+    // As an older relais left them: n° 1 withdrawn in the run that queued its new version n° 3
+    // (same second), n° 2 cancelled by the user a day after it was queued; both keep their keys.
+    const { journal, store: upgraded } = await olderJournal(
+      [
+        { canal: 'twitter', date: '2031-04-11 09:00', texte: 'Premier' },
+        { canal: 'facebook', date: '2031-04-12 09:00', texte: 'Second' },
+      ],
+      `UPDATE posts SET status = 'cancelled', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T10:00:00.400Z' WHERE id = 1;
+       UPDATE posts SET status = 'cancelled', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T11:00:00.000Z' WHERE id = 2;
+       INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
+         SELECT campaign, channel, 'Premier corrigé', local_time, tz, due_utc, 'queued', source, 'k3', '2031-01-02T10:00:00.100Z', '2031-01-02T10:00:00.100Z' FROM posts WHERE id = 1;`,
+    );
     try {
-      const store = new PostStore(journal);
-      await queueCampaignPublications(await readyCampaign(dir), store, new Date());
-      // As an older relais left them: n° 1 withdrawn in the run that queued its new version n° 3
-      // (same second), n° 2 cancelled by the user a day after it was queued; both keep their keys.
-      journal.exec(`
-        UPDATE posts SET status = 'cancelled', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T10:00:00.400Z' WHERE id = 1;
-        UPDATE posts SET status = 'cancelled', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T11:00:00.000Z' WHERE id = 2;
-        INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
-          SELECT campaign, channel, 'Premier corrigé', local_time, tz, due_utc, 'queued', source, 'k3', '2031-01-02T10:00:00.100Z', '2031-01-02T10:00:00.100Z' FROM posts WHERE id = 1;
-        ALTER TABLE posts DROP COLUMN withdrawn_at;
-      `);
-      journal.close();
-      journal = Journal.open(dir, key);
-      const upgraded = new PostStore(journal);
       expect(upgraded.get(1)).toMatchObject({ status: 'cancelled', source_key: null, withdrawn_at: '2031-01-02T10:00:00.400Z' });
       expect(upgraded.get(2)).toMatchObject({ status: 'cancelled', withdrawn_at: null });
       expect(upgraded.get(2)!.source_key).not.toBeNull();
@@ -128,21 +120,10 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
   });
 
   it('in a journal written before withdrawn_at, a cancellation it cannot attribute holds its entry put back, said once', async () => {
-    const dir = sampleCampaign();
-    setPublications(dir, [{ canal: 'facebook', date: '2031-04-12 09:00', texte: 'Second' }]);
-    const key = campaignKey((await readyCampaign(dir)).campaign);
-    let journal = Journal.open(dir, key);
+    // Cancelled, no new version after it: by the user, or withdrawn by an older relais when the
+    // entry left campagne.yaml — the journal does not say.
+    const { dir, journal, store: upgraded } = await olderJournal([{ canal: 'facebook', date: '2031-04-12 09:00', texte: 'Second' }], `UPDATE posts SET status = 'cancelled', updated_at = '2031-01-03T08:00:00.300Z' WHERE id = 1;`);
     try {
-      await queueCampaignPublications(await readyCampaign(dir), new PostStore(journal), new Date());
-      // Cancelled, no new version after it: by the user, or withdrawn by an older relais when the
-      // entry left campagne.yaml — the journal does not say.
-      journal.exec(`
-        UPDATE posts SET status = 'cancelled', updated_at = '2031-01-03T08:00:00.300Z' WHERE id = 1;
-        ALTER TABLE posts DROP COLUMN withdrawn_at;
-      `);
-      journal.close();
-      journal = Journal.open(dir, key);
-      const upgraded = new PostStore(journal);
       expect(upgraded.get(1)).toMatchObject({ status: 'cancelled', upgrade_doubt: 'cancelled' });
       const first = await queueCampaignPublications(await readyCampaign(dir), upgraded, new Date());
       expect({ added: first.added, held: first.held.map((p) => p.id) }).toEqual({ added: 0, held: [1] });
@@ -156,25 +137,17 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
   });
 
   it('in a journal written before withdrawn_at, the new version an older relais queued after a cancellation leaves the queue, said once', async () => {
-    const dir = sampleCampaign();
-    setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', texte: 'Premier' }]);
-    const key = campaignKey((await readyCampaign(dir)).campaign);
-    let journal = Journal.open(dir, key);
+    // n° 1 cancelled after a refusal (last_error: the user's, beyond doubt); n° 2 queued three
+    // days later at the same time by an older relais; n° 3 at another time and text: a new one.
+    const { journal, store: upgraded } = await olderJournal(
+      [{ canal: 'twitter', date: '2031-04-11 09:00', texte: 'Premier' }],
+      `UPDATE posts SET status = 'cancelled', last_error = 'refusé', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T11:00:00.000Z' WHERE id = 1;
+       INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
+         SELECT campaign, channel, 'Premier corrigé', local_time, tz, due_utc, 'queued', source, 'k2', '2031-01-05T09:00:00.000Z', '2031-01-05T09:00:00.000Z' FROM posts WHERE id = 1;
+       INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
+         SELECT campaign, channel, 'Autre', '2031-04-20 09:00', tz, due_utc, 'queued', source, 'k3', '2031-01-05T09:00:00.000Z', '2031-01-05T09:00:00.000Z' FROM posts WHERE id = 1;`,
+    );
     try {
-      await queueCampaignPublications(await readyCampaign(dir), new PostStore(journal), new Date());
-      // n° 1 cancelled after a refusal (last_error: the user's, beyond doubt); n° 2 queued three
-      // days later at the same time by an older relais; n° 3 at another time and text: a new one.
-      journal.exec(`
-        UPDATE posts SET status = 'cancelled', last_error = 'refusé', created_at = '2031-01-01T10:00:00.000Z', updated_at = '2031-01-02T11:00:00.000Z' WHERE id = 1;
-        INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
-          SELECT campaign, channel, 'Premier corrigé', local_time, tz, due_utc, 'queued', source, 'k2', '2031-01-05T09:00:00.000Z', '2031-01-05T09:00:00.000Z' FROM posts WHERE id = 1;
-        INSERT INTO posts (campaign, channel, text, local_time, tz, due_utc, status, source, source_key, created_at, updated_at)
-          SELECT campaign, channel, 'Autre', '2031-04-20 09:00', tz, due_utc, 'queued', source, 'k3', '2031-01-05T09:00:00.000Z', '2031-01-05T09:00:00.000Z' FROM posts WHERE id = 1;
-        ALTER TABLE posts DROP COLUMN withdrawn_at;
-      `);
-      journal.close();
-      journal = Journal.open(dir, key);
-      const upgraded = new PostStore(journal);
       expect(upgraded.list().map((p) => [p.id, p.status, p.upgrade_doubt])).toEqual([
         [1, 'cancelled', null],
         [2, 'cancelled', 'held'],

@@ -1,12 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { balanced, OUTSIDE_PERIOD } from '../src/campaign/accounting.js';
 import { requireCampaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
 import { track } from '../src/tracker/figures.js';
-import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { sampleCampaign } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
+import { signupsAroundApril } from './helpers/signups.js';
 
 /**
  * Every row accounted for: without a period, `track` ends with « N volontaires dans la région ;
@@ -19,23 +18,11 @@ import { relais } from './helpers/cli.js';
  * figures expects the rows outside the period to be counted and said (« 2 inscriptions hors de
  * la période »), so that the line adds up to the rows read.
  */
-const HEADER = 'id;date_inscription;departement;code_postal;metier;categorie;statut';
 
 describe('track --from/--to: the summary accounts for the rows outside the period', () => {
   it('counts the 2 sign-ups before --from somewhere in the summary', async () => {
     const dir = sampleCampaign();
-    const file = join(tempDir(), 'inscriptions.csv');
-    writeFileSync(
-      file,
-      [
-        HEADER,
-        'M1;2020-03-27 10:00;45;45000;Infirmier;soignant;inscrit',
-        'M2;2020-03-30 10:00;37;37000;Médecin;soignant;inscrit',
-        'A1;2020-04-01 10:00;45;45000;Infirmier;soignant;inscrit',
-        'A2;2020-04-05 10:00;18;18000;Agent administratif;administratif;inscrit',
-        'A3;2020-04-10 10:00;28;28000;Infirmier;soignant;inscrit',
-      ].join('\n') + '\n',
-    );
+    const file = signupsAroundApril();
     const r = await relais(['-C', dir, 'track', file, '--from', '2020-04-01', '--to', '2020-04-10']);
     expect(r.code, r.stderr).toBe(0);
     const summary = (r.stdout + r.stderr).split('\n').find((l) => l.includes('volontaires dans la région')) ?? '';

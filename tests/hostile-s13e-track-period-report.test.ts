@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleCampaign, tempDir } from './helpers/campaign.js';
+import { sampleCampaign } from './helpers/campaign.js';
 import { relais } from './helpers/cli.js';
+import { signupsAroundApril } from './helpers/signups.js';
 
 /**
  * README step 9 and `relais track`: `track --from 2020-04-01 --to 2020-04-10 --out …html` gives
@@ -14,23 +15,11 @@ import { relais } from './helpers/cli.js';
  * that it never states a region total that is not true. src/cli/track.ts does not pass from/to to
  * htmlReport at all.
  */
-const HEADER = 'id;date_inscription;departement;code_postal;metier;categorie;statut';
 
 describe('track --from/--to --out report.html', () => {
   it('names the period, instead of presenting the period count as the region total « au 10/04/2020 »', async () => {
     const dir = sampleCampaign();
-    const file = join(tempDir(), 'inscriptions.csv');
-    writeFileSync(
-      file,
-      [
-        HEADER,
-        'M1;2020-03-27 10:00;45;45000;Infirmier;soignant;inscrit',
-        'M2;2020-03-30 10:00;37;37000;Médecin;soignant;inscrit',
-        'A1;2020-04-01 10:00;45;45000;Infirmier;soignant;inscrit',
-        'A2;2020-04-05 10:00;18;18000;Agent administratif;administratif;inscrit',
-        'A3;2020-04-10 10:00;28;28000;Infirmier;soignant;inscrit',
-      ].join('\n') + '\n',
-    );
+    const file = signupsAroundApril();
     const out = join(dir, 'out', 'periode.html');
     const r = await relais(['-C', dir, 'track', file, '--from', '2020-04-01', '--to', '2020-04-10', '--out', out]);
     expect(r.code, r.stderr).toBe(0);

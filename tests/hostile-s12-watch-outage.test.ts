@@ -1,13 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readyCampaign } from '../src/campaign/check.js';
-import { campaignKey } from '../src/campaign/load.js';
-import { Journal } from '../src/delivery/journal.js';
-import { PostStore } from '../src/delivery/posts-store.js';
-import { formatLocal } from '../src/delivery/time.js';
-import { sampleWithoutPublications } from './helpers/campaign.js';
 import { BIN } from './helpers/cli.js';
-import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
+import { sampleWithDuePosts, socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
 /**
  * `relais schedule run --watch` « reste actif et publie chaque message à son heure (Ctrl-C pour
@@ -26,17 +20,11 @@ afterAll(() => server.close());
 
 describe('schedule run --watch when X is down for a moment', () => {
   it('goes on watching and publishes the Facebook post due meanwhile', async () => {
-    const dir = sampleWithoutPublications();
-    const ready = await readyCampaign(dir);
-    const journal = Journal.open(dir, campaignKey(ready.campaign));
-    try {
-      const store = new PostStore(journal);
-      const now = new Date();
-      store.add({ channel: 'twitter', text: 'Appel aux volontaires sur X', local: formatLocal(new Date(now.getTime() - 60_000), 'Europe/Paris'), tz: 'Europe/Paris', utc: new Date(now.getTime() - 60_000), source: 'cli' });
-      store.add({ channel: 'facebook', text: 'Appel aux volontaires sur Facebook', local: formatLocal(now, 'Europe/Paris'), tz: 'Europe/Paris', utc: now, source: 'cli' });
-    } finally {
-      journal.close();
-    }
+    const now = new Date();
+    const dir = await sampleWithDuePosts([
+      { channel: 'twitter', text: 'Appel aux volontaires sur X', at: new Date(now.getTime() - 60_000) },
+      { channel: 'facebook', text: 'Appel aux volontaires sur Facebook', at: now },
+    ]);
     for (let i = 0; i < 20; i++) server.script.twitter.push({ status: 503, body: { title: 'Service Unavailable', status: 503 } });
 
     const child = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run', '--watch'], { env: { ...process.env, NO_COLOR: '1', ...socialEnv(server) }, stdio: ['ignore', 'pipe', 'pipe'] });

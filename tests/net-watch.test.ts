@@ -1,13 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readyCampaign } from '../src/campaign/check.js';
-import { campaignKey } from '../src/campaign/load.js';
-import { Journal } from '../src/delivery/journal.js';
-import { PostStore } from '../src/delivery/posts-store.js';
-import { formatLocal } from '../src/delivery/time.js';
-import { sampleWithoutPublications } from './helpers/campaign.js';
 import { BIN } from './helpers/cli.js';
-import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
+import { sampleWithDuePosts, socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
 /**
  * `schedule run --watch` while X is down for a moment, then back: the other network's post goes
@@ -22,17 +16,11 @@ afterAll(() => server.close());
 
 describe('schedule run --watch when X comes back', () => {
   it('publishes the X post at a later pass and ends without failure', async () => {
-    const dir = sampleWithoutPublications();
-    const ready = await readyCampaign(dir);
-    const journal = Journal.open(dir, campaignKey(ready.campaign));
-    try {
-      const store = new PostStore(journal);
-      const now = new Date();
-      store.add({ channel: 'twitter', text: 'Appel aux volontaires sur X', local: formatLocal(now, 'Europe/Paris'), tz: 'Europe/Paris', utc: now, source: 'cli' });
-      store.add({ channel: 'linkedin', text: 'Appel aux volontaires sur LinkedIn', local: formatLocal(now, 'Europe/Paris'), tz: 'Europe/Paris', utc: now, source: 'cli' });
-    } finally {
-      journal.close();
-    }
+    const now = new Date();
+    const dir = await sampleWithDuePosts([
+      { channel: 'twitter', text: 'Appel aux volontaires sur X', at: now },
+      { channel: 'linkedin', text: 'Appel aux volontaires sur LinkedIn', at: now },
+    ]);
     // Exactly one outage's worth of failures: the fourth request to X is answered.
     for (let i = 0; i < 3; i++) server.script.twitter.push({ status: 503, body: { title: 'Service Unavailable', status: 503 } });
 

@@ -68,17 +68,16 @@ export function gluedHeaderMessage(what: string): string {
   return `${what} : l'en-tête d'une autre liste est collé au bout de cette ligne (deux fichiers mis bout à bout, le premier sans retour à la ligne final ?) : il est retiré de la ligne, qui est lue sans lui ; vérifiez-la, et la suivante`;
 }
 
-/** A row that repeats the header: one export appended to another, each with its header line. */
+/**
+ * A row that repeats the header: one export appended to another, each with its header line (or,
+ * for a header on two rows, either of them).
+ */
 export function repeatsHeader(table: Pick<Table, 'header' | 'twoRowHeader'>, values: string[]): boolean {
   if (values.length === 0) return false;
-  // A header on two rows, repeated by a second export: either of its rows.
-  if (table.twoRowHeader && values.some((v) => v.trim() !== '')) {
-    const key = headerKey(values);
-    if (table.twoRowHeader.rows.some((row) => headerKey(row) === key)) return true;
-  }
   let key = headerKeys.get(table.header);
   if (key === undefined) {
-    key = { whole: headerKey(table.header), first: headerKey(table.header.slice(0, 1)), firstCells: new Map() };
+    const forms = [table.header, ...(table.twoRowHeader?.rows ?? [])];
+    key = { wholes: new Set(forms.map(headerKey)), firsts: new Set(forms.map((f) => headerKey(f.slice(0, 1)))), firstCells: new Map() };
     headerKeys.set(table.header, key);
   }
   // Asked of every row of national files: the first cell settles almost every row, and it takes
@@ -86,14 +85,15 @@ export function repeatsHeader(table: Pick<Table, 'header' | 'twoRowHeader'>, val
   const cell = values[0]!;
   let firstMatches = key.firstCells.get(cell);
   if (firstMatches === undefined) {
-    firstMatches = headerKey([cell]) === key.first;
+    firstMatches = key.firsts.has(headerKey([cell]));
     if (key.firstCells.size >= 10_000) key.firstCells.clear();
     key.firstCells.set(cell, firstMatches);
   }
-  return firstMatches && headerKey(values) === key.whole;
+  // A row of blanks is no header, whatever a two-row header's lower row looks like.
+  return firstMatches && values.some((v) => v.trim() !== '') && key.wholes.has(headerKey(values));
 }
 
-const headerKeys = new WeakMap<string[], { whole: string; first: string; firstCells: Map<string, boolean> }>();
+const headerKeys = new WeakMap<string[], { wholes: Set<string>; firsts: Set<string>; firstCells: Map<string, boolean> }>();
 
 /**
  * A header on two rows, as an office lays it out in Excel: a group name (« Adresse ») over the

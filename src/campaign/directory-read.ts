@@ -77,7 +77,7 @@ export async function readDirectory(
   const codeShaped = (insee: string): boolean => /^(\d{5}|2[AB]\d{3})$/i.test(insee);
   const outside = (insee: string): boolean => {
     if (!codeShaped(insee)) return false;
-    const commune = ref.commune(insee) ?? ref.commune(ref.formerCodes.get(insee) ?? '');
+    const commune = ref.currentCommune(insee);
     return !inCampaign.has(commune?.departement ?? departementOfCode(insee));
   };
   try {
@@ -110,13 +110,13 @@ export async function readDirectory(
             account.rejetes++;
             problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${verdict.reason}`, { ...where, field: verdict.field || 'fiche' });
             // Kept to say why the commune has no town hall, should no other record give it: « aucune ligne » would be untrue.
-            const commune = codeShaped(verdict.insee) ? ref.commune(verdict.insee) ?? ref.commune(ref.formerCodes.get(verdict.insee) ?? '') : undefined;
+            const commune = codeShaped(verdict.insee) ? ref.currentCommune(verdict.insee) : undefined;
             if (commune && !rejected.has(commune.code)) rejected.set(commune.code, item.line);
           }
           continue;
         }
         const th = verdict.townHall;
-        const commune: Commune | undefined = ref.commune(th.insee) ?? ref.commune(ref.formerCodes.get(th.insee) ?? '');
+        const commune: Commune | undefined = ref.currentCommune(th.insee);
         if (!commune && !codeShaped(th.insee)) {
           account.rejetes++;
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : code INSEE « ${th.insee} » mal formé (5 caractères attendus, comme 45234 ou 2A004)`, { ...where, field: 'pivot' });

@@ -204,6 +204,11 @@ export class CommuneReference {
     return code.length >= 2 ? this.group(codePrefix(code)).get(code) : undefined;
   }
 
+  /** The commune a code names today: its own, or the commune nouvelle a former code is part of. */
+  currentCommune(code: string): Commune | undefined {
+    return this.commune(code) ?? this.commune(this.formerCodes.get(code) ?? '');
+  }
+
   /** Every current commune (the whole reference read). */
   get communes(): Map<string, Commune> {
     if (!this.all) {

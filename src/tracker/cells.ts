@@ -122,7 +122,7 @@ export function departementOf(ref: CommuneReference, depCell: string, postalCell
   if (insee) {
     const code = normalizeInsee(insee);
     // A municipal arrondissement (75112, as address geocoders give it) is in its commune's département.
-    const commune = ref.commune(code) ?? ref.commune(ref.formerCodes.get(code) ?? '') ?? ref.arrondissement(code)?.commune;
+    const commune = ref.currentCommune(code) ?? ref.arrondissement(code)?.commune;
     if (commune) return commune.departement;
   }
   if (/^\d{5}$/.test(postalCode)) {

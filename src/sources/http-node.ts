@@ -3,7 +3,7 @@ import { get as httpsGet } from 'node:https';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 import { frenchNumber } from '../text/format.js';
-import { badLocation, interrupted, tooLarge, TOO_MANY_REDIRECTS, TransportError, transportError, type HttpClient } from './http.js';
+import { announcedLength, badLocation, interrupted, tooLarge, TOO_MANY_REDIRECTS, TransportError, transportError, type HttpClient } from './http.js';
 
 /**
  * The node:http(s) adapter behind `relais fetch`'s HttpClient (the interface, the retry policy and
@@ -55,8 +55,7 @@ function getOnce(url: URL, accept: string, signal: AbortSignal, maxBytes: number
     const get = url.protocol === 'https:' ? httpsGet : httpGet;
     // No pooled connection: each request ends its own, and a test server or a proxy can close at once.
     const req = get(url, { headers, agent: false, signal }, (res) => {
-      const length = res.headers['content-length'];
-      const expected = length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : null;
+      const expected = announcedLength(res.headers['content-length']);
       if (expected !== null && expected > maxBytes && !NO_BODY.has(res.statusCode ?? 0)) {
         fail(tooLarge(url.host, maxBytes));
         req.destroy();
@@ -157,13 +156,12 @@ async function leniently(url: URL, accept: string, signal: AbortSignal, maxBytes
     // Fetch refuses it too (a header name with a blank in it): the server answered, in a form HTTP does not allow.
     throw new TransportError(`la réponse de ${url.host} est mal formée : ses en-têtes ne suivent pas le protocole HTTP (un proxy ou un équipement entre relais et le serveur ?) ; relais ne peut pas la lire`, false);
   }
-  const announced = res.headers.get('content-length');
-  const expected = announced !== null && /^\d+$/.test(announced.trim()) ? Number(announced) : null;
+  const expected = announcedLength(res.headers.get('content-length'));
   if (expected !== null && expected > maxBytes) throw tooLarge(url.host, maxBytes);
   const bytes = Buffer.from(await res.arrayBuffer());
   if (bytes.length > maxBytes) throw tooLarge(url.host, maxBytes);
   const encoded = (res.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
-  if (!encoded && expected !== null && bytes.length < expected && res.status !== 204 && res.status !== 304) {
+  if (!encoded && expected !== null && bytes.length < expected && !NO_BODY.has(res.status)) {
     throw new TransportError(`${url.host} a coupé la connexion avant la fin de la réponse (réponse tronquée) : ${frenchNumber(bytes.length)} octets reçus sur ${frenchNumber(expected)} annoncés par Content-Length`, true);
   }
   // Already inflated by fetch if the server compressed it all the same: nothing left to decode.

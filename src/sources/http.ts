@@ -292,3 +292,8 @@ export function jsonBody(res: HttpResponse, what: string): unknown {
     );
   }
 }
+
+/** The body's length a Content-Length header announces (a plain decimal number), or null. */
+export function announcedLength(value: string | null | undefined): number | null {
+  return value !== null && value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : null;
+}

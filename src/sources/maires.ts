@@ -8,7 +8,7 @@ import { RelaisError } from '../errors.js';
 import { departementOfCode } from '../campaign/communes.js';
 import { frenchNumber } from '../text/format.js';
 import { isInseeCode } from './annuaire.js';
-import { getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
+import { announcedLength, getWithRetry, NOTHING_WRITTEN, looksLikeHtml, shownUrl, type HttpClient, type RetryPolicy } from './http.js';
 
 /**
  * The mayors file of the Répertoire national des élus (RNE), dataset "Répertoire national des
@@ -54,22 +54,29 @@ export interface MayorsFile {
   rejected: number;
   /** The file's last record, kept or not: its line, how many fields it has and its last one (a cut download ends in the middle of one). */
   last: { line: number; fields: number; lastField: string } | null;
-  /**
-   * The shape (fieldShape) that the last field of every record before the last one has, when they
-   * all have the same one; null when they differ or there are fewer than SHAPE_EVIDENCE of them.
-   */
-  lastFieldShape: string | null;
 }
 
 /** Records before the last one needed to say that their last field has a shape. */
 const SHAPE_EVIDENCE = 5;
 
 /**
+ * The shape (fieldShape) the last field of every mayor's row before the file's last record has,
+ * when they all have the same one; null when they differ or there are fewer than SHAPE_EVIDENCE.
+ * Worked out only for a file that ends without a line break (cutLastLine).
+ */
+function lastFieldShape(file: MayorsFile): string | null {
+  const before = file.rows.filter((r) => r.mayor.line !== file.last?.line);
+  if (before.length < SHAPE_EVIDENCE) return null;
+  const shape = fieldShape(before[0]!.values.at(-1) ?? '');
+  return before.every((r) => fieldShape(r.values.at(-1) ?? '') === shape) ? shape : null;
+}
+
+/**
  * A field's shape: its digits made 9, every other character kept. `23/03/2014` and `01/12/2020`
  * share `99/99/9999`, a cut `23/03/20` has another; a column that says `Maire` on every row has
  * the shape `Maire`, a cut `Mai` another. Names and free text differ from row to row: no shape.
  */
-export function fieldShape(value: string): string {
+function fieldShape(value: string): string {
   return value.replace(/\d/g, '9');
 }
 
@@ -86,22 +93,13 @@ export async function readMayorsFile(path: string, displayName: string): Promise
   const rows: MayorsFile['rows'] = [];
   let rejected = 0;
   let last: MayorsFile['last'] = null;
-  // The shape of the last field of the records read before the current one: undefined before the
-  // first, null once two differ.
-  let shape: string | null | undefined;
-  let shaped = 0;
   for await (const row of table.rows) {
-    if (last) {
-      const s = fieldShape(last.lastField);
-      shape = shape === undefined || shape === s ? s : null;
-      shaped++;
-    }
     last = { line: row.line, fields: row.values.length, lastField: row.values[row.values.length - 1] ?? '' };
     const mayor = toMayor(row.values, row.line, columns.indexes);
     if (!isInseeCode(mayor.insee) || !mayor.nom) rejected++;
     else rows.push({ values: row.values, mayor });
   }
-  return { header: table.header, encoding: table.encoding, rows, rejected, last, lastFieldShape: shape && shaped >= SHAPE_EVIDENCE ? shape : null };
+  return { header: table.header, encoding: table.encoding, rows, rejected, last };
 }
 
 /**
@@ -123,7 +121,7 @@ function cutLastLine(body: Uint8Array, file: MayorsFile): Cut | null {
   if (lineBreak(end) || (end === 0 && lineBreak(body[body.length - 2]))) return null;
   const { line, fields, lastField } = file.last;
   if (fields < file.header.length) return { line, fields };
-  const shape = file.lastFieldShape;
+  const shape = fields === file.header.length ? lastFieldShape(file) : null;
   if (shape !== null && fields === file.header.length && fieldShape(lastField) !== shape) {
     return { line, fields, field: { name: file.header[fields - 1] ?? `n° ${fields}`, value: lastField, shape } };
   }
@@ -151,9 +149,8 @@ export async function fetchRne(http: HttpClient, url: string, deps: string[], po
     }
     const cut = cutLastLine(res.body, file);
     if (cut) {
-      const length = res.headers.get('content-length');
       const encoded = res.headers.get('content-encoding');
-      const announced = length && /^\d+$/.test(length.trim()) && !encoded ? `, autant qu'annoncé par Content-Length : la copie servie est elle-même incomplète — cache, proxy ou fichier en cours de remplacement` : '';
+      const announced = announcedLength(res.headers.get('content-length')) !== null && !encoded ? `, autant qu'annoncé par Content-Length : la copie servie est elle-même incomplète — cache, proxy ou fichier en cours de remplacement` : '';
       throw new RelaisError(
         `${WHAT} : téléchargement tronqué — ${fileName} (${finalUrl}) s'arrête au milieu de sa ligne ${cut.line}, sans fin de ligne et ${cut.field ? `son dernier champ, « ${cut.field.name} », vaut « ${cut.field.value.slice(0, 40)} » alors qu'il a la forme « ${cut.field.shape.slice(0, 40)} » (chaque chiffre noté 9) dans toutes les lignes précédentes` : `avec ${cut.fields} ${cut.fields > 1 ? 'champs' : 'champ'} sur les ${file.header.length} de l'en-tête`} (${frenchNumber(res.body.length)} octets reçus${announced}) : les lignes suivantes manquent ; relancez « relais fetch » plus tard ; ${NOTHING_WRITTEN}`,
         {},

@@ -83,38 +83,20 @@ export function functionLine(sex: 'F' | 'M' | undefined): string {
 
 /** Splits a line at spaces into lines of at most 38 characters; a longer word is cut. */
 export function wrapAddressLine(text: string): string[] {
-  if (text.length <= MAX_LINE_LENGTH) return [text];
-  const lines: string[] = [];
-  let current = '';
-  for (let word of text.split(' ')) {
-    while (word.length > MAX_LINE_LENGTH) {
-      if (current) lines.push(current);
-      current = '';
-      lines.push(word.slice(0, MAX_LINE_LENGTH));
-      word = word.slice(MAX_LINE_LENGTH);
-    }
-    if (!current) current = word;
-    else if (current.length + 1 + word.length <= MAX_LINE_LENGTH) current += ` ${word}`;
-    else {
-      lines.push(current);
-      current = word;
-    }
-  }
-  if (current) lines.push(current);
-  return lines;
+  return text.length <= MAX_LINE_LENGTH ? [text] : wrapLine(text, false).lines;
 }
 
 /**
- * An organisation line over 38 characters, broken where a name breaks itself: at a space (dropped)
- * or after a hyphen (kept at the end of the line, as in a dictionary). A part longer than a line
- * is cut there, and said (`cut`).
+ * A line over 38 characters, broken at its spaces (dropped) and, with `afterHyphen` (a name, which
+ * breaks itself there), after its hyphens (kept at the end of the line, as in a dictionary). A part
+ * longer than a line is cut there, and said (`cut`).
  */
-export function wrapName(text: string): { lines: string[]; cut: boolean } {
+function wrapLine(text: string, afterHyphen: boolean): { lines: string[]; cut: boolean } {
   const lines: string[] = [];
   let current = '';
   let cut = false;
   for (const word of text.split(' ')) {
-    for (const [i, part] of (word.match(/[^-]*-+|[^-]+/g) ?? []).entries()) {
+    for (const [i, part] of (afterHyphen ? (word.match(/[^-]*-+|[^-]+/g) ?? []) : [word]).entries()) {
       const joiner = i === 0 && current ? ' ' : '';
       if (current.length + joiner.length + part.length <= MAX_LINE_LENGTH) {
         current += joiner + part;
@@ -166,7 +148,7 @@ export function townHallAddress(input: TownHallAddressInput): AddressBlock {
     else {
       // The name has to be broken anyway: "MAIRIE DE" heads its first line, which takes no more
       // lines than MAIRIE alone above the name, and the name is broken where it breaks itself.
-      const wrapped = wrapName(full);
+      const wrapped = wrapLine(full, true);
       if (wrapped.cut) warnings.push(`nom de commune trop long pour une ligne d'adresse (${nameLine.length} caractères) : mot coupé à ${MAX_LINE_LENGTH}`);
       for (const line of wrapped.lines) lines.push(line);
     }

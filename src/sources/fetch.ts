@@ -221,16 +221,18 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   // are returned when they are neither those relais wrote nor those it is about to write. A
   // provenance.json of before the hashes describes the file without one: then any difference with
   // the new download may be a correction, and the file is treated as edited (`certain: false`).
-  const edited = async (name: string, path: string, next: string): Promise<{ bytes: Uint8Array; certain: boolean } | undefined> => {
+  // Each new file's hash, made once: compared here, then recorded in provenance.json.
+  const hashes = { annuaire: sha256(annuaireData), rne: sha256(rne.csv) };
+  const edited = async (name: string, path: string, nextHash: string): Promise<{ bytes: Uint8Array; certain: boolean } | undefined> => {
     const recorded = before.hashes.get(`data/${name}`);
     const unknown = recorded === undefined && before.unhashed.has(`data/${name}`);
     if ((recorded === undefined && !unknown) || !existsSync(path)) return undefined;
     const bytes = await readFile(path);
     const hash = sha256(bytes);
-    return hash !== recorded && hash !== sha256(next) ? { bytes, certain: !unknown } : undefined;
+    return hash !== recorded && hash !== nextHash ? { bytes, certain: !unknown } : undefined;
   };
-  const annuaireEdited = await edited(FETCH_FILES.annuaire, annuairePath, annuaireData);
-  const rneEdited = await edited(FETCH_FILES.rne, rnePath, rne.csv);
+  const annuaireEdited = await edited(FETCH_FILES.annuaire, annuairePath, hashes.annuaire);
+  const rneEdited = await edited(FETCH_FILES.rne, rnePath, hashes.rne);
   const hallsDiff = beforeHalls.map ? diffTownHalls(beforeHalls.map, halls) : null;
   const mayorsDiff = beforeMayors.map ? diffMayors(beforeMayors.map, mayorsByCommune(rne.mayors)) : null;
   const changes: FetchChanges = {
@@ -258,7 +260,7 @@ export async function fetchOfficialData(options: FetchOptions): Promise<FetchRes
   };
   // Recorded in files that are kept and shared: a key in the address's query is masked.
   const rneInfo = { url: shownUrl(settings.rneUrl), finalUrl: rne.finalUrl, fileName: rne.fileName, dataDate: rne.dataDate, encoding: rne.encoding, counts: rne.counts };
-  const provenance = buildProvenance(options, annuaire, rneInfo, { annuaire: sha256(annuaireData), rne: sha256(rne.csv) });
+  const provenance = buildProvenance(options, annuaire, rneInfo, hashes);
 
   const written: string[] = [];
   if (!options.dryRun) {

@@ -57,6 +57,11 @@ async function headOf(path: string, length = 256): Promise<Buffer> {
 }
 
 const isOutlook = (head: Buffer) => head.subarray(0, OLE.length).equals(OLE);
+/** Text that starts as an mbox (« From ») or as a message's headers: what a file of text holds. */
+const isMboxText = (head: Buffer) => head.toString('latin1').startsWith('From ');
+const isMessageText = (head: Buffer) => /^[A-Za-z][A-Za-z0-9-]*:/.test(head.toString('latin1'));
+/** Outlook's own format, by its signature, or a .msg name over bytes that are not text (a message of text under a .msg name is no Outlook file). */
+const isOutlookFile = (name: string, head: Buffer) => isOutlook(head) || (name.toLowerCase().endsWith('.msg') && !isMboxText(head) && !isMessageText(head));
 
 /**
  * Why a file of a folder of bounces is not read, or null when it is (a .eml file). Said to the
@@ -65,11 +70,9 @@ const isOutlook = (head: Buffer) => head.subarray(0, OLE.length).equals(OLE);
 function whyUnread(name: string, head: Buffer): string | null {
   if (isOutlook(head)) return 'message Outlook au format .msg';
   if (name.toLowerCase().endsWith('.eml')) return null;
-  const text = head.toString('latin1');
-  if (text.startsWith('From ')) return 'boîte mbox : donnez-la elle-même à relais bounces, pas son dossier';
-  // A message of text under a .msg name (some programs save so) is no Outlook file: said as it is.
-  if (/^[A-Za-z][A-Za-z0-9-]*:/.test(text)) return name.toLowerCase().endsWith('.msg') ? 'message enregistré avec l’extension .msg, mais pas au format d’Outlook : renommez-le en .eml' : 'message enregistré sans l’extension .eml : renommez-le en .eml';
-  if (name.toLowerCase().endsWith('.msg')) return 'fichier .msg d’Outlook';
+  if (isOutlookFile(name, head)) return 'fichier .msg d’Outlook';
+  if (isMboxText(head)) return 'boîte mbox : donnez-la elle-même à relais bounces, pas son dossier';
+  if (isMessageText(head)) return name.toLowerCase().endsWith('.msg') ? 'message enregistré avec l’extension .msg, mais pas au format d’Outlook : renommez-le en .eml' : 'message enregistré sans l’extension .eml : renommez-le en .eml';
   return 'ni un fichier .eml ni une boîte mbox';
 }
 
@@ -170,8 +173,8 @@ function separator(text: string, from: number): number {
 /** An empty file is an empty mailbox; anything else must start like an mbox. */
 async function checkMbox(path: string): Promise<void> {
   const head = await headOf(path);
-  if (isOutlook(head) || (path.toLowerCase().endsWith('.msg') && !/^(From |[A-Za-z][A-Za-z0-9-]*:)/.test(head.toString('latin1')))) throw outlookFile(path);
-  if (head.length && !head.toString('latin1').startsWith('From ')) {
+  if (isOutlookFile(path, head)) throw outlookFile(path);
+  if (head.length && !isMboxText(head)) {
     throw new RelaisError(`${path} n'est pas une boîte mbox (elle commencerait par une ligne « From ») : donnez un fichier mbox, un dossier de fichiers .eml ou un fichier .eml`, { file: path });
   }
 }

@@ -13,7 +13,7 @@ import { parseDay } from '../tracker/cells.js';
 import { isoOf, type Figures } from '../tracker/aggregate.js';
 import { contextOf } from './context.js';
 import type { Output } from './output.js';
-import { countOf, frenchNumber, frenchPercent, plural } from '../text/format.js';
+import { countOf, frenchDay, frenchNumber, frenchPercent, plural } from '../text/format.js';
 import { printProblems } from './report.js';
 
 const BY = ['departement', 'jour', 'categorie', 'metier'] as const;
@@ -102,7 +102,7 @@ export function registerTrack(program: Command, fail: (code: number) => void): v
       if (opts.out && opts.format !== undefined) outFormat(opts.out, opts.format);
       const from = dateOption(opts.from, '--from');
       const to = dateOption(opts.to, '--to');
-      if (from && to && from > to) throw new UsageError(`--from ${from.split('-').reverse().join('/')} est après --to ${to.split('-').reverse().join('/')} : la période serait vide`);
+      if (from && to && from > to) throw new UsageError(`--from ${frenchDay(from)} est après --to ${frenchDay(to)} : la période serait vide`);
       const campaign = await requireCampaign(ctx.campaignDir);
       const inputs = files.map((f) => resolve(process.cwd(), f));
       // Before reading: the figures must not replace the exports they are computed from.

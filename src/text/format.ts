@@ -136,6 +136,11 @@ export function shortenQuotes(message: string, max = 80): string {
   return cut.length > 2000 ? `${cut.slice(0, 2000)}… (message de ${cut.length.toLocaleString('fr-FR')} caractères, coupé)` : cut;
 }
 
+/** A day written « 2020-04-10 » (ISO 8601), as « 10/04/2020 ». */
+export function frenchDay(iso: string): string {
+  return iso.split('-').reverse().join('/');
+}
+
 /** « 30/11/2026 à 13:44 », Paris time: when a file was written, a message sent. */
 export function frenchDateTime(when: string | number | Date): string {
   return new Date(when).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).replace(' ', ' à ');

@@ -1,4 +1,4 @@
-import { countOf, frenchNumber, plural } from '../text/format.js';
+import { countOf, frenchDay, frenchNumber, plural } from '../text/format.js';
 import type { Figures } from './aggregate.js';
 import { barsChart, CHART_CSS, cumulativeChart, dailyChart, escapeHtml } from './charts.js';
 
@@ -11,7 +11,6 @@ export { escapeHtml } from './charts.js';
 const fmt = (n: number) => frenchNumber(n);
 const BLUE = '#000091';
 
-const french = (iso: string) => iso.split('-').reverse().join('/');
 
 /**
  * The period of `track --from/--to` in words (« du 01/04/2020 au 10/04/2020 », « jusqu'au
@@ -22,9 +21,9 @@ export function periodWords(periode: SignupPeriodDays | undefined, last: string 
   if (!periode || (!periode.du && !periode.au)) return undefined;
   if (periode.du) {
     const end = periode.au ?? last;
-    return end ? `du ${french(periode.du)} au ${french(end)}` : `à partir du ${french(periode.du)}`;
+    return end ? `du ${frenchDay(periode.du)} au ${frenchDay(end)}` : `à partir du ${frenchDay(periode.du)}`;
   }
-  return `jusqu’au ${french(periode.au!)}`;
+  return `jusqu’au ${frenchDay(periode.au!)}`;
 }
 
 /** `track --from/--to` as given (ISO days), for the report and the JSON document. */
@@ -37,7 +36,7 @@ function byDay(jours: Figures['jours'], period: string | undefined): string {
   if (!jours.length) return '<p>Aucune inscription sur la période.</p>';
   const last = jours.at(-1)!;
   // With --from, the running total starts at the period's first day: never a total « au » a date.
-  const cumulative = period ? `Cumul des inscriptions ${period} (${fmt(last.cumul)} sur la période)` : `Total cumulé des inscriptions (${fmt(last.cumul)} au ${french(last.date)})`;
+  const cumulative = period ? `Cumul des inscriptions ${period} (${fmt(last.cumul)} sur la période)` : `Total cumulé des inscriptions (${fmt(last.cumul)} au ${frenchDay(last.date)})`;
   return (
     dailyChart(jours.map((j) => ({ date: j.date, value: j.inscrits })), 'Inscriptions de chaque jour', 'Inscriptions du jour') +
     cumulativeChart(jours.map((j) => ({ date: j.date, value: j.cumul })), cumulative, period ? 'Cumul sur la période' : 'Total cumulé')
@@ -73,7 +72,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}td,th{padding:4px 6px
 footer{color:#666;font-size:.85rem;margin-top:24px}
 </style></head><body>
 <h1>Volontaires inscrits</h1>
-<p>${escapeHtml(meta.titre)} — ${escapeHtml(meta.region)}${period ? `, inscriptions ${period}` : f.date ? `, au ${french(f.date)}` : ''}</p>
+<p>${escapeHtml(meta.titre)} — ${escapeHtml(meta.region)}${period ? `, inscriptions ${period}` : f.date ? `, au ${frenchDay(f.date)}` : ''}</p>
 <div class="kpis">
 ${period ? kpi(f.total, 'volontaire inscrit sur la période', 'volontaires inscrits sur la période') : kpi(f.total, 'volontaire dans la région', 'volontaires dans la région')}
 ${kpi(f.jours.at(-1)?.inscrits ?? 0, 'le dernier jour', 'le dernier jour')}

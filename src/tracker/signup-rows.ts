@@ -16,6 +16,7 @@ import { Rejections } from './rejections.js';
 import { otherHeaderRead, signupHeader } from './signup-columns.js';
 import type { Volunteers } from './volunteers.js';
 import { ZoneDays } from './zone.js';
+import { frenchDay } from '../text/format.js';
 
 /** « 20 », Corsica's number before 1976: no département today, and no way to tell which of the two. */
 const CORSICA_BEFORE_1976 = /^0?20$/;
@@ -213,7 +214,7 @@ export class SignupRows {
             : d < 0
               ? `date « ${text(iDate)} » invalide`
               : future
-                ? `date « ${text(iDate)} » dans le futur (après le ${isoOf(today).split('-').reverse().join('/')})`
+                ? `date « ${text(iDate)} » dans le futur (après le ${frenchDay(isoOf(today))})`
                 : text(iDep) || text(iCp) || text(iCom)
                   ? `département introuvable (« ${[text(iDep), text(iCp), text(iCom)].filter(Boolean).join(' », « ')} »)${CORSICA_BEFORE_1976.test(text(iDep)) && !text(iCp) && !text(iCom) ? CORSICA_NOTE : ''}`
                   : 'ni département, ni code postal, ni code INSEE';

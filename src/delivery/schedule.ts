@@ -3,7 +3,8 @@ import { checkChannel } from '../channels/index.js';
 import { RelaisError } from '../errors.js';
 import type { Network, Post, PostStore } from './posts-store.js';
 import { pause, unlessInterrupted } from './grace.js';
-import { PublishError, type Publisher } from './social.js';
+import { PublishError } from './publish-error.js';
+import type { Publisher } from './social.js';
 import { parseDue } from './time.js';
 
 /**

@@ -22,7 +22,6 @@ import type { Network, Post } from './posts-store.js';
  * to an outbox of files. Every failure is a PublishError (publish-error.ts) saying what the
  * scheduler must do with the post.
  */
-export { PublishError, networkError } from './publish-error.js';
 
 export interface Publisher {
   network: Network;

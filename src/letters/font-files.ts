@@ -53,3 +53,8 @@ export function fontSources(custom: FontChoice = {}): Record<FontStyle, { path: 
   };
   return { regular: pick('regular'), bold: pick('bold'), italic: pick('italic') };
 }
+
+/** The fonts as a letter's content key names them (what the user gave, or the shipped ones). */
+export function fontNames(sources: ReturnType<typeof fontSources>): Record<FontStyle, string> {
+  return { regular: sources.regular.shown, bold: sources.bold.shown, italic: sources.italic.shown };
+}

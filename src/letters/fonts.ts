@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import { RelaisError, systemReason } from '../errors.js';
-import { fontSources, type FontChoice, type FontStyle } from './font-files.js';
+import { fontNames, fontSources, type FontChoice, type FontStyle } from './font-files.js';
 
 /**
  * The letter's fonts. relais ships Source Sans 3 (SIL Open Font License) from npm: a free family
@@ -62,6 +62,6 @@ export function loadFonts(custom: FontChoice = {}): FontFiles {
     regular: load('regular', 'polices.normale'),
     bold: load('bold', 'polices.grasse'),
     italic: load('italic', 'polices.italique'),
-    names: { regular: sources.regular.shown, bold: sources.bold.shown, italic: sources.italic.shown },
+    names: fontNames(sources),
   };
 }

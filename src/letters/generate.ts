@@ -11,7 +11,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
-import { campaignFontChoice, fontSources } from './font-files.js';
+import { campaignFontChoice, fontNames, fontSources } from './font-files.js';
 import { contentHash, jobSize } from './keys.js';
 import { dropPrintFile, printFilePlan, writeAdditionsLists, type PrintBook, type PrintCandidate, type PrintFile } from './print-file.js';
 
@@ -108,7 +108,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   // drawing side (the font engine, pdfkit, worker threads, the images) loads below, only when a
   // letter or a print file is to be drawn. The campaign's check has read its fonts and images.
   const sources = fontSources(campaignFontChoice(campaign));
-  const fontNames = { regular: sources.regular.shown, bold: sources.bold.shown, italic: sources.italic.shown };
+  const names = fontNames(sources);
   const issuers: Record<string, { authority: string }> = {};
   const root = plan.paths.letters;
   const manifestPath = plan.paths.manifest;
@@ -121,7 +121,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   };
   // Manifest entries are named relative to out/lettres/, with forward slashes, as before.
   const entryOf = (path: string) => relative(root, path).split('\\').join('/');
-  const book: PrintBook = { manifest, next: nextManifest, entryOf, keep, fontNames, all: options.all === true, restart: options.restart ?? [] };
+  const book: PrintBook = { manifest, next: nextManifest, entryOf, keep, fontNames: names, all: options.all === true, restart: options.restart ?? [] };
 
   const letterJobs: Job[] = [];
   const printJobs: Job[] = [];
@@ -139,7 +139,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     for (const p of mine) {
       const { model: letter, key, meta } = p.letter;
       const path = p.paths.letter;
-      const hash = contentHash(fontNames, [depPlan.authority, key, letter.adresse, meta]);
+      const hash = contentHash(names, [depPlan.authority, key, letter.adresse, meta]);
       hashes.set(path, hash);
       const base = job.bases[key] ?? { ...letter, adresse: [] };
       if (options.all || byPost(p)) toPrint.push({ code: p.recipient.commune.code, key, adresse: letter.adresse, hash, base, ...bouncedOrRefused(p) });

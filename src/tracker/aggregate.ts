@@ -1,3 +1,5 @@
+import type { SignupPeriod } from './volunteers.js';
+
 /**
  * Sums of volunteer sign-ups: by département, by day (daily and cumulative), by category and by
  * profession. Pure: it takes the de-duplicated records and returns plain figures.
@@ -38,9 +40,10 @@ export interface Figures {
 export const dayOf = (iso: string): number => Math.floor(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000);
 export const isoOf = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
-export function aggregate(records: SignupRecords, names: Map<string, string>, options: { from?: string; to?: string; departements?: string[] } = {}): Figures {
-  const from = options.from ? dayOf(options.from) : -Infinity;
-  const to = options.to ? dayOf(options.to) : Infinity;
+/** `period`: the day numbers of --from/--to (as readSignups took them), both included. */
+export function aggregate(records: SignupRecords, names: Map<string, string>, options: { period?: SignupPeriod; departements?: string[] } = {}): Figures {
+  const from = options.period?.from ?? -Infinity;
+  const to = options.period?.to ?? Infinity;
   // Counters indexed by the records' small numbers: one array increment per volunteer.
   const byDepIndex = new Int32Array(records.names.dep.length);
   const byCategory = new Int32Array(records.names.category.length);

@@ -36,7 +36,7 @@ export async function track(campaign: Campaign, ref: CommuneReference, options: 
   const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers, today, period);
   const names = new Map([...ref.departements.values()].map((d) => [d.code, d.nom]));
   const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
-  return { figures: aggregate(read.records, names, { ...(from ? { from } : {}), ...(to ? { to } : {}), departements: deps }), read };
+  return { figures: aggregate(read.records, names, { period, departements: deps }), read };
 }
 
 /** What templates see as `volontaires`: the région total, each département's, and the date. */

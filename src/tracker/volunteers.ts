@@ -1,13 +1,13 @@
 import { OUTSIDE_PERIOD, setAside, type FileAccount } from '../campaign/accounting.js';
+import type { SignupRecords } from './aggregate.js';
+import { mayHoldInvisible, visibleCopy } from './bytes.js';
+import { ByteInterner } from './interner.js';
 
 /** The days (day numbers, see aggregate.ts dayOf) of `track --from/--to`, both included. */
 export interface SignupPeriod {
   from?: number;
   to?: number;
 }
-import type { SignupRecords } from './aggregate.js';
-import { mayHoldInvisible, visibleCopy } from './bytes.js';
-import { ByteInterner } from './interner.js';
 
 /**
  * The volunteers read from every sign-up export, one slot each (the number of their id in `ids`),

@@ -104,13 +104,18 @@ export async function queueCampaignPublications(ready: ReadyCampaign, store: Pos
   const binding = (p: Post) => ['published', 'publishing', 'unconfirmed'].includes(p.status) || (p.status === 'cancelled' && p.withdrawn_at === null);
   const done = all.filter((p) => p.source === 'campagne' && binding(p) && p.source_key !== null && !keys.has(p.source_key));
   const fresh = entries.filter((e) => !known.has(e.key));
-  const dueOf = (e: (typeof entries)[number]) => {
-    try {
-      return parseDue(e.p.date, e.p.fuseau ?? zone, now, { allowPast: true });
-    } catch {
-      return undefined; // planPost says what is wrong with it
-    }
-  };
+  // Each new entry's instant, worked out once (parseDue tries every offset of the day): the pairings
+  // below ask for it for every post they compare it with.
+  const dues = new Map(
+    fresh.map((e) => {
+      try {
+        return [e.key, parseDue(e.p.date, e.p.fuseau ?? zone, now, { allowPast: true })] as const;
+      } catch {
+        return [e.key, undefined] as const; // planPost says what is wrong with it
+      }
+    }),
+  );
+  const dueOf = (e: (typeof entries)[number]) => dues.get(e.key);
   const standIns = new Map<string, Post>();
   const pair = (matches: (post: Post, e: (typeof entries)[number]) => boolean) => {
     for (const e of fresh) {

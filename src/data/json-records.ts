@@ -48,7 +48,6 @@ export class JsonRecordSplitter {
   private buf: Buffer = Buffer.alloc(0);
   /** Scan position in buf. */
   private pos = 0;
-  private depth = 0;
   private inString = false;
   private strStart = 0;
   private line = 1;
@@ -75,6 +74,10 @@ export class JsonRecordSplitter {
    */
   private readonly open: number[] = [];
   private readonly openLines: number[] = [];
+  /** How deep the scan is: the brackets open where it stands. */
+  private get depth(): number {
+    return this.open.length;
+  }
   /** A fault found in a chunk that also completed records: those are handed over first. */
   private fault: JsonShapeError | undefined;
 
@@ -245,15 +248,13 @@ export class JsonRecordSplitter {
         if (this.rootIsObject && this.depth === 1 && c === 0x5b && this.recordsDepth < 0 && this.lastKey !== undefined && RECORD_KEYS.has(this.lastKey)) {
           this.recordsDepth = 2;
         }
-        this.depth++;
         this.open.push(c);
         this.openLines.push(this.line);
         i++;
         continue;
       }
       if (c === 0x7d || c === 0x5d) {
-        this.depth--;
-        if (this.depth < 0) throw new JsonShapeError(`« ${String.fromCharCode(c)} » en trop : il ne ferme rien de ce qui a été ouvert avant lui`, this.line);
+        if (this.open.length === 0) throw new JsonShapeError(`« ${String.fromCharCode(c)} » en trop : il ne ferme rien de ce qui a été ouvert avant lui`, this.line);
         const opener = this.open.pop()!;
         const openLine = this.openLines.pop()!;
         if (opener !== (c === 0x7d ? 0x7b : 0x5b)) throw this.mismatch(opener, openLine, c);

@@ -43,7 +43,7 @@ const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const SYSTEM_FILE = /^(?:\..*|thumbs\.db|desktop\.ini|ehthumbs\.db|~\$.*|icon[\r\uf00d]|.+[:\uf03a]zone\.identifier)$/i;
 
 /** What to do with Outlook's .msg files, said once under the files it names. */
-export const OUTLOOK_ADVICE =
+const OUTLOOK_ADVICE =
   'relais lit les fichiers .eml et les boîtes mbox, pas le format .msg d’Outlook (celui d’un message glissé hors d’Outlook ou enregistré par Outlook pour Windows) : ' +
   'enregistrez les retours au format .eml (Outlook sur le web et le nouvel Outlook pour Windows enregistrent un message en .eml ; Thunderbird aussi, quand on glisse les messages dans un dossier), ' +
   'ou faites lire la boîte elle-même par IMAP (RELAIS_IMAP_URL)';

@@ -110,7 +110,7 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const DATE_TIME = /^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)\b/;
 
 /** An RFC 5322 date as ISO 8601, or null when it is missing or not one. */
-export function mailDate(value: string | undefined): string | null {
+function mailDate(value: string | undefined): string | null {
   const m = value ? DATE_TIME.exec(value) : null;
   if (!m || !MONTHS.includes(m[2]!.toLowerCase())) return null;
   const when = Date.parse(`${m[1]} ${m[2]} ${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'} ${m[7]}`);

@@ -1,10 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchOfficialData } from '../src/sources/fetch.js';
-import { sampleCampaign } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
-import { annuaireEnv, fetchOptions, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { annuaireEnv, sampleFetchedOnce, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 
 /**
  * `relais fetch` over a data/ folder whose provenance.json was written by a relais of before the
@@ -18,10 +16,8 @@ let second: RunResult;
 
 beforeAll(async () => {
   server = await startAnnuaire();
-  dir = sampleCampaign();
-  const data = join(dir, 'data');
-  mkdirSync(data, { recursive: true });
-  await fetchOfficialData(fetchOptions(server, data, { now: new Date('2026-11-01T08:00:00Z') }));
+  let data: string;
+  ({ dir, data } = await sampleFetchedOnce(server));
   const provenancePath = join(data, 'provenance.json');
   const provenance = JSON.parse(readFileSync(provenancePath, 'utf8')) as { sources: Array<Record<string, unknown>> };
   for (const s of provenance.sources) delete s.sha256;

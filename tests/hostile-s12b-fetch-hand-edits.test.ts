@@ -1,10 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchOfficialData } from '../src/sources/fetch.js';
-import { sampleCampaign } from './helpers/campaign.js';
 import { relais, type RunResult } from './helpers/cli.js';
-import { annuaireEnv, fetchOptions, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
+import { annuaireEnv, sampleFetchedOnce, startAnnuaire, type AnnuaireServer } from './servers/annuaire.js';
 
 /**
  * A fetch into a campaign whose fetched files were corrected by hand. A préfecture agent fixes
@@ -23,10 +21,8 @@ let second: RunResult;
 
 beforeAll(async () => {
   server = await startAnnuaire();
-  dir = sampleCampaign();
-  const data = join(dir, 'data');
-  mkdirSync(data, { recursive: true });
-  await fetchOfficialData(fetchOptions(server, data, { now: new Date('2026-11-01T08:00:00Z') }));
+  let data: string;
+  ({ dir, data } = await sampleFetchedOnce(server));
   // The agent's corrections, by hand.
   const annuaire = join(data, 'annuaire-mairies.json');
   writeFileSync(annuaire, readFileSync(annuaire, 'utf8').replace('mairie1@loiret.example.fr', 'accueil@commune1.example.fr'));

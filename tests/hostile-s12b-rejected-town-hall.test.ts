@@ -1,8 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCampaign, type CheckResult } from '../src/campaign/check.js';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleWithOrleansRecord } from './helpers/campaign.js';
 
 /**
  * The town hall of Orléans (45234, line 2554 of the sample's data/annuaire-mairies.json) with its
@@ -22,14 +20,10 @@ import { sampleCampaign } from './helpers/campaign.js';
 let check: CheckResult;
 
 beforeAll(async () => {
-  const dir = sampleCampaign();
-  const path = join(dir, 'data', 'annuaire-mairies.json');
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const at = lines.findIndex((l) => l.includes('"nom":"Mairie - Orléans"'));
-  expect(at + 1).toBe(2554);
-  expect(lines[at]).toContain('"adresse_courriel":["mairie@orleans.example"]');
-  lines[at] = lines[at]!.replace('"adresse_courriel":["mairie@orleans.example"]', '"adresse_courriel":"[\\"mairie@orleans.example\\""');
-  writeFileSync(path, lines.join('\n'));
+  const dir = sampleWithOrleansRecord((record) => {
+    expect(record).toContain('"adresse_courriel":["mairie@orleans.example"]');
+    return record.replace('"adresse_courriel":["mairie@orleans.example"]', '"adresse_courriel":"[\\"mairie@orleans.example\\""');
+  });
   check = await checkCampaign(dir);
 });
 

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCampaign, type CheckResult } from '../src/campaign/check.js';
-import { sampleCampaign } from './helpers/campaign.js';
+import { sampleWithOrleansRecord } from './helpers/campaign.js';
 
 /**
  * A hand correction of the town-hall file (data/annuaire-mairies.json, the directory export that
@@ -18,14 +18,8 @@ import { sampleCampaign } from './helpers/campaign.js';
 let check: CheckResult;
 
 beforeAll(async () => {
-  const dir = sampleCampaign();
-  const path = join(dir, 'data', 'annuaire-mairies.json');
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const at = lines.findIndex((l) => l.includes('"nom":"Mairie - Orléans"'));
-  expect(at + 1).toBe(2554);
-  lines[at] = lines[at]!.replace('"adresse_courriel":["mairie@orleans.example"]', '"adresse_courriel":["mairie@orleans.example"');
-  writeFileSync(path, lines.join('\n'));
-  expect(lines.filter(Boolean).at(-1)).toBe(']');
+  const dir = sampleWithOrleansRecord((record) => record.replace('"adresse_courriel":["mairie@orleans.example"]', '"adresse_courriel":["mairie@orleans.example"'));
+  expect(readFileSync(join(dir, 'data', 'annuaire-mairies.json'), 'utf8').split('\n').filter(Boolean).at(-1)).toBe(']');
   check = await checkCampaign(dir);
 });
 

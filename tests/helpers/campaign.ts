@@ -239,3 +239,18 @@ export const PARIS_YAML = (yaml: string): string =>
     .replace(/departements:\n[\s\S]*?\n\n/, 'departements:\n  "75":\n    prefet:\n      prenom: Marc\n      nom: GUILLAUME\n      genre: M\n\n')
     .replace(/ {2}inscriptions:\n(?: {4}- .*\n)+/, '')
     .replace('  date: 2020-04-10', '  date: 2020-04-10\n  volontaires: 150');
+
+/**
+ * A copy of the sample whose directory holds Orléans's record (line 2554 of
+ * data/annuaire-mairies.json) as `edit` rewrites it: a hand edit gone wrong. Its folder.
+ */
+export function sampleWithOrleansRecord(edit: (record: string) => string): string {
+  const dir = sampleCampaign();
+  const path = join(dir, 'data', 'annuaire-mairies.json');
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.includes('"nom":"Mairie - Orléans"'));
+  if (at + 1 !== 2554) throw new Error(`la fiche d'Orléans est ligne ${at + 1}, pas 2554 : l'annuaire d'exemple a changé`);
+  lines[at] = edit(lines[at]!);
+  writeFileSync(path, lines.join('\n'));
+  return dir;
+}

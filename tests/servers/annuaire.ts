@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FetchOptions } from '../../src/sources/fetch.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fetchOfficialData, type FetchOptions } from '../../src/sources/fetch.js';
 import { nodeHttpClient } from '../../src/sources/http-node.js';
-import { RNE_HEADER, rneRow } from '../helpers/campaign.js';
+import { RNE_HEADER, rneRow, sampleCampaign } from '../helpers/campaign.js';
 
 /**
  * A node:http stand-in on 127.0.0.1 for the two official sources of `relais fetch`, answering in
@@ -198,4 +200,13 @@ export function asApiRecord(record: Record_): Record_ {
     } else out[key] = value;
   }
   return out;
+}
+
+/** A copy of the sample whose data/ a first `relais fetch` from this stand-in wrote (on 1 November 2026), run in-process. */
+export async function sampleFetchedOnce(server: AnnuaireServer): Promise<{ dir: string; data: string }> {
+  const dir = sampleCampaign();
+  const data = join(dir, 'data');
+  mkdirSync(data, { recursive: true });
+  await fetchOfficialData(fetchOptions(server, data, { now: new Date('2026-11-01T08:00:00Z') }));
+  return { dir, data };
 }

@@ -10,7 +10,7 @@ import { heldLine, queueCampaignPublications, templateText } from '../src/delive
 import { formatWithOffset, parseDue } from '../src/delivery/time.js';
 import { readEnvironment, SettingsError } from '../src/settings.js';
 import { sampleCampaign, sampleWithoutPublications, setPublications } from './helpers/campaign.js';
-import { olderJournal } from './helpers/older-journal.js';
+import { olderJournal, queuedCampaign } from './helpers/older-journal.js';
 
 const thrown = (work: () => unknown): RelaisError => {
   try {
@@ -31,12 +31,8 @@ const fixTypo = (dir: string, from = 'ds la crise', to = 'dans la crise') => {
 
 describe('campaign publications cancelled by the user or withdrawn by relais', () => {
   it('a withdrawn draft frees its entry: the template put back as it was queues that version again', async () => {
-    const dir = sampleCampaign();
-    setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
-    const journal = Journal.open(dir, campaignKey((await readyCampaign(dir)).campaign));
+    const { dir, journal, store } = await queuedCampaign([{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
     try {
-      const store = new PostStore(journal);
-      await queueCampaignPublications(await readyCampaign(dir), store, new Date());
       fixTypo(dir);
       const second = await queueCampaignPublications(await readyCampaign(dir), store, new Date());
       expect(second.withdrawn.map((p) => p.id)).toEqual([1]);
@@ -55,12 +51,8 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
   });
 
   it('a cancelled one deleted from campagne.yaml holds back no new publication of the next day', async () => {
-    const dir = sampleCampaign();
-    setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
-    const journal = Journal.open(dir, campaignKey((await readyCampaign(dir)).campaign));
+    const { dir, journal, store } = await queuedCampaign([{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
     try {
-      const store = new PostStore(journal);
-      await queueCampaignPublications(await readyCampaign(dir), store, new Date());
       expect(store.cancel(1)).toBe(true);
       // Cancelled, its entry deleted; another text the next day, on the same network.
       setPublications(dir, [{ canal: 'twitter', date: '2031-04-12 10:00', texte: 'Rejoignez la réserve sanitaire, inscriptions ouvertes' }]);
@@ -73,12 +65,8 @@ describe('campaign publications cancelled by the user or withdrawn by relais', (
   });
 
   it('a cancelled one stays cancelled through a correction, and the run says so, once', async () => {
-    const dir = sampleCampaign();
-    setPublications(dir, [{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
-    const journal = Journal.open(dir, campaignKey((await readyCampaign(dir)).campaign));
+    const { dir, journal, store } = await queuedCampaign([{ canal: 'twitter', date: '2031-04-11 09:00', modele: 'twitter' }]);
     try {
-      const store = new PostStore(journal);
-      await queueCampaignPublications(await readyCampaign(dir), store, new Date());
       expect(store.cancel(1)).toBe(true);
       fixTypo(dir);
       const ready = await readyCampaign(dir);

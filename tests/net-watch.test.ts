@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from './helpers/cli.js';
-import { sampleWithDuePosts, socialEnv, startSocial, type SocialServer } from './servers/social.js';
+import { sampleWithDuePosts } from './helpers/due-posts.js';
+import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
 /**
  * `schedule run --watch` while X is down for a moment, then back: the other network's post goes

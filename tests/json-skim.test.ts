@@ -170,10 +170,13 @@ describe('records skimmed by their pivot (JsonRecordSplitter with a skim)', () =
           const skim = run(new JsonRecordSplitter({ key: 'pivot', read: pivotOfOtherServices }));
           expect(skim.error).toEqual(plain.error);
           if (plain.error) return;
-          expect(skim.items.length).toBe(plain.items.length);
+          // A run of skimmed records stands for `count` of them in a row, from its index and line.
+          const skimmedRecords = skim.items.flatMap((s): Array<JsonItem & { first: boolean }> => ('skimmed' in s ? Array.from({ length: s.count }, (_, k) => ({ ...s, index: s.index + k, first: k === 0 })) : [{ ...s, first: true }]));
+          expect(skimmedRecords.length).toBe(plain.items.length);
           plain.items.forEach((p, i) => {
-            const s = skim.items[i]!;
-            expect([s.index, s.line]).toEqual([p.index, p.line]);
+            const { first, ...s } = skimmedRecords[i]!;
+            expect(s.index).toBe(p.index);
+            if (first) expect(s.line).toBe(p.line);
             const other = 'value' in p && !!p.value && typeof p.value === 'object' && !Array.isArray(p.value) && (p.value as { pivot?: unknown }).pivot !== undefined && otherServicesOnly((p.value as { pivot: unknown }).pivot);
             if ('skimmed' in s) {
               skimmed++;
@@ -191,6 +194,17 @@ describe('records skimmed by their pivot (JsonRecordSplitter with a skim)', () =
     );
     expect(skimmed).toBeGreaterThan(0);
     tally.push(['fiches lues par leur seul pivot, comme lues entières', n]);
+  });
+
+  it('other services in a row come as one run, counted, between the records read whole', () => {
+    const bytes = Buffer.from(`[\n${[service('ccas'), service('ecole'), service('ccas'), service('mairie'), service('police_municipale'), service('ccas')].map((r) => JSON.stringify(r)).join(',\n')}\n]`);
+    const splitter = new JsonRecordSplitter({ key: 'pivot', read: pivotOfOtherServices });
+    const items = [...splitter.push(bytes), ...splitter.end()];
+    expect(items.map((i) => ('skimmed' in i ? `${i.count} dès n° ${i.index}, ligne ${i.line}` : 'value' in i ? (i.value as { nom: string }).nom : 'erreur'))).toEqual([
+      '3 dès n° 1, ligne 2',
+      'mairie - Orléans',
+      '2 dès n° 5, ligne 6',
+    ]);
   });
 
   it('a record longer than a megabyte, fed in small chunks, is read once through (not walked again at every chunk)', () => {
@@ -213,7 +227,7 @@ describe('records skimmed by their pivot (JsonRecordSplitter with a skim)', () =
   it('a record cut by the end of the file, shorter than a chunk: the cut is said, with the record it is in', () => {
     const bytes = Buffer.from(`[${JSON.stringify(service('ccas'))},\n${JSON.stringify(service('ecole')).slice(0, 40)}`);
     const splitter = new JsonRecordSplitter({ key: 'pivot', read: pivotOfOtherServices });
-    expect(splitter.push(bytes)).toEqual([{ index: 1, line: 1, skimmed: true }]);
+    expect(splitter.push(bytes)).toEqual([{ index: 1, line: 1, skimmed: true, count: 1 }]);
     expect(() => splitter.end()).toThrow(/tronqué.*fiche n° 2 \(commencée ligne 2\)/);
   });
 

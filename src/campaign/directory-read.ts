@@ -15,6 +15,7 @@ import type { TownHallContact } from './contacts-source.js';
  */
 
 const WHAT = 'fichier des mairies';
+const OTHER_SERVICE = 'autre service (CCAS, police municipale…)';
 
 /**
  * What a town hall's unreadable fields cost, said once per commune with the record's place: the
@@ -83,6 +84,12 @@ export async function readDirectory(
   try {
     for await (const batch of records) {
       for (const item of batch) {
+        // Most records are other services, counted by the run before anything else is read of them.
+        if (item.otherService) {
+          account.lus += item.otherService.count;
+          setAside(account, OTHER_SERVICE, item.otherService.count);
+          continue;
+        }
         account.lus++;
         const where = { file, line: item.line };
         if (item.repeatedHeader) {
@@ -96,10 +103,9 @@ export async function readDirectory(
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
           continue;
         }
-        // Most records are other services: counted before anything else is read of them.
-        const verdict = item.otherService ? undefined : classifyRecord(item.value);
-        if (!verdict || verdict.kind === 'autre-service') {
-          setAside(account, verdict?.type === NATIONAL_SERVICE ? NATIONAL_SERVICE : 'autre service (CCAS, police municipale…)');
+        const verdict = classifyRecord(item.value);
+        if (verdict.kind === 'autre-service') {
+          setAside(account, verdict.type === NATIONAL_SERVICE ? NATIONAL_SERVICE : OTHER_SERVICE);
           continue;
         }
         const nom = field(item.value, 'nom');

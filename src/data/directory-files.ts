@@ -25,8 +25,8 @@ export interface DirectoryItem {
   repeatedHeader?: boolean;
   /** A table line with more values than the header has columns (see extraValues). */
   extra?: { values: number; columns: number };
-  /** A well-formed record whose pivot names other services only, the rest of it unread. */
-  otherService?: true;
+  /** Well-formed records whose pivot names other services only, the rest of them unread: `count` in a row from this one. */
+  otherService?: { count: number };
 }
 
 export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
@@ -110,7 +110,7 @@ function plainOfMairie(buf: Buffer, start: number, end: number): boolean {
 const OTHER_SERVICES: JsonSkim = { key: 'pivot', read: pivotOfOtherServices };
 
 function toItem(item: JsonItem): DirectoryItem {
-  return 'skimmed' in item ? { index: item.index, line: item.line, otherService: true } : item;
+  return 'skimmed' in item ? { index: item.index, line: item.line, otherService: { count: item.count } } : item;
 }
 
 async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string, skim: boolean): AsyncGenerator<DirectoryItem[]> {

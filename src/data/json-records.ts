@@ -17,8 +17,12 @@ import { BACKSLASH, QUOTE, WALK_INVALID, WALK_MORE, walked, walkObject } from '.
 export type JsonItem =
   | { index: number; line: number; value: unknown }
   | { index: number; line: number; error: string }
-  /** A record read by one member only (see JsonSkim): what `read` gave for it. */
-  | { index: number; line: number; skimmed: unknown };
+  /**
+   * Records read by one member only (see JsonSkim), `count` of them in a row from record number
+   * `index` (at `line`), for which `read` gave the same value: a national export has 88,000 such
+   * records, which a reader only counts; an object each was the better part of its garbage.
+   */
+  | { index: number; line: number; skimmed: unknown; count: number };
 
 /**
  * Records that one member can settle are not parsed whole: `read` gets where the bytes of the
@@ -233,7 +237,12 @@ export class JsonRecordSplitter {
           return;
         }
         if (end >= 0) {
-          if (walked.skimmed) out.push({ index: ++this.index, line: this.line, skimmed: walked.value });
+          if (walked.skimmed) {
+            const last = out[out.length - 1];
+            this.index++;
+            if (last !== undefined && 'skimmed' in last && last.skimmed === walked.value) last.count++;
+            else out.push({ index: this.index, line: this.line, skimmed: walked.value, count: 1 });
+          }
           else {
             this.startElement(i, false);
             this.emit(end, out);

@@ -1,0 +1,76 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../src/delivery/journal.js';
+import { MediaStore } from '../src/delivery/media-store.js';
+import { PostStore } from '../src/delivery/posts-store.js';
+import { publishDue } from '../src/delivery/schedule.js';
+import { mediaRows } from '../src/delivery/schedule-io.js';
+import { publishers } from '../src/delivery/social.js';
+import { probeFile } from '../src/media/probe.js';
+import { readEnvironment } from '../src/settings.js';
+import { ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/campaign.js';
+import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
+
+/**
+ * Facebook's resumable video upload answers a chunk it cannot take at that place (a chunk it
+ * already has because the answer to the previous try was lost on the way back, a chunk cut short)
+ * with error subcode 1363037 and, in `error_data`, the start_offset and end_offset it wants next.
+ * Facebook's own Graph SDK for PHP (FacebookResumableUploader::transfer, subcodes 1363030,
+ * 1363019, 1363037, 1363033, 1363021, 1363041) treats these as resumable: it sends the chunk again
+ * at the offsets given. relais (src/delivery/upload/facebook.ts) reads them as a refusal of the
+ * video: « Facebook refuse le média « campagne.mp4 » pendant l’envoi des octets … (400) », the
+ * post `failed` for good, and the journal keeps the stale offsets, so a post queued again by hand
+ * meets the same answer. A flaky connection during the campaign video's upload costs the ARS its
+ * Facebook video. Expected: the upload goes on at the offsets Facebook gives, and the video is
+ * published once.
+ */
+let server: SocialServer;
+beforeAll(async () => {
+  server = await startSocial(undefined, { media: { fbChunk: 64 * 1024 } });
+});
+afterAll(() => server.close());
+
+describe('Facebook asks for a video chunk again (subcode 1363037, offsets in error_data)', () => {
+  it('goes on at the offsets Facebook gives and publishes the video once, instead of failing the post', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'medias'));
+    const file = join(dir, 'medias', 'campagne.mp4');
+    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
+    const env = readEnvironment(socialEnv(server));
+    const journal = Journal.open(dir, 'hostile-s14c');
+    try {
+      const store = new PostStore(journal);
+      const media = new MediaStore(journal, dir);
+      const post = store.add({ channel: 'facebook', text: 'Appel aux volontaires : la vidéo', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
+      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe: await probeFile(file, 'medias/campagne.mp4') }]));
+      // The second chunk: Facebook asks for it again, from where it stands (64 KiB taken so far).
+      server.media.fail.push({
+        step: 'fb.multipart',
+        after: 1,
+        status: 400,
+        body: {
+          error: {
+            message: 'There was a problem uploading your video file. Please try again.',
+            type: 'OAuthException',
+            code: 6001,
+            error_subcode: 1363037,
+            is_transient: false,
+            error_data: { start_offset: String(64 * 1024), end_offset: String(128 * 1024) },
+            fbtrace_id: 'AbCdEf',
+          },
+        },
+      });
+      const run = () => publishDue(store, publishers(env, join(dir, 'out', 'publications'), dir, { media, posts: store }), { now: () => new Date(), retryBaseMs: 1 });
+      await run();
+      expect(server.media.log.some((l) => l === 'fb.multipart → 400')).toBe(true);
+      expect(store.get(post.id)?.status, `${store.get(post.id)?.last_error}`).not.toBe('failed');
+      if (store.get(post.id)?.status === 'queued') await run();
+      expect(store.get(post.id)?.status, `${store.get(post.id)?.last_error}`).toBe('published');
+      expect(server.published.filter((p) => p.network === 'facebook')).toHaveLength(1);
+    } finally {
+      journal.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { redact } from '../secrets.js';
-import { xResumeAt } from './resume-at.js';
+import { MAX_DEFERRAL_MS, retryAfterAt, xResumeAt, type HeaderOf } from './resume-at.js';
 
 /**
  * What the scheduler must do with a failure to publish, and how the networks' answers are sorted
@@ -132,6 +132,58 @@ function facebookWrongPage(code: number | undefined, subcode: number | undefined
     `Facebook ne trouve pas de page${page ? ` ${page}` : ''} où ce jeton puisse publier${step ? ` (pendant ${step})` : ''} (#${code}${code === 100 ? ', sous-code 33' : ''} : objet introuvable, ou qui ne prend pas de publication) : vérifiez RELAIS_FACEBOOK_PAGE_ID, qui doit être l’identifiant de la page (Paramètres de la page, ou « À propos » > « Transparence de la page ») et non celui de l’application ou d’un profil, et que RELAIS_FACEBOOK_PAGE_TOKEN est le jeton de cette page ; les publications restent en file`,
     'auth',
   );
+}
+
+/**
+ * The Graph API's throttling codes: the platform's (4 the app, 17 the user, 32 the page, 613 a
+ * call-rate limit) and the Business Use Case limits (80000–80099; 80001 a Page's: « There have been
+ * too many calls to this Page account », what a page token such as RELAIS_FACEBOOK_PAGE_TOKEN meets).
+ */
+export function isFacebookRateCode(code: number | undefined): boolean {
+  return code !== undefined && (code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80000 && code <= 80099));
+}
+
+/** The usage headers Meta sends, each a JSON document that may carry estimated_time_to_regain_access (minutes). */
+const FACEBOOK_USAGE_HEADERS = ['x-business-use-case-usage', 'x-page-usage', 'x-app-usage', 'x-ad-account-usage'];
+
+/**
+ * When Facebook lets the page call again: the longest estimated_time_to_regain_access (minutes)
+ * of its usage headers (X-Business-Use-Case-Usage: `{"<id>": [{type, call_count, …,
+ * estimated_time_to_regain_access}]}`), else a Retry-After; undefined when it gave none (the
+ * scheduler then waits its own default). At most MAX_DEFERRAL_MS away.
+ */
+export function facebookResumeAt(header: HeaderOf, now: number): Date | undefined {
+  let minutes = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (!v || typeof v !== 'object' || depth > 4) return;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'estimated_time_to_regain_access') {
+        const m = typeof x === 'number' ? x : typeof x === 'string' && /^\d+(\.\d+)?$/.test(x.trim()) ? Number(x) : NaN;
+        if (Number.isFinite(m) && m > minutes) minutes = m;
+      } else visit(x, depth + 1);
+    }
+  };
+  for (const name of FACEBOOK_USAGE_HEADERS) {
+    const raw = header(name);
+    if (!raw) continue;
+    try {
+      visit(JSON.parse(raw), 0);
+    } catch {
+      // not JSON: this header says nothing of the time
+    }
+  }
+  if (minutes > 0) return new Date(now + Math.min(minutes * 60_000, MAX_DEFERRAL_MS));
+  return retryAfterAt(header('retry-after'), now);
+}
+
+/**
+ * A Graph API answer that is a rate limit (isFacebookRateCode): the posts stay queued until the
+ * time Facebook gives, the network is left for the run. Undefined for any other code.
+ */
+export function facebookRateLimit(code: number | undefined, header: HeaderOf, step?: string): PublishError | undefined {
+  if (!isFacebookRateCode(code)) return undefined;
+  const which = code === 80001 || code === 32 ? 'limite d’appels de la page atteinte' : code! >= 80000 ? 'limite d’appels de l’usage professionnel atteinte' : 'limite d’appels atteinte';
+  return new PublishError(`Facebook : ${which}${step ? ` pendant ${step}` : ''} (code ${code}) : la publication reste en file`, 'rate', facebookResumeAt(header, Date.now()));
 }
 
 /**

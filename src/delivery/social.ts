@@ -5,7 +5,7 @@ import type { TwitterApi } from 'twitter-api-v2';
 import { escapeLittleText } from '../channels/linkedin.js';
 import { RelaisError } from '../errors.js';
 import { insideFolder, writeFileAtomic } from '../files.js';
-import { facebookPermission, gatewayAnswer, GATEWAY_STATUSES, linkedinPermission, networkError, PublishError, unreadableSuccess, xRefusal } from './publish-error.js';
+import { facebookPermission, facebookRateLimit, gatewayAnswer, GATEWAY_STATUSES, linkedinPermission, networkError, PublishError, unreadableSuccess, xRefusal } from './publish-error.js';
 import type { Environment } from '../settings.js';
 import { slug } from '../text/french.js';
 import { readyMedia, stopIfInterrupted } from './upload/common.js';
@@ -177,8 +177,6 @@ async function post(url: string, init: RequestInit, what: string, timeoutMs: num
   }
 }
 
-const FB_RATE = new Set([4, 17, 32, 613]);
-
 export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Publisher | undefined {
   const c = required(env.variables, 'Facebook', ['RELAIS_FACEBOOK_PAGE_ID', 'RELAIS_FACEBOOK_PAGE_TOKEN']);
   if (!c) return undefined;
@@ -215,12 +213,8 @@ export function facebookPublisher(env: SocialEnvironment, deps?: MediaDeps): Pub
       if (code === 190 || res.status === 401) throw new PublishError('Facebook refuse le jeton de la page : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN', 'auth');
       const permission = facebookPermission(code, undefined, data.error?.error_subcode, c.RELAIS_FACEBOOK_PAGE_ID, data.error?.message);
       if (permission) throw permission;
-      if (code !== undefined && FB_RATE.has(code)) {
-        // Facebook says when access comes back in its usage header, in minutes.
-        const usage = res.headers.get('x-business-use-case-usage') ?? res.headers.get('x-app-usage') ?? '';
-        const minutes = Number(/"estimated_time_to_regain_access"\s*:\s*(\d+)/.exec(usage)?.[1]);
-        throw new PublishError(`Facebook : limite d'appels atteinte (code ${code})`, 'rate', Number.isFinite(minutes) && minutes > 0 ? new Date(Date.now() + minutes * 60_000) : undefined);
-      }
+      const rate = facebookRateLimit(code, (name) => res.headers.get(name));
+      if (rate) throw rate;
       if (res.status >= 500) throw new PublishError(`Facebook : erreur du service (${res.status})`, 'transient');
       throw new PublishError(`Facebook refuse le message : ${data.error?.message ?? res.statusText}`, 'content');
     },

@@ -1,4 +1,5 @@
-import { facebookPermission, networkError, PublishError } from '../publish-error.js';
+import { facebookPermission, facebookRateLimit, networkError, PublishError } from '../publish-error.js';
+import { pause } from '../grace.js';
 import { answer, CHUNK_TIMEOUT, done, expiresIn, partial, request, stopIfInterrupted, waitProcessing, type Ready, type UploadContext } from './common.js';
 
 /**
@@ -23,21 +24,49 @@ interface VideoProgress {
   end: number;
 }
 
-type GraphError = { error?: { message?: string; code?: number; error_subcode?: number } };
+type GraphError = { error?: { message?: string; code?: number; error_subcode?: number; error_data?: unknown } };
 
-async function refused(res: Response, what: string, name: string): Promise<never> {
+/** An error answer of the Graph API, read once: its JSON (empty when not JSON) and its text. */
+async function graphError(res: Response): Promise<{ body: GraphError; text: string }> {
   const text = await res.text().catch(() => '');
-  let body: GraphError = {};
   try {
-    body = JSON.parse(text) as GraphError;
+    const body = JSON.parse(text) as unknown;
+    return { body: body && typeof body === 'object' ? (body as GraphError) : {}, text };
   } catch {
     // not JSON: the status says enough
+    return { body: {}, text };
   }
+}
+
+async function refused(res: Response, what: string, name: string, read?: { body: GraphError; text: string }): Promise<never> {
+  const { body, text } = read ?? (await graphError(res));
   if (body.error?.code === 190 || res.status === 401) throw new PublishError(`Facebook refuse le jeton de la page pendant ${what} : renouvelez RELAIS_FACEBOOK_PAGE_TOKEN (l'envoi reprendra où il s'est arrêté)`, 'auth');
   const permission = facebookPermission(body.error?.code, what, body.error?.error_subcode);
   if (permission) throw permission;
-  if (body.error?.code !== undefined && [4, 17, 32, 613].includes(body.error.code)) throw new PublishError(`Facebook : limite d'appels atteinte pendant ${what}`, 'rate');
+  const rate = facebookRateLimit(body.error?.code, (h) => res.headers.get(h), what);
+  if (rate) throw rate;
   throw new PublishError(`Facebook refuse le média « ${name} » pendant ${what} (${res.status}) : ${body.error?.message ?? text.slice(0, 300)}`, 'content');
+}
+
+/**
+ * Answers to a chunk that Facebook's own SDKs treat as resumable (the Graph SDK for PHP,
+ * FacebookResumableUploader::transfer): 1363037 asks for the chunk at the offsets of its
+ * `error_data` (a chunk it already has, one cut short); the others for the same chunk again.
+ */
+const CHUNK_AGAIN_AT = 1363037;
+const CHUNK_AGAIN = new Set([1363030, 1363019, 1363033, 1363021, 1363041]);
+/** Such answers in a row, without a chunk taken, before relais leaves the upload for the next run. */
+const CHUNK_RETRIES = 5;
+
+/** The offsets of a 1363037's error_data, when they are a byte range of the file. */
+function offsetsAgain(body: GraphError, size: number): { start: number; end: number } | undefined {
+  const d = body.error?.error_data;
+  const data = typeof d === 'string' ? (() => { try { return JSON.parse(d) as unknown; } catch { return undefined; } })() : d;
+  if (!data || typeof data !== 'object' || !offsets(data as Record<string, unknown>)) return undefined;
+  const { start_offset, end_offset } = data as { start_offset: unknown; end_offset: unknown };
+  const start = Number(start_offset);
+  const end = Number(end_offset);
+  return end <= size ? { start, end } : undefined;
 }
 
 const form = (fields: Record<string, string | Blob>): FormData => {
@@ -66,17 +95,44 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
   }
   // Facebook says which bytes it wants next; it is done when start and end meet.
+  let again = 0;
   while (p.start < p.end) {
     const { start, end } = p;
+    const what = `l’envoi des octets ${start} à ${end}`;
     const res = await request(
       ctx,
-      `l’envoi des octets ${start} à ${end}`,
+      what,
       url,
       () => ({ method: 'POST', body: form({ upload_phase: 'transfer', upload_session_id: p!.session, start_offset: String(start), access_token: t.token, video_file_chunk: r.blob.slice(start, end) }) }),
       { timeoutMs: CHUNK_TIMEOUT(ctx) },
     );
-    if (!res.ok) await refused(res, `l’envoi des octets ${start} à ${end}`, r.medium.name);
-    const next: { start_offset: string; end_offset: string } = await answer(ctx, res, `l’envoi des octets ${start} à ${end}`, (b) => (offsets(b) ? (b as { start_offset: string; end_offset: string }) : undefined));
+    if (!res.ok) {
+      const read = await graphError(res);
+      const subcode = read.body.error?.error_subcode;
+      const at = subcode === CHUNK_AGAIN_AT ? offsetsAgain(read.body, r.probe.size) : undefined;
+      if (at || (subcode !== undefined && CHUNK_AGAIN.has(subcode))) {
+        // Facebook asks for a chunk again: at the offsets it gives (kept in the journal, so that a
+        // later run resumes there too), or the same one. Nothing is published by a chunk.
+        if (++again > CHUNK_RETRIES) {
+          throw new PublishError(
+            `Facebook redemande sans cesse la vidéo « ${r.medium.name} » pendant ${what} (${CHUNK_RETRIES} fois de suite, sous-code ${subcode}) : ${read.body.error?.message ?? res.status} ; rien n’est publié, l’envoi reprendra au prochain passage`,
+            'transient',
+            undefined,
+            0,
+          );
+        }
+        if (at) {
+          p = { ...p, start: at.start, end: at.end };
+          ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
+        }
+        await pause(ctx.retryMs, ctx.signal);
+        stopIfInterrupted(ctx);
+        continue;
+      }
+      await refused(res, what, r.medium.name, read);
+    }
+    const next: { start_offset: string; end_offset: string } = await answer(ctx, res, what, (b) => (offsets(b) ? (b as { start_offset: string; end_offset: string }) : undefined));
+    again = 0;
     p = { ...p, start: Number(next.start_offset), end: Number(next.end_offset) };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video_id, expires_at: expiresIn(ctx, 23 * 3600), progress: p });
   }

@@ -52,11 +52,13 @@ async function refused(res: Response, what: string, name: string): Promise<never
   throw new PublishError(`LinkedIn refuse le média « ${name} » pendant ${what} (${res.status}) : ${said}`, 'content');
 }
 
-async function put(ctx: UploadContext, t: LinkedInTarget, url: string, body: Blob, what: string, name: string): Promise<string> {
+/** The part's ETag, null when the upload host answered without one. */
+async function put(ctx: UploadContext, t: LinkedInTarget, url: string, body: Blob, what: string, name: string): Promise<string | null> {
   const res = await request(ctx, what, uploadUrl(t, url), () => ({ method: 'PUT', headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'application/octet-stream' }, body }), { timeoutMs: CHUNK_TIMEOUT(ctx) });
   if (!res.ok) await refused(res, what, name);
   await res.body?.cancel();
-  return res.headers.get('etag') ?? '';
+  // Trimmed: a header of blanks proves no more than none.
+  return res.headers.get('etag')?.trim() || null;
 }
 
 export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: Ready): Promise<string> {
@@ -77,6 +79,11 @@ export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: R
     return urn;
   }
   let p = partial<VideoProgress>(ctx, r.probe.sha256)?.progress;
+  // A part recorded without its ETag (by an earlier version of relais) can never be finalized: start over.
+  if (p && !p.finalized && p.etags.some((e) => typeof e !== 'string' || !e.trim())) {
+    ctx.store.forget(ctx.destination, r.probe.sha256);
+    p = undefined;
+  }
   if (!p) {
     const url = `${t.base}/rest/videos?action=initializeUpload`;
     const body = JSON.stringify({ initializeUploadRequest: { owner: t.owner, fileSizeBytes: r.probe.size, uploadCaptions: false, uploadThumbnail: false } });
@@ -93,7 +100,20 @@ export async function uploadLinkedIn(ctx: UploadContext, t: LinkedInTarget, r: R
   // Each part once, its ETag kept: finalizeUpload needs them all, in order.
   while (p.etags.length < p.parts.length) {
     const part = p.parts[p.etags.length]!;
-    const etag = await put(ctx, t, part.uploadUrl, r.blob.slice(part.firstByte, part.lastByte + 1), `l’envoi de la partie ${p.etags.length + 1} sur ${p.parts.length}`, r.medium.name);
+    const what = `l’envoi de la partie ${p.etags.length + 1} sur ${p.parts.length}`;
+    const etag = await put(ctx, t, part.uploadUrl, r.blob.slice(part.firstByte, part.lastByte + 1), what, r.medium.name);
+    if (etag === null) {
+      // Nothing proves the part arrived, and finalizeUpload needs its ETag: the upload starts over
+      // (a new video, from its first part) when the post is tried again, in this run or the next.
+      // Nothing is published by an upload, and the host did answer: not an outage.
+      ctx.store.forget(ctx.destination, r.probe.sha256);
+      throw new PublishError(
+        `LinkedIn n’a pas confirmé ${what} de la vidéo « ${r.medium.name} » (réponse « succès » sans en-tête ETag : un proxy entre relais et LinkedIn le retire peut-être) : rien n’est publié, l’envoi reprendra depuis le début`,
+        'transient',
+        undefined,
+        0,
+      );
+    }
     p = { ...p, etags: [...p.etags, etag] };
     ctx.store.record(ctx.destination, r.probe.sha256, { state: 'partial', remote_id: p.video, expires_at: p.expires ?? null, progress: p });
   }

@@ -65,11 +65,14 @@ export function emptyRun(): RunResult {
 
 /**
  * The one notion of failure of a run, for its `ok`, its exit code and its summary: a post refused,
- * of unknown fate, held because it is late, blocked by a credential, or an API unreachable. A post
- * put off to the reset time a network gave is not a failure: the next run (or --watch) takes it.
+ * of unknown fate, held because it is late, blocked by a credential, an API unreachable, or a due
+ * post that did not go for a reason of no time (a video still processing when relais stopped
+ * waiting, an upload to start again): nobody must read « all went » while it waits for a run that
+ * a cron job or a script would not make. A post put off to the reset time a network gave is not a
+ * failure: the next run (or --watch) takes it at that time.
  */
 export function runFailures(r: RunResult): number {
-  return r.failed.length + r.unconfirmed.length + r.late.length + new Set(r.authErrors).size + r.outages.length;
+  return r.failed.length + r.unconfirmed.length + r.late.length + new Set(r.authErrors).size + r.outages.length + new Set(r.deferred.filter((d) => d.until === null).map((d) => d.id)).size;
 }
 
 /** The first retry's pause, doubled at each attempt, unless RELAIS_RETRY_MS (settings.ts) says otherwise. */

@@ -47,7 +47,7 @@ export function tallyLine(t: Tally): string {
   return `Publications de la campagne : ${parts.join(', ')}.`;
 }
 
-function printRun(out: Output, r: RunResult): void {
+function printRun(out: Output, r: RunResult, heldPosts: HeldPost[]): void {
   const command = 'relais schedule run';
   for (const p of r.published) out.line(`✔ n° ${p.id} ${p.channel} : publié ${p.url ?? p.remoteId}`);
   for (const p of r.rehearsed) {
@@ -56,7 +56,7 @@ function printRun(out: Output, r: RunResult): void {
   }
   const held = heldRehearsalLine(r, command, true);
   if (held) out.line(out.colors.yellow(held));
-  for (const line of runProblems(out, r, command)) out.line(line);
+  for (const line of runProblems(out, r, command, heldPosts)) out.line(line);
 }
 
 /**
@@ -79,14 +79,52 @@ export function heldRehearsalLine(r: RunResult, command: string, asksOnTerminal:
  * What went wrong in a publication run, one line each: `relais run` says the same lines as
  * `schedule run`, so that its exit code 1 never comes without its reason.
  */
-export function runProblems(out: Output, r: RunResult, command: string): string[] {
+export function runProblems(out: Output, r: RunResult, command: string, held: HeldPost[] = []): string[] {
   const lines: string[] = [];
   for (const p of r.failed) lines.push(out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`));
-  for (const p of r.deferred) lines.push(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}${p.until ? `, nouvel essai après ${localTime(p.until, p.tz)}` : ''}`));
+  for (const p of r.deferred) {
+    // Put off to a time the network gave: the next run takes it then. Without a time, the post due
+    // now did not go: said as a failure of the run (runFailures), not as a wait.
+    if (p.until) lines.push(out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}, nouvel essai après ${localTime(p.until, p.tz)}`));
+    else lines.push(out.colors.red(`✖ n° ${p.id} ${p.channel} : pas publiée pendant cette exécution, elle reste prévue : ${p.reason}`));
+  }
+  for (const p of held) lines.push(p.failure ? out.colors.red(`✖ n° ${p.id} ${p.channel} : ${p.reason}`) : out.colors.yellow(`… n° ${p.id} ${p.channel} : ${p.reason}`));
   for (const p of r.unconfirmed) lines.push(out.colors.yellow(`? n° ${p.id} ${p.channel} : ${p.reason} — vérifiez sur le réseau ; « relais schedule list » le garde en « non confirmé »`));
   for (const p of r.late) lines.push(out.colors.yellow(`! n° ${p.id} ${p.channel} : prévue le ${p.local}, il y a plus de 24 h — pas publiée (« ${command} --publish-late » la publie maintenant, « relais schedule cancel ${p.id} » l’annule)`));
   for (const m of new Set(r.authErrors)) lines.push(out.colors.red(`✖ ${m}`));
   return lines;
+}
+
+/** A due post this run left untried because its network was stopped (credential, rate limit, outage): it stays queued. */
+export interface HeldPost {
+  id: number;
+  channel: string;
+  reason: string;
+  /** Held by a failure of the run (credential, outage), not by a wait the network asked for. */
+  failure: boolean;
+}
+
+/**
+ * The due posts this run did not try because their network stopped for the run, each named with
+ * its network and why, as every other failure is: a communicator who renews a token must see
+ * which messages of the morning still wait. Read from the journal right after the run.
+ */
+export function heldBack(store: PostStore, r: RunResult, now: Date): HeldPost[] {
+  const accounted = new Set([...r.published, ...r.rehearsed, ...r.failed, ...r.deferred, ...r.unconfirmed, ...r.late].map((p) => p.id));
+  const why = new Map<string, Omit<HeldPost, 'id' | 'channel'>>();
+  for (const c of r.authChannels) {
+    if (!why.has(c)) why.set(c, { reason: `pas publiée, elle reste prévue : ${NAMES[c as Network] ?? c} a refusé un identifiant ou une permission (voir ci-dessous) ; elle partira à la prochaine exécution une fois le réglage corrigé`, failure: true });
+  }
+  for (const o of r.outages) if (!why.has(o.channel)) why.set(o.channel, { reason: `pas tentée, elle reste prévue : ${NAMES[o.channel as Network] ?? o.channel} ne répond pas`, failure: true });
+  for (const d of r.deferred) {
+    if (!d.until || why.has(d.channel)) continue;
+    why.set(d.channel, { reason: `pas tentée, elle reste prévue : ${NAMES[d.channel as Network] ?? d.channel} limite les appels jusqu’à ${localTime(d.until, d.tz)}`, failure: false });
+  }
+  if (!why.size) return [];
+  return store
+    .due(now)
+    .filter((p) => why.has(p.channel) && !accounted.has(p.id))
+    .map((p) => ({ id: p.id, channel: p.channel, ...why.get(p.channel)! }));
 }
 
 /**
@@ -140,12 +178,14 @@ function lateOnNetworks(store: PostStore, pubs: Record<Network, Publisher>, now:
   return store.due(now).filter((p) => !pubs[p.channel].outbox && isLate(p, now));
 }
 
-export type ScheduleRun = RunResult & { ok: boolean; bilan: Tally };
+/** `held`: the due posts left untried because their network stopped for the run (heldBack). */
+export type ScheduleRun = RunResult & { ok: boolean; bilan: Tally; held: HeldPost[] };
 
 export async function runSchedule(ctx: Context, options: { watch: boolean; publishLate: boolean }): Promise<ScheduleRun> {
   const ready = await readyCampaign(ctx.campaignDir);
   const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });
   const total = emptyRun();
+  const held: HeldPost[] = [];
   const interrupt = interruption();
   const { signal } = interrupt;
   let bilan: Tally;
@@ -172,7 +212,9 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
         if (k === 'outage') total.outage = r.outage ?? total.outage;
         else (total[k] as unknown[]).push(...(r[k] as unknown[]));
       }
-      if (!ctx.out.json) printRun(ctx.out, r);
+      const heldNow = heldBack(store, r, new Date());
+      held.push(...heldNow);
+      if (!ctx.out.json) printRun(ctx.out, r, heldNow);
       const idle = !r.published.length && !r.rehearsed.length && !r.deferred.length && !runFailures(r);
       // Said once, not at every wake-up of --watch.
       if (idle && turn === 0 && !ctx.out.json) ctx.out.line(`Rien à publier pour l’instant.${options.watch ? ' En attente des prochaines publications (Ctrl-C pour arrêter).' : ''}`);
@@ -203,6 +245,9 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
     }
     // Late posts reported once, even if a --watch loop met them at every turn.
     total.late = [...new Map(total.late.map((p) => [p.id, p])).values()];
+    // A post put off without a time is a failure of the run only while it waits: a later turn of
+    // --watch that published it (or refused it) settled it. Each post once, as it last stood.
+    total.deferred = [...new Map(total.deferred.map((p) => [p.id, p])).values()].filter((p) => p.until !== null || store.get(p.id)?.status === 'queued');
     bilan = tally(store.list());
   } finally {
     interrupt.release();
@@ -216,5 +261,5 @@ export async function runSchedule(ctx: Context, options: { watch: boolean; publi
     ctx.out.note(`relais : ${outageMessage(total, bilan.prevues)}`);
   }
   if (failures) ctx.fail(1);
-  return { ok: failures === 0, ...total, bilan };
+  return { ok: failures === 0, ...total, bilan, held };
 }

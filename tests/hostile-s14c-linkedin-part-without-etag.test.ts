@@ -93,4 +93,29 @@ describe('a LinkedIn upload URL that answers 200 without an ETag', () => {
       journal.close();
     }
   });
+
+  it('a partial upload an earlier version recorded with an empty ETag is started over, never finalized with it', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'medias'));
+    const file = join(dir, 'medias', 'campagne.mp4');
+    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
+    const env = readEnvironment(socialEnv(server));
+    const journal = Journal.open(dir, 'hostile-s14c');
+    try {
+      const store = new PostStore(journal);
+      const media = new MediaStore(journal, dir);
+      const probe = await probeFile(file, 'medias/campagne.mp4');
+      const post = store.add({ channel: 'linkedin', text: 'Appel aux volontaires : la vidéo, encore', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
+      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe }]));
+      // What relais recorded before: the first part « sent » with an empty ETag, for a video the host no longer knows.
+      const parts = [0, 1].map((k) => ({ uploadUrl: `https://www.linkedin.com/dms-uploads/OLD/part/${k}?sig=abc`, firstByte: k * 100_000, lastByte: Math.min((k + 1) * 100_000, probe.size) - 1 }));
+      media.record('linkedin:urn:li:organization:4242', probe.sha256, { state: 'partial', remote_id: 'urn:li:video:OLD', expires_at: null, progress: { video: 'urn:li:video:OLD', uploadToken: '', parts, etags: [''] } });
+      const finalizedBefore = [...server.media.liVideos.values()].filter((v) => v.finalized).length;
+      await publishDue(store, publishers(env, join(dir, 'out', 'publications'), dir, { media, posts: store }), { now: () => new Date(), retryBaseMs: 1 });
+      expect(store.get(post.id)?.status, `${store.get(post.id)?.last_error}`).toBe('published');
+      expect([...server.media.liVideos.values()].filter((v) => v.finalized)).toHaveLength(finalizedBefore + 1);
+    } finally {
+      journal.close();
+    }
+  });
 });

@@ -73,4 +73,34 @@ describe('Facebook asks for a video chunk again (subcode 1363037, offsets in err
       journal.close();
     }
   });
+
+  it('asked again without end (no offsets given): the post stays queued, nothing published, and the next run finishes the upload', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'medias'));
+    const file = join(dir, 'medias', 'campagne.mp4');
+    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
+    const env = readEnvironment(socialEnv(server));
+    const journal = Journal.open(dir, 'hostile-s14c');
+    try {
+      const store = new PostStore(journal);
+      const media = new MediaStore(journal, dir);
+      const post = store.add({ channel: 'facebook', text: 'Appel aux volontaires : la vidéo, encore', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
+      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe: await probeFile(file, 'medias/campagne.mp4') }]));
+      const again = { step: 'fb.multipart', status: 400, body: { error: { message: 'There was a problem uploading your video file. Please try again.', type: 'OAuthException', code: 6001, error_subcode: 1363037, fbtrace_id: 'AbCdEf' } } };
+      const before = server.published.filter((p) => p.network === 'facebook').length;
+      // More answers « again » than relais takes in one run (six a try, three tries).
+      for (let i = 0; i < 18; i++) server.media.fail.push({ ...again });
+      const run = () => publishDue(store, publishers(env, join(dir, 'out', 'publications'), dir, { media, posts: store }), { now: () => new Date(), retryBaseMs: 1, maxAttempts: 3 });
+      const first = await run();
+      expect(store.get(post.id)?.status, `${store.get(post.id)?.last_error}`).toBe('queued');
+      expect(first.deferred.map((d) => d.reason).join(' ')).toMatch(/Facebook redemande sans cesse la vidéo « campagne\.mp4 ».*rien n’est publié/);
+      expect(server.published.filter((p) => p.network === 'facebook')).toHaveLength(before);
+      server.media.fail.length = 0;
+      await run();
+      expect(store.get(post.id)?.status, `${store.get(post.id)?.last_error}`).toBe('published');
+      expect(server.published.filter((p) => p.network === 'facebook')).toHaveLength(before + 1);
+    } finally {
+      journal.close();
+    }
+  });
 });

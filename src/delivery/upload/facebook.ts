@@ -51,7 +51,8 @@ async function refused(res: Response, what: string, name: string, read?: { body:
 /**
  * Answers to a chunk that Facebook's own SDKs treat as resumable (the Graph SDK for PHP,
  * FacebookResumableUploader::transfer): 1363037 asks for the chunk at the offsets of its
- * `error_data` (a chunk it already has, one cut short); the others for the same chunk again.
+ * `error_data` (a chunk it already has, one cut short; without them, the same chunk); the others
+ * for the same chunk again.
  */
 const CHUNK_AGAIN_AT = 1363037;
 const CHUNK_AGAIN = new Set([1363030, 1363019, 1363033, 1363021, 1363041]);
@@ -110,7 +111,7 @@ export async function publishFacebookVideo(ctx: UploadContext, t: FacebookTarget
       const read = await graphError(res);
       const subcode = read.body.error?.error_subcode;
       const at = subcode === CHUNK_AGAIN_AT ? offsetsAgain(read.body, r.probe.size) : undefined;
-      if (at || (subcode !== undefined && CHUNK_AGAIN.has(subcode))) {
+      if (subcode !== undefined && (subcode === CHUNK_AGAIN_AT || CHUNK_AGAIN.has(subcode))) {
         // Facebook asks for a chunk again: at the offsets it gives (kept in the journal, so that a
         // later run resumes there too), or the same one. Nothing is published by a chunk.
         if (++again > CHUNK_RETRIES) {

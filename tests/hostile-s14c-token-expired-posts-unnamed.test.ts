@@ -42,3 +42,23 @@ describe('an X token refused halfway through a schedule', () => {
     expect(out, out).toMatch(/n° 3\b/);
   });
 });
+
+describe('the same in relais run', () => {
+  it('names each post it holds back, in its publishing step and its document', async () => {
+    const due = new Date(Date.now() - 60_000);
+    const dir = await sampleWithDuePosts([
+      { channel: 'twitter', text: 'Premier appel aux volontaires', at: due },
+      { channel: 'twitter', text: 'Deuxième appel aux volontaires', at: due },
+    ]);
+    server.script.twitter.push({ status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } });
+    const run = await relais(['-C', dir, 'run'], { env: socialEnv(server) });
+    const out = `${run.stdout}\n${run.stderr}`;
+    expect(run.code).toBe(1);
+    expect(out).toContain('renouvelez RELAIS_X_ACCESS_TOKEN');
+    expect(out, out).toMatch(/n° 2 twitter : pas publiée, elle reste prévue/);
+    server.script.twitter.push({ status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } });
+    const json = await relais(['-C', dir, '--json', 'run'], { env: socialEnv(server) });
+    const doc = JSON.parse(json.stdout) as { publications: { retenues: Array<{ id: number; reseau: string }> } };
+    expect(doc.publications.retenues.map((p) => [p.id, p.reseau])).toEqual([[1, 'twitter'], [2, 'twitter']]);
+  });
+});

@@ -24,7 +24,7 @@ import { publishDue, type RunResult } from '../delivery/schedule.js';
 import { heldLine, openScheduler, queueCampaignPublications, withdrawnLine } from '../delivery/schedule-io.js';
 import { checkSocialSettings, type SocialEnvironment } from '../delivery/social.js';
 import { postsOk } from '../delivery/outcome.js';
-import { heldRehearsalLine, outageMessage, runProblems } from './schedule-run.js';
+import { heldBack, heldRehearsalLine, outageMessage, runProblems, type HeldPost } from './schedule-run.js';
 
 /**
  * `relais run`: the whole campaign in order — check (stop on errors), sign-up figures, letters,
@@ -133,6 +133,7 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
         step('Publications sur les réseaux');
         const { journal, store, media, pubs } = openScheduler(ready.campaign, { settings: ctx.settings, variables: ctx.env });
         let published: RunResult;
+        let heldPosts: HeldPost[] = [];
         let queued: number;
         let onNetworks: number;
         try {
@@ -142,6 +143,8 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           for (const h of changes.held) out.note(heldLine(h));
           // Interrupted during a media upload, the post goes back in the queue (nothing published yet).
           published = await publishDue(store, pubs, { now: () => new Date(), retryBaseMs: ctx.settings.retryMs, signal, allowLate: Boolean(opts.publishLate) });
+          // The due posts a stopped network left untried, named as schedule run names them.
+          heldPosts = heldBack(store, published, new Date());
           const all = store.list();
           queued = all.filter((p) => p.status === 'queued').length;
           // The campaign's figure, from the journal, like the emails': earlier runs' posts included.
@@ -160,12 +163,14 @@ export function registerRun(program: Command, fail: (code: number) => void): voi
           nonConfirmees: published.unconfirmed.length,
           identifiantsRefuses: [...new Set(published.authErrors)],
           panne: published.outage ? outageMessage(published, queued) : null,
+          // The due posts a stopped network left untried (heldBack), each with its number and why.
+          retenues: heldPosts.map((p) => ({ id: p.id, reseau: p.channel, raison: p.reason })),
         };
         const rehearsed = published.rehearsed.length;
         out.note(`   ${plural(posts.publiees, 'publiée')}, ${plural(posts.prevues, 'prévue')}${rehearsed ? ` (${plural(rehearsed, 'répétée')} dans out/publications/ : ${rehearsed > 1 ? 'elles restent prévues pour leur réseau' : 'elle reste prévue pour son réseau'})` : Object.values(pubs).some((p) => p.outbox) ? ' — sans compte configuré, dans out/publications/' : ''}`);
         const held = heldRehearsalLine(published, 'relais run', false);
         if (held) out.note(out.colors.yellow(`   ${held}`));
-        for (const line of runProblems(out, published, 'relais run')) out.note(`   ${line}`);
+        for (const line of runProblems(out, published, 'relais run', heldPosts)) out.note(`   ${line}`);
         if (published.outage) out.note(out.colors.red(`   ✖ ${outageMessage(published, queued).replace('relancez « relais schedule run »', 'relancez « relais run »')}`));
         // One notion of failure for ok, the exit code and the table (see emailsOk, postsOk).
         const ok = sent.ok && postsOk(published);

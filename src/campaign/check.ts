@@ -92,7 +92,8 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
     templates = await loadTemplates(campaign, problems);
     figures = figuresFromConfig(campaign);
     // The figure of the letter comes from the sign-ups when the campaign has them.
-    const tracked = await track(campaign, communeReference());
+    // As of the letters' date: « à ce jour » counts no sign-up made after it.
+    const tracked = await track(campaign, communeReference(), { asOf: campaign.config.campagne.date });
     if (tracked) {
       for (const p of tracked.read.problems.items) problems.add(p);
       fichiers.push(...(tracked.read.fichiers ?? []));

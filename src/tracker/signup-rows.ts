@@ -12,7 +12,7 @@ import { isoDateKey, mayHoldInvisible, trimEnd, trimStart, visibleCopy } from '.
 import { departementOf, excelScientific, isWithdrawn, parseDay, placeOf } from './cells.js';
 import { AGAINST_ORDER, DateOrder } from './date-order.js';
 import { IdZeros, leadingZeros } from './id-zeros.js';
-import { repairPostalCode } from '../data/postal-codes.js';
+import { PostalRepairs } from './postal-repairs.js';
 import { fieldText, type RowView, type StruckCells } from './fast-csv.js';
 import { Memo } from './memo.js';
 import { Rejections } from './rejections.js';
@@ -129,9 +129,7 @@ export class SignupRows {
     const rejections = new Rejections(account, file, problems);
     const columnName = (i: number, fallback: string) => under.header[i]?.trim() || fallback;
     const dates = new DateOrder(store, fileIndex, today, file, () => columnName(iDate, 'date'), problems);
-    // Postal codes repaired (« 45 000 », « 6190 » for 06190), said once for the file.
-    const repairs: Array<{ line: number; written: string }> = [];
-    let repairCount = 0;
+    const repairs = new PostalRepairs();
     // Below a second export's header that names a read column twice: which one is right nothing
     // says, and its rows are set aside, not counted in the first one's département.
     let underDuplicates = false;
@@ -299,7 +297,7 @@ export class SignupRows {
       store.whereFile[slot] = fileIndex;
       store.whereLine[slot] = current.line;
       if (provisional >= 0) dates.kept(slot, current.line, provisional);
-      if (repairedCp && repairCount++ < 3) repairs.push({ line: current.line, written: text(iCp) });
+      if (repairedCp) repairs.note(current.line, text(iCp));
     };
     // Crossed out in a workbook: a struck row is not counted, struck text is not read.
     const struck: StruckCells = {
@@ -317,14 +315,7 @@ export class SignupRows {
     const end = (): number => {
       rejections.rejectHeld();
       dates.end();
-      if (repairCount > 0) {
-        const said = repairs.map(({ line, written }) => {
-          const read = repairPostalCode(written).code;
-          return `« ${written} » lu ${read}${/^\d{4}$/.test(written) ? ' (zéro initial perdu dans un tableur)' : ''}, ligne ${line}`;
-        });
-        const n = repairCount > 1 ? `${repairCount} codes postaux réparés` : 'un code postal réparé';
-        problems.warning('code-postal-repare', `inscriptions : ${n} comme pour la liste des mairies : ${said.join(' ; ')}${repairCount > 3 ? '…' : ''} ; ces volontaires sont comptés dans le département de ce code`, { file, line: repairs[0]!.line, field: columnName(iCp, 'code_postal') });
-      }
+      repairs.say(problems, file, columnName(iCp, 'code_postal'));
       this.rejetes += rejections.count;
       return read;
     };

@@ -113,5 +113,9 @@ describe('the letters’ figure and today', () => {
     expect(said[0]!.message).toMatch(/2 volontaires inscrits après le 10\/04\/2020/);
     // Without the letters' date (`relais track`), every one counts.
     expect((await track(campaign!, ref, { files: [file], now: new Date('2020-05-01T12:00:00Z') }))!.figures.total).toBe(3);
+    // Nobody by the letters' date: the letters would say 0, and that is said with the date.
+    const none = (await track(campaign!, ref, { files: [file], now: new Date('2020-05-01T12:00:00Z'), asOf: '2020-04-09' }))!;
+    expect(none.figures.total).toBe(0);
+    expect(none.read.problems.items.filter((p) => p.kind === 'volontaires-zero').map((p) => [p.severity, p.field])).toEqual([['error', 'campagne.date']]);
   });
 });

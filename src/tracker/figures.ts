@@ -49,7 +49,19 @@ export async function track(campaign: Campaign, ref: CommuneReference, options: 
   const last = byLetter ? letterDay : to ? dayOf(to) : undefined;
   const period = { ...(from ? { from: dayOf(from) } : {}), ...(last !== undefined ? { to: last } : {}), ...(byLetter ? { reason: AFTER_LETTER_DATE } : {}) };
   const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers, today, period);
+  const names = new Map([...ref.departements.values()].map((d) => [d.code, d.nom]));
+  const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
+  const figures = aggregate(read.records, names, { period, departements: deps });
   if (byLetter) {
+    // Nobody of the région by the letters' date, some after it: the letters would say 0.
+    if (figures.total === 0 && figures.horsPeriode > 0) {
+      read.problems.error(
+        'volontaires-zero',
+        `inscriptions : aucun volontaire de la région inscrit au ${frenchDay(asOf!)}, date des lettres (campagne.date) ; ${figures.horsPeriode > 1 ? `${figures.horsPeriode} inscriptions sont postérieures` : 'une inscription est postérieure'} : les lettres diraient « pas moins de 0 volontaire » ; datez-les du jour où leur chiffre est vrai`,
+        { file: 'campagne.yaml', field: 'campagne.date' },
+        'file',
+      );
+    }
     for (const { account, line } of read.apresPeriode) {
       const n = account.ecartes[AFTER_LETTER_DATE] ?? 0;
       const who = n > 1 ? `${n} volontaires inscrits` : 'un volontaire inscrit';
@@ -60,9 +72,7 @@ export async function track(campaign: Campaign, ref: CommuneReference, options: 
       );
     }
   }
-  const names = new Map([...ref.departements.values()].map((d) => [d.code, d.nom]));
-  const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
-  return { figures: aggregate(read.records, names, { period, departements: deps }), read };
+  return { figures, read };
 }
 
 /** What templates see as `volontaires`: the région total, each département's, and the date. */

@@ -92,13 +92,15 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
     templates = await loadTemplates(campaign, problems);
     figures = figuresFromConfig(campaign);
     // The figure of the letter comes from the sign-ups when the campaign has them.
-    const tracked = await track(campaign, communeReference());
+    // As of the letters' date: « à ce jour » counts no sign-up made after it.
+    const tracked = await track(campaign, communeReference(), { asOf: campaign.config.campagne.date });
     if (tracked) {
       for (const p of tracked.read.problems.items) problems.add(p);
       fichiers.push(...(tracked.read.fichiers ?? []));
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
       // Before every letter says « pas moins de 0 volontaire » (a wrong file, a wrong région).
-      if (tracked.figures.total === 0) {
+      // (Nobody by the letters' date but some after it: said by track, with that date.)
+      if (tracked.figures.total === 0 && tracked.figures.horsPeriode === 0) {
         const signups = fichiers.filter((f) => f.source === 'inscriptions');
         const said = `inscriptions : aucun volontaire compté dans la région (${signups.map((f) => `${f.fichier} : ${f.lus} ${f.lus > 1 ? 'lignes lues' : 'ligne lue'}`).join(', ') || 'aucun fichier lu'})`;
         // Rows read and not one of the région: the wrong files (another région's, the sample's), and

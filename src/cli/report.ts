@@ -64,6 +64,12 @@ export const KIND_LABELS: Record<string, string> = {
   'colonne-non-lue': 'Colonne d’adresse que relais ne lit pas',
   'en-tete-colle': 'En-tête d’un autre fichier collé à la dernière ligne',
   'inscription-conflit': 'Volontaire qui change de département (le plus récent l’emporte)',
+  'identifiant-sans-zeros': 'Identifiant sans ses zéros initiaux (même volontaire, compté une fois)',
+  'dates-mois-jour': 'Dates écrites mois/jour/année (lues ainsi)',
+  'dates-jour-mois': 'Dates lisibles jour/mois ou mois/jour (lues jour/mois)',
+  'date-ambigue': 'Date lue jour/mois dans une colonne écrite mois/jour',
+  'code-postal-repare': 'Code postal réparé (espace, zéro initial perdu)',
+  'inscriptions-apres-lettre': 'Inscriptions après la date des lettres (non comptées dans leur chiffre)',
   'regle-canal': 'Règle du canal (longueur, caractères)',
 };
 

@@ -1,4 +1,5 @@
 import { normalizeDepartement, normalizeInsee, type CommuneReference } from '../data/cog.js';
+import { repairPostalCode } from '../data/postal-codes.js';
 import { looseKey } from '../text/french.js';
 import { dayOf } from './aggregate.js';
 import { isTimeOfDay, visibleTrimmed } from './bytes.js';
@@ -36,8 +37,10 @@ export function isWithdrawn(status: string): boolean {
 /**
  * "2020-03-26", "2020-03-26T10:00", "26/03/2020", "26/03/2020 10:00": the day, or undefined — also
  * for a time of day that does not exist (25:00, 23:99): the row's date is broken, not its day.
+ * `monthFirst`: a slashed date is month/day/year (« 4/13/2020 », a form set to a US locale), as a
+ * column that proves it is read throughout (see date-order.ts); day/month otherwise, French.
  */
-export function parseDay(text: string, zone?: ZoneDays): number | undefined {
+export function parseDay(text: string, zone?: ZoneDays, monthFirst = false): number | undefined {
   const t = visibleTrimmed(text);
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](.*))?$/s.exec(t);
@@ -46,6 +49,7 @@ export function parseDay(text: string, zone?: ZoneDays): number | undefined {
     match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: +(.*))?$/s.exec(t);
     if (!match) return undefined;
     [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (monthFirst) [d, m] = [m, d];
   }
   const time = match[4];
   if (time !== undefined && !isTimeOfDay((i) => time.charCodeAt(i), 0, time.length)) return undefined;
@@ -112,30 +116,55 @@ export function departementWritten(ref: CommuneReference, written: string): stri
   return undefined;
 }
 
+/**
+ * The département a postal code's first digits name, for a code no commune has (a CEDEX code):
+ * two digits, three overseas. Two exceptions, checked against the commune reference:
+ * - Corsica's codes begin 200–201 in Corse-du-Sud (20000 Ajaccio) and 202–206 in Haute-Corse
+ *   (20200 Bastia); « 20 » itself is no département.
+ * - Saint-Barthélemy (977) and Saint-Martin (978) have La Poste's 97133 and 97150: the 977xx and
+ *   978xx codes are La Réunion's CEDEX codes (97743 Saint-Denis Cedex 9, the préfecture's).
+ */
+export function postalPrefix(postalCode: string): string {
+  if (postalCode.startsWith('20')) return postalCode[2]! <= '1' ? '2A' : postalCode[2]! <= '6' ? '2B' : '20';
+  if (!postalCode.startsWith('97')) return postalCode.slice(0, 2);
+  const prefix = postalCode.slice(0, 3);
+  return prefix === '977' || prefix === '978' ? '974' : prefix;
+}
+
 export function departementOf(ref: CommuneReference, depCell: string, postalCell: string, inseeCell: string): string | undefined {
-  const [dep, postalCode, insee] = [visibleTrimmed(depCell), visibleTrimmed(postalCell), visibleTrimmed(inseeCell)];
+  return placeOf(ref, depCell, postalCell, inseeCell).departement;
+}
+
+/**
+ * The département of a sign-up's cells (see departementOf), and, when its postal code gave it
+ * after a repair — « 45 000 » written with a space, « 6190 » that lost its zero in a spreadsheet,
+ * as the town-hall list repairs them (repairPostalCode) — the code as read, to be said.
+ */
+export function placeOf(ref: CommuneReference, depCell: string, postalCell: string, inseeCell: string): { departement?: string; postalRepaired?: string } {
+  const [dep, written, insee] = [visibleTrimmed(depCell), visibleTrimmed(postalCell), visibleTrimmed(inseeCell)];
   if (dep) {
     const code = departementWritten(ref, dep);
-    if (code) return code;
+    if (code) return { departement: code };
     // Not a département (« 20 », Corsica before 1976, still typed): the place says which.
   }
   if (insee) {
     const code = normalizeInsee(insee);
     // A municipal arrondissement (75112, as address geocoders give it) is in its commune's département.
     const commune = ref.currentCommune(code) ?? ref.arrondissement(code)?.commune;
-    if (commune) return commune.departement;
+    if (commune) return { departement: commune.departement };
   }
+  const postalCode = written ? repairPostalCode(written).code : '';
   if (/^\d{5}$/.test(postalCode)) {
-    const prefix = postalCode.startsWith('97') ? postalCode.slice(0, 3) : postalCode.slice(0, 2);
+    const prefix = postalPrefix(postalCode);
     const communes = ref.communesByPostalCode(postalCode);
     // A post office also serves a few villages across its département's border (52100: Saint-Dizier
     // and two communes of the Marne): the code's first digits name its own département, when some
     // of its communes are there. Saint-Martin's 97150 is not Guadeloupe's: its communes say which.
     const commune = communes.find((c) => c.departement === prefix) ?? communes[0];
-    if (commune) return commune.departement;
-    if (ref.departements.has(prefix)) return prefix;
+    const found = commune?.departement ?? (ref.departements.has(prefix) ? prefix : undefined);
+    if (found) return postalCode === written ? { departement: found } : { departement: found, postalRepaired: postalCode };
   }
-  return undefined;
+  return {};
 }
 
 /**

@@ -3,6 +3,9 @@ import type { Figures as TemplateFigures } from '../campaign/context.js';
 import type { CommuneReference } from '../data/cog.js';
 import { aggregate, dayOf, type Figures } from './aggregate.js';
 import { readSignups, type SignupResult, type SignupSource } from './signups.js';
+import { campaignZone } from '../data/zones.js';
+import { frenchDay } from '../text/format.js';
+import { ZoneDays } from './zone.js';
 
 /** The campaign's sign-up sources from campagne.yaml, in the order they were exported. */
 export function signupSource(campaign: Campaign): SignupSource | undefined {
@@ -19,24 +22,57 @@ export interface Tracked {
 }
 
 /**
- * Today's date in the French time zone furthest ahead (Wallis-et-Futuna, UTC+12): a sign-up made
- * this morning overseas is not "in the future" for a server in Paris.
+ * Today's date where the campaign is (its région's zone, see campaignZone): a date written without
+ * an offset is the platform's clock there, and a sign-up dated tomorrow there is in the future
+ * (a campaign of La Réunion is three hours ahead of Paris, one of Guyane five behind).
  */
-export function latestFrenchDay(now: Date): number {
-  return dayOf(new Date(now.getTime() + 12 * 3_600_000).toISOString());
+export function campaignToday(campaign: Parameters<typeof campaignZone>[0], now: Date): number {
+  return new ZoneDays(campaignZone(campaign)).dayAt(now.getTime());
 }
 
-export async function track(campaign: Campaign, ref: CommuneReference, options: { files?: string[]; from?: string; to?: string; now?: Date } = {}): Promise<Tracked | undefined> {
+/** Set-aside reason of a volunteer signed up after the date the letters bear (campagne.date). */
+export const AFTER_LETTER_DATE = 'inscrit après la date des lettres (campagne.date)';
+
+/**
+ * `asOf` (the letters' date, campagne.date): the figure a letter gives « à ce jour » counts the
+ * volunteers signed up by that day, never more; those after it are set aside in their file's
+ * account, and said by file.
+ */
+export async function track(campaign: Campaign, ref: CommuneReference, options: { files?: string[]; from?: string; to?: string; now?: Date; asOf?: string } = {}): Promise<Tracked | undefined> {
   const source = signupSource(campaign) ?? (options.files?.length ? { fichiers: options.files, colonnes: {} } : undefined);
   if (!source) return undefined;
   // The clock is read here, at the edge, when the caller did not give it.
-  const today = latestFrenchDay(options.now ?? new Date());
-  const { from, to } = options;
-  const period = { ...(from ? { from: dayOf(from) } : {}), ...(to ? { to: dayOf(to) } : {}) };
+  const today = campaignToday(campaign, options.now ?? new Date());
+  const { from, to, asOf } = options;
+  const letterDay = asOf ? dayOf(asOf) : undefined;
+  const byLetter = letterDay !== undefined && (to === undefined || letterDay < dayOf(to));
+  const last = byLetter ? letterDay : to ? dayOf(to) : undefined;
+  const period = { ...(from ? { from: dayOf(from) } : {}), ...(last !== undefined ? { to: last } : {}), ...(byLetter ? { reason: AFTER_LETTER_DATE } : {}) };
   const read = await readSignups(campaign, source, ref, options.files?.length ? options.files : source.fichiers, today, period);
   const names = new Map([...ref.departements.values()].map((d) => [d.code, d.nom]));
   const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
-  return { figures: aggregate(read.records, names, { period, departements: deps }), read };
+  const figures = aggregate(read.records, names, { period, departements: deps });
+  if (byLetter) {
+    // Nobody of the région by the letters' date, some after it: the letters would say 0.
+    if (figures.total === 0 && figures.horsPeriode > 0) {
+      read.problems.error(
+        'volontaires-zero',
+        `inscriptions : aucun volontaire de la région inscrit au ${frenchDay(asOf!)}, date des lettres (campagne.date) ; ${figures.horsPeriode > 1 ? `${figures.horsPeriode} inscriptions sont postérieures` : 'une inscription est postérieure'} : les lettres diraient « pas moins de 0 volontaire » ; datez-les du jour où leur chiffre est vrai`,
+        { file: 'campagne.yaml', field: 'campagne.date' },
+        'file',
+      );
+    }
+    for (const { account, line } of read.apresPeriode) {
+      const n = account.ecartes[AFTER_LETTER_DATE] ?? 0;
+      const who = n > 1 ? `${n} volontaires inscrits` : 'un volontaire inscrit';
+      read.problems.warning(
+        'inscriptions-apres-lettre',
+        `inscriptions : ${who} après le ${frenchDay(asOf!)}, date des lettres (campagne.date) : ${n > 1 ? 'ils ne sont pas comptés' : 'il n’est pas compté'} dans le nombre de volontaires que les lettres donnent « à ce jour » ; pour les compter, datez les lettres d'aujourd'hui`,
+        { file: account.fichier, line },
+      );
+    }
+  }
+  return { figures, read };
 }
 
 /** What templates see as `volontaires`: the région total, each département's, and the date. */

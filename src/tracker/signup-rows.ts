@@ -9,7 +9,10 @@ import { campaignZone } from '../data/zones.js';
 import type { ProblemList } from '../problems.js';
 import { isoOf } from './aggregate.js';
 import { isoDateKey, mayHoldInvisible, trimEnd, trimStart, visibleCopy } from './bytes.js';
-import { departementOf, excelScientific, isWithdrawn, parseDay } from './cells.js';
+import { departementOf, excelScientific, isWithdrawn, parseDay, placeOf } from './cells.js';
+import { AGAINST_ORDER, DateOrder } from './date-order.js';
+import { IdZeros, leadingZeros } from './id-zeros.js';
+import { PostalRepairs } from './postal-repairs.js';
 import { fieldText, type RowView, type StruckCells } from './fast-csv.js';
 import { Memo } from './memo.js';
 import { Rejections } from './rejections.js';
@@ -52,6 +55,10 @@ export class SignupRows {
   private readonly isoDays = new Map<number, number>();
   private readonly zone: ZoneDays;
   private readonly otherDates = new Memo();
+  /** The same dates read month/day (see date-order.ts). */
+  private readonly monthFirstDates = new Memo();
+  /** Ids matched once their leading zeros set aside, said once every file is read. */
+  readonly idZeros = new IdZeros();
   private readonly depMemo = new Memo();
   private readonly placeMemo = new Memo();
   private readonly statusMemo = new Memo();
@@ -83,7 +90,7 @@ export class SignupRows {
 
   /** The handlers of the scan of file number `fileIndex`, its rows read under `header` and its columns `indexes`. */
   file(fileIndex: number, file: string, account: FileAccount, header: string[], indexes: Map<string, number>): FileRows {
-    const { problems, ref, today, zone, isoDays, otherDates, depMemo, placeMemo, statusMemo } = this;
+    const { problems, ref, today, zone, isoDays, otherDates, monthFirstDates, depMemo, placeMemo, statusMemo } = this;
     const store = this.volunteers;
     // The header the rows are read under: a second export appended below the first may bring its
     // own, its columns in another order (another version of the platform).
@@ -120,6 +127,9 @@ export class SignupRows {
       if (extra) problems.warning('valeurs-en-trop', extraValuesMessage('inscriptions', extra), { file, line: row!.line });
     };
     const rejections = new Rejections(account, file, problems);
+    const columnName = (i: number, fallback: string) => under.header[i]?.trim() || fallback;
+    const dates = new DateOrder(store, fileIndex, today, file, () => columnName(iDate, 'date'), problems);
+    const repairs = new PostalRepairs();
     // Below a second export's header that names a read column twice: which one is right nothing
     // says, and its rows are set aside, not counted in the first one's département.
     let underDuplicates = false;
@@ -132,17 +142,27 @@ export class SignupRows {
         return;
       }
       let d = -1;
+      let against = false;
+      let provisional = -1;
       if (field(iDate)) {
         const key = isoDateKey(buf, fs, fe);
         if (key >= 0) {
           const known = isoDays.get(key);
           if (known === undefined) isoDays.set(key, (d = parseDay(buf.toString('latin1', fs, fs + 10)) ?? -1));
           else d = known;
-        } else d = otherDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe), zone) ?? -1);
+        } else {
+          // Read both ways: a slashed date may be month/day (date-order.ts), the column says which.
+          const dm = otherDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe), zone) ?? -1);
+          const md = monthFirstDates.get(buf, fs, fe, () => parseDay(buf.toString('utf8', fs, fe), zone, true) ?? -1);
+          d = dates.day(dm, md, current.line, () => text(iDate));
+          provisional = dates.provisional;
+          if (d === AGAINST_ORDER) [d, against] = [-1, true];
+        }
       }
       let code = field(iDep) ? depMemo.get(buf, fs, fe, () => store.indexOfDep(departementOf(ref, buf.toString('utf8', fs, fe), '', ''))) : -1;
       // No département, or one that is not (« 20 », Corsica before 1976, still typed): the postal
       // code and the INSEE code, side by side, are the key.
+      let repairedCp = false;
       if (code < 0) {
         let n = 0;
         for (const i of [iCp, iCom]) {
@@ -151,7 +171,13 @@ export class SignupRows {
           n += buf.copy(this.place, n, fs, fe);
           this.place[n++] = 0;
         }
-        code = placeMemo.get(this.place, 0, n, () => store.indexOfDep(departementOf(ref, '', text(iCp), text(iCom))));
+        // The département's number and, in the lowest bit, whether the postal code was repaired.
+        const placed = placeMemo.get(this.place, 0, n, () => {
+          const p = placeOf(ref, '', text(iCp), text(iCom));
+          return (store.indexOfDep(p.departement) + 1) * 2 + (p.postalRepaired ? 1 : 0);
+        });
+        code = (placed >> 1) - 1;
+        repairedCp = (placed & 1) === 1;
       }
       field(iId);
       // The id's bytes, without the invisible characters a copy from a web page leaves (rare: a
@@ -166,6 +192,8 @@ export class SignupRows {
       }
       const hasId = ie > is;
       const scientific = hasId && excelScientific(idBuf, is, ie);
+      // « 000101 » and « 101 » (a spreadsheet's) are one volunteer: found without the zeros.
+      const zeros = hasId && idBuf[is] === 48 ? leadingZeros(idBuf, is, ie) : 0;
       const future = d > today;
       const extraCells = current.count > width;
       if (!hasId || d < 0 || future || code < 0 || scientific) {
@@ -212,7 +240,9 @@ export class SignupRows {
           : scientific
             ? `identifiant « ${text(iId)} » écrit en notation scientifique par Excel : ses derniers chiffres sont perdus et plusieurs volontaires peuvent le partager ; ouvrez l'export dans Excel par Données > À partir d'un fichier texte/CSV en donnant le format Texte à la colonne des identifiants, ou exportez-le à nouveau de la plateforme sans l'ouvrir dans Excel`
             : d < 0
-              ? `date « ${text(iDate)} » invalide`
+              ? against
+                ? dates.against(text(iDate))
+                : `date « ${text(iDate)} » invalide`
               : future
                 ? `date « ${text(iDate)} » dans le futur (après le ${frenchDay(isoOf(today))})`
                 : text(iDep) || text(iCp) || text(iCom)
@@ -229,11 +259,20 @@ export class SignupRows {
       }
       if (rejections.holding) rejections.rejectHeld();
       if (extraCells) sayExtraValues();
-      const slot = store.ids.intern(idBuf, is, ie);
+      const slot = store.ids.intern(idBuf, is + zeros, ie);
       if (store.ids.added) {
         if (slot >= store.day.length) store.grow(slot);
+        store.zeros[slot] = Math.min(255, zeros);
       } else {
         this.doublons++;
+        const had = store.zeros[slot]!;
+        if (had !== zeros) {
+          const before = { file: this.files[store.whereFile[slot]!]!, line: store.whereLine[slot]!, id: store.idText(slot) };
+          const now = { file: this.files[fileIndex]!, line: current.line, id: text(iId) };
+          const [short, long] = had < zeros ? [before, now] : [now, before];
+          this.idZeros.matched(displayPath(this.campaign, short.file), short.line, short.id, displayPath(this.campaign, long.file), long.id, columnName(iId, 'id'));
+          store.zeros[slot] = Math.min(255, Math.max(had, zeros));
+        }
         // The earlier row of this volunteer gives way to this one: it is set aside in its own file.
         const earlier = this.accounts[store.whereFile[slot]!];
         if (earlier) setAside(earlier, 'remplacée par une ligne plus récente du même volontaire');
@@ -241,7 +280,7 @@ export class SignupRows {
           this.conflits++;
           problems.info(
             'inscription-conflit',
-            `le volontaire ${store.ids.text(slot)} change de département : ${store.depNames[store.dep[slot]!]} (${displayPath(this.campaign, this.files[store.whereFile[slot]!]!)}:${store.whereLine[slot]}) puis ${store.depNames[code]} ; le fichier le plus récent l'emporte`,
+            `le volontaire ${store.idText(slot)} change de département : ${store.depNames[store.dep[slot]!]} (${displayPath(this.campaign, this.files[store.whereFile[slot]!]!)}:${store.whereLine[slot]}) puis ${store.depNames[code]} ; le fichier le plus récent l'emporte`,
             { file, line: current.line },
           );
         }
@@ -257,6 +296,8 @@ export class SignupRows {
       store.excluded[slot] = field(iStat) && statusMemo.get(buf, fs, fe, () => (isWithdrawn(buf.toString('utf8', fs, fe)) ? 1 : 0)) === 1 ? 1 : 0;
       store.whereFile[slot] = fileIndex;
       store.whereLine[slot] = current.line;
+      if (provisional >= 0) dates.kept(slot, current.line, provisional);
+      if (repairedCp) repairs.note(current.line, text(iCp));
     };
     // Crossed out in a workbook: a struck row is not counted, struck text is not read.
     const struck: StruckCells = {
@@ -273,6 +314,8 @@ export class SignupRows {
     };
     const end = (): number => {
       rejections.rejectHeld();
+      dates.end();
+      repairs.say(problems, file, columnName(iCp, 'code_postal'));
       this.rejetes += rejections.count;
       return read;
     };

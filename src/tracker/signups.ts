@@ -36,6 +36,8 @@ export interface SignupResult {
   problems: ProblemList;
   /** Per file: read = used + set aside (superseded, outside the région, withdrawn) + rejected. */
   fichiers: FileAccount[];
+  /** The files holding volunteers after the period's end, with the first such line. */
+  apresPeriode: Array<{ account: FileAccount; line: number }>;
 }
 
 export { TOTAL_SET_ASIDE };
@@ -98,7 +100,8 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     lignes += read;
     account.lus = read;
   }
-  volunteers.settle(accounts, period);
+  rows.idZeros.say(problems);
+  const after = volunteers.settle(accounts, period);
   return {
     records: volunteers.records(),
     doublons: rows.doublons,
@@ -107,5 +110,6 @@ export async function readSignups(campaign: Campaign, source: SignupSource, ref:
     lignes,
     problems,
     fichiers: accounts.filter((a): a is FileAccount => a !== undefined),
+    apresPeriode: after.flatMap((line, i) => (line === undefined || !accounts[i] ? [] : [{ account: accounts[i]!, line }])),
   };
 }

@@ -7,6 +7,8 @@ import { ByteInterner } from './interner.js';
 export interface SignupPeriod {
   from?: number;
   to?: number;
+  /** Why a volunteer outside it is set aside, in its file's account (OUTSIDE_PERIOD by default). */
+  reason?: string;
 }
 
 /**
@@ -42,11 +44,18 @@ export class Volunteers {
   excluded = new Uint8Array(1024);
   whereFile = new Uint16Array(1024);
   whereLine = new Int32Array(1024);
+  /** The leading zeros of the id as last written, set aside to find the volunteer (see id-zeros.ts). */
+  zeros = new Uint8Array(1024);
   private labelScratch: Buffer = Buffer.alloc(256);
 
   /** `expected`: how many volunteers are likely, to size the id table once. */
   constructor(expected: number) {
     this.ids = new ByteInterner(expected);
+  }
+
+  /** A volunteer's id as written, its leading zeros back. */
+  idText(slot: number): string {
+    return '0'.repeat(this.zeros[slot]!) + this.ids.text(slot);
   }
 
   /** A département's number; -1 stands for "none". */
@@ -71,24 +80,33 @@ export class Volunteers {
   grow(slot: number): void {
     [this.dep, this.whereFile] = [grown(this.dep, slot), grown(this.whereFile, slot)];
     [this.day, this.whereLine, this.category, this.metier] = [grown(this.day, slot), grown(this.whereLine, slot), grown(this.category, slot), grown(this.metier, slot)];
-    [this.inRegion, this.excluded] = [grown(this.inRegion, slot), grown(this.excluded, slot)];
+    [this.inRegion, this.excluded, this.zeros] = [grown(this.inRegion, slot), grown(this.excluded, slot), grown(this.zeros, slot)];
   }
 
-  /** Each volunteer counted in the account of the file (by index) it was last read in: used, or set aside. */
-  settle(accounts: ReadonlyArray<FileAccount | undefined>, period: SignupPeriod = {}): void {
+  /**
+   * Each volunteer counted in the account of the file (by index) it was last read in: used, or set
+   * aside. Returns, by file, the first line of a volunteer after the period (or undefined).
+   */
+  settle(accounts: ReadonlyArray<FileAccount | undefined>, period: SignupPeriod = {}): Array<number | undefined> {
     const from = period.from ?? Number.NEGATIVE_INFINITY;
     const to = period.to ?? Number.POSITIVE_INFINITY;
+    const reason = period.reason ?? OUTSIDE_PERIOD;
+    const after: Array<number | undefined> = [];
     for (let slot = 0; slot < this.ids.size; slot++) {
       const account = accounts[this.whereFile[slot]!];
       if (!account) continue;
       const day = this.day[slot]!;
       // In the order `track` counts them (aggregate.ts): outside the period whatever else they
       // are, then withdrawn whatever their région.
-      if (day < from || day > to) setAside(account, OUTSIDE_PERIOD);
-      else if (this.excluded[slot]) setAside(account, 'désinscrit');
+      if (day < from || day > to) {
+        setAside(account, reason);
+        const file = this.whereFile[slot]!;
+        if (day > to && this.whereLine[slot]! < (after[file] ?? Infinity)) after[file] = this.whereLine[slot]!;
+      } else if (this.excluded[slot]) setAside(account, 'désinscrit');
       else if (!this.inRegion[slot]) setAside(account, 'hors de la région ou des départements de la campagne');
       else account.utilises++;
     }
+    return after;
   }
 
   records(): SignupRecords {

@@ -220,7 +220,7 @@ export class SignupRows {
           if (other) {
             rejections.titlesAside();
             setAside(account, REPEATED_HEADER);
-            if (otherHeaderRead(cells, other, file, current.line, problems)) readUnder(cells, other.indexes);
+            if (otherHeaderRead(cells, other, under.header, file, current.line, problems)) readUnder(cells, other.indexes);
             else underDuplicates = true;
             return;
           }

@@ -69,11 +69,21 @@ export class Volunteers {
     return i;
   }
 
-  /** A field's bytes as a label: as they are, or copied without their invisible characters. */
+  /**
+   * A field's bytes as a label: as they are, or copied without their invisible characters, and
+   * with a line break made inside the cell (Alt+Entrée in Excel: « Médecin » / « généraliste »)
+   * read as the space it stands for, so that one métier is not counted as two.
+   */
   internLabel(labels: ByteInterner, buf: Uint8Array, fs: number, fe: number): number {
-    if (!mayHoldInvisible(buf, fs, fe)) return labels.intern(buf, fs, fe);
+    const invisible = mayHoldInvisible(buf, fs, fe);
+    const broken = hasBreak(buf, fs, fe);
+    if (!invisible && !broken) return labels.intern(buf, fs, fe);
     this.labelScratch = roomFor(this.labelScratch, fe - fs);
-    return labels.intern(this.labelScratch, ...visibleCopy(buf, fs, fe, this.labelScratch));
+    const out = this.labelScratch;
+    let [s, e] = invisible ? visibleCopy(buf, fs, fe, out) : [0, fe - fs];
+    if (!invisible) out.set(buf.subarray(fs, fe), 0);
+    if (broken) [s, e] = foldBreaks(out, s, e);
+    return labels.intern(out, s, e);
   }
 
   /** Room for `slot` in every array. */
@@ -114,4 +124,37 @@ export class Volunteers {
     const { dep, day, category, metier, inRegion, excluded } = this;
     return { dep, day, category, metier, inRegion, excluded, size: this.ids.size, names: { dep: this.depNames, category: namesOf(this.categories), metier: namesOf(this.metiers) } };
   }
+}
+
+const isBreak = (b: number) => b === 0x0a || b === 0x0d || b === 0x09;
+
+function hasBreak(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isBreak(buf[i]!)) return true;
+  return false;
+}
+
+/**
+ * Bytes [start, end) of `buf` with each run of blanks that holds a line break or a tab made one
+ * space, in place, trimmed at both ends: returns the new bounds.
+ */
+function foldBreaks(buf: Uint8Array, start: number, end: number): [number, number] {
+  let n = start;
+  for (let i = start; i < end; ) {
+    const b = buf[i]!;
+    if (b !== 0x20 && !isBreak(b)) {
+      buf[n++] = b;
+      i++;
+      continue;
+    }
+    let j = i;
+    let folded = false;
+    while (j < end && (buf[j] === 0x20 || isBreak(buf[j]!))) folded ||= isBreak(buf[j++]!);
+    if (folded) buf[n++] = 0x20;
+    else for (let k = i; k < j; k++) buf[n++] = 0x20;
+    i = j;
+  }
+  let s = start;
+  while (s < n && buf[s] === 0x20) s++;
+  while (n > s && buf[n - 1] === 0x20) n--;
+  return [s, n];
 }

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTACT_HEADER, campaignWith, sampleCampaign, tempDir } from './helpers/campaign.js';
-import { relaisJson } from './helpers/cli.js';
+import { ROOT, relaisJson } from './helpers/cli.js';
 
 /**
  * A file ending with Ctrl-Z (0x1A), the end-of-file mark that old DOS tools and some mainframe
@@ -36,6 +36,16 @@ describe('a file whose Ctrl-Z stands alone after the last line break', () => {
     const account = json.fichiers.find((f) => f.fichier === 'data/mairies.csv');
     expect(account, stderr).toMatchObject({ lus: 2, rejetes: 0 });
     expect(stderr).not.toMatch(/code INSEE \u001a/);
+    expect(code, stderr).toBe(0);
+  });
+
+  it('the mayors’ file (RNE): no phantom mayor rejected as « code sexe «  » invalide », « nom de l’élu vide », « code INSEE vide »', async () => {
+    const rne = readFileSync(join(ROOT, 'data', 'maires.csv'), 'utf8').replace(/\r?\n$/, '') + '\r\n';
+    const dir = campaignWith({ maires: Buffer.concat([Buffer.from(rne), CTRL_Z]) });
+    const { json, stderr, code } = await relaisJson<{ fichiers: Array<{ fichier: string; rejetes: number }> }>(['-C', dir, 'check']);
+    // Today: exit 1 on « data/maires.csv:1756: fichier des maires : code sexe «  » invalide (F ou M
+    // attendu) », « nom de l'élu vide », « code INSEE vide » — a line the user cannot see.
+    expect(json.fichiers.find((f) => f.fichier === 'data/maires.csv')?.rejetes, stderr).toBe(0);
     expect(code, stderr).toBe(0);
   });
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
 import { twoRowHeader } from './header-rows.js';
 import { HEADER_SEARCH_LINES, type CellNote, type Table, type TableRow } from './table.js';
+import { to1904, workbookDate1904 } from './xlsx-dates.js';
 
 /** Addresses in a cell's shown text (« Mairie : a@x.fr ; b@x.fr »). */
 const EMAIL_IN_TEXT = /(?:mailto:)?[^\s@;,:<>()"«»]+@[^\s@;,:<>()"«»]+\.[^\s@;,:<>()"«»]*[^\s@;,:<>()"«».]/gi;
@@ -193,6 +194,8 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     // JSZip's and exceljs' own words are English and say nothing a user can act on.
     throw new RelaisError(`classeur Excel illisible, abîmé ou incomplet : ouvrez-le dans Excel et enregistrez-le à nouveau`, { file }, { cause: err });
   }
+  // The 1904 date system as LibreOffice spells it (« true »), which exceljs does not read.
+  const dates1904 = workbook.properties?.date1904 !== true && (await workbookDate1904(path, file)) === true;
   const sheetRows = (sheet: (typeof workbook.worksheets)[number] | undefined): TableRow[] => {
     const rows: TableRow[] = [];
     sheet?.eachRow((row) => {
@@ -202,7 +205,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
       const values: string[] = new Array<string>(Math.max(0, raw.length - 1));
       let notes: CellNote[] | undefined;
       for (let i = 1; i < raw.length; i++) {
-        const v = raw[i];
+        const v = dates1904 ? to1904(raw[i]) : raw[i];
         // Only a cell that is an object (a link, rich text) can show one thing and hold another.
         const formulaNumber = typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v) && typeof (v as CellObject).result === 'number' ? ((v as CellObject).result as number) : undefined;
         if (formulaNumber !== undefined) {

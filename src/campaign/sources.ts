@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, twoRowHeaderMessage, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, type Table, type TableRow } from '../data/table.js';
+import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, sheetFoundMessage, type Table, type TableRow } from '../data/table.js';
 import { struckWhole, withoutStruck } from '../data/struck.js';
 import { nulPaddingMessage } from '../data/file-end.js';
 import { duplicateColumnMessage, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
@@ -101,6 +101,7 @@ export async function openSource(
   readColumns.set(table, columns);
   const where = { file, line: table.headerLine };
   if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
+  if (table.sheetFound) problems.warning('feuille-lue', `${what} : ${sheetFoundMessage(table.sheetFound)}`, { file, line: table.headerLine });
   // A DOS end mark (Ctrl-Z) is no news; NUL bytes may be what is left of a copy cut short.
   if (table.endPadding?.nul) problems.warning('octets-nuls', nulPaddingMessage(what, table.endPadding), { file, line: table.endPadding.line });
   if (table.twoRowHeader) problems.warning('en-tete-deux-lignes', twoRowHeaderMessage(what, table.twoRowHeader.lines, table.twoRowHeader.groups), { file, line: table.twoRowHeader.lines[0] });

@@ -53,6 +53,8 @@ export interface Table {
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
   sheets?: { read: string; hidden: string[] };
+  /** A workbook whose first sheets lack the header asked for (Excel only): the sheet read, which has it, and those before it. */
+  sheetFound?: { read: string; skipped: string[] };
   /**
    * Rows hidden in the workbook (Excel only; their lines): read like the others — a filter hides
    * rows too, and what is filtered out is still the list — but said where a message names one.
@@ -60,6 +62,12 @@ export interface Table {
   hiddenRows?: ReadonlySet<number>;
   /** NUL bytes or a DOS end mark (Ctrl-Z) after the last line (CSV only): left out of the rows. */
   endPadding?: EndPadding;
+}
+
+/** What the user is told of a workbook read from a sheet other than its first (see Table.sheetFound). */
+export function sheetFoundMessage(found: { read: string; skipped: string[] }): string {
+  const many = found.skipped.length > 1;
+  return `feuille « ${found.read} » lue : elle porte les colonnes attendues, que ${many ? 'les feuilles' : 'la feuille'} ${found.skipped.map((n) => `« ${n} »`).join(', ')}, placée${many ? 's' : ''} avant elle, ne ${many ? 'portent' : 'porte'} pas (${many ? 'laissées' : 'laissée'} de côté)`;
 }
 
 /** « ligne 12 », or « ligne 12, masquée dans Excel » for a row the user does not see. */

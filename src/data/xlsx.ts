@@ -241,8 +241,22 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   if (visible.length === 0 && withRows.length) {
     throw new RelaisError(`toutes les feuilles du classeur sont masquées dans Excel (${withRows.map((sheet) => `« ${sheet.name} »`).join(', ')}) : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
   }
-  const first = visible[0];
-  const all = sheetRows(first);
+  let first = visible[0];
+  let all = sheetRows(first);
+  // A first sheet that is no table (Numbers' « Résumé de l'exportation », a « Lisez-moi » put in
+  // front) while a sheet behind it has the header asked for: that one is the table, and said.
+  const hasHeader = (rows: TableRow[]) => isHeader !== undefined && rows.slice(0, HEADER_SEARCH_LINES).some((r) => isHeader(r.values));
+  let skipped: string[] = [];
+  if (isHeader && first && !hasHeader(all)) {
+    for (const sheet of visible.slice(1)) {
+      const rows = sheetRows(sheet);
+      if (!hasHeader(rows)) continue;
+      skipped = visible.slice(0, visible.indexOf(sheet)).map((s) => s.name);
+      first = sheet;
+      all = rows;
+      break;
+    }
+  }
   const hiddenRows = new Set<number>();
   first?.eachRow((row) => {
     if (row.hidden) hiddenRows.add(row.number);
@@ -257,7 +271,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   // Another sheet under the same header is more of the same table (a sheet per département):
   // read alone, the first would leave the others' rows out without a word.
   const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
-  const more = visible.slice(1).filter((sheet) => {
+  const more = visible.filter((sheet) => sheet !== first && !skipped.includes(sheet.name)).filter((sheet) => {
     const rows = sheetRows(sheet);
     const h = headerOf(rows);
     // Its header alone (a copy left empty) holds nothing to lose.
@@ -276,7 +290,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   (first?.columns ?? []).forEach((column, i) => {
     if (column?.hidden) hiddenColumns.add(i);
   });
-  const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
+  const sheets = { ...(hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {}), ...(skipped.length ? { sheetFound: { read: first!.name, skipped } } : {}) };
   const headerShape = twoRows ? { header: twoRows.names, headerLine: twoRows.lower, twoRowHeader: { lines: [header.line, twoRows.lower] as [number, number], groups: twoRows.groups, rows: twoRows.rows } } : { header: header.values, headerLine: header.line };
   return { file, encoding: 'xlsx', delimiter: '', ...headerShape, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...(hiddenRows.size ? { hiddenRows } : {}), ...sheets };
 }

@@ -61,6 +61,8 @@ export interface FastTable {
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
   sheets?: { read: string; hidden: string[] };
+  /** A workbook whose first sheets lack the header asked for (Excel only): the sheet read, and those before it. */
+  sheetFound?: { read: string; skipped: string[] };
   /**
    * Calls `onRow` for each record after the header; the view is reused from row to row. `cells`
    * (a workbook's only) is told of text struck through in Excel in the columns it reads: a row

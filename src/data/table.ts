@@ -271,7 +271,9 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     const plain = await isPlainFile(path, encoding.decoder, delimiter, end);
     // Only a file with quotes (or very long lines) needs csv-parse: loaded then, not at start.
     const parse = plain ? undefined : (await import('csv-parse')).parse;
-    const source = createReadStream(path, { end: end - 1 });
+    // Only a padded file is read short: a stream told its end finishes sooner, and csv-parse's
+    // error at the end of a file (an unclosed quote) would then come before the rows above it.
+    const source = padding ? createReadStream(path, { end: end - 1 }) : createReadStream(path);
     const decoded = source.pipe(decodingStream(encoding, file));
     let records: AsyncIterable<string[]>;
     if (!parse) {

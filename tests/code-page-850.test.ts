@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codePageOf, decodeWhole, textDecoder } from '../src/data/code-page.js';
+import { codePageGuess, codePageOf, decodeWhole, textDecoder } from '../src/data/code-page.js';
 import { csvKind, sniffEncoding } from '../src/data/encoding.js';
 import { openTable } from '../src/data/table.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
@@ -44,5 +44,14 @@ describe('code page 850 (Excel « CSV (MS-DOS) »)', () => {
     const seen: string[] = [];
     await fast.scan((row) => seen.push(fieldText(row, 1), fieldText(row, 2)));
     expect([fast.encoding, ...seen]).toEqual(['MS-DOS (page de code 850)', 'Hôtel de Ville', 'Médecin']);
+  });
+
+  it('a guess that rests on one sign is said, with the other reading', () => {
+    // 0x85 alone between spaces: « à » in code page 850, « … » in Windows-1252.
+    const bytes = Buffer.from('code;note\n45004;rendez-vous \x85 10 h\n', 'latin1');
+    expect(codePageGuess(bytes)).toEqual({ page: 'ibm850', doubt: 'windows-1252' });
+    const encoding = sniffEncoding(bytes);
+    expect(encoding.label).toBe('MS-DOS (page de code 850), peut-être Windows-1252');
+    expect(csvKind(encoding.label)).toMatch(/^CSV MS-DOS \(page de code 850\), peut-être Windows-1252 : encodage deviné/);
   });
 });

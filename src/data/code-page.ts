@@ -84,19 +84,20 @@ export type CodePage = (typeof CODE_PAGES)[number];
 
 /**
  * The code page whose reading of the sample looks most like French; a tie goes to the first of
- * CODE_PAGES (Windows-1252, the French Excel's).
+ * CODE_PAGES (Windows-1252, the French Excel's). `doubt`: the runner-up, when it is within a
+ * letter of the winner (a single « à » or « … » tells them apart): the guess is then said, never
+ * made silently.
  */
+export function codePageGuess(sample: Uint8Array): { page: CodePage; doubt?: CodePage } {
+  const scored = CODE_PAGES.map((page) => ({ page, score: frenchScore(decodeWhole(page, sample)) }));
+  // Stable: on a tie the earlier page stays ahead.
+  scored.sort((a, b) => b.score - a.score);
+  const [best, second] = scored as [{ page: CodePage; score: number }, { page: CodePage; score: number }];
+  return best.score - second.score < 2 ? { page: best.page, doubt: second.page } : { page: best.page };
+}
+
 export function codePageOf(sample: Uint8Array): CodePage {
-  let best: CodePage = CODE_PAGES[0];
-  let bestScore = -Infinity;
-  for (const page of CODE_PAGES) {
-    const score = frenchScore(decodeWhole(page, sample));
-    if (score > bestScore) {
-      best = page;
-      bestScore = score;
-    }
-  }
-  return best;
+  return codePageGuess(sample).page;
 }
 
 export function isMacRoman(sample: Uint8Array): boolean {

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { RelaisError } from '../errors.js';
-import { codePageOf, textDecoder, type CodePage } from './code-page.js';
+import { codePageGuess, textDecoder, type CodePage } from './code-page.js';
 
 export { decodeWhole } from './code-page.js';
 
@@ -90,6 +90,8 @@ const MAC_ROMAN = 'Mac Roman (Excel pour Mac)';
 const MS_DOS = 'MS-DOS (page de code 850)';
 /** How each code page is named; a guess other than Windows-1252 is said in the file's account (csvKind). */
 const PAGE_LABELS: Record<CodePage, string> = { 'windows-1252': 'Windows-1252', macintosh: MAC_ROMAN, ibm850: MS_DOS };
+/** Between a code page guessed on too few letters and the one that came close. */
+const GUESSED = ', peut-être ';
 
 /** BOM first; otherwise valid UTF-8 wins; otherwise the code page of Excel for Windows, or for Mac when its letters say so. */
 export function sniffEncoding(sample: Uint8Array): Encoding {
@@ -107,8 +109,10 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
     // Two exports appended: the code page is the first one's, told from its own bytes (the UTF-8
     // after them reads as no French in either).
     const first = mixedFromLine === undefined ? sample : sample.subarray(0, utf8Sequence(sample));
-    const page = codePageOf(first);
-    return { label: PAGE_LABELS[page], decoder: page, bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
+    const { page, doubt } = codePageGuess(first);
+    // A guess that rests on a letter or two is said as such, with the other reading.
+    const label = doubt ? `${PAGE_LABELS[page]}${GUESSED}${PAGE_LABELS[doubt]}` : PAGE_LABELS[page];
+    return { label, decoder: page, bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
   }
 }
 
@@ -180,6 +184,7 @@ async function linesBefore(handle: FileHandle, end: number, chunk: Buffer): Prom
  * than French Excel's (Mac Roman, code page 850), so that a wrong guess shows.
  */
 export function csvKind(encodingLabel: string): string {
+  if (encodingLabel.includes(GUESSED)) return `CSV ${encodingLabel} : encodage deviné sur trop peu de lettres accentuées, vérifiez-les (ou enregistrez le fichier en CSV UTF-8)`;
   return encodingLabel === MAC_ROMAN ? 'CSV Mac Roman, Excel pour Mac' : encodingLabel === MS_DOS ? 'CSV MS-DOS (page de code 850)' : 'CSV';
 }
 
@@ -190,8 +195,9 @@ export function notUtf8Message(line: number): string {
 
 /** What is said of a file whose sample mixes two encodings (see utf8AmongWindows1252); `label` is the first one's. */
 export function mixedEncodingMessage(line: number, label = 'Windows-1252'): string {
-  const first = label === MAC_ROMAN || label === MS_DOS ? label : 'Windows-1252 (Excel)';
-  const seen = label === MAC_ROMAN ? '« √© »' : label === MS_DOS ? '« ├® »' : '« Ã© »';
+  const page = label.split(GUESSED)[0];
+  const first = page === MAC_ROMAN || page === MS_DOS ? page : 'Windows-1252 (Excel)';
+  const seen = page === MAC_ROMAN ? '« √© »' : page === MS_DOS ? '« ├® »' : '« Ã© »';
   return `ce fichier mélange deux encodages : ${first} et UTF-8 à partir de la ligne ${line} (deux exports mis bout à bout ?) ; lues ensemble, les lignes en UTF-8 seraient illisibles (${seen} pour « é ») : enregistrez tout le fichier en UTF-8 (ou tout en CSV Excel), puis relancez`;
 }
 

@@ -28,7 +28,15 @@ const readColumns = new WeakMap<Table, ColumnMatch>();
 const headerReaders = new WeakMap<Table, { isHeader: (cells: string[]) => boolean; match: (cells: string[]) => ColumnMatch }>();
 
 /** A row that may be a header: two names at least, none starting with a digit (a code, a date, a number). */
-const mayBeHeader = (values: string[]) => values.filter((v) => v.trim() !== '').length >= 2 && !values.some((v) => /^\s*\d/.test(v));
+function mayBeHeader(values: string[]): boolean {
+  // Asked of every row: a data row has a code or a date, and most have one in their first cell.
+  let names = 0;
+  for (const v of values) {
+    if (/^\s*\d/.test(v)) return false;
+    if (v.trim() !== '') names++;
+  }
+  return names >= 2;
+}
 
 /** The account's reason for a row struck through whole in Excel. */
 export const STRUCK_ROW = 'ligne barrée dans Excel';

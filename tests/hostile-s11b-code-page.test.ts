@@ -61,7 +61,8 @@ describe('Windows-1252 files with a « Ž » (a Croatian or Slovene name) read a
     const { encoding, values } = await read('maires.csv', encode(text, WINDOWS));
     expect(values.map((v) => v[2])).toEqual(['Žaklina', 'Paul']);
     expect(values[0]![3]).toBe('Évry-Courcouronnes');
-    expect(encoding).toBe('Windows-1252');
+    // Read as Windows-1252; the two readings score alike, so the guess is said (« Windows-1252, peut-être Mac Roman »).
+    expect(encoding).toMatch(/^Windows-1252/);
   });
 
   it('a Windows-1252 list in capitals with one « ŽIVKOVIC » mayor stays Windows-1252', async () => {

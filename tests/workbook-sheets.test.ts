@@ -34,3 +34,21 @@ describe('a workbook of several sheets', () => {
     await expect(readXlsx(path, 'classeur.xlsx')).rejects.not.toThrow(/nommez ces fichiers/);
   });
 });
+
+describe('a workbook whose first sheet is not the table', () => {
+  const isHeader = (cells: string[]) => cells.includes('code_insee_commune');
+
+  it('is read from the sheet that has the header asked for, the sheets before it named', async () => {
+    const path = await workbook({ 'Résumé de l’exportation': [['Résumé de l’exportation'], ['Feuille 1', 'Tableau 1']], Lisez_moi: [['à lire']], 'Feuille 1 - Tableau 1': [HEADER, ['45001', 'mairie@adon.example']] });
+    const table = await readXlsx(path, 'classeur.xlsx', isHeader);
+    const rows = [];
+    for await (const r of table.rows) rows.push(r.values);
+    expect([table.header, rows, table.sheetFound]).toEqual([HEADER, [['45001', 'mairie@adon.example']], { read: 'Feuille 1 - Tableau 1', skipped: ['Résumé de l’exportation', 'Lisez_moi'] }]);
+  });
+
+  it('is read from its first sheet, as before, when no sheet has that header', async () => {
+    const path = await workbook({ Notes: [['à relire']], Autre: [['nom', 'courriel']] });
+    const table = await readXlsx(path, 'classeur.xlsx', isHeader);
+    expect([table.header, table.sheetFound]).toEqual([['à relire'], undefined]);
+  });
+});

@@ -1,8 +1,9 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
-import { extraValues, extraValuesMessage, gluedHeaderMessage, repeatsHeader, twoRowHeaderMessage, withoutGluedHeader } from '../data/header-rows.js';
-import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, type Table, type TableRow } from '../data/table.js';
+import { extraValues, extraValuesMessage, gluedHeaderMessage, otherHeaderLayout, otherHeaderMessage, repeatsHeader, twoRowHeaderMessage, withoutGluedHeader } from '../data/header-rows.js';
+import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, sheetFoundMessage, type Table, type TableRow } from '../data/table.js';
 import { struckWhole, withoutStruck } from '../data/struck.js';
+import { nulPaddingMessage } from '../data/file-end.js';
 import { duplicateColumnMessage, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
@@ -22,6 +23,20 @@ export function sourceConfig(source: string | { fichier: string; colonnes?: Reco
  * read is no news.
  */
 const readColumns = new WeakMap<Table, ColumnMatch>();
+
+/** How each opened table's header was recognised and its columns found: asked again of another export's header below it. */
+const headerReaders = new WeakMap<Table, { isHeader: (cells: string[]) => boolean; match: (cells: string[]) => ColumnMatch }>();
+
+/** A row that may be a header: two names at least, none starting with a digit (a code, a date, a number). */
+function mayBeHeader(values: string[]): boolean {
+  // Asked of every row: a data row has a code or a date, and most have one in their first cell.
+  let names = 0;
+  for (const v of values) {
+    if (/^\s*\d/.test(v)) return false;
+    if (v.trim() !== '') names++;
+  }
+  return names >= 2;
+}
 
 /** The account's reason for a row struck through whole in Excel. */
 export const STRUCK_ROW = 'ligne barrée dans Excel';
@@ -98,8 +113,12 @@ export async function openSource(
   }
   const columns = match(table.header, source.colonnes);
   readColumns.set(table, columns);
+  headerReaders.set(table, { isHeader, match: (cells) => match(cells, source.colonnes) });
   const where = { file, line: table.headerLine };
   if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
+  if (table.sheetFound) problems.warning('feuille-lue', `${what} : ${sheetFoundMessage(table.sheetFound)}`, { file, line: table.headerLine });
+  // A DOS end mark (Ctrl-Z) is no news; NUL bytes may be what is left of a copy cut short.
+  if (table.endPadding?.nul) problems.warning('octets-nuls', nulPaddingMessage(what, table.endPadding), { file, line: table.endPadding.line });
   if (table.twoRowHeader) problems.warning('en-tete-deux-lignes', twoRowHeaderMessage(what, table.twoRowHeader.lines, table.twoRowHeader.groups), { file, line: table.twoRowHeader.lines[0] });
   settleDuplicates(table, columns, what, problems, ruled);
   for (const dup of columns.duplicates) {
@@ -222,6 +241,15 @@ export async function forEachRow(
   // A line of one cell just above a repeated header is the title of the second export (the 2020
   // RNE starts with one): it waits for the next line to say which it is.
   let title: { values: string[]; line: number } | undefined;
+  // Under another export's header (see otherHeaderLayout): its rows in the first header's layout.
+  let layout: ((values: string[]) => string[]) | undefined;
+  const reader = headerReaders.get(table);
+  const sayTitle = () => {
+    if (!title || !account) return;
+    setAside(account, REPEATED_TITLE);
+    problems.warning('en-tete-repete', `${what} : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: title.line });
+    title = undefined;
+  };
   try {
     for await (const row of table.rows) {
       count++;
@@ -236,15 +264,25 @@ export async function forEachRow(
         values = shown;
       }
       if (account && repeatsHeader(table, values)) {
-        if (title) {
-          setAside(account, REPEATED_TITLE);
-          problems.warning('en-tete-repete', `${what} : titre d'un second export, au-dessus de son en-tête (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: title.line });
-          title = undefined;
-        }
+        sayTitle();
         setAside(account, REPEATED_HEADER);
         problems.warning('en-tete-repete', `${what} : l'en-tête est répété à cette ligne (deux exports mis bout à bout ?) : ligne écartée`, { file: table.file, line: row.line });
+        layout = undefined;
         continue;
       }
+      // Another export's header, its columns in another order or one more: the rows below it are
+      // read under it, never under the first header's columns.
+      const first = account && reader && mayBeHeader(values) && reader.isHeader(values) ? readColumns.get(table) : undefined;
+      if (account && reader && first) {
+        sayTitle();
+        setAside(account, REPEATED_HEADER);
+        const cells = values.map((v) => v.trim());
+        const other = otherHeaderLayout(table.header, first.indexes, cells, reader.match(cells).indexes);
+        problems.warning('en-tete-repete', otherHeaderMessage(what, other), { file: table.file, line: row.line });
+        layout = other.remap;
+        continue;
+      }
+      if (layout) values = layout(values);
       if (title) {
         use(title.values, title.line);
         title = undefined;

@@ -2,14 +2,14 @@ import { isAscii } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { RelaisError } from '../errors.js';
-import { isMacRoman } from './code-page.js';
+import { codePageGuess, textDecoder, type CodePage } from './code-page.js';
 
 export { decodeWhole } from './code-page.js';
 
 /**
  * Which encoding a text file is in, as offices produce them: UTF-8 with or without BOM, UTF-16
- * (Excel « texte Unicode »), Windows-1252 (French Excel's CSV) or Mac Roman (Excel for Mac's
- * « CSV ») — and its bytes decoded as it streams, a file that turns out to mix two of them
+ * (Excel « texte Unicode »), Windows-1252 (French Excel's CSV), Mac Roman (Excel for Mac's
+ * « CSV ») or code page 850 (Excel's « CSV (MS-DOS) ») — and its bytes decoded as it streams, a file that turns out to mix two of them
  * refused at the line where it does.
  */
 export type Encoding = { label: string; decoder: string; bomLength: number; mixedFromLine?: number };
@@ -85,8 +85,13 @@ function newlines(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /** The single-byte code pages a file not in UTF-8 may be in; both keep ASCII as it is. */
-const SINGLE_BYTE = new Set(['windows-1252', 'macintosh']);
+const SINGLE_BYTE = new Set(['windows-1252', 'macintosh', 'ibm850']);
 const MAC_ROMAN = 'Mac Roman (Excel pour Mac)';
+const MS_DOS = 'MS-DOS (page de code 850)';
+/** How each code page is named; a guess other than Windows-1252 is said in the file's account (csvKind). */
+const PAGE_LABELS: Record<CodePage, string> = { 'windows-1252': 'Windows-1252', macintosh: MAC_ROMAN, ibm850: MS_DOS };
+/** Between a code page guessed on too few letters and the one that came close. */
+const GUESSED = ', peut-être ';
 
 /** BOM first; otherwise valid UTF-8 wins; otherwise the code page of Excel for Windows, or for Mac when its letters say so. */
 export function sniffEncoding(sample: Uint8Array): Encoding {
@@ -104,8 +109,10 @@ export function sniffEncoding(sample: Uint8Array): Encoding {
     // Two exports appended: the code page is the first one's, told from its own bytes (the UTF-8
     // after them reads as no French in either).
     const first = mixedFromLine === undefined ? sample : sample.subarray(0, utf8Sequence(sample));
-    const page = isMacRoman(first) ? { label: MAC_ROMAN, decoder: 'macintosh' } : { label: 'Windows-1252', decoder: 'windows-1252' };
-    return { ...page, bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
+    const { page, doubt } = codePageGuess(first);
+    // A guess that rests on a letter or two is said as such, with the other reading.
+    const label = doubt ? `${PAGE_LABELS[page]}${GUESSED}${PAGE_LABELS[doubt]}` : PAGE_LABELS[page];
+    return { label, decoder: page, bomLength: 0, ...(mixedFromLine === undefined ? {} : { mixedFromLine }) };
   }
 }
 
@@ -172,9 +179,13 @@ async function linesBefore(handle: FileHandle, end: number, chunk: Buffer): Prom
   return counter.lines;
 }
 
-/** How a file account names a CSV file's kind: the encoding is said when relais guessed Mac Roman, so that a wrong guess shows. */
+/**
+ * How a file account names a CSV file's kind: the encoding is said when relais guessed one other
+ * than French Excel's (Mac Roman, code page 850), so that a wrong guess shows.
+ */
 export function csvKind(encodingLabel: string): string {
-  return encodingLabel === MAC_ROMAN ? 'CSV Mac Roman, Excel pour Mac' : 'CSV';
+  if (encodingLabel.includes(GUESSED)) return `CSV ${encodingLabel} : encodage deviné sur trop peu de lettres accentuées, vérifiez-les (ou enregistrez le fichier en CSV UTF-8)`;
+  return encodingLabel === MAC_ROMAN ? 'CSV Mac Roman, Excel pour Mac' : encodingLabel === MS_DOS ? 'CSV MS-DOS (page de code 850)' : 'CSV';
 }
 
 /** What is said of a UTF-8 file whose line `line` is not UTF-8. */
@@ -184,8 +195,9 @@ export function notUtf8Message(line: number): string {
 
 /** What is said of a file whose sample mixes two encodings (see utf8AmongWindows1252); `label` is the first one's. */
 export function mixedEncodingMessage(line: number, label = 'Windows-1252'): string {
-  const first = label === MAC_ROMAN ? label : 'Windows-1252 (Excel)';
-  const seen = label === MAC_ROMAN ? '« √© »' : '« Ã© »';
+  const page = label.split(GUESSED)[0];
+  const first = page === MAC_ROMAN || page === MS_DOS ? page : 'Windows-1252 (Excel)';
+  const seen = page === MAC_ROMAN ? '« √© »' : page === MS_DOS ? '« ├® »' : '« Ã© »';
   return `ce fichier mélange deux encodages : ${first} et UTF-8 à partir de la ligne ${line} (deux exports mis bout à bout ?) ; lues ensemble, les lignes en UTF-8 seraient illisibles (${seen} pour « é ») : enregistrez tout le fichier en UTF-8 (ou tout en CSV Excel), puis relancez`;
 }
 
@@ -247,7 +259,7 @@ function cutSequence(bytes: Uint8Array): number {
 }
 
 export function decodingStream(encoding: Encoding, file: string): Transform {
-  const decoder = new TextDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
+  const decoder = textDecoder(encoding.decoder, { fatal: encoding.decoder === 'utf-8' });
   let skip = encoding.bomLength;
   // Read as a code page, a UTF-8 export appended after the sample (see utf8AmongWindows1252) is
   // found where it starts: the last two bytes of a chunk are looked at again with the next one.

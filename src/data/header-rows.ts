@@ -135,3 +135,41 @@ export function twoRowHeaderMessage(what: string, lines: [number, number], group
   const read = groups.map((g) => `« ${g.name} » lu comme ${g.under.map((u) => `« ${u} »`).join(', ')}`).join(' ; ');
   return `${what} : en-tête sur deux lignes (lignes ${lines[0]} et ${lines[1]}) : ${read}`;
 }
+
+/**
+ * The header of another export of the same list, appended below the first (`cells`: its
+ * columns in another order, or one more or one less), read by the first header's layout: each
+ * of the first header's columns is taken from the column of the same field in `cells` (`first`,
+ * `other`: the fields' columns under each), or failing a field, of the same name. `remap` gives
+ * a row under `cells` in the first header's layout; `extra` are the names of the columns of
+ * `cells` that nothing takes, `missing` those of the first header's read columns found nowhere.
+ */
+export function otherHeaderLayout(header: string[], first: ReadonlyMap<string, number>, cells: string[], other: ReadonlyMap<string, number>) {
+  const names = cells.map((c) => normalizeHeader(c.replace(/^\uFEFF/, '')));
+  const from = header.map((h) => {
+    const name = normalizeHeader(h.replace(/^\uFEFF/, ''));
+    return name ? names.indexOf(name) : -1;
+  });
+  for (const [field, j] of first) {
+    const k = other.get(field);
+    if (k !== undefined && j < from.length) from[j] = k;
+  }
+  const taken = new Set(from);
+  const extra = cells.filter((c, k) => c.trim() !== '' && !taken.has(k)).map((c) => c.trim());
+  const missing = [...new Set(first.values())].filter((j) => (from[j] ?? -1) < 0).map((j) => header[j]?.trim() ?? '');
+  // Another order: the columns both have do not come in the same order (one more inserted is not that).
+  const found = from.filter((k) => k >= 0);
+  const reordered = found.some((k, i) => i > 0 && k < found[i - 1]!);
+  return { remap: (values: string[]) => from.map((k) => (k >= 0 ? (values[k] ?? '') : '')), extra, missing, reordered };
+}
+
+/** What the user is told of another export's header (see otherHeaderLayout): set aside, the rows below read under it. */
+export function otherHeaderMessage(what: string, layout: { extra: string[]; missing: string[]; reordered: boolean }): string {
+  const list = (names: string[]) => names.map((n) => `« ${n} »`).join(', ');
+  const parts = [
+    ...(layout.reordered ? ['ses colonnes dans un autre ordre'] : []),
+    ...(layout.extra.length ? [`avec en plus ${layout.extra.length > 1 ? 'les colonnes' : 'la colonne'} ${list(layout.extra)}, non lue${layout.extra.length > 1 ? 's' : ''}`] : []),
+    ...(layout.missing.length ? [`sans ${layout.missing.length > 1 ? 'les colonnes' : 'la colonne'} ${list(layout.missing)}, lue${layout.missing.length > 1 ? 's' : ''} vide${layout.missing.length > 1 ? 's' : ''} en dessous`] : []),
+  ];
+  return `${what} : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?)${parts.length ? `, ${parts.join(', ')}` : ''} : ligne écartée, les lignes suivantes sont lues sous cet en-tête`;
+}

@@ -14,17 +14,17 @@ const PLAIN_LINE_LIMIT = 64 * 1024;
 
 /**
  * Whether the file holds no quote and no line over the limit. Bytes are enough in UTF-8 and the
- * Windows and Mac code pages, where a quote, CR and LF are single bytes found nowhere else; UTF-16 files
+ * Windows, Mac and DOS code pages, where a quote, CR and LF are single bytes found nowhere else; UTF-16 files
  * are not asked, nor a delimiter that is not one ASCII character.
  */
-export async function isPlainFile(path: string, decoder: string, delimiter: string): Promise<boolean> {
-  if ((decoder !== 'utf-8' && decoder !== 'windows-1252' && decoder !== 'macintosh') || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) return false;
+export async function isPlainFile(path: string, decoder: string, delimiter: string, end = Infinity): Promise<boolean> {
+  if ((decoder !== 'utf-8' && decoder !== 'windows-1252' && decoder !== 'macintosh' && decoder !== 'ibm850') || delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) return false;
   const handle = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(1024 * 1024);
     let run = 0;
     for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end - position), position);
       if (bytesRead === 0) return true;
       position += bytesRead;
       if (buf.subarray(0, bytesRead).includes(0x22)) return false;

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
 import { decodeWhole, decodingStream, mixedEncodingMessage, sniffFileEncoding } from './encoding.js';
+import { fileHead, type EndPadding } from './file-end.js';
 import { twoRowHeader } from './header-rows.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
@@ -52,11 +53,21 @@ export interface Table {
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
   sheets?: { read: string; hidden: string[] };
+  /** A workbook whose first sheets lack the header asked for (Excel only): the sheet read, which has it, and those before it. */
+  sheetFound?: { read: string; skipped: string[] };
   /**
    * Rows hidden in the workbook (Excel only; their lines): read like the others — a filter hides
    * rows too, and what is filtered out is still the list — but said where a message names one.
    */
   hiddenRows?: ReadonlySet<number>;
+  /** NUL bytes or a DOS end mark (Ctrl-Z) after the last line (CSV only): left out of the rows. */
+  endPadding?: EndPadding;
+}
+
+/** What the user is told of a workbook read from a sheet other than its first (see Table.sheetFound). */
+export function sheetFoundMessage(found: { read: string; skipped: string[] }): string {
+  const many = found.skipped.length > 1;
+  return `feuille « ${found.read} » lue : elle porte les colonnes attendues, que ${many ? 'les feuilles' : 'la feuille'} ${found.skipped.map((n) => `« ${n} »`).join(', ')}, placée${many ? 's' : ''} avant elle, ne ${many ? 'portent' : 'porte'} pas (${many ? 'laissées' : 'laissée'} de côté)`;
 }
 
 /** « ligne 12 », or « ligne 12, masquée dans Excel » for a row the user does not see. */
@@ -193,34 +204,40 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const size = await dataFileSize(path, file);
   if (/\.xlsx$/i.test(path)) return readXlsx(path, file, options.isHeader);
 
-  const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
+  let head: Awaited<ReturnType<typeof fileHead>>;
   try {
     const handle = await open(path, 'r');
     try {
-      await handle.read(sample, 0, sample.length, 0);
+      head = await fileHead(handle, size, SAMPLE_BYTES);
     } finally {
       await handle.close();
     }
   } catch (err) {
     throw unreadable(err, file);
   }
+  const { sample, end, padding } = head;
+  if (end === 0) throw new RelaisError(`le fichier ne contient que des octets nuls${padding?.ctrlZ ? ' et une marque de fin' : ''} : aucune ligne à lire ; exportez-le à nouveau`, { file, line: 1 });
   if (isOpenDocument(sample)) throw new RelaisError(OPEN_DOCUMENT, { file });
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });
   }
-  const encoding = await sniffFileEncoding(path, sample, sample.length === size);
+  const encoding = await sniffFileEncoding(path, sample, sample.length === end);
   // Addresses and names read « HA´TEL DE VILLE » would be printed as such: refused, said where.
   if (encoding.mixedFromLine !== undefined) throw new RelaisError(mixedEncodingMessage(encoding.mixedFromLine, encoding.label), { file, line: encoding.mixedFromLine });
   const text = decodeWhole(encoding.decoder, sample.subarray(encoding.bomLength));
-  if (text.includes('\0')) {
-    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un tableau texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
+  const nulAt = text.indexOf('\0');
+  if (nulAt >= 0) {
+    const line = 1 + lineBreaks(text.slice(0, nulAt));
+    // NUL bytes from the first line on: not text. Further down: a text file damaged there.
+    const why = line === 1 ? `ce n'est pas un tableau texte ; exportez-le en CSV UTF-8` : `le fichier est abîmé à partir de cette ligne (copie interrompue ?) ; vérifiez-le ou exportez-le à nouveau`;
+    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ${why}`, { file, line });
   }
   const lines = text.split(/\r\n|\n|\r/);
-  if (lines.length === 1 && size > SAMPLE_BYTES) {
+  if (lines.length === 1 && end > SAMPLE_BYTES) {
     throw new RelaisError(`la première ligne dépasse ${SAMPLE_BYTES / 1024} Ko sans fin de ligne : ce n'est pas un tableau CSV`, { file, line: 1 });
   }
   // The last line of the sample may be cut: only complete lines are candidates for the header.
-  const complete = size > SAMPLE_BYTES ? lines.slice(0, -1) : lines;
+  const complete = end > SAMPLE_BYTES ? lines.slice(0, -1) : lines;
   let headerIndex = complete.findIndex((l) => l.trim() !== '');
   if (headerIndex < 0) throw new RelaisError(`fichier vide (aucune ligne non vide)`, { file, line: 1 });
   if (options.isHeader) {
@@ -251,10 +268,12 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     // midway (one export appended to another) would be read as a handful of huge rows. Every
     // ending is given, and lines are counted here (csv-parse counts a quoted CRLF as two).
     // Empty lines are kept as records so that the count stays true; they are dropped below.
-    const plain = await isPlainFile(path, encoding.decoder, delimiter);
+    const plain = await isPlainFile(path, encoding.decoder, delimiter, end);
     // Only a file with quotes (or very long lines) needs csv-parse: loaded then, not at start.
     const parse = plain ? undefined : (await import('csv-parse')).parse;
-    const source = createReadStream(path);
+    // Only a padded file is read short: a stream told its end finishes sooner, and csv-parse's
+    // error at the end of a file (an unclosed quote) would then come before the rows above it.
+    const source = padding ? createReadStream(path, { end: end - 1 }) : createReadStream(path);
     const decoded = source.pipe(decodingStream(encoding, file));
     let records: AsyncIterable<string[]>;
     if (!parse) {
@@ -292,5 +311,5 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     }
   }
 
-  return { file, encoding: encoding.label, delimiter, header, headerLine, rows: rows(), ...(twoRows ? { twoRowHeader: twoRows } : {}) };
+  return { file, encoding: encoding.label, delimiter, header, headerLine, rows: rows(), ...(twoRows ? { twoRowHeader: twoRows } : {}), ...(padding ? { endPadding: padding } : {}) };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
 import { twoRowHeader } from './header-rows.js';
 import { HEADER_SEARCH_LINES, type CellNote, type Table, type TableRow } from './table.js';
+import { to1904, workbookDate1904 } from './xlsx-dates.js';
 
 /** Addresses in a cell's shown text (« Mairie : a@x.fr ; b@x.fr »). */
 const EMAIL_IN_TEXT = /(?:mailto:)?[^\s@;,:<>()"«»]+@[^\s@;,:<>()"«»]+\.[^\s@;,:<>()"«»]*[^\s@;,:<>()"«».]/gi;
@@ -193,6 +194,8 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
     // JSZip's and exceljs' own words are English and say nothing a user can act on.
     throw new RelaisError(`classeur Excel illisible, abîmé ou incomplet : ouvrez-le dans Excel et enregistrez-le à nouveau`, { file }, { cause: err });
   }
+  // The 1904 date system as LibreOffice spells it (« true »), which exceljs does not read.
+  const dates1904 = workbook.properties?.date1904 !== true && (await workbookDate1904(path, file)) === true;
   const sheetRows = (sheet: (typeof workbook.worksheets)[number] | undefined): TableRow[] => {
     const rows: TableRow[] = [];
     sheet?.eachRow((row) => {
@@ -202,7 +205,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
       const values: string[] = new Array<string>(Math.max(0, raw.length - 1));
       let notes: CellNote[] | undefined;
       for (let i = 1; i < raw.length; i++) {
-        const v = raw[i];
+        const v = dates1904 ? to1904(raw[i]) : raw[i];
         // Only a cell that is an object (a link, rich text) can show one thing and hold another.
         const formulaNumber = typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v) && typeof (v as CellObject).result === 'number' ? ((v as CellObject).result as number) : undefined;
         if (formulaNumber !== undefined) {
@@ -238,8 +241,22 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   if (visible.length === 0 && withRows.length) {
     throw new RelaisError(`toutes les feuilles du classeur sont masquées dans Excel (${withRows.map((sheet) => `« ${sheet.name} »`).join(', ')}) : affichez celle à lire (clic droit sur un onglet, « Afficher »), placez-la en premier, puis enregistrez`, { file });
   }
-  const first = visible[0];
-  const all = sheetRows(first);
+  let first = visible[0];
+  let all = sheetRows(first);
+  // A first sheet that is no table (Numbers' « Résumé de l'exportation », a « Lisez-moi » put in
+  // front) while a sheet behind it has the header asked for: that one is the table, and said.
+  const hasHeader = (rows: TableRow[]) => isHeader !== undefined && rows.slice(0, HEADER_SEARCH_LINES).some((r) => isHeader(r.values));
+  let skipped: string[] = [];
+  if (isHeader && first && !hasHeader(all)) {
+    for (const sheet of visible.slice(1)) {
+      const rows = sheetRows(sheet);
+      if (!hasHeader(rows)) continue;
+      skipped = visible.slice(0, visible.indexOf(sheet)).map((s) => s.name);
+      first = sheet;
+      all = rows;
+      break;
+    }
+  }
   const hiddenRows = new Set<number>();
   first?.eachRow((row) => {
     if (row.hidden) hiddenRows.add(row.number);
@@ -254,7 +271,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   // Another sheet under the same header is more of the same table (a sheet per département):
   // read alone, the first would leave the others' rows out without a word.
   const key = (values: string[]) => values.map((v) => v.trim().toLowerCase()).join('\u0000');
-  const more = visible.slice(1).filter((sheet) => {
+  const more = visible.filter((sheet) => sheet !== first && !skipped.includes(sheet.name)).filter((sheet) => {
     const rows = sheetRows(sheet);
     const h = headerOf(rows);
     // Its header alone (a copy left empty) holds nothing to lose.
@@ -273,7 +290,7 @@ export async function readXlsx(path: string, file: string, isHeader?: (cells: st
   (first?.columns ?? []).forEach((column, i) => {
     if (column?.hidden) hiddenColumns.add(i);
   });
-  const sheets = hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {};
+  const sheets = { ...(hiddenSheets.length ? { sheets: { read: first!.name, hidden: hiddenSheets } } : {}), ...(skipped.length ? { sheetFound: { read: first!.name, skipped } } : {}) };
   const headerShape = twoRows ? { header: twoRows.names, headerLine: twoRows.lower, twoRowHeader: { lines: [header.line, twoRows.lower] as [number, number], groups: twoRows.groups, rows: twoRows.rows } } : { header: header.values, headerLine: header.line };
   return { file, encoding: 'xlsx', delimiter: '', ...headerShape, rows: rows(), ...(hiddenColumns.size ? { hiddenColumns } : {}), ...(hiddenRows.size ? { hiddenRows } : {}), ...sheets };
 }

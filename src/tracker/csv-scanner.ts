@@ -67,7 +67,8 @@ export class Scanner {
     return this.watch?.codePageAgainLine;
   }
 
-  async run(path: string, decoding: string, bomLength: number): Promise<void> {
+  /** `end`: where the data ends, before the NUL or Ctrl-Z bytes that may pad the file (see data/file-end.ts). */
+  async run(path: string, decoding: string, bomLength: number, end = Infinity): Promise<void> {
     const handle = await open(path, 'r');
     try {
       const utf8 = decoding === 'utf-8';
@@ -84,12 +85,12 @@ export class Scanner {
           work = bigger;
         }
         if (!raw) {
-          const { bytesRead } = await handle.read(work, have, CHUNK, position);
+          const { bytesRead } = await handle.read(work, have, Math.min(CHUNK, end - position), position);
           position += bytesRead;
           have += bytesRead;
           eof = bytesRead === 0;
         } else {
-          const { bytesRead } = await handle.read(raw, 0, CHUNK, position);
+          const { bytesRead } = await handle.read(raw, 0, Math.min(CHUNK, end - position), position);
           position += bytesRead;
           eof = bytesRead === 0;
           const chunk = raw.subarray(0, bytesRead);

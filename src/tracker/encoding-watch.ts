@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { textDecoder, type Decoder } from '../data/code-page.js';
 import { LineCounter, utf8Sequence } from '../data/encoding.js';
 
 /**
@@ -13,7 +14,7 @@ import { LineCounter, utf8Sequence } from '../data/encoding.js';
  */
 
 /** The single-byte code pages of office exports, after which a UTF-8 export may be appended. */
-const CODE_PAGES = new Set(['windows-1252', 'macintosh']);
+const CODE_PAGES = new Set(['windows-1252', 'macintosh', 'ibm850']);
 
 /** Where the bytes end but for a UTF-8 sequence the end cuts (its first bytes wait for the next chunk). */
 function completeUtf8(buf: Buffer): number {
@@ -41,7 +42,7 @@ export class EncodingWatch {
   utf8FromLine: number | undefined;
   /** The line from which it is in its code page again, after UTF-8 (three exports appended). */
   codePageAgainLine: number | undefined;
-  private decoder: InstanceType<typeof TextDecoder>;
+  private decoder: Decoder;
   /** Whether chunks are looked at for UTF-8 (a code page, read as such for now). */
   private watch: boolean;
   /** The bytes of the last chunk that wait for the next one, which may end their sequence. */
@@ -53,7 +54,7 @@ export class EncodingWatch {
   private waitingLength = 0;
 
   constructor(private readonly decoding: string) {
-    this.decoder = new TextDecoder(decoding);
+    this.decoder = textDecoder(decoding);
     this.watch = CODE_PAGES.has(decoding);
   }
 
@@ -114,7 +115,7 @@ export class EncodingWatch {
     }
     const bad = firstNotUtf8(seen);
     this.codePageAgainLine ??= this.lineAt(earlier, seen, bad);
-    this.decoder = new TextDecoder(this.decoding);
+    this.decoder = textDecoder(this.decoding);
     this.watch = true;
     this.carry = Buffer.alloc(0);
     return seen.toString('utf8', 0, bad) + this.watched(seen.subarray(bad), eof, [...earlier, seen.subarray(0, bad)]);

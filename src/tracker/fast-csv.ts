@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { decodeWhole, sniffFileEncoding } from '../data/encoding.js';
-import { HEADER_SEARCH_LINES, sniffDelimiter, unreadable } from '../data/table.js';
+import { fileHead, type EndPadding } from '../data/file-end.js';
+import { HEADER_SEARCH_LINES, lineBreaks, sniffDelimiter, unreadable } from '../data/table.js';
 import { splitRecord } from './csv-record.js';
 import { Scanner } from './csv-scanner.js';
 import { openWorkbook } from './workbook-rows.js';
@@ -54,10 +55,14 @@ export interface FastTable {
   utf8FromLine?: number;
   /** Set by `scan` when the code page came back after UTF-8, from this line on (three exports appended). */
   codePageAgainLine?: number;
+  /** NUL bytes or a DOS end mark (Ctrl-Z) after the last line (CSV only): left out of the rows. */
+  endPadding?: EndPadding;
   /** 0-based columns hidden in the workbook (Excel only). */
   hiddenColumns?: ReadonlySet<number>;
   /** A workbook with sheets hidden in Excel that hold rows (Excel only): the sheet read, and those left. */
   sheets?: { read: string; hidden: string[] };
+  /** A workbook whose first sheets lack the header asked for (Excel only): the sheet read, and those before it. */
+  sheetFound?: { read: string; skipped: string[] };
   /**
    * Calls `onRow` for each record after the header; the view is reused from row to row. `cells`
    * (a workbook's only) is told of text struck through in Excel in the columns it reads: a row
@@ -88,29 +93,37 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   } catch (err) {
     throw unreadable(err, file);
   }
-  const sample = Buffer.alloc(64 * 1024);
-  let bytesRead: number;
+  const SAMPLE = 64 * 1024;
+  let start: Awaited<ReturnType<typeof fileHead>>;
   try {
-    ({ bytesRead } = await handle.read(sample, 0, sample.length, 0));
+    const { size } = await handle.stat();
+    start = await fileHead(handle, size, SAMPLE);
   } catch (err) {
     // A folder opens, then fails to read (EISDIR).
     throw unreadable(err, file);
   } finally {
     await handle.close();
   }
-  if (bytesRead === 0) throw new RelaisError('fichier vide', { file, line: 1 });
+  const { sample, end, padding } = start;
+  const bytesRead = sample.length;
+  if (bytesRead === 0 && !padding) throw new RelaisError('fichier vide', { file, line: 1 });
+  if (bytesRead === 0) throw new RelaisError(`le fichier ne contient que des octets nuls${padding!.ctrlZ ? ' et une marque de fin' : ''} : aucune ligne à lire ; exportez-le à nouveau`, { file, line: 1 });
   // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
   if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file, isHeader);
-  const encoding = await sniffFileEncoding(path, sample.subarray(0, bytesRead), bytesRead < sample.length);
+  const encoding = await sniffFileEncoding(path, sample, end <= SAMPLE);
   const head = decodeWhole(encoding.decoder, sample.subarray(encoding.bomLength, bytesRead));
-  if (head.includes('\0')) {
-    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ce n'est pas un export texte ; exportez-le en CSV UTF-8`, { file, line: 1 });
+  const nulAt = head.indexOf('\0');
+  if (nulAt >= 0) {
+    const line = 1 + lineBreaks(head.slice(0, nulAt));
+    // NUL bytes from the first line on: not text. Further down: a text file damaged there.
+    const why = line === 1 ? `ce n'est pas un export texte ; exportez-le en CSV UTF-8` : `le fichier est abîmé à partir de cette ligne (copie interrompue ?) ; vérifiez-le ou exportez-le à nouveau`;
+    throw new RelaisError(`le fichier contient des octets nuls (encodage lu : ${encoding.label}) : ${why}`, { file, line });
   }
   const lines = head.split(/\r\n|\n|\r/);
   const firstLine = lines[0] ?? '';
-  if (firstLine.length === head.length && bytesRead === sample.length) throw new RelaisError('la première ligne dépasse 64 Ko : ce n’est pas un export CSV', { file, line: 1 });
+  if (firstLine.length === head.length && bytesRead === SAMPLE) throw new RelaisError('la première ligne dépasse 64 Ko : ce n’est pas un export CSV', { file, line: 1 });
   // Only complete lines of the sample are candidates (the last one may be cut).
-  const complete = bytesRead === sample.length ? lines.slice(0, -1) : lines;
+  const complete = bytesRead === SAMPLE ? lines.slice(0, -1) : lines;
   let headerIndex = 0;
   if (isHeader) {
     const found = complete.slice(0, HEADER_SEARCH_LINES).findIndex((l) => isHeader(splitRecord(l, sniffDelimiter(l)).map((h) => h.trim())));
@@ -123,12 +136,12 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   const scan = async (onRow: (row: RowView) => void) => {
     const scanner = new Scanner(file, delimiter, onRow, headerLine);
     try {
-      await scanner.run(path, encoding.decoder, encoding.bomLength);
+      await scanner.run(path, encoding.decoder, encoding.bomLength, end);
     } finally {
       if (scanner.utf8FromLine !== undefined) table.utf8FromLine = scanner.utf8FromLine;
       if (scanner.codePageAgainLine !== undefined) table.codePageAgainLine = scanner.codePageAgainLine;
     }
   };
-  const table: FastTable = { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
+  const table: FastTable = { header, delimiter, encoding: encoding.label, headerLine, workbook: false, scan, ...(padding ? { endPadding: padding } : {}), ...(encoding.mixedFromLine === undefined ? {} : { mixedFromLine: encoding.mixedFromLine }) };
   return table;
 }

@@ -48,6 +48,7 @@ export async function openWorkbook(path: string, file: string, isHeader?: (cells
     scan,
     ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}),
     ...(table.sheets ? { sheets: table.sheets } : {}),
+    ...(table.sheetFound ? { sheetFound: table.sheetFound } : {}),
   };
 }
 

@@ -25,7 +25,10 @@ describe('a town-hall list saved by Excel as « CSV (MS-DOS) »', () => {
     const { json } = await relaisJson<{ lettre?: { adresse: string[] } }>(['-C', dir, 'preview', '45004']);
     const envelope = json.lettre?.adresse.join(' / ') ?? '';
     // Today: check ready (exit 0); « MAIRIE D'AMILLY / MONSIEUR LE MAIRE / HITEL DE VILLE, 3 RUE EMILE ZOLA / 45200 AMILLY ».
-    if (check.json.ok) expect(envelope, check.stderr).toContain('HOTEL DE VILLE');
+    expect(check.json.ok, check.stderr).toBe(true);
+    expect(envelope, check.stderr).toContain('HOTEL DE VILLE');
+    // The code page said in the file's account.
+    expect(JSON.stringify(check.json)).toContain('page de code 850');
   });
 });
 
@@ -36,6 +39,7 @@ describe('a sign-up export saved by Excel as « CSV (MS-DOS) »', () => {
     writeFileSync(file, cp850(rows.join('\r\n') + '\r\n'));
     const { json, stderr } = await relaisJson<{ total: number; metiers: Record<string, number> }>(['-C', sampleCampaign(), 'track', file]);
     // Today: exit 0, { Infirmier: 1, MÇdecin: 1, Sage-femme: 1 }.
-    if (json.total > 0) expect(json.metiers, stderr).toEqual({ Infirmier: 1, Médecin: 1, 'Sage-femme': 1 });
+    expect(json.total, stderr).toBe(3);
+    expect(json.metiers, stderr).toEqual({ Infirmier: 1, Médecin: 1, 'Sage-femme': 1 });
   });
 });

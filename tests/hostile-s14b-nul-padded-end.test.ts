@@ -24,10 +24,10 @@ describe('a sign-up export padded with NUL bytes after its last row', () => {
     const { json, stderr } = await relaisJson<{ total: number }>(['-C', sampleCampaign(), 'track', file]);
     // Today: « 0 volontaire dans la région », exit 1, « inscriptions.csv:1: inscriptions : le fichier
     // contient des octets nuls (encodage lu : UTF-8) : ce n'est pas un export texte ».
-    if (json.total !== 3) {
-      expect(stderr).toMatch(/inscriptions\.csv:5\b/);
-      expect(stderr).not.toMatch(/pas un export texte/);
-    }
+    expect(json.total, stderr).toBe(3);
+    // The padding said where it starts, never « pas un export texte ».
+    expect(stderr).toMatch(/inscriptions\.csv:5\b.*octets nuls/);
+    expect(stderr).not.toMatch(/pas un export texte/);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ProblemList } from '../problems.js';
 import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage, matchColumns, normalizeHeader, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
-import { hiddenSheetsMessage } from '../data/table.js';
+import { hiddenSheetsMessage, sheetFoundMessage } from '../data/table.js';
+import { nulPaddingMessage } from '../data/file-end.js';
 import { preferVisibleColumns, settleDuplicates } from '../campaign/sources.js';
 import type { FastTable } from './fast-csv.js';
 
@@ -44,6 +45,10 @@ export function fileColumns(table: FastTable, file: string, names: Record<string
     return undefined;
   }
   if (table.sheets) problems.warning('feuilles-masquees', `inscriptions : ${hiddenSheetsMessage(table.sheets)}`, { file });
+  // As the town-hall list and the mayors' file say them (sources.ts): the sheet read when the
+  // first was not the data, and the NUL bytes padding the end of the file.
+  if (table.sheetFound) problems.warning('feuille-lue', `inscriptions : ${sheetFoundMessage(table.sheetFound)}`, { file, line: table.headerLine });
+  if (table.endPadding?.nul) problems.warning('octets-nuls', nulPaddingMessage('inscriptions', table.endPadding), { file, line: table.endPadding.line });
   // A column hidden in Excel is an old one kept out of sight (a « departement » of a previous
   // sort): the visible one is read, and said, as in the mayors' and town halls' files. Two
   // visible columns of one name (a re-export's home « departement » and work « departement »):

@@ -79,4 +79,27 @@ describe('what relais reports after a run was killed in the middle of a delivery
       await social.close();
     }
   });
+
+  it('schedule cancel of a post left publishing by a killed run does not say to wait for that run', async () => {
+    const social = await startSocial();
+    try {
+      const dir = sampleWithoutPublications();
+      const env = { ...socialEnv(social), RELAIS_HTTP_TIMEOUT_MS: '60000' };
+      expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Merci aux maires'], { env })).code).toBe(0);
+      social.script.facebook.push({ status: 200, hang: true });
+      const child = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
+      await waitFor(() => social.received.length > 0);
+      child.kill('SIGKILL');
+      await exited;
+
+      const cancel = await relais(['-C', dir, 'schedule', 'cancel', '1'], { env });
+      expect(cancel.stderr).not.toContain('attendez');
+      expect(cancel.code, cancel.stderr).toBe(0);
+      // Cancelled, with what the user must still check: the post may be on Facebook.
+      expect(cancel.stdout).toMatch(/annulée.*vérifiez/);
+    } finally {
+      await social.close();
+    }
+  });
 });

@@ -386,7 +386,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
-  if (journalFailure) throw journalStopped(journalFailure, summary, items.length + retryable);
+  // (A message whose row could not be written before it was handed over did not leave: left to send.)
+  if (journalFailure) throw journalStopped(journalFailure, summary, items.length + retryable + (journalFailure.accepted ? 0 : 1));
   summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
   // What stopped the run, said with the run's figures (send prints them, as after an outage).
   if (fatal) summary.stopped = `${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${messages(summary.sent)} ${summary.sent > 1 ? 'envoyés' : 'envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`;

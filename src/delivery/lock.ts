@@ -66,7 +66,9 @@ function statOf(pid: number | 'self'): { pid: number; start: string } | undefine
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const after = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // After the name: state (3rd field) … starttime (22nd): index 22 - 3.
+    // After the name: state (3rd field) … starttime (22nd): index 22 - 3. A zombie (Z: dead, not
+    // yet reaped by its parent) or a dying process (X) runs nothing: not alive.
+    if (after[0] === 'Z' || after[0] === 'X') return undefined;
     const start = after[19];
     const id = Number(text.slice(0, text.indexOf(' ')));
     return start && /^\d+$/.test(start) && Number.isInteger(id) ? { pid: id, start } : undefined;

@@ -218,7 +218,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
     try {
       await attempts(p);
     } catch (err) {
-      // The journal could not be written: the run stops (see JournalStop), said at the end.
+      // The journal could not be written: the run stops, said at the end (journalStopped).
       if (!(err instanceof JournalWriteFailed)) throw err;
     }
   };

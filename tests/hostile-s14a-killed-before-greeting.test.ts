@@ -72,4 +72,50 @@ describe('relais send killed while its sending connection waits for the server�
     expect(again.json.sent).toBe(1);
     expect(accepted).toEqual(['mairie@orleans.example']);
   });
+
+  /**
+   * The same with Ctrl-C: what is in flight gets its grace, then is noted. A message whose session
+   * never opened is not « remise inconnue »: it does not leave after the stop, and stays to send.
+   */
+  it('interrupted (Ctrl-C) while waiting for the greeting: the message stays to send, not unconfirmed', async () => {
+    let connections = 0;
+    let holdGreeting = true;
+    const accepted: string[] = [];
+    const server = new SMTPServer({
+      secure: false,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      authOptional: true,
+      logger: false,
+      onConnect(_session, callback) {
+        connections++;
+        if (connections >= 2 && holdGreeting) return;
+        callback();
+      },
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          accepted.push(session.envelope.rcptTo[0]?.address ?? '');
+          callback(null, 'Queued');
+        });
+      },
+    });
+    server.on('error', () => undefined);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `smtp://127.0.0.1:${((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port}`;
+
+    const dir = sampleCampaign();
+    const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--commune', '45234', '--yes'], { env: { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: url }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    await waitFor(() => connections >= 2);
+    child.kill('SIGINT');
+    expect(await exited).not.toBe(0);
+    expect(accepted).toEqual([]);
+
+    holdGreeting = false;
+    const again = await relaisJson<{ sent: number; unconfirmedList: Array<{ commune: string }> }>(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: url } });
+    expect(again.json.unconfirmedList).toEqual([]);
+    expect(again.json.sent).toBe(1);
+    expect(accepted).toEqual(['mairie@orleans.example']);
+  });
 });

@@ -63,10 +63,40 @@ const SYSTEM_REASONS: Record<string, string> = {
   ETXTBSY: 'fichier en cours d’utilisation',
 };
 
-/** The French reason for a Node system error, or undefined when `err` is not one we know. */
+/**
+ * SQLite's result codes (primary codes; extended ones such as SQLITE_IOERR_WRITE are read by
+ * theirs). relais's one database is the campaign's journal: an error of SQLite's is the journal's.
+ */
+const SQLITE_REASONS: Record<string, string> = {
+  SQLITE_FULL: 'disque plein (plus de place pour le journal)',
+  SQLITE_IOERR: "erreur d'entrée-sortie du disque",
+  SQLITE_READONLY: 'journal en lecture seule (droits, ou disque monté en lecture seule)',
+  SQLITE_BUSY: 'journal occupé par un autre programme',
+  SQLITE_LOCKED: 'journal verrouillé par un autre programme',
+  SQLITE_CORRUPT: 'journal endommagé',
+  SQLITE_NOTADB: "le fichier n'est pas un journal relais (SQLite)",
+  SQLITE_CANTOPEN: 'journal impossible à ouvrir (dossier absent ou droits insuffisants)',
+  SQLITE_PERM: 'accès refusé au journal',
+  SQLITE_NOMEM: 'mémoire insuffisante',
+};
+/** The journal, as the user knows it (campaign/paths.ts's JOURNAL_FILE; not imported: paths.ts imports this module). */
+const JOURNAL = '.relais/journal.sqlite';
+
+/** The French reason for an error of SQLite (the journal's), or undefined when `err` is not one. */
+export function sqliteReason(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? code;
+  // A disk that fills up during a write can also come back as an I/O error.
+  if (primary === 'SQLITE_IOERR' && /full|ENOSPC/i.test((err as Error).message ?? '')) return SQLITE_REASONS.SQLITE_FULL;
+  return SQLITE_REASONS[primary] ?? `erreur du journal (${code})`;
+}
+
+/** The French reason for a Node system error or a journal (SQLite) error, or undefined when `err` is not one we know. */
 export function systemReason(err: unknown): string | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? SYSTEM_REASONS[code] : undefined;
+  if (typeof code !== 'string') return undefined;
+  return SYSTEM_REASONS[code] ?? sqliteReason(err);
 }
 
 export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
@@ -79,7 +109,8 @@ export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
  */
 export function systemError(err: unknown, action: string, path?: string, location: Location = {}): RelaisError {
   const e = err as NodeJS.ErrnoException & { dest?: string };
-  const where = path ?? e.path ?? e.dest;
+  // SQLite names no file: its one database is the journal.
+  const where = path ?? e.path ?? e.dest ?? (sqliteReason(err) ? JOURNAL : undefined);
   const reason = systemReason(err) ?? `erreur du système (${e.code ?? 'inconnue'})`;
   return new RelaisError(`impossible ${action}${where ? ` ${where}` : ''} : ${reason}`, { ...(where ? { file: where } : {}), ...location }, { cause: err });
 }

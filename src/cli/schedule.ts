@@ -106,6 +106,9 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
       await withStore(ctx, (store, campaign, media) => {
+        // A post left « en cours » by a run that is gone (killed) is not being published: its fate is
+        // unknown, recorded as the next run would (a live run's posts are left to it).
+        store.recoverInterrupted();
         const posts = store.list();
         if (ctx.out.json) return ctx.out.document(posts.map((p) => ({ ...p, medias: media.of(p.id) })));
         if (!posts.length) {
@@ -144,6 +147,8 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .action(async (id: string, _opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
       await withStore(ctx, (store) => {
+        // A run that died publishing it is waited for no more: the post is unconfirmed (see list).
+        store.recoverInterrupted();
         const post = /^\d+$/.test(id) ? store.get(Number(id)) : undefined;
         if (!post) throw new RelaisError(`aucune publication n° ${id} (« relais schedule list » les montre)`);
         if (post.status === 'cancelled') {
@@ -157,7 +162,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
         }
         if (ctx.out.json) return ctx.out.document({ ...store.get(post.id) });
         // A rehearsed post was never on a network: cancelling it is plain, its outbox copy stays as a record.
-        ctx.out.line(`Publication n° ${id} annulée.${post.outbox_path ? ` Sa copie de répétition reste dans ${post.outbox_path}.` : ''}`);
+        ctx.out.line(`Publication n° ${id} annulée.${post.outbox_path ? ` Sa copie de répétition reste dans ${post.outbox_path}.` : ''}${post.status === 'unconfirmed' ? ` Son issue sur le réseau était inconnue (${post.last_error ?? 'non confirmée'}) : vérifiez qu’elle n’y est pas, sinon supprimez-la sur le réseau.` : ''}`);
       });
     });
 

@@ -4,7 +4,8 @@ import { campaignPaths, isPrintFile, JOURNAL_FILE, LETTER_FILE } from '../campai
 import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
 import { toCsv } from '../data/csv-write.js';
-import { Journal, STATUSES, type Destination, type Status } from '../delivery/journal.js';
+import { Journal, STATUSES, type Destination, type Row, type Status } from '../delivery/journal.js';
+import { RunLock } from '../delivery/lock.js';
 import { CHANNEL, deliveryState, EMPTY_STATE, reachedByPost, stillToSend } from '../delivery/state.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { countOf, frenchNumber } from '../text/format.js';
@@ -60,9 +61,26 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       const hasJournal = existsSync(paths.journal);
       const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;
       try {
-        const counts = journal?.counts(CHANNEL) ?? [];
+        // A message left « en cours » by a send that is gone (killed: no live lock) is not being
+        // sent: said as the next send records it — to a server, its fate unknown (non confirmé);
+        // to the outbox, to write again. The journal itself is left to that send.
+        const live = journal !== undefined && RunLock.holder(campaign.dir, 'send') !== undefined;
+        const settled = (status: Status, destination: Destination): Status => (live || status !== 'sending' ? status : destination === 'outbox' ? 'failed-temporary' : 'unconfirmed');
+        const counts: ReturnType<Journal['counts']> = [];
+        for (const c of journal?.counts(CHANNEL) ?? []) {
+          const status = settled(c.status, c.destination);
+          const same = counts.find((x) => x.departement === c.departement && x.destination === c.destination && x.status === status);
+          if (same) same.n += c.n;
+          else counts.push({ ...c, status });
+        }
         const servers = journal?.servers(CHANNEL) ?? [];
-        const failed = journal?.rows(CHANNEL, ['failed-temporary', 'failed-permanent', 'unconfirmed', 'bounced']) ?? [];
+        const failed = (journal?.rows(CHANNEL, ['failed-temporary', 'failed-permanent', 'unconfirmed', 'bounced', 'sending']) ?? []).flatMap((r): Row[] => {
+          if (r.status !== 'sending') return [r];
+          if (live) return [];
+          const status = settled(r.status, r.destination);
+          const why = r.destination === 'outbox' ? "interrompu pendant l'écriture dans la boîte d'envoi locale : sera écrit de nouveau" : "interrompu pendant l'envoi (l'exécution s'est arrêtée avant la réponse du serveur) : remise inconnue";
+          return [{ ...r, status, last_reply: why }];
+        });
         // Bounced town halls, with the reason, and the messages a server is still retrying.
         const bounced = failed.filter((r) => r.status === 'bounced');
         const delayed = journal?.delayed(CHANNEL) ?? [];

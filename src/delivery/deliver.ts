@@ -1,3 +1,5 @@
+import { JOURNAL_FILE } from '../campaign/paths.js';
+import { RelaisError, sqliteReason, systemReason } from '../errors.js';
 import { frenchNumber } from '../text/format.js';
 import { pause, unlessInterrupted } from './grace.js';
 import type { Journal } from './journal.js';
@@ -114,6 +116,37 @@ function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSu
   return `serveur SMTP injoignable (${server}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${went}, ${doubt}${left}. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
 }
 
+/** Thrown inside the loop when a journal write failed (see `write` in deliver): ends that lane. */
+class JournalWriteFailed extends Error {}
+
+interface JournalFailure {
+  error: unknown;
+  commune: string;
+  /** The server had accepted that message: it went, and the journal could not say so. */
+  accepted: boolean;
+}
+
+/**
+ * The run stopped because the journal could not be written: said in French, naming the journal
+ * file and the reason (a full disk above all), with what went and what is left. The message
+ * accepted but not noted stays `sending` in the journal: unconfirmed at the next run, never sent
+ * again on its own.
+ */
+export function journalStopped(f: JournalFailure, summary: Pick<SendSummary, 'sent' | 'unconfirmed'>, remaining: number): RelaisError {
+  const reason = sqliteReason(f.error) ?? systemReason(f.error) ?? `erreur du journal (${(f.error as Error)?.name ?? 'inconnue'})`;
+  const went = `${messages(summary.sent)} ${summary.sent > 1 ? 'envoyés et notés' : 'envoyé et noté'} pendant cette exécution`;
+  const accepted = f.accepted
+    ? ` ; le dernier message, pour la commune ${f.commune}, a été accepté par le serveur mais n'a pas pu être noté « envoyé » : il est noté « en cours d'envoi », le prochain « relais send » le dira non confirmé et ne le renverra pas de lui-même (vérifiez auprès de la mairie avant « relais send --resend-unconfirmed »)`
+    : '';
+  const doubt = summary.unconfirmed ? ` ; ${messages(summary.unconfirmed)} à la remise incertaine (non confirmé${summary.unconfirmed > 1 ? 's' : ''} : relais status --failed)` : '';
+  const left = remaining ? ` ; ${messages(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer` : '';
+  return new RelaisError(
+    `impossible d'écrire dans le journal des envois ${JOURNAL_FILE} : ${reason}. Envoi arrêté : ${went}${accepted}${doubt}${left}. ${/plein|quota/.test(reason) ? 'Libérez de la place sur ce disque' : 'Corrigez cela'}, puis relancez la même commande : seuls les messages restants partiront.`,
+    { file: JOURNAL_FILE },
+    { cause: f.error },
+  );
+}
+
 export async function deliver(channel: string, queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
   const total = queue.length;
   const interval = options.rate ? 60_000 / options.rate : 0;
@@ -154,12 +187,27 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   };
   const items = [...queue];
   /**
+   * Every journal write of the loop: one that fails (a full disk, a journal gone read-only) stops
+   * the run — no message is sent that the journal could not follow — and is said at the end
+   * (journalStopped). The first failure is kept, with whether its message had been accepted.
+   */
+  let journalFailure: JournalFailure | undefined;
+  const write = (commune: string, work: () => void, accepted = false): void => {
+    try {
+      work();
+    } catch (error) {
+      journalFailure ??= { error, commune, accepted };
+      stop.abort();
+      throw new JournalWriteFailed();
+    }
+  };
+  /**
    * A streak of refusals that were the relay's, not these town halls' (a wall: see POLICY_WALL and
    * REFUSAL_WALL): none goes by post for it, all are left to send again, and the run stops.
    */
   const relayRefused = (communes: string[], reply: string, why: DeliveryError): void => {
     const streak = new Set(communes);
-    for (const c of streak) journal.finish(channel, destination, c, 'failed-temporary', reply);
+    for (const c of streak) write(c, () => journal.finish(channel, destination, c, 'failed-temporary', reply));
     summary.failures = summary.failures.filter((f) => !streak.has(f.commune));
     summary.failed = summary.failures.length;
     fatal = why;
@@ -167,20 +215,51 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   };
 
   const one = async (p: PreparedEmail): Promise<void> => {
+    try {
+      await attempts(p);
+    } catch (err) {
+      // The journal could not be written: the run stops, said at the end (journalStopped).
+      if (!(err instanceof JournalWriteFailed)) throw err;
+    }
+  };
+
+  const attempts = async (p: PreparedEmail): Promise<void> => {
     const who = { commune: p.recipient.commune.code, departement: p.recipient.departement.code, recipient: p.recipient.contact!.courriel!, hash: p.hash, messageId: p.messageId };
     for (let attempt = 1; ; attempt++) {
-      journal.markSending(channel, transport.target, who);
+      // `pending` while the session is set up: a crash before the message is handed over leaves it
+      // to send. `sending` (committed) just before its first byte leaves: from then on it may arrive.
+      write(who.commune, () => journal.markSending(channel, transport.target, who, 'pending'));
+      let handedOver = false;
+      let abandoned = false;
+      let handoverFailed = false;
+      const handover = () => {
+        if (abandoned) throw new Error('interrompu avant l’envoi du message');
+        try {
+          write(who.commune, () => journal.handedOver(channel, destination, who.commune));
+        } catch (err) {
+          handoverFailed = true;
+          throw err;
+        }
+        handedOver = true;
+      };
       const since = watch.begin();
+      let reply: string;
       try {
-        const reply = await unlessInterrupted(transport.send(build(p)), options.signal, () => new DeliveryError('interrompu avant la réponse du serveur SMTP : remise inconnue', 'unknown', ''));
-        watch.answered();
-        journal.finish(channel, destination, who.commune, 'sent', reply);
-        summary.sent++;
-        givenUp = { n: 0, code: '' };
-        refusedAlike = { key: '', communes: [] };
-        return;
+        reply = await unlessInterrupted(transport.send(build(p), handover), options.signal, () => {
+          // Interrupted before the message was handed over: it will not be (handover refuses), nothing left.
+          if (!handedOver) {
+            abandoned = true;
+            return new DeliveryError('interrompu avant l’envoi du message : rien n’est parti, il partira à la prochaine exécution', 'temporary', '');
+          }
+          return new DeliveryError('interrompu avant la réponse du serveur SMTP : remise inconnue', 'unknown', '');
+        });
       } catch (err) {
-        const answered = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        // The journal could not note the handover: the message was not sent (its stream failed).
+        if (handoverFailed) return;
+        let answered = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        // A session lost before the message was handed over (a server silent after MAIL FROM):
+        // nothing can have arrived, the message is still to send.
+        if (answered.kind === 'unknown' && !handedOver) answered = new DeliveryError(answered.message, 'temporary', answered.reply, answered.connection, answered.silentMs);
         let d = againRefused(answered, who.commune, who.recipient);
         // A quota that names this town hall's own address is its box's, not the sender's.
         if (d.senderLimit && d.reply.toLowerCase().includes(who.recipient.toLowerCase())) d = new DeliveryError(`refusé par le serveur (limite de la boîte de ${who.recipient})`, 'permanent', d.reply);
@@ -192,18 +271,18 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
           }
         } else if (d.kind === 'temporary' || d.kind === 'permanent' || d.kind === 'content') watch.answered();
         if (d.kind === 'fatal') {
-          journal.finish(channel, destination, who.commune, 'failed-temporary', d.message);
+          write(who.commune, () => journal.finish(channel, destination, who.commune, 'failed-temporary', d.message));
           fatal ??= d;
           stop.abort();
           return;
         }
         if (d.kind === 'unknown') {
-          journal.finish(channel, destination, who.commune, 'unconfirmed', reply);
+          write(who.commune, () => journal.finish(channel, destination, who.commune, 'unconfirmed', reply));
           summary.unconfirmed++;
           summary.unconfirmedList.push({ commune: who.commune, recipient: who.recipient });
           return;
         }
-        journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply);
+        write(who.commune, () => journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply));
         const policy = d.kind === 'permanent' || d.kind === 'content' ? policyCode(reply) : undefined;
         if (policy && summary.sent === 0 && !fatal) {
           // A streak of the same refusal: another code is another reason, its own town hall's.
@@ -273,6 +352,14 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         }
         return;
       }
+      watch.answered();
+      // Accepted: from here the message is never sent again by relais on its own. If the journal
+      // cannot say so, the run stops and the row stays `sending` (unconfirmed at the next run).
+      write(who.commune, () => journal.finish(channel, destination, who.commune, 'sent', reply), true);
+      summary.sent++;
+      givenUp = { n: 0, code: '' };
+      refusedAlike = { key: '', communes: [] };
+      return;
     }
   };
 
@@ -299,6 +386,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+  // (A message whose row could not be written before it was handed over did not leave: left to send.)
+  if (journalFailure) throw journalStopped(journalFailure, summary, items.length + retryable + (journalFailure.accepted ? 0 : 1));
   summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
   // What stopped the run, said with the run's figures (send prints them, as after an outage).
   if (fatal) summary.stopped = `${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${messages(summary.sent)} ${summary.sent > 1 ? 'envoyés' : 'envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`;

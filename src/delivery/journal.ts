@@ -60,17 +60,27 @@ export class Journal extends JournalDatabase {
     return new Map(rows.map((r) => [r.commune, r]));
   }
 
-  /** Committed before the message leaves: the one fact a crash must not lose. */
-  markSending(channel: string, target: Target, r: { commune: string; departement: string; recipient: string; hash: string; messageId: string }): void {
+  /**
+   * Committed before the message leaves: the one fact a crash must not lose. `pending` first, while
+   * the session is set up (connection, greeting, envelope): nothing can have left, a crash then
+   * leaves it to send; `sending` (handedOver) once the message itself is handed over.
+   */
+  markSending(channel: string, target: Target, r: { commune: string; departement: string; recipient: string; hash: string; messageId: string }, status: 'pending' | 'sending' = 'sending'): void {
     const now = this.stamp();
     this.sql(
         `INSERT INTO deliveries (campaign, channel, commune, destination, server, departement, recipient, status, attempts, message_hash, message_id, created_at, updated_at)
-         VALUES (@campaign, @channel, @commune, @destination, @server, @departement, @recipient, 'sending', 1, @hash, @messageId, @now, @now)
-         ON CONFLICT (campaign, channel, commune, destination) DO UPDATE SET status = 'sending', attempts = attempts + 1, recipient = @recipient,
+         VALUES (@campaign, @channel, @commune, @destination, @server, @departement, @recipient, @status, 1, @hash, @messageId, @now, @now)
+         ON CONFLICT (campaign, channel, commune, destination) DO UPDATE SET status = @status, attempts = attempts + 1, recipient = @recipient,
            server = @server, departement = @departement, message_hash = @hash, message_id = @messageId, updated_at = @now,
            bounce_status = NULL, bounce_diagnostic = NULL, bounced_at = NULL, delay_diagnostic = NULL, delayed_at = NULL`,
       )
-      .run({ campaign: this.campaign, channel, destination: target.destination, server: target.server, ...r, now });
+      .run({ campaign: this.campaign, channel, destination: target.destination, server: target.server, ...r, now, status });
+  }
+
+  /** The message marked `pending` is being handed over (DATA): from now on it may arrive. Committed before its first byte. */
+  handedOver(channel: string, destination: Destination, commune: string): void {
+    this.sql("UPDATE deliveries SET status = 'sending', updated_at = ? WHERE campaign = ? AND channel = ? AND commune = ? AND destination = ? AND status = 'pending'")
+      .run(this.stamp(), this.campaign, channel, commune, destination);
   }
 
   finish(channel: string, destination: Destination, commune: string, status: Exclude<Status, 'pending' | 'sending'>, reply: string): void {

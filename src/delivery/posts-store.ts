@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { JournalTables } from './journal-tables.js';
-import { alive } from './lock.js';
+import { claimAlive, claimOf } from './lock.js';
 
 /**
  * Planned social posts, in the campaign's journal: one row per post and network, with its due
@@ -39,7 +39,7 @@ export interface Post {
   /** When and where the post was last written to the local outbox (a rehearsal), if ever. */
   outbox_at: string | null;
   outbox_path: string | null;
-  /** Which process holds the post while it is `publishing` ("host:pid"). */
+  /** Which process holds the post while it is `publishing` ("host:pid", and its start: see lock.ts). */
   claim: string | null;
   /**
    * While `publishing` with media: `uploading` until the post request itself leaves (an
@@ -62,8 +62,8 @@ export interface Post {
   upgrade_doubt: 'cancelled' | 'held' | null;
 }
 
-/** This process, as written in the rows it claims. */
-const ME = `${hostname()}:${process.pid}`;
+/** This process, as written in the rows it claims (its id and start: see lock.ts). */
+const ME = claimOf(hostname());
 
 /**
  * The columns this store adds to journal format 4, added when the store opens (idempotent, in one
@@ -214,10 +214,7 @@ export class PostStore {
   recoverInterrupted(): number {
     const rows = this.tables.statement("SELECT id, claim FROM posts WHERE campaign = ? AND status = 'publishing'").all(this.campaign) as Array<{ id: number; claim: string | null }>;
     const host = hostname();
-    const orphans = rows.filter((r) => {
-      const m = /^(.*):(\d+)$/.exec(r.claim ?? '');
-      return !m || m[1] !== host || (Number(m[2]) !== process.pid && !alive(Number(m[2])));
-    });
+    const orphans = rows.filter((r) => !claimAlive(r.claim, host));
     const mark = this.tables.statement("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase IS NOT 'uploading'");
     // Stopped while its media were being sent: nothing was published, the next run goes on with
     // the uploads the journal recorded.

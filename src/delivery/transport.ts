@@ -53,7 +53,12 @@ export interface Transport {
    * Interrupted during a pause, it returns: the run then ends as interrupted, nothing sent.
    */
   verify(attempts?: number, signal?: AbortSignal): Promise<void>;
-  send(message: OutgoingMessage): Promise<string>;
+  /**
+   * `handover` is called (synchronously) just before the message itself starts to leave: for a
+   * server, once the envelope is accepted and the server awaits the data, never before the
+   * session is open. If it throws, the message is not sent.
+   */
+  send(message: OutgoingMessage, handover?: () => void): Promise<string>;
   close(): void;
 }
 
@@ -65,9 +70,10 @@ export function outboxTransport(outboxDir: string): Transport {
     concurrency: 4,
     retryBaseMs: DEFAULT_RETRY_MS,
     async verify() {},
-    async send(message) {
+    async send(message, handover) {
       // The plan decided the path; it must still be this outbox's.
       const path = insideFolder(outboxDir, relative(outboxDir, message.outboxPath));
+      handover?.();
       writeFileAtomicSync(path, message.raw);
       return `écrit dans ${path}`;
     },
@@ -197,7 +203,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         }
       }
     },
-    async send(message) {
+    async send(message, handover) {
       // Set once nodemailer has taken the whole message: a connection lost after that, before the
       // server's answer, may have delivered it (a relay that dies after the final dot).
       let written = false;
@@ -207,7 +213,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: message.envelope.to, ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
         const envelope = addresses.setEnvelope({ from: message.envelope.from, to: [message.envelope.to] }).getEnvelope();
         const info = await new Promise<{ response?: string; rejected?: unknown[]; accepted?: unknown[] }>((resolve, reject) => {
-          pool.send(poolMessage(message, envelope, dsn, () => (written = true)), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
+          pool.send(poolMessage(message, envelope, dsn, () => (written = true), handover), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
         });
         // A partly refused recipient list is a failure, not a success.
         if ((info.rejected?.length ?? 0) > 0 || (info.accepted?.length ?? 0) === 0) {
@@ -236,18 +242,34 @@ export function smtpTransport(settings: SmtpSettings): Transport {
  * sending itself. The pool may ask for the stream again to resend a message that did not leave
  * (a connection the server closed in between): each call gives a new stream of the same bytes.
  */
-function poolMessage(message: OutgoingMessage, envelope: { from: string | false; to: string[] }, dsn: object, taken: () => void): Parameters<SMTPPool['send']>[0] {
+function poolMessage(message: OutgoingMessage, envelope: { from: string | false; to: string[] }, dsn: object, taken: () => void, handover?: () => void): Parameters<SMTPPool['send']>[0] {
   const mail = {
     data: { dsn },
     message: {
       getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
       messageId: () => message.messageId,
       getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? message.messageId : undefined),
+      // The pool takes the stream before it connects; nodemailer reads it only once the server
+      // has accepted the envelope and awaits the data (354): `handover` is called at that first
+      // read, before any byte of the message is written. If it throws, the stream fails and the
+      // message is never ended (no final dot): the server cannot take it.
       createReadStream: () => {
-        const stream = new Readable({ read() {} });
+        let started = false;
+        const stream = new Readable({
+          read() {
+            if (started) return;
+            started = true;
+            try {
+              handover?.();
+            } catch (err) {
+              this.destroy(err as Error);
+              return;
+            }
+            this.push(message.raw);
+            this.push(null);
+          },
+        });
         stream.once('end', taken);
-        stream.push(message.raw);
-        stream.push(null);
         return stream;
       },
     },

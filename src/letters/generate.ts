@@ -8,7 +8,7 @@ import { RelaisError, UsageError } from '../errors.js';
 import { notRecipientReason } from '../campaign/communes.js';
 import { communeReference, normalizeInsee } from '../data/cog.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
-import { readManifest } from './manifest.js';
+import { fileFingerprint, PRINT_FINGERPRINT, readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { campaignFontChoice, fontNames, fontSources } from './font-files.js';
@@ -227,6 +227,15 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
   await writeAdditionsLists(print, plan.paths.dir);
+  // Each print file's bytes, in the manifest that says which letters it holds: a file put in place
+  // by a run stopped before its manifest is told apart from the one described (letters --posted).
+  for (const entry of print) {
+    const key = `${entryOf(entry.path)}${PRINT_FINGERPRINT}`;
+    if (options.all || (!entry.written && nextManifest[key] !== undefined)) continue;
+    const sum = fileFingerprint(entry.path);
+    if (sum) nextManifest[key] = sum;
+    else delete nextManifest[key];
+  }
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
@@ -12,6 +14,35 @@ import { historyFrom, type PrintHistory } from './print-changes.js';
 export function printHistory(manifest: Record<string, string>, rel: string): PrintHistory | undefined {
   const at = (k: string) => manifest[`${rel}${k}`];
   return historyFrom({ history: at('#history'), communes: at('#communes'), date: at('#date'), previous: at('#previous'), previousDate: at('#previous-date') });
+}
+
+/**
+ * A print file's fingerprint as the manifest keeps it (`#sha256`): the SHA-256 of its bytes,
+ * recorded when the manifest that describes it is written. A print file is drawn and put in place
+ * before the manifest is written; a `relais letters` stopped between the two (SIGKILL, a closed
+ * terminal) leaves a new file beside the old description. The fingerprint tells them apart.
+ */
+export const PRINT_FINGERPRINT = '#sha256';
+/** Set by `letters --all`: the file on disk is every commune's, not the print file the manifest describes. */
+export const ALL_COMMUNES = 'tous';
+
+/** The SHA-256 of a file's bytes; undefined when it cannot be read. */
+export function fileFingerprint(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the print file on disk is the one the manifest describes: the same bytes. A manifest
+ * written before fingerprints (older relais) cannot say: taken as it is, as before.
+ */
+export function printFileMatches(manifest: Record<string, string>, rel: string, path: string): boolean {
+  const expected = manifest[`${rel}${PRINT_FINGERPRINT}`];
+  if (expected === undefined) return true;
+  return expected !== ALL_COMMUNES && fileFingerprint(path) === expected;
 }
 
 export async function readManifest(path: string): Promise<Record<string, string>> {

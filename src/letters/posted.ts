@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { countOf, frenchDateTime, namedList } from '../text/format.js';
-import { printHistory, readManifest } from './manifest.js';
+import { printFileMatches, printHistory, readManifest } from './manifest.js';
 import { additionsListPath, findVersion, heldBy, type PrintHistory, versionName, versionNumber } from './print-changes.js';
 
 /**
@@ -80,7 +80,8 @@ export interface PostedFiles {
   }>;
 }
 
-export async function printVersions(plan: ReadyCampaign['plan'], departements: string[]): Promise<PrintVersions[]> {
+/** `verify`: a print file on disk that is not the one the manifest describes is refused (see notDescribed). */
+export async function printVersions(plan: ReadyCampaign['plan'], departements: string[], verify = true): Promise<PrintVersions[]> {
   const manifest = await readManifest(plan.paths.manifest);
   const versions: PrintVersions[] = [];
   for (const d of plan.departements) {
@@ -89,9 +90,26 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
     const list = manifest[`${rel}#communes`];
     const history = printHistory(manifest, rel);
     if (!list || !history?.versions.length) continue;
+    // The file the mail room printed is the one on disk: its letters must be those the manifest lists.
+    if (verify && !printFileMatches(manifest, rel, d.paths.print)) throw notDescribed(plan, d.paths.print);
     versions.push({ dep: d.departement.code, path: d.paths.print, history, communes: JSON.parse(list) as string[] });
   }
   return versions;
+}
+
+/**
+ * The print file on disk is not the one the manifest describes: a `relais letters` stopped while it
+ * rewrote the print files (it puts each one in place, then writes the list of their letters), a
+ * `letters --all`, or a file changed by hand. Which letters it holds, relais cannot say: nothing
+ * is noted, and `relais letters` draws it again and records it.
+ */
+function notDescribed(plan: ReadyCampaign['plan'], path: string): RelaisError {
+  const file = relative(plan.paths.dir, path).split('\\').join('/');
+  const missing = !existsSync(path);
+  return new RelaisError(
+    `rien n'est noté posté : ${missing ? `le fichier à imprimer ${file} n'existe plus` : `le fichier à imprimer ${file} n'est pas la version dont relais tient la liste des lettres`} (un « relais letters » interrompu pendant qu'il récrivait les fichiers à imprimer, un « relais letters --all », ou un fichier changé à la main) : relais ne peut pas dire quelles lettres ${missing ? 'il tenait' : 'il tient'}. Relancez « relais letters » : il écrit de nouveau ce fichier et note ses lettres ; imprimez et postez ce fichier-là, puis « relais letters --posted »`,
+    { field: '--posted' },
+  );
 }
 
 const versionList = (versions: PrintHistory['versions']) => versions.map((v) => `${versionName(v)}, ${countOf(v.letters, 'lettre')}`).join(' ; ');
@@ -197,7 +215,7 @@ export async function recordPosted(
   const { emailFates } = await import('../delivery/journal.js');
   const fates = emailFates(plan.paths.dir, plan.campaign);
   const fileName = (v: PrintVersions) => relative(plan.paths.dir, v.path).split('\\').join('/');
-  const others = options.version !== undefined ? (await printVersions(plan, [])).filter((o) => !versions.some((v) => v.dep === o.dep)) : [];
+  const others = options.version !== undefined ? (await printVersions(plan, [], false)).filter((o) => !versions.some((v) => v.dep === o.dep)) : [];
   const nom = (code: string) => plan.recipient(code)?.recipient.commune.nom ?? code;
   const files: PostedFiles['files'] = [];
   const chosen: Array<{ dep: string; communes: string[] }> = [];

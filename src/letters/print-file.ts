@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../files.js';
 import type { Job } from './jobs.js';
 import { contentHash } from './keys.js';
 import type { FontFiles } from './fonts.js';
-import { printHistory } from './manifest.js';
+import { ALL_COMMUNES, PRINT_FINGERPRINT, printFileMatches, printHistory } from './manifest.js';
 import { additionsListPath, additionsListText, nextHistory, type PrintHistory } from './print-changes.js';
 
 /**
@@ -78,7 +78,7 @@ export interface PrintBook {
  * `#previous` and `#previous-date`, the one version before kept by earlier releases, are read
  * once to start the history, then dropped.
  */
-const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#history', '#previous', '#previous-date'];
+const PRINT_KEYS = ['', '#pages', '#communes', '#date', '#history', '#previous', '#previous-date', PRINT_FINGERPRINT];
 /** The last version's number of a print file removed (emptied): the next one goes on from it. */
 const LAST_NUMBER = '#last-version';
 
@@ -129,7 +129,9 @@ export function printFilePlan(dep: string, path: string, toPrint: PrintCandidate
     delete nextManifest[`${rel}#previous-date`];
     delete nextManifest[`${rel}${LAST_NUMBER}`];
   };
-  if (book.keep(rel, contentHash(book.fontNames, [toPrint.map((p) => p.hash)]), path)) {
+  // Kept only if it is still the very file the manifest describes (see PRINT_FINGERPRINT): one a
+  // stopped run left, or changed by hand, is drawn again and recorded.
+  if (book.keep(rel, contentHash(book.fontNames, [toPrint.map((p) => p.hash)]), path) && printFileMatches(manifest, rel, path)) {
     nextManifest[`${rel}#pages`] = String(entry.pages);
     if (!book.all) {
       // The same file, its letters those of the manifest: noted posted just now, it is the
@@ -147,7 +149,11 @@ export function printFilePlan(dep: string, path: string, toPrint: PrintCandidate
   // The print file is rewritten whole; the earlier one may be in the post already. Which
   // letters came in or went out since is said, by name: reprinting everything would post the
   // others twice. (`--all` prints everyone for another use: it is not a version of the file.)
-  if (book.all) return { entry, job };
+  // Not the print file the manifest describes: `letters --posted` refuses it until it is drawn again.
+  if (book.all) {
+    nextManifest[`${rel}${PRINT_FINGERPRINT}`] = ALL_COMMUNES;
+    return { entry, job };
+  }
   const now = new Date().toISOString();
   // Each version since the last --posted, and the one each letter joined in: `letters --posted`
   // must know which letters joined after the version the mail room may have printed.

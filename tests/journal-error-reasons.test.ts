@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { sqliteReason, systemError, systemReason } from '../src/errors.js';
+
+/**
+ * The journal's errors come from SQLite in English (« database or disk is full »), naming no file:
+ * said in French, naming the journal, like any system error.
+ */
+describe('errors of the journal (SQLite) in French', () => {
+  it('a real SQLite error is read by its code, extended codes by their primary one', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY)');
+    db.exec('INSERT INTO t VALUES (1)');
+    let err: unknown;
+    try {
+      db.exec('INSERT INTO t VALUES (1)');
+    } catch (e) {
+      err = e;
+    }
+    db.close();
+    expect((err as { code: string }).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect(sqliteReason(err)).toBe('erreur du journal (SQLITE_CONSTRAINT_PRIMARYKEY)');
+    expect(systemReason({ code: 'SQLITE_FULL' })).toBe('disque plein (plus de place pour le journal)');
+    expect(systemReason({ code: 'SQLITE_IOERR_WRITE' })).toBe("erreur d'entrée-sortie du disque");
+    expect(systemReason({ code: 'SQLITE_IOERR_WRITE', message: 'disk is full' })).toContain('disque plein');
+    expect(sqliteReason({ code: 'ENOSPC' })).toBeUndefined();
+  });
+
+  it('an unexpected SQLite error names the journal, not « erreur inattendue »', () => {
+    const e = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    expect(systemError(e, 'd’accéder à').message).toBe('impossible d’accéder à .relais/journal.sqlite : disque plein (plus de place pour le journal)');
+  });
+});

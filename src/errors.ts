@@ -89,6 +89,9 @@ export function sqliteReason(err: unknown): string | undefined {
   const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? code;
   // A disk that fills up during a write can also come back as an I/O error.
   if (primary === 'SQLITE_IOERR' && /full|ENOSPC/i.test((err as Error).message ?? '')) return SQLITE_REASONS.SQLITE_FULL;
+  // SQLite does not pass the system's reason on: a write refused (ENOSPC, EFBIG past a quota or a
+  // file-size limit) and a failing medium all read « disk I/O error ». What they have in common is said.
+  if (/^SQLITE_IOERR_(WRITE|FSYNC|TRUNCATE|SHMSIZE|DIR_FSYNC)$/.test(code)) return "écriture impossible sur le disque (disque plein, fichier trop grand pour la limite du système, ou support défaillant)";
   return SQLITE_REASONS[primary] ?? `erreur du journal (${code})`;
 }
 

@@ -21,7 +21,9 @@ describe('errors of the journal (SQLite) in French', () => {
     expect((err as { code: string }).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
     expect(sqliteReason(err)).toBe('erreur du journal (SQLITE_CONSTRAINT_PRIMARYKEY)');
     expect(systemReason({ code: 'SQLITE_FULL' })).toBe('disque plein (plus de place pour le journal)');
-    expect(systemReason({ code: 'SQLITE_IOERR_WRITE' })).toBe("erreur d'entrée-sortie du disque");
+    // A write refused (full disk, file-size limit) reads « disk I/O error » too: both said.
+    expect(systemReason({ code: 'SQLITE_IOERR_WRITE' })).toBe('écriture impossible sur le disque (disque plein, fichier trop grand pour la limite du système, ou support défaillant)');
+    expect(systemReason({ code: 'SQLITE_IOERR_READ' })).toBe("erreur d'entrée-sortie du disque");
     expect(systemReason({ code: 'SQLITE_IOERR_WRITE', message: 'disk is full' })).toContain('disque plein');
     expect(sqliteReason({ code: 'ENOSPC' })).toBeUndefined();
   });

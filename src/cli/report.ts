@@ -70,6 +70,8 @@ export const KIND_LABELS: Record<string, string> = {
   'date-ambigue': 'Date lue jour/mois dans une colonne écrite mois/jour',
   'code-postal-repare': 'Code postal réparé (espace, zéro initial perdu)',
   'inscriptions-apres-lettre': 'Inscriptions après la date des lettres (non comptées dans leur chiffre)',
+  'feuille-lue': 'Classeur lu sur une autre feuille que la première',
+  'octets-nuls': 'Octets nuls à la fin du fichier (ignorés)',
   'regle-canal': 'Règle du canal (longueur, caractères)',
 };
 

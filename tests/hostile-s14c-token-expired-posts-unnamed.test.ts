@@ -51,14 +51,12 @@ describe('the same in relais run', () => {
       { channel: 'twitter', text: 'Deuxième appel aux volontaires', at: due },
     ]);
     server.script.twitter.push({ status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } });
-    const run = await relais(['-C', dir, 'run'], { env: socialEnv(server) });
-    const out = `${run.stdout}\n${run.stderr}`;
+    // With --json the steps are said on stderr, the document on stdout: one run shows both.
+    const run = await relais(['-C', dir, '--json', 'run'], { env: socialEnv(server) });
     expect(run.code).toBe(1);
-    expect(out).toContain('renouvelez RELAIS_X_ACCESS_TOKEN');
-    expect(out, out).toMatch(/n° 2 twitter : pas publiée, elle reste prévue/);
-    server.script.twitter.push({ status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } });
-    const json = await relais(['-C', dir, '--json', 'run'], { env: socialEnv(server) });
-    const doc = JSON.parse(json.stdout) as { publications: { retenues: Array<{ id: number; reseau: string }> } };
+    expect(run.stderr).toContain('renouvelez RELAIS_X_ACCESS_TOKEN');
+    expect(run.stderr, run.stderr).toMatch(/n° 2 twitter : pas publiée, elle reste prévue/);
+    const doc = JSON.parse(run.stdout) as { publications: { retenues: Array<{ id: number; reseau: string }> } };
     expect(doc.publications.retenues.map((p) => [p.id, p.reseau])).toEqual([[1, 'twitter'], [2, 'twitter']]);
   });
 });

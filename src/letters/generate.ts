@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { countOf, frenchNumber } from '../text/format.js';
 import { relative } from 'node:path';
+import { countOf, frenchNumber, namedList } from '../text/format.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
@@ -219,7 +219,12 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     // its temporary file; the workers are gone when runJobs settles, so it is removed here.
     await running.catch(async (err: unknown) => {
       await removeStaleTemporaries(root);
-      throw err;
+      // Stopped by a file it could not write (a full disk above all): what was written and what
+      // was not is said, as after Ctrl-C — the mail room must not take a folder of letters without
+      // its print file for a finished run.
+      if (!(err instanceof RelaisError) || err instanceof UsageError) throw err;
+      const notWritten = print.filter((p) => !p.written && printJobs.some((j) => j.kind === 'print' && j.path === p.path)).map((p) => p.path);
+      throw stoppedByError(err, { written: filesDone, toWrite: lettersTotal, unchanged: unchanged.length, notWritten, campaignDir: campaign.dir });
     });
   }
   if (options.signal?.aborted) {
@@ -240,4 +245,26 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;
   return { written, unchanged, print, removedPrint, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
+}
+
+/**
+ * A run stopped by an error (a file it could not write): its message, then the letters written
+ * (whole: each is written atomically) out of those to write, the print files not written — none
+ * on disk, or the one before this run, which the manifest still describes — and what to do.
+ */
+export function stoppedByError(
+  err: RelaisError,
+  run: { written: number; toWrite: number; unchanged: number; notWritten: string[]; campaignDir: string },
+): RelaisError {
+  const rel = (p: string) => relative(run.campaignDir, p).split('\\').join('/');
+  const letters = `${countOf(run.written, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(run.toWrite)}${run.unchanged ? ` (et ${countOf(run.unchanged, 'inchangée', 'inchangées')})` : ''}`;
+  const absent = run.notWritten.filter((p) => !existsSync(p));
+  const older = run.notWritten.filter((p) => existsSync(p));
+  const prints = [
+    absent.length ? `${absent.length > 1 ? 'fichiers à imprimer pas écrits' : 'fichier à imprimer pas écrit'} : ${namedList(absent.map(rel))} (aucun fichier à imprimer pour ${absent.length > 1 ? 'ces départements' : 'ce département'} : n'imprimez pas le dossier des lettres, il contient aussi celles des mairies qui ont un courriel)` : '',
+    older.length ? `${older.length > 1 ? 'fichiers à imprimer pas récrits' : 'fichier à imprimer pas récrit'} : ${namedList(older.map(rel))} (${older.length > 1 ? 'ceux sur le disque sont ceux' : 'celui sur le disque est celui'} d'avant cette exécution, sans ses changements)` : '',
+  ].filter(Boolean);
+  const room = /plein|trop grand|quota/.test(err.message) ? 'libérez de la place sur ce disque' : 'corrigez cela';
+  const message = `${err.message.replace(/[.\s]+$/, '')}. Arrêté : ${letters}${prints.length ? ` ; ${prints.join(' ; ')}` : ''} ; ${room}, puis relancez la même commande pour continuer`;
+  return new RelaisError(message, err.location, { exitCode: err.exitCode, ...(err.details ? { details: err.details } : {}), cause: err });
 }

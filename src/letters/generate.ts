@@ -10,6 +10,7 @@ import { communeReference, normalizeInsee } from '../data/cog.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { fileFingerprint, PRINT_FINGERPRINT, readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
+import { removeDeparted, type DepartedFiles } from './departed.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { campaignFontChoice, fontNames, fontSources } from './font-files.js';
 import { contentHash, jobSize } from './keys.js';
@@ -49,6 +50,7 @@ export interface LettersOptions {
 }
 
 export type { PrintChange, PrintFile } from './print-file.js';
+export type { DepartedFiles } from './departed.js';
 
 export interface LettersResult {
   written: string[];
@@ -56,6 +58,8 @@ export interface LettersResult {
   print: PrintFile[];
   /** Print files removed: nothing (left) to post in their département. */
   removedPrint: string[];
+  /** What was written for départements no longer in the campaign, removed (or a print file left, not relais's). */
+  departed: DepartedFiles[];
   workers: number;
   /** Milliseconds spent on the per-commune files and on the print files. */
   timings: { letters: number; print: number };
@@ -122,6 +126,8 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   // Manifest entries are named relative to out/lettres/, with forward slashes, as before.
   const entryOf = (path: string) => relative(root, path).split('\\').join('/');
   const book: PrintBook = { manifest, next: nextManifest, entryOf, keep, fontNames: names, all: options.all === true, restart: options.restart ?? [] };
+  // What relais wrote for a département campagne.yaml no longer names goes, said (never printed by mistake).
+  const departed = await removeDeparted(root, campaign.departements.map((d) => d.code), book);
 
   const letterJobs: Job[] = [];
   const printJobs: Job[] = [];
@@ -244,7 +250,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;
-  return { written, unchanged, print, removedPrint, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
+  return { written, unchanged, print, removedPrint, departed, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
 }
 
 /**

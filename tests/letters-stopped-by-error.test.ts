@@ -20,4 +20,12 @@ describe('letters stopped by an error it could not get past', () => {
     expect(e.message).toContain("fichier à imprimer pas récrit : impression-37.pdf (celui sur le disque est celui d'avant cette exécution");
     expect(e.message).toMatch(/libérez de la place sur ce disque, puis relancez la même commande/);
   });
+
+  it('print files written but not noted in the manifest: not to print before running it again', () => {
+    const dir = tempDir();
+    const manifest = join(dir, 'out', 'lettres', '.manifest.json');
+    const cause = new RelaisError(`impossible d'écrire ${manifest} : disque plein`, { file: manifest });
+    const e = stoppedByError(cause, { written: 325, toWrite: 325, unchanged: 0, notWritten: [], unrecorded: [join(dir, 'out', 'lettres', '45', 'impression-45.pdf'), join(dir, 'out', 'lettres', '37', 'impression-37.pdf')], campaignDir: dir });
+    expect(e.message).toContain('325 lettres écrites sur 325 ; fichiers à imprimer écrits mais leurs lettres pas notées : out/lettres/45/impression-45.pdf, out/lettres/37/impression-37.pdf (ne les imprimez pas avant');
+  });
 });

@@ -237,7 +237,14 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
-  await writeAdditionsLists(print, plan.paths.dir);
+  // Past the drawing, a file that cannot be written (the lists, the manifest: a disk just full)
+  // leaves print files whose letters are not noted: said, with the letters written.
+  const recordingFailed = (err: unknown) => {
+    if (!(err instanceof RelaisError)) throw err;
+    const unrecorded = print.filter((p) => p.written).map((p) => p.path);
+    throw stoppedByError(err, { written: filesDone, toWrite: lettersTotal, unchanged: unchanged.length, notWritten: [], unrecorded, campaignDir: campaign.dir });
+  };
+  await writeAdditionsLists(print, plan.paths.dir).catch(recordingFailed);
   // Each print file's bytes, in the manifest that says which letters it holds: a file put in place
   // by a run stopped before its manifest is told apart from the one described (letters --posted).
   for (const entry of print) {
@@ -247,7 +254,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     if (sum) nextManifest[key] = sum;
     else delete nextManifest[key];
   }
-  await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
+  await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1)).catch(recordingFailed);
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;
   return { written, unchanged, print, removedPrint, departed, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
@@ -260,7 +267,7 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
  */
 export function stoppedByError(
   err: RelaisError,
-  run: { written: number; toWrite: number; unchanged: number; notWritten: string[]; campaignDir: string },
+  run: { written: number; toWrite: number; unchanged: number; notWritten: string[]; unrecorded?: string[]; campaignDir: string },
 ): RelaisError {
   const rel = (p: string) => relative(run.campaignDir, p).split('\\').join('/');
   const letters = `${countOf(run.written, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(run.toWrite)}${run.unchanged ? ` (et ${countOf(run.unchanged, 'inchangée', 'inchangées')})` : ''}`;
@@ -269,6 +276,7 @@ export function stoppedByError(
   const prints = [
     absent.length ? `${absent.length > 1 ? 'fichiers à imprimer pas écrits' : 'fichier à imprimer pas écrit'} : ${namedList(absent.map(rel))} (aucun fichier à imprimer pour ${absent.length > 1 ? 'ces départements' : 'ce département'} : n'imprimez pas le dossier des lettres, il contient aussi celles des mairies qui ont un courriel)` : '',
     older.length ? `${older.length > 1 ? 'fichiers à imprimer pas récrits' : 'fichier à imprimer pas récrit'} : ${namedList(older.map(rel))} (${older.length > 1 ? 'ceux sur le disque sont ceux' : 'celui sur le disque est celui'} d'avant cette exécution, sans ses changements)` : '',
+    run.unrecorded?.length ? `${run.unrecorded.length > 1 ? 'fichiers à imprimer écrits mais leurs lettres pas notées' : 'fichier à imprimer écrit mais ses lettres pas notées'} : ${namedList(run.unrecorded.map(rel))} (ne ${run.unrecorded.length > 1 ? 'les ' : "l'"}imprimez pas avant d'avoir relancé : « relais letters --posted » ${run.unrecorded.length > 1 ? 'les refuse' : 'le refuse'})` : '',
   ].filter(Boolean);
   const room = /plein|trop grand|quota/.test(err.message) ? 'libérez de la place sur ce disque' : 'corrigez cela';
   const message = `${err.message.replace(/[.\s]+$/, '')}. Arrêté : ${letters}${prints.length ? ` ; ${prints.join(' ; ')}` : ''} ; ${room}, puis relancez la même commande pour continuer`;

@@ -26,10 +26,19 @@ describe('relais letters after a département left the campaign', () => {
     expect(loiretOnly).not.toBe(yaml);
     writeFileSync(yamlPath, loiretOnly);
 
+    // status counts the Loiret alone, and names what the Indre-et-Loire left on disk (not to print).
+    const status = await relais(['-C', dir, 'status', '--json']);
+    const doc = JSON.parse(status.stdout) as { departements: Array<{ code: string }>; departementsRetires: unknown[] };
+    expect(doc.departements.map((d) => d.code)).toEqual(['45']);
+    expect(doc.departementsRetires).toEqual([{ departement: '37', lettres: 272, impression: 'out/lettres/37/impression-37.pdf', impressionModifiee: null }]);
+
     const r = await relais(['-C', dir, 'letters']);
     expect(r.code).toBe(0);
     const said = r.stdout + r.stderr;
     // Now: the file is still there and nothing names it.
     expect(!existsSync(print37) || said.includes('impression-37.pdf')).toBe(true);
+    // Removed, and said: the letters relais wrote for the 37 with it.
+    expect(existsSync(print37)).toBe(false);
+    expect(said).toMatch(/département 37 : 272 lettres et le fichier à imprimer out\/lettres\/37\/impression-37\.pdf .*supprimés/);
   });
 });

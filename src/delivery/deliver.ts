@@ -344,7 +344,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             const streak = `${givenUp.n} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps`;
             fatal = new DeliveryError(
               own
-                ? `la même erreur pour chaque message (${streak}) : ${d.message} ; envoi arrêté, corrigez-la puis relancez`
+                ? `la même erreur pour chaque message (${streak}) : ${d.message} ; ${transport.kind === 'outbox' ? 'écriture dans la boîte d’envoi arrêtée' : 'envoi arrêté'}, corrigez-la puis relancez`
                 : `le serveur SMTP refuse pour l'instant chaque message (${streak}) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
               'fatal',
               own ? '' : d.reply,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RelaisError, systemReason } from './errors.js';
@@ -28,8 +28,28 @@ export function refusal(path: string, err: NodeJS.ErrnoException): string | unde
   }
 }
 
+/**
+ * The file standing where a folder of `path` is needed (`out` copied from a USB key as a file,
+ * out/outbox/45 left as a file): Node's mkdir says EEXIST or ENOTDIR and names the folder it
+ * wanted, not the file in the way. The nearest existing element of the path above `path`, when
+ * it is not a folder.
+ */
+export function fileInTheWay(path: string): string | undefined {
+  let dir = dirname(path);
+  while (dirname(dir) !== dir) {
+    try {
+      return statSync(dir).isDirectory() ? undefined : dir;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  return undefined;
+}
+
 function writeError(path: string, err: unknown): RelaisError {
   const code = refusal(path, err as NodeJS.ErrnoException);
+  const blocking = code === 'EEXIST' || code === 'ENOTDIR' ? fileInTheWay(path) : undefined;
+  if (blocking) return new RelaisError(`impossible d'écrire ${path} : ${blocking} est un fichier, pas un dossier (déplacez ou renommez ce fichier)`, { file: blocking }, { cause: err });
   const why =
     code === 'ENOSPC' || code === 'EDQUOT'
       ? 'disque plein'

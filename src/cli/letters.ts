@@ -84,6 +84,8 @@ export function registerLetters(program: Command, fail: (code: number) => void):
           inchangees: result.unchanged.map(rel),
           impression: result.print.map((p) => printFileJson(p, rel)),
           supprimes: result.removedPrint.map(rel),
+          // Written for départements no longer in the campaign: removed (or a print file left, not relais's).
+          departementsRetires: result.departed.map((d) => ({ departement: d.dep, lettresSupprimees: d.letters, impressionSupprimee: d.print ? rel(d.print) : null, impressionLaissee: d.kept ? rel(d.kept) : null })),
           postees: posted
             ? {
                 nouvelles: posted.added,
@@ -137,8 +139,15 @@ export function registerLetters(program: Command, fail: (code: number) => void):
  * the first of them with the list of them all beside it. `only` keeps the files rewritten (a new
  * version): `run` names those, not the ones unchanged.
  */
-export function printFileLines(out: Output, result: Pick<LettersResult, 'print' | 'removedPrint'>, rel: (p: string) => string, only?: 'written'): string[] {
+export function printFileLines(out: Output, result: Pick<LettersResult, 'print' | 'removedPrint'> & Partial<Pick<LettersResult, 'departed'>>, rel: (p: string) => string, only?: 'written'): string[] {
   const lines: string[] = [];
+  // A département campagne.yaml no longer names: what relais wrote for it is gone, never printed by mistake.
+  for (const d of result.departed ?? []) {
+    const what = [d.letters ? plural(d.letters, 'lettre') : '', d.print ? `le fichier à imprimer ${rel(d.print)}` : ''].filter(Boolean).join(' et ');
+    const removed = d.print ? (d.letters ? 'supprimés' : 'supprimé') : d.letters > 1 ? 'supprimées' : 'supprimée';
+    if (what) lines.push(`  département ${d.dep} : ${what} d'une exécution précédente ${removed}, ce département n'est plus dans campagne.yaml`);
+    if (d.kept) lines.push(out.colors.yellow(`  ${rel(d.kept)} laissé en place : le département ${d.dep} n'est plus dans campagne.yaml, mais ce fichier n'est plus celui que relais a écrit (modifié ou remplacé depuis) ; ne l'imprimez pas pour cette campagne, déplacez-le ou supprimez-le`));
+  }
   for (const p of result.removedPrint) lines.push(`  ${rel(p)} supprimé : plus aucune lettre à poster dans ce département`);
   for (const p of result.print) {
     if (only === 'written' && !p.written) continue;

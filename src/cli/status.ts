@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { campaignPaths, isPrintFile, JOURNAL_FILE, LETTER_FILE } from '../campaign/paths.js';
 import type { Command } from 'commander';
 import { campaignKey, requireCampaign } from '../campaign/load.js';
@@ -14,6 +14,9 @@ import { RelaisError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { checkOutputTarget } from '../campaign/output-target.js';
 import { contextOf } from './context.js';
+import { plural } from './report.js';
+import { departedOnDisk } from '../letters/departed.js';
+import { readManifest } from '../letters/manifest.js';
 
 /** Singular and plural, said of emails (masculine). */
 const LABELS: Record<Status, [string, string]> = {
@@ -113,6 +116,10 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           return { code: d.code, nom: d.nom, mairies, courriels, retours: returned(d.code), retards: late(d.code), lettres: files.filter((f) => LETTER_FILE.test(f)).length, impression: files.some(isPrintFile) };
         });
         const serveurs = servers.map((s) => ({ serveur: s.server, envoyes: s.n }));
+        // Letters and print files written for a département campagne.yaml no longer names: not
+        // counted above; named, for nobody to print them (the next `relais letters` removes them).
+        const departed = departedOnDisk(paths.letters, campaign.departements.map((d) => d.code), await readManifest(paths.manifest));
+        const relPath = (p: string) => relative(campaign.dir, p).split('\\').join('/');
         // Read in a spreadsheet by people: beside the journal's state (what scripts filter on),
         // the same in French, as the terminal says it.
         if (opts.csv) {
@@ -120,7 +127,14 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           await writeFileAtomic(resolve(process.cwd(), opts.csv), toCsv(['commune', 'departement', 'destinataire', 'statut', 'etat', 'tentatives', 'raison', 'mis_a_jour', 'destination', 'serveur', 'code_retour'], failed.map((r) => [r.commune, r.departement, r.recipient, r.status, LABELS[r.status][0], r.attempts, r.last_reply, r.updated_at, r.destination, r.server, r.bounce_status])));
         }
         if (ctx.out.json) {
-          ctx.out.document({ campagne: key, journal: hasJournal ? JOURNAL_FILE : null, departements, serveurs, echecs: opts.failed ? failed : undefined });
+          ctx.out.document({
+            campagne: key,
+            journal: hasJournal ? JOURNAL_FILE : null,
+            departements,
+            departementsRetires: departed.map((d) => ({ departement: d.dep, lettres: d.letters, impression: d.print ? relPath(d.print) : null, impressionModifiee: d.kept ? relPath(d.kept) : null })),
+            serveurs,
+            echecs: opts.failed ? failed : undefined,
+          });
           return;
         }
         const { out } = ctx;
@@ -139,6 +153,11 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
           out.line(`${out.colors.bold(`${d.code} ${d.nom}`)} — ${towns}lettres : ${d.lettres}${notes ? ` (${notes})` : ''} ; courriels par ${WHERE.server} : ${server || 'aucun'}${outbox ? ` ; ${WHERE.outbox} : ${outbox}` : ''}`);
           for (const r of d.retours) out.line(`  ↩ ${r.commune} ${r.destinataire} : ${r.raison ?? 'retour'} — lettre par courrier`);
           for (const r of d.retards) out.line(`  … ${r.commune} ${r.destinataire} : remise retardée, le serveur réessaie (${r.raison ?? ''})`);
+        }
+        for (const d of departed) {
+          const print = d.print ?? d.kept;
+          const what = [d.letters ? plural(d.letters, 'lettre') : '', print ? `le fichier à imprimer ${relPath(print)}` : ''].filter(Boolean).join(' et ');
+          out.line(out.colors.yellow(`! département ${d.dep}, qui n'est plus dans campagne.yaml : ${what} d'une exécution précédente, à ne pas imprimer ni poster ; ${d.kept && !d.letters ? 'ce fichier a été modifié depuis : déplacez-le ou supprimez-le vous-même' : `« relais letters » ${d.kept ? 'retire les lettres (le fichier à imprimer, modifié depuis, est à déplacer ou supprimer vous-même)' : 'les retire'}`}`));
         }
         if (serveurs.length) {
           out.line(`Acceptés par : ${serveurs.map((s) => `${s.serveur ?? 'un serveur non noté (journal d’une version précédente)'} (${s.envoyes.toLocaleString('fr-FR')})`).join(', ')}`);

@@ -256,7 +256,9 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
       } catch (err) {
         // The journal could not note the handover: the message was not sent (its stream failed).
         if (handoverFailed) return;
-        let answered = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', (err as Error).message);
+        // An error of relais's own (the outbox cannot write the file) has no server reply: its
+        // message says it all, once (it was said twice, as message and as « reply »).
+        let answered = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', '');
         // A session lost before the message was handed over (a server silent after MAIL FROM):
         // nothing can have arrived, the message is still to send.
         if (answered.kind === 'unknown' && !handedOver) answered = new DeliveryError(answered.message, 'temporary', answered.reply, answered.connection, answered.silentMs);
@@ -342,7 +344,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
             const streak = `${givenUp.n} de suite, chacun après ${frenchNumber(maxAttempts)} essais, aucun accepté entre-temps`;
             fatal = new DeliveryError(
               own
-                ? `la même erreur pour chaque message (${streak}) : ${d.message} ; envoi arrêté, corrigez-la puis relancez`
+                ? `la même erreur pour chaque message (${streak}) : ${d.message} ; ${transport.kind === 'outbox' ? 'écriture dans la boîte d’envoi arrêtée' : 'envoi arrêté'}, corrigez-la puis relancez`
                 : `le serveur SMTP refuse pour l'instant chaque message (${streak}) : il ne prend pas de courrier en ce moment ; envoi arrêté, relancez plus tard`,
               'fatal',
               own ? '' : d.reply,
@@ -390,7 +392,9 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   if (journalFailure) throw journalStopped(journalFailure, summary, items.length + retryable + (journalFailure.accepted ? 0 : 1));
   summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
   // What stopped the run, said with the run's figures (send prints them, as after an outage).
-  if (fatal) summary.stopped = `${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${messages(summary.sent)} ${summary.sent > 1 ? 'envoyés' : 'envoyé'} avant l'arrêt, les autres le seront à la prochaine exécution`;
+  // The outbox sends nothing: its messages are written (as send's report says them).
+  const went = transport.kind === 'outbox' ? (summary.sent > 1 ? 'écrits dans la boîte d’envoi' : 'écrit dans la boîte d’envoi') : summary.sent > 1 ? 'envoyés' : 'envoyé';
+  if (fatal) summary.stopped = `${fatal.message}${fatal.reply ? ` (réponse : ${fatal.reply})` : ''} — ${messages(summary.sent)} ${went} avant l'arrêt, les autres le seront à la prochaine exécution`;
   if (outage) {
     const remaining = items.length + retryable;
     summary.outage = { message: outageMessage(transport, watch, summary, remaining, retryable), sent: summary.sent, remaining, unconfirmed: summary.unconfirmed, frozen: watch.frozen };

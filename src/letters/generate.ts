@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { countOf, frenchNumber } from '../text/format.js';
 import { relative } from 'node:path';
+import { countOf, frenchNumber, namedList } from '../text/format.js';
 import type { ReadyCampaign } from '../campaign/check.js';
 import type { RecipientPlan } from '../campaign/plan.js';
 import { emailFates, type EmailFates } from '../delivery/journal.js';
@@ -10,6 +10,7 @@ import { communeReference, normalizeInsee } from '../data/cog.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../files.js';
 import { fileFingerprint, PRINT_FINGERPRINT, readManifest } from './manifest.js';
 import { RunLock } from '../delivery/lock.js';
+import { removeDeparted, type DepartedFiles } from './departed.js';
 import type { Job, RenderSetup } from './jobs.js';
 import { campaignFontChoice, fontNames, fontSources } from './font-files.js';
 import { contentHash, jobSize } from './keys.js';
@@ -49,6 +50,7 @@ export interface LettersOptions {
 }
 
 export type { PrintChange, PrintFile } from './print-file.js';
+export type { DepartedFiles } from './departed.js';
 
 export interface LettersResult {
   written: string[];
@@ -56,6 +58,8 @@ export interface LettersResult {
   print: PrintFile[];
   /** Print files removed: nothing (left) to post in their département. */
   removedPrint: string[];
+  /** What was written for départements no longer in the campaign, removed (or a print file left, not relais's). */
+  departed: DepartedFiles[];
   workers: number;
   /** Milliseconds spent on the per-commune files and on the print files. */
   timings: { letters: number; print: number };
@@ -122,6 +126,8 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
   // Manifest entries are named relative to out/lettres/, with forward slashes, as before.
   const entryOf = (path: string) => relative(root, path).split('\\').join('/');
   const book: PrintBook = { manifest, next: nextManifest, entryOf, keep, fontNames: names, all: options.all === true, restart: options.restart ?? [] };
+  // What relais wrote for a département campagne.yaml no longer names goes, said (never printed by mistake).
+  const departed = await removeDeparted(root, campaign.departements.map((d) => d.code), book);
 
   const letterJobs: Job[] = [];
   const printJobs: Job[] = [];
@@ -219,14 +225,26 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     // its temporary file; the workers are gone when runJobs settles, so it is removed here.
     await running.catch(async (err: unknown) => {
       await removeStaleTemporaries(root);
-      throw err;
+      // Stopped by a file it could not write (a full disk above all): what was written and what
+      // was not is said, as after Ctrl-C — the mail room must not take a folder of letters without
+      // its print file for a finished run.
+      if (!(err instanceof RelaisError) || err instanceof UsageError) throw err;
+      const notWritten = print.filter((p) => !p.written && printJobs.some((j) => j.kind === 'print' && j.path === p.path)).map((p) => p.path);
+      throw stoppedByError(err, { written: filesDone, toWrite: lettersTotal, unchanged: unchanged.length, notWritten, campaignDir: campaign.dir });
     });
   }
   if (options.signal?.aborted) {
     // The manifest is left as it was: the next run checks every letter again and continues.
     throw new RelaisError(`interrompu : ${countOf(filesDone, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(lettersTotal)}${printJobs.some((j) => j.kind === 'print' && !print.find((p) => p.path === j.path)?.written) ? ', fichiers à imprimer pas tous écrits' : ''} ; relancez la même commande pour continuer`);
   }
-  await writeAdditionsLists(print, plan.paths.dir);
+  // Past the drawing, a file that cannot be written (the lists, the manifest: a disk just full)
+  // leaves print files whose letters are not noted: said, with the letters written.
+  const recordingFailed = (err: unknown) => {
+    if (!(err instanceof RelaisError)) throw err;
+    const unrecorded = print.filter((p) => p.written).map((p) => p.path);
+    throw stoppedByError(err, { written: filesDone, toWrite: lettersTotal, unchanged: unchanged.length, notWritten: [], unrecorded, campaignDir: campaign.dir });
+  };
+  await writeAdditionsLists(print, plan.paths.dir).catch(recordingFailed);
   // Each print file's bytes, in the manifest that says which letters it holds: a file put in place
   // by a run stopped before its manifest is told apart from the one described (letters --posted).
   for (const entry of print) {
@@ -236,8 +254,31 @@ async function drawLetters(ready: ReadyCampaign, options: LettersOptions): Promi
     if (sum) nextManifest[key] = sum;
     else delete nextManifest[key];
   }
-  await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1));
+  await writeFileAtomic(manifestPath, JSON.stringify({ version: 1, files: nextManifest }, null, 1)).catch(recordingFailed);
   const written = letterJobs.flatMap((j) => (j.kind === 'letters' ? j.items.map((i) => i.path) : []));
   const totalMs = performance.now() - start;
-  return { written, unchanged, print, removedPrint, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
+  return { written, unchanged, print, removedPrint, departed, workers: Math.max(1, threads), timings: { letters: lettersMs, print: totalMs - lettersMs }, hashes };
+}
+
+/**
+ * A run stopped by an error (a file it could not write): its message, then the letters written
+ * (whole: each is written atomically) out of those to write, the print files not written — none
+ * on disk, or the one before this run, which the manifest still describes — and what to do.
+ */
+export function stoppedByError(
+  err: RelaisError,
+  run: { written: number; toWrite: number; unchanged: number; notWritten: string[]; unrecorded?: string[]; campaignDir: string },
+): RelaisError {
+  const rel = (p: string) => relative(run.campaignDir, p).split('\\').join('/');
+  const letters = `${countOf(run.written, 'lettre écrite', 'lettres écrites')} sur ${frenchNumber(run.toWrite)}${run.unchanged ? ` (et ${countOf(run.unchanged, 'inchangée', 'inchangées')})` : ''}`;
+  const absent = run.notWritten.filter((p) => !existsSync(p));
+  const older = run.notWritten.filter((p) => existsSync(p));
+  const prints = [
+    absent.length ? `${absent.length > 1 ? 'fichiers à imprimer pas écrits' : 'fichier à imprimer pas écrit'} : ${namedList(absent.map(rel))} (aucun fichier à imprimer pour ${absent.length > 1 ? 'ces départements' : 'ce département'} : n'imprimez pas le dossier des lettres, il contient aussi celles des mairies qui ont un courriel)` : '',
+    older.length ? `${older.length > 1 ? 'fichiers à imprimer pas récrits' : 'fichier à imprimer pas récrit'} : ${namedList(older.map(rel))} (${older.length > 1 ? 'ceux sur le disque sont ceux' : 'celui sur le disque est celui'} d'avant cette exécution, sans ses changements)` : '',
+    run.unrecorded?.length ? `${run.unrecorded.length > 1 ? 'fichiers à imprimer écrits mais leurs lettres pas notées' : 'fichier à imprimer écrit mais ses lettres pas notées'} : ${namedList(run.unrecorded.map(rel))} (ne ${run.unrecorded.length > 1 ? 'les ' : "l'"}imprimez pas avant d'avoir relancé : « relais letters --posted » ${run.unrecorded.length > 1 ? 'les refuse' : 'le refuse'})` : '',
+  ].filter(Boolean);
+  const room = /plein|trop grand|quota/.test(err.message) ? 'libérez de la place sur ce disque' : 'corrigez cela';
+  const message = `${err.message.replace(/[.\s]+$/, '')}. Arrêté : ${letters}${prints.length ? ` ; ${prints.join(' ; ')}` : ''} ; ${room}, puis relancez la même commande pour continuer`;
+  return new RelaisError(message, err.location, { exitCode: err.exitCode, ...(err.details ? { details: err.details } : {}), cause: err });
 }

@@ -84,7 +84,11 @@ export async function runJobs(campaignSetup: RenderSetup, jobs: Job[], threads: 
           onProgress(m.count ?? 0, current?.kind ?? 'letters');
           if (current) onDone(current, { pages: m.pages ?? 0 });
           next();
-        } else if (m.type === 'error') reject(m.relais ? new RelaisError(m.message ?? '', m.location ?? {}) : new Error(m.message));
+        } else if (m.type === 'error') {
+          // The letters it wrote before the failure are whole: counted (the run says how many).
+          if (m.count) onProgress(m.count, current?.kind ?? 'letters');
+          reject(m.relais ? new RelaisError(m.message ?? '', m.location ?? {}) : new Error(m.message));
+        }
       });
       worker.on('error', reject);
       worker.postMessage({ type: 'setup', setup });

@@ -38,8 +38,9 @@ parentPort?.on('message', (message: { type: 'setup'; setup: RenderSetup } | { ty
     return;
   }
   void (async () => {
+    // Letters written but not yet reported: told with an error too, the run says how many were written.
+    let pending = 0;
     try {
-      let pending = 0;
       const { pages } = await runJob(
         setup!,
         message.job,
@@ -55,7 +56,7 @@ parentPort?.on('message', (message: { type: 'setup'; setup: RenderSetup } | { ty
       parentPort?.postMessage({ type: 'done', count: pending, pages });
     } catch (err) {
       const e = err as Error;
-      parentPort?.postMessage({ type: 'error', message: e.message, relais: err instanceof RelaisError, location: err instanceof RelaisError ? err.location : {} });
+      parentPort?.postMessage({ type: 'error', count: pending, message: e.message, relais: err instanceof RelaisError, location: err instanceof RelaisError ? err.location : {} });
     }
   })();
 });

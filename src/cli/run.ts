@@ -269,11 +269,13 @@ function missingPostMedia(campaign: ReadyCampaign['campaign'], env: SocialEnviro
  * the first pass and found unchanged by the second is still this run's news; the last one written
  * of each file is told, and a file is told removed only when the last pass left it so.
  */
-export function newPrintVersions(passes: LettersResult[]): Pick<LettersResult, 'print' | 'removedPrint'> {
+export function newPrintVersions(passes: LettersResult[]): Pick<LettersResult, 'print' | 'removedPrint' | 'departed'> {
   const last = passes.at(-1);
   const gone = new Set(last?.removedPrint ?? []);
   const present = new Set((last?.print ?? []).map((p) => p.path));
   const written = new Map<string, PrintFile>();
   for (const pass of passes) for (const p of pass.print) if (p.written && !gone.has(p.path)) written.set(p.path, p);
-  return { print: [...written.values()], removedPrint: [...new Set(passes.flatMap((p) => p.removedPrint))].filter((p) => !present.has(p)) };
+  // What a pass removed for a département campagne.yaml no longer names (the first pass does it).
+  const departed = passes.flatMap((p) => p.departed ?? []);
+  return { print: [...written.values()], removedPrint: [...new Set(passes.flatMap((p) => p.removedPrint))].filter((p) => !present.has(p)), departed };
 }

@@ -1,5 +1,5 @@
 import type { Row } from '../delivery/journal.js';
-import { mailboxKey } from './address.js';
+import { mailboxKey } from '../data/contacts.js';
 import type { Failure, Reading } from './read.js';
 
 /**

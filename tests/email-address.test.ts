@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mailboxKey } from '../src/bounces/address.js';
+import { mailboxKey, needsSmtputf8 } from '../src/data/contacts.js';
 import { readMessage } from '../src/bounces/read.js';
 
 describe('mailboxKey: one form for an address, however written', () => {
@@ -18,6 +18,17 @@ describe('mailboxKey: one form for an address, however written', () => {
   it('tells different mailboxes apart', () => {
     expect(mailboxKey('elodie@aillant.example')).not.toBe(mailboxKey('élodie@aillant.example'));
     expect(mailboxKey('mairie@saint-etienne.fr')).not.toBe(mailboxKey('mairie@saint-étienne.fr'));
+  });
+});
+
+describe('needsSmtputf8: a local part that is not ASCII', () => {
+  it.each([
+    ['élodie.mairie@aillant.example', true],
+    ['zoë@adon.example', true],
+    ['mairie@saint-étienne.fr', false],
+    ['mairie@adon.fr', false],
+  ])('%s: %s', (address, needs) => {
+    expect(needsSmtputf8(address)).toBe(needs);
   });
 });
 

@@ -71,6 +71,22 @@ describe('an address with a UTF-8 local part, through the SMTP transport', () =>
     }
   });
 
+  it('stops the run, no town hall to post, when it is the sender’s own address', async () => {
+    const { server, transport } = await transportTo(['PIPELINING', '8BITMIME', 'DSN']);
+    try {
+      const refused = await transport.send({ ...message('mairie@adon.example', 1), envelope: { from: 'retours-prefète@ars.example', to: 'mairie@adon.example' } }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(DeliveryError);
+      expect((refused as DeliveryError).kind).toBe('fatal');
+      expect((refused as DeliveryError).message).toMatch(/adresse d'expédition retours-prefète@ars\.example.*SMTPUTF8/);
+      expect(server.commands.filter((c) => /^(MAIL|RCPT)/.test(c))).toEqual([]);
+    } finally {
+      transport.close();
+    }
+  });
+
   it('goes with SMTPUTF8 and an RFC 6533 ORCPT to a server that offers it; an IDN domain alone goes as ASCII', async () => {
     const { server, transport } = await transportTo(['PIPELINING', '8BITMIME', 'SMTPUTF8', 'DSN']);
     try {

@@ -22,6 +22,8 @@ export interface Smtputf8Missing extends Error {
   code: 'EENVELOPE';
   /** The addresses that need SMTPUTF8. */
   smtputf8: string[];
+  /** The envelope's sender is one of them: no message of the run can go on that server. */
+  sender: boolean;
   /** What the server offered in its EHLO answer. */
   extensions: string[];
 }
@@ -35,11 +37,11 @@ const proto = SMTPConnection.prototype as unknown as Connection;
 const original = proto._setEnvelope;
 
 function guarded(this: Connection, envelope: Envelope, callback: Callback): void {
-  const addresses = [envelope.from, ...([] as unknown[]).concat(envelope.to ?? [])].map(addressOf);
-  const international = addresses.filter((a) => !isAscii(a));
+  const from = addressOf(envelope.from);
+  const international = [from, ...([] as unknown[]).concat(envelope.to ?? []).map(addressOf)].filter((a) => !isAscii(a));
   if (international.length && !this._supportedExtensions.includes('SMTPUTF8')) {
     // EENVELOPE: nodemailer's pool then resets the session (RSET) and keeps it for the next message.
-    const err = Object.assign(new Error(`SMTPUTF8 not offered for ${international.join(', ')}`), { code: 'EENVELOPE' as const, command: 'API', smtputf8: international, extensions: [...this._supportedExtensions] });
+    const err = Object.assign(new Error(`SMTPUTF8 not offered for ${international.join(', ')}`), { code: 'EENVELOPE' as const, command: 'API', smtputf8: international, sender: !isAscii(from), extensions: [...this._supportedExtensions] });
     return callback(err);
   }
   return original.call(this, envelope, callback);

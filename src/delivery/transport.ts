@@ -11,7 +11,7 @@ import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
 import { MimeNode, SMTPPool } from './mime.js';
 import { useFastDataStream } from './smtp-data.js';
-import { isSmtputf8Missing, orcptOf, useSmtputf8Guard } from './smtp-utf8.js';
+import { isSmtputf8Missing, orcptOf, useSmtputf8Guard, type Smtputf8Missing } from './smtp-utf8.js';
 
 /**
  * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
@@ -225,7 +225,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         return info.response ?? 'accepté';
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        if (isSmtputf8Missing(err)) throw smtputf8Refusal(err.extensions);
+        if (isSmtputf8Missing(err)) throw smtputf8Refusal(err);
         const e = err as SmtpError;
         if (written && e.responseCode === undefined && e.timeoutType !== 'SOCKET_TIMEOUT') {
           throw new DeliveryError('connexion perdue après l’envoi du message, avant la réponse du serveur : remise inconnue', 'unknown', (e.response ?? '').trim(), true);
@@ -246,11 +246,20 @@ export function smtpTransport(settings: SmtpSettings): Transport {
  * says what the server offered. It speaks of the recipient (« destinataire »): a series of such
  * town halls is then not read as the relay refusing the whole campaign (relayRefusalKey).
  */
-function smtputf8Refusal(extensions: string[]): DeliveryError {
+function smtputf8Refusal({ extensions, sender, smtputf8 }: Smtputf8Missing): DeliveryError {
+  const offered = `extensions annoncées par le serveur : ${extensions.length ? extensions.join(' ') : 'aucune'}`;
+  // The sender's own address: every message would be refused alike, no town hall's fault.
+  if (sender) {
+    return new DeliveryError(
+      `l'adresse d'expédition ${smtputf8[0]} (expediteur.retour, ou expediteur.courriel, dans campagne.yaml) a un caractère accentué avant le @, et le serveur SMTP ne propose pas l’extension SMTPUTF8 (RFC 6531) sans laquelle elle ne peut pas lui être confiée : rien n’est parti, aucune mairie n’est passée au courrier ; donnez une adresse d'expédition sans accent, ou un serveur qui propose SMTPUTF8 (${offered})`,
+      'fatal',
+      '',
+    );
+  }
   return new DeliveryError(
     `adresse internationale (caractère accentué avant le @) : le serveur SMTP ne propose pas l’extension SMTPUTF8 (RFC 6531), sans laquelle cette adresse ne peut pas lui être confiée ; rien n’est parti, la lettre de cette mairie part par courrier`,
     'permanent',
-    `(rien de transmis pour ce destinataire ; extensions annoncées par le serveur : ${extensions.length ? extensions.join(' ') : 'aucune'})`,
+    `(rien de transmis pour ce destinataire ; ${offered})`,
   );
 }
 

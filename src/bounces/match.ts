@@ -1,4 +1,5 @@
 import type { Row } from '../delivery/journal.js';
+import { mailboxKey } from '../data/contacts.js';
 import type { Failure, Reading } from './read.js';
 
 /**
@@ -51,7 +52,7 @@ export class Matcher {
     private readonly rows: Map<string, Row>,
   ) {
     for (const r of rows.values()) {
-      const key = r.recipient.toLowerCase();
+      const key = mailboxKey(r.recipient);
       const list = this.byAddress.get(key);
       if (list) list.push(r);
       else this.byAddress.set(key, [r]);
@@ -71,7 +72,7 @@ export class Matcher {
         // Our message, failed at an address we did not write to: the town hall's own forwarding to
         // another box, or an address corrected since. The journal keeps only the last address, so
         // which of the two is not guessed: the town hall stays as the journal has it.
-        if (failure.address && failure.address !== row.recipient.toLowerCase()) return { kind: 'unmatched', reason: 'other-address', failure, commune, sentTo: row.recipient };
+        if (failure.address && mailboxKey(failure.address) !== mailboxKey(row.recipient)) return { kind: 'unmatched', reason: 'other-address', failure, commune, sentTo: row.recipient };
         // The notice of a version corrected and sent again since (--resend-changed): the journal
         // holds the new one, which this notice is not about; its own notice, if any, will say.
         const sent = row.message_id ? parseIdentifier(row.message_id)?.hash : undefined;
@@ -102,7 +103,7 @@ export class Matcher {
         }
         return undefined;
       };
-      const byTo = this.single(reading.originalTo.filter((a) => !failure.address || a === failure.address));
+      const byTo = this.single(reading.originalTo.filter((a) => !failure.address || mailboxKey(a) === mailboxKey(failure.address)));
       if (byTo.kind !== 'none') return byTo.kind === 'one' ? (earlier(byTo.row) ?? { kind: 'matched', row: byTo.row, failure, via: 'original-to' }) : { kind: 'unmatched', reason: 'ambiguous', failure };
       if (!failure.address) return { kind: 'unmatched', reason: 'no-recipient', failure };
       const byAddress = this.single([failure.address]);
@@ -114,7 +115,7 @@ export class Matcher {
   /** The one delivery these addresses lead to; two town halls sharing an address are not guessed between. */
   private single(addresses: string[]): { kind: 'none' } | { kind: 'one'; row: Row } | { kind: 'many' } {
     const found = new Map<string, Row>();
-    for (const a of addresses) for (const r of this.byAddress.get(a) ?? []) found.set(r.commune, r);
+    for (const a of addresses) for (const r of this.byAddress.get(mailboxKey(a)) ?? []) found.set(r.commune, r);
     if (found.size === 0) return { kind: 'none' };
     if (found.size > 1) return { kind: 'many' };
     return { kind: 'one', row: [...found.values()][0]! };

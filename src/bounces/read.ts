@@ -43,7 +43,11 @@ export type Reading =
   | { kind: 'auto-reply' | 'reply' | 'other'; from: string | null; subject: string; id: string }
   | { kind: 'unreadable'; reason: string; from: string | null; subject: string; id: string };
 
-const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+/**
+ * An address as notices write it: a local part in UTF-8 (RFC 6532: « élodie.mairie@… », which an
+ * RFC 6533 report gives as such) and a domain in either form, its U-label or its A-label (xn--…).
+ */
+const EMAIL = /[\p{L}\p{M}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?)+/gu;
 const ENHANCED = /(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/;
 // Exchange's system mailbox signs its notices « Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@…> ».
 const DAEMON = /mailer-daemon|postmaster|mail delivery|maildelivery|mail-daemon|microsoftexchange[0-9a-f]{32}@/i;

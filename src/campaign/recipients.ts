@@ -1,6 +1,6 @@
 import type { ProblemList } from '../problems.js';
 import { type Commune, type CommuneReference } from '../data/cog.js';
-import { chooseEmail, withoutBlanks, type EmailChoice } from '../data/contacts.js';
+import { chooseEmail, mailboxKey, needsSmtputf8, withoutBlanks, type EmailChoice } from '../data/contacts.js';
 import { formulaErrorMessage, isFormulaError, totalRowMessage } from '../data/columns.js';
 import { csvKind } from '../data/encoding.js';
 import { lineName } from '../data/table.js';
@@ -25,6 +25,11 @@ export interface Recipient {
   maire: { nom: string; prenom: string; sexe: 'F' | 'M'; file: string; line: number } | undefined;
   contact: { courriel: string | undefined; telephone: string | undefined; file: string; line: number } | undefined;
   adresse: string[];
+  /**
+   * The other communes whose town hall has the same email address (one secretary for several
+   * small communes): each gets its own email, which then names its commune. Absent when none.
+   */
+  partage?: Array<{ code: string; nom: string; deNom: string }>;
 }
 
 export interface JoinResult {
@@ -252,6 +257,9 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       } else if (email!.email === undefined && contact.courrielIllisible) {
         // Said where the record is read (contacts-source.ts), with why and what the letter does instead.
       } else if (email!.email === undefined || email!.others.length > 0 || email!.malformed.length > 0 || email!.aside || email!.notes) emailWarnings(nameOf(commune), commune.nom, contact, email!, problems);
+      if (email?.email !== undefined && needsSmtputf8(email.email)) {
+        problems.warning('courriel-international', `${nameOf(commune)} : adresse électronique « ${email.email} » avec un caractère accentué avant le @ : seul un serveur SMTP qui propose l'extension SMTPUTF8 (RFC 6531) peut la transmettre ; par un autre serveur, ce courriel ne part pas et la lettre de cette mairie part par courrier ; vérifiez l'adresse auprès de la mairie (souvent la même sans accent)`, { file: contact!.file, line: contact!.line, field: 'courriel' });
+      }
       if (commune.population === 0) problems.warning('population-nulle', `${nameOf(commune)} : population 0 dans le Code officiel géographique`, { field: 'population' });
 
       const address = townHallAddress({
@@ -278,7 +286,39 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
       });
     }
   }
+  sharedMailboxes(recipients, problems);
   const outside = fichiers.reduce((n, f) => n + (f.source === 'inscriptions' ? 0 : (f.ecartes['autre département'] ?? 0)), 0);
   const count = (source: string) => fichiers.find((f) => f.source === source)?.lus ?? 0;
   return { recipients, outside, mayorsRead: count('maires'), contactsRead: count('mairies'), fichiers };
+}
+
+/**
+ * Town halls that share one mailbox (in rural France one secretary often keeps several small
+ * communes): each gets its own email, which names its commune in its subject and text
+ * (delivery/message.ts), else a mail client shows two identical messages as one conversation and
+ * one is deleted as a duplicate. Said once per address, with the communes and their lines.
+ */
+function sharedMailboxes(recipients: Recipient[], problems: ProblemList): void {
+  const byMailbox = new Map<string, Recipient[]>();
+  for (const r of recipients) {
+    const address = r.contact?.courriel;
+    if (address === undefined) continue;
+    const key = mailboxKey(address);
+    const list = byMailbox.get(key);
+    if (list) list.push(r);
+    else byMailbox.set(key, [r]);
+  }
+  for (const group of byMailbox.values()) {
+    if (group.length < 2) continue;
+    for (const r of group) r.partage = group.filter((o) => o !== r).map((o) => ({ code: o.commune.code, nom: o.commune.nom, deNom: o.commune.deNom }));
+    const first = group[0]!.contact!;
+    const oneFile = group.every((r) => r.contact!.file === first.file);
+    const where = (r: Recipient) => (oneFile ? `ligne ${r.contact!.line}` : `${r.contact!.file}, ligne ${r.contact!.line}`);
+    const communes = group.map((r) => `${r.commune.nom} (${r.commune.code}, ${where(r)})`);
+    problems.warning(
+      'adresse-partagee',
+      `adresse électronique ${first.courriel} partagée par ${frenchNumber(group.length)} mairies : ${communes.slice(0, -1).join(', ')} et ${communes.at(-1)} ; chacune reçoit son propre courriel, dont l'objet et le texte nomment sa commune ; si l'une d'elles a sa propre adresse, corrigez sa ligne`,
+      { file: first.file, line: first.line, field: 'courriel' },
+    );
+  }
 }

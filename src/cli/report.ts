@@ -36,6 +36,8 @@ export const KIND_LABELS: Record<string, string> = {
   'courriels-multiples': 'Plusieurs adresses électroniques (la première valide est utilisée)',
   'courriel-ecarte': 'Adresse électronique mise de côté (ancienne, à ne plus utiliser, ou entre parenthèses)',
   'courriel-note': 'Commentaire ou libellé ôté d’une adresse électronique',
+  'adresse-partagee': 'Adresse électronique partagée par plusieurs mairies (chaque courriel nomme sa commune)',
+  'courriel-international': 'Adresse électronique accentuée avant le @ (serveur SMTPUTF8 nécessaire)',
   'code-repare': 'Code complété de son zéro initial',
   'en-tete-repete': 'En-tête répété (exports mis bout à bout)',
   'en-tete-deux-lignes': 'En-tête sur deux lignes (lu par ses sous-titres)',

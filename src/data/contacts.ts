@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { repairInsee } from './cog.js';
 import { repairPostalCode } from './postal-codes.js';
 import { cell, isFormulaError, matchColumns, normalizeHeader, withoutInvisible, type ColumnSpec } from './columns.js';
@@ -297,4 +298,29 @@ export function withoutBlanks(value: string): string | undefined {
  */
 export function isValidEmail(email: string): boolean {
   return /^[^\s@<>(),;:"\u200B-\u200D\u2060\uFEFF]+@[^\s@<>(),;:"\u200B-\u200D\u2060\uFEFF]+\.[^\s@<>(),;:".\u200B-\u200D\u2060\uFEFF]{2,}$/u.test(email) && !email.includes('..');
+}
+
+/**
+ * One form for an address however it was written, to tell two addresses for one mailbox: the
+ * domain as its A-label (« saint-étienne.fr » and « xn--saint-tienne-geb.fr » are one domain, RFC
+ * 5890; relais sends the second, a bounce may give either), the local part as written (RFC 6532:
+ * UTF-8, in its composed form), both case-insensitively as relais has always compared them.
+ */
+export function mailboxKey(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address.normalize('NFC').toLowerCase();
+  const local = address.slice(0, at).normalize('NFC').toLowerCase();
+  const domain = address.slice(at + 1).normalize('NFC').toLowerCase();
+  // domainToASCII gives '' for what is no domain: kept as written, compared as such.
+  const ascii = /^[\x00-\x7f]*$/.test(domain) ? domain : domainToASCII(domain) || domain;
+  return `${local}@${ascii.toLowerCase()}`;
+}
+
+/**
+ * An address whose local part is not ASCII (« élodie.mairie@… »): only a server that offers
+ * SMTPUTF8 (RFC 6531) may be given it. A domain alone in Unicode needs no such server: it goes as
+ * its A-label.
+ */
+export function needsSmtputf8(address: string): boolean {
+  return /[^\x00-\x7f]/.test(address.slice(0, Math.max(0, address.lastIndexOf('@'))));
 }

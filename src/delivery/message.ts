@@ -71,7 +71,7 @@ export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: str
   const to = p.to;
   const paths = p.paths;
   if (!to || !paths.outbox) throw new Error(`no email for ${p.recipient.commune.code}`);
-  const email = p.email;
+  const email = sharedMailbox(p.recipient, p.email);
   const letterSize = letterFile(letter.path, (path) => statSync(path).size);
   const hash = createHash('sha256')
     .update(JSON.stringify([to, email.objet, email.texte, email.html, common.map((a) => a.hash), letter.hash]))
@@ -91,6 +91,31 @@ export function prepareEmail(p: RecipientPlan, letter: { path: string; hash: str
     text: email.texte,
     html: email.html,
   };
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The email of a town hall whose mailbox is also another's (recipients.ts, `partage`): the same
+ * subject and text for each would show as one conversation of two identical messages, and a
+ * secretary would delete the « duplicate ». Its subject and text then name its commune. Only
+ * these emails change: the others keep their hash, so a campaign already under way does not see
+ * every town hall's email « changed ».
+ */
+export function sharedMailbox(r: Recipient, email: RecipientPlan['email']): Pick<RecipientPlan['email'], 'objet' | 'texte' | 'html'> {
+  if (!r.partage?.length) return email;
+  const names = r.partage.map((o) => `${o.deNom} (${o.code})`);
+  const others = names.length > 1 ? `des mairies ${names.slice(0, -1).join(', ')} et ${names.at(-1)}` : `de la mairie ${names[0]}`;
+  const notice = `Ce courriel et la lettre jointe sont destinés à la mairie ${r.commune.deNom} (${r.commune.code}). Cette adresse électronique est aussi celle ${others} : chaque mairie reçoit son propre courriel.`;
+  // In the HTML, a paragraph before the first one, in its style; else at the top of the body.
+  const html = (() => {
+    const first = /<p(?:\s[^>]*)?>/i.exec(email.html);
+    if (first) return `${email.html.slice(0, first.index)}${first[0]}<strong>${escapeHtml(notice)}</strong></p>\n${email.html.slice(first.index)}`;
+    const body = /<body(?:\s[^>]*)?>/i.exec(email.html);
+    const at = body ? body.index + body[0].length : 0;
+    return `${email.html.slice(0, at)}<p><strong>${escapeHtml(notice)}</strong></p>\n${email.html.slice(at)}`;
+  })();
+  return { objet: `${email.objet} — mairie ${r.commune.deNom}`, texte: `${notice}\n\n${email.texte}`, html };
 }
 
 /**

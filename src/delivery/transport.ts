@@ -11,6 +11,7 @@ import type { Settings } from '../settings.js';
 import type { Target } from './journal.js';
 import { MimeNode, SMTPPool } from './mime.js';
 import { useFastDataStream } from './smtp-data.js';
+import { isSmtputf8Missing, orcptOf, useSmtputf8Guard, type Smtputf8Missing } from './smtp-utf8.js';
 
 /**
  * Where emails go: an outbox of .eml files (the embedded default — nothing leaves the machine),
@@ -158,6 +159,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
   // the user named explicitly (RELAIS_SMTP_ALLOW_PLAIN_AUTH, loopback only).
   const requireTLS = Boolean(settings.user) && !secure && !settings.allowPlainAuth;
   useFastDataStream();
+  useSmtputf8Guard();
   const pool = new SMTPPool({
     maxConnections: settings.maxConnections,
     maxMessages: Infinity,
@@ -210,8 +212,9 @@ export function smtpTransport(settings: SmtpSettings): Transport {
       try {
         // DSN asked for failures and delays, with the headers only (RET=HDRS: the letter does not
         // come back with every bounce); nodemailer adds the parameters only if the server offers DSN.
-        const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: message.envelope.to, ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
         const envelope = addresses.setEnvelope({ from: message.envelope.from, to: [message.envelope.to] }).getEnvelope();
+        // ORCPT: the address the envelope gives, typed as RFC 3461 / RFC 6533 want (smtp-utf8.ts).
+        const dsn = { notify: ['FAILURE', 'DELAY'] as Array<'FAILURE' | 'DELAY'>, ret: 'HDRS' as const, orcpt: orcptOf(envelope.to[0] ?? message.envelope.to), ...(message.envelopeId ? { envid: message.envelopeId } : {}) };
         const info = await new Promise<{ response?: string; rejected?: unknown[]; accepted?: unknown[] }>((resolve, reject) => {
           pool.send(poolMessage(message, envelope, dsn, () => (written = true), handover), (err, sent) => (err ? reject(err) : resolve(sent as { response?: string })));
         });
@@ -222,6 +225,7 @@ export function smtpTransport(settings: SmtpSettings): Transport {
         return info.response ?? 'accepté';
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
+        if (isSmtputf8Missing(err)) throw smtputf8Refusal(err);
         const e = err as SmtpError;
         if (written && e.responseCode === undefined && e.timeoutType !== 'SOCKET_TIMEOUT') {
           throw new DeliveryError('connexion perdue après l’envoi du message, avant la réponse du serveur : remise inconnue', 'unknown', (e.response ?? '').trim(), true);
@@ -233,6 +237,30 @@ export function smtpTransport(settings: SmtpSettings): Transport {
       pool.close();
     },
   };
+}
+
+/**
+ * A message not sent because its address needs SMTPUTF8 and the server does not offer it
+ * (smtp-utf8.ts): permanent — the relay will not offer it at the next run either — so the letter
+ * goes by post, as for an address the server refused (the address is said beside it). The reply
+ * says what the server offered. It speaks of the recipient (« destinataire »): a series of such
+ * town halls is then not read as the relay refusing the whole campaign (relayRefusalKey).
+ */
+function smtputf8Refusal({ extensions, sender, smtputf8 }: Smtputf8Missing): DeliveryError {
+  const offered = `extensions annoncées par le serveur : ${extensions.length ? extensions.join(' ') : 'aucune'}`;
+  // The sender's own address: every message would be refused alike, no town hall's fault.
+  if (sender) {
+    return new DeliveryError(
+      `l'adresse d'expédition ${smtputf8[0]} (expediteur.retour, ou expediteur.courriel, dans campagne.yaml) a un caractère accentué avant le @, et le serveur SMTP ne propose pas l’extension SMTPUTF8 (RFC 6531) sans laquelle elle ne peut pas lui être confiée : rien n’est parti, aucune mairie n’est passée au courrier ; donnez une adresse d'expédition sans accent, ou un serveur qui propose SMTPUTF8 (${offered})`,
+      'fatal',
+      '',
+    );
+  }
+  return new DeliveryError(
+    `adresse internationale (caractère accentué avant le @) : le serveur SMTP ne propose pas l’extension SMTPUTF8 (RFC 6531), sans laquelle cette adresse ne peut pas lui être confiée ; rien n’est parti, la lettre de cette mairie part par courrier`,
+    'permanent',
+    `(rien de transmis pour ce destinataire ; ${offered})`,
+  );
 }
 
 /**

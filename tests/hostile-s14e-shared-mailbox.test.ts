@@ -37,5 +37,8 @@ describe('two town halls that share one mailbox', () => {
     expect(adon.subject, 'the two emails have the same subject: one conversation in Gmail / Outlook').not.toBe(aillant.subject);
     expect(`${adon.subject}\n${adon.text}`).toContain('Adon');
     expect(`${aillant.subject}\n${aillant.text}`).toContain('Aillant-sur-Milleron');
+    // And preview shows the email as it left, its subject naming the commune.
+    const preview = await relais(['-C', dir, '--json', 'preview', '45001', '--channel', 'courriel']);
+    expect((JSON.parse(preview.stdout) as { courriel: { objet: string } }).courriel.objet).toBe(adon.subject);
   });
 });

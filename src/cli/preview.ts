@@ -9,6 +9,7 @@ import { notRecipientReason } from '../campaign/communes.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { contextOf } from './context.js';
 import { parseChannel, printChannelResult } from './count.js';
+import { sharedMailbox } from '../delivery/message.js';
 
 const PREVIEW_CHANNELS = ['lettre', 'courriel', ...SOCIAL_CHANNELS] as const;
 
@@ -32,7 +33,9 @@ export function registerPreview(program: Command, fail: (code: number) => void):
       const planned = ready.plan.recipient(code);
       if (!planned) throw new UsageError(notRecipientReason(communeReference(), insee, ready.campaign.departements.map((d) => d.code)));
       // The texts as the check rendered them, the very ones the letters and emails carry.
-      const { recipient, messages, email } = planned;
+      const { recipient, messages } = planned;
+      // As the email leaves: one whose mailbox another town hall shares names its commune.
+      const email = sharedMailbox(recipient, planned.email);
       const letter = planned.letter.model;
       const { out } = ctx;
       if (out.json) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleWithLetters } from './helpers/campaign.js';
-import { relais } from './helpers/cli.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { relais, relaisJson } from './helpers/cli.js';
 
 /**
  * `relais letters --all --dep 45` (every commune, « for another use »: an archive, a copy for the
@@ -24,6 +26,14 @@ describe('relais letters --posted after letters --all', () => {
     const posted = await relais(['-C', dir, 'letters', '--posted', '--dep', '45', '--yes']);
     const said = posted.stdout + posted.stderr;
     // Now: exit 0, « 24 lettres notées postées (… version n° 1 …) », the file deleted, no word of --all.
-    expect(posted.code !== 0 || /--all|toutes les communes|325 lettres/.test(said)).toBe(true);
+    expect(posted.code, said).toBe(1);
+    expect(said).toMatch(/rien n'est noté posté/);
+    expect(said).toMatch(/--all/);
+    // Nothing noted: the print file is still there, none of its letters said posted.
+    expect(existsSync(join(dir, 'out', 'lettres', '45', 'impression-45.pdf'))).toBe(true);
+    const status = await relaisJson<Record<string, unknown>>(['-C', dir, 'status']);
+    const json = JSON.stringify(status.json);
+    expect(json).toContain('"lettresPostees"');
+    expect(json).not.toMatch(/"lettresPostees":[1-9]/);
   });
 });

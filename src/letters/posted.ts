@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { ReadyCampaign } from '../campaign/check.js';
 import { RelaisError, UsageError } from '../errors.js';
 import { countOf, frenchDateTime, namedList } from '../text/format.js';
-import { printFileMatches, printHistory, readManifest } from './manifest.js';
+import { ALL_COMMUNES, PRINT_FINGERPRINT, printFileMatches, printHistory, readManifest } from './manifest.js';
 import { additionsListPath, findVersion, heldBy, type PrintHistory, versionName, versionNumber } from './print-changes.js';
 
 /**
@@ -90,8 +90,12 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
     const list = manifest[`${rel}#communes`];
     const history = printHistory(manifest, rel);
     if (!list || !history?.versions.length) continue;
-    // The file the mail room printed is the one on disk: its letters must be those the manifest lists.
-    if (verify && !printFileMatches(manifest, rel, d.paths.print)) throw notDescribed(plan, d.paths.print);
+    // The file the mail room printed is the one on disk: its letters must be those the manifest
+    // lists. A file no longer there was moved or deleted after printing (relais never leaves the
+    // place empty: it puts the new file in before the manifest): the manifest's version is the one
+    // printed — unless the last written was a --all file, which holds every letter.
+    const missing = !existsSync(d.paths.print);
+    if (verify && (missing ? manifest[`${rel}${PRINT_FINGERPRINT}`] === ALL_COMMUNES : !printFileMatches(manifest, rel, d.paths.print))) throw notDescribed(plan, d.paths.print, history);
     versions.push({ dep: d.departement.code, path: d.paths.print, history, communes: JSON.parse(list) as string[] });
   }
   return versions;
@@ -103,11 +107,13 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
  * `letters --all`, or a file changed by hand. Which letters it holds, relais cannot say: nothing
  * is noted, and `relais letters` draws it again and records it.
  */
-function notDescribed(plan: ReadyCampaign['plan'], path: string): RelaisError {
+function notDescribed(plan: ReadyCampaign['plan'], path: string, history: PrintHistory): RelaisError {
   const file = relative(plan.paths.dir, path).split('\\').join('/');
   const missing = !existsSync(path);
+  // What was posted may be an earlier version, whose letters relais knows: named with the option
+  // that notes it, so that nobody reprints and posts those letters a second time.
   return new RelaisError(
-    `rien n'est noté posté : ${missing ? `le fichier à imprimer ${file} n'existe plus` : `le fichier à imprimer ${file} n'est pas la version dont relais tient la liste des lettres`} (un « relais letters » interrompu pendant qu'il récrivait les fichiers à imprimer, un « relais letters --all », ou un fichier changé à la main) : relais ne peut pas dire quelles lettres ${missing ? 'il tenait' : 'il tient'}. Relancez « relais letters » : il écrit de nouveau ce fichier et note ses lettres ; imprimez et postez ce fichier-là, puis « relais letters --posted »`,
+    `rien n'est noté posté : ${missing ? `le fichier à imprimer ${file} n'existe plus, et le dernier écrit était un « relais letters --all » (toutes les lettres)` : `le fichier à imprimer ${file} n'est pas la version dont relais tient la liste des lettres (un « relais letters » interrompu pendant qu'il récrivait les fichiers à imprimer, un « relais letters --all », ou un fichier changé à la main)`} : relais ne peut pas dire quelles lettres ${missing ? 'il tenait' : 'il tient'}. Si c'est une version qu'il a écrite que vous avez postée, notez-la : « relais letters --posted --posted-version <n°> » (versions : ${versionList(history.versions)}) ; sinon, relancez « relais letters », imprimez et postez le fichier qu'il écrit, puis « relais letters --posted »`,
     { field: '--posted' },
   );
 }
@@ -194,7 +200,8 @@ export async function recordPosted(
   options: { version?: string; confirm?: (joined: Joined[]) => Promise<boolean> | boolean } = {},
 ): Promise<PostedFiles> {
   const { plan } = ready;
-  const versions = await printVersions(plan, departements);
+  // A version named by the user (--posted-version) is what was posted, whatever is on disk now.
+  const versions = await printVersions(plan, departements, options.version === undefined);
   if (!versions.length) {
     const where = departements.length ? ` pour ${departements.join(', ')}` : '';
     // No print file waiting: never written, or every letter of it already noted posted (a second

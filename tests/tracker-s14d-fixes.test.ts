@@ -96,6 +96,15 @@ describe('the letters’ figure and today', () => {
     expect(campaignToday(campaign!, new Date('2020-04-10T21:30:00Z'))).toBe(dayOf('2020-04-10'));
   });
 
+  it('is the latest of its départements’ days and Paris’s: no sign-up of today refused as future', () => {
+    const across = { region: undefined, departements: [{ regionInfo: { code: '24' } }, { regionInfo: { code: '04' } }] };
+    // 21:30 UTC: 23:30 in Paris, already 01:30 on the 11th in La Réunion.
+    expect(campaignToday(across, new Date('2020-04-10T21:30:00Z'))).toBe(dayOf('2020-04-11'));
+    // A Guyane campaign whose platform dates on Paris's clock: 02:30 UTC is the 11th in Paris (04:30).
+    const guyane = { region: { code: '03' }, departements: [{ regionInfo: { code: '03' } }] };
+    expect(campaignToday(guyane, new Date('2020-04-11T02:30:00Z'))).toBe(dayOf('2020-04-11'));
+  });
+
   it('counts the volunteers up to the letters’ date, sets the later ones aside and says where', async () => {
     const dir = sampleLoiret();
     const file = join(tempDir(), 'inscriptions.csv');

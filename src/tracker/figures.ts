@@ -3,7 +3,7 @@ import type { Figures as TemplateFigures } from '../campaign/context.js';
 import type { CommuneReference } from '../data/cog.js';
 import { aggregate, dayOf, type Figures } from './aggregate.js';
 import { readSignups, type SignupResult, type SignupSource } from './signups.js';
-import { campaignZone } from '../data/zones.js';
+import { campaignZone, METROPOLE_ZONE, regionZone } from '../data/zones.js';
 import { frenchDay } from '../text/format.js';
 import { ZoneDays } from './zone.js';
 
@@ -22,12 +22,14 @@ export interface Tracked {
 }
 
 /**
- * Today's date where the campaign is (its région's zone, see campaignZone): a date written without
- * an offset is the platform's clock there, and a sign-up dated tomorrow there is in the future
- * (a campaign of La Réunion is three hours ahead of Paris, one of Guyane five behind).
+ * The latest date it is where the campaign's volunteers and its platform may be: in each of its
+ * départements' zones, and in Paris (platforms write their dates on Paris's clock). A date written
+ * without an offset is one of those clocks: a sign-up dated tomorrow on all of them is in the
+ * future; one dated today in La Réunion, while it is still yesterday in Paris, is not.
  */
-export function campaignToday(campaign: Parameters<typeof campaignZone>[0], now: Date): number {
-  return new ZoneDays(campaignZone(campaign)).dayAt(now.getTime());
+export function campaignToday(campaign: { region: { code: string } | undefined; departements: ReadonlyArray<{ regionInfo: { code: string } }> }, now: Date): number {
+  const zones = new Set([METROPOLE_ZONE, campaignZone(campaign), ...campaign.departements.map((d) => regionZone(d.regionInfo.code))]);
+  return Math.max(...[...zones].map((tz) => new ZoneDays(tz).dayAt(now.getTime())));
 }
 
 /** Set-aside reason of a volunteer signed up after the date the letters bear (campagne.date). */

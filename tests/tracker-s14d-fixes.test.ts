@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OUTSIDE_PERIOD } from '../src/campaign/accounting.js';
 import { describe, expect, it } from 'vitest';
 import { balanced } from '../src/campaign/accounting.js';
 import { loadCampaign } from '../src/campaign/load.js';
@@ -126,5 +127,17 @@ describe('the letters’ figure and today', () => {
     const none = (await track(campaign!, ref, { files: [file], now: new Date('2020-05-01T12:00:00Z'), asOf: '2020-04-09' }))!;
     expect(none.figures.total).toBe(0);
     expect(none.read.problems.items.filter((p) => p.kind === 'volontaires-zero').map((p) => [p.severity, p.field])).toEqual([['error', 'campagne.date']]);
+    // A row before --from is outside the period, not « after the letters' date ».
+    const since = (await track(campaign!, ref, { files: [file], now: new Date('2020-05-01T12:00:00Z'), from: '2020-04-11', asOf: '2020-04-11' }))!;
+    expect(since.read.fichiers[0]!.ecartes).toEqual({ [OUTSIDE_PERIOD]: 1, [AFTER_LETTER_DATE]: 1 });
+  });
+
+  it('does not blame the letters’ date when the rows after it are another région’s', async () => {
+    const { campaign } = await loadCampaign(sampleLoiret());
+    const file = join(tempDir(), 'inscriptions.csv');
+    writeFileSync(file, ['id;date_inscription;departement;code_postal;metier;categorie;statut', 'A;2020-04-12 09:00;13;13001;I;s;inscrit'].join('\n') + '\n');
+    const tracked = (await track(campaign!, ref, { files: [file], now: new Date('2020-05-01T12:00:00Z'), asOf: '2020-04-10' }))!;
+    expect(tracked.figures.total).toBe(0);
+    expect(tracked.read.problems.items.some((p) => p.kind === 'volontaires-zero')).toBe(false);
   });
 });

@@ -100,7 +100,7 @@ export async function checkCampaign(dir: string, options: CheckOptions = {}): Pr
       figures = templateFigures(tracked.figures, campaign.config.campagne.date);
       // Before every letter says « pas moins de 0 volontaire » (a wrong file, a wrong région).
       // (Nobody by the letters' date but some after it: said by track, with that date.)
-      if (tracked.figures.total === 0 && tracked.figures.horsPeriode === 0) {
+      if (tracked.figures.total === 0 && !tracked.read.problems.items.some((p) => p.kind === 'volontaires-zero')) {
         const signups = fichiers.filter((f) => f.source === 'inscriptions');
         const said = `inscriptions : aucun volontaire compté dans la région (${signups.map((f) => `${f.fichier} : ${f.lus} ${f.lus > 1 ? 'lignes lues' : 'ligne lue'}`).join(', ') || 'aucun fichier lu'})`;
         // Rows read and not one of the région: the wrong files (another région's, the sample's), and

@@ -55,11 +55,15 @@ export async function track(campaign: Campaign, ref: CommuneReference, options: 
   const deps = campaign.region ? ref.departementsOf(campaign.region.code).map((d) => d.code) : campaign.departements.map((d) => d.code);
   const figures = aggregate(read.records, names, { period, departements: deps });
   if (byLetter) {
-    // Nobody of the région by the letters' date, some after it: the letters would say 0.
-    if (figures.total === 0 && figures.horsPeriode > 0) {
+    // Nobody of the région by the letters' date, some of it after it: the letters would say 0. (Rows
+    // of other régions only are the wrong files: check.ts says that, not this.)
+    const r = read.records;
+    let later = 0;
+    for (let i = 0; i < r.size; i++) if (r.day[i]! > letterDay && r.inRegion[i] && !r.excluded[i]) later++;
+    if (figures.total === 0 && later > 0) {
       read.problems.error(
         'volontaires-zero',
-        `inscriptions : aucun volontaire de la région inscrit au ${frenchDay(asOf!)}, date des lettres (campagne.date) ; ${figures.horsPeriode > 1 ? `${figures.horsPeriode} inscriptions sont postérieures` : 'une inscription est postérieure'} : les lettres diraient « pas moins de 0 volontaire » ; datez-les du jour où leur chiffre est vrai`,
+        `inscriptions : aucun volontaire de la région inscrit au ${frenchDay(asOf!)}, date des lettres (campagne.date) ; ${later > 1 ? `${later} inscriptions de la région sont postérieures` : 'une inscription de la région est postérieure'} : les lettres diraient « pas moins de 0 volontaire » ; datez-les du jour où leur chiffre est vrai`,
         { file: 'campagne.yaml', field: 'campagne.date' },
         'file',
       );

@@ -109,7 +109,8 @@ export class Volunteers {
       // In the order `track` counts them (aggregate.ts): outside the period whatever else they
       // are, then withdrawn whatever their région.
       if (day < from || day > to) {
-        setAside(account, reason);
+        // The reason given is the period's end's (the letters' date); a row before --from is outside the period.
+        setAside(account, day > to ? reason : OUTSIDE_PERIOD);
         const file = this.whereFile[slot]!;
         if (day > to && this.whereLine[slot]! < (after[file] ?? Infinity)) after[file] = this.whereLine[slot]!;
       } else if (this.excluded[slot]) setAside(account, 'désinscrit');

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTSIDE_PERIOD } from '../src/campaign/accounting.js';
 import { describe, expect, it } from 'vitest';
-import { balanced } from '../src/campaign/accounting.js';
+import { balanced, OUTSIDE_PERIOD } from '../src/campaign/accounting.js';
 import { loadCampaign } from '../src/campaign/load.js';
 import { communeReference } from '../src/data/cog.js';
 import { ProblemList } from '../src/problems.js';

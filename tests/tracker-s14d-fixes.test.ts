@@ -74,6 +74,15 @@ describe('the order of a column’s slashed dates', () => {
     expect(said[0]).toMatchObject({ file: 'f.csv', line: 3, field: 'date_inscription' });
   });
 
+  it('reads month/day a date whose day/month reading is in the future, while the column has not said, and says it', () => {
+    const problems = new ProblemList();
+    // Today 1 December 2026: « 11/12/2026 » is 11 December (future) or 12 November.
+    const order = new DateOrder(new Volunteers(16), 0, dayOf('2026-12-01'), 'f.csv', () => 'date', problems);
+    expect(order.day(...both('11/12/2026'), 2, () => '11/12/2026')).toBe(dayOf('2026-11-12'));
+    expect(order.provisional).toBe(-1);
+    expect(problems.items.map((p) => [p.kind, p.line])).toEqual([['date-ambigue', 2]]);
+  });
+
   it('stays day/month, said as a note, when no date says which', () => {
     const problems = new ProblemList();
     const order = new DateOrder(new Volunteers(16), 0, dayOf('2020-12-31'), 'f.csv', () => 'date', problems);

@@ -54,6 +54,12 @@ export class DateOrder {
       return md;
     }
     if (this.order) return this.order === 'md' ? md : dm;
+    // The order still unknown, a date whose day/month reading is in the future and month/day one
+    // is not: the future one cannot be a sign-up's, the other is read, and said.
+    if (dm > this.today && md <= this.today) {
+      this.problems.warning('date-ambigue', `inscriptions : date « ${text()} » lue le ${frenchDay(isoOf(md))} (mois/jour) : en jour/mois, elle serait le ${frenchDay(isoOf(dm))}, dans le futur ; vérifiez la ligne`, { file: this.file, line, field: this.column() });
+      return md;
+    }
     this.ambiguous++;
     this.firstAmbiguous ??= { line, text: text() };
     this.provisional = md;

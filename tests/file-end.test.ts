@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileHead } from '../src/data/file-end.js';
+import { fileHead, paddingOnlyMessage } from '../src/data/file-end.js';
 import { openTable } from '../src/data/table.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { tempDir } from './helpers/campaign.js';
@@ -65,5 +65,13 @@ describe('what pads the end of a text file', () => {
     writeFileSync(path, Buffer.concat([Buffer.from('code;nom\r\n45001;Adon\r\n'), Buffer.alloc(10), Buffer.from('45004;Amilly\r\n')]));
     await expect(openTable(path, { displayName: 'abime.csv' })).rejects.toMatchObject({ location: { line: 3 }, message: expect.stringMatching(/octets nuls.*abîmé à partir de cette ligne/) });
     await expect(openFastTable(path, 'abime.csv')).rejects.toMatchObject({ location: { line: 3 } });
+  });
+});
+
+describe('a file of padding only', () => {
+  it('is said as what it holds: NUL bytes, a DOS end mark, or both', () => {
+    expect(paddingOnlyMessage({ line: 1, bytes: 1, nul: false, ctrlZ: true })).toBe('le fichier ne contient qu’une marque de fin DOS (Ctrl-Z) : aucune ligne à lire ; exportez-le à nouveau');
+    expect(paddingOnlyMessage({ line: 1, bytes: 9, nul: true, ctrlZ: true })).toMatch(/^le fichier ne contient que des octets nuls et une marque de fin DOS \(Ctrl-Z\)/);
+    expect(paddingOnlyMessage({ line: 1, bytes: 8, nul: true, ctrlZ: false })).toMatch(/^le fichier ne contient que des octets nuls :/);
   });
 });

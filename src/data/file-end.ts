@@ -76,3 +76,9 @@ export async function fileHead(handle: FileHandle, size: number, sampleBytes: nu
 export function nulPaddingMessage(what: string, padding: EndPadding): string {
   return `${what} : ${padding.bytes} octet${padding.bytes > 1 ? 's' : ''} nul${padding.bytes > 1 ? 's' : ''} à la fin du fichier, après la dernière ligne (copie interrompue, clé USB ou partage réseau ?) : ignorés, les lignes au-dessus sont lues ; vérifiez que la liste est complète`;
 }
+
+/** A file that holds nothing but padding (NUL bytes, a DOS end mark): said as what it holds. */
+export function paddingOnlyMessage(padding: EndPadding | undefined): string {
+  const what = padding?.nul ? `que des octets nuls${padding.ctrlZ ? ' et une marque de fin DOS (Ctrl-Z)' : ''}` : 'qu’une marque de fin DOS (Ctrl-Z)';
+  return `le fichier ne contient ${what} : aucune ligne à lire ; exportez-le à nouveau`;
+}

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RelaisError, systemReason } from '../errors.js';
 import { decodeWhole, decodingStream, mixedEncodingMessage, sniffFileEncoding } from './encoding.js';
-import { fileHead, type EndPadding } from './file-end.js';
+import { fileHead, paddingOnlyMessage, type EndPadding } from './file-end.js';
 import { twoRowHeader } from './header-rows.js';
 import { isPlainFile, plainRecords } from './plain-rows.js';
 import { readXlsx } from './xlsx.js';
@@ -216,7 +216,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     throw unreadable(err, file);
   }
   const { sample, end, padding } = head;
-  if (end === 0) throw new RelaisError(`le fichier ne contient que des octets nuls${padding?.ctrlZ ? ' et une marque de fin' : ''} : aucune ligne à lire ; exportez-le à nouveau`, { file, line: 1 });
+  if (end === 0) throw new RelaisError(paddingOnlyMessage(padding), { file, line: 1 });
   if (isOpenDocument(sample)) throw new RelaisError(OPEN_DOCUMENT, { file });
   if (sample.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
     throw new RelaisError(`ce fichier est un classeur (xlsx) : donnez-lui l'extension .xlsx`, { file });

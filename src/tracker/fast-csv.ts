@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { RelaisError } from '../errors.js';
 import { decodeWhole, sniffFileEncoding } from '../data/encoding.js';
-import { fileHead, type EndPadding } from '../data/file-end.js';
+import { fileHead, paddingOnlyMessage, type EndPadding } from '../data/file-end.js';
 import { HEADER_SEARCH_LINES, lineBreaks, sniffDelimiter, unreadable } from '../data/table.js';
 import { splitRecord } from './csv-record.js';
 import { Scanner } from './csv-scanner.js';
@@ -107,7 +107,7 @@ export async function openFastTable(path: string, file: string, isHeader?: (cell
   const { sample, end, padding } = start;
   const bytesRead = sample.length;
   if (bytesRead === 0 && !padding) throw new RelaisError('fichier vide', { file, line: 1 });
-  if (bytesRead === 0) throw new RelaisError(`le fichier ne contient que des octets nuls${padding!.ctrlZ ? ' et une marque de fin' : ''} : aucune ligne à lire ; exportez-le à nouveau`, { file, line: 1 });
+  if (bytesRead === 0) throw new RelaisError(paddingOnlyMessage(padding), { file, line: 1 });
   // An export saved from Excel (.xlsx, a zip): read as a workbook, like the town-hall list.
   if (bytesRead >= 4 && sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openWorkbook(path, file, isHeader);
   const encoding = await sniffFileEncoding(path, sample, end <= SAMPLE);

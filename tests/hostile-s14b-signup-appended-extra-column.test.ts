@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
-import { headerChange } from '../src/tracker/signup-columns.js';
 
 /**
  * Two sign-up exports put end to end, the later one from a platform version that added a column
@@ -34,13 +33,5 @@ describe('a second sign-up export appended with one column more', () => {
     expect(line4, stderr).toMatch(/en-tête/);
     expect(line4).not.toMatch(/autre ordre/);
     expect(line4).toContain('avec en plus la colonne « telephone »');
-  });
-
-  it('names what differs between two headers: columns more, fewer, moved', () => {
-    const h = ['id', 'date_inscription', 'departement', 'metier'];
-    expect(headerChange(h, [...h, 'telephone'])).toBe('avec en plus la colonne « telephone »');
-    expect(headerChange(h, ['id', 'date_inscription', 'departement'])).toBe('sans la colonne « metier »');
-    expect(headerChange(h, ['date_inscription', 'id', 'departement', 'metier'])).toBe('ses colonnes dans un autre ordre');
-    expect(headerChange(h, ['date_inscription', 'id', 'departement', 'Téléphone', 'courriel'])).toBe('avec en plus les colonnes « Téléphone », « courriel », sans la colonne « metier » et ses colonnes dans un autre ordre');
   });
 });

@@ -1,5 +1,6 @@
 import type { ProblemList } from '../problems.js';
-import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage, matchColumns, normalizeHeader, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
+import { DUPLICATE_COLUMN_HINT, duplicateColumnMessage, matchColumns, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
+import { otherHeaderLayout, otherHeaderMessage } from '../data/header-rows.js';
 import { hiddenSheetsMessage, sheetFoundMessage } from '../data/table.js';
 import { nulPaddingMessage } from '../data/file-end.js';
 import { preferVisibleColumns, settleDuplicates } from '../campaign/sources.js';
@@ -70,35 +71,14 @@ export function fileColumns(table: FastTable, file: string, names: Record<string
  * the rows below it are read under it (said); false when it names a read column twice, and which
  * one is right nothing says (said as an error: its rows are set aside).
  */
-export function otherHeaderRead(cells: string[], other: ColumnMatch, previous: string[], file: string, line: number, problems: ProblemList): boolean {
+export function otherHeaderRead(cells: string[], other: ColumnMatch, previous: { header: string[]; indexes: ReadonlyMap<string, number> }, file: string, line: number, problems: ProblemList): boolean {
   settleDuplicates({ file, header: cells, headerLine: line }, other, 'inscriptions', problems);
   if (other.duplicates.length) {
     for (const dup of other.duplicates) problems.error('colonne-en-double', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?) : ${duplicateMessage(dup, undefined)} ; les lignes sous cet en-tête sont écartées`, { file, line, field: dup.name }, 'file');
     return false;
   }
-  problems.warning('en-tete-repete', `inscriptions : l'en-tête d'un autre export commence à cette ligne (deux exports mis bout à bout ?), ${headerChange(previous, cells)} : ligne écartée, les lignes suivantes sont lues sous cet en-tête`, { file, line });
+  // Said as the town-hall list and the mayors' file say it (header-rows.ts): what differs from the header above.
+  problems.warning('en-tete-repete', otherHeaderMessage('inscriptions', otherHeaderLayout(previous.header, previous.indexes, cells, other.indexes)), { file, line });
   return true;
 }
 
-/**
- * How a second export's header differs from the one above it, as the user would compare them:
- * columns more, columns fewer, or the same columns in another order.
- */
-export function headerChange(previous: string[], cells: string[]): string {
-  const names = (h: string[]) => h.map((c) => c.trim()).filter(Boolean);
-  const [before, after] = [names(previous), names(cells)];
-  const had = new Set(before.map(normalizeHeader));
-  const has = new Set(after.map(normalizeHeader));
-  const added = after.filter((c) => !had.has(normalizeHeader(c)));
-  const gone = before.filter((c) => !has.has(normalizeHeader(c)));
-  const list = (cols: string[]) => cols.map((c) => `« ${c} »`).join(', ');
-  const parts = [
-    ...(added.length ? [`avec en plus ${added.length > 1 ? 'les colonnes' : 'la colonne'} ${list(added)}`] : []),
-    ...(gone.length ? [`sans ${gone.length > 1 ? 'les colonnes' : 'la colonne'} ${list(gone)}`] : []),
-  ];
-  const kept = after.filter((c) => had.has(normalizeHeader(c))).map(normalizeHeader);
-  const order = before.map(normalizeHeader).filter((c) => has.has(c));
-  if (kept.some((c, i) => c !== order[i])) parts.push('ses colonnes dans un autre ordre');
-  if (!parts.length) return 'ses colonnes écrites autrement';
-  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} et ${parts[parts.length - 1]}` : parts[0]!;
-}

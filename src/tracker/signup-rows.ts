@@ -94,12 +94,12 @@ export class SignupRows {
     const store = this.volunteers;
     // The header the rows are read under: a second export appended below the first may bring its
     // own, its columns in another order (another version of the platform).
-    let under: { header: string[] } = { header };
+    let under: { header: string[]; indexes: Map<string, number> } = { header, indexes };
     let iId = -1, iDate = -1, iDep = -1, iCp = -1, iCom = -1, iMet = -1, iCat = -1, iStat = -1;
     // Past this many cells, a row may hold more values than the header names (see extraValues).
     let width = 0;
     const readUnder = (header: string[], indexes: Map<string, number>) => {
-      under = { header };
+      under = { header, indexes };
       const ix = (f: string) => indexes.get(f) ?? -1;
       [iId, iDate, iDep, iCp, iCom, iMet, iCat, iStat] = ['id', 'date', 'departement', 'code_postal', 'commune', 'metier', 'categorie', 'statut'].map(ix) as [number, number, number, number, number, number, number, number];
       width = header.length;
@@ -220,7 +220,7 @@ export class SignupRows {
           if (other) {
             rejections.titlesAside();
             setAside(account, REPEATED_HEADER);
-            if (otherHeaderRead(cells, other, under.header, file, current.line, problems)) readUnder(cells, other.indexes);
+            if (otherHeaderRead(cells, other, under, file, current.line, problems)) readUnder(cells, other.indexes);
             else underDuplicates = true;
             return;
           }

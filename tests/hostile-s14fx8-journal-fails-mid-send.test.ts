@@ -69,4 +69,24 @@ describe('relais send when the journal fails on several connections at once', ()
     const to = smtp.received.map((m) => m.to);
     expect(new Set(to).size).toBe(to.length);
   });
+
+  it('a message refused after DATA whose refusal cannot be noted is unconfirmed, not « à envoyer »', async () => {
+    server = await startSmtp({ rejectDataFor: { 'mairie@orleans.example': { code: 550, message: '5.6.0 contenu refusé' } } });
+    const smtp = server;
+    const dir = sampleLoiret();
+    const env = { RELAIS_SMTP_URL: smtp.url, RELAIS_SMTP_RETRY_MS: '20' };
+    expect((await relais(['-C', dir, 'send', '--commune', '45001', '--yes'], { env })).code).toBe(0);
+    const file = join(dir, '.relais', 'journal.sqlite');
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER no_refusal BEFORE UPDATE OF status ON deliveries WHEN NEW.status LIKE 'failed-%' BEGIN SELECT RAISE(ABORT, 'write failed'); END");
+    db.close();
+
+    const run = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env });
+    expect(run.code).toBe(1);
+    const said = run.stderr.replace(/\s+/g, ' ');
+    // Handed over, then refused: its row says `sending`, the next send calls it unconfirmed.
+    expect(said).toMatch(/sur 1 message à envoyer : 0 message envoyé et noté ; 1 message non confirmé \(1 refusé par le serveur après l'envoi sans que le refus ait pu être noté ; commune 45234\).* ; 0 message reste à envoyer/);
+    const again = await relaisJson<{ sent: number; unconfirmedList: Array<{ commune: string }> }>(['-C', dir, 'send', '--commune', '45234', '--yes'], { env });
+    expect(again.json).toMatchObject({ sent: 0, unconfirmedList: [{ commune: '45234' }] });
+  });
 });

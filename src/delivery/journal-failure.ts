@@ -31,8 +31,6 @@ export interface JournalFailure {
 /** Thrown inside the loop when a journal write failed (see JournalGuard.write): ends that lane. */
 export class JournalWriteFailed extends Error {}
 
-const handedOver = (f: JournalFailure) => f.stage === 'accepted' || f.stage === 'refused' || f.stage === 'unknown';
-
 /** Every journal write of a send loop, and every one of them that failed. */
 export class JournalGuard {
   readonly failures: JournalFailure[] = [];
@@ -95,9 +93,10 @@ export function journalStopped(failures: JournalFailure[], summary: Pick<SendSum
     reasons.set(r, (reasons.get(r) ?? 0) + 1);
   }
   const said = [...reasons].map(([r, n]) => (reasons.size > 1 || n > 1 ? `${r} (${frenchNumber(n)} ${n > 1 ? 'écritures refusées' : 'écriture refusée'})` : r)).join(' ; ');
-  const accepted = failures.filter((f) => f.stage === 'accepted').map((f) => f.commune);
-  const unsure = [...failures.filter((f) => handedOver(f) && f.stage !== 'accepted').map((f) => f.commune), ...summary.unconfirmedList.map((u) => u.commune)];
-  const unconfirmed = [...accepted, ...unsure];
+  const at = (stage: JournalStage) => failures.filter((f) => f.stage === stage).map((f) => f.commune);
+  const [accepted, refusedAfter] = [at('accepted'), at('refused')];
+  const unsure = [...at('unknown'), ...summary.unconfirmedList.map((u) => u.commune)];
+  const unconfirmed = [...accepted, ...refusedAfter, ...unsure];
   const refused = summary.failures.filter((f) => f.status === 'failed-permanent').length;
   const sent = summary.sent;
   // Everything else is left to send: never tried, interrupted, refused for now, not handed over.
@@ -107,6 +106,7 @@ export function journalStopped(failures: JournalFailure[], summary: Pick<SendSum
     const n = unconfirmed.length;
     const which = [
       accepted.length ? `${frenchNumber(accepted.length)} ${accepted.length > 1 ? 'acceptés' : 'accepté'} par le serveur sans avoir pu être ${accepted.length > 1 ? 'notés' : 'noté'} « envoyé »` : '',
+      refusedAfter.length ? `${frenchNumber(refusedAfter.length)} ${refusedAfter.length > 1 ? 'refusés' : 'refusé'} par le serveur après l'envoi sans que le refus ait pu être noté` : '',
       unsure.length ? `${frenchNumber(unsure.length)} à la remise incertaine` : '',
     ].filter(Boolean);
     parts.push(

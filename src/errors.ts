@@ -82,6 +82,16 @@ const SQLITE_REASONS: Record<string, string> = {
 /** The journal, as the user knows it (campaign/paths.ts's JOURNAL_FILE; not imported: paths.ts imports this module). */
 const JOURNAL = '.relais/journal.sqlite';
 
+/**
+ * A write the journal's disk refused: SQLITE_FULL, or an I/O error while writing (SQLite does not
+ * pass the system's reason on: ENOSPC, EFBIG past a quota and a failing medium all read « disk I/O
+ * error »). Such a journal is not unreadable: there is no room to write it.
+ */
+export function isJournalWriteFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR_(WRITE|FSYNC|TRUNCATE|SHMSIZE|DIR_FSYNC))$/.test(code);
+}
+
 /** The French reason for an error of SQLite (the journal's), or undefined when `err` is not one. */
 export function sqliteReason(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | undefined)?.code;
@@ -89,10 +99,9 @@ export function sqliteReason(err: unknown): string | undefined {
   const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? code;
   // A disk that fills up during a write can also come back as an I/O error.
   if (primary === 'SQLITE_IOERR' && /full|ENOSPC/i.test((err as Error).message ?? '')) return SQLITE_REASONS.SQLITE_FULL;
-  // SQLite does not pass the system's reason on: a write refused (ENOSPC, EFBIG past a quota or a
-  // file-size limit) and a failing medium all read « disk I/O error ». What they have in common is said.
-  if (/^SQLITE_IOERR_(WRITE|FSYNC|TRUNCATE|SHMSIZE|DIR_FSYNC)$/.test(code)) return "écriture impossible sur le disque (disque plein, fichier trop grand pour la limite du système, ou support défaillant)";
-  return SQLITE_REASONS[primary] ?? `erreur du journal (${code})`;
+  // A write refused and a failing medium read alike (isJournalWriteFailure): what they have in common is said.
+  if (primary === 'SQLITE_IOERR' && isJournalWriteFailure(err)) return "écriture impossible sur le disque (disque plein, fichier trop grand pour la limite du système, ou support défaillant)";
+  return SQLITE_REASONS[primary] ?? `erreur d'écriture du journal (code ${code})`;
 }
 
 /** The French reason for a Node system error or a journal (SQLite) error, or undefined when `err` is not one we know. */

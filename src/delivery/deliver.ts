@@ -1,7 +1,7 @@
-import { JOURNAL_FILE } from '../campaign/paths.js';
-import { RelaisError, sqliteReason, systemReason } from '../errors.js';
 import { frenchNumber } from '../text/format.js';
 import { pause, unlessInterrupted } from './grace.js';
+import { JournalGuard, journalStopped, JournalWriteFailed } from './journal-failure.js';
+import { OUTAGE_LIMIT, OutageWatch, outageMessage, serverRefusal } from './outage.js';
 import type { Journal } from './journal.js';
 import type { PreparedEmail } from './message.js';
 import type { SendOptions, SendSummary } from './send.js';
@@ -14,60 +14,7 @@ import type { OutgoingMessage, Transport } from './transport.js';
  * instead of being tried once more for each message left.
  */
 
-/**
- * A dead server: this many connection failures in a row (no answer at all, whatever the lane),
- * each attempt counted only if it began after the previous counted failure — three lanes failing
- * together are one observation, not three. Between them the lanes pause 2 s then 4 s (with the
- * default RELAIS_SMTP_RETRY_MS); each attempt waits at most RELAIS_SMTP_TIMEOUT_MS (15 s). Worst
- * case, whatever the number of messages left: 3 × 15 s + 2 s + 4 s ≈ 51 s, plus at most one more
- * timeout for attempts already under way.
- */
-export const OUTAGE_LIMIT = 3;
-
-/*
- * A server that froze (it took the connection, then stopped answering mid-session, often after a
- * whole message) is not tried three more times: each try would wait for a greeting that never
- * comes. The first session gone silent for RELAIS_SMTP_REPLY_TIMEOUT_MS (25 s) stops the run;
- * the lanes still under way end within their own timeouts. Its message may have arrived: the
- * journal says `unconfirmed`, never sent again without --resend-unconfirmed.
- */
-
-/** Counts the connection failures in a row, across lanes (see OUTAGE_LIMIT). */
-export class OutageWatch {
-  /** Consecutive counted failures. */
-  count = 0;
-  /** Bumped at each counted failure and each answer: an attempt begun before brings no new evidence. */
-  epoch = 0;
-  last = '';
-  /** A session under way went silent (see above): the server froze. */
-  frozen = false;
-
-  begin(): number {
-    return this.epoch;
-  }
-
-  /** A connection failure of an attempt begun at `since`; true once the server is deemed dead. */
-  failed(since: number, reason: string): boolean {
-    this.last = reason;
-    if (since === this.epoch) {
-      this.count++;
-      this.epoch++;
-    }
-    return this.count >= OUTAGE_LIMIT;
-  }
-
-  answered(): void {
-    this.count = 0;
-    this.epoch++;
-  }
-
-  /** A session under way went silent: the server is deemed stopped at once. */
-  froze(reason: string): true {
-    this.last = reason;
-    this.frozen = true;
-    return true;
-  }
-}
+export { OUTAGE_LIMIT, OutageWatch } from './outage.js';
 
 const messages = (n: number) => `${frenchNumber(n)} ${n > 1 ? 'messages' : 'message'}`;
 
@@ -87,65 +34,6 @@ const REFUSAL_WALL = 3;
  * costs its retries (2 s, 4 s, 8 s): the run stops instead of spending them on every message left.
  */
 export const TEMPORARY_WALL = 3;
-
-/**
- * The code of a temporary refusal that speaks of the server (452 4.3.1 disk full, 451 4.3.0),
- * undefined for one that speaks of an address, a mailbox or its domain: that town hall's.
- */
-function serverRefusal(reply: string): string | undefined {
-  const code = /^\s*(4\d\d)\b/.exec(reply)?.[1] ?? /\b(4\d\d)[ -]/.exec(reply)?.[1];
-  if (!code) return undefined;
-  const enhanced = /\b4\.(\d{1,3})\.\d{1,3}\b/.exec(reply);
-  // 4.1.x addressing, 4.2.x the mailbox, 4.4.x the route to its domain; a bare 450 is « mailbox
-  // unavailable » (RFC 5321): that town hall's.
-  if (enhanced ? ['1', '2', '4'].includes(enhanced[1]!) : code === '450') return undefined;
-  return enhanced ? `${code} ${enhanced[0]}` : code;
-}
-
-function outageMessage(transport: Transport, watch: OutageWatch, summary: SendSummary, remaining: number, cut: number): string {
-  const server = transport.target.server ?? transport.description;
-  const { sent, unconfirmed } = summary;
-  const went = `${messages(sent)} ${sent > 1 ? 'envoyés' : 'envoyé'} pendant cette exécution`;
-  const left = `${messages(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer${cut ? ` (dont ${frenchNumber(cut)} ${cut > 1 ? 'interrompus' : 'interrompu'} par la panne, ${cut > 1 ? 'notés' : 'noté'} « échec temporaire » au journal : ${cut > 1 ? 'ils partiront' : 'il partira'} à la prochaine exécution)` : ''}`;
-  const doubt = unconfirmed
-    ? `${messages(unconfirmed)} à la remise incertaine (le serveur ${unconfirmed > 1 ? 'les a' : "l'a"} peut-être ${unconfirmed > 1 ? 'reçus' : 'reçu'}) : le journal ${unconfirmed > 1 ? 'les note' : 'le note'} « non confirmé », relais ne ${unconfirmed > 1 ? 'les renvoie' : 'le renvoie'} pas de lui-même (relais status --failed ${unconfirmed > 1 ? 'les liste' : 'le liste'} ; « relais send --resend-unconfirmed » pour ${unconfirmed > 1 ? 'les renvoyer' : 'le renvoyer'}, au risque d'un doublon), `
-    : '';
-  if (watch.frozen) {
-    return `le serveur SMTP ${server} ne répond plus : il a accepté la connexion puis s'est tu au milieu d'un envoi (${watch.last}). Envoi arrêté : ${went}, ${doubt}${left}. Vérifiez le serveur, puis relancez la même commande : seuls les messages restants partiront.`;
-  }
-  return `serveur SMTP injoignable (${server}) : ${OUTAGE_LIMIT} tentatives de connexion de suite sans réponse (${watch.last}). Envoi arrêté : ${went}, ${doubt}${left}. Vérifiez le serveur (ou RELAIS_SMTP_URL), puis relancez la même commande : seuls les messages restants partiront.`;
-}
-
-/** Thrown inside the loop when a journal write failed (see `write` in deliver): ends that lane. */
-class JournalWriteFailed extends Error {}
-
-interface JournalFailure {
-  error: unknown;
-  commune: string;
-  /** The server had accepted that message: it went, and the journal could not say so. */
-  accepted: boolean;
-}
-
-/**
- * The run stopped because the journal could not be written: said in French, naming the journal
- * file and the reason (a full disk above all), with what went and what is left. The message
- * accepted but not noted stays `sending` in the journal: unconfirmed at the next run, never sent
- * again on its own.
- */
-export function journalStopped(f: JournalFailure, summary: Pick<SendSummary, 'sent' | 'unconfirmed'>, remaining: number): RelaisError {
-  const reason = sqliteReason(f.error) ?? systemReason(f.error) ?? `erreur du journal (${(f.error as Error)?.name ?? 'inconnue'})`;
-  const went = `${messages(summary.sent)} ${summary.sent > 1 ? 'envoyés et notés' : 'envoyé et noté'} pendant cette exécution`;
-  const accepted = f.accepted
-    ? ` ; le dernier message, pour la commune ${f.commune}, a été accepté par le serveur mais n'a pas pu être noté « envoyé » : il est noté « en cours d'envoi », le prochain « relais send » le dira non confirmé et ne le renverra pas de lui-même (vérifiez auprès de la mairie avant « relais send --resend-unconfirmed »)`
-    : '';
-  const doubt = summary.unconfirmed ? ` ; ${messages(summary.unconfirmed)} à la remise incertaine (non confirmé${summary.unconfirmed > 1 ? 's' : ''} : relais status --failed)` : '';
-  const left = remaining ? ` ; ${messages(remaining)} ${remaining > 1 ? 'restent' : 'reste'} à envoyer` : '';
-  return new RelaisError(
-    `impossible d'écrire dans le journal des envois ${JOURNAL_FILE} : ${reason}. Envoi arrêté : ${went}${accepted}${doubt}${left}. ${/plein|quota/.test(reason) ? 'Libérez de la place sur ce disque' : 'Corrigez cela'}, puis relancez la même commande : seuls les messages restants partiront.`,
-    { file: JOURNAL_FILE },
-    { cause: f.error },
-  );
-}
 
 export async function deliver(channel: string, queue: PreparedEmail[], build: (p: PreparedEmail) => OutgoingMessage, transport: Transport, journal: Journal, summary: SendSummary, options: SendOptions): Promise<void> {
   const total = queue.length;
@@ -186,30 +74,25 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
     return new DeliveryError(`refusé une deuxième fois par la politique du serveur (${code}), d'une exécution à l'autre, alors que les autres messages passent : la lettre de cette mairie part par courrier`, 'permanent', d.reply);
   };
   const items = [...queue];
-  /**
-   * Every journal write of the loop: one that fails (a full disk, a journal gone read-only) stops
-   * the run — no message is sent that the journal could not follow — and is said at the end
-   * (journalStopped). The first failure is kept, with whether its message had been accepted.
-   */
-  let journalFailure: JournalFailure | undefined;
-  const write = (commune: string, work: () => void, accepted = false): void => {
-    try {
-      work();
-    } catch (error) {
-      journalFailure ??= { error, commune, accepted };
-      stop.abort();
-      throw new JournalWriteFailed();
-    }
-  };
+  // Every journal write of the loop: one that fails stops the run, said at the end (journalStopped).
+  const journalWrites = new JournalGuard(() => stop.abort());
+  const write = journalWrites.write.bind(journalWrites);
   /**
    * A streak of refusals that were the relay's, not these town halls' (a wall: see POLICY_WALL and
    * REFUSAL_WALL): none goes by post for it, all are left to send again, and the run stops.
    */
   const relayRefused = (communes: string[], reply: string, why: DeliveryError): void => {
-    const streak = new Set(communes);
-    for (const c of streak) write(c, () => journal.finish(channel, destination, c, 'failed-temporary', reply));
-    summary.failures = summary.failures.filter((f) => !streak.has(f.commune));
-    summary.failed = summary.failures.length;
+    // A row the journal could not rewrite keeps its refusal, and is counted with it.
+    const rewritten = new Set<string>();
+    try {
+      for (const c of new Set(communes)) {
+        write(c, 'noted', () => journal.finish(channel, destination, c, 'failed-temporary', reply));
+        rewritten.add(c);
+      }
+    } finally {
+      summary.failures = summary.failures.filter((f) => !rewritten.has(f.commune));
+      summary.failed = summary.failures.length;
+    }
     fatal = why;
     stop.abort();
   };
@@ -228,16 +111,16 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
     for (let attempt = 1; ; attempt++) {
       // `pending` while the session is set up: a crash before the message is handed over leaves it
       // to send. `sending` (committed) just before its first byte leaves: from then on it may arrive.
-      write(who.commune, () => journal.markSending(channel, transport.target, who, 'pending'));
+      write(who.commune, 'before', () => journal.markSending(channel, transport.target, who, 'pending'));
       let handedOver = false;
       let abandoned = false;
-      let handoverFailed = false;
+      let handoverFailed: unknown;
       const handover = () => {
         if (abandoned) throw new Error('interrompu avant l’envoi du message');
         try {
-          write(who.commune, () => journal.handedOver(channel, destination, who.commune));
+          write(who.commune, 'before', () => journal.handedOver(channel, destination, who.commune));
         } catch (err) {
-          handoverFailed = true;
+          handoverFailed = err;
           throw err;
         }
         handedOver = true;
@@ -255,7 +138,9 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
         });
       } catch (err) {
         // The journal could not note the handover: the message was not sent (its stream failed).
-        if (handoverFailed) return;
+        // (An error of relais's own there is thrown as is.)
+        if (handoverFailed instanceof JournalWriteFailed) return;
+        if (handoverFailed !== undefined) throw handoverFailed;
         // An error of relais's own (the outbox cannot write the file) has no server reply: its
         // message says it all, once (it was said twice, as message and as « reply »).
         let answered = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, 'temporary', '');
@@ -273,18 +158,18 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
           }
         } else if (d.kind === 'temporary' || d.kind === 'permanent' || d.kind === 'content') watch.answered();
         if (d.kind === 'fatal') {
-          write(who.commune, () => journal.finish(channel, destination, who.commune, 'failed-temporary', d.message));
+          write(who.commune, handedOver ? 'refused' : 'before', () => journal.finish(channel, destination, who.commune, 'failed-temporary', d.message));
           fatal ??= d;
           stop.abort();
           return;
         }
         if (d.kind === 'unknown') {
-          write(who.commune, () => journal.finish(channel, destination, who.commune, 'unconfirmed', reply));
+          write(who.commune, 'unknown', () => journal.finish(channel, destination, who.commune, 'unconfirmed', reply));
           summary.unconfirmed++;
           summary.unconfirmedList.push({ commune: who.commune, recipient: who.recipient });
           return;
         }
-        write(who.commune, () => journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply));
+        write(who.commune, handedOver ? 'refused' : 'before', () => journal.finish(channel, destination, who.commune, d.kind === 'permanent' ? 'failed-permanent' : 'failed-temporary', reply));
         const policy = d.kind === 'permanent' || d.kind === 'content' ? policyCode(reply) : undefined;
         if (policy && summary.sent === 0 && !fatal) {
           // A streak of the same refusal: another code is another reason, its own town hall's.
@@ -357,7 +242,7 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
       watch.answered();
       // Accepted: from here the message is never sent again by relais on its own. If the journal
       // cannot say so, the run stops and the row stays `sending` (unconfirmed at the next run).
-      write(who.commune, () => journal.finish(channel, destination, who.commune, 'sent', reply), true);
+      write(who.commune, 'accepted', () => journal.finish(channel, destination, who.commune, 'sent', reply));
       summary.sent++;
       givenUp = { n: 0, code: '' };
       refusedAlike = { key: '', communes: [] };
@@ -388,8 +273,8 @@ export async function deliver(channel: string, queue: PreparedEmail[], build: (p
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
-  // (A message whose row could not be written before it was handed over did not leave: left to send.)
-  if (journalFailure) throw journalStopped(journalFailure, summary, items.length + retryable + (journalFailure.accepted ? 0 : 1));
+  // Every journal failure of the run, and what became of each message (the counts add up to the selection).
+  if (journalWrites.failures.length) throw journalStopped(journalWrites.failures, summary, total);
   summary.interrupted = Boolean(options.signal?.aborted) && items.length > 0;
   // What stopped the run, said with the run's figures (send prints them, as after an outage).
   // The outbox sends nothing: its messages are written (as send's report says them).

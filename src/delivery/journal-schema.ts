@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { JOURNAL_FILE, STATE_DIR } from '../campaign/paths.js';
-import { RelaisError, sqliteReason } from '../errors.js';
+import { isJournalWriteFailure, RelaisError, sqliteReason } from '../errors.js';
 
 /**
  * The journal's file: opened in WAL mode, checked against the format this relais reads, and
@@ -159,8 +159,7 @@ export function openJournalDatabase(campaignDir: string): Database.Database {
   } catch (err) {
     if (err instanceof RelaisError) throw err;
     // A journal that cannot be written (no room to lay it down) is no unreadable one to back up.
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^SQLITE_(FULL|IOERR_(WRITE|FSYNC|TRUNCATE|SHMSIZE|DIR_FSYNC))/.test(code)) {
+    if (isJournalWriteFailure(err)) {
       throw new RelaisError(`le journal ${JOURNAL_FILE} n'a pas pu être écrit : ${sqliteReason(err)} : faites de la place sur le disque puis relancez la commande`, { file: JOURNAL_FILE }, { cause: err });
     }
     throw new RelaisError(`le journal ${JOURNAL_FILE} est illisible (${(err as Error).message}) : il n'a pas été modifié ; sauvegardez-le et consultez le README (« après un incident »)`, { file: JOURNAL_FILE }, { cause: err });

@@ -312,17 +312,19 @@ describe('relais letters: bad input', () => {
   it('a second writer of the letters at the same time is refused, before it touches them (lock)', async () => {
     const dir = sampleCampaign();
     mkdirSync(join(dir, '.relais'), { recursive: true });
-    // The holder lives until this test ends it: no race with the clock.
-    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+    // Another writer holds the lock (the kernel's, as relais takes it) until this test ends it: no
+    // race with the clock.
+    const lockModule = join(ROOT, 'dist', 'src', 'delivery', 'lock.js');
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(lockModule)}); m.RunLock.acquire(${JSON.stringify(dir)}, 'letters'); console.log('held'); setInterval(() => {}, 1 << 30);`], { stdio: ['ignore', 'pipe', 'ignore'] });
     const gone = new Promise((r) => holder.once('exit', r));
-    writeFileSync(join(dir, '.relais/letters.lock'), String(holder.pid));
+    await new Promise<void>((r) => holder.stdout!.once('data', () => r()));
     try {
       const { code, stderr } = await relais(['-C', dir, 'letters', '--commune', '45001']);
       expect(code).toBe(1);
-      expect(stderr).toContain('tourne déjà');
+      expect(stderr).toContain(`tourne déjà sur cette campagne (processus ${holder.pid})`);
       expect(existsSync(join(dir, 'out/lettres/45'))).toBe(false);
     } finally {
-      holder.kill();
+      holder.kill('SIGKILL');
     }
     await gone;
     expect((await relais(['-C', dir, 'letters', '--commune', '45001'])).code).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign, sampleWithLetters, tempDir } from './helpers/campaign.js';
-import { BIN, relais, relaisJson } from './helpers/cli.js';
+import { BIN, ROOT, relais, relaisJson } from './helpers/cli.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
 interface Summary {
@@ -288,22 +288,22 @@ describe('relais send: bad input', () => {
     const dir = await sampleWithLetters();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '.relais'), { recursive: true });
-    // The lock's holder lives until this test ends it, however slowly the machine runs relais
-    // (a holder that timed out by itself would turn the lock stale under load).
-    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+    // Another run holds the lock (the kernel's, on .relais/send.lock.db, as relais takes it) until
+    // this test ends it, however slowly the machine runs relais.
+    const lockModule = join(ROOT, 'dist', 'src', 'delivery', 'lock.js');
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(lockModule)}); m.RunLock.acquire(${JSON.stringify(dir)}, 'send'); console.log('held'); setInterval(() => {}, 1 << 30);`], { stdio: ['ignore', 'pipe', 'ignore'] });
     const gone = new Promise((r) => holder.once('exit', r));
-    writeFileSync(join(dir, '.relais/send.lock'), String(holder.pid));
+    await new Promise<void>((r) => holder.stdout!.once('data', () => r()));
     try {
       const { code, stderr } = await relais(['-C', dir, 'send', '--dep', '45']);
       expect(code).toBe(1);
-      expect(stderr).toContain('tourne déjà');
-      expect(readFileSync(join(dir, '.relais/send.lock'), 'utf8')).toBe(String(holder.pid));
+      expect(stderr).toContain(`tourne déjà sur cette campagne (processus ${holder.pid})`);
+      expect(readFileSync(join(dir, '.relais/send.lock'), 'utf8').trim()).toBe(String(holder.pid));
     } finally {
-      holder.kill();
+      holder.kill('SIGKILL');
     }
-    // Reaped: its process id no longer names a running process.
     await gone;
-    // A lock left by a process that is gone is taken over.
+    // A lock left by a process that is gone (killed: its lock file stays) is taken over.
     const { code } = await relais(['-C', dir, 'send', '--commune', '45234']);
     expect(code).toBe(0);
   });

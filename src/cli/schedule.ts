@@ -106,10 +106,10 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
     .action(async (_opts: unknown, command: Command) => {
       const ctx = contextOf(command, fail);
       await withStore(ctx, (store, campaign, media) => {
-        // A post left « en cours » by a run that is gone (killed) is not being published: its fate is
-        // unknown, recorded as the next run would (a live run's posts are left to it).
-        store.recoverInterrupted();
-        const posts = store.list();
+        // A post left « en cours » by a run that is gone (killed) is not being published: shown as
+        // the next run will record it (its fate unknown), the journal left to that run; a live
+        // run's posts are « en cours ».
+        const posts = store.listSettled();
         if (ctx.out.json) return ctx.out.document(posts.map((p) => ({ ...p, medias: media.of(p.id) })));
         if (!posts.length) {
           // The campaign's own posts enter the journal at the next run: say so, not "none".

@@ -1,160 +1,162 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATE_DIR } from '../campaign/paths.js';
 import { RelaisError } from '../errors.js';
 
 /**
- * One run at a time per campaign: a lock file naming the process that holds it. A lock whose
- * process is gone (a crash, a SIGKILL) is stale and taken over.
+ * One run at a time per campaign, held by a kernel lock: an exclusive transaction on a small SQLite
+ * database beside the campaign's journal (`.relais/<what>.lock.db`), open for the whole run.
+ * SQLite's locks are the kernel's (POSIX record locks, per file): the kernel releases them when the
+ * process dies, however it dies, and they are seen by every process of the machine, whatever its
+ * process id or PID namespace (relais is process 1 of every container; ids are given again).
  *
- * A process id alone does not name a run: ids are given again (after a reboot they start from low
- * numbers), and in a container relais is process 1 every time. So the lock also says when its
- * process started (Linux: the start time in /proc/<pid>/stat, in clock ticks since boot, and the
- * boot's id): a live process with that id but another start is another program, and the run that
- * wrote the lock is gone. Without /proc (macOS, Windows) only the id is known: a lock naming this
- * very process is still another run's no more, and one naming a live process is held.
+ * The text file `.relais/<what>.lock` only tells who holds the lock (its process id, for the
+ * message); one left by a run that died, with no kernel lock held, is simply written over.
  */
 export class RunLock {
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly db: Database.Database,
+  ) {}
 
   static acquire(campaignDir: string, what: string): RunLock {
     mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
     const path = join(campaignDir, STATE_DIR, `${what}.lock`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(path, 'wx');
-        writeSync(fd, `${formatOwner(SELF)}\n`);
-        closeSync(fd);
-        return new RunLock(path);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = lockOwner(path);
-        if (owner && ownerAlive(owner)) {
-          throw new RelaisError(`un autre « relais ${what} » tourne déjà sur cette campagne (processus ${owner.pid}) : attendez qu'il se termine`, { file: join(STATE_DIR, `${what}.lock`) });
-        }
-        rmSync(path, { force: true });
-      }
+    const db = tryExclusive(`${path}.db`, true);
+    if (!db) {
+      const pid = pidIn(path);
+      throw new RelaisError(`un autre « relais ${what} » tourne déjà sur cette campagne${pid ? ` (processus ${pid})` : ''} : attendez qu'il se termine`, { file: join(STATE_DIR, `${what}.lock`) });
     }
-    throw new RelaisError(`impossible de prendre le verrou ${path}`);
+    try {
+      writeFileSync(path, `${process.pid}\n`);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new RunLock(path, db);
   }
 
-  /** The live run holding this lock, if any (status: is a send under way?). */
-  static holder(campaignDir: string, what: string): Owner | undefined {
-    const owner = lockOwner(join(campaignDir, STATE_DIR, `${what}.lock`));
-    return owner && ownerAlive(owner) ? owner : undefined;
+  /** The live run holding this lock, if any (status: is a send under way?), with its process id if told. */
+  static holder(campaignDir: string, what: string): { pid?: number } | undefined {
+    const path = join(campaignDir, STATE_DIR, `${what}.lock`);
+    if (!heldByALiveRun(`${path}.db`)) return undefined;
+    const pid = pidIn(path);
+    return pid ? { pid } : {};
   }
 
   release(): void {
+    // The file first, while the lock is held: the next run writes its own after taking the lock.
     rmSync(this.path, { force: true });
+    if (this.db.open) this.db.close();
   }
 }
+
+function pidIn(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const busy = (err: unknown) => /^SQLITE_BUSY/.test((err as { code?: string }).code ?? '');
 
 /**
- * A process as another can recognise it: its id, and on Linux its start (clock ticks since boot),
- * its id as /proc shows it (another id inside a PID namespace that does not mount its own /proc)
- * and the boot it started in.
+ * The lock database at `path` with its exclusive lock taken (no wait), or undefined: a live
+ * process holds it (exclusive, or shared: see holdShared). Without `create`, a missing database is
+ * held by no one (undefined is then « not held »: see heldByALiveRun).
  */
-export interface Owner {
-  pid: number;
-  start?: string;
-  procPid?: number;
-  boot?: string;
-}
-
-/** Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
-function statOf(pid: number | 'self'): { pid: number; start: string } | undefined {
+function tryExclusive(path: string, create: boolean): Database.Database | undefined {
+  const db = new Database(path, { timeout: 0, fileMustExist: !create });
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const after = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // After the name: state (3rd field) … starttime (22nd): index 22 - 3. A zombie (Z: dead, not
-    // yet reaped by its parent) or a dying process (X) runs nothing: not alive.
-    if (after[0] === 'Z' || after[0] === 'X') return undefined;
-    const start = after[19];
-    const id = Number(text.slice(0, text.indexOf(' ')));
-    return start && /^\d+$/.test(start) && Number.isInteger(id) ? { pid: id, start } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function bootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function selfOwner(): Owner {
-  const stat = statOf('self');
-  const boot = bootId();
-  return stat ? { pid: process.pid, start: stat.start, procPid: stat.pid, ...(boot ? { boot } : {}) } : { pid: process.pid };
-}
-
-/** This process. */
-export const SELF: Owner = selfOwner();
-
-/** « pid » or « pid procPid start boot »: the first word is the process id, as locks always said. */
-export function formatOwner(o: Owner): string {
-  return o.start !== undefined ? [o.pid, o.procPid ?? o.pid, o.start, o.boot ?? '-'].join(' ') : String(o.pid);
-}
-
-export function parseOwner(text: string): Owner | undefined {
-  const [pid, procPid, start, boot] = text.trim().split(/\s+/);
-  const id = Number(pid);
-  if (!Number.isInteger(id) || id <= 0) return undefined;
-  if (!start || !/^\d+$/.test(start) || !Number.isInteger(Number(procPid))) return { pid: id };
-  return { pid: id, procPid: Number(procPid), start, ...(boot && boot !== '-' ? { boot } : {}) };
-}
-
-function lockOwner(path: string): Owner | undefined {
-  try {
-    return parseOwner(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const same = (a: Owner, b: Owner) => a.pid === b.pid && a.start === b.start && a.procPid === b.procPid && a.boot === b.boot;
-
-/**
- * Whether the process `o` names still runs. This process is alive; another with its very id is
- * not (a lock or a claim left by a run that had the same id: process 1 of another container). With
- * a start time and /proc here: alive only if /proc shows a process of that id, started then, in
- * this boot. Otherwise: whether a process of that id runs (EPERM: it does, as another user).
- */
-export function ownerAlive(o: Owner): boolean {
-  if (same(o, SELF)) return true;
-  if (o.start !== undefined && SELF.start !== undefined) {
-    if (o.boot && SELF.boot && o.boot !== SELF.boot) return false;
-    return statOf(o.procPid ?? o.pid)?.start === o.start;
-  }
-  if (o.pid === SELF.pid) return false;
-  return alive(o.pid);
-}
-
-/** Whether a process of this machine still runs (EPERM: it does, as another user). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    db.exec('BEGIN EXCLUSIVE');
+    return db;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    db.close();
+    if (busy(err)) return undefined;
+    throw err;
   }
 }
 
-/** How the rows a run claims name it: « host:owner ». */
-export function claimOf(host: string): string {
-  return `${host}:${formatOwner(SELF)}`;
+/**
+ * Whether a live process holds the lock database at `path`, asked of the kernel: its exclusive
+ * lock is tried and given back at once. A database never created was never held.
+ */
+function heldByALiveRun(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const db = tryExclusive(path, false);
+  if (!db) return true;
+  db.exec('ROLLBACK');
+  db.close();
+  return false;
 }
 
 /**
- * Whether the run named by a claim (« host:pid », or « host:pid procPid start boot ») still runs:
- * one of another host, or one not understood, is not known to (its rows are taken back).
+ * The lock of the runs that publish posts (`.relais/schedule.lock.db`, beside the journal): held
+ * shared by each run while it has posts claimed (several runs may publish at once, each post
+ * claimed by one), tried exclusive by the one that decides whether claims are a dead run's.
  */
-export function claimAlive(claim: string | null, host: string): boolean {
-  const m = /^(.*?):(\d+(?: \d+ \d+ \S+)?)$/.exec(claim ?? '');
+export class ClaimLock {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly path: string | undefined) {}
+
+  /** Held from the first claim until this run holds none (release): a run with claims is alive. */
+  hold(): void {
+    if (!this.path || this.db?.open) return;
+    const db = new Database(this.path, { timeout: 10_000 });
+    try {
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.db = db;
+  }
+
+  release(): void {
+    if (this.db?.open) this.db.close();
+    this.db = undefined;
+  }
+
+  /**
+   * `work(live)`: `live` says whether another run that publishes is alive; while `work` runs, none
+   * can start claiming (the exclusive lock is held). A database never created: no run ever claimed.
+   */
+  alone<T>(work: (othersLive: boolean) => T): T {
+    if (!this.path || this.db?.open || !existsSync(this.path)) return work(Boolean(this.db?.open));
+    const db = tryExclusive(this.path, false);
+    if (!db) return work(true);
+    try {
+      return work(false);
+    } finally {
+      db.exec('ROLLBACK');
+      db.close();
+    }
+  }
+}
+
+/** The schedule lock beside a journal file (none for a journal in memory). */
+export function claimLockPath(journalFile: string | undefined): string | undefined {
+  return journalFile ? join(journalFile, '..', 'schedule.lock.db') : undefined;
+}
+
+/** How the rows a run claims name it: « host:pid token », the token telling apart runs of one id. */
+export function claimOf(host: string, token: string): string {
+  return `${host}:${process.pid} ${token}`;
+}
+
+/**
+ * Whether the run named by a claim may still run: this run's own; another of this host while a
+ * run that publishes holds the schedule lock (`othersLive`). One of another host, or one not
+ * understood, is not known to (its rows are taken back, as relais always did).
+ */
+export function claimAlive(claim: string | null, host: string, me: string, othersLive: boolean): boolean {
+  if (claim !== null && claim === me) return true;
+  const m = /^(.*):\d+(?: \S+)?$/.exec(claim ?? '');
   if (!m || m[1] !== host) return false;
-  const owner = parseOwner(m[2]!);
-  return owner !== undefined && ownerAlive(owner);
+  return othersLive;
 }

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { JournalTables } from './journal-tables.js';
-import { claimAlive, claimOf } from './lock.js';
+import { claimAlive, claimLockPath, claimOf, ClaimLock } from './lock.js';
 
 /**
  * Planned social posts, in the campaign's journal: one row per post and network, with its due
@@ -39,7 +40,7 @@ export interface Post {
   /** When and where the post was last written to the local outbox (a rehearsal), if ever. */
   outbox_at: string | null;
   outbox_path: string | null;
-  /** Which process holds the post while it is `publishing` ("host:pid", and its start: see lock.ts). */
+  /** Which run holds the post while it is `publishing` ("host:pid token": see lock.ts). */
   claim: string | null;
   /**
    * While `publishing` with media: `uploading` until the post request itself leaves (an
@@ -62,8 +63,8 @@ export interface Post {
   upgrade_doubt: 'cancelled' | 'held' | null;
 }
 
-/** This process, as written in the rows it claims (its id and start: see lock.ts). */
-const ME = claimOf(hostname());
+/** This process, as written in the rows it claims (its id and a token of its own: see lock.ts). */
+const ME = claimOf(hostname(), randomBytes(6).toString('hex'));
 
 /**
  * The columns this store adds to journal format 4, added when the store opens (idempotent, in one
@@ -119,15 +120,27 @@ function upgrade(db: JournalTables): void {
   }, 'immediate');
 }
 
+const UNCONFIRMED = 'interrompu pendant la publication : issue inconnue';
+const REQUEUED = 'interrompu pendant l’envoi des médias : rien n’a été publié, l’envoi reprend au prochain passage';
+const MARK_SQL = `UPDATE posts SET status = 'unconfirmed', last_error = '${UNCONFIRMED}', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase IS NOT 'uploading'`;
+// Stopped while its media were being sent: nothing was published, the next run goes on with the
+// uploads the journal recorded.
+const REQUEUE_SQL = `UPDATE posts SET status = 'queued', claim = NULL, phase = NULL, last_error = '${REQUEUED}', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase = 'uploading'`;
+
 /** The columns this store adds to journal format 4 (see upgrade). */
 const ADDED = ['outbox_at', 'outbox_path', 'claim', 'phase', 'withdrawn_at', 'upgrade_doubt'];
 
 export class PostStore {
+  /** Held while this run has posts claimed: another run then leaves them to it (see lock.ts). */
+  private readonly claims: ClaimLock;
+
   constructor(
     private readonly tables: JournalTables,
     private readonly now: () => Date = () => new Date(),
   ) {
     upgrade(tables);
+    const main = (tables.statement('PRAGMA database_list').all() as Array<{ name: string; file: string }>).find((d) => d.name === 'main');
+    this.claims = new ClaimLock(claimLockPath(main?.file || undefined));
   }
 
   /** The journal's campaign: the store has no other. */
@@ -186,13 +199,21 @@ export class PostStore {
    */
   claim(id: number, destination: string): boolean {
     const now = this.now().toISOString();
-    return (
+    // Held before the claim is written: a run that finds the lock free knows no claim is a live run's.
+    this.claims.hold();
+    const got =
       this.tables.statement(
           `UPDATE posts SET status = 'publishing', attempts = attempts + 1, destination = @destination, claim = @me, phase = NULL, updated_at = @now
            WHERE campaign = @campaign AND id = @id AND status = 'queued' AND (next_attempt_utc IS NULL OR next_attempt_utc <= @now)`,
         )
-        .run({ destination, me: ME, now, campaign: this.campaign, id }).changes === 1
-    );
+        .run({ destination, me: ME, now, campaign: this.campaign, id }).changes === 1;
+    if (!got) this.releaseIfNoClaim();
+    return got;
+  }
+
+  /** The schedule lock is given back once this run holds no post (see claim). */
+  private releaseIfNoClaim(): void {
+    if (!this.tables.statement("SELECT 1 FROM posts WHERE status = 'publishing' AND claim = ? LIMIT 1").get(ME)) this.claims.release();
   }
 
   /** Takes a queued post for a rehearsal (a copy in the outbox), once: true only if this process got it. */
@@ -208,19 +229,36 @@ export class PostStore {
   }
 
   /**
-   * A crash mid-publish leaves `publishing`: its outcome is unknown. A post held by another run
-   * still alive on this machine is left to it.
+   * A crash mid-publish leaves `publishing`: its outcome is unknown. Posts claimed on this machine
+   * while another run that publishes is alive (it holds the schedule lock) are left to it.
    */
   recoverInterrupted(): number {
-    const rows = this.tables.statement("SELECT id, claim FROM posts WHERE campaign = ? AND status = 'publishing'").all(this.campaign) as Array<{ id: number; claim: string | null }>;
-    const host = hostname();
-    const orphans = rows.filter((r) => !claimAlive(r.claim, host));
-    const mark = this.tables.statement("UPDATE posts SET status = 'unconfirmed', last_error = 'interrompu pendant la publication : issue inconnue', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase IS NOT 'uploading'");
-    // Stopped while its media were being sent: nothing was published, the next run goes on with
-    // the uploads the journal recorded.
-    const requeue = this.tables.statement("UPDATE posts SET status = 'queued', claim = NULL, phase = NULL, last_error = 'interrompu pendant l’envoi des médias : rien n’a été publié, l’envoi reprend au prochain passage', updated_at = ? WHERE campaign = ? AND id = ? AND status = 'publishing' AND phase = 'uploading'");
     const now = this.now().toISOString();
-    return this.transaction(() => orphans.reduce((n, r) => (requeue.run(now, this.campaign, r.id), n + mark.run(now, this.campaign, r.id).changes), 0));
+    const mark = this.tables.statement(MARK_SQL);
+    const requeue = this.tables.statement(REQUEUE_SQL);
+    return this.orphans((orphans) => this.transaction(() => orphans.reduce((n, r) => (requeue.run(now, this.campaign, r.id), n + mark.run(now, this.campaign, r.id).changes), 0)));
+  }
+
+  /**
+   * All the posts, those a dead run left `publishing` shown as the next run will record them
+   * (recoverInterrupted), the journal left as it is: a listing writes nothing.
+   */
+  listSettled(): Post[] {
+    return this.orphans((orphans) => {
+      const ids = new Set(orphans.map((o) => o.id));
+      return this.list().map((p) =>
+        !ids.has(p.id) ? p : p.phase === 'uploading' ? { ...p, status: 'queued' as const, claim: null, phase: null, last_error: REQUEUED } : { ...p, status: 'unconfirmed' as const, last_error: UNCONFIRMED },
+      );
+    });
+  }
+
+  /** `work` with the posts left `publishing` by runs that are gone, while none can start claiming. */
+  private orphans<T>(work: (orphans: Array<{ id: number }>) => T): T {
+    const host = hostname();
+    return this.claims.alone((othersLive) => {
+      const rows = this.tables.statement("SELECT id, claim FROM posts WHERE campaign = ? AND status = 'publishing'").all(this.campaign) as Array<{ id: number; claim: string | null }>;
+      return work(rows.filter((r) => !claimAlive(r.claim, host, ME, othersLive)));
+    });
   }
 
   /** See Post.phase: set by a publisher of media around its uploads. */
@@ -232,6 +270,7 @@ export class PostStore {
     const keys = Object.keys(fields) as Array<keyof typeof fields>;
     const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ');
     this.tables.statement(`UPDATE posts SET ${sets} WHERE campaign = @campaign AND id = @id`).run({ ...fields, updated_at: this.now().toISOString(), campaign: this.campaign, id });
+    if ('claim' in fields && fields.claim === null) this.releaseIfNoClaim();
   }
 
   /**

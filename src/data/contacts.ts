@@ -307,6 +307,8 @@ export function isValidEmail(email: string): boolean {
  * UTF-8, in its composed form), both case-insensitively as relais has always compared them.
  */
 export function mailboxKey(address: string): string {
+  // Nearly every address is ASCII: nothing to normalise, nothing to convert.
+  if (/^[\x00-\x7f]*$/.test(address)) return address.toLowerCase();
   const at = address.lastIndexOf('@');
   if (at < 0) return address.normalize('NFC').toLowerCase();
   const local = address.slice(0, at).normalize('NFC').toLowerCase();

@@ -27,50 +27,57 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
 });
 
+/**
+ * An SMTP server on 127.0.0.1 that greets the first connection (relais's check of the server) at
+ * once and holds the greeting of the next ones while `hold.greeting` is true; the recipients of
+ * the messages it took are in `accepted`.
+ */
+async function greetingHolder() {
+  const state = { connections: 0, hold: { greeting: true }, accepted: [] as string[], url: '' };
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    authOptional: true,
+    logger: false,
+    onConnect(_session, callback) {
+      state.connections++;
+      if (state.connections >= 2 && state.hold.greeting) return;
+      callback();
+    },
+    onData(stream, session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        state.accepted.push(session.envelope.rcptTo[0]?.address ?? '');
+        callback(null, 'Queued');
+      });
+    },
+  });
+  server.on('error', () => undefined);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  state.url = `smtp://127.0.0.1:${((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port}`;
+  return state;
+}
+
 describe('relais send killed while its sending connection waits for the server’s greeting', () => {
   it('the next send sends the message: it never left', async () => {
-    let connections = 0;
-    let holdGreeting = true;
-    const accepted: string[] = [];
-    const server = new SMTPServer({
-      secure: false,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onConnect(_session, callback) {
-        connections++;
-        // The first connection (relais's check of the server) is greeted at once; the next ones
-        // wait, until the test lets them in (never, for the run that is killed).
-        if (connections >= 2 && holdGreeting) return;
-        callback();
-      },
-      onData(stream, session, callback) {
-        stream.resume();
-        stream.on('end', () => {
-          accepted.push(session.envelope.rcptTo[0]?.address ?? '');
-          callback(null, 'Queued');
-        });
-      },
-    });
-    server.on('error', () => undefined);
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `smtp://127.0.0.1:${((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port}`;
+    const smtp = await greetingHolder();
+    const url = smtp.url;
 
     const dir = sampleCampaign();
     const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--commune', '45234', '--yes'], { env: { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: url }, stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
     // The point: the sending connection is open and waits for its « 220 ».
-    await waitFor(() => connections >= 2);
+    await waitFor(() => smtp.connections >= 2);
     child.kill('SIGKILL');
     await exited;
-    expect(accepted).toEqual([]);
+    expect(smtp.accepted).toEqual([]);
 
-    holdGreeting = false;
+    smtp.hold.greeting = false;
     const again = await relaisJson<{ sent: number; unconfirmedList: Array<{ commune: string }> }>(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: url } });
     expect(again.json.unconfirmedList, 'a message whose session never opened is said « remise inconnue »').toEqual([]);
     expect(again.json.sent).toBe(1);
-    expect(accepted).toEqual(['mairie@orleans.example']);
+    expect(smtp.accepted).toEqual(['mairie@orleans.example']);
   });
 
   /**
@@ -78,44 +85,21 @@ describe('relais send killed while its sending connection waits for the server�
    * never opened is not « remise inconnue »: it does not leave after the stop, and stays to send.
    */
   it('interrupted (Ctrl-C) while waiting for the greeting: the message stays to send, not unconfirmed', async () => {
-    let connections = 0;
-    let holdGreeting = true;
-    const accepted: string[] = [];
-    const server = new SMTPServer({
-      secure: false,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      authOptional: true,
-      logger: false,
-      onConnect(_session, callback) {
-        connections++;
-        if (connections >= 2 && holdGreeting) return;
-        callback();
-      },
-      onData(stream, session, callback) {
-        stream.resume();
-        stream.on('end', () => {
-          accepted.push(session.envelope.rcptTo[0]?.address ?? '');
-          callback(null, 'Queued');
-        });
-      },
-    });
-    server.on('error', () => undefined);
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `smtp://127.0.0.1:${((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port}`;
+    const smtp = await greetingHolder();
+    const url = smtp.url;
 
     const dir = sampleCampaign();
     const child = spawn(process.execPath, [BIN, '-C', dir, 'send', '--commune', '45234', '--yes'], { env: { ...process.env, NO_COLOR: '1', RELAIS_SMTP_URL: url }, stdio: 'ignore' });
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    await waitFor(() => connections >= 2);
+    await waitFor(() => smtp.connections >= 2);
     child.kill('SIGINT');
     expect(await exited).not.toBe(0);
-    expect(accepted).toEqual([]);
+    expect(smtp.accepted).toEqual([]);
 
-    holdGreeting = false;
+    smtp.hold.greeting = false;
     const again = await relaisJson<{ sent: number; unconfirmedList: Array<{ commune: string }> }>(['-C', dir, 'send', '--commune', '45234', '--yes'], { env: { RELAIS_SMTP_URL: url } });
     expect(again.json.unconfirmedList).toEqual([]);
     expect(again.json.sent).toBe(1);
-    expect(accepted).toEqual(['mairie@orleans.example']);
+    expect(smtp.accepted).toEqual(['mairie@orleans.example']);
   });
 });

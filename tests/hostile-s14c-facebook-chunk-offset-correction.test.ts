@@ -1,17 +1,9 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journal } from '../src/delivery/journal.js';
-import { MediaStore } from '../src/delivery/media-store.js';
-import { PostStore } from '../src/delivery/posts-store.js';
 import { publishDue } from '../src/delivery/schedule.js';
-import { mediaRows } from '../src/delivery/schedule-io.js';
 import { publishers } from '../src/delivery/social.js';
-import { probeFile } from '../src/media/probe.js';
-import { readEnvironment } from '../src/settings.js';
-import { ROOT } from './helpers/cli.js';
-import { tempDir } from './helpers/campaign.js';
-import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
+import { videoJournal } from './helpers/video-post.js';
+import { startSocial, type SocialServer } from './servers/social.js';
 
 /**
  * Facebook's resumable video upload answers a chunk it cannot take at that place (a chunk it
@@ -34,17 +26,9 @@ afterAll(() => server.close());
 
 describe('Facebook asks for a video chunk again (subcode 1363037, offsets in error_data)', () => {
   it('goes on at the offsets Facebook gives and publishes the video once, instead of failing the post', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'medias'));
-    const file = join(dir, 'medias', 'campagne.mp4');
-    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
-    const env = readEnvironment(socialEnv(server));
-    const journal = Journal.open(dir, 'hostile-s14c');
+    const { dir, file, env, journal, store, media, videoPost } = await videoJournal(server, 'hostile-s14c');
     try {
-      const store = new PostStore(journal);
-      const media = new MediaStore(journal, dir);
-      const post = store.add({ channel: 'facebook', text: 'Appel aux volontaires : la vidéo', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
-      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe: await probeFile(file, 'medias/campagne.mp4') }]));
+      const post = videoPost('facebook', 'Appel aux volontaires : la vidéo');
       // The second chunk: Facebook asks for it again, from where it stands (64 KiB taken so far).
       server.media.fail.push({
         step: 'fb.multipart',
@@ -75,17 +59,9 @@ describe('Facebook asks for a video chunk again (subcode 1363037, offsets in err
   });
 
   it('asked again without end (no offsets given): the post stays queued, nothing published, and the next run finishes the upload', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'medias'));
-    const file = join(dir, 'medias', 'campagne.mp4');
-    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
-    const env = readEnvironment(socialEnv(server));
-    const journal = Journal.open(dir, 'hostile-s14c');
+    const { dir, file, env, journal, store, media, videoPost } = await videoJournal(server, 'hostile-s14c');
     try {
-      const store = new PostStore(journal);
-      const media = new MediaStore(journal, dir);
-      const post = store.add({ channel: 'facebook', text: 'Appel aux volontaires : la vidéo, encore', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
-      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe: await probeFile(file, 'medias/campagne.mp4') }]));
+      const post = videoPost('facebook', 'Appel aux volontaires : la vidéo, encore');
       const again = { step: 'fb.multipart', status: 400, body: { error: { message: 'There was a problem uploading your video file. Please try again.', type: 'OAuthException', code: 6001, error_subcode: 1363037, fbtrace_id: 'AbCdEf' } } };
       const before = server.published.filter((p) => p.network === 'facebook').length;
       // More answers « again » than relais takes in one run (six a try, three tries).

@@ -1,18 +1,11 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journal } from '../src/delivery/journal.js';
-import { MediaStore } from '../src/delivery/media-store.js';
-import { PostStore } from '../src/delivery/posts-store.js';
 import { publishDue } from '../src/delivery/schedule.js';
 import { mediaRows } from '../src/delivery/schedule-io.js';
 import { publishers } from '../src/delivery/social.js';
-import { probeFile } from '../src/media/probe.js';
-import { readEnvironment } from '../src/settings.js';
-import { ROOT } from './helpers/cli.js';
-import { tempDir } from './helpers/campaign.js';
+import { videoJournal } from './helpers/video-post.js';
 import { networksAt, socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
 /**
@@ -68,17 +61,9 @@ afterAll(async () => {
 
 describe('a LinkedIn upload URL that answers 200 without an ETag', () => {
   it('does not count the part as sent: the video is posted once, at the latest on the next run', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'medias'));
-    const file = join(dir, 'medias', 'campagne.mp4');
-    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
-    const env = readEnvironment({ ...socialEnv(server), ...networksAt(url) });
-    const journal = Journal.open(dir, 'hostile-s14c');
+    const { dir, env, journal, store, media, videoPost } = await videoJournal(server, 'hostile-s14c', { ...socialEnv(server), ...networksAt(url) });
     try {
-      const store = new PostStore(journal);
-      const media = new MediaStore(journal, dir);
-      const post = store.add({ channel: 'linkedin', text: 'Appel aux volontaires : la vidéo', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
-      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe: await probeFile(file, 'medias/campagne.mp4') }]));
+      const post = videoPost('linkedin', 'Appel aux volontaires : la vidéo');
       const run = () => publishDue(store, publishers(env, join(dir, 'out', 'publications'), dir, { media, posts: store }), { now: () => new Date(), retryBaseMs: 1 });
       await run();
       expect(stripped).toBe(1);
@@ -95,16 +80,8 @@ describe('a LinkedIn upload URL that answers 200 without an ETag', () => {
   });
 
   it('a partial upload an earlier version recorded with an empty ETag is started over, never finalized with it', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'medias'));
-    const file = join(dir, 'medias', 'campagne.mp4');
-    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
-    const env = readEnvironment(socialEnv(server));
-    const journal = Journal.open(dir, 'hostile-s14c');
+    const { dir, file, env, journal, store, media, probe } = await videoJournal(server, 'hostile-s14c');
     try {
-      const store = new PostStore(journal);
-      const media = new MediaStore(journal, dir);
-      const probe = await probeFile(file, 'medias/campagne.mp4');
       const post = store.add({ channel: 'linkedin', text: 'Appel aux volontaires : la vidéo, encore', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
       media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe }]));
       // What relais recorded before: the first part « sent » with an empty ETag, for a video the host no longer knows.

@@ -1,17 +1,9 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Journal } from '../src/delivery/journal.js';
-import { MediaStore } from '../src/delivery/media-store.js';
-import { PostStore } from '../src/delivery/posts-store.js';
 import { publishDue, runFailures } from '../src/delivery/schedule.js';
-import { mediaRows } from '../src/delivery/schedule-io.js';
 import { publishers } from '../src/delivery/social.js';
-import { probeFile } from '../src/media/probe.js';
-import { readEnvironment } from '../src/settings.js';
-import { ROOT } from './helpers/cli.js';
-import { tempDir } from './helpers/campaign.js';
-import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
+import { videoJournal } from './helpers/video-post.js';
+import { startSocial, type SocialServer } from './servers/social.js';
 
 /**
  * X keeps the campaign video « in_progress » longer than relais waits (120 status checks, three
@@ -35,17 +27,9 @@ afterAll(() => server.close());
 
 describe('a video X is still processing when relais stops waiting', () => {
   it('stays queued, and the run says it failed (exit code 1), not ok', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'medias'));
-    const file = join(dir, 'medias', 'campagne.mp4');
-    copyFileSync(join(ROOT, 'medias', 'campagne.mp4'), file);
-    const env = readEnvironment(socialEnv(server));
-    const journal = Journal.open(dir, 'hostile-s14c');
+    const { dir, env, journal, store, media, videoPost } = await videoJournal(server, 'hostile-s14c');
     try {
-      const store = new PostStore(journal);
-      const media = new MediaStore(journal, dir);
-      const post = store.add({ channel: 'twitter', text: 'Appel aux volontaires : la vidéo', local: '2031-04-11 09:00', tz: 'Europe/Paris', utc: new Date(Date.now() - 60_000), source: 'cli' })!;
-      media.attach(post.id, mediaRows([{ name: 'campagne.mp4', path: file, shown: 'medias/campagne.mp4', alt: 'Une mire de couleurs animée', title: undefined, probe: await probeFile(file, 'medias/campagne.mp4') }]));
+      const post = videoPost('twitter', 'Appel aux volontaires : la vidéo');
       const run = await publishDue(store, publishers(env, join(dir, 'out', 'publications'), dir, { media, posts: store }), { now: () => new Date(), retryBaseMs: 1 });
       // What holds: nothing posted, the post kept for the next run, the upload not sent again.
       expect(server.published).toHaveLength(0);

@@ -36,6 +36,12 @@ function frenchScore(text: string): number {
     if (c.charCodeAt(0) < 0x80) continue;
     const before = text[i - 1];
     const after = text[i + 1];
+    // Æ and æ, rare in French (« ex æquo », « Lætitia »), are what code page 850 makes of Windows's
+    // apostrophe (92): after a lone letter (« LÆIsle-Adam », « dÆun »), an elision read wrong.
+    if (c === 'Æ' || c === 'æ') {
+      if (isLetter(before) && !isLetter(text[i - 2])) score -= 2;
+      continue;
+    }
     if (FRENCH_SMALL.includes(c)) score += isCapital(after) ? -2 : 1;
     // A capital between a capital and a small letter (« MÇdecin ») begins no word and ends none.
     else if (FRENCH_CAPITAL.includes(c)) score += isSmall(before) || (isCapital(before) && isSmall(after)) || (c !== 'À' && !isLetter(before) && !isLetter(after)) ? -2 : 1;

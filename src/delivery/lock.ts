@@ -23,7 +23,9 @@ export class RunLock {
   static acquire(campaignDir: string, what: string): RunLock {
     mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
     const path = join(campaignDir, STATE_DIR, `${what}.lock`);
-    const db = tryExclusive(`${path}.db`, true);
+    // A few seconds' patience: `status` or another command may be looking at the lock for an
+    // instant (see heldByALiveRun); a live run holds it for its whole length.
+    const db = tryExclusive(`${path}.db`, true, ACQUIRE_WAIT_MS);
     if (!db) {
       const pid = pidIn(path);
       throw new RelaisError(`un autre « relais ${what} » tourne déjà sur cette campagne${pid ? ` (processus ${pid})` : ''} : attendez qu'il se termine`, { file: join(STATE_DIR, `${what}.lock`) });
@@ -68,8 +70,8 @@ const busy = (err: unknown) => /^SQLITE_BUSY/.test((err as { code?: string }).co
  * process holds it (exclusive, or shared: see holdShared). Without `create`, a missing database is
  * held by no one (undefined is then « not held »: see heldByALiveRun).
  */
-function tryExclusive(path: string, create: boolean): Database.Database | undefined {
-  const db = new Database(path, { timeout: 0, fileMustExist: !create });
+function tryExclusive(path: string, create: boolean, waitMs = 0): Database.Database | undefined {
+  const db = new Database(path, { timeout: waitMs, fileMustExist: !create });
   try {
     db.exec('BEGIN EXCLUSIVE');
     return db;
@@ -80,17 +82,29 @@ function tryExclusive(path: string, create: boolean): Database.Database | undefi
   }
 }
 
+/** How long a run waits for its lock before saying another holds it. */
+const ACQUIRE_WAIT_MS = 3000;
+
 /**
- * Whether a live process holds the lock database at `path`, asked of the kernel: its exclusive
- * lock is tried and given back at once. A database never created was never held.
+ * Whether a live process holds the run lock database at `path` (exclusively, for its whole run),
+ * asked of the kernel with a shared lock, read-only and given back at once: two commands looking
+ * at once do not take each other for a run, and a run starting then waits the instant out (see
+ * ACQUIRE_WAIT_MS). A database never created was never held.
  */
 function heldByALiveRun(path: string): boolean {
   if (!existsSync(path)) return false;
-  const db = tryExclusive(path, false);
-  if (!db) return true;
-  db.exec('ROLLBACK');
-  db.close();
-  return false;
+  const db = new Database(path, { timeout: 0, fileMustExist: true, readonly: true });
+  try {
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    db.exec('ROLLBACK');
+    return false;
+  } catch (err) {
+    if (busy(err)) return true;
+    throw err;
+  } finally {
+    db.close();
+  }
 }
 
 /**

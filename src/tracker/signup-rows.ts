@@ -193,7 +193,7 @@ export class SignupRows {
       const hasId = ie > is;
       const scientific = hasId && excelScientific(idBuf, is, ie);
       // « 000101 » and « 101 » (a spreadsheet's) are one volunteer: found without the zeros.
-      const zeros = hasId && idBuf[is] === 48 ? leadingZeros(idBuf, is, ie) : 0;
+      let zeros = hasId && idBuf[is] === 48 ? leadingZeros(idBuf, is, ie) : 0;
       const future = d > today;
       const extraCells = current.count > width;
       if (!hasId || d < 0 || future || code < 0 || scientific) {
@@ -259,7 +259,15 @@ export class SignupRows {
       }
       if (rejections.holding) rejections.rejectHeld();
       if (extraCells) sayExtraValues();
-      const slot = store.ids.intern(idBuf, is + zeros, ie);
+      let slot = store.ids.intern(idBuf, is + zeros, ie);
+      if (!store.ids.added && store.zeros[slot] !== Math.min(255, zeros) && store.whereFile[slot] === fileIndex) {
+        // « 0101 » and « 101 » in one export: two ids as the platform wrote them (WHOLE_ID).
+        const whole = Buffer.allocUnsafe(ie - is + 1);
+        whole[0] = 0;
+        whole.set(idBuf.subarray(is, ie), 1);
+        slot = store.ids.intern(whole, 0, whole.length);
+        zeros = 0;
+      }
       if (store.ids.added) {
         if (slot >= store.day.length) store.grow(slot);
         store.zeros[slot] = Math.min(255, zeros);

@@ -53,9 +53,10 @@ export class Volunteers {
     this.ids = new ByteInterner(expected);
   }
 
-  /** A volunteer's id as written, its leading zeros back. */
+  /** A volunteer's id as written, its leading zeros back (an id kept whole, see WHOLE_ID, as it is). */
   idText(slot: number): string {
-    return '0'.repeat(this.zeros[slot]!) + this.ids.text(slot);
+    const text = this.ids.text(slot);
+    return text.startsWith(WHOLE_ID) ? text.slice(1) : '0'.repeat(this.zeros[slot]!) + text;
   }
 
   /** A département's number; -1 stands for "none". */
@@ -126,6 +127,13 @@ export class Volunteers {
     return { dep, day, category, metier, inRegion, excluded, size: this.ids.size, names: { dep: this.depNames, category: namesOf(this.categories), metier: namesOf(this.metiers) } };
   }
 }
+
+/**
+ * Ids are found without their leading zeros (id-zeros.ts), but one export writes every id as the
+ * platform did: « 0101 » and « 101 » in it are two volunteers. The second is then kept under its
+ * whole spelling behind this byte, which no id written in a file begins with.
+ */
+export const WHOLE_ID = '\u0000';
 
 const isBreak = (b: number) => b === 0x0a || b === 0x0d || b === 0x09;
 

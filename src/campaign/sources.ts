@@ -4,7 +4,7 @@ import { extraValues, extraValuesMessage, gluedHeaderMessage, otherHeaderLayout,
 import { DELIMITER_NAMES, hiddenSheetsMessage, openTable, sheetFoundMessage, type Table, type TableRow } from '../data/table.js';
 import { struckWhole, withoutStruck } from '../data/struck.js';
 import { nulPaddingMessage } from '../data/file-end.js';
-import { duplicateColumnMessage, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
+import { duplicateColumnMessage, normalizeHeader, type ColumnMatch, type ColumnSpec } from '../data/columns.js';
 import { REPEATED_HEADER, REPEATED_TITLE, setAside, type FileAccount } from './accounting.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 
@@ -103,9 +103,13 @@ export async function openSource(
   ruled?: (field: string) => boolean,
 ): Promise<{ table: Table; columns: ColumnMatch } | undefined> {
   const file = displayPath(campaign, source.fichier);
+  // A header holding every column campagne.yaml names for this file is its header too: the sheet
+  // (or the line) where those columns are is the data, whatever other sheet has built-in names.
+  const named = Object.values(source.colonnes).map(normalizeHeader).filter(Boolean);
+  const withNamed = named.length ? (cells: string[]) => isHeader(cells) || named.every((n) => cells.some((c) => normalizeHeader(c) === n)) : isHeader;
   let table: Table;
   try {
-    table = await openTable(campaignPath(campaign, source.fichier), { displayName: file, isHeader });
+    table = await openTable(campaignPath(campaign, source.fichier), { displayName: file, isHeader: withNamed });
   } catch (err) {
     if (!(err instanceof RelaisError)) throw err;
     problems.error('fichier-illisible', `${what} : ${err.message}`, { file, ...err.location }, 'file');
@@ -113,7 +117,7 @@ export async function openSource(
   }
   const columns = match(table.header, source.colonnes);
   readColumns.set(table, columns);
-  headerReaders.set(table, { isHeader, match: (cells) => match(cells, source.colonnes) });
+  headerReaders.set(table, { isHeader: withNamed, match: (cells) => match(cells, source.colonnes) });
   const where = { file, line: table.headerLine };
   if (table.sheets) problems.warning('feuilles-masquees', `${what} : ${hiddenSheetsMessage(table.sheets)}`, { file });
   if (table.sheetFound) problems.warning('feuille-lue', `${what} : ${sheetFoundMessage(table.sheetFound)}`, { file, line: table.headerLine });

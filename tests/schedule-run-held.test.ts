@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldBack } from '../src/cli/schedule-run.js';
+import { heldBack, tallyLine } from '../src/cli/schedule-run.js';
 import { Journal } from '../src/delivery/journal.js';
 import { PostStore } from '../src/delivery/posts-store.js';
 import { emptyRun } from '../src/delivery/schedule.js';
@@ -41,5 +41,12 @@ describe('posts held back by a network stopped for the run', () => {
     } finally {
       journal.close();
     }
+  });
+});
+
+describe('the campaign’s posts in one line', () => {
+  it('says which planned post a run is publishing right now', () => {
+    const line = tallyLine({ publiees: 0, prevues: 2, repetees: 0, enCours: 1, refusees: 0, nonConfirmees: 0, annulees: 0 });
+    expect(line).toBe('Publications de la campagne : 0 publiée sur les réseaux, 2 prévues (dont 1 en cours de publication).');
   });
 });

@@ -22,6 +22,8 @@ export interface Tally {
   publiees: number;
   prevues: number;
   repetees: number;
+  /** Of those planned, the ones a run is publishing right now (claimed, the network not answered yet). */
+  enCours: number;
   refusees: number;
   nonConfirmees: number;
   annulees: number;
@@ -33,6 +35,7 @@ export function tally(posts: Post[]): Tally {
     publiees: count((p) => p.status === 'published'),
     prevues: count((p) => p.status === 'queued' || p.status === 'publishing'),
     repetees: count((p) => p.status === 'queued' && p.outbox_at !== null),
+    enCours: count((p) => p.status === 'publishing'),
     refusees: count((p) => p.status === 'failed'),
     nonConfirmees: count((p) => p.status === 'unconfirmed'),
     annulees: count((p) => p.status === 'cancelled'),
@@ -40,7 +43,8 @@ export function tally(posts: Post[]): Tally {
 }
 
 export function tallyLine(t: Tally): string {
-  const parts = [`${n(t.publiees, 'publiée')} sur les réseaux`, `${n(t.prevues, 'prévue')}${t.repetees ? ` (dont ${n(t.repetees, 'répétée')} dans out/publications/)` : ''}`];
+  const among = [t.enCours ? `${n(t.enCours, 'en cours de publication', 'en cours de publication')}` : '', t.repetees ? `${n(t.repetees, 'répétée')} dans out/publications/` : ''].filter(Boolean);
+  const parts = [`${n(t.publiees, 'publiée')} sur les réseaux`, `${n(t.prevues, 'prévue')}${among.length ? ` (dont ${among.join(', ')})` : ''}`];
   if (t.refusees) parts.push(n(t.refusees, 'refusée'));
   if (t.nonConfirmees) parts.push(n(t.nonConfirmees, 'non confirmée', 'non confirmées'));
   if (t.annulees) parts.push(n(t.annulees, 'annulée'));

@@ -8,7 +8,7 @@ import { RelaisError } from '../src/errors.js';
 import { fieldText, openFastTable } from '../src/tracker/fast-csv.js';
 import { readSignups } from '../src/tracker/signups.js';
 import { sampleCampaign, tempDir } from './helpers/campaign.js';
-import { encode, MAC, WINDOWS } from './helpers/code-pages.js';
+import { encode, MAC, readTableBytes, WINDOWS } from './helpers/code-pages.js';
 
 /**
  * Mac Roman told from Windows-1252 (isMacRoman in src/data/code-page.ts) on office files written
@@ -17,14 +17,6 @@ import { encode, MAC, WINDOWS } from './helpers/code-pages.js';
  * these wrong, every accented capital read as another letter without a word.
  */
 
-async function read(name: string, bytes: Buffer): Promise<{ encoding: string; values: string[][] }> {
-  const path = join(tempDir(), name);
-  writeFileSync(path, bytes);
-  const table = await openTable(path);
-  const values: string[][] = [];
-  for await (const row of table.rows) values.push(row.values);
-  return { encoding: table.encoding, values };
-}
 
 describe('Windows-1252 and Mac Roman told apart on real office files', () => {
   it('a Windows-1252 town-hall list in capitals for the Val-de-Marne (L’HAŸ-LES-ROSES) is not read as Mac Roman', async () => {
@@ -33,7 +25,7 @@ describe('Windows-1252 and Mac Roman told apart on real office files', () => {
       '94028;CRÉTEIL;PLACE SALVADOR ALLENDE\n' +
       "94038;L'HAŸ-LES-ROSES;HÔTEL DE VILLE DE L'HAŸ-LES-ROSES\n" +
       '94068;SAINT-MAUR-DES-FOSSÉS;PLACE CHARLES DE GAULLE\n';
-    const { encoding, values } = await read('mairies.csv', encode(text, WINDOWS));
+    const { encoding, values } = await readTableBytes('mairies.csv', encode(text, WINDOWS));
     // Read as Mac Roman: « CR…TEIL », « L'HAüS-LES-ROSES », « H‘TEL » — printed on the envelopes.
     expect(values.map((v) => v[1])).toEqual(['CRÉTEIL', "L'HAŸ-LES-ROSES", 'SAINT-MAUR-DES-FOSSÉS']);
     expect(encoding).toBe('Windows-1252');
@@ -41,7 +33,7 @@ describe('Windows-1252 and Mac Roman told apart on real office files', () => {
 
   it('a Mac Roman list in capitals (« HÔTEL DE VILLE » on every row) is not read as Windows-1252', async () => {
     const text = 'code;commune;adresse\n45001;ADON;HÔTEL DE VILLE\n45002;AILLANT-SUR-MILLERON;HÔTEL DE VILLE\n45003;SAINT-ÉTIENNE;HÔTEL DE VILLE\n';
-    const { encoding, values } = await read('mairies.csv', encode(text, MAC));
+    const { encoding, values } = await readTableBytes('mairies.csv', encode(text, MAC));
     // Read as Windows-1252: « HïTEL DE VILLE », « SAINT-ƒTIENNE ».
     expect(values.map((v) => v[2])).toEqual(['HÔTEL DE VILLE', 'HÔTEL DE VILLE', 'HÔTEL DE VILLE']);
     expect(values[2]![1]).toBe('SAINT-ÉTIENNE');
@@ -50,7 +42,7 @@ describe('Windows-1252 and Mac Roman told apart on real office files', () => {
 
   it('a Mac Roman file with a single accented letter is read as written (not « BrŽval »)', async () => {
     const text = 'code;commune;maire\n78107;Bréval;DUPONT\n78001;Adainville;MARTIN\n';
-    const { values } = await read('maires.csv', encode(text, MAC));
+    const { values } = await readTableBytes('maires.csv', encode(text, MAC));
     expect(values[0]![1]).toBe('Bréval');
   });
 });
@@ -90,7 +82,7 @@ describe('an export with CR-only line ends whose first accent is past the first 
   it('is read in Mac Roman by the table reader, not refused as UTF-8', async () => {
     const bytes = encode(text, MAC);
     expect(bytes.indexOf(0x88)).toBeGreaterThan(128 * 1024);
-    const { encoding, values } = await read('inscriptions.csv', bytes);
+    const { encoding, values } = await readTableBytes('inscriptions.csv', bytes);
     expect(encoding).toBe('Mac Roman (Excel pour Mac)');
     expect(values.at(-1)).toEqual(['V999999', '2020-03-27', '37', 'Infirmière', 'soignant']);
   });
@@ -105,7 +97,7 @@ describe('an export with CR-only line ends whose first accent is past the first 
   });
 
   it('a Windows-1252 export with CR ends is read too (same cause)', async () => {
-    const { encoding, values } = await read('inscriptions.csv', encode(text, WINDOWS));
+    const { encoding, values } = await readTableBytes('inscriptions.csv', encode(text, WINDOWS));
     expect(encoding).toBe('Windows-1252');
     expect(values.at(-1)![3]).toBe('Infirmière');
   });

@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openTable } from '../src/data/table.js';
-import { tempDir } from './helpers/campaign.js';
-import { windows1252 } from './helpers/code-pages.js';
+import { readTableBytes, windows1252 } from './helpers/code-pages.js';
 
 /**
  * Code page 850 (new this session) reads Windows-1252's typographic apostrophe (0x92) as « Æ ».
@@ -12,19 +8,11 @@ import { windows1252 } from './helpers/code-pages.js';
  * only non-ASCII signs are such apostrophes is taken for MS-DOS, silently, and every name is
  * printed « LÆIsle-Adam ». Before CP850 was added these files were read right.
  */
-async function read(name: string, bytes: Buffer): Promise<{ encoding: string; values: string[][] }> {
-  const path = join(tempDir(), name);
-  writeFileSync(path, bytes);
-  const table = await openTable(path);
-  const values: string[][] = [];
-  for await (const row of table.rows) values.push(row.values);
-  return { encoding: table.encoding, values };
-}
 
 describe('a Windows-1252 CSV whose only non-ASCII signs are apostrophes after a capital', () => {
   it('a town-hall list « L’Isle-Adam », « L’Hermitage » is read as Windows-1252, not code page 850', async () => {
     const text = 'code_insee;commune;email\n95313;L’Isle-Adam;mairie@ville-isle-adam.fr\n95250;L’Hermitage;mairie@hermitage.fr\n95600;Eaubonne;mairie@eaubonne.fr\n';
-    const { encoding, values } = await read('mairies.csv', windows1252(text));
+    const { encoding, values } = await readTableBytes('mairies.csv', windows1252(text));
     // Read as CP850: « LÆIsle-Adam », « LÆHermitage » on the letters and envelopes.
     expect(values.map((v) => v[1])).toEqual(['L’Isle-Adam', 'L’Hermitage', 'Eaubonne']);
     expect(encoding).toBe('Windows-1252');
@@ -32,7 +20,7 @@ describe('a Windows-1252 CSV whose only non-ASCII signs are apostrophes after a 
 
   it('names in capitals « L’ISLE-ADAM », « L’ABERGEMENT » are read as written', async () => {
     const text = 'nom;commune\nDUPONT;L’ISLE-ADAM\nMARTIN;L’ABERGEMENT\n';
-    const { encoding, values } = await read('maires.csv', windows1252(text));
+    const { encoding, values } = await readTableBytes('maires.csv', windows1252(text));
     expect(values.map((v) => v[1])).toEqual(['L’ISLE-ADAM', 'L’ABERGEMENT']);
     expect(encoding).toBe('Windows-1252');
   });

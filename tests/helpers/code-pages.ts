@@ -1,3 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openTable } from '../../src/data/table.js';
+import { tempDir } from './campaign.js';
+
 /**
  * Bytes of a text in the two code pages French office files come in, made from Node's own decoders
  * read backwards (each byte 0x80–0xFF and the character it decodes to): a test's encoder cannot
@@ -26,3 +31,13 @@ export function encode(text: string, code: Map<string, number>): Buffer {
 
 export const macRoman = (text: string): Buffer => encode(text, MAC);
 export const windows1252 = (text: string): Buffer => encode(text, WINDOWS);
+
+/** A file of these bytes written under `name` and read by relais's table reader: the encoding it named, and the rows' values. */
+export async function readTableBytes(name: string, bytes: Buffer): Promise<{ encoding: string; values: string[][] }> {
+  const path = join(tempDir(), name);
+  writeFileSync(path, bytes);
+  const table = await openTable(path);
+  const values: string[][] = [];
+  for await (const row of table.rows) values.push(row.values);
+  return { encoding: table.encoding, values };
+}

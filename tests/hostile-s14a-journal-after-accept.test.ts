@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
+import { failingJournal } from './helpers/failing-journal.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
 /**
@@ -28,10 +27,7 @@ describe('relais send when the journal cannot note a message the server accepted
     const dir = sampleCampaign();
     const env = { RELAIS_SMTP_URL: smtp.url, RELAIS_SMTP_RETRY_MS: '20' };
     // The journal exists (another town hall's email), then fails once when Orléans's is accepted.
-    expect((await relais(['-C', dir, 'send', '--commune', '45001', '--yes'], { env })).code).toBe(0);
-    const db = new Database(join(dir, '.relais', 'journal.sqlite'));
-    db.exec("CREATE TRIGGER fails_once BEFORE UPDATE OF status ON deliveries WHEN NEW.status = 'sent' AND OLD.attempts = 1 BEGIN SELECT RAISE(ABORT, 'write failed'); END");
-    db.close();
+    await failingJournal(dir, env, "CREATE TRIGGER fails_once BEFORE UPDATE OF status ON deliveries WHEN NEW.status = 'sent' AND OLD.attempts = 1 BEGIN SELECT RAISE(ABORT, 'write failed'); END");
 
     const first = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env });
     expect(first.code).toBe(1);

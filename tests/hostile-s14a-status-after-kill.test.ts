@@ -4,7 +4,7 @@ import { sampleCampaign, sampleWithoutPublications } from './helpers/campaign.js
 import { BIN, relais } from './helpers/cli.js';
 import { waitFor } from './helpers/wait.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
-import { socialEnv, startSocial } from './servers/social.js';
+import { socialEnv, startSocial, type SocialServer } from './servers/social.js';
 
 /**
  * `relais send` dies mid-message (SIGKILL, out of memory, the laptop's battery, a closed SSH
@@ -27,6 +27,23 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/**
+ * A campaign with one Facebook post, whose `schedule run` is killed while Facebook holds its answer
+ * (the request is there: the post may be online).
+ */
+async function killedWhilePublishing(social: SocialServer): Promise<{ dir: string; env: Record<string, string> }> {
+  const dir = sampleWithoutPublications();
+  const env = { ...socialEnv(social), RELAIS_HTTP_TIMEOUT_MS: '60000' };
+  expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Merci aux maires'], { env })).code).toBe(0);
+  social.script.facebook.push({ status: 200, hang: true });
+  const child = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  await waitFor(() => social.received.length > 0);
+  child.kill('SIGKILL');
+  await exited;
+  return { dir, env };
+}
 
 describe('what relais reports after a run was killed in the middle of a delivery, before any new run', () => {
   it('status names the message whose delivery is unknown, instead of « en cours » and « Aucun échec »', async () => {
@@ -61,15 +78,7 @@ describe('what relais reports after a run was killed in the middle of a delivery
   it('schedule list names a post left publishing by a killed run as unconfirmed, not « prévue » and « en cours »', async () => {
     const social = await startSocial();
     try {
-      const dir = sampleWithoutPublications();
-      const env = { ...socialEnv(social), RELAIS_HTTP_TIMEOUT_MS: '60000' };
-      expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Merci aux maires'], { env })).code).toBe(0);
-      social.script.facebook.push({ status: 200, hang: true });
-      const child = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'ignore' });
-      const exited = new Promise((r) => child.once('exit', r));
-      await waitFor(() => social.received.length > 0);
-      child.kill('SIGKILL');
-      await exited;
+      const { dir, env } = await killedWhilePublishing(social);
 
       const list = await relais(['-C', dir, 'schedule', 'list'], { env });
       expect(list.stdout).not.toMatch(/1 prévue/);
@@ -83,15 +92,7 @@ describe('what relais reports after a run was killed in the middle of a delivery
   it('schedule cancel of a post left publishing by a killed run does not say to wait for that run', async () => {
     const social = await startSocial();
     try {
-      const dir = sampleWithoutPublications();
-      const env = { ...socialEnv(social), RELAIS_HTTP_TIMEOUT_MS: '60000' };
-      expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'facebook', '--at', 'now', '--text', 'Merci aux maires'], { env })).code).toBe(0);
-      social.script.facebook.push({ status: 200, hang: true });
-      const child = spawn(process.execPath, [BIN, '-C', dir, 'schedule', 'run'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: 'ignore' });
-      const exited = new Promise((r) => child.once('exit', r));
-      await waitFor(() => social.received.length > 0);
-      child.kill('SIGKILL');
-      await exited;
+      const { dir, env } = await killedWhilePublishing(social);
 
       const cancel = await relais(['-C', dir, 'schedule', 'cancel', '1'], { env });
       expect(cancel.stderr).not.toContain('attendez');

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleLoiret } from './helpers/campaign.js';
 import { relais, relaisJson } from './helpers/cli.js';
+import { failingJournal } from './helpers/failing-journal.js';
 import { startSmtp, type TestSmtp } from './servers/smtp.js';
 
 /**
@@ -27,11 +28,7 @@ describe('relais send when the journal fails on several connections at once', ()
     const dir = sampleLoiret();
     const env = { RELAIS_SMTP_URL: smtp.url, RELAIS_SMTP_RETRY_MS: '20' };
     // The journal exists (one town hall's email), then refuses « envoyé » once 3 more are noted.
-    expect((await relais(['-C', dir, 'send', '--commune', '45001', '--yes'], { env })).code).toBe(0);
-    const file = join(dir, '.relais', 'journal.sqlite');
-    const db = new Database(file);
-    db.exec("CREATE TRIGGER full_after_three BEFORE UPDATE OF status ON deliveries WHEN NEW.status = 'sent' AND (SELECT count(*) FROM deliveries WHERE status = 'sent') >= 4 BEGIN SELECT RAISE(ABORT, 'write failed'); END");
-    db.close();
+    await failingJournal(dir, env, "CREATE TRIGGER full_after_three BEFORE UPDATE OF status ON deliveries WHEN NEW.status = 'sent' AND (SELECT count(*) FROM deliveries WHERE status = 'sent') >= 4 BEGIN SELECT RAISE(ABORT, 'write failed'); END");
 
     const run = await relais(['-C', dir, 'send', '--limit', '12', '--yes'], { env });
     expect(run.code).toBe(1);
@@ -46,6 +43,7 @@ describe('relais send when the journal fails on several connections at once', ()
     expect(selected).toBe(12);
     expect(sent + unconfirmed + left).toBe(12);
 
+    const file = join(dir, '.relais', 'journal.sqlite');
     const rows = new Database(file, { readonly: true });
     const byStatus = (status: string) => (rows.prepare("SELECT commune FROM deliveries WHERE channel = 'courriel' AND status = ? AND commune <> '45001'").all(status) as Array<{ commune: string }>).map((r) => r.commune);
     const sentRows = byStatus('sent');
@@ -75,11 +73,7 @@ describe('relais send when the journal fails on several connections at once', ()
     const smtp = server;
     const dir = sampleLoiret();
     const env = { RELAIS_SMTP_URL: smtp.url, RELAIS_SMTP_RETRY_MS: '20' };
-    expect((await relais(['-C', dir, 'send', '--commune', '45001', '--yes'], { env })).code).toBe(0);
-    const file = join(dir, '.relais', 'journal.sqlite');
-    const db = new Database(file);
-    db.exec("CREATE TRIGGER no_refusal BEFORE UPDATE OF status ON deliveries WHEN NEW.status LIKE 'failed-%' BEGIN SELECT RAISE(ABORT, 'write failed'); END");
-    db.close();
+    await failingJournal(dir, env, "CREATE TRIGGER no_refusal BEFORE UPDATE OF status ON deliveries WHEN NEW.status LIKE 'failed-%' BEGIN SELECT RAISE(ABORT, 'write failed'); END");
 
     const run = await relais(['-C', dir, 'send', '--commune', '45234', '--yes'], { env });
     expect(run.code).toBe(1);

@@ -1,3 +1,4 @@
+import { needsSmtputf8 } from '../data/contacts.js';
 import { SMTPConnection } from './mime.js';
 
 /**
@@ -38,10 +39,10 @@ const original = proto._setEnvelope;
 
 function guarded(this: Connection, envelope: Envelope, callback: Callback): void {
   const from = addressOf(envelope.from);
-  const international = [from, ...([] as unknown[]).concat(envelope.to ?? []).map(addressOf)].filter((a) => !isAscii(a));
+  const international = [from, ...([] as unknown[]).concat(envelope.to ?? []).map(addressOf)].filter(needsSmtputf8);
   if (international.length && !this._supportedExtensions.includes('SMTPUTF8')) {
     // EENVELOPE: nodemailer's pool then resets the session (RSET) and keeps it for the next message.
-    const err = Object.assign(new Error(`SMTPUTF8 not offered for ${international.join(', ')}`), { code: 'EENVELOPE' as const, command: 'API', smtputf8: international, sender: !isAscii(from), extensions: [...this._supportedExtensions] });
+    const err = Object.assign(new Error(`SMTPUTF8 not offered for ${international.join(', ')}`), { code: 'EENVELOPE' as const, command: 'API', smtputf8: international, sender: needsSmtputf8(from), extensions: [...this._supportedExtensions] });
     return callback(err);
   }
   return original.call(this, envelope, callback);

@@ -95,7 +95,7 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
     // place empty: it puts the new file in before the manifest): the manifest's version is the one
     // printed — unless the last written was a --all file, which holds every letter.
     const missing = !existsSync(d.paths.print);
-    if (verify && (missing ? manifest[`${rel}${PRINT_FINGERPRINT}`] === ALL_COMMUNES : !printFileMatches(manifest, rel, d.paths.print))) throw notDescribed(plan, d.paths.print, history);
+    if (verify && (missing ? manifest[`${rel}${PRINT_FINGERPRINT}`] === ALL_COMMUNES : !printFileMatches(manifest, rel, d.paths.print))) throw notDescribed(plan, d.paths.print, history, missing);
     versions.push({ dep: d.departement.code, path: d.paths.print, history, communes: JSON.parse(list) as string[] });
   }
   return versions;
@@ -107,9 +107,8 @@ export async function printVersions(plan: ReadyCampaign['plan'], departements: s
  * `letters --all`, or a file changed by hand. Which letters it holds, relais cannot say: nothing
  * is noted, and `relais letters` draws it again and records it.
  */
-function notDescribed(plan: ReadyCampaign['plan'], path: string, history: PrintHistory): RelaisError {
+function notDescribed(plan: ReadyCampaign['plan'], path: string, history: PrintHistory, missing: boolean): RelaisError {
   const file = relative(plan.paths.dir, path).split('\\').join('/');
-  const missing = !existsSync(path);
   // What was posted may be an earlier version, whose letters relais knows: named with the option
   // that notes it, so that nobody reprints and posts those letters a second time.
   return new RelaisError(

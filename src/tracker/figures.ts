@@ -59,8 +59,8 @@ export async function track(campaign: Campaign, ref: CommuneReference, options: 
     // of other régions only are the wrong files: check.ts says that, not this.)
     const r = read.records;
     let later = 0;
-    for (let i = 0; i < r.size; i++) if (r.day[i]! > letterDay && r.inRegion[i] && !r.excluded[i]) later++;
-    if (figures.total === 0 && later > 0) {
+    if (figures.total === 0) for (let i = 0; i < r.size; i++) if (r.day[i]! > letterDay && r.inRegion[i] && !r.excluded[i]) later++;
+    if (later > 0) {
       read.problems.error(
         'volontaires-zero',
         `inscriptions : aucun volontaire de la région inscrit au ${frenchDay(asOf!)}, date des lettres (campagne.date) ; ${later > 1 ? `${later} inscriptions de la région sont postérieures` : 'une inscription de la région est postérieure'} : les lettres diraient « pas moins de 0 volontaire » ; datez-les du jour où leur chiffre est vrai`,

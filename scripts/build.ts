@@ -13,11 +13,13 @@
  *    code is in which file: the start-up tests read it to know what a command loaded.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { COMPACT_COMMUNES, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
 import { packageRoot } from '../src/paths.js';
+import { NATIVE_BINARY } from '../src/data/native-scan.js';
 
 const root = packageRoot();
 
@@ -105,5 +107,29 @@ async function bundle(): Promise<void> {
   rmSync(`${out}.old`, { recursive: true, force: true });
 }
 
+/**
+ * The directory's native scanner (native/directory-scan.c, see src/data/native-scan.ts), built by
+ * node-gyp — the one npm carries — against the headers installed with this Node, so that nothing
+ * is downloaded. Built again only when its sources are newer than it. A machine without a C
+ * compiler still gets a working relais: the directory is then read in JavaScript, more slowly,
+ * and the build says so.
+ */
+function nativeScanner(): void {
+  const binary = join(root, NATIVE_BINARY);
+  const sources = [join(root, 'binding.gyp'), ...readdirSync(join(root, 'native')).map((f) => join(root, 'native', f))];
+  const built = existsSync(binary) ? statSync(binary).mtimeMs : 0;
+  if (sources.every((f) => statSync(f).mtimeMs <= built)) return;
+  const gyp = process.env.npm_config_node_gyp ?? join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const prefix = join(dirname(process.execPath), '..');
+  const headers = existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
+  const run = spawnSync(process.execPath, [gyp, 'rebuild', '--release', ...headers], { cwd: root, encoding: 'utf8' });
+  if (run.status !== 0 || !existsSync(binary)) {
+    const lines = `${run.stderr ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    const why = run.error?.message ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `code ${run.status}`;
+    process.stderr.write(`relais : lecteur natif de l'annuaire non construit (${why}) ; relais lira l'annuaire en JavaScript, plus lentement (installez python3, make et g++ puis relancez npm run build)\n`);
+  }
+}
+
 communeIndex();
+nativeScanner();
 await bundle();

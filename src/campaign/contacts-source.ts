@@ -4,14 +4,17 @@ import type { CommuneReference } from '../data/cog.js';
 import { placePostalCode } from '../data/postal-codes.js';
 import { CONTACT_CELLS, CONTACT_COLUMNS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import type { AddressFields } from '../data/directory.js';
-import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords } from '../data/directory-files.js';
+import { directoryRecords, isDirectoryHeader, isJsonText, sniffContactsFile, tableRecords } from '../data/directory-files.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import { lineName, type Table } from '../data/table.js';
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
-import { cachedDirectory } from './directory-cache.js';
+import { cachedDirectory, directoryToRead } from './directory-cache.js';
+import { fileHead } from '../files.js';
+import { RECORD_MEMBERS } from '../data/directory.js';
+import { nativeScanner, type NativeScanResult } from '../data/native-scan.js';
 import { readDirectory } from './directory-read.js';
 import { csvKind } from '../data/encoding.js';
 
@@ -44,7 +47,25 @@ export interface ContactsRead {
 
 const WHAT = 'fichier des mairies';
 
-export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList): Promise<ContactsRead> {
+/**
+ * Starts the scan of the town halls' file when it is a JSON directory that no kept reading
+ * stands for (native-scan.ts): on a thread of its own, while the JavaScript thread reads the
+ * mayors. Undefined when there is nothing to start; the promise gives undefined when the file
+ * turned out to need no scan (readContacts then decides as it would have).
+ */
+export function startContactsScan(campaign: Campaign): Promise<NativeScanResult | undefined> | undefined {
+  const native = nativeScanner();
+  if (!native || !campaign.config.sources.mairies) return undefined;
+  const source = sourceConfig(campaign.config.sources.mairies);
+  const path = campaignPath(campaign, source.fichier);
+  const file = displayPath(campaign, source.fichier);
+  return (async () => {
+    if (!isJsonText(await fileHead(path, 64)) || !(await directoryToRead(campaign, path, file))) return undefined;
+    return native.scanFile(path, RECORD_MEMBERS);
+  })().catch(() => undefined);
+}
+
+export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList, scan?: Promise<NativeScanResult | undefined>): Promise<ContactsRead> {
   const contacts = new Map<string, TownHallContact>();
   const rejected = new Map<string, number>();
   // A reading kept in the cache found no error: it read the whole file.
@@ -65,7 +86,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', format);
-      complete = await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true }), file, account, contacts, rejected);
+      complete = await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true, scan }), file, account, contacts, rejected);
       return { contacts, account, rejected };
     });
     return { contacts: read.contacts, file, account: read.account, rejected: read.rejected, incomplete: !complete };

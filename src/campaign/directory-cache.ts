@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../files.js';
+import { fileHead, writeFileAtomic } from '../files.js';
+import { packageRoot } from '../paths.js';
+import { NATIVE_BINARY } from '../data/native-scan.js';
 import { ProblemList, type Problem } from '../problems.js';
 import type { FileAccount } from './accounting.js';
 import type { Campaign } from './load.js';
@@ -42,12 +44,14 @@ declare const RELAIS_BUILD: string | undefined;
 async function readerIdentity(): Promise<string[]> {
   const require = createRequire(import.meta.url);
   const cog = JSON.parse(await readFile(require.resolve('@etalab/decoupage-administratif/package.json'), 'utf8')) as { version: string };
-  if (typeof RELAIS_BUILD === 'string') return [cog.version, RELAIS_BUILD];
+  // The native scanner, when there is one, reads the file too (native-scan.ts).
+  const native = await stat(join(packageRoot(), NATIVE_BINARY)).then((s) => `${s.size}:${s.mtimeMs}`, () => 'js');
+  if (typeof RELAIS_BUILD === 'string') return [cog.version, RELAIS_BUILD, native];
   const stamps = await Promise.all(READERS.map(async (r) => {
     const s = await stat(fileURLToPath(new URL(r, import.meta.url)));
     return `${s.size}:${s.mtimeMs}`;
   }));
-  return [cog.version, ...stamps];
+  return [cog.version, native, ...stamps];
 }
 
 /**
@@ -70,17 +74,42 @@ function unpack(p: PackedContact, file: string): [string, TownHallContact] {
   return [code, { courriels, complement1, complement2, voie, distribution, codePostal, localite, telephone, file, line, label, ...(illisible ? { courrielIllisible: true } : {}) }];
 }
 
-export async function cachedDirectory(campaign: Campaign, path: string, file: string, problems: ProblemList, read: (problems: ProblemList) => Promise<DirectoryReading>): Promise<DirectoryReading> {
+/**
+ * Where the reading of this file would be kept, under which key; undefined for a file read too
+ * fast to be worth it, or code without a build to stamp (the tests' TypeScript sources).
+ */
+async function keptPlace(campaign: Campaign, path: string, file: string): Promise<{ cachePath: string; key: string } | undefined> {
   const info = await stat(path, { bigint: true }).catch(() => undefined);
-  if (!info || info.size < MIN_SIZE) return read(problems);
-  // Run from its TypeScript sources (the tests), the reading code has no build to stamp.
+  if (!info || info.size < MIN_SIZE) return undefined;
   const readers = await readerIdentity().catch(() => undefined);
-  if (!readers) return read(problems);
+  if (!readers) return undefined;
   const deps = campaign.departements.map((d) => d.code).sort();
   const key = createHash('sha256')
     .update(JSON.stringify([FORMAT, readers, path, file, String(info.size), String(info.mtimeNs), String(info.ino), String(info.dev), deps]))
     .digest('hex');
-  const cachePath = join(campaign.dir, CACHE_FILE);
+  return { cachePath: join(campaign.dir, CACHE_FILE), key };
+}
+
+/** How a kept reading begins: its key first, so that whether it is the one wanted shows in its first bytes. */
+const keyPrefix = (key: string) => `{"key":"${key}"`;
+
+/**
+ * Whether reading this directory file is work to do: no reading of it kept. Asked before the
+ * mayors are read, so that the file's scan can start meanwhile (contacts-source.ts); only the
+ * kept reading's first bytes are read.
+ */
+export async function directoryToRead(campaign: Campaign, path: string, file: string): Promise<boolean> {
+  const place = await keptPlace(campaign, path, file);
+  if (!place) return true;
+  const prefix = keyPrefix(place.key);
+  const head = await fileHead(place.cachePath, prefix.length).catch(() => undefined);
+  return head?.toString('latin1') !== prefix;
+}
+
+export async function cachedDirectory(campaign: Campaign, path: string, file: string, problems: ProblemList, read: (problems: ProblemList) => Promise<DirectoryReading>): Promise<DirectoryReading> {
+  const place = await keptPlace(campaign, path, file);
+  if (!place) return read(problems);
+  const { cachePath, key } = place;
   try {
     const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: PackedContact[]; account: FileAccount; problems: Problem[]; rejected?: Array<[string, number]> };
     if (kept.key === key) {
@@ -96,8 +125,10 @@ export async function cachedDirectory(campaign: Campaign, path: string, file: st
   for (const p of found) problems.add(p);
   // Every contact of a reading comes from its file: one that did not could not be kept packed.
   if (!own.hasErrors() && [...reading.contacts.values()].every((c) => c.file === file)) {
-    // A campaign folder that cannot be written to (a read-only copy) simply reads again next time.
-    await writeFileAtomic(cachePath, JSON.stringify({ key, contacts: [...reading.contacts].map(([code, c]) => pack(code, c)), account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] })).catch(() => undefined);
+    // The key first (directoryToRead reads it alone). A campaign folder that cannot be written to
+    // (a read-only copy) simply reads again next time.
+    const kept = { key, contacts: [...reading.contacts].map(([code, c]) => pack(code, c)), account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] };
+    await writeFileAtomic(cachePath, JSON.stringify(kept)).catch(() => undefined);
   }
   return reading;
 }

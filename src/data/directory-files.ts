@@ -2,9 +2,10 @@ import { createReadStream } from 'node:fs';
 import { RelaisError } from '../errors.js';
 import { fileHead } from '../files.js';
 import { normalizeHeader } from './columns.js';
-import { otherServicesOnly, type DirectoryFormat } from './directory.js';
+import { otherServicesOnly, RECORD_MEMBERS, type DirectoryFormat } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
-import { jsonRecords, JsonShapeError, type JsonItem, type JsonSkim } from './json-records.js';
+import { jsonRecords, JsonShapeError, parsedRecord, type JsonItem, type JsonSkim } from './json-records.js';
+import { ITEM_SIZE, nativeScanner, type NativeScan, type NativeScanResult } from './native-scan.js';
 import { sniffEncoding } from './encoding.js';
 import { dataFileSize, isOpenDocument, OPEN_DOCUMENT, openTable, type Table } from './table.js';
 import { zipEntries, zipEntryStream } from './zip.js';
@@ -69,12 +70,20 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
   if (bytes.subarray(0, 3).toString('latin1') === 'BZh') {
     throw new RelaisError(`archive bzip2 (data.gouv.fr publie la Base de données locales en .tar.bz2) : décompressez-la et donnez le fichier « …data.gouv_local.json » qu'elle contient`, { file });
   }
-  const start = bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0).toString('utf8').trimStart();
-  if (start.startsWith('<')) {
+  if (textStart(bytes).startsWith('<')) {
     throw new RelaisError(`ce fichier est une page HTML (ou XML), pas des données : le téléchargement a sans doute reçu une page d'erreur ou de connexion au lieu de l'export`, { file, line: 1 });
   }
-  if (start.startsWith('[') || start.startsWith('{')) return { kind: 'directory', format: 'json' };
+  if (isJsonText(bytes)) return { kind: 'directory', format: 'json' };
   return { kind: 'flat' };
+}
+
+/** The first characters of a file's text, after its byte order mark and blanks. */
+const textStart = (bytes: Buffer) => bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0).toString('utf8').trimStart();
+
+/** Whether a file's first bytes begin a JSON document (what sniffContactsFile reads as a directory export). */
+export function isJsonText(bytes: Buffer): boolean {
+  const start = textStart(bytes);
+  return start.startsWith('[') || start.startsWith('{');
 }
 
 const MAIRIE = Buffer.from('mairie');
@@ -126,6 +135,45 @@ async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string, skim
 }
 
 /**
+ * The records of a native scan (native-scan.ts) as the JavaScript reader gives them: runs of other
+ * services counted, the records the scan kept parsed here — those whose pivot is JSON text (the
+ * API's export) read by their pivot first, as JsonSkim reads them.
+ */
+export function* nativeItems({ items, records }: NativeScan): Generator<DirectoryItem[]> {
+  let batch: DirectoryItem[] = [];
+  for (let i = 0; i < items.length; i += ITEM_SIZE) {
+    const index = items[i + 1]!;
+    const line = items[i + 2]!;
+    if (items[i] === 0) {
+      batch.push({ index, line, otherService: { count: items[i + 3]! } });
+      continue;
+    }
+    const start = items[i + 3]!;
+    if (readsPivotFirst(items, records, i) && pivotOfOtherServices(records, start + items[i + 5]!, start + items[i + 6]!)) {
+      const last = batch[batch.length - 1];
+      if (last?.otherService) last.otherService.count++;
+      else batch.push({ index, line, otherService: { count: 1 } });
+      continue;
+    }
+    batch.push(parsedRecord(records, start, start + items[i + 4]!, index, line));
+    if (batch.length >= 2048) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * A pivot the scan left undecided that JsonSkim would read before the record: one written as JSON
+ * text (the API's export). A list left undecided has « mairie » in it, or an escape: the record is
+ * read whole, and classifyRecord says what JsonSkim would have.
+ */
+function readsPivotFirst(items: Int32Array, records: Buffer, i: number): boolean {
+  return items[i + 5]! >= 0 && records[items[i + 3]! + items[i + 5]!] !== 0x5b;
+}
+
+/**
  * Rows of a directory table (the CSV export, or a copy saved as xlsx) as records keyed by field
  * name; nested cells keep their JSON text, which classifyRecord parses and names when it fails.
  */
@@ -151,7 +199,12 @@ export async function* tableRecords(table: Table): AsyncGenerator<DirectoryItem[
  * `skimOtherServices`, a JSON record whose pivot names other services only comes as
  * `otherService`, not parsed whole.
  */
-export async function* directoryRecords(path: string, file: string, kind: { format: DirectoryFormat; jsonMember?: string }, options: { skimOtherServices?: boolean } = {}): AsyncGenerator<DirectoryItem[]> {
+export async function* directoryRecords(
+  path: string,
+  file: string,
+  kind: { format: DirectoryFormat; jsonMember?: string },
+  options: { skimOtherServices?: boolean; scan?: Promise<NativeScanResult | undefined> | undefined } = {},
+): AsyncGenerator<DirectoryItem[]> {
   const skim = options.skimOtherServices === true;
   if (kind.format === 'zip') {
     const entries = await zipEntries(path, file);
@@ -161,6 +214,14 @@ export async function* directoryRecords(path: string, file: string, kind: { form
     return;
   }
   if (kind.format === 'json') {
+    // Read by the native scanner when there is one (a scan started earlier, or now); what it
+    // leaves to JavaScript — a file out of the ordinary — is read below, as without it.
+    const native = skim ? nativeScanner() : undefined;
+    const scanned = native ? ((await options.scan) ?? (await native.scanFile(path, RECORD_MEMBERS))) : undefined;
+    if (scanned && 'items' in scanned) {
+      yield* nativeItems(scanned);
+      return;
+    }
     yield* fromJsonStream(createReadStream(path, { highWaterMark: 1 << 18 }), file, skim);
     return;
   }

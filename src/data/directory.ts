@@ -187,6 +187,14 @@ function pivotEntries(pivot: unknown): { ok: true; value: Array<Record<string, u
 const isTownHall = (entry: Record<string, unknown>) => TOWN_HALL.has(text(entry.type_service_local));
 
 /**
+ * The members of a record that classifyRecord reads (and readDirectory, which names a record by
+ * its `nom` and `id`): the native scan hands over the town halls' records with these only, a
+ * published record having dozens (opening hours, SIRET…). tests/native-scan.test.ts watches that
+ * classifyRecord reads no other.
+ */
+export const RECORD_MEMBERS: readonly string[] = ['id', 'nom', 'pivot', 'code_insee_commune', 'date_modification', 'adresse', 'adresse_courriel', 'telephone', 'record', 'fields'];
+
+/**
  * One published record → a town hall, another kind of service, or a rejection with its reason.
  * Pure: `relais check` (contacts-source.ts) and `relais fetch` (sources/annuaire.ts) both read
  * records through it, so what the fetch keeps is what the check reads.

@@ -162,16 +162,11 @@ export class JsonRecordSplitter {
   }
 
   private emit(endExclusive: number, out: JsonItem[]): void {
-    const text = this.buf.toString('utf8', this.elementStart, endExclusive).trim();
     const index = ++this.index;
     const line = this.elementLine;
+    out.push(parsedRecord(this.buf, this.elementStart, endExclusive, index, line));
     this.elementStart = -1;
     this.elementScalar = false;
-    try {
-      out.push({ index, line, value: JSON.parse(text) });
-    } catch (err) {
-      out.push({ index, line, error: `JSON invalide (${jsonParseReason(err, text.length)})` });
-    }
   }
 
   private scan(out: JsonItem[]): void {
@@ -300,6 +295,16 @@ export class JsonRecordSplitter {
     this.elementStart = at;
     this.elementLine = this.line;
     this.elementScalar = scalar;
+  }
+}
+
+/** The record whose bytes are [start, end): its value, or why JSON.parse refuses it. */
+export function parsedRecord(buf: Buffer, start: number, end: number, index: number, line: number): { index: number; line: number; value: unknown } | { index: number; line: number; error: string } {
+  const text = buf.toString('utf8', start, end).trim();
+  try {
+    return { index, line, value: JSON.parse(text) };
+  } catch (err) {
+    return { index, line, error: `JSON invalide (${jsonParseReason(err, text.length)})` };
   }
 }
 

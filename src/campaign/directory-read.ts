@@ -40,10 +40,37 @@ function unreadableFields(commune: Commune, t: TownHallRecord, label: string): s
   return `${commune.nom} (${commune.code}) : ${label} : ${what} : ${then} ; corrigez ${t.illisibles.length > 1 ? 'ces champs' : 'ce champ'}`;
 }
 
+/**
+ * A town-hall record of a commune, as kept until every record is read: its contact made at once
+ * and what chooseTownHall ranks by. The record itself is let go: 40,000 of them, held to the end
+ * of a national file, were the better part of what the garbage collector copied.
+ */
 interface Candidate {
-  townHall: TownHallRecord;
+  townHall: Pick<TownHallRecord, 'secondaire' | 'illisibles' | 'dateModification'>;
   own: boolean;
-  item: DirectoryItem;
+  contact: TownHallContact;
+  /** Said when the record is kept: some of its fields do not read (unreadableFields). */
+  unreadable: string | undefined;
+  noAddress: boolean;
+}
+
+/** What the join reads of a town hall's record. */
+function contactOf(t: TownHallRecord, file: string, line: number, label: string): TownHallContact {
+  const a = t.adresse;
+  return {
+    courriels: t.courriels,
+    complement1: a?.complement1 ?? '',
+    complement2: a?.complement2 ?? '',
+    voie: a?.voie ?? '',
+    distribution: a?.distribution ?? '',
+    codePostal: a?.codePostal ?? '',
+    localite: a?.localite ?? '',
+    telephone: t.telephone,
+    file,
+    line,
+    label,
+    ...(t.illisibles.some((i) => i.field === 'adresse_courriel') ? { courrielIllisible: true } : {}),
+  };
 }
 
 function labelOf(item: DirectoryItem, nom?: string, id?: string): string {
@@ -146,10 +173,17 @@ export async function readDirectory(
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item, nom, id)} rejetée : ${unknownCode(ref, th.insee)}`, { ...where, field: 'pivot' });
           continue;
         }
-        const list = candidates.get(commune.code) ?? [];
-        // Only where the record is: its parsed value would keep 35,000 whole records alive.
-        list.push({ townHall: th, own: th.insee === commune.code, item: { index: item.index, line: item.line } });
-        candidates.set(commune.code, list);
+        const label = labelOf(item, th.nom, th.id);
+        const candidate: Candidate = {
+          townHall: { secondaire: th.secondaire, illisibles: th.illisibles, dateModification: th.dateModification },
+          own: th.insee === commune.code,
+          contact: contactOf(th, file, item.line, label),
+          unreadable: unreadableFields(commune, th, label),
+          noAddress: !th.adresse,
+        };
+        const list = candidates.get(commune.code);
+        if (list) list.push(candidate);
+        else candidates.set(commune.code, [candidate]);
       }
     }
   } catch (err) {
@@ -162,45 +196,30 @@ export async function readDirectory(
   for (const [code, list] of candidates) {
     const commune = ref.commune(code)!;
     const { chosen, why } = chooseTownHall(list);
+    const c = chosen.contact;
     for (const other of list) {
       if (other === chosen) continue;
-      const t = other.townHall;
-      if (t.secondaire && !chosen.townHall.secondaire) {
+      if (other.townHall.secondaire && !chosen.townHall.secondaire) {
         setAside(account, 'mairie déléguée ou annexe');
         continue;
       }
       setAside(account, 'mairie en double');
       problems.warning(
         'mairie-en-double',
-        `${WHAT} : ${commune.nom} (${commune.code}) a plusieurs fiches « mairie » : ${labelOf(chosen.item, chosen.townHall.nom, chosen.townHall.id)} (ligne ${chosen.item.line}) est retenue — ${why} ; ${labelOf(other.item, t.nom, t.id)} est écartée`,
-        { file, line: other.item.line, field: 'pivot' },
+        `${WHAT} : ${commune.nom} (${commune.code}) a plusieurs fiches « mairie » : ${c.label} (ligne ${c.line}) est retenue — ${why} ; ${other.contact.label} est écartée`,
+        { file, line: other.contact.line, field: 'pivot' },
       );
     }
     const t = chosen.townHall;
     if (t.secondaire) {
-      problems.warning('mairie-secondaire', `${WHAT} : ${commune.nom} (${commune.code}) n'a qu'une mairie déléguée ou annexe (${labelOf(chosen.item, t.nom, t.id)}) : elle est utilisée`, { file, line: chosen.item.line, field: 'pivot' });
+      problems.warning('mairie-secondaire', `${WHAT} : ${commune.nom} (${commune.code}) n'a qu'une mairie déléguée ou annexe (${c.label}) : elle est utilisée`, { file, line: c.line, field: 'pivot' });
     }
-    const unreadable = unreadableFields(commune, t, labelOf(chosen.item, t.nom, t.id));
-    if (unreadable) problems.warning('cellule-illisible', `${WHAT} : ${unreadable}`, { file, line: chosen.item.line, field: t.illisibles.map((i) => i.field).join(', ') });
-    else if (!t.adresse) {
-      problems.warning('adresse-vide', `${WHAT} : ${labelOf(chosen.item, t.nom, t.id)} sans adresse : l'adresse postale est faite du nom et du code postal de la commune`, { file, line: chosen.item.line, field: 'adresse' });
+    if (chosen.unreadable) problems.warning('cellule-illisible', `${WHAT} : ${chosen.unreadable}`, { file, line: c.line, field: t.illisibles.map((i) => i.field).join(', ') });
+    else if (chosen.noAddress) {
+      problems.warning('adresse-vide', `${WHAT} : ${c.label} sans adresse : l'adresse postale est faite du nom et du code postal de la commune`, { file, line: c.line, field: 'adresse' });
     }
     account.utilises++;
-    const a = t.adresse;
-    contacts.set(code, {
-      courriels: t.courriels,
-      complement1: a?.complement1 ?? '',
-      complement2: a?.complement2 ?? '',
-      voie: a?.voie ?? '',
-      distribution: a?.distribution ?? '',
-      codePostal: a?.codePostal ?? '',
-      localite: a?.localite ?? '',
-      telephone: t.telephone,
-      file,
-      line: chosen.item.line,
-      label: labelOf(chosen.item, t.nom, t.id),
-      ...(t.illisibles.some((i) => i.field === 'adresse_courriel') ? { courrielIllisible: true } : {}),
-    });
+    contacts.set(code, c);
   }
   // A regional campaign given one département's export: say so once, not only commune by commune.
   if (contacts.size > 0) {

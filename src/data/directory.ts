@@ -274,7 +274,7 @@ export function classifyRecord(value: unknown): RecordVerdict {
  * whose address and email both read, then the most recently modified, then the first in the
  * file. Returns the reason, said to the user.
  */
-export function chooseTownHall<T extends { townHall: TownHallRecord; own: boolean }>(candidates: T[]): { chosen: T; why: string } {
+export function chooseTownHall<T extends { townHall: Pick<TownHallRecord, 'secondaire' | 'illisibles' | 'dateModification'>; own: boolean }>(candidates: T[]): { chosen: T; why: string } {
   const rank = (c: T) => [c.townHall.secondaire ? 1 : 0, c.own ? 0 : 1, c.townHall.illisibles?.length ?? 0] as const;
   let chosen = candidates[0]!;
   let why = 'la première du fichier';

@@ -100,10 +100,14 @@ const keyPrefix = (key: string) => `{"key":"${key}"`;
  */
 export async function directoryToRead(campaign: Campaign, path: string, file: string): Promise<boolean> {
   const place = await keptPlace(campaign, path, file);
-  if (!place) return true;
-  const prefix = keyPrefix(place.key);
-  const head = await fileHead(place.cachePath, prefix.length).catch(() => undefined);
-  return head?.toString('latin1') !== prefix;
+  return !place || !(await isKept(place.cachePath, place.key));
+}
+
+/** Whether the reading kept at `cachePath` begins with this key. */
+async function isKept(cachePath: string, key: string): Promise<boolean> {
+  const prefix = keyPrefix(key);
+  const head = await fileHead(cachePath, prefix.length).catch(() => undefined);
+  return head?.toString('latin1') === prefix;
 }
 
 export async function cachedDirectory(campaign: Campaign, path: string, file: string, problems: ProblemList, read: (problems: ProblemList) => Promise<DirectoryReading>): Promise<DirectoryReading> {
@@ -111,10 +115,13 @@ export async function cachedDirectory(campaign: Campaign, path: string, file: st
   if (!place) return read(problems);
   const { cachePath, key } = place;
   try {
-    const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: PackedContact[]; account: FileAccount; problems: Problem[]; rejected?: Array<[string, number]> };
-    if (kept.key === key) {
-      for (const p of kept.problems) problems.add(p);
-      return { contacts: new Map(kept.contacts.map((c) => unpack(c, file))), account: kept.account, rejected: new Map(kept.rejected ?? []) };
+    // A reading kept of an earlier file (7 MB nationally) is not read only to find it is not this one's.
+    if (await isKept(cachePath, key)) {
+      const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: PackedContact[]; account: FileAccount; problems: Problem[]; rejected?: Array<[string, number]> };
+      if (kept.key === key) {
+        for (const p of kept.problems) problems.add(p);
+        return { contacts: new Map(kept.contacts.map((c) => unpack(c, file))), account: kept.account, rejected: new Map(kept.rejected ?? []) };
+      }
     }
   } catch {
     // No reading kept yet, or one that cannot be read: the file is read.
@@ -128,7 +135,7 @@ export async function cachedDirectory(campaign: Campaign, path: string, file: st
     // The key first (directoryToRead reads it alone). A campaign folder that cannot be written to
     // (a read-only copy) simply reads again next time.
     const kept = { key, contacts: [...reading.contacts].map(([code, c]) => pack(code, c)), account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] };
-    await writeFileAtomic(cachePath, JSON.stringify(kept)).catch(() => undefined);
+    void writeFileAtomic(cachePath, JSON.stringify(kept)).catch(() => undefined);
   }
   return reading;
 }

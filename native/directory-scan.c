@@ -16,9 +16,11 @@
  * Output: `items`, seven int32 per item — kind, record number, line, then for kind 0 (a run of
  * records whose pivot names other services only: nothing kept) the run's length, for kind 1 (a
  * record for JavaScript to read) the offset and length of its bytes in `records` and where its
- * pivot's value is within them (-1, -1 when it has none, or a key written with an escape). A record
- * kept is written with only the members JavaScript reads (`members`; all of them when a key is
- * written with an escape, which could spell any name), and followed by a comma.
+ * pivot's value is within them (-1, -1 when it has none, or a key written with an escape), for
+ * kind 2 (a plain town hall, packed: see pack_town_hall) the offset and length of its packed
+ * text. A record of kind 1 is written with only the members JavaScript reads (`members`; all of
+ * them when a key is written with an escape, which could spell any name). Each is followed by a
+ * comma.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -258,6 +260,8 @@ typedef struct {
   int32_t index;
   const Name *wanted;
   int nwanted;
+  /* Plain town halls are packed (pack_town_hall). */
+  int pack;
 } Scan;
 
 /* Drops the bytes before pos and reads more; 0 when nothing more comes. */
@@ -322,11 +326,382 @@ static void append(Scan *s, const uint8_t *bytes, size_t n) {
   s->nrecs += n;
 }
 
+/*
+ * A plain town hall, packed. Most town halls' records are plain: every field relais reads is a
+ * string without escapes or blanks at its ends, the pivot a list of objects, the addresses,
+ * emails and phones lists. Of such a record, the fields classifyRecord (src/data/directory.ts)
+ * reads are written as one JSON array of their own string tokens, copied as they are —
+ * [code_insee_commune, type, [codes], nom, id, date_modification, [the letter's address: type,
+ * complement1, complement2, numero_voie, service_distribution, code_postal, nom_commune] or null,
+ * [emails], first phone] — which townHallVerdict reads as classifyRecord would have read the
+ * record: a few strings where the parsed record was dozens of objects and strings. Any record
+ * that is not so plain is handed over as an object and read by classifyRecord.
+ */
+
+typedef struct {
+  long a, b; /* a string token, quotes included; a < 0: absent */
+} Tok;
+
+#define MAX_LIST 16
+
+typedef struct {
+  Tok own, type, nom, id, date, tel;
+  Tok codes[MAX_LIST];
+  int ncodes;
+  Tok emails[MAX_LIST];
+  int nemails;
+  Tok addr[7];
+  int has_addr;
+} Packed;
+
+static long skip_ws(const uint8_t *buf, long i, long end) {
+  while (i < end && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+  return i;
+}
+
+/* The end of the (well-formed) value at i. */
+static long skip_value(const uint8_t *buf, long i, long end) {
+  if (i >= end) return end;
+  if (buf[i] == '"') {
+    i++;
+    while (i < end && buf[i] != '"') i += buf[i] == '\\' ? 2 : 1;
+    return i + 1 < end ? i + 1 : end;
+  }
+  if (buf[i] == '{' || buf[i] == '[') {
+    int depth = 0;
+    while (i < end) {
+      uint8_t c = buf[i];
+      if (c == '"') {
+        i = skip_value(buf, i, end);
+        continue;
+      }
+      if (c == '{' || c == '[') depth++;
+      else if (c == '}' || c == ']') {
+        depth--;
+        if (depth == 0) return i + 1;
+      }
+      i++;
+    }
+    return end;
+  }
+  while (i < end && buf[i] != ',' && buf[i] != '}' && buf[i] != ']' && buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t') i++;
+  return i;
+}
+
+/* The code point of the UTF-8 sequence at i (within [i, end)), or -1 for a broken one. */
+static long code_point(const uint8_t *buf, long i, long end) {
+  uint8_t b = buf[i];
+  int n = b < 0x80 ? 0 : (b & 0xe0) == 0xc0 ? 1 : (b & 0xf0) == 0xe0 ? 2 : (b & 0xf8) == 0xf0 ? 3 : -1;
+  if (n == 0) return b;
+  if (n < 0 || i + n >= end) return -1;
+  long cp = b & (0x3f >> n);
+  for (int k = 1; k <= n; k++) {
+    if ((buf[i + k] & 0xc0) != 0x80) return -1;
+    cp = (cp << 6) | (buf[i + k] & 0x3f);
+  }
+  return cp;
+}
+
+/* What String.prototype.trim takes away (its WhiteSpace and LineTerminator), or a broken sequence. */
+static int trimmed_away(long cp) {
+  return cp < 0 || cp <= 0x20 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 || cp == 0xfeff;
+}
+
+/* A string token [a, b) whose text is itself trimmed and has no escape: what text() gives is its bytes. */
+static int plain_string(const uint8_t *buf, long a, long b) {
+  long from = a + 1, to = b - 1;
+  if (b - a < 2 || buf[a] != '"' || buf[b - 1] != '"') return 0;
+  if (from == to) return 1;
+  if (memchr(buf + from, '\\', (size_t)(to - from))) return 0;
+  if (trimmed_away(code_point(buf, from, to))) return 0;
+  long last = to - 1;
+  while (last > from && (buf[last] & 0xc0) == 0x80 && to - last < 4) last--;
+  return !trimmed_away(code_point(buf, last, to));
+}
+
+static int key_is(const uint8_t *buf, long a, long b, const char *name) {
+  size_t n = strlen(name);
+  return (size_t)(b - a - 2) == n && memcmp(buf + a + 1, name, n) == 0;
+}
+
+/*
+ * Walks the members of the object at i: for each, `member` gets the key's token and where the
+ * value starts; a key with an escape, or `member` refusing, makes the object not plain (0).
+ */
+typedef int (*MemberFn)(const uint8_t *buf, long ka, long kb, long v, long end, void *ctx);
+
+static int each_member(const uint8_t *buf, long i, long end, MemberFn member, void *ctx) {
+  if (i >= end || buf[i] != '{') return 0;
+  i = skip_ws(buf, i + 1, end);
+  if (i < end && buf[i] == '}') return 1;
+  while (i < end) {
+    long kb = skip_value(buf, i, end);
+    if (buf[i] != '"' || memchr(buf + i, '\\', (size_t)(kb - i))) return 0;
+    long v = skip_ws(buf, kb, end);
+    v = skip_ws(buf, v + 1, end); /* past the colon */
+    if (!member(buf, i, kb, v, end, ctx)) return 0;
+    i = skip_ws(buf, skip_value(buf, v, end), end);
+    if (i >= end || buf[i] == '}') return 1;
+    i = skip_ws(buf, i + 1, end); /* past the comma */
+  }
+  return 0;
+}
+
+/* The elements of the list at i, each given to `element` with where it starts; not a list: 0. */
+typedef int (*ElementFn)(const uint8_t *buf, long v, long end, void *ctx);
+
+static int each_element(const uint8_t *buf, long i, long end, ElementFn element, void *ctx) {
+  if (i >= end || buf[i] != '[') return 0;
+  i = skip_ws(buf, i + 1, end);
+  if (i < end && buf[i] == ']') return 1;
+  while (i < end) {
+    if (!element(buf, i, end, ctx)) return 0;
+    i = skip_ws(buf, skip_value(buf, i, end), end);
+    if (i >= end || buf[i] == ']') return 1;
+    i = skip_ws(buf, i + 1, end);
+  }
+  return 0;
+}
+
+/* A plain string value at v, taken once (a member given twice is read as JSON.parse keeps it: not here). */
+static int take_string(const uint8_t *buf, long v, long end, Tok *t) {
+  if (t->a >= 0 || buf[v] != '"') return 0;
+  long b = skip_value(buf, v, end);
+  if (!plain_string(buf, v, b)) return 0;
+  t->a = v;
+  t->b = b;
+  return 1;
+}
+
+static int is_town_hall_type(const uint8_t *buf, const Tok *t) {
+  static const char *types[] = {"mairie", "paris_mairie", "paris_mairie_arrondissement", "mairie_com"};
+  for (int k = 0; k < 4; k++)
+    if (t->a >= 0 && key_is(buf, t->a, t->b, types[k])) return 1;
+  return 0;
+}
+
+typedef struct {
+  Tok type;
+  Tok codes[MAX_LIST];
+  int ncodes;
+  int has_codes;
+} Entry;
+
+static int code_element(const uint8_t *buf, long v, long end, void *ctx) {
+  Entry *e = ctx;
+  if (e->ncodes == MAX_LIST) return 0;
+  Tok t = {-1, -1};
+  if (!take_string(buf, v, end, &t)) return 0;
+  e->codes[e->ncodes++] = t;
+  return 1;
+}
+
+static int entry_member(const uint8_t *buf, long ka, long kb, long v, long end, void *ctx) {
+  Entry *e = ctx;
+  if (key_is(buf, ka, kb, "type_service_local")) return take_string(buf, v, end, &e->type);
+  if (key_is(buf, ka, kb, "code_insee_commune")) {
+    if (e->has_codes) return 0;
+    e->has_codes = 1;
+    if (buf[v] == '"') {
+      Tok t = {-1, -1};
+      if (!take_string(buf, v, end, &t)) return 0;
+      e->codes[e->ncodes++] = t;
+      return 1;
+    }
+    return each_element(buf, v, end, code_element, e);
+  }
+  return 1;
+}
+
+typedef struct {
+  Packed *p;
+  int found;
+} PivotCtx;
+
+static int pivot_element(const uint8_t *buf, long v, long end, void *ctx) {
+  PivotCtx *c = ctx;
+  Entry e;
+  memset(&e, 0, sizeof e);
+  e.type.a = -1;
+  if (!each_member(buf, v, end, entry_member, &e)) return 0;
+  if (c->found || !is_town_hall_type(buf, &e.type)) return 1;
+  c->found = 1;
+  c->p->type = e.type;
+  memcpy(c->p->codes, e.codes, sizeof e.codes);
+  c->p->ncodes = e.ncodes;
+  return 1;
+}
+
+static const char *ADDRESS_FIELDS[7] = {"type_adresse", "complement1", "complement2", "numero_voie", "service_distribution", "code_postal", "nom_commune"};
+
+typedef struct {
+  Tok f[7];
+} Address;
+
+static int address_member(const uint8_t *buf, long ka, long kb, long v, long end, void *ctx) {
+  Address *a = ctx;
+  for (int k = 0; k < 7; k++)
+    if (key_is(buf, ka, kb, ADDRESS_FIELDS[k])) return take_string(buf, v, end, &a->f[k]);
+  return 1;
+}
+
+typedef struct {
+  Address chosen;
+  int rank; /* 0 none, 1 the first, 2 « adresse », 3 « postale » (letterAddress's order) */
+} AddressCtx;
+
+/* ASCII letters compared without case: what a JavaScript /i pattern without u does with them (no other character folds to one). */
+static int same_letter(uint8_t x, uint8_t y) {
+  return x == y || ((x | 0x20) == (y | 0x20) && (x | 0x20) >= 'a' && (x | 0x20) <= 'z');
+}
+
+static int has_word(const uint8_t *buf, long a, long b, const char *word, int whole) {
+  long n = (long)strlen(word);
+  a++;
+  b--;
+  if (whole && b - a != n) return 0;
+  for (long i = a; i + n <= b; i++) {
+    long k = 0;
+    while (k < n && same_letter(buf[i + k], (uint8_t)word[k])) k++;
+    if (k == n) return 1;
+  }
+  return 0;
+}
+
+static int address_element(const uint8_t *buf, long v, long end, void *ctx) {
+  AddressCtx *c = ctx;
+  Address a;
+  for (int k = 0; k < 7; k++) a.f[k].a = a.f[k].b = -1;
+  if (!each_member(buf, v, end, address_member, &a)) return 0;
+  const Tok *t = &a.f[0];
+  int rank = t->a >= 0 && has_word(buf, t->a, t->b, "postale", 0) ? 3 : t->a >= 0 && has_word(buf, t->a, t->b, "adresse", 1) ? 2 : 1;
+  if (rank > c->rank) {
+    c->rank = rank;
+    c->chosen = a;
+  }
+  return 1;
+}
+
+static int email_element(const uint8_t *buf, long v, long end, void *ctx) {
+  Packed *p = ctx;
+  if (p->nemails == MAX_LIST) return 0;
+  Tok t = {-1, -1};
+  if (!take_string(buf, v, end, &t)) return 0;
+  p->emails[p->nemails++] = t;
+  return 1;
+}
+
+static int phone_member(const uint8_t *buf, long ka, long kb, long v, long end, void *ctx) {
+  if (!key_is(buf, ka, kb, "valeur")) return 1;
+  return take_string(buf, v, end, ctx);
+}
+
+static int phone_element(const uint8_t *buf, long v, long end, void *ctx) {
+  Packed *p = ctx;
+  Tok t = {-1, -1};
+  if (buf[v] == '{' ? !each_member(buf, v, end, phone_member, &t) : !take_string(buf, v, end, &t)) return 0;
+  /* firstValue: the first that is not empty. */
+  if (p->tel.a < 0 && t.a >= 0 && t.b - t.a > 2) p->tel = t;
+  return 1;
+}
+
+typedef struct {
+  Packed *p;
+  int seen_pivot, seen_address, seen_emails, seen_phones, found;
+} RecordCtx;
+
+static int record_member(const uint8_t *buf, long ka, long kb, long v, long end, void *ctx) {
+  RecordCtx *c = ctx;
+  Packed *p = c->p;
+  if (key_is(buf, ka, kb, "id")) return take_string(buf, v, end, &p->id);
+  if (key_is(buf, ka, kb, "nom")) return take_string(buf, v, end, &p->nom);
+  if (key_is(buf, ka, kb, "code_insee_commune")) return take_string(buf, v, end, &p->own);
+  if (key_is(buf, ka, kb, "date_modification")) return take_string(buf, v, end, &p->date);
+  /* Wrapped records are read by classifyRecord. */
+  if (key_is(buf, ka, kb, "record") || key_is(buf, ka, kb, "fields")) return 0;
+  if (key_is(buf, ka, kb, "pivot")) {
+    if (c->seen_pivot++) return 0;
+    PivotCtx pc = {p, 0};
+    if (!each_element(buf, v, end, pivot_element, &pc)) return 0;
+    c->found = pc.found;
+    return 1;
+  }
+  if (key_is(buf, ka, kb, "adresse")) {
+    if (c->seen_address++) return 0;
+    AddressCtx ac;
+    memset(&ac, 0, sizeof ac);
+    if (!each_element(buf, v, end, address_element, &ac)) return 0;
+    if (ac.rank) {
+      p->has_addr = 1;
+      memcpy(p->addr, ac.chosen.f, sizeof p->addr);
+    }
+    return 1;
+  }
+  if (key_is(buf, ka, kb, "adresse_courriel")) return !c->seen_emails++ && each_element(buf, v, end, email_element, p);
+  if (key_is(buf, ka, kb, "telephone")) return !c->seen_phones++ && each_element(buf, v, end, phone_element, p);
+  return 1;
+}
+
+static void append_tok(Scan *s, const uint8_t *buf, const Tok *t) {
+  if (t->a < 0) append(s, (const uint8_t *)"\"\"", 2);
+  else append(s, buf + t->a, (size_t)(t->b - t->a));
+}
+
+static void append_list(Scan *s, const uint8_t *buf, const Tok *list, int n) {
+  append(s, (const uint8_t *)"[", 1);
+  for (int k = 0; k < n; k++) {
+    if (k) append(s, (const uint8_t *)",", 1);
+    append_tok(s, buf, &list[k]);
+  }
+  append(s, (const uint8_t *)"]", 1);
+}
+
+/* The record [start, end) packed, when it is a plain town hall's; 0 (nothing written) when not. */
+static int pack_town_hall(Scan *s, long start, long end) {
+  Packed p;
+  memset(&p, 0, sizeof p);
+  p.own.a = p.type.a = p.nom.a = p.id.a = p.date.a = p.tel.a = -1;
+  RecordCtx c;
+  memset(&c, 0, sizeof c);
+  c.p = &p;
+  const uint8_t *buf = s->buf;
+  if (!each_member(buf, start, end, record_member, &c) || !c.found) return 0;
+  /* The packed text is never longer than the record plus its empty fields ("" each) and brackets. */
+  if (!reserve(s, (size_t)(end - start) + 128)) return 0;
+  append(s, (const uint8_t *)"[", 1);
+  append_tok(s, buf, &p.own);
+  append(s, (const uint8_t *)",", 1);
+  append_tok(s, buf, &p.type);
+  append(s, (const uint8_t *)",", 1);
+  append_list(s, buf, p.codes, p.ncodes);
+  append(s, (const uint8_t *)",", 1);
+  append_tok(s, buf, &p.nom);
+  append(s, (const uint8_t *)",", 1);
+  append_tok(s, buf, &p.id);
+  append(s, (const uint8_t *)",", 1);
+  append_tok(s, buf, &p.date);
+  append(s, (const uint8_t *)",", 1);
+  if (p.has_addr) append_list(s, buf, p.addr, 7);
+  else append(s, (const uint8_t *)"null", 4);
+  append(s, (const uint8_t *)",", 1);
+  append_list(s, buf, p.emails, p.nemails);
+  append(s, (const uint8_t *)",", 1);
+  append_tok(s, buf, &p.tel);
+  append(s, (const uint8_t *)"]", 1);
+  return 1;
+}
+
 /* The record [start, end) written into `records` with the members JavaScript reads, and its item. */
 static int keep_record(Scan *s, long start, long end, const Walked *w) {
+  int32_t off = (int32_t)s->nrecs;
+  if (s->pack && pack_town_hall(s, start, end)) {
+    int32_t len = (int32_t)(s->nrecs - (size_t)off);
+    append(s, (const uint8_t *)",", 1);
+    return push_item(s, 2, s->index, (int32_t)s->line, off, len, -1, -1);
+  }
+  if (s->error || s->fallback) return 0;
   /* At most the record itself, and the comma after it. */
   if (!reserve(s, (size_t)(end - start) + 1)) return 0;
-  int32_t off = (int32_t)s->nrecs;
   int32_t ps = -1, pe = -1;
   if (w->whole) {
     append(s, s->buf + start, (size_t)(end - start));
@@ -525,6 +900,7 @@ static napi_value scan_buffer(napi_env env, napi_callback_info info) {
   s.line = 1;
   Name *names = argc > 1 ? names_of(env, argv[1], &s.nwanted) : NULL;
   s.wanted = names;
+  s.pack = s.nwanted > 0;
   run(&s);
   free_names(names, s.nwanted);
   return result_of(env, &s);
@@ -588,6 +964,7 @@ static napi_value scan_file(napi_env env, napi_callback_info info) {
   job->s.line = 1;
   job->names = argc > 1 ? names_of(env, argv[1], &job->s.nwanted) : NULL;
   job->s.wanted = job->names;
+  job->s.pack = job->s.nwanted > 0;
   napi_value promise, name;
   napi_create_promise(env, &job->deferred, &promise);
   napi_create_string_utf8(env, "relais-directory-scan", NAPI_AUTO_LENGTH, &name);

@@ -7,7 +7,7 @@ import { newAccount } from '../src/campaign/accounting.js';
 import type { TownHallContact } from '../src/campaign/contacts-source.js';
 import { readDirectory } from '../src/campaign/directory-read.js';
 import { communeReference } from '../src/data/cog.js';
-import { classifyRecord, NATIONAL_SERVICE, RECORD_MEMBERS } from '../src/data/directory.js';
+import { classifyRecord, NATIONAL_SERVICE, RECORD_MEMBERS, townHallVerdict } from '../src/data/directory.js';
 import { nativeItems, pivotOfOtherServices, type DirectoryItem } from '../src/data/directory-files.js';
 import { JsonRecordSplitter } from '../src/data/json-records.js';
 import { nativeScanner, type NativeScanResult } from '../src/data/native-scan.js';
@@ -45,7 +45,11 @@ function scan(bytes: Buffer): NativeScanResult {
   return native!.scanBuffer(bytes, RECORD_MEMBERS);
 }
 
-const field = (v: unknown, key: string) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+/** A record's name or id as directory-read.ts reads them. */
+const field = (v: unknown, key: string) => {
+  const f = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return typeof f === 'string' ? f.trim() : '';
+};
 
 /**
  * What a reader of the directory (directory-read.ts) learns of each record: another service,
@@ -56,9 +60,11 @@ function outcomes(items: DirectoryItem[]): unknown[] {
   return items.flatMap((item): unknown[] => {
     if (item.otherService) return Array.from({ length: item.otherService.count }, (_, k) => ({ index: item.index + k, other: true }));
     if (item.error !== undefined) return [{ index: item.index, line: item.line, error: item.error }];
-    const verdict = classifyRecord(item.value);
+    // As directory-read.ts reads them: a plain town hall by its fields, any other record whole.
+    const verdict = item.fields ? townHallVerdict(item.fields) : classifyRecord(item.value);
     if (verdict.kind === 'autre-service' && verdict.type !== NATIONAL_SERVICE) return [{ index: item.index, other: true }];
-    return [{ index: item.index, line: item.line, verdict, nom: field(item.value, 'nom'), id: field(item.value, 'id') }];
+    const names = item.fields ?? { nom: field(item.value, 'nom'), id: field(item.value, 'id') };
+    return [{ index: item.index, line: item.line, verdict, nom: names.nom, id: names.id }];
   });
 }
 
@@ -165,17 +171,71 @@ describe('the native scanner of the directory (native/directory-scan.c)', () => 
     tally.push(['export lu par le lecteur natif comme par JavaScript', n]);
   });
 
-  it('hands over the members the readers read, and a record whose key is written with an escape whole', () => {
+  it('hands over a plain town hall as its fields, another record with the members the readers read, and one whose key is written with an escape whole', () => {
+    const notPlain = { ...service('mairie'), adresse: JSON.stringify(service('mairie').adresse) };
     const escaped = '{"nom":"Mairie - Tours","pivo\\u0074":[{"type_service_local":"mairie","code_insee_commune":["37261"]}],"code_insee_commune":"37261"}';
-    const bytes = Buffer.from(`[${JSON.stringify(service('mairie'))},\n${escaped}]`);
+    const bytes = Buffer.from(`[${JSON.stringify(service('mairie'))},\n${JSON.stringify(notPlain)},\n${escaped}]`);
     const nat = scan(bytes);
     if (!('items' in nat)) throw new Error('le lecteur natif a renvoyé à JavaScript un export ordinaire');
-    const [first, second] = [...nativeItems(nat)].flat();
-    const { plage_ouverture: _p, site_internet: _s, ...read } = service('mairie');
-    expect(first!.value).toEqual(read);
-    expect(Object.keys(first!.value as object).every((k) => RECORD_MEMBERS.includes(k))).toBe(true);
-    expect(second!.value).toEqual(JSON.parse(escaped));
-    expect(classifyRecord(second!.value).kind).toBe('mairie');
+    const [plain, stripped, whole] = [...nativeItems(nat)].flat();
+    expect(plain!.value).toBeUndefined();
+    expect(plain!.fields).toEqual({
+      ownInsee: '45234',
+      type: 'mairie',
+      codes: ['45234'],
+      nom: 'mairie - Orléans',
+      id: 'id-mairie',
+      date: '22/12/2023 10:38:56',
+      adresse: { type: 'Adresse postale', complement1: '', complement2: '', voie: '1 place de l’Étape', distribution: '', codePostal: '45000', localite: 'Orléans' },
+      courriels: ['mairie@orleans.example'],
+      telephone: '02 38 79 22 22',
+      illisibles: [],
+    });
+    expect(townHallVerdict(plain!.fields!)).toEqual(classifyRecord(service('mairie')));
+    const { plage_ouverture: _p, site_internet: _s, ...read } = notPlain;
+    expect(stripped!.value).toEqual(read);
+    expect(Object.keys(stripped!.value as object).every((k) => RECORD_MEMBERS.includes(k))).toBe(true);
+    expect(whole!.value).toEqual(JSON.parse(escaped));
+    expect(classifyRecord(whole!.value).kind).toBe('mairie');
+  });
+
+  it('reads a plain town hall\'s fields as classifyRecord reads them: blanks, escapes, lists and addresses (property)', () => {
+    // Mostly what plain records hold, sometimes what makes a record not plain (blanks at an end,
+    // escapes, other types), so that both sides are reached.
+    const plain = fc.constantFrom('', 'Orléans', 'É', 'œuvre', 'Adresse', 'ADRESSE postale', 'postale', 'Adresse géopostale', 'adresse', '45234', '4523', '2A004', '37261', '01400', '1400', 'mairie@orleans.example', '02 38 79 22 22', '22/12/2023 10:38:56', 'Mairie annexe - X');
+    const odd = fc.oneof(fc.constantFrom(' Orléans', 'Orléans\u00a0', '\u2009x', 'x\ufeff', 'a"b', 'a\\b', 'adresse ', null, 42, ['x'], { valeur: 'x' }), fc.string({ maxLength: 6 }));
+    const value = fc.oneof({ weight: 25, arbitrary: plain }, { weight: 1, arbitrary: odd });
+    const entry = fc.record({ type_service_local: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('mairie', 'mairie_com', 'paris_mairie_arrondissement', 'ccas') }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom(' mairie', 'Mairie'), value) }), code_insee_commune: fc.oneof(value, fc.array(value, { maxLength: 3 })) }, { requiredKeys: [] });
+    const address = fc.record({ type_adresse: value, complement1: value, numero_voie: value, code_postal: value, nom_commune: value, pays: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] });
+    const record = fc.record(
+      {
+        id: value,
+        nom: value,
+        code_insee_commune: value,
+        date_modification: value,
+        pivot: fc.array(entry, { minLength: 1, maxLength: 3 }),
+        adresse: fc.oneof(fc.array(address, { maxLength: 3 }), value),
+        adresse_courriel: fc.oneof(fc.array(value, { maxLength: 3 }), value),
+        telephone: fc.oneof(fc.array(fc.oneof(fc.record({ valeur: value, description: value }, { requiredKeys: [] }), value), { maxLength: 3 }), value),
+        horaires: fc.jsonValue({ maxDepth: 2 }),
+      },
+      { requiredKeys: ['pivot'] },
+    );
+    let packed = 0;
+    fc.assert(
+      fc.property(record, (r) => {
+        const nat = scan(Buffer.from(`[${JSON.stringify(r)}]`));
+        if (!('items' in nat)) throw new Error('le lecteur natif a renvoyé à JavaScript un export ordinaire');
+        const [item] = [...nativeItems(nat)].flat();
+        if (!item?.fields) return;
+        packed++;
+        expect(townHallVerdict(item.fields)).toEqual(classifyRecord(r));
+        expect([item.fields.nom, item.fields.id]).toEqual([field(r, 'nom'), field(r, 'id')].map((v) => (typeof v === 'string' ? v.trim() : '')));
+      }),
+      fuzzRuns(3000),
+    );
+    expect(packed).toBeGreaterThan(100);
+    tally.push(['mairie simple lue par ses champs comme classifyRecord la lit', packed]);
   });
 
   it('classifyRecord reads no member of a record but those the scanner hands over', () => {

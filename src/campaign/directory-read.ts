@@ -1,7 +1,7 @@
 import { RelaisError } from '../errors.js';
 import type { ProblemList } from '../problems.js';
 import type { Commune, CommuneReference } from '../data/cog.js';
-import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, type TownHallRecord } from '../data/directory.js';
+import { chooseTownHall, classifyRecord, NATIONAL_SERVICE, townHallVerdict, type TownHallRecord } from '../data/directory.js';
 import type { DirectoryItem } from '../data/directory-files.js';
 import { REPEATED_HEADER, setAside, type FileAccount } from './accounting.js';
 import { extraValuesMessage } from '../data/header-rows.js';
@@ -130,13 +130,13 @@ export async function readDirectory(
           problems.warning('fiche-rejetee', `${WHAT} : ${labelOf(item)} rejetée : ${item.error}`, where);
           continue;
         }
-        const verdict = classifyRecord(item.value);
+        const verdict = item.fields ? townHallVerdict(item.fields) : classifyRecord(item.value);
         if (verdict.kind === 'autre-service') {
           setAside(account, verdict.type === NATIONAL_SERVICE ? NATIONAL_SERVICE : OTHER_SERVICE);
           continue;
         }
-        const nom = field(item.value, 'nom');
-        const id = field(item.value, 'id');
+        const nom = item.fields ? item.fields.nom : field(item.value, 'nom');
+        const id = item.fields ? item.fields.id : field(item.value, 'id');
         if (verdict.kind === 'rejet') {
           if (outside(verdict.insee)) setAside(account, 'autre département');
           else {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { RelaisError } from '../errors.js';
 import { fileHead } from '../files.js';
 import { normalizeHeader } from './columns.js';
-import { otherServicesOnly, RECORD_MEMBERS, type DirectoryFormat } from './directory.js';
+import { otherServicesOnly, RECORD_MEMBERS, type DirectoryFormat, type TownHallFields } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
 import { jsonRecords, JsonShapeError, parsedRecord, type JsonItem, type JsonSkim } from './json-records.js';
 import { ITEM_SIZE, nativeScanner, type NativeScan, type NativeScanResult } from './native-scan.js';
@@ -28,6 +28,8 @@ export interface DirectoryItem {
   extra?: { values: number; columns: number };
   /** Well-formed records whose pivot names other services only, the rest of them unread: `count` in a row from this one. */
   otherService?: { count: number };
+  /** A plain town hall's record, as the native scanner read its fields (townHallVerdict), instead of `value`. */
+  fields?: TownHallFields;
 }
 
 export type ContactsFileKind = { kind: 'directory'; format: DirectoryFormat } | { kind: 'flat' };
@@ -136,8 +138,9 @@ async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string, skim
 
 /**
  * The records of a native scan (native-scan.ts) as the JavaScript reader gives them: runs of other
- * services counted, the records the scan kept parsed here — those whose pivot is JSON text (the
- * API's export) read by their pivot first, as JsonSkim reads them.
+ * services counted, plain town halls as their fields, the other records the scan kept parsed here
+ * — those whose pivot is JSON text (the API's export) read by their pivot first, as JsonSkim reads
+ * them.
  */
 export function* nativeItems({ items, records }: NativeScan): Generator<DirectoryItem[]> {
   let batch: DirectoryItem[] = [];
@@ -149,6 +152,14 @@ export function* nativeItems({ items, records }: NativeScan): Generator<Director
       continue;
     }
     const start = items[i + 3]!;
+    if (items[i] === 2) {
+      batch.push({ index, line, fields: packedFields(JSON.parse(records.toString('utf8', start, start + items[i + 4]!)) as PackedTownHall) });
+      if (batch.length >= 2048) {
+        yield batch;
+        batch = [];
+      }
+      continue;
+    }
     if (readsPivotFirst(items, records, i) && pivotOfOtherServices(records, start + items[i + 5]!, start + items[i + 6]!)) {
       const last = batch[batch.length - 1];
       if (last?.otherService) last.otherService.count++;
@@ -162,6 +173,14 @@ export function* nativeItems({ items, records }: NativeScan): Generator<Director
     }
   }
   if (batch.length) yield batch;
+}
+
+/** A plain town hall as the native scanner packs it (pack_town_hall in native/directory-scan.c). */
+type PackedTownHall = [ownInsee: string, type: string, codes: string[], nom: string, id: string, date: string, adresse: [type: string, complement1: string, complement2: string, voie: string, distribution: string, codePostal: string, localite: string] | null, courriels: string[], telephone: string];
+
+function packedFields([ownInsee, type, codes, nom, id, date, a, courriels, telephone]: PackedTownHall): TownHallFields {
+  const adresse = a ? { type: a[0], complement1: a[1], complement2: a[2], voie: a[3], distribution: a[4], codePostal: a[5], localite: a[6] } : undefined;
+  return { ownInsee, type, codes, nom, id, date, adresse, courriels, telephone, illisibles: [] };
 }
 
 /**

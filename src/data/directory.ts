@@ -220,8 +220,55 @@ export function classifyRecord(value: unknown): RecordVerdict {
   const mairie = entries.find(isTownHall);
   if (!mairie) return { kind: 'autre-service', type: text(entries[0]!.type_service_local) || '(type vide)', insee: ownInsee };
 
+  const nom = text(r.nom);
+  // The pivot says whose town hall this is; an unreadable address or email costs that field only.
+  const illisibles: TownHallRecord['illisibles'] = [];
+  const adresses = nested(r.adresse);
+  if (!adresses.ok) illisibles.push({ field: 'adresse', reason: adresses.error });
+  const courriels = nested(r.adresse_courriel);
+  if (!courriels.ok) illisibles.push({ field: 'adresse_courriel', reason: courriels.error });
+  const telephones = nested(r.telephone);
+  return townHallVerdict({
+    ownInsee: text(r.code_insee_commune),
+    type: text(mairie.type_service_local),
+    codes: [mairie.code_insee_commune].flat().map(text),
+    nom,
+    id: text(r.id),
+    date: text(r.date_modification),
+    adresse: adresses.ok ? letterAddress(adresses.value) : undefined,
+    courriels: courriels.ok ? courriels.value.map(text) : [],
+    telephone: telephones.ok ? firstValue(telephones.value) : '',
+    illisibles,
+  });
+}
+
+/**
+ * What a town hall's record gives, each field as read (trimmed), before the codes are checked and
+ * repaired: classifyRecord reads them from the parsed record, the native scanner from the bytes
+ * of a plain one (native-scan.ts), and townHallVerdict makes the same town hall of both.
+ */
+export interface TownHallFields {
+  /** The record's own `code_insee_commune`. */
+  ownInsee: string;
+  /** The pivot's first town-hall entry: its type and its codes (empty ones included). */
+  type: string;
+  codes: string[];
+  nom: string;
+  id: string;
+  date: string;
+  /** The address letters go to (letterAddress), undefined for none. */
+  adresse: DirectoryAddress | undefined;
+  /** The email values (empty ones included). */
+  courriels: string[];
+  telephone: string;
+  illisibles: TownHallRecord['illisibles'];
+}
+
+/** The verdict on a record whose pivot names a town hall, from its fields. */
+export function townHallVerdict(f: TownHallFields): RecordVerdict {
+  const ownInsee = repairInsee(f.ownInsee).code;
   const reparations: string[] = [];
-  const rawCodes = [mairie.code_insee_commune].flat().map(text).filter(Boolean);
+  const rawCodes = f.codes.filter(Boolean);
   const codes = [...new Set(rawCodes.map((c) => repairInsee(c).code))];
   let insee = codes[0] ?? ownInsee;
   if (codes.length > 1) {
@@ -231,18 +278,10 @@ export function classifyRecord(value: unknown): RecordVerdict {
     insee = ownInsee;
   }
   if (!insee) return { kind: 'rejet', reason: 'mairie sans code INSEE (ni dans le pivot ni dans code_insee_commune)', field: 'pivot', insee: '' };
-  const rawInsee = rawCodes.find((c) => repairInsee(c).code === insee) ?? text(r.code_insee_commune);
+  const rawInsee = rawCodes.find((c) => repairInsee(c).code === insee) ?? f.ownInsee;
   if (repairInsee(rawInsee).repaired) reparations.push(`code INSEE ${rawInsee} complété en ${insee} (zéro initial perdu)`);
 
-  const nom = text(r.nom);
-  // The pivot says whose town hall this is; an unreadable address or email costs that field only.
-  const illisibles: TownHallRecord['illisibles'] = [];
-  const adresses = nested(r.adresse);
-  if (!adresses.ok) illisibles.push({ field: 'adresse', reason: adresses.error });
-  const courriels = nested(r.adresse_courriel);
-  if (!courriels.ok) illisibles.push({ field: 'adresse_courriel', reason: courriels.error });
-  const telephones = nested(r.telephone);
-  let adresse = adresses.ok ? letterAddress(adresses.value) : undefined;
+  let adresse = f.adresse;
   if (adresse?.codePostal) {
     const cp = repairPostalCode(adresse.codePostal);
     if (cp.repaired) {
@@ -253,17 +292,17 @@ export function classifyRecord(value: unknown): RecordVerdict {
   return {
     kind: 'mairie',
     townHall: {
-      id: text(r.id),
-      nom,
+      id: f.id,
+      nom: f.nom,
       insee,
-      secondaire: SECONDARY.test(nom),
-      arrondissement: text(mairie.type_service_local) === ARRONDISSEMENT_TYPE,
+      secondaire: SECONDARY.test(f.nom),
+      arrondissement: f.type === ARRONDISSEMENT_TYPE,
       adresse,
-      courriels: courriels.ok ? courriels.value.map(text).filter(Boolean) : [],
-      telephone: telephones.ok ? firstValue(telephones.value) : '',
-      dateModification: modificationDate(text(r.date_modification)),
+      courriels: f.courriels.filter(Boolean),
+      telephone: f.telephone,
+      dateModification: modificationDate(f.date),
       reparations,
-      illisibles,
+      illisibles: f.illisibles,
     },
   };
 }

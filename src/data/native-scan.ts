@@ -9,7 +9,12 @@ import { packageRoot } from '../paths.js';
  * JavaScript, the same records to the byte, more slowly: nothing else depends on it.
  */
 export interface NativeScan {
-  /** Seven int32 per item: kind (0 a run of other services, 1 a record to read), number, line, then for a run its count, for a record its offset and length in `records` and its pivot's value within them (-1 for none). */
+  /**
+   * Seven int32 per item: kind (0 a run of other services, 1 a record to read, 2 a plain town
+   * hall packed), number, line, then for a run its count, for a record its offset and length in
+   * `records` and its pivot's value within them (-1 for none), for a packed town hall the offset
+   * and length of its packed text.
+   */
   items: Int32Array;
   records: Buffer;
 }
@@ -17,7 +22,7 @@ export interface NativeScan {
 export type NativeScanResult = NativeScan | { fallback: true } | { errno: number };
 
 interface NativeModule {
-  /** The scan of a file, on a thread of libuv's pool; a record kept is written with the `members` named only. */
+  /** The scan of a file, on a thread of libuv's pool; a record kept is written with the `members` named only, a plain town hall packed. */
   scanFile(path: string, members: readonly string[]): Promise<NativeScanResult>;
   scanBuffer(buf: Buffer, members: readonly string[]): NativeScanResult;
 }

@@ -438,8 +438,9 @@ static int each_member(const uint8_t *buf, long i, long end, MemberFn member, vo
     long kb = skip_value(buf, i, end);
     if (buf[i] != '"' || memchr(buf + i, '\\', (size_t)(kb - i))) return 0;
     long v = skip_ws(buf, kb, end);
-    v = skip_ws(buf, v + 1, end); /* past the colon */
-    if (!member(buf, i, kb, v, end, ctx)) return 0;
+    if (v >= end || buf[v] != ':') return 0;
+    v = skip_ws(buf, v + 1, end);
+    if (v >= end || !member(buf, i, kb, v, end, ctx)) return 0;
     i = skip_ws(buf, skip_value(buf, v, end), end);
     if (i >= end || buf[i] == '}') return 1;
     i = skip_ws(buf, i + 1, end); /* past the comma */

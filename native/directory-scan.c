@@ -290,6 +290,11 @@ static int fill(Scan *s) {
 }
 
 static int push_item(Scan *s, int32_t kind, int32_t index, int32_t line, int32_t a, int32_t b, int32_t c, int32_t d) {
+  /* Items past what an ArrayBuffer holds, or lines past an int32 (files of gigabytes): JavaScript reads them. */
+  if (s->nitems + ITEM > (size_t)INT32_MAX / sizeof(int32_t) || s->line > INT32_MAX) {
+    s->fallback = 1;
+    return 0;
+  }
   if (s->nitems + ITEM > s->items_cap) {
     size_t cap = s->items_cap ? s->items_cap * 2 : 4096;
     int32_t *it = realloc(s->items, cap * sizeof(int32_t));
@@ -777,7 +782,7 @@ static void run(Scan *s) {
       if (end != WALK_MORE) break;
       if (!fill(s)) { s->fallback = 1; return; }
     }
-    if (end < 0) { s->fallback = 1; return; }
+    if (end < 0 || s->index == INT32_MAX) { s->fallback = 1; return; }
     s->index++;
     if (w.pivot_start >= 0 && plainly_other_services(s->buf, w.pivot_start, w.pivot_end)) {
       int32_t *last = s->nitems ? s->items + s->nitems - ITEM : NULL;
@@ -814,14 +819,13 @@ static Name *names_of(napi_env env, napi_value list, int *n) {
   bool is_array = false;
   if (napi_is_array(env, list, &is_array) != napi_ok || !is_array) return NULL;
   uint32_t count = 0;
-  napi_get_array_length(env, list, &count);
+  if (napi_get_array_length(env, list, &count) != napi_ok) return NULL;
   Name *names = calloc(count ? count : 1, sizeof(Name));
   if (!names) return NULL;
   for (uint32_t k = 0; k < count; k++) {
     napi_value v;
     size_t len = 0;
-    napi_get_element(env, list, k, &v);
-    if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+    if (napi_get_element(env, list, k, &v) != napi_ok || napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
       free_names(names, *n);
       *n = 0;
       return NULL;
@@ -848,9 +852,9 @@ static void free_external(napi_env env, void *data, void *hint) {
 
 /* The scan's answer; its buffers are handed over to JavaScript, not copied (the records of a national export are tens of megabytes). */
 static napi_value result_of(napi_env env, Scan *s) {
-  napi_value out, v;
-  napi_create_object(env, &out);
-  if (s->error) {
+  napi_value out = NULL, v;
+  if (napi_create_object(env, &out) != napi_ok) out = NULL;
+  else if (s->error) {
     napi_create_int32(env, s->error, &v);
     napi_set_named_property(env, out, "errno", v);
   } else if (s->fallback) {
@@ -858,21 +862,15 @@ static napi_value result_of(napi_env env, Scan *s) {
     napi_set_named_property(env, out, "fallback", v);
   } else {
     napi_value ab, items, recs;
-    void *data;
-    if (s->nitems == 0 || napi_create_external_arraybuffer(env, s->items, s->nitems * sizeof(int32_t), free_external, NULL, &ab) != napi_ok) {
-      napi_create_arraybuffer(env, s->nitems * sizeof(int32_t), &data, &ab);
-      if (s->nitems) memcpy(data, s->items, s->nitems * sizeof(int32_t));
-      free(s->items);
-    }
-    s->items = NULL;
-    napi_create_typedarray(env, napi_int32_array, s->nitems, ab, 0, &items);
-    napi_set_named_property(env, out, "items", items);
-    if (s->nrecs == 0 || napi_create_external_buffer(env, s->nrecs, s->recs, free_external, NULL, &recs) != napi_ok) {
-      napi_create_buffer_copy(env, s->nrecs, s->nrecs ? (const void *)s->recs : (const void *)"", &data, &recs);
-      free(s->recs);
-    }
-    s->recs = NULL;
-    napi_set_named_property(env, out, "records", recs);
+    void *data = NULL;
+    size_t bytes = s->nitems * sizeof(int32_t);
+    if (s->nitems && napi_create_external_arraybuffer(env, s->items, bytes, free_external, NULL, &ab) == napi_ok) s->items = NULL;
+    else if (napi_create_arraybuffer(env, bytes, &data, &ab) != napi_ok) out = NULL;
+    else if (bytes) memcpy(data, s->items, bytes);
+    if (out && napi_create_typedarray(env, napi_int32_array, s->nitems, ab, 0, &items) != napi_ok) out = NULL;
+    if (out && s->nrecs && napi_create_external_buffer(env, s->nrecs, s->recs, free_external, NULL, &recs) == napi_ok) s->recs = NULL;
+    else if (out && napi_create_buffer_copy(env, s->nrecs, s->nrecs ? (const void *)s->recs : (const void *)"", &data, &recs) != napi_ok) out = NULL;
+    if (out && (napi_set_named_property(env, out, "items", items) != napi_ok || napi_set_named_property(env, out, "records", recs) != napi_ok)) out = NULL;
   }
   free(s->items);
   free(s->recs);
@@ -900,6 +898,11 @@ static napi_value scan_buffer(napi_env env, napi_callback_info info) {
   s.eof = 1;
   s.line = 1;
   Name *names = argc > 1 ? names_of(env, argv[1], &s.nwanted) : NULL;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) {
+    free_names(names, s.nwanted);
+    return NULL;
+  }
   s.wanted = names;
   s.pack = s.nwanted > 0;
   run(&s);
@@ -966,11 +969,27 @@ static napi_value scan_file(napi_env env, napi_callback_info info) {
   job->names = argc > 1 ? names_of(env, argv[1], &job->s.nwanted) : NULL;
   job->s.wanted = job->names;
   job->s.pack = job->s.nwanted > 0;
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
-  napi_create_string_utf8(env, "relais-directory-scan", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, file_execute, file_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
+  napi_value promise = NULL, name;
+  bool pending = false;
+  int ok = napi_is_exception_pending(env, &pending) == napi_ok && !pending;
+  if (ok && memchr(path, 0, n)) {
+    napi_throw_type_error(env, NULL, "scanFile: chemin avec un octet nul");
+    ok = 0;
+  }
+  ok = ok && napi_create_promise(env, &job->deferred, &promise) == napi_ok;
+  ok = ok && napi_create_string_utf8(env, "relais-directory-scan", NAPI_AUTO_LENGTH, &name) == napi_ok;
+  ok = ok && napi_create_async_work(env, NULL, name, file_execute, file_complete, job, &job->work) == napi_ok;
+  if (ok && napi_queue_async_work(env, job->work) != napi_ok) {
+    napi_delete_async_work(env, job->work);
+    ok = 0;
+  }
+  if (!ok) {
+    /* (a promise made before the failure is left pending; nothing else can go wrong here but a JavaScript exception) */
+    free_names(job->names, job->s.nwanted);
+    free(job->path);
+    free(job);
+    return NULL;
+  }
   return promise;
 }
 

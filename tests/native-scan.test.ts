@@ -276,6 +276,15 @@ describe('the native scanner of the directory (native/directory-scan.c)', () => 
     expect(await native!.scanFile(join(dir, 'absent.json'), RECORD_MEMBERS)).toEqual({ errno: 2 });
   });
 
+  it('refuses what it is called with wrongly as JavaScript would, without crashing the process', () => {
+    const members = ['id'];
+    Object.defineProperty(members, 0, { get: () => { throw new Error('getter'); } });
+    expect(() => native!.scanBuffer(Buffer.from('[{"id":1}]'), members)).toThrow('getter');
+    expect(() => native!.scanFile(join(tmpdir(), 'a.json'), members)).toThrow('getter');
+    // A path that a NUL byte cuts short would open another file.
+    expect(() => native!.scanFile(`${join(import.meta.dirname, '..', 'data', 'annuaire-mairies.json')}\0/etc/passwd`, RECORD_MEMBERS)).toThrow('octet nul');
+  });
+
   it('the sample directory gives the same town halls, accounts and warnings read by it or by JavaScript', async () => {
     const bytes = readFileSync(join(import.meta.dirname, '..', 'data', 'annuaire-mairies.json'));
     const ref = communeReference();

@@ -135,7 +135,9 @@ export async function cachedDirectory(campaign: Campaign, path: string, file: st
     // The key first (directoryToRead reads it alone). A campaign folder that cannot be written to
     // (a read-only copy) simply reads again next time.
     const kept = { key, contacts: [...reading.contacts].map(([code, c]) => pack(code, c)), account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] };
-    void writeFileAtomic(cachePath, JSON.stringify(kept)).catch(() => undefined);
+    // Waited for: written while the join goes on, its 7 MB of text and bytes lived through the
+    // join's collections (the national first check 0.97 s against 0.91 s).
+    await writeFileAtomic(cachePath, JSON.stringify(kept)).catch(() => undefined);
   }
   return reading;
 }

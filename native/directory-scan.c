@@ -939,7 +939,15 @@ static void file_execute(napi_env env, void *data) {
 static void file_complete(napi_env env, napi_status status, void *data) {
   FileJob *job = data;
   if (status != napi_ok && !job->s.error) job->s.error = ECANCELED;
-  napi_resolve_deferred(env, job->deferred, result_of(env, &job->s));
+  napi_value out = result_of(env, &job->s);
+  /* An answer that could not be made (memory) settles the promise all the same, with undefined:
+   * the JavaScript reader then reads the file; a promise left pending would hang the command. */
+  if (!out) {
+    napi_value pending;
+    napi_get_and_clear_last_exception(env, &pending);
+    napi_get_undefined(env, &out);
+  }
+  napi_resolve_deferred(env, job->deferred, out);
   napi_delete_async_work(env, job->work);
   free_names(job->names, job->s.nwanted);
   free(job->path);

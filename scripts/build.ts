@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { COMPACT_COMMUNES, communesSource, compactCommunes, publishedCommunes } from '../src/data/cog.js';
@@ -109,27 +110,46 @@ async function bundle(): Promise<void> {
 
 /**
  * The directory's native scanner (native/directory-scan.c, see src/data/native-scan.ts), built by
- * node-gyp — the one npm carries — against the headers installed with this Node, so that nothing
- * is downloaded. Built again only when its sources are newer than it. A machine without a C
- * compiler still gets a working relais: the directory is then read in JavaScript, more slowly,
- * and the build says so.
+ * node-gyp — the one npm carries — against the headers installed with this Node (npm's `nodedir`,
+ * or the `include/node` beside this Node's binary), so that nothing is downloaded where they are.
+ * Built again when its sources are newer than it, or when it does not load (a file cut short). A
+ * machine without python3, make or a C compiler still gets a working relais: the directory is
+ * then read in JavaScript, more slowly, and the build says so and why.
  */
-function nativeScanner(): void {
+function buildNativeScanner(): void {
   const binary = join(root, NATIVE_BINARY);
   const sources = [join(root, 'binding.gyp'), ...readdirSync(join(root, 'native')).map((f) => join(root, 'native', f))];
   const built = existsSync(binary) ? statSync(binary).mtimeMs : 0;
-  if (sources.every((f) => statSync(f).mtimeMs <= built)) return;
+  if (sources.every((f) => statSync(f).mtimeMs <= built) && loads(binary)) return;
   const gyp = process.env.npm_config_node_gyp ?? join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   const prefix = join(dirname(process.execPath), '..');
   const headers = existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
   const run = spawnSync(process.execPath, [gyp, 'rebuild', '--release', ...headers], { cwd: root, encoding: 'utf8' });
-  if (run.status !== 0 || !existsSync(binary)) {
-    const lines = `${run.stderr ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
-    const why = run.error?.message ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `code ${run.status}`;
-    process.stderr.write(`relais : lecteur natif de l'annuaire non construit (${why}) ; relais lira l'annuaire en JavaScript, plus lentement (installez python3, make et g++ puis relancez npm run build)\n`);
+  if (run.status !== 0 || !existsSync(binary) || !loads(binary)) {
+    process.stderr.write(`relais : lecteur natif de l'annuaire non construit (${buildFailure(run)}) ; relais lira l'annuaire en JavaScript, plus lentement (installez python3, make et g++ puis relancez npm run build)\n`);
   }
 }
 
+function loads(binary: string): boolean {
+  try {
+    createRequire(import.meta.url)(binary);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What stopped node-gyp, in a few words: its own last lines say « configure error » or « build error » whatever the cause. */
+function buildFailure(run: ReturnType<typeof spawnSync>): string {
+  if (run.error) return run.error.message;
+  const output = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
+  if (/find any Python|python3?: not found|No such file or directory.*python/i.test(output)) return 'python3 introuvable';
+  if (/\bmake\b.*(not found|No such file)|not found: make/i.test(output)) return 'make introuvable';
+  if (/\b(cc|gcc|g\+\+|c\+\+)\b.*(not found|No such file|command not found)|not found: (cc|gcc|g\+\+)/i.test(output)) return 'compilateur C introuvable';
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /error:/i.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? `code ${run.status}`;
+}
+
 communeIndex();
-nativeScanner();
+buildNativeScanner();
 await bundle();

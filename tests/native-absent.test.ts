@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { relaisJson, ROOT } from './helpers/cli.js';
 /**
  * relais installed where no C compiler built its native directory scanner (README: « sans eux,
  * relais lit l'annuaire en JavaScript ») reads a directory as relais with it does: same accounts,
- * same town halls, same warnings.
+ * same town halls, same warnings. And the scan started before the mayors are read opens nothing
+ * that the town halls' reading would refuse.
  */
 
 /** A copy of the installed package without build/: what `npm install` leaves on a machine without g++. */
@@ -32,6 +33,19 @@ function checkWith(bin: string, dir: string): Promise<{ code: number; json: unkn
   });
 }
 
+describe('the early scan of the town halls\' file', () => {
+  it('opens no pipe given in its place: check says it is no file, and ends', async () => {
+    const dir = sampleCampaign();
+    const path = join(dir, 'data', 'annuaire-mairies.json');
+    rmSync(path);
+    // A named pipe nobody writes to: opening it would wait for ever.
+    execFileSync('mkfifo', [path]);
+    const { code, json } = await relaisJson<{ errors: Array<{ message: string; file?: string }> }>(['-C', dir, 'check']);
+    expect(code).toBe(1);
+    expect(json.errors.map((e) => `${e.file} : ${e.message}`)).toEqual(["data/annuaire-mairies.json : fichier des mairies : ce n'est pas un fichier"]);
+  });
+});
+
 describe('relais without its native directory scanner', () => {
   it('checks a national-size directory exactly as with it', async () => {
     expect(existsSync(join(ROOT, NATIVE_BINARY))).toBe(true);
@@ -49,5 +63,20 @@ describe('relais without its native directory scanner', () => {
     expect(without.json).toEqual(withNative);
     // Read again by the same relais, from the reading it kept: still the same.
     expect((await checkWith(join(bare, 'bin', 'relais.js'), dir)).json).toEqual(withNative);
+
+    // A scanner that is there but does not load (a file cut short): read in JavaScript all the
+    // same, and said, with the way to put it right.
+    mkdirSync(join(bare, 'build', 'Release'), { recursive: true });
+    writeFileSync(join(bare, NATIVE_BINARY), 'pas une bibliothèque');
+    const broken = (await checkWith(join(bare, 'bin', 'relais.js'), dir)) as { code: number; json: { warnings: Array<{ kind: string; message: string }> } };
+    expect(broken.code).toBe(0);
+    const said = broken.json.warnings.filter((w) => w.kind === 'lecteur-natif');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.message).toMatch(/^fichier des mairies : le lecteur natif de l'annuaire ne se charge pas \(.+\) : l'annuaire est lu en JavaScript, plus lentement ; reconstruisez-le avec npm run build$/);
+    const { warnings, totals, ...rest } = broken.json as unknown as { warnings: unknown[]; totals: { warnings: number } };
+    const { warnings: nativeWarnings, totals: nativeTotals, ...nativeRest } = withNative as unknown as { warnings: unknown[]; totals: { warnings: number } };
+    expect(rest).toEqual(nativeRest);
+    expect(warnings.filter((w) => !said.includes(w as (typeof said)[number]))).toEqual(nativeWarnings);
+    expect(totals.warnings).toBe(nativeTotals.warnings + 1);
   });
 });

@@ -4,7 +4,7 @@ import type { CommuneReference } from '../data/cog.js';
 import { placePostalCode } from '../data/postal-codes.js';
 import { CONTACT_CELLS, CONTACT_COLUMNS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import type { AddressFields } from '../data/directory.js';
-import { directoryRecords, isDirectoryHeader, isJsonText, sniffContactsFile, tableRecords } from '../data/directory-files.js';
+import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords } from '../data/directory-files.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import { lineName, type Table } from '../data/table.js';
@@ -12,9 +12,8 @@ import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, kn
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 import { cachedDirectory, directoryToRead } from './directory-cache.js';
-import { fileHead } from '../files.js';
 import { RECORD_MEMBERS } from '../data/directory.js';
-import { nativeScanner, type NativeScanResult } from '../data/native-scan.js';
+import { nativeScanner, nativeScannerFailure, type NativeScanResult } from '../data/native-scan.js';
 import { readDirectory } from './directory-read.js';
 import { csvKind } from '../data/encoding.js';
 
@@ -60,7 +59,9 @@ export function startContactsScan(campaign: Campaign): Promise<NativeScanResult 
   const path = campaignPath(campaign, source.fichier);
   const file = displayPath(campaign, source.fichier);
   return (async () => {
-    if (!isJsonText(await fileHead(path, 64)) || !(await directoryToRead(campaign, path, file))) return undefined;
+    // Recognised as readContacts recognises it (a pipe, a folder or a zip is no file to scan).
+    const sniffed = await sniffContactsFile(path, file);
+    if (sniffed.kind !== 'directory' || sniffed.format !== 'json' || !(await directoryToRead(campaign, path, file))) return undefined;
     return native.scanFile(path, RECORD_MEMBERS);
   })().catch(() => undefined);
 }
@@ -86,6 +87,9 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
     const format = sniffed.format === 'zip' ? `annuaire DILA (zip, ${sniffed.jsonMember})` : 'annuaire DILA (JSON)';
     const read = await cachedDirectory(campaign, path, file, problems, async (own) => {
       const account = newAccount(file, 'mairies', format);
+      // Not kept with the reading: said at each reading until the scanner is rebuilt.
+      const failure = sniffed.format === 'json' ? nativeScannerFailure() : undefined;
+      if (failure) problems.warning('lecteur-natif', `${WHAT} : le lecteur natif de l'annuaire ne se charge pas (${failure}) : l'annuaire est lu en JavaScript, plus lentement ; reconstruisez-le avec npm run build`, { file }, 'file');
       complete = await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true, scan }), file, account, contacts, rejected);
       return { contacts, account, rejected };
     });

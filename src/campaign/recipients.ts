@@ -90,7 +90,7 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   /** Communes whose mayor's only row carries a former code of theirs (rejected), with its line. */
   let formerMayors = new Map<string, number>();
   // A large directory's scan goes on beside the mayors' reading, on a thread of its own.
-  const contactsScan = startContactsScan(campaign);
+  let contactsScan = startContactsScan(campaign);
   const mayorSource = sourceConfig(campaign.config.sources.maires);
   // Columns of other names for a field are settled by preferVisibleColumns, below.
   const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
@@ -217,6 +217,8 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   }
 
   const read = await readContacts(campaign, ref, problems, contactsScan);
+  // Its records (tens of megabytes nationally) are not kept through the join.
+  contactsScan = undefined;
   const contacts = read.contacts;
   const contactsFile = read.file;
   // Refused, or stopped at an error: which communes lie past it is unknown, and said by that error.

@@ -72,20 +72,12 @@ export async function sniffContactsFile(path: string, file: string): Promise<Con
   if (bytes.subarray(0, 3).toString('latin1') === 'BZh') {
     throw new RelaisError(`archive bzip2 (data.gouv.fr publie la Base de données locales en .tar.bz2) : décompressez-la et donnez le fichier « …data.gouv_local.json » qu'elle contient`, { file });
   }
-  if (textStart(bytes).startsWith('<')) {
+  const start = bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0).toString('utf8').trimStart();
+  if (start.startsWith('<')) {
     throw new RelaisError(`ce fichier est une page HTML (ou XML), pas des données : le téléchargement a sans doute reçu une page d'erreur ou de connexion au lieu de l'export`, { file, line: 1 });
   }
-  if (isJsonText(bytes)) return { kind: 'directory', format: 'json' };
+  if (start.startsWith('[') || start.startsWith('{')) return { kind: 'directory', format: 'json' };
   return { kind: 'flat' };
-}
-
-/** The first characters of a file's text, after its byte order mark and blanks. */
-const textStart = (bytes: Buffer) => bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0).toString('utf8').trimStart();
-
-/** Whether a file's first bytes begin a JSON document (what sniffContactsFile reads as a directory export). */
-export function isJsonText(bytes: Buffer): boolean {
-  const start = textStart(bytes);
-  return start.startsWith('[') || start.startsWith('{');
 }
 
 const MAIRIE = Buffer.from('mairie');
@@ -185,8 +177,9 @@ function packedFields([ownInsee, type, codes, nom, id, date, a, courriels, telep
 
 /**
  * A pivot the scan left undecided that JsonSkim would read before the record: one written as JSON
- * text (the API's export). A list left undecided has « mairie » in it, or an escape: the record is
- * read whole, and classifyRecord says what JsonSkim would have.
+ * text (the API's export). A list left undecided (« mairie » in it, an escape, a first entry that
+ * is no object) belongs to a record read whole — packed when it is a plain town hall — and
+ * classifyRecord or townHallVerdict says what JsonSkim would have.
  */
 function readsPivotFirst(items: Int32Array, records: Buffer, i: number): boolean {
   return items[i + 5]! >= 0 && records[items[i + 3]! + items[i + 5]!] !== 0x5b;

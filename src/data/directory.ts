@@ -250,7 +250,7 @@ export function classifyRecord(value: unknown): RecordVerdict {
 export interface TownHallFields {
   /** The record's own `code_insee_commune`. */
   ownInsee: string;
-  /** The pivot's first town-hall entry: its type and its codes (empty ones included). */
+  /** The pivot's first town-hall entry: its type and its codes as written (townHallVerdict leaves out the empty ones). */
   type: string;
   codes: string[];
   nom: string;
@@ -258,7 +258,7 @@ export interface TownHallFields {
   date: string;
   /** The address letters go to (letterAddress), undefined for none. */
   adresse: DirectoryAddress | undefined;
-  /** The email values (empty ones included). */
+  /** The email values as written (townHallVerdict leaves out the empty ones). */
   courriels: string[];
   telephone: string;
   illisibles: TownHallRecord['illisibles'];

@@ -19,7 +19,8 @@ export interface NativeScan {
   records: Buffer;
 }
 
-export type NativeScanResult = NativeScan | { fallback: true } | { errno: number };
+/** Undefined when the scan's answer could not be made (memory): the JavaScript reader reads the file. */
+export type NativeScanResult = NativeScan | { fallback: true } | { errno: number } | undefined;
 
 interface NativeModule {
   /** The scan of a file, on a thread of libuv's pool; a record kept is written with the `members` named only, a plain town hall packed. */
@@ -30,13 +31,30 @@ interface NativeModule {
 export const NATIVE_BINARY = join('build', 'Release', 'relais_native.node');
 export const ITEM_SIZE = 7;
 
-let loaded: NativeModule | null | undefined;
+let loaded: { scanner: NativeModule | undefined; failure: string | undefined } | undefined;
 
-/** The native scanner, or undefined when it was not built (or RELAIS_NATIVE=0 asks for JavaScript). */
+/** The native scanner, or undefined when it was not built or does not load (nativeScannerFailure says why). */
 export function nativeScanner(): NativeModule | undefined {
-  if (loaded === undefined) {
+  return load().scanner;
+}
+
+/**
+ * Why a native scanner that is there does not load (a file cut short, one built for another
+ * machine): relais then reads in JavaScript, and `check` says so. Undefined when it loads, or when
+ * there is none (a machine without a compiler, said by the build).
+ */
+export function nativeScannerFailure(): string | undefined {
+  return load().failure;
+}
+
+function load(): NonNullable<typeof loaded> {
+  if (!loaded) {
     const path = join(packageRoot(), NATIVE_BINARY);
-    loaded = process.env.RELAIS_NATIVE !== '0' && existsSync(path) ? (createRequire(import.meta.url)(path) as NativeModule) : null;
+    try {
+      loaded = { scanner: existsSync(path) ? (createRequire(import.meta.url)(path) as NativeModule) : undefined, failure: undefined };
+    } catch (err) {
+      loaded = { scanner: undefined, failure: (err as Error).message.split('\n')[0] };
+    }
   }
-  return loaded ?? undefined;
+  return loaded;
 }

@@ -20,6 +20,7 @@ export const KIND_LABELS: Record<string, string> = {
   'region-autre': 'Nom qui cite une autre région que celle de la campagne',
   'fichier-manquant': 'Fichier introuvable',
   'fichier-illisible': 'Fichier illisible',
+  'lecteur-natif': 'Lecteur natif de l’annuaire qui ne se charge pas (annuaire lu en JavaScript, plus lentement)',
   'fichier-vide': 'Fichier sans données',
   'colonne-manquante': 'Colonne manquante',
   'colonne-en-double': 'Colonne en double',

@@ -20,6 +20,7 @@ const GROUPS: Record<string, { file: string; label: string }> = {
   paths: { file: 'tests/paths.test.ts', label: 'chemins et injections' },
   secrets: { file: 'tests/secrets.test.ts', label: 'secrets' },
   directory: { file: 'tests/directory.test.ts', label: 'annuaire des mairies' },
+  'native-scan': { file: 'tests/native-scan.test.ts', label: 'lecteur natif de l’annuaire' },
   sweep: { file: 'tests/sweep.test.ts', label: 'commandes contre entrées cassées' },
   bounces: { file: 'tests/bounces-read.test.ts', label: 'retours de courriels' },
   // No tally of its own (its failures are listed below the table): the report's escaping, fuzzed.

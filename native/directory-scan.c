@@ -260,8 +260,9 @@ typedef struct {
   int32_t index;
   const Name *wanted;
   int nwanted;
-  /* Plain town halls are packed (pack_town_hall). */
-  int pack;
+  /* The town-hall types: plain town halls are packed (pack_town_hall) when JavaScript gives them. */
+  const Name *types;
+  int ntypes;
 } Scan;
 
 /* Drops the bytes before pos and reads more; 0 when nothing more comes. */
@@ -340,7 +341,8 @@ static void append(Scan *s, const uint8_t *bytes, size_t n) {
  * complement1, complement2, numero_voie, service_distribution, code_postal, nom_commune] or null,
  * [emails], first phone] — which townHallVerdict reads as classifyRecord would have read the
  * record: a few strings where the parsed record was dozens of objects and strings. Any record
- * that is not so plain is handed over as an object and read by classifyRecord.
+ * that is not so plain is handed over as an object and read by classifyRecord. The town-hall
+ * types are JavaScript's (TOWN_HALL_TYPES), given with each scan: without them, nothing is packed.
  */
 
 typedef struct {
@@ -479,10 +481,11 @@ static int take_string(const uint8_t *buf, long v, long end, Tok *t) {
   return 1;
 }
 
-static int is_town_hall_type(const uint8_t *buf, const Tok *t) {
-  static const char *types[] = {"mairie", "paris_mairie", "paris_mairie_arrondissement", "mairie_com"};
-  for (int k = 0; k < 4; k++)
-    if (t->a >= 0 && key_is(buf, t->a, t->b, types[k])) return 1;
+/* One of the town-hall types JavaScript gives (TOWN_HALL_TYPES of src/data/directory.ts). */
+static int is_town_hall_type(const uint8_t *buf, const Tok *t, const Name *types, int ntypes) {
+  if (t->a < 0) return 0;
+  for (int k = 0; k < ntypes; k++)
+    if ((size_t)(t->b - t->a - 2) == types[k].len && memcmp(buf + t->a + 1, types[k].name, types[k].len) == 0) return 1;
   return 0;
 }
 
@@ -521,6 +524,8 @@ static int entry_member(const uint8_t *buf, long ka, long kb, long v, long end, 
 
 typedef struct {
   Packed *p;
+  const Name *types;
+  int ntypes;
   int found;
 } PivotCtx;
 
@@ -530,7 +535,7 @@ static int pivot_element(const uint8_t *buf, long v, long end, void *ctx) {
   memset(&e, 0, sizeof e);
   e.type.a = -1;
   if (!each_member(buf, v, end, entry_member, &e)) return 0;
-  if (c->found || !is_town_hall_type(buf, &e.type)) return 1;
+  if (c->found || !is_town_hall_type(buf, &e.type, c->types, c->ntypes)) return 1;
   c->found = 1;
   c->p->type = e.type;
   memcpy(c->p->codes, e.codes, sizeof e.codes);
@@ -613,6 +618,8 @@ static int phone_element(const uint8_t *buf, long v, long end, void *ctx) {
 
 typedef struct {
   Packed *p;
+  const Name *types;
+  int ntypes;
   int seen_pivot, seen_address, seen_emails, seen_phones, found;
 } RecordCtx;
 
@@ -627,7 +634,7 @@ static int record_member(const uint8_t *buf, long ka, long kb, long v, long end,
   if (key_is(buf, ka, kb, "record") || key_is(buf, ka, kb, "fields")) return 0;
   if (key_is(buf, ka, kb, "pivot")) {
     if (c->seen_pivot++) return 0;
-    PivotCtx pc = {p, 0};
+    PivotCtx pc = {p, c->types, c->ntypes, 0};
     if (!each_element(buf, v, end, pivot_element, &pc)) return 0;
     c->found = pc.found;
     return 1;
@@ -670,6 +677,8 @@ static int pack_town_hall(Scan *s, long start, long end) {
   RecordCtx c;
   memset(&c, 0, sizeof c);
   c.p = &p;
+  c.types = s->types;
+  c.ntypes = s->ntypes;
   const uint8_t *buf = s->buf;
   if (!each_member(buf, start, end, record_member, &c) || !c.found) return 0;
   /* The packed text is never longer than the record plus its empty fields ("" each) and brackets. */
@@ -700,7 +709,7 @@ static int pack_town_hall(Scan *s, long start, long end) {
 /* The record [start, end) written into `records` with the members JavaScript reads, and its item. */
 static int keep_record(Scan *s, long start, long end, const Walked *w) {
   int32_t off = (int32_t)s->nrecs;
-  if (s->pack && pack_town_hall(s, start, end)) {
+  if (s->ntypes && pack_town_hall(s, start, end)) {
     int32_t len = (int32_t)(s->nrecs - (size_t)off);
     append(s, (const uint8_t *)",", 1);
     return push_item(s, 2, s->index, (int32_t)s->line, off, len, -1, -1);
@@ -879,10 +888,10 @@ static napi_value result_of(napi_env env, Scan *s) {
   return out;
 }
 
-/* scanBuffer(buffer, members): the scan of bytes already read (the tests compare it with the JavaScript reader). */
+/* scanBuffer(buffer, members, townHallTypes): the scan of bytes already read (the tests compare it with the JavaScript reader). */
 static napi_value scan_buffer(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   void *data;
   size_t len;
@@ -898,15 +907,18 @@ static napi_value scan_buffer(napi_env env, napi_callback_info info) {
   s.eof = 1;
   s.line = 1;
   Name *names = argc > 1 ? names_of(env, argv[1], &s.nwanted) : NULL;
+  Name *types = argc > 2 ? names_of(env, argv[2], &s.ntypes) : NULL;
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) != napi_ok || pending) {
     free_names(names, s.nwanted);
+    free_names(types, s.ntypes);
     return NULL;
   }
   s.wanted = names;
-  s.pack = s.nwanted > 0;
+  s.types = types;
   run(&s);
   free_names(names, s.nwanted);
+  free_names(types, s.ntypes);
   return result_of(env, &s);
 }
 
@@ -915,6 +927,7 @@ typedef struct {
   napi_deferred deferred;
   char *path;
   Name *names;
+  Name *types;
   Scan s;
 } FileJob;
 
@@ -950,14 +963,15 @@ static void file_complete(napi_env env, napi_status status, void *data) {
   napi_resolve_deferred(env, job->deferred, out);
   napi_delete_async_work(env, job->work);
   free_names(job->names, job->s.nwanted);
+  free_names(job->types, job->s.ntypes);
   free(job->path);
   free(job);
 }
 
-/* scanFile(path, members): a promise of the scan of the file, read and walked on a thread of libuv's pool. */
+/* scanFile(path, members, townHallTypes): a promise of the scan of the file, read and walked on a thread of libuv's pool. */
 static napi_value scan_file(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   size_t n;
   if (argc < 1 || napi_get_value_string_utf8(env, argv[0], NULL, 0, &n) != napi_ok) {
@@ -976,7 +990,8 @@ static napi_value scan_file(napi_env env, napi_callback_info info) {
   job->s.line = 1;
   job->names = argc > 1 ? names_of(env, argv[1], &job->s.nwanted) : NULL;
   job->s.wanted = job->names;
-  job->s.pack = job->s.nwanted > 0;
+  job->types = argc > 2 ? names_of(env, argv[2], &job->s.ntypes) : NULL;
+  job->s.types = job->types;
   napi_value promise = NULL, name;
   bool pending = false;
   int ok = napi_is_exception_pending(env, &pending) == napi_ok && !pending;
@@ -994,6 +1009,7 @@ static napi_value scan_file(napi_env env, napi_callback_info info) {
   if (!ok) {
     /* (a promise made before the failure is left pending; nothing else can go wrong here but a JavaScript exception) */
     free_names(job->names, job->s.nwanted);
+    free_names(job->types, job->s.ntypes);
     free(job->path);
     free(job);
     return NULL;

@@ -7,7 +7,7 @@ import { newAccount } from '../src/campaign/accounting.js';
 import type { TownHallContact } from '../src/campaign/contacts-source.js';
 import { readDirectory } from '../src/campaign/directory-read.js';
 import { communeReference } from '../src/data/cog.js';
-import { classifyRecord, NATIONAL_SERVICE, RECORD_MEMBERS, townHallVerdict } from '../src/data/directory.js';
+import { classifyRecord, NATIONAL_SERVICE, RECORD_MEMBERS, TOWN_HALL_TYPES, townHallVerdict } from '../src/data/directory.js';
 import { nativeItems, pivotOfOtherServices, type DirectoryItem } from '../src/data/directory-files.js';
 import { JsonRecordSplitter } from '../src/data/json-records.js';
 import { nativeScanner, type NativeScanResult } from '../src/data/native-scan.js';
@@ -48,7 +48,7 @@ function answer(result: NativeScanResult): NonNullable<NativeScanResult> {
 }
 
 function scan(bytes: Buffer): NonNullable<NativeScanResult> {
-  return answer(native!.scanBuffer(bytes, RECORD_MEMBERS));
+  return answer(native!.scanBuffer(bytes, RECORD_MEMBERS, TOWN_HALL_TYPES));
 }
 
 /** A record's name or id as directory-read.ts reads them. */
@@ -272,22 +272,22 @@ describe('the native scanner of the directory (native/directory-scan.c)', () => 
     writeFileSync(path, `{"service": [\n${body}\n]}`);
     const bytes = readFileSync(path);
     expect(bytes.length).toBeGreaterThan(4 << 20);
-    const fromFile = answer(await native!.scanFile(path, RECORD_MEMBERS));
+    const fromFile = answer(await native!.scanFile(path, RECORD_MEMBERS, TOWN_HALL_TYPES));
     const fromBytes = scan(bytes);
     if (!('items' in fromFile) || !('items' in fromBytes)) throw new Error('le lecteur natif a renvoyé à JavaScript un export ordinaire');
     expect([...fromFile.items]).toEqual([...fromBytes.items]);
     expect(fromFile.records.equals(fromBytes.records)).toBe(true);
     expect(outcomes([...nativeItems(fromFile)].flat())).toEqual(outcomes(jsItems(bytes).items));
-    expect(await native!.scanFile(join(dir, 'absent.json'), RECORD_MEMBERS)).toEqual({ errno: 2 });
+    expect(await native!.scanFile(join(dir, 'absent.json'), RECORD_MEMBERS, TOWN_HALL_TYPES)).toEqual({ errno: 2 });
   });
 
   it('refuses what it is called with wrongly as JavaScript would, without crashing the process', () => {
     const members = ['id'];
     Object.defineProperty(members, 0, { get: () => { throw new Error('getter'); } });
-    expect(() => native!.scanBuffer(Buffer.from('[{"id":1}]'), members)).toThrow('getter');
-    expect(() => native!.scanFile(join(tmpdir(), 'a.json'), members)).toThrow('getter');
+    expect(() => native!.scanBuffer(Buffer.from('[{"id":1}]'), members, TOWN_HALL_TYPES)).toThrow('getter');
+    expect(() => native!.scanFile(join(tmpdir(), 'a.json'), members, TOWN_HALL_TYPES)).toThrow('getter');
     // A path that a NUL byte cuts short would open another file.
-    expect(() => native!.scanFile(`${join(import.meta.dirname, '..', 'data', 'annuaire-mairies.json')}\0/etc/passwd`, RECORD_MEMBERS)).toThrow('octet nul');
+    expect(() => native!.scanFile(`${join(import.meta.dirname, '..', 'data', 'annuaire-mairies.json')}\0/etc/passwd`, RECORD_MEMBERS, TOWN_HALL_TYPES)).toThrow('octet nul');
   });
 
   it('the sample directory gives the same town halls, accounts and warnings read by it or by JavaScript', async () => {

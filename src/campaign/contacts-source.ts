@@ -4,7 +4,7 @@ import type { CommuneReference } from '../data/cog.js';
 import { placePostalCode } from '../data/postal-codes.js';
 import { CONTACT_CELLS, CONTACT_COLUMNS, contactColumns, isContactHeader, isPostalAddressHeader, toContact } from '../data/contacts.js';
 import type { AddressFields } from '../data/directory.js';
-import { directoryRecords, isDirectoryHeader, sniffContactsFile, tableRecords } from '../data/directory-files.js';
+import { directoryRecords, isDirectoryHeader, scanDirectory, sniffContactsFile, tableRecords } from '../data/directory-files.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { cell, formulaErrorMessage, isFormulaError, totalCell, totalRowMessage, type ColumnMatch } from '../data/columns.js';
 import { lineName, type Table } from '../data/table.js';
@@ -12,8 +12,7 @@ import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, kn
 import { campaignPath, displayPath, type Campaign } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 import { cachedDirectory, directoryToRead } from './directory-cache.js';
-import { RECORD_MEMBERS } from '../data/directory.js';
-import { nativeScanner, nativeScannerFailure, type NativeScanResult } from '../data/native-scan.js';
+import { nativeScannerFailure, type NativeScanResult } from '../data/native-scan.js';
 import { readDirectory } from './directory-read.js';
 import { csvKind } from '../data/encoding.js';
 
@@ -47,37 +46,44 @@ export interface ContactsRead {
 const WHAT = 'fichier des mairies';
 
 /**
- * Starts the scan of the town halls' file when it is a JSON directory that no kept reading
- * stands for (native-scan.ts): on a thread of its own, while the JavaScript thread reads the
- * mayors. Undefined when there is nothing to start; the promise gives undefined when the file
- * turned out to need no scan (readContacts then decides as it would have).
+ * The town halls' file, recognised (sniffContactsFile) and, when it is a large JSON directory that
+ * no kept reading stands for, already being scanned on a thread of its own (native-scan.ts):
+ * started before the mayors are read (startContacts), read after them (readContacts).
  */
-export function startContactsScan(campaign: Campaign): Promise<NativeScanResult | undefined> | undefined {
-  const native = nativeScanner();
-  if (!native || !campaign.config.sources.mairies) return undefined;
+export interface ContactsStart {
+  source: ReturnType<typeof sourceConfig>;
+  path: string;
+  file: string;
+  /** Rejects with what readContacts says of a file it cannot take. */
+  sniffed: ReturnType<typeof sniffContactsFile>;
+  /** Undefined inside when there is nothing to scan, or no scanner: readContacts then reads as it would have. */
+  scan: Promise<NativeScanResult | undefined>;
+}
+
+export function startContacts(campaign: Campaign): ContactsStart | undefined {
+  if (!campaign.config.sources.mairies) return undefined;
   const source = sourceConfig(campaign.config.sources.mairies);
   const path = campaignPath(campaign, source.fichier);
   const file = displayPath(campaign, source.fichier);
-  return (async () => {
-    // Recognised as readContacts recognises it (a pipe, a folder or a zip is no file to scan).
-    const sniffed = await sniffContactsFile(path, file);
-    if (sniffed.kind !== 'directory' || sniffed.format !== 'json' || !(await directoryToRead(campaign, path, file))) return undefined;
-    return native.scanFile(path, RECORD_MEMBERS);
-  })().catch(() => undefined);
+  const sniffed = sniffContactsFile(path, file);
+  // Said by readContacts once the mayors are read; not an unhandled rejection meanwhile.
+  sniffed.catch(() => undefined);
+  const scan = sniffed
+    .then(async (kind) => (kind.kind === 'directory' && kind.format === 'json' && (await directoryToRead(campaign, path, file)) ? scanDirectory(path) : undefined))
+    .catch(() => undefined);
+  return { source, path, file, sniffed, scan };
 }
 
-export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList, scan?: Promise<NativeScanResult | undefined>): Promise<ContactsRead> {
+export async function readContacts(campaign: Campaign, ref: CommuneReference, problems: ProblemList, start: ContactsStart | undefined): Promise<ContactsRead> {
   const contacts = new Map<string, TownHallContact>();
   const rejected = new Map<string, number>();
   // A reading kept in the cache found no error: it read the whole file.
   let complete = true;
-  if (!campaign.config.sources.mairies) return { contacts, file: undefined, account: undefined };
-  const source = sourceConfig(campaign.config.sources.mairies);
-  const path = campaignPath(campaign, source.fichier);
-  const file = displayPath(campaign, source.fichier);
-  let sniffed: Awaited<ReturnType<typeof sniffContactsFile>>;
+  if (!start) return { contacts, file: undefined, account: undefined };
+  const { source, path, file } = start;
+  let sniffed: Awaited<ContactsStart['sniffed']>;
   try {
-    sniffed = await sniffContactsFile(path, file);
+    sniffed = await start.sniffed;
   } catch (err) {
     if (!(err instanceof RelaisError)) throw err;
     problems.error('fichier-illisible', `${WHAT} : ${err.message}`, { file, ...err.location }, 'file');
@@ -90,7 +96,7 @@ export async function readContacts(campaign: Campaign, ref: CommuneReference, pr
       // Not kept with the reading: said at each reading until the scanner is rebuilt.
       const failure = sniffed.format === 'json' ? nativeScannerFailure() : undefined;
       if (failure) problems.warning('lecteur-natif', `${WHAT} : le lecteur natif de l'annuaire ne se charge pas (${failure}) : l'annuaire est lu en JavaScript, plus lentement ; reconstruisez-le avec npm run build`, { file }, 'file');
-      complete = await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true, scan }), file, account, contacts, rejected);
+      complete = await readDirectory(campaign, ref, own, directoryRecords(path, file, sniffed, { skimOtherServices: true, scan: start.scan }), file, account, contacts, rejected);
       return { contacts, account, rejected };
     });
     return { contacts: read.contacts, file, account: read.account, rejected: read.rejected, incomplete: !complete };

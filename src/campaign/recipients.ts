@@ -10,7 +10,7 @@ import { frenchNumber } from '../text/format.js';
 import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
-import { readContacts, startContactsScan, type TownHallContact } from './contacts-source.js';
+import { readContacts, startContacts, type TownHallContact } from './contacts-source.js';
 import type { Campaign, CampaignDepartement } from './load.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 
@@ -89,8 +89,9 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const struckMayors = new Map<string, number>();
   /** Communes whose mayor's only row carries a former code of theirs (rejected), with its line. */
   let formerMayors = new Map<string, number>();
-  // A large directory's scan goes on beside the mayors' reading, on a thread of its own.
-  let contactsScan = startContactsScan(campaign);
+  // The town halls' file recognised, and a large directory's scan going on beside the mayors'
+  // reading, on a thread of its own.
+  let contactsStart = startContacts(campaign);
   const mayorSource = sourceConfig(campaign.config.sources.maires);
   // Columns of other names for a field are settled by preferVisibleColumns, below.
   const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
@@ -216,9 +217,9 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
     }
   }
 
-  const read = await readContacts(campaign, ref, problems, contactsScan);
-  // Its records (tens of megabytes nationally) are not kept through the join.
-  contactsScan = undefined;
+  const read = await readContacts(campaign, ref, problems, contactsStart);
+  // Its scan's records (tens of megabytes nationally) are not kept through the join.
+  contactsStart = undefined;
   const contacts = read.contacts;
   const contactsFile = read.file;
   // Refused, or stopped at an error: which communes lie past it is unknown, and said by that error.

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { RelaisError } from '../errors.js';
 import { fileHead } from '../files.js';
 import { normalizeHeader } from './columns.js';
-import { otherServicesOnly, RECORD_MEMBERS, type DirectoryFormat, type TownHallFields } from './directory.js';
+import { otherServicesOnly, RECORD_MEMBERS, TOWN_HALL_TYPES, type DirectoryFormat, type TownHallFields } from './directory.js';
 import { extraValues, repeatsHeader } from './header-rows.js';
 import { jsonRecords, JsonShapeError, parsedRecord, type JsonItem, type JsonSkim } from './json-records.js';
 import { ITEM_SIZE, nativeScanner, type NativeScan, type NativeScanResult } from './native-scan.js';
@@ -129,6 +129,14 @@ async function* fromJsonStream(stream: AsyncIterable<Buffer>, file: string, skim
 }
 
 /**
+ * The native scanner's reading of a directory file (native-scan.ts): its town halls handed over
+ * with the members classifyRecord reads, the plain ones packed. Undefined without a scanner.
+ */
+export function scanDirectory(path: string): Promise<NativeScanResult> | undefined {
+  return nativeScanner()?.scanFile(path, RECORD_MEMBERS, TOWN_HALL_TYPES);
+}
+
+/**
  * The records of a native scan (native-scan.ts) as the JavaScript reader gives them: runs of other
  * services counted, plain town halls as their fields, the other records the scan kept parsed here
  * — those whose pivot is JSON text (the API's export) read by their pivot first, as JsonSkim reads
@@ -228,8 +236,7 @@ export async function* directoryRecords(
   if (kind.format === 'json') {
     // Read by the native scanner when there is one (a scan started earlier, or now); what it
     // leaves to JavaScript — a file out of the ordinary — is read below, as without it.
-    const native = skim ? nativeScanner() : undefined;
-    const scanned = native ? ((await options.scan) ?? (await native.scanFile(path, RECORD_MEMBERS))) : undefined;
+    const scanned = skim ? ((await options.scan) ?? (await scanDirectory(path))) : undefined;
     if (scanned && 'items' in scanned) {
       yield* nativeItems(scanned);
       return;

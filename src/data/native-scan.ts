@@ -23,9 +23,12 @@ export interface NativeScan {
 export type NativeScanResult = NativeScan | { fallback: true } | { errno: number } | undefined;
 
 interface NativeModule {
-  /** The scan of a file, on a thread of libuv's pool; a record kept is written with the `members` named only, a plain town hall packed. */
-  scanFile(path: string, members: readonly string[]): Promise<NativeScanResult>;
-  scanBuffer(buf: Buffer, members: readonly string[]): NativeScanResult;
+  /**
+   * The scan of a file, on a thread of libuv's pool; a record kept is written with the `members`
+   * named only, a plain town hall (its pivot naming one of `townHallTypes`) packed.
+   */
+  scanFile(path: string, members: readonly string[], townHallTypes: readonly string[]): Promise<NativeScanResult>;
+  scanBuffer(buf: Buffer, members: readonly string[], townHallTypes: readonly string[]): NativeScanResult;
 }
 
 export const NATIVE_BINARY = join('build', 'Release', 'relais_native.node');

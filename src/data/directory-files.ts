@@ -147,26 +147,14 @@ export function* nativeItems({ items, records }: NativeScan): Generator<Director
   for (let i = 0; i < items.length; i += ITEM_SIZE) {
     const index = items[i + 1]!;
     const line = items[i + 2]!;
-    if (items[i] === 0) {
-      batch.push({ index, line, otherService: { count: items[i + 3]! } });
-      continue;
-    }
     const start = items[i + 3]!;
-    if (items[i] === 2) {
-      batch.push({ index, line, fields: packedFields(JSON.parse(records.toString('utf8', start, start + items[i + 4]!)) as PackedTownHall) });
-      if (batch.length >= 2048) {
-        yield batch;
-        batch = [];
-      }
-      continue;
-    }
-    if (readsPivotFirst(items, records, i) && pivotOfOtherServices(records, start + items[i + 5]!, start + items[i + 6]!)) {
-      const last = batch[batch.length - 1];
-      if (last?.otherService) last.otherService.count++;
-      else batch.push({ index, line, otherService: { count: 1 } });
-      continue;
-    }
-    batch.push(parsedRecord(records, start, start + items[i + 4]!, index, line));
+    const end = start + items[i + 4]!;
+    const last = batch[batch.length - 1];
+    if (items[i] === 0) batch.push({ index, line, otherService: { count: items[i + 3]! } });
+    else if (items[i] === 2) batch.push({ index, line, fields: packedFields(JSON.parse(records.toString('utf8', start, end)) as PackedTownHall) });
+    else if (!readsPivotFirst(items, records, i) || !pivotOfOtherServices(records, start + items[i + 5]!, start + items[i + 6]!)) batch.push(parsedRecord(records, start, end, index, line));
+    else if (last?.otherService) last.otherService.count++;
+    else batch.push({ index, line, otherService: { count: 1 } });
     if (batch.length >= 2048) {
       yield batch;
       batch = [];

@@ -483,10 +483,7 @@ static int take_string(const uint8_t *buf, long v, long end, Tok *t) {
 
 /* One of the town-hall types JavaScript gives (TOWN_HALL_TYPES of src/data/directory.ts). */
 static int is_town_hall_type(const uint8_t *buf, const Tok *t, const Name *types, int ntypes) {
-  if (t->a < 0) return 0;
-  for (int k = 0; k < ntypes; k++)
-    if ((size_t)(t->b - t->a - 2) == types[k].len && memcmp(buf + t->a + 1, types[k].name, types[k].len) == 0) return 1;
-  return 0;
+  return t->a >= 0 && is_wanted(buf + t->a + 1, t->b - t->a - 2, types, ntypes);
 }
 
 typedef struct {

@@ -22,17 +22,28 @@ export async function isPlainFile(path: string, decoder: string, delimiter: stri
   const handle = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(1024 * 1024);
+    // Bytes since the last line break, carried from one read to the next.
     let run = 0;
     for (let position = 0; ; ) {
       const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end - position), position);
       if (bytesRead === 0) return true;
       position += bytesRead;
-      if (buf.subarray(0, bytesRead).includes(0x22)) return false;
-      for (let i = 0; i < bytesRead; i++) {
-        const b = buf[i]!;
-        if (b === 10 || b === 13) run = 0;
-        else if (++run > PLAIN_LINE_LIMIT) return false;
+      const bytes = buf.subarray(0, bytesRead);
+      if (bytes.includes(0x22)) return false;
+      // From line break to line break with Buffer's own search (a national file is 35,000 lines
+      // of 4 MB: a look at each byte in JavaScript was a tenth of the reading).
+      let from = 0;
+      for (let lf = bytes.indexOf(10), cr = bytes.indexOf(13); ; ) {
+        if (lf >= 0 && lf < from) lf = bytes.indexOf(10, from);
+        if (cr >= 0 && cr < from) cr = bytes.indexOf(13, from);
+        const at = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (at < 0) break;
+        if (run + at - from > PLAIN_LINE_LIMIT) return false;
+        run = 0;
+        from = at + 1;
       }
+      run += bytesRead - from;
+      if (run > PLAIN_LINE_LIMIT) return false;
     }
   } finally {
     await handle.close();
@@ -43,43 +54,35 @@ export async function isPlainFile(path: string, decoder: string, delimiter: stri
  * The records of decoded text, as csv-parse gives them for a plain file (see isPlainFile): the
  * first `skip` lines left out, CRLF, LF and a bare CR each ending one line, a line break at the
  * very end ending the last line rather than starting an empty one. The text comes as UTF-8
- * bytes, where a line break or an ASCII delimiter is never part of another character: lines and
- * values are found in the bytes, and each value is its own string, as csv-parse makes it (a slice
- * of a larger string would keep that whole chunk alive as long as the value).
+ * bytes, where a line break or an ASCII delimiter is never part of another character: lines are
+ * found in the bytes (by Buffer's own search), each decoded once and split at the delimiter. Its
+ * values are slices of their line at most, never of a larger chunk that they would keep alive.
  */
 export async function* plainRecords(text: AsyncIterable<string | Buffer>, delimiter: string, skip: number): AsyncGenerator<string[]> {
-  const d = delimiter.charCodeAt(0);
   let carry: Buffer = Buffer.alloc(0);
   let seen = 0;
   for await (const chunk of text) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const buf = carry.length ? Buffer.concat([carry, bytes]) : bytes;
     let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i];
-      if (b !== 10 && b !== 13) continue;
+    for (let lf = buf.indexOf(10), cr = buf.indexOf(13); ; ) {
+      if (lf >= 0 && lf < start) lf = buf.indexOf(10, start);
+      if (cr >= 0 && cr < start) cr = buf.indexOf(13, start);
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (end < 0) break;
       // A CR at the very end may be the first half of a CRLF: it waits for the next chunk.
-      if (b === 13 && i + 1 === buf.length) break;
-      const end = i;
-      if (b === 13 && buf[i + 1] === 10) i++;
-      if (++seen > skip) yield values(buf, start, end, d);
-      start = i + 1;
+      if (end === cr && end + 1 === buf.length) break;
+      if (++seen > skip) yield values(buf.toString('utf8', start, end), delimiter);
+      start = end === cr && lf === end + 1 ? end + 2 : end + 1;
     }
     carry = buf.subarray(start);
   }
   // The last line: without a line break after it, or with a CR that waited for an LF.
-  if (carry.length > 0 && ++seen > skip) yield values(carry, 0, carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length, d);
+  if (carry.length > 0 && ++seen > skip) yield values(carry.toString('utf8', 0, carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length), delimiter);
 }
 
-function values(buf: Buffer, start: number, end: number, d: number): string[] {
-  const out: string[] = [];
-  let from = start;
-  for (let i = start; i < end; i++) {
-    if (buf[i] === d) {
-      out.push(buf.toString('utf8', from, i).trim());
-      from = i + 1;
-    }
-  }
-  out.push(buf.toString('utf8', from, end).trim());
+function values(line: string, delimiter: string): string[] {
+  const out = line.split(delimiter);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]!.trim();
   return out;
 }

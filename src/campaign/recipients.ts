@@ -11,7 +11,8 @@ import { townHallAddress } from '../text/address.js';
 import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accounting.js';
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { readContacts, startContacts, type TownHallContact } from './contacts-source.js';
-import type { Campaign, CampaignDepartement } from './load.js';
+import { campaignPath, type Campaign, type CampaignDepartement } from './load.js';
+import { tuneForInputs } from '../v8-tuning.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 
 /**
@@ -89,10 +90,12 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   const struckMayors = new Map<string, number>();
   /** Communes whose mayor's only row carries a former code of theirs (rejected), with its line. */
   let formerMayors = new Map<string, number>();
+  const mayorSource = sourceConfig(campaign.config.sources.maires);
+  // A national file's loops run long enough for V8 to optimise them early (v8-tuning.ts).
+  tuneForInputs([mayorSource, ...(campaign.config.sources.mairies ? [sourceConfig(campaign.config.sources.mairies)] : [])].map((s) => campaignPath(campaign, s.fichier)));
   // The town halls' file recognised, and a large directory's scan going on beside the mayors'
   // reading, on a thread of its own.
   let contactsStart = startContacts(campaign);
-  const mayorSource = sourceConfig(campaign.config.sources.maires);
   // Columns of other names for a field are settled by preferVisibleColumns, below.
   const mayorTable = await openSource(campaign, mayorSource, MAYORS, isRneHeader, rneColumns, problems, (field) => RNE_COLUMNS.some((s) => s.field === field));
   // A row that is missing has no line, but the file it is missing from is still named.

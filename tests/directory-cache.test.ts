@@ -60,5 +60,11 @@ describe('the reading of a large directory, kept for the next command', () => {
     // And a cache file that cannot be read is no reason to stop: the file is read again.
     writeFileSync(cache, '{ broken');
     expect(await check(dir)).toEqual(fewer);
+    // Nor one cut after its key (a copy of the folder interrupted): its problems are not told twice.
+    const whole = readFileSync(cache);
+    expect(whole.toString('latin1', 0, 16)).toBe('relais annuaire ');
+    writeFileSync(cache, whole.subarray(0, whole.length >> 1));
+    expect(await check(dir)).toEqual(fewer);
+    expect(readFileSync(cache)).toEqual(whole);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
+import { deserialize, serialize } from 'node:v8';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileHead, writeFileAtomic } from '../files.js';
@@ -32,7 +33,7 @@ export interface DirectoryReading {
 
 /** Below this size a directory is read in a few tens of milliseconds: not worth a file. */
 const MIN_SIZE = 8 << 20;
-const FORMAT = 3;
+const FORMAT = 4;
 const CACHE_FILE = join(STATE_DIR, 'cache', 'annuaire.json');
 
 /** The code that turns a directory into town halls: a new build of it is a new reading. */
@@ -46,12 +47,14 @@ async function readerIdentity(): Promise<string[]> {
   const cog = JSON.parse(await readFile(require.resolve('@etalab/decoupage-administratif/package.json'), 'utf8')) as { version: string };
   // The native scanner, when there is one, reads the file too (native-scan.ts).
   const native = await stat(join(packageRoot(), NATIVE_BINARY)).then((s) => `${s.size}:${s.mtimeMs}`, () => 'js');
-  if (typeof RELAIS_BUILD === 'string') return [cog.version, RELAIS_BUILD, native];
+  // The kept reading is in V8's serialisation format, which an older V8 cannot read back.
+  const v8 = process.versions.v8;
+  if (typeof RELAIS_BUILD === 'string') return [cog.version, RELAIS_BUILD, native, v8];
   const stamps = await Promise.all(READERS.map(async (r) => {
     const s = await stat(fileURLToPath(new URL(r, import.meta.url)));
     return `${s.size}:${s.mtimeMs}`;
   }));
-  return [cog.version, native, ...stamps];
+  return [cog.version, native, v8, ...stamps];
 }
 
 /**
@@ -90,8 +93,12 @@ async function keptPlace(campaign: Campaign, path: string, file: string): Promis
   return { cachePath: join(campaign.dir, CACHE_FILE), key };
 }
 
-/** How a kept reading begins: its key first, so that whether it is the one wanted shows in its first bytes. */
-const keyPrefix = (key: string) => `{"key":"${key}"`;
+/**
+ * How a kept reading begins: a line with its key, so that whether it is the one wanted shows in its
+ * first bytes. The reading follows in V8's own serialisation (node:v8), made and read in C++ without
+ * a 7 MB string between: half the time JSON took to write nationally (33 → 17 ms), a little less to read.
+ */
+const keyLine = (key: string) => `relais annuaire ${key}\n`;
 
 /**
  * Whether reading this directory file is work to do: no reading of it kept. Asked before the
@@ -105,9 +112,16 @@ export async function directoryToRead(campaign: Campaign, path: string, file: st
 
 /** Whether the reading kept at `cachePath` begins with this key. */
 async function isKept(cachePath: string, key: string): Promise<boolean> {
-  const prefix = keyPrefix(key);
-  const head = await fileHead(cachePath, prefix.length).catch(() => undefined);
-  return head?.toString('latin1') === prefix;
+  const line = keyLine(key);
+  const head = await fileHead(cachePath, line.length).catch(() => undefined);
+  return head?.toString('latin1') === line;
+}
+
+interface Kept {
+  contacts: PackedContact[];
+  account: FileAccount;
+  problems: Problem[];
+  rejected: Array<[string, number]>;
 }
 
 export async function cachedDirectory(campaign: Campaign, path: string, file: string, problems: ProblemList, read: (problems: ProblemList) => Promise<DirectoryReading>): Promise<DirectoryReading> {
@@ -117,11 +131,11 @@ export async function cachedDirectory(campaign: Campaign, path: string, file: st
   try {
     // A reading kept of an earlier file (7 MB nationally) is not read only to find it is not this one's.
     if (await isKept(cachePath, key)) {
-      const kept = JSON.parse(await readFile(cachePath, 'utf8')) as { key: string; contacts: PackedContact[]; account: FileAccount; problems: Problem[]; rejected?: Array<[string, number]> };
-      if (kept.key === key) {
-        for (const p of kept.problems) problems.add(p);
-        return { contacts: new Map(kept.contacts.map((c) => unpack(c, file))), account: kept.account, rejected: new Map(kept.rejected ?? []) };
-      }
+      const kept = deserialize((await readFile(cachePath)).subarray(keyLine(key).length)) as Kept;
+      // Made whole before its problems are told: one that does not read is read again from the file, said once.
+      const reading = { contacts: new Map(kept.contacts.map((c) => unpack(c, file))), account: kept.account, rejected: new Map(kept.rejected) };
+      for (const p of kept.problems) problems.add(p);
+      return reading;
     }
   } catch {
     // No reading kept yet, or one that cannot be read: the file is read.
@@ -134,10 +148,10 @@ export async function cachedDirectory(campaign: Campaign, path: string, file: st
   if (!own.hasErrors() && [...reading.contacts.values()].every((c) => c.file === file)) {
     // The key first (directoryToRead reads it alone). A campaign folder that cannot be written to
     // (a read-only copy) simply reads again next time.
-    const kept = { key, contacts: [...reading.contacts].map(([code, c]) => pack(code, c)), account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] };
-    // Waited for: written while the join goes on, its 7 MB of text and bytes lived through the
-    // join's collections (the national first check 0.97 s against 0.91 s).
-    await writeFileAtomic(cachePath, JSON.stringify(kept)).catch(() => undefined);
+    const kept: Kept = { contacts: [...reading.contacts].map(([code, c]) => pack(code, c)), account: reading.account, problems: found, rejected: [...(reading.rejected ?? [])] };
+    // Waited for: written while the join goes on, its 7 MB lived through the join's collections
+    // (the national first check 0.97 s against 0.91 s).
+    await writeFileAtomic(cachePath, Buffer.concat([Buffer.from(keyLine(key), 'latin1'), serialize(kept)])).catch(() => undefined);
   }
   return reading;
 }

@@ -33,10 +33,10 @@ function where(p: Post): string {
   return ` sur ${network}${account ? ` (${account})` : ''}`;
 }
 
-/** Opens the campaign's post store for one command and always closes it. */
-async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign, media: MediaStore) => Promise<T> | T): Promise<T> {
+/** Opens the campaign's post store for one command and always closes it; `readOnly` for one that only reads it. */
+async function withStore<T>(ctx: Context, use: (store: PostStore, campaign: Campaign, media: MediaStore) => Promise<T> | T, options: { readOnly?: boolean } = {}): Promise<T> {
   const campaign = await requireCampaign(ctx.campaignDir);
-  const { journal, store, media } = openScheduler(campaign, { settings: ctx.settings, variables: ctx.env });
+  const { journal, store, media } = openScheduler(campaign, { settings: ctx.settings, variables: ctx.env }, options);
   try {
     return await use(store, campaign, media);
   } finally {
@@ -137,7 +137,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
           if (p.last_error && p.status !== 'published') ctx.out.line(ctx.out.colors.yellow(`       ${p.last_error}`));
           if (p.status === 'unconfirmed') ctx.out.line(ctx.out.colors.yellow('       vérifiez sur le réseau : s’il n’y est pas, reprogrammez-le (schedule add), sinon annulez-le (schedule cancel)'));
         }
-      });
+      }, { readOnly: true });
     });
 
   schedule
@@ -205,7 +205,7 @@ export function registerSchedule(program: Command, fail: (code: number) => void)
         const count = store.list().length;
         if (ctx.out.json) return ctx.out.document({ fichier: file, publications: count });
         ctx.out.line(`${frenchNumber(count)} ${plural(count, 'publication exportée', 'publications exportées')} dans ${file}`);
-      });
+      }, { readOnly: true });
     });
 
   for (const sub of schedule.commands) sub.helpOption('-h, --help', "affiche l'aide").exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });

@@ -62,7 +62,8 @@ export function registerStatus(program: Command, fail: (code: number) => void): 
       const key = campaignKey(campaign);
       const paths = campaignPaths(campaign.dir);
       const hasJournal = existsSync(paths.journal);
-      const journal = hasJournal ? Journal.open(campaign.dir, key) : undefined;
+      // Read only: a colleague's folder, or a copy, that cannot be written to shows its journal all the same.
+      const journal = hasJournal ? Journal.open(campaign.dir, key, undefined, { readOnly: true }) : undefined;
       try {
         // A message left « en cours » by a send that is gone (killed: no live lock) is not being
         // sent: said as the next send records it — to a server, its fate unknown (non confirmé);

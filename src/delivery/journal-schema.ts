@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { JOURNAL_FILE, STATE_DIR } from '../campaign/paths.js';
-import { isJournalWriteFailure, RelaisError, sqliteReason } from '../errors.js';
+import { isJournalWriteFailure, RelaisError, sqliteReason, systemReason } from '../errors.js';
 
 /**
  * The journal's file: opened in WAL mode, checked against the format this relais reads, and
@@ -66,10 +67,49 @@ function hasServerColumn(db: Database.Database): boolean {
   return (db.pragma('table_info(deliveries)') as Array<{ name: string }>).some((c) => c.name === 'server');
 }
 
-/** The campaign's journal database, at the current format. */
-export function openJournalDatabase(campaignDir: string): Database.Database {
-  const path = join(campaignDir, JOURNAL_FILE);
-  mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
+/** Whether this process may write the file and its folder (SQLite writes its -wal and -shm beside it). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The journal as it stands, for a command that only reads it (`status`, `schedule list`), in a
+ * campaign folder this process cannot write to: a colleague's folder on a share, a copy kept
+ * read-only. SQLite cannot open a WAL journal there, not even to read it (it needs its -shm file
+ * beside it), so a copy is read — the file and its -wal, whose frames SQLite checks and leaves
+ * out if a send wrote them meanwhile — in a temporary folder removed when the process ends.
+ * The campaign's own journal is never written to.
+ */
+function readOnlyCopy(path: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'relais-journal-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, 'journal.sqlite');
+  try {
+    copyFileSync(path, copy);
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    // A copy keeps the file's mode: a read-only journal would give a read-only copy, which SQLite
+    // could not bring to the current format nor lay its -shm beside.
+    for (const f of [copy, `${copy}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
+  } catch (err) {
+    throw new RelaisError(`le journal ${JOURNAL_FILE} ne peut pas être lu (${systemReason(err) ?? (err as Error).message}) : vérifiez vos droits sur le dossier de la campagne`, { file: JOURNAL_FILE }, { cause: err });
+  }
+  return copy;
+}
+
+/**
+ * The campaign's journal database, at the current format. `readOnly`: for a command that only
+ * reads it, which then also reads it in a folder it cannot write to (readOnlyCopy).
+ */
+export function openJournalDatabase(campaignDir: string, options: { readOnly?: boolean } = {}): Database.Database {
+  const own = join(campaignDir, JOURNAL_FILE);
+  const path = options.readOnly && existsSync(own) && !writable(own) ? readOnlyCopy(own) : own;
+  if (path === own) mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: 5000 });
@@ -158,6 +198,10 @@ export function openJournalDatabase(campaignDir: string): Database.Database {
     db.prepare('SELECT count(*) FROM deliveries').get();
   } catch (err) {
     if (err instanceof RelaisError) throw err;
+    // A folder this user may not write to (a colleague's, a copy kept read-only): nothing is wrong with the journal.
+    if (path === own && (/^SQLITE_READONLY/.test(String((err as { code?: unknown }).code)) || (existsSync(own) && !writable(own)))) {
+      throw new RelaisError(`le journal ${JOURNAL_FILE} ne peut pas être écrit : ce dossier de campagne est en lecture seule pour vous (droits, ou disque monté en lecture seule) ; « relais status » et « relais schedule list » le lisent sans l'écrire ; pour cette commande, obtenez le droit d'écrire dans le dossier ou travaillez sur une copie`, { file: JOURNAL_FILE }, { cause: err });
+    }
     // A journal that cannot be written (no room to lay it down) is no unreadable one to back up.
     if (isJournalWriteFailure(err)) {
       throw new RelaisError(`le journal ${JOURNAL_FILE} n'a pas pu être écrit : ${sqliteReason(err)} : faites de la place sur le disque puis relancez la commande`, { file: JOURNAL_FILE }, { cause: err });

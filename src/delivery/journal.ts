@@ -32,8 +32,9 @@ export class Journal extends JournalDatabase {
     super(db, campaign);
   }
 
-  static open(campaignDir: string, campaign: string, now: () => Date = () => new Date()): Journal {
-    return new Journal(openJournalDatabase(campaignDir), campaign, now);
+  /** `readOnly`: for a command that only reads the journal (see openJournalDatabase). */
+  static open(campaignDir: string, campaign: string, now: () => Date = () => new Date(), options: { readOnly?: boolean } = {}): Journal {
+    return new Journal(openJournalDatabase(campaignDir, options), campaign, now);
   }
 
   private stamp(): string {

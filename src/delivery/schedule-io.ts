@@ -16,9 +16,12 @@ import { publishers, type Publisher, type SocialEnvironment } from './social.js'
 import { declaredMedia } from '../media/declared.js';
 import { parseDue } from './time.js';
 
-/** The campaign's post store and its publishers (outbox for networks without credentials). */
-export function openScheduler(campaign: Campaign, env: SocialEnvironment): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
-  const journal = Journal.open(campaign.dir, campaignKey(campaign));
+/**
+ * The campaign's post store and its publishers (outbox for networks without credentials).
+ * `readOnly`: for a command that only reads the posts (see openJournalDatabase).
+ */
+export function openScheduler(campaign: Campaign, env: SocialEnvironment, options: { readOnly?: boolean } = {}): { journal: Journal; store: PostStore; media: MediaStore; pubs: Record<Network, Publisher> } {
+  const journal = Journal.open(campaign.dir, campaignKey(campaign), undefined, options);
   const store = new PostStore(journal);
   const media = new MediaStore(journal, campaign.dir);
   const pubs = publishers(env, campaignPaths(campaign.dir).publications, campaign.dir, { media, posts: store });

@@ -12,7 +12,7 @@ import { newAccount, setAside, TOTAL_SET_ASIDE, type FileAccount } from './accou
 import { arrondissementRow, campaignFilter, FormerCodeRows, isArrondissement, knownCode, locate } from './communes.js';
 import { readContacts, startContacts, type TownHallContact } from './contacts-source.js';
 import { campaignPath, type Campaign, type CampaignDepartement } from './load.js';
-import { tuneForInputs } from '../v8-tuning.js';
+import { longRunBudget } from '../v8-tuning.js';
 import { forEachRow, openSource, preferVisibleColumns, sourceConfig } from './sources.js';
 
 /**
@@ -78,6 +78,17 @@ function emailWarnings(name: string, communeName: string, contact: TownHallConta
 }
 
 export async function buildRecipients(campaign: Campaign, ref: CommuneReference, problems: ProblemList, onlyDeps?: string[]): Promise<JoinResult> {
+  // A national file's loops run long enough for V8 to optimise them early (v8-tuning.ts).
+  const sources = [campaign.config.sources.maires, campaign.config.sources.mairies].flatMap((s) => (s ? [campaignPath(campaign, sourceConfig(s).fichier)] : []));
+  const restore = longRunBudget(sources);
+  try {
+    return await joinRecipients(campaign, ref, problems, onlyDeps);
+  } finally {
+    restore();
+  }
+}
+
+async function joinRecipients(campaign: Campaign, ref: CommuneReference, problems: ProblemList, onlyDeps?: string[]): Promise<JoinResult> {
   const deps = campaign.departements.filter((d) => !onlyDeps?.length || onlyDeps.includes(d.code));
   const inCampaign = new Set(campaign.departements.map((d) => d.code));
   const accept = campaignFilter(inCampaign, campaign.config.sources.hors_campagne === 'ignorer', problems);
@@ -91,8 +102,6 @@ export async function buildRecipients(campaign: Campaign, ref: CommuneReference,
   /** Communes whose mayor's only row carries a former code of theirs (rejected), with its line. */
   let formerMayors = new Map<string, number>();
   const mayorSource = sourceConfig(campaign.config.sources.maires);
-  // A national file's loops run long enough for V8 to optimise them early (v8-tuning.ts).
-  tuneForInputs([mayorSource, ...(campaign.config.sources.mairies ? [sourceConfig(campaign.config.sources.mairies)] : [])].map((s) => campaignPath(campaign, s.fichier)));
   // The town halls' file recognised, and a large directory's scan going on beside the mayors'
   // reading, on a thread of its own.
   let contactsStart = startContacts(campaign);

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { allFiles, sampleLoiret } from './helpers/campaign.js';
+import { allFiles, sampleCampaign, sampleLoiret } from './helpers/campaign.js';
 import { BIN, relais } from './helpers/cli.js';
 
 /**
@@ -91,5 +91,62 @@ describe('a campaign folder that cannot be written to', () => {
     expect(JSON.parse((await relais(['-C', dir, 'schedule', 'list', '--json'])).stdout)).toEqual(JSON.parse(list.stdout));
     expect(allFiles(join(dir, '.relais')).filter((f) => f.includes('relais-journal'))).toEqual([]);
     expect(journalCopies()).toBe(copies);
+
+    // The journal and a -wal its writer left (it was killed: no -shm): SQLite alone cannot open it
+    // read-only; its two files are read and joined all the same.
+    const writer = new Database(journal);
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.prepare("UPDATE deliveries SET status = 'failed-permanent', last_reply = '550 boîte inconnue' WHERE rowid = (SELECT min(rowid) FROM deliveries)").run();
+    const left = sampleLoiret();
+    mkdirSync(join(left, '.relais'));
+    copyFileSync(journal, join(left, '.relais', 'journal.sqlite'));
+    copyFileSync(`${journal}-wal`, join(left, '.relais', 'journal.sqlite-wal'));
+    writer.close();
+    expect(existsSync(join(left, '.relais', 'journal.sqlite-shm'))).toBe(false);
+    setWritable(left, false);
+    try {
+      const fromTwoFiles = unprivileged(['-C', left, 'status', '--json']);
+      expect(fromTwoFiles.stderr).toBe('');
+      // What the journal says (its letters were written in the first folder only).
+      const journalFigures = (json: string) => (JSON.parse(json) as { departements: Array<{ code: string; mairies: unknown; courriels: unknown }> }).departements.map((d) => [d.code, d.mairies, d.courriels]);
+      expect(journalFigures(fromTwoFiles.stdout)).toEqual(journalFigures(status.stdout));
+      expect(journalFigures(fromTwoFiles.stdout)).not.toEqual(journalFigures(JSON.stringify(before)));
+    } finally {
+      setWritable(left, true);
+    }
+    expect(existsSync(join(left, '.relais', 'journal.sqlite-shm'))).toBe(false);
+    expect(journalCopies()).toBe(copies);
+  });
+
+  it('without a journal yet, lists no publication and writes nothing', () => {
+    const dir = sampleCampaign();
+    setWritable(dir, false);
+    try {
+      const list = unprivileged(['-C', dir, 'schedule', 'list', '--json']);
+      expect(list.stderr).toBe('');
+      expect(JSON.parse(list.stdout)).toEqual([]);
+      expect(existsSync(join(dir, '.relais'))).toBe(false);
+      const add = unprivileged(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-03 10:00', '--text', 'Renfort-Covid']);
+      expect(add.code).toBe(1);
+      expect(add.stderr).toContain('le journal .relais/journal.sqlite ne peut pas être écrit : ce dossier de campagne est en lecture seule pour vous');
+    } finally {
+      setWritable(dir, true);
+    }
+  });
+
+  it('a journal nobody may read is said so, not taken for a read-only folder', async () => {
+    const dir = sampleLoiret();
+    expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-02 10:00', '--text', 'Renfort-Covid'])).code).toBe(0);
+    const journal = join(dir, '.relais', 'journal.sqlite');
+    chmodSync(journal, 0o000);
+    try {
+      for (const args of [['status'], ['schedule', 'list'], ['schedule', 'cancel', '1']]) {
+        const run = unprivileged(['-C', dir, ...args]);
+        expect(run.code, args.join(' ')).toBe(1);
+        expect(run.stderr, args.join(' ')).toContain("le journal .relais/journal.sqlite ne peut pas être lu : vous n'avez pas le droit de le lire");
+      }
+    } finally {
+      chmodSync(journal, 0o644);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -67,53 +67,141 @@ function hasServerColumn(db: Database.Database): boolean {
   return (db.pragma('table_info(deliveries)') as Array<{ name: string }>).some((c) => c.name === 'server');
 }
 
-/** Whether this process may write the file and its folder (SQLite writes its -wal and -shm beside it). */
-function writable(path: string): boolean {
+/** What this process may do with a campaign's journal, asked of the system (the journal's real place: a link is followed). */
+type JournalAccess = 'writable' | 'unreadable' | 'file-read-only' | 'folder-read-only';
+
+function journalAccess(campaignDir: string): JournalAccess {
+  const can = (path: string, mode: number) => {
+    try {
+      accessSync(path, mode);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const own = join(campaignDir, JOURNAL_FILE);
+  if (existsSync(own)) {
+    const real = realpathSync(own);
+    if (!can(real, constants.R_OK)) return 'unreadable';
+    // SQLite writes its -wal and -shm beside the file.
+    if (!can(dirname(real), constants.W_OK)) return 'folder-read-only';
+    return can(real, constants.W_OK) ? 'writable' : 'file-read-only';
+  }
+  const state = join(campaignDir, STATE_DIR);
+  return can(existsSync(state) ? state : campaignDir, constants.W_OK) ? 'writable' : 'folder-read-only';
+}
+
+/** What a command that would write the journal is told when it may not, by what stands in its way. */
+function accessError(access: Exclude<JournalAccess, 'writable'>, cause: unknown): RelaisError {
+  const where = { file: JOURNAL_FILE };
+  if (access === 'unreadable') return new RelaisError(`le journal ${JOURNAL_FILE} ne peut pas être lu : vous n'avez pas le droit de le lire (droits du fichier) ; demandez-le à qui gère le dossier de la campagne`, where, { cause });
+  const what = access === 'folder-read-only' ? 'ce dossier de campagne est en lecture seule pour vous (droits, ou disque monté en lecture seule)' : 'le fichier est en lecture seule pour vous (droits du fichier)';
+  return new RelaisError(`le journal ${JOURNAL_FILE} ne peut pas être écrit : ${what} ; « relais status » et « relais schedule list » le lisent sans l'écrire ; pour cette commande, obtenez le droit d'écrire ou travaillez sur une copie du dossier`, where, { cause });
+}
+
+/** Bytes 18 and 19 of an SQLite file say WAL (2) or rollback journal (1): a copy in memory can only be the second. */
+function asRollbackImage(image: Buffer): Buffer {
+  if (image.length > 19) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return image;
+}
+
+/** A file of the journal read whole, or the reason in French, naming it. */
+function readJournalFile(path: string, shown: string): Buffer | undefined {
   try {
-    accessSync(path, constants.W_OK);
-    accessSync(dirname(path), constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    return readFileSync(path);
+  } catch (err) {
+    // Gone meanwhile (a -wal its writer removed on closing): the caller reads again.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RelaisError(`${shown} ne peut pas être lu (${systemReason(err) ?? (err as Error).message}) : vérifiez vos droits sur le dossier de la campagne`, { file: shown }, { cause: err });
   }
 }
 
 /**
- * The journal as it stands, for a command that only reads it (`status`, `schedule list`), in a
- * campaign folder this process cannot write to: a colleague's folder on a share, a copy kept
- * read-only. SQLite cannot open a WAL journal there, not even to read it (it needs its -shm file
- * beside it), so a copy is read — the file and its -wal, whose frames SQLite checks and leaves
- * out if a send wrote them meanwhile — in a temporary folder removed when the process ends.
- * The campaign's own journal is never written to.
+ * The journal as it stands, in memory, for a command that only reads it (`status`, `schedule
+ * list`) in a campaign folder this process cannot write to: a colleague's folder on a share, a
+ * copy kept read-only. SQLite reads it, its locks keeping the view whole while a send writes it,
+ * and hands over a copy in memory, where a journal of an older format is brought up to date
+ * without the file being touched. SQLite cannot open a WAL journal at all when its -shm is neither
+ * there nor creatable (the journal at rest, nobody writing it): its file, and a -wal if one was
+ * left, are then read as they are — again if they changed meanwhile — and joined by SQLite in a
+ * temporary folder removed at once. The campaign's own journal is never written to.
  */
-function readOnlyCopy(path: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-journal-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const copy = join(dir, 'journal.sqlite');
+function journalInMemory(path: string): Database.Database {
   try {
-    copyFileSync(path, copy);
-    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-    // A copy keeps the file's mode: a read-only journal would give a read-only copy, which SQLite
-    // could not bring to the current format nor lay its -shm beside.
-    for (const f of [copy, `${copy}-wal`]) if (existsSync(f)) chmodSync(f, 0o600);
-  } catch (err) {
-    throw new RelaisError(`le journal ${JOURNAL_FILE} ne peut pas être lu (${systemReason(err) ?? (err as Error).message}) : vérifiez vos droits sur le dossier de la campagne`, { file: JOURNAL_FILE }, { cause: err });
+    const source = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return new Database(asRollbackImage(source.serialize()));
+    } finally {
+      source.close();
+    }
+  } catch {
+    // Read below from its files.
   }
-  return copy;
+  const real = realpathSync(path);
+  const stamp = () =>
+    [real, `${real}-wal`]
+      .map((f) => {
+        try {
+          const s = statSync(f);
+          return `${s.size}:${s.mtimeMs}:${s.ino}`;
+        } catch {
+          return '-';
+        }
+      })
+      .join(' ');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = stamp();
+    const main = readJournalFile(real, JOURNAL_FILE);
+    const wal = existsSync(`${real}-wal`) ? readJournalFile(`${real}-wal`, `${JOURNAL_FILE}-wal`) : Buffer.alloc(0);
+    if (!main || !wal || stamp() !== before) continue;
+    if (wal.length === 0) return new Database(asRollbackImage(main));
+    return joined(main, wal);
+  }
+  throw new RelaisError(`le journal ${JOURNAL_FILE} a changé à chacune de cinq lectures (un envoi en cours ?) : relancez la commande dans un instant`, { file: JOURNAL_FILE });
+}
+
+/** A journal file and its -wal as one database in memory, SQLite replaying the second into the first. */
+function joined(main: Buffer, wal: Buffer): Database.Database {
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'relais-journal-'));
+  } catch (err) {
+    throw new RelaisError(`le journal ${JOURNAL_FILE} se lit avec sa fin (${JOURNAL_FILE}-wal) dans le dossier temporaire ${tmpdir()}, où relais ne peut pas écrire (${systemReason(err) ?? (err as Error).message}) : donnez-lui un dossier temporaire accessible (variable TMPDIR)`, { file: JOURNAL_FILE }, { cause: err });
+  }
+  try {
+    const copy = join(dir, 'journal.sqlite');
+    writeFileSync(copy, main, { mode: 0o600 });
+    writeFileSync(`${copy}-wal`, wal, { mode: 0o600 });
+    const db = new Database(copy);
+    try {
+      return new Database(asRollbackImage(db.serialize()));
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
  * The campaign's journal database, at the current format. `readOnly`: for a command that only
- * reads it, which then also reads it in a folder it cannot write to (readOnlyCopy).
+ * reads it, which then also reads it in a folder it cannot write to (journalInMemory).
  */
 export function openJournalDatabase(campaignDir: string, options: { readOnly?: boolean } = {}): Database.Database {
   const own = join(campaignDir, JOURNAL_FILE);
-  const path = options.readOnly && existsSync(own) && !writable(own) ? readOnlyCopy(own) : own;
-  if (path === own) mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
+  const access = options.readOnly ? journalAccess(campaignDir) : 'writable';
+  if (access === 'unreadable') throw accessError(access, undefined);
+  // Nothing written yet: nothing to read, and no journal is laid down for a reading.
+  const source = access === 'writable' ? own : existsSync(own) ? journalInMemory(own) : new Database(':memory:');
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: 5000 });
-    db.pragma('journal_mode = WAL');
+    if (typeof source === 'string') mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
+    db = typeof source === 'string' ? new Database(source, { timeout: 5000 }) : source;
+    // In memory (a reading, above) the journal keeps its own mode: nothing is written to a disk.
+    if (typeof source === 'string') db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: each commit is written to the WAL file before run() returns, so the
     // row `sending` committed before a message leaves survives the process being killed at any
     // point (crash, Ctrl-C, kill -9, out of memory), which is the risk here: exactly once holds.
@@ -198,10 +286,9 @@ export function openJournalDatabase(campaignDir: string, options: { readOnly?: b
     db.prepare('SELECT count(*) FROM deliveries').get();
   } catch (err) {
     if (err instanceof RelaisError) throw err;
-    // A folder this user may not write to (a colleague's, a copy kept read-only): nothing is wrong with the journal.
-    if (path === own && (/^SQLITE_READONLY/.test(String((err as { code?: unknown }).code)) || (existsSync(own) && !writable(own)))) {
-      throw new RelaisError(`le journal ${JOURNAL_FILE} ne peut pas être écrit : ce dossier de campagne est en lecture seule pour vous (droits, ou disque monté en lecture seule) ; « relais status » et « relais schedule list » le lisent sans l'écrire ; pour cette commande, obtenez le droit d'écrire dans le dossier ou travaillez sur une copie`, { file: JOURNAL_FILE }, { cause: err });
-    }
+    // A folder or a file this user may not write to (a colleague's, a copy kept read-only): nothing is wrong with the journal.
+    const denied = journalAccess(campaignDir);
+    if (denied !== 'writable') throw accessError(denied, err);
     // A journal that cannot be written (no room to lay it down) is no unreadable one to back up.
     if (isJournalWriteFailure(err)) {
       throw new RelaisError(`le journal ${JOURNAL_FILE} n'a pas pu être écrit : ${sqliteReason(err)} : faites de la place sur le disque puis relancez la commande`, { file: JOURNAL_FILE }, { cause: err });

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCampaign } from './helpers/campaign.js';
 import { relaisJson } from './helpers/cli.js';
@@ -66,5 +68,23 @@ describe('the reading of a large directory, kept for the next command', () => {
     writeFileSync(cache, whole.subarray(0, whole.length >> 1));
     expect(await check(dir)).toEqual(fewer);
     expect(readFileSync(cache)).toEqual(whole);
+    // Nor one damaged on the disk: a byte changed is caught by its CRC, the file read and the reading written again.
+    const start = whole.indexOf(0x0a) + 1;
+    const damaged = Buffer.from(whole);
+    damaged[start + ((whole.length - start) >> 1)] ^= 0x20;
+    writeFileSync(cache, damaged);
+    expect(await check(dir)).toEqual(fewer);
+    expect(readFileSync(cache)).toEqual(whole);
+    // Nor one made by hand with the right first line and a right CRC, but not the shape of a reading:
+    // a list said to hold four billion contacts, a problem that is none. Each is read again from the file.
+    const prefix = whole.subarray(0, whole.indexOf(0x20, 'relais annuaire '.length) + 1);
+    const kept = deserialize(whole.subarray(start)) as { contacts: unknown[]; problems: unknown[] };
+    const huge: unknown[] = [];
+    huge.length = 2 ** 32 - 1;
+    for (const forged of [{ ...kept, contacts: huge }, { ...kept, problems: [...kept.problems, null] }, { ...kept, contacts: [[null, [], '', '', '', '', '', '', '', 1, '', 0]] }]) {
+      const payload = serialize(forged);
+      writeFileSync(cache, Buffer.concat([prefix, Buffer.from(`${crc32(payload).toString(16).padStart(8, '0')}\n`, 'latin1'), payload]));
+      expect(await check(dir)).toEqual(fewer);
+    }
   });
 });

@@ -71,7 +71,8 @@ describe('the reading of a large directory, kept for the next command', () => {
     // Nor one damaged on the disk: a byte changed is caught by its CRC, the file read and the reading written again.
     const start = whole.indexOf(0x0a) + 1;
     const damaged = Buffer.from(whole);
-    damaged[start + ((whole.length - start) >> 1)] ^= 0x20;
+    const flipped = start + ((whole.length - start) >> 1);
+    damaged[flipped] = damaged[flipped]! ^ 0x20;
     writeFileSync(cache, damaged);
     expect(await check(dir)).toEqual(fewer);
     expect(readFileSync(cache)).toEqual(whole);

@@ -108,10 +108,15 @@ if (wanted('lettres')) {
       const m = measure('task-letters.js', [dir, mode]);
       const f = m.figures;
       const n = Number(f.letters);
+      // Each beside its issue's goal, both about the national file on two cores: issue 5's for the
+      // identical letters (≥ 1,000/s, under 500 MB), issue 19's for the personalised ones (≥ 1,000/s).
+      // The sample's 597 letters, drawn on one thread (workers cost more than they save below 2,000
+      // letters), are for comparison; their own goal is the end-to-end line (< 1.5 s).
+      const goal = where === 'échantillon' ? '— (pour comparer : objectifs nationaux, et ligne de bout en bout)' : mode === 'identical' ? '≥ 1 000 lettres/s, < 500 Mo' : '≥ 1 000 lettres/s';
       line(
         `lettres PDF ${mode === 'identical' ? 'identiques' : 'personnalisées'} par commune, ${where} (${fmt(n)} fichiers, ${f.workers} fils)`,
         `${fmt(n / (Number(f.lettersMs) / 1000))} lettres par seconde (${s(Number(f.lettersMs))}) ; processeur : ${fmt(Number(f.cpuMs) / (n + Number(f.printLetters)), 2)} ms par lettre, fichiers à imprimer et préparation compris`,
-        '≥ 1 000 lettres/s, < 500 Mo',
+        goal,
         `${mb(m.peakMb)} (avec les fichiers à imprimer)`,
       );
       if (where === 'national' && mode === 'identical') {

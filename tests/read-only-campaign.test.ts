@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -129,6 +129,45 @@ describe('a campaign folder that cannot be written to', () => {
       const add = unprivileged(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-03 10:00', '--text', 'Renfort-Covid']);
       expect(add.code).toBe(1);
       expect(add.stderr).toContain('le journal .relais/journal.sqlite ne peut pas être écrit : ce dossier de campagne est en lecture seule pour vous');
+    } finally {
+      setWritable(dir, true);
+    }
+  });
+
+  it("a journal file one may not write, in a folder one may: read without laying a -wal or -shm of one's own beside it", async () => {
+    const dir = sampleLoiret();
+    expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-02 10:00', '--text', 'Renfort-Covid'])).code).toBe(0);
+    const journal = join(dir, '.relais', 'journal.sqlite');
+    const list = await relais(['-C', dir, 'schedule', 'list', '--json']);
+    expect(existsSync(`${journal}-wal`)).toBe(false);
+    chmodSync(journal, 0o444);
+    try {
+      const read = unprivileged(['-C', dir, 'schedule', 'list', '--json']);
+      expect(read.stderr).toBe('');
+      expect(JSON.parse(read.stdout)).toEqual(JSON.parse(list.stdout));
+      // Files of the reader's beside the journal would stop its owner's next send.
+      expect(existsSync(`${journal}-wal`)).toBe(false);
+      expect(existsSync(`${journal}-shm`)).toBe(false);
+      const cancel = unprivileged(['-C', dir, 'schedule', 'cancel', '1']);
+      expect(cancel.code).toBe(1);
+      expect(cancel.stderr).toContain('le journal .relais/journal.sqlite ne peut pas être écrit : le fichier est en lecture seule pour vous');
+    } finally {
+      chmodSync(journal, 0o644);
+    }
+  });
+
+  it('a damaged journal in a read-only folder is said damaged, not read-only', () => {
+    const dir = sampleCampaign();
+    mkdirSync(join(dir, '.relais'));
+    writeFileSync(join(dir, '.relais', 'journal.sqlite'), 'bonjour\n'.repeat(1000));
+    setWritable(dir, false);
+    try {
+      for (const args of [['status'], ['schedule', 'list']]) {
+        const run = unprivileged(['-C', dir, ...args]);
+        expect(run.code, args.join(' ')).toBe(1);
+        expect(run.stderr, args.join(' ')).toContain('le journal .relais/journal.sqlite est illisible');
+        expect(run.stderr, args.join(' ')).not.toContain('lecture seule');
+      }
     } finally {
       setWritable(dir, true);
     }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openJournalToRead } from './journal-schema.js';
 
 /**
  * Which campaigns a journal holds, read without changing it (read-only, no migration): what
@@ -14,7 +14,7 @@ export interface JournalCampaign {
 }
 
 export function journalCampaigns(path: string): JournalCampaign[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openJournalToRead(path);
   try {
     const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
     const found = new Map<string, JournalCampaign>();

@@ -114,33 +114,38 @@ function readJournalFile(path: string, shown: string): Buffer | undefined {
     return readFileSync(path);
   } catch (err) {
     // Gone meanwhile (a -wal its writer removed on closing): the caller reads again.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RelaisError(`${shown} ne peut pas être lu (${systemReason(err) ?? (err as Error).message}) : vérifiez vos droits sur le dossier de la campagne`, { file: shown }, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    const rights = code === 'EACCES' || code === 'EPERM' ? ' : vérifiez vos droits sur le dossier de la campagne' : '';
+    throw new RelaisError(`${shown} ne peut pas être lu (${systemReason(err) ?? (err as Error).message})${rights}`, { file: shown }, { cause: err });
   }
 }
 
 /**
  * The journal as it stands, in memory, for a command that only reads it (`status`, `schedule
  * list`) in a campaign folder this process cannot write to: a colleague's folder on a share, a
- * copy kept read-only. SQLite reads it, its locks keeping the view whole while a send writes it,
- * and hands over a copy in memory, where a journal of an older format is brought up to date
- * without the file being touched. SQLite cannot open a WAL journal at all when its -shm is neither
- * there nor creatable (the journal at rest, nobody writing it): its file, and a -wal if one was
- * left, are then read as they are — again if they changed meanwhile — and joined by SQLite in a
- * temporary folder removed at once. The campaign's own journal is never written to.
+ * copy kept read-only. While a writer has it open (its -wal and -shm beside it), SQLite reads it,
+ * its locks keeping the view whole while a send writes it, and hands over a copy in memory, where
+ * a journal of an older format is brought up to date without the file being touched. Otherwise
+ * (the journal at rest, or a -wal a killed writer left) SQLite would lay down a -wal and a -shm
+ * of this user's beside it, which the journal's owner could then not open: its file, and a -wal
+ * if there is one, are read as they are — again if they changed meanwhile — and joined by SQLite
+ * in a temporary folder. The campaign's own journal is never written to.
  */
 function journalInMemory(path: string): Database.Database {
-  try {
-    const source = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return new Database(asRollbackImage(source.serialize()));
-    } finally {
-      source.close();
-    }
-  } catch {
-    // Read below from its files.
-  }
   const real = realpathSync(path);
+  if (existsSync(`${real}-wal`) && existsSync(`${real}-shm`)) {
+    try {
+      const source = new Database(real, { readonly: true, fileMustExist: true });
+      try {
+        return new Database(asRollbackImage(source.serialize()));
+      } finally {
+        source.close();
+      }
+    } catch {
+      // A -shm this user may not read, or that is no -shm: read below from the files.
+    }
+  }
   const stamp = () =>
     [real, `${real}-wal`]
       .map((f) => {
@@ -163,27 +168,62 @@ function journalInMemory(path: string): Database.Database {
   throw new RelaisError(`le journal ${JOURNAL_FILE} a changé à chacune de cinq lectures (un envoi en cours ?) : relancez la commande dans un instant`, { file: JOURNAL_FILE });
 }
 
-/** A journal file and its -wal as one database in memory, SQLite replaying the second into the first. */
+/**
+ * A journal file and its -wal as one database in memory, SQLite replaying the second into the
+ * first. Their copies are removed as soon as SQLite holds them open (it reads on through its open
+ * files): a Ctrl-C leaves them behind only while they are being written.
+ */
 function joined(main: Buffer, wal: Buffer): Database.Database {
+  const unwritable = (err: unknown) =>
+    new RelaisError(`le journal ${JOURNAL_FILE} se lit avec sa fin (${JOURNAL_FILE}-wal) dans le dossier temporaire ${tmpdir()}, où relais ne peut pas écrire (${systemReason(err) ?? (err as Error).message}) : donnez-lui un dossier temporaire accessible et qui a de la place (variable TMPDIR)`, { file: JOURNAL_FILE }, { cause: err });
   let dir: string;
   try {
     dir = mkdtempSync(join(tmpdir(), 'relais-journal-'));
   } catch (err) {
-    throw new RelaisError(`le journal ${JOURNAL_FILE} se lit avec sa fin (${JOURNAL_FILE}-wal) dans le dossier temporaire ${tmpdir()}, où relais ne peut pas écrire (${systemReason(err) ?? (err as Error).message}) : donnez-lui un dossier temporaire accessible (variable TMPDIR)`, { file: JOURNAL_FILE }, { cause: err });
+    throw unwritable(err);
   }
+  let db: Database.Database | undefined;
   try {
     const copy = join(dir, 'journal.sqlite');
-    writeFileSync(copy, main, { mode: 0o600 });
-    writeFileSync(`${copy}-wal`, wal, { mode: 0o600 });
-    const db = new Database(copy);
     try {
-      return new Database(asRollbackImage(db.serialize()));
-    } finally {
-      db.close();
+      writeFileSync(copy, main, { mode: 0o600 });
+      writeFileSync(`${copy}-wal`, wal, { mode: 0o600 });
+    } catch (err) {
+      throw unwritable(err);
     }
+    db = new Database(copy);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    rmSync(dir, { recursive: true, force: true });
+    return new Database(asRollbackImage(db.serialize()));
   } finally {
+    db?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A journal opened only to read it (which campaigns it holds: campaign/load.ts, before any
+ * command): in place when this user may write it and its folder, as SQLite then lays its -wal and
+ * -shm beside it as its owner would; else in memory (journalInMemory), so that a colleague's
+ * reading leaves nothing of theirs there that would stop the owner's next send.
+ */
+export function openJournalToRead(path: string): Database.Database {
+  const real = realpathSync(path);
+  const may = (p: string) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return may(real) && may(dirname(real)) ? new Database(real, { readonly: true, fileMustExist: true }) : journalInMemory(real);
+}
+
+/** An error that says this user may not write there (not a journal that does not read). */
+function isDenied(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+  return /^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
 }
 
 /**
@@ -192,12 +232,14 @@ function joined(main: Buffer, wal: Buffer): Database.Database {
  */
 export function openJournalDatabase(campaignDir: string, options: { readOnly?: boolean } = {}): Database.Database {
   const own = join(campaignDir, JOURNAL_FILE);
-  const access = options.readOnly ? journalAccess(campaignDir) : 'writable';
-  if (access === 'unreadable') throw accessError(access, undefined);
-  // Nothing written yet: nothing to read, and no journal is laid down for a reading.
-  const source = access === 'writable' ? own : existsSync(own) ? journalInMemory(own) : new Database(':memory:');
+  // A command that writes the journal is told at once what stands in its way (SQLite would open a
+  // file it may not write read-only, and fail only at its first write).
+  const access = journalAccess(campaignDir);
+  if (access === 'unreadable' || (!options.readOnly && access !== 'writable')) throw accessError(access, undefined);
   let db: Database.Database;
   try {
+    // Nothing written yet: nothing to read, and no journal is laid down for a reading.
+    const source = access === 'writable' ? own : existsSync(own) ? journalInMemory(own) : new Database(':memory:');
     if (typeof source === 'string') mkdirSync(join(campaignDir, STATE_DIR), { recursive: true });
     db = typeof source === 'string' ? new Database(source, { timeout: 5000 }) : source;
     // In memory (a reading, above) the journal keeps its own mode: nothing is written to a disk.
@@ -286,8 +328,9 @@ export function openJournalDatabase(campaignDir: string, options: { readOnly?: b
     db.prepare('SELECT count(*) FROM deliveries').get();
   } catch (err) {
     if (err instanceof RelaisError) throw err;
-    // A folder or a file this user may not write to (a colleague's, a copy kept read-only): nothing is wrong with the journal.
-    const denied = journalAccess(campaignDir);
+    // A folder or a file this user may not write to (a colleague's, a copy kept read-only): nothing
+    // is wrong with the journal. (A reading writes nothing: what fails it is the journal's.)
+    const denied = access === 'writable' && isDenied(err) ? journalAccess(campaignDir) : 'writable';
     if (denied !== 'writable') throw accessError(denied, err);
     // A journal that cannot be written (no room to lay it down) is no unreadable one to back up.
     if (isJournalWriteFailure(err)) {

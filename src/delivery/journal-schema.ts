@@ -70,15 +70,17 @@ function hasServerColumn(db: Database.Database): boolean {
 /** What this process may do with a campaign's journal, asked of the system (the journal's real place: a link is followed). */
 type JournalAccess = 'writable' | 'unreadable' | 'file-read-only' | 'folder-read-only';
 
+/** Whether this process may read (R_OK) or write (W_OK) the file or folder, as the system says. */
+function can(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function journalAccess(campaignDir: string): JournalAccess {
-  const can = (path: string, mode: number) => {
-    try {
-      accessSync(path, mode);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const own = join(campaignDir, JOURNAL_FILE);
   if (existsSync(own)) {
     const real = realpathSync(own);
@@ -209,15 +211,7 @@ function joined(main: Buffer, wal: Buffer): Database.Database {
  */
 export function openJournalToRead(path: string): Database.Database {
   const real = realpathSync(path);
-  const may = (p: string) => {
-    try {
-      accessSync(p, constants.W_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return may(real) && may(dirname(real)) ? new Database(real, { readonly: true, fileMustExist: true }) : journalInMemory(real);
+  return can(real, constants.W_OK) && can(dirname(real), constants.W_OK) ? new Database(real, { readonly: true, fileMustExist: true }) : journalInMemory(real);
 }
 
 /** An error that says this user may not write there (not a journal that does not read). */

@@ -43,6 +43,8 @@ const READERS = ['./contacts-source.js', './directory-read.js', '../data/directo
 /** Set by the bundler (scripts/build.ts) to the identity of the code it bundled; undefined in the compiler's output. */
 declare const RELAIS_BUILD: string | undefined;
 
+let readers: Promise<string[] | undefined> | undefined;
+
 async function readerIdentity(): Promise<string[]> {
   const require = createRequire(import.meta.url);
   const cog = JSON.parse(await readFile(require.resolve('@etalab/decoupage-administratif/package.json'), 'utf8')) as { version: string };
@@ -85,11 +87,13 @@ function unpack(p: PackedContact, file: string): [string, TownHallContact] {
 async function keptPlace(campaign: Campaign, path: string, file: string): Promise<{ cachePath: string; key: string } | undefined> {
   const info = await stat(path, { bigint: true }).catch(() => undefined);
   if (!info || info.size < MIN_SIZE) return undefined;
-  const readers = await readerIdentity().catch(() => undefined);
-  if (!readers) return undefined;
+  // The same for the whole process: asked before the mayors are read and again when the directory is.
+  readers ??= readerIdentity().catch(() => undefined);
+  const known = await readers;
+  if (!known) return undefined;
   const deps = campaign.departements.map((d) => d.code).sort();
   const key = createHash('sha256')
-    .update(JSON.stringify([FORMAT, readers, path, file, String(info.size), String(info.mtimeNs), String(info.ino), String(info.dev), deps]))
+    .update(JSON.stringify([FORMAT, known, path, file, String(info.size), String(info.mtimeNs), String(info.ino), String(info.dev), deps]))
     .digest('hex');
   return { cachePath: join(campaign.dir, CACHE_FILE), key };
 }

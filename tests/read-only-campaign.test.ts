@@ -34,6 +34,13 @@ function setWritable(dir: string, on: boolean): void {
   }
 }
 
+/** The Loiret sample with one post planned by hand: a journal of its own. */
+async function campaignWithOnePost(): Promise<{ dir: string; journal: string }> {
+  const dir = sampleLoiret();
+  expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-02 10:00', '--text', 'Renfort-Covid'])).code).toBe(0);
+  return { dir, journal: join(dir, '.relais', 'journal.sqlite') };
+}
+
 const journalCopies = () => readdirSync(tmpdir()).filter((f) => f.startsWith('relais-journal-')).length;
 
 describe('a campaign folder that cannot be written to', () => {
@@ -135,9 +142,7 @@ describe('a campaign folder that cannot be written to', () => {
   });
 
   it("a journal file one may not write, in a folder one may: read without laying a -wal or -shm of one's own beside it", async () => {
-    const dir = sampleLoiret();
-    expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-02 10:00', '--text', 'Renfort-Covid'])).code).toBe(0);
-    const journal = join(dir, '.relais', 'journal.sqlite');
+    const { dir, journal } = await campaignWithOnePost();
     const list = await relais(['-C', dir, 'schedule', 'list', '--json']);
     expect(existsSync(`${journal}-wal`)).toBe(false);
     chmodSync(journal, 0o444);
@@ -174,9 +179,7 @@ describe('a campaign folder that cannot be written to', () => {
   });
 
   it('a journal nobody may read is said so, not taken for a read-only folder', async () => {
-    const dir = sampleLoiret();
-    expect((await relais(['-C', dir, 'schedule', 'add', '--channel', 'x', '--at', '2030-01-02 10:00', '--text', 'Renfort-Covid'])).code).toBe(0);
-    const journal = join(dir, '.relais', 'journal.sqlite');
+    const { dir, journal } = await campaignWithOnePost();
     chmodSync(journal, 0o000);
     try {
       for (const args of [['status'], ['schedule', 'list'], ['schedule', 'cancel', '1']]) {
